@@ -1,0 +1,55 @@
+"""Turn texts into normalised float32 vectors with sentence-transformers (the only module that does).
+
+Torch and sentence-transformers are imported on first use, so commands that embed nothing stay fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from .settings import resolve_model_path
+
+
+@cache
+def model_fingerprint(model: str) -> str:
+    """A short hash of the model's weights (or of its name when it is not a local folder)."""
+    path = Path(resolve_model_path(model))
+    h = hashlib.sha256()
+    if path.is_dir():
+        for f in sorted(path.rglob("*")):
+            if f.is_file() and f.suffix in {".safetensors", ".bin", ".json", ".txt"} and f.name != "README.md":
+                h.update(f.relative_to(path).as_posix().encode())
+                with f.open("rb") as fh:
+                    for chunk in iter(lambda: fh.read(1 << 20), b""):
+                        h.update(chunk)
+    else:
+        h.update(model.encode())
+    return h.hexdigest()[:16]
+
+
+class Embedder:
+    """A sentence-transformers model loaded once, encoding to unit-length float32 rows."""
+
+    def __init__(self, model: str) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        self.model_name = model
+        self.path = resolve_model_path(model)
+        self._model = SentenceTransformer(self.path, device="cpu")
+        self.dim = int(self._model.get_embedding_dimension())
+        self.max_seq_length = int(self._model.max_seq_length)
+
+    def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vecs = self._model.encode(
+            texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=progress, convert_to_numpy=True
+        )
+        return np.ascontiguousarray(vecs, dtype=np.float32)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._model.tokenizer(text, add_special_tokens=True)["input_ids"])

@@ -1,0 +1,51 @@
+"""Score fusion: combine dense and lexical scores per paper into one ranking. Pure functions.
+
+Every function takes aligned float arrays (one entry per paper, ``-inf`` where filtered out) and
+returns one fused score array. The choice and its parameters were measured on the dev queries;
+see docs/ranking.md.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+NEG = -np.inf
+
+
+def _ranks(scores: np.ndarray) -> np.ndarray:
+    order = np.argsort(-scores, kind="stable")
+    ranks = np.empty(len(scores), dtype=np.float64)
+    ranks[order] = np.arange(1, len(scores) + 1)
+    return ranks
+
+
+def rrf(dense: np.ndarray, lexical: np.ndarray, k: float = 60.0, w_dense: float = 1.0, w_lex: float = 1.0) -> np.ndarray:
+    """Reciprocal rank fusion; a paper with zero BM25 score gets no lexical contribution."""
+    out = w_dense / (k + _ranks(dense))
+    lex = w_lex / (k + _ranks(lexical))
+    out = out + np.where(lexical > 0, lex, 0.0)
+    return np.where(np.isfinite(dense), out, NEG)
+
+
+def convex(dense: np.ndarray, lexical: np.ndarray, alpha: float = 0.7) -> np.ndarray:
+    """``alpha`` × dense cosine + (1 − alpha) × BM25 scaled to [0, 1] by the best match of this query."""
+    ok = np.isfinite(dense)
+    lex = np.where(ok, lexical, 0.0)
+    top = float(lex.max()) if lex.size else 0.0
+    lex_n = lex / top if top > 0 else lex
+    return np.where(ok, alpha * dense + (1 - alpha) * lex_n, NEG)
+
+
+def graph_boost(scores: np.ndarray, adjacency: list[list[int]], top: int = 5, weight: float = 0.05) -> np.ndarray:
+    """Raise papers tied by an edge to the current top hits, in proportion to those hits' scores."""
+    ok = np.isfinite(scores)
+    if not ok.any():
+        return scores
+    order = [i for i in np.argsort(-np.where(ok, scores, NEG))[:top] if ok[i]]
+    base = np.where(ok, scores, 0.0)
+    span = float(base[order[0]] - base[ok].min()) or 1.0
+    boost = np.zeros_like(base)
+    for i in order:
+        for j in adjacency[i]:
+            boost[j] += weight * (base[i] - base[ok].min()) / span
+    return np.where(ok, scores + boost, NEG)
