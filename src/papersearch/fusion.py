@@ -49,3 +49,20 @@ def graph_boost(scores: np.ndarray, adjacency: list[list[int]], top: int = 5, we
         for j in adjacency[i]:
             boost[j] += weight * (base[i] - base[ok].min()) / span
     return np.where(ok, scores + boost, NEG)
+
+
+def _z(x: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    vals = x[ok]
+    if vals.size < 2:
+        return np.where(ok, 0.0, 0.0)
+    sd = float(vals.std()) or 1.0
+    return np.where(ok, (x - float(vals.mean())) / sd, 0.0)
+
+
+def zscore(dense: np.ndarray, lexical: np.ndarray, w_lex: float = 0.3) -> np.ndarray:
+    """Standardise each score over the candidate papers, then add: dense z + ``w_lex`` × BM25 z.
+
+    Unlike max-scaling, a query whose words barely discriminate (BM25 nearly flat) adds little.
+    """
+    ok = np.isfinite(dense)
+    return np.where(ok, _z(dense, ok) + w_lex * _z(lexical, ok), NEG)

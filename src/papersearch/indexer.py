@@ -24,6 +24,7 @@ from . import lexical, store, vectors
 from .corpus import Corpus, load_corpus, paper_hash
 from .errors import IndexStateError, PapersearchError
 from .records import corpus_records, lexical_text
+from .spelling import build_vocabulary
 from .views import View, paper_views
 
 VIEWS_FORMAT = 1
@@ -96,6 +97,7 @@ def is_current(index_dir: Path, corpus: Corpus, fingerprint: str) -> bool:
     try:
         vdir = store.version_dir(index_dir)
         m = store.read_manifest(vdir)
+        store.verify_files(vdir, m)
     except PapersearchError:
         return False
     return m.get("corpus_hash") == corpus.content_hash() and m.get("model", {}).get("fingerprint") == fingerprint
@@ -166,9 +168,11 @@ def build(
             store.write_json(bdir / "papers.json", records)
             store.write_json(bdir / "graph.json", graph)
             store.write_json(bdir / "eras.json", [e.__dict__ for e in corpus.eras])
+            store.write_json(bdir / "vocabulary.json", build_vocabulary(lexical_text(r) for r in records))
             lexical.build([lexical_text(r) for r in records], bdir / "lexical")
-            _maybe_export_onnx(model, bdir)
+            onnx_info = _maybe_export_onnx(model, bdir)
             manifest = {
+                "query_encoder": onnx_info,
                 "format_version": store.FORMAT_VERSION,
                 "views_format": VIEWS_FORMAT,
                 "version": version,
@@ -190,6 +194,7 @@ def build(
             }
             report.seconds = time.perf_counter() - started
             manifest["build_seconds"] = round(report.seconds, 3)
+            manifest["checksum"] = store.manifest_checksum(manifest)
             store.write_json(bdir / store.MANIFEST, manifest)
             _check_build(bdir)
             store.publish(index_dir, bdir, version)
@@ -208,9 +213,27 @@ def _default_embedder(model: str) -> EmbedderLike:
     return Embedder(model)
 
 
-def _maybe_export_onnx(model: str, bdir: Path) -> None:
-    """Hook for the ONNX query encoder; a no-op until it exists."""
-    _ = (model, bdir)
+def _maybe_export_onnx(model: str, bdir: Path) -> dict[str, Any] | None:
+    """Put the ONNX query encoder into the new version (exported once per model, cached in ``<index>/.cache``).
+
+    Returns its manifest entry, or None when the model cannot be exported: queries then use torch.
+    """
+    import logging
+
+    from .embed import model_fingerprint
+    from .onnx_model import DIRNAME, export_cached, int8_requested
+    from .settings import resolve_model_path
+
+    try:
+        return export_cached(
+            resolve_model_path(model), model_fingerprint(model), bdir.parent / ".cache", bdir, int8=int8_requested()
+        )
+    except Exception as exc:  # the torch query path still works; say why the fast one is missing
+        shutil.rmtree(bdir / DIRNAME, ignore_errors=True)
+        logging.getLogger("papersearch.index").warning(
+            "no ONNX query encoder for %s (%s: %s); queries will load torch", model, exc.__class__.__name__, exc
+        )
+        return None
 
 
 def _check_build(bdir: Path) -> None:

@@ -20,13 +20,15 @@ import numpy as np
 from . import fusion, lexical, store, vectors
 from .errors import IndexStateError, NotFoundError, QueryError
 from .lexical import LexicalIndex
+from .spelling import Speller
 
 MODES = ("hybrid", "dense", "lexical")
 MAX_QUERY_CHARS = 500
 MAX_K = 100
 YEAR_MIN, YEAR_MAX = 1800, 2100
 # measured on tests/data/queries.jsonl: see docs/ranking.md
-HYBRID_ALPHA = 0.6
+LEX_WEIGHT = 0.3  # z-scored BM25 added to z-scored dense similarity
+SECOND_VIEW = 0.15  # a paper's dense score: 0.85 x its best view + 0.15 x its second best
 GRAPH_WEIGHT = 0.0
 QUERY_CACHE_SIZE = 2048
 
@@ -48,6 +50,7 @@ class IndexData:
     matrix: np.ndarray
     faiss_index: Any
     lexical: LexicalIndex
+    vocabulary: dict[str, int]
     row_paper: np.ndarray  # view row -> paper row
     paper_rows: list[np.ndarray]  # paper row -> its view rows
 
@@ -82,6 +85,7 @@ class IndexData:
             lex = LexicalIndex.load(vdir / "lexical", len(records))
         except (ValueError, OSError, EOFError) as exc:
             raise IndexStateError(f"{vdir / 'lexical'} is damaged ({exc}); {store.FIX}") from None
+        vocab = store.read_json(vdir / "vocabulary.json", "spelling vocabulary")
         pos = {r["id"]: i for i, r in enumerate(records)}
         try:
             row_paper = np.array([pos[v[0]] for v in views], dtype=np.int64)
@@ -90,7 +94,7 @@ class IndexData:
         order = np.argsort(row_paper, kind="stable")
         bounds = np.searchsorted(row_paper[order], np.arange(len(records) + 1))
         paper_rows = [order[bounds[i] : bounds[i + 1]] for i in range(len(records))]
-        return cls(vdir, manifest, records, eras, graph, views, matrix, findex, lex, row_paper, paper_rows)
+        return cls(vdir, manifest, records, eras, graph, views, matrix, findex, lex, vocab, row_paper, paper_rows)
 
 
 def validate(
@@ -147,6 +151,7 @@ class Searcher:
         self._years = np.array([r["year"] for r in data.records])
         self._eras = np.array([r["era"] for r in data.records])
         self._adjacency = self._build_adjacency()
+        self._speller = Speller(data.vocabulary)
         self.cache_hits = 0
 
     @classmethod
@@ -214,11 +219,16 @@ class Searcher:
             return best, best_row
         sims, rows = vectors.search(self.data.faiss_index, qvec, total, allowed_rows)
         papers = self.data.row_paper[rows]
-        # rows come best first, so the first time a paper appears is its best view
+        # rows come best first, so the first time a paper appears is its best view, the next its second
         first = np.unique(papers, return_index=True)[1]
         best[papers[first]] = sims[first]
         best_row[papers[first]] = rows[first]
-        return best, best_row
+        second = best.copy()
+        rest = np.setdiff1d(np.arange(len(rows)), first, assume_unique=True)
+        second_idx = np.unique(papers[rest], return_index=True)[1]
+        second[papers[rest][second_idx]] = sims[rest][second_idx]
+        score = np.where(np.isfinite(best), (1 - SECOND_VIEW) * best + SECOND_VIEW * second, -np.inf)
+        return score.astype(np.float32), best_row
 
     def _rank(self, q: str, mode: str, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
         lex = np.where(mask, self.data.lexical.scores(q), 0.0).astype(np.float32)
@@ -233,7 +243,7 @@ class Searcher:
         elif mode == "lexical":
             fused = np.where(mask, lex, -np.inf).astype(np.float64)
         else:
-            fused = fusion.convex(dense.astype(np.float64), lex.astype(np.float64), HYBRID_ALPHA)
+            fused = fusion.zscore(dense.astype(np.float64), lex.astype(np.float64), LEX_WEIGHT)
             if GRAPH_WEIGHT:
                 fused = fusion.graph_boost(fused, self._adjacency, weight=GRAPH_WEIGHT)
         return fused, dense, lex, qvec, best_row
@@ -251,7 +261,8 @@ class Searcher:
         started = time.perf_counter()
         q, era_id = validate(query, k, mode, year_from, year_to, era, self.data.eras)
         mask = self._mask(year_from, year_to, era_id)
-        fused, dense, lex, qvec, best_row = self._rank(q, mode, mask)
+        corrected = self._speller.correct(q)
+        fused, dense, lex, qvec, best_row = self._rank(corrected, mode, mask)
         order = [i for i in np.argsort(-fused, kind="stable") if np.isfinite(fused[i]) and mask[i]][:k]
         results = []
         for rank, i in enumerate(order, 1):
@@ -271,12 +282,13 @@ class Searcher:
                         "dense": None if qvec is None else round(float(dense[i]), 6),
                         "lexical": round(float(lex[i]), 6),
                     },
-                    "why": self.why(q, i, qvec, int(best_row[i])),
+                    "why": self.why(corrected, i, qvec, int(best_row[i])),
                     "neighbours": rec["references"],
                 }
             )
         return {
             "query": q,
+            "corrected_query": corrected if corrected != q else None,
             "mode": mode,
             "k": k,
             "filters": {"year_from": year_from, "year_to": year_to, "era": era_id},

@@ -71,7 +71,15 @@ def read_manifest(vdir: Path) -> dict[str, Any]:
         raise IndexStateError(f"{vdir / MANIFEST} is not a papersearch index manifest of format {FORMAT_VERSION}; {FIX}")
     if not isinstance(manifest.get("files"), dict):
         raise IndexStateError(f"{vdir / MANIFEST} lists no files; {FIX}")
+    if manifest.get("checksum") != manifest_checksum(manifest):
+        raise IndexStateError(f"{vdir / MANIFEST} is damaged (its checksum does not match its content); {FIX}")
     return manifest
+
+
+def manifest_checksum(manifest: dict[str, Any]) -> str:
+    """The sha256 of the manifest's content without its own checksum field."""
+    body = {k: v for k, v in manifest.items() if k != "checksum"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def verify_files(vdir: Path, manifest: dict[str, Any], full: bool = False) -> None:

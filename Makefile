@@ -1,0 +1,66 @@
+# Everyday actions. `make serve` and `make test` set up everything they need on a fresh machine.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: serve test install dev index check validate lint format bench bench-smoke browser clean help
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# torch first, pinned to the CPU wheel on this disk; a plain `torch` would pull a CUDA build
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet torch==2.13.0
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(PIP) install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed  ## create .venv and install papersearch
+
+dev: $(VENV)/.installed-dev  ## install papersearch with test and lint tools
+
+index: install  ## build the index (incremental; a no-op when up to date)
+	$(BIN)/papersearch index
+
+check: install  ## is the index present and up to date?
+	$(BIN)/papersearch index --check
+
+validate: install  ## check the corpus
+	$(BIN)/papersearch validate
+
+serve: index  ## build the index if missing or stale, then start the service on 127.0.0.1:8000
+	$(BIN)/papersearch serve --host $(or $(HOST),127.0.0.1) --port $(or $(PORT),8000)
+
+browser:  ## Debian's Chromium for the browser tests (needs root; skipped when present)
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "warning: could not install chromium; browser tests will be skipped"; \
+		else echo "warning: /usr/bin/chromium missing and not root; browser tests will be skipped"; fi; \
+	fi
+
+test: dev browser  ## run the whole test suite
+	$(BIN)/python -m pytest -q
+
+lint: dev  ## ruff check and format check
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
+
+format: dev  ## reformat the code
+	$(BIN)/ruff format src tests scripts
+	$(BIN)/ruff check --fix src tests scripts
+
+bench: dev  ## full benchmark; writes docs/benchmarks.md
+	$(BIN)/python scripts/bench.py
+
+clean:  ## remove the built index and caches (keeps .venv)
+	rm -rf index .pytest_cache .ruff_cache

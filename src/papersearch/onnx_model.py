@@ -1,0 +1,299 @@
+"""The ONNX query encoder: export the embedding model at index time, encode queries without torch.
+
+``export_onnx`` (index time, imports torch and transformers) writes ``query_encoder/model.onnx`` and a
+fixed ``tokenizer.json`` into a version folder; ``export_cached`` keeps one export per model
+fingerprint under ``<index>/.cache/`` and hard-links it into each new version. ``OnnxQueryEncoder``
+(query time) imports only numpy, onnxruntime and tokenizers, and reproduces sentence-transformers'
+vectors: the same tokens (truncated at the model's ``max_seq_length``), mean pooling over the
+attention mask, L2 normalisation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import PapersearchError
+
+DIRNAME = "query_encoder"
+MODEL_FILE = "model.onnx"
+TOKENIZER_FILE = "tokenizer.json"
+OPSET = 17
+THREADS_ENV = "PAPERSEARCH_ORT_THREADS"
+INT8_ENV = "PAPERSEARCH_ONNX_INT8"
+DEFAULT_THREADS = 1  # lowest single-query latency when the other core serves or builds; see docs/onnx.md
+INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+class OnnxExportError(PapersearchError):
+    """The model cannot be exported faithfully (e.g. it does not mean-pool); queries fall back to torch."""
+
+
+# ---------------------------------------------------------------------------------------------- query time
+class OnnxQueryEncoder:
+    """Encode queries with onnxruntime: unit-length float32 vectors equal to sentence-transformers' (cosine ≥ 0.9999)."""
+
+    def __init__(self, dir: Path, threads: int | None = None, max_length: int | None = None) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        dir = Path(dir)
+        self.tokenizer = Tokenizer.from_file(str(dir / TOKENIZER_FILE))
+        if max_length is not None:
+            self.tokenizer.enable_truncation(max_length=max_length)
+        padding = self.tokenizer.padding or {}
+        self.tokenizer.enable_padding(pad_id=padding.get("pad_id", 0), pad_token=padding.get("pad_token", "[PAD]"))
+        opts = ort.SessionOptions()
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        opts.intra_op_num_threads = threads or ort_threads()
+        opts.inter_op_num_threads = 1
+        opts.log_severity_level = 3
+        self.session = ort.InferenceSession(str(dir / MODEL_FILE), opts, providers=["CPUExecutionProvider"])
+        self._inputs = [i.name for i in self.session.get_inputs()]
+        self.dim = int(self.session.get_outputs()[0].shape[-1])
+
+    def encode_query(self, text: str) -> np.ndarray:
+        """One query as a (dim,) float32 unit vector."""
+        return self._run([text])[0]
+
+    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        """Many texts as an (n, dim) float32 array; batches of similar length to keep padding small."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), batch_size):
+            rows = order[start : start + batch_size]
+            out[rows] = self._run([texts[i] for i in rows])
+        return out
+
+    def _run(self, texts: list[str]) -> np.ndarray:
+        encodings = self.tokenizer.encode_batch([t.strip() for t in texts])
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        hidden = self.session.run(None, {name: feed[name] for name in self._inputs})[0]
+        weights = mask[:, :, None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+        norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return np.ascontiguousarray(pooled / norms, dtype=np.float32)
+
+
+def ort_threads() -> int:
+    """onnxruntime intra-op threads: ``PAPERSEARCH_ORT_THREADS`` or the measured default."""
+    raw = os.environ.get(THREADS_ENV, "").strip()
+    if raw.isdigit() and int(raw) > 0:
+        return int(raw)
+    return DEFAULT_THREADS
+
+
+def int8_requested() -> bool:
+    return os.environ.get(INT8_ENV, "").strip().lower() in ("1", "true", "yes")
+
+
+# ---------------------------------------------------------------------------------------------- index time
+def export_cached(
+    model_path: str, fingerprint: str, cache_root: Path, out_dir: Path, int8: bool = False
+) -> dict[str, Any]:
+    """Put the ONNX query encoder into ``out_dir``, exporting only when ``cache_root`` has none for this model.
+
+    The cache holds one export per model fingerprint (and precision); files are hard-linked into the
+    version folder (copied where links are impossible). A cached export whose files were changed since
+    is exported again.
+    """
+    key = f"onnx-{fingerprint}" + ("-int8" if int8 else "")
+    cached = cache_root / key
+    info = _read_cache(cached)
+    if info is None:
+        cache_root.mkdir(parents=True, exist_ok=True)
+        tmp = cache_root / f".tmp-{key}-{os.getpid()}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        try:
+            info = export_onnx(model_path, tmp, int8=int8)
+            stamps = {f.name: _stamp(f) for f in sorted((tmp / DIRNAME).iterdir())}
+            (tmp / "cache.json").write_text(json.dumps({"info": info, "files": stamps}), encoding="utf-8")
+            shutil.rmtree(cached, ignore_errors=True)
+            os.replace(tmp, cached)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        for old in cache_root.glob("onnx-*"):
+            if old.name != key and old.name.endswith("-int8") == int8:
+                shutil.rmtree(old, ignore_errors=True)  # an earlier model's export; versions keep their own links
+    target = out_dir / DIRNAME
+    target.mkdir(parents=True, exist_ok=True)
+    for f in sorted((cached / DIRNAME).iterdir()):
+        try:
+            os.link(f, target / f.name)
+        except OSError:
+            shutil.copy2(f, target / f.name)
+    return info
+
+
+def _stamp(path: Path) -> list[int]:
+    """Size and modification time: any write through any hard link changes them (copying with copy2 keeps them)."""
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _read_cache(cached: Path) -> dict[str, Any] | None:
+    """The cached export's manifest info, or None when it is missing or any file changed since export."""
+    try:
+        meta = json.loads((cached / "cache.json").read_text(encoding="utf-8"))
+        files = meta["files"]
+        if sorted(files) != sorted(f.name for f in (cached / DIRNAME).iterdir()):
+            return None
+        if any(_stamp(cached / DIRNAME / name) != stamp for name, stamp in files.items()):
+            return None
+        return dict(meta["info"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def export_onnx(model_path: str, out_dir: Path, int8: bool = False) -> dict[str, Any]:
+    """Export the sentence-transformers model at ``model_path`` to ``out_dir/query_encoder/``; return manifest info.
+
+    Only the transformer is exported (``torch.onnx.export``, eager attention, dynamic batch and
+    sequence axes); pooling and normalisation run in numpy. The model's ``tokenizer.json`` is copied
+    with padding set to batch-longest and truncation to ``max_seq_length``: the shipped file pads and
+    truncates at 128, which would both slow queries and cut long texts short of sentence-transformers.
+    """
+    src = Path(model_path)
+    if not (src / TOKENIZER_FILE).is_file():
+        raise OnnxExportError(
+            f"{src} has no {TOKENIZER_FILE}; only local sentence-transformers folders can be exported"
+        )
+    max_length = _check_pooling_and_length(src)
+    target = Path(out_dir) / DIRNAME
+    target.mkdir(parents=True, exist_ok=True)
+    _write_tokenizer(src / TOKENIZER_FILE, target / TOKENIZER_FILE, max_length)
+    model_type = _export_transformer(src, target / MODEL_FILE)
+    fused = _fuse(target / MODEL_FILE, src, model_type)
+    if int8:
+        _quantize(target / MODEL_FILE)
+    return {
+        "type": "onnx",
+        "file": f"{DIRNAME}/{MODEL_FILE}",
+        "tokenizer": f"{DIRNAME}/{TOKENIZER_FILE}",
+        "precision": "int8" if int8 else "fp32",
+        "max_length": max_length,
+        "pooling": "mean",
+        "normalize": True,
+        "opset": OPSET,
+        "fused": fused,
+    }
+
+
+def _check_pooling_and_length(src: Path) -> int:
+    """The model's max_seq_length; refuses models whose pooling is not plain mean pooling."""
+    modules = json.loads((src / "modules.json").read_text(encoding="utf-8")) if (src / "modules.json").is_file() else []
+    kinds = [m.get("type", "").rsplit(".", 1)[-1] for m in modules]
+    allowed = {"Transformer", "Pooling", "Normalize"}
+    if not kinds or set(kinds) - allowed:
+        raise OnnxExportError(
+            f"{src} has modules {kinds}; only Transformer + mean Pooling (+ Normalize) can be exported"
+        )
+    for m in modules:
+        if m.get("type", "").endswith("Pooling"):
+            cfg = json.loads((src / m["path"] / "config.json").read_text(encoding="utf-8"))
+            modes = [k for k, v in cfg.items() if k.startswith("pooling_mode") and v]
+            if modes != ["pooling_mode_mean_tokens"]:
+                raise OnnxExportError(f"{src} pools with {modes}; only mean pooling can be exported")
+    sbert = src / "sentence_bert_config.json"
+    cfg = json.loads(sbert.read_text(encoding="utf-8")) if sbert.is_file() else {}
+    if cfg.get("do_lower_case"):
+        raise OnnxExportError(f"{src} lower-cases outside its tokenizer (do_lower_case); not supported")
+    model_cfg = json.loads((src / "config.json").read_text(encoding="utf-8"))
+    limit = int(model_cfg.get("max_position_embeddings", 512))
+    return min(int(cfg.get("max_seq_length") or limit), limit)
+
+
+def _write_tokenizer(src: Path, dst: Path, max_length: int) -> None:
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(src))
+    padding = tok.padding or {}
+    pad_token = padding.get("pad_token", "[PAD]")
+    pad_id = padding.get("pad_id", tok.token_to_id(pad_token) or 0)
+    tok.enable_truncation(max_length=max_length)
+    tok.enable_padding(pad_id=pad_id, pad_token=pad_token, pad_type_id=padding.get("pad_type_id", 0))  # batch-longest
+    tok.save(str(dst))
+
+
+def _export_transformer(src: Path, dst: Path) -> str:
+    """``torch.onnx.export`` of the transformer's last hidden state; returns the config's model_type."""
+    import inspect
+    import warnings
+
+    import torch
+    from transformers import AutoModel
+
+    model = AutoModel.from_pretrained(str(src), attn_implementation="eager").eval()
+    accepted = inspect.signature(model.forward).parameters
+    names = [n for n in INPUTS if n in accepted]
+
+    class LastHidden(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, *args: torch.Tensor) -> torch.Tensor:
+            return self.model(**dict(zip(names, args, strict=True))).last_hidden_state
+
+    # a padded row, so that nothing traced can assume every token is real
+    ids = torch.full((2, 8), 1000, dtype=torch.int64)
+    mask = torch.ones(2, 8, dtype=torch.int64)
+    mask[1, 5:] = 0
+    feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": torch.zeros(2, 8, dtype=torch.int64)}
+    example = tuple(feed[n] for n in names)
+    axes = {n: {0: "batch", 1: "sequence"} for n in [*names, "last_hidden_state"]}
+    with warnings.catch_warnings(), torch.inference_mode():
+        warnings.simplefilter("ignore")  # tracer and legacy-exporter notices; the test compares the vectors
+        torch.onnx.export(
+            LastHidden(),
+            example,
+            str(dst),
+            input_names=names,
+            output_names=["last_hidden_state"],
+            dynamic_axes=axes,
+            opset_version=OPSET,
+            do_constant_folding=True,
+            dynamo=False,
+        )
+    return str(model.config.model_type)
+
+
+def _fuse(path: Path, src: Path, model_type: str) -> bool:
+    """Fuse attention, layer norms and GELU offline (onnxruntime's transformer optimizer) for BERT-like models.
+
+    onnxruntime's own session-time passes do not recognise this exporter's attention pattern, so the
+    fused file is what makes queries use its Attention kernel.
+    """
+    if model_type not in ("bert", "mpnet", "roberta", "xlm-roberta", "distilbert"):
+        return False
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    cfg = json.loads((src / "config.json").read_text(encoding="utf-8"))
+    opt = optimize_model(
+        str(path),
+        model_type="bert",
+        num_heads=int(cfg["num_attention_heads"]),
+        hidden_size=int(cfg["hidden_size"]),
+        opt_level=0,
+    )
+    stats = opt.get_fused_operator_statistics()
+    if not stats.get("Attention"):
+        return False
+    opt.save_model_to_file(str(path))
+    return True
+
+
+def _quantize(path: Path) -> None:
+    """Dynamic int8 quantisation in place (opt-in: faster, but rankings differ slightly from fp32)."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    tmp = path.with_name(path.stem + ".int8.onnx")
+    quantize_dynamic(str(path), str(tmp), per_channel=True, weight_type=QuantType.QInt8)
+    os.replace(tmp, path)

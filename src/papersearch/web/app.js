@@ -1,0 +1,482 @@
+// papersearch web page: search as you type, a paper view with its cross-reference drawing, and a
+// timeline of the eras. Plain DOM; data only ever reaches the page through textContent/attributes.
+"use strict";
+
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const els = {
+    form: $("search-form"), q: $("q"), era: $("era"), from: $("year-from"), to: $("year-to"), mode: $("mode"),
+    clear: $("clear"), status: $("status"), notice: $("notice"), main: $("main"), timeline: $("view-timeline"),
+    resultsView: $("view-results"), results: $("results"), paper: $("view-paper"), indexInfo: $("index-info"),
+  };
+  const DEBOUNCE_MS = 250;
+  const PAGE = 10;
+  const HOOD_MAX = 3; // neighbours of each kind on a result card
+  const NARROW = 600; // px: below it the drawing stacks vertically
+  const YEAR_MIN = 1800;
+  const YEAR_MAX = 2100;
+  const state = {
+    eras: [], eraById: new Map(), papers: new Map(), version: "",
+    searchCtl: null, paperCtl: null, timer: 0, routed: null, paper: null, k: PAGE, lastSearch: "", cache: new Map(),
+  };
+
+  // ------------------------------------------------------------ DOM helpers (text only, never HTML)
+  function h(tag, attrs, ...children) {
+    const el = document.createElement(tag);
+    setAttrs(el, attrs);
+    for (const c of children.flat()) if (c != null && c !== false) el.append(c);
+    return el;
+  }
+  function svg(tag, attrs, ...children) {
+    const el = document.createElementNS("http://www.w3.org/2000/svg", tag);
+    setAttrs(el, attrs);
+    for (const c of children.flat()) if (c != null && c !== false) el.append(c);
+    return el;
+  }
+  function setAttrs(el, attrs) {
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v == null || v === false) continue;
+      if (k === "class") el.setAttribute("class", v);
+      else if (k === "text") el.textContent = v;
+      else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+      else el.setAttribute(k, v === true ? "" : String(v));
+    }
+  }
+  const clip = (text, n) => (text.length > n ? text.slice(0, n - 1).trimEnd() + "…" : text);
+  const paperHref = (id) => "#/paper/" + encodeURIComponent(id);
+
+  function shortAuthors(authors) {
+    if (authors.length <= 3) return authors.join(", ");
+    return `${authors.slice(0, 2).join(", ")} and ${authors.length - 2} others`;
+  }
+
+  // ------------------------------------------------------------ API
+  async function api(path, signal) {
+    const res = await fetch(path, { signal, headers: { Accept: "application/json" } });
+    let body = null;
+    try { body = await res.json(); } catch { /* not JSON */ }
+    if (!res.ok) {
+      const err = new Error(body?.error?.message || `The server answered ${res.status}.`);
+      err.param = body?.error?.param || null;
+      throw err;
+    }
+    return body;
+  }
+
+  // ------------------------------------------------------------ URL state: #/search?q=..., #/paper/<id>, #/
+  function parseHash() {
+    const raw = location.hash.replace(/^#/, "") || "/";
+    const cut = raw.indexOf("?");
+    const path = cut < 0 ? raw : raw.slice(0, cut);
+    const params = new URLSearchParams(cut < 0 ? "" : raw.slice(cut + 1));
+    if (path.startsWith("/paper/")) return { view: "paper", id: decodeURIComponent(path.slice(7)) };
+    return {
+      view: path === "/search" ? "search" : "timeline",
+      q: params.get("q") || "", era: params.get("era") || "", from: params.get("from") || "",
+      to: params.get("to") || "", mode: params.get("mode") || "hybrid",
+    };
+  }
+  function searchHash(s) {
+    const p = new URLSearchParams();
+    if (s.q) p.set("q", s.q);
+    if (s.era) p.set("era", s.era);
+    if (s.from) p.set("from", s.from);
+    if (s.to) p.set("to", s.to);
+    if (s.mode && s.mode !== "hybrid") p.set("mode", s.mode);
+    const qs = p.toString();
+    return qs ? "#/search?" + qs : "#/";
+  }
+  function yearValue(input) {
+    const v = input.value.trim();
+    const ok = v === "" || (/^\d{4}$/.test(v) && +v >= YEAR_MIN && +v <= YEAR_MAX);
+    input.setAttribute("aria-invalid", ok ? "false" : "true");
+    return ok ? v : null;
+  }
+  function readForm() {
+    const from = yearValue(els.from);
+    const to = yearValue(els.to);
+    if (from === null || to === null) return null;
+    return { q: els.q.value.trim(), era: els.era.value, from, to, mode: els.mode.value };
+  }
+  function writeForm(s) {
+    if (els.q.value.trim() !== s.q.trim()) els.q.value = s.q;
+    els.era.value = state.eraById.has(s.era) ? s.era : "";
+    els.from.value = s.from;
+    els.to.value = s.to;
+    els.mode.value = ["hybrid", "dense", "lexical"].includes(s.mode) ? s.mode : "hybrid";
+    els.clear.hidden = !(s.era || s.from || s.to || s.mode !== "hybrid");
+    for (const el of [els.q, els.era, els.from, els.to]) el.setAttribute("aria-invalid", "false");
+  }
+  function commit(push) {
+    const s = readForm();
+    if (!s) { setStatus("Years run from 1800 to 2100."); return; }
+    const hash = searchHash(s);
+    if (hash !== location.hash) {
+      // a new entry when asked (Enter) or when leaving another view; typing only rewrites the current one
+      if (push || parseHash().view !== "search") history.pushState(null, "", hash);
+      else history.replaceState(null, "", hash);
+    }
+    route();
+  }
+
+  // ------------------------------------------------------------ views
+  function show(view) {
+    for (const v of [els.timeline, els.resultsView, els.paper]) v.hidden = v !== view;
+  }
+  function setStatus(text) { els.status.textContent = text; }
+  function setNotice(text) {
+    els.notice.hidden = !text;
+    els.notice.textContent = text || "";
+  }
+
+  function route() {
+    state.routed = location.hash;
+    const r = parseHash();
+    setNotice("");
+    if (r.view === "paper") { renderPaper(r.id); return; }
+    writeForm(r);
+    if (r.q.trim()) runSearch(r);
+    else renderTimeline(r);
+  }
+
+  // ------------------------------------------------------------ search results
+  async function runSearch(r) {
+    const key = searchHash(r);
+    if (key !== state.lastSearch) state.k = PAGE;
+    state.lastSearch = key;
+    const params = new URLSearchParams({ q: r.q, k: String(state.k), mode: els.mode.value });
+    if (r.era) params.set("era", r.era);
+    if (r.from) params.set("year_from", r.from);
+    if (r.to) params.set("year_to", r.to);
+    const url = "/search?" + params;
+    state.searchCtl?.abort();
+    const cached = state.cache.get(url);
+    if (cached) { renderResults(cached); return; }
+    const ctl = (state.searchCtl = new AbortController());
+    els.resultsView.setAttribute("aria-busy", "true");
+    setStatus("Searching…");
+    try {
+      const data = await api(url, ctl.signal);
+      state.cache.set(url, data);
+      if (state.cache.size > 50) state.cache.delete(state.cache.keys().next().value);
+      if (!ctl.signal.aborted) renderResults(data);
+    } catch (err) {
+      if (err.name === "AbortError") return;
+      show(els.resultsView);
+      els.results.replaceChildren();
+      setStatus("");
+      setNotice(err.message);
+      const field = { q: els.q, era: els.era, year_from: els.from, year_to: els.to }[err.param];
+      field?.setAttribute("aria-invalid", "true");
+    } finally {
+      if (state.searchCtl === ctl) els.resultsView.removeAttribute("aria-busy");
+    }
+  }
+
+  function renderResults(data) {
+    show(els.resultsView);
+    document.title = `${data.query} — papersearch`;
+    const n = data.results.length;
+    const where = data.filters.era ? ` in ${state.eraById.get(data.filters.era)?.name || data.filters.era}` : "";
+    const years = data.filters.year_from || data.filters.year_to
+      ? ` from ${data.filters.year_from || "the start"} to ${data.filters.year_to || "today"}` : "";
+    setStatus(n
+      ? `${n} paper${n === 1 ? "" : "s"} for “${data.query}”${where}${years} · ${Math.round(data.took_ms)} ms`
+      : "");
+    if (!n) setNotice(`No paper matches “${data.query}”${where}${years}. Try other words or clear the filters.`);
+    els.results.replaceChildren(...data.results.map(resultItem));
+    if (n === data.k && data.k < 50) {
+      els.results.append(h("li", { class: "more" }, h("button", {
+        type: "button", class: "link-button", text: "Show more results",
+        onclick: () => { state.k += PAGE; runSearch(parseHash()); },
+      })));
+    }
+  }
+
+  function resultItem(r) {
+    return h("li", { class: "result", "data-id": r.id },
+      h("p", { class: "meta" },
+        h("span", { class: "year", text: String(r.year) }), " · ",
+        h("a", { class: "era-link", href: searchHash({ ...parseHash(), era: r.era }), text: r.era_name,
+          title: `Search within ${r.era_name}` })),
+      h("h2", { class: "title" }, h("a", { href: paperHref(r.id), text: r.title })),
+      h("p", { class: "authors", title: r.authors.length > 3 ? r.authors.join(", ") : null, text: shortAuthors(r.authors) }),
+      h("p", { class: "question", text: r.question }),
+      r.why.sentence ? h("p", { class: "why" }, highlight(r.why.sentence, r.why.terms)) : null,
+      r.why.concepts.length ? h("p", { class: "concepts", text: "Concepts: " + r.why.concepts.join(", ") }) : null,
+      neighbourhood(r.neighbours, false, r.id));
+  }
+
+  // Query words the server matched (by stem) get <mark>; a tiny stemmer finds their forms in the sentence.
+  function stem(word) {
+    let w = word.toLowerCase().replace(/['’]s$/, "");
+    if (w.length > 4 && w.endsWith("ies")) return w.slice(0, -3) + "y";
+    for (const suffix of ["ing", "ed", "es", "s"]) {
+      if (w.length > suffix.length + 2 && w.endsWith(suffix) && !w.endsWith("ss")) { w = w.slice(0, -suffix.length); break; }
+    }
+    return w;
+  }
+  function highlight(text, terms) {
+    const wanted = new Set(terms.map(stem));
+    const parts = text.split(/([\p{L}\p{N}]+(?:['’][\p{L}]+)?)/u);
+    return parts.filter(Boolean).map((part, i) => (wanted.has(stem(part)) && /[\p{L}\p{N}]/u.test(part)
+      ? h("mark", { text: part }) : document.createTextNode(part)));
+  }
+
+  function neighbourLink(n) {
+    const how = n.kind === "cites" ? "Names it" : "Mentions its idea";
+    return h("a", { class: `nb nb-${n.kind}`, href: paperHref(n.id), title: `${n.title} (${n.year}). ${how}: “${n.evidence}”` },
+      clip(n.title, 64), h("span", { class: "nb-year", text: ` ${n.year}` }));
+  }
+  function neighbourhood(nb, withEvidence, paperId) {
+    const rows = [];
+    const row = (label, items) => {
+      if (!items.length) return;
+      rows.push(h("div", { class: "hood-row" }, h("span", { class: "hood-label", text: label }),
+        h("ul", { class: "hood-items" }, items)));
+    };
+    const item = (n) => h("li", null, neighbourLink(n),
+      withEvidence ? h("q", { class: "evidence", text: n.evidence }) : null);
+    const ext = (x) => h("li", null,
+      h("span", { class: "ext", title: `“${x.evidence}”`, tabindex: "0", text: x.ref }),
+      withEvidence ? h("q", { class: "evidence", text: x.evidence }) : null);
+    // a result card shows the first few of each; the paper view shows all, with their evidence
+    const few = (items, make) => {
+      if (withEvidence || items.length <= HOOD_MAX + 1) return items.map(make);
+      return [...items.slice(0, HOOD_MAX).map(make),
+        h("li", null, h("a", { class: "nb-more", href: paperHref(paperId), text: `${items.length - HOOD_MAX} more` }))];
+    };
+    row("Builds on", few(nb.cites, item));
+    row("Built upon by", few(nb.cited_by, item));
+    row("Cites outside the list", few(nb.external, ext));
+    return rows.length ? h("div", { class: "hood" }, rows) : null;
+  }
+
+  // ------------------------------------------------------------ paper view
+  async function renderPaper(id) {
+    state.paperCtl?.abort();
+    state.searchCtl?.abort();
+    const ctl = (state.paperCtl = new AbortController());
+    setStatus("Loading…");
+    try {
+      const [paper, similar] = await Promise.all([
+        api("/papers/" + encodeURIComponent(id), ctl.signal),
+        api(`/papers/${encodeURIComponent(id)}/similar?k=5`, ctl.signal).catch(() => null),
+      ]);
+      if (ctl.signal.aborted) return;
+      setStatus("");
+      paperView(paper, similar);
+    } catch (err) {
+      if (err.name === "AbortError") return;
+      setStatus("");
+      show(els.paper);
+      els.paper.replaceChildren(backLink());
+      setNotice(err.message);
+    }
+  }
+
+  function backLink() {
+    const target = state.lastSearch || "#/";
+    return h("nav", { class: "crumbs" }, h("a", { href: target, text: state.lastSearch ? "← Back to results" : "← All eras" }));
+  }
+
+  function paperView(p, similar) {
+    state.paper = p;
+    show(els.paper);
+    document.title = `${p.title} — papersearch`;
+    const heading = h("h1", { tabindex: "-1", text: p.title });
+    els.paper.replaceChildren(
+      backLink(),
+      h("p", { class: "meta" }, h("span", { class: "year", text: String(p.year) }), " · ",
+        h("a", { class: "era-link", href: "#/search?era=" + encodeURIComponent(p.era), text: p.era_name })),
+      heading,
+      h("p", { class: "authors", text: p.authors.join(", ") }),
+      h("p", { class: "question lead", text: p.question }),
+      h("div", { class: "summary" }, p.summary.split(/\n\s*\n/).map((para) => h("p", { text: para.trim() }))),
+      p.concepts.length ? h("section", { class: "section" }, h("h2", { text: "Concepts" }),
+        h("ul", { class: "chips" }, p.concepts.map((c) => h("li", {
+          title: c.aliases.length ? "Also: " + c.aliases.join(", ") : null, text: c.name,
+        })))) : null,
+      h("section", { class: "section" }, h("h2", { text: "Cross-references" }),
+        h("figure", { class: "hood-figure" }, hoodDrawing(p),
+          h("figcaption", { text: "Left: earlier papers of the list it builds on. Right: later papers that build on it. "
+            + "Solid lines name the paper; dashed lines mention its idea." })),
+        neighbourhood(p.references, true, p.id) || h("p", { class: "muted", text: "No links to other papers of the list." })),
+      similar?.results.length ? h("section", { class: "section" }, h("h2", { text: "Closest in meaning" }),
+        h("ol", { class: "similar" }, similar.results.map((s) => h("li", null,
+          h("span", { class: "year", text: String(s.year) }), " ", h("a", { href: paperHref(s.id), text: s.title }))))) : null,
+    );
+    window.scrollTo(0, 0);
+    heading.focus({ preventScroll: true });
+  }
+
+  // The paper in the centre, what it builds on to the left, what builds on it to the right (by year).
+  // Below NARROW pixels the same drawing stacks: builds-on above, built-upon-by below, on one rail.
+  function hoodDrawing(p) {
+    const left = [...p.references.cites].sort((a, b) => a.year - b.year);
+    const right = [...p.references.cited_by].sort((a, b) => a.year - b.year);
+    const narrow = els.main.clientWidth < NARROW;
+    const L = narrow ? narrowLayout(left.length, right.length) : wideLayout(left.length, right.length);
+    const drawing = svg("svg", {
+      class: "hood-svg", viewBox: `0 0 ${L.W} ${L.H}`, role: "img", "data-layout": narrow ? "narrow" : "wide",
+      "aria-label": `${p.title}: builds on ${left.length} papers of the list; ${right.length} build on it`,
+    });
+    drawing.append(svg("defs", null, svg("marker", {
+      id: "arrow", viewBox: "0 0 10 10", refX: "9", refY: "5", markerWidth: "7", markerHeight: "7", orient: "auto-start-reverse",
+    }, svg("path", { d: "M0,0 L10,5 L0,10 z", class: "arrow-head" }))));
+    const c = L.centre;
+    const node = (n, box) => svg("a", { href: paperHref(n.id), class: "node", "data-id": n.id },
+      svg("title", { text: `${n.title} (${n.year}) — “${n.evidence}”` }),
+      svg("rect", { x: box.x, y: box.y, width: box.w, height: box.h, rx: 8 }),
+      svg("text", { x: box.x + 12, y: box.y + 19, class: "node-year", text: String(n.year) }),
+      svg("text", { x: box.x + 12, y: box.y + 36, class: "node-title", text: clip(n.title, L.chars) }));
+    const edge = (n, d) => svg("path", { class: `edge edge-${n.kind}`, "marker-end": "url(#arrow)", d });
+    left.forEach((n, i) => { const b = L.left(i); drawing.append(edge(n, L.inEdge(b)), node(n, b)); });
+    right.forEach((n, i) => { const b = L.right(i); drawing.append(edge(n, L.outEdge(b)), node(n, b)); });
+    const centre = svg("g", { class: "node node-centre" },
+      svg("rect", { x: c.x, y: c.y, width: c.w, height: c.h, rx: 10 }),
+      svg("text", { x: c.x + c.w / 2, y: c.y + 24, class: "node-year", "text-anchor": "middle", text: String(p.year) }));
+    wrap(p.title, L.centreChars, 3).forEach((line, i) => centre.append(svg("text", {
+      x: c.x + c.w / 2, y: c.y + 44 + i * 17, class: "node-title", "text-anchor": "middle", text: line,
+    })));
+    drawing.append(centre);
+    if (!left.length && !right.length) {
+      drawing.append(svg("text", { x: L.W / 2, y: L.H - 6, class: "muted-text", "text-anchor": "middle",
+        text: "no links to other papers of the list" }));
+    }
+    return drawing;
+  }
+  function wideLayout(nl, nr) {
+    const W = 920, boxW = 240, boxH = 46, gap = 12, cW = 270, chars = 30;
+    const H = Math.max(Math.max(nl, nr, 1) * (boxH + gap) + gap, 140);
+    const centre = { x: (W - cW) / 2, y: (H - 104) / 2, w: cW, h: 104 };
+    const midY = centre.y + centre.h / 2;
+    const column = (n, x) => (i) => ({ x, y: (H - n * (boxH + gap) + gap) / 2 + i * (boxH + gap), w: boxW, h: boxH });
+    const curve = (x1, y1, x2, y2) => `M${x1},${y1} C${(x1 + x2) / 2},${y1} ${(x1 + x2) / 2},${y2} ${x2},${y2}`;
+    return {
+      W, H, centre, chars, centreChars: 27,
+      left: column(nl, gap), right: column(nr, W - boxW - gap),
+      inEdge: (b) => curve(b.x + b.w, b.y + b.h / 2, centre.x - 2, midY),
+      outEdge: (b) => curve(centre.x + centre.w, midY, b.x - 2, b.y + b.h / 2),
+    };
+  }
+  function narrowLayout(nl, nr) {
+    const W = 380, rail = 16, x = 40, boxW = W - x - 6, boxH = 46, gap = 10, cH = 100, chars = 38;
+    const top = 8;
+    const centre = { x, y: top + nl * (boxH + gap) + (nl ? 14 : 0), w: boxW, h: cH };
+    const below = centre.y + cH + 14;
+    const H = below + nr * (boxH + gap) + (nr ? 0 : -6);
+    const at = (y0) => (i) => ({ x, y: y0 + i * (boxH + gap), w: boxW, h: boxH });
+    const midC = centre.y + centre.h / 2;
+    const via = (y1, y2, x2) => `M${x},${y1} H${rail + 8} Q${rail},${y1} ${rail},${y1 + Math.sign(y2 - y1) * 8} V${y2 - Math.sign(y2 - y1) * 8} Q${rail},${y2} ${rail + 8},${y2} H${x2}`;
+    return {
+      W, H, centre, chars, centreChars: 36,
+      left: at(top), right: at(below),
+      inEdge: (b) => via(b.y + b.h / 2, midC, x - 2),
+      outEdge: (b) => via(midC, b.y + b.h / 2, x - 2),
+    };
+  }
+  function wrap(text, width, maxLines) {
+    const lines = [];
+    let line = "";
+    for (const word of text.split(/\s+/)) {
+      if (line && (line + " " + word).length > width) { lines.push(line); line = word; } else line = line ? line + " " + word : word;
+    }
+    if (line) lines.push(line);
+    if (lines.length > maxLines) { lines.length = maxLines; lines[maxLines - 1] = clip(lines[maxLines - 1] + " …", width); }
+    return lines;
+  }
+
+  // ------------------------------------------------------------ timeline (landing view)
+  function renderTimeline(r) {
+    show(els.timeline);
+    document.title = "papersearch — Fundamental AI Papers";
+    setStatus("");
+    const from = r.from ? +r.from : -Infinity, to = r.to ? +r.to : Infinity;
+    const eras = state.eras.filter((e) => !r.era || e.id === r.era);
+    const filtered = Boolean(r.era || r.from || r.to);
+    const items = eras.map((e) => {
+      const papers = e.papers.map((id) => state.papers.get(id)).filter((p) => p && p.year >= from && p.year <= to);
+      if (filtered && !papers.length) return null;
+      return h("li", { class: "era", id: "era-" + e.id },
+        h("div", { class: "era-years", text: `${e.start}–${e.end}` }),
+        h("div", { class: "era-body" },
+          h("h2", { text: e.name }),
+          h("p", { class: "intro", text: e.intro }),
+          h("ul", { class: "era-papers" }, papers.map((p) => h("li", null,
+            h("span", { class: "year", text: String(p.year) }),
+            h("span", { class: "era-paper" }, h("a", { href: paperHref(p.id), text: p.title }),
+              h("span", { class: "by", text: " — " + shortAuthors(p.authors) })))))));
+    }).filter(Boolean);
+    const total = items.reduce((sum, li) => sum + li.querySelectorAll(".era-papers li").length, 0);
+    els.timeline.replaceChildren(
+      h("div", { class: "timeline-intro" },
+        h("h1", { text: filtered ? `${total} paper${total === 1 ? "" : "s"} in view` : `${state.eras.length} eras of AI research` }),
+        h("p", { text: filtered
+          ? "Type a question above to search within these filters, or clear them to see every era."
+          : `${state.papers.size} papers, from the first model of a neuron to today's reasoning models. Browse, or ask a question above.` })),
+      filtered ? null : h("nav", { class: "era-nav", "aria-label": "Jump to an era" }, state.eras.map((e) => h("button", {
+        type: "button", class: "era-chip", onclick: () => $("era-" + e.id)?.scrollIntoView({ behavior: "smooth" }),
+      }, h("span", { class: "year", text: String(e.start) }), " ", e.name))),
+      items.length ? h("ol", { class: "timeline" }, items) : h("p", { class: "muted", text: "No paper falls within these filters." }));
+  }
+
+  // ------------------------------------------------------------ wiring
+  els.q.addEventListener("input", () => {
+    clearTimeout(state.timer);
+    state.timer = setTimeout(() => commit(false), DEBOUNCE_MS);
+  });
+  els.form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    clearTimeout(state.timer);
+    commit(true);
+  });
+  for (const el of [els.era, els.mode]) el.addEventListener("change", () => commit(false));
+  for (const el of [els.from, els.to]) {
+    el.addEventListener("input", () => {
+      clearTimeout(state.timer);
+      state.timer = setTimeout(() => commit(false), DEBOUNCE_MS * 2);
+    });
+  }
+  els.clear.addEventListener("click", () => {
+    els.era.value = ""; els.from.value = ""; els.to.value = ""; els.mode.value = "hybrid";
+    commit(true);
+    els.q.focus();
+  });
+  // a followed link fires both events; route once per address
+  const onNavigate = () => { if (location.hash !== state.routed) route(); };
+  window.addEventListener("popstate", onNavigate);
+  window.addEventListener("hashchange", onNavigate);
+  document.addEventListener("keydown", (ev) => {
+    const typing = ev.target.closest("input, select, textarea");
+    if (ev.key === "/" && !typing) { ev.preventDefault(); els.q.focus(); els.q.select(); }
+    if (ev.key === "Escape" && ev.target === els.q && els.q.value) { els.q.value = ""; commit(false); }
+  });
+
+  let resizeTimer = 0;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => {
+      const figure = els.paper.hidden ? null : els.paper.querySelector(".hood-svg");
+      const want = els.main.clientWidth < NARROW ? "narrow" : "wide";
+      if (figure && state.paper && figure.dataset.layout !== want) figure.replaceWith(hoodDrawing(state.paper));
+    }, 150);
+  });
+
+  async function start() {
+    try {
+      const [eras, papers] = await Promise.all([api("/eras"), api("/papers")]);
+      state.eras = eras.eras;
+      state.version = papers.index_version;
+      for (const e of eras.eras) state.eraById.set(e.id, e);
+      for (const p of papers.papers) state.papers.set(p.id, p);
+      els.era.append(...eras.eras.map((e) => h("option", { value: e.id, text: e.name })));
+      els.indexInfo.textContent = `${papers.count} papers · index ${papers.index_version}`;
+      document.body.dataset.ready = "true";
+    } catch (err) {
+      setNotice(`Cannot load the reading list: ${err.message}`);
+    }
+    route();
+  }
+  start();
+})();

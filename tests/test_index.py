@@ -1,0 +1,113 @@
+"""Index build: manifest, incremental rebuilds, the atomic switch, --check, and damaged files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from papersearch import lexical, store
+from papersearch.errors import IndexStateError
+from papersearch.indexer import build, check
+from papersearch.search import IndexData, Searcher
+
+from .conftest import MODEL
+
+pytestmark = pytest.mark.slow
+
+
+def _edit_one(corpus: Path) -> None:
+    p = corpus / "papers" / "1991-krogh-weight-decay.md"
+    p.write_text(p.read_text(encoding="utf-8").replace("How can overfitting be avoided?", "How can overfitting be tamed?"), encoding="utf-8")
+
+
+def test_manifest_is_plain_and_complete(index_dir: Path) -> None:
+    vdir = store.version_dir(index_dir)
+    m = json.loads((vdir / "manifest.json").read_text(encoding="utf-8"))
+    assert m["format_version"] == store.FORMAT_VERSION
+    assert m["model"]["name"] == MODEL and len(m["model"]["fingerprint"]) == 16 and m["model"]["dim"] == 384
+    assert m["counts"]["papers"] == 49 and m["counts"]["vectors"] > 49 * 3
+    assert m["vector_index"]["type"] == "flat"
+    assert len(m["papers"]) == 49 and len(m["corpus_hash"]) == 64
+    assert {"vectors.npy", "vectors.faiss", "papers.json", "views.json"} <= set(m["files"])
+    assert not any(name.endswith((".pkl", ".pickle")) for name in m["files"])
+
+
+def test_no_view_is_cut_off_by_the_model(index_dir: Path) -> None:
+    from papersearch.embed import Embedder
+
+    data = IndexData.load_dir(store.version_dir(index_dir))
+    embedder = Embedder(MODEL)
+    longest = max((v[2] for v in data.views), key=len)
+    assert embedder.count_tokens(longest) <= embedder.max_seq_length
+
+
+def test_incremental_rebuild_embeds_only_the_edited_paper(corpus_copy: Path, index_copy: Path) -> None:
+    same = build(corpus_copy, index_copy, MODEL)
+    assert same.unchanged and same.embedded_papers == 0
+    _edit_one(corpus_copy)
+    ok, message = check(corpus_copy, index_copy, MODEL)
+    assert not ok and "stale" in message and "1991-krogh-weight-decay" in message
+    report = build(corpus_copy, index_copy, MODEL)
+    assert (report.embedded_papers, report.reused_papers) == (1, 48)
+    assert check(corpus_copy, index_copy, MODEL)[0]
+    hit = Searcher.load(index_copy).search("how can overfitting be tamed", k=1)["results"][0]
+    assert hit["id"] == "1991-krogh-weight-decay" and hit["question"] == "How can overfitting be tamed?"
+
+
+def test_failed_build_leaves_previous_index_in_use(corpus_copy: Path, index_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = store.current_version(index_copy)
+    _edit_one(corpus_copy)
+    with pytest.raises(RuntimeError):
+        build(corpus_copy, index_copy, MODEL, fail_after_embedding=True)
+
+    def broken(*_: object) -> None:
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(lexical, "build", broken)
+    with pytest.raises(OSError):
+        build(corpus_copy, index_copy, MODEL)
+    assert store.current_version(index_copy) == before
+    assert not list(index_copy.glob(".build-*"))
+    res = Searcher.load(index_copy).search("weight decay", k=3)
+    assert res["index_version"] == before and res["results"][0]["id"] == "1991-krogh-weight-decay"
+
+
+def test_index_check_cli(corpus_copy: Path, index_copy: Path, tmp_path: Path) -> None:
+    def run(index: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "papersearch.cli", "index", "--check", "--corpus", str(corpus_copy), "--index", str(index)],
+            capture_output=True, text=True, timeout=120,
+        )
+
+    assert run(index_copy).returncode == 0
+    missing = run(tmp_path / "nothing")
+    assert missing.returncode == 1 and "no index" in missing.stderr and "papersearch index" in missing.stderr
+    _edit_one(corpus_copy)
+    stale = run(index_copy)
+    assert stale.returncode == 1 and "stale" in stale.stderr
+
+
+@pytest.mark.parametrize("name", ["manifest.json", "vectors.npy", "vectors.faiss", "papers.json", "views.json", "lexical/vocab.index.json", "lexical/data.csc.index.npy"])
+@pytest.mark.parametrize("damage", ["truncate", "corrupt"])
+def test_damaged_file_gives_clear_error(index_copy: Path, name: str, damage: str) -> None:
+    path = store.version_dir(index_copy) / name
+    data = path.read_bytes()
+    if damage == "truncate":
+        path.write_bytes(data[: len(data) // 2])
+    else:
+        mid = len(data) // 2
+        path.write_bytes(data[:mid] + bytes(b ^ 0x5A for b in data[mid : mid + 16]) + data[mid + 16 :])
+    with pytest.raises(IndexStateError) as exc:
+        Searcher.load(index_copy)
+    assert name.split("/")[0] in str(exc.value) and "papersearch index" in str(exc.value)
+
+
+def test_rebuild_repairs_a_damaged_index(corpus_copy: Path, index_copy: Path) -> None:
+    (store.version_dir(index_copy) / "vectors.npy").write_bytes(b"garbage")
+    report = build(corpus_copy, index_copy, MODEL)
+    assert not report.unchanged
+    assert Searcher.load(index_copy).search("backpropagation", k=1)["results"]

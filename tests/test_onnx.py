@@ -1,0 +1,163 @@
+"""The ONNX query encoder: exported with every index, equal to sentence-transformers, and torch-free at query time."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from papersearch import store
+from papersearch.errors import IndexStateError
+from papersearch.indexer import build
+from papersearch.onnx_model import OnnxQueryEncoder
+from papersearch.query_encoder import EmbedderQueryEncoder, encoder_for
+from papersearch.search import IndexData, Searcher
+
+from .conftest import CORPUS, MODEL, ROOT
+
+pytestmark = pytest.mark.slow
+
+QUERIES = [
+    json.loads(line)["query"]
+    for line in (ROOT / "tests" / "data" / "queries.jsonl").read_text(encoding="utf-8").splitlines()
+    if line.strip()
+]
+
+
+def _long_texts() -> list[str]:
+    """Paper files alone (~150–190 tokens: past the shipped tokenizer's 128) and in threes (past the model's 256)."""
+    files = [p.read_text(encoding="utf-8") for p in sorted((CORPUS / "papers").glob("*.md"))]
+    return files[:6] + ["\n\n".join(files[i : i + 3]) for i in range(0, 12, 3)]
+
+
+@pytest.fixture(scope="module")
+def vdir(index_dir: Path) -> Path:
+    return store.version_dir(index_dir)
+
+
+@pytest.fixture(scope="module")
+def onnx_encoder(vdir: Path) -> OnnxQueryEncoder:
+    enc = encoder_for(vdir, store.read_manifest(vdir))
+    assert isinstance(enc, OnnxQueryEncoder)
+    return enc
+
+
+@pytest.fixture(scope="module")
+def torch_encoder() -> EmbedderQueryEncoder:
+    return EmbedderQueryEncoder(MODEL)
+
+
+def test_export_is_in_the_version_and_the_manifest(vdir: Path) -> None:
+    m = store.read_manifest(vdir)
+    info = m["query_encoder"]
+    assert info == {
+        "type": "onnx",
+        "file": "query_encoder/model.onnx",
+        "tokenizer": "query_encoder/tokenizer.json",
+        "precision": "fp32",
+        "max_length": 256,
+        "pooling": "mean",
+        "normalize": True,
+        "opset": 17,
+        "fused": True,
+    }
+    for rel in ("query_encoder/model.onnx", "query_encoder/tokenizer.json"):
+        assert (vdir / rel).is_file()
+        assert m["files"][rel]["size"] == (vdir / rel).stat().st_size
+    tok = json.loads((vdir / "query_encoder/tokenizer.json").read_text(encoding="utf-8"))
+    assert tok["truncation"]["max_length"] == 256
+    assert tok["padding"]["strategy"] == "BatchLongest"  # not the shipped Fixed 128
+
+
+def test_vectors_match_sentence_transformers(
+    onnx_encoder: OnnxQueryEncoder, torch_encoder: EmbedderQueryEncoder, vdir: Path
+) -> None:
+    long = _long_texts()
+    counts = [torch_encoder._embedder.count_tokens(t) for t in long]
+    assert any(128 < n < 256 for n in counts) and any(n > 256 for n in counts)
+    texts = QUERIES + long
+    want = torch_encoder._embedder.encode(texts)
+    one_by_one = np.vstack([onnx_encoder.encode_query(t) for t in texts])
+    batched = onnx_encoder.encode(texts)
+    assert one_by_one.dtype == np.float32 and one_by_one.shape == (len(texts), 384)
+    np.testing.assert_allclose(np.linalg.norm(batched, axis=1), 1.0, atol=1e-5)
+    for got in (one_by_one, batched):
+        cos = (got * want).sum(axis=1)
+        worst = int(np.argmin(cos))
+        assert cos.min() >= 0.999, f"cosine {cos.min():.5f} for {texts[worst][:60]!r}"
+    # the check has teeth: truncating at the shipped tokenizer's 128 tokens visibly changes long texts
+    cut = OnnxQueryEncoder(vdir / "query_encoder", max_length=128).encode(long)
+    assert ((cut * want[len(QUERIES) :]).sum(axis=1)).min() < 0.999
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense"])
+def test_same_top10_as_sentence_transformers(
+    vdir: Path, onnx_encoder: OnnxQueryEncoder, torch_encoder: EmbedderQueryEncoder, mode: str
+) -> None:
+    data = IndexData.load_dir(vdir)
+    fast, slow = Searcher(data, encoder=onnx_encoder), Searcher(data, encoder=torch_encoder)
+    for q in QUERIES:
+        got = [r["id"] for r in fast.search(q, k=10, mode=mode)["results"]]
+        want = [r["id"] for r in slow.search(q, k=10, mode=mode)["results"]]
+        assert got == want, q
+
+
+def test_query_process_imports_no_torch(index_dir: Path) -> None:
+    code = (
+        "from papersearch.search import Searcher; s=Searcher.load(IDX); s.search('how were deep nets first trained?'); "
+        "import sys; print('torch' in sys.modules, 'sentence_transformers' in sys.modules)"
+    ).replace("IDX", repr(str(index_dir)))
+    env = {k: v for k, v in os.environ.items() if k != "PAPERSEARCH_QUERY_ENCODER"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True, timeout=120)
+    assert out.stdout.strip() == "False False", out.stderr
+
+
+def test_encoder_choice(vdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    m = store.read_manifest(vdir)
+    monkeypatch.setenv("PAPERSEARCH_QUERY_ENCODER", "torch")
+    assert isinstance(encoder_for(vdir, m), EmbedderQueryEncoder)
+    monkeypatch.setenv("PAPERSEARCH_QUERY_ENCODER", "onnx")
+    assert isinstance(encoder_for(vdir, m), OnnxQueryEncoder)
+    # an index built before the ONNX export: no manifest entry, no files
+    old = {k: v for k, v in m.items() if k != "query_encoder"}
+    old["files"] = {k: v for k, v in m["files"].items() if not k.startswith("query_encoder/")}
+    with pytest.raises(IndexStateError, match="no ONNX query encoder"):
+        encoder_for(vdir, old)
+    monkeypatch.delenv("PAPERSEARCH_QUERY_ENCODER")
+    assert isinstance(encoder_for(vdir, old), EmbedderQueryEncoder)
+    # the file list alone is enough
+    assert isinstance(encoder_for(vdir, {**old, "files": m["files"]}), OnnxQueryEncoder)
+
+
+def test_rebuild_reuses_the_cached_export(corpus_copy: Path, index_copy: Path) -> None:
+    cache = next((index_copy / ".cache").glob("onnx-*"))
+    cached_model = cache / "query_encoder" / "model.onnx"
+    before = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in [cache / "cache.json", cached_model]}
+    paper = corpus_copy / "papers" / "1991-krogh-weight-decay.md"
+    paper.write_text(paper.read_text(encoding="utf-8").replace("overfitting", "over-fitting", 1), encoding="utf-8")
+    report = build(corpus_copy, index_copy, MODEL)
+    assert report.embedded_papers == 1 and not report.unchanged
+    after = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in [cache / "cache.json", cached_model]}
+    assert after == before  # not exported again
+    vdir = store.version_dir(index_copy)
+    assert (vdir / "query_encoder" / "model.onnx").stat().st_ino == cached_model.stat().st_ino  # hard-linked
+    assert store.read_manifest(vdir)["query_encoder"]["file"] == "query_encoder/model.onnx"
+    assert isinstance(encoder_for(vdir, store.read_manifest(vdir)), OnnxQueryEncoder)
+
+
+def test_changed_cache_is_exported_again(corpus_copy: Path, index_copy: Path) -> None:
+    cache = next((index_copy / ".cache").glob("onnx-*"))
+    tok = cache / "query_encoder" / "tokenizer.json"
+    damaged = json.loads(tok.read_text(encoding="utf-8"))
+    damaged["truncation"]["max_length"] = 128
+    tok.write_text(json.dumps(damaged), encoding="utf-8")
+    paper = corpus_copy / "papers" / "1991-krogh-weight-decay.md"
+    paper.write_text(paper.read_text(encoding="utf-8").replace("overfitting", "over-fitting", 1), encoding="utf-8")
+    build(corpus_copy, index_copy, MODEL)
+    fixed = json.loads(tok.read_text(encoding="utf-8"))
+    assert fixed["truncation"]["max_length"] == 256

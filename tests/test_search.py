@@ -1,0 +1,125 @@
+"""Search: ranking quality, filters, `why` and neighbours, the JSON shape, and bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from papersearch.errors import QueryError
+from papersearch.evaluate import evaluate, load_queries
+
+pytestmark = pytest.mark.slow
+QUERIES = Path(__file__).parent / "data" / "queries.jsonl"
+# the hybrid figure measured when the ranking was chosen (docs/ranking.md); a regression fails here
+HYBRID_NDCG_FLOOR = 0.84
+
+
+def test_dev_set_has_what_the_issue_asks() -> None:
+    qs = load_queries(QUERIES)
+    assert len(qs) >= 50
+    assert "how were deep nets first trained?" in {q.query for q in qs}
+    assert all(3 in q.relevant.values() for q in qs)
+
+
+def test_hybrid_beats_both_and_does_not_regress(searcher) -> None:  # type: ignore[no-untyped-def]
+    scores = evaluate(searcher, load_queries(QUERIES, {r["id"] for r in searcher.data.records}))
+    print(json.dumps(scores))
+    hybrid, dense, lexical = (scores[m]["ndcg@10"] for m in ("hybrid", "dense", "lexical"))
+    assert hybrid >= HYBRID_NDCG_FLOOR
+    assert hybrid >= dense + 0.03 and hybrid >= lexical + 0.03
+
+
+def test_known_answers(searcher) -> None:  # type: ignore[no-untyped-def]
+    top = searcher.search("convolutional network reads handwritten digits", k=3)["results"][0]
+    assert top["id"] == "1989-lecun-cnn"
+    assert "handwritten digits" in top["why"]["sentence"]
+    assert {"handwritten", "digits"} <= {t.lower() for t in top["why"]["terms"]}
+    assert "Convolutional Neural Network" in top["why"]["concepts"]
+    cites = {n["id"]: n for n in top["neighbours"]["cites"]}
+    assert cites["1959-hubel-visual-cortex"]["kind"] == "cites"
+    assert "Hubel and Wiesel" in cites["1959-hubel-visual-cortex"]["evidence"]
+    assert "2016-silver-alphago" in {n["id"] for n in top["neighbours"]["cited_by"]}
+    assert top["neighbours"]["external"] == [{"ref": "Fukushima 1980", "evidence": "Also see Fukushima (1980)"}]
+    werbos = searcher.search("Werbos", k=1, mode="lexical")["results"][0]
+    assert werbos["id"] == "1986-rumelhart-backpropagation"
+
+
+def test_typos_are_corrected_against_the_corpus(searcher) -> None:  # type: ignore[no-untyped-def]
+    res = searcher.search("reccurent nets that lern grammer", k=3)
+    assert res["corrected_query"] == "recurrent nets that learn grammar"
+    assert res["results"][0]["id"] == "1990-elman-rnn"
+
+
+def test_filters_apply_before_ranking(searcher) -> None:  # type: ignore[no-untyped-def]
+    res = searcher.search("transformers and language models", k=5, year_from=1986, year_to=1991)
+    assert len(res["results"]) == 5
+    assert all(1986 <= r["year"] <= 1991 for r in res["results"])
+    era = searcher.search("neural networks", k=10, era="Solving the Depth Problem")
+    assert {r["era"] for r in era["results"]} == {"solving-the-depth-problem"}
+    assert len(era["results"]) == 5  # the era holds exactly five papers
+    assert era["filters"]["era"] == "solving-the-depth-problem"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "param"),
+    [
+        ({"query": "   "}, "q"),
+        ({"query": "x" * 501}, "q"),
+        ({"query": "a\x00b"}, "q"),
+        ({"query": "cnn", "k": 0}, "k"),
+        ({"query": "cnn", "k": 10_000}, "k"),
+        ({"query": "cnn", "mode": "fuzzy"}, "mode"),
+        ({"query": "cnn", "era": "bronze age"}, "era"),
+        ({"query": "cnn", "year_from": 2000, "year_to": 1990}, "year_from"),
+        ({"query": "cnn", "year_from": 20000}, "year_from"),
+    ],
+)
+def test_bad_input_is_a_clear_error(searcher, kwargs: dict[str, object], param: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(QueryError) as exc:
+        searcher.search(**kwargs)
+    assert exc.value.param == param and len(str(exc.value)) > len(param) + 10
+
+
+def run_ask(index_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "papersearch.cli", "ask", "--index", str(index_dir), *args], capture_output=True, text=True, timeout=120)
+
+
+def test_ask_json_shape(index_dir: Path) -> None:
+    out = run_ask(index_dir, "how were deep nets first trained?", "-k", "4", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert {"query", "mode", "results"} <= set(data) and data["mode"] == "hybrid" and len(data["results"]) == 4
+    r = data["results"][0]
+    assert {"id", "title", "year", "authors", "era", "question", "score", "why", "neighbours"} <= set(r)
+    assert {"sentence", "terms", "concepts"} <= set(r["why"])
+    assert {"cites", "cited_by", "external"} == set(r["neighbours"])
+    scores = [x["score"] for x in data["results"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["", "--json"], "query is empty"),
+        (["cnn", "-k", "0"], "k must be from 1 to 100"),
+        (["cnn", "-k", "many"], "k must be a whole number"),
+        (["cnn", "--mode", "fuzzy"], "invalid choice"),
+        (["cnn", "--era", "bronze"], "unknown era"),
+        (["cnn", "--year-from", "2000", "--year-to", "1990"], "backwards"),
+    ],
+)
+def test_ask_bad_arguments_print_one_line(index_dir: Path, args: list[str], words: str) -> None:
+    out = run_ask(index_dir, *args)
+    assert out.returncode in (1, 2)
+    assert words in out.stderr and out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
+
+
+def test_show_prints_the_neighbourhood() -> None:
+    out = subprocess.run([sys.executable, "-m", "papersearch.cli", "show", "2017-vaswani-transformer"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0
+    assert "builds on" in out.stdout and "Neural Machine Translation by Jointly Learning to Align and Translate" in out.stdout
+    assert "built upon by" in out.stdout and "BERT" in out.stdout

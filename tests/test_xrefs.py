@@ -1,0 +1,123 @@
+"""Cross-reference extraction: quality against hand labels, each citation form, and hand corrections."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from papersearch.corpus import load_corpus
+from papersearch.graph import neighbourhoods
+from papersearch.models import EdgeOverride, Paper
+from papersearch.xrefs import build_graph, extract, find_citations
+
+from .conftest import CORPUS
+
+LABELS = Path(__file__).parent / "data" / "xref_labels.json"
+
+
+@pytest.fixture(scope="module")
+def corpus():  # type: ignore[no-untyped-def]
+    return load_corpus(CORPUS)
+
+
+def _pr(found: set[tuple[str, ...]], truth: set[tuple[str, ...]]) -> tuple[float, float]:
+    tp = len(found & truth)
+    return (tp / len(found) if found else 1.0, tp / len(truth) if truth else 1.0)
+
+
+def test_extraction_quality_against_hand_labels(corpus) -> None:  # type: ignore[no-untyped-def]
+    labels = json.loads(LABELS.read_text(encoding="utf-8"))
+    assert len(labels) >= 20
+    graph = build_graph(corpus.papers)
+    internal = {(e.source, e.target, e.kind) for e in graph.edges if e.source in labels}
+    truth_internal = {(s, t["target"], t["kind"]) for s, v in labels.items() for t in v["internal"]}
+    external = {(x.paper, x.ref) for x in graph.external if x.paper in labels}
+    truth_external = {(s, t["ref"]) for s, v in labels.items() for t in v["external"]}
+    p_in, r_in = _pr(internal, truth_internal)
+    p_ex, r_ex = _pr(external, truth_external)
+    print(f"internal P={p_in:.3f} R={r_in:.3f} ({len(truth_internal)} labels); external P={p_ex:.3f} R={r_ex:.3f} ({len(truth_external)})")
+    assert min(p_in, r_in, p_ex, r_ex) >= 0.9, (sorted(internal ^ truth_internal), sorted(external ^ truth_external))
+
+
+@pytest.mark.parametrize(
+    ("text", "refs"),
+    [
+        ("Also see Fukushima (1980) for an early variant.", ["Fukushima 1980"]),
+        ("tricks such as Dropout (Srivastava, 2014; Hinton, 2012), run", ["Srivastava 2014", "Hinton 2012"]),
+        ("See Bottou (1998) and Bottou (2010) for newer discussions", ["Bottou 1998", "Bottou 2010"]),
+        ("an open area: see Hui 2021 and Golik 2013.)", ["Hui 2021", "Golik 2013"]),
+        ("advanced in a book by Rumelhart, McClelland, and Hinton (1986), and", ["Rumelhart 1986"]),
+        ("Solla et al., John Hopfield (1987), and Eric Baum and Frank Wilczek (1988) describe", ["Hopfield 1987", "Baum 1988"]),
+        ("guidance (Ho and Salimans, 2022), stacking", ["Ho 2022"]),
+        ("VQ-VAE (van den Oord, 2017) can", ["van den Oord 2017"]),
+        ("Since Alan Turing’s 1950 imitation game, dialog", ["Turing 1950"]),
+        ("Wei et al. (2022b) observe", ["Wei 2022b"]),
+        ("They win the Nobel Prize in 1981. By 2025, capital", []),
+    ],
+)
+def test_citation_forms(text: str, refs: list[str]) -> None:
+    assert [c.ref("Self") for c in find_citations(text)] == refs
+
+
+def test_year_citation_with_other_coauthors_is_a_different_work(corpus) -> None:  # type: ignore[no-untyped-def]
+    hinton = corpus.by_id()["1981-hinton-distributed-representation"]
+    edges, external = extract(hinton, corpus.papers)
+    assert "1986-rumelhart-backpropagation" not in {e.target for e in edges}
+    assert "Rumelhart 1986" in {x.ref for x in external}
+
+
+def test_names_without_year_and_named_contributions(corpus) -> None:  # type: ignore[no-untyped-def]
+    by_id = corpus.by_id()
+    lecun, _ = extract(by_id["1989-lecun-cnn"], corpus.papers)
+    assert ("1959-hubel-visual-cortex", "cites") in {(e.target, e.kind) for e in lecun}
+    assert ("1986-rumelhart-backpropagation", "mentions") in {(e.target, e.kind) for e in lecun}
+    diffusion, _ = extract(by_id["2015-sohl-dickstein-diffusion-models"], corpus.papers)
+    targets = {e.target for e in diffusion}
+    assert "2013-kingma-vae" in targets  # "Kingma’s VAEs": the VAE entry, not Adam
+    assert "2015-kingma-adam" not in targets
+    # "Hinton’s Wake-Sleep method" names no Hinton entry: left unresolved, not guessed
+    assert not targets & {"1981-hinton-distributed-representation", "2005-hinton-deep-belief-networks"}
+    rombach, _ = extract(by_id["2022-rombach-latent-diffusion"], corpus.papers)
+    assert ("2021-radford-clip", "cites") in {(e.target, e.kind) for e in rombach}
+
+
+def test_new_paper_gets_references_without_listing_them(corpus) -> None:  # type: ignore[no-untyped-def]
+    new = Paper(
+        id="2026-doe-sparse-nets",
+        year=2026,
+        title="Sparse Nets",
+        authors=("Jane Doe",),
+        era="transformers-the-modern-era",
+        question="Can nets be sparse?",
+        summary="Building on the LSTM architecture and the attention ideas of Bahdanau, Doe prunes a CNN (Han, 2015).",
+    )
+    edges, external = extract(new, [*corpus.papers, new])
+    got = {(e.target, e.kind) for e in edges}
+    assert {("1997-hochreiter-lstm", "cites"), ("2015-bahdanau-attention", "cites"), ("1989-lecun-cnn", "mentions")} <= got
+    assert [x.ref for x in external] == ["Han 2015"]
+
+
+def test_hand_corrections_add_and_remove_edges(corpus) -> None:  # type: ignore[no-untyped-def]
+    by_id = corpus.by_id()
+    lecun = replace(
+        by_id["1989-lecun-cnn"],
+        add_edges=(EdgeOverride("1958-rosenblatt-perceptron", "cites", "perceptron lineage"),),
+        remove_edges=("1986-rumelhart-backpropagation",),
+    )
+    edges, _ = extract(lecun, corpus.papers)
+    targets = {e.target: e for e in edges}
+    assert targets["1958-rosenblatt-perceptron"].evidence == "perceptron lineage"
+    assert "1986-rumelhart-backpropagation" not in targets
+
+
+def test_neighbourhoods_are_oriented_by_time(corpus) -> None:  # type: ignore[no-untyped-def]
+    hoods = neighbourhoods(corpus.papers, build_graph(corpus.papers))
+    # Hubel 1959 looks ahead to CNNs; LeCun 1989 builds on Hubel, not the other way round
+    assert "1959-hubel-visual-cortex" in {n.id for n in hoods["1989-lecun-cnn"].cites}
+    assert "1989-lecun-cnn" in {n.id for n in hoods["1959-hubel-visual-cortex"].cited_by}
+    assert "1989-lecun-cnn" not in {n.id for n in hoods["1959-hubel-visual-cortex"].cites}
+    # the Transformer entry names BERT and GPT as its successors
+    assert {"2019-devlin-bert", "2018-radford-gpt-2"} <= {n.id for n in hoods["2017-vaswani-transformer"].cited_by}
