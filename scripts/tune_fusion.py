@@ -25,6 +25,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--index", default="index")
     ap.add_argument("--queries", default="tests/data/queries.jsonl")
+    ap.add_argument("--no-spelling", action="store_true", help="score the queries as typed")
     args = ap.parse_args()
     from ranx import Qrels, Run, evaluate
 
@@ -35,9 +36,10 @@ def main() -> None:
     kinds = np.array([v[1] for v in s.data.views])
     cache = []
     for q in qs:
-        qv = s.embed_query(q.query)
+        text = s._speller.correct(q.query) if not args.no_spelling else q.query
+        qv = s.embed_query(text)
         sims = s.data.matrix @ qv
-        lex = s.data.lexical.scores(q.query).astype(np.float64)
+        lex = s.data.lexical.scores(text).astype(np.float64)
         per_paper = [sims[rows] for rows in s.data.paper_rows]
         kind_rows = [kinds[rows] for rows in s.data.paper_rows]
         cache.append((per_paper, kind_rows, lex))

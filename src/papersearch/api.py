@@ -258,6 +258,7 @@ class LiveIndex:
     def __init__(self, index_dir: FsPath, searcher: Searcher | None = None) -> None:
         self.index_dir = index_dir
         self._searcher = searcher
+        self._name = searcher.data.path.name if searcher else None  # the version folder served
         self._reload_lock = threading.Lock()
         self._failed: str | None = None  # a version that failed to load; retried only when forced
         self.problem: str | None = None
@@ -283,7 +284,7 @@ class LiveIndex:
             except IndexStateError as exc:
                 self.problem = f"{exc}{serving}"
                 return False
-            if old is not None and old.version == name:
+            if old is not None and self._name == name:
                 self.problem = None
                 return False
             if name == self._failed and not force:
@@ -298,7 +299,7 @@ class LiveIndex:
                 self.problem = f"index version {name} could not be loaded ({exc}){serving}"
                 log.warning("reload failed: %s", self.problem)
                 return False
-            self._searcher, self._failed, self.problem = new, None, None
+            self._searcher, self._name, self._failed, self.problem = new, name, None, None
             log.info("now serving index version %s (was %s)", name, old.version if old else "none")
             return True
 

@@ -180,8 +180,10 @@
     const where = data.filters.era ? ` in ${state.eraById.get(data.filters.era)?.name || data.filters.era}` : "";
     const years = data.filters.year_from || data.filters.year_to
       ? ` from ${data.filters.year_from || "the start"} to ${data.filters.year_to || "today"}` : "";
+    const asked = data.corrected_query || data.query;
+    const fixed = data.corrected_query ? ` (you typed “${data.query}”)` : "";
     setStatus(n
-      ? `${n} paper${n === 1 ? "" : "s"} for “${data.query}”${where}${years} · ${Math.round(data.took_ms)} ms`
+      ? `${n} paper${n === 1 ? "" : "s"} for “${asked}”${fixed}${where}${years} · ${Math.round(data.took_ms)} ms`
       : "");
     if (!n) setNotice(`No paper matches “${data.query}”${where}${years}. Try other words or clear the filters.`);
     els.results.replaceChildren(...data.results.map(resultItem));
