@@ -77,18 +77,51 @@ def main() -> None:
         rows.append((f"dense {how}", score(lambda pp, kr, lex, how=how: dense_of(pp, kr, how))))
     for how in ("max", "max+top2"):
         for alpha in (0.5, 0.6, 0.7, 0.8, 0.9):
-            rows.append((f"convex a={alpha} dense={how}", score(lambda pp, kr, lex, a=alpha, how=how: fusion.convex(dense_of(pp, kr, how), lex, a))))
+            rows.append(
+                (
+                    f"convex a={alpha} dense={how}",
+                    score(lambda pp, kr, lex, a=alpha, how=how: fusion.convex(dense_of(pp, kr, how), lex, a)),
+                )
+            )
         for k in (10, 30, 60):
-            rows.append((f"rrf k={k} dense={how}", score(lambda pp, kr, lex, k=k, how=how: fusion.rrf(dense_of(pp, kr, how), lex, k))))
+            rows.append(
+                (
+                    f"rrf k={k} dense={how}",
+                    score(lambda pp, kr, lex, k=k, how=how: fusion.rrf(dense_of(pp, kr, how), lex, k)),
+                )
+            )
     for how in ("max", "max+top2"):
         for w in (0.1, 0.2, 0.3, 0.4, 0.5, 0.7):
-            rows.append((f"zscore w_lex={w} dense={how}", score(lambda pp, kr, lex, w=w, how=how: fusion.zscore(dense_of(pp, kr, how), lex, w))))
+            rows.append(
+                (
+                    f"zscore w_lex={w} dense={how}",
+                    score(lambda pp, kr, lex, w=w, how=how: fusion.zscore(dense_of(pp, kr, how), lex, w)),
+                )
+            )
     adj = Searcher._build_adjacency(s)
     for w in (0.02, 0.05, 0.1):
-        rows.append((f"zscore w_lex=0.3 + graph boost w={w}", score(lambda pp, kr, lex, w=w: fusion.graph_boost(fusion.zscore(dense_of(pp, kr, "max+top2"), lex, 0.3), adj, weight=w))))
+        rows.append(
+            (
+                f"zscore w_lex=0.3 + graph boost w={w}",
+                score(
+                    lambda pp, kr, lex, w=w: fusion.graph_boost(
+                        fusion.zscore(dense_of(pp, kr, "max+top2"), lex, 0.3), adj, weight=w
+                    )
+                ),
+            )
+        )
     for alpha in (0.7, 0.8):
         for w in (0.02, 0.05, 0.1):
-            rows.append((f"convex a={alpha} + graph boost w={w}", score(lambda pp, kr, lex, a=alpha, w=w: fusion.graph_boost(fusion.convex(dense_of(pp, kr, "max"), lex, a), adj, weight=w))))
+            rows.append(
+                (
+                    f"convex a={alpha} + graph boost w={w}",
+                    score(
+                        lambda pp, kr, lex, a=alpha, w=w: fusion.graph_boost(
+                            fusion.convex(dense_of(pp, kr, "max"), lex, a), adj, weight=w
+                        )
+                    ),
+                )
+            )
     print(f"{len(qs)} queries; nDCG@10 (all / odd half / even half)")
     for name, (a, h0, h1) in rows:
         print(f"{name:<44} {a:.4f}  {h0:.4f}  {h1:.4f}")

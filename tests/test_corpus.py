@@ -33,8 +33,14 @@ def assert_faithful(corpus_dir: Path, seed: Path) -> None:
         assert head in lines, p.id
         i = lines.index(head)
         authors = list(p.authors)
-        joined = authors[0] if len(authors) == 1 else (
-            f"{authors[0]} and {authors[1]}" if len(authors) == 2 else ", ".join(authors[:-1]) + ", and " + authors[-1]
+        joined = (
+            authors[0]
+            if len(authors) == 1
+            else (
+                f"{authors[0]} and {authors[1]}"
+                if len(authors) == 2
+                else ", ".join(authors[:-1]) + ", and " + authors[-1]
+            )
         )
         assert lines[i + 1] == joined, p.id
         assert lines[i + 2] == f"{p.question} {p.summary}", p.id
@@ -45,7 +51,7 @@ def test_import_round_trip_equals_seed(tmp_path: Path, seed_path: Path) -> None:
     assert len(report.written) == 50  # 49 papers and eras.yaml
     assert_faithful(tmp_path / "c", seed_path)
     eras = load_corpus(tmp_path / "c").eras
-    assert [e.name for e in eras][0] == "Origins of Neural Computation"
+    assert next(e.name for e in eras) == "Origins of Neural Computation"
     assert len(eras) == 7 and eras[-1].end == 2025
     assert eras[2].intro.startswith("The discovery — and rediscovery — of backpropagation")
 
@@ -108,14 +114,22 @@ def _errors(corpus: Path) -> list[Problem]:
     [
         ("---\nid: [unclosed\n---\nbody\n", "front matter", "invalid YAML"),
         ("no front matter at all\n", "front matter", "missing"),
-        (GOOD.replace("title: Handwritten Digit Recognition with a Back-Propagation Network\n", ""), "title", "missing"),
+        (
+            GOOD.replace("title: Handwritten Digit Recognition with a Back-Propagation Network\n", ""),
+            "title",
+            "missing",
+        ),
         (GOOD.replace("question: Can a deep network learn to see?", "question: ''"), "question", "missing or empty"),
         (GOOD.replace("year: 1989", "year: 20000"), "year", "outside 1800–2100"),
         (GOOD.replace("year: 1989", "year: 1700"), "year", "outside"),
         (GOOD.replace("year: 1989", "year: soon"), "year", "whole number"),
         (GOOD.replace("era: the-backpropagation-revolution", "era: jazz-age"), "era", "unknown era"),
         (GOOD.replace("authors:\n", "authors: []\nx_authors:\n"), "authors", "missing"),
-        (GOOD.replace("concepts:\n", "edges:\n  add: [1999-nobody-nothing]\nconcepts:\n"), "edges.add[0]", "resolves to no paper"),
+        (
+            GOOD.replace("concepts:\n", "edges:\n  add: [1999-nobody-nothing]\nconcepts:\n"),
+            "edges.add[0]",
+            "resolves to no paper",
+        ),
         ("", "front matter", "missing"),
     ],
 )
@@ -128,12 +142,19 @@ def test_bad_paper_file_names_file_and_field(corpus_copy: Path, content: str, fi
 def test_duplicate_id_names_both_files(corpus_copy: Path) -> None:
     (corpus_copy / "papers" / "zz-copy.md").write_text(GOOD, encoding="utf-8")
     errors = _errors(corpus_copy)
-    assert any(p.field == "id" and "duplicate id '1989-lecun-cnn'" in p.message and "1989-lecun-cnn.md" in p.message for p in errors)
+    assert any(
+        p.field == "id" and "duplicate id '1989-lecun-cnn'" in p.message and "1989-lecun-cnn.md" in p.message
+        for p in errors
+    )
 
 
 @pytest.mark.parametrize(
     ("data", "words"),
-    [(b"\xff\xfe\x00\x01binary\x00", "binary"), ("caf\xe9".encode("latin-1"), "not UTF-8"), (b"x" * 1_100_000, "at most")],
+    [
+        (b"\xff\xfe\x00\x01binary\x00", "binary"),
+        ("caf\xe9".encode("latin-1"), "not UTF-8"),
+        (b"x" * 1_100_000, "at most"),
+    ],
 )
 def test_unreadable_files_are_reported(corpus_copy: Path, data: bytes, words: str) -> None:
     (corpus_copy / "papers" / "zz-raw.md").write_bytes(data)
@@ -149,7 +170,9 @@ def test_every_problem_is_reported_at_once(corpus_copy: Path) -> None:
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "papersearch.cli", *args], capture_output=True, text=True, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "papersearch.cli", *args], capture_output=True, text=True, env=env, timeout=120
+    )
 
 
 def test_validate_exit_codes(corpus_copy: Path) -> None:
@@ -173,7 +196,10 @@ def test_list_and_show_json_print_full_records() -> None:
     assert keys <= set(listed[0])
     shown = json.loads(run_cli("show", "1989-lecun-cnn", "--json").stdout)
     assert shown["title"] == "Handwritten Digit Recognition with a Back-Propagation Network"
-    assert {n["id"] for n in shown["references"]["cites"]} >= {"1959-hubel-visual-cortex", "1986-rumelhart-backpropagation"}
+    assert {n["id"] for n in shown["references"]["cites"]} >= {
+        "1959-hubel-visual-cortex",
+        "1986-rumelhart-backpropagation",
+    }
     assert {x["ref"] for x in shown["references"]["external"]} == {"Fukushima 1980"}
     missing = run_cli("show", "no-such-paper")
     assert missing.returncode == 1 and missing.stderr.count("\n") == 1
@@ -202,7 +228,9 @@ def test_loader_raises_only_its_own_error(text: str) -> None:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(max_size=300))
-def test_load_corpus_with_arbitrary_bytes_raises_corpus_error(tmp_path_factory: pytest.TempPathFactory, data: bytes) -> None:
+def test_load_corpus_with_arbitrary_bytes_raises_corpus_error(
+    tmp_path_factory: pytest.TempPathFactory, data: bytes
+) -> None:
     root = tmp_path_factory.mktemp("fuzz")
     shutil.copy(CORPUS / "eras.yaml", root / "eras.yaml")
     (root / "papers").mkdir()

@@ -21,7 +21,10 @@ pytestmark = pytest.mark.slow
 
 def _edit_one(corpus: Path) -> None:
     p = corpus / "papers" / "1991-krogh-weight-decay.md"
-    p.write_text(p.read_text(encoding="utf-8").replace("How can overfitting be avoided?", "How can overfitting be tamed?"), encoding="utf-8")
+    p.write_text(
+        p.read_text(encoding="utf-8").replace("How can overfitting be avoided?", "How can overfitting be tamed?"),
+        encoding="utf-8",
+    )
 
 
 def test_manifest_is_plain_and_complete(index_dir: Path) -> None:
@@ -58,7 +61,9 @@ def test_incremental_rebuild_embeds_only_the_edited_paper(corpus_copy: Path, ind
     assert hit["id"] == "1991-krogh-weight-decay" and hit["question"] == "How can overfitting be tamed?"
 
 
-def test_failed_build_leaves_previous_index_in_use(corpus_copy: Path, index_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_build_leaves_previous_index_in_use(
+    corpus_copy: Path, index_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = store.current_version(index_copy)
     _edit_one(corpus_copy)
     with pytest.raises(RuntimeError):
@@ -79,8 +84,20 @@ def test_failed_build_leaves_previous_index_in_use(corpus_copy: Path, index_copy
 def test_index_check_cli(corpus_copy: Path, index_copy: Path, tmp_path: Path) -> None:
     def run(index: Path) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "papersearch.cli", "index", "--check", "--corpus", str(corpus_copy), "--index", str(index)],
-            capture_output=True, text=True, timeout=120,
+            [
+                sys.executable,
+                "-m",
+                "papersearch.cli",
+                "index",
+                "--check",
+                "--corpus",
+                str(corpus_copy),
+                "--index",
+                str(index),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
 
     assert run(index_copy).returncode == 0
@@ -91,7 +108,18 @@ def test_index_check_cli(corpus_copy: Path, index_copy: Path, tmp_path: Path) ->
     assert stale.returncode == 1 and "stale" in stale.stderr
 
 
-@pytest.mark.parametrize("name", ["manifest.json", "vectors.npy", "vectors.faiss", "papers.json", "views.json", "lexical/vocab.index.json", "lexical/data.csc.index.npy"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "manifest.json",
+        "vectors.npy",
+        "vectors.faiss",
+        "papers.json",
+        "views.json",
+        "lexical/vocab.index.json",
+        "lexical/data.csc.index.npy",
+    ],
+)
 @pytest.mark.parametrize("damage", ["truncate", "corrupt"])
 def test_damaged_file_gives_clear_error(index_copy: Path, name: str, damage: str) -> None:
     path = store.version_dir(index_copy) / name

@@ -85,7 +85,12 @@ def test_bad_input_is_a_clear_error(searcher, kwargs: dict[str, object], param: 
 
 
 def run_ask(index_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "papersearch.cli", "ask", "--index", str(index_dir), *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "papersearch.cli", "ask", "--index", str(index_dir), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_ask_json_shape(index_dir: Path) -> None:
@@ -119,7 +124,15 @@ def test_ask_bad_arguments_print_one_line(index_dir: Path, args: list[str], word
 
 
 def test_show_prints_the_neighbourhood() -> None:
-    out = subprocess.run([sys.executable, "-m", "papersearch.cli", "show", "2017-vaswani-transformer"], capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "papersearch.cli", "show", "2017-vaswani-transformer"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 0
-    assert "builds on" in out.stdout and "Neural Machine Translation by Jointly Learning to Align and Translate" in out.stdout
+    assert (
+        "builds on" in out.stdout
+        and "Neural Machine Translation by Jointly Learning to Align and Translate" in out.stdout
+    )
     assert "built upon by" in out.stdout and "BERT" in out.stdout

@@ -38,7 +38,9 @@ def test_extraction_quality_against_hand_labels(corpus) -> None:  # type: ignore
     truth_external = {(s, t["ref"]) for s, v in labels.items() for t in v["external"]}
     p_in, r_in = _pr(internal, truth_internal)
     p_ex, r_ex = _pr(external, truth_external)
-    print(f"internal P={p_in:.3f} R={r_in:.3f} ({len(truth_internal)} labels); external P={p_ex:.3f} R={r_ex:.3f} ({len(truth_external)})")
+    print(
+        f"internal P={p_in:.3f} R={r_in:.3f} ({len(truth_internal)} labels); external P={p_ex:.3f} R={r_ex:.3f} ({len(truth_external)})"
+    )
     assert min(p_in, r_in, p_ex, r_ex) >= 0.9, (sorted(internal ^ truth_internal), sorted(external ^ truth_external))
 
 
@@ -50,7 +52,10 @@ def test_extraction_quality_against_hand_labels(corpus) -> None:  # type: ignore
         ("See Bottou (1998) and Bottou (2010) for newer discussions", ["Bottou 1998", "Bottou 2010"]),
         ("an open area: see Hui 2021 and Golik 2013.)", ["Hui 2021", "Golik 2013"]),
         ("advanced in a book by Rumelhart, McClelland, and Hinton (1986), and", ["Rumelhart 1986"]),
-        ("Solla et al., John Hopfield (1987), and Eric Baum and Frank Wilczek (1988) describe", ["Hopfield 1987", "Baum 1988"]),
+        (
+            "Solla et al., John Hopfield (1987), and Eric Baum and Frank Wilczek (1988) describe",
+            ["Hopfield 1987", "Baum 1988"],
+        ),
         ("guidance (Ho and Salimans, 2022), stacking", ["Ho 2022"]),
         ("VQ-VAE (van den Oord, 2017) can", ["van den Oord 2017"]),
         ("Since Alan Turing’s 1950 imitation game, dialog", ["Turing 1950"]),
@@ -96,7 +101,11 @@ def test_new_paper_gets_references_without_listing_them(corpus) -> None:  # type
     )
     edges, external = extract(new, [*corpus.papers, new])
     got = {(e.target, e.kind) for e in edges}
-    assert {("1997-hochreiter-lstm", "cites"), ("2015-bahdanau-attention", "cites"), ("1989-lecun-cnn", "mentions")} <= got
+    assert {
+        ("1997-hochreiter-lstm", "cites"),
+        ("2015-bahdanau-attention", "cites"),
+        ("1989-lecun-cnn", "mentions"),
+    } <= got
     assert [x.ref for x in external] == ["Han 2015"]
 
 

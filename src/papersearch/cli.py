@@ -36,7 +36,7 @@ def _int_in(lo: int, hi: int, what: str) -> Any:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--corpus", metavar="DIR", help="corpus folder (default: $PAPERSEARCH_CORPUS or ./corpus)")
     common.add_argument("--index", metavar="DIR", help="index folder (default: $PAPERSEARCH_INDEX or ./index)")
 
@@ -49,7 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"papersearch {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    s = sub.add_parser("ask", parents=[common], help="ask a question; print ranked papers", description="Ask a question in plain language and get ranked papers, each with why it matched and its neighbourhood.")
+    s = sub.add_parser(
+        "ask",
+        parents=[common],
+        help="ask a question; print ranked papers",
+        description="Ask a question in plain language and get ranked papers, each with why it matched and its neighbourhood.",
+    )
     s.add_argument("query", help="the question or keywords")
     s.add_argument("-k", type=_int_in(1, 100, "k"), default=10, help="number of results, 1-100 (default 10)")
     s.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid", help="ranking (default hybrid)")
@@ -58,35 +63,78 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--era", help="an era id or name (see `papersearch eras`)")
     s.add_argument("--json", action="store_true", help="print JSON: {query, mode, results}")
 
-    s = sub.add_parser("show", parents=[common], help="print one paper with its whole neighbourhood", description="Print one paper: its question, summary, concepts and cross-reference neighbourhood.")
+    s = sub.add_parser(
+        "show",
+        parents=[common],
+        help="print one paper with its whole neighbourhood",
+        description="Print one paper: its question, summary, concepts and cross-reference neighbourhood.",
+    )
     s.add_argument("id", help="paper id, e.g. 1986-rumelhart-backpropagation")
     s.add_argument("--json", action="store_true", help="print the full record as JSON")
 
-    s = sub.add_parser("list", parents=[common], help="list the papers of the corpus", description="List every paper of the corpus.")
+    s = sub.add_parser(
+        "list", parents=[common], help="list the papers of the corpus", description="List every paper of the corpus."
+    )
     s.add_argument("--json", action="store_true", help="print full records as JSON")
 
-    s = sub.add_parser("eras", parents=[common], help="list the eras of the corpus", description="List the eras with their year spans.")
+    s = sub.add_parser(
+        "eras", parents=[common], help="list the eras of the corpus", description="List the eras with their year spans."
+    )
     s.add_argument("--json", action="store_true", help="print JSON")
 
-    s = sub.add_parser("graph", parents=[common], help="print the cross-reference graph", description="Print the cross-reference graph extracted from the summaries.")
+    s = sub.add_parser(
+        "graph",
+        parents=[common],
+        help="print the cross-reference graph",
+        description="Print the cross-reference graph extracted from the summaries.",
+    )
     s.add_argument("--json", action="store_true", help="print {papers, edges, external} as JSON")
 
-    sub.add_parser("validate", parents=[common], help="check the corpus and report every problem", description="Load the corpus and report every problem with its file and field. Errors exit 1; warnings exit 0.")
+    sub.add_parser(
+        "validate",
+        parents=[common],
+        help="check the corpus and report every problem",
+        description="Load the corpus and report every problem with its file and field. Errors exit 1; warnings exit 0.",
+    )
 
-    s = sub.add_parser("import-seed", parents=[common], help="import a reading-list page into corpus files", description="Turn a page in the reading list's format into corpus files. Idempotent; hand-edited files are kept unless --force.")
+    s = sub.add_parser(
+        "import-seed",
+        parents=[common],
+        help="import a reading-list page into corpus files",
+        description="Turn a page in the reading list's format into corpus files. Idempotent; hand-edited files are kept unless --force.",
+    )
     s.add_argument("path", help="the page (plain text)")
     s.add_argument("--force", action="store_true", help="overwrite files edited by hand")
 
-    s = sub.add_parser("index", parents=[common], help="build the search index (incremental, atomic)", description="Build the index: re-embeds only papers whose content changed and publishes the new version atomically.")
-    s.add_argument("--check", action="store_true", help="only check: exit 1 and say why if the index is missing, unreadable or stale")
+    s = sub.add_parser(
+        "index",
+        parents=[common],
+        help="build the search index (incremental, atomic)",
+        description="Build the index: re-embeds only papers whose content changed and publishes the new version atomically.",
+    )
+    s.add_argument(
+        "--check",
+        action="store_true",
+        help="only check: exit 1 and say why if the index is missing, unreadable or stale",
+    )
     s.add_argument("--force", action="store_true", help="rebuild and re-embed everything")
     s.add_argument("-q", "--quiet", action="store_true", help="no progress output")
 
-    s = sub.add_parser("eval", parents=[common], help="score ranking on a graded query file", description="Print nDCG@10, Recall@5 and MRR@10 for lexical, dense and hybrid ranking.")
+    s = sub.add_parser(
+        "eval",
+        parents=[common],
+        help="score ranking on a graded query file",
+        description="Print nDCG@10, Recall@5 and MRR@10 for lexical, dense and hybrid ranking.",
+    )
     s.add_argument("file", help="JSON lines: {id, query, relevant: {paper_id: grade}}")
     s.add_argument("--json", action="store_true", help="print JSON")
 
-    s = sub.add_parser("serve", parents=[common], help="start the HTTP service and web page", description="Serve the API and web page with uvicorn. Binds 127.0.0.1 unless told otherwise.")
+    s = sub.add_parser(
+        "serve",
+        parents=[common],
+        help="start the HTTP service and web page",
+        description="Serve the API and web page with uvicorn. Binds 127.0.0.1 unless told otherwise.",
+    )
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     s.add_argument("--port", type=_int_in(1, 65535, "--port"), default=8000, help="port (default 8000)")
     return p
@@ -176,7 +224,11 @@ def _neighbour_lines(refs: dict[str, Any], limit: int | None = None) -> list[str
     ext = refs["external"][:limit] if limit else refs["external"]
     if ext:
         more = len(refs["external"]) - len(ext)
-        lines.append("[bold]cites outside the list:[/] " + ", ".join(escape(x["ref"]) for x in ext) + (f" [dim]+{more} more[/]" if more > 0 else ""))
+        lines.append(
+            "[bold]cites outside the list:[/] "
+            + ", ".join(escape(x["ref"]) for x in ext)
+            + (f" [dim]+{more} more[/]" if more > 0 else "")
+        )
     return lines
 
 
@@ -199,7 +251,13 @@ def cmd_show(args: argparse.Namespace) -> int:
     con.print(f"\n[italic]{escape(rec['question'])}[/]\n")
     con.print(escape(rec["summary"]))
     if rec["concepts"]:
-        con.print("\n[bold]key concepts:[/] " + "; ".join(escape(c["name"]) + (f" ({escape(', '.join(c['aliases']))})" if c["aliases"] else "") for c in rec["concepts"]))
+        con.print(
+            "\n[bold]key concepts:[/] "
+            + "; ".join(
+                escape(c["name"]) + (f" ({escape(', '.join(c['aliases']))})" if c["aliases"] else "")
+                for c in rec["concepts"]
+            )
+        )
     refs = rec["references"]
     con.print()
     for label, key in (("builds on", "cites"), ("built upon by", "cited_by")):
@@ -214,7 +272,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
-    _, records, graph = _records(args)
+    _, _, graph = _records(args)
     if args.json:
         _print_json(graph)
         return 0
@@ -232,7 +290,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     report = import_seed(Path(args.path), st.corpus, force=args.force)
     for rel in report.kept_edits:
         print(f"kept {rel}: edited by hand (use --force to overwrite)", file=sys.stderr)
-    print(f"{st.corpus}: {len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.kept_edits)} kept")
+    print(
+        f"{st.corpus}: {len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.kept_edits)} kept"
+    )
     return 0
 
 
@@ -244,7 +304,9 @@ def cmd_index(args: argparse.Namespace) -> int:
         ok, message = indexer.check(st.corpus, st.index, st.model)
         print(message, file=sys.stdout if ok else sys.stderr)
         return 0 if ok else 1
-    report = indexer.build(st.corpus, st.index, st.model, progress=not args.quiet and sys.stderr.isatty(), force=args.force)
+    report = indexer.build(
+        st.corpus, st.index, st.model, progress=not args.quiet and sys.stderr.isatty(), force=args.force
+    )
     if report.unchanged:
         print(f"index {report.version} is up to date ({report.papers} papers); nothing to do [{report.seconds:.2f} s]")
     else:
@@ -262,7 +324,9 @@ def _highlight(sentence: str, terms: list[str]) -> str:
 
     if not terms:
         return escape(sentence)
-    pattern = re.compile(r"\b(" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + r")\w*", re.IGNORECASE)
+    pattern = re.compile(
+        r"\b(" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + r")\w*", re.IGNORECASE
+    )
     out, last = [], 0
     for m in pattern.finditer(sentence):
         out.append(escape(sentence[last : m.start()]))
@@ -277,7 +341,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     st = _settings(args)
     searcher = Searcher.load(st.index)
-    res = searcher.search(args.query, k=args.k, mode=args.mode, year_from=args.year_from, year_to=args.year_to, era=args.era)
+    res = searcher.search(
+        args.query, k=args.k, mode=args.mode, year_from=args.year_from, year_to=args.year_to, era=args.era
+    )
     if args.json:
         _print_json(res)
         return 0
@@ -289,7 +355,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return 0
     for r in res["results"]:
         authors = ", ".join(r["authors"][:3]) + (" et al." if len(r["authors"]) > 3 else "")
-        con.print(f"[bold]{r['rank']:>2}. {escape(r['title'])}[/] [green]({r['year']})[/]  [dim]score {r['score']:.3f}[/]")
+        con.print(
+            f"[bold]{r['rank']:>2}. {escape(r['title'])}[/] [green]({r['year']})[/]  [dim]score {r['score']:.3f}[/]"
+        )
         con.print(f"    [dim]{escape(authors)} · {escape(r['era_name'])} · {r['id']}[/]")
         con.print(f"    [italic]{escape(r['question'])}[/]")
         con.print(f"    “{_highlight(r['why']['sentence'], r['why']['terms'])}”")

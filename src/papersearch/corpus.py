@@ -177,7 +177,9 @@ def parse_paper(text: str, rel: str, problems: list[Problem]) -> Paper | None:
     before = len(problems)
     parts = split_front_matter(text)
     if parts is None:
-        problems.append(Problem(rel, "front matter", "missing: the file must start with a '---' line, YAML, then '---'"))
+        problems.append(
+            Problem(rel, "front matter", "missing: the file must start with a '---' line, YAML, then '---'")
+        )
         return None
     head, body = parts
     try:
@@ -252,7 +254,9 @@ def parse_eras(text: str, rel: str, problems: list[Problem]) -> list[Era]:
                 problems.append(Problem(rel, f"[{i}].{key}", f"must be a year in {YEAR_MIN}–{YEAR_MAX}"))
                 ok = False
         if ok:
-            eras.append(Era(item["id"].strip(), item["name"].strip(), item["start"], item["end"], item["intro"].strip()))
+            eras.append(
+                Era(item["id"].strip(), item["name"].strip(), item["start"], item["end"], item["intro"].strip())
+            )
     return eras
 
 
@@ -261,7 +265,9 @@ def load_corpus(root: Path) -> Corpus:
     problems: list[Problem] = []
     root = Path(root)
     if not root.is_dir():
-        raise CorpusError([Problem(str(root), "", "corpus folder not found; run `papersearch import-seed` or set --corpus")])
+        raise CorpusError(
+            [Problem(str(root), "", "corpus folder not found; run `papersearch import-seed` or set --corpus")]
+        )
     eras_path = root / ERAS_FILE
     eras: list[Era] = []
     if not eras_path.is_file():
@@ -300,12 +306,18 @@ def load_corpus(root: Path) -> Corpus:
                 problems.append(Problem(p.source, f"edges.add[{i}]", f"reference {e.target!r} resolves to no paper"))
         for i, r in enumerate(p.remove_edges):
             if r not in ids:
-                problems.append(Problem(p.source, f"edges.remove[{i}]", f"reference {r!r} resolves to no paper", "warning"))
+                problems.append(
+                    Problem(p.source, f"edges.remove[{i}]", f"reference {r!r} resolves to no paper", "warning")
+                )
     era_by_id = {e.id: e for e in eras}
     for p in papers:
         era = era_by_id.get(p.era)
         if era and not era.start <= p.year <= era.end:
-            problems.append(Problem(p.source, "year", f"{p.year} lies outside its era {era.name} ({era.start}–{era.end})", "warning"))
+            problems.append(
+                Problem(
+                    p.source, "year", f"{p.year} lies outside its era {era.name} ({era.start}–{era.end})", "warning"
+                )
+            )
     if any(p.severity == "error" for p in problems):
         raise CorpusError(problems)
     papers.sort(key=lambda p: (p.year, p.id))

@@ -40,8 +40,8 @@ class Embedder:
         self.model_name = model
         self.path = resolve_model_path(model)
         self._model = SentenceTransformer(self.path, device="cpu")
-        self.dim = int(self._model.get_embedding_dimension())
-        self.max_seq_length = int(self._model.max_seq_length)
+        self.dim = int(self._model.get_embedding_dimension() or 0)
+        self.max_seq_length = int(self._model.max_seq_length or 0)
 
     def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
         if not texts:

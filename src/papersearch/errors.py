@@ -1,10 +1,10 @@
 """The one error tree raised by papersearch's core.
 
-    PapersearchError            anything the user can fix; the CLI prints one line, the API a 4xx
-    ├── CorpusError             the corpus folder has problems (each names its file and field)
-    ├── IndexStateError         the index folder is missing, unreadable or stale
-    ├── QueryError              a search or request parameter is invalid (names the parameter)
-    └── NotFoundError           an id that names no paper
+PapersearchError            anything the user can fix; the CLI prints one line, the API a 4xx
+├── CorpusError             the corpus folder has problems (each names its file and field)
+├── IndexStateError         the index folder is missing, unreadable or stale
+├── QueryError              a search or request parameter is invalid (names the parameter)
+└── NotFoundError           an id that names no paper
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ def load_queries(path: Path, known_ids: set[str] | None = None) -> list[EvalQuer
             continue
         try:
             obj = json.loads(line)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             raise EvalFileError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
         if not isinstance(obj, dict):
             raise EvalFileError(f"{path}:{n}: each line must be a JSON object")
@@ -76,9 +76,12 @@ def run_mode(searcher: Searcher, queries: list[EvalQuery], mode: str, k: int = 1
     return run
 
 
-def evaluate(searcher: Searcher, queries: list[EvalQuery], modes: tuple[str, ...] = MODES) -> dict[str, dict[str, float]]:
+def evaluate(
+    searcher: Searcher, queries: list[EvalQuery], modes: tuple[str, ...] = MODES
+) -> dict[str, dict[str, float]]:
     """Metric -> value for each mode."""
-    from ranx import Qrels, Run, evaluate as ranx_evaluate
+    from ranx import Qrels, Run
+    from ranx import evaluate as ranx_evaluate
 
     qrels = Qrels({q.id: dict(q.relevant) for q in queries})
     out: dict[str, dict[str, float]] = {}

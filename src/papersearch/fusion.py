@@ -19,7 +19,9 @@ def _ranks(scores: np.ndarray) -> np.ndarray:
     return ranks
 
 
-def rrf(dense: np.ndarray, lexical: np.ndarray, k: float = 60.0, w_dense: float = 1.0, w_lex: float = 1.0) -> np.ndarray:
+def rrf(
+    dense: np.ndarray, lexical: np.ndarray, k: float = 60.0, w_dense: float = 1.0, w_lex: float = 1.0
+) -> np.ndarray:
     """Reciprocal rank fusion; a paper with zero BM25 score gets no lexical contribution."""
     out = w_dense / (k + _ranks(dense))
     lex = w_lex / (k + _ranks(lexical))

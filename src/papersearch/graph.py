@@ -74,4 +74,4 @@ def graph_json(papers: list[Paper] | tuple[Paper, ...], graph: Graph) -> dict[st
     }
 
 
-__all__ = ["build_graph", "graph_json", "neighbourhoods", "Neighbour", "Neighbourhood"]
+__all__ = ["Neighbour", "Neighbourhood", "build_graph", "graph_json", "neighbourhoods"]

@@ -117,7 +117,9 @@ def import_seed(seed_path: Path, corpus_root: Path, force: bool = False) -> Impo
         old = existing.get((entry.year, entry.title))
         if old is not None:
             path, prev = old
-            paper = replace(fresh, id=prev.id, concepts=prev.concepts, add_edges=prev.add_edges, remove_edges=prev.remove_edges)
+            paper = replace(
+                fresh, id=prev.id, concepts=prev.concepts, add_edges=prev.add_edges, remove_edges=prev.remove_edges
+            )
         else:
             pid = make_id(entry.year, entry.authors[0], _topic(concepts, entry.title), taken)
             taken.add(pid)
@@ -130,7 +132,9 @@ def import_seed(seed_path: Path, corpus_root: Path, force: bool = False) -> Impo
     return report
 
 
-def _write_if_allowed(path: Path, rel: str, text: str, state: dict[str, str], force: bool, report: ImportReport) -> None:
+def _write_if_allowed(
+    path: Path, rel: str, text: str, state: dict[str, str], force: bool, report: ImportReport
+) -> None:
     if path.is_file():
         current = path.read_bytes().decode("utf-8", "replace")
         if current == text:

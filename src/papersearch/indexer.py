@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -42,8 +42,9 @@ class BuildReport:
     removed: list[str] = field(default_factory=list)
 
 
-class EmbedderLike:  # the shape build() needs; embed.Embedder satisfies it
-    model_name: str
+class EmbedderLike(Protocol):
+    """The shape build() needs; embed.Embedder satisfies it."""
+
     dim: int
 
     def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray: ...
@@ -57,7 +58,9 @@ def build_lock(index_dir: Path) -> Iterator[None]:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise IndexStateError(f"another `papersearch index` is building {index_dir}; wait for it to finish") from None
+            raise IndexStateError(
+                f"another `papersearch index` is building {index_dir}; wait for it to finish"
+            ) from None
         yield
 
 
@@ -171,7 +174,7 @@ def build(
             store.write_json(bdir / "vocabulary.json", build_vocabulary(lexical_text(r) for r in records))
             lexical.build([lexical_text(r) for r in records], bdir / "lexical")
             onnx_info = _maybe_export_onnx(model, bdir)
-            manifest = {
+            manifest: dict[str, Any] = {
                 "query_encoder": onnx_info,
                 "format_version": store.FORMAT_VERSION,
                 "views_format": VIEWS_FORMAT,
@@ -258,11 +261,20 @@ def check(corpus_dir: Path, index_dir: Path, model: str) -> tuple[bool, str]:
     except PapersearchError as exc:
         return False, f"the corpus has errors, so staleness cannot be judged:\n{exc}"
     if data.manifest.get("model", {}).get("fingerprint") != model_fingerprint(model):
-        return False, f"index {vdir.name} was built with another model ({data.manifest['model']['name']}); run `papersearch index`"
+        return (
+            False,
+            f"index {vdir.name} was built with another model ({data.manifest['model']['name']}); run `papersearch index`",
+        )
     if data.manifest.get("corpus_hash") != corpus.content_hash():
         changed = _changed_papers(data.manifest, corpus)
-        return False, f"index {vdir.name} is stale: the corpus changed since it was built ({changed}); run `papersearch index`"
-    return True, f"index {vdir.name} is up to date: {data.manifest['counts']['papers']} papers, {data.manifest['counts']['vectors']} vectors"
+        return (
+            False,
+            f"index {vdir.name} is stale: the corpus changed since it was built ({changed}); run `papersearch index`",
+        )
+    return (
+        True,
+        f"index {vdir.name} is up to date: {data.manifest['counts']['papers']} papers, {data.manifest['counts']['vectors']} vectors",
+    )
 
 
 def _changed_papers(manifest: dict[str, Any], corpus: Corpus) -> str:

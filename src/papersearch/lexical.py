@@ -16,10 +16,79 @@ import numpy as np
 
 TOKEN_RE = re.compile(r"\w\w+|\d", re.UNICODE)
 STOPWORDS = frozenset(
-    "a an and are as at be but by can do does for from had has have how in into is it its of on or "
-    "that the their them then there these they this to was were what when which who why will with "
-    "would about after also any been before being both each few more most other some such than too "
-    "very you your i me my we our".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "can",
+        "do",
+        "does",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "how",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "to",
+        "was",
+        "were",
+        "what",
+        "when",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "would",
+        "about",
+        "after",
+        "also",
+        "any",
+        "been",
+        "before",
+        "being",
+        "both",
+        "each",
+        "few",
+        "more",
+        "most",
+        "other",
+        "some",
+        "such",
+        "than",
+        "too",
+        "very",
+        "you",
+        "your",
+        "i",
+        "me",
+        "my",
+        "we",
+        "our",
+    ]
 )
 
 
@@ -54,7 +123,9 @@ def build(doc_texts: list[str], out_dir: Path) -> None:
 class LexicalIndex:
     """The saved BM25 scores: ``scores(query)`` gives one float per paper row."""
 
-    def __init__(self, data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, vocab: dict[str, int], n_docs: int) -> None:
+    def __init__(
+        self, data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, vocab: dict[str, int], n_docs: int
+    ) -> None:
         self.data, self.indices, self.indptr, self.vocab, self.n_docs = data, indices, indptr, vocab, n_docs
 
     @classmethod
@@ -63,7 +134,7 @@ class LexicalIndex:
         indices = np.load(path / "indices.csc.index.npy", allow_pickle=False)
         indptr = np.load(path / "indptr.csc.index.npy", allow_pickle=False)
         vocab = json.loads((path / "vocab.index.json").read_text(encoding="utf-8"))
-        if not isinstance(vocab, dict) or len(indptr) != len(vocab) + 1 and len(indptr) != len(vocab):
+        if not isinstance(vocab, dict) or (len(indptr) != len(vocab) + 1 and len(indptr) != len(vocab)):
             raise ValueError("vocabulary and score arrays disagree")
         if len(indices) and int(indices.max()) >= n_docs:
             raise ValueError("score arrays name more documents than the index holds")

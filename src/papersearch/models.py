@@ -13,7 +13,6 @@ class Concept:
     aliases: tuple[str, ...] = ()
     generic: bool = False  # ordinary vocabulary by now ("backpropagation"): a use is a mention
 
-
     def terms(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
 

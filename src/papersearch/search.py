@@ -72,15 +72,21 @@ class IndexData:
         try:
             matrix = np.load(vdir / "vectors.npy", allow_pickle=False)
         except (ValueError, OSError, EOFError) as exc:
-            raise IndexStateError(f"{vdir / 'vectors.npy'} is damaged ({exc.__class__.__name__}); {store.FIX}") from None
+            raise IndexStateError(
+                f"{vdir / 'vectors.npy'} is damaged ({exc.__class__.__name__}); {store.FIX}"
+            ) from None
         if matrix.ndim != 2 or matrix.shape[0] != len(views) or matrix.dtype != np.float32:
             raise IndexStateError(f"{vdir / 'vectors.npy'} does not match views.json; {store.FIX}")
         try:
             findex = vectors.load(vdir / "vectors.faiss", manifest.get("vector_index", {}))
         except RuntimeError as exc:
-            raise IndexStateError(f"{vdir / 'vectors.faiss'} is damaged ({str(exc).splitlines()[0][:80]}); {store.FIX}") from None
+            raise IndexStateError(
+                f"{vdir / 'vectors.faiss'} is damaged ({str(exc).splitlines()[0][:80]}); {store.FIX}"
+            ) from None
         if findex.ntotal != matrix.shape[0]:
-            raise IndexStateError(f"{vdir / 'vectors.faiss'} holds {findex.ntotal} vectors, expected {matrix.shape[0]}; {store.FIX}")
+            raise IndexStateError(
+                f"{vdir / 'vectors.faiss'} holds {findex.ntotal} vectors, expected {matrix.shape[0]}; {store.FIX}"
+            )
         try:
             lex = LexicalIndex.load(vdir / "lexical", len(records))
         except (ValueError, OSError, EOFError) as exc:
@@ -98,7 +104,13 @@ class IndexData:
 
 
 def validate(
-    query: str, k: int, mode: str, year_from: int | None, year_to: int | None, era: str | None, eras: list[dict[str, Any]]
+    query: str,
+    k: int,
+    mode: str,
+    year_from: int | None,
+    year_to: int | None,
+    era: str | None,
+    eras: list[dict[str, Any]],
 ) -> tuple[str, str | None]:
     """Check search parameters; return the cleaned query and the era id. Raises QueryError."""
     if not isinstance(query, str):
@@ -230,7 +242,9 @@ class Searcher:
         score = np.where(np.isfinite(best), (1 - SECOND_VIEW) * best + SECOND_VIEW * second, -np.inf)
         return score.astype(np.float32), best_row
 
-    def _rank(self, q: str, mode: str, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
+    def _rank(
+        self, q: str, mode: str, mask: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
         lex = np.where(mask, self.data.lexical.scores(q), 0.0).astype(np.float32)
         qvec = None
         dense = np.where(mask, 0.0, -np.inf).astype(np.float32)
@@ -313,8 +327,12 @@ class Searcher:
             else:
                 overlaps = [len(set(lexical.tokenize(self.data.views[r][2])) & set(q_stems)) for r in passages]
                 sentence = self.data.views[passages[int(np.argmax(overlaps))]][2]
-        doc_stems = set(lexical.tokenize(json.dumps([rec["title"], rec["question"], rec["summary"], rec["authors"]], ensure_ascii=False)))
-        terms = []
+        doc_stems = set(
+            lexical.tokenize(
+                json.dumps([rec["title"], rec["question"], rec["summary"], rec["authors"]], ensure_ascii=False)
+            )
+        )
+        terms: list[str] = []
         for stem, word in q_stems.items():
             if stem in doc_stems and word.lower() not in {t.lower() for t in terms}:
                 terms.append(word)

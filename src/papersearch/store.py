@@ -68,7 +68,9 @@ def read_json(path: Path, what: str) -> Any:
 def read_manifest(vdir: Path) -> dict[str, Any]:
     manifest = read_json(vdir / MANIFEST, "the manifest")
     if not isinstance(manifest, dict) or manifest.get("format_version") != FORMAT_VERSION:
-        raise IndexStateError(f"{vdir / MANIFEST} is not a papersearch index manifest of format {FORMAT_VERSION}; {FIX}")
+        raise IndexStateError(
+            f"{vdir / MANIFEST} is not a papersearch index manifest of format {FORMAT_VERSION}; {FIX}"
+        )
     if not isinstance(manifest.get("files"), dict):
         raise IndexStateError(f"{vdir / MANIFEST} lists no files; {FIX}")
     if manifest.get("checksum") != manifest_checksum(manifest):

@@ -18,6 +18,7 @@ def build(vectors: np.ndarray) -> tuple[Any, dict[str, Any]]:
     """A FAISS index over ``vectors`` and a description of its type for the manifest."""
     import faiss
 
+    index: Any
     n, dim = vectors.shape
     if n < EXACT_LIMIT:
         index = faiss.IndexFlatIP(dim)
@@ -40,22 +41,25 @@ def save(index: Any, path: Path) -> None:
 def load(path: Path, info: dict[str, Any]) -> Any:
     import faiss
 
-    index = faiss.read_index(str(path))
+    index: Any = faiss.read_index(str(path))
     if info.get("type") == "hnsw":
         index.hnsw.efSearch = int(info.get("efSearch", 128))
     return index
 
 
-def search(index: Any, query: np.ndarray, k: int, allowed_rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def search(
+    index: Any, query: np.ndarray, k: int, allowed_rows: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Top-``k`` rows for one query vector, restricted to ``allowed_rows`` when given."""
     import faiss
 
     q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
     k = max(1, min(k, index.ntotal))
-    params = None
+    params: Any = None
     if allowed_rows is not None:
         sel = faiss.IDSelectorBatch(np.ascontiguousarray(allowed_rows, dtype=np.int64))
-        params = faiss.SearchParametersHNSW(sel=sel) if isinstance(index, faiss.IndexHNSW) else faiss.SearchParameters(sel=sel)
+        fs: Any = faiss  # the SWIG stubs do not know the selector parameters
+        params = fs.SearchParametersHNSW(sel=sel) if isinstance(index, faiss.IndexHNSW) else fs.SearchParameters(sel=sel)
     scores, rows = index.search(q, k, params=params) if params is not None else index.search(q, k)
     keep = rows[0] >= 0
     return scores[0][keep], rows[0][keep]

@@ -28,9 +28,41 @@ NAME_TOKEN = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ][\w’'\-À-ÿ]*\.?|[A-Z]\.(?:[A-Z]
 PARTICLES = {"van", "den", "der", "de", "von", "da", "di", "le", "la"}
 # Capitalised words that start sentences or clauses, never names.
 NOT_NAMES = {
-    "A", "An", "The", "This", "That", "These", "In", "On", "By", "While", "With", "After", "Also",
-    "See", "Since", "Then", "Later", "Together", "Even", "Yet", "But", "And", "Or", "Over", "For",
-    "As", "At", "If", "When", "Microsoft", "Google", "Google’s", "OpenAI", "OpenAI’s", "DeepMind",
+    "A",
+    "An",
+    "The",
+    "This",
+    "That",
+    "These",
+    "In",
+    "On",
+    "By",
+    "While",
+    "With",
+    "After",
+    "Also",
+    "See",
+    "Since",
+    "Then",
+    "Later",
+    "Together",
+    "Even",
+    "Yet",
+    "But",
+    "And",
+    "Or",
+    "Over",
+    "For",
+    "As",
+    "At",
+    "If",
+    "When",
+    "Microsoft",
+    "Google",
+    "Google’s",
+    "OpenAI",
+    "OpenAI’s",
+    "DeepMind",
 }
 LEAD_INS = re.compile(r"^(?:e\.g\.,?|see|cf\.|and|also)\s+", re.IGNORECASE)
 SENTENCE_RE = re.compile(r"[^.!?]*(?:[.!?](?=\s|$)|$)")
@@ -176,7 +208,11 @@ def find_citations(text: str) -> list[Citation]:
             continue
         people = [OWN] if group == OWN else _split_people(group)
         surnames = tuple(s for s in (_surname_of(p) for p in people) if s)
-        if not surnames or surnames[0] in NOT_NAMES or not (surnames[0][0].isupper() or surnames[0].split()[0] in PARTICLES):
+        if (
+            not surnames
+            or surnames[0] in NOT_NAMES
+            or not (surnames[0][0].isupper() or surnames[0].split()[0] in PARTICLES)
+        ):
             continue
         ev_start = min(gstart, _clause_before(text, gstart))
         evidence = text[ev_start:gend].strip(" ,;(")
@@ -247,7 +283,7 @@ def _terms(papers: Sequence[Paper]) -> list[_Term]:
     return out
 
 
-def _resolve_citation(c: Citation, source: Paper, by_surname: dict[str, list[Paper]]) -> Paper | None | str:
+def _resolve_citation(c: Citation, source: Paper, by_surname: dict[str, list[Paper]]) -> Paper | str | None:
     """The entry a citation names, None for an outside work, or "self" for the entry's own work."""
     for p in by_surname.get(c.authors[0], []):
         if p.year != c.year:
@@ -261,7 +297,9 @@ def _resolve_citation(c: Citation, source: Paper, by_surname: dict[str, list[Pap
     return None
 
 
-def extract(source: Paper, papers: Sequence[Paper], terms: list[_Term] | None = None) -> tuple[list[Edge], list[ExternalRef]]:
+def extract(
+    source: Paper, papers: Sequence[Paper], terms: list[_Term] | None = None
+) -> tuple[list[Edge], list[ExternalRef]]:
     """The internal edges and external references in ``source``'s summary."""
     text = source.summary
     by_surname: dict[str, list[Paper]] = {}
@@ -285,7 +323,9 @@ def extract(source: Paper, papers: Sequence[Paper], terms: list[_Term] | None = 
         if c.authors[0] == OWN:
             c = replace(c, authors=(source.first_author_surname,), suffix=c.suffix)
         hit = _resolve_citation(c, source, by_surname)
-        if hit == "self" or (c.self_description and c.authors[0] in own_names and hit is None and c.year == source.year):
+        if hit == "self" or (
+            c.self_description and c.authors[0] in own_names and hit is None and c.year == source.year
+        ):
             continue
         if isinstance(hit, Paper):
             add(hit, "cites", c.evidence)
@@ -304,7 +344,9 @@ def extract(source: Paper, papers: Sequence[Paper], terms: list[_Term] | None = 
                 continue
             chosen = candidates
             if len(candidates) > 1:
-                chosen = [p for p in candidates if any(_term_regex(t, False).search(sentence) for t in p.concept_terms())]
+                chosen = [
+                    p for p in candidates if any(_term_regex(t, False).search(sentence) for t in p.concept_terms())
+                ]
                 if len(chosen) != 1:
                     chosen = [p for p in candidates if str(p.year) in sentence]
             if len(chosen) == 1:
@@ -325,8 +367,8 @@ def extract(source: Paper, papers: Sequence[Paper], terms: list[_Term] | None = 
             if term.paper.id == source.id:
                 continue
             start = _clause_before(text, m.start(), 4)
-            tail = re.match(r"[^,.;()—]{0,30}(?=[\s,.;()—]|$)", text[m.end() :])
-            evidence = (text[start : m.end()] + (tail.group() if tail else "")).strip(" ,")
+            after = re.match(r"[^,.;()—]{0,30}(?=[\s,.;()—]|$)", text[m.end() :])
+            evidence = (text[start : m.end()] + (after.group() if after else "")).strip(" ,")
             add(term.paper, "mentions" if term.generic else "cites", evidence)
 
     # hand corrections
