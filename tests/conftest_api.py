@@ -34,11 +34,15 @@ class Server:
 
 
 @contextmanager
-def running_server(index: Path, corpus: Path, log: Path, extra_env: dict[str, str] | None = None, timeout: float = 90) -> Iterator[Server]:
+def running_server(
+    index: Path, corpus: Path, log: Path, extra_env: dict[str, str] | None = None, timeout: float = 90
+) -> Iterator[Server]:
     """``python -m papersearch.api`` on a free 127.0.0.1 port; yields once /health answers, stops it after."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERSEARCH_")}
-    env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", PAPERSEARCH_INDEX=str(index), PAPERSEARCH_CORPUS=str(corpus))
+    env.update(
+        HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", PAPERSEARCH_INDEX=str(index), PAPERSEARCH_CORPUS=str(corpus)
+    )
     env.update(extra_env or {})
     with log.open("w", encoding="utf-8") as out:
         process = subprocess.Popen(

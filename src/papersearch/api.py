@@ -15,14 +15,13 @@ import argparse
 import hmac
 import ipaddress
 import logging
-import os
 import sys
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from http import HTTPStatus
 from pathlib import Path as FsPath
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -30,14 +29,25 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import __version__, store
-from .corpus import load_corpus
+from . import __version__
+from .api_models import (
+    EraList,
+    ErrorBody,
+    Graph,
+    Health,
+    Mode,
+    Paper,
+    PaperList,
+    ReloadResult,
+    SearchResponse,
+    SimilarResponse,
+)
 from .errors import IndexStateError, PapersearchError, QueryError
-from .search import MAX_K, MAX_QUERY_CHARS, YEAR_MAX, YEAR_MIN, IndexData, Searcher
+from .live import CorpusWatch, LiveIndex, warm_up
+from .search import MAX_K, MAX_QUERY_CHARS, YEAR_MAX, YEAR_MIN, Searcher
 from .settings import Settings
 
 log = logging.getLogger("papersearch.api")
@@ -46,304 +56,14 @@ WEB_DIR = FsPath(__file__).parent / "web"
 MAX_BODY_BYTES = 64 * 1024
 MAX_ID_CHARS = 200
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
-WARM_UP_QUERY = "how were deep networks first trained?"
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 NO_CSP_PATHS = ("/docs", "/redoc")  # FastAPI's interactive docs load Swagger UI / ReDoc from a CDN
-Mode = Literal["hybrid", "dense", "lexical"]
 PaperId = Annotated[
     str, Path(min_length=1, max_length=MAX_ID_CHARS, pattern=ID_PATTERN, description="a paper id, like 1989-lecun-cnn")
 ]
-
-
-# ---------------------------------------------------------------- response models
-
-
-class ErrorDetail(BaseModel):
-    status: int = Field(description="the HTTP status, repeated")
-    type: str = Field(description="a stable machine name: invalid_parameter, not_found, index_unavailable, ...")
-    message: str = Field(description="what was wrong and how to fix it")
-    param: str | None = Field(description="the parameter at fault, when one is")
-
-
-class ErrorBody(BaseModel):
-    error: ErrorDetail
-
-
-class Neighbour(BaseModel):
-    id: str
-    title: str
-    year: int
-    kind: str = Field(description="cites (named explicitly) or mentions (an idea of the paper)")
-    evidence: str = Field(description="the words of the summary that make the link")
-
-
-class ExternalRef(BaseModel):
-    ref: str
-    evidence: str
-
-
-class Neighbourhood(BaseModel):
-    cites: list[Neighbour] = Field(description="earlier papers of the list this one builds on")
-    cited_by: list[Neighbour] = Field(description="later papers of the list that build on this one")
-    external: list[ExternalRef] = Field(description="works outside the list the summary refers to")
-
-
-class Scores(BaseModel):
-    dense: float | None = Field(description="cosine of the best matching view; null in lexical mode")
-    lexical: float = Field(description="BM25 score")
-
-
-class Why(BaseModel):
-    sentence: str = Field(description="the summary sentence closest to the query")
-    terms: list[str] = Field(description="query words the paper contains (stemmed match)")
-    concepts: list[str] = Field(description="the paper's concepts the query names")
-    matched_view: str | None = Field(description="which view of the paper matched best (title, question, passage, ...)")
-
-
-class SearchHit(BaseModel):
-    rank: int
-    id: str
-    title: str
-    year: int
-    authors: list[str]
-    era: str
-    era_name: str
-    question: str
-    score: float
-    scores: Scores
-    why: Why
-    neighbours: Neighbourhood
-
-
-class Filters(BaseModel):
-    year_from: int | None
-    year_to: int | None
-    era: str | None = Field(description="the era id the filter resolved to")
-
-
-class SearchResponse(BaseModel):
-    query: str = Field(description="the query with its whitespace collapsed")
-    corrected_query: str | None = Field(default=None, description="the query with typos corrected, when it was searched for instead")
-    mode: Mode
-    k: int
-    filters: Filters
-    index_version: str = Field(description="the index version that answered")
-    took_ms: float
-    results: list[SearchHit]
-
-
-class PaperBrief(BaseModel):
-    id: str
-    year: int
-    title: str
-    authors: list[str]
-    era: str
-
-
-class PaperList(BaseModel):
-    count: int
-    index_version: str
-    papers: list[PaperBrief]
-
-
-class Concept(BaseModel):
-    name: str
-    aliases: list[str]
-
-
-class Paper(BaseModel):
-    id: str
-    year: int
-    title: str
-    authors: list[str]
-    era: str
-    era_name: str
-    question: str
-    summary: str
-    concepts: list[Concept]
-    references: Neighbourhood
-
-
-class Era(BaseModel):
-    id: str
-    name: str
-    start: int
-    end: int
-    intro: str
-    papers: list[str] = Field(description="ids of the era's papers, by year")
-
-
-class EraList(BaseModel):
-    count: int
-    index_version: str
-    eras: list[Era]
-
-
-class SimilarHit(BaseModel):
-    id: str
-    title: str
-    year: int
-    era: str
-    score: float
-
-
-class SimilarResponse(BaseModel):
-    id: str
-    index_version: str
-    results: list[SimilarHit]
-
-
-class GraphPaper(BaseModel):
-    id: str
-    year: int
-    title: str
-
-
-class GraphEdge(BaseModel):
-    source: str = Field(description="the paper whose summary makes the reference")
-    target: str
-    kind: str
-    evidence: str
-
-
-class GraphExternal(BaseModel):
-    paper: str
-    ref: str
-    evidence: str
-
-
-class Graph(BaseModel):
-    index_version: str
-    papers: list[GraphPaper]
-    edges: list[GraphEdge]
-    external: list[GraphExternal]
-
-
-class Health(BaseModel):
-    status: Literal["ok", "degraded"]
-    index_version: str | None = Field(description="the version being served")
-    corpus_hash: str | None = Field(description="the corpus hash the served version was built from")
-    stale: bool = Field(description="true when the corpus changed since the served version was built")
-    papers: int
-    problem: str | None = Field(description="why the status is degraded")
-
-
-class ReloadResult(BaseModel):
-    reloaded: bool
-    index_version: str
-    previous_version: str
-
-
-# ---------------------------------------------------------------- the live index
-
-
-def _same_model(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    return bool(a.get("model")) and a.get("model") == b.get("model")
-
-
-def warm_up(searcher: Searcher) -> None:
-    """Load the query encoder and run one search, so the first reader does not wait for either."""
-    searcher.search(WARM_UP_QUERY, k=1)
-
-
-class LiveIndex:
-    """The Searcher being served, replaced whole when the index's CURRENT pointer names a new version.
-
-    Reads never lock: ``searcher`` is one attribute read. Only reloads are serialised.
-    """
-
-    def __init__(self, index_dir: FsPath, searcher: Searcher | None = None) -> None:
-        self.index_dir = index_dir
-        self._searcher = searcher
-        self._name = searcher.data.path.name if searcher else None  # the version folder served
-        self._reload_lock = threading.Lock()
-        self._failed: str | None = None  # a version that failed to load; retried only when forced
-        self.problem: str | None = None
-
-    @property
-    def searcher(self) -> Searcher:
-        s = self._searcher
-        if s is None:
-            raise IndexStateError(self.problem or f"no index is loaded from {self.index_dir}; run `papersearch index`")
-        return s
-
-    @property
-    def loaded(self) -> Searcher | None:
-        return self._searcher
-
-    def refresh(self, force: bool = False) -> bool:
-        """Load the version CURRENT names if it is not the one served; True when a new one was swapped in."""
-        with self._reload_lock:
-            old = self._searcher
-            serving = f"; still serving {old.version}" if old else ""
-            try:
-                name = store.current_version(self.index_dir)
-            except IndexStateError as exc:
-                self.problem = f"{exc}{serving}"
-                return False
-            if old is not None and self._name == name:
-                self.problem = None
-                return False
-            if name == self._failed and not force:
-                return False
-            try:
-                data = IndexData.load_dir(store.version_dir(self.index_dir, name))
-                encoder = old._encoder if old is not None and _same_model(old.data.manifest, data.manifest) else None
-                new = Searcher(data, encoder)
-                warm_up(new)
-            except Exception as exc:  # a reload must never take the service down
-                self._failed = name
-                self.problem = f"index version {name} could not be loaded ({exc}){serving}"
-                log.warning("reload failed: %s", self.problem)
-                return False
-            self._searcher, self._name, self._failed, self.problem = new, name, None, None
-            log.info("now serving index version %s (was %s)", name, old.version if old else "none")
-            return True
-
-    def watch(self, stop: threading.Event, interval: float) -> None:
-        """Poll CURRENT every ``interval`` seconds until ``stop`` is set (run in a daemon thread)."""
-        while not stop.wait(interval):
-            try:
-                self.refresh()
-            except Exception:  # keep watching whatever happens
-                log.exception("index watcher error")
-
-
-class CorpusWatch:
-    """Whether the corpus still hashes to what an index was built from; recomputed only when files change."""
-
-    def __init__(self, corpus_dir: FsPath) -> None:
-        self.corpus_dir = corpus_dir
-        self._lock = threading.Lock()
-        self._key: tuple[Any, ...] | None = None
-        self._result: tuple[str | None, str | None] = (None, None)
-
-    def _signature(self) -> tuple[Any, ...]:
-        paths = [self.corpus_dir / "eras.yaml", *sorted((self.corpus_dir / "papers").glob("*.md"))]
-        sig: list[tuple[str, int | None, int | None]] = []
-        for p in paths:
-            try:
-                st = p.stat()
-                sig.append((p.name, st.st_mtime_ns, st.st_size))
-            except OSError:
-                sig.append((p.name, None, None))
-        return tuple(sig)
-
-    def content_hash(self) -> tuple[str | None, str | None]:
-        """(hash, None) or (None, why it cannot be computed)."""
-        with self._lock:
-            key = self._signature()
-            if key != self._key:
-                try:
-                    self._result = (load_corpus(self.corpus_dir).content_hash(), None)
-                except PapersearchError as exc:
-                    first = str(exc).splitlines()[:3]
-                    self._result = (None, f"cannot judge staleness: {' '.join(s.strip() for s in first)}")
-                self._key = key
-            return self._result
 
 
 # ---------------------------------------------------------------- errors and middleware
@@ -366,7 +86,10 @@ MUST: dict[str, tuple[str, str]] = {  # parameter -> (the rule, where to look)
     "year_from": (f"year_from must be a year from {YEAR_MIN} to {YEAR_MAX}", ""),
     "year_to": (f"year_to must be a year from {YEAR_MIN} to {YEAR_MAX}", ""),
     "era": ("era must be an era id or name of at most 200 characters", "GET /eras lists them"),
-    "id": (f"a paper id must be 1 to {MAX_ID_CHARS} lowercase letters, digits and dashes, like 1989-lecun-cnn", "GET /papers lists them"),
+    "id": (
+        f"a paper id must be 1 to {MAX_ID_CHARS} lowercase letters, digits and dashes, like 1989-lecun-cnn",
+        "GET /papers lists them",
+    ),
 }
 
 
@@ -446,10 +169,21 @@ class GuardMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        too_big = error_response(413, f"the request body is larger than {self.limit} bytes")
+        strict = not scope["path"].startswith(NO_CSP_PATHS)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
+                if strict:
+                    headers += [(b"content-security-policy", CSP.encode()), (b"x-frame-options", b"DENY")]
+                message["headers"] = headers
+            await send(message)
+
+        too_big = error_response(413, f"the request body is larger than {self.limit} bytes; this API takes none")
         length = dict(scope["headers"]).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.limit):
-            await too_big(scope, receive, send)
+            await too_big(scope, receive, send_with_headers)
             return
         messages: list[Message] = []
         size, more = 0, True
@@ -461,22 +195,11 @@ class GuardMiddleware:
             size += len(message.get("body", b""))
             more = message.get("more_body", False)
             if size > self.limit:
-                await too_big(scope, receive, send)
+                await too_big(scope, receive, send_with_headers)
                 return
 
         async def replay() -> Message:
             return messages.pop(0) if messages else await receive()
-
-        strict = not scope["path"].startswith(NO_CSP_PATHS)
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers += [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
-                if strict:
-                    headers += [(b"content-security-policy", CSP.encode()), (b"x-frame-options", b"DENY")]
-                message["headers"] = headers
-            await send(message)
 
         await self.app(scope, replay, send_with_headers)
 
@@ -490,19 +213,12 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _env_float(name: str, default: float) -> float:
-    try:
-        return float(os.environ.get(name, default))
-    except ValueError:
-        return default
-
-
 def create_app(
     settings: Settings | None = None, searcher: Searcher | None = None, reload_interval: float | None = None
 ) -> FastAPI:
     """The FastAPI app; loads the index (unless ``searcher`` is given) and warms up on startup."""
     settings = settings or Settings.from_env()
-    interval = reload_interval if reload_interval is not None else _env_float("PAPERSEARCH_RELOAD_INTERVAL", 1.0)
+    interval = reload_interval if reload_interval is not None else settings.reload_interval
     live = LiveIndex(settings.index, searcher)
     corpus = CorpusWatch(settings.corpus)
 
@@ -537,7 +253,7 @@ def create_app(
     )
     app.state.live = live
     install_error_handlers(app)
-    origins = [o.strip() for o in os.environ.get("PAPERSEARCH_CORS_ORIGINS", "").split(",") if o.strip()]
+    origins = list(settings.cors_origins)
     if origins:
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET"], allow_headers=["Accept"])
     app.add_middleware(GZipMiddleware, minimum_size=2048)

@@ -51,6 +51,8 @@ class IndexStateError(PapersearchError):
 class QueryError(PapersearchError):
     """A parameter of a search or request is invalid."""
 
+    status = 422
+
     def __init__(self, param: str, message: str) -> None:
         self.param = param
         super().__init__(f"{param}: {message}")
@@ -63,4 +65,4 @@ class NotFoundError(PapersearchError):
 
     def __init__(self, paper_id: str) -> None:
         self.param = "id"
-        super().__init__(f"no paper with id {paper_id!r}; `papersearch list` shows the ids")
+        super().__init__(f"no paper with id {paper_id!r}; list the ids with `papersearch list` or GET /papers")

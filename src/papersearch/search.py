@@ -175,6 +175,11 @@ class Searcher:
     def version(self) -> str:
         return self.data.version
 
+    @property
+    def loaded_encoder(self) -> QueryEncoder | None:
+        """The query encoder if one has been loaded (a reload reuses it for the same model)."""
+        return self._encoder
+
     def _build_adjacency(self) -> list[list[int]]:
         adj: list[list[int]] = [[] for _ in self.data.records]
         for e in self.data.graph.get("edges", []):
@@ -221,7 +226,12 @@ class Searcher:
         return mask
 
     def dense_scores(self, qvec: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per paper: the best view's cosine (-inf when masked) and that view's row."""
+        """Per paper: the best view's cosine (-inf when masked) and that view's row.
+
+        Up to ``vectors.EXACT_LIMIT`` candidate rows every row is scored. Beyond that only the best
+        ``vectors.CANDIDATE_ROWS`` are retrieved; an allowed paper none of whose views is among them
+        scores the lowest retrieved similarity (an upper bound of its own) and has no best row.
+        """
         n = len(self.data.records)
         allowed_rows = None if mask.all() else np.flatnonzero(mask[self.data.row_paper])
         total = self.data.faiss_index.ntotal if allowed_rows is None else len(allowed_rows)
@@ -229,13 +239,19 @@ class Searcher:
         best_row = np.full(n, -1, dtype=np.int64)
         if total == 0:
             return best, best_row
-        sims, rows = vectors.search(self.data.faiss_index, qvec, total, allowed_rows)
+        limit = total if total <= vectors.EXACT_LIMIT else vectors.CANDIDATE_ROWS
+        sims, rows = vectors.search(self.data.faiss_index, qvec, limit, allowed_rows, self.data.matrix)
+        if limit < total and len(sims):
+            best[mask] = sims[-1]
         papers = self.data.row_paper[rows]
         # rows come best first, so the first time a paper appears is its best view, the next its second
         first = np.unique(papers, return_index=True)[1]
         best[papers[first]] = sims[first]
         best_row[papers[first]] = rows[first]
         second = best.copy()
+        if limit < total and len(sims):  # a second view not retrieved scores below the last one retrieved
+            several = np.fromiter((len(self.data.paper_rows[p]) > 1 for p in papers[first]), bool, len(first))
+            second[papers[first][several]] = sims[-1]
         rest = np.setdiff1d(np.arange(len(rows)), first, assume_unique=True)
         second_idx = np.unique(papers[rest], return_index=True)[1]
         second[papers[rest][second_idx]] = sims[rest][second_idx]

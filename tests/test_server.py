@@ -1,0 +1,105 @@
+"""A real uvicorn on 127.0.0.1: it answers, and a rebuilt index is served without a restart or a failed request."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from papersearch.indexer import build
+
+from .conftest import MODEL
+from .conftest_api import running_server
+
+pytestmark = pytest.mark.slow
+
+TOKEN = "server-test-token-4d1c9e"
+EDITED = "1989-lecun-cnn"
+NEW_WORD = "quokkatron"  # in no paper until the test adds it
+QUERIES = ["convolutional network handwritten digits", "how were deep nets first trained?", "attention", "perceptron"]
+
+
+class Hammer(threading.Thread):
+    """Sends bounded searches until stopped; records every failure and every index version that answered."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(daemon=True)
+        self.url = url
+        self.stop = threading.Event()
+        self.failures: list[str] = []
+        self.versions: list[str] = []
+
+    def run(self) -> None:
+        with httpx.Client(base_url=self.url, timeout=10) as client:
+            i = 0
+            while not self.stop.is_set() and i < 5000:
+                q = QUERIES[i % len(QUERIES)]
+                try:
+                    r = client.get("/search", params={"q": q, "k": 5})
+                    if r.status_code != 200 or not r.json()["results"]:
+                        self.failures.append(f"{q}: {r.status_code} {r.text[:200]}")
+                    else:
+                        self.versions.append(r.json()["index_version"])
+                except httpx.HTTPError as exc:
+                    self.failures.append(f"{q}: {exc!r}")
+                i += 1
+
+
+@pytest.mark.timeout(180)
+def test_a_rebuilt_index_is_served_without_restart_or_failures(index_dir: Path, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    index = tmp_path / "index"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "corpus", corpus)
+    shutil.copytree(index_dir, index, symlinks=True)
+    env = {"PAPERSEARCH_RELOAD_INTERVAL": "0.5", "PAPERSEARCH_ADMIN_TOKEN": TOKEN}
+    with (
+        running_server(index, corpus, tmp_path / "server.log", env) as server,
+        httpx.Client(base_url=server.url, timeout=10) as client,
+    ):
+        assert f"at {server.url}/" in server.output()  # it printed where it listens
+
+        first = client.get("/search", params={"q": "convolutional network handwritten digits"}).json()
+        old_version = first["index_version"]
+        assert first["results"][0]["id"] == EDITED
+        before = client.get("/search", params={"q": NEW_WORD, "mode": "lexical"}).json()
+        assert all(r["scores"]["lexical"] == 0 for r in before["results"])
+
+        hammer = Hammer(server.url)
+        hammer.start()
+        try:
+            path = corpus / "papers" / f"{EDITED}.md"
+            text = path.read_text(encoding="utf-8")
+            path.write_text(text.rstrip("\n") + f" The network was later nicknamed the {NEW_WORD}.\n", encoding="utf-8")
+            assert client.get("/health").json()["stale"] is True
+
+            report = build(corpus, index, MODEL)
+            assert report.version != old_version and report.embedded_papers == 1
+
+            deadline = time.monotonic() + 30
+            answer = client.get("/search", params={"q": NEW_WORD, "mode": "lexical"}).json()
+            while answer["index_version"] == old_version and time.monotonic() < deadline:
+                time.sleep(0.1)
+                answer = client.get("/search", params={"q": NEW_WORD, "mode": "lexical"}).json()
+            time.sleep(1.0)  # keep the hammer going on the new version for a moment
+        finally:
+            hammer.stop.set()
+            hammer.join(timeout=20)
+
+        assert answer["index_version"] == report.version
+        assert answer["results"][0]["id"] == EDITED and answer["results"][0]["scores"]["lexical"] > 0
+        health = client.get("/health").json()
+        assert health == {**health, "status": "ok", "index_version": report.version, "stale": False, "problem": None}
+
+        assert hammer.failures == []
+        assert len(hammer.versions) >= 20
+        assert hammer.versions[0] == old_version and hammer.versions[-1] == report.version
+
+        # the admin endpoint works over the network, and the token never reaches the log
+        assert client.post("/admin/reload", headers={"Authorization": "Bearer nope"}).status_code == 403
+        ok = client.post("/admin/reload", headers={"Authorization": f"Bearer {TOKEN}"})
+        assert ok.status_code == 200 and ok.json()["index_version"] == report.version
+        assert TOKEN not in server.output()

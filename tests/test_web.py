@@ -1,0 +1,136 @@
+"""The web page in a real Chromium against a real uvicorn: search as you type, a paper view, filters, history."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import CORPUS
+from .conftest_api import Server, running_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+LECUN_TITLE = "Handwritten Digit Recognition with a Back-Propagation Network"
+EXPLOSION = "the-deep-learning-explosion"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent (`make browser` installs it)"),
+]
+
+
+@pytest.fixture(scope="module")
+def server(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with running_server(index_dir, CORPUS, tmp_path_factory.mktemp("web") / "server.log") as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=20_000)
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    pg = context.new_page()
+    problems: list[str] = []
+    pg.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: problems.append(str(e)))
+    pg.problems = problems
+    yield pg
+    context.close()
+    assert problems == [], f"the page reported errors: {problems}"  # CSP violations are console errors too
+
+
+def test_search_paper_view_filters_and_history(server: Server, page: Any, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(server.url + "/")
+    page.wait_for_selector("body[data-ready=true]")
+    assert page.locator("#view-timeline .era").count() == 7  # the timeline is the landing view
+
+    page.locator("#q").press_sequentially("convolutional network handwritten digits", delay=15)
+    expect(page.locator("#status")).to_contain_text("handwritten digits")  # (wait_for_function would need unsafe-eval)
+    first = page.locator(".result").first
+    assert first.locator(".title").inner_text() == LECUN_TITLE
+    assert first.locator("mark").count() >= 2  # query words highlighted in the matching sentence
+    assert "q=convolutional" in page.url
+
+    link = first.locator(".hood a.nb").first
+    target_title = link.get_attribute("title").split(" (")[0]
+    link.click()
+    page.wait_for_selector("#view-paper .hood-svg")
+    assert re.search(r"#/paper/[a-z0-9-]+$", page.url)
+    assert page.locator("#view-paper h1").inner_text() == target_title
+    drawing = page.locator("#view-paper .hood-svg")
+    assert drawing.locator("a.node").count() >= 1 and drawing.locator(".node-centre").count() == 1
+    assert page.locator("#view-paper .summary p").count() >= 1
+    shot = tmp_path / "paper-view.png"
+    page.screenshot(path=str(shot), full_page=True)
+    print(f"screenshot: {shot}")
+
+    page.go_back()
+    page.wait_for_selector("#view-results:not([hidden]) .result")
+    assert page.locator(".result .title").first.inner_text() == LECUN_TITLE
+
+    page.select_option("#era", EXPLOSION)
+    expect(page.locator("#status")).to_contain_text("in The Deep Learning Explosion")
+    eras = page.locator(".result .era-link").all_inner_texts()
+    assert eras and {e.lower() for e in eras} == {"the deep learning explosion"}
+    assert f"era={EXPLOSION}" in page.url
+    shot = tmp_path / "era-filter.png"
+    page.screenshot(path=str(shot))
+    print(f"screenshot: {shot}")
+
+
+def test_data_is_never_parsed_as_html_and_errors_are_shown(server: Server, page: Any) -> None:
+    page.goto(server.url + "/#/search?q=" + "%3Cimg%20src%3Dx%20onerror%3Dwindow.pwned%3D1%3E%20perceptron")
+    page.wait_for_selector(".result")
+    assert page.evaluate("window.pwned") is None
+    assert page.locator("#main img").count() == 0
+    assert "<img src=x" in page.locator("#status").inner_text()
+
+    page.goto(server.url + "/#/search?q=perceptron&from=2000&to=1990")
+    page.wait_for_selector("#notice:not([hidden])")
+    assert "backwards" in page.locator("#notice").inner_text()
+    assert page.locator("#year-from").get_attribute("aria-invalid") == "true"
+    assert page.problems == [
+        "Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)"
+    ]
+    page.problems.clear()  # that 422 was the point
+
+
+def test_timeline_links_open_papers_and_narrow_screens_fit(server: Server, browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(server.url + "/")
+        page.wait_for_selector("body[data-ready=true]")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375  # nothing wider than the screen
+        page.locator(".era-papers a", has_text=LECUN_TITLE).click()
+        page.wait_for_selector("#view-paper .hood-svg")
+        assert page.locator(".hood-svg").get_attribute("data-layout") == "narrow"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    finally:
+        context.close()
