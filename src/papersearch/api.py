@@ -22,12 +22,14 @@ from contextlib import asynccontextmanager
 from http import HTTPStatus
 from pathlib import Path as FsPath
 from typing import Annotated, Any
+from urllib.parse import unquote_to_bytes
 
+import pydantic_core
 from fastapi import FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -102,6 +104,15 @@ def error_response(
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+def json_response(data: Any) -> Response:
+    """``data`` serialised once as it is, for hot endpoints whose dicts already have their response_model's shape.
+
+    FastAPI would validate the dict against the model and serialise it again, in a second trip to the
+    thread pool; the bytes are the same (tests/test_reliability.py checks), the model still documents it.
+    """
+    return Response(pydantic_core.to_json(data, inf_nan_mode="null"), media_type="application/json")
+
+
 def _shown(value: Any) -> str:
     if isinstance(value, str) and len(value) > 40:
         return f"a text of {len(value)} characters"
@@ -158,8 +169,23 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, on_crash)
 
 
+def non_utf8_parameter(query_string: bytes) -> str | None:
+    """The name of the first query parameter whose percent-decoded name or value is not UTF-8, if any.
+
+    The framework would decode such bytes to U+FFFD and search for that; refusing says what went wrong.
+    """
+    for pair in query_string.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        try:
+            unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8")
+            unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            return unquote_to_bytes(name).decode("utf-8", errors="replace")[:40]
+    return None
+
+
 class GuardMiddleware:
-    """Refuse request bodies over ``limit`` bytes and add security headers to every response."""
+    """Refuse request bodies over ``limit`` bytes and query strings that are not UTF-8; add security headers."""
 
     def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
         self.app = app
@@ -180,10 +206,17 @@ class GuardMiddleware:
                 message["headers"] = headers
             await send(message)
 
-        too_big = error_response(413, f"the request body is larger than {self.limit} bytes; this API takes none")
+        def too_big() -> JSONResponse:  # built only when needed: this runs on every request
+            return error_response(413, f"the request body is larger than {self.limit} bytes; this API takes none")
+
+        bad = non_utf8_parameter(scope.get("query_string", b""))
+        if bad is not None:
+            text = f"the query parameter {bad!r} is not valid UTF-8 once percent-decoded; encode text as UTF-8"
+            await error_response(422, text, bad if bad in MUST else None)(scope, receive, send_with_headers)
+            return
         length = dict(scope["headers"]).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.limit):
-            await too_big(scope, receive, send_with_headers)
+            await too_big()(scope, receive, send_with_headers)
             return
         messages: list[Message] = []
         size, more = 0, True
@@ -195,7 +228,7 @@ class GuardMiddleware:
             size += len(message.get("body", b""))
             more = message.get("more_body", False)
             if size > self.limit:
-                await too_big(scope, receive, send_with_headers)
+                await too_big()(scope, receive, send_with_headers)
                 return
 
         async def replay() -> Message:
@@ -271,9 +304,9 @@ def create_app(
         era: Annotated[
             str | None, Query(max_length=200, description="an era id or name, or a unique part of one")
         ] = None,
-    ) -> dict[str, Any]:
+    ) -> Response:
         """Rank papers for a question; filters apply before ranking. Each hit says why it matched."""
-        return live.searcher.search(q, k=k, mode=mode, year_from=year_from, year_to=year_to, era=era)
+        return json_response(live.searcher.search(q, k=k, mode=mode, year_from=year_from, year_to=year_to, era=era))
 
     @app.get("/papers", response_model=PaperList, responses=ERRORS, tags=["papers"])
     def papers() -> dict[str, Any]:

@@ -167,7 +167,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         for p in exc.problems:
             print(f"{st.corpus}/{p}" if not p.file.startswith("/") else str(p), file=sys.stderr)
         n = sum(1 for p in exc.problems if p.severity == "error")
-        print(f"{n} error(s); the corpus cannot be indexed until they are fixed", file=sys.stderr)
+        if n > 1:
+            print(f"{n} errors; the corpus cannot be indexed until they are fixed", file=sys.stderr)
         return 1
     for w in corpus.warnings:
         print(f"{st.corpus}/{w}", file=sys.stderr)
@@ -423,7 +424,6 @@ def main(argv: list[str] | None = None) -> int:
         for p in exc.problems:
             if p.severity == "error":
                 print(f"error: {p.file}: {p.field + ': ' if p.field else ''}{p.message}", file=sys.stderr)
-        print("error: the corpus has problems; fix them (see `papersearch validate`)", file=sys.stderr)
         return 1
     except PapersearchError as exc:
         print(f"error: {exc}", file=sys.stderr)

