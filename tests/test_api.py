@@ -427,3 +427,13 @@ def test_fuzzed_requests_never_fail_or_break_the_schema(
         assert response.status_code < 500
 
     check()
+
+
+def test_docs_page_works_offline(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200 and "/docs-assets/swagger-ui-bundle.js" in page.text
+    assert "https://" not in page.text and "http://" not in page.text  # nothing from a CDN
+    for asset in ("/docs-assets/swagger-ui-bundle.js", "/docs-assets/swagger-ui.css"):
+        r = client.get(asset)
+        assert r.status_code == 200 and len(r.content) > 10_000
+    assert client.get("/redoc").status_code == 404

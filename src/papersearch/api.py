@@ -62,7 +62,7 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-NO_CSP_PATHS = ("/docs", "/redoc")  # FastAPI's interactive docs load Swagger UI / ReDoc from a CDN
+NO_CSP_PATHS = ("/docs",)  # Swagger UI's page starts itself with an inline script (its files are served here)
 PaperId = Annotated[
     str, Path(min_length=1, max_length=MAX_ID_CHARS, pattern=ID_PATTERN, description="a paper id, like 1989-lecun-cnn")
 ]
@@ -246,6 +246,24 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+def install_docs(app: FastAPI) -> None:
+    """Interactive API docs at /docs with Swagger UI's files served by the app itself (works offline)."""
+    import swagger_ui_bundle
+    from fastapi.openapi.docs import get_swagger_ui_html
+
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> Response:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="papersearch API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+        )
+
+
 def create_app(
     settings: Settings | None = None, searcher: Searcher | None = None, reload_interval: float | None = None
 ) -> FastAPI:
@@ -283,6 +301,8 @@ def create_app(
         version=__version__,
         summary="Semantic search over the Fundamental AI Papers reading list, with its cross-reference graph.",
         lifespan=lifespan,
+        docs_url=None,  # served below from the swagger-ui-bundle package: no CDN
+        redoc_url=None,
     )
     app.state.live = live
     install_error_handlers(app)
@@ -396,6 +416,7 @@ def create_app(
         return FileResponse(WEB_DIR / "index.html", headers={"Cache-Control": "no-cache"})
 
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+    install_docs(app)
     return app
 
 
