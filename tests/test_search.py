@@ -54,6 +54,28 @@ def test_typos_are_corrected_against_the_corpus(searcher) -> None:  # type: igno
     assert res["results"][0]["id"] == "1990-elman-rnn"
 
 
+def test_everyday_words_are_not_typos() -> None:
+    from papersearch.spelling import Speller
+
+    speller = Speller({"deep": 5, "learning": 9, "read": 2, "convolutional": 4, "grammar": 1, "recurrent": 3})
+    for query in ("a trick to keep a net small", "gradually cleaning up static", "a head start"):
+        assert speller.correct(query) == query  # "keep" is English, not a typo of "deep"
+    assert speller.correct("Convolutoinal reccurent grammer") == "convolutional recurrent grammar"
+    assert speller.correct("onvolutional") == "onvolutional"  # candidates share the first letter
+
+
+def test_a_repeated_search_is_answered_from_the_cache(searcher) -> None:  # type: ignore[no-untyped-def]
+    first = searcher.search("sparse coding in the visual cortex", k=4)
+    hits = searcher.result_hits
+    again = searcher.search("  sparse coding in the   visual cortex ", k=4)
+    assert searcher.result_hits == hits + 1 and again["cached"] and not first["cached"]
+    assert {k: v for k, v in again.items() if k not in ("took_ms", "cached")} == {
+        k: v for k, v in first.items() if k not in ("took_ms", "cached")
+    }
+    other = searcher.search("sparse coding in the visual cortex", k=4, mode="dense")  # other options: searched
+    assert not other["cached"] and searcher.result_hits == hits + 1
+
+
 def test_filters_apply_before_ranking(searcher) -> None:  # type: ignore[no-untyped-def]
     res = searcher.search("transformers and language models", k=5, year_from=1986, year_to=1991)
     assert len(res["results"]) == 5
@@ -136,3 +158,18 @@ def test_show_prints_the_neighbourhood() -> None:
         and "Neural Machine Translation by Jointly Learning to Align and Translate" in out.stdout
     )
     assert "built upon by" in out.stdout and "BERT" in out.stdout
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_top_k_equals_a_stable_full_sort(seed: int) -> None:
+    import numpy as np
+
+    from papersearch.search import top_k
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 300))
+    scores = rng.integers(0, 6, n).astype(np.float64)  # many ties
+    scores[rng.random(n) < 0.3] = -np.inf  # filtered out
+    for k in (1, 3, 10, n + 5):
+        full = [int(i) for i in np.argsort(-scores, kind="stable") if np.isfinite(scores[i])][:k]
+        assert top_k(scores, k) == full

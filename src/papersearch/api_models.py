@@ -81,7 +81,10 @@ class SearchResponse(BaseModel):
     k: int
     filters: Filters
     index_version: str = Field(description="the index version that answered")
-    took_ms: float
+    took_ms: float = Field(description="time this call took inside the searcher")
+    cached: bool = Field(
+        default=False, description="answered from the cache of recent answers (the same query and options)"
+    )
     results: list[SearchHit]
 
 

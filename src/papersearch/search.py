@@ -30,7 +30,8 @@ YEAR_MIN, YEAR_MAX = 1800, 2100
 LEX_WEIGHT = 0.3  # z-scored BM25 added to z-scored dense similarity
 SECOND_VIEW = 0.15  # a paper's dense score: 0.85 x its best view + 0.15 x its second best
 GRAPH_WEIGHT = 0.0
-QUERY_CACHE_SIZE = 2048
+QUERY_CACHE_SIZE = 2048  # query vectors kept (1.5 KB each)
+RESULT_CACHE_HITS = 20_000  # answers kept, counted in hits (each ~1 KB; the records themselves are shared)
 
 
 class QueryEncoder(Protocol):
@@ -159,13 +160,16 @@ class Searcher:
         self._encoder_lock = threading.Lock()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
+        self._results: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+        self._results_held = 0  # hits held by self._results
         self._by_id = {r["id"]: i for i, r in enumerate(data.records)}
         self._years = np.array([r["year"] for r in data.records])
         self._eras = np.array([r["era"] for r in data.records])
         self._adjacency = self._build_adjacency()
         self._speller = Speller(data.vocabulary)
         self._why_cache: dict[int, tuple[frozenset[str], list[tuple[str, frozenset[str]]], list[int]]] = {}
-        self.cache_hits = 0
+        self.cache_hits = 0  # query vectors served from the cache
+        self.result_hits = 0  # whole answers served from the cache
 
     @classmethod
     def load(cls, index_dir: str | Path, encoder: QueryEncoder | None = None) -> Searcher:
@@ -250,9 +254,8 @@ class Searcher:
         best[papers[first]] = sims[first]
         best_row[papers[first]] = rows[first]
         second = best.copy()
-        if limit < total and len(sims):  # a second view not retrieved scores below the last one retrieved
-            several = np.fromiter((len(self.data.paper_rows[p]) > 1 for p in papers[first]), bool, len(first))
-            second[papers[first][several]] = sims[-1]
+        if limit < total and len(sims):  # every paper has two views or more (question, title): an unretrieved
+            second[papers[first]] = sims[-1]  # second one scores below the last row retrieved
         rest = np.setdiff1d(np.arange(len(rows)), first, assume_unique=True)
         second_idx = np.unique(papers[rest], return_index=True)[1]
         second[papers[rest][second_idx]] = sims[rest][second_idx]
@@ -291,10 +294,31 @@ class Searcher:
         """Rank papers for ``query``; filters apply before ranking. Returns the ``ask --json`` shape."""
         started = time.perf_counter()
         q, era_id = validate(query, k, mode, year_from, year_to, era, self.data.eras)
+        key = (q, k, mode, year_from, year_to, era_id)
+        with self._cache_lock:
+            hit = self._results.get(key)
+            if hit is not None:
+                self._results.move_to_end(key)
+                self.result_hits += 1
+        if hit is not None:  # the same question again: the stored answer, with this call's own timing
+            return {**hit, "took_ms": round((time.perf_counter() - started) * 1000, 3), "cached": True}
+        answer = self._answer(q, k, mode, year_from, year_to, era_id)
+        with self._cache_lock:
+            if key not in self._results:
+                self._results[key] = answer
+                self._results_held += len(answer["results"]) + 1
+            while self._results_held > RESULT_CACHE_HITS:
+                self._results_held -= len(self._results.popitem(last=False)[1]["results"]) + 1
+        return {**answer, "took_ms": round((time.perf_counter() - started) * 1000, 3), "cached": False}
+
+    def _answer(
+        self, q: str, k: int, mode: str, year_from: int | None, year_to: int | None, era_id: str | None
+    ) -> dict[str, Any]:
         mask = self._mask(year_from, year_to, era_id)
         corrected = self._speller.correct(q)
         fused, dense, lex, qvec, best_row = self._rank(corrected, mode, mask)
-        order = [i for i in np.argsort(-fused, kind="stable") if np.isfinite(fused[i]) and mask[i]][:k]
+        order = top_k(np.where(mask, fused, -np.inf), k)
+        q_stems = query_stems(corrected)
         results = []
         for rank, i in enumerate(order, 1):
             rec = self.data.records[i]
@@ -313,7 +337,7 @@ class Searcher:
                         "dense": None if qvec is None else round(float(dense[i]), 6),
                         "lexical": round(float(lex[i]), 6),
                     },
-                    "why": self.why(corrected, i, qvec, int(best_row[i])),
+                    "why": self.why(q_stems, i, qvec, int(best_row[i])),
                     "neighbours": rec["references"],
                 }
             )
@@ -324,7 +348,8 @@ class Searcher:
             "k": k,
             "filters": {"year_from": year_from, "year_to": year_to, "era": era_id},
             "index_version": self.version,
-            "took_ms": round((time.perf_counter() - started) * 1000, 3),
+            "took_ms": 0.0,
+            "cached": False,
             "results": results,
         }
 
@@ -342,11 +367,12 @@ class Searcher:
             hit = self._why_cache[paper_row] = (frozenset(lexical.tokenize(text)), concepts, passages)
         return hit
 
-    def why(self, q: str, paper_row: int, qvec: np.ndarray | None, best_row: int) -> dict[str, Any]:
-        """The paper's sentence that best matches the query, and the query words and concepts it matched."""
+    def why(self, q_stems: dict[str, str], paper_row: int, qvec: np.ndarray | None, best_row: int) -> dict[str, Any]:
+        """The paper's sentence that best matches the query, and the query words and concepts it matched.
+
+        ``q_stems``: the query's stems and the words they came from (``query_stems``).
+        """
         doc_stems, concept_stems, passages = self._paper_words(paper_row)
-        q_words = [w for w in lexical.TOKEN_RE.findall(q) if w.lower() not in lexical.STOPWORDS]
-        q_stems = {s: w for w, s in zip(q_words, lexical.tokenize(" ".join(q_words)), strict=False)} if q_words else {}
         sentence = ""
         if passages:
             if qvec is not None:
@@ -382,7 +408,7 @@ class Searcher:
         mask = np.ones(len(self.data.records), dtype=bool)
         mask[i] = False
         dense, _ = self.dense_scores(centroid, mask)
-        order = [j for j in np.argsort(-dense) if np.isfinite(dense[j])][:k]
+        order = top_k(dense, k)
         return {
             "id": paper_id,
             "index_version": self.version,
@@ -397,3 +423,23 @@ class Searcher:
                 for j in order
             ],
         }
+
+
+def query_stems(q: str) -> dict[str, str]:
+    """The query's content words by stem: {stem: the word as typed}, for ``why``."""
+    words = [w for w in lexical.TOKEN_RE.findall(q) if w.lower() not in lexical.STOPWORDS]
+    return {s: w for w, s in zip(words, lexical.tokenize(" ".join(words)), strict=False)} if words else {}
+
+
+def top_k(scores: np.ndarray, k: int) -> list[int]:
+    """Rows of the ``k`` highest finite scores, best first; ties keep row order (like a stable sort).
+
+    Partitions before sorting, so a query over a million papers sorts k of them, not all.
+    """
+    finite = np.flatnonzero(np.isfinite(scores))
+    if len(finite) > k:
+        part = np.argpartition(-scores[finite], k - 1)[:k]
+        cut = scores[finite[part]].min()
+        finite = finite[scores[finite] >= cut]  # every row tied with the k-th, so ties are broken by row
+    order = finite[np.argsort(-scores[finite], kind="stable")][:k]
+    return [int(i) for i in order]
