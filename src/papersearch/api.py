@@ -12,6 +12,7 @@ Run it with ``python -m papersearch.api [--host H] [--port P]`` or :func:`serve`
 from __future__ import annotations
 
 import argparse
+import functools
 import hmac
 import ipaddress
 import logging
@@ -31,6 +32,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -313,7 +315,7 @@ def create_app(
     app.add_middleware(GuardMiddleware)
 
     @app.get("/search", response_model=SearchResponse, responses=ERRORS, tags=["search"])
-    def search(
+    async def search(
         q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS, description="the question or keywords")],
         k: Annotated[int, Query(ge=1, le=MAX_K, description="how many results")] = 10,
         mode: Annotated[
@@ -326,7 +328,14 @@ def create_app(
         ] = None,
     ) -> Response:
         """Rank papers for a question; filters apply before ranking. Each hit says why it matched."""
-        return json_response(live.searcher.search(q, k=k, mode=mode, year_from=year_from, year_to=year_to, era=era))
+        searcher = live.searcher
+        options: dict[str, Any] = {"k": k, "mode": mode, "year_from": year_from, "year_to": year_to, "era": era}
+        # a repeated question is a dictionary lookup, answered here; ranking a new one (CPU work) goes to a
+        # worker thread so that the event loop keeps serving
+        answer = searcher.cached(q, **options) or await run_in_threadpool(
+            functools.partial(searcher.search, q, **options)
+        )
+        return json_response(answer)
 
     @app.get("/papers", response_model=PaperList, responses=ERRORS, tags=["papers"])
     def papers() -> dict[str, Any]:

@@ -104,6 +104,31 @@ class IndexData:
         return cls(vdir, manifest, records, eras, graph, views, matrix, findex, lex, vocab, row_paper, paper_rows)
 
 
+class _EncoderPreload:
+    """Opens a version's query encoder in a background thread; ``result()`` is None if that failed.
+
+    A failure is left for the lazy path (``Searcher.encoder``) to raise with its own message.
+    """
+
+    def __init__(self, vdir: Path) -> None:
+        self._vdir = vdir
+        self._encoder: QueryEncoder | None = None
+        self._thread = threading.Thread(target=self._run, name="papersearch-encoder-preload", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            from .query_encoder import encoder_for
+
+            self._encoder = encoder_for(self._vdir, store.read_manifest(self._vdir))
+        except Exception:  # reported by the lazy path when the encoder is needed
+            self._encoder = None
+
+    def result(self) -> QueryEncoder | None:
+        self._thread.join()
+        return self._encoder
+
+
 def validate(
     query: str,
     k: int,
@@ -172,9 +197,20 @@ class Searcher:
         self.result_hits = 0  # whole answers served from the cache
 
     @classmethod
-    def load(cls, index_dir: str | Path, encoder: QueryEncoder | None = None) -> Searcher:
-        index_dir = Path(index_dir)
-        return cls(IndexData.load_dir(store.version_dir(index_dir)), encoder)
+    def load(
+        cls, index_dir: str | Path, encoder: QueryEncoder | None = None, preload_encoder: bool = False
+    ) -> Searcher:
+        """The current version of ``index_dir``.
+
+        ``preload_encoder``: open the query encoder in a second thread while the index loads (a one-shot
+        query needs both; onnxruntime reads its model outside the GIL). Otherwise it opens on first use.
+        """
+        vdir = store.version_dir(Path(index_dir))
+        preload = None
+        if encoder is None and preload_encoder:
+            preload = _EncoderPreload(vdir)
+        data = IndexData.load_dir(vdir)
+        return cls(data, encoder or (preload.result() if preload else None))
 
     @property
     def version(self) -> str:
@@ -295,13 +331,9 @@ class Searcher:
         started = time.perf_counter()
         q, era_id = validate(query, k, mode, year_from, year_to, era, self.data.eras)
         key = (q, k, mode, year_from, year_to, era_id)
-        with self._cache_lock:
-            hit = self._results.get(key)
-            if hit is not None:
-                self._results.move_to_end(key)
-                self.result_hits += 1
-        if hit is not None:  # the same question again: the stored answer, with this call's own timing
-            return {**hit, "took_ms": round((time.perf_counter() - started) * 1000, 3), "cached": True}
+        hit = self._cached(key, started)
+        if hit is not None:
+            return hit
         answer = self._answer(q, k, mode, year_from, year_to, era_id)
         with self._cache_lock:
             if key not in self._results:
@@ -310,6 +342,34 @@ class Searcher:
             while self._results_held > RESULT_CACHE_HITS:
                 self._results_held -= len(self._results.popitem(last=False)[1]["results"]) + 1
         return {**answer, "took_ms": round((time.perf_counter() - started) * 1000, 3), "cached": False}
+
+    def cached(
+        self,
+        query: str,
+        k: int = 10,
+        mode: str = "hybrid",
+        year_from: int | None = None,
+        year_to: int | None = None,
+        era: str | None = None,
+    ) -> dict[str, Any] | None:
+        """``search``'s answer if it is in the cache of recent answers, else None; never computes one.
+
+        A dictionary lookup (after checking the parameters, which raises QueryError like ``search``),
+        so a server can answer a repeated question without handing it to a worker thread.
+        """
+        started = time.perf_counter()
+        q, era_id = validate(query, k, mode, year_from, year_to, era, self.data.eras)
+        return self._cached((q, k, mode, year_from, year_to, era_id), started)
+
+    def _cached(self, key: tuple[Any, ...], started: float) -> dict[str, Any] | None:
+        with self._cache_lock:
+            hit = self._results.get(key)
+            if hit is None:
+                return None
+            self._results.move_to_end(key)
+            self.result_hits += 1
+        # the same question again: the stored answer, with this call's own timing
+        return {**hit, "took_ms": round((time.perf_counter() - started) * 1000, 3), "cached": True}
 
     def _answer(
         self, q: str, k: int, mode: str, year_from: int | None, year_to: int | None, era_id: str | None
