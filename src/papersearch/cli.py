@@ -341,7 +341,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from .search import Searcher
 
     st = _settings(args)
-    searcher = Searcher.load(st.index)
+    searcher = Searcher.load(st.index, preload_encoder=args.mode != "lexical")
     res = searcher.search(
         args.query, k=args.k, mode=args.mode, year_from=args.year_from, year_to=args.year_to, era=args.era
     )
