@@ -4,8 +4,8 @@
     python scripts/loadtest.py --url http://127.0.0.1:8000         # targets a running one (loopback only)
     python scripts/loadtest.py --index index --json out.json       # also writes the figures as JSON
 
-Queries are the dev set's (tests/data/queries.jsonl): most are repeated (their vectors are cached after
-the first time), a fraction are new to the server (a dev query with a number no query has used, which
+Queries are the dev set's (tests/data/queries.jsonl): most are repeated (answered from the server's
+cache of recent answers after the first time), a fraction are new to the server (a dev query with a number no query has used, which
 the speller leaves alone, so it must be encoded). Every level sends a fixed number of requests over
 keep-alive connections and stops early at a time cap; a request that does not answer 200 with a whole
 body counts as an error. From Python: ``run_load(url)`` and ``cached_vs_new(url)`` return the figures.
@@ -180,7 +180,7 @@ def _summary(
 
 
 def _warm(host: str, port: int, queries: Sequence[str]) -> None:
-    """Encode every dev query once, so "repeated" queries are cache hits as they would be on a busy server."""
+    """Ask every dev query once, so "repeated" queries are cache hits as they would be on a busy server."""
     asyncio.run(_drive(host, port, [_request(host, q) for q in queries], 1, 60.0))
 
 
@@ -211,7 +211,7 @@ def run_load(
 
 
 def cached_vs_new(url: str, n: int = 150, seed: int = 99, server_pid: int | None = None) -> dict[str, dict[str, Any]]:
-    """At concurrency 1: latency of dev queries already seen (vector cached) against never-seen ones."""
+    """At concurrency 1: latency of dev queries already asked (answer cached) against never-seen ones."""
     host, port = loopback_address(url)
     queries = dev_queries()
     _warm(host, port, queries)
@@ -343,6 +343,9 @@ def main(argv: list[str] | None = None) -> int:
     for kind, r in result["cached_vs_new"].items():
         cpu = "" if r["server_cpu_ms"] is None else f", server CPU {r['server_cpu_ms']:.2f} ms/request"
         print(f"  {kind:<6} p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms  ({r['requests']} requests{cpu})")
+    cached, new = result["cached_vs_new"]["cached"]["p50_ms"], result["cached_vs_new"]["new"]["p50_ms"]
+    if cached > 0:
+        print(f"  a repeated query is {new / cached:.1f}x faster than a new one (p50)")
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     errors = sum(r["errors"] for r in result["levels"]) + sum(r["errors"] for r in result["cached_vs_new"].values())
