@@ -61,6 +61,15 @@ def test_search_ranks_lecun_first_and_names_the_version(client: TestClient, sear
     assert body["filters"] == {"year_from": None, "year_to": None, "era": None}
 
 
+def test_a_repeated_search_is_served_from_the_cache_with_the_same_body(client: TestClient) -> None:
+    url = "/search?q=who+trained+a+net+to+play+backgammon%3F&k=3&mode=dense"
+    first, again = get_json(client, url), get_json(client, url)
+    assert (first["cached"], again["cached"]) == (False, True)
+    assert again["results"] == first["results"] and again["query"] == first["query"]
+    bad = client.get("/search?q=who+trained+a+net+to+play+backgammon%3F&k=3&mode=dense&year_from=1999&year_to=1990")
+    assert bad.status_code == 422 and bad.json()["error"]["param"] == "year_from"  # checked before any cache
+
+
 def test_search_filters_and_modes(client: TestClient) -> None:
     body = get_json(client, "/search?q=learning&k=100&era=deep+learning+explosion&mode=lexical")
     assert body["filters"]["era"] == "the-deep-learning-explosion"
