@@ -1,13 +1,15 @@
-"""BM25 over each paper's text: built with bm25s, searched with plain numpy at query time.
+"""BM25 over each paper's text: built and searched with plain numpy, in the arrays bm25s saves.
 
-bm25s precomputes every (token, document) score into a sparse matrix; a query sums the rows of
-its tokens. Loading reads those arrays and the vocabulary directly, so a one-shot query does not
-pay for importing bm25s.
+Every (token, document) score is precomputed into a sparse CSC matrix, the Lucene variant of BM25
+exactly as bm25s computes it (``tests/test_lexical.py`` checks the arrays against bm25s); a query
+sums the rows of its tokens. Building without bm25s spares a rebuild its imports (numba, scipy:
+about a second), and loading reads the arrays and the vocabulary directly.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from functools import cache
 from pathlib import Path
@@ -109,15 +111,64 @@ def tokenize(text: str) -> list[str]:
     return _stemmer().stemWords(words)
 
 
+K1, B = 1.2, 0.75
+FILES = {
+    "data": "data.csc.index.npy",
+    "indices": "indices.csc.index.npy",
+    "indptr": "indptr.csc.index.npy",
+    "vocab": "vocab.index.json",
+    "params": "params.index.json",
+}
+
+
+def bm25_matrix(
+    docs: list[list[str]], k1: float = K1, b: float = B
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, int]]:
+    """(data, indices, indptr, vocab) of the BM25 score matrix of tokenised ``docs``: one column per token.
+
+    Lucene BM25 as bm25s computes it: idf = ln(1 + (N - df + 0.5) / (df + 0.5)) rounded to float32,
+    times tf / (tf + k1 (1 - b + b |d| / avgdl)) in float64, stored as float32. Tokens are numbered in
+    sorted order, so the same texts give the same files; "" (no token) ends the vocabulary, as in bm25s.
+    """
+    vocab = {t: i for i, t in enumerate(sorted({t for d in docs for t in d}))}
+    n_docs, n_vocab = len(docs), len(vocab)
+    lengths = np.array([len(d) for d in docs], dtype=np.float64)
+    avg_len = float(lengths.mean()) if n_docs and lengths.sum() else 1.0
+    doc_of: list[int] = []
+    tok_of: list[int] = []
+    tf_of: list[int] = []
+    for i, d in enumerate(docs):
+        counts: dict[int, int] = {}
+        for t in d:
+            j = vocab[t]
+            counts[j] = counts.get(j, 0) + 1
+        doc_of.extend([i] * len(counts))
+        tok_of.extend(counts)
+        tf_of.extend(counts.values())
+    rows = np.array(doc_of, dtype=np.int32)
+    cols = np.array(tok_of, dtype=np.int32)
+    tf = np.array(tf_of, dtype=np.float32)
+    df = np.bincount(cols, minlength=n_vocab)
+    idf = np.array([math.log(1 + (n_docs - f + 0.5) / (f + 0.5)) for f in df.tolist()], dtype=np.float32)
+    tfc = tf / (k1 * ((1 - b) + b * lengths[rows] / avg_len) + tf)
+    scores = (idf[cols] * tfc).astype(np.float32)
+    order = np.lexsort((rows, cols))  # by token, then by document: CSC
+    indptr = np.zeros(n_vocab + 1, dtype=np.int64)
+    np.cumsum(np.bincount(cols, minlength=n_vocab), out=indptr[1:])
+    vocab[""] = n_vocab
+    return scores[order], rows[order], indptr, vocab
+
+
 def build(doc_texts: list[str], out_dir: Path) -> None:
     """Index one text per paper (in row order) and save plain arrays and JSON in ``out_dir``."""
-    import bm25s
-
-    tokens = [tokenize(t) for t in doc_texts]
-    retriever = bm25s.BM25(k1=1.2, b=0.75)
-    retriever.index(tokens, show_progress=False)
+    data, indices, indptr, vocab = bm25_matrix([tokenize(t) for t in doc_texts])
     out_dir.mkdir(parents=True, exist_ok=True)
-    retriever.save(str(out_dir), allow_pickle=False)
+    for name, array in (("data", data), ("indices", indices), ("indptr", indptr)):
+        np.save(out_dir / FILES[name], array, allow_pickle=False)
+    (out_dir / FILES["vocab"]).write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    params = {"k1": K1, "b": B, "method": "lucene", "idf_method": "lucene", "dtype": "float32"}
+    params.update(int_dtype="int32", num_docs=len(doc_texts), backend="numpy")
+    (out_dir / FILES["params"]).write_text(json.dumps(params, indent=4), encoding="utf-8")
 
 
 class LexicalIndex:
@@ -130,10 +181,10 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, path: Path, n_docs: int) -> LexicalIndex:
-        data = np.load(path / "data.csc.index.npy", allow_pickle=False)
-        indices = np.load(path / "indices.csc.index.npy", allow_pickle=False)
-        indptr = np.load(path / "indptr.csc.index.npy", allow_pickle=False)
-        vocab = json.loads((path / "vocab.index.json").read_text(encoding="utf-8"))
+        data = np.load(path / FILES["data"], allow_pickle=False)
+        indices = np.load(path / FILES["indices"], allow_pickle=False)
+        indptr = np.load(path / FILES["indptr"], allow_pickle=False)
+        vocab = json.loads((path / FILES["vocab"]).read_text(encoding="utf-8"))
         if not isinstance(vocab, dict) or (len(indptr) != len(vocab) + 1 and len(indptr) != len(vocab)):
             raise ValueError("vocabulary and score arrays disagree")
         if len(indices) and int(indices.max()) >= n_docs:

@@ -1,0 +1,58 @@
+"""The numpy BM25 build against the reference, bm25s: the same score for every (token, paper)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from papersearch import lexical
+from papersearch.corpus import load_corpus
+from papersearch.records import corpus_records, lexical_text
+from papersearch.settings import PROJECT_ROOT
+
+bm25s = pytest.importorskip("bm25s")
+
+
+def _columns(data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, vocab: dict[str, int]) -> dict:
+    """{token: {document: score}} from CSC arrays."""
+    out = {}
+    for token, j in vocab.items():
+        if j + 1 < len(indptr):
+            lo, hi = int(indptr[j]), int(indptr[j + 1])
+            out[token] = dict(zip(indices[lo:hi].tolist(), data[lo:hi].tolist(), strict=True))
+    return out
+
+
+def _reference(docs: list[list[str]]) -> dict:
+    retriever = bm25s.BM25(k1=lexical.K1, b=lexical.B)
+    retriever.index(docs, show_progress=False)
+    s = retriever.scores
+    return _columns(s["data"], s["indices"], s["indptr"], retriever.vocab_dict)
+
+
+def test_scores_equal_bm25s_on_the_corpus(tmp_path: Path) -> None:
+    records, _ = corpus_records(load_corpus(PROJECT_ROOT / "corpus"))
+    texts = [lexical_text(r) for r in records]
+    lexical.build(texts, tmp_path)
+    index = lexical.LexicalIndex.load(tmp_path, len(texts))
+    ours = _columns(index.data, index.indices, index.indptr, index.vocab)
+    assert ours == _reference([lexical.tokenize(t) for t in texts])  # exact, float32 for float32
+    assert index.vocab[""] == len(index.vocab) - 1
+    assert index.data.dtype == np.float32 and index.indices.dtype == np.int32 and index.indptr.dtype == np.int64
+
+
+def test_edge_cases_equal_bm25s() -> None:
+    docs = [["a", "b", "a"], ["b"], ["c", "c", "c", "c"], [], ["a", "b", "c", "d", "e", "f"]]
+    data, indices, indptr, vocab = lexical.bm25_matrix(docs)
+    assert _columns(data, indices, indptr, vocab) == _reference(docs)
+    assert lexical.bm25_matrix(docs)[0].tobytes() == data.tobytes()  # the same texts give the same arrays
+
+
+def test_the_same_texts_give_the_same_files(tmp_path: Path) -> None:
+    texts = ["Backpropagation of errors", "Weight decay limits the weights", "errors and weights"]
+    lexical.build(texts, tmp_path / "one")
+    lexical.build(texts, tmp_path / "two")
+    for name in lexical.FILES.values():
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
