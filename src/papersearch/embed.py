@@ -1,6 +1,7 @@
 """Turn texts into normalised float32 vectors with sentence-transformers (the only module that does).
 
-Torch and sentence-transformers are imported on first use, so commands that embed nothing stay fast.
+Torch and sentence-transformers (and numpy) are imported on first use, so commands that embed
+nothing stay fast: ``papersearch index`` needs ``model_fingerprint`` even when nothing changed.
 """
 
 from __future__ import annotations
@@ -8,10 +9,12 @@ from __future__ import annotations
 import hashlib
 from functools import cache
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from .settings import resolve_model_path
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @cache
@@ -44,6 +47,8 @@ class Embedder:
         self.max_seq_length = int(self._model.max_seq_length or 0)
 
     def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
+        import numpy as np
+
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         vecs = self._model.encode(

@@ -10,6 +10,9 @@ memory-mapped ``vectors.npy`` (reused rows are copied from the previous version'
 ``views.json`` is written row by row, so neither every text nor every vector is held at once.
 A small incremental change is embedded with the previous version's ONNX export of the same model
 (same vectors, no torch import); anything larger, or a first build, with sentence-transformers.
+
+numpy and the build steps' modules are imported only once something must be built, so finding an
+unchanged corpus up to date costs little more than reading it.
 """
 
 from __future__ import annotations
@@ -24,11 +27,9 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import numpy as np
-
-from . import lexical, store, vectors
+from . import store
 from .corpus import Corpus, load_corpus, paper_hash
 from .errors import IndexStateError, PapersearchError
 from .models import Paper
@@ -36,9 +37,13 @@ from .records import corpus_records, lexical_text
 from .spelling import build_vocabulary
 from .views import paper_views
 
+if TYPE_CHECKING:
+    import numpy as np
+
 VIEWS_FORMAT = 1
 EMBED_BATCH = 8192  # texts per embedder call; sentence-transformers sorts each batch by length
 ONNX_EMBED_LIMIT = 2000  # up to this many texts the ONNX export embeds them (torch would take seconds to import)
+ONNX_FEW_TEXTS = 16  # up to this many (an edited paper or two): one thread, weights not prepacked
 
 
 @dataclass
@@ -95,16 +100,24 @@ def build_lock(index_dir: Path) -> Iterator[None]:
         yield
 
 
-def _previous(index_dir: Path, fingerprint: str) -> tuple[dict[str, Any] | None, Path | None]:
+def _in_use(index_dir: Path) -> tuple[dict[str, Any] | None, Path | None]:
+    """The manifest and folder of the version in use when it is intact (files verified), else (None, None)."""
     try:
         vdir = store.version_dir(index_dir)
         manifest = store.read_manifest(vdir)
         store.verify_files(vdir, manifest)
     except PapersearchError:
         return None, None
-    if manifest.get("model", {}).get("fingerprint") != fingerprint or manifest.get("views_format") != VIEWS_FORMAT:
-        return None, None
     return manifest, vdir
+
+
+def _reusable(manifest: dict[str, Any] | None, fingerprint: str) -> bool:
+    """Whether a version's vectors (and its ONNX export) can be reused: same model weights and views."""
+    return (
+        manifest is not None
+        and manifest.get("model", {}).get("fingerprint") == fingerprint
+        and manifest.get("views_format") == VIEWS_FORMAT
+    )
 
 
 def _view_papers(path: Path) -> Iterator[str]:
@@ -147,14 +160,13 @@ def _reusable_rows(
     }
 
 
-def is_current(index_dir: Path, corpus: Corpus, fingerprint: str) -> bool:
-    try:
-        vdir = store.version_dir(index_dir)
-        m = store.read_manifest(vdir)
-        store.verify_files(vdir, m)
-    except PapersearchError:
-        return False
-    return m.get("corpus_hash") == corpus.content_hash() and m.get("model", {}).get("fingerprint") == fingerprint
+def is_current(manifest: dict[str, Any] | None, corpus: Corpus, fingerprint: str) -> bool:
+    """Whether an intact version's manifest says it was built from this corpus with this model."""
+    return (
+        manifest is not None
+        and manifest.get("corpus_hash") == corpus.content_hash()
+        and manifest.get("model", {}).get("fingerprint") == fingerprint
+    )
 
 
 def build(
@@ -165,11 +177,12 @@ def build(
     progress: bool = False,
     force: bool = False,
     fail_after_embedding: bool = False,
-    exact_limit: int = vectors.EXACT_LIMIT,
+    exact_limit: int | None = None,
 ) -> BuildReport:
     """Build and publish a new index version; see the module docstring.
 
-    ``exact_limit``: below this many vectors the FAISS index is exact (tests lower it to get an IVF index).
+    ``exact_limit``: below this many vectors the FAISS index is exact (default ``vectors.EXACT_LIMIT``;
+    tests lower it to get an IVF index).
     """
     started = time.perf_counter()
     watch = _Stopwatch()
@@ -179,17 +192,22 @@ def build(
     report = BuildReport(papers=len(corpus.papers), stages=watch.stages)
     with build_lock(index_dir):
         report.removed = store.clean(index_dir)
-        if not force and is_current(index_dir, corpus, fingerprint):
+        current, cdir = _in_use(index_dir)
+        if not force and is_current(current, corpus, fingerprint):
             report.version = store.current_version(index_dir)
             report.unchanged = True
             report.reused_papers = len(corpus.papers)
             report.seconds = time.perf_counter() - started
             return report
         watch.lap("check_current")
+        import numpy as np
+
+        from . import lexical, vectors
+
         records, graph = corpus_records(corpus)
         watch.lap("graph")
         hashes = {p.id: paper_hash(p) for p in corpus.papers}
-        prev, pdir = _previous(index_dir, fingerprint)
+        prev, pdir = (current, cdir) if _reusable(current, fingerprint) else (None, None)
         counts = np.array([len(paper_views(p)) for p in corpus.papers], dtype=np.int64)
         reused = {} if force else _reusable_rows(prev, pdir, hashes)
         reused = {
@@ -215,7 +233,9 @@ def build(
             watch.lap("embed")
             if fail_after_embedding:
                 raise RuntimeError("build stopped on purpose after embedding (test hook)")
-            index, vinfo = vectors.build(matrix, exact_limit=exact_limit)
+            index, vinfo = vectors.build(
+                matrix, exact_limit=vectors.EXACT_LIMIT if exact_limit is None else exact_limit
+            )
             vectors.save(index, bdir / "vectors.faiss")
             n_vectors, dim = matrix.shape
             del index, matrix
@@ -227,7 +247,7 @@ def build(
             watch.lap("records")
             lexical.build([lexical_text(r) for r in records], bdir / "lexical")
             watch.lap("lexical")
-            onnx_info = _maybe_export_onnx(model, bdir)
+            onnx_info = _maybe_export_onnx(model, bdir, fingerprint)
             watch.lap("query_encoder")
             manifest: dict[str, Any] = {
                 "query_encoder": onnx_info,
@@ -248,7 +268,7 @@ def build(
                     "external": len(graph["external"]),
                 },
                 "vector_index": vinfo,
-                "files": store.describe_files(bdir),
+                "files": store.describe_files(bdir, pdir, prev["files"] if prev else None),
             }
             watch.lap("checksums")
             report.seconds = time.perf_counter() - started
@@ -315,6 +335,8 @@ def _write_vectors(
     progress: bool,
 ) -> np.ndarray:
     """Write every paper's view vectors (reused or embedded) and ``views.json``; return the memory-mapped matrix."""
+    import numpy as np
+
     old = np.load(pdir / "vectors.npy", mmap_mode="r", allow_pickle=False) if reused and pdir else None
     dim = embedder.dim if embedder is not None else int(old.shape[1]) if old is not None else 0
     total = int(counts.sum())
@@ -375,7 +397,7 @@ def _embedder(
     if factory is not None:
         return factory()
     if n_texts <= ONNX_EMBED_LIMIT and prev is not None and pdir is not None:
-        onnx = _onnx_embedder(prev, pdir)
+        onnx = _onnx_embedder(prev, pdir, n_texts)
         if onnx is not None:
             return onnx
     return _default_embedder(model)
@@ -395,11 +417,16 @@ class _OnnxEmbedder:
         self.dim = int(encoder.dim)
 
     def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
-        return np.asarray(self._encoder.encode(texts, batch_size=32), dtype=np.float32)
+        return self._encoder.encode(texts, batch_size=32)  # float32 rows already
 
 
-def _onnx_embedder(prev: dict[str, Any], pdir: Path) -> _OnnxEmbedder | None:
-    """None unless the previous version (same model fingerprint) holds an fp32 ONNX export that loads."""
+def _onnx_embedder(prev: dict[str, Any], pdir: Path, n_texts: int) -> _OnnxEmbedder | None:
+    """None unless the previous version (same model fingerprint) holds an fp32 ONNX export that loads.
+
+    A few texts (an edited paper) are embedded on one thread without prepacked weights: opening the
+    session then costs ~20 ms instead of ~150 ms, more than the slower run loses, and a second
+    thread only competes with whatever else the machine runs. More texts get every core.
+    """
     from .query_encoder import onnx_info
 
     info = onnx_info(pdir, prev)
@@ -409,10 +436,12 @@ def _onnx_embedder(prev: dict[str, Any], pdir: Path) -> _OnnxEmbedder | None:
         from .onnx_model import OnnxQueryEncoder
 
         max_length = info.get("max_length")
+        few = n_texts <= ONNX_FEW_TEXTS
         encoder = OnnxQueryEncoder(
             (pdir / info["file"]).parent,
-            threads=os.cpu_count() or 1,
+            threads=1 if few else os.cpu_count() or 1,
             max_length=int(max_length) if max_length else None,
+            prepack=not few,
         )
     except Exception as exc:  # any trouble with the export: sentence-transformers embeds instead
         logging.getLogger("papersearch.index").info("not embedding with ONNX (%s: %s)", exc.__class__.__name__, exc)
@@ -426,9 +455,10 @@ def _default_embedder(model: str) -> EmbedderLike:
     return Embedder(model)
 
 
-def _maybe_export_onnx(model: str, bdir: Path) -> dict[str, Any] | None:
+def _maybe_export_onnx(model: str, bdir: Path, fingerprint: str | None = None) -> dict[str, Any] | None:
     """Put the ONNX query encoder into the new version (exported once per model, cached in ``<index>/.cache``).
 
+    ``fingerprint``: the model's, when the caller has it (hashing the weights again takes tenths of a second).
     Returns its manifest entry, or None when the model cannot be exported: queries then use torch.
     """
     import logging
@@ -439,7 +469,11 @@ def _maybe_export_onnx(model: str, bdir: Path) -> dict[str, Any] | None:
 
     try:
         return export_cached(
-            resolve_model_path(model), model_fingerprint(model), bdir.parent / ".cache", bdir, int8=int8_requested()
+            resolve_model_path(model),
+            fingerprint or model_fingerprint(model),
+            bdir.parent / ".cache",
+            bdir,
+            int8=int8_requested(),
         )
     except Exception as exc:  # the torch query path still works; say why the fast one is missing
         shutil.rmtree(bdir / DIRNAME, ignore_errors=True)

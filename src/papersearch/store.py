@@ -97,12 +97,34 @@ def verify_files(vdir: Path, manifest: dict[str, Any], full: bool = False) -> No
             raise IndexStateError(f"{path} is damaged (its checksum does not match the manifest); {FIX}")
 
 
-def describe_files(vdir: Path) -> dict[str, dict[str, Any]]:
+def describe_files(vdir: Path, previous: Path | None = None, known: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Size and sha256 of every file in ``vdir`` but the manifest.
+
+    A file that is a hard link to the same path in ``previous`` (a version whose manifest lists
+    ``known``) keeps the sha256 recorded there instead of being read again: the ONNX weights
+    (~90 MB) are linked into every version from the export cache. The recorded hash is the one
+    taken when that content was first described, so damage since then is still caught.
+    """
     out = {}
     for path in sorted(vdir.rglob("*")):
         if path.is_file() and path.name != MANIFEST:
-            out[path.relative_to(vdir).as_posix()] = {"size": path.stat().st_size, "sha256": file_sha256(path)}
+            rel = path.relative_to(vdir).as_posix()
+            st = path.stat()
+            out[rel] = {"size": st.st_size, "sha256": _known_sha256(st, rel, previous, known) or file_sha256(path)}
     return out
+
+
+def _known_sha256(st: os.stat_result, rel: str, previous: Path | None, known: dict[str, Any] | None) -> str | None:
+    meta = (known or {}).get(rel)
+    if previous is None or not isinstance(meta, dict) or meta.get("size") != st.st_size:
+        return None
+    try:
+        old = (previous / rel).stat()
+    except OSError:
+        return None
+    same = (old.st_dev, old.st_ino) == (st.st_dev, st.st_ino)
+    sha = meta.get("sha256")
+    return sha if same and isinstance(sha, str) else None
 
 
 def fsync_dir(path: Path) -> None:
