@@ -204,6 +204,7 @@ def build(
 
         from . import lexical, vectors
 
+        watch.lap("imports")
         records, graph = corpus_records(corpus)
         watch.lap("graph")
         hashes = {p.id: paper_hash(p) for p in corpus.papers}
