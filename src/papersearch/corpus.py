@@ -19,6 +19,9 @@ import yaml
 from .errors import CorpusError, Problem
 from .models import Concept, EdgeOverride, Era, Paper
 
+# libyaml's safe loader when PyYAML has it: the same documents and the same refusals, ~8x faster
+SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 PAPERS_DIR = "papers"
 ERAS_FILE = "eras.yaml"
 MAX_FILE_BYTES = 1_000_000
@@ -183,7 +186,7 @@ def parse_paper(text: str, rel: str, problems: list[Problem]) -> Paper | None:
         return None
     head, body = parts
     try:
-        meta = yaml.safe_load(head)
+        meta = yaml.load(head, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
@@ -231,7 +234,7 @@ def parse_paper(text: str, rel: str, problems: list[Problem]) -> Paper | None:
 
 def parse_eras(text: str, rel: str, problems: list[Problem]) -> list[Era]:
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         problems.append(Problem(rel, "", f"invalid YAML: {getattr(exc, 'problem', exc)}"))
         return []

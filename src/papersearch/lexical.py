@@ -105,8 +105,10 @@ def tokenize(text: str) -> list[str]:
     """Lowercase, split into words, drop stop words, stem (the same at build and query time)."""
     import unicodedata
 
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).replace("’", "'")
+    text = text.lower()
+    if not text.isascii():  # strip accents ("Schmidhuber" and "Schmídhuber" are one word); ASCII has none
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch)).replace("’", "'")
     words = [w for w in TOKEN_RE.findall(text) if w not in STOPWORDS]
     return _stemmer().stemWords(words)
 

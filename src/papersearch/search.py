@@ -120,7 +120,7 @@ class _EncoderPreload:
         try:
             from .query_encoder import encoder_for
 
-            self._encoder = encoder_for(self._vdir, store.read_manifest(self._vdir))
+            self._encoder = encoder_for(self._vdir, store.read_manifest(self._vdir), one_shot=True)
         except Exception:  # reported by the lazy path when the encoder is needed
             self._encoder = None
 
@@ -202,8 +202,8 @@ class Searcher:
     ) -> Searcher:
         """The current version of ``index_dir``.
 
-        ``preload_encoder``: open the query encoder in a second thread while the index loads (a one-shot
-        query needs both; onnxruntime reads its model outside the GIL). Otherwise it opens on first use.
+        ``preload_encoder``: for a one-shot query, open the query encoder (set up for a query or two) in a
+        second thread while the index loads. Otherwise it opens on first use, set up for many.
         """
         vdir = store.version_dir(Path(index_dir))
         preload = None
