@@ -56,3 +56,13 @@ def test_the_same_texts_give_the_same_files(tmp_path: Path) -> None:
     lexical.build(texts, tmp_path / "two")
     for name in lexical.FILES.values():
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+
+
+def test_documents_stream_through_once(tmp_path: Path) -> None:
+    texts = ["Backpropagation of errors", "Weight decay limits the weights", "errors and weights", "the"]
+    lexical.build(iter(texts), tmp_path / "stream")  # an iterator: read once, never held as a list
+    lexical.build(texts, tmp_path / "list")
+    for name in lexical.FILES.values():
+        assert (tmp_path / "stream" / name).read_bytes() == (tmp_path / "list" / name).read_bytes()
+    params = (tmp_path / "stream" / lexical.FILES["params"]).read_text(encoding="utf-8")
+    assert '"num_docs": 4' in params  # the last text has no tokens but is still a document

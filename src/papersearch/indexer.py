@@ -246,7 +246,7 @@ def build(
             store.write_json(bdir / "eras.json", [e.__dict__ for e in corpus.eras])
             store.write_json(bdir / "vocabulary.json", build_vocabulary(lexical_text(r) for r in records))
             watch.lap("records")
-            lexical.build([lexical_text(r) for r in records], bdir / "lexical")
+            lexical.build((lexical_text(r) for r in records), bdir / "lexical")
             watch.lap("lexical")
             onnx_info = _maybe_export_onnx(model, bdir, fingerprint)
             watch.lap("query_encoder")

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import math
 import re
+from array import array
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 
@@ -124,52 +126,65 @@ FILES = {
 
 
 def bm25_matrix(
-    docs: list[list[str]], k1: float = K1, b: float = B
+    docs: Iterable[list[str]], k1: float = K1, b: float = B
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, int]]:
     """(data, indices, indptr, vocab) of the BM25 score matrix of tokenised ``docs``: one column per token.
 
     Lucene BM25 as bm25s computes it: idf = ln(1 + (N - df + 0.5) / (df + 0.5)) rounded to float32,
     times tf / (tf + k1 (1 - b + b |d| / avgdl)) in float64, stored as float32. Tokens are numbered in
     sorted order, so the same texts give the same files; "" (no token) ends the vocabulary, as in bm25s.
+    ``docs`` is read once, one document at a time: what is kept is 12 bytes per distinct (token,
+    document) pair and the vocabulary, never the token lists.
     """
-    vocab = {t: i for i, t in enumerate(sorted({t for d in docs for t in d}))}
-    n_docs, n_vocab = len(docs), len(vocab)
-    lengths = np.array([len(d) for d in docs], dtype=np.float64)
-    avg_len = float(lengths.mean()) if n_docs and lengths.sum() else 1.0
-    doc_of: list[int] = []
-    tok_of: list[int] = []
-    tf_of: list[int] = []
+    seen: dict[str, int] = {}  # token -> id in order of first appearance
+    doc_of, tok_of, tf_of, lengths = array("i"), array("i"), array("i"), array("i")
     for i, d in enumerate(docs):
         counts: dict[int, int] = {}
         for t in d:
-            j = vocab[t]
+            j = seen.setdefault(t, len(seen))
             counts[j] = counts.get(j, 0) + 1
         doc_of.extend([i] * len(counts))
         tok_of.extend(counts)
         tf_of.extend(counts.values())
-    rows = np.array(doc_of, dtype=np.int32)
-    cols = np.array(tok_of, dtype=np.int32)
-    tf = np.array(tf_of, dtype=np.float32)
+        lengths.append(len(d))
+    n_docs, n_vocab = len(lengths), len(seen)
+    names = sorted(seen)
+    vocab = {t: i for i, t in enumerate(names)}
+    remap = np.empty(n_vocab, dtype=np.int32)
+    remap[np.fromiter((seen[t] for t in names), dtype=np.int64, count=n_vocab)] = np.arange(n_vocab, dtype=np.int32)
+    doc_len = np.frombuffer(lengths, dtype=np.int32).astype(np.float64)
+    avg_len = float(doc_len.mean()) if n_docs and doc_len.sum() else 1.0
+    rows = np.frombuffer(doc_of, dtype=np.int32)
+    cols = remap[np.frombuffer(tok_of, dtype=np.int32)] if n_vocab else np.zeros(0, dtype=np.int32)
+    tf = np.frombuffer(tf_of, dtype=np.int32).astype(np.float32)
     df = np.bincount(cols, minlength=n_vocab)
     idf = np.array([math.log(1 + (n_docs - f + 0.5) / (f + 0.5)) for f in df.tolist()], dtype=np.float32)
-    tfc = tf / (k1 * ((1 - b) + b * lengths[rows] / avg_len) + tf)
+    tfc = tf / (k1 * ((1 - b) + b * doc_len[rows] / avg_len) + tf)
     scores = (idf[cols] * tfc).astype(np.float32)
     order = np.lexsort((rows, cols))  # by token, then by document: CSC
     indptr = np.zeros(n_vocab + 1, dtype=np.int64)
-    np.cumsum(np.bincount(cols, minlength=n_vocab), out=indptr[1:])
+    np.cumsum(df, out=indptr[1:])
     vocab[""] = n_vocab
-    return scores[order], rows[order], indptr, vocab
+    return scores[order], rows[order].copy(), indptr, vocab
 
 
-def build(doc_texts: list[str], out_dir: Path) -> None:
-    """Index one text per paper (in row order) and save plain arrays and JSON in ``out_dir``."""
-    data, indices, indptr, vocab = bm25_matrix([tokenize(t) for t in doc_texts])
+def build(doc_texts: Iterable[str], out_dir: Path) -> None:
+    """Index one text per paper (in row order, read once) and save plain arrays and JSON in ``out_dir``."""
+    n_docs = 0
+
+    def tokenised() -> Iterator[list[str]]:
+        nonlocal n_docs
+        for text in doc_texts:
+            n_docs += 1
+            yield tokenize(text)
+
+    data, indices, indptr, vocab = bm25_matrix(tokenised())
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name, array in (("data", data), ("indices", indices), ("indptr", indptr)):
-        np.save(out_dir / FILES[name], array, allow_pickle=False)
+    for name, arr in (("data", data), ("indices", indices), ("indptr", indptr)):
+        np.save(out_dir / FILES[name], arr, allow_pickle=False)
     (out_dir / FILES["vocab"]).write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     params = {"k1": K1, "b": B, "method": "lucene", "idf_method": "lucene", "dtype": "float32"}
-    params.update(int_dtype="int32", num_docs=len(doc_texts), backend="numpy")
+    params.update(int_dtype="int32", num_docs=n_docs, backend="numpy")
     (out_dir / FILES["params"]).write_text(json.dumps(params, indent=4), encoding="utf-8")
 
 
