@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import re
+import sys
+from array import array
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from papersearch import xrefs
 from papersearch.corpus import load_corpus
 from papersearch.graph import neighbourhoods
-from papersearch.models import EdgeOverride, Paper
+from papersearch.models import Concept, EdgeOverride, Paper
 from papersearch.xrefs import build_graph, extract, find_citations
 
 from .conftest import CORPUS
@@ -130,3 +135,97 @@ def test_neighbourhoods_are_oriented_by_time(corpus) -> None:  # type: ignore[no
     assert "1989-lecun-cnn" not in {n.id for n in hoods["1959-hubel-visual-cortex"].cites}
     # the Transformer entry names BERT and GPT as its successors
     assert {"2019-devlin-bert", "2018-radford-gpt-2"} <= {n.id for n in hoods["2017-vaswani-transformer"].cited_by}
+
+
+# The one-pass matcher against the regexes it stands for: one per surname and concept term.
+
+TRICKY = [
+    "O’Neil and Neil use the KERNEL TRICK, Kernel machines and KTs; K-KT, KT-2, (KT)s and KTS.",
+    "x x x x; attention, attentions, Attention and attentionſ; SELF ATTENTIONS—self-attention",
+    "the ſigma net, SIGMA NETS, the İso net, ıso nets and iso net; CLIPs, CLIPS, CLIP-based, CLIP",
+    "Straße and STRASSE, Strasse; Cy Straße’s kernel trick (Straße, 2002)",
+    "KT",
+    "",
+]
+
+
+def _tricky_papers() -> list[Paper]:
+    def paper(pid: str, year: int, author: str, name: str, aliases: tuple[str, ...], summary: str) -> Paper:
+        return Paper(
+            id=pid,
+            year=year,
+            title=name,
+            authors=(author,),
+            era="e",
+            question="?",
+            summary=summary,
+            concepts=(Concept(name, aliases, generic=year % 2 == 0),),
+        )
+
+    return [
+        paper("a", 2000, "Ann O’Neil", "Kernel Trick", ("KT", "kernel machine"), TRICKY[0]),
+        paper("b", 2001, "Bo Neil", "Self Attention", ("x x", "attention"), TRICKY[1]),
+        paper("c", 2002, "Cy Straße", "CLIP", ("sigma net", "ıso net", "iso net"), TRICKY[2]),
+        paper("d", 2003, "Di Neil", "Kernel", ("Attention",), TRICKY[3]),
+    ]
+
+
+def _synthetic_papers(tmp: Path) -> list[Paper]:
+    spec = importlib.util.spec_from_file_location("synth_corpus", CORPUS.parent / "scripts" / "synth_corpus.py")
+    assert spec is not None and spec.loader is not None
+    synth = importlib.util.module_from_spec(spec)
+    sys.modules["synth_corpus"] = synth
+    spec.loader.exec_module(synth)
+    return list(load_corpus(synth.write_corpus(60, tmp / "synth", seed=5)).papers)
+
+
+def _by_regex(text: str, lex: xrefs._Lexicon) -> tuple[dict[int, list[tuple[int, int]]], ...]:
+    names = {}
+    for rank, name in enumerate(lex.names):
+        if spans := [m.span() for m in re.finditer(rf"(?<![\w\-]){re.escape(name)}(?![\w\-])", text)]:
+            names[rank] = spans
+    terms = {}
+    for rank, term in enumerate(lex.terms):
+        if spans := [m.span() for m in xrefs._term_regex(term.text, term.case_sensitive).finditer(text)]:
+            terms[rank] = spans
+    return names, terms
+
+
+def test_one_pass_finds_what_each_regex_finds(corpus, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    for papers in (list(corpus.papers), _synthetic_papers(tmp_path), _tricky_papers()):
+        lex = xrefs._lexicon(papers)
+        texts = [p.summary for p in papers] + TRICKY
+        for text in texts:
+            assert xrefs._occurrences(xrefs._scan(text), lex) == _by_regex(text, lex), text
+        # the disambiguation of a bare surname: any concept term of a candidate in the sentence
+        for text in TRICKY + [p.summary for p in papers[:10]]:
+            scanned = xrefs._scan(text)
+            for t in {t for p in papers for t in p.concept_terms()}:
+                assert xrefs._mentions(scanned, t) == bool(xrefs._term_regex(t, False).search(text)), (t, text)
+
+
+def test_tricky_summaries_give_the_same_graph_through_either_entry_point() -> None:
+    papers = _tricky_papers()
+    graph = build_graph(papers)
+    one_by_one = [extract(p, papers) for p in papers]
+    assert graph.edges == [e for edges, _ in one_by_one for e in edges]
+    assert graph.external == [x for _, refs in one_by_one for x in refs]
+    # "Neil" is Di Neil: "KERNEL" is one of her terms in that sentence (in any case), none of Bo Neil's is;
+    # "Attention" as written is Di Neil's, "attention" Bo Neil's own
+    assert {(e.source, e.target, e.kind) for e in graph.edges} == {
+        ("a", "d", "cites"),
+        ("b", "d", "cites"),
+        ("d", "c", "cites"),
+        ("d", "a", "mentions"),
+    }
+
+
+def test_unicode_facts_the_one_pass_matcher_rests_on() -> None:
+    every_char = array("I", range(0x110000)).tobytes().decode("utf-32-le", "surrogatepass")
+    # a word boundary is the same with and without IGNORECASE
+    assert re.sub(r"[\w\-]", "", every_char) == re.sub(r"[\w\-]", "", every_char, flags=re.IGNORECASE)
+    # the only case partners of ASCII outside ASCII: _fold turns them and i, k, s into "?"
+    partners = {c for c in re.findall(r"[\x00-\x7f]", every_char, re.IGNORECASE) if not c.isascii()}
+    assert partners == {"İ", "ı", "ſ", "\u212a"}
+    assert {xrefs._fold(c) for c in partners | set("iksIKS")} == {"?"}
+    assert set(re.findall("s", every_char, re.IGNORECASE)) == xrefs._PLURAL_CHARS

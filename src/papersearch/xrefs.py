@@ -13,11 +13,16 @@ Pure functions of the papers. Three passes over each summary, each claiming the 
    ``cites`` edge, a generic technique ("backpropagation", "a CNN") a weaker ``mentions`` edge.
 
 Hand corrections from a paper's front matter (``edges: {add, remove}``) are applied last.
+
+Passes 2 and 3 look for every surname and term of the corpus at once: ``_lexicon`` keys them once
+per corpus, each summary is scanned once for spans with those keys, and each hit is checked
+the way its own regex would match it; so the work grows with the corpus, not with its square.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -68,7 +73,6 @@ LEAD_INS = re.compile(r"^(?:e\.g\.,?|see|cf\.|and|also)\s+", re.IGNORECASE)
 SENTENCE_RE = re.compile(r"[^.!?]*(?:[.!?](?=\s|$)|$)")
 OWN = "Own"  # stands for the citing entry's own first author
 COMMON_WORD_SURNAMES = {"Senior", "Silver", "Long", "Ng"}
-# Concepts whose names are ordinary vocabulary by now: a use of one is a mention, not a citation.
 
 
 @dataclass(frozen=True)
@@ -250,11 +254,86 @@ def _term_regex(term: str, case_sensitive: bool) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w\-]){re.escape(term)}s?(?![\w\-])", flags)
 
 
-def _is_generic(paper: Paper, concept_name: str) -> bool:
-    for c in paper.concepts:
-        if c.name == concept_name:
-            return c.generic
-    return False
+# Matching without a regex per name or term. "[\w\-]" means the same with and without
+# IGNORECASE, and the only non-ASCII case partners of ASCII letters are İ ı K ſ (both checked in
+# tests/test_xrefs.py): ``_fold`` and the boundaries below rest on that.
+Span = tuple[int, int]
+_NOT_WORD = re.compile(r"[^\w\-]")
+_PLURAL = {f: re.compile("s", f) for f in (re.NOFLAG, re.IGNORECASE)}
+_PLURAL_CHARS = frozenset("sSſ")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_IKS = str.maketrans("iks", "???")
+
+
+def _fold(text: str) -> str:
+    """A same-length key shared by every text a name or term matches, in either case mode.
+
+    ASCII is lowercased; every other character becomes "?", and so do i, k and s, whose other
+    case partners (ı, İ, K, ſ) are not ASCII. Looking keys up finds a superset of the matches;
+    each is then checked exactly.
+    """
+    return _NON_ASCII.sub("?", text).lower().translate(_IKS)
+
+
+@dataclass(frozen=True)
+class _Text:
+    """A text, its folded key, and where it has a character that ends a word (neither \\w nor "-")."""
+
+    text: str
+    folded: str
+    breaks: list[int]  # ascending
+    break_set: frozenset[int]
+
+    def may_start(self, i: int) -> bool:
+        return i == 0 or i - 1 in self.break_set
+
+    def may_end(self, i: int) -> bool:
+        return i == len(self.text) or i in self.break_set
+
+
+def _scan(text: str) -> _Text:
+    breaks = [m.start() for m in _NOT_WORD.finditer(text)]
+    return _Text(text, _fold(text), breaks, frozenset(breaks))
+
+
+def _same(a: str, literal: str, flags: re.RegexFlag) -> bool:
+    if not flags:
+        return a == literal
+    if a.isascii() and literal.isascii():
+        return a.lower() == literal.lower()
+    return re.fullmatch(re.escape(literal), a, flags) is not None
+
+
+def _matches(t: _Text, literal: str, flags: re.RegexFlag, plural: bool, tries: Iterable[int]) -> list[Span]:
+    r"""What ``re.finditer`` of ``(?<![\w\-])literal(s?)(?![\w\-])`` yields, trying only ``tries``.
+
+    ``tries`` must be ascending and hold the start of every match.
+    """
+    out: list[Span] = []
+    last, n = 0, len(t.text)
+    for s in tries:
+        e = s + len(literal)
+        if s < last or not t.may_start(s) or e > n or not _same(t.text[s:e], literal, flags):
+            continue
+        if plural and e < n and _PLURAL[flags].match(t.text, e) and t.may_end(e + 1):
+            e += 1
+        elif not t.may_end(e):
+            continue
+        out.append((s, e))
+        last = e
+    return out
+
+
+def _mentions(t: _Text, term: str) -> bool:
+    """Whether ``_term_regex(term, False)`` finds ``term`` in the text."""
+    if not term:
+        return _term_regex(term, False).search(t.text) is not None
+    key, tries = _fold(term), []
+    i = t.folded.find(key)
+    while i >= 0:
+        tries.append(i)
+        i = t.folded.find(key, i + 1)
+    return bool(_matches(t, term, re.IGNORECASE, True, tries))
 
 
 @dataclass(frozen=True)
@@ -263,7 +342,11 @@ class _Term:
     paper: Paper
     concept: str
     generic: bool
-    regex: re.Pattern[str]
+    case_sensitive: bool
+
+    @property
+    def flags(self) -> re.RegexFlag:
+        return re.NOFLAG if self.case_sensitive else re.IGNORECASE
 
 
 def _terms(papers: Sequence[Paper]) -> list[_Term]:
@@ -276,11 +359,75 @@ def _terms(papers: Sequence[Paper]) -> list[_Term]:
                 key = t if " " not in t else t.lower()
                 if len(t) >= 2 and key not in owner:
                     owner[key] = (p, c.name, c.generic)
-    out = []
-    for key, (p, name, generic) in owner.items():
-        out.append(_Term(key, p, name, generic, _term_regex(key, case_sensitive=" " not in key)))
+    out = [_Term(key, p, name, generic, " " not in key) for key, (p, name, generic) in owner.items()]
     out.sort(key=lambda t: -len(t.text))
     return out
+
+
+_NAME, _TERM = 0, 1
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    """A corpus's first-author surnames and concept terms, keyed for one scan of each summary."""
+
+    by_surname: dict[str, list[Paper]]
+    names: list[str]  # the surnames of three letters or more, in ``by_surname`` order (pass 2's)
+    terms: list[_Term]  # longest first (pass 3's order)
+    ids: frozenset[str]
+    keys: dict[str, list[tuple[int, int]]]  # folded name or term -> (_NAME or _TERM, rank)
+    heads: dict[str, int]  # the first four characters of a key (all of a shorter one) -> longest such key
+
+
+def _lexicon(papers: Sequence[Paper]) -> _Lexicon:
+    by_surname: dict[str, list[Paper]] = {}
+    for p in papers:
+        by_surname.setdefault(p.first_author_surname, []).append(p)
+    names = [name for name in by_surname if len(name) >= 3]
+    terms = _terms(papers)
+    keys: dict[str, list[tuple[int, int]]] = {}
+    for rank, name in enumerate(names):
+        keys.setdefault(_fold(name), []).append((_NAME, rank))
+    for rank, term in enumerate(terms):
+        keys.setdefault(_fold(term.text), []).append((_TERM, rank))
+    heads: dict[str, int] = {}
+    for key in keys:
+        heads[key[:4]] = max(heads.get(key[:4], 0), len(key))
+    return _Lexicon(by_surname, names, terms, frozenset(p.id for p in papers), keys, heads)
+
+
+def _occurrences(t: _Text, lex: _Lexicon) -> tuple[dict[int, list[Span]], dict[int, list[Span]]]:
+    """Where each surname and each concept term of the corpus occurs in the text, by rank.
+
+    One pass: every span that may be a match (word boundaries at both ends, an optional plural
+    "s", no longer than the longest key starting with its first characters) is looked up by its
+    folded text; the names and terms found are then matched exactly.
+    """
+    text, folded, n = t.text, t.folded, len(t.text)
+    ends: list[int] = []
+    for e in [*t.breaks, n]:
+        if e > 0 and text[e - 1] in _PLURAL_CHARS:
+            ends.append(e - 1)
+        ends.append(e)
+    starts = [s for s in (0, *(b + 1 for b in t.breaks)) if s < n]
+    heads = lex.heads
+    tries: dict[tuple[int, int], list[int]] = {}
+    for s in starts:
+        reach = max(heads.get(folded[s : s + 4], 0), heads.get(folded[s : s + 3], 0), heads.get(folded[s : s + 2], 0))
+        if not reach:
+            continue
+        for e in ends[bisect_right(ends, s) : bisect_right(ends, s + reach)]:
+            for item in lex.keys.get(folded[s:e], ()):
+                tries.setdefault(item, []).append(s)
+    names: dict[int, list[Span]] = {}
+    terms: dict[int, list[Span]] = {}
+    for (kind, rank), at in tries.items():
+        if kind == _NAME:
+            if spans := _matches(t, lex.names[rank], re.NOFLAG, False, at):
+                names[rank] = spans
+        elif spans := _matches(t, lex.terms[rank].text, lex.terms[rank].flags, True, at):
+            terms[rank] = spans
+    return names, terms
 
 
 def _resolve_citation(c: Citation, source: Paper, by_surname: dict[str, list[Paper]]) -> Paper | str | None:
@@ -298,13 +445,16 @@ def _resolve_citation(c: Citation, source: Paper, by_surname: dict[str, list[Pap
 
 
 def extract(
-    source: Paper, papers: Sequence[Paper], terms: list[_Term] | None = None
+    source: Paper, papers: Sequence[Paper], lexicon: _Lexicon | None = None
 ) -> tuple[list[Edge], list[ExternalRef]]:
-    """The internal edges and external references in ``source``'s summary."""
+    """The internal edges and external references in ``source``'s summary.
+
+    ``lexicon`` is ``papers``' own, built once by ``build_graph`` (or here when not given).
+    """
+    lex = lexicon if lexicon is not None else _lexicon(papers)
     text = source.summary
-    by_surname: dict[str, list[Paper]] = {}
-    for p in papers:
-        by_surname.setdefault(p.first_author_surname, []).append(p)
+    scanned = _scan(text)
+    name_spans, term_spans = _occurrences(scanned, lex)
     own_names = {surname(a) for a in source.authors}
     claimed: list[tuple[int, int]] = []
     edges: dict[str, Edge] = {}
@@ -322,7 +472,7 @@ def extract(
         claimed.append((c.start, c.end))
         if c.authors[0] == OWN:
             c = replace(c, authors=(source.first_author_surname,), suffix=c.suffix)
-        hit = _resolve_citation(c, source, by_surname)
+        hit = _resolve_citation(c, source, lex.by_surname)
         if hit == "self" or (
             c.self_description and c.authors[0] in own_names and hit is None and c.year == source.year
         ):
@@ -333,48 +483,49 @@ def extract(
             external[ref] = ExternalRef(source.id, ref, c.evidence)
 
     # 2. a first author's surname without a year
-    for name, candidates in by_surname.items():
-        if len(name) < 3 or name in own_names:
+    for rank in sorted(name_spans):
+        name = lex.names[rank]
+        if name in own_names:
             continue
-        for m in re.finditer(rf"(?<![\w\-]){re.escape(name)}(?![\w\-])", text):
-            if _overlaps(claimed, m.start(), m.end()):
+        candidates = lex.by_surname[name]
+        for m_start, m_end in name_spans[rank]:
+            if _overlaps(claimed, m_start, m_end):
                 continue
-            sentence = _sentence_at(text, m.start())
+            sentence = _sentence_at(text, m_start)
             if name in COMMON_WORD_SURNAMES and sentence.lstrip().startswith(name):
                 continue
             chosen = candidates
             if len(candidates) > 1:
-                chosen = [
-                    p for p in candidates if any(_term_regex(t, False).search(sentence) for t in p.concept_terms())
-                ]
+                in_sentence = _scan(sentence)
+                chosen = [p for p in candidates if any(_mentions(in_sentence, t) for t in p.concept_terms())]
                 if len(chosen) != 1:
                     chosen = [p for p in candidates if str(p.year) in sentence]
             if len(chosen) == 1:
-                end = min(len(text), m.end() + 40)
-                tail = text[m.end() : end]
+                end = min(len(text), m_end + 40)
+                tail = text[m_end:end]
                 cut = re.search(r"[,.;—(]", tail)
                 tail = tail[: cut.start()] if cut else tail.rsplit(" ", 1)[0]
-                start = _clause_before(text, m.start(), 5)
-                add(chosen[0], "cites", (text[start : m.end()] + tail).strip(" ,"))
-                claimed.append((m.start(), m.end()))
+                start = _clause_before(text, m_start, 5)
+                add(chosen[0], "cites", (text[start:m_end] + tail).strip(" ,"))
+                claimed.append((m_start, m_end))
 
     # 3. concept terms of other entries
-    for term in terms if terms is not None else _terms(papers):
-        for m in term.regex.finditer(text):
-            if _overlaps(claimed, m.start(), m.end()):
+    for rank in sorted(term_spans):
+        term = lex.terms[rank]
+        for m_start, m_end in term_spans[rank]:
+            if _overlaps(claimed, m_start, m_end):
                 continue
-            claimed.append((m.start(), m.end()))
+            claimed.append((m_start, m_end))
             if term.paper.id == source.id:
                 continue
-            start = _clause_before(text, m.start(), 4)
-            after = re.match(r"[^,.;()—]{0,30}(?=[\s,.;()—]|$)", text[m.end() :])
-            evidence = (text[start : m.end()] + (after.group() if after else "")).strip(" ,")
+            start = _clause_before(text, m_start, 4)
+            after = re.match(r"[^,.;()—]{0,30}(?=[\s,.;()—]|$)", text[m_end:])
+            evidence = (text[start:m_end] + (after.group() if after else "")).strip(" ,")
             add(term.paper, "mentions" if term.generic else "cites", evidence)
 
     # hand corrections
-    ids = {p.id: p for p in papers}
     for e in source.add_edges:
-        if e.target in ids and e.target != source.id:
+        if e.target in lex.ids and e.target != source.id:
             edges[e.target] = Edge(source.id, e.target, e.kind, e.evidence)
     for target in source.remove_edges:
         edges.pop(target, None)
@@ -383,10 +534,10 @@ def extract(
 
 def build_graph(papers: Sequence[Paper]) -> Graph:
     """The cross-reference graph of all papers."""
-    terms = _terms(papers)
+    lexicon = _lexicon(papers)
     graph = Graph()
     for p in papers:
-        edges, external = extract(p, papers, terms)
+        edges, external = extract(p, papers, lexicon)
         graph.edges.extend(edges)
         graph.external.extend(external)
     return graph
