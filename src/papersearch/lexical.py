@@ -216,5 +216,5 @@ class LexicalIndex:
         out = np.zeros(self.n_docs, dtype=np.float32)
         for t in self.token_ids(query):
             lo, hi = self.indptr[t], self.indptr[t + 1]
-            np.add.at(out, self.indices[lo:hi], self.data[lo:hi])
+            out[self.indices[lo:hi]] += self.data[lo:hi]  # a token's column names each paper once
         return out
