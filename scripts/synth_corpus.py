@@ -1,14 +1,15 @@
 """Write a synthetic corpus of N paper-like entries for scale tests and benchmarks.
 
-Usage: python scripts/synth_corpus.py N [--out DIR] [--seed S] [--from CORPUS]
+Usage: python scripts/synth_corpus.py N [--out DIR] [--seed S] [--from CORPUS] [--workers W]
 
 The text is recombined from the real corpus: questions, titles and summary sentences are spliced
 from pieces of real ones at their connecting words, real concept and author names are swapped for
 synthetic ones, and each summary cites other synthetic entries the way the real summaries do
 ("Karovin (1987)", "(Teller, 2013; Osaki, 2014)", "ideas of Karovin", a named concept).
 Everything about entry ``i`` (year, era, authors, concepts) is a function of ``(seed, i)``, so an
-entry can cite entry ``j`` by recomputing ``j``'s header: files stream out one at a time and
-nothing is held, and the same seed always writes the same bytes.
+entry can cite entry ``j`` by recomputing ``j``'s header: files stream out one at a time, nothing
+is held but each entry's era and year (3 bytes), and the same seed (and the same real corpus)
+always writes the same bytes, with any number of worker processes.
 """
 
 from __future__ import annotations
