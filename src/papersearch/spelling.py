@@ -17,97 +17,6 @@ from importlib import resources
 
 WORD_RE = re.compile(r"[^\W\d_][\w\-’']*", re.UNICODE)
 MIN_LEN = 4
-# everyday words a question may use that a corpus of summaries need not contain
-COMMON = frozenset(
-    [
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "with",
-        "would",
-        "could",
-        "should",
-        "about",
-        "after",
-        "again",
-        "also",
-        "because",
-        "been",
-        "before",
-        "being",
-        "between",
-        "both",
-        "does",
-        "doing",
-        "down",
-        "during",
-        "each",
-        "from",
-        "have",
-        "having",
-        "here",
-        "into",
-        "just",
-        "more",
-        "most",
-        "much",
-        "only",
-        "other",
-        "over",
-        "same",
-        "some",
-        "such",
-        "than",
-        "that",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "through",
-        "under",
-        "until",
-        "very",
-        "want",
-        "were",
-        "will",
-        "your",
-        "papers",
-        "paper",
-        "first",
-        "best",
-        "good",
-        "explain",
-        "explained",
-        "history",
-        "idea",
-        "ideas",
-        "invented",
-        "inventor",
-        "works",
-        "work",
-        "made",
-        "make",
-        "makes",
-        "show",
-        "shows",
-        "tell",
-        "told",
-        "known",
-        "find",
-        "found",
-        "like",
-        "used",
-        "uses",
-        "using",
-    ]
-)
 
 
 @cache
@@ -147,9 +56,7 @@ class Speller:
 
     def correct_word(self, word: str) -> str:
         folded = _fold(word)
-        if len(folded) < MIN_LEN or folded in self.vocab or folded in COMMON or not folded.isalpha():
-            return word
-        if folded in english_words():
+        if len(folded) < MIN_LEN or folded in self.vocab or not folded.isalpha() or folded in english_words():
             return word
         from rapidfuzz import process
         from rapidfuzz.distance import OSA
