@@ -11,6 +11,7 @@ import threading
 import time
 import unicodedata
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -104,29 +105,14 @@ class IndexData:
         return cls(vdir, manifest, records, eras, graph, views, matrix, findex, lex, vocab, row_paper, paper_rows)
 
 
-class _EncoderPreload:
-    """Opens a version's query encoder in a background thread; ``result()`` is None if that failed.
+def _open_encoder(vdir: Path) -> QueryEncoder | None:
+    """A version's query encoder set up for a query or two, or None: the lazy path then raises the error."""
+    try:
+        from .query_encoder import encoder_for
 
-    A failure is left for the lazy path (``Searcher.encoder``) to raise with its own message.
-    """
-
-    def __init__(self, vdir: Path) -> None:
-        self._vdir = vdir
-        self._encoder: QueryEncoder | None = None
-        self._thread = threading.Thread(target=self._run, name="papersearch-encoder-preload", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            from .query_encoder import encoder_for
-
-            self._encoder = encoder_for(self._vdir, store.read_manifest(self._vdir), one_shot=True)
-        except Exception:  # reported by the lazy path when the encoder is needed
-            self._encoder = None
-
-    def result(self) -> QueryEncoder | None:
-        self._thread.join()
-        return self._encoder
+        return encoder_for(vdir, store.read_manifest(vdir), one_shot=True)
+    except Exception:
+        return None
 
 
 def validate(
@@ -206,11 +192,12 @@ class Searcher:
         second thread while the index loads. Otherwise it opens on first use, set up for many.
         """
         vdir = store.version_dir(Path(index_dir))
-        preload = None
-        if encoder is None and preload_encoder:
-            preload = _EncoderPreload(vdir)
-        data = IndexData.load_dir(vdir)
-        return cls(data, encoder or (preload.result() if preload else None))
+        if encoder is not None or not preload_encoder:
+            return cls(IndexData.load_dir(vdir), encoder)
+        with ThreadPoolExecutor(1, thread_name_prefix="papersearch-encoder") as pool:
+            opening = pool.submit(_open_encoder, vdir)
+            data = IndexData.load_dir(vdir)
+            return cls(data, opening.result())
 
     @property
     def version(self) -> str:
@@ -329,12 +316,11 @@ class Searcher:
     ) -> dict[str, Any]:
         """Rank papers for ``query``; filters apply before ranking. Returns the ``ask --json`` shape."""
         started = time.perf_counter()
-        q, era_id = validate(query, k, mode, year_from, year_to, era, self.data.eras)
-        key = (q, k, mode, year_from, year_to, era_id)
+        key = self._key(query, k, mode, year_from, year_to, era)
         hit = self._cached(key, started)
         if hit is not None:
             return hit
-        answer = self._answer(q, k, mode, year_from, year_to, era_id)
+        answer = self._answer(*key)
         with self._cache_lock:
             if key not in self._results:
                 self._results[key] = answer
@@ -358,8 +344,14 @@ class Searcher:
         so a server can answer a repeated question without handing it to a worker thread.
         """
         started = time.perf_counter()
+        return self._cached(self._key(query, k, mode, year_from, year_to, era), started)
+
+    def _key(
+        self, query: str, k: int, mode: str, year_from: int | None, year_to: int | None, era: str | None
+    ) -> tuple[str, int, str, int | None, int | None, str | None]:
+        """The checked parameters (raises QueryError), which are also the answer's cache key."""
         q, era_id = validate(query, k, mode, year_from, year_to, era, self.data.eras)
-        return self._cached((q, k, mode, year_from, year_to, era_id), started)
+        return q, k, mode, year_from, year_to, era_id
 
     def _cached(self, key: tuple[Any, ...], started: float) -> dict[str, Any] | None:
         with self._cache_lock:
