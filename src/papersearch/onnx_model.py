@@ -45,7 +45,7 @@ class OnnxQueryEncoder:
         self, dir: Path, threads: int | None = None, max_length: int | None = None, prepack: bool = True
     ) -> None:
         """``prepack=False`` skips repacking the weights for the matrix kernels: the session opens in
-        ~20 ms instead of ~150 ms, and each run is a little slower (worth it for a few texts only)."""
+        ~20 ms instead of ~150 ms, and each run takes about twice as long (worth it for a few texts only)."""
         import onnxruntime as ort
         from tokenizers import Tokenizer
 

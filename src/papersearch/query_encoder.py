@@ -50,7 +50,7 @@ def encoder_for(vdir: Path, manifest: dict[str, Any], one_shot: bool = False) ->
     """The query encoder for the version in ``vdir``; see the module docstring for the choice.
 
     ``one_shot``: for a process that encodes a query or two and exits — the ONNX session skips
-    repacking its weights (opens ~0.13 s sooner; each query is a little slower).
+    repacking its weights (opens ~0.13 s sooner; each query then takes about twice as long).
     """
     choice = os.environ.get(ENV, "").strip().lower() or "auto"
     if choice not in CHOICES:
