@@ -57,11 +57,15 @@ def encoder_for(vdir: Path, manifest: dict[str, Any], one_shot: bool = False) ->
         raise PapersearchError(f"{ENV}={choice!r} is not one of {', '.join(CHOICES)}; unset it to pick automatically")
     info = None if choice == "torch" else onnx_info(vdir, manifest)
     if info is not None:
-        from .onnx_model import OnnxQueryEncoder
+        from .onnx_model import OnnxQueryEncoder, ort_threads
 
         max_length = info.get("max_length")
         return OnnxQueryEncoder(
-            (vdir / info["file"]).parent, max_length=int(max_length) if max_length else None, prepack=not one_shot
+            (vdir / info["file"]).parent,
+            # one thread for a one-shot query: a second one gained nothing while the index loads beside it
+            threads=ort_threads(1) if one_shot else None,
+            max_length=int(max_length) if max_length else None,
+            prepack=not one_shot,
         )
     if choice == "onnx":
         raise IndexStateError(
