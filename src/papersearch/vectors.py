@@ -2,7 +2,7 @@
 
 Inner product on unit vectors is cosine similarity. Below ``EXACT_LIMIT`` vectors the index is
 exact (flat): a single query scans every vector in a few milliseconds at most on two cores.
-Above it an IVF index: 12 x sqrt(N) k-means cells holding the vectors in float16 (half the bytes
+Above it an IVF index: 8 x sqrt(N) k-means cells holding the vectors in float16 (half the bytes
 of float32 to scan per cell, similarities off by less than 1e-3; 8-bit codes lost recall unless
 the best rows were re-scored from float32, and then scanned no faster). From ``HNSW_CELLS`` cells
 up, a small HNSW graph over the cell centroids picks the cells to scan instead of comparing the
@@ -104,12 +104,12 @@ def ivf(vectors: np.ndarray, nlist: int, storage: str, rng: np.random.Generator,
 
 
 def ivf_lists(n: int) -> int:
-    """Cells for ``n`` vectors: 12 x sqrt(n), and at least 39 vectors per cell. At a million real-shaped
-    vectors, with an HNSW graph choosing the cells, dev-set questions' neighbours were found with recall
-    0.98 by 12,000 cells scanned 48 at a time (0.9 ms), 0.96 by 8,000 cells scanned 64 at a time
-    (1.7 ms); 4,000 cells chosen by comparing the query with every centroid needed 64 for 0.93-0.96
-    (2.5-3.3 ms). More cells take longer to train: 134 s for 12,000 against 74 s for 8,000."""
-    return max(1, min(int(12 * np.sqrt(n)), n // 39))
+    """Cells for ``n`` vectors: 8 x sqrt(n), and at least 39 vectors per cell. At a million real-shaped
+    vectors, with an HNSW graph choosing the cells, two separately trained 8,000-cell indexes found
+    dev-set questions' neighbours with recall 0.96-0.97 scanning 64 cells (1.4-1.9 ms). 12,000 cells
+    varied too much between trainings (0.98 at 48 cells once, 0.95 at 80 in make bench); 4,000 cells
+    chosen by comparing the query with every centroid needed 64 for 0.93-0.96 (2.5-3.3 ms)."""
+    return max(1, min(int(8 * np.sqrt(n)), n // 39))
 
 
 def cells_by(index: Any) -> str:
