@@ -69,45 +69,40 @@ def test_synthetic_corpus_validates_and_cites_its_own_entries(tmp_path: Path) ->
     assert all((out / "papers" / f).read_bytes() == (again / "papers" / f).read_bytes() for f in files)
 
 
-def test_approximate_index_reaches_its_recall(index_dir: Path) -> None:
+@pytest.mark.parametrize("cells_by", ["flat", "hnsw"])
+def test_approximate_index_reaches_its_recall_and_survives_a_reload(
+    index_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cells_by: str
+) -> None:
+    """Cells chosen by comparing every centroid, and from HNSW_CELLS cells up (lowered here to reach
+    it with few vectors) by an HNSW graph over them."""
+    import faiss
+
+    if cells_by == "hnsw":
+        monkeypatch.setattr(vectors, "HNSW_CELLS", 32)
     x = _real_ish(index_dir, 4000)
     index, info = vectors.build(x, exact_limit=1000)
-    assert info["type"] == "ivf" and index.ntotal == 4000
+    assert info["type"] == "ivf" and index.ntotal == 4000 and info["params"]["cells_by"] == cells_by
     assert info["recall_at_10"] >= vectors.TARGET_RECALL and info["params"]["nprobe"] >= 1
     assert "4000" in info["measured_on"] or "3999" in info["measured_on"]
     # held-out queries (not in the index) agree with exact search as well
     queries = _real_ish(index_dir, 200, seed=1)
     exact, _ = vectors.exact_neighbours(x, queries, 10)
     assert vectors.recall_at_10(index.search(queries, 10)[0], exact) >= vectors.TARGET_RECALL
-    # below the limit the index stays exact
-    _, flat = vectors.build(x[:500], exact_limit=1000)
-    assert flat == {"type": "flat", "metric": "inner_product"}
-
-
-def test_cells_chosen_by_a_graph_keep_recall_and_survive_a_reload(
-    index_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """From HNSW_CELLS cells up (lowered here to reach it with few vectors) an HNSW graph picks the cells."""
-    import faiss
-
-    monkeypatch.setattr(vectors, "HNSW_CELLS", 32)
-    x = _real_ish(index_dir, 4000)
-    index, info = vectors.build(x, exact_limit=1000)
-    assert index.nlist >= 32 and info["params"]["cells_by"] == "hnsw"
-    assert info["recall_at_10"] >= vectors.TARGET_RECALL
-    queries = _real_ish(index_dir, 200, seed=1)
-    exact, _ = vectors.exact_neighbours(x, queries, 10)
-    assert vectors.recall_at_10(index.search(queries, 10)[0], exact) >= vectors.TARGET_RECALL
+    # a reload searches as the built index did, with the nprobe of the manifest or the environment
     vectors.save(index, tmp_path / "v.faiss")
     loaded = vectors.load(tmp_path / "v.faiss", info)
-    graph = faiss.downcast_index(loaded.quantizer)
-    assert isinstance(graph, faiss.IndexHNSW) and vectors.cells_by(loaded) == "hnsw"
-    # the graph explores at least as many centroids as cells are scanned, or it would return fewer
-    assert loaded.nprobe == info["params"]["nprobe"] and graph.hnsw.efSearch >= loaded.nprobe
+    assert vectors.cells_by(loaded) == cells_by and loaded.nprobe == info["params"]["nprobe"]
     assert np.array_equal(loaded.search(queries, 10)[1], index.search(queries, 10)[1])
     monkeypatch.setenv(vectors.NPROBE_ENV, "90")
     wide = vectors.load(tmp_path / "v.faiss", info)
-    assert wide.nprobe == 90 and faiss.downcast_index(wide.quantizer).hnsw.efSearch >= 90
+    assert wide.nprobe == 90
+    if cells_by == "hnsw":  # the graph explores at least as many centroids as cells are scanned
+        graph = faiss.downcast_index(loaded.quantizer)
+        assert isinstance(graph, faiss.IndexHNSW) and graph.hnsw.efSearch >= loaded.nprobe
+        assert faiss.downcast_index(wide.quantizer).hnsw.efSearch >= 90
+    # below the limit the index stays exact
+    _, flat = vectors.build(x[:500], exact_limit=1000)
+    assert flat == {"type": "flat", "metric": "inner_product"}
 
 
 def test_manifest_records_the_approximate_index(

@@ -109,7 +109,7 @@ def ort_threads(default: int = DEFAULT_THREADS) -> int:
         return default
     if not raw.isdigit() or int(raw) < 1:
         raise PapersearchError(
-            f"{THREADS_ENV}={raw!r} must be a whole number of threads, 1 or more; unset it for {DEFAULT_THREADS}"
+            f"{THREADS_ENV}={raw!r} must be a whole number of threads, 1 or more; unset it for {default}"
         )
     return int(raw)
 
