@@ -607,7 +607,7 @@ def ann(report: Report, plan: Plan, work: Path, synth_index: Path, index: Path) 
         )
     sweep = [
         (
-            f"{s['nlist']:,} {s['storage']}",
+            f"{s['nlist']:,}, {s['copies']}",
             s["nprobe"],
             f"{s['recall_at_10']:.4f}",
             f"{s['recall_dev']:.4f}",
@@ -633,9 +633,11 @@ def ann(report: Report, plan: Plan, work: Path, synth_index: Path, index: Path) 
         f"approximate index for), through `vectors.search` as `Searcher` calls it. Recall@10: the rows found\n"
         f"whose exact similarity reaches the flat index's 10th (ties count), on all queries, the questions, the held-out\n"
         f"views. The chosen index is `vectors.build` itself: nlist from the size, nprobe tuned at build time\n"
-        f"(its own estimate: {ivf['build_recall']:.4f}, `{ivf['measured_on']}`). The alternatives are built\n"
-        f"in the same process: the same cells with 8-bit codes, and the previous choice (4 x sqrt(N)\n"
-        f"cells chosen by comparing the query with every centroid, float16, nprobe 64). Latencies of the IVF indexes\n"
+        f"(its own estimate: {ivf['build_recall']:.4f}, lower bound {ivf['build_recall_low']:.4f}, on\n"
+        f"`{ivf['measured_on']}`). The alternatives are built\n"
+        f"in the same process: the same cells with each vector in its nearest cell only (the index before\n"
+        f"spilling), and the choice before that (4 x sqrt(N) cells chosen by comparing the query with every\n"
+        f"centroid, one cell per vector, nprobe 64); all hold float16. Latencies of the IVF indexes\n"
         f"are interleaved (each one's {len(dev) + plan.held_out} queries in turn, three rounds), one FAISS thread.\n"
         f"Peak RSS of the two processes: flat {flat['rss']:.0f} MB, IVF (the {plan.ann_n * real.shape[1] * 4 / 1e9:.1f} GB matrix in memory as the\n"
         f"searcher holds it, and all three indexes) {ivf['rss']:.0f} MB. Baseline: flat.\n\n"
@@ -657,7 +659,7 @@ def ann(report: Report, plan: Plan, work: Path, synth_index: Path, index: Path) 
             rows,
         )
         + "\nnprobe against recall and latency (k=10), not interleaved:\n\n"
-        + table(["cells, codes", "nprobe", "recall@10", "questions", "views", "p50 ms", "p99 ms"], sweep)
+        + table(["cells, cells per vector", "nprobe", "recall@10", "questions", "views", "p50 ms", "p99 ms"], sweep)
         + f"\nFlat (exact) single queries on the first N of these vectors: k=10, and every row (what `Searcher`\n"
         f"asks a flat index for). `vectors.EXACT_LIMIT` = {vectors.EXACT_LIMIT:,}: below it indexes are flat.\n\n"
         + table(["N", "p50 ms k=10", "p99 ms k=10", "p50 ms all rows", "p99 ms all rows"], by_size)
@@ -863,8 +865,8 @@ def ann_main(kind: str, d: Path, exact_limit: int) -> None:
     """``--ann flat|ivf DIR``: build indexes over DIR/vectors.npy, time single queries, measure recall.
 
     ``ivf`` is ``vectors.build`` itself, then the alternatives it was chosen over, built in the same
-    process: the same cells with 8-bit codes, and 4 x sqrt(N) cells found by a flat scan of the
-    centroids with float16 codes (the previous choice). Every index is searched through
+    process: the same cells with each vector in one cell (no spilling), and 4 x sqrt(N) cells found
+    by a flat scan of the centroids, one cell per vector. Every index is searched through
     ``vectors.search`` as the searcher does it, and their latencies are taken interleaved, query set
     by query set, so load affects all alike.
     """
@@ -891,27 +893,28 @@ def ann_main(kind: str, d: Path, exact_limit: int) -> None:
     if kind != "flat":
         nlist, nprobe = index.nlist, index.nprobe
         rng = np.random.default_rng(0)
-        alternatives = (
-            ("same cells, 8-bit codes", nlist, "8bit", index.quantizer, nprobe),
+        alternatives = (  # the index before spilling: the same cells, each vector in its nearest one only
+            ("same cells, each vector in one cell", nlist, "fp16", index.quantizer, nprobe, False),
             (
-                "4 x sqrt(N) cells found by a flat scan, float16 codes",
+                "4 x sqrt(N) cells found by a flat scan, one cell per vector",
                 int(4 * np.sqrt(len(x))),
                 "fp16",
                 faiss.IndexFlatIP(x.shape[1]),
                 64,
+                False,
             ),
         )
-        for name, lists, storage, quantizer, probe in alternatives:
+        for name, lists, storage, quantizer, probe, spill in alternatives:
             t = time.perf_counter()
-            alt = vectors.ivf(x, lists, storage, rng, quantizer)
+            alt = vectors.ivf(x, lists, storage, rng, quantizer, spill=spill)
             vectors.set_nprobe(alt, probe)
             seconds = time.perf_counter() - t
-            faiss.write_index(alt, str(d / f"{kind}-{storage}-{lists}.faiss"))
-            params = {"nlist": lists, "nprobe": probe, "storage": storage}
+            faiss.write_index(alt, str(d / f"{kind}-{lists}-{spill}.faiss"))
+            params = {"nlist": lists, "nprobe": probe, "storage": storage, "copies": 2 if spill else 1}
             candidates.append({"name": name, "index": alt, "build_seconds": seconds, "params": params})
     faiss.omp_set_num_threads(int(os.environ.get(vectors.THREADS_ENV) or 1))  # as a loaded index searches
     for c in candidates:
-        suffix = "" if c["name"] == "chosen" else f"-{c['params']['storage']}-{c['params']['nlist']}"
+        suffix = "" if c["name"] == "chosen" else f"-{c['params']['nlist']}-{c['params']['copies'] > 1}"
         c["size_mb"] = (d / f"{kind}{suffix}.faiss").stat().st_size / 1e6
 
     def one(idx: Any, i: int, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -972,16 +975,16 @@ def ann_main(kind: str, d: Path, exact_limit: int) -> None:
         )
         c["p50_ms"], c["p99_ms"] = pct(lat[c["name"]], 50) * 1e3, pct(lat[c["name"]], 99) * 1e3
         c["p50_ms_k2000"] = pct(lat2k[c["name"]], 50) * 1e3
-        if kind != "flat" and c["name"] != "same cells, 8-bit codes":
+        if kind != "flat":
             chosen = c["index"].nprobe
-            for nprobe in [p for p in vectors.NPROBES if 8 <= p <= 96]:
+            for nprobe in [p for p in vectors.NPROBES if 16 <= p <= 256]:
                 vectors.set_nprobe(c["index"], nprobe)
                 lat_p = latency(c["index"], 10, len(q))
                 sweep.append(
                     {
                         "index": c["name"],
                         "nlist": c["params"]["nlist"],
-                        "storage": c["params"]["storage"],
+                        "copies": c["params"].get("copies", 1),
                         "nprobe": nprobe,
                         **recalls(c["index"]),
                         "p50_ms": pct(lat_p, 50) * 1e3,
@@ -995,6 +998,7 @@ def ann_main(kind: str, d: Path, exact_limit: int) -> None:
             {
                 **res[0],
                 "build_recall": info.get("recall_at_10", 1.0),
+                "build_recall_low": info.get("recall_at_10_lower_bound", 1.0),
                 "measured_on": info.get("measured_on", ""),
                 "alternatives": res[1:],
                 "sweep": sweep,

@@ -81,13 +81,25 @@ def test_approximate_index_reaches_its_recall_and_survives_a_reload(
         monkeypatch.setattr(vectors, "HNSW_CELLS", 32)
     x = _real_ish(index_dir, 4000)
     index, info = vectors.build(x, exact_limit=1000)
-    assert info["type"] == "ivf" and index.ntotal == 4000 and info["params"]["cells_by"] == cells_by
-    assert info["recall_at_10"] >= vectors.TARGET_RECALL and info["params"]["nprobe"] >= 1
+    assert info["type"] == "ivf" and info["params"]["cells_by"] == cells_by
+    # every vector sits in two different cells, and a search returns each row once
+    assert info["params"]["copies"] == 2 and vectors.stored(index, info) == 4000 and index.ntotal == 8000
+    lists = [faiss.rev_swig_ptr(index.invlists.get_ids(c), index.invlists.list_size(c)) for c in range(index.nlist)]
+    ids = np.concatenate([np.asarray(ids).copy() for ids in lists])
+    cells = np.concatenate([np.full(len(ids), c) for c, ids in enumerate(lists)])
+    assert np.array_equal(np.bincount(ids, minlength=4000), np.full(4000, 2))
+    order = np.argsort(ids, kind="stable")
+    assert np.mean(cells[order][0::2] != cells[order][1::2]) > 0.99
+    rows = vectors.search(index, x[7], 50)[1]
+    assert len(rows) == len(set(rows.tolist())) == 50 and rows[0] == 7
+    assert info["recall_at_10"] >= info["recall_at_10_lower_bound"] >= vectors.TARGET_RECALL
+    assert info["params"]["nprobe"] >= 1
     assert "4000" in info["measured_on"] or "3999" in info["measured_on"]
     # held-out queries (not in the index) agree with exact search as well
     queries = _real_ish(index_dir, 200, seed=1)
     exact, _ = vectors.exact_neighbours(x, queries, 10)
-    assert vectors.recall_at_10(index.search(queries, 10)[0], exact) >= vectors.TARGET_RECALL
+    found = vectors.exact_similarities(x, queries, vectors.search_many(index, queries, 10))
+    assert vectors.recall_at_10(found, exact) >= vectors.TARGET_RECALL
     # a reload searches as the built index did, with the nprobe of the manifest or the environment
     vectors.save(index, tmp_path / "v.faiss")
     loaded = vectors.load(tmp_path / "v.faiss", info)
@@ -142,7 +154,10 @@ def test_bounded_candidate_search_keeps_the_top_results(searcher: Searcher, monk
     # a filter that leaves few rows is scored exactly from the vectors, not by the approximate index
     q = "transformers and language models"
     filtered = bounded.search(q, k=5, mode="dense", year_from=1986, year_to=1991)["results"]
-    assert filtered == searcher.search(q, k=5, mode="dense", year_from=1986, year_to=1991)["results"]
+    flat = searcher.search(q, k=5, mode="dense", year_from=1986, year_to=1991)["results"]
+    assert [r["id"] for r in filtered] == [r["id"] for r in flat]
+    # numpy here, FAISS's flat scan there: the same sums, rounded apart in the last float32 bits on some CPUs
+    assert [r["score"] for r in filtered] == pytest.approx([r["score"] for r in flat], abs=1e-5)
 
 
 def test_benchmark_smoke_run_writes_its_tables(index_dir: Path, tmp_path: Path) -> None:

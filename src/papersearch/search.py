@@ -85,9 +85,9 @@ class IndexData:
             raise IndexStateError(
                 f"{vdir / 'vectors.faiss'} is damaged ({str(exc).splitlines()[0][:80]}); {store.FIX}"
             ) from None
-        if findex.ntotal != matrix.shape[0]:
+        if (held := vectors.stored(findex, manifest.get("vector_index", {}))) != matrix.shape[0]:
             raise IndexStateError(
-                f"{vdir / 'vectors.faiss'} holds {findex.ntotal} vectors, expected {matrix.shape[0]}; {store.FIX}"
+                f"{vdir / 'vectors.faiss'} holds {held} vectors, expected {matrix.shape[0]}; {store.FIX}"
             )
         try:
             lex = LexicalIndex.load(vdir / "lexical", len(records))
@@ -262,7 +262,7 @@ class Searcher:
         """
         n = len(self.data.records)
         allowed_rows = None if mask.all() else np.flatnonzero(mask[self.data.row_paper])
-        total = self.data.faiss_index.ntotal if allowed_rows is None else len(allowed_rows)
+        total = len(self.data.matrix) if allowed_rows is None else len(allowed_rows)
         best = np.full(n, -np.inf, dtype=np.float32)
         best_row = np.full(n, -1, dtype=np.int64)
         if total == 0:
