@@ -63,10 +63,11 @@ class Plan:
     http_runs: int = 3  # load tests of the service, each a fresh server
     http_requests: int = 600  # per concurrency level
     http_levels: tuple[int, ...] = (1, 8, 32)
+    ann_trainings: int = 3  # builds of the chosen index, each with its own k-means sample and tuning queries
 
     @classmethod
     def for_smoke(cls) -> Plan:
-        return cls(True, 1, 0, 1, 1, 30, 64, (10, 20), 1, 4000, 26, 1000, False, False, 1, 20, (1, 2))
+        return cls(True, 1, 0, 1, 1, 30, 64, (10, 20), 1, 4000, 26, 1000, False, False, 1, 20, (1, 2), 2)
 
 
 @dataclass
@@ -583,6 +584,8 @@ def ann(report: Report, plan: Plan, work: Path, synth_index: Path, index: Path) 
         cmd = [sys.executable, ROOT / "scripts" / "bench.py", "--ann", kind, d]
         if plan.ann_exact_limit:
             cmd += ["--exact-limit", plan.ann_exact_limit]
+        if kind == "ivf":
+            cmd += ["--trainings", plan.ann_trainings]
         r = run(cmd)
         cmds.append(shown(cmd))
         results[kind] = {**json.loads(r.out.strip().splitlines()[-1]), "rss": r.rss_mb, "wall": r.wall}
@@ -664,11 +667,36 @@ def ann(report: Report, plan: Plan, work: Path, synth_index: Path, index: Path) 
         f"asks a flat index for). `vectors.EXACT_LIMIT` = {vectors.EXACT_LIMIT:,}: below it indexes are flat.\n\n"
         + table(["N", "p50 ms k=10", "p99 ms k=10", "p50 ms all rows", "p99 ms all rows"], by_size)
     )
+    runs = ivf["trainings"]
+    report.add(
+        f"The chosen index built {len(runs)} times, each with its own k-means sample and tuning queries\n"
+        "(`vectors.build(..., seed=s)`; seed 0 is the build above, its latency interleaved; the others' not):\n\n"
+        + table(
+            ["seed", "nprobe tuned", "tuner's lower bound", "recall@10", "questions", "views", "p50 ms", "build s"],
+            [
+                (
+                    r["seed"],
+                    r["nprobe"],
+                    f"{r['build_recall_low']:.4f}",
+                    f"{r['recall_at_10']:.4f}",
+                    f"{r['recall_dev']:.4f}",
+                    f"{r['recall_views']:.4f}",
+                    f"{r['p50_ms']:.2f}",
+                    f"{r['build_seconds']:.1f}",
+                )
+                for r in runs
+            ],
+        )
+    )
+    worst_dev = min(r["recall_dev"] for r in runs)
+    worst_all = min(r["recall_at_10"] for r in runs)
+    slowest = max(r["p50_ms"] for r in runs)
     report.floor(
         f"single query at {plan.ann_n:,} vectors, recall@10 ≥ 0.95",
         "p50 ≤ 2 ms",
-        f"p50 {ivf['p50_ms']:.2f} ms at recall {ivf['recall_at_10']:.4f} (questions {ivf['recall_dev']:.4f})",
-        ivf["p50_ms"] <= 2 and min(ivf["recall_at_10"], ivf["recall_dev"]) >= 0.95,
+        f"p50 {ivf['p50_ms']:.2f} ms at recall {ivf['recall_at_10']:.4f} (questions {ivf['recall_dev']:.4f});"
+        f" over {len(runs)} trainings: p50 ≤ {slowest:.2f} ms, recall ≥ {worst_all:.4f}, questions ≥ {worst_dev:.4f}",
+        slowest <= 2 and min(worst_all, worst_dev) >= 0.95,
     )
 
 
@@ -861,14 +889,15 @@ def pipeline_main(corpus: Path, index: Path, raw_sample: int) -> None:
     print(json.dumps(out))
 
 
-def ann_main(kind: str, d: Path, exact_limit: int) -> None:
+def ann_main(kind: str, d: Path, exact_limit: int, trainings: int = 1) -> None:
     """``--ann flat|ivf DIR``: build indexes over DIR/vectors.npy, time single queries, measure recall.
 
     ``ivf`` is ``vectors.build`` itself, then the alternatives it was chosen over, built in the same
     process: the same cells with each vector in one cell (no spilling), and 4 x sqrt(N) cells found
     by a flat scan of the centroids, one cell per vector. Every index is searched through
     ``vectors.search`` as the searcher does it, and their latencies are taken interleaved, query set
-    by query set, so load affects all alike.
+    by query set, so load affects all alike. Then ``vectors.build`` again with seeds 1 to
+    ``trainings`` - 1 (another k-means sample and other tuning queries), one index at a time.
     """
     import faiss
 
@@ -993,6 +1022,24 @@ def ann_main(kind: str, d: Path, exact_limit: int) -> None:
                 )
             vectors.set_nprobe(c["index"], chosen)
     res = [{k: v for k, v in c.items() if k != "index"} for c in candidates]
+    runs: list[dict[str, Any]] = []
+    if kind != "flat":
+        first = {k: candidates[0][k] for k in ("recall_at_10", "recall_dev", "recall_views", "p50_ms", "build_seconds")}
+        low = info.get("recall_at_10_lower_bound", 1.0)
+        runs.append({"seed": 0, "nprobe": index.nprobe, "build_recall_low": low} | first)
+    for seed in range(1, trainings if kind != "flat" else 1):
+        del candidates[1:]  # the alternatives are measured; their memory goes to the next build
+        t = time.perf_counter()
+        other, other_info = vectors.build(x, exact_limit=exact_limit or vectors.EXACT_LIMIT, seed=seed)
+        seconds = time.perf_counter() - t
+        faiss.omp_set_num_threads(int(os.environ.get(vectors.THREADS_ENV) or 1))
+        lat_o = latency(other, 10, len(q))
+        runs.append(
+            {"seed": seed, "nprobe": other.nprobe, "build_recall_low": other_info.get("recall_at_10_lower_bound", 1.0)}
+            | recalls(other)
+            | {"p50_ms": pct(lat_o, 50) * 1e3, "build_seconds": seconds}
+        )
+        del other
     print(
         json.dumps(
             {
@@ -1003,6 +1050,7 @@ def ann_main(kind: str, d: Path, exact_limit: int) -> None:
                 "alternatives": res[1:],
                 "sweep": sweep,
                 "by_size": by_size,
+                "trainings": runs,
             }
         )
     )
@@ -1063,12 +1111,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--raw-sample", type=int, default=8192, help=argparse.SUPPRESS)
     ap.add_argument("--ann", nargs=2, metavar=("KIND", "DIR"), help=argparse.SUPPRESS)
     ap.add_argument("--exact-limit", type=int, default=0, help=argparse.SUPPRESS)
+    ap.add_argument("--trainings", type=int, default=1, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.pipeline:
         pipeline_main(args.pipeline[0], args.pipeline[1], args.raw_sample)
         return 0
     if args.ann:
-        ann_main(args.ann[0], Path(args.ann[1]), args.exact_limit)
+        ann_main(args.ann[0], Path(args.ann[1]), args.exact_limit, args.trainings)
         return 0
     started = time.perf_counter()
     plan = Plan.for_smoke() if args.smoke else Plan(smoke=False)

@@ -190,4 +190,5 @@ def test_benchmark_smoke_run_writes_its_tables(index_dir: Path, tmp_path: Path) 
     ):
         assert heading in text
     assert text.count("\n| ") > 20 and "$ " in proc.stdout
+    assert "The chosen index built 2 times" in text  # the 1M floor is judged over several k-means trainings
     shutil.rmtree(tmp_path / "work", ignore_errors=True)

@@ -59,9 +59,11 @@ _CHUNK = 65_536  # rows added or scanned at a time, so a memory-mapped matrix is
 
 
 def build(
-    vectors: np.ndarray, exact_limit: int = EXACT_LIMIT, target_recall: float = TARGET_RECALL
+    vectors: np.ndarray, exact_limit: int = EXACT_LIMIT, target_recall: float = TARGET_RECALL, seed: int = 0
 ) -> tuple[Any, dict[str, Any]]:
-    """A FAISS index over ``vectors`` (may be memory-mapped) and its description for the manifest."""
+    """A FAISS index over ``vectors`` (may be memory-mapped) and its description for the manifest.
+
+    ``seed`` draws the k-means sample and the tuning queries (the benchmark builds with several)."""
     import faiss
 
     faiss.omp_set_num_threads(os.cpu_count() or 1)
@@ -71,7 +73,7 @@ def build(
         _add(index, vectors)
         return index, {"type": "flat", "metric": "inner_product"}
     started = time.perf_counter()
-    rng = np.random.default_rng(0)
+    rng = np.random.default_rng(seed)
     index = ivf(vectors, ivf_lists(n), "fp16", rng)
     seconds = time.perf_counter() - started
     per_blend = RECALL_QUERIES // len(BLENDS)
