@@ -186,10 +186,14 @@ def unique_rows(scores: np.ndarray, rows: np.ndarray, k: int) -> tuple[np.ndarra
     return scores[first], rows[first]
 
 
+def _wide(index: Any, k: int) -> int:
+    """Rows to ask FAISS for so that ``k`` distinct ones come back: a vector in two cells may come twice."""
+    return k if is_exact(index) else min(k * COPIES, index.ntotal)
+
+
 def search_many(index: Any, queries: np.ndarray, k: int) -> np.ndarray:
     """The top-``k`` distinct rows of each query (-1 where fewer): a batch search for measuring recall."""
-    wide = k if is_exact(index) else min(k * COPIES, index.ntotal)
-    scores, rows = index.search(np.ascontiguousarray(queries, dtype=np.float32), wide)
+    scores, rows = index.search(np.ascontiguousarray(queries, dtype=np.float32), _wide(index, k))
     out = np.full((len(queries), k), -1, dtype=np.int64)
     for i in range(len(queries)):
         found = unique_rows(scores[i], rows[i], k)[1]
@@ -346,6 +350,6 @@ def search(
             params = fs.SearchParametersHNSW(sel=sel, efSearch=index.hnsw.efSearch)
         else:
             params = fs.SearchParameters(sel=sel)
-    wide = k if is_exact(index) else min(k * COPIES, index.ntotal)  # a vector in two cells may come twice
+    wide = _wide(index, k)
     scores, rows = index.search(q, wide, params=params) if params is not None else index.search(q, wide)
     return unique_rows(scores[0], rows[0], k)
