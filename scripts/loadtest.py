@@ -240,12 +240,12 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def served(index: Path, log: Path, timeout: float = 90.0) -> Iterator[tuple[str, int]]:
-    """``python -m papersearch.api`` (one uvicorn worker) on a free 127.0.0.1 port serving ``index``."""
+    """``python -m papersearch.serve`` (one uvicorn worker) on a free 127.0.0.1 port serving ``index``."""
     port = free_port()
     env = dict(os.environ, PAPERSEARCH_INDEX=str(index.resolve()), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
     with log.open("w", encoding="utf-8") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "papersearch.api", "--host", "127.0.0.1", "--port", str(port)],
+            [sys.executable, "-m", "papersearch.serve", "--host", "127.0.0.1", "--port", str(port)],
             cwd=ROOT,
             env=env,
             stdout=out,

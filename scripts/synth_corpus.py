@@ -28,9 +28,10 @@ from typing import TypeVar
 
 import numpy as np
 
-from papersearch.corpus import ERAS_FILE, PAPERS_DIR, load_corpus, render_eras, slugify
-from papersearch.models import Paper
-from papersearch.xrefs import build_graph
+from papersearch.core.models import Paper
+from papersearch.corpus.load import ERAS_FILE, PAPERS_DIR, load_corpus
+from papersearch.corpus.render import render_eras, slugify
+from papersearch.graph.extract import build_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 SENTENCE_END = re.compile(r"(?<=[a-z0-9)”’][.!?])\s+(?=[A-Z“(])")

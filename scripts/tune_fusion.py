@@ -2,23 +2,63 @@
 
 Usage: python scripts/tune_fusion.py [--index DIR] [--queries FILE]
 
-Scores every query once (dense view similarities and BM25), then evaluates each strategy with
+Scores every query once (dense passage similarities and BM25), then evaluates each strategy with
 ranx nDCG@10, also on two halves of the queries (odd/even ids) to show a choice is not one half's luck.
+Uses only the searcher's public face (``correct``, ``embed_query``, ``data``, ``papers``, ``graph``)
+and the pure functions of ``papersearch.query.fusion``.
 """
 
 from __future__ import annotations
 
 import argparse
 import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from papersearch import fusion
-from papersearch.evaluate import load_queries
-from papersearch.search import Searcher
+from papersearch.query import fusion
+from papersearch.query.evaluate import load_queries
+from papersearch.query.searcher import Searcher
 
 warnings.filterwarnings("ignore")
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One query's scores per paper: its best, second-best and mean passage similarity, best summary sentence, BM25."""
+
+    best: np.ndarray
+    second: np.ndarray  # the best again for a paper with one passage
+    mean: np.ndarray
+    passage_max: np.ndarray  # best among the summary's sentences only
+    lex: np.ndarray
+
+    def dense(self, how: str) -> np.ndarray:
+        """A paper's dense score, aggregated from its passages' similarities as ``how`` says."""
+        if how == "max":
+            return self.best.astype(np.float64)
+        if how == "max+top2":  # what ships: 0.85 x best + 0.15 x second (= 0.7 x max + 0.3 x mean of the top two)
+            return fusion.best_two(self.best, self.second).astype(np.float64)
+        if how == "max+mean":
+            return (0.8 * self.best + 0.2 * self.mean).astype(np.float64)
+        if how == "passage-max":
+            return self.passage_max.astype(np.float64)
+        raise ValueError(how)
+
+
+def score_query(searcher: Searcher, text: str, kinds: np.ndarray) -> Scored:
+    data = searcher.data
+    sims = data.matrix @ searcher.embed_query(text)
+    tops = [np.sort(sims[rows])[::-1] for rows in data.paper_rows]
+    return Scored(
+        best=np.array([t[0] for t in tops], dtype=np.float32),
+        second=np.array([t[min(1, len(t) - 1)] for t in tops], dtype=np.float32),
+        mean=np.array([sims[rows].mean() for rows in data.paper_rows], dtype=np.float32),
+        passage_max=np.array([sims[rows][kinds[rows] == "passage"].max() for rows in data.paper_rows]),
+        lex=data.lexical.scores(text).astype(np.float64),
+    )
 
 
 def main() -> None:
@@ -31,37 +71,14 @@ def main() -> None:
 
     s = Searcher.load(Path(args.index))
     qs = load_queries(Path(args.queries))
-    n = len(s.data.records)
-    ids = [r["id"] for r in s.data.records]
-    kinds = np.array([v[1] for v in s.data.views])
-    cache = []
-    for q in qs:
-        text = s._speller.correct(q.query) if not args.no_spelling else q.query
-        qv = s.embed_query(text)
-        sims = s.data.matrix @ qv
-        lex = s.data.lexical.scores(text).astype(np.float64)
-        per_paper = [sims[rows] for rows in s.data.paper_rows]
-        kind_rows = [kinds[rows] for rows in s.data.paper_rows]
-        cache.append((per_paper, kind_rows, lex))
+    ids = [r["id"] for r in s.papers()]
+    kinds = np.array([p[1] for p in s.data.passages])  # passage rows: [paper id, kind, text]
+    cache = [score_query(s, q.query if args.no_spelling else s.correct(q.query), kinds) for q in qs]
 
-    def dense_of(per_paper, kind_rows, how):  # type: ignore[no-untyped-def]
-        out = np.zeros(n)
-        for i, (v, k) in enumerate(zip(per_paper, kind_rows, strict=True)):
-            srt = np.sort(v)[::-1]
-            if how == "max":
-                out[i] = srt[0]
-            elif how == "max+top2":
-                out[i] = 0.7 * srt[0] + 0.3 * srt[: min(2, len(srt))].mean()
-            elif how == "max+mean":
-                out[i] = 0.8 * srt[0] + 0.2 * v.mean()
-            elif how == "passage-max":
-                out[i] = v[k == "passage"].max()
-        return out
-
-    def score(strategy) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
+    def score(strategy: Callable[..., np.ndarray]) -> tuple[float, float, float]:  # (Scored) -> fused scores
         run = {}
-        for q, (pp, kr, lex) in zip(qs, cache, strict=True):
-            fused = strategy(pp, kr, lex)
+        for q, scored in zip(qs, cache, strict=True):
+            fused = strategy(scored)
             order = np.argsort(-fused)[:10]
             run[q.id] = {ids[i]: float(10 - r) for r, i in enumerate(order)}
         qrels = {q.id: q.relevant for q in qs}
@@ -72,41 +89,36 @@ def main() -> None:
         return float(evaluate(Qrels(qrels), Run(run), "ndcg@10")), float(halves[0]), float(halves[1])
 
     rows = []
-    rows.append(("lexical (BM25)", score(lambda pp, kr, lex: lex)))
+    rows.append(("lexical (BM25)", score(lambda sc: sc.lex)))
     for how in ("max", "max+top2", "max+mean", "passage-max"):
-        rows.append((f"dense {how}", score(lambda pp, kr, lex, how=how: dense_of(pp, kr, how))))
+        rows.append((f"dense {how}", score(lambda sc, how=how: sc.dense(how))))
     for how in ("max", "max+top2"):
         for alpha in (0.5, 0.6, 0.7, 0.8, 0.9):
             rows.append(
                 (
                     f"convex a={alpha} dense={how}",
-                    score(lambda pp, kr, lex, a=alpha, how=how: fusion.convex(dense_of(pp, kr, how), lex, a)),
+                    score(lambda sc, a=alpha, how=how: fusion.convex(sc.dense(how), sc.lex, a)),
                 )
             )
         for k in (10, 30, 60):
             rows.append(
-                (
-                    f"rrf k={k} dense={how}",
-                    score(lambda pp, kr, lex, k=k, how=how: fusion.rrf(dense_of(pp, kr, how), lex, k)),
-                )
+                (f"rrf k={k} dense={how}", score(lambda sc, k=k, how=how: fusion.rrf(sc.dense(how), sc.lex, k)))
             )
     for how in ("max", "max+top2"):
         for w in (0.1, 0.2, 0.3, 0.4, 0.5, 0.7):
             rows.append(
                 (
                     f"zscore w_lex={w} dense={how}",
-                    score(lambda pp, kr, lex, w=w, how=how: fusion.zscore(dense_of(pp, kr, how), lex, w)),
+                    score(lambda sc, w=w, how=how: fusion.zscore(sc.dense(how), sc.lex, w)),
                 )
             )
-    adj = Searcher._build_adjacency(s)
+    adj = fusion.citation_adjacency(s.papers(), s.graph())
     for w in (0.02, 0.05, 0.1):
         rows.append(
             (
                 f"zscore w_lex=0.3 + graph boost w={w}",
                 score(
-                    lambda pp, kr, lex, w=w: fusion.graph_boost(
-                        fusion.zscore(dense_of(pp, kr, "max+top2"), lex, 0.3), adj, weight=w
-                    )
+                    lambda sc, w=w: fusion.graph_boost(fusion.zscore(sc.dense("max+top2"), sc.lex, 0.3), adj, weight=w)
                 ),
             )
         )
@@ -116,8 +128,8 @@ def main() -> None:
                 (
                     f"convex a={alpha} + graph boost w={w}",
                     score(
-                        lambda pp, kr, lex, a=alpha, w=w: fusion.graph_boost(
-                            fusion.convex(dense_of(pp, kr, "max"), lex, a), adj, weight=w
+                        lambda sc, a=alpha, w=w: fusion.graph_boost(
+                            fusion.convex(sc.dense("max"), sc.lex, a), adj, weight=w
                         )
                     ),
                 )

@@ -27,7 +27,7 @@ def seed_path() -> Path:
 @pytest.fixture(scope="session")
 def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real index of the real corpus, built once (read-only for tests: copy it to change it)."""
-    from papersearch.indexer import build
+    from papersearch.index.build import build
 
     out = tmp_path_factory.mktemp("index")
     build(CORPUS, out, MODEL)

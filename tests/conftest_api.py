@@ -37,7 +37,7 @@ class Server:
 def running_server(
     index: Path, corpus: Path, log: Path, extra_env: dict[str, str] | None = None, timeout: float = 90
 ) -> Iterator[Server]:
-    """``python -m papersearch.api`` on a free 127.0.0.1 port; yields once /health answers, stops it after."""
+    """``python -m papersearch.serve`` on a free 127.0.0.1 port; yields once /health answers, stops it after."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERSEARCH_")}
     env.update(
@@ -46,7 +46,7 @@ def running_server(
     env.update(extra_env or {})
     with log.open("w", encoding="utf-8") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "papersearch.api", "--host", "127.0.0.1", "--port", str(port)],
+            [sys.executable, "-m", "papersearch.serve", "--host", "127.0.0.1", "--port", str(port)],
             cwd=ROOT,
             env=env,
             stdout=out,

@@ -15,10 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from papersearch.api import WEB_DIR, create_app, is_loopback
-from papersearch.search import Searcher
-from papersearch.settings import Settings
-from papersearch.store import current_version
+from papersearch.core.settings import Settings
+from papersearch.index.store import current_version
+from papersearch.query.searcher import Searcher
+from papersearch.serve.app import WEB_DIR, create_app
+from papersearch.serve.run import is_loopback
 
 from .conftest import CORPUS, MODEL
 
@@ -370,7 +371,7 @@ def test_openapi_describes_every_endpoint(client: TestClient) -> None:
     }
     assert set(paths) == expected
     search = paths["/search"]["get"]
-    assert search["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/SearchResponse")
+    assert search["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/SearchResults")
     assert search["responses"]["422"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorBody")
     params = {p["name"]: p for p in search["parameters"]}
     assert params["q"]["required"] and params["q"]["schema"]["maxLength"] == 500
@@ -446,3 +447,33 @@ def test_docs_page_works_offline(client: TestClient) -> None:
         r = client.get(asset)
         assert r.status_code == 200 and len(r.content) > 10_000
     assert client.get("/redoc").status_code == 404
+
+
+# ---------------------------------------------------------------- one message per fault, in every face
+
+SAME_FAULTS = [  # (ask arguments, /search query string): the same bad value given to each face
+    (["cnn", "-k", "abc"], "q=cnn&k=abc"),
+    (["cnn", "-k", "0"], "q=cnn&k=0"),
+    (["cnn", "--year-from", "soon"], "q=cnn&year_from=soon"),
+    (["cnn", "--year-to", "1700"], "q=cnn&year_to=1700"),
+    (["cnn", "--year-from", "2000", "--year-to", "1990"], "q=cnn&year_from=2000&year_to=1990"),
+    (["cnn", "--era", "bronze"], "q=cnn&era=bronze"),
+    (["   "], "q=%20%20"),
+]
+
+
+@pytest.mark.parametrize(("args", "query"), SAME_FAULTS, ids=[q for _, q in SAME_FAULTS])
+def test_cli_and_api_say_the_same_words(client: TestClient, index_dir: Path, args: list[str], query: str) -> None:
+    import subprocess
+    import sys
+
+    body = client.get("/search?" + query).json()
+    assert body["error"]["status"] == 422
+    out = subprocess.run(
+        [sys.executable, "-m", "papersearch", "ask", "--index", str(index_dir), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode in (1, 2) and out.stderr.count("\n") == 1
+    assert body["error"]["message"] in out.stderr, (body["error"]["message"], out.stderr)

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from papersearch import store
-from papersearch.indexer import check
-from papersearch.search import Searcher
+from papersearch.index import store
+from papersearch.index.check import check
+from papersearch.query.searcher import Searcher
 
 from .conftest import MODEL
 

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from papersearch import lexical, store
-from papersearch.errors import IndexStateError
-from papersearch.indexer import build, check
-from papersearch.search import IndexData, Searcher
+from papersearch.core.errors import IndexStateError
+from papersearch.index import layout, lexical, store
+from papersearch.index.build import build
+from papersearch.index.check import check
+from papersearch.index.layout import read_version
+from papersearch.query.searcher import Searcher
 
 from .conftest import MODEL
 
@@ -30,7 +32,7 @@ def _edit_one(corpus: Path) -> None:
 def test_manifest_is_plain_and_complete(index_dir: Path) -> None:
     vdir = store.version_dir(index_dir)
     m = json.loads((vdir / "manifest.json").read_text(encoding="utf-8"))
-    assert m["format_version"] == store.FORMAT_VERSION
+    assert m["format_version"] == layout.FORMAT_VERSION
     assert m["model"]["name"] == MODEL and len(m["model"]["fingerprint"]) == 16 and m["model"]["dim"] == 384
     assert m["counts"]["papers"] == 49 and m["counts"]["vectors"] > 49 * 3
     assert m["vector_index"]["type"] == "flat"
@@ -40,11 +42,11 @@ def test_manifest_is_plain_and_complete(index_dir: Path) -> None:
 
 
 def test_no_view_is_cut_off_by_the_model(index_dir: Path) -> None:
-    from papersearch.embed import Embedder
+    from papersearch.encode.sentence import Embedder
 
-    data = IndexData.load_dir(store.version_dir(index_dir))
+    data = read_version(store.version_dir(index_dir))
     embedder = Embedder(MODEL)
-    longest = max((v[2] for v in data.views), key=len)
+    longest = max((v[2] for v in data.passages), key=len)
     assert embedder.count_tokens(longest) <= embedder.max_seq_length
 
 

@@ -7,10 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from papersearch import lexical
-from papersearch.corpus import load_corpus
-from papersearch.records import corpus_records, lexical_text
-from papersearch.settings import PROJECT_ROOT
+from papersearch.core.settings import PROJECT_ROOT
+from papersearch.corpus.load import load_corpus
+from papersearch.graph.records import corpus_records
+from papersearch.index import layout, lexical
+from papersearch.index.passages import lexical_text
 
 bm25s = pytest.importorskip("bm25s")
 
@@ -35,8 +36,8 @@ def _reference(docs: list[list[str]]) -> dict:
 def test_scores_equal_bm25s_on_the_corpus(tmp_path: Path) -> None:
     records, _ = corpus_records(load_corpus(PROJECT_ROOT / "corpus"))
     texts = [lexical_text(r) for r in records]
-    lexical.build(texts, tmp_path)
-    index = lexical.LexicalIndex.load(tmp_path, len(texts))
+    layout.write_lexical(tmp_path, *lexical.build(texts))
+    index = layout.read_lexical(tmp_path, len(texts))
     ours = _columns(index.data, index.indices, index.indptr, index.vocab)
     assert ours == _reference([lexical.tokenize(t) for t in texts])  # exact, float32 for float32
     assert index.vocab[""] == len(index.vocab) - 1
@@ -52,17 +53,19 @@ def test_edge_cases_equal_bm25s() -> None:
 
 def test_the_same_texts_give_the_same_files(tmp_path: Path) -> None:
     texts = ["Backpropagation of errors", "Weight decay limits the weights", "errors and weights"]
-    lexical.build(texts, tmp_path / "one")
-    lexical.build(texts, tmp_path / "two")
-    for name in lexical.FILES.values():
+    layout.write_lexical(tmp_path / "one", *lexical.build(texts))
+    layout.write_lexical(tmp_path / "two", *lexical.build(texts))
+    for name in layout.LEXICAL_FILES.values():
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
 
 
 def test_documents_stream_through_once(tmp_path: Path) -> None:
     texts = ["Backpropagation of errors", "Weight decay limits the weights", "errors and weights", "the"]
-    lexical.build(iter(texts), tmp_path / "stream")  # an iterator: read once, never held as a list
-    lexical.build(texts, tmp_path / "list")
-    for name in lexical.FILES.values():
+    layout.write_lexical(
+        tmp_path / "stream", *lexical.build(iter(texts))
+    )  # an iterator: read once, never held as a list
+    layout.write_lexical(tmp_path / "list", *lexical.build(texts))
+    for name in layout.LEXICAL_FILES.values():
         assert (tmp_path / "stream" / name).read_bytes() == (tmp_path / "list" / name).read_bytes()
-    params = (tmp_path / "stream" / lexical.FILES["params"]).read_text(encoding="utf-8")
+    params = (tmp_path / "stream" / layout.LEXICAL_FILES["params"]).read_text(encoding="utf-8")
     assert '"num_docs": 4' in params  # the last text has no tokens but is still a document

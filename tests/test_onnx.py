@@ -7,16 +7,19 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
-from papersearch import store
-from papersearch.errors import IndexStateError
-from papersearch.indexer import build
-from papersearch.onnx_model import OnnxQueryEncoder
-from papersearch.query_encoder import EmbedderQueryEncoder, encoder_for
-from papersearch.search import IndexData, Searcher
+from papersearch.core.errors import IndexStateError
+from papersearch.core.settings import Settings
+from papersearch.encode.factory import EmbedderQueryEncoder, QueryEncoder, query_encoder
+from papersearch.encode.onnx_query import OnnxQueryEncoder
+from papersearch.index import layout, store
+from papersearch.index.build import build
+from papersearch.index.layout import read_version
+from papersearch.query.searcher import Searcher
 
 from .conftest import CORPUS, MODEL, ROOT
 
@@ -35,6 +38,13 @@ def _long_texts() -> list[str]:
     return files[:6] + ["\n\n".join(files[i : i + 3]) for i in range(0, 12, 3)]
 
 
+def encoder_for(vdir: Path, manifest: dict[str, Any]) -> QueryEncoder:
+    """The query encoder a Searcher would open for this version, with the settings of the environment now."""
+    return query_encoder(
+        manifest["model"]["name"], layout.onnx_spec(vdir, manifest), Settings.from_env(), version=vdir.name
+    )
+
+
 @pytest.fixture(scope="module")
 def vdir(index_dir: Path) -> Path:
     return store.version_dir(index_dir)
@@ -42,7 +52,7 @@ def vdir(index_dir: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def onnx_encoder(vdir: Path) -> OnnxQueryEncoder:
-    enc = encoder_for(vdir, store.read_manifest(vdir))
+    enc = encoder_for(vdir, layout.read_manifest(vdir))
     assert isinstance(enc, OnnxQueryEncoder)
     return enc
 
@@ -53,7 +63,7 @@ def torch_encoder() -> EmbedderQueryEncoder:
 
 
 def test_export_is_in_the_version_and_the_manifest(vdir: Path) -> None:
-    m = store.read_manifest(vdir)
+    m = layout.read_manifest(vdir)
     info = m["query_encoder"]
     assert info == {
         "type": "onnx",
@@ -100,7 +110,7 @@ def test_vectors_match_sentence_transformers(
 def test_same_top10_as_sentence_transformers(
     vdir: Path, onnx_encoder: OnnxQueryEncoder, torch_encoder: EmbedderQueryEncoder, mode: str
 ) -> None:
-    data = IndexData.load_dir(vdir)
+    data = read_version(vdir)
     fast, slow = Searcher(data, encoder=onnx_encoder), Searcher(data, encoder=torch_encoder)
     for q in QUERIES:
         got = [r["id"] for r in fast.search(q, k=10, mode=mode)["results"]]
@@ -110,7 +120,7 @@ def test_same_top10_as_sentence_transformers(
 
 def test_query_process_imports_no_torch(index_dir: Path) -> None:
     code = (
-        "from papersearch.search import Searcher; s=Searcher.load(IDX); s.search('how were deep nets first trained?'); "
+        "from papersearch.query.searcher import Searcher; s=Searcher.load(IDX); s.search('how were deep nets first trained?'); "
         "import sys; print('torch' in sys.modules, 'sentence_transformers' in sys.modules)"
     ).replace("IDX", repr(str(index_dir)))
     env = {k: v for k, v in os.environ.items() if k != "PAPERSEARCH_QUERY_ENCODER"}
@@ -119,7 +129,7 @@ def test_query_process_imports_no_torch(index_dir: Path) -> None:
 
 
 def test_encoder_choice(vdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    m = store.read_manifest(vdir)
+    m = layout.read_manifest(vdir)
     monkeypatch.setenv("PAPERSEARCH_QUERY_ENCODER", "torch")
     assert isinstance(encoder_for(vdir, m), EmbedderQueryEncoder)
     monkeypatch.setenv("PAPERSEARCH_QUERY_ENCODER", "onnx")
@@ -137,7 +147,7 @@ def test_encoder_choice(vdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_rebuild_reuses_the_cached_export(corpus_copy: Path, index_copy: Path) -> None:
     cache = next((index_copy / ".cache").glob("onnx-*"))
-    cached_model = cache / "query_encoder" / "model.onnx"
+    cached_model = cache / "files" / "model.onnx"
     before = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in [cache / "cache.json", cached_model]}
     paper = corpus_copy / "papers" / "1991-krogh-weight-decay.md"
     paper.write_text(paper.read_text(encoding="utf-8").replace("overfitting", "over-fitting", 1), encoding="utf-8")
@@ -147,13 +157,13 @@ def test_rebuild_reuses_the_cached_export(corpus_copy: Path, index_copy: Path) -
     assert after == before  # not exported again
     vdir = store.version_dir(index_copy)
     assert (vdir / "query_encoder" / "model.onnx").stat().st_ino == cached_model.stat().st_ino  # hard-linked
-    assert store.read_manifest(vdir)["query_encoder"]["file"] == "query_encoder/model.onnx"
-    assert isinstance(encoder_for(vdir, store.read_manifest(vdir)), OnnxQueryEncoder)
+    assert layout.read_manifest(vdir)["query_encoder"]["file"] == "query_encoder/model.onnx"
+    assert isinstance(encoder_for(vdir, layout.read_manifest(vdir)), OnnxQueryEncoder)
 
 
 def test_changed_cache_is_exported_again(corpus_copy: Path, index_copy: Path) -> None:
     cache = next((index_copy / ".cache").glob("onnx-*"))
-    tok = cache / "query_encoder" / "tokenizer.json"
+    tok = cache / "files" / "tokenizer.json"
     damaged = json.loads(tok.read_text(encoding="utf-8"))
     damaged["truncation"]["max_length"] = 128
     tok.write_text(json.dumps(damaged), encoding="utf-8")
@@ -165,12 +175,12 @@ def test_changed_cache_is_exported_again(corpus_copy: Path, index_copy: Path) ->
 
 
 def test_int8_is_opt_in(tmp_path: Path, torch_encoder: EmbedderQueryEncoder, monkeypatch: pytest.MonkeyPatch) -> None:
-    from papersearch.embed import model_fingerprint
-    from papersearch.indexer import _maybe_export_onnx
+    from papersearch.encode.model import model_fingerprint
+    from papersearch.index.build import _export_onnx
 
     monkeypatch.setenv("PAPERSEARCH_ONNX_INT8", "1")
     bdir = tmp_path / ".build-v1"
-    info = _maybe_export_onnx(MODEL, bdir)
+    info = _export_onnx(MODEL, bdir, model_fingerprint(MODEL), Settings.from_env().onnx_int8)
     assert info is not None and info["precision"] == "int8"
     assert (tmp_path / ".cache" / f"onnx-{model_fingerprint(MODEL)}-int8").is_dir()
     assert (bdir / "query_encoder" / "model.onnx.data").stat().st_size < 30_000_000  # a quarter of fp32

@@ -37,13 +37,16 @@ from pydantic import TypeAdapter
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from papersearch import api, store
-from papersearch.api_models import SearchResponse
-from papersearch.corpus import load_corpus
-from papersearch.errors import CorpusError, IndexStateError
-from papersearch.indexer import build, build_lock
-from papersearch.search import Searcher
-from papersearch.settings import Settings
+from papersearch.core.errors import CorpusError, IndexStateError
+from papersearch.core.records import SearchResults as SearchResponse
+from papersearch.core.settings import Settings
+from papersearch.corpus.load import load_corpus
+from papersearch.index import layout, store
+from papersearch.index.build import build
+from papersearch.index.store import build_lock
+from papersearch.query.searcher import Searcher
+from papersearch.serve import routes, run
+from papersearch.serve.app import create_app
 
 from .conftest import CORPUS, MODEL
 from .conftest_api import Server, running_server
@@ -365,7 +368,7 @@ def test_search_bytes_equal_the_validated_model(searcher: Searcher) -> None:
     for q, mode in [*LOAD_QUERIES, ("convolutoinal nets", "hybrid"), ("perceptron", "lexical")]:
         for extra in ({}, {"k": 100}, {"year_from": 1980, "year_to": 1999}, {"era": "deep learning explosion"}):
             result = searcher.search(q, mode=mode, **extra)  # type: ignore[arg-type]
-            assert api.json_response(result).body == adapter.dump_json(adapter.validate_python(result))
+            assert routes.json_response(result).body == adapter.dump_json(adapter.validate_python(result))
 
 
 # ---------------------------------------------------------------- a longer fuzz run over the real server
@@ -437,10 +440,10 @@ CLI_CASES = [  # {file}: an ordinary file; {missing}: a path that does not exist
     (["frobnicate"], 2, "invalid choice: 'frobnicate'"),
     (["ask"], 2, "the following arguments are required: query"),
     (["ask", "cnn", "-k"], 2, "-k: expected one argument"),
-    (["ask", "cnn", "--year-from", "soon"], 2, "--year-from must be a whole number"),
+    (["ask", "cnn", "--year-from", "soon"], 2, "year_from must be a year from 1800 to 2100, not 'soon'"),
     (["ask", "cnn", "--index", "{file}"], 1, "no index at {file}"),
     (["show"], 2, "the following arguments are required: id"),
-    (["show", "no-such-paper"], 1, "no paper with id 'no-such-paper'"),
+    (["show", "no-such-paper", "--index", "{index}"], 1, "no paper with id 'no-such-paper'"),
     (["index", "--check", "--index", "{file}"], 1, "no index at {file}"),
     (["eval", "{missing}", "--index", "{index}"], 1, "{missing}: file not found"),
 ]
@@ -458,15 +461,35 @@ def test_bad_command_lines_print_one_line(
     assert out.stderr.count("\n") == 1 and words.format(**paths) in out.stderr, out.stderr
 
 
-@pytest.mark.parametrize("command", ["index", "show 1989-lecun-cnn", "list", "validate"])
+@pytest.mark.parametrize("command", ["index", "validate"])
 def test_a_corpus_that_does_not_exist_is_named(command: str, tmp_path: Path) -> None:
     """One line naming the folder and saying what to do."""
     missing = tmp_path / "no-corpus"
-    out = run_cli(*command.split(), "--corpus", str(missing), "--index", str(tmp_path / "index"))
+    index = ["--index", str(tmp_path / "index")] if command == "index" else []
+    out = run_cli(*command.split(), "--corpus", str(missing), *index)
     assert out.returncode == 1 and "Traceback" not in out.stderr
     lines = out.stderr.splitlines()
     assert lines[0] == f"error: {missing}: corpus folder not found; run `papersearch import-seed` or set --corpus"
     assert len(lines) == 1
+
+
+@pytest.mark.parametrize("command", ["show 1989-lecun-cnn", "list"])
+def test_reading_the_index_notes_a_missing_corpus(command: str, tmp_path: Path, index_dir: Path) -> None:
+    """Papers come from the index, as over HTTP; a corpus that cannot be read is noted, as /health notes it."""
+    missing = tmp_path / "no-corpus"
+    out = run_cli(*command.split(), "--corpus", str(missing), "--index", str(index_dir))
+    assert out.returncode == 0 and "Traceback" not in out.stderr and "1989" in out.stdout
+    assert out.stderr.splitlines() == [
+        f"note: cannot judge staleness: the corpus has 1 error(s): error: {missing}: corpus folder not found; "
+        "run `papersearch import-seed` or set --corpus"
+    ]
+
+
+def test_a_flag_a_command_does_not_read_is_an_error(tmp_path: Path) -> None:
+    """--index means nothing to validate: said, not silently dropped; before or after the command alike."""
+    for args in (["--index", str(tmp_path), "validate"], ["validate", "--index", str(tmp_path)]):
+        out = run_cli(*args)
+        assert out.returncode == 2 and "--index does not apply to `validate`" in out.stderr, out.stderr
 
 
 def test_one_build_at_a_time(corpus_copy: Path, index_copy: Path) -> None:
@@ -498,12 +521,12 @@ def test_serve_binds_loopback_unless_told_and_then_warns(monkeypatch: pytest.Mon
     monkeypatch.setattr(uvicorn, "run", lambda app, host, port, **kw: binds.append(host))
     lines: list[str] = []
     settings_ = Settings(corpus=CORPUS, index=index_dir, model=MODEL, admin_token=None)
-    api.serve(settings_, echo=lines.append)
+    run.serve(settings_, echo=lines.append)
     assert binds == ["127.0.0.1"] and not any("WARNING" in ln for ln in lines)
     assert any(ln.endswith("at http://127.0.0.1:8000/") for ln in lines)
 
     lines.clear()
-    api.serve(settings_, host="0.0.0.0", port=8123, echo=lines.append)  # uvicorn.run is replaced: nothing listens
+    run.serve(settings_, host="0.0.0.0", port=8123, echo=lines.append)  # uvicorn.run is replaced: nothing listens
     assert binds[-1] == "0.0.0.0"
     warning = [ln for ln in lines if ln.startswith("WARNING")]
     assert warning == [
@@ -511,10 +534,10 @@ def test_serve_binds_loopback_unless_told_and_then_warns(monkeypatch: pytest.Mon
     ]
 
     calls: list[tuple[str, int]] = []
-    monkeypatch.setattr(api, "serve", lambda s, host="?", port=0, **kw: calls.append((host, port)))
+    monkeypatch.setattr(run, "serve", lambda s, host="?", port=0, **kw: calls.append((host, port)))
     assert cli.main(["serve", "--index", str(index_dir)]) == 0
     monkeypatch.delenv("PAPERSEARCH_ADMIN_TOKEN", raising=False)
-    assert api.main([]) == 0
+    assert run.main([]) == 0
     assert calls == [("127.0.0.1", 8000), ("127.0.0.1", 8000)]
 
 
@@ -525,7 +548,7 @@ def test_admin_endpoints_are_off_without_a_token(
     monkeypatch.setenv("PAPERSEARCH_INDEX", str(index_dir))
     settings_ = Settings.from_env()
     assert settings_.admin_token is None
-    with TestClient(api.create_app(settings_, searcher, reload_interval=0)) as c:
+    with TestClient(create_app(settings_, searcher, reload_interval=0)) as c:
         for header in ({}, {"Authorization": "Bearer "}, {"Authorization": "Bearer anything"}):
             r = c.post("/admin/reload", headers=header)
             assert r.status_code == 404 and "admin endpoints are off" in r.json()["error"]["message"]
@@ -534,12 +557,12 @@ def test_admin_endpoints_are_off_without_a_token(
 def test_the_token_is_compared_in_constant_time_and_never_logged(
     index_dir: Path, searcher: Searcher, caplog: pytest.LogCaptureFixture
 ) -> None:
-    source = inspect.getsource(api._authorise)
+    source = inspect.getsource(routes._authorise)
     assert "hmac.compare_digest(" in source
     assert not re.search(r"(==|!=)\s*token\b|\btoken\s*(==|!=)", source)
     settings_ = Settings(corpus=CORPUS, index=index_dir, model=MODEL, admin_token=TOKEN)
     caplog.set_level(logging.DEBUG)
-    with TestClient(api.create_app(settings_, searcher, reload_interval=0)) as c:
+    with TestClient(create_app(settings_, searcher, reload_interval=0)) as c:
         assert c.post("/admin/reload", headers={"Authorization": f"Bearer {TOKEN}x"}).status_code == 403
         assert c.post("/admin/reload", headers={"Authorization": f"Bearer {TOKEN[:-1]}"}).status_code == 403
         r = c.post("/admin/reload", headers={"Authorization": f"Bearer {TOKEN}"})
@@ -578,11 +601,11 @@ def test_an_index_holding_a_pickle_is_refused_without_running_it(index_copy: Pat
     marker = tmp_path / "pickle-ran"
     path = vdir / name
     np.save(path, np.array([_Payload(marker)], dtype=object), allow_pickle=True)
-    manifest = json.loads((vdir / store.MANIFEST).read_text(encoding="utf-8"))
+    manifest = json.loads((vdir / layout.MANIFEST).read_text(encoding="utf-8"))
     data = path.read_bytes()
     manifest["files"][name] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-    manifest["checksum"] = store.manifest_checksum(manifest)  # a consistent manifest: only the loader can refuse
-    (vdir / store.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    manifest["checksum"] = layout.manifest_checksum(manifest)  # a consistent manifest: only the loader can refuse
+    (vdir / layout.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
 
     with pytest.raises(IndexStateError) as exc:
         Searcher.load(index_copy)

@@ -14,11 +14,13 @@ from types import ModuleType
 import numpy as np
 import pytest
 
-from papersearch import store, vectors
-from papersearch.corpus import load_corpus
-from papersearch.indexer import build
-from papersearch.search import IndexData, Searcher
-from papersearch.xrefs import build_graph, find_citations
+from papersearch.core.settings import Settings
+from papersearch.corpus.load import load_corpus
+from papersearch.graph.extract import build_graph, find_citations
+from papersearch.index import store, vectors
+from papersearch.index.build import build
+from papersearch.index.layout import read_version
+from papersearch.query.searcher import Searcher
 
 from .conftest import MODEL, ROOT
 
@@ -36,7 +38,7 @@ def _synth() -> ModuleType:
 
 def _real_ish(index_dir: Path, n: int, seed: int = 0) -> np.ndarray:
     """``n`` vectors shaped like real ones: the real index's vectors, each reused with a little noise."""
-    real = IndexData.load_dir(store.version_dir(index_dir)).matrix
+    real = read_version(store.version_dir(index_dir)).matrix
     rng = np.random.default_rng(seed)
     x = real[rng.integers(0, len(real), n)] + rng.standard_normal((n, real.shape[1]), dtype=np.float32) * 0.02
     return np.ascontiguousarray(x / np.linalg.norm(x, axis=1, keepdims=True), dtype=np.float32)
@@ -105,8 +107,8 @@ def test_approximate_index_reaches_its_recall_and_survives_a_reload(
     loaded = vectors.load(tmp_path / "v.faiss", info)
     assert vectors.cells_by(loaded) == cells_by and loaded.nprobe == info["params"]["nprobe"]
     assert np.array_equal(loaded.search(queries, 10)[1], index.search(queries, 10)[1])
-    monkeypatch.setenv(vectors.NPROBE_ENV, "90")
-    wide = vectors.load(tmp_path / "v.faiss", info)
+    monkeypatch.setenv("PAPERSEARCH_NPROBE", "90")
+    wide = vectors.load(tmp_path / "v.faiss", info, nprobe=Settings.from_env().nprobe)
     assert wide.nprobe == 90
     if cells_by == "hnsw":  # the graph explores at least as many centroids as cells are scanned
         graph = faiss.downcast_index(loaded.quantizer)
@@ -132,13 +134,13 @@ def test_manifest_records_the_approximate_index(
     searcher = Searcher.load(index_copy)
     assert searcher.search("how can overfitting be kept at bay", k=1)["results"][0]["id"] == "1991-krogh-weight-decay"
     # nprobe from the environment wins over the manifest
-    monkeypatch.setenv(vectors.NPROBE_ENV, "3")
+    monkeypatch.setenv("PAPERSEARCH_NPROBE", "3")
     assert Searcher.load(index_copy).data.faiss_index.nprobe == 3
 
 
 def test_bounded_candidate_search_keeps_the_top_results(searcher: Searcher, monkeypatch: pytest.MonkeyPatch) -> None:
     """Past EXACT_LIMIT rows the searcher asks an approximate index for CANDIDATE_ROWS only; the top stays."""
-    from papersearch.evaluate import load_queries
+    from papersearch.query.evaluate import load_queries
 
     queries = [q.query for q in load_queries(ROOT / "tests" / "data" / "queries.jsonl")]
     exact = {q: [r["id"] for r in searcher.search(q, k=5, mode="dense")["results"]] for q in queries}

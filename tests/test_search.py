@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from papersearch.errors import QueryError
-from papersearch.evaluate import evaluate, load_queries
+from papersearch.core.errors import QueryError
+from papersearch.query.evaluate import evaluate, load_queries
 
 pytestmark = pytest.mark.slow
 QUERIES = Path(__file__).parent / "data" / "queries.jsonl"
@@ -55,7 +55,7 @@ def test_typos_are_corrected_against_the_corpus(searcher) -> None:  # type: igno
 
 
 def test_everyday_words_are_not_typos() -> None:
-    from papersearch.spelling import Speller
+    from papersearch.query.spelling import Speller
 
     speller = Speller({"deep": 5, "learning": 9, "read": 2, "convolutional": 4, "grammar": 1, "recurrent": 3})
     for query in ("a trick to keep a net small", "gradually cleaning up static", "a head start"):
@@ -132,7 +132,7 @@ def test_ask_json_shape(index_dir: Path) -> None:
     ("args", "words"),
     [
         (["", "--json"], "query is empty"),
-        (["cnn", "-k", "0"], "k must be from 1 to 100"),
+        (["cnn", "-k", "0"], "k must be a whole number from 1 to 100, not '0'"),
         (["cnn", "-k", "many"], "k must be a whole number"),
         (["cnn", "--mode", "fuzzy"], "invalid choice"),
         (["cnn", "--era", "bronze"], "unknown era"),
@@ -145,9 +145,9 @@ def test_ask_bad_arguments_print_one_line(index_dir: Path, args: list[str], word
     assert words in out.stderr and out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
 
 
-def test_show_prints_the_neighbourhood() -> None:
+def test_show_prints_the_neighbourhood(index_dir: Path) -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "papersearch.cli", "show", "2017-vaswani-transformer"],
+        [sys.executable, "-m", "papersearch.cli", "show", "2017-vaswani-transformer", "--index", str(index_dir)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -164,7 +164,7 @@ def test_show_prints_the_neighbourhood() -> None:
 def test_top_k_equals_a_stable_full_sort(seed: int) -> None:
     import numpy as np
 
-    from papersearch.search import top_k
+    from papersearch.query.ranking import top_k
 
     rng = np.random.default_rng(seed)
     n = int(rng.integers(1, 300))

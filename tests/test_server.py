@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from papersearch.indexer import build
+from papersearch.index.build import build
 
 from .conftest import MODEL
 from .conftest_api import running_server

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from papersearch import xrefs
-from papersearch.corpus import load_corpus
-from papersearch.graph import neighbourhoods
-from papersearch.models import Concept, EdgeOverride, Paper
-from papersearch.xrefs import build_graph, extract, find_citations
+from papersearch.core.models import Concept, EdgeOverride, Paper
+from papersearch.corpus.load import load_corpus
+from papersearch.graph import extract as xrefs
+from papersearch.graph.extract import build_graph, extract, find_citations
+from papersearch.graph.neighbours import neighbourhoods
 
 from .conftest import CORPUS
 
@@ -130,11 +130,13 @@ def test_hand_corrections_add_and_remove_edges(corpus) -> None:  # type: ignore[
 def test_neighbourhoods_are_oriented_by_time(corpus) -> None:  # type: ignore[no-untyped-def]
     hoods = neighbourhoods(corpus.papers, build_graph(corpus.papers))
     # Hubel 1959 looks ahead to CNNs; LeCun 1989 builds on Hubel, not the other way round
-    assert "1959-hubel-visual-cortex" in {n.id for n in hoods["1989-lecun-cnn"].cites}
-    assert "1989-lecun-cnn" in {n.id for n in hoods["1959-hubel-visual-cortex"].cited_by}
-    assert "1989-lecun-cnn" not in {n.id for n in hoods["1959-hubel-visual-cortex"].cites}
+    assert "1959-hubel-visual-cortex" in {n["id"] for n in hoods["1989-lecun-cnn"]["cites"]}
+    assert "1989-lecun-cnn" in {n["id"] for n in hoods["1959-hubel-visual-cortex"]["cited_by"]}
+    assert "1989-lecun-cnn" not in {n["id"] for n in hoods["1959-hubel-visual-cortex"]["cites"]}
     # the Transformer entry names BERT and GPT as its successors
-    assert {"2019-devlin-bert", "2018-radford-gpt-2"} <= {n.id for n in hoods["2017-vaswani-transformer"].cited_by}
+    assert {"2019-devlin-bert", "2018-radford-gpt-2"} <= {
+        n["id"] for n in hoods["2017-vaswani-transformer"]["cited_by"]
+    }
 
 
 # The one-pass matcher against the regexes it stands for: one per surname and concept term.

@@ -11,17 +11,17 @@ __version__ = "0.1.0"
 __all__ = ["PapersearchError", "Searcher", "__version__"]
 
 if TYPE_CHECKING:
-    from .errors import PapersearchError
-    from .search import Searcher
+    from .core.errors import PapersearchError
+    from .query.searcher import Searcher
 
 
 def __getattr__(name: str) -> Any:  # lazy, so `papersearch --help` imports nothing heavy
     if name == "Searcher":
-        from .search import Searcher
+        from .query.searcher import Searcher
 
         return Searcher
     if name == "PapersearchError":
-        from .errors import PapersearchError
+        from .core.errors import PapersearchError
 
         return PapersearchError
     raise AttributeError(name)

@@ -1,0 +1,84 @@
+"""The one error tree raised by papersearch's core; the faces (CLI, HTTP, MCP) only translate it.
+
+PapersearchError            anything the user can fix; the message says what, where and how
+├── CorpusError             the corpus folder has problems (each names its file and field)
+├── IndexStateError         the index folder is missing, unreadable or stale
+├── QueryError              a search or request parameter is invalid (names the parameter)
+├── NotFoundError           an id that names no paper
+├── SettingsError           an environment variable or setting has a value it cannot take
+├── InputFileError          a file given on the command line is malformed (names line and field)
+└── EncoderError            the model cannot be exported or loaded as a query encoder
+
+No class here knows HTTP: ``serve.errors`` alone maps them to status codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in the corpus: where it is and what is wrong."""
+
+    file: str
+    field: str
+    message: str
+    severity: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.field}" if self.field else self.file
+        return f"{self.severity}: {where}: {self.message}"
+
+
+class PapersearchError(Exception):
+    """Base of every error papersearch raises on purpose."""
+
+    param: str | None = None  # the request parameter at fault, when one is
+
+
+class CorpusError(PapersearchError):
+    """The corpus cannot be loaded; ``problems`` lists every error found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        errors = [p for p in problems if p.severity == "error"]
+        head = f"the corpus has {len(errors)} error(s)"
+        super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in errors))
+
+
+class IndexStateError(PapersearchError):
+    """The index is missing, damaged or stale; the message says which file and how to fix it."""
+
+
+class QueryError(PapersearchError):
+    """A parameter of a search or request is invalid."""
+
+    def __init__(self, param: str, message: str) -> None:
+        self.param = param
+        super().__init__(message if message.startswith(param + " ") else f"{param}: {message}")
+
+
+class NotFoundError(PapersearchError):
+    """No paper has the given id."""
+
+    def __init__(self, paper_id: str) -> None:
+        self.param = "id"
+        super().__init__(f"no paper with id {paper_id!r}; list the ids with `papersearch list` or GET /papers")
+
+
+class SettingsError(PapersearchError):
+    """A setting (an environment variable) has a value it cannot take; the message names it and what it accepts."""
+
+    def __init__(self, name: str, value: str, accepted: str) -> None:
+        self.name = name
+        super().__init__(f"{name}={value!r} is not valid: {accepted}")
+
+
+class InputFileError(PapersearchError):
+    """A file named on the command line (an evaluation query file) is malformed; the message names line and field."""
+
+
+class EncoderError(PapersearchError):
+    """The model cannot be exported faithfully or loaded as a query encoder."""

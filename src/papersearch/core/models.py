@@ -1,0 +1,133 @@
+"""The corpus side's plain records: eras, papers, concepts, edges; and a paper's content hash.
+
+What leaves the index for the faces (paper records, hits, answers) is typed in ``core.records``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from .records import EdgeKind
+
+EDGE_KINDS: tuple[EdgeKind, ...] = ("cites", "mentions")
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A key concept an entry introduces or names, with its acronyms and aliases."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    generic: bool = False  # ordinary vocabulary by now ("backpropagation"): a use is a mention
+
+    def terms(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Era:
+    """One of the reading list's eras: a name, a year span and its introduction."""
+
+    id: str
+    name: str
+    start: int
+    end: int
+    intro: str
+
+
+@dataclass(frozen=True)
+class EdgeOverride:
+    """A hand-made correction of the extracted graph, written in a paper's front matter."""
+
+    target: str
+    kind: EdgeKind = "cites"
+    evidence: str = "added by hand"
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One entry of the reading list, as loaded from its corpus file."""
+
+    id: str
+    year: int
+    title: str
+    authors: tuple[str, ...]
+    era: str
+    question: str
+    summary: str
+    concepts: tuple[Concept, ...] = ()
+    add_edges: tuple[EdgeOverride, ...] = ()
+    remove_edges: tuple[str, ...] = ()
+    source: str = field(default="", metadata={"hashed": False})  # the file it was read from
+
+    @property
+    def first_author_surname(self) -> str:
+        return surname(self.authors[0]) if self.authors else ""
+
+    def concept_terms(self) -> list[str]:
+        return [t for c in self.concepts for t in c.terms()]
+
+
+@dataclass(frozen=True)
+class Edge:
+    """An internal edge: ``source`` builds on ``target``; ``evidence`` is the phrase it came from."""
+
+    source: str
+    target: str
+    kind: EdgeKind
+    evidence: str
+
+
+@dataclass(frozen=True)
+class ExternalRef:
+    """A reference to a work outside the list, normalised as "Surname Year"."""
+
+    paper: str
+    ref: str
+    evidence: str
+
+
+@dataclass
+class Graph:
+    """The cross-reference graph of a corpus."""
+
+    edges: list[Edge] = field(default_factory=list)
+    external: list[ExternalRef] = field(default_factory=list)
+
+
+def surname(name: str) -> str:
+    """The surname of an author as written in the seed ("Léon Bottou" -> "Bottou")."""
+    parts = name.replace(",", " ").split()
+    if not parts:
+        return ""
+    if len(parts) >= 2 and parts[-1].isupper() and len(parts[-1]) <= 3:
+        return parts[0]  # "DeepSeek AI"
+    return parts[-1]
+
+
+def content_hash(record: Any) -> str:
+    """A hash of every field of a dataclass record (nested ones included) but those marked ``hashed: False``.
+
+    Derived from the fields themselves, so a field added to ``Paper`` is part of the hash without
+    anyone remembering to list it: an edit to it makes an incremental rebuild re-embed the paper.
+    """
+    fields = dataclasses.fields(record)
+    data = {f.name: _plain(getattr(record, f.name)) for f in fields if f.metadata.get("hashed", True)}
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    return value
+
+
+def paper_hash(paper: Paper) -> str:
+    """A hash of everything about a paper that search depends on (every field but its file name)."""
+    return content_hash(paper)

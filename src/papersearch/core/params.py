@@ -1,0 +1,128 @@
+"""Search parameters and their limits, defined and checked once for every face.
+
+``SearchParams.check`` takes what a person typed — text from the command line or a URL, or typed
+values from Python — and either returns clean parameters or raises :class:`QueryError` naming
+the parameter, so ``papersearch ask -k abc`` and ``GET /search?k=abc`` say the same words.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from .errors import QueryError
+from .records import EraRecord, Mode
+
+MODES: tuple[Mode, ...] = ("hybrid", "dense", "lexical")
+MAX_QUERY_CHARS = 500
+MAX_K = 100
+DEFAULT_K = 10
+YEAR_MIN, YEAR_MAX = 1800, 2100
+MAX_ERA_CHARS = 200
+RULES = {  # parameter -> what it accepts, as every face says it
+    "q": f"the query must be 1 to {MAX_QUERY_CHARS} characters of text",
+    "k": f"k must be a whole number from 1 to {MAX_K}",
+    "mode": f"mode must be one of {', '.join(MODES)}",
+    "year_from": f"year_from must be a year from {YEAR_MIN} to {YEAR_MAX}",
+    "year_to": f"year_to must be a year from {YEAR_MIN} to {YEAR_MAX}",
+    "era": f"era must be an era id or name (or a unique part of one) of at most {MAX_ERA_CHARS} characters",
+}
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """Checked search parameters; also the key of the cache of recent answers."""
+
+    query: str
+    k: int = DEFAULT_K
+    mode: Mode = "hybrid"
+    year_from: int | None = None
+    year_to: int | None = None
+    era: str | None = None  # an era id, resolved
+
+    @classmethod
+    def check(
+        cls,
+        query: object,
+        k: object = DEFAULT_K,
+        mode: object = "hybrid",
+        year_from: object = None,
+        year_to: object = None,
+        era: object = None,
+        eras: list[EraRecord] | None = None,
+    ) -> SearchParams:
+        """Clean parameters from raw values (text or typed); raises QueryError naming the first bad one."""
+        q = check_query(query)
+        k_ = check_k(k)
+        if mode not in MODES:
+            raise QueryError("mode", f"unknown mode {_shown(mode)}; use one of {', '.join(MODES)}")
+        lo, hi = check_year("year_from", year_from), check_year("year_to", year_to)
+        if lo is not None and hi is not None and lo > hi:
+            raise QueryError("year_from", f"the year range is backwards: year_from {lo} is after year_to {hi}")
+        era_id = None
+        if era is not None and era != "":
+            if not isinstance(era, str) or len(era) > MAX_ERA_CHARS:
+                raise QueryError("era", f"{RULES['era']}, not {_shown(era)}")
+            era_id = resolve_era(era, eras or [])
+        return cls(q, k_, mode, lo, hi, era_id)
+
+
+def check_query(query: object) -> str:
+    """The query with its whitespace collapsed; QueryError when it is empty, too long or not text."""
+    if not isinstance(query, str):
+        raise QueryError("q", "the query must be text")
+    q = " ".join(query.split())
+    if not q:
+        raise QueryError("q", "the query is empty; type a few words")
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError("q", f"the query is {len(query)} characters; at most {MAX_QUERY_CHARS} are allowed")
+    if any(unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") for ch in q):
+        raise QueryError("q", "the query contains control or invalid characters")
+    return q
+
+
+def check_k(k: object) -> int:
+    """How many results: a whole number from 1 to ``MAX_K``, given as a number or as text."""
+    value = _whole(k)
+    if value is None or not 1 <= value <= MAX_K:
+        raise QueryError("k", f"{RULES['k']}, not {_shown(k)}")
+    return value
+
+
+def check_year(name: str, year: object) -> int | None:
+    """A year bound (None when absent): a whole number from ``YEAR_MIN`` to ``YEAR_MAX``."""
+    if year is None or year == "":
+        return None
+    value = _whole(year)
+    if value is None or not YEAR_MIN <= value <= YEAR_MAX:
+        raise QueryError(name, f"{RULES[name]}, not {_shown(year)}")
+    return value
+
+
+def resolve_era(era: str, eras: list[EraRecord]) -> str:
+    """An era id from its id, its name, or a unique part of either (case-insensitive)."""
+    wanted = era.strip().lower()
+    for e in eras:
+        if wanted in (e["id"].lower(), e["name"].lower()):
+            return e["id"]
+    hits = [e for e in eras if wanted and (wanted in e["id"].lower() or wanted in e["name"].lower())]
+    if len(hits) == 1:
+        return hits[0]["id"]
+    known = ", ".join(e["id"] for e in eras)
+    raise QueryError("era", f"unknown era {era!r}; known eras: {known}")
+
+
+def _whole(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("+-").isdigit() and value.strip().isascii():
+        return int(value.strip())
+    return None
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, str) and len(value) > 40:
+        return f"a text of {len(value)} characters"
+    return repr(value)

@@ -1,0 +1,217 @@
+"""The typed records every face returns: a paper with its neighbourhood, a search hit, an answer.
+
+The index stores papers as ``PaperRecord``; the searcher builds ``SearchHit`` and ``SearchResults`` from
+them; the CLI's ``--json``, the HTTP bodies (and their OpenAPI schema) and the MCP tools serialise
+these same dicts. They are ``TypedDict``s: checked by mypy, plain dicts at run time (no conversion
+on the hot path), and read by pydantic for the API's schema, which takes each field's description
+from the docstring under it. Only ``typing_extensions`` is imported, so a one-shot query stays light.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from typing_extensions import TypedDict
+
+Mode = Literal["hybrid", "dense", "lexical"]
+EdgeKind = Literal["cites", "mentions"]
+PassageKind = Literal["question", "title", "passage"]
+
+
+class Neighbour(TypedDict):
+    """A paper of the list tied to another by an edge of the cross-reference graph."""
+
+    id: str
+    title: str
+    year: int
+    kind: EdgeKind
+    """cites (named explicitly) or mentions (an idea of the paper)"""
+    evidence: str
+    """the words of the summary that make the link"""
+
+
+class ExternalRef(TypedDict):
+    """A work outside the list that a summary refers to, as "Surname Year"."""
+
+    ref: str
+    evidence: str
+
+
+class Neighbourhood(TypedDict):
+    """What a paper builds on, what builds on it, and the outside works it cites."""
+
+    cites: list[Neighbour]
+    """earlier papers of the list this one builds on"""
+    cited_by: list[Neighbour]
+    """later papers of the list that build on this one"""
+    external: list[ExternalRef]
+    """works outside the list the summary refers to"""
+
+
+class ConceptRecord(TypedDict):
+    name: str
+    aliases: list[str]
+
+
+class PaperRecord(TypedDict):
+    """One paper of the reading list with its neighbourhood, as the index stores it."""
+
+    id: str
+    year: int
+    title: str
+    authors: list[str]
+    era: str
+    era_name: str
+    question: str
+    summary: str
+    concepts: list[ConceptRecord]
+    references: Neighbourhood
+
+
+class EraRecord(TypedDict):
+    """One of the reading list's eras."""
+
+    id: str
+    name: str
+    start: int
+    end: int
+    intro: str
+
+
+class EraPapers(EraRecord):
+    papers: list[str]
+    """ids of the era's papers, by year"""
+
+
+class Scores(TypedDict):
+    dense: float | None
+    """cosine of the best matching view; null in lexical mode"""
+    lexical: float
+    """BM25 score"""
+
+
+class Why(TypedDict):
+    """Why a paper matched a query."""
+
+    sentence: str
+    """the summary sentence closest to the query"""
+    terms: list[str]
+    """query words the paper contains (stemmed match)"""
+    concepts: list[str]
+    """the paper's concepts the query names"""
+    matched_view: PassageKind | None
+    """which view of the paper matched best (title, question, passage)"""
+
+
+class SearchHit(TypedDict):
+    """One ranked paper of an answer."""
+
+    rank: int
+    id: str
+    title: str
+    year: int
+    authors: list[str]
+    era: str
+    era_name: str
+    question: str
+    score: float
+    scores: Scores
+    why: Why
+    neighbours: Neighbourhood
+
+
+class Filters(TypedDict):
+    year_from: int | None
+    year_to: int | None
+    era: str | None
+    """the era id the filter resolved to"""
+
+
+class SearchResults(TypedDict):
+    """Ranked papers for a query."""
+
+    query: str
+    """the query with its whitespace collapsed"""
+    corrected_query: str | None
+    """the query with typos corrected, when it was searched for instead"""
+    mode: Mode
+    k: int
+    filters: Filters
+    index_version: str
+    """the index version that answered"""
+    took_ms: float
+    """time this call took inside the searcher"""
+    cached: bool
+    """answered from the cache of recent answers (the same query and options)"""
+    results: list[SearchHit]
+
+
+class SimilarHit(TypedDict):
+    id: str
+    title: str
+    year: int
+    era: str
+    score: float
+
+
+class SimilarResults(TypedDict):
+    """Papers most like one paper: cosine between the centroids of their views."""
+
+    id: str
+    index_version: str
+    results: list[SimilarHit]
+
+
+class PaperBrief(TypedDict):
+    id: str
+    year: int
+    title: str
+    authors: list[str]
+    era: str
+
+
+class GraphPaper(TypedDict):
+    id: str
+    year: int
+    title: str
+
+
+class GraphEdge(TypedDict):
+    source: str
+    """the paper whose summary makes the reference"""
+    target: str
+    kind: EdgeKind
+    evidence: str
+
+
+class GraphExternal(TypedDict):
+    paper: str
+    ref: str
+    evidence: str
+
+
+class GraphRecord(TypedDict):
+    """The cross-reference graph: papers, internal edges, references outside the list."""
+
+    papers: list[GraphPaper]
+    edges: list[GraphEdge]
+    external: list[GraphExternal]
+
+
+class IndexStatus(TypedDict):
+    """Which index version is loaded and whether the corpus has changed since it was built."""
+
+    index_version: str | None
+    """the version being served"""
+    corpus_hash: str | None
+    """the corpus hash the version was built from"""
+    stale: bool
+    """true when the corpus changed since the version was built"""
+    papers: int
+    problem: str | None
+    """why the index cannot be trusted to match the corpus, in words; null when it can"""
+
+
+# pydantic reads this (a plain dict, so no pydantic import here) when the API builds its schema
+for _record in [v for v in list(globals().values()) if isinstance(v, type) and issubclass(v, dict)]:
+    type.__setattr__(_record, "__pydantic_config__", {"use_attribute_docstrings": True})

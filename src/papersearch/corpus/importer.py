@@ -1,0 +1,152 @@
+"""Turn a page in the reading list's format into corpus files (``papersearch import-seed``).
+
+Idempotent: a second import writes nothing. A file a person has edited since the importer wrote
+it (its hash differs from the one recorded in ``.import-state.json``) is left alone unless
+``force``. An entry already in the corpus keeps its id, concepts and edge corrections.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..core.errors import CorpusError, Problem
+from ..core.models import Concept, Era, Paper
+from .concepts import extract_concepts
+from .fields import parse_paper
+from .load import ERAS_FILE, PAPERS_DIR
+from .render import render_eras, render_paper, slugify
+from .seed import parse_seed
+
+STATE_FILE = ".import-state.json"
+
+
+@dataclass
+class ImportReport:
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    kept_edits: list[str] = field(default_factory=list)
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def make_id(year: int, first_author: str, topic: str, taken: set[str]) -> str:
+    """A readable, unique id such as ``1986-rumelhart-backpropagation``."""
+    from ..core.models import surname
+
+    base = "-".join(s for s in (str(year), slugify(surname(first_author)), slugify(topic)) if s)
+    pid, n = base, 2
+    while pid in taken:
+        pid, n = f"{base}-{n}", n + 1
+    return pid
+
+
+def _topic(concepts: list[Concept], title: str) -> str:
+    if concepts:
+        c = concepts[0]
+        short = [a for a in c.aliases if a.isupper() and len(a) <= 6]
+        return short[0] if short else " ".join(c.name.split()[:3])
+    stop = {"a", "an", "the", "of", "in", "on", "for", "with", "by", "and", "to", "from", "using", "via"}
+    return " ".join([w for w in title.split() if w.lower() not in stop][:2])
+
+
+def _existing(papers_dir: Path) -> dict[tuple[int, str], tuple[Path, Paper]]:
+    found: dict[tuple[int, str], tuple[Path, Paper]] = {}
+    for path in sorted(papers_dir.glob("*.md")) if papers_dir.is_dir() else []:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        paper = parse_paper(text, path.name, [])
+        if paper is not None:
+            found[(paper.year, paper.title)] = (path, paper)
+    return found
+
+
+def import_seed(seed_path: Path, corpus_root: Path, force: bool = False) -> ImportReport:
+    """Import the page at ``seed_path`` into ``corpus_root``; see the module docstring."""
+    try:
+        text = Path(seed_path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CorpusError([Problem(str(seed_path), "", "seed file not found")]) from None
+    except UnicodeDecodeError:
+        raise CorpusError([Problem(str(seed_path), "", "seed file is not UTF-8")]) from None
+    seed_eras, entries, problems = parse_seed(text, str(seed_path))
+    if problems:
+        raise CorpusError(problems)
+    corpus_root = Path(corpus_root)
+    papers_dir = corpus_root / PAPERS_DIR
+    state_path = corpus_root / STATE_FILE
+    state: dict[str, str] = {}
+    if state_path.is_file():
+        try:
+            state = json.loads(state_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            state = {}
+    report = ImportReport()
+
+    eras = [Era(slugify(e.name), e.name, e.start, e.end, e.intro) for e in seed_eras]
+    era_id = {e.name: e.id for e in eras}
+    _write_if_allowed(corpus_root / ERAS_FILE, ERAS_FILE, render_eras(eras), state, force, report)
+
+    person_names = {w for e in entries for a in e.authors for w in a.replace(".", " ").split()}
+    existing = _existing(papers_dir)
+    taken = {p.id for _, p in existing.values()}
+    for entry in entries:
+        concepts = extract_concepts(entry.summary, person_names)
+        fresh = Paper(
+            id="",
+            year=entry.year,
+            title=entry.title,
+            authors=entry.authors,
+            era=era_id[entry.era],
+            question=entry.question,
+            summary=entry.summary,
+            concepts=tuple(concepts),
+        )
+        old = existing.get((entry.year, entry.title))
+        if old is not None:
+            path, prev = old
+            paper = replace(
+                fresh, id=prev.id, concepts=prev.concepts, add_edges=prev.add_edges, remove_edges=prev.remove_edges
+            )
+        else:
+            pid = make_id(entry.year, entry.authors[0], _topic(concepts, entry.title), taken)
+            taken.add(pid)
+            paper = replace(fresh, id=pid)
+            path = papers_dir / f"{pid}.md"
+        rel = f"{PAPERS_DIR}/{path.name}"
+        _write_if_allowed(path, rel, render_paper(paper), state, force, report)
+    state = {rel: h for rel, h in state.items() if (corpus_root / rel).is_file()}
+    _atomic_write(state_path, json.dumps(state, indent=1, sort_keys=True) + "\n")
+    return report
+
+
+def _write_if_allowed(
+    path: Path, rel: str, text: str, state: dict[str, str], force: bool, report: ImportReport
+) -> None:
+    if path.is_file():
+        current = path.read_bytes().decode("utf-8", "replace")
+        if current == text:
+            state[rel] = _sha(text)
+            report.unchanged.append(rel)
+            return
+        hand_edited = state.get(rel) != _sha(current)
+        if hand_edited and not force:
+            report.kept_edits.append(rel)
+            return
+    _atomic_write(path, text)
+    state[rel] = _sha(text)
+    report.written.append(rel)

@@ -1,0 +1,68 @@
+"""The one place that picks an encoder: for queries, the index's ONNX export or sentence-transformers.
+
+The ONNX path (``onnx_query.OnnxQueryEncoder``) imports neither torch nor sentence-transformers, so a
+one-shot query starts fast; it gives the same vectors as the model the index was built with.
+``PAPERSEARCH_QUERY_ENCODER=torch`` forces sentence-transformers; ``=onnx`` insists on ONNX.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from ..core.errors import IndexStateError
+from ..core.settings import Settings
+
+
+class QueryEncoder(Protocol):
+    """Anything that turns one query into a unit-length float32 vector."""
+
+    def encode_query(self, text: str) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class OnnxSpec:
+    """Where an index version keeps its ONNX export, and how it was made (from the manifest)."""
+
+    dir: Path
+    max_length: int | None = None
+    precision: str = "fp32"
+
+
+class EmbedderQueryEncoder:
+    """Queries through sentence-transformers (imports torch; seconds to start)."""
+
+    def __init__(self, model: str) -> None:
+        from .sentence import Embedder
+
+        self._embedder = Embedder(model)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        vec: np.ndarray = self._embedder.encode([text])[0]
+        return vec
+
+
+def query_encoder(
+    model: str, onnx: OnnxSpec | None, settings: Settings, one_shot: bool = False, version: str = ""
+) -> QueryEncoder:
+    """The query encoder for an index version built with ``model``; see the module docstring for the choice.
+
+    ``one_shot``: for a process that encodes a query or two and exits — the ONNX session skips
+    repacking its weights (opens ~0.13 s sooner; each query then takes about twice as long).
+    """
+    choice = settings.query_encoder
+    if onnx is not None and choice != "torch":
+        from .onnx_query import OnnxQueryEncoder
+
+        return OnnxQueryEncoder(
+            onnx.dir, threads=settings.query_threads(one_shot), max_length=onnx.max_length, prepack=not one_shot
+        )
+    if choice == "onnx":
+        raise IndexStateError(
+            f"PAPERSEARCH_QUERY_ENCODER=onnx but index version {version} has no ONNX query encoder; "
+            "run `papersearch index --force`"
+        )
+    return EmbedderQueryEncoder(model)

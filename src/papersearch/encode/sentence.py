@@ -1,0 +1,40 @@
+"""Turn texts into normalised float32 vectors with sentence-transformers (the only module that imports it).
+
+Torch and sentence-transformers (and numpy) are imported when an ``Embedder`` is made, so commands
+that embed nothing stay fast.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .model import resolve_model_path
+
+if TYPE_CHECKING:
+    import numpy as np
+
+
+class Embedder:
+    """A sentence-transformers model loaded once, encoding to unit-length float32 rows."""
+
+    def __init__(self, model: str) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        self.model_name = model
+        self.path = resolve_model_path(model)
+        self._model = SentenceTransformer(self.path, device="cpu")
+        self.dim = int(self._model.get_embedding_dimension() or 0)
+        self.max_seq_length = int(self._model.max_seq_length or 0)
+
+    def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
+        import numpy as np
+
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vecs = self._model.encode(
+            texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=progress, convert_to_numpy=True
+        )
+        return np.ascontiguousarray(vecs, dtype=np.float32)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._model.tokenizer(text, add_special_tokens=True)["input_ids"])

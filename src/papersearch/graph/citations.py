@@ -1,0 +1,211 @@
+"""Find citations in a summary: "Fukushima (1980)", "(Srivastava, 2014; Hinton, 2012)", "Golik 2013".
+
+Pure functions of text. Each citation keeps the surnames, the year and the words it came from;
+``extract`` decides whether it names an entry of the list or a work outside it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+YEAR_RE = re.compile(r"(?<![\w\-.,])(?P<year>1[89]\d\d|20\d\d)(?P<suffix>[a-z])?(?![\w\-])")
+NAME_TOKEN = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ][\w’'\-À-ÿ]*\.?|[A-Z]\.(?:[A-Z]\.)*)$")
+PARTICLES = {"van", "den", "der", "de", "von", "da", "di", "le", "la"}
+# Capitalised words that start sentences or clauses, never names.
+NOT_NAMES = {
+    "A",
+    "An",
+    "The",
+    "This",
+    "That",
+    "These",
+    "In",
+    "On",
+    "By",
+    "While",
+    "With",
+    "After",
+    "Also",
+    "See",
+    "Since",
+    "Then",
+    "Later",
+    "Together",
+    "Even",
+    "Yet",
+    "But",
+    "And",
+    "Or",
+    "Over",
+    "For",
+    "As",
+    "At",
+    "If",
+    "When",
+    "Microsoft",
+    "Google",
+    "Google’s",
+    "OpenAI",
+    "OpenAI’s",
+    "DeepMind",
+}
+LEAD_INS = re.compile(r"^(?:e\.g\.,?|see|cf\.|and|also)\s+", re.IGNORECASE)
+SENTENCE_RE = re.compile(r"[^.!?]*(?:[.!?](?=\s|$)|$)")
+OWN = "Own"  # stands for the citing entry's own first author
+COMMON_WORD_SURNAMES = {"Senior", "Silver", "Long", "Ng"}
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A citation with a year found in a text."""
+
+    start: int
+    end: int
+    authors: tuple[str, ...]  # surnames, first author first
+    year: int
+    suffix: str
+    evidence: str
+    self_description: bool = False  # "In 2005, Hinton shows ...": the entry describing its own work
+
+    def ref(self, own: str) -> str:
+        first = own if self.authors[0] == OWN else self.authors[0]
+        return f"{first} {self.year}{self.suffix}"
+
+
+def _tokens_back(text: str) -> list[tuple[int, str]]:
+    """Split text into (start, token) pairs, treating ',' ';' '(' ')' as tokens."""
+    return [(m.start(), m.group()) for m in re.finditer(r"[,;()]|[^\s,;()]+", text)]
+
+
+def _surname_of(person: str) -> str:
+    words = [w for w in person.replace("et al.", "").split() if w]
+    if not words:
+        return ""
+    i = len(words) - 1
+    while i > 0 and words[i - 1] in PARTICLES:
+        i -= 1
+    return " ".join(words[i:])
+
+
+def _split_people(group: str) -> list[str]:
+    group = LEAD_INS.sub("", group.strip().strip(",").strip())
+    group = group.replace(" et al.", "").replace(" et al", "")
+    people = [p.strip() for p in re.split(r",\s*and\s+|,\s*|\s+and\s+", group) if p.strip()]
+    out = []
+    for p in people:
+        words = p.split()
+        while words and words[0] in NOT_NAMES:
+            words.pop(0)
+        if words:
+            out.append(" ".join(words))
+    return out
+
+
+def _scan_names_back(text: str, end: int, allow_list: bool) -> tuple[int, str]:
+    """The name group ending at ``end``: returns (start, group text); group is '' when none."""
+    toks = _tokens_back(text[:end])
+    i = len(toks) - 1
+    start = end
+    while i >= 0:
+        pos, tok = toks[i]
+        if tok in ("al.", "al") and i > 0 and toks[i - 1][1] == "et":
+            start, i = toks[i - 1][0], i - 2
+            continue
+        if NAME_TOKEN.match(tok) or (tok in PARTICLES and start < end):
+            if tok in NOT_NAMES:
+                break
+            start, i = pos, i - 1
+            continue
+        if allow_list and tok in ("and", ",") and start < end:
+            # a comma right after "et al." ends the group: "Solla et al., John Hopfield (1987)"
+            if tok == "," and i > 0 and toks[i - 1][1] in ("al.", "al"):
+                break
+            # keep going only if a name comes before the separator
+            j = i - 1
+            if j >= 0 and toks[j][1] in ("and", ","):
+                j -= 1
+            if j >= 0 and (NAME_TOKEN.match(toks[j][1]) or toks[j][1] in ("al.", "al")) and toks[j][1] not in NOT_NAMES:
+                i -= 1
+                continue
+        break
+    return start, text[start:end].strip()
+
+
+def clause_before(text: str, pos: int, words: int = 8) -> int:
+    """Start of a short evidence phrase ending at ``pos``: back to a clause break or N words."""
+    seg_start = max(text.rfind(". ", 0, pos) + 2 if text.rfind(". ", 0, pos) >= 0 else 0, 0)
+    for mark in (";", " — ", ": ", "(", ", "):
+        k = text.rfind(mark, seg_start, pos)
+        if k >= 0 and pos - k > 12:
+            seg_start = max(seg_start, k + len(mark))
+    chunk = text[seg_start:pos]
+    parts = chunk.split()
+    if len(parts) > words:
+        return pos - len(" ".join(parts[-words:])) - (len(chunk) - len(chunk.rstrip()))
+    return seg_start
+
+
+def find_citations(text: str) -> list[Citation]:
+    """Every citation with a year in ``text`` (see the module docstring for the forms)."""
+    out: list[Citation] = []
+    for m in YEAR_RE.finditer(text):
+        ys, ye = m.start(), m.end()
+        year, suffix = int(m["year"]), m["suffix"] or ""
+        pre = text[:ys]
+        post = text[ye:]
+        group, gstart, gend, self_desc = "", ys, ye, False
+        stripped = pre.rstrip()
+        if stripped.endswith("(") and post.startswith(")"):
+            # "Fukushima (1980)", "Rumelhart, McClelland, and Hinton (1986)"
+            gstart, group = _scan_names_back(text, len(stripped) - 1, allow_list=True)
+            gend = ye + 1
+        elif stripped.endswith(",") and _inside_parens(text, ys):
+            # "(Srivastava, 2014; Hinton, 2012)", "(Ho and Salimans, 2022)", "(e.g., Papernot, 2017)"
+            seg_start = max(text.rfind("(", 0, ys), text.rfind(";", 0, ys)) + 1
+            group = text[seg_start : len(stripped) - 1]
+            if "," in group.replace("et al.,", "et al.").replace("e.g.,", ""):
+                group = group.rsplit(",", 1)[-1] if not re.search(r"\band\b", group) else group
+            gstart = seg_start + (len(text[seg_start:]) - len(text[seg_start:].lstrip()))
+            gend = ye
+        elif re.search(r"[’']s\s$", pre):
+            # "Hinton’s 1995 Wake-Sleep algorithm", "Alan Turing’s 1950 imitation game"
+            k = len(re.sub(r"[’']s\s$", "", pre))
+            gstart, group = _scan_names_back(text, k, allow_list=False)
+            gend = ye
+        elif re.search(r"(?:^|\s)[Ii]n\s$", pre) and re.match(r",\s+[A-Z]", post):
+            # "in 2006, Hinton and Salakhutdinov show"
+            fm = re.match(r",\s+((?:[A-Z][\w’'\-]*\s*(?:and\s+)?)+)", post)
+            if fm:
+                group = fm.group(1).strip()
+                if group.split()[0] in NOT_NAMES:
+                    group = ""
+                gstart, gend = ye + fm.start(1), ye + fm.end(1)
+                self_desc = True
+        elif re.search(r"(?:^|[\s(])its\s$", pre):
+            # "This paper and its 1962 extension": a later work of the entry's own authors
+            group, gstart, gend = OWN, ys - 4, ye
+        elif pre.endswith(" ") and stripped and NAME_TOKEN.match(re.split(r"[\s(]", stripped)[-1]):
+            # "Golik 2013", "(Collobert 2002)", "Faster R-CNN, Ren 2015"
+            gstart, group = _scan_names_back(text, len(stripped), allow_list=False)
+            gend = ye
+        if not group:
+            continue
+        people = [OWN] if group == OWN else _split_people(group)
+        surnames = tuple(s for s in (_surname_of(p) for p in people) if s)
+        if (
+            not surnames
+            or surnames[0] in NOT_NAMES
+            or not (surnames[0][0].isupper() or surnames[0].split()[0] in PARTICLES)
+        ):
+            continue
+        ev_start = min(gstart, clause_before(text, gstart))
+        evidence = text[ev_start:gend].strip(" ,;(")
+        if evidence.count("(") > evidence.count(")"):
+            evidence += ")"
+        out.append(Citation(gstart, gend, surnames, year, suffix, evidence, self_desc))
+    return out
+
+
+def _inside_parens(text: str, pos: int) -> bool:
+    return text.rfind("(", 0, pos) > text.rfind(")", 0, pos)

@@ -1,0 +1,235 @@
+"""Build the index (``papersearch index``): incremental, checked, and published atomically.
+
+Only orchestration lives here. Steps: load and check the corpus, extract the graph, cut every
+paper into passages, reuse the vectors of papers whose content hash and model are unchanged since
+the current version and embed the rest (``embedding``), write FAISS, BM25 and records into a fresh
+``.build-*`` folder (``layout``), check it loads, then publish it with one rename (``store``). Any
+failure before that rename leaves the current version untouched.
+
+numpy and the build steps' modules are imported only once something must be built, so finding an
+unchanged corpus up to date costs little more than reading it.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..core.errors import PapersearchError
+from ..core.models import paper_hash
+from ..core.records import EraRecord
+from ..corpus.load import Corpus, load_corpus
+from ..graph.records import corpus_records
+from . import layout, store
+from .embedding import (
+    EmbedderLike,
+    choose_embedder,
+    embedder_name,
+    model_fingerprint_cached,
+    reusable_rows,
+    write_vectors,
+)
+from .passages import lexical_text, paper_passages
+from .vocabulary import build_vocabulary
+
+
+@dataclass
+class BuildReport:
+    version: str = ""
+    papers: int = 0
+    embedded_papers: int = 0
+    reused_papers: int = 0
+    embedded_views: int = 0
+    seconds: float = 0.0
+    unchanged: bool = False
+    removed: list[str] = field(default_factory=list)
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per step, in order
+    embedder: str = ""  # "sentence-transformers", "onnx", or the factory's class name
+
+
+class _Stopwatch:
+    """Seconds per named step, for the report and the manifest."""
+
+    def __init__(self) -> None:
+        self.stages: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.stages[name] = round(self.stages.get(name, 0.0) + now - self._last, 3)
+        self._last = now
+
+
+def in_use(index_dir: Path) -> tuple[dict[str, Any] | None, Path | None]:
+    """The manifest and folder of the version in use when it is intact (files verified), else (None, None)."""
+    try:
+        vdir = store.version_dir(index_dir)
+        manifest = layout.read_manifest(vdir)
+        layout.verify_files(vdir, manifest)
+    except PapersearchError:
+        return None, None
+    return manifest, vdir
+
+
+def _reusable(manifest: dict[str, Any] | None, fingerprint: str) -> bool:
+    """Whether a version's vectors (and its ONNX export) can be reused: same model weights and passages."""
+    return (
+        manifest is not None
+        and manifest.get("model", {}).get("fingerprint") == fingerprint
+        and manifest.get("views_format") == layout.VIEWS_FORMAT
+    )
+
+
+def is_current(manifest: dict[str, Any] | None, corpus: Corpus, fingerprint: str) -> bool:
+    """Whether an intact version's manifest says it was built from this corpus with this model."""
+    return (
+        manifest is not None
+        and manifest.get("corpus_hash") == corpus.content_hash()
+        and manifest.get("model", {}).get("fingerprint") == fingerprint
+    )
+
+
+def build(
+    corpus_dir: Path,
+    index_dir: Path,
+    model: str,
+    embedder_factory: Callable[[], EmbedderLike] | None = None,
+    progress: bool = False,
+    force: bool = False,
+    fail_after_embedding: bool = False,
+    exact_limit: int | None = None,
+    int8: bool = False,
+) -> BuildReport:
+    """Build and publish a new index version; see the module docstring.
+
+    ``exact_limit``: below this many vectors the FAISS index is exact (default ``vectors.EXACT_LIMIT``;
+    tests lower it to get an IVF index). ``int8``: export an int8 query encoder (``PAPERSEARCH_ONNX_INT8``).
+    """
+    started = time.perf_counter()
+    watch = _Stopwatch()
+    corpus = load_corpus(corpus_dir)
+    watch.lap("load_corpus")
+    fingerprint = model_fingerprint_cached(model, index_dir / store.CACHE)
+    report = BuildReport(papers=len(corpus.papers), stages=watch.stages)
+    with store.build_lock(index_dir):
+        report.removed = store.clean(index_dir)
+        current, cdir = in_use(index_dir)
+        if not force and is_current(current, corpus, fingerprint):
+            report.version = store.current_version(index_dir)
+            report.unchanged = True
+            report.reused_papers = len(corpus.papers)
+            report.seconds = time.perf_counter() - started
+            return report
+        watch.lap("check_current")
+        import numpy as np
+
+        from . import lexical, vectors
+
+        watch.lap("imports")
+        records, graph = corpus_records(corpus)
+        watch.lap("graph")
+        hashes = {p.id: paper_hash(p) for p in corpus.papers}
+        prev, pdir = (current, cdir) if _reusable(current, fingerprint) else (None, None)
+        counts = np.array([len(paper_passages(p)) for p in corpus.papers], dtype=np.int64)
+        reused = {} if force else reusable_rows(prev, pdir, hashes)
+        reused = {
+            p.id: reused[p.id] for p, n in zip(corpus.papers, counts, strict=True) if reused.get(p.id, (0, -1))[1] == n
+        }
+        todo = [i for i, p in enumerate(corpus.papers) if p.id not in reused]
+        n_texts = int(counts[todo].sum()) if todo else 0
+        report.embedded_papers, report.reused_papers = len(todo), len(corpus.papers) - len(todo)
+        report.embedded_views = n_texts
+        watch.lap("plan")
+        version = store.new_version_name()
+        bdir = index_dir / f".build-{version}"
+        try:
+            bdir.mkdir(parents=True)
+            embedder = None
+            if n_texts:
+                embedder = choose_embedder(model, n_texts, prev, pdir, embedder_factory)
+                report.embedder = embedder_name(embedder)
+            watch.lap("load_model")
+            matrix = write_vectors(
+                corpus.papers, counts, reused, pdir, embedder, bdir / layout.VECTORS, bdir / layout.PASSAGES, progress
+            )
+            watch.lap("embed")
+            if fail_after_embedding:
+                raise RuntimeError("build stopped on purpose after embedding (test hook)")
+            index, vinfo = vectors.build(
+                matrix, exact_limit=vectors.EXACT_LIMIT if exact_limit is None else exact_limit
+            )
+            vectors.save(index, bdir / layout.VECTOR_INDEX)
+            n_vectors, dim = matrix.shape
+            del index, matrix
+            watch.lap("faiss")
+            eras: list[EraRecord] = [asdict(e) for e in corpus.eras]  # type: ignore[misc]
+            layout.write_records(bdir, records, graph, eras, build_vocabulary(lexical_text(r) for r in records))
+            watch.lap("records")
+            layout.write_lexical(bdir / layout.LEXICAL, *lexical.build(lexical_text(r) for r in records))
+            watch.lap("lexical")
+            onnx_info = _export_onnx(model, bdir, fingerprint, int8)
+            watch.lap("query_encoder")
+            manifest: dict[str, Any] = {
+                "query_encoder": onnx_info,
+                "format_version": layout.FORMAT_VERSION,
+                "views_format": layout.VIEWS_FORMAT,
+                "version": version,
+                "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "build_seconds": None,
+                "model": {"name": model, "fingerprint": fingerprint, "dim": int(dim)},
+                "corpus": str(corpus.root),
+                "corpus_hash": corpus.content_hash(),
+                "papers": hashes,
+                "counts": {
+                    "papers": len(records),
+                    "views": int(counts.sum()),
+                    "vectors": int(n_vectors),
+                    "edges": len(graph["edges"]),
+                    "external": len(graph["external"]),
+                },
+                "vector_index": vinfo,
+                "files": layout.describe_files(bdir, pdir, prev["files"] if prev else None),
+            }
+            watch.lap("checksums")
+            report.seconds = time.perf_counter() - started
+            manifest["build_seconds"] = round(report.seconds, 3)
+            manifest["build_stages"] = dict(watch.stages)
+            manifest["embedded_with"] = report.embedder or None
+            manifest["checksum"] = layout.manifest_checksum(manifest)
+            layout.write_json(bdir / layout.MANIFEST, manifest)
+            layout.read_version(bdir)  # load it the way a searcher will, before anyone can
+            watch.lap("verify")
+            store.publish(index_dir, bdir, version)
+            watch.lap("publish")
+        except BaseException:
+            shutil.rmtree(bdir, ignore_errors=True)
+            raise
+        report.version = version
+        report.removed += store.clean(index_dir)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _export_onnx(model: str, bdir: Path, fingerprint: str, int8: bool) -> dict[str, Any] | None:
+    """Put the ONNX query encoder into the new version (exported once per model, cached in ``<index>/.cache``).
+
+    Returns its manifest entry, or None when the model cannot be exported: queries then use torch.
+    """
+    from ..encode.model import resolve_model_path
+    from ..encode.onnx_export import export_cached
+
+    target = bdir / layout.QUERY_ENCODER
+    try:
+        info = export_cached(resolve_model_path(model), fingerprint, bdir.parent / store.CACHE, target, int8=int8)
+    except Exception as exc:  # the torch query path still works; say why the fast one is missing
+        shutil.rmtree(target, ignore_errors=True)
+        logging.getLogger("papersearch.index").warning(
+            "no ONNX query encoder for %s (%s: %s); queries will load torch", model, exc.__class__.__name__, exc
+        )
+        return None
+    return layout.onnx_entry(info)

@@ -1,0 +1,233 @@
+"""The embedding stage of a build: which texts to embed, with what, and where their vectors go.
+
+Vectors stream: passages are embedded ``EMBED_BATCH`` texts at a time and written straight into a
+memory-mapped ``vectors.npy`` (reused rows are copied from the previous version's file), and
+``views.json`` is written row by row, so neither every text nor every vector is held at once.
+A small incremental change is embedded with the previous version's ONNX export of the same model
+(same vectors, no torch import); anything larger, or a first build, with sentence-transformers.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ..core.models import Paper
+from . import layout
+from .passages import paper_passages
+
+if TYPE_CHECKING:
+    import numpy as np
+
+EMBED_BATCH = 8192  # texts per embedder call; sentence-transformers sorts each batch by length
+ONNX_EMBED_LIMIT = 2000  # up to this many texts the ONNX export embeds them (torch would take seconds to import)
+ONNX_FEW_TEXTS = 16  # up to this many (an edited paper or two): one thread, weights not prepacked
+
+
+class EmbedderLike(Protocol):
+    """The shape build() needs; embed.Embedder satisfies it."""
+
+    dim: int
+
+    def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray: ...
+
+
+def passage_papers(path: Path) -> Iterator[str]:
+    """The paper id of each row of a views.json, read a row at a time when it was written that way."""
+    with path.open(encoding="utf-8") as fh:
+        first = fh.readline()
+        if first.strip() != "[":  # written in one piece
+            for row in json.loads(first + fh.read()):
+                yield row[0]
+            return
+        for line in fh:
+            line = line.strip().rstrip(",")
+            if line and line != "]":
+                yield json.loads(line)[0]
+
+
+def reusable_rows(prev: dict[str, Any] | None, pdir: Path | None, wanted: dict[str, str]) -> dict[str, tuple[int, int]]:
+    """(first row, row count) in the previous version's vectors.npy of each paper whose content hash is unchanged."""
+    if prev is None or pdir is None:
+        return {}
+    spans: dict[str, tuple[int, int]] = {}
+    broken: set[str] = set()
+    try:
+        last = None
+        for i, pid in enumerate(passage_papers(pdir / layout.PASSAGES)):
+            if pid == last:
+                spans[pid] = (spans[pid][0], spans[pid][1] + 1)
+            elif pid in spans:
+                broken.add(pid)  # rows not contiguous: embed it again
+            else:
+                spans[pid] = (i, 1)
+            last = pid
+    except (OSError, ValueError, IndexError, TypeError):
+        return {}
+    old_hashes = prev.get("papers", {})
+    return {
+        pid: spans[pid] for pid, h in wanted.items() if old_hashes.get(pid) == h and pid in spans and pid not in broken
+    }
+
+
+def model_fingerprint_cached(model: str, cache: Path) -> str:
+    """``encode.model.model_fingerprint``, remembered in ``cache`` against the model files' sizes and mtimes.
+
+    Hashing the weights takes a few tenths of a second on every ``papersearch index``; a model
+    folder whose files all keep their size and modification time keeps its fingerprint.
+    """
+    from ..encode.model import model_fingerprint, resolve_model_path
+
+    path = Path(resolve_model_path(model))
+    if not path.is_dir():
+        return model_fingerprint(model)
+    stamp = [
+        [f.relative_to(path).as_posix(), f.stat().st_size, f.stat().st_mtime_ns]
+        for f in sorted(path.rglob("*"))
+        if f.is_file()
+    ]
+    memo = cache / "fingerprints.json"
+    try:
+        known = json.loads(memo.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    entry = known.get(str(path)) if isinstance(known, dict) else None
+    if isinstance(entry, dict) and entry.get("stamp") == stamp and isinstance(entry.get("fingerprint"), str):
+        return str(entry["fingerprint"])
+    fingerprint = model_fingerprint(model)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        layout.write_json(memo, {str(path): {"stamp": stamp, "fingerprint": fingerprint}})
+    except OSError:
+        pass  # a read-only index folder: hash again next time
+    return fingerprint
+
+
+def write_vectors(
+    papers: Sequence[Paper],
+    counts: np.ndarray,
+    reused: dict[str, tuple[int, int]],
+    pdir: Path | None,
+    embedder: EmbedderLike | None,
+    vectors_path: Path,
+    views_path: Path,
+    progress: bool,
+) -> np.ndarray:
+    """Write every paper's view vectors (reused or embedded) and ``views.json``; return the memory-mapped matrix."""
+    import numpy as np
+
+    old = np.load(pdir / "vectors.npy", mmap_mode="r", allow_pickle=False) if reused and pdir else None
+    dim = embedder.dim if embedder is not None else int(old.shape[1]) if old is not None else 0
+    total = int(counts.sum())
+    matrix = np.lib.format.open_memmap(vectors_path, mode="w+", dtype=np.float32, shape=(total, dim))
+    bar = _progress_bar(progress, total - sum(n for _, n in reused.values()))
+    texts: list[str] = []
+    rows: list[int] = []
+
+    def flush() -> None:
+        if texts:
+            assert embedder is not None
+            matrix[np.array(rows)] = embedder.encode(texts, progress=False)
+            if bar is not None:
+                bar.update(len(texts))
+            texts.clear()
+            rows.clear()
+
+    row = 0
+    with views_path.open("w", encoding="utf-8") as out:
+        out.write("[\n")
+        for i, p in enumerate(papers):
+            views = paper_passages(p)
+            span = reused.get(p.id)
+            if span is not None and old is not None:
+                matrix[row : row + span[1]] = old[span[0] : span[0] + span[1]]
+            else:
+                texts.extend(v.text for v in views)
+                rows.extend(range(row, row + len(views)))
+                if len(texts) >= EMBED_BATCH:
+                    flush()
+            for j, v in enumerate(views):
+                sep = ",\n" if i + 1 < len(papers) or j + 1 < len(views) else "\n"
+                out.write(json.dumps([p.id, v.kind, v.text], ensure_ascii=False, separators=(",", ":")) + sep)
+            row += len(views)
+        flush()
+        out.write("]\n")
+    if bar is not None:
+        bar.close()
+    matrix.flush()
+    return matrix
+
+
+def _progress_bar(progress: bool, total: int) -> Any:
+    if not progress or total <= 0:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="embedding", unit="text")
+
+
+def choose_embedder(
+    model: str,
+    n_texts: int,
+    prev: dict[str, Any] | None,
+    pdir: Path | None,
+    factory: Callable[[], EmbedderLike] | None,
+) -> EmbedderLike:
+    if factory is not None:
+        return factory()
+    if n_texts <= ONNX_EMBED_LIMIT and prev is not None and pdir is not None:
+        onnx = _onnx_embedder(prev, pdir, n_texts)
+        if onnx is not None:
+            return onnx
+    return _default_embedder(model)
+
+
+def embedder_name(embedder: EmbedderLike) -> str:
+    if isinstance(embedder, _OnnxEmbedder):
+        return "onnx"
+    return "sentence-transformers" if type(embedder).__name__ == "Embedder" else type(embedder).__name__
+
+
+class _OnnxEmbedder:
+    """The previous version's fp32 ONNX export of the same model, as an EmbedderLike."""
+
+    def __init__(self, encoder: Any) -> None:
+        self._encoder = encoder
+        self.dim = int(encoder.dim)
+
+    def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
+        rows: np.ndarray = self._encoder.encode(texts, batch_size=32)  # float32 rows already
+        return rows
+
+
+def _onnx_embedder(prev: dict[str, Any], pdir: Path, n_texts: int) -> _OnnxEmbedder | None:
+    """None unless the previous version (same model fingerprint) holds an fp32 ONNX export that loads.
+
+    A few texts (an edited paper) are embedded on one thread without prepacked weights: opening the
+    session then costs ~20 ms instead of ~150 ms, more than the slower run loses, and a second
+    thread only competes with whatever else the machine runs. More texts get every core.
+    """
+    spec = layout.onnx_spec(pdir, prev)
+    if spec is None or spec.precision != "fp32":
+        return None
+    try:
+        from ..encode.onnx_query import OnnxQueryEncoder
+
+        few = n_texts <= ONNX_FEW_TEXTS
+        encoder = OnnxQueryEncoder(
+            spec.dir, threads=1 if few else os.cpu_count() or 1, max_length=spec.max_length, prepack=not few
+        )
+    except Exception as exc:  # any trouble with the export: sentence-transformers embeds instead
+        logging.getLogger("papersearch.index").info("not embedding with ONNX (%s: %s)", exc.__class__.__name__, exc)
+        return None
+    return _OnnxEmbedder(encoder)
+
+
+def _default_embedder(model: str) -> EmbedderLike:
+    from ..encode.sentence import Embedder
+
+    return Embedder(model)

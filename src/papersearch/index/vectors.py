@@ -1,0 +1,350 @@
+"""The FAISS index over view vectors (the only module that imports faiss).
+
+Inner product on unit vectors is cosine similarity. Below ``EXACT_LIMIT`` vectors the index is
+exact (flat): a single query scans every vector in a few milliseconds at most on two cores.
+Above it an IVF index: 8 x sqrt(N) k-means cells holding the vectors in float16 (half the bytes
+of float32 to scan per cell, similarities off by less than 1e-3; 8-bit codes lost recall unless
+the best rows were re-scored from float32, and then scanned no faster). From ``HNSW_CELLS`` cells
+up, a small HNSW graph over the cell centroids picks the cells to scan instead of comparing the
+query with every centroid. Every vector is stored in two cells: its nearest, and a second chosen
+as SOAR does (Sun et al., 2023): among the next nearest, the one whose offset from the vector is
+least parallel to the offset from the first. A question lies far from every vector, and when it
+lies along a vector's offset from its cell centre it scores that centre low and misses the cell;
+the second cell makes up for it. At a million real-shaped vectors and 64 cells scanned, dev-set
+questions got recall 0.965-0.981 over three k-means trainings, where one cell per vector got
+0.937-0.965 and needed up to 256 cells for 0.97. The price: twice the memory, ~1.5x the time.
+Searches fetch twice the rows and drop the repeats.
+``nprobe`` (how many cells a query scans) is tuned at build time: the smallest whose recall@10
+against exact search reaches ``TARGET_RECALL`` with a one-sided 95% margin for the sample (its
+lower confidence bound does). The queries for that are blends of three or four random indexed
+vectors (their normalised sum): like a real question they sit between several vectors. Blends of
+two were too easy (on a million real-shaped vectors they estimated 0.97 where dev-set questions got
+0.89); blends of three alone, read without a margin, still chose 48 cells of the two-cell index
+for questions' 0.94 in one training of three. The type, parameters and measured recall go into the
+manifest; ``PAPERSEARCH_NPROBE`` overrides nprobe.
+
+Threads: a loaded index searches one query at a time with one OpenMP thread (FAISS's two-thread
+scan of a flat index took 10 ms instead of 1 on two busy cores; an IVF query gained nothing steady);
+``PAPERSEARCH_FAISS_THREADS`` changes that. Building uses every core. Measurements behind these
+choices: docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+EXACT_LIMIT = 10_000  # flat single-query search over every row stays under ~3 ms up to here
+TARGET_RECALL = 0.95
+CANDIDATE_ROWS = 2_000  # rows an approximate search returns per query: 20 x the largest k (100)
+RECALL_QUERIES = 600  # blended queries that measure recall at build time
+BLENDS = (3, 4)  # indexed vectors summed into one tuning query: as many queries of each
+CONFIDENCE_Z = 1.645  # one-sided 95%: the tuned recall's lower bound must reach the target
+KMEANS_ITERATIONS = 10  # FAISS's default is 25; training the cells is most of the build
+TRAIN_PER_CELL = 30  # k-means sample per cell (FAISS asks for 39; 30 lost no recall at 1M and trains faster)
+HNSW_CELLS = 1_024  # from this many cells up, an HNSW graph over the centroids chooses the cells
+HNSW_M = 32  # links per centroid in that graph
+COPIES = 2  # cells each vector is stored in (its nearest and a SOAR-chosen second)
+SPILL_CANDIDATES = 8  # nearest cells the second one is chosen from
+SPILL_LAMBDA = 1.0  # SOAR's weight on the offsets' parallel part (its paper's default)
+NPROBES = (1, 2, 4, 8, 12, 16, 24, 32, 40, 48, 64, 80, 96, 128, 192, 256, 384, 512)
+_CHUNK = 65_536  # rows added or scanned at a time, so a memory-mapped matrix is never copied whole
+
+
+def build(
+    vectors: np.ndarray, exact_limit: int = EXACT_LIMIT, target_recall: float = TARGET_RECALL, seed: int = 0
+) -> tuple[Any, dict[str, Any]]:
+    """A FAISS index over ``vectors`` (may be memory-mapped) and its description for the manifest.
+
+    ``seed`` draws the k-means sample and the tuning queries (the benchmark builds with several)."""
+    import faiss
+
+    faiss.omp_set_num_threads(os.cpu_count() or 1)
+    n, dim = vectors.shape
+    if n < exact_limit:
+        index: Any = faiss.IndexFlatIP(dim)
+        _add(index, vectors)
+        return index, {"type": "flat", "metric": "inner_product"}
+    started = time.perf_counter()
+    rng = np.random.default_rng(seed)
+    index = ivf(vectors, ivf_lists(n), "fp16", rng)
+    seconds = time.perf_counter() - started
+    per_blend = RECALL_QUERIES // len(BLENDS)
+    queries = np.vstack([blended_queries(vectors, per_blend, rng, blend) for blend in BLENDS])
+    nprobe, recall, low = tune_nprobe(index, vectors, queries, target_recall)
+    set_nprobe(index, nprobe)
+    info = {
+        "type": "ivf",
+        "metric": "inner_product",
+        "params": {
+            "nlist": index.nlist,
+            "nprobe": nprobe,
+            "storage": "fp16",
+            "cells_by": cells_by(index),
+            "copies": copies(index.nlist),
+        },
+        "recall_at_10": round(recall, 4),
+        "recall_at_10_lower_bound": round(low, 4),
+        "measured_on": (
+            f"{len(queries)} blends of {' or '.join(map(str, BLENDS))} random indexed vectors against exact"
+            f" search over all {n}; nprobe is the smallest whose one-sided 95% lower bound reaches the target"
+        ),
+        "target_recall": target_recall,
+        "build_seconds": round(seconds, 2),
+    }
+    return index, info
+
+
+def ivf(
+    vectors: np.ndarray,
+    nlist: int,
+    storage: str,
+    rng: np.random.Generator,
+    quantizer: Any = None,
+    spill: bool = True,
+) -> Any:
+    """An IVF index over ``vectors`` with codes of ``storage`` ("8bit", "fp16" or "flat"), each vector
+    in ``copies(nlist)`` cells (one without ``spill``); trains its k-means cells on a sample unless a
+    trained ``quantizer`` is given (to compare storages or spilling on the same cells)."""
+    import faiss
+
+    dim = vectors.shape[1]
+    if quantizer is None:  # a trained one is kept as it is: FAISS then trains only the codes
+        if nlist >= HNSW_CELLS:
+            quantizer = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+            quantizer.hnsw.efConstruction = 80
+        else:
+            quantizer = faiss.IndexFlatIP(dim)
+    if storage == "flat":
+        index: Any = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+    else:
+        qtype = {"8bit": faiss.ScalarQuantizer.QT_8bit, "fp16": faiss.ScalarQuantizer.QT_fp16}[storage]
+        index = faiss.IndexIVFScalarQuantizer(quantizer, dim, nlist, qtype, faiss.METRIC_INNER_PRODUCT)
+    index.cp.spherical = True  # centroids on the unit sphere, like the vectors
+    index.cp.niter = KMEANS_ITERATIONS
+    index.cp.min_points_per_centroid = TRAIN_PER_CELL
+    n = vectors.shape[0]  # TRAIN_PER_CELL training vectors per cell, every vector up to 65,536
+    sample = np.sort(rng.choice(n, size=min(n, max(TRAIN_PER_CELL * nlist, _CHUNK)), replace=False))
+    index.train(np.ascontiguousarray(vectors[sample], dtype=np.float32))
+    if spill and copies(nlist) > 1:
+        _add_spilled(index, vectors)
+    else:
+        _add(index, vectors)
+    return index
+
+
+def copies(nlist: int) -> int:
+    """How many cells each vector goes into: ``COPIES``, or one when there are too few cells to choose from."""
+    return COPIES if nlist > 2 else 1
+
+
+def _add_spilled(index: Any, vectors: np.ndarray) -> None:
+    """Store each vector in its nearest cell and in a second: of the next ``SPILL_CANDIDATES`` - 1
+    nearest centroids c', the one minimising |x - c'|^2 + lambda ((x - c') . r/|r|)^2, where
+    r = x - c is the offset from the nearest centroid c (SOAR's loss for unit vectors)."""
+    import faiss
+
+    quantizer = faiss.downcast_index(index.quantizer)
+    centroids = quantizer.reconstruct_n(0, index.nlist)
+    m = min(SPILL_CANDIDATES, index.nlist)
+    step = 8_192  # rows at a time: the candidate offsets are step x m x dim floats
+    for lo in range(0, vectors.shape[0], step):
+        x = np.ascontiguousarray(vectors[lo : lo + step], dtype=np.float32)
+        _, near = quantizer.search(x, m)
+        first = near[:, 0]
+        r = x - centroids[first]
+        r /= np.maximum(np.linalg.norm(r, axis=1, keepdims=True), 1e-12)
+        offsets = x[:, None, :] - centroids[near[:, 1:]]
+        loss = (offsets**2).sum(axis=2) + SPILL_LAMBDA * np.einsum("nkd,nd->nk", offsets, r) ** 2
+        loss[near[:, 1:] < 0] = np.inf
+        second = near[np.arange(len(x)), 1 + loss.argmin(axis=1)]
+        second = np.where(second >= 0, second, first)  # no candidate: the nearest twice (searches drop repeats)
+        ids = np.arange(lo, lo + len(x), dtype=np.int64)
+        for cells in (first, second):
+            cells = np.ascontiguousarray(cells, dtype=np.int64)
+            index.add_core(len(x), faiss.swig_ptr(x), faiss.swig_ptr(ids), faiss.swig_ptr(cells))
+
+
+def stored(index: Any, info: dict[str, Any]) -> int:
+    """How many distinct vectors ``index`` (described by its manifest entry ``info``) holds."""
+    return int(index.ntotal) // int(info.get("params", {}).get("copies", 1))
+
+
+def unique_rows(scores: np.ndarray, rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The first ``k`` distinct rows of one result list, best first, and their scores (a vector stored in
+    two cells can come back twice; -1 marks an empty slot)."""
+    keep = rows >= 0
+    scores, rows = scores[keep], rows[keep]
+    first = np.sort(np.unique(rows, return_index=True)[1])[:k]
+    return scores[first], rows[first]
+
+
+def _wide(index: Any, k: int) -> int:
+    """Rows to ask FAISS for so that ``k`` distinct ones come back: a vector in two cells may come twice."""
+    return k if is_exact(index) else min(k * COPIES, index.ntotal)
+
+
+def search_many(index: Any, queries: np.ndarray, k: int) -> np.ndarray:
+    """The top-``k`` distinct rows of each query (-1 where fewer): a batch search for measuring recall."""
+    scores, rows = index.search(np.ascontiguousarray(queries, dtype=np.float32), _wide(index, k))
+    out = np.full((len(queries), k), -1, dtype=np.int64)
+    for i in range(len(queries)):
+        found = unique_rows(scores[i], rows[i], k)[1]
+        out[i, : len(found)] = found
+    return out
+
+
+def ivf_lists(n: int) -> int:
+    """Cells for ``n`` vectors: 8 x sqrt(n), and at least 39 vectors per cell. At a million real-shaped
+    vectors, with an HNSW graph choosing the cells, two separately trained 8,000-cell indexes found
+    dev-set questions' neighbours with recall 0.96-0.97 scanning 64 cells (1.4-1.9 ms). 12,000 cells
+    varied too much between trainings (0.98 at 48 cells once, 0.95 at 80 in make bench); 4,000 cells
+    chosen by comparing the query with every centroid needed 64 for 0.93-0.96 (2.5-3.3 ms)."""
+    return max(1, min(int(8 * np.sqrt(n)), n // 39))
+
+
+def cells_by(index: Any) -> str:
+    """How ``index`` picks the cells a query scans: "hnsw" (a graph over the centroids) or "flat"."""
+    import faiss
+
+    return "hnsw" if isinstance(faiss.downcast_index(index.quantizer), faiss.IndexHNSW) else "flat"
+
+
+def set_nprobe(index: Any, nprobe: int) -> None:
+    """Scan ``nprobe`` cells per query; an HNSW centroid graph then explores at least twice as many."""
+    import faiss
+
+    index.nprobe = nprobe
+    quantizer = faiss.downcast_index(index.quantizer)
+    if isinstance(quantizer, faiss.IndexHNSW):
+        quantizer.hnsw.efSearch = max(64, 2 * nprobe)
+
+
+def _add(index: Any, vectors: np.ndarray) -> None:
+    for lo in range(0, vectors.shape[0], _CHUNK):
+        index.add(np.ascontiguousarray(vectors[lo : lo + _CHUNK], dtype=np.float32))
+
+
+def exact_neighbours(vectors: np.ndarray, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Exact top-``k`` (similarities, rows) of each query, best first, scanning ``vectors`` in chunks."""
+    best_s = np.full((len(queries), k), -np.inf, dtype=np.float32)
+    best_r = np.full((len(queries), k), -1, dtype=np.int64)
+    for lo in range(0, vectors.shape[0], _CHUNK):
+        sims = queries @ np.asarray(vectors[lo : lo + _CHUNK], dtype=np.float32).T
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k] if sims.shape[1] > k else np.argsort(-sims, axis=1)
+        s = np.concatenate([best_s, np.take_along_axis(sims, top, axis=1)], axis=1)
+        r = np.concatenate([best_r, top + lo], axis=1)
+        order = np.argsort(-s, axis=1, kind="stable")[:, :k]
+        best_s, best_r = np.take_along_axis(s, order, axis=1), np.take_along_axis(r, order, axis=1)
+    return best_s, best_r
+
+
+def recall_per_query(found: np.ndarray, exact: np.ndarray) -> np.ndarray:
+    """Each query's share of its true top 10 found (similarities of the rows found, best first, against
+    the exact top 10); a hit tied with the 10th true similarity counts (duplicate texts)."""
+    tenth = exact[:, 9:10] - 1e-5
+    share: np.ndarray = np.minimum((found[:, :10] >= tenth).sum(axis=1), 10) / 10
+    return share
+
+
+def recall_at_10(found: np.ndarray, exact: np.ndarray) -> float:
+    """Mean recall@10 over the queries (``recall_per_query``)."""
+    return float(recall_per_query(found, exact).mean())
+
+
+def exact_similarities(vectors: np.ndarray, queries: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The exact similarity of each query to each of its found ``rows`` (-inf for -1): recall judged by
+    the rows found, not by similarities float16 codes put off by more than ``recall_at_10``'s tolerance."""
+    gathered = np.asarray(vectors[np.maximum(rows, 0).ravel()], dtype=np.float32).reshape(*rows.shape, -1)
+    return np.where(rows >= 0, np.einsum("qkd,qd->qk", gathered, queries), -np.inf)
+
+
+def blended_queries(vectors: np.ndarray, m: int, rng: np.random.Generator, blend: int) -> np.ndarray:
+    """``m`` normalised sums of ``blend`` random rows of ``vectors``."""
+    q = np.zeros((m, vectors.shape[1]), dtype=np.float32)
+    for _ in range(blend):
+        rows = np.sort(rng.choice(vectors.shape[0], size=m))
+        q += np.asarray(vectors[rows], dtype=np.float32)[rng.permutation(m)]
+    return np.ascontiguousarray(q / np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-12))
+
+
+def tune_nprobe(index: Any, vectors: np.ndarray, queries: np.ndarray, target: float) -> tuple[int, float, float]:
+    """The smallest nprobe whose recall@10 on ``queries`` reaches ``target`` with a one-sided 95% margin
+    (mean less ``CONFIDENCE_Z`` standard errors), that recall and that lower bound."""
+    exact, _ = exact_neighbours(vectors, queries, 10)
+    for nprobe in [p for p in NPROBES if p < index.nlist] + [min(index.nlist, NPROBES[-1])]:
+        set_nprobe(index, nprobe)
+        per = recall_per_query(exact_similarities(vectors, queries, search_many(index, queries, 10)), exact)
+        recall = float(per.mean())
+        low = recall - CONFIDENCE_Z * float(per.std(ddof=1)) / np.sqrt(len(per)) if len(per) > 1 else recall
+        if low >= target:
+            break
+    return nprobe, recall, low
+
+
+def save(index: Any, path: Path) -> None:
+    import faiss
+
+    faiss.write_index(index, str(path))
+
+
+def load(
+    path: Path, info: dict[str, Any], nprobe: int | None = None, ef_search: int | None = None, threads: int = 1
+) -> Any:
+    """Read an index; an approximate one scans ``nprobe`` cells (default: as tuned at build time)."""
+    import faiss
+
+    index: Any = faiss.read_index(str(path))
+    faiss.omp_set_num_threads(threads)
+    if info.get("type") == "ivf":
+        set_nprobe(index, nprobe or int(info.get("params", {}).get("nprobe", 16)))
+    elif info.get("type") == "hnsw":  # indexes built before IVF replaced HNSW
+        index.hnsw.efSearch = ef_search or int(info.get("efSearch", 128))
+    return index
+
+
+def is_exact(index: Any) -> bool:
+    import faiss
+
+    return isinstance(index, faiss.IndexFlat)
+
+
+def search(
+    index: Any,
+    query: np.ndarray,
+    k: int,
+    allowed_rows: np.ndarray | None = None,
+    vectors: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Top-``k`` rows for one query vector, best first, restricted to ``allowed_rows`` when given.
+
+    With an approximate index and a filter that leaves at most ``EXACT_LIMIT`` rows, those rows are
+    scored exactly from ``vectors`` (a selective filter would leave an approximate search short).
+    """
+    import faiss
+
+    q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
+    k = max(1, min(k, index.ntotal))
+    if allowed_rows is not None and vectors is not None and not is_exact(index) and len(allowed_rows) <= EXACT_LIMIT:
+        sims = np.asarray(vectors[allowed_rows], dtype=np.float32) @ q[0]
+        k = min(k, len(sims))
+        top = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
+        top = top[np.argsort(-sims[top], kind="stable")]
+        return sims[top], np.asarray(allowed_rows)[top]
+    params: Any = None
+    if allowed_rows is not None:
+        sel = faiss.IDSelectorBatch(np.ascontiguousarray(allowed_rows, dtype=np.int64))
+        fs: Any = faiss  # the SWIG stubs do not know the selector parameters
+        if isinstance(index, faiss.IndexIVF):
+            params = fs.SearchParametersIVF(sel=sel, nprobe=index.nprobe)
+        elif isinstance(index, faiss.IndexHNSW):
+            params = fs.SearchParametersHNSW(sel=sel, efSearch=index.hnsw.efSearch)
+        else:
+            params = fs.SearchParameters(sel=sel)
+    wide = _wide(index, k)
+    scores, rows = index.search(q, wide, params=params) if params is not None else index.search(q, wide)
+    return unique_rows(scores[0], rows[0], k)

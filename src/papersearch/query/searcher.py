@@ -1,0 +1,313 @@
+"""Answer questions from a built index: the one façade every face (CLI, HTTP, MCP) reads through.
+
+``Searcher.load(index_dir)`` loads the current version; ``search`` ranks papers (dense, lexical or
+hybrid, with filters and ``why``), ``similar`` finds papers like one paper, and ``papers``,
+``paper``, ``eras``, ``graph`` and ``status`` read the version as stored, so every face shows
+the same thing for the same index.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from ..core.errors import NotFoundError
+from ..core.params import SearchParams, check_k
+from ..core.records import (
+    EraPapers,
+    GraphRecord,
+    IndexStatus,
+    PaperRecord,
+    SearchHit,
+    SearchResults,
+    SimilarResults,
+)
+from ..core.settings import Settings
+from ..encode.factory import QueryEncoder, query_encoder
+from ..index import layout, store
+from . import fusion, ranking
+from .explain import Explainer, query_stems
+from .spelling import Speller
+
+QUERY_CACHE_SIZE = 2048  # query vectors kept (1.5 KB each)
+RESULT_CACHE_HITS = 20_000  # answers kept, counted in hits (each ~1 KB; the records themselves are shared)
+
+
+def _open_encoder(vdir: Path, settings: Settings) -> QueryEncoder | None:
+    """A version's query encoder set up for a query or two, or None: the lazy path then raises the error."""
+    try:
+        manifest = layout.read_manifest(vdir)
+        onnx = layout.onnx_spec(vdir, manifest)
+        return query_encoder(manifest["model"]["name"], onnx, settings, one_shot=True, version=vdir.name)
+    except Exception:
+        return None
+
+
+class Searcher:
+    """Search one index version. Thread-safe for concurrent searches."""
+
+    def __init__(
+        self, data: layout.IndexData, encoder: QueryEncoder | None = None, settings: Settings | None = None
+    ) -> None:
+        self.data = data
+        self.settings = settings or Settings.from_env()
+        self._encoder = encoder
+        self._encoder_lock = threading.Lock()
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self._results: OrderedDict[SearchParams, SearchResults] = OrderedDict()
+        self._results_held = 0  # hits held by self._results
+        self._by_id = {r["id"]: i for i, r in enumerate(data.records)}
+        self._years = np.array([r["year"] for r in data.records])
+        self._eras = np.array([r["era"] for r in data.records])
+        self._speller = Speller(data.vocabulary)
+        self._explainer = Explainer(data)
+        self.cache_hits = 0  # query vectors served from the cache
+        self.result_hits = 0  # whole answers served from the cache
+
+    @classmethod
+    def load(
+        cls,
+        index_dir: str | Path,
+        encoder: QueryEncoder | None = None,
+        preload_encoder: bool = False,
+        settings: Settings | None = None,
+    ) -> Searcher:
+        """The current version of ``index_dir``.
+
+        ``preload_encoder``: for a one-shot query, open the query encoder (set up for a query or two) in a
+        second thread while the index loads. Otherwise it opens on first use, set up for many.
+        """
+        settings = settings or Settings.from_env()
+        vdir = store.version_dir(Path(index_dir))
+        if encoder is not None or not preload_encoder:
+            return cls(layout.read_version(vdir, settings), encoder, settings)
+        with ThreadPoolExecutor(1, thread_name_prefix="papersearch-encoder") as pool:
+            opening = pool.submit(_open_encoder, vdir, settings)
+            data = layout.read_version(vdir, settings)
+            return cls(data, opening.result(), settings)
+
+    @property
+    def version(self) -> str:
+        return self.data.version
+
+    @property
+    def loaded_encoder(self) -> QueryEncoder | None:
+        """The query encoder if one has been loaded (a reload reuses it for the same model)."""
+        return self._encoder
+
+    # ------------------------------------------------------------------ the version as stored
+    def papers(self) -> list[PaperRecord]:
+        """Every paper, by year."""
+        return self.data.records
+
+    def paper(self, paper_id: str) -> PaperRecord:
+        """One paper with its whole neighbourhood; NotFoundError for an unknown id."""
+        i = self._by_id.get(paper_id)
+        if i is None:
+            raise NotFoundError(paper_id)
+        return self.data.records[i]
+
+    def eras(self) -> list[EraPapers]:
+        """The eras, each with the ids of its papers."""
+        out: list[EraPapers] = []
+        for e in self.data.eras:
+            papers = [r["id"] for r in self.data.records if r["era"] == e["id"]]
+            out.append({**e, "papers": papers})
+        return out
+
+    def graph(self) -> GraphRecord:
+        """The cross-reference graph the version was built with."""
+        return self.data.graph
+
+    def status(self, corpus: tuple[str | None, str | None] = (None, None)) -> IndexStatus:
+        """The version served, and whether the corpus changed since it was built.
+
+        ``corpus``: ``index.check.corpus_state`` of the corpus folder — its hash now, or why there is none.
+        """
+        built_from = self.data.manifest.get("corpus_hash")
+        now, problem = corpus
+        return {
+            "index_version": self.version,
+            "corpus_hash": built_from,
+            "stale": now is not None and now != built_from,
+            "papers": len(self.data.records),
+            "problem": problem,
+        }
+
+    def correct(self, text: str) -> str:
+        """The text with typos corrected against the corpus's words."""
+        return self._speller.correct(text)
+
+    # ------------------------------------------------------------------ encoding
+    @property
+    def encoder(self) -> QueryEncoder:
+        with self._encoder_lock:
+            if self._encoder is None:
+                onnx = layout.onnx_spec(self.data.path, self.data.manifest)
+                model = self.data.manifest["model"]["name"]
+                self._encoder = query_encoder(model, onnx, self.settings, version=self.version)
+            return self._encoder
+
+    def embed_query(self, text: str) -> np.ndarray:
+        key = text.strip().lower()
+        with self._cache_lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                self.cache_hits += 1
+                return hit
+        vec = np.asarray(self.encoder.encode_query(text), dtype=np.float32).reshape(-1)
+        with self._cache_lock:
+            self._cache[key] = vec
+            if len(self._cache) > QUERY_CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return vec
+
+    # ------------------------------------------------------------------ searching
+    def params(
+        self,
+        query: object,
+        k: object = 10,
+        mode: object = "hybrid",
+        year_from: object = None,
+        year_to: object = None,
+        era: object = None,
+    ) -> SearchParams:
+        """Checked parameters (raises QueryError naming the bad one), with the era resolved against this version."""
+        return SearchParams.check(query, k, mode, year_from, year_to, era, self.data.eras)
+
+    def search(
+        self,
+        query: object,
+        k: object = 10,
+        mode: object = "hybrid",
+        year_from: object = None,
+        year_to: object = None,
+        era: object = None,
+    ) -> SearchResults:
+        """Rank papers for ``query``; filters apply before ranking."""
+        started = time.perf_counter()
+        params = self.params(query, k, mode, year_from, year_to, era)
+        hit = self._cached(params, started)
+        if hit is not None:
+            return hit
+        answer = self._answer(params)
+        with self._cache_lock:
+            if params not in self._results:
+                self._results[params] = answer
+                self._results_held += len(answer["results"]) + 1
+            while self._results_held > RESULT_CACHE_HITS:
+                self._results_held -= len(self._results.popitem(last=False)[1]["results"]) + 1
+        return {**answer, "took_ms": round((time.perf_counter() - started) * 1000, 3), "cached": False}
+
+    def cached(
+        self,
+        query: object,
+        k: object = 10,
+        mode: object = "hybrid",
+        year_from: object = None,
+        year_to: object = None,
+        era: object = None,
+    ) -> SearchResults | None:
+        """``search``'s answer if it is in the cache of recent answers, else None; never computes one.
+
+        A dictionary lookup (after checking the parameters, which raises QueryError like ``search``),
+        so a server can answer a repeated question without handing it to a worker thread.
+        """
+        started = time.perf_counter()
+        return self._cached(self.params(query, k, mode, year_from, year_to, era), started)
+
+    def _cached(self, params: SearchParams, started: float) -> SearchResults | None:
+        with self._cache_lock:
+            hit = self._results.get(params)
+            if hit is None:
+                return None
+            self._results.move_to_end(params)
+            self.result_hits += 1
+        # the same question again: the stored answer, with this call's own timing
+        return {**hit, "took_ms": round((time.perf_counter() - started) * 1000, 3), "cached": True}
+
+    def _answer(self, p: SearchParams) -> SearchResults:
+        mask = ranking.filter_mask(self._years, self._eras, p.year_from, p.year_to, p.era)
+        corrected = self._speller.correct(p.query)
+        lex = np.where(mask, self.data.lexical.scores(corrected), 0.0).astype(np.float32)
+        qvec = None
+        dense = np.where(mask, 0.0, -np.inf).astype(np.float32)
+        best_row = np.full(len(mask), -1, dtype=np.int64)
+        if p.mode != "lexical":
+            qvec = self.embed_query(corrected)
+            dense, best_row = ranking.dense_scores(self.data, qvec, mask)
+        if p.mode == "dense":
+            fused = dense.astype(np.float64)
+        elif p.mode == "lexical":
+            fused = np.where(mask, lex, -np.inf).astype(np.float64)
+        else:
+            fused = fusion.hybrid(dense.astype(np.float64), lex.astype(np.float64))
+        order = ranking.top_k(np.where(mask, fused, -np.inf), p.k)
+        q_stems = query_stems(corrected)
+        results: list[SearchHit] = []
+        for rank, i in enumerate(order, 1):
+            rec = self.data.records[i]
+            results.append(
+                {
+                    "rank": rank,
+                    "id": rec["id"],
+                    "title": rec["title"],
+                    "year": rec["year"],
+                    "authors": rec["authors"],
+                    "era": rec["era"],
+                    "era_name": rec["era_name"],
+                    "question": rec["question"],
+                    "score": round(float(fused[i]), 6),
+                    "scores": {
+                        "dense": None if qvec is None else round(float(dense[i]), 6),
+                        "lexical": round(float(lex[i]), 6),
+                    },
+                    "why": self._explainer.why(q_stems, i, qvec, int(best_row[i])),
+                    "neighbours": rec["references"],
+                }
+            )
+        return {
+            "query": p.query,
+            "corrected_query": corrected if corrected != p.query else None,
+            "mode": p.mode,
+            "k": p.k,
+            "filters": {"year_from": p.year_from, "year_to": p.year_to, "era": p.era},
+            "index_version": self.version,
+            "took_ms": 0.0,
+            "cached": False,
+            "results": results,
+        }
+
+    def similar(self, paper_id: str, k: object = 10) -> SimilarResults:
+        """Papers most like ``paper_id``: cosine between the centroids of their passages."""
+        i = self._by_id.get(paper_id)
+        if i is None:
+            raise NotFoundError(paper_id)
+        k_ = check_k(k)
+        centroid = self.data.matrix[self.data.paper_rows[i]].mean(axis=0)
+        centroid /= np.linalg.norm(centroid) or 1.0
+        mask = np.ones(len(self.data.records), dtype=bool)
+        mask[i] = False
+        dense, _ = ranking.dense_scores(self.data, centroid, mask)
+        records = self.data.records
+        return {
+            "id": paper_id,
+            "index_version": self.version,
+            "results": [
+                {
+                    "id": records[j]["id"],
+                    "title": records[j]["title"],
+                    "year": records[j]["year"],
+                    "era": records[j]["era"],
+                    "score": round(float(dense[j]), 6),
+                }
+                for j in ranking.top_k(dense, k_)
+            ],
+        }

@@ -1,0 +1,61 @@
+"""Correct typos in a query against the corpus's own vocabulary ("convolutoinal" -> "convolutional").
+
+Only words that are neither in the corpus nor everyday English (``data/english_words.txt``: "keep"
+is not a typo of "deep") are touched, and only to a corpus word within a small edit distance (1
+for words of 4-7 letters, 2 for longer ones; a swap of two letters counts as 1) with the same
+first letter, preferring the nearest, then the most frequent.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+from ..index.vocabulary import WORD_RE, fold
+
+MIN_LEN = 4
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """Everyday English words (lowercase, 4 letters or more), read on first use: about 26,000."""
+    text = resources.files("papersearch").joinpath("data", "english_words.txt").read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+class Speller:
+    """Typo correction against one vocabulary.
+
+    Candidates are bucketed by first letter and length: a word within edit distance d of the typed
+    one has a length within d of it, and typos rarely hit the first letter, so a query word is
+    compared with a few hundred corpus words rather than every one (which grows with the corpus).
+    """
+
+    def __init__(self, vocabulary: dict[str, int]) -> None:
+        self.vocab = vocabulary
+        self._buckets: dict[tuple[str, int], list[str]] = {}
+        for w in vocabulary:
+            if len(w) >= MIN_LEN - 1:
+                self._buckets.setdefault((w[0], len(w)), []).append(w)
+
+    def correct_word(self, word: str) -> str:
+        folded = fold(word)
+        if len(folded) < MIN_LEN or folded in self.vocab or not folded.isalpha() or folded in english_words():
+            return word
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        limit = 1 if len(folded) <= 7 else 2
+        best: tuple[int, int, str] | None = None
+        for size in range(len(folded) - limit, len(folded) + limit + 1):
+            choices = self._buckets.get((folded[0], size), [])
+            for choice, distance, _ in process.extract(
+                folded, choices, scorer=OSA.distance, score_cutoff=limit, limit=None
+            ):
+                rank = (int(distance), -self.vocab[choice], choice)  # nearest, then most frequent, then first
+                best = rank if best is None or rank < best else best
+        return word if best is None else best[2]
+
+    def correct(self, query: str) -> str:
+        """The query with unknown words replaced by their nearest corpus words."""
+        return WORD_RE.sub(lambda m: self.correct_word(m.group()), query)

@@ -1,0 +1,1 @@
+"""The HTTP service: the FastAPI app, its routes, error bodies, request guards and the live index."""

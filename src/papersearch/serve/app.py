@@ -1,0 +1,105 @@
+"""The FastAPI app: JSON endpoints over a live index, the web page, and reloads without restart.
+
+A background thread watches the index's CURRENT pointer and swaps in a new ``Searcher`` as one
+reference (``live``); each request takes that reference once, so a request in flight finishes on
+the version it started with. Endpoints are in ``routes``, errors become JSON in ``errors``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+
+from .. import __version__
+from ..core.settings import Settings
+from ..query.searcher import Searcher
+from .errors import install_error_handlers
+from .live import CorpusWatch, LiveIndex, warm_up
+from .middleware import GuardMiddleware
+from .routes import router
+
+log = logging.getLogger("papersearch.api")
+WEB_DIR = Path(__file__).parents[1] / "web"
+
+
+def install_docs(app: FastAPI) -> None:
+    """Interactive API docs at /docs with Swagger UI's files served by the app itself (works offline)."""
+    import swagger_ui_bundle
+    from fastapi.openapi.docs import get_swagger_ui_html
+
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> Response:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="papersearch API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+        )
+
+
+def create_app(
+    settings: Settings | None = None, searcher: Searcher | None = None, reload_interval: float | None = None
+) -> FastAPI:
+    """The FastAPI app; loads the index (unless ``searcher`` is given) and warms up on startup."""
+    settings = settings or Settings.from_env()
+    interval = reload_interval if reload_interval is not None else settings.reload_interval
+    live = LiveIndex(settings.index, searcher, settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        import anyio.to_thread
+
+        if live.loaded is None:
+            await anyio.to_thread.run_sync(live.refresh, True)
+        if live.loaded is not None:
+            await anyio.to_thread.run_sync(warm_up, live.loaded)
+        else:
+            log.error("serving without an index: %s", live.problem)
+        stop = threading.Event()
+        watcher = threading.Thread(
+            target=live.watch, args=(stop, interval), name="papersearch-index-watch", daemon=True
+        )
+        if interval > 0:
+            watcher.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            if watcher.is_alive():
+                watcher.join(timeout=5)
+
+    app = FastAPI(
+        title="papersearch",
+        version=__version__,
+        summary="Semantic search over the Fundamental AI Papers reading list, with its cross-reference graph.",
+        lifespan=lifespan,
+        docs_url=None,  # served below from the swagger-ui-bundle package: no CDN
+        redoc_url=None,
+    )
+    app.state.live = live
+    app.state.corpus = CorpusWatch(settings.corpus)
+    app.state.settings = settings
+    app.state.web_dir = WEB_DIR
+    install_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET"], allow_headers=["Accept"]
+        )
+    app.add_middleware(GZipMiddleware, minimum_size=2048)
+    app.add_middleware(GuardMiddleware)
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+    install_docs(app)
+    return app

@@ -1,0 +1,123 @@
+"""The HTTP face of the error tree: each ``PapersearchError`` and framework error leaves as one JSON body.
+
+``{"error": {status, type, message, param}}``. This module alone knows which status each error
+class means; the message is the core's own words, the same the CLI prints.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from ..core.errors import (
+    CorpusError,
+    EncoderError,
+    IndexStateError,
+    InputFileError,
+    NotFoundError,
+    PapersearchError,
+    QueryError,
+    SettingsError,
+)
+from ..core.params import RULES
+
+log = logging.getLogger("papersearch.api")
+
+MAX_ID_CHARS = 200
+ID_RULE = f"a paper id must be 1 to {MAX_ID_CHARS} lowercase letters, digits and dashes, like 1989-lecun-cnn"
+STATUS: dict[type[PapersearchError], int] = {  # most specific first
+    QueryError: 422,
+    NotFoundError: 404,
+    IndexStateError: 503,
+    CorpusError: 503,
+    SettingsError: 500,  # a misconfigured server is never the client's mistake
+    EncoderError: 503,
+    InputFileError: 400,
+}
+HTTP_TYPES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    422: "invalid_parameter",
+    431: "headers_too_large",
+    500: "internal_error",
+    503: "index_unavailable",
+}
+
+
+def status_of(exc: PapersearchError) -> int:
+    return next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 400)
+
+
+def error_response(
+    status: int, message: str, param: str | None = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    body = {
+        "error": {"status": status, "type": HTTP_TYPES.get(status, "http_error"), "message": message, "param": param}
+    }
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, str) and len(value) > 40:
+        return f"a text of {len(value)} characters"
+    return repr(value)
+
+
+def validation_message(exc: RequestValidationError) -> tuple[str, str | None]:
+    """What the framework found wrong with a path or header, in the core's words where it has them."""
+    first = exc.errors()[0] if exc.errors() else {}
+    loc = [str(x) for x in first.get("loc", ())]
+    param = loc[-1] if len(loc) >= 2 else None
+    if param is None:
+        return str(first.get("msg", "invalid request")), None
+    rule = ID_RULE if param == "id" else RULES.get(param, f"{param} is invalid ({first.get('msg', '')})")
+    hint = "; GET /papers lists them" if param == "id" else ""
+    if first.get("type") == "missing":
+        return str(QueryError(param, f"{param} is required: {rule}")), param
+    return str(QueryError(param, f"{rule}, not {_shown(first.get('input'))}{hint}")), param
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Every error leaves as the one JSON body; nothing a client sends should reach the 500 handler."""
+
+    async def on_papersearch(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, PapersearchError)
+        status = status_of(exc)
+        if status >= 500:
+            log.warning("%s %s: %s", request.method, request.url.path, exc)
+        return error_response(status, str(exc), exc.param)
+
+    async def on_validation(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        message, param = validation_message(exc)
+        return error_response(422, message, param)
+
+    async def on_http(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, HTTPException)
+        messages = {
+            404: f"no such page or endpoint: {request.url.path[:200]}; see /docs for the API",
+            405: f"{request.method} is not allowed on {request.url.path[:200]}",
+        }
+        message = str(exc.detail)
+        if message == HTTPStatus(exc.status_code).phrase:  # raised by the framework, not by this package
+            message = messages.get(exc.status_code, message)
+        return error_response(exc.status_code, message, None, dict(exc.headers or {}))
+
+    async def on_crash(request: Request, exc: Exception) -> JSONResponse:
+        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        return error_response(500, "internal error; it has been logged — please report it")
+
+    app.add_exception_handler(PapersearchError, on_papersearch)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(HTTPException, on_http)
+    app.add_exception_handler(Exception, on_crash)

@@ -1,0 +1,214 @@
+"""The HTTP endpoints, at module level: each reads the live index through the one ``Searcher`` façade.
+
+Search parameters arrive as the text a URL holds and are checked by ``core.params`` alone (the
+same check, and the same words, as the command line); their schema below only documents them.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+from typing import Annotated, Any
+
+import pydantic_core
+from fastapi import APIRouter, Header, Path, Query, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+
+from ..core.errors import IndexStateError
+from ..core.params import DEFAULT_K, MAX_ERA_CHARS, MAX_K, MAX_QUERY_CHARS, MODES, YEAR_MAX, YEAR_MIN
+from ..core.records import PaperRecord, SearchResults, SimilarResults
+from ..query.searcher import Searcher
+from .errors import ID_RULE, MAX_ID_CHARS
+from .live import CorpusWatch, LiveIndex
+from .schemas import EraList, ErrorBody, GraphResponse, Health, PaperList, ReloadResult
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorBody, "description": "no paper has that id"},
+    422: {"model": ErrorBody, "description": "a parameter is invalid; `param` names it"},
+    503: {"model": ErrorBody, "description": "no index could be loaded"},
+}
+PaperId = Annotated[
+    str,
+    Path(
+        min_length=1, max_length=MAX_ID_CHARS, pattern=ID_PATTERN, description=ID_RULE.replace("a paper id", "the id")
+    ),
+]
+
+router = APIRouter()
+
+
+def _documented(schema: dict[str, Any], description: str) -> Any:
+    """A parameter read as text (and checked by ``core.params``) whose schema shows what it accepts."""
+
+    def replace(s: dict[str, Any]) -> None:
+        s.clear()
+        s.update(schema, description=description)
+
+    return Query(json_schema_extra=replace, description=description)
+
+
+def _live(request: Request) -> LiveIndex:
+    live: LiveIndex = request.app.state.live
+    return live
+
+
+def _searcher(request: Request) -> Searcher:
+    return _live(request).searcher
+
+
+def json_response(data: Any) -> Response:
+    """``data`` serialised once as it is, for hot endpoints whose dicts already have their response_model's shape.
+
+    FastAPI would validate the dict against the model and serialise it again, in a second trip to the
+    thread pool; the bytes are the same (tests/test_reliability.py checks), the model still documents it.
+    """
+    return Response(pydantic_core.to_json(data, inf_nan_mode="null"), media_type="application/json")
+
+
+YEAR = {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX}
+
+
+@router.get("/search", response_model=SearchResults, responses=ERRORS, tags=["search"])
+async def search(
+    request: Request,
+    q: Annotated[
+        str, _documented({"type": "string", "minLength": 1, "maxLength": MAX_QUERY_CHARS}, "the question or keywords")
+    ],
+    k: Annotated[str, _documented({"type": "integer", "minimum": 1, "maximum": MAX_K}, "how many results")] = str(
+        DEFAULT_K
+    ),
+    mode: Annotated[
+        str,
+        _documented(
+            {"type": "string", "enum": list(MODES)}, "hybrid (meaning + words), dense (meaning) or lexical (words)"
+        ),
+    ] = "hybrid",
+    year_from: Annotated[str | None, _documented(YEAR, "the earliest year")] = None,
+    year_to: Annotated[str | None, _documented(YEAR, "the latest year")] = None,
+    era: Annotated[
+        str | None,
+        _documented(
+            {"type": "string", "maxLength": MAX_ERA_CHARS}, "an era id or name, or a unique part of one (GET /eras)"
+        ),
+    ] = None,
+) -> Response:
+    """Rank papers for a question; filters apply before ranking. Each hit says why it matched."""
+    searcher = _searcher(request)
+    options: dict[str, Any] = {"k": k, "mode": mode, "year_from": year_from, "year_to": year_to, "era": era}
+    # a repeated question is a dictionary lookup, answered here; ranking a new one (CPU work) goes to a
+    # worker thread so that the event loop keeps serving
+    answer = searcher.cached(q, **options) or await run_in_threadpool(functools.partial(searcher.search, q, **options))
+    return json_response(answer)
+
+
+@router.get("/papers", response_model=PaperList, responses=ERRORS, tags=["papers"])
+def papers(request: Request) -> dict[str, Any]:
+    """Every paper, by year."""
+    s = _searcher(request)
+    keep = ("id", "year", "title", "authors", "era")
+    items = [{f: r[f] for f in keep} for r in s.papers()]  # type: ignore[literal-required]
+    return {"count": len(items), "index_version": s.version, "papers": items}
+
+
+@router.get("/eras", response_model=EraList, responses=ERRORS, tags=["papers"])
+def eras(request: Request) -> dict[str, Any]:
+    """The eras of the reading list, each with its introduction and its papers' ids (for a timeline)."""
+    s = _searcher(request)
+    items = s.eras()
+    return {"count": len(items), "index_version": s.version, "eras": items}
+
+
+@router.get("/papers/{id}", response_model=PaperRecord, responses=ERRORS, tags=["papers"])
+def paper(request: Request, id: PaperId) -> PaperRecord:
+    """One paper's full record: summary, concepts and its neighbourhood in the cross-reference graph."""
+    return _searcher(request).paper(id)
+
+
+@router.get("/papers/{id}/similar", response_model=SimilarResults, responses=ERRORS, tags=["papers"])
+def similar(
+    request: Request,
+    id: PaperId,
+    k: Annotated[str, _documented({"type": "integer", "minimum": 1, "maximum": MAX_K}, "how many results")] = str(
+        DEFAULT_K
+    ),
+) -> SimilarResults:
+    """The papers closest in meaning to one paper."""
+    return _searcher(request).similar(id, k)
+
+
+@router.get("/graph", response_model=GraphResponse, responses=ERRORS, tags=["papers"])
+def graph(request: Request) -> dict[str, Any]:
+    """The whole cross-reference graph: papers, edges between them, and references outside the list."""
+    s = _searcher(request)
+    return {"index_version": s.version, **s.graph()}
+
+
+@router.get(
+    "/health",
+    response_model=Health,
+    responses={503: {"model": Health, "description": "no index is loaded"}},
+    tags=["service"],
+)
+def health(request: Request) -> JSONResponse:
+    """Which version is served, whether the corpus changed since it was built, and any reload problem."""
+    live = _live(request)
+    corpus: CorpusWatch = request.app.state.corpus
+    s = live.loaded
+    if s is None:
+        body: Health = {
+            "status": "degraded",
+            "index_version": None,
+            "corpus_hash": None,
+            "stale": False,
+            "papers": 0,
+            "problem": live.problem,
+        }
+        return JSONResponse(body, status_code=503)
+    status = s.status(corpus.state())
+    problem = live.problem or status["problem"]
+    return JSONResponse({**status, "status": "degraded" if problem else "ok", "problem": problem})
+
+
+@router.post(
+    "/admin/reload",
+    response_model=ReloadResult,
+    tags=["service"],
+    responses={
+        401: {"model": ErrorBody, "description": "no `Authorization: Bearer` header"},
+        403: {"model": ErrorBody, "description": "wrong token"},
+        404: {"model": ErrorBody, "description": "admin endpoints are off (no PAPERSEARCH_ADMIN_TOKEN)"},
+        503: {"model": ErrorBody, "description": "the current index version cannot be loaded"},
+    },
+)
+def reload(
+    request: Request,
+    authorization: Annotated[str | None, Header(description="Bearer <PAPERSEARCH_ADMIN_TOKEN>")] = None,
+) -> dict[str, Any]:
+    """Load the version the index's CURRENT pointer names now, without waiting for the watcher."""
+    _authorise(request.app.state.settings.admin_token, authorization)
+    live = _live(request)
+    previous = live.searcher.version
+    reloaded = live.refresh(force=True)
+    if live.problem and not reloaded:
+        raise IndexStateError(live.problem)
+    return {"reloaded": reloaded, "index_version": live.searcher.version, "previous_version": previous}
+
+
+def _authorise(token: str | None, header: str | None) -> None:
+    if not token:
+        raise HTTPException(404, "admin endpoints are off; set PAPERSEARCH_ADMIN_TOKEN to turn them on")
+    scheme, _, given = (header or "").partition(" ")
+    if scheme.lower() != "bearer" or not given:
+        raise HTTPException(
+            401, "send the admin token as `Authorization: Bearer <token>`", {"WWW-Authenticate": "Bearer"}
+        )
+    if not hmac.compare_digest(given.strip().encode(), token.encode()):
+        raise HTTPException(403, "the admin token is wrong")
+
+
+@router.get("/", include_in_schema=False)
+def index_page(request: Request) -> FileResponse:
+    return FileResponse(request.app.state.web_dir / "index.html", headers={"Cache-Control": "no-cache"})
