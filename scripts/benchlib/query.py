@@ -1,0 +1,190 @@
+"""Query speed: a cold one-shot ``papersearch ask``, warm in-process searches, and the HTTP service under load.
+
+``cold_ask`` times new ``ask`` processes on the ONNX and torch query paths; ``warm_search`` times
+``Searcher.search`` over the dev queries in this process, new and repeated; ``http_service`` runs
+``scripts/loadtest.py`` against a fresh uvicorn on loopback several times. Each adds its section
+to the report and its floors.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from .report import (
+    BIN,
+    QUESTION,
+    ROOT,
+    Plan,
+    Report,
+    commands,
+    latest_manifest,
+    load_queries,
+    med,
+    pct,
+    ratio,
+    run,
+    shown,
+    spread,
+    table,
+)
+
+
+def cold_ask(report: Report, plan: Plan, index: Path) -> dict[str, float]:
+    """Wall time and peak RSS of `papersearch ask` as a new process, on the ONNX and the torch query paths."""
+    cmd = [BIN / "papersearch", "ask", QUESTION, "--index", index]
+    paths = [("ONNX (default)", {}, plan.cold_runs), ("torch", {"PAPERSEARCH_QUERY_ENCODER": "torch"}, plan.torch_runs)]
+    walls: dict[str, list[float]] = {}
+    rss: dict[str, list[float]] = {}
+    for label, env, n in paths:
+        if n:
+            run(cmd, env)  # one unmeasured run: the page cache holds the model files afterwards
+            runs = [run(cmd, env) for _ in range(n)]
+            walls[label], rss[label] = [r.wall for r in runs], [r.rss_mb for r in runs]
+    base = med(walls["torch"]) if "torch" in walls else float("nan")
+    rows = [
+        (
+            label,
+            spread(walls[label], unit=" s"),
+            spread(rss[label], digits=0),
+            len(walls[label]),
+            ratio(med(walls[label]), base),
+        )
+        if label in walls
+        else (label, "not run (smoke)", "—", 0, "—")
+        for label, _, _ in paths
+    ]
+    encoder = latest_manifest(index).get("query_encoder")
+    report.add(
+        "## Cold one-shot query\n\n"
+        "`papersearch ask` in a new process: imports, index load and checks, query encoding, search and\n"
+        "printing. One unmeasured run first, so the model files are in the page cache. Baseline: the torch path.\n"
+        f"The index's query encoder: `{json.dumps(encoder) if encoder else 'none (queries use torch)'}`.\n\n"
+        + commands([shown(cmd, env) for _, env, n in paths if n])
+        + "\n"
+        + table(["query encoder", "wall s, median (range)", "peak RSS MB", "runs", "wall vs torch"], rows)
+    )
+    onnx = "ONNX (default)"
+    res = {"cold": med(walls.get(onnx, [])), "cold_rss": med(rss.get(onnx, []))}
+    if onnx in walls:
+        ok = res["cold"] <= 1 and res["cold_rss"] <= 250
+        report.floor(
+            "cold `ask` (ONNX path)", "≤ 1.0 s and ≤ 250 MB", f"{res['cold']:.2f} s, {res['cold_rss']:.0f} MB", ok
+        )
+    return res
+
+
+def warm_search(report: Report, plan: Plan, index: Path, title: str) -> dict[str, float]:
+    """In-process latency of Searcher.search over the dev queries: first time (new) and repeated (cached)."""
+    from papersearch.query.searcher import Searcher
+
+    queries = [q["query"] for q in load_queries()]
+    print(f"$ python: Searcher.load({shown([index])}).search(q) for the {len(queries)} dev queries", flush=True)
+    searcher = Searcher.load(index)
+    searcher.search("warm up the encoder and the caches")
+    new, again = [], []
+    for q in queries:
+        t = time.perf_counter()
+        searcher.search(q)
+        new.append(time.perf_counter() - t)
+    for _ in range(plan.repeats):
+        for q in queries:
+            t = time.perf_counter()
+            searcher.search(q)
+            again.append(time.perf_counter() - t)
+    rows = [
+        ("new query (encoded)", len(new), f"{pct(new, 50) * 1e3:.2f}", f"{pct(new, 99) * 1e3:.2f}", "1.00×"),
+        (
+            "repeated query (cached answer)",
+            len(again),
+            f"{pct(again, 50) * 1e3:.2f}",
+            f"{pct(again, 99) * 1e3:.2f}",
+            ratio(pct(again, 50), pct(new, 50)),
+        ),
+    ]
+    data = searcher.data
+    report.add(
+        f"## {title}\n\n"
+        f"`Searcher.search(q)` (hybrid, k=10) in one warm process over the {len(queries)} queries of\n"
+        f"`tests/data/queries.jsonl`: {data.manifest['counts']['papers']} papers,"
+        f" {data.faiss_index.ntotal} vectors, index `{data.manifest['vector_index'].get('type')}`."
+        f" Each query once (new), then all of them {plan.repeats} more times (answered from the cache).\n"
+        f"Baseline: the new query. ORT threads: {searcher.settings.ort_threads or 'default'}.\n\n"
+        + table(["query", "samples", "p50 ms", "p99 ms", "p50 vs new"], rows)
+    )
+    return {"new_p50": pct(new, 50), "new_p99": pct(new, 99)}
+
+
+def http_service(report: Report, plan: Plan, work: Path, index: Path) -> None:
+    """``scripts/loadtest.py`` against a real uvicorn on loopback, ``plan.http_runs`` times, each a fresh server."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import loadtest
+
+    runs = []
+    for i in range(plan.http_runs):
+        print(f"$ python scripts/loadtest.py --index {shown([index])}  (run {i + 1} of {plan.http_runs})", flush=True)
+        with loadtest.served(index, work / "loadtest-server.log") as (url, pid):
+            by_level = loadtest.run_load(url, plan.http_levels, plan.http_requests, server_pid=pid)
+            cache = loadtest.cached_vs_new(url, n=max(20, plan.http_requests // 4), server_pid=pid)
+        runs.append({"levels": {r["concurrency"]: r for r in by_level}, "cache": cache})
+
+    def over_runs(get: Any) -> list[float]:
+        return [float(get(r)) for r in runs]
+
+    rows = []
+    for c in plan.http_levels:
+        p50 = over_runs(lambda r, c=c: r["levels"][c]["p50_ms"])
+        p99 = over_runs(lambda r, c=c: r["levels"][c]["p99_ms"])
+        rps = over_runs(lambda r, c=c: r["levels"][c]["rps"])
+        cpu = over_runs(lambda r, c=c: r["levels"][c]["server_cpu_ms"] or float("nan"))
+        errors = int(sum(over_runs(lambda r, c=c: r["levels"][c]["errors"])))
+        rows.append((c, spread(p50, 1, " ms"), spread(p99, 1, " ms"), spread(rps, 1, "", 0), errors, f"{med(cpu):.2f}"))
+    kinds = {k: [r["cache"][k] for r in runs] for k in ("cached", "new")}
+    cache_rows = [
+        (
+            k,
+            spread([x["p50_ms"] for x in v], 1, " ms"),
+            spread([x["p99_ms"] for x in v], 1, " ms"),
+            f"{med([x['server_cpu_ms'] or float('nan') for x in v]):.2f}",
+        )
+        for k, v in kinds.items()
+    ]
+    speedup = [n["p50_ms"] / c["p50_ms"] for n, c in zip(kinds["new"], kinds["cached"], strict=True) if c["p50_ms"] > 0]
+    levels = ",".join(map(str, plan.http_levels))
+    report.add(
+        "## The HTTP service under load (loopback, one uvicorn worker)\n\n"
+        f"`scripts/loadtest.py` starts `python -m papersearch.serve` on a free 127.0.0.1 port, asks each dev query once,\n"
+        f"then sends {plan.http_requests} `GET /search?q=...&k=10` per concurrency level over keep-alive connections:\n"
+        f"dev-set queries, {loadtest.NEW_FRACTION:.0%} of them never seen before (a query with a fresh number, which\n"
+        f"must be encoded), the rest repeated (answered from the cache of recent answers). The client runs on\n"
+        f"the same two cores. {plan.http_runs} runs, each with a fresh server: median (range).\n\n"
+        + commands(
+            [f"python scripts/loadtest.py --index {shown([index])} --levels {levels} --requests {plan.http_requests}"]
+        )
+        + "\n"
+        + table(["concurrency", "p50", "p99", "req/s", "errors", "server CPU ms/request"], rows)
+        + "\nAt concurrency 1, repeated (cached) against never-seen (new) queries; baseline: new.\n\n"
+        + table(["query", "p50", "p99", "server CPU ms/request"], cache_rows)
+        + f"\nA repeated query is {spread(speedup, 1, '×', 1)} faster than a new one (p50).\n"
+    )
+    c1_p50 = med(over_runs(lambda r: r["levels"][1]["p50_ms"]))
+    c1_p99 = med(over_runs(lambda r: r["levels"][1]["p99_ms"]))
+    errors_all = int(sum(over_runs(lambda r: sum(x["errors"] for x in r["levels"].values()))))
+    report.floor(
+        "warm service, c=1 (20% new queries)",
+        "p50 ≤ 8 ms, p99 ≤ 20 ms",
+        f"p50 {c1_p50:.2f} ms, p99 {c1_p99:.2f} ms",
+        c1_p50 <= 8 and c1_p99 <= 20,
+    )
+    if 8 in plan.http_levels:
+        c8 = med(over_runs(lambda r: r["levels"][8]["rps"]))
+        report.floor(
+            "warm service, c=8",
+            "≥ 200 req/s, zero errors",
+            f"{c8:.0f} req/s, {errors_all} errors",
+            c8 >= 200 and errors_all == 0,
+        )
+    report.floor("repeated query vs new one (c=1, p50)", "≥ 5× faster", f"{med(speedup):.1f}×", med(speedup) >= 5)
