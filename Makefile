@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: serve test install dev index check validate lint format bench bench-smoke browser clean help
+.PHONY: serve test install dev index check validate lint format bench browser clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -53,9 +53,10 @@ browser:  ## Debian's Chromium for the browser tests (needs root; skipped when p
 test: dev browser  ## run the whole test suite
 	$(BIN)/python -m pytest -q
 
-lint: dev  ## ruff check and format check
+lint: dev  ## ruff check, format check and mypy --strict
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/mypy --strict src
 
 format: dev  ## reformat the code
 	$(BIN)/ruff format src tests scripts
