@@ -477,3 +477,18 @@ def test_cli_and_api_say_the_same_words(client: TestClient, index_dir: Path, arg
     )
     assert out.returncode in (1, 2) and out.stderr.count("\n") == 1
     assert body["error"]["message"] in out.stderr, (body["error"]["message"], out.stderr)
+
+
+def test_an_unknown_paper_is_said_alike(client: TestClient, index_dir: Path) -> None:
+    import subprocess
+    import sys
+
+    body = client.get("/papers/1999-no-such-paper").json()
+    assert body["error"]["status"] == 404
+    out = subprocess.run(
+        [sys.executable, "-m", "papersearch", "show", "1999-no-such-paper", "--index", str(index_dir)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 1 and out.stderr == f"error: {body['error']['message']}\n"

@@ -141,3 +141,15 @@ def test_rebuild_repairs_a_damaged_index(corpus_copy: Path, index_copy: Path) ->
     report = build(corpus_copy, index_copy, MODEL)
     assert not report.unchanged
     assert Searcher.load(index_copy).search("backpropagation", k=1)["results"]
+
+
+def test_a_quiet_build_prints_one_line(corpus_copy: Path, tmp_path: Path) -> None:
+    """`index -q` says what it published and nothing else: no model-loading or embedding bars."""
+    out = subprocess.run(
+        [sys.executable, "-m", "papersearch", "--corpus", str(corpus_copy), "index", "-q", "--index", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0 and out.stderr == "", out.stderr
+    assert out.stdout.startswith("published ") and out.stdout.count("\n") == 1

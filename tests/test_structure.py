@@ -30,7 +30,7 @@ OWNERS = {
     "faiss": {"index/vectors.py"},
     "torch": {"encode/sentence.py", "encode/onnx_export.py"},
     "sentence_transformers": {"encode/sentence.py"},
-    "transformers": {"encode/onnx_export.py"},
+    "transformers": {"encode/onnx_export.py", "encode/sentence.py"},
     "onnxruntime": {"encode/onnx_query.py", "encode/onnx_export.py"},
     "fastapi": {"serve/app.py", "serve/routes.py", "serve/errors.py", "serve/middleware.py"},
 }

@@ -19,7 +19,10 @@ class Embedder:
 
     def __init__(self, model: str) -> None:
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
 
+        # loading a local folder is instant; its "Loading weights" bar would only clutter `index -q`
+        transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
         self.model_name = model
         self.path = resolve_model_path(model)
         self._model = SentenceTransformer(self.path, device="cpu")

@@ -1,0 +1,77 @@
+"""Settings: every variable read and checked once; a bad value stops start-up naming it, in every face."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from papersearch.core.errors import SettingsError
+from papersearch.core.settings import VARIABLES, Settings
+
+BAD = [
+    ("PAPERSEARCH_ORT_THREADS", "two", "a whole number, 1 or more"),
+    ("PAPERSEARCH_ORT_THREADS", "0", "a whole number, 1 or more"),
+    ("PAPERSEARCH_NPROBE", "-3", "a whole number, 1 or more"),
+    ("PAPERSEARCH_EF_SEARCH", "1.5", "a whole number, 1 or more"),
+    ("PAPERSEARCH_FAISS_THREADS", "all", "a whole number, 1 or more"),
+    ("PAPERSEARCH_RELOAD_INTERVAL", "soon", "a number of seconds"),
+    ("PAPERSEARCH_RELOAD_INTERVAL", "-1", "a number of seconds"),
+    ("PAPERSEARCH_QUERY_ENCODER", "gpu", "one of auto, onnx, torch"),
+    ("PAPERSEARCH_ONNX_INT8", "maybe", "1 or 0"),
+]
+
+
+@pytest.mark.parametrize(("name", "value", "accepted"), BAD, ids=[f"{n}={v}" for n, v, _ in BAD])
+def test_a_bad_value_names_the_variable_and_what_it_accepts(name: str, value: str, accepted: str) -> None:
+    with pytest.raises(SettingsError) as exc:
+        Settings.from_env(env={name: value})
+    assert str(exc.value).startswith(f"{name}={value!r} is not valid: ") and accepted in str(exc.value)
+
+
+def test_good_values_are_read_and_flags_win_over_the_environment(tmp_path: Path) -> None:
+    env = {
+        "PAPERSEARCH_CORPUS": str(tmp_path / "c"),
+        "PAPERSEARCH_INDEX": str(tmp_path / "i"),
+        "PAPERSEARCH_ORT_THREADS": "3",
+        "PAPERSEARCH_NPROBE": "40",
+        "PAPERSEARCH_RELOAD_INTERVAL": "0.5",
+        "PAPERSEARCH_QUERY_ENCODER": "TORCH",
+        "PAPERSEARCH_ONNX_INT8": "yes",
+        "PAPERSEARCH_CORS_ORIGINS": " http://a.test , ,http://b.test",
+        "PAPERSEARCH_ADMIN_TOKEN": "",
+    }
+    s = Settings.from_env(index=tmp_path / "flag", env=env)
+    assert (s.corpus, s.index) == (tmp_path / "c", tmp_path / "flag")
+    assert (s.ort_threads, s.nprobe, s.reload_interval, s.query_encoder, s.onnx_int8) == (3, 40, 0.5, "torch", True)
+    assert s.cors_origins == ("http://a.test", "http://b.test") and s.admin_token is None
+    assert s.query_threads(one_shot=True) == 3
+    assert Settings().query_threads(one_shot=True) == 1 and Settings().query_threads() == min(2, os.cpu_count() or 1)
+
+
+def test_every_variable_the_code_names_is_a_setting() -> None:
+    """A PAPERSEARCH_ variable named anywhere in the package is one Settings reads (and README documents)."""
+    import re
+
+    src = Path(__file__).resolve().parents[1] / "src" / "papersearch"
+    named = {m for p in src.rglob("*.py") for m in re.findall(r"PAPERSEARCH_[A-Z0-9_]+", p.read_text(encoding="utf-8"))}
+    assert named <= set(VARIABLES), named - set(VARIABLES)
+    read = Settings.from_env(env={})  # every variable unset: the defaults
+    assert read == Settings(corpus=read.corpus, index=read.index)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["-m", "papersearch", "ask", "perceptron"], ["-m", "papersearch.serve", "--port", "1"]],
+    ids=["ask", "serve"],
+)
+def test_a_bad_setting_stops_start_up_with_one_line(command: list[str], index_dir: Path) -> None:
+    env = dict(os.environ, PAPERSEARCH_INDEX=str(index_dir), PAPERSEARCH_RELOAD_INTERVAL="soon")
+    out = subprocess.run([sys.executable, *command], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert out.stderr.strip().splitlines() == [
+        "error: PAPERSEARCH_RELOAD_INTERVAL='soon' is not valid: a number of seconds from 0 (never check) to 86400"
+    ]
