@@ -1,7 +1,9 @@
-"""Parse a corpus file's text into typed records: a paper's front matter and body, the eras list.
+"""Parse a paper file's text into a typed record: its front matter, every field checked, and its body.
 
-Pure functions of text: every problem found is appended with its file and field, so a person
-sees them all at once; nothing here touches the disk.
+Pure functions of text: every problem found is appended with its file and field (``edges.add[0].kind``),
+so a person sees them all at once; nothing here touches the disk. The YAML is read by
+:mod:`.safe_yaml` (no anchors, aliases or tags; bounded depth and size), then each field,
+nested ones included, is checked for type and shape. Unknown fields are warnings.
 """
 
 from __future__ import annotations
@@ -9,25 +11,28 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import yaml
-
 from ..core.errors import Problem
-from ..core.models import EDGE_KINDS, Concept, EdgeOverride, Era, Paper
+from ..core.models import EDGE_KINDS, Concept, EdgeOverride, Paper
+from ..core.records import EdgeKind
+from .eras import parse_eras as parse_eras
+from .safe_yaml import SAFE_LOADER as SAFE_LOADER
+from .safe_yaml import InvalidYamlError, parse_yaml
+from .values import as_text, as_text_list, as_year, kind_of, show, unknown_fields
 
-# libyaml's safe loader when PyYAML has it: the same documents and the same refusals, ~8x faster
-SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-YEAR_MIN, YEAR_MAX = 1800, 2100
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9\-]{2,120}$")
 REQUIRED = ("id", "year", "title", "authors", "era", "question")
+FIELDS = (*REQUIRED, "concepts", "edges")
+CONCEPT_FIELDS = ("name", "aliases", "generic")
+EDGES_FIELDS = ("add", "remove")
+EDGE_FIELDS = ("target", "kind", "evidence")
+FRONT = "front matter"
+_NEWLINES = re.compile(r"\r\n?")
 
 
 def split_front_matter(text: str) -> tuple[str, str] | None:
-    """Split ``---\\nYAML\\n---\\nbody``; None when the file has no front matter block."""
-    text = text.lstrip("\ufeff")
-    if not text.startswith("---"):
-        return None
-    lines = text.split("\n")
-    if lines[0].strip() != "---":
+    """Split ``---\\nYAML\\n---\\nbody`` (a BOM and CRLF line ends allowed); None without a closed block."""
+    lines = _NEWLINES.sub("\n", text.lstrip("\ufeff")).split("\n")
+    if lines[0].rstrip() != "---":
         return None
     for i in range(1, len(lines)):
         if lines[i].strip() == "---":
@@ -35,150 +40,133 @@ def split_front_matter(text: str) -> tuple[str, str] | None:
     return None
 
 
-def _str_field(meta: dict[str, Any], key: str, rel: str, problems: list[Problem]) -> str:
-    value = meta.get(key)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        problems.append(Problem(rel, key, "missing or empty (required)"))
-        return ""
-    if not isinstance(value, str):
-        problems.append(Problem(rel, key, f"must be text, not {type(value).__name__}"))
-        return ""
-    return value.strip()
+def _front_matter(text: str, rel: str, problems: list[Problem]) -> tuple[dict[Any, Any], str] | None:
+    """The front matter as a mapping, and the body; None with one problem saying what is wrong."""
+    parts = split_front_matter(text)
+    if parts is None:
+        opened = text.lstrip("\ufeff").split("\n", 1)[0].rstrip() == "---"
+        message = (
+            "not closed: add a '---' line after the last field, before the summary"
+            if opened
+            else "missing: the file must start with a '---' line, YAML, then '---'"
+        )
+        problems.append(Problem(rel, FRONT, message))
+        return None
+    head, body = parts
+    try:
+        meta = parse_yaml(head)
+    except InvalidYamlError as exc:
+        where = f" (line {exc.line + 2})" if exc.line is not None else ""
+        problems.append(Problem(rel, FRONT, f"invalid YAML{where}: {exc.message}"))
+        return None
+    if not isinstance(meta, dict):
+        problems.append(Problem(rel, FRONT, f"must be a YAML mapping of fields ('id: ...' lines), not {kind_of(meta)}"))
+        return None
+    return meta, body
+
+
+def parse_paper(text: str, rel: str, problems: list[Problem]) -> Paper | None:
+    """Parse one paper file's text; append problems (with ``rel`` and the field) and return None on error."""
+    before = len(problems)
+    parsed = _front_matter(text, rel, problems)
+    if parsed is None:
+        return None
+    meta, body = parsed
+    pid = as_text(meta.get("id"), rel, "id", problems)
+    if pid and not ID_RE.match(pid):
+        problems.append(Problem(rel, "id", f"{show(pid)} must be lowercase letters, digits and dashes (3-121 chars)"))
+    paper_year = as_year(meta.get("year"), rel, "year", problems)
+    title = as_text(meta.get("title"), rel, "title", problems)
+    authors = _authors(meta.get("authors"), rel, problems)
+    era = as_text(meta.get("era"), rel, "era", problems)
+    question = as_text(meta.get("question"), rel, "question", problems)
+    summary = body.strip()
+    if not summary:
+        problems.append(Problem(rel, "summary", "missing: write the summary below the front matter"))
+    concepts = _concepts(meta.get("concepts"), rel, problems)
+    adds, removes = _edges(meta.get("edges"), rel, problems)
+    unknown_fields(meta, FIELDS, rel, "", problems)
+    if any(p.severity == "error" for p in problems[before:]):
+        return None
+    return Paper(pid, paper_year, title, authors, era, question, summary, concepts, adds, removes, rel)
+
+
+def _authors(raw: Any, rel: str, problems: list[Problem]) -> tuple[str, ...]:
+    if raw is None or raw == [] or raw == "":
+        problems.append(Problem(rel, "authors", "missing or empty (required): a list of names"))
+        return ()
+    return as_text_list(raw, rel, "authors", problems, "names")
 
 
 def _concepts(raw: Any, rel: str, problems: list[Problem]) -> tuple[Concept, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
-        problems.append(Problem(rel, "concepts", "must be a list"))
+        message = f"must be a list of concepts (a name, or a mapping with 'name'), not {kind_of(raw)}"
+        problems.append(Problem(rel, "concepts", message))
         return ()
-    out: list[Concept] = []
-    for i, item in enumerate(raw):
-        if isinstance(item, str) and item.strip():
-            out.append(Concept(item.strip()))
-        elif isinstance(item, dict) and isinstance(item.get("name"), str) and item["name"].strip():
-            aliases = item.get("aliases") or []
-            if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-                problems.append(Problem(rel, f"concepts[{i}].aliases", "must be a list of text"))
-                aliases = []
-            generic = item.get("generic", False)
-            if not isinstance(generic, bool):
-                problems.append(Problem(rel, f"concepts[{i}].generic", "must be true or false"))
-                generic = False
-            out.append(Concept(item["name"].strip(), tuple(a.strip() for a in aliases if a.strip()), generic))
-        else:
-            problems.append(Problem(rel, f"concepts[{i}]", "must be text or a mapping with a 'name'"))
-    return tuple(out)
+    found = (_concept(item, f"concepts[{i}]", rel, problems) for i, item in enumerate(raw))
+    return tuple(c for c in found if c is not None)
+
+
+def _concept(item: Any, field: str, rel: str, problems: list[Problem]) -> Concept | None:
+    if isinstance(item, str):
+        name = as_text(item, rel, field, problems)
+        return Concept(name) if name else None
+    if not isinstance(item, dict):
+        problems.append(Problem(rel, field, f"must be a name or a mapping with 'name', not {kind_of(item)}"))
+        return None
+    before = len(problems)
+    name = as_text(item.get("name"), rel, f"{field}.name", problems)
+    aliases = as_text_list(item.get("aliases"), rel, f"{field}.aliases", problems, "aliases")
+    generic = item.get("generic", False)
+    if not isinstance(generic, bool):
+        problems.append(Problem(rel, f"{field}.generic", f"must be true or false, not {show(generic)}"))
+    unknown_fields(item, CONCEPT_FIELDS, rel, f"{field}.", problems)
+    if any(p.severity == "error" for p in problems[before:]):
+        return None
+    return Concept(name, aliases, generic)
 
 
 def _edges(raw: Any, rel: str, problems: list[Problem]) -> tuple[tuple[EdgeOverride, ...], tuple[str, ...]]:
     if raw is None:
         return (), ()
     if not isinstance(raw, dict):
-        problems.append(Problem(rel, "edges", "must be a mapping with 'add' and/or 'remove'"))
+        problems.append(Problem(rel, "edges", f"must be a mapping with 'add' and/or 'remove', not {kind_of(raw)}"))
         return (), ()
+    unknown_fields(raw, EDGES_FIELDS, rel, "edges.", problems)
+    adds_raw = raw.get("add")
     adds: list[EdgeOverride] = []
-    for i, item in enumerate(raw.get("add") or []):
-        if isinstance(item, str):
-            adds.append(EdgeOverride(item))
-        elif isinstance(item, dict) and isinstance(item.get("target"), str):
-            kind = item.get("kind", "cites")
-            if kind not in EDGE_KINDS:
-                problems.append(Problem(rel, f"edges.add[{i}].kind", f"unknown kind {kind!r}; use cites or mentions"))
-                continue
-            adds.append(EdgeOverride(item["target"], kind, str(item.get("evidence") or "added by hand")))
-        else:
-            problems.append(Problem(rel, f"edges.add[{i}]", "must be a paper id or a mapping with 'target'"))
-    removes = raw.get("remove") or []
-    if not isinstance(removes, list) or not all(isinstance(r, str) for r in removes):
-        problems.append(Problem(rel, "edges.remove", "must be a list of paper ids"))
-        removes = []
-    return tuple(adds), tuple(removes)
+    if isinstance(adds_raw, list):
+        found = (_edge(item, f"edges.add[{i}]", rel, problems) for i, item in enumerate(adds_raw))
+        adds = [e for e in found if e is not None]
+    elif adds_raw is not None:
+        message = f"must be a list of paper ids (or mappings with 'target'), not {kind_of(adds_raw)}"
+        problems.append(Problem(rel, "edges.add", message))
+    removes = as_text_list(raw.get("remove"), rel, "edges.remove", problems, "paper ids")
+    return tuple(adds), removes
 
 
-def parse_paper(text: str, rel: str, problems: list[Problem]) -> Paper | None:
-    """Parse one paper file's text; append problems (with ``rel`` and the field) and return None on error."""
+def _edge(item: Any, field: str, rel: str, problems: list[Problem]) -> EdgeOverride | None:
+    if isinstance(item, str):
+        target = as_text(item, rel, field, problems)
+        return EdgeOverride(target) if target else None
+    if not isinstance(item, dict):
+        problems.append(Problem(rel, field, f"must be a paper id or a mapping with 'target', not {kind_of(item)}"))
+        return None
     before = len(problems)
-    parts = split_front_matter(text)
-    if parts is None:
-        problems.append(
-            Problem(rel, "front matter", "missing: the file must start with a '---' line, YAML, then '---'")
-        )
+    target = as_text(item.get("target"), rel, f"{field}.target", problems)
+    kind = _edge_kind(item.get("kind", "cites"), f"{field}.kind", rel, problems)
+    evidence = as_text(item.get("evidence"), rel, f"{field}.evidence", problems, required=False) or "added by hand"
+    unknown_fields(item, EDGE_FIELDS, rel, f"{field}.", problems)
+    if kind is None or any(p.severity == "error" for p in problems[before:]):
         return None
-    head, body = parts
-    try:
-        meta = yaml.load(head, Loader=SAFE_LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 2})" if mark is not None else ""
-        problems.append(Problem(rel, "front matter", f"invalid YAML{where}: {getattr(exc, 'problem', exc)}"))
-        return None
-    if not isinstance(meta, dict):
-        problems.append(Problem(rel, "front matter", "must be a YAML mapping of fields"))
-        return None
-    pid = _str_field(meta, "id", rel, problems)
-    if pid and not ID_RE.match(pid):
-        problems.append(Problem(rel, "id", f"{pid!r} must be lowercase letters, digits and dashes (3-121 chars)"))
-    year_raw = meta.get("year")
-    year = 0
-    if year_raw is None:
-        problems.append(Problem(rel, "year", "missing (required)"))
-    elif isinstance(year_raw, bool) or not isinstance(year_raw, int):
-        problems.append(Problem(rel, "year", f"must be a whole number, not {year_raw!r}"))
-    elif not YEAR_MIN <= year_raw <= YEAR_MAX:
-        problems.append(Problem(rel, "year", f"{year_raw} is outside {YEAR_MIN}–{YEAR_MAX}"))
-    else:
-        year = year_raw
-    title = _str_field(meta, "title", rel, problems)
-    authors_raw = meta.get("authors")
-    authors: tuple[str, ...] = ()
-    if not authors_raw:
-        problems.append(Problem(rel, "authors", "missing or empty (required): a list of names"))
-    elif not isinstance(authors_raw, list) or not all(isinstance(a, str) and a.strip() for a in authors_raw):
-        problems.append(Problem(rel, "authors", "must be a list of names"))
-    else:
-        authors = tuple(a.strip() for a in authors_raw)
-    era = _str_field(meta, "era", rel, problems)
-    question = _str_field(meta, "question", rel, problems)
-    summary = body.strip()
-    if not summary:
-        problems.append(Problem(rel, "summary", "missing: write the summary below the front matter"))
-    concepts = _concepts(meta.get("concepts"), rel, problems)
-    adds, removes = _edges(meta.get("edges"), rel, problems)
-    unknown = set(meta) - {*REQUIRED, "concepts", "edges"}
-    for key in sorted(map(str, unknown)):
-        problems.append(Problem(rel, key, "unknown field (ignored)", "warning"))
-    if len([p for p in problems[before:] if p.severity == "error"]):
-        return None
-    return Paper(pid, year, title, authors, era, question, summary, concepts, adds, removes, rel)
+    return EdgeOverride(target, kind, evidence)
 
 
-def parse_eras(text: str, rel: str, problems: list[Problem]) -> list[Era]:
-    try:
-        raw = yaml.load(text, Loader=SAFE_LOADER)
-    except yaml.YAMLError as exc:
-        problems.append(Problem(rel, "", f"invalid YAML: {getattr(exc, 'problem', exc)}"))
-        return []
-    if not isinstance(raw, list):
-        problems.append(Problem(rel, "", "must be a YAML list of eras"))
-        return []
-    eras: list[Era] = []
-    for i, item in enumerate(raw):
-        if not isinstance(item, dict):
-            problems.append(Problem(rel, f"[{i}]", "each era must be a mapping"))
-            continue
-        ok = True
-        for key in ("id", "name", "intro"):
-            if not isinstance(item.get(key), str) or not item[key].strip():
-                problems.append(Problem(rel, f"[{i}].{key}", "missing or empty (required)"))
-                ok = False
-        for key in ("start", "end"):
-            v = item.get(key)
-            if isinstance(v, bool) or not isinstance(v, int) or not YEAR_MIN <= v <= YEAR_MAX:
-                problems.append(Problem(rel, f"[{i}].{key}", f"must be a year in {YEAR_MIN}–{YEAR_MAX}"))
-                ok = False
-        if ok:
-            eras.append(
-                Era(item["id"].strip(), item["name"].strip(), item["start"], item["end"], item["intro"].strip())
-            )
-    return eras
+def _edge_kind(value: Any, field: str, rel: str, problems: list[Problem]) -> EdgeKind | None:
+    for kind in EDGE_KINDS:
+        if value == kind:
+            return kind
+    problems.append(Problem(rel, field, f"unknown kind {show(value)}; use {' or '.join(EDGE_KINDS)}"))
+    return None

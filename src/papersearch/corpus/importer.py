@@ -17,7 +17,7 @@ from ..core.errors import CorpusError, Problem
 from ..core.models import Concept, Era, Paper
 from .concepts import extract_concepts
 from .fields import parse_paper
-from .load import ERAS_FILE, PAPERS_DIR
+from .files import ERAS_FILE, PAPERS_DIR, paper_names, read_corpus_file
 from .render import render_eras, render_paper, slugify
 from .seed import parse_seed
 
@@ -62,16 +62,15 @@ def _topic(concepts: list[Concept], title: str) -> str:
     return " ".join([w for w in title.split() if w.lower() not in stop][:2])
 
 
-def _existing(papers_dir: Path) -> dict[tuple[int, str], tuple[Path, Paper]]:
+def _existing(corpus_root: Path) -> dict[tuple[int, str], tuple[Path, Paper]]:
+    """The papers already in the corpus, by (year, title); a file that cannot be read or parsed is skipped."""
     found: dict[tuple[int, str], tuple[Path, Paper]] = {}
-    for path in sorted(papers_dir.glob("*.md")) if papers_dir.is_dir() else []:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        paper = parse_paper(text, path.name, [])
+    for name in paper_names(corpus_root, []):
+        rel = f"{PAPERS_DIR}/{name}"
+        text = read_corpus_file(corpus_root, rel, [])
+        paper = None if text is None else parse_paper(text, name, [])
         if paper is not None:
-            found[(paper.year, paper.title)] = (path, paper)
+            found[(paper.year, paper.title)] = (corpus_root / rel, paper)
     return found
 
 
@@ -102,7 +101,7 @@ def import_seed(seed_path: Path, corpus_root: Path, force: bool = False) -> Impo
     _write_if_allowed(corpus_root / ERAS_FILE, ERAS_FILE, render_eras(eras), state, force, report)
 
     person_names = {w for e in entries for a in e.authors for w in a.replace(".", " ").split()}
-    existing = _existing(papers_dir)
+    existing = _existing(corpus_root)
     taken = {p.id for _, p in existing.values()}
     for entry in entries:
         concepts = extract_concepts(entry.summary, person_names)

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
 from ..core.errors import IndexStateError
 from ..core.settings import Settings
+from ..corpus.files import Signature, corpus_signature
 from ..index import layout, store
 from ..index.check import corpus_state
 from ..query.searcher import Searcher
 
 log = logging.getLogger("papersearch.serve.app")
 WARM_UP_QUERY = "how were deep networks first trained?"
+CORPUS_CHECK_WAIT = 0.5  # seconds a /health request waits for a changed corpus to be checked
 
 
 def _same_model(a: dict[str, Any], b: dict[str, Any]) -> bool:
@@ -98,31 +101,59 @@ class LiveIndex:
                 log.exception("index watcher error")
 
 
+@dataclass
+class _CorpusCheck:
+    """One computation of the corpus state, for the files as they were when it started."""
+
+    key: Signature
+    done: threading.Event = field(default_factory=threading.Event)
+    result: tuple[str | None, str | None] = (None, None)
+
+
 class CorpusWatch:
-    """Whether the corpus still hashes to what an index was built from; recomputed only when files change."""
+    """Whether the corpus still hashes to what an index was built from; recomputed only when files change.
 
-    def __init__(self, corpus_dir: FsPath) -> None:
+    A change is noticed by ``stat`` alone (``corpus_signature`` opens nothing, so a FIFO cannot
+    block it). The corpus is then loaded in a background thread, one load at a time; a caller waits
+    at most ``wait`` seconds for it and otherwise gets the last known state, so a slow or stuck load
+    never holds up a /health request, nor the ones after it.
+    """
+
+    def __init__(self, corpus_dir: FsPath, wait: float = CORPUS_CHECK_WAIT) -> None:
         self.corpus_dir = corpus_dir
+        self.wait = wait
         self._lock = threading.Lock()
-        self._key: tuple[Any, ...] | None = None
-        self._result: tuple[str | None, str | None] = (None, None)
-
-    def _signature(self) -> tuple[Any, ...]:
-        paths = [self.corpus_dir / "eras.yaml", *sorted((self.corpus_dir / "papers").glob("*.md"))]
-        sig: list[tuple[str, int | None, int | None]] = []
-        for p in paths:
-            try:
-                st = p.stat()
-                sig.append((p.name, st.st_mtime_ns, st.st_size))
-            except OSError:
-                sig.append((p.name, None, None))
-        return tuple(sig)
+        self._running: _CorpusCheck | None = None
+        self._known: _CorpusCheck | None = None
 
     def state(self) -> tuple[str | None, str | None]:
         """``index.check.corpus_state`` of the corpus: (hash, None) or (None, why it cannot be computed)."""
+        check = self._check_for(corpus_signature(self.corpus_dir))
+        check.done.wait(self.wait)
         with self._lock:
-            key = self._signature()
-            if key != self._key:
-                self._result = corpus_state(self.corpus_dir)
-                self._key = key
-            return self._result
+            if self._known is not None:
+                return self._known.result
+        return None, "the corpus is still being checked; ask again in a moment"
+
+    def _check_for(self, key: Signature) -> _CorpusCheck:
+        """The check for ``key``: the one known or running, or a new one (only when none is running)."""
+        with self._lock:
+            if self._known is not None and self._known.key == key:
+                return self._known
+            running = self._running
+            if running is not None and (running.key == key or not running.done.is_set()):
+                return running
+            check = _CorpusCheck(key)
+            self._running = check
+        threading.Thread(target=self._run, args=(check,), name="corpus-check", daemon=True).start()
+        return check
+
+    def _run(self, check: _CorpusCheck) -> None:
+        try:
+            check.result = corpus_state(self.corpus_dir)
+        except Exception as exc:  # the loader reports problems, never raises; keep /health answering if it does
+            log.exception("corpus check failed")
+            check.result = (None, f"cannot judge staleness: the corpus check failed ({type(exc).__name__})")
+        with self._lock:
+            self._known = check
+        check.done.set()

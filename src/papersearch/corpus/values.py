@@ -1,0 +1,100 @@
+"""Checks of one YAML value, shared by paper front matter and the eras list, in one wording.
+
+Each check returns the value in the type the corpus needs, or a neutral default after appending
+``Problem(file, field, "must be X, not Y ...")`` that names what it found and how to fix it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from ..core.errors import Problem
+from ..core.params import YEAR_MAX, YEAR_MIN
+
+SHOW_CHARS = 60  # a value quoted in a message is cut to this many characters
+
+
+def show(value: Any, limit: int = SHOW_CHARS) -> str:
+    """``repr(value)`` cut to ``limit`` characters, so a message never carries a megabyte of input."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def kind_of(value: Any) -> str:
+    """What a YAML value is, in a reader's words ("a list", "text", "a whole number")."""
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true/false"
+    kinds: tuple[tuple[type | tuple[type, ...], str], ...] = (
+        (str, "text"),
+        (int, "a whole number"),
+        (float, "a decimal number"),
+        (list, "a list"),
+        (dict, "a mapping"),
+        ((datetime.date, datetime.datetime), "a date"),
+    )
+    return next((name for t, name in kinds if isinstance(value, t)), type(value).__name__)
+
+
+def _not(value: Any) -> str:
+    """ ", not a list" — plus how to write text that YAML read as something else."""
+    hint = ""
+    if isinstance(value, (list, dict)):
+        hint = " (quote the text if it starts with '[' or '{' or holds ': ')"
+    elif value is not None and not isinstance(value, str):
+        hint = f" ({show(value)}; quote it to keep it as text)"
+    return f", not {kind_of(value)}{hint}"
+
+
+def as_text(value: Any, rel: str, field: str, problems: list[Problem], required: bool = True) -> str:
+    """A stripped, non-empty text value; "" (and a problem when required or mistyped) otherwise."""
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    if value is None or isinstance(value, str):
+        if required:
+            problems.append(Problem(rel, field, "missing or empty (required)"))
+        return ""
+    problems.append(Problem(rel, field, f"must be text{_not(value)}"))
+    return ""
+
+
+def as_year(value: Any, rel: str, field: str, problems: list[Problem]) -> int:
+    """A whole-number year in the corpus's range; 0 and a problem otherwise."""
+    if value is None:
+        problems.append(Problem(rel, field, "missing (required)"))
+    elif isinstance(value, bool) or not isinstance(value, int):
+        hint = "; remove the quotes" if isinstance(value, str) and value.strip().isdigit() else ""
+        problems.append(Problem(rel, field, f"must be a whole number such as 1989, not {show(value)}{hint}"))
+    elif not YEAR_MIN <= value <= YEAR_MAX:
+        problems.append(Problem(rel, field, f"{value} is outside {YEAR_MIN}–{YEAR_MAX}"))
+    else:
+        return value
+    return 0
+
+
+def as_text_list(value: Any, rel: str, field: str, problems: list[Problem], items: str = "texts") -> tuple[str, ...]:
+    """A list of non-empty texts (``items`` names them in messages); () and a problem per fault otherwise."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        problems.append(Problem(rel, field, f"must be a list of {items}, one '- ' line each{_not(value)}"))
+        return ()
+    out: list[str] = []
+    for j, entry in enumerate(value):
+        if isinstance(entry, str) and entry.strip():
+            out.append(entry.strip())
+        elif entry is None or isinstance(entry, str):
+            problems.append(Problem(rel, f"{field}[{j}]", "empty; fill it in or remove the line"))
+        else:
+            problems.append(Problem(rel, f"{field}[{j}]", f"must be text{_not(entry)}"))
+    return tuple(out)
+
+
+def unknown_fields(
+    mapping: dict[Any, Any], known: tuple[str, ...], rel: str, prefix: str, problems: list[Problem]
+) -> None:
+    """A warning for each key of ``mapping`` not in ``known`` (ignored, so a typo is seen but does not block)."""
+    for key in sorted(str(k)[:SHOW_CHARS] for k in mapping if k not in known):
+        problems.append(Problem(rel, f"{prefix}{key}", "unknown field (ignored)", "warning"))
