@@ -151,7 +151,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
     st = settings(args)
     searcher = Searcher.load(st.index, preload_encoder=args.mode != "lexical", settings=st)
     res = searcher.search(
-        args.query, k=args.k, mode=args.mode, year_from=args.year_from, year_to=args.year_to, era=args.era
+        args.query,
+        k=args.k,
+        mode=args.mode,
+        year_from=args.year_from,
+        year_to=args.year_to,
+        era=args.era,
+        understand=args.understand,
+        ignore=args.ignore,
     )
     from .render import print_json, show_answer
 
@@ -163,19 +170,19 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from ..query.evaluate import METRICS, evaluate, load_queries
-    from .render import print_json
+    from dataclasses import asdict
+
+    from ..query.evaluate import load_queries, report
+    from .render import print_json, show_report
 
     searcher = _searcher(args, note_staleness=False)
     queries = load_queries(Path(args.file), {r["id"] for r in searcher.papers()})
-    scores = evaluate(searcher, queries)
+    result = report(searcher, queries, understand=args.understand)
     if args.json:
-        print_json({"queries": len(queries), "scores": scores})
-        return 0
-    print(f"{len(queries)} queries from {args.file}")
-    print(f"{'mode':<10}" + "".join(f"{m:>11}" for m in METRICS))
-    for mode, row in scores.items():
-        print(f"{mode:<10}" + "".join(f"{row[m]:>11.4f}" for m in METRICS))
+        print_json({"queries": len(queries), "scores": result.modes, **asdict(result)})
+    else:
+        print(f"{len(queries)} queries from {args.file}")
+        show_report(result)
     return 0
 
 

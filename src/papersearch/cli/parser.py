@@ -8,7 +8,7 @@ from typing import NoReturn
 
 from .. import __version__
 from ..core.errors import QueryError
-from ..core.params import MODES, check_k, check_year
+from ..core.params import MODES, PLAN_PARTS, check_ignore, check_k, check_year
 
 
 class Parser(argparse.ArgumentParser):
@@ -75,7 +75,20 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--year-from", type=_checked(lambda t: check_year("year_from", t)), help="earliest year")
     s.add_argument("--year-to", type=_checked(lambda t: check_year("year_to", t)), help="latest year")
     s.add_argument("--era", help="an era id or name (see `papersearch eras`)")
-    s.add_argument("--json", action="store_true", help="print JSON: {query, mode, results}")
+    s.add_argument(
+        "--no-understand",
+        dest="understand",
+        action="store_false",
+        help="search the words as typed: read no time, intent or names from them",
+    )
+    s.add_argument(
+        "--ignore",
+        metavar="PARTS",
+        type=_checked(check_ignore),
+        default=(),
+        help=f"leave parts of how the query is read out: a comma-separated list of {', '.join(PLAN_PARTS)}",
+    )
+    s.add_argument("--json", action="store_true", help="print JSON: {query, mode, understood, no_match, results}")
 
     s = command(
         "show",
@@ -117,9 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
     s = command(
         "eval",
         "score ranking on a graded query file",
-        "Print nDCG@10, Recall@5 and MRR@10 for lexical, dense and hybrid ranking.",
+        "Print nDCG@10, Recall@5 and MRR@10 for lexical, dense and hybrid ranking, per query type and half, "
+        "and how well out-of-scope queries are told apart.",
     )
-    s.add_argument("file", help="JSON lines: {id, query, relevant: {paper_id: grade}}")
+    s.add_argument("file", help="JSON lines: {id, query, type, relevant: {paper_id: grade}}")
+    s.add_argument("--no-understand", dest="understand", action="store_false", help="score without query understanding")
     s.add_argument("--json", action="store_true", help="print JSON")
     s = command(
         "serve",

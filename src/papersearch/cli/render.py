@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import re
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
 
-from ..core.records import Neighbourhood, PaperRecord, SearchHit, SearchResults
+from ..core.records import Neighbourhood, PaperRecord, SearchHit, SearchResults, Understood
+
+if TYPE_CHECKING:
+    from ..query.evaluate import Report
 
 
 def console() -> Console:
@@ -56,11 +59,35 @@ def highlight(sentence: str, terms: list[str]) -> str:
     return "".join(out)
 
 
+def reading(understood: Understood | None) -> str | None:
+    """How the query was read, in one line ("papers from the late 1980s · who did it first"), or None."""
+    if understood is None:
+        return None
+    parts = []
+    if understood["time"]:
+        parts.append(understood["time"])
+    if understood["intent"] == "origin":
+        parts.append("who did it first")
+    elif understood["intent"] == "history":
+        parts.append("how it developed over time")
+    if understood["names"]:
+        parts.append("by or citing " + ", ".join(understood["names"]))
+    return " · ".join(parts) or None
+
+
 def show_answer(res: SearchResults) -> None:
     con = console()
+    line = reading(res["understood"])
+    if line:
+        con.print(f"[dim]reading this as:[/] {escape(line)}  [dim](--no-understand to search the words as typed)[/]\n")
     if not res["results"]:
         con.print("no papers match these filters")
         return
+    if res["no_match"]:
+        con.print(
+            "[bold]Nothing in the reading list seems to match this.[/] "
+            f"[dim](confidence {res['confidence']:.2f})[/] The nearest papers:\n"
+        )
     for r in res["results"]:
         show_hit(con, r)
     con.print(f"[dim]{res['mode']} · index {res['index_version']} · {res['took_ms']:.1f} ms[/]")
@@ -115,3 +142,23 @@ def show_list(records: list[PaperRecord]) -> None:
     for r in records:
         table.add_row(str(r["year"]), r["id"], r["title"])
     console().print(table)
+
+
+def show_report(result: Report) -> None:
+    """``papersearch eval``: metrics per mode, per query type and per half, and the no-match figures."""
+    from ..query.evaluate import METRICS
+
+    def rows(title: str, table: dict[str, dict[str, float]], counts: dict[str, int] | None = None) -> None:
+        print(f"\n{title:<14}" + ("      n" if counts else "") + "".join(f"{m:>11}" for m in METRICS))
+        for name, row in table.items():
+            n = f"{counts.get(name, 0):>7}" if counts else ""
+            print(f"{name:<14}{n}" + "".join(f"{row.get(m, float('nan')):>11.4f}" for m in METRICS))
+
+    rows("mode", result.modes)
+    rows("type (hybrid)", result.kinds, result.counts)
+    rows("half (hybrid)", result.halves)
+    nm = result.no_match
+    print(
+        f"\nno match: {result.counts.get('out-of-scope', 0)} out-of-scope queries; "
+        f"precision {nm['precision']:.4f}, recall {nm['recall']:.4f}, in-scope flagged {nm['in_scope_flagged']:.4f}"
+    )

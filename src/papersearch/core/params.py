@@ -19,6 +19,7 @@ MAX_K = 100
 DEFAULT_K = 10
 YEAR_MIN, YEAR_MAX = 1800, 2100
 MAX_ERA_CHARS = 200
+PLAN_PARTS = ("time", "intent", "names")  # parts of query understanding a person can take back
 RULES = {  # parameter -> what it accepts, as every face says it
     "q": f"the query must be 1 to {MAX_QUERY_CHARS} characters of text",
     "k": f"k must be a whole number from 1 to {MAX_K}",
@@ -26,6 +27,8 @@ RULES = {  # parameter -> what it accepts, as every face says it
     "year_from": f"year_from must be a year from {YEAR_MIN} to {YEAR_MAX}",
     "year_to": f"year_to must be a year from {YEAR_MIN} to {YEAR_MAX}",
     "era": f"era must be an era id or name (or a unique part of one) of at most {MAX_ERA_CHARS} characters",
+    "understand": "understand must be true or false",
+    "ignore": f"ignore must be a comma-separated list of {', '.join(PLAN_PARTS)}",
 }
 
 
@@ -39,6 +42,8 @@ class SearchParams:
     year_from: int | None = None
     year_to: int | None = None
     era: str | None = None  # an era id, resolved
+    understand: bool = True  # read time, intent and names from the query (query/plan.py)
+    ignore: tuple[str, ...] = ()  # parts of that reading to leave out, from PLAN_PARTS
 
     @classmethod
     def check(
@@ -50,6 +55,8 @@ class SearchParams:
         year_to: object = None,
         era: object = None,
         eras: list[EraRecord] | None = None,
+        understand: object = True,
+        ignore: object = (),
     ) -> SearchParams:
         """Clean parameters from raw values (text or typed); raises QueryError naming the first bad one."""
         q = check_query(query)
@@ -64,7 +71,7 @@ class SearchParams:
             if not isinstance(era, str) or len(era) > MAX_ERA_CHARS:
                 raise QueryError("era", f"{RULES['era']}, not {_shown(era)}")
             era_id = resolve_era(era, eras or [])
-        return cls(q, k_, mode, lo, hi, era_id)
+        return cls(q, k_, mode, lo, hi, era_id, check_flag("understand", understand), check_ignore(ignore))
 
 
 def check_query(query: object) -> str:
@@ -97,6 +104,27 @@ def check_year(name: str, year: object) -> int | None:
     if value is None or not YEAR_MIN <= value <= YEAR_MAX:
         raise QueryError(name, f"{RULES[name]}, not {_shown(year)}")
     return value
+
+
+def check_flag(name: str, value: object) -> bool:
+    """A yes/no parameter: a bool, or true/false, 1/0, yes/no, on/off as text."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "1", "yes", "on"):
+        return True
+    if isinstance(value, str) and value.strip().lower() in ("false", "0", "no", "off"):
+        return False
+    raise QueryError(name, f"{RULES[name]}, not {_shown(value)}")
+
+
+def check_ignore(value: object) -> tuple[str, ...]:
+    """Parts of query understanding to leave out: a list of names or one comma-separated text."""
+    if value is None or value == "":
+        return ()
+    parts = [p.strip() for p in value.split(",")] if isinstance(value, str) else value
+    if not isinstance(parts, list | tuple) or not all(isinstance(p, str) and p in PLAN_PARTS for p in parts if p):
+        raise QueryError("ignore", f"{RULES['ignore']}, not {_shown(value)}")
+    return tuple(sorted({p for p in parts if p}))
 
 
 def resolve_era(era: str, eras: list[EraRecord]) -> str:

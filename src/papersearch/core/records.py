@@ -14,6 +14,7 @@ from typing import Literal
 from typing_extensions import TypedDict
 
 Mode = Literal["hybrid", "dense", "lexical"]
+Intent = Literal["origin", "history", "topic"]
 EdgeKind = Literal["cites", "mentions"]
 PassageKind = Literal["question", "title", "passage"]
 
@@ -83,6 +84,21 @@ class EraPapers(EraRecord):
     """ids of the era's papers, by year"""
 
 
+class Understood(TypedDict):
+    """How a query was read: shown to the person, who can take any part of it back."""
+
+    years: list[int] | None
+    """[first year, last year] the query asks about, or null"""
+    time: str | None
+    """the time, said back in words ("papers from the late 1980s")"""
+    intent: Intent
+    """origin (who first ...), history (how it evolved) or topic"""
+    names: list[str]
+    """names of people read as names (authors of the list, names its summaries cite)"""
+    soft: bool
+    """true: the time is a preference (papers inside rank first), not a filter"""
+
+
 class Scores(TypedDict):
     dense: float | None
     """cosine of the best matching view; null in lexical mode"""
@@ -143,6 +159,12 @@ class SearchResults(TypedDict):
     """time this call took inside the searcher"""
     cached: bool
     """answered from the cache of recent answers (the same query and options)"""
+    understood: Understood | None
+    """how the query was read (time, intent, names); null when understanding is off"""
+    no_match: bool
+    """true when no paper of the list really matches: the results are only the nearest papers"""
+    confidence: float
+    """how sure the search is that some paper answers the query, 0-1"""
     results: list[SearchHit]
 
 

@@ -24,6 +24,12 @@ def best_two(best: np.ndarray, second: np.ndarray, weight: float = SECOND_VIEW) 
     return np.where(np.isfinite(best), (1 - weight) * best + weight * second, NEG)
 
 
+def weighted(dense: np.ndarray, lexical: np.ndarray, w_dense: float, w_lex: float) -> np.ndarray:
+    """``zscore`` with a weight on each side: how much each is trusted for this query."""
+    ok = np.isfinite(dense)
+    return np.where(ok, w_dense * _z(dense, ok) + w_lex * _z(lexical, ok), NEG)
+
+
 def hybrid(dense: np.ndarray, lexical: np.ndarray) -> np.ndarray:
     """The shipped fusion: ``zscore`` with the measured lexical weight."""
     return zscore(dense, lexical, LEX_WEIGHT)

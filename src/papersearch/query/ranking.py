@@ -6,11 +6,15 @@ script that compares rankings.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 
-from ..index import vectors
+from ..index import lexical, vectors
 from ..index.layout import IndexData
-from . import fusion
+from . import fusion, rerank
+from .plan import FILLER, PlanContext, QueryPlan, concept_matches, fold_name
 
 
 def filter_mask(
@@ -71,3 +75,76 @@ def top_k(scores: np.ndarray, k: int) -> list[int]:
         finite = finite[scores[finite] >= cut]  # every row tied with the k-th, so ties are broken by row
     order = finite[np.argsort(-scores[finite], kind="stable")][:k]
     return [int(i) for i in order]
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One query's scores per paper, before the plan moves them."""
+
+    fused: np.ndarray
+    dense: np.ndarray
+    lexical: np.ndarray
+    qvec: np.ndarray | None
+    best_row: np.ndarray
+    names: np.ndarray | None  # how strongly each paper belongs to the people named (plan), or None
+    concepts: np.ndarray | None  # how much of each paper's best-named concept the query names, or None
+    confidence: float  # that some paper answers the query at all
+    features: tuple[float, float]  # what the confidence weighs: best cosine, share of query words the corpus has
+    sure: bool  # a name or a time of the list was asked for: confident whatever the features say
+
+
+def score(
+    data: IndexData,
+    ctx: PlanContext | None,
+    plan: QueryPlan | None,
+    text: str,
+    mode: str,
+    mask: np.ndarray,
+    embed: Callable[[str], np.ndarray],
+) -> Scored:
+    """Dense, lexical and fused scores of every paper for ``text`` (the plan's topic when there is a plan).
+
+    With a plan, names are matched as names (not as stemmed words: ``names`` carries them, the
+    lexical side no longer sees them), words that only ask for papers are left out of the lexical
+    side, and a dense side whose best match is below ``rerank.DENSE_FLOOR`` (nothing close in
+    meaning) fades out instead of adding noise.
+    """
+    topic = plan.topic if plan is not None else text
+    lex_text = topic
+    names = None
+    if plan is not None and plan.names and ctx is not None:
+        names = rerank.name_scores(len(mask), [ctx.names[k] for k in plan.names])
+        lex_text = " ".join(w for w in topic.split() if fold_name(w.strip("?,.!;:")) not in plan.names) or topic
+    if plan is not None:  # "papers from ... about": words that ask for papers are not what they are about
+        lex_text = " ".join(w for w in lex_text.split() if w.lower().strip("?,.!;:") not in FILLER) or lex_text
+    lex = np.where(mask, data.lexical.scores(lex_text), 0.0).astype(np.float32)
+    qvec = None
+    dense = np.where(mask, 0.0, -np.inf).astype(np.float32)
+    best_row = np.full(len(mask), -1, dtype=np.int64)
+    if mode != "lexical":
+        qvec = embed(topic)
+        dense, best_row = dense_scores(data, qvec, mask)
+    finite = dense[np.isfinite(dense)]
+    best_cosine = float(finite.max()) if qvec is not None and finite.size else 0.0
+    tokens = lexical.tokenize(lex_text)
+    coverage = len(data.lexical.token_ids(lex_text)) / len(tokens) if tokens else 0.0
+    sure = (names is not None and bool(names.any())) or (plan is not None and plan.only_time)
+    features = (best_cosine, coverage)
+    confidence = rerank.match_confidence(features, sure)
+    if mode == "dense":
+        fused = dense.astype(np.float64)
+    elif mode == "lexical":
+        fused = np.where(mask, lex, -np.inf).astype(np.float64)
+    elif plan is None:
+        fused = fusion.hybrid(dense.astype(np.float64), lex.astype(np.float64))
+    else:
+        w_dense = min(1.0, best_cosine / rerank.DENSE_FLOOR) ** 2
+        fused = fusion.weighted(dense.astype(np.float64), lex.astype(np.float64), w_dense, fusion.LEX_WEIGHT)
+    concepts = None
+    if plan is not None and ctx is not None:
+        matched = concept_matches(topic, ctx)
+        if matched:
+            concepts = np.zeros(len(mask), dtype=np.float64)
+            for row, (_, share) in matched.items():
+                concepts[row] = share
+    return Scored(fused, dense, lex, qvec, best_row, names, concepts, confidence, features, sure)

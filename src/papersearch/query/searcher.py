@@ -30,9 +30,10 @@ from ..core.records import (
 from ..core.settings import Settings
 from ..encode.factory import QueryEncoder, query_encoder
 from ..index import layout, store
-from . import fusion, ranking
+from . import ranking, rerank
 from .explain import Explainer, query_stems
-from .spelling import Speller
+from .plan import PlanContext, QueryPlan, build_context, make_plan
+from .spelling import Speller, english_words
 
 QUERY_CACHE_SIZE = 2048  # query vectors kept (1.5 KB each)
 RESULT_CACHE_HITS = 20_000  # answers kept, counted in hits (each ~1 KB; the records themselves are shared)
@@ -67,6 +68,10 @@ class Searcher:
         self._eras = np.array([r["era"] for r in data.records])
         self._speller = Speller(data.vocabulary)
         self._explainer = Explainer(data)
+        self._plan_context: PlanContext | None = None
+        self._degree = np.array(
+            [len(r["references"]["cites"]) + len(r["references"]["cited_by"]) for r in data.records]
+        )
         self.cache_hits = 0  # query vectors served from the cache
         self.result_hits = 0  # whole answers served from the cache
 
@@ -178,9 +183,11 @@ class Searcher:
         year_from: object = None,
         year_to: object = None,
         era: object = None,
+        understand: object = True,
+        ignore: object = (),
     ) -> SearchParams:
         """Checked parameters (raises QueryError naming the bad one), with the era resolved against this version."""
-        return SearchParams.check(query, k, mode, year_from, year_to, era, self.data.eras)
+        return SearchParams.check(query, k, mode, year_from, year_to, era, self.data.eras, understand, ignore)
 
     def search(
         self,
@@ -190,10 +197,16 @@ class Searcher:
         year_from: object = None,
         year_to: object = None,
         era: object = None,
+        understand: object = True,
+        ignore: object = (),
     ) -> SearchResults:
-        """Rank papers for ``query``; filters apply before ranking."""
+        """Rank papers for ``query``; filters apply before ranking, the query's own time words after (softly).
+
+        ``understand``: read time, intent and names from the query (``plan``); ``ignore``: parts of
+        that reading to leave out ("time", "intent", "names").
+        """
         started = time.perf_counter()
-        params = self.params(query, k, mode, year_from, year_to, era)
+        params = self.params(query, k, mode, year_from, year_to, era, understand, ignore)
         hit = self._cached(params, started)
         if hit is not None:
             return hit
@@ -214,6 +227,8 @@ class Searcher:
         year_from: object = None,
         year_to: object = None,
         era: object = None,
+        understand: object = True,
+        ignore: object = (),
     ) -> SearchResults | None:
         """``search``'s answer if it is in the cache of recent answers, else None; never computes one.
 
@@ -221,7 +236,7 @@ class Searcher:
         so a server can answer a repeated question without handing it to a worker thread.
         """
         started = time.perf_counter()
-        return self._cached(self.params(query, k, mode, year_from, year_to, era), started)
+        return self._cached(self.params(query, k, mode, year_from, year_to, era, understand, ignore), started)
 
     def _cached(self, params: SearchParams, started: float) -> SearchResults | None:
         with self._cache_lock:
@@ -233,24 +248,39 @@ class Searcher:
         # the same question again: the stored answer, with this call's own timing
         return {**hit, "took_ms": round((time.perf_counter() - started) * 1000, 3), "cached": True}
 
-    def _answer(self, p: SearchParams) -> SearchResults:
+    def plan(self, text: str, ignore: tuple[str, ...] = ()) -> QueryPlan:
+        """How ``text`` is read against this version (its eras, years, names), less the parts in ``ignore``."""
+        with self._encoder_lock:
+            if self._plan_context is None:
+                self._plan_context = build_context(self.data.records, self.data.eras, self.data.graph, english_words())
+        return make_plan(text, self._plan_context).without(ignore)
+
+    def scores(self, p: SearchParams) -> tuple[str, QueryPlan | None, ranking.Scored]:
+        """The corrected query, how it was read, and every paper's scores before the plan moves them.
+
+        What ``search`` ranks from; for tools that study the ranking (scripts/calibrate_no_match.py).
+        """
         mask = ranking.filter_mask(self._years, self._eras, p.year_from, p.year_to, p.era)
         corrected = self._speller.correct(p.query)
-        lex = np.where(mask, self.data.lexical.scores(corrected), 0.0).astype(np.float32)
-        qvec = None
-        dense = np.where(mask, 0.0, -np.inf).astype(np.float32)
-        best_row = np.full(len(mask), -1, dtype=np.int64)
-        if p.mode != "lexical":
-            qvec = self.embed_query(corrected)
-            dense, best_row = ranking.dense_scores(self.data, qvec, mask)
-        if p.mode == "dense":
-            fused = dense.astype(np.float64)
-        elif p.mode == "lexical":
-            fused = np.where(mask, lex, -np.inf).astype(np.float64)
+        plan = self.plan(corrected, p.ignore) if p.understand else None
+        return (
+            corrected,
+            plan,
+            ranking.score(self.data, self._plan_context, plan, corrected, p.mode, mask, self.embed_query),
+        )
+
+    def _answer(self, p: SearchParams) -> SearchResults:
+        mask = ranking.filter_mask(self._years, self._eras, p.year_from, p.year_to, p.era)
+        corrected, plan, scored = self.scores(p)
+        fused = scored.fused
+        if plan is not None:
+            fused = rerank.apply(fused, plan, self._years, self._degree, scored.names, scored.concepts)
+        fused = np.where(mask, fused, -np.inf)
+        if plan is not None and plan.intent == "history" and not plan.only_time:
+            order = rerank.spread_over_time(fused, self._years, p.k)
         else:
-            fused = fusion.hybrid(dense.astype(np.float64), lex.astype(np.float64))
-        order = ranking.top_k(np.where(mask, fused, -np.inf), p.k)
-        q_stems = query_stems(corrected)
+            order = ranking.top_k(fused, p.k)
+        q_stems = query_stems(plan.topic if plan else corrected)
         results: list[SearchHit] = []
         for rank, i in enumerate(order, 1):
             rec = self.data.records[i]
@@ -266,13 +296,14 @@ class Searcher:
                     "question": rec["question"],
                     "score": round(float(fused[i]), 6),
                     "scores": {
-                        "dense": None if qvec is None else round(float(dense[i]), 6),
-                        "lexical": round(float(lex[i]), 6),
+                        "dense": None if scored.qvec is None else round(float(scored.dense[i]), 6),
+                        "lexical": round(float(scored.lexical[i]), 6),
                     },
-                    "why": self._explainer.why(q_stems, i, qvec, int(best_row[i])),
+                    "why": self._explainer.why(q_stems, i, scored.qvec, int(scored.best_row[i])),
                     "neighbours": rec["references"],
                 }
             )
+        confidence = round(scored.confidence, 4)
         return {
             "query": p.query,
             "corrected_query": corrected if corrected != p.query else None,
@@ -282,6 +313,9 @@ class Searcher:
             "index_version": self.version,
             "took_ms": 0.0,
             "cached": False,
+            "understood": plan.understood() if plan else None,
+            "no_match": confidence < rerank.NO_MATCH_BELOW,
+            "confidence": confidence,
             "results": results,
         }
 

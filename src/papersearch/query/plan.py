@@ -1,0 +1,306 @@
+"""Query understanding: turn what a person typed into a plan the ranker follows, and can show back.
+
+``make_plan`` is a pure function of the query and a ``PlanContext`` (built once per index version
+from its records): the time the query asks about (``timewords``), its intent (origin, history or
+a plain topic), the names it holds (authors of the list and names its summaries cite, matched as
+names, not stemmed as words), and what is left to search for by meaning and words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+
+from ..core.models import surname
+from ..core.records import EraRecord, GraphRecord, Intent, PaperRecord, Understood
+from ..index.lexical import tokenize
+from .timewords import TimeContext, TimeWindow, fold, read_time
+
+ORIGIN = re.compile(
+    r"\b(?:first|invent(?:ed|or|ors|ion|s)?|introduc(?:ed|es|e|tion)|pioneer(?:ed|ing|s)?|originat(?:ed|e|or)|origins?"
+    r"|came\s+up\s+with|come\s+up\s+with|comes?\s+from|came\s+from|who\s+(?:created|proposed|developed|discovered|made)"
+    r"|birth\s+of|founding|father\s+of|earliest)\b",
+    re.IGNORECASE,
+)
+HISTORY = re.compile(
+    r"\b(?:history|histories|historical|evolution|evolved?|evolving|timeline|over\s+the\s+(?:years|decades)"
+    r"|over\s+time|progress(?:ion)?\s+(?:of|in)|development\s+of|developed\s+over|lineage|trajectory"
+    r"|how\s+did\s+.+\s+(?:develop|change|evolve|progress|grow)|milestones?|road\s+to|story\s+of)\b",
+    re.IGNORECASE,
+)
+SINGLE_LETTER = re.compile(r"(?<![\w'’])[a-z](?![\w'’])")  # "Q" of "Deep Q-Network": the tokenizer drops it
+WORD = re.compile(r"[^\W\d_][\w’'\-]*", re.UNICODE)
+# words that ask for papers without saying what about: "what came out in 2015?", "papers from the 80s"
+FILLER = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "from",
+        "for",
+        "by",
+        "with",
+        "about",
+        "during",
+        "around",
+        "between",
+        "and",
+        "or",
+        "any",
+        "all",
+        "some",
+        "what",
+        "which",
+        "who",
+        "when",
+        "where",
+        "how",
+        "were",
+        "was",
+        "is",
+        "are",
+        "did",
+        "do",
+        "does",
+        "came",
+        "come",
+        "out",
+        "show",
+        "me",
+        "list",
+        "give",
+        "find",
+        "paper",
+        "papers",
+        "work",
+        "works",
+        "research",
+        "publications",
+        "published",
+        "publish",
+        "released",
+        "written",
+        "appeared",
+        "happened",
+        "important",
+        "key",
+        "major",
+        "notable",
+        "main",
+        "big",
+        "famous",
+        "influential",
+        "best",
+        "good",
+        "great",
+        "seminal",
+        "landmark",
+        "era",
+        "eras",
+        "period",
+        "periods",
+        "decade",
+        "decades",
+        "year",
+        "years",
+        "age",
+        "days",
+        "time",
+        "times",
+        "ai",
+        "ml",
+        "field",
+        "area",
+        "anything",
+        "everything",
+        "something",
+        "stuff",
+        "thing",
+        "things",
+        "else",
+        "other",
+        "new",
+        "same",
+        "like",
+        "kinda",
+        "sort",
+        "circa",
+        "roughly",
+        "approximately",
+        "please",
+        "people",
+        "researchers",
+        "researcher",
+        "folks",
+        "someone",
+        "anyone",
+    ]
+)
+NAME_WEIGHT = {"author": 1.0, "cited": 0.8}
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    """What query understanding needs from an index version, built once when it loads."""
+
+    time: TimeContext
+    names: dict[str, dict[int, float]]  # folded surname -> {paper row: how strongly it is that person's}
+    given: frozenset[str]  # folded first names of the list's authors
+    english: frozenset[str]  # everyday English words (a surname that is one is a name only when it stands alone)
+    concepts: tuple[tuple[str, frozenset[str], int], ...] = ()  # (concept, stems of one of its terms, paper row)
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """How to rank one query."""
+
+    text: str
+    topic: str  # the query without its time words: what to search for by meaning and words
+    window: TimeWindow | None
+    intent: Intent
+    names: tuple[str, ...]  # folded keys into PlanContext.names
+    shown_names: tuple[str, ...]  # as typed
+    only_time: bool  # nothing but a time: list the papers of that time
+    only_names: bool  # nothing but names
+
+    def without(self, parts: tuple[str, ...]) -> QueryPlan:
+        """This plan less the parts a person took back ("time", "intent", "names")."""
+        plan = self
+        if "time" in parts:
+            plan = replace(plan, window=None, only_time=False, topic=plan.text)
+        if "intent" in parts:
+            plan = replace(plan, intent="topic")
+        if "names" in parts:
+            plan = replace(plan, names=(), shown_names=(), only_names=False)
+        return plan
+
+    def understood(self) -> Understood:
+        w = self.window
+        return {
+            "years": [w.start, w.end] if w else None,
+            "time": w.label if w else None,
+            "intent": self.intent,
+            "names": list(self.shown_names),
+            "soft": True,
+        }
+
+
+def fold_name(text: str) -> str:
+    """A name as it is looked up: lowercase, no accents, no possessive ("Hinton’s" is "hinton")."""
+    text = re.sub(r"'s$", "", text.lower().replace("’", "'"))
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).strip(".'")
+
+
+def build_context(
+    records: list[PaperRecord], eras: list[EraRecord], graph: GraphRecord, english: frozenset[str]
+) -> PlanContext:
+    """The names, given names and time facts of one index version."""
+    names: dict[str, dict[int, float]] = {}
+    given: set[str] = set()
+    row = {r["id"]: i for i, r in enumerate(records)}
+
+    def add(name: str, i: int, weight: float) -> None:
+        for key in {fold_name(name), *(fold_name(p) for p in re.split(r"[-\s]", name) if len(p) > 2)}:
+            if key:
+                slot = names.setdefault(key, {})
+                slot[i] = max(slot.get(i, 0.0), weight)
+
+    concept_years: dict[str, int] = {}
+    concepts: list[tuple[str, frozenset[str], int]] = []
+    for i, r in enumerate(records):
+        for author in r["authors"]:
+            last = surname(author)
+            add(last, i, NAME_WEIGHT["author"])
+            given.update(fold_name(p) for p in author.split()[:-1] if len(p) > 1 and not p.endswith("."))
+        for x in r["references"]["external"]:
+            cited = re.sub(r"\s+\d{4}[a-z]?$", "", x["ref"])
+            add(cited.split()[-1] if cited.split() else cited, i, NAME_WEIGHT["cited"])
+        for c in r["concepts"]:
+            for term in (c["name"], *c["aliases"]):
+                key = fold(term)
+                concept_years[key] = min(concept_years.get(key, r["year"]), r["year"])
+                stems = frozenset(tokenize(term)) | frozenset(SINGLE_LETTER.findall(term.lower()))
+                if stems:
+                    concepts.append((c["name"], stems, i))
+    for e in graph["edges"]:
+        source, target = row.get(e["source"]), row.get(e["target"])
+        if source is None or target is None:
+            continue
+        for author in records[target]["authors"]:
+            last = surname(author)
+            if last and re.search(rf"\b{re.escape(last)}\b", e["evidence"]):
+                add(last, source, NAME_WEIGHT["cited"])
+    years = [r["year"] for r in records] or [0]
+    time = TimeContext(tuple(eras), min(years), max(years), concept_years)
+    return PlanContext(time, names, frozenset(given - set(names)), english, tuple(concepts))
+
+
+def concept_matches(topic: str, ctx: PlanContext) -> dict[int, tuple[str, float]]:
+    """Papers whose concepts the query names in full (every word of one of the concept's terms).
+
+    {paper row: (concept, 1.0)}. Naming part of a term is not enough: "deep networks" would
+    name the "Deep Q-Network" and the "Deep Belief Network" alike (measured: docs/ranking.md).
+    """
+    stems = set(tokenize(topic)) | set(SINGLE_LETTER.findall(topic.lower()))
+    return {row: (name, 1.0) for name, term, row in ctx.concepts if term <= stems}
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in WORD.findall(text) if w.lower() not in FILLER]
+
+
+def _names(text: str, ctx: PlanContext, bare: bool) -> tuple[list[str], list[str]]:
+    """(folded keys, as typed) of the words of ``text`` that name people of the list."""
+    keys, shown = [], []
+    for m in WORD.finditer(text):
+        word = m.group()
+        key = fold_name(word)
+        if key not in ctx.names:
+            continue
+        capitalised = word[:1].isupper() and m.start() > 0
+        ordinary = key in ctx.english or len(key) < 4 or key in FILLER
+        if bare or capitalised or not ordinary:
+            keys.append(key)
+            shown.append(word)
+    return keys, shown
+
+
+def make_plan(text: str, ctx: PlanContext) -> QueryPlan:
+    """Read ``text``: its time, intent and names, and what remains to search for."""
+    window = read_time(text, ctx.time)
+    topic = text
+    if window is not None and not window.named:
+        for start, end in sorted(window.spans, reverse=True):
+            topic = topic[:start] + " " + topic[end:]
+        topic = " ".join(topic.split())
+    words = _content_words(topic)
+    lowered = {w.lower() for w in words}
+    bare = bool(words) and all(fold_name(w) in ctx.names or fold_name(w) in ctx.given for w in words)
+    keys, shown = _names(topic, ctx, bare)
+    intent: Intent = "topic"
+    cues = text
+    for start, end in sorted(window.spans if window else (), reverse=True):  # "the first AI winter" is a time
+        cues = cues[:start] + " " + cues[end:]
+    if HISTORY.search(cues):
+        intent = "history"
+    elif ORIGIN.search(cues):
+        intent = "origin"
+    named_words = {w.lower() for s, e in window.spans for w in WORD.findall(text[s:e])} if window else set()
+    only_time = window is not None and not (lowered - named_words - {"first", "earliest"})
+    return QueryPlan(
+        text=text,
+        topic=topic if topic.strip() else text,
+        window=window,
+        intent=intent,
+        names=tuple(dict.fromkeys(keys)),
+        shown_names=tuple(dict.fromkeys(shown)),
+        only_time=only_time,
+        only_names=bare and bool(keys),
+    )

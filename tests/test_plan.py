@@ -1,0 +1,137 @@
+"""Query understanding on its own: times, intents, names and concepts read from query text (pure, no index)."""
+
+from __future__ import annotations
+
+import pytest
+
+from papersearch.core.records import EraRecord, GraphRecord, PaperRecord
+from papersearch.query.plan import build_context, concept_matches, make_plan
+from papersearch.query.timewords import read_time
+
+ERAS: list[EraRecord] = [
+    {"id": "origins", "name": "Origins of Neural Computation", "start": 1943, "end": 1969, "intro": ""},
+    {"id": "backprop", "name": "The Backpropagation Revolution", "start": 1986, "end": 1991, "intro": ""},
+    {"id": "explosion", "name": "The Deep Learning Explosion", "start": 2013, "end": 2015, "intro": ""},
+    {"id": "transformers", "name": "Transformers & the Modern Era", "start": 2016, "end": 2025, "intro": ""},
+]
+
+
+def paper(pid: str, year: int, authors: list[str], concepts: list[str], cites: list[str] = ()) -> PaperRecord:  # type: ignore[assignment]
+    return {
+        "id": pid,
+        "year": year,
+        "title": pid,
+        "authors": authors,
+        "era": "origins",
+        "era_name": "",
+        "question": "",
+        "summary": "",
+        "concepts": [{"name": c, "aliases": []} for c in concepts],
+        "references": {"cites": [], "cited_by": [], "external": [{"ref": r, "evidence": r} for r in cites]},
+    }
+
+
+RECORDS = [
+    paper("1958-perceptron", 1958, ["Frank Rosenblatt"], ["Perceptron"]),
+    paper(
+        "1986-backprop", 1986, ["David E. Rumelhart", "Geoffrey E. Hinton"], ["Backpropagation"], ["Linnainmaa 1970"]
+    ),
+    paper("2012-alexnet", 2012, ["Alex Krizhevsky", "Ilya Sutskever", "Geoffrey E. Hinton"], ["AlexNet"]),
+    paper("2013-vae", 2013, ["Diederik P. Kingma", "Max Welling"], ["Variational Autoencoder"]),
+    paper("2013-dqn", 2013, ["Volodymyr Mnih"], ["Deep Q-Network"]),
+    paper("2017-transformer", 2017, ["Ashish Vaswani"], ["Transformer"]),
+    paper("2025-r1", 2025, ["DeepSeek AI"], ["Chain of Thought"]),
+]
+GRAPH: GraphRecord = {"papers": [], "edges": [], "external": []}
+CTX = build_context(RECORDS, ERAS, GRAPH, frozenset({"welling", "silver", "well"}))
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("what came out in 2015?", (2015, 2015)),
+        ("papers from 1986–1991", (1986, 1991)),
+        ("between 1990 and 2005, sequence models", (1990, 2005)),
+        ("1950s", (1950, 1959)),
+        ("the '80s", (1980, 1989)),
+        ("the eighties", (1980, 1989)),
+        ("early 2000s", (2000, 2004)),
+        ("mid-1990s nets", (1993, 1997)),
+        ("late 1980s neural nets", (1986, 1989)),
+        ("the 1940s and 50s", (1940, 1959)),
+        ("the last five years", (2021, 2025)),
+        ("vision papers from 2015 onwards", (2015, 2025)),
+        ("before 2000", (1958, 1999)),
+        ("since 2015", (2015, 2025)),
+        ("before transformers", (1958, 2016)),
+        ("the same year as alexnet", (2012, 2012)),
+        ("between alexnet and transformers", (2012, 2017)),
+        ("around 1990", (1989, 1991)),
+        ("recent work on language", (2016, 2025)),
+        ("the early days of neural nets", (1943, 1969)),
+        ("the first AI winter", (1974, 1980)),
+        ("the deep learning boom", (2013, 2015)),
+        ("the transformer era", (2016, 2025)),
+        ("the backprop revolution", (1986, 1991)),
+    ],
+)
+def test_times_people_type_are_read(text: str, years: tuple[int, int]) -> None:
+    window = read_time(text, CTX.time)
+    assert window is not None and (window.start, window.end) == years, window
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["recurrent networks for language", "2048 tokens of context", "a transformer for images", "word2vec", ""],
+)
+def test_no_time_is_read_where_there_is_none(text: str) -> None:
+    assert read_time(text, CTX.time) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("who invented the perceptron", "origin"),
+        ("where did attention come from", "origin"),
+        ("first paper on backpropagation", "origin"),
+        ("history of language models", "history"),
+        ("how did image generation evolve", "history"),
+        ("timeline of recurrent networks", "history"),
+        ("variational autoencoders", "topic"),
+        ("the first AI winter", "topic"),  # "first" belongs to the time, not to an origin question
+    ],
+)
+def test_intents(text: str, intent: str) -> None:
+    assert make_plan(text, CTX).intent == intent
+
+
+def test_names_are_read_as_names_not_words() -> None:
+    assert make_plan("Linnainmaa", CTX).names == ("linnainmaa",)  # cited only in a summary
+    assert make_plan("welling", CTX).only_names  # an English word, but the whole query
+    assert make_plan("hinton and sutskever", CTX).names == ("hinton", "sutskever")
+    assert make_plan("geoffrey hinton", CTX).only_names  # a first name is part of a name
+    assert make_plan("how well do nets generalise", CTX).names == ()  # "well" is a word
+    assert make_plan("the VAE of Kingma and Welling's", CTX).names == ("kingma", "welling")  # capitalised inside
+
+
+def test_only_a_time_and_what_remains_to_search() -> None:
+    plan = make_plan("what came out in 2015?", CTX)
+    assert plan.only_time and plan.understood()["years"] == [2015, 2015]
+    topical = make_plan("papers from the 1990s about sequences", CTX)
+    assert not topical.only_time and "1990s" not in topical.topic and "sequences" in topical.topic
+    named = make_plan("the transformer era", CTX)
+    assert named.only_time and "transformer" in named.topic  # an era's name also says what about
+
+
+def test_taking_parts_back() -> None:
+    plan = make_plan("who first used backpropagation in the 1980s, Hinton?", CTX)
+    assert plan.window is not None and plan.intent == "origin" and plan.names == ("hinton",)
+    bare = plan.without(("time", "intent", "names"))
+    assert bare.window is None and bare.intent == "topic" and bare.names == () and bare.topic == plan.text
+    assert bare.understood() == {"years": None, "time": None, "intent": "topic", "names": [], "soft": True}
+
+
+def test_concepts_are_matched_whole() -> None:
+    assert set(concept_matches("a variational autoencoder for faces", CTX)) == {3}
+    assert concept_matches("deep networks", CTX) == {}  # not the Deep Q-Network: "q" is missing
+    assert set(concept_matches("the deep q-network plays atari", CTX)) == {4}
