@@ -134,3 +134,40 @@ def test_timeline_links_open_papers_and_narrow_screens_fit(server: Server, brows
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
     finally:
         context.close()
+
+
+def test_the_reading_of_a_query_shows_as_chips_that_one_click_takes_back(server: Server, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(server.url + "/#/search?q=" + "what came out in 2015?".replace(" ", "+").replace("?", "%3F"))
+    page.wait_for_selector("body[data-ready=true]")
+    chips = page.locator("#understood .chip")
+    expect(chips).to_have_count(1)
+    assert chips.first.inner_text().startswith("papers from 2015")
+    expect(page.locator(".result .year").first).to_have_text("2015")
+    years = [int(y) for y in page.locator(".result .year").all_inner_texts()]
+    assert years[:6] == [2015] * 6, years  # the time is read: the six papers of 2015
+    chips.first.locator("button").click()  # take the time back
+    expect(page.locator("#understood .chip")).to_have_count(0)
+    assert "ignore=time" in page.url
+    expect(page.locator("#understood")).to_be_hidden()
+    years = [int(y) for y in page.locator(".result .year").all_inner_texts()]
+    assert years[:6] != [2015] * 6, years
+    page.go_back()  # the reading comes back with the history
+    expect(page.locator("#understood .chip")).to_have_count(1)
+    page.locator("#understood").get_by_role("button", name="Search the words as typed").click()
+    assert "understand=0" in page.url
+    expect(page.locator("#understood")).to_contain_text("Read times, names and intent")
+
+
+def test_a_question_the_list_does_not_cover_says_so(server: Server, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(server.url + "/#/search?q=best+pizza+in+naples")
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator("#no-match")).to_be_visible()
+    assert "Nothing in the reading list seems to match" in page.locator("#no-match").inner_text()
+    assert page.locator(".result").count() >= 1  # the nearest papers are still listed
+    page.locator("#q").fill("")
+    page.locator("#q").press_sequentially("convolutional networks for handwritten digits", delay=10)
+    expect(page.locator("#no-match")).to_be_hidden()

@@ -68,7 +68,8 @@ class Searcher:
         self._eras = np.array([r["era"] for r in data.records])
         self._speller = Speller(data.vocabulary)
         self._explainer = Explainer(data)
-        self._plan_context: PlanContext | None = None
+        self._plan_context: PlanContext | None = None  # built on the first plan: names, eras, concepts
+        self._plan_lock = threading.Lock()
         self._degree = np.array(
             [len(r["references"]["cites"]) + len(r["references"]["cited_by"]) for r in data.records]
         )
@@ -250,7 +251,7 @@ class Searcher:
 
     def plan(self, text: str, ignore: tuple[str, ...] = ()) -> QueryPlan:
         """How ``text`` is read against this version (its eras, years, names), less the parts in ``ignore``."""
-        with self._encoder_lock:
+        with self._plan_lock:
             if self._plan_context is None:
                 self._plan_context = build_context(self.data.records, self.data.eras, self.data.graph, english_words())
         return make_plan(text, self._plan_context).without(ignore)

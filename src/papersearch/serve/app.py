@@ -12,6 +12,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -26,6 +27,7 @@ from .errors import install_error_handlers
 from .live import CorpusWatch, LiveIndex, warm_up
 from .middleware import GuardMiddleware
 from .routes import router
+from .schemas import live_openapi
 
 log = logging.getLogger("papersearch.api")
 WEB_DIR = Path(__file__).parents[1] / "web"
@@ -47,6 +49,22 @@ def install_docs(app: FastAPI) -> None:
             swagger_css_url="/docs-assets/swagger-ui.css",
             swagger_favicon_url="/static/favicon.svg",
         )
+
+
+def install_live_openapi(app: FastAPI, live: LiveIndex) -> None:
+    """/openapi.json built from FastAPI's schema and the index being served, once per index version."""
+    framework_schema = app.openapi
+    built: dict[str | None, dict[str, Any]] = {}
+
+    def openapi() -> dict[str, Any]:
+        searcher = live.loaded
+        version = searcher.version if searcher is not None else None
+        if version not in built:
+            built.clear()
+            built[version] = live_openapi(framework_schema(), searcher.eras() if searcher is not None else None)
+        return built[version]
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def create_app(
@@ -102,4 +120,5 @@ def create_app(
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
     install_docs(app)
+    install_live_openapi(app, live)
     return app

@@ -1,13 +1,18 @@
 """The HTTP face of the error tree: each ``PapersearchError`` and framework error leaves as one JSON body.
 
 ``{"error": {status, type, message, param}}``. This module alone knows which status each error
-class means; the message is the core's own words, the same the CLI prints.
+class means; the message is the core's own words, the same the CLI prints, except that paths of
+the server's machine are written relative to the index or corpus folder (``public_text``): the
+command line shows where a file is, a client of the service learns nothing about the machine.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Mapping
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -26,6 +31,7 @@ from ..core.errors import (
     SettingsError,
 )
 from ..core.params import RULES
+from ..core.settings import Settings
 
 log = logging.getLogger("papersearch.api")
 
@@ -47,6 +53,7 @@ HTTP_TYPES = {
     404: "not_found",
     405: "method_not_allowed",
     413: "payload_too_large",
+    414: "uri_too_long",
     422: "invalid_parameter",
     431: "headers_too_large",
     500: "internal_error",
@@ -58,13 +65,44 @@ def status_of(exc: PapersearchError) -> int:
     return next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 400)
 
 
+# an absolute POSIX path not inside a word, a relative path or a URL ("https://host/x" keeps its "/x")
+ABSOLUTE_PATH = re.compile(r"(?<![\w.~:/-])/[^\s'\"`()\[\]{},;:]*")
+PATH_END = r"(?![^/\s'\"`()\[\]{},;:])"  # a folder's name ends here, not inside a longer name
+
+
+def error_document(status: int, message: str, param: str | None = None) -> dict[str, Any]:
+    """The one error body: ``{"error": {status, type, message, param}}``."""
+    return {
+        "error": {"status": status, "type": HTTP_TYPES.get(status, "http_error"), "message": message, "param": param}
+    }
+
+
 def error_response(
     status: int, message: str, param: str | None = None, headers: dict[str, str] | None = None
 ) -> JSONResponse:
-    body = {
-        "error": {"status": status, "type": HTTP_TYPES.get(status, "http_error"), "message": message, "param": param}
-    }
-    return JSONResponse(body, status_code=status, headers=headers)
+    return JSONResponse(error_document(status, message, param), status_code=status, headers=headers)
+
+
+def public_folders(settings: Settings) -> dict[str, Path]:
+    """The folders whose paths a client may see, by the name it sees: ``index/...``, ``corpus/...``."""
+    folders = {"index": settings.index, "corpus": settings.corpus}
+    if settings.model.startswith("/"):  # a model given as a folder rather than a name
+        folders["model"] = Path(settings.model)
+    return folders
+
+
+def public_text(text: str, folders: Mapping[str, Path]) -> str:
+    """``text`` without an absolute path of this machine, for a status or error body.
+
+    A path in one of ``folders`` is written from that folder's public name (``index/versions/v1/vectors.npy``,
+    ``corpus/papers/x.md``); any other absolute path is cut to its last part (``/usr/lib/x.so`` → ``x.so``).
+    """
+    spelled = {(str(path), name) for name, path in folders.items()}
+    spelled |= {(str(path.resolve()), name) for name, path in folders.items()}
+    for path, name in sorted(spelled, key=lambda p: -len(p[0])):  # the deepest folder first
+        if path != "/":
+            text = re.sub(re.escape(path) + PATH_END, name, text)
+    return ABSOLUTE_PATH.sub(lambda m: m.group().rstrip("/").rpartition("/")[2] or "(a folder)", text)
 
 
 def _shown(value: Any) -> str:
@@ -94,8 +132,11 @@ def install_error_handlers(app: FastAPI) -> None:
         assert isinstance(exc, PapersearchError)
         status = status_of(exc)
         if status >= 500:
-            log.warning("%s %s: %s", request.method, request.url.path, exc)
-        return error_response(status, str(exc), exc.param)
+            log.warning("%s %s: %s", request.method, request.url.path, exc)  # the log keeps the full paths
+        message = str(exc)
+        if not isinstance(exc, QueryError | NotFoundError):  # those quote the client's own words, nothing else
+            message = public_text(message, public_folders(request.app.state.settings))
+        return error_response(status, message, exc.param)
 
     async def on_validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)

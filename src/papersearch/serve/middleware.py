@@ -1,21 +1,55 @@
-"""What every request passes through first: a cap on body size, UTF-8 query strings, security headers."""
+"""What every request passes through first: limits on its head and body, UTF-8 query strings, HEAD, security headers.
+
+The limits on the request line and headers are enforced twice: by ``run.HeadLimitedProtocol`` while
+uvicorn parses them (so that a 64 MB header is refused after 16 KB, not held in memory), and here,
+for any other server the app runs under. Both answer with the one error body.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
+from http import HTTPStatus
 from urllib.parse import unquote_to_bytes
 
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..core.params import RULES
-from .errors import error_response
+from .errors import error_document, error_response
 
 MAX_BODY_BYTES = 64 * 1024
+MAX_TARGET_BYTES = 16 * 1024  # the path and query of the request line (a 500-character query is at most 6 KB)
+MAX_HEADER_BYTES = 16 * 1024  # every header line together, as ``header_bytes`` counts them
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 NO_CSP_PATHS = ("/docs",)  # Swagger UI's page starts itself with an inline script (its files are served here)
+SECURITY_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
+STRICT_HEADERS = [(b"content-security-policy", CSP.encode()), (b"x-frame-options", b"DENY")]
+TARGET_TOO_LONG = f"the request's path and query are longer than {MAX_TARGET_BYTES} bytes; shorten the query"
+HEADERS_TOO_LARGE = f"the request's headers are larger than {MAX_HEADER_BYTES} bytes in all; send fewer or shorter ones"
+
+
+def header_bytes(name: bytes, value: bytes) -> int:
+    """What one header line counts towards ``MAX_HEADER_BYTES``: ``name: value`` and its line end."""
+    return len(name) + len(value) + 4
+
+
+def raw_error_response(status: int, message: str, extra: Iterable[tuple[bytes, bytes]] = ()) -> bytes:
+    """The one error body as a whole HTTP/1.1 response that closes the connection, for the protocol layer."""
+    body = json.dumps(error_document(status, message), ensure_ascii=False, separators=(",", ":")).encode()
+    headers = [
+        *extra,
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"connection", b"close"),
+        *SECURITY_HEADERS,
+        *STRICT_HEADERS,
+    ]
+    head = f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n".encode()
+    return head + b"".join(name + b": " + value + b"\r\n" for name, value in headers) + b"\r\n" + body
 
 
 def non_utf8_parameter(query_string: bytes) -> str | None:
@@ -33,8 +67,18 @@ def non_utf8_parameter(query_string: bytes) -> str | None:
     return None
 
 
+def head_refusal(scope: Scope) -> tuple[int, str] | None:
+    """(414 or 431, why) when the request line or headers pass their limits; None for nearly every request."""
+    if len(scope.get("raw_path") or b"") + len(scope.get("query_string", b"")) > MAX_TARGET_BYTES:
+        return 414, TARGET_TOO_LONG
+    if sum(header_bytes(name, value) for name, value in scope["headers"]) > MAX_HEADER_BYTES:
+        return 431, HEADERS_TOO_LARGE
+    return None
+
+
 class GuardMiddleware:
-    """Refuse request bodies over ``limit`` bytes and query strings that are not UTF-8; add security headers."""
+    """Refuse oversized heads, bodies over ``limit`` bytes and query strings that are not UTF-8; answer HEAD
+    as GET without a body; add security headers."""
 
     def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
         self.app = app
@@ -45,19 +89,28 @@ class GuardMiddleware:
             await self.app(scope, receive, send)
             return
         strict = not scope["path"].startswith(NO_CSP_PATHS)
+        is_head = scope["method"] == "HEAD"
+        if is_head:  # every GET endpoint answers HEAD: the same status and headers, no body
+            scope = dict(scope, method="GET")
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                headers += [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
+                headers += SECURITY_HEADERS
                 if strict:
-                    headers += [(b"content-security-policy", CSP.encode()), (b"x-frame-options", b"DENY")]
+                    headers += STRICT_HEADERS
                 message["headers"] = headers
+            elif is_head and message.get("body"):
+                message = dict(message, body=b"")
             await send(message)
 
         def too_big() -> JSONResponse:  # built only when needed: this runs on every request
             return error_response(413, f"the request body is larger than {self.limit} bytes; this API takes none")
 
+        refusal = head_refusal(scope)
+        if refusal is not None:
+            await error_response(*refusal)(scope, receive, send_with_headers)
+            return
         bad = non_utf8_parameter(scope.get("query_string", b""))
         if bad is not None:
             text = f"the query parameter {bad!r} is not valid UTF-8 once percent-decoded; encode text as UTF-8"

@@ -1,7 +1,8 @@
 """The HTTP endpoints, at module level: each reads the live index through the one ``Searcher`` façade.
 
 Search parameters arrive as the text a URL holds and are checked by ``core.params`` alone (the
-same check, and the same words, as the command line); their schema below only documents them.
+same check, and the same words, as the command line); their schemas (in ``schemas``) only document
+them, as exactly as a JSON Schema can.
 """
 
 from __future__ import annotations
@@ -17,12 +18,25 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from ..core.errors import IndexStateError
-from ..core.params import DEFAULT_K, MAX_ERA_CHARS, MAX_K, MAX_QUERY_CHARS, MODES, YEAR_MAX, YEAR_MIN
+from ..core.params import DEFAULT_K, MAX_ERA_CHARS, MAX_K, MODES, PLAN_PARTS
 from ..core.records import PaperRecord, SearchResults, SimilarResults
 from ..query.searcher import Searcher
-from .errors import ID_RULE, MAX_ID_CHARS
+from .errors import ID_RULE, MAX_ID_CHARS, public_folders, public_text
 from .live import CorpusWatch, LiveIndex
-from .schemas import EraList, ErrorBody, GraphResponse, Health, PaperList, ReloadResult
+from .schemas import (
+    ERA_TEXT,
+    FLAG,
+    IGNORE,
+    QUERY,
+    QUERY_TEXT,
+    YEAR,
+    EraList,
+    ErrorBody,
+    GraphResponse,
+    Health,
+    PaperList,
+    ReloadResult,
+)
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -68,15 +82,10 @@ def json_response(data: Any) -> Response:
     return Response(pydantic_core.to_json(data, inf_nan_mode="null"), media_type="application/json")
 
 
-YEAR = {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX}
-
-
 @router.get("/search", response_model=SearchResults, responses=ERRORS, tags=["search"])
 async def search(
     request: Request,
-    q: Annotated[
-        str, _documented({"type": "string", "minLength": 1, "maxLength": MAX_QUERY_CHARS}, "the question or keywords")
-    ],
+    q: Annotated[str, _documented(QUERY, QUERY_TEXT)],
     k: Annotated[str, _documented({"type": "integer", "minimum": 1, "maximum": MAX_K}, "how many results")] = str(
         DEFAULT_K
     ),
@@ -87,17 +96,21 @@ async def search(
         ),
     ] = "hybrid",
     year_from: Annotated[str | None, _documented(YEAR, "the earliest year")] = None,
-    year_to: Annotated[str | None, _documented(YEAR, "the latest year")] = None,
-    era: Annotated[
-        str | None,
-        _documented(
-            {"type": "string", "maxLength": MAX_ERA_CHARS}, "an era id or name, or a unique part of one (GET /eras)"
-        ),
+    year_to: Annotated[str | None, _documented(YEAR, "the latest year, not before year_from")] = None,
+    era: Annotated[str | None, _documented({"type": "string", "maxLength": MAX_ERA_CHARS}, ERA_TEXT)] = None,
+    understand: Annotated[
+        str,
+        _documented(FLAG, "read a time, an intent and names from the query: true or false (or 1/0, yes/no, on/off)"),
+    ] = "true",
+    ignore: Annotated[
+        str | None, _documented(IGNORE, f"parts of that reading to leave out, comma-separated: {', '.join(PLAN_PARTS)}")
     ] = None,
 ) -> Response:
-    """Rank papers for a question; filters apply before ranking. Each hit says why it matched."""
+    """Rank papers for a question; filters apply before ranking. Each hit says why it matched, and
+    ``understood`` how the query was read (each part can be taken back with ``ignore``)."""
     searcher = _searcher(request)
     options: dict[str, Any] = {"k": k, "mode": mode, "year_from": year_from, "year_to": year_to, "era": era}
+    options |= {"understand": understand, "ignore": ignore or ()}
     # a repeated question is a dictionary lookup, answered here; ranking a new one (CPU work) goes to a
     # worker thread so that the event loop keeps serving
     answer = searcher.cached(q, **options) or await run_in_threadpool(functools.partial(searcher.search, q, **options))
@@ -164,12 +177,17 @@ def health(request: Request) -> JSONResponse:
             "corpus_hash": None,
             "stale": False,
             "papers": 0,
-            "problem": live.problem,
+            "problem": _public(request, live.problem),
         }
         return JSONResponse(body, status_code=503)
     status = s.status(corpus.state())
     problem = live.problem or status["problem"]
-    return JSONResponse({**status, "status": "degraded" if problem else "ok", "problem": problem})
+    return JSONResponse({**status, "status": "degraded" if problem else "ok", "problem": _public(request, problem)})
+
+
+def _public(request: Request, text: str | None) -> str | None:
+    """A problem as a client may read it: paths of this machine written relative to the index or corpus."""
+    return None if text is None else public_text(text, public_folders(request.app.state.settings))
 
 
 @router.post(
@@ -193,7 +211,7 @@ def reload(
     previous = live.searcher.version
     reloaded = live.refresh(force=True)
     if live.problem and not reloaded:
-        raise IndexStateError(live.problem)
+        raise IndexStateError(live.problem)  # errors.on_papersearch writes its paths relative to the index
     return {"reloaded": reloaded, "index_version": live.searcher.version, "previous_version": previous}
 
 

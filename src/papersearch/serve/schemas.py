@@ -1,15 +1,22 @@
-"""The HTTP bodies that only the service has: error, health, reload, and the list wrappers.
+"""The HTTP bodies that only the service has (error, health, reload, the list wrappers), and the JSON
+Schemas of the search parameters.
 
 Everything a paper, hit or answer holds is typed once in ``core.records``; these wrap those records.
+The parameters are checked by ``core.params`` alone; their schemas say what it accepts, as exactly as
+a JSON Schema can in every regex dialect (tests/test_hostile_http.py compares the two), and the
+descriptions say the rest. ``live_openapi`` adds what only the live index knows: its eras.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+import copy
+from collections.abc import Sequence
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from ..core.records import EraPapers, GraphRecord, IndexStatus, PaperBrief
+from ..core.params import MAX_QUERY_CHARS, PLAN_PARTS, YEAR_MAX, YEAR_MIN
+from ..core.records import EraPapers, EraRecord, GraphRecord, IndexStatus, PaperBrief
 
 
 class ErrorDetail(BaseModel):
@@ -49,3 +56,56 @@ class ReloadResult(BaseModel):
     reloaded: bool
     index_version: str
     previous_version: str
+
+
+# ---------------------------------------------------------------- the search parameters, as JSON Schemas
+
+
+def _any_case(word: str) -> str:
+    """A regex for ``word`` in any case, without a case-insensitive flag (whose meaning varies by dialect)."""
+    return "".join(f"[{c.upper()}{c}]" if c.isalpha() else c for c in word)
+
+
+EMPTY = {"type": "string", "maxLength": 0, "description": "empty: no filter"}
+YEAR = {"anyOf": [{"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX}, EMPTY]}
+# check_query refuses text with no visible character, and control, private-use and unassigned characters; a
+# pattern says the first two in every regex dialect (white space as str.split sees it, C0 and C1 controls
+# that are not white space, the Basic Multilingual Plane's private-use area), the description says the rest
+SPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+REFUSED = r"\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ue000-\uf8ff"
+QUERY = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": MAX_QUERY_CHARS,
+    "pattern": f"^[^{REFUSED}]*[^{REFUSED}{SPACE}][^{REFUSED}]*$",
+}
+QUERY_TEXT = (
+    f"the question or keywords: at most {MAX_QUERY_CHARS} characters, one of them not white space; "
+    "control, private-use and unassigned characters are refused"
+)
+ERA_TEXT = "an era id or name (GET /eras lists them), or a part of one that no other era has, in any case"
+# check_flag and check_ignore, as patterns: a flag's words in any case, a comma-separated list of plan parts
+FLAG_WORDS = ("true", "1", "yes", "on", "false", "0", "no", "off")  # check_flag's (tests compare the two)
+FLAG = {"type": "string", "pattern": rf"^[{SPACE}]*(?:{'|'.join(_any_case(w) for w in FLAG_WORDS)})[{SPACE}]*$"}
+PART = f"(?:{'|'.join(PLAN_PARTS)})[{SPACE}]*"
+IGNORE = {"type": "string", "pattern": f"^[{SPACE}]*(?:{PART})?(?:,[{SPACE}]*(?:{PART})?)*$"}
+
+
+def live_openapi(schema: dict[str, Any], eras: Sequence[EraRecord] | None) -> dict[str, Any]:
+    """``schema`` (FastAPI's, left as it is) with what the live index knows, and typed defaults.
+
+    ``era`` lists the index's era ids and names, and the empty text (no filter). Any part of one that
+    no other era has is accepted too (``core.params.resolve_era``, as on the command line); a JSON
+    Schema of every such part would be a 30 KB pattern, so the description says it instead.
+    """
+    schema = copy.deepcopy(schema)
+    for item in schema.get("paths", {}).values():
+        for parameter in item.get("get", {}).get("parameters", []):
+            documented = parameter["schema"]
+            if documented.get("type") == "integer" and str(documented.get("default", "")).isdigit():
+                documented["default"] = int(documented["default"])  # read as text, documented as a number
+            if parameter["name"] == "era" and eras:
+                names = [e["id"] for e in eras] + [e["name"] for e in eras] + [""]
+                documented.pop("maxLength", None)
+                documented["enum"] = list(dict.fromkeys(names))
+    return schema

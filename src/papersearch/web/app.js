@@ -8,7 +8,9 @@
     form: $("search-form"), q: $("q"), era: $("era"), from: $("year-from"), to: $("year-to"), mode: $("mode"),
     clear: $("clear"), status: $("status"), notice: $("notice"), main: $("main"), timeline: $("view-timeline"),
     resultsView: $("view-results"), results: $("results"), paper: $("view-paper"), indexInfo: $("index-info"),
+    understood: $("understood"), noMatch: $("no-match"),
   };
+  const PARTS = ["time", "intent", "names"]; // parts of how a query is read that a person can take back
   const DEBOUNCE_MS = 250;
   const PAGE = 10;
   const HOOD_MAX = 3; // neighbours of each kind on a result card
@@ -78,6 +80,8 @@
       view: path === "/search" ? "search" : "timeline",
       q: params.get("q") || "", era: params.get("era") || "", from: params.get("from") || "",
       to: params.get("to") || "", mode: params.get("mode") || "hybrid",
+      ignore: (params.get("ignore") || "").split(",").filter((p) => PARTS.includes(p)),
+      understand: params.get("understand") !== "0",
     };
   }
   function searchHash(s) {
@@ -87,6 +91,8 @@
     if (s.from) p.set("from", s.from);
     if (s.to) p.set("to", s.to);
     if (s.mode && s.mode !== "hybrid") p.set("mode", s.mode);
+    if (s.ignore?.length) p.set("ignore", s.ignore.join(","));
+    if (s.understand === false) p.set("understand", "0");
     const qs = p.toString();
     return qs ? "#/search?" + qs : "#/";
   }
@@ -100,7 +106,13 @@
     const from = yearValue(els.from);
     const to = yearValue(els.to);
     if (from === null || to === null) return null;
-    return { q: els.q.value.trim(), era: els.era.value, from, to, mode: els.mode.value };
+    // a new question is read afresh; the same one keeps the parts of its reading a person took back
+    const now = parseHash();
+    const same = now.view === "search" && now.q.trim() === els.q.value.trim();
+    return {
+      q: els.q.value.trim(), era: els.era.value, from, to, mode: els.mode.value,
+      ignore: same ? now.ignore : [], understand: same ? now.understand : true,
+    };
   }
   function writeForm(s) {
     if (els.q.value.trim() !== s.q.trim()) els.q.value = s.q;
@@ -152,6 +164,8 @@
     if (r.era) params.set("era", r.era);
     if (r.from) params.set("year_from", r.from);
     if (r.to) params.set("year_to", r.to);
+    if (r.ignore.length) params.set("ignore", r.ignore.join(","));
+    if (!r.understand) params.set("understand", "false");
     const url = "/search?" + params;
     state.searchCtl?.abort();
     const cached = state.cache.get(url);
@@ -190,6 +204,10 @@
       ? `${n} paper${n === 1 ? "" : "s"} for “${asked}”${fixed}${where}${years} · ${Math.round(data.took_ms)} ms`
       : "");
     if (!n) setNotice(`No paper matches “${data.query}”${where}${years}. Try other words or clear the filters.`);
+    renderUnderstood(data.understood);
+    els.noMatch.hidden = !(n && data.no_match);
+    els.noMatch.textContent = els.noMatch.hidden ? ""
+      : `Nothing in the reading list seems to match “${asked}”. These are the nearest papers:`;
     els.results.replaceChildren(...data.results.map(resultItem));
     if (n === data.k && data.k < 50) {
       els.results.append(h("li", { class: "more" }, h("button", {
@@ -197,6 +215,35 @@
         onclick: () => { state.k += PAGE; runSearch(parseHash()); },
       })));
     }
+  }
+
+  // How the server read the query, as chips: each × re-runs the query without that part.
+  function renderUnderstood(u) {
+    const r = parseHash();
+    const rerun = (change) => {
+      history.pushState(null, "", searchHash({ ...r, ...change }));
+      route();
+    };
+    const chip = (part, label) => h("li", { class: "chip", "data-part": part },
+      h("span", { text: label }),
+      h("button", { type: "button", class: "chip-x", "aria-label": `Search without “${label}”`, title: "Remove",
+        text: "×", onclick: () => rerun({ ignore: [...r.ignore, part] }) }));
+    const chips = [];
+    if (u?.time) chips.push(chip("time", u.time));
+    if (u?.intent === "origin") chips.push(chip("intent", "who did it first"));
+    if (u?.intent === "history") chips.push(chip("intent", "how it developed"));
+    if (u?.names.length) chips.push(chip("names", "by or citing " + u.names.join(", ")));
+    const parts = [];
+    if (chips.length) {
+      parts.push(h("span", { class: "understood-label", text: "Reading this as" }), h("ul", { class: "chips" }, ...chips),
+        h("button", { type: "button", class: "link-button", text: "Search the words as typed",
+          onclick: () => rerun({ understand: false, ignore: [] }) }));
+    } else if (!r.understand) {
+      parts.push(h("button", { type: "button", class: "link-button", text: "Read times, names and intent from the query",
+        onclick: () => rerun({ understand: true, ignore: [] }) }));
+    }
+    els.understood.replaceChildren(...parts);
+    els.understood.hidden = !parts.length;
   }
 
   function resultItem(r) {
