@@ -39,7 +39,7 @@ def ann(report: Report, plan: Plan, work: Path, synth_index: Path, index: Path) 
     held = order[: plan.held_out]
     base = real[np.sort(order[plan.held_out :])]
     searcher = Searcher.load(index)
-    dev = np.stack([searcher.embed_query(q["query"]) for q in load_queries()])
+    dev = np.stack([searcher.embed_query(q["query"]) for q in load_queries(first_74=True)])
     queries = np.ascontiguousarray(np.vstack([dev, real[held]]), dtype=np.float32)
     np.save(d / "queries.npy", queries)
     (d / "kinds.json").write_text(json.dumps({"dev": len(dev), "views": int(plan.held_out)}), encoding="utf-8")

@@ -106,7 +106,7 @@ def peer(report: Report, plan: Plan, work: Path, mine: dict[str, float], index: 
     )
     docs = [{"id": r["id"], "text": f"{r['title']}\n{r['question']}\n{r['summary']}"} for r in corpus]
     (work / "txtai_docs.json").write_text(json.dumps(docs), encoding="utf-8")
-    (work / "txtai_queries.json").write_text(json.dumps(load_queries()), encoding="utf-8")
+    (work / "txtai_queries.json").write_text(json.dumps(load_queries(in_scope=True)), encoding="utf-8")
     tindex = work / "txtai-index"
     shutil.rmtree(tindex, ignore_errors=True)
     builds = [run([py, driver, "build", tindex, model, work / "txtai_docs.json"]) for _ in range(3)]
@@ -119,7 +119,7 @@ def peer(report: Report, plan: Plan, work: Path, mine: dict[str, float], index: 
         run(cold_cmd, env)
         colds[label] = [run(cold_cmd, env) for _ in range(plan.cold_runs)]
         warms[label] = json.loads(run(warm_cmd, env).out.strip().splitlines()[-1])
-    qrels = Qrels({q["id"]: q["relevant"] for q in load_queries()})
+    qrels = Qrels({q["id"]: q["relevant"] for q in load_queries(in_scope=True)})
     run_ = {k: (v or {"__none__": 0.0}) for k, v in warms["as installed"]["run"].items()}
     t_ndcg = float(evaluate(qrels, RanxRun(run_), "ndcg@10", make_comparable=True))
     searcher = Searcher.load(index)

@@ -170,8 +170,12 @@ def latest_manifest(index: Path) -> dict[str, Any]:
     return layout.read_manifest(store.version_dir(index))
 
 
-def load_queries() -> list[dict[str, Any]]:
-    return [json.loads(line) for line in QUERIES.read_text(encoding="utf-8").splitlines() if line.strip()]
+def load_queries(first_74: bool = False, in_scope: bool = False) -> list[dict[str, Any]]:
+    """The dev queries; ``first_74``: only q01-q74, the set the vector index's question recall was defined on
+    (the later ones add time-only and out-of-scope queries, which lie far from every vector);
+    ``in_scope``: only queries with relevant papers."""
+    rows = [json.loads(line) for line in QUERIES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [q for q in rows if (not first_74 or q["id"].startswith("q")) and (not in_scope or q["relevant"])]
 
 
 # ------------------------------------------------------------------------------------------ the file

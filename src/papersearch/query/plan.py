@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ..core.models import surname
 from ..core.records import EraRecord, GraphRecord, Intent, PaperRecord, Understood
@@ -154,6 +154,7 @@ class PlanContext:
     given: frozenset[str]  # folded first names of the list's authors
     english: frozenset[str]  # everyday English words (a surname that is one is a name only when it stands alone)
     concepts: tuple[tuple[str, frozenset[str], int], ...] = ()  # (concept, stems of one of its terms, paper row)
+    concepts_by_stem: dict[str, tuple[int, ...]] = field(default_factory=dict)  # stem -> positions in ``concepts``
 
 
 @dataclass(frozen=True)
@@ -239,7 +240,12 @@ def build_context(
                 add(last, source, NAME_WEIGHT["cited"])
     years = [r["year"] for r in records] or [0]
     time = TimeContext(tuple(eras), min(years), max(years), concept_years)
-    return PlanContext(time, names, frozenset(given - set(names)), english, tuple(concepts))
+    by_stem: dict[str, list[int]] = {}
+    for position, (_, words, _) in enumerate(concepts):
+        for stem in words:
+            by_stem.setdefault(stem, []).append(position)
+    index = {stem: tuple(positions) for stem, positions in by_stem.items()}
+    return PlanContext(time, names, frozenset(given - set(names)), english, tuple(concepts), index)
 
 
 def concept_matches(topic: str, ctx: PlanContext) -> dict[int, tuple[str, float]]:
@@ -249,7 +255,14 @@ def concept_matches(topic: str, ctx: PlanContext) -> dict[int, tuple[str, float]
     name the "Deep Q-Network" and the "Deep Belief Network" alike (measured: docs/ranking.md).
     """
     stems = set(tokenize(topic)) | set(SINGLE_LETTER.findall(topic.lower()))
-    return {row: (name, 1.0) for name, term, row in ctx.concepts if term <= stems}
+    # only concepts that share a word with the query are compared: the work follows the query, not the corpus
+    candidates = {position for stem in stems for position in ctx.concepts_by_stem.get(stem, ())}
+    out: dict[int, tuple[str, float]] = {}
+    for position in sorted(candidates):
+        name, term, row = ctx.concepts[position]
+        if term <= stems:
+            out.setdefault(row, (name, 1.0))
+    return out
 
 
 def _content_words(text: str) -> list[str]:

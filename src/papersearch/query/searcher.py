@@ -206,9 +206,12 @@ class Searcher:
         ``understand``: read time, intent and names from the query (``plan``); ``ignore``: parts of
         that reading to leave out ("time", "intent", "names").
         """
+        return self.run(self.params(query, k, mode, year_from, year_to, era, understand, ignore))
+
+    def run(self, params: SearchParams) -> SearchResults:
+        """``search`` for parameters already checked (``params``): from the cache of recent answers, or ranked."""
         started = time.perf_counter()
-        params = self.params(query, k, mode, year_from, year_to, era, understand, ignore)
-        hit = self._cached(params, started)
+        hit = self.cached(params, started)
         if hit is not None:
             return hit
         answer = self._answer(params)
@@ -220,26 +223,13 @@ class Searcher:
                 self._results_held -= len(self._results.popitem(last=False)[1]["results"]) + 1
         return {**answer, "took_ms": round((time.perf_counter() - started) * 1000, 3), "cached": False}
 
-    def cached(
-        self,
-        query: object,
-        k: object = 10,
-        mode: object = "hybrid",
-        year_from: object = None,
-        year_to: object = None,
-        era: object = None,
-        understand: object = True,
-        ignore: object = (),
-    ) -> SearchResults | None:
-        """``search``'s answer if it is in the cache of recent answers, else None; never computes one.
+    def cached(self, params: SearchParams, started: float | None = None) -> SearchResults | None:
+        """The answer for ``params`` if it is in the cache of recent answers, else None; never computes one.
 
-        A dictionary lookup (after checking the parameters, which raises QueryError like ``search``),
-        so a server can answer a repeated question without handing it to a worker thread.
+        A dictionary lookup, so a server can answer a repeated question without handing it to a
+        worker thread (``run`` ranks a new one).
         """
-        started = time.perf_counter()
-        return self._cached(self.params(query, k, mode, year_from, year_to, era, understand, ignore), started)
-
-    def _cached(self, params: SearchParams, started: float) -> SearchResults | None:
+        started = time.perf_counter() if started is None else started
         with self._cache_lock:
             hit = self._results.get(params)
             if hit is None:

@@ -7,7 +7,6 @@ them, as exactly as a JSON Schema can.
 
 from __future__ import annotations
 
-import functools
 import hmac
 from typing import Annotated, Any
 
@@ -113,7 +112,8 @@ async def search(
     options |= {"understand": understand, "ignore": ignore or ()}
     # a repeated question is a dictionary lookup, answered here; ranking a new one (CPU work) goes to a
     # worker thread so that the event loop keeps serving
-    answer = searcher.cached(q, **options) or await run_in_threadpool(functools.partial(searcher.search, q, **options))
+    params = searcher.params(q, **options)
+    answer = searcher.cached(params) or await run_in_threadpool(searcher.run, params)
     return json_response(answer)
 
 
