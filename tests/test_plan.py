@@ -107,9 +107,9 @@ def test_intents(text: str, intent: str) -> None:
 
 def test_names_are_read_as_names_not_words() -> None:
     assert make_plan("Linnainmaa", CTX).names == ("linnainmaa",)  # cited only in a summary
-    assert make_plan("welling", CTX).only_names  # an English word, but the whole query
+    assert make_plan("welling", CTX).names == ("welling",)  # an English word, but the whole query
     assert make_plan("hinton and sutskever", CTX).names == ("hinton", "sutskever")
-    assert make_plan("geoffrey hinton", CTX).only_names  # a first name is part of a name
+    assert make_plan("geoffrey welling", CTX).names == ("welling",)  # a first name keeps the query a bare name
     assert make_plan("how well do nets generalise", CTX).names == ()  # "well" is a word
     assert make_plan("the VAE of Kingma and Welling's", CTX).names == ("kingma", "welling")  # capitalised inside
 

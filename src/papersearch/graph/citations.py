@@ -51,7 +51,6 @@ NOT_NAMES = {
     "DeepMind",
 }
 LEAD_INS = re.compile(r"^(?:e\.g\.,?|see|cf\.|and|also)\s+", re.IGNORECASE)
-SENTENCE_RE = re.compile(r"[^.!?]*(?:[.!?](?=\s|$)|$)")
 OWN = "Own"  # stands for the citing entry's own first author
 COMMON_WORD_SURNAMES = {"Senior", "Silver", "Long", "Ng"}
 

@@ -9,12 +9,12 @@ names, not stemmed as words), and what is left to search for by meaning and word
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 
 from ..core.models import surname
 from ..core.records import EraRecord, GraphRecord, Intent, PaperRecord, Understood
 from ..index.lexical import tokenize
+from ..index.vocabulary import fold as fold_accents
 from .timewords import TimeContext, TimeWindow, fold, read_time
 
 ORIGIN = re.compile(
@@ -168,7 +168,6 @@ class QueryPlan:
     names: tuple[str, ...]  # folded keys into PlanContext.names
     shown_names: tuple[str, ...]  # as typed
     only_time: bool  # nothing but a time: list the papers of that time
-    only_names: bool  # nothing but names
 
     def without(self, parts: tuple[str, ...]) -> QueryPlan:
         """This plan less the parts a person took back ("time", "intent", "names")."""
@@ -178,7 +177,7 @@ class QueryPlan:
         if "intent" in parts:
             plan = replace(plan, intent="topic")
         if "names" in parts:
-            plan = replace(plan, names=(), shown_names=(), only_names=False)
+            plan = replace(plan, names=(), shown_names=())
         return plan
 
     def understood(self) -> Understood:
@@ -194,9 +193,7 @@ class QueryPlan:
 
 def fold_name(text: str) -> str:
     """A name as it is looked up: lowercase, no accents, no possessive ("Hinton’s" is "hinton")."""
-    text = re.sub(r"'s$", "", text.lower().replace("’", "'"))
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).strip(".'")
+    return fold_accents(re.sub(r"'s$", "", text.lower().replace("’", "'"))).strip(".'")
 
 
 def build_context(
@@ -315,5 +312,4 @@ def make_plan(text: str, ctx: PlanContext) -> QueryPlan:
         names=tuple(dict.fromkeys(keys)),
         shown_names=tuple(dict.fromkeys(shown)),
         only_time=only_time,
-        only_names=bare and bool(keys),
     )

@@ -81,6 +81,7 @@ def top_k(scores: np.ndarray, k: int) -> list[int]:
 class Scored:
     """One query's scores per paper, before the plan moves them."""
 
+    mask: np.ndarray  # the papers the hard filters let through
     fused: np.ndarray
     dense: np.ndarray
     lexical: np.ndarray
@@ -147,4 +148,4 @@ def score(
             concepts = np.zeros(len(mask), dtype=np.float64)
             for row, (_, share) in matched.items():
                 concepts[row] = share
-    return Scored(fused, dense, lex, qvec, best_row, names, concepts, confidence, features, sure)
+    return Scored(mask, fused, dense, lex, qvec, best_row, names, concepts, confidence, features, sure)

@@ -261,8 +261,8 @@ class Searcher:
         )
 
     def _answer(self, p: SearchParams) -> SearchResults:
-        mask = ranking.filter_mask(self._years, self._eras, p.year_from, p.year_to, p.era)
         corrected, plan, scored = self.scores(p)
+        mask = scored.mask
         fused = scored.fused
         if plan is not None:
             fused = rerank.apply(fused, plan, self._years, self._degree, scored.names, scored.concepts)
