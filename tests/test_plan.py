@@ -73,6 +73,12 @@ CTX = build_context(RECORDS, ERAS, GRAPH, frozenset({"welling", "silver", "well"
         ("the deep learning boom", (2013, 2015)),
         ("the transformer era", (2016, 2025)),
         ("the backprop revolution", (1986, 1991)),
+        ("papers from '89", (1989, 1989)),  # a year cut short
+        ("anything from 2005?", (2005, 2005)),  # "from" a year alone is that year...
+        ("vision from 2015 on", (2015, 2025)),  # ...and with "on" the years after it
+        ("since 2015", (2015, 2025)),
+        ("papers from before alexnet took off", (1958, 2011)),  # the concept named by the leading words
+        ("before transformers became popular", (1958, 2016)),
     ],
 )
 def test_times_people_type_are_read(text: str, years: tuple[int, int]) -> None:
@@ -82,7 +88,14 @@ def test_times_people_type_are_read(text: str, years: tuple[int, int]) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["recurrent networks for language", "2048 tokens of context", "a transformer for images", "word2vec", ""],
+    [
+        "recurrent networks for language",
+        "2048 tokens of context",
+        "a transformer for images",
+        "word2vec",
+        "",
+        "how we got from perceptrons to deep learning",  # where a story starts, not a time window
+    ],
 )
 def test_no_time_is_read_where_there_is_none(text: str) -> None:
     assert read_time(text, CTX.time) is None
@@ -97,6 +110,7 @@ def test_no_time_is_read_where_there_is_none(text: str) -> None:
         ("history of language models", "history"),
         ("how did image generation evolve", "history"),
         ("timeline of recurrent networks", "history"),
+        ("how we got from perceptrons to transformers", "history"),
         ("variational autoencoders", "topic"),
         ("the first AI winter", "topic"),  # "first" belongs to the time, not to an origin question
     ],
@@ -119,6 +133,9 @@ def test_only_a_time_and_what_remains_to_search() -> None:
     assert plan.only_time and plan.understood()["years"] == [2015, 2015]
     topical = make_plan("papers from the 1990s about sequences", CTX)
     assert not topical.only_time and "1990s" not in topical.topic and "sequences" in topical.topic
+    assert make_plan("what was going on in the 70s", CTX).only_time  # no topic: the words only ask
+    joined = make_plan("why did people give up on neural nets in the 1970s", CTX)
+    assert not joined.only_time and joined.topic == "why did people give up on neural nets"  # "in" went with the time
     named = make_plan("the transformer era", CTX)
     assert named.only_time and "transformer" in named.topic  # an era's name also says what about
 

@@ -26,7 +26,8 @@ ORIGIN = re.compile(
 HISTORY = re.compile(
     r"\b(?:history|histories|historical|evolution|evolved?|evolving|timeline|over\s+the\s+(?:years|decades)"
     r"|over\s+time|progress(?:ion)?\s+(?:of|in)|development\s+of|developed\s+over|lineage|trajectory"
-    r"|how\s+did\s+.+\s+(?:develop|change|evolve|progress|grow)|milestones?|road\s+to|story\s+of)\b",
+    r"|how\s+did\s+.+\s+(?:develop|change|evolve|progress|grow)|milestones?|road\s+to|story\s+of"
+    r"|(?:got|get|went|go|going)\s+from\s+.+\s+to)\b",
     re.IGNORECASE,
 )
 SINGLE_LETTER = re.compile(r"(?<![\w'’])[a-z](?![\w'’])")  # "Q" of "Deep Q-Network": the tokenizer drops it
@@ -142,6 +143,34 @@ FILLER = frozenset(
         "anyone",
     ]
 )
+# with FILLER, the words of a query that is only a time: "what was going on in the 70s?", "anything worth reading from '89?"
+ASIDES = FILLER | frozenset(
+    [
+        "going",
+        "happening",
+        "there",
+        "been",
+        "be",
+        "has",
+        "have",
+        "had",
+        "get",
+        "got",
+        "i",
+        "you",
+        "we",
+        "should",
+        "could",
+        "would",
+        "can",
+        "read",
+        "reading",
+        "worth",
+        "then",
+    ]
+)
+# a word that only joins the time to the rest ("neural nets in the 1970s"): dropped with the time
+TIME_JOINERS = frozenset(["in", "from", "during", "of", "around", "circa", "since", "before", "after", "until"])
 NAME_WEIGHT = {"author": 1.0, "cited": 0.8}
 
 
@@ -262,8 +291,8 @@ def concept_matches(topic: str, ctx: PlanContext) -> dict[int, tuple[str, float]
     return out
 
 
-def _content_words(text: str) -> list[str]:
-    return [w for w in WORD.findall(text) if w.lower() not in FILLER]
+def _content_words(text: str, asides: frozenset[str] = FILLER) -> list[str]:
+    return [w for w in WORD.findall(text) if w.lower() not in asides]
 
 
 def _names(text: str, ctx: PlanContext, bare: bool) -> tuple[list[str], list[str]]:
@@ -288,10 +317,13 @@ def make_plan(text: str, ctx: PlanContext) -> QueryPlan:
     topic = text
     if window is not None and not window.named:
         for start, end in sorted(window.spans, reverse=True):
-            topic = topic[:start] + " " + topic[end:]
-        topic = " ".join(topic.split())
+            head = topic[:start].rstrip()
+            last = head.rsplit(None, 1)[-1] if head else ""
+            if last.lower() in TIME_JOINERS:
+                head = head[: len(head) - len(last)]
+            topic = head + " " + topic[end:]
+        topic = " ".join(topic.split()).strip(" ,;:-–")
     words = _content_words(topic)
-    lowered = {w.lower() for w in words}
     bare = bool(words) and all(fold_name(w) in ctx.names or fold_name(w) in ctx.given for w in words)
     keys, shown = _names(topic, ctx, bare)
     intent: Intent = "topic"
@@ -303,7 +335,8 @@ def make_plan(text: str, ctx: PlanContext) -> QueryPlan:
     elif ORIGIN.search(cues):
         intent = "origin"
     named_words = {w.lower() for s, e in window.spans for w in WORD.findall(text[s:e])} if window else set()
-    only_time = window is not None and not (lowered - named_words - {"first", "earliest"})
+    said = {w.lower() for w in _content_words(topic, ASIDES)}
+    only_time = window is not None and not (said - named_words - {"first", "earliest"})
     return QueryPlan(
         text=text,
         topic=topic if topic.strip() else text,

@@ -81,6 +81,7 @@ SAME_YEAR = re.compile(
     re.IGNORECASE,
 )
 SINGLE = re.compile(rf"(?<![\d\-–])\b(?P<y>{YEAR})s?\b(?![\d\-–])")
+SHORT_YEAR = re.compile(r"(?<![\w'’])['’](?P<yy>\d\d)\b(?!['’]?s\b)")  # "papers from '89" (not "the '80s")
 RELATIVE = {
     "recent": "recent",
     "recently": "recent",
@@ -110,7 +111,10 @@ LAST = re.compile(
     + r")\s+)?(?P<unit>years?|decades?)\b",
     re.IGNORECASE,
 )
-ONWARD = re.compile(rf"\b(?P<y>{YEAR})\s*(?:onwards?|and\s+(?:later|after|beyond)|or\s+later|\+)(?!\w)", re.IGNORECASE)
+ONWARD = re.compile(
+    rf"\b(?P<y>{YEAR})\s*(?:onwards?|and\s+(?:later|after|beyond)|or\s+later|\+|on(?=\s*(?:$|[?.!,;])))(?!\w)",
+    re.IGNORECASE,
+)
 UNTIL = re.compile(rf"\b(?P<y>{YEAR})\s*(?:and|or)\s+(?:earlier|before)\b", re.IGNORECASE)
 AROUND = re.compile(rf"\b(?:around|circa|c\.|about|approximately|roughly|~)\s*(?P<y>{YEAR})\b", re.IGNORECASE)
 CENTURY = re.compile(r"\b(?:the\s+)?(?P<c>20th|21st|twentieth|twenty[\s-]first)[\s-]+century\b", re.IGNORECASE)
@@ -197,11 +201,18 @@ def _original_span(text: str, folded_phrase: str) -> Span:
     return (m.start(), m.end()) if m else (0, 0)
 
 
-def _concept_year(what: str, ctx: TimeContext) -> int | None:
-    folded = fold(what)
-    for term in (folded, folded.rstrip("s"), re.sub(r"^(the|a|an)\s+", "", folded).rstrip("s")):
-        if term in ctx.concept_years:
-            return ctx.concept_years[term]
+def _concept_year(what: str, ctx: TimeContext, whole: bool = False) -> int | None:
+    """The year the list introduced ``what``, read from its longest leading words that name a concept.
+
+    "backprop took off" and "transformers became popular" are the times of "backprop" and
+    "transformers"; with ``whole`` only all of ``what`` counts.
+    """
+    words = re.sub(r"^(the|a|an)\s+", "", fold(what)).split()
+    for n in range(len(words), 0 if not whole else len(words) - 1, -1):
+        folded = " ".join(words[:n])
+        for term in (folded, folded.rstrip("s")):
+            if term in ctx.concept_years:
+                return ctx.concept_years[term]
     return None
 
 
@@ -252,12 +263,17 @@ def read_time(text: str, ctx: TimeContext) -> TimeWindow | None:
     window = _open_ended(text, ctx)
     if window is not None:
         return window
-    for m in BOUND.finditer(text):
+    at = 0
+    while (m := BOUND.search(text, at)) is not None:
+        at = m.start() + 1  # matches may overlap: "from before backprop" is read at "before" too
         what = m.group("what").strip()
-        year = int(what) if re.fullmatch(YEAR, what) else _concept_year(what, ctx)
+        direction = m.group("dir").lower().split()[0]
+        # "from" a thing is often where a story starts ("from perceptrons to deep learning"): whole names only
+        year = int(what) if re.fullmatch(YEAR, what) else _concept_year(what, ctx, whole=direction == "from")
         if year is None:
             continue
-        direction = m.group("dir").lower().split()[0]
+        if direction == "from" and re.fullmatch(YEAR, what):  # "anything from 2005?": that year ("since" is onwards)
+            return TimeWindow(year, year, f"papers from {year}", ((m.start(), m.end()),))
         if direction in ("before", "until", "up", "prior", "pre"):
             end = year - 1 if direction in ("before", "prior", "pre") else year
             return TimeWindow(ctx.first, end, f"papers up to {end}", ((m.start(), m.end()),))
@@ -282,6 +298,11 @@ def read_time(text: str, ctx: TimeContext) -> TimeWindow | None:
         y = int(m.group("y"))
         if ctx.first - 30 <= y <= ctx.last + 5:  # "2048 tokens" is not a year
             return TimeWindow(y, y, f"papers from {y}", ((m.start(), m.end()),))
+    m = SHORT_YEAR.search(text)
+    if m:
+        yy = int(m.group("yy"))
+        y = 2000 + yy if 2000 + yy <= ctx.last + 5 else 1900 + yy
+        return TimeWindow(y, y, f"papers from {y}", ((m.start(), m.end()),))
     folded = fold(text)
     for nickname, (lo, hi) in NICKNAMES.items():
         if nickname in folded:
