@@ -54,6 +54,10 @@ class OnnxQueryEncoder:
         vec: np.ndarray = self._run([text])[0]
         return vec
 
+    def encode_texts(self, texts: list[str]) -> np.ndarray:
+        """Texts as an (n, dim) float32 array in one run, padded to the longest (for a few short queries)."""
+        return self._run(texts)
+
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         """Many texts as an (n, dim) float32 array; batches of similar length to keep padding small."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
