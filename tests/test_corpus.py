@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from papersearch.core.errors import CorpusError, Problem
 from papersearch.corpus.fields import parse_paper
 from papersearch.corpus.importer import import_seed
 from papersearch.corpus.load import load_corpus
+from papersearch.corpus.render import render_paper
 
 from .conftest import CORPUS
 
@@ -77,6 +79,15 @@ def test_concepts_have_acronyms_and_aliases() -> None:
     assert all(p.concepts for p in by_id.values())
 
 
+def test_generic_may_be_the_year_a_term_became_everyday_vocabulary() -> None:
+    """``generic: 2012`` loads as that year and is written back as it was (docs/graph.md)."""
+    papers = load_corpus(CORPUS).papers
+    cnn = next(p for p in papers if p.id == "1989-lecun-cnn")
+    assert cnn.concepts[0].generic == 2012 and not isinstance(cnn.concepts[0].generic, bool)
+    for p in papers:
+        assert render_paper(p) == (CORPUS / p.source).read_text(encoding="utf-8"), p.source
+
+
 def test_import_is_idempotent_and_keeps_hand_edits(tmp_path: Path, seed_path: Path) -> None:
     root = tmp_path / "c"
     import_seed(seed_path, root)
@@ -125,6 +136,8 @@ def _errors(corpus: Path) -> list[Problem]:
         (GOOD.replace("year: 1989", "year: 1700"), "year", "outside"),
         (GOOD.replace("year: 1989", "year: soon"), "year", "whole number"),
         (GOOD.replace("era: the-backpropagation-revolution", "era: jazz-age"), "era", "unknown era"),
+        (re.sub(r"generic: \S+", "generic: 1700", GOOD), "concepts[0].generic", "outside 1800–2100"),
+        (re.sub(r"generic: \S+", "generic: often", GOOD), "concepts[0].generic", "or the year from which"),
         (GOOD.replace("authors:\n", "authors: []\nx_authors:\n"), "authors", "missing"),
         (
             GOOD.replace("concepts:\n", "edges:\n  add: [1999-nobody-nothing]\nconcepts:\n"),

@@ -22,7 +22,9 @@ class Concept:
 
     name: str
     aliases: tuple[str, ...] = ()
-    generic: bool = False  # ordinary vocabulary by now ("backpropagation"): a use is a mention
+    # Is another entry's use of its terms a mere mention? Always (true: ordinary vocabulary, or not this
+    # entry's idea), never (false: it names this entry's contribution), or from that year on (docs/graph.md).
+    generic: bool | int = False
 
     def terms(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)

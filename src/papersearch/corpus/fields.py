@@ -120,8 +120,11 @@ def _concept(item: Any, field: str, rel: str, problems: list[Problem]) -> Concep
     name = as_text(item.get("name"), rel, f"{field}.name", problems)
     aliases = as_text_list(item.get("aliases"), rel, f"{field}.aliases", problems, "aliases")
     generic = item.get("generic", False)
-    if not isinstance(generic, bool):
-        problems.append(Problem(rel, f"{field}.generic", f"must be true or false, not {show(generic)}"))
+    if isinstance(generic, int) and not isinstance(generic, bool):
+        generic = as_year(generic, rel, f"{field}.generic", problems)
+    elif not isinstance(generic, bool):
+        message = "must be true or false, or the year from which the term is everyday vocabulary (such as 1995)"
+        problems.append(Problem(rel, f"{field}.generic", f"{message}, not {show(generic)}"))
     unknown_fields(item, CONCEPT_FIELDS, rel, f"{field}.", problems)
     if any(p.severity == "error" for p in problems[before:]):
         return None

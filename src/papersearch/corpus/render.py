@@ -41,8 +41,8 @@ def _render_concept(c: Concept) -> dict[str, Any]:
     out: dict[str, Any] = {"name": c.name}
     if c.aliases:
         out["aliases"] = list(c.aliases)
-    if c.generic:
-        out["generic"] = True
+    if c.generic is not False:
+        out["generic"] = c.generic
     return out
 
 
