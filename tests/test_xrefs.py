@@ -1,4 +1,4 @@
-"""Cross-reference extraction: quality against hand labels, each citation form, and hand corrections."""
+"""Cross-reference extraction: quality against hand labels, each citation form, edge kinds, titles, particle surnames."""
 
 from __future__ import annotations
 
@@ -14,13 +14,14 @@ import pytest
 
 from papersearch.core.models import Concept, EdgeOverride, Paper
 from papersearch.corpus.load import load_corpus
-from papersearch.graph import extract as xrefs
+from papersearch.graph import lexicon, names
 from papersearch.graph.extract import build_graph, extract, find_citations
 from papersearch.graph.neighbours import neighbourhoods
 
 from .conftest import CORPUS
 
 LABELS = Path(__file__).parent / "data" / "xref_labels.json"
+DOCS = Path(__file__).parents[1] / "docs" / "graph.md"
 
 
 @pytest.fixture(scope="module")
@@ -33,20 +34,34 @@ def _pr(found: set[tuple[str, ...]], truth: set[tuple[str, ...]]) -> tuple[float
     return (tp / len(found) if found else 1.0, tp / len(truth) if truth else 1.0)
 
 
+def _of(edges: set[tuple[str, str, str]], kind: str) -> set[tuple[str, ...]]:
+    return {(s, t) for s, t, k in edges if k == kind}
+
+
 def test_extraction_quality_against_hand_labels(corpus) -> None:  # type: ignore[no-untyped-def]
+    """Every entry's edges (with their kind) and outside references, against labels written from its text."""
     labels = json.loads(LABELS.read_text(encoding="utf-8"))
-    assert len(labels) >= 20
+    assert set(labels) == {p.id for p in corpus.papers}
+    assert {t["kind"] for v in labels.values() for t in v["internal"]} == {"cites", "mentions"}
     graph = build_graph(corpus.papers)
-    internal = {(e.source, e.target, e.kind) for e in graph.edges if e.source in labels}
-    truth_internal = {(s, t["target"], t["kind"]) for s, v in labels.items() for t in v["internal"]}
-    external = {(x.paper, x.ref) for x in graph.external if x.paper in labels}
+    found = {(e.source, e.target, e.kind) for e in graph.edges}
+    truth = {(s, t["target"], t["kind"]) for s, v in labels.items() for t in v["internal"]}
+    external = {(x.paper, x.ref) for x in graph.external}
     truth_external = {(s, t["ref"]) for s, v in labels.items() for t in v["external"]}
-    p_in, r_in = _pr(internal, truth_internal)
-    p_ex, r_ex = _pr(external, truth_external)
-    print(
-        f"internal P={p_in:.3f} R={r_in:.3f} ({len(truth_internal)} labels); external P={p_ex:.3f} R={r_ex:.3f} ({len(truth_external)})"
-    )
-    assert min(p_in, r_in, p_ex, r_ex) >= 0.9, (sorted(internal ^ truth_internal), sorted(external ^ truth_external))
+    scores = {
+        "cites": _pr(_of(found, "cites"), _of(truth, "cites")),
+        "mentions": _pr(_of(found, "mentions"), _of(truth, "mentions")),
+        "internal": _pr({(s, t) for s, t, _ in found}, {(s, t) for s, t, _ in truth}),
+        "external": _pr(external, truth_external),
+    }
+    sizes = {"cites": len(_of(truth, "cites")), "mentions": len(_of(truth, "mentions"))}
+    sizes |= {"internal": len(truth), "external": len(truth_external)}
+    print("; ".join(f"{k} P={p:.3f} R={r:.3f} ({sizes[k]} labels)" for k, (p, r) in scores.items()))
+    wrong = (sorted(found ^ truth), sorted(external ^ truth_external))
+    # the issue's floors: cites precision >= 0.95 and recall >= 0.90, outside references recall >= 0.95
+    assert scores["cites"][0] >= 0.95 and scores["cites"][1] >= 0.90, wrong
+    assert scores["external"][1] >= 0.95, wrong
+    assert min(*scores["mentions"], *scores["internal"], scores["external"][0]) >= 0.9, wrong
 
 
 @pytest.mark.parametrize(
@@ -63,6 +78,14 @@ def test_extraction_quality_against_hand_labels(corpus) -> None:  # type: ignore
         ),
         ("guidance (Ho and Salimans, 2022), stacking", ["Ho 2022"]),
         ("VQ-VAE (van den Oord, 2017) can", ["van den Oord 2017"]),
+        ("Van den Oord et al. (2016) show", ["Van den Oord 2016"]),
+        ("as Aäron van den Oord (2016) shows", ["van den Oord 2016"]),
+        ("Bayesian optimisation (Shahriari and de Freitas, 2016), and", ["Shahriari 2016"]),
+        ("see Nando de Freitas (2016) and (de Freitas et al., 2015)", ["de Freitas 2016", "de Freitas 2015"]),
+        ("Le Cun (1989) and Yann Le Cun (1990) and LeCun (1998)", ["Le Cun 1989", "Le Cun 1990", "LeCun 1998"]),
+        ("Quoc Le (2011), (Le, 2012) and Hinton and Le (2013)", ["Le 2011", "Le 2012", "Hinton 2013"]),
+        ("from John von Neumann (1945) to Von Neumann (1958)", ["von Neumann 1945", "Von Neumann 1958"]),
+        ("Di He (2016) shows", ["He 2016"]),
         ("Since Alan Turing’s 1950 imitation game, dialog", ["Turing 1950"]),
         ("Wei et al. (2022b) observe", ["Wei 2022b"]),
         ("They win the Nobel Prize in 1981. By 2025, capital", []),
@@ -83,7 +106,6 @@ def test_names_without_year_and_named_contributions(corpus) -> None:  # type: ig
     by_id = corpus.by_id()
     lecun, _ = extract(by_id["1989-lecun-cnn"], corpus.papers)
     assert ("1959-hubel-visual-cortex", "cites") in {(e.target, e.kind) for e in lecun}
-    assert ("1986-rumelhart-backpropagation", "mentions") in {(e.target, e.kind) for e in lecun}
     diffusion, _ = extract(by_id["2015-sohl-dickstein-diffusion-models"], corpus.papers)
     targets = {e.target for e in diffusion}
     assert "2013-kingma-vae" in targets  # "Kingma’s VAEs": the VAE entry, not Adam
@@ -92,6 +114,128 @@ def test_names_without_year_and_named_contributions(corpus) -> None:  # type: ig
     assert not targets & {"1981-hinton-distributed-representation", "2005-hinton-deep-belief-networks"}
     rombach, _ = extract(by_id["2022-rombach-latent-diffusion"], corpus.papers)
     assert ("2021-radford-clip", "cites") in {(e.target, e.kind) for e in rombach}
+
+
+def _kinds(paper: Paper, papers: list[Paper]) -> dict[str, str]:
+    return {e.target: e.kind for e in extract(paper, papers)[0]}
+
+
+def test_named_models_are_cited_until_they_are_everyday_words(corpus) -> None:  # type: ignore[no-untyped-def]
+    """The issue's cases: the model or method an entry introduced is cited; later vocabulary is mentioned."""
+    by_id, papers = corpus.by_id(), list(corpus.papers)
+    assert _kinds(by_id["1989-cybenko-universal-approximation"], papers)["1958-rosenblatt-perceptron"] == "cites"
+    assert _kinds(by_id["2010-vincent-denoising-autoencoders"], papers)["2005-hinton-deep-belief-networks"] == "cites"
+    assert _kinds(by_id["2022-rombach-latent-diffusion"], papers)["2015-sohl-dickstein-diffusion-models"] == "cites"
+    # backpropagation: LeCun's 1989 network is trained by the new method; in 2010 it is how every net is trained
+    rumelhart = "1986-rumelhart-backpropagation"
+    assert _kinds(by_id["1989-lecun-cnn"], papers)[rumelhart] == "cites"
+    assert _kinds(by_id["2010-glorot-xavier-initialization"], papers)[rumelhart] == "mentions"
+    # a term the entry did not coin is a mention in any year ("Iterating an RNN", 1997)
+    assert _kinds(by_id["1997-hochreiter-lstm"], papers)["1990-elman-rnn"] == "mentions"
+
+
+def test_every_year_in_generic_is_explained_in_the_docs(corpus) -> None:  # type: ignore[no-untyped-def]
+    """A concept's year is a judgement: docs/graph.md gives each one its reason, and must list exactly those."""
+    rows = re.findall(r"^\| `([\w-]+)` \| ([^|]+?) \| (\d{4}) \|", DOCS.read_text(encoding="utf-8"), re.MULTILINE)
+    documented = {(pid, name, int(year)) for pid, name, year in rows}
+    years = {(p.id, c.name, c.generic) for p in corpus.papers for c in p.concepts if not isinstance(c.generic, bool)}
+    assert documented and documented == years
+
+
+def _paper(pid: str, year: int, author: str, summary: str, *concepts: Concept, title: str = "") -> Paper:
+    return Paper(pid, year, title or pid, (author,), "e", "?", summary, concepts)
+
+
+@pytest.mark.parametrize(
+    ("generic", "kinds"),
+    [(False, ("cites", "cites")), (True, ("mentions", "mentions")), (1995, ("cites", "mentions"))],
+)
+def test_generic_says_when_a_term_becomes_a_mention(generic: bool | int, kinds: tuple[str, str]) -> None:
+    origin = _paper(
+        "a", 1986, "Ann Root", "Root proposes backprop.", Concept("Backprop", ("backprop",), generic=generic)
+    )
+    early = _paper("b", 1990, "Bo Early", "Early trains by backprop.")
+    late = _paper("c", 2010, "Cy Late", "Late trains by backprop, as everyone does.")
+    papers = [origin, early, late]
+    assert (_kinds(early, papers)["a"], _kinds(late, papers)["a"]) == kinds
+    edge = _paper("d", 1995, "Di Edge", "Edge uses backprop.")
+    assert _kinds(edge, [*papers, edge])["a"] == kinds[1]  # from that very year
+
+
+def test_a_title_carries_references(corpus) -> None:  # type: ignore[no-untyped-def]
+    by_id, papers = corpus.by_id(), list(corpus.papers)
+    bert = {e.target: e for e in extract(by_id["2019-devlin-bert"], papers)[0]}
+    # "… Deep Bidirectional Transformers …": BERT's own term holds the Transformer's, and the title is the evidence
+    assert bert["2017-vaswani-transformer"].kind == "cites"
+    assert bert["2017-vaswani-transformer"].evidence == by_id["2019-devlin-bert"].title
+    assert _kinds(by_id["2014-zeiler-visualizing-convnets"], papers)["1989-lecun-cnn"] == "mentions"
+    # a title is read in any case: "Back-Propagation" is the entry's "back-propagation"
+    lecun = replace(by_id["1989-lecun-cnn"], summary="LeCun reads digits.")
+    assert _kinds(lecun, papers) == {"1986-rumelhart-backpropagation": "cites"}
+
+
+def test_own_terms_do_not_hide_another_entrys_term() -> None:
+    transformer = _paper("t", 2017, "Ann Vee", "Vee proposes it.", Concept("Transformer", ("transformer",)))
+    bert = _paper(
+        "b", 2019, "Jo Dee", "Dee trains a bidirectional transformer.", Concept("BERT", ("bidirectional transformer",))
+    )
+    edges, _ = extract(bert, [transformer, bert])
+    assert [(e.target, e.kind, e.evidence) for e in edges] == [("t", "cites", "Dee trains a bidirectional transformer")]
+
+
+def test_particle_surnames_of_entries_and_of_outside_works() -> None:
+    wavenet = _paper("2016-oord", 2016, "Aäron van den Oord", "Audio.")
+    lenet = _paper("1998-lecun", 1998, "Yann Le Cun", "Digits.")
+    bayes = replace(
+        _paper("2015-freitas", 2015, "Nando de Freitas", "Tuning."), authors=("Nando de Freitas", "Bo Shah")
+    )
+    edvac = _paper("1945-neumann", 1945, "John von Neumann", "Stored programs.")
+    entries = [wavenet, lenet, bayes, edvac]
+    citing = _paper(
+        "2020-doe",
+        2020,
+        "Jane Doe",
+        "Van den Oord et al. (2016) generate audio and LeCun (1998) reads digits, tuned as in "
+        "(de Freitas and Shah, 2015); the ideas of von Neumann and Le Cun’s nets underlie it all. "
+        "Also see Lucas van der Berg (2019) and De Boer (2005).",
+    )
+    edges, external = extract(citing, [*entries, citing])
+    assert {e.target: e.kind for e in edges} == {p.id: "cites" for p in entries}
+    assert [x.ref for x in external] == ["van der Berg 2019", "De Boer 2005"]
+    bare = _paper("2021-roe", 2021, "Rita Roe", "Roe extends the audio model of van den Oord and the nets of LeCun.")
+    assert {e.target for e in extract(bare, [*entries, bare])[0]} == {"2016-oord", "1998-lecun"}
+    # an entry's own particle surname is its own: no edge to itself, no outside "Oord 2016"
+    own = replace(wavenet, summary="Van den Oord (2016) and van den Oord’s audio.")
+    assert extract(own, entries) == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("author", "surname"),
+    [
+        ("Aäron van den Oord", "van den Oord"),
+        ("George van den Driessche", "van den Driessche"),
+        ("Nando de Freitas", "de Freitas"),
+        ("Yann Le Cun", "Le Cun"),
+        ("Yann LeCun", "LeCun"),
+        ("John von Neumann", "von Neumann"),
+        ("Le Song", "Song"),
+        ("Di Neil", "Neil"),
+        ("Rodrigo Quian Quiroga", "Quiroga"),
+        ("DeepSeek AI", "DeepSeek"),
+        ("Léon Bottou", "Bottou"),
+    ],
+)
+def test_author_surnames_keep_their_particles(author: str, surname: str) -> None:
+    assert names.author_surname(author) == surname
+    assert names.name_key(surname) in {names.name_key(s) for s in names.spellings(surname)}
+
+
+def test_spellings_of_a_particle_surname_share_one_key() -> None:
+    assert names.spellings("van den Oord") == ("van den Oord", "Van den Oord")
+    assert names.spellings("LeCun") == ("LeCun", "Le Cun")
+    assert names.spellings("Le Cun") == ("Le Cun", "LeCun")
+    assert names.spellings("DeepSeek") == ("DeepSeek",)
+    assert len({names.name_key(s) for s in ("Le Cun", "LeCun", "le cun", "O’Neil", "O'Neil")}) == 2
 
 
 def test_new_paper_gets_references_without_listing_them(corpus) -> None:  # type: ignore[no-untyped-def]
@@ -133,10 +277,14 @@ def test_neighbourhoods_are_oriented_by_time(corpus) -> None:  # type: ignore[no
     assert "1959-hubel-visual-cortex" in {n["id"] for n in hoods["1989-lecun-cnn"]["cites"]}
     assert "1989-lecun-cnn" in {n["id"] for n in hoods["1959-hubel-visual-cortex"]["cited_by"]}
     assert "1989-lecun-cnn" not in {n["id"] for n in hoods["1959-hubel-visual-cortex"]["cites"]}
-    # the Transformer entry names BERT and GPT as its successors
+    # both cite each other: the pair is told in LeCun's words, not in Hubel's look-ahead
+    hubel = {n["id"]: n for n in hoods["1989-lecun-cnn"]["cites"]}["1959-hubel-visual-cortex"]
+    assert hubel["kind"] == "cites" and "Hubel and Wiesel’s" in hubel["evidence"]
+    # the Transformer entry names BERT and GPT as its successors; BERT's title names the Transformer
     assert {"2019-devlin-bert", "2018-radford-gpt-2"} <= {
         n["id"] for n in hoods["2017-vaswani-transformer"]["cited_by"]
     }
+    assert "2017-vaswani-transformer" in {n["id"] for n in hoods["2019-devlin-bert"]["cites"]}
 
 
 # The one-pass matcher against the regexes it stands for: one per surname and concept term.
@@ -181,29 +329,29 @@ def _synthetic_papers(tmp: Path) -> list[Paper]:
     return list(load_corpus(synth.write_corpus(60, tmp / "synth", seed=5)).papers)
 
 
-def _by_regex(text: str, lex: xrefs._Lexicon) -> tuple[dict[int, list[tuple[int, int]]], ...]:
+def _by_regex(text: str, lex: lexicon.Lexicon) -> tuple[dict[int, list[tuple[int, int]]], ...]:
     names = {}
     for rank, name in enumerate(lex.names):
         if spans := [m.span() for m in re.finditer(rf"(?<![\w\-]){re.escape(name)}(?![\w\-])", text)]:
             names[rank] = spans
     terms = {}
     for rank, term in enumerate(lex.terms):
-        if spans := [m.span() for m in xrefs._term_regex(term.text, term.case_sensitive).finditer(text)]:
+        if spans := [m.span() for m in lexicon.term_regex(term.text, term.case_sensitive).finditer(text)]:
             terms[rank] = spans
     return names, terms
 
 
 def test_one_pass_finds_what_each_regex_finds(corpus, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     for papers in (list(corpus.papers), _synthetic_papers(tmp_path), _tricky_papers()):
-        lex = xrefs._lexicon(papers)
+        lex = lexicon.build_lexicon(papers)
         texts = [p.summary for p in papers] + TRICKY
         for text in texts:
-            assert xrefs._occurrences(xrefs._scan(text), lex) == _by_regex(text, lex), text
+            assert lexicon.occurrences(lexicon.scan(text), lex) == _by_regex(text, lex), text
         # the disambiguation of a bare surname: any concept term of a candidate in the sentence
         for text in TRICKY + [p.summary for p in papers[:10]]:
-            scanned = xrefs._scan(text)
+            scanned = lexicon.scan(text)
             for t in {t for p in papers for t in p.concept_terms()}:
-                assert xrefs._mentions(scanned, t) == bool(xrefs._term_regex(t, False).search(text)), (t, text)
+                assert lexicon.mentions(scanned, t) == bool(lexicon.term_regex(t, False).search(text)), (t, text)
 
 
 def test_tricky_summaries_give_the_same_graph_through_either_entry_point() -> None:
@@ -229,5 +377,5 @@ def test_unicode_facts_the_one_pass_matcher_rests_on() -> None:
     # the only case partners of ASCII outside ASCII: _fold turns them and i, k, s into "?"
     partners = {c for c in re.findall(r"[\x00-\x7f]", every_char, re.IGNORECASE) if not c.isascii()}
     assert partners == {"İ", "ı", "ſ", "\u212a"}
-    assert {xrefs._fold(c) for c in partners | set("iksIKS")} == {"?"}
-    assert set(re.findall("s", every_char, re.IGNORECASE)) == xrefs._PLURAL_CHARS
+    assert {lexicon.fold(c) for c in partners | set("iksIKS")} == {"?"}
+    assert set(re.findall("s", every_char, re.IGNORECASE)) == lexicon.PLURAL_CHARS

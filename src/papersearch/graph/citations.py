@@ -1,7 +1,8 @@
 """Find citations in a summary: "Fukushima (1980)", "(Srivastava, 2014; Hinton, 2012)", "Golik 2013".
 
-Pure functions of text. Each citation keeps the surnames, the year and the words it came from;
-``extract`` decides whether it names an entry of the list or a work outside it.
+Pure functions of text. Each citation keeps the surnames (with their particles: "(van den Oord,
+2017)", "Le Cun (1989)"; see ``names``), the year and the words it came from; ``extract`` decides
+whether it names an entry of the list or a work outside it.
 """
 
 from __future__ import annotations
@@ -9,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .names import PARTICLES, surname_in
+
 YEAR_RE = re.compile(r"(?<![\w\-.,])(?P<year>1[89]\d\d|20\d\d)(?P<suffix>[a-z])?(?![\w\-])")
 NAME_TOKEN = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ][\w’'\-À-ÿ]*\.?|[A-Z]\.(?:[A-Z]\.)*)$")
-PARTICLES = {"van", "den", "der", "de", "von", "da", "di", "le", "la"}
 # Capitalised words that start sentences or clauses, never names.
 NOT_NAMES = {
     "A",
@@ -78,13 +80,7 @@ def _tokens_back(text: str) -> list[tuple[int, str]]:
 
 
 def _surname_of(person: str) -> str:
-    words = [w for w in person.replace("et al.", "").split() if w]
-    if not words:
-        return ""
-    i = len(words) - 1
-    while i > 0 and words[i - 1] in PARTICLES:
-        i -= 1
-    return " ".join(words[i:])
+    return surname_in(person.replace("et al.", "").split(), given_name=False)
 
 
 def _split_people(group: str) -> list[str]:

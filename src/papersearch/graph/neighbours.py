@@ -1,15 +1,16 @@
 """Each paper's neighbourhood in the cross-reference graph, and the graph as one record.
 
-Edges are stored as extracted: ``source``'s summary refers to ``target``. A neighbourhood orients
+Edges are stored as extracted: ``source``'s summary or title refers to ``target``. A neighbourhood orients
 them by time — the earlier paper is the one built upon — so "builds on" and "built upon by" read
-right even when an early entry looks ahead ("later inspire ... convolutional networks").
+right even when an early entry looks ahead ("later inspire ... convolutional networks"). A pair
+tied both ways is shown once, by its stronger edge, in the later paper's words when both are as strong.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..core.models import Graph, Paper
+from ..core.models import Edge, Graph, Paper
 from ..core.records import EdgeKind, GraphEdge, GraphExternal, GraphRecord, Neighbour, Neighbourhood
 
 KIND_RANK = {"cites": 0, "mentions": 1}
@@ -20,7 +21,13 @@ def neighbourhoods(papers: Sequence[Paper], graph: Graph) -> dict[str, Neighbour
     by_id = {p.id: p for p in papers}
     out: dict[str, Neighbourhood] = {p.id: {"cites": [], "cited_by": [], "external": []} for p in papers}
     seen: set[tuple[str, str]] = set()
-    for e in sorted(graph.edges, key=lambda e: KIND_RANK.get(e.kind, 2)):
+
+    def strongest_first(e: Edge) -> tuple[int, bool]:
+        # a pair tied both ways keeps the stronger kind, then the later paper's own words over a look-ahead
+        s, t = by_id.get(e.source), by_id.get(e.target)
+        return KIND_RANK.get(e.kind, 2), s is not None and t is not None and s.year < t.year
+
+    for e in sorted(graph.edges, key=strongest_first):
         s, t = by_id.get(e.source), by_id.get(e.target)
         if s is None or t is None:
             continue
