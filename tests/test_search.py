@@ -198,8 +198,16 @@ def test_understanding_raises_the_whole_dev_set(understood) -> None:  # type: ig
     print(json.dumps({"modes": understood.modes, "kinds": understood.kinds, "halves": understood.halves}))
     assert understood.modes["hybrid"]["ndcg@10"] >= 0.88
     assert understood.kinds["name"]["ndcg@10"] >= 0.97
+    time, era = understood.kinds["time"], understood.kinds["era"]
+    n_time, n_era = understood.counts["time"], understood.counts["era"]
+    assert (time["ndcg@10"] * n_time + era["ndcg@10"] * n_era) / (n_time + n_era) >= 0.85  # the time/era kind
     for kind, before in BEFORE.items():
         assert understood.kinds[kind]["ndcg@10"] >= before - 0.01, kind
+
+
+def test_the_readme_example_finds_both_ways_deep_nets_were_first_trained(searcher) -> None:  # type: ignore[no-untyped-def]
+    top = [h["id"] for h in searcher.search("how were deep nets first trained?", k=3)["results"]]
+    assert {"1986-rumelhart-backpropagation", "2005-hinton-deep-belief-networks"} <= set(top), top
 
 
 def test_out_of_scope_queries_are_told_apart(understood) -> None:  # type: ignore[no-untyped-def]

@@ -184,6 +184,7 @@ class PlanContext:
     english: frozenset[str]  # everyday English words (a surname that is one is a name only when it stands alone)
     concepts: tuple[tuple[str, frozenset[str], int], ...] = ()  # (concept, stems of one of its terms, paper row)
     concepts_by_stem: dict[str, tuple[int, ...]] = field(default_factory=dict)  # stem -> positions in ``concepts``
+    builds_on: tuple[tuple[int, ...], ...] = ()  # paper row -> rows of the earlier entries it cites
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,7 @@ class QueryPlan:
     names: tuple[str, ...]  # folded keys into PlanContext.names
     shown_names: tuple[str, ...]  # as typed
     only_time: bool  # nothing but a time: list the papers of that time
+    builds_on: tuple[tuple[int, ...], ...] = ()  # an origin question follows these citations back (PlanContext)
 
     def without(self, parts: tuple[str, ...]) -> QueryPlan:
         """This plan less the parts a person took back ("time", "intent", "names")."""
@@ -204,7 +206,7 @@ class QueryPlan:
         if "time" in parts:
             plan = replace(plan, window=None, only_time=False, topic=plan.text)
         if "intent" in parts:
-            plan = replace(plan, intent="topic")
+            plan = replace(plan, intent="topic", builds_on=())
         if "names" in parts:
             plan = replace(plan, names=(), shown_names=())
         return plan
@@ -256,10 +258,13 @@ def build_context(
                 stems = frozenset(tokenize(term)) | frozenset(SINGLE_LETTER.findall(term.lower()))
                 if stems:
                     concepts.append((c["name"], stems, i))
+    cited: list[list[int]] = [[] for _ in records]
     for e in graph["edges"]:
         source, target = row.get(e["source"]), row.get(e["target"])
         if source is None or target is None:
             continue
+        if e["kind"] == "cites" and records[target]["year"] <= records[source]["year"]:
+            cited[source].append(target)
         for author in records[target]["authors"]:
             last = surname(author)
             if last and re.search(rf"\b{re.escape(last)}\b", e["evidence"]):
@@ -271,7 +276,8 @@ def build_context(
         for stem in words:
             by_stem.setdefault(stem, []).append(position)
     index = {stem: tuple(positions) for stem, positions in by_stem.items()}
-    return PlanContext(time, names, frozenset(given - set(names)), english, tuple(concepts), index)
+    builds_on = tuple(tuple(sorted(set(c))) for c in cited)
+    return PlanContext(time, names, frozenset(given - set(names)), english, tuple(concepts), index, builds_on)
 
 
 def concept_matches(topic: str, ctx: PlanContext) -> dict[int, tuple[str, float]]:
@@ -345,4 +351,5 @@ def make_plan(text: str, ctx: PlanContext) -> QueryPlan:
         names=tuple(dict.fromkeys(keys)),
         shown_names=tuple(dict.fromkeys(shown)),
         only_time=only_time,
+        builds_on=ctx.builds_on if intent == "origin" else (),
     )

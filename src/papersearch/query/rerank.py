@@ -21,6 +21,8 @@ TIME_HALF_LIFE = 1.0  # years outside the window over which that boost halves
 ORIGIN_CANDIDATES = 6  # an origin question prefers the earliest of this many best papers...
 ORIGIN_MARGIN = 1.5  # ...that score within this much of the best
 ORIGIN_BOOST = 1.0
+ORIGIN_SOURCES = 5  # ...and the entries that its best this many papers cite...
+ORIGIN_SOURCE_BOOST = 1.0  # ...rise this much for each of them that cites it: where the topic came from
 HISTORY_SPREAD = 0.3  # a history question: each pick costs the papers of its year this much...
 HISTORY_YEARS = 3.0  # ...and those n years away exp(-n / HISTORY_YEARS) of it
 DENSE_FLOOR = 0.3  # below this best cosine nothing is close in meaning: the dense side is noise
@@ -53,6 +55,7 @@ def apply(
         )
     if plan.intent == "origin" and not plan.only_time:
         out = origin_prior(out, years)
+        out = cited_sources(out, plan.builds_on)
     return out
 
 
@@ -100,6 +103,24 @@ def origin_prior(fused: np.ndarray, years: np.ndarray) -> np.ndarray:
     out = fused.copy()
     out[close] += ORIGIN_BOOST * (years[close].max() - years[close]) / span
     return out
+
+
+def cited_sources(fused: np.ndarray, builds_on: tuple[tuple[int, ...], ...]) -> np.ndarray:
+    """The earlier entries that the best few papers cite rise, one step for each that cites them.
+
+    "How were deep nets first trained?" finds the denoising autoencoders of 2010, which cite the deep
+    belief networks of 2005 that they set out to simplify: where a topic came from is what its
+    papers build on.
+    """
+    ok = np.flatnonzero(np.isfinite(fused))
+    if len(ok) == 0 or not builds_on:
+        return fused
+    top = ok[np.argsort(-fused[ok], kind="stable")[:ORIGIN_SOURCES]]
+    credit = np.zeros(len(fused), dtype=np.float64)
+    for row in top:
+        for source in builds_on[row]:
+            credit[source] += 1.0
+    return np.where(np.isfinite(fused), fused + ORIGIN_SOURCE_BOOST * credit, fused)
 
 
 def spread_over_time(fused: np.ndarray, years: np.ndarray, k: int) -> list[int]:
