@@ -258,13 +258,13 @@ def build_context(
                 stems = frozenset(tokenize(term)) | frozenset(SINGLE_LETTER.findall(term.lower()))
                 if stems:
                     concepts.append((c["name"], stems, i))
-    cited: list[list[int]] = [[] for _ in records]
+    earlier: list[list[int]] = [[] for _ in records]
     for e in graph["edges"]:
         source, target = row.get(e["source"]), row.get(e["target"])
         if source is None or target is None:
             continue
         if e["kind"] == "cites" and records[target]["year"] <= records[source]["year"]:
-            cited[source].append(target)
+            earlier[source].append(target)
         for author in records[target]["authors"]:
             last = surname(author)
             if last and re.search(rf"\b{re.escape(last)}\b", e["evidence"]):
@@ -276,7 +276,7 @@ def build_context(
         for stem in words:
             by_stem.setdefault(stem, []).append(position)
     index = {stem: tuple(positions) for stem, positions in by_stem.items()}
-    builds_on = tuple(tuple(sorted(set(c))) for c in cited)
+    builds_on = tuple(tuple(sorted(set(rows))) for rows in earlier)
     return PlanContext(time, names, frozenset(given - set(names)), english, tuple(concepts), index, builds_on)
 
 
