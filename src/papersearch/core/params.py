@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from .errors import QueryError
-from .records import EraRecord, Mode
+from .records import Direction, EraRecord, Mode
 
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "lexical")
 MAX_QUERY_CHARS = 500
@@ -20,6 +20,10 @@ DEFAULT_K = 10
 YEAR_MIN, YEAR_MAX = 1800, 2100
 MAX_ERA_CHARS = 200
 PLAN_PARTS = ("time", "intent", "names")  # parts of query understanding a person can take back
+# a reading path's direction: what a paper builds on, or what grew out of it
+DIRECTIONS: tuple[Direction, ...] = ("before", "after")
+DEFAULT_PATH_K = 8
+MAX_ID_CHARS = 200
 RULES = {  # parameter -> what it accepts, as every face says it
     "q": f"the query must be 1 to {MAX_QUERY_CHARS} characters of text",
     "k": f"k must be a whole number from 1 to {MAX_K}",
@@ -29,6 +33,9 @@ RULES = {  # parameter -> what it accepts, as every face says it
     "era": f"era must be an era id or name (or a unique part of one) of at most {MAX_ERA_CHARS} characters",
     "understand": "understand must be true or false",
     "ignore": f"ignore must be a comma-separated list of {', '.join(PLAN_PARTS)}",
+    "direction": f"direction must be one of {', '.join(DIRECTIONS)}",
+    "from": f"from must be a paper id of 1 to {MAX_ID_CHARS} characters",
+    "to": f"to must be a paper id of 1 to {MAX_ID_CHARS} characters",
 }
 
 
@@ -125,6 +132,24 @@ def check_ignore(value: object) -> tuple[str, ...]:
     if not isinstance(parts, list | tuple) or not all(isinstance(p, str) and p in PLAN_PARTS for p in parts if p):
         raise QueryError("ignore", f"{RULES['ignore']}, not {_shown(value)}")
     return tuple(sorted({p for p in parts if p}))
+
+
+def check_direction(value: object) -> Direction:
+    """A reading path's direction: ``before`` (what a paper builds on) or ``after`` (what grew out of it)."""
+    for direction in DIRECTIONS:
+        if value == direction:
+            return direction
+    raise QueryError("direction", f"{RULES['direction']}, not {_shown(value)}")
+
+
+def check_id(name: str, value: object) -> str:
+    """A paper id given as a parameter (``from``, ``to``): text of 1 to ``MAX_ID_CHARS`` characters.
+
+    Whether a paper has it is the searcher's to say (``NotFoundError``, the same words as an unknown id anywhere).
+    """
+    if not isinstance(value, str) or not value or len(value) > MAX_ID_CHARS:
+        raise QueryError(name, f"{RULES[name]}, not {_shown(value)}")
+    return value
 
 
 def resolve_era(era: str, eras: list[EraRecord]) -> str:

@@ -220,6 +220,143 @@ class GraphRecord(TypedDict):
     external: list[GraphExternal]
 
 
+class AnswerSentence(TypedDict):
+    """One sentence of a cited answer, word for word from the reading list."""
+
+    text: str
+    """a sentence of a paper's summary (or its guiding question), exactly as the list has it"""
+    kind: Literal["summary", "question"]
+    source: int
+    """its paper's number in ``sources`` (from 1)"""
+    id: str
+    """the id of the paper it comes from"""
+    citation: str
+    """the paper as a citation, like (Rumelhart, Hinton & Williams, 1986)"""
+    score: float
+    """how well the sentence answers the question (meaning, words and its paper's rank)"""
+
+
+class AnswerSource(TypedDict):
+    """A paper an answer cites, numbered in the order the answer first cites it."""
+
+    number: int
+    id: str
+    title: str
+    year: int
+    authors: list[str]
+    era: str
+    era_name: str
+    citation: str
+
+
+class ReadingStep(TypedDict):
+    """One entry of an answer's reading order: a cited paper, or an entry a cited paper builds on."""
+
+    id: str
+    title: str
+    year: int
+    source: int | None
+    """its number in ``sources`` when the answer cites it; null for an entry to read first"""
+    needed_for: list[str]
+    """ids of the cited papers that build on it (empty for a cited paper)"""
+    kind: EdgeKind | None
+    """how a cited paper builds on it (cites or mentions); null for a cited paper"""
+    evidence: str | None
+    """the words of the summary that tie them; null for a cited paper"""
+
+
+class Answer(TypedDict):
+    """A cited answer: a few sentences of the reading list, their sources, and an order to read them in."""
+
+    query: str
+    corrected_query: str | None
+    understood: Understood | None
+    index_version: str
+    took_ms: float
+    declined: bool
+    """true when no sentence of the list really answers: ``sentences`` is empty and ``nearest`` lists papers"""
+    no_match: bool
+    """the search's own verdict: no paper of the list really matches"""
+    confidence: float
+    """how sure the answer is that the list answers the question, 0-1"""
+    order: Literal["time", "relevance"]
+    """time: an origin or history question, read earliest first; relevance: best first"""
+    sentences: list[AnswerSentence]
+    sources: list[AnswerSource]
+    reading_order: list[ReadingStep]
+    """the cited papers and the entries they build on, earliest first"""
+    nearest: list[PaperBrief]
+    """when declined: the papers nearest to the question"""
+
+
+HopKind = Literal["cites", "mentions", "similar"]
+Direction = Literal["before", "after"]
+
+
+class Hop(TypedDict):
+    """One tie between two papers on a reading path; the earlier is the one built upon."""
+
+    earlier: str
+    later: str
+    kind: HopKind
+    """cites or mentions (an edge of the graph), or similar (close in meaning: no edge ties them)"""
+    evidence: str | None
+    """the words of the summary that tie them; null for a step by similarity"""
+    similarity: float | None
+    """cosine between the two papers' vectors, for a step by similarity; null otherwise"""
+
+
+class RelatedPaper(TypedDict):
+    """A paper to read before (or after) another, and the hops that tie them, in time order."""
+
+    id: str
+    title: str
+    year: int
+    era: str
+    strength: float
+    """how strongly the graph ties them, 0-1: each hop counts 1 (cites) or 0.5 (mentions), halved per extra hop"""
+    hops: list[Hop]
+
+
+class ReadingList(TypedDict):
+    """What to read before a paper (what it builds on) or after it (what grew out of it)."""
+
+    id: str
+    title: str
+    year: int
+    direction: Direction
+    k: int
+    total: int
+    """how many papers the graph ties to it in that direction (the list holds at most k)"""
+    index_version: str
+    results: list[RelatedPaper]
+
+
+class PathStep(TypedDict):
+    """One paper of a chain, and how it ties to the step before it."""
+
+    id: str
+    title: str
+    year: int
+    era: str
+    kind: HopKind | None
+    """how it ties to the previous step; null for the first"""
+    evidence: str | None
+    similarity: float | None
+
+
+class Chain(TypedDict):
+    """A chain of papers from one entry to another, through the graph or, where it has none, by meaning."""
+
+    source: str
+    target: str
+    found: bool
+    """true: the graph holds a chain; false: it holds none and ``steps`` is the closest chain in meaning"""
+    via: Literal["graph", "similarity"]
+    index_version: str
+    steps: list[PathStep]
+
+
 class IndexStatus(TypedDict):
     """Which index version is loaded and whether the corpus has changed since it was built."""
 
