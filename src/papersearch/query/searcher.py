@@ -3,7 +3,8 @@
 ``Searcher.load(index_dir)`` loads the current version; ``search`` ranks papers (dense, lexical or
 hybrid, with filters and ``why``), ``similar`` finds papers like one paper, and ``papers``,
 ``paper``, ``eras``, ``graph`` and ``status`` read the version as stored, so every face shows
-the same thing for the same index.
+the same thing for the same index. ``answer`` quotes the list's own sentences with their sources
+(module ``answer``); ``path`` and ``chain`` walk the graph (module ``paths``).
 """
 
 from __future__ import annotations
@@ -12,17 +13,21 @@ import threading
 import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
 from ..core.errors import NotFoundError
-from ..core.params import SearchParams, check_k
+from ..core.params import DEFAULT_PATH_K, SearchParams, check_direction, check_id, check_k
 from ..core.records import (
+    Answer,
+    Chain,
     EraPapers,
     GraphRecord,
     IndexStatus,
     PaperRecord,
+    ReadingList,
     SearchHit,
     SearchResults,
     SimilarResults,
@@ -31,7 +36,9 @@ from ..core.settings import Settings
 from ..encode.factory import QueryEncoder, query_encoder
 from ..index import layout, store
 from . import ranking, rerank
+from .answer import Sentences, compose
 from .explain import Explainer, query_stems
+from .paths import PathGraph
 from .plan import PlanContext, QueryPlan, build_context, make_plan
 from .spelling import Speller, english_words
 
@@ -309,6 +316,57 @@ class Searcher:
             "confidence": confidence,
             "results": results,
         }
+
+    # ------------------------------------------------------------------ the assistant: answers and paths
+    def answer(
+        self,
+        query: object,
+        k: object = 10,
+        mode: object = "hybrid",
+        year_from: object = None,
+        year_to: object = None,
+        era: object = None,
+        understand: object = True,
+        ignore: object = (),
+    ) -> Answer:
+        """A cited answer to ``query`` from the list's own sentences, or a refusal (``query/answer.py``).
+
+        The same parameters and checks as ``search``; the sentences come from its best ranked papers.
+        """
+        started, p = time.perf_counter(), self.params(query, k, mode, year_from, year_to, era, understand, ignore)
+        results = self.run(p)
+        plan = self.plan(results["corrected_query"] or p.query, p.ignore) if p.understand else None
+        topic = plan.topic if plan else results["corrected_query"] or p.query
+        qvec = None if p.mode == "lexical" else self.embed_query(topic)  # the search's own vector, from the cache
+        out = compose(self.data, self.sentences, self.path_graph, results, plan, qvec)
+        return {**out, "took_ms": round((time.perf_counter() - started) * 1000, 3)}
+
+    @cached_property
+    def sentences(self) -> Sentences:
+        """The sentences an answer may quote (their stems are read on first use)."""
+        return Sentences(self.data)
+
+    @cached_property
+    def path_graph(self) -> PathGraph:
+        """The graph oriented by time, with the papers' vectors (built on first use)."""
+        return PathGraph.of(self.data.records, self.data.graph, self.data.matrix, self.data.paper_rows)
+
+    def path(self, paper_id: str, direction: object = "before", k: object = DEFAULT_PATH_K) -> ReadingList:
+        """What to read before ``paper_id`` (what it builds on, through the graph) or after it (what grew out of it)."""
+        i = self._by_id[self.paper(paper_id)["id"]]
+        return self.path_graph.reading(i, check_direction(direction), check_k(k), self.version)
+
+    def chain(self, source: object, target: object) -> Chain:
+        """A chain of papers from ``source`` to ``target`` through the graph, or the closest one in meaning."""
+        rows = []
+        for name, value in (("from", source), ("to", target)):
+            i = self._by_id.get(paper_id := check_id(name, value))
+            if i is None:
+                error = NotFoundError(paper_id)
+                error.param = name
+                raise error
+            rows.append(i)
+        return self.path_graph.chain(rows[0], rows[1], self.version)
 
     def similar(self, paper_id: str, k: object = 10) -> SimilarResults:
         """Papers most like ``paper_id``: cosine between the centroids of their passages."""
