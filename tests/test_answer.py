@@ -1,0 +1,297 @@
+"""Cited answers on the real index: verbatim sentences over the whole dev set, the floors on both halves, every face.
+
+Python (``Searcher.answer``), HTTP (``GET /answer`` in-process) and the command line (``papersearch
+answer`` as a new process) give the same answer and the same words for a bad parameter as search does.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from papersearch.core.errors import QueryError
+from papersearch.core.records import Answer, PaperRecord
+from papersearch.core.settings import Settings
+from papersearch.query import answer as answering
+from papersearch.query.evaluate import HALVES, EvalQuery, load_queries
+from papersearch.query.searcher import Searcher
+from papersearch.serve.app import create_app
+
+from .conftest import CORPUS, MODEL
+
+QUERIES = Path(__file__).parent / "data" / "queries.jsonl"
+ASKED = ("question", "origin", "history")  # the query types the answer floors are set on
+RUMELHART = "1986-rumelhart-backpropagation"
+OUT_OF_SCOPE = "cheap flights to lisbon in march"
+
+
+@pytest.fixture(scope="module")
+def dev(searcher: Searcher) -> list[tuple[EvalQuery, Answer]]:
+    """Every dev query with its answer."""
+    queries = load_queries(QUERIES, {r["id"] for r in searcher.papers()})
+    return [(q, searcher.answer(q.query)) for q in queries]
+
+
+@pytest.fixture(scope="module")
+def client(index_dir: Path, searcher: Searcher) -> Iterator[TestClient]:
+    settings = Settings(corpus=CORPUS, index=index_dir, model=MODEL, admin_token=None)
+    with TestClient(create_app(settings, searcher, reload_interval=0)) as c:
+        yield c
+
+
+def cli(index_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "papersearch", "answer", "--index", str(index_dir), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+# ---------------------------------------------------------------- the dev set
+
+
+def test_every_sentence_is_the_lists_own_words_over_the_whole_dev_set(
+    dev: list[tuple[EvalQuery, Answer]], searcher: Searcher
+) -> None:
+    papers = {r["id"]: r for r in searcher.papers()}
+    quoted = 0
+    for q, a in dev:
+        numbers = {s["number"]: s["id"] for s in a["sources"]}
+        assert sorted(numbers) == list(range(1, len(numbers) + 1)), q.id
+        per_paper: dict[str, int] = {}
+        for s in a["sentences"]:
+            rec = papers[s["id"]]
+            where = rec["summary"] if s["kind"] == "summary" else rec["question"]
+            assert s["text"] in where and s["text"].strip() == s["text"] and s["text"], (q.id, s["text"])
+            assert numbers[s["source"]] == s["id"] and s["citation"] == answering.citation(rec)
+            per_paper[s["id"]] = per_paper.get(s["id"], 0) + (s["kind"] == "summary")
+            quoted += 1
+        assert all(n <= answering.PER_PAPER for n in per_paper.values()), (q.id, per_paper)
+        assert a["declined"] == (not a["sentences"]) and (a["declined"] or 1 <= len(a["sentences"]) <= 5)
+        assert {s["id"] for s in a["sentences"]} == set(numbers.values())
+    assert quoted > 300  # the test read real answers, not refusals
+
+
+def floors(dev: list[tuple[EvalQuery, Answer]], half: str) -> dict[str, float]:
+    asked = [(q, a) for q, a in dev if q.type in ASKED and q.half == half]
+    cited = [(q, {s["id"] for s in a["sources"]}) for q, a in asked]
+    outside = [a for q, a in dev if q.type == "out-of-scope" and q.half == half]
+    return {
+        "cites a grade-3 paper": sum(any(q.relevant.get(i, 0) == 3 for i in c) for q, c in cited) / len(cited),
+        "cites only graded papers": sum(bool(c) and all(q.relevant.get(i, 0) >= 1 for i in c) for q, c in cited)
+        / len(cited),
+        "declines out of scope": sum(a["declined"] for a in outside) / len(outside),
+    }
+
+
+@pytest.mark.parametrize("half", HALVES)
+def test_the_floors_hold_on_each_half_of_the_dev_set(dev: list[tuple[EvalQuery, Answer]], half: str) -> None:
+    """Chosen on the tune half (odd ids), checked on the held-out half (even ids): docs/assistant.md."""
+    got = floors(dev, half)
+    print(half, {k: round(v, 3) for k, v in got.items()})
+    assert got["cites a grade-3 paper"] >= 0.90, got
+    assert got["cites only graded papers"] >= 0.80, got
+    assert got["declines out of scope"] >= 0.90, got
+
+
+def test_in_scope_questions_are_rarely_declined(dev: list[tuple[EvalQuery, Answer]]) -> None:
+    inside = [a for q, a in dev if q.in_scope]
+    assert sum(a["declined"] for a in inside) / len(inside) <= 0.02
+
+
+def test_origin_and_history_answers_read_in_time_order(dev: list[tuple[EvalQuery, Answer]], searcher: Searcher) -> None:
+    year = {r["id"]: r["year"] for r in searcher.papers()}
+    seen = set()
+    for _, a in dev:
+        if a["declined"] or a["understood"] is None:
+            continue
+        intent = a["understood"]["intent"]
+        assert a["order"] == ("time" if intent in ("origin", "history") else "relevance")
+        years = [year[s["id"]] for s in a["sentences"]]
+        if a["order"] == "time":
+            assert years == sorted(years), a["query"]
+        seen.add(a["order"])
+        steps = [s["year"] for s in a["reading_order"]]
+        assert steps == sorted(steps), a["query"]
+    assert seen == {"time", "relevance"}
+
+
+def test_the_reading_order_adds_what_the_cited_papers_build_on(
+    dev: list[tuple[EvalQuery, Answer]], searcher: Searcher
+) -> None:
+    earlier = {
+        r["id"]: {n["id"]: n for n in r["references"]["cites"]} for r in searcher.papers()
+    }  # what each paper builds on, as its neighbourhood says
+    added = 0
+    for _, a in dev:
+        cited = {s["id"]: s["number"] for s in a["sources"]}
+        assert {s["id"] for s in a["reading_order"] if s["source"] is not None} == set(cited)
+        for step in a["reading_order"]:
+            if step["source"] is not None:
+                assert step["source"] == cited[step["id"]] and step["kind"] is None
+                continue
+            added += 1
+            assert step["needed_for"] and set(step["needed_for"]) <= set(cited)
+            for later in step["needed_for"]:
+                tie = earlier[later][step["id"]]
+                assert tie["kind"] == step["kind"] or step["kind"] == "cites"
+    assert added >= 5  # some answers do send the reader to an earlier entry first
+
+
+# ---------------------------------------------------------------- one answer, closely
+
+
+def test_how_were_deep_nets_first_trained(searcher: Searcher) -> None:
+    a = searcher.answer("how were deep nets first trained?")
+    assert not a["declined"] and a["confidence"] >= 0.9 and a["order"] == "time"
+    assert 2 <= len(a["sentences"]) <= 5
+    first = a["sources"][0]
+    assert first["id"] == RUMELHART and first["number"] == 1
+    assert first["citation"] == "(Rumelhart, Hinton & Williams, 1986)"
+    assert {"title", "year", "authors", "era", "era_name"} <= set(first)
+    assert any("Backpropagation" in s["text"] for s in a["sentences"])
+    assert a["reading_order"][0]["id"] == RUMELHART
+    assert a["nearest"] == []
+
+
+def test_a_question_outside_the_list_is_declined_with_the_nearest_papers(searcher: Searcher) -> None:
+    a = searcher.answer(OUT_OF_SCOPE)
+    assert a["declined"] and a["sentences"] == [] and a["sources"] == [] and a["reading_order"] == []
+    assert a["confidence"] < 0.5 and len(a["nearest"]) == answering.NEAREST
+    search = searcher.search(OUT_OF_SCOPE)
+    assert [p["id"] for p in a["nearest"]] == [r["id"] for r in search["results"][: answering.NEAREST]]
+
+
+def test_filters_and_modes_apply_as_in_search(searcher: Searcher) -> None:
+    era = "the-deep-learning-explosion"
+    a = searcher.answer("how do you train very deep networks", era=era)
+    assert a["sources"] and {s["era"] for s in a["sources"]} == {era}
+    lexical = searcher.answer("who invented the perceptron", mode="lexical")
+    assert not lexical["declined"] and "1958-rosenblatt-perceptron" in {s["id"] for s in lexical["sources"]}
+    assert searcher.answer(OUT_OF_SCOPE, mode="lexical")["declined"]
+    named = searcher.answer("goodfellow")  # a name: the search is sure of its paper, the answer quotes it
+    assert not named["declined"] and named["sources"][0]["id"] == "2014-goodfellow-gan"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"k": "abc"}, {"k": 0}, {"mode": "fuzzy"}, {"year_from": 2000, "year_to": 1990}, {"era": "bronze"}, {}],
+    ids=["k-text", "k-zero", "mode", "backwards", "era", "empty"],
+)
+def test_bad_parameters_say_what_search_says(searcher: Searcher, bad: dict[str, Any]) -> None:
+    query = "   " if not bad else "cnn"
+    with pytest.raises(QueryError) as from_search:
+        searcher.search(query, **bad)
+    with pytest.raises(QueryError) as from_answer:
+        searcher.answer(query, **bad)
+    assert (from_answer.value.param, str(from_answer.value)) == (from_search.value.param, str(from_search.value))
+
+
+@pytest.mark.parametrize(
+    ("authors", "cited"),
+    [
+        (["David E. Rumelhart", "Geoffrey E. Hinton", "Ronald J. Williams"], "(Rumelhart, Hinton & Williams, 1986)"),
+        (["Jeffrey L. Elman"], "(Elman, 1986)"),
+        (["Léon Bottou", "Patrick Gallinari"], "(Bottou & Gallinari, 1986)"),
+        (["Ashish Vaswani", "Noam Shazeer", "Niki Parmar", "Jakob Uszkoreit"], "(Vaswani et al., 1986)"),
+        (["Aäron van den Oord", "Oriol Vinyals"], "(van den Oord & Vinyals, 1986)"),
+        (["Nando de Freitas"], "(de Freitas, 1986)"),
+        (["DeepSeek AI", "Daya Guo"], "(DeepSeek AI & Guo, 1986)"),
+        (["A. Writer", "over 100 additional authors"], "(Writer et al., 1986)"),
+    ],
+)
+def test_citations_name_authors_as_a_reader_expects(authors: list[str], cited: str) -> None:
+    record: PaperRecord = {  # only the fields a citation reads matter here
+        "id": "1986-x",
+        "year": 1986,
+        "title": "T",
+        "authors": authors,
+        "era": "e",
+        "era_name": "E",
+        "question": "Q?",
+        "summary": "S.",
+        "concepts": [],
+        "references": {"cites": [], "cited_by": [], "external": []},
+    }
+    assert answering.citation(record) == cited
+
+
+# ---------------------------------------------------------------- HTTP and the command line
+
+
+def test_http_answer_is_the_python_answer(client: TestClient, searcher: Searcher) -> None:
+    r = client.get("/answer", params={"q": "who invented the perceptron", "k": "5"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
+    body = r.json()
+    mine = searcher.answer("who invented the perceptron", k=5)
+    assert {k: v for k, v in body.items() if k != "took_ms"} == {k: v for k, v in mine.items() if k != "took_ms"}
+    declined = client.get("/answer", params={"q": OUT_OF_SCOPE}).json()
+    assert declined["declined"] and declined["nearest"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["q=cnn&k=abc", "q=cnn&mode=fuzzy", "q=cnn&year_from=2000&year_to=1990", "q=cnn&era=bronze", "q=%20", "k=3"],
+)
+def test_http_answer_has_the_same_errors_as_search(client: TestClient, query: str) -> None:
+    search, answer = client.get("/search?" + query), client.get("/answer?" + query)
+    assert search.status_code == answer.status_code == 422
+    assert search.json() == answer.json()
+
+
+def test_openapi_documents_answer_with_the_search_parameters(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    op = spec["paths"]["/answer"]["get"]
+    assert op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/Answer")
+    search = {p["name"]: p["schema"] for p in spec["paths"]["/search"]["get"]["parameters"]}
+    assert {p["name"]: p["schema"] for p in op["parameters"]} == search
+
+
+def test_cli_answer_reads_well_and_prints_the_same_json(index_dir: Path, searcher: Searcher) -> None:
+    out = cli(index_dir, "how were deep nets first trained?")
+    assert out.returncode == 0, out.stderr
+    text = " ".join(out.stdout.split())
+    assert "(Rumelhart, Hinton & Williams, 1986) [1]" in text
+    assert "Sources" in text and "Read in this order" in text and "Learning Representations" in text
+    out = cli(index_dir, "who invented the perceptron", "--json", "-k", "5")
+    body = json.loads(out.stdout)
+    mine = searcher.answer("who invented the perceptron", k=5)
+    assert {k: v for k, v in body.items() if k != "took_ms"} == {k: v for k, v in mine.items() if k != "took_ms"}
+    out = cli(index_dir, OUT_OF_SCOPE)
+    assert out.returncode == 0 and "does not seem to cover this question" in out.stdout
+
+
+def test_cli_answer_says_the_words_of_the_api_for_a_bad_parameter(client: TestClient, index_dir: Path) -> None:
+    body = client.get("/answer?q=cnn&k=abc").json()
+    out = cli(index_dir, "cnn", "-k", "abc")
+    assert out.returncode == 2 and body["error"]["message"] in out.stderr
+    out = cli(index_dir, "cnn", "--era", "bronze")
+    body = client.get("/answer?q=cnn&era=bronze").json()
+    assert out.returncode == 1 and out.stderr == f"error: {body['error']['message']}\n"
+
+
+def test_a_cold_answer_imports_nothing_that_ask_does_not(index_dir: Path) -> None:
+    """``answer`` stays as light as ``ask``: numpy, onnxruntime and tokenizers, never torch."""
+
+    def top_level(cmd: str) -> set[str]:
+        proc = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "papersearch.cli", cmd, "--index", str(index_dir), "cnn"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        lines = [ln.rsplit("|", 1)[1].strip() for ln in proc.stderr.splitlines() if ln.startswith("import time:")]
+        return {name.split(".")[0] for name in lines}
+
+    asked, answered = top_level("ask"), top_level("answer")
+    assert answered - asked == set()
+    assert "onnxruntime" in answered and not {"torch", "sentence_transformers", "transformers"} & answered
