@@ -368,6 +368,9 @@ def test_openapi_describes_every_endpoint(client: TestClient) -> None:
         "/graph",
         "/health",
         "/admin/reload",
+        "/answer",
+        "/papers/{id}/path",
+        "/path",
     }
     assert set(paths) == expected
     search = paths["/search"]["get"]
@@ -409,10 +412,17 @@ OPERATIONS = [
     ("GET", "/graph"),
     ("GET", "/health"),
     ("POST", "/admin/reload"),
+    ("GET", "/answer"),
+    ("GET", "/papers/{id}/path"),
+    ("GET", "/path"),
 ]
 
 
-WITH_PARAMETERS = [op for op in OPERATIONS if op[1] in ("/search", "/papers/{id}", "/papers/{id}/similar")]
+WITH_PARAMETERS = [
+    op
+    for op in OPERATIONS
+    if op[1] in ("/search", "/papers/{id}", "/papers/{id}/similar", "/answer", "/papers/{id}/path", "/path")
+]
 FUZZ = [(m, p, GenerationMode.POSITIVE) for m, p in OPERATIONS] + [
     (m, p, GenerationMode.NEGATIVE) for m, p in WITH_PARAMETERS
 ]

@@ -405,7 +405,7 @@ def unstated_rule(case: Any, api: Api) -> str | None:
     area in every regex dialect). Negative cases: an era outside the enum that is still a part of
     one era's id or name, which the server accepts (as the command line does).
     """
-    if case.operation.path != "/search":
+    if case.operation.path not in ("/search", "/answer"):
         return None
     query = case.query or {}
     if case.meta.generation.mode == GenerationMode.POSITIVE:
@@ -457,6 +457,12 @@ FUZZ = [  # (method, path, mode, examples): every operation, negative where the 
     ("GET", "/papers/{id}/similar", GenerationMode.POSITIVE, 500),
     ("GET", "/papers/{id}/similar", GenerationMode.NEGATIVE, 500),
     ("POST", "/admin/reload", GenerationMode.POSITIVE, 400),
+    ("GET", "/answer", GenerationMode.POSITIVE, 300),
+    ("GET", "/answer", GenerationMode.NEGATIVE, 300),
+    ("GET", "/papers/{id}/path", GenerationMode.POSITIVE, 300),
+    ("GET", "/papers/{id}/path", GenerationMode.NEGATIVE, 300),
+    ("GET", "/path", GenerationMode.POSITIVE, 300),
+    ("GET", "/path", GenerationMode.NEGATIVE, 300),
     *(("GET", path, GenerationMode.POSITIVE, 1) for path in ("/papers", "/eras", "/graph", "/health")),
 ]
 

@@ -171,3 +171,61 @@ def test_a_question_the_list_does_not_cover_says_so(server: Server, page: Any) -
     page.locator("#q").fill("")
     page.locator("#q").press_sequentially("convolutional networks for handwritten digits", delay=10)
     expect(page.locator("#no-match")).to_be_hidden()
+
+
+def test_the_answer_card_cites_papers_and_a_citation_opens_the_paper(server: Server, page: Any, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(server.url + "/#/search?q=how+were+deep+nets+first+trained%3F")
+    page.wait_for_selector("body[data-ready=true]")
+    card = page.locator("#answer")
+    expect(card).to_be_visible()
+    expect(card.locator(".cite").first).to_have_text("(Rumelhart, Hinton & Williams, 1986) [1]")
+    assert card.locator(".sentence").count() >= 2
+    assert "Learning Representations by Back-Propagating Errors" in card.locator(".sources").inner_text()
+    assert card.locator(".reading-order li").count() >= 1
+    # the card sits above the results, which are still there
+    card_box, first_box = card.bounding_box(), page.locator(".result").first.bounding_box()
+    assert card_box and first_box and card_box["y"] < first_box["y"]
+    shot = tmp_path / "answer-card.png"
+    page.screenshot(path=str(shot))
+    print(f"screenshot: {shot}")
+    card.locator(".cite").first.click()
+    page.wait_for_selector("#view-paper .hood-svg")
+    assert page.locator("#view-paper h1").inner_text() == "Learning Representations by Back-Propagating Errors"
+    page.go_back()
+    expect(page.locator("#answer .cite").first).to_be_visible()
+
+    page.locator("#q").fill("")
+    page.locator("#q").press_sequentially("best pizza in naples", delay=10)
+    expect(page.locator("#no-match")).to_be_visible()
+    expect(page.locator("#answer")).to_be_hidden()  # the results already say the list does not cover it
+
+
+def test_the_paper_view_says_what_to_read_before_and_after_and_draws_the_path(
+    server: Server, page: Any, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(server.url + "/#/paper/2017-vaswani-transformer")
+    page.wait_for_selector("#view-paper .hood-svg")
+    before = page.locator(".read-before li")
+    expect(before.first).to_contain_text("Neural Machine Translation by Jointly Learning to Align and Translate")
+    assert 2 <= before.count() <= 8
+    assert page.locator(".read-after li").count() >= 1
+    far = page.locator(".read-before li", has_text="via").first  # an entry two hops away, through Bahdanau
+    far.get_by_role("button", name="Show the path").click()
+    lit = page.locator(".hood-svg .on-path")
+    expect(lit.first).to_be_visible()
+    assert page.locator('.hood-svg a.node.on-path[data-id="2015-bahdanau-attention"]').count() == 1
+    assert page.locator('.hood-svg path.edge.on-path[data-id="2015-bahdanau-attention"]').count() == 1
+    expect(page.locator(".path-caption")).to_contain_text("→ Attention Is All You Need (2017)")
+    shot = tmp_path / "read-before.png"
+    page.screenshot(path=str(shot), full_page=True)
+    print(f"screenshot: {shot}")
+    far.get_by_role("button", name="Show the path").click()  # again: off
+    expect(page.locator(".hood-svg .on-path")).to_have_count(0)
+    page.locator(".read-before li a").first.click()
+    expect(page.locator("#view-paper h1")).to_have_text(
+        "Neural Machine Translation by Jointly Learning to Align and Translate"
+    )

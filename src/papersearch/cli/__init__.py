@@ -11,6 +11,8 @@ import os
 import sys
 from collections.abc import Callable
 
+from .assist import COMMANDS as ASSIST_COMMANDS
+from .assist import READS as ASSIST_READS
 from .commands import (
     cmd_ask,
     cmd_eras,
@@ -36,9 +38,10 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "index": cmd_index,
     "eval": cmd_eval,
     "serve": cmd_serve,
+    **ASSIST_COMMANDS,
 }
 # the folder flags each command reads; giving one it does not read is a mistake worth saying
-READS = {"validate": {"corpus"}, "import-seed": {"corpus"}, "ask": {"index"}, "eval": {"index"}}
+READS = {"validate": {"corpus"}, "import-seed": {"corpus"}, "ask": {"index"}, "eval": {"index"}, **ASSIST_READS}
 
 
 def main(argv: list[str] | None = None) -> int:

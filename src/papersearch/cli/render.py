@@ -10,7 +10,17 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.markup import escape
 
-from ..core.records import Neighbourhood, PaperRecord, SearchHit, SearchResults, Understood
+from ..core.records import (
+    Answer,
+    Chain,
+    Hop,
+    Neighbourhood,
+    PaperRecord,
+    ReadingList,
+    SearchHit,
+    SearchResults,
+    Understood,
+)
 
 if TYPE_CHECKING:
     from ..query.evaluate import Report
@@ -162,3 +172,90 @@ def show_report(result: Report) -> None:
         f"\nno match: {result.counts.get('out-of-scope', 0)} out-of-scope queries; "
         f"precision {nm['precision']:.4f}, recall {nm['recall']:.4f}, in-scope flagged {nm['in_scope_flagged']:.4f}"
     )
+
+
+# ---------------------------------------------------------------- the assistant: cited answers and reading paths
+
+
+def show_cited_answer(ans: Answer) -> None:
+    """``papersearch answer``: the sentences with their citations, the sources, the order to read them in."""
+    con = console()
+    line = reading(ans["understood"])
+    if line:
+        con.print(f"[dim]reading this as:[/] {escape(line)}  [dim](--no-understand to read the words as typed)[/]\n")
+    if ans["declined"]:
+        con.print(
+            "[bold]The reading list does not seem to cover this question.[/] "
+            f"[dim](confidence {ans['confidence']:.2f})[/]"
+        )
+        if ans["nearest"]:
+            con.print("The nearest papers:\n")
+            for p in ans["nearest"]:
+                con.print(f"  {p['year']}  {escape(p['title'])}  [dim]{p['id']}[/]")
+        con.print(f"\n[dim]index {ans['index_version']} · {ans['took_ms']:.1f} ms[/]")
+        return
+    for s in ans["sentences"]:
+        text = f"[italic]{escape(s['text'])}[/]" if s["kind"] == "question" else escape(s["text"])
+        con.print(f"{text} [cyan]{escape(s['citation'])} \\[{s['source']}][/]\n")
+    con.print("[bold]Sources[/]")
+    for src in ans["sources"]:
+        authors = ", ".join(src["authors"][:3]) + (" et al." if len(src["authors"]) > 3 else "")
+        con.print(f"  \\[{src['number']}] {escape(src['title'])} ({src['year']})")
+        con.print(f"      [dim]{escape(authors)} · {escape(src['era_name'])} · {src['id']}[/]")
+    con.print("\n[bold]Read in this order[/]")
+    number = {src["id"]: src["number"] for src in ans["sources"]}
+    for i, step in enumerate(ans["reading_order"], 1):
+        mark = f"\\[{step['source']}]" if step["source"] is not None else "[dim](read first)[/]"
+        con.print(f"  {i}. {step['year']}  {escape(step['title'])} {mark}")
+        if step["source"] is None:
+            by = ", ".join(f"\\[{number[p]}]" for p in step["needed_for"] if p in number)
+            con.print(f"        [dim]{by} builds on it · {step['kind']} · “{escape(step['evidence'] or '')}”[/]")
+    order = "earliest first" if ans["order"] == "time" else "best first"
+    con.print(
+        f"\n[dim]{order} · confidence {ans['confidence']:.2f} · index {ans['index_version']} · "
+        f"{ans['took_ms']:.1f} ms[/]"
+    )
+
+
+def hop_line(hop: Hop) -> str:
+    """One hop of a path: "1989-lecun-cnn → 2015-bahdanau-attention · mentions · “evidence”"."""
+    tie = f"similar in meaning ({hop['similarity']:.2f})" if hop["kind"] == "similar" else hop["kind"]
+    said = f" · “{escape(hop['evidence'])}”" if hop["evidence"] else ""
+    return f"{hop['earlier']} → {hop['later']} · {tie}{said}"
+
+
+def show_reading(path: ReadingList) -> None:
+    """``papersearch path --before/--after``: the papers, strongest ties first, each with its hops."""
+    con = console()
+    what = "Read before" if path["direction"] == "before" else "Read after"
+    con.print(f"[bold]{what} {escape(path['title'])}[/] ({path['year']})")
+    if not path["results"]:
+        side = "it builds on no paper of the list" if path["direction"] == "before" else "no paper builds on it"
+        con.print(f"  [dim]the graph has nothing here: {side}[/]")
+        return
+    con.print(f"[dim]{len(path['results'])} of {path['total']}, strongest ties first, then earliest[/]\n")
+    for i, p in enumerate(path["results"], 1):
+        con.print(f"{i:>2}. {p['year']}  {escape(p['title'])}  [dim]{p['id']} · strength {p['strength']:.2f}[/]")
+        for hop in p["hops"]:
+            con.print(f"      [dim]{hop_line(hop)}[/]")
+
+
+def show_chain(chain: Chain) -> None:
+    """``papersearch path FROM TO``: the chain, each step with how it ties to the one before."""
+    con = console()
+    first, last = chain["steps"][0], chain["steps"][-1]
+    if chain["found"]:
+        con.print(
+            f"[bold]From {escape(first['title'])} ({first['year']}) to {escape(last['title'])} ({last['year']})[/]"
+        )
+    else:
+        con.print(
+            f"[bold]The graph holds no chain from {chain['source']} to {chain['target']}.[/]\n"
+            "The closest chain in meaning instead [dim](≈: similar in meaning, not a reference)[/]:"
+        )
+    for step in chain["steps"]:
+        if step["kind"] == "similar":
+            con.print(f"   [dim]≈ similar in meaning ({step['similarity'] or 0:.2f})[/]")
+        elif step["kind"] is not None:
+            con.print(f"   [dim]↓ {step['kind']}: “{escape(step['evidence'] or '')}”[/]")
+        con.print(f"  {step['year']}  {escape(step['title'])}  [dim]{step['id']}[/]")

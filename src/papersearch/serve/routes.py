@@ -17,8 +17,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from ..core.errors import IndexStateError
-from ..core.params import DEFAULT_K, MAX_ERA_CHARS, MAX_K, MODES, PLAN_PARTS
-from ..core.records import PaperRecord, SearchResults, SimilarResults
+from ..core.params import DEFAULT_K, DEFAULT_PATH_K, DIRECTIONS, MAX_ERA_CHARS, MAX_K, MODES, PLAN_PARTS
+from ..core.records import Answer, Chain, PaperRecord, ReadingList, SearchResults, SimilarResults
 from ..query.searcher import Searcher
 from .errors import ID_RULE, MAX_ID_CHARS, public_folders, public_text
 from .live import CorpusWatch, LiveIndex
@@ -53,14 +53,35 @@ PaperId = Annotated[
 router = APIRouter()
 
 
-def _documented(schema: dict[str, Any], description: str) -> Any:
+def _documented(schema: dict[str, Any], description: str, alias: str | None = None) -> Any:
     """A parameter read as text (and checked by ``core.params``) whose schema shows what it accepts."""
 
     def replace(s: dict[str, Any]) -> None:
         s.clear()
         s.update(schema, description=description)
 
-    return Query(json_schema_extra=replace, description=description)
+    return Query(json_schema_extra=replace, description=description, alias=alias)
+
+
+# the search parameters, shared by /search and /answer (read as text, checked by core.params)
+Q = Annotated[str, _documented(QUERY, QUERY_TEXT)]
+K = Annotated[str, _documented({"type": "integer", "minimum": 1, "maximum": MAX_K}, "how many results")]
+ModeParam = Annotated[
+    str,
+    _documented(
+        {"type": "string", "enum": list(MODES)}, "hybrid (meaning + words), dense (meaning) or lexical (words)"
+    ),
+]
+YearFrom = Annotated[str | None, _documented(YEAR, "the earliest year")]
+YearTo = Annotated[str | None, _documented(YEAR, "the latest year, not before year_from")]
+EraParam = Annotated[str | None, _documented({"type": "string", "maxLength": MAX_ERA_CHARS}, ERA_TEXT)]
+Understand = Annotated[
+    str, _documented(FLAG, "read a time, an intent and names from the query: true or false (or 1/0, yes/no, on/off)")
+]
+Ignore = Annotated[
+    str | None, _documented(IGNORE, f"parts of that reading to leave out, comma-separated: {', '.join(PLAN_PARTS)}")
+]
+ID_SCHEMA = {"type": "string", "minLength": 1, "maxLength": MAX_ID_CHARS, "pattern": ID_PATTERN}
 
 
 def _live(request: Request) -> LiveIndex:
@@ -84,26 +105,14 @@ def json_response(data: Any) -> Response:
 @router.get("/search", response_model=SearchResults, responses=ERRORS, tags=["search"])
 async def search(
     request: Request,
-    q: Annotated[str, _documented(QUERY, QUERY_TEXT)],
-    k: Annotated[str, _documented({"type": "integer", "minimum": 1, "maximum": MAX_K}, "how many results")] = str(
-        DEFAULT_K
-    ),
-    mode: Annotated[
-        str,
-        _documented(
-            {"type": "string", "enum": list(MODES)}, "hybrid (meaning + words), dense (meaning) or lexical (words)"
-        ),
-    ] = "hybrid",
-    year_from: Annotated[str | None, _documented(YEAR, "the earliest year")] = None,
-    year_to: Annotated[str | None, _documented(YEAR, "the latest year, not before year_from")] = None,
-    era: Annotated[str | None, _documented({"type": "string", "maxLength": MAX_ERA_CHARS}, ERA_TEXT)] = None,
-    understand: Annotated[
-        str,
-        _documented(FLAG, "read a time, an intent and names from the query: true or false (or 1/0, yes/no, on/off)"),
-    ] = "true",
-    ignore: Annotated[
-        str | None, _documented(IGNORE, f"parts of that reading to leave out, comma-separated: {', '.join(PLAN_PARTS)}")
-    ] = None,
+    q: Q,
+    k: K = str(DEFAULT_K),
+    mode: ModeParam = "hybrid",
+    year_from: YearFrom = None,
+    year_to: YearTo = None,
+    era: EraParam = None,
+    understand: Understand = "true",
+    ignore: Ignore = None,
 ) -> Response:
     """Rank papers for a question; filters apply before ranking. Each hit says why it matched, and
     ``understood`` how the query was read (each part can be taken back with ``ignore``)."""
@@ -115,6 +124,57 @@ async def search(
     params = searcher.params(q, **options)
     answer = searcher.cached(params) or await run_in_threadpool(searcher.run, params)
     return json_response(answer)
+
+
+@router.get("/answer", response_model=Answer, responses=ERRORS, tags=["search"])
+async def answer(
+    request: Request,
+    q: Q,
+    k: K = str(DEFAULT_K),
+    mode: ModeParam = "hybrid",
+    year_from: YearFrom = None,
+    year_to: YearTo = None,
+    era: EraParam = None,
+    understand: Understand = "true",
+    ignore: Ignore = None,
+) -> Response:
+    """A cited answer: a few sentences of the reading list, word for word, each with its source, and an order to
+    read the sources in; or, when the list does not cover the question, the nearest papers (``declined``).
+    The same parameters and errors as /search; the sentences come from its best ranked papers."""
+    options: dict[str, Any] = {"k": k, "mode": mode, "year_from": year_from, "year_to": year_to, "era": era}
+    options |= {"understand": understand, "ignore": ignore or ()}
+    return json_response(await run_in_threadpool(_searcher(request).answer, q, **options))
+
+
+@router.get("/papers/{id}/path", response_model=ReadingList, responses=ERRORS, tags=["papers"])
+def reading_path(
+    request: Request,
+    id: PaperId,
+    direction: Annotated[
+        str,
+        _documented(
+            {"type": "string", "enum": list(DIRECTIONS)},
+            "before: what to read first (what it builds on); after: what grew out of it",
+        ),
+    ] = "before",
+    k: Annotated[
+        str, _documented({"type": "integer", "minimum": 1, "maximum": MAX_K}, "how many papers, strongest ties first")
+    ] = str(DEFAULT_PATH_K),
+) -> ReadingList:
+    """What to read before a paper, or after it, through the cross-reference graph: each paper with the hops that
+    tie it (edge kind and the summary's words), strongest first, then earliest."""
+    return _searcher(request).path(id, direction, k)
+
+
+@router.get("/path", response_model=Chain, responses=ERRORS, tags=["papers"])
+def chain(
+    request: Request,
+    source: Annotated[str, _documented(ID_SCHEMA, "the id of the paper to start from", alias="from")],
+    target: Annotated[str, _documented(ID_SCHEMA, "the id of the paper to reach", alias="to")],
+) -> Chain:
+    """A chain of papers from one entry to another, each step with its edge kind and evidence; where the graph has
+    no chain, ``found`` is false and the steps are the closest chain in meaning (kind ``similar``)."""
+    return _searcher(request).chain(source, target)
 
 
 @router.get("/papers", response_model=PaperList, responses=ERRORS, tags=["papers"])

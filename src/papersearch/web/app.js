@@ -1,5 +1,6 @@
-// papersearch web page: search as you type, a paper view with its cross-reference drawing, and a
-// timeline of the eras. Plain DOM; data only ever reaches the page through textContent/attributes.
+// papersearch web page: search as you type with a cited answer above the results, a paper view with its
+// cross-reference drawing and what to read before and after it, and a timeline of the eras. Plain DOM;
+// data only ever reaches the page through textContent/attributes.
 "use strict";
 
 (() => {
@@ -8,7 +9,7 @@
     form: $("search-form"), q: $("q"), era: $("era"), from: $("year-from"), to: $("year-to"), mode: $("mode"),
     clear: $("clear"), status: $("status"), notice: $("notice"), main: $("main"), timeline: $("view-timeline"),
     resultsView: $("view-results"), results: $("results"), paper: $("view-paper"), indexInfo: $("index-info"),
-    understood: $("understood"), noMatch: $("no-match"),
+    understood: $("understood"), noMatch: $("no-match"), answer: $("answer"),
   };
   const PARTS = ["time", "intent", "names"]; // parts of how a query is read that a person can take back
   const DEBOUNCE_MS = 250;
@@ -19,7 +20,8 @@
   const YEAR_MAX = 2100;
   const state = {
     eras: [], eraById: new Map(), papers: new Map(), version: "",
-    searchCtl: null, paperCtl: null, timer: 0, routed: null, paper: null, k: PAGE, lastSearch: "", cache: new Map(),
+    searchCtl: null, answerCtl: null, paperCtl: null, timer: 0, routed: null, paper: null, k: PAGE, lastSearch: "",
+    cache: new Map(),
   };
 
   // ------------------------------------------------------------ DOM helpers (text only, never HTML)
@@ -168,8 +170,9 @@
     if (!r.understand) params.set("understand", "false");
     const url = "/search?" + params;
     state.searchCtl?.abort();
+    state.answerCtl?.abort();
     const cached = state.cache.get(url);
-    if (cached) { renderResults(cached); return; }
+    if (cached) { renderResults(cached); runAnswer(params, cached); return; }
     const ctl = (state.searchCtl = new AbortController());
     els.resultsView.setAttribute("aria-busy", "true");
     setStatus("Searching…");
@@ -177,10 +180,11 @@
       const data = await api(url, ctl.signal);
       state.cache.set(url, data);
       if (state.cache.size > 50) state.cache.delete(state.cache.keys().next().value);
-      if (!ctl.signal.aborted) renderResults(data);
+      if (!ctl.signal.aborted) { renderResults(data); runAnswer(params, data); }
     } catch (err) {
       if (err.name === "AbortError") return;
       show(els.resultsView);
+      els.answer.hidden = true;
       els.results.replaceChildren();
       setStatus("");
       setNotice(err.message);
@@ -215,6 +219,69 @@
         onclick: () => { state.k += PAGE; runSearch(parseHash()); },
       })));
     }
+  }
+
+  // ------------------------------------------------------------ the cited answer, above the results
+  // Asked once the results are in: the server's ranking of the same question is then a cache hit. Every
+  // sentence is the list's own, word for word; the page adds only its fixed labels.
+  async function runAnswer(searchParams, results) {
+    const params = new URLSearchParams(searchParams);
+    params.set("k", String(PAGE)); // "show more" keeps the same answer
+    const url = "/answer?" + params;
+    const key = url;
+    const shown = els.answer.dataset.url === url && !els.answer.hidden;
+    if (shown) return;
+    els.answer.hidden = true;
+    els.answer.dataset.url = "";
+    const cached = state.cache.get(key);
+    if (cached) { renderAnswer(cached, results, url); return; }
+    const ctl = (state.answerCtl = new AbortController());
+    try {
+      const data = await api(url, ctl.signal);
+      state.cache.set(key, data);
+      if (!ctl.signal.aborted) renderAnswer(data, results, url);
+    } catch (err) {
+      if (err.name !== "AbortError") els.answer.hidden = true; // the results already say what went wrong
+    }
+  }
+
+  function renderAnswer(a, results, url) {
+    els.answer.dataset.url = url;
+    if (!results.results.length || (a.declined && results.no_match)) { els.answer.hidden = true; return; }
+    const label = h("p", { class: "answer-label", text: "Answer from the reading list" });
+    if (a.declined) {
+      els.answer.replaceChildren(label, h("p", { class: "answer-declined",
+        text: "The reading list does not seem to cover this question. The nearest papers are below." }));
+      els.answer.dataset.declined = "true";
+      els.answer.hidden = false;
+      return;
+    }
+    delete els.answer.dataset.declined;
+    const text = h("div", { class: "answer-text" });
+    let para = null, last = null;
+    for (const s of a.sentences) {
+      if (s.source !== last) { para = h("p"); text.append(para); last = s.source; }
+      para.append(h("span", { class: s.kind === "question" ? "sentence question-sentence" : "sentence", text: s.text }),
+        " ", h("a", { class: "cite", href: paperHref(s.id), "data-source": String(s.source),
+          title: "Open the paper", text: `${s.citation} [${s.source}]` }), " ");
+    }
+    const sources = h("ol", { class: "sources" }, a.sources.map((src) => h("li", { value: String(src.number) },
+      h("a", { href: paperHref(src.id), text: src.title }), h("span", { class: "muted",
+        text: ` (${src.year}) · ${shortAuthors(src.authors)} · ${src.era_name}` }))));
+    const order = h("ol", { class: "reading-order" }, a.reading_order.map((step) => h("li", null,
+      h("span", { class: "year", text: String(step.year) }), " ",
+      h("a", { href: paperHref(step.id), text: step.title }),
+      step.source != null ? h("span", { class: "muted", text: ` [${step.source}]` })
+        : h("span", { class: "muted read-first", title: step.evidence ? `“${step.evidence}”` : null,
+          text: " — read first: " + step.needed_for.map((id) => `[${a.sources.find((x) => x.id === id)?.number ?? "?"}]`).join(", ")
+            + " builds on it" }))));
+    els.answer.replaceChildren(label, text,
+      h("div", { class: "answer-foot" },
+        h("div", null, h("h2", { class: "answer-h", text: "Sources" }), sources),
+        h("div", null, h("h2", { class: "answer-h", text: "Read in this order" }), order)),
+      h("p", { class: "answer-meta", text: `${a.order === "time" ? "Earliest first" : "Best first"} · `
+        + `confidence ${a.confidence.toFixed(2)} · every sentence is quoted from the list` }));
+    els.answer.hidden = false;
   }
 
   // How the server read the query, as chips: each × re-runs the query without that part.
@@ -312,13 +379,17 @@
     const ctl = (state.paperCtl = new AbortController());
     setStatus("Loading…");
     try {
-      const [paper, similar] = await Promise.all([
+      const path = (direction) => api(`/papers/${encodeURIComponent(id)}/path?direction=${direction}&k=8`, ctl.signal)
+        .catch(() => null);
+      const [paper, similar, before, after] = await Promise.all([
         api("/papers/" + encodeURIComponent(id), ctl.signal),
         api(`/papers/${encodeURIComponent(id)}/similar?k=5`, ctl.signal).catch(() => null),
+        path("before"),
+        path("after"),
       ]);
       if (ctl.signal.aborted) return;
       setStatus("");
-      paperView(paper, similar);
+      paperView(paper, similar, before, after);
     } catch (err) {
       if (err.name === "AbortError") return;
       setStatus("");
@@ -333,7 +404,7 @@
     return h("nav", { class: "crumbs" }, h("a", { href: target, text: state.lastSearch ? "← Back to results" : "← All eras" }));
   }
 
-  function paperView(p, similar) {
+  function paperView(p, similar, before, after) {
     state.paper = p;
     show(els.paper);
     document.title = `${p.title} — papersearch`;
@@ -353,6 +424,8 @@
       h("section", { class: "section" }, h("h2", { text: "Cross-references" }),
         hoodFigure(p),
         neighbourhood(p.references, true, p.id) || h("p", { class: "muted", text: "No links to other papers of the list." })),
+      readingSection("Read before", "read-before", before, "It builds on no other paper of the list."),
+      readingSection("Read after", "read-after", after, "No paper of the list builds on it."),
       similar?.results.length ? h("section", { class: "section" }, h("h2", { text: "Closest in meaning" }),
         h("ol", { class: "similar" }, similar.results.map((s) => h("li", null,
           h("span", { class: "year", text: String(s.year) }), " ", h("a", { href: paperHref(s.id), text: s.title }))))) : null,
@@ -361,13 +434,53 @@
     heading.focus({ preventScroll: true });
   }
 
+  // What to read before (or after) the paper: each entry with the hops that tie it, strongest first. "Show the
+  // path" lights up the way in the drawing (the neighbour it goes through) and spells the chain out below it.
+  function readingSection(title, cls, path, none) {
+    if (!path) return null;
+    const items = path.results.map((item) => {
+      const near = path.direction === "before" ? item.hops[item.hops.length - 1] : item.hops[0];
+      const chain = [item.hops[0].earlier, ...item.hops.map((x) => x.later)]; // in time order
+      const tie = path.direction === "before" ? item.hops[0] : item.hops[item.hops.length - 1];
+      const via = chain.slice(1, -1).map((id) => state.papers.get(id)?.title || id);
+      return h("li", { "data-id": item.id },
+        h("span", { class: "year", text: String(item.year) }), " ",
+        h("a", { href: paperHref(item.id), text: item.title }),
+        via.length ? h("span", { class: "muted", text: ` — via ${via.join(" → ")}` }) : null,
+        h("q", { class: "evidence", title: tie.kind === "cites" ? "Names it" : "Mentions its idea", text: tie.evidence }),
+        h("button", { type: "button", class: "link-button path-toggle", "aria-pressed": "false",
+          text: "Show the path", onclick: (ev) => highlightPath(near, path.direction, chain, ev.currentTarget) }));
+    });
+    const more = path.total > path.results.length ? `${path.results.length} of ${path.total}, strongest ties first` : null;
+    return h("section", { class: `section reading ${cls}` }, h("h2", { text: title }),
+      more ? h("p", { class: "muted", text: more }) : null,
+      items.length ? h("ol", { class: "reading-list" }, items) : h("p", { class: "muted", text: none }));
+  }
+
+  function highlightPath(near, direction, chain, button) {
+    const wasOn = button.getAttribute("aria-pressed") === "true";
+    for (const el of els.paper.querySelectorAll(".on-path")) el.classList.remove("on-path");
+    for (const b of els.paper.querySelectorAll(".path-toggle")) b.setAttribute("aria-pressed", "false");
+    const caption = els.paper.querySelector(".path-caption");
+    caption.hidden = true;
+    if (wasOn) return;
+    button.setAttribute("aria-pressed", "true");
+    const neighbour = direction === "before" ? near.earlier : near.later;
+    for (const el of els.paper.querySelectorAll(`.hood-svg [data-id="${CSS.escape(neighbour)}"], .hood-svg .node-centre`)) {
+      el.classList.add("on-path");
+    }
+    const name = (id) => { const x = state.papers.get(id); return x ? `${x.title} (${x.year})` : id; };
+    caption.textContent = "Path: " + chain.map(name).join(" → ");
+    caption.hidden = false;
+  }
+
   function hoodFigure(p) {
     const drawing = hoodDrawing(p);
     const [before, after] = drawing.dataset.layout === "narrow" ? ["Above", "Below"] : ["Left", "Right"];
     return h("figure", { class: "hood-figure" }, drawing, h("figcaption", {
       text: `${before}: earlier papers of the list it builds on. ${after}: later papers that build on it. `
         + "Solid lines: it names the paper; dashed: it mentions the paper's idea.",
-    }));
+    }), h("p", { class: "path-caption", role: "status", hidden: true }));
   }
 
   // The paper in the centre, what it builds on to the left, what builds on it to the right (by year).
@@ -390,7 +503,7 @@
       svg("rect", { x: box.x, y: box.y, width: box.w, height: box.h, rx: 8 }),
       svg("text", { x: box.x + 12, y: box.y + 19, class: "node-year", text: String(n.year) }),
       wrap(n.title, L.chars, 2).map((line, i) => svg("text", { x: box.x + 12, y: box.y + 36 + i * 16, class: "node-title", text: line })));
-    const edge = (n, d) => svg("path", { class: `edge edge-${n.kind}`, "marker-end": "url(#arrow)", d });
+    const edge = (n, d) => svg("path", { class: `edge edge-${n.kind}`, "marker-end": "url(#arrow)", "data-id": n.id, d });
     left.forEach((n, i) => { const b = L.left(i); drawing.append(edge(n, L.inEdge(b)), node(n, b)); });
     right.forEach((n, i) => { const b = L.right(i); drawing.append(edge(n, L.outEdge(b)), node(n, b)); });
     const lines = wrap(p.title, L.centreChars, 3);
