@@ -2,9 +2,9 @@
 
 Only orchestration lives here. Steps: load and check the corpus, extract the graph, cut every
 paper into passages, reuse the vectors of papers whose content hash and model are unchanged since
-the current version and embed the rest (``embedding``), write FAISS, BM25 and records into a fresh
-``.build-*`` folder (``layout``), check it loads, then publish it with one rename (``store``). Any
-failure before that rename leaves the current version untouched.
+the current version and embed the rest (``embedding``; with ``ray``, on a Ray cluster), write
+FAISS, BM25 and records into a fresh ``.build-*`` folder (``layout``), check it loads, then publish
+it with one rename (``store``). Any failure before that rename leaves the current version untouched.
 
 numpy and the build steps' modules are imported only once something must be built, so finding an
 unchanged corpus up to date costs little more than reading it.
@@ -28,7 +28,10 @@ from ..graph.records import corpus_records
 from . import layout, store
 from .embedding import (
     EmbedderLike,
+    RayOptions,
+    StreamEmbedder,
     choose_embedder,
+    embedded_with,
     embedder_name,
     model_fingerprint_cached,
     reusable_rows,
@@ -104,11 +107,13 @@ def build(
     fail_after_embedding: bool = False,
     exact_limit: int | None = None,
     int8: bool = False,
+    ray: RayOptions | None = None,
 ) -> BuildReport:
     """Build and publish a new index version; see the module docstring.
 
     ``exact_limit``: below this many vectors the FAISS index is exact (default ``vectors.EXACT_LIMIT``;
     tests lower it to get an IVF index). ``int8``: export an int8 query encoder (``PAPERSEARCH_ONNX_INT8``).
+    ``ray``: embed the new passages on a Ray cluster (``index --ray``); the rest of the build is the same.
     """
     started = time.perf_counter()
     watch = _Stopwatch()
@@ -151,12 +156,23 @@ def build(
             bdir.mkdir(parents=True)
             embedder = None
             if n_texts:
-                embedder = choose_embedder(model, n_texts, prev, pdir, embedder_factory)
+                embedder = choose_embedder(model, n_texts, prev, pdir, embedder_factory, ray, progress)
                 report.embedder = embedder_name(embedder)
             watch.lap("load_model")
-            matrix = write_vectors(
-                corpus.papers, counts, reused, pdir, embedder, bdir / layout.VECTORS, bdir / layout.PASSAGES, progress
-            )
+            try:
+                matrix = write_vectors(
+                    corpus.papers,
+                    counts,
+                    reused,
+                    pdir,
+                    embedder,
+                    bdir / layout.VECTORS,
+                    bdir / layout.PASSAGES,
+                    progress,
+                )
+            finally:
+                if isinstance(embedder, StreamEmbedder):  # leave the Ray cluster (stop the one it started)
+                    embedder.close()
             watch.lap("embed")
             if fail_after_embedding:
                 raise RuntimeError("build stopped on purpose after embedding (test hook)")
@@ -199,7 +215,7 @@ def build(
             report.seconds = time.perf_counter() - started
             manifest["build_seconds"] = round(report.seconds, 3)
             manifest["build_stages"] = dict(watch.stages)
-            manifest["embedded_with"] = report.embedder or None
+            manifest["embedded_with"] = embedded_with(embedder)
             manifest["checksum"] = layout.manifest_checksum(manifest)
             layout.write_json(bdir / layout.MANIFEST, manifest)
             layout.read_version(bdir)  # load it the way a searcher will, before anyone can

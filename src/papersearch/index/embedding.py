@@ -4,7 +4,9 @@ Vectors stream: passages are embedded ``EMBED_BATCH`` texts at a time and writte
 memory-mapped ``vectors.npy`` (reused rows are copied from the previous version's file), and
 ``views.json`` is written row by row, so neither every text nor every vector is held at once.
 A small incremental change is embedded with the previous version's ONNX export of the same model
-(same vectors, no torch import); anything larger, or a first build, with sentence-transformers.
+(same vectors, no torch import); anything larger, or a first build, with sentence-transformers;
+with ``RayOptions`` (``index --ray``), on a Ray cluster (``encode.distributed``), which takes all
+the texts as one stream and hands the vectors back with their rows, in any order.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from ..core.errors import EncoderError
 from ..core.models import Paper
 from . import layout
 from .passages import paper_passages
@@ -34,6 +38,39 @@ class EmbedderLike(Protocol):
     dim: int
 
     def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray: ...
+
+
+@runtime_checkable
+class StreamEmbedder(Protocol):
+    """An embedder given every text of a build at once, as (rows, texts) chunks (``encode.distributed.RayEmbedder``).
+
+    It yields (rows, vectors) in any order; ``describe`` is the manifest's ``embedded_with`` and
+    ``close`` lets go of what it holds (a cluster connection), whether or not the build succeeded.
+    """
+
+    def encode_stream(
+        self, chunks: Iterable[tuple[np.ndarray, list[str]]]
+    ) -> Iterator[tuple[np.ndarray, np.ndarray]]: ...
+
+    def describe(self) -> dict[str, Any]: ...
+
+    def close(self) -> None: ...
+
+
+AnyEmbedder = EmbedderLike | StreamEmbedder
+
+
+@dataclass(frozen=True)
+class RayOptions:
+    """Embed on a Ray cluster (``papersearch index --ray [ADDRESS]``).
+
+    ``address``: None follows Ray's rule (``RAY_ADDRESS``, else a cluster ``ray start`` began on this
+    machine, else a new local one); ``"auto"`` joins a running cluster; ``"local"`` starts a new one;
+    else ``host:port`` or ``ray://host:port``. ``workers``: encoder actors (default one per CPU).
+    """
+
+    address: str | None = None
+    workers: int | None = None
 
 
 def passage_papers(path: Path) -> Iterator[str]:
@@ -112,54 +149,95 @@ def write_vectors(
     counts: np.ndarray,
     reused: dict[str, tuple[int, int]],
     pdir: Path | None,
-    embedder: EmbedderLike | None,
+    embedder: AnyEmbedder | None,
     vectors_path: Path,
     views_path: Path,
     progress: bool,
 ) -> np.ndarray:
-    """Write every paper's view vectors (reused or embedded) and ``views.json``; return the memory-mapped matrix."""
+    """Write every paper's view vectors (reused or embedded) and ``views.json``; return the memory-mapped matrix.
+
+    The matrix is opened when the first vectors arrive (their width is the model's); reused rows
+    are copied in afterwards.
+    """
     import numpy as np
 
     old = np.load(pdir / "vectors.npy", mmap_mode="r", allow_pickle=False) if reused and pdir else None
-    dim = embedder.dim if embedder is not None else int(old.shape[1]) if old is not None else 0
     total = int(counts.sum())
-    matrix = np.lib.format.open_memmap(vectors_path, mode="w+", dtype=np.float32, shape=(total, dim))
-    bar = _progress_bar(progress, total - sum(n for _, n in reused.values()))
+    expected = total - sum(n for _, n in reused.values())
+    matrix: np.memmap[Any, Any] | None = None
+
+    def target(dim: int) -> np.memmap[Any, Any]:
+        nonlocal matrix
+        if matrix is None:
+            matrix = np.lib.format.open_memmap(vectors_path, mode="w+", dtype=np.float32, shape=(total, dim))
+        return matrix
+
+    bar = _progress_bar(progress and not isinstance(embedder, StreamEmbedder), expected)  # Ray shows its own
+    done = 0
+    for rows, vecs in _embedded(embedder, _texts_to_embed(papers, reused, views_path)):
+        target(vecs.shape[1])[rows] = vecs
+        done += len(rows)
+        if bar is not None:
+            bar.update(len(rows))
+    if bar is not None:
+        bar.close()
+    if done != expected:
+        raise EncoderError(
+            f"the embedder returned {done} vectors for {expected} passages (a bug: please report it); nothing was published"
+        )
+    fallback = getattr(embedder, "dim", 0)
+    out = target(int(old.shape[1]) if old is not None else fallback)
+    if old is not None:
+        row = 0
+        for p, n in zip(papers, counts, strict=True):
+            span = reused.get(p.id)
+            if span is not None:
+                out[row : row + span[1]] = old[span[0] : span[0] + span[1]]
+            row += int(n)
+    out.flush()
+    return out
+
+
+def _texts_to_embed(
+    papers: Sequence[Paper], reused: dict[str, tuple[int, int]], views_path: Path
+) -> Iterator[tuple[np.ndarray, list[str]]]:
+    """Write ``views.json`` row by row, yielding (rows, texts) of the passages to embed, ``EMBED_BATCH`` at a time."""
+    import numpy as np
+
     texts: list[str] = []
     rows: list[int] = []
-
-    def flush() -> None:
-        if texts:
-            assert embedder is not None
-            matrix[np.array(rows)] = embedder.encode(texts, progress=False)
-            if bar is not None:
-                bar.update(len(texts))
-            texts.clear()
-            rows.clear()
-
     row = 0
     with views_path.open("w", encoding="utf-8") as out:
         out.write("[\n")
         for i, p in enumerate(papers):
             views = paper_passages(p)
-            span = reused.get(p.id)
-            if span is not None and old is not None:
-                matrix[row : row + span[1]] = old[span[0] : span[0] + span[1]]
-            else:
+            if p.id not in reused:
                 texts.extend(v.text for v in views)
                 rows.extend(range(row, row + len(views)))
                 if len(texts) >= EMBED_BATCH:
-                    flush()
+                    yield np.array(rows, dtype=np.int64), texts
+                    texts, rows = [], []
             for j, v in enumerate(views):
                 sep = ",\n" if i + 1 < len(papers) or j + 1 < len(views) else "\n"
                 out.write(json.dumps([p.id, v.kind, v.text], ensure_ascii=False, separators=(",", ":")) + sep)
             row += len(views)
-        flush()
         out.write("]\n")
-    if bar is not None:
-        bar.close()
-    matrix.flush()
-    return matrix
+    if texts:
+        yield np.array(rows, dtype=np.int64), texts
+
+
+def _embedded(
+    embedder: AnyEmbedder | None, chunks: Iterator[tuple[np.ndarray, list[str]]]
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(rows, vectors) of every chunk: one ``encode`` call per chunk, or the whole stream to a StreamEmbedder."""
+    if embedder is None:
+        for rows, _ in chunks:  # nothing to embed: this only writes views.json
+            raise EncoderError(f"{len(rows)} passages to embed but no embedder")
+    elif isinstance(embedder, StreamEmbedder):
+        yield from embedder.encode_stream(chunks)
+    else:
+        for rows, texts in chunks:
+            yield rows, embedder.encode(texts, progress=False)
 
 
 def _progress_bar(progress: bool, total: int) -> Any:
@@ -176,9 +254,16 @@ def choose_embedder(
     prev: dict[str, Any] | None,
     pdir: Path | None,
     factory: Callable[[], EmbedderLike] | None,
-) -> EmbedderLike:
+    ray: RayOptions | None = None,
+    progress: bool = False,
+) -> AnyEmbedder:
+    """The embedder for ``n_texts`` new passages: the factory's, Ray's when asked, ONNX for a few, else torch."""
     if factory is not None:
         return factory()
+    if ray is not None:  # asked for: every new passage goes to the cluster, however few
+        from ..encode.distributed import RayEmbedder
+
+        return RayEmbedder(model, ray.address, ray.workers, verbose=progress)
     if n_texts <= ONNX_EMBED_LIMIT and prev is not None and pdir is not None:
         onnx = _onnx_embedder(prev, pdir, n_texts)
         if onnx is not None:
@@ -186,10 +271,20 @@ def choose_embedder(
     return _default_embedder(model)
 
 
-def embedder_name(embedder: EmbedderLike) -> str:
+def embedder_name(embedder: AnyEmbedder) -> str:
+    """The report's name for an embedder: "sentence-transformers", "onnx", "ray", or a factory's class name."""
     if isinstance(embedder, _OnnxEmbedder):
         return "onnx"
+    if isinstance(embedder, StreamEmbedder):
+        return str(embedder.describe().get("engine", type(embedder).__name__))
     return "sentence-transformers" if type(embedder).__name__ == "Embedder" else type(embedder).__name__
+
+
+def embedded_with(embedder: AnyEmbedder | None) -> str | dict[str, Any] | None:
+    """The manifest's record of how the vectors were made: a local embedder's name, or a stream's description."""
+    if embedder is None:
+        return None
+    return embedder.describe() if isinstance(embedder, StreamEmbedder) else embedder_name(embedder)
 
 
 class _OnnxEmbedder:
