@@ -21,6 +21,7 @@ from .commands import (
     cmd_import,
     cmd_index,
     cmd_list,
+    cmd_mcp,
     cmd_serve,
     cmd_show,
     cmd_validate,
@@ -38,10 +39,18 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "index": cmd_index,
     "eval": cmd_eval,
     "serve": cmd_serve,
+    "mcp": cmd_mcp,
     **ASSIST_COMMANDS,
 }
 # the folder flags each command reads; giving one it does not read is a mistake worth saying
-READS = {"validate": {"corpus"}, "import-seed": {"corpus"}, "ask": {"index"}, "eval": {"index"}, **ASSIST_READS}
+READS = {
+    "validate": {"corpus"},
+    "import-seed": {"corpus"},
+    "ask": {"index"},
+    "eval": {"index"},
+    "mcp": {"index"},
+    **ASSIST_READS,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

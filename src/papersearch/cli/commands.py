@@ -132,15 +132,18 @@ def cmd_index(args: argparse.Namespace) -> int:
         print(message, file=sys.stdout if ok else sys.stderr)
         return 0 if ok else 1
     from ..index.build import build
+    from ..index.embedding import RayOptions
 
     progress = not args.quiet and sys.stderr.isatty()
-    report = build(st.corpus, st.index, st.model, progress=progress, force=args.force, int8=st.onnx_int8)
+    ray = None if args.ray is None else RayOptions(args.ray or None)
+    report = build(st.corpus, st.index, st.model, progress=progress, force=args.force, int8=st.onnx_int8, ray=ray)
     if report.unchanged:
         print(f"index {report.version} is up to date ({report.papers} papers); nothing to do [{report.seconds:.2f} s]")
     else:
         print(
             f"published {report.version}: {report.papers} papers, {report.embedded_papers} embedded "
-            f"({report.embedded_views} texts), {report.reused_papers} reused [{report.seconds:.2f} s]"
+            f"({report.embedded_views} texts{' on Ray' if ray is not None else ''}), {report.reused_papers} reused "
+            f"[{report.seconds:.2f} s]"
         )
     return 0
 
@@ -190,4 +193,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from ..serve.run import serve
 
     serve(settings(args), host=args.host, port=args.port)
+    return 0
+
+
+def cmd_mcp(args: argparse.Namespace) -> int:
+    """The MCP server on stdin/stdout over the live index (the SDK is imported only here)."""
+    from ..agent.stdio import serve_stdio
+    from ..serve.live import LiveIndex
+
+    st = settings(args)
+    serve_stdio(LiveIndex(st.index, settings=st), st.reload_interval)
     return 0

@@ -9,6 +9,7 @@ from typing import NoReturn
 from .. import __version__
 from ..core.errors import QueryError
 from ..core.params import MODES, PLAN_PARTS, check_ignore, check_k, check_year
+from .assist import add_commands
 
 
 class Parser(argparse.ArgumentParser):
@@ -127,6 +128,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--force", action="store_true", help="rebuild and re-embed everything")
     s.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    s.add_argument(
+        "--ray",
+        nargs="?",
+        const="",
+        metavar="ADDRESS",
+        help="embed on a Ray cluster (pip install 'papersearch[ray]'): `auto` or host:port joins one; "
+        "without an address, $RAY_ADDRESS or a new local cluster (docs/scale.md)",
+    )
     s = command(
         "eval",
         "score ranking on a graded query file",
@@ -136,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file", help="JSON lines: {id, query, type, relevant: {paper_id: grade}}")
     s.add_argument("--no-understand", dest="understand", action="store_false", help="score without query understanding")
     s.add_argument("--json", action="store_true", help="print JSON")
+    add_commands(command)
     s = command(
         "serve",
         "start the HTTP service and web page",
@@ -143,4 +153,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     s.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
+    command(
+        "mcp",
+        "serve the search tools to an agent over MCP (stdio)",
+        "Run an MCP server on standard input and output for an agent's client (search_papers, get_paper, "
+        "similar_papers, list_eras and the resource paper://{id}); a newly built index is served without a "
+        "restart. See README, Use from an agent.",
+    )
     return p

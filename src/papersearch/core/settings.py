@@ -36,6 +36,7 @@ VARIABLES = {
     "PAPERSEARCH_NPROBE": "cells an IVF index scans per query",
     "PAPERSEARCH_EF_SEARCH": "search breadth of an HNSW index",
     "PAPERSEARCH_FAISS_THREADS": "FAISS threads per query",
+    "PAPERSEARCH_MCP": "serve the MCP tools at /mcp on the HTTP service",
 }
 
 
@@ -55,6 +56,7 @@ class Settings:
     nprobe: int | None = None  # None: as tuned at build time
     ef_search: int | None = None
     faiss_threads: int = 1
+    mcp: bool = False  # the HTTP service also serves the MCP tools at /mcp
 
     @classmethod
     def from_env(
@@ -79,6 +81,7 @@ class Settings:
             nprobe=_count("PAPERSEARCH_NPROBE", get("PAPERSEARCH_NPROBE")),
             ef_search=_count("PAPERSEARCH_EF_SEARCH", get("PAPERSEARCH_EF_SEARCH")),
             faiss_threads=_count("PAPERSEARCH_FAISS_THREADS", get("PAPERSEARCH_FAISS_THREADS")) or 1,
+            mcp=_flag("PAPERSEARCH_MCP", get("PAPERSEARCH_MCP").lower()),
         )
 
     def query_threads(self, one_shot: bool = False) -> int:

@@ -2,15 +2,17 @@
 
 A background thread watches the index's CURRENT pointer and swaps in a new ``Searcher`` as one
 reference (``live``); each request takes that reference once, so a request in flight finishes on
-the version it started with. Endpoints are in ``routes``, errors become JSON in ``errors``.
+the version it started with. Endpoints are in ``routes``, errors become JSON in ``errors``. With
+``PAPERSEARCH_MCP=1`` the MCP tools (``agent``) answer at ``/mcp`` over the same live index, behind
+the same middleware; the MCP SDK is imported only then.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +25,9 @@ from fastapi.staticfiles import StaticFiles
 from .. import __version__
 from ..core.settings import Settings
 from ..query.searcher import Searcher
-from .errors import install_error_handlers
+from .errors import install_error_handlers, public_folders, public_text
 from .live import CorpusWatch, LiveIndex, warm_up
-from .middleware import GuardMiddleware
+from .middleware import MAX_BODY_BYTES, GuardMiddleware
 from .routes import router
 from .schemas import live_openapi
 
@@ -67,6 +69,24 @@ def install_live_openapi(app: FastAPI, live: LiveIndex) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+def install_mcp(app: FastAPI, live: LiveIndex, settings: Settings) -> Callable[[], AbstractAsyncContextManager[None]]:
+    """The MCP tools at /mcp, over ``live``; returns the transport's lifespan, to run inside the app's.
+
+    Added as a route of the app, so that /mcp passes through the same middleware as every endpoint;
+    errors that quote no client input have their paths written as the HTTP errors write them.
+    """
+    from ..agent import require_sdk
+
+    require_sdk()  # a missing SDK stops start-up with one line saying how to install it
+    from ..agent.http import streamable_http
+
+    mcp = streamable_http(
+        lambda: live.searcher, lambda text: public_text(text, public_folders(settings)), MAX_BODY_BYTES
+    )
+    app.router.routes.append(mcp.route)
+    return mcp.lifespan
+
+
 def create_app(
     settings: Settings | None = None, searcher: Searcher | None = None, reload_interval: float | None = None
 ) -> FastAPI:
@@ -74,6 +94,7 @@ def create_app(
     settings = settings or Settings.from_env()
     interval = reload_interval if reload_interval is not None else settings.reload_interval
     live = LiveIndex(settings.index, searcher, settings)
+    mcp_lifespan: Callable[[], AbstractAsyncContextManager[None]] = nullcontext  # /mcp's, set below when on
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -92,7 +113,8 @@ def create_app(
         if interval > 0:
             watcher.start()
         try:
-            yield
+            async with mcp_lifespan():
+                yield
         finally:
             stop.set()
             if watcher.is_alive():
@@ -121,4 +143,6 @@ def create_app(
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
     install_docs(app)
     install_live_openapi(app, live)
+    if settings.mcp:
+        mcp_lifespan = install_mcp(app, live, settings)
     return app

@@ -1,0 +1,51 @@
+"""The MCP face of the error tree: a failed tool call comes back as a tool error in the HTTP API's words.
+
+A ``PapersearchError`` raised under a tool becomes an ``is_error`` result whose text is the core's
+message, the same the HTTP API's error body carries for the same input. Messages that quote no
+client input (a missing or damaged index) pass through ``public`` first: the service writes its
+paths relative to the index folder there, as its HTTP errors do. Arguments the SDK refuses before
+a tool runs (one missing, or not text where text is needed) are said in the same words and style.
+Anything else is a crash, left to the SDK: a generic message to the client, the traceback in the log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..core.errors import NotFoundError, PapersearchError, QueryError
+from ..core.params import RULES, check_query
+
+REQUIRED = {  # what a required argument takes, said when it is missing
+    "query": RULES["q"],
+    "id": "the id of a paper of the list, like 1989-lecun-cnn; search_papers and list_eras give them",
+}
+ID_NOT_TEXT = "the id must be text, like 1989-lecun-cnn"
+
+
+def error_text(exc: BaseException | None, arguments: Mapping[str, Any], public: Callable[[str], str]) -> str | None:
+    """The tool error's text for what a tool raised (``exc``, the SDK error's cause); None for a crash."""
+    if isinstance(exc, PapersearchError):
+        message = str(exc)
+        return message if isinstance(exc, QueryError | NotFoundError) else public(message)  # only those quote input
+    if isinstance(exc, ValidationError):
+        return argument_text(exc, arguments)
+    return None
+
+
+def argument_text(error: ValidationError, arguments: Mapping[str, Any]) -> str:
+    """What was wrong with the arguments the SDK refused, in the core's words where it has them."""
+    first = error.errors()[0]
+    name = ".".join(str(part) for part in first["loc"]) or "arguments"
+    if first["type"] == "missing":
+        return str(QueryError(name, f"{name} is required: {REQUIRED.get(name, 'see the input schema')}"))
+    if name == "query":  # typed as text so that the SDK leaves a query that looks like JSON alone
+        try:
+            check_query(arguments.get(name))
+        except QueryError as exc:
+            return str(exc)
+    if name == "id":
+        return str(QueryError("id", ID_NOT_TEXT))
+    return str(QueryError(name, str(first["msg"])))

@@ -1,0 +1,88 @@
+"""Short plain-text renderings of the tools' records, for MCP clients that read only a tool's text.
+
+The structured content is the record itself; these say the gist in a few lines (ids first, so a
+model can pass them straight to ``get_paper`` or ``similar_papers``). Pure functions of the records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..core.records import EraPapers, Neighbour, PaperRecord, SearchResults, SimilarResults, Understood
+
+
+def _authors(authors: Sequence[str]) -> str:
+    return authors[0] + (" et al." if len(authors) > 1 else "") if authors else "unknown authors"
+
+
+def _reading(understood: Understood | None) -> str | None:
+    """How the query was read, as ``understood`` says it (time, intent, names), or None when nothing was read."""
+    if understood is None:
+        return None
+    parts = [understood["time"]] if understood["time"] else []
+    if understood["intent"] != "topic":
+        parts.append(f"intent {understood['intent']}")
+    if understood["names"]:
+        parts.append("names " + ", ".join(understood["names"]))
+    return "; ".join(parts) or None
+
+
+def _ids(side: Sequence[Neighbour]) -> str:
+    return ", ".join(f"{n['id']} ({n['year']})" for n in side) or "none"
+
+
+def search_text(res: SearchResults) -> str:
+    """A ranked answer: how the query was read, whether the list covers it, and one line (plus why) per paper."""
+    head = f"{len(res['results'])} papers for {res['query']!r} ({res['mode']}, index {res['index_version']})"
+    lines = [head + ":"]
+    if res["corrected_query"]:
+        lines.append(f"searched as: {res['corrected_query']!r}")
+    reading = _reading(res["understood"])
+    if reading:
+        lines.append(f"read as: {reading}")
+    if res["no_match"]:
+        lines.append(
+            f"Nothing in the reading list seems to match this (confidence {res['confidence']:.2f}); the nearest papers:"
+        )
+    if not res["results"]:
+        lines.append("no papers match these filters")
+    for hit in res["results"]:
+        lines.append(
+            f"{hit['rank']}. {hit['id']}: {hit['title']} ({hit['year']}, {_authors(hit['authors'])}) "
+            f"score {hit['score']:.3f}"
+        )
+        lines.append(f"   why: {hit['why']['sentence']}")
+    return "\n".join(lines)
+
+
+def paper_text(rec: PaperRecord) -> str:
+    """One paper: what it is, its question and summary, its concepts and its whole neighbourhood by id."""
+    refs = rec["references"]
+    concepts = "; ".join(c["name"] for c in rec["concepts"]) or "none"
+    return "\n".join(
+        [
+            f"{rec['id']}: {rec['title']} ({rec['year']})",
+            f"authors: {', '.join(rec['authors'])}",
+            f"era: {rec['era_name']} ({rec['era']})",
+            f"question: {rec['question']}",
+            f"summary: {rec['summary']}",
+            f"concepts: {concepts}",
+            f"builds on: {_ids(refs['cites'])}",
+            f"built upon by: {_ids(refs['cited_by'])}",
+            f"cites outside the list: {', '.join(x['ref'] for x in refs['external']) or 'none'}",
+        ]
+    )
+
+
+def similar_text(res: SimilarResults) -> str:
+    """The papers closest in meaning to one paper, one line each."""
+    lines = [f"{len(res['results'])} papers most like {res['id']} (index {res['index_version']}):"]
+    lines += [
+        f"{n}. {h['id']}: {h['title']} ({h['year']}) score {h['score']:.3f}" for n, h in enumerate(res["results"], 1)
+    ]
+    return "\n".join(lines)
+
+
+def eras_text(eras: Sequence[EraPapers]) -> str:
+    """The eras, one line each: id, years, name and how many papers."""
+    return "\n".join(f"{e['id']} ({e['start']}-{e['end']}): {e['name']}, {len(e['papers'])} papers" for e in eras)

@@ -1,0 +1,184 @@
+"""The MCP tools: names, descriptions and argument schemas written for a model to read, over the one ``Searcher``.
+
+Each tool is a method of ``PaperTools`` whose docstring is its description and whose signature is
+its input schema; ``TOOLS`` lists them with their titles, so a new tool is a method and one line
+(``build_tools`` makes the SDK's tools of them). Arguments reach ``core.params`` as the client sent
+them (the schemas only document what the check accepts), so a bad one is refused with the same
+words as the CLI and the HTTP API. A result is the same typed record the HTTP body holds, as
+structured content, plus a short text rendering.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any
+
+from mcp.server.mcpserver.tools import Tool
+from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import WithJsonSchema
+from typing_extensions import TypedDict
+
+from ..core.params import DEFAULT_K, MAX_ERA_CHARS, MAX_K, MAX_QUERY_CHARS, MODES, YEAR_MAX, YEAR_MIN
+from ..core.records import EraPapers, PaperRecord, SearchResults, SimilarResults
+from ..query.searcher import Searcher
+from .text import eras_text, paper_text, search_text, similar_text
+
+
+class EraList(TypedDict):
+    """The eras of the reading list, as GET /eras gives them."""
+
+    count: int
+    index_version: str
+    eras: list[EraPapers]
+
+
+def _argument(schema: dict[str, Any], description: str) -> WithJsonSchema:
+    """What a client sees of an argument; the value itself is checked by ``core.params``, not by the SDK."""
+    return WithJsonSchema({**schema, "description": description})
+
+
+def _optional(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+Query = Annotated[
+    str,  # text, so that the SDK does not read a query that looks like JSON as a list
+    _argument(
+        {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_CHARS},
+        f"a question in plain language or a few keywords, at most {MAX_QUERY_CHARS} characters; typos are "
+        "corrected, and a time ('in the late 1980s'), a question of origin ('who first ...') and people's names "
+        "are understood",
+    ),
+]
+K = Annotated[object, _argument({"type": "integer", "minimum": 1, "maximum": MAX_K}, f"how many papers, 1 to {MAX_K}")]
+ModeArgument = Annotated[
+    object,
+    _argument(
+        {"type": "string", "enum": list(MODES)},
+        "hybrid (meaning and words together, best for most questions), dense (meaning only) or lexical "
+        "(exact words only, for a name or a term)",
+    ),
+]
+Era = Annotated[
+    object,
+    _argument(
+        _optional({"type": "string", "maxLength": MAX_ERA_CHARS}),
+        "only papers of this era: an era id or name as list_eras gives them, or a part of one no other era has",
+    ),
+]
+YEAR = _optional({"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX})
+YearFrom = Annotated[object, _argument(YEAR, "only papers from this year on")]
+YearTo = Annotated[object, _argument(YEAR, "only papers up to this year (not before year_from)")]
+PaperId = Annotated[
+    str, _argument({"type": "string", "minLength": 1}, "a paper id, like 1989-lecun-cnn (search_papers gives them)")
+]
+
+
+def result(record: Mapping[str, Any], text: str) -> CallToolResult:
+    """A tool's answer: the record as structured content, and its short rendering as text."""
+    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=dict(record))
+
+
+class PaperTools:
+    """The tools, each answering from the index version being served when it is called (``current``)."""
+
+    def __init__(self, current: Callable[[], Searcher]) -> None:
+        self.current = current
+
+    def search_papers(
+        self,
+        query: Query,
+        k: K = DEFAULT_K,
+        mode: ModeArgument = "hybrid",
+        era: Era = None,
+        year_from: YearFrom = None,
+        year_to: YearTo = None,
+    ) -> Annotated[CallToolResult, SearchResults]:
+        """Find the papers of the Fundamental AI Papers reading list (landmark AI papers from 1943 on) that
+        answer a question or match keywords, best first.
+
+        Each result gives the paper's id, title, year, authors and era, `why` it matched (the sentence of
+        its summary closest to the query) and its neighbourhood in the list's citation graph (`neighbours`:
+        `cites` are the earlier papers it builds on, `cited_by` the later ones built on it). `understood`
+        says how the query was read. When `no_match` is true nothing in the list really answers the
+        question and the results are only the nearest papers: say so rather than rely on them. Use
+        get_paper with an id for a paper's whole summary.
+        """
+        res = self.current().search(query, k, mode, year_from, year_to, era)
+        return result(res, search_text(res))
+
+    def get_paper(self, id: PaperId) -> Annotated[CallToolResult, PaperRecord]:
+        """One paper of the reading list by its id: title, year, authors, era, the question it answered,
+        its whole summary, its key concepts, and its whole neighbourhood in the citation graph.
+
+        `references.cites` lists the earlier papers of the list it builds on, `references.cited_by` the
+        later ones that build on it, each with the words of the summary that tie them;
+        `references.external` lists works outside the list that its summary cites. The same record is
+        the resource paper://{id}.
+        """
+        rec = self.current().paper(id)
+        return result(rec, paper_text(rec))
+
+    def similar_papers(self, id: PaperId, k: K = DEFAULT_K) -> Annotated[CallToolResult, SimilarResults]:
+        """The papers of the reading list closest in meaning to one paper (by id), best first, each with
+        its cosine score. Good for widening a reading list around a paper; get_paper shows how papers
+        are actually tied by citation.
+        """
+        res = self.current().similar(id, k)
+        return result(res, similar_text(res))
+
+    def list_eras(self) -> Annotated[CallToolResult, EraList]:
+        """The eras the reading list is divided into, in order: each era's id, name, first and last year,
+        introduction and the ids of its papers. An era's id or name is what search_papers' `era` takes.
+        """
+        searcher = self.current()
+        eras = searcher.eras()
+        body: EraList = {"count": len(eras), "index_version": searcher.version, "eras": eras}
+        return result(body, eras_text(eras))
+
+
+TOOLS = {  # tool name (a method of PaperTools) -> its title
+    "search_papers": "Search the reading list",
+    "get_paper": "One paper and its neighbourhood",
+    "similar_papers": "Papers like one paper",
+    "list_eras": "The eras of the reading list",
+}
+READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
+
+
+def build_tools(current: Callable[[], Searcher]) -> list[Tool]:
+    """Every tool of ``TOOLS`` as the SDK's ``Tool`` over ``current()``: read-only, output schemas self-contained."""
+    tools = PaperTools(current)
+    built = []
+    for name, title in TOOLS.items():
+        method = getattr(tools, name)
+        description = inspect.cleandoc(method.__doc__ or "")
+        tool = Tool.from_function(method, name=name, title=title, description=description, annotations=READ_ONLY)
+        if tool.fn_metadata.output_schema is not None:  # the SDK reads it when the tools are listed
+            tool.fn_metadata.output_schema = inline_refs(tool.fn_metadata.output_schema)
+        built.append(tool)
+    return built
+
+
+def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with each ``$ref`` into its ``$defs`` replaced by the definition (the records hold no cycles).
+
+    A model reads it without looking anything up, and the SDK's client, which checks every result against
+    it, does so in about two thirds of the time (a search's ten hits, with their neighbourhoods, are ~500
+    values; the ``$ref`` lookups were a third of the check).
+    """
+    defs = schema.get("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                target = defs[node["$ref"].removeprefix("#/$defs/")]
+                return resolve({**target, **{k: v for k, v in node.items() if k != "$ref"}})
+            return {k: resolve(v) for k, v in node.items() if k != "$defs"}
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    resolved: dict[str, Any] = resolve(schema)
+    return resolved

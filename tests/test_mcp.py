@@ -1,0 +1,439 @@
+"""The MCP server through the SDK's own client: over stdio (``papersearch mcp`` as a subprocess) and over
+streamable HTTP (``/mcp`` on a real uvicorn on 127.0.0.1).
+
+Every tool is called with good and bad arguments and checked against the HTTP API's answer for the same
+input: the same records (same ids, same order) and, for a bad call, the same message. The SDK stays out
+of ``ask`` and of a service without ``/mcp``; a new index version is picked up without a restart.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from mcp import ClientSession
+from mcp.client.stdio import StdioServerParameters, stdio_client
+from mcp.client.streamable_http import streamable_http_client
+from mcp.shared.exceptions import MCPError
+from mcp.types import CallToolResult, Tool
+
+from papersearch.agent import require_sdk
+from papersearch.core.errors import PapersearchError, SettingsError
+from papersearch.core.params import MAX_K, MAX_QUERY_CHARS, MODES
+from papersearch.core.settings import Settings
+from papersearch.index.build import build
+from papersearch.query.searcher import Searcher
+from papersearch.serve.app import create_app
+
+from .conftest import CORPUS, MODEL, ROOT
+from .conftest_api import running_server
+
+pytestmark = pytest.mark.slow
+
+PAPERSEARCH = Path(sys.executable).parent / "papersearch"
+LECUN = "1989-lecun-cnn"
+TOOLS = {"search_papers", "get_paper", "similar_papers", "list_eras"}
+Get = Callable[[str, dict[str, Any]], tuple[int, Any]]  # (path, query) -> (status, JSON body) from the HTTP API
+
+GOOD: list[tuple[str, dict[str, Any]]] = [  # (tool, arguments)
+    ("search_papers", {"query": "how were deep nets first trained?"}),
+    ("search_papers", {"query": "convolutoinal nets for digits", "k": 3}),
+    ("search_papers", {"query": "language models", "k": 5, "mode": "lexical", "year_from": 1990, "year_to": 2005}),
+    ("search_papers", {"query": "generative models", "mode": "dense", "era": "deep learning explosion"}),
+    ("search_papers", {"query": "best pizza in naples", "k": 2}),
+    ("get_paper", {"id": LECUN}),
+    ("similar_papers", {"id": LECUN, "k": 5}),
+    ("list_eras", {}),
+]
+BAD: list[tuple[str, dict[str, Any]]] = [
+    ("search_papers", {"query": ""}),
+    ("search_papers", {"query": " \t "}),
+    ("search_papers", {"query": "x" * (MAX_QUERY_CHARS + 1)}),
+    ("search_papers", {"query": "cnn", "k": 0}),
+    ("search_papers", {"query": "cnn", "k": MAX_K + 1}),
+    ("search_papers", {"query": "cnn", "k": "abc"}),
+    ("search_papers", {"query": "cnn", "mode": "fuzzy"}),
+    ("search_papers", {"query": "cnn", "era": "no such era"}),
+    ("search_papers", {"query": "cnn", "year_from": "soon"}),
+    ("search_papers", {"query": "cnn", "year_from": 2005, "year_to": 1990}),
+    ("get_paper", {"id": "no-such-paper"}),
+    ("similar_papers", {"id": "no-such-paper"}),
+    ("similar_papers", {"id": LECUN, "k": 0}),
+    ("similar_papers", {"id": LECUN, "k": "many"}),
+]
+
+
+def http_request(tool: str, arguments: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The HTTP API's request (path, query) for the same input as a tool call."""
+    query = {"q" if name == "query" else name: value for name, value in arguments.items() if name != "id"}
+    paths = {"search_papers": "/search", "get_paper": "/papers/{id}", "similar_papers": "/papers/{id}/similar"}
+    return paths.get(tool, "/eras").format(id=arguments.get("id")), query
+
+
+# arguments a URL cannot carry (a number for text, nothing at all), and what the tool says
+MCP_ONLY: list[tuple[str, dict[str, Any], str]] = [
+    ("search_papers", {}, f"query is required: the query must be 1 to {MAX_QUERY_CHARS} characters of text"),
+    ("search_papers", {"query": 42}, "q: the query must be text"),
+    ("search_papers", {"query": "cnn", "k": [3]}, f"k must be a whole number from 1 to {MAX_K}, not [3]"),
+    (
+        "get_paper",
+        {},
+        "id is required: the id of a paper of the list, like 1989-lecun-cnn; search_papers and list_eras give them",
+    ),
+    ("get_paper", {"id": 7}, "id: the id must be text, like 1989-lecun-cnn"),
+    ("similar_papers", {"id": [LECUN]}, "id: the id must be text, like 1989-lecun-cnn"),
+    ("no_such_tool", {}, "Unknown tool: no_such_tool"),
+]
+
+
+@dataclass
+class Seen:
+    """What a client saw of one server, in the order of GOOD, BAD and MCP_ONLY."""
+
+    tools: dict[str, Tool] = field(default_factory=dict)
+    good: list[CallToolResult] = field(default_factory=list)
+    bad: list[CallToolResult] = field(default_factory=list)
+    mcp_only: list[CallToolResult] = field(default_factory=list)
+    resources: list[str] = field(default_factory=list)
+    templates: list[str] = field(default_factory=list)
+    resource: str = ""
+    missing_resource: str = ""
+    after: CallToolResult | None = None  # a good call after every bad one: the server is still there
+
+
+async def exercise(session: ClientSession) -> Seen:
+    seen = Seen(tools={t.name: t for t in (await session.list_tools()).tools})
+    for tool, arguments in GOOD:
+        seen.good.append(await session.call_tool(tool, arguments))
+    for tool, arguments in BAD:
+        seen.bad.append(await session.call_tool(tool, arguments))
+    for tool, arguments, _ in MCP_ONLY:
+        seen.mcp_only.append(await session.call_tool(tool, arguments))
+    seen.resources = [str(r.uri) for r in (await session.list_resources()).resources]
+    seen.templates = [t.uri_template for t in (await session.list_resource_templates()).resource_templates]
+    content = (await session.read_resource(f"paper://{LECUN}")).contents[0]
+    seen.resource = getattr(content, "text", "")
+    try:
+        await session.read_resource("paper://no-such-paper")
+    except MCPError as exc:
+        seen.missing_resource = exc.error.message
+    seen.after = await session.call_tool("search_papers", {"query": "attention", "k": 1})
+    return seen
+
+
+def server_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The stdio server's environment on top of the SDK's default one (which passes no PAPERSEARCH_* on)."""
+    env = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", **(extra or {})}
+    if "PYTHONPATH" in os.environ:
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    return env
+
+
+@asynccontextmanager
+async def stdio_session(index: Path, errlog: Path, extra: dict[str, str] | None = None) -> AsyncIterator[ClientSession]:
+    """``papersearch mcp --index INDEX`` as a subprocess, through the SDK's stdio client; stderr goes to ``errlog``."""
+    params = StdioServerParameters(
+        command=str(PAPERSEARCH), args=["mcp", "--index", str(index)], env=server_env(extra), cwd=ROOT
+    )
+    with errlog.open("w", encoding="utf-8") as err:
+        async with stdio_client(params, errlog=err) as streams, ClientSession(streams[0], streams[1]) as session:
+            await session.initialize()
+            yield session
+
+
+@asynccontextmanager
+async def http_session(url: str) -> AsyncIterator[ClientSession]:
+    async with streamable_http_client(url) as streams, ClientSession(streams[0], streams[1]) as session:
+        await session.initialize()
+        yield session
+
+
+def comparable(body: dict[str, Any]) -> dict[str, Any]:
+    """A body without what differs from one call to the next (its timing, whether it came from the cache)."""
+    return {k: v for k, v in body.items() if k not in ("took_ms", "cached")}
+
+
+def as_sent(message: str, arguments: dict[str, Any]) -> str:
+    """The HTTP API's message as the tool says it: the tool echoes a number it was sent as a number,
+    where a URL, which carries only text, has it quoted ("not 0" for "not '0'")."""
+    for value in arguments.values():
+        if isinstance(value, int):
+            message = message.replace(repr(str(value)), str(value))
+    return message
+
+
+def json_get(client: httpx.Client) -> Get:
+    """GET from the HTTP API (a TestClient is an httpx.Client too): (status, JSON body)."""
+
+    def get(path: str, query: dict[str, Any]) -> tuple[int, Any]:
+        r = client.get(path, params=query)
+        return r.status_code, r.json()
+
+    return get
+
+
+def text_of(result: CallToolResult) -> str:
+    assert len(result.content) == 1 and result.content[0].type == "text"
+    return result.content[0].text
+
+
+def check_against_http(seen: Seen, get: Get) -> None:
+    """Every observation of ``seen`` against the HTTP API's answer for the same input."""
+    assert set(seen.tools) == TOOLS
+    for tool in seen.tools.values():
+        assert tool.description and len(tool.description) > 80, tool.name
+        assert tool.input_schema["type"] == "object" and tool.output_schema, tool.name
+        assert tool.annotations is not None and tool.annotations.read_only_hint is True
+    search = seen.tools["search_papers"].input_schema
+    assert search["required"] == ["query"]
+    assert search["properties"]["k"] | {"minimum": 1, "maximum": MAX_K, "default": 10} == search["properties"]["k"]
+    assert search["properties"]["mode"]["enum"] == list(MODES)
+    assert {"query", "k", "mode", "era", "year_from", "year_to"} == set(search["properties"])
+
+    for (tool, arguments), result in zip(GOOD, seen.good, strict=True):
+        status, body = get(*http_request(tool, arguments))
+        assert status == 200, (tool, arguments, body)
+        assert result.is_error is False, (tool, arguments, text_of(result))
+        data = result.structured_content
+        assert data is not None and comparable(data) == comparable(body), (tool, arguments)
+        if tool == "search_papers":
+            assert [r["id"] for r in data["results"]] == [r["id"] for r in body["results"]]
+            assert all(r["id"] in text_of(result) for r in body["results"])
+        elif tool == "get_paper":
+            assert text_of(result).startswith(f"{LECUN}: {body['title']}")
+        elif tool == "similar_papers":
+            assert [line.split(":")[0].split(". ")[1] for line in text_of(result).splitlines()[1:]] == [
+                r["id"] for r in body["results"]
+            ]
+        else:
+            assert [line.split(" ")[0] for line in text_of(result).splitlines()] == [e["id"] for e in body["eras"]]
+
+    for (tool, arguments), result in zip(BAD, seen.bad, strict=True):
+        status, body = get(*http_request(tool, arguments))
+        assert status in (404, 422), (tool, arguments, body)
+        assert result.is_error is True and result.structured_content is None
+        assert text_of(result) == as_sent(body["error"]["message"], arguments), (tool, arguments)
+
+    for (tool, arguments, expected), result in zip(MCP_ONLY, seen.mcp_only, strict=True):
+        assert result.is_error is True and text_of(result) == expected, (tool, arguments)
+
+    status, papers = get("/papers", {})
+    assert seen.resources == [f"paper://{p['id']}" for p in papers["papers"]]
+    assert seen.templates == ["paper://{id}"]
+    assert json.loads(seen.resource) == get(f"/papers/{LECUN}", {})[1]
+    assert seen.missing_resource == get("/papers/no-such-paper", {})[1]["error"]["message"]
+    assert seen.after is not None and seen.after.is_error is False
+
+
+@pytest.mark.timeout(180)
+def test_stdio_server_answers_as_the_http_api_does(index_dir: Path, searcher: Searcher, tmp_path: Path) -> None:
+    async def run() -> Seen:
+        async with stdio_session(index_dir, tmp_path / "stderr.log") as session:
+            return await exercise(session)
+
+    seen = anyio.run(run)
+    app = create_app(Settings(corpus=CORPUS, index=index_dir, model=MODEL), searcher, reload_interval=0)
+    with TestClient(app) as client:
+        check_against_http(seen, json_get(client))
+    errors = (tmp_path / "stderr.log").read_text(encoding="utf-8")
+    assert "Traceback" not in errors, errors
+
+
+@pytest.mark.timeout(180)
+def test_streamable_http_on_the_service_answers_as_its_http_api_does(index_dir: Path, tmp_path: Path) -> None:
+    with (
+        running_server(index_dir, CORPUS, tmp_path / "server.log", {"PAPERSEARCH_MCP": "1"}) as server,
+        httpx.Client(base_url=server.url, timeout=30) as client,
+    ):
+
+        async def run() -> Seen:
+            async with http_session(server.url + "/mcp") as session:
+                return await exercise(session)
+
+        check_against_http(anyio.run(run), json_get(client))
+
+        # /mcp goes through the service's middleware: security headers, the body limit, the one error body
+        call = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
+        posted = client.post("/mcp", json=call, headers={"Accept": "application/json, text/event-stream"})
+        assert posted.headers["x-content-type-options"] == "nosniff"
+        stream = client.get("/mcp", headers={"Accept": "text/event-stream"})
+        assert stream.status_code == 405 and stream.json()["error"]["type"] == "method_not_allowed"
+        assert client.post("/mcp", content=b"x" * 70_000).status_code == 413
+        # loopback only: a request addressed to another name (DNS rebinding) or from another origin is refused
+        assert client.post("/mcp", json=call, headers={"Host": "papers.example.com"}).status_code == 421
+        assert client.post("/mcp", json=call, headers={"Origin": "https://evil.example"}).status_code == 403
+        assert "Traceback" not in server.output()
+
+
+IMPORTS = """
+import sys
+from papersearch.cli import main
+from papersearch.core.settings import Settings
+from papersearch.serve.app import create_app
+
+{action}
+print(sorted({{m.split(".")[0] for m in sys.modules}} & {{"mcp", "mcp_types"}}))
+"""
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "main(['ask', 'convolutional networks', '-k', '2', '--index', INDEX])",
+        "create_app(Settings(index=INDEX))",
+    ],
+)
+def test_the_sdk_stays_out_of_ask_and_of_a_service_without_mcp(action: str, index_dir: Path) -> None:
+    code = IMPORTS.format(action=action.replace("INDEX", repr(str(index_dir))))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERSEARCH_")} | {"HF_HUB_OFFLINE": "1"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"
+
+
+def test_mcp_is_off_by_default_and_a_bad_setting_names_the_variable(index_dir: Path, searcher: Searcher) -> None:
+    assert Settings.from_env(env={}).mcp is False
+    assert Settings.from_env(env={"PAPERSEARCH_MCP": "1"}).mcp is True
+    with pytest.raises(SettingsError, match=r"PAPERSEARCH_MCP='maybe' is not valid: 1 or 0"):
+        Settings.from_env(env={"PAPERSEARCH_MCP": "maybe"})
+    with TestClient(create_app(Settings(corpus=CORPUS, index=index_dir), searcher, reload_interval=0)) as client:
+        r = client.post("/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"})
+        assert r.status_code == 404 and r.json()["error"]["message"].startswith("no such page or endpoint: /mcp")
+
+
+def test_over_http_without_an_index_a_tool_says_what_the_api_says_without_the_servers_paths(tmp_path: Path) -> None:
+    """A stateless call in plain JSON-RPC (no handshake needed) to the in-process app, on a loopback name."""
+    app = create_app(Settings(corpus=CORPUS, index=tmp_path / "no-index", mcp=True), reload_interval=0)
+    call = {"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "list_eras", "arguments": {}}}
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        r = client.post("/mcp", json=call, headers={"Accept": "application/json, text/event-stream"})
+        api = client.get("/eras")
+    assert r.status_code == 200 and r.json()["result"]["isError"] is True
+    assert api.status_code == 503
+    [content] = r.json()["result"]["content"]
+    assert (
+        content["text"]
+        == api.json()["error"]["message"]
+        == ("no index at index (missing CURRENT); run `papersearch index` to rebuild it")
+    )
+
+
+def test_without_the_sdk_the_mcp_entry_points_say_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch, index_dir: Path, searcher: Searcher
+) -> None:
+    def version(name: str) -> str:
+        if name == "mcp":
+            raise metadata.PackageNotFoundError(name)
+        return real(name)
+
+    real = metadata.version
+    monkeypatch.setattr(metadata, "version", version)
+    hint = re.escape("install it with `.venv/bin/pip install -e '.[mcp]'` (or `make dev`)")
+    with pytest.raises(PapersearchError, match=rf"^the MCP server needs the optional `mcp` package \(2.x\); {hint}$"):
+        require_sdk()
+    with pytest.raises(PapersearchError, match=hint):  # the service with /mcp on stops at start-up
+        create_app(Settings(corpus=CORPUS, index=index_dir, mcp=True), searcher)
+    monkeypatch.setattr(metadata, "version", lambda name: "1.26.0" if name == "mcp" else real(name))
+    with pytest.raises(PapersearchError, match=rf"needs the `mcp` package 2.x, not 1.26.0; {hint}$"):
+        require_sdk()
+
+
+EDITED = "1989-lecun-cnn"
+NEW_WORD = "quokkatron"  # in no paper until the test adds it
+
+
+@pytest.mark.timeout(240)
+def test_the_stdio_server_serves_a_new_index_version_without_restart(
+    index_copy: Path, corpus_copy: Path, tmp_path: Path
+) -> None:
+    async def run() -> tuple[str, str, CallToolResult]:
+        async with stdio_session(
+            index_copy, tmp_path / "stderr.log", {"PAPERSEARCH_RELOAD_INTERVAL": "0.3"}
+        ) as session:
+            first = (await session.call_tool("list_eras", {})).structured_content
+            assert first is not None
+            path = corpus_copy / "papers" / f"{EDITED}.md"
+            text = path.read_text(encoding="utf-8")
+            path.write_text(text.rstrip("\n") + f" The network was later nicknamed the {NEW_WORD}.\n", encoding="utf-8")
+            report = await anyio.to_thread.run_sync(lambda: build(corpus_copy, index_copy, MODEL))
+            deadline = time.monotonic() + 60
+            while True:
+                answer = await session.call_tool("search_papers", {"query": NEW_WORD, "mode": "lexical", "k": 1})
+                data = answer.structured_content
+                if (data and data["index_version"] == report.version) or time.monotonic() > deadline:
+                    return first["index_version"], report.version, answer
+                await anyio.sleep(0.2)
+
+    old, new, answer = anyio.run(run)
+    assert new != old
+    data = answer.structured_content
+    assert data is not None and data["index_version"] == new
+    assert data["results"][0]["id"] == EDITED and data["results"][0]["scores"]["lexical"] > 0
+
+
+@pytest.mark.timeout(120)
+def test_the_stdio_server_without_an_index_says_how_to_build_one(tmp_path: Path) -> None:
+    async def run() -> list[CallToolResult]:
+        async with stdio_session(tmp_path / "no-index", tmp_path / "stderr.log") as session:
+            return [
+                await session.call_tool(name, arguments)
+                for name, arguments in [("list_eras", {}), ("get_paper", {"id": LECUN})]
+            ]
+
+    for result in anyio.run(run):  # the server answered both: it did not die on the first
+        assert result.is_error is True
+        assert "no index at" in text_of(result) and "run `papersearch index`" in text_of(result)
+
+
+def readme_snippet() -> dict[str, Any]:
+    """The client configuration in README's "Use from an agent" section."""
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## Use from an agent", 1)[1]
+    config: dict[str, Any] = json.loads(section.split("```json\n", 1)[1].split("```", 1)[0])
+    return config
+
+
+@pytest.mark.timeout(120)
+def test_a_client_configured_from_the_readme_lists_and_calls_every_tool(index_dir: Path, tmp_path: Path) -> None:
+    server = readme_snippet()["mcpServers"]["papersearch"]
+    assert server["command"] == "/path/to/papersearch/.venv/bin/papersearch"  # this checkout's own, below
+    env = {k: v.replace("/path/to/papersearch/index", str(index_dir)) for k, v in server["env"].items()}
+    params = StdioServerParameters(command=str(PAPERSEARCH), args=server["args"], env=server_env(env))
+    calls = {
+        "search_papers": {"query": "how were deep nets first trained?", "k": 2},
+        "get_paper": {"id": LECUN},
+        "similar_papers": {"id": LECUN, "k": 2},
+        "list_eras": {},
+    }
+
+    async def run() -> tuple[list[str], dict[str, CallToolResult], CallToolResult]:
+        with (tmp_path / "stderr.log").open("w") as err:
+            async with stdio_client(params, errlog=err) as streams, ClientSession(*streams) as session:
+                await session.initialize()
+                names = [t.name for t in (await session.list_tools()).tools]
+                results = {name: await session.call_tool(name, arguments) for name, arguments in calls.items()}
+                return names, results, await session.call_tool("search_papers", {"query": "cnn", "k": 500})
+
+    names, results, refused = anyio.run(run)
+    assert sorted(names) == sorted(calls)
+    assert all(r.is_error is False and r.structured_content for r in results.values())
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    version = readme.split("(hybrid, index ", 1)[1].split(")", 1)[0]  # the example's; this index has its own
+    search = results["search_papers"]
+    assert search.structured_content is not None
+    shown = text_of(search).replace(search.structured_content["index_version"], version).splitlines()
+    assert "← content (text):\n  " + "\n  ".join(shown[:2]) + "\n" in readme
+    assert refused.is_error is True and f"isError: true, content (text): {text_of(refused)}\n" in readme
