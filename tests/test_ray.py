@@ -276,3 +276,27 @@ def test_the_ray_build_is_the_local_build_even_when_a_worker_node_dies(
     assert ray_v.matrix.shape == local_v.matrix.shape
     assert float(np.abs(ray_v.matrix - local_v.matrix).max()) <= 1e-5
     assert ray_v.records == local_v.records
+
+
+def test_the_command_line_says_in_one_line_when_no_cluster_answers(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "papersearch",
+            "--index",
+            str(tmp_path / "index"),
+            "index",
+            "-q",
+            "--ray",
+            "127.0.0.1:9",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert out.returncode == 1, out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: nothing answers at 127.0.0.1:9"), out.stderr
+    assert not (tmp_path / "index" / "CURRENT").exists()
