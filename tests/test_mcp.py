@@ -46,7 +46,8 @@ pytestmark = pytest.mark.slow
 
 PAPERSEARCH = Path(sys.executable).parent / "papersearch"
 LECUN = "1989-lecun-cnn"
-TOOLS = {"search_papers", "get_paper", "similar_papers", "list_eras"}
+TOOLS = {"search_papers", "get_paper", "similar_papers", "list_eras", "answer_question", "reading_path"}
+BACKPROP, TRANSFORMER = "1986-rumelhart-backpropagation", "2017-vaswani-transformer"
 Get = Callable[[str, dict[str, Any]], tuple[int, Any]]  # (path, query) -> (status, JSON body) from the HTTP API
 
 GOOD: list[tuple[str, dict[str, Any]]] = [  # (tool, arguments)
@@ -58,6 +59,11 @@ GOOD: list[tuple[str, dict[str, Any]]] = [  # (tool, arguments)
     ("get_paper", {"id": LECUN}),
     ("similar_papers", {"id": LECUN, "k": 5}),
     ("list_eras", {}),
+    ("answer_question", {"question": "how were deep nets first trained?"}),
+    ("answer_question", {"question": "best pizza in naples"}),  # declined, with the nearest papers
+    ("reading_path", {"to_id": TRANSFORMER}),  # what to read before it
+    ("reading_path", {"from_id": BACKPROP, "direction": "after", "k": 3}),
+    ("reading_path", {"from_id": BACKPROP, "to_id": TRANSFORMER}),
 ]
 BAD: list[tuple[str, dict[str, Any]]] = [
     ("search_papers", {"query": ""}),
@@ -74,11 +80,25 @@ BAD: list[tuple[str, dict[str, Any]]] = [
     ("similar_papers", {"id": "no-such-paper"}),
     ("similar_papers", {"id": LECUN, "k": 0}),
     ("similar_papers", {"id": LECUN, "k": "many"}),
+    ("answer_question", {"question": ""}),
+    ("answer_question", {"question": "cnn", "k": 0}),
+    ("reading_path", {"from_id": "no-such-paper", "to_id": TRANSFORMER}),
+    ("reading_path", {"from_id": BACKPROP, "to_id": "no-such-paper"}),
+    ("reading_path", {"to_id": "no-such-paper"}),
+    ("reading_path", {"to_id": TRANSFORMER, "direction": "sideways"}),
+    ("reading_path", {"to_id": TRANSFORMER, "k": 0}),
 ]
 
 
 def http_request(tool: str, arguments: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """The HTTP API's request (path, query) for the same input as a tool call."""
+    if tool == "reading_path":
+        if "from_id" in arguments and "to_id" in arguments:
+            return "/path", {"from": arguments["from_id"], "to": arguments["to_id"]}
+        one = arguments.get("from_id", arguments.get("to_id"))
+        return f"/papers/{one}/path", {k: v for k, v in arguments.items() if k in ("direction", "k")}
+    if tool == "answer_question":
+        return "/answer", {"q" if name == "question" else name: value for name, value in arguments.items()}
     query = {"q" if name == "query" else name: value for name, value in arguments.items() if name != "id"}
     paths = {"search_papers": "/search", "get_paper": "/papers/{id}", "similar_papers": "/papers/{id}/similar"}
     return paths.get(tool, "/eras").format(id=arguments.get("id")), query
@@ -97,6 +117,11 @@ MCP_ONLY: list[tuple[str, dict[str, Any], str]] = [
     ("get_paper", {"id": 7}, "id: the id must be text, like 1989-lecun-cnn"),
     ("similar_papers", {"id": [LECUN]}, "id: the id must be text, like 1989-lecun-cnn"),
     ("no_such_tool", {}, "Unknown tool: no_such_tool"),
+    (
+        "reading_path",
+        {},
+        "from_id: give from_id and to_id for a chain, or one paper id with direction before or after",
+    ),
 ]
 
 
@@ -215,6 +240,14 @@ def check_against_http(seen: Seen, get: Get) -> None:
             assert all(r["id"] in text_of(result) for r in body["results"])
         elif tool == "get_paper":
             assert text_of(result).startswith(f"{LECUN}: {body['title']}")
+        elif tool == "answer_question":
+            assert [x["id"] for x in data["sentences"]] == [x["id"] for x in body["sentences"]]
+            assert all(x["text"] in text_of(result) for x in body["sentences"])
+            assert data["declined"] == (arguments["question"] == "best pizza in naples")
+        elif tool == "reading_path":
+            steps = data["steps"] if "steps" in data else data["results"]
+            assert [x["id"] for x in steps] == [x["id"] for x in (body.get("steps") or body["results"])] and steps
+            assert all(x["id"] in text_of(result) for x in steps)
         elif tool == "similar_papers":
             assert [line.split(":")[0].split(". ")[1] for line in text_of(result).splitlines()[1:]] == [
                 r["id"] for r in body["results"]
@@ -417,6 +450,8 @@ def test_a_client_configured_from_the_readme_lists_and_calls_every_tool(index_di
         "get_paper": {"id": LECUN},
         "similar_papers": {"id": LECUN, "k": 2},
         "list_eras": {},
+        "answer_question": {"question": "how were deep nets first trained?"},
+        "reading_path": {"from_id": BACKPROP, "to_id": TRANSFORMER},
     }
 
     async def run() -> tuple[list[str], dict[str, CallToolResult], CallToolResult]:

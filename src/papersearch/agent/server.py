@@ -30,8 +30,10 @@ INSTRUCTIONS = (
     "papersearch searches the Fundamental AI Papers reading list: landmark papers of artificial intelligence "
     "from 1943 on, each with a summary and its place in a citation graph of the list. Start with search_papers "
     "for a question; get_paper gives one paper's whole summary and neighbourhood (also the resource paper://{id}); "
-    "similar_papers widens around a paper; list_eras gives the eras search_papers can filter by. Answers come "
-    "only from the list: when a search says no_match, the list does not cover the question."
+    "similar_papers widens around a paper; answer_question quotes the list's own sentences, cited; reading_path "
+    "says what to read before or after a paper, or links two; list_eras gives the eras search_papers can filter "
+    "by. Answers come only from the list: when a search says no_match, or an answer is declined, the list does "
+    "not cover the question."
 )
 PAPER_MIME = "application/json"
 

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..core.records import EraPapers, Neighbour, PaperRecord, SearchResults, SimilarResults, Understood
+from ..core.records import (
+    Answer,
+    Chain,
+    EraPapers,
+    Neighbour,
+    PaperRecord,
+    ReadingList,
+    SearchResults,
+    SimilarResults,
+    Understood,
+)
 
 
 def _authors(authors: Sequence[str]) -> str:
@@ -86,3 +96,45 @@ def similar_text(res: SimilarResults) -> str:
 def eras_text(eras: Sequence[EraPapers]) -> str:
     """The eras, one line each: id, years, name and how many papers."""
     return "\n".join(f"{e['id']} ({e['start']}-{e['end']}): {e['name']}, {len(e['papers'])} papers" for e in eras)
+
+
+def answer_text(res: Answer) -> str:
+    """A cited answer: its sentences with their numbered sources, or the refusal and the nearest papers."""
+    if res["declined"]:
+        lines = [f"The reading list does not seem to cover {res['query']!r} (confidence {res['confidence']:.2f})."]
+        lines += [f"nearest: {p['id']}: {p['title']} ({p['year']})" for p in res["nearest"]]
+        return "\n".join(lines)
+    lines = [f"{s['text']} {s['citation']} [{s['source']}]" for s in res["sentences"]]
+    lines.append("sources:")
+    lines += [
+        f"[{s['number']}] {s['id']}: {s['title']} ({s['year']}, {_authors(s['authors'])})" for s in res["sources"]
+    ]
+    lines.append("read in this order: " + ", ".join(f"{r['id']} ({r['year']})" for r in res["reading_order"]))
+    return "\n".join(lines)
+
+
+def reading_text(res: ReadingList) -> str:
+    """What to read before or after one paper, strongest ties first, each with the words that tie them."""
+    side = "builds on" if res["direction"] == "before" else "grew into"
+    lines = [f"{res['id']} ({res['year']}) {side} {res['total']} entries of the list; the first {len(res['results'])}:"]
+    for r in res["results"]:
+        evidence = "; ".join(f"{h['kind']}: {h['evidence']}" for h in r["hops"] if h["evidence"])
+        lines.append(
+            f"- {r['id']}: {r['title']} ({r['year']}) strength {r['strength']:.2f}"
+            + (f" — {evidence}" if evidence else "")
+        )
+    return "\n".join(lines)
+
+
+def chain_text(res: Chain) -> str:
+    """A chain from one paper to another: each step with how it ties to the one before."""
+    head = (
+        f"a chain through the graph from {res['source']} to {res['target']}:"
+        if res["found"]
+        else f"the graph holds no chain from {res['source']} to {res['target']}; the closest chain in meaning:"
+    )
+    lines = [head]
+    for s in res["steps"]:
+        tie = "" if s["kind"] is None else f" [{s['kind']}" + (f": {s['evidence']}" if s["evidence"] else "") + "]"
+        lines.append(f"- {s['id']}: {s['title']} ({s['year']}){tie}")
+    return "\n".join(lines)

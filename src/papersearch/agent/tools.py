@@ -11,18 +11,29 @@ structured content, plus a short text rendering.
 from __future__ import annotations
 
 import inspect
+import typing
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
 from mcp.server.mcpserver.tools import Tool
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import WithJsonSchema
+from pydantic import TypeAdapter, WithJsonSchema
 from typing_extensions import TypedDict
 
-from ..core.params import DEFAULT_K, MAX_ERA_CHARS, MAX_K, MAX_QUERY_CHARS, MODES, YEAR_MAX, YEAR_MIN
-from ..core.records import EraPapers, PaperRecord, SearchResults, SimilarResults
+from ..core.errors import QueryError
+from ..core.params import (
+    DEFAULT_K,
+    DEFAULT_PATH_K,
+    MAX_ERA_CHARS,
+    MAX_K,
+    MAX_QUERY_CHARS,
+    MODES,
+    YEAR_MAX,
+    YEAR_MIN,
+)
+from ..core.records import Answer, Chain, EraPapers, PaperRecord, ReadingList, SearchResults, SimilarResults
 from ..query.searcher import Searcher
-from .text import eras_text, paper_text, search_text, similar_text
+from .text import answer_text, chain_text, eras_text, paper_text, reading_text, search_text, similar_text
 
 
 class EraList(TypedDict):
@@ -72,6 +83,30 @@ YearFrom = Annotated[object, _argument(YEAR, "only papers from this year on")]
 YearTo = Annotated[object, _argument(YEAR, "only papers up to this year (not before year_from)")]
 PaperId = Annotated[
     str, _argument({"type": "string", "minLength": 1}, "a paper id, like 1989-lecun-cnn (search_papers gives them)")
+]
+FromId = Annotated[
+    object,
+    _argument(
+        _optional({"type": "string", "minLength": 1}),
+        "the paper to start from (an id, like 1986-rumelhart-backpropagation)",
+    ),
+]
+ToId = Annotated[
+    object,
+    _argument(
+        _optional({"type": "string", "minLength": 1}), "the paper to reach (an id, like 2017-vaswani-transformer)"
+    ),
+]
+DirectionArgument = Annotated[
+    object,
+    _argument(
+        {"type": "string", "enum": ["before", "after"]},
+        "with one paper: before = what it builds on, to read first; after = what grew out of it",
+    ),
+]
+PathK = Annotated[
+    object,
+    _argument({"type": "integer", "minimum": 1, "maximum": MAX_K}, f"with one paper: at most this many, 1 to {MAX_K}"),
 ]
 
 
@@ -128,6 +163,53 @@ class PaperTools:
         res = self.current().similar(id, k)
         return result(res, similar_text(res))
 
+    def answer_question(
+        self,
+        question: Query,
+        k: K = DEFAULT_K,
+        mode: ModeArgument = "hybrid",
+        era: Era = None,
+        year_from: YearFrom = None,
+        year_to: YearTo = None,
+    ) -> Annotated[CallToolResult, Answer]:
+        """Answer a question with two to five sentences quoted word for word from the reading list's own
+        summaries, each with its citation and source number, plus the numbered sources and an order to
+        read them in (`reading_order`: the cited papers and the entries they build on, earliest first).
+
+        Nothing in `sentences` is written by the program: quote them as they are. When `declined` is true
+        the list does not cover the question; `nearest` then lists the closest papers, and you should say
+        the list does not answer it. `k` is how many ranked papers the answer may draw on.
+        """
+        res = self.current().answer(question, k, mode, year_from, year_to, era)
+        return result(res, answer_text(res))
+
+    def reading_path(
+        self,
+        from_id: FromId = None,
+        to_id: ToId = None,
+        direction: DirectionArgument = "before",
+        k: PathK = DEFAULT_PATH_K,
+    ) -> Annotated[CallToolResult, ReadingList | Chain]:
+        """Reading paths through the reading list's citation graph.
+
+        With both `from_id` and `to_id`: a chain of papers leading from one to the other, each step with
+        how it ties to the one before (`cites`, `mentions`, and the summary's words); when the graph
+        holds no chain, `found` is false and the steps are the closest chain in meaning, marked
+        `similar`. With one of them: the papers to read before it (`direction` before: what it builds
+        on) or after it (`direction` after: what grew out of it), strongest ties first, at most `k`.
+        """
+        searcher = self.current()
+        if from_id is not None and to_id is not None:
+            chain = searcher.chain(from_id, to_id)
+            return result(chain, chain_text(chain))
+        one = from_id if from_id is not None else to_id
+        if one is None:
+            raise QueryError(
+                "from_id", "give from_id and to_id for a chain, or one paper id with direction before or after"
+            )
+        reading = searcher.path(str(one), direction, k)
+        return result(reading, reading_text(reading))
+
     def list_eras(self) -> Annotated[CallToolResult, EraList]:
         """The eras the reading list is divided into, in order: each era's id, name, first and last year,
         introduction and the ids of its papers. An era's id or name is what search_papers' `era` takes.
@@ -143,6 +225,8 @@ TOOLS = {  # tool name (a method of PaperTools) -> its title
     "get_paper": "One paper and its neighbourhood",
     "similar_papers": "Papers like one paper",
     "list_eras": "The eras of the reading list",
+    "answer_question": "A cited answer from the reading list",
+    "reading_path": "What to read before, after or between papers",
 }
 READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 
@@ -155,10 +239,28 @@ def build_tools(current: Callable[[], Searcher]) -> list[Tool]:
         method = getattr(tools, name)
         description = inspect.cleandoc(method.__doc__ or "")
         tool = Tool.from_function(method, name=name, title=title, description=description, annotations=READ_ONLY)
+        if tool.fn_metadata.wrap_output:  # one of several records (reading_path): the SDK would nest it
+            tool.fn_metadata = replace_output(tool.fn_metadata, one_of(method))
         if tool.fn_metadata.output_schema is not None:  # the SDK reads it when the tools are listed
             tool.fn_metadata.output_schema = inline_refs(tool.fn_metadata.output_schema)
         built.append(tool)
     return built
+
+
+def one_of(method: Callable[..., Any]) -> dict[str, Any]:
+    """The output schema of a tool that returns one of several records: an object that is any one of them.
+
+    The SDK nests a result whose type is not one record under ``"result"``; the records here are
+    objects in their own right, returned as the HTTP API returns them.
+    """
+    returned = typing.get_type_hints(method, include_extras=True)["return"]
+    records = typing.get_args(returned)[1]  # Annotated[CallToolResult, A | B]
+    return {"type": "object", **TypeAdapter(records).json_schema()}
+
+
+def replace_output(meta: Any, schema: dict[str, Any]) -> Any:
+    """``meta`` (the SDK's function metadata) publishing ``schema`` as is: not nested, not revalidated."""
+    return meta.model_copy(update={"output_schema": schema, "output_model": None, "wrap_output": False})
 
 
 def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:

@@ -157,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
         "mcp",
         "serve the search tools to an agent over MCP (stdio)",
         "Run an MCP server on standard input and output for an agent's client (search_papers, get_paper, "
-        "similar_papers, list_eras and the resource paper://{id}); a newly built index is served without a "
+        "similar_papers, answer_question, reading_path, list_eras and the resource paper://{id}); a newly built index is served without a "
         "restart. See README, Use from an agent.",
     )
     return p
