@@ -20,6 +20,7 @@ from pathlib import Path
 from benchlib.ann import ann, ann_main
 from benchlib.assist import assistant
 from benchlib.build import pipeline, pipeline_main, real_index, rebuilds, xref_scaling
+from benchlib.mcp import mcp_server
 from benchlib.peer import peer
 from benchlib.query import cold_ask, http_service, warm_search
 from benchlib.ray_embed import ray_embed
@@ -65,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     http_service(report, plan, work, index)
     assistant(report, plan, work, index)
+    mcp_server(report, plan, index)
     rb = rebuilds(report, plan, corpus, index, first)
     synth_index = pipeline(report, plan, work, index)
     if not plan.smoke:  # starts Ray clusters: minutes, not for the suite's smoke run
