@@ -92,3 +92,16 @@ def test_a_failed_run_fails_its_waiters_and_the_next_run_works(onnx: OnnxQueryEn
 def test_a_batch_of_one_is_refused() -> None:
     with pytest.raises(ValueError, match="max_batch"):
         BatchingEncoder(Gate.__new__(Gate), max_batch=0)
+
+
+def test_a_service_batches_its_queries_and_a_one_shot_query_does_not(index_dir: Path) -> None:
+    from papersearch.core.settings import Settings
+    from papersearch.encode.factory import query_encoder
+
+    vdir = version_dir(index_dir)
+    manifest = layout.read_manifest(vdir)
+    spec = layout.onnx_spec(vdir, manifest)
+    model = manifest["model"]["name"]
+    assert isinstance(query_encoder(model, spec, Settings()), BatchingEncoder)
+    assert isinstance(query_encoder(model, spec, Settings(), one_shot=True), OnnxQueryEncoder)
+    assert isinstance(query_encoder(model, spec, Settings(query_batch=1)), OnnxQueryEncoder)

@@ -32,6 +32,7 @@ VARIABLES = {
     "PAPERSEARCH_RELOAD_INTERVAL": "seconds between checks of the index pointer",
     "PAPERSEARCH_QUERY_ENCODER": "auto, onnx or torch",
     "PAPERSEARCH_ORT_THREADS": "onnxruntime threads per query",
+    "PAPERSEARCH_QUERY_BATCH": "new queries a service encodes together, at most (1: each alone)",
     "PAPERSEARCH_ONNX_INT8": "export an int8 query encoder at index time",
     "PAPERSEARCH_NPROBE": "cells an IVF index scans per query",
     "PAPERSEARCH_EF_SEARCH": "search breadth of an HNSW index",
@@ -52,6 +53,7 @@ class Settings:
     reload_interval: float = 1.0
     query_encoder: QueryEncoderChoice = "auto"
     ort_threads: int | None = None  # None: 2 (1 on one core) for a service, 1 for a one-shot query
+    query_batch: int = 16  # concurrent new queries encoded in one run (encode/batching.py)
     onnx_int8: bool = False
     nprobe: int | None = None  # None: as tuned at build time
     ef_search: int | None = None
@@ -77,6 +79,7 @@ class Settings:
             reload_interval=_seconds("PAPERSEARCH_RELOAD_INTERVAL", get("PAPERSEARCH_RELOAD_INTERVAL"), 1.0),
             query_encoder=_choice("PAPERSEARCH_QUERY_ENCODER", get("PAPERSEARCH_QUERY_ENCODER").lower()),
             ort_threads=_count("PAPERSEARCH_ORT_THREADS", get("PAPERSEARCH_ORT_THREADS")),
+            query_batch=_count("PAPERSEARCH_QUERY_BATCH", get("PAPERSEARCH_QUERY_BATCH")) or 16,
             onnx_int8=_flag("PAPERSEARCH_ONNX_INT8", get("PAPERSEARCH_ONNX_INT8").lower()),
             nprobe=_count("PAPERSEARCH_NPROBE", get("PAPERSEARCH_NPROBE")),
             ef_search=_count("PAPERSEARCH_EF_SEARCH", get("PAPERSEARCH_EF_SEARCH")),

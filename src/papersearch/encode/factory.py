@@ -46,9 +46,16 @@ class EmbedderQueryEncoder:
 
 
 def query_encoder(
-    model: str, onnx: OnnxSpec | None, settings: Settings, one_shot: bool = False, version: str = ""
+    model: str,
+    onnx: OnnxSpec | None,
+    settings: Settings,
+    one_shot: bool = False,
+    version: str = "",
 ) -> QueryEncoder:
     """The query encoder for an index version built with ``model``; see the module docstring for the choice.
+
+    Queries encoded at the same time (a server's concurrent requests) share one ONNX run of up to
+    ``settings.query_batch`` texts (``batching.BatchingEncoder``); 1 encodes each alone.
 
     ``one_shot``: for a process that encodes a query or two and exits — the ONNX session skips
     repacking its weights (opens ~0.13 s sooner; each query then takes about twice as long).
@@ -57,9 +64,14 @@ def query_encoder(
     if onnx is not None and choice != "torch":
         from .onnx_query import OnnxQueryEncoder
 
-        return OnnxQueryEncoder(
+        encoder = OnnxQueryEncoder(
             onnx.dir, threads=settings.query_threads(one_shot), max_length=onnx.max_length, prepack=not one_shot
         )
+        if one_shot or settings.query_batch < 2:
+            return encoder
+        from .batching import BatchingEncoder
+
+        return BatchingEncoder(encoder, max_batch=settings.query_batch)
     if choice == "onnx":
         raise IndexStateError(
             f"PAPERSEARCH_QUERY_ENCODER=onnx but index version {version} has no ONNX query encoder; "

@@ -40,6 +40,9 @@ class OnnxQueryEncoder:
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         opts.intra_op_num_threads = threads
         opts.inter_op_num_threads = 1
+        # idle threads sleep instead of spinning: with two threads a spinning session took twice the CPU per
+        # query and twice the latency once anything else wanted the cores (docs/benchmarks.md)
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         opts.log_severity_level = 3
         if not prepack:
             opts.add_session_config_entry("session.disable_prepacking", "1")
