@@ -14,6 +14,7 @@ import pytest
 
 from papersearch.core.errors import IndexStateError
 from papersearch.core.settings import Settings
+from papersearch.encode.batching import BatchingEncoder
 from papersearch.encode.factory import EmbedderQueryEncoder, QueryEncoder, query_encoder
 from papersearch.encode.onnx_query import OnnxQueryEncoder
 from papersearch.index import layout, store
@@ -39,10 +40,12 @@ def _long_texts() -> list[str]:
 
 
 def encoder_for(vdir: Path, manifest: dict[str, Any]) -> QueryEncoder:
-    """The query encoder a Searcher would open for this version, with the settings of the environment now."""
-    return query_encoder(
+    """The query encoder a Searcher would open for this version, with the settings of the environment now
+    (the encoder itself: a service wraps it in a ``BatchingEncoder``, tests/test_batching.py)."""
+    enc = query_encoder(
         manifest["model"]["name"], layout.onnx_spec(vdir, manifest), Settings.from_env(), version=vdir.name
     )
+    return enc.inner if isinstance(enc, BatchingEncoder) else enc
 
 
 @pytest.fixture(scope="module")

@@ -39,7 +39,7 @@ class BatchingEncoder:
     def __init__(self, inner: ListEncoder, max_batch: int = DEFAULT_MAX_BATCH) -> None:
         if max_batch < 1:
             raise ValueError(f"max_batch must be at least 1, not {max_batch}")
-        self._inner = inner
+        self.inner = inner
         self.max_batch = max_batch
         self._queue: list[_Waiting] = []
         self._running = False
@@ -63,7 +63,7 @@ class BatchingEncoder:
                 error: Exception | None = None
                 self._changed.release()
                 try:
-                    vectors = self._inner.encode_texts([w.text for w in batch])
+                    vectors = self.inner.encode_texts([w.text for w in batch])
                 except Exception as exc:  # every waiter of this run gets it; nobody is left waiting
                     error = exc
                 finally:
