@@ -186,12 +186,17 @@ def pick(data: IndexData, found: list[Candidate], keep_new: float = KEEP_NEW) ->
             chosen.append(best)
             per_paper[best.paper] = per_paper.get(best.paper, 0) + 1
     if len(chosen) < MIN_SENTENCES:  # a second sentence from a paper already cited (its question last), however
-        more = [c for c in found if c.paper in per_paper and c not in chosen]  # it scores: no new source
+        more = [c for c in found if per_paper.get(c.paper, PER_PAPER) < PER_PAPER and c not in chosen]  # it scores
         chosen += sorted(more, key=lambda c: (c.kind != "summary", -c.score, c.row))[: MIN_SENTENCES - len(chosen)]
     for q in sorted((c for c in found if c.kind == "question" and c not in chosen), key=lambda c: -c.score):
-        own = [c.score for c in chosen if c.paper == q.paper]
-        if own and q.score > max(own) and len(chosen) < MAX_SENTENCES:
+        own = [c for c in chosen if c.paper == q.paper]
+        if not own or q.score <= max(c.score for c in own):
+            continue
+        if len(own) >= PER_PAPER:  # it takes the place of the paper's weakest: still at most two from one paper
+            chosen.remove(min(own, key=lambda c: c.score))
             chosen.append(q)  # it asks what the user asked: it leads its paper's sentences
+        elif len(own) < PER_PAPER and len(chosen) < MAX_SENTENCES:
+            chosen.append(q)
     return chosen
 
 
