@@ -136,6 +136,7 @@ def test_only_a_time_and_what_remains_to_search() -> None:
     assert make_plan("what was going on in the 70s", CTX).only_time  # no topic: the words only ask
     joined = make_plan("why did people give up on neural nets in the 1970s", CTX)
     assert not joined.only_time and joined.topic == "why did people give up on neural nets"  # "in" went with the time
+    assert make_plan("papers from the late 1980s about handwriting", CTX).topic == "papers about handwriting"
     named = make_plan("the transformer era", CTX)
     assert named.only_time and "transformer" in named.topic  # an era's name also says what about
 

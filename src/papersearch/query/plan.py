@@ -323,11 +323,12 @@ def make_plan(text: str, ctx: PlanContext) -> QueryPlan:
     topic = text
     if window is not None and not window.named:
         for start, end in sorted(window.spans, reverse=True):
-            head = topic[:start].rstrip()
-            last = head.rsplit(None, 1)[-1] if head else ""
-            if last.lower() in TIME_JOINERS:
-                head = head[: len(head) - len(last)]
-            topic = head + " " + topic[end:]
+            words = topic[:start].split()
+            if len(words) > 1 and words[-1].lower() in ("the", "a", "an") and words[-2].lower() in TIME_JOINERS:
+                words = words[:-2]  # "from the late 1980s"; "the 1998 world cup" keeps its article
+            elif words and words[-1].lower() in TIME_JOINERS:
+                words = words[:-1]
+            topic = " ".join(words) + " " + topic[end:]
         topic = " ".join(topic.split()).strip(" ,;:-–")
     words = _content_words(topic)
     bare = bool(words) and all(fold_name(w) in ctx.names or fold_name(w) in ctx.given for w in words)
