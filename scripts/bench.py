@@ -3,6 +3,7 @@
 Usage:
     python scripts/bench.py                  # the full run, `make bench` (about 25 minutes)
     python scripts/bench.py --smoke --index DIR --out FILE   # tiny sizes, under a minute (tests)
+    python scripts/bench.py --only http,assist,mcp --out FILE  # some sections only
 
 Every measurement prints the command it runs. Figures are medians of several runs with their
 range; each table states its baseline, measured in the same run, and the ratios against it.
@@ -27,6 +28,8 @@ from benchlib.ray_embed import ray_embed
 from benchlib.report import ROOT, Plan, Report, machine, write
 from papersearch.index import store
 
+SECTIONS = ("cold", "warm", "http", "assist", "mcp", "rebuilds", "pipeline", "ray", "xrefs", "ann", "peer")
+
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -36,6 +39,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--index", type=Path, help="copy this index of the real corpus instead of building one")
     ap.add_argument("--no-peer", action="store_true", help="skip txtai")
     ap.add_argument("--papers", type=int, help="synthetic papers for the pipeline (default 10000)")
+    ap.add_argument(
+        "--only",
+        type=lambda t: set(t.split(",")),
+        default=set(SECTIONS),
+        metavar="SECTIONS",
+        help=f"run only these sections, comma-separated: {','.join(SECTIONS)} (default: all)",
+    )
     ap.add_argument("--pipeline", nargs=2, type=Path, metavar=("CORPUS", "INDEX"), help=argparse.SUPPRESS)
     ap.add_argument("--raw-sample", type=int, default=8192, help=argparse.SUPPRESS)
     ap.add_argument("--ann", nargs=2, metavar=("KIND", "DIR"), help=argparse.SUPPRESS)
@@ -58,23 +68,33 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     report = Report()
     machine(report, plan)
+    only = args.only
+    if only - set(SECTIONS):
+        ap.error(f"--only: unknown sections {sorted(only - set(SECTIONS))}; choose from {', '.join(SECTIONS)}")
     corpus, index, first = real_index(work, args.index)
-    cold = cold_ask(report, plan, index)
-    warm = warm_search(report, plan, index, "Warm in-process search (real corpus)")
-    report.floor(
-        "query understanding's cost, warm (p50)", "≤ 0.3 ms", f"{warm['plan_ms']:.3f} ms", warm["plan_ms"] <= 0.3
-    )
-    http_service(report, plan, work, index)
-    assistant(report, plan, work, index)
-    mcp_server(report, plan, index)
-    rb = rebuilds(report, plan, corpus, index, first)
-    synth_index = pipeline(report, plan, work, index)
-    if not plan.smoke:  # starts Ray clusters: minutes, not for the suite's smoke run
+    cold = cold_ask(report, plan, index) if "cold" in only or "peer" in only else {}
+    warm = warm_search(report, plan, index, "Warm in-process search (real corpus)") if only & {"warm", "peer"} else {}
+    if warm:
+        report.floor(
+            "query understanding's cost, warm (p50)", "≤ 0.3 ms", f"{warm['plan_ms']:.3f} ms", warm["plan_ms"] <= 0.3
+        )
+    if "http" in only:
+        http_service(report, plan, work, index)
+    if "assist" in only:
+        assistant(report, plan, work, index)
+    if "mcp" in only:
+        mcp_server(report, plan, index)
+    rb = rebuilds(report, plan, corpus, index, first) if only & {"rebuilds", "peer"} else {}
+    if only & {"pipeline", "ann"}:
+        synth_index = pipeline(report, plan, work, index)
+        warm_search(report, plan, synth_index, f"Warm in-process search at {plan.synth_n:,} synthetic papers")
+        if "ann" in only:
+            ann(report, plan, work, synth_index, index)
+    if "ray" in only and not plan.smoke:  # starts Ray clusters: minutes, not for the suite's smoke run
         ray_embed(report, plan, work, index / store.CACHE)
-    warm_search(report, plan, synth_index, f"Warm in-process search at {plan.synth_n:,} synthetic papers")
-    xref_scaling(report, plan, work)
-    ann(report, plan, work, synth_index, index)
-    if plan.peer:
+    if "xrefs" in only:
+        xref_scaling(report, plan, work)
+    if plan.peer and "peer" in only:
         mine = {"full": rb["full"], "cold": cold["cold"], "cold_rss": cold["cold_rss"], "p50": warm["new_p50"]}
         peer(report, plan, work, mine, index)
     write(report, args.out, plan, started)
