@@ -16,8 +16,8 @@ Command = Callable[[str, str, str], argparse.ArgumentParser]
 
 def add_commands(command: Command) -> None:
     """Add ``answer`` and ``path`` with ``command(name, help, description)``, the parser's own helper."""
-    from ..core.params import DEFAULT_PATH_K, MODES, PLAN_PARTS, check_ignore, check_k, check_year
-    from .parser import _checked
+    from ..core.params import DEFAULT_PATH_K, check_k
+    from .parser import _checked, add_search_flags
 
     s = command(
         "answer",
@@ -27,24 +27,7 @@ def add_commands(command: Command) -> None:
         "nearest papers.",
     )
     s.add_argument("query", help="the question")
-    s.add_argument("-k", type=_checked(check_k), default=10, help="papers ranked to answer from, 1-100 (default 10)")
-    s.add_argument("--mode", choices=MODES, default="hybrid", help="ranking (default hybrid)")
-    s.add_argument("--year-from", type=_checked(lambda t: check_year("year_from", t)), help="earliest year")
-    s.add_argument("--year-to", type=_checked(lambda t: check_year("year_to", t)), help="latest year")
-    s.add_argument("--era", help="an era id or name (see `papersearch eras`)")
-    s.add_argument(
-        "--no-understand",
-        dest="understand",
-        action="store_false",
-        help="search the words as typed: read no time, intent or names from them",
-    )
-    s.add_argument(
-        "--ignore",
-        metavar="PARTS",
-        type=_checked(check_ignore),
-        default=(),
-        help=f"leave parts of how the query is read out: a comma-separated list of {', '.join(PLAN_PARTS)}",
-    )
+    add_search_flags(s, "papers ranked to answer from")
     s.add_argument("--json", action="store_true", help="print JSON: {sentences, sources, reading_order, declined, ...}")
 
     s = command(
@@ -69,21 +52,9 @@ def add_commands(command: Command) -> None:
 
 def cmd_answer(args: argparse.Namespace) -> int:
     """``papersearch answer``: loads like ``ask`` (the query encoder opens while the index loads)."""
-    from ..query.searcher import Searcher
-    from .commands import settings
+    from .commands import asking_searcher, search_options
 
-    st = settings(args)
-    searcher = Searcher.load(st.index, preload_encoder=args.mode != "lexical", settings=st)
-    res = searcher.answer(
-        args.query,
-        k=args.k,
-        mode=args.mode,
-        year_from=args.year_from,
-        year_to=args.year_to,
-        era=args.era,
-        understand=args.understand,
-        ignore=args.ignore,
-    )
+    res = asking_searcher(args).answer(args.query, **search_options(args))
     from .render import print_json, show_cited_answer
 
     if args.json:

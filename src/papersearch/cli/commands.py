@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..core.settings import Settings
 
@@ -148,21 +148,22 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_ask(args: argparse.Namespace) -> int:
+def search_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The search flags of ``ask`` and ``answer`` (``parser.add_search_flags``) as ``Searcher`` keywords."""
+    names = ("k", "mode", "year_from", "year_to", "era", "understand", "ignore")
+    return {name: getattr(args, name) for name in names}
+
+
+def asking_searcher(args: argparse.Namespace) -> Searcher:
+    """The index for one question: the query encoder opens while the index loads (not for lexical mode)."""
     from ..query.searcher import Searcher
 
     st = settings(args)
-    searcher = Searcher.load(st.index, preload_encoder=args.mode != "lexical", settings=st)
-    res = searcher.search(
-        args.query,
-        k=args.k,
-        mode=args.mode,
-        year_from=args.year_from,
-        year_to=args.year_to,
-        era=args.era,
-        understand=args.understand,
-        ignore=args.ignore,
-    )
+    return Searcher.load(st.index, preload_encoder=args.mode != "lexical", settings=st)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    res = asking_searcher(args).search(args.query, **search_options(args))
     from .render import print_json, show_answer
 
     if args.json:

@@ -50,6 +50,28 @@ def _folders(parser: argparse.ArgumentParser, top: bool) -> None:
     )
 
 
+def add_search_flags(s: argparse.ArgumentParser, k_means: str) -> None:
+    """The search parameters as flags (``ask``, ``answer``): -k, --mode, the filters and the query's reading."""
+    s.add_argument("-k", type=_checked(check_k), default=10, help=f"{k_means}, 1-100 (default 10)")
+    s.add_argument("--mode", choices=MODES, default="hybrid", help="ranking (default hybrid)")
+    s.add_argument("--year-from", type=_checked(lambda t: check_year("year_from", t)), help="earliest year")
+    s.add_argument("--year-to", type=_checked(lambda t: check_year("year_to", t)), help="latest year")
+    s.add_argument("--era", help="an era id or name (see `papersearch eras`)")
+    s.add_argument(
+        "--no-understand",
+        dest="understand",
+        action="store_false",
+        help="search the words as typed: read no time, intent or names from them",
+    )
+    s.add_argument(
+        "--ignore",
+        metavar="PARTS",
+        type=_checked(check_ignore),
+        default=(),
+        help=f"leave parts of how the query is read out: a comma-separated list of {', '.join(PLAN_PARTS)}",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = Parser(
         prog="papersearch",
@@ -71,24 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Ask a question in plain language and get ranked papers, each with why it matched and its neighbourhood.",
     )
     s.add_argument("query", help="the question or keywords")
-    s.add_argument("-k", type=_checked(check_k), default=10, help="number of results, 1-100 (default 10)")
-    s.add_argument("--mode", choices=MODES, default="hybrid", help="ranking (default hybrid)")
-    s.add_argument("--year-from", type=_checked(lambda t: check_year("year_from", t)), help="earliest year")
-    s.add_argument("--year-to", type=_checked(lambda t: check_year("year_to", t)), help="latest year")
-    s.add_argument("--era", help="an era id or name (see `papersearch eras`)")
-    s.add_argument(
-        "--no-understand",
-        dest="understand",
-        action="store_false",
-        help="search the words as typed: read no time, intent or names from them",
-    )
-    s.add_argument(
-        "--ignore",
-        metavar="PARTS",
-        type=_checked(check_ignore),
-        default=(),
-        help=f"leave parts of how the query is read out: a comma-separated list of {', '.join(PLAN_PARTS)}",
-    )
+    add_search_flags(s, "number of results")
     s.add_argument("--json", action="store_true", help="print JSON: {query, mode, understood, no_match, results}")
 
     s = command(
