@@ -333,7 +333,11 @@ class Searcher:
 
         The same parameters and checks as ``search``; the sentences come from its best ranked papers.
         """
-        started, p = time.perf_counter(), self.params(query, k, mode, year_from, year_to, era, understand, ignore)
+        return self.answer_for(self.params(query, k, mode, year_from, year_to, era, understand, ignore))
+
+    def answer_for(self, p: SearchParams) -> Answer:
+        """``answer`` for parameters already checked (``params``), as ``run`` is to ``search``."""
+        started = time.perf_counter()
         results = self.run(p)
         plan = self.plan(results["corrected_query"] or p.query, p.ignore) if p.understand else None
         topic = plan.topic if plan else results["corrected_query"] or p.query

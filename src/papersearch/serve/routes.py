@@ -11,13 +11,13 @@ import hmac
 from typing import Annotated, Any
 
 import pydantic_core
-from fastapi import APIRouter, Header, Path, Query, Request
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from ..core.errors import IndexStateError
-from ..core.params import DEFAULT_K, DEFAULT_PATH_K, DIRECTIONS, MAX_ERA_CHARS, MAX_K, MODES, PLAN_PARTS
+from ..core.params import DEFAULT_K, DEFAULT_PATH_K, DIRECTIONS, MAX_ERA_CHARS, MAX_K, MODES, PLAN_PARTS, SearchParams
 from ..core.records import Answer, Chain, PaperRecord, ReadingList, SearchResults, SimilarResults
 from ..query.searcher import Searcher
 from .errors import ID_RULE, MAX_ID_CHARS, public_folders, public_text
@@ -102,8 +102,7 @@ def json_response(data: Any) -> Response:
     return Response(pydantic_core.to_json(data, inf_nan_mode="null"), media_type="application/json")
 
 
-@router.get("/search", response_model=SearchResults, responses=ERRORS, tags=["search"])
-async def search(
+async def search_params(
     request: Request,
     q: Q,
     k: K = str(DEFAULT_K),
@@ -113,37 +112,31 @@ async def search(
     era: EraParam = None,
     understand: Understand = "true",
     ignore: Ignore = None,
-) -> Response:
+) -> SearchParams:
+    """The search parameters of /search and /answer, read as text and checked once by ``core.params``."""
+    return _searcher(request).params(q, k, mode, year_from, year_to, era, understand, ignore or ())
+
+
+Params = Annotated[SearchParams, Depends(search_params)]
+
+
+@router.get("/search", response_model=SearchResults, responses=ERRORS, tags=["search"])
+async def search(request: Request, params: Params) -> Response:
     """Rank papers for a question; filters apply before ranking. Each hit says why it matched, and
     ``understood`` how the query was read (each part can be taken back with ``ignore``)."""
     searcher = _searcher(request)
-    options: dict[str, Any] = {"k": k, "mode": mode, "year_from": year_from, "year_to": year_to, "era": era}
-    options |= {"understand": understand, "ignore": ignore or ()}
     # a repeated question is a dictionary lookup, answered here; ranking a new one (CPU work) goes to a
     # worker thread so that the event loop keeps serving
-    params = searcher.params(q, **options)
     answer = searcher.cached(params) or await run_in_threadpool(searcher.run, params)
     return json_response(answer)
 
 
 @router.get("/answer", response_model=Answer, responses=ERRORS, tags=["search"])
-async def answer(
-    request: Request,
-    q: Q,
-    k: K = str(DEFAULT_K),
-    mode: ModeParam = "hybrid",
-    year_from: YearFrom = None,
-    year_to: YearTo = None,
-    era: EraParam = None,
-    understand: Understand = "true",
-    ignore: Ignore = None,
-) -> Response:
+async def answer(request: Request, params: Params) -> Response:
     """A cited answer: a few sentences of the reading list, word for word, each with its source, and an order to
     read the sources in; or, when the list does not cover the question, the nearest papers (``declined``).
     The same parameters and errors as /search; the sentences come from its best ranked papers."""
-    options: dict[str, Any] = {"k": k, "mode": mode, "year_from": year_from, "year_to": year_to, "era": era}
-    options |= {"understand": understand, "ignore": ignore or ()}
-    return json_response(await run_in_threadpool(_searcher(request).answer, q, **options))
+    return json_response(await run_in_threadpool(_searcher(request).answer_for, params))
 
 
 @router.get("/papers/{id}/path", response_model=ReadingList, responses=ERRORS, tags=["papers"])
