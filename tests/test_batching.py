@@ -83,7 +83,7 @@ def test_a_failed_run_fails_its_waiters_and_the_next_run_works(onnx: OnnxQueryEn
                 raise RuntimeError("the model fell over")
             return onnx.encode_texts(texts)
 
-    batcher = BatchingEncoder(Flaky())
+    batcher = BatchingEncoder(Flaky(), max_batch=16)
     with pytest.raises(RuntimeError, match="fell over"):
         batcher.encode_query("attention")
     np.testing.assert_allclose(batcher.encode_query("attention"), onnx.encode_query("attention"), atol=1e-5)

@@ -22,6 +22,8 @@ QueryEncoderChoice = Literal["auto", "onnx", "torch"]
 ENCODER_CHOICES: tuple[QueryEncoderChoice, ...] = ("auto", "onnx", "torch")
 TRUE, FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
 
+QUERY_BATCH = 16  # a bound on one ONNX run's texts, so one run never pads a long queue to its longest query
+
 # name -> what it sets; README's configuration table is checked against this (tests/test_structure.py)
 VARIABLES = {
     "PAPERSEARCH_CORPUS": "corpus folder",
@@ -53,7 +55,7 @@ class Settings:
     reload_interval: float = 1.0
     query_encoder: QueryEncoderChoice = "auto"
     ort_threads: int | None = None  # None: 2 (1 on one core) for a service, 1 for a one-shot query
-    query_batch: int = 16  # concurrent new queries encoded in one run (encode/batching.py)
+    query_batch: int = QUERY_BATCH  # concurrent new queries encoded in one run (encode/batching.py)
     onnx_int8: bool = False
     nprobe: int | None = None  # None: as tuned at build time
     ef_search: int | None = None
@@ -79,7 +81,7 @@ class Settings:
             reload_interval=_seconds("PAPERSEARCH_RELOAD_INTERVAL", get("PAPERSEARCH_RELOAD_INTERVAL"), 1.0),
             query_encoder=_choice("PAPERSEARCH_QUERY_ENCODER", get("PAPERSEARCH_QUERY_ENCODER").lower()),
             ort_threads=_count("PAPERSEARCH_ORT_THREADS", get("PAPERSEARCH_ORT_THREADS")),
-            query_batch=_count("PAPERSEARCH_QUERY_BATCH", get("PAPERSEARCH_QUERY_BATCH")) or 16,
+            query_batch=_count("PAPERSEARCH_QUERY_BATCH", get("PAPERSEARCH_QUERY_BATCH")) or QUERY_BATCH,
             onnx_int8=_flag("PAPERSEARCH_ONNX_INT8", get("PAPERSEARCH_ONNX_INT8").lower()),
             nprobe=_count("PAPERSEARCH_NPROBE", get("PAPERSEARCH_NPROBE")),
             ef_search=_count("PAPERSEARCH_EF_SEARCH", get("PAPERSEARCH_EF_SEARCH")),

@@ -16,8 +16,6 @@ from typing import Protocol
 
 import numpy as np
 
-DEFAULT_MAX_BATCH = 16  # texts per run; past this, padding to the longest text costs more than it saves
-
 
 class ListEncoder(Protocol):
     """An encoder that turns a list of texts into an (n, dim) array of unit vectors in one run."""
@@ -36,7 +34,7 @@ class _Waiting:
 class BatchingEncoder:
     """A thread-safe query encoder that encodes the queries waiting at the same time in one run."""
 
-    def __init__(self, inner: ListEncoder, max_batch: int = DEFAULT_MAX_BATCH) -> None:
+    def __init__(self, inner: ListEncoder, max_batch: int) -> None:
         if max_batch < 1:
             raise ValueError(f"max_batch must be at least 1, not {max_batch}")
         self.inner = inner
