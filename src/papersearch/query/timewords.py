@@ -208,7 +208,7 @@ def _concept_year(what: str, ctx: TimeContext, whole: bool = False) -> int | Non
     "transformers"; with ``whole`` only all of ``what`` counts.
     """
     words = re.sub(r"^(the|a|an)\s+", "", fold(what)).split()
-    for n in range(len(words), 0 if not whole else len(words) - 1, -1):
+    for n in [len(words)] if whole else range(len(words), 0, -1):
         folded = " ".join(words[:n])
         for term in (folded, folded.rstrip("s")):
             if term in ctx.concept_years:
