@@ -30,12 +30,11 @@ from ..core.errors import (
     QueryError,
     SettingsError,
 )
-from ..core.params import RULES
+from ..core.params import MAX_ID_CHARS, RULES
 from ..core.settings import Settings
 
 log = logging.getLogger("papersearch.api")
 
-MAX_ID_CHARS = 200
 ID_RULE = f"a paper id must be 1 to {MAX_ID_CHARS} lowercase letters, digits and dashes, like 1989-lecun-cnn"
 STATUS: dict[type[PapersearchError], int] = {  # most specific first
     QueryError: 422,

@@ -17,10 +17,20 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from ..core.errors import IndexStateError
-from ..core.params import DEFAULT_K, DEFAULT_PATH_K, DIRECTIONS, MAX_ERA_CHARS, MAX_K, MODES, PLAN_PARTS, SearchParams
+from ..core.params import (
+    DEFAULT_K,
+    DEFAULT_PATH_K,
+    DIRECTIONS,
+    MAX_ERA_CHARS,
+    MAX_ID_CHARS,
+    MAX_K,
+    MODES,
+    PLAN_PARTS,
+    SearchParams,
+)
 from ..core.records import Answer, Chain, PaperRecord, ReadingList, SearchResults, SimilarResults
 from ..query.searcher import Searcher
-from .errors import ID_RULE, MAX_ID_CHARS, public_folders, public_text
+from .errors import ID_RULE, public_folders, public_text
 from .live import CorpusWatch, LiveIndex
 from .schemas import (
     ERA_TEXT,
