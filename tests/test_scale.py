@@ -1,4 +1,4 @@
-"""Scale: the synthetic corpus generator, the approximate vector index, and a smoke run of the benchmark."""
+"""Scale: the synthetic corpus generator, the streaming build, the approximate vector index, and a smoke run of the benchmark."""
 
 from __future__ import annotations
 
@@ -8,18 +8,27 @@ import json
 import shutil
 import subprocess
 import sys
+import weakref
+from collections.abc import Container, Iterable
 from pathlib import Path
 from types import ModuleType
 
 import numpy as np
 import pytest
 
+from papersearch.core.errors import CorpusError, Problem
+from papersearch.core.models import Paper, paper_hash
 from papersearch.core.settings import Settings
+from papersearch.corpus import scan
 from papersearch.corpus.load import load_corpus
 from papersearch.graph.extract import build_graph, find_citations
-from papersearch.index import store, vectors
+from papersearch.graph.lexicon import Lexicon
+from papersearch.graph.records import corpus_records
+from papersearch.index import build as indexer
+from papersearch.index import layout, lexical, store, vectors
 from papersearch.index.build import build
 from papersearch.index.layout import read_version
+from papersearch.index.passages import lexical_text, paper_passages
 from papersearch.query.searcher import Searcher
 
 from .conftest import MODEL, ROOT
@@ -69,6 +78,67 @@ def test_synthetic_corpus_validates_and_cites_its_own_entries(tmp_path: Path) ->
     files = sorted(p.name for p in (out / "papers").iterdir())
     assert files == sorted(p.name for p in (again / "papers").iterdir())
     assert all((out / "papers" / f).read_bytes() == (again / "papers" / f).read_bytes() for f in files)
+
+
+def test_the_build_holds_one_paper_at_a_time_and_writes_what_the_whole_corpus_gives(
+    index_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build streams the corpus (three reads, a paper at a time), yet its files are those of the in-memory
+    path over the loaded corpus: records with their neighbourhoods, graph, passages, BM25, hashes."""
+    corpus_dir = _synth().write_corpus(150, tmp_path / "corpus", seed=7)
+    out = tmp_path / "index"
+    shutil.copytree(index_dir / store.CACHE, out / store.CACHE)  # the ONNX export, not made again
+    live: weakref.WeakSet[Paper] = weakref.WeakSet()
+    most = 0
+    parse = scan.parse_paper
+
+    def counted(text: str, rel: str, problems: list[Problem]) -> Paper | None:
+        nonlocal most
+        paper = parse(text, rel, problems)
+        if paper is not None:
+            live.add(paper)
+            most = max(most, len(live))
+        return paper
+
+    monkeypatch.setattr(scan, "parse_paper", counted)
+    build(corpus_dir, out, MODEL)
+    monkeypatch.undo()
+    assert 0 < most <= 3  # the paper in hand and the one before it, never the corpus
+
+    corpus = load_corpus(corpus_dir)
+    records, graph = corpus_records(corpus)
+    assert any(r["references"]["cited_by"] for r in records) and graph["edges"]
+    vdir = store.version_dir(out)
+    assert json.loads((vdir / layout.PAPERS).read_text(encoding="utf-8")) == records
+    assert json.loads((vdir / layout.GRAPH).read_text(encoding="utf-8")) == graph
+    views = [[p.id, v.kind, v.text] for p in corpus.papers for v in paper_passages(p)]
+    assert json.loads((vdir / layout.PASSAGES).read_text(encoding="utf-8")) == views
+    layout.write_lexical(tmp_path / "lexical", *lexical.build(lexical_text(r) for r in records))
+    for name in layout.LEXICAL_FILES.values():
+        assert (tmp_path / "lexical" / name).read_bytes() == (vdir / layout.LEXICAL / name).read_bytes(), name
+    manifest = layout.read_manifest(vdir)
+    assert manifest["papers"] == {p.id: paper_hash(p) for p in corpus.papers}
+    assert manifest["corpus_hash"] == corpus.content_hash()
+    assert manifest["counts"]["edges"] == len(graph["edges"]) and manifest["counts"]["views"] == len(views)
+
+
+def test_a_paper_edited_between_the_builds_reads_stops_it_and_publishes_nothing(
+    corpus_copy: Path, index_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = store.current_version(index_copy)
+    make_lexicon = indexer.build_lexicon
+
+    def then_edit(papers: Iterable[Paper], shared: Container[str] | None = None) -> Lexicon:
+        lexicon = make_lexicon(papers, shared)
+        paper = corpus_copy / "papers" / "1991-krogh-weight-decay.md"
+        paper.write_text(paper.read_text(encoding="utf-8").replace("avoided?", "kept at bay?"), encoding="utf-8")
+        return lexicon
+
+    monkeypatch.setattr(indexer, "build_lexicon", then_edit)
+    with pytest.raises(CorpusError, match="changed while the index was being built") as caught:
+        build(corpus_copy, index_copy, MODEL, force=True)
+    assert "papers/1991-krogh-weight-decay.md" in str(caught.value)
+    assert store.current_version(index_copy) == before and not list(index_copy.glob(".build-*"))
 
 
 @pytest.mark.parametrize("cells_by", ["flat", "hnsw"])

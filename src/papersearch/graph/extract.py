@@ -35,7 +35,7 @@ from dataclasses import replace
 from ..core.models import Edge, ExternalRef, Graph, Paper
 from ..core.records import EdgeKind
 from .citations import COMMON_WORD_SURNAMES, OWN, Citation, clause_before, find_citations
-from .lexicon import Lexicon, Span, build_lexicon, first_author, mentions, occurrences, scan
+from .lexicon import Lexicon, Referent, Span, build_lexicon, first_author, mentions, occurrences, scan
 from .names import author_surname, name_key
 
 
@@ -58,13 +58,12 @@ def _overlaps(spans: Iterable[tuple[int, int]], s: int, e: int) -> bool:
     return any(a < e and s < b for a, b in spans)
 
 
-def _resolve_citation(c: Citation, source: Paper, by_surname: dict[str, list[Paper]]) -> Paper | str | None:
+def _resolve_citation(c: Citation, source: Paper, by_surname: dict[str, tuple[Referent, ...]]) -> Referent | str | None:
     """The entry a citation names, None for an outside work, or "self" for the entry's own work."""
     for p in by_surname.get(name_key(c.authors[0]), []):
         if p.year != c.year:
             continue
-        authors = {name_key(author_surname(a)) for a in p.authors}
-        if not {name_key(a) for a in c.authors[1:]} <= authors:
+        if not p.has_authors({name_key(a) for a in c.authors[1:]}):
             continue  # "Rumelhart, McClelland, and Hinton (1986)" is the PDP book, not the letter
         if p.id == source.id:
             return None if c.suffix else "self"
@@ -89,7 +88,7 @@ def extract(
     edges: dict[str, Edge] = {}
     external: dict[str, ExternalRef] = {}
 
-    def add(target: Paper, kind: EdgeKind, evidence: str) -> None:
+    def add(target: Referent, kind: EdgeKind, evidence: str) -> None:
         if target.id == source.id:
             return
         old = edges.get(target.id)
@@ -106,7 +105,7 @@ def extract(
             c.self_description and name_key(c.authors[0]) in own_names and hit is None and c.year == source.year
         ):
             continue
-        if isinstance(hit, Paper):
+        if isinstance(hit, Referent):
             add(hit, "cites", c.evidence)
         elif (ref := c.ref(own_surname)) not in external:
             external[ref] = ExternalRef(source.id, ref, c.evidence)
@@ -123,10 +122,10 @@ def extract(
             sentence = _sentence_at(text, m_start)
             if name in COMMON_WORD_SURNAMES and sentence.lstrip().startswith(name):
                 continue
-            chosen = candidates
+            chosen: Sequence[Referent] = candidates
             if len(candidates) > 1:
                 in_sentence = scan(sentence)
-                chosen = [p for p in candidates if any(mentions(in_sentence, t) for t in p.concept_terms())]
+                chosen = [p for p in candidates if any(mentions(in_sentence, t) for t in p.terms)]
                 if len(chosen) != 1:
                     chosen = [p for p in candidates if str(p.year) in sentence]
             if len(chosen) == 1:
@@ -158,18 +157,18 @@ def extract(
 
     # hand corrections
     for e in source.add_edges:
-        if e.target in lex.ids and e.target != source.id:
+        if e.target in lex.positions and e.target != source.id:
             edges[e.target] = Edge(source.id, e.target, e.kind, e.evidence)
     for removed in source.remove_edges:
         edges.pop(removed, None)
     return list(edges.values()), list(external.values())
 
 
-def _title_references(source: Paper, lex: Lexicon) -> list[tuple[Paper, EdgeKind]]:
+def _title_references(source: Paper, lex: Lexicon) -> list[tuple[Referent, EdgeKind]]:
     """The entries whose concept terms ``source``'s title carries, longest term first, with the edge kind."""
     _, term_spans = occurrences(scan(source.title), lex, any_case=True)
     claimed: list[Span] = []
-    out: list[tuple[Paper, EdgeKind]] = []
+    out: list[tuple[Referent, EdgeKind]] = []
     for rank in sorted(term_spans):
         term = lex.terms[rank]
         if term.paper.id == source.id:

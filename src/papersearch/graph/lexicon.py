@@ -4,14 +4,19 @@
 term of a corpus; ``occurrences`` scans a text once for spans with those keys and checks each hit
 the way its own regex (``term_regex``) would match it, so the work grows with the corpus, not with
 its square. A term also carries when a use of it stops being a citation (``common_from``).
+
+The lexicon holds no papers: each entry is a ``Referent``, what resolving a reference needs of it
+(id, year, authors' surname keys, concept terms), and ``build_lexicon`` reads the papers one at a
+time, so a build makes the lexicon in one pass over a corpus it never holds.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from ..core.models import Concept, Paper
 from ..core.records import EdgeKind
@@ -68,11 +73,25 @@ def scan(text: str) -> Text:
 
 
 def _same(a: str, literal: str, flags: re.RegexFlag) -> bool:
+    """Whether ``re.fullmatch(re.escape(literal), a, flags)`` would match.
+
+    A literal matches one character at a time, so in any case each pair is compared alone: an ASCII
+    pair by ``lower``, any other by a pattern of that one character (compiled once per character, not
+    once per literal: a corpus has a few hundred such characters and a hundred thousand literals).
+    """
     if not flags:
         return a == literal
     if a.isascii() and literal.isascii():
         return a.lower() == literal.lower()
-    return re.fullmatch(re.escape(literal), a, flags) is not None
+    return len(a) == len(literal) and all(
+        x == y or (x.lower() == y.lower() if x.isascii() and y.isascii() else _any_case(y).match(x) is not None)
+        for x, y in zip(a, literal, strict=True)
+    )
+
+
+@cache
+def _any_case(char: str) -> re.Pattern[str]:
+    return re.compile(re.escape(char), re.IGNORECASE)
 
 
 def _matches(t: Text, literal: str, flags: re.RegexFlag, plural: bool, tries: Iterable[int]) -> list[Span]:
@@ -118,15 +137,32 @@ def common_from(concept: Concept) -> int | None:
     return int(generic)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class Referent:
+    """An entry as the other summaries may refer to it: what resolving a reference needs, not the paper."""
+
+    id: str
+    year: int
+    author_keys: str  # ``name_key`` of each author's surname, joined by spaces (a key holds none)
+    terms: tuple[str, ...]  # every concept term, to tell apart entries whose first authors share a surname (else ())
+
+    def has_authors(self, keys: set[str]) -> bool:
+        """Whether every one of the surname ``keys`` is one of this entry's authors'."""
+        return not keys or keys.issubset(self.author_keys.split(" "))
+
+
+@dataclass(frozen=True, slots=True)
 class Term:
     """One concept term of the corpus: its text, the entry it belongs to, and how it matches."""
 
-    text: str
-    paper: Paper
-    concept: str
+    text: str  # as written for a single word, lowercased for a phrase
+    paper: Referent
     common_from: int | None  # see ``common_from``
-    case_sensitive: bool
+
+    @property
+    def case_sensitive(self) -> bool:
+        """A single word matches as written ("Attention" is not "attention"); a phrase in any case."""
+        return " " not in self.text
 
     @property
     def flags(self) -> re.RegexFlag:
@@ -137,21 +173,6 @@ class Term:
         return "mentions" if self.common_from is not None and year >= self.common_from else "cites"
 
 
-def corpus_terms(papers: Sequence[Paper]) -> list[Term]:
-    """Every concept term of every paper; a term listed by several belongs to the earliest."""
-    owner: dict[str, tuple[Paper, Concept]] = {}
-    for p in sorted(papers, key=lambda p: (p.year, p.id)):
-        for c in p.concepts:
-            for t in c.terms():
-                # a single word matches as written ("Attention" is not "attention"); a phrase in any case
-                key = t if " " not in t else t.lower()
-                if len(t) >= 2 and key not in owner:
-                    owner[key] = (p, c)
-    out = [Term(key, p, c.name, common_from(c), " " not in key) for key, (p, c) in owner.items()]
-    out.sort(key=lambda t: -len(t.text))
-    return out
-
-
 _NAME, _TERM = 0, 1
 
 
@@ -159,12 +180,12 @@ _NAME, _TERM = 0, 1
 class Lexicon:
     """A corpus's first-author surnames and concept terms, keyed for one scan of each text."""
 
-    by_surname: dict[str, list[Paper]]  # by ``name_key`` of the first author's surname
+    by_surname: dict[str, tuple[Referent, ...]]  # by ``name_key`` of the first author's surname
     names: list[str]  # every spelling of those surnames of three letters or more (pass 2's order)
     name_keys: list[str]  # the ``by_surname`` key of each of ``names``
     terms: list[Term]  # longest first (pass 3's order)
-    ids: frozenset[str]
-    keys: dict[str, list[tuple[int, int]]]  # folded name or term -> (_NAME or _TERM, rank)
+    positions: dict[str, int]  # each entry's id -> its place in the order the lexicon was built in
+    keys: dict[str, int | tuple[int, ...]]  # folded name or term -> its rank * 2 + (_NAME or _TERM), or several
     heads: dict[str, int]  # the first four characters of a key (all of a shorter one) -> longest such key
 
 
@@ -173,27 +194,81 @@ def first_author(paper: Paper) -> str:
     return author_surname(paper.authors[0]) if paper.authors else ""
 
 
-def build_lexicon(papers: Sequence[Paper]) -> Lexicon:
-    """The corpus's lexicon: built once, used for every summary and title."""
-    by_surname: dict[str, list[Paper]] = {}
-    spelled: dict[str, str] = {}
+def surname_key(paper: Paper) -> str:
+    """The key the lexicon files a paper under: its first author's surname (``by_surname``)."""
+    return name_key(first_author(paper))
+
+
+def build_lexicon(papers: Iterable[Paper], shared: Container[str] | None = None) -> Lexicon:
+    """The lexicon of ``papers``, read once, one at a time: built once, used for every summary and title.
+
+    Surnames are matched in the order given (a build gives corpus order); a concept term listed by
+    several entries belongs to the earliest in corpus order (year, then id), whatever the order given.
+    ``shared``: the ``surname_key``s of more than one paper, when known beforehand; only the entries
+    filed under them keep their concept terms (``Referent.terms``), the only ones that need them.
+    """
+    builder = _Builder(shared)
     for p in papers:
-        name = first_author(p)
-        by_surname.setdefault(name_key(name), []).append(p)
+        builder.add(p)
+    return builder.lexicon()
+
+
+class _Builder:
+    """The lexicon's tables, filled one paper at a time: nothing is kept of a paper but its ``Referent``."""
+
+    def __init__(self, shared: Container[str] | None) -> None:
+        self.shared = shared
+        self.by_surname: dict[str, list[Referent]] = {}
+        self.spelled: dict[str, str] = {}  # each spelling of a surname -> its key, in the order first seen
+        self.owner: dict[str, tuple[Referent, int, int | None]] = {}  # term -> (entry, order listed, common_from)
+        self.positions: dict[str, int] = {}
+        self.listed = 0  # terms listed so far
+
+    def add(self, paper: Paper) -> None:
+        name = first_author(paper)
+        key = name_key(name)
+        keys = " ".join(name_key(author_surname(a)) for a in paper.authors)
+        terms = tuple(paper.concept_terms()) if self.shared is None or key in self.shared else ()
+        p = Referent(paper.id, paper.year, keys, terms)
+        self.by_surname.setdefault(key, []).append(p)
         for spelling in spellings(name):
-            spelled.setdefault(spelling, name_key(name))
-    names = [name for name in spelled if len(name) >= 3]
-    name_keys = [spelled[name] for name in names]
-    terms = corpus_terms(papers)
-    keys: dict[str, list[tuple[int, int]]] = {}
-    for rank, name in enumerate(names):
-        keys.setdefault(fold(name), []).append((_NAME, rank))
-    for rank, term in enumerate(terms):
-        keys.setdefault(fold(term.text), []).append((_TERM, rank))
-    heads: dict[str, int] = {}
-    for key in keys:
-        heads[key[:4]] = max(heads.get(key[:4], 0), len(key))
-    return Lexicon(by_surname, names, name_keys, terms, frozenset(p.id for p in papers), keys, heads)
+            self.spelled.setdefault(spelling, key)
+        self.positions[paper.id] = len(self.positions)
+        for c in paper.concepts:
+            common = common_from(c)
+            for t in c.terms():
+                term = t if " " not in t else t.lower()  # a single word matches as written; a phrase in any case
+                held = self.owner.get(term)
+                if len(t) >= 2 and (held is None or (p.year, p.id) < (held[0].year, held[0].id)):
+                    self.owner[term] = (p, self.listed, common)
+                self.listed += 1
+
+    def lexicon(self) -> Lexicon:
+        names = [name for name in self.spelled if len(name) >= 3]
+        name_keys = [self.spelled[name] for name in names]
+        self.spelled = {}
+        # terms in corpus order of their entries, then longest first (a stable sort keeps that order among equals)
+        listed = sorted(self.owner.items(), key=lambda kv: (kv[1][0].year, kv[1][0].id, kv[1][1]))
+        self.owner = {}
+        terms = [Term(text, p, common) for text, (p, _, common) in listed]
+        del listed
+        terms.sort(key=lambda t: -len(t.text))
+        keys: dict[str, int | tuple[int, ...]] = {}
+        for rank, name in enumerate(names):
+            _key(keys, fold(name), rank * 2 + _NAME)
+        for rank, t in enumerate(terms):
+            _key(keys, fold(t.text), rank * 2 + _TERM)
+        heads: dict[str, int] = {}
+        for key in keys:
+            heads[key[:4]] = max(heads.get(key[:4], 0), len(key))
+        by_surname = {k: tuple(v) for k, v in self.by_surname.items()}
+        self.by_surname = {}
+        return Lexicon(by_surname, names, name_keys, terms, self.positions, keys, heads)
+
+
+def _key(keys: dict[str, int | tuple[int, ...]], key: str, item: int) -> None:
+    known = keys.get(key)
+    keys[key] = item if known is None else (*((known,) if isinstance(known, int) else known), item)
 
 
 def occurrences(t: Text, lex: Lexicon, any_case: bool = False) -> tuple[dict[int, list[Span]], dict[int, list[Span]]]:
@@ -212,18 +287,21 @@ def occurrences(t: Text, lex: Lexicon, any_case: bool = False) -> tuple[dict[int
         ends.append(e)
     starts = [s for s in (0, *(b + 1 for b in t.breaks)) if s < n]
     heads = lex.heads
-    tries: dict[tuple[int, int], list[int]] = {}
+    tries: dict[int, list[int]] = {}
     for s in starts:
         reach = max(heads.get(folded[s : s + 4], 0), heads.get(folded[s : s + 3], 0), heads.get(folded[s : s + 2], 0))
         if not reach:
             continue
         for e in ends[bisect_right(ends, s) : bisect_right(ends, s + reach)]:
-            for item in lex.keys.get(folded[s:e], ()):
-                tries.setdefault(item, []).append(s)
+            found = lex.keys.get(folded[s:e])
+            if found is not None:
+                for item in (found,) if isinstance(found, int) else found:
+                    tries.setdefault(item, []).append(s)
     names: dict[int, list[Span]] = {}
     terms: dict[int, list[Span]] = {}
-    for (kind, rank), at in tries.items():
-        if kind == _NAME:
+    for item, at in tries.items():
+        rank = item >> 1
+        if item & 1 == _NAME:
             if spans := _matches(t, lex.names[rank], re.NOFLAG, False, at):
                 names[rank] = spans
         elif spans := _matches(t, lex.terms[rank].text, re.IGNORECASE if any_case else lex.terms[rank].flags, True, at):

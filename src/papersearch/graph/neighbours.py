@@ -4,50 +4,88 @@ Edges are stored as extracted: ``source``'s summary or title refers to ``target`
 them by time — the earlier paper is the one built upon — so "builds on" and "built upon by" read
 right even when an early entry looks ahead ("later inspire ... convolutional networks"). A pair
 tied both ways is shown once, by its stronger edge, in the later paper's words when both are as strong.
+
+The rule is ``neighbour_order``, over arrays of paper numbers (a few bytes an edge), so that a
+corpus too large to hold has its neighbourhoods worked out the same way (``spooled``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
-from ..core.models import Edge, Graph, Paper
+import numpy as np
+
+from ..core.models import Graph, Paper
 from ..core.records import EdgeKind, GraphEdge, GraphExternal, GraphRecord, Neighbour, Neighbourhood
 
 KIND_RANK = {"cites": 0, "mentions": 1}
+KINDS: tuple[EdgeKind, ...] = ("cites", "mentions")  # by rank
+
+
+class Side(NamedTuple):
+    """One side of every neighbourhood: paper ``p``'s neighbours are ``other[start[p]:start[p + 1]]``, by
+    the edges ``edge[start[p]:start[p + 1]]`` (numbers in the arrays given to ``neighbour_order``)."""
+
+    start: np.ndarray
+    edge: np.ndarray
+    other: np.ndarray
+
+
+def neighbour_order(years: np.ndarray, source: np.ndarray, target: np.ndarray, kind: np.ndarray) -> tuple[Side, Side]:
+    """Which edges make up each paper's neighbourhood, in the order shown: (cites, cited_by).
+
+    Papers are numbered in corpus order (year, then id), ``years[p]`` being paper ``p``'s; edge ``e``
+    runs from paper ``source[e]`` to ``target[e]`` with ``kind[e]`` (its ``KIND_RANK``), in the order
+    extracted. Of the edges between two papers the strongest is kept, then the later paper's own
+    words over a look-ahead, then the first extracted; each side lists the strongest first, then
+    the neighbours in corpus order.
+    """
+    n = len(years)
+    forward = years[source] >= years[target]  # the source is the later paper (or as old)
+    later, earlier = np.where(forward, source, target), np.where(forward, target, source)
+    ranked = np.lexsort((~forward, kind))  # stable: the first extracted first among equals
+    del forward
+    _, first = np.unique((later.astype(np.int64) * n + earlier)[ranked], return_index=True)
+    kept = ranked[first].astype(np.int32)
+    del ranked, first
+
+    def side(owner: np.ndarray, other: np.ndarray) -> Side:
+        edge = kept[np.lexsort((other[kept], kind[kept], owner[kept]))]
+        return Side(np.searchsorted(owner[edge], np.arange(n + 1)), edge, other[edge].astype(np.int32))
+
+    return side(later, earlier), side(earlier, later)
 
 
 def neighbourhoods(papers: Sequence[Paper], graph: Graph) -> dict[str, Neighbourhood]:
     """Every paper's neighbourhood: what it builds on, what builds on it, outside works it cites."""
-    by_id = {p.id: p for p in papers}
-    out: dict[str, Neighbourhood] = {p.id: {"cites": [], "cited_by": [], "external": []} for p in papers}
-    seen: set[tuple[str, str]] = set()
-
-    def strongest_first(e: Edge) -> tuple[int, bool]:
-        # a pair tied both ways keeps the stronger kind, then the later paper's own words over a look-ahead
-        s, t = by_id.get(e.source), by_id.get(e.target)
-        return KIND_RANK.get(e.kind, 2), s is not None and t is not None and s.year < t.year
-
-    for e in sorted(graph.edges, key=strongest_first):
-        s, t = by_id.get(e.source), by_id.get(e.target)
-        if s is None or t is None:
-            continue
-        later, earlier = (s, t) if s.year >= t.year else (t, s)
-        if (later.id, earlier.id) in seen:
-            continue
-        seen.add((later.id, earlier.id))
-        out[later.id]["cites"].append(_neighbour(earlier, e.kind, e.evidence))
-        out[earlier.id]["cited_by"].append(_neighbour(later, e.kind, e.evidence))
+    ordered = sorted({p.id: p for p in papers}.values(), key=lambda p: (p.year, p.id))
+    pos = {p.id: i for i, p in enumerate(ordered)}
+    edges = [e for e in graph.edges if e.source in pos and e.target in pos]
+    cites, cited_by = neighbour_order(
+        np.array([p.year for p in ordered], dtype=np.int64),
+        np.array([pos[e.source] for e in edges], dtype=np.int64),
+        np.array([pos[e.target] for e in edges], dtype=np.int64),
+        np.array([KIND_RANK.get(e.kind, 2) for e in edges], dtype=np.int8),
+    )
+    out: dict[str, Neighbourhood] = {}
+    for i, p in enumerate(ordered):
+        hood: Neighbourhood = {"cites": [], "cited_by": [], "external": []}
+        for side, listed in ((cites, hood["cites"]), (cited_by, hood["cited_by"])):
+            lo, hi = int(side.start[i]), int(side.start[i + 1])
+            for e, j in zip(side.edge[lo:hi].tolist(), side.other[lo:hi].tolist(), strict=True):
+                other, edge = ordered[j], edges[e]
+                listed.append(neighbour(other.id, other.title, other.year, edge.kind, edge.evidence))
+        out[p.id] = hood
     for ext in graph.external:
         if ext.paper in out:
             out[ext.paper]["external"].append({"ref": ext.ref, "evidence": ext.evidence})
-    for hood in out.values():
-        for side in (hood["cites"], hood["cited_by"]):
-            side.sort(key=lambda n: (KIND_RANK.get(n["kind"], 2), n["year"], n["id"]))
     return out
 
 
-def _neighbour(paper: Paper, kind: EdgeKind, evidence: str) -> Neighbour:
-    return {"id": paper.id, "title": paper.title, "year": paper.year, "kind": kind, "evidence": evidence}
+def neighbour(pid: str, title: str, year: int, kind: EdgeKind, evidence: str) -> Neighbour:
+    """One entry of a neighbourhood: the paper at the other end of the edge, and the edge."""
+    return {"id": pid, "title": title, "year": year, "kind": kind, "evidence": evidence}
 
 
 def graph_record(papers: Sequence[Paper], graph: Graph) -> GraphRecord:

@@ -1,8 +1,9 @@
 """The embedding stage of a build: which texts to embed, with what, and where their vectors go.
 
-Vectors stream: passages are embedded ``EMBED_BATCH`` texts at a time and written straight into a
-memory-mapped ``vectors.npy`` (reused rows are copied from the previous version's file), and
-``views.json`` is written row by row, so neither every text nor every vector is held at once.
+Vectors stream: the passages to embed are read back from ``views.json`` (which the build writes
+row by row before this stage), embedded ``EMBED_BATCH`` texts at a time and written straight into a
+memory-mapped ``vectors.npy`` (reused rows are copied from the previous version's file), so neither
+every text nor every vector is held at once.
 A small incremental change is embedded with the previous version's ONNX export of the same model
 (same vectors, no torch import); anything larger, or a first build, with sentence-transformers;
 with ``RayOptions`` (``index --ray``), on a Ray cluster (``encode.distributed``), which takes all
@@ -14,15 +15,13 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ..core.errors import EncoderError
-from ..core.models import Paper
 from . import layout
-from .passages import paper_passages
 
 if TYPE_CHECKING:
     import numpy as np
@@ -75,16 +74,8 @@ class RayOptions:
 
 def passage_papers(path: Path) -> Iterator[str]:
     """The paper id of each row of a views.json, read a row at a time when it was written that way."""
-    with path.open(encoding="utf-8") as fh:
-        first = fh.readline()
-        if first.strip() != "[":  # written in one piece
-            for row in json.loads(first + fh.read()):
-                yield row[0]
-            return
-        for line in fh:
-            line = line.strip().rstrip(",")
-            if line and line != "]":
-                yield json.loads(line)[0]
+    for row in layout.passage_rows(path):
+        yield row[0]
 
 
 def reusable_rows(prev: dict[str, Any] | None, pdir: Path | None, wanted: dict[str, str]) -> dict[str, tuple[int, int]]:
@@ -145,7 +136,7 @@ def model_fingerprint_cached(model: str, cache: Path) -> str:
 
 
 def write_vectors(
-    papers: Sequence[Paper],
+    ids: Iterable[str],
     counts: np.ndarray,
     reused: dict[str, tuple[int, int]],
     pdir: Path | None,
@@ -154,8 +145,9 @@ def write_vectors(
     views_path: Path,
     progress: bool,
 ) -> np.ndarray:
-    """Write every paper's view vectors (reused or embedded) and ``views.json``; return the memory-mapped matrix.
+    """Write the vectors of every passage of ``views_path`` (reused or embedded); return the memory-mapped matrix.
 
+    ``ids`` and ``counts``: each paper and its number of passages, in the order of ``views_path``'s rows.
     The matrix is opened when the first vectors arrive (their width is the model's); reused rows
     are copied in afterwards.
     """
@@ -174,7 +166,7 @@ def write_vectors(
 
     bar = _progress_bar(progress and not isinstance(embedder, StreamEmbedder), expected)  # Ray shows its own
     done = 0
-    for rows, vecs in _embedded(embedder, _texts_to_embed(papers, reused, views_path)):
+    for rows, vecs in _embedded(embedder, _texts_to_embed(views_path, reused)):
         target(vecs.shape[1])[rows] = vecs
         done += len(rows)
         if bar is not None:
@@ -189,8 +181,8 @@ def write_vectors(
     out = target(int(old.shape[1]) if old is not None else fallback)
     if old is not None:
         row = 0
-        for p, n in zip(papers, counts, strict=True):
-            span = reused.get(p.id)
+        for pid, n in zip(ids, counts, strict=True):
+            span = reused.get(pid)
             if span is not None:
                 out[row : row + span[1]] = old[span[0] : span[0] + span[1]]
             row += int(n)
@@ -198,30 +190,21 @@ def write_vectors(
     return out
 
 
-def _texts_to_embed(
-    papers: Sequence[Paper], reused: dict[str, tuple[int, int]], views_path: Path
-) -> Iterator[tuple[np.ndarray, list[str]]]:
-    """Write ``views.json`` row by row, yielding (rows, texts) of the passages to embed, ``EMBED_BATCH`` at a time."""
+def _texts_to_embed(views_path: Path, reused: dict[str, tuple[int, int]]) -> Iterator[tuple[np.ndarray, list[str]]]:
+    """(rows, texts) of the passages of papers not reused, at least ``EMBED_BATCH`` at a time (whole papers)."""
     import numpy as np
 
     texts: list[str] = []
     rows: list[int] = []
-    row = 0
-    with views_path.open("w", encoding="utf-8") as out:
-        out.write("[\n")
-        for i, p in enumerate(papers):
-            views = paper_passages(p)
-            if p.id not in reused:
-                texts.extend(v.text for v in views)
-                rows.extend(range(row, row + len(views)))
-                if len(texts) >= EMBED_BATCH:
-                    yield np.array(rows, dtype=np.int64), texts
-                    texts, rows = [], []
-            for j, v in enumerate(views):
-                sep = ",\n" if i + 1 < len(papers) or j + 1 < len(views) else "\n"
-                out.write(json.dumps([p.id, v.kind, v.text], ensure_ascii=False, separators=(",", ":")) + sep)
-            row += len(views)
-        out.write("]\n")
+    last = None
+    for row, (pid, _, text) in enumerate(layout.passage_rows(views_path)):
+        if pid != last and len(texts) >= EMBED_BATCH:  # a batch ends with a paper
+            yield np.array(rows, dtype=np.int64), texts
+            texts, rows = [], []
+        last = pid
+        if pid not in reused:
+            texts.append(text)
+            rows.append(row)
     if texts:
         yield np.array(rows, dtype=np.int64), texts
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import math
 import re
+import tempfile
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -119,50 +122,163 @@ K1, B = 1.2, 0.75
 
 
 def bm25_matrix(
-    docs: Iterable[list[str]], k1: float = K1, b: float = B
+    docs: Iterable[list[str]], k1: float = K1, b: float = B, files: tuple[Path, Path] | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, int]]:
     """(data, indices, indptr, vocab) of the BM25 score matrix of tokenised ``docs``: one column per token.
 
     Lucene BM25 as bm25s computes it: idf = ln(1 + (N - df + 0.5) / (df + 0.5)) rounded to float32,
     times tf / (tf + k1 (1 - b + b |d| / avgdl)) in float64, stored as float32. Tokens are numbered in
     sorted order, so the same texts give the same files; "" (no token) ends the vocabulary, as in bm25s.
-    ``docs`` is read once, one document at a time: what is kept is 12 bytes per distinct (token,
-    document) pair and the vocabulary, never the token lists.
+    ``docs`` is read once, one document at a time, and never held: each document's (token, count)
+    pairs go to a temporary file, and are then read back a chunk at a time and put straight into
+    their place in the CSC arrays. ``files``: write data and indices there as .npy files, filled
+    ``_FILE_PAIRS`` places at a time, and return them memory-mapped; otherwise they are held. What
+    is held besides is the vocabulary and 8 bytes a document.
     """
-    seen: dict[str, int] = {}  # token -> id in order of first appearance
-    doc_of, tok_of, tf_of, lengths = array("i"), array("i"), array("i"), array("i")
+    with tempfile.TemporaryFile(dir=files[0].parent if files else None) as spool:  # beside the files: same disk
+        counted = _count(docs, spool)
+        n_docs, n_vocab = len(counted.lengths), len(counted.seen)
+        names = sorted(counted.seen)
+        vocab = {t: i for i, t in enumerate(names)}
+        remap = np.empty(n_vocab, dtype=np.int32)
+        remap[np.fromiter((counted.seen[t] for t in names), dtype=np.int64, count=n_vocab)] = np.arange(
+            n_vocab, dtype=np.int32
+        )
+        del names
+        counted.seen.clear()
+        df = np.zeros(n_vocab, dtype=np.int64)
+        df[remap] = counted.df[:n_vocab]
+        doc_len = np.frombuffer(counted.lengths, dtype=np.int32).astype(np.float64)
+        avg_len = float(doc_len.mean()) if n_docs and doc_len.sum() else 1.0
+        idf = np.array([math.log(1 + (n_docs - f + 0.5) / (f + 0.5)) for f in df.tolist()], dtype=np.float32)
+        indptr = np.zeros(n_vocab + 1, dtype=np.int64)
+        np.cumsum(df, out=indptr[1:])
+
+        def scored() -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+            """(columns, rows, scores) of every pair in the file, a chunk at a time, in document order."""
+            spool.seek(0)
+            width = np.frombuffer(counted.widths, dtype=np.int32)
+            for first, count in counted.chunks:
+                rows = np.repeat(np.arange(first, first + count, dtype=np.int32), width[first : first + count])
+                cols = remap[np.frombuffer(spool.read(4 * len(rows)), dtype=np.int32)]
+                tf = np.frombuffer(spool.read(4 * len(rows)), dtype=np.int32).astype(np.float32)
+                tfc = tf / (k1 * ((1 - b) + b * doc_len[rows] / avg_len) + tf)
+                yield cols, rows, (idf[cols] * tfc).astype(np.float32)
+
+        total = int(indptr[-1])
+        if files is None:
+            data, indices = np.empty(total, dtype=np.float32), np.empty(total, dtype=np.int32)
+            _place(scored(), indptr, 0, n_vocab, data, indices)
+        else:
+            data, indices = _place_in_files(scored, indptr, files)
+    vocab[""] = n_vocab
+    return data, indices, indptr, vocab
+
+
+_CHUNK_PAIRS = 1 << 16  # (token, document) pairs read back at a time
+_FILE_PAIRS = 1 << 20  # places of the CSC arrays filled at a time when they are written to files (8 MB)
+
+
+@dataclass
+class _Counted:
+    seen: dict[str, int]  # token -> id in order of first appearance
+    lengths: array[int]  # tokens in each document
+    widths: array[int]  # distinct tokens in each document
+    df: np.ndarray  # documents holding each token, by id of first appearance
+    chunks: list[tuple[int, int]]  # (first document, documents) of each chunk in the file
+
+
+def _count(docs: Iterable[list[str]], spool: BinaryIO) -> _Counted:
+    """Number the tokens and write each document's (token id, count) pairs to ``spool``, in chunks."""
+    counted = _Counted({}, array("i"), array("i"), np.zeros(0, dtype=np.int64), [])
+    seen = counted.seen
+    toks, tfs, first = array("i"), array("i"), 0
     for i, d in enumerate(docs):
         counts: dict[int, int] = {}
         for t in d:
             j = seen.setdefault(t, len(seen))
             counts[j] = counts.get(j, 0) + 1
-        doc_of.extend([i] * len(counts))
-        tok_of.extend(counts)
-        tf_of.extend(counts.values())
-        lengths.append(len(d))
-    n_docs, n_vocab = len(lengths), len(seen)
-    names = sorted(seen)
-    vocab = {t: i for i, t in enumerate(names)}
-    remap = np.empty(n_vocab, dtype=np.int32)
-    remap[np.fromiter((seen[t] for t in names), dtype=np.int64, count=n_vocab)] = np.arange(n_vocab, dtype=np.int32)
-    doc_len = np.frombuffer(lengths, dtype=np.int32).astype(np.float64)
-    avg_len = float(doc_len.mean()) if n_docs and doc_len.sum() else 1.0
-    rows = np.frombuffer(doc_of, dtype=np.int32)
-    cols = remap[np.frombuffer(tok_of, dtype=np.int32)] if n_vocab else np.zeros(0, dtype=np.int32)
-    tf = np.frombuffer(tf_of, dtype=np.int32).astype(np.float32)
-    df = np.bincount(cols, minlength=n_vocab)
-    idf = np.array([math.log(1 + (n_docs - f + 0.5) / (f + 0.5)) for f in df.tolist()], dtype=np.float32)
-    tfc = tf / (k1 * ((1 - b) + b * doc_len[rows] / avg_len) + tf)
-    scores = (idf[cols] * tfc).astype(np.float32)
-    order = np.lexsort((rows, cols))  # by token, then by document: CSC
-    indptr = np.zeros(n_vocab + 1, dtype=np.int64)
-    np.cumsum(df, out=indptr[1:])
-    vocab[""] = n_vocab
-    return scores[order], rows[order].copy(), indptr, vocab
+        toks.extend(counts)
+        tfs.extend(counts.values())
+        counted.lengths.append(len(d))
+        counted.widths.append(len(counts))
+        if len(toks) >= _CHUNK_PAIRS:
+            _spill(spool, toks, tfs, counted, first, i + 1)
+            toks, tfs, first = array("i"), array("i"), i + 1
+    if len(counted.lengths) > first:
+        _spill(spool, toks, tfs, counted, first, len(counted.lengths))
+    return counted
 
 
-def build(doc_texts: Iterable[str]) -> tuple[LexicalIndex, dict[str, Any]]:
-    """Index one text per paper (in row order, read once): the scores and the parameters to save with them."""
+def _spill(spool: BinaryIO, toks: array[int], tfs: array[int], counted: _Counted, first: int, end: int) -> None:
+    spool.write(toks.tobytes())
+    spool.write(tfs.tobytes())
+    df = np.bincount(np.frombuffer(toks, dtype=np.int32), minlength=len(counted.seen))
+    df[: len(counted.df)] += counted.df
+    counted.df = df
+    counted.chunks.append((first, end - first))
+
+
+def _place(
+    pairs: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    indptr: np.ndarray,
+    lo: int,
+    hi: int,
+    data: np.ndarray,
+    indices: np.ndarray,
+) -> None:
+    """Put the pairs of columns ``lo`` to ``hi`` in their places, CSC order (by column, then document);
+    ``data`` and ``indices`` hold the places from ``indptr[lo]`` on."""
+    free = indptr[lo:hi].copy() - indptr[lo]  # the next free place in each column
+    for cols, rows, scores in pairs:
+        if lo or hi < len(indptr) - 1:
+            keep = (cols >= lo) & (cols < hi)
+            cols, rows, scores = cols[keep], rows[keep], scores[keep]
+        order = np.argsort(cols, kind="stable")
+        sorted_cols = cols[order] - lo
+        place = free[sorted_cols] + np.arange(len(order)) - np.searchsorted(sorted_cols, sorted_cols)
+        data[place] = scores[order]
+        indices[place] = rows[order]
+        free += np.bincount(sorted_cols, minlength=hi - lo)
+
+
+def _place_in_files(
+    scored: Callable[[], Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]],
+    indptr: np.ndarray,
+    files: tuple[Path, Path],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Write data and indices into .npy ``files`` a range of columns at a time; return them memory-mapped."""
+    total = int(indptr[-1])
+    handles = []
+    for path, dtype in zip(files, (np.float32, np.int32), strict=True):
+        fh = path.open("wb")
+        header = np.lib.format.header_data_from_array_1_0(np.empty(0, dtype=dtype))
+        np.lib.format.write_array_header_1_0(fh, {**header, "shape": (total,)})
+        handles.append((fh, fh.tell(), np.dtype(dtype).itemsize))
+    try:
+        lo = 0
+        while lo < len(indptr) - 1:
+            hi = max(lo + 1, int(np.searchsorted(indptr, indptr[lo] + _FILE_PAIRS, side="right")) - 1)
+            size = int(indptr[hi] - indptr[lo])
+            parts = np.empty(size, dtype=np.float32), np.empty(size, dtype=np.int32)
+            _place(scored(), indptr, lo, hi, *parts)
+            for (fh, start, itemsize), part in zip(handles, parts, strict=True):
+                fh.seek(start + int(indptr[lo]) * itemsize)
+                fh.write(part.tobytes())
+            lo = hi
+    finally:
+        for fh, _, _ in handles:
+            fh.close()
+    data: np.ndarray = np.load(files[0], mmap_mode="r", allow_pickle=False)
+    indices: np.ndarray = np.load(files[1], mmap_mode="r", allow_pickle=False)
+    return data, indices
+
+
+def build(doc_texts: Iterable[str], files: tuple[Path, Path] | None = None) -> tuple[LexicalIndex, dict[str, Any]]:
+    """Index one text per paper (in row order, read once): the scores and the parameters to save with them.
+
+    ``files``: where to write the score arrays (data, indices) as they are built, instead of holding them.
+    """
     n_docs = 0
 
     def tokenised() -> Iterator[list[str]]:
@@ -171,7 +287,7 @@ def build(doc_texts: Iterable[str]) -> tuple[LexicalIndex, dict[str, Any]]:
             n_docs += 1
             yield tokenize(text)
 
-    data, indices, indptr, vocab = bm25_matrix(tokenised())
+    data, indices, indptr, vocab = bm25_matrix(tokenised(), files=files)
     params: dict[str, Any] = {"k1": K1, "b": B, "method": "lucene", "idf_method": "lucene", "dtype": "float32"}
     params.update(int_dtype="int32", num_docs=n_docs, backend="numpy")
     return LexicalIndex(data, indices, indptr, vocab, n_docs), params

@@ -1,0 +1,100 @@
+"""The cross-reference graph of a corpus too large to hold: edges as arrays, their texts on disk.
+
+``SpooledGraph.add`` takes each paper with its extracted edges and outside references, paper by
+paper in corpus order, and ``finish`` follows the last. What it keeps of an edge is its two
+papers' numbers and its kind (nine bytes); each paper's id, year and title, each edge with its
+evidence, and each outside reference go to ``JsonSpool``s. Then ``neighbours(i)`` gives paper
+``i``'s neighbourhood by the rule of ``neighbours`` (worked out once, by ``finish``, over the
+arrays), reading back only its own neighbours and edges, and ``papers``, ``edges`` and
+``external`` stream the graph record's three lists.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ..core.models import Edge, ExternalRef, Paper
+from ..core.records import GraphEdge, GraphExternal, GraphPaper, Neighbour
+from .neighbours import KIND_RANK, KINDS, Side, neighbour, neighbour_order
+from .spool import JsonSpool
+
+
+class SpooledGraph:
+    """The graph of a corpus's papers, added one at a time in corpus order; its files go in ``folder``.
+
+    ``positions``: each paper's id -> its number in corpus order (``Lexicon.positions``); ``years``:
+    each paper's year, in corpus order.
+    """
+
+    def __init__(self, positions: Mapping[str, int], years: Sequence[int], folder: Path | None = None) -> None:
+        self._pos = positions
+        self._years = np.array(years, dtype=np.int64)
+        self._source, self._target, self._kind = array("i"), array("i"), array("b")
+        self._papers, self._edges, self._external = JsonSpool(folder), JsonSpool(folder), JsonSpool(folder)
+        self._sides: tuple[Side, Side] | None = None
+
+    @property
+    def n_edges(self) -> int:
+        return len(self._edges)
+
+    @property
+    def n_external(self) -> int:
+        return len(self._external)
+
+    def add(self, paper: Paper, edges: Sequence[Edge], external: Sequence[ExternalRef]) -> None:
+        """A paper with its edges and outside references (papers in corpus order, each once)."""
+        if self._pos.get(paper.id) != len(self._papers):
+            raise ValueError(f"{paper.id} comes out of corpus order")
+        listed: GraphPaper = {"id": paper.id, "year": paper.year, "title": paper.title}
+        self._papers.append(listed)
+        for e in edges:
+            self._source.append(self._pos[e.source])
+            self._target.append(self._pos[e.target])
+            self._kind.append(KIND_RANK[e.kind])
+            edge: GraphEdge = {"source": e.source, "target": e.target, "kind": e.kind, "evidence": e.evidence}
+            self._edges.append(edge)
+        for x in external:
+            ref: GraphExternal = {"paper": x.paper, "ref": x.ref, "evidence": x.evidence}
+            self._external.append(ref)
+
+    def finish(self) -> None:
+        """Work out every neighbourhood once every paper is in (no ``add`` after this)."""
+        self._pos = {}  # let go of the lexicon's ids
+        source, target = (np.frombuffer(a, dtype=np.int32) for a in (self._source, self._target))
+        self._sides = neighbour_order(self._years, source, target, np.frombuffer(self._kind, dtype=np.int8))
+        del source, target
+        self._source, self._target = array("i"), array("i")
+
+    def neighbours(self, i: int) -> tuple[list[Neighbour], list[Neighbour]]:
+        """Paper ``i``'s neighbourhood without its outside references: (cites, cited_by); after ``finish``."""
+        if self._sides is None:
+            raise RuntimeError("SpooledGraph.neighbours before finish()")
+        out: tuple[list[Neighbour], list[Neighbour]] = ([], [])
+        for side, listed in zip(self._sides, out, strict=True):
+            lo, hi = int(side.start[i]), int(side.start[i + 1])
+            for e, j in zip(side.edge[lo:hi].tolist(), side.other[lo:hi].tolist(), strict=True):
+                p = self._papers[j]
+                listed.append(
+                    neighbour(p["id"], p["title"], p["year"], KINDS[self._kind[e]], self._edges[e]["evidence"])
+                )
+        return out
+
+    def papers(self) -> Iterator[GraphPaper]:
+        yield from self._papers
+
+    def edges(self) -> Iterator[GraphEdge]:
+        yield from self._edges
+
+    def external(self) -> Iterator[GraphExternal]:
+        yield from self._external
+
+    def close(self) -> None:
+        """Remove the temporary files and let go of the arrays."""
+        self._sides = None
+        self._papers.close()
+        self._edges.close()
+        self._external.close()
