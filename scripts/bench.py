@@ -22,13 +22,14 @@ from benchlib.ann import ann, ann_main
 from benchlib.assist import assistant
 from benchlib.build import pipeline, pipeline_main, real_index, rebuilds, xref_scaling
 from benchlib.mcp import mcp_server
+from benchlib.memory import bounded_memory
 from benchlib.peer import peer
 from benchlib.query import cold_ask, http_service, warm_search
 from benchlib.ray_embed import ray_embed
 from benchlib.report import ROOT, Plan, Report, machine, write
 from papersearch.index import store
 
-SECTIONS = ("cold", "warm", "http", "assist", "mcp", "rebuilds", "pipeline", "ray", "xrefs", "ann", "peer")
+SECTIONS = ("cold", "warm", "http", "assist", "mcp", "rebuilds", "pipeline", "ray", "xrefs", "memory", "ann", "peer")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         ray_embed(report, plan, work, index / store.CACHE)
     if "xrefs" in only:
         xref_scaling(report, plan, work)
+    if "memory" in only:
+        bounded_memory(report, plan, work, index / store.CACHE)
     if plan.peer and "peer" in only:
         mine = {"full": rb["full"], "cold": cold["cold"], "cold_rss": cold["cold_rss"], "p50": warm["new_p50"]}
         peer(report, plan, work, mine, index)
