@@ -21,7 +21,8 @@ BAD = [
     ("PAPERSEARCH_RELOAD_INTERVAL", "soon", "a number of seconds"),
     ("PAPERSEARCH_RELOAD_INTERVAL", "-1", "a number of seconds"),
     ("PAPERSEARCH_QUERY_ENCODER", "gpu", "one of auto, onnx, torch"),
-    ("PAPERSEARCH_ONNX_INT8", "maybe", "1 or 0"),
+    ("PAPERSEARCH_MCP", "maybe", "1 or 0"),
+    ("PAPERSEARCH_QUERY_PRECISION", "fp16", "one of int8, fp32"),
     ("PAPERSEARCH_QUERY_BATCH", "0", "a whole number, 1 or more"),
 ]
 
@@ -41,16 +42,22 @@ def test_good_values_are_read_and_flags_win_over_the_environment(tmp_path: Path)
         "PAPERSEARCH_NPROBE": "40",
         "PAPERSEARCH_RELOAD_INTERVAL": "0.5",
         "PAPERSEARCH_QUERY_ENCODER": "TORCH",
-        "PAPERSEARCH_ONNX_INT8": "yes",
+        "PAPERSEARCH_QUERY_PRECISION": "INT8",
         "PAPERSEARCH_CORS_ORIGINS": " http://a.test , ,http://b.test",
         "PAPERSEARCH_ADMIN_TOKEN": "",
         "PAPERSEARCH_QUERY_BATCH": "4",
     }
     s = Settings.from_env(index=tmp_path / "flag", env=env)
     assert (s.corpus, s.index) == (tmp_path / "c", tmp_path / "flag")
-    assert (s.ort_threads, s.nprobe, s.reload_interval, s.query_encoder, s.onnx_int8) == (3, 40, 0.5, "torch", True)
+    assert (s.ort_threads, s.nprobe, s.reload_interval, s.query_encoder, s.query_precision) == (
+        3,
+        40,
+        0.5,
+        "torch",
+        "int8",
+    )
     assert s.cors_origins == ("http://a.test", "http://b.test") and s.admin_token is None and s.query_batch == 4
-    assert Settings.from_env(env={}).query_batch == 16
+    assert Settings.from_env(env={}).query_batch == 16 and Settings.from_env(env={}).query_precision == "fp32"
     assert s.query_threads(one_shot=True) == 3
     assert Settings().query_threads(one_shot=True) == 1 and Settings().query_threads() == min(2, os.cpu_count() or 1)
 

@@ -136,7 +136,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     progress = not args.quiet and sys.stderr.isatty()
     ray = None if args.ray is None else RayOptions(args.ray or None)
-    report = build(st.corpus, st.index, st.model, progress=progress, force=args.force, int8=st.onnx_int8, ray=ray)
+    report = build(st.corpus, st.index, st.model, progress=progress, force=args.force, ray=ray)
     if report.unchanged:
         print(f"index {report.version} is up to date ({report.papers} papers); nothing to do [{report.seconds:.2f} s]")
     else:

@@ -20,6 +20,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
 QueryEncoderChoice = Literal["auto", "onnx", "torch"]
 ENCODER_CHOICES: tuple[QueryEncoderChoice, ...] = ("auto", "onnx", "torch")
+QueryPrecision = Literal["int8", "fp32"]
+PRECISIONS: tuple[QueryPrecision, ...] = ("int8", "fp32")
 TRUE, FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
 
 QUERY_BATCH = 16  # a bound on one ONNX run's texts, so one run never pads a long queue to its longest query
@@ -35,7 +37,7 @@ VARIABLES = {
     "PAPERSEARCH_QUERY_ENCODER": "auto, onnx or torch",
     "PAPERSEARCH_ORT_THREADS": "onnxruntime threads per query",
     "PAPERSEARCH_QUERY_BATCH": "new queries a service encodes together, at most (1: each alone)",
-    "PAPERSEARCH_ONNX_INT8": "export an int8 query encoder at index time",
+    "PAPERSEARCH_QUERY_PRECISION": "int8 or fp32: which of the index's ONNX graphs encodes queries",
     "PAPERSEARCH_NPROBE": "cells an IVF index scans per query",
     "PAPERSEARCH_EF_SEARCH": "search breadth of an HNSW index",
     "PAPERSEARCH_FAISS_THREADS": "FAISS threads per query",
@@ -56,7 +58,7 @@ class Settings:
     query_encoder: QueryEncoderChoice = "auto"
     ort_threads: int | None = None  # None: 2 (1 on one core) for a service, 1 for a one-shot query
     query_batch: int = QUERY_BATCH  # concurrent new queries encoded in one run (encode/batching.py)
-    onnx_int8: bool = False
+    query_precision: QueryPrecision = "fp32"  # fp32: the model's own vectors; int8: about half the CPU a query
     nprobe: int | None = None  # None: as tuned at build time
     ef_search: int | None = None
     faiss_threads: int = 1
@@ -82,7 +84,7 @@ class Settings:
             query_encoder=_choice("PAPERSEARCH_QUERY_ENCODER", get("PAPERSEARCH_QUERY_ENCODER").lower()),
             ort_threads=_count("PAPERSEARCH_ORT_THREADS", get("PAPERSEARCH_ORT_THREADS")),
             query_batch=_count("PAPERSEARCH_QUERY_BATCH", get("PAPERSEARCH_QUERY_BATCH")) or QUERY_BATCH,
-            onnx_int8=_flag("PAPERSEARCH_ONNX_INT8", get("PAPERSEARCH_ONNX_INT8").lower()),
+            query_precision=_precision("PAPERSEARCH_QUERY_PRECISION", get("PAPERSEARCH_QUERY_PRECISION").lower()),
             nprobe=_count("PAPERSEARCH_NPROBE", get("PAPERSEARCH_NPROBE")),
             ef_search=_count("PAPERSEARCH_EF_SEARCH", get("PAPERSEARCH_EF_SEARCH")),
             faiss_threads=_count("PAPERSEARCH_FAISS_THREADS", get("PAPERSEARCH_FAISS_THREADS")) or 1,
@@ -119,6 +121,14 @@ def _seconds(name: str, raw: str, default: float) -> float:
     if not 0 <= value <= 86_400:
         raise SettingsError(name, raw, "a number of seconds from 0 (never check) to 86400")
     return value
+
+
+def _precision(name: str, raw: str) -> QueryPrecision:
+    if not raw:
+        return "fp32"
+    if raw not in PRECISIONS:
+        raise SettingsError(name, raw, f"one of {', '.join(PRECISIONS)}; unset it for fp32")
+    return raw
 
 
 def _choice(name: str, raw: str) -> QueryEncoderChoice:

@@ -121,13 +121,12 @@ def build(
     force: bool = False,
     fail_after_embedding: bool = False,
     exact_limit: int | None = None,
-    int8: bool = False,
     ray: RayOptions | None = None,
 ) -> BuildReport:
     """Build and publish a new index version; see the module docstring.
 
     ``exact_limit``: below this many vectors the FAISS index is exact (default ``vectors.EXACT_LIMIT``;
-    tests lower it to get an IVF index). ``int8``: export an int8 query encoder (``PAPERSEARCH_ONNX_INT8``).
+    tests lower it to get an IVF index).
     ``ray``: embed the new passages on a Ray cluster (``index --ray``); the rest of the build is the same.
     """
     started = time.perf_counter()
@@ -217,7 +216,7 @@ def build(
             finally:
                 graph.close()
                 records.close()
-            onnx_info = _export_onnx(model, bdir, fingerprint, int8)
+            onnx_info = _export_onnx(model, bdir, fingerprint)
             watch.lap("query_encoder")
             manifest: dict[str, Any] = {
                 "query_encoder": onnx_info,
@@ -294,7 +293,7 @@ def _with_neighbours(records: JsonSpool, graph: SpooledGraph) -> Iterator[PaperR
         yield record
 
 
-def _export_onnx(model: str, bdir: Path, fingerprint: str, int8: bool) -> dict[str, Any] | None:
+def _export_onnx(model: str, bdir: Path, fingerprint: str) -> dict[str, Any] | None:
     """Put the ONNX query encoder into the new version (exported once per model, cached in ``<index>/.cache``).
 
     Returns its manifest entry, or None when the model cannot be exported: queries then use torch.
@@ -304,7 +303,7 @@ def _export_onnx(model: str, bdir: Path, fingerprint: str, int8: bool) -> dict[s
 
     target = bdir / layout.QUERY_ENCODER
     try:
-        info = export_cached(resolve_model_path(model), fingerprint, bdir.parent / store.CACHE, target, int8=int8)
+        info = export_cached(resolve_model_path(model), fingerprint, bdir.parent / store.CACHE, target)
     except Exception as exc:  # the torch query path still works; say why the fast one is missing
         shutil.rmtree(target, ignore_errors=True)
         logging.getLogger("papersearch.index").warning(

@@ -368,7 +368,10 @@ def check_lexical(n_vocab: int, n_indptr: int, top: int | None, n_docs: int) -> 
 
 def onnx_entry(info: dict[str, Any]) -> dict[str, Any]:
     """The manifest's ``query_encoder`` entry for an export whose file names are relative to its folder."""
-    return {**info, **{k: f"{QUERY_ENCODER}/{info[k]}" for k in ("file", "weights", "tokenizer") if k in info}}
+    return {
+        **info,
+        **{k: f"{QUERY_ENCODER}/{info[k]}" for k in ("file", "weights", "tokenizer", "int8_file") if info.get(k)},
+    }
 
 
 def onnx_spec(vdir: Path, manifest: dict[str, Any]) -> OnnxSpec | None:
@@ -384,4 +387,12 @@ def onnx_spec(vdir: Path, manifest: dict[str, Any]) -> OnnxSpec | None:
     if not (vdir / file).is_file():
         return None
     max_length = info.get("max_length")
-    return OnnxSpec((vdir / file).parent, int(max_length) if max_length else None, str(info.get("precision", "fp32")))
+    int8 = info.get("int8_file")  # older versions have none: their queries run in fp32
+    int8_name = Path(int8).name if isinstance(int8, str) and (vdir / int8).is_file() else None
+    return OnnxSpec(
+        (vdir / file).parent,
+        int(max_length) if max_length else None,
+        str(info.get("precision", "fp32")),
+        Path(file).name,
+        int8_name,
+    )

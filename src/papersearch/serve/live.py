@@ -27,7 +27,13 @@ CORPUS_CHECK_WAIT = 0.5  # seconds a /health request waits for a changed corpus 
 
 
 def _same_model(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    return bool(a.get("model")) and a.get("model") == b.get("model")
+    """Whether two versions' queries are encoded alike: the same model, and an int8 graph in both or in neither."""
+
+    def int8(m: dict[str, Any]) -> bool:
+        entry = m.get("query_encoder")
+        return isinstance(entry, dict) and bool(entry.get("int8_file"))
+
+    return bool(a.get("model")) and a.get("model") == b.get("model") and int8(a) == int8(b)
 
 
 def warm_up(searcher: Searcher) -> None:
