@@ -24,12 +24,27 @@ from benchlib.build import pipeline, pipeline_main, real_index, rebuilds, xref_s
 from benchlib.mcp import mcp_server
 from benchlib.memory import bounded_memory
 from benchlib.peer import peer
-from benchlib.query import cold_ask, http_service, warm_search
+from benchlib.query import cold_ask, http_service, new_queries, warm_search
 from benchlib.ray_embed import ray_embed
 from benchlib.report import ROOT, Plan, Report, machine, write
+from benchlib.serving import serving
 from papersearch.index import store
 
-SECTIONS = ("cold", "warm", "http", "assist", "mcp", "rebuilds", "pipeline", "ray", "xrefs", "memory", "ann", "peer")
+SECTIONS = (
+    "cold",
+    "warm",
+    "http",
+    "newq",
+    "assist",
+    "mcp",
+    "rebuilds",
+    "pipeline",
+    "ray",
+    "xrefs",
+    "memory",
+    "ann",
+    "peer",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     if "http" in only:
         http_service(report, plan, work, index)
+    if "newq" in only:
+        new_queries(report, plan, work, index)
     if "assist" in only:
         assistant(report, plan, work, index)
     if "mcp" in only:
@@ -97,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
         xref_scaling(report, plan, work)
     if "memory" in only:
         bounded_memory(report, plan, work, index / store.CACHE)
+    if "serving" in only:
+        serving(report, plan, work, index / store.CACHE)
     if plan.peer and "peer" in only:
         mine = {"full": rb["full"], "cold": cold["cold"], "cold_rss": cold["cold_rss"], "p50": warm["new_p50"]}
         peer(report, plan, work, mine, index)

@@ -239,10 +239,19 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def served(index: Path, log: Path, timeout: float = 90.0) -> Iterator[tuple[str, int]]:
-    """``python -m papersearch.serve`` (one uvicorn worker) on a free 127.0.0.1 port serving ``index``."""
+def served(
+    index: Path, log: Path, timeout: float = 90.0, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, int]]:
+    """``python -m papersearch.serve`` (one uvicorn worker) on a free 127.0.0.1 port serving ``index``;
+    ``env``: settings of its own (``PAPERSEARCH_*``) on top of this process's environment."""
     port = free_port()
-    env = dict(os.environ, PAPERSEARCH_INDEX=str(index.resolve()), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    env = dict(
+        os.environ,
+        **(env or {}),
+        PAPERSEARCH_INDEX=str(index.resolve()),
+        HF_HUB_OFFLINE="1",
+        TRANSFORMERS_OFFLINE="1",
+    )
     with log.open("w", encoding="utf-8") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "papersearch.serve", "--host", "127.0.0.1", "--port", str(port)],

@@ -217,3 +217,91 @@ def http_service(report: Report, plan: Plan, work: Path, index: Path) -> None:
             c8 >= 200 and errors_all == 0,
         )
     report.floor("repeated query vs new one (c=1, p50)", "≥ 5× faster", f"{med(speedup):.1f}×", med(speedup) >= 5)
+
+
+# the service as it was before issue 16: each new query encoded alone, in fp32
+BEFORE_16 = {"PAPERSEARCH_QUERY_BATCH": "1", "PAPERSEARCH_QUERY_PRECISION": "fp32"}
+NEW_ONLY_LEVELS = (1, 8)
+
+
+def new_queries(report: Report, plan: Plan, work: Path, index: Path) -> None:
+    """Only never-seen queries (issue 16's floors): the service as shipped against the one before issue 16.
+
+    Each run starts two fresh servers one after the other, the baseline first (``BEFORE_16``: no
+    batching, the fp32 graph) and then the default (concurrent new queries batched, the int8 graph),
+    and sends each the same number of new queries at concurrency 1 and 8.
+    """
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import loadtest
+
+    configs: tuple[tuple[str, dict[str, str]], ...] = (
+        ("before issue 16 (each alone, fp32)", BEFORE_16),
+        ("as shipped (batched, fp32)", {}),
+        ("int8 opt-in (batched, int8)", {"PAPERSEARCH_QUERY_PRECISION": "int8"}),
+    )
+    n = plan.http_requests * 2
+    runs: dict[str, list[dict[int, dict[str, Any]]]] = {name: [] for name, _ in configs}
+    for i in range(plan.http_runs):
+        for name, env in configs:
+            shown_env = " ".join(f"{k}={v}" for k, v in env.items())
+            print(f"$ {shown_env} python scripts/loadtest.py --new-fraction 1.0  ({name}, run {i + 1})", flush=True)
+            with loadtest.served(index, work / "loadtest-server.log", env=env) as (url, pid):
+                rows = loadtest.run_load(url, NEW_ONLY_LEVELS, n, new_fraction=1.0, seed=1000 + i, server_pid=pid)
+            runs[name].append({r["concurrency"]: r for r in rows})
+
+    def over(name: str, c: int, key: str) -> list[float]:
+        return [float(r[c][key] or float("nan")) for r in runs[name]]
+
+    base_name, ours = configs[0][0], configs[1][0]
+    table_rows: list[tuple[Any, ...]] = []
+    for name, _ in configs:
+        for c in NEW_ONLY_LEVELS:
+            rps = over(name, c, "rps")
+            table_rows.append(
+                (
+                    name,
+                    c,
+                    spread(over(name, c, "p50_ms"), 1, " ms"),
+                    spread(over(name, c, "p99_ms"), 1, " ms"),
+                    spread(rps, 1, "", 0),
+                    ratio(med(rps), med(over(base_name, c, "rps"))),
+                    int(sum(over(name, c, "errors"))),
+                    f"{med(over(name, c, 'server_cpu_ms')):.2f}",
+                )
+            )
+    report.add(
+        "## New queries only (issue 16)\n\n"
+        f"Every request is a dev query with a fresh number appended, so none is ever answered from a cache and\n"
+        f"every one must be encoded. {n} requests per level; {plan.http_runs} runs, each with three fresh servers\n"
+        f"one after the other: the baseline, the service as it was before issue 16 (`{' '.join(BEFORE_16)}`\n"
+        f"set to `1` and `fp32`: each new query encoded alone, in fp32), then the service as shipped (concurrent\n"
+        f"new queries encoded together), then the same with `PAPERSEARCH_QUERY_PRECISION=int8`. The client runs\n"
+        f"on the same two cores. Median (range).\n\n"
+        + commands(
+            [
+                f"PAPERSEARCH_QUERY_BATCH=1 PAPERSEARCH_QUERY_PRECISION=fp32 python scripts/loadtest.py "
+                f"--index {shown([index])} --levels 1,8 --requests {n} --new-fraction 1.0",
+                f"python scripts/loadtest.py --index {shown([index])} --levels 1,8 --requests {n} --new-fraction 1.0",
+            ]
+        )
+        + "\n"
+        + table(
+            ["service", "concurrency", "p50", "p99", "req/s", "vs before", "errors", "server CPU ms/request"],
+            table_rows,
+        )
+    )
+    c8 = med(over(ours, 8, "rps"))
+    errors = int(sum(sum(over(ours, c, "errors")) for c in NEW_ONLY_LEVELS))
+    report.floor(
+        "new queries only, c=8",
+        "≥ 400 req/s, zero errors",
+        f"{c8:.0f} req/s, {errors} errors",
+        c8 >= 400 and not errors,
+    )
+    p50, p99 = med(over(ours, 1, "p50_ms")), med(over(ours, 1, "p99_ms"))
+    report.floor(
+        "new queries only, c=1",
+        "p50 ≤ 4.6 ms, p99 ≤ 10 ms",
+        f"p50 {p50:.2f} ms, p99 {p99:.2f} ms",
+        p50 <= 4.6 and p99 <= 10,
+    )
