@@ -250,7 +250,7 @@ def new_queries(report: Report, plan: Plan, work: Path, index: Path) -> None:
             runs[name].append({r["concurrency"]: r for r in rows})
 
     def over(name: str, c: int, key: str) -> list[float]:
-        return [float(r[c][key] or float("nan")) for r in runs[name]]
+        return [float("nan") if r[c][key] is None else float(r[c][key]) for r in runs[name]]
 
     base_name, ours = configs[0][0], configs[1][0]
     table_rows: list[tuple[Any, ...]] = []
