@@ -12,7 +12,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from .errors import SettingsError
 
@@ -22,6 +22,7 @@ QueryEncoderChoice = Literal["auto", "onnx", "torch"]
 ENCODER_CHOICES: tuple[QueryEncoderChoice, ...] = ("auto", "onnx", "torch")
 QueryPrecision = Literal["int8", "fp32"]
 PRECISIONS: tuple[QueryPrecision, ...] = ("int8", "fp32")
+Choice = TypeVar("Choice", bound=str)
 TRUE, FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
 
 QUERY_BATCH = 16  # a bound on one ONNX run's texts, so one run never pads a long queue to its longest query
@@ -81,10 +82,22 @@ class Settings:
             admin_token=get("PAPERSEARCH_ADMIN_TOKEN") or None,
             cors_origins=tuple(o.strip() for o in get("PAPERSEARCH_CORS_ORIGINS").split(",") if o.strip()),
             reload_interval=_seconds("PAPERSEARCH_RELOAD_INTERVAL", get("PAPERSEARCH_RELOAD_INTERVAL"), 1.0),
-            query_encoder=_choice("PAPERSEARCH_QUERY_ENCODER", get("PAPERSEARCH_QUERY_ENCODER").lower()),
+            query_encoder=_one_of(
+                "PAPERSEARCH_QUERY_ENCODER",
+                get("PAPERSEARCH_QUERY_ENCODER").lower(),
+                ENCODER_CHOICES,
+                "auto",
+                "to pick automatically",
+            ),
             ort_threads=_count("PAPERSEARCH_ORT_THREADS", get("PAPERSEARCH_ORT_THREADS")),
             query_batch=_count("PAPERSEARCH_QUERY_BATCH", get("PAPERSEARCH_QUERY_BATCH")) or QUERY_BATCH,
-            query_precision=_precision("PAPERSEARCH_QUERY_PRECISION", get("PAPERSEARCH_QUERY_PRECISION").lower()),
+            query_precision=_one_of(
+                "PAPERSEARCH_QUERY_PRECISION",
+                get("PAPERSEARCH_QUERY_PRECISION").lower(),
+                PRECISIONS,
+                "fp32",
+                "for fp32",
+            ),
             nprobe=_count("PAPERSEARCH_NPROBE", get("PAPERSEARCH_NPROBE")),
             ef_search=_count("PAPERSEARCH_EF_SEARCH", get("PAPERSEARCH_EF_SEARCH")),
             faiss_threads=_count("PAPERSEARCH_FAISS_THREADS", get("PAPERSEARCH_FAISS_THREADS")) or 1,
@@ -123,20 +136,13 @@ def _seconds(name: str, raw: str, default: float) -> float:
     return value
 
 
-def _precision(name: str, raw: str) -> QueryPrecision:
+def _one_of(name: str, raw: str, choices: tuple[Choice, ...], default: Choice, unset: str) -> Choice:
+    """``raw`` if it is one of ``choices``, ``default`` when empty; else a SettingsError saying what ``unset`` does."""
     if not raw:
-        return "fp32"
-    if raw not in PRECISIONS:
-        raise SettingsError(name, raw, f"one of {', '.join(PRECISIONS)}; unset it for fp32")
-    return raw
-
-
-def _choice(name: str, raw: str) -> QueryEncoderChoice:
-    if not raw:
-        return "auto"
-    if raw not in ENCODER_CHOICES:
-        raise SettingsError(name, raw, f"one of {', '.join(ENCODER_CHOICES)}; unset it to pick automatically")
-    return raw
+        return default
+    if raw not in choices:
+        raise SettingsError(name, raw, f"one of {', '.join(choices)}; unset it {unset}")
+    return choices[choices.index(raw)]
 
 
 def _flag(name: str, raw: str) -> bool:
