@@ -43,6 +43,14 @@ MODEL = "bundled:all-MiniLM-L6-v2"
 EDIT_PAPER = "1991-krogh-weight-decay.md"
 
 
+def export_cache(work: Path, given: Path | None) -> Path:
+    """``given``, or the ONNX export cache of the real corpus built once under ``work`` (for sections run alone)."""
+    if given is not None:
+        return given
+    _, index, _ = real_index(work, None)
+    return index / store.CACHE
+
+
 def real_index(work: Path, given: Path | None) -> tuple[Path, Path, Run | None]:
     """A writable copy of the real corpus and an index of it (copied from ``given``, or built)."""
     corpus = work / "corpus"

@@ -223,12 +223,9 @@ def main(argv: list[str] | None = None) -> int:
     machine(report, plan)
     work = args.workdir.resolve()
     work.mkdir(parents=True, exist_ok=True)
-    cache = args.cache
-    if cache is None:  # the real corpus built once, for its ONNX export
-        from .build import real_index
+    from .build import export_cache
 
-        _, index, _ = real_index(work, None)
-        cache = index / store.CACHE
+    cache = export_cache(work, args.cache)
     bounded_memory(report, plan, work, cache, tuple(sorted(args.papers)))
     print("\n".join(report.sections))
     print(

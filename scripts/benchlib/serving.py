@@ -472,12 +472,9 @@ def main(argv: list[str] | None = None) -> int:
     machine(report, plan)
     work = args.workdir.resolve()
     work.mkdir(parents=True, exist_ok=True)
-    cache = args.cache
-    if cache is None:  # the real corpus built once, for its ONNX export
-        from .build import real_index
+    from .build import export_cache
 
-        _, index, _ = real_index(work, None)
-        cache = index / store.CACHE
+    cache = export_cache(work, args.cache)
     serving(report, plan, work, cache, tuple(args.papers) if args.papers else None)
     print("\n".join(report.sections))
     return 0
