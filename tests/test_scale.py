@@ -254,7 +254,7 @@ def test_benchmark_smoke_run_writes_its_tables(index_dir: Path, tmp_path: Path) 
     assert proc.returncode == 0, proc.stderr[-3000:]
     text = out.read_text(encoding="utf-8")
     for heading in (
-        "## Floors of issue 5",
+        "## Floors\n",
         "## The machine",
         "## Cold one-shot query",
         "## Rebuilds",

@@ -14,6 +14,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from papersearch.index import layout, store
+
 from .report import (
     BIN,
     QUESTION,
@@ -227,9 +229,11 @@ NEW_ONLY_LEVELS = (1, 8)
 def new_queries(report: Report, plan: Plan, work: Path, index: Path) -> None:
     """Only never-seen queries (issue 16's floors): the service as shipped against the one before issue 16.
 
-    Each run starts two fresh servers one after the other, the baseline first (``BEFORE_16``: no
-    batching, the fp32 graph) and then the default (concurrent new queries batched, the int8 graph),
-    and sends each the same number of new queries at concurrency 1 and 8.
+    Each run starts three fresh servers one after the other, the baseline first (``BEFORE_16``: no
+    batching, the fp32 graph), then the default (concurrent new queries batched, fp32), then the
+    default with the int8 graph, and sends each the same number of new queries at concurrency 1 and 8.
+    The issue's floors are absolute figures taken on another machine, so the same floors are also
+    checked as ratios to the baseline of this run, and the encoder's own cost on this CPU is shown.
     """
     sys.path.insert(0, str(ROOT / "scripts"))
     import loadtest
@@ -290,18 +294,66 @@ def new_queries(report: Report, plan: Plan, work: Path, index: Path) -> None:
             table_rows,
         )
     )
-    c8 = med(over(ours, 8, "rps"))
+    report.add(encoder_cost(index))
+    int8 = configs[2][0]
+    c8, c8_int8, c8_base = (med(over(name, 8, "rps")) for name in (ours, int8, base_name))
     errors = int(sum(sum(over(ours, c, "errors")) for c in NEW_ONLY_LEVELS))
     report.floor(
         "new queries only, c=8",
         "≥ 400 req/s, zero errors",
-        f"{c8:.0f} req/s, {errors} errors",
+        f"{c8:.0f} req/s, {errors} errors (int8: {c8_int8:.0f})",
         c8 >= 400 and not errors,
     )
+    report.floor(
+        "new queries only, c=8, against the service before #16 in the same run",
+        f"≥ {C8_GAIN:.1f}× (400 / 190 req/s, the issue's own ratio)",
+        f"{c8 / c8_base:.2f}× (int8: {c8_int8 / c8_base:.2f}×)",
+        c8 >= C8_GAIN * c8_base and not errors,
+    )
     p50, p99 = med(over(ours, 1, "p50_ms")), med(over(ours, 1, "p99_ms"))
+    p50_int8, p99_int8 = med(over(int8, 1, "p50_ms")), med(over(int8, 1, "p99_ms"))
     report.floor(
         "new queries only, c=1",
         "p50 ≤ 4.6 ms, p99 ≤ 10 ms",
-        f"p50 {p50:.2f} ms, p99 {p99:.2f} ms",
+        f"p50 {p50:.2f} ms, p99 {p99:.2f} ms (int8: {p50_int8:.2f}, {p99_int8:.2f})",
         p50 <= 4.6 and p99 <= 10,
+    )
+    base_p50 = med(over(base_name, 1, "p50_ms"))
+    report.floor(
+        "new queries only, c=1, against the service before #16 in the same run",
+        "p50 no worse",
+        f"p50 {p50:.2f} ms vs {base_p50:.2f} ms",
+        p50 <= base_p50,
+    )
+
+
+C8_GAIN = 400 / 190  # issue 16: from about 190 req/s to at least 400, on the machine it was written on
+
+
+def encoder_cost(index: Path) -> str:
+    """The query encoder alone on this CPU, one thread, fp32 and int8, one query and eight per run: the bound under the service's figures."""
+    import resource
+
+    from papersearch.encode.onnx_query import INT8_FILE, MODEL_FILE, OnnxQueryEncoder
+
+    def cpu() -> float:
+        r = resource.getrusage(resource.RUSAGE_THREAD)
+        return r.ru_utime + r.ru_stime
+
+    qdir = store.version_dir(index) / layout.QUERY_ENCODER
+    texts = [q["query"] for q in load_queries()]
+    rows = []
+    for file in (MODEL_FILE, INT8_FILE):
+        enc = OnnxQueryEncoder(qdir, threads=1, file=file)
+        for batch in (1, 8):
+            enc.encode_texts(texts[:batch])
+            started, n = cpu(), 0
+            for i in range(0, len(texts) - batch + 1, batch):
+                enc.encode_texts(texts[i : i + batch])
+                n += batch
+            rows.append((enc.precision, batch, f"{1000 * (cpu() - started) / n:.2f}"))
+    return (
+        "The encoder alone on this CPU (`OnnxQueryEncoder`, one onnxruntime thread, in this process, over the\n"
+        f"{len(texts)} dev queries): a new query can never cost the service less than this.\n\n"
+        + table(["graph", "queries per run", "CPU ms per query"], rows)
     )

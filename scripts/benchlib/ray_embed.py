@@ -125,8 +125,9 @@ def measure_main(engine: str, workers: int, corpus: Path, index: Path) -> None:
     manifest = json.loads((store.version_dir(index) / layout.MANIFEST).read_text(encoding="utf-8"))
     if engine == "ray":
         cores = manifest["embedded_with"]["workers"]
-    else:  # torch's threads (read before the build would move torch's import out of its steps)
-        cores = int(os.environ.get("OMP_NUM_THREADS") or os.cpu_count() or 1)
+    else:  # the threads torch really used (read after the build, so torch's import stays in its steps)
+        torch = sys.modules.get("torch")
+        cores = torch.get_num_threads() if torch is not None else int(os.environ.get("OMP_NUM_THREADS") or 1)
     load, embed = report.stages["load_model"], report.stages["embed"]
     out = {
         "engine": engine,

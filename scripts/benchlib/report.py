@@ -224,7 +224,7 @@ def foreign_sections(out: Path, mine: list[str]) -> str:
     if KEPT in text:
         return text.split(KEPT, 1)[1].strip()
     ours = {s.splitlines()[0].split(" at ")[0] for s in mine if s.startswith("## ")}
-    ours |= {"## Floors of issue 5", "## A peer: txtai", "## The vector index", "## The build pipeline"}
+    ours |= {"## Floors", "## Floors of issue 5", "## A peer: txtai", "## The vector index", "## The build pipeline"}
     kept = []
     for part in ("\n" + text).split("\n## ")[1:]:
         heading = "## " + part.splitlines()[0]
@@ -246,7 +246,7 @@ def write(report: Report, out: Path, plan: Plan, started: float) -> None:
         "(see the load averages), so spreads matter more than any single figure.\n\n"
         f"Run took {(time.perf_counter() - started) / 60:.1f} min; load average at the end: "
         + " / ".join(f"{x:.2f}" for x in os.getloadavg())
-        + ".\n\n## Floors of issue 5\n\n"
+        + ".\n\n## Floors\n\nWhat the issues ask for, each checked in this run.\n\n"
         + floors
     )
     kept = foreign_sections(out, report.sections)
