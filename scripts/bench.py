@@ -28,6 +28,7 @@ from benchlib.query import cold_ask, http_service, new_queries, warm_search
 from benchlib.ray_embed import ray_embed
 from benchlib.report import ROOT, Plan, Report, machine, write
 from benchlib.serving import serving
+from benchlib.shards import shards
 from papersearch.index import store
 
 SECTIONS = (
@@ -42,7 +43,9 @@ SECTIONS = (
     "ray",
     "xrefs",
     "memory",
+    "serving",
     "ann",
+    "shards",
     "peer",
 )
 
@@ -103,11 +106,14 @@ def main(argv: list[str] | None = None) -> int:
     if "mcp" in only:
         mcp_server(report, plan, index)
     rb = rebuilds(report, plan, corpus, index, first) if only & {"rebuilds", "peer"} else {}
-    if only & {"pipeline", "ann"}:
+    synth_index = None
+    if only & {"pipeline", "ann"} or ("shards" in only and not plan.smoke):
         synth_index = pipeline(report, plan, work, index)
         warm_search(report, plan, synth_index, f"Warm in-process search at {plan.synth_n:,} synthetic papers")
         if "ann" in only:
             ann(report, plan, work, synth_index, index)
+    if "shards" in only:  # alone in a smoke run, its vectors come from the real index: no pipeline to wait for
+        shards(report, plan, work, synth_index or index, index)
     if "ray" in only and not plan.smoke:  # starts Ray clusters: minutes, not for the suite's smoke run
         ray_embed(report, plan, work, index / store.CACHE)
     if "xrefs" in only:

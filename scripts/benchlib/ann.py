@@ -1,7 +1,8 @@
 """The vector index at scale: flat against the chosen approximate index on a million real-shaped vectors.
 
 ``ann`` makes the vectors (the synthetic pipeline's real embeddings, reused with noise) and the
-queries (the dev questions and held-out vectors), then runs ``bench.py --ann flat|ivf DIR`` in
+queries (the dev questions and held-out vectors) with ``real_shaped`` (``shards`` makes its own
+with it too), then runs ``bench.py --ann flat|ivf DIR`` in
 processes of their own (``ann_main``, which builds, times and measures recall, and prints JSON) for
 their peak memory, and writes the section and the 1M floor from what they print.
 """
@@ -12,6 +13,7 @@ import json
 import shutil
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,38 +27,58 @@ from .report import BENCH, Plan, Report, commands, load_queries, pct, ratio, run
 NOISE = 0.3  # norm of the perturbation added to a real vector before renormalising: cosine to it ~0.96
 
 
-def ann(report: Report, plan: Plan, work: Path, synth_index: Path, index: Path) -> None:
-    """Flat vs the chosen approximate index on real-shaped vectors, in processes of their own."""
-    from papersearch.index import vectors
+@dataclass
+class RealShaped:
+    """What ``real_shaped`` wrote: the view vectors it drew on, how many it reused, the queries' kinds, and
+    the median cosine of a noisy vector to its source."""
+
+    sources: int
+    base: int
+    dim: int
+    dev: int
+    held_out: int
+    cosine: float
+
+
+def real_shaped(synth_index: Path, index: Path, n: int, held_out: int, d: Path) -> RealShaped:
+    """Write ``d/vectors.npy``: ``n`` real-shaped vectors, the view vectors of ``synth_index`` (real
+    embeddings) less ``held_out``, each reused with noise of norm ``NOISE`` and renormalised; and
+    ``d/queries.npy``: the dev questions encoded by ``index``'s query encoder, then the held-out vectors
+    (how many of each: ``d/kinds.json``). Seeded: the same files every time."""
     from papersearch.query.searcher import Searcher
 
-    d = work / "ann"
-    shutil.rmtree(d, ignore_errors=True)
-    d.mkdir(parents=True)
     real = np.load(store.version_dir(synth_index) / layout.VECTORS)
     rng = np.random.default_rng(0)
     order = rng.permutation(len(real))
-    held = order[: plan.held_out]
-    base = real[np.sort(order[plan.held_out :])]
+    held = order[:held_out]
+    base = real[np.sort(order[held_out:])]
     searcher = Searcher.load(index)
     dev = np.stack([searcher.embed_query(q["query"]) for q in load_queries(first_74=True)])
     queries = np.ascontiguousarray(np.vstack([dev, real[held]]), dtype=np.float32)
     np.save(d / "queries.npy", queries)
-    (d / "kinds.json").write_text(json.dumps({"dev": len(dev), "views": int(plan.held_out)}), encoding="utf-8")
+    (d / "kinds.json").write_text(json.dumps({"dev": len(dev), "views": int(held_out)}), encoding="utf-8")
     vectors_path = d / "vectors.npy"
-    print(
-        f"$ python: {plan.ann_n:,} vectors = {len(base):,} real ones, each reused with noise of norm {NOISE}",
-        flush=True,
-    )
-    out = np.lib.format.open_memmap(vectors_path, mode="w+", dtype=np.float32, shape=(plan.ann_n, real.shape[1]))
-    for lo in range(0, plan.ann_n, 100_000):
-        hi = min(plan.ann_n, lo + 100_000)
+    print(f"$ python: {n:,} vectors = {len(base):,} real ones, each reused with noise of norm {NOISE}", flush=True)
+    out = np.lib.format.open_memmap(vectors_path, mode="w+", dtype=np.float32, shape=(n, real.shape[1]))
+    for lo in range(0, n, 100_000):
+        hi = min(n, lo + 100_000)
         x = base[np.arange(lo, hi) % len(base)]
         x = x + rng.standard_normal(x.shape, dtype=np.float32) * (NOISE / np.sqrt(x.shape[1]))
         out[lo:hi] = x / np.linalg.norm(x, axis=1, keepdims=True)
     out.flush()
     del out
     cos = float(np.median(np.sum(np.load(vectors_path, mmap_mode="r")[: len(base)][:2000] * base[:2000], axis=1)))
+    return RealShaped(len(real), len(base), real.shape[1], len(dev), held_out, cos)
+
+
+def ann(report: Report, plan: Plan, work: Path, synth_index: Path, index: Path) -> None:
+    """Flat vs the chosen approximate index on real-shaped vectors, in processes of their own."""
+    from papersearch.index import vectors
+
+    d = work / "ann"
+    shutil.rmtree(d, ignore_errors=True)
+    d.mkdir(parents=True)
+    made = real_shaped(synth_index, index, plan.ann_n, plan.held_out, d)
     results = {}
     cmds = []
     for kind in ("flat", "ivf"):
@@ -105,10 +127,10 @@ def ann(report: Report, plan: Plan, work: Path, synth_index: Path, index: Path) 
     ]
     report.add(
         f"## The vector index at {plan.ann_n:,} vectors\n\n"
-        f"Real shape, not uniform noise: the {len(real):,} view vectors of the synthetic pipeline's index\n"
+        f"Real shape, not uniform noise: the {made.sources:,} view vectors of the synthetic pipeline's index\n"
         f"(real all-MiniLM-L6-v2 embeddings), less {plan.held_out} held out, each reused"
-        f" ~{plan.ann_n // len(base)} times with Gaussian noise of norm {NOISE} and renormalised (median cosine\n"
-        f"to its source {cos:.3f}). Queries: the {len(dev)} dev-set questions encoded by the query encoder and\n"
+        f" ~{plan.ann_n // made.base} times with Gaussian noise of norm {NOISE} and renormalised (median cosine\n"
+        f"to its source {made.cosine:.3f}). Queries: the {made.dev} dev-set questions encoded by the query encoder and\n"
         f"the {plan.held_out} held-out view vectors, one at a time (k=10; k=2000 is what `Searcher` asks an\n"
         f"approximate index for), through `vectors.search` as `Searcher` calls it. Recall@10: the rows found\n"
         f"whose exact similarity reaches the flat index's 10th (ties count), on all queries, the questions, the held-out\n"
@@ -118,8 +140,8 @@ def ann(report: Report, plan: Plan, work: Path, synth_index: Path, index: Path) 
         f"in the same process: the same cells with each vector in its nearest cell only (the index before\n"
         f"spilling), and the choice before that (4 x sqrt(N) cells chosen by comparing the query with every\n"
         f"centroid, one cell per vector, nprobe 64); all hold float16. Latencies of the IVF indexes\n"
-        f"are interleaved (each one's {len(dev) + plan.held_out} queries in turn, three rounds), one FAISS thread.\n"
-        f"Peak RSS of the two processes: flat {flat['rss']:.0f} MB, IVF (the {plan.ann_n * real.shape[1] * 4 / 1e9:.1f} GB matrix in memory as the\n"
+        f"are interleaved (each one's {made.dev + plan.held_out} queries in turn, three rounds), one FAISS thread.\n"
+        f"Peak RSS of the two processes: flat {flat['rss']:.0f} MB, IVF (the {plan.ann_n * made.dim * 4 / 1e9:.1f} GB matrix in memory as the\n"
         f"searcher holds it, and all three indexes) {ivf['rss']:.0f} MB. Baseline: flat.\n\n"
         + commands(cmds)
         + "\n"

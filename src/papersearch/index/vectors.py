@@ -106,10 +106,12 @@ def ivf(
     rng: np.random.Generator,
     quantizer: Any = None,
     spill: bool = True,
+    first_id: int = 0,
 ) -> Any:
     """An IVF index over ``vectors`` with codes of ``storage`` ("8bit", "fp16" or "flat"), each vector
     in ``copies(nlist)`` cells (one without ``spill``); trains its k-means cells on a sample unless a
-    trained ``quantizer`` is given (to compare storages or spilling on the same cells)."""
+    trained ``quantizer`` is given (to compare storages or spilling on the same cells, or to build
+    shards that share them). Row i is stored under the id ``first_id`` + i (a shard's global rows)."""
     import faiss
 
     dim = vectors.shape[1]
@@ -131,9 +133,9 @@ def ivf(
     sample = np.sort(rng.choice(n, size=min(n, max(TRAIN_PER_CELL * nlist, _CHUNK)), replace=False))
     index.train(np.ascontiguousarray(vectors[sample], dtype=np.float32))
     if spill and copies(nlist) > 1:
-        _add_spilled(index, vectors)
+        _add_spilled(index, vectors, first_id)
     else:
-        _add(index, vectors)
+        _add(index, vectors, first_id)
     return index
 
 
@@ -142,10 +144,11 @@ def copies(nlist: int) -> int:
     return COPIES if nlist > 2 else 1
 
 
-def _add_spilled(index: Any, vectors: np.ndarray) -> None:
+def _add_spilled(index: Any, vectors: np.ndarray, first_id: int = 0) -> None:
     """Store each vector in its nearest cell and in a second: of the next ``SPILL_CANDIDATES`` - 1
     nearest centroids c', the one minimising |x - c'|^2 + lambda ((x - c') . r/|r|)^2, where
-    r = x - c is the offset from the nearest centroid c (SOAR's loss for unit vectors)."""
+    r = x - c is the offset from the nearest centroid c (SOAR's loss for unit vectors). Row i's id is
+    ``first_id`` + i."""
     import faiss
 
     quantizer = faiss.downcast_index(index.quantizer)
@@ -163,7 +166,7 @@ def _add_spilled(index: Any, vectors: np.ndarray) -> None:
         loss[near[:, 1:] < 0] = np.inf
         second = near[np.arange(len(x)), 1 + loss.argmin(axis=1)]
         second = np.where(second >= 0, second, first)  # no candidate: the nearest twice (searches drop repeats)
-        ids = np.arange(lo, lo + len(x), dtype=np.int64)
+        ids = np.arange(first_id + lo, first_id + lo + len(x), dtype=np.int64)
         for cells in (first, second):
             cells = np.ascontiguousarray(cells, dtype=np.int64)
             index.add_core(len(x), faiss.swig_ptr(x), faiss.swig_ptr(ids), faiss.swig_ptr(cells))
@@ -224,9 +227,14 @@ def set_nprobe(index: Any, nprobe: int) -> None:
         quantizer.hnsw.efSearch = max(64, 2 * nprobe)
 
 
-def _add(index: Any, vectors: np.ndarray) -> None:
+def _add(index: Any, vectors: np.ndarray, first_id: int = 0) -> None:
+    """Add ``vectors`` in chunks; from a ``first_id`` other than 0, under ids ``first_id`` + row (not flat)."""
     for lo in range(0, vectors.shape[0], _CHUNK):
-        index.add(np.ascontiguousarray(vectors[lo : lo + _CHUNK], dtype=np.float32))
+        x = np.ascontiguousarray(vectors[lo : lo + _CHUNK], dtype=np.float32)
+        if first_id:
+            index.add_with_ids(x, np.arange(first_id + lo, first_id + lo + len(x), dtype=np.int64))
+        else:
+            index.add(x)
 
 
 def exact_neighbours(vectors: np.ndarray, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
