@@ -332,13 +332,7 @@ C8_GAIN = 400 / 190  # issue 16: from about 190 req/s to at least 400, on the ma
 
 def encoder_cost(index: Path) -> str:
     """The query encoder alone on this CPU, one thread, fp32 and int8, one query and eight per run: the bound under the service's figures."""
-    import resource
-
     from papersearch.encode.onnx_query import INT8_FILE, MODEL_FILE, OnnxQueryEncoder
-
-    def cpu() -> float:
-        r = resource.getrusage(resource.RUSAGE_THREAD)
-        return r.ru_utime + r.ru_stime
 
     qdir = store.version_dir(index) / layout.QUERY_ENCODER
     texts = [q["query"] for q in load_queries()]
@@ -347,11 +341,11 @@ def encoder_cost(index: Path) -> str:
         enc = OnnxQueryEncoder(qdir, threads=1, file=file)
         for batch in (1, 8):
             enc.encode_texts(texts[:batch])
-            started, n = cpu(), 0
+            started, n = time.thread_time(), 0
             for i in range(0, len(texts) - batch + 1, batch):
                 enc.encode_texts(texts[i : i + batch])
                 n += batch
-            rows.append((enc.precision, batch, f"{1000 * (cpu() - started) / n:.2f}"))
+            rows.append((enc.precision, batch, f"{1000 * (time.thread_time() - started) / n:.2f}"))
     return (
         "The encoder alone on this CPU (`OnnxQueryEncoder`, one onnxruntime thread, in this process, over the\n"
         f"{len(texts)} dev queries): a new query can never cost the service less than this.\n\n"

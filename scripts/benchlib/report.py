@@ -224,7 +224,7 @@ def foreign_sections(out: Path, mine: list[str]) -> str:
     if KEPT in text:
         return text.split(KEPT, 1)[1].strip()
     ours = {s.splitlines()[0].split(" at ")[0] for s in mine if s.startswith("## ")}
-    ours |= {"## Floors", "## Floors of issue 5", "## A peer: txtai", "## The vector index", "## The build pipeline"}
+    ours |= {"## Floors", "## A peer: txtai", "## The vector index", "## The build pipeline"}
     kept = []
     for part in ("\n" + text).split("\n## ")[1:]:
         heading = "## " + part.splitlines()[0]

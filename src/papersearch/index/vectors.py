@@ -228,7 +228,8 @@ def set_nprobe(index: Any, nprobe: int) -> None:
 
 
 def _add(index: Any, vectors: np.ndarray, first_id: int = 0) -> None:
-    """Add ``vectors`` in chunks; from a ``first_id`` other than 0, under ids ``first_id`` + row (not flat)."""
+    """Add ``vectors`` in chunks, row i under the id ``first_id`` + i; a flat index (which takes no ids)
+    only from ``first_id`` 0, where its own numbering is the same."""
     for lo in range(0, vectors.shape[0], _CHUNK):
         x = np.ascontiguousarray(vectors[lo : lo + _CHUNK], dtype=np.float32)
         if first_id:
