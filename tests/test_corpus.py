@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from papersearch.core.errors import CorpusError, Problem
 from papersearch.corpus.fields import parse_paper
-from papersearch.corpus.importer import import_seed
+from papersearch.corpus.importer import import_seed, make_id
 from papersearch.corpus.load import load_corpus
 from papersearch.corpus.render import render_paper
 
@@ -68,6 +68,13 @@ def test_ids_are_readable_and_unique() -> None:
     assert len(set(ids)) == 49
     assert "1986-rumelhart-backpropagation" in ids
     assert all(i[:4].isdigit() and i == i.lower() for i in ids)
+
+
+def test_a_new_id_names_the_first_author_as_the_graph_does() -> None:
+    """The surname rule of ``core.names``: particles kept, an organisation by its first word, a taken id numbered."""
+    assert make_id(2016, "Aäron van den Oord", "WaveNet", set()) == "2016-van-den-oord-wavenet"
+    assert make_id(2025, "DeepSeek AI", "DeepSeek-R1", set()) == "2025-deepseek-deepseek-r1"
+    assert make_id(1989, "Yann Le Cun", "CNN", {"1989-le-cun-cnn"}) == "1989-le-cun-cnn-2"
 
 
 def test_concepts_have_acronyms_and_aliases() -> None:

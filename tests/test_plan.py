@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from papersearch.core.names import author_surname, name_key
 from papersearch.core.records import EraRecord, GraphRecord, PaperRecord
 from papersearch.query.plan import build_context, concept_matches, make_plan
 from papersearch.query.timewords import read_time
@@ -126,6 +127,21 @@ def test_names_are_read_as_names_not_words() -> None:
     assert make_plan("geoffrey welling", CTX).names == ("welling",)  # a first name keeps the query a bare name
     assert make_plan("how well do nets generalise", CTX).names == ()  # "well" is a word
     assert make_plan("the VAE of Kingma and Welling's", CTX).names == ("kingma", "welling")  # capitalised inside
+
+
+def test_people_are_keyed_by_the_rule_the_graph_uses() -> None:
+    """Particles, accents, hyphens and possessives: one ``name_key`` for the list's spelling and the typed one."""
+    records = [
+        paper("2016-wavenet", 2016, ["Aäron van den Oord", "Augustin Žídek"], ["WaveNet"]),
+        paper("2015-diffusion", 2015, ["Jascha Sohl-Dickstein"], ["Diffusion"], ["ten Brink 2010"]),
+    ]
+    ctx = build_context(records, ERAS, GRAPH, frozenset())
+    assert make_plan("van den Oord’s audio model", ctx).names == ("oord",)  # "van", "den": particles, no one
+    assert make_plan("zidek", ctx).names == ("zidek",)
+    assert make_plan("Sohl-Dickstein", ctx).names == ("sohldickstein",)
+    assert make_plan("Brink", ctx).names == ("brink",)  # cited in a summary, its particle kept apart
+    assert {name_key(author_surname(a)) for r in records for a in r["authors"]} <= set(ctx.names)
+    assert ctx.given == {"aaron", "augustin", "jascha"}
 
 
 def test_only_a_time_and_what_remains_to_search() -> None:

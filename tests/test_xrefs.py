@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from papersearch.core import names
 from papersearch.core.models import Concept, EdgeOverride, Paper
 from papersearch.corpus.load import load_corpus
-from papersearch.graph import lexicon, names
+from papersearch.graph import lexicon
 from papersearch.graph.extract import build_graph, extract, find_citations
 from papersearch.graph.neighbours import neighbourhoods
 
@@ -236,6 +237,21 @@ def test_spellings_of_a_particle_surname_share_one_key() -> None:
     assert names.spellings("Le Cun") == ("Le Cun", "LeCun")
     assert names.spellings("DeepSeek") == ("DeepSeek",)
     assert len({names.name_key(s) for s in ("Le Cun", "LeCun", "le cun", "O’Neil", "O'Neil")}) == 2
+    assert names.name_key("Žídek") == names.name_key("Zidek") == "zidek"
+    assert names.name_key("Hinton’s") == names.name_key("Hinton's") == "hinton"
+
+
+def test_one_particle_list_for_entries_outside_works_and_answers() -> None:
+    """ "ten" and "des" are particles wherever a surname is found: an author, a citation, a citation in an answer."""
+    assert names.author_surname("Jan ten Brink") == "ten Brink" == names.cited_name("Jan ten Brink")
+    assert names.author_surname("Anne des Rosiers") == "des Rosiers"
+    assert names.cited_name("DeepSeek AI") == "DeepSeek AI" and names.author_surname("DeepSeek AI") == "DeepSeek"
+    assert names.given_names("Geoffrey E. Hinton") == ["Geoffrey", "E."]
+    assert names.given_names("George van den Driessche") == ["George"] and names.given_names("DeepSeek AI") == []
+    brink = _paper("2010-brink", 2010, "Jan ten Brink", "Sparse codes.")
+    citing = _paper("2020-doe", 2020, "Jane Doe", "Sparse codes (ten Brink, 2010) and des Rosiers (2011) agree.")
+    edges, external = extract(citing, [brink, citing])
+    assert [e.target for e in edges] == ["2010-brink"] and [x.ref for x in external] == ["des Rosiers 2011"]
 
 
 def test_new_paper_gets_references_without_listing_them(corpus) -> None:  # type: ignore[no-untyped-def]

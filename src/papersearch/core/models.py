@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from .names import author_surname
 from .records import EdgeKind
 
 EDGE_KINDS: tuple[EdgeKind, ...] = ("cites", "mentions")
@@ -68,7 +69,8 @@ class Paper:
 
     @property
     def first_author_surname(self) -> str:
-        return surname(self.authors[0]) if self.authors else ""
+        """The first author's surname, particles kept ("van den Oord"); see ``core.names``."""
+        return author_surname(self.authors[0]) if self.authors else ""
 
     def concept_terms(self) -> list[str]:
         return [t for c in self.concepts for t in c.terms()]
@@ -99,16 +101,6 @@ class Graph:
 
     edges: list[Edge] = field(default_factory=list)
     external: list[ExternalRef] = field(default_factory=list)
-
-
-def surname(name: str) -> str:
-    """The surname of an author as written in the seed ("Léon Bottou" -> "Bottou")."""
-    parts = name.replace(",", " ").split()
-    if not parts:
-        return ""
-    if len(parts) >= 2 and parts[-1].isupper() and len(parts[-1]) <= 3:
-        return parts[0]  # "DeepSeek AI"
-    return parts[-1]
 
 
 def content_hash(record: Any) -> str:

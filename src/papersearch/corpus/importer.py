@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..core.errors import CorpusError, Problem
 from ..core.models import Concept, Era, Paper
+from ..core.names import author_surname
 from .concepts import extract_concepts
 from .fields import parse_paper
 from .files import ERAS_FILE, PAPERS_DIR, paper_names, read_corpus_file
@@ -44,9 +45,7 @@ def _atomic_write(path: Path, text: str) -> None:
 
 def make_id(year: int, first_author: str, topic: str, taken: set[str]) -> str:
     """A readable, unique id such as ``1986-rumelhart-backpropagation``."""
-    from ..core.models import surname
-
-    base = "-".join(s for s in (str(year), slugify(surname(first_author)), slugify(topic)) if s)
+    base = "-".join(s for s in (str(year), slugify(author_surname(first_author)), slugify(topic)) if s)
     pid, n = base, 2
     while pid in taken:
         pid, n = f"{base}-{n}", n + 1

@@ -1,8 +1,8 @@
 """Find citations in a summary: "Fukushima (1980)", "(Srivastava, 2014; Hinton, 2012)", "Golik 2013".
 
 Pure functions of text. Each citation keeps the surnames (with their particles: "(van den Oord,
-2017)", "Le Cun (1989)"; see ``names``), the year and the words it came from; ``extract`` decides
-whether it names an entry of the list or a work outside it.
+2017)", "Le Cun (1989)"; see ``core.names``), the year and the words it came from; ``extract``
+decides whether it names an entry of the list or a work outside it.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .names import PARTICLES, surname_in
+from ..core.names import PARTICLES, surname_in
 
 YEAR_RE = re.compile(r"(?<![\w\-.,])(?P<year>1[89]\d\d|20\d\d)(?P<suffix>[a-z])?(?![\w\-])")
 NAME_TOKEN = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ][\w’'\-À-ÿ]*\.?|[A-Z]\.(?:[A-Z]\.)*)$")

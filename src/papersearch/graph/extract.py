@@ -20,7 +20,7 @@ BERT to the Transformer). An entry's own terms claim nothing: another entry's te
 them ("Latent Diffusion", "bidirectional transformer") is still a reference.
 
 Surnames keep their particles and are matched by key ("van den Oord", "Le Cun" = "LeCun"; see
-``names``). Hand corrections from a paper's front matter (``edges: {add, remove}``) are applied last.
+``core.names``). Hand corrections from a paper's front matter (``edges: {add, remove}``) are applied last.
 
 Passes 2 and 3 and the title look for every surname and term of the corpus at once, through the
 corpus's ``lexicon`` (built once by ``build_graph``): the work grows with the corpus, not with its square.
@@ -33,10 +33,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from ..core.models import Edge, ExternalRef, Graph, Paper
+from ..core.names import author_surname, name_key
 from ..core.records import EdgeKind
 from .citations import COMMON_WORD_SURNAMES, OWN, Citation, clause_before, find_citations
-from .lexicon import Lexicon, Referent, Span, build_lexicon, first_author, mentions, occurrences, scan
-from .names import author_surname, name_key
+from .lexicon import Lexicon, Referent, Span, build_lexicon, mentions, occurrences, scan
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -82,7 +82,7 @@ def extract(
     text = source.summary
     scanned = scan(text)
     name_spans, term_spans = occurrences(scanned, lex)
-    own_surname = first_author(source)
+    own_surname = source.first_author_surname
     own_names = {name_key(author_surname(a)) for a in source.authors}
     claimed: list[tuple[int, int]] = []
     edges: dict[str, Edge] = {}

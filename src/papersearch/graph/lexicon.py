@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..core.models import Concept, Paper
+from ..core.names import author_surname, name_key, spellings
 from ..core.records import EdgeKind
-from .names import author_surname, name_key, spellings
 
 
 def term_regex(term: str, case_sensitive: bool) -> re.Pattern[str]:
@@ -189,14 +189,9 @@ class Lexicon:
     heads: dict[str, int]  # the first four characters of a key (all of a shorter one) -> longest such key
 
 
-def first_author(paper: Paper) -> str:
-    """The surname of a paper's first author, particles kept ("van den Oord")."""
-    return author_surname(paper.authors[0]) if paper.authors else ""
-
-
 def surname_key(paper: Paper) -> str:
     """The key the lexicon files a paper under: its first author's surname (``by_surname``)."""
-    return name_key(first_author(paper))
+    return name_key(paper.first_author_surname)
 
 
 def build_lexicon(papers: Iterable[Paper], shared: Container[str] | None = None) -> Lexicon:
@@ -225,7 +220,7 @@ class _Builder:
         self.listed = 0  # terms listed so far
 
     def add(self, paper: Paper) -> None:
-        name = first_author(paper)
+        name = paper.first_author_surname
         key = name_key(name)
         keys = " ".join(name_key(author_surname(a)) for a in paper.authors)
         terms = tuple(paper.concept_terms()) if self.shared is None or key in self.shared else ()

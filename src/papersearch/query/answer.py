@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..core.names import cited_name
 from ..core.records import (
     Answer,
     AnswerSentence,
@@ -55,7 +56,6 @@ CONFIDENCE_SCALE = 0.05  # support above the floor that takes the answer's confi
 READ_FIRST = 2  # entries each cited paper builds on, at most, in the reading order
 NEAREST = 5  # papers listed when the answer declines
 TIME_ORDERED: frozenset[Intent] = frozenset(["origin", "history"])
-PARTICLES = frozenset(["van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "le", "la", "dos", "ten"])
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def citation(rec: PaperRecord) -> str:
     """The paper as a citation: "(Rumelhart, Hinton & Williams, 1986)", "(Vaswani et al., 2017)"."""
     names = [a for a in rec["authors"] if not re.match(r"(?i)(over|and|plus)\s+\d+|others|et al", a)]
     more = len(names) != len(rec["authors"]) or len(names) > 3
-    surnames = [cited_surname(a) for a in names[: 1 if more else 3]] or ["Anonymous"]
+    surnames = [cited_name(a) for a in names[: 1 if more else 3]] or ["Anonymous"]
     if more:
         who = f"{surnames[0]} et al."
     elif len(surnames) == 1:
@@ -120,17 +120,6 @@ def citation(rec: PaperRecord) -> str:
     else:
         who = ", ".join(surnames[:-1]) + " & " + surnames[-1]
     return f"({who}, {rec['year']})"
-
-
-def cited_surname(name: str) -> str:
-    """An author's surname as a citation shows it, particles kept ("van den Oord"); an organisation whole."""
-    parts = name.replace(",", " ").split()
-    if len(parts) >= 2 and parts[-1].isupper() and len(parts[-1]) <= 3:
-        return name.strip()  # "DeepSeek AI"
-    i = len(parts) - 1
-    while i > 1 and parts[i - 1].lower() in PARTICLES:
-        i -= 1
-    return " ".join(parts[i:]) if parts else name
 
 
 def candidates(

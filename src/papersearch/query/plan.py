@@ -11,10 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from ..core.models import surname
+from ..core.names import PARTICLES, author_surname, given_names, name_key
 from ..core.records import EraRecord, GraphRecord, Intent, PaperRecord, Understood
 from ..index.lexical import tokenize
-from ..index.vocabulary import fold as fold_accents
 from .timewords import TimeContext, TimeWindow, fold, read_time
 
 ORIGIN = re.compile(
@@ -172,6 +171,7 @@ ASIDES = FILLER | frozenset(
 # a word that only joins the time to the rest ("neural nets in the 1970s"): dropped with the time
 TIME_JOINERS = frozenset(["in", "from", "during", "of", "around", "circa", "since", "before", "after", "until"])
 NAME_WEIGHT = {"author": 1.0, "cited": 0.8}
+REF_YEAR = re.compile(r"\s+\d{4}[a-z]?$")  # the year that ends an outside reference ("van den Oord 2017")
 
 
 @dataclass(frozen=True)
@@ -179,8 +179,8 @@ class PlanContext:
     """What query understanding needs from an index version, built once when it loads."""
 
     time: TimeContext
-    names: dict[str, dict[int, float]]  # folded surname -> {paper row: how strongly it is that person's}
-    given: frozenset[str]  # folded first names of the list's authors
+    names: dict[str, dict[int, float]]  # ``name_key`` of a surname -> {paper row: how strongly it is that person's}
+    given: frozenset[str]  # ``name_key`` of the given names of the list's authors
     english: frozenset[str]  # everyday English words (a surname that is one is a name only when it stands alone)
     concepts: tuple[tuple[str, frozenset[str], int], ...] = ()  # (concept, stems of one of its terms, paper row)
     concepts_by_stem: dict[str, tuple[int, ...]] = field(default_factory=dict)  # stem -> positions in ``concepts``
@@ -195,7 +195,7 @@ class QueryPlan:
     topic: str  # the query without its time words: what to search for by meaning and words
     window: TimeWindow | None
     intent: Intent
-    names: tuple[str, ...]  # folded keys into PlanContext.names
+    names: tuple[str, ...]  # ``name_key``s into PlanContext.names
     shown_names: tuple[str, ...]  # as typed
     only_time: bool  # nothing but a time: list the papers of that time
     builds_on: tuple[tuple[int, ...], ...] = ()  # an origin question follows these citations back (PlanContext)
@@ -222,11 +222,6 @@ class QueryPlan:
         }
 
 
-def fold_name(text: str) -> str:
-    """A name as it is looked up: lowercase, no accents, no possessive ("Hinton’s" is "hinton")."""
-    return fold_accents(re.sub(r"'s$", "", text.lower().replace("’", "'"))).strip(".'")
-
-
 def build_context(
     records: list[PaperRecord], eras: list[EraRecord], graph: GraphRecord, english: frozenset[str]
 ) -> PlanContext:
@@ -235,8 +230,10 @@ def build_context(
     given: set[str] = set()
     row = {r["id"]: i for i, r in enumerate(records)}
 
-    def add(name: str, i: int, weight: float) -> None:
-        for key in {fold_name(name), *(fold_name(p) for p in re.split(r"[-\s]", name) if len(p) > 2)}:
+    def add(surname: str, i: int, weight: float) -> None:
+        # each key a person may be typed as: the whole surname and each of its words but particles and short ones
+        words = [w for w in re.split(r"[-\s]", surname) if len(w) > 2 and w.lower() not in PARTICLES]
+        for key in {name_key(surname), *(name_key(w) for w in words)}:
             if key:
                 slot = names.setdefault(key, {})
                 slot[i] = max(slot.get(i, 0.0), weight)
@@ -245,12 +242,10 @@ def build_context(
     concepts: list[tuple[str, frozenset[str], int]] = []
     for i, r in enumerate(records):
         for author in r["authors"]:
-            last = surname(author)
-            add(last, i, NAME_WEIGHT["author"])
-            given.update(fold_name(p) for p in author.split()[:-1] if len(p) > 1 and not p.endswith("."))
+            add(author_surname(author), i, NAME_WEIGHT["author"])
+            given.update(name_key(p) for p in given_names(author) if len(p) > 1 and not p.endswith("."))
         for x in r["references"]["external"]:
-            cited = re.sub(r"\s+\d{4}[a-z]?$", "", x["ref"])
-            add(cited.split()[-1] if cited.split() else cited, i, NAME_WEIGHT["cited"])
+            add(REF_YEAR.sub("", x["ref"]), i, NAME_WEIGHT["cited"])
         for c in r["concepts"]:
             for term in (c["name"], *c["aliases"]):
                 key = fold(term)
@@ -266,9 +261,9 @@ def build_context(
         if e["kind"] == "cites" and records[target]["year"] <= records[source]["year"]:
             earlier[source].append(target)
         for author in records[target]["authors"]:
-            last = surname(author)
-            if last and re.search(rf"\b{re.escape(last)}\b", e["evidence"]):
-                add(last, source, NAME_WEIGHT["cited"])
+            surname = author_surname(author)
+            if surname and re.search(rf"\b{re.escape(surname)}\b", e["evidence"]):
+                add(surname, source, NAME_WEIGHT["cited"])
     years = [r["year"] for r in records] or [0]
     time = TimeContext(tuple(eras), min(years), max(years), concept_years)
     by_stem: dict[str, list[int]] = {}
@@ -302,11 +297,11 @@ def _content_words(text: str, asides: frozenset[str] = FILLER) -> list[str]:
 
 
 def _names(text: str, ctx: PlanContext, bare: bool) -> tuple[list[str], list[str]]:
-    """(folded keys, as typed) of the words of ``text`` that name people of the list."""
+    """(``name_key``s, as typed) of the words of ``text`` that name people of the list."""
     keys, shown = [], []
     for m in WORD.finditer(text):
         word = m.group()
-        key = fold_name(word)
+        key = name_key(word)
         if key not in ctx.names:
             continue
         capitalised = word[:1].isupper() and m.start() > 0
@@ -331,7 +326,7 @@ def make_plan(text: str, ctx: PlanContext) -> QueryPlan:
             topic = " ".join(words) + " " + topic[end:]
         topic = " ".join(topic.split()).strip(" ,;:-–")
     words = _content_words(topic)
-    bare = bool(words) and all(fold_name(w) in ctx.names or fold_name(w) in ctx.given for w in words)
+    bare = bool(words) and all(name_key(w) in ctx.names or name_key(w) in ctx.given for w in words)
     keys, shown = _names(topic, ctx, bare)
     intent: Intent = "topic"
     cues = text

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..core.names import name_key
 from ..index import lexical, vectors
 from ..index.layout import IndexData
 from . import fusion, rerank
-from .plan import FILLER, PlanContext, QueryPlan, concept_matches, fold_name
+from .plan import FILLER, PlanContext, QueryPlan, concept_matches
 
 
 def filter_mask(
@@ -115,7 +116,7 @@ def score(
     names = None
     if plan is not None and plan.names and ctx is not None:
         names = rerank.name_scores(len(mask), [ctx.names[k] for k in plan.names])
-        lex_text = " ".join(w for w in topic.split() if fold_name(w.strip("?,.!;:")) not in plan.names) or topic
+        lex_text = " ".join(w for w in topic.split() if name_key(w.strip("?,.!;:")) not in plan.names) or topic
     if plan is not None:  # "papers from ... about": words that ask for papers are not what they are about
         lex_text = " ".join(w for w in lex_text.split() if w.lower().strip("?,.!;:") not in FILLER) or lex_text
     lex = np.where(mask, data.lexical.scores(lex_text), 0.0).astype(np.float32)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-from ..index.vocabulary import WORD_RE, fold
+from ..core.text import unaccented
+from ..index.vocabulary import WORD_RE
 
 MIN_LEN = 4
 
@@ -39,7 +40,7 @@ class Speller:
                 self._buckets.setdefault((w[0], len(w)), []).append(w)
 
     def correct_word(self, word: str) -> str:
-        folded = fold(word)
+        folded = unaccented(word)
         if len(folded) < MIN_LEN or folded in self.vocab or not folded.isalpha() or folded in english_words():
             return word
         from rapidfuzz import process

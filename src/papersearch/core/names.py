@@ -1,0 +1,118 @@
+"""People's names, one rule each: where a surname starts, its particles, and the key a person is found by.
+
+Pure functions, used by every stage that names people: the corpus (a new entry's id), the graph
+(citations and bare names matched to the list's authors), query understanding (the people a query
+names) and answers (citations such as "(van den Oord & Vinyals, 2016)").
+
+A surname keeps the particles before it, so "Aäron van den Oord" is "van den Oord" and a citation
+"(van den Oord, 2017)" names him, not an "Oord". An organisation written with a short capitalised
+tail ("DeepSeek AI") is filed under its first word and cited whole. Every spelling of a name shares
+one key (``name_key``): "LeCun", "Le Cun" and "le cun"; "Van den Oord" at the start of a sentence;
+"O’Neil" and "O'Neil"; "Žídek" typed "zidek"; "Hinton’s".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .text import unaccented
+
+# Lowercase, these always belong to the surname that follows ("de Freitas", "von Neumann", "ten Brink").
+PARTICLES = frozenset(
+    {"van", "von", "den", "der", "de", "del", "della", "des", "di", "da", "du", "dos", "le", "la", "ten"}
+)
+# Capitalised particles that may open a surname written without a given name ("Le Cun (1989)",
+# "Von Neumann (1945)"). "Di", "Da" and "Du" stay out: as often given names ("Di He (2016)").
+OPENING = frozenset(p.capitalize() for p in PARTICLES - {"di", "da", "du"})
+_JOINED = re.compile(r"(Van|Von|De|Del|Di|Da|Du|Le|La)([A-Z][\w’'\-]+)")  # "LeCun", "DiCarlo"
+_POSSESSIVE = re.compile(r"['’]s$")
+_KEY_DROP = re.compile(r"[\W_]+")
+
+
+def _words(name: str) -> list[str]:
+    return name.replace(",", " ").split()
+
+
+def _is_organisation(words: Sequence[str]) -> bool:
+    """A name whose last word is a short capitalised tail ("DeepSeek AI"), not a person's."""
+    return len(words) >= 2 and words[-1].isupper() and len(words[-1]) <= 3
+
+
+def author_surname(name: str) -> str:
+    """An author's surname as the front matter writes the name ("Léon Bottou" -> "Bottou").
+
+    "George van den Driessche" -> "van den Driessche", "Yann Le Cun" -> "Le Cun"; an organisation
+    keeps its first word ("DeepSeek AI" -> "DeepSeek").
+    """
+    words = _words(name)
+    if _is_organisation(words):
+        return words[0]
+    return surname_in(words, given_name=True)
+
+
+def cited_name(name: str) -> str:
+    """An author as a citation names them: the surname with its particles, an organisation whole ("DeepSeek AI")."""
+    words = _words(name)
+    if not words:
+        return name
+    return name.strip() if _is_organisation(words) else author_surname(name)
+
+
+def given_names(name: str) -> list[str]:
+    """The words of an author's name before the surname ("Geoffrey E." of "Geoffrey E. Hinton"); an organisation has none."""
+    words = _words(name)
+    if _is_organisation(words):
+        return []
+    return words[: len(words) - len(author_surname(name).split())]
+
+
+def surname_in(words: Sequence[str], given_name: bool) -> str:
+    """The surname at the end of a name's words, with the particles before it.
+
+    A lowercase particle always belongs to it ("Nando de Freitas"). A capitalised one does when a
+    given name comes before it ("Yann Le Cun") or another particle after it ("Van den Oord"); as the
+    first of two words it does only where a name may come without a given name (``given_name`` is
+    False, as in a citation: "Le Cun (1989)"), since an author written "Le Song" is Song.
+    """
+    if not words:
+        return ""
+    i = len(words) - 1
+    while i > 0 and _joins(words, i - 1, given_name):
+        i -= 1
+    return " ".join(words[i:])
+
+
+def _joins(words: Sequence[str], at: int, given_name: bool) -> bool:
+    """Whether ``words[at]`` is a particle of the surname that starts at ``words[at + 1]``."""
+    word = words[at]
+    if word in PARTICLES:
+        return True
+    if word.lower() not in PARTICLES or not word[:1].isupper():
+        return False
+    return at > 0 or words[at + 1] in PARTICLES or (not given_name and word in OPENING and len(words) == 2)
+
+
+def name_key(name: str) -> str:
+    """One key for the ways a name is written or typed: case, accents, a possessive, spaces and punctuation dropped.
+
+    "Le Cun", "LeCun" and "le cun" -> "lecun"; "Hinton’s" -> "hinton"; "Žídek" -> "zidek".
+    """
+    return _KEY_DROP.sub("", _POSSESSIVE.sub("", unaccented(name).casefold()))
+
+
+def spellings(surname: str) -> tuple[str, ...]:
+    """The ways a text may write a surname: as given, with a particle opening a sentence, joined or split.
+
+    "van den Oord" -> ("van den Oord", "Van den Oord"); "LeCun" -> ("LeCun", "Le Cun");
+    "Le Cun" -> ("Le Cun", "LeCun").
+    """
+    out = [surname]
+    words = surname.split()
+    if len(words) > 1 and words[0] in PARTICLES:
+        out.append(surname[0].upper() + surname[1:])
+    if len(words) == 2 and words[0].lower() in PARTICLES and words[0][:1].isupper():
+        out.append("".join(words))
+    if m := _JOINED.fullmatch(surname):
+        out.append(f"{m[1]} {m[2]}")
+    return tuple(dict.fromkeys(out))
