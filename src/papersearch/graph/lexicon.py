@@ -31,7 +31,7 @@ def term_regex(term: str, case_sensitive: bool) -> re.Pattern[str]:
 
 # Matching without a regex per name or term. "[\w\-]" means the same with and without
 # IGNORECASE, and the only non-ASCII case partners of ASCII letters are İ ı K ſ (both checked in
-# tests/test_xrefs.py): ``fold`` and the boundaries below rest on that.
+# tests/test_xrefs.py): ``match_key`` and the boundaries below rest on that.
 Span = tuple[int, int]
 _NOT_WORD = re.compile(r"[^\w\-]")
 _PLURAL = {f: re.compile("s", f) for f in (re.NOFLAG, re.IGNORECASE)}
@@ -40,7 +40,7 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _IKS = str.maketrans("iks", "???")
 
 
-def fold(text: str) -> str:
+def match_key(text: str) -> str:
     """A same-length key shared by every text a name or term matches, in either case mode.
 
     ASCII is lowercased; every other character becomes "?", and so do i, k and s, whose other
@@ -52,10 +52,10 @@ def fold(text: str) -> str:
 
 @dataclass(frozen=True)
 class Text:
-    """A text, its folded key, and where it has a character that ends a word (neither \\w nor "-")."""
+    """A text, its ``match_key``, and where it has a character that ends a word (neither \\w nor "-")."""
 
     text: str
-    folded: str
+    key: str
     breaks: list[int]  # ascending
     break_set: frozenset[int]
 
@@ -69,7 +69,7 @@ class Text:
 def scan(text: str) -> Text:
     """A text made ready for ``occurrences`` and ``mentions``."""
     breaks = [m.start() for m in _NOT_WORD.finditer(text)]
-    return Text(text, fold(text), breaks, frozenset(breaks))
+    return Text(text, match_key(text), breaks, frozenset(breaks))
 
 
 def _same(a: str, literal: str, flags: re.RegexFlag) -> bool:
@@ -118,11 +118,11 @@ def mentions(t: Text, term: str) -> bool:
     """Whether ``term_regex(term, False)`` finds ``term`` in the text."""
     if not term:
         return term_regex(term, False).search(t.text) is not None
-    key, tries = fold(term), []
-    i = t.folded.find(key)
+    key, tries = match_key(term), []
+    i = t.key.find(key)
     while i >= 0:
         tries.append(i)
-        i = t.folded.find(key, i + 1)
+        i = t.key.find(key, i + 1)
     return bool(_matches(t, term, re.IGNORECASE, True, tries))
 
 
@@ -185,7 +185,9 @@ class Lexicon:
     name_keys: list[str]  # the ``by_surname`` key of each of ``names``
     terms: list[Term]  # longest first (pass 3's order)
     positions: dict[str, int]  # each entry's id -> its place in the order the lexicon was built in
-    keys: dict[str, int | tuple[int, ...]]  # folded name or term -> its rank * 2 + (_NAME or _TERM), or several
+    keys: dict[
+        str, int | tuple[int, ...]
+    ]  # ``match_key`` of a name or term -> its rank * 2 + (_NAME or _TERM), or several
     heads: dict[str, int]  # the first four characters of a key (all of a shorter one) -> longest such key
 
 
@@ -250,9 +252,9 @@ class _Builder:
         terms.sort(key=lambda t: -len(t.text))
         keys: dict[str, int | tuple[int, ...]] = {}
         for rank, name in enumerate(names):
-            _key(keys, fold(name), rank * 2 + _NAME)
+            _key(keys, match_key(name), rank * 2 + _NAME)
         for rank, t in enumerate(terms):
-            _key(keys, fold(t.text), rank * 2 + _TERM)
+            _key(keys, match_key(t.text), rank * 2 + _TERM)
         heads: dict[str, int] = {}
         for key in keys:
             heads[key[:4]] = max(heads.get(key[:4], 0), len(key))
@@ -271,10 +273,10 @@ def occurrences(t: Text, lex: Lexicon, any_case: bool = False) -> tuple[dict[int
 
     One pass: every span that may be a match (word boundaries at both ends, an optional plural
     "s", no longer than the longest key starting with its first characters) is looked up by its
-    folded text; the names and terms found are then matched exactly. ``any_case`` matches every
+    ``match_key``; the names and terms found are then matched exactly. ``any_case`` matches every
     term in any case (a title's capitals say nothing).
     """
-    text, folded, n = t.text, t.folded, len(t.text)
+    text, key, n = t.text, t.key, len(t.text)
     ends: list[int] = []
     for e in [*t.breaks, n]:
         if e > 0 and text[e - 1] in PLURAL_CHARS:
@@ -284,11 +286,11 @@ def occurrences(t: Text, lex: Lexicon, any_case: bool = False) -> tuple[dict[int
     heads = lex.heads
     tries: dict[int, list[int]] = {}
     for s in starts:
-        reach = max(heads.get(folded[s : s + 4], 0), heads.get(folded[s : s + 3], 0), heads.get(folded[s : s + 2], 0))
+        reach = max(heads.get(key[s : s + 4], 0), heads.get(key[s : s + 3], 0), heads.get(key[s : s + 2], 0))
         if not reach:
             continue
         for e in ends[bisect_right(ends, s) : bisect_right(ends, s + reach)]:
-            found = lex.keys.get(folded[s:e])
+            found = lex.keys.get(key[s:e])
             if found is not None:
                 for item in (found,) if isinstance(found, int) else found:
                     tries.setdefault(item, []).append(s)

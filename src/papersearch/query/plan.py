@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from ..core.names import PARTICLES, author_surname, given_names, name_key
 from ..core.records import EraRecord, GraphRecord, Intent, PaperRecord, Understood
 from ..index.lexical import tokenize
-from .timewords import TimeContext, TimeWindow, fold, read_time
+from .timewords import TimeContext, TimeWindow, plain_words, read_time
 
 ORIGIN = re.compile(
     r"\b(?:first|invent(?:ed|or|ors|ion|s)?|introduc(?:ed|es|e|tion)|pioneer(?:ed|ing|s)?|originat(?:ed|e|or)|origins?"
@@ -248,7 +248,7 @@ def build_context(
             add(REF_YEAR.sub("", x["ref"]), i, NAME_WEIGHT["cited"])
         for c in r["concepts"]:
             for term in (c["name"], *c["aliases"]):
-                key = fold(term)
+                key = plain_words(term)
                 concept_years[key] = min(concept_years.get(key, r["year"]), r["year"])
                 stems = frozenset(tokenize(term)) | frozenset(SINGLE_LETTER.findall(term.lower()))
                 if stems:

@@ -57,7 +57,7 @@ class TimeContext:
     eras: tuple[EraRecord, ...]
     first: int
     last: int
-    concept_years: dict[str, int]  # folded concept term -> year of the earliest entry that has it
+    concept_years: dict[str, int]  # ``plain_words`` of a concept term -> year of the earliest entry that has it
 
 
 MOD = r"(?P<mod>early|mid|middle|late)[\s-]*"
@@ -125,7 +125,9 @@ BETWEEN = re.compile(  # "between alexnet and transformers": the years of two th
 RELATIVE_RE = re.compile(r"\b(" + "|".join(sorted(RELATIVE, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 
-def fold(text: str) -> str:
+def plain_words(text: str) -> str:
+    """Lowercase letters, digits and spaces only ("Transformers & the Modern-Era" -> "transformers   the modern era"):
+    how era names, nicknames and concept terms are compared with a query."""
     return re.sub(r"[^a-z0-9 ]+", " ", text.lower().replace("&", " ")).strip()
 
 
@@ -158,9 +160,9 @@ def _decade_label(m: re.Match[str], lo: int) -> str:
 
 def _era_by_name(text: str, ctx: TimeContext) -> tuple[EraRecord, Span] | None:
     """An era named in the query (its id or name, or most of its name's words in order), and where."""
-    folded = fold(text)
+    folded = plain_words(text)
     for e in ctx.eras:
-        for name in (fold(e["name"]), fold(e["id"].replace("-", " "))):
+        for name in (plain_words(e["name"]), plain_words(e["id"].replace("-", " "))):
             at = folded.find(name)
             if name and at >= 0:
                 return e, _original_span(text, name)
@@ -170,7 +172,7 @@ def _era_by_name(text: str, ctx: TimeContext) -> tuple[EraRecord, Span] | None:
         return None
     best: tuple[int, EraRecord, Span] | None = None
     for e in ctx.eras:
-        words = [w for w in fold(e["name"]).split() if len(w) > 2 and w not in ("the", "and", "modern")]
+        words = [w for w in plain_words(e["name"]).split() if len(w) > 2 and w not in ("the", "and", "modern")]
         for n in range(len(words), 0, -1):
             for i in range(len(words) - n + 1):
                 phrase = words[i : i + n]
@@ -207,7 +209,7 @@ def _concept_year(what: str, ctx: TimeContext, whole: bool = False) -> int | Non
     "backprop took off" and "transformers became popular" are the times of "backprop" and
     "transformers"; with ``whole`` only all of ``what`` counts.
     """
-    words = re.sub(r"^(the|a|an)\s+", "", fold(what)).split()
+    words = re.sub(r"^(the|a|an)\s+", "", plain_words(what)).split()
     for n in [len(words)] if whole else range(len(words), 0, -1):
         folded = " ".join(words[:n])
         for term in (folded, folded.rstrip("s")):
@@ -303,7 +305,7 @@ def read_time(text: str, ctx: TimeContext) -> TimeWindow | None:
         yy = int(m.group("yy"))
         y = 2000 + yy if 2000 + yy <= ctx.last + 5 else 1900 + yy
         return TimeWindow(y, y, f"papers from {y}", ((m.start(), m.end()),))
-    folded = fold(text)
+    folded = plain_words(text)
     for nickname, (lo, hi) in NICKNAMES.items():
         if nickname in folded:
             return TimeWindow(lo, hi, f"the {nickname} ({lo}–{hi})", (_original_span(text, nickname),), True)
