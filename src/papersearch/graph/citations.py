@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..core.names import PARTICLES, surname_in
 
@@ -55,6 +56,12 @@ NOT_NAMES = {
 LEAD_INS = re.compile(r"^(?:e\.g\.,?|see|cf\.|and|also)\s+", re.IGNORECASE)
 OWN = "Own"  # stands for the citing entry's own first author
 COMMON_WORD_SURNAMES = {"Senior", "Silver", "Long", "Ng"}
+EVIDENCE_WORDS = 8  # a citation's evidence: at most this many words before its names, back to a clause break...
+SHORTEST_CLAUSE = 12  # ...where a break closer than this many characters is passed over (it would leave a fragment)
+POSSESSIVE_BEFORE = re.compile(r"[’']s\s$")  # "Hinton’s 1995 Wake-Sleep"
+IN_BEFORE = re.compile(r"(?:^|\s)[Ii]n\s$")  # "in 2006, Hinton and Salakhutdinov show"
+NAMES_AFTER = re.compile(r",\s+((?:[A-Z][\w’'\-]*\s*(?:and\s+)?)+)")
+ITS_BEFORE = re.compile(r"(?:^|[\s(])its\s$")  # "its 1962 extension"
 
 
 @dataclass(frozen=True)
@@ -127,12 +134,12 @@ def _scan_names_back(text: str, end: int, allow_list: bool) -> tuple[int, str]:
     return start, text[start:end].strip()
 
 
-def clause_before(text: str, pos: int, words: int = 8) -> int:
-    """Start of a short evidence phrase ending at ``pos``: back to a clause break or N words."""
+def clause_before(text: str, pos: int, words: int = EVIDENCE_WORDS) -> int:
+    """Start of a short evidence phrase ending at ``pos``: back to a clause break or ``words`` words."""
     seg_start = max(text.rfind(". ", 0, pos) + 2 if text.rfind(". ", 0, pos) >= 0 else 0, 0)
     for mark in (";", " — ", ": ", "(", ", "):
         k = text.rfind(mark, seg_start, pos)
-        if k >= 0 and pos - k > 12:
+        if k >= 0 and pos - k > SHORTEST_CLAUSE:
             seg_start = max(seg_start, k + len(mark))
     chunk = text[seg_start:pos]
     parts = chunk.split()
@@ -141,52 +148,23 @@ def clause_before(text: str, pos: int, words: int = 8) -> int:
     return seg_start
 
 
+class _Group(NamedTuple):
+    """The names a year citation gives, and the span of text they and the year take."""
+
+    names: str  # '' when the year names no one
+    start: int
+    end: int
+    self_description: bool = False
+
+
 def find_citations(text: str) -> list[Citation]:
     """Every citation with a year in ``text`` (see the module docstring for the forms)."""
     out: list[Citation] = []
     for m in YEAR_RE.finditer(text):
-        ys, ye = m.start(), m.end()
-        year, suffix = int(m["year"]), m["suffix"] or ""
-        pre = text[:ys]
-        post = text[ye:]
-        group, gstart, gend, self_desc = "", ys, ye, False
-        stripped = pre.rstrip()
-        if stripped.endswith("(") and post.startswith(")"):
-            # "Fukushima (1980)", "Rumelhart, McClelland, and Hinton (1986)"
-            gstart, group = _scan_names_back(text, len(stripped) - 1, allow_list=True)
-            gend = ye + 1
-        elif stripped.endswith(",") and _inside_parens(text, ys):
-            # "(Srivastava, 2014; Hinton, 2012)", "(Ho and Salimans, 2022)", "(e.g., Papernot, 2017)"
-            seg_start = max(text.rfind("(", 0, ys), text.rfind(";", 0, ys)) + 1
-            group = text[seg_start : len(stripped) - 1]
-            if "," in group.replace("et al.,", "et al.").replace("e.g.,", ""):
-                group = group.rsplit(",", 1)[-1] if not re.search(r"\band\b", group) else group
-            gstart = seg_start + (len(text[seg_start:]) - len(text[seg_start:].lstrip()))
-            gend = ye
-        elif re.search(r"[’']s\s$", pre):
-            # "Hinton’s 1995 Wake-Sleep algorithm", "Alan Turing’s 1950 imitation game"
-            k = len(re.sub(r"[’']s\s$", "", pre))
-            gstart, group = _scan_names_back(text, k, allow_list=False)
-            gend = ye
-        elif re.search(r"(?:^|\s)[Ii]n\s$", pre) and re.match(r",\s+[A-Z]", post):
-            # "in 2006, Hinton and Salakhutdinov show"
-            fm = re.match(r",\s+((?:[A-Z][\w’'\-]*\s*(?:and\s+)?)+)", post)
-            if fm:
-                group = fm.group(1).strip()
-                if group.split()[0] in NOT_NAMES:
-                    group = ""
-                gstart, gend = ye + fm.start(1), ye + fm.end(1)
-                self_desc = True
-        elif re.search(r"(?:^|[\s(])its\s$", pre):
-            # "This paper and its 1962 extension": a later work of the entry's own authors
-            group, gstart, gend = OWN, ys - 4, ye
-        elif pre.endswith(" ") and stripped and NAME_TOKEN.match(re.split(r"[\s(]", stripped)[-1]):
-            # "Golik 2013", "(Collobert 2002)", "Faster R-CNN, Ren 2015"
-            gstart, group = _scan_names_back(text, len(stripped), allow_list=False)
-            gend = ye
-        if not group:
+        group = _names_of_year(text, m.start(), m.end())
+        if not group.names:
             continue
-        people = [OWN] if group == OWN else _split_people(group)
+        people = [OWN] if group.names == OWN else _split_people(group.names)
         surnames = tuple(s for s in (_surname_of(p) for p in people) if s)
         if (
             not surnames
@@ -194,12 +172,70 @@ def find_citations(text: str) -> list[Citation]:
             or not (surnames[0][0].isupper() or surnames[0].split()[0] in PARTICLES)
         ):
             continue
-        ev_start = min(gstart, clause_before(text, gstart))
-        evidence = text[ev_start:gend].strip(" ,;(")
-        if evidence.count("(") > evidence.count(")"):
-            evidence += ")"
-        out.append(Citation(gstart, gend, surnames, year, suffix, evidence, self_desc))
+        evidence = _evidence(text, group.start, group.end)
+        out.append(
+            Citation(
+                group.start, group.end, surnames, int(m["year"]), m["suffix"] or "", evidence, group.self_description
+            )
+        )
     return out
+
+
+def _names_of_year(text: str, ys: int, ye: int) -> _Group:
+    """The names the year at ``text[ys:ye]`` cites, by the form around it; the first form that fits decides."""
+    pre, post = text[:ys], text[ye:]
+    stripped = pre.rstrip()
+    if stripped.endswith("(") and post.startswith(")"):
+        # "Fukushima (1980)", "Rumelhart, McClelland, and Hinton (1986)"
+        start, names = _scan_names_back(text, len(stripped) - 1, allow_list=True)
+        return _Group(names, start, ye + 1)
+    if stripped.endswith(",") and _inside_parens(text, ys):
+        # "(Srivastava, 2014; Hinton, 2012)", "(Ho and Salimans, 2022)", "(e.g., Papernot, 2017)"
+        return _listed_in_parens(text, ys, ye, len(stripped) - 1)
+    if POSSESSIVE_BEFORE.search(pre):
+        # "Hinton’s 1995 Wake-Sleep algorithm", "Alan Turing’s 1950 imitation game"
+        start, names = _scan_names_back(text, len(POSSESSIVE_BEFORE.sub("", pre)), allow_list=False)
+        return _Group(names, start, ye)
+    if IN_BEFORE.search(pre) and re.match(r",\s+[A-Z]", post):
+        # "in 2006, Hinton and Salakhutdinov show": the entry describing its own work
+        return _named_after(post, ys, ye)
+    if ITS_BEFORE.search(pre):
+        # "This paper and its 1962 extension": a later work of the entry's own authors
+        return _Group(OWN, ys - 4, ye)
+    if pre.endswith(" ") and stripped and NAME_TOKEN.match(re.split(r"[\s(]", stripped)[-1]):
+        # "Golik 2013", "(Collobert 2002)", "Faster R-CNN, Ren 2015"
+        start, names = _scan_names_back(text, len(stripped), allow_list=False)
+        return _Group(names, start, ye)
+    return _Group("", ys, ye)
+
+
+def _listed_in_parens(text: str, ys: int, ye: int, comma: int) -> _Group:
+    """The names before the comma at ``comma`` in a parenthesised list of citations, back to "(" or ";"."""
+    seg_start = max(text.rfind("(", 0, ys), text.rfind(";", 0, ys)) + 1
+    names = text[seg_start:comma]
+    if "," in names.replace("et al.,", "et al.").replace("e.g.,", ""):
+        names = names.rsplit(",", 1)[-1] if not re.search(r"\band\b", names) else names
+    start = seg_start + (len(text[seg_start:]) - len(text[seg_start:].lstrip()))
+    return _Group(names, start, ye)
+
+
+def _named_after(post: str, ys: int, ye: int) -> _Group:
+    """The capitalised names after "in <year>, ": "in 2006, Hinton and Salakhutdinov show"."""
+    fm = NAMES_AFTER.match(post)
+    if not fm:
+        return _Group("", ys, ye)
+    names = fm.group(1).strip()
+    if names.split()[0] in NOT_NAMES:
+        names = ""
+    return _Group(names, ye + fm.start(1), ye + fm.end(1), self_description=True)
+
+
+def _evidence(text: str, start: int, end: int) -> str:
+    """The words a citation was read from, with the clause before it and a closing bracket it left open."""
+    evidence = text[min(start, clause_before(text, start)) : end].strip(" ,;(")
+    if evidence.count("(") > evidence.count(")"):
+        evidence += ")"
+    return evidence
 
 
 def _inside_parens(text: str, pos: int) -> bool:

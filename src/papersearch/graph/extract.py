@@ -38,6 +38,15 @@ from ..core.records import EdgeKind
 from .citations import COMMON_WORD_SURNAMES, OWN, Citation, clause_before, find_citations
 from .lexicon import Lexicon, Referent, Span, build_lexicon, mentions, occurrences, scan
 
+# An edge's evidence is the phrase it was read from, shown beside the edge: long enough to say how the
+# source uses the entry, short enough to read at a glance.
+NAME_LEAD_WORDS = 5  # a bare name's phrase: at most 5 words before it, back to a clause break (who builds on whom)...
+NAME_TAIL = 40  # ...and up to 40 characters after it, cut at a clause mark or a whole word: what of theirs is meant
+TERM_LEAD_WORDS = 4  # a concept term's phrase: at most 4 words before it (the words that use the term)...
+TERM_TAIL = 30  # ...and up to 30 characters after it, cut at a clause mark or a word's end (a term needs less context)
+_CLAUSE_MARK = re.compile(r"[,.;—(]")
+_TERM_TAIL = re.compile(rf"[^,.;()—]{{0,{TERM_TAIL}}}(?=[\s,.;()—]|$)")
+
 
 def _sentences(text: str) -> list[tuple[int, int]]:
     spans = []
@@ -71,6 +80,24 @@ def _resolve_citation(c: Citation, source: Paper, by_surname: dict[str, tuple[Re
     return None
 
 
+class _Found:
+    """What one summary refers to, gathered pass by pass: edges by target, outside references, the spans claimed."""
+
+    def __init__(self, source: Paper) -> None:
+        self.source = source
+        self.edges: dict[str, Edge] = {}
+        self.external: dict[str, ExternalRef] = {}
+        self.claimed: list[Span] = []  # spans a pass has read: a later pass does not read them again
+
+    def add(self, target: Referent, kind: EdgeKind, evidence: str) -> None:
+        """An edge to ``target``, unless it is the source itself or already there as strong (a citation beats a mention)."""
+        if target.id == self.source.id:
+            return
+        old = self.edges.get(target.id)
+        if old is None or (old.kind == "mentions" and kind == "cites"):
+            self.edges[target.id] = Edge(self.source.id, target.id, kind, evidence)
+
+
 def extract(
     source: Paper, papers: Sequence[Paper], lexicon: Lexicon | None = None
 ) -> tuple[list[Edge], list[ExternalRef]]:
@@ -79,25 +106,24 @@ def extract(
     ``lexicon`` is ``papers``' own, built once by ``build_graph`` (or here when not given).
     """
     lex = lexicon if lexicon is not None else build_lexicon(papers)
-    text = source.summary
-    scanned = scan(text)
-    name_spans, term_spans = occurrences(scanned, lex)
-    own_surname = source.first_author_surname
+    name_spans, term_spans = occurrences(scan(source.summary), lex)
     own_names = {name_key(author_surname(a)) for a in source.authors}
-    claimed: list[tuple[int, int]] = []
-    edges: dict[str, Edge] = {}
-    external: dict[str, ExternalRef] = {}
+    found = _Found(source)
+    _year_citations(found, lex, own_names)
+    _bare_names(found, lex, name_spans, own_names)
+    _concept_terms(found, lex, term_spans)
+    for cited, kind in _title_references(source, lex):
+        found.add(cited, kind, source.title)  # the title is its own evidence
+    _hand_corrections(found, lex)
+    return list(found.edges.values()), list(found.external.values())
 
-    def add(target: Referent, kind: EdgeKind, evidence: str) -> None:
-        if target.id == source.id:
-            return
-        old = edges.get(target.id)
-        if old is None or (old.kind == "mentions" and kind == "cites"):
-            edges[target.id] = Edge(source.id, target.id, kind, evidence)
 
-    # 1. citations with a year
-    for c in find_citations(text):
-        claimed.append((c.start, c.end))
+def _year_citations(found: _Found, lex: Lexicon, own_names: set[str]) -> None:
+    """Pass 1: citations with a year, each an edge to the entry it names or an outside "Surname Year" reference."""
+    source = found.source
+    own_surname = source.first_author_surname
+    for c in find_citations(source.summary):
+        found.claimed.append((c.start, c.end))
         if c.authors[0] == OWN:
             c = replace(c, authors=(own_surname,), suffix=c.suffix)
         hit = _resolve_citation(c, source, lex.by_surname)
@@ -106,62 +132,78 @@ def extract(
         ):
             continue
         if isinstance(hit, Referent):
-            add(hit, "cites", c.evidence)
-        elif (ref := c.ref(own_surname)) not in external:
-            external[ref] = ExternalRef(source.id, ref, c.evidence)
+            found.add(hit, "cites", c.evidence)
+        elif (ref := c.ref(own_surname)) not in found.external:
+            found.external[ref] = ExternalRef(source.id, ref, c.evidence)
 
-    # 2. a first author's surname without a year
+
+def _bare_names(found: _Found, lex: Lexicon, name_spans: dict[int, list[Span]], own_names: set[str]) -> None:
+    """Pass 2: a first author's surname without a year, cited when it names one entry (see ``_one_named``)."""
+    text = found.source.summary
     for rank in sorted(name_spans):
         name, key = lex.names[rank], lex.name_keys[rank]
         if key in own_names:
             continue
-        candidates = lex.by_surname[key]
-        for m_start, m_end in name_spans[rank]:
-            if _overlaps(claimed, m_start, m_end):
+        for start, end in name_spans[rank]:
+            if _overlaps(found.claimed, start, end):
                 continue
-            sentence = _sentence_at(text, m_start)
+            sentence = _sentence_at(text, start)
             if name in COMMON_WORD_SURNAMES and sentence.lstrip().startswith(name):
-                continue
-            chosen: Sequence[Referent] = candidates
-            if len(candidates) > 1:
-                in_sentence = scan(sentence)
-                chosen = [p for p in candidates if any(mentions(in_sentence, t) for t in p.terms)]
-                if len(chosen) != 1:
-                    chosen = [p for p in candidates if str(p.year) in sentence]
-            if len(chosen) == 1:
-                end = min(len(text), m_end + 40)
-                tail = text[m_end:end]
-                cut = re.search(r"[,.;—(]", tail)
-                tail = tail[: cut.start()] if cut else tail.rsplit(" ", 1)[0]
-                start = clause_before(text, m_start, 5)
-                add(chosen[0], "cites", (text[start:m_end] + tail).strip(" ,"))
-                claimed.append((m_start, m_end))
+                continue  # "Silver linings", "Long before": a word opening the sentence, not the person
+            named = _one_named(lex.by_surname[key], sentence)
+            if named is not None:
+                found.add(named, "cites", _name_evidence(text, start, end))
+                found.claimed.append((start, end))
 
-    # 3. concept terms of other entries (an entry's own terms claim nothing)
+
+def _one_named(candidates: Sequence[Referent], sentence: str) -> Referent | None:
+    """The one entry a surname names: the only one filed under it, or the one whose concept term or year the
+    sentence holds; None when that leaves several or none (never a guess)."""
+    if len(candidates) == 1:
+        return candidates[0]
+    in_sentence = scan(sentence)
+    chosen = [p for p in candidates if any(mentions(in_sentence, t) for t in p.terms)]
+    if len(chosen) != 1:
+        chosen = [p for p in candidates if str(p.year) in sentence]
+    return chosen[0] if len(chosen) == 1 else None
+
+
+def _name_evidence(text: str, start: int, end: int) -> str:
+    """A bare name and the words around it: "the ideas of Bahdanau on attention"."""
+    tail = text[end : end + NAME_TAIL]
+    cut = _CLAUSE_MARK.search(tail)
+    tail = tail[: cut.start()] if cut else tail.rsplit(" ", 1)[0]
+    return (text[clause_before(text, start, NAME_LEAD_WORDS) : end] + tail).strip(" ,")
+
+
+def _concept_terms(found: _Found, lex: Lexicon, term_spans: dict[int, list[Span]]) -> None:
+    """Pass 3: concept terms of other entries (an entry's own terms claim nothing), ``cites`` or ``mentions`` by year."""
+    source = found.source
     for rank in sorted(term_spans):
         term = lex.terms[rank]
         if term.paper.id == source.id:
             continue
-        for m_start, m_end in term_spans[rank]:
-            if _overlaps(claimed, m_start, m_end):
+        for start, end in term_spans[rank]:
+            if _overlaps(found.claimed, start, end):
                 continue
-            claimed.append((m_start, m_end))
-            start = clause_before(text, m_start, 4)
-            after = re.match(r"[^,.;()—]{0,30}(?=[\s,.;()—]|$)", text[m_end:])
-            evidence = (text[start:m_end] + (after.group() if after else "")).strip(" ,")
-            add(term.paper, term.kind_in(source.year), evidence)
+            found.claimed.append((start, end))
+            found.add(term.paper, term.kind_in(source.year), _term_evidence(source.summary, start, end))
 
-    # the title: concept terms of other entries, in any case; the title is the evidence
-    for cited, kind in _title_references(source, lex):
-        add(cited, kind, source.title)
 
-    # hand corrections
+def _term_evidence(text: str, start: int, end: int) -> str:
+    """A concept term and the words around it: "using backpropagation through time"."""
+    after = _TERM_TAIL.match(text, end)
+    return (text[clause_before(text, start, TERM_LEAD_WORDS) : end] + (after.group() if after else "")).strip(" ,")
+
+
+def _hand_corrections(found: _Found, lex: Lexicon) -> None:
+    """The front matter's ``edges: {add, remove}``, applied over what was extracted."""
+    source = found.source
     for e in source.add_edges:
         if e.target in lex.positions and e.target != source.id:
-            edges[e.target] = Edge(source.id, e.target, e.kind, e.evidence)
+            found.edges[e.target] = Edge(source.id, e.target, e.kind, e.evidence)
     for removed in source.remove_edges:
-        edges.pop(removed, None)
-    return list(edges.values()), list(external.values())
+        found.edges.pop(removed, None)
 
 
 def _title_references(source: Paper, lex: Lexicon) -> list[tuple[Referent, EdgeKind]]:
