@@ -217,23 +217,53 @@ def compose(
     topic = plan.topic if plan else results["corrected_query"] or results["query"]
     intent: Intent = plan.intent if plan else "topic"
     sure = plan is not None and (bool(plan.names) or plan.only_time)
-    found = candidates(
-        data, sentences, results, qvec, topic, HISTORY_PAPERS if intent == "history" else CANDIDATE_PAPERS
-    )
+    papers = HISTORY_PAPERS if intent == "history" else CANDIDATE_PAPERS
+    found = candidates(data, sentences, results, qvec, topic, papers)
     support = max((c.support for c in found), default=0.0)
-    if qvec is None:  # words only: the search's no-match model needs a cosine; a sentence must hold a query word
-        declined, sure_of = support <= 0.0 and not sure, 1.0 if sure else min(1.0, support / W_LEX)
-    else:
-        declined, sure_of = results["no_match"] or (support < SENTENCE_FLOOR and not sure), results["confidence"]
-    declined = declined or not found
+    declined, sure_of = _declines(results, found, support, sure, words_only=qvec is None)
     by_time = intent in TIME_ORDERED
     keep_new = HISTORY_KEEP_NEW if intent == "history" else KEEP_NEW
     chosen = [] if declined else arrange(data, pick(data, found, keep_new), by_time)
-    numbers: dict[int, int] = {}
+    numbers: dict[int, int] = {}  # paper row -> its source number, in the order the answer first cites it
     for c in chosen:
         numbers.setdefault(c.paper, len(numbers) + 1)
     cites = {p: citation(data.records[p]) for p in numbers}
-    out: list[AnswerSentence] = [
+    return {
+        "query": results["query"],
+        "corrected_query": results["corrected_query"],
+        "understood": results["understood"],
+        "index_version": results["index_version"],
+        "took_ms": 0.0,
+        "declined": declined,
+        "no_match": results["no_match"],
+        "confidence": confidence(sure_of, support, sure or qvec is None),
+        "order": "time" if by_time else "relevance",
+        "sentences": _quoted(data, chosen, numbers, cites),
+        "sources": _sources(data, numbers, cites),
+        "reading_order": reading_order(data, graph, numbers),
+        "nearest": _nearest(results) if declined else [],
+    }
+
+
+def _declines(
+    results: SearchResults, found: list[Candidate], support: float, sure: bool, words_only: bool
+) -> tuple[bool, float]:
+    """Whether the answer declines, and the search's confidence the answer's starts from.
+
+    Words only (lexical mode): the search's no-match model needs a cosine, so a sentence must hold a query word.
+    """
+    if words_only:
+        declined, sure_of = support <= 0.0 and not sure, 1.0 if sure else min(1.0, support / W_LEX)
+    else:
+        declined, sure_of = results["no_match"] or (support < SENTENCE_FLOOR and not sure), results["confidence"]
+    return declined or not found, sure_of
+
+
+def _quoted(
+    data: IndexData, chosen: list[Candidate], numbers: dict[int, int], cites: dict[int, str]
+) -> list[AnswerSentence]:
+    """The chosen sentences as the answer quotes them, each with its source's number and citation."""
+    return [
         {
             "text": c.text,
             "kind": "question" if c.kind == "question" else "summary",
@@ -244,7 +274,11 @@ def compose(
         }
         for c in chosen
     ]
-    sources: list[AnswerSource] = [
+
+
+def _sources(data: IndexData, numbers: dict[int, int], cites: dict[int, str]) -> list[AnswerSource]:
+    """The cited papers, numbered as the sentences refer to them."""
+    return [
         {
             "number": n,
             "id": (rec := data.records[p])["id"],
@@ -257,25 +291,14 @@ def compose(
         }
         for p, n in numbers.items()
     ]
-    nearest: list[PaperBrief] = [
+
+
+def _nearest(results: SearchResults) -> list[PaperBrief]:
+    """The best ranked papers, listed in place of an answer that declines."""
+    return [
         {"id": h["id"], "year": h["year"], "title": h["title"], "authors": h["authors"], "era": h["era"]}
-        for h in (results["results"][:NEAREST] if declined else [])
+        for h in results["results"][:NEAREST]
     ]
-    return {
-        "query": results["query"],
-        "corrected_query": results["corrected_query"],
-        "understood": results["understood"],
-        "index_version": results["index_version"],
-        "took_ms": 0.0,
-        "declined": declined,
-        "no_match": results["no_match"],
-        "confidence": confidence(sure_of, support, sure or qvec is None),
-        "order": "time" if by_time else "relevance",
-        "sentences": out,
-        "sources": sources,
-        "reading_order": reading_order(data, graph, numbers),
-        "nearest": nearest,
-    }
 
 
 def confidence(search: float, support: float, sure: bool) -> float:
