@@ -9,9 +9,11 @@ for its topic.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..core.records import EraRecord
+from .periods import Span, era_named, nickname_in, plain_words
 
 WORD_NUMBERS = {
     "twenties": 20,
@@ -23,16 +25,6 @@ WORD_NUMBERS = {
     "eighties": 80,
     "nineties": 90,
 }
-# periods of AI history known by a nickname rather than by an era of this list
-NICKNAMES = {
-    "first ai winter": (1974, 1980),
-    "second ai winter": (1987, 1993),
-    "ai winter": (1974, 1980),
-}
-# words that name a stretch of an era's name ("the deep learning boom" is "The Deep Learning Explosion")
-ERA_SYNONYMS = {"boom": "explosion", "revolution": "revolution", "age": "era", "explosion": "explosion"}
-Span = tuple[int, int]
-ERA_WORD = re.compile(r"\b(?:era|eras|age|period|boom|revolution|explosion|days|winter)\b", re.IGNORECASE)
 DECADES = re.compile(  # "the 1940s and 50s", "1980s-90s": from the first decade to the end of the second
     r"\b(?P<a>(?:1[89]|20)\d0)s?\s*(?:and|to|-|–|through|or)\s*(?:the\s+)?['’]?(?P<b>(?:1[89]|20)?\d0)['’]?s\b",
     re.IGNORECASE,
@@ -125,13 +117,7 @@ BETWEEN = re.compile(  # "between alexnet and transformers": the years of two th
 RELATIVE_RE = re.compile(r"\b(" + "|".join(sorted(RELATIVE, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 
-def plain_words(text: str) -> str:
-    """Lowercase letters, digits and spaces only ("Transformers & the Modern-Era" -> "transformers   the modern era"):
-    how era names, nicknames and concept terms are compared with a query."""
-    return re.sub(r"[^a-z0-9 ]+", " ", text.lower().replace("&", " ")).strip()
-
-
-def _decade(m: re.Match[str]) -> tuple[int, int]:
+def _decade_years(m: re.Match[str]) -> tuple[int, int]:
     if m.group("word"):
         base = 1900 + WORD_NUMBERS[m.group("word").lower()]
         mod = m.group("mod2")
@@ -158,51 +144,6 @@ def _decade_label(m: re.Match[str], lo: int) -> str:
     return f"papers from the {mod + ' ' if mod else ''}{decade}"
 
 
-def _era_by_name(text: str, ctx: TimeContext) -> tuple[EraRecord, Span] | None:
-    """An era named in the query (its id or name, or most of its name's words in order), and where."""
-    folded = plain_words(text)
-    for e in ctx.eras:
-        for name in (plain_words(e["name"]), plain_words(e["id"].replace("-", " "))):
-            at = folded.find(name)
-            if name and at >= 0:
-                return e, _original_span(text, name)
-    # part of an era's name is a time only beside a word that says so ("the transformer era");
-    # alone it is a topic ("recurrent networks")
-    if not ERA_WORD.search(text):
-        return None
-    best: tuple[int, EraRecord, Span] | None = None
-    for e in ctx.eras:
-        words = [w for w in plain_words(e["name"]).split() if len(w) > 2 and w not in ("the", "and", "modern")]
-        for n in range(len(words), 0, -1):
-            for i in range(len(words) - n + 1):
-                phrase = words[i : i + n]
-                words_re = r"\s+".join(_era_word(w) for w in phrase)
-                # beside the word that makes it a time: "the transformer era", "the era of transformers"
-                hit = re.search(
-                    rf"\b{words_re}\s+{ERA_WORD.pattern}|{ERA_WORD.pattern}\s+of\s+(?:the\s+)?{words_re}\b",
-                    text,
-                    re.IGNORECASE,
-                )
-                if hit and (best is None or n > best[0]):
-                    best = (n, e, (hit.start(), hit.end()))
-    if best is None:
-        return None
-    return best[1], best[2]
-
-
-def _era_word(word: str) -> str:
-    """A word of an era's name as a pattern: its synonyms, with or without a plural s."""
-    base = word[:-1] if word.endswith("s") and len(word) > 3 else word
-    alts = {base} | {k for k, v in ERA_SYNONYMS.items() if v == word}
-    return "(?:" + "|".join(re.escape(a) for a in sorted(alts)) + ")s?"
-
-
-def _original_span(text: str, folded_phrase: str) -> Span:
-    pattern = r"\b" + r"[\W_]+".join(re.escape(w) for w in folded_phrase.split()) + r"\b"
-    m = re.search(pattern, text, re.IGNORECASE)
-    return (m.start(), m.end()) if m else (0, 0)
-
-
 def _concept_year(what: str, ctx: TimeContext, whole: bool = False) -> int | None:
     """The year the list introduced ``what``, read from its longest leading words that name a concept.
 
@@ -218,53 +159,85 @@ def _concept_year(what: str, ctx: TimeContext, whole: bool = False) -> int | Non
     return None
 
 
-def _open_ended(text: str, ctx: TimeContext) -> TimeWindow | None:
-    """Windows counted from the list's last year, or open on one side: "the last five years", "2015 onwards"."""
+def _at(m: re.Match[str]) -> tuple[Span, ...]:
+    """Where a window was read: the whole match."""
+    return ((m.start(), m.end()),)
+
+
+def _year_range(text: str, ctx: TimeContext) -> TimeWindow | None:
+    """Two years: "papers from 1986–1991", "between 1990 and 2005"."""
+    m = RANGE.search(text)
+    if not m:
+        return None
+    a, b = sorted((int(m.group("a")), int(m.group("b"))))
+    return TimeWindow(a, b, f"papers from {a} to {b}", _at(m))
+
+
+def _between_concepts(text: str, ctx: TimeContext) -> TimeWindow | None:
+    """The years of two things the list introduced: "between alexnet and transformers"."""
+    m = BETWEEN.search(text)
+    if not m:
+        return None
+    first, second = _concept_year(m.group("a"), ctx), _concept_year(m.group("b"), ctx)
+    if first is None or second is None:
+        return None
+    a, b = sorted((first, second))
+    return TimeWindow(a, b, f"papers from {a} to {b}", _at(m))
+
+
+def _last_years(text: str, ctx: TimeContext) -> TimeWindow | None:
+    """Counted back from the list's last year: "the last five years", "the past decade"."""
     m = LAST.search(text)
-    if m:
-        raw = (m.group("n") or "1").lower()
-        n = int(raw) if raw.isdigit() else COUNTS.get(raw, 1)
-        years = n * (10 if m.group("unit").lower().startswith("decade") else 1)
-        start = ctx.last - years + 1
-        return TimeWindow(
-            start, ctx.last, f"papers from the last {years} years ({start}–{ctx.last})", ((m.start(), m.end()),)
-        )
+    if not m:
+        return None
+    raw = (m.group("n") or "1").lower()
+    n = int(raw) if raw.isdigit() else COUNTS.get(raw, 1)
+    years = n * (10 if m.group("unit").lower().startswith("decade") else 1)
+    start = ctx.last - years + 1
+    return TimeWindow(start, ctx.last, f"papers from the last {years} years ({start}–{ctx.last})", _at(m))
+
+
+def _onward(text: str, ctx: TimeContext) -> TimeWindow | None:
+    """From a year to the list's last: "2015 onwards", "2018 and later"."""
     m = ONWARD.search(text)
-    if m:
-        y = int(m.group("y"))
-        return TimeWindow(y, ctx.last, f"papers from {y} on", ((m.start(), m.end()),))
+    if not m:
+        return None
+    y = int(m.group("y"))
+    return TimeWindow(y, ctx.last, f"papers from {y} on", _at(m))
+
+
+def _up_to(text: str, ctx: TimeContext) -> TimeWindow | None:
+    """From the list's first year to a year: "1990 and earlier"."""
     m = UNTIL.search(text)
-    if m:
-        y = int(m.group("y"))
-        return TimeWindow(ctx.first, y, f"papers up to {y}", ((m.start(), m.end()),))
+    if not m:
+        return None
+    y = int(m.group("y"))
+    return TimeWindow(ctx.first, y, f"papers up to {y}", _at(m))
+
+
+def _around(text: str, ctx: TimeContext) -> TimeWindow | None:
+    """A year either side: "around 2012", "circa 1986"."""
     m = AROUND.search(text)
-    if m:
-        y = int(m.group("y"))
-        return TimeWindow(y - 1, y + 1, f"papers from around {y}", ((m.start(), m.end()),))
+    if not m:
+        return None
+    y = int(m.group("y"))
+    return TimeWindow(y - 1, y + 1, f"papers from around {y}", _at(m))
+
+
+def _century(text: str, ctx: TimeContext) -> TimeWindow | None:
+    """ "the 20th century", "the twenty-first century"; "the turn of the century" is 1998–2003."""
     m = CENTURY.search(text)
     if m:
         start = 1900 if m.group("c").lower().startswith(("20", "twentieth")) else 2000
-        return TimeWindow(start, start + 99, f"papers from the {m.group('c')} century", ((m.start(), m.end()),))
+        return TimeWindow(start, start + 99, f"papers from the {m.group('c')} century", _at(m))
     m = TURN.search(text)
     if m:
-        return TimeWindow(1998, 2003, "papers from the turn of the century", ((m.start(), m.end()),))
+        return TimeWindow(1998, 2003, "papers from the turn of the century", _at(m))
     return None
 
 
-def read_time(text: str, ctx: TimeContext) -> TimeWindow | None:
-    """The time a query asks about, or None. The first kind that matches wins, most explicit first."""
-    m = RANGE.search(text)
-    if m:
-        a, b = sorted((int(m.group("a")), int(m.group("b"))))
-        return TimeWindow(a, b, f"papers from {a} to {b}", ((m.start(), m.end()),))
-    m = BETWEEN.search(text)
-    ends = (_concept_year(m.group("a"), ctx), _concept_year(m.group("b"), ctx)) if m else (None, None)
-    if m and ends[0] is not None and ends[1] is not None:
-        a, b = sorted((ends[0], ends[1]))
-        return TimeWindow(a, b, f"papers from {a} to {b}", ((m.start(), m.end()),))
-    window = _open_ended(text, ctx)
-    if window is not None:
-        return window
+def _bound(text: str, ctx: TimeContext) -> TimeWindow | None:
+    """Open on one side of a year or of a thing the list introduced: "before 2000", "after backprop", "since 2012"."""
     at = 0
     while (m := BOUND.search(text, at)) is not None:
         at = m.start() + 1  # matches may overlap: "from before backprop" is read at "before" too
@@ -275,53 +248,121 @@ def read_time(text: str, ctx: TimeContext) -> TimeWindow | None:
         if year is None:
             continue
         if direction == "from" and re.fullmatch(YEAR, what):  # "anything from 2005?": that year ("since" is onwards)
-            return TimeWindow(year, year, f"papers from {year}", ((m.start(), m.end()),))
+            return TimeWindow(year, year, f"papers from {year}", _at(m))
         if direction in ("before", "until", "up", "prior", "pre"):
             end = year - 1 if direction in ("before", "prior", "pre") else year
-            return TimeWindow(ctx.first, end, f"papers up to {end}", ((m.start(), m.end()),))
+            return TimeWindow(ctx.first, end, f"papers up to {end}", _at(m))
         start = year + 1 if direction in ("after", "post") else year
-        return TimeWindow(start, ctx.last, f"papers from {start} on", ((m.start(), m.end()),))
+        return TimeWindow(start, ctx.last, f"papers from {start} on", _at(m))
+    return None
+
+
+def _decades(text: str, ctx: TimeContext) -> TimeWindow | None:
+    """From one decade to the end of another: "the 1940s and 50s", "1980s-90s"."""
     m = DECADES.search(text)
-    if m:
-        first, tail = m.group("a"), m.group("b")
-        second = int(tail) if len(tail) == 4 else int(first[:2]) * 100 + int(tail)
-        if second > int(first):
-            label = f"papers from the {first}s to the {second}s"
-            return TimeWindow(int(first), second + 9, label, ((m.start(), m.end()),))
+    if not m:
+        return None
+    first, tail = m.group("a"), m.group("b")
+    second = int(tail) if len(tail) == 4 else int(first[:2]) * 100 + int(tail)
+    if second <= int(first):
+        return None
+    return TimeWindow(int(first), second + 9, f"papers from the {first}s to the {second}s", _at(m))
+
+
+def _same_year_as(text: str, ctx: TimeContext) -> TimeWindow | None:
+    """The year a thing the list introduced came out: "the same year as word2vec", "when GANs appeared"."""
     m = SAME_YEAR.search(text)
     year = _concept_year(m.group("what"), ctx) if m else None
-    if m and year is not None:
-        return TimeWindow(year, year, f"papers from {year}", ((m.start(), m.end()),))
+    if m is None or year is None:
+        return None
+    return TimeWindow(year, year, f"papers from {year}", _at(m))
+
+
+def _decade(text: str, ctx: TimeContext) -> TimeWindow | None:
+    """One decade or part of it: "the 1950s", "the '80s", "the eighties", "late 1980s"."""
     m = DECADE.search(text)
-    if m:
-        lo, hi = _decade(m)
-        return TimeWindow(lo, hi, _decade_label(m, lo), ((m.start(), m.end()),))
+    if not m:
+        return None
+    lo, hi = _decade_years(m)
+    return TimeWindow(lo, hi, _decade_label(m, lo), _at(m))
+
+
+def _single_year(text: str, ctx: TimeContext) -> TimeWindow | None:
+    """One year near the list's ("what came out in 2015?"); "2048 tokens" is not a year."""
     for m in SINGLE.finditer(text):
         y = int(m.group("y"))
-        if ctx.first - 30 <= y <= ctx.last + 5:  # "2048 tokens" is not a year
-            return TimeWindow(y, y, f"papers from {y}", ((m.start(), m.end()),))
+        if ctx.first - 30 <= y <= ctx.last + 5:
+            return TimeWindow(y, y, f"papers from {y}", _at(m))
+    return None
+
+
+def _short_year(text: str, ctx: TimeContext) -> TimeWindow | None:
+    """A year in two digits: "papers from '89"."""
     m = SHORT_YEAR.search(text)
-    if m:
-        yy = int(m.group("yy"))
-        y = 2000 + yy if 2000 + yy <= ctx.last + 5 else 1900 + yy
-        return TimeWindow(y, y, f"papers from {y}", ((m.start(), m.end()),))
-    folded = plain_words(text)
-    for nickname, (lo, hi) in NICKNAMES.items():
-        if nickname in folded:
-            return TimeWindow(lo, hi, f"the {nickname} ({lo}–{hi})", (_original_span(text, nickname),), True)
-    named = _era_by_name(text, ctx)
-    if named is not None:
-        e, span = named
-        return TimeWindow(e["start"], e["end"], f"{e['name']} ({e['start']}–{e['end']})", (span,), True)
+    if not m:
+        return None
+    yy = int(m.group("yy"))
+    y = 2000 + yy if 2000 + yy <= ctx.last + 5 else 1900 + yy
+    return TimeWindow(y, y, f"papers from {y}", _at(m))
+
+
+def _nickname(text: str, ctx: TimeContext) -> TimeWindow | None:
+    """A period of AI history by its nickname: "the first AI winter"."""
+    found = nickname_in(text)
+    if found is None:
+        return None
+    nickname, lo, hi, span = found
+    return TimeWindow(lo, hi, f"the {nickname} ({lo}–{hi})", (span,), True)
+
+
+def _named_era(text: str, ctx: TimeContext) -> TimeWindow | None:
+    """An era of the list by name: "the transformer era", "the Backpropagation Revolution"."""
+    named = era_named(text, ctx.eras)
+    if named is None:
+        return None
+    e, span = named
+    return TimeWindow(e["start"], e["end"], f"{e['name']} ({e['start']}–{e['end']})", (span,), True)
+
+
+def _relative(text: str, ctx: TimeContext) -> TimeWindow | None:
+    """A word relative to the list's eras: "recent" (the last era), "early days" (the first), "classic" (the first half)."""
     m = RELATIVE_RE.search(text)
-    if m and ctx.eras:
-        kind = RELATIVE[m.group(1).lower()]
-        era = ctx.eras[-1] if kind == "recent" else ctx.eras[0]
-        if kind == "classic":  # the first half of the list's eras
-            era = ctx.eras[max(0, len(ctx.eras) // 2 - 1)]
-            return TimeWindow(ctx.first, era["end"], f"classic papers (up to {era['end']})", ((m.start(), m.end()),))
-        word = "recent" if kind == "recent" else "early"
-        return TimeWindow(
-            era["start"], era["end"], f"{word} papers ({era['start']}–{era['end']})", ((m.start(), m.end()),)
-        )
+    if not m or not ctx.eras:
+        return None
+    kind = RELATIVE[m.group(1).lower()]
+    era = ctx.eras[-1] if kind == "recent" else ctx.eras[0]
+    if kind == "classic":
+        era = ctx.eras[max(0, len(ctx.eras) // 2 - 1)]
+        return TimeWindow(ctx.first, era["end"], f"classic papers (up to {era['end']})", _at(m))
+    word = "recent" if kind == "recent" else "early"
+    return TimeWindow(era["start"], era["end"], f"{word} papers ({era['start']}–{era['end']})", _at(m))
+
+
+# Each kind of time a query may name, most explicit first: the first that reads a window wins.
+_READERS: tuple[Callable[[str, TimeContext], TimeWindow | None], ...] = (
+    _year_range,
+    _between_concepts,
+    _last_years,
+    _onward,
+    _up_to,
+    _around,
+    _century,
+    _bound,
+    _decades,
+    _same_year_as,
+    _decade,
+    _single_year,
+    _short_year,
+    _nickname,
+    _named_era,
+    _relative,
+)
+
+
+def read_time(text: str, ctx: TimeContext) -> TimeWindow | None:
+    """The time a query asks about, or None. The first kind that matches wins, most explicit first."""
+    for reader in _READERS:
+        window = reader(text, ctx)
+        if window is not None:
+            return window
     return None

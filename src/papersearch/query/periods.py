@@ -1,0 +1,84 @@
+"""Periods a query names in words: an era of the list by its name ("the transformer era"), or a nickname.
+
+Pure functions of the text and the index's eras; ``timewords`` turns what they find into a window.
+Names are compared as ``plain_words``: case and punctuation aside ("the backpropagation-revolution").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..core.records import EraRecord
+
+Span = tuple[int, int]
+# periods of AI history known by a nickname rather than by an era of this list
+NICKNAMES = {
+    "first ai winter": (1974, 1980),
+    "second ai winter": (1987, 1993),
+    "ai winter": (1974, 1980),
+}
+# words that name a stretch of an era's name ("the deep learning boom" is "The Deep Learning Explosion")
+ERA_SYNONYMS = {"boom": "explosion", "revolution": "revolution", "age": "era", "explosion": "explosion"}
+ERA_WORD = re.compile(r"\b(?:era|eras|age|period|boom|revolution|explosion|days|winter)\b", re.IGNORECASE)
+
+
+def plain_words(text: str) -> str:
+    """Lowercase letters, digits and spaces only ("Transformers & the Modern-Era" -> "transformers   the modern era"):
+    how era names, nicknames and concept terms are compared with a query."""
+    return re.sub(r"[^a-z0-9 ]+", " ", text.lower().replace("&", " ")).strip()
+
+
+def nickname_in(text: str) -> tuple[str, int, int, Span] | None:
+    """A period of AI history named by its nickname ("the first AI winter"): (nickname, first year, last year, where)."""
+    folded = plain_words(text)
+    for nickname, (lo, hi) in NICKNAMES.items():
+        if nickname in folded:
+            return nickname, lo, hi, _original_span(text, nickname)
+    return None
+
+
+def era_named(text: str, eras: Sequence[EraRecord]) -> tuple[EraRecord, Span] | None:
+    """An era named in the query (its id or name, or most of its name's words in order), and where."""
+    folded = plain_words(text)
+    for e in eras:
+        for name in (plain_words(e["name"]), plain_words(e["id"].replace("-", " "))):
+            at = folded.find(name)
+            if name and at >= 0:
+                return e, _original_span(text, name)
+    # part of an era's name is a time only beside a word that says so ("the transformer era");
+    # alone it is a topic ("recurrent networks")
+    if not ERA_WORD.search(text):
+        return None
+    best: tuple[int, EraRecord, Span] | None = None
+    for e in eras:
+        words = [w for w in plain_words(e["name"]).split() if len(w) > 2 and w not in ("the", "and", "modern")]
+        for n in range(len(words), 0, -1):
+            for i in range(len(words) - n + 1):
+                phrase = words[i : i + n]
+                words_re = r"\s+".join(_era_word(w) for w in phrase)
+                # beside the word that makes it a time: "the transformer era", "the era of transformers"
+                hit = re.search(
+                    rf"\b{words_re}\s+{ERA_WORD.pattern}|{ERA_WORD.pattern}\s+of\s+(?:the\s+)?{words_re}\b",
+                    text,
+                    re.IGNORECASE,
+                )
+                if hit and (best is None or n > best[0]):
+                    best = (n, e, (hit.start(), hit.end()))
+    if best is None:
+        return None
+    return best[1], best[2]
+
+
+def _era_word(word: str) -> str:
+    """A word of an era's name as a pattern: its synonyms, with or without a plural s."""
+    base = word[:-1] if word.endswith("s") and len(word) > 3 else word
+    alts = {base} | {k for k, v in ERA_SYNONYMS.items() if v == word}
+    return "(?:" + "|".join(re.escape(a) for a in sorted(alts)) + ")s?"
+
+
+def _original_span(text: str, folded_phrase: str) -> Span:
+    """Where ``text`` says a phrase of ``plain_words``, whatever its case and punctuation; (0, 0) when it does not."""
+    pattern = r"\b" + r"[\W_]+".join(re.escape(w) for w in folded_phrase.split()) + r"\b"
+    m = re.search(pattern, text, re.IGNORECASE)
+    return (m.start(), m.end()) if m else (0, 0)
