@@ -14,7 +14,8 @@ from dataclasses import dataclass, field, replace
 from ..core.names import PARTICLES, author_surname, given_names, name_key
 from ..core.records import EraRecord, GraphRecord, Intent, PaperRecord, Understood
 from ..index.lexical import tokenize
-from .timewords import TimeContext, TimeWindow, plain_words, read_time
+from .periods import plain_words
+from .timewords import TimeContext, TimeWindow, read_time
 
 ORIGIN = re.compile(
     r"\b(?:first|invent(?:ed|or|ors|ion|s)?|introduc(?:ed|es|e|tion)|pioneer(?:ed|ing|s)?|originat(?:ed|e|or)|origins?"
@@ -226,44 +227,9 @@ def build_context(
     records: list[PaperRecord], eras: list[EraRecord], graph: GraphRecord, english: frozenset[str]
 ) -> PlanContext:
     """The names, given names and time facts of one index version."""
-    names: dict[str, dict[int, float]] = {}
-    given: set[str] = set()
     row = {r["id"]: i for i, r in enumerate(records)}
-
-    def add(surname: str, i: int, weight: float) -> None:
-        # each key a person may be typed as: the whole surname and each of its words but particles and short ones
-        words = [w for w in re.split(r"[-\s]", surname) if len(w) > 2 and w.lower() not in PARTICLES]
-        for key in {name_key(surname), *(name_key(w) for w in words)}:
-            if key:
-                slot = names.setdefault(key, {})
-                slot[i] = max(slot.get(i, 0.0), weight)
-
-    concept_years: dict[str, int] = {}
-    concepts: list[tuple[str, frozenset[str], int]] = []
-    for i, r in enumerate(records):
-        for author in r["authors"]:
-            add(author_surname(author), i, NAME_WEIGHT["author"])
-            given.update(name_key(p) for p in given_names(author) if len(p) > 1 and not p.endswith("."))
-        for x in r["references"]["external"]:
-            add(REF_YEAR.sub("", x["ref"]), i, NAME_WEIGHT["cited"])
-        for c in r["concepts"]:
-            for term in (c["name"], *c["aliases"]):
-                key = plain_words(term)
-                concept_years[key] = min(concept_years.get(key, r["year"]), r["year"])
-                stems = frozenset(tokenize(term)) | frozenset(SINGLE_LETTER.findall(term.lower()))
-                if stems:
-                    concepts.append((c["name"], stems, i))
-    earlier: list[list[int]] = [[] for _ in records]
-    for e in graph["edges"]:
-        source, target = row.get(e["source"]), row.get(e["target"])
-        if source is None or target is None:
-            continue
-        if e["kind"] == "cites" and records[target]["year"] <= records[source]["year"]:
-            earlier[source].append(target)
-        for author in records[target]["authors"]:
-            surname = author_surname(author)
-            if surname and re.search(rf"\b{re.escape(surname)}\b", e["evidence"]):
-                add(surname, source, NAME_WEIGHT["cited"])
+    names, given = _people(records, graph, row)
+    concept_years, concepts = _concepts(records)
     years = [r["year"] for r in records] or [0]
     time = TimeContext(tuple(eras), min(years), max(years), concept_years)
     by_stem: dict[str, list[int]] = {}
@@ -271,8 +237,69 @@ def build_context(
         for stem in words:
             by_stem.setdefault(stem, []).append(position)
     index = {stem: tuple(positions) for stem, positions in by_stem.items()}
-    builds_on = tuple(tuple(sorted(set(rows))) for rows in earlier)
+    builds_on = _builds_on(records, graph, row)
     return PlanContext(time, names, frozenset(given - set(names)), english, tuple(concepts), index, builds_on)
+
+
+def _people(
+    records: list[PaperRecord], graph: GraphRecord, row: dict[str, int]
+) -> tuple[dict[str, dict[int, float]], set[str]]:
+    """Who each paper names: its authors, the outside works its summary cites, and the entries whose first
+    author an edge's evidence names; and the given names of the list's authors."""
+    names: dict[str, dict[int, float]] = {}
+    given: set[str] = set()
+    for i, r in enumerate(records):
+        for author in r["authors"]:
+            _add_name(names, author_surname(author), i, NAME_WEIGHT["author"])
+            given.update(name_key(p) for p in given_names(author) if len(p) > 1 and not p.endswith("."))
+        for x in r["references"]["external"]:
+            _add_name(names, REF_YEAR.sub("", x["ref"]), i, NAME_WEIGHT["cited"])
+    for e in graph["edges"]:
+        source, target = row.get(e["source"]), row.get(e["target"])
+        if source is None or target is None:
+            continue
+        for author in records[target]["authors"]:
+            surname = author_surname(author)
+            if surname and re.search(rf"\b{re.escape(surname)}\b", e["evidence"]):
+                _add_name(names, surname, source, NAME_WEIGHT["cited"])
+    return names, given
+
+
+def _add_name(names: dict[str, dict[int, float]], surname: str, row: int, weight: float) -> None:
+    """File ``row`` under each key a person may be typed as: the whole surname ("Sohl-Dickstein") and each of
+    its words of three letters or more but its particles ("Sohl", "Dickstein"; "Oord" of "van den Oord")."""
+    words = [w for w in re.split(r"[-\s]", surname) if len(w) > 2 and w.lower() not in PARTICLES]
+    for key in {name_key(surname), *(name_key(w) for w in words)}:
+        if key:
+            slot = names.setdefault(key, {})
+            slot[row] = max(slot.get(row, 0.0), weight)
+
+
+def _concepts(records: list[PaperRecord]) -> tuple[dict[str, int], list[tuple[str, frozenset[str], int]]]:
+    """The year each concept term entered the list, and each term's stems with its concept and paper row."""
+    concept_years: dict[str, int] = {}
+    concepts: list[tuple[str, frozenset[str], int]] = []
+    for i, r in enumerate(records):
+        for c in r["concepts"]:
+            for term in (c["name"], *c["aliases"]):
+                key = plain_words(term)
+                concept_years[key] = min(concept_years.get(key, r["year"]), r["year"])
+                stems = frozenset(tokenize(term)) | frozenset(SINGLE_LETTER.findall(term.lower()))
+                if stems:
+                    concepts.append((c["name"], stems, i))
+    return concept_years, concepts
+
+
+def _builds_on(records: list[PaperRecord], graph: GraphRecord, row: dict[str, int]) -> tuple[tuple[int, ...], ...]:
+    """Each paper row's earlier entries it cites: what an origin question follows back."""
+    earlier: list[list[int]] = [[] for _ in records]
+    for e in graph["edges"]:
+        source, target = row.get(e["source"]), row.get(e["target"])
+        if source is None or target is None:
+            continue
+        if e["kind"] == "cites" and records[target]["year"] <= records[source]["year"]:
+            earlier[source].append(target)
+    return tuple(tuple(sorted(set(rows))) for rows in earlier)
 
 
 def concept_matches(topic: str, ctx: PlanContext) -> dict[int, tuple[str, float]]:
