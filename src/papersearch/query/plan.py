@@ -244,8 +244,8 @@ def build_context(
 def _people(
     records: list[PaperRecord], graph: GraphRecord, row: dict[str, int]
 ) -> tuple[dict[str, dict[int, float]], set[str]]:
-    """Who each paper names: its authors, the outside works its summary cites, and the entries whose first
-    author an edge's evidence names; and the given names of the list's authors."""
+    """Who each paper names: its authors, the outside works its summary cites, and the authors of an entry it
+    refers to whom the edge's evidence names; with the given names of the list's authors."""
     names: dict[str, dict[int, float]] = {}
     given: set[str] = set()
     for i, r in enumerate(records):
