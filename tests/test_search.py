@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from papersearch.core.errors import QueryError
+from papersearch.core.params import SearchRequest
 from papersearch.query.evaluate import evaluate, load_queries, report
 
 pytestmark = pytest.mark.slow
@@ -81,6 +83,38 @@ def test_a_repeated_search_is_answered_from_the_cache(searcher) -> None:  # type
     }
     other = searcher.search("sparse coding in the visual cortex", k=4, mode="dense")  # other options: searched
     assert not other["cached"] and searcher.result_hits == hits + 1
+
+
+def test_one_checked_request_travels_whole(searcher) -> None:  # type: ignore[no-untyped-def]
+    """A face builds one SearchRequest and passes it; Python keywords are checked into the same record."""
+    text = "papers from the 1990s about sequences"
+    asked = searcher.request(text, k="3", era="depth problem", ignore="time", understand="no")
+    assert asked == SearchRequest(text, k=3, era="solving-the-depth-problem", understand=False, ignore=("time",))
+    first = searcher.search(asked)
+    again = searcher.search(f"  {text} ", k=3, era="Solving the Depth Problem", ignore=["time"], understand=False)
+    assert again["cached"] and {k: v for k, v in again.items() if k not in ("took_ms", "cached")} == {
+        k: v for k, v in first.items() if k not in ("took_ms", "cached")
+    }
+    question = searcher.request("how were deep nets first trained?", k=5, mode="dense")
+    answer = {k: v for k, v in searcher.answer(question).items() if k != "took_ms"}
+    assert answer["sentences"] and answer == {
+        k: v for k, v in searcher.answer(question.query, k="5", mode="dense").items() if k != "took_ms"
+    }
+    with pytest.raises(TypeError):  # a request holds its options: none besides
+        searcher.search(asked, k=5)
+    with pytest.raises(TypeError):  # options by keyword only: two of them cannot trade places
+        SearchRequest.check(text, searcher.data.eras, 5)  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        asked.k = 5  # type: ignore[misc]
+
+
+def test_the_readme_python_example_runs(index_dir: Path) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    code = readme.split("From Python:", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    scope: dict[str, object] = {}
+    exec(code.replace('"index"', repr(str(index_dir))), scope)
+    hits = scope["hits"]
+    assert isinstance(hits, dict) and len(hits["results"]) == 5 and hits["query"] == "how were deep nets first trained?"
 
 
 def test_filters_apply_before_ranking(searcher) -> None:  # type: ignore[no-untyped-def]

@@ -203,5 +203,5 @@ def cmd_mcp(args: argparse.Namespace) -> int:
     from ..serve.live import LiveIndex
 
     st = settings(args)
-    serve_stdio(LiveIndex(st.index, settings=st), st.reload_interval)
+    serve_stdio(LiveIndex(st), st.reload_interval)
     return 0
