@@ -15,6 +15,7 @@ from .parser import build_parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run ``papersearch`` with ``argv``; the exit status (0 ok, 1 an error the user can fix, 2 a bad argument)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:

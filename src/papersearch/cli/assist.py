@@ -15,6 +15,7 @@ from .loading import open_for_one_question, open_index
 
 
 def answer_arguments(s: argparse.ArgumentParser) -> None:
+    """``answer QUERY`` with the search flags and ``--json``."""
     s.add_argument("query", help="the question")
     add_search_flags(s, "papers ranked to answer from")
     s.add_argument("--json", action="store_true", help="print JSON: {sentences, sources, reading_order, declined, ...}")
@@ -34,6 +35,7 @@ def cmd_answer(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def path_arguments(s: argparse.ArgumentParser) -> None:
+    """``path --before ID | --after ID | FROM TO`` with ``-k`` and ``--json``."""
     s.add_argument("ids", nargs="*", metavar="ID", help="FROM TO: two paper ids, for a chain between them")
     way = s.add_mutually_exclusive_group()
     way.add_argument("--before", metavar="ID", help="what to read before this paper")

@@ -15,6 +15,7 @@ from .arguments import Command
 
 
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
+    """``papersearch validate``: every problem of the corpus with its file and field; errors exit 1."""
     from ..core.errors import CorpusError
     from ..corpus.load import load_corpus
 
@@ -36,11 +37,13 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def import_arguments(s: argparse.ArgumentParser) -> None:
+    """``import-seed PATH [--force]``."""
     s.add_argument("path", help="the page (plain text)")
     s.add_argument("--force", action="store_true", help="overwrite files edited by hand")
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    """``papersearch import-seed``: corpus files from a reading-list page; hand edits kept unless --force."""
     from ..corpus.importer import import_seed
 
     report = import_seed(Path(args.path), settings.corpus, force=args.force)
@@ -52,6 +55,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def index_arguments(s: argparse.ArgumentParser) -> None:
+    """``index [--check] [--force] [-q] [--ray [ADDRESS]]``."""
     s.add_argument(
         "--check",
         action="store_true",
@@ -70,6 +74,7 @@ def index_arguments(s: argparse.ArgumentParser) -> None:
 
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
+    """``papersearch index``: build and publish a new version (or say it is up to date), or ``--check`` it."""
     if args.check:
         from ..index.check import check
 

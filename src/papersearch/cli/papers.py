@@ -11,15 +11,18 @@ from .loading import open_index
 
 
 def json_flag(s: argparse.ArgumentParser) -> None:
+    """``--json``: print the record as JSON instead of text."""
     s.add_argument("--json", action="store_true", help="print JSON")
 
 
 def show_arguments(s: argparse.ArgumentParser) -> None:
+    """``show ID [--json]``."""
     s.add_argument("id", help="paper id, e.g. 1986-rumelhart-backpropagation")
     s.add_argument("--json", action="store_true", help="print the full record as JSON")
 
 
 def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
+    """``papersearch show``: one paper with its whole neighbourhood."""
     from .render import print_json, show_paper
 
     rec = open_index(settings).paper(args.id)
@@ -31,6 +34,7 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
+    """``papersearch list``: every paper of the index, by year."""
     from .render import print_json, show_list
 
     records = open_index(settings).papers()
@@ -42,6 +46,7 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eras(args: argparse.Namespace, settings: Settings) -> int:
+    """``papersearch eras``: the eras with their year spans and paper counts."""
     from .render import print_json
 
     eras = open_index(settings).eras()
@@ -54,6 +59,7 @@ def cmd_eras(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_graph(args: argparse.Namespace, settings: Settings) -> int:
+    """``papersearch graph``: every internal edge with its evidence, then the counts."""
     from .render import print_json
 
     graph = open_index(settings).graph()

@@ -12,12 +12,14 @@ from .loading import open_for_one_question, open_index
 
 
 def ask_arguments(s: argparse.ArgumentParser) -> None:
+    """``ask QUERY`` with the search flags and ``--json``."""
     s.add_argument("query", help="the question or keywords")
     add_search_flags(s, "number of results")
     s.add_argument("--json", action="store_true", help="print JSON: {query, mode, understood, no_match, results}")
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    """``papersearch ask``: the query encoder opens while the index loads; one search, printed."""
     searcher = open_for_one_question(settings, args.mode)
     res = searcher.search(search_request(args, searcher))
     from .render import print_json, show_results
@@ -30,12 +32,14 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def eval_arguments(s: argparse.ArgumentParser) -> None:
+    """``eval FILE [--no-understand] [--json]``."""
     s.add_argument("file", help="JSON lines: {id, query, type, relevant: {paper_id: grade}}")
     s.add_argument("--no-understand", dest="understand", action="store_false", help="score without query understanding")
     s.add_argument("--json", action="store_true", help="print JSON")
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    """``papersearch eval``: every figure of ``query.evaluate.report`` for the query file."""
     from dataclasses import asdict
 
     from ..query.evaluate import load_queries, report

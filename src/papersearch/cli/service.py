@@ -12,11 +12,13 @@ from .arguments import Command, port
 
 
 def serve_arguments(s: argparse.ArgumentParser) -> None:
+    """``serve [--host HOST] [--port PORT]``."""
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     s.add_argument("--port", type=port, default=8000, help="port (default 8000)")
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """``papersearch serve``: the HTTP service and web page, until interrupted."""
     from ..serve.run import serve
 
     serve(settings, host=args.host, port=args.port)

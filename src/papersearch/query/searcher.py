@@ -101,6 +101,7 @@ class Searcher:
 
     @property
     def version(self) -> str:
+        """The index version searched (its folder's name)."""
         return self.data.version
 
     @property
@@ -170,6 +171,7 @@ class Searcher:
     # ------------------------------------------------------------------ encoding
     @property
     def encoder(self) -> QueryEncoder:
+        """The query encoder, opened on first use (set up for many queries) unless one was given."""
         with self._encoder_lock:
             if self._encoder is None:
                 onnx = layout.onnx_spec(self.data.path, self.data.manifest)
