@@ -6,6 +6,7 @@ import dataclasses
 import json
 import subprocess
 import sys
+import typing
 from collections import Counter
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 
 from papersearch.core.errors import QueryError
 from papersearch.core.params import SearchRequest
+from papersearch.core.records import PassageKind
 from papersearch.query.evaluate import evaluate, load_queries, report
 
 pytestmark = pytest.mark.slow
@@ -48,13 +50,14 @@ def test_known_answers(searcher) -> None:  # type: ignore[no-untyped-def]
     assert "handwritten digits" in top["why"]["sentence"]
     assert {"handwritten", "digits"} <= {t.lower() for t in top["why"]["terms"]}
     assert "Convolutional Neural Network" in top["why"]["concepts"]
+    assert top["why"]["matched_passage"] in typing.get_args(PassageKind)  # the kind of passage closest in meaning
     cites = {n["id"]: n for n in top["neighbours"]["cites"]}
     assert cites["1959-hubel-visual-cortex"]["kind"] == "cites"
     assert "Hubel and Wiesel" in cites["1959-hubel-visual-cortex"]["evidence"]
     assert "2016-silver-alphago" in {n["id"] for n in top["neighbours"]["cited_by"]}
     assert top["neighbours"]["external"] == [{"ref": "Fukushima 1980", "evidence": "Also see Fukushima (1980)"}]
     werbos = searcher.search("Werbos", k=1, mode="lexical")["results"][0]
-    assert werbos["id"] == "1986-rumelhart-backpropagation"
+    assert werbos["id"] == "1986-rumelhart-backpropagation" and werbos["why"]["matched_passage"] is None
 
 
 def test_typos_are_corrected_against_the_corpus(searcher) -> None:  # type: ignore[no-untyped-def]
