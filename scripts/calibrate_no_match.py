@@ -44,7 +44,7 @@ def main() -> None:
     s = Searcher.load(Path(args.index))
     rows = []
     for q in load_queries(Path(args.queries)):
-        _, _, scored = s.scores(s.params(q.query))
+        _, _, scored = s.scores(s.request(q.query))
         if not scored.sure:
             rows.append((q.half, q.in_scope, scored.features))
     x = {h: np.array([f for half, _, f in rows if half == h]) for h in HALVES}

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from papersearch.core.ids import ID_RULE, MAX_ID_CHARS
 from papersearch.core.settings import Settings
 from papersearch.index.store import current_version
 from papersearch.query.searcher import Searcher
@@ -164,6 +165,10 @@ BAD_REQUESTS = [
     ("GET", "/papers/..%2F..%2Fetc%2Fpasswd", 404, None),
     ("GET", "/papers/../../etc/passwd", 404, None),
     ("GET", "/papers/" + LONG_ID, 422, "id"),
+    ("GET", "/papers/" + "a" * (MAX_ID_CHARS + 1), 422, "id"),  # the corpus could not hold it: not "not found"
+    ("GET", "/papers/ab/similar", 422, "id"),
+    ("GET", f"/path?from=Bad%20Id&to={LECUN}", 422, "from"),
+    ("GET", f"/papers/{'a' * (MAX_ID_CHARS + 1)}/path", 422, "id"),
     ("GET", "/papers/1989-LeCun-CNN", 422, "id"),
     ("GET", "/papers/no-such-paper/similar", 404, "id"),
     ("GET", f"/papers/{LECUN}/similar?k=0", 422, "k"),
@@ -200,6 +205,9 @@ def test_every_error_has_one_shape(client: TestClient, method: str, url: str, st
 def test_error_messages_say_the_fix(client: TestClient) -> None:
     msg = client.get("/search?q=x&k=abc").json()["error"]["message"]
     assert msg == "k must be a whole number from 1 to 100, not 'abc'"
+    msg = client.get(f"/papers/{'a' * (MAX_ID_CHARS + 1)}/similar?k=0").json()["error"]["message"]
+    assert msg == f"id must be a paper id: {ID_RULE}, not a text of {MAX_ID_CHARS + 1} characters"  # before k
+    assert client.get(f"/papers/{'a' * MAX_ID_CHARS}").status_code == 404  # well formed, and no paper has it
     msg = client.get("/search?q=x&era=bronze-age").json()["error"]["message"]
     assert "origins-of-neural-computation" in msg  # lists the known eras
     assert client.post("/search?q=x").headers["allow"] == "GET"

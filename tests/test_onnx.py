@@ -126,7 +126,7 @@ def test_same_top10_as_sentence_transformers(
     vdir: Path, onnx_encoder: OnnxQueryEncoder, torch_encoder: EmbedderQueryEncoder, mode: str
 ) -> None:
     data = read_version(vdir)
-    fast, slow = Searcher(data, encoder=onnx_encoder), Searcher(data, encoder=torch_encoder)
+    fast, slow = Searcher(data, Settings(), encoder=onnx_encoder), Searcher(data, Settings(), encoder=torch_encoder)
     for q in QUERIES:
         got = [r["id"] for r in fast.search(q, k=10, mode=mode)["results"]]
         want = [r["id"] for r in slow.search(q, k=10, mode=mode)["results"]]
@@ -202,7 +202,7 @@ def test_int8_is_close_to_fp32_and_ranks_the_dev_set_as_well(
     data = read_version(vdir)
     queries = load_queries(ROOT / "tests" / "data" / "queries.jsonl")
     scores = {
-        name: evaluate(Searcher(data, encoder=enc), queries, modes=("hybrid",))["hybrid"]
+        name: evaluate(Searcher(data, Settings(), encoder=enc), queries, modes=("hybrid",))["hybrid"]
         for name, enc in (("int8", int8_encoder), ("fp32", onnx_encoder), ("torch", torch_encoder))
     }
     for metric in ("ndcg@10", "mrr@10"):

@@ -218,7 +218,7 @@ def test_bounded_candidate_search_keeps_the_top_results(searcher: Searcher, monk
     assert info["type"] == "ivf"
     monkeypatch.setattr(vectors, "EXACT_LIMIT", 60)
     monkeypatch.setattr(vectors, "CANDIDATE_ROWS", 80)
-    bounded = Searcher(dataclasses.replace(searcher.data, faiss_index=ivf))
+    bounded = Searcher(dataclasses.replace(searcher.data, faiss_index=ivf), searcher.settings)
     same = sum(exact[q] == [r["id"] for r in bounded.search(q, k=5, mode="dense")["results"]] for q in queries)
     assert same >= 0.9 * len(queries)
     first = bounded.search("how were deep nets first trained?", k=5)["results"][0]

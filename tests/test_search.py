@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
+import typing
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from papersearch.core.errors import QueryError
+from papersearch.core.params import SearchRequest
+from papersearch.core.records import PassageKind
 from papersearch.query.evaluate import evaluate, load_queries, report
 
 pytestmark = pytest.mark.slow
@@ -19,7 +23,7 @@ QUERIES = Path(__file__).parent / "data" / "queries.jsonl"
 HYBRID_NDCG_FLOOR = 0.84
 
 
-def test_dev_set_has_what_the_issue_asks() -> None:
+def test_dev_set_covers_every_kind_of_question() -> None:
     qs = load_queries(QUERIES)
     assert len(qs) >= 50
     assert "how were deep nets first trained?" in {q.query for q in qs}
@@ -46,13 +50,14 @@ def test_known_answers(searcher) -> None:  # type: ignore[no-untyped-def]
     assert "handwritten digits" in top["why"]["sentence"]
     assert {"handwritten", "digits"} <= {t.lower() for t in top["why"]["terms"]}
     assert "Convolutional Neural Network" in top["why"]["concepts"]
+    assert top["why"]["matched_passage"] in typing.get_args(PassageKind)  # the kind of passage closest in meaning
     cites = {n["id"]: n for n in top["neighbours"]["cites"]}
     assert cites["1959-hubel-visual-cortex"]["kind"] == "cites"
     assert "Hubel and Wiesel" in cites["1959-hubel-visual-cortex"]["evidence"]
     assert "2016-silver-alphago" in {n["id"] for n in top["neighbours"]["cited_by"]}
     assert top["neighbours"]["external"] == [{"ref": "Fukushima 1980", "evidence": "Also see Fukushima (1980)"}]
     werbos = searcher.search("Werbos", k=1, mode="lexical")["results"][0]
-    assert werbos["id"] == "1986-rumelhart-backpropagation"
+    assert werbos["id"] == "1986-rumelhart-backpropagation" and werbos["why"]["matched_passage"] is None
 
 
 def test_typos_are_corrected_against_the_corpus(searcher) -> None:  # type: ignore[no-untyped-def]
@@ -81,6 +86,38 @@ def test_a_repeated_search_is_answered_from_the_cache(searcher) -> None:  # type
     }
     other = searcher.search("sparse coding in the visual cortex", k=4, mode="dense")  # other options: searched
     assert not other["cached"] and searcher.result_hits == hits + 1
+
+
+def test_one_checked_request_travels_whole(searcher) -> None:  # type: ignore[no-untyped-def]
+    """A face builds one SearchRequest and passes it; Python keywords are checked into the same record."""
+    text = "papers from the 1990s about sequences"
+    asked = searcher.request(text, k="3", era="depth problem", ignore="time", understand="no")
+    assert asked == SearchRequest(text, k=3, era="solving-the-depth-problem", understand=False, ignore=("time",))
+    first = searcher.search(asked)
+    again = searcher.search(f"  {text} ", k=3, era="Solving the Depth Problem", ignore=["time"], understand=False)
+    assert again["cached"] and {k: v for k, v in again.items() if k not in ("took_ms", "cached")} == {
+        k: v for k, v in first.items() if k not in ("took_ms", "cached")
+    }
+    question = searcher.request("how were deep nets first trained?", k=5, mode="dense")
+    answer = {k: v for k, v in searcher.answer(question).items() if k != "took_ms"}
+    assert answer["sentences"] and answer == {
+        k: v for k, v in searcher.answer(question.query, k="5", mode="dense").items() if k != "took_ms"
+    }
+    with pytest.raises(TypeError):  # a request holds its options: none besides
+        searcher.search(asked, k=5)
+    with pytest.raises(TypeError):  # options by keyword only: two of them cannot trade places
+        SearchRequest.check(text, searcher.data.eras, 5)  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        asked.k = 5  # type: ignore[misc]
+
+
+def test_the_readme_python_example_runs(index_dir: Path) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    code = readme.split("From Python:", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    scope: dict[str, object] = {}
+    exec(code.replace('"index"', repr(str(index_dir))), scope)
+    hits = scope["hits"]
+    assert isinstance(hits, dict) and len(hits["results"]) == 5 and hits["query"] == "how were deep nets first trained?"
 
 
 def test_filters_apply_before_ranking(searcher) -> None:  # type: ignore[no-untyped-def]

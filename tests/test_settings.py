@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from papersearch.core.errors import SettingsError
+from papersearch.core.flags import FLAG_WORDS, YES
+from papersearch.core.params import check_flag
 from papersearch.core.settings import VARIABLES, Settings
 
 BAD = [
@@ -84,4 +86,30 @@ def test_a_bad_setting_stops_start_up_with_one_line(command: list[str], index_di
     assert out.returncode == 1 and "Traceback" not in out.stderr
     assert out.stderr.strip().splitlines() == [
         "error: PAPERSEARCH_RELOAD_INTERVAL='soon' is not valid: a number of seconds from 0 (never check) to 86400"
+    ]
+
+
+@pytest.mark.parametrize("word", [*FLAG_WORDS, "TRUE", " Off "])
+def test_a_setting_and_a_parameter_take_the_same_yes_and_no_words(word: str) -> None:
+    """One list of words (core.flags): what PAPERSEARCH_MCP reads as yes, ``understand`` reads as true."""
+    assert Settings.from_env(env={"PAPERSEARCH_MCP": word}).mcp is check_flag("understand", word)
+    assert (word.strip().lower() in YES) is check_flag("understand", word)
+
+
+def test_settings_are_read_by_the_entry_points_and_passed_down() -> None:
+    """The stages that serve questions take Settings as given; only the entry points read the environment."""
+    src = Path(__file__).resolve().parents[1] / "src" / "papersearch"
+    readers = {
+        str(p.relative_to(src))
+        for stage in ("query", "serve", "cli", "agent")
+        for p in (src / stage).rglob("*.py")
+        if "Settings.from_env(" in p.read_text(encoding="utf-8")
+    }
+    # the command line's main, ``python -m papersearch.serve``, and Searcher.load for a Python caller that gives none
+    assert readers == {"cli/__init__.py", "serve/run.py", "query/searcher.py"}
+    assert not [
+        str(p.relative_to(src))
+        for stage in ("query", "serve", "cli", "agent")
+        for p in (src / stage).rglob("*.py")
+        if "or Settings.from_env()" in p.read_text(encoding="utf-8")
     ]

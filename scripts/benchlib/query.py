@@ -112,9 +112,9 @@ def warm_search(report: Report, plan: Plan, index: Path, title: str) -> dict[str
     for _ in range(plan.repeats):
         for q in queries:
             for understand, into in ((False, plain), (True, read)):
-                params = searcher.params(q, understand=understand)
+                asked = searcher.request(q, understand=understand)
                 t = time.perf_counter()
-                searcher.scores(params)
+                searcher.scores(asked)
                 into.append(time.perf_counter() - t)
     rows.append(
         (

@@ -401,7 +401,7 @@ def measure_main(index: Path, rounds: int, n_queries: int | None, nprobe: int) -
     searcher.embed_query = lambda s: looked_up.setdefault(s, real(s))  # type: ignore[method-assign,assignment]
     for r in range(rounds):  # the warm-up: every text the lookup runs will ask for, scored and encoded
         for q in range(len(queries)):
-            searcher.scores(searcher.params(text(q, rounds + r)))
+            searcher.scores(searcher.request(text(q, rounds + r)))
     del searcher.embed_query
     times: dict[str, list[float]] = {"encoder": [], "lookup": []}
     cached = int(first["cached"])

@@ -2,8 +2,8 @@
 
 A ``PapersearchError`` raised under a tool becomes an ``is_error`` result whose text is the core's
 message, the same the HTTP API's error body carries for the same input. Messages that quote no
-client input (a missing or damaged index) pass through ``public`` first: the service writes its
-paths relative to the index folder there, as its HTTP errors do. Arguments the SDK refuses before
+client input (not ``quotes_input``: a missing or damaged index) pass through ``public`` first: the
+service writes its paths relative to the index folder there, as its HTTP errors do. Arguments the SDK refuses before
 a tool runs (one missing, or not text where text is needed) are said in the same words and style.
 Anything else is a crash, left to the SDK: a generic message to the client, the traceback in the log.
 """
@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..core.errors import NotFoundError, PapersearchError, QueryError
+from ..core.errors import PapersearchError, QueryError
 from ..core.params import RULES, check_query
 
 REQUIRED = {  # what a required argument takes, said when it is missing
@@ -29,7 +29,7 @@ def error_text(exc: BaseException | None, arguments: Mapping[str, Any], public: 
     """The tool error's text for what a tool raised (``exc``, the SDK error's cause); None for a crash."""
     if isinstance(exc, PapersearchError):
         message = str(exc)
-        return message if isinstance(exc, QueryError | NotFoundError) else public(message)  # only those quote input
+        return message if exc.quotes_input else public(message)
     if isinstance(exc, ValidationError):
         return argument_text(exc, arguments)
     return None

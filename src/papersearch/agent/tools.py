@@ -3,9 +3,10 @@
 Each tool is a method of ``PaperTools`` whose docstring is its description and whose signature is
 its input schema; ``TOOLS`` lists them with their titles, so a new tool is a method and one line
 (``build_tools`` makes the SDK's tools of them). Arguments reach ``core.params`` as the client sent
-them (the schemas only document what the check accepts), so a bad one is refused with the same
-words as the CLI and the HTTP API. A result is the same typed record the HTTP body holds, as
-structured content, plus a short text rendering.
+them (the schemas only document what the check accepts): a search's become one ``SearchRequest``
+and a paper id is checked by the searcher, so a bad one is refused with the same words as the CLI
+and the HTTP API. A result is the same typed record the HTTP body holds, as structured content,
+plus a short text rendering.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pydantic import TypeAdapter, WithJsonSchema
 from typing_extensions import TypedDict
 
 from ..core.errors import QueryError
+from ..core.ids import ID_PATTERN, ID_RULE, MAX_ID_CHARS, MIN_ID_CHARS
 from ..core.params import (
     DEFAULT_K,
     DEFAULT_PATH_K,
@@ -81,22 +83,13 @@ Era = Annotated[
 YEAR = _optional({"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX})
 YearFrom = Annotated[object, _argument(YEAR, "only papers from this year on")]
 YearTo = Annotated[object, _argument(YEAR, "only papers up to this year (not before year_from)")]
-PaperId = Annotated[
-    str, _argument({"type": "string", "minLength": 1}, "a paper id, like 1989-lecun-cnn (search_papers gives them)")
-]
+ID = {"type": "string", "minLength": MIN_ID_CHARS, "maxLength": MAX_ID_CHARS, "pattern": ID_PATTERN}
+PaperId = Annotated[str, _argument(ID, f"a paper id (search_papers gives them): {ID_RULE}")]
 FromId = Annotated[
     object,
-    _argument(
-        _optional({"type": "string", "minLength": 1}),
-        "the paper to start from (an id, like 1986-rumelhart-backpropagation)",
-    ),
+    _argument(_optional(ID), "the paper to start from (an id, like 1986-rumelhart-backpropagation)"),
 ]
-ToId = Annotated[
-    object,
-    _argument(
-        _optional({"type": "string", "minLength": 1}), "the paper to reach (an id, like 2017-vaswani-transformer)"
-    ),
-]
+ToId = Annotated[object, _argument(_optional(ID), "the paper to reach (an id, like 2017-vaswani-transformer)")]
 DirectionArgument = Annotated[
     object,
     _argument(
@@ -140,7 +133,9 @@ class PaperTools:
         question and the results are only the nearest papers: say so rather than rely on them. Use
         get_paper with an id for a paper's whole summary.
         """
-        res = self.current().search(query, k, mode, year_from, year_to, era)
+        searcher = self.current()
+        asked = searcher.request(query, k=k, mode=mode, era=era, year_from=year_from, year_to=year_to)
+        res = searcher.search(asked)
         return result(res, search_text(res))
 
     def get_paper(self, id: PaperId) -> Annotated[CallToolResult, PaperRecord]:
@@ -180,7 +175,9 @@ class PaperTools:
         the list does not cover the question; `nearest` then lists the closest papers, and you should say
         the list does not answer it. `k` is how many ranked papers the answer may draw on.
         """
-        res = self.current().answer(question, k, mode, year_from, year_to, era)
+        searcher = self.current()
+        asked = searcher.request(question, k=k, mode=mode, era=era, year_from=year_from, year_to=year_to)
+        res = searcher.answer(asked)
         return result(res, answer_text(res))
 
     def reading_path(

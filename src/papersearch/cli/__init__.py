@@ -1,66 +1,29 @@
-"""The ``papersearch`` command line: parse, run one command, print errors as one line each.
+"""The ``papersearch`` command line: parse, read the settings once, run one command, print errors as one line each.
 
 Every error the user can fix prints ``error: ...`` (the same words the HTTP API gives) and exits
-1; a bad argument exits 2.
+1; a bad argument exits 2. The commands are listed once, in ``commands.COMMANDS``.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from collections.abc import Callable
 
-from .assist import COMMANDS as ASSIST_COMMANDS
-from .assist import READS as ASSIST_READS
-from .commands import (
-    cmd_ask,
-    cmd_eras,
-    cmd_eval,
-    cmd_graph,
-    cmd_import,
-    cmd_index,
-    cmd_list,
-    cmd_mcp,
-    cmd_serve,
-    cmd_show,
-    cmd_validate,
-)
+from ..core.settings import Settings
+from .commands import BY_NAME
 from .parser import build_parser
-
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "ask": cmd_ask,
-    "show": cmd_show,
-    "list": cmd_list,
-    "eras": cmd_eras,
-    "graph": cmd_graph,
-    "validate": cmd_validate,
-    "import-seed": cmd_import,
-    "index": cmd_index,
-    "eval": cmd_eval,
-    "serve": cmd_serve,
-    "mcp": cmd_mcp,
-    **ASSIST_COMMANDS,
-}
-# the folder flags each command reads; giving one it does not read is a mistake worth saying
-READS = {
-    "validate": {"corpus"},
-    "import-seed": {"corpus"},
-    "ask": {"index"},
-    "eval": {"index"},
-    "mcp": {"index"},
-    **ASSIST_READS,
-}
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run ``papersearch`` with ``argv``; the exit status (0 ok, 1 an error the user can fix, 2 a bad argument)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help()
         return 0
+    command = BY_NAME[args.command]
     for flag in ("corpus", "index"):
-        if getattr(args, flag) is not None and flag not in READS.get(args.command, {"corpus", "index"}):
+        if getattr(args, flag) is not None and flag not in command.reads:
             parser.error(
                 f"--{flag} does not apply to `{args.command}`, which reads only the {'index' if flag == 'corpus' else 'corpus'}"
             )
@@ -68,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     from ..core.errors import CorpusError, PapersearchError
 
     try:
-        return COMMANDS[args.command](args)
+        return command.run(args, Settings.from_env(corpus=args.corpus, index=args.index))
     except CorpusError as exc:
         for p in exc.problems:
             if p.severity == "error":

@@ -1,60 +1,30 @@
 """The assistant's commands: ``papersearch answer`` (a cited answer) and ``papersearch path`` (reading paths).
 
-``add_commands`` adds both to the ``papersearch`` parser; ``COMMANDS`` and ``READS`` say what runs
-them and which folder each reads, as ``cli/__init__.py`` keeps them for the other commands. Imports
-stay lazy, so ``answer`` is as light as ``ask``: numpy, onnxruntime and tokenizers, never torch.
+Imports stay lazy, so ``answer`` is as light as ``ask``: numpy, onnxruntime and tokenizers, never torch.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 
-Command = Callable[[str, str, str], argparse.ArgumentParser]
+from ..core.params import DEFAULT_PATH_K, check_k
+from ..core.settings import Settings
+from .arguments import Command, add_search_flags, checked, search_request
+from .loading import open_for_one_question, open_index
 
 
-def add_commands(command: Command) -> None:
-    """Add ``answer`` and ``path`` with ``command(name, help, description)``, the parser's own helper."""
-    from ..core.params import DEFAULT_PATH_K, check_k
-    from .parser import _checked, add_search_flags
-
-    s = command(
-        "answer",
-        "answer a question with sentences of the list, cited",
-        "Answer a question with a few sentences of the reading list, word for word, each with its source, and "
-        "an order to read the sources in. When the list does not cover the question, it says so and lists the "
-        "nearest papers.",
-    )
+def answer_arguments(s: argparse.ArgumentParser) -> None:
+    """``answer QUERY`` with the search flags and ``--json``."""
     s.add_argument("query", help="the question")
     add_search_flags(s, "papers ranked to answer from")
     s.add_argument("--json", action="store_true", help="print JSON: {sentences, sources, reading_order, declined, ...}")
 
-    s = command(
-        "path",
-        "what to read before or after a paper, or a chain from one to another",
-        "Reading paths through the cross-reference graph. --before ID: what to read first (what the paper builds "
-        "on); --after ID: what grew out of it; FROM TO: a chain of papers from one to the other, or, where the "
-        "graph has none, the closest chain in meaning (marked as such).",
-    )
-    s.add_argument("ids", nargs="*", metavar="ID", help="FROM TO: two paper ids, for a chain between them")
-    way = s.add_mutually_exclusive_group()
-    way.add_argument("--before", metavar="ID", help="what to read before this paper")
-    way.add_argument("--after", metavar="ID", help="what to read after this paper")
-    s.add_argument(
-        "-k",
-        type=_checked(check_k),
-        default=None,
-        help=f"with --before/--after: how many, 1-100 (default {DEFAULT_PATH_K})",
-    )
-    s.add_argument("--json", action="store_true", help="print JSON")
 
-
-def cmd_answer(args: argparse.Namespace) -> int:
+def cmd_answer(args: argparse.Namespace, settings: Settings) -> int:
     """``papersearch answer``: loads like ``ask`` (the query encoder opens while the index loads)."""
-    from .commands import asking_searcher, search_options
-
-    res = asking_searcher(args).answer(args.query, **search_options(args))
+    searcher = open_for_one_question(settings, args.mode)
+    res = searcher.answer(search_request(args, searcher))
     from .render import print_json, show_cited_answer
 
     if args.json:
@@ -64,20 +34,32 @@ def cmd_answer(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_path(args: argparse.Namespace) -> int:
+def path_arguments(s: argparse.ArgumentParser) -> None:
+    """``path --before ID | --after ID | FROM TO`` with ``-k`` and ``--json``."""
+    s.add_argument("ids", nargs="*", metavar="ID", help="FROM TO: two paper ids, for a chain between them")
+    way = s.add_mutually_exclusive_group()
+    way.add_argument("--before", metavar="ID", help="what to read before this paper")
+    way.add_argument("--after", metavar="ID", help="what to read after this paper")
+    s.add_argument(
+        "-k",
+        type=checked(check_k),
+        default=None,
+        help=f"with --before/--after: how many, 1-100 (default {DEFAULT_PATH_K})",
+    )
+    s.add_argument("--json", action="store_true", help="print JSON")
+
+
+def cmd_path(args: argparse.Namespace, settings: Settings) -> int:
     """``papersearch path``: one paper's reading list (--before/--after) or a chain between two."""
     paper = args.before or args.after
     if (paper is None) == (len(args.ids) != 2) or (paper is not None and args.ids):
         return _usage("give --before ID, --after ID, or two ids FROM TO")
     if paper is None and args.k is not None:
         return _usage("-k applies to --before and --after, not to a chain FROM TO")
-    from .commands import _searcher
     from .render import print_json, show_chain, show_reading
 
-    searcher = _searcher(args)
+    searcher = open_index(settings)
     if paper is not None:
-        from ..core.params import DEFAULT_PATH_K
-
         reading = searcher.path(paper, "before" if args.before else "after", args.k or DEFAULT_PATH_K)
         if args.json:
             print_json(reading)
@@ -98,5 +80,24 @@ def _usage(message: str) -> int:
     return 2
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"answer": cmd_answer, "path": cmd_path}
-READS = {"answer": {"index"}}  # the folder flags each reads (cli/__init__.py checks them; path reads both)
+COMMANDS = (
+    Command(
+        "answer",
+        "answer a question with sentences of the list, cited",
+        "Answer a question with a few sentences of the reading list, word for word, each with its source, and "
+        "an order to read the sources in. When the list does not cover the question, it says so and lists the "
+        "nearest papers.",
+        cmd_answer,
+        answer_arguments,
+        reads=frozenset({"index"}),
+    ),
+    Command(
+        "path",
+        "what to read before or after a paper, or a chain from one to another",
+        "Reading paths through the cross-reference graph. --before ID: what to read first (what the paper builds "
+        "on); --after ID: what grew out of it; FROM TO: a chain of papers from one to the other, or, where the "
+        "graph has none, the closest chain in meaning (marked as such).",
+        cmd_path,
+        path_arguments,
+    ),
+)

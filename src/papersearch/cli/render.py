@@ -85,7 +85,8 @@ def reading(understood: Understood | None) -> str | None:
     return " · ".join(parts) or None
 
 
-def show_answer(res: SearchResults) -> None:
+def show_results(res: SearchResults) -> None:
+    """Ranked papers for ``ask``: how the query was read, then each hit with why it matched."""
     con = console()
     line = reading(res["understood"])
     if line:

@@ -9,7 +9,9 @@ PapersearchError            anything the user can fix; the message says what, wh
 ├── InputFileError          a file given on the command line is malformed (names line and field)
 └── EncoderError            the model cannot be exported or loaded as a query encoder
 
-No class here knows HTTP: ``serve.errors`` alone maps them to status codes.
+No class here knows HTTP: ``serve.errors`` alone maps them to status codes. ``quotes_input`` says
+which messages quote what a client sent (and so are passed back to it as they are); the others may
+name files of this machine, which the service's faces write relative to its folders first.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class PapersearchError(Exception):
     """Base of every error papersearch raises on purpose."""
 
     param: str | None = None  # the request parameter at fault, when one is
+    quotes_input = False  # whether the message quotes the client's own input, and nothing of this machine
 
 
 class CorpusError(PapersearchError):
@@ -55,6 +58,8 @@ class IndexStateError(PapersearchError):
 class QueryError(PapersearchError):
     """A parameter of a search or request is invalid."""
 
+    quotes_input = True
+
     def __init__(self, param: str, message: str) -> None:
         self.param = param
         super().__init__(message if message.startswith(param + " ") else f"{param}: {message}")
@@ -62,6 +67,8 @@ class QueryError(PapersearchError):
 
 class NotFoundError(PapersearchError):
     """No paper has the given id."""
+
+    quotes_input = True
 
     def __init__(self, paper_id: str) -> None:
         self.param = "id"

@@ -1,16 +1,22 @@
 """Search parameters and their limits, defined and checked once for every face.
 
-``SearchParams.check`` takes what a person typed — text from the command line or a URL, or typed
-values from Python — and either returns clean parameters or raises :class:`QueryError` naming
-the parameter, so ``papersearch ask -k abc`` and ``GET /search?k=abc`` say the same words.
+Each face builds one ``SearchRequest`` from its own input (command-line flags, a URL's query
+parameters, an agent's tool arguments, Python keywords) with ``SearchRequest.check`` and passes it
+whole; nothing between the face and the check names the parameters again. The check takes what a
+person typed — text from a command line or a URL, or typed values — and either returns a clean
+request or raises :class:`QueryError` naming the parameter, so ``papersearch ask -k abc`` and
+``GET /search?k=abc`` say the same words.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .errors import QueryError
+from .flags import read_flag
+from .ids import ID_RULE, is_paper_id
 from .records import Direction, EraRecord, Mode
 
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "lexical")
@@ -23,7 +29,7 @@ PLAN_PARTS = ("time", "intent", "names")  # parts of query understanding a perso
 # a reading path's direction: what a paper builds on, or what grew out of it
 DIRECTIONS: tuple[Direction, ...] = ("before", "after")
 DEFAULT_PATH_K = 8
-MAX_ID_CHARS = 200
+SHOWN_CHARS = 40  # a value quoted in a message longer than this is described by its length instead
 RULES = {  # parameter -> what it accepts, as every face says it
     "q": f"the query must be 1 to {MAX_QUERY_CHARS} characters of text",
     "k": f"k must be a whole number from 1 to {MAX_K}",
@@ -34,14 +40,15 @@ RULES = {  # parameter -> what it accepts, as every face says it
     "understand": "understand must be true or false",
     "ignore": f"ignore must be a comma-separated list of {', '.join(PLAN_PARTS)}",
     "direction": f"direction must be one of {', '.join(DIRECTIONS)}",
-    "from": f"from must be a paper id of 1 to {MAX_ID_CHARS} characters",
-    "to": f"to must be a paper id of 1 to {MAX_ID_CHARS} characters",
+    "id": f"id must be a paper id: {ID_RULE}",
+    "from": f"from must be a paper id: {ID_RULE}",
+    "to": f"to must be a paper id: {ID_RULE}",
 }
 
 
 @dataclass(frozen=True)
-class SearchParams:
-    """Checked search parameters; also the key of the cache of recent answers."""
+class SearchRequest:
+    """One checked search, built once by a face and passed whole; also the key of the cache of recent answers."""
 
     query: str
     k: int = DEFAULT_K
@@ -56,28 +63,35 @@ class SearchParams:
     def check(
         cls,
         query: object,
+        eras: Sequence[EraRecord] = (),
+        /,
+        *,
         k: object = DEFAULT_K,
         mode: object = "hybrid",
         year_from: object = None,
         year_to: object = None,
         era: object = None,
-        eras: list[EraRecord] | None = None,
         understand: object = True,
         ignore: object = (),
-    ) -> SearchParams:
-        """Clean parameters from raw values (text or typed); raises QueryError naming the first bad one."""
+    ) -> SearchRequest:
+        """A request from values as a face received them; raises QueryError naming the first bad one.
+
+        Each value may be text (a command line, a URL) or typed (Python, an agent's JSON): checking
+        whatever arrives is this function's work, so the options are typed ``object`` and taken by
+        keyword only. ``eras``: the index's eras, which ``era`` is resolved against.
+        """
         q = check_query(query)
         k_ = check_k(k)
         if mode not in MODES:
-            raise QueryError("mode", f"unknown mode {_shown(mode)}; use one of {', '.join(MODES)}")
+            raise QueryError("mode", f"unknown mode {shown(mode)}; use one of {', '.join(MODES)}")
         lo, hi = check_year("year_from", year_from), check_year("year_to", year_to)
         if lo is not None and hi is not None and lo > hi:
             raise QueryError("year_from", f"the year range is backwards: year_from {lo} is after year_to {hi}")
         era_id = None
         if era is not None and era != "":
             if not isinstance(era, str) or len(era) > MAX_ERA_CHARS:
-                raise QueryError("era", f"{RULES['era']}, not {_shown(era)}")
-            era_id = resolve_era(era, eras or [])
+                raise QueryError("era", f"{RULES['era']}, not {shown(era)}")
+            era_id = resolve_era(era, eras)
         return cls(q, k_, mode, lo, hi, era_id, check_flag("understand", understand), check_ignore(ignore))
 
 
@@ -99,7 +113,7 @@ def check_k(k: object) -> int:
     """How many results: a whole number from 1 to ``MAX_K``, given as a number or as text."""
     value = _whole(k)
     if value is None or not 1 <= value <= MAX_K:
-        raise QueryError("k", f"{RULES['k']}, not {_shown(k)}")
+        raise QueryError("k", f"{RULES['k']}, not {shown(k)}")
     return value
 
 
@@ -109,19 +123,18 @@ def check_year(name: str, year: object) -> int | None:
         return None
     value = _whole(year)
     if value is None or not YEAR_MIN <= value <= YEAR_MAX:
-        raise QueryError(name, f"{RULES[name]}, not {_shown(year)}")
+        raise QueryError(name, f"{RULES[name]}, not {shown(year)}")
     return value
 
 
 def check_flag(name: str, value: object) -> bool:
-    """A yes/no parameter: a bool, or true/false, 1/0, yes/no, on/off as text."""
+    """A yes/no parameter: a bool, or a word of ``core.flags`` as text (true/false, 1/0, yes/no, on/off)."""
     if isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "1", "yes", "on"):
-        return True
-    if isinstance(value, str) and value.strip().lower() in ("false", "0", "no", "off"):
-        return False
-    raise QueryError(name, f"{RULES[name]}, not {_shown(value)}")
+    flag = read_flag(value) if isinstance(value, str) else None
+    if flag is None:
+        raise QueryError(name, f"{RULES[name]}, not {shown(value)}")
+    return flag
 
 
 def check_ignore(value: object) -> tuple[str, ...]:
@@ -130,7 +143,7 @@ def check_ignore(value: object) -> tuple[str, ...]:
         return ()
     parts = [p.strip() for p in value.split(",")] if isinstance(value, str) else value
     if not isinstance(parts, list | tuple) or not all(isinstance(p, str) and p in PLAN_PARTS for p in parts if p):
-        raise QueryError("ignore", f"{RULES['ignore']}, not {_shown(value)}")
+        raise QueryError("ignore", f"{RULES['ignore']}, not {shown(value)}")
     return tuple(sorted({p for p in parts if p}))
 
 
@@ -139,20 +152,20 @@ def check_direction(value: object) -> Direction:
     for direction in DIRECTIONS:
         if value == direction:
             return direction
-    raise QueryError("direction", f"{RULES['direction']}, not {_shown(value)}")
+    raise QueryError("direction", f"{RULES['direction']}, not {shown(value)}")
 
 
 def check_id(name: str, value: object) -> str:
-    """A paper id given as a parameter (``from``, ``to``): text of 1 to ``MAX_ID_CHARS`` characters.
+    """A paper id given as a parameter (``id``, ``from``, ``to``): well formed by ``core.ids``' rule.
 
     Whether a paper has it is the searcher's to say (``NotFoundError``, the same words as an unknown id anywhere).
     """
-    if not isinstance(value, str) or not value or len(value) > MAX_ID_CHARS:
-        raise QueryError(name, f"{RULES[name]}, not {_shown(value)}")
+    if not isinstance(value, str) or not is_paper_id(value):
+        raise QueryError(name, f"{RULES[name]}, not {shown(value)}")
     return value
 
 
-def resolve_era(era: str, eras: list[EraRecord]) -> str:
+def resolve_era(era: str, eras: Sequence[EraRecord]) -> str:
     """An era id from its id, its name, or a unique part of either (case-insensitive)."""
     wanted = era.strip().lower()
     for e in eras:
@@ -165,6 +178,13 @@ def resolve_era(era: str, eras: list[EraRecord]) -> str:
     raise QueryError("era", f"unknown era {era!r}; known eras: {known}")
 
 
+def shown(value: object) -> str:
+    """A value as a message quotes it back to its sender: its repr, or its length when it is long."""
+    if isinstance(value, str) and len(value) > SHOWN_CHARS:
+        return f"a text of {len(value)} characters"
+    return repr(value)
+
+
 def _whole(value: object) -> int | None:
     if isinstance(value, bool):
         return None
@@ -173,9 +193,3 @@ def _whole(value: object) -> int | None:
     if isinstance(value, str) and value.strip().lstrip("+-").isdigit() and value.strip().isascii():
         return int(value.strip())
     return None
-
-
-def _shown(value: object) -> str:
-    if isinstance(value, str) and len(value) > 40:
-        return f"a text of {len(value)} characters"
-    return repr(value)

@@ -115,8 +115,8 @@ class Why(TypedDict):
     """query words the paper contains (stemmed match)"""
     concepts: list[str]
     """the paper's concepts the query names"""
-    matched_view: PassageKind | None
-    """which view of the paper matched best (title, question, passage)"""
+    matched_passage: PassageKind | None
+    """the kind of the paper's passage closest in meaning (title, question, passage); null in lexical mode"""
 
 
 class SearchHit(TypedDict):

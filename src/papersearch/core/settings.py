@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Literal, TypeVar
 
 from .errors import SettingsError
+from .flags import read_flag
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
@@ -23,7 +24,6 @@ ENCODER_CHOICES: tuple[QueryEncoderChoice, ...] = ("auto", "onnx", "torch")
 QueryPrecision = Literal["int8", "fp32"]
 PRECISIONS: tuple[QueryPrecision, ...] = ("int8", "fp32")
 Choice = TypeVar("Choice", bound=str)
-TRUE, FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
 
 QUERY_BATCH = 16  # a bound on one ONNX run's texts, so one run never pads a long queue to its longest query
 
@@ -146,8 +146,8 @@ def _one_of(name: str, raw: str, choices: tuple[Choice, ...], default: Choice, u
 
 
 def _flag(name: str, raw: str) -> bool:
-    if raw in TRUE:
-        return True
-    if raw in FALSE:
-        return False
-    raise SettingsError(name, raw, "1 or 0 (also true/false, yes/no, on/off)")
+    """A yes/no variable: a word of ``core.flags``; unset or empty means no."""
+    flag = read_flag(raw) if raw else False
+    if flag is None:
+        raise SettingsError(name, raw, "1 or 0 (also true/false, yes/no, on/off)")
+    return flag

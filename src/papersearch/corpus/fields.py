@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from ..core.errors import Problem
+from ..core.ids import ID_RULE, is_paper_id
 from ..core.models import EDGE_KINDS, Concept, EdgeOverride, Paper
 from ..core.records import EdgeKind
 from .eras import parse_eras as parse_eras
@@ -19,7 +20,6 @@ from .safe_yaml import SAFE_LOADER as SAFE_LOADER
 from .safe_yaml import InvalidYamlError, parse_yaml
 from .values import as_text, as_text_list, as_year, kind_of, show, unknown_fields
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9\-]{2,120}$")
 REQUIRED = ("id", "year", "title", "authors", "era", "question")
 FIELDS = (*REQUIRED, "concepts", "edges")
 CONCEPT_FIELDS = ("name", "aliases", "generic")
@@ -73,8 +73,8 @@ def parse_paper(text: str, rel: str, problems: list[Problem]) -> Paper | None:
         return None
     meta, body = parsed
     pid = as_text(meta.get("id"), rel, "id", problems)
-    if pid and not ID_RE.match(pid):
-        problems.append(Problem(rel, "id", f"{show(pid)} must be lowercase letters, digits and dashes (3-121 chars)"))
+    if pid and not is_paper_id(pid):
+        problems.append(Problem(rel, "id", f"{show(pid)} must be {ID_RULE}"))
     paper_year = as_year(meta.get("year"), rel, "year", problems)
     title = as_text(meta.get("title"), rel, "title", problems)
     authors = _authors(meta.get("authors"), rel, problems)

@@ -64,4 +64,4 @@ class Explainer:
                 terms.append(word)
         concepts = [name for name, stems in concept_stems if stems & set(q_stems)]
         matched: PassageKind | None = texts[best_row][1] if best_row >= 0 else None  # type: ignore[assignment]
-        return {"sentence": sentence, "terms": terms, "concepts": concepts, "matched_view": matched}
+        return {"sentence": sentence, "terms": terms, "concepts": concepts, "matched_passage": matched}

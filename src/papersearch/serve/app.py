@@ -87,13 +87,11 @@ def install_mcp(app: FastAPI, live: LiveIndex, settings: Settings) -> Callable[[
     return mcp.lifespan
 
 
-def create_app(
-    settings: Settings | None = None, searcher: Searcher | None = None, reload_interval: float | None = None
-) -> FastAPI:
-    """The FastAPI app; loads the index (unless ``searcher`` is given) and warms up on startup."""
-    settings = settings or Settings.from_env()
+def create_app(settings: Settings, searcher: Searcher | None = None, reload_interval: float | None = None) -> FastAPI:
+    """The FastAPI app over ``settings`` (read once by the entry point); loads the index (unless ``searcher`` is
+    given) and warms up on startup."""
     interval = reload_interval if reload_interval is not None else settings.reload_interval
-    live = LiveIndex(settings.index, searcher, settings)
+    live = LiveIndex(settings, searcher)
     mcp_lifespan: Callable[[], AbstractAsyncContextManager[None]] = nullcontext  # /mcp's, set below when on
 
     @asynccontextmanager

@@ -30,12 +30,10 @@ from ..core.errors import (
     QueryError,
     SettingsError,
 )
-from ..core.params import MAX_ID_CHARS, RULES
+from ..core.params import RULES, shown
 from ..core.settings import Settings
 
 log = logging.getLogger("papersearch.api")
-
-ID_RULE = f"a paper id must be 1 to {MAX_ID_CHARS} lowercase letters, digits and dashes, like 1989-lecun-cnn"
 STATUS: dict[type[PapersearchError], int] = {  # most specific first
     QueryError: 422,
     NotFoundError: 404,
@@ -104,24 +102,17 @@ def public_text(text: str, folders: Mapping[str, Path]) -> str:
     return ABSOLUTE_PATH.sub(lambda m: m.group().rstrip("/").rpartition("/")[2] or "(a folder)", text)
 
 
-def _shown(value: Any) -> str:
-    if isinstance(value, str) and len(value) > 40:
-        return f"a text of {len(value)} characters"
-    return repr(value)
-
-
 def validation_message(exc: RequestValidationError) -> tuple[str, str | None]:
-    """What the framework found wrong with a path or header, in the core's words where it has them."""
+    """What the framework found wrong with a parameter or header, in the core's words where it has them."""
     first = exc.errors()[0] if exc.errors() else {}
     loc = [str(x) for x in first.get("loc", ())]
     param = loc[-1] if len(loc) >= 2 else None
     if param is None:
         return str(first.get("msg", "invalid request")), None
-    rule = ID_RULE if param == "id" else RULES.get(param, f"{param} is invalid ({first.get('msg', '')})")
-    hint = "; GET /papers lists them" if param == "id" else ""
+    rule = RULES.get(param, f"{param} is invalid ({first.get('msg', '')})")
     if first.get("type") == "missing":
         return str(QueryError(param, f"{param} is required: {rule}")), param
-    return str(QueryError(param, f"{rule}, not {_shown(first.get('input'))}{hint}")), param
+    return str(QueryError(param, f"{rule}, not {shown(first.get('input'))}")), param
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -133,7 +124,7 @@ def install_error_handlers(app: FastAPI) -> None:
         if status >= 500:
             log.warning("%s %s: %s", request.method, request.url.path, exc)  # the log keeps the full paths
         message = str(exc)
-        if not isinstance(exc, QueryError | NotFoundError):  # those quote the client's own words, nothing else
+        if not exc.quotes_input:  # a message that quotes no client input may name this machine's files
             message = public_text(message, public_folders(request.app.state.settings))
         return error_response(status, message, exc.param)
 

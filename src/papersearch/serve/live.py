@@ -47,9 +47,10 @@ class LiveIndex:
     Reads never lock: ``searcher`` is one attribute read. Only reloads are serialised.
     """
 
-    def __init__(self, index_dir: FsPath, searcher: Searcher | None = None, settings: Settings | None = None) -> None:
-        self.index_dir = index_dir
-        self.settings = settings or Settings.from_env()
+    def __init__(self, settings: Settings, searcher: Searcher | None = None) -> None:
+        """The index of ``settings`` (as the entry point read them); ``searcher``: a version already loaded."""
+        self.index_dir = settings.index
+        self.settings = settings
         self._searcher = searcher
         self._name = searcher.data.path.name if searcher else None  # the version folder served
         self._reload_lock = threading.Lock()
@@ -87,7 +88,7 @@ class LiveIndex:
                 encoder = (
                     old.loaded_encoder if old is not None and _same_model(old.data.manifest, data.manifest) else None
                 )
-                new = Searcher(data, encoder, self.settings)
+                new = Searcher(data, self.settings, encoder)
                 warm_up(new)
             except Exception as exc:  # a reload must never take the service down
                 self._failed = name

@@ -1,13 +1,15 @@
 """The HTTP endpoints, at module level: each reads the live index through the one ``Searcher`` façade.
 
-Search parameters arrive as the text a URL holds and are checked by ``core.params`` alone (the
-same check, and the same words, as the command line); their schemas (in ``schemas``) only document
-them, as exactly as a JSON Schema can.
+Parameters arrive as the text a URL holds and are checked by ``core.params`` alone (the same check,
+and the same words, as the command line and the MCP tools): ``search_request`` builds the one
+``SearchRequest`` of /search and /answer, and paper ids are checked by the searcher. Their schemas
+(in ``schemas``) only document them, as exactly as a JSON Schema can.
 """
 
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import pydantic_core
@@ -22,20 +24,21 @@ from ..core.params import (
     DEFAULT_PATH_K,
     DIRECTIONS,
     MAX_ERA_CHARS,
-    MAX_ID_CHARS,
     MAX_K,
     MODES,
     PLAN_PARTS,
-    SearchParams,
+    SearchRequest,
 )
 from ..core.records import Answer, Chain, PaperRecord, ReadingList, SearchResults, SimilarResults
 from ..query.searcher import Searcher
-from .errors import ID_RULE, public_folders, public_text
+from .errors import public_folders, public_text
 from .live import CorpusWatch, LiveIndex
 from .schemas import (
     ERA_TEXT,
     FLAG,
     IGNORE,
+    PAPER_ID,
+    PAPER_ID_TEXT,
     QUERY,
     QUERY_TEXT,
     YEAR,
@@ -47,31 +50,32 @@ from .schemas import (
     ReloadResult,
 )
 
-ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "no paper has that id"},
     422: {"model": ErrorBody, "description": "a parameter is invalid; `param` names it"},
     503: {"model": ErrorBody, "description": "no index could be loaded"},
 }
-PaperId = Annotated[
-    str,
-    Path(
-        min_length=1, max_length=MAX_ID_CHARS, pattern=ID_PATTERN, description=ID_RULE.replace("a paper id", "the id")
-    ),
-]
 
 router = APIRouter()
 
 
-def _documented(schema: dict[str, Any], description: str, alias: str | None = None) -> Any:
-    """A parameter read as text (and checked by ``core.params``) whose schema shows what it accepts."""
+def _shown_as(schema: dict[str, Any], description: str) -> Callable[[dict[str, Any]], None]:
+    """What a parameter's schema shows in place of FastAPI's: it is read as text, and checked by ``core.params``."""
 
     def replace(s: dict[str, Any]) -> None:
         s.clear()
         s.update(schema, description=description)
 
-    return Query(json_schema_extra=replace, description=description, alias=alias)
+    return replace
 
+
+def _documented(schema: dict[str, Any], description: str, alias: str | None = None) -> Any:
+    """A query parameter read as text (and checked by ``core.params``) whose schema shows what it accepts."""
+    return Query(json_schema_extra=_shown_as(schema, description), description=description, alias=alias)
+
+
+# a paper id in the path, read as text and checked by core.params (through the searcher), as everywhere
+PaperId = Annotated[str, Path(json_schema_extra=_shown_as(PAPER_ID, PAPER_ID_TEXT), description=PAPER_ID_TEXT)]
 
 # the search parameters, shared by /search and /answer (read as text, checked by core.params)
 Q = Annotated[str, _documented(QUERY, QUERY_TEXT)]
@@ -91,7 +95,6 @@ Understand = Annotated[
 Ignore = Annotated[
     str | None, _documented(IGNORE, f"parts of that reading to leave out, comma-separated: {', '.join(PLAN_PARTS)}")
 ]
-ID_SCHEMA = {"type": "string", "minLength": 1, "maxLength": MAX_ID_CHARS, "pattern": ID_PATTERN}
 
 
 def _live(request: Request) -> LiveIndex:
@@ -112,7 +115,7 @@ def json_response(data: Any) -> Response:
     return Response(pydantic_core.to_json(data, inf_nan_mode="null"), media_type="application/json")
 
 
-async def search_params(
+async def search_request(
     request: Request,
     q: Q,
     k: K = str(DEFAULT_K),
@@ -122,31 +125,33 @@ async def search_params(
     era: EraParam = None,
     understand: Understand = "true",
     ignore: Ignore = None,
-) -> SearchParams:
-    """The search parameters of /search and /answer, read as text and checked once by ``core.params``."""
-    return _searcher(request).params(q, k, mode, year_from, year_to, era, understand, ignore or ())
+) -> SearchRequest:
+    """The one request of /search and /answer, built from the URL's text and checked once by ``core.params``."""
+    return _searcher(request).request(
+        q, k=k, mode=mode, year_from=year_from, year_to=year_to, era=era, understand=understand, ignore=ignore or ()
+    )
 
 
-Params = Annotated[SearchParams, Depends(search_params)]
+Asked = Annotated[SearchRequest, Depends(search_request)]
 
 
 @router.get("/search", response_model=SearchResults, responses=ERRORS, tags=["search"])
-async def search(request: Request, params: Params) -> Response:
+async def search(request: Request, asked: Asked) -> Response:
     """Rank papers for a question; filters apply before ranking. Each hit says why it matched, and
     ``understood`` how the query was read (each part can be taken back with ``ignore``)."""
     searcher = _searcher(request)
     # a repeated question is a dictionary lookup, answered here; ranking a new one (CPU work) goes to a
     # worker thread so that the event loop keeps serving
-    answer = searcher.cached(params) or await run_in_threadpool(searcher.run, params)
-    return json_response(answer)
+    results = searcher.cached(asked) or await run_in_threadpool(searcher.search, asked)
+    return json_response(results)
 
 
 @router.get("/answer", response_model=Answer, responses=ERRORS, tags=["search"])
-async def answer(request: Request, params: Params) -> Response:
+async def answer(request: Request, asked: Asked) -> Response:
     """A cited answer: a few sentences of the reading list, word for word, each with its source, and an order to
     read the sources in; or, when the list does not cover the question, the nearest papers (``declined``).
     The same parameters and errors as /search; the sentences come from its best ranked papers."""
-    return json_response(await run_in_threadpool(_searcher(request).answer_for, params))
+    return json_response(await run_in_threadpool(_searcher(request).answer, asked))
 
 
 @router.get("/papers/{id}/path", response_model=ReadingList, responses=ERRORS, tags=["papers"])
@@ -172,8 +177,8 @@ def reading_path(
 @router.get("/path", response_model=Chain, responses=ERRORS, tags=["papers"])
 def chain(
     request: Request,
-    source: Annotated[str, _documented(ID_SCHEMA, "the id of the paper to start from", alias="from")],
-    target: Annotated[str, _documented(ID_SCHEMA, "the id of the paper to reach", alias="to")],
+    source: Annotated[str, _documented(PAPER_ID, "the id of the paper to start from", alias="from")],
+    target: Annotated[str, _documented(PAPER_ID, "the id of the paper to reach", alias="to")],
 ) -> Chain:
     """A chain of papers from one entry to another, each step with its edge kind and evidence; where the graph has
     no chain, ``found`` is false and the steps are the closest chain in meaning (kind ``similar``)."""

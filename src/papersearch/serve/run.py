@@ -202,11 +202,11 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def serve(
-    settings: Settings | None = None, host: str = "127.0.0.1", port: int = 8000, echo: Callable[[str], None] = print
-) -> None:
-    """Load the index (raising IndexStateError if there is none), print the address, run uvicorn."""
-    settings = settings or Settings.from_env()
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, echo: Callable[[str], None] = print) -> None:
+    """Load the index (raising IndexStateError if there is none), print the address, run uvicorn.
+
+    ``settings``: read once by the entry point (``papersearch serve`` or ``python -m papersearch.serve``).
+    """
     searcher = Searcher.load(settings.index, settings=settings)
     app = create_app(settings, searcher)
     shown = f"[{host}]" if ":" in host else host

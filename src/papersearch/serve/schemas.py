@@ -15,6 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from ..core.flags import FLAG_WORDS
+from ..core.ids import ID_PATTERN, ID_RULE, MAX_ID_CHARS, MIN_ID_CHARS
 from ..core.params import MAX_QUERY_CHARS, PLAN_PARTS, YEAR_MAX, YEAR_MIN
 from ..core.records import EraPapers, EraRecord, GraphRecord, IndexStatus, PaperBrief
 
@@ -85,10 +87,12 @@ QUERY_TEXT = (
 )
 ERA_TEXT = "an era id or name (GET /eras lists them), or a part of one that no other era has, in any case"
 # check_flag and check_ignore, as patterns: a flag's words in any case, a comma-separated list of plan parts
-FLAG_WORDS = ("true", "1", "yes", "on", "false", "0", "no", "off")  # check_flag's (tests compare the two)
 FLAG = {"type": "string", "pattern": rf"^[{SPACE}]*(?:{'|'.join(_any_case(w) for w in FLAG_WORDS)})[{SPACE}]*$"}
 PART = f"(?:{'|'.join(PLAN_PARTS)})[{SPACE}]*"
 IGNORE = {"type": "string", "pattern": f"^[{SPACE}]*(?:{PART})?(?:,[{SPACE}]*(?:{PART})?)*$"}
+# check_id's rule (core.ids), for a paper id in a path or a parameter
+PAPER_ID = {"type": "string", "minLength": MIN_ID_CHARS, "maxLength": MAX_ID_CHARS, "pattern": ID_PATTERN}
+PAPER_ID_TEXT = f"a paper id: {ID_RULE}"
 
 
 def live_openapi(schema: dict[str, Any], eras: Sequence[EraRecord] | None) -> dict[str, Any]:

@@ -1,0 +1,93 @@
+"""Reading the index as stored: ``show`` (one paper), ``list``, ``eras`` and ``graph``, through the same
+``Searcher`` the HTTP service uses, so both show the same index and report a stale one alike."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..core.settings import Settings
+from .arguments import Command
+from .loading import open_index
+
+
+def json_flag(s: argparse.ArgumentParser) -> None:
+    """``--json``: print the record as JSON instead of text."""
+    s.add_argument("--json", action="store_true", help="print JSON")
+
+
+def show_arguments(s: argparse.ArgumentParser) -> None:
+    """``show ID [--json]``."""
+    s.add_argument("id", help="paper id, e.g. 1986-rumelhart-backpropagation")
+    s.add_argument("--json", action="store_true", help="print the full record as JSON")
+
+
+def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
+    """``papersearch show``: one paper with its whole neighbourhood."""
+    from .render import print_json, show_paper
+
+    rec = open_index(settings).paper(args.id)
+    if args.json:
+        print_json(rec)
+    else:
+        show_paper(rec)
+    return 0
+
+
+def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
+    """``papersearch list``: every paper of the index, by year."""
+    from .render import print_json, show_list
+
+    records = open_index(settings).papers()
+    if args.json:
+        print_json(records)
+    else:
+        show_list(records)
+    return 0
+
+
+def cmd_eras(args: argparse.Namespace, settings: Settings) -> int:
+    """``papersearch eras``: the eras with their year spans and paper counts."""
+    from .render import print_json
+
+    eras = open_index(settings).eras()
+    if args.json:
+        print_json(eras)
+        return 0
+    for e in eras:
+        print(f"{e['id']:<48} {e['start']}–{e['end']}  {len(e['papers']):>2} papers  {e['name']}")
+    return 0
+
+
+def cmd_graph(args: argparse.Namespace, settings: Settings) -> int:
+    """``papersearch graph``: every internal edge with its evidence, then the counts."""
+    from .render import print_json
+
+    graph = open_index(settings).graph()
+    if args.json:
+        print_json(graph)
+        return 0
+    for e in graph["edges"]:
+        print(f"{e['source']} -{e['kind']}-> {e['target']}   “{e['evidence']}”")
+    papers, edges, external = len(graph["papers"]), len(graph["edges"]), len(graph["external"])
+    print(f"\n{papers} papers, {edges} internal edges, {external} external references")
+    return 0
+
+
+COMMANDS = (
+    Command(
+        "show",
+        "print one paper with its whole neighbourhood",
+        "Print one paper: its question, summary, concepts and cross-reference neighbourhood.",
+        cmd_show,
+        show_arguments,
+    ),
+    Command("list", "list the papers of the index", "List every paper of the index.", cmd_list, json_flag),
+    Command("eras", "list the eras of the index", "List the eras with their year spans.", cmd_eras, json_flag),
+    Command(
+        "graph",
+        "print the cross-reference graph",
+        "Print the cross-reference graph extracted from the summaries.",
+        cmd_graph,
+        json_flag,
+    ),
+)

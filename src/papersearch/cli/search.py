@@ -1,0 +1,75 @@
+"""Searching from the command line: ``ask`` (ranked papers for a question) and ``eval`` (how well ranking
+does on a file of graded queries)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..core.settings import Settings
+from .arguments import Command, add_search_flags, search_request
+from .loading import open_for_one_question, open_index
+
+
+def ask_arguments(s: argparse.ArgumentParser) -> None:
+    """``ask QUERY`` with the search flags and ``--json``."""
+    s.add_argument("query", help="the question or keywords")
+    add_search_flags(s, "number of results")
+    s.add_argument("--json", action="store_true", help="print JSON: {query, mode, understood, no_match, results}")
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    """``papersearch ask``: the query encoder opens while the index loads; one search, printed."""
+    searcher = open_for_one_question(settings, args.mode)
+    res = searcher.search(search_request(args, searcher))
+    from .render import print_json, show_results
+
+    if args.json:
+        print_json(res)
+    else:
+        show_results(res)
+    return 0
+
+
+def eval_arguments(s: argparse.ArgumentParser) -> None:
+    """``eval FILE [--no-understand] [--json]``."""
+    s.add_argument("file", help="JSON lines: {id, query, type, relevant: {paper_id: grade}}")
+    s.add_argument("--no-understand", dest="understand", action="store_false", help="score without query understanding")
+    s.add_argument("--json", action="store_true", help="print JSON")
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    """``papersearch eval``: every figure of ``query.evaluate.report`` for the query file."""
+    from dataclasses import asdict
+
+    from ..query.evaluate import load_queries, report
+    from .render import print_json, show_report
+
+    searcher = open_index(settings, note_staleness=False)
+    queries = load_queries(Path(args.file), {r["id"] for r in searcher.papers()})
+    result = report(searcher, queries, understand=args.understand)
+    if args.json:
+        print_json({"queries": len(queries), "scores": result.modes, **asdict(result)})
+    else:
+        print(f"{len(queries)} queries from {args.file}")
+        show_report(result)
+    return 0
+
+
+ASK = Command(
+    "ask",
+    "ask a question; print ranked papers",
+    "Ask a question in plain language and get ranked papers, each with why it matched and its neighbourhood.",
+    cmd_ask,
+    ask_arguments,
+    reads=frozenset({"index"}),
+)
+EVAL = Command(
+    "eval",
+    "score ranking on a graded query file",
+    "Print nDCG@10, Recall@5 and MRR@10 for lexical, dense and hybrid ranking, per query type and half, "
+    "and how well out-of-scope queries are told apart.",
+    cmd_eval,
+    eval_arguments,
+    reads=frozenset({"index"}),
+)

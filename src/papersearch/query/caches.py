@@ -1,0 +1,76 @@
+"""The searcher's two caches, kept per index version: query vectors by their text, whole results by request.
+
+Both are bounded, least recently used first out, and safe to share between threads; each counts
+the times it answered (``hits``), which tests and benchmarks read. A reload builds a new searcher
+with empty caches, so no answer of an old version is ever served.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+import numpy as np
+
+from ..core.params import SearchRequest
+from ..core.records import SearchResults
+
+QUERY_CACHE_SIZE = 2048  # query vectors kept (1.5 KB each)
+RESULT_CACHE_HITS = 20_000  # results kept, counted in hits (each ~1 KB; the records themselves are shared)
+
+
+class QueryVectors:
+    """Query vectors by text (case and outer white space aside), at most ``size`` of them."""
+
+    def __init__(self, size: int = QUERY_CACHE_SIZE) -> None:
+        self.size = size
+        self.hits = 0
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str, encode: Callable[[str], np.ndarray]) -> np.ndarray:
+        """The vector of ``text``: kept from before, or ``encode(text)`` (outside the lock), then kept."""
+        key = text.strip().lower()
+        with self._lock:
+            hit = self._vectors.get(key)
+            if hit is not None:
+                self._vectors.move_to_end(key)
+                self.hits += 1
+                return hit
+        vec = encode(text)
+        with self._lock:
+            self._vectors[key] = vec
+            if len(self._vectors) > self.size:
+                self._vectors.popitem(last=False)
+        return vec
+
+
+class RecentResults:
+    """Whole search results by request, bounded by the hits they hold together (``max_hits``)."""
+
+    def __init__(self, max_hits: int = RESULT_CACHE_HITS) -> None:
+        self.max_hits = max_hits
+        self.hits = 0
+        self._results: OrderedDict[SearchRequest, SearchResults] = OrderedDict()
+        self._held = 0  # hits held, each result counting one more for itself
+        self._lock = threading.Lock()
+
+    def get(self, request: SearchRequest) -> SearchResults | None:
+        """The results kept for ``request``, or None; never computes any."""
+        with self._lock:
+            hit = self._results.get(request)
+            if hit is None:
+                return None
+            self._results.move_to_end(request)
+            self.hits += 1
+            return hit
+
+    def put(self, request: SearchRequest, results: SearchResults) -> None:
+        """Keep ``results`` (unless a thread kept them first), then drop the oldest past the bound."""
+        with self._lock:
+            if request not in self._results:
+                self._results[request] = results
+                self._held += len(results["results"]) + 1
+            while self._held > self.max_hits:
+                self._held -= len(self._results.popitem(last=False)[1]["results"]) + 1

@@ -1,0 +1,124 @@
+"""A request's search results: one index version's papers ranked, each as a ``SearchHit`` that says why it matched.
+
+``Ranker`` holds what ranking reads of a version besides the index itself (years, eras, how cited
+each paper is, the speller, the explainer, the context a query is read against), built once per
+version. ``Ranker.results`` goes from a checked ``SearchRequest`` to ``SearchResults``: correct the
+spelling, read the query (``plan``), score every paper (``ranking.score``), let the plan move the
+scores (``rerank``), take the top k and build the records (``search_results``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import numpy as np
+
+from ..core.params import SearchRequest
+from ..core.records import PaperRecord, Scores, SearchHit, SearchResults, Why
+from ..index.layout import IndexData
+from . import ranking, rerank
+from .explain import Explainer, query_stems
+from .plan import PlanContext, QueryPlan, build_context, make_plan
+from .spelling import Speller, english_words
+
+Embed = Callable[[str], np.ndarray]  # a query's text to its vector (the searcher's, through its cache)
+
+
+class Ranker:
+    """Ranks one index version's papers for a request. Thread-safe; the query context is built on first use."""
+
+    def __init__(self, data: IndexData) -> None:
+        self.data = data
+        self.speller = Speller(data.vocabulary)
+        self.explainer = Explainer(data)
+        self._years = np.array([r["year"] for r in data.records])
+        self._eras = np.array([r["era"] for r in data.records])
+        self._degree = np.array(
+            [len(r["references"]["cites"]) + len(r["references"]["cited_by"]) for r in data.records]
+        )
+        self._plan_context: PlanContext | None = None  # built on the first plan: names, eras, concepts
+        self._plan_lock = threading.Lock()
+
+    def plan(self, text: str, ignore: tuple[str, ...] = ()) -> QueryPlan:
+        """How ``text`` is read against this version (its eras, years, names), less the parts in ``ignore``."""
+        with self._plan_lock:
+            if self._plan_context is None:
+                self._plan_context = build_context(self.data.records, self.data.eras, self.data.graph, english_words())
+        return make_plan(text, self._plan_context).without(ignore)
+
+    def scores(self, request: SearchRequest, embed: Embed) -> tuple[str, QueryPlan | None, ranking.Scored]:
+        """The corrected query, how it was read, and every paper's scores before the plan moves them."""
+        r = request
+        mask = ranking.filter_mask(self._years, self._eras, r.year_from, r.year_to, r.era)
+        corrected = self.speller.correct(r.query)
+        plan = self.plan(corrected, r.ignore) if r.understand else None
+        return corrected, plan, ranking.score(self.data, self._plan_context, plan, corrected, r.mode, mask, embed)
+
+    def results(self, request: SearchRequest, embed: Embed, version: str) -> SearchResults:
+        """The top ``request.k`` papers for ``request``, as ``SearchResults`` (``took_ms`` 0, not cached)."""
+        corrected, plan, scored = self.scores(request, embed)
+        fused = scored.fused
+        if plan is not None:
+            fused = rerank.apply(fused, plan, self._years, self._degree, scored.names, scored.concepts)
+        fused = np.where(scored.mask, fused, -np.inf)
+        if plan is not None and plan.intent == "history" and not plan.only_time:
+            order = rerank.spread_over_time(fused, self._years, request.k)
+        else:
+            order = ranking.top_k(fused, request.k)
+        q_stems = query_stems(plan.topic if plan else corrected)
+        hits = [self._hit(rank, i, fused, scored, q_stems) for rank, i in enumerate(order, 1)]
+        return search_results(request, corrected, plan, scored.confidence, hits, version)
+
+    def _hit(
+        self, rank: int, row: int, fused: np.ndarray, scored: ranking.Scored, q_stems: dict[str, str]
+    ) -> SearchHit:
+        """The paper of ``row`` at ``rank``: its final score, its two sides' scores, and why it matched."""
+        dense = None if scored.qvec is None else round(float(scored.dense[row]), 6)
+        scores: Scores = {"dense": dense, "lexical": round(float(scored.lexical[row]), 6)}
+        why = self.explainer.why(q_stems, row, scored.qvec, int(scored.best_row[row]))
+        return search_hit(rank, self.data.records[row], float(fused[row]), scores, why)
+
+
+def search_hit(rank: int, rec: PaperRecord, score: float, scores: Scores, why: Why) -> SearchHit:
+    """One ranked paper as every face shows it, built from its index record."""
+    return {
+        "rank": rank,
+        "id": rec["id"],
+        "title": rec["title"],
+        "year": rec["year"],
+        "authors": rec["authors"],
+        "era": rec["era"],
+        "era_name": rec["era_name"],
+        "question": rec["question"],
+        "score": round(score, 6),
+        "scores": scores,
+        "why": why,
+        "neighbours": rec["references"],
+    }
+
+
+def search_results(
+    request: SearchRequest,
+    corrected: str,
+    plan: QueryPlan | None,
+    confidence: float,
+    hits: list[SearchHit],
+    version: str,
+) -> SearchResults:
+    """The whole answer to one search: the request as understood, the no-match verdict and the hits."""
+    sure = round(confidence, 4)
+    return {
+        "query": request.query,
+        "corrected_query": corrected if corrected != request.query else None,
+        "mode": request.mode,
+        "k": request.k,
+        "filters": {"year_from": request.year_from, "year_to": request.year_to, "era": request.era},
+        "index_version": version,
+        "took_ms": 0.0,
+        "cached": False,
+        "understood": plan.understood() if plan else None,
+        "no_match": sure < rerank.NO_MATCH_BELOW,
+        "confidence": sure,
+        "results": hits,
+    }
