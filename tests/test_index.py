@@ -37,11 +37,11 @@ def test_manifest_is_plain_and_complete(index_dir: Path) -> None:
     assert m["counts"]["papers"] == 49 and m["counts"]["vectors"] > 49 * 3
     assert m["vector_index"]["type"] == "flat"
     assert len(m["papers"]) == 49 and len(m["corpus_hash"]) == 64
-    assert {"vectors.npy", "vectors.faiss", "papers.json", "views.json"} <= set(m["files"])
+    assert {"vectors.npy", "vectors.faiss", "papers.json", "passages.json"} <= set(m["files"])
     assert not any(name.endswith((".pkl", ".pickle")) for name in m["files"])
 
 
-def test_no_view_is_cut_off_by_the_model(index_dir: Path) -> None:
+def test_no_passage_is_cut_off_by_the_model(index_dir: Path) -> None:
     from papersearch.encode.sentence import Embedder
 
     data = read_version(store.version_dir(index_dir))
@@ -117,7 +117,7 @@ def test_index_check_cli(corpus_copy: Path, index_copy: Path, tmp_path: Path) ->
         "vectors.npy",
         "vectors.faiss",
         "papers.json",
-        "views.json",
+        "passages.json",
         "lexical/vocab.index.json",
         "lexical/data.csc.index.npy",
     ],

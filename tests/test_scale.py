@@ -111,15 +111,15 @@ def test_the_build_holds_one_paper_at_a_time_and_writes_what_the_whole_corpus_gi
     vdir = store.version_dir(out)
     assert json.loads((vdir / layout.PAPERS).read_text(encoding="utf-8")) == records
     assert json.loads((vdir / layout.GRAPH).read_text(encoding="utf-8")) == graph
-    views = [[p.id, v.kind, v.text] for p in corpus.papers for v in paper_passages(p)]
-    assert json.loads((vdir / layout.PASSAGES).read_text(encoding="utf-8")) == views
+    passages = [[p.id, v.kind, v.text] for p in corpus.papers for v in paper_passages(p)]
+    assert json.loads((vdir / layout.PASSAGES).read_text(encoding="utf-8")) == passages
     layout.write_lexical(tmp_path / "lexical", *lexical.build(lexical_text(r) for r in records))
     for name in layout.LEXICAL_FILES.values():
         assert (tmp_path / "lexical" / name).read_bytes() == (vdir / layout.LEXICAL / name).read_bytes(), name
     manifest = layout.read_manifest(vdir)
     assert manifest["papers"] == {p.id: paper_hash(p) for p in corpus.papers}
     assert manifest["corpus_hash"] == corpus.content_hash()
-    assert manifest["counts"]["edges"] == len(graph["edges"]) and manifest["counts"]["views"] == len(views)
+    assert manifest["counts"]["edges"] == len(graph["edges"]) and manifest["counts"]["passages"] == len(passages)
 
 
 def test_a_paper_edited_between_the_builds_reads_stops_it_and_publishes_nothing(

@@ -273,7 +273,7 @@ def pipeline_main(corpus: Path, index: Path, raw_sample: int) -> None:
     m = latest_manifest(index)
     out = {
         "papers": report.papers,
-        "embedded_views": report.embedded_views,
+        "embedded_views": report.embedded_passages,
         "stages": report.stages,
         "pipeline_seconds": report.stages["embed"] - timed.raw_seconds,
         "seconds": report.seconds,

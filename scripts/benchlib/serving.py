@@ -303,7 +303,7 @@ def build_main(corpus: Path, index: Path) -> None:
     manifest = layout.read_manifest(store.version_dir(index))
     out = {
         "papers": report.papers,
-        "views": manifest["counts"]["views"],
+        "views": manifest["counts"]["passages"],
         "seconds": manifest["build_seconds"] if report.unchanged else report.seconds,
         "unchanged": report.unchanged,
         "embedded_with": manifest.get("embedded_with"),

@@ -3,7 +3,7 @@
 Only orchestration lives here. Steps: read and check the corpus (``corpus.scan``: every check,
 keeping a few facts per paper), read it again in corpus order for the lexicon of surnames and
 concept terms (``graph.lexicon``), and a third time to extract each paper's references (into a
-``graph.spooled`` graph), cut it into passages (``views.json``) and put its record aside on disk;
+``graph.spooled`` graph), cut it into passages (``passages.json``) and put its record aside on disk;
 reuse the vectors of papers whose content hash and model are unchanged since the current version
 and embed the rest (``embedding``; with ``ray``, on a Ray cluster), write FAISS, BM25 and the
 records, each with its neighbourhood, into a fresh ``.build-*`` folder (``layout``), check it as a
@@ -62,7 +62,7 @@ class BuildReport:
     papers: int = 0
     embedded_papers: int = 0
     reused_papers: int = 0
-    embedded_views: int = 0
+    embedded_passages: int = 0
     seconds: float = 0.0
     unchanged: bool = False
     removed: list[str] = field(default_factory=list)
@@ -99,7 +99,7 @@ def _reusable(manifest: dict[str, Any] | None, fingerprint: str) -> bool:
     return (
         manifest is not None
         and manifest.get("model", {}).get("fingerprint") == fingerprint
-        and manifest.get("views_format") == layout.VIEWS_FORMAT
+        and manifest.get("passages_format") == layout.PASSAGES_FORMAT
     )
 
 
@@ -172,7 +172,7 @@ def build(
                 n_texts = int(counts[todo].sum())
                 report.embedded_papers = int(todo.sum())
                 report.reused_papers = len(corpus) - report.embedded_papers
-                report.embedded_views = n_texts
+                report.embedded_passages = n_texts
                 watch.lap("plan")
                 embedder = None
                 if n_texts:
@@ -211,7 +211,7 @@ def build(
                 parts = layout.GraphParts(graph.papers(), graph.edges(), graph.external())
                 n_papers = layout.write_records(bdir, _with_neighbours(records, graph), parts, eras)
                 watch.lap("records")
-                counted = {"papers": n_papers, "views": int(counts.sum()), "vectors": int(n_vectors)}
+                counted = {"papers": n_papers, "passages": int(counts.sum()), "vectors": int(n_vectors)}
                 counted.update(edges=graph.n_edges, external=graph.n_external)
             finally:
                 graph.close()
@@ -221,7 +221,7 @@ def build(
             manifest: dict[str, Any] = {
                 "query_encoder": onnx_info,
                 "format_version": layout.FORMAT_VERSION,
-                "views_format": layout.VIEWS_FORMAT,
+                "passages_format": layout.PASSAGES_FORMAT,
                 "version": version,
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "build_seconds": None,
@@ -262,14 +262,16 @@ def _reused(
     return {pid: rows[pid] for pid, n in zip(corpus.ids(), counts, strict=True) if rows.get(pid, (0, -1))[1] == n}
 
 
-def _read_papers(corpus: Scan, lexicon: Lexicon, graph: SpooledGraph, records: JsonSpool, views: Path) -> ndarray:
+def _read_papers(
+    corpus: Scan, lexicon: Lexicon, graph: SpooledGraph, records: JsonSpool, passages_path: Path
+) -> ndarray:
     """The third read, in corpus order: each paper's edges into ``graph``, its record (but its neighbours)
-    into ``records``, its passages into ``views``; returns how many passages each paper has."""
+    into ``records``, its passages into ``passages_path``; returns how many passages each paper has."""
     import numpy as np
 
     era_names = {e.id: e.name for e in corpus.eras}
     counts = np.zeros(len(corpus), dtype=np.int64)
-    writer = layout.PassageWriter(views)
+    writer = layout.PassageWriter(passages_path)
     try:
         for i, paper in enumerate(corpus.papers()):
             edges, external = extract(paper, (), lexicon)

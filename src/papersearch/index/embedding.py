@@ -1,6 +1,6 @@
 """The embedding stage of a build: which texts to embed, with what, and where their vectors go.
 
-Vectors stream: the passages to embed are read back from ``views.json`` (which the build writes
+Vectors stream: the passages to embed are read back from ``passages.json`` (which the build writes
 row by row before this stage), embedded ``EMBED_BATCH`` texts at a time and written straight into a
 memory-mapped ``vectors.npy`` (reused rows are copied from the previous version's file), so neither
 every text nor every vector is held at once.
@@ -73,7 +73,7 @@ class RayOptions:
 
 
 def passage_papers(path: Path) -> Iterator[str]:
-    """The paper id of each row of a views.json, read a row at a time when it was written that way."""
+    """The paper id of each row of a passages.json, read a row at a time when it was written that way."""
     for row in layout.passage_rows(path):
         yield row[0]
 
@@ -142,12 +142,12 @@ def write_vectors(
     pdir: Path | None,
     embedder: AnyEmbedder | None,
     vectors_path: Path,
-    views_path: Path,
+    passages_path: Path,
     progress: bool,
 ) -> np.ndarray:
-    """Write the vectors of every passage of ``views_path`` (reused or embedded); return the memory-mapped matrix.
+    """Write the vectors of every passage of ``passages_path`` (reused or embedded); return the memory-mapped matrix.
 
-    ``ids`` and ``counts``: each paper and its number of passages, in the order of ``views_path``'s rows.
+    ``ids`` and ``counts``: each paper and its number of passages, in the order of ``passages_path``'s rows.
     The matrix is opened when the first vectors arrive (their width is the model's); reused rows
     are copied in afterwards.
     """
@@ -166,7 +166,7 @@ def write_vectors(
 
     bar = _progress_bar(progress and not isinstance(embedder, StreamEmbedder), expected)  # Ray shows its own
     done = 0
-    for rows, vecs in _embedded(embedder, _texts_to_embed(views_path, reused)):
+    for rows, vecs in _embedded(embedder, _texts_to_embed(passages_path, reused)):
         target(vecs.shape[1])[rows] = vecs
         done += len(rows)
         if bar is not None:
@@ -190,14 +190,14 @@ def write_vectors(
     return out
 
 
-def _texts_to_embed(views_path: Path, reused: dict[str, tuple[int, int]]) -> Iterator[tuple[np.ndarray, list[str]]]:
+def _texts_to_embed(passages_path: Path, reused: dict[str, tuple[int, int]]) -> Iterator[tuple[np.ndarray, list[str]]]:
     """(rows, texts) of the passages of papers not reused, at least ``EMBED_BATCH`` at a time (whole papers)."""
     import numpy as np
 
     texts: list[str] = []
     rows: list[int] = []
     last = None
-    for row, (pid, _, text) in enumerate(layout.passage_rows(views_path)):
+    for row, (pid, _, text) in enumerate(layout.passage_rows(passages_path)):
         if pid != last and len(texts) >= EMBED_BATCH:  # a batch ends with a paper
             yield np.array(rows, dtype=np.int64), texts
             texts, rows = [], []
@@ -214,7 +214,7 @@ def _embedded(
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """(rows, vectors) of every chunk: one ``encode`` call per chunk, or the whole stream to a StreamEmbedder."""
     if embedder is None:
-        for rows, _ in chunks:  # nothing to embed: this only writes views.json
+        for rows, _ in chunks:  # nothing to embed: this only writes passages.json
             raise EncoderError(f"{len(rows)} passages to embed but no embedder")
     elif isinstance(embedder, StreamEmbedder):
         yield from embedder.encode_stream(chunks)

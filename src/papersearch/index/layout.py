@@ -5,10 +5,10 @@ One version folder holds::
     manifest.json         format version, model, corpus hash, per-paper hashes, counts, build
                           stages, the vector index's parameters, and the size and sha256 of every file
     papers.json           one PaperRecord per paper (with its neighbourhood), in corpus order
-    views.json            one [paper id, kind, text] row per embedded passage, in vector order
+    passages.json         one [paper id, kind, text] row per embedded passage, in vector order
     eras.json, graph.json the eras and the cross-reference graph
     vocabulary.json       corpus words and counts, for typo correction
-    vectors.npy           float32 passage vectors, one row per views.json row
+    vectors.npy           float32 passage vectors, one row per passages.json row
     vectors.faiss         the FAISS index over them
     lexical/              BM25 score arrays (CSC) and vocabulary, in the files bm25s saves
     query_encoder/        the ONNX export of the model, its weights and tokenizer (optional)
@@ -38,11 +38,11 @@ from ..encode.factory import OnnxSpec
 from . import vectors
 from .lexical import LexicalIndex
 
-FORMAT_VERSION = 1
-VIEWS_FORMAT = 1  # how papers are cut into passages (passages.py); vectors are reused only within one
+FORMAT_VERSION = 2  # the files and their shapes; a version of another format is rebuilt, never read
+PASSAGES_FORMAT = 1  # how papers are cut into passages (passages.py); vectors are reused only within one
 MANIFEST = "manifest.json"
 PAPERS = "papers.json"
-PASSAGES = "views.json"
+PASSAGES = "passages.json"
 ERAS = "eras.json"
 GRAPH = "graph.json"
 VOCABULARY = "vocabulary.json"
@@ -80,7 +80,13 @@ def read_json(path: Path, what: str) -> Any:
 
 def read_manifest(vdir: Path) -> dict[str, Any]:
     manifest = read_json(vdir / MANIFEST, "the manifest")
-    if not isinstance(manifest, dict) or manifest.get("format_version") != FORMAT_VERSION:
+    found = manifest.get("format_version") if isinstance(manifest, dict) else None
+    if isinstance(found, int) and found != FORMAT_VERSION and manifest.get("checksum") == manifest_checksum(manifest):
+        raise IndexStateError(
+            f"index {vdir.name} is stale: it was built in index format {found}, and this papersearch reads "
+            f"format {FORMAT_VERSION}; {FIX}"
+        )
+    if not isinstance(manifest, dict) or found != FORMAT_VERSION:
         raise IndexStateError(
             f"{vdir / MANIFEST} is not a papersearch index manifest of format {FORMAT_VERSION}; {FIX}"
         )
@@ -297,7 +303,7 @@ def write_records(vdir: Path, records: Iterable[PaperRecord], graph: GraphParts,
 
 
 class PassageWriter:
-    """views.json written a row at a time, one row a line, as ``passage_rows`` reads it back."""
+    """passages.json written a row at a time, one row a line, as ``passage_rows`` reads it back."""
 
     def __init__(self, path: Path) -> None:
         self._fh = path.open("w", encoding="utf-8")
@@ -314,7 +320,7 @@ class PassageWriter:
 
 
 def passage_rows(path: Path) -> Iterator[list[Any]]:
-    """Each row of a views.json, [paper id, kind, text], read a row at a time when it was written that way."""
+    """Each row of a passages.json, [paper id, kind, text], read a row at a time when it was written that way."""
     with path.open(encoding="utf-8") as fh:
         first = fh.readline()
         if first.strip() != "[":  # written in one piece
