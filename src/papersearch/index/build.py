@@ -3,7 +3,7 @@
 Only orchestration lives here. Steps: read and check the corpus (``corpus.scan``: every check,
 keeping a few facts per paper), read it again in corpus order for the lexicon of surnames and
 concept terms (``graph.lexicon``), and a third time to extract each paper's references (into a
-``graph.spooled`` graph), cut it into passages (``passages.json``) and put its record aside on disk;
+``graph.spooled_graph``), cut it into passages (``passages.json``) and put its record aside on disk;
 reuse the vectors of papers whose content hash and model are unchanged since the current version
 and embed the rest (``embedding``; with ``ray``, on a Ray cluster), write FAISS, BM25 and the
 records, each with its neighbourhood, into a fresh ``.build-*`` folder (``layout``), check it as a
@@ -32,10 +32,10 @@ from ..core.errors import PapersearchError
 from ..core.records import EraRecord, Neighbourhood, PaperRecord
 from ..corpus.scan import Scan, scan_corpus
 from ..graph.extract import extract
+from ..graph.json_spool import JsonSpool
 from ..graph.lexicon import Lexicon, build_lexicon, surname_key
 from ..graph.records import paper_record
-from ..graph.spool import JsonSpool
-from ..graph.spooled import SpooledGraph
+from ..graph.spooled_graph import SpooledGraph
 from . import layout, store
 from .check import check_version
 from .embedding import (
