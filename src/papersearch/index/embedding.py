@@ -20,8 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from ..core.errors import EncoderError
+from ..core.errors import EncoderError, IndexStateError
 from . import layout
+from .reader import passage_rows
+from .writer import write_json
 
 if TYPE_CHECKING:
     import numpy as np
@@ -74,7 +76,7 @@ class RayOptions:
 
 def passage_papers(path: Path) -> Iterator[str]:
     """The paper id of each row of a passages.json, read a row at a time when it was written that way."""
-    for row in layout.passage_rows(path):
+    for row in passage_rows(path):
         yield row[0]
 
 
@@ -94,7 +96,7 @@ def reusable_rows(prev: dict[str, Any] | None, pdir: Path | None, wanted: dict[s
             else:
                 spans[pid] = (i, 1)
             last = pid
-    except (OSError, ValueError, IndexError, TypeError):
+    except (IndexStateError, OSError, ValueError, IndexError, TypeError):  # damaged: embed everything again
         return {}
     old_hashes = prev.get("papers", {})
     return {
@@ -129,7 +131,7 @@ def model_fingerprint_cached(model: str, cache: Path) -> str:
     fingerprint = model_fingerprint(model)
     try:
         cache.mkdir(parents=True, exist_ok=True)
-        layout.write_json(memo, {str(path): {"stamp": stamp, "fingerprint": fingerprint}})
+        write_json(memo, {str(path): {"stamp": stamp, "fingerprint": fingerprint}})
     except OSError:
         pass  # a read-only index folder: hash again next time
     return fingerprint
@@ -153,7 +155,7 @@ def write_vectors(
     """
     import numpy as np
 
-    old = np.load(pdir / "vectors.npy", mmap_mode="r", allow_pickle=False) if reused and pdir else None
+    old = np.load(pdir / layout.VECTORS, mmap_mode="r", allow_pickle=False) if reused and pdir else None
     total = int(counts.sum())
     expected = total - sum(n for _, n in reused.values())
     matrix: np.memmap[Any, Any] | None = None
@@ -197,7 +199,7 @@ def _texts_to_embed(passages_path: Path, reused: dict[str, tuple[int, int]]) -> 
     texts: list[str] = []
     rows: list[int] = []
     last = None
-    for row, (pid, _, text) in enumerate(layout.passage_rows(passages_path)):
+    for row, (pid, _, text) in enumerate(passage_rows(passages_path)):
         if pid != last and len(texts) >= EMBED_BATCH:  # a batch ends with a paper
             yield np.array(rows, dtype=np.int64), texts
             texts, rows = [], []

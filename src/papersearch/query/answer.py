@@ -32,7 +32,7 @@ from ..core.records import (
     SearchResults,
 )
 from ..index import lexical
-from ..index.layout import IndexData
+from ..index.reader import IndexData
 from .explain import query_stems
 from .paths import PathGraph
 from .plan import QueryPlan

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..core.records import PassageKind, Why
 from ..index import lexical
-from ..index.layout import IndexData
+from ..index.reader import IndexData
 
 PaperWords = tuple[frozenset[str], list[tuple[str, frozenset[str]]], list[int]]
 

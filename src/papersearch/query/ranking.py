@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..index import lexical, vectors
-from ..index.layout import IndexData
+from ..index.reader import IndexData
 from . import fusion, rerank
 from .plan import FILLER, PlanContext, QueryPlan, concept_matches, fold_name
 

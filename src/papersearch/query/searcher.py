@@ -34,7 +34,7 @@ from ..core.records import (
 )
 from ..core.settings import Settings
 from ..encode.factory import QueryEncoder, query_encoder
-from ..index import layout, store
+from ..index import layout, reader, store
 from . import ranking, rerank
 from .answer import Sentences, compose
 from .explain import Explainer, query_stems
@@ -60,7 +60,7 @@ class Searcher:
     """Search one index version. Thread-safe for concurrent searches."""
 
     def __init__(
-        self, data: layout.IndexData, encoder: QueryEncoder | None = None, settings: Settings | None = None
+        self, data: reader.IndexData, encoder: QueryEncoder | None = None, settings: Settings | None = None
     ) -> None:
         self.data = data
         self.settings = settings or Settings.from_env()
@@ -99,10 +99,10 @@ class Searcher:
         settings = settings or Settings.from_env()
         vdir = store.version_dir(Path(index_dir))
         if encoder is not None or not preload_encoder:
-            return cls(layout.read_version(vdir, settings), encoder, settings)
+            return cls(reader.read_version(vdir, settings), encoder, settings)
         with ThreadPoolExecutor(1, thread_name_prefix="papersearch-encoder") as pool:
             opening = pool.submit(_open_encoder, vdir, settings)
-            data = layout.read_version(vdir, settings)
+            data = reader.read_version(vdir, settings)
             return cls(data, opening.result(), settings)
 
     @property
