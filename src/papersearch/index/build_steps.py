@@ -53,6 +53,7 @@ class Stopwatch:
         self._last = time.perf_counter()
 
     def lap(self, name: str) -> None:
+        """The time since the last lap, added to step ``name``."""
         now = time.perf_counter()
         self.stages[name] = round(self.stages.get(name, 0.0) + now - self._last, 3)
         self._last = now

@@ -57,6 +57,7 @@ class ArrayWriter:
         self.count += 1
 
     def end(self) -> None:
+        """Ends the last item's line, before the line that closes the array."""
         if self.count:
             self._fh.write("\n")
 
