@@ -56,7 +56,7 @@ def score_query(searcher: Searcher, text: str, kinds: np.ndarray) -> Scored:
         best=np.array([t[0] for t in tops], dtype=np.float32),
         second=np.array([t[min(1, len(t) - 1)] for t in tops], dtype=np.float32),
         mean=np.array([sims[rows].mean() for rows in data.paper_rows], dtype=np.float32),
-        passage_max=np.array([sims[rows][kinds[rows] == "passage"].max() for rows in data.paper_rows]),
+        passage_max=np.array([sims[rows][kinds[rows] == "summary"].max() for rows in data.paper_rows]),
         lex=data.lexical.scores(text).astype(np.float64),
     )
 

@@ -7,13 +7,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from papersearch.core.errors import IndexStateError
-from papersearch.index import layout, lexical, store
+from papersearch.corpus.load import load_corpus
+from papersearch.index import layout, lexical, store, vectors
 from papersearch.index.build import build
 from papersearch.index.check import check
-from papersearch.index.layout import read_version
+from papersearch.index.passages import paper_passages
+from papersearch.index.reader import read_version
 from papersearch.query.searcher import Searcher
 
 from .conftest import MODEL
@@ -37,11 +40,11 @@ def test_manifest_is_plain_and_complete(index_dir: Path) -> None:
     assert m["counts"]["papers"] == 49 and m["counts"]["vectors"] > 49 * 3
     assert m["vector_index"]["type"] == "flat"
     assert len(m["papers"]) == 49 and len(m["corpus_hash"]) == 64
-    assert {"vectors.npy", "vectors.faiss", "papers.json", "views.json"} <= set(m["files"])
+    assert {"vectors.npy", "vectors.faiss", "papers.json", "passages.json"} <= set(m["files"])
     assert not any(name.endswith((".pkl", ".pickle")) for name in m["files"])
 
 
-def test_no_view_is_cut_off_by_the_model(index_dir: Path) -> None:
+def test_no_passage_is_cut_off_by_the_model(index_dir: Path) -> None:
     from papersearch.encode.sentence import Embedder
 
     data = read_version(store.version_dir(index_dir))
@@ -68,8 +71,19 @@ def test_failed_build_leaves_previous_index_in_use(
 ) -> None:
     before = store.current_version(index_copy)
     _edit_one(corpus_copy)
-    with pytest.raises(RuntimeError):
-        build(corpus_copy, index_copy, MODEL, fail_after_embedding=True)
+    embedded: list[tuple[tuple[int, ...], bool]] = []
+
+    def no_vector_index(matrix: np.ndarray, **_: object) -> None:  # the step right after embedding fails
+        embedded.append((matrix.shape, bool(np.allclose(np.linalg.norm(matrix, axis=1), 1.0, atol=1e-3))))
+        raise RuntimeError("FAISS cannot build the index (simulated)")
+
+    monkeypatch.setattr(vectors, "build", no_vector_index)
+    with pytest.raises(RuntimeError, match="simulated"):
+        build(corpus_copy, index_copy, MODEL)
+    every_passage = sum(len(paper_passages(p)) for p in load_corpus(corpus_copy).papers)
+    assert embedded == [((every_passage, 384), True)]  # every passage had its unit vector when the build failed
+    assert store.current_version(index_copy) == before and not list(index_copy.glob(".build-*"))
+    monkeypatch.undo()
 
     def broken(*_: object) -> None:
         raise OSError("disk full (simulated)")
@@ -117,7 +131,7 @@ def test_index_check_cli(corpus_copy: Path, index_copy: Path, tmp_path: Path) ->
         "vectors.npy",
         "vectors.faiss",
         "papers.json",
-        "views.json",
+        "passages.json",
         "lexical/vocab.index.json",
         "lexical/data.csc.index.npy",
     ],

@@ -10,7 +10,7 @@ import pytest
 from papersearch.core.settings import PROJECT_ROOT
 from papersearch.corpus.load import load_corpus
 from papersearch.graph.records import corpus_records
-from papersearch.index import layout, lexical
+from papersearch.index import layout, lexical, reader, writer
 from papersearch.index.passages import lexical_text
 
 bm25s = pytest.importorskip("bm25s")
@@ -36,8 +36,8 @@ def _reference(docs: list[list[str]]) -> dict:
 def test_scores_equal_bm25s_on_the_corpus(tmp_path: Path) -> None:
     records, _ = corpus_records(load_corpus(PROJECT_ROOT / "corpus"))
     texts = [lexical_text(r) for r in records]
-    layout.write_lexical(tmp_path, *lexical.build(texts))
-    index = layout.read_lexical(tmp_path, len(texts))
+    writer.write_lexical(tmp_path, *lexical.build(texts))
+    index = reader.read_lexical(tmp_path, len(texts))
     ours = _columns(index.data, index.indices, index.indptr, index.vocab)
     assert ours == _reference([lexical.tokenize(t) for t in texts])  # exact, float32 for float32
     assert index.vocab[""] == len(index.vocab) - 1
@@ -53,18 +53,18 @@ def test_edge_cases_equal_bm25s() -> None:
 
 def test_the_same_texts_give_the_same_files(tmp_path: Path) -> None:
     texts = ["Backpropagation of errors", "Weight decay limits the weights", "errors and weights"]
-    layout.write_lexical(tmp_path / "one", *lexical.build(texts))
-    layout.write_lexical(tmp_path / "two", *lexical.build(texts))
+    writer.write_lexical(tmp_path / "one", *lexical.build(texts))
+    writer.write_lexical(tmp_path / "two", *lexical.build(texts))
     for name in layout.LEXICAL_FILES.values():
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
 
 
 def test_documents_stream_through_once(tmp_path: Path) -> None:
     texts = ["Backpropagation of errors", "Weight decay limits the weights", "errors and weights", "the"]
-    layout.write_lexical(
+    writer.write_lexical(
         tmp_path / "stream", *lexical.build(iter(texts))
     )  # an iterator: read once, never held as a list
-    layout.write_lexical(tmp_path / "list", *lexical.build(texts))
+    writer.write_lexical(tmp_path / "list", *lexical.build(texts))
     for name in layout.LEXICAL_FILES.values():
         assert (tmp_path / "stream" / name).read_bytes() == (tmp_path / "list" / name).read_bytes()
     params = (tmp_path / "stream" / layout.LEXICAL_FILES["params"]).read_text(encoding="utf-8")

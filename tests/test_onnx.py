@@ -20,7 +20,7 @@ from papersearch.encode.factory import EmbedderQueryEncoder, QueryEncoder, query
 from papersearch.encode.onnx_query import INT8_FILE, OnnxQueryEncoder
 from papersearch.index import layout, store
 from papersearch.index.build import build
-from papersearch.index.layout import read_version
+from papersearch.index.reader import read_version
 from papersearch.query.evaluate import evaluate, load_queries
 from papersearch.query.searcher import Searcher
 

@@ -25,7 +25,7 @@ import numpy as np
 import pytest
 
 from papersearch.core.errors import EncoderError
-from papersearch.index import layout, store
+from papersearch.index import layout, reader, store
 from papersearch.index.build import build
 from papersearch.index.embedding import RayOptions
 from papersearch.index.passages import paper_passages
@@ -196,7 +196,7 @@ def test_a_killed_ray_run_publishes_nothing_and_the_next_embeds_only_the_changes
     report = build(edited, index, MODEL, ray=RayOptions(cluster.address, WORKERS))
     assert (report.embedded_papers, report.reused_papers, report.embedder) == (3, PAPERS - 3, "ray")
     assert report.removed and not list(index.glob(".build-*"))
-    new, old = layout.read_version(store.version_dir(index)), layout.read_version(store.version_dir(local_index))
+    new, old = reader.read_version(store.version_dir(index)), reader.read_version(store.version_dir(local_index))
     assert new.manifest["embedded_with"] == {
         "engine": "ray",
         "workers": WORKERS,
@@ -259,7 +259,7 @@ def test_the_ray_build_is_the_local_build_even_when_a_worker_node_dies(
     assert killed, "no worker node was killed"
     assert report.embedded_papers == PAPERS and report.embedder == "ray"
 
-    ray_v, local_v = (layout.read_version(store.version_dir(d)) for d in (out, local_index))
+    ray_v, local_v = (reader.read_version(store.version_dir(d)) for d in (out, local_index))
     rm, lm = ray_v.manifest, local_v.manifest
     assert {k: v for k, v in rm.items() if k not in BUILD_RECORD} == {
         k: v for k, v in lm.items() if k not in BUILD_RECORD

@@ -24,11 +24,10 @@ from papersearch.corpus.load import load_corpus
 from papersearch.graph.extract import build_graph, find_citations
 from papersearch.graph.lexicon import Lexicon
 from papersearch.graph.records import corpus_records
-from papersearch.index import build as indexer
-from papersearch.index import layout, lexical, store, vectors
+from papersearch.index import build_steps, layout, lexical, store, vectors, writer
 from papersearch.index.build import build
-from papersearch.index.layout import read_version
 from papersearch.index.passages import lexical_text, paper_passages
+from papersearch.index.reader import read_version
 from papersearch.query.searcher import Searcher
 
 from .conftest import MODEL, ROOT
@@ -111,22 +110,22 @@ def test_the_build_holds_one_paper_at_a_time_and_writes_what_the_whole_corpus_gi
     vdir = store.version_dir(out)
     assert json.loads((vdir / layout.PAPERS).read_text(encoding="utf-8")) == records
     assert json.loads((vdir / layout.GRAPH).read_text(encoding="utf-8")) == graph
-    views = [[p.id, v.kind, v.text] for p in corpus.papers for v in paper_passages(p)]
-    assert json.loads((vdir / layout.PASSAGES).read_text(encoding="utf-8")) == views
-    layout.write_lexical(tmp_path / "lexical", *lexical.build(lexical_text(r) for r in records))
+    passages = [[p.id, v.kind, v.text] for p in corpus.papers for v in paper_passages(p)]
+    assert json.loads((vdir / layout.PASSAGES).read_text(encoding="utf-8")) == passages
+    writer.write_lexical(tmp_path / "lexical", *lexical.build(lexical_text(r) for r in records))
     for name in layout.LEXICAL_FILES.values():
         assert (tmp_path / "lexical" / name).read_bytes() == (vdir / layout.LEXICAL / name).read_bytes(), name
     manifest = layout.read_manifest(vdir)
     assert manifest["papers"] == {p.id: paper_hash(p) for p in corpus.papers}
     assert manifest["corpus_hash"] == corpus.content_hash()
-    assert manifest["counts"]["edges"] == len(graph["edges"]) and manifest["counts"]["views"] == len(views)
+    assert manifest["counts"]["edges"] == len(graph["edges"]) and manifest["counts"]["passages"] == len(passages)
 
 
 def test_a_paper_edited_between_the_builds_reads_stops_it_and_publishes_nothing(
     corpus_copy: Path, index_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = store.current_version(index_copy)
-    make_lexicon = indexer.build_lexicon
+    make_lexicon = build_steps.build_lexicon
 
     def then_edit(papers: Iterable[Paper], shared: Container[str] | None = None) -> Lexicon:
         lexicon = make_lexicon(papers, shared)
@@ -134,7 +133,7 @@ def test_a_paper_edited_between_the_builds_reads_stops_it_and_publishes_nothing(
         paper.write_text(paper.read_text(encoding="utf-8").replace("avoided?", "kept at bay?"), encoding="utf-8")
         return lexicon
 
-    monkeypatch.setattr(indexer, "build_lexicon", then_edit)
+    monkeypatch.setattr(build_steps, "build_lexicon", then_edit)
     with pytest.raises(CorpusError, match="changed while the index was being built") as caught:
         build(corpus_copy, index_copy, MODEL, force=True)
     assert "papers/1991-krogh-weight-decay.md" in str(caught.value)

@@ -140,7 +140,7 @@ def pipeline(report: Report, plan: Plan, work: Path, index: Path) -> Path:
     build = run(cmd)
     res = json.loads(build.out.strip().splitlines()[-1])
     stages = res["stages"]
-    pipe_rate = res["embedded_views"] / res["pipeline_seconds"]
+    pipe_rate = res["embedded_passages"] / res["pipeline_seconds"]
     raw_rate = res["raw_texts"] / res["raw_seconds"]
     rows = [(k, f"{v:.2f}") for k, v in stages.items()]
     vi = res["vector_index"]
@@ -158,7 +158,7 @@ def pipeline(report: Report, plan: Plan, work: Path, index: Path) -> Path:
         + table(
             ["", "value"],
             [
-                ("papers / views embedded", f"{res['papers']:,} / {res['embedded_views']:,}"),
+                ("papers / passages embedded", f"{res['papers']:,} / {res['embedded_passages']:,}"),
                 ("build wall (whole process, incl. imports and model load)", f"{build.wall:.1f} s"),
                 ("peak RSS of the build process", f"{build.rss_mb:.0f} MB"),
                 ("pipeline embedding throughput (embed step less the raw slices)", f"{pipe_rate:.1f} texts/s"),
@@ -273,7 +273,7 @@ def pipeline_main(corpus: Path, index: Path, raw_sample: int) -> None:
     m = latest_manifest(index)
     out = {
         "papers": report.papers,
-        "embedded_views": report.embedded_views,
+        "embedded_passages": report.embedded_passages,
         "stages": report.stages,
         "pipeline_seconds": report.stages["embed"] - timed.raw_seconds,
         "seconds": report.seconds,

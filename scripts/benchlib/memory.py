@@ -183,7 +183,7 @@ def measure_main(corpus: Path, index: Path) -> None:
         at += seconds
     out = {
         "papers": report.papers,
-        "views": report.embedded_views,
+        "views": report.embedded_passages,
         "seconds": report.seconds,
         "stages": report.stages,
         "stage_peaks": peaks,

@@ -132,10 +132,10 @@ def measure_main(engine: str, workers: int, corpus: Path, index: Path) -> None:
     out = {
         "engine": engine,
         "cores": cores,
-        "texts": report.embedded_views,
+        "texts": report.embedded_passages,
         "load_s": load,
         "embed_s": embed,
-        "rate": report.embedded_views / (load + embed),
+        "rate": report.embedded_passages / (load + embed),
         "embedded_with": manifest["embedded_with"],
         "stages": report.stages,
     }

@@ -10,7 +10,7 @@ float32 vector per passage, seeded from the passage's text, so ``vectors.npy`` a
 have the real shape and size without hours in the model (the query encoder is linked from the ONNX
 export cache of a real build, as in ``benchlib.memory``). Then, in a fresh process
 (``--measure INDEX``, which prints JSON): ``Searcher.load`` with the RSS (VmRSS, VmHWM) read after
-each part ``layout.read_version`` loads, then hybrid ``search(q, k=10)`` over the dev queries, each
+each part ``reader.read_version`` loads, then hybrid ``search(q, k=10)`` over the dev queries, each
 with a fresh number appended so no cache answers, once with the real ONNX query encoder and once
 with the query vectors looked up from a table filled beforehand (the index's cost alone).
 
@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from papersearch.index import layout, store
+from papersearch.index import layout, reader, store
 
 from .report import ROOT, Plan, Report, commands, load_queries, machine, pct, run, shown, table
 
@@ -216,8 +216,8 @@ def _section(
             f"{at('disk: lexical'):,.0f} / {at('memory: ' + STEPS['read_checked_lexical']):,.0f} MB",
         ),
         (
-            "`papers.json` + `views.json` in memory (Python objects)",
-            f"{at('memory: papers.json') + at('memory: views.json'):,.0f} MB",
+            f"`{layout.PAPERS}` + `{layout.PASSAGES}` in memory (Python objects)",
+            f"{at('memory: ' + layout.PAPERS) + at('memory: ' + layout.PASSAGES):,.0f} MB",
         ),
         (
             "every JSON file in memory (+ `graph.json`, manifest, vocabulary)",
@@ -265,7 +265,7 @@ def _section(
         )
         + " A fresh process per size loads\n"
         "`Searcher.load(index)` and reads its own VmRSS and VmHWM (`/proc/self/status`) around each part\n"
-        "`layout.read_version` loads; rows of the part-by-part table are the RSS each part added, in MB of\n"
+        "`reader.read_version` loads; rows of the part-by-part table are the RSS each part added, in MB of\n"
         "2^20 bytes (`nbytes` rows: the arrays' own sizes). Latency: `search(q, k=10)` (hybrid) over the\n"
         f"{last['queries']} dev queries, each with a fresh number appended so that no cache answers, "
         f"timed rounds: {last['rounds']},\n"
@@ -303,7 +303,7 @@ def build_main(corpus: Path, index: Path) -> None:
     manifest = layout.read_manifest(store.version_dir(index))
     out = {
         "papers": report.papers,
-        "views": manifest["counts"]["views"],
+        "views": manifest["counts"]["passages"],
         "seconds": manifest["build_seconds"] if report.unchanged else report.seconds,
         "unchanged": report.unchanged,
         "embedded_with": manifest.get("embedded_with"),
@@ -322,9 +322,13 @@ def proc_mb() -> tuple[float, float]:
 ENCODER_STEP = "then, on the first query: the query encoder opened"
 PLAN_STEP = "then, on the first query: the plan context built (names, eras, concepts)"
 FIXED = {f"disk: {layout.QUERY_ENCODER}", f"memory: {ENCODER_STEP}"}  # do not grow with the corpus: their mean
-STEPS = {  # the functions of layout that read_version calls (besides read_json, named by its file)
+MANIFEST_STEPS = ("read_manifest", "verify_files", "read_json")  # of layout; the others of reader
+STEPS = {  # the functions read_version calls (besides read_json, named by its file)
     "read_manifest": "manifest.json",
     "verify_files": "file checks (sizes; checksums of files ≤ 64 MB)",
+    "read_records": layout.PAPERS,
+    "read_passages": layout.PASSAGES,
+    "read_graph": layout.GRAPH,
     "read_matrix": "vectors.npy (float32 matrix)",
     "read_vector_index": "vectors.faiss (FAISS index)",
     "read_checked_lexical": "lexical/ (BM25 arrays and vocabulary)",
@@ -332,13 +336,14 @@ STEPS = {  # the functions of layout that read_version calls (besides read_json,
 
 
 class _Steps:
-    """Wraps the functions ``layout.read_version`` calls, to read the RSS each one adds (the outermost call only)."""
+    """Wraps the functions ``reader.read_version`` calls, to read the RSS each one adds (the outermost call only)."""
 
     def __init__(self) -> None:
         self.added: dict[str, float] = {}
         self.depth = 0
         for name in [*STEPS, "read_json"]:
-            setattr(layout, name, self._wrap(name, getattr(layout, name)))
+            module = layout if name in MANIFEST_STEPS else reader
+            setattr(module, name, self._wrap(name, getattr(module, name)))
 
     def _wrap(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         def wrapped(*args: Any, **kwargs: Any) -> Any:

@@ -92,7 +92,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print(
             f"published {report.version}: {report.papers} papers, {report.embedded_papers} embedded "
-            f"({report.embedded_views} texts{' on Ray' if ray is not None else ''}), {report.reused_papers} reused "
+            f"({report.embedded_passages} texts{' on Ray' if ray is not None else ''}), {report.reused_papers} reused "
             f"[{report.seconds:.2f} s]"
         )
     return 0

@@ -16,7 +16,7 @@ from typing_extensions import TypedDict
 Mode = Literal["hybrid", "dense", "lexical"]
 Intent = Literal["origin", "history", "topic"]
 EdgeKind = Literal["cites", "mentions"]
-PassageKind = Literal["question", "title", "passage"]
+PassageKind = Literal["question", "title", "summary"]
 
 
 class Neighbour(TypedDict):
@@ -101,7 +101,7 @@ class Understood(TypedDict):
 
 class Scores(TypedDict):
     dense: float | None
-    """cosine of the best matching view; null in lexical mode"""
+    """cosine of the best matching passage; null in lexical mode"""
     lexical: float
     """BM25 score"""
 
@@ -116,7 +116,7 @@ class Why(TypedDict):
     concepts: list[str]
     """the paper's concepts the query names"""
     matched_passage: PassageKind | None
-    """the kind of the paper's passage closest in meaning (title, question, passage); null in lexical mode"""
+    """the kind of the paper's passage closest in meaning (question, title, summary); null in lexical mode"""
 
 
 class SearchHit(TypedDict):
@@ -177,7 +177,7 @@ class SimilarHit(TypedDict):
 
 
 class SimilarResults(TypedDict):
-    """Papers most like one paper: cosine between the centroids of their views."""
+    """Papers most like one paper: cosine between the centroids of their passages."""
 
     id: str
     index_version: str

@@ -6,7 +6,7 @@ right even when an early entry looks ahead ("later inspire ... convolutional net
 tied both ways is shown once, by its stronger edge, in the later paper's words when both are as strong.
 
 The rule is ``neighbour_order``, over arrays of paper numbers (a few bytes an edge), so that a
-corpus too large to hold has its neighbourhoods worked out the same way (``spooled``).
+corpus too large to hold has its neighbourhoods worked out the same way (``spooled_graph``).
 """
 
 from __future__ import annotations

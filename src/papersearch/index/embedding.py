@@ -1,6 +1,6 @@
 """The embedding stage of a build: which texts to embed, with what, and where their vectors go.
 
-Vectors stream: the passages to embed are read back from ``views.json`` (which the build writes
+Vectors stream: the passages to embed are read back from ``passages.json`` (which the build writes
 row by row before this stage), embedded ``EMBED_BATCH`` texts at a time and written straight into a
 memory-mapped ``vectors.npy`` (reused rows are copied from the previous version's file), so neither
 every text nor every vector is held at once.
@@ -20,8 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from ..core.errors import EncoderError
+from ..core.errors import EncoderError, IndexStateError
 from . import layout
+from .reader import passage_rows
+from .writer import write_json
 
 if TYPE_CHECKING:
     import numpy as np
@@ -73,8 +75,8 @@ class RayOptions:
 
 
 def passage_papers(path: Path) -> Iterator[str]:
-    """The paper id of each row of a views.json, read a row at a time when it was written that way."""
-    for row in layout.passage_rows(path):
+    """The paper id of each row of a passages.json, read a row at a time when it was written that way."""
+    for row in passage_rows(path):
         yield row[0]
 
 
@@ -94,7 +96,7 @@ def reusable_rows(prev: dict[str, Any] | None, pdir: Path | None, wanted: dict[s
             else:
                 spans[pid] = (i, 1)
             last = pid
-    except (OSError, ValueError, IndexError, TypeError):
+    except (IndexStateError, OSError, ValueError, IndexError, TypeError):  # damaged: embed everything again
         return {}
     old_hashes = prev.get("papers", {})
     return {
@@ -129,7 +131,7 @@ def model_fingerprint_cached(model: str, cache: Path) -> str:
     fingerprint = model_fingerprint(model)
     try:
         cache.mkdir(parents=True, exist_ok=True)
-        layout.write_json(memo, {str(path): {"stamp": stamp, "fingerprint": fingerprint}})
+        write_json(memo, {str(path): {"stamp": stamp, "fingerprint": fingerprint}})
     except OSError:
         pass  # a read-only index folder: hash again next time
     return fingerprint
@@ -142,18 +144,18 @@ def write_vectors(
     pdir: Path | None,
     embedder: AnyEmbedder | None,
     vectors_path: Path,
-    views_path: Path,
+    passages_path: Path,
     progress: bool,
 ) -> np.ndarray:
-    """Write the vectors of every passage of ``views_path`` (reused or embedded); return the memory-mapped matrix.
+    """Write the vectors of every passage of ``passages_path`` (reused or embedded); return the memory-mapped matrix.
 
-    ``ids`` and ``counts``: each paper and its number of passages, in the order of ``views_path``'s rows.
+    ``ids`` and ``counts``: each paper and its number of passages, in the order of ``passages_path``'s rows.
     The matrix is opened when the first vectors arrive (their width is the model's); reused rows
     are copied in afterwards.
     """
     import numpy as np
 
-    old = np.load(pdir / "vectors.npy", mmap_mode="r", allow_pickle=False) if reused and pdir else None
+    old = np.load(pdir / layout.VECTORS, mmap_mode="r", allow_pickle=False) if reused and pdir else None
     total = int(counts.sum())
     expected = total - sum(n for _, n in reused.values())
     matrix: np.memmap[Any, Any] | None = None
@@ -166,7 +168,7 @@ def write_vectors(
 
     bar = _progress_bar(progress and not isinstance(embedder, StreamEmbedder), expected)  # Ray shows its own
     done = 0
-    for rows, vecs in _embedded(embedder, _texts_to_embed(views_path, reused)):
+    for rows, vecs in _embedded(embedder, _texts_to_embed(passages_path, reused)):
         target(vecs.shape[1])[rows] = vecs
         done += len(rows)
         if bar is not None:
@@ -190,14 +192,14 @@ def write_vectors(
     return out
 
 
-def _texts_to_embed(views_path: Path, reused: dict[str, tuple[int, int]]) -> Iterator[tuple[np.ndarray, list[str]]]:
+def _texts_to_embed(passages_path: Path, reused: dict[str, tuple[int, int]]) -> Iterator[tuple[np.ndarray, list[str]]]:
     """(rows, texts) of the passages of papers not reused, at least ``EMBED_BATCH`` at a time (whole papers)."""
     import numpy as np
 
     texts: list[str] = []
     rows: list[int] = []
     last = None
-    for row, (pid, _, text) in enumerate(layout.passage_rows(views_path)):
+    for row, (pid, _, text) in enumerate(passage_rows(passages_path)):
         if pid != last and len(texts) >= EMBED_BATCH:  # a batch ends with a paper
             yield np.array(rows, dtype=np.int64), texts
             texts, rows = [], []
@@ -214,7 +216,7 @@ def _embedded(
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """(rows, vectors) of every chunk: one ``encode`` call per chunk, or the whole stream to a StreamEmbedder."""
     if embedder is None:
-        for rows, _ in chunks:  # nothing to embed: this only writes views.json
+        for rows, _ in chunks:  # nothing to embed: this only writes passages.json
             raise EncoderError(f"{len(rows)} passages to embed but no embedder")
     elif isinstance(embedder, StreamEmbedder):
         yield from embedder.encode_stream(chunks)

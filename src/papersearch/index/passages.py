@@ -44,7 +44,7 @@ def paper_passages(paper: Paper) -> list[Passage]:
     concepts = "; ".join(c.name + (f" ({', '.join(c.aliases)})" if c.aliases else "") for c in paper.concepts)
     out.append(Passage(paper.id, "title", f"{paper.title}. {concepts}".strip()))
     for sentence in split_sentences(paper.summary):
-        out.extend(Passage(paper.id, "passage", w) for w in _windows(sentence))
+        out.extend(Passage(paper.id, "summary", w) for w in _windows(sentence))
     return out
 
 

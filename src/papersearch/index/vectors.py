@@ -1,4 +1,4 @@
-"""The FAISS index over view vectors (the only module that imports faiss).
+"""The FAISS index over passage vectors (the only module that imports faiss).
 
 Inner product on unit vectors is cosine similarity. Below ``EXACT_LIMIT`` vectors the index is
 exact (flat): a single query scans every vector in a few milliseconds at most on two cores.

@@ -33,7 +33,7 @@ from ..core.records import (
     SearchResults,
 )
 from ..index import lexical
-from ..index.layout import IndexData
+from ..index.reader import IndexData
 from .explain import query_stems
 from .paths import PathGraph
 from .plan import QueryPlan
@@ -89,8 +89,8 @@ class Sentences:
             hit = []
             for r in sorted(int(x) for x in self.data.paper_rows[paper]):
                 _, kind, text = self.data.passages[r]
-                if (kind == "passage" and text in rec["summary"]) or (kind == "question" and text == rec["question"]):
-                    hit.append((r, "summary" if kind == "passage" else "question", frozenset(lexical.tokenize(text))))
+                if (kind == "summary" and text in rec["summary"]) or (kind == "question" and text == rec["question"]):
+                    hit.append((r, kind, frozenset(lexical.tokenize(text))))
             self._rows[paper] = hit  # one writer wins a race; both computed the same list
         return hit
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..core.records import PassageKind, Why
 from ..index import lexical
-from ..index.layout import IndexData
+from ..index.reader import IndexData
 
 PaperWords = tuple[frozenset[str], list[tuple[str, frozenset[str]]], list[int]]
 
@@ -37,7 +37,7 @@ class Explainer:
             concepts = [
                 (c["name"], frozenset(lexical.tokenize(" ".join([c["name"], *c["aliases"]])))) for c in rec["concepts"]
             ]
-            passages = [int(r) for r in self.data.paper_rows[paper_row] if self.data.passages[r][1] == "passage"]
+            passages = [int(r) for r in self.data.paper_rows[paper_row] if self.data.passages[r][1] == "summary"]
             hit = (frozenset(lexical.tokenize(text)), concepts, passages)
             with self._lock:
                 self._words[paper_row] = hit

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..core.names import name_key
 from ..index import lexical, vectors
-from ..index.layout import IndexData
+from ..index.reader import IndexData
 from . import fusion, rerank
 from .plan import FILLER, PlanContext, QueryPlan, concept_matches
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..core.params import SearchRequest
 from ..core.records import PaperRecord, Scores, SearchHit, SearchResults, Why
-from ..index.layout import IndexData
+from ..index.reader import IndexData
 from . import ranking, rerank
 from .explain import Explainer, query_stems
 from .plan import PlanContext, QueryPlan, build_context, make_plan

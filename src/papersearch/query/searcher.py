@@ -36,7 +36,7 @@ from ..core.records import (
 )
 from ..core.settings import Settings
 from ..encode.factory import QueryEncoder, query_encoder
-from ..index import layout, store
+from ..index import layout, reader, store
 from . import ranking
 from .answer import Sentences, compose
 from .caches import QueryVectors, RecentResults
@@ -63,7 +63,7 @@ def _took_ms(started: float) -> float:
 class Searcher:
     """Search one index version. Thread-safe for concurrent searches."""
 
-    def __init__(self, data: layout.IndexData, settings: Settings, encoder: QueryEncoder | None = None) -> None:
+    def __init__(self, data: reader.IndexData, settings: Settings, encoder: QueryEncoder | None = None) -> None:
         """``settings``: as the entry point read them (the query encoder's threads and precision come from them)."""
         self.data = data
         self.settings = settings
@@ -93,10 +93,10 @@ class Searcher:
             settings = Settings.from_env()
         vdir = store.version_dir(Path(index_dir))
         if encoder is not None or not preload_encoder:
-            return cls(layout.read_version(vdir, settings), settings, encoder)
+            return cls(reader.read_version(vdir, settings), settings, encoder)
         with ThreadPoolExecutor(1, thread_name_prefix="papersearch-encoder") as pool:
             opening = pool.submit(_open_encoder, vdir, settings)
-            data = layout.read_version(vdir, settings)
+            data = reader.read_version(vdir, settings)
             return cls(data, settings, opening.result())
 
     @property

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.records import SimilarResults
-from ..index.layout import IndexData
+from ..index.reader import IndexData
 from . import ranking
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from ..core.errors import IndexStateError
 from ..core.settings import Settings
 from ..corpus.files import Signature, corpus_signature
-from ..index import layout, store
+from ..index import reader, store
 from ..index.check import corpus_state
 from ..query.searcher import Searcher
 
@@ -84,7 +84,7 @@ class LiveIndex:
             if name == self._failed and not force:
                 return False
             try:
-                data = layout.read_version(store.version_dir(self.index_dir, name), self.settings)
+                data = reader.read_version(store.version_dir(self.index_dir, name), self.settings)
                 encoder = (
                     old.loaded_encoder if old is not None and _same_model(old.data.manifest, data.manifest) else None
                 )

@@ -14,13 +14,14 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from types import TracebackType
 
 import numpy as np
 
 from ..core.models import Edge, ExternalRef, Paper
 from ..core.records import GraphEdge, GraphExternal, GraphPaper, Neighbour
+from .json_spool import JsonSpool
 from .neighbours import KIND_RANK, KINDS, Side, neighbour, neighbour_order
-from .spool import JsonSpool
 
 
 class SpooledGraph:
@@ -98,3 +99,9 @@ class SpooledGraph:
         self._papers.close()
         self._edges.close()
         self._external.close()
+
+    def __enter__(self) -> SpooledGraph:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()

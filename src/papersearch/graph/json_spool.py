@@ -13,6 +13,7 @@ import tempfile
 from array import array
 from collections.abc import Iterator
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 _CHUNK = 1 << 20
@@ -51,3 +52,9 @@ class JsonSpool:
 
     def close(self) -> None:
         self._file.close()
+
+    def __enter__(self) -> JsonSpool:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()

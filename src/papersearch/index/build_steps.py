@@ -1,0 +1,275 @@
+"""The steps that write a new index version into its build folder, each named for the files it adds.
+
+``write_version`` runs them in order over one ``Job``: the lexicon (the corpus's second read), the
+third read (each paper's references into a ``graph.spooled_graph``, its passages into
+passages.json, its record put aside in a ``graph.json_spool``), the passages' vectors (reused or
+embedded, ``embedding``), the FAISS index, BM25 and the spelling vocabulary, the records with
+their neighbourhoods and the graph, the ONNX query encoder, and the manifest last. Each step
+records what it found on the job (counts, the vector index's parameters, its seconds).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..core.records import EraRecord, Neighbourhood, PaperRecord
+from ..corpus.scan import Scan
+from ..graph.extract import extract
+from ..graph.json_spool import JsonSpool
+from ..graph.lexicon import Lexicon, build_lexicon
+from ..graph.records import paper_record
+from ..graph.spooled_graph import SpooledGraph
+from . import layout, store
+from .embedding import (
+    EmbedderLike,
+    RayOptions,
+    StreamEmbedder,
+    choose_embedder,
+    embedded_with,
+    embedder_name,
+    reusable_rows,
+    write_vectors,
+)
+from .layout import describe_files, manifest_checksum
+from .passages import lexical_text, paper_passages
+from .vocabulary import build_vocabulary
+from .writer import GraphParts, lexical_arrays, passage_file, write_json, write_lexical, write_records
+
+if TYPE_CHECKING:
+    from numpy import ndarray
+
+
+class Stopwatch:
+    """Seconds per named step, for the report and the manifest."""
+
+    def __init__(self) -> None:
+        self.stages: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        """The time since the last lap, added to step ``name``."""
+        now = time.perf_counter()
+        self.stages[name] = round(self.stages.get(name, 0.0) + now - self._last, 3)
+        self._last = now
+
+
+@dataclass(frozen=True)
+class Options:
+    """How the build was asked to run (``build``'s keyword arguments)."""
+
+    embedder_factory: Callable[[], EmbedderLike] | None = None
+    progress: bool = False
+    force: bool = False
+    exact_limit: int | None = None
+    ray: RayOptions | None = None
+
+
+@dataclass
+class Job:
+    """One new version under way: what it is built from, where it is written, and what the steps found."""
+
+    corpus: Scan
+    model: str
+    fingerprint: str
+    index_dir: Path
+    options: Options
+    watch: Stopwatch
+    started: float
+    prev: dict[str, Any] | None  # the manifest of the version in use when its vectors and export can be reused
+    pdir: Path | None  # and its folder
+    version: str = field(default_factory=store.new_version_name)
+    counts: dict[str, int] = field(default_factory=dict)  # the manifest's counts
+    embedded_papers: int = 0
+    embedded_passages: int = 0
+    embedder: str = ""
+    embedded_with: str | dict[str, Any] | None = None
+    dim: int = 0
+    vector_index: dict[str, Any] = field(default_factory=dict)
+    query_encoder: dict[str, Any] | None = None
+
+    @property
+    def bdir(self) -> Path:
+        """The build folder: ``store.clean`` removes it if the build never finishes."""
+        return self.index_dir / f".build-{self.version}"
+
+
+def write_version(job: Job, shared: set[str]) -> None:
+    """Every file of the new version, the manifest last; records and graph wait in spools meanwhile.
+
+    ``shared``: the first-author surnames several entries share (emptied once the lexicon is built).
+    """
+    lexicon = build_lexicon(job.corpus.papers(), shared)
+    shared.clear()
+    job.watch.lap("lexicon")
+    with SpooledGraph(lexicon.positions, job.corpus.years, job.bdir) as graph, JsonSpool(job.bdir) as records:
+        passages = _extract(job, lexicon, graph, records)
+        del lexicon
+        matrix = _write_passage_vectors(job, passages)
+        _write_vector_index(job, matrix)
+        del matrix
+        _write_lexical(job, records)
+        _write_records(job, records, graph)
+    _write_query_encoder(job)
+    _write_manifest(job)
+
+
+def _extract(job: Job, lexicon: Lexicon, graph: SpooledGraph, records: JsonSpool) -> ndarray:
+    """passages.json, with the graph and the records on the side (``_read_papers``); how many passages each paper has."""
+    passages = _read_papers(job.corpus, lexicon, graph, records, job.bdir / layout.PASSAGES)
+    graph.finish()
+    job.counts["passages"] = int(passages.sum())
+    job.watch.lap("graph")
+    return passages
+
+
+def _write_passage_vectors(job: Job, passages: ndarray) -> ndarray:
+    """vectors.npy: unchanged papers' vectors copied from the version in use, the rest embedded; returns it mapped."""
+    import numpy as np
+
+    corpus, opts = job.corpus, job.options
+    reused = {} if opts.force else _reused(corpus, passages, job.prev, job.pdir)
+    todo = np.fromiter((pid not in reused for pid in corpus.ids()), dtype=bool, count=len(corpus))
+    job.embedded_papers, job.embedded_passages = int(todo.sum()), int(passages[todo].sum())
+    job.watch.lap("plan")
+    embedder = None
+    if job.embedded_passages:
+        embedder = choose_embedder(
+            job.model, job.embedded_passages, job.prev, job.pdir, opts.embedder_factory, opts.ray, opts.progress
+        )
+        job.embedder = embedder_name(embedder)
+    job.watch.lap("load_model")
+    files = (job.bdir / layout.VECTORS, job.bdir / layout.PASSAGES)
+    try:
+        matrix = write_vectors(corpus.ids(), passages, reused, job.pdir, embedder, *files, opts.progress)
+    finally:
+        if isinstance(embedder, StreamEmbedder):  # leave the Ray cluster (stop the one it started)
+            embedder.close()
+    job.embedded_with = embedded_with(embedder)
+    job.watch.lap("embed")
+    return matrix
+
+
+def _write_vector_index(job: Job, matrix: ndarray) -> None:
+    """vectors.faiss: exact below ``exact_limit`` vectors, else IVF tuned to its recall target."""
+    from . import vectors
+
+    limit = job.options.exact_limit
+    index, job.vector_index = vectors.build(matrix, exact_limit=vectors.EXACT_LIMIT if limit is None else limit)
+    vectors.save(index, job.bdir / layout.VECTOR_INDEX)
+    job.counts["vectors"], job.dim = (int(n) for n in matrix.shape)
+    job.watch.lap("faiss")
+
+
+def _write_lexical(job: Job, records: JsonSpool) -> None:
+    """vocabulary.json (typo correction) and lexical/ (BM25), from the records put aside, never held."""
+    from . import lexical
+
+    write_json(job.bdir / layout.VOCABULARY, build_vocabulary(lexical_text(r) for r in records))
+    arrays = lexical_arrays(job.bdir / layout.LEXICAL)  # written as they are made
+    write_lexical(job.bdir / layout.LEXICAL, *lexical.build((lexical_text(r) for r in records), arrays))
+    job.watch.lap("lexical")
+
+
+def _write_records(job: Job, records: JsonSpool, graph: SpooledGraph) -> None:
+    """papers.json (each record with its neighbourhood), graph.json and eras.json."""
+    eras: list[EraRecord] = [asdict(e) for e in job.corpus.eras]  # type: ignore[misc]
+    parts = GraphParts(graph.papers(), graph.edges(), graph.external())
+    job.counts["papers"] = write_records(job.bdir, _with_neighbours(records, graph), parts, eras)
+    job.counts.update(edges=graph.n_edges, external=graph.n_external)
+    job.watch.lap("records")
+
+
+def _write_query_encoder(job: Job) -> None:
+    """query_encoder/: the model's ONNX export, when it can be made."""
+    job.query_encoder = _export_onnx(job.model, job.bdir, job.fingerprint)
+    job.watch.lap("query_encoder")
+
+
+def _write_manifest(job: Job) -> None:
+    """manifest.json: what the version was built from and how, every file's size and sha256, its own checksum."""
+    corpus = job.corpus
+    manifest: dict[str, Any] = {
+        "query_encoder": job.query_encoder,
+        "format_version": layout.FORMAT_VERSION,
+        "passages_format": layout.PASSAGES_FORMAT,
+        "version": job.version,
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "build_seconds": None,
+        "model": {"name": job.model, "fingerprint": job.fingerprint, "dim": job.dim},
+        "corpus": str(corpus.root),
+        "corpus_hash": corpus.content_hash(),
+        "papers": corpus.hashes(),
+        "counts": {key: job.counts[key] for key in ("papers", "passages", "vectors", "edges", "external")},
+        "vector_index": job.vector_index,
+        "files": describe_files(job.bdir, job.pdir, job.prev["files"] if job.prev else None),
+    }
+    job.watch.lap("checksums")
+    manifest["build_seconds"] = round(time.perf_counter() - job.started, 3)
+    manifest["build_stages"] = dict(job.watch.stages)
+    manifest["embedded_with"] = job.embedded_with
+    manifest["checksum"] = manifest_checksum(manifest)
+    write_json(job.bdir / layout.MANIFEST, manifest)
+
+
+def _reused(
+    corpus: Scan, counts: ndarray, prev: dict[str, Any] | None, pdir: Path | None
+) -> dict[str, tuple[int, int]]:
+    """The rows of the previous version that hold each unchanged paper's vectors (as many as it has passages)."""
+    rows = reusable_rows(prev, pdir, corpus.hashes())
+    return {pid: rows[pid] for pid, n in zip(corpus.ids(), counts, strict=True) if rows.get(pid, (0, -1))[1] == n}
+
+
+def _read_papers(
+    corpus: Scan, lexicon: Lexicon, graph: SpooledGraph, records: JsonSpool, passages_path: Path
+) -> ndarray:
+    """The third read, in corpus order: each paper's edges into ``graph``, its record (but its neighbours)
+    into ``records``, its passages into ``passages_path``; returns how many passages each paper has."""
+    import numpy as np
+
+    era_names = {e.id: e.name for e in corpus.eras}
+    counts = np.zeros(len(corpus), dtype=np.int64)
+    with passage_file(passages_path) as write_passage:
+        for i, paper in enumerate(corpus.papers()):
+            edges, external = extract(paper, (), lexicon)
+            graph.add(paper, edges, external)
+            hood: Neighbourhood = {"cites": [], "cited_by": [], "external": []}
+            hood["external"] = [{"ref": x.ref, "evidence": x.evidence} for x in external]
+            records.append(paper_record(paper, era_names.get(paper.era, paper.era), hood))
+            passages = paper_passages(paper)
+            for passage in passages:
+                write_passage(passage)
+            counts[i] = len(passages)
+    return counts
+
+
+def _with_neighbours(records: JsonSpool, graph: SpooledGraph) -> Iterator[PaperRecord]:
+    """The records put aside by ``_read_papers``, each with its neighbours now that every edge is known."""
+    for i, record in enumerate(records):
+        record["references"]["cites"], record["references"]["cited_by"] = graph.neighbours(i)
+        yield record
+
+
+def _export_onnx(model: str, bdir: Path, fingerprint: str) -> dict[str, Any] | None:
+    """Put the ONNX query encoder into the new version (exported once per model, cached in ``<index>/.cache``).
+
+    Returns its manifest entry, or None when the model cannot be exported: queries then use torch.
+    """
+    from ..encode.model import resolve_model_path
+    from ..encode.onnx_export import export_cached
+
+    target = bdir / layout.QUERY_ENCODER
+    try:
+        info = export_cached(resolve_model_path(model), fingerprint, bdir.parent / store.CACHE, target)
+    except Exception as exc:  # the torch query path still works; say why the fast one is missing
+        shutil.rmtree(target, ignore_errors=True)
+        logging.getLogger("papersearch.index").warning(
+            "no ONNX query encoder for %s (%s: %s); queries will load torch", model, exc.__class__.__name__, exc
+        )
+        return None
+    return layout.onnx_entry(info)
