@@ -16,6 +16,7 @@ import numpy as np
 from ..core.records import Direction
 
 MAX_GAP = 15  # years one step by meaning may cross while the list has papers in between
+MEMO = 100_000  # papers' nearest kept at most (then forgotten all at once)
 
 
 def paper_vectors(matrix: np.ndarray, paper_rows: list[np.ndarray]) -> np.ndarray:
@@ -43,6 +44,7 @@ class Nearness:
         self.years = years
         self._order = np.argsort(years, kind="stable")  # rows by year, for a window of years by bisection
         self._sorted = years[self._order]
+        self._nearest: dict[tuple[int, str, int, int | None], list[tuple[int, float]]] = {}
 
     def similarity(self, a: int, b: int) -> float:
         """The cosine between two papers' vectors."""
@@ -52,34 +54,41 @@ class Nearness:
         """The cosine between ``row``'s vector and every paper's."""
         return np.asarray(self.vectors @ self.vectors[row], dtype=np.float64)
 
-    def window(self, row: int, direction: Direction, bound: int | None = None) -> np.ndarray:
-        """The papers one step by meaning may reach from ``row``: of a strictly later year (``after``) or earlier
-        one (``before``), at most ``MAX_GAP`` years away or else of the nearest year that holds a paper, and not
-        past the year ``bound``."""
+    def reach(self, row: int, direction: Direction) -> int | None:
+        """The farthest year one step by meaning may reach from ``row``: ``MAX_GAP`` years on, or the nearest year
+        that holds a paper when none lies that near; None when no paper lies that way."""
         year = int(self.years[row])
         if direction == "after":
             start = int(np.searchsorted(self._sorted, year, side="right"))
-            if start == len(self._sorted):
-                return self._order[:0]
-            reach = max(year + MAX_GAP, int(self._sorted[start]))
-            if bound is not None:
-                reach = min(reach, bound)
-            stop = int(np.searchsorted(self._sorted, reach, side="right"))
-            return self._order[start:stop]
+            return None if start == len(self._sorted) else max(year + MAX_GAP, int(self._sorted[start]))
         stop = int(np.searchsorted(self._sorted, year, side="left"))
-        if stop == 0:
+        return None if stop == 0 else min(year - MAX_GAP, int(self._sorted[stop - 1]))
+
+    def window(self, row: int, direction: Direction, bound: int | None = None) -> np.ndarray:
+        """The papers one step by meaning may reach from ``row``: of a strictly later year (``after``) or earlier
+        one (``before``), up to ``reach``, and not past the year ``bound``."""
+        year, reach = int(self.years[row]), self.reach(row, direction)
+        if reach is None:
             return self._order[:0]
-        reach = min(year - MAX_GAP, int(self._sorted[stop - 1]))
-        if bound is not None:
-            reach = max(reach, bound)
-        start = int(np.searchsorted(self._sorted, reach, side="left"))
-        return self._order[start:stop]
+        if direction == "after":
+            reach = reach if bound is None else min(reach, bound)
+            lo, hi = np.searchsorted(self._sorted, [year, reach], side="right")
+        else:
+            reach = reach if bound is None else max(reach, bound)
+            lo, hi = np.searchsorted(self._sorted, [reach, year], side="left")
+        return self._order[int(lo) : int(hi)]
 
     def nearest(self, row: int, direction: Direction, m: int, bound: int | None = None) -> list[tuple[int, float]]:
-        """The ``m`` papers of ``row``'s window (``window``) nearest to it in meaning, nearest first, with cosines."""
-        rows = self.window(row, direction, bound)
-        if not len(rows) or m <= 0:
-            return []
-        sims = self.vectors[rows] @ self.vectors[row]
-        top = np.argsort(-sims, kind="stable")[:m]
-        return [(int(rows[t]), float(sims[t])) for t in top]
+        """The ``m`` papers of ``row``'s window (``window``) nearest to it in meaning, nearest first, with cosines
+        (kept once found: a chain asks for the same papers' nearest again and again)."""
+        key = (row, direction, m, bound)
+        found = self._nearest.get(key)
+        if found is None:
+            rows = self.window(row, direction, bound)
+            sims = self.vectors[rows] @ self.vectors[row] if len(rows) and m > 0 else np.zeros(0)
+            top = np.argsort(-sims, kind="stable")[: max(m, 0)]
+            found = [(int(rows[t]), float(sims[t])) for t in top]
+            if len(self._nearest) >= MEMO:
+                self._nearest.clear()
+            self._nearest[key] = found
+        return found

@@ -51,10 +51,9 @@ class Link:
     evidence: str
 
 
-@dataclass(frozen=True, order=True)
-class Cost:
-    """How weak a route is, compared field by field: its steps by meaning, its mentions, its hops, and minus the
-    cosine of its weakest step by meaning (-1 when it takes none)."""
+class Cost(NamedTuple):
+    """How weak a route is, compared field by field (as a tuple): its steps by meaning, its mentions, its hops, and
+    minus the cosine of its weakest step by meaning (-1 when it takes none)."""
 
     similar: int = 0
     mentions: int = 0
@@ -63,13 +62,9 @@ class Cost:
 
     def then(self, kind: HopKind, similarity: float | None) -> Cost:
         """This route with one more hop of ``kind``."""
-        by_meaning = kind == "similar"
-        return Cost(
-            self.similar + by_meaning,
-            self.mentions + (kind == "mentions"),
-            self.hops + 1,
-            max(self.far, -(similarity or 0.0)) if by_meaning else self.far,
-        )
+        if kind == "similar":
+            return Cost(self.similar + 1, self.mentions, self.hops + 1, max(self.far, -(similarity or 0.0)))
+        return Cost(self.similar, self.mentions + (kind == "mentions"), self.hops + 1, self.far)
 
 
 class Step(NamedTuple):
@@ -265,12 +260,12 @@ class PathGraph:
         def moves(here: int, cost: Cost) -> Iterable[tuple[int, Step]]:
             yield from graph(here, cost)
             near = self.near.nearest(here, direction, NEAREST, yt)
-            if target not in {there for there, _ in near} and (
-                self.years[here] == yt or target in self.near.window(here, direction, yt)
-            ):
-                near.append((target, self.near.similarity(here, target)))
             for there, sim in near:
                 yield there, Step(here, "similar", None, sim)
+            year, reach = int(self.years[here]), self.near.reach(here, direction)
+            within = year == yt or (reach is not None and min(year, reach) <= yt <= max(year, reach))
+            if within and all(there != target for there, _ in near):
+                yield target, Step(here, "similar", None, self.near.similarity(here, target))
 
         return self.walk(source, moves, target)
 
