@@ -79,6 +79,17 @@ class Step(NamedTuple):
 Moves = Callable[[int, Cost], Iterable[tuple[int, Step]]]  # the hops a route may take from a paper it has reached
 
 
+def route_to(came: dict[int, tuple[Cost, Step]], source: int, found: int) -> list[tuple[int, Step]]:
+    """The route ``walk`` found from ``source`` to ``found``: (paper, the step that reaches it), from ``source`` on."""
+    route, at = [], found
+    while at != source:
+        step = came[at][1]
+        route.append((at, step))
+        at = step.previous
+    route.reverse()
+    return route
+
+
 class PathGraph:
     """The graph of one index version oriented by time, and its papers' vectors for steps by meaning."""
 
@@ -164,15 +175,7 @@ class PathGraph:
 
         came = self.walk(row, moves)
         closeness = self.near.to_all(row)
-        out = []
-        for found, (cost, _) in came.items():
-            route, at = [], found
-            while at != row:
-                step = came[at][1]
-                route.append((at, step))
-                at = step.previous
-            route.reverse()
-            out.append((cost, float(closeness[found]), route))
+        out = [(cost, float(closeness[found]), route_to(came, row, found)) for found, (cost, _) in came.items()]
 
         def order(item: tuple[Cost, float, list[tuple[int, Step]]]) -> tuple[int, int, float, int, str]:
             cost, near, route = item
@@ -233,13 +236,8 @@ class PathGraph:
         found = True
         if source != target:
             came = self._chain_walk(source, target)
-            route, at = [], target
-            while at != source:
-                step = came[at][1]
-                route.append((at, step))
-                at = step.previous
             found = came[target][0].similar == 0
-            steps += [self._step(paper, step) for paper, step in reversed(route)]
+            steps += [self._step(paper, step) for paper, step in route_to(came, source, target)]
         return {
             "source": self.records[source]["id"],
             "target": self.records[target]["id"],
