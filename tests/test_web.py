@@ -229,3 +229,103 @@ def test_the_paper_view_says_what_to_read_before_and_after_and_draws_the_path(
     expect(page.locator("#view-paper h1")).to_have_text(
         "Neural Machine Translation by Jointly Learning to Align and Translate"
     )
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    """A page 390 px wide, as on a phone."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    pg = context.new_page()
+    problems: list[str] = []
+    pg.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: problems.append(str(e)))
+    yield pg
+    context.close()
+    assert problems == [], f"the page reported errors: {problems}"
+
+
+def test_on_a_phone_citations_and_mentions_run_on_rails_of_their_own(
+    server: Server, phone: Any, tmp_path: Path
+) -> None:
+    phone.goto(server.url + "/#/paper/2017-vaswani-transformer")  # built on and built upon by both kinds
+    phone.wait_for_selector("#view-paper .hood-svg")
+    assert phone.locator(".hood-svg").get_attribute("data-layout") == "narrow"
+    drawn = phone.evaluate(
+        """() => [...document.querySelectorAll('.hood-svg path.edge')].map((e) => ({
+            kind: e.classList.contains('edge-cites') ? 'cites' : 'mentions', left: e.getBBox().x,
+            dashes: getComputedStyle(e).strokeDasharray }))"""
+    )
+    rails = {kind: {round(d["left"]) for d in drawn if d["kind"] == kind} for kind in ("cites", "mentions")}
+    assert len(rails["cites"]) == 1 and len(rails["mentions"]) == 1, rails  # one rail each ...
+    assert abs(rails["cites"].pop() - rails["mentions"].pop()) >= 10  # ... at least 10 units apart
+    dashes = {k: {d["dashes"] for d in drawn if d["kind"] == k} for k in ("cites", "mentions")}
+    assert dashes["cites"] == {"none"} and "none" not in dashes["mentions"]
+    legend = phone.locator(".hood-legend .legend-item")
+    assert [legend.nth(i).get_attribute("data-kind") for i in range(legend.count())] == ["cites", "mentions"]
+    assert all(legend.nth(i).is_visible() for i in range(2))
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.locator(".hood-figure").screenshot(path=str(tmp_path / "phone-drawing.png"))
+
+
+def test_on_a_phone_the_era_chips_show_that_they_scroll(server: Server, phone: Any, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    phone.goto(server.url + "/")
+    phone.wait_for_selector("body[data-ready=true]")
+    nav, row = phone.locator(".era-nav"), phone.locator(".era-row")
+    width, room = nav.evaluate("n => [n.scrollWidth, n.clientWidth]")
+    assert width > room  # the chips run past the screen on one line ...
+    expect(row).to_have_class(re.compile(r"\bmore-right\b"))  # ... so the row fades and shows an arrow there
+    arrow = phone.locator(".era-scroll-right")
+    expect(arrow).to_be_visible()
+    assert nav.evaluate("n => getComputedStyle(n).maskImage || getComputedStyle(n).webkitMaskImage") != "none"
+    box, screen = arrow.bounding_box(), 390
+    assert box and box["x"] + box["width"] <= screen
+    phone.locator(".era-row").screenshot(path=str(tmp_path / "phone-chips.png"))
+    arrow.click()
+    expect(row).to_have_class(re.compile(r"\bmore-left\b"))  # it scrolled, and now the start is hidden too
+    assert nav.evaluate("n => n.scrollLeft") > 0
+    nav.evaluate("n => n.scrollTo({ left: n.scrollWidth })")
+    expect(row).not_to_have_class(re.compile(r"\bmore-right\b"))  # at the end: no arrow to the right
+    expect(arrow).to_be_hidden()
+
+
+def test_a_repeated_search_says_it_came_from_the_cache(server: Server, phone: Any, browser: Any) -> None:
+    from playwright.sync_api import expect
+
+    address = server.url + "/#/search?q=dropout+regularisation+of+big+networks"
+    phone.goto(address)
+    expect(phone.locator("#status")).to_contain_text(re.compile(r"· \d+ ms$"))  # asked for the first time
+    phone.goto(server.url + "/#/")
+    phone.wait_for_selector("#view-timeline:not([hidden])")
+    phone.goto(address)  # the same question again in this page
+    expect(phone.locator("#status")).to_contain_text("· from the cache")
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        fresh = context.new_page()  # a new page: the server answers from its own cache (`cached`: true)
+        fresh.goto(address)
+        expect(fresh.locator("#status")).to_contain_text("· from the cache")
+        assert "0 ms" not in fresh.locator("#status").inner_text()
+    finally:
+        context.close()
+
+
+def test_read_before_can_show_every_entry(server: Server, phone: Any, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    phone.goto(server.url + "/#/paper/2017-vaswani-transformer")
+    phone.wait_for_selector("#view-paper .read-before li")
+    section = phone.locator(".read-before")
+    total = int(re.search(r"of (\d+)", section.locator(".reading-count").inner_text()).group(1))  # type: ignore[union-attr]
+    assert section.locator("li").count() == 8 < total
+    section.get_by_role("button", name=f"Show all {total}").click()
+    expect(section.locator(".reading-list > li")).to_have_count(total)
+    expect(section.locator(".reading-count")).to_have_text(re.compile(rf"^All {total}:"))
+    focused = phone.evaluate("document.activeElement.closest('li')?.dataset.id")
+    assert focused == section.locator(".reading-list > li").nth(8).get_attribute("data-id")  # where the new ones start
+    ties = set(section.locator(".reading-list > li").evaluate_all("els => els.map((e) => e.dataset.tie)"))
+    assert ties <= {"cites", "mentions", "similar"} and "similar" in ties
+    by_meaning = section.locator('.reading-list > li[data-tie="similar"]').first
+    assert "close in meaning" in by_meaning.locator(".evidence").inner_text()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    section.screenshot(path=str(tmp_path / "phone-read-before.png"))

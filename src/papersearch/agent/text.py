@@ -114,15 +114,16 @@ def answer_text(res: Answer) -> str:
 
 
 def reading_text(res: ReadingList) -> str:
-    """What to read before or after one paper, strongest ties first, each with the words that tie them."""
-    side = "builds on" if res["direction"] == "before" else "grew into"
-    lines = [f"{res['id']} ({res['year']}) {side} {res['total']} entries of the list; the first {len(res['results'])}:"]
+    """What to read before or after one paper, in reading order, each with the words (or the nearness) that tie them."""
+    lines = [
+        f"{res['id']} ({res['year']}): {res['total']} entries to read {res['direction']} it; the first {len(res['results'])}:"
+    ]
     for r in res["results"]:
-        evidence = "; ".join(f"{h['kind']}: {h['evidence']}" for h in r["hops"] if h["evidence"])
-        lines.append(
-            f"- {r['id']}: {r['title']} ({r['year']}) strength {r['strength']:.2f}"
-            + (f" — {evidence}" if evidence else "")
+        evidence = "; ".join(
+            f"{h['kind']}: {h['evidence']}" if h["evidence"] else f"similar in meaning ({h['similarity'] or 0:.2f})"
+            for h in r["hops"]
         )
+        lines.append(f"- {r['id']}: {r['title']} ({r['year']}) tied by {r['tie']} — {evidence}")
     return "\n".join(lines)
 
 
@@ -131,7 +132,7 @@ def chain_text(res: Chain) -> str:
     head = (
         f"a chain through the graph from {res['source']} to {res['target']}:"
         if res["found"]
-        else f"the graph holds no chain from {res['source']} to {res['target']}; the closest chain in meaning:"
+        else f"the graph holds no chain from {res['source']} to {res['target']}; one that fills its gaps by meaning:"
     )
     lines = [head]
     for s in res["steps"]:

@@ -191,9 +191,10 @@ class PaperTools:
 
         With both `from_id` and `to_id`: a chain of papers leading from one to the other, each step with
         how it ties to the one before (`cites`, `mentions`, and the summary's words); when the graph
-        holds no chain, `found` is false and the steps are the closest chain in meaning, marked
+        holds no chain, `found` is false and the chain fills its gaps by meaning, those steps marked
         `similar`. With one of them: the papers to read before it (`direction` before: what it builds
-        on) or after it (`direction` after: what grew out of it), strongest ties first, at most `k`.
+        on) or after it (`direction` after: what grew out of it): chains of citations first, then what
+        it mentions, then the closest in meaning (each entry's `tie`); at most `k` of `total`.
         """
         searcher = self.current()
         if from_id is not None and to_id is not None:

@@ -96,7 +96,7 @@ COMMANDS = (
         "what to read before or after a paper, or a chain from one to another",
         "Reading paths through the cross-reference graph. --before ID: what to read first (what the paper builds "
         "on); --after ID: what grew out of it; FROM TO: a chain of papers from one to the other, or, where the "
-        "graph has none, the closest chain in meaning (marked as such).",
+        "graph has none, one that fills the gaps by meaning (marked as such).",
         cmd_path,
         path_arguments,
     ),

@@ -226,7 +226,7 @@ def hop_line(hop: Hop) -> str:
 
 
 def show_reading(path: ReadingList) -> None:
-    """``papersearch path --before/--after``: the papers, strongest ties first, each with its hops."""
+    """``papersearch path --before/--after``: the papers, in reading order, each with its hops."""
     con = console()
     what = "Read before" if path["direction"] == "before" else "Read after"
     con.print(f"[bold]{what} {escape(path['title'])}[/] ({path['year']})")
@@ -234,9 +234,11 @@ def show_reading(path: ReadingList) -> None:
         side = "it builds on no paper of the list" if path["direction"] == "before" else "no paper builds on it"
         con.print(f"  [dim]the graph has nothing here: {side}[/]")
         return
-    con.print(f"[dim]{len(path['results'])} of {path['total']}, strongest ties first, then earliest[/]\n")
+    con.print(
+        f"[dim]{len(path['results'])} of {path['total']}: chains of citations, its mentions, then by meaning[/]\n"
+    )
     for i, p in enumerate(path["results"], 1):
-        con.print(f"{i:>2}. {p['year']}  {escape(p['title'])}  [dim]{p['id']} · strength {p['strength']:.2f}[/]")
+        con.print(f"{i:>2}. {p['year']}  {escape(p['title'])}  [dim]{p['id']} · tied by {p['tie']}[/]")
         for hop in p["hops"]:
             con.print(f"      [dim]{hop_line(hop)}[/]")
 
@@ -252,7 +254,7 @@ def show_chain(chain: Chain) -> None:
     else:
         con.print(
             f"[bold]The graph holds no chain from {chain['source']} to {chain['target']}.[/]\n"
-            "The closest chain in meaning instead [dim](≈: similar in meaning, not a reference)[/]:"
+            "One through the graph where it can, by meaning where it cannot [dim](≈: similar in meaning, not a reference)[/]:"
         )
     for step in chain["steps"]:
         if step["kind"] == "similar":

@@ -303,7 +303,8 @@ class Hop(TypedDict):
     evidence: str | None
     """the words of the summary that tie them; null for a step by similarity"""
     similarity: float | None
-    """cosine between the two papers' vectors, for a step by similarity; null otherwise"""
+    """for a step by similarity, the cosine between the two papers' vectors, each less the list's mean vector;
+    null otherwise"""
 
 
 class RelatedPaper(TypedDict):
@@ -313,8 +314,12 @@ class RelatedPaper(TypedDict):
     title: str
     year: int
     era: str
-    strength: float
-    """how strongly the graph ties them, 0-1: each hop counts 1 (cites) or 0.5 (mentions), halved per extra hop"""
+    tie: HopKind
+    """the weakest link of its route: cites (a chain of citations), mentions (through a mention), similar (through
+    a step by meaning)"""
+    similarity: float
+    """cosine between its vector and the paper's, each less the list's mean vector (above 0: nearer than the
+    average pair)"""
     hops: list[Hop]
 
 
@@ -327,7 +332,7 @@ class ReadingList(TypedDict):
     direction: Direction
     k: int
     total: int
-    """how many papers the graph ties to it in that direction (the list holds at most k)"""
+    """how many papers a route reaches in that direction (the list holds the first k)"""
     index_version: str
     results: list[RelatedPaper]
 

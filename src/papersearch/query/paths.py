@@ -1,11 +1,15 @@
 """Reading paths through the cross-reference graph: what to read before or after a paper, and a chain between two.
 
-Edges are oriented by time as the neighbourhoods are (``graph/neighbours.py``): the earlier paper is
-the one built upon, and of two papers of one year the one whose summary makes the reference is the
-later. A path is as strong as the product of its hops (``WEIGHT``: a ``cites`` edge 1, a ``mentions``
-edge 0.5), halved for every hop past the first, so the strongest ties come first and a near paper
-before a far one. Where the graph holds no chain between two papers, the closest chain in meaning
-is offered instead: steps between papers whose vectors are near, marked ``similar``.
+Edges are oriented by time as the neighbourhoods are (``graph/neighbours.py``): the earlier paper is the one built
+upon, and of two papers of one year the one whose summary makes the reference is the later. A route to a paper is
+judged by its weakest links first (``Cost``): as few steps by meaning as it can, then as few mentions, then as few
+hops, so no route passes through a mention where a chain of citations reaches the same paper, and none through a
+step by meaning where the graph reaches it. Steps by meaning go to papers near in meaning and near in time
+(``meaning.py``) and are marked ``similar``, never given an evidence phrase.
+
+A reading list puts first what a chain of citations ties to the paper (nearest first), then what the paper's own
+summary mentions, then the rest, closest in meaning to the paper first. A chain from one paper to another follows
+the graph where it can and fills its gaps by meaning, in small steps one way in time.
 
 Pure: ``PathGraph`` is built once per index version from its records, graph and vectors.
 """
@@ -13,9 +17,9 @@ Pure: ``PathGraph`` is built once per index version from its records, graph and 
 from __future__ import annotations
 
 import heapq
-import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from itertools import pairwise
+from typing import NamedTuple
 
 import numpy as np
 
@@ -25,18 +29,17 @@ from ..core.records import (
     EdgeKind,
     GraphRecord,
     Hop,
+    HopKind,
     PaperRecord,
     PathStep,
     ReadingList,
     RelatedPaper,
 )
+from .meaning import Nearness, paper_vectors
 
-WEIGHT: dict[str, float] = {"cites": 1.0, "mentions": 0.5}
-HOP_DECAY = 0.5  # each hop past the first halves a path's strength
 KIND_RANK = {"cites": 0, "mentions": 1}
-SIMILAR_NEIGHBOURS = 8  # a step by similarity goes to one of a paper's nearest papers in meaning (or to the target)
-MAX_SIMILAR_STEPS = 5  # hops of a chain by similarity
-NEAR_ENOUGH = 0.02  # a shorter chain by similarity wins when its weakest step is this close to the best one's
+NEAREST = 4  # a step by meaning goes to one of the 4 papers of its window of time nearest in meaning
+MEANING_STEPS = 1  # steps by meaning a reading list's route may take (a chain takes as many as its gaps need)
 
 
 @dataclass(frozen=True)
@@ -48,12 +51,50 @@ class Link:
     evidence: str
 
 
-class PathGraph:
-    """The graph of one index version oriented by time, and its papers' vectors for chains by meaning."""
+class Cost(NamedTuple):
+    """How weak a route is, compared field by field (as a tuple): its steps by meaning, its mentions, its hops, and
+    minus the cosine of its weakest step by meaning (-1 when it takes none)."""
 
-    def __init__(self, records: list[PaperRecord], graph: GraphRecord, centroids: np.ndarray) -> None:
+    similar: int = 0
+    mentions: int = 0
+    hops: int = 0
+    far: float = -1.0
+
+    def then(self, kind: HopKind, similarity: float | None) -> Cost:
+        """This route with one more hop of ``kind``."""
+        if kind == "similar":
+            return Cost(self.similar + 1, self.mentions, self.hops + 1, max(self.far, -(similarity or 0.0)))
+        return Cost(self.similar, self.mentions + (kind == "mentions"), self.hops + 1, self.far)
+
+
+class Step(NamedTuple):
+    """One hop a route takes: the paper it reaches from ``previous``, how (kind, evidence) and, by meaning, how near."""
+
+    previous: int
+    kind: HopKind
+    evidence: str | None
+    similarity: float | None
+
+
+Moves = Callable[[int, Cost], Iterable[tuple[int, Step]]]  # the hops a route may take from a paper it has reached
+
+
+def route_to(came: dict[int, tuple[Cost, Step]], source: int, found: int) -> list[tuple[int, Step]]:
+    """The route ``walk`` found from ``source`` to ``found``: (paper, the step that reaches it), from ``source`` on."""
+    route, at = [], found
+    while at != source:
+        step = came[at][1]
+        route.append((at, step))
+        at = step.previous
+    route.reverse()
+    return route
+
+
+class PathGraph:
+    """The graph of one index version oriented by time, and its papers' vectors for steps by meaning."""
+
+    def __init__(self, records: list[PaperRecord], graph: GraphRecord, vectors: np.ndarray) -> None:
         self.records = records
-        self.centroids = centroids  # one normalised vector per paper row
         row = {r["id"]: i for i, r in enumerate(records)}
         best: dict[tuple[int, int], tuple[tuple[int, bool], Link]] = {}  # (later, earlier) -> the edge that ties them
         for e in graph["edges"]:
@@ -70,74 +111,98 @@ class PathGraph:
             self.earlier[later].append(link)
             self.later[earlier].append(Link(later, link.kind, link.evidence))
         self.years = np.array([r["year"] for r in records], dtype=np.int64)
-        self._similar: tuple[np.ndarray, np.ndarray] | None = None
+        self.near = Nearness(vectors, self.years)
 
     @classmethod
     def of(
         cls, records: list[PaperRecord], graph: GraphRecord, matrix: np.ndarray, paper_rows: list[np.ndarray]
     ) -> PathGraph:
-        """The path graph of an index version: its papers' vectors are the centroids of their passages."""
-        dim = matrix.shape[1] if matrix.ndim == 2 else 0
-        centroids = np.zeros((len(records), dim), dtype=np.float32)
-        for i, rows in enumerate(paper_rows):
-            if len(rows):
-                c = matrix[rows].mean(axis=0)
-                centroids[i] = c / (np.linalg.norm(c) or 1.0)
-        return cls(records, graph, centroids)
+        """The path graph of an index version, with each paper's vector made from its passages (``meaning.py``)."""
+        return cls(records, graph, paper_vectors(matrix, paper_rows))
 
-    # ------------------------------------------------------------------ before / after one paper
-    def related(self, row: int, direction: Direction) -> list[tuple[float, list[tuple[int, Link]]]]:
-        """Every paper tied to ``row`` in ``direction``, strongest first (then earliest): (strength, its hops).
-
-        The hops run from the found paper back to ``row``: (paper, the link from it to the next one).
-        """
-        links = self.earlier if direction == "before" else self.later
-        strength = {row: 1.0}
-        came: dict[int, tuple[int, Link]] = {}  # paper -> (the paper it was reached from, the link used)
-        heap: list[tuple[float, int, int]] = [(-1.0, 0, row)]
+    def walk(self, source: int, moves: Moves, target: int | None = None) -> dict[int, tuple[Cost, Step]]:
+        """The weakest-links-first route (``Cost``) to every paper ``moves`` reaches from ``source`` (or until
+        ``target`` is reached): each paper's cost and the step that reaches it."""
+        cost = {source: Cost()}
+        came: dict[int, tuple[Cost, Step]] = {}
+        heap: list[tuple[Cost, int]] = [(Cost(), source)]
         done: set[int] = set()
         while heap:
-            neg, hops, here = heapq.heappop(heap)
+            here_cost, here = heapq.heappop(heap)
             if here in done:
                 continue
             done.add(here)
-            for link in links[here]:
-                s = -neg * WEIGHT[link.kind] * (HOP_DECAY if hops else 1.0)
-                if link.other not in done and s > strength.get(link.other, 0.0):
-                    strength[link.other] = s
-                    came[link.other] = (here, link)
-                    heapq.heappush(heap, (-s, hops + 1, link.other))
-        out = []
-        for found in came:
-            chain, at = [], found
-            while at != row:
-                previous, link = came[at]
-                chain.append((at, link))
-                at = previous
-            out.append((strength[found], chain))
-        out.sort(key=lambda item: (-item[0], self.records[item[1][0][0]]["year"], self.records[item[1][0][0]]["id"]))
-        return out
+            if here == target:
+                break
+            for there, step in moves(here, here_cost):
+                through = here_cost.then(step.kind, step.similarity)
+                if there not in done and (there not in cost or through < cost[there]):
+                    cost[there] = through
+                    came[there] = (through, step)
+                    heapq.heappush(heap, (through, there))
+        return came
+
+    def _graph_moves(self, direction: Direction, years: tuple[int, int] | None = None) -> Moves:
+        """Hops along the graph in ``direction`` (both ways for a chain within one year), within ``years``."""
+        sides = [self.earlier] if direction == "before" else [self.later]
+        if years is not None and years[0] == years[1]:
+            sides = [self.earlier, self.later]
+
+        def moves(here: int, cost: Cost) -> Iterable[tuple[int, Step]]:
+            for side in sides:
+                for link in side[here]:
+                    if years is None or years[0] <= self.years[link.other] <= years[1]:
+                        yield link.other, Step(here, link.kind, link.evidence, None)
+
+        return moves
+
+    # ------------------------------------------------------------------ before / after one paper
+    def related(self, row: int, direction: Direction) -> list[tuple[Cost, float, list[tuple[int, Step]]]]:
+        """Every paper a route reaches from ``row`` in ``direction``, in reading order: (its route's cost, its
+        cosine to ``row``, its route as (paper, the step that reaches it) from ``row`` outwards).
+
+        Routes follow the graph and take at most ``MEANING_STEPS`` steps by meaning. Order: chains of citations
+        (fewest hops first), then what ``row`` itself mentions, then the rest; within each, closest to ``row``.
+        """
+        graph = self._graph_moves(direction)
+
+        def moves(here: int, cost: Cost) -> Iterable[tuple[int, Step]]:
+            yield from graph(here, cost)
+            if cost.similar < MEANING_STEPS:
+                for there, sim in self.near.nearest(here, direction, NEAREST):
+                    if sim > 0.0:  # nearer than the list's average pair
+                        yield there, Step(here, "similar", None, sim)
+
+        came = self.walk(row, moves)
+        closeness = self.near.to_all(row)
+        out = [(cost, float(closeness[found]), route_to(came, row, found)) for found, (cost, _) in came.items()]
+
+        def order(item: tuple[Cost, float, list[tuple[int, Step]]]) -> tuple[int, int, float, int, str]:
+            cost, near, route = item
+            tier = 0 if cost.similar == cost.mentions == 0 else 1 if cost.hops == 1 and not cost.similar else 2
+            rec = self.records[route[-1][0]]
+            return (tier, cost.hops if tier == 0 else 0, -near, rec["year"], rec["id"])
+
+        return sorted(out, key=order)
 
     def reading(self, row: int, direction: Direction, k: int, version: str) -> ReadingList:
-        """The ``k`` papers to read before (or after) ``row``, each with its hops in time order."""
+        """The first ``k`` papers to read before (or after) ``row`` (``related``), each with its hops in time order."""
         found = self.related(row, direction)
         out: list[RelatedPaper] = []
-        for strength, chain in found[:k]:
-            hops: list[Hop] = []
-            at = row
-            for paper, link in reversed(chain):  # from ``row`` outwards, then put in time order
-                hops.append(self._hop(paper, at, link) if direction == "before" else self._hop(at, paper, link))
-                at = paper
+        for cost, near, route in found[:k]:
+            hops = [self._hop(paper, step, direction) for paper, step in route]
             if direction == "before":
                 hops.reverse()
-            rec = self.records[chain[0][0]]
+            rec = self.records[route[-1][0]]
+            tie: HopKind = "similar" if cost.similar else "mentions" if cost.mentions else "cites"
             out.append(
                 {
                     "id": rec["id"],
                     "title": rec["title"],
                     "year": rec["year"],
                     "era": rec["era"],
-                    "strength": round(strength, 4),
+                    "tie": tie,
+                    "similarity": round(near, 4),
                     "hops": hops,
                 }
             )
@@ -153,23 +218,26 @@ class PathGraph:
             "results": out,
         }
 
-    def _hop(self, earlier: int, later: int, link: Link) -> Hop:
+    def _hop(self, paper: int, step: Step, direction: Direction) -> Hop:
+        earlier, later = (paper, step.previous) if direction == "before" else (step.previous, paper)
         return {
             "earlier": self.records[earlier]["id"],
             "later": self.records[later]["id"],
-            "kind": link.kind,
-            "evidence": link.evidence,
-            "similarity": None,
+            "kind": step.kind,
+            "evidence": step.evidence,
+            "similarity": None if step.similarity is None else round(step.similarity, 4),
         }
 
     # ------------------------------------------------------------------ from one paper to another
     def chain(self, source: int, target: int, version: str) -> Chain:
-        """The strongest chain of the graph from ``source`` to ``target``, each step building on the one before
-        (or, from a later paper to an earlier one, built upon by it); where there is none, the closest by meaning."""
-        steps = self._graph_chain(source, target)
-        found = steps is not None
-        if steps is None:
-            steps = self._similar_chain(source, target)
+        """The weakest-links-first chain from ``source`` to ``target``, one way in time: along the graph where it
+        can, by meaning in small steps where it cannot (``found`` is false then, and ``via`` is ``similarity``)."""
+        steps = [self._step(source, None)]
+        found = True
+        if source != target:
+            came = self._chain_walk(source, target)
+            found = came[target][0].similar == 0
+            steps += [self._step(paper, step) for paper, step in route_to(came, source, target)]
         return {
             "source": self.records[source]["id"],
             "target": self.records[target]["id"],
@@ -179,96 +247,34 @@ class PathGraph:
             "steps": steps,
         }
 
-    def _graph_chain(self, source: int, target: int) -> list[PathStep] | None:
-        if source == target:
-            return [self._step(source, None)]
-        ys, yt = self.records[source]["year"], self.records[target]["year"]
-        directions: list[Direction] = ["after"] if ys < yt else ["before"] if ys > yt else []
-        if not directions:
-            directions = ["after", "before"]  # two papers of one year: either may build on the other
-        best: tuple[float, list[tuple[int, Link]]] | None = None
-        for direction in directions:
-            for strength, chain in self.related(source, direction):
-                if chain[0][0] == target and (best is None or strength > best[0]):
-                    best = (strength, chain)
-        if best is None:
-            return None
-        steps = [self._step(source, None)]
-        for paper, link in reversed(best[1]):
-            steps.append(self._step(paper, (link.kind, link.evidence, None)))
-        return steps
+    def _chain_walk(self, source: int, target: int) -> dict[int, tuple[Cost, Step]]:
+        """Routes from ``source`` towards ``target``, never leaving the years between them. A step by meaning goes
+        to one of the ``NEAREST`` papers of its window (``Nearness.window``), or straight to ``target`` when it lies
+        in that window or in the same year; so every paper on the way can step on, and ``target`` is reached."""
+        ys, yt = int(self.years[source]), int(self.years[target])
+        direction: Direction = "after" if ys <= yt else "before"
+        graph = self._graph_moves(direction, (min(ys, yt), max(ys, yt)))
 
-    def _neighbours_in_meaning(self) -> tuple[np.ndarray, np.ndarray]:
-        """Each paper's ``SIMILAR_NEIGHBOURS`` nearest papers in meaning and their cosines, as two (papers, m) arrays
-        (computed once, in blocks of rows)."""
-        if self._similar is None:
-            c, m = self.centroids, min(SIMILAR_NEIGHBOURS, max(len(self.centroids) - 1, 0))
-            ids, sims = np.zeros((len(c), m), dtype=np.int64), np.zeros((len(c), m), dtype=np.float32)
-            for lo in range(0, len(c), 1024):
-                block = c[lo : lo + 1024] @ c.T
-                block[np.arange(len(block)), np.arange(lo, lo + len(block))] = -np.inf
-                top = np.argpartition(-block, m - 1, axis=1)[:, :m] if m else ids[lo : lo + len(block)]
-                ids[lo : lo + len(block)] = top
-                sims[lo : lo + len(block)] = np.take_along_axis(block, top, axis=1)
-            self._similar = (ids, sims)
-        return self._similar
+        def moves(here: int, cost: Cost) -> Iterable[tuple[int, Step]]:
+            yield from graph(here, cost)
+            near = self.near.nearest(here, direction, NEAREST, yt)
+            for there, sim in near:
+                yield there, Step(here, "similar", None, sim)
+            year, reach = int(self.years[here]), self.near.reach(here, direction)
+            within = year == yt or (reach is not None and min(year, reach) <= yt <= max(year, reach))
+            if within and all(there != target for there, _ in near):
+                yield target, Step(here, "similar", None, self.near.similarity(here, target))
 
-    def _similar_chain(self, source: int, target: int) -> list[PathStep]:
-        """The chain from ``source`` to ``target`` whose weakest step is the closest in meaning, going one way in
-        time, at most ``MAX_SIMILAR_STEPS`` hops; of chains nearly as close, the shortest.
+        return self.walk(source, moves, target)
 
-        One layer per hop: ``worst[v]``, the weakest step (1 - cosine) of the best chain of that many hops to v.
-        """
-        n, years = len(self.records), self.years
-        lo, hi = sorted((years[source], years[target]))
-        inside = (years >= lo) & (years <= hi)
-        forward = years[source] <= years[target]
-        near, near_sims = self._neighbours_in_meaning()
-        to_target = 1.0 - self.centroids @ self.centroids[target]
-        worst = np.full(n, np.inf)
-        worst[source] = 0.0
-        layers: list[tuple[np.ndarray, np.ndarray]] = [(worst, np.full(n, -1))]
-        for _ in range(MAX_SIMILAR_STEPS):
-            here = np.flatnonzero(np.isfinite(worst) & (np.arange(n) != target))
-            if not len(here):
-                break
-            nxt = np.concatenate([near[here], np.full((len(here), 1), target)], axis=1)
-            step = np.concatenate([1.0 - near_sims[here], to_target[here, None]], axis=1)
-            weakest = np.maximum(worst[here, None], step)
-            later = years[nxt] >= years[here, None] if forward else years[nxt] <= years[here, None]
-            ok = inside[nxt] & later & (nxt != source) & (nxt != here[:, None])
-            flat, value = nxt.ravel(), np.where(ok, weakest, np.inf).ravel()
-            came = np.repeat(here, nxt.shape[1])
-            order = np.lexsort((value, flat))  # by paper, its smallest weakest step first
-            papers, first = np.unique(flat[order], return_index=True)
-            worst, parent = np.full(n, np.inf), np.full(n, -1)
-            worst[papers], parent[papers] = value[order][first], came[order][first]
-            layers.append((worst, parent))
-        reached = [(h, float(w[target])) for h, (w, _) in enumerate(layers) if h and np.isfinite(w[target])]
-        if not reached:  # nothing between them in time: one step, however far
-            return [self._step(source, None), self._step(target, ("similar", None, 1.0 - float(to_target[source])))]
-        closest = min(w for _, w in reached)
-        hops = min(h for h, w in reached if w <= closest + NEAR_ENOUGH)
-        rows, at = [target], target
-        for h in range(hops, 1, -1):
-            at = int(layers[h][1][at])
-            rows.append(at)
-        rows.append(source)
-        rows.reverse()
-        steps = [self._step(source, None)]
-        for a, b in pairwise(rows):
-            steps.append(self._step(b, ("similar", None, float(self.centroids[a] @ self.centroids[b]))))
-        return steps
-
-    def _step(self, row: int, tie: tuple[str, str | None, float | None] | None) -> PathStep:
+    def _step(self, row: int, step: Step | None) -> PathStep:
         rec = self.records[row]
-        kind, evidence, similarity = tie if tie else (None, None, None)
         return {
             "id": rec["id"],
             "title": rec["title"],
             "year": rec["year"],
             "era": rec["era"],
-            "kind": kind,  # type: ignore[typeddict-item]
-            "evidence": evidence,
-            "similarity": None if similarity is None or math.isnan(similarity) else round(similarity, 4),
+            "kind": step.kind if step else None,
+            "evidence": step.evidence if step else None,
+            "similarity": None if step is None or step.similarity is None else round(step.similarity, 4),
         }

@@ -166,11 +166,12 @@ def reading_path(
         ),
     ] = "before",
     k: Annotated[
-        str, _documented({"type": "integer", "minimum": 1, "maximum": MAX_K}, "how many papers, strongest ties first")
+        str, _documented({"type": "integer", "minimum": 1, "maximum": MAX_K}, "how many papers, in reading order")
     ] = str(DEFAULT_PATH_K),
 ) -> ReadingList:
     """What to read before a paper, or after it, through the cross-reference graph: each paper with the hops that
-    tie it (edge kind and the summary's words), strongest first, then earliest."""
+    tie it (edge kind and the summary's words, or nearness in meaning): chains of citations first, then what it
+    mentions, then the closest in meaning."""
     return _searcher(request).path(id, direction, k)
 
 
@@ -181,7 +182,7 @@ def chain(
     target: Annotated[str, _documented(PAPER_ID, "the id of the paper to reach", alias="to")],
 ) -> Chain:
     """A chain of papers from one entry to another, each step with its edge kind and evidence; where the graph has
-    no chain, ``found`` is false and the steps are the closest chain in meaning (kind ``similar``)."""
+    no chain, ``found`` is false and the chain fills its gaps by meaning (kind ``similar``)."""
     return _searcher(request).chain(source, target)
 
 

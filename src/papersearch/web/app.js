@@ -172,7 +172,7 @@
     state.searchCtl?.abort();
     state.answerCtl?.abort();
     const cached = state.cache.get(url);
-    if (cached) { renderResults(cached); runAnswer(params, cached); return; }
+    if (cached) { renderResults(cached, true); runAnswer(params, cached); return; }
     const ctl = (state.searchCtl = new AbortController());
     els.resultsView.setAttribute("aria-busy", "true");
     setStatus("Searching…");
@@ -195,7 +195,9 @@
     }
   }
 
-  function renderResults(data) {
+  // ``again``: the page had these results already. Either way a repeated question says it came from a cache
+  // (the server's says ``cached``) rather than showing the "0 ms" of a dictionary lookup.
+  function renderResults(data, again = false) {
     show(els.resultsView);
     document.title = `${data.query} — papersearch`;
     const n = data.results.length;
@@ -204,9 +206,8 @@
       ? ` from ${data.filters.year_from || "the start"} to ${data.filters.year_to || "today"}` : "";
     const asked = data.corrected_query || data.query;
     const fixed = data.corrected_query ? ` (you typed “${data.query}”)` : "";
-    setStatus(n
-      ? `${n} paper${n === 1 ? "" : "s"} for “${asked}”${fixed}${where}${years} · ${Math.round(data.took_ms)} ms`
-      : "");
+    const took = again || data.cached ? "from the cache" : data.took_ms < 1 ? "under 1 ms" : `${Math.round(data.took_ms)} ms`;
+    setStatus(n ? `${n} paper${n === 1 ? "" : "s"} for “${asked}”${fixed}${where}${years} · ${took}` : "");
     if (!n) setNotice(`No paper matches “${data.query}”${where}${years}. Try other words or clear the filters.`);
     renderUnderstood(data.understood);
     els.noMatch.hidden = !(n && data.no_match);
@@ -434,30 +435,63 @@
     heading.focus({ preventScroll: true });
   }
 
-  // What to read before (or after) the paper: each entry with the hops that tie it, strongest first. "Show the
-  // path" lights up the way in the drawing (the neighbour it goes through) and spells the chain out below it.
+  // What to read before (or after) the paper: each entry with the hops that tie it, in reading order (chains of
+  // citations, then what the paper mentions, then the closest in meaning). "Show the path" lights up the way in the
+  // drawing (the neighbour it goes through) and spells the chain out below it; "Show all" fetches every entry.
+  const TIES = {
+    cites: ["cites", "A chain of citations ties it to this paper"],
+    mentions: ["mentions", "Tied through a mention of its idea"],
+    similar: ["by meaning", "Close in meaning, not a reference: no edge of the graph ties it this way"],
+  };
   function readingSection(title, cls, path, none) {
     if (!path) return null;
-    const items = path.results.map((item) => {
-      const near = path.direction === "before" ? item.hops[item.hops.length - 1] : item.hops[0];
-      const chain = [item.hops[0].earlier, ...item.hops.map((x) => x.later)]; // in time order
-      const tie = path.direction === "before" ? item.hops[0] : item.hops[item.hops.length - 1];
-      const via = chain.slice(1, -1).map((id) => state.papers.get(id)?.title || id);
-      return h("li", { "data-id": item.id },
-        h("span", { class: "year", text: String(item.year) }), " ",
-        h("a", { href: paperHref(item.id), text: item.title }),
-        via.length ? h("span", { class: "muted", text: ` — via ${via.join(" → ")}` }) : null,
-        h("q", { class: "evidence", title: tie.kind === "cites" ? "Names it" : "Mentions its idea", text: tie.evidence }),
-        h("button", { type: "button", class: "link-button path-toggle", "aria-pressed": "false",
-          text: "Show the path", onclick: (ev) => highlightPath(near, path.direction, chain, ev.currentTarget) }));
-    });
-    const more = path.total > path.results.length ? `${path.results.length} of ${path.total}, strongest ties first` : null;
-    return h("section", { class: `section reading ${cls}` }, h("h2", { text: title }),
-      more ? h("p", { class: "muted", text: more }) : null,
-      items.length ? h("ol", { class: "reading-list" }, items) : h("p", { class: "muted", text: none }));
+    const section = h("section", { class: `section reading ${cls}` });
+    const fill = (list) => {
+      const order = "citations first, then what it mentions, then the closest in meaning.";
+      const shown = list.results.length;
+      const count = shown < 2 ? null : shown === list.total
+        ? h("p", { class: "reading-count muted", text: `All ${shown}: ${order}` })
+        : h("p", { class: "reading-count muted" }, `${shown} of ${list.total}: ${order} `, h("button", {
+          type: "button", class: "link-button show-all", text: `Show all ${list.total}`,
+          onclick: async (ev) => {
+            const button = ev.currentTarget;
+            button.disabled = true;
+            const url = `/papers/${encodeURIComponent(list.id)}/path?direction=${list.direction}&k=${list.total}`;
+            try {
+              fill(await api(url, state.paperCtl?.signal));
+              section.querySelectorAll(".reading-list > li > a")[shown]?.focus(); // the first entry not shown before
+            } catch (err) {
+              if (err.name !== "AbortError") { setNotice(err.message); button.disabled = false; }
+            }
+          },
+        }));
+      const items = list.results.map((item) => readingItem(item, list.direction));
+      section.replaceChildren(...[h("h2", { text: title }), count,
+        items.length ? h("ol", { class: "reading-list" }, items) : h("p", { class: "muted", text: none })].filter(Boolean));
+    };
+    fill(path);
+    return section;
   }
 
-  function highlightPath(near, direction, chain, button) {
+  function readingItem(item, direction) {
+    const near = direction === "before" ? item.hops[item.hops.length - 1] : item.hops[0];
+    const chain = [item.hops[0].earlier, ...item.hops.map((x) => x.later)]; // in time order
+    const tie = direction === "before" ? item.hops[0] : item.hops[item.hops.length - 1];
+    const via = chain.slice(1, -1).map((id) => state.papers.get(id)?.title || id);
+    const [label, why] = TIES[item.tie] || [item.tie, ""];
+    return h("li", { "data-id": item.id, "data-tie": item.tie },
+      h("span", { class: "year", text: String(item.year) }), " ",
+      h("a", { href: paperHref(item.id), text: item.title }), " ",
+      h("span", { class: `tie tie-${item.tie}`, title: why, text: label }),
+      via.length ? h("span", { class: "muted", text: ` — via ${via.join(" → ")}` }) : null,
+      tie.kind === "similar"
+        ? h("span", { class: "evidence", text: "≈ close in meaning, not a reference" })
+        : h("q", { class: "evidence", title: tie.kind === "cites" ? "Names it" : "Mentions its idea", text: tie.evidence }),
+      h("button", { type: "button", class: "link-button path-toggle", "aria-pressed": "false",
+        text: "Show the path", onclick: (ev) => highlightPath(near, direction, item.hops, ev.currentTarget) }));
+  }
+
+  function highlightPath(near, direction, hops, button) {
     const wasOn = button.getAttribute("aria-pressed") === "true";
     for (const el of els.paper.querySelectorAll(".on-path")) el.classList.remove("on-path");
     for (const b of els.paper.querySelectorAll(".path-toggle")) b.setAttribute("aria-pressed", "false");
@@ -470,21 +504,30 @@
       el.classList.add("on-path");
     }
     const name = (id) => { const x = state.papers.get(id); return x ? `${x.title} (${x.year})` : id; };
-    caption.textContent = "Path: " + chain.map(name).join(" → ");
+    caption.textContent = "Path: " + name(hops[0].earlier)
+      + hops.map((x) => (x.kind === "similar" ? " ≈ " : " → ") + name(x.later)).join("")
+      + (hops.some((x) => x.kind === "similar") ? " (≈: close in meaning, not a reference)" : "");
     caption.hidden = false;
   }
 
   function hoodFigure(p) {
     const drawing = hoodDrawing(p);
-    const [before, after] = drawing.dataset.layout === "narrow" ? ["Above", "Below"] : ["Left", "Right"];
-    return h("figure", { class: "hood-figure" }, drawing, h("figcaption", {
-      text: `${before}: earlier papers of the list it builds on. ${after}: later papers that build on it. `
-        + "Solid lines: it names the paper; dashed: it mentions the paper's idea.",
-    }), h("p", { class: "path-caption", role: "status", hidden: true }));
+    const narrow = drawing.dataset.layout === "narrow";
+    const [before, after] = narrow ? ["Above", "Below"] : ["Left", "Right"];
+    const sample = (kind, text) => h("span", { class: "legend-item", "data-kind": kind },
+      svg("svg", { class: "legend-line", viewBox: "0 0 34 10", width: "34", height: "10", "aria-hidden": "true" },
+        svg("line", { x1: 1, y1: 5, x2: 33, y2: 5, class: `edge edge-${kind}` })), " ", text);
+    return h("figure", { class: "hood-figure" }, drawing,
+      h("p", { class: "hood-legend" }, sample("cites", narrow ? "names the paper (outer rail)" : "names the paper"),
+        sample("mentions", narrow ? "mentions its idea (inner rail)" : "mentions its idea")),
+      h("figcaption", {
+        text: `${before}: earlier papers of the list it builds on. ${after}: later papers that build on it.`,
+      }), h("p", { class: "path-caption", role: "status", hidden: true }));
   }
 
   // The paper in the centre, what it builds on to the left, what builds on it to the right (by year).
-  // Below NARROW pixels the same drawing stacks: builds-on above, built-upon-by below, on one rail.
+  // Below NARROW pixels the same drawing stacks: builds-on above, built-upon-by below, joined along the left by two
+  // rails, an outer one for citations (solid) and an inner one for mentions (dashed), each meeting the centre apart.
   function hoodDrawing(p) {
     const left = [...p.references.cites].sort((a, b) => a.year - b.year);
     const right = [...p.references.cited_by].sort((a, b) => a.year - b.year);
@@ -504,8 +547,8 @@
       svg("text", { x: box.x + 12, y: box.y + 19, class: "node-year", text: String(n.year) }),
       wrap(n.title, L.chars, 2).map((line, i) => svg("text", { x: box.x + 12, y: box.y + 36 + i * 16, class: "node-title", text: line })));
     const edge = (n, d) => svg("path", { class: `edge edge-${n.kind}`, "marker-end": "url(#arrow)", "data-id": n.id, d });
-    left.forEach((n, i) => { const b = L.left(i); drawing.append(edge(n, L.inEdge(b)), node(n, b)); });
-    right.forEach((n, i) => { const b = L.right(i); drawing.append(edge(n, L.outEdge(b)), node(n, b)); });
+    left.forEach((n, i) => { const b = L.left(i); drawing.append(edge(n, L.inEdge(b, n.kind)), node(n, b)); });
+    right.forEach((n, i) => { const b = L.right(i); drawing.append(edge(n, L.outEdge(b, n.kind)), node(n, b)); });
     const lines = wrap(p.title, L.centreChars, 3);
     const textTop = c.y + (c.h - (22 + lines.length * 17)) / 2; // centre the year and title in the box
     const centre = svg("g", { class: "node node-centre" },
@@ -536,19 +579,25 @@
     };
   }
   function narrowLayout(nl, nr) {
-    const W = 380, rail = 16, x = 40, boxW = W - x - 6, boxH = 62, gap = 10, cH = 96, chars = 42;
+    const W = 380, x = 40, boxW = W - x - 6, boxH = 62, gap = 10, cH = 96, chars = 42;
+    const rail = { cites: 10, mentions: 25 };
     const top = 8;
     const centre = { x, y: top + nl * (boxH + gap) + (nl ? 14 : 0), w: boxW, h: cH };
     const below = centre.y + cH + 14;
     const H = below + nr * (boxH + gap) + (nr ? 0 : -6);
     const at = (y0) => (i) => ({ x, y: y0 + i * (boxH + gap), w: boxW, h: boxH });
-    const midC = centre.y + centre.h / 2;
-    const via = (y1, y2, x2) => `M${x},${y1} H${rail + 8} Q${rail},${y1} ${rail},${y1 + Math.sign(y2 - y1) * 8} V${y2 - Math.sign(y2 - y1) * 8} Q${rail},${y2} ${rail + 8},${y2} H${x2}`;
+    // where each kind meets the centre: the inner rail's ends lie outside the outer rail's, so the two never cross
+    const port = { in: { mentions: centre.y + 22, cites: centre.y + 38 }, out: { cites: centre.y + cH - 38, mentions: centre.y + cH - 22 } };
+    const via = (r, y1, y2, x2) => {
+      const turn = Math.sign(y2 - y1) * 8;
+      return `M${x},${y1} H${r + 8} Q${r},${y1} ${r},${y1 + turn} V${y2 - turn} Q${r},${y2} ${r + 8},${y2} H${x2}`;
+    };
+    const kind = (k) => (k === "cites" ? "cites" : "mentions");
     return {
       W, H, centre, chars, centreChars: 36,
       left: at(top), right: at(below),
-      inEdge: (b) => via(b.y + b.h / 2, midC, x - 2),
-      outEdge: (b) => via(midC, b.y + b.h / 2, x - 2),
+      inEdge: (b, k) => via(rail[kind(k)], b.y + b.h / 2, port.in[kind(k)], x - 2),
+      outEdge: (b, k) => via(rail[kind(k)], port.out[kind(k)], b.y + b.h / 2, x - 2),
     };
   }
   function wrap(text, width, maxLines) {
@@ -590,10 +639,29 @@
         h("p", { text: filtered
           ? "Type a question above to search within these filters, or clear them to see every era."
           : `${state.papers.size} papers, from the first model of a neuron to today's reasoning models. Browse, or ask a question above.` })),
-      filtered ? null : h("nav", { class: "era-nav", "aria-label": "Jump to an era" }, state.eras.map((e) => h("button", {
-        type: "button", class: "era-chip", onclick: () => $("era-" + e.id)?.scrollIntoView({ behavior: "smooth" }),
-      }, h("span", { class: "year", text: String(e.start) }), " ", e.name))),
+      filtered ? null : eraNav(),
       items.length ? h("ol", { class: "timeline" }, items) : h("p", { class: "muted", text: "No paper falls within these filters." }));
+  }
+
+  // The eras as chips. On a narrow screen they stay on one line that scrolls sideways: the side with more chips
+  // fades out and an arrow there scrolls on, so the row never just ends at the screen's edge.
+  function eraNav() {
+    const nav = h("nav", { class: "era-nav", "aria-label": "Jump to an era" }, state.eras.map((e) => h("button", {
+      type: "button", class: "era-chip", onclick: () => $("era-" + e.id)?.scrollIntoView({ behavior: "smooth" }),
+    }, h("span", { class: "year", text: String(e.start) }), " ", e.name)));
+    const arrow = (side, sign) => h("button", {
+      type: "button", class: `era-scroll era-scroll-${side}`, tabindex: "-1", "aria-hidden": "true", text: sign > 0 ? "›" : "‹",
+      onclick: () => nav.scrollBy({ left: sign * nav.clientWidth * 0.7, behavior: "smooth" }),
+    });
+    const row = h("div", { class: "era-row" }, nav, arrow("left", -1), arrow("right", 1));
+    const mark = () => {
+      row.classList.toggle("more-left", nav.scrollLeft > 2);
+      row.classList.toggle("more-right", nav.scrollLeft + nav.clientWidth < nav.scrollWidth - 2);
+    };
+    nav.addEventListener("scroll", mark, { passive: true });
+    window.addEventListener("resize", mark);
+    requestAnimationFrame(mark);
+    return row;
   }
 
   // ------------------------------------------------------------ wiring
