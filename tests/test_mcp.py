@@ -84,6 +84,8 @@ BAD: list[tuple[str, dict[str, Any]]] = [
     ("answer_question", {"question": "cnn", "k": 0}),
     ("reading_path", {"from_id": "no-such-paper", "to_id": TRANSFORMER}),
     ("reading_path", {"from_id": BACKPROP, "to_id": "no-such-paper"}),
+    ("reading_path", {"from_id": "x" * 201, "to_id": TRANSFORMER}),  # breaks the id rule: not "no paper with id"
+    ("search_papers", {"query": "cnn \x01"}),
     ("reading_path", {"to_id": "no-such-paper"}),
     ("reading_path", {"to_id": TRANSFORMER, "direction": "sideways"}),
     ("reading_path", {"to_id": TRANSFORMER, "k": 0}),
