@@ -18,6 +18,7 @@ from papersearch.corpus.fields import parse_paper
 from papersearch.corpus.importer import import_seed, make_id
 from papersearch.corpus.load import load_corpus
 from papersearch.corpus.render import render_paper
+from papersearch.graph.extract import build_graph
 
 from .conftest import CORPUS
 
@@ -208,6 +209,20 @@ def test_validate_exit_codes(corpus_copy: Path) -> None:
     assert bad.returncode == 1
     assert "papers/1989-lecun-cnn.md: year: 20000 is outside" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_validate_warns_of_a_paper_that_refers_to_itself(corpus_copy: Path) -> None:
+    p = corpus_copy / "papers" / "1989-lecun-cnn.md"
+    edges = "edges:\n  add:\n    - {target: 1989-lecun-cnn, evidence: as this very paper shows}\nquestion:"
+    p.write_text(p.read_text(encoding="utf-8").replace("question:", edges, 1), encoding="utf-8")
+    out = run_cli("validate", "--corpus", str(corpus_copy))
+    assert out.returncode == 0 and "1 warning(s)" in out.stdout
+    assert out.stderr == (
+        "warning: papers/1989-lecun-cnn.md: edges.add[0]: the paper refers to itself ('as this very paper shows'); "
+        "an edge needs two papers, so it is left out\n"
+    )
+    papers = load_corpus(corpus_copy).papers
+    assert not [e for e in build_graph(papers).edges if e.source == e.target]
 
 
 def test_list_and_show_json_print_full_records(index_dir: Path) -> None:

@@ -89,6 +89,8 @@ BAD: list[tuple[str, dict[str, Any]]] = [
     ("reading_path", {"from_id": "Bad Id", "to_id": TRANSFORMER}),
     ("reading_path", {"to_id": "ab"}),
     ("reading_path", {"from_id": BACKPROP, "to_id": "no-such-paper"}),
+    ("reading_path", {"from_id": "x" * 201, "to_id": TRANSFORMER}),  # breaks the id rule: not "no paper with id"
+    ("search_papers", {"query": "cnn \x01"}),
     ("reading_path", {"to_id": "no-such-paper"}),
     ("reading_path", {"to_id": TRANSFORMER, "direction": "sideways"}),
     ("reading_path", {"to_id": TRANSFORMER, "k": 0}),

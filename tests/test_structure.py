@@ -34,7 +34,7 @@ OWNERS = {
     "transformers": {"encode/onnx_export.py", "encode/sentence.py"},
     "onnxruntime": {"encode/onnx_query.py", "encode/onnx_export.py"},
     "fastapi": {"serve/app.py", "serve/routes.py", "serve/errors.py", "serve/middleware.py"},
-    "mcp": {"agent/tools.py", "agent/server.py", "agent/http.py"},
+    "mcp": {"agent/tools.py", "agent/server.py", "agent/http.py", "agent/wire.py"},
     "ray": {"encode/distributed.py"},
     "pyarrow": {"encode/distributed.py"},
     "mcp_types": set(),  # spelled mcp.types, through the SDK

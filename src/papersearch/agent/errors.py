@@ -4,7 +4,10 @@ A ``PapersearchError`` raised under a tool becomes an ``is_error`` result whose 
 message, the same the HTTP API's error body carries for the same input. Messages that quote no
 client input (not ``quotes_input``: a missing or damaged index) pass through ``public`` first: the
 service writes its paths relative to the index folder there, as its HTTP errors do. Arguments the SDK refuses before
-a tool runs (one missing, or not text where text is needed) are said in the same words and style.
+a tool runs (one missing, or not text where text is needed) are said in the same words and style,
+and so are ids that break the paper-id rule (``check_ids``) and text holding a lone surrogate,
+which the stdio transport's screen answers before the SDK, which cannot read it, sees the call
+(``invalid_text``).
 Anything else is a crash, left to the SDK: a generic message to the client, the traceback in the log.
 """
 
@@ -16,13 +19,16 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..core.errors import PapersearchError, QueryError
-from ..core.params import RULES, check_query
+from ..core.params import INVALID_CHARACTERS, RULES, check_id, check_query
+from .jsonrpc import holds_surrogate
 
 REQUIRED = {  # what a required argument takes, said when it is missing
     "query": RULES["q"],
     "id": "the id of a paper of the list, like 1989-lecun-cnn; search_papers and list_eras give them",
 }
 ID_NOT_TEXT = "the id must be text, like 1989-lecun-cnn"
+ID_ARGUMENTS = {"id": "id", "from_id": "from", "to_id": "to"}  # a tool's id argument -> the HTTP API's parameter
+QUERY_ARGUMENTS = ("query", "question")
 
 
 def error_text(exc: BaseException | None, arguments: Mapping[str, Any], public: Callable[[str], str]) -> str | None:
@@ -49,3 +55,35 @@ def argument_text(error: ValidationError, arguments: Mapping[str, Any]) -> str:
     if name == "id":
         return str(QueryError("id", ID_NOT_TEXT))
     return str(QueryError(name, str(first["msg"])))
+
+
+def check_ids(arguments: Mapping[str, Any]) -> None:
+    """QueryError, in the HTTP API's words for its parameter, for an id argument that breaks the paper-id rule."""
+    for name, param in ID_ARGUMENTS.items():
+        value = arguments.get(name)
+        if isinstance(value, str):  # any other type is the SDK's to refuse (ID_NOT_TEXT)
+            check_id(param, value)
+
+
+def invalid_text(arguments: object) -> str | None:
+    """The tool error for arguments that hold a lone surrogate, which is no character; None when they hold none.
+
+    A query or question is refused by the query check, in the HTTP API's words for ``q``; an id by the
+    paper-id rule; any other argument as holding characters no face takes, under its own name.
+    """
+    if not isinstance(arguments, Mapping):
+        return None
+    for name, value in arguments.items():
+        if holds_surrogate(name):
+            return str(QueryError("arguments", f"an argument's name {INVALID_CHARACTERS}"))
+        if not holds_surrogate(value):
+            continue
+        try:
+            if name in QUERY_ARGUMENTS:
+                check_query(value)
+            if name in ID_ARGUMENTS and isinstance(value, str):
+                check_id(ID_ARGUMENTS[name], value)
+        except QueryError as exc:
+            return str(exc)
+        return str(QueryError(name, f"{name} {INVALID_CHARACTERS}"))
+    return None

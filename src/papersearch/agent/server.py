@@ -2,9 +2,11 @@
 
 ``build_server(current)`` registers every tool of ``tools.TOOLS`` and the ``paper://{id}``
 resource over ``current``, which returns the ``Searcher`` of the index version being served, so a
-newly published version answers the next call. ``PaperServer`` adds two things to the SDK's
-server: a failed call comes back as a tool error in the HTTP API's words (``errors``) instead of
-the SDK's "Error executing tool ...", and ``resources/list`` lists the papers of the live index.
+newly published version answers the next call. ``PaperServer`` adds three things to the SDK's
+server: a failed call (an id that breaks the paper-id rule included) comes back as a tool error in
+the HTTP API's words (``errors``) instead of the SDK's "Error executing tool ...";
+``resources/list`` lists the papers of the live index; and on stdio every message is screened
+before the SDK reads it (``wire``), so each request gets its answer.
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ from mcp.shared.exceptions import MCPError
 from mcp.types import INTERNAL_ERROR, CallToolResult, InputRequiredResult, Resource, TextContent
 
 from .. import __version__
-from ..core.errors import NotFoundError, PapersearchError
+from ..core.errors import NotFoundError, PapersearchError, QueryError
 from ..core.records import PaperRecord
 from ..query.searcher import Searcher
-from .errors import error_text
+from .errors import check_ids, error_text
 from .tools import build_tools
+from .wire import screened_stdio
 
 INSTRUCTIONS = (
     "papersearch searches the Fundamental AI Papers reading list: landmark papers of artificial intelligence "
@@ -69,12 +72,21 @@ class PaperServer(MCPServer[Any]):
     ) -> CallToolResult | InputRequiredResult:
         """The SDK's call, with the errors of papersearch (and refused arguments) said in the HTTP API's words."""
         try:
+            check_ids(arguments)
             return await super().call_tool(name, arguments, context)
+        except QueryError as exc:
+            return tool_error(str(exc))
         except ToolError as exc:
             text = error_text(exc.__cause__, arguments, self.public)
             if text is None:  # an unknown tool, or a crash: the SDK words and logs it
                 raise
-            return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
+            return tool_error(text)
+
+    async def run_stdio_async(self) -> None:
+        """Serve on standard input and output through the SDK's stdio transport, screened (``wire``)."""
+        low = self._lowlevel_server
+        async with screened_stdio() as (read_stream, write_stream):
+            await low.run(read_stream, write_stream, low.create_initialization_options())
 
     async def list_resources(self) -> list[Resource]:
         """Every paper of the index being served, as ``paper://{id}``, besides any resource registered."""
@@ -103,6 +115,11 @@ class PaperServer(MCPServer[Any]):
         except PapersearchError as exc:
             raise ResourceError(self.public(str(exc))) from exc
         return json.dumps(record, ensure_ascii=False)
+
+
+def tool_error(text: str) -> CallToolResult:
+    """A tool call's failure, said in ``text``."""
+    return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
 
 
 def build_server(current: Callable[[], Searcher], public: Callable[[str], str] = _same) -> PaperServer:

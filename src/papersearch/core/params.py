@@ -44,6 +44,8 @@ RULES = {  # parameter -> what it accepts, as every face says it
     "from": f"from must be a paper id: {ID_RULE}",
     "to": f"to must be a paper id: {ID_RULE}",
 }
+INVALID_CHARACTERS = "contains control or invalid characters"  # what every face says of text it cannot take
+REFUSED_CATEGORIES = ("Cc", "Cs")  # control characters and lone surrogates: no text a person types holds them
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,8 @@ class SearchRequest:
 
 
 def check_query(query: object) -> str:
-    """The query with its whitespace collapsed; QueryError when it is empty, too long or not text."""
+    """The query with its whitespace collapsed; QueryError when it is empty, too long, not text, or holds a control
+    character or a lone surrogate (``has_invalid_characters``)."""
     if not isinstance(query, str):
         raise QueryError("q", "the query must be text")
     q = " ".join(query.split())
@@ -104,9 +107,19 @@ def check_query(query: object) -> str:
         raise QueryError("q", "the query is empty; type a few words")
     if len(query) > MAX_QUERY_CHARS:
         raise QueryError("q", f"the query is {len(query)} characters; at most {MAX_QUERY_CHARS} are allowed")
-    if any(unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") for ch in q):
-        raise QueryError("q", "the query contains control or invalid characters")
+    if has_invalid_characters(q):
+        raise QueryError("q", f"the query {INVALID_CHARACTERS}")
     return q
+
+
+def has_invalid_characters(text: str) -> bool:
+    """Whether ``text`` holds a control character (Cc) or a lone surrogate (Cs), which no face takes as text.
+
+    Every other code point is text: one Python's Unicode tables do not know yet (Cn, like an emoji
+    newer than them: ``cnn 🫨``) may be typed by a newer client, and private-use ones (Co) are
+    someone's characters; both search as any word does.
+    """
+    return any(unicodedata.category(ch) in REFUSED_CATEGORIES for ch in text)
 
 
 def check_k(k: object) -> int:

@@ -43,7 +43,11 @@ VARIABLES = {
     "PAPERSEARCH_EF_SEARCH": "search breadth of an HNSW index",
     "PAPERSEARCH_FAISS_THREADS": "FAISS threads per query",
     "PAPERSEARCH_MCP": "serve the MCP tools at /mcp on the HTTP service",
+    "PAPERSEARCH_HEADER_TIMEOUT": "seconds a connection has to send a request's head",
+    "PAPERSEARCH_MAX_IDLE_CONNECTIONS": "connections waiting for a request's head, at most",
 }
+HEADER_TIMEOUT = 10.0  # seconds from a connection's start, or its last answer, to the end of the next request's head
+MAX_IDLE_CONNECTIONS = 512  # beyond, the longest-waiting one is closed (and at most half the open-file limit)
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,8 @@ class Settings:
     ef_search: int | None = None
     faiss_threads: int = 1
     mcp: bool = False  # the HTTP service also serves the MCP tools at /mcp
+    header_timeout: float = HEADER_TIMEOUT  # a connection that sends no whole request head in this time is closed
+    max_idle_connections: int = MAX_IDLE_CONNECTIONS  # connections waiting for a request head, new or kept alive
 
     @classmethod
     def from_env(
@@ -102,6 +108,9 @@ class Settings:
             ef_search=_count("PAPERSEARCH_EF_SEARCH", get("PAPERSEARCH_EF_SEARCH")),
             faiss_threads=_count("PAPERSEARCH_FAISS_THREADS", get("PAPERSEARCH_FAISS_THREADS")) or 1,
             mcp=_flag("PAPERSEARCH_MCP", get("PAPERSEARCH_MCP").lower()),
+            header_timeout=_timeout("PAPERSEARCH_HEADER_TIMEOUT", get("PAPERSEARCH_HEADER_TIMEOUT"), HEADER_TIMEOUT),
+            max_idle_connections=_count("PAPERSEARCH_MAX_IDLE_CONNECTIONS", get("PAPERSEARCH_MAX_IDLE_CONNECTIONS"))
+            or MAX_IDLE_CONNECTIONS,
         )
 
     def query_threads(self, one_shot: bool = False) -> int:
@@ -133,6 +142,18 @@ def _seconds(name: str, raw: str, default: float) -> float:
         value = -1.0
     if not 0 <= value <= 86_400:
         raise SettingsError(name, raw, "a number of seconds from 0 (never check) to 86400")
+    return value
+
+
+def _timeout(name: str, raw: str, default: float) -> float:
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0.1 <= value <= 3600:
+        raise SettingsError(name, raw, "a number of seconds from 0.1 to 3600")
     return value
 
 

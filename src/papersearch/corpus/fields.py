@@ -85,6 +85,7 @@ def parse_paper(text: str, rel: str, problems: list[Problem]) -> Paper | None:
         problems.append(Problem(rel, "summary", "missing: write the summary below the front matter"))
     concepts = _concepts(meta.get("concepts"), rel, problems)
     adds, removes = _edges(meta.get("edges"), rel, problems)
+    _self_references(pid, adds, rel, problems)
     unknown_fields(meta, FIELDS, rel, "", problems)
     if any(p.severity == "error" for p in problems[before:]):
         return None
@@ -148,6 +149,14 @@ def _edges(raw: Any, rel: str, problems: list[Problem]) -> tuple[tuple[EdgeOverr
         problems.append(Problem(rel, "edges.add", message))
     removes = as_text_list(raw.get("remove"), rel, "edges.remove", problems, "paper ids")
     return tuple(adds), removes
+
+
+def _self_references(pid: str, adds: tuple[EdgeOverride, ...], rel: str, problems: list[Problem]) -> None:
+    """A warning for each hand-added edge to the paper itself: an edge needs two papers, so the graph leaves it out."""
+    for i, edge in enumerate(adds):
+        if pid and edge.target == pid:
+            message = f"the paper refers to itself ({show(edge.evidence)}); an edge needs two papers, so it is left out"
+            problems.append(Problem(rel, f"edges.add[{i}]", message, "warning"))
 
 
 def _edge(item: Any, field: str, rel: str, problems: list[Problem]) -> EdgeOverride | None:

@@ -22,6 +22,13 @@ them ("Latent Diffusion", "bidirectional transformer") is still a reference.
 Surnames keep their particles and are matched by key ("van den Oord", "Le Cun" = "LeCun"; see
 ``core.names``). Hand corrections from a paper's front matter (``edges: {add, remove}``) are applied last.
 
+An edge runs from the later paper to the earlier one it builds on, whichever summary holds the
+words: a look-ahead in an older summary ("developing insights that later inspire and inform the
+design of convolutional neural networks", Hubel 1959) is an edge from the later paper (LeCun 1989)
+to the older one, with the older summary's words as evidence. Of two papers of one year, the one
+whose text makes the reference is the source. ``build_graph`` keeps one edge a pair
+(``neighbours.kept_edges``): a look-ahead the later paper's own words already tell adds nothing.
+
 Passes 2 and 3 and the title look for every surname and term of the corpus at once, through the
 corpus's ``lexicon`` (built once by ``build_graph``): the work grows with the corpus, not with its square.
 """
@@ -32,11 +39,14 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+import numpy as np
+
 from ..core.models import Edge, ExternalRef, Graph, Paper
 from ..core.names import author_surname, name_key
 from ..core.records import EdgeKind
 from .citations import COMMON_WORD_SURNAMES, OWN, Citation, clause_before, find_citations
 from .lexicon import Lexicon, Referent, Span, build_lexicon, mentions, occurrences, scan
+from .neighbours import KIND_RANK, kept_edges
 
 # An edge's evidence is the phrase it was read from, shown beside the edge: long enough to say how the
 # source uses the entry, short enough to read at a glance.
@@ -90,12 +100,20 @@ class _Found:
         self.claimed: list[Span] = []  # spans a pass has read: a later pass does not read them again
 
     def add(self, target: Referent, kind: EdgeKind, evidence: str) -> None:
-        """An edge to ``target``, unless it is the source itself or already there as strong (a citation beats a mention)."""
+        """An edge between the source and ``target`` (``oriented``), unless ``target`` is the source itself or
+        the edge is already there as strong (a citation beats a mention)."""
         if target.id == self.source.id:
             return
         old = self.edges.get(target.id)
         if old is None or (old.kind == "mentions" and kind == "cites"):
-            self.edges[target.id] = Edge(self.source.id, target.id, kind, evidence)
+            self.edges[target.id] = oriented(self.source, target.id, target.year, kind, evidence)
+
+
+def oriented(source: Paper, other: str, other_year: int, kind: EdgeKind, evidence: str) -> Edge:
+    """The edge ``source``'s text makes to ``other``: from the later of the two to the earlier, which it builds on."""
+    if other_year > source.year:  # a look-ahead: the later paper builds on this one
+        return Edge(other, source.id, kind, evidence)
+    return Edge(source.id, other, kind, evidence)
 
 
 def extract(
@@ -200,8 +218,8 @@ def _hand_corrections(found: _Found, lex: Lexicon) -> None:
     """The front matter's ``edges: {add, remove}``, applied over what was extracted."""
     source = found.source
     for e in source.add_edges:
-        if e.target in lex.positions and e.target != source.id:
-            found.edges[e.target] = Edge(source.id, e.target, e.kind, e.evidence)
+        if e.target in lex.positions and e.target != source.id:  # a paper's own id: the corpus check warns of it
+            found.edges[e.target] = oriented(source, e.target, lex.years[lex.positions[e.target]], e.kind, e.evidence)
     for removed in source.remove_edges:
         found.edges.pop(removed, None)
 
@@ -223,11 +241,24 @@ def _title_references(source: Paper, lex: Lexicon) -> list[tuple[Referent, EdgeK
 
 
 def build_graph(papers: Sequence[Paper]) -> Graph:
-    """The cross-reference graph of all papers."""
+    """The cross-reference graph of all papers: their edges, one a pair (``neighbours.kept_edges``), and
+    outside references."""
     lexicon = build_lexicon(papers)
     graph = Graph()
+    edges: list[Edge] = []
+    ahead: list[bool] = []  # an edge whose words are its target's: the earlier paper looking ahead
     for p in papers:
-        edges, external = extract(p, papers, lexicon)
-        graph.edges.extend(edges)
+        found, external = extract(p, papers, lexicon)
+        edges += found
+        ahead += [e.source != p.id for e in found]
         graph.external.extend(external)
+    pos = lexicon.positions
+    kept = kept_edges(
+        np.array(lexicon.years, dtype=np.int64),
+        np.array([pos[e.source] for e in edges], dtype=np.int64),
+        np.array([pos[e.target] for e in edges], dtype=np.int64),
+        np.array([KIND_RANK[e.kind] for e in edges], dtype=np.int8),
+        np.array(ahead, dtype=bool),
+    )
+    graph.edges = [edges[i] for i in kept.tolist()]
     return graph

@@ -13,6 +13,7 @@ time, so a build makes the lexicon in one pass over a corpus it never holds.
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_right
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
@@ -185,6 +186,7 @@ class Lexicon:
     name_keys: list[str]  # the ``by_surname`` key of each of ``names``
     terms: list[Term]  # longest first (pass 3's order)
     positions: dict[str, int]  # each entry's id -> its place in the order the lexicon was built in
+    years: array[int]  # each entry's year, by that place
     keys: dict[
         str, int | tuple[int, ...]
     ]  # ``match_key`` of a name or term -> its rank * 2 + (_NAME or _TERM), or several
@@ -219,6 +221,7 @@ class _Builder:
         self.spelled: dict[str, str] = {}  # each spelling of a surname -> its key, in the order first seen
         self.owner: dict[str, tuple[Referent, int, int | None]] = {}  # term -> (entry, order listed, common_from)
         self.positions: dict[str, int] = {}
+        self.years = array("h")  # two bytes a paper: years 1800 to 2100
         self.listed = 0  # terms listed so far
 
     def add(self, paper: Paper) -> None:
@@ -231,6 +234,7 @@ class _Builder:
         for spelling in spellings(name):
             self.spelled.setdefault(spelling, key)
         self.positions[paper.id] = len(self.positions)
+        self.years.append(paper.year)
         for c in paper.concepts:
             common = common_from(c)
             for t in c.terms():
@@ -260,7 +264,7 @@ class _Builder:
             heads[key[:4]] = max(heads.get(key[:4], 0), len(key))
         by_surname = {k: tuple(v) for k, v in self.by_surname.items()}
         self.by_surname = {}
-        return Lexicon(by_surname, names, name_keys, terms, self.positions, keys, heads)
+        return Lexicon(by_surname, names, name_keys, terms, self.positions, self.years, keys, heads)
 
 
 def _key(keys: dict[str, int | tuple[int, ...]], key: str, item: int) -> None:

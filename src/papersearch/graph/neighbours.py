@@ -1,9 +1,10 @@
 """Each paper's neighbourhood in the cross-reference graph, and the graph as one record.
 
-Edges are stored as extracted: ``source``'s summary or title refers to ``target``. A neighbourhood orients
-them by time — the earlier paper is the one built upon — so "builds on" and "built upon by" read
-right even when an early entry looks ahead ("later inspire ... convolutional networks"). A pair
-tied both ways is shown once, by its stronger edge, in the later paper's words when both are as strong.
+Edges are stored oriented by time: ``source`` is the later paper and builds on ``target``, even when the
+words are the earlier entry's look-ahead ("later inspire ... convolutional networks" in Hubel's 1959
+summary is an edge from LeCun's 1989 paper to Hubel's); of two papers of one year, the one whose text
+makes the reference is the source. A pair tied both ways keeps one edge (``kept_edges``), the stronger,
+in the later paper's own words when both are as strong; neighbourhoods show it from both ends.
 
 The rule is ``neighbour_order``, over arrays of paper numbers (a few bytes an edge), so that a
 corpus too large to hold has its neighbourhoods worked out the same way (``spooled_graph``).
@@ -32,23 +33,40 @@ class Side(NamedTuple):
     other: np.ndarray
 
 
-def neighbour_order(years: np.ndarray, source: np.ndarray, target: np.ndarray, kind: np.ndarray) -> tuple[Side, Side]:
-    """Which edges make up each paper's neighbourhood, in the order shown: (cites, cited_by).
+def kept_edges(
+    years: np.ndarray, source: np.ndarray, target: np.ndarray, kind: np.ndarray, ahead: np.ndarray
+) -> np.ndarray:
+    """Which edges the graph keeps, in the order extracted: one for each pair of papers (and, for two papers
+    of one year, each direction).
 
-    Papers are numbered in corpus order (year, then id), ``years[p]`` being paper ``p``'s; edge ``e``
-    runs from paper ``source[e]`` to ``target[e]`` with ``kind[e]`` (its ``KIND_RANK``), in the order
-    extracted. Of the edges between two papers the strongest is kept, then the later paper's own
-    words over a look-ahead, then the first extracted; each side lists the strongest first, then
-    the neighbours in corpus order.
+    Arrays as for ``neighbour_order``. Of the edges between two papers the strongest is kept, then the
+    later paper's own words over a look-ahead (``ahead[e]``: edge ``e``'s words are the earlier paper's,
+    foreseeing the later one), then the first extracted.
     """
     n = len(years)
     forward = years[source] >= years[target]  # the source is the later paper (or as old)
     later, earlier = np.where(forward, source, target), np.where(forward, target, source)
-    ranked = np.lexsort((~forward, kind))  # stable: the first extracted first among equals
-    del forward
+    ranked = np.lexsort((ahead, kind))  # stable: the first extracted first among equals
     _, first = np.unique((later.astype(np.int64) * n + earlier)[ranked], return_index=True)
-    kept = ranked[first].astype(np.int32)
-    del ranked, first
+    return np.sort(ranked[first]).astype(np.int32)
+
+
+def neighbour_order(
+    years: np.ndarray, source: np.ndarray, target: np.ndarray, kind: np.ndarray, ahead: np.ndarray | None = None
+) -> tuple[Side, Side]:
+    """Which edges make up each paper's neighbourhood, in the order shown: (cites, cited_by).
+
+    Papers are numbered in corpus order (year, then id), ``years[p]`` being paper ``p``'s; edge ``e``
+    runs from paper ``source[e]`` to ``target[e]`` with ``kind[e]`` (its ``KIND_RANK``), in the order
+    extracted; ``ahead[e]`` says its words are an earlier paper's look-ahead (None: each edge that
+    runs from an earlier paper to a later one, as extracted before edges were oriented by time). The
+    edges are ``kept_edges``; each side lists the strongest first, then the neighbours in corpus order.
+    """
+    n = len(years)
+    forward = years[source] >= years[target]  # the source is the later paper (or as old)
+    later, earlier = np.where(forward, source, target), np.where(forward, target, source)
+    kept = kept_edges(years, source, target, kind, ~forward if ahead is None else ahead)
+    del forward
 
     def side(owner: np.ndarray, other: np.ndarray) -> Side:
         edge = kept[np.lexsort((other[kept], kind[kept], owner[kept]))]

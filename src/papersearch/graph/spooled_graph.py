@@ -2,11 +2,12 @@
 
 ``SpooledGraph.add`` takes each paper with its extracted edges and outside references, paper by
 paper in corpus order, and ``finish`` follows the last. What it keeps of an edge is its two
-papers' numbers and its kind (nine bytes); each paper's id, year and title, each edge with its
-evidence, and each outside reference go to ``JsonSpool``s. Then ``neighbours(i)`` gives paper
-``i``'s neighbourhood by the rule of ``neighbours`` (worked out once, by ``finish``, over the
-arrays), reading back only its own neighbours and edges, and ``papers``, ``edges`` and
-``external`` stream the graph record's three lists.
+papers' numbers, its kind and whether its words are a look-ahead of its target's (ten bytes);
+each paper's id, year and title, each edge with its evidence, and each outside reference go to
+``JsonSpool``s. Then ``neighbours(i)`` gives paper ``i``'s neighbourhood by the rule of
+``neighbours`` (worked out once, by ``finish``, over the arrays), reading back only its own
+neighbours and edges, and ``papers``, ``edges`` (the edges ``neighbours.kept_edges`` keeps, one a
+pair) and ``external`` stream the graph record's three lists.
 """
 
 from __future__ import annotations
@@ -34,13 +35,15 @@ class SpooledGraph:
     def __init__(self, positions: Mapping[str, int], years: Sequence[int], folder: Path | None = None) -> None:
         self._pos = positions
         self._years = np.array(years, dtype=np.int64)
-        self._source, self._target, self._kind = array("i"), array("i"), array("b")
+        self._source, self._target, self._kind, self._ahead = array("i"), array("i"), array("b"), array("b")
+        self._kept: np.ndarray | None = None  # after ``finish``: whether each edge is kept
         self._papers, self._edges, self._external = JsonSpool(folder), JsonSpool(folder), JsonSpool(folder)
         self._sides: tuple[Side, Side] | None = None
 
     @property
     def n_edges(self) -> int:
-        return len(self._edges)
+        """How many edges the graph has: once finished, those it keeps."""
+        return len(self._edges) if self._kept is None else int(self._kept.sum())
 
     @property
     def n_external(self) -> int:
@@ -56,6 +59,7 @@ class SpooledGraph:
             self._source.append(self._pos[e.source])
             self._target.append(self._pos[e.target])
             self._kind.append(KIND_RANK[e.kind])
+            self._ahead.append(e.source != paper.id)  # read in this paper's text, from the later paper
             edge: GraphEdge = {"source": e.source, "target": e.target, "kind": e.kind, "evidence": e.evidence}
             self._edges.append(edge)
         for x in external:
@@ -66,9 +70,12 @@ class SpooledGraph:
         """Work out every neighbourhood once every paper is in (no ``add`` after this)."""
         self._pos = {}  # let go of the lexicon's ids
         source, target = (np.frombuffer(a, dtype=np.int32) for a in (self._source, self._target))
-        self._sides = neighbour_order(self._years, source, target, np.frombuffer(self._kind, dtype=np.int8))
-        del source, target
-        self._source, self._target = array("i"), array("i")
+        kind, ahead = np.frombuffer(self._kind, dtype=np.int8), np.frombuffer(self._ahead, dtype=np.int8) == 1
+        self._sides = neighbour_order(self._years, source, target, kind, ahead)
+        del source, target, kind, ahead
+        self._source, self._target, self._ahead = array("i"), array("i"), array("b")
+        self._kept = np.zeros(len(self._edges), dtype=bool)
+        self._kept[self._sides[0].edge] = True
 
     def neighbours(self, i: int) -> tuple[list[Neighbour], list[Neighbour]]:
         """Paper ``i``'s neighbourhood without its outside references: (cites, cited_by); after ``finish``."""
@@ -88,14 +95,17 @@ class SpooledGraph:
         yield from self._papers
 
     def edges(self) -> Iterator[GraphEdge]:
-        yield from self._edges
+        """Every edge the graph keeps (after ``finish``; before it, every edge added)."""
+        for i, edge in enumerate(self._edges):
+            if self._kept is None or self._kept[i]:
+                yield edge
 
     def external(self) -> Iterator[GraphExternal]:
         yield from self._external
 
     def close(self) -> None:
         """Remove the temporary files and let go of the arrays."""
-        self._sides = None
+        self._sides = self._kept = None
         self._papers.close()
         self._edges.close()
         self._external.close()

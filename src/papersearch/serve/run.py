@@ -5,6 +5,14 @@ uvicorn parses requests with httptools, which has no limit of its own on a reque
 it. ``HeadLimitedProtocol`` counts the request line and headers while they are parsed and refuses
 them at ``middleware.MAX_TARGET_BYTES`` / ``MAX_HEADER_BYTES`` with the one JSON error body; a
 request that is not HTTP at all gets that body too (400), instead of uvicorn's line of plain text.
+
+Nor does uvicorn bound the time a head takes: its keep-alive timeout ends at a connection's first
+byte and never starts on a new one, so a connection that sends nothing, or a header a byte every
+few seconds, stayed open for ever, and enough of them used up the process's file descriptors. The
+protocol gives each head ``Settings.header_timeout`` seconds from the connection's start or the
+last answer on it, and holds at most ``Settings.max_idle_connections`` connections waiting for one:
+a new one beyond closes the one that has waited longest, so a client that sends its request is
+served however many idle ones there are.
 """
 
 from __future__ import annotations
@@ -13,17 +21,20 @@ import argparse
 import asyncio
 import ipaddress
 import os
+import resource
 import sys
+import weakref
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import httptools
 import uvicorn
 from httptools import HttpParserCallbackError as CallbackError
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
+from uvicorn.server import ServerState
 
 from ..core.errors import PapersearchError
-from ..core.settings import Settings
+from ..core.settings import HEADER_TIMEOUT, MAX_IDLE_CONNECTIONS, Settings
 from ..query.searcher import Searcher
 from .app import create_app
 from .middleware import (
@@ -43,6 +54,8 @@ if TYPE_CHECKING:
 MAX_HEAD_BYTES = MAX_TARGET_BYTES + MAX_HEADER_BYTES + 4096
 DRAIN_IDLE_SECONDS = 5.0  # after a refusal, how long to wait for more of the request before closing
 DRAIN_MAX_SECONDS = 30.0  # and how long at most to read and drop it, so the client reads the answer, not a reset
+# each server's connections waiting for a request head, the longest-waiting first
+WAITING: weakref.WeakKeyDictionary[ServerState, dict[HeadLimitedProtocol, None]] = weakref.WeakKeyDictionary()
 
 
 class _HeadRefusedError(Exception):
@@ -57,8 +70,20 @@ class HeadLimitedProtocol(HttpToolsProtocol):
     request is read and dropped for a while (as nginx's lingering close does), so that closing does
     not reset the connection before the client has read the answer. Nothing of a refused request
     is kept. A client that half-closes the connection after its requests still gets their answers
-    (uvicorn would close at once and drop them).
+    (uvicorn would close at once and drop them). A head that is not whole ``head_timeout`` seconds
+    after the connection opened or its last answer was sent is not waited for: the connection is
+    closed, after a 408 if part of the head came; so is the longest-waiting connection when more
+    than ``max_waiting`` wait.
     """
+
+    head_timeout: ClassVar[float] = HEADER_TIMEOUT
+    max_waiting: ClassVar[int] = MAX_IDLE_CONNECTIONS
+
+    @classmethod
+    def configured(cls, head_timeout: float, max_waiting: int) -> type[HeadLimitedProtocol]:
+        """The protocol with its own header timeout and cap on waiting connections (uvicorn takes a class)."""
+        limits = {"head_timeout": head_timeout, "max_waiting": max_waiting}
+        return cast("type[HeadLimitedProtocol]", type(cls.__name__, (cls,), limits))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -73,6 +98,7 @@ class HeadLimitedProtocol(HttpToolsProtocol):
         self._client_done = False  # the client closed its side: close once what is due is sent
         self._drain_deadline = 0.0
         self._drain_timer: asyncio.TimerHandle | None = None
+        self._head_timer: asyncio.TimerHandle | None = None  # while the connection waits for a request head
 
     # ---------------------------------------------------------------- parser callbacks
     def on_message_begin(self) -> None:
@@ -95,6 +121,7 @@ class HeadLimitedProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self._in_head, self._head_ended, self._unfinished = False, True, 0
+        self._stop_waiting()
         super().on_headers_complete()
 
     def on_message_complete(self) -> None:
@@ -102,6 +129,10 @@ class HeadLimitedProtocol(HttpToolsProtocol):
         self._in_head, self._head_ended = True, True
 
     # ---------------------------------------------------------------- the connection
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # as uvicorn's
+        super().connection_made(transport)
+        self._await_head()
+
     def data_received(self, data: bytes) -> None:
         if self._refusal is not None:  # the rest of a refused request: dropped unread
             self._drain()
@@ -143,11 +174,44 @@ class HeadLimitedProtocol(HttpToolsProtocol):
             self._refuse()
         elif self._client_done and self._idle():
             self.transport.close()
+        elif self._idle() and not self.transport.is_closing():
+            self._await_head()  # kept alive: the next request's head has its time from now
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self._drain_timer is not None:
             self._drain_timer.cancel()
+        self._stop_waiting()
         super().connection_lost(exc)
+
+    def _await_head(self) -> None:
+        """Start the clock on the next request head; when more than ``max_waiting`` wait, close the oldest."""
+        self._stop_waiting()
+        waiting = WAITING.setdefault(self.server_state, {})
+        waiting[self] = None
+        self._head_timer = self.loop.call_later(self.head_timeout, self._head_timed_out)
+        while len(waiting) > self.max_waiting:
+            next(iter(waiting))._close_waiting(answer=False)
+
+    def _stop_waiting(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+        WAITING.get(self.server_state, {}).pop(self, None)
+
+    def _head_timed_out(self) -> None:
+        self._head_timer = None
+        self._close_waiting(answer=self._unfinished > 0)  # a client that sent part of a head is told why
+
+    def _close_waiting(self, answer: bool) -> None:
+        """Close a connection that is waiting for a head, with a 408 if ``answer``."""
+        self._stop_waiting()
+        if self.transport.is_closing():
+            return
+        if answer:
+            message = f"the request's head did not arrive whole within {self.head_timeout:g} s"
+            self.logger.warning("408: %s", message)
+            self.transport.write(raw_error_response(408, message, self.server_state.default_headers))
+        self.transport.close()
 
     def _idle(self) -> bool:
         """No response is being made or waiting its turn."""
@@ -169,6 +233,7 @@ class HeadLimitedProtocol(HttpToolsProtocol):
         if not self._idle():
             return  # on_response_complete calls again
         self._answered = True
+        self._stop_waiting()  # the drain has limits of its own
         self._unset_keepalive_if_required()
         status, message = self._refusal
         self.logger.warning("%s: %s", status, message)
@@ -216,9 +281,15 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, echo: C
         echo(
             f"WARNING: listening on {host}, not a loopback address: anyone who can reach this machine can use the service"
         )
-    uvicorn.run(
-        app, host=host, port=port, workers=1, server_header=False, log_level="info", http=HeadLimitedProtocol, ws="none"
-    )
+    waiting = min(settings.max_idle_connections, open_file_limit() // 2)
+    protocol = HeadLimitedProtocol.configured(settings.header_timeout, waiting)
+    uvicorn.run(app, host=host, port=port, workers=1, server_header=False, log_level="info", http=protocol, ws="none")
+
+
+def open_file_limit() -> int:
+    """How many files (connections included) this process may hold open: its soft limit."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return soft if soft != resource.RLIM_INFINITY else 1 << 20
 
 
 def main(argv: list[str] | None = None) -> int:

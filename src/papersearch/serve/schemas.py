@@ -70,11 +70,11 @@ def _any_case(word: str) -> str:
 
 EMPTY = {"type": "string", "maxLength": 0, "description": "empty: no filter"}
 YEAR = {"anyOf": [{"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX}, EMPTY]}
-# check_query refuses text with no visible character, and control, private-use and unassigned characters; a
-# pattern says the first two in every regex dialect (white space as str.split sees it, C0 and C1 controls
-# that are not white space, the Basic Multilingual Plane's private-use area), the description says the rest
+# check_query refuses text with no visible character, and control characters and lone surrogates; the pattern
+# says it in every regex dialect (white space as str.split sees it, C0 and C1 controls that are not white
+# space; a lone surrogate cannot be written in UTF-8, so no URL carries one)
 SPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-REFUSED = r"\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ue000-\uf8ff"
+REFUSED = r"\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f"
 QUERY = {
     "type": "string",
     "minLength": 1,
@@ -83,7 +83,7 @@ QUERY = {
 }
 QUERY_TEXT = (
     f"the question or keywords: at most {MAX_QUERY_CHARS} characters, one of them not white space; "
-    "control, private-use and unassigned characters are refused"
+    "control characters are refused; any other character, one newer than the server's Unicode tables included, is text"
 )
 ERA_TEXT = "an era id or name (GET /eras lists them), or a part of one that no other era has, in any case"
 # check_flag and check_ignore, as patterns: a flag's words in any case, a comma-separated list of plan parts
