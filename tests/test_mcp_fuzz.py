@@ -34,6 +34,8 @@ from papersearch.agent.jsonrpc import (
     PARSE_ERROR,
     screen,
 )
+from papersearch.core.errors import QueryError
+from papersearch.core.params import RULES
 from papersearch.core.settings import Settings
 from papersearch.query.searcher import Searcher
 from papersearch.serve.app import create_app
@@ -98,7 +100,7 @@ SURROGATE_CALLS = [  # (tool, arguments holding a lone surrogate, what the tool 
         {"query": "cnn", SURROGATE: 1},
         "arguments: an argument's name contains control or invalid characters",
     ),
-    ("get_paper", {"id": SURROGATE}, "id contains control or invalid characters"),
+    ("get_paper", {"id": SURROGATE}, str(QueryError("id", f"{RULES['id']}, not {SURROGATE!r}"))),  # the id rule's words
 ]
 
 

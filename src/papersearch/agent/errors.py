@@ -59,10 +59,17 @@ def argument_text(error: ValidationError, arguments: Mapping[str, Any]) -> str:
 
 def check_ids(arguments: Mapping[str, Any]) -> None:
     """QueryError, in the HTTP API's words for its parameter, for an id argument that breaks the paper-id rule."""
-    for name, param in ID_ARGUMENTS.items():
+    for name in ID_ARGUMENTS:
         value = arguments.get(name)
         if isinstance(value, str):  # any other type is the SDK's to refuse (ID_NOT_TEXT)
-            check_id(param, value)
+            check_id(id_parameter(name, arguments), value)
+
+
+def id_parameter(name: str, arguments: Mapping[str, Any]) -> str:
+    """The HTTP API's parameter for a tool's id argument: a path's one paper is the ``id`` of ``/papers/{id}/path``."""
+    if ("from_id" in arguments) != ("to_id" in arguments):
+        return "id"
+    return ID_ARGUMENTS[name]
 
 
 def invalid_text(arguments: object) -> str | None:
@@ -82,7 +89,7 @@ def invalid_text(arguments: object) -> str | None:
             if name in QUERY_ARGUMENTS:
                 check_query(value)
             if name in ID_ARGUMENTS and isinstance(value, str):
-                check_id(ID_ARGUMENTS[name], value)
+                check_id(id_parameter(name, arguments), value)
         except QueryError as exc:
             return str(exc)
         return str(QueryError(name, f"{name} {INVALID_CHARACTERS}"))
