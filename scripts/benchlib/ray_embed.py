@@ -1,4 +1,4 @@
-"""Embedding on Ray (issue 16): the build's embedding throughput locally and on Ray with one and two workers.
+"""Embedding on Ray: the build's embedding throughput locally and on Ray with one and two workers.
 
 ``ray_embed`` builds one synthetic corpus of ``plan.synth_n`` papers four times, each build a
 process of its own (``python -m benchlib.ray_embed --measure ...``, which prints JSON), in pairs
