@@ -38,8 +38,6 @@ from papersearch.serve import live
 from .conftest import CORPUS
 from .conftest_api import Server, running_server
 
-pytestmark = pytest.mark.slow
-
 CLI_SECONDS = 5.0
 HTTP_SECONDS = 1.0
 PAPER = "papers/zz-hostile.md"
@@ -429,6 +427,7 @@ def timed_get(client: httpx.Client, path: str, **params: str) -> httpx.Response:
 
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("kind", KINDS, ids=[k.name for k in KINDS])
+@pytest.mark.slow
 def test_a_hostile_corpus_file_is_named_refused_and_survived(stage: Stage, kind: Kind) -> None:
     before = published(stage.index)
     try:

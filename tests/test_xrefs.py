@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from array import array
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+import synth_corpus
 from papersearch.core.models import Concept, EdgeOverride, Paper
 from papersearch.corpus.load import load_corpus
 from papersearch.graph import lexicon, names
@@ -321,12 +320,7 @@ def _tricky_papers() -> list[Paper]:
 
 
 def _synthetic_papers(tmp: Path) -> list[Paper]:
-    spec = importlib.util.spec_from_file_location("synth_corpus", CORPUS.parent / "scripts" / "synth_corpus.py")
-    assert spec is not None and spec.loader is not None
-    synth = importlib.util.module_from_spec(spec)
-    sys.modules["synth_corpus"] = synth
-    spec.loader.exec_module(synth)
-    return list(load_corpus(synth.write_corpus(60, tmp / "synth", seed=5)).papers)
+    return list(load_corpus(synth_corpus.write_corpus(60, tmp / "synth", seed=5)).papers)
 
 
 def _by_regex(text: str, lex: lexicon.Lexicon) -> tuple[dict[int, list[tuple[int, int]]], ...]:
