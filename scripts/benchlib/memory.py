@@ -33,11 +33,10 @@ import numpy as np
 
 from papersearch.index import store
 
-from .report import ROOT, Plan, Report, commands, growth, machine, ratio, run, shown, table
+from .report import MODULES, ROOT, Plan, Report, commands, growth, machine, ratio, run, shown, table
 from .units import KB, MB
 
 MODEL = "bundled:all-MiniLM-L6-v2"
-SCRIPTS = str(ROOT / "scripts")
 SIZES = (10_000, 30_000, 100_000)
 SMOKE_SIZES = (100, 300, 900)
 RSS_FLOOR_MB, RSS_FLOOR_AT = 300, 100_000
@@ -59,7 +58,7 @@ def bounded_memory(
 ) -> dict[str, float]:
     """Baseline and build at each size, each in a process of its own; adds the section and the two floors."""
     sizes = sizes or (SMOKE_SIZES if plan.smoke else SIZES)
-    env = {"PYTHONPATH": SCRIPTS}
+    env = dict(MODULES)
     cmds, rows, results = [], [], []
     for n in sizes:
         corpus = work / f"synth-{n}"  # the pipeline section's, when it has written this size

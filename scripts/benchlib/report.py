@@ -35,6 +35,9 @@ BIN = Path(sys.executable).parent
 QUESTION = "how were deep nets first trained?"
 QUERIES = ROOT / "tests" / "data" / "queries.jsonl"
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+# how a section's own processes (``python -m benchlib.<module>``) import benchlib: scripts/ first, then
+# this process's own path (a checkout's src/ when papersearch is installed from another checkout)
+MODULES = {"PYTHONPATH": os.pathsep.join(p for p in (str(ROOT / "scripts"), os.environ.get("PYTHONPATH")) if p)}
 
 
 @dataclass

@@ -38,11 +38,10 @@ import numpy as np
 
 from papersearch.index import layout, store
 
-from .report import ROOT, Plan, Report, commands, load_queries, machine, run, shown, table
+from .report import MODULES, ROOT, Plan, Report, commands, load_queries, machine, run, shown, table
 from .units import KB, MB, pct, process_mb
 
 MODEL = "bundled:all-MiniLM-L6-v2"
-SCRIPTS = str(ROOT / "scripts")
 SIZES = (10_000, 100_000)
 SMOKE_SIZES = (200, 600)
 TARGET = 1_000_000  # papers the figures are extrapolated to
@@ -82,7 +81,7 @@ def serving(
     """Build and measure a searcher at each size, each build and each measurement a process of its own;
     adds the section. Returns the extrapolated searcher RSS (MB) and p50 (ms) at ``TARGET`` papers."""
     sizes = tuple(sorted(sizes or (SMOKE_SIZES if plan.smoke else SIZES)))
-    env = {"PYTHONPATH": SCRIPTS}
+    env = dict(MODULES)
     cmds: list[str] = []
     results = []
     started = time.perf_counter()

@@ -34,10 +34,9 @@ from typing import Any
 import numpy as np
 
 from .ann import NOISE, real_shaped
-from .report import ROOT, Plan, Report, commands, machine, ratio, run, shown, table
+from .report import MODULES, ROOT, Plan, Report, commands, machine, ratio, run, shown, table
 from .units import MB, pct, process_mb
 
-SCRIPTS = str(ROOT / "scripts")
 N = 1_000_000  # vectors, as in the ann section
 SMOKE_N = 20_000
 SHARDS = 3
@@ -95,7 +94,7 @@ def prepare(d: Path, vectors_path: Path, queries: Path, n: int, count: int, npro
 def measure(d: Path, source: str) -> str:
     """Build, load each file alone, search; each a process of its own. Returns the section's Markdown."""
     setup = _read(d / "setup.json")
-    env = {"PYTHONPATH": SCRIPTS}
+    env = dict(MODULES)
     me = [sys.executable, "-m", "benchlib.shards"]
     cmds: list[str] = []
 
