@@ -173,7 +173,7 @@ def _nested(depth: int) -> str:
 
 EMPTY = {"year": "", "authors": "[]"}
 KINDS: list[Kind] = [
-    # the table
+    # the kinds docs/reliability.md lists under "Hostile input"
     bad_paper("edges.add is a number", "edges.add: must be a list", paper(edges="{add: 5}")),
     special(PAPER, "is a directory", "a directory", lambda p, _s: p.mkdir()),
     special(PAPER, "FIFO", "a FIFO", _fifo),

@@ -1,4 +1,4 @@
-"""Reliability and security, tried for real on a uvicorn at 127.0.0.1 (issue 6).
+"""Reliability and security, tried for real on a uvicorn at 127.0.0.1.
 
 Rebuilds under load, a damaged version published under a running service, a bad corpus edit,
 hostile HTTP input over raw sockets, a long fuzz run, bad command lines, and the security promises

@@ -18,7 +18,7 @@ QUERIES = Path(__file__).parent / "data" / "queries.jsonl"
 HYBRID_NDCG_FLOOR = 0.84
 
 
-def test_dev_set_has_what_the_issue_asks() -> None:
+def test_dev_set_has_the_queries_the_floors_are_measured_on() -> None:
     qs = load_queries(QUERIES)
     assert len(qs) >= 50
     assert "how were deep nets first trained?" in {q.query for q in qs}

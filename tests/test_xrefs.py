@@ -57,7 +57,7 @@ def test_extraction_quality_against_hand_labels(corpus) -> None:  # type: ignore
     sizes |= {"internal": len(truth), "external": len(truth_external)}
     print("; ".join(f"{k} P={p:.3f} R={r:.3f} ({sizes[k]} labels)" for k, (p, r) in scores.items()))
     wrong = (sorted(found ^ truth), sorted(external ^ truth_external))
-    # the issue's floors: cites precision >= 0.95 and recall >= 0.90, outside references recall >= 0.95
+    # the floors: cites precision >= 0.95 and recall >= 0.90, outside references recall >= 0.95
     assert scores["cites"][0] >= 0.95 and scores["cites"][1] >= 0.90, wrong
     assert scores["external"][1] >= 0.95, wrong
     assert min(*scores["mentions"], *scores["internal"], scores["external"][0]) >= 0.9, wrong
@@ -120,7 +120,7 @@ def _kinds(paper: Paper, papers: list[Paper]) -> dict[str, str]:
 
 
 def test_named_models_are_cited_until_they_are_everyday_words(corpus) -> None:  # type: ignore[no-untyped-def]
-    """The issue's cases: the model or method an entry introduced is cited; later vocabulary is mentioned."""
+    """The model or method an entry introduced is cited; vocabulary that became everyday later is mentioned."""
     by_id, papers = corpus.by_id(), list(corpus.papers)
     assert _kinds(by_id["1989-cybenko-universal-approximation"], papers)["1958-rosenblatt-perceptron"] == "cites"
     assert _kinds(by_id["2010-vincent-denoising-autoencoders"], papers)["2005-hinton-deep-belief-networks"] == "cites"
