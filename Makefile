@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: serve test install dev index check validate lint format bench browser clean help
+.PHONY: serve test test-fast install dev index check validate lint format bench browser clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -50,8 +50,17 @@ browser:  ## Debian's Chromium for the browser tests (needs root; skipped when p
 		else echo "warning: /usr/bin/chromium missing and not root; browser tests will be skipped"; fi; \
 	fi
 
+# the test files run on JOBS processes (pytest-xdist), each file on one of them, so a file's
+# server or Ray cluster starts once; the session index is built once for all of them (tests/conftest.py)
+JOBS ?= 2
+# what the edit loop leaves out: the markers are described in pyproject.toml
+FAST := not (slow or browser or ray or fuzz or bench)
+
 test: dev browser  ## run the whole test suite
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile
+
+test-fast: dev  ## the edit loop: the suite without slow, browser, Ray, long fuzz and benchmark tests
+	$(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile -m "$(FAST)"
 
 lint: dev  ## ruff check, format check and mypy --strict
 	$(BIN)/ruff check src tests scripts

@@ -1,4 +1,4 @@
-"""Speed and scale benchmarks (issue 5): runs every measurement and writes docs/benchmarks.md.
+"""Speed and scale benchmarks: runs every measurement and writes docs/benchmarks.md.
 
 Usage:
     python scripts/bench.py                  # the full run, `make bench` (about 25 minutes)

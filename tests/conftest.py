@@ -1,12 +1,22 @@
-"""Shared fixtures: the real corpus, and one real index of it built once per test session."""
+"""Shared fixtures: the real corpus, one real index of it built once per test run, and one uvicorn serving it.
+
+Under pytest-xdist every worker has its own session fixtures; the index is still built once per run,
+by whichever worker asks first, into the run's shared temporary folder (the others wait on a lock and
+read it: tests never write to it, they copy it to change it). The server is one per worker.
+"""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
+
+from .conftest_api import Server, running_server
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -26,11 +36,19 @@ def seed_path() -> Path:
 
 @pytest.fixture(scope="session")
 def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real index of the real corpus, built once (read-only for tests: copy it to change it)."""
+    """A real index of the real corpus, built once per run (read-only for tests: copy it to change it)."""
     from papersearch.index.build import build
 
-    out = tmp_path_factory.mktemp("index")
-    build(CORPUS, out, MODEL)
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, which every worker's own folder is in
+    out = root / "shared-index"
+    with (root / "shared-index.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if the build fails
+        if not (root / "shared-index.done").exists():
+            shutil.rmtree(out, ignore_errors=True)  # what a failed build by another worker left
+            build(CORPUS, out, MODEL)
+            (root / "shared-index.done").touch()
     return out
 
 
@@ -53,3 +71,20 @@ def searcher(index_dir: Path):  # type: ignore[no-untyped-def]
     from papersearch import Searcher
 
     return Searcher.load(index_dir)
+
+
+ADMIN_TOKEN = "shared-server-token-5e1b7a"
+
+
+@pytest.fixture(scope="session")
+def server(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One uvicorn serving the session index read-only, with an admin token so fuzzing reaches its check.
+
+    Shared by the files that only read from a server (hostile HTTP, reliability, the web page); a test
+    that changes what is served starts its own with ``running_server``.
+    """
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    with running_server(index_dir, CORPUS, log, {"PAPERSEARCH_ADMIN_TOKEN": ADMIN_TOKEN}) as s:
+        yield s
+        assert httpx.get(s.url + "/health", timeout=10).json()["status"] == "ok"  # after all it was sent
+    assert ADMIN_TOKEN not in s.output()  # whatever was sent, the token never reached the log

@@ -21,7 +21,6 @@ from papersearch.query.searcher import Searcher
 
 from .conftest import MODEL
 
-pytestmark = pytest.mark.slow
 KILL_TRIALS = 20
 
 
@@ -38,6 +37,7 @@ def _edit(corpus: Path, n: int) -> None:
     p.write_text(f"{head}question: {marker} (edit {n})?\n{tail}", encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_killed_rebuilds_never_lose_the_index(corpus_copy: Path, index_copy: Path) -> None:
     env = dict(os.environ, HF_HUB_OFFLINE="1")
     # time one full incremental rebuild to spread the kills over its whole length

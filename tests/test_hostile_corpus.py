@@ -38,8 +38,6 @@ from papersearch.serve import live
 from .conftest import CORPUS
 from .conftest_api import Server, running_server
 
-pytestmark = pytest.mark.slow
-
 CLI_SECONDS = 5.0
 HTTP_SECONDS = 1.0
 PAPER = "papers/zz-hostile.md"
@@ -175,7 +173,7 @@ def _nested(depth: int) -> str:
 
 EMPTY = {"year": "", "authors": "[]"}
 KINDS: list[Kind] = [
-    # the table
+    # the kinds docs/reliability.md lists under "Hostile input"
     bad_paper("edges.add is a number", "edges.add: must be a list", paper(edges="{add: 5}")),
     special(PAPER, "is a directory", "a directory", lambda p, _s: p.mkdir()),
     special(PAPER, "FIFO", "a FIFO", _fifo),
@@ -429,6 +427,7 @@ def timed_get(client: httpx.Client, path: str, **params: str) -> httpx.Response:
 
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("kind", KINDS, ids=[k.name for k in KINDS])
+@pytest.mark.slow
 def test_a_hostile_corpus_file_is_named_refused_and_survived(stage: Stage, kind: Kind) -> None:
     before = published(stage.index)
     try:

@@ -21,8 +21,6 @@ from papersearch.query.searcher import Searcher
 
 from .conftest import MODEL
 
-pytestmark = pytest.mark.slow
-
 
 def _edit_one(corpus: Path) -> None:
     p = corpus / "papers" / "1991-krogh-weight-decay.md"
@@ -157,6 +155,7 @@ def test_rebuild_repairs_a_damaged_index(corpus_copy: Path, index_copy: Path) ->
     assert Searcher.load(index_copy).search("backpropagation", k=1)["results"]
 
 
+@pytest.mark.slow
 def test_a_quiet_build_prints_one_line(corpus_copy: Path, tmp_path: Path) -> None:
     """`index -q` says what it published and nothing else: no model-loading or embedding bars."""
     out = subprocess.run(

@@ -42,8 +42,6 @@ from papersearch.serve.app import create_app
 from .conftest import CORPUS, MODEL, ROOT
 from .conftest_api import running_server
 
-pytestmark = pytest.mark.slow
-
 PAPERSEARCH = Path(sys.executable).parent / "papersearch"
 LECUN = "1989-lecun-cnn"
 TOOLS = {"search_papers", "get_paper", "similar_papers", "list_eras", "answer_question", "reading_path"}
@@ -294,6 +292,7 @@ def test_stdio_server_answers_as_the_http_api_does(index_dir: Path, searcher: Se
 
 
 @pytest.mark.timeout(180)
+@pytest.mark.slow
 def test_streamable_http_on_the_service_answers_as_its_http_api_does(index_dir: Path, tmp_path: Path) -> None:
     with (
         running_server(index_dir, CORPUS, tmp_path / "server.log", {"PAPERSEARCH_MCP": "1"}) as server,
@@ -397,6 +396,7 @@ NEW_WORD = "quokkatron"  # in no paper until the test adds it
 
 
 @pytest.mark.timeout(240)
+@pytest.mark.slow
 def test_the_stdio_server_serves_a_new_index_version_without_restart(
     index_copy: Path, corpus_copy: Path, tmp_path: Path
 ) -> None:

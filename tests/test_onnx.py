@@ -26,8 +26,6 @@ from papersearch.query.searcher import Searcher
 
 from .conftest import CORPUS, MODEL, ROOT
 
-pytestmark = pytest.mark.slow
-
 QUERIES = [
     json.loads(line)["query"]
     for line in (ROOT / "tests" / "data" / "queries.jsonl").read_text(encoding="utf-8").splitlines()
@@ -100,6 +98,7 @@ def test_export_is_in_the_version_and_the_manifest(vdir: Path) -> None:
     assert tok["padding"]["strategy"] == "BatchLongest"  # not the shipped Fixed 128
 
 
+@pytest.mark.slow
 def test_vectors_match_sentence_transformers(
     onnx_encoder: OnnxQueryEncoder, torch_encoder: EmbedderQueryEncoder, vdir: Path
 ) -> None:
@@ -122,6 +121,7 @@ def test_vectors_match_sentence_transformers(
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense"])
+@pytest.mark.slow
 def test_same_top10_as_sentence_transformers(
     vdir: Path, onnx_encoder: OnnxQueryEncoder, torch_encoder: EmbedderQueryEncoder, mode: str
 ) -> None:
@@ -176,6 +176,7 @@ def test_rebuild_reuses_the_cached_export(corpus_copy: Path, index_copy: Path) -
     assert isinstance(encoder_for(vdir, layout.read_manifest(vdir)), OnnxQueryEncoder)
 
 
+@pytest.mark.slow
 def test_changed_cache_is_exported_again(corpus_copy: Path, index_copy: Path) -> None:
     cache = next((index_copy / ".cache").glob("onnx-*"))
     tok = cache / "files" / "tokenizer.json"
@@ -189,6 +190,7 @@ def test_changed_cache_is_exported_again(corpus_copy: Path, index_copy: Path) ->
     assert fixed["truncation"]["max_length"] == 256
 
 
+@pytest.mark.slow
 def test_int8_is_close_to_fp32_and_ranks_the_dev_set_as_well(
     vdir: Path, int8_encoder: OnnxQueryEncoder, onnx_encoder: OnnxQueryEncoder, torch_encoder: EmbedderQueryEncoder
 ) -> None:

@@ -5,12 +5,12 @@ once for the module and shut down at its end whatever happens; its nodes are dec
 few seconds of silence (the default is tens), so killing one costs little. The corpus is a couple
 of hundred synthetic papers from ``scripts/synth_corpus.py``, built locally once; every other index
 starts as a copy of that one (its ONNX export cache included). The test that kills a worker node
-runs last: it leaves the cluster one node short.
+leaves the cluster one node short; whichever test asks for the cluster next gets a new node in its
+place, so the tests may run in any order.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import signal
 import subprocess
@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+import synth_corpus
 from papersearch.core.errors import EncoderError
 from papersearch.index import layout, reader, store
 from papersearch.index.build import build
@@ -33,7 +34,7 @@ from papersearch.query.searcher import Searcher
 
 from .conftest import MODEL, ROOT
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.ray, pytest.mark.slow]
 
 PAPERS = 200  # about 1,300 passages: long enough to kill a node while they are embedded
 WORKERS = 2
@@ -45,12 +46,7 @@ ENCODER_ACTOR = "MapWorker(MapBatches(_Encoder))"
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    spec = importlib.util.spec_from_file_location("synth_corpus", ROOT / "scripts" / "synth_corpus.py")
-    assert spec is not None and spec.loader is not None
-    synth = importlib.util.module_from_spec(spec)
-    sys.modules["synth_corpus"] = synth  # its dataclasses look their module up by name
-    spec.loader.exec_module(synth)
-    out: Path = synth.write_corpus(PAPERS, tmp_path_factory.mktemp("ray") / "corpus", seed=0)
+    out: Path = synth_corpus.write_corpus(PAPERS, tmp_path_factory.mktemp("ray") / "corpus", seed=0)
     return out
 
 
@@ -64,7 +60,7 @@ def local_index(corpus: Path, index_dir: Path, tmp_path_factory: pytest.TempPath
 
 
 @pytest.fixture(scope="module")
-def cluster() -> Iterator[Any]:
+def module_cluster() -> Iterator[Any]:
     """A head and two worker nodes, one CPU each; every Ray process is stopped at the end, even on failure."""
     ray = pytest.importorskip("ray")
     from ray.cluster_utils import Cluster
@@ -78,6 +74,14 @@ def cluster() -> Iterator[Any]:
         if ray.is_initialized():
             ray.shutdown()
         c.shutdown()
+
+
+@pytest.fixture
+def cluster(module_cluster: Any) -> Any:
+    """The module's cluster with all its worker nodes: one that a test killed is replaced first."""
+    while len(module_cluster.worker_nodes) < WORKERS:
+        module_cluster.add_node(num_cpus=1)
+    return module_cluster
 
 
 def _copy_index(src: Path, dst: Path) -> Path:

@@ -1,4 +1,4 @@
-"""Reliability and security, tried for real on a uvicorn at 127.0.0.1 (issue 6).
+"""Reliability and security, tried for real on a uvicorn at 127.0.0.1.
 
 Rebuilds under load, a damaged version published under a running service, a bad corpus edit,
 hostile HTTP input over raw sockets, a long fuzz run, bad command lines, and the security promises
@@ -21,7 +21,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -48,12 +48,10 @@ from papersearch.query.searcher import Searcher
 from papersearch.serve import routes, run
 from papersearch.serve.app import create_app
 
-from .conftest import CORPUS, MODEL
+from .conftest import ADMIN_TOKEN, CORPUS, MODEL
 from .conftest_api import Server, running_server
 
-pytestmark = pytest.mark.slow
-
-TOKEN = "reliability-token-93be1f0c"
+TOKEN = ADMIN_TOKEN  # the shared server's (conftest.server), which never logs it
 EDITED = "1991-krogh-weight-decay"
 ORIGINAL_TITLE = "A Simple Weight Decay Can Improve Generalization"
 ORIGINAL_QUESTION = "How can overfitting be avoided?"
@@ -170,6 +168,7 @@ class Hammer:
 
 
 @pytest.mark.timeout(240)
+@pytest.mark.slow
 def test_rebuilds_under_load_fail_no_request_and_never_mix_versions(
     corpus_copy: Path, index_copy: Path, tmp_path: Path
 ) -> None:
@@ -207,6 +206,7 @@ def test_rebuilds_under_load_fail_no_request_and_never_mix_versions(
 
 
 @pytest.mark.timeout(240)
+@pytest.mark.slow
 def test_a_damaged_version_keeps_the_last_good_one_serving_until_a_rebuild(
     corpus_copy: Path, index_copy: Path, tmp_path: Path
 ) -> None:
@@ -243,6 +243,7 @@ def test_a_damaged_version_keeps_the_last_good_one_serving_until_a_rebuild(
 
 
 @pytest.mark.timeout(120)
+@pytest.mark.slow
 def test_a_bad_corpus_edit_keeps_the_last_good_index_serving(
     corpus_copy: Path, index_copy: Path, tmp_path: Path
 ) -> None:
@@ -285,15 +286,6 @@ def test_a_bad_corpus_edit_keeps_the_last_good_index_serving(
 
 
 # ---------------------------------------------------------------- hostile HTTP input on a real server
-
-
-@pytest.fixture(scope="module")
-def server(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A uvicorn serving the session index read-only, with an admin token so fuzzing reaches the token check."""
-    log = tmp_path_factory.mktemp("server") / "server.log"
-    with running_server(index_dir, CORPUS, log, {"PAPERSEARCH_ADMIN_TOKEN": TOKEN}) as s:
-        yield s
-    assert TOKEN not in s.output()  # whatever was sent, the token never reached the log
 
 
 BAD_TARGETS: list[tuple[bytes, int, str | None]] = [
@@ -392,6 +384,7 @@ FUZZ_EXAMPLES = 150  # per operation and mode; tests/test_api.py runs 30 in-proc
 
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize(("method", "path", "mode"), FUZZ, ids=[f"{m} {p} {g.value}" for m, p, g in FUZZ])
+@pytest.mark.fuzz
 def test_long_fuzz_over_http_finds_no_server_error(live_schema: Any, method: str, path: str, mode: Any) -> None:
     """Requests generated from /openapi.json, sent over loopback: no 5xx, every answer documented and valid."""
     operation = live_schema[path][method]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import json
 import shutil
 import subprocess
@@ -11,11 +10,11 @@ import sys
 import weakref
 from collections.abc import Container, Iterable
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import pytest
 
+import synth_corpus
 from papersearch.core.errors import CorpusError, Problem
 from papersearch.core.models import Paper, paper_hash
 from papersearch.core.settings import Settings
@@ -32,17 +31,6 @@ from papersearch.query.searcher import Searcher
 
 from .conftest import MODEL, ROOT
 
-pytestmark = pytest.mark.slow
-
-
-def _synth() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("synth_corpus", ROOT / "scripts" / "synth_corpus.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["synth_corpus"] = module
-    spec.loader.exec_module(module)
-    return module
-
 
 def _real_ish(index_dir: Path, n: int, seed: int = 0) -> np.ndarray:
     """``n`` vectors shaped like real ones: the real index's vectors, each reused with a little noise."""
@@ -53,8 +41,7 @@ def _real_ish(index_dir: Path, n: int, seed: int = 0) -> np.ndarray:
 
 
 def test_synthetic_corpus_validates_and_cites_its_own_entries(tmp_path: Path) -> None:
-    synth = _synth()
-    out = synth.write_corpus(80, tmp_path / "a", seed=3)
+    out = synth_corpus.write_corpus(80, tmp_path / "a", seed=3)
     corpus = load_corpus(out)
     assert len(corpus.papers) == 80 and not corpus.warnings
     graph = build_graph(corpus.papers)
@@ -73,18 +60,19 @@ def test_synthetic_corpus_validates_and_cites_its_own_entries(tmp_path: Path) ->
     assert resolved >= 40
     assert graph.external  # and works outside the list, as in the real summaries
     # deterministic for a seed, whatever the number of worker processes
-    again = synth.write_corpus(80, tmp_path / "b", seed=3, workers=2)
+    again = synth_corpus.write_corpus(80, tmp_path / "b", seed=3, workers=2)
     files = sorted(p.name for p in (out / "papers").iterdir())
     assert files == sorted(p.name for p in (again / "papers").iterdir())
     assert all((out / "papers" / f).read_bytes() == (again / "papers" / f).read_bytes() for f in files)
 
 
+@pytest.mark.slow
 def test_the_build_holds_one_paper_at_a_time_and_writes_what_the_whole_corpus_gives(
     index_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The build streams the corpus (three reads, a paper at a time), yet its files are those of the in-memory
     path over the loaded corpus: records with their neighbourhoods, graph, passages, BM25, hashes."""
-    corpus_dir = _synth().write_corpus(150, tmp_path / "corpus", seed=7)
+    corpus_dir = synth_corpus.write_corpus(150, tmp_path / "corpus", seed=7)
     out = tmp_path / "index"
     shutil.copytree(index_dir / store.CACHE, out / store.CACHE)  # the ONNX export, not made again
     live: weakref.WeakSet[Paper] = weakref.WeakSet()
@@ -141,6 +129,7 @@ def test_a_paper_edited_between_the_builds_reads_stops_it_and_publishes_nothing(
 
 
 @pytest.mark.parametrize("cells_by", ["flat", "hnsw"])
+@pytest.mark.slow
 def test_approximate_index_reaches_its_recall_and_survives_a_reload(
     index_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cells_by: str
 ) -> None:
@@ -207,6 +196,7 @@ def test_manifest_records_the_approximate_index(
     assert Searcher.load(index_copy).data.faiss_index.nprobe == 3
 
 
+@pytest.mark.slow
 def test_bounded_candidate_search_keeps_the_top_results(searcher: Searcher, monkeypatch: pytest.MonkeyPatch) -> None:
     """Past EXACT_LIMIT rows the searcher asks an approximate index for CANDIDATE_ROWS only; the top stays."""
     from papersearch.query.evaluate import load_queries
@@ -231,6 +221,8 @@ def test_bounded_candidate_search_keeps_the_top_results(searcher: Searcher, monk
     assert [r["score"] for r in filtered] == pytest.approx([r["score"] for r in flat], abs=1e-5)
 
 
+@pytest.mark.bench
+@pytest.mark.slow
 def test_benchmark_smoke_run_writes_its_tables(index_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "benchmarks.md"
     proc = subprocess.run(

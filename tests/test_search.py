@@ -17,7 +17,6 @@ from papersearch.core.params import SearchRequest
 from papersearch.core.records import PassageKind
 from papersearch.query.evaluate import evaluate, load_queries, report
 
-pytestmark = pytest.mark.slow
 QUERIES = Path(__file__).parent / "data" / "queries.jsonl"
 # the hybrid figure measured when the ranking was chosen (docs/ranking.md); a regression fails here
 HYBRID_NDCG_FLOOR = 0.84

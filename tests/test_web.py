@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import CORPUS
-from .conftest_api import Server, running_server
+from .conftest_api import Server
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -30,12 +29,6 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent (`make browser` installs it)"),
 ]
-
-
-@pytest.fixture(scope="module")
-def server(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with running_server(index_dir, CORPUS, tmp_path_factory.mktemp("web") / "server.log") as s:
-        yield s
 
 
 @pytest.fixture(scope="module")

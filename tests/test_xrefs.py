@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from array import array
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+import synth_corpus
 from papersearch.core import names
 from papersearch.core.models import Concept, EdgeOverride, Paper
 from papersearch.corpus.load import load_corpus
@@ -71,7 +70,7 @@ def test_extraction_quality_against_hand_labels(corpus) -> None:  # type: ignore
     sizes |= {"internal": len(truth), "external": len(truth_external)}
     print("; ".join(f"{k} P={p:.3f} R={r:.3f} ({sizes[k]} labels)" for k, (p, r) in scores.items()))
     wrong = (sorted(found ^ truth), sorted(external ^ truth_external))
-    # the floors the extraction must keep: cites precision >= 0.95 and recall >= 0.90, outside references recall >= 0.95
+    # the floors: cites precision >= 0.95 and recall >= 0.90, outside references recall >= 0.95
     assert scores["cites"][0] >= 0.95 and scores["cites"][1] >= 0.90, wrong
     assert scores["external"][1] >= 0.95, wrong
     assert min(*scores["mentions"], *scores["internal"], scores["external"][0]) >= 0.9, wrong
@@ -134,7 +133,7 @@ def _kinds(paper: Paper, papers: list[Paper]) -> dict[str, str]:
 
 
 def test_named_models_are_cited_until_they_are_everyday_words(corpus) -> None:  # type: ignore[no-untyped-def]
-    """The model or method an entry introduced is cited; later vocabulary is mentioned."""
+    """The model or method an entry introduced is cited; vocabulary that became everyday later is mentioned."""
     by_id, papers = corpus.by_id(), list(corpus.papers)
     assert _kinds(by_id["1989-cybenko-universal-approximation"], papers)["1958-rosenblatt-perceptron"] == "cites"
     assert _kinds(by_id["2010-vincent-denoising-autoencoders"], papers)["2005-hinton-deep-belief-networks"] == "cites"
@@ -391,12 +390,7 @@ def _tricky_papers() -> list[Paper]:
 
 
 def _synthetic_papers(tmp: Path) -> list[Paper]:
-    spec = importlib.util.spec_from_file_location("synth_corpus", CORPUS.parent / "scripts" / "synth_corpus.py")
-    assert spec is not None and spec.loader is not None
-    synth = importlib.util.module_from_spec(spec)
-    sys.modules["synth_corpus"] = synth
-    spec.loader.exec_module(synth)
-    return list(load_corpus(synth.write_corpus(60, tmp / "synth", seed=5)).papers)
+    return list(load_corpus(synth_corpus.write_corpus(60, tmp / "synth", seed=5)).papers)
 
 
 def _by_regex(text: str, lex: lexicon.Lexicon) -> tuple[dict[int, list[tuple[int, int]]], ...]:

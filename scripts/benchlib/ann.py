@@ -22,7 +22,8 @@ import numpy as np
 from papersearch.core.settings import Settings
 from papersearch.index import layout, store
 
-from .report import BENCH, Plan, Report, commands, load_queries, pct, ratio, run, shown, table
+from .report import BENCH, Plan, Report, commands, load_queries, ratio, run, shown, table
+from .units import GB, MB, pct
 
 NOISE = 0.3  # norm of the perturbation added to a real vector before renormalising: cosine to it ~0.96
 
@@ -141,7 +142,7 @@ def ann(report: Report, plan: Plan, work: Path, synth_index: Path, index: Path) 
         f"spilling), and the choice before that (4 x sqrt(N) cells chosen by comparing the query with every\n"
         f"centroid, one cell per vector, nprobe 64); all hold float16. Latencies of the IVF indexes\n"
         f"are interleaved (each one's {made.dev + plan.held_out} queries in turn, three rounds), one FAISS thread.\n"
-        f"Peak RSS of the two processes: flat {flat['rss']:.0f} MB, IVF (the {plan.ann_n * made.dim * 4 / 1e9:.1f} GB matrix in memory as the\n"
+        f"Peak RSS of the two processes: flat {flat['rss']:.0f} MB, IVF (the {plan.ann_n * made.dim * 4 / GB:.1f} GB matrix in memory as the\n"
         f"searcher holds it, and all three indexes) {ivf['rss']:.0f} MB. Baseline: flat.\n\n"
         + commands(cmds)
         + "\n"
@@ -255,7 +256,7 @@ def ann_main(kind: str, d: Path, exact_limit: int, trainings: int = 1) -> None:
     faiss.omp_set_num_threads(Settings.from_env().faiss_threads)  # as a loaded index searches
     for c in candidates:
         suffix = "" if c["name"] == "chosen" else f"-{c['params']['nlist']}-{c['params']['copies'] > 1}"
-        c["size_mb"] = (d / f"{kind}{suffix}.faiss").stat().st_size / 1e6
+        c["size_mb"] = (d / f"{kind}{suffix}.faiss").stat().st_size / MB
 
     def one(idx: Any, i: int, k: int) -> tuple[np.ndarray, np.ndarray]:
         return vectors.search(idx, q[i % len(q)], k, None, x)

@@ -16,8 +16,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
+from . import load
 from .report import (
     BIN,
     QUESTION,
@@ -27,13 +27,13 @@ from .report import (
     commands,
     load_queries,
     med,
-    pct,
     ratio,
     run,
     shown,
     spread,
     table,
 )
+from .units import pct
 
 
 def assistant(report: Report, plan: Plan, work: Path, index: Path) -> None:
@@ -114,9 +114,6 @@ def warm_answer(plan: Plan, index: Path) -> dict[str, Any]:
 
 def http_answer(plan: Plan, work: Path, index: Path) -> dict[str, Any]:
     """``GET /answer`` and ``GET /search`` at concurrency 1 on a fresh server, every query new to it."""
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import loadtest
-
     queries = [q["query"] for q in load_queries()][: 30 if plan.smoke else None]
     n = max(20, min(plan.http_requests, 300))
     rng = random.Random(7)
@@ -124,19 +121,19 @@ def http_answer(plan: Plan, work: Path, index: Path) -> dict[str, Any]:
     cmd = f"python -m papersearch.serve --index {shown([index])}  (GET /answer and /search, c=1)"
     print(f"$ {cmd}", flush=True)
     out: dict[str, dict[str, Any]] = {}
-    with loadtest.served(index, work / "assist-server.log") as (url, pid):
-        host, port = loadtest.loopback_address(url)
-        warm = [_request(host, "/search", q) for q in queries] + [_request(host, "/answer", q) for q in queries]
-        asyncio.run(loadtest._drive(host, port, warm, 1, 120.0))  # every code path warm, the dev queries cached
+    with load.served(index, work / "assist-server.log") as (url, pid):
+        host, port = load.loopback_address(url)
+        warm = [load.request(host, q, path=p) for p in ("/search", "/answer") for q in queries]
+        asyncio.run(load.drive(host, port, warm, 1, 120.0))  # every code path warm, the dev queries cached
         for path in ("/search", "/answer"):
-            token = loadtest._run_token()
-            reqs = [_request(host, path, f"{q} {token}{i}") for i, q in enumerate(picked)]
-            before = loadtest.cpu_seconds(pid)
-            latencies, errors, wall = asyncio.run(loadtest._drive(host, port, reqs, 1, 120.0))
-            out[path] = loadtest._summary(latencies, errors, wall, (before, loadtest.cpu_seconds(pid)))
-        reqs = [_request(host, "/answer", q) for q in picked]  # the dev queries again: their ranking is cached
-        latencies, errors, wall = asyncio.run(loadtest._drive(host, port, reqs, 1, 120.0))
-        out["again"] = loadtest._summary(latencies, errors, wall)
+            token = load.run_token()
+            reqs = [load.request(host, f"{q} {token}{i}", path=path) for i, q in enumerate(picked)]
+            before = load.cpu_seconds(pid)
+            latencies, errors, wall = asyncio.run(load.drive(host, port, reqs, 1, 120.0))
+            out[path] = load.summary(latencies, errors, wall, (before, load.cpu_seconds(pid)))
+        reqs = [load.request(host, q, path="/answer") for q in picked]  # the dev queries again: their ranking is cached
+        latencies, errors, wall = asyncio.run(load.drive(host, port, reqs, 1, 120.0))
+        out["again"] = load.summary(latencies, errors, wall)
     base = out["/search"]["p50_ms"]
     rows = [
         (
@@ -154,11 +151,6 @@ def http_answer(plan: Plan, work: Path, index: Path) -> dict[str, Any]:
     ]
     errors = sum(r["errors"] for r in out.values())
     return {"p50": out["/answer"]["p50_ms"] if not errors else float("inf"), "rows": rows, "commands": [cmd]}
-
-
-def _request(host: str, path: str, query: str, k: int = 10) -> bytes:
-    target = f"{path}?" + urlencode({"q": query, "k": k})
-    return f"GET {target} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: papersearch-bench\r\n\r\n".encode()
 
 
 def path_queries(plan: Plan, index: Path) -> dict[str, Any]:

@@ -245,7 +245,7 @@ class _Interleaved:
         part = [self.sample[(self._next + i) % len(self.sample)] for i in range(self.slice_size)]
         self._next += self.slice_size
         t = time.perf_counter()
-        self.embedder._model.encode(part, batch_size=64, normalize_embeddings=True)  # SentenceTransformer itself
+        self.embedder.encode(part, batch_size=64)  # the encoder alone: SentenceTransformer.encode, nothing around it
         self.raw_seconds += time.perf_counter() - t
         self.raw_texts += len(part)
         return np.asarray(self.embedder.encode(texts, batch_size=batch_size))

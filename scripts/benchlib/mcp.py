@@ -1,4 +1,4 @@
-"""The MCP server (issue 15): a warm tool call in process, and ``papersearch mcp`` started and first called.
+"""The MCP server: a warm tool call in process, and ``papersearch mcp`` started and first called.
 
 ``mcp_server`` times ``search_papers`` over the dev queries, new and repeated, three ways in one
 process, one way after the other: ``Searcher.search`` itself (the baseline), the server's own
@@ -33,13 +33,13 @@ from .report import (
     load_queries,
     machine,
     med,
-    pct,
     ratio,
     run,
     shown,
     spread,
     table,
 )
+from .units import pct
 
 STDIO_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
 

@@ -1,4 +1,4 @@
-"""Bounded memory (issue 16): the build's peak memory and time at 10,000, 30,000 and 100,000 synthetic papers.
+"""Bounded memory: the build's peak memory and time at 10,000, 30,000 and 100,000 synthetic papers.
 
 ``bounded_memory`` builds a synthetic corpus of each size (``scripts/synth_corpus.py``, seed 0) in a
 process of its own (``python -m benchlib.memory --measure CORPUS INDEX``, which prints JSON), for its
@@ -33,10 +33,10 @@ import numpy as np
 
 from papersearch.index import store
 
-from .report import ROOT, Plan, Report, commands, growth, machine, ratio, run, shown, table
+from .report import MODULES, ROOT, Plan, Report, commands, growth, machine, ratio, run, shown, table
+from .units import KB, MB
 
 MODEL = "bundled:all-MiniLM-L6-v2"
-SCRIPTS = str(ROOT / "scripts")
 SIZES = (10_000, 30_000, 100_000)
 SMOKE_SIZES = (100, 300, 900)
 RSS_FLOOR_MB, RSS_FLOOR_AT = 300, 100_000
@@ -58,7 +58,7 @@ def bounded_memory(
 ) -> dict[str, float]:
     """Baseline and build at each size, each in a process of its own; adds the section and the two floors."""
     sizes = sizes or (SMOKE_SIZES if plan.smoke else SIZES)
-    env = {"PYTHONPATH": SCRIPTS}
+    env = dict(MODULES)
     cmds, rows, results = [], [], []
     for n in sizes:
         corpus = work / f"synth-{n}"  # the pipeline section's, when it has written this size
@@ -95,7 +95,7 @@ def bounded_memory(
         )
     first, last = results[0], results[-1]
     exponent = growth([r["papers"] for r in results], [r["seconds"] for r in results])
-    per_paper = (last["rss_mb"] - first["rss_mb"]) * 1024 / max(1, last["papers"] - first["papers"])
+    per_paper = (last["rss_mb"] - first["rss_mb"]) * MB / KB / max(1, last["papers"] - first["papers"])
     steps = [(k, f"{v:.2f}", f"{last['stage_peaks'].get(k, float('nan')):.0f}") for k, v in last["stages"].items()]
     report.add(
         f"## Bounded memory: the build at {', '.join(f'{n:,}' for n in sizes)} synthetic papers\n\n"
@@ -149,7 +149,7 @@ class _Sampler(threading.Thread):
     def __init__(self) -> None:
         super().__init__(daemon=True)
         self.started, self.peaks, self.running = time.perf_counter(), array("d"), True
-        self._page = os.sysconf("SC_PAGE_SIZE") / 2**20
+        self._page = os.sysconf("SC_PAGE_SIZE") / MB
 
     def run(self) -> None:
         with open("/proc/self/statm") as fh:

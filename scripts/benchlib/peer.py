@@ -27,12 +27,12 @@ from .report import (
     commands,
     load_queries,
     med,
-    pct,
     ratio,
     run,
     shown,
     table,
 )
+from .units import pct
 
 BENCH_VENV = ROOT / ".bench-venv"
 

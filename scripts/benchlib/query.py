@@ -9,30 +9,29 @@ to the report and its floors.
 from __future__ import annotations
 
 import json
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from papersearch.index import layout, store
 
+from . import load
 from .report import (
     BIN,
     QUESTION,
-    ROOT,
     Plan,
     Report,
     commands,
     latest_manifest,
     load_queries,
     med,
-    pct,
     ratio,
     run,
     shown,
     spread,
     table,
 )
+from .units import pct
 
 
 def cold_ask(report: Report, plan: Plan, index: Path) -> dict[str, float]:
@@ -151,15 +150,12 @@ def warm_search(report: Report, plan: Plan, index: Path, title: str) -> dict[str
 
 def http_service(report: Report, plan: Plan, work: Path, index: Path) -> None:
     """``scripts/loadtest.py`` against a real uvicorn on loopback, ``plan.http_runs`` times, each a fresh server."""
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import loadtest
-
     runs = []
     for i in range(plan.http_runs):
         print(f"$ python scripts/loadtest.py --index {shown([index])}  (run {i + 1} of {plan.http_runs})", flush=True)
-        with loadtest.served(index, work / "loadtest-server.log") as (url, pid):
-            by_level = loadtest.run_load(url, plan.http_levels, plan.http_requests, server_pid=pid)
-            cache = loadtest.cached_vs_new(url, n=max(20, plan.http_requests // 4), server_pid=pid)
+        with load.served(index, work / "loadtest-server.log") as (url, pid):
+            by_level = load.run_load(url, plan.http_levels, plan.http_requests, server_pid=pid)
+            cache = load.cached_vs_new(url, n=max(20, plan.http_requests // 4), server_pid=pid)
         runs.append({"levels": {r["concurrency"]: r for r in by_level}, "cache": cache})
 
     def over_runs(get: Any) -> list[float]:
@@ -189,7 +185,7 @@ def http_service(report: Report, plan: Plan, work: Path, index: Path) -> None:
         "## The HTTP service under load (loopback, one uvicorn worker)\n\n"
         f"`scripts/loadtest.py` starts `python -m papersearch.serve` on a free 127.0.0.1 port, asks each dev query once,\n"
         f"then sends {plan.http_requests} `GET /search?q=...&k=10` per concurrency level over keep-alive connections:\n"
-        f"dev-set queries, {loadtest.NEW_FRACTION:.0%} of them never seen before (a query with a fresh number, which\n"
+        f"dev-set queries, {load.NEW_FRACTION:.0%} of them never seen before (a query with a fresh number, which\n"
         f"must be encoded), the rest repeated (answered from the cache of recent answers). The client runs on\n"
         f"the same two cores. {plan.http_runs} runs, each with a fresh server: median (range).\n\n"
         + commands(
@@ -221,25 +217,22 @@ def http_service(report: Report, plan: Plan, work: Path, index: Path) -> None:
     report.floor("repeated query vs new one (c=1, p50)", "≥ 5× faster", f"{med(speedup):.1f}×", med(speedup) >= 5)
 
 
-# the service as it was before issue 16: each new query encoded alone, in fp32
-BEFORE_16 = {"PAPERSEARCH_QUERY_BATCH": "1", "PAPERSEARCH_QUERY_PRECISION": "fp32"}
+# the service without query batching: each new query encoded alone, in fp32 (the baseline of the new-query floors)
+UNBATCHED = {"PAPERSEARCH_QUERY_BATCH": "1", "PAPERSEARCH_QUERY_PRECISION": "fp32"}
 NEW_ONLY_LEVELS = (1, 8)
 
 
 def new_queries(report: Report, plan: Plan, work: Path, index: Path) -> None:
-    """Only never-seen queries (issue 16's floors): the service as shipped against the one before issue 16.
+    """Only never-seen queries (the new-query floors): the service as shipped against the unbatched one.
 
-    Each run starts three fresh servers one after the other, the baseline first (``BEFORE_16``: no
+    Each run starts three fresh servers one after the other, the baseline first (``UNBATCHED``: no
     batching, the fp32 graph), then the default (concurrent new queries batched, fp32), then the
     default with the int8 graph, and sends each the same number of new queries at concurrency 1 and 8.
-    The issue's floors are absolute figures taken on another machine, so the same floors are also
+    The floors are absolute figures taken on another machine, so the same floors are also
     checked as ratios to the baseline of this run, and the encoder's own cost on this CPU is shown.
     """
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import loadtest
-
     configs: tuple[tuple[str, dict[str, str]], ...] = (
-        ("before issue 16 (each alone, fp32)", BEFORE_16),
+        ("unbatched (each alone, fp32)", UNBATCHED),
         ("as shipped (batched, fp32)", {}),
         ("int8 opt-in (batched, int8)", {"PAPERSEARCH_QUERY_PRECISION": "int8"}),
     )
@@ -249,8 +242,8 @@ def new_queries(report: Report, plan: Plan, work: Path, index: Path) -> None:
         for name, env in configs:
             shown_env = " ".join(f"{k}={v}" for k, v in env.items())
             print(f"$ {shown_env} python scripts/loadtest.py --new-fraction 1.0  ({name}, run {i + 1})", flush=True)
-            with loadtest.served(index, work / "loadtest-server.log", env=env) as (url, pid):
-                rows = loadtest.run_load(url, NEW_ONLY_LEVELS, n, new_fraction=1.0, seed=1000 + i, server_pid=pid)
+            with load.served(index, work / "loadtest-server.log", env=env) as (url, pid):
+                rows = load.run_load(url, NEW_ONLY_LEVELS, n, new_fraction=1.0, seed=1000 + i, server_pid=pid)
             runs[name].append({r["concurrency"]: r for r in rows})
 
     def over(name: str, c: int, key: str) -> list[float]:
@@ -274,10 +267,10 @@ def new_queries(report: Report, plan: Plan, work: Path, index: Path) -> None:
                 )
             )
     report.add(
-        "## New queries only (issue 16)\n\n"
+        "## New queries only\n\n"
         f"Every request is a dev query with a fresh number appended, so none is ever answered from a cache and\n"
         f"every one must be encoded. {n} requests per level; {plan.http_runs} runs, each with three fresh servers\n"
-        f"one after the other: the baseline, the service as it was before issue 16 (`{' '.join(BEFORE_16)}`\n"
+        f"one after the other: the baseline, the service without batching (`{' '.join(UNBATCHED)}`\n"
         f"set to `1` and `fp32`: each new query encoded alone, in fp32), then the service as shipped (concurrent\n"
         f"new queries encoded together), then the same with `PAPERSEARCH_QUERY_PRECISION=int8`. The client runs\n"
         f"on the same two cores. Median (range).\n\n"
@@ -305,8 +298,8 @@ def new_queries(report: Report, plan: Plan, work: Path, index: Path) -> None:
         c8 >= 400 and not errors,
     )
     report.floor(
-        "new queries only, c=8, against the service before #16 in the same run",
-        f"≥ {C8_GAIN:.1f}× (400 / 190 req/s, the issue's own ratio)",
+        "new queries only, c=8, against the unbatched service in the same run",
+        f"≥ {C8_GAIN:.1f}× (400 / 190 req/s, the floor's own ratio)",
         f"{c8 / c8_base:.2f}× (int8: {c8_int8 / c8_base:.2f}×)",
         c8 >= C8_GAIN * c8_base and not errors,
     )
@@ -320,14 +313,14 @@ def new_queries(report: Report, plan: Plan, work: Path, index: Path) -> None:
     )
     base_p50 = med(over(base_name, 1, "p50_ms"))
     report.floor(
-        "new queries only, c=1, against the service before #16 in the same run",
+        "new queries only, c=1, against the unbatched service in the same run",
         "p50 no worse",
         f"p50 {p50:.2f} ms vs {base_p50:.2f} ms",
         p50 <= base_p50,
     )
 
 
-C8_GAIN = 400 / 190  # issue 16: from about 190 req/s to at least 400, on the machine it was written on
+C8_GAIN = 400 / 190  # the floor: from about 190 req/s unbatched to at least 400, on the machine it was set on
 
 
 def encoder_cost(index: Path) -> str:

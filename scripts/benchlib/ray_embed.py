@@ -1,4 +1,4 @@
-"""Embedding on Ray (issue 16): the build's embedding throughput locally and on Ray with one and two workers.
+"""Embedding on Ray: the build's embedding throughput locally and on Ray with one and two workers.
 
 ``ray_embed`` builds one synthetic corpus of ``plan.synth_n`` papers four times, each build a
 process of its own (``python -m benchlib.ray_embed --measure ...``, which prints JSON), in pairs
@@ -24,10 +24,9 @@ from typing import Any
 
 from papersearch.index import layout, store
 
-from .report import ROOT, Plan, Report, commands, machine, ratio, run, shown, table
+from .report import MODULES, ROOT, Plan, Report, commands, machine, ratio, run, shown, table
 
 MODEL = "bundled:all-MiniLM-L6-v2"
-SCRIPTS = str(ROOT / "scripts")
 # (name, engine, workers, extra environment); pairs at equal cores follow each other
 RUNS = (
     ("local, every core", "local", 0, {}),
@@ -54,7 +53,7 @@ def ray_embed(report: Report, plan: Plan, work: Path, cache: Path | None = None)
         if cache is not None and cache.is_dir():
             shutil.copytree(cache, index / store.CACHE)
         cmd = [sys.executable, "-m", "benchlib.ray_embed", "--measure", engine, workers, corpus, index]
-        done = run(cmd, env={"PYTHONPATH": SCRIPTS, **env})
+        done = run(cmd, env={**MODULES, **env})
         cmds.append(shown(cmd, {"PYTHONPATH": "scripts", **env}))
         res = json.loads(done.out.strip().splitlines()[-1])
         res.update(wall=done.wall, rss_mb=done.rss_mb)

@@ -2,7 +2,7 @@
 
 ``Plan`` holds the sizes and repetitions of a run (full or smoke); ``run`` runs a command as a
 person would, printing it and returning its wall time and its own peak RSS; ``med``, ``spread``,
-``pct``, ``growth``, ``ratio``, ``table`` and ``commands`` turn measurements into the Markdown of
+``growth``, ``ratio``, ``table`` and ``commands`` turn measurements into the Markdown of
 ``docs/benchmarks.md``; ``machine`` is its first section and ``write`` puts the file together,
 keeping the sections other tools add to it.
 """
@@ -27,12 +27,17 @@ import numpy as np
 
 from papersearch.index import layout, store
 
+from .units import GB, KB, kib_to_mb
+
 ROOT = Path(__file__).resolve().parents[2]  # the project folder (this file is scripts/benchlib/report.py)
 BENCH = ROOT / "scripts" / "bench.py"  # the entry point: helpers that need a process of their own run it again
 BIN = Path(sys.executable).parent
 QUESTION = "how were deep nets first trained?"
 QUERIES = ROOT / "tests" / "data" / "queries.jsonl"
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+# how a section's own processes (``python -m benchlib.<module>``) import benchlib: scripts/ first, then
+# this process's own path (a checkout's src/ when papersearch is installed from another checkout)
+MODULES = {"PYTHONPATH": os.pathsep.join(p for p in (str(ROOT / "scripts"), os.environ.get("PYTHONPATH")) if p)}
 
 
 @dataclass
@@ -112,7 +117,7 @@ def run(cmd: Sequence[object], env: dict[str, str] | None = None, check: bool = 
     lines = stderr.rstrip("\n").split("\n")
     rss = float("nan")
     if prefix and lines and lines[-1].startswith("@@rss "):
-        rss = int(lines[-1].split()[1]) / 1024
+        rss = kib_to_mb(int(lines[-1].split()[1]))
         stderr = "\n".join(lines[:-1])
     result = Run([str(c) for c in cmd], wall, rss, proc.returncode, stdout, stderr)
     if check and proc.returncode != 0:
@@ -131,10 +136,6 @@ def spread(xs: Sequence[float], scale: float = 1.0, unit: str = "", digits: int 
     if len(xs) == 1:
         return f"{m:.{digits}f}{unit}"
     return f"{m:.{digits}f}{unit} ({lo:.{digits}f}–{hi:.{digits}f})"
-
-
-def pct(xs: Sequence[float], q: float) -> float:
-    return float(np.percentile(xs, q)) if len(xs) else float("nan")
 
 
 def growth(sizes: Sequence[int], seconds: Sequence[float]) -> float:
@@ -185,7 +186,7 @@ def machine(report: Report, plan: Plan) -> None:
         (ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in ln),
         platform.processor(),
     )
-    mem_kb = int(
+    mem_kib = int(
         next(ln.split()[1] for ln in Path("/proc/meminfo").read_text().splitlines() if ln.startswith("MemTotal"))
     )
     libs = [
@@ -202,7 +203,7 @@ def machine(report: Report, plan: Plan) -> None:
     dirty = subprocess.run(["git", "status", "--porcelain", "src"], capture_output=True, text=True, cwd=ROOT).stdout
     rows = [
         ("CPU", f"{cpu}, {os.cpu_count()} cores"),
-        ("RAM", f"{mem_kb / 1024 / 1024:.1f} GiB"),
+        ("RAM", f"{mem_kib * KB / GB:.1f} GiB"),
         ("OS", platform.platform()),
         ("Python", platform.python_version()),
         ("libraries", ", ".join(f"{lib} {version(lib)}" for lib in libs)),
@@ -246,7 +247,7 @@ def write(report: Report, out: Path, plan: Plan, started: float) -> None:
         "(see the load averages), so spreads matter more than any single figure.\n\n"
         f"Run took {(time.perf_counter() - started) / 60:.1f} min; load average at the end: "
         + " / ".join(f"{x:.2f}" for x in os.getloadavg())
-        + ".\n\n## Floors\n\nWhat the issues ask for, each checked in this run.\n\n"
+        + ".\n\n## Floors\n\nThe floors the project set, each checked in this run.\n\n"
         + floors
     )
     kept = foreign_sections(out, report.sections)

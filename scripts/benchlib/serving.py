@@ -1,4 +1,4 @@
-"""Serving at scale (issue 16): what one loaded ``Searcher`` holds, and how fast it answers, on synthetic corpora.
+"""Serving at scale: what one loaded ``Searcher`` holds, and how fast it answers, on synthetic corpora.
 
 1 M papers (6.6 M vectors: a 10 GB float32 matrix and about 10 GB of IVF) do not fit this machine,
 so ``serving`` measures at sizes that do (10,000 and 100,000 papers by default) and extrapolates
@@ -38,10 +38,10 @@ import numpy as np
 
 from papersearch.index import layout, reader, store
 
-from .report import ROOT, Plan, Report, commands, load_queries, machine, pct, run, shown, table
+from .report import MODULES, ROOT, Plan, Report, commands, load_queries, machine, run, shown, table
+from .units import KB, MB, pct, process_mb
 
 MODEL = "bundled:all-MiniLM-L6-v2"
-SCRIPTS = str(ROOT / "scripts")
 SIZES = (10_000, 100_000)
 SMOKE_SIZES = (200, 600)
 TARGET = 1_000_000  # papers the figures are extrapolated to
@@ -49,7 +49,6 @@ DIM = 384
 NPROBE = 64  # cells an IVF query scans: as tuned on a million real-shaped vectors (docs/benchmarks.md)
 BUSY_LOAD = 1.5  # a load average above this while timing (the timing itself is ~1): latencies not publishable
 ROUNDS = 2  # timed passes over the dev queries, each with fresh numbers
-MB = 2**20
 FILES = (
     layout.VECTORS,
     layout.VECTOR_INDEX,
@@ -82,7 +81,7 @@ def serving(
     """Build and measure a searcher at each size, each build and each measurement a process of its own;
     adds the section. Returns the extrapolated searcher RSS (MB) and p50 (ms) at ``TARGET`` papers."""
     sizes = tuple(sorted(sizes or (SMOKE_SIZES if plan.smoke else SIZES)))
-    env = {"PYTHONPATH": SCRIPTS}
+    env = dict(MODULES)
     cmds: list[str] = []
     results = []
     started = time.perf_counter()
@@ -190,7 +189,7 @@ def _section(
         out = []
         for name, (slope, at, values, unit) in figures.items():
             if name.startswith(prefix):
-                per = f"{slope * 1024:.2f} KB" if unit == "MB" else f"{slope * 1000:.3f} {unit} per 1,000 papers"
+                per = f"{slope * MB / KB:.2f} KB" if unit == "MB" else f"{slope * 1000:.3f} {unit} per 1,000 papers"
                 label = name[len(prefix) :] if strip else name
                 out.append((label, *(f"{v:,.1f}" for v in values), per, f"**{at:,.0f}** {unit}"))
         return out
@@ -249,7 +248,7 @@ def _section(
     )
     first = ", ".join(f"{r['first_query_ms']:,.0f}" for r in results)
     return (
-        f"## Serving at scale (issue 16): one `Searcher` at {', '.join(f'{n:,}' for n in sizes)} synthetic papers\n\n"
+        f"## Serving at scale: one `Searcher` at {', '.join(f'{n:,}' for n in sizes)} synthetic papers\n\n"
         "What one process holds to serve a version, and how fast it answers, measured at sizes that fit this\n"
         f"machine; the last column is **a linear extrapolation** to {TARGET:,} papers ({fit}, what does not\n"
         "grow with the corpus taken as fixed), not a measurement. Each index is the real\n"
@@ -313,12 +312,6 @@ def build_main(corpus: Path, index: Path) -> None:
     print(json.dumps(out))
 
 
-def proc_mb() -> tuple[float, float]:
-    """This process's VmRSS and VmHWM (its peak) in MB."""
-    fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
-    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
-
-
 ENCODER_STEP = "then, on the first query: the query encoder opened"
 PLAN_STEP = "then, on the first query: the plan context built (names, eras, concepts)"
 FIXED = {f"disk: {layout.QUERY_ENCODER}", f"memory: {ENCODER_STEP}"}  # do not grow with the corpus: their mean
@@ -348,14 +341,14 @@ class _Steps:
     def _wrap(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             self.depth += 1
-            before = proc_mb()[0]
+            before = process_mb()[0]
             try:
                 return fn(*args, **kwargs)
             finally:
                 self.depth -= 1
                 if self.depth == 0:
                     label = Path(args[0]).name if name == "read_json" else STEPS[name]
-                    self.added[label] = self.added.get(label, 0.0) + proc_mb()[0] - before
+                    self.added[label] = self.added.get(label, 0.0) + process_mb()[0] - before
 
         return wrapped
 
@@ -367,12 +360,12 @@ def measure_main(index: Path, rounds: int, n_queries: int | None, nprobe: int) -
 
     from papersearch.query.searcher import Searcher
 
-    rss_before, _ = proc_mb()
+    rss_before, _ = process_mb()
     steps = _Steps()
     started = time.perf_counter()
     searcher = Searcher.load(index)
     load_s = time.perf_counter() - started
-    rss_loaded, hwm_loaded = proc_mb()
+    rss_loaded, hwm_loaded = process_mb()
     data = searcher.data
     step_mb = dict(steps.added)
     step_mb["the rest of read_version (row maps) and Searcher (id map, speller, explainer)"] = (
@@ -389,14 +382,14 @@ def measure_main(index: Path, rounds: int, n_queries: int | None, nprobe: int) -
     def text(q: int, round_: int) -> str:  # six digits: never read as a year
         return f"{queries[q]} {100_000 * (round_ + 1) + q}"
 
-    before = proc_mb()[0]
+    before = process_mb()[0]
     _ = searcher.encoder  # opened on the first query
-    rss_encoder = proc_mb()[0]
+    rss_encoder = process_mb()[0]
     step_mb[ENCODER_STEP] = rss_encoder - before
     t = time.perf_counter()
     searcher.plan(queries[0])  # the plan context is built on the first query
     plan_s = time.perf_counter() - t
-    rss_plan = proc_mb()[0]
+    rss_plan = process_mb()[0]
     step_mb[PLAN_STEP] = rss_plan - rss_encoder
     t = time.perf_counter()
     first = searcher.search(text(0, 2 * rounds), k=10)
@@ -422,7 +415,7 @@ def measure_main(index: Path, rounds: int, n_queries: int | None, nprobe: int) -
                 cached += int(answer["cached"])
                 if mode == "lookup":
                     del searcher.embed_query
-    rss_end, hwm_end = proc_mb()
+    rss_end, hwm_end = process_mb()
     if cached:
         raise SystemExit(f"{cached} answers came from the cache")
     out = {

@@ -34,15 +34,14 @@ from typing import Any
 import numpy as np
 
 from .ann import NOISE, real_shaped
-from .report import ROOT, Plan, Report, commands, machine, pct, ratio, run, shown, table
+from .report import MODULES, ROOT, Plan, Report, commands, machine, ratio, run, shown, table
+from .units import MB, pct, process_mb
 
-SCRIPTS = str(ROOT / "scripts")
 N = 1_000_000  # vectors, as in the ann section
 SMOKE_N = 20_000
 SHARDS = 3
 ROUNDS = 3  # timed passes over the queries at k=10
 WIDE_QUERIES = 100  # queries also timed at k = vectors.CANDIDATE_ROWS (what Searcher asks an approximate index for)
-MB = 1e6
 
 
 # ------------------------------------------------------------------------------------------ the section
@@ -95,7 +94,7 @@ def prepare(d: Path, vectors_path: Path, queries: Path, n: int, count: int, npro
 def measure(d: Path, source: str) -> str:
     """Build, load each file alone, search; each a process of its own. Returns the section's Markdown."""
     setup = _read(d / "setup.json")
-    env = {"PYTHONPATH": SCRIPTS}
+    env = dict(MODULES)
     me = [sys.executable, "-m", "benchlib.shards"]
     cmds: list[str] = []
 
@@ -157,10 +156,10 @@ def _build_text(setup: dict[str, Any], built: dict[str, Any], build_run: tuple[f
         "\nthe unsharded index's trained quantizer (no k-means of its own) and the rows' global numbers as ids"
         f"\n(`first_id`), filled with the same spilling.\nnprobe {built['nprobe']} on every index, {tuned}.\n"
         f"The build process took {build_run[0]:.0f} s (tuning {built['tune_seconds']:.1f} s, the exact top 10 of"
-        f" the queries {built['exact_seconds']:.1f} s), peak RSS\n{build_run[1] * 2**20 / MB:,.0f} MB.\n\n"
+        f" the queries {built['exact_seconds']:.1f} s), peak RSS\n{build_run[1]:,.0f} MB.\n\n"
         "Each file is then read by `vectors.load` alone in a fresh process that reads its own VmRSS and VmHWM\n"
         '(`/proc/self/status`); "index RSS" is the RSS after the load less the RSS before it (the interpreter,\n'
-        'numpy and faiss); the "together" row adds up the separate processes. MB = 10^6 bytes throughout.\n'
+        'numpy and faiss); the "together" row adds up the separate processes. MB = 2^20 bytes throughout.\n'
         "Baseline: the unsharded index.\n\n"
     )
 
@@ -248,12 +247,6 @@ def ranges(n: int, count: int) -> list[tuple[int, int]]:
     return list(itertools.pairwise(cuts))
 
 
-def status_mb() -> tuple[float, float]:
-    """This process's VmRSS and VmHWM (its peak), in MB of 10^6 bytes."""
-    fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
-    return int(fields["VmRSS"].split()[0]) * 1024 / MB, int(fields["VmHWM"].split()[0]) * 1024 / MB
-
-
 def _read(path: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
@@ -321,9 +314,9 @@ def load_main(path: Path) -> None:
 
     from papersearch.index import vectors
 
-    before, _ = status_mb()
+    before, _ = process_mb()
     index = vectors.load(path, {"type": "ivf"})
-    rss, hwm = status_mb()
+    rss, hwm = process_mb()
     out = {
         "ntotal": int(index.ntotal),
         "file_mb": path.stat().st_size / MB,
@@ -348,9 +341,9 @@ def search_main(d: Path) -> None:
     sharded = fs.IndexShards(parts[0].d, True, False)  # threaded=True, successive_ids=False: the global row ids
     for part in parts:
         sharded.add_shard(part)
-    rss_shards, _ = status_mb()
+    rss_shards, _ = process_mb()
     indexes = {"unsharded": vectors.load(d / "unsharded.faiss", info), "sharded": sharded}
-    rss_both, _ = status_mb()
+    rss_both, _ = process_mb()
     x = np.load(setup["vectors"], mmap_mode="r")  # only the rows found are read, to judge recall
     q = np.load(setup["queries"])
     wide_k, n_wide = vectors.CANDIDATE_ROWS, min(len(q), WIDE_QUERIES)
