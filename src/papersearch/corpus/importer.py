@@ -68,13 +68,19 @@ def _atomic_write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def make_id(year: int, first_author: str, topic: str, taken: set[str]) -> str:
-    """A readable, unique id such as ``1986-rumelhart-backpropagation``."""
+def make_id(year: int, first_author: str, topic: str, taken: set[str], suffixes: dict[str, int] | None = None) -> str:
+    """A readable, unique id such as ``1986-rumelhart-backpropagation`` (``-2``, ``-3``... when taken).
+
+    ``suffixes`` (each base id's next number to try) spares a caller making many ids that share a
+    base from trying every number again each time.
+    """
     parts = (str(year), slugify(author_surname(first_author)), slugify(topic))
     base = "-".join(s[:_PART_CHARS].strip("-") for s in parts if s)
-    pid, n = base, 2
-    while pid in taken:
-        pid, n = f"{base}-{n}", n + 1
+    n = 1 if suffixes is None else suffixes.get(base, 1)  # 1: the base itself
+    while (pid := base if n == 1 else f"{base}-{n}") in taken:
+        n += 1
+    if suffixes is not None:
+        suffixes[base] = n
     return pid
 
 

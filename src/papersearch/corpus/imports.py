@@ -3,10 +3,10 @@
 ``plan_import`` (a dry run: writes nothing) and ``run_import`` read the file's entries
 (``sources``) one at a time and decide for each: **add** it (a new id made by ``make_id``, its era
 chosen by year: ``choose_era``), **update** the paper it already is (same DOI, arXiv id, or title
-and year: ``known``; the paper keeps its id, era, question, concepts and edges), leave it
-**unchanged**, **keep** a paper a person has edited (``importer.hand_edited``; ``force`` overwrites
-it), skip a **duplicate** of an entry earlier in the file, or report it **bad** (its problems name
-the entry and its line). Each paper is checked by rendering it and reading it back with the
+and year: ``known``) with what the paper lacks (with ``force``, with all the entry gives: ``_merge``),
+leave it **unchanged**, **keep** a paper a person has edited (``importer.hand_edited``; ``force``
+overwrites it), skip a **duplicate** of an entry earlier in the file, or report it **bad** (its
+problems name the entry and its line). Each paper is checked by rendering it and reading it back with the
 corpus's own field checks. With ``on_error="all_or_nothing"`` (the default) one bad entry stops the
 import before anything is written; with ``"skip_bad"`` the good ones are imported, the bad listed.
 
@@ -87,6 +87,7 @@ class _Importer:
         self.state = read_state(root)
         self.batch = Identities()  # this file's entries, by identity, to their lines
         self.claimed: dict[int, int] = {}  # a known paper's slot -> the line of the entry that updates it
+        self.suffixes: dict[str, int] = {}  # make_id's next number for each base id
         self.problems: list[Problem] = []
         self.bulk = None if tx is None else BulkWriter(root, tx)
         self.into = "files"
@@ -144,7 +145,7 @@ class _Importer:
         era, note = choose_era(self.eras, entry.year, self.options.era)
         if era is None:
             return self._bad(entry, label, note, "year")
-        pid = make_id(entry.year, entry.authors[0], id_topic((), entry.title), self.known.ids)
+        pid = make_id(entry.year, entry.authors[0], id_topic((), entry.title), self.known.ids, self.suffixes)
         paper = Paper(pid, entry.year, entry.title, entry.authors, era, "", entry.summary)
         paper = replace(paper, doi=entry.doi, arxiv=entry.arxiv, venue=entry.venue, url=entry.url)
         rel = BULK_FILE if self.into == "bulk" else f"{PAPERS_DIR}/{pid}.md"
@@ -160,17 +161,7 @@ class _Importer:
         if known is None:
             return self._bad(entry, label, "its paper in the corpus changed while the import read it; import again")
         old = known.paper
-        merged = replace(
-            old,
-            title=entry.title,
-            year=entry.year,
-            authors=entry.authors,
-            summary=entry.summary or old.summary,  # what the entry leaves out, the paper keeps
-            doi=entry.doi or old.doi,
-            arxiv=entry.arxiv or old.arxiv,
-            venue=entry.venue or old.venue,
-            url=entry.url or old.url,
-        )
+        merged = _merge(old, entry, self.options.force)
         same = f"already in the list as {old.id} (same {kind})"
         text = self._checked(merged, known.file, label)
         if text is None:
@@ -202,6 +193,35 @@ class _Importer:
             self.tx.write(rel, text)
         elif self.bulk is not None:
             self.bulk.put(text, None if known is None else known.offset)
+
+
+def _merge(old: Paper, entry: Incoming, force: bool) -> Paper:
+    """The paper with what the entry knows: only what the paper lacks, or (``force``) all the entry gives.
+
+    Sources disagree on a paper's title case ("Long short-term memory"), its year (an arXiv version)
+    and how many authors to list ("and others"), so what the list already has stands unless forced.
+    The paper's id, era, question, concepts and edges are always its own.
+    """
+    if force:
+        return replace(
+            old,
+            title=entry.title,
+            year=entry.year,
+            authors=entry.authors,
+            summary=entry.summary or old.summary,
+            doi=entry.doi or old.doi,
+            arxiv=entry.arxiv or old.arxiv,
+            venue=entry.venue or old.venue,
+            url=entry.url or old.url,
+        )
+    return replace(
+        old,
+        summary=old.summary or entry.summary,
+        doi=old.doi or entry.doi,
+        arxiv=old.arxiv or entry.arxiv,
+        venue=old.venue or entry.venue,
+        url=old.url or entry.url,
+    )
 
 
 def _eras(root: Path) -> list[Era]:

@@ -97,6 +97,7 @@ class Transaction:
                 _fsync_dir(folder)
         except BaseException:
             _roll_back(self.root, ops)
+            _clean(self.root)
             raise
         _write_journal(self.root, {"state": "committed", "ops": ops})
         _clean(self.root)

@@ -11,6 +11,8 @@ import yaml
 
 from ..core.models import Concept, Era, Paper
 
+_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's writes the same text five times faster
+
 
 def slugify(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -41,7 +43,7 @@ def paper_fields(paper: Paper) -> dict[str, Any]:
 
 def render_paper(paper: Paper) -> str:
     """The Markdown text of a paper file."""
-    head = yaml.safe_dump(paper_fields(paper), allow_unicode=True, sort_keys=False, width=100_000)
+    head = yaml.dump(paper_fields(paper), Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=100_000)
     return f"---\n{head}---\n{paper.summary}\n"
 
 
