@@ -365,6 +365,21 @@ def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
         assert "1,073,741,824 bytes" in str(exc.value) and "a file to import may hold at most" in str(exc.value)
 
 
+def test_braces_nested_thousands_deep_are_that_entrys_problem_alone() -> None:
+    deep = "@article{deep, title={" + "{" * 3000 + "x" + "}" * 3000 + "}, author={Ann Example}, year=2000}\n"
+    read = list(read_bibtex(deep + "@article{fine, title={Fine}, author={Ann Example}, year=2001}\n"))
+    assert isinstance(read[0], BadEntry) and read[0].name == "deep" and "nested too deeply" in read[0].message
+    assert isinstance(read[1], Incoming) and read[1].title == "Fine"
+
+
+def test_a_file_without_entries_or_a_missing_corpus_is_said_so(tmp_path: Path) -> None:
+    (tmp_path / "empty.json").write_text("[]\n", encoding="utf-8")
+    with pytest.raises(ImportFileError, match="holds no entries"):
+        plan_import(tmp_path / "empty.json", empty_corpus(tmp_path))
+    with pytest.raises(CorpusError, match="corpus folder not found"):
+        run_import(DATA / "zotero.bib", tmp_path / "nowhere")
+
+
 def test_a_fifo_is_refused(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.bib")
     with pytest.raises(ImportFileError, match="FIFO"):

@@ -56,10 +56,12 @@ def title_key(title: str, year: int) -> str:
 
 
 def doi_url(doi: str) -> str:
+    """The address a DOI resolves at."""
     return f"https://doi.org/{doi}"
 
 
 def arxiv_url(arxiv: str) -> str:
+    """A paper's abstract page on arXiv."""
     return f"https://arxiv.org/abs/{arxiv}"
 
 

@@ -76,7 +76,7 @@ def read_bibtex(text: str) -> Iterator[Read]:
         elif isinstance(block, ParsingFailedBlock):
             yield BadEntry(line, _key_of(block.raw or ""), "entry", _first_line(block.error))
         elif isinstance(block, Entry):
-            yield _entry(block.key, line, {f.key: f.value for f in block.fields})
+            yield _decoded_entry(block.key, line, {f.key: f.value for f in block.fields})
 
 
 def _key_of(raw: str) -> str:
@@ -88,6 +88,20 @@ def _first_line(error: Any) -> str:
     reasons = getattr(error, "reasons", None)
     why = getattr(error, "abort_reason", None) or ("; ".join(map(str, reasons)) if reasons else str(error))
     return f"cannot be read: {' '.join(str(why).split())[:300]}"
+
+
+def _decoded_entry(key: str, line: int, fields: dict[str, Any]) -> Read:
+    """The entry, or a :class:`BadEntry` when its LaTeX cannot be decoded (braces nested thousands deep)."""
+    from pylatexenc.latexwalker import LatexWalkerError
+
+    try:
+        return _entry(key, line, fields)
+    except RecursionError:
+        return BadEntry(line, key, "entry", "cannot be read: braces or commands nested too deeply")
+    except LatexWalkerError as exc:
+        return BadEntry(
+            line, key, "entry", f"cannot be read: its LaTeX does not parse ({' '.join(str(exc).split())[:200]})"
+        )
 
 
 def _entry(key: str, line: int, fields: dict[str, Any]) -> Read:

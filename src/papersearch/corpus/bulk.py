@@ -89,6 +89,7 @@ class BulkWriter:
 
     @property
     def touched(self) -> bool:
+        """Whether any line was put: only then is a new bulk file staged."""
         return self._adds is not None
 
     def put(self, line: str, replaces: int | None) -> None:
@@ -104,6 +105,7 @@ class BulkWriter:
             self._replacements.write(data)
 
     def close(self) -> None:
+        """Close the working files (``finish`` does, and an import that stops early)."""
         for fh in (self._adds, self._replacements):
             if fh is not None:
                 fh.close()

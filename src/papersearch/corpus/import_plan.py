@@ -80,9 +80,11 @@ class ImportPlan:
     """the corpus files the import replaced or created; empty for a dry run"""
 
     def count(self, action: Action) -> int:
+        """How many entries the import gives ``action``."""
         return sum(1 for item in self.items if item.action == action)
 
     def counts(self) -> dict[Action, int]:
+        """How many entries each action has, every action listed."""
         tally = Counter(item.action for item in self.items)
         return {a: tally.get(a, 0) for a in ACTIONS}
 

@@ -93,6 +93,7 @@ class _Importer:
         self.into = "files"
 
     def run(self) -> ImportPlan:
+        """Read every entry, decide and stage it, and stage the bulk file and import state when anything changes."""
         unread: list[Problem] = []  # lines the reader could not read (too long)
         fmt, entries = read_source(self.source, self.options.format, unread, self.options.max_bytes)
         into = self.options.into
@@ -104,6 +105,9 @@ class _Importer:
             plan.items = [self._decide(entry) for entry in entries]
             plan.items += [PlanItem("bad", _line_of(p), "", "", "", p.message) for p in unread]
             plan.problems = self.problems + unread
+            if not plan.items:
+                message = f"holds no entries; is it {fmt}? (say the format if not)"
+                raise ImportFileError(f"{self.source} cannot be imported:", [Problem(self.label, "", message)])
             if self.tx is not None and plan.changes():
                 if self.bulk is not None and self.bulk.touched:
                     self.bulk.finish()

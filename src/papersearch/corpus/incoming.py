@@ -54,6 +54,7 @@ def entry_label(source: str, line: int, name: str) -> str:
 
 
 def bad_problem(source: str, bad: BadEntry) -> Problem:
+    """A bad entry as the problem an import reports, named by file, line and key."""
     return Problem(entry_label(source, bad.line, bad.name), bad.field, bad.message)
 
 

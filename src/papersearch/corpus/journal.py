@@ -57,6 +57,7 @@ class Transaction:
         return path
 
     def write(self, rel: str, text: str) -> None:
+        """Stage ``text`` as the new content of ``rel``."""
         self.staged(rel).write_text(text, encoding="utf-8")
 
     def open(self, rel: str) -> IO[str]:
@@ -195,6 +196,10 @@ def _staged(root: Path) -> Iterator[str]:
 
 
 def _take_lock(root: Path) -> IO[bytes]:
+    if not root.is_dir():
+        raise CorpusError(
+            [Problem(str(root), "", "corpus folder not found; create it with an eras.yaml, or set --corpus")]
+        )
     fh = (root / LOCK).open("ab")
     try:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)

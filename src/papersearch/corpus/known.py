@@ -38,10 +38,12 @@ class Identities:
         self._by_key: dict[str, int] = {}
 
     def add(self, keys: list[tuple[str, str]], value: int) -> None:
+        """Claim each key for ``value``, unless an earlier value has it."""
         for key, _ in keys:
             self._by_key.setdefault(key, value)
 
     def find(self, keys: list[tuple[str, str]]) -> Match | None:
+        """The value of the first key claimed, strongest first, and the kind of that key; None if none is."""
         for key, kind in keys:
             found = self._by_key.get(key)
             if found is not None:
@@ -89,6 +91,7 @@ class KnownPapers:
         return len(self._where)
 
     def find(self, keys: list[tuple[str, str]]) -> Match | None:
+        """The slot of the paper with any of these identities, and which one matched."""
         return self.identities.find(keys)
 
     def read(self, slot: int) -> KnownPaper | None:

@@ -67,6 +67,7 @@ def check_format(fmt: str) -> CiteFormat:
 
 
 def check_style(style: str) -> TextStyle:
+    """``style`` as a text style, or a :class:`QueryError` listing the ones there are."""
     for known in TEXT_STYLES:
         if style == known:
             return known
@@ -82,6 +83,7 @@ def csl_type(record: PaperRecord) -> str:
 
 
 def csl_name(name: str) -> dict[str, str]:
+    """An author as CSL names one: family and given names (particles with the family), or an organisation's literal."""
     given = given_names(name)
     surname = author_surname(name)
     if not given and surname != name.strip():
