@@ -38,6 +38,9 @@ OWNERS = {
     "ray": {"encode/distributed.py"},
     "pyarrow": {"encode/distributed.py"},
     "mcp_types": set(),  # spelled mcp.types, through the SDK
+    "bibtexparser": {"corpus/bibtex.py"},
+    "pylatexenc": {"corpus/bibtex.py"},
+    "citeproc": {"query/cite.py"},
 }
 
 

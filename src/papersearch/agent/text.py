@@ -74,7 +74,7 @@ def paper_text(rec: PaperRecord) -> str:
             f"{rec['id']}: {rec['title']} ({rec['year']})",
             f"authors: {', '.join(rec['authors'])}",
             f"era: {rec['era_name']} ({rec['era']})",
-            f"question: {rec['question']}",
+            f"question: {rec['question'] or 'none'}",
             f"summary: {rec['summary']}",
             f"concepts: {concepts}",
             f"builds on: {_ids(refs['cites'])}",

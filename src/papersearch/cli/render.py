@@ -108,7 +108,8 @@ def show_hit(con: Console, r: SearchHit) -> None:
     authors = ", ".join(r["authors"][:3]) + (" et al." if len(r["authors"]) > 3 else "")
     con.print(f"[bold]{r['rank']:>2}. {escape(r['title'])}[/] [green]({r['year']})[/]  [dim]score {r['score']:.3f}[/]")
     con.print(f"    [dim]{escape(authors)} · {escape(r['era_name'])} · {r['id']}[/]")
-    con.print(f"    [italic]{escape(r['question'])}[/]")
+    if r["question"]:  # an imported paper may have none
+        con.print(f"    [italic]{escape(r['question'])}[/]")
     con.print(f"    “{highlight(r['why']['sentence'], r['why']['terms'])}”")
     if r["why"]["concepts"]:
         con.print(f"    [dim]concepts:[/] {escape(', '.join(r['why']['concepts']))}")
@@ -122,7 +123,7 @@ def show_paper(rec: PaperRecord) -> None:
     con.print(f"[bold]{escape(rec['title'])}[/] ({rec['year']})")
     con.print(f"[dim]{escape(', '.join(rec['authors']))}[/]")
     con.print(f"[cyan]{escape(rec['era_name'])}[/]  ·  id {rec['id']}")
-    con.print(f"\n[italic]{escape(rec['question'])}[/]\n")
+    con.print(f"\n[italic]{escape(rec['question'])}[/]\n" if rec["question"] else "")
     con.print(escape(rec["summary"]))
     if rec["concepts"]:
         con.print(

@@ -7,6 +7,7 @@ PapersearchError            anything the user can fix; the message says what, wh
 ├── NotFoundError           an id that names no paper
 ├── SettingsError           an environment variable or setting has a value it cannot take
 ├── InputFileError          a file given on the command line is malformed (names line and field)
+│   └── ImportFileError     a file to import has entries that cannot become papers (each named with its line)
 └── EncoderError            the model cannot be exported or loaded as a query encoder
 
 No class here knows HTTP: ``serve.errors`` alone maps them to status codes. ``quotes_input`` says
@@ -85,6 +86,23 @@ class SettingsError(PapersearchError):
 
 class InputFileError(PapersearchError):
     """A file named on the command line (an evaluation query file) is malformed; the message names line and field."""
+
+
+class ImportFileError(InputFileError):
+    """A file to import (BibTeX, CSL-JSON, arXiv metadata) cannot be imported as asked; nothing was written.
+
+    ``problems`` names each entry that cannot become a paper by its file, line and key (``refs.bib:45
+    (vaswani2017)``) and says what is wrong with it.
+    """
+
+    def __init__(self, head: str, problems: list[Problem]) -> None:
+        self.problems = problems
+        shown = problems[:MAX_LISTED]
+        more = f"\n  ... and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
+        super().__init__(head + "".join(f"\n  {p}" for p in shown) + more)
+
+
+MAX_LISTED = 20  # problems an error's message lists; ``problems`` holds them all
 
 
 class EncoderError(PapersearchError):

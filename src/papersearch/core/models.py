@@ -53,7 +53,11 @@ class EdgeOverride:
 
 @dataclass(frozen=True)
 class Paper:
-    """One entry of the reading list, as loaded from its corpus file."""
+    """One entry of the reading list, as loaded from its corpus file.
+
+    ``question`` (the guiding question) and ``summary`` are "" for an entry that has none, such as a
+    paper imported from a bibliography without an abstract.
+    """
 
     id: str
     year: int
@@ -65,6 +69,11 @@ class Paper:
     concepts: tuple[Concept, ...] = ()
     add_edges: tuple[EdgeOverride, ...] = ()
     remove_edges: tuple[str, ...] = ()
+    # what a citation needs and what identifies the paper outside the list (core.identifiers); each optional
+    doi: str = field(default="", metadata={"hashed": "if set"})
+    arxiv: str = field(default="", metadata={"hashed": "if set"})
+    venue: str = field(default="", metadata={"hashed": "if set"})
+    url: str = field(default="", metadata={"hashed": "if set"})
     source: str = field(default="", metadata={"hashed": False})  # the file it was read from
 
     @property
@@ -108,9 +117,14 @@ def content_hash(record: Any) -> str:
 
     Derived from the fields themselves, so a field added to ``Paper`` is part of the hash without
     anyone remembering to list it: an edit to it makes an incremental rebuild re-embed the paper.
+    A field marked ``hashed: "if set"`` counts only when it is not empty, so adding such a field
+    leaves the hash of every paper without it, and the index built from them, as they were.
     """
-    fields = dataclasses.fields(record)
-    data = {f.name: _plain(getattr(record, f.name)) for f in fields if f.metadata.get("hashed", True)}
+    data = {}
+    for f in dataclasses.fields(record):
+        how, value = f.metadata.get("hashed", True), getattr(record, f.name)
+        if how is True or (how == "if set" and value):
+            data[f.name] = _plain(value)
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 

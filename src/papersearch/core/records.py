@@ -9,7 +9,7 @@ from the docstring under it. Only ``typing_extensions`` is imported, so a one-sh
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, NotRequired
 
 from typing_extensions import TypedDict
 
@@ -64,9 +64,19 @@ class PaperRecord(TypedDict):
     era: str
     era_name: str
     question: str
+    """the question the paper answered; empty for an entry without one (an imported paper)"""
     summary: str
+    """empty for an entry without one (a paper imported from a bibliography without its abstract)"""
     concepts: list[ConceptRecord]
     references: Neighbourhood
+    doi: NotRequired[str]
+    """the paper's DOI, such as 10.1038/323533a0 (present only when known)"""
+    arxiv: NotRequired[str]
+    """the paper's arXiv id, such as 1706.03762 (present only when known)"""
+    venue: NotRequired[str]
+    """the journal or proceedings it appeared in (present only when known)"""
+    url: NotRequired[str]
+    """a web address of the paper (present only when known)"""
 
 
 class EraRecord(TypedDict):

@@ -114,3 +114,13 @@ def check_paper_eras(papers: list[Paper], eras: list[Era], problems: list[Proble
             problems.append(Problem(p.source, "year", message, "warning"))
         placed.append(p)
     return placed
+
+
+def era_of_year(eras: list[Era] | tuple[Era, ...], year: int) -> Era | None:
+    """The era whose span holds ``year``, or None when it falls in a gap or outside them all."""
+    return next((e for e in eras if e.start <= year <= e.end), None)
+
+
+def nearest_era(eras: list[Era] | tuple[Era, ...], year: int) -> Era:
+    """The era closest in time to ``year`` (the earlier one when two are as close); ``eras`` must not be empty."""
+    return min(eras, key=lambda e: (max(e.start - year, year - e.end, 0), e.start))

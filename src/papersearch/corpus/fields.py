@@ -3,7 +3,12 @@
 Pure functions of text: every problem found is appended with its file and field (``edges.add[0].kind``),
 so a person sees them all at once; nothing here touches the disk. The YAML is read by
 :mod:`.safe_yaml` (no anchors, aliases or tags; bounded depth and size), then each field,
-nested ones included, is checked for type and shape. Unknown fields are warnings.
+nested ones included, is checked for type and shape (``paper_from_fields``, which also checks a
+line of the bulk file ``papers.jsonl``). Unknown fields are warnings.
+
+A paper needs an id, year, title, authors and era. Its guiding question and its summary may be
+left out (a paper imported from a bibliography has neither), but a question line left empty is an
+error; ``doi``, ``arxiv``, ``venue`` and ``url`` are optional and checked for shape.
 """
 
 from __future__ import annotations
@@ -18,10 +23,10 @@ from ..core.records import EdgeKind
 from .eras import parse_eras as parse_eras
 from .safe_yaml import SAFE_LOADER as SAFE_LOADER
 from .safe_yaml import InvalidYamlError, parse_yaml
-from .values import as_text, as_text_list, as_year, kind_of, show, unknown_fields
+from .values import as_arxiv, as_doi, as_text, as_text_list, as_url, as_year, kind_of, show, unknown_fields
 
-REQUIRED = ("id", "year", "title", "authors", "era", "question")
-FIELDS = (*REQUIRED, "concepts", "edges")
+REQUIRED = ("id", "year", "title", "authors", "era")
+FIELDS = (*REQUIRED, "question", "concepts", "edges", "doi", "arxiv", "venue", "url")
 CONCEPT_FIELDS = ("name", "aliases", "generic")
 EDGES_FIELDS = ("add", "remove")
 EDGE_FIELDS = ("target", "kind", "evidence")
@@ -67,11 +72,18 @@ def _front_matter(text: str, rel: str, problems: list[Problem]) -> tuple[dict[An
 
 def parse_paper(text: str, rel: str, problems: list[Problem]) -> Paper | None:
     """Parse one paper file's text; append problems (with ``rel`` and the field) and return None on error."""
-    before = len(problems)
     parsed = _front_matter(text, rel, problems)
     if parsed is None:
         return None
     meta, body = parsed
+    return paper_from_fields(meta, body.strip(), rel, problems, FIELDS)
+
+
+def paper_from_fields(
+    meta: dict[Any, Any], summary: str, rel: str, problems: list[Problem], known: tuple[str, ...]
+) -> Paper | None:
+    """A paper from its fields and summary, every field checked; unknown keys (not in ``known``) are warnings."""
+    before = len(problems)
     pid = as_text(meta.get("id"), rel, "id", problems)
     if pid and not is_paper_id(pid):
         problems.append(Problem(rel, "id", f"{show(pid)} must be {ID_RULE}"))
@@ -79,17 +91,30 @@ def parse_paper(text: str, rel: str, problems: list[Problem]) -> Paper | None:
     title = as_text(meta.get("title"), rel, "title", problems)
     authors = _authors(meta.get("authors"), rel, problems)
     era = as_text(meta.get("era"), rel, "era", problems)
-    question = as_text(meta.get("question"), rel, "question", problems)
-    summary = body.strip()
-    if not summary:
-        problems.append(Problem(rel, "summary", "missing: write the summary below the front matter"))
+    question = _question(meta, rel, problems)
     concepts = _concepts(meta.get("concepts"), rel, problems)
     adds, removes = _edges(meta.get("edges"), rel, problems)
     _self_references(pid, adds, rel, problems)
-    unknown_fields(meta, FIELDS, rel, "", problems)
+    doi = as_doi(meta.get("doi"), rel, "doi", problems)
+    arxiv = as_arxiv(meta.get("arxiv"), rel, "arxiv", problems)
+    venue = as_text(meta.get("venue"), rel, "venue", problems, required=False)
+    url = as_url(meta.get("url"), rel, "url", problems)
+    unknown_fields(meta, known, rel, "", problems)
     if any(p.severity == "error" for p in problems[before:]):
         return None
-    return Paper(pid, paper_year, title, authors, era, question, summary, concepts, adds, removes, rel)
+    return Paper(
+        pid, paper_year, title, authors, era, question, summary, concepts, adds, removes, doi, arxiv, venue, url, rel
+    )
+
+
+def _question(meta: dict[Any, Any], rel: str, problems: list[Problem]) -> str:
+    """The guiding question: optional, but a line that names it must fill it in."""
+    if "question" not in meta:
+        return ""
+    question = as_text(meta["question"], rel, "question", problems, required=False)
+    if not question and (meta["question"] is None or isinstance(meta["question"], str)):
+        problems.append(Problem(rel, "question", "missing or empty: write the question, or remove the line"))
+    return question
 
 
 def _authors(raw: Any, rel: str, problems: list[Problem]) -> tuple[str, ...]:

@@ -1,5 +1,8 @@
 """The corpus folder on disk: its layout, which paths count as paper files, and reading them safely.
 
+The layout: ``eras.yaml``, one Markdown file per paper under ``papers/``, and optionally the bulk
+file ``papers.jsonl`` (one paper a line, for lists of many thousands; ``corpus.bulk``).
+
 A corpus folder is edited by hand and may end up holding anything: a directory or a FIFO named
 like a paper, a symlink to ``/dev/zero`` or out of the folder, a file that grows while it is read.
 Only regular files inside the folder are read. Each path is checked with ``lstat`` (a symlink is
@@ -7,19 +10,25 @@ followed only when its target stays inside the folder), opened with ``O_NONBLOCK
 (opening a FIFO cannot block; a path swapped for a symlink meanwhile is refused), checked again
 with ``fstat`` on the open descriptor (a regular file within the size cap) and read for at most
 cap + 1 bytes. Every failure becomes a :class:`Problem` for that path; nothing here raises.
+The bulk file and a file given to import are read a line at a time (``read_lines``): never held
+whole, a cap on the file (checked before the first byte is read) and on each line.
 """
 
 from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..core.errors import Problem
 
 PAPERS_DIR = "papers"
 ERAS_FILE = "eras.yaml"
-MAX_FILE_BYTES = 1_000_000
+BULK_FILE = "papers.jsonl"
+MAX_FILE_BYTES = 1_000_000  # a paper file, the eras, and one line of the bulk file
+MAX_BULK_BYTES = 4_000_000_000  # the bulk file (a million papers of a few KB each)
+INPUT = "a file to import"
 _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 _CHUNK = 1 << 16
 Signature = tuple[tuple[str, int, int, int, int, int], ...]
@@ -70,16 +79,62 @@ def read_corpus_file(root: Path, rel: str, problems: list[Problem], cap: int = M
 
 def read_capped(root: Path, rel: str, problems: list[Problem], cap: int = MAX_FILE_BYTES) -> bytes | None:
     """The bytes of ``root/rel`` if it is a regular file inside ``root`` of at most ``cap`` bytes."""
+    fd = open_corpus_file(root, rel, problems)
+    return None if fd is None else _read_and_close(fd, rel, cap, problems)
+
+
+def open_corpus_file(root: Path, rel: str, problems: list[Problem]) -> int | None:
+    """A descriptor of ``root/rel`` if it is a regular file inside ``root`` (or a symlink staying inside), or None."""
     path = root / rel
     why = _refusal(root, path)
     if why is not None:
         problems.append(Problem(rel, "", why))
         return None
+    return _open(os.path.realpath(path), rel, problems)
+
+
+def open_input(path: Path, problems: list[Problem]) -> int | None:
+    """A descriptor of a file a person names (to import, anywhere): a regular file, never a FIFO or device."""
+    rel = str(path)
     try:
-        fd = os.open(os.path.realpath(path), _OPEN_FLAGS)
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        problems.append(Problem(rel, "", "not found" if isinstance(exc, FileNotFoundError) else _unreadable(exc)))
+        return None
+    if not stat.S_ISREG(mode):
+        problems.append(Problem(rel, "", f"is {_kind(mode)}, not a regular file"))
+        return None
+    return _open(os.path.realpath(path), rel, problems)
+
+
+def read_whole(fd: int, rel: str, problems: list[Problem], cap: int, what: str = INPUT) -> bytes | None:
+    """The bytes of an open file of at most ``cap`` bytes (its size checked before reading); closes ``fd``."""
+    refused = size_problem(fd, rel, cap, what)
+    if refused is not None:
+        os.close(fd)
+        problems.append(refused)
+        return None
+    return _read_and_close(fd, rel, cap, problems)
+
+
+def size_problem(fd: int, rel: str, cap: int, what: str = INPUT) -> Problem | None:
+    """Why an open file is too large to read (by ``fstat``, reading nothing), or None."""
+    try:
+        size = os.fstat(fd).st_size
+    except OSError as exc:
+        return Problem(rel, "", _unreadable(exc))
+    return Problem(rel, "", _too_big(size, cap, what)) if size > cap else None
+
+
+def _open(real: str, rel: str, problems: list[Problem]) -> int | None:
+    try:
+        return os.open(real, _OPEN_FLAGS)
     except OSError as exc:
         problems.append(Problem(rel, "", _unreadable(exc)))
         return None
+
+
+def _read_and_close(fd: int, rel: str, cap: int, problems: list[Problem]) -> bytes | None:
     try:
         return _read_fd(fd, rel, cap, problems)
     except OSError as exc:
@@ -135,12 +190,68 @@ def _read_fd(fd: int, rel: str, cap: int, problems: list[Problem]) -> bytes | No
     return b"".join(chunks)
 
 
+def read_lines(
+    fd: int, rel: str, problems: list[Problem], cap: int, line_cap: int, what: str = "a corpus file"
+) -> Iterator[tuple[int, int, bytes]]:
+    """Each line of an open file as (line number from 1, byte offset, bytes without the line end); closes ``fd``.
+
+    The file must be regular and at most ``cap`` bytes (checked by ``fstat`` before the first read, and
+    again as it is read); a line longer than ``line_cap`` is a problem and is skipped, never held.
+    """
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            problems.append(Problem(rel, "", f"is {_kind(st.st_mode)}, not a regular file"))
+            return
+        if st.st_size > cap:
+            problems.append(Problem(rel, "", _too_big(st.st_size, cap, what)))
+            return
+        yield from _split_lines(fd, rel, problems, cap, line_cap)
+    except OSError as exc:
+        problems.append(Problem(rel, "", _unreadable(exc)))
+    finally:
+        os.close(fd)
+
+
+def _split_lines(
+    fd: int, rel: str, problems: list[Problem], cap: int, line_cap: int
+) -> Iterator[tuple[int, int, bytes]]:
+    buffer, start, number, total, skipping = bytearray(), 0, 1, 0, False  # start: the buffer's offset in the file
+    while True:
+        chunk = os.read(fd, 1 << 20)
+        total += len(chunk)
+        if total > cap:
+            problems.append(Problem(rel, "", f"file grew past {cap:,} bytes while being read; {_limit(cap)}"))
+            return
+        buffer += chunk
+        lines = buffer.split(b"\n")
+        tail = b"" if not chunk else lines.pop()  # at the end, the last line needs no line end
+        if not chunk and lines and not lines[-1]:
+            lines.pop()  # the file ends with a line end: there is no line after it
+        for line in lines:
+            if not skipping and len(line) <= line_cap:
+                yield number, start, bytes(line).rstrip(b"\r")
+            elif not skipping:
+                problems.append(Problem(f"{rel}:{number}", "", f"line is longer than {line_cap:,} bytes"))
+            start, number, skipping = start + len(line) + 1, number + 1, False
+        if not chunk:
+            return
+        if len(tail) > line_cap and not skipping:
+            problems.append(Problem(f"{rel}:{number}", "", f"line is longer than {line_cap:,} bytes"))
+            skipping = True
+        buffer = bytearray() if skipping else bytearray(tail)
+        if skipping:
+            start += len(tail)
+
+
 def corpus_signature(root: Path) -> Signature:
     """(path, kind, mtime, ctime, size, inode) of ``eras.yaml`` and every paper path: ``stat`` only, never an open.
 
     The ctime changes with permissions and renames too, so any edit that can change what loads changes this.
     """
     names = [ERAS_FILE, *(f"{PAPERS_DIR}/{n}" for n in paper_names(root, []))]
+    if os.path.lexists(root / BULK_FILE):
+        names.append(BULK_FILE)
     sig: list[tuple[str, int, int, int, int, int]] = []
     for rel in names:
         try:
@@ -173,12 +284,12 @@ def _kind(mode: int) -> str:
     )
 
 
-def _too_big(size: int, cap: int) -> str:
-    return f"file is {size:,} bytes; {_limit(cap)}"
+def _too_big(size: int, cap: int, what: str = "a corpus file") -> str:
+    return f"file is {size:,} bytes; {_limit(cap, what)}"
 
 
-def _limit(cap: int) -> str:
-    return f"a corpus file may hold at most {cap:,} bytes (shorten or split it)"
+def _limit(cap: int, what: str = "a corpus file") -> str:
+    return f"{what} may hold at most {cap:,} bytes (shorten or split it)"
 
 
 def _unreadable(exc: OSError) -> str:

@@ -1,8 +1,9 @@
 """Turn a page in the reading list's format into corpus files (``papersearch import-seed``).
 
 Idempotent: a second import writes nothing. A file a person has edited since the importer wrote
-it (its hash differs from the one recorded in ``.import-state.json``) is left alone unless
-``force``. An entry already in the corpus keeps its id, concepts and edge corrections.
+it (its hash differs from the one recorded in ``.import-state.json``: ``hand_edited``) is left alone
+unless ``force``. An entry already in the corpus keeps its id, concepts and edge corrections.
+``make_id`` and ``hand_edited`` are the rules every import follows (``corpus.imports`` too).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from .render import render_eras, render_paper, slugify
 from .seed import parse_seed
 
 STATE_FILE = ".import-state.json"
+_PART_CHARS = 48  # an id's surname and topic are each cut to this many characters, so ids stay short
 
 
 @dataclass
@@ -36,6 +39,28 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def hand_edited(state: Mapping[str, str], key: str, current: str) -> bool:
+    """Whether the text at ``key`` (a file, or a line of the bulk file) is not what an import last wrote there.
+
+    A text no import wrote counts as a person's: an import may overwrite it only when forced.
+    """
+    return state.get(key) != _sha(current)
+
+
+def text_hash(text: str) -> str:
+    """What the import state records of a text it wrote."""
+    return _sha(text)
+
+
+def read_state(corpus_root: Path) -> dict[str, str]:
+    """The import state: the hash of each text an import wrote, by file (or ``papers.jsonl#<id>``); {} if none."""
+    try:
+        state = json.loads((corpus_root / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in state.items()} if isinstance(state, dict) else {}
+
+
 def _atomic_write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
@@ -43,16 +68,24 @@ def _atomic_write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def make_id(year: int, first_author: str, topic: str, taken: set[str]) -> str:
-    """A readable, unique id such as ``1986-rumelhart-backpropagation``."""
-    base = "-".join(s for s in (str(year), slugify(author_surname(first_author)), slugify(topic)) if s)
-    pid, n = base, 2
-    while pid in taken:
-        pid, n = f"{base}-{n}", n + 1
+def make_id(year: int, first_author: str, topic: str, taken: set[str], suffixes: dict[str, int] | None = None) -> str:
+    """A readable, unique id such as ``1986-rumelhart-backpropagation`` (``-2``, ``-3``... when taken).
+
+    ``suffixes`` (each base id's next number to try) spares a caller making many ids that share a
+    base from trying every number again each time.
+    """
+    parts = (str(year), slugify(author_surname(first_author)), slugify(topic))
+    base = "-".join(s[:_PART_CHARS].strip("-") for s in parts if s)
+    n = 1 if suffixes is None else suffixes.get(base, 1)  # 1: the base itself
+    while (pid := base if n == 1 else f"{base}-{n}") in taken:
+        n += 1
+    if suffixes is not None:
+        suffixes[base] = n
     return pid
 
 
-def _topic(concepts: list[Concept], title: str) -> str:
+def id_topic(concepts: list[Concept] | tuple[Concept, ...], title: str) -> str:
+    """The words of an id after the surname: a key concept's acronym or first words, else the title's first two."""
     if concepts:
         c = concepts[0]
         short = [a for a in c.aliases if a.isupper() and len(a) <= 6]
@@ -87,12 +120,7 @@ def import_seed(seed_path: Path, corpus_root: Path, force: bool = False) -> Impo
     corpus_root = Path(corpus_root)
     papers_dir = corpus_root / PAPERS_DIR
     state_path = corpus_root / STATE_FILE
-    state: dict[str, str] = {}
-    if state_path.is_file():
-        try:
-            state = json.loads(state_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            state = {}
+    state = read_state(corpus_root)
     report = ImportReport()
 
     eras = [Era(slugify(e.name), e.name, e.start, e.end, e.intro) for e in seed_eras]
@@ -121,13 +149,13 @@ def import_seed(seed_path: Path, corpus_root: Path, force: bool = False) -> Impo
                 fresh, id=prev.id, concepts=prev.concepts, add_edges=prev.add_edges, remove_edges=prev.remove_edges
             )
         else:
-            pid = make_id(entry.year, entry.authors[0], _topic(concepts, entry.title), taken)
+            pid = make_id(entry.year, entry.authors[0], id_topic(concepts, entry.title), taken)
             taken.add(pid)
             paper = replace(fresh, id=pid)
             path = papers_dir / f"{pid}.md"
         rel = f"{PAPERS_DIR}/{path.name}"
         _write_if_allowed(path, rel, render_paper(paper), state, force, report)
-    state = {rel: h for rel, h in state.items() if (corpus_root / rel).is_file()}
+    state = {key: h for key, h in state.items() if (corpus_root / key.partition("#")[0]).is_file()}
     _atomic_write(state_path, json.dumps(state, indent=1, sort_keys=True) + "\n")
     return report
 
@@ -141,8 +169,7 @@ def _write_if_allowed(
             state[rel] = _sha(text)
             report.unchanged.append(rel)
             return
-        hand_edited = state.get(rel) != _sha(current)
-        if hand_edited and not force:
+        if hand_edited(state, rel, current) and not force:
             report.kept_edits.append(rel)
             return
     _atomic_write(path, text)

@@ -10,6 +10,7 @@ import datetime
 from typing import Any
 
 from ..core.errors import Problem
+from ..core.identifiers import arxiv_of, doi_of, is_url
 from ..core.params import YEAR_MAX, YEAR_MIN
 
 SHOW_CHARS = 60  # a value quoted in a message is cut to this many characters
@@ -98,3 +99,37 @@ def unknown_fields(
     """A warning for each key of ``mapping`` not in ``known`` (ignored, so a typo is seen but does not block)."""
     for key in sorted(str(k)[:SHOW_CHARS] for k in mapping if k not in known):
         problems.append(Problem(rel, f"{prefix}{key}", "unknown field (ignored)", "warning"))
+
+
+def as_doi(value: Any, rel: str, field: str, problems: list[Problem]) -> str:
+    """An optional bare DOI ("10.1038/323533a0"); "" and a problem for anything else."""
+    text = as_text(value, rel, field, problems, required=False)
+    if text and doi_of(text) != text:
+        hint = (
+            f"write it as {doi_of(text)}"
+            if doi_of(text)
+            else "a DOI reads 10.<registrant>/<suffix>, such as 10.1038/323533a0"
+        )
+        problems.append(Problem(rel, field, f"{show(text)} is not a bare DOI; {hint}"))
+        return ""
+    return text
+
+
+def as_arxiv(value: Any, rel: str, field: str, problems: list[Problem]) -> str:
+    """An optional arXiv id ("1706.03762", "hep-th/9901001", a version allowed); "" and a problem otherwise."""
+    text = as_text(value, rel, field, problems, required=False)
+    if text and arxiv_of(text) != text:
+        found = arxiv_of(text)
+        hint = f"write it as {found}" if found else "an arXiv id reads like 1706.03762 or hep-th/9901001"
+        problems.append(Problem(rel, field, f"{show(text)} is not an arXiv id; {hint}"))
+        return ""
+    return text
+
+
+def as_url(value: Any, rel: str, field: str, problems: list[Problem]) -> str:
+    """An optional http(s) address; "" and a problem otherwise."""
+    text = as_text(value, rel, field, problems, required=False)
+    if text and not is_url(text):
+        problems.append(Problem(rel, field, f"{show(text)} is not a web address; write it as https://..."))
+        return ""
+    return text

@@ -10,7 +10,8 @@ from .neighbours import graph_record, neighbourhoods
 
 
 def paper_record(paper: Paper, era_name: str, hood: Neighbourhood) -> PaperRecord:
-    return {
+    """A paper as every face shows it; its identifiers (doi, arxiv, venue, url) only where it has them."""
+    record: PaperRecord = {
         "id": paper.id,
         "year": paper.year,
         "title": paper.title,
@@ -22,6 +23,15 @@ def paper_record(paper: Paper, era_name: str, hood: Neighbourhood) -> PaperRecor
         "concepts": [{"name": c.name, "aliases": list(c.aliases)} for c in paper.concepts],
         "references": hood,
     }
+    if paper.doi:
+        record["doi"] = paper.doi
+    if paper.arxiv:
+        record["arxiv"] = paper.arxiv
+    if paper.venue:
+        record["venue"] = paper.venue
+    if paper.url:
+        record["url"] = paper.url
+    return record
 
 
 def corpus_records(corpus: Corpus, graph: Graph | None = None) -> tuple[list[PaperRecord], GraphRecord]:

@@ -40,7 +40,7 @@ def _windows(sentence: str) -> list[str]:
 
 def paper_passages(paper: Paper) -> list[Passage]:
     """The passages of one paper, in a stable order: its question, its title with concepts, its sentences."""
-    out = [Passage(paper.id, "question", paper.question)]
+    out = [Passage(paper.id, "question", paper.question)] if paper.question else []  # an imported paper has none
     concepts = "; ".join(c.name + (f" ({', '.join(c.aliases)})" if c.aliases else "") for c in paper.concepts)
     out.append(Passage(paper.id, "title", f"{paper.title}. {concepts}".strip()))
     for sentence in split_sentences(paper.summary):

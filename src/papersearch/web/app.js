@@ -322,7 +322,7 @@
           title: `Search within ${r.era_name}` })),
       h("h2", { class: "title" }, h("a", { href: paperHref(r.id), text: r.title })),
       h("p", { class: "authors", title: r.authors.length > 3 ? r.authors.join(", ") : null, text: shortAuthors(r.authors) }),
-      h("p", { class: "question", text: r.question }),
+      r.question ? h("p", { class: "question", text: r.question }) : null,
       r.why.sentence ? h("p", { class: "why" }, highlight(r.why.sentence, r.why.terms)) : null,
       r.why.concepts.length ? h("p", { class: "concepts", text: "Concepts: " + r.why.concepts.join(", ") }) : null,
       neighbourhood(r.neighbours, false, r.id));
@@ -416,7 +416,7 @@
         h("a", { class: "era-link", href: "#/search?era=" + encodeURIComponent(p.era), text: p.era_name })),
       heading,
       h("p", { class: "authors", text: p.authors.join(", ") }),
-      h("p", { class: "question lead", text: p.question }),
+      p.question ? h("p", { class: "question lead", text: p.question }) : null,
       h("div", { class: "summary" }, p.summary.split(/\n\s*\n/).map((para) => h("p", { text: para.trim() }))),
       p.concepts.length ? h("section", { class: "section" }, h("h2", { text: "Concepts" }),
         h("ul", { class: "chips" }, p.concepts.map((c) => h("li", {

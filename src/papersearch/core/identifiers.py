@@ -1,0 +1,70 @@
+"""What identifies a published paper, one rule each: a DOI, an arXiv id, a web address, a title and year.
+
+Pure functions used by every stage that reads or writes them: the corpus's field checks, the
+importers (which meet the same DOI as ``https://doi.org/10.1038/…``, ``doi:10.1038/…`` or
+``10.1038/…``), the duplicate check of an import, and citations (a DOI's and an arXiv id's address).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .text import unaccented
+
+# A DOI is "10." + a registrant code + "/" + any suffix without white space (Crossref's own advice is
+# narrower, but real suffixes hold <, >, [ and ; too).
+DOI_RE = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/\S+$")
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+# arXiv ids: "1706.03762" (from April 2007; five digits from 2015) or "hep-th/9901001" (before), each with
+# an optional version ("v5").
+ARXIV_RE = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
+_ARXIV_PREFIX = re.compile(
+    r"^(?:arxiv:\s*|https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/|10\.48550/arxiv\.)", re.IGNORECASE
+)
+_ARXIV_VERSION = re.compile(r"v\d+$")
+URL_RE = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def doi_of(text: str) -> str | None:
+    """The bare DOI a text gives (``https://doi.org/`` or ``doi:`` dropped), or None if it is not one."""
+    doi = _DOI_PREFIX.sub("", text.strip())
+    return doi if DOI_RE.match(doi) else None
+
+
+def arxiv_of(text: str) -> str | None:
+    """The arXiv id a text gives ("arXiv:1706.03762v5", an arxiv.org address, arXiv's DOI), or None."""
+    found = _ARXIV_PREFIX.sub("", text.strip())
+    if found.endswith(".pdf"):
+        found = found[:-4]
+    return found if ARXIV_RE.match(found) else None
+
+
+def doi_key(doi: str) -> str:
+    """DOIs compare without regard to case."""
+    return doi.lower()
+
+
+def arxiv_key(arxiv: str) -> str:
+    """An arXiv id without its version: every version is the same paper."""
+    return _ARXIV_VERSION.sub("", arxiv.lower())
+
+
+def title_key(title: str, year: int) -> str:
+    """A title and year as two entries of the same paper share them: case, accents, braces and punctuation dropped."""
+    return f"{year}:{_NOT_WORD.sub(' ', unaccented(title)).strip()}"
+
+
+def doi_url(doi: str) -> str:
+    """The address a DOI resolves at."""
+    return f"https://doi.org/{doi}"
+
+
+def arxiv_url(arxiv: str) -> str:
+    """A paper's abstract page on arXiv."""
+    return f"https://arxiv.org/abs/{arxiv}"
+
+
+def is_url(text: str) -> bool:
+    """An http(s) address with a host name and no white space."""
+    return bool(URL_RE.match(text))

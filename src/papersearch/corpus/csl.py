@@ -1,0 +1,124 @@
+"""CSL-JSON items read as papers, as Zotero, Mendeley and citeproc tools export them.
+
+A file holds a JSON array of items (or one item). The array is read an item at a time with the
+line each starts on, so a problem names the item (its ``id``) and its line; a syntax error stops
+the reading there, with its line, since nothing after it can be trusted. Names are
+``{family, given, non-dropping-particle, suffix}`` or ``{literal}``; the year is the first of
+``issued`` (``date-parts``, ``raw`` or ``literal``). The arXiv id comes from arXiv's DOI
+(``10.48550/arXiv.…``), ``number`` ("arXiv:1706.03762", as Zotero writes a preprint) or the URL.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from ..core.identifiers import arxiv_of, doi_of, is_url
+from .incoming import BadEntry, Incoming, Read, one_line, paragraphs, required, year_in
+from .strict_json import STRICT, json_problem
+
+
+def read_csl(text: str) -> Iterator[Read]:
+    """Every item of a CSL-JSON file, in order; a syntax error ends the reading with a :class:`BadEntry`."""
+    text = text.lstrip("\ufeff")
+    pos = _skip(text, 0)
+    if text.startswith("{", pos):
+        yield from _items_from(text, pos, single=True)
+    elif text.startswith("[", pos):
+        yield from _items_from(text, pos + 1, single=False)
+    else:
+        yield BadEntry(_line(text, pos), "", "", "a CSL-JSON file must hold a JSON array of items, [ {...}, ... ]")
+
+
+def _items_from(text: str, pos: int, single: bool) -> Iterator[Read]:
+    while True:
+        pos = _skip(text, pos)
+        if not single and text.startswith("]", pos):
+            return
+        line = _line(text, pos)
+        try:
+            item, pos = STRICT.raw_decode(text, pos)
+        except (ValueError, RecursionError) as exc:
+            at = _line(text, exc.pos) if isinstance(exc, json.JSONDecodeError) else line
+            yield BadEntry(at, "", "", json_problem(exc) + "; nothing after it could be read")
+            return
+        yield _item(item, line)
+        pos = _skip(text, pos)
+        if single:
+            return
+        if text.startswith(",", pos):
+            pos += 1
+        elif not text.startswith("]", pos):
+            yield BadEntry(
+                _line(text, pos), "", "", "expected ',' or ']' after an item; nothing after it could be read"
+            )
+            return
+
+
+def _skip(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
+
+
+def _line(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
+def _item(item: Any, line: int) -> Read:
+    if not isinstance(item, dict):
+        return BadEntry(line, "", "", f"each item must be a JSON object, not {type(item).__name__}")
+    name = str(item.get("id", ""))[:200]
+    title = one_line(_str(item.get("title")))
+    year = _year(item.get("issued"))
+    authors = tuple(a for a in (_name(n) for n in _list(item.get("author"))) if a)
+    bad = required(line, name, title, year, authors)
+    if bad is not None or year is None:
+        return bad or BadEntry(line, name, "issued", "missing")
+    warnings: list[tuple[str, str]] = []
+    raw_doi, raw_url = _str(item.get("DOI")), _str(item.get("URL"))
+    doi = doi_of(raw_doi) or "" if raw_doi else ""
+    if raw_doi and not doi:
+        warnings.append(("DOI", f"{raw_doi[:80]!r} is not a DOI; left out"))
+    if raw_url and not is_url(raw_url):
+        warnings.append(("URL", f"{raw_url[:80]!r} is not a web address; left out"))
+        raw_url = ""
+    arxiv = next((a for c in (raw_doi, _str(item.get("number")), raw_url) if c and (a := arxiv_of(c))), "")
+    venue = one_line(_str(item.get("container-title")) or _str(item.get("event-title")))
+    summary = paragraphs(_str(item.get("abstract")))
+    return Incoming(line, name, title, year, authors, summary, doi, arxiv, venue, raw_url, tuple(warnings))
+
+
+def _str(value: Any) -> str:
+    if isinstance(value, list):  # some exporters write a title or container-title as a list
+        value = value[0] if value else ""
+    return value.strip() if isinstance(value, str) else str(value) if isinstance(value, int) else ""
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _year(issued: Any) -> int | None:
+    if isinstance(issued, list):  # an older form: a list of date objects
+        issued = issued[0] if issued else None
+    if isinstance(issued, dict):
+        parts = issued.get("date-parts")
+        if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+            first = parts[0][0]
+            return first if isinstance(first, int) and not isinstance(first, bool) else year_in(str(first))
+        return year_in(_str(issued.get("raw")) or _str(issued.get("literal")))
+    return year_in(issued) if isinstance(issued, str) else None
+
+
+def _name(name: Any) -> str:
+    """A CSL name as the corpus writes it: "given particle family, suffix", or the literal."""
+    if not isinstance(name, dict):
+        return ""
+    if literal := _str(name.get("literal")):
+        return one_line(literal)
+    words = [_str(name.get(k)) for k in ("given", "dropping-particle", "non-dropping-particle", "family")]
+    full = one_line(" ".join(w for w in words if w))
+    suffix = _str(name.get("suffix"))
+    return f"{full}, {suffix}" if full and suffix else full

@@ -1,0 +1,244 @@
+"""Import a researcher's file into the corpus: plan what it would change, then put it all in place or nothing.
+
+``plan_import`` (a dry run: writes nothing) and ``run_import`` read the file's entries
+(``sources``) one at a time and decide for each: **add** it (a new id made by ``make_id``, its era
+chosen by year: ``choose_era``), **update** the paper it already is (same DOI, arXiv id, or title
+and year: ``known``) with what the paper lacks (with ``force``, with all the entry gives: ``_merge``),
+leave it **unchanged**, **keep** a paper a person has edited (``importer.hand_edited``; ``force``
+overwrites it), skip a **duplicate** of an entry earlier in the file, or report it **bad** (its
+problems name the entry and its line). Each paper is checked by rendering it and reading it back with the
+corpus's own field checks. With ``on_error="all_or_nothing"`` (the default) one bad entry stops the
+import before anything is written; with ``"skip_bad"`` the good ones are imported, the bad listed.
+
+New papers go to one Markdown file each, or to the bulk file ``papers.jsonl`` (``into``). Every
+change is staged and committed by a :class:`journal.Transaction`, so the corpus ends as it was or
+with the whole import. Memory stays bounded: entries stream, and what is held is their identities
+and one line of plan each.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from ..core.errors import CorpusError, ImportFileError, Problem
+from ..core.models import Era, Paper
+from .bulk import BulkWriter, parse_bulk_line, render_bulk_line
+from .eras import parse_eras
+from .fields import parse_paper
+from .files import BULK_FILE, ERAS_FILE, PAPERS_DIR, read_corpus_file
+from .import_plan import ImportOptions, ImportPlan, PlanItem, choose_era
+from .importer import STATE_FILE, hand_edited, id_topic, make_id, read_state, text_hash
+from .incoming import BadEntry, Incoming, bad_problem, entry_label
+from .journal import Transaction, interrupted
+from .known import Identities, KnownPaper, KnownPapers, identity_keys
+from .render import render_paper
+from .sources import read_source
+
+
+def plan_import(source: Path, corpus_root: Path, options: ImportOptions | None = None) -> ImportPlan:
+    """What importing ``source`` into ``corpus_root`` would do, entry by entry; nothing is written."""
+    root = Path(corpus_root)
+    problem = interrupted(root)
+    if problem is not None:
+        raise CorpusError([problem])
+    return _Importer(Path(source), root, options or ImportOptions(), None).run()
+
+
+def run_import(
+    source: Path,
+    corpus_root: Path,
+    options: ImportOptions | None = None,
+    on_step: Callable[[int], None] | None = None,
+) -> ImportPlan:
+    """Import ``source`` into ``corpus_root``: every change put in place together, or none.
+
+    Raises :class:`ImportFileError` (nothing written) when the file cannot be read, or when an
+    entry is bad and ``options.on_error`` is "all_or_nothing". ``on_step(i)`` runs after the
+    commit's ``i``-th rename (a test's way to stop an import half way).
+    """
+    options = options or ImportOptions()
+    with Transaction(Path(corpus_root)) as tx:
+        plan = _Importer(Path(source), Path(corpus_root), options, tx).run()
+        bad = [p for p in plan.problems if p.severity == "error"]
+        if bad and options.on_error == "all_or_nothing":
+            n = plan.count("bad")
+            head = (
+                f"{source}: {n} entr{'y' if n == 1 else 'ies'} cannot be imported, so nothing was "
+                "(fix them, or import the rest with on_error=skip_bad):"
+            )
+            raise ImportFileError(head, bad)
+        if plan.changes():
+            plan.written = tx.commit(on_step)
+    return plan
+
+
+class _Importer:
+    """One pass over a file's entries: each one's action decided, its text checked and (unless a dry run) staged."""
+
+    def __init__(self, source: Path, root: Path, options: ImportOptions, tx: Transaction | None) -> None:
+        self.source, self.root, self.options, self.tx = source, root, options, tx
+        self.label = source.name
+        self.eras = _eras(root)
+        options.check(self.eras)
+        self.known = KnownPapers(root)
+        self.state = read_state(root)
+        self.batch = Identities()  # this file's entries, by identity, to their lines
+        self.claimed: dict[int, int] = {}  # a known paper's slot -> the line of the entry that updates it
+        self.suffixes: dict[str, int] = {}  # make_id's next number for each base id
+        self.problems: list[Problem] = []
+        self.bulk = None if tx is None else BulkWriter(root, tx)
+        self.into = "files"
+
+    def run(self) -> ImportPlan:
+        """Read every entry, decide and stage it, and stage the bulk file and import state when anything changes."""
+        unread: list[Problem] = []  # lines the reader could not read (too long)
+        fmt, entries = read_source(self.source, self.options.format, unread, self.options.max_bytes)
+        into = self.options.into
+        if into == "auto":
+            into = "bulk" if fmt == "arxiv" or self.known.bulk_lines else "files"
+        self.into = into
+        plan = ImportPlan(str(self.source), fmt, into)
+        try:
+            plan.items = [self._decide(entry) for entry in entries]
+            plan.items += [PlanItem("bad", _line_of(p), "", "", "", p.message) for p in unread]
+            plan.problems = self.problems + unread
+            if not plan.items:
+                message = f"holds no entries; is it {fmt}? (say the format if not)"
+                raise ImportFileError(f"{self.source} cannot be imported:", [Problem(self.label, "", message)])
+            if self.tx is not None and plan.changes():
+                if self.bulk is not None and self.bulk.touched:
+                    self.bulk.finish()
+                self.tx.write(STATE_FILE, json.dumps(self.state, indent=1, sort_keys=True) + "\n")
+        finally:
+            if self.bulk is not None:
+                self.bulk.close()
+        return plan
+
+    def _decide(self, entry: Incoming | BadEntry) -> PlanItem:
+        if isinstance(entry, BadEntry):
+            self.problems.append(bad_problem(self.label, entry))
+            return PlanItem("bad", entry.line, entry.name, "", "", entry.message)
+        label = entry_label(self.label, entry.line, entry.name)
+        self.problems += [Problem(label, f, m, "warning") for f, m in entry.warnings]
+        keys = identity_keys(entry.doi, entry.arxiv, entry.title, entry.year)
+        earlier = self.batch.find(keys)
+        if earlier is not None:
+            return self._skip(entry, f"same {earlier[1]} as the entry at line {earlier[0]}")
+        self.batch.add(keys, entry.line)
+        match = self.known.find(keys)
+        if match is None:
+            return self._add(entry, label)
+        slot, kind = match
+        if slot in self.claimed:
+            return self._skip(entry, f"the same paper (by {kind}) as the entry at line {self.claimed[slot]}")
+        self.claimed[slot] = entry.line
+        return self._update(entry, label, slot, kind)
+
+    def _skip(self, entry: Incoming, note: str) -> PlanItem:
+        return PlanItem("duplicate", entry.line, entry.name, "", "", note)
+
+    def _bad(self, entry: Incoming, label: str, why: str, field: str = "") -> PlanItem:
+        if why:
+            self.problems.append(Problem(label, field, why))
+        return PlanItem("bad", entry.line, entry.name, "", "", why or "does not pass the corpus's checks")
+
+    def _add(self, entry: Incoming, label: str) -> PlanItem:
+        era, note = choose_era(self.eras, entry.year, self.options.era)
+        if era is None:
+            return self._bad(entry, label, note, "year")
+        pid = make_id(entry.year, entry.authors[0], id_topic((), entry.title), self.known.ids, self.suffixes)
+        paper = Paper(pid, entry.year, entry.title, entry.authors, era, "", entry.summary)
+        paper = replace(paper, doi=entry.doi, arxiv=entry.arxiv, venue=entry.venue, url=entry.url)
+        rel = BULK_FILE if self.into == "bulk" else f"{PAPERS_DIR}/{pid}.md"
+        text = self._checked(paper, rel, label)
+        if text is None:
+            return self._bad(entry, label, "")
+        self.known.ids.add(pid)
+        self._stage(rel, pid, text, None)
+        return PlanItem("add", entry.line, entry.name, pid, rel, note)
+
+    def _update(self, entry: Incoming, label: str, slot: int, kind: str) -> PlanItem:
+        known = self.known.read(slot)
+        if known is None:
+            return self._bad(entry, label, "its paper in the corpus changed while the import read it; import again")
+        old = known.paper
+        merged = _merge(old, entry, self.options.force)
+        same = f"already in the list as {old.id} (same {kind})"
+        text = self._checked(merged, known.file, label)
+        if text is None:
+            return self._bad(entry, label, "")
+        item = PlanItem("update", entry.line, entry.name, old.id, known.file, same)
+        if text == known.text:
+            self.state[known.state_key] = text_hash(text)
+            return replace(item, action="unchanged")
+        if hand_edited(self.state, known.state_key, known.text) and not self.options.force:
+            return replace(item, action="kept", note=f"{same}, edited by hand: left as it is (force to overwrite)")
+        self._stage(known.file, old.id, text, known)
+        return item
+
+    def _checked(self, paper: Paper, rel: str, label: str) -> str | None:
+        """The paper's text in the corpus (a file, or a bulk line), if the corpus's checks read it back without error."""
+        found: list[Problem] = []
+        if rel == BULK_FILE:
+            text = render_bulk_line(paper)
+            back = parse_bulk_line(text, label, found)
+        else:
+            text = render_paper(paper)
+            back = parse_paper(text, label, found)
+        self.problems += found
+        return text if back is not None else None
+
+    def _stage(self, rel: str, pid: str, text: str, known: KnownPaper | None) -> None:
+        self.state[f"{BULK_FILE}#{pid}" if rel == BULK_FILE else rel] = text_hash(text)
+        if self.tx is not None and rel != BULK_FILE:
+            self.tx.write(rel, text)
+        elif self.bulk is not None:
+            self.bulk.put(text, None if known is None else known.offset)
+
+
+def _merge(old: Paper, entry: Incoming, force: bool) -> Paper:
+    """The paper with what the entry knows: only what the paper lacks, or (``force``) all the entry gives.
+
+    Sources disagree on a paper's title case ("Long short-term memory"), its year (an arXiv version)
+    and how many authors to list ("and others"), so what the list already has stands unless forced.
+    The paper's id, era, question, concepts and edges are always its own.
+    """
+    if force:
+        return replace(
+            old,
+            title=entry.title,
+            year=entry.year,
+            authors=entry.authors,
+            summary=entry.summary or old.summary,
+            doi=entry.doi or old.doi,
+            arxiv=entry.arxiv or old.arxiv,
+            venue=entry.venue or old.venue,
+            url=entry.url or old.url,
+        )
+    return replace(
+        old,
+        summary=old.summary or entry.summary,
+        doi=old.doi or entry.doi,
+        arxiv=old.arxiv or entry.arxiv,
+        venue=old.venue or entry.venue,
+        url=old.url or entry.url,
+    )
+
+
+def _eras(root: Path) -> list[Era]:
+    """The corpus's eras; a corpus without a good eras list cannot take an import (:class:`CorpusError`)."""
+    problems: list[Problem] = []
+    text = read_corpus_file(root, ERAS_FILE, problems)
+    eras = [] if text is None else parse_eras(text, ERAS_FILE, problems)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or not eras:
+        raise CorpusError(errors or [Problem(ERAS_FILE, "", "lists no eras; the corpus needs at least one")])
+    return eras
+
+
+def _line_of(problem: Problem) -> int:
+    tail = problem.file.rsplit(":", 1)[-1]
+    return int(tail) if tail.isdigit() else 0

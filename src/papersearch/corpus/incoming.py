@@ -1,0 +1,83 @@
+"""A record read from a researcher's file (BibTeX, CSL-JSON, arXiv metadata), before it becomes a paper.
+
+Each reader (``bibtex``, ``csl``, ``arxiv``) yields, in file order, an :class:`Incoming` for each
+entry it could read and a :class:`BadEntry` for each it could not, both with the line the entry
+starts on, so that every problem names the entry and its line. The text helpers here are the
+one way every reader tidies a title, a name or an abstract.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..core.errors import Problem
+
+_SPACE = re.compile(r"\s+")
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One entry of a file to import, in the corpus's terms; ``warnings`` are (field, message) left out of it."""
+
+    line: int
+    name: str  # the entry's own name in its file: a BibTeX key, a CSL id, an arXiv id ("" if it has none)
+    title: str
+    year: int
+    authors: tuple[str, ...]
+    summary: str = ""
+    doi: str = ""
+    arxiv: str = ""
+    venue: str = ""
+    url: str = ""
+    warnings: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class BadEntry:
+    """An entry that cannot become a paper: where it starts, its name if known, and why."""
+
+    line: int
+    name: str
+    field: str
+    message: str
+
+
+Read = Incoming | BadEntry
+
+
+def entry_label(source: str, line: int, name: str) -> str:
+    """How a problem names an entry: ``refs.bib:45 (vaswani2017)``."""
+    return f"{source}:{line}" + (f" ({name[:80]})" if name else "")
+
+
+def bad_problem(source: str, bad: BadEntry) -> Problem:
+    """A bad entry as the problem an import reports, named by file, line and key."""
+    return Problem(entry_label(source, bad.line, bad.name), bad.field, bad.message)
+
+
+def one_line(text: str) -> str:
+    """White space (line breaks of a wrapped title included) collapsed to single spaces."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def paragraphs(text: str) -> str:
+    """An abstract's paragraphs kept, each one's hard line breaks and runs of spaces collapsed."""
+    parts = (one_line(p) for p in _BLANK_LINE.split(text.strip()))
+    return "\n\n".join(p for p in parts if p)
+
+
+def year_in(text: str) -> int | None:
+    """The first four-digit year a date gives ("2017", "2017-06-12", "Mon, 2 Apr 2007 19:18:42 GMT")."""
+    found = _YEAR.search(text)
+    return int(found.group(1)) if found else None
+
+
+def required(line: int, name: str, title: str, year: int | None, authors: tuple[str, ...]) -> BadEntry | None:
+    """The entry's problem when it lacks what every paper needs (a title, a year, an author), or None."""
+    missing = [what for what, value in (("title", title), ("year", year), ("author", authors)) if not value]
+    if not missing:
+        return None
+    return BadEntry(line, name, missing[0], f"missing: every paper needs a {missing[0]}")

@@ -1,0 +1,187 @@
+"""Papers as citations: BibTeX, CSL-JSON, RIS, or a formatted reference, for every face's "cite" (pure).
+
+``cite(records, format)`` is the one call the CLI (``cite``), the HTTP API (``/cite``) and the MCP
+tool make, with the ``PaperRecord``s the searcher returns. BibTeX is :mod:`.cite_bibtex`'s. A
+``text`` reference is set in a named CSL style by citeproc-py: the package ships one style,
+``harvard-cite-them-right`` ("harvard", the default), used offline. The list keeps no volume or
+pages, and that style calls a journal article without them "[Preprint]"; such a paper is set as a
+paper in its venue instead. ``style="short"`` is the project's own reference, needing nothing:
+"Surname, I. I., Surname, I. and Surname, I. (Year) Title. Venue. https://doi.org/…".
+citeproc-py is imported only for ``text`` in the "harvard" style, never by a search.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import cache
+from typing import TYPE_CHECKING, Any, Literal
+
+from ..core.errors import QueryError
+from ..core.identifiers import arxiv_url, doi_url
+from ..core.names import author_surname, given_names
+from ..core.records import PaperRecord
+from .cite_bibtex import PROCEEDINGS, bibtex_entry
+
+if TYPE_CHECKING:
+    from citeproc import CitationStylesStyle
+
+CiteFormat = Literal["bibtex", "csl-json", "ris", "text"]
+CITE_FORMATS: tuple[CiteFormat, ...] = ("bibtex", "csl-json", "ris", "text")
+TextStyle = Literal["harvard", "short"]
+TEXT_STYLES: tuple[TextStyle, ...] = ("harvard", "short")
+MEDIA_TYPES: dict[CiteFormat, str] = {
+    "bibtex": "application/x-bibtex",
+    "csl-json": "application/vnd.citationstyles.csl+json",
+    "ris": "application/x-research-info-systems",
+    "text": "text/plain",
+}
+HARVARD = "harvard-cite-them-right"  # the CSL style citeproc-py ships in its package data
+
+
+def cite(records: Sequence[PaperRecord], fmt: str = "bibtex", style: str = "harvard", abstracts: bool = False) -> str:
+    """``records`` cited in ``fmt`` (text in ``style``); ``abstracts`` adds each summary (BibTeX, CSL-JSON, RIS).
+
+    Raises :class:`QueryError` naming ``format`` or ``style`` when either is not one this knows.
+    """
+    kind = check_format(fmt)
+    records = list({r["id"]: r for r in records}.values())  # a paper named twice is cited once
+    if kind == "bibtex":
+        return "\n".join(bibtex_entry(r, abstracts) for r in records)
+    if kind == "csl-json":
+        items = (json.dumps(csl_item(r, abstracts), ensure_ascii=False) for r in records)
+        return "[\n" + ",\n".join(items) + "\n]\n"  # one item a line
+    if kind == "ris":
+        return "".join(ris_entry(r, abstracts) for r in records)
+    if check_style(style) == "short":
+        return "".join(short_reference(r) + "\n" for r in records)
+    return "".join(line + "\n" for line in harvard(records))
+
+
+def check_format(fmt: str) -> CiteFormat:
+    """``fmt`` as a citation format, or a :class:`QueryError` listing the ones there are."""
+    for known in CITE_FORMATS:
+        if fmt == known:
+            return known
+    raise QueryError("format", f"format must be one of {', '.join(CITE_FORMATS)}, not {fmt!r}")
+
+
+def check_style(style: str) -> TextStyle:
+    """``style`` as a text style, or a :class:`QueryError` listing the ones there are."""
+    for known in TEXT_STYLES:
+        if style == known:
+            return known
+    raise QueryError("style", f"style must be one of {', '.join(TEXT_STYLES)}, not {style!r}")
+
+
+def csl_type(record: PaperRecord) -> str:
+    """A paper's CSL type: in proceedings, in a journal, or (no venue) an article such as a preprint."""
+    venue = record.get("venue", "")
+    if not venue:
+        return "article"
+    return "paper-conference" if PROCEEDINGS.search(venue) else "article-journal"
+
+
+def csl_name(name: str) -> dict[str, str]:
+    """An author as CSL names one: family and given names (particles with the family), or an organisation's literal."""
+    given = given_names(name)
+    surname = author_surname(name)
+    if not given and surname != name.strip():
+        return {"literal": name.strip()}
+    return {"family": surname, "given": " ".join(given)} if given else {"family": surname}
+
+
+def csl_item(record: PaperRecord, abstracts: bool = False) -> dict[str, Any]:
+    """One paper as a CSL-JSON item (its id the paper's id)."""
+    item: dict[str, Any] = {
+        "id": record["id"],
+        "type": csl_type(record),
+        "title": record["title"],
+        "author": [csl_name(a) for a in record["authors"]],
+        "issued": {"date-parts": [[record["year"]]]},
+    }
+    if venue := record.get("venue"):
+        item["container-title"] = venue
+    if doi := record.get("doi"):
+        item["DOI"] = doi
+    if (arxiv := record.get("arxiv")) and item["type"] == "article":
+        item["number"] = f"arXiv:{arxiv}"  # as Zotero writes a preprint
+    if url := record.get("url") or (arxiv_url(record["arxiv"]) if record.get("arxiv") else ""):
+        item["URL"] = url
+    if abstracts and record["summary"]:
+        item["abstract"] = record["summary"]
+    return item
+
+
+def ris_entry(record: PaperRecord, abstracts: bool = False) -> str:
+    """One paper as an RIS record (``TY`` to ``ER``)."""
+    kind = {"paper-conference": "CONF", "article-journal": "JOUR"}.get(csl_type(record), "GEN")
+    lines = [("TY", kind), ("ID", record["id"])]
+    lines += [("AU", _ris_name(a)) for a in record["authors"]]
+    lines += [("TI", record["title"]), ("PY", str(record["year"]))]
+    for tag, key in (("T2", "venue"), ("DO", "doi"), ("UR", "url")):
+        if value := record.get(key):
+            lines.append((tag, str(value)))
+    if arxiv := record.get("arxiv"):
+        lines.append(("UR", arxiv_url(arxiv)) if not record.get("url") else ("N1", f"arXiv:{arxiv}"))
+    if abstracts and record["summary"]:
+        lines.append(("AB", record["summary"]))
+    lines.append(("ER", ""))
+    return "".join(f"{tag}  - {' '.join(value.split())}\n" for tag, value in lines) + "\n"
+
+
+def _ris_name(name: str) -> str:
+    parts = csl_name(name)
+    return parts.get("literal") or ", ".join(p for p in (parts.get("family", ""), parts.get("given", "")) if p)
+
+
+def _initials(name: str) -> str:
+    parts = csl_name(name)
+    if "literal" in parts:
+        return parts["literal"]
+    words = parts.get("given", "").replace("-", " ").replace(".", " ").split()
+    initials = " ".join(w[0] + "." for w in words if w[:1].isalpha())
+    return f"{parts['family']}, {initials}" if initials else parts["family"]
+
+
+def short_reference(record: PaperRecord) -> str:
+    """The project's own reference: "Rumelhart, D. E., Hinton, G. E. and Williams, R. J. (1986) Title. Venue. link"."""
+    names = [_initials(a) for a in record["authors"]]
+    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    parts = [f"{who} ({record['year']}) {_sentence(record['title'])}"]
+    if venue := record.get("venue"):
+        parts.append(_sentence(venue))
+    link = doi_url(record["doi"]) if record.get("doi") else record.get("url") or ""
+    if not link and record.get("arxiv"):
+        link = arxiv_url(record["arxiv"])
+    if link:
+        parts.append(link)
+    return " ".join(parts)
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+@cache
+def _style() -> CitationStylesStyle:
+    from citeproc import CitationStylesStyle
+
+    return CitationStylesStyle(HARVARD, validate=False)
+
+
+def harvard(records: Sequence[PaperRecord]) -> list[str]:
+    """Each paper as a reference in the Harvard style (citeproc-py), in the style's order (by author, then year)."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+    from citeproc.source.json import CiteProcJSON
+
+    items = []
+    for r in records:
+        item = csl_item(r)
+        if item["type"] == "article-journal":
+            item["type"] = "paper-conference"  # see the module docstring
+        items.append(item)
+    bibliography = CitationStylesBibliography(_style(), CiteProcJSON(items), formatter.plain)
+    for item in items:
+        bibliography.register(Citation([CitationItem(item["id"])]))
+    return [str(entry) for entry in bibliography.bibliography()]
