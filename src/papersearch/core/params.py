@@ -25,7 +25,7 @@ MAX_K = 100
 DEFAULT_K = 10
 YEAR_MIN, YEAR_MAX = 1800, 2100
 MAX_ERA_CHARS = 200
-PLAN_PARTS = ("time", "intent", "names")  # parts of query understanding a person can take back
+PLAN_PARTS = ("time", "intent", "names", "order")  # parts of query understanding a person can take back
 # a reading path's direction: what a paper builds on, or what grew out of it
 DIRECTIONS: tuple[Direction, ...] = ("before", "after")
 DEFAULT_PATH_K = 8

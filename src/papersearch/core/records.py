@@ -17,6 +17,8 @@ Mode = Literal["hybrid", "dense", "lexical"]
 Intent = Literal["origin", "history", "topic"]
 EdgeKind = Literal["cites", "mentions"]
 PassageKind = Literal["question", "title", "passage"]
+OrderFirst = Literal["earliest", "latest"]
+OrderOver = Literal["list", "topic", "before", "after"]
 
 
 class Neighbour(TypedDict):
@@ -84,6 +86,22 @@ class EraPapers(EraRecord):
     """ids of the era's papers, by year"""
 
 
+class Order(TypedDict):
+    """An order in time a query asks for ("the oldest paper", "the latest work on attention", "what came after
+    the GAN paper"); ``ignore=order`` takes it back."""
+
+    first: OrderFirst | None
+    """which end of time comes first: earliest (the oldest) or latest (the newest); null: the papers most tied to
+    ``paper`` first"""
+    over: OrderOver
+    """list: every paper of the list; topic: the papers that match the rest of the query; before / after: the papers
+    on that side of ``paper`` in time"""
+    paper: str | None
+    """the id of the paper the others come before or after, as found by searching the words that name it"""
+    label: str
+    """the order, said back in words ("the newest first", "what came after Generative Adversarial Nets (2014)")"""
+
+
 class Understood(TypedDict):
     """How a query was read: shown to the person, who can take any part of it back."""
 
@@ -97,6 +115,8 @@ class Understood(TypedDict):
     """names of people read as names (authors of the list, names its summaries cite)"""
     soft: bool
     """true: the time is a preference (papers inside rank first), not a filter"""
+    order: Order | None
+    """an order in time the query asks for, or null"""
 
 
 class Scores(TypedDict):

@@ -111,8 +111,11 @@ UNTIL = re.compile(rf"\b(?P<y>{YEAR})\s*(?:and|or)\s+(?:earlier|before)\b", re.I
 AROUND = re.compile(rf"\b(?:around|circa|c\.|about|approximately|roughly|~)\s*(?P<y>{YEAR})\b", re.IGNORECASE)
 CENTURY = re.compile(r"\b(?:the\s+)?(?P<c>20th|21st|twentieth|twenty[\s-]first)[\s-]+century\b", re.IGNORECASE)
 TURN = re.compile(r"\b(?:the\s+)?turn\s+of\s+the\s+(?:century|millennium)\b", re.IGNORECASE)
-BETWEEN = re.compile(  # "between alexnet and transformers": the years of two things the list introduced
-    r"\bbetween\s+(?P<a>[a-z][\w\- ]{1,30}?)\s+and\s+(?P<b>[a-z][\w\- ]{1,30}?)(?=$|[?.!,;])", re.IGNORECASE
+BETWEEN = re.compile(  # "between alexnet and transformers": the years of two things the list introduced...
+    r"(?<!differences\s)(?<!difference\s)(?<!similarities\s)(?<!similarity\s)(?<!relationship\s)(?<!link\s)"
+    r"(?<!choose\s)(?<!compare\s)(?<!comparison\s)(?<!contrast\s)(?<!connection\s)"  # ...not two things compared
+    r"\bbetween\s+(?P<a>[a-z][\w\- ]{1,30}?)\s+and\s+(?P<b>[a-z][\w\- ]{1,30}?)(?=$|[?.!,;])",
+    re.IGNORECASE,
 )
 RELATIVE_RE = re.compile(r"\b(" + "|".join(sorted(RELATIVE, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
