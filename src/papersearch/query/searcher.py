@@ -71,7 +71,7 @@ class Searcher:
         self._encoder_lock = threading.Lock()
         self._vectors = QueryVectors()
         self._results = RecentResults()
-        self._ranker = Ranker(data)
+        self._ranker = Ranker(data, lambda: self.path_graph)
         self._by_id = {r["id"]: i for i, r in enumerate(data.records)}
 
     @classmethod
@@ -193,7 +193,7 @@ class Searcher:
 
         ``options`` are ``SearchRequest.check``'s: ``k``, ``mode``, ``year_from``, ``year_to``, ``era``,
         ``understand`` (read time, intent and names from the query) and ``ignore`` (parts of that reading to
-        leave out: "time", "intent", "names").
+        leave out: "time", "intent", "names", "order").
         """
         if isinstance(query, SearchRequest):
             if options:
