@@ -29,8 +29,7 @@ First = OrderFirst
 Side = Literal["before", "after"]
 
 MATCH_MARGIN = 2.0  # the papers that match a topic score within this much of the best (fused z-score units)...
-MATCHES = 6  # ...and are among this many of the best; the other papers lean toward the asked-for end of time
-ORDER_TILT = 2.5  # by up to this much (the list's first year to its last), as much as a time the query names
+MATCHES = 6  # ...and are among this many of the best
 TIE_WEIGHT = 1.0  # what came before or after a paper: a citation of it counts one standard deviation of closeness,
 TIME_WEIGHT = 0.5  # ...and being TIME_SCALE years away costs 0.5·ln 2 of one (the cost grows with the log of the gap)
 TIME_SCALE = 10.0
@@ -142,18 +141,13 @@ def _relation(text: str, superlative: bool) -> tuple[Side | None, str, Span | No
     return None, "", None
 
 
-def by_year(fused: np.ndarray, years: np.ndarray, first: First, rows: np.ndarray, tilt: float = 0.0) -> np.ndarray:
+def by_year(fused: np.ndarray, years: np.ndarray, first: First, rows: np.ndarray) -> np.ndarray:
     """Scores that put ``rows`` in year order (``first`` end first, relevance within a year) ahead of every other
-    paper, which keep their relevance order below them, moved by up to ``tilt`` toward the ``first`` end of time
-    ("the latest work on language models": the newest matches, then the other recent ones)."""
+    paper, which keep their relevance order below them."""
     out = fused.astype(np.float64).copy()
     ok = rows[np.isfinite(fused[rows])]
     if not len(ok):
         return out
-    if tilt:
-        span = float(years.max() - years.min()) or 1.0
-        toward = (years - years.min()) / span if first == "latest" else (years.max() - years) / span
-        out = np.where(np.isfinite(out), out + tilt * toward, out).astype(np.float64)
     key = years[ok] if first == "earliest" else -years[ok]
     ranked = ok[np.lexsort((-fused[ok], key))]
     top = float(np.max(out[np.isfinite(out)]))

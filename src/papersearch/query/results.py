@@ -92,7 +92,8 @@ class Ranker:
     def _anchored(self, plan: QueryPlan, mode: str, embed: Embed) -> tuple[QueryPlan, bool]:
         """The plan with the paper its order places others before or after found, and whether it was: the best
         match of the words that name it, searched on their own over the whole list (their own names, concepts and
-        year count), when the search is sure some paper answers them."""
+        year count; of their matches, ``order.matches``, the earliest: "the perceptron" is Rosenblatt's, not Minsky
+        and Papert's book about it), when the search is sure some paper answers them."""
         o = plan.order
         if o is None or o.side is None or self._plan_context is None:
             return plan, False
@@ -104,7 +105,8 @@ class Ranker:
         if scored.confidence < scope.NO_MATCH_BELOW:
             return plan, False
         fused = rerank.apply(scored.fused, sub, self._years, self._degree, scored.names, scored.concepts)
-        row = int(np.argmax(fused))
+        close = order.matches(fused)  # the paper those words name: the first of their matches ("the perceptron")
+        row = int(close[np.argmin(self._years[close])])
         rec = self.data.records[row]
         return replace(plan, order=o.found(row, rec["id"], f"{rec['title']} ({rec['year']})")), True
 
@@ -126,8 +128,7 @@ class Ranker:
             if plan.window is not None:
                 inside &= (self._years >= plan.window.start) & (self._years <= plan.window.end)
             return order.by_year(fused, self._years, o.first, np.flatnonzero(inside))
-        matched = order.matches(np.where(mask, fused, -np.inf))
-        return order.by_year(fused, self._years, o.first, matched, order.ORDER_TILT)
+        return order.by_year(fused, self._years, o.first, order.matches(np.where(mask, fused, -np.inf)))
 
     def _near(self, row: int) -> np.ndarray:
         """Every paper's closeness in meaning to the paper of ``row``: its passages against that paper's centroid."""
