@@ -229,3 +229,24 @@ def test_the_paper_view_says_what_to_read_before_and_after_and_draws_the_path(
     expect(page.locator("#view-paper h1")).to_have_text(
         "Neural Machine Translation by Jointly Learning to Align and Translate"
     )
+
+
+def test_an_order_shows_as_a_chip_and_an_everyday_question_is_declined(server: Server, page: Any) -> None:
+    """ "The oldest paper" is read as an order the page says back as a chip (× takes it back); a question about
+    everyday life that shares one word with the field is declined, answer and all."""
+    from playwright.sync_api import expect
+
+    page.goto(server.url + "/#/search?q=which+paper+on+this+list+is+the+oldest+one%3F")
+    page.wait_for_selector("body[data-ready=true]")
+    chip = page.locator('#understood .chip[data-part="order"]')
+    expect(chip).to_have_text(re.compile("the whole list, oldest first"))
+    expect(page.locator(".result .year").first).to_have_text("1943")
+    expect(page.locator("#answer .cite").first).to_have_text("(McCulloch & Pitts, 1943) [1]")
+    chip.locator("button").click()  # take the order back
+    assert "ignore=order" in page.url
+    expect(page.locator('#understood .chip[data-part="order"]')).to_have_count(0)
+
+    page.locator("#q").fill("")
+    page.locator("#q").press_sequentially("how do I get my toddler to pay attention at dinner", delay=10)
+    expect(page.locator("#no-match")).to_be_visible()
+    expect(page.locator("#answer")).to_be_hidden()

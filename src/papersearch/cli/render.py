@@ -82,6 +82,8 @@ def reading(understood: Understood | None) -> str | None:
         parts.append("how it developed over time")
     if understood["names"]:
         parts.append("by or citing " + ", ".join(understood["names"]))
+    if understood["order"]:
+        parts.append(understood["order"]["label"])
     return " · ".join(parts) or None
 
 

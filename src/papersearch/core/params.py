@@ -56,7 +56,7 @@ class SearchRequest:
     year_from: int | None = None
     year_to: int | None = None
     era: str | None = None  # an era id, resolved
-    understand: bool = True  # read time, intent and names from the query (query/plan.py)
+    understand: bool = True  # read time, intent, names and order from the query (query/plan.py)
     ignore: tuple[str, ...] = ()  # parts of that reading to leave out, from PLAN_PARTS
 
     @classmethod

@@ -180,7 +180,7 @@ class SearchResults(TypedDict):
     cached: bool
     """answered from the cache of recent answers (the same query and options)"""
     understood: Understood | None
-    """how the query was read (time, intent, names); null when understanding is off"""
+    """how the query was read (time, intent, names, order); null when understanding is off"""
     no_match: bool
     """true when no paper of the list really matches: the results are only the nearest papers"""
     confidence: float

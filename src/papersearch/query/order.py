@@ -97,12 +97,13 @@ class OrderReading:
         }
 
     def label(self) -> str:
-        """The order, said back in words: "the oldest first", "what came after Generative Adversarial Nets (2014)"."""
+        """The order, said back in words: "oldest first", "the whole list, newest first", "what came after
+        Generative Adversarial Nets (2014)"."""
+        end = f"{'oldest' if self.first == 'earliest' else 'newest'} first" if self.first else ""
         if self.side is None:
-            where = " in the list" if self.over == "list" else ""
-            return f"the {'oldest' if self.first == 'earliest' else 'newest'}{where} first"
+            return f"the whole list, {end}" if self.over == "list" else end
         told = f"what came {self.side} {self.paper[2] if self.paper else '“' + self.anchor + '”'}"
-        return told + (f", the {'oldest' if self.first == 'earliest' else 'newest'} first" if self.first else "")
+        return f"{told}, {end}" if end else told
 
     def found(self, row: int, paper_id: str, shown: str) -> OrderReading:
         """This reading with its anchor found: the paper at ``row``, shown as ``shown``."""

@@ -192,7 +192,7 @@ class Searcher:
         against this version; a ``SearchRequest`` as it is.
 
         ``options`` are ``SearchRequest.check``'s: ``k``, ``mode``, ``year_from``, ``year_to``, ``era``,
-        ``understand`` (read time, intent and names from the query) and ``ignore`` (parts of that reading to
+        ``understand`` (read time, intent, names and order from the query) and ``ignore`` (parts of that reading to
         leave out: "time", "intent", "names", "order").
         """
         if isinstance(query, SearchRequest):
