@@ -176,6 +176,59 @@ ASKING = frozenset(
     ]
 )
 
+# words that ask who did something first or how it developed (``plan.ORIGIN``, ``plan.HISTORY``): the intent of a
+# question, never its topic ("who invented GANs" is about GANs)
+CUES = frozenset(
+    [
+        "invent",
+        "invents",
+        "invented",
+        "inventing",
+        "inventor",
+        "inventors",
+        "invention",
+        "introduce",
+        "introduces",
+        "introduced",
+        "introducing",
+        "introduction",
+        "pioneer",
+        "pioneers",
+        "pioneered",
+        "pioneering",
+        "originate",
+        "originates",
+        "originated",
+        "originator",
+        "origin",
+        "origins",
+        "birth",
+        "founding",
+        "founder",
+        "father",
+        "history",
+        "histories",
+        "historical",
+        "evolution",
+        "evolve",
+        "evolves",
+        "evolved",
+        "evolving",
+        "timeline",
+        "milestone",
+        "milestones",
+        "lineage",
+        "trajectory",
+        "development",
+        "develop",
+        "developed",
+        "progress",
+        "progression",
+        "first",
+        "earliest",
+    ]
+)
+
 _POLITE = r"(?:(?:please|pls|hey|hi|ok|okay|so|now)[\s,]+)*"
 _ASK_YOU = r"(?:(?:can|could|would|will)\s+(?:you|someone|somebody|anyone)\s+(?:please\s+)?)?"
 _WANT = (
