@@ -40,11 +40,11 @@ FOREIGN_FULL = 1.0  # a missing word of this topic weight (as common as "five", 
 SKIPPED = ASIDES | ASKING | CUES | LIST_WORDS | lexical.STOPWORDS  # words that ask or join, never a topic
 # fitted on the tune half of the dev queries (scripts/calibrate_no_match.py): cosine, field, foreign, jargon
 NO_MATCH_WEIGHTS = (9.82, 17.35, -4.70, 1.81)
-NO_MATCH_BIAS = -0.34
+NO_MATCH_BIAS = -0.83
 NO_MATCH_BELOW = 0.5
 # words only, without vectors: the share of the topic the list holds (``Evidence.held``), fitted the same way
 WORDS_WEIGHT = 7.68
-WORDS_BIAS = -2.36
+WORDS_BIAS = -2.35
 
 
 @dataclass(frozen=True)
