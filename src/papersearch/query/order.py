@@ -29,7 +29,8 @@ First = OrderFirst
 Side = Literal["before", "after"]
 
 MATCH_MARGIN = 2.0  # the papers that match a topic score within this much of the best (fused z-score units)...
-MATCHES = 6  # ...and are among this many of the best
+MATCHES = 6  # ...among this many of the best...
+WORDS_MARGIN = 3.0  # ...or hold every word of the topic and score within this much of the best
 TIE_WEIGHT = 1.0  # what came before or after a paper: a citation of it counts one standard deviation of closeness,
 TIME_WEIGHT = 0.5  # ...and being TIME_SCALE years away costs 0.5·ln 2 of one (the cost grows with the log of the gap)
 TIME_SCALE = 10.0
@@ -156,14 +157,21 @@ def by_year(fused: np.ndarray, years: np.ndarray, first: First, rows: np.ndarray
     return out
 
 
-def matches(fused: np.ndarray, margin: float = MATCH_MARGIN, most: int = MATCHES) -> np.ndarray:
-    """The papers that match the topic: at most ``most`` of the best, each within ``margin`` of the best score."""
+def matches(fused: np.ndarray, holding: np.ndarray | None = None) -> np.ndarray:
+    """The papers that match the topic: at most ``MATCHES`` of the best, each within ``MATCH_MARGIN`` of the best
+    score, and those that hold every word of the topic within ``WORDS_MARGIN`` of it ("the most recent paper on
+    reinforcement learning" is one that says reinforcement learning, if less close in meaning). ``holding``: per
+    paper, whether it holds every topic word."""
     ok = np.flatnonzero(np.isfinite(fused))
     if not len(ok):
         return ok
-    best = ok[np.argsort(-fused[ok], kind="stable")[:most]]
-    close: np.ndarray = best[fused[best] >= fused[best[0]] - margin]
-    return close
+    best = float(fused[ok].max())
+    top = ok[np.argsort(-fused[ok], kind="stable")[:MATCHES]]
+    close = top[fused[top] >= best - MATCH_MARGIN]
+    if holding is not None:
+        close = np.union1d(close, ok[holding[ok] & (fused[ok] >= best - WORDS_MARGIN)])
+    found: np.ndarray = close
+    return found
 
 
 def around(

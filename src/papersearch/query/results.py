@@ -128,7 +128,22 @@ class Ranker:
             if plan.window is not None:
                 inside &= (self._years >= plan.window.start) & (self._years <= plan.window.end)
             return order.by_year(fused, self._years, o.first, np.flatnonzero(inside))
-        return order.by_year(fused, self._years, o.first, order.matches(np.where(mask, fused, -np.inf)))
+        matched = order.matches(np.where(mask, fused, -np.inf), self._holding(plan.topic))
+        return order.by_year(fused, self._years, o.first, matched)
+
+    def _holding(self, topic: str) -> np.ndarray | None:
+        """Per paper, whether its text holds every topic word of ``topic`` (``scope.topic_words``); None without one."""
+        lex = self.data.lexical
+        words = [w for w in scope.topic_words(topic) if scope.weight(w) > 0]
+        if not words:
+            return None
+        holds = np.ones(lex.n_docs, dtype=bool)
+        for word in words:
+            has = np.zeros(lex.n_docs, dtype=bool)
+            for t in lex.token_ids(word):
+                has[lex.indices[lex.indptr[t] : lex.indptr[t + 1]]] = True
+            holds &= has
+        return holds
 
     def _near(self, row: int) -> np.ndarray:
         """Every paper's closeness in meaning to the paper of ``row``: its passages against that paper's centroid."""
