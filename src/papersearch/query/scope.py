@@ -36,6 +36,7 @@ from .wording import ASIDES, ASKING, CUES
 
 TOPIC_CEILING = 6.0  # a word this common in everyday English (Zipf) or more carries no topic: "the", "way", "just"
 JARGON_CEILING = 3.5  # a word of the list rarer than this in everyday English is the field's own
+FIELD_SAMPLE = 20_000  # passages the list's mean vector is taken over, at most
 FOREIGN_FULL = 1.0  # a missing word of this topic weight (as common as "five", Zipf 5) or more counts in full
 SKIPPED = ASIDES | ASKING | CUES | LIST_WORDS | lexical.STOPWORDS  # words that ask or join, never a topic
 # fitted on the tune half of the dev queries (scripts/calibrate_no_match.py): cosine, field, foreign, jargon
@@ -82,10 +83,13 @@ class Scope:
         self._lock = threading.Lock()
 
     def field(self) -> np.ndarray:
-        """The list's mean passage vector, normalised: what the list as a whole is about."""
+        """The list's mean passage vector, normalised: what the list as a whole is about (from at most
+        ``FIELD_SAMPLE`` rows evenly spread, so a million-passage index costs what a small one does)."""
         with self._lock:
             if self._field is None:
-                mean = np.asarray(self.data.matrix, dtype=np.float64).mean(axis=0)
+                matrix = self.data.matrix
+                rows = matrix[:: max(1, len(matrix) // FIELD_SAMPLE)]
+                mean = np.asarray(rows, dtype=np.float64).mean(axis=0)
                 self._field = (mean / (np.linalg.norm(mean) or 1.0)).astype(np.float32)
             return self._field
 
