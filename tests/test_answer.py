@@ -208,7 +208,7 @@ def test_instruction_words_choose_neither_papers_nor_sentences(searcher: Searche
     ranked = [h["id"] for h in searcher.search("Explain the vanishing gradient problem")["results"][:5]]
     assert "2014-zeiler-visualizing-convnets" not in ranked
     summary = searcher.answer("Summarize the AlexNet paper for me in a few sentences.")
-    assert [s["id"] for s in summary["sources"]][0] == "2012-krizhevsky-alexnet"
+    assert summary["sources"][0]["id"] == "2012-krizhevsky-alexnet"
 
 
 def test_an_everyday_question_is_declined(searcher: Searcher) -> None:
