@@ -214,6 +214,9 @@ def test_instructions_carry_no_topic(text: str, topic: str) -> None:
         ("what should I read before the alexnet paper", None, "before", "the alexnet paper"),
         ("after deep belief nets, what did people try next", None, "after", "deep belief nets"),
         ("the last paper published before minsky's book", "latest", "before", "minsky's book"),
+        ("what was the last paper before the transformer?", "latest", "before", "the transformer"),
+        ("the first paper in the list", "earliest", "list", ""),
+        ("the first paper after backprop", "earliest", "after", "backprop"),
     ],
 )
 def test_an_order_in_time_is_read(text: str, first: str | None, over: str, anchor: str) -> None:
@@ -235,6 +238,11 @@ def test_an_order_in_time_is_read(text: str, first: str | None, over: str, ancho
 def test_no_order_is_read_where_a_time_is_meant(text: str) -> None:
     plan = make_plan(text, CTX)
     assert plan.order is None and plan.window is not None
+
+
+def test_the_first_paper_on_a_topic_is_an_origin_question() -> None:
+    plan = make_plan("first paper on backpropagation", CTX)
+    assert plan.order is None and plan.intent == "origin" and plan.topic == "first paper on backpropagation"
 
 
 def test_what_came_before_a_paper_searches_the_words_that_name_it() -> None:

@@ -45,6 +45,7 @@ _ONE = (
     r"|approach|technique|architecture|idea|result|breakthrough|development)\b(?!['’-]?s\b)|\s*[?.!]*\s*$)"
 )
 EARLIEST = re.compile(rf"\b(?:the\s+)?(?:oldest|earliest){_ONE}", re.IGNORECASE)
+FIRST = re.compile(rf"\b(?:the\s+)?(?:very\s+)?first{_ONE}", re.IGNORECASE)  # an order only over the whole list
 LATEST = re.compile(
     rf"\b(?:the\s+)?(?:newest|latest|most\s+recent(?:ly\s+published)?|youngest|last){_ONE}", re.IGNORECASE
 )
@@ -63,8 +64,9 @@ AFTER = re.compile(
     r"|(?:inspired|influenced)\s+by|(?:successors?|follow[\s-]?ups?)\s+(?:of|to|on))\s+" + _ANCHOR,
     re.IGNORECASE,
 )
-PUBLISHED = re.compile(  # "the last paper published before X": a relation only beside a superlative
-    r"\b(?:published|written|released|appeared|out)\s+(?P<side>before|after|prior\s+to|since)\s+" + _ANCHOR,
+PUBLISHED = re.compile(  # "the last paper (published) before X": a relation only beside a superlative
+    r"\b(?:published|written|released|appeared|out|paper|entry|one|article)\s+(?P<side>before|after|prior\s+to|since)\s+"
+    + _ANCHOR,
     re.IGNORECASE,
 )
 LEADING = re.compile(  # "after deep belief nets, what did people try next"
@@ -87,6 +89,7 @@ class OrderReading:
     spans: tuple[Span, ...]  # where it was read: these words are not what the query is about
     over: OrderOver = "topic"
     paper: tuple[int, str, str] | None = None  # the anchor once the ranker has found it: (row, id, how it is shown)
+    listed_only: bool = False  # read from "the first paper": an order only when nothing else is asked (else origin)
 
     def shown(self) -> Order:
         """The reading as ``understood`` shows it."""
@@ -115,18 +118,19 @@ def read_order(text: str) -> OrderReading | None:
     """The order ``text`` asks for, or None."""
     first: First | None = None
     spans: list[Span] = []
-    ends: tuple[tuple[re.Pattern[str], First], ...] = ((EARLIEST, "earliest"), (LATEST, "latest"))
+    ends: tuple[tuple[re.Pattern[str], First], ...] = ((EARLIEST, "earliest"), (LATEST, "latest"), (FIRST, "earliest"))
+    listed_only = False
     for pattern, end in ends:
         m = pattern.search(text)
         if m and first is None:
-            first = end
+            first, listed_only = end, pattern is FIRST
             spans.append((m.start(), m.end()))
     side, anchor, span = _relation(text, superlative=first is not None)
     if side is None and first is None:
         return None
     if span is not None:
         spans.append(span)
-    return OrderReading(first, side, anchor, tuple(spans), side or "topic")
+    return OrderReading(first, side, anchor, tuple(spans), side or "topic", listed_only=listed_only and side is None)
 
 
 def _relation(text: str, superlative: bool) -> tuple[Side | None, str, Span | None]:

@@ -219,6 +219,7 @@ def make_plan(text: str, ctx: PlanContext) -> QueryPlan:
     topic = _topic(text, window, order.spans if order else ())
     if order is not None:
         order, topic = _scope(order, topic)
+        topic = unordered if order is None else topic
     words = _content_words(topic)
     bare = bool(words) and all(name_key(w) in ctx.names or name_key(w) in ctx.given for w in words)
     keys, shown = _names(topic, ctx, bare) if order is None or topic != order.anchor else ([], [])  # the anchor's
@@ -256,10 +257,13 @@ def _topic(text: str, window: TimeWindow | None, cut: tuple[Span, ...]) -> str:
     return without_instruction(" ".join(topic.split()).strip(" ,;:-–"))
 
 
-def _scope(order: OrderReading, topic: str) -> tuple[OrderReading, str]:
+def _scope(order: OrderReading, topic: str) -> tuple[OrderReading | None, str]:
     """Over what the order runs, and what is left to search for: with nothing asked but the order, the whole list;
-    with nothing asked but what came before or after a paper, the words that name that paper."""
+    with nothing asked but what came before or after a paper, the words that name that paper; "the first paper"
+    with more asked is no order (an origin question reads it)."""
     rest = {w.lower() for w in _content_words(topic, ASIDES)} - LIST_WORDS - ASKING
+    if rest and order.listed_only:
+        return None, topic  # "the first paper on backprop": who did it first, an origin question
     if rest:
         return order, topic
     if order.side is not None:
