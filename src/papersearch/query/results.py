@@ -37,7 +37,7 @@ class Ranker:
         self._graph = graph
         self.speller = Speller(data.vocabulary)
         self.explainer = Explainer(data)
-        self.scope = scope.Scope(data)
+        self.scope = scope.Scope(data.matrix, data.lexical.vocab)
         self._years = np.array([r["year"] for r in data.records])
         self._eras = np.array([r["era"] for r in data.records])
         self._degree = np.array(

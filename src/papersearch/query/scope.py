@@ -29,7 +29,6 @@ import numpy as np
 
 from ..core.text import unaccented
 from ..index import lexical
-from ..index.layout import IndexData
 from . import english
 from .order import LIST_WORDS
 from .wording import ASIDES, ASKING, CUES
@@ -77,8 +76,10 @@ def weight(word: str) -> float:
 class Scope:
     """The no-match evidence of one index version: its mean passage vector (made on first use) and its words."""
 
-    def __init__(self, data: IndexData) -> None:
-        self.data = data
+    def __init__(self, matrix: np.ndarray, vocab: dict[str, int]) -> None:
+        """``matrix``: the version's passage vectors; ``vocab``: its BM25 vocabulary (stem -> token id)."""
+        self.matrix = matrix
+        self.vocab = vocab
         self._field: np.ndarray | None = None
         self._lock = threading.Lock()
 
@@ -87,8 +88,7 @@ class Scope:
         ``FIELD_SAMPLE`` rows evenly spread, so a million-passage index costs what a small one does)."""
         with self._lock:
             if self._field is None:
-                matrix = self.data.matrix
-                rows = matrix[:: max(1, len(matrix) // FIELD_SAMPLE)]
+                rows = self.matrix[:: max(1, len(self.matrix) // FIELD_SAMPLE)]
                 mean = np.asarray(rows, dtype=np.float64).mean(axis=0)
                 self._field = (mean / (np.linalg.norm(mean) or 1.0)).astype(np.float32)
             return self._field
@@ -99,7 +99,7 @@ class Scope:
         for w in words:
             w_weight = weight(w)
             total += w_weight
-            if any(self.data.lexical.vocab.get(stem) is not None for stem in lexical.tokenize(w)):
+            if any(self.vocab.get(stem) is not None for stem in lexical.tokenize(w)):
                 held += w_weight
                 jargon = max(jargon, JARGON_CEILING - min(english.zipf(w), JARGON_CEILING))
             else:
