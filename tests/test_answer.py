@@ -20,6 +20,7 @@ from papersearch.core.errors import QueryError
 from papersearch.core.records import Answer, PaperRecord
 from papersearch.core.settings import Settings
 from papersearch.query import answer as answering
+from papersearch.query import floors as assistant
 from papersearch.query.evaluate import HALVES, EvalQuery, load_queries
 from papersearch.query.searcher import Searcher
 from papersearch.serve.app import create_app
@@ -27,15 +28,16 @@ from papersearch.serve.app import create_app
 from .conftest import CORPUS, MODEL
 
 QUERIES = Path(__file__).parent / "data" / "queries.jsonl"
-ASKED = ("question", "origin", "history")  # the query types the answer floors are set on
+BLIND = Path(__file__).parent / "data" / "queries_blind.jsonl"
 RUMELHART = "1986-rumelhart-backpropagation"
 OUT_OF_SCOPE = "cheap flights to lisbon in march"
 
 
 @pytest.fixture(scope="module")
 def dev(searcher: Searcher) -> list[tuple[EvalQuery, Answer]]:
-    """Every dev query with its answer."""
-    queries = load_queries(QUERIES, {r["id"] for r in searcher.papers()})
+    """Every query of both dev files with its answer."""
+    known = {r["id"] for r in searcher.papers()}
+    queries = load_queries(QUERIES, known) + load_queries(BLIND, known)
     return [(q, searcher.answer(q.query)) for q in queries]
 
 
@@ -80,26 +82,20 @@ def test_every_sentence_is_the_lists_own_words_over_the_whole_dev_set(
     assert quoted > 300  # the test read real answers, not refusals
 
 
-def floors(dev: list[tuple[EvalQuery, Answer]], half: str) -> dict[str, float]:
-    asked = [(q, a) for q, a in dev if q.type in ASKED and q.half == half]
-    cited = [(q, {s["id"] for s in a["sources"]}) for q, a in asked]
-    outside = [a for q, a in dev if q.type == "out-of-scope" and q.half == half]
-    return {
-        "cites a grade-3 paper": sum(any(q.relevant.get(i, 0) == 3 for i in c) for q, c in cited) / len(cited),
-        "cites only graded papers": sum(bool(c) and all(q.relevant.get(i, 0) >= 1 for i in c) for q, c in cited)
-        / len(cited),
-        "declines out of scope": sum(a["declined"] for a in outside) / len(outside),
-    }
-
-
-@pytest.mark.parametrize("half", HALVES)
-def test_the_floors_hold_on_each_half_of_the_dev_set(dev: list[tuple[EvalQuery, Answer]], half: str) -> None:
-    """Chosen on the tune half (odd ids), checked on the held-out half (even ids): docs/assistant.md."""
-    got = floors(dev, half)
-    print(half, {k: round(v, 3) for k, v in got.items()})
-    assert got["cites a grade-3 paper"] >= 0.90, got
-    assert got["cites only graded papers"] >= 0.80, got
-    assert got["declines out of scope"] >= 0.90, got
+def test_the_floors_hold_on_the_held_out_half_of_the_dev_set(
+    dev: list[tuple[EvalQuery, Answer]], searcher: Searcher
+) -> None:
+    """The assistant's floors (query/floors.py), chosen on the tune half (odd ids) and checked here on the held-out
+    half (even ids), over both dev files; both halves are printed (docs/assistant.md has the figures)."""
+    answers = {q.id: a for q, a in dev}
+    got = {}
+    for half in HALVES:
+        queries = [q for q, _ in dev if q.half == half]
+        results = {q.id: searcher.search(q.query) for q in queries}  # the answers' own searches, from the cache
+        got[half] = assistant.tallies(queries, results, answers)
+        print(half, {name: f"{t.hits}/{t.of}" for name, t in got[half].items()})
+    for floor in assistant.FLOORS:
+        assert floor.holds(got["held-out"][floor.name]), (floor.name, got["held-out"][floor.name])
 
 
 def test_in_scope_questions_are_rarely_declined(dev: list[tuple[EvalQuery, Answer]]) -> None:
@@ -113,8 +109,9 @@ def test_origin_and_history_answers_read_in_time_order(dev: list[tuple[EvalQuery
     for _, a in dev:
         if a["declined"] or a["understood"] is None:
             continue
-        intent = a["understood"]["intent"]
-        assert a["order"] == ("time" if intent in ("origin", "history") else "relevance")
+        intent, order = a["understood"]["intent"], a["understood"]["order"]
+        around = order is not None and order["over"] in ("before", "after")  # what came before/after a paper
+        assert a["order"] == ("time" if intent in ("origin", "history") or around else "relevance")
         years = [year[s["id"]] for s in a["sentences"]]
         if a["order"] == "time":
             assert years == sorted(years), a["query"]
@@ -160,6 +157,65 @@ def test_how_were_deep_nets_first_trained(searcher: Searcher) -> None:
     assert any("Backpropagation" in s["text"] for s in a["sentences"])
     assert a["reading_order"][0]["id"] == RUMELHART
     assert a["nearest"] == []
+    assert assistant.readme_answered(a)  # both milestones: backpropagation (1986) and deep belief networks (2005)
+    assert [s["id"] for s in a["sources"]][:2] == list(assistant.README_PAPERS)
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("which paper on this list is the oldest one?", "1943-mcculloch-neural-logic"),
+        ("what is the newest paper in the list?", "2025-deepseek-deepseek-r1"),
+        ("the most recent paper on reinforcement learning", "2025-deepseek-deepseek-r1"),
+        ("the earliest paper on recurrent networks", "1990-elman-rnn"),
+    ],
+)
+def test_an_order_question_quotes_the_paper_the_order_puts_first(searcher: Searcher, query: str, first: str) -> None:
+    res = searcher.search(query)
+    assert res["understood"] is not None and res["understood"]["order"] is not None
+    assert res["results"][0]["id"] == first and not res["no_match"]
+    a = searcher.answer(query)
+    assert not a["declined"] and [s["id"] for s in a["sources"]] == [first]  # that paper, and only it
+    unordered = searcher.search(query, ignore=["order"])
+    assert unordered["understood"] is not None and unordered["understood"]["order"] is None
+
+
+def test_what_came_before_or_after_a_paper_is_answered_from_its_neighbourhood(searcher: Searcher) -> None:
+    res = searcher.search("what came before the transformer?")
+    order = res["understood"]["order"] if res["understood"] else None
+    assert order is not None and order["over"] == "before" and order["paper"] == "2017-vaswani-transformer"
+    assert res["results"][0]["id"] == "2015-bahdanau-attention"  # the transformer cites it
+    assert all(h["year"] <= 2017 for h in res["results"][:5]) and "2017-vaswani-transformer" not in {
+        h["id"] for h in res["results"][:5]
+    }
+    a = searcher.answer("what came before the transformer?")
+    cited = [s["id"] for s in a["sources"]]
+    assert "2015-bahdanau-attention" in cited and a["order"] == "time"
+    transformer = searcher.paper("2017-vaswani-transformer")["references"]
+    tied = {n["id"] for n in transformer["cites"] + transformer["cited_by"]}
+    assert set(cited[1:]) <= tied  # any other paper it quotes is one the graph ties to the transformer
+    after = searcher.answer("what built on the perceptron?")
+    assert after["understood"] is not None and after["understood"]["order"]["paper"] == "1958-rosenblatt-perceptron"
+    assert after["sources"] and all(s["year"] > 1958 for s in after["sources"])
+
+
+def test_instruction_words_choose_neither_papers_nor_sentences(searcher: Searcher) -> None:
+    """ "Explain" is no topic: the explainable-AI text of Zeiler & Fergus does not answer the vanishing gradient."""
+    asked = searcher.answer("Explain the vanishing gradient problem")
+    plain = searcher.answer("the vanishing gradient problem")
+    assert [s["id"] for s in asked["sources"]] == [s["id"] for s in plain["sources"]]
+    assert [s["text"] for s in asked["sentences"]] == [s["text"] for s in plain["sentences"]]
+    ranked = [h["id"] for h in searcher.search("Explain the vanishing gradient problem")["results"][:5]]
+    assert "2014-zeiler-visualizing-convnets" not in ranked
+    summary = searcher.answer("Summarize the AlexNet paper for me in a few sentences.")
+    assert summary["sources"][0]["id"] == "2012-krizhevsky-alexnet"
+
+
+def test_an_everyday_question_is_declined(searcher: Searcher) -> None:
+    """A question whose topic is everyday English the list lacks is declined though a field word matches."""
+    for query in ("how do I get my toddler to pay attention at dinner", "best running shoes for marathon training"):
+        a = searcher.answer(query)
+        assert a["declined"] and a["no_match"] and a["sentences"] == [] and a["nearest"], query
 
 
 def test_a_question_outside_the_list_is_declined_with_the_nearest_papers(searcher: Searcher) -> None:

@@ -96,6 +96,7 @@ def test_times_people_type_are_read(text: str, years: tuple[int, int]) -> None:
         "word2vec",
         "",
         "how we got from perceptrons to deep learning",  # where a story starts, not a time window
+        "the difference between alexnet and the variational autoencoder",  # two things compared, not a time
     ],
 )
 def test_no_time_is_read_where_there_is_none(text: str) -> None:
@@ -162,10 +163,97 @@ def test_taking_parts_back() -> None:
     assert plan.window is not None and plan.intent == "origin" and plan.names == ("hinton",)
     bare = plan.without(("time", "intent", "names"))
     assert bare.window is None and bare.intent == "topic" and bare.names == () and bare.topic == plan.text
-    assert bare.understood() == {"years": None, "time": None, "intent": "topic", "names": [], "soft": True}
+    assert bare.understood() == {
+        "years": None,
+        "time": None,
+        "intent": "topic",
+        "names": [],
+        "soft": True,
+        "order": None,
+    }
+    ordered = make_plan("the oldest paper about backprop", CTX)
+    assert ordered.order is not None and "oldest" not in ordered.topic
+    unordered = ordered.without(("order",))
+    assert unordered.order is None and unordered.understood()["order"] is None and "oldest" in unordered.topic
 
 
 def test_concepts_are_matched_whole() -> None:
     assert set(concept_matches("a variational autoencoder for faces", CTX)) == {3}
     assert concept_matches("deep networks", CTX) == {}  # not the Deep Q-Network: "q" is missing
     assert set(concept_matches("the deep q-network plays atari", CTX)) == {4}
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Explain the vanishing gradient problem", "the vanishing gradient problem"),
+        ("tell me about GANs", "GANs"),
+        ("Summarize the AlexNet paper for me in a few sentences.", "the AlexNet paper"),
+        ("please describe how deep Q-networks work", "how deep Q-networks work"),
+        ("I'd like to understand how CLIP learns from captions", "how CLIP learns from captions"),
+        ("can you give me an overview of diffusion models?", "diffusion models?"),
+        ("walk me through LSTM gates, thanks", "LSTM gates"),
+        ("what is a transformer?", "a transformer?"),
+        ("explainable AI", "explainable AI"),  # a topic that begins like an instruction
+        ("explain", "explain"),  # nothing else: the word is the topic
+    ],
+)
+def test_instructions_carry_no_topic(text: str, topic: str) -> None:
+    assert make_plan(text, CTX).topic == topic
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "over", "anchor"),
+    [
+        ("which paper on this list is the oldest one?", "earliest", "list", ""),
+        ("what's the newest paper?", "latest", "list", ""),
+        ("the most recent paper on reinforcement learning", "latest", "topic", ""),
+        ("oldest paper here about regularization", "earliest", "topic", ""),
+        ("what came before the transformer?", None, "before", "the transformer"),
+        ("what built on LSTMs?", None, "after", "LSTMs"),
+        ("what should I read before the alexnet paper", None, "before", "the alexnet paper"),
+        ("after deep belief nets, what did people try next", None, "after", "deep belief nets"),
+        ("the last paper published before minsky's book", "latest", "before", "minsky's book"),
+        ("what was the last paper before the transformer?", "latest", "before", "the transformer"),
+        ("the first paper in the list", "earliest", "list", ""),
+        ("the first paper after backprop", "earliest", "after", "backprop"),
+    ],
+)
+def test_an_order_in_time_is_read(text: str, first: str | None, over: str, anchor: str) -> None:
+    o = make_plan(text, CTX).order
+    assert o is not None and (o.first, o.over, o.anchor) == (first, over, anchor)
+    assert make_plan(text, CTX).understood()["order"] == o.shown()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "latest work on language models",  # recent work: a time (the recent era), not one paper
+        "recent papers on attention",
+        "papers published after 2015",  # a year: a time
+        "neural nets before backprop",
+        "the last five years",
+    ],
+)
+def test_no_order_is_read_where_a_time_is_meant(text: str) -> None:
+    plan = make_plan(text, CTX)
+    assert plan.order is None and plan.window is not None
+
+
+def test_the_first_paper_on_a_topic_is_an_origin_question() -> None:
+    plan = make_plan("first paper on backpropagation", CTX)
+    assert plan.order is None and plan.intent == "origin" and plan.topic == "first paper on backpropagation"
+
+
+def test_what_came_before_a_paper_searches_the_words_that_name_it() -> None:
+    plan = make_plan("what came after Kingma's VAE?", CTX)
+    assert plan.order is not None and plan.order.side == "after" and plan.topic == "Kingma's VAE"
+    assert plan.names == ()  # the name belongs to the paper the others follow, found on its own
+    assert plan.window is None and plan.order.label() == "what came after “Kingma's VAE”"
+    found = plan.order.found(3, "2013-vae", "Auto-Encoding Variational Bayes (2013)")
+    assert found.shown() == {
+        "first": None,
+        "over": "after",
+        "paper": "2013-vae",
+        "label": "what came after Auto-Encoding Variational Bayes (2013)",
+    }

@@ -322,3 +322,24 @@ def test_read_before_can_show_every_entry(server: Server, phone: Any, tmp_path: 
     assert "close in meaning" in by_meaning.locator(".evidence").inner_text()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     section.screenshot(path=str(tmp_path / "phone-read-before.png"))
+
+
+def test_an_order_shows_as_a_chip_and_an_everyday_question_is_declined(server: Server, page: Any) -> None:
+    """ "The oldest paper" is read as an order the page says back as a chip (× takes it back); a question about
+    everyday life that shares one word with the field is declined, answer and all."""
+    from playwright.sync_api import expect
+
+    page.goto(server.url + "/#/search?q=which+paper+on+this+list+is+the+oldest+one%3F")
+    page.wait_for_selector("body[data-ready=true]")
+    chip = page.locator('#understood .chip[data-part="order"]')
+    expect(chip).to_have_text(re.compile("the whole list, oldest first"))
+    expect(page.locator(".result .year").first).to_have_text("1943")
+    expect(page.locator("#answer .cite").first).to_have_text("(McCulloch & Pitts, 1943) [1]")
+    chip.locator("button").click()  # take the order back
+    assert "ignore=order" in page.url
+    expect(page.locator('#understood .chip[data-part="order"]')).to_have_count(0)
+
+    page.locator("#q").fill("")
+    page.locator("#q").press_sequentially("how do I get my toddler to pay attention at dinner", delay=10)
+    expect(page.locator("#no-match")).to_be_visible()
+    expect(page.locator("#answer")).to_be_hidden()

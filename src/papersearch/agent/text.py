@@ -26,7 +26,7 @@ def _authors(authors: Sequence[str]) -> str:
 
 
 def _reading(understood: Understood | None) -> str | None:
-    """How the query was read, as ``understood`` says it (time, intent, names), or None when nothing was read."""
+    """How the query was read, as ``understood`` says it (time, intent, names, order), or None when nothing was."""
     if understood is None:
         return None
     parts = [understood["time"]] if understood["time"] else []
@@ -34,6 +34,8 @@ def _reading(understood: Understood | None) -> str | None:
         parts.append(f"intent {understood['intent']}")
     if understood["names"]:
         parts.append("names " + ", ".join(understood["names"]))
+    if understood["order"]:
+        parts.append("order " + understood["order"]["label"])
     return "; ".join(parts) or None
 
 

@@ -89,7 +89,7 @@ def add_search_flags(s: argparse.ArgumentParser, k_means: str) -> None:
         "--no-understand",
         dest="understand",
         action="store_false",
-        help="search the words as typed: read no time, intent or names from them",
+        help="search the words as typed: read no time, intent, names or order from them",
     )
     s.add_argument(
         "--ignore",

@@ -82,6 +82,8 @@ def reading(understood: Understood | None) -> str | None:
         parts.append("how it developed over time")
     if understood["names"]:
         parts.append("by or citing " + ", ".join(understood["names"]))
+    if understood["order"]:
+        parts.append(understood["order"]["label"])
     return " · ".join(parts) or None
 
 
@@ -156,8 +158,9 @@ def show_list(records: list[PaperRecord]) -> None:
     console().print(table)
 
 
-def show_report(result: Report) -> None:
-    """``papersearch eval``: metrics per mode, per query type and per half, and the no-match figures."""
+def show_report(result: Report, baseline: dict[str, dict[str, float]] | None = None) -> None:
+    """``papersearch eval``: metrics per mode, per query type and per half, the no-match figures, and the
+    assistant's floors per half; with ``baseline`` (an earlier report's ``kinds``), each type's nDCG@10 beside it."""
     from ..query.evaluate import METRICS
 
     def rows(title: str, table: dict[str, dict[str, float]], counts: dict[str, int] | None = None) -> None:
@@ -174,6 +177,43 @@ def show_report(result: Report) -> None:
         f"\nno match: {result.counts.get('out-of-scope', 0)} out-of-scope queries; "
         f"precision {nm['precision']:.4f}, recall {nm['recall']:.4f}, in-scope flagged {nm['in_scope_flagged']:.4f}"
     )
+    if baseline:
+        show_baseline(result, baseline)
+    show_floors(result)
+
+
+def show_baseline(result: Report, baseline: dict[str, dict[str, float]]) -> None:
+    """Each type's hybrid nDCG@10 per half and overall, beside the baseline's (overall); "lower" where it fell."""
+    print(f"\n{'type':<14}{'tune':>9}{'held-out':>10}{'all':>9}{'baseline':>10}")
+    for kind, row in result.kinds.items():
+        if kind not in baseline:
+            continue
+        halves = [result.kinds_by_half[h].get(kind, {}).get("ndcg@10", float("nan")) for h in ("tune", "held-out")]
+        now, then = row["ndcg@10"], baseline[kind]["ndcg@10"]
+        mark = "  lower" if now < then else ""
+        print(f"{kind:<14}{halves[0]:>9.4f}{halves[1]:>10.4f}{now:>9.4f}{then:>10.4f}{mark}")
+
+
+def show_floors(result: Report) -> None:
+    """The assistant's floors per half: each measure as a share and a count, and whether it holds."""
+    from ..query.floors import CITES_ALL, FLOORS
+
+    print(f"\n{'assistant (hybrid)':<40}{'floor':>8}" + "".join(f"{h:>20}" for h in result.floors))
+    for f in FLOORS:
+        cells = []
+        for tallies in result.floors.values():
+            t = tallies[f.name]
+            cells.append(f"{t.share:.3f} ({t.hits}/{t.of}){'' if f.holds(t) else ' ✗'}".rjust(20))
+        print(f"{f.name:<40}{('≥ ' if f.at_least else '≤ ') + format(f.floor, 'g'):>8}" + "".join(cells))
+    extra = [
+        f"{result.floors[h][CITES_ALL].share:.3f} ({result.floors[h][CITES_ALL].hits}/{result.floors[h][CITES_ALL].of})".rjust(
+            20
+        )
+        for h in result.floors
+    ]
+    print(f"{CITES_ALL:<40}{'':>8}" + "".join(extra))
+    print(f"sentences not verbatim from the list: {result.not_verbatim} (must be 0)")
+    print(f"README question quotes 1986 and 2005: {'yes' if result.readme else 'no'}")
 
 
 # ---------------------------------------------------------------- the assistant: cited answers and reading paths

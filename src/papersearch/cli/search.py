@@ -32,27 +32,42 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def eval_arguments(s: argparse.ArgumentParser) -> None:
-    """``eval FILE [--no-understand] [--json]``."""
-    s.add_argument("file", help="JSON lines: {id, query, type, relevant: {paper_id: grade}}")
+    """``eval FILE ... [--baseline JSON] [--no-understand] [--json]``."""
+    s.add_argument(
+        "files", nargs="+", metavar="file", help="JSON lines: {id, query, type, relevant: {paper_id: grade}}"
+    )
+    s.add_argument("--baseline", help="an earlier `eval --json` output: each type's hybrid nDCG@10 is shown beside it")
     s.add_argument("--no-understand", dest="understand", action="store_false", help="score without query understanding")
     s.add_argument("--json", action="store_true", help="print JSON")
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    """``papersearch eval``: every figure of ``query.evaluate.report`` for the query file."""
+    """``papersearch eval``: every figure of ``query.evaluate.report`` for the query files together."""
+    import json
     from dataclasses import asdict
 
+    from ..core.errors import InputFileError
     from ..query.evaluate import load_queries, report
     from .render import print_json, show_report
 
     searcher = open_index(settings, note_staleness=False)
-    queries = load_queries(Path(args.file), {r["id"] for r in searcher.papers()})
+    known = {r["id"] for r in searcher.papers()}
+    queries = [q for path in args.files for q in load_queries(Path(path), known)]
+    repeated = sorted({q.id for q in queries if sum(p.id == q.id for p in queries) > 1})
+    if repeated:
+        raise InputFileError(f"{', '.join(args.files)}: query id {repeated[0]!r} is in more than one file")
+    baseline = None
+    if args.baseline:
+        try:
+            baseline = json.loads(Path(args.baseline).read_text(encoding="utf-8"))["kinds"]
+        except (OSError, ValueError, KeyError, TypeError):
+            raise InputFileError(f"{args.baseline}: not the JSON `papersearch eval --json` prints") from None
     result = report(searcher, queries, understand=args.understand)
     if args.json:
         print_json({"queries": len(queries), "scores": result.modes, **asdict(result)})
     else:
-        print(f"{len(queries)} queries from {args.file}")
-        show_report(result)
+        print(f"{len(queries)} queries from {', '.join(args.files)}")
+        show_report(result, baseline)
     return 0
 
 
@@ -66,9 +81,9 @@ ASK = Command(
 )
 EVAL = Command(
     "eval",
-    "score ranking on a graded query file",
+    "score ranking and answers on graded query files",
     "Print nDCG@10, Recall@5 and MRR@10 for lexical, dense and hybrid ranking, per query type and half, "
-    "and how well out-of-scope queries are told apart.",
+    "how well out-of-scope queries are told apart, and the assistant's floors per half.",
     cmd_eval,
     eval_arguments,
     reads=frozenset({"index"}),

@@ -25,7 +25,7 @@ MAX_K = 100
 DEFAULT_K = 10
 YEAR_MIN, YEAR_MAX = 1800, 2100
 MAX_ERA_CHARS = 200
-PLAN_PARTS = ("time", "intent", "names")  # parts of query understanding a person can take back
+PLAN_PARTS = ("time", "intent", "names", "order")  # parts of query understanding a person can take back
 # a reading path's direction: what a paper builds on, or what grew out of it
 DIRECTIONS: tuple[Direction, ...] = ("before", "after")
 DEFAULT_PATH_K = 8
@@ -58,7 +58,7 @@ class SearchRequest:
     year_from: int | None = None
     year_to: int | None = None
     era: str | None = None  # an era id, resolved
-    understand: bool = True  # read time, intent and names from the query (query/plan.py)
+    understand: bool = True  # read time, intent, names and order from the query (query/plan.py)
     ignore: tuple[str, ...] = ()  # parts of that reading to leave out, from PLAN_PARTS
 
     @classmethod

@@ -17,6 +17,8 @@ Mode = Literal["hybrid", "dense", "lexical"]
 Intent = Literal["origin", "history", "topic"]
 EdgeKind = Literal["cites", "mentions"]
 PassageKind = Literal["question", "title", "summary"]
+OrderFirst = Literal["earliest", "latest"]
+OrderOver = Literal["list", "topic", "before", "after"]
 
 
 class Neighbour(TypedDict):
@@ -94,6 +96,22 @@ class EraPapers(EraRecord):
     """ids of the era's papers, by year"""
 
 
+class Order(TypedDict):
+    """An order in time a query asks for ("the oldest paper", "the latest work on attention", "what came after
+    the GAN paper"); ``ignore=order`` takes it back."""
+
+    first: OrderFirst | None
+    """which end of time comes first: earliest (the oldest) or latest (the newest); null: the papers most tied to
+    ``paper`` first"""
+    over: OrderOver
+    """list: every paper of the list; topic: the papers that match the rest of the query; before / after: the papers
+    on that side of ``paper`` in time"""
+    paper: str | None
+    """the id of the paper the others come before or after, as found by searching the words that name it"""
+    label: str
+    """the order, said back in words ("the newest first", "what came after Generative Adversarial Nets (2014)")"""
+
+
 class Understood(TypedDict):
     """How a query was read: shown to the person, who can take any part of it back."""
 
@@ -107,6 +125,8 @@ class Understood(TypedDict):
     """names of people read as names (authors of the list, names its summaries cite)"""
     soft: bool
     """true: the time is a preference (papers inside rank first), not a filter"""
+    order: Order | None
+    """an order in time the query asks for, or null"""
 
 
 class Scores(TypedDict):
@@ -170,7 +190,7 @@ class SearchResults(TypedDict):
     cached: bool
     """answered from the cache of recent answers (the same query and options)"""
     understood: Understood | None
-    """how the query was read (time, intent, names); null when understanding is off"""
+    """how the query was read (time, intent, names, order); null when understanding is off"""
     no_match: bool
     """true when no paper of the list really matches: the results are only the nearest papers"""
     confidence: float

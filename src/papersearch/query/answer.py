@@ -27,6 +27,7 @@ from ..core.records import (
     AnswerSentence,
     AnswerSource,
     Intent,
+    Order,
     PaperBrief,
     PaperRecord,
     ReadingStep,
@@ -39,7 +40,8 @@ from .paths import PathGraph
 from .plan import QueryPlan
 
 CANDIDATE_PAPERS = 3  # sentences come from this many of the best ranked papers...
-HISTORY_PAPERS = 3  # ...or this many for a history question, whose answer spans the years
+HISTORY_PAPERS = 3  # ...or this many for a history question, whose answer spans the years...
+ORIGIN_PAPERS = 3  # ...or an origin question
 MAX_SENTENCES = 5
 MIN_SENTENCES = 2
 PER_PAPER = 2
@@ -49,12 +51,14 @@ W_RANK = 0.3  # ...plus this times its paper's place in the ranking (1 for the f
 QUESTION_WEIGHT = 0.8  # a guiding question counts this share of its score: it frames, a summary answers
 MMR_LAMBDA = 0.7  # relevance against novelty: the similarity to a sentence already chosen costs 0.3 of it
 KEEP_NEW = 0.85  # a sentence that cites one more paper must score this share of the best sentence...
-HISTORY_KEEP_NEW = 0.6  # ...or this share for a history question, which wants the papers of several years
+HISTORY_KEEP_NEW = 0.7  # ...or this share for a history question, which wants the papers of several years...
+ORIGIN_KEEP_NEW = 0.8  # ...or this share for an origin question, whose milestones may be more than one paper
 KEEP_MORE = 0.6  # ...one more from a paper already cited this share (it adds words, not a source)
 SENTENCE_FLOOR = 0.30  # below this (meaning + words, no rank) the best sentence answers nothing: decline
 CONFIDENCE_SCALE = 0.05  # support above the floor that takes the answer's confidence from 0.5 to 0.73
 READ_FIRST = 2  # entries each cited paper builds on, at most, in the reading order
 NEAREST = 5  # papers listed when the answer declines
+RELATED_PAPERS = 3  # what came before or after a paper: the first ranked, and those of this many the graph ties to it
 TIME_ORDERED: frozenset[Intent] = frozenset(["origin", "history"])
 
 
@@ -212,17 +216,25 @@ def compose(
     or a refusal. ``qvec``: the query's vector (None in lexical mode: words only).
 
     A query that names a person or a time of the list leaves the search sure of its papers, so no sentence
-    needs to clear ``SENTENCE_FLOOR``: "goodfellow" is answered by what the list says of his paper.
+    needs to clear ``SENTENCE_FLOOR``: "goodfellow" is answered by what the list says of his paper. So does a
+    question about order ("the oldest paper", "what came after the GAN paper"): it quotes the papers the order
+    puts first (``asked_for``), whatever else scores higher.
     """
     topic = plan.topic if plan else results["corrected_query"] or results["query"]
     intent: Intent = plan.intent if plan else "topic"
-    sure = plan is not None and (bool(plan.names) or plan.only_time)
-    papers = HISTORY_PAPERS if intent == "history" else CANDIDATE_PAPERS
+    order = results["understood"]["order"] if results["understood"] else None
+    asked = asked_for(results, order)
+    sure = (plan is not None and (bool(plan.names) or plan.only_time)) or asked is not None
+    papers = {"history": HISTORY_PAPERS, "origin": ORIGIN_PAPERS}.get(intent, CANDIDATE_PAPERS)
     found = candidates(data, sentences, results, qvec, topic, papers)
+    if asked is not None:
+        found = [c for c in found if data.records[c.paper]["id"] in asked]
     support = max((c.support for c in found), default=0.0)
     declined, sure_of = _declines(results, found, support, sure, words_only=qvec is None)
-    by_time = intent in TIME_ORDERED
-    keep_new = HISTORY_KEEP_NEW if intent == "history" else KEEP_NEW
+    by_time = intent in TIME_ORDERED or (order is not None and order["over"] in ("before", "after"))
+    keep_new = (
+        0.0 if asked is not None else {"history": HISTORY_KEEP_NEW, "origin": ORIGIN_KEEP_NEW}.get(intent, KEEP_NEW)
+    )
     chosen = [] if declined else arrange(data, pick(data, found, keep_new), by_time)
     numbers: dict[int, int] = {}  # paper row -> its source number, in the order the answer first cites it
     for c in chosen:
@@ -245,18 +257,33 @@ def compose(
     }
 
 
+def asked_for(results: SearchResults, order: Order | None) -> set[str] | None:
+    """The papers a question about order asks for, by id, or None for any other question: the paper the order puts
+    first ("the oldest paper", "the last paper before Minsky's book"); for what came before or after a paper, also
+    the next best ranked papers (of ``RELATED_PAPERS``) that the graph ties to it directly."""
+    hits = results["results"]
+    if order is None or not hits or (order["over"] in ("before", "after") and order["paper"] is None):
+        return None
+    asked = {hits[0]["id"]}
+    if order["first"] is None:
+        for hit in hits[1:RELATED_PAPERS]:
+            tied = hit["neighbours"]["cites"] + hit["neighbours"]["cited_by"]
+            if any(n["id"] == order["paper"] for n in tied):
+                asked.add(hit["id"])
+    return asked
+
+
 def _declines(
     results: SearchResults, found: list[Candidate], support: float, sure: bool, words_only: bool
 ) -> tuple[bool, float]:
     """Whether the answer declines, and the search's confidence the answer's starts from.
 
-    Words only (lexical mode): the search's no-match model needs a cosine, so a sentence must hold a query word.
+    Words only (lexical mode): sentences have no meaning score to clear ``SENTENCE_FLOOR`` with, so the search's
+    words-only verdict decides, and a sentence must hold a word of the query.
     """
-    if words_only:
-        declined, sure_of = support <= 0.0 and not sure, 1.0 if sure else min(1.0, support / W_LEX)
-    else:
-        declined, sure_of = results["no_match"] or (support < SENTENCE_FLOOR and not sure), results["confidence"]
-    return declined or not found, sure_of
+    weak = support <= 0.0 if words_only else support < SENTENCE_FLOOR
+    declined = results["no_match"] or (weak and not sure)
+    return declined or not found, results["confidence"]
 
 
 def _quoted(

@@ -1,10 +1,17 @@
-"""Evaluate ranking on a file of graded queries (``papersearch eval FILE``) with ranx.
+"""Evaluate ranking and the assistant on files of graded queries (``papersearch eval FILE ...``), with ranx.
 
-The file holds one JSON object per line: ``{"id", "query", "type", "relevant": {paper_id: grade}}``,
-grades 3 (best answer), 2 (relevant) and 1 (related). A query of type ``out-of-scope`` has no
-relevant paper (``{}``): it scores how well the search says "nothing matches" instead. Figures are
-given overall, per type, and for two halves (odd and even numbered ids: ``tune`` and
-``held-out``), so a choice made on one half can be checked on the other.
+A file holds one JSON object per line: ``{"id", "query", "type", "relevant": {paper_id: grade}}``,
+grades 3 (best answer), 2 (relevant) and 1 (related), and two optional fields: ``"cite"``, the papers
+an answer must quote (a list of ids), and ``"near": true`` on an out-of-scope query that shares words
+with the field ("marathon training plan"). A query of type ``out-of-scope`` has no relevant paper
+(``{}``): it scores how well the search says "nothing matches" instead. The dev set is
+``tests/data/queries.jsonl`` (ranking: time, name, origin, history, paraphrase, ... queries) and
+``tests/data/queries_blind.jsonl`` (written from the corpus alone, by someone who had not read the
+ranking code: order, instruction, before-after, paraphrase, history and near out-of-scope questions).
+
+Figures are given overall, per type, and for two halves (odd and even numbered ids: ``tune`` and
+``held-out``), so a choice made on one half can be checked on the other; with them, the assistant's
+floors per half (module ``floors``).
 """
 
 from __future__ import annotations
@@ -17,6 +24,8 @@ from typing import Any
 from ..core.errors import InputFileError
 from ..core.params import MODES
 from ..core.records import SearchResults
+from . import floors
+from .floors import Tally
 from .searcher import Searcher
 
 METRICS = ("ndcg@10", "recall@5", "mrr@10")
@@ -30,6 +39,8 @@ class EvalQuery:
     query: str
     relevant: dict[str, int]
     type: str = ""
+    cite: tuple[str, ...] = ()  # the papers an answer must quote
+    near: bool = False  # out of scope, but sharing words with the field
 
     @property
     def in_scope(self) -> bool:
@@ -43,6 +54,8 @@ class EvalQuery:
 
 
 def load_queries(path: Path, known_ids: set[str] | None = None) -> list[EvalQuery]:
+    """Every query of a JSON-lines file, checked (InputFileError names the line and the field); ``known_ids``: the
+    paper ids a grade may name."""
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
@@ -60,27 +73,36 @@ def load_queries(path: Path, known_ids: set[str] | None = None) -> list[EvalQuer
             raise InputFileError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
         if not isinstance(obj, dict):
             raise InputFileError(f"{path}:{n}: each line must be a JSON object")
-        q, rel = obj.get("query"), obj.get("relevant")
-        qid = str(obj.get("id") or f"line{n}")
-        if not isinstance(q, str) or not q.strip():
-            raise InputFileError(f"{path}:{n}: field 'query' must be non-empty text")
-        kind = str(obj.get("type", ""))
-        if not isinstance(rel, dict) or (not rel and kind != OUT_OF_SCOPE):
-            raise InputFileError(f"{path}:{n}: field 'relevant' must map paper ids to grades 1-3")
-        if rel and kind == OUT_OF_SCOPE:
-            raise InputFileError(f"{path}:{n}: field 'relevant' must be empty ({{}}) for an out-of-scope query")
-        for pid, g in rel.items():
-            if isinstance(g, bool) or g not in (1, 2, 3):
-                raise InputFileError(f"{path}:{n}: field 'relevant.{pid}' must be a grade 1, 2 or 3")
-            if known_ids is not None and pid not in known_ids:
-                raise InputFileError(f"{path}:{n}: field 'relevant' names unknown paper {pid!r}")
-        if qid in seen:
-            raise InputFileError(f"{path}:{n}: duplicate query id {qid!r}")
-        seen.add(qid)
-        out.append(EvalQuery(qid, q, {str(k): int(v) for k, v in rel.items()}, kind))
+        q = _query(obj, str(obj.get("id") or f"line{n}"), known_ids, f"{path}:{n}")
+        if q.id in seen:
+            raise InputFileError(f"{path}:{n}: duplicate query id {q.id!r}")
+        seen.add(q.id)
+        out.append(q)
     if not out:
         raise InputFileError(f"{path}: no queries")
     return out
+
+
+def _query(obj: dict[str, Any], qid: str, known_ids: set[str] | None, where: str) -> EvalQuery:
+    """One line's query, every field checked."""
+    q, rel, kind = obj.get("query"), obj.get("relevant"), str(obj.get("type", ""))
+    if not isinstance(q, str) or not q.strip():
+        raise InputFileError(f"{where}: field 'query' must be non-empty text")
+    if not isinstance(rel, dict) or (not rel and kind != OUT_OF_SCOPE):
+        raise InputFileError(f"{where}: field 'relevant' must map paper ids to grades 1-3")
+    if rel and kind == OUT_OF_SCOPE:
+        raise InputFileError(f"{where}: field 'relevant' must be empty ({{}}) for an out-of-scope query")
+    for pid, g in rel.items():
+        if isinstance(g, bool) or g not in (1, 2, 3):
+            raise InputFileError(f"{where}: field 'relevant.{pid}' must be a grade 1, 2 or 3")
+        if known_ids is not None and pid not in known_ids:
+            raise InputFileError(f"{where}: field 'relevant' names unknown paper {pid!r}")
+    cite, near = obj.get("cite", []), obj.get("near", False)
+    if not isinstance(cite, list) or not all(isinstance(c, str) and c in rel for c in cite):
+        raise InputFileError(f"{where}: field 'cite' must list paper ids of 'relevant'")
+    if not isinstance(near, bool):
+        raise InputFileError(f"{where}: field 'near' must be true or false")
+    return EvalQuery(qid, q, {str(k): int(v) for k, v in rel.items()}, kind, tuple(cite), near)
 
 
 def run_mode(
@@ -124,14 +146,18 @@ class Report:
     halves: dict[str, dict[str, float]]  # tune / held-out -> metric -> value, hybrid
     counts: dict[str, int]  # type -> how many queries
     no_match: dict[str, float]  # precision, recall (out-of-scope flagged), in_scope_flagged (share)
+    kinds_by_half: dict[str, dict[str, dict[str, float]]]  # tune / held-out -> type -> metric -> value, hybrid
+    floors: dict[str, dict[str, Tally]]  # tune / held-out -> the assistant's measures (module ``floors``)
+    not_verbatim: int  # quoted sentences that are not word for word their paper's (over every answer)
+    readme: bool  # the README's question is answered from both of its papers
 
 
 def report(searcher: Searcher, queries: list[EvalQuery], understand: bool = True) -> Report:
-    """Metrics per mode, per query type and per half, and how well "nothing matches" is said."""
+    """Metrics per mode, per query type and per half, how well "nothing matches" is said, and the assistant's
+    floors per half (its answers to every query, with the hybrid ranking)."""
     answers = {mode: run_mode(searcher, queries, mode, understand=understand) for mode in MODES}
     hybrid = answers["hybrid"]
-    kinds = sorted({q.type or "untyped" for q in queries if q.in_scope})
-    by_kind = {kind: _metrics([q for q in queries if (q.type or "untyped") == kind], hybrid) for kind in kinds}
+    by_kind = _by_kind(queries, hybrid)
     halves = {h: _metrics([q for q in queries if q.half == h], hybrid) for h in HALVES}
     counts: dict[str, int] = {}
     for q in queries:
@@ -146,4 +172,21 @@ def report(searcher: Searcher, queries: list[EvalQuery], understand: bool = True
         "in_scope_flagged": round(sum(1 for q in flagged if q.in_scope) / len(inside), 4) if inside else 0.0,
     }
     modes: dict[str, dict[str, float]] = {mode: _metrics(queries, answers[mode]) for mode in MODES}
-    return Report(modes, by_kind, halves, counts, no_match)
+    said = {q.id: searcher.answer(q.query, understand=understand) for q in queries}
+    return Report(
+        modes,
+        by_kind,
+        halves,
+        counts,
+        no_match,
+        {h: _by_kind([q for q in queries if q.half == h], hybrid) for h in HALVES},
+        {h: floors.tallies([q for q in queries if q.half == h], hybrid, said) for h in HALVES},
+        floors.not_verbatim(searcher.papers(), said.values()),
+        floors.readme_answered(searcher.answer(floors.README_QUESTION, understand=understand)),
+    )
+
+
+def _by_kind(queries: list[EvalQuery], answers: dict[str, SearchResults]) -> dict[str, dict[str, float]]:
+    """Metric -> value per query type (in-scope queries)."""
+    kinds = sorted({q.type or "untyped" for q in queries if q.in_scope})
+    return {kind: _metrics([q for q in queries if (q.type or "untyped") == kind], answers) for kind in kinds}

@@ -9,13 +9,16 @@ names, not stemmed as words), and what is left to search for by meaning and word
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field, replace
 
 from ..core.names import PARTICLES, author_surname, given_names, name_key
 from ..core.records import EraRecord, GraphRecord, Intent, PaperRecord, Understood
 from ..index.lexical import tokenize
-from .periods import plain_words
+from .order import LIST_WORDS, OrderReading, read_order
+from .periods import Span, plain_words
 from .timewords import TimeContext, TimeWindow, read_time
+from .wording import ASIDES, ASKING, FILLER, TIME_JOINERS, without_instruction
 
 ORIGIN = re.compile(
     r"\b(?:first|invent(?:ed|or|ors|ion|s)?|introduc(?:ed|es|e|tion)|pioneer(?:ed|ing|s)?|originat(?:ed|e|or)|origins?"
@@ -26,151 +29,13 @@ ORIGIN = re.compile(
 HISTORY = re.compile(
     r"\b(?:history|histories|historical|evolution|evolved?|evolving|timeline|over\s+the\s+(?:years|decades)"
     r"|over\s+time|progress(?:ion)?\s+(?:of|in)|development\s+of|developed\s+over|lineage|trajectory"
-    r"|how\s+did\s+.+\s+(?:develop|change|evolve|progress|grow)|milestones?|road\s+to|story\s+of"
-    r"|(?:got|get|went|go|going)\s+from\s+.+\s+to)\b",
+    r"|how\s+did\s+.+\s+(?:develop|change|evolve|progress|grow|end\s+up|come\s+to|take\s+off|catch\s+on"
+    r"|start(?:ed)?\s+(?:being|getting))|milestones?|road\s+to|story\s+of"
+    r"|(?:got|get|went|go|going|move[ds]?|moving|shift(?:ed)?|transition(?:ed)?)\s+from\s+.+\s+to)\b",
     re.IGNORECASE,
 )
 SINGLE_LETTER = re.compile(r"(?<![\w'’])[a-z](?![\w'’])")  # "Q" of "Deep Q-Network": the tokenizer drops it
 WORD = re.compile(r"[^\W\d_][\w’'\-]*", re.UNICODE)
-# words that ask for papers without saying what about: "what came out in 2015?", "papers from the 80s"
-FILLER = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "in",
-        "on",
-        "at",
-        "to",
-        "from",
-        "for",
-        "by",
-        "with",
-        "about",
-        "during",
-        "around",
-        "between",
-        "and",
-        "or",
-        "any",
-        "all",
-        "some",
-        "what",
-        "which",
-        "who",
-        "when",
-        "where",
-        "how",
-        "were",
-        "was",
-        "is",
-        "are",
-        "did",
-        "do",
-        "does",
-        "came",
-        "come",
-        "out",
-        "show",
-        "me",
-        "list",
-        "give",
-        "find",
-        "paper",
-        "papers",
-        "work",
-        "works",
-        "research",
-        "publications",
-        "published",
-        "publish",
-        "released",
-        "written",
-        "appeared",
-        "happened",
-        "important",
-        "key",
-        "major",
-        "notable",
-        "main",
-        "big",
-        "famous",
-        "influential",
-        "best",
-        "good",
-        "great",
-        "seminal",
-        "landmark",
-        "era",
-        "eras",
-        "period",
-        "periods",
-        "decade",
-        "decades",
-        "year",
-        "years",
-        "age",
-        "days",
-        "time",
-        "times",
-        "ai",
-        "ml",
-        "field",
-        "area",
-        "anything",
-        "everything",
-        "something",
-        "stuff",
-        "thing",
-        "things",
-        "else",
-        "other",
-        "new",
-        "same",
-        "like",
-        "kinda",
-        "sort",
-        "circa",
-        "roughly",
-        "approximately",
-        "please",
-        "people",
-        "researchers",
-        "researcher",
-        "folks",
-        "someone",
-        "anyone",
-    ]
-)
-# with FILLER, the words of a query that is only a time: "what was going on in the 70s?", "anything worth reading from '89?"
-ASIDES = FILLER | frozenset(
-    [
-        "going",
-        "happening",
-        "there",
-        "been",
-        "be",
-        "has",
-        "have",
-        "had",
-        "get",
-        "got",
-        "i",
-        "you",
-        "we",
-        "should",
-        "could",
-        "would",
-        "can",
-        "read",
-        "reading",
-        "worth",
-        "then",
-    ]
-)
-# a word that only joins the time to the rest ("neural nets in the 1970s"): dropped with the time
-TIME_JOINERS = frozenset(["in", "from", "during", "of", "around", "circa", "since", "before", "after", "until"])
 NAME_WEIGHT = {"author": 1.0, "cited": 0.8}
 REF_YEAR = re.compile(r"\s+\d{4}[a-z]?$")  # the year that ends an outside reference ("van den Oord 2017")
 
@@ -182,7 +47,7 @@ class PlanContext:
     time: TimeContext
     names: dict[str, dict[int, float]]  # ``name_key`` of a surname -> {paper row: how strongly it is that person's}
     given: frozenset[str]  # ``name_key`` of the given names of the list's authors
-    english: frozenset[str]  # everyday English words (a surname that is one is a name only when it stands alone)
+    english: Container[str]  # everyday English words (a surname that is one is a name only when it stands alone)
     concepts: tuple[tuple[str, frozenset[str], int], ...] = ()  # (concept, stems of one of its terms, paper row)
     concepts_by_stem: dict[str, tuple[int, ...]] = field(default_factory=dict)  # stem -> positions in ``concepts``
     builds_on: tuple[tuple[int, ...], ...] = ()  # paper row -> rows of the earlier entries it cites
@@ -200,9 +65,11 @@ class QueryPlan:
     shown_names: tuple[str, ...]  # as typed
     only_time: bool  # nothing but a time: list the papers of that time
     builds_on: tuple[tuple[int, ...], ...] = ()  # an origin question follows these citations back (PlanContext)
+    order: OrderReading | None = None  # an order in time: the oldest or newest first, or what came before/after
+    unordered: str = ""  # the topic with the order's words left in (what to search for when the order is taken back)
 
     def without(self, parts: tuple[str, ...]) -> QueryPlan:
-        """This plan less the parts a person took back ("time", "intent", "names")."""
+        """This plan less the parts a person took back ("time", "intent", "names", "order")."""
         plan = self
         if "time" in parts:
             plan = replace(plan, window=None, only_time=False, topic=plan.text)
@@ -210,6 +77,8 @@ class QueryPlan:
             plan = replace(plan, intent="topic", builds_on=())
         if "names" in parts:
             plan = replace(plan, names=(), shown_names=())
+        if "order" in parts and plan.order is not None:
+            plan = replace(plan, order=None, topic=plan.text if "time" in parts else plan.unordered or plan.topic)
         return plan
 
     def understood(self) -> Understood:
@@ -220,11 +89,12 @@ class QueryPlan:
             "intent": self.intent,
             "names": list(self.shown_names),
             "soft": True,
+            "order": self.order.shown() if self.order else None,
         }
 
 
 def build_context(
-    records: list[PaperRecord], eras: list[EraRecord], graph: GraphRecord, english: frozenset[str]
+    records: list[PaperRecord], eras: list[EraRecord], graph: GraphRecord, english: Container[str]
 ) -> PlanContext:
     """The names, given names and time facts of one index version."""
     row = {r["id"]: i for i, r in enumerate(records)}
@@ -340,29 +210,21 @@ def _names(text: str, ctx: PlanContext, bare: bool) -> tuple[list[str], list[str
 
 
 def make_plan(text: str, ctx: PlanContext) -> QueryPlan:
-    """Read ``text``: its time, intent and names, and what remains to search for."""
+    """Read ``text``: its time, order, intent and names, and what remains to search for."""
     window = read_time(text, ctx.time)
-    topic = text
-    if window is not None and not window.named:
-        for start, end in sorted(window.spans, reverse=True):
-            words = topic[:start].split()
-            if len(words) > 1 and words[-1].lower() in ("the", "a", "an") and words[-2].lower() in TIME_JOINERS:
-                words = words[:-2]  # "from the late 1980s"; "the 1998 world cup" keeps its article
-            elif words and words[-1].lower() in TIME_JOINERS:
-                words = words[:-1]
-            topic = " ".join(words) + " " + topic[end:]
-        topic = " ".join(topic.split()).strip(" ,;:-–")
+    order = read_order(text)
+    if order is not None and window is not None and _overlap(window.spans, order.spans):
+        window = None  # "the latest", "before the transformer": an order in time, not a window
+    unordered = _topic(text, window, ())
+    topic = _topic(text, window, order.spans if order else ())
+    if order is not None:
+        order, topic = _scope(order, topic)
+        topic = unordered if order is None else topic
     words = _content_words(topic)
     bare = bool(words) and all(name_key(w) in ctx.names or name_key(w) in ctx.given for w in words)
-    keys, shown = _names(topic, ctx, bare)
-    intent: Intent = "topic"
-    cues = text
-    for start, end in sorted(window.spans if window else (), reverse=True):  # "the first AI winter" is a time
-        cues = cues[:start] + " " + cues[end:]
-    if HISTORY.search(cues):
-        intent = "history"
-    elif ORIGIN.search(cues):
-        intent = "origin"
+    keys, shown = _names(topic, ctx, bare) if order is None or topic != order.anchor else ([], [])  # the anchor's
+    cues = _cut(text, (window.spans if window else ()) + (order.spans if order else ()))  # "the first AI winter"
+    intent: Intent = "history" if HISTORY.search(cues) else "origin" if ORIGIN.search(cues) else "topic"
     named_words = {w.lower() for s, e in window.spans for w in WORD.findall(text[s:e])} if window else set()
     said = {w.lower() for w in _content_words(topic, ASIDES)}
     only_time = window is not None and not (said - named_words - {"first", "earliest"})
@@ -375,4 +237,55 @@ def make_plan(text: str, ctx: PlanContext) -> QueryPlan:
         shown_names=tuple(dict.fromkeys(shown)),
         only_time=only_time,
         builds_on=ctx.builds_on if intent == "origin" else (),
+        order=order,
+        unordered=unordered,
     )
+
+
+def _topic(text: str, window: TimeWindow | None, cut: tuple[Span, ...]) -> str:
+    """What ``text`` is about: less its time (unless named: an era's name also says what about) with the word that
+    joins it ("in the 1980s"), the stretches ``cut``, and an instruction to the assistant ("explain ...")."""
+    spans = list(cut) + (list(window.spans) if window is not None and not window.named else [])
+    topic = text
+    for start, end in sorted(_merged(spans), reverse=True):
+        words = topic[:start].split()
+        if len(words) > 1 and words[-1].lower() in ("the", "a", "an") and words[-2].lower() in TIME_JOINERS:
+            words = words[:-2]  # "from the late 1980s"; "the 1998 world cup" keeps its article
+        elif words and words[-1].lower() in TIME_JOINERS:
+            words = words[:-1]
+        topic = " ".join(words) + " " + topic[end:]
+    return without_instruction(" ".join(topic.split()).strip(" ,;:-–"))
+
+
+def _scope(order: OrderReading, topic: str) -> tuple[OrderReading | None, str]:
+    """Over what the order runs, and what is left to search for: with nothing asked but the order, the whole list;
+    with nothing asked but what came before or after a paper, the words that name that paper; "the first paper"
+    with more asked is no order (an origin question reads it)."""
+    rest = {w.lower() for w in _content_words(topic, ASIDES)} - LIST_WORDS - ASKING
+    if rest and order.listed_only:
+        return None, topic  # "the first paper on backprop": who did it first, an origin question
+    if rest:
+        return order, topic
+    if order.side is not None:
+        return order, order.anchor
+    return replace(order, over="list"), topic
+
+
+def _merged(spans: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _overlap(a: tuple[Span, ...], b: tuple[Span, ...]) -> bool:
+    return any(s1 < e2 and s2 < e1 for s1, e1 in a for s2, e2 in b)
+
+
+def _cut(text: str, spans: tuple[Span, ...]) -> str:
+    for start, end in sorted(_merged(list(spans)), reverse=True):
+        text = text[:start] + " " + text[end:]
+    return text

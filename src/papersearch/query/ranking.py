@@ -12,10 +12,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.names import name_key
-from ..index import lexical, vectors
+from ..index import vectors
 from ..index.reader import IndexData
 from . import fusion, rerank
-from .plan import FILLER, PlanContext, QueryPlan, concept_matches
+from .plan import PlanContext, QueryPlan, concept_matches
+from .scope import Evidence
+from .wording import ASKING, FILLER
+
+ASKED = FILLER | ASKING
 
 
 def filter_mask(
@@ -90,9 +94,10 @@ class Scored:
     best_row: np.ndarray
     names: np.ndarray | None  # how strongly each paper belongs to the people named (plan), or None
     concepts: np.ndarray | None  # how much of each paper's best-named concept the query names, or None
-    confidence: float  # that some paper answers the query at all
-    features: tuple[float, float]  # what the confidence weighs: best cosine, share of query words the corpus has
-    sure: bool  # a name or a time of the list was asked for: confident whatever the features say
+    best_cosine: float  # of any passage (0 in lexical mode)
+    sure: bool  # a name, a time or the list's own order was asked for: some paper answers, whatever else says
+    evidence: Evidence | None = None  # what the no-match decision weighs (``scope``), once judged
+    confidence: float = 1.0  # that some paper answers the query at all (``scope.confidence``), once judged
 
 
 def score(
@@ -117,8 +122,8 @@ def score(
     if plan is not None and plan.names and ctx is not None:
         names = rerank.name_scores(len(mask), [ctx.names[k] for k in plan.names])
         lex_text = " ".join(w for w in topic.split() if name_key(w.strip("?,.!;:")) not in plan.names) or topic
-    if plan is not None:  # "papers from ... about": words that ask for papers are not what they are about
-        lex_text = " ".join(w for w in lex_text.split() if w.lower().strip("?,.!;:") not in FILLER) or lex_text
+    if plan is not None:  # "papers from ... about", "explain": words that ask are not what a query is about
+        lex_text = " ".join(w for w in lex_text.split() if w.lower().strip("?,.!;:") not in ASKED) or lex_text
     lex = np.where(mask, data.lexical.scores(lex_text), 0.0).astype(np.float32)
     qvec = None
     dense = np.where(mask, 0.0, -np.inf).astype(np.float32)
@@ -128,11 +133,8 @@ def score(
         dense, best_row = dense_scores(data, qvec, mask)
     finite = dense[np.isfinite(dense)]
     best_cosine = float(finite.max()) if qvec is not None and finite.size else 0.0
-    tokens = lexical.tokenize(lex_text)
-    coverage = len(data.lexical.token_ids(lex_text)) / len(tokens) if tokens else 0.0
-    sure = (names is not None and bool(names.any())) or (plan is not None and plan.only_time)
-    features = (best_cosine, coverage)
-    confidence = rerank.match_confidence(features, sure)
+    listed = plan is not None and plan.order is not None and plan.order.over == "list"  # "the oldest paper"
+    sure = (names is not None and bool(names.any())) or (plan is not None and plan.only_time) or listed
     if mode == "dense":
         fused = dense.astype(np.float64)
     elif mode == "lexical":
@@ -149,4 +151,4 @@ def score(
             concepts = np.zeros(len(mask), dtype=np.float64)
             for row, (_, share) in matched.items():
                 concepts[row] = share
-    return Scored(mask, fused, dense, lex, qvec, best_row, names, concepts, confidence, features, sure)
+    return Scored(mask, fused, dense, lex, qvec, best_row, names, concepts, best_cosine, sure)

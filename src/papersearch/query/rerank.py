@@ -1,4 +1,4 @@
-"""How a query plan moves the fused scores: names, a time window, origin and history intents, no-match.
+"""How a query plan moves the fused scores: names, a time window, origin and history intents.
 
 Pure functions of aligned per-paper arrays (``-inf`` where a hard filter removed a paper). The
 weights are in units of the fused score (a sum of z-scores) and were chosen on one half of the
@@ -6,8 +6,6 @@ dev queries; docs/ranking.md has the figures for both halves.
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
@@ -26,11 +24,6 @@ ORIGIN_SOURCE_BOOST = 1.0  # ...rise this much for each of them that cites it: w
 HISTORY_SPREAD = 0.3  # a history question: each pick costs the papers of its year this much...
 HISTORY_YEARS = 3.0  # ...and those n years away exp(-n / HISTORY_YEARS) of it
 DENSE_FLOOR = 0.3  # below this best cosine nothing is close in meaning: the dense side is noise
-# no-match: a logistic model over (best cosine of any passage, share of the query's words the corpus
-# has), fitted on the tune half of the dev queries, in and out of scope (scripts/calibrate_no_match.py)
-NO_MATCH_WEIGHTS = (16.51, 4.96)
-NO_MATCH_BIAS = -5.58
-NO_MATCH_BELOW = 0.5
 
 
 def apply(
@@ -139,11 +132,3 @@ def spread_over_time(fused: np.ndarray, years: np.ndarray, k: int) -> list[int]:
         taken.append(best)
         penalty += HISTORY_SPREAD * np.exp(-np.abs(years - years[best]) / HISTORY_YEARS)
     return taken
-
-
-def match_confidence(features: tuple[float, float], sure: bool) -> float:
-    """How sure we are that some paper answers the query at all (0-1); a named person or a time is sure."""
-    if sure:
-        return 1.0
-    z = NO_MATCH_BIAS + sum(w * x for w, x in zip(NO_MATCH_WEIGHTS, features, strict=True))
-    return 1.0 / (1.0 + math.exp(-z))

@@ -71,7 +71,7 @@ class Searcher:
         self._encoder_lock = threading.Lock()
         self._vectors = QueryVectors()
         self._results = RecentResults()
-        self._ranker = Ranker(data)
+        self._ranker = Ranker(data, lambda: self.path_graph)
         self._by_id = {r["id"]: i for i, r in enumerate(data.records)}
 
     @classmethod
@@ -192,8 +192,8 @@ class Searcher:
         against this version; a ``SearchRequest`` as it is.
 
         ``options`` are ``SearchRequest.check``'s: ``k``, ``mode``, ``year_from``, ``year_to``, ``era``,
-        ``understand`` (read time, intent and names from the query) and ``ignore`` (parts of that reading to
-        leave out: "time", "intent", "names").
+        ``understand`` (read time, intent, names and order from the query) and ``ignore`` (parts of that reading to
+        leave out: "time", "intent", "names", "order").
         """
         if isinstance(query, SearchRequest):
             if options:

@@ -1,27 +1,18 @@
 """Correct typos in a query against the corpus's own vocabulary ("convolutoinal" -> "convolutional").
 
-Only words that are neither in the corpus nor everyday English (``data/english_words.txt``: "keep"
-is not a typo of "deep") are touched, and only to a corpus word within a small edit distance (1
+Only words that are neither in the corpus nor everyday English (``english.everyday``: "keep" is not
+a typo of "deep") are touched, and only to a corpus word within a small edit distance (1
 for words of 4-7 letters, 2 for longer ones; a swap of two letters counts as 1) with the same
 first letter, preferring the nearest, then the most frequent.
 """
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
-
 from ..core.text import unaccented
 from ..index.vocabulary import WORD_RE
+from .english import everyday
 
 MIN_LEN = 4
-
-
-@cache
-def english_words() -> frozenset[str]:
-    """Everyday English words (lowercase, 4 letters or more), read on first use: about 26,000."""
-    text = resources.files("papersearch").joinpath("data", "english_words.txt").read_text(encoding="utf-8")
-    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
 class Speller:
@@ -41,7 +32,7 @@ class Speller:
 
     def correct_word(self, word: str) -> str:
         folded = unaccented(word)
-        if len(folded) < MIN_LEN or folded in self.vocab or not folded.isalpha() or folded in english_words():
+        if len(folded) < MIN_LEN or folded in self.vocab or not folded.isalpha() or everyday(folded):
             return word
         from rapidfuzz import process
         from rapidfuzz.distance import OSA

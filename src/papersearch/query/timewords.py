@@ -109,10 +109,18 @@ ONWARD = re.compile(
 )
 UNTIL = re.compile(rf"\b(?P<y>{YEAR})\s*(?:and|or)\s+(?:earlier|before)\b", re.IGNORECASE)
 AROUND = re.compile(rf"\b(?:around|circa|c\.|about|approximately|roughly|~)\s*(?P<y>{YEAR})\b", re.IGNORECASE)
+TO_NOW = re.compile(  # "from the 80s to today", "from 1990 until now": that time to the list's last year
+    rf"\b(?:from|since)\s+(?:the\s+)?(?:(?P<mod>early|mid|middle|late)[\s-]+)?(?P<a>{YEAR}|(?:1[89]|20)?\d0['’]?s|['’]\d0s)"
+    r"\s+(?:to|until|till|through|up\s+to)\s+(?:today|now|the\s+present(?:\s+day)?|present\s+day|these\s+days)\b",
+    re.IGNORECASE,
+)
 CENTURY = re.compile(r"\b(?:the\s+)?(?P<c>20th|21st|twentieth|twenty[\s-]first)[\s-]+century\b", re.IGNORECASE)
 TURN = re.compile(r"\b(?:the\s+)?turn\s+of\s+the\s+(?:century|millennium)\b", re.IGNORECASE)
-BETWEEN = re.compile(  # "between alexnet and transformers": the years of two things the list introduced
-    r"\bbetween\s+(?P<a>[a-z][\w\- ]{1,30}?)\s+and\s+(?P<b>[a-z][\w\- ]{1,30}?)(?=$|[?.!,;])", re.IGNORECASE
+BETWEEN = re.compile(  # "between alexnet and transformers": the years of two things the list introduced...
+    r"(?<!differences\s)(?<!difference\s)(?<!similarities\s)(?<!similarity\s)(?<!relationship\s)(?<!link\s)"
+    r"(?<!choose\s)(?<!compare\s)(?<!comparison\s)(?<!contrast\s)(?<!connection\s)"  # ...not two things compared
+    r"\bbetween\s+(?P<a>[a-z][\w\- ]{1,30}?)\s+and\s+(?P<b>[a-z][\w\- ]{1,30}?)(?=$|[?.!,;])",
+    re.IGNORECASE,
 )
 RELATIVE_RE = re.compile(r"\b(" + "|".join(sorted(RELATIVE, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
@@ -213,6 +221,18 @@ def _up_to(text: str, ctx: TimeContext) -> TimeWindow | None:
         return None
     y = int(m.group("y"))
     return TimeWindow(ctx.first, y, f"papers up to {y}", _at(m))
+
+
+def _to_now(text: str, ctx: TimeContext) -> TimeWindow | None:
+    """From a year or a decade to the list's last year: "from the 80s to today", "since 1990 up to now"."""
+    m = TO_NOW.search(text)
+    if not m:
+        return None
+    a = m.group("a").strip("'’").rstrip("s").rstrip("'’")
+    start = int(a) if len(a) == 4 else (1900 + int(a) if int(a) >= 40 else 2000 + int(a))
+    if m.group("a").lower().endswith("s"):  # a decade: its early, middle or late years
+        start += {"early": 0, "mid": 3, "middle": 3, "late": 6}.get((m.group("mod") or "").lower(), 0)
+    return TimeWindow(start, ctx.last, f"papers from {start} on", _at(m))
 
 
 def _around(text: str, ctx: TimeContext) -> TimeWindow | None:
@@ -341,6 +361,7 @@ def _relative(text: str, ctx: TimeContext) -> TimeWindow | None:
 # Each kind of time a query may name, most explicit first: the first that reads a window wins.
 _READERS: tuple[Callable[[str, TimeContext], TimeWindow | None], ...] = (
     _year_range,
+    _to_now,
     _between_concepts,
     _last_years,
     _onward,

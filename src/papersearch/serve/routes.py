@@ -90,7 +90,10 @@ YearFrom = Annotated[str | None, _documented(YEAR, "the earliest year")]
 YearTo = Annotated[str | None, _documented(YEAR, "the latest year, not before year_from")]
 EraParam = Annotated[str | None, _documented({"type": "string", "maxLength": MAX_ERA_CHARS}, ERA_TEXT)]
 Understand = Annotated[
-    str, _documented(FLAG, "read a time, an intent and names from the query: true or false (or 1/0, yes/no, on/off)")
+    str,
+    _documented(
+        FLAG, "read a time, an intent, names and an order from the query: true or false (or 1/0, yes/no, on/off)"
+    ),
 ]
 Ignore = Annotated[
     str | None, _documented(IGNORE, f"parts of that reading to leave out, comma-separated: {', '.join(PLAN_PARTS)}")

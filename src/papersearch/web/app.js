@@ -11,7 +11,7 @@
     resultsView: $("view-results"), results: $("results"), paper: $("view-paper"), indexInfo: $("index-info"),
     understood: $("understood"), noMatch: $("no-match"), answer: $("answer"),
   };
-  const PARTS = ["time", "intent", "names"]; // parts of how a query is read that a person can take back
+  const PARTS = ["time", "intent", "names", "order"]; // parts of how a query is read that a person can take back
   const DEBOUNCE_MS = 250;
   const PAGE = 10;
   const HOOD_MAX = 3; // neighbours of each kind on a result card
@@ -301,6 +301,7 @@
     if (u?.intent === "origin") chips.push(chip("intent", "who did it first"));
     if (u?.intent === "history") chips.push(chip("intent", "how it developed"));
     if (u?.names.length) chips.push(chip("names", "by or citing " + u.names.join(", ")));
+    if (u?.order) chips.push(chip("order", u.order.label)); // "the oldest first", "what came after …"
     const parts = [];
     if (chips.length) {
       parts.push(h("span", { class: "understood-label", text: "Reading this as" }), h("ul", { class: "chips" }, ...chips),

@@ -1,0 +1,241 @@
+"""Questions about order in time: the oldest or newest paper, of the list or on a topic, and what came before or
+after one paper.
+
+``read_order`` (pure, from the text) finds a superlative of time ("the oldest", "the earliest", "the newest",
+"the latest", "the most recent", "the last paper"), which says which end of time comes first, and a relation
+to one paper ("what came before X", "what built on X", "what should I read before X", "what followed X",
+"after X, what came next"), which says on which side of X to look; X is named by words (``anchor``) that the
+ranker searches for. Over the whole list when nothing else is asked ("which paper on this list is the
+oldest?"), over the papers that match the topic otherwise ("the most recent paper on reinforcement learning").
+
+``by_year`` and ``around`` (pure, over aligned per-paper arrays) turn that into scores: the papers asked for
+come first, in the order asked for, ahead of the rest, which keep their relevance order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+import numpy as np
+
+from ..core.records import Order, OrderFirst, OrderOver
+from .paths import Link
+from .periods import Span
+
+First = OrderFirst
+Side = Literal["before", "after"]
+
+MATCH_MARGIN = 2.0  # the papers that match a topic score within this much of the best (fused z-score units)...
+MATCHES = 6  # ...among this many of the best...
+WORDS_MARGIN = 3.0  # ...or hold every word of the topic and score within this much of the best
+TIE_WEIGHT = 1.0  # what came before or after a paper: a citation of it counts one standard deviation of closeness,
+TIME_WEIGHT = 0.5  # ...and being TIME_SCALE years away costs 0.5·ln 2 of one (the cost grows with the log of the gap)
+TIME_SCALE = 10.0
+TIE = {"cites": 1.0, "mentions": 0.5}  # how much an edge of each kind ties two papers
+TIE_HOP = 0.5  # a tie through a paper in between counts half
+
+# a superlative of time asks for one paper when it qualifies a singular noun ("the oldest paper", "the most recent
+# word vector paper", "the newest one") or ends the question ("which is the oldest?"); "the latest work on X",
+# "recent papers" ask for a time instead (``timewords``)
+_ONE = (
+    r"(?=(?:\s+[\w'’-]+){0,3}?\s+(?:paper|entry|one|article|publication|study|item|addition|thing|method|model"
+    r"|approach|technique|architecture|idea|result|breakthrough|development)\b(?!['’-]?s\b)|\s*[?.!]*\s*$)"
+)
+EARLIEST = re.compile(rf"\b(?:the\s+)?(?:oldest|earliest){_ONE}", re.IGNORECASE)
+FIRST = re.compile(rf"\b(?:the\s+)?(?:very\s+)?first{_ONE}", re.IGNORECASE)  # an order only over the whole list
+LATEST = re.compile(
+    rf"\b(?:the\s+)?(?:newest|latest|most\s+recent(?:ly\s+published)?|youngest|last){_ONE}", re.IGNORECASE
+)
+_ANCHOR = r"(?P<anchor>[^?.!;,]*[^?.!;,\s])"
+_SOON = r"(?:just\s+|right\s+|shortly\s+|immediately\s+|directly\s+|soon\s+)?"
+BEFORE = re.compile(
+    rf"\b(?:(?:came|come|comes|coming|was|were)\s+{_SOON}(?:before|prior\s+to)"
+    r"|(?:read|study|know|learn|understand|cover)\s+(?:first\s+)?(?:before|prior\s+to)"
+    r"|led\s+(?:up\s+)?to|lead\s+(?:up\s+)?to|leading\s+up\s+to|paved\s+the\s+way\s+for|preceded"
+    r"|(?:precursors?|predecessors?|prerequisites?)\s+(?:of|to|for)|what\s+inspired)\s+" + _ANCHOR,
+    re.IGNORECASE,
+)
+AFTER = re.compile(
+    rf"\b(?:(?:came|come|comes|coming)\s+(?:next\s+)?{_SOON}(?:after|since)|next\s+after"
+    r"|followed(?:\s+up)?(?:\s+on)?|succeeded|(?:built|builds|build|building)\s+(?:on|upon)|grew\s+out\s+of"
+    r"|(?:inspired|influenced)\s+by|(?:successors?|follow[\s-]?ups?)\s+(?:of|to|on))\s+" + _ANCHOR,
+    re.IGNORECASE,
+)
+PUBLISHED = re.compile(  # "the last paper (published) before X": a relation only beside a superlative
+    r"\b(?:published|written|released|appeared|out|paper|entry|one|article)\s+(?P<side>before|after|prior\s+to|since)\s+"
+    + _ANCHOR,
+    re.IGNORECASE,
+)
+LEADING = re.compile(  # "after deep belief nets, what did people try next"
+    r"^\s*(?P<side>before|after)\s+(?P<anchor>[^?.!;,]+?)\s*,\s*(?=\w)", re.IGNORECASE
+)
+YEAR_ONLY = re.compile(r"^\W*(?:the\s+)?(?:year\s+)?(?:1[89]\d\d|20\d\d)s?\W*$", re.IGNORECASE)
+# words that say where to look but not what about: "which paper on this list is the oldest one?"
+LIST_WORDS = frozenset(
+    ["list", "lists", "here", "entry", "entries", "one", "ones", "collection", "reading", "this", "these", "those"]
+)
+
+
+@dataclass(frozen=True)
+class OrderReading:
+    """An order a query asks for, as read from its words."""
+
+    first: First | None  # which end of time comes first; None: the papers closest to the anchor first
+    side: Side | None  # the papers before or after the anchor; None: no anchor
+    anchor: str  # the words that name the paper the others come before or after ("" without a side)
+    spans: tuple[Span, ...]  # where it was read: these words are not what the query is about
+    over: OrderOver = "topic"
+    paper: tuple[int, str, str] | None = None  # the anchor once the ranker has found it: (row, id, how it is shown)
+    listed_only: bool = False  # read from "the first paper": an order only when nothing else is asked (else origin)
+
+    def shown(self) -> Order:
+        """The reading as ``understood`` shows it."""
+        return {
+            "first": self.first,
+            "over": self.over,
+            "paper": self.paper[1] if self.paper else None,
+            "label": self.label(),
+        }
+
+    def label(self) -> str:
+        """The order, said back in words: "oldest first", "the whole list, newest first", "what came after
+        Generative Adversarial Nets (2014)"."""
+        end = f"{'oldest' if self.first == 'earliest' else 'newest'} first" if self.first else ""
+        if self.side is None:
+            return f"the whole list, {end}" if self.over == "list" else end
+        told = f"what came {self.side} {self.paper[2] if self.paper else '“' + self.anchor + '”'}"
+        return f"{told}, {end}" if end else told
+
+    def found(self, row: int, paper_id: str, shown: str) -> OrderReading:
+        """This reading with its anchor found: the paper at ``row``, shown as ``shown``."""
+        return replace(self, paper=(row, paper_id, shown))
+
+
+def read_order(text: str) -> OrderReading | None:
+    """The order ``text`` asks for, or None."""
+    first: First | None = None
+    spans: list[Span] = []
+    ends: tuple[tuple[re.Pattern[str], First], ...] = ((EARLIEST, "earliest"), (LATEST, "latest"), (FIRST, "earliest"))
+    listed_only = False
+    for pattern, end in ends:
+        m = pattern.search(text)
+        if m and first is None:
+            first, listed_only = end, pattern is FIRST
+            spans.append((m.start(), m.end()))
+    side, anchor, span = _relation(text, superlative=first is not None)
+    if side is None and first is None:
+        return None
+    if span is not None:
+        spans.append(span)
+    return OrderReading(first, side, anchor, tuple(spans), side or "topic", listed_only=listed_only and side is None)
+
+
+def _relation(text: str, superlative: bool) -> tuple[Side | None, str, Span | None]:
+    """The side and the anchor's words of a relation to one paper, and where it was read."""
+    patterns: list[tuple[re.Pattern[str], Side | None]] = [(LEADING, None), (BEFORE, "before"), (AFTER, "after")]
+    if superlative:
+        patterns.append((PUBLISHED, None))
+    for pattern, side in patterns:
+        m = pattern.search(text)
+        if m is None or YEAR_ONLY.match(m.group("anchor")):  # "after 2015" is a time, read as one
+            continue
+        said: Side = side or ("before" if m.group("side").lower().startswith(("before", "prior")) else "after")
+        return said, m.group("anchor").strip(), (m.start(), m.end())
+    return None, "", None
+
+
+def by_year(fused: np.ndarray, years: np.ndarray, first: First, rows: np.ndarray) -> np.ndarray:
+    """Scores that put ``rows`` in year order (``first`` end first, relevance within a year) ahead of every other
+    paper, which keep their relevance order below them."""
+    out = fused.astype(np.float64).copy()
+    ok = rows[np.isfinite(fused[rows])]
+    if not len(ok):
+        return out
+    key = years[ok] if first == "earliest" else -years[ok]
+    ranked = ok[np.lexsort((-fused[ok], key))]
+    top = float(np.max(out[np.isfinite(out)]))
+    out[ranked] = top + 1.0 + np.arange(len(ranked), 0, -1, dtype=np.float64)
+    return out
+
+
+def matches(fused: np.ndarray, holding: np.ndarray | None = None) -> np.ndarray:
+    """The papers that match the topic: at most ``MATCHES`` of the best, each within ``MATCH_MARGIN`` of the best
+    score, and those that hold every word of the topic within ``WORDS_MARGIN`` of it ("the most recent paper on
+    reinforcement learning" is one that says reinforcement learning, if less close in meaning). ``holding``: per
+    paper, whether it holds every topic word."""
+    ok = np.flatnonzero(np.isfinite(fused))
+    if not len(ok):
+        return ok
+    best = float(fused[ok].max())
+    top = ok[np.argsort(-fused[ok], kind="stable")[:MATCHES]]
+    close = top[fused[top] >= best - MATCH_MARGIN]
+    if holding is not None:
+        close = np.union1d(close, ok[holding[ok] & (fused[ok] >= best - WORDS_MARGIN)])
+    found: np.ndarray = close
+    return found
+
+
+def around(
+    fused: np.ndarray,
+    near: np.ndarray,
+    years: np.ndarray,
+    anchor: int,
+    side: Side,
+    ties: dict[int, float],
+    first: First | None,
+    topical: bool,
+) -> np.ndarray:
+    """Scores that put the papers on ``side`` of ``anchor`` in time ahead of the rest: by year when ``first`` says
+    so; else those the graph ties to it (``ties``, each 0-1), nearest to it in meaning (``near``: each paper's
+    closeness to the anchor) and nearest in time first, and, when the query says more than the paper's name
+    (``topical``), most relevant to the rest of the query (``fused``).
+
+    A paper of the anchor's own year is on a side only when the graph says so (it cites the anchor, or is cited).
+    """
+    on_side = years < years[anchor] if side == "before" else years > years[anchor]
+    for row in ties:
+        on_side[row] = on_side[row] or years[row] == years[anchor]
+    on_side[anchor] = False
+    rows = np.flatnonzero(on_side & np.isfinite(fused))
+    if first is not None:
+        return by_year(fused, years, first, rows)
+    out = fused.astype(np.float64).copy()
+    if not len(rows):
+        return out
+    gap = np.abs(years[rows] - years[anchor]).astype(np.float64)
+    score = (
+        _z(near)[rows]
+        + TIE_WEIGHT * np.array([ties.get(int(r), 0.0) for r in rows])
+        - TIME_WEIGHT * np.log1p(gap / TIME_SCALE)
+    )
+    if topical:
+        score += _z(np.where(np.isfinite(fused), fused, np.nan))[rows]
+    top = float(np.max(fused[np.isfinite(fused)]))
+    out[rows] = score - score.min() + top + 1.0
+    return out
+
+
+def _z(x: np.ndarray) -> np.ndarray:
+    """``x`` standardised over its finite values (NaN and infinities count as the mean)."""
+    ok = np.isfinite(x)
+    if ok.sum() < 2:
+        return np.zeros(len(x))
+    sd = float(x[ok].std()) or 1.0
+    return np.where(ok, (x - float(x[ok].mean())) / sd, 0.0)
+
+
+def ties(links: Sequence[Sequence[Link]], row: int) -> dict[int, float]:
+    """How strongly the graph ties each paper to ``row`` along ``links`` (what it builds on, or what builds on it):
+    a citation 1, a mention 0.5, and a second hop half the product of its two, the strongest route kept."""
+    out: dict[int, float] = {}
+    for first in links[row]:
+        near = TIE[first.kind]
+        out[first.other] = max(out.get(first.other, 0.0), near)
+        for second in links[first.other]:
+            far = near * TIE[second.kind] * TIE_HOP
+            out[second.other] = max(out.get(second.other, 0.0), far)
+    out.pop(row, None)
+    return out

@@ -1,0 +1,266 @@
+"""The words of a query that ask rather than say what about: fillers, asides, and instructions to the assistant.
+
+"Explain the vanishing gradient problem", "tell me about GANs", "summarize the AlexNet paper for me":
+the instruction ("explain", "tell me about", "for me") names no topic, so neither side of the ranking
+nor the answer's choice of sentences should match on it (the explainable-AI text of a visualisation
+paper is not about vanishing gradients). ``without_instruction`` cuts an instruction from the start
+of a query and a courtesy from its end; ``ASKING`` are words that ask wherever they stand. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+
+# words that ask for papers without saying what about: "what came out in 2015?", "papers from the 80s"
+FILLER = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "from",
+        "for",
+        "by",
+        "with",
+        "about",
+        "during",
+        "around",
+        "between",
+        "and",
+        "or",
+        "any",
+        "all",
+        "some",
+        "what",
+        "which",
+        "who",
+        "when",
+        "where",
+        "how",
+        "were",
+        "was",
+        "is",
+        "are",
+        "did",
+        "do",
+        "does",
+        "came",
+        "come",
+        "out",
+        "show",
+        "me",
+        "list",
+        "give",
+        "find",
+        "paper",
+        "papers",
+        "work",
+        "works",
+        "research",
+        "publications",
+        "published",
+        "publish",
+        "released",
+        "written",
+        "appeared",
+        "happened",
+        "important",
+        "key",
+        "major",
+        "notable",
+        "main",
+        "big",
+        "famous",
+        "influential",
+        "best",
+        "good",
+        "great",
+        "seminal",
+        "landmark",
+        "era",
+        "eras",
+        "period",
+        "periods",
+        "decade",
+        "decades",
+        "year",
+        "years",
+        "age",
+        "days",
+        "time",
+        "times",
+        "ai",
+        "ml",
+        "field",
+        "area",
+        "anything",
+        "everything",
+        "something",
+        "stuff",
+        "thing",
+        "things",
+        "else",
+        "other",
+        "new",
+        "same",
+        "like",
+        "kinda",
+        "sort",
+        "circa",
+        "roughly",
+        "approximately",
+        "please",
+        "people",
+        "researchers",
+        "researcher",
+        "folks",
+        "someone",
+        "anyone",
+    ]
+)
+# with FILLER, the words of a query that is only a time: "what was going on in the 70s?", "anything worth reading from '89?"
+ASIDES = FILLER | frozenset(
+    [
+        "going",
+        "happening",
+        "there",
+        "been",
+        "be",
+        "has",
+        "have",
+        "had",
+        "get",
+        "got",
+        "i",
+        "you",
+        "we",
+        "should",
+        "could",
+        "would",
+        "can",
+        "read",
+        "reading",
+        "worth",
+        "then",
+        "whats",
+        "what's",
+    ]
+)
+# a word that only joins the time to the rest ("neural nets in the 1970s"): dropped with the time
+TIME_JOINERS = frozenset(["in", "from", "during", "of", "around", "circa", "since", "before", "after", "until"])
+# words that ask the assistant for something wherever they stand: never what a query is about
+ASKING = frozenset(
+    [
+        "explain",
+        "explains",
+        "explained",
+        "explaining",
+        "explanation",
+        "describe",
+        "describes",
+        "described",
+        "description",
+        "summarize",
+        "summarise",
+        "summarized",
+        "summarised",
+        "summary",
+        "overview",
+        "rundown",
+        "eli5",
+        "briefly",
+    ]
+)
+
+# words that ask who did something first or how it developed (``plan.ORIGIN``, ``plan.HISTORY``): the intent of a
+# question, never its topic ("who invented GANs" is about GANs)
+CUES = frozenset(
+    [
+        "invent",
+        "invents",
+        "invented",
+        "inventing",
+        "inventor",
+        "inventors",
+        "invention",
+        "introduce",
+        "introduces",
+        "introduced",
+        "introducing",
+        "introduction",
+        "pioneer",
+        "pioneers",
+        "pioneered",
+        "pioneering",
+        "originate",
+        "originates",
+        "originated",
+        "originator",
+        "origin",
+        "origins",
+        "birth",
+        "founding",
+        "founder",
+        "father",
+        "history",
+        "histories",
+        "historical",
+        "evolution",
+        "evolve",
+        "evolves",
+        "evolved",
+        "evolving",
+        "timeline",
+        "milestone",
+        "milestones",
+        "lineage",
+        "trajectory",
+        "development",
+        "develop",
+        "developed",
+        "progress",
+        "progression",
+        "first",
+        "earliest",
+    ]
+)
+
+_POLITE = r"(?:(?:please|pls|hey|hi|ok|okay|so|now)[\s,]+)*"
+_ASK_YOU = r"(?:(?:can|could|would|will)\s+(?:you|someone|somebody|anyone)\s+(?:please\s+)?)?"
+_WANT = (
+    r"(?:(?:i'?d|i\s+would|i)\s+(?:like|love|want|wanna|need)\s+(?:you\s+)?(?:to\s+)?(?:better\s+)?"
+    r"|help\s+me\s+(?:to\s+)?(?:better\s+)?|let\s+me\s+|i'?m\s+trying\s+to\s+|trying\s+to\s+)?"
+)
+_NOUN = r"(?:overview|summary|rundown|run-down|explanation|description|intro(?:duction)?|breakdown|primer|recap|eli5)"
+_VERB = (
+    r"(?:explain(?:\s+to\s+me)?|describe|summari[sz]e|outline|clarify|understand|learn\s+about|know\s+about"
+    r"|tell\s+me(?:\s+(?:more\s+)?about)?|walk\s+me\s+through|talk\s+me\s+through|teach\s+me(?:\s+about)?"
+    r"|go\s+over|break\s+down|give\s+me\s+(?:an?\s+|the\s+)?(?:quick\s+|short\s+|brief\s+|simple\s+)?"
+    + _NOUN
+    + r"(?:\s+(?:of|on|about|for))?|(?:an?\s+|the\s+)?(?:quick\s+|short\s+|brief\s+)?"
+    + _NOUN
+    + r"\s+(?:of|on|about|for)|what\s+(?:is|are|was|were)|what's|whats|eli5(?:\s*:)?)"
+)
+INSTRUCTION = re.compile(rf"^\s*{_POLITE}{_ASK_YOU}{_WANT}{_VERB}\b[\s,:]*", re.IGNORECASE)
+COURTESY = re.compile(
+    r"[\s,]*(?:\b(?:for\s+me|to\s+me|please|briefly|simply|quickly|in\s+(?:simple|plain|layman'?s?)\s+(?:terms|english|words)"
+    r"|in\s+a\s+(?:few|couple(?:\s+of)?)\s+(?:sentences|words|lines)|like\s+i'?m\s+(?:five|5|a\s+beginner)"
+    r"|(?:,\s*)?thanks?(?:\s+you)?)\b[\s,]*)+[?.!]*\s*$",
+    re.IGNORECASE,
+)
+
+
+def without_instruction(text: str) -> str:
+    """``text`` less an instruction at its start ("explain", "tell me about", "I'd like to understand") and a
+    courtesy at its end ("for me in a few sentences"); ``text`` itself when nothing is left after them (a query
+    that is only "explain" asks about the word)."""
+    m = INSTRUCTION.match(text)
+    start = m.end() if m else 0
+    m = COURTESY.search(text, start)
+    end = m.start() if m and m.start() > start else len(text)
+    rest = text[start:end].strip(" ,;:-–")
+    return rest if re.search(r"\w", rest) else text
