@@ -168,8 +168,8 @@ def read_vector_index(vdir: Path, info: dict[str, Any], settings: Settings, n_ro
     """The FAISS index the manifest's ``vector_index`` entry (``info``) describes, holding ``n_rows`` vectors."""
     try:
         findex = vectors.load(vdir / VECTOR_INDEX, info, settings.nprobe, settings.ef_search, settings.faiss_threads)
-    except RuntimeError as exc:
-        raise IndexStateError(f"{vdir / VECTOR_INDEX} is damaged ({str(exc).splitlines()[0][:80]}); {FIX}") from None
+    except RuntimeError:
+        raise IndexStateError(f"{vdir / VECTOR_INDEX} is damaged (FAISS cannot read it); {FIX}") from None
     if (held := vectors.stored(findex, info)) != n_rows:
         raise IndexStateError(f"{vdir / VECTOR_INDEX} holds {held} vectors, expected {n_rows}; {FIX}")
     return findex
@@ -188,11 +188,14 @@ def read_lexical(path: Path, n_docs: int, mmap: bool = False) -> LexicalIndex:
 
     With ``mmap`` the arrays are memory-mapped and the document numbers read a chunk at a time.
     """
-    data, indices, indptr = (
-        np.load(path / LEXICAL_FILES[name], mmap_mode="r" if mmap else None, allow_pickle=False)
-        for name in ("data", "indices", "indptr")
-    )
-    vocab = json.loads((path / LEXICAL_FILES["vocab"]).read_text(encoding="utf-8"))
+    try:  # numpy's messages may quote the file's bytes: only their kind is told
+        data, indices, indptr = (
+            np.load(path / LEXICAL_FILES[name], mmap_mode="r" if mmap else None, allow_pickle=False)
+            for name in ("data", "indices", "indptr")
+        )
+        vocab = json.loads((path / LEXICAL_FILES["vocab"]).read_text(encoding="utf-8"))
+    except (ValueError, OSError, EOFError) as exc:
+        raise ValueError(f"{exc.__class__.__name__} while reading its files") from None
     if not isinstance(vocab, dict) or len(indptr) not in (len(vocab), len(vocab) + 1):
         raise ValueError("vocabulary and score arrays disagree")
     top = _largest(indices)
