@@ -109,7 +109,10 @@ def _stemmer():  # type: ignore[no-untyped-def]
 
 
 def tokenize(text: str) -> list[str]:
-    """Lowercase, split into words, drop stop words, stem (the same at build and query time)."""
+    """Lowercase, split into words, drop stop words, stem (the same at build and query time).
+
+    A change here changes what an index holds: bump ``layout.WORDS_FORMAT`` with it, so older indexes are stale.
+    """
     import unicodedata
 
     text = text.lower()
