@@ -124,6 +124,24 @@ def test_a_one_shot_load_trusts_a_full_check_only_while_its_files_are_untouched(
         read_version(vdir, trust_verdict=True)  # the change time moved: the verdict no longer holds
 
 
+def test_the_first_one_shot_command_after_a_build_hashes_nothing(
+    corpus_copy: Path, index_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build's own full check records the verdict, after old versions (sharing the ONNX files) are removed."""
+    paper = corpus_copy / "papers" / "1991-krogh-weight-decay.md"
+    removed = []
+    for n in range(store.KEEP_VERSIONS + 1):
+        head, _, rest = paper.read_text(encoding="utf-8").partition("question: ")
+        paper.write_text(f"{head}question: How can overfitting be avoided ({n})?\n{rest.partition(chr(10))[2]}")
+        removed += build(corpus_copy, index_copy, MODEL).removed
+    assert removed  # versions were pruned, unlinking the query encoder files the new version shares
+    hashed: list[Path] = []
+    real = integrity.file_sha256
+    monkeypatch.setattr(integrity, "file_sha256", lambda path: hashed.append(path) or real(path))
+    Searcher.load(index_copy, trust_verdict=True)
+    assert hashed == []
+
+
 def test_rot_beneath_the_file_system_is_caught_by_every_full_check(index_copy: Path, searcher: Searcher) -> None:
     """Bits that rot on the medium leave every stat as it was: a verdict cannot see them (the documented limit of
     a one-shot command), so the service's load and swap, and `index --check`, hash every file regardless."""

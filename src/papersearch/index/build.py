@@ -114,7 +114,7 @@ def build(
             prev, pdir = (current, cdir) if _reusable(current, fingerprint) else (None, None)
             options = Options(embedder_factory, progress, force, exact_limit, ray)
             job = Job(corpus, model, fingerprint, index_dir, options, watch, started, prev, pdir, current, cdir)
-            _publish_new_version(job, shared)
+            report.removed += _publish_new_version(job, shared)
             _report_job(report, job)
             report.removed += store.clean(index_dir)
     report.seconds = time.perf_counter() - started
@@ -128,8 +128,9 @@ def _scan(corpus_dir: Path) -> tuple[Scan, set[str]]:
     return corpus, {key for key, n in surnames.items() if n > 1}  # the lexicon keeps terms for these entries only
 
 
-def _publish_new_version(job: Job, shared: set[str]) -> None:
-    """Write the new version, check it the way a searcher will load it (before anyone can), and publish it.
+def _publish_new_version(job: Job, shared: set[str]) -> list[str]:
+    """Write the new version, check it the way a searcher will load it (before anyone can), and publish it;
+    the old versions removed to make way for it (``store.prune``).
 
     Any failure, at any step, removes the build folder and leaves the version in use as it was; a
     disk that refuses a write (full, or failing) ends the build with one ``DiskError`` naming the file.
@@ -138,10 +139,12 @@ def _publish_new_version(job: Job, shared: set[str]) -> None:
         with naming(job.bdir):  # the last resort: a write no step named happened in the build folder
             job.bdir.mkdir(parents=True)
             write_version(job, shared)
+            removed = store.prune(job.index_dir, store.KEEP_VERSIONS - 1)  # the new version is one of those kept
             check_version(job.bdir)
             job.watch.lap("verify")
             store.publish(job.index_dir, job.bdir, job.version)
         job.watch.lap("publish")
+        return removed
     except BaseException as exc:
         shutil.rmtree(job.bdir, ignore_errors=True)
         if isinstance(exc, OSError) and is_disk_error(exc):

@@ -57,7 +57,7 @@ def _read_pointer(pointer: Path, index_dir: Path) -> str:
     """CURRENT's text, read as a regular file of the index folder only; else an IndexStateError naming it."""
     try:
         fd = os.open(pointer, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no folder, or a file where the folder should be
         raise IndexStateError(f"no index at {index_dir} (missing {POINTER}); {FIX}") from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
@@ -154,13 +154,25 @@ def clean(index_dir: Path, keep: int = KEEP_VERSIONS) -> list[str]:
     for tmp in index_dir.glob(f".{POINTER}.tmp*"):
         tmp.unlink(missing_ok=True)
         removed.append(tmp.name)
+    return removed + prune(index_dir, keep)
+
+
+def prune(index_dir: Path, keep: int) -> list[str]:
+    """Remove all but the newest ``keep`` versions, never the current one; the names removed.
+
+    A build prunes to one less before it checks its new version: removing a version unlinks the ONNX
+    files it shares with the new one, which moves their change time and would void the verdict the
+    check records (``integrity``) the moment it was written.
+    """
     versions = index_dir / VERSIONS
+    if not versions.is_dir():
+        return []
     current = named_version(index_dir)
-    if versions.is_dir():
-        olds = sorted((p for p in versions.iterdir() if p.is_dir() and p.name != current), key=lambda p: p.name)
-        for p in olds[: max(0, len(olds) - (keep - 1))]:
-            shutil.rmtree(p, ignore_errors=True)
-            removed.append(p.name)
+    olds = sorted((p for p in versions.iterdir() if p.is_dir() and p.name != current), key=lambda p: p.name)
+    removed = []
+    for p in olds[: max(0, len(olds) - (keep - 1))]:
+        shutil.rmtree(p, ignore_errors=True)
+        removed.append(p.name)
     return removed
 
 
