@@ -8,6 +8,7 @@ published without its query encoder. Needs root (to mount the tmpfs); skipped, s
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import subprocess
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from papersearch.index import layout, store
+from papersearch.index import disk, layout, store
 from papersearch.index.reader import check_version
 
 from .conftest import CORPUS
@@ -164,3 +165,14 @@ def test_a_first_build_without_room_for_the_query_encoder_publishes_nothing(moun
         timeout=120,
     )
     assert check.returncode == 1 and "no index" in check.stderr
+
+
+def test_a_failing_disk_is_named_in_one_line_too(tmp_path: Path) -> None:
+    """An I/O error (a failing disk, not a full one) ends the build as one line as well, without a space estimate."""
+    exc = OSError(errno.EIO, os.strerror(errno.EIO), str(tmp_path / ".build-v1" / "vectors.npy"))
+    assert disk.is_disk_error(exc) and not disk.is_disk_error(OSError("simulated, no errno"))
+    message = str(disk.build_failure(exc, tmp_path, 1 << 20, "v0"))
+    assert (
+        message
+        == f"cannot write {tmp_path}/.build-v1/vectors.npy: Input/output error; nothing was published (index v0 is still in use)"
+    )

@@ -163,7 +163,7 @@ def _space_needed(job: Job) -> int:
             if has_export(job.index_dir / store.CACHE, job.fingerprint)
             else export_space(resolve_model_path(job.model))
         )
-    except OSError:  # the model folder cannot be read: leave the export out of the estimate
+    except Exception:  # the model folder cannot be read: leave the export out; never hide the disk's error
         export = 0
     return space_needed(len(job.corpus), job.current, export)
 
