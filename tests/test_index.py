@@ -9,17 +9,21 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 
 from papersearch.core.errors import IndexStateError
+from papersearch.core.settings import Settings
 from papersearch.corpus.load import load_corpus
+from papersearch.graph.version import EXTRACTION_VERSION
 from papersearch.index import layout, lexical, store, vectors
 from papersearch.index.build import build
 from papersearch.index.check import check
 from papersearch.index.passages import paper_passages
 from papersearch.index.reader import read_version
 from papersearch.query.searcher import Searcher
+from papersearch.serve.app import create_app
 
-from .conftest import MODEL
+from .conftest import CORPUS, MODEL
 
 
 def _edit_one(corpus: Path) -> None:
@@ -166,3 +170,57 @@ def test_a_quiet_build_prints_one_line(corpus_copy: Path, tmp_path: Path) -> Non
     )
     assert out.returncode == 0 and out.stderr == "", out.stderr
     assert out.stdout.startswith("published ") and out.stdout.count("\n") == 1
+
+
+def _rewrite_manifest(vdir: Path, key: str, value: object) -> None:
+    """The manifest as other code would have written it: ``key`` set to ``value`` (left out when None)."""
+    m = json.loads((vdir / layout.MANIFEST).read_text(encoding="utf-8"))
+    if value is None:
+        m.pop(key)
+    else:
+        m[key] = value
+    m["checksum"] = layout.manifest_checksum(m)
+    (vdir / layout.MANIFEST).write_text(json.dumps(m), encoding="utf-8")
+
+
+def test_the_manifest_records_the_code_that_built_it(index_dir: Path) -> None:
+    m = layout.read_manifest(store.version_dir(index_dir))
+    assert m["extraction_version"] == EXTRACTION_VERSION and m["words_format"] == layout.WORDS_FORMAT
+    assert m["format_version"] == layout.FORMAT_VERSION and m["passages_format"] == layout.PASSAGES_FORMAT
+    assert layout.built_by_other_code(m) is None
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "what"),
+    [
+        ("extraction_version", None, "graph extraction"),  # built before the version was recorded
+        ("extraction_version", EXTRACTION_VERSION + 1, "graph extraction"),
+        ("words_format", layout.WORDS_FORMAT - 1, "word splitting"),
+        ("passages_format", layout.PASSAGES_FORMAT + 1, "passage cutting"),
+        ("format_version", layout.FORMAT_VERSION - 1, "index format"),
+    ],
+)
+def test_an_index_built_by_other_code_is_stale(index_copy: Path, key: str, value: object, what: str) -> None:
+    _rewrite_manifest(store.version_dir(index_copy), key, value)
+    ok, message = check(CORPUS, index_copy, MODEL)
+    assert not ok and "is stale" in message and "papersearch index" in message, message
+    if key == "format_version":  # another format is never read: stale, and refused
+        with pytest.raises(IndexStateError, match="stale"):
+            Searcher.load(index_copy)
+        return
+    assert what in message, message
+    searcher = Searcher.load(index_copy)
+    app = create_app(Settings(corpus=CORPUS, index=index_copy, model=MODEL), searcher, reload_interval=0)
+    with TestClient(app) as c:
+        health = c.get("/health").json()
+    assert health["stale"] is True and health["status"] == "degraded" and what in health["problem"], health
+
+
+def test_papersearch_index_rebuilds_an_index_built_by_other_extraction(index_copy: Path) -> None:
+    vdir = store.version_dir(index_copy)
+    _rewrite_manifest(vdir, "extraction_version", EXTRACTION_VERSION - 1)
+    report = build(CORPUS, index_copy, MODEL)
+    assert not report.unchanged and report.version != vdir.name
+    assert (report.embedded_papers, report.reused_papers) == (0, 49)  # the graph again, the vectors reused
+    assert check(CORPUS, index_copy, MODEL)[0]
+    assert build(CORPUS, index_copy, MODEL).unchanged

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from papersearch.core.errors import IndexStateError
-from papersearch.index import json_files, layout
+from papersearch.index import integrity, json_files, layout
 
 
 def _versions(tmp_path: Path) -> tuple[Path, Path, dict]:
@@ -54,17 +54,15 @@ def test_anything_else_is_hashed_again(tmp_path: Path, how: str) -> None:
     assert got == layout.file_sha256(new / "sub" / "weights.bin")
 
 
-def test_damage_to_a_linked_file_is_still_caught(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(layout, "HASH_LIMIT", 1024)  # weights.bin is now "large", like the ONNX weights
+def test_damage_to_a_linked_file_is_still_caught(tmp_path: Path) -> None:
     old, new, files = _versions(tmp_path)
     (new / "sub").mkdir()
     os.link(old / "sub" / "weights.bin", new / "sub" / "weights.bin")
     with (old / "sub" / "weights.bin").open("r+b") as fh:  # damaged in place after it was described
         fh.write(b"x")
     manifest = {"files": layout.describe_files(new, old, files)}
-    layout.verify_files(new, manifest)  # the size is right and large files are hashed only on --check ...
     with pytest.raises(IndexStateError, match="checksum"):
-        layout.verify_files(new, manifest, full=True)  # ... which sees the damage
+        integrity.verify_files(new, manifest)  # every file is hashed, the large ones (the weights) too
 
 
 GRAPH_LIKE = {

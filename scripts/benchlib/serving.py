@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from papersearch.index import layout, reader, store
+from papersearch.index import integrity, layout, reader, store
 
 from .report import MODULES, ROOT, Plan, Report, commands, load_queries, machine, run, shown, table
 from .units import KB, MB, pct, process_mb
@@ -315,10 +315,10 @@ def build_main(corpus: Path, index: Path) -> None:
 ENCODER_STEP = "then, on the first query: the query encoder opened"
 PLAN_STEP = "then, on the first query: the plan context built (names, eras, concepts)"
 FIXED = {f"disk: {layout.QUERY_ENCODER}", f"memory: {ENCODER_STEP}"}  # do not grow with the corpus: their mean
-MANIFEST_STEPS = ("read_manifest", "verify_files", "read_json")  # of layout; the others of reader
+MANIFEST_STEPS = ("read_manifest", "read_json")  # of layout; verify_files of integrity; the others of reader
 STEPS = {  # the functions read_version calls (besides read_json, named by its file)
     "read_manifest": "manifest.json",
-    "verify_files": "file checks (sizes; checksums of files ≤ 64 MB)",
+    "verify_files": "file checks (sizes and every file's checksum)",
     "read_records": layout.PAPERS,
     "read_passages": layout.PASSAGES,
     "read_graph": layout.GRAPH,
@@ -335,7 +335,7 @@ class _Steps:
         self.added: dict[str, float] = {}
         self.depth = 0
         for name in [*STEPS, "read_json"]:
-            module = layout if name in MANIFEST_STEPS else reader
+            module = layout if name in MANIFEST_STEPS else integrity if name == "verify_files" else reader
             setattr(module, name, self._wrap(name, getattr(module, name)))
 
     def _wrap(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -8,7 +8,8 @@ PapersearchError            anything the user can fix; the message says what, wh
 ├── SettingsError           an environment variable or setting has a value it cannot take
 ├── InputFileError          a file given on the command line is malformed (names line and field)
 │   └── ImportFileError     a file to import has entries that cannot become papers (each named with its line)
-└── EncoderError            the model cannot be exported or loaded as a query encoder
+├── EncoderError            the model cannot be exported or loaded as a query encoder
+└── DiskError               a build could not write a file (a full or failing disk); nothing was published
 
 No class here knows HTTP: ``serve.errors`` alone maps them to status codes. ``quotes_input`` says
 which messages quote what a client sent (and so are passed back to it as they are); the others may
@@ -107,3 +108,8 @@ MAX_LISTED = 20  # problems an error's message lists; ``problems`` holds them al
 
 class EncoderError(PapersearchError):
     """The model cannot be exported faithfully or loaded as a query encoder."""
+
+
+class DiskError(PapersearchError):
+    """A build could not write one of its files (no space left, a disk error); the message names the file,
+    the space the build needs, and says that nothing was published."""

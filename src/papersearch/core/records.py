@@ -400,10 +400,11 @@ class IndexStatus(TypedDict):
     corpus_hash: str | None
     """the corpus hash the version was built from"""
     stale: bool
-    """true when the corpus changed since the version was built"""
+    """true when the corpus changed since the version was built, or it was built by other code (another index
+    format, passage cutting, word splitting or graph extraction)"""
     papers: int
     problem: str | None
-    """why the index cannot be trusted to match the corpus, in words; null when it can"""
+    """why the index cannot be trusted to match the corpus and this code, in words; null when it can"""
 
 
 # pydantic reads this (a plain dict, so no pydantic import here) when the API builds its schema

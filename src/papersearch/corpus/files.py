@@ -59,7 +59,7 @@ def _folder_refusal(root: Path, folder: Path) -> str | None:
         mode = os.stat(folder).st_mode
     except OSError as exc:
         return f"cannot be listed: {_reason(exc)}"
-    return None if stat.S_ISDIR(mode) else f"is {_kind(mode)}, not a folder; it must be a folder of paper files"
+    return None if stat.S_ISDIR(mode) else f"is {file_kind(mode)}, not a folder; it must be a folder of paper files"
 
 
 def read_corpus_file(root: Path, rel: str, problems: list[Problem], cap: int = MAX_FILE_BYTES) -> str | None:
@@ -164,14 +164,14 @@ def _refusal(root: Path, path: Path) -> str | None:
                 "copy the file into the folder instead"
             )
     if not stat.S_ISREG(st.st_mode):
-        return f"is {_kind(st.st_mode)}, not a regular file; remove it or put a plain text file in its place"
+        return f"is {file_kind(st.st_mode)}, not a regular file; remove it or put a plain text file in its place"
     return None
 
 
 def _read_fd(fd: int, rel: str, cap: int, problems: list[Problem]) -> bytes | None:
     st = os.fstat(fd)
     if not stat.S_ISREG(st.st_mode):  # swapped between the check and the open
-        problems.append(Problem(rel, "", f"is {_kind(st.st_mode)}, not a regular file"))
+        problems.append(Problem(rel, "", f"is {file_kind(st.st_mode)}, not a regular file"))
         return None
     if st.st_size > cap:
         problems.append(Problem(rel, "", _too_big(st.st_size, cap)))
@@ -271,7 +271,8 @@ def _outside(root: Path, path: Path) -> bool:
     return not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
 
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a file of this mode is, in words ("a directory", "a FIFO (named pipe)", ...)."""
     kinds = (
         (stat.S_ISDIR, "a directory"),
         (stat.S_ISFIFO, "a FIFO (named pipe)"),

@@ -4,14 +4,22 @@
 (``model.int8.onnx``, for ``PAPERSEARCH_QUERY_PRECISION=int8``) and a fixed ``tokenizer.json``;
 ``export_cached`` keeps one export per model fingerprint under ``<index>/.cache/`` and hard-links it
 into each new version. ``onnx_query.OnnxQueryEncoder`` reads them at query time.
+
+The cache records each file's sha256 when it is made and checks it (a streamed hash, ~0.1 s of
+CPU) before linking it into a version, so a cached export damaged in place is made again rather
+than copied into every new version. An export that fails for want of space is an ``OSError``
+naming the cache folder, whatever library was writing when the disk filled.
 """
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import json
 import logging
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,45 +28,99 @@ from .onnx_query import INT8_FILE, MODEL_FILE, TOKENIZER_FILE
 
 CACHED_FILES = "files"  # the export inside its cache folder, beside cache.json
 WEIGHTS_FILE = "model.onnx.data"
-EXPORT_FORMAT = 4  # bump when export_onnx changes what it writes: cached exports of other formats are redone
+EXPORT_FORMAT = 5  # bump when the export or its cache changes what it writes: caches of other formats are redone
+EXPORT_SPACE = 2.5  # an export's peak disk use, in sizes of the model's weights (fp32 twice, int8, a copy)
 OPSET = 17
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
-def export_cached(model_path: str, fingerprint: str, cache_root: Path, target: Path) -> dict[str, Any]:
+def export_cached(
+    model_path: str,
+    fingerprint: str,
+    cache_root: Path,
+    target: Path,
+    verified: Callable[[Path, str], bool] | None = None,
+) -> dict[str, Any]:
     """Put the ONNX query encoder's files into the folder ``target``, exporting only when ``cache_root`` has none for this model.
 
     The cache holds one export per model fingerprint; files are hard-linked into the
     version folder (copied where links are impossible). A cached export whose files were changed since
-    is exported again.
+    (another size, time or content) is exported again. ``verified(path, sha256)``: whether a cached
+    file is known to hold that content already (the caller has just hashed it), so need not be read.
     """
     key = f"onnx-{fingerprint}"
     cached = cache_root / key
-    info = _read_cache(cached)
+    info = _read_cache(cached, verified)
     if info is None:
-        cache_root.mkdir(parents=True, exist_ok=True)
-        for leftover in cache_root.glob(".tmp-*"):  # from an interrupted export; builds of one index never overlap
-            shutil.rmtree(leftover, ignore_errors=True)
-        tmp = cache_root / f".tmp-{key}-{os.getpid()}"
-        try:
-            info = export_onnx(model_path, tmp / CACHED_FILES)
-            stamps = {f.name: _stamp(f) for f in sorted((tmp / CACHED_FILES).iterdir())}
-            meta = {"format": EXPORT_FORMAT, "info": info, "files": stamps}
-            (tmp / "cache.json").write_text(json.dumps(meta), encoding="utf-8")
-            shutil.rmtree(cached, ignore_errors=True)
-            os.replace(tmp, cached)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        for old in cache_root.glob("onnx-*"):
-            if old.name != key:
-                shutil.rmtree(old, ignore_errors=True)  # an earlier model's export; versions keep their own links
+        info = _export_into_cache(model_path, cache_root, key)
     target.mkdir(parents=True, exist_ok=True)
     for f in sorted((cached / CACHED_FILES).iterdir()):
         try:
             os.link(f, target / f.name)
         except OSError:
-            shutil.copy2(f, target / f.name)
+            _named_copy(f, target / f.name)
     return info
+
+
+def _export_into_cache(model_path: str, cache_root: Path, key: str) -> dict[str, Any]:
+    """Export the model into ``cache_root/key`` (made beside it, then renamed into place); its description."""
+    cache_root.mkdir(parents=True, exist_ok=True)
+    for leftover in cache_root.glob(".tmp-*"):  # from an interrupted export; builds of one index never overlap
+        shutil.rmtree(leftover, ignore_errors=True)
+    tmp = cache_root / f".tmp-{key}-{os.getpid()}"
+    try:
+        info = export_onnx(model_path, tmp / CACHED_FILES)
+        files = {f.name: [*_stamp(f), _sha256(f)] for f in sorted((tmp / CACHED_FILES).iterdir())}
+        meta = {"format": EXPORT_FORMAT, "info": info, "files": files}
+        (tmp / "cache.json").write_text(json.dumps(meta), encoding="utf-8")
+        shutil.rmtree(cache_root / key, ignore_errors=True)
+        os.replace(tmp, cache_root / key)
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = f"{cache_root}/ (the ONNX export of the query encoder)"
+        raise
+    except EncoderError:
+        raise
+    except Exception as exc:  # a library's own error where the disk filled (protobuf, Rust, C++)
+        if _short_of_space(cache_root, export_space(model_path)):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), f"{cache_root}/ (the ONNX export)") from exc
+        raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    for old in cache_root.glob("onnx-*"):
+        if old.name != key:
+            shutil.rmtree(old, ignore_errors=True)  # an earlier model's export; versions keep their own links
+    return info
+
+
+def _named_copy(src: Path, dst: Path) -> None:
+    try:
+        shutil.copy2(src, dst)
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = str(dst)
+        raise
+
+
+def export_space(model_path: str) -> int:
+    """About the most disk an export of this model takes while it is made: ``EXPORT_SPACE`` times its weights."""
+    src = Path(model_path)
+    if not src.is_dir():
+        return 0
+    return int(sum(f.stat().st_size for f in src.rglob("*") if f.suffix in {".safetensors", ".bin"}) * EXPORT_SPACE)
+
+
+def has_export(cache_root: Path, fingerprint: str) -> bool:
+    """Whether ``cache_root`` holds an export for this model fingerprint (its files are not checked here)."""
+    return (cache_root / f"onnx-{fingerprint}" / "cache.json").is_file()
+
+
+def _short_of_space(folder: Path, need: float) -> bool:
+    """Whether the disk holding ``folder`` has less than ``need`` bytes free: where a library's error means a full disk."""
+    try:
+        return shutil.disk_usage(folder).free < need
+    except OSError:
+        return False
 
 
 def _stamp(path: Path) -> list[int]:
@@ -67,8 +129,21 @@ def _stamp(path: Path) -> list[int]:
     return [st.st_size, st.st_mtime_ns]
 
 
-def _read_cache(cached: Path) -> dict[str, Any] | None:
-    """The cached export's manifest info, or None when it is missing or any file changed since export."""
+def _sha256(path: Path) -> str:
+    """The sha256 of a file, read a megabyte at a time."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _read_cache(cached: Path, verified: Callable[[Path, str], bool] | None) -> dict[str, Any] | None:
+    """The cached export's manifest info, or None when it is missing or any file changed since export.
+
+    Size and time are compared first; then every file's content, against the sha256 taken when it was made
+    (unless ``verified`` vouches for it).
+    """
     try:
         meta = json.loads((cached / "cache.json").read_text(encoding="utf-8"))
         if meta.get("format") != EXPORT_FORMAT:
@@ -76,10 +151,14 @@ def _read_cache(cached: Path) -> dict[str, Any] | None:
         files = meta["files"]
         if sorted(files) != sorted(f.name for f in (cached / CACHED_FILES).iterdir()):
             return None
-        if any(_stamp(cached / CACHED_FILES / name) != stamp for name, stamp in files.items()):
+        if any(_stamp(cached / CACHED_FILES / name) != stamp[:2] for name, stamp in files.items()):
             return None
+        for name, stamp in files.items():
+            path = cached / CACHED_FILES / name
+            if not (verified and verified(path, stamp[2])) and _sha256(path) != stamp[2]:
+                return None
         return dict(meta["info"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
 
 
@@ -162,7 +241,9 @@ def _export_transformer(src: Path, dst: Path) -> str:
 
     import torch
     from transformers import AutoModel
+    from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # no "Loading weights" bar
     model = AutoModel.from_pretrained(str(src), attn_implementation="eager").eval()
     accepted = inspect.signature(model.forward).parameters
     names = [n for n in INPUTS if n in accepted]
@@ -225,7 +306,11 @@ def _fuse(path: Path, src: Path, model_type: str) -> bool:
 
 
 def _quantize(path: Path, out: Path) -> bool:
-    """Dynamic int8 quantisation (per-channel weights) of the graph at ``path`` into ``out``; False if it fails."""
+    """Dynamic int8 quantisation (per-channel weights) of the graph at ``path`` into ``out``; False if it fails.
+
+    A failure to write (an ``OSError``, or any error while the disk is short of the space a copy of
+    the model needs) is not a model that cannot be quantised: it is raised, and the build fails.
+    """
     from onnx import TensorProto
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -238,13 +323,19 @@ def _quantize(path: Path, out: Path) -> bool:
     try:
         quantize_dynamic(str(path), str(tmp), per_channel=True, weight_type=QuantType.QInt8, extra_options=options)
         os.replace(tmp, out)
-    except Exception as exc:  # queries then use the fp32 graph; say why
+        return True
+    except Exception as exc:
         tmp.unlink(missing_ok=True)
-        logging.getLogger("papersearch.index").warning("no int8 query encoder (%s: %s)", exc.__class__.__name__, exc)
-        return False
+        if isinstance(exc, OSError):
+            raise
+        if _short_of_space(out.parent, 1.5 * path.stat().st_size):  # a copy of the model did not fit
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(out)) from exc
+        failed = exc
     finally:
         quiet.setLevel(level)
-    return True
+    # queries then use the fp32 graph; say why (once the root logger lets warnings through again)
+    logging.getLogger("papersearch.index").warning("no int8 query encoder (%s: %s)", type(failed).__name__, failed)
+    return False
 
 
 def _externalise_weights(path: Path) -> None:

@@ -37,7 +37,9 @@ class SpooledGraph:
         self._years = np.array(years, dtype=np.int64)
         self._source, self._target, self._kind, self._ahead = array("i"), array("i"), array("b"), array("b")
         self._kept: np.ndarray | None = None  # after ``finish``: whether each edge is kept
-        self._papers, self._edges, self._external = JsonSpool(folder), JsonSpool(folder), JsonSpool(folder)
+        self._papers = JsonSpool(folder, "the graph's papers")
+        self._edges = JsonSpool(folder, "the graph's edges")
+        self._external = JsonSpool(folder, "the graph's outside references")
         self._sides: tuple[Side, Side] | None = None
 
     @property
@@ -106,12 +108,14 @@ class SpooledGraph:
     def close(self) -> None:
         """Remove the temporary files and let go of the arrays."""
         self._sides = self._kept = None
-        self._papers.close()
-        self._edges.close()
-        self._external.close()
+        with self._papers, self._edges, self._external:
+            pass
 
     def __enter__(self) -> SpooledGraph:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        self.close()
+        """Closes the spools; when the body failed, a close that fails too does not hide why."""
+        self._sides = None
+        for spool in (self._papers, self._edges, self._external):
+            spool.__exit__(kind, exc, tb)

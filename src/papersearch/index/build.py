@@ -26,6 +26,7 @@ from ..corpus.scan import Scan, scan_corpus
 from ..graph.lexicon import surname_key
 from . import layout, store
 from .build_steps import Job, Options, Stopwatch, write_version
+from .disk import build_failure, is_disk_error, naming, space_needed
 from .embedding import EmbedderLike, RayOptions, model_fingerprint_cached
 from .reader import check_version, read_manifest
 
@@ -47,7 +48,11 @@ class BuildReport:
 
 
 def in_use(index_dir: Path) -> tuple[dict[str, Any] | None, Path | None]:
-    """The manifest and folder of the version in use when it is intact (files verified), else (None, None)."""
+    """The manifest and folder of the version in use when it is intact, else (None, None).
+
+    Every file is hashed (``integrity``): its vectors and query encoder may be reused, and a damaged
+    file reused would be published under a new, valid checksum.
+    """
     try:
         vdir = store.version_dir(index_dir)
         manifest = read_manifest(vdir)
@@ -66,11 +71,13 @@ def _reusable(manifest: dict[str, Any] | None, fingerprint: str) -> bool:
 
 
 def is_current(manifest: dict[str, Any] | None, corpus: Scan, fingerprint: str) -> bool:
-    """Whether an intact version's manifest says it was built from this corpus with this model."""
+    """Whether an intact version's manifest says it was built from this corpus with this model, by this code
+    (``layout.built_by_other_code``: its format, passages, words and graph extraction)."""
     return (
         manifest is not None
         and manifest.get("corpus_hash") == corpus.content_hash()
         and manifest.get("model", {}).get("fingerprint") == fingerprint
+        and layout.built_by_other_code(manifest) is None
     )
 
 
@@ -106,8 +113,8 @@ def build(
             watch.lap("check_current")
             prev, pdir = (current, cdir) if _reusable(current, fingerprint) else (None, None)
             options = Options(embedder_factory, progress, force, exact_limit, ray)
-            job = Job(corpus, model, fingerprint, index_dir, options, watch, started, prev, pdir)
-            _publish_new_version(job, shared)
+            job = Job(corpus, model, fingerprint, index_dir, options, watch, started, prev, pdir, current, cdir)
+            report.removed += _publish_new_version(job, shared)
             _report_job(report, job)
             report.removed += store.clean(index_dir)
     report.seconds = time.perf_counter() - started
@@ -121,21 +128,44 @@ def _scan(corpus_dir: Path) -> tuple[Scan, set[str]]:
     return corpus, {key for key, n in surnames.items() if n > 1}  # the lexicon keeps terms for these entries only
 
 
-def _publish_new_version(job: Job, shared: set[str]) -> None:
-    """Write the new version, check it the way a searcher will load it (before anyone can), and publish it.
+def _publish_new_version(job: Job, shared: set[str]) -> list[str]:
+    """Write the new version, check it the way a searcher will load it (before anyone can), and publish it;
+    the old versions removed to make way for it (``store.prune``).
 
-    Any failure, at any step, removes the build folder and leaves the version in use as it was.
+    Any failure, at any step, removes the build folder and leaves the version in use as it was; a
+    disk that refuses a write (full, or failing) ends the build with one ``DiskError`` naming the file.
     """
     try:
-        job.bdir.mkdir(parents=True)
-        write_version(job, shared)
-        check_version(job.bdir)
-        job.watch.lap("verify")
-        store.publish(job.index_dir, job.bdir, job.version)
+        with naming(job.bdir):  # the last resort: a write no step named happened in the build folder
+            job.bdir.mkdir(parents=True)
+            write_version(job, shared)
+            removed = store.prune(job.index_dir, store.KEEP_VERSIONS - 1)  # the new version is one of those kept
+            check_version(job.bdir)
+            job.watch.lap("verify")
+            store.publish(job.index_dir, job.bdir, job.version)
         job.watch.lap("publish")
-    except BaseException:
+        return removed
+    except BaseException as exc:
         shutil.rmtree(job.bdir, ignore_errors=True)
+        if isinstance(exc, OSError) and is_disk_error(exc):
+            raise build_failure(exc, job.index_dir, _space_needed(job), store.named_version(job.index_dir)) from None
         raise
+
+
+def _space_needed(job: Job) -> int:
+    """An estimate of the disk space ``job`` needs (for the message of a build that ran out of it)."""
+    from ..encode.model import resolve_model_path
+    from ..encode.onnx_export import export_space, has_export
+
+    try:
+        export = (
+            0
+            if has_export(job.index_dir / store.CACHE, job.fingerprint)
+            else export_space(resolve_model_path(job.model))
+        )
+    except Exception:  # the model folder cannot be read: leave the export out; never hide the disk's error
+        export = 0
+    return space_needed(len(job.corpus), job.current, export)
 
 
 def _report_job(report: BuildReport, job: Job) -> None:

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..core.errors import EncoderError
 from ..core.records import EraRecord, Neighbourhood, PaperRecord
 from ..corpus.scan import Scan
 from ..graph.extract import extract
@@ -25,7 +26,8 @@ from ..graph.json_spool import JsonSpool
 from ..graph.lexicon import Lexicon, build_lexicon
 from ..graph.records import paper_record
 from ..graph.spooled_graph import SpooledGraph
-from . import layout, store
+from . import integrity, layout, store
+from .disk import temporary_files_in
 from .embedding import (
     EmbedderLike,
     RayOptions,
@@ -43,6 +45,8 @@ from .writer import GraphParts, lexical_arrays, passage_file, write_json, write_
 
 if TYPE_CHECKING:
     from numpy import ndarray
+
+TEMPORARY = "tmp"  # the build folder's folder for temporary files (removed before the manifest lists the files)
 
 
 class Stopwatch:
@@ -83,6 +87,8 @@ class Job:
     started: float
     prev: dict[str, Any] | None  # the manifest of the version in use when its vectors and export can be reused
     pdir: Path | None  # and its folder
+    current: dict[str, Any] | None = None  # the manifest of the version in use, if intact (reusable or not)
+    cdir: Path | None = None  # and its folder
     version: str = field(default_factory=store.new_version_name)
     counts: dict[str, int] = field(default_factory=dict)  # the manifest's counts
     embedded_papers: int = 0
@@ -104,18 +110,22 @@ def write_version(job: Job, shared: set[str]) -> None:
 
     ``shared``: the first-author surnames several entries share (emptied once the lexicon is built).
     """
-    lexicon = build_lexicon(job.corpus.papers(), shared)
-    shared.clear()
-    job.watch.lap("lexicon")
-    with SpooledGraph(lexicon.positions, job.corpus.years, job.bdir) as graph, JsonSpool(job.bdir) as records:
-        passages = _extract(job, lexicon, graph, records)
-        del lexicon
-        matrix = _write_passage_vectors(job, passages)
-        _write_vector_index(job, matrix)
-        del matrix
-        _write_lexical(job, records)
-        _write_records(job, records, graph)
-    _write_query_encoder(job)
+    with temporary_files_in(job.bdir / TEMPORARY):  # the libraries' temporary files too: one disk, one clean-up
+        lexicon = build_lexicon(job.corpus.papers(), shared)
+        shared.clear()
+        job.watch.lap("lexicon")
+        with (
+            SpooledGraph(lexicon.positions, job.corpus.years, job.bdir) as graph,
+            JsonSpool(job.bdir, "paper records") as records,
+        ):
+            passages = _extract(job, lexicon, graph, records)
+            del lexicon
+            matrix = _write_passage_vectors(job, passages)
+            _write_vector_index(job, matrix)
+            del matrix
+            _write_lexical(job, records)
+            _write_records(job, records, graph)
+        _write_query_encoder(job)
     _write_manifest(job)
 
 
@@ -186,8 +196,10 @@ def _write_records(job: Job, records: JsonSpool, graph: SpooledGraph) -> None:
 
 
 def _write_query_encoder(job: Job) -> None:
-    """query_encoder/: the model's ONNX export, when it can be made."""
-    job.query_encoder = _export_onnx(job.model, job.bdir, job.fingerprint)
+    """query_encoder/: the model's ONNX export, when it can be made (the cached one when its files are intact:
+    those the version in use links, which the build has just hashed, are not read again)."""
+    verified = integrity.vouched_for(job.cdir, job.current) if job.cdir and job.current else None
+    job.query_encoder = _export_onnx(job.model, job.bdir, job.fingerprint, verified)
     job.watch.lap("query_encoder")
 
 
@@ -196,8 +208,7 @@ def _write_manifest(job: Job) -> None:
     corpus = job.corpus
     manifest: dict[str, Any] = {
         "query_encoder": job.query_encoder,
-        "format_version": layout.FORMAT_VERSION,
-        "passages_format": layout.PASSAGES_FORMAT,
+        **layout.built_by(),
         "version": job.version,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "build_seconds": None,
@@ -255,21 +266,33 @@ def _with_neighbours(records: JsonSpool, graph: SpooledGraph) -> Iterator[PaperR
         yield record
 
 
-def _export_onnx(model: str, bdir: Path, fingerprint: str) -> dict[str, Any] | None:
+def _export_onnx(
+    model: str, bdir: Path, fingerprint: str, verified: Callable[[Path, str], bool] | None = None
+) -> dict[str, Any] | None:
     """Put the ONNX query encoder into the new version (exported once per model, cached in ``<index>/.cache``).
 
-    Returns its manifest entry, or None when the model cannot be exported: queries then use torch.
+    Returns its manifest entry, or None when the model cannot be exported (not a local folder, not plain
+    mean pooling): queries then use torch. Any other failure fails the build.
     """
     from ..encode.model import resolve_model_path
     from ..encode.onnx_export import export_cached
 
     target = bdir / layout.QUERY_ENCODER
     try:
-        info = export_cached(resolve_model_path(model), fingerprint, bdir.parent / store.CACHE, target)
-    except Exception as exc:  # the torch query path still works; say why the fast one is missing
+        cache = bdir.parent / store.CACHE
+        info = export_cached(resolve_model_path(model), fingerprint, cache, target, verified)
+    except (EncoderError, ImportError) as exc:  # a model that cannot be exported: the torch query path still works
         shutil.rmtree(target, ignore_errors=True)
         logging.getLogger("papersearch.index").warning(
             "no ONNX query encoder for %s (%s: %s); queries will load torch", model, exc.__class__.__name__, exc
         )
         return None
+    except OSError:
+        raise  # could not be written (a full disk): the build fails, naming what
+    except Exception as exc:  # anything else: a version is not published without the query encoder it should have
+        first = (str(exc).splitlines() or [""])[0][:200]
+        raise EncoderError(
+            f"the ONNX query encoder of {model} could not be made ({exc.__class__.__name__}: {first}); "
+            "nothing was published"
+        ) from exc
     return layout.onnx_entry(info)

@@ -1,8 +1,9 @@
 """``papersearch index --check``: is the index present, intact, and built from this corpus and model?
 
 The version in use is checked by ``reader.check_version`` (every check a searcher's load makes,
-and every file's sha256), without loading it; the corpus is read a paper at a time
-(``corpus.scan``), keeping only its hashes. Here too is the one wording of "stale".
+and every file's sha256), without loading it; then whether it was built with this model, by this
+code (``layout.built_by_other_code``), and from this corpus, read a paper at a time
+(``corpus.scan``), keeping only its hashes. Here is the wording of "stale" against the corpus.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ def check(corpus_dir: Path, index_dir: Path, model: str, settings: Settings | No
     """``papersearch index --check``: (ok, message). ``settings``: how a searcher would open the vector index."""
     try:
         vdir = store.version_dir(index_dir)
-        check_version(vdir, settings, full_verify=True)
+        check_version(vdir, settings)
         manifest = layout.read_manifest(vdir)
     except PapersearchError as exc:
         return False, str(exc)
@@ -31,6 +32,9 @@ def check(corpus_dir: Path, index_dir: Path, model: str, settings: Settings | No
             False,
             f"index {vdir.name} was built with another model ({manifest['model']['name']}); run `papersearch index`",
         )
+    other_code = layout.built_by_other_code(manifest)
+    if other_code is not None:
+        return False, other_code
     try:
         corpus = scan_corpus(corpus_dir)
     except PapersearchError as exc:

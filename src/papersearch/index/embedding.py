@@ -2,8 +2,9 @@
 
 Vectors stream: the passages to embed are read back from ``passages.json`` (which the build writes
 row by row before this stage), embedded ``EMBED_BATCH`` texts at a time and written straight into a
-memory-mapped ``vectors.npy`` (reused rows are copied from the previous version's file), so neither
-every text nor every vector is held at once.
+memory-mapped ``vectors.npy`` whose space is allocated first (reused rows are copied from the
+previous version's file), so neither every text nor every vector is held at once, and a full disk
+is an error naming the file rather than a SIGBUS.
 A small incremental change is embedded with the previous version's ONNX export of the same model
 (same vectors, no torch import); anything larger, or a first build, with sentence-transformers;
 with ``RayOptions`` (``index --ray``), on a Ray cluster (``encode.distributed``), which takes all
@@ -22,8 +23,9 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ..core.errors import EncoderError, IndexStateError
 from . import layout
+from .disk import naming
 from .reader import passage_rows
-from .writer import write_json
+from .writer import preallocated_array, write_json
 
 if TYPE_CHECKING:
     import numpy as np
@@ -163,7 +165,7 @@ def write_vectors(
     def target(dim: int) -> np.memmap[Any, Any]:
         nonlocal matrix
         if matrix is None:
-            matrix = np.lib.format.open_memmap(vectors_path, mode="w+", dtype=np.float32, shape=(total, dim))
+            matrix = preallocated_array(vectors_path, np.float32, (total, dim))
         return matrix
 
     bar = _progress_bar(progress and not isinstance(embedder, StreamEmbedder), expected)  # Ray shows its own
@@ -188,7 +190,8 @@ def write_vectors(
             if span is not None:
                 out[row : row + span[1]] = old[span[0] : span[0] + span[1]]
             row += int(n)
-    out.flush()
+    with naming(vectors_path):
+        out.flush()
     return out
 
 

@@ -25,6 +25,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
+from .disk import naming, written
+
 PIECE = 1 << 20  # characters of whole lines parsed by one json.loads
 
 
@@ -41,25 +43,31 @@ def _frame(keys: Sequence[str]) -> tuple[list[str], str]:
 
 
 class ArrayWriter:
-    """The items of one array, one a line, written into an open file after the line that opens the array."""
+    """The items of one array, one a line, written into an open file after the line that opens the array.
 
-    def __init__(self, fh: TextIO) -> None:
+    ``path``: the file, named by any error of its writes (``disk.naming``).
+    """
+
+    def __init__(self, fh: TextIO, path: Path) -> None:
         self._fh = fh
+        self._path = path
         self.count = 0
 
     def add(self, item: Any, piecewise: bool = False) -> None:
         """One item; ``piecewise`` writes it a piece at a time (slower, but never one long string)."""
-        self._fh.write(",\n" if self.count else "")
-        if piecewise:
-            json.dump(item, self._fh, ensure_ascii=False, separators=(",", ":"))
-        else:
-            self._fh.write(json_text(item))
+        with naming(self._path):
+            self._fh.write(",\n" if self.count else "")
+            if piecewise:
+                json.dump(item, self._fh, ensure_ascii=False, separators=(",", ":"))
+            else:
+                self._fh.write(json_text(item))
         self.count += 1
 
     def end(self) -> None:
         """Ends the last item's line, before the line that closes the array."""
         if self.count:
-            self._fh.write("\n")
+            with naming(self._path):
+                self._fh.write("\n")
 
 
 def write_entries(
@@ -71,10 +79,10 @@ def write_entries(
     """One array (no ``keys``) or an object of the arrays named ``keys``, one item a line; each array's length."""
     heads, last = _frame(keys)
     counts = []
-    with path.open("w", encoding="utf-8") as fh:
+    with written(path) as fh, naming(path):  # the items' iterables name their own files
         for head, items in zip(heads, arrays, strict=True):
             fh.write(head + "\n")
-            out = ArrayWriter(fh)
+            out = ArrayWriter(fh, path)
             for item in items:
                 out.add(item, piecewise(item))
             out.end()
@@ -86,12 +94,14 @@ def write_entries(
 @contextmanager
 def array_file(path: Path) -> Iterator[ArrayWriter]:
     """An array file written an item at a time (``add``), as ``write_entries`` writes a whole one."""
-    with path.open("w", encoding="utf-8") as fh:
-        fh.write("[\n")
-        out = ArrayWriter(fh)
+    with written(path) as fh:
+        with naming(path):
+            fh.write("[\n")
+        out = ArrayWriter(fh, path)
         yield out
         out.end()
-        fh.write("]\n")
+        with naming(path):
+            fh.write("]\n")
 
 
 def entries(path: Path, keys: Sequence[str] = ()) -> Iterator[tuple[str, Any]]:

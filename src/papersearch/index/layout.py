@@ -16,8 +16,10 @@ One version folder holds::
 
 papers.json, passages.json and graph.json are written one item a line (``json_files``). ``writer``
 writes a version a record or a row at a time; ``reader`` reads it back, for a searcher
-(``read_version``) or to check it (``check_version``), starting from the manifest checked here;
-``store`` owns the index folder around the versions (CURRENT, publishing, cleaning).
+(``read_version``) or to check it (``check_version``), starting from the manifest checked here and
+every file checked against it (``integrity``); ``store`` owns the index folder around the versions
+(CURRENT, publishing, cleaning). The manifest records the code that built a version (``BUILT_BY``):
+a version built by another is stale, and ``papersearch index`` rebuilds it.
 """
 
 from __future__ import annotations
@@ -32,9 +34,17 @@ from typing import Any
 
 from ..core.errors import IndexStateError
 from ..encode.factory import OnnxSpec
+from ..graph.version import EXTRACTION_VERSION
 
 FORMAT_VERSION = 2  # the files and their shapes; a version of another format is rebuilt, never read
 PASSAGES_FORMAT = 1  # how papers are cut into passages (passages.py); vectors are reused only within one
+WORDS_FORMAT = 1  # how texts become words: lexical.tokenize (BM25) and vocabulary.WORD_RE (typo correction)
+BUILT_BY = {  # the manifest's record of the code that built a version: one that differs is stale
+    "format_version": ("index format", FORMAT_VERSION),
+    "passages_format": ("passage cutting", PASSAGES_FORMAT),
+    "words_format": ("word splitting", WORDS_FORMAT),
+    "extraction_version": ("graph extraction", EXTRACTION_VERSION),
+}
 MANIFEST = "manifest.json"
 PAPERS = "papers.json"
 PASSAGES = "passages.json"
@@ -53,7 +63,7 @@ LEXICAL_FILES = {
     "params": "params.index.json",
 }
 QUERY_ENCODER = "query_encoder"
-HASH_LIMIT = 64 << 20  # files up to this size are hashed on every load; larger ones on --check
+VERDICT = "verified.json"  # the last full check of a version's files (``integrity``); not one of its files
 FIX = "run `papersearch index` to rebuild it"
 
 
@@ -115,17 +125,23 @@ def manifest_checksum(manifest: dict[str, Any]) -> str:
     return h.hexdigest()
 
 
-def verify_files(vdir: Path, manifest: dict[str, Any], full: bool = False) -> None:
-    """Check every file the manifest lists: present, the recorded size, and (when small or ``full``) its hash."""
-    for rel, meta in manifest["files"].items():
-        path = vdir / rel
-        if not path.is_file():
-            raise IndexStateError(f"{path} is missing; {FIX}")
-        size = path.stat().st_size
-        if size != meta.get("size"):
-            raise IndexStateError(f"{path} is damaged (size {size}, expected {meta.get('size')}); {FIX}")
-        if (full or size <= HASH_LIMIT) and file_sha256(path) != meta.get("sha256"):
-            raise IndexStateError(f"{path} is damaged (its checksum does not match the manifest); {FIX}")
+def built_by() -> dict[str, int]:
+    """The manifest's record of this code: the index format and the versions of every rule a version is built by."""
+    return {key: number for key, (_, number) in BUILT_BY.items()}
+
+
+def built_by_other_code(manifest: dict[str, Any]) -> str | None:
+    """Why a version was built by other code than this (its format, passage cutting, word splitting or graph
+    extraction: one of ``BUILT_BY`` differs or is not recorded), in the one wording of "stale"; else None."""
+    for key, (what, number) in BUILT_BY.items():
+        found = manifest.get(key)
+        if found != number:
+            built = f"version {found}" if isinstance(found, int) else "an older version"
+            return (
+                f"index {manifest.get('version', '?')} is stale: it was built with {built} of the {what}, and this "
+                f"papersearch uses version {number}; run `papersearch index`"
+            )
+    return None
 
 
 def describe_files(vdir: Path, previous: Path | None = None, known: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -138,7 +154,7 @@ def describe_files(vdir: Path, previous: Path | None = None, known: dict[str, An
     """
     out = {}
     for path in sorted(vdir.rglob("*")):
-        if path.is_file() and path.name != MANIFEST:
+        if path.is_file() and path.name not in (MANIFEST, VERDICT):
             rel = path.relative_to(vdir).as_posix()
             st = path.stat()
             out[rel] = {"size": st.st_size, "sha256": _known_sha256(st, rel, previous, known) or file_sha256(path)}

@@ -13,12 +13,15 @@ import re
 import tempfile
 from array import array
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
+
+from .disk import naming
 
 TOKEN_RE = re.compile(r"\w\w+|\d", re.UNICODE)
 STOPWORDS = frozenset(
@@ -106,7 +109,10 @@ def _stemmer():  # type: ignore[no-untyped-def]
 
 
 def tokenize(text: str) -> list[str]:
-    """Lowercase, split into words, drop stop words, stem (the same at build and query time)."""
+    """Lowercase, split into words, drop stop words, stem (the same at build and query time).
+
+    A change here changes what an index holds: bump ``layout.WORDS_FORMAT`` with it, so older indexes are stale.
+    """
     import unicodedata
 
     text = text.lower()
@@ -135,8 +141,9 @@ def bm25_matrix(
     ``_FILE_PAIRS`` places at a time, and return them memory-mapped; otherwise they are held. What
     is held besides is the vocabulary and 8 bytes a document.
     """
-    with tempfile.TemporaryFile(dir=files[0].parent if files else None) as spool:  # beside the files: same disk
-        counted = _count(docs, spool)
+    folder = files[0].parent if files else Path(tempfile.gettempdir())
+    with naming(f"{folder}/ (a temporary file of BM25 counts)"), tempfile.TemporaryFile(dir=folder) as spool:
+        counted = _count(docs, spool)  # the spool is beside the files: on the same disk
         n_docs, n_vocab = len(counted.lengths), len(counted.seen)
         names = sorted(counted.seen)
         vocab = {t: i for i, t in enumerate(names)}
@@ -250,24 +257,32 @@ def _place_in_files(
     """Write data and indices into .npy ``files`` a range of columns at a time; return them memory-mapped."""
     total = int(indptr[-1])
     handles = []
-    for path, dtype in zip(files, (np.float32, np.int32), strict=True):
-        fh = path.open("wb")
-        header = np.lib.format.header_data_from_array_1_0(np.empty(0, dtype=dtype))
-        np.lib.format.write_array_header_1_0(fh, {**header, "shape": (total,)})
-        handles.append((fh, fh.tell(), np.dtype(dtype).itemsize))
     try:
+        for path, dtype in zip(files, (np.float32, np.int32), strict=True):
+            with naming(path):
+                fh = path.open("wb")
+                handles.append((fh, 0, np.dtype(dtype).itemsize))
+                header = np.lib.format.header_data_from_array_1_0(np.empty(0, dtype=dtype))
+                np.lib.format.write_array_header_1_0(fh, {**header, "shape": (total,)})
+                handles[-1] = (fh, fh.tell(), np.dtype(dtype).itemsize)
         lo = 0
         while lo < len(indptr) - 1:
             hi = max(lo + 1, int(np.searchsorted(indptr, indptr[lo] + _FILE_PAIRS, side="right")) - 1)
             size = int(indptr[hi] - indptr[lo])
             parts = np.empty(size, dtype=np.float32), np.empty(size, dtype=np.int32)
             _place(scored(), indptr, lo, hi, *parts)
-            for (fh, start, itemsize), part in zip(handles, parts, strict=True):
-                fh.seek(start + int(indptr[lo]) * itemsize)
-                fh.write(part.tobytes())
+            for (fh, start, itemsize), part, path in zip(handles, parts, files, strict=True):
+                with naming(path):
+                    fh.seek(start + int(indptr[lo]) * itemsize)
+                    fh.write(part.tobytes())
             lo = hi
-    finally:
+    except BaseException:
         for fh, _, _ in handles:
+            with suppress(OSError):
+                fh.close()
+        raise
+    for (fh, _, _), path in zip(handles, files, strict=False):
+        with naming(path):
             fh.close()
     data: np.ndarray = np.load(files[0], mmap_mode="r", allow_pickle=False)
     indices: np.ndarray = np.load(files[1], mmap_mode="r", allow_pickle=False)

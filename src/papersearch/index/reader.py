@@ -1,8 +1,8 @@
 """Reading a version: ``read_version`` loads it for a searcher, ``check_version`` checks it without holding it.
 
 Both go through the same reader for each file, so each check is made once, with one message: the
-manifest and every file's size (and sha256: files up to ``HASH_LIMIT`` on every load, all of them
-with ``full_verify``); the JSON files an item at a time (``json_files``), the records each with an
+manifest and every file's size and sha256 (``integrity``: all of them, or with ``trust_verdict`` only
+those changed since a full check vouched for them); the JSON files an item at a time (``json_files``), the records each with an
 id and the passages naming only papers the records hold; the vectors, the FAISS index and the BM25
 arrays agreeing with them. ``check_version`` keeps only the paper ids and memory-maps the arrays,
 so a build checks what it wrote, at any size, without loading it. Any damage raises
@@ -23,7 +23,7 @@ import numpy as np
 from ..core.errors import IndexStateError
 from ..core.records import EraRecord, GraphRecord, PaperRecord
 from ..core.settings import Settings
-from . import json_files, layout, vectors
+from . import integrity, json_files, layout, vectors
 from .layout import FIX, GRAPH, GRAPH_KEYS, LEXICAL, LEXICAL_FILES, PAPERS, PASSAGES, VECTOR_INDEX, VECTORS
 from .lexical import LexicalIndex
 
@@ -50,12 +50,13 @@ class IndexData:
         return str(self.manifest["version"])
 
 
-def read_version(vdir: Path, settings: Settings | None = None, full_verify: bool = False) -> IndexData:
+def read_version(vdir: Path, settings: Settings | None = None, trust_verdict: bool = False) -> IndexData:
     """Load and check one version folder; any damage raises IndexStateError naming the file.
 
     ``settings`` gives the vector index's search breadth and threads (None: as tuned at build time, one thread).
+    ``trust_verdict``: hash only the files changed since a full check (``integrity``; for one-shot commands).
     """
-    manifest = read_manifest(vdir, full_verify)
+    manifest = read_manifest(vdir, trust_verdict)
     records = read_records(vdir)
     passages, row_paper = read_passages(vdir, records)
     eras = layout.read_json(vdir / layout.ERAS, "eras")
@@ -72,9 +73,10 @@ def read_version(vdir: Path, settings: Settings | None = None, full_verify: bool
     )
 
 
-def check_version(vdir: Path, settings: Settings | None = None, full_verify: bool = False) -> None:
-    """Make every check ``read_version`` makes, through the same readers, holding only the paper ids."""
-    info = read_manifest(vdir, full_verify).get("vector_index", {})  # the manifest (a hash a paper) is let go
+def check_version(vdir: Path, settings: Settings | None = None) -> None:
+    """Make every check ``read_version`` makes, through the same readers, holding only the paper ids; every file
+    is hashed."""
+    info = read_manifest(vdir).get("vector_index", {})  # the manifest (a hash a paper) is let go
     positions = _positions(_records(vdir))
     n_rows = sum(1 for _ in _passages(vdir, positions))
     layout.read_json(vdir / layout.ERAS, "eras")
@@ -85,10 +87,10 @@ def check_version(vdir: Path, settings: Settings | None = None, full_verify: boo
     read_checked_lexical(vdir, len(positions), mmap=True)
 
 
-def read_manifest(vdir: Path, full_verify: bool = False) -> dict[str, Any]:
-    """The manifest, checked, once every file it lists is checked against it (``layout.verify_files``)."""
+def read_manifest(vdir: Path, trust_verdict: bool = False) -> dict[str, Any]:
+    """The manifest, checked, once every file it lists is checked against it (``integrity.verify_files``)."""
     manifest = layout.read_manifest(vdir)
-    layout.verify_files(vdir, manifest, full=full_verify)
+    integrity.verify_files(vdir, manifest, trust_verdict)
     return manifest
 
 
@@ -166,8 +168,8 @@ def read_vector_index(vdir: Path, info: dict[str, Any], settings: Settings, n_ro
     """The FAISS index the manifest's ``vector_index`` entry (``info``) describes, holding ``n_rows`` vectors."""
     try:
         findex = vectors.load(vdir / VECTOR_INDEX, info, settings.nprobe, settings.ef_search, settings.faiss_threads)
-    except RuntimeError as exc:
-        raise IndexStateError(f"{vdir / VECTOR_INDEX} is damaged ({str(exc).splitlines()[0][:80]}); {FIX}") from None
+    except RuntimeError:
+        raise IndexStateError(f"{vdir / VECTOR_INDEX} is damaged (FAISS cannot read it); {FIX}") from None
     if (held := vectors.stored(findex, info)) != n_rows:
         raise IndexStateError(f"{vdir / VECTOR_INDEX} holds {held} vectors, expected {n_rows}; {FIX}")
     return findex
@@ -186,11 +188,14 @@ def read_lexical(path: Path, n_docs: int, mmap: bool = False) -> LexicalIndex:
 
     With ``mmap`` the arrays are memory-mapped and the document numbers read a chunk at a time.
     """
-    data, indices, indptr = (
-        np.load(path / LEXICAL_FILES[name], mmap_mode="r" if mmap else None, allow_pickle=False)
-        for name in ("data", "indices", "indptr")
-    )
-    vocab = json.loads((path / LEXICAL_FILES["vocab"]).read_text(encoding="utf-8"))
+    try:  # numpy's messages may quote the file's bytes: only their kind is told
+        data, indices, indptr = (
+            np.load(path / LEXICAL_FILES[name], mmap_mode="r" if mmap else None, allow_pickle=False)
+            for name in ("data", "indices", "indptr")
+        )
+        vocab = json.loads((path / LEXICAL_FILES["vocab"]).read_text(encoding="utf-8"))
+    except (ValueError, OSError, EOFError) as exc:
+        raise ValueError(f"{exc.__class__.__name__} while reading its files") from None
     if not isinstance(vocab, dict) or len(indptr) not in (len(vocab), len(vocab) + 1):
         raise ValueError("vocabulary and score arrays disagree")
     top = _largest(indices)

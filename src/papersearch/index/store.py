@@ -1,6 +1,7 @@
 """The index folder around its versions: the CURRENT pointer, atomic publishing, cleaning, the build lock.
 
-index/CURRENT                 name of the version in use (replaced by one rename)
+index/CURRENT                 name of the version in use (replaced by one rename); read only as a regular
+                              file of the folder itself (never through a symlink), and never quoted back
 index/versions/<version>/     one version, in the format ``layout`` describes
 index/.build-<version>/       a build in progress; removed by the next build if abandoned
 index/.cache/                 the ONNX export and the model fingerprint, kept between builds
@@ -9,21 +10,28 @@ index/.lock                   held by the one build running
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
+import re
 import shutil
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from ..core.errors import IndexStateError
+from ..corpus.files import file_kind
+from .disk import naming, written
 from .layout import FIX
 
 POINTER = "CURRENT"
 VERSIONS = "versions"
 CACHE = ".cache"
 KEEP_VERSIONS = 3
+VERSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")  # what CURRENT may name: a folder of versions/
+POINTER_BYTES = 256  # CURRENT holds one name; anything longer is not a pointer
 
 
 def new_version_name() -> str:
@@ -31,14 +39,52 @@ def new_version_name() -> str:
 
 
 def current_version(index_dir: Path) -> str:
-    """The version named by CURRENT; raises when the index does not exist."""
+    """The version named by CURRENT; raises when the index does not exist or CURRENT is not a pointer.
+
+    CURRENT must be a regular file in the index folder: it is opened without following a symlink
+    (``O_NOFOLLOW``) and without blocking on a FIFO, and what it holds is never put into a message,
+    since it could be any file's contents.
+    """
     pointer = index_dir / POINTER
-    if not pointer.is_file():
-        raise IndexStateError(f"no index at {index_dir} (missing {POINTER}); {FIX}")
-    name = pointer.read_text(encoding="utf-8").strip()
-    if not name or "/" in name or name.startswith(".") or not (index_dir / VERSIONS / name).is_dir():
-        raise IndexStateError(f"{pointer} names a version that does not exist ({name!r}); {FIX}")
+    text = _read_pointer(pointer, index_dir)
+    name = text.strip()
+    if not VERSION_NAME.fullmatch(name) or not _is_folder(index_dir / VERSIONS / name):
+        raise IndexStateError(f"{pointer} does not name a version of this index; {FIX}")
     return name
+
+
+def _read_pointer(pointer: Path, index_dir: Path) -> str:
+    """CURRENT's text, read as a regular file of the index folder only; else an IndexStateError naming it."""
+    try:
+        fd = os.open(pointer, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except (FileNotFoundError, NotADirectoryError):  # no folder, or a file where the folder should be
+        raise IndexStateError(f"no index at {index_dir} (missing {POINTER}); {FIX}") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise IndexStateError(
+                f"{pointer} is a symlink; it must be a regular file in the index folder naming a version; {FIX}"
+            ) from None
+        raise IndexStateError(f"{pointer} cannot be read ({exc.strerror}); {FIX}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise IndexStateError(f"{pointer} is {file_kind(mode)}, not a regular file naming a version; {FIX}")
+        data = os.read(fd, POINTER_BYTES + 1)
+    except OSError as exc:
+        raise IndexStateError(f"{pointer} cannot be read ({exc.strerror}); {FIX}") from None
+    finally:
+        os.close(fd)
+    if len(data) > POINTER_BYTES:
+        raise IndexStateError(f"{pointer} does not name a version of this index; {FIX}")
+    return data.decode("utf-8", errors="replace")
+
+
+def _is_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder itself, not a symlink to one."""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def version_dir(index_dir: Path, version: str | None = None) -> Path:
@@ -57,23 +103,46 @@ def fsync_dir(path: Path) -> None:
 
 
 def publish(index_dir: Path, build_dir: Path, version: str) -> None:
-    """Move a finished build into ``versions/`` and switch CURRENT to it with one rename."""
+    """Move a finished build into ``versions/`` and switch CURRENT to it with one rename.
+
+    The new pointer is written (the one write here that needs space) before the build is moved, and
+    a failure after the move takes the version out again: CURRENT only ever names a complete version,
+    and a failed publish leaves no version behind.
+    """
     versions = index_dir / VERSIONS
     versions.mkdir(parents=True, exist_ok=True)
     for f in build_dir.rglob("*"):
         if f.is_file():
             with f.open("rb") as fh:
                 os.fsync(fh.fileno())
-    final = versions / version
-    os.replace(build_dir, final)
-    fsync_dir(versions)
     tmp = index_dir / f".{POINTER}.tmp{os.getpid()}"
-    with tmp.open("w", encoding="utf-8") as fh:
+    final = versions / version
+    try:
+        _write_pointer(tmp, version)
+        os.replace(build_dir, final)
+        fsync_dir(versions)
+        os.replace(tmp, index_dir / POINTER)
+        fsync_dir(index_dir)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        if final.is_dir() and named_version(index_dir) != version:
+            shutil.rmtree(final, ignore_errors=True)
+        raise
+
+
+def _write_pointer(tmp: Path, version: str) -> None:
+    with written(tmp) as fh, naming(tmp):
         fh.write(version + "\n")
         fh.flush()
         os.fsync(fh.fileno())
-    os.replace(tmp, index_dir / POINTER)
-    fsync_dir(index_dir)
+
+
+def named_version(index_dir: Path) -> str | None:
+    """The version CURRENT names, or None when there is none (``current_version`` says why)."""
+    try:
+        return current_version(index_dir)
+    except IndexStateError:
+        return None
 
 
 def clean(index_dir: Path, keep: int = KEEP_VERSIONS) -> list[str]:
@@ -85,16 +154,25 @@ def clean(index_dir: Path, keep: int = KEEP_VERSIONS) -> list[str]:
     for tmp in index_dir.glob(f".{POINTER}.tmp*"):
         tmp.unlink(missing_ok=True)
         removed.append(tmp.name)
+    return removed + prune(index_dir, keep)
+
+
+def prune(index_dir: Path, keep: int) -> list[str]:
+    """Remove all but the newest ``keep`` versions, never the current one; the names removed.
+
+    A build prunes to one less before it checks its new version: removing a version unlinks the ONNX
+    files it shares with the new one, which moves their change time and would void the verdict the
+    check records (``integrity``) the moment it was written.
+    """
     versions = index_dir / VERSIONS
-    try:
-        current = current_version(index_dir)
-    except IndexStateError:
-        current = None
-    if versions.is_dir():
-        olds = sorted((p for p in versions.iterdir() if p.is_dir() and p.name != current), key=lambda p: p.name)
-        for p in olds[: max(0, len(olds) - (keep - 1))]:
-            shutil.rmtree(p, ignore_errors=True)
-            removed.append(p.name)
+    if not versions.is_dir():
+        return []
+    current = named_version(index_dir)
+    olds = sorted((p for p in versions.iterdir() if p.is_dir() and p.name != current), key=lambda p: p.name)
+    removed = []
+    for p in olds[: max(0, len(olds) - (keep - 1))]:
+        shutil.rmtree(p, ignore_errors=True)
+        removed.append(p.name)
     return removed
 
 
@@ -107,7 +185,12 @@ def build_lock(index_dir: Path) -> Iterator[None]:
         raise IndexStateError(f"{index_dir} is a file, not an index folder; point --index at a folder") from None
     except OSError as exc:
         raise IndexStateError(f"cannot create the index folder {index_dir}: {exc.strerror}") from None
-    with (index_dir / ".lock").open("w") as fh:
+    lock = index_dir / ".lock"
+    try:
+        fh = lock.open("w")
+    except OSError as exc:
+        raise IndexStateError(f"cannot create {lock}: {exc.strerror}; nothing was built") from None
+    with fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

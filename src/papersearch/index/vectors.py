@@ -38,6 +38,8 @@ from typing import Any
 
 import numpy as np
 
+from .disk import naming
+
 EXACT_LIMIT = 10_000  # flat single-query search over every row stays under ~3 ms up to here
 TARGET_RECALL = 0.95
 CANDIDATE_ROWS = 2_000  # rows an approximate search returns per query: 20 x the largest k (100)
@@ -296,9 +298,20 @@ def tune_nprobe(index: Any, vectors: np.ndarray, queries: np.ndarray, target: fl
 
 
 def save(index: Any, path: Path) -> None:
+    """Write ``index`` to ``path`` through Python's own file writes, a megabyte at a time.
+
+    FAISS's own file writer reports a failed final flush only on stderr, leaving a short file
+    behind; through a callback every write is checked, and an error (a full disk) is an OSError
+    naming the file.
+    """
     import faiss
 
-    faiss.write_index(index, str(path))
+    with naming(path), path.open("wb") as fh:
+        writer = faiss.PyCallbackIOWriter(fh.write)  # type: ignore[attr-defined]
+        try:
+            faiss.write_index(index, writer)
+        finally:
+            del writer
 
 
 def load(

@@ -1,4 +1,7 @@
-"""The corpus's words and their counts, saved with each index version for typo correction."""
+"""The corpus's words and their counts, saved with each index version for typo correction.
+
+A change to ``WORD_RE`` changes what an index holds: bump ``layout.WORDS_FORMAT`` with it.
+"""
 
 from __future__ import annotations
 

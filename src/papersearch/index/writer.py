@@ -2,11 +2,13 @@
 
 papers.json, passages.json and graph.json are written one item a line (``json_files``) from
 iterables, so a build never holds them; the small files are written whole and atomically
-(``write_json``); BM25's arrays go in the files bm25s saves.
+(``write_json``); BM25's arrays go in the files bm25s saves; the vectors into a file whose space
+is allocated before it is mapped (``preallocated_array``). Every error names the file (``disk``).
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -18,6 +20,7 @@ import numpy as np
 
 from ..core.records import EraRecord, GraphEdge, GraphExternal, GraphPaper, PaperRecord
 from . import json_files
+from .disk import naming, remove_quietly, written
 from .layout import ERAS, GRAPH, GRAPH_KEYS, LEXICAL_FILES, PAPERS
 from .lexical import LexicalIndex
 from .passages import Passage
@@ -28,11 +31,47 @@ LONG_RECORD = 1000  # neighbours: a founding paper may have tens of thousands (m
 def write_json(path: Path, data: Any) -> None:
     """A whole JSON file, compact, written to a temporary name, fsynced and renamed into place."""
     tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))  # json_text, a piece at a time
+    try:
+        with written(tmp) as fh, naming(tmp):
+            json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))  # json_text, a piece at a time
+            fh.flush()
+            os.fsync(fh.fileno())
+        with naming(path):
+            os.replace(tmp, path)
+    except BaseException:
+        remove_quietly(tmp)
+        raise
+
+
+def preallocated_array(path: Path, dtype: Any, shape: tuple[int, ...]) -> np.memmap[Any, Any]:
+    """A new ``.npy`` file of ``shape``, memory-mapped for writing, its space allocated first.
+
+    A write through a map to a disk that has no room for it kills the process with SIGBUS (a "Bus
+    error", with no message); space allocated before the map is made cannot run out, and a full disk
+    is an ``OSError`` naming the file here instead.
+    """
+    header = {"descr": np.lib.format.dtype_to_descr(np.dtype(dtype)), "fortran_order": False, "shape": shape}
+    with naming(path), path.open("wb") as fh:
+        np.lib.format.write_array_header_1_0(fh, header)
         fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+        end = fh.tell() + int(np.prod(shape)) * np.dtype(dtype).itemsize
+        _allocate(fh.fileno(), fh.tell(), end)
+    with naming(path):
+        return np.lib.format.open_memmap(path, mode="r+")
+
+
+def _allocate(fd: int, start: int, end: int) -> None:
+    """Blocks for bytes ``start`` to ``end`` of a file (zeros); written out where the file system cannot allocate."""
+    if end <= start:
+        return
+    try:
+        os.posix_fallocate(fd, start, end - start)
+    except OSError as exc:
+        if exc.errno not in (errno.EOPNOTSUPP, errno.EINVAL):
+            raise
+        zeros = bytes(1 << 20)
+        for at in range(start, end, len(zeros)):
+            os.pwrite(fd, zeros[: min(len(zeros), end - at)], at)
 
 
 def _long(record: PaperRecord) -> bool:
@@ -77,6 +116,11 @@ def write_lexical(out_dir: Path, index: LexicalIndex, params: dict[str, Any]) ->
     for name, arr in (("data", index.data), ("indices", index.indices), ("indptr", index.indptr)):
         path = out_dir / LEXICAL_FILES[name]
         if not (isinstance(arr, np.memmap) and arr.filename and path.exists() and os.path.samefile(arr.filename, path)):
-            np.save(path, arr, allow_pickle=False)
-    (out_dir / LEXICAL_FILES["vocab"]).write_text(json.dumps(index.vocab, ensure_ascii=False), encoding="utf-8")
-    (out_dir / LEXICAL_FILES["params"]).write_text(json.dumps(params, indent=4), encoding="utf-8")
+            with naming(path):
+                np.save(path, arr, allow_pickle=False)
+    for name, text in (
+        ("vocab", json.dumps(index.vocab, ensure_ascii=False)),
+        ("params", json.dumps(params, indent=4)),
+    ):
+        with written(out_dir / LEXICAL_FILES[name]) as fh, naming(out_dir / LEXICAL_FILES[name]):
+            fh.write(text)

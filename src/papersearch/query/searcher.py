@@ -81,22 +81,25 @@ class Searcher:
         encoder: QueryEncoder | None = None,
         preload_encoder: bool = False,
         settings: Settings | None = None,
+        trust_verdict: bool = False,
     ) -> Searcher:
-        """The current version of ``index_dir``.
+        """The current version of ``index_dir``, every file checked against its manifest.
 
         ``settings``: as the caller's entry point read them. A Python program that gives none enters
         here, so this is where its environment is read (``Settings.from_env``), once.
         ``preload_encoder``: for a one-shot query, open the query encoder (set up for a query or two) in a
         second thread while the index loads. Otherwise it opens on first use, set up for many.
+        ``trust_verdict``: hash only the files changed since a full check vouched for them (``index.integrity``:
+        for one-shot commands); otherwise every file is hashed.
         """
         if settings is None:
             settings = Settings.from_env()
         vdir = store.version_dir(Path(index_dir))
         if encoder is not None or not preload_encoder:
-            return cls(reader.read_version(vdir, settings), settings, encoder)
+            return cls(reader.read_version(vdir, settings, trust_verdict), settings, encoder)
         with ThreadPoolExecutor(1, thread_name_prefix="papersearch-encoder") as pool:
             opening = pool.submit(_open_encoder, vdir, settings)
-            data = reader.read_version(vdir, settings)
+            data = reader.read_version(vdir, settings, trust_verdict)
             return cls(data, settings, opening.result())
 
     @property
@@ -141,18 +144,20 @@ class Searcher:
         return self.data.graph
 
     def status(self, corpus: tuple[str | None, str | None] = (None, None)) -> IndexStatus:
-        """The version served, and whether the corpus changed since it was built.
+        """The version served, and whether the corpus, or the code that builds an index, changed since it was built.
 
         ``corpus``: ``index.check.corpus_state`` of the corpus folder — its hash now, or why there is none.
+        A version built by other code (``layout.built_by_other_code``) is stale whatever the corpus, and says why.
         """
         built_from = self.data.manifest.get("corpus_hash")
         now, problem = corpus
+        other_code = layout.built_by_other_code(self.data.manifest)
         return {
             "index_version": self.version,
             "corpus_hash": built_from,
-            "stale": now is not None and now != built_from,
+            "stale": other_code is not None or (now is not None and now != built_from),
             "papers": len(self.data.records),
-            "problem": problem,
+            "problem": "; ".join(p for p in (other_code, problem) if p) or None,
         }
 
     def correct(self, text: str) -> str:

@@ -2,8 +2,9 @@
 
 A background thread polls the index's CURRENT pointer; a new version is loaded and warmed up
 beside the old one, then swapped in as one reference. Requests in flight keep the Searcher they
-started with. A version that fails to load is not swapped in: the old one keeps serving and the
-problem is reported on /health.
+started with. Every file of the new version is hashed before it is swapped in, whatever verdict an
+earlier check left (``index.integrity``). A version that fails to load is not swapped in: the old
+one keeps serving and the problem is reported on /health.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ class LiveIndex:
             if name == self._failed and not force:
                 return False
             try:
-                data = reader.read_version(store.version_dir(self.index_dir, name), self.settings)
+                data = reader.read_version(store.version_dir(self.index_dir, name), self.settings, trust_verdict=False)
                 encoder = (
                     old.loaded_encoder if old is not None and _same_model(old.data.manifest, data.manifest) else None
                 )
