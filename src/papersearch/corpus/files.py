@@ -102,7 +102,7 @@ def open_input(path: Path, problems: list[Problem]) -> int | None:
         problems.append(Problem(rel, "", "not found" if isinstance(exc, FileNotFoundError) else _unreadable(exc)))
         return None
     if not stat.S_ISREG(mode):
-        problems.append(Problem(rel, "", f"is {_kind(mode)}, not a regular file"))
+        problems.append(Problem(rel, "", f"is {file_kind(mode)}, not a regular file"))
         return None
     return _open(os.path.realpath(path), rel, problems)
 
@@ -201,7 +201,7 @@ def read_lines(
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            problems.append(Problem(rel, "", f"is {_kind(st.st_mode)}, not a regular file"))
+            problems.append(Problem(rel, "", f"is {file_kind(st.st_mode)}, not a regular file"))
             return
         if st.st_size > cap:
             problems.append(Problem(rel, "", _too_big(st.st_size, cap, what)))
