@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from papersearch.core.assistant_records import Answer
 from papersearch.core.errors import QueryError
-from papersearch.core.records import Answer, PaperRecord
+from papersearch.core.records import PaperRecord
 from papersearch.core.settings import Settings
 from papersearch.query import answer as answering
 from papersearch.query import floors as assistant

@@ -19,9 +19,10 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
+from papersearch.core.assistant_records import Chain, ReadingList
 from papersearch.core.errors import NotFoundError, QueryError
 from papersearch.core.params import MAX_K
-from papersearch.core.records import Chain, GraphRecord, PaperRecord, ReadingList
+from papersearch.core.records import GraphRecord, PaperRecord
 from papersearch.core.settings import Settings
 from papersearch.query.meaning import MAX_GAP
 from papersearch.query.paths import PathGraph

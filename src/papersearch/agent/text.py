@@ -8,17 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..core.records import (
-    Answer,
-    Chain,
-    EraPapers,
-    Neighbour,
-    PaperRecord,
-    ReadingList,
-    SearchResults,
-    SimilarResults,
-    Understood,
-)
+from ..core.assistant_records import Answer, Chain, ReadingList
+from ..core.records import EraPapers, Neighbour, PaperRecord, SearchResults, SimilarResults, Understood
 
 
 def _authors(authors: Sequence[str]) -> str:

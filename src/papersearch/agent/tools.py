@@ -21,6 +21,7 @@ from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import TypeAdapter, WithJsonSchema
 from typing_extensions import TypedDict
 
+from ..core.assistant_records import Answer, Chain, ReadingList
 from ..core.errors import QueryError
 from ..core.ids import ID_PATTERN, ID_RULE, MAX_ID_CHARS, MIN_ID_CHARS
 from ..core.params import (
@@ -33,7 +34,7 @@ from ..core.params import (
     YEAR_MAX,
     YEAR_MIN,
 )
-from ..core.records import Answer, Chain, EraPapers, PaperRecord, ReadingList, SearchResults, SimilarResults
+from ..core.records import EraPapers, PaperRecord, SearchResults, SimilarResults
 from ..query.searcher import Searcher
 from .text import answer_text, chain_text, eras_text, paper_text, reading_text, search_text, similar_text
 

@@ -10,17 +10,8 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.markup import escape
 
-from ..core.records import (
-    Answer,
-    Chain,
-    Hop,
-    Neighbourhood,
-    PaperRecord,
-    ReadingList,
-    SearchHit,
-    SearchResults,
-    Understood,
-)
+from ..core.assistant_records import Answer, Chain, Hop, ReadingList
+from ..core.records import Neighbourhood, PaperRecord, SearchHit, SearchResults, Understood
 
 if TYPE_CHECKING:
     from ..query.evaluate import Report

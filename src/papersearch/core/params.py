@@ -14,10 +14,11 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .assistant_records import Direction
 from .errors import QueryError
 from .flags import read_flag
 from .ids import ID_RULE, is_paper_id
-from .records import Direction, EraRecord, Mode
+from .records import EraRecord, Mode
 
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "lexical")
 MAX_QUERY_CHARS = 500

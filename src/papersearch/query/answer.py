@@ -21,18 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..core.assistant_records import Answer, AnswerSentence, AnswerSource, ReadingStep
 from ..core.names import cited_name
-from ..core.records import (
-    Answer,
-    AnswerSentence,
-    AnswerSource,
-    Intent,
-    Order,
-    PaperBrief,
-    PaperRecord,
-    ReadingStep,
-    SearchResults,
-)
+from ..core.records import Intent, Order, PaperBrief, PaperRecord, SearchResults
 from ..index import lexical
 from ..index.reader import IndexData
 from .explain import query_stems

@@ -19,7 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..core.records import Answer, PaperRecord, SearchResults
+from ..core.assistant_records import Answer
+from ..core.records import PaperRecord, SearchResults
 
 if TYPE_CHECKING:  # evaluate reads the query files and calls this module
     from .evaluate import EvalQuery

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core.records import Direction
+from ..core.assistant_records import Direction
 
 MAX_GAP = 15  # years one step by meaning may cross while the list has papers in between
 MEMO = 100_000  # papers' nearest kept at most (then forgotten all at once)

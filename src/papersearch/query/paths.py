@@ -23,18 +23,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..core.records import (
-    Chain,
-    Direction,
-    EdgeKind,
-    GraphRecord,
-    Hop,
-    HopKind,
-    PaperRecord,
-    PathStep,
-    ReadingList,
-    RelatedPaper,
-)
+from ..core.assistant_records import Chain, Direction, Hop, HopKind, PathStep, ReadingList, RelatedPaper
+from ..core.records import EdgeKind, GraphRecord, PaperRecord
 from .meaning import Nearness, paper_vectors
 
 KIND_RANK = {"cites": 0, "mentions": 1}

@@ -21,19 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
+from ..core.assistant_records import Answer, Chain, ReadingList
 from ..core.errors import NotFoundError
 from ..core.params import DEFAULT_K, DEFAULT_PATH_K, SearchRequest, check_direction, check_id, check_k
-from ..core.records import (
-    Answer,
-    Chain,
-    EraPapers,
-    GraphRecord,
-    IndexStatus,
-    PaperRecord,
-    ReadingList,
-    SearchResults,
-    SimilarResults,
-)
+from ..core.records import EraPapers, GraphRecord, IndexStatus, PaperRecord, SearchResults, SimilarResults
 from ..core.settings import Settings
 from ..encode.factory import QueryEncoder, query_encoder
 from ..index import layout, reader, store

@@ -18,6 +18,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
+from ..core.assistant_records import Answer, Chain, ReadingList
 from ..core.errors import IndexStateError
 from ..core.params import (
     DEFAULT_K,
@@ -29,7 +30,7 @@ from ..core.params import (
     PLAN_PARTS,
     SearchRequest,
 )
-from ..core.records import Answer, Chain, PaperRecord, ReadingList, SearchResults, SimilarResults
+from ..core.records import PaperRecord, SearchResults, SimilarResults
 from ..query.searcher import Searcher
 from .errors import public_folders, public_text
 from .live import CorpusWatch, LiveIndex
