@@ -1,6 +1,6 @@
 """Write a synthetic corpus of N paper-like entries for scale tests and benchmarks.
 
-Usage: python scripts/synth_corpus.py N [--out DIR] [--seed S] [--from CORPUS] [--workers W]
+Usage: python scripts/synth_corpus.py N [--out DIR] [--seed S] [--from CORPUS] [--workers W] [--bulk]
 
 The text is recombined from the real corpus: questions, titles and summary sentences are spliced
 from pieces of real ones at their connecting words, real concept and author names are swapped for
@@ -9,12 +9,15 @@ synthetic ones, and each summary cites other synthetic entries the way the real 
 Everything about entry ``i`` (year, era, authors, concepts) is a function of ``(seed, i)``, so an
 entry can cite entry ``j`` by recomputing ``j``'s header: files stream out one at a time, nothing
 is held but each entry's era and year (3 bytes), and the same seed (and the same real corpus)
-always writes the same bytes, with any number of worker processes.
+always writes the same bytes, with any number of worker processes. With ``--bulk`` the entries go
+into one ``papers.jsonl`` (one paper a line, the same fields, read by the same checks) instead of a
+Markdown file each: a million files is a folder no tool handles well.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import os
 import random
@@ -29,6 +32,7 @@ from typing import TypeVar
 import numpy as np
 
 from papersearch.core.models import Paper
+from papersearch.corpus.files import BULK_FILE
 from papersearch.corpus.load import ERAS_FILE, PAPERS_DIR, load_corpus
 from papersearch.corpus.render import render_eras, slugify
 from papersearch.graph.extract import build_graph
@@ -295,6 +299,23 @@ class Generator:
 
     def paper(self, i: int) -> tuple[str, str]:
         """(file name, file text) of entry ``i``."""
+        pid, me, title, question, summary = self._entry(i)
+        return f"{pid}.md", _render(pid, me, title, question, summary)
+
+    def bulk_line(self, i: int) -> str:
+        """Entry ``i`` as one line of ``papers.jsonl`` (the fields of its Markdown file, and its summary)."""
+        pid, me, title, question, summary = self._entry(i)
+        fields = {"id": pid, "year": me.year, "title": title, "authors": list(me.authors), "era": me.era}
+        fields["question"] = question
+        fields["concepts"] = [
+            {"name": name, **({"aliases": list(aliases)} if aliases else {}), **({"generic": True} if generic else {})}
+            for name, aliases, generic in me.concepts
+        ]
+        fields["summary"] = summary
+        return json.dumps(fields, ensure_ascii=False, separators=(", ", ": "))
+
+    def _entry(self, i: int) -> tuple[str, Header, str, str, str]:
+        """(id, header, title, question, summary) of entry ``i``."""
         me = self.header(i, all_authors=True)
         rng = self._rng(i, 2)
         cited = self._cited(rng, me, _pick(rng, (1, 1, 2, 2, 3)))
@@ -320,7 +341,7 @@ class Generator:
         summary = " ".join(s if s.endswith((".", "?", "!")) else s + "." for s in sentences)
         slug = "-".join(slugify(title).split("-")[:3])
         pid = f"{me.year}-{slugify(me.surname)}-{slug}-{i:x}"
-        return f"{pid}.md", _render(pid, me, title, question.rstrip("?") + "?", summary)
+        return pid, me, title, question.rstrip("?") + "?", summary
 
 
 def _q(text: str) -> str:
@@ -355,10 +376,19 @@ def _write_range(bounds: tuple[int, int]) -> int:
     return bounds[1] - bounds[0]
 
 
-def write_corpus(n: int, out: Path, seed: int = 0, source: Path = ROOT / "corpus", workers: int = 1) -> Path:
+def _bulk_range(bounds: tuple[int, int]) -> str:
+    assert _worker is not None
+    gen, _ = _worker
+    return "".join(gen.bulk_line(i) + "\n" for i in range(*bounds))
+
+
+def write_corpus(
+    n: int, out: Path, seed: int = 0, source: Path = ROOT / "corpus", workers: int = 1, bulk: bool = False
+) -> Path:
     """Write ``n`` entries (and the real corpus's eras) into ``out``; returns ``out``.
 
     Entry ``i`` depends only on ``(seed, i)``, so any number of worker processes writes the same files.
+    ``bulk``: one ``papers.jsonl`` of every entry, in entry order, instead of a Markdown file each.
     """
     global _worker
     real = load_corpus(source)
@@ -368,13 +398,16 @@ def write_corpus(n: int, out: Path, seed: int = 0, source: Path = ROOT / "corpus
     (out / ERAS_FILE).write_text(render_eras(real.eras), encoding="utf-8")
     _worker = (Generator(vocab, n, seed), papers)
     chunks = [(lo, min(n, lo + 2000)) for lo in range(0, n, 2000)]
-    if workers <= 1 or n <= 2000:
-        for c in chunks:
-            _write_range(c)
-    else:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for _ in pool.imap_unordered(_write_range, chunks):
-                pass
+    work = _bulk_range if bulk else _write_range
+    with (out / BULK_FILE).open("w", encoding="utf-8") if bulk else open(os.devnull, "w") as fh:
+        if workers <= 1 or n <= 2000:
+            for c in chunks:
+                done = work(c)
+                fh.write(done if isinstance(done, str) else "")
+        else:  # imap keeps the chunks in order: the bulk file is the same whatever the number of workers
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for done in pool.imap(work, chunks):
+                    fh.write(done if isinstance(done, str) else "")
     _worker = None
     return out
 
@@ -386,13 +419,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (default: one per core)")
     ap.add_argument("--from", dest="source", type=Path, default=ROOT / "corpus", help="the real corpus to draw from")
+    ap.add_argument("--bulk", action="store_true", help=f"write one {BULK_FILE} instead of a Markdown file a paper")
     args = ap.parse_args(argv)
     out = args.out or ROOT / "build" / f"synth-{args.n}"
-    if (out / PAPERS_DIR).is_dir() and any((out / PAPERS_DIR).iterdir()):
-        print(f"error: {out / PAPERS_DIR} is not empty; choose another --out", file=sys.stderr)
+    if ((out / PAPERS_DIR).is_dir() and any((out / PAPERS_DIR).iterdir())) or (out / BULK_FILE).exists():
+        print(f"error: {out} holds a corpus already; choose another --out", file=sys.stderr)
         return 1
     started = time.perf_counter()
-    write_corpus(args.n, out, args.seed, args.source, args.workers)
+    write_corpus(args.n, out, args.seed, args.source, args.workers, args.bulk)
     print(f"wrote {args.n} entries to {out} in {time.perf_counter() - started:.1f} s")
     return 0
 
