@@ -42,7 +42,7 @@ def test_manifest_is_plain_and_complete(index_dir: Path) -> None:
     assert m["counts"]["papers"] == 49 and m["counts"]["vectors"] > 49 * 3
     assert m["vector_index"]["type"] == "flat"
     assert len(m["papers"]) == 49 and len(m["corpus_hash"]) == 64
-    assert {"vectors.npy", "vectors.faiss", "papers.json", "passages.json"} <= set(m["files"])
+    assert {"vectors.npy", "vectors.faiss", "papers.sqlite", "columns/years.npy"} <= set(m["files"])
     assert not any(name.endswith((".pkl", ".pickle")) for name in m["files"])
 
 
@@ -132,8 +132,9 @@ def test_index_check_cli(corpus_copy: Path, index_copy: Path, tmp_path: Path) ->
         "manifest.json",
         "vectors.npy",
         "vectors.faiss",
-        "papers.json",
-        "passages.json",
+        "papers.sqlite",
+        "columns/centroids.npy",
+        "columns/passage_start.npy",
         "lexical/vocab.index.json",
         "lexical/data.csc.index.npy",
     ],

@@ -151,7 +151,7 @@ def test_a_chain_by_meaning_crosses_no_more_than_fifteen_years_while_papers_lie_
 
 
 class Oriented:
-    """The real graph oriented by time, read here from graph.json on its own (not through PathGraph)."""
+    """The real graph oriented by time, read here from the graph record on its own (not through PathGraph)."""
 
     def __init__(self, searcher: Searcher) -> None:
         self.year = {r["id"]: r["year"] for r in searcher.papers()}

@@ -23,7 +23,7 @@ from papersearch.corpus.load import load_corpus
 from papersearch.graph.extract import build_graph, find_citations
 from papersearch.graph.lexicon import Lexicon
 from papersearch.graph.records import corpus_records
-from papersearch.index import build_steps, layout, lexical, store, vectors, writer
+from papersearch.index import build_steps, layout, lexical, recall, store, vectors, writer
 from papersearch.index.build import build
 from papersearch.index.passages import lexical_text, paper_passages
 from papersearch.index.reader import read_version
@@ -98,10 +98,11 @@ def test_the_build_holds_one_paper_at_a_time_and_writes_what_the_whole_corpus_gi
     records, graph = corpus_records(corpus)
     assert any(r["references"]["cited_by"] for r in records) and graph["edges"]
     vdir = store.version_dir(out)
-    assert json.loads((vdir / layout.PAPERS).read_text(encoding="utf-8")) == records
-    assert json.loads((vdir / layout.GRAPH).read_text(encoding="utf-8")) == graph
+    data = read_version(vdir)
+    assert list(data.records) == records and [data.records[i] for i in range(len(records))] == records
+    assert data.graph.record() == graph
     passages = [[p.id, v.kind, v.text] for p in corpus.papers for v in paper_passages(p)]
-    assert json.loads((vdir / layout.PASSAGES).read_text(encoding="utf-8")) == passages
+    assert list(data.passages) == passages
     writer.write_lexical(tmp_path / "lexical", *lexical.build(lexical_text(r) for r in records))
     for name in layout.LEXICAL_FILES.values():
         assert (tmp_path / "lexical" / name).read_bytes() == (vdir / layout.LEXICAL / name).read_bytes(), name
@@ -159,9 +160,9 @@ def test_approximate_index_reaches_its_recall_and_survives_a_reload(
     assert "4000" in info["measured_on"] or "3999" in info["measured_on"]
     # held-out queries (not in the index) agree with exact search as well
     queries = _real_ish(index_dir, 200, seed=1)
-    exact, _ = vectors.exact_neighbours(x, queries, 10)
-    found = vectors.exact_similarities(x, queries, vectors.search_many(index, queries, 10))
-    assert vectors.recall_at_10(found, exact) >= vectors.TARGET_RECALL
+    exact, _ = recall.exact_neighbours(x, queries, 10)
+    found = recall.exact_similarities(x, queries, vectors.search_many(index, queries, 10))
+    assert recall.recall_at_10(found, exact) >= vectors.TARGET_RECALL
     # a reload searches as the built index did, with the nprobe of the manifest or the environment
     vectors.save(index, tmp_path / "v.faiss")
     loaded = vectors.load(tmp_path / "v.faiss", info)

@@ -213,7 +213,7 @@ def ann_main(kind: str, d: Path, exact_limit: int, trainings: int = 1) -> None:
     """
     import faiss
 
-    from papersearch.index import vectors
+    from papersearch.index import recall, vectors
 
     x = np.load(d / "vectors.npy")  # in memory, as the searcher holds it
     q = np.load(d / "queries.npy")
@@ -273,11 +273,11 @@ def ann_main(kind: str, d: Path, exact_limit: int, trainings: int = 1) -> None:
         found = np.full((len(q), 10), -np.inf, dtype=np.float32)
         for i in range(len(q)):
             rows = one(idx, i, 10)[1]
-            found[i, : len(rows)] = vectors.exact_similarities(x, q[i : i + 1], rows[None, :])[0]
+            found[i, : len(rows)] = recall.exact_similarities(x, q[i : i + 1], rows[None, :])[0]
         return {
-            "recall_at_10": vectors.recall_at_10(found, exact),
-            "recall_dev": vectors.recall_at_10(found[:n_dev], exact[:n_dev]),
-            "recall_views": vectors.recall_at_10(found[n_dev:], exact[n_dev:]),
+            "recall_at_10": recall.recall_at_10(found, exact),
+            "recall_dev": recall.recall_at_10(found[:n_dev], exact[:n_dev]),
+            "recall_views": recall.recall_at_10(found[n_dev:], exact[n_dev:]),
         }
 
     by_size: list[dict[str, float]] = []

@@ -261,6 +261,7 @@ def build_main(d: Path) -> None:
     """``--build DIR``: the unsharded index, the shards on its cells, nprobe, the exact top 10; prints JSON."""
     import faiss
 
+    from papersearch.index import recall as measure
     from papersearch.index import vectors
 
     setup = _read(d / "setup.json")
@@ -282,14 +283,14 @@ def build_main(d: Path) -> None:
     t = time.perf_counter()
     nprobe, recall, low = int(setup["nprobe"]), float("nan"), float("nan")
     if not nprobe:
-        per_blend = vectors.RECALL_QUERIES // len(vectors.BLENDS)
-        tuning = np.vstack([vectors.blended_queries(x, per_blend, rng, blend) for blend in vectors.BLENDS])
+        per_blend = measure.RECALL_QUERIES // len(measure.BLENDS)
+        tuning = np.vstack([measure.blended_queries(x, per_blend, rng, blend) for blend in measure.BLENDS])
         nprobe, recall, low = vectors.tune_nprobe(whole, x, tuning, vectors.TARGET_RECALL)
     vectors.set_nprobe(whole, nprobe)
     tune_seconds = time.perf_counter() - t
     faiss.write_index(whole, str(d / "unsharded.faiss"))
     t = time.perf_counter()
-    exact, _ = vectors.exact_neighbours(x, np.load(setup["queries"]), 10)
+    exact, _ = measure.exact_neighbours(x, np.load(setup["queries"]), 10)
     np.save(d / "exact.npy", exact)
     out = {
         "n": n,
@@ -403,15 +404,15 @@ def _timed(
 
 def _recalls(x: np.ndarray, q: np.ndarray, found: list[np.ndarray], exact: np.ndarray, dev: int) -> dict[str, float]:
     """Recall@10 of the rows ``found`` for each query: over all queries, the questions, the held-out views."""
-    from papersearch.index import vectors
+    from papersearch.index import recall
 
     sims = np.full((len(q), 10), -np.inf, dtype=np.float32)
     for i, rows in enumerate(found):
-        sims[i, : len(rows)] = vectors.exact_similarities(x, q[i : i + 1], rows[None, :10])[0]
+        sims[i, : len(rows)] = recall.exact_similarities(x, q[i : i + 1], rows[None, :10])[0]
     return {
-        "all": vectors.recall_at_10(sims, exact),
-        "questions": vectors.recall_at_10(sims[:dev], exact[:dev]) if dev else float("nan"),
-        "views": vectors.recall_at_10(sims[dev:], exact[dev:]) if dev < len(q) else float("nan"),
+        "all": recall.recall_at_10(sims, exact),
+        "questions": recall.recall_at_10(sims[:dev], exact[:dev]) if dev else float("nan"),
+        "views": recall.recall_at_10(sims[dev:], exact[dev:]) if dev < len(q) else float("nan"),
     }
 
 

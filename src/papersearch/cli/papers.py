@@ -35,11 +35,11 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     """``papersearch list``: every paper of the index, by year."""
-    from .render import print_json, show_list
+    from .render import print_json_list, show_list
 
     records = open_index(settings).papers()
     if args.json:
-        print_json(records)
+        print_json_list(records)
     else:
         show_list(records)
     return 0

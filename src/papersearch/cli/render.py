@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import sys
+import textwrap
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -23,6 +25,15 @@ def console() -> Console:
 
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def print_json_list(items: Iterable[Any]) -> None:
+    """A list printed as ``print_json`` prints it, an item at a time (the whole list is never held)."""
+    out, first = sys.stdout, True
+    for item in items:
+        out.write(("[\n" if first else ",\n") + textwrap.indent(json.dumps(item, ensure_ascii=False, indent=2), "  "))
+        first = False
+    out.write("[]\n" if first else "\n]\n")
 
 
 def neighbour_lines(refs: Neighbourhood, limit: int | None = None) -> list[str]:
@@ -138,7 +149,7 @@ def show_paper(rec: PaperRecord) -> None:
         con.print(f"  {escape(x['ref'])}  [dim]— “{escape(x['evidence'])}”[/]")
 
 
-def show_list(records: list[PaperRecord]) -> None:
+def show_list(records: Sequence[PaperRecord]) -> None:
     from rich.table import Table
 
     table = Table(show_header=True, header_style="bold", box=None)

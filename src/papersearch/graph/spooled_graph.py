@@ -37,6 +37,7 @@ class SpooledGraph:
         self._years = np.array(years, dtype=np.int64)
         self._source, self._target, self._kind, self._ahead = array("i"), array("i"), array("b"), array("b")
         self._kept: np.ndarray | None = None  # after ``finish``: whether each edge is kept
+        self._kept_rows: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._papers = JsonSpool(folder, "the graph's papers")
         self._edges = JsonSpool(folder, "the graph's edges")
         self._external = JsonSpool(folder, "the graph's outside references")
@@ -74,10 +75,18 @@ class SpooledGraph:
         source, target = (np.frombuffer(a, dtype=np.int32) for a in (self._source, self._target))
         kind, ahead = np.frombuffer(self._kind, dtype=np.int8), np.frombuffer(self._ahead, dtype=np.int8) == 1
         self._sides = neighbour_order(self._years, source, target, kind, ahead)
-        del source, target, kind, ahead
-        self._source, self._target, self._ahead = array("i"), array("i"), array("b")
         self._kept = np.zeros(len(self._edges), dtype=bool)
         self._kept[self._sides[0].edge] = True
+        self._kept_rows = (source[self._kept].copy(), target[self._kept].copy(), kind[self._kept].copy())
+        del source, target, kind, ahead
+        self._source, self._target, self._ahead = array("i"), array("i"), array("b")
+
+    def kept_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(source, target, kind rank) of every edge the graph keeps, by paper number, in the order ``edges``
+        gives them (after ``finish``)."""
+        if self._kept_rows is None:
+            raise RuntimeError("SpooledGraph.kept_rows before finish()")
+        return self._kept_rows
 
     def neighbours(self, i: int) -> tuple[list[Neighbour], list[Neighbour]]:
         """Paper ``i``'s neighbourhood without its outside references: (cites, cited_by); after ``finish``."""
@@ -107,7 +116,7 @@ class SpooledGraph:
 
     def close(self) -> None:
         """Remove the temporary files and let go of the arrays."""
-        self._sides = self._kept = None
+        self._sides = self._kept = self._kept_rows = None
         with self._papers, self._edges, self._external:
             pass
 

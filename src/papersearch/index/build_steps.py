@@ -1,11 +1,12 @@
 """The steps that write a new index version into its build folder, each named for the files it adds.
 
 ``write_version`` runs them in order over one ``Job``: the lexicon (the corpus's second read), the
-third read (each paper's references into a ``graph.spooled_graph``, its passages into
-passages.json, its record put aside in a ``graph.json_spool``), the passages' vectors (reused or
-embedded, ``embedding``), the FAISS index, BM25 and the spelling vocabulary, the records with
-their neighbourhoods and the graph, the ONNX query encoder, and the manifest last. Each step
-records what it found on the job (counts, the vector index's parameters, its seconds).
+third read (each paper's references into a ``graph.spooled_graph``, its passages into the database,
+its record put aside in a ``graph.json_spool``), the passages' vectors (reused or embedded,
+``embedding``), the FAISS index (``ivf_file``: its lists written straight to the file), BM25 and the
+spelling vocabulary, the records, edges and query-understanding tables (``database``) and the
+per-paper arrays (``columns``), the ONNX query encoder, and the manifest last. Each step records
+what it found on the job (counts, the vector index's parameters, its seconds).
 """
 
 from __future__ import annotations
@@ -19,14 +20,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import EncoderError
-from ..core.records import EraRecord, Neighbourhood, PaperRecord
+from ..core.records import EraRecord, Neighbourhood
 from ..corpus.scan import Scan
 from ..graph.extract import extract
 from ..graph.json_spool import JsonSpool
 from ..graph.lexicon import Lexicon, build_lexicon
 from ..graph.records import paper_record
 from ..graph.spooled_graph import SpooledGraph
-from . import integrity, layout, store
+from . import column_build, integrity, layout, store
+from .database import DatabaseWriter
 from .disk import temporary_files_in
 from .embedding import (
     EmbedderLike,
@@ -39,9 +41,10 @@ from .embedding import (
     write_vectors,
 )
 from .layout import describe_files, manifest_checksum
+from .matrix import MatrixFile
 from .passages import lexical_text, paper_passages
 from .vocabulary import build_vocabulary
-from .writer import GraphParts, lexical_arrays, passage_file, write_json, write_lexical, write_records
+from .writer import lexical_arrays, write_json, write_lexical
 
 if TYPE_CHECKING:
     from numpy import ndarray
@@ -98,6 +101,7 @@ class Job:
     dim: int = 0
     vector_index: dict[str, Any] = field(default_factory=dict)
     query_encoder: dict[str, Any] | None = None
+    era_codes: Any = None  # each paper's era as its place in eras.json, once the records are written
 
     @property
     def bdir(self) -> Path:
@@ -114,38 +118,44 @@ def write_version(job: Job, shared: set[str]) -> None:
         lexicon = build_lexicon(job.corpus.papers(), shared)
         shared.clear()
         job.watch.lap("lexicon")
-        with (
-            SpooledGraph(lexicon.positions, job.corpus.years, job.bdir) as graph,
-            JsonSpool(job.bdir, "paper records") as records,
-        ):
-            passages = _extract(job, lexicon, graph, records)
-            del lexicon
-            matrix = _write_passage_vectors(job, passages)
-            _write_vector_index(job, matrix)
-            del matrix
-            _write_lexical(job, records)
-            _write_records(job, records, graph)
+        db = DatabaseWriter(job.bdir / layout.DATABASE)
+        try:
+            with (
+                SpooledGraph(lexicon.positions, job.corpus.years, job.bdir) as graph,
+                JsonSpool(job.bdir, "paper records") as records,
+            ):
+                counts = _extract(job, lexicon, graph, records, db)
+                del lexicon
+                matrix = _write_passage_vectors(job, counts, db)
+                _write_vector_index(job, matrix)
+                _write_lexical(job, records)
+                _write_records(job, records, graph, db)
+                _write_columns(job, graph, counts, matrix)
+            db.finish()
+        finally:
+            db.close()
         _write_query_encoder(job)
     _write_manifest(job)
 
 
-def _extract(job: Job, lexicon: Lexicon, graph: SpooledGraph, records: JsonSpool) -> ndarray:
-    """passages.json, with the graph and the records on the side (``_read_papers``); how many passages each paper has."""
-    passages = _read_papers(job.corpus, lexicon, graph, records, job.bdir / layout.PASSAGES)
+def _extract(job: Job, lexicon: Lexicon, graph: SpooledGraph, records: JsonSpool, db: DatabaseWriter) -> ndarray:
+    """The passages into the database, with the graph and the records on the side (``_read_papers``); how many
+    passages each paper has."""
+    counts = _read_papers(job.corpus, lexicon, graph, records, db)
     graph.finish()
-    job.counts["passages"] = int(passages.sum())
+    job.counts["passages"] = int(counts.sum())
     job.watch.lap("graph")
-    return passages
+    return counts
 
 
-def _write_passage_vectors(job: Job, passages: ndarray) -> ndarray:
-    """vectors.npy: unchanged papers' vectors copied from the version in use, the rest embedded; returns it mapped."""
+def _write_passage_vectors(job: Job, counts: ndarray, db: DatabaseWriter) -> MatrixFile:
+    """vectors.npy: unchanged papers' vectors copied from the version in use, the rest embedded; returns it."""
     import numpy as np
 
     corpus, opts = job.corpus, job.options
-    reused = {} if opts.force else _reused(corpus, passages, job.prev, job.pdir)
+    reused = {} if opts.force else _reused(corpus, counts, job.prev, job.pdir)
     todo = np.fromiter((pid not in reused for pid in corpus.ids()), dtype=bool, count=len(corpus))
-    job.embedded_papers, job.embedded_passages = int(todo.sum()), int(passages[todo].sum())
+    job.embedded_papers, job.embedded_passages = int(todo.sum()), int(counts[todo].sum())
     job.watch.lap("plan")
     embedder = None
     if job.embedded_passages:
@@ -154,9 +164,15 @@ def _write_passage_vectors(job: Job, passages: ndarray) -> ndarray:
         )
         job.embedder = embedder_name(embedder)
     job.watch.lap("load_model")
-    files = (job.bdir / layout.VECTORS, job.bdir / layout.PASSAGES)
+
+    def passages() -> Iterator[tuple[int, str, str]]:
+        rows = db.rows("SELECT row, paper, text FROM passages ORDER BY row")
+        return ((row, corpus.id(paper), text) for row, paper, text in rows)
+
     try:
-        matrix = write_vectors(corpus.ids(), passages, reused, job.pdir, embedder, *files, opts.progress)
+        matrix = write_vectors(
+            corpus.ids(), counts, reused, job.pdir, embedder, job.bdir / layout.VECTORS, passages, opts.progress
+        )
     finally:
         if isinstance(embedder, StreamEmbedder):  # leave the Ray cluster (stop the one it started)
             embedder.close()
@@ -165,13 +181,12 @@ def _write_passage_vectors(job: Job, passages: ndarray) -> ndarray:
     return matrix
 
 
-def _write_vector_index(job: Job, matrix: ndarray) -> None:
+def _write_vector_index(job: Job, matrix: MatrixFile) -> None:
     """vectors.faiss: exact below ``exact_limit`` vectors, else IVF tuned to its recall target."""
-    from . import vectors
+    from . import ivf_file, vectors
 
-    limit = job.options.exact_limit
-    index, job.vector_index = vectors.build(matrix, exact_limit=vectors.EXACT_LIMIT if limit is None else limit)
-    vectors.save(index, job.bdir / layout.VECTOR_INDEX)
+    limit = vectors.EXACT_LIMIT if job.options.exact_limit is None else job.options.exact_limit
+    job.vector_index = ivf_file.build_file(matrix, job.bdir / layout.VECTOR_INDEX, exact_limit=limit)
     job.counts["vectors"], job.dim = (int(n) for n in matrix.shape)
     job.watch.lap("faiss")
 
@@ -186,13 +201,31 @@ def _write_lexical(job: Job, records: JsonSpool) -> None:
     job.watch.lap("lexical")
 
 
-def _write_records(job: Job, records: JsonSpool, graph: SpooledGraph) -> None:
-    """papers.json (each record with its neighbourhood), graph.json and eras.json."""
+def _write_records(job: Job, records: JsonSpool, graph: SpooledGraph, db: DatabaseWriter) -> None:
+    """The records, their outside references, the edges and the query-understanding tables into the database;
+    eras.json."""
+    import numpy as np
+
     eras: list[EraRecord] = [asdict(e) for e in job.corpus.eras]  # type: ignore[misc]
-    parts = GraphParts(graph.papers(), graph.edges(), graph.external())
-    job.counts["papers"] = write_records(job.bdir, _with_neighbours(records, graph), parts, eras)
-    job.counts.update(edges=graph.n_edges, external=graph.n_external)
+    write_json(job.bdir / layout.ERAS, eras)
+    job.era_codes = column_build.write_records(db, records, eras)
+    years = np.asarray(job.corpus.years, dtype=np.int64)
+    column_build.write_edges(db, graph.kept_rows(), graph.edges(), years)
+    job.counts.update(papers=len(records), edges=graph.n_edges, external=graph.n_external)
     job.watch.lap("records")
+
+
+def _write_columns(job: Job, graph: SpooledGraph, counts: ndarray, matrix: MatrixFile) -> None:
+    """columns/: the per-paper arrays, the path vectors among them."""
+    import numpy as np
+
+    folder = job.bdir / layout.COLUMNS
+    years = np.asarray(job.corpus.years, dtype=np.int64)
+    column_build.write_columns(folder, years, job.era_codes, counts, graph.kept_rows(), matrix)
+    start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    column_build.write_path_vectors(folder / "centroids.npy", matrix, start)
+    matrix.close()
+    job.watch.lap("columns")
 
 
 def _write_query_encoder(job: Job) -> None:
@@ -237,33 +270,31 @@ def _reused(
 
 
 def _read_papers(
-    corpus: Scan, lexicon: Lexicon, graph: SpooledGraph, records: JsonSpool, passages_path: Path
+    corpus: Scan, lexicon: Lexicon, graph: SpooledGraph, records: JsonSpool, db: DatabaseWriter
 ) -> ndarray:
     """The third read, in corpus order: each paper's edges into ``graph``, its record (but its neighbours)
-    into ``records``, its passages into ``passages_path``; returns how many passages each paper has."""
+    into ``records``, its passages into the database; returns how many passages each paper has."""
     import numpy as np
 
     era_names = {e.id: e.name for e in corpus.eras}
     counts = np.zeros(len(corpus), dtype=np.int64)
-    with passage_file(passages_path) as write_passage:
+
+    def passages() -> Iterator[tuple[int, int, str, str]]:
+        row = 0
         for i, paper in enumerate(corpus.papers()):
             edges, external = extract(paper, (), lexicon)
             graph.add(paper, edges, external)
             hood: Neighbourhood = {"cites": [], "cited_by": [], "external": []}
             hood["external"] = [{"ref": x.ref, "evidence": x.evidence} for x in external]
             records.append(paper_record(paper, era_names.get(paper.era, paper.era), hood))
-            passages = paper_passages(paper)
-            for passage in passages:
-                write_passage(passage)
-            counts[i] = len(passages)
+            cut = paper_passages(paper)
+            for passage in cut:
+                yield row, i, passage.kind, passage.text
+                row += 1
+            counts[i] = len(cut)
+
+    db.insert("passages", passages())
     return counts
-
-
-def _with_neighbours(records: JsonSpool, graph: SpooledGraph) -> Iterator[PaperRecord]:
-    """The records put aside by ``_read_papers``, each with its neighbours now that every edge is known."""
-    for i, record in enumerate(records):
-        record["references"]["cites"], record["references"]["cited_by"] = graph.neighbours(i)
-        yield record
 
 
 def _export_onnx(

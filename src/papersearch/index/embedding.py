@@ -1,10 +1,10 @@
 """The embedding stage of a build: which texts to embed, with what, and where their vectors go.
 
-Vectors stream: the passages to embed are read back from ``passages.json`` (which the build writes
-row by row before this stage), embedded ``EMBED_BATCH`` texts at a time and written straight into a
-memory-mapped ``vectors.npy`` whose space is allocated first (reused rows are copied from the
-previous version's file), so neither every text nor every vector is held at once, and a full disk
-is an error naming the file rather than a SIGBUS.
+Vectors stream: the passages to embed are read back from the database (``database``, which the
+build fills row by row before this stage), embedded ``EMBED_BATCH`` texts at a time and written
+straight into ``vectors.npy`` (``matrix.MatrixWriter``: its space allocated first, written with
+``pwrite``, never mapped; reused rows are copied from the previous version's file), so neither every
+text nor every vector is held at once, and a full disk is an error naming the file rather than a SIGBUS.
 A small incremental change is embedded with the previous version's ONNX export of the same model
 (same vectors, no torch import); anything larger, or a first build, with sentence-transformers;
 with ``RayOptions`` (``index --ray``), on a Ray cluster (``encode.distributed``), which takes all
@@ -16,16 +16,19 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ..core.errors import EncoderError, IndexStateError
 from . import layout
-from .disk import naming
-from .reader import passage_rows
-from .writer import preallocated_array, write_json
+from .database import connect
+from .json_files import entries
+from .matrix import MatrixFile, MatrixWriter
+from .writer import write_json
 
 if TYPE_CHECKING:
     import numpy as np
@@ -77,18 +80,27 @@ class RayOptions:
 
 
 def passage_papers(path: Path) -> Iterator[str]:
-    """The paper id of each row of a passages.json, read a row at a time when it was written that way."""
-    for row in passage_rows(path):
-        yield row[0]
+    """The paper id of each row of a format-2 passages.json, read a row at a time."""
+    with layout.reading(path, "passage texts"):
+        for _, row in entries(path):
+            yield row[0]
 
 
-def reusable_rows(prev: dict[str, Any] | None, pdir: Path | None, wanted: dict[str, str]) -> dict[str, tuple[int, int]]:
-    """(first row, row count) in the previous version's vectors.npy of each paper whose content hash is unchanged."""
-    if prev is None or pdir is None:
-        return {}
-    spans: dict[str, tuple[int, int]] = {}
-    broken: set[str] = set()
+def _previous_spans(pdir: Path) -> dict[str, tuple[int, int]]:
+    """(first row, row count) in a version's vectors.npy of each of its papers; {} when it cannot be read.
+
+    A version of this format says so in its database and its ``passage_start``; one of format 2 in its
+    passages.json (one row a passage, a paper's rows adjacent)."""
+    import numpy as np
+
     try:
+        if (pdir / layout.DATABASE).is_file():
+            start = np.load(pdir / layout.COLUMNS / "passage_start.npy", allow_pickle=False)
+            with closing(connect(pdir / layout.DATABASE)) as db:
+                ids = db.execute("SELECT row, id FROM papers ORDER BY row")
+                return {pid: (int(start[row]), int(start[row + 1] - start[row])) for row, pid in ids}
+        spans: dict[str, tuple[int, int]] = {}
+        broken: set[str] = set()
         last = None
         for i, pid in enumerate(passage_papers(pdir / layout.PASSAGES)):
             if pid == last:
@@ -98,12 +110,18 @@ def reusable_rows(prev: dict[str, Any] | None, pdir: Path | None, wanted: dict[s
             else:
                 spans[pid] = (i, 1)
             last = pid
-    except (IndexStateError, OSError, ValueError, IndexError, TypeError):  # damaged: embed everything again
+        return {pid: span for pid, span in spans.items() if pid not in broken}
+    except (IndexStateError, OSError, ValueError, IndexError, TypeError, sqlite3.Error):  # damaged: embed again
         return {}
+
+
+def reusable_rows(prev: dict[str, Any] | None, pdir: Path | None, wanted: dict[str, str]) -> dict[str, tuple[int, int]]:
+    """(first row, row count) in the previous version's vectors.npy of each paper whose content hash is unchanged."""
+    if prev is None or pdir is None:
+        return {}
+    spans = _previous_spans(pdir)
     old_hashes = prev.get("papers", {})
-    return {
-        pid: spans[pid] for pid, h in wanted.items() if old_hashes.get(pid) == h and pid in spans and pid not in broken
-    }
+    return {pid: spans[pid] for pid, h in wanted.items() if old_hashes.get(pid) == h and pid in spans}
 
 
 def model_fingerprint_cached(model: str, cache: Path) -> str:
@@ -139,6 +157,9 @@ def model_fingerprint_cached(model: str, cache: Path) -> str:
     return fingerprint
 
 
+Passages = Callable[[], Iterator[tuple[int, str, str]]]  # (row, paper id, text) of every passage, in row order
+
+
 def write_vectors(
     ids: Iterable[str],
     counts: np.ndarray,
@@ -146,63 +167,66 @@ def write_vectors(
     pdir: Path | None,
     embedder: AnyEmbedder | None,
     vectors_path: Path,
-    passages_path: Path,
+    passages: Passages,
     progress: bool,
-) -> np.ndarray:
-    """Write the vectors of every passage of ``passages_path`` (reused or embedded); return the memory-mapped matrix.
+) -> MatrixFile:
+    """Write the vectors of every passage (reused or embedded) into ``vectors_path``; return it, to be read by rows.
 
-    ``ids`` and ``counts``: each paper and its number of passages, in the order of ``passages_path``'s rows.
-    The matrix is opened when the first vectors arrive (their width is the model's); reused rows
-    are copied in afterwards.
+    ``ids`` and ``counts``: each paper and its number of passages, in the order of the passages' rows.
+    The file is made when the first vectors arrive (their width is the model's); reused rows are
+    copied in afterwards.
     """
-    import numpy as np
-
-    old = np.load(pdir / layout.VECTORS, mmap_mode="r", allow_pickle=False) if reused and pdir else None
     total = int(counts.sum())
     expected = total - sum(n for _, n in reused.values())
-    matrix: np.memmap[Any, Any] | None = None
-
-    def target(dim: int) -> np.memmap[Any, Any]:
-        nonlocal matrix
-        if matrix is None:
-            matrix = preallocated_array(vectors_path, np.float32, (total, dim))
-        return matrix
-
-    bar = _progress_bar(progress and not isinstance(embedder, StreamEmbedder), expected)  # Ray shows its own
-    done = 0
-    for rows, vecs in _embedded(embedder, _texts_to_embed(passages_path, reused)):
-        target(vecs.shape[1])[rows] = vecs
-        done += len(rows)
+    old = MatrixFile(pdir / layout.VECTORS) if reused and pdir else None
+    out: MatrixWriter | None = None
+    try:
+        bar = _progress_bar(progress and not isinstance(embedder, StreamEmbedder), expected)  # Ray shows its own
+        done = 0
+        for rows, vecs in _embedded(embedder, _texts_to_embed(passages, reused)):
+            out = out or MatrixWriter(vectors_path, "float32", (total, int(vecs.shape[1])))
+            out.write_rows(rows, vecs)
+            done += len(rows)
+            if bar is not None:
+                bar.update(len(rows))
         if bar is not None:
-            bar.update(len(rows))
-    if bar is not None:
-        bar.close()
-    if done != expected:
-        raise EncoderError(
-            f"the embedder returned {done} vectors for {expected} passages (a bug: please report it); nothing was published"
-        )
-    fallback = getattr(embedder, "dim", 0)
-    out = target(int(old.shape[1]) if old is not None else fallback)
-    if old is not None:
-        row = 0
-        for pid, n in zip(ids, counts, strict=True):
-            span = reused.get(pid)
-            if span is not None:
-                out[row : row + span[1]] = old[span[0] : span[0] + span[1]]
-            row += int(n)
-    with naming(vectors_path):
-        out.flush()
-    return out
+            bar.close()
+        if done != expected:
+            raise EncoderError(
+                f"the embedder returned {done} vectors for {expected} passages (a bug: please report it); "
+                "nothing was published"
+            )
+        dim = int(old.shape[1]) if old is not None else getattr(embedder, "dim", 0)
+        out = out or MatrixWriter(vectors_path, "float32", (total, dim))
+        if old is not None:
+            _copy_reused(out, old, ids, counts, reused)
+        out.close()
+    finally:
+        if old is not None:
+            old.close()
+    return MatrixFile(vectors_path)
 
 
-def _texts_to_embed(passages_path: Path, reused: dict[str, tuple[int, int]]) -> Iterator[tuple[np.ndarray, list[str]]]:
+def _copy_reused(
+    out: MatrixWriter, old: MatrixFile, ids: Iterable[str], counts: np.ndarray, reused: dict[str, tuple[int, int]]
+) -> None:
+    """The reused papers' rows, copied from the previous version's vectors into their new places."""
+    row = 0
+    for pid, n in zip(ids, counts, strict=True):
+        span = reused.get(pid)
+        if span is not None:
+            out.write(row, old[span[0] : span[0] + span[1]])
+        row += int(n)
+
+
+def _texts_to_embed(passages: Passages, reused: dict[str, tuple[int, int]]) -> Iterator[tuple[np.ndarray, list[str]]]:
     """(rows, texts) of the passages of papers not reused, at least ``EMBED_BATCH`` at a time (whole papers)."""
     import numpy as np
 
     texts: list[str] = []
     rows: list[int] = []
     last = None
-    for row, (pid, _, text) in enumerate(passage_rows(passages_path)):
+    for row, pid, text in passages():
         if pid != last and len(texts) >= EMBED_BATCH:  # a batch ends with a paper
             yield np.array(rows, dtype=np.int64), texts
             texts, rows = [], []

@@ -4,22 +4,24 @@ One version folder holds::
 
     manifest.json         format version, model, corpus hash, per-paper hashes, counts, build
                           stages, the vector index's parameters, and the size and sha256 of every file
-    papers.json           one PaperRecord per paper (with its neighbourhood), in corpus order
-    passages.json         one [paper id, kind, text] row per embedded passage, in vector order
-    graph.json            the cross-reference graph: {"papers", "edges", "external"}
+    papers.sqlite         the records, passages, edges, outside references and query-understanding
+                          tables, read by key (``database``)
+    columns/              per-paper arrays read memory-mapped: years, eras, passage rows, the graph's
+                          shape, path vectors, the list's mean vector (``columns``)
     eras.json             the eras
     vocabulary.json       corpus words and counts, for typo correction
-    vectors.npy           float32 passage vectors, one row per passages.json row
-    vectors.faiss         the FAISS index over them
+    vectors.npy           float32 passage vectors, one row per passage (a paper's passages are adjacent)
+    vectors.faiss         the FAISS index over them (mapped, not read, when loaded)
     lexical/              BM25 score arrays (CSC) and vocabulary, in the files bm25s saves
     query_encoder/        the ONNX export of the model, its weights and tokenizer (optional)
 
-papers.json, passages.json and graph.json are written one item a line (``json_files``). ``writer``
-writes a version a record or a row at a time; ``reader`` reads it back, for a searcher
-(``read_version``) or to check it (``check_version``), starting from the manifest checked here and
-every file checked against it (``integrity``); ``store`` owns the index folder around the versions
-(CURRENT, publishing, cleaning). The manifest records the code that built a version (``BUILT_BY``):
-a version built by another is stale, and ``papersearch index`` rebuilds it.
+``writer``, ``column_build`` and ``database`` write a version a record or a row at a time; ``reader``
+reads it back, for a searcher (``read_version``) or to check it (``check_version``), starting from the
+manifest checked here and every file checked against it (``integrity``); ``store`` owns the index
+folder around the versions (CURRENT, publishing, cleaning). The manifest records the code that built
+a version (``BUILT_BY``): a version built by another is stale, and ``papersearch index`` rebuilds it.
+Versions of format 2 held papers.json, passages.json and graph.json instead of the database (one
+item a line, ``json_files``); a build still reads their passages to reuse their vectors.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from ..core.errors import IndexStateError
 from ..encode.factory import OnnxSpec
 from ..graph.version import EXTRACTION_VERSION
 
-FORMAT_VERSION = 2  # the files and their shapes; a version of another format is rebuilt, never read
+FORMAT_VERSION = 3  # the files and their shapes; a version of another format is rebuilt, never read
 PASSAGES_FORMAT = 1  # how papers are cut into passages (passages.py); vectors are reused only within one
 WORDS_FORMAT = 1  # how texts become words: lexical.tokenize (BM25) and vocabulary.WORD_RE (typo correction)
 BUILT_BY = {  # the manifest's record of the code that built a version: one that differs is stale
@@ -46,11 +48,11 @@ BUILT_BY = {  # the manifest's record of the code that built a version: one that
     "extraction_version": ("graph extraction", EXTRACTION_VERSION),
 }
 MANIFEST = "manifest.json"
-PAPERS = "papers.json"
-PASSAGES = "passages.json"
+DATABASE = "papers.sqlite"
+COLUMNS = "columns"
+PASSAGES = "passages.json"  # format 2's passages, read only to reuse an older version's vectors
 ERAS = "eras.json"
-GRAPH = "graph.json"
-GRAPH_KEYS = ("papers", "edges", "external")  # graph.json's arrays, in the order written
+GRAPH_KEYS = ("papers", "edges", "external")  # the graph record's lists, in the order a face prints them
 VOCABULARY = "vocabulary.json"
 VECTORS = "vectors.npy"
 VECTOR_INDEX = "vectors.faiss"

@@ -1,19 +1,22 @@
-"""Reading a version: ``read_version`` loads it for a searcher, ``check_version`` checks it without holding it.
+"""Reading a version: ``read_version`` opens it for a searcher, ``check_version`` checks it without holding it.
 
 Both go through the same reader for each file, so each check is made once, with one message: the
 manifest and every file's size and sha256 (``integrity``: all of them, or with ``trust_verdict`` only
-those changed since a full check vouched for them); the JSON files an item at a time (``json_files``), the records each with an
-id and the passages naming only papers the records hold; the vectors, the FAISS index and the BM25
-arrays agreeing with them. ``check_version`` keeps only the paper ids and memory-maps the arrays,
-so a build checks what it wrote, at any size, without loading it. Any damage raises
-IndexStateError naming the file and saying to rebuild the index.
+those changed since a full check vouched for them); the database, opened read-only, holding the
+tables of this format and as many papers and passages as the manifest counts (``check_version``
+also reads every row of the passages, edges and references to see that each names a paper it
+holds); the per-paper arrays (``columns``), the vectors, the FAISS index and the BM25 arrays
+agreeing with them. Nothing is read whole: the database is read by key, the arrays and the FAISS
+index are memory-mapped, so a version of any size opens in about the same time and a searcher holds
+a few bytes of it per paper. Any damage raises IndexStateError naming the file and saying to
+rebuild the index.
 """
 
 from __future__ import annotations
 
 import json
-from collections import deque
-from collections.abc import Iterable, Iterator
+import sqlite3
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,70 +24,103 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import IndexStateError
-from ..core.records import EraRecord, GraphRecord, PaperRecord
+from ..core.records import EraRecord
 from ..core.settings import Settings
-from . import integrity, json_files, layout, vectors
-from .layout import FIX, GRAPH, GRAPH_KEYS, LEXICAL, LEXICAL_FILES, PAPERS, PASSAGES, VECTOR_INDEX, VECTORS
+from . import integrity, layout, vectors
+from .columns import Columns, Ranges, check_columns, read_columns
+from .database import connect
+from .layout import COLUMNS, DATABASE, FIX, LEXICAL, LEXICAL_FILES, VECTOR_INDEX, VECTORS
 from .lexical import LexicalIndex
+from .record_store import GraphStore, PassageStore, RecordStore
+
+TABLES = frozenset(
+    ["papers", "passages", "edges", "external", "names", "given_names", "concepts", "concept_stems", "concept_years"]
+)
 
 
 @dataclass(frozen=True)
 class IndexData:
-    """One loaded index version, read-only once loaded."""
+    """One opened index version, read-only: its records, passages and graph by key, its arrays mapped."""
 
     path: Path
     manifest: dict[str, Any]
-    records: list[PaperRecord]
+    records: RecordStore
     eras: list[EraRecord]
-    graph: GraphRecord
-    passages: list[list[str]]  # [paper id, kind, text] per vector row
+    graph: GraphStore
+    passages: PassageStore
     matrix: np.ndarray
     faiss_index: Any
     lexical: LexicalIndex
     vocabulary: dict[str, int]
-    row_paper: np.ndarray  # passage row -> paper row
-    paper_rows: list[np.ndarray]  # paper row -> its passage rows
+    columns: Columns
+    db: sqlite3.Connection
+    lock: threading.Lock  # serialises the use of ``db``
 
     @property
     def version(self) -> str:
         return str(self.manifest["version"])
 
+    @property
+    def row_paper(self) -> np.ndarray:
+        """Each passage row's paper row."""
+        return self.columns.row_paper
+
+    @property
+    def paper_rows(self) -> Ranges:
+        """Each paper's passage rows."""
+        return self.columns.paper_rows
+
 
 def read_version(vdir: Path, settings: Settings | None = None, trust_verdict: bool = False) -> IndexData:
-    """Load and check one version folder; any damage raises IndexStateError naming the file.
+    """Open and check one version folder; any damage raises IndexStateError naming the file.
 
     ``settings`` gives the vector index's search breadth and threads (None: as tuned at build time, one thread).
     ``trust_verdict``: hash only the files changed since a full check (``integrity``; for one-shot commands).
     """
     manifest = read_manifest(vdir, trust_verdict)
-    records = read_records(vdir)
-    passages, row_paper = read_passages(vdir, records)
+    counts = manifest.get("counts", {})
+    n_papers, n_rows = int(counts.get("papers", -1)), int(counts.get("passages", -1))
+    db, lock = read_database(vdir, n_papers, n_rows)
     eras = layout.read_json(vdir / layout.ERAS, "eras")
-    graph = read_graph(vdir)
     vocabulary = layout.read_json(vdir / layout.VOCABULARY, "spelling vocabulary")
-    matrix = read_matrix(vdir, len(passages))
-    findex = read_vector_index(vdir, manifest.get("vector_index", {}), settings or Settings(), len(passages))
-    lex = read_checked_lexical(vdir, len(records))
-    order = np.argsort(row_paper, kind="stable")
-    bounds = np.searchsorted(row_paper[order], np.arange(len(records) + 1))
-    paper_rows = [order[bounds[i] : bounds[i + 1]] for i in range(len(records))]
+    matrix = read_matrix(vdir, n_rows, mmap=True)
+    columns = read_checked_columns(vdir, n_papers, n_rows, int(matrix.shape[1]))
+    findex = read_vector_index(vdir, manifest.get("vector_index", {}), settings or Settings(), n_rows)
+    lex = read_checked_lexical(vdir, n_papers, mmap=True)
     return IndexData(
-        vdir, manifest, records, eras, graph, passages, matrix, findex, lex, vocabulary, row_paper, paper_rows
+        vdir,
+        manifest,
+        RecordStore(db, lock, n_papers),
+        eras,
+        GraphStore(db, lock),
+        PassageStore(db, lock, n_rows),
+        matrix,
+        findex,
+        lex,
+        vocabulary,
+        columns,
+        db,
+        lock,
     )
 
 
 def check_version(vdir: Path, settings: Settings | None = None) -> None:
-    """Make every check ``read_version`` makes, through the same readers, holding only the paper ids; every file
-    is hashed."""
-    info = read_manifest(vdir).get("vector_index", {})  # the manifest (a hash a paper) is let go
-    positions = _positions(_records(vdir))
-    n_rows = sum(1 for _ in _passages(vdir, positions))
+    """Make every check ``read_version`` makes, through the same readers, and read every row of the database's
+    passages, edges and references to see that each names a paper it holds; every file is hashed."""
+    manifest = read_manifest(vdir)
+    counts = manifest.get("counts", {})
+    n_papers, n_rows = int(counts.get("papers", -1)), int(counts.get("passages", -1))
+    db, _ = read_database(vdir, n_papers, n_rows)
+    try:
+        _check_rows(vdir, db, n_papers)
+    finally:
+        db.close()
     layout.read_json(vdir / layout.ERAS, "eras")
-    deque(_graph(vdir), maxlen=0)
     layout.read_json(vdir / layout.VOCABULARY, "spelling vocabulary")
-    read_matrix(vdir, n_rows, mmap=True)
-    read_vector_index(vdir, info, settings or Settings(), n_rows)
-    read_checked_lexical(vdir, len(positions), mmap=True)
+    matrix = read_matrix(vdir, n_rows, mmap=True)
+    read_checked_columns(vdir, n_papers, n_rows, int(matrix.shape[1]))
+    read_vector_index(vdir, manifest.get("vector_index", {}), settings or Settings(), n_rows)
+    read_checked_lexical(vdir, n_papers, mmap=True)
 
 
 def read_manifest(vdir: Path, trust_verdict: bool = False) -> dict[str, Any]:
@@ -94,63 +130,54 @@ def read_manifest(vdir: Path, trust_verdict: bool = False) -> dict[str, Any]:
     return manifest
 
 
-def _records(vdir: Path) -> Iterator[PaperRecord]:
-    """papers.json's records, one at a time, each an object with an id."""
-    with layout.reading(vdir / PAPERS, "paper records"):
-        for _, record in json_files.entries(vdir / PAPERS):
+def read_database(vdir: Path, n_papers: int, n_rows: int) -> tuple[sqlite3.Connection, threading.Lock]:
+    """The database, opened read-only: its tables those of this format, as many papers and passages as counted."""
+    path = vdir / DATABASE
+    try:
+        db = connect(path)
+    except (OSError, sqlite3.Error) as exc:
+        raise IndexStateError(f"{path} cannot be opened ({exc.__class__.__name__}); {FIX}") from None
+    try:
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        papers = db.execute("SELECT count(*), coalesce(max(row), -1) FROM papers").fetchone()
+        rows = db.execute("SELECT coalesce(max(row), -1) FROM passages").fetchone()[0]
+    except sqlite3.Error as exc:
+        db.close()
+        raise IndexStateError(f"{path} is damaged ({exc.__class__.__name__}); {FIX}") from None
+    if not tables >= TABLES or tuple(papers) != (n_papers, n_papers - 1) or rows != n_rows - 1:
+        db.close()
+        raise IndexStateError(f"{path} does not hold the papers and passages its manifest counts; {FIX}")
+    return db, threading.Lock()
+
+
+def _check_rows(vdir: Path, db: sqlite3.Connection, n_papers: int) -> None:
+    """Every passage, edge end and outside reference names a paper row; every record is an object with an id."""
+    path = vdir / DATABASE
+    checks = (
+        "SELECT count(*) FROM passages WHERE paper < 0 OR paper >= ?",
+        "SELECT count(*) FROM edges WHERE source < 0 OR source >= ?1 OR target < 0 OR target >= ?1",
+        "SELECT count(*) FROM external WHERE paper < 0 OR paper >= ?",
+    )
+    try:
+        for query in checks:
+            if db.execute(query, (n_papers,)).fetchone()[0]:
+                raise IndexStateError(f"{path} names papers it does not hold; {FIX}")
+        for (text,) in db.execute("SELECT record FROM papers"):
+            record = json.loads(text)
             if not isinstance(record, dict) or not isinstance(record.get("id"), str):
-                raise IndexStateError(f"{vdir / PAPERS} holds malformed records; {FIX}")
-            yield record  # type: ignore[misc]
+                raise IndexStateError(f"{path} holds malformed records; {FIX}")
+    except (sqlite3.Error, ValueError) as exc:
+        raise IndexStateError(f"{path} is damaged ({exc.__class__.__name__}); {FIX}") from None
 
 
-def read_records(vdir: Path) -> list[PaperRecord]:
-    """Every record of papers.json, in corpus order."""
-    return list(_records(vdir))
-
-
-def _positions(records: Iterable[PaperRecord]) -> dict[str, int]:
-    return {r["id"]: i for i, r in enumerate(records)}
-
-
-def _passages(vdir: Path, positions: dict[str, int]) -> Iterator[tuple[int, list[str]]]:
-    """(paper row, [paper id, kind, text]) of each row of passages.json, one at a time, for papers the records hold."""
-    for row in passage_rows(vdir / PASSAGES):
-        try:
-            paper = positions[row[0]]
-        except (KeyError, IndexError, TypeError):
-            raise IndexStateError(f"{vdir / PASSAGES} names papers the records do not hold; {FIX}") from None
-        yield paper, row
-
-
-def read_passages(vdir: Path, records: list[PaperRecord]) -> tuple[list[list[str]], np.ndarray]:
-    """Every passage row, and the paper row of each."""
-    passages: list[list[str]] = []
-    papers: list[int] = []
-    for paper, row in _passages(vdir, _positions(records)):
-        papers.append(paper)
-        passages.append(row)
-    return passages, np.array(papers, dtype=np.int64)
-
-
-def passage_rows(path: Path) -> Iterator[list[str]]:
-    """Each row of a passages.json, [paper id, kind, text], one at a time."""
-    with layout.reading(path, "passage texts"):
-        for _, row in json_files.entries(path):
-            yield row
-
-
-def _graph(vdir: Path) -> Iterator[tuple[str, Any]]:
-    """(list name, item) of graph.json's papers, edges and outside references, one at a time."""
-    with layout.reading(vdir / GRAPH, "graph"):
-        yield from json_files.entries(vdir / GRAPH, GRAPH_KEYS)
-
-
-def read_graph(vdir: Path) -> GraphRecord:
-    """The whole cross-reference graph of graph.json."""
-    graph: dict[str, list[Any]] = {key: [] for key in GRAPH_KEYS}
-    for key, item in _graph(vdir):
-        graph[key].append(item)
-    return graph  # type: ignore[return-value]
+def read_checked_columns(vdir: Path, n_papers: int, n_rows: int, dim: int) -> Columns:
+    """The per-paper arrays, mapped, of the shapes ``n_papers`` papers and ``n_rows`` passages give."""
+    try:
+        columns = read_columns(vdir / COLUMNS)
+        check_columns(columns, n_papers, n_rows, dim)
+    except ValueError as exc:
+        raise IndexStateError(f"{vdir / COLUMNS} is damaged ({exc}); {FIX}") from None
+    return columns
 
 
 def read_matrix(vdir: Path, n_rows: int, mmap: bool = False) -> np.ndarray:
@@ -160,7 +187,7 @@ def read_matrix(vdir: Path, n_rows: int, mmap: bool = False) -> np.ndarray:
     except (ValueError, OSError, EOFError) as exc:
         raise IndexStateError(f"{vdir / VECTORS} is damaged ({exc.__class__.__name__}); {FIX}") from None
     if matrix.ndim != 2 or matrix.shape[0] != n_rows or matrix.dtype != np.float32:
-        raise IndexStateError(f"{vdir / VECTORS} does not match {PASSAGES}; {FIX}")
+        raise IndexStateError(f"{vdir / VECTORS} does not match the passages its manifest counts; {FIX}")
     return matrix
 
 

@@ -33,19 +33,26 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .disk import naming
+from .recall import (
+    BLENDS,
+    CONFIDENCE_Z,
+    RECALL_QUERIES,
+    blended_queries,
+    exact_neighbours,
+    exact_similarities,
+    recall_per_query,
+)
 
 EXACT_LIMIT = 10_000  # flat single-query search over every row stays under ~3 ms up to here
 TARGET_RECALL = 0.95
 CANDIDATE_ROWS = 2_000  # rows an approximate search returns per query: 20 x the largest k (100)
-RECALL_QUERIES = 600  # blended queries that measure recall at build time
-BLENDS = (3, 4)  # indexed vectors summed into one tuning query: as many queries of each
-CONFIDENCE_Z = 1.645  # one-sided 95%: the tuned recall's lower bound must reach the target
 KMEANS_ITERATIONS = 10  # FAISS's default is 25; training the cells is most of the build
 TRAIN_PER_CELL = 30  # k-means sample per cell (FAISS asks for 39; 30 lost no recall at 1M and trains faster)
 HNSW_CELLS = 1_024  # from this many cells up, an HNSW graph over the centroids chooses the cells
@@ -74,30 +81,7 @@ def build(
     started = time.perf_counter()
     rng = np.random.default_rng(seed)
     index = ivf(vectors, ivf_lists(n), "fp16", rng)
-    seconds = time.perf_counter() - started
-    per_blend = RECALL_QUERIES // len(BLENDS)
-    queries = np.vstack([blended_queries(vectors, per_blend, rng, blend) for blend in BLENDS])
-    nprobe, recall, low = tune_nprobe(index, vectors, queries, target_recall)
-    set_nprobe(index, nprobe)
-    info = {
-        "type": "ivf",
-        "metric": "inner_product",
-        "params": {
-            "nlist": index.nlist,
-            "nprobe": nprobe,
-            "storage": "fp16",
-            "cells_by": cells_by(index),
-            "copies": copies(index.nlist),
-        },
-        "recall_at_10": round(recall, 4),
-        "recall_at_10_lower_bound": round(low, 4),
-        "measured_on": (
-            f"{len(queries)} blends of {' or '.join(map(str, BLENDS))} random indexed vectors against exact"
-            f" search over all {n}; nprobe is the smallest whose one-sided 95% lower bound reaches the target"
-        ),
-        "target_recall": target_recall,
-        "build_seconds": round(seconds, 2),
-    }
+    info = tuned(index, vectors, rng, target_recall, time.perf_counter() - started)
     return index, info
 
 
@@ -109,11 +93,13 @@ def ivf(
     quantizer: Any = None,
     spill: bool = True,
     first_id: int = 0,
+    add: bool = True,
 ) -> Any:
     """An IVF index over ``vectors`` with codes of ``storage`` ("8bit", "fp16" or "flat"), each vector
     in ``copies(nlist)`` cells (one without ``spill``); trains its k-means cells on a sample unless a
     trained ``quantizer`` is given (to compare storages or spilling on the same cells, or to build
-    shards that share them). Row i is stored under the id ``first_id`` + i (a shard's global rows)."""
+    shards that share them). Row i is stored under the id ``first_id`` + i (a shard's global rows).
+    Without ``add`` the index is trained only (``build_file`` writes its lists itself)."""
     import faiss
 
     dim = vectors.shape[1]
@@ -134,6 +120,8 @@ def ivf(
     n = vectors.shape[0]  # TRAIN_PER_CELL training vectors per cell, every vector up to 65,536
     sample = np.sort(rng.choice(n, size=min(n, max(TRAIN_PER_CELL * nlist, _CHUNK)), replace=False))
     index.train(np.ascontiguousarray(vectors[sample], dtype=np.float32))
+    if not add:
+        return index
     if spill and copies(nlist) > 1:
         _add_spilled(index, vectors, first_id)
     else:
@@ -153,14 +141,32 @@ def _add_spilled(index: Any, vectors: np.ndarray, first_id: int = 0) -> None:
     ``first_id`` + i."""
     import faiss
 
+    cells_of = spilled_cells(index)
+    for lo in range(0, vectors.shape[0], SPILL_STEP):
+        x = np.ascontiguousarray(vectors[lo : lo + SPILL_STEP], dtype=np.float32)
+        ids = np.arange(first_id + lo, first_id + lo + len(x), dtype=np.int64)
+        for cells in cells_of(x):
+            cells = np.ascontiguousarray(cells, dtype=np.int64)
+            index.add_core(len(x), faiss.swig_ptr(x), faiss.swig_ptr(ids), faiss.swig_ptr(cells))
+
+
+SPILL_STEP = 8_192  # rows whose cells are chosen at a time: the candidate offsets are step x m x dim floats
+
+
+def spilled_cells(index: Any) -> Callable[[np.ndarray], tuple[np.ndarray, ...]]:
+    """The function giving each row of a block its cells in ``index``: (nearest, SOAR's second) with two
+    copies, (nearest,) with one."""
+    import faiss
+
     quantizer = faiss.downcast_index(index.quantizer)
     centroids = quantizer.reconstruct_n(0, index.nlist)
     m = min(SPILL_CANDIDATES, index.nlist)
-    step = 8_192  # rows at a time: the candidate offsets are step x m x dim floats
-    for lo in range(0, vectors.shape[0], step):
-        x = np.ascontiguousarray(vectors[lo : lo + step], dtype=np.float32)
-        _, near = quantizer.search(x, m)
+
+    def cells_of(x: np.ndarray) -> tuple[np.ndarray, ...]:
+        _, near = quantizer.search(x, m if copies(index.nlist) > 1 else 1)
         first = near[:, 0]
+        if copies(index.nlist) == 1:
+            return (first,)
         r = x - centroids[first]
         r /= np.maximum(np.linalg.norm(r, axis=1, keepdims=True), 1e-12)
         offsets = x[:, None, :] - centroids[near[:, 1:]]
@@ -168,10 +174,9 @@ def _add_spilled(index: Any, vectors: np.ndarray, first_id: int = 0) -> None:
         loss[near[:, 1:] < 0] = np.inf
         second = near[np.arange(len(x)), 1 + loss.argmin(axis=1)]
         second = np.where(second >= 0, second, first)  # no candidate: the nearest twice (searches drop repeats)
-        ids = np.arange(first_id + lo, first_id + lo + len(x), dtype=np.int64)
-        for cells in (first, second):
-            cells = np.ascontiguousarray(cells, dtype=np.int64)
-            index.add_core(len(x), faiss.swig_ptr(x), faiss.swig_ptr(ids), faiss.swig_ptr(cells))
+        return first, second
+
+    return cells_of
 
 
 def stored(index: Any, info: dict[str, Any]) -> int:
@@ -240,49 +245,6 @@ def _add(index: Any, vectors: np.ndarray, first_id: int = 0) -> None:
             index.add(x)
 
 
-def exact_neighbours(vectors: np.ndarray, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Exact top-``k`` (similarities, rows) of each query, best first, scanning ``vectors`` in chunks."""
-    best_s = np.full((len(queries), k), -np.inf, dtype=np.float32)
-    best_r = np.full((len(queries), k), -1, dtype=np.int64)
-    for lo in range(0, vectors.shape[0], _CHUNK):
-        sims = queries @ np.asarray(vectors[lo : lo + _CHUNK], dtype=np.float32).T
-        top = np.argpartition(-sims, k - 1, axis=1)[:, :k] if sims.shape[1] > k else np.argsort(-sims, axis=1)
-        s = np.concatenate([best_s, np.take_along_axis(sims, top, axis=1)], axis=1)
-        r = np.concatenate([best_r, top + lo], axis=1)
-        order = np.argsort(-s, axis=1, kind="stable")[:, :k]
-        best_s, best_r = np.take_along_axis(s, order, axis=1), np.take_along_axis(r, order, axis=1)
-    return best_s, best_r
-
-
-def recall_per_query(found: np.ndarray, exact: np.ndarray) -> np.ndarray:
-    """Each query's share of its true top 10 found (similarities of the rows found, best first, against
-    the exact top 10); a hit tied with the 10th true similarity counts (duplicate texts)."""
-    tenth = exact[:, 9:10] - 1e-5
-    share: np.ndarray = np.minimum((found[:, :10] >= tenth).sum(axis=1), 10) / 10
-    return share
-
-
-def recall_at_10(found: np.ndarray, exact: np.ndarray) -> float:
-    """Mean recall@10 over the queries (``recall_per_query``)."""
-    return float(recall_per_query(found, exact).mean())
-
-
-def exact_similarities(vectors: np.ndarray, queries: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """The exact similarity of each query to each of its found ``rows`` (-inf for -1): recall judged by
-    the rows found, not by similarities float16 codes put off by more than ``recall_at_10``'s tolerance."""
-    gathered = np.asarray(vectors[np.maximum(rows, 0).ravel()], dtype=np.float32).reshape(*rows.shape, -1)
-    return np.where(rows >= 0, np.einsum("qkd,qd->qk", gathered, queries), -np.inf)
-
-
-def blended_queries(vectors: np.ndarray, m: int, rng: np.random.Generator, blend: int) -> np.ndarray:
-    """``m`` normalised sums of ``blend`` random rows of ``vectors``."""
-    q = np.zeros((m, vectors.shape[1]), dtype=np.float32)
-    for _ in range(blend):
-        rows = np.sort(rng.choice(vectors.shape[0], size=m))
-        q += np.asarray(vectors[rows], dtype=np.float32)[rng.permutation(m)]
-    return np.ascontiguousarray(q / np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-12))
-
-
 def tune_nprobe(index: Any, vectors: np.ndarray, queries: np.ndarray, target: float) -> tuple[int, float, float]:
     """The smallest nprobe whose recall@10 on ``queries`` reaches ``target`` with a one-sided 95% margin
     (mean less ``CONFIDENCE_Z`` standard errors), that recall and that lower bound."""
@@ -317,10 +279,12 @@ def save(index: Any, path: Path) -> None:
 def load(
     path: Path, info: dict[str, Any], nprobe: int | None = None, ef_search: int | None = None, threads: int = 1
 ) -> Any:
-    """Read an index; an approximate one scans ``nprobe`` cells (default: as tuned at build time)."""
+    """Read an index, mapped rather than read (its lists stay on disk until a search touches them, and in the
+    page cache rather than the process's own memory); an approximate one scans ``nprobe`` cells (default: as
+    tuned at build time)."""
     import faiss
 
-    index: Any = faiss.read_index(str(path))
+    index: Any = faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
     faiss.omp_set_num_threads(threads)
     if info.get("type") == "ivf":
         set_nprobe(index, nprobe or int(info.get("params", {}).get("nprobe", 16)))
@@ -370,3 +334,30 @@ def search(
     wide = _wide(index, k)
     scores, rows = index.search(q, wide, params=params) if params is not None else index.search(q, wide)
     return unique_rows(scores[0], rows[0], k)
+
+
+def tuned(index: Any, vectors: Any, rng: np.random.Generator, target: float, seconds: float) -> dict[str, Any]:
+    """The manifest's description of an IVF index once its nprobe is tuned (``tune_nprobe``)."""
+    per_blend = RECALL_QUERIES // len(BLENDS)
+    queries = np.vstack([blended_queries(vectors, per_blend, rng, blend) for blend in BLENDS])
+    nprobe, recall, low = tune_nprobe(index, vectors, queries, target)
+    return {
+        "type": "ivf",
+        "metric": "inner_product",
+        "params": {
+            "nlist": index.nlist,
+            "nprobe": nprobe,
+            "storage": "fp16",
+            "cells_by": cells_by(index),
+            "copies": copies(index.nlist),
+        },
+        "recall_at_10": round(recall, 4),
+        "recall_at_10_lower_bound": round(low, 4),
+        "measured_on": (
+            f"{len(queries)} blends of {' or '.join(map(str, BLENDS))} random indexed vectors against exact"
+            f" search over all {vectors.shape[0]}; nprobe is the smallest whose one-sided 95% lower bound reaches"
+            " the target"
+        ),
+        "target_recall": target,
+        "build_seconds": round(seconds, 2),
+    }

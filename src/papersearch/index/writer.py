@@ -1,9 +1,8 @@
-"""Writing a version's files (in the format ``layout`` names) a record or a row at a time, never whole.
+"""Writing a version's small files whole and atomically (``write_json``), and BM25's arrays in the files bm25s saves.
 
-papers.json, passages.json and graph.json are written one item a line (``json_files``) from
-iterables, so a build never holds them; the small files are written whole and atomically
-(``write_json``); BM25's arrays go in the files bm25s saves; the vectors into a file whose space
-is allocated before it is mapped (``preallocated_array``). Every error names the file (``disk``).
+The large parts are written a record or a row at a time elsewhere: the database (``database``), the
+per-paper arrays (``column_build``), the vectors (``matrix``, into a file whose space is allocated
+first: ``allocate``). Every error names the file (``disk``).
 """
 
 from __future__ import annotations
@@ -11,21 +10,14 @@ from __future__ import annotations
 import errno
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
-from ..core.records import EraRecord, GraphEdge, GraphExternal, GraphPaper, PaperRecord
-from . import json_files
 from .disk import naming, remove_quietly, written
-from .layout import ERAS, GRAPH, GRAPH_KEYS, LEXICAL_FILES, PAPERS
+from .layout import LEXICAL_FILES
 from .lexical import LexicalIndex
-from .passages import Passage
-
-LONG_RECORD = 1000  # neighbours: a founding paper may have tens of thousands (megabytes), written piecewise
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -43,24 +35,7 @@ def write_json(path: Path, data: Any) -> None:
         raise
 
 
-def preallocated_array(path: Path, dtype: Any, shape: tuple[int, ...]) -> np.memmap[Any, Any]:
-    """A new ``.npy`` file of ``shape``, memory-mapped for writing, its space allocated first.
-
-    A write through a map to a disk that has no room for it kills the process with SIGBUS (a "Bus
-    error", with no message); space allocated before the map is made cannot run out, and a full disk
-    is an ``OSError`` naming the file here instead.
-    """
-    header = {"descr": np.lib.format.dtype_to_descr(np.dtype(dtype)), "fortran_order": False, "shape": shape}
-    with naming(path), path.open("wb") as fh:
-        np.lib.format.write_array_header_1_0(fh, header)
-        fh.flush()
-        end = fh.tell() + int(np.prod(shape)) * np.dtype(dtype).itemsize
-        _allocate(fh.fileno(), fh.tell(), end)
-    with naming(path):
-        return np.lib.format.open_memmap(path, mode="r+")
-
-
-def _allocate(fd: int, start: int, end: int) -> None:
+def allocate(fd: int, start: int, end: int) -> None:
     """Blocks for bytes ``start`` to ``end`` of a file (zeros); written out where the file system cannot allocate."""
     if end <= start:
         return
@@ -72,33 +47,6 @@ def _allocate(fd: int, start: int, end: int) -> None:
         zeros = bytes(1 << 20)
         for at in range(start, end, len(zeros)):
             os.pwrite(fd, zeros[: min(len(zeros), end - at)], at)
-
-
-def _long(record: PaperRecord) -> bool:
-    return len(record["references"]["cites"]) + len(record["references"]["cited_by"]) > LONG_RECORD
-
-
-class GraphParts(NamedTuple):
-    """The graph record's three lists, each read once while graph.json is written."""
-
-    papers: Iterable[GraphPaper]
-    edges: Iterable[GraphEdge]
-    external: Iterable[GraphExternal]
-
-
-def write_records(vdir: Path, records: Iterable[PaperRecord], graph: GraphParts, eras: list[EraRecord]) -> int:
-    """papers.json and graph.json, streamed from their iterables, and eras.json; returns the number of records."""
-    (n,) = json_files.write_entries(vdir / PAPERS, [records], piecewise=_long)
-    json_files.write_entries(vdir / GRAPH, graph, GRAPH_KEYS)
-    write_json(vdir / ERAS, eras)
-    return n
-
-
-@contextmanager
-def passage_file(path: Path) -> Iterator[Callable[[Passage], None]]:
-    """passages.json written a passage at a time: the function given writes its [paper id, kind, text] row."""
-    with json_files.array_file(path) as out:
-        yield lambda passage: out.add([passage.paper_id, passage.kind, passage.text])
 
 
 def lexical_arrays(out_dir: Path) -> tuple[Path, Path]:

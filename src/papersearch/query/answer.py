@@ -126,13 +126,14 @@ def candidates(
     papers: int = CANDIDATE_PAPERS,
 ) -> list[Candidate]:
     """Every quotable sentence of the best ``papers`` ranked papers, scored."""
-    by_id = {r["id"]: i for i, r in enumerate(data.records)}
     hits = results["results"][:papers]
     weights = sentences.weights(list(query_stems(topic)))
     total = sum(weights.values())
     out: list[Candidate] = []
     for hit in hits:
-        paper = by_id[hit["id"]]
+        paper = data.records.row_of(hit["id"])
+        if paper is None:
+            continue
         rows = sentences.of(paper)
         if not rows:
             continue

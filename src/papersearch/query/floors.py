@@ -100,7 +100,7 @@ def tallies(
     return {name: Tally(hits, of) for name, (hits, of) in counts.items()}
 
 
-def not_verbatim(records: list[PaperRecord], answers: Iterable[Answer]) -> int:
+def not_verbatim(records: Iterable[PaperRecord], answers: Iterable[Answer]) -> int:
     """How many quoted sentences are not word for word in their paper's summary (or its guiding question)."""
     by_id = {r["id"]: r for r in records}
     misses = 0

@@ -11,21 +11,26 @@ A reading list puts first what a chain of citations ties to the paper (nearest f
 summary mentions, then the rest, closest in meaning to the paper first. A chain from one paper to another follows
 the graph where it can and fills its gaps by meaning, in small steps one way in time.
 
-Pure: ``PathGraph`` is built once per index version from its records, graph and vectors.
+Pure: ``PathGraph`` is made once per index version from what its build stored (``from_index``: the graph's
+links as arrays, each paper's path vector, mapped; a paper's title and an edge's words fetched when shown), or
+from a list of records, a graph record and vectors held in memory.
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple, overload
 
 import numpy as np
 
 from ..core.assistant_records import Chain, Direction, Hop, HopKind, PathStep, ReadingList, RelatedPaper
 from ..core.records import EdgeKind, GraphRecord, PaperRecord
-from .meaning import Nearness, paper_vectors
+from ..graph.neighbours import KINDS
+from ..index.columns import Lists
+from ..index.reader import IndexData
+from .meaning import Nearness
 
 KIND_RANK = {"cites": 0, "mentions": 1}
 NEAREST = 4  # a step by meaning goes to one of the 4 papers of its window of time nearest in meaning
@@ -34,11 +39,51 @@ MEANING_STEPS = 1  # steps by meaning a reading list's route may take (a chain t
 
 @dataclass(frozen=True)
 class Link:
-    """An edge seen from one end: the paper at the other end, and how they are tied."""
+    """An edge seen from one end: the paper at the other end, and how they are tied (its words held, or read
+    by the edge's number when shown)."""
 
     other: int
     kind: EdgeKind
-    evidence: str
+    said: str | None = None
+    edge: int = -1
+    words: Callable[[int], str] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def evidence(self) -> str:
+        """The words that make the link."""
+        if self.said is not None:
+            return self.said
+        return self.words(self.edge) if self.words is not None else ""
+
+
+class StoredLinks(Sequence[list[Link]]):
+    """Each paper's links on one side, from the arrays a build stored (``index.columns``)."""
+
+    def __init__(self, others: Lists, kinds: np.ndarray, edges: np.ndarray, words: Callable[[int], str]) -> None:
+        self.others, self.kinds, self.edges, self.words = others, kinds, edges, words
+
+    def __len__(self) -> int:
+        return len(self.others)
+
+    @overload
+    def __getitem__(self, row: int) -> list[Link]: ...
+    @overload
+    def __getitem__(self, row: slice) -> Sequence[list[Link]]: ...
+    def __getitem__(self, row: int | slice) -> Any:
+        if isinstance(row, slice):
+            return [self[i] for i in range(*row.indices(len(self)))]
+        lo, hi = self.others.span(row)
+        others, kinds, edges = (a[lo:hi].tolist() for a in (self.others.values, self.kinds, self.edges))
+        return [Link(o, KINDS[k], None, e, self.words) for o, k, e in zip(others, kinds, edges, strict=True)]
+
+
+class Brief(NamedTuple):
+    """What a path shows of a paper."""
+
+    id: str
+    title: str
+    year: int
+    era: str
 
 
 class Cost(NamedTuple):
@@ -83,8 +128,8 @@ def route_to(came: dict[int, tuple[Cost, Step]], source: int, found: int) -> lis
 class PathGraph:
     """The graph of one index version oriented by time, and its papers' vectors for steps by meaning."""
 
-    def __init__(self, records: list[PaperRecord], graph: GraphRecord, vectors: np.ndarray) -> None:
-        self.records = records
+    def __init__(self, records: Sequence[PaperRecord], graph: GraphRecord, vectors: np.ndarray) -> None:
+        """The path graph of records, a graph record and the papers' path vectors held in memory."""
         row = {r["id"]: i for i, r in enumerate(records)}
         best: dict[tuple[int, int], tuple[tuple[int, bool], Link]] = {}  # (later, earlier) -> the edge that ties them
         for e in graph["edges"]:
@@ -95,20 +140,46 @@ class PathGraph:
             rank = (KIND_RANK[e["kind"]], s != later)  # the stronger edge; of two, the later paper's own words
             if (later, earlier) not in best or rank < best[(later, earlier)][0]:
                 best[(later, earlier)] = (rank, Link(earlier, e["kind"], e["evidence"]))
-        self.earlier: list[list[Link]] = [[] for _ in records]  # what each paper builds on
-        self.later: list[list[Link]] = [[] for _ in records]  # what builds on each paper
+        earlier_links: list[list[Link]] = [[] for _ in records]  # what each paper builds on
+        later_links: list[list[Link]] = [[] for _ in records]  # what builds on each paper
         for (later, earlier), (_, link) in sorted(best.items()):
-            self.earlier[later].append(link)
-            self.later[earlier].append(Link(later, link.kind, link.evidence))
-        self.years = np.array([r["year"] for r in records], dtype=np.int64)
+            earlier_links[later].append(link)
+            later_links[earlier].append(Link(later, link.kind, link.evidence))
+        briefs = [Brief(r["id"], r["title"], r["year"], r["era"]) for r in records]
+        years = np.array([r["year"] for r in records], dtype=np.int64)
+        self._made(briefs.__getitem__, earlier_links, later_links, years, vectors)
+
+    def _made(
+        self,
+        brief: Callable[[int], Brief],
+        earlier: Sequence[Sequence[Link]],
+        later: Sequence[Sequence[Link]],
+        years: np.ndarray,
+        vectors: np.ndarray,
+    ) -> None:
+        self.brief = brief
+        self.earlier = earlier  # what each paper builds on
+        self.later = later  # what builds on each paper
+        self.years = years
         self.near = Nearness(vectors, self.years)
 
     @classmethod
-    def of(
-        cls, records: list[PaperRecord], graph: GraphRecord, matrix: np.ndarray, paper_rows: list[np.ndarray]
-    ) -> PathGraph:
-        """The path graph of an index version, with each paper's vector made from its passages (``meaning.py``)."""
-        return cls(records, graph, paper_vectors(matrix, paper_rows))
+    def from_index(cls, data: IndexData) -> PathGraph:
+        """The path graph an index version's build stored: its links and path vectors as arrays (mapped)."""
+        c = data.columns
+        graph = cls.__new__(cls)
+        eras = [e["id"] for e in data.eras]
+
+        def brief(row: int) -> Brief:
+            pid, title, year = data.records.brief(row)
+            code = int(c.era_codes[row])
+            return Brief(pid, title, year, eras[code] if 0 <= code < len(eras) else "")
+
+        words = data.graph.evidence
+        earlier = StoredLinks(c.lists("earlier"), c.earlier_kind, c.earlier_edge, words)
+        later = StoredLinks(c.lists("later"), c.later_kind, c.later_edge, words)
+        graph._made(brief, earlier, later, np.asarray(c.years, dtype=np.int64), c.centroids)
+        return graph
 
     def walk(self, source: int, moves: Moves, target: int | None = None) -> dict[int, tuple[Cost, Step]]:
         """The weakest-links-first route (``Cost``) to every paper ``moves`` reaches from ``source`` (or until
@@ -170,8 +241,8 @@ class PathGraph:
         def order(item: tuple[Cost, float, list[tuple[int, Step]]]) -> tuple[int, int, float, int, str]:
             cost, near, route = item
             tier = 0 if cost.similar == cost.mentions == 0 else 1 if cost.hops == 1 and not cost.similar else 2
-            rec = self.records[route[-1][0]]
-            return (tier, cost.hops if tier == 0 else 0, -near, rec["year"], rec["id"])
+            rec = self.brief(route[-1][0])
+            return (tier, cost.hops if tier == 0 else 0, -near, rec.year, rec.id)
 
         return sorted(out, key=order)
 
@@ -183,24 +254,24 @@ class PathGraph:
             hops = [self._hop(paper, step, direction) for paper, step in route]
             if direction == "before":
                 hops.reverse()
-            rec = self.records[route[-1][0]]
+            rec = self.brief(route[-1][0])
             tie: HopKind = "similar" if cost.similar else "mentions" if cost.mentions else "cites"
             out.append(
                 {
-                    "id": rec["id"],
-                    "title": rec["title"],
-                    "year": rec["year"],
-                    "era": rec["era"],
+                    "id": rec.id,
+                    "title": rec.title,
+                    "year": rec.year,
+                    "era": rec.era,
                     "tie": tie,
                     "similarity": round(near, 4),
                     "hops": hops,
                 }
             )
-        rec = self.records[row]
+        rec = self.brief(row)
         return {
-            "id": rec["id"],
-            "title": rec["title"],
-            "year": rec["year"],
+            "id": rec.id,
+            "title": rec.title,
+            "year": rec.year,
             "direction": direction,
             "k": k,
             "total": len(found),
@@ -211,8 +282,8 @@ class PathGraph:
     def _hop(self, paper: int, step: Step, direction: Direction) -> Hop:
         earlier, later = (paper, step.previous) if direction == "before" else (step.previous, paper)
         return {
-            "earlier": self.records[earlier]["id"],
-            "later": self.records[later]["id"],
+            "earlier": self.brief(earlier).id,
+            "later": self.brief(later).id,
             "kind": step.kind,
             "evidence": step.evidence,
             "similarity": None if step.similarity is None else round(step.similarity, 4),
@@ -229,8 +300,8 @@ class PathGraph:
             found = came[target][0].similar == 0
             steps += [self._step(paper, step) for paper, step in route_to(came, source, target)]
         return {
-            "source": self.records[source]["id"],
-            "target": self.records[target]["id"],
+            "source": self.brief(source).id,
+            "target": self.brief(target).id,
             "found": found,
             "via": "graph" if found else "similarity",
             "index_version": version,
@@ -258,12 +329,12 @@ class PathGraph:
         return self.walk(source, moves, target)
 
     def _step(self, row: int, step: Step | None) -> PathStep:
-        rec = self.records[row]
+        rec = self.brief(row)
         return {
-            "id": rec["id"],
-            "title": rec["title"],
-            "year": rec["year"],
-            "era": rec["era"],
+            "id": rec.id,
+            "title": rec.title,
+            "year": rec.year,
+            "era": rec.era,
             "kind": step.kind if step else None,
             "evidence": step.evidence if step else None,
             "similarity": None if step is None or step.similarity is None else round(step.similarity, 4),

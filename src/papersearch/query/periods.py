@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 
 from ..core.records import EraRecord
+from ..core.text import plain_words
 
 Span = tuple[int, int]
 # periods of AI history known by a nickname rather than by an era of this list
@@ -21,12 +22,6 @@ NICKNAMES = {
 # words that name a stretch of an era's name ("the deep learning boom" is "The Deep Learning Explosion")
 ERA_SYNONYMS = {"boom": "explosion", "revolution": "revolution", "age": "era", "explosion": "explosion"}
 ERA_WORD = re.compile(r"\b(?:era|eras|age|period|boom|revolution|explosion|days|winter)\b", re.IGNORECASE)
-
-
-def plain_words(text: str) -> str:
-    """Lowercase letters, digits and spaces only ("Transformers & the Modern-Era" -> "transformers   the modern era"):
-    how era names, nicknames and concept terms are compared with a query."""
-    return re.sub(r"[^a-z0-9 ]+", " ", text.lower().replace("&", " ")).strip()
 
 
 def nickname_in(text: str) -> tuple[str, int, int, Span] | None:

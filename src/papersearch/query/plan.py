@@ -1,22 +1,24 @@
 """Query understanding: turn what a person typed into a plan the ranker follows, and can show back.
 
-``make_plan`` is a pure function of the query and a ``PlanContext`` (built once per index version
-from its records): the time the query asks about (``timewords``), its intent (origin, history or
-a plain topic), the names it holds (authors of the list and names its summaries cite, matched as
-names, not stemmed as words), and what is left to search for by meaning and words.
+``make_plan`` is a pure function of the query and a ``PlanContext`` (what the index knows of its
+people, concepts and time: read from the version's tables, made when it was built, or
+``build_context`` over a list of records): the time the query asks about (``timewords``), its intent
+(origin, history or a plain topic), the names it holds (authors of the list and names its summaries
+cite, matched as names, not stemmed as words), and what is left to search for by meaning and words.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Container
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from ..core.names import PARTICLES, author_surname, given_names, name_key
+from ..core.names import name_key
 from ..core.records import EraRecord, GraphRecord, Intent, PaperRecord, Understood
 from ..index.lexical import tokenize
+from ..index.understanding import NAME_WEIGHT, SINGLE_LETTER, concept_terms, evidence_names, given_keys, paper_names
 from .order import LIST_WORDS, OrderReading, read_order
-from .periods import Span, plain_words
+from .periods import Span
 from .timewords import TimeContext, TimeWindow, read_time
 from .wording import ASIDES, ASKING, FILLER, TIME_JOINERS, without_instruction
 
@@ -34,23 +36,21 @@ HISTORY = re.compile(
     r"|(?:got|get|went|go|going|move[ds]?|moving|shift(?:ed)?|transition(?:ed)?)\s+from\s+.+\s+to)\b",
     re.IGNORECASE,
 )
-SINGLE_LETTER = re.compile(r"(?<![\w'’])[a-z](?![\w'’])")  # "Q" of "Deep Q-Network": the tokenizer drops it
 WORD = re.compile(r"[^\W\d_][\w’'\-]*", re.UNICODE)
-NAME_WEIGHT = {"author": 1.0, "cited": 0.8}
-REF_YEAR = re.compile(r"\s+\d{4}[a-z]?$")  # the year that ends an outside reference ("van den Oord 2017")
 
 
 @dataclass(frozen=True)
 class PlanContext:
-    """What query understanding needs from an index version, built once when it loads."""
+    """What query understanding needs from an index version: its tables (``index.understanding``), looked up
+    per query, or the same held in memory (``build_context``)."""
 
     time: TimeContext
-    names: dict[str, dict[int, float]]  # ``name_key`` of a surname -> {paper row: how strongly it is that person's}
-    given: frozenset[str]  # ``name_key`` of the given names of the list's authors
+    names: Mapping[str, dict[int, float]]  # ``name_key`` of a surname -> {paper row: how strongly it is that person's}
+    given: Container[str]  # ``name_key`` of the given names of the list's authors that are no one's surname
     english: Container[str]  # everyday English words (a surname that is one is a name only when it stands alone)
-    concepts: tuple[tuple[str, frozenset[str], int], ...] = ()  # (concept, stems of one of its terms, paper row)
-    concepts_by_stem: dict[str, tuple[int, ...]] = field(default_factory=dict)  # stem -> positions in ``concepts``
-    builds_on: tuple[tuple[int, ...], ...] = ()  # paper row -> rows of the earlier entries it cites
+    concepts: Sequence[tuple[str, frozenset[str], int]] = ()  # (concept, stems of one of its terms, paper row)
+    concepts_by_stem: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # stem -> positions in ``concepts``
+    builds_on: Sequence[Iterable[int]] = ()  # paper row -> rows of the earlier entries it cites
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class QueryPlan:
     names: tuple[str, ...]  # ``name_key``s into PlanContext.names
     shown_names: tuple[str, ...]  # as typed
     only_time: bool  # nothing but a time: list the papers of that time
-    builds_on: tuple[tuple[int, ...], ...] = ()  # an origin question follows these citations back (PlanContext)
+    builds_on: Sequence[Iterable[int]] = ()  # an origin question follows these citations back (PlanContext)
     order: OrderReading | None = None  # an order in time: the oldest or newest first, or what came before/after
     unordered: str = ""  # the topic with the order's words left in (what to search for when the order is taken back)
 
@@ -94,12 +94,19 @@ class QueryPlan:
 
 
 def build_context(
-    records: list[PaperRecord], eras: list[EraRecord], graph: GraphRecord, english: Container[str]
+    records: Sequence[PaperRecord], eras: list[EraRecord], graph: GraphRecord, english: Container[str]
 ) -> PlanContext:
-    """The names, given names and time facts of one index version."""
+    """The names, given names, concepts and time facts of a list of records, held in memory: what a version's
+    tables hold (``index.understanding``, by the same rules)."""
     row = {r["id"]: i for i, r in enumerate(records)}
     names, given = _people(records, graph, row)
-    concept_years, concepts = _concepts(records)
+    concept_years: dict[str, int] = {}
+    concepts: list[tuple[str, frozenset[str], int]] = []
+    for i, r in enumerate(records):
+        for name, plain, stems in concept_terms(r):
+            concept_years[plain] = min(concept_years.get(plain, r["year"]), r["year"])
+            if stems:
+                concepts.append((name, stems, i))
     years = [r["year"] for r in records] or [0]
     time = TimeContext(tuple(eras), min(years), max(years), concept_years)
     by_stem: dict[str, list[int]] = {}
@@ -112,55 +119,30 @@ def build_context(
 
 
 def _people(
-    records: list[PaperRecord], graph: GraphRecord, row: dict[str, int]
+    records: Sequence[PaperRecord], graph: GraphRecord, row: dict[str, int]
 ) -> tuple[dict[str, dict[int, float]], set[str]]:
     """Who each paper names: its authors, the outside works its summary cites, and the authors of an entry it
     refers to whom the edge's evidence names; with the given names of the list's authors."""
     names: dict[str, dict[int, float]] = {}
     given: set[str] = set()
+
+    def add(key: str, paper: int, weight: float) -> None:
+        slot = names.setdefault(key, {})
+        slot[paper] = max(slot.get(paper, 0.0), weight)
+
     for i, r in enumerate(records):
-        for author in r["authors"]:
-            _add_name(names, author_surname(author), i, NAME_WEIGHT["author"])
-            given.update(name_key(p) for p in given_names(author) if len(p) > 1 and not p.endswith("."))
-        for x in r["references"]["external"]:
-            _add_name(names, REF_YEAR.sub("", x["ref"]), i, NAME_WEIGHT["cited"])
+        for key, weight in paper_names(r):
+            add(key, i, weight)
+        given.update(given_keys(r))
     for e in graph["edges"]:
         source, target = row.get(e["source"]), row.get(e["target"])
-        if source is None or target is None:
-            continue
-        for author in records[target]["authors"]:
-            surname = author_surname(author)
-            if surname and re.search(rf"\b{re.escape(surname)}\b", e["evidence"]):
-                _add_name(names, surname, source, NAME_WEIGHT["cited"])
+        if source is not None and target is not None:
+            for key in evidence_names(records[target]["authors"], e["evidence"]):
+                add(key, source, NAME_WEIGHT["cited"])
     return names, given
 
 
-def _add_name(names: dict[str, dict[int, float]], surname: str, row: int, weight: float) -> None:
-    """File ``row`` under each key a person may be typed as: the whole surname ("Sohl-Dickstein") and each of
-    its words of three letters or more but its particles ("Sohl", "Dickstein"; "Oord" of "van den Oord")."""
-    words = [w for w in re.split(r"[-\s]", surname) if len(w) > 2 and w.lower() not in PARTICLES]
-    for key in {name_key(surname), *(name_key(w) for w in words)}:
-        if key:
-            slot = names.setdefault(key, {})
-            slot[row] = max(slot.get(row, 0.0), weight)
-
-
-def _concepts(records: list[PaperRecord]) -> tuple[dict[str, int], list[tuple[str, frozenset[str], int]]]:
-    """The year each concept term entered the list, and each term's stems with its concept and paper row."""
-    concept_years: dict[str, int] = {}
-    concepts: list[tuple[str, frozenset[str], int]] = []
-    for i, r in enumerate(records):
-        for c in r["concepts"]:
-            for term in (c["name"], *c["aliases"]):
-                key = plain_words(term)
-                concept_years[key] = min(concept_years.get(key, r["year"]), r["year"])
-                stems = frozenset(tokenize(term)) | frozenset(SINGLE_LETTER.findall(term.lower()))
-                if stems:
-                    concepts.append((c["name"], stems, i))
-    return concept_years, concepts
-
-
-def _builds_on(records: list[PaperRecord], graph: GraphRecord, row: dict[str, int]) -> tuple[tuple[int, ...], ...]:
+def _builds_on(records: Sequence[PaperRecord], graph: GraphRecord, row: dict[str, int]) -> tuple[tuple[int, ...], ...]:
     """Each paper row's earlier entries it cites: what an origin question follows back."""
     earlier: list[list[int]] = [[] for _ in records]
     for e in graph["edges"]:

@@ -23,9 +23,9 @@ ASKED = FILLER | ASKING
 
 
 def filter_mask(
-    years: np.ndarray, eras: np.ndarray, year_from: int | None, year_to: int | None, era: str | None
+    years: np.ndarray, eras: np.ndarray, year_from: int | None, year_to: int | None, era: int | str | None
 ) -> np.ndarray:
-    """Which paper rows pass the hard filters."""
+    """Which paper rows pass the hard filters (``eras``: each paper's era, as ``era`` is given: its id or code)."""
     mask = np.ones(len(years), dtype=bool)
     if year_from is not None:
         mask &= years >= year_from

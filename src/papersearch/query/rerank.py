@@ -7,6 +7,8 @@ dev queries; docs/ranking.md has the figures for both halves.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 import numpy as np
 
 from .plan import QueryPlan
@@ -98,7 +100,7 @@ def origin_prior(fused: np.ndarray, years: np.ndarray) -> np.ndarray:
     return out
 
 
-def cited_sources(fused: np.ndarray, builds_on: tuple[tuple[int, ...], ...]) -> np.ndarray:
+def cited_sources(fused: np.ndarray, builds_on: Sequence[Iterable[int]]) -> np.ndarray:
     """The earlier entries that the best few papers cite rise, one step for each that cites them.
 
     "How were deep nets first trained?" finds the denoising autoencoders of 2010, which cite the deep

@@ -1,15 +1,14 @@
 """A request's search results: one index version's papers ranked, each as a ``SearchHit`` that says why it matched.
 
 ``Ranker`` holds what ranking reads of a version besides the index itself (years, eras, how cited
-each paper is, the speller, the explainer, the context a query is read against), built once per
-version. ``Ranker.results`` goes from a checked ``SearchRequest`` to ``SearchResults``: correct the
+each paper is, the speller, the explainer, the context a query is read against: all stored by the
+build, mapped or looked up, so nothing is made on a first query). ``Ranker.results`` goes from a checked ``SearchRequest`` to ``SearchResults``: correct the
 spelling, read the query (``plan``), score every paper (``ranking.score``), let the plan move the
 scores (``rerank``), take the top k and build the records (``search_results``).
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -18,18 +17,20 @@ import numpy as np
 from ..core.params import SearchRequest
 from ..core.records import PaperRecord, Scores, SearchHit, SearchResults, Why
 from ..index.reader import IndexData
+from ..index.understanding import ConceptTable, KeySet, NameTable, StemTable, YearTable
 from . import order, ranking, rerank, scope
 from .english import EVERYDAY_WORDS
 from .explain import Explainer, query_stems
 from .paths import PathGraph
-from .plan import PlanContext, QueryPlan, build_context, make_plan
+from .plan import PlanContext, QueryPlan, make_plan
 from .spelling import Speller
+from .timewords import TimeContext
 
 Embed = Callable[[str], np.ndarray]  # a query's text to its vector (the searcher's, through its cache)
 
 
 class Ranker:
-    """Ranks one index version's papers for a request. Thread-safe; the query context is built on first use."""
+    """Ranks one index version's papers for a request. Thread-safe."""
 
     def __init__(self, data: IndexData, graph: Callable[[], PathGraph]) -> None:
         """``graph``: the version's graph oriented by time (built on first use), for what came before or after."""
@@ -37,27 +38,23 @@ class Ranker:
         self._graph = graph
         self.speller = Speller(data.vocabulary)
         self.explainer = Explainer(data)
-        self.scope = scope.Scope(data.matrix, data.lexical.vocab)
-        self._years = np.array([r["year"] for r in data.records])
-        self._eras = np.array([r["era"] for r in data.records])
-        self._degree = np.array(
-            [len(r["references"]["cites"]) + len(r["references"]["cited_by"]) for r in data.records]
-        )
-        self._plan_context: PlanContext | None = None  # built on the first plan: names, eras, concepts
-        self._plan_lock = threading.Lock()
+        self.scope = scope.Scope(data.matrix, data.lexical.vocab, data.columns.field)
+        self._years = data.columns.years
+        self._eras = data.columns.era_codes
+        self._era_code = {e["id"]: i for i, e in enumerate(data.eras)}
+        self._degree = data.columns.degree
+        self._plan_context: PlanContext = stored_context(data)
 
     def plan(self, text: str, ignore: tuple[str, ...] = ()) -> QueryPlan:
         """How ``text`` is read against this version (its eras, years, names), less the parts in ``ignore``."""
-        with self._plan_lock:
-            if self._plan_context is None:
-                self._plan_context = build_context(self.data.records, self.data.eras, self.data.graph, EVERYDAY_WORDS)
         return make_plan(text, self._plan_context).without(ignore)
 
     def scores(self, request: SearchRequest, embed: Embed) -> tuple[str, QueryPlan | None, ranking.Scored]:
         """The corrected query, how it was read (with the paper its order names found), and every paper's scores
         before the plan moves them, judged for whether any paper answers at all (``scope``)."""
         r = request
-        mask = ranking.filter_mask(self._years, self._eras, r.year_from, r.year_to, r.era)
+        era = None if r.era is None else self._era_code.get(r.era, -2)  # an era no paper is of: none passes
+        mask = ranking.filter_mask(self._years, self._eras, r.year_from, r.year_to, era)
         corrected = self.speller.correct(r.query)
         plan = self.plan(corrected, r.ignore) if r.understand else None
         named = False  # the query names a paper of the list ("what came after the GAN paper")
@@ -95,7 +92,7 @@ class Ranker:
         year count; of their matches, ``order.matches``, the earliest: "the perceptron" is Rosenblatt's, not Minsky
         and Papert's book about it), when the search is sure some paper answers them."""
         o = plan.order
-        if o is None or o.side is None or self._plan_context is None:
+        if o is None or o.side is None:
             return plan, False
         sub = make_plan(o.anchor, self._plan_context)
         everything = np.ones(len(self.data.records), dtype=bool)
@@ -204,3 +201,13 @@ def search_results(
         "confidence": sure,
         "results": hits,
     }
+
+
+def stored_context(data: IndexData) -> PlanContext:
+    """The query-understanding context a version's build stored (``index.understanding``), read per query."""
+    db, lock, years = data.db, data.lock, data.columns.years
+    first, last = (int(years[0]), int(years[-1])) if len(years) else (0, 0)
+    time = TimeContext(tuple(data.eras), first, last, YearTable(db, lock))
+    names, given = NameTable(db, lock), KeySet(db, lock)
+    concepts, stems = ConceptTable(db, lock), StemTable(db, lock)
+    return PlanContext(time, names, given, EVERYDAY_WORDS, concepts, stems, data.columns.lists("builds_on"))

@@ -76,11 +76,12 @@ def weight(word: str) -> float:
 class Scope:
     """The no-match evidence of one index version: its mean passage vector (made on first use) and its words."""
 
-    def __init__(self, matrix: np.ndarray, vocab: dict[str, int]) -> None:
-        """``matrix``: the version's passage vectors; ``vocab``: its BM25 vocabulary (stem -> token id)."""
+    def __init__(self, matrix: np.ndarray, vocab: dict[str, int], field: np.ndarray | None = None) -> None:
+        """``matrix``: the version's passage vectors; ``vocab``: its BM25 vocabulary (stem -> token id); ``field``:
+        the list's mean passage vector when the build stored it (``index.columns``), else made on first use."""
         self.matrix = matrix
         self.vocab = vocab
-        self._field: np.ndarray | None = None
+        self._field: np.ndarray | None = field
         self._lock = threading.Lock()
 
     def field(self) -> np.ndarray:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 from pathlib import Path
@@ -28,6 +29,7 @@ from ..core.records import EraPapers, GraphRecord, IndexStatus, PaperRecord, Sea
 from ..core.settings import Settings
 from ..encode.factory import QueryEncoder, query_encoder
 from ..index import layout, reader, store
+from ..index.record_store import GraphStore
 from . import ranking
 from .answer import Sentences, compose
 from .caches import QueryVectors, RecentResults
@@ -63,7 +65,6 @@ class Searcher:
         self._vectors = QueryVectors()
         self._results = RecentResults()
         self._ranker = Ranker(data, lambda: self.path_graph)
-        self._by_id = {r["id"]: i for i, r in enumerate(data.records)}
 
     @classmethod
     def load(
@@ -114,8 +115,8 @@ class Searcher:
         return self._results.hits
 
     # ------------------------------------------------------------------ the version as stored
-    def papers(self) -> list[PaperRecord]:
-        """Every paper, by year."""
+    def papers(self) -> Sequence[PaperRecord]:
+        """Every paper, by year: a sequence read from the index as it is used (iterating streams them)."""
         return self.data.records
 
     def paper(self, paper_id: str) -> PaperRecord:
@@ -123,15 +124,21 @@ class Searcher:
         return self.data.records[self._row("id", paper_id)]
 
     def eras(self) -> list[EraPapers]:
-        """The eras, each with the ids of its papers."""
-        out: list[EraPapers] = []
-        for e in self.data.eras:
-            papers = [r["id"] for r in self.data.records if r["era"] == e["id"]]
-            out.append({**e, "papers": papers})
-        return out
+        """The eras, each with the ids of its papers (read from the index in one pass, by year)."""
+        ids: list[list[str]] = [[] for _ in self.data.eras]
+        codes = self.data.columns.era_codes
+        for row, pid in enumerate(self.data.records.ids_in_order()):
+            code = int(codes[row])
+            if 0 <= code < len(ids):
+                ids[code].append(pid)
+        return [{**e, "papers": papers} for e, papers in zip(self.data.eras, ids, strict=True)]
 
     def graph(self) -> GraphRecord:
-        """The cross-reference graph the version was built with."""
+        """The cross-reference graph the version was built with, whole (``graph_parts`` streams it)."""
+        return self.data.graph.record()
+
+    def graph_parts(self) -> GraphStore:
+        """The cross-reference graph's three lists, each streamed from the index."""
         return self.data.graph
 
     def status(self, corpus: tuple[str | None, str | None] = (None, None)) -> IndexStatus:
@@ -157,7 +164,7 @@ class Searcher:
 
     def _row(self, param: str, paper_id: object) -> int:
         """The row of a paper id given as ``param``: QueryError if it is not an id, NotFoundError if no paper has it."""
-        row = self._by_id.get(checked := check_id(param, paper_id))
+        row = self.data.records.row_of(checked := check_id(param, paper_id))
         if row is None:
             error = NotFoundError(checked)
             error.param = param
@@ -256,8 +263,8 @@ class Searcher:
 
     @cached_property
     def path_graph(self) -> PathGraph:
-        """The graph oriented by time, with the papers' vectors (built on first use)."""
-        return PathGraph.of(self.data.records, self.data.graph, self.data.matrix, self.data.paper_rows)
+        """The graph oriented by time, with the papers' path vectors (as the build stored them)."""
+        return PathGraph.from_index(self.data)
 
     def path(self, paper_id: str, direction: object = "before", k: object = DEFAULT_PATH_K) -> ReadingList:
         """What to read before ``paper_id`` (what it builds on, through the graph) or after it (what grew out of it)."""

@@ -9,11 +9,12 @@ for its topic.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ..core.records import EraRecord
-from .periods import Span, era_named, nickname_in, plain_words
+from ..core.text import plain_words
+from .periods import Span, era_named, nickname_in
 
 WORD_NUMBERS = {
     "twenties": 20,
@@ -49,7 +50,7 @@ class TimeContext:
     eras: tuple[EraRecord, ...]
     first: int
     last: int
-    concept_years: dict[str, int]  # ``plain_words`` of a concept term -> year of the earliest entry that has it
+    concept_years: Mapping[str, int]  # ``plain_words`` of a concept term -> year of the earliest entry that has it
 
 
 MOD = r"(?P<mod>early|mid|middle|late)[\s-]*"

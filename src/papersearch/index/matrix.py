@@ -1,0 +1,166 @@
+"""The passage vectors' file (``vectors.npy``) read and written a block of rows at a time, never mapped whole.
+
+A build at a million papers writes and reads ten gigabytes of float32 vectors. Through a memory map
+every page it touches stays resident in the build's own RSS until the kernel needs it back; through
+plain reads and writes (``pread``/``pwrite``) only the block in hand is held. ``MatrixFile`` reads a
+``.npy`` matrix with numpy's indexing (a slice, or an array of rows in any order), so the FAISS
+build and its recall tuning read it as they would an array; ``MatrixWriter`` fills one whose space
+was allocated first, so a full disk is an ``OSError`` naming the file, never a SIGBUS.
+
+A searcher maps the file instead (``reader.read_matrix``): it reads a few rows per query.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import numpy as np
+
+from .disk import naming
+
+RUN_ROWS = 64  # rows of an index array closer than this are read in one go (a run), not one at a time
+
+
+def header(path: Path) -> tuple[tuple[int, ...], np.dtype[Any], int]:
+    """(shape, dtype, byte offset of the data) of a ``.npy`` file, read from its header alone."""
+    with path.open("rb") as fh:
+        version = np.lib.format.read_magic(fh)
+        read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, fortran, dtype = read(fh)
+        if fortran or dtype.hasobject:
+            raise ValueError("not a C-ordered numeric array")
+        return shape, dtype, fh.tell()
+
+
+class MatrixFile:
+    """A 2-d ``.npy`` matrix on disk, indexed like an array (``m[lo:hi]``, ``m[rows]``), read a block at a time."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        shape, self.dtype, self._offset = header(path)
+        if len(shape) != 2:
+            raise ValueError("not a matrix")
+        self.shape: tuple[int, int] = (int(shape[0]), int(shape[1]))
+        self._row_bytes = self.shape[1] * self.dtype.itemsize
+        self._fd = os.open(path, os.O_RDONLY)
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    @property
+    def ndim(self) -> int:
+        return 2
+
+    def _read(self, lo: int, hi: int) -> np.ndarray:
+        """Rows ``lo`` to ``hi`` (clipped), read from the file."""
+        lo, hi = max(0, lo), min(self.shape[0], hi)
+        if hi <= lo:
+            return np.empty((0, self.shape[1]), dtype=self.dtype)
+        size = (hi - lo) * self._row_bytes
+        data = os.pread(self._fd, size, self._offset + lo * self._row_bytes)
+        if len(data) != size:
+            raise ValueError(f"{self.path} is shorter than its header says")
+        return np.frombuffer(data, dtype=self.dtype).reshape(hi - lo, self.shape[1]).copy()
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        """A slice of rows (step 1), one row, or the rows of an integer array (any order, repeats allowed)."""
+        if isinstance(key, slice):
+            lo, hi, step = key.indices(self.shape[0])
+            if step != 1:
+                raise IndexError("MatrixFile slices take no step")
+            return self._read(lo, hi)
+        if isinstance(key, (int, np.integer)):
+            row = int(key) + (self.shape[0] if key < 0 else 0)
+            if not 0 <= row < self.shape[0]:
+                raise IndexError(f"row {key} of {self.shape[0]}")
+            one: np.ndarray = self._read(row, row + 1)[0]
+            return one
+        rows = np.asarray(key, dtype=np.int64).ravel()
+        if rows.size and (rows.min() < 0 or rows.max() >= self.shape[0]):
+            raise IndexError(f"rows outside 0-{self.shape[0] - 1}")
+        wanted, where = np.unique(rows, return_inverse=True)
+        out = np.empty((len(wanted), self.shape[1]), dtype=self.dtype)
+        breaks = np.flatnonzero(np.diff(wanted) > RUN_ROWS) + 1  # runs of near rows, each read once
+        for part in np.split(np.arange(len(wanted)), breaks):
+            if len(part):
+                lo, hi = int(wanted[part[0]]), int(wanted[part[-1]]) + 1
+                out[part] = self._read(lo, hi)[wanted[part] - lo]
+        picked: np.ndarray = out[where].reshape(*np.shape(key), self.shape[1])
+        return picked
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        """The whole matrix, read (``np.asarray`` of a small one)."""
+        whole = self._read(0, self.shape[0])
+        return whole if dtype is None else whole.astype(dtype)
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+    def __enter__(self) -> MatrixFile:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        self.close()
+
+
+class MatrixWriter:
+    """A new ``.npy`` matrix of ``shape``, its space allocated first, filled a block of rows at a time."""
+
+    def __init__(self, path: Path, dtype: Any, shape: tuple[int, int]) -> None:
+        from .writer import allocate
+
+        self.path, self.shape, self.dtype = path, shape, np.dtype(dtype)
+        head = {"descr": np.lib.format.dtype_to_descr(self.dtype), "fortran_order": False, "shape": shape}
+        with naming(path):
+            self._fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
+            with os.fdopen(os.dup(self._fd), "wb") as fh:
+                np.lib.format.write_array_header_1_0(fh, head)
+                fh.flush()
+                self._offset = fh.tell()
+            allocate(self._fd, self._offset, self._offset + shape[0] * shape[1] * self.dtype.itemsize)
+
+    def write(self, first: int, block: np.ndarray) -> None:
+        """Rows ``first`` on from ``block``."""
+        data = np.ascontiguousarray(block, dtype=self.dtype)
+        if data.ndim != 2 or data.shape[1] != self.shape[1] or first + len(data) > self.shape[0]:
+            raise ValueError(f"a block of shape {data.shape} at row {first} does not fit {self.shape}")
+        view = memoryview(data.tobytes())
+        at = self._offset + first * self.shape[1] * self.dtype.itemsize
+        with naming(self.path):
+            while view:
+                done = os.pwrite(self._fd, view, at)
+                view, at = view[done:], at + done
+
+    def write_rows(self, rows: np.ndarray, block: np.ndarray) -> None:
+        """``block[i]`` into row ``rows[i]``, each run of consecutive rows in one write."""
+        rows = np.asarray(rows, dtype=np.int64)
+        breaks = np.flatnonzero(np.diff(rows) != 1) + 1
+        for part in np.split(np.arange(len(rows)), breaks):
+            if len(part):
+                self.write(int(rows[part[0]]), block[part])
+
+    def close(self) -> None:
+        """Flush the file to disk and close it."""
+        if self._fd >= 0:
+            with naming(self.path):
+                os.fsync(self._fd)
+                os.close(self._fd)
+            self._fd = -1
+
+    def __enter__(self) -> MatrixWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if kind is None:
+            self.close()
+        elif self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1

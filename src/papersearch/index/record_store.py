@@ -1,0 +1,212 @@
+"""A version's records, passages and graph read from its database by key: what the faces show, fetched per paper.
+
+``RecordStore`` is every ``PaperRecord`` of a version as a sequence by row: ``records[row]`` fetches
+one (its neighbourhood assembled from the edges table, each citation stored once, in the order the
+graph's rule gives: ``graph.neighbours``), ``row_of(id)`` finds a paper's row, and iterating reads
+them all in row order a batch at a time, never holding them. ``PassageStore`` is every passage as
+``[paper id, kind, text]`` by row, and ``GraphStore`` streams the graph record's three lists. A few
+hundred recently fetched records are kept (a query's hits and an answer's sources are fetched more
+than once), so nothing grows with the corpus. Queries on the one read-only connection are
+serialised by a lock shared by every reader of the version.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from typing import Any, overload
+
+from ..core.records import ExternalRef, GraphEdge, GraphExternal, GraphPaper, GraphRecord, Neighbour, PaperRecord
+from ..graph.neighbours import KINDS
+
+BATCH = 1_000  # records read at a time when they are all read in order
+KEPT = 512  # records kept after they are fetched
+
+
+class _Reader:
+    """Queries on a version's database, serialised on one lock."""
+
+    def __init__(self, db: sqlite3.Connection, lock: threading.Lock) -> None:
+        self.db, self.lock = db, lock
+
+    def all(self, query: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self.lock:
+            return self.db.execute(query, args).fetchall()
+
+    def batches(self, query: str, args: tuple[Any, ...] = (), size: int = BATCH) -> Iterator[list[tuple[Any, ...]]]:
+        """The rows of a query with a keyset ``? AND`` on its first column: each batch a query of its own, so
+        that no cursor stays open between them (and other queries may run in between)."""
+        after = -1
+        while True:
+            rows = self.all(query, (after, *args, size))
+            if not rows:
+                return
+            yield rows
+            after = int(rows[-1][0])
+
+
+class RecordStore(_Reader, Sequence[PaperRecord]):
+    """Every paper's record, by row (corpus order)."""
+
+    def __init__(self, db: sqlite3.Connection, lock: threading.Lock, n: int) -> None:
+        super().__init__(db, lock)
+        self.n = n
+        self._kept: OrderedDict[int, PaperRecord] = OrderedDict()
+
+    def __len__(self) -> int:
+        return self.n
+
+    @overload
+    def __getitem__(self, row: int) -> PaperRecord: ...
+    @overload
+    def __getitem__(self, row: slice) -> Sequence[PaperRecord]: ...
+    def __getitem__(self, row: int | slice) -> Any:
+        if isinstance(row, slice):
+            return [self[i] for i in range(*row.indices(self.n))]
+        row = int(row)
+        if not -self.n <= row < self.n:
+            raise IndexError(row)
+        row %= self.n
+        with self.lock:
+            hit = self._kept.get(row)
+            if hit is not None:
+                self._kept.move_to_end(row)
+                return hit
+        found = self.all("SELECT record FROM papers WHERE row = ?", (row,))
+        record = self._assembled(row, found[0][0])
+        with self.lock:
+            self._kept[row] = record
+            if len(self._kept) > KEPT:
+                self._kept.popitem(last=False)
+        return record
+
+    def __iter__(self) -> Iterator[PaperRecord]:
+        """Every record in row order, a batch at a time."""
+        for rows in self.batches("SELECT row, record FROM papers WHERE row > ? ORDER BY row LIMIT ?"):
+            for row, text in rows:
+                yield self._assembled(int(row), text)
+
+    def row_of(self, paper_id: str) -> int | None:
+        """The row of the paper with this id, or None."""
+        found = self.all("SELECT row FROM papers WHERE id = ?", (paper_id,))
+        return int(found[0][0]) if found else None
+
+    def ids(self, rows: Sequence[int]) -> list[str]:
+        """The ids of the papers of ``rows``, in that order."""
+        return [self.brief(r)[0] for r in rows]
+
+    def brief(self, row: int) -> tuple[str, str, int]:
+        """(id, title, year) of one paper, without its record."""
+        pid, title, year = self.all("SELECT id, title, year FROM papers WHERE row = ?", (int(row),))[0]
+        return str(pid), str(title), int(year)
+
+    def ids_in_order(self, where: str = "", args: tuple[Any, ...] = ()) -> Iterator[str]:
+        """Every paper's id in row order (those ``where`` keeps), a batch at a time."""
+        query = f"SELECT row, id FROM papers WHERE row > ? {where} ORDER BY row LIMIT ?"
+        for rows in self.batches(query, args):
+            yield from (str(pid) for _, pid in rows)
+
+    def _assembled(self, row: int, text: str) -> PaperRecord:
+        """A stored record with its neighbourhood (its references were stored as null)."""
+        record: PaperRecord = json.loads(text)
+        record["references"] = {
+            "cites": self._side(row, "later", "earlier"),
+            "cited_by": self._side(row, "earlier", "later"),
+            "external": self._external(row),
+        }
+        return record
+
+    def _side(self, row: int, owner: str, other: str) -> list[Neighbour]:
+        """One side of a paper's neighbourhood: the strongest edges first, then the other papers in row order."""
+        rows = self.all(
+            f"SELECT p.id, p.title, p.year, e.kind, e.evidence FROM edges e JOIN papers p ON p.row = e.{other}"
+            f" WHERE e.{owner} = ? ORDER BY e.kind, e.{other}",
+            (row,),
+        )
+        return [{"id": i, "title": t, "year": y, "kind": KINDS[k], "evidence": ev} for i, t, y, k, ev in rows]
+
+    def _external(self, row: int) -> list[ExternalRef]:
+        rows = self.all("SELECT ref, evidence FROM external WHERE paper = ? ORDER BY ref_no", (row,))
+        return [{"ref": ref, "evidence": evidence} for ref, evidence in rows]
+
+
+class PassageStore(_Reader, Sequence[list[str]]):
+    """Every passage as ``[paper id, kind, text]``, by vector row."""
+
+    def __init__(self, db: sqlite3.Connection, lock: threading.Lock, n: int) -> None:
+        super().__init__(db, lock)
+        self.n = n
+
+    def __len__(self) -> int:
+        return self.n
+
+    @overload
+    def __getitem__(self, row: int) -> list[str]: ...
+    @overload
+    def __getitem__(self, row: slice) -> Sequence[list[str]]: ...
+    def __getitem__(self, row: int | slice) -> Any:
+        if isinstance(row, slice):
+            lo, hi, step = row.indices(self.n)
+            return self.span(lo, hi)[::step]
+        row = int(row)
+        if not -self.n <= row < self.n:
+            raise IndexError(row)
+        return self.span(row % self.n, row % self.n + 1)[0]
+
+    def span(self, lo: int, hi: int) -> list[list[str]]:
+        """Passages ``lo`` to ``hi`` (a paper's passages are one such span)."""
+        rows = self.all(
+            "SELECT p.id, s.kind, s.text FROM passages s JOIN papers p ON p.row = s.paper"
+            " WHERE s.row >= ? AND s.row < ? ORDER BY s.row",
+            (lo, hi),
+        )
+        return [[str(pid), str(kind), str(text)] for pid, kind, text in rows]
+
+    def __iter__(self) -> Iterator[list[str]]:
+        query = (
+            "SELECT s.row, p.id, s.kind, s.text FROM passages s JOIN papers p ON p.row = s.paper"
+            " WHERE s.row > ? ORDER BY s.row LIMIT ?"
+        )
+        for rows in self.batches(query):
+            yield from ([str(pid), str(kind), str(text)] for _, pid, kind, text in rows)
+
+
+class GraphStore(_Reader):
+    """The cross-reference graph's papers, edges and outside references, streamed from the database."""
+
+    def papers(self) -> Iterator[GraphPaper]:
+        for rows in self.batches("SELECT row, id, year, title FROM papers WHERE row > ? ORDER BY row LIMIT ?"):
+            for _, i, y, t in rows:
+                paper: GraphPaper = {"id": i, "year": y, "title": t}
+                yield paper
+
+    def edges(self) -> Iterator[GraphEdge]:
+        query = (
+            "SELECT e.edge, s.id, t.id, e.kind, e.evidence FROM edges e JOIN papers s ON s.row = e.source"
+            " JOIN papers t ON t.row = e.target WHERE e.edge > ? ORDER BY e.edge LIMIT ?"
+        )
+        for rows in self.batches(query):
+            for _, s, t, k, ev in rows:
+                edge: GraphEdge = {"source": s, "target": t, "kind": KINDS[k], "evidence": ev}
+                yield edge
+
+    def external(self) -> Iterator[GraphExternal]:
+        query = (
+            "SELECT x.ref_no, p.id, x.ref, x.evidence FROM external x JOIN papers p ON p.row = x.paper"
+            " WHERE x.ref_no > ? ORDER BY x.ref_no LIMIT ?"
+        )
+        for rows in self.batches(query):
+            for _, p, r, ev in rows:
+                ref: GraphExternal = {"paper": p, "ref": r, "evidence": ev}
+                yield ref
+
+    def evidence(self, edge: int) -> str:
+        """The words of one edge (by its number)."""
+        return str(self.all("SELECT evidence FROM edges WHERE edge = ?", (int(edge),))[0][0])
+
+    def record(self) -> GraphRecord:
+        """The whole graph as one record (for a list that fits in memory; a service streams the three lists)."""
+        return {"papers": list(self.papers()), "edges": list(self.edges()), "external": list(self.external())}

@@ -1,0 +1,157 @@
+"""What query understanding reads of a version, made when the version is built: who each paper names, its
+concepts' words, when each concept entered the list.
+
+Reading a query ("Hinton's papers on backprop in the 1980s") needs the list's people (each paper's
+authors, the outside works its summary cites, the authors of an entry its evidence names) and its
+concepts (each term's stems, the year it first appears). At 100,000 papers building that on a
+searcher's first query took 67 s and 252 MB; so the build writes it into the version's database
+(``database``: ``names``, ``given_names``, ``concepts``, ``concept_stems``, ``concept_years``) and a
+searcher looks up only the words of each query (the tables below, which ``query.plan.PlanContext``
+reads as mappings). The rules are the functions here, used by the build and by
+``query.plan.build_context`` (the same context held in memory, for a list of records).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, overload
+
+from ..core.names import PARTICLES, author_surname, given_names, name_key
+from ..core.records import PaperRecord
+from ..core.text import plain_words
+from .lexical import tokenize
+
+NAME_WEIGHT = {"author": 1.0, "cited": 0.8}
+REF_YEAR = re.compile(r"\s+\d{4}[a-z]?$")  # the year that ends an outside reference ("van den Oord 2017")
+SINGLE_LETTER = re.compile(r"(?<![\w'’])[a-z](?![\w'’])")  # "Q" of "Deep Q-Network": the tokenizer drops it
+
+
+def name_keys(surname: str) -> set[str]:
+    """Each key a person may be typed as: the whole surname ("Sohl-Dickstein") and each of its words of three
+    letters or more but its particles ("Sohl", "Dickstein"; "Oord" of "van den Oord")."""
+    words = [w for w in re.split(r"[-\s]", surname) if len(w) > 2 and w.lower() not in PARTICLES]
+    return {key for key in {name_key(surname), *(name_key(w) for w in words)} if key}
+
+
+def paper_names(record: PaperRecord) -> Iterator[tuple[str, float]]:
+    """(key, weight) of each person a paper names itself: its authors, and the outside works its summary cites."""
+    for author in record["authors"]:
+        for key in name_keys(author_surname(author)):
+            yield key, NAME_WEIGHT["author"]
+    for x in record["references"]["external"]:
+        for key in name_keys(REF_YEAR.sub("", x["ref"])):
+            yield key, NAME_WEIGHT["cited"]
+
+
+def given_keys(record: PaperRecord) -> Iterator[str]:
+    """The keys of the given names of a paper's authors (initials left out)."""
+    for author in record["authors"]:
+        yield from (name_key(p) for p in given_names(author) if len(p) > 1 and not p.endswith("."))
+
+
+def evidence_names(target_authors: Sequence[str], evidence: str) -> Iterator[str]:
+    """The keys of the authors of an edge's target whom its evidence names: the edge's source names them."""
+    for author in target_authors:
+        surname = author_surname(author)
+        if surname and re.search(rf"\b{re.escape(surname)}\b", evidence):
+            yield from name_keys(surname)
+
+
+def concept_terms(record: PaperRecord) -> Iterator[tuple[str, str, frozenset[str]]]:
+    """(concept name, ``plain_words`` of the term, the term's stems) of each term of each of a paper's concepts."""
+    for c in record["concepts"]:
+        for term in (c["name"], *c["aliases"]):
+            stems = frozenset(tokenize(term)) | frozenset(SINGLE_LETTER.findall(term.lower()))
+            yield c["name"], plain_words(term), stems
+
+
+class _Table:
+    """Lookups in one table of a version's database, serialised on one lock shared by every table of it."""
+
+    def __init__(self, db: sqlite3.Connection, lock: threading.Lock) -> None:
+        self._db, self._lock = db, lock
+
+    def _all(self, query: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self._db.execute(query, args).fetchall()
+
+
+class NameTable(_Table, Mapping[str, dict[int, float]]):
+    """``name_key`` of a surname -> {paper row: how strongly it is that person's}."""
+
+    def __getitem__(self, key: str) -> dict[int, float]:
+        rows = self._all("SELECT paper, weight FROM names WHERE key = ? ORDER BY paper", (key,))
+        if not rows:
+            raise KeyError(key)
+        return {int(p): float(w) for p, w in rows}
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and bool(self._all("SELECT 1 FROM names WHERE key = ? LIMIT 1", (key,)))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([k for (k,) in self._all("SELECT DISTINCT key FROM names ORDER BY key")])
+
+    def __len__(self) -> int:
+        return int(self._all("SELECT count(DISTINCT key) FROM names")[0][0])
+
+
+class KeySet(_Table):
+    """The given names of the list's authors that are no one's surname."""
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and bool(self._all("SELECT 1 FROM given_names WHERE key = ?", (key,)))
+
+
+class ConceptTable(_Table, Sequence[tuple[str, frozenset[str], int]]):
+    """(concept, stems of one of its terms, paper row) by position."""
+
+    @overload
+    def __getitem__(self, position: int) -> tuple[str, frozenset[str], int]: ...
+    @overload
+    def __getitem__(self, position: slice) -> Sequence[tuple[str, frozenset[str], int]]: ...
+    def __getitem__(self, position: int | slice) -> Any:
+        if isinstance(position, slice):
+            return [self[i] for i in range(*position.indices(len(self)))]
+        rows = self._all("SELECT name, stems, paper FROM concepts WHERE position = ?", (position,))
+        if not rows:
+            raise IndexError(position)
+        name, stems, paper = rows[0]
+        return str(name), frozenset(str(stems).split(" ")) - {""}, int(paper)
+
+    def __len__(self) -> int:
+        return int(self._all("SELECT count(*) FROM concepts")[0][0])
+
+
+class StemTable(_Table, Mapping[str, tuple[int, ...]]):
+    """A stem -> the positions (in ``ConceptTable``) of the concept terms holding it."""
+
+    def __getitem__(self, stem: str) -> tuple[int, ...]:
+        rows = self._all("SELECT position FROM concept_stems WHERE stem = ? ORDER BY position", (stem,))
+        if not rows:
+            raise KeyError(stem)
+        return tuple(int(p) for (p,) in rows)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([s for (s,) in self._all("SELECT DISTINCT stem FROM concept_stems ORDER BY stem")])
+
+    def __len__(self) -> int:
+        return int(self._all("SELECT count(DISTINCT stem) FROM concept_stems")[0][0])
+
+
+class YearTable(_Table, Mapping[str, int]):
+    """``plain_words`` of a concept term -> the year of the earliest entry that has it."""
+
+    def __getitem__(self, term: str) -> int:
+        rows = self._all("SELECT year FROM concept_years WHERE term = ?", (term,))
+        if not rows:
+            raise KeyError(term)
+        return int(rows[0][0])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([t for (t,) in self._all("SELECT term FROM concept_years ORDER BY term")])
+
+    def __len__(self) -> int:
+        return int(self._all("SELECT count(*) FROM concept_years")[0][0])
