@@ -180,7 +180,7 @@ def check_id(name: str, value: object) -> str:
     return value
 
 
-def check_ids(name: str, value: object, most: int | None = MAX_CITE_IDS) -> tuple[str, ...]:
+def check_id_list(name: str, value: object, most: int | None = MAX_CITE_IDS) -> tuple[str, ...]:
     """Paper ids given as ``name``: a list, or one text of ids joined by commas; each well formed by the id rule,
     at most ``most`` of them. Whether a paper has each id is the searcher's to say."""
     pieces = value.split(",") if isinstance(value, str) else value

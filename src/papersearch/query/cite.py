@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from ..core.errors import NotFoundError, QueryError
 from ..core.identifiers import arxiv_url, doi_url
 from ..core.names import author_surname, given_names
-from ..core.params import MAX_CITE_IDS, check_ids, shown
+from ..core.params import MAX_CITE_IDS, check_id_list, shown
 from ..core.records import PaperRecord
 from .cite_bibtex import PROCEEDINGS, bibtex_entry
 
@@ -82,7 +82,7 @@ class CiteRequest:
     ) -> CiteRequest:
         """The request, or a :class:`QueryError` naming the first bad parameter: the ids (the id rule, at most
         ``most``: None for no limit), then ``format``, then ``style`` (checked whatever the format)."""
-        return cls(check_ids(param, ids, most), check_format(fmt), check_style(style), param)
+        return cls(check_id_list(param, ids, most), check_format(fmt), check_style(style), param)
 
     def filename(self) -> str:
         """A file name for the references: the paper's id for one paper, else "references" (``.bib``, ``.json``...)."""

@@ -93,7 +93,7 @@ IGNORE = {"type": "string", "pattern": f"^[{SPACE}]*(?:{PART})?(?:,[{SPACE}]*(?:
 # check_id's rule (core.ids), for a paper id in a path or a parameter
 PAPER_ID = {"type": "string", "minLength": MIN_ID_CHARS, "maxLength": MAX_ID_CHARS, "pattern": ID_PATTERN}
 PAPER_ID_TEXT = f"a paper id: {ID_RULE}"
-# check_ids' rule for text: 1 to MAX_CITE_IDS ids joined by commas
+# check_id_list's rule for text: 1 to MAX_CITE_IDS ids joined by commas
 _ONE_ID = ID_PATTERN.removeprefix("^").removesuffix("$")
 PAPER_IDS = {
     "type": "string",
