@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..corpus.import_plan import ImportPlan, PlanItem
 
 SHOWN_A_KIND = 50  # entries of one action listed; --json lists every one
-VERBS = {"add": "add", "update": "update", "kept": "keep", "duplicate": "skip", "bad": "bad"}
+VERBS = {"add": "add", "update": "update", "unchanged": "unchanged", "kept": "keep", "duplicate": "skip", "bad": "bad"}
 
 
 def import_arguments(s: argparse.ArgumentParser) -> None:
@@ -80,13 +80,13 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def show_plan(plan: ImportPlan, dry_run: bool, skip_bad: bool) -> None:
-    """Each entry that changes something or is skipped (unchanged ones are counted), problems on stderr, what next."""
+    """Each entry with what it does (the first ``SHOWN_A_KIND`` of each action), warnings on stderr, what next."""
     for action in VERBS:
         items = [item for item in plan.items if item.action == action]
         for item in items[:SHOWN_A_KIND]:
             print(entry_line(plan.source, item, dry_run))
         if len(items) > SHOWN_A_KIND:
-            print(f"  … and {len(items) - SHOWN_A_KIND} more to {VERBS[action]} (--json lists every entry)")
+            print(f"  … and {len(items) - SHOWN_A_KIND} more: {VERBS[action]} (--json lists every entry)")
     show_warnings(w for w in plan.problems if w.severity == "warning")
     head = "dry run, nothing written" if dry_run else f"{plan.format} into {plan.into}"
     print(f"{plan.source} ({head}): {plan.summary()}")
@@ -142,12 +142,14 @@ def add_arguments(s: argparse.ArgumentParser) -> None:
 
 
 def _year(text: str) -> int:
-    from ..core.params import check_year
-    from .arguments import checked
+    """``--year``: refused in the words the prompt uses."""
+    from ..core.errors import QueryError
+    from .prompts import year_of
 
-    year = checked(lambda t: check_year("year", t))(text)
-    assert isinstance(year, int)
-    return year
+    try:
+        return year_of(text)
+    except QueryError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 FIELD_FLAGS = ("title", "year", "author", "question", "summary", "doi", "arxiv", "venue", "url")

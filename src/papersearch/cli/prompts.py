@@ -13,8 +13,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
-from ..core.errors import InputFileError, PapersearchError
+from ..core.errors import InputFileError, PapersearchError, QueryError
 from ..core.identifiers import arxiv_of, doi_of, is_url
+from ..core.params import YEAR_MAX, YEAR_MIN, shown
 from ..corpus.incoming import BadEntry, Incoming, Read
 
 FLAGS_SOURCE = "papersearch add"  # how problems name a paper given by flags or prompts
@@ -24,6 +25,14 @@ def usage(message: str) -> NoReturn:
     """A wrong combination of arguments: one line as argparse says it, exit 2."""
     print(f"papersearch add: error: {message} (see `papersearch add --help`)", file=sys.stderr)
     raise SystemExit(2)
+
+
+def year_of(text: str) -> int:
+    """A paper's year as typed: a whole number from ``YEAR_MIN`` to ``YEAR_MAX``, or a QueryError naming ``year``."""
+    value = int(text.strip()) if text.strip().isdigit() else None
+    if value is None or not YEAR_MIN <= value <= YEAR_MAX:
+        raise QueryError("year", f"year must be a year from {YEAR_MIN} to {YEAR_MAX}, not {shown(text)}")
+    return value
 
 
 def given_paper(args: argparse.Namespace) -> tuple[str, Incoming]:
@@ -83,14 +92,13 @@ def bibtex_entry(given: str) -> tuple[str, Incoming]:
 
 def ask_paper(corpus: Path) -> tuple[str, Incoming]:
     """A paper from answers typed at a terminal; each is checked as it is given (Ctrl-C or Ctrl-D stops)."""
-    from ..core.params import check_year
     from ..corpus.import_plan import choose_era
     from ..corpus.imports import corpus_eras
 
     eras = corpus_eras(corpus)
     print("A new paper for the reading list (* is required; Ctrl-C stops, and nothing is added).")
     title = ask("Title*: ", required=True)
-    year = int(ask("Year*: ", lambda t: str(check_year("year", t)), required=True))
+    year = int(ask("Year*: ", lambda t: str(year_of(t)), required=True))
     authors = [ask("First author*: ", required=True)]
     while more := ask(f"Author {len(authors) + 1} (empty when done): "):
         authors.append(more)
