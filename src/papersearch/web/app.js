@@ -425,7 +425,7 @@
     show(els.paper);
     document.title = `${p.title} — papersearch`;
     const heading = h("h1", { tabindex: "-1", text: p.title });
-    els.paper.replaceChildren(
+    els.paper.replaceChildren(...[ // a part the paper has nothing for is null: left out, never written as "null"
       backLink(),
       h("p", { class: "meta" }, h("span", { class: "year", text: String(p.year) }), " · ",
         h("a", { class: "era-link", href: "#/search?era=" + encodeURIComponent(p.era), text: p.era_name })),
@@ -449,7 +449,7 @@
       similar?.results.length ? h("section", { class: "section" }, h("h2", { text: "Closest in meaning" }),
         h("ol", { class: "similar" }, similar.results.map((s) => h("li", null,
           h("span", { class: "year", text: String(s.year) }), " ", h("a", { href: paperHref(s.id), text: s.title }))))) : null,
-    );
+    ].filter((part) => part != null));
     window.scrollTo(0, 0);
     heading.focus({ preventScroll: true });
   }
