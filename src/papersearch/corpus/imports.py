@@ -200,10 +200,13 @@ class _Importer:
         text = self._checked(merged, known.file, label)
         if text is None:
             return self._bad(entry, label, "")
-        item = PlanItem("update", entry.line, entry.name, old.id, known.file, same)
+        changed = ", ".join(f for f in MERGED if getattr(old, f) != getattr(merged, f))
+        item = PlanItem(
+            "update", entry.line, entry.name, old.id, known.file, same + (f"; sets {changed}" if changed else "")
+        )
         if text == known.text:
             self.state[known.state_key] = text_hash(text)
-            return replace(item, action="unchanged")
+            return replace(item, action="unchanged", note=same)
         if hand_edited(self.state, known.state_key, known.text) and not self.options.force:
             return replace(item, action="kept", note=f"{same}, edited by hand: left as it is (force to overwrite)")
         self._stage(known.file, old.id, text, known)
@@ -227,6 +230,9 @@ class _Importer:
             self.tx.write(rel, text)
         elif self.bulk is not None:
             self.bulk.put(text, None if known is None else known.offset)
+
+
+MERGED = ("title", "year", "authors", "question", "summary", "doi", "arxiv", "venue", "url")  # what an update may set
 
 
 def _merge(old: Paper, entry: Incoming, force: bool) -> Paper:
