@@ -456,7 +456,7 @@
 
   // Where the paper was published and where to read it. Only https links are made: a DOI or an arXiv id becomes
   // an address on doi.org or arxiv.org, built here; a URL of the paper's own is a link only when it parses as
-  // https (anything else, http:// included, is shown as text, never as a link).
+  // https (anything else, a plain http address included, is shown as text, never as a link).
   const pathPart = (text) => text.split("/").map(encodeURIComponent).join("/");
   function httpsHref(text) {
     try { const u = new URL(text); return u.protocol === "https:" ? u.href : null; } catch { return null; }
