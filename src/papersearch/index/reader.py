@@ -24,8 +24,9 @@ from ..core.errors import IndexStateError
 from ..core.records import EraRecord, GraphRecord, PaperRecord
 from ..core.settings import Settings
 from . import integrity, json_files, layout, vectors
-from .layout import FIX, GRAPH, GRAPH_KEYS, LEXICAL, LEXICAL_FILES, PAPERS, PASSAGES, VECTOR_INDEX, VECTORS
+from .layout import FIX, GRAPH, GRAPH_KEYS, LEXICAL, LEXICAL_FILES, PASSAGES, VECTOR_INDEX, VECTORS
 from .lexical import LexicalIndex
+from .paper_records import records as _records
 
 
 @dataclass(frozen=True)
@@ -92,15 +93,6 @@ def read_manifest(vdir: Path, trust_verdict: bool = False) -> dict[str, Any]:
     manifest = layout.read_manifest(vdir)
     integrity.verify_files(vdir, manifest, trust_verdict)
     return manifest
-
-
-def _records(vdir: Path) -> Iterator[PaperRecord]:
-    """papers.json's records, one at a time, each an object with an id."""
-    with layout.reading(vdir / PAPERS, "paper records"):
-        for _, record in json_files.entries(vdir / PAPERS):
-            if not isinstance(record, dict) or not isinstance(record.get("id"), str):
-                raise IndexStateError(f"{vdir / PAPERS} holds malformed records; {FIX}")
-            yield record  # type: ignore[misc]
 
 
 def read_records(vdir: Path) -> list[PaperRecord]:
