@@ -52,6 +52,26 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+IMPORTED_BIB = ROOT / "tests" / "data" / "imports" / "imported.bib"
+
+
+@pytest.fixture(scope="session")
+def imported(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(corpus, index): the real corpus with two papers imported from BibTeX, neither with a question or a summary
+    (one with an arXiv id and an https address, one with a DOI and an http one), and its index, built from a copy
+    of the shared one, so that only they are embedded (read-only for tests)."""
+    from papersearch.corpus.imports import run_import
+    from papersearch.index.build import build
+
+    root = tmp_path_factory.mktemp("imported")
+    corpus, index = root / "corpus", root / "index"
+    shutil.copytree(CORPUS, corpus)
+    shutil.copytree(index_dir, index, symlinks=True)
+    run_import(IMPORTED_BIB, corpus)
+    build(corpus, index, MODEL)
+    return corpus, index
+
+
 @pytest.fixture
 def corpus_copy(tmp_path: Path) -> Path:
     dst = tmp_path / "corpus"

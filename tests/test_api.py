@@ -16,8 +16,10 @@ from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from papersearch.core.ids import ID_RULE, MAX_ID_CHARS
+from papersearch.core.params import MAX_CITE_IDS
 from papersearch.core.settings import Settings
 from papersearch.index.store import current_version
+from papersearch.query.cite import CITE_FORMATS, MEDIA_TYPES, TEXT_STYLES, cite
 from papersearch.query.searcher import Searcher
 from papersearch.serve.app import WEB_DIR, create_app
 from papersearch.serve.run import is_loopback
@@ -25,6 +27,7 @@ from papersearch.serve.run import is_loopback
 from .conftest import CORPUS, MODEL
 
 LECUN = "1989-lecun-cnn"
+DROPOUT, ACOUSTIC = "2014-srivastava-dropout-simple", "2012-hinton-deep-neural"  # imported, in ``imported``
 LECUN_TITLE = "Handwritten Digit Recognition with a Back-Propagation Network"
 TOKEN = "test-admin-token-7f3a"
 
@@ -118,6 +121,55 @@ def test_graph(client: TestClient, searcher: Searcher) -> None:
     assert all(e["source"] in ids and e["target"] in ids for e in body["edges"])
 
 
+@pytest.mark.parametrize(
+    ("fmt", "media", "ext"),
+    [
+        ("bibtex", "application/x-bibtex", "bib"),
+        ("csl-json", "application/vnd.citationstyles.csl+json", "json"),
+        ("ris", "application/x-research-info-systems", "ris"),
+        ("text", "text/plain", "txt"),
+    ],
+)
+def test_a_paper_is_cited_with_its_formats_media_type_and_a_file_name(
+    client: TestClient, searcher: Searcher, fmt: str, media: str, ext: str
+) -> None:
+    r = client.get(f"/papers/{LECUN}/cite?format={fmt}")
+    assert r.status_code == 200 and r.headers["content-type"] == f"{media}; charset=utf-8"
+    assert r.headers["content-disposition"] == f'attachment; filename="{LECUN}.{ext}"'
+    assert r.text == cite([searcher.paper(LECUN)], fmt) and "LeCun" in r.text
+    if fmt == "bibtex":
+        assert r.text.startswith(f"@misc{{{LECUN},") and LECUN_TITLE.split()[0] in r.text
+    if fmt == "csl-json":
+        assert r.json()[0]["id"] == LECUN
+
+
+def test_several_papers_are_cited_in_the_order_given_each_once(client: TestClient, searcher: Searcher) -> None:
+    ids = ["2017-vaswani-transformer", LECUN, "1986-rumelhart-backpropagation", LECUN]
+    r = client.get("/cite?ids=" + ",".join(ids) + "&format=ris")
+    assert r.status_code == 200 and r.headers["content-disposition"] == 'attachment; filename="references.ris"'
+    assert re.findall(r"^ID  - (.+)$", r.text, re.M) == ids[:3]
+    short = client.get(f"/cite?ids={LECUN}&format=text&style=short")
+    assert short.text == cite([searcher.paper(LECUN)], "text", "short") and short.text.startswith("LeCun, Y., Boser")
+    head = client.head(f"/cite?ids={LECUN}")
+    assert (
+        head.status_code == 200 and head.content == b"" and head.headers["content-type"].startswith("application/x-bib")
+    )
+
+
+def test_an_imported_paper_is_served_and_cited_with_its_identifiers(imported: tuple[Path, Path]) -> None:
+    corpus, index = imported
+    with TestClient(create_app(make_settings(index, corpus), reload_interval=0)) as c:
+        paper = get_json(c, f"/papers/{DROPOUT}")
+        assert (paper["question"], paper["summary"], paper["arxiv"]) == ("", "", "1207.0580")
+        assert paper["url"] == "https://jmlr.org/papers/v15/srivastava14a.html" and "doi" not in paper
+        hinton = get_json(c, f"/papers/{ACOUSTIC}")
+        assert hinton["doi"] == "10.1109/MSP.2012.2205597" and hinton["venue"] == "IEEE Signal Processing Magazine"
+        bib = c.get(f"/cite?ids={DROPOUT},{ACOUSTIC}").text
+        assert "eprint        = {1207.0580}" in bib and "doi     = {10.1109/MSP.2012.2205597}" in bib
+        hits = get_json(c, "/search?q=dropout+prevents+overfitting&k=3")["results"]
+        assert hits[0]["id"] == DROPOUT and hits[0]["question"] == ""
+
+
 def test_health_ok(client: TestClient, searcher: Searcher) -> None:
     body = get_json(client, "/health")
     assert body == {
@@ -180,6 +232,18 @@ BAD_REQUESTS = [
     ("DELETE", "/papers", 405, None),
     ("PUT", "/health", 405, None),
     ("POST", "/admin/reload", 404, None),  # no token configured: the endpoint is off
+    ("GET", "/papers/no-such-paper/cite", 404, "id"),
+    ("GET", "/papers/1989-LeCun-CNN/cite", 422, "id"),
+    ("GET", f"/papers/{LECUN}/cite?format=endnote", 422, "format"),
+    ("GET", f"/papers/{LECUN}/cite?format=text&style=apa", 422, "style"),
+    ("GET", "/cite", 422, "ids"),
+    ("GET", "/cite?ids=", 422, "ids"),
+    ("GET", f"/cite?ids={LECUN},,{LECUN}", 422, "ids"),
+    ("GET", f"/cite?ids={LECUN},Bad%20Id", 422, "ids"),
+    ("GET", f"/cite?ids={LECUN},no-such-paper", 404, "ids"),
+    ("GET", "/cite?ids=" + ",".join([LECUN] * 101), 422, "ids"),
+    ("GET", f"/cite?ids={LECUN}&format=bibtex&style=x", 422, "style"),
+    ("POST", f"/cite?ids={LECUN}", 405, None),
 ]
 
 
@@ -342,7 +406,10 @@ def test_page_has_a_strict_csp_and_no_inline_code(client: TestClient) -> None:
     for name in ("index.html", "app.js", "style.css"):
         text = (WEB_DIR / name).read_text(encoding="utf-8")
         assert not re.search(r"(?:src|href)=[\"']?(?:https?:)?//", text), f"{name} loads something remote"
-        assert not re.search(r"https?://(?!www\.w3\.org/2000/svg)", text), f"{name} names a remote origin"
+        # the only remote origins named: where a paper's DOI and arXiv id lead, as links a person may follow
+        links = {"https://doi.org/", "https://arxiv.org/abs/"} if name == "app.js" else set()
+        named = set(re.findall(r"https?://(?!www\.w3\.org/2000/svg)[^\s\"'`]*", text))
+        assert named == links, f"{name} names a remote origin: {named - links}"
     assert ".innerHTML" not in (WEB_DIR / "app.js").read_text(encoding="utf-8")
 
 
@@ -379,8 +446,21 @@ def test_openapi_describes_every_endpoint(client: TestClient) -> None:
         "/answer",
         "/papers/{id}/path",
         "/path",
+        "/papers/{id}/cite",
+        "/cite",
     }
     assert set(paths) == expected
+    for path in ("/papers/{id}/cite", "/cite"):
+        ok = paths[path]["get"]["responses"]["200"]
+        assert set(ok["content"]) == set(MEDIA_TYPES.values()) and "Content-Disposition" in ok["headers"]
+        assert {p["name"]: p["schema"]["enum"] for p in paths[path]["get"]["parameters"] if "enum" in p["schema"]} == {
+            "format": list(CITE_FORMATS),
+            "style": list(TEXT_STYLES),
+        }
+    ids = next(p for p in paths["/cite"]["get"]["parameters"] if p["name"] == "ids")
+    assert re.fullmatch(ids["schema"]["pattern"], ",".join([LECUN] * MAX_CITE_IDS))
+    assert not re.fullmatch(ids["schema"]["pattern"], ",".join([LECUN] * (MAX_CITE_IDS + 1)))
+    assert f"at most {MAX_CITE_IDS}" in paths["/cite"]["get"]["description"]
     search = paths["/search"]["get"]
     assert search["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/SearchResults")
     assert search["responses"]["422"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorBody")
@@ -423,13 +503,25 @@ OPERATIONS = [
     ("GET", "/answer"),
     ("GET", "/papers/{id}/path"),
     ("GET", "/path"),
+    ("GET", "/papers/{id}/cite"),
+    ("GET", "/cite"),
 ]
 
 
 WITH_PARAMETERS = [
     op
     for op in OPERATIONS
-    if op[1] in ("/search", "/papers/{id}", "/papers/{id}/similar", "/answer", "/papers/{id}/path", "/path")
+    if op[1]
+    in (
+        "/search",
+        "/papers/{id}",
+        "/papers/{id}/similar",
+        "/answer",
+        "/papers/{id}/path",
+        "/path",
+        "/papers/{id}/cite",
+        "/cite",
+    )
 ]
 FUZZ = [(m, p, GenerationMode.POSITIVE) for m, p in OPERATIONS] + [
     (m, p, GenerationMode.NEGATIVE) for m, p in WITH_PARAMETERS

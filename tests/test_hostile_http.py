@@ -465,6 +465,10 @@ FUZZ = [  # (method, path, mode, examples): every operation, negative where the 
     ("GET", "/papers/{id}/path", GenerationMode.NEGATIVE, 300),
     ("GET", "/path", GenerationMode.POSITIVE, 300),
     ("GET", "/path", GenerationMode.NEGATIVE, 300),
+    ("GET", "/papers/{id}/cite", GenerationMode.POSITIVE, 300),
+    ("GET", "/papers/{id}/cite", GenerationMode.NEGATIVE, 300),
+    ("GET", "/cite", GenerationMode.POSITIVE, 300),
+    ("GET", "/cite", GenerationMode.NEGATIVE, 300),
     *(("GET", path, GenerationMode.POSITIVE, 1) for path in ("/papers", "/eras", "/graph", "/health")),
 ]
 

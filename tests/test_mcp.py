@@ -33,7 +33,7 @@ from mcp.types import CallToolResult, Tool
 
 from papersearch.agent import require_sdk
 from papersearch.core.errors import PapersearchError, SettingsError
-from papersearch.core.params import MAX_K, MAX_QUERY_CHARS, MODES
+from papersearch.core.params import MAX_CITE_IDS, MAX_K, MAX_QUERY_CHARS, MODES, RULES
 from papersearch.core.settings import Settings
 from papersearch.index.build import build
 from papersearch.query.searcher import Searcher
@@ -44,7 +44,7 @@ from .conftest_api import running_server
 
 PAPERSEARCH = Path(sys.executable).parent / "papersearch"
 LECUN = "1989-lecun-cnn"
-TOOLS = {"search_papers", "get_paper", "similar_papers", "list_eras", "answer_question", "reading_path"}
+TOOLS = {"search_papers", "get_paper", "similar_papers", "list_eras", "answer_question", "reading_path", "cite_papers"}
 BACKPROP, TRANSFORMER = "1986-rumelhart-backpropagation", "2017-vaswani-transformer"
 Get = Callable[[str, dict[str, Any]], tuple[int, Any]]  # (path, query) -> (status, JSON body) from the HTTP API
 
@@ -62,6 +62,10 @@ GOOD: list[tuple[str, dict[str, Any]]] = [  # (tool, arguments)
     ("reading_path", {"to_id": TRANSFORMER}),  # what to read before it
     ("reading_path", {"from_id": BACKPROP, "direction": "after", "k": 3}),
     ("reading_path", {"from_id": BACKPROP, "to_id": TRANSFORMER}),
+    ("cite_papers", {"ids": [LECUN]}),
+    ("cite_papers", {"ids": [TRANSFORMER, LECUN, TRANSFORMER], "format": "ris"}),
+    ("cite_papers", {"ids": f"{BACKPROP},{LECUN}", "format": "text", "style": "short"}),
+    ("cite_papers", {"ids": [BACKPROP], "format": "csl-json"}),
 ]
 BAD: list[tuple[str, dict[str, Any]]] = [
     ("search_papers", {"query": ""}),
@@ -92,11 +96,20 @@ BAD: list[tuple[str, dict[str, Any]]] = [
     ("reading_path", {"to_id": "no-such-paper"}),
     ("reading_path", {"to_id": TRANSFORMER, "direction": "sideways"}),
     ("reading_path", {"to_id": TRANSFORMER, "k": 0}),
+    ("cite_papers", {"ids": ["no-such-paper"]}),
+    ("cite_papers", {"ids": [LECUN, "Bad Id"]}),
+    ("cite_papers", {"ids": ""}),
+    ("cite_papers", {"ids": [LECUN] * (MAX_CITE_IDS + 1)}),
+    ("cite_papers", {"ids": [LECUN], "format": "endnote"}),
+    ("cite_papers", {"ids": [LECUN], "format": "text", "style": "apa"}),
 ]
 
 
 def http_request(tool: str, arguments: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """The HTTP API's request (path, query) for the same input as a tool call."""
+    if tool == "cite_papers":
+        ids = arguments["ids"]
+        return "/cite", {**arguments, "ids": ids if isinstance(ids, str) else ",".join(ids)}
     if tool == "reading_path":
         if "from_id" in arguments and "to_id" in arguments:
             return "/path", {"from": arguments["from_id"], "to": arguments["to_id"]}
@@ -120,6 +133,9 @@ MCP_ONLY: list[tuple[str, dict[str, Any], str]] = [
         "id is required: the id of a paper of the list, like 1989-lecun-cnn; search_papers and list_eras give them",
     ),
     ("get_paper", {"id": 7}, "id: the id must be text, like 1989-lecun-cnn"),
+    ("cite_papers", {}, f"ids is required: {RULES['ids']}"),
+    ("cite_papers", {"ids": 7}, f"{RULES['ids']}, not 7"),
+    ("cite_papers", {"ids": [LECUN, 7]}, f"{RULES['ids']}, not 7"),
     ("similar_papers", {"id": [LECUN]}, "id: the id must be text, like 1989-lecun-cnn"),
     ("no_such_tool", {}, "Unknown tool: no_such_tool"),
     (
@@ -211,7 +227,7 @@ def json_get(client: httpx.Client) -> Get:
 
     def get(path: str, query: dict[str, Any]) -> tuple[int, Any]:
         r = client.get(path, params=query)
-        return r.status_code, r.json()
+        return r.status_code, r.json() if r.headers["content-type"].startswith("application/json") else r
 
     return get
 
@@ -239,6 +255,11 @@ def check_against_http(seen: Seen, get: Get) -> None:
         assert status == 200, (tool, arguments, body)
         assert result.is_error is False, (tool, arguments, text_of(result))
         data = result.structured_content
+        if tool == "cite_papers":  # the API's body is the references themselves, in the format's media type
+            assert data is not None and text_of(result) == data["text"] == body.text and body.text, arguments
+            assert body.headers["content-type"] == data["media_type"] + "; charset=utf-8"
+            assert data["ids"] == list(dict.fromkeys(re.findall(r"[a-z0-9][a-z0-9-]+", str(arguments["ids"]))))
+            continue
         assert data is not None and comparable(data) == comparable(body), (tool, arguments)
         if tool == "search_papers":
             assert [r["id"] for r in data["results"]] == [r["id"] for r in body["results"]]
@@ -459,6 +480,7 @@ def test_a_client_configured_from_the_readme_lists_and_calls_every_tool(index_di
         "list_eras": {},
         "answer_question": {"question": "how were deep nets first trained?"},
         "reading_path": {"from_id": BACKPROP, "to_id": TRANSFORMER},
+        "cite_papers": {"ids": [LECUN]},
     }
 
     async def run() -> tuple[list[str], dict[str, CallToolResult], CallToolResult]:

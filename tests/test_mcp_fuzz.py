@@ -370,6 +370,12 @@ SDK_ARGUMENTS: dict[str, tuple[list[object], list[object]]] = {  # (values a too
     "from_id": ([None, LECUN], ["", "x" * 300]),
     "to_id": ([None, TRANSFORMER], ["no-such-paper"]),
     "direction": (["before", "after"], ["sideways"]),
+    "ids": (
+        [[LECUN], f"{LECUN},{TRANSFORMER}", [TRANSFORMER, LECUN, TRANSFORMER]],
+        ["", [], ["no-such-paper"], 7, [LECUN] * 101],
+    ),
+    "format": (["bibtex", "csl-json", "ris", "text"], ["endnote", 3]),
+    "style": (["harvard", "short"], ["apa"]),
 }
 SDK_TOOLS = {  # tool -> (its arguments, those it requires)
     "search_papers": (["query", "k", "mode", "era", "year_from", "year_to"], ["query"]),
@@ -378,6 +384,7 @@ SDK_TOOLS = {  # tool -> (its arguments, those it requires)
     "similar_papers": (["id", "k"], ["id"]),
     "reading_path": (["from_id", "to_id", "direction", "k"], []),
     "list_eras": ([], []),
+    "cite_papers": (["ids", "format", "style"], ["ids"]),
     "no_such_tool": (["query"], []),
 }
 

@@ -33,7 +33,7 @@ OWNERS = {
     "sentence_transformers": {"encode/sentence.py"},
     "transformers": {"encode/onnx_export.py", "encode/sentence.py"},
     "onnxruntime": {"encode/onnx_query.py", "encode/onnx_export.py"},
-    "fastapi": {"serve/app.py", "serve/routes.py", "serve/errors.py", "serve/middleware.py"},
+    "fastapi": {"serve/app.py", "serve/routes.py", "serve/citations.py", "serve/errors.py", "serve/middleware.py"},
     "mcp": {"agent/tools.py", "agent/server.py", "agent/http.py", "agent/wire.py"},
     "ray": {"encode/distributed.py"},
     "pyarrow": {"encode/distributed.py"},

@@ -343,3 +343,126 @@ def test_an_order_shows_as_a_chip_and_an_everyday_question_is_declined(server: S
     page.locator("#q").press_sequentially("how do I get my toddler to pay attention at dinner", delay=10)
     expect(page.locator("#no-match")).to_be_visible()
     expect(page.locator("#answer")).to_be_hidden()
+
+
+# ---------------------------------------------------------------- citing, and papers imported without a question
+
+
+def cited(server: Server, path: str) -> str:
+    """What the API gives for a citation endpoint: the text the page should copy."""
+    import httpx
+
+    r = httpx.get(server.url + path, timeout=30)
+    assert r.status_code == 200, r.text
+    return r.text
+
+
+@pytest.fixture
+def clipboard_page(browser: Any, server: Server) -> Iterator[Any]:
+    """A page of the shared server whose context may read and write the clipboard (127.0.0.1 is a secure context)."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
+    pg = context.new_page()
+    problems: list[str] = []
+    pg.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: problems.append(str(e)))
+    yield pg
+    context.close()
+    assert problems == [], f"the page reported errors: {problems}"
+
+
+def test_cite_copies_the_papers_bibtex_and_the_answer_cites_its_sources(server: Server, clipboard_page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page = clipboard_page
+    page.goto(server.url + "/#/paper/1989-lecun-cnn")
+    page.wait_for_selector("#view-paper .hood-svg")
+    page.get_by_role("button", name="Cite", exact=True).click()
+    expect(page.locator("#view-paper .cite-status")).to_have_text("BibTeX copied to the clipboard")
+    bibtex = cited(server, "/papers/1989-lecun-cnn/cite?format=bibtex")
+    assert page.evaluate("navigator.clipboard.readText()") == bibtex and bibtex.startswith("@misc{1989-lecun-cnn,")
+    downloads = page.locator("#view-paper .cite-more a")
+    assert [downloads.nth(i).get_attribute("download") for i in range(downloads.count())] == [
+        "1989-lecun-cnn.ris",
+        "1989-lecun-cnn.json",
+        "1989-lecun-cnn.txt",
+    ]
+
+    page.goto(server.url + "/#/search?q=how+were+deep+nets+first+trained%3F")
+    card = page.locator("#answer")
+    expect(card.locator(".cite-sources")).to_be_visible()
+    ids = [
+        href.removeprefix("#/paper/")
+        for href in card.locator(".sources a").evaluate_all("a => a.map((x) => x.getAttribute('href'))")
+    ]
+    card.locator(".cite-sources").click()
+    expect(card.locator(".cite-status")).to_have_text("BibTeX of the sources copied to the clipboard")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert ids and copied == cited(server, "/cite?ids=" + ",".join(ids) + "&format=bibtex")
+    assert [line.split("{")[1].rstrip(",") for line in copied.splitlines() if line.startswith("@")] == ids
+
+
+def test_without_a_clipboard_the_bibtex_is_shown_to_copy(server: Server, browser: Any) -> None:
+    """Over plain http on a name other than this machine's the page is not a secure context: no clipboard."""
+    from playwright.sync_api import expect
+
+    port = server.url.rsplit(":", 1)[1]
+    elsewhere = browser.browser_type.launch(
+        executable_path=str(CHROMIUM), args=[*ARGS, "--host-resolver-rules=MAP papers.test 127.0.0.1"]
+    )
+    try:
+        page = elsewhere.new_page()
+        page.goto(f"http://papers.test:{port}/#/paper/2017-vaswani-transformer")
+        page.wait_for_selector("#view-paper .hood-svg")
+        assert page.evaluate("window.isSecureContext") is False
+        page.get_by_role("button", name="Cite", exact=True).click()
+        box = page.locator("#view-paper .cite-box")
+        expect(box).to_be_visible()
+        expect(page.locator("#view-paper .cite-status")).to_contain_text("cannot reach the clipboard")
+        assert box.input_value() == cited(server, "/papers/2017-vaswani-transformer/cite")
+        assert page.evaluate("document.activeElement.classList.contains('cite-box')")
+        selected = page.evaluate(
+            "(() => { const b = document.activeElement; return b.selectionEnd - b.selectionStart; })()"
+        )
+        assert selected == len(box.input_value())  # selected, ready to copy
+    finally:
+        elsewhere.close()
+
+
+@pytest.fixture(scope="module")
+def imported_server(imported: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    from .conftest_api import running_server
+
+    corpus, index = imported
+    with running_server(index, corpus, tmp_path_factory.mktemp("imported-server") / "server.log") as s:
+        yield s
+
+
+def test_a_paper_imported_without_a_question_shows_where_it_appeared_with_safe_links(
+    imported_server: Server, page: Any
+) -> None:
+    page.goto(imported_server.url + "/#/paper/2012-hinton-deep-neural")
+    page.wait_for_selector("#view-paper .hood-svg")
+    paper = page.locator("#view-paper")
+    assert paper.locator(".question").count() == 0 and paper.locator(".summary").count() == 0
+    assert paper.locator(".no-summary").inner_text() == "The list has no summary of this paper yet."
+    assert "null" not in paper.inner_text()  # nothing the paper lacks is written out
+    idents = paper.locator(".identifiers")
+    assert idents.locator(".venue").inner_text() == "IEEE Signal Processing Magazine"
+    assert idents.locator("a").evaluate_all("a => a.map((x) => x.href)") == ["https://doi.org/10.1109/MSP.2012.2205597"]
+    assert idents.locator(".url").inner_text() == "http://ieeexplore.ieee.org/document/6296526/"  # http: text, no link
+    hrefs = page.locator("a[href]").evaluate_all("a => a.map((x) => x.getAttribute('href'))")
+    assert all(h.startswith(("#", "/", "https://")) for h in hrefs), hrefs  # nothing else is ever a link
+
+    page.goto(imported_server.url + "/#/paper/2014-srivastava-dropout-simple")
+    page.wait_for_selector("#view-paper h1:text('Dropout')")
+    links = page.locator("#view-paper .identifiers a").evaluate_all("a => a.map((x) => [x.href, x.rel])")
+    assert links == [
+        ["https://arxiv.org/abs/1207.0580", "noopener noreferrer"],
+        ["https://jmlr.org/papers/v15/srivastava14a.html", "noopener noreferrer"],
+    ]
+
+    page.goto(imported_server.url + "/#/search?q=dropout+prevents+overfitting")
+    first = page.locator(".result").first
+    assert first.get_attribute("data-id") == "2014-srivastava-dropout-simple"
+    assert first.locator(".question").count() == 0 and first.locator(".why").count() == 0  # no empty quote box

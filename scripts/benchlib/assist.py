@@ -2,7 +2,7 @@
 
 ``assistant`` runs the four measurements below on the real corpus's index and adds one section and
 its floors to the report: a cold ``papersearch answer`` against a cold ``papersearch ask`` (the same
-imports, the same index load); ``Searcher.answer`` against ``Searcher.search`` in one warm process;
+imports, the same index load), and a cold ``papersearch cite`` (the records alone) against it too; ``Searcher.answer`` against ``Searcher.search`` in one warm process;
 ``GET /answer`` against ``GET /search`` at concurrency 1 on a fresh uvicorn; and ``Searcher.path`` /
 ``Searcher.chain`` against ``Searcher.similar``. Every row names its baseline, measured in the same run.
 """
@@ -37,15 +37,15 @@ from .units import pct
 
 
 def assistant(report: Report, plan: Plan, work: Path, index: Path) -> None:
-    """Cold, warm and HTTP answers and path queries: one section of the report and four floors."""
+    """Cold, warm and HTTP answers, a cold cite, and path queries: one section of the report and five floors."""
     cold = cold_answer(plan, index)
     warm = warm_answer(plan, index)
     http = http_answer(plan, work, index)
     paths = path_queries(plan, index)
     report.add(
         "## The assistant: cited answers and reading paths\n\n"
-        "Cold: `papersearch answer` and `papersearch ask` as new processes, one unmeasured run of each first\n"
-        "(the model files are then in the page cache); baseline: `ask`. Warm: `Searcher.answer` and\n"
+        "Cold: `papersearch answer`, `papersearch cite` and `papersearch ask` as new processes, one unmeasured run\n"
+        "of each first (the model files are then in the page cache); baseline: `ask`. Warm: `Searcher.answer` and\n"
         "`Searcher.search` over the dev queries in one process, each searcher with empty caches (every query\n"
         "new, so each is encoded); baseline: `search`. HTTP: one uvicorn on loopback, concurrency 1 over one\n"
         "keep-alive connection, the dev queries with a number no query used (new to the server); baseline:\n"
@@ -58,14 +58,27 @@ def assistant(report: Report, plan: Plan, work: Path, index: Path) -> None:
         + table(["path query", "p50 ms", "p99 ms", "samples", "vs similar"], paths["rows"])
     )
     report.floor("cold `papersearch answer`", "≤ 0.5 s", f"{cold['wall']:.2f} s", cold["wall"] <= 0.5)
+    cite = cold["cite"]
+    report.floor(
+        "cold `papersearch cite` (three papers, BibTeX)",
+        "no slower than cold `ask`",
+        f"{cite['wall']:.2f} s (ask {cite['ask']:.2f} s)",
+        cite["wall"] <= cite["ask"],
+    )
     report.floor("warm `answer`, in-process (p50, new queries)", "≤ 10 ms", f"{warm['p50']:.2f} ms", warm["p50"] <= 10)
     report.floor("warm `GET /answer`, c=1 (p50, new queries)", "≤ 15 ms", f"{http['p50']:.2f} ms", http["p50"] <= 15)
     report.floor("a path query (p50, slowest kind)", "≤ 2 ms", f"{paths['p50']:.3f} ms", paths["p50"] <= 2)
 
 
+CITED = ("1986-rumelhart-backpropagation", "1989-lecun-cnn", "2017-vaswani-transformer")  # a cold `cite`'s papers
+
+
 def cold_answer(plan: Plan, index: Path) -> dict[str, Any]:
-    """Wall time of `papersearch answer` and `papersearch ask` as new processes."""
-    cmds = {name: [BIN / "papersearch", name, QUESTION, "--index", index] for name in ("ask", "answer")}
+    """Wall time of `papersearch answer`, `papersearch cite` and `papersearch ask` as new processes."""
+    cmds: dict[str, list[object]] = {
+        name: [BIN / "papersearch", name, QUESTION, "--index", index] for name in ("ask", "answer")
+    }
+    cmds["cite"] = [BIN / "papersearch", "cite", *CITED, "--index", index]
     walls: dict[str, list[float]] = {}
     for name, cmd in cmds.items():
         run(cmd)  # unmeasured: the page cache holds the model files afterwards
@@ -75,7 +88,8 @@ def cold_answer(plan: Plan, index: Path) -> dict[str, Any]:
         (f"cold `papersearch {name}`", f"{med(w):.2f} s", spread(w, unit=" s"), len(w), ratio(med(w), base))
         for name, w in walls.items()
     ]
-    return {"wall": med(walls["answer"]), "rows": rows, "commands": [shown(c) for c in cmds.values()]}
+    cite = {"wall": med(walls["cite"]), "ask": base}
+    return {"wall": med(walls["answer"]), "cite": cite, "rows": rows, "commands": [shown(c) for c in cmds.values()]}
 
 
 def _timed(calls: list[Callable[[], object]]) -> list[float]:

@@ -53,9 +53,8 @@ FILES = (
     layout.VECTORS,
     layout.VECTOR_INDEX,
     layout.LEXICAL,
-    layout.PAPERS,
-    layout.PASSAGES,
-    layout.GRAPH,
+    layout.DATABASE,
+    layout.COLUMNS,
     layout.VOCABULARY,
     layout.QUERY_ENCODER,
 )

@@ -25,6 +25,7 @@ from .jsonrpc import holds_surrogate
 REQUIRED = {  # what a required argument takes, said when it is missing
     "query": RULES["q"],
     "id": "the id of a paper of the list, like 1989-lecun-cnn; search_papers and list_eras give them",
+    "ids": RULES["ids"],
 }
 ID_NOT_TEXT = "the id must be text, like 1989-lecun-cnn"
 ID_ARGUMENTS = {"id": "id", "from_id": "from", "to_id": "to"}  # a tool's id argument -> the HTTP API's parameter

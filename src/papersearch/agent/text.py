@@ -54,7 +54,8 @@ def search_text(res: SearchResults) -> str:
             f"{hit['rank']}. {hit['id']}: {hit['title']} ({hit['year']}, {_authors(hit['authors'])}) "
             f"score {hit['score']:.3f}"
         )
-        lines.append(f"   why: {hit['why']['sentence']}")
+        if hit["why"]["sentence"]:  # a paper imported without a summary has none to quote
+            lines.append(f"   why: {hit['why']['sentence']}")
     return "\n".join(lines)
 
 
@@ -62,13 +63,15 @@ def paper_text(rec: PaperRecord) -> str:
     """One paper: what it is, its question and summary, its concepts and its whole neighbourhood by id."""
     refs = rec["references"]
     concepts = "; ".join(c["name"] for c in rec["concepts"]) or "none"
+    known = [f"{name}: {rec.get(name)}" for name in ("venue", "doi", "arxiv", "url") if rec.get(name)]
     return "\n".join(
         [
             f"{rec['id']}: {rec['title']} ({rec['year']})",
             f"authors: {', '.join(rec['authors'])}",
             f"era: {rec['era_name']} ({rec['era']})",
-            f"question: {rec['question'] or 'none'}",
-            f"summary: {rec['summary']}",
+            *known,
+            f"question: {rec['question']}" if rec["question"] else "question: (none: an entry imported without one)",
+            f"summary: {rec['summary']}" if rec["summary"] else "summary: (none yet)",
             f"concepts: {concepts}",
             f"builds on: {_ids(refs['cites'])}",
             f"built upon by: {_ids(refs['cited_by'])}",

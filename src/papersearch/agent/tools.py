@@ -27,6 +27,7 @@ from ..core.ids import ID_PATTERN, ID_RULE, MAX_ID_CHARS, MIN_ID_CHARS
 from ..core.params import (
     DEFAULT_K,
     DEFAULT_PATH_K,
+    MAX_CITE_IDS,
     MAX_ERA_CHARS,
     MAX_K,
     MAX_QUERY_CHARS,
@@ -35,6 +36,7 @@ from ..core.params import (
     YEAR_MIN,
 )
 from ..core.records import EraPapers, PaperRecord, SearchResults, SimilarResults
+from ..query.cite import CITE_FORMATS, MEDIA_TYPES, TEXT_STYLES, CiteRequest
 from ..query.searcher import Searcher
 from .text import answer_text, chain_text, eras_text, paper_text, reading_text, search_text, similar_text
 
@@ -45,6 +47,16 @@ class EraList(TypedDict):
     count: int
     index_version: str
     eras: list[EraPapers]
+
+
+class Citations(TypedDict):
+    """Papers written as references: the body GET /cite answers with (``text``), its format and media type."""
+
+    format: str
+    media_type: str
+    ids: list[str]
+    """the papers cited, in order, each once"""
+    text: str
 
 
 def _argument(schema: dict[str, Any], description: str) -> WithJsonSchema:
@@ -96,6 +108,33 @@ DirectionArgument = Annotated[
     _argument(
         {"type": "string", "enum": ["before", "after"]},
         "with one paper: before = what it builds on, to read first; after = what grew out of it",
+    ),
+]
+Ids = Annotated[
+    object,
+    _argument(
+        {
+            "anyOf": [
+                {"type": "array", "items": ID, "minItems": 1, "maxItems": MAX_CITE_IDS},
+                {"type": "string", "description": "the ids joined by commas"},
+            ]
+        },
+        f"the papers to cite, 1 to {MAX_CITE_IDS} ids (search_papers, get_paper and answer_question give them), "
+        "cited in the order given",
+    ),
+]
+CiteFormat = Annotated[
+    object,
+    _argument(
+        {"type": "string", "enum": list(CITE_FORMATS)},
+        "bibtex (each entry's key is the paper's id), csl-json, ris, or text (a reference formatted in `style`)",
+    ),
+]
+CiteStyle = Annotated[
+    object,
+    _argument(
+        {"type": "string", "enum": list(TEXT_STYLES)},
+        "for format text: harvard (Cite Them Right) or short (author initials, year, title, venue, link)",
     ),
 ]
 PathK = Annotated[
@@ -209,6 +248,26 @@ class PaperTools:
         reading = searcher.path(str(one), direction, k)
         return result(reading, reading_text(reading))
 
+    def cite_papers(
+        self, ids: Ids, format: CiteFormat = "bibtex", style: CiteStyle = "harvard"
+    ) -> Annotated[CallToolResult, Citations]:
+        """Papers of the reading list written as references, to paste into a document or a reference
+        manager: BibTeX (the default), CSL-JSON, RIS, or a formatted reference in a named style.
+
+        The text content is the references exactly as GET /cite returns them; `text` in the structured
+        content holds the same. Cite the papers you used: their ids come from search_papers, get_paper,
+        answer_question (its sources) and reading_path.
+        """
+        request = CiteRequest.check(ids, format, style)
+        text = self.current().cite(request)
+        body: Citations = {
+            "format": request.format,
+            "media_type": MEDIA_TYPES[request.format],
+            "ids": list(dict.fromkeys(request.ids)),
+            "text": text,
+        }
+        return result(body, text)
+
     def list_eras(self) -> Annotated[CallToolResult, EraList]:
         """The eras the reading list is divided into, in order: each era's id, name, first and last year,
         introduction and the ids of its papers. An era's id or name is what search_papers' `era` takes.
@@ -226,6 +285,7 @@ TOOLS = {  # tool name (a method of PaperTools) -> its title
     "list_eras": "The eras of the reading list",
     "answer_question": "A cited answer from the reading list",
     "reading_path": "What to read before, after or between papers",
+    "cite_papers": "Papers as references (BibTeX, CSL-JSON, RIS, text)",
 }
 READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 

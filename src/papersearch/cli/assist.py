@@ -1,4 +1,5 @@
-"""The assistant's commands: ``papersearch answer`` (a cited answer) and ``papersearch path`` (reading paths).
+"""The assistant's commands: ``papersearch answer`` (a cited answer) and ``papersearch path`` (reading paths),
+each of which can also write its papers as references (``--cite FORMAT``, module ``citing``).
 
 Imports stay lazy, so ``answer`` is as light as ``ask``: numpy, onnxruntime and tokenizers, never torch.
 """
@@ -7,18 +8,21 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import AbstractContextManager, nullcontext, redirect_stdout
 
+from ..core.assistant_records import Chain, ReadingList
 from ..core.params import DEFAULT_PATH_K, check_k
 from ..core.settings import Settings
 from .arguments import Command, add_search_flags, checked, search_request
+from .citing import add_json_or_cite, write_references
 from .loading import open_for_one_question, open_index
 
 
 def answer_arguments(s: argparse.ArgumentParser) -> None:
-    """``answer QUERY`` with the search flags and ``--json``."""
+    """``answer QUERY`` with the search flags and ``--json`` or ``--cite FORMAT``."""
     s.add_argument("query", help="the question")
     add_search_flags(s, "papers ranked to answer from")
-    s.add_argument("--json", action="store_true", help="print JSON: {sentences, sources, reading_order, declined, ...}")
+    add_json_or_cite(s, "print JSON: {sentences, sources, reading_order, declined, ...}", "the answer's sources")
 
 
 def cmd_answer(args: argparse.Namespace, settings: Settings) -> int:
@@ -29,13 +33,21 @@ def cmd_answer(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.json:
         print_json(res)
-    else:
+        return 0
+    with _aside(args.cite):
         show_cited_answer(res)
+    if args.cite:
+        write_references(searcher.paper, [src["id"] for src in res["sources"]], args.cite)
     return 0
 
 
+def _aside(cite: str | None) -> AbstractContextManager[object]:
+    """With ``--cite``, what a command prints goes to stderr: stdout is the references'."""
+    return redirect_stdout(sys.stderr) if cite else nullcontext()
+
+
 def path_arguments(s: argparse.ArgumentParser) -> None:
-    """``path --before ID | --after ID | FROM TO`` with ``-k`` and ``--json``."""
+    """``path --before ID | --after ID | FROM TO`` with ``-k``, and ``--json`` or ``--cite FORMAT``."""
     s.add_argument("ids", nargs="*", metavar="ID", help="FROM TO: two paper ids, for a chain between them")
     way = s.add_mutually_exclusive_group()
     way.add_argument("--before", metavar="ID", help="what to read before this paper")
@@ -46,7 +58,7 @@ def path_arguments(s: argparse.ArgumentParser) -> None:
         default=None,
         help=f"with --before/--after: how many, 1-100 (default {DEFAULT_PATH_K})",
     )
-    s.add_argument("--json", action="store_true", help="print JSON")
+    add_json_or_cite(s, "print JSON", "the papers of the path")
 
 
 def cmd_path(args: argparse.Namespace, settings: Settings) -> int:
@@ -59,18 +71,25 @@ def cmd_path(args: argparse.Namespace, settings: Settings) -> int:
     from .render import print_json, show_chain, show_reading
 
     searcher = open_index(settings)
+    reading: ReadingList | None = None
+    chain: Chain | None = None
     if paper is not None:
         reading = searcher.path(paper, "before" if args.before else "after", args.k or DEFAULT_PATH_K)
-        if args.json:
-            print_json(reading)
-        else:
-            show_reading(reading)
-        return 0
-    chain = searcher.chain(args.ids[0], args.ids[1])
-    if args.json:
-        print_json(chain)
+        listed = [r["id"] for r in reading["results"]]
+        ids = [*listed, paper] if args.before else [paper, *listed]  # the path's papers in reading order
     else:
-        show_chain(chain)
+        chain = searcher.chain(args.ids[0], args.ids[1])
+        ids = [step["id"] for step in chain["steps"]]
+    if args.json:
+        print_json(reading or chain)
+        return 0
+    with _aside(args.cite):
+        if reading is not None:
+            show_reading(reading)
+        elif chain is not None:
+            show_chain(chain)
+    if args.cite:
+        write_references(searcher.paper, ids, args.cite)
     return 0
 
 

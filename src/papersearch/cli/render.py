@@ -114,7 +114,8 @@ def show_hit(con: Console, r: SearchHit) -> None:
     con.print(f"    [dim]{escape(authors)} · {escape(r['era_name'])} · {r['id']}[/]")
     if r["question"]:  # an imported paper may have none
         con.print(f"    [italic]{escape(r['question'])}[/]")
-    con.print(f"    “{highlight(r['why']['sentence'], r['why']['terms'])}”")
+    if r["why"]["sentence"]:  # nor a summary to quote
+        con.print(f"    “{highlight(r['why']['sentence'], r['why']['terms'])}”")
     if r["why"]["concepts"]:
         con.print(f"    [dim]concepts:[/] {escape(', '.join(r['why']['concepts']))}")
     for line in neighbour_lines(r["neighbours"], limit=3):
@@ -127,8 +128,11 @@ def show_paper(rec: PaperRecord) -> None:
     con.print(f"[bold]{escape(rec['title'])}[/] ({rec['year']})")
     con.print(f"[dim]{escape(', '.join(rec['authors']))}[/]")
     con.print(f"[cyan]{escape(rec['era_name'])}[/]  ·  id {rec['id']}")
-    con.print(f"\n[italic]{escape(rec['question'])}[/]\n" if rec["question"] else "")
-    con.print(escape(rec["summary"]))
+    if where := published(rec):
+        con.print(f"[dim]{escape(where)}[/]")
+    if rec["question"]:  # an imported paper may have no question, and no summary
+        con.print(f"\n[italic]{escape(rec['question'])}[/]")
+    con.print("\n" + escape(rec["summary"]) if rec["summary"] else "\n[dim](the list has no summary of it yet)[/]")
     if rec["concepts"]:
         con.print(
             "\n[bold]key concepts:[/] "
@@ -147,6 +151,14 @@ def show_paper(rec: PaperRecord) -> None:
     con.print(f"[bold]cites outside the list[/] ({len(refs['external'])})")
     for x in refs["external"]:
         con.print(f"  {escape(x['ref'])}  [dim]— “{escape(x['evidence'])}”[/]")
+
+
+def published(rec: PaperRecord) -> str:
+    """Where a paper appeared and where to find it, in one line ("Nature · doi:10.1038/323533a0"); "" if unknown."""
+    parts = [rec.get("venue", "")]
+    parts += [f"doi:{rec['doi']}" if rec.get("doi") else "", f"arXiv:{rec['arxiv']}" if rec.get("arxiv") else ""]
+    parts.append(rec.get("url", ""))
+    return " · ".join(p for p in parts if p)
 
 
 def show_list(records: Sequence[PaperRecord]) -> None:

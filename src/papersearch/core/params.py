@@ -30,6 +30,7 @@ PLAN_PARTS = ("time", "intent", "names", "order")  # parts of query understandin
 # a reading path's direction: what a paper builds on, or what grew out of it
 DIRECTIONS: tuple[Direction, ...] = ("before", "after")
 DEFAULT_PATH_K = 8
+MAX_CITE_IDS = 100  # papers one citation request names (a URL of 100 of the longest ids stays under 13 KB)
 SHOWN_CHARS = 40  # a value quoted in a message longer than this is described by its length instead
 RULES = {  # parameter -> what it accepts, as every face says it
     "q": f"the query must be 1 to {MAX_QUERY_CHARS} characters of text",
@@ -44,6 +45,7 @@ RULES = {  # parameter -> what it accepts, as every face says it
     "id": f"id must be a paper id: {ID_RULE}",
     "from": f"from must be a paper id: {ID_RULE}",
     "to": f"to must be a paper id: {ID_RULE}",
+    "ids": f"ids must be 1 to {MAX_CITE_IDS} paper ids joined by commas, each {ID_RULE}",
 }
 INVALID_CHARACTERS = "contains control or invalid characters"  # what every face says of text it cannot take
 REFUSED_CATEGORIES = ("Cc", "Cs")  # control characters and lone surrogates: no text a person types holds them
@@ -177,6 +179,18 @@ def check_id(name: str, value: object) -> str:
     if not isinstance(value, str) or not is_paper_id(value):
         raise QueryError(name, f"{RULES[name]}, not {shown(value)}")
     return value
+
+
+def check_id_list(name: str, value: object, most: int | None = MAX_CITE_IDS) -> tuple[str, ...]:
+    """Paper ids given as ``name``: a list, or one text of ids joined by commas; each well formed by the id rule,
+    at most ``most`` of them. Whether a paper has each id is the searcher's to say."""
+    pieces = value.split(",") if isinstance(value, str) else value
+    if not isinstance(pieces, list | tuple) or not pieces:
+        raise QueryError(name, f"{RULES[name]}, not {shown(value)}")
+    ids = tuple(check_id(name, p) for p in pieces)
+    if most is not None and len(ids) > most:
+        raise QueryError(name, f"{name} names {len(ids)} papers; at most {most} can be cited at once")
+    return ids
 
 
 def resolve_era(era: str, eras: Sequence[EraRecord]) -> str:

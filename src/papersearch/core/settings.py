@@ -87,7 +87,9 @@ class Settings:
             model=get("PAPERSEARCH_MODEL") or DEFAULT_MODEL,
             admin_token=get("PAPERSEARCH_ADMIN_TOKEN") or None,
             cors_origins=tuple(o.strip() for o in get("PAPERSEARCH_CORS_ORIGINS").split(",") if o.strip()),
-            reload_interval=_seconds("PAPERSEARCH_RELOAD_INTERVAL", get("PAPERSEARCH_RELOAD_INTERVAL"), 1.0),
+            reload_interval=_seconds(
+                "PAPERSEARCH_RELOAD_INTERVAL", get("PAPERSEARCH_RELOAD_INTERVAL"), 1.0, means=" (never check)"
+            ),
             query_encoder=_one_of(
                 "PAPERSEARCH_QUERY_ENCODER",
                 get("PAPERSEARCH_QUERY_ENCODER").lower(),
@@ -108,7 +110,9 @@ class Settings:
             ef_search=_count("PAPERSEARCH_EF_SEARCH", get("PAPERSEARCH_EF_SEARCH")),
             faiss_threads=_count("PAPERSEARCH_FAISS_THREADS", get("PAPERSEARCH_FAISS_THREADS")) or 1,
             mcp=_flag("PAPERSEARCH_MCP", get("PAPERSEARCH_MCP").lower()),
-            header_timeout=_timeout("PAPERSEARCH_HEADER_TIMEOUT", get("PAPERSEARCH_HEADER_TIMEOUT"), HEADER_TIMEOUT),
+            header_timeout=_seconds(
+                "PAPERSEARCH_HEADER_TIMEOUT", get("PAPERSEARCH_HEADER_TIMEOUT"), HEADER_TIMEOUT, 0.1, 3600
+            ),
             max_idle_connections=_count("PAPERSEARCH_MAX_IDLE_CONNECTIONS", get("PAPERSEARCH_MAX_IDLE_CONNECTIONS"))
             or MAX_IDLE_CONNECTIONS,
         )
@@ -133,27 +137,16 @@ def _count(name: str, raw: str) -> int | None:
     return int(raw)
 
 
-def _seconds(name: str, raw: str, default: float) -> float:
+def _seconds(name: str, raw: str, default: float, low: float = 0, high: float = 86_400, means: str = "") -> float:
+    """A number of seconds from ``low`` to ``high`` (``means``: what ``low`` does, said in the error), or ``default``."""
     if not raw:
         return default
     try:
         value = float(raw)
     except ValueError:
         value = -1.0
-    if not 0 <= value <= 86_400:
-        raise SettingsError(name, raw, "a number of seconds from 0 (never check) to 86400")
-    return value
-
-
-def _timeout(name: str, raw: str, default: float) -> float:
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not 0.1 <= value <= 3600:
-        raise SettingsError(name, raw, "a number of seconds from 0.1 to 3600")
+    if not low <= value <= high:
+        raise SettingsError(name, raw, f"a number of seconds from {low:g}{means} to {high:g}")
     return value
 
 

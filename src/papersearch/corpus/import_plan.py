@@ -19,6 +19,7 @@ from .sources import FORMATS, ImportFormat
 OnError = Literal["all_or_nothing", "skip_bad"]
 Into = Literal["auto", "files", "bulk"]
 Action = Literal["add", "update", "unchanged", "kept", "duplicate", "bad"]
+PlanFormat = ImportFormat | Literal["fields"]  # "fields": entries given one by one (``papersearch add``), not a file
 ACTIONS: tuple[Action, ...] = ("add", "update", "unchanged", "kept", "duplicate", "bad")
 NEAREST = "nearest"
 
@@ -72,7 +73,7 @@ class ImportPlan:
     """Every entry's action, the problems (errors name a bad entry, warnings what was left out of a good one)."""
 
     source: str
-    format: ImportFormat
+    format: PlanFormat
     into: Literal["files", "bulk"]
     items: list[PlanItem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -134,5 +135,5 @@ def choose_era(eras: list[Era], year: int, fallback: str | None) -> tuple[str | 
         return fallback, f"{year} lies in no era; placed in {fallback} as asked"
     return None, (
         f"{year} lies in no era of eras.yaml; the nearest is {near.id} ({near.start}–{near.end}): "
-        f"import with era={near.id!r} (or era='nearest'), or add an era that covers {year}"
+        f"import with era={near.id!r} or era='nearest' (--era on the command line), or add an era that covers {year}"
     )

@@ -19,7 +19,7 @@ and one line of plan each.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -29,13 +29,15 @@ from .bulk import BulkWriter, parse_bulk_line, render_bulk_line
 from .eras import parse_eras
 from .fields import parse_paper
 from .files import BULK_FILE, ERAS_FILE, PAPERS_DIR, read_corpus_file
-from .import_plan import ImportOptions, ImportPlan, PlanItem, choose_era
+from .import_plan import ImportOptions, ImportPlan, PlanFormat, PlanItem, choose_era
 from .importer import STATE_FILE, hand_edited, id_topic, make_id, read_state, text_hash
-from .incoming import BadEntry, Incoming, bad_problem, entry_label
+from .incoming import BadEntry, Incoming, Read, bad_problem, entry_label
 from .journal import Transaction, interrupted
 from .known import Identities, KnownPaper, KnownPapers, identity_keys
 from .render import render_paper
 from .sources import read_source
+
+Given = tuple[PlanFormat, Iterable[Read]]  # entries read already, and where from
 
 
 def plan_import(source: Path, corpus_root: Path, options: ImportOptions | None = None) -> ImportPlan:
@@ -59,15 +61,39 @@ def run_import(
     entry is bad and ``options.on_error`` is "all_or_nothing". ``on_step(i)`` runs after the
     commit's ``i``-th rename (a test's way to stop an import half way).
     """
-    options = options or ImportOptions()
-    with Transaction(Path(corpus_root)) as tx:
-        plan = _Importer(Path(source), Path(corpus_root), options, tx).run()
+    return _commit(Path(source), Path(corpus_root), options or ImportOptions(), None, on_step)
+
+
+def import_entries(
+    entries: Iterable[Read], source: str, corpus_root: Path, options: ImportOptions | None = None, dry_run: bool = False
+) -> ImportPlan:
+    """Import entries already read (``papersearch add``'s one paper, from flags or a prompt) as a file's are.
+
+    The same plan, checks and commit as ``run_import``; ``source`` names them in problems and the plan
+    (an entry of line 0 is named by ``source`` alone). ``dry_run``: plan only, as ``plan_import``.
+    """
+    root, options = Path(corpus_root), options or ImportOptions()
+    given: Given = ("fields", entries)
+    if dry_run:
+        problem = interrupted(root)
+        if problem is not None:
+            raise CorpusError([problem])
+        return _Importer(Path(source), root, options, None, given).run()
+    return _commit(Path(source), root, options, given, None)
+
+
+def _commit(
+    source: Path, root: Path, options: ImportOptions, given: Given | None, on_step: Callable[[int], None] | None
+) -> ImportPlan:
+    """Plan and stage every entry in one transaction, then put the changes in place, or raise and write nothing."""
+    with Transaction(root) as tx:
+        plan = _Importer(source, root, options, tx, given).run()
         bad = [p for p in plan.problems if p.severity == "error"]
         if bad and options.on_error == "all_or_nothing":
             n = plan.count("bad")
             head = (
                 f"{source}: {n} entr{'y' if n == 1 else 'ies'} cannot be imported, so nothing was "
-                "(fix them, or import the rest with on_error=skip_bad):"
+                "(fix them, or import the rest and skip them: on_error=skip_bad, --skip-bad on the command line):"
             )
             raise ImportFileError(head, bad)
         if plan.changes():
@@ -78,10 +104,12 @@ def run_import(
 class _Importer:
     """One pass over a file's entries: each one's action decided, its text checked and (unless a dry run) staged."""
 
-    def __init__(self, source: Path, root: Path, options: ImportOptions, tx: Transaction | None) -> None:
-        self.source, self.root, self.options, self.tx = source, root, options, tx
+    def __init__(
+        self, source: Path, root: Path, options: ImportOptions, tx: Transaction | None, given: Given | None = None
+    ) -> None:
+        self.source, self.root, self.options, self.tx, self.given = source, root, options, tx, given
         self.label = source.name
-        self.eras = _eras(root)
+        self.eras = corpus_eras(root)
         options.check(self.eras)
         self.known = KnownPapers(root)
         self.state = read_state(root)
@@ -95,7 +123,7 @@ class _Importer:
     def run(self) -> ImportPlan:
         """Read every entry, decide and stage it, and stage the bulk file and import state when anything changes."""
         unread: list[Problem] = []  # lines the reader could not read (too long)
-        fmt, entries = read_source(self.source, self.options.format, unread, self.options.max_bytes)
+        fmt, entries = self.given or read_source(self.source, self.options.format, unread, self.options.max_bytes)
         into = self.options.into
         if into == "auto":
             into = "bulk" if fmt == "arxiv" or self.known.bulk_lines else "files"
@@ -146,11 +174,13 @@ class _Importer:
         return PlanItem("bad", entry.line, entry.name, "", "", why or "does not pass the corpus's checks")
 
     def _add(self, entry: Incoming, label: str) -> PlanItem:
-        era, note = choose_era(self.eras, entry.year, self.options.era)
+        era, note = (entry.era, "") if entry.era else choose_era(self.eras, entry.year, self.options.era)
         if era is None:
             return self._bad(entry, label, note, "year")
+        if era not in {e.id for e in self.eras}:
+            return self._bad(entry, label, f"era {era!r} is not in eras.yaml", "era")
         pid = make_id(entry.year, entry.authors[0], id_topic((), entry.title), self.known.ids, self.suffixes)
-        paper = Paper(pid, entry.year, entry.title, entry.authors, era, "", entry.summary)
+        paper = Paper(pid, entry.year, entry.title, entry.authors, era, entry.question, entry.summary)
         paper = replace(paper, doi=entry.doi, arxiv=entry.arxiv, venue=entry.venue, url=entry.url)
         rel = BULK_FILE if self.into == "bulk" else f"{PAPERS_DIR}/{pid}.md"
         text = self._checked(paper, rel, label)
@@ -170,10 +200,13 @@ class _Importer:
         text = self._checked(merged, known.file, label)
         if text is None:
             return self._bad(entry, label, "")
-        item = PlanItem("update", entry.line, entry.name, old.id, known.file, same)
+        changed = ", ".join(f for f in MERGED if getattr(old, f) != getattr(merged, f))
+        item = PlanItem(
+            "update", entry.line, entry.name, old.id, known.file, same + (f"; sets {changed}" if changed else "")
+        )
         if text == known.text:
             self.state[known.state_key] = text_hash(text)
-            return replace(item, action="unchanged")
+            return replace(item, action="unchanged", note=same)
         if hand_edited(self.state, known.state_key, known.text) and not self.options.force:
             return replace(item, action="kept", note=f"{same}, edited by hand: left as it is (force to overwrite)")
         self._stage(known.file, old.id, text, known)
@@ -199,12 +232,16 @@ class _Importer:
             self.bulk.put(text, None if known is None else known.offset)
 
 
+MERGED = ("title", "year", "authors", "question", "summary", "doi", "arxiv", "venue", "url")  # what an update may set
+
+
 def _merge(old: Paper, entry: Incoming, force: bool) -> Paper:
     """The paper with what the entry knows: only what the paper lacks, or (``force``) all the entry gives.
 
     Sources disagree on a paper's title case ("Long short-term memory"), its year (an arXiv version)
     and how many authors to list ("and others"), so what the list already has stands unless forced.
-    The paper's id, era, question, concepts and edges are always its own.
+    The paper's id, era, concepts and edges are always its own; a question is given only by
+    ``papersearch add``, and fills in a paper's like any other field.
     """
     if force:
         return replace(
@@ -212,6 +249,7 @@ def _merge(old: Paper, entry: Incoming, force: bool) -> Paper:
             title=entry.title,
             year=entry.year,
             authors=entry.authors,
+            question=entry.question or old.question,
             summary=entry.summary or old.summary,
             doi=entry.doi or old.doi,
             arxiv=entry.arxiv or old.arxiv,
@@ -220,6 +258,7 @@ def _merge(old: Paper, entry: Incoming, force: bool) -> Paper:
         )
     return replace(
         old,
+        question=old.question or entry.question,
         summary=old.summary or entry.summary,
         doi=old.doi or entry.doi,
         arxiv=old.arxiv or entry.arxiv,
@@ -228,7 +267,7 @@ def _merge(old: Paper, entry: Incoming, force: bool) -> Paper:
     )
 
 
-def _eras(root: Path) -> list[Era]:
+def corpus_eras(root: Path) -> list[Era]:
     """The corpus's eras; a corpus without a good eras list cannot take an import (:class:`CorpusError`)."""
     problems: list[Problem] = []
     text = read_corpus_file(root, ERAS_FILE, problems)

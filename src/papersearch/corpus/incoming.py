@@ -33,6 +33,8 @@ class Incoming:
     venue: str = ""
     url: str = ""
     warnings: tuple[tuple[str, str], ...] = ()
+    question: str = ""  # the paper's guiding question: no file format has one; ``papersearch add`` may give it
+    era: str = ""  # the era asked for (``papersearch add --era``); "" places the paper by its year
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +51,8 @@ Read = Incoming | BadEntry
 
 
 def entry_label(source: str, line: int, name: str) -> str:
-    """How a problem names an entry: ``refs.bib:45 (vaswani2017)``."""
-    return f"{source}:{line}" + (f" ({name[:80]})" if name else "")
+    """How a problem names an entry: ``refs.bib:45 (vaswani2017)``; an entry read from no file (line 0) by its source."""
+    return (f"{source}:{line}" if line else source) + (f" ({name[:80]})" if name else "")
 
 
 def bad_problem(source: str, bad: BadEntry) -> Problem:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
-
-import numpy as np
+from typing import TYPE_CHECKING, Protocol
 
 from ..core.errors import IndexStateError
 from ..core.settings import Settings
+
+if TYPE_CHECKING:  # only named in signatures: reading an index's manifest or records needs no numpy
+    import numpy as np
 
 
 class QueryEncoder(Protocol):

@@ -53,6 +53,17 @@ def verify_files(vdir: Path, manifest: dict[str, Any], trust_verdict: bool = Fal
         _write_verdict(vdir, manifest, seen)
 
 
+def verify_one(vdir: Path, manifest: dict[str, Any], rel: str) -> None:
+    """Check one file the manifest lists as a one-shot command would (``trust_verdict``): hashed unless the
+    verdict vouches for its stat; the verdict is left as it is (it speaks for every file)."""
+    meta = manifest["files"].get(rel)
+    if not isinstance(meta, dict):
+        raise IndexStateError(f"{vdir / 'manifest.json'} does not list {rel}; {FIX}")
+    path = vdir / rel
+    if _read_verdict(vdir, manifest).get(rel) != _stamp(path, meta) and file_sha256(path) != meta.get("sha256"):
+        raise IndexStateError(f"{path} is damaged (its checksum does not match the manifest); {FIX}")
+
+
 def _stamp(path: Path, meta: dict[str, Any]) -> list[int]:
     """The file's size, times, inode and device; an IndexStateError when it is missing, not a regular file
     (a symlink is not followed) or not the size the manifest records."""

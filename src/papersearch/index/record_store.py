@@ -16,12 +16,22 @@ import json
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, overload
 
-from ..core.records import ExternalRef, GraphEdge, GraphExternal, GraphPaper, GraphRecord, Neighbour, PaperRecord
-from ..graph.neighbours import KINDS
+from ..core.records import (
+    EdgeKind,
+    ExternalRef,
+    GraphEdge,
+    GraphExternal,
+    GraphPaper,
+    GraphRecord,
+    Neighbour,
+    PaperRecord,
+)
 
+KINDS: tuple[EdgeKind, ...] = ("cites", "mentions")  # by rank, as ``graph.neighbours`` numbers them (it imports
+# numpy, which reading records needs not: ``papersearch cite`` does without it)
 BATCH = 1_000  # records read at a time when they are all read in order
 KEPT = 512  # records kept after they are fetched
 
@@ -93,6 +103,13 @@ class RecordStore(_Reader, Sequence[PaperRecord]):
         """The row of the paper with this id, or None."""
         found = self.all("SELECT row FROM papers WHERE id = ?", (paper_id,))
         return int(found[0][0]) if found else None
+
+    def by_ids(self, ids: Iterable[str]) -> Iterator[PaperRecord]:
+        """The records of those ``ids`` the version holds, in the order given (an unknown id is left out)."""
+        for pid in ids:
+            row = self.row_of(pid)
+            if row is not None:
+                yield self[row]
 
     def ids(self, rows: Sequence[int]) -> list[str]:
         """The ids of the papers of ``rows``, in that order."""

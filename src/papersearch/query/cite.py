@@ -1,7 +1,8 @@
 """Papers as citations: BibTeX, CSL-JSON, RIS, or a formatted reference, for every face's "cite" (pure).
 
 ``cite(records, format)`` is the one call the CLI (``cite``), the HTTP API (``/cite``) and the MCP
-tool make, with the ``PaperRecord``s the searcher returns. BibTeX is :mod:`.cite_bibtex`'s. A
+tool make, with the ``PaperRecord``s the searcher returns; each face first builds one
+``CiteRequest`` (the ids, format and style, checked once, in the same words everywhere). BibTeX is :mod:`.cite_bibtex`'s. A
 ``text`` reference is set in a named CSL style by citeproc-py: the package ships one style,
 ``harvard-cite-them-right`` ("harvard", the default), used offline. The list keeps no volume or
 pages, and that style calls a journal article without them "[Preprint]"; such a paper is set as a
@@ -13,13 +14,15 @@ citeproc-py is imported only for ``text`` in the "harvard" style, never by a sea
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..core.errors import QueryError
+from ..core.errors import NotFoundError, QueryError
 from ..core.identifiers import arxiv_url, doi_url
 from ..core.names import author_surname, given_names
+from ..core.params import MAX_CITE_IDS, check_id_list, shown
 from ..core.records import PaperRecord
 from .cite_bibtex import PROCEEDINGS, bibtex_entry
 
@@ -36,6 +39,7 @@ MEDIA_TYPES: dict[CiteFormat, str] = {
     "ris": "application/x-research-info-systems",
     "text": "text/plain",
 }
+EXTENSIONS: dict[CiteFormat, str] = {"bibtex": "bib", "csl-json": "json", "ris": "ris", "text": "txt"}
 HARVARD = "harvard-cite-them-right"  # the CSL style citeproc-py ships in its package data
 
 
@@ -58,20 +62,60 @@ def cite(records: Sequence[PaperRecord], fmt: str = "bibtex", style: str = "harv
     return "".join(line + "\n" for line in harvard(records))
 
 
-def check_format(fmt: str) -> CiteFormat:
+@dataclass(frozen=True)
+class CiteRequest:
+    """Papers to cite and how, checked once by ``check``; each face builds one from its own input."""
+
+    ids: tuple[str, ...]
+    format: CiteFormat = "bibtex"
+    style: TextStyle = "harvard"
+    param: str = "ids"  # what the ids were given as (``ids``, or ``id`` for one paper), for their errors
+
+    @classmethod
+    def check(
+        cls,
+        ids: object,
+        fmt: object = "bibtex",
+        style: object = "harvard",
+        param: str = "ids",
+        most: int | None = MAX_CITE_IDS,
+    ) -> CiteRequest:
+        """The request, or a :class:`QueryError` naming the first bad parameter: the ids (the id rule, at most
+        ``most``: None for no limit), then ``format``, then ``style`` (checked whatever the format)."""
+        return cls(check_id_list(param, ids, most), check_format(fmt), check_style(style), param)
+
+    def filename(self) -> str:
+        """A file name for the references: the paper's id for one paper, else "references" (``.bib``, ``.json``...)."""
+        stem = self.ids[0] if len(set(self.ids)) == 1 else "references"
+        return f"{stem}.{EXTENSIONS[self.format]}"
+
+
+def pick(records: Iterable[PaperRecord], request: CiteRequest) -> list[PaperRecord]:
+    """The records the request names, in its order, from ``records`` read once; NotFoundError for an id no paper has."""
+    wanted = set(request.ids)
+    found = {r["id"]: r for r in records if r["id"] in wanted}
+    for pid in request.ids:
+        if pid not in found:
+            error = NotFoundError(pid)
+            error.param = request.param
+            raise error
+    return [found[pid] for pid in request.ids]
+
+
+def check_format(fmt: object) -> CiteFormat:
     """``fmt`` as a citation format, or a :class:`QueryError` listing the ones there are."""
     for known in CITE_FORMATS:
         if fmt == known:
             return known
-    raise QueryError("format", f"format must be one of {', '.join(CITE_FORMATS)}, not {fmt!r}")
+    raise QueryError("format", f"format must be one of {', '.join(CITE_FORMATS)}, not {shown(fmt)}")
 
 
-def check_style(style: str) -> TextStyle:
+def check_style(style: object) -> TextStyle:
     """``style`` as a text style, or a :class:`QueryError` listing the ones there are."""
     for known in TEXT_STYLES:
         if style == known:
             return known
-    raise QueryError("style", f"style must be one of {', '.join(TEXT_STYLES)}, not {style!r}")
+    raise QueryError("style", f"style must be one of {', '.join(TEXT_STYLES)}, not {shown(style)}")
 
 
 def csl_type(record: PaperRecord) -> str:

@@ -5,7 +5,8 @@ hybrid, with filters and ``why``; module ``results``), ``similar`` finds papers 
 (module ``similar``), and ``papers``, ``paper``, ``eras``, ``graph`` and ``status`` read the version
 as stored, so every face shows the same thing for the same index. ``answer`` quotes the list's own
 sentences with their sources (module ``answer``); ``path`` and ``chain`` walk the graph (module
-``paths``). Recent query vectors and results are kept per version (module ``caches``).
+``paths``). ``cite`` writes papers as references (module ``cite``). Recent query vectors and results
+are kept per version (module ``caches``).
 
 A face builds one ``SearchRequest`` (``request``) and passes it to ``search`` or ``answer``; from
 Python, ``search("...", k=5)`` checks the keywords the same way.
@@ -33,6 +34,7 @@ from ..index.record_store import GraphStore
 from . import ranking
 from .answer import Sentences, compose
 from .caches import QueryVectors, RecentResults
+from .cite import CiteRequest, cite
 from .paths import PathGraph
 from .plan import QueryPlan
 from .results import Ranker
@@ -157,6 +159,12 @@ class Searcher:
             "papers": len(self.data.records),
             "problem": "; ".join(p for p in (other_code, problem) if p) or None,
         }
+
+    def cite(self, request: CiteRequest) -> str:
+        """The papers a checked ``CiteRequest`` names, cited in its format (module ``cite``); NotFoundError names
+        the first id no paper has, as the request's own parameter."""
+        records = [self.data.records[self._row(request.param, pid)] for pid in request.ids]
+        return cite(records, request.format, request.style)
 
     def correct(self, text: str) -> str:
         """The text with typos corrected against the corpus's words."""

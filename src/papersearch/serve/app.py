@@ -2,7 +2,7 @@
 
 A background thread watches the index's CURRENT pointer and swaps in a new ``Searcher`` as one
 reference (``live``); each request takes that reference once, so a request in flight finishes on
-the version it started with. Endpoints are in ``routes``, errors become JSON in ``errors``. With
+the version it started with. Endpoints are in ``routes`` (citations in ``citations``), errors become JSON in ``errors``. With
 ``PAPERSEARCH_MCP=1`` the MCP tools (``agent``) answer at ``/mcp`` over the same live index, behind
 the same middleware; the MCP SDK is imported only then.
 """
@@ -25,6 +25,7 @@ from fastapi.staticfiles import StaticFiles
 from .. import __version__
 from ..core.settings import Settings
 from ..query.searcher import Searcher
+from .citations import router as citations
 from .errors import install_error_handlers, public_folders, public_text
 from .live import CorpusWatch, LiveIndex, warm_up
 from .middleware import MAX_BODY_BYTES, GuardMiddleware
@@ -138,6 +139,7 @@ def create_app(settings: Settings, searcher: Searcher | None = None, reload_inte
     app.add_middleware(GZipMiddleware, minimum_size=2048)
     app.add_middleware(GuardMiddleware)
     app.include_router(router)
+    app.include_router(citations)
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
     install_docs(app)
     install_live_openapi(app, live)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from ..core.flags import FLAG_WORDS
 from ..core.ids import ID_PATTERN, ID_RULE, MAX_ID_CHARS, MIN_ID_CHARS
-from ..core.params import MAX_QUERY_CHARS, PLAN_PARTS, YEAR_MAX, YEAR_MIN
+from ..core.params import MAX_CITE_IDS, MAX_QUERY_CHARS, PLAN_PARTS, YEAR_MAX, YEAR_MIN
 from ..core.records import EraPapers, EraRecord, GraphRecord, IndexStatus, PaperBrief
 
 
@@ -93,6 +93,15 @@ IGNORE = {"type": "string", "pattern": f"^[{SPACE}]*(?:{PART})?(?:,[{SPACE}]*(?:
 # check_id's rule (core.ids), for a paper id in a path or a parameter
 PAPER_ID = {"type": "string", "minLength": MIN_ID_CHARS, "maxLength": MAX_ID_CHARS, "pattern": ID_PATTERN}
 PAPER_ID_TEXT = f"a paper id: {ID_RULE}"
+# check_id_list's rule for text: 1 to MAX_CITE_IDS ids joined by commas
+_ONE_ID = ID_PATTERN.removeprefix("^").removesuffix("$")
+PAPER_IDS = {
+    "type": "string",
+    "minLength": MIN_ID_CHARS,
+    "maxLength": MAX_CITE_IDS * (MAX_ID_CHARS + 1) - 1,
+    "pattern": f"^{_ONE_ID}(?:,{_ONE_ID}){{0,{MAX_CITE_IDS - 1}}}$",
+}
+PAPER_IDS_TEXT = f"1 to {MAX_CITE_IDS} paper ids joined by commas, each {ID_RULE}"
 
 
 def live_openapi(schema: dict[str, Any], eras: Sequence[EraRecord] | None) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 // papersearch web page: search as you type with a cited answer above the results, a paper view with its
-// cross-reference drawing and what to read before and after it, and a timeline of the eras. Plain DOM;
+// cross-reference drawing and what to read before and after it, and a timeline of the eras; "Cite" copies BibTeX. Plain DOM;
 // data only ever reaches the page through textContent/attributes.
 "use strict";
 
@@ -65,6 +65,15 @@
       throw err;
     }
     return body;
+  }
+
+  // The text of a citation endpoint (BibTeX): an error comes back as the one JSON body, said in its own words.
+  async function apiText(path) {
+    const res = await fetch(path, { headers: { Accept: "application/x-bibtex, text/plain" } });
+    if (res.ok) return res.text();
+    let body = null;
+    try { body = await res.json(); } catch { /* not JSON */ }
+    throw new Error(body?.error?.message || `The server answered ${res.status}.`);
   }
 
   // ------------------------------------------------------------ URL state: #/search?q=..., #/paper/<id>, #/
@@ -276,9 +285,15 @@
         : h("span", { class: "muted read-first", title: step.evidence ? `“${step.evidence}”` : null,
           text: " — read first: " + step.needed_for.map((id) => `[${a.sources.find((x) => x.id === id)?.number ?? "?"}]`).join(", ")
             + " builds on it" }))));
+    const ids = a.sources.map((src) => encodeURIComponent(src.id)).join(",");
+    const cited = h("div", null, h("h2", { class: "answer-h", text: "Sources" }), sources,
+      h("p", { class: "cite-bar" }, h("button", { type: "button", class: "link-button cite-sources",
+        text: "Cite these sources", title: "Copy the sources as BibTeX",
+        onclick: (ev) => copyCitation(`/cite?ids=${ids}&format=bibtex`,
+          ev.currentTarget.parentElement, "BibTeX of the sources") })));
     els.answer.replaceChildren(label, text,
       h("div", { class: "answer-foot" },
-        h("div", null, h("h2", { class: "answer-h", text: "Sources" }), sources),
+        cited,
         h("div", null, h("h2", { class: "answer-h", text: "Read in this order" }), order)),
       h("p", { class: "answer-meta", text: `${a.order === "time" ? "Earliest first" : "Best first"} · `
         + `confidence ${a.confidence.toFixed(2)} · every sentence is quoted from the list` }));
@@ -411,14 +426,18 @@
     show(els.paper);
     document.title = `${p.title} — papersearch`;
     const heading = h("h1", { tabindex: "-1", text: p.title });
-    els.paper.replaceChildren(
+    els.paper.replaceChildren(...[ // a part the paper has nothing for is null: left out, never written as "null"
       backLink(),
       h("p", { class: "meta" }, h("span", { class: "year", text: String(p.year) }), " · ",
         h("a", { class: "era-link", href: "#/search?era=" + encodeURIComponent(p.era), text: p.era_name })),
       heading,
       h("p", { class: "authors", text: p.authors.join(", ") }),
+      identifiers(p),
+      citeBar(p),
       p.question ? h("p", { class: "question lead", text: p.question }) : null,
-      h("div", { class: "summary" }, p.summary.split(/\n\s*\n/).map((para) => h("p", { text: para.trim() }))),
+      p.summary.trim()
+        ? h("div", { class: "summary" }, p.summary.split(/\n\s*\n/).map((para) => h("p", { text: para.trim() })))
+        : h("p", { class: "muted no-summary", text: "The list has no summary of this paper yet." }),
       p.concepts.length ? h("section", { class: "section" }, h("h2", { text: "Concepts" }),
         h("ul", { class: "chips" }, p.concepts.map((c) => h("li", {
           title: c.aliases.length ? "Also: " + c.aliases.join(", ") : null, text: c.name,
@@ -431,9 +450,63 @@
       similar?.results.length ? h("section", { class: "section" }, h("h2", { text: "Closest in meaning" }),
         h("ol", { class: "similar" }, similar.results.map((s) => h("li", null,
           h("span", { class: "year", text: String(s.year) }), " ", h("a", { href: paperHref(s.id), text: s.title }))))) : null,
-    );
+    ].filter((part) => part != null));
     window.scrollTo(0, 0);
     heading.focus({ preventScroll: true });
+  }
+
+  // Where the paper was published and where to read it. Only https links are made: a DOI or an arXiv id becomes
+  // an address on doi.org or arxiv.org, built here; a URL of the paper's own is a link only when it parses as
+  // https (anything else, a plain http address included, is shown as text, never as a link).
+  const pathPart = (text) => text.split("/").map(encodeURIComponent).join("/");
+  function httpsHref(text) {
+    try { const u = new URL(text); return u.protocol === "https:" ? u.href : null; } catch { return null; }
+  }
+  function identifiers(p) {
+    const out = (href, text) => h("a", { class: "ident", href, rel: "noopener noreferrer", text });
+    const items = [];
+    if (p.venue) items.push(h("span", { class: "venue", text: p.venue }));
+    if (p.doi) items.push(out("https://doi.org/" + pathPart(p.doi), "doi:" + p.doi));
+    if (p.arxiv) items.push(out("https://arxiv.org/abs/" + pathPart(p.arxiv), "arXiv:" + p.arxiv));
+    if (p.url) {
+      const href = httpsHref(p.url);
+      items.push(href ? out(href, clip(p.url.replace(/^https:\/\//i, ""), 60)) : h("span", { class: "url", text: p.url }));
+    }
+    return items.length ? h("p", { class: "identifiers" }, items.flatMap((x, i) => (i ? [" · ", x] : [x]))) : null;
+  }
+
+  // "Cite" copies the paper's BibTeX; RIS, CSL-JSON and a text reference are downloads of the same endpoint.
+  function citeBar(p) {
+    const base = `/papers/${encodeURIComponent(p.id)}/cite?format=`;
+    const bar = h("p", { class: "cite-bar" });
+    const other = (format, label, ext) => h("a", { href: base + format, download: `${p.id}.${ext}`, text: label });
+    bar.append(h("button", { type: "button", class: "cite-button", text: "Cite", title: "Copy this paper as BibTeX",
+      onclick: () => copyCitation(base + "bibtex", bar, "BibTeX") }),
+      h("span", { class: "cite-more" }, " BibTeX · or download ", other("ris", "RIS", "ris"), " · ",
+        other("csl-json", "CSL-JSON", "json"), " · ", other("text&style=harvard", "text", "txt")));
+    return bar;
+  }
+
+  // The clipboard is there only in a secure context (https, or http on this machine); elsewhere, or when the
+  // browser refuses, the text is shown in a box, selected, to copy by hand.
+  async function copyCitation(url, where, what) {
+    for (const old of where.querySelectorAll(".cite-status, .cite-fallback")) old.remove();
+    const say = (text) => where.append(h("span", { class: "cite-status", role: "status", text }));
+    let text;
+    try { text = await apiText(url); } catch (err) { say(err.message); return; }
+    try {
+      if (!window.isSecureContext || !navigator.clipboard) throw new Error("no clipboard here");
+      await navigator.clipboard.writeText(text);
+      say(`${what} copied to the clipboard`);
+    } catch {
+      const box = h("textarea", { class: "cite-box", readonly: true, spellcheck: "false",
+        rows: String(Math.min(12, text.split("\n").length + 1)), "aria-label": `${what}, to copy` });
+      box.value = text;
+      where.append(h("span", { class: "cite-fallback" },
+        h("span", { class: "cite-status", role: "status", text: `This page cannot reach the clipboard: copy the ${what} below.` }), box));
+      box.focus();
+      box.select();
+    }
   }
 
   // What to read before (or after) the paper: each entry with the hops that tie it, in reading order (chains of
