@@ -41,6 +41,7 @@ OWNERS = {
     "bibtexparser": {"corpus/bibtex.py"},
     "pylatexenc": {"corpus/bibtex.py"},
     "citeproc": {"query/cite.py"},
+    "tantivy": {"index/lexical_engine.py"},
 }
 
 

@@ -192,12 +192,17 @@ def _write_vector_index(job: Job, matrix: MatrixFile) -> None:
 
 
 def _write_lexical(job: Job, records: JsonSpool) -> None:
-    """vocabulary.json (typo correction) and lexical/ (BM25), from the records put aside, never held."""
+    """vocabulary.json (typo correction) and lexical/ (BM25, and the engine that finds its best papers over the same
+    words: ``lexical_engine``), from the records put aside, never held."""
     from . import lexical
+    from .lexical_engine import EngineWriter
 
     write_json(job.bdir / layout.VOCABULARY, build_vocabulary(lexical_text(r) for r in records))
     arrays = lexical_arrays(job.bdir / layout.LEXICAL)  # written as they are made
-    write_lexical(job.bdir / layout.LEXICAL, *lexical.build((lexical_text(r) for r in records), arrays))
+    engine = EngineWriter(job.bdir / layout.LEXICAL / layout.ENGINE)
+    texts = (lexical_text(r) for r in records)
+    write_lexical(job.bdir / layout.LEXICAL, *lexical.build(texts, arrays, each=engine.add))
+    engine.finish()
     job.watch.lap("lexical")
 
 

@@ -57,6 +57,7 @@ VOCABULARY = "vocabulary.json"
 VECTORS = "vectors.npy"
 VECTOR_INDEX = "vectors.faiss"
 LEXICAL = "lexical"
+ENGINE = "engine"  # lexical/engine/: the Tantivy index that finds the lexical side's best papers (``lexical_engine``)
 LEXICAL_FILES = {
     "data": "data.csc.index.npy",
     "indices": "indices.csc.index.npy",

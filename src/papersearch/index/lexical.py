@@ -289,10 +289,15 @@ def _place_in_files(
     return data, indices
 
 
-def build(doc_texts: Iterable[str], files: tuple[Path, Path] | None = None) -> tuple[LexicalIndex, dict[str, Any]]:
+def build(
+    doc_texts: Iterable[str],
+    files: tuple[Path, Path] | None = None,
+    each: Callable[[list[str]], None] | None = None,
+) -> tuple[LexicalIndex, dict[str, Any]]:
     """Index one text per paper (in row order, read once): the scores and the parameters to save with them.
 
     ``files``: where to write the score arrays (data, indices) as they are built, instead of holding them.
+    ``each``: called with each paper's words as they are made (the engine index is built from the same words).
     """
     n_docs = 0
 
@@ -300,7 +305,10 @@ def build(doc_texts: Iterable[str], files: tuple[Path, Path] | None = None) -> t
         nonlocal n_docs
         for text in doc_texts:
             n_docs += 1
-            yield tokenize(text)
+            words = tokenize(text)
+            if each is not None:
+                each(words)
+            yield words
 
     data, indices, indptr, vocab = bm25_matrix(tokenised(), files=files)
     params: dict[str, Any] = {"k1": K1, "b": B, "method": "lucene", "idf_method": "lucene", "dtype": "float32"}
@@ -326,3 +334,35 @@ class LexicalIndex:
             lo, hi = self.indptr[t], self.indptr[t + 1]
             out[self.indices[lo:hi]] += self.data[lo:hi]  # a token's column names each paper once
         return out
+
+    def scores_of(self, query: str, rows: np.ndarray) -> np.ndarray:
+        """``scores(query)[rows]`` for sorted ``rows``, without scoring every paper: each token's column (its
+        papers in row order) is searched for them; the same sums, in the same order, as ``scores``."""
+        out = np.zeros(len(rows), dtype=np.float32)
+        for t in self.token_ids(query):
+            lo, hi = int(self.indptr[t]), int(self.indptr[t + 1])
+            docs = self.indices[lo:hi]
+            if not len(docs) or not len(rows):
+                continue
+            at = np.minimum(np.searchsorted(docs, rows), len(docs) - 1)
+            held = docs[at] == rows
+            out[held] += self.data[lo:hi][at[held]]
+        return out
+
+    def top_in(self, query: str, k: int, first: int, end: int) -> np.ndarray:
+        """The rows of the ``k`` best scores among rows ``first`` to ``end`` (those with a word of the query),
+        exactly, reading only the part of each column that falls in the range."""
+        out = np.zeros(end - first, dtype=np.float32)
+        for t in self.token_ids(query):
+            lo, hi = int(self.indptr[t]), int(self.indptr[t + 1])
+            docs = self.indices[lo:hi]
+            a, b = (int(x) for x in np.searchsorted(docs, [first, end]))
+            out[np.asarray(docs[a:b]) - first] += self.data[lo + a : lo + b]
+        held = np.flatnonzero(out > 0)
+        if len(held) > k:
+            held = held[np.argpartition(-out[held], k - 1)[:k]]
+        return np.sort(held) + first
+
+    def tokens(self, query: str) -> list[str]:
+        """The query's words the index holds, as it holds them."""
+        return [t for t in tokenize(query) if t in self.vocab and self.vocab[t] + 1 < len(self.indptr)]

@@ -305,14 +305,18 @@ def search(
     k: int,
     allowed_rows: np.ndarray | None = None,
     vectors: np.ndarray | None = None,
+    row_range: tuple[int, int] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Top-``k`` rows for one query vector, best first, restricted to ``allowed_rows`` when given.
+    """Top-``k`` rows for one query vector, best first, restricted to ``allowed_rows`` (or to the rows of
+    ``row_range``, first and end: a year range, since papers are stored by year) when given.
 
     With an approximate index and a filter that leaves at most ``EXACT_LIMIT`` rows, those rows are
     scored exactly from ``vectors`` (a selective filter would leave an approximate search short).
     """
     import faiss
 
+    if row_range is not None and row_range[1] - row_range[0] <= EXACT_LIMIT:
+        allowed_rows, row_range = np.arange(*row_range, dtype=np.int64), None  # small: as a list of rows
     q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
     k = max(1, min(k, index.ntotal))
     if allowed_rows is not None and vectors is not None and not is_exact(index) and len(allowed_rows) <= EXACT_LIMIT:
@@ -322,9 +326,12 @@ def search(
         top = top[np.argsort(-sims[top], kind="stable")]
         return sims[top], np.asarray(allowed_rows)[top]
     params: Any = None
-    if allowed_rows is not None:
-        sel = faiss.IDSelectorBatch(np.ascontiguousarray(allowed_rows, dtype=np.int64))
+    if allowed_rows is not None or row_range is not None:
         fs: Any = faiss  # the SWIG stubs do not know the selector parameters
+        if row_range is not None:
+            sel = fs.IDSelectorRange(int(row_range[0]), int(row_range[1]))
+        else:
+            sel = faiss.IDSelectorBatch(np.ascontiguousarray(allowed_rows, dtype=np.int64))
         if isinstance(index, faiss.IndexIVF):
             params = fs.SearchParametersIVF(sel=sel, nprobe=index.nprobe)
         elif isinstance(index, faiss.IndexHNSW):

@@ -7,6 +7,8 @@ see docs/ranking.md (the alternatives measured and not shipped live in ``scripts
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 NEG = -np.inf
@@ -20,29 +22,61 @@ def best_two(best: np.ndarray, second: np.ndarray, weight: float = SECOND_PASSAG
     return np.where(np.isfinite(best), (1 - weight) * best + weight * second, NEG)
 
 
-def weighted(dense: np.ndarray, lexical: np.ndarray, w_dense: float, w_lex: float) -> np.ndarray:
+class Others(NamedTuple):
+    """The papers a side is standardised over besides the candidates scored: ``values`` stands for ``papers`` of
+    them (every one the same value, or an even sample of them, each value its share)."""
+
+    values: np.ndarray
+    papers: int
+
+
+def weighted(
+    dense: np.ndarray,
+    lexical: np.ndarray,
+    w_dense: float,
+    w_lex: float,
+    others: tuple[Others | None, Others | None] = (None, None),
+) -> np.ndarray:
     """``zscore`` with a weight on each side: how much each is trusted for this query."""
     ok = np.isfinite(dense)
-    return np.where(ok, w_dense * _z(dense, ok) + w_lex * _z(lexical, ok), NEG)
+    return np.where(ok, w_dense * _z(dense, ok, others[0]) + w_lex * _z(lexical, ok, others[1]), NEG)
 
 
-def hybrid(dense: np.ndarray, lexical: np.ndarray) -> np.ndarray:
+def hybrid(
+    dense: np.ndarray, lexical: np.ndarray, others: tuple[Others | None, Others | None] = (None, None)
+) -> np.ndarray:
     """The shipped fusion: ``zscore`` with the measured lexical weight."""
-    return zscore(dense, lexical, LEX_WEIGHT)
+    return zscore(dense, lexical, LEX_WEIGHT, others)
 
 
-def _z(x: np.ndarray, ok: np.ndarray) -> np.ndarray:
+def _z(x: np.ndarray, ok: np.ndarray, others: Others | None = None) -> np.ndarray:
+    """``x`` standardised over its ``ok`` values and, when given, the ``others`` they stand among."""
     vals = x[ok]
-    if vals.size < 2:
+    if others is None or others.papers <= 0:
+        if vals.size < 2:
+            return np.where(ok, 0.0, 0.0)
+        sd = float(vals.std()) or 1.0
+        return np.where(ok, (x - float(vals.mean())) / sd, 0.0)
+    if vals.size + others.papers < 2:
         return np.where(ok, 0.0, 0.0)
-    sd = float(vals.std()) or 1.0
-    return np.where(ok, (x - float(vals.mean())) / sd, 0.0)
+    share = others.papers / len(others.values)
+    total = vals.size + others.papers
+    mean = (float(vals.sum()) + share * float(others.values.sum())) / total
+    spread = float(((vals - mean) ** 2).sum()) + share * float(((others.values - mean) ** 2).sum())
+    sd = float(np.sqrt(spread / total)) or 1.0
+    return np.where(ok, (x - mean) / sd, 0.0)
 
 
-def zscore(dense: np.ndarray, lexical: np.ndarray, w_lex: float = 0.3) -> np.ndarray:
-    """Standardise each score over the candidate papers, then add: dense z + ``w_lex`` × BM25 z.
+def zscore(
+    dense: np.ndarray,
+    lexical: np.ndarray,
+    w_lex: float = 0.3,
+    others: tuple[Others | None, Others | None] = (None, None),
+) -> np.ndarray:
+    """Standardise each score over the candidate papers (and the ``others`` outside them, when a query scores only
+    candidates: ``query.candidates``), then add: dense z + ``w_lex`` × BM25 z.
 
     Unlike max-scaling, a query whose words barely discriminate (BM25 nearly flat) adds little.
     """
     ok = np.isfinite(dense)
-    return np.where(ok, _z(dense, ok) + w_lex * _z(lexical, ok), NEG)
+    return np.where(ok, _z(dense, ok, others[0]) + w_lex * _z(lexical, ok, others[1]), NEG)

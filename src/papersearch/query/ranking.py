@@ -1,7 +1,7 @@
-"""Score papers for one query vector over an index version: filters, dense scores per paper, top k.
+"""Score a query's candidate papers over an index version (``query.candidates``), and take the top k.
 
-Pure functions of the loaded arrays (no I/O, no model): ``Searcher`` calls them, and so can a
-script that compares rankings.
+Pure functions of the opened version (no model: the query's vector comes from ``embed``):
+``Searcher`` calls them, and so can a script that compares rankings.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.names import name_key
-from ..index import vectors
+from ..index.lexical_engine import Engine
 from ..index.reader import IndexData
-from . import fusion, rerank
+from . import candidates, fusion, rerank
 from .plan import PlanContext, QueryPlan, concept_matches
 from .scope import Evidence
 from .wording import ASKING, FILLER
@@ -36,38 +36,6 @@ def filter_mask(
     return mask
 
 
-def dense_scores(data: IndexData, qvec: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per paper: its dense score (``fusion.best_two`` of its passages; -inf when masked) and its best row.
-
-    Up to ``vectors.EXACT_LIMIT`` candidate rows every row is scored. Beyond that only the best
-    ``vectors.CANDIDATE_ROWS`` are retrieved; an allowed paper none of whose passages is among them
-    scores the lowest retrieved similarity (an upper bound of its own) and has no best row.
-    """
-    n = len(data.records)
-    allowed_rows = None if mask.all() else np.flatnonzero(mask[data.row_paper])
-    total = len(data.matrix) if allowed_rows is None else len(allowed_rows)
-    best = np.full(n, -np.inf, dtype=np.float32)
-    best_row = np.full(n, -1, dtype=np.int64)
-    if total == 0:
-        return best, best_row
-    limit = total if total <= vectors.EXACT_LIMIT else vectors.CANDIDATE_ROWS
-    sims, rows = vectors.search(data.faiss_index, qvec, limit, allowed_rows, data.matrix)
-    if limit < total and len(sims):
-        best[mask] = sims[-1]
-    papers = data.row_paper[rows]
-    # rows come best first, so the first time a paper appears is its best passage, the next its second
-    first = np.unique(papers, return_index=True)[1]
-    best[papers[first]] = sims[first]
-    best_row[papers[first]] = rows[first]
-    second = best.copy()
-    if limit < total and len(sims):  # every paper has two passages or more (question, title): an unretrieved
-        second[papers[first]] = sims[-1]  # second one scores below the last row retrieved
-    rest = np.setdiff1d(np.arange(len(rows)), first, assume_unique=True)
-    second_idx = np.unique(papers[rest], return_index=True)[1]
-    second[papers[rest][second_idx]] = sims[rest][second_idx]
-    return fusion.best_two(best, second).astype(np.float32), best_row
-
-
 def top_k(scores: np.ndarray, k: int) -> list[int]:
     """Rows of the ``k`` highest finite scores, best first; ties keep row order (like a stable sort).
 
@@ -84,71 +52,138 @@ def top_k(scores: np.ndarray, k: int) -> list[int]:
 
 @dataclass(frozen=True)
 class Scored:
-    """One query's scores per paper, before the plan moves them."""
+    """One query's scores of its candidate papers (``rows``, sorted; every array is aligned with it), before the plan
+    moves them."""
 
-    mask: np.ndarray  # the papers the hard filters let through
+    rows: np.ndarray  # the candidates' paper rows (``query.candidates``)
+    mask: np.ndarray  # the candidates the hard filters let through
     fused: np.ndarray
     dense: np.ndarray
     lexical: np.ndarray
     qvec: np.ndarray | None
     best_row: np.ndarray
-    names: np.ndarray | None  # how strongly each paper belongs to the people named (plan), or None
-    concepts: np.ndarray | None  # how much of each paper's best-named concept the query names, or None
+    names: np.ndarray | None  # how strongly each candidate belongs to the people named (plan), or None
+    concepts: np.ndarray | None  # how much of each candidate's best-named concept the query names, or None
     best_cosine: float  # of any passage (0 in lexical mode)
     sure: bool  # a name, a time or the list's own order was asked for: some paper answers, whatever else says
     evidence: Evidence | None = None  # what the no-match decision weighs (``scope``), once judged
     confidence: float = 1.0  # that some paper answers the query at all (``scope.confidence``), once judged
 
+    def at(self, rows: np.ndarray) -> np.ndarray:
+        """The positions of paper ``rows`` among the candidates (-1 for one that is not)."""
+        if not len(self.rows):
+            return np.full(len(rows), -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.rows, rows), len(self.rows) - 1)
+        return np.where(self.rows[at] == rows, at, -1)
+
+
+@dataclass(frozen=True)
+class Query:
+    """What ``score`` scores: the text (the plan's topic when there is a plan), how it was read, the mode, the
+    papers the filters allow and those the plan asks to be scored besides each side's best."""
+
+    text: str
+    plan: QueryPlan | None
+    mode: str
+    allow: candidates.Allowed
+    extra: np.ndarray
+
 
 def score(
-    data: IndexData,
-    ctx: PlanContext | None,
-    plan: QueryPlan | None,
-    text: str,
-    mode: str,
-    mask: np.ndarray,
-    embed: Callable[[str], np.ndarray],
+    data: IndexData, engine: Engine | None, ctx: PlanContext | None, q: Query, embed: Callable[[str], np.ndarray]
 ) -> Scored:
-    """Dense, lexical and fused scores of every paper for ``text`` (the plan's topic when there is a plan).
+    """Dense, lexical and fused scores of the query's candidates (``query.candidates``).
 
     With a plan, names are matched as names (not as stemmed words: ``names`` carries them, the
     lexical side no longer sees them), words that only ask for papers are left out of the lexical
     side, and a dense side whose best match is below ``rerank.DENSE_FLOOR`` (nothing close in
     meaning) fades out instead of adding noise.
     """
-    topic = plan.topic if plan is not None else text
-    lex_text = topic
-    names = None
-    if plan is not None and plan.names and ctx is not None:
-        names = rerank.name_scores(len(mask), [ctx.names[k] for k in plan.names])
-        lex_text = " ".join(w for w in topic.split() if name_key(w.strip("?,.!;:")) not in plan.names) or topic
-    if plan is not None:  # "papers from ... about", "explain": words that ask are not what a query is about
-        lex_text = " ".join(w for w in lex_text.split() if w.lower().strip("?,.!;:") not in ASKED) or lex_text
-    lex = np.where(mask, data.lexical.scores(lex_text), 0.0).astype(np.float32)
-    qvec = None
-    dense = np.where(mask, 0.0, -np.inf).astype(np.float32)
-    best_row = np.full(len(mask), -1, dtype=np.int64)
+    plan, mode, allow = q.plan, q.mode, q.allow
+    topic = plan.topic if plan is not None else q.text
+    lex_text = _lexical_text(topic, plan)
+    qvec, side = None, None
     if mode != "lexical":
         qvec = embed(topic)
-        dense, best_row = dense_scores(data, qvec, mask)
+        side = candidates.dense_side(data, qvec, allow)
+    rows = _candidates(data, engine, lex_text, allow, side, q.extra)
+    mask = allow.holds(rows)
+    lex = np.where(mask, data.lexical.scores_of(lex_text, rows), 0.0).astype(np.float32)
+    if side is not None:
+        dense, best_row = side.of(rows, mask)
+    else:
+        dense, best_row = np.where(mask, 0.0, -np.inf).astype(np.float32), np.full(len(rows), -1, dtype=np.int64)
+    names = None
+    if plan is not None and plan.names and ctx is not None:
+        names = _name_scores(rows, [ctx.names[k] for k in plan.names])
     finite = dense[np.isfinite(dense)]
     best_cosine = float(finite.max()) if qvec is not None and finite.size else 0.0
     listed = plan is not None and plan.order is not None and plan.order.over == "list"  # "the oldest paper"
     sure = (names is not None and bool(names.any())) or (plan is not None and plan.only_time) or listed
+    others: tuple[fusion.Others | None, fusion.Others | None] = (None, None)
+    if mode == "hybrid":
+        others = candidates.rest(data.lexical, lex_text, allow, rows, side).sides()
     if mode == "dense":
         fused = dense.astype(np.float64)
     elif mode == "lexical":
         fused = np.where(mask, lex, -np.inf).astype(np.float64)
     elif plan is None:
-        fused = fusion.hybrid(dense.astype(np.float64), lex.astype(np.float64))
+        fused = fusion.hybrid(dense.astype(np.float64), lex.astype(np.float64), others)
     else:
         w_dense = min(1.0, best_cosine / rerank.DENSE_FLOOR) ** 2
-        fused = fusion.weighted(dense.astype(np.float64), lex.astype(np.float64), w_dense, fusion.LEX_WEIGHT)
+        fused = fusion.weighted(dense.astype(np.float64), lex.astype(np.float64), w_dense, fusion.LEX_WEIGHT, others)
     concepts = None
     if plan is not None and ctx is not None:
         matched = concept_matches(topic, ctx)
         if matched:
-            concepts = np.zeros(len(mask), dtype=np.float64)
+            concepts = np.zeros(len(rows), dtype=np.float64)
             for row, (_, share) in matched.items():
-                concepts[row] = share
-    return Scored(mask, fused, dense, lex, qvec, best_row, names, concepts, best_cosine, sure)
+                at = np.searchsorted(rows, row)
+                if at < len(rows) and rows[at] == row:
+                    concepts[at] = share
+    return Scored(rows, mask, fused, dense, lex, qvec, best_row, names, concepts, best_cosine, sure)
+
+
+def _lexical_text(topic: str, plan: QueryPlan | None) -> str:
+    """What the lexical side searches for: the topic less the names it reads as names and the words that only ask."""
+    lex_text = topic
+    if plan is not None and plan.names:
+        lex_text = " ".join(w for w in topic.split() if name_key(w.strip("?,.!;:")) not in plan.names) or topic
+    if plan is not None:  # "papers from ... about", "explain": words that ask are not what a query is about
+        lex_text = " ".join(w for w in lex_text.split() if w.lower().strip("?,.!;:") not in ASKED) or lex_text
+    return lex_text
+
+
+def _candidates(
+    data: IndexData,
+    engine: Engine | None,
+    lex_text: str,
+    allow: candidates.Allowed,
+    side: candidates.DenseSide | None,
+    extra: np.ndarray,
+) -> np.ndarray:
+    """The papers scored: every paper of a small list; every allowed one when a side scores them all anyway (few
+    allowed papers, or few of their passages); else the dense side's, the lexical side's best, the first allowed
+    rows and ``extra``."""
+    n = len(data.columns.years)
+    if n <= candidates.LEXICAL_CANDIDATES:  # a small list: every paper, filtered or not (the full scan's arrays)
+        return np.arange(n, dtype=np.int64)
+    if allow.count <= candidates.LEXICAL_CANDIDATES or (side is not None and side.floor is None):
+        found = allow.rows()
+        return np.union1d(found, extra) if len(extra) else found
+    parts = [allow.rows()[: candidates.FIRST_ROWS], extra]
+    parts.append(candidates.lexical_best(data.lexical, engine, lex_text, allow, candidates.LEXICAL_CANDIDATES))
+    if side is not None:
+        parts.append(side.papers)
+    return np.unique(np.concatenate([np.asarray(p, dtype=np.int64) for p in parts]))
+
+
+def _name_scores(rows: np.ndarray, names: list[dict[int, float]]) -> np.ndarray:
+    """Per candidate: how strongly it belongs to the named people (``rerank.name_scores``, over the candidates)."""
+    out = np.zeros(len(rows), dtype=np.float64)
+    for found in names:
+        for row, weight in found.items():
+            at = int(np.searchsorted(rows, row))
+            if at < len(rows) and rows[at] == row:
+                out[at] += weight / len(names)
+    return out

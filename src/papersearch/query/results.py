@@ -2,23 +2,30 @@
 
 ``Ranker`` holds what ranking reads of a version besides the index itself (years, eras, how cited
 each paper is, the speller, the explainer, the context a query is read against: all stored by the
-build, mapped or looked up, so nothing is made on a first query). ``Ranker.results`` goes from a checked ``SearchRequest`` to ``SearchResults``: correct the
-spelling, read the query (``plan``), score every paper (``ranking.score``), let the plan move the
-scores (``rerank``), take the top k and build the records (``search_results``).
+build, mapped or looked up, so nothing is made on a first query). ``Ranker.results`` goes from a
+checked ``SearchRequest`` to ``SearchResults``: correct the spelling, read the query (``plan``),
+score its candidates (``ranking.score``: each side's best and what the plan asks for,
+``query.candidates``), let the plan move the scores (``rerank``), take the top k and build the
+records (``search_results``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from typing import Any, overload
 
 import numpy as np
 
 from ..core.params import SearchRequest
 from ..core.records import PaperRecord, Scores, SearchHit, SearchResults, Why
+from ..index import layout
+from ..index.lexical_engine import Engine
 from ..index.reader import IndexData
 from ..index.understanding import ConceptTable, KeySet, NameTable, StemTable, YearTable
-from . import order, ranking, rerank, scope
+from . import candidates, order, ranking, rerank, scope
+from .asked import Asking
+from .candidates import Allowed
 from .english import EVERYDAY_WORDS
 from .explain import Explainer, query_stems
 from .paths import PathGraph
@@ -27,13 +34,14 @@ from .spelling import Speller
 from .timewords import TimeContext
 
 Embed = Callable[[str], np.ndarray]  # a query's text to its vector (the searcher's, through its cache)
+SOURCES_OF = 20  # an origin question's best papers whose cited entries are scored too (rerank.ORIGIN_SOURCES: 5)
 
 
 class Ranker:
     """Ranks one index version's papers for a request. Thread-safe."""
 
     def __init__(self, data: IndexData, graph: Callable[[], PathGraph]) -> None:
-        """``graph``: the version's graph oriented by time (built on first use), for what came before or after."""
+        """``graph``: the version's graph oriented by time (its links, mapped), for what came before or after."""
         self.data = data
         self._graph = graph
         self.speller = Speller(data.vocabulary)
@@ -42,26 +50,51 @@ class Ranker:
         self._years = data.columns.years
         self._eras = data.columns.era_codes
         self._era_code = {e["id"]: i for i, e in enumerate(data.eras)}
+        self._spans = candidates.era_spans(self._eras, len(data.eras))
         self._degree = data.columns.degree
         self._plan_context: PlanContext = stored_context(data)
+        self.engine = open_engine(data)
+        self._asking = Asking(data, self.engine, self._plan_context, lambda: (graph().earlier, graph().later))
 
     def plan(self, text: str, ignore: tuple[str, ...] = ()) -> QueryPlan:
         """How ``text`` is read against this version (its eras, years, names), less the parts in ``ignore``."""
         return make_plan(text, self._plan_context).without(ignore)
 
+    def allowed(self, year_from: int | None = None, year_to: int | None = None, era: str | None = None) -> Allowed:
+        """The rows the hard filters let through (an era no paper is of lets none)."""
+        code = None if era is None else self._era_code.get(era, -2)
+        return candidates.allowed(self._years, self._eras, self._spans, year_from, year_to, code)
+
     def scores(self, request: SearchRequest, embed: Embed) -> tuple[str, QueryPlan | None, ranking.Scored]:
-        """The corrected query, how it was read (with the paper its order names found), and every paper's scores
+        """The corrected query, how it was read (with the paper its order names found), and its candidates' scores
         before the plan moves them, judged for whether any paper answers at all (``scope``)."""
         r = request
-        era = None if r.era is None else self._era_code.get(r.era, -2)  # an era no paper is of: none passes
-        mask = ranking.filter_mask(self._years, self._eras, r.year_from, r.year_to, era)
+        allow = self.allowed(r.year_from, r.year_to, r.era)
         corrected = self.speller.correct(r.query)
         plan = self.plan(corrected, r.ignore) if r.understand else None
         named = False  # the query names a paper of the list ("what came after the GAN paper")
         if plan is not None:
             plan, named = self._anchored(plan, r.mode, embed)
-        scored = ranking.score(self.data, self._plan_context, plan, corrected, r.mode, mask, embed)
+        scored = self._scored(corrected, plan, r.mode, allow, r.k, embed)
         return corrected, plan, self._judged(scored, plan.topic if plan else corrected, named)
+
+    def _scored(
+        self, text: str, plan: QueryPlan | None, mode: str, allow: Allowed, k: int, embed: Embed
+    ) -> ranking.Scored:
+        """``ranking.score`` over the candidates, with the papers the plan asks for; for an origin question, again
+        with the entries its best papers cite (which ``rerank.cited_sources`` lifts) when they were not among them."""
+        topic = plan.topic if plan is not None else text
+        extra = self._asking.rows(plan, topic, allow, k, None if mode == "lexical" else embed)
+        ctx = self._plan_context
+        scored = ranking.score(self.data, self.engine, ctx, ranking.Query(text, plan, mode, allow, extra), embed)
+        if plan is None or not plan.builds_on or len(scored.rows) == len(self._years):
+            return scored
+        best = scored.rows[ranking.top_k(np.where(scored.mask, scored.fused, -np.inf), SOURCES_OF)]
+        cited = np.fromiter((int(x) for row in best for x in plan.builds_on[int(row)]), dtype=np.int64)
+        if not len(np.setdiff1d(cited, scored.rows)):
+            return scored
+        query = ranking.Query(text, plan, mode, allow, np.union1d(extra, cited))
+        return ranking.score(self.data, self.engine, ctx, query, embed)
 
     def _judged(self, scored: ranking.Scored, topic: str, sure: bool = False) -> ranking.Scored:
         """``scored`` with the no-match evidence for ``topic`` and its confidence (sure also when ``sure``)."""
@@ -70,20 +103,28 @@ class Ranker:
         confidence = scope.confidence(evidence, sure, words_only=scored.qvec is None)
         return replace(scored, evidence=evidence, confidence=confidence, sure=sure)
 
+    def _moved(self, scored: ranking.Scored, plan: QueryPlan) -> np.ndarray:
+        """The candidates' fused scores moved by ``plan`` (``rerank.apply``), its citations read by position."""
+        moved = replace(plan, builds_on=Positioned(plan.builds_on, scored)) if plan.builds_on else plan
+        years, degree = self._years_of(scored.rows), np.asarray(self._degree[scored.rows])
+        return rerank.apply(scored.fused, moved, years, degree, scored.names, scored.concepts)
+
+    def _years_of(self, rows: np.ndarray) -> np.ndarray:
+        return np.asarray(self._years[rows], dtype=np.int64)
+
     def results(self, request: SearchRequest, embed: Embed, version: str) -> SearchResults:
         """The top ``request.k`` papers for ``request``, as ``SearchResults`` (``took_ms`` 0, not cached)."""
         corrected, plan, scored = self.scores(request, embed)
         fused = scored.fused
         if plan is not None:
-            fused = rerank.apply(fused, plan, self._years, self._degree, scored.names, scored.concepts)
-            fused = self._ordered(fused, plan, scored.mask)
+            fused = self._ordered(self._moved(scored, plan), plan, scored)
         fused = np.where(scored.mask, fused, -np.inf)
         if plan is not None and plan.intent == "history" and not plan.only_time and plan.order is None:
-            rows = rerank.spread_over_time(fused, self._years, request.k)
+            picks = rerank.spread_over_time(fused, self._years_of(scored.rows), request.k)
         else:
-            rows = ranking.top_k(fused, request.k)
+            picks = ranking.top_k(fused, request.k)
         q_stems = query_stems(plan.topic if plan else corrected)
-        hits = [self._hit(rank, i, fused, scored, q_stems) for rank, i in enumerate(rows, 1)]
+        hits = [self._hit(rank, i, fused, scored, q_stems) for rank, i in enumerate(picks, 1)]
         return search_results(request, corrected, plan, scored.confidence, hits, version)
 
     def _anchored(self, plan: QueryPlan, mode: str, embed: Embed) -> tuple[QueryPlan, bool]:
@@ -95,21 +136,17 @@ class Ranker:
         if o is None or o.side is None:
             return plan, False
         sub = make_plan(o.anchor, self._plan_context)
-        everything = np.ones(len(self.data.records), dtype=bool)
-        scored = self._judged(
-            ranking.score(self.data, self._plan_context, sub, o.anchor, mode, everything, embed), sub.topic
-        )
+        scored = self._judged(self._scored(o.anchor, sub, mode, self.allowed(), 10, embed), sub.topic)
         if scored.confidence < scope.NO_MATCH_BELOW:
             return plan, False
-        fused = rerank.apply(scored.fused, sub, self._years, self._degree, scored.names, scored.concepts)
-        close = order.matches(fused)  # the paper those words name: the first of their matches ("the perceptron")
-        row = int(close[np.argmin(self._years[close])])
+        close = order.matches(self._moved(scored, sub))  # the paper those words name: the first of their matches
+        row = int(scored.rows[close[np.argmin(self._years_of(scored.rows)[close])]])
         rec = self.data.records[row]
         return replace(plan, order=o.found(row, rec["id"], f"{rec['title']} ({rec['year']})")), True
 
-    def _ordered(self, fused: np.ndarray, plan: QueryPlan, mask: np.ndarray) -> np.ndarray:
+    def _ordered(self, fused: np.ndarray, plan: QueryPlan, scored: ranking.Scored) -> np.ndarray:
         """The scores moved by the order the plan asks for (module ``order``), if any."""
-        o = plan.order
+        o, years = plan.order, self._years_of(scored.rows)
         if o is None:
             return fused
         if o.side is not None:
@@ -117,46 +154,83 @@ class Ranker:
                 return fused
             graph, anchor = self._graph(), o.paper[0]
             tied = order.ties(graph.earlier if o.side == "before" else graph.later, anchor)
+            at = scored.at(np.array([anchor, *tied], dtype=np.int64))
+            ties = {int(p): w for p, w in zip(at[1:], tied.values(), strict=True) if p >= 0}
             topical = plan.topic != o.anchor
-            return order.around(fused, self._near(anchor), self._years, anchor, o.side, tied, o.first, topical)
+            near = self._near(anchor, scored.rows)
+            return order.around(fused, near, years, int(at[0]), o.side, ties, o.first, topical)
         assert o.first is not None
         if o.over == "list":
-            inside = mask & np.isfinite(fused)
+            inside = scored.mask & np.isfinite(fused)
             if plan.window is not None:
-                inside &= (self._years >= plan.window.start) & (self._years <= plan.window.end)
-            return order.by_year(fused, self._years, o.first, np.flatnonzero(inside))
-        matched = order.matches(np.where(mask, fused, -np.inf), self._holding(plan.topic))
-        return order.by_year(fused, self._years, o.first, matched)
+                inside &= (years >= plan.window.start) & (years <= plan.window.end)
+            return order.by_year(fused, years, o.first, np.flatnonzero(inside))
+        matched = order.matches(np.where(scored.mask, fused, -np.inf), self._holding(plan.topic, scored.rows))
+        return order.by_year(fused, years, o.first, matched)
 
-    def _holding(self, topic: str) -> np.ndarray | None:
-        """Per paper, whether its text holds every topic word of ``topic`` (``scope.topic_words``); None without one."""
+    def _holding(self, topic: str, rows: np.ndarray) -> np.ndarray | None:
+        """Per candidate, whether its text holds every topic word of ``topic`` (``scope.topic_words``); None without
+        one."""
         lex = self.data.lexical
         words = [w for w in scope.topic_words(topic) if scope.weight(w) > 0]
         if not words:
             return None
-        holds = np.ones(lex.n_docs, dtype=bool)
+        holds = np.ones(len(rows), dtype=bool)
         for word in words:
-            has = np.zeros(lex.n_docs, dtype=bool)
+            has = np.zeros(len(rows), dtype=bool)
             for t in lex.token_ids(word):
-                has[lex.indices[lex.indptr[t] : lex.indptr[t + 1]]] = True
+                docs = lex.indices[lex.indptr[t] : lex.indptr[t + 1]]
+                if len(docs):
+                    at = np.minimum(np.searchsorted(docs, rows), len(docs) - 1)
+                    has |= docs[at] == rows
             holds &= has
         return holds
 
-    def _near(self, row: int) -> np.ndarray:
-        """Every paper's closeness in meaning to the paper of ``row``: its passages against that paper's centroid."""
+    def _near(self, row: int, rows: np.ndarray) -> np.ndarray:
+        """Each of ``rows``' closeness in meaning to the paper of ``row``: its passages against that paper's centroid."""
         centroid = self.data.matrix[self.data.paper_rows[row]].mean(axis=0)
         centroid /= np.linalg.norm(centroid) or 1.0
-        near, _ = ranking.dense_scores(self.data, centroid, np.ones(len(self.data.records), dtype=bool))
+        side = candidates.dense_side(self.data, centroid, self.allowed())
+        near, _ = side.of(rows, np.ones(len(rows), dtype=bool))
         return near.astype(np.float64)
 
-    def _hit(
-        self, rank: int, row: int, fused: np.ndarray, scored: ranking.Scored, q_stems: dict[str, str]
-    ) -> SearchHit:
-        """The paper of ``row`` at ``rank``: its final score, its two sides' scores, and why it matched."""
-        dense = None if scored.qvec is None else round(float(scored.dense[row]), 6)
-        scores: Scores = {"dense": dense, "lexical": round(float(scored.lexical[row]), 6)}
-        why = self.explainer.why(q_stems, row, scored.qvec, int(scored.best_row[row]))
-        return search_hit(rank, self.data.records[row], float(fused[row]), scores, why)
+    def _hit(self, rank: int, at: int, fused: np.ndarray, scored: ranking.Scored, q_stems: dict[str, str]) -> SearchHit:
+        """The candidate at position ``at``, ranked ``rank``: its final score, its two sides' scores, and why it
+        matched."""
+        row = int(scored.rows[at])
+        dense = None if scored.qvec is None else round(float(scored.dense[at]), 6)
+        scores: Scores = {"dense": dense, "lexical": round(float(scored.lexical[at]), 6)}
+        why = self.explainer.why(q_stems, row, scored.qvec, int(scored.best_row[at]))
+        return search_hit(rank, self.data.records[row], float(fused[at]), scores, why)
+
+
+class Positioned(Sequence[list[int]]):
+    """What each candidate cites (``PlanContext.builds_on``), as positions among the candidates."""
+
+    def __init__(self, builds_on: Sequence[Iterable[int]], scored: ranking.Scored) -> None:
+        self.builds_on, self.scored = builds_on, scored
+
+    def __len__(self) -> int:
+        return len(self.scored.rows)
+
+    @overload
+    def __getitem__(self, at: int) -> list[int]: ...
+    @overload
+    def __getitem__(self, at: slice) -> Sequence[list[int]]: ...
+    def __getitem__(self, at: int | slice) -> Any:
+        if isinstance(at, slice):
+            return [self[i] for i in range(*at.indices(len(self)))]
+        cited = np.fromiter((int(x) for x in self.builds_on[int(self.scored.rows[at])]), dtype=np.int64)
+        return [int(p) for p in self.scored.at(cited) if p >= 0]
+
+
+def open_engine(data: IndexData) -> Engine | None:
+    """The version's lexical engine, when the list is larger than a query's candidates (a small list scores every
+    paper and never imports it); None when it has none."""
+    folder = data.path / layout.LEXICAL / layout.ENGINE
+    if len(data.columns.years) <= candidates.LEXICAL_CANDIDATES or not folder.is_dir():
+        return None
+    return Engine(folder)
 
 
 def search_hit(rank: int, rec: PaperRecord, score: float, scores: Scores, why: Why) -> SearchHit:

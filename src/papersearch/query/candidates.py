@@ -1,0 +1,199 @@
+"""Which papers a query scores: each side's own best, and the papers its plan asks for; and what the others weigh.
+
+Scoring every paper on every query costs a pass over the whole list (BM25's postings, the fused
+scores, the rerank): at a million papers, tens of milliseconds. So a query scores its candidates:
+the papers of the passages the dense side retrieves (``vectors.CANDIDATE_ROWS``), the lexical
+side's own ``LEXICAL_CANDIDATES`` best (``lexical_engine``: Tantivy over the same words; an allowed
+range of at most ``EXACT_RANGE`` papers is scored exactly instead), the first ``FIRST_ROWS``
+allowed rows (where scores tie, a full scan takes the first rows), and the papers a query's plan
+asks for (``ranking.plan_rows``). Each candidate is then scored exactly on both sides.
+
+When a side would score every allowed paper anyway (a small list, a narrow filter: no more allowed
+papers than ``LEXICAL_CANDIDATES``, or no more of their passages than ``vectors.EXACT_LIMIT``),
+every allowed paper is a candidate and nothing is estimated: the ranking is the full scan's, bit
+for bit. Otherwise the fusion still standardises each side over every allowed paper (``Rest``):
+every paper the dense side did not retrieve has the same score, the lowest retrieved (so its
+statistics are exact), and the lexical scores of the papers outside the candidates are those of a
+fixed sample of the allowed rows (``SAMPLE``, evenly spread), each standing for its share of them.
+
+Filters stay exact: papers are stored by year, so a year range (and an era, a span of years) is a
+range of rows, searched as one (``vectors.search``'s ``row_range``, the engine's range query); an
+era whose papers are not one run of rows is checked paper by paper within its span.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..index import vectors
+from ..index.lexical import LexicalIndex
+from ..index.lexical_engine import Engine
+from ..index.reader import IndexData
+from . import fusion
+
+LEXICAL_CANDIDATES = 1000  # the lexical side's own best papers a query scores
+EXACT_RANGE = 20_000  # allowed papers up to which the lexical side's best are found exactly (no engine)
+SAMPLE = 5_000  # allowed rows whose lexical scores stand for the papers outside the candidates
+FIRST_ROWS = 100  # the first allowed rows, always candidates (the largest k)
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """The papers the hard filters let through: rows ``lo`` to ``hi``, of era ``era`` where that era's papers are
+    not all of one run of rows (None: every row of the range)."""
+
+    lo: int
+    hi: int
+    era: int | None
+    codes: np.ndarray  # every paper's era code
+
+    def holds(self, rows: np.ndarray) -> np.ndarray:
+        inside = (rows >= self.lo) & (rows < self.hi)
+        if self.era is not None:
+            inside &= np.asarray(self.codes)[np.clip(rows, 0, max(len(self.codes) - 1, 0))] == self.era
+        return inside
+
+    def rows(self, every: int = 1) -> np.ndarray:
+        """The allowed rows (every ``every``-th of the range, for a sample)."""
+        span = np.arange(self.lo, self.hi, every, dtype=np.int64)
+        return span if self.era is None else span[np.asarray(self.codes[self.lo : self.hi : every]) == self.era]
+
+    @property
+    def count(self) -> int:
+        if self.era is None:
+            return max(0, self.hi - self.lo)
+        return int(np.count_nonzero(np.asarray(self.codes[self.lo : self.hi]) == self.era))
+
+
+def allowed(
+    years: np.ndarray,
+    codes: np.ndarray,
+    spans: list[tuple[int, int, bool]],
+    year_from: int | None,
+    year_to: int | None,
+    era: int | None,
+) -> Allowed:
+    """The rows a request's filters allow (``spans``: each era's first and end row, and whether every row between
+    is of that era; ``era``: the asked era's code, -2 for one no paper is of)."""
+    lo = int(np.searchsorted(years, year_from, side="left")) if year_from is not None else 0
+    hi = int(np.searchsorted(years, year_to, side="right")) if year_to is not None else len(years)
+    keep = None
+    if era is not None:
+        first, end, whole = spans[era] if 0 <= era < len(spans) else (0, 0, True)
+        lo, hi = max(lo, first), min(hi, end)
+        keep = None if whole else era
+    return Allowed(lo, max(lo, hi), keep, codes)
+
+
+def era_spans(codes: np.ndarray, n_eras: int) -> list[tuple[int, int, bool]]:
+    """Each era's first row, end row, and whether every row between is of it (one pass over the codes)."""
+    out = []
+    codes = np.asarray(codes)
+    for e in range(n_eras):
+        rows = np.flatnonzero(codes == e)
+        if not len(rows):
+            out.append((0, 0, True))
+        else:
+            first, end = int(rows[0]), int(rows[-1]) + 1
+            out.append((first, end, len(rows) == end - first))
+    return out
+
+
+@dataclass(frozen=True)
+class DenseSide:
+    """The dense side of one query: the papers of the passages retrieved (sorted), their scores (``fusion.best_two``
+    of their best two passages) and best rows, and ``floor``, the score of every other allowed paper (None when
+    every allowed passage was scored: the others have none)."""
+
+    papers: np.ndarray
+    score: np.ndarray
+    best_row: np.ndarray
+    floor: float | None
+
+    def of(self, rows: np.ndarray, holds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(score, best row) of each of ``rows``: -inf and -1 where a filter removes it or it has no passage."""
+        score = np.full(len(rows), -np.inf, dtype=np.float32)
+        best = np.full(len(rows), -1, dtype=np.int64)
+        if self.floor is not None:
+            score[holds] = self.floor
+        if len(self.papers):
+            at = np.minimum(np.searchsorted(self.papers, rows), len(self.papers) - 1)
+            found = self.papers[at] == rows
+            score[found], best[found] = self.score[at[found]], self.best_row[at[found]]
+        return score, best
+
+
+def dense_side(data: IndexData, qvec: np.ndarray, allow: Allowed) -> DenseSide:
+    """The best passages for ``qvec`` among the allowed papers' (every one when they are at most
+    ``vectors.EXACT_LIMIT``, else the best ``vectors.CANDIDATE_ROWS``)."""
+    start = data.columns.passage_start
+    first, end = int(start[allow.lo]), int(start[allow.hi])
+    every = allow.lo == 0 and allow.hi == len(start) - 1 and allow.era is None
+    rows_in = None
+    if allow.era is not None:
+        rows_in = np.arange(first, end, dtype=np.int64)
+        rows_in = rows_in[np.asarray(data.columns.era_codes)[np.asarray(data.row_paper[first:end])] == allow.era]
+    total = len(rows_in) if rows_in is not None else end - first
+    empty = np.zeros(0, dtype=np.int64)
+    if total == 0:
+        return DenseSide(empty, np.zeros(0, dtype=np.float32), empty, None)
+    limit = total if total <= vectors.EXACT_LIMIT else vectors.CANDIDATE_ROWS
+    span = None if every or rows_in is not None else (first, end)
+    sims, rows = vectors.search(data.faiss_index, qvec, limit, rows_in, data.matrix, span)
+    partial = limit < total and len(sims) > 0
+    papers = np.asarray(data.row_paper[rows], dtype=np.int64)
+    # rows come best first, so the first time a paper appears is its best passage, the next its second
+    uniq, first_at = np.unique(papers, return_index=True)
+    best = sims[first_at].astype(np.float32)
+    floor = np.float32(sims[-1]) if partial else None
+    second = np.full(len(uniq), floor, dtype=np.float32) if floor is not None else best.copy()
+    rest = np.setdiff1d(np.arange(len(rows)), first_at, assume_unique=True)
+    again, second_at = np.unique(papers[rest], return_index=True)
+    second[np.searchsorted(uniq, again)] = sims[rest][second_at]
+    score = fusion.best_two(best, second).astype(np.float32)
+    low = None
+    if floor is not None:  # every paper not retrieved: its best two passages both score below the last row retrieved
+        low = float(fusion.best_two(np.array([floor]), np.array([floor])).astype(np.float32)[0])
+    return DenseSide(uniq, score, rows[first_at].astype(np.int64), low)
+
+
+def lexical_best(lex: LexicalIndex, engine: Engine | None, text: str, allow: Allowed, k: int) -> np.ndarray:
+    """The rows of the lexical side's own best (at most ``k``) allowed papers for ``text``: exactly over a range of
+    at most ``EXACT_RANGE`` papers (or without an engine), else the engine's."""
+    if allow.hi - allow.lo <= EXACT_RANGE or engine is None:
+        best = lex.top_in(text, k if allow.era is None else 4 * k, allow.lo, allow.hi)
+    else:
+        best = engine.top(lex.tokens(text), k if allow.era is None else 4 * k, (allow.lo, allow.hi))
+    return best[allow.holds(best)] if allow.era is not None else best
+
+
+@dataclass(frozen=True)
+class Rest:
+    """The allowed papers outside the candidates, for each side's statistics: how many, the dense score each has
+    (the floor; None when they have none), and a sample of their lexical scores."""
+
+    count: int
+    dense: float | None
+    lexical: np.ndarray
+
+    def sides(self) -> tuple[fusion.Others | None, fusion.Others | None]:
+        """(dense, lexical) as ``fusion`` weighs them; None for a side with no paper outside the candidates."""
+        if self.count <= 0:
+            return None, None
+        dense = None if self.dense is None else fusion.Others(np.array([self.dense], dtype=np.float64), self.count)
+        lexical = self.lexical if len(self.lexical) else np.zeros(1)
+        return dense, fusion.Others(lexical.astype(np.float64), self.count)
+
+
+def rest(lex: LexicalIndex, text: str, allow: Allowed, candidates: np.ndarray, side: DenseSide | None) -> Rest:
+    """What the allowed papers outside ``candidates`` weigh: their count, their dense floor, a sample's lexical
+    scores (``SAMPLE`` evenly spread allowed rows that are not candidates)."""
+    inside = int(np.count_nonzero(allow.holds(candidates)))
+    count = allow.count - inside
+    if count <= 0:
+        return Rest(0, None, np.zeros(0, dtype=np.float32))
+    sample = allow.rows(max(1, (allow.hi - allow.lo) // SAMPLE))
+    sample = sample[~np.isin(sample, candidates, assume_unique=True)]
+    return Rest(count, None if side is None else side.floor, lex.scores_of(text, sample))
