@@ -69,7 +69,6 @@ def _understood(db: DatabaseWriter, record: PaperRecord, row: int, concept_at: i
     db.insert(
         "concepts", ((concept_at + i, name, " ".join(sorted(stems)), row) for i, (name, stems) in enumerate(kept))
     )
-    db.insert("concept_stem_spool", ((stem, concept_at + i) for i, (_, stems) in enumerate(kept) for stem in stems))
 
 
 def write_edges(

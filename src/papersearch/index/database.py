@@ -12,8 +12,8 @@ one paper by either end, the people and concepts a query names. Each citation is
     edges(edge, source, target, later, earlier, kind, evidence)   the graph's edges, one a pair, by paper row
     external(ref_no, paper, ref, evidence)         references to works outside the list
     names(key, paper, weight)                      who each paper names (``understanding``)
-    given_names(key), concepts(position, name, stems, paper), concept_stems(stem, position),
-    concept_years(term, year)                      the rest of the query-understanding context
+    given_names(key), concepts(position, name, stems, paper), concept_years(term, year)
+                                                   the rest of the query-understanding context
 
 A build writes it with journaling and syncing off (the build folder is thrown away on any failure,
 and the finished file is fsynced before it is published) and its indexes made last; a searcher
@@ -45,7 +45,6 @@ TABLES = (
     "CREATE TABLE concepts (position INTEGER PRIMARY KEY, name TEXT NOT NULL, stems TEXT NOT NULL,"
     " paper INTEGER NOT NULL)",
     "CREATE TABLE concept_spool (term TEXT NOT NULL, year INTEGER NOT NULL)",
-    "CREATE TABLE concept_stem_spool (stem TEXT NOT NULL, position INTEGER NOT NULL)",
 )
 FINISH = (  # once every row is in: the tables a query reads by key, and the indexes that serve them
     "CREATE UNIQUE INDEX papers_id ON papers (id)",
@@ -57,15 +56,12 @@ FINISH = (  # once every row is in: the tables a query reads by key, and the ind
     "INSERT INTO names SELECT key, paper, max(weight) FROM name_spool GROUP BY key, paper",
     "CREATE TABLE given_names (key TEXT PRIMARY KEY) WITHOUT ROWID",
     "INSERT INTO given_names SELECT DISTINCT key FROM given_spool WHERE key NOT IN (SELECT key FROM names)",
-    "CREATE TABLE concept_stems (stem TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (stem, position))"
-    " WITHOUT ROWID",
+    "CREATE INDEX concepts_stems ON concepts (stems)",
     "CREATE TABLE concept_years (term TEXT PRIMARY KEY, year INTEGER NOT NULL) WITHOUT ROWID",
     "INSERT INTO concept_years SELECT term, min(year) FROM concept_spool GROUP BY term",
-    "INSERT INTO concept_stems SELECT DISTINCT stem, position FROM concept_stem_spool",
     "DROP TABLE name_spool",
     "DROP TABLE given_spool",
     "DROP TABLE concept_spool",
-    "DROP TABLE concept_stem_spool",
 )
 BATCH = 20_000  # rows inserted per executemany
 MMAP_BYTES = 1 << 30  # a searcher reads the file through a map of up to this much: the page cache, not its heap

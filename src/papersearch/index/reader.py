@@ -33,9 +33,7 @@ from .layout import COLUMNS, DATABASE, FIX, LEXICAL, LEXICAL_FILES, VECTOR_INDEX
 from .lexical import LexicalIndex
 from .record_store import GraphStore, PassageStore, RecordStore
 
-TABLES = frozenset(
-    ["papers", "passages", "edges", "external", "names", "given_names", "concepts", "concept_stems", "concept_years"]
-)
+TABLES = frozenset(["papers", "passages", "edges", "external", "names", "given_names", "concepts", "concept_years"])
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ Reading a query ("Hinton's papers on backprop in the 1980s") needs the list's pe
 authors, the outside works its summary cites, the authors of an entry its evidence names) and its
 concepts (each term's stems, the year it first appears). At 100,000 papers building that on a
 searcher's first query took 67 s and 252 MB; so the build writes it into the version's database
-(``database``: ``names``, ``given_names``, ``concepts``, ``concept_stems``, ``concept_years``) and a
+(``database``: ``names``, ``given_names``, ``concepts``, ``concept_years``) and a
 searcher looks up only the words of each query (the tables below, which ``query.plan.PlanContext``
 reads as mappings). The rules are the functions here, used by the build and by
 ``query.plan.build_context`` (the same context held in memory, for a list of records).
@@ -17,6 +17,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
+from itertools import combinations
 from typing import Any, overload
 
 from ..core.names import PARTICLES, author_surname, given_names, name_key
@@ -26,6 +27,7 @@ from .lexical import tokenize
 
 NAME_WEIGHT = {"author": 1.0, "cited": 0.8}
 REF_YEAR = re.compile(r"\s+\d{4}[a-z]?$")  # the year that ends an outside reference ("van den Oord 2017")
+KEYS_A_QUERY = 500  # sets of stems looked up in one query
 SINGLE_LETTER = re.compile(r"(?<![\w'’])[a-z](?![\w'’])")  # "Q" of "Deep Q-Network": the tokenizer drops it
 
 
@@ -108,6 +110,10 @@ class KeySet(_Table):
 class ConceptTable(_Table, Sequence[tuple[str, frozenset[str], int]]):
     """(concept, stems of one of its terms, paper row) by position."""
 
+    def __init__(self, db: sqlite3.Connection, lock: threading.Lock) -> None:
+        super().__init__(db, lock)
+        self._most: int | None = None  # the most stems a term has (read on first use)
+
     @overload
     def __getitem__(self, position: int) -> tuple[str, frozenset[str], int]: ...
     @overload
@@ -124,21 +130,23 @@ class ConceptTable(_Table, Sequence[tuple[str, frozenset[str], int]]):
     def __len__(self) -> int:
         return int(self._all("SELECT count(*) FROM concepts")[0][0])
 
-
-class StemTable(_Table, Mapping[str, tuple[int, ...]]):
-    """A stem -> the positions (in ``ConceptTable``) of the concept terms holding it."""
-
-    def __getitem__(self, stem: str) -> tuple[int, ...]:
-        rows = self._all("SELECT position FROM concept_stems WHERE stem = ? ORDER BY position", (stem,))
-        if not rows:
-            raise KeyError(stem)
-        return tuple(int(p) for (p,) in rows)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter([s for (s,) in self._all("SELECT DISTINCT stem FROM concept_stems ORDER BY stem")])
-
-    def __len__(self) -> int:
-        return int(self._all("SELECT count(DISTINCT stem) FROM concept_stems")[0][0])
+    def within(self, stems: frozenset[str]) -> list[int]:
+        """The positions of the terms all of whose stems are among ``stems``: each set of them looked up whole (a
+        term's stems are stored as one sorted key), up to the most stems any term has."""
+        words = sorted(stems)
+        if self._most is None:
+            self._most = int(
+                self._all("SELECT coalesce(max(length(stems) - length(replace(stems, ' ', '')) + 1), 0) FROM concepts")[
+                    0
+                ][0]
+            )
+        keys = [" ".join(c) for size in range(1, min(self._most, len(words)) + 1) for c in combinations(words, size)]
+        found: list[int] = []
+        for lo in range(0, len(keys), KEYS_A_QUERY):
+            part = keys[lo : lo + KEYS_A_QUERY]
+            query = f"SELECT position FROM concepts WHERE stems IN ({','.join('?' * len(part))})"
+            found += [int(p) for (p,) in self._all(query, tuple(part))]
+        return sorted(found)
 
 
 class YearTable(_Table, Mapping[str, int]):

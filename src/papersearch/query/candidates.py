@@ -33,7 +33,7 @@ from ..index.lexical_engine import Engine
 from ..index.reader import IndexData
 from . import fusion
 
-LEXICAL_CANDIDATES = 1000  # the lexical side's own best papers a query scores
+LEXICAL_CANDIDATES = 500  # the lexical side's own best papers a query scores
 EXACT_RANGE = 20_000  # allowed papers up to which the lexical side's best are found exactly (no engine)
 SAMPLE = 5_000  # allowed rows whose lexical scores stand for the papers outside the candidates
 FIRST_ROWS = 100  # the first allowed rows, always candidates (the largest k)

@@ -10,8 +10,8 @@ cite, matched as names, not stemmed as words), and what is left to search for by
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from ..core.names import name_key
 from ..core.records import EraRecord, GraphRecord, Intent, PaperRecord, Understood
@@ -49,7 +49,8 @@ class PlanContext:
     given: Container[str]  # ``name_key`` of the given names of the list's authors that are no one's surname
     english: Container[str]  # everyday English words (a surname that is one is a name only when it stands alone)
     concepts: Sequence[tuple[str, frozenset[str], int]] = ()  # (concept, stems of one of its terms, paper row)
-    concepts_by_stem: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # stem -> positions in ``concepts``
+    concepts_within: Callable[[frozenset[str]], Iterable[int]] = lambda _: ()  # positions in ``concepts`` of the
+    # terms all of whose stems are among those given
     builds_on: Sequence[Iterable[int]] = ()  # paper row -> rows of the earlier entries it cites
 
 
@@ -114,8 +115,13 @@ def build_context(
         for stem in words:
             by_stem.setdefault(stem, []).append(position)
     index = {stem: tuple(positions) for stem, positions in by_stem.items()}
+
+    def within(stems: frozenset[str]) -> list[int]:
+        near = {position for stem in stems for position in index.get(stem, ())}
+        return [position for position in sorted(near) if concepts[position][1] <= stems]
+
     builds_on = _builds_on(records, graph, row)
-    return PlanContext(time, names, frozenset(given - set(names)), english, tuple(concepts), index, builds_on)
+    return PlanContext(time, names, frozenset(given - set(names)), english, tuple(concepts), within, builds_on)
 
 
 def _people(
@@ -160,14 +166,12 @@ def concept_matches(topic: str, ctx: PlanContext) -> dict[int, tuple[str, float]
     {paper row: (concept, 1.0)}. Naming part of a term is not enough: "deep networks" would
     name the "Deep Q-Network" and the "Deep Belief Network" alike (measured: docs/ranking.md).
     """
-    stems = set(tokenize(topic)) | set(SINGLE_LETTER.findall(topic.lower()))
-    # only concepts that share a word with the query are compared: the work follows the query, not the corpus
-    candidates = {position for stem in stems for position in ctx.concepts_by_stem.get(stem, ())}
+    stems = frozenset(tokenize(topic)) | frozenset(SINGLE_LETTER.findall(topic.lower()))
+    # only the terms within the query's words are looked at: the work follows the query, not the corpus
     out: dict[int, tuple[str, float]] = {}
-    for position in sorted(candidates):
-        name, term, row = ctx.concepts[position]
-        if term <= stems:
-            out.setdefault(row, (name, 1.0))
+    for position in sorted(ctx.concepts_within(stems)):
+        name, _, row = ctx.concepts[position]
+        out.setdefault(row, (name, 1.0))
     return out
 
 

@@ -22,7 +22,7 @@ from ..core.records import PaperRecord, Scores, SearchHit, SearchResults, Why
 from ..index import layout
 from ..index.lexical_engine import Engine
 from ..index.reader import IndexData
-from ..index.understanding import ConceptTable, KeySet, NameTable, StemTable, YearTable
+from ..index.understanding import ConceptTable, KeySet, NameTable, YearTable
 from . import candidates, order, ranking, rerank, scope
 from .asked import Asking
 from .candidates import Allowed
@@ -283,5 +283,5 @@ def stored_context(data: IndexData) -> PlanContext:
     first, last = (int(years[0]), int(years[-1])) if len(years) else (0, 0)
     time = TimeContext(tuple(data.eras), first, last, YearTable(db, lock))
     names, given = NameTable(db, lock), KeySet(db, lock)
-    concepts, stems = ConceptTable(db, lock), StemTable(db, lock)
-    return PlanContext(time, names, given, EVERYDAY_WORDS, concepts, stems, data.columns.lists("builds_on"))
+    concepts = ConceptTable(db, lock)
+    return PlanContext(time, names, given, EVERYDAY_WORDS, concepts, concepts.within, data.columns.lists("builds_on"))
