@@ -192,8 +192,9 @@ def _centroid_blocks(matrix: MatrixFile, start: np.ndarray) -> Iterator[tuple[in
         cents = np.zeros((hi - lo, matrix.shape[1]), dtype=np.float32)
         has = counts > 0
         if has.any():
-            sums = np.add.reduceat(rows, (start[lo:hi] - start[lo])[has], axis=0)
-            cents[has] = (sums / counts[has, None]).astype(np.float32)
+            offsets = start[lo : hi + 1] - start[lo]
+            for i in np.flatnonzero(has):  # numpy's own mean of each paper's rows, as paper_vectors takes it
+                cents[i] = rows[offsets[i] : offsets[i + 1]].mean(axis=0)
             cents[has] /= np.maximum(np.linalg.norm(cents[has], axis=1, keepdims=True), 1e-12)
         yield lo, hi, cents
         lo = hi

@@ -33,7 +33,7 @@ from ..core.records import (
 KINDS: tuple[EdgeKind, ...] = ("cites", "mentions")  # by rank, as ``graph.neighbours`` numbers them (it imports
 # numpy, which reading records needs not: ``papersearch cite`` does without it)
 BATCH = 1_000  # records read at a time when they are all read in order
-KEPT = 512  # records kept after they are fetched
+KEPT = 64  # records kept after they are fetched (a query shows ten; an answer reads a few of them again)
 
 
 class _Reader:

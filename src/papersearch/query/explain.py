@@ -11,6 +11,7 @@ from ..core.records import PassageKind, Why
 from ..index import lexical
 from ..index.reader import IndexData
 
+KEPT = 4096  # papers whose stems are kept
 PaperWords = tuple[frozenset[str], list[tuple[str, frozenset[str]]], list[int]]
 
 
@@ -21,7 +22,8 @@ def query_stems(q: str) -> dict[str, str]:
 
 
 class Explainer:
-    """Builds ``Why`` records for one index version; each paper's stems are computed on first use, then kept."""
+    """Builds ``Why`` records for one index version; each paper's stems are computed on first use, then kept (the
+    ``KEPT`` most recent: a service of a large list would otherwise keep every paper it ever showed)."""
 
     def __init__(self, data: IndexData) -> None:
         self.data = data
@@ -41,6 +43,8 @@ class Explainer:
             hit = (frozenset(lexical.tokenize(text)), concepts, passages)
             with self._lock:
                 self._words[paper_row] = hit
+                if len(self._words) > KEPT:
+                    del self._words[next(iter(self._words))]  # the oldest kept
         return hit
 
     def why(self, q_stems: dict[str, str], paper_row: int, qvec: np.ndarray | None, best_row: int) -> Why:

@@ -1,0 +1,187 @@
+"""A query scores its candidates, not the list: the same top ten as a full scan, filters that lose nothing, records
+read from the database as the corpus gives them, nothing made on a first query, no per-paper Python objects.
+
+One synthetic list of 2,000 papers (``scripts/synth_corpus.py``, its bulk file), indexed with random unit vectors
+standing in for the model (so the vector index is approximate, as at scale), and queried with fewer candidates
+than papers (``LEXICAL_CANDIDATES``, ``vectors.CANDIDATE_ROWS`` lowered), so that the candidate path is the one
+exercised; the full scan is the same code with every paper a candidate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import synth_corpus
+from papersearch.corpus.load import load_corpus
+from papersearch.graph.records import corpus_records
+from papersearch.index import column_build, store, vectors
+from papersearch.index.build import build
+from papersearch.index.passages import paper_passages
+from papersearch.index.reader import read_version
+from papersearch.index.understanding import NameTable
+from papersearch.query import candidates
+from papersearch.query.meaning import paper_vectors
+from papersearch.query.searcher import Searcher
+
+from .conftest import MODEL, ROOT
+
+PAPERS = 2000
+QUERIES = [line for line in (ROOT / "tests" / "data" / "queries.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+class RandomVectors:
+    """A random unit vector per text, the same for the same text: the model's shape, none of its cost."""
+
+    dim = 384
+
+    def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            seed = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+            out[i] = np.random.default_rng(seed).standard_normal(self.dim, dtype=np.float32)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def _synthetic(index_dir: Path, root: Path, papers: int) -> tuple[Path, Path]:
+    """(corpus, index) of ``papers`` synthetic papers in one bulk file, an approximate vector index over their
+    passages."""
+    corpus = synth_corpus.write_corpus(papers, root / "corpus", seed=5, bulk=True)
+    index = root / "index"
+    shutil.copytree(index_dir / store.CACHE, index / store.CACHE)  # the ONNX export, not made again
+    build(corpus, index, MODEL, embedder_factory=RandomVectors, exact_limit=5000)
+    return corpus, index
+
+
+@pytest.fixture(scope="module")
+def synthetic(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return _synthetic(index_dir, tmp_path_factory.mktemp("synthetic"), PAPERS)
+
+
+@pytest.fixture
+def narrow(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fewer candidates than papers: the lexical side's best 60, the dense side's best 200 passages."""
+    monkeypatch.setattr(candidates, "LEXICAL_CANDIDATES", 60)
+    monkeypatch.setattr(candidates, "EXACT_RANGE", 300)
+    monkeypatch.setattr(vectors, "CANDIDATE_ROWS", 200)
+    monkeypatch.setattr(vectors, "EXACT_LIMIT", 1000)  # a filter's passages past this: its best 200 only
+
+
+def _queries(n: int) -> Iterator[str]:
+    import json
+
+    for line in QUERIES[:n]:
+        yield json.loads(line)["query"]
+
+
+def _top(searcher: Searcher, q: str, **filters: object) -> tuple[list[str], int]:
+    """The top ten ids of a search (bypassing the cache of results) and how many candidates it scored."""
+    request = searcher.request(q, k=10, **filters)
+    results = searcher._ranker.results(request, searcher.embed_query, searcher.version)
+    scored = searcher.scores(request)[2]
+    return [h["id"] for h in results["results"]], len(scored.rows)
+
+
+def _full_scan(searcher: Searcher, q: str, monkeypatch: pytest.MonkeyPatch, **filters: object) -> list[str]:
+    with monkeypatch.context() as m:
+        m.setattr(candidates, "LEXICAL_CANDIDATES", 10**9)  # every paper a candidate
+        ids, scored = _top(searcher, q, **filters)
+    assert scored == PAPERS
+    return ids
+
+
+def test_the_top_ten_of_the_candidates_is_the_full_scans(
+    synthetic: tuple[Path, Path], narrow: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    searcher = Searcher.load(synthetic[1])
+    agree = total = 0
+    for q in _queries(60):
+        ids, scored = _top(searcher, q)
+        assert scored < PAPERS / 2  # the candidate path, really
+        full = _full_scan(searcher, q, monkeypatch)
+        agree += len(set(ids) & set(full))
+        total += len(full)
+    assert agree / total >= 0.99
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"year_from": 1986, "year_to": 1991},
+        {"year_from": 2013},
+        {"year_to": 1969},
+        {"era": "the-deep-learning-explosion"},
+        {"era": "transformers-the-modern-era", "year_from": 2020},
+    ],
+)
+def test_a_filter_never_loses_a_paper_the_full_scan_finds(
+    synthetic: tuple[Path, Path], narrow: None, monkeypatch: pytest.MonkeyPatch, filters: dict[str, object]
+) -> None:
+    searcher = Searcher.load(synthetic[1])
+    years = {r["id"]: (r["year"], r["era"]) for r in searcher.papers()}
+    lo, hi = filters.get("year_from", 0), filters.get("year_to", 9999)
+    for q in _queries(25):
+        ids, _ = _top(searcher, q, **filters)
+        assert all(lo <= years[i][0] <= hi and filters.get("era", years[i][1]) == years[i][1] for i in ids)  # type: ignore[operator]
+        assert ids == _full_scan(searcher, q, monkeypatch, **filters)
+
+
+def test_records_passages_and_graph_are_the_corpus(synthetic: tuple[Path, Path]) -> None:
+    corpus_dir, index = synthetic
+    corpus = load_corpus(corpus_dir)
+    records, graph = corpus_records(corpus)
+    data = read_version(store.version_dir(index))
+    assert [data.records[i] for i in (0, 7, PAPERS - 1)] == [records[i] for i in (0, 7, PAPERS - 1)]
+    assert list(data.records) == records and data.graph.record() == graph
+    assert list(data.passages) == [[p.id, v.kind, v.text] for p in corpus.papers for v in paper_passages(p)]
+    assert data.records.row_of(records[123]["id"]) == 123 and data.records.row_of("no-such-paper") is None
+    # the vectors a searcher used to make on its first query, made by the build with the same arithmetic
+    matrix = np.asarray(data.matrix)
+    assert np.array_equal(data.columns.centroids, paper_vectors(matrix, list(data.paper_rows)))
+    step = max(1, len(matrix) // column_build.FIELD_SAMPLE)
+    field = np.asarray(matrix[::step], dtype=np.float64).mean(axis=0)
+    assert np.array_equal(data.columns.field, (field / np.linalg.norm(field)).astype(np.float32))
+
+
+def test_nothing_is_made_on_the_first_query(synthetic: tuple[Path, Path]) -> None:
+    """What a query reads is stored by the build and opened as it is: the query-understanding tables, the list's
+    mean vector, the path vectors and links; the vectors and arrays are memory-mapped."""
+    searcher = Searcher.load(synthetic[1])
+    data, ranker = searcher.data, searcher._ranker
+    assert isinstance(ranker._plan_context.names, NameTable)
+    assert ranker.scope._field is data.columns.field
+    assert isinstance(data.matrix, np.memmap) and isinstance(data.columns.years, np.memmap)
+    graph = searcher.path_graph
+    assert graph.near.vectors is data.columns.centroids
+    assert searcher.search("the perceptron", k=3)["results"]
+
+
+def test_a_searcher_holds_no_per_paper_python_objects(
+    index_dir: Path, synthetic: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """What a searcher allocates (Python objects and arrays it owns; mapped files are the page cache's) grows with
+    the list by far less than the ~17 KB a paper its records, passages and graph once took as Python objects
+    (44 KB of RSS): 1,000 papers against 2,000, the same queries, the same bounded caches. What does grow here is
+    the vocabulary (words, for BM25 and typo correction: a synthetic list's surnames are new words up to a few
+    tens of thousands) and the records of the hits (a paper's neighbourhood lists every paper that cites it)."""
+
+    def held(index: Path) -> int:
+        tracemalloc.start()
+        searcher = Searcher.load(index)
+        for q in _queries(10):
+            searcher.search(q, k=10)
+        size = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+        del searcher
+        return size
+
+    half = _synthetic(index_dir, tmp_path, PAPERS // 2)[1]
+    held(index_dir)  # the modules imported, the query encoder's caches warm
+    small, large = held(half), held(synthetic[1])
+    assert (large - small) / (PAPERS - PAPERS // 2) < 2500  # bytes a paper
