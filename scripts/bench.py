@@ -23,11 +23,11 @@ from benchlib.assist import assistant
 from benchlib.build import pipeline, pipeline_main, real_index, rebuilds, xref_scaling
 from benchlib.mcp import mcp_server
 from benchlib.memory import bounded_memory
+from benchlib.million import million
 from benchlib.peer import peer
 from benchlib.query import cold_ask, http_service, new_queries, warm_search
 from benchlib.ray_embed import ray_embed
 from benchlib.report import ROOT, Plan, Report, machine, write
-from benchlib.serving import serving
 from benchlib.shards import shards
 from papersearch.index import store
 
@@ -43,7 +43,7 @@ SECTIONS = (
     "ray",
     "xrefs",
     "memory",
-    "serving",
+    "million",
     "ann",
     "shards",
     "peer",
@@ -120,8 +120,8 @@ def main(argv: list[str] | None = None) -> int:
         xref_scaling(report, plan, work)
     if "memory" in only:
         bounded_memory(report, plan, work, index / store.CACHE)
-    if "serving" in only:
-        serving(report, plan, work, index / store.CACHE)
+    if "million" in only:
+        million(report, plan, work, index / store.CACHE)
     if plan.peer and "peer" in only:
         mine = {"full": rb["full"], "cold": cold["cold"], "cold_rss": cold["cold_rss"], "p50": warm["new_p50"]}
         peer(report, plan, work, mine, index)

@@ -201,7 +201,7 @@ def _write_lexical(job: Job, records: JsonSpool) -> None:
     arrays = lexical_arrays(job.bdir / layout.LEXICAL)  # written as they are made
     engine = EngineWriter(job.bdir / layout.LEXICAL / layout.ENGINE)
     texts = (lexical_text(r) for r in records)
-    write_lexical(job.bdir / layout.LEXICAL, *lexical.build(texts, arrays, each=engine.add))
+    write_lexical(job.bdir / layout.LEXICAL, *lexical.build(texts, arrays, engine.add))
     engine.finish()
     job.watch.lap("lexical")
 
