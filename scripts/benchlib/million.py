@@ -219,17 +219,20 @@ def build_main(corpus: Path, index: Path) -> None:
 
 
 def encode_main(index: Path, n: int) -> None:
-    """``--encode``: the query vectors of ``texts(n)`` by the version's own query encoder, into the work folder."""
-    from papersearch.core.settings import Settings
-    from papersearch.encode.factory import query_encoder
-    from papersearch.index import layout, store
+    """``--encode``: every vector the searches of ``texts(n)`` ask for (their topics, the words that name a paper an
+    order is about), by the version's own query encoder, into ``queries.json`` and ``queries.npy`` beside the index."""
+    os.environ["PAPERSEARCH_NPROBE"] = str(NPROBE)
+    from papersearch.query.searcher import Searcher
 
-    vdir = store.version_dir(index)
-    manifest = layout.read_manifest(vdir)
-    encoder = query_encoder(MODEL, layout.onnx_spec(vdir, manifest), Settings.from_env())
-    vectors = np.stack([np.asarray(encoder.encode_query(t), dtype=np.float32).reshape(-1) for t in texts(n)])
-    np.save(index / "queries.npy", vectors)
-    print(json.dumps({"queries": len(vectors)}))
+    searcher = Searcher.load(index, trust_verdict=True)
+    asked: dict[str, np.ndarray] = {}
+    real = searcher.embed_query
+    searcher.embed_query = lambda text: asked.setdefault(text, real(text))  # type: ignore[method-assign]
+    for text in texts(n):
+        searcher.scores(searcher.request(text, k=10))
+    (index / "queries.json").write_text(json.dumps(list(asked)), encoding="utf-8")
+    np.save(index / "queries.npy", np.stack(list(asked.values())))
+    print(json.dumps({"queries": n, "vectors": len(asked)}))
 
 
 def _status() -> dict[str, float]:
@@ -246,7 +249,8 @@ def measure_main(index: Path, n: int, n_recall: int) -> None:
     from papersearch.query.searcher import Searcher
 
     asked = texts(n)
-    vectors = dict(zip(asked, np.load(index / "queries.npy")[:n], strict=True))
+    known = json.loads((index / "queries.json").read_text(encoding="utf-8"))
+    vectors = dict(zip(known, np.load(index / "queries.npy"), strict=True))
     started = time.perf_counter()
     searcher = Searcher.load(index, trust_verdict=True)
     load_s = time.perf_counter() - started

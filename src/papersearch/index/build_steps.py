@@ -213,7 +213,7 @@ def _write_records(job: Job, records: JsonSpool, graph: SpooledGraph, db: Databa
 
     eras: list[EraRecord] = [asdict(e) for e in job.corpus.eras]  # type: ignore[misc]
     write_json(job.bdir / layout.ERAS, eras)
-    job.era_codes = column_build.write_records(db, records, eras)
+    job.era_codes, job.counts["term_stems"] = column_build.write_records(db, records, eras)
     years = np.asarray(job.corpus.years, dtype=np.int64)
     column_build.write_edges(db, graph.kept_rows(), graph.edges(), years)
     job.counts.update(papers=len(records), edges=graph.n_edges, external=graph.n_external)
@@ -254,7 +254,7 @@ def _write_manifest(job: Job) -> None:
         "corpus": str(corpus.root),
         "corpus_hash": corpus.content_hash(),
         "papers": corpus.hashes(),
-        "counts": {key: job.counts[key] for key in ("papers", "passages", "vectors", "edges", "external")},
+        "counts": {k: job.counts[k] for k in ("papers", "passages", "vectors", "edges", "external", "term_stems")},
         "vector_index": job.vector_index,
         "files": describe_files(job.bdir, job.pdir, job.prev["files"] if job.prev else None),
     }

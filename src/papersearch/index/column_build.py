@@ -37,26 +37,28 @@ def save(folder: Path, name: str, array: np.ndarray) -> None:
         np.save(path, np.ascontiguousarray(array, dtype=ARRAYS[name]), allow_pickle=False)
 
 
-def write_records(db: DatabaseWriter, records: Iterable[PaperRecord], eras: list[EraRecord]) -> np.ndarray:
+def write_records(db: DatabaseWriter, records: Iterable[PaperRecord], eras: list[EraRecord]) -> tuple[np.ndarray, int]:
     """The papers and their outside references into the database, each paper's names and concepts into the
-    query-understanding tables; returns each paper's era as its place in ``eras``."""
+    query-understanding tables; returns each paper's era as its place in ``eras``, and the most stems a concept
+    term has (a query looks its terms up by every set of its words of up to that many: ``understanding``)."""
     era_code = {e["id"]: i for i, e in enumerate(eras)}
     codes: list[int] = []
-    concept_at = 0
+    concept_at = most = 0
 
     def papers() -> Iterator[tuple[Any, ...]]:
-        nonlocal concept_at
+        nonlocal concept_at, most
         for row, record in enumerate(records):
             codes.append(era_code.get(record["era"], -1))
             _understood(db, record, row, concept_at)
-            concept_at += sum(1 for _, _, stems in concept_terms(record) if stems)
+            sizes = [len(stems) for _, _, stems in concept_terms(record) if stems]
+            concept_at, most = concept_at + len(sizes), max([most, *sizes])
             external = [(row, x["ref"], x["evidence"]) for x in record["references"]["external"]]
             db.insert("external (paper, ref, evidence)", external)
             stored = {**record, "references": None}
             yield row, record["id"], record["year"], record["title"], json_text(record["authors"]), json_text(stored)
 
     db.insert("papers", papers())
-    return np.array(codes, dtype=np.int16)
+    return np.array(codes, dtype=np.int16), most
 
 
 def _understood(db: DatabaseWriter, record: PaperRecord, row: int, concept_at: int) -> None:

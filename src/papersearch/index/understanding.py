@@ -110,9 +110,13 @@ class KeySet(_Table):
 class ConceptTable(_Table, Sequence[tuple[str, frozenset[str], int]]):
     """(concept, stems of one of its terms, paper row) by position."""
 
-    def __init__(self, db: sqlite3.Connection, lock: threading.Lock) -> None:
+    def __init__(self, db: sqlite3.Connection, lock: threading.Lock, most: int | None = None) -> None:
+        """``most``: the most stems a term has, as the build counted it (None: counted here, over every term)."""
         super().__init__(db, lock)
-        self._most: int | None = None  # the most stems a term has (read on first use)
+        if most is None:
+            query = "SELECT coalesce(max(length(stems) - length(replace(stems, ' ', '')) + 1), 0) FROM concepts"
+            most = int(self._all(query)[0][0])
+        self._most = most
 
     @overload
     def __getitem__(self, position: int) -> tuple[str, frozenset[str], int]: ...
@@ -134,12 +138,6 @@ class ConceptTable(_Table, Sequence[tuple[str, frozenset[str], int]]):
         """The positions of the terms all of whose stems are among ``stems``: each set of them looked up whole (a
         term's stems are stored as one sorted key), up to the most stems any term has."""
         words = sorted(stems)
-        if self._most is None:
-            self._most = int(
-                self._all("SELECT coalesce(max(length(stems) - length(replace(stems, ' ', '')) + 1), 0) FROM concepts")[
-                    0
-                ][0]
-            )
         keys = [" ".join(c) for size in range(1, min(self._most, len(words)) + 1) for c in combinations(words, size)]
         found: list[int] = []
         for lo in range(0, len(keys), KEYS_A_QUERY):

@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.ma
 
 from ..index import vectors
 from ..index.lexical import LexicalIndex

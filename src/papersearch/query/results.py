@@ -283,5 +283,5 @@ def stored_context(data: IndexData) -> PlanContext:
     first, last = (int(years[0]), int(years[-1])) if len(years) else (0, 0)
     time = TimeContext(tuple(data.eras), first, last, YearTable(db, lock))
     names, given = NameTable(db, lock), KeySet(db, lock)
-    concepts = ConceptTable(db, lock)
+    concepts = ConceptTable(db, lock, data.manifest.get("counts", {}).get("term_stems"))
     return PlanContext(time, names, given, EVERYDAY_WORDS, concepts, concepts.within, data.columns.lists("builds_on"))
