@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.request import pathname2url
+from urllib.parse import quote
 
 TABLES = (
     "CREATE TABLE papers (row INTEGER PRIMARY KEY, id TEXT NOT NULL, year INTEGER NOT NULL, title TEXT NOT NULL,"
@@ -142,6 +142,6 @@ def connect(path: Path) -> sqlite3.Connection:
     its use), reading through a memory map."""
     if not path.is_file():
         raise FileNotFoundError(errno.ENOENT, "no such file", str(path))
-    db = sqlite3.connect(f"file:{pathname2url(str(path))}?mode=ro", uri=True, check_same_thread=False)
+    db = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, check_same_thread=False)
     db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
     return db

@@ -40,15 +40,6 @@ from typing import Any
 import numpy as np
 
 from .disk import naming
-from .recall import (
-    BLENDS,
-    CONFIDENCE_Z,
-    RECALL_QUERIES,
-    blended_queries,
-    exact_neighbours,
-    exact_similarities,
-    recall_per_query,
-)
 
 EXACT_LIMIT = 10_000  # flat single-query search over every row stays under ~3 ms up to here
 TARGET_RECALL = 0.95
@@ -248,6 +239,8 @@ def _add(index: Any, vectors: np.ndarray, first_id: int = 0) -> None:
 def tune_nprobe(index: Any, vectors: np.ndarray, queries: np.ndarray, target: float) -> tuple[int, float, float]:
     """The smallest nprobe whose recall@10 on ``queries`` reaches ``target`` with a one-sided 95% margin
     (mean less ``CONFIDENCE_Z`` standard errors), that recall and that lower bound."""
+    from .recall import CONFIDENCE_Z, exact_neighbours, exact_similarities, recall_per_query
+
     exact, _ = exact_neighbours(vectors, queries, 10)
     for nprobe in [p for p in NPROBES if p < index.nlist] + [min(index.nlist, NPROBES[-1])]:
         set_nprobe(index, nprobe)
@@ -345,6 +338,8 @@ def search(
 
 def tuned(index: Any, vectors: Any, rng: np.random.Generator, target: float, seconds: float) -> dict[str, Any]:
     """The manifest's description of an IVF index once its nprobe is tuned (``tune_nprobe``)."""
+    from .recall import BLENDS, RECALL_QUERIES, blended_queries
+
     per_blend = RECALL_QUERIES // len(BLENDS)
     queries = np.vstack([blended_queries(vectors, per_blend, rng, blend) for blend in BLENDS])
     nprobe, recall, low = tune_nprobe(index, vectors, queries, target)

@@ -26,7 +26,7 @@ import numpy as np
 from ..index.lexical_engine import Engine
 from ..index.reader import IndexData
 from . import order
-from .candidates import Allowed, dense_side, lexical_best
+from .candidates import Allowed, dense_side, lexical_best, union
 from .paths import Link
 from .plan import PlanContext, QueryPlan, concept_matches
 
@@ -69,7 +69,7 @@ class Asking:
             anchor = o.paper[0]
             tied = order.ties(earlier if o.side == "before" else later, anchor)
             parts.append(np.array([anchor, *tied], dtype=np.int64))
-        return np.unique(np.concatenate(parts))
+        return union(*parts)
 
     def _span(self, allow: Allowed, first_year: int, last_year: int) -> Allowed:
         """``allow`` narrowed to the rows of the years ``first_year`` to ``last_year``."""

@@ -26,7 +26,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.ma
 
 from ..index import vectors
 from ..index.lexical import LexicalIndex
@@ -38,6 +37,13 @@ LEXICAL_CANDIDATES = 500  # the lexical side's own best papers a query scores
 EXACT_RANGE = 20_000  # allowed papers up to which the lexical side's best are found exactly (no engine)
 SAMPLE = 5_000  # allowed rows whose lexical scores stand for the papers outside the candidates
 FIRST_ROWS = 100  # the first allowed rows, always candidates (the largest k)
+
+
+def union(*parts: np.ndarray) -> np.ndarray:
+    """The sorted rows of all ``parts``, each once (by sorting: numpy's hashing ``unique`` imports numpy.ma on first
+    use, ~50 ms of a first query)."""
+    rows = np.sort(np.concatenate([np.asarray(p, dtype=np.int64).ravel() for p in parts]))
+    return rows[np.concatenate([[True], rows[1:] != rows[:-1]])] if len(rows) else rows
 
 
 @dataclass(frozen=True)
@@ -196,5 +202,6 @@ def rest(lex: LexicalIndex, text: str, allow: Allowed, candidates: np.ndarray, s
     if count <= 0:
         return Rest(0, None, np.zeros(0, dtype=np.float32))
     sample = allow.rows(max(1, (allow.hi - allow.lo) // SAMPLE))
-    sample = sample[~np.isin(sample, candidates, assume_unique=True)]
+    at = np.minimum(np.searchsorted(candidates, sample), max(len(candidates) - 1, 0))
+    sample = sample[candidates[at] != sample] if len(candidates) else sample
     return Rest(count, None if side is None else side.floor, lex.scores_of(text, sample))

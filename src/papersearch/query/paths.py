@@ -27,9 +27,9 @@ import numpy as np
 
 from ..core.assistant_records import Chain, Direction, Hop, HopKind, PathStep, ReadingList, RelatedPaper
 from ..core.records import EdgeKind, GraphRecord, PaperRecord
-from ..graph.neighbours import KINDS
 from ..index.columns import Lists
 from ..index.reader import IndexData
+from ..index.record_store import KINDS
 from .meaning import Nearness
 
 KIND_RANK = {"cites": 0, "mentions": 1}

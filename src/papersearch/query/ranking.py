@@ -170,12 +170,12 @@ def _candidates(
         return np.arange(n, dtype=np.int64)
     if allow.count <= candidates.LEXICAL_CANDIDATES or (side is not None and side.floor is None):
         found = allow.rows()
-        return np.union1d(found, extra) if len(extra) else found
+        return candidates.union(found, extra) if len(extra) else found
     parts = [allow.rows()[: candidates.FIRST_ROWS], extra]
     parts.append(candidates.lexical_best(data.lexical, engine, lex_text, allow, candidates.LEXICAL_CANDIDATES))
     if side is not None:
         parts.append(side.papers)
-    return np.unique(np.concatenate([np.asarray(p, dtype=np.int64) for p in parts]))
+    return candidates.union(*parts)
 
 
 def _name_scores(rows: np.ndarray, names: list[dict[int, float]]) -> np.ndarray:

@@ -93,7 +93,7 @@ class Ranker:
         cited = np.fromiter((int(x) for row in best for x in plan.builds_on[int(row)]), dtype=np.int64)
         if not len(np.setdiff1d(cited, scored.rows)):
             return scored
-        query = ranking.Query(text, plan, mode, allow, np.union1d(extra, cited))
+        query = ranking.Query(text, plan, mode, allow, candidates.union(extra, cited))
         return ranking.score(self.data, self.engine, ctx, query, embed)
 
     def _judged(self, scored: ranking.Scored, topic: str, sure: bool = False) -> ranking.Scored:

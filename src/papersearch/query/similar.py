@@ -7,7 +7,7 @@ import numpy as np
 from ..core.records import SimilarResults
 from ..index.reader import IndexData
 from . import ranking
-from .candidates import Allowed, dense_side
+from .candidates import Allowed, dense_side, union
 
 
 def similar(data: IndexData, row: int, k: int, version: str) -> SimilarResults:
@@ -18,7 +18,7 @@ def similar(data: IndexData, row: int, k: int, version: str) -> SimilarResults:
     centroid /= np.linalg.norm(centroid) or 1.0
     n = len(data.columns.years)
     side = dense_side(data, centroid, Allowed(0, n, None, data.columns.era_codes))
-    rows = np.union1d(side.papers, np.arange(min(n, k + 1), dtype=np.int64))
+    rows = union(side.papers, np.arange(min(n, k + 1), dtype=np.int64))
     rows = rows[rows != row]
     dense, _ = side.of(rows, np.ones(len(rows), dtype=bool))
     eras = [e["id"] for e in data.eras]
