@@ -9,12 +9,13 @@ and the same words, as the command line and the MCP tools): ``search_request`` b
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterable, Iterator
 from typing import Annotated, Any
 
 import pydantic_core
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
@@ -191,12 +192,13 @@ def chain(
 
 
 @router.get("/papers", response_model=PaperList, responses=ERRORS, tags=["papers"])
-def papers(request: Request) -> dict[str, Any]:
+def papers(request: Request) -> StreamingResponse:
     """Every paper, by year."""
     s = _searcher(request)
     keep = ("id", "year", "title", "authors", "era")
-    items = [{f: r[f] for f in keep} for r in s.papers()]  # type: ignore[literal-required]
-    return {"count": len(items), "index_version": s.version, "papers": items}
+    items = ({f: r[f] for f in keep} for r in s.papers())  # type: ignore[literal-required]
+    head = {"count": len(s.papers()), "index_version": s.version}
+    return _streamed(head, [("papers", items)], {})
 
 
 @router.get("/eras", response_model=EraList, responses=ERRORS, tags=["papers"])
@@ -226,10 +228,40 @@ def similar(
 
 
 @router.get("/graph", response_model=GraphResponse, responses=ERRORS, tags=["papers"])
-def graph(request: Request) -> dict[str, Any]:
+def graph(request: Request) -> StreamingResponse:
     """The whole cross-reference graph: papers, edges between them, and references outside the list."""
     s = _searcher(request)
-    return {"index_version": s.version, **s.graph()}
+    g = s.graph_parts()
+    return _streamed(
+        {}, [("papers", g.papers()), ("edges", g.edges()), ("external", g.external())], {"index_version": s.version}
+    )
+
+
+STREAMED = 500  # list items a chunk of a streamed response holds
+
+
+def _streamed(head: dict[str, Any], lists: list[tuple[str, Iterable[Any]]], tail: dict[str, Any]) -> StreamingResponse:
+    """A JSON object of ``head``'s fields, then ``lists`` (each read as it is sent: a list of a million papers is
+    never held whole), then ``tail``'s fields: the bytes the response model's JSONResponse would send."""
+
+    def text(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    def chunks() -> Iterator[bytes]:
+        parts = [f"{text(k)}:{text(v)}" for k, v in head.items()]
+        yield ("{" + ",".join(parts) + ("," if parts else "")).encode()
+        for n, (key, items) in enumerate(lists):
+            yield (("," if n else "") + text(key) + ":[").encode()
+            batch: list[str] = []
+            for i, item in enumerate(items):
+                batch.append(("," if i else "") + text(item))
+                if len(batch) >= STREAMED:
+                    yield "".join(batch).encode()
+                    batch = []
+            yield ("".join(batch) + "]").encode()
+        yield ("".join("," + f"{text(k)}:{text(v)}" for k, v in tail.items()) + "}").encode()
+
+    return StreamingResponse(chunks(), media_type="application/json")
 
 
 @router.get(
