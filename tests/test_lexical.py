@@ -69,3 +69,33 @@ def test_documents_stream_through_once(tmp_path: Path) -> None:
         assert (tmp_path / "stream" / name).read_bytes() == (tmp_path / "list" / name).read_bytes()
     params = (tmp_path / "stream" / layout.LEXICAL_FILES["params"]).read_text(encoding="utf-8")
     assert '"num_docs": 4' in params  # the last text has no tokens but is still a document
+
+
+def test_some_papers_score_as_every_paper_does_and_their_best_are_the_best(tmp_path: Path) -> None:
+    """``scores_of`` (a query's candidates) and ``top_in`` (the best of a range of rows) give exactly what scoring
+    every paper gives; the engine's best hold BM25's best, whose own scores it does not give."""
+    from papersearch.index.lexical_engine import Engine, EngineWriter
+
+    records, _ = corpus_records(load_corpus(PROJECT_ROOT / "corpus"))
+    engine = EngineWriter(tmp_path / "engine")
+    index, _ = lexical.build((lexical_text(r) for r in records), each=engine.add)
+    engine.finish()
+    searcher = Engine(tmp_path / "engine")
+    assert searcher.docs == len(records) and not any(
+        (tmp_path / "engine" / name).exists() for name in (".tantivy-writer.lock",)
+    )
+    rng = np.random.default_rng(0)
+    for query in ("backpropagation of errors", "convolutional networks for images", "attention transformer", "zzz"):
+        full = index.scores(query)
+        rows = np.sort(rng.choice(len(records), size=20, replace=False))
+        assert index.scores_of(query, rows).tobytes() == full[rows].tobytes()
+        best = index.top_in(query, 5, 10, 40)
+        held = np.flatnonzero(full[10:40] > 0) + 10
+        want = held[np.argsort(-full[held], kind="stable")][:5]
+        assert set(best.tolist()) == set(want.tolist()) or np.array_equal(np.sort(full[best]), np.sort(full[want]))
+        best_paper = int(np.argmax(full))
+        found = searcher.top(index.tokens(query), 10)
+        assert (best_paper in found.tolist()) if full[best_paper] > 0 else not len(found)
+        inside = searcher.top(index.tokens(query), 10, (5, 20))
+        assert all(5 <= r < 20 for r in inside.tolist())
+        )

@@ -180,6 +180,30 @@ def test_approximate_index_reaches_its_recall_and_survives_a_reload(
     assert flat == {"type": "flat", "metric": "inner_product"}
 
 
+def test_the_ivf_file_written_list_by_list_is_the_one_faiss_writes(tmp_path: Path) -> None:
+    """``ivf_file.build_file`` never holds the index's lists, yet writes FAISS's own file byte for byte (with the
+    same nprobe in its header), from a matrix read a block of rows at a time."""
+    from papersearch.index import ivf_file
+    from papersearch.index.matrix import MatrixFile
+
+    x = np.random.default_rng(3).standard_normal((12_000, 24), dtype=np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    np.save(tmp_path / "v.npy", x)
+    index, info = vectors.build(x, exact_limit=1000)
+    vectors.set_nprobe(index, 1)  # build_file's header holds the trained index's nprobe; the manifest holds the tuned
+    vectors.save(index, tmp_path / "memory.faiss")
+    with MatrixFile(tmp_path / "v.npy") as matrix:
+        assert np.array_equal(matrix[[5, 3, 5, 11_999]], x[[5, 3, 5, 11_999]])
+        streamed = ivf_file.build_file(matrix, tmp_path / "file.faiss", exact_limit=1000)
+    assert (tmp_path / "file.faiss").read_bytes() == (tmp_path / "memory.faiss").read_bytes()
+    assert {k: v for k, v in streamed.items() if k != "build_seconds"} == {
+        k: v for k, v in info.items() if k != "build_seconds"
+    }
+    loaded = vectors.load(tmp_path / "file.faiss", streamed)
+    vectors.set_nprobe(index, streamed["params"]["nprobe"])
+    assert np.array_equal(loaded.search(x[:20], 10)[1], index.search(x[:20], 10)[1])
+
+
 def test_manifest_records_the_approximate_index(
     corpus_copy: Path, index_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
