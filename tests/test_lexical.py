@@ -81,9 +81,7 @@ def test_some_papers_score_as_every_paper_does_and_their_best_are_the_best(tmp_p
     index, _ = lexical.build((lexical_text(r) for r in records), each=engine.add)
     engine.finish()
     searcher = Engine(tmp_path / "engine")
-    assert searcher.docs == len(records) and not any(
-        (tmp_path / "engine" / name).exists() for name in (".tantivy-writer.lock",)
-    )
+    assert searcher.docs == len(records) and not (tmp_path / "engine" / ".tantivy-writer.lock").exists()
     rng = np.random.default_rng(0)
     for query in ("backpropagation of errors", "convolutional networks for images", "attention transformer", "zzz"):
         full = index.scores(query)
@@ -98,4 +96,3 @@ def test_some_papers_score_as_every_paper_does_and_their_best_are_the_best(tmp_p
         assert (best_paper in found.tolist()) if full[best_paper] > 0 else not len(found)
         inside = searcher.top(index.tokens(query), 10, (5, 20))
         assert all(5 <= r < 20 for r in inside.tolist())
-        )
