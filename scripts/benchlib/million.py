@@ -30,7 +30,7 @@ import argparse
 import hashlib
 import json
 import os
-import subprocess
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -88,8 +88,8 @@ def million(report: Report, plan: Plan, work: Path, cache: Path, sizes: tuple[in
             gen = [sys.executable, ROOT / "scripts" / "synth_corpus.py", n, "--out", corpus, "--seed", "0", "--bulk"]
             cmds.append(shown(run(gen).cmd))
         index = work / f"million-{n}"
-        if cache.is_dir() and not (index / ".cache").exists():
-            subprocess.run(["cp", "-a", str(cache), str(index / ".cache")], check=True)
+        if cache.is_dir() and not (index / ".cache").exists():  # copy2 keeps the times the export cache checks
+            shutil.copytree(cache, index / ".cache", ignore=shutil.ignore_patterns(".tmp-*"))
         steps = [["--build", corpus, index], ["--encode", index], ["--measure", index]]
         if plan.smoke:
             steps[2] += ["--queries", 40, "--recall", 10]
