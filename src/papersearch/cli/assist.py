@@ -10,8 +10,8 @@ import argparse
 import sys
 from contextlib import AbstractContextManager, nullcontext, redirect_stdout
 
-from ..core.params import DEFAULT_PATH_K, check_k
 from ..core.assistant_records import Chain, ReadingList
+from ..core.params import DEFAULT_PATH_K, check_k
 from ..core.settings import Settings
 from .arguments import Command, add_search_flags, checked, search_request
 from .citing import add_json_or_cite, write_references
