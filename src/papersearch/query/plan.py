@@ -178,27 +178,27 @@ def concept_matches(topic: str, ctx: PlanContext) -> dict[int, tuple[str, float]
     {paper row: (concept, 1.0)}. Naming part of a term is not enough: "deep networks" would
     name the "Deep Q-Network" and the "Deep Belief Network" alike (measured: docs/ranking.md).
     """
-    stems = set(tokenize(topic)) | set(SINGLE_LETTER.findall(topic.lower()))
-    # only concepts that share a word with the query are compared: the work follows the query, not the corpus
-    candidates = {position for stem in stems for position in ctx.concepts_by_stem.get(stem, ())}
     out: dict[int, tuple[str, float]] = {}
-    for position in sorted(candidates):
-        name, term, row = ctx.concepts[position]
-        if term <= stems:
-            out.setdefault(row, (name, 1.0))
+    for name, _, row in _named(topic, ctx):
+        out.setdefault(row, (name, 1.0))
     return out
 
 
 def named_terms(topic: str, ctx: PlanContext) -> dict[int, int]:
     """Papers whose concepts the query names in full, each with how many words the longest term it names has:
     "latent diffusion" names Latent Diffusion in two words and a diffusion model in one."""
-    stems = set(tokenize(topic)) | set(SINGLE_LETTER.findall(topic.lower()))
     out: dict[int, int] = {}
-    for position in {position for stem in stems for position in ctx.concepts_by_stem.get(stem, ())}:
-        _, term, row = ctx.concepts[position]
-        if term <= stems:
-            out[row] = max(out.get(row, 0), len(term))
+    for _, term, row in _named(topic, ctx):
+        out[row] = max(out.get(row, 0), len(term))
     return out
+
+
+def _named(topic: str, ctx: PlanContext) -> list[tuple[str, frozenset[str], int]]:
+    """(concept, term's stems, paper row) of every concept term the query names in full, in the context's order."""
+    stems = set(tokenize(topic)) | set(SINGLE_LETTER.findall(topic.lower()))
+    # only concepts that share a word with the query are compared: the work follows the query, not the corpus
+    candidates = {position for stem in stems for position in ctx.concepts_by_stem.get(stem, ())}
+    return [ctx.concepts[p] for p in sorted(candidates) if ctx.concepts[p][1] <= stems]
 
 
 def _content_words(text: str, asides: frozenset[str] = FILLER) -> list[str]:
