@@ -15,9 +15,9 @@ from dataclasses import dataclass, replace
 
 from ..core.names import name_key
 from ..core.records import EraRecord, GraphRecord, Intent, PaperRecord, Understood
-from ..index.lexical import tokenize
+from ..index.lexical import STOPWORDS, tokenize
 from ..index.understanding import NAME_WEIGHT, SINGLE_LETTER, concept_terms, evidence_names, given_keys, paper_names
-from .order import LIST_WORDS, OrderReading, read_order
+from .order import LIST_WORDS, SEQUENCE_WORDS, OrderReading, read_order
 from .periods import Span
 from .timewords import TimeContext, TimeWindow, read_time
 from .wording import ASIDES, ASKING, FILLER, TIME_JOINERS, without_instruction
@@ -166,13 +166,26 @@ def concept_matches(topic: str, ctx: PlanContext) -> dict[int, tuple[str, float]
     {paper row: (concept, 1.0)}. Naming part of a term is not enough: "deep networks" would
     name the "Deep Q-Network" and the "Deep Belief Network" alike (measured: docs/ranking.md).
     """
-    stems = frozenset(tokenize(topic)) | frozenset(SINGLE_LETTER.findall(topic.lower()))
-    # only the terms within the query's words are looked at: the work follows the query, not the corpus
     out: dict[int, tuple[str, float]] = {}
-    for position in sorted(ctx.concepts_within(stems)):
-        name, _, row = ctx.concepts[position]
+    for name, _, row in _named(topic, ctx):
         out.setdefault(row, (name, 1.0))
     return out
+
+
+def named_terms(topic: str, ctx: PlanContext) -> dict[int, int]:
+    """Papers whose concepts the query names in full, each with how many words the longest term it names has:
+    "latent diffusion" names Latent Diffusion in two words and a diffusion model in one."""
+    out: dict[int, int] = {}
+    for _, term, row in _named(topic, ctx):
+        out[row] = max(out.get(row, 0), len(term))
+    return out
+
+
+def _named(topic: str, ctx: PlanContext) -> list[tuple[str, frozenset[str], int]]:
+    """(concept, term's stems, paper row) of every concept term the query names in full, in the context's order."""
+    stems = frozenset(tokenize(topic)) | frozenset(SINGLE_LETTER.findall(topic.lower()))
+    # only the terms within the query's words are looked at: the work follows the query, not the corpus
+    return [ctx.concepts[position] for position in sorted(ctx.concepts_within(stems))]
 
 
 def _content_words(text: str, asides: frozenset[str] = FILLER) -> list[str]:
@@ -247,7 +260,7 @@ def _scope(order: OrderReading, topic: str) -> tuple[OrderReading | None, str]:
     """Over what the order runs, and what is left to search for: with nothing asked but the order, the whole list;
     with nothing asked but what came before or after a paper, the words that name that paper; "the first paper"
     with more asked is no order (an origin question reads it)."""
-    rest = {w.lower() for w in _content_words(topic, ASIDES)} - LIST_WORDS - ASKING
+    rest = {w.lower() for w in _content_words(topic, ASIDES)} - LIST_WORDS - ASKING - SEQUENCE_WORDS - STOPWORDS
     if rest and order.listed_only:
         return None, topic  # "the first paper on backprop": who did it first, an origin question
     if rest:

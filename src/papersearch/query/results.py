@@ -29,7 +29,7 @@ from .candidates import Allowed
 from .english import EVERYDAY_WORDS
 from .explain import Explainer, query_stems
 from .paths import PathGraph
-from .plan import PlanContext, QueryPlan, make_plan
+from .plan import PlanContext, QueryPlan, make_plan, named_terms
 from .spelling import Speller
 from .timewords import TimeContext
 
@@ -139,8 +139,12 @@ class Ranker:
         scored = self._judged(self._scored(o.anchor, sub, mode, self.allowed(), 10, embed), sub.topic)
         if scored.confidence < scope.NO_MATCH_BELOW:
             return plan, False
-        close = order.matches(self._moved(scored, sub))  # the paper those words name: the first of their matches
-        row = int(scored.rows[close[np.argmin(self._years_of(scored.rows)[close])]])
+        fused = self._moved(scored, sub)  # by candidate; the paper those words name, of their matches
+        named = named_terms(sub.topic, self._plan_context)
+        at = scored.at(np.fromiter(named, dtype=np.int64, count=len(named)))
+        by_position = {int(p): n for p, n in zip(at, named.values(), strict=True) if p >= 0}
+        years, holding = self._years_of(scored.rows), self._holding(sub.topic, scored.rows)
+        row = int(scored.rows[order.named_paper(fused, years, order.matches(fused), holding, by_position)])
         rec = self.data.records[row]
         return replace(plan, order=o.found(row, rec["id"], f"{rec['title']} ({rec['year']})")), True
 
