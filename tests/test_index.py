@@ -18,6 +18,7 @@ from papersearch.graph.version import EXTRACTION_VERSION
 from papersearch.index import layout, lexical, store, vectors
 from papersearch.index.build import build
 from papersearch.index.check import check
+from papersearch.index.json_files import write_entries
 from papersearch.index.passages import paper_passages
 from papersearch.index.reader import read_version
 from papersearch.query.searcher import Searcher
@@ -225,3 +226,25 @@ def test_papersearch_index_rebuilds_an_index_built_by_other_extraction(index_cop
     assert (report.embedded_papers, report.reused_papers) == (0, 49)  # the graph again, the vectors reused
     assert check(CORPUS, index_copy, MODEL)[0]
     assert build(CORPUS, index_copy, MODEL).unchanged
+
+
+def test_an_index_of_format_2_is_rebuilt_reusing_its_vectors(index_copy: Path) -> None:
+    """A version of the format before the database (passages.json, no papers.sqlite) is stale and refused, and
+    ``papersearch index`` rebuilds it in this format with the vectors it has (found by its passages.json)."""
+    vdir = store.version_dir(index_copy)
+    data = read_version(vdir)
+    passages, matrix = list(data.passages), np.array(data.matrix)
+    data.db.close()
+    (vdir / layout.DATABASE).unlink()
+    write_entries(vdir / layout.PASSAGES, [passages])
+    m = json.loads((vdir / layout.MANIFEST).read_text(encoding="utf-8"))
+    m["files"] = layout.describe_files(vdir)
+    (vdir / layout.MANIFEST).write_text(json.dumps(m), encoding="utf-8")
+    _rewrite_manifest(vdir, "format_version", 2)
+    with pytest.raises(IndexStateError, match="format 2"):
+        Searcher.load(index_copy)
+    report = build(CORPUS, index_copy, MODEL)
+    assert (report.embedded_papers, report.reused_papers) == (0, 49)
+    rebuilt = read_version(store.version_dir(index_copy))
+    assert np.array_equal(np.asarray(rebuilt.matrix), matrix) and list(rebuilt.passages) == passages
+    assert check(CORPUS, index_copy, MODEL)[0]

@@ -51,11 +51,12 @@ def in_use(index_dir: Path) -> tuple[dict[str, Any] | None, Path | None]:
     """The manifest and folder of the version in use when it is intact, else (None, None).
 
     Every file is hashed (``integrity``): its vectors and query encoder may be reused, and a damaged
-    file reused would be published under a new, valid checksum.
+    file reused would be published under a new, valid checksum. A version of an older format whose vectors
+    can be reused (``layout.REUSABLE_FORMATS``) is in use for this: it is stale, and rebuilt.
     """
     try:
         vdir = store.version_dir(index_dir)
-        manifest = read_manifest(vdir)
+        manifest = read_manifest(vdir, formats=layout.REUSABLE_FORMATS)
     except PapersearchError:
         return None, None
     return manifest, vdir

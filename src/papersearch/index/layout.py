@@ -39,6 +39,7 @@ from ..encode.factory import OnnxSpec
 from ..graph.version import EXTRACTION_VERSION
 
 FORMAT_VERSION = 3  # the files and their shapes; a version of another format is rebuilt, never read
+REUSABLE_FORMATS = (2, FORMAT_VERSION)  # formats whose vectors a build reuses (never serves): their manifests are read
 PASSAGES_FORMAT = 1  # how papers are cut into passages (passages.py); vectors are reused only within one
 WORDS_FORMAT = 1  # how texts become words: lexical.tokenize (BM25) and vocabulary.WORD_RE (typo correction)
 BUILT_BY = {  # the manifest's record of the code that built a version: one that differs is stale
@@ -96,19 +97,20 @@ def read_json(path: Path, what: str) -> Any:
         return json.loads(path.read_text(encoding="utf-8"))
 
 
-def read_manifest(vdir: Path) -> dict[str, Any]:
-    """A version's manifest, checked (this format, a file list, its own checksum); else an IndexStateError.
+def read_manifest(vdir: Path, formats: tuple[int, ...] = (FORMAT_VERSION,)) -> dict[str, Any]:
+    """A version's manifest, checked (one of ``formats``, a file list, its own checksum); else an IndexStateError.
 
-    An intact manifest of another format says the index is stale: ``papersearch index`` rebuilds it.
+    An intact manifest of another format says the index is stale: ``papersearch index`` rebuilds it (reading
+    one of ``REUSABLE_FORMATS`` only for the vectors it can reuse).
     """
     manifest = read_json(vdir / MANIFEST, "the manifest")
     found = manifest.get("format_version") if isinstance(manifest, dict) else None
-    if isinstance(found, int) and found != FORMAT_VERSION and manifest.get("checksum") == manifest_checksum(manifest):
+    if isinstance(found, int) and found not in formats and manifest.get("checksum") == manifest_checksum(manifest):
         raise IndexStateError(
             f"index {vdir.name} is stale: it was built in index format {found}, and this papersearch reads "
             f"format {FORMAT_VERSION}; {FIX}"
         )
-    if not isinstance(manifest, dict) or found != FORMAT_VERSION:
+    if not isinstance(manifest, dict) or found not in formats:
         raise IndexStateError(
             f"{vdir / MANIFEST} is not a papersearch index manifest of format {FORMAT_VERSION}; {FIX}"
         )

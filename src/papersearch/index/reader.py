@@ -121,9 +121,11 @@ def check_version(vdir: Path, settings: Settings | None = None) -> None:
     read_checked_lexical(vdir, n_papers, mmap=True)
 
 
-def read_manifest(vdir: Path, trust_verdict: bool = False) -> dict[str, Any]:
+def read_manifest(
+    vdir: Path, trust_verdict: bool = False, formats: tuple[int, ...] = (layout.FORMAT_VERSION,)
+) -> dict[str, Any]:
     """The manifest, checked, once every file it lists is checked against it (``integrity.verify_files``)."""
-    manifest = layout.read_manifest(vdir)
+    manifest = layout.read_manifest(vdir, formats)
     integrity.verify_files(vdir, manifest, trust_verdict)
     return manifest
 
