@@ -101,7 +101,7 @@ def million(report: Report, plan: Plan, work: Path, cache: Path, sizes: tuple[in
         res = json.loads(outs[2].out.strip().splitlines()[-1])
         res["build"] = {**json.loads(outs[0].out.strip().splitlines()[-1]), "rss_mb": outs[0].rss_mb}
         results.append(res)
-    (work / "million.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+        (work / "million.json").write_text(json.dumps(results, indent=1), encoding="utf-8")  # each size as it ends
     report.add(section(results, cmds))
     floors(report, results)
 
