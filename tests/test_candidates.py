@@ -21,7 +21,7 @@ import pytest
 import synth_corpus
 from papersearch.corpus.load import load_corpus
 from papersearch.graph.records import corpus_records
-from papersearch.index import column_build, store, vectors
+from papersearch.index import column_build, record_store, store, vectors
 from papersearch.index.build import build
 from papersearch.index.passages import paper_passages
 from papersearch.index.reader import read_version
@@ -185,3 +185,24 @@ def test_a_searcher_holds_no_per_paper_python_objects(
     held(index_dir)  # the modules imported, the query encoder's caches warm
     small, large = held(half), held(synthetic[1])
     assert (large - small) / (PAPERS - PAPERS // 2) < 2500  # bytes a paper
+
+
+def test_the_records_kept_hold_a_bounded_number_of_neighbours(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A record lists every paper that cites it, so at a million papers one record can hold hundreds of thousands:
+    the records kept after a fetch are bounded by the neighbours they hold, not only by their number, and one
+    larger than the bound is read again each time (the same record)."""
+    monkeypatch.setattr(record_store, "KEPT_NEIGHBOURS", 6)
+    data = read_version(store.version_dir(index_dir))
+    records = data.records
+
+    def weight(r: dict) -> int:  # type: ignore[type-arg]
+        return sum(len(r["references"][side]) for side in ("cites", "cited_by", "external"))
+
+    weights = [weight(records[row]) for row in range(len(records))]
+    big = max(range(len(weights)), key=weights.__getitem__)
+    assert weights[big] > 6 and any(0 < w <= 6 for w in weights)
+    assert sum(w for _, w in records._kept.values()) == records._held <= 6
+    assert big not in records._kept and records[big] == records[big] and records[big] is not records[big]
+    small = next(row for row, w in enumerate(weights) if 0 < w <= 6)
+    assert records[small] is records[small]  # kept: the same object again
+    data.db.close()

@@ -34,6 +34,8 @@ KINDS: tuple[EdgeKind, ...] = ("cites", "mentions")  # by rank, as ``graph.neigh
 # numpy, which reading records needs not: ``papersearch cite`` does without it)
 BATCH = 1_000  # records read at a time when they are all read in order
 KEPT = 64  # records kept after they are fetched (a query shows ten; an answer reads a few of them again)
+KEPT_NEIGHBOURS = 20_000  # neighbours the kept records hold at most: a paper cited by thousands (its record grows
+# with the list) is fetched again rather than held, so what is kept does not grow with the corpus
 
 
 class _Reader:
@@ -64,7 +66,8 @@ class RecordStore(_Reader, Sequence[PaperRecord]):
     def __init__(self, db: sqlite3.Connection, lock: threading.Lock, n: int) -> None:
         super().__init__(db, lock)
         self.n = n
-        self._kept: OrderedDict[int, PaperRecord] = OrderedDict()
+        self._kept: OrderedDict[int, tuple[PaperRecord, int]] = OrderedDict()  # row -> (record, its neighbours)
+        self._held = 0  # neighbours the kept records hold
 
     def __len__(self) -> int:
         return self.n
@@ -84,14 +87,26 @@ class RecordStore(_Reader, Sequence[PaperRecord]):
             hit = self._kept.get(row)
             if hit is not None:
                 self._kept.move_to_end(row)
-                return hit
+                return hit[0]
         found = self.all("SELECT record FROM papers WHERE row = ?", (row,))
         record = self._assembled(row, found[0][0])
-        with self.lock:
-            self._kept[row] = record
-            if len(self._kept) > KEPT:
-                self._kept.popitem(last=False)
+        self._keep(row, record)
         return record
+
+    def _keep(self, row: int, record: PaperRecord) -> None:
+        """Keep ``record``, the least recently used ones given up while more than ``KEPT`` records or
+        ``KEPT_NEIGHBOURS`` neighbours are kept; one with more neighbours than that is not kept."""
+        refs = record["references"]
+        weight = len(refs["cites"]) + len(refs["cited_by"]) + len(refs["external"])
+        if weight > KEPT_NEIGHBOURS:
+            return
+        with self.lock:
+            if row in self._kept:
+                return
+            self._kept[row] = (record, weight)
+            self._held += weight
+            while len(self._kept) > KEPT or self._held > KEPT_NEIGHBOURS:
+                self._held -= self._kept.popitem(last=False)[1][1]
 
     def __iter__(self) -> Iterator[PaperRecord]:
         """Every record in row order, a batch at a time."""

@@ -18,6 +18,8 @@ from ..core.records import SearchResults
 
 QUERY_CACHE_SIZE = 2048  # query vectors kept (1.5 KB each)
 RESULT_CACHE_HITS = 20_000  # results kept, counted in hits (each ~1 KB; the records themselves are shared)
+RESULT_CACHE_NEIGHBOURS = 200_000  # and in the neighbours their hits list: a hit lists every paper citing it, which
+# at a million papers can be hundreds of thousands (a few hundred bytes each), so hits alone do not bound the memory
 
 
 class QueryVectors:
@@ -46,14 +48,22 @@ class QueryVectors:
         return vec
 
 
-class RecentResults:
-    """Whole search results by request, bounded by the hits they hold together (``max_hits``)."""
+def _neighbours(results: SearchResults) -> int:
+    """The neighbours the hits of ``results`` list, together."""
+    sides = [hit["neighbours"] for hit in results["results"]]
+    return sum(len(n["cites"]) + len(n["cited_by"]) + len(n["external"]) for n in sides)
 
-    def __init__(self, max_hits: int = RESULT_CACHE_HITS) -> None:
-        self.max_hits = max_hits
+
+class RecentResults:
+    """Whole search results by request, bounded by the hits they hold together (``max_hits``) and the neighbours
+    those hits list (``max_neighbours``)."""
+
+    def __init__(self, max_hits: int = RESULT_CACHE_HITS, max_neighbours: int = RESULT_CACHE_NEIGHBOURS) -> None:
+        self.max_hits, self.max_neighbours = max_hits, max_neighbours
         self.hits = 0
-        self._results: OrderedDict[SearchRequest, SearchResults] = OrderedDict()
+        self._results: OrderedDict[SearchRequest, tuple[SearchResults, int]] = OrderedDict()  # (results, neighbours)
         self._held = 0  # hits held, each result counting one more for itself
+        self._neighbours = 0  # neighbours their hits list
         self._lock = threading.Lock()
 
     def get(self, request: SearchRequest) -> SearchResults | None:
@@ -64,13 +74,17 @@ class RecentResults:
                 return None
             self._results.move_to_end(request)
             self.hits += 1
-            return hit
+            return hit[0]
 
     def put(self, request: SearchRequest, results: SearchResults) -> None:
         """Keep ``results`` (unless a thread kept them first), then drop the oldest past the bound."""
+        listed = _neighbours(results)
         with self._lock:
             if request not in self._results:
-                self._results[request] = results
+                self._results[request] = (results, listed)
                 self._held += len(results["results"]) + 1
-            while self._held > self.max_hits:
-                self._held -= len(self._results.popitem(last=False)[1]["results"]) + 1
+                self._neighbours += listed
+            while self._results and (self._held > self.max_hits or self._neighbours > self.max_neighbours):
+                gone, gone_listed = self._results.popitem(last=False)[1]
+                self._held -= len(gone["results"]) + 1
+                self._neighbours -= gone_listed
