@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import threading
 import time
@@ -108,6 +109,9 @@ def test_a_rebuilt_index_is_served_without_restart_or_failures(index_dir: Path, 
         ok = client.post("/admin/reload", headers={"Authorization": f"Bearer {TOKEN}"})
         assert ok.status_code == 200 and ok.json()["index_version"] == report.version
         assert TOKEN not in server.output()
+    log = server.output()  # the service's own lines are in its log, in uvicorn's format
+    assert f"INFO:     now serving index version {report.version} (was {old_version})" in log
+    assert re.search(r"INFO:     encoded \d+ queries in \d+ runs; runs of 1: \d+", log), log[-2000:]
 
 
 @pytest.mark.parametrize("status", [200, 404, 422, 503, 599])

@@ -1,4 +1,4 @@
-"""The service's access log: uvicorn's line for each request, the same text, made for about half the CPU.
+"""The service's log: uvicorn's, with papersearch's own lines in it, and each request's line made for half the CPU.
 
 uvicorn's ``AccessFormatter`` copies every record twice and looks the status phrase up anew for each
 line; on a cached answer that was a fifth of the server's CPU. ``AccessLine`` writes the same line
@@ -38,7 +38,9 @@ class AccessLine(AccessFormatter):
 
 
 def log_config() -> dict[str, Any]:
-    """uvicorn's logging configuration, its access lines written by ``AccessLine``."""
+    """uvicorn's logging configuration, its access lines written by ``AccessLine``; papersearch's own lines (a
+    version swapped in, a reload that failed, the encoder's runs at shutdown) beside uvicorn's, in its format."""
     config = copy.deepcopy(LOGGING_CONFIG)
     config["formatters"]["access"]["()"] = f"{__name__}.AccessLine"
+    config["loggers"]["papersearch"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     return config
