@@ -20,7 +20,9 @@ tokenizer.enable_truncation(max_length=256)
 options = ort.SessionOptions()
 options.intra_op_num_threads = options.inter_op_num_threads = 1
 options.add_session_config_entry("session.disable_prepacking", "1")
-session = ort.InferenceSession(str(version / "query_encoder" / "model.onnx"), options, providers=["CPUExecutionProvider"])
+session = ort.InferenceSession(
+    str(version / "query_encoder" / "model.onnx"), options, providers=["CPUExecutionProvider"]
+)
 tokens = tokenizer.encode(question)
 ids, mask = np.array([tokens.ids]), np.array([tokens.attention_mask])
 hidden = session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0][0]
