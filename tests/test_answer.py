@@ -195,6 +195,15 @@ def test_what_came_before_or_after_a_paper_is_answered_from_its_neighbourhood(se
     transformer = searcher.paper("2017-vaswani-transformer")["references"]
     tied = {n["id"] for n in transformer["cites"] + transformer["cited_by"]}
     assert set(cited[1:]) <= tied  # any other paper it quotes is one the graph ties to the transformer
+    for query, anchor in (  # the paper its words name: all its words, its key concept by the longest name
+        ("what built on the perceptron?", "1958-rosenblatt-perceptron"),  # not Minsky and Papert's book about it
+        ("what happened after the perceptrons book?", "1969-minsky-perceptrons"),
+        ("what came before latent diffusion", "2022-rombach-latent-diffusion"),  # not the diffusion model of 2015
+        ("what led to deep belief networks", "2005-hinton-deep-belief-networks"),
+    ):
+        understood = searcher.search(query)["understood"]
+        assert understood is not None and understood["order"] is not None, query
+        assert understood["order"]["paper"] == anchor, (query, understood["order"])
     after = searcher.answer("what built on the perceptron?")
     assert after["understood"] is not None and after["understood"]["order"]["paper"] == "1958-rosenblatt-perceptron"
     assert after["sources"] and all(s["year"] > 1958 for s in after["sources"])

@@ -217,6 +217,13 @@ def test_instructions_carry_no_topic(text: str, topic: str) -> None:
         ("what was the last paper before the transformer?", "latest", "before", "the transformer"),
         ("the first paper in the list", "earliest", "list", ""),
         ("the first paper after backprop", "earliest", "after", "backprop"),
+        ("which paper was published most recently?", "latest", "list", ""),
+        ("what did the lstm paper lead to?", None, "after", "the lstm paper"),
+        ("what came out after word2vec", None, "after", "word2vec"),
+        ("what happened after the perceptrons book?", None, "after", "the perceptrons book"),
+        ("what is the next paper after dqn", None, "after", "dqn"),
+        ("what's the paper just before the transformer", None, "before", "the transformer"),
+        ("which later papers cite the attention paper", None, "after", "the attention paper"),
     ],
 )
 def test_an_order_in_time_is_read(text: str, first: str | None, over: str, anchor: str) -> None:
@@ -238,6 +245,21 @@ def test_an_order_in_time_is_read(text: str, first: str | None, over: str, ancho
 def test_no_order_is_read_where_a_time_is_meant(text: str) -> None:
     plan = make_plan(text, CTX)
     assert plan.order is None and plan.window is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor"),
+    [
+        ("papers that came before AlphaGo", "AlphaGo"),
+        ("after alexnet, what came next?", "alexnet"),
+        ("what do i need to read before the attention paper", "the attention paper"),
+    ],
+)
+def test_words_that_only_ask_about_order_leave_nothing_else_to_search_for(text: str, anchor: str) -> None:
+    """What is left beside the order ("papers that", "what came next", "what do I need to") asks no topic: the
+    papers around the anchor are not re-ranked by those words."""
+    plan = make_plan(text, CTX)
+    assert plan.order is not None and plan.order.anchor == anchor and plan.topic == anchor
 
 
 def test_the_first_paper_on_a_topic_is_an_origin_question() -> None:

@@ -47,19 +47,27 @@ _ONE = (
 EARLIEST = re.compile(rf"\b(?:the\s+)?(?:oldest|earliest){_ONE}", re.IGNORECASE)
 FIRST = re.compile(rf"\b(?:the\s+)?(?:very\s+)?first{_ONE}", re.IGNORECASE)  # an order only over the whole list
 LATEST = re.compile(
-    rf"\b(?:the\s+)?(?:newest|latest|most\s+recent(?:ly\s+published)?|youngest|last){_ONE}", re.IGNORECASE
+    rf"\b(?:the\s+)?(?:newest|latest|most\s+recent(?:ly\s+published)?|youngest|last){_ONE}"
+    r"|\bmost\s+recently(?=\s*[?.!]*\s*$)",  # "which paper was published most recently?"
+    re.IGNORECASE,
 )
 _ANCHOR = r"(?P<anchor>[^?.!;,]*[^?.!;,\s])"
 _SOON = r"(?:just\s+|right\s+|shortly\s+|immediately\s+|directly\s+|soon\s+)?"
+_NEXT = (
+    r"(?:paper|one|entry|work|published|released|written)\s+(?:just|right|immediately|directly)\s+"  # "the one just"
+)
 BEFORE = re.compile(
-    rf"\b(?:(?:came|come|comes|coming|was|were)\s+{_SOON}(?:before|prior\s+to)"
+    rf"\b(?:(?:came|come|comes|coming|was|were)\s+(?:out\s+)?{_SOON}(?:before|prior\s+to)|happened\s+{_SOON}before"
+    rf"|{_NEXT}(?:before|prior\s+to)"
     r"|(?:read|study|know|learn|understand|cover)\s+(?:first\s+)?(?:before|prior\s+to)"
     r"|led\s+(?:up\s+)?to|lead\s+(?:up\s+)?to|leading\s+up\s+to|paved\s+the\s+way\s+for|preceded"
     r"|(?:precursors?|predecessors?|prerequisites?)\s+(?:of|to|for)|what\s+inspired)\s+" + _ANCHOR,
     re.IGNORECASE,
 )
 AFTER = re.compile(
-    rf"\b(?:(?:came|come|comes|coming)\s+(?:next\s+)?{_SOON}(?:after|since)|next\s+after"
+    rf"\b(?:(?:came|come|comes|coming)\s+(?:out\s+|next\s+)?{_SOON}(?:after|since)|happened\s+{_SOON}(?:after|since)"
+    rf"|{_NEXT}after|next(?:\s+(?:paper|one|entry|step|thing))?\s+after"
+    r"|(?:later|subsequent)\s+(?:papers?|work|entries)\s+(?:that\s+)?(?:cite|cites|cited|mention|mentions|build\s+on)"
     r"|followed(?:\s+up)?(?:\s+on)?|succeeded|(?:built|builds|build|building)\s+(?:on|upon)|grew\s+out\s+of"
     r"|(?:inspired|influenced)\s+by|(?:successors?|follow[\s-]?ups?)\s+(?:of|to|on))\s+" + _ANCHOR,
     re.IGNORECASE,
@@ -69,6 +77,10 @@ PUBLISHED = re.compile(  # "the last paper (published) before X": a relation onl
     + _ANCHOR,
     re.IGNORECASE,
 )
+LED_TO = re.compile(  # "what did the lstm paper lead to?": what came after it
+    r"\bwhat\s+(?:did|has|have|does|do)\s+(?P<anchor>[^?.!;,]*[^?.!;,\s])\s+(?:lead|led)\s+(?:up\s+)?to\b",
+    re.IGNORECASE,
+)
 LEADING = re.compile(  # "after deep belief nets, what did people try next"
     r"^\s*(?P<side>before|after)\s+(?P<anchor>[^?.!;,]+?)\s*,\s*(?=\w)", re.IGNORECASE
 )
@@ -76,6 +88,46 @@ YEAR_ONLY = re.compile(r"^\W*(?:the\s+)?(?:year\s+)?(?:1[89]\d\d|20\d\d)s?\W*$",
 # words that say where to look but not what about: "which paper on this list is the oldest one?"
 LIST_WORDS = frozenset(
     ["list", "lists", "here", "entry", "entries", "one", "ones", "collection", "reading", "this", "these", "those"]
+)
+
+# words that ask when, or how one thing led to another, but not what about: "papers that came before AlphaGo", "after
+# alexnet, what came next?", "what do I need to read before the attention paper" ask nothing beside the order
+SEQUENCE_WORDS = frozenset(
+    [
+        "next",
+        "then",
+        "later",
+        "afterwards",
+        "afterward",
+        "earlier",
+        "previously",
+        "subsequently",
+        "follow",
+        "follows",
+        "followed",
+        "following",
+        "try",
+        "tried",
+        "need",
+        "needs",
+        "use",
+        "used",
+        "using",
+        "happen",
+        "happens",
+        "lead",
+        "leads",
+        "led",
+        "know",
+        "understand",
+        "it",
+        "that",
+        "which",
+        "they",
+        "did",
+        "does",
+        "done",
+    ]
 )
 
 
@@ -135,7 +187,12 @@ def read_order(text: str) -> OrderReading | None:
 
 def _relation(text: str, superlative: bool) -> tuple[Side | None, str, Span | None]:
     """The side and the anchor's words of a relation to one paper, and where it was read."""
-    patterns: list[tuple[re.Pattern[str], Side | None]] = [(LEADING, None), (BEFORE, "before"), (AFTER, "after")]
+    patterns: list[tuple[re.Pattern[str], Side | None]] = [
+        (LEADING, None),
+        (LED_TO, "after"),
+        (BEFORE, "before"),
+        (AFTER, "after"),
+    ]
     if superlative:
         patterns.append((PUBLISHED, None))
     for pattern, side in patterns:
@@ -176,6 +233,23 @@ def matches(fused: np.ndarray, holding: np.ndarray | None = None) -> np.ndarray:
         close = np.union1d(close, ok[holding[ok] & (fused[ok] >= best - WORDS_MARGIN)])
     found: np.ndarray = close
     return found
+
+
+def named_paper(
+    fused: np.ndarray, years: np.ndarray, close: np.ndarray, holding: np.ndarray | None, named: dict[int, int]
+) -> int:
+    """The paper that the words naming a paper name, of their matches ``close`` (``matches``): of those that hold
+    every word (``holding``, when any does), the earliest whose key concept the words name in full with the most
+    words (``named``: row -> the words of the longest term named), else the best scored. "The perceptron" is
+    Rosenblatt's (Minsky and Papert's book is named for it later), "the perceptrons book" theirs, "latent
+    diffusion" Rombach's (an earlier paper names diffusion alone)."""
+    if holding is not None and holding[close].any():
+        close = close[holding[close]]
+    sized = [(named[int(r)], int(r)) for r in close if int(r) in named]
+    if sized:
+        longest = max(n for n, _ in sized)
+        return min((r for n, r in sized if n == longest), key=lambda r: (int(years[r]), -float(fused[r])))
+    return int(close[np.argmax(fused[close])])
 
 
 def around(

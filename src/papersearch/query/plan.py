@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, replace
 
 from ..core.names import PARTICLES, author_surname, given_names, name_key
 from ..core.records import EraRecord, GraphRecord, Intent, PaperRecord, Understood
-from ..index.lexical import tokenize
-from .order import LIST_WORDS, OrderReading, read_order
+from ..index.lexical import STOPWORDS, tokenize
+from .order import LIST_WORDS, SEQUENCE_WORDS, OrderReading, read_order
 from .periods import Span, plain_words
 from .timewords import TimeContext, TimeWindow, read_time
 from .wording import ASIDES, ASKING, FILLER, TIME_JOINERS, without_instruction
@@ -178,15 +178,27 @@ def concept_matches(topic: str, ctx: PlanContext) -> dict[int, tuple[str, float]
     {paper row: (concept, 1.0)}. Naming part of a term is not enough: "deep networks" would
     name the "Deep Q-Network" and the "Deep Belief Network" alike (measured: docs/ranking.md).
     """
+    out: dict[int, tuple[str, float]] = {}
+    for name, _, row in _named(topic, ctx):
+        out.setdefault(row, (name, 1.0))
+    return out
+
+
+def named_terms(topic: str, ctx: PlanContext) -> dict[int, int]:
+    """Papers whose concepts the query names in full, each with how many words the longest term it names has:
+    "latent diffusion" names Latent Diffusion in two words and a diffusion model in one."""
+    out: dict[int, int] = {}
+    for _, term, row in _named(topic, ctx):
+        out[row] = max(out.get(row, 0), len(term))
+    return out
+
+
+def _named(topic: str, ctx: PlanContext) -> list[tuple[str, frozenset[str], int]]:
+    """(concept, term's stems, paper row) of every concept term the query names in full, in the context's order."""
     stems = set(tokenize(topic)) | set(SINGLE_LETTER.findall(topic.lower()))
     # only concepts that share a word with the query are compared: the work follows the query, not the corpus
     candidates = {position for stem in stems for position in ctx.concepts_by_stem.get(stem, ())}
-    out: dict[int, tuple[str, float]] = {}
-    for position in sorted(candidates):
-        name, term, row = ctx.concepts[position]
-        if term <= stems:
-            out.setdefault(row, (name, 1.0))
-    return out
+    return [ctx.concepts[p] for p in sorted(candidates) if ctx.concepts[p][1] <= stems]
 
 
 def _content_words(text: str, asides: frozenset[str] = FILLER) -> list[str]:
@@ -261,7 +273,7 @@ def _scope(order: OrderReading, topic: str) -> tuple[OrderReading | None, str]:
     """Over what the order runs, and what is left to search for: with nothing asked but the order, the whole list;
     with nothing asked but what came before or after a paper, the words that name that paper; "the first paper"
     with more asked is no order (an origin question reads it)."""
-    rest = {w.lower() for w in _content_words(topic, ASIDES)} - LIST_WORDS - ASKING
+    rest = {w.lower() for w in _content_words(topic, ASIDES)} - LIST_WORDS - ASKING - SEQUENCE_WORDS - STOPWORDS
     if rest and order.listed_only:
         return None, topic  # "the first paper on backprop": who did it first, an origin question
     if rest:

@@ -22,7 +22,7 @@ from . import order, ranking, rerank, scope
 from .english import EVERYDAY_WORDS
 from .explain import Explainer, query_stems
 from .paths import PathGraph
-from .plan import PlanContext, QueryPlan, build_context, make_plan
+from .plan import PlanContext, QueryPlan, build_context, make_plan, named_terms
 from .spelling import Speller
 
 Embed = Callable[[str], np.ndarray]  # a query's text to its vector (the searcher's, through its cache)
@@ -105,8 +105,8 @@ class Ranker:
         if scored.confidence < scope.NO_MATCH_BELOW:
             return plan, False
         fused = rerank.apply(scored.fused, sub, self._years, self._degree, scored.names, scored.concepts)
-        close = order.matches(fused)  # the paper those words name: the first of their matches ("the perceptron")
-        row = int(close[np.argmin(self._years[close])])
+        named = named_terms(sub.topic, self._plan_context)
+        row = order.named_paper(fused, self._years, order.matches(fused), self._holding(sub.topic), named)
         rec = self.data.records[row]
         return replace(plan, order=o.found(row, rec["id"], f"{rec['title']} ({rec['year']})")), True
 
