@@ -520,3 +520,41 @@ def test_a_client_configured_from_the_readme_lists_and_calls_every_tool(index_di
     shown = text_of(search).replace(search.structured_content["index_version"], version).splitlines()
     assert "← content (text):\n  " + "\n  ".join(shown[:2]) + "\n" in readme
     assert refused.is_error is True and f"isError: true, content (text): {text_of(refused)}\n" in readme
+
+
+def variants(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], Any]]:
+    """Every place in ``value`` with a null, an object and a string put there instead: (path, replacement)."""
+    places = [(path, new) for new in (None, {}, "x")] if path else []
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else []
+    for key, inner in items:
+        places += variants(inner, (*path, key))
+    return places
+
+
+def replaced(value: Any, path: tuple[Any, ...], new: Any) -> Any:
+    if not path:
+        return new
+    copy = dict(value) if isinstance(value, dict) else list(value)
+    copy[path[0]] = replaced(value[path[0]], path[1:], new)
+    return copy
+
+
+def test_the_output_schema_takes_a_null_where_pydantic_does_and_nothing_else_more(searcher: Searcher) -> None:
+    import jsonschema
+
+    from papersearch.agent.lean import lean, search_schema
+    from papersearch.agent.tools import inline_refs, nullable_types
+
+    pydantic_s = inline_refs(search_schema())
+    published = nullable_types(pydantic_s)
+    assert json.dumps(published).count("anyOf") < json.dumps(pydantic_s).count("anyOf") // 2
+    result = dict(lean(searcher.search("who first trained deep belief nets, 2006", k=3)))
+    checks = [jsonschema.Draft202012Validator(s) for s in (pydantic_s, published)]
+    verdicts = []
+    for path, new in variants(result):
+        instance = replaced(result, path, new)
+        verdict = [v.is_valid(instance) for v in checks]
+        assert verdict[0] == verdict[1], (path, new)
+        verdicts.append((new is None, verdict[0]))
+    assert all(v.is_valid(result) for v in checks)
+    assert (True, True) in verdicts and (True, False) in verdicts and (False, False) in verdicts
