@@ -21,8 +21,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from ..core.durable import fsync_dir, fsync_file
 from ..core.errors import CorpusError, Problem
+from ..core.files import fsync_dir, fsync_file
 
 STAGING = ".import-staging"
 JOURNAL = ".import-journal.json"

@@ -21,8 +21,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..core.durable import fsync_dir
 from ..core.errors import IndexStateError
+from ..core.files import fsync_dir
 from ..corpus.files import file_kind
 from .disk import naming, written
 from .layout import FIX
