@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..core.errors import IndexStateError
+from ..core.files import file_sha256
 from ..core.records import PaperRecord
 from . import json_files, layout, store
 from .layout import FIX, PAPERS
@@ -36,6 +37,6 @@ def current_records(index_dir: Path) -> tuple[str, Iterator[PaperRecord]]:
     listed = manifest["files"].get(PAPERS)
     if not isinstance(listed, dict):
         raise IndexStateError(f"{vdir / layout.MANIFEST} does not list {PAPERS}; {FIX}")
-    if layout.file_sha256(vdir / PAPERS) != listed.get("sha256"):  # the one file read: hashed, no verdict written
+    if file_sha256(vdir / PAPERS) != listed.get("sha256"):  # the one file read: hashed, no verdict written
         raise IndexStateError(f"{vdir / PAPERS} is damaged (its checksum does not match the manifest); {FIX}")
     return vdir.name, records(vdir)
