@@ -57,7 +57,7 @@ JOBS ?= 2
 FAST := not (slow or browser or ray or fuzz or bench)
 
 test: dev browser  ## run the whole test suite
-	$(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile
+	$(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile --durations=15
 
 test-fast: dev  ## the edit loop: the suite without slow, browser, Ray, long fuzz and benchmark tests
 	$(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile -m "$(FAST)"

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from benchlib.ann import ann, ann_main
 from benchlib.assist import assistant
+from benchlib.bounds import bounds
 from benchlib.build import pipeline, pipeline_main, real_index, rebuilds, xref_scaling
 from benchlib.mcp import mcp_server
 from benchlib.memory import bounded_memory
@@ -32,6 +33,7 @@ from benchlib.shards import shards
 from papersearch.index import store
 
 SECTIONS = (
+    "bounds",
     "cold",
     "warm",
     "http",
@@ -91,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     if only - set(SECTIONS):
         ap.error(f"--only: unknown sections {sorted(only - set(SECTIONS))}; choose from {', '.join(SECTIONS)}")
     corpus, index, first = real_index(work, args.index)
+    if "bounds" in only:
+        bounds(report, plan, work, index)
     cold = cold_ask(report, plan, index) if "cold" in only or "peer" in only else {}
     warm = warm_search(report, plan, index, "Warm in-process search (real corpus)") if only & {"warm", "peer"} else {}
     if warm:

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from papersearch.encode.batching import BatchingEncoder
+from papersearch.encode.batching import BatchingEncoder, batch_sizes
 from papersearch.encode.onnx_query import OnnxQueryEncoder
 from papersearch.index import layout
 from papersearch.index.store import version_dir
@@ -71,6 +71,9 @@ def test_waiting_queries_are_encoded_together_each_getting_its_own(onnx: OnnxQue
     # the first ran alone; the rest, which queued meanwhile, in full runs of at most 16
     assert gate.batches[0] == 1 and gate.batches[1:] == [16, len(TEXTS) - 17], gate.batches
     assert (batcher.runs, batcher.texts) == (3, len(TEXTS))
+    assert batcher.sizes == {1: 1, 16: 1, len(TEXTS) - 17: 1}
+    assert batch_sizes(batcher) == f"{len(TEXTS)} queries in 3 runs; runs of 1: 1, {len(TEXTS) - 17}: 1, 16: 1"
+    assert batch_sizes(onnx) is None and batch_sizes(BatchingEncoder(gate, max_batch=2)) is None  # none, or no runs
 
 
 def test_a_failed_run_fails_its_waiters_and_the_next_run_works(onnx: OnnxQueryEncoder) -> None:

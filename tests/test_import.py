@@ -564,7 +564,11 @@ def test_a_bulk_line_changed_between_the_builds_reads_stops_it(tmp_path: Path) -
 
 
 @pytest.mark.slow
-def test_an_index_of_a_corpus_with_a_bulk_file_finds_its_papers(corpus_copy: Path, tmp_path: Path) -> None:
+def test_an_index_of_a_corpus_with_a_bulk_file_finds_its_papers(
+    corpus_copy: Path, index_copy: Path, tmp_path: Path
+) -> None:
+    """The imported papers (a bulk arXiv file and a BibTeX one) are embedded into a copy of the real index, the rest
+    reused, and found by their words and identifiers."""
     from papersearch.index.build import build
     from papersearch.query.searcher import Searcher
 
@@ -573,8 +577,8 @@ def test_an_index_of_a_corpus_with_a_bulk_file_finds_its_papers(corpus_copy: Pat
     (tmp_path / "a.jsonl").write_text(_arxiv_lines(20), encoding="utf-8")
     run_import(tmp_path / "a.jsonl", corpus_copy, ImportOptions(era="nearest"))
     run_import(DATA / "scholar.bib", corpus_copy, ImportOptions(era="nearest"))
-    build(corpus_copy, tmp_path / "index", MODEL)
-    searcher = Searcher.load(tmp_path / "index")
+    build(corpus_copy, index_copy, MODEL)
+    searcher = Searcher.load(index_copy)
     hits = searcher.search("how do bees find their way home?", k=3)["results"]
     assert all(h["id"].startswith("2021-example-honeybee-navigation") and h["question"] == "" for h in hits)
     record = searcher.paper("2021-example-honeybee-navigation")

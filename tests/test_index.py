@@ -162,10 +162,13 @@ def test_rebuild_repairs_a_damaged_index(corpus_copy: Path, index_copy: Path) ->
 
 
 @pytest.mark.slow
-def test_a_quiet_build_prints_one_line(corpus_copy: Path, tmp_path: Path) -> None:
-    """`index -q` says what it published and nothing else: no model-loading or embedding bars."""
+def test_a_quiet_build_prints_one_line(corpus_copy: Path, index_copy: Path) -> None:
+    """`index -q` says what it published and nothing else: no model-loading or embedding bars (one paper edited, so
+    the model is loaded and a text embedded)."""
+    paper = next((corpus_copy / "papers").glob("1989-*.md"))
+    paper.write_text(paper.read_text(encoding="utf-8").replace("handwritten", "hand-written", 1), encoding="utf-8")
     out = subprocess.run(
-        [sys.executable, "-m", "papersearch", "--corpus", str(corpus_copy), "index", "-q", "--index", str(tmp_path)],
+        [sys.executable, "-m", "papersearch", "--corpus", str(corpus_copy), "index", "-q", "--index", str(index_copy)],
         capture_output=True,
         text=True,
         timeout=300,

@@ -54,6 +54,7 @@ GOOD: list[tuple[str, dict[str, Any]]] = [  # (tool, arguments)
     ("search_papers", {"query": "language models", "k": 5, "mode": "lexical", "year_from": 1990, "year_to": 2005}),
     ("search_papers", {"query": "generative models", "mode": "dense", "era": "deep learning explosion"}),
     ("search_papers", {"query": "best pizza in naples", "k": 2}),
+    ("search_papers", {"query": "how were deep nets first trained?", "neighbours": "full"}),
     ("get_paper", {"id": LECUN}),
     ("similar_papers", {"id": LECUN, "k": 5}),
     ("list_eras", {}),
@@ -118,6 +119,7 @@ def http_request(tool: str, arguments: dict[str, Any]) -> tuple[str, dict[str, A
     if tool == "answer_question":
         return "/answer", {"q" if name == "question" else name: value for name, value in arguments.items()}
     query = {"q" if name == "query" else name: value for name, value in arguments.items() if name != "id"}
+    query.pop("neighbours", None)  # how the tool shows each hit's neighbourhood: the API gives it whole
     paths = {"search_papers": "/search", "get_paper": "/papers/{id}", "similar_papers": "/papers/{id}/similar"}
     return paths.get(tool, "/eras").format(id=arguments.get("id")), query
 
@@ -127,6 +129,7 @@ MCP_ONLY: list[tuple[str, dict[str, Any], str]] = [
     ("search_papers", {}, f"query is required: the query must be 1 to {MAX_QUERY_CHARS} characters of text"),
     ("search_papers", {"query": 42}, "q: the query must be text"),
     ("search_papers", {"query": "cnn", "k": [3]}, f"k must be a whole number from 1 to {MAX_K}, not [3]"),
+    ("search_papers", {"query": "cnn", "neighbours": "titles"}, "neighbours must be one of ids, full, not 'titles'"),
     (
         "get_paper",
         {},
@@ -213,6 +216,18 @@ def comparable(body: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in body.items() if k not in ("took_ms", "cached")}
 
 
+def by_id(body: dict[str, Any]) -> dict[str, Any]:
+    """A /search body as search_papers gives it by default: each hit's neighbourhood as the ids of the papers on
+    each side, in the API's order, and the number of works outside the list; every other field as it is."""
+
+    def ids(refs: dict[str, Any]) -> dict[str, Any]:
+        return {side: [n["id"] for n in refs[side]] for side in ("cites", "cited_by")} | {
+            "external": len(refs["external"])
+        }
+
+    return {**body, "results": [{**hit, "neighbours": ids(hit["neighbours"])} for hit in body["results"]]}
+
+
 def as_sent(message: str, arguments: dict[str, Any]) -> str:
     """The HTTP API's message as the tool says it: the tool echoes a number it was sent as a number,
     where a URL, which carries only text, has it quoted ("not 0" for "not '0'")."""
@@ -248,7 +263,8 @@ def check_against_http(seen: Seen, get: Get) -> None:
     assert search["required"] == ["query"]
     assert search["properties"]["k"] | {"minimum": 1, "maximum": MAX_K, "default": 10} == search["properties"]["k"]
     assert search["properties"]["mode"]["enum"] == list(MODES)
-    assert {"query", "k", "mode", "era", "year_from", "year_to"} == set(search["properties"])
+    assert {"query", "k", "mode", "era", "year_from", "year_to", "neighbours"} == set(search["properties"])
+    assert search["properties"]["neighbours"]["enum"] == ["ids", "full"]
 
     for (tool, arguments), result in zip(GOOD, seen.good, strict=True):
         status, body = get(*http_request(tool, arguments))
@@ -260,7 +276,10 @@ def check_against_http(seen: Seen, get: Get) -> None:
             assert body.headers["content-type"] == data["media_type"] + "; charset=utf-8"
             assert data["ids"] == list(dict.fromkeys(re.findall(r"[a-z0-9][a-z0-9-]+", str(arguments["ids"]))))
             continue
-        assert data is not None and comparable(data) == comparable(body), (tool, arguments)
+        assert data is not None, (tool, arguments)
+        if tool == "search_papers" and arguments.get("neighbours") != "full":
+            body = by_id(body)  # the default: the API's record, each neighbourhood by id
+        assert comparable(data) == comparable(body), (tool, arguments)
         if tool == "search_papers":
             assert [r["id"] for r in data["results"]] == [r["id"] for r in body["results"]]
             assert all(r["id"] in text_of(result) for r in body["results"])
@@ -501,3 +520,41 @@ def test_a_client_configured_from_the_readme_lists_and_calls_every_tool(index_di
     shown = text_of(search).replace(search.structured_content["index_version"], version).splitlines()
     assert "← content (text):\n  " + "\n  ".join(shown[:2]) + "\n" in readme
     assert refused.is_error is True and f"isError: true, content (text): {text_of(refused)}\n" in readme
+
+
+def variants(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], Any]]:
+    """Every place in ``value`` with a null, an object and a string put there instead: (path, replacement)."""
+    places = [(path, new) for new in (None, {}, "x")] if path else []
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else []
+    for key, inner in items:
+        places += variants(inner, (*path, key))
+    return places
+
+
+def replaced(value: Any, path: tuple[Any, ...], new: Any) -> Any:
+    if not path:
+        return new
+    copy = dict(value) if isinstance(value, dict) else list(value)
+    copy[path[0]] = replaced(value[path[0]], path[1:], new)
+    return copy
+
+
+def test_the_output_schema_takes_a_null_where_pydantic_does_and_nothing_else_more(searcher: Searcher) -> None:
+    import jsonschema
+
+    from papersearch.agent.lean import lean, search_schema
+    from papersearch.agent.tools import inline_refs, nullable_types
+
+    pydantic_s = inline_refs(search_schema())
+    published = nullable_types(pydantic_s)
+    assert json.dumps(published).count("anyOf") < json.dumps(pydantic_s).count("anyOf") // 2
+    result = dict(lean(searcher.search("who first trained deep belief nets, 2006", k=3)))
+    checks = [jsonschema.Draft202012Validator(s) for s in (pydantic_s, published)]
+    verdicts = []
+    for path, new in variants(result):
+        instance = replaced(result, path, new)
+        verdict = [v.is_valid(instance) for v in checks]
+        assert verdict[0] == verdict[1], (path, new)
+        verdicts.append((new is None, verdict[0]))
+    assert all(v.is_valid(result) for v in checks)
+    assert (True, True) in verdicts and (True, False) in verdicts and (False, False) in verdicts

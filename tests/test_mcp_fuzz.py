@@ -376,9 +376,10 @@ SDK_ARGUMENTS: dict[str, tuple[list[object], list[object]]] = {  # (values a too
     ),
     "format": (["bibtex", "csl-json", "ris", "text"], ["endnote", 3]),
     "style": (["harvard", "short"], ["apa"]),
+    "neighbours": (["ids", "full"], ["titles", 3]),
 }
 SDK_TOOLS = {  # tool -> (its arguments, those it requires)
-    "search_papers": (["query", "k", "mode", "era", "year_from", "year_to"], ["query"]),
+    "search_papers": (["query", "k", "mode", "era", "year_from", "year_to", "neighbours"], ["query"]),
     "answer_question": (["question", "k"], ["question"]),
     "get_paper": (["id"], ["id"]),
     "similar_papers": (["id", "k"], ["id"]),

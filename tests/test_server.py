@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import shutil
 import threading
 import time
@@ -9,8 +11,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from uvicorn.logging import AccessFormatter
 
 from papersearch.index.build import build
+from papersearch.serve.access_log import AccessLine, log_config
 
 from .conftest import MODEL
 from .conftest_api import running_server
@@ -61,6 +65,8 @@ def test_a_rebuilt_index_is_served_without_restart_or_failures(index_dir: Path, 
         httpx.Client(base_url=server.url, timeout=10) as client,
     ):
         assert f"at {server.url}/" in server.output()  # it printed where it listens
+        client.get("/search", params={"q": "access log"})
+        assert '"GET /search?q=access+log HTTP/1.1" 200 OK' in server.output()  # one access line a request
 
         first = client.get("/search", params={"q": "convolutional network handwritten digits"}).json()
         old_version = first["index_version"]
@@ -103,3 +109,21 @@ def test_a_rebuilt_index_is_served_without_restart_or_failures(index_dir: Path, 
         ok = client.post("/admin/reload", headers={"Authorization": f"Bearer {TOKEN}"})
         assert ok.status_code == 200 and ok.json()["index_version"] == report.version
         assert TOKEN not in server.output()
+    log = server.output()  # the service's own lines are in its log, in uvicorn's format
+    assert f"INFO:     now serving index version {report.version} (was {old_version})" in log
+    assert re.search(r"INFO:     encoded \d+ queries in \d+ runs; runs of 1: \d+", log), log[-2000:]
+
+
+@pytest.mark.parametrize("status", [200, 404, 422, 503, 599])
+@pytest.mark.parametrize("colours", [False, True])
+def test_the_access_line_is_uvicorns_word_for_word(status: int, colours: bool) -> None:
+    """``AccessLine`` writes each request's line as uvicorn's own formatter does, for any status, in colour or not."""
+    fmt = log_config()["formatters"]["access"]["fmt"]
+    ours, theirs = AccessLine(fmt, use_colors=colours), AccessFormatter(fmt, use_colors=colours)
+    args = ("127.0.0.1:50123", "GET", "/search?q=how+were+deep+nets+first+trained%3F&k=10", "1.1", status)
+
+    def record() -> logging.LogRecord:
+        return logging.LogRecord("uvicorn.access", logging.INFO, "h.py", 1, '%s - "%s %s HTTP/%s" %d', args, None)
+
+    assert ours.format(record()) == theirs.format(record())
+    assert ours.format(record()).startswith('INFO:     127.0.0.1:50123 - "GET /search?q=') or colours

@@ -88,7 +88,7 @@ async def _warm(index: Path, queries: list[str], repeats: int) -> dict[str, dict
     return times
 
 
-async def _stdio(index: Path, queries: list[str]) -> tuple[float, float, list[float]]:
+async def stdio_call(index: Path, queries: list[str]) -> tuple[float, float, list[float]]:
     """One ``papersearch mcp``: seconds to the end of the handshake, to the first call's answer; then warm calls."""
     from mcp import ClientSession
     from mcp.client.stdio import StdioServerParameters, stdio_client
@@ -109,6 +109,26 @@ async def _stdio(index: Path, queries: list[str]) -> tuple[float, float, list[fl
                 await session.call_tool("search_papers", {"query": q})
                 warm.append(time.perf_counter() - t)
     return ready, answered, warm
+
+
+async def client_calls(index: Path, queries: list[str], arguments: dict[str, Any] | None = None) -> list[float]:
+    """Seconds each ``search_papers`` of ``queries`` takes through the SDK's client (JSON-RPC in memory), over a
+    ``Searcher`` of its own set up as a service sets up its own; ``arguments`` besides the query."""
+    from mcp import Client
+
+    from papersearch.agent.server import build_server
+    from papersearch.query.searcher import Searcher
+
+    searcher = Searcher.load(index)
+    spent = []
+    async with Client(build_server(lambda: searcher), mode="legacy") as client:
+        await client.list_tools()  # the client reads the output schemas once
+        await client.call_tool("search_papers", {"query": "warm up the encoder and the client"})
+        for q in queries:
+            t = time.perf_counter()
+            assert not (await client.call_tool("search_papers", {"query": q, **(arguments or {})})).is_error, q
+            spent.append(time.perf_counter() - t)
+    return spent
 
 
 def mcp_server(report: Report, plan: Plan, index: Path) -> dict[str, float]:
@@ -135,10 +155,10 @@ def mcp_server(report: Report, plan: Plan, index: Path) -> dict[str, float]:
     starts: list[tuple[float, float]] = []
     piped: list[float] = []
     runs = max(1, plan.cold_runs)
-    anyio.run(_stdio, index, queries[:2])  # unmeasured: the page cache holds the model files afterwards
+    anyio.run(stdio_call, index, queries[:2])  # unmeasured: the page cache holds the model files afterwards
     for i in range(runs):
         print(f"$ {shown(cmd)}  (an MCP client: start, initialize, call search_papers; run {i + 1} of {runs})")
-        ready, answered, warm_calls = anyio.run(_stdio, index, queries)
+        ready, answered, warm_calls = anyio.run(stdio_call, index, queries)
         starts.append((ready, answered))
         piped += warm_calls
     run(ask)
@@ -174,15 +194,7 @@ def mcp_server(report: Report, plan: Plan, index: Path) -> dict[str, float]:
         f" p50 {_ms(piped, 50)} ms, p99 {_ms(piped, 99)} ms ({len(piped)} calls).\n"
     )
     server_new, client_new = pct(warm["server"]["new"], 50) * 1e3, pct(warm["client"]["new"], 50) * 1e3
-    report.floor(  # judged on the whole call as an agent's client makes it; the server's share beside it
-        "MCP `search_papers` on a warm server, new queries (p50)",
-        "≤ 10 ms",
-        f"{client_new:.2f} ms through the SDK's client ({server_new:.2f} ms of it in the server)",
-        client_new <= 10,
-    )
-    report.floor(
-        "`papersearch mcp` started and first call answered", "≤ 1.5 s", f"{med(first):.2f} s", med(first) <= 1.5
-    )
+    # its floors are ratios to the HTTP API and to a cold ask, in the same run (section "A query against its bound")
     return {"server_new_p50_ms": server_new, "client_new_p50_ms": client_new, "stdio_first_s": med(first)}
 
 

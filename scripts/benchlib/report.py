@@ -1,7 +1,7 @@
 """What every benchmark section shares: the run's plan, the report it fills, and how commands are run.
 
 ``Plan`` holds the sizes and repetitions of a run (full or smoke); ``run`` runs a command as a
-person would, printing it and returning its wall time and its own peak RSS; ``med``, ``spread``,
+person would, printing it and returning its wall time, its CPU time and its own peak RSS; ``med``, ``spread``,
 ``growth``, ``ratio``, ``table`` and ``commands`` turn measurements into the Markdown of
 ``docs/benchmarks.md``; ``machine`` is its first section and ``write`` puts the file together,
 keeping the sections other tools add to it.
@@ -62,10 +62,14 @@ class Plan:
     http_requests: int = 600  # per concurrency level
     http_levels: tuple[int, ...] = (1, 8, 32)
     ann_trainings: int = 3  # builds of the chosen index, each with its own k-means sample and tuning queries
+    bound_rounds: int = 5  # rounds of each measurement and its bound, in turns (benchlib.bounds)
+    bound_queries: int = 400  # new queries per round at c=8 (a quarter of them at c=1, in process, over MCP)
 
     @classmethod
     def for_smoke(cls) -> Plan:
-        return cls(True, 1, 0, 1, 1, 30, 64, (10, 20), 1, 4000, 26, 1000, False, False, 1, 20, (1, 2), 2)
+        plan = cls(True, 1, 0, 1, 1, 30, 64, (10, 20), 1, 4000, 26, 1000, False, False, 1, 20, (1, 2), 2)
+        plan.bound_rounds, plan.bound_queries = 1, 24
+        return plan
 
 
 @dataclass
@@ -76,6 +80,7 @@ class Run:
     rc: int
     out: str
     err: str
+    cpu: float = float("nan")  # user + system seconds of the command and what it waited for
 
 
 @dataclass
@@ -98,19 +103,22 @@ def shown(cmd: Sequence[object], env: dict[str, str] | None = None) -> str:
 
 
 def run(cmd: Sequence[object], env: dict[str, str] | None = None, check: bool = True) -> Run:
-    """Run a command (printing it) and return its wall time and its own peak RSS.
+    """Run a command (printing it) and return its wall time, CPU time and its own peak RSS.
 
     The RSS comes from /usr/bin/time: a child's rusage straight from wait4 would include this
     process's own memory at the time of the spawn (Linux keeps the high-water mark across exec).
+    The CPU time does come from wait4 (user + system, the command's and its waited-for children's).
     """
     print(f"$ {shown(cmd, env)}", flush=True)
     prefix = ["/usr/bin/time", "-f", "@@rss %M"] if Path("/usr/bin/time").exists() else []
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
-        proc = subprocess.run(
+        proc = subprocess.Popen(
             [*prefix, *(str(c) for c in cmd)], stdout=out, stderr=err, env={**ENV, **(env or {})}, cwd=ROOT
         )
+        _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
@@ -119,7 +127,8 @@ def run(cmd: Sequence[object], env: dict[str, str] | None = None, check: bool = 
     if prefix and lines and lines[-1].startswith("@@rss "):
         rss = kib_to_mb(int(lines[-1].split()[1]))
         stderr = "\n".join(lines[:-1])
-    result = Run([str(c) for c in cmd], wall, rss, proc.returncode, stdout, stderr)
+    cpu = usage.ru_utime + usage.ru_stime
+    result = Run([str(c) for c in cmd], wall, rss, proc.returncode, stdout, stderr, cpu)
     if check and proc.returncode != 0:
         raise SystemExit(f"command failed ({proc.returncode}): {shown(cmd, env)}\n{stderr[-3000:]}")
     return result

@@ -38,6 +38,7 @@ from ..core.params import (
 from ..core.records import EraPapers, PaperRecord, SearchResults, SimilarResults
 from ..query.cite import CITE_FORMATS, MEDIA_TYPES, TEXT_STYLES, CiteRequest
 from ..query.searcher import Searcher
+from .lean import NEIGHBOURS, check_neighbours, lean, search_schema
 from .text import answer_text, chain_text, eras_text, paper_text, reading_text, search_text, similar_text
 
 
@@ -137,6 +138,15 @@ CiteStyle = Annotated[
         "for format text: harvard (Cite Them Right) or short (author initials, year, title, venue, link)",
     ),
 ]
+NeighboursArgument = Annotated[
+    object,
+    _argument(
+        {"type": "string", "enum": list(NEIGHBOURS)},
+        "how each result brings its neighbourhood: ids (the ids of the papers it builds on and that build on it, "
+        "and how many outside works it cites; get_paper gives the rest) or full (each tie's title, year, kind "
+        "and evidence, as GET /search gives them)",
+    ),
+]
 PathK = Annotated[
     object,
     _argument({"type": "integer", "minimum": 1, "maximum": MAX_K}, f"with one paper: at most this many, 1 to {MAX_K}"),
@@ -162,21 +172,24 @@ class PaperTools:
         era: Era = None,
         year_from: YearFrom = None,
         year_to: YearTo = None,
+        neighbours: NeighboursArgument = "ids",
     ) -> Annotated[CallToolResult, SearchResults]:
         """Find the papers of the Fundamental AI Papers reading list (landmark AI papers from 1943 on) that
         answer a question or match keywords, best first.
 
         Each result gives the paper's id, title, year, authors and era, `why` it matched (the sentence of
         its summary closest to the query) and its neighbourhood in the list's citation graph (`neighbours`:
-        `cites` are the earlier papers it builds on, `cited_by` the later ones built on it). `understood`
+        `cites` are the ids of the earlier papers it builds on, `cited_by` of the later ones built on it;
+        `neighbours="full"` gives each tie's title, year and evidence too). `understood`
         says how the query was read. When `no_match` is true nothing in the list really answers the
         question and the results are only the nearest papers: say so rather than rely on them. Use
         get_paper with an id for a paper's whole summary.
         """
         searcher = self.current()
         asked = searcher.request(query, k=k, mode=mode, era=era, year_from=year_from, year_to=year_to)
+        whole = check_neighbours(neighbours) == "full"
         res = searcher.search(asked)
-        return result(res, search_text(res))
+        return result(res if whole else lean(res), search_text(res))
 
     def get_paper(self, id: PaperId) -> Annotated[CallToolResult, PaperRecord]:
         """One paper of the reading list by its id: title, year, authors, era, the question it answered,
@@ -300,8 +313,10 @@ def build_tools(current: Callable[[], Searcher]) -> list[Tool]:
         tool = Tool.from_function(method, name=name, title=title, description=description, annotations=READ_ONLY)
         if tool.fn_metadata.wrap_output:  # one of several records (reading_path): the SDK would nest it
             tool.fn_metadata = replace_output(tool.fn_metadata, one_of(method))
+        elif name == "search_papers":  # hits with their neighbourhoods by id, or whole (module lean)
+            tool.fn_metadata = replace_output(tool.fn_metadata, search_schema())
         if tool.fn_metadata.output_schema is not None:  # the SDK reads it when the tools are listed
-            tool.fn_metadata.output_schema = inline_refs(tool.fn_metadata.output_schema)
+            tool.fn_metadata.output_schema = nullable_types(inline_refs(tool.fn_metadata.output_schema))
         built.append(tool)
     return built
 
@@ -343,3 +358,26 @@ def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
 
     resolved: dict[str, Any] = resolve(schema)
     return resolved
+
+
+TYPED_ONLY = {"enum", "const", "anyOf", "oneOf", "allOf", "not", "$ref"}  # keywords that would also judge a null
+
+
+def nullable_types(schema: Any) -> Any:
+    """``schema`` with each "this or null" (``anyOf: [S, {"type": "null"}]``, pydantic's ``X | None``) as ``S``
+    with ``"type": [T, "null"]``, where ``S`` is of one type ``T`` and only holds keywords about values of that
+    type: the same values pass. The SDK's client checks every result against the schema in Python, and
+    trying two branches for each of a hit's optional fields was a fifth of that check.
+    """
+    if isinstance(schema, list):
+        return [nullable_types(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    node = {key: nullable_types(value) for key, value in schema.items()}
+    branches = node.get("anyOf")
+    if not (isinstance(branches, list) and len(branches) == 2 and {"type": "null"} in branches):
+        return node
+    this = branches[1] if branches[0] == {"type": "null"} else branches[0]
+    if not isinstance(this.get("type"), str) or TYPED_ONLY & set(this) or set(this) & (set(node) - {"anyOf"}):
+        return node
+    return {**{key: value for key, value in node.items() if key != "anyOf"}, **this, "type": [this["type"], "null"]}

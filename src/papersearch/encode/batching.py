@@ -11,6 +11,7 @@ commit: batches form only when there is load, and their size follows it.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -44,6 +45,7 @@ class BatchingEncoder:
         self._changed = threading.Condition()
         self.runs = 0  # model runs so far, and the texts they encoded: their ratio is the mean batch
         self.texts = 0
+        self.sizes: Counter[int] = Counter()  # runs by the texts each encoded
 
     def encode_query(self, text: str) -> np.ndarray:
         """One query as a (dim,) float32 unit vector, encoded with whatever else is waiting."""
@@ -74,6 +76,7 @@ class BatchingEncoder:
                         w.done = True
                     self.runs += 1
                     self.texts += len(batch)
+                    self.sizes[len(batch)] += 1
                     self._running = False
                     self._changed.notify_all()
         return self._result(me)
@@ -84,3 +87,11 @@ class BatchingEncoder:
             raise me.error
         assert me.vector is not None
         return me.vector
+
+
+def batch_sizes(encoder: object) -> str | None:
+    """How a batching encoder ran ("1200 queries in 268 runs; runs of 1: 3, 2: 10, ..."); None for any other."""
+    if not isinstance(encoder, BatchingEncoder) or not encoder.runs:
+        return None
+    sizes = ", ".join(f"{size}: {runs}" for size, runs in sorted(encoder.sizes.items()))
+    return f"{encoder.texts} queries in {encoder.runs} runs; runs of {sizes}"

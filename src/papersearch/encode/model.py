@@ -6,6 +6,7 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
+from ..core.files import update_hash
 from ..core.settings import DEFAULT_MODEL
 
 
@@ -27,9 +28,7 @@ def model_fingerprint(model: str) -> str:
         for f in sorted(path.rglob("*")):
             if f.is_file() and f.suffix in {".safetensors", ".bin", ".json", ".txt"} and f.name != "README.md":
                 h.update(f.relative_to(path).as_posix().encode())
-                with f.open("rb") as fh:
-                    for chunk in iter(lambda: fh.read(1 << 20), b""):
-                        h.update(chunk)
+                update_hash(h, f)
     else:
         h.update(model.encode())
     return h.hexdigest()[:16]

@@ -14,7 +14,6 @@ naming the cache folder, whatever library was writing when the disk filled.
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import logging
 import os
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import EncoderError
+from ..core.files import file_sha256
 from .onnx_query import INT8_FILE, MODEL_FILE, TOKENIZER_FILE
 
 CACHED_FILES = "files"  # the export inside its cache folder, beside cache.json
@@ -70,7 +70,7 @@ def _export_into_cache(model_path: str, cache_root: Path, key: str) -> dict[str,
     tmp = cache_root / f".tmp-{key}-{os.getpid()}"
     try:
         info = export_onnx(model_path, tmp / CACHED_FILES)
-        files = {f.name: [*_stamp(f), _sha256(f)] for f in sorted((tmp / CACHED_FILES).iterdir())}
+        files = {f.name: [*_stamp(f), file_sha256(f)] for f in sorted((tmp / CACHED_FILES).iterdir())}
         meta = {"format": EXPORT_FORMAT, "info": info, "files": files}
         (tmp / "cache.json").write_text(json.dumps(meta), encoding="utf-8")
         shutil.rmtree(cache_root / key, ignore_errors=True)
@@ -129,15 +129,6 @@ def _stamp(path: Path) -> list[int]:
     return [st.st_size, st.st_mtime_ns]
 
 
-def _sha256(path: Path) -> str:
-    """The sha256 of a file, read a megabyte at a time."""
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _read_cache(cached: Path, verified: Callable[[Path, str], bool] | None) -> dict[str, Any] | None:
     """The cached export's manifest info, or None when it is missing or any file changed since export.
 
@@ -155,7 +146,7 @@ def _read_cache(cached: Path, verified: Callable[[Path, str], bool] | None) -> d
             return None
         for name, stamp in files.items():
             path = cached / CACHED_FILES / name
-            if not (verified and verified(path, stamp[2])) and _sha256(path) != stamp[2]:
+            if not (verified and verified(path, stamp[2])) and file_sha256(path) != stamp[2]:
                 return None
         return dict(meta["info"])
     except (OSError, ValueError, KeyError, TypeError, IndexError):

@@ -11,47 +11,17 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ..core.names import PARTICLES, surname_in
+from ..core.names import NOT_NAMED, PARTICLES, surname_in
 
 YEAR_RE = re.compile(r"(?<![\w\-.,])(?P<year>1[89]\d\d|20\d\d)(?P<suffix>[a-z])?(?![\w\-])")
 NAME_TOKEN = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ][\w’'\-À-ÿ]*\.?|[A-Z]\.(?:[A-Z]\.)*)$")
 # Capitalised words that start sentences or clauses, never names.
-NOT_NAMES = {
-    "A",
-    "An",
-    "The",
-    "This",
-    "That",
-    "These",
-    "In",
-    "On",
-    "By",
-    "While",
-    "With",
-    "After",
-    "Also",
-    "See",
-    "Since",
-    "Then",
-    "Later",
-    "Together",
-    "Even",
-    "Yet",
-    "But",
+NOT_NAMES = NOT_NAMED | {
     "And",
-    "Or",
-    "Over",
-    "For",
-    "As",
-    "At",
-    "If",
-    "When",
-    "Microsoft",
-    "Google",
+    "But",
     "Google’s",
-    "OpenAI",
     "OpenAI’s",
-    "DeepMind",
+    "Or",
 }
 LEAD_INS = re.compile(r"^(?:e\.g\.,?|see|cf\.|and|also)\s+", re.IGNORECASE)
 OWN = "Own"  # stands for the citing entry's own first author

@@ -30,8 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import IndexStateError
+from ..core.files import file_sha256
 from ..corpus.files import file_kind
-from .layout import FIX, VERDICT, file_sha256
+from .layout import FIX, VERDICT
 
 
 def verify_files(vdir: Path, manifest: dict[str, Any], trust_verdict: bool = False) -> None:

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import IndexStateError
+from ..core.files import file_sha256
 from ..encode.factory import OnnxSpec
 from ..graph.version import EXTRACTION_VERSION
 
@@ -69,15 +70,6 @@ LEXICAL_FILES = {
 QUERY_ENCODER = "query_encoder"
 VERDICT = "verified.json"  # the last full check of a version's files (``integrity``); not one of its files
 FIX = "run `papersearch index` to rebuild it"
-
-
-def file_sha256(path: Path) -> str:
-    """The sha256 of a file, read a megabyte at a time."""
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 @contextmanager

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..core.errors import IndexStateError
+from ..core.files import fsync_dir
 from ..corpus.files import file_kind
 from .disk import naming, written
 from .layout import FIX
@@ -89,17 +90,6 @@ def _is_folder(path: Path) -> bool:
 
 def version_dir(index_dir: Path, version: str | None = None) -> Path:
     return index_dir / VERSIONS / (version or current_version(index_dir))
-
-
-def fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def publish(index_dir: Path, build_dir: Path, version: str) -> None:

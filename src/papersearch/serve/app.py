@@ -24,6 +24,7 @@ from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
 from ..core.settings import Settings
+from ..encode.batching import batch_sizes
 from ..query.searcher import Searcher
 from .citations import router as citations
 from .errors import install_error_handlers, public_folders, public_text
@@ -118,6 +119,9 @@ def create_app(settings: Settings, searcher: Searcher | None = None, reload_inte
             stop.set()
             if watcher.is_alive():
                 watcher.join(timeout=5)
+            encoded = batch_sizes(live.loaded.loaded_encoder) if live.loaded is not None else None
+            if encoded:  # how concurrent new queries shared the encoder's runs (scripts/benchlib reads it)
+                log.info("encoded %s", encoded)
 
     app = FastAPI(
         title="papersearch",

@@ -13,37 +13,24 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Annotated, Any
 
-import pydantic_core
-from fastapi import APIRouter, Depends, Header, Path, Query, Request
+import orjson
+from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from ..core.assistant_records import Answer, Chain, ReadingList
-from ..core.errors import IndexStateError
-from ..core.params import (
-    DEFAULT_K,
-    DEFAULT_PATH_K,
-    DIRECTIONS,
-    MAX_ERA_CHARS,
-    MAX_K,
-    MODES,
-    PLAN_PARTS,
-    SearchRequest,
-)
+from ..core.errors import IndexStateError, QueryError
+from ..core.params import DEFAULT_K, DEFAULT_PATH_K, DIRECTIONS, RULES, SearchRequest
 from ..core.records import PaperRecord, SearchResults, SimilarResults
 from ..query.searcher import Searcher
 from .errors import public_folders, public_text
 from .live import CorpusWatch, LiveIndex
 from .schemas import (
-    ERA_TEXT,
-    FLAG,
-    IGNORE,
+    K_SCHEMA,
     PAPER_ID,
     PAPER_ID_TEXT,
-    QUERY,
-    QUERY_TEXT,
-    YEAR,
+    SEARCH_PARAMETERS,
     EraList,
     ErrorBody,
     GraphResponse,
@@ -79,28 +66,6 @@ def _documented(schema: dict[str, Any], description: str, alias: str | None = No
 # a paper id in the path, read as text and checked by core.params (through the searcher), as everywhere
 PaperId = Annotated[str, Path(json_schema_extra=_shown_as(PAPER_ID, PAPER_ID_TEXT), description=PAPER_ID_TEXT)]
 
-# the search parameters, shared by /search and /answer (read as text, checked by core.params)
-Q = Annotated[str, _documented(QUERY, QUERY_TEXT)]
-K = Annotated[str, _documented({"type": "integer", "minimum": 1, "maximum": MAX_K}, "how many results")]
-ModeParam = Annotated[
-    str,
-    _documented(
-        {"type": "string", "enum": list(MODES)}, "hybrid (meaning + words), dense (meaning) or lexical (words)"
-    ),
-]
-YearFrom = Annotated[str | None, _documented(YEAR, "the earliest year")]
-YearTo = Annotated[str | None, _documented(YEAR, "the latest year, not before year_from")]
-EraParam = Annotated[str | None, _documented({"type": "string", "maxLength": MAX_ERA_CHARS}, ERA_TEXT)]
-Understand = Annotated[
-    str,
-    _documented(
-        FLAG, "read a time, an intent, names and an order from the query: true or false (or 1/0, yes/no, on/off)"
-    ),
-]
-Ignore = Annotated[
-    str | None, _documented(IGNORE, f"parts of that reading to leave out, comma-separated: {', '.join(PLAN_PARTS)}")
-]
-
 
 def _live(request: Request) -> LiveIndex:
     live: LiveIndex = request.app.state.live
@@ -116,34 +81,41 @@ def json_response(data: Any) -> Response:
 
     FastAPI would validate the dict against the model and serialise it again, in a second trip to the
     thread pool; the bytes are the same (tests/test_reliability.py checks), the model still documents it.
+    orjson writes them as pydantic would (compact, UTF-8, NaN and infinities as null), in a third of the time.
     """
-    return Response(pydantic_core.to_json(data, inf_nan_mode="null"), media_type="application/json")
+    return Response(orjson.dumps(data), media_type="application/json")
 
 
-async def search_request(
-    request: Request,
-    q: Q,
-    k: K = str(DEFAULT_K),
-    mode: ModeParam = "hybrid",
-    year_from: YearFrom = None,
-    year_to: YearTo = None,
-    era: EraParam = None,
-    understand: Understand = "true",
-    ignore: Ignore = None,
-) -> SearchRequest:
-    """The one request of /search and /answer, built from the URL's text and checked once by ``core.params``."""
+def search_request(request: Request) -> SearchRequest:
+    """The one request of /search and /answer, built from the URL's text and checked once by ``core.params``.
+
+    Read from the query string directly (the last value of a repeated parameter, as FastAPI reads one):
+    its per-parameter machinery cost more than the rest of a cached answer. ``SEARCH_PARAMETERS`` documents them.
+    """
+    given = request.query_params
+    q = given.get("q")
+    if q is None:
+        raise QueryError("q", f"q is required: {RULES['q']}")
     return _searcher(request).request(
-        q, k=k, mode=mode, year_from=year_from, year_to=year_to, era=era, understand=understand, ignore=ignore or ()
+        q,
+        k=given.get("k", str(DEFAULT_K)),
+        mode=given.get("mode", "hybrid"),
+        year_from=given.get("year_from"),
+        year_to=given.get("year_to"),
+        era=given.get("era"),
+        understand=given.get("understand", "true"),
+        ignore=given.get("ignore") or (),
     )
 
 
-Asked = Annotated[SearchRequest, Depends(search_request)]
+SEARCH_DOCS = {"parameters": SEARCH_PARAMETERS}
 
 
-@router.get("/search", response_model=SearchResults, responses=ERRORS, tags=["search"])
-async def search(request: Request, asked: Asked) -> Response:
+@router.get("/search", response_model=SearchResults, responses=ERRORS, tags=["search"], openapi_extra=SEARCH_DOCS)
+async def search(request: Request) -> Response:
     """Rank papers for a question; filters apply before ranking. Each hit says why it matched, and
     ``understood`` how the query was read (each part can be taken back with ``ignore``)."""
+    asked = search_request(request)
     searcher = _searcher(request)
     # a repeated question is a dictionary lookup, answered here; ranking a new one (CPU work) goes to a
     # worker thread so that the event loop keeps serving
@@ -151,11 +123,12 @@ async def search(request: Request, asked: Asked) -> Response:
     return json_response(results)
 
 
-@router.get("/answer", response_model=Answer, responses=ERRORS, tags=["search"])
-async def answer(request: Request, asked: Asked) -> Response:
+@router.get("/answer", response_model=Answer, responses=ERRORS, tags=["search"], openapi_extra=SEARCH_DOCS)
+async def answer(request: Request) -> Response:
     """A cited answer: a few sentences of the reading list, word for word, each with its source, and an order to
     read the sources in; or, when the list does not cover the question, the nearest papers (``declined``).
     The same parameters and errors as /search; the sentences come from its best ranked papers."""
+    asked = search_request(request)
     return json_response(await run_in_threadpool(_searcher(request).answer, asked))
 
 
@@ -170,9 +143,7 @@ def reading_path(
             "before: what to read first (what it builds on); after: what grew out of it",
         ),
     ] = "before",
-    k: Annotated[
-        str, _documented({"type": "integer", "minimum": 1, "maximum": MAX_K}, "how many papers, in reading order")
-    ] = str(DEFAULT_PATH_K),
+    k: Annotated[str, _documented(K_SCHEMA, "how many papers, in reading order")] = str(DEFAULT_PATH_K),
 ) -> ReadingList:
     """What to read before a paper, or after it, through the cross-reference graph: each paper with the hops that
     tie it (edge kind and the summary's words, or nearness in meaning): chains of citations first, then what it
@@ -219,9 +190,7 @@ def paper(request: Request, id: PaperId) -> PaperRecord:
 def similar(
     request: Request,
     id: PaperId,
-    k: Annotated[str, _documented({"type": "integer", "minimum": 1, "maximum": MAX_K}, "how many results")] = str(
-        DEFAULT_K
-    ),
+    k: Annotated[str, _documented(K_SCHEMA, "how many results")] = str(DEFAULT_K),
 ) -> SimilarResults:
     """The papers closest in meaning to one paper."""
     return _searcher(request).similar(id, k)

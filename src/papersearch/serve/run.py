@@ -36,6 +36,7 @@ from uvicorn.server import ServerState
 from ..core.errors import PapersearchError
 from ..core.settings import HEADER_TIMEOUT, MAX_IDLE_CONNECTIONS, Settings
 from ..query.searcher import Searcher
+from .access_log import log_config
 from .app import create_app
 from .middleware import (
     HEADERS_TOO_LARGE,
@@ -283,7 +284,17 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, echo: C
         )
     waiting = min(settings.max_idle_connections, open_file_limit() // 2)
     protocol = HeadLimitedProtocol.configured(settings.header_timeout, waiting)
-    uvicorn.run(app, host=host, port=port, workers=1, server_header=False, log_level="info", http=protocol, ws="none")
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        workers=1,
+        server_header=False,
+        log_config=log_config(),
+        log_level="info",
+        http=protocol,
+        ws="none",
+    )
 
 
 def open_file_limit() -> int:

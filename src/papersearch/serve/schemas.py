@@ -17,7 +17,17 @@ from pydantic import BaseModel, Field
 
 from ..core.flags import FLAG_WORDS
 from ..core.ids import ID_PATTERN, ID_RULE, MAX_ID_CHARS, MIN_ID_CHARS
-from ..core.params import MAX_CITE_IDS, MAX_QUERY_CHARS, PLAN_PARTS, YEAR_MAX, YEAR_MIN
+from ..core.params import (
+    DEFAULT_K,
+    MAX_CITE_IDS,
+    MAX_ERA_CHARS,
+    MAX_K,
+    MAX_QUERY_CHARS,
+    MODES,
+    PLAN_PARTS,
+    YEAR_MAX,
+    YEAR_MIN,
+)
 from ..core.records import EraPapers, EraRecord, GraphRecord, IndexStatus, PaperBrief
 
 
@@ -102,6 +112,39 @@ PAPER_IDS = {
     "pattern": f"^{_ONE_ID}(?:,{_ONE_ID}){{0,{MAX_CITE_IDS - 1}}}$",
 }
 PAPER_IDS_TEXT = f"1 to {MAX_CITE_IDS} paper ids joined by commas, each {ID_RULE}"
+K_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_K}
+
+
+def query_parameter(name: str, schema: dict[str, Any], description: str, default: str | None = None) -> dict[str, Any]:
+    """One query parameter as OpenAPI documents it (as FastAPI writes a ``Query`` whose schema is ``schema``)."""
+    shown = {**schema, "description": description, "title": name.replace("_", " ").title()}
+    if default is not None:
+        shown["default"] = default
+    return {"name": name, "in": "query", "required": name == "q", "schema": shown, "description": description}
+
+
+# the search parameters of /search and /answer: read from the query string as text and checked by core.params
+# alone (routes.search_request); documented here, with what each accepts
+SEARCH_PARAMETERS = [
+    query_parameter("q", QUERY, QUERY_TEXT),
+    query_parameter("k", K_SCHEMA, "how many results", str(DEFAULT_K)),
+    query_parameter(
+        "mode",
+        {"type": "string", "enum": list(MODES)},
+        "hybrid (meaning + words), dense (meaning) or lexical (words)",
+        "hybrid",
+    ),
+    query_parameter("year_from", YEAR, "the earliest year"),
+    query_parameter("year_to", YEAR, "the latest year, not before year_from"),
+    query_parameter("era", {"type": "string", "maxLength": MAX_ERA_CHARS}, ERA_TEXT),
+    query_parameter(
+        "understand",
+        FLAG,
+        "read a time, an intent, names and an order from the query: true or false (or 1/0, yes/no, on/off)",
+        "true",
+    ),
+    query_parameter("ignore", IGNORE, f"parts of that reading to leave out, comma-separated: {', '.join(PLAN_PARTS)}"),
+]
 
 
 def live_openapi(schema: dict[str, Any], eras: Sequence[EraRecord] | None) -> dict[str, Any]:
