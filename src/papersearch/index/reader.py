@@ -83,7 +83,7 @@ def read_version(vdir: Path, settings: Settings | None = None, trust_verdict: bo
     vocabulary = layout.read_json(vdir / layout.VOCABULARY, "spelling vocabulary")
     matrix = read_matrix(vdir, n_rows, mmap=True)
     columns = read_checked_columns(vdir, n_papers, n_rows, int(matrix.shape[1]))
-    findex = read_vector_index(vdir, manifest.get("vector_index", {}), settings or Settings(), n_rows)
+    findex = read_vector_index(vdir, manifest.get("vector_index", {}), settings or Settings(), n_rows, matrix)
     lex = read_checked_lexical(vdir, n_papers, mmap=True)
     return IndexData(
         vdir,
@@ -191,10 +191,15 @@ def read_matrix(vdir: Path, n_rows: int, mmap: bool = False) -> np.ndarray:
     return matrix
 
 
-def read_vector_index(vdir: Path, info: dict[str, Any], settings: Settings, n_rows: int) -> Any:
-    """The FAISS index the manifest's ``vector_index`` entry (``info``) describes, holding ``n_rows`` vectors."""
+def read_vector_index(
+    vdir: Path, info: dict[str, Any], settings: Settings, n_rows: int, matrix: np.ndarray | None = None
+) -> Any:
+    """The vector index the manifest's ``vector_index`` entry (``info``) describes, holding ``n_rows`` vectors: a
+    flat one over ``matrix`` when given is answered from it (``vectors.Exact``); without it FAISS reads the file."""
     try:
-        findex = vectors.load(vdir / VECTOR_INDEX, info, settings.nprobe, settings.ef_search, settings.faiss_threads)
+        findex = vectors.load(
+            vdir / VECTOR_INDEX, info, settings.nprobe, settings.ef_search, settings.faiss_threads, matrix
+        )
     except RuntimeError:
         raise IndexStateError(f"{vdir / VECTOR_INDEX} is damaged (FAISS cannot read it); {FIX}") from None
     if (held := vectors.stored(findex, info)) != n_rows:

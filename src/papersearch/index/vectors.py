@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 
 from .disk import naming
+from .exact import Exact
 
 EXACT_LIMIT = 10_000  # flat single-query search over every row stays under ~3 ms up to here
 TARGET_RECALL = 0.95
@@ -270,11 +271,18 @@ def save(index: Any, path: Path) -> None:
 
 
 def load(
-    path: Path, info: dict[str, Any], nprobe: int | None = None, ef_search: int | None = None, threads: int = 1
+    path: Path,
+    info: dict[str, Any],
+    nprobe: int | None = None,
+    ef_search: int | None = None,
+    threads: int = 1,
+    matrix: np.ndarray | None = None,
 ) -> Any:
     """Read an index, mapped rather than read (its lists stay on disk until a search touches them, and in the
     page cache rather than the process's own memory); an approximate one scans ``nprobe`` cells (default: as
-    tuned at build time)."""
+    tuned at build time). A flat index over ``matrix`` (the version's passage vectors) is ``Exact``."""
+    if info.get("type") == "flat" and matrix is not None:
+        return Exact(matrix)
     import faiss
 
     index: Any = faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
@@ -287,6 +295,8 @@ def load(
 
 
 def is_exact(index: Any) -> bool:
+    if isinstance(index, Exact):
+        return True
     import faiss
 
     return isinstance(index, faiss.IndexFlat)
@@ -306,6 +316,14 @@ def search(
     With an approximate index and a filter that leaves at most ``EXACT_LIMIT`` rows, those rows are
     scored exactly from ``vectors`` (a selective filter would leave an approximate search short).
     """
+    if isinstance(index, Exact):
+        k = max(1, min(k, index.ntotal))
+        if row_range is not None:
+            allowed_rows = np.arange(*row_range, dtype=np.int64)
+        if allowed_rows is None:
+            scores, rows = index.search(query.reshape(1, -1), k)
+            return unique_rows(scores[0], rows[0], k)
+        return index.among(np.asarray(query, dtype=np.float32).reshape(-1), k, allowed_rows)
     import faiss
 
     if row_range is not None and row_range[1] - row_range[0] <= EXACT_LIMIT:
