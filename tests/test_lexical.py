@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import numpy as np
@@ -96,3 +97,27 @@ def test_some_papers_score_as_every_paper_does_and_their_best_are_the_best(tmp_p
         assert (best_paper in found.tolist()) if full[best_paper] > 0 else not len(found)
         inside = searcher.top(index.tokens(query), 10, (5, 20))
         assert all(5 <= r < 20 for r in inside.tolist())
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Failed to open file for write: 'IoError { io_error: Custom { kind: StorageFull, error: PathError { "
+        'path: "x.term", err: Os { code: 28, kind: StorageFull, message: "No space left on device" } } } }\'',
+        "Internal error: 'No space left on device (os error 28)'",
+    ],
+)
+def test_the_engines_write_errors_become_the_os_errors_they_are(tmp_path: Path, message: str) -> None:
+    """Tantivy reports a full disk as a ValueError quoting errno 28: the build sees an OSError naming the folder."""
+    from papersearch.index.lexical_engine import _io
+
+    with pytest.raises(OSError) as caught, _io(tmp_path):
+        raise ValueError(message)
+    assert caught.value.errno == errno.ENOSPC and caught.value.filename == str(tmp_path)
+
+
+def test_an_engine_error_that_is_not_a_write_stays_what_it_is(tmp_path: Path) -> None:
+    from papersearch.index.lexical_engine import _io
+
+    with pytest.raises(ValueError, match="schema"), _io(tmp_path):
+        raise ValueError("the schema has no field 'x'")

@@ -17,19 +17,44 @@ list does not import tantivy.
 
 from __future__ import annotations
 
+import errno
 import gc
+import os
+import re
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .disk import naming
+from .disk import free_bytes, naming
 
 FIELD = "w"  # the words, as lexical.tokenize gives them (whitespace-separated, already lowercased and stemmed)
 ROW = "row"  # the paper's row, a fast field
 HEAP = 400_000_000  # bytes of the one indexing thread's buffer (each time it fills, one segment is written)
 LOCKS = (".tantivy-writer.lock", ".tantivy-meta.lock")
+NEARLY_FULL = 64 << 20  # free bytes under which a writer thread's lost I/O error is taken for a full disk
+_OS_CODE = re.compile(r"\bOs \{ code: (\d+)|\(os error (\d+)\)")  # how Tantivy's errors quote the system's
+
+
+@contextmanager
+def _io(folder: Path) -> Iterator[None]:
+    """Tantivy reports a failed write (a full disk, a failing one) as a ValueError quoting the system's error
+    number: made the ``OSError`` it is, naming ``folder``, so a build fails in the one line every write failure
+    gets (``disk``)."""
+    try:
+        with naming(folder):
+            yield
+    except ValueError as exc:
+        if (code := _OS_CODE.search(str(exc))) is not None:
+            number = int(code.group(1) or code.group(2))
+        elif "io::Error" in str(exc):  # a writer thread's failure, its number lost: a full disk if it is nearly full
+            free = free_bytes(folder)
+            number = errno.ENOSPC if free is not None and free < NEARLY_FULL else errno.EIO
+        else:
+            raise
+        raise OSError(number, os.strerror(number), str(folder)) from None
 
 
 def _schema() -> Any:
@@ -49,7 +74,7 @@ class EngineWriter:
 
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
-        with naming(folder):
+        with _io(folder):
             self._index = tantivy.Index(_schema(), path=str(folder))
             self._writer = self._index.writer(heap_size=HEAP, num_threads=1)
         self._row = 0
@@ -60,13 +85,13 @@ class EngineWriter:
         doc = self._document()
         doc.add_text(FIELD, " ".join(tokens))
         doc.add_unsigned(ROW, self._row)
-        with naming(self.folder):
+        with _io(self.folder):
             self._writer.add_document(doc)
         self._row += 1
 
     def finish(self) -> None:
         """Commit, wait for merges, and let go of the writer (its lock files removed: they are not the index's)."""
-        with naming(self.folder):
+        with _io(self.folder):
             self._writer.commit()
             self._writer.wait_merging_threads()
         del self._writer, self._index
