@@ -36,7 +36,7 @@ from ..core.params import (
     YEAR_MIN,
 )
 from ..core.records import EraPapers, PaperRecord, SearchResults, SimilarResults
-from ..query.cite import CITE_FORMATS, MEDIA_TYPES, TEXT_STYLES, CiteRequest
+from ..query.cite import CITE_FORMATS, FORMATS_TEXT, MEDIA_TYPES, STYLES_TEXT, TEXT_STYLES, CiteRequest
 from ..query.searcher import Searcher
 from .lean import NEIGHBOURS, check_neighbours, lean, search_schema
 from .text import answer_text, chain_text, eras_text, paper_text, reading_text, search_text, similar_text
@@ -128,14 +128,14 @@ CiteFormat = Annotated[
     object,
     _argument(
         {"type": "string", "enum": list(CITE_FORMATS)},
-        "bibtex (each entry's key is the paper's id), csl-json, ris, or text (a reference formatted in `style`)",
+        FORMATS_TEXT,
     ),
 ]
 CiteStyle = Annotated[
     object,
     _argument(
         {"type": "string", "enum": list(TEXT_STYLES)},
-        "for format text: harvard (Cite Them Right) or short (author initials, year, title, venue, link)",
+        STYLES_TEXT,
     ),
 ]
 NeighboursArgument = Annotated[

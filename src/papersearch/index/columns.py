@@ -42,37 +42,9 @@ ARRAYS = {  # file (without .npy) -> dtype; each is one array of the version, re
 }
 
 
-class Lists(Sequence[np.ndarray]):
-    """One list per paper from a CSR pair: paper ``p``'s items are ``values[start[p]:start[p + 1]]``."""
-
-    def __init__(self, start: np.ndarray, values: np.ndarray) -> None:
-        self.start, self.values = start, values
-
-    def __len__(self) -> int:
-        return len(self.start) - 1
-
-    @overload
-    def __getitem__(self, row: int) -> np.ndarray: ...
-    @overload
-    def __getitem__(self, row: slice) -> Sequence[np.ndarray]: ...
-    def __getitem__(self, row: int | slice) -> Any:
-        if isinstance(row, slice):
-            return [self[i] for i in range(*row.indices(len(self)))]
-        if not -len(self) <= row < len(self):
-            raise IndexError(row)
-        row = row % len(self)
-        return self.values[int(self.start[row]) : int(self.start[row + 1])]
-
-    def __iter__(self) -> Iterator[np.ndarray]:
-        return (self[i] for i in range(len(self)))
-
-    def span(self, row: int) -> tuple[int, int]:
-        """Where paper ``row``'s items are: ``values[lo:hi]``."""
-        return int(self.start[row]), int(self.start[row + 1])
-
-
-class Ranges(Sequence[np.ndarray]):
-    """Each paper's passage rows, as the range its ``passage_start`` gives."""
+class PerPaper(Sequence[np.ndarray]):
+    """One array per paper, from a start array of ``n + 1`` offsets: paper ``p``'s is ``start[p]`` to
+    ``start[p + 1]``; ``item`` says what that span holds."""
 
     def __init__(self, start: np.ndarray) -> None:
         self.start = start
@@ -87,10 +59,38 @@ class Ranges(Sequence[np.ndarray]):
     def __getitem__(self, row: int | slice) -> Any:
         if isinstance(row, slice):
             return [self[i] for i in range(*row.indices(len(self)))]
-        row = int(row) % len(self) if -len(self) <= row < len(self) else len(self)
-        if row >= len(self):
+        if not -len(self) <= row < len(self):
             raise IndexError(row)
-        return np.arange(int(self.start[row]), int(self.start[row + 1]), dtype=np.int64)
+        return self.item(*self.span(int(row) % len(self)))
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        return (self[i] for i in range(len(self)))
+
+    def span(self, row: int) -> tuple[int, int]:
+        """Where paper ``row``'s items are: ``lo`` to ``hi``."""
+        return int(self.start[row]), int(self.start[row + 1])
+
+    def item(self, lo: int, hi: int) -> np.ndarray:
+        """What a paper's span ``lo`` to ``hi`` holds."""
+        raise NotImplementedError
+
+
+class Lists(PerPaper):
+    """One list per paper from a CSR pair: paper ``p``'s items are ``values[start[p]:start[p + 1]]``."""
+
+    def __init__(self, start: np.ndarray, values: np.ndarray) -> None:
+        super().__init__(start)
+        self.values = values
+
+    def item(self, lo: int, hi: int) -> np.ndarray:
+        return self.values[lo:hi]
+
+
+class Ranges(PerPaper):
+    """Each paper's passage rows, as the range its ``passage_start`` gives."""
+
+    def item(self, lo: int, hi: int) -> np.ndarray:
+        return np.arange(lo, hi, dtype=np.int64)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ..core.params import MAX_CITE_IDS
-from ..query.cite import CITE_FORMATS, MEDIA_TYPES, TEXT_STYLES, CiteRequest
+from ..query.cite import CITE_FORMATS, FORMATS_TEXT, MEDIA_TYPES, STYLES_TEXT, TEXT_STYLES, CiteRequest
 from ..query.searcher import Searcher
 from .routes import ERRORS, PaperId, _documented
 from .schemas import PAPER_IDS, PAPER_IDS_TEXT
@@ -44,14 +44,14 @@ Format = Annotated[
     str,
     _documented(
         {"type": "string", "enum": list(CITE_FORMATS)},
-        "bibtex (keys are the paper ids), csl-json, ris, or text (a reference formatted in `style`)",
+        FORMATS_TEXT,
     ),
 ]
 Style = Annotated[
     str,
     _documented(
         {"type": "string", "enum": list(TEXT_STYLES)},
-        "for format=text: harvard (Cite Them Right, through citeproc-py) or short (the project's own short form)",
+        STYLES_TEXT,
     ),
 ]
 
