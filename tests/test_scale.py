@@ -5,8 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
-import subprocess
-import sys
 import weakref
 from collections.abc import Container, Iterable
 from pathlib import Path
@@ -29,6 +27,7 @@ from papersearch.index.passages import lexical_text, paper_passages
 from papersearch.index.reader import read_version
 from papersearch.query.searcher import Searcher
 
+from .bench_smoke import QUERY_SECTIONS, bench_smoke
 from .conftest import MODEL, ROOT
 
 
@@ -251,34 +250,16 @@ def test_bounded_candidate_search_keeps_the_top_results(searcher: Searcher, monk
 @pytest.mark.bench
 @pytest.mark.slow
 def test_benchmark_smoke_run_writes_its_tables(index_dir: Path, tmp_path: Path) -> None:
-    out = tmp_path / "benchmarks.md"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "scripts" / "bench.py"),
-            "--smoke",
-            "--index",
-            str(index_dir),
-            "--workdir",
-            str(tmp_path / "work"),
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    text = out.read_text(encoding="utf-8")
+    """The query sections of ``make bench`` at smoke sizes (the scale sections: tests/test_bench_scale.py, so that
+    the two halves run side by side)."""
+    text, out = bench_smoke(index_dir, tmp_path, QUERY_SECTIONS)
     for heading in (
         "## Floors\n",
         "## The machine",
+        "## A query against its bound",
         "## Cold one-shot query",
         "## Rebuilds",
-        "## The vector index",
     ):
         assert heading in text
-    assert text.count("\n| ") > 20 and "$ " in proc.stdout
-    assert "The chosen index built 2 times" in text  # the 1M floor is judged over several k-means trainings
+    assert text.count("\n| ") > 20 and "$ " in out
     shutil.rmtree(tmp_path / "work", ignore_errors=True)
