@@ -131,6 +131,14 @@ def create_app(settings: Settings, searcher: Searcher | None = None, reload_inte
         docs_url=None,  # served below from the swagger-ui-bundle package: no CDN
         redoc_url=None,
     )
+    _install(app, live, settings)
+    if settings.mcp:
+        mcp_lifespan = install_mcp(app, live, settings)
+    return app
+
+
+def _install(app: FastAPI, live: LiveIndex, settings: Settings) -> None:
+    """The app's state, error handlers, middleware, routes, static files and documentation."""
     app.state.live = live
     app.state.corpus = CorpusWatch(settings.corpus)
     app.state.settings = settings
@@ -147,6 +155,3 @@ def create_app(settings: Settings, searcher: Searcher | None = None, reload_inte
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
     install_docs(app)
     install_live_openapi(app, live)
-    if settings.mcp:
-        mcp_lifespan = install_mcp(app, live, settings)
-    return app
