@@ -3,7 +3,7 @@
 Usage: python scripts/tune_fusion.py [--index DIR] [--queries FILE]
 
 Scores every query once (dense passage similarities and BM25), then evaluates each strategy with
-ranx nDCG@10, also on two halves of the queries (odd/even ids) to show a choice is not one half's luck.
+nDCG@10 (query/metrics.py), also on two halves of the queries (odd/even ids) to show a choice is not one half's luck.
 Uses only the searcher's public face (``correct``, ``embed_query``, ``data``, ``papers``, ``graph``)
 and the pure functions of ``papersearch.query.fusion`` (what ships); the alternatives it measured and
 did not ship (reciprocal rank fusion, a convex mix, a citation-graph boost) are defined here.
@@ -22,6 +22,7 @@ import numpy as np
 from papersearch.core.records import GraphRecord, PaperRecord
 from papersearch.query import fusion
 from papersearch.query.evaluate import load_queries
+from papersearch.query.metrics import Judged, mean_metrics
 from papersearch.query.searcher import Searcher
 
 warnings.filterwarnings("ignore")
@@ -158,6 +159,12 @@ def strategies(adj: list[list[int]]) -> list[tuple[str, Strategy]]:
     return out
 
 
+def ndcg10(judged: list[Judged]) -> float:
+    """nDCG@10 over the queries that have a relevant paper (an out-of-scope query has none)."""
+    graded = [(relevant, ranked) for relevant, ranked in judged if any(g >= 1 for g in relevant.values())]
+    return mean_metrics(graded, ("ndcg@10",)).get("ndcg@10", 0.0)
+
+
 def main() -> None:
     """Score every query once, then print each strategy's nDCG@10 overall and on each half."""
     ap = argparse.ArgumentParser()
@@ -165,8 +172,6 @@ def main() -> None:
     ap.add_argument("--queries", default="tests/data/queries.jsonl")
     ap.add_argument("--no-spelling", action="store_true", help="score the queries as typed")
     args = ap.parse_args()
-    from ranx import Qrels, Run, evaluate
-
     s = Searcher.load(Path(args.index))
     qs = load_queries(Path(args.queries))
     ids = [r["id"] for r in s.papers()]
@@ -174,17 +179,10 @@ def main() -> None:
     cache = [score_query(s, q.query if args.no_spelling else s.correct(q.query), kinds) for q in qs]
 
     def score(strategy: Strategy) -> tuple[float, float, float]:
-        run = {}
-        for q, scored in zip(qs, cache, strict=True):
-            fused = strategy(scored)
-            order = np.argsort(-fused)[:10]
-            run[q.id] = {ids[i]: float(10 - r) for r, i in enumerate(order)}
-        qrels = {q.id: q.relevant for q in qs}
-        halves = []
-        for part in (0, 1):
-            sel = [q.id for j, q in enumerate(qs) if j % 2 == part]
-            halves.append(evaluate(Qrels({k: qrels[k] for k in sel}), Run({k: run[k] for k in sel}), "ndcg@10"))
-        return float(evaluate(Qrels(qrels), Run(run), "ndcg@10")), float(halves[0]), float(halves[1])
+        ranked = [[ids[i] for i in np.argsort(-strategy(scored))[:10]] for scored in cache]
+        judged = [(q.relevant, r) for q, r in zip(qs, ranked, strict=True)]
+        halves = [ndcg10(judged[part::2]) for part in (0, 1)]
+        return ndcg10(judged), halves[0], halves[1]
 
     rows = [(name, score(strategy)) for name, strategy in strategies(citation_adjacency(s.papers(), s.graph()))]
     print(f"{len(qs)} queries; nDCG@10 (all / odd half / even half)")

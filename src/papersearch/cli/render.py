@@ -183,7 +183,7 @@ def show_list(records: Sequence[PaperRecord]) -> None:
 def show_report(result: Report, baseline: dict[str, dict[str, float]] | None = None) -> None:
     """``papersearch eval``: metrics per mode, per query type and per half, the no-match figures, and the
     assistant's floors per half; with ``baseline`` (an earlier report's ``kinds``), each type's nDCG@10 beside it."""
-    from ..query.evaluate import METRICS
+    from ..query.metrics import METRICS
 
     def rows(title: str, table: dict[str, dict[str, float]], counts: dict[str, int] | None = None) -> None:
         print(f"\n{title:<14}" + ("      n" if counts else "") + "".join(f"{m:>11}" for m in METRICS))

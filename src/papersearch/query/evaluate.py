@@ -1,4 +1,4 @@
-"""Evaluate ranking and the assistant on files of graded queries (``papersearch eval FILE ...``), with ranx.
+"""Evaluate ranking and the assistant on files of graded queries (``papersearch eval FILE ...``).
 
 A file holds one JSON object per line: ``{"id", "query", "type", "relevant": {paper_id: grade}}``,
 grades 3 (best answer), 2 (relevant) and 1 (related), and two optional fields: ``"cite"``, the papers
@@ -26,9 +26,9 @@ from ..core.params import MODES
 from ..core.records import SearchResults
 from . import floors
 from .floors import Tally
+from .metrics import mean_metrics
 from .searcher import Searcher
 
-METRICS = ("ndcg@10", "recall@5", "mrr@10")
 OUT_OF_SCOPE = "out-of-scope"
 HALVES = ("tune", "held-out")
 
@@ -113,21 +113,9 @@ def run_mode(
 
 
 def _metrics(queries: list[EvalQuery], answers: dict[str, SearchResults]) -> dict[str, float]:
-    from ranx import Qrels, Run
-    from ranx import evaluate as ranx_evaluate
-
-    graded = [q for q in queries if q.in_scope]
-    if not graded:
-        return {}
-    qrels = Qrels({q.id: dict(q.relevant) for q in graded})
-    # ranks, not raw scores, so ties and score scales never reorder what the user saw
-    run = {
-        q.id: {r["id"]: float(len(answers[q.id]["results"]) - i) for i, r in enumerate(answers[q.id]["results"])}
-        for q in graded
-    }
-    run = {qid: (r or {"__none__": 0.0}) for qid, r in run.items()}
-    scores: Any = ranx_evaluate(qrels, Run(run), list(METRICS), make_comparable=True)
-    return {m: round(float(scores[m]), 4) for m in METRICS}
+    """Each metric's mean over the queries that have relevant papers, to four decimals."""
+    graded = [(q.relevant, [r["id"] for r in answers[q.id]["results"]]) for q in queries if q.in_scope]
+    return {m: round(v, 4) for m, v in mean_metrics(graded).items()}
 
 
 def evaluate(

@@ -1,0 +1,70 @@
+"""The ranking metrics: textbook cases worked by hand, and every dev-set figure against ranx, the reference."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from papersearch.query.evaluate import load_queries
+from papersearch.query.metrics import METRICS, mean_metrics, metric_at, ndcg, recall, reciprocal_rank
+
+DATA = Path(__file__).parent / "data"
+GRADED = {"a": 3, "b": 2, "c": 1, "z": 0}
+
+
+def test_ndcg_uses_the_grade_as_gain_over_the_ideal_order() -> None:
+    assert ndcg(GRADED, ["a", "b", "c"], 10) == pytest.approx(1.0)
+    got = 2 / math.log2(2) + 3 / math.log2(3)  # b first, a second, c not found
+    ideal = 3 / math.log2(2) + 2 / math.log2(3) + 1 / math.log2(4)
+    assert ndcg(GRADED, ["b", "a", "x"], 10) == pytest.approx(got / ideal)
+    assert ndcg(GRADED, ["x", "y", "a"], 2) == 0.0  # a is past the cut
+    assert ndcg(GRADED, ["z"], 10) == 0.0  # grade 0 is not relevant
+    assert ndcg({}, ["a"], 10) == 0.0 and ndcg(GRADED, [], 10) == 0.0
+
+
+def test_recall_and_reciprocal_rank_count_only_relevant_papers_within_the_cut() -> None:
+    assert recall(GRADED, ["a", "x", "c", "b"], 3) == pytest.approx(2 / 3)
+    assert recall({"z": 0}, ["z"], 5) == 0.0
+    assert reciprocal_rank(GRADED, ["x", "z", "c"], 10) == pytest.approx(1 / 3)
+    assert reciprocal_rank(GRADED, ["x", "y", "a"], 2) == 0.0
+
+
+def test_a_mean_is_over_the_queries_given_and_an_unknown_metric_is_named() -> None:
+    means = mean_metrics([(GRADED, ["a", "b", "c"]), (GRADED, ["x"])], ("ndcg@10", "mrr@10"))
+    assert means == {"ndcg@10": pytest.approx(0.5), "mrr@10": pytest.approx(0.5)}
+    assert mean_metrics([]) == {}
+    assert metric_at("recall@5") == ("recall", 5)
+    for bad in ("map@10", "ndcg", "ndcg@0", "ndcg@x"):
+        with pytest.raises(ValueError, match="unknown metric"):
+            metric_at(bad)
+
+
+@pytest.mark.slow
+def test_every_dev_set_figure_is_ranxs(searcher) -> None:  # type: ignore[no-untyped-def]
+    """Both dev files in every mode, query by query and on average, as ranx scores them."""
+    ranx = pytest.importorskip("ranx")  # a dev dependency: compiles with numba on first use
+    known = {r["id"] for r in searcher.data.records}
+    queries = [
+        q
+        for q in load_queries(DATA / "queries.jsonl", known) + load_queries(DATA / "queries_blind.jsonl", known)
+        if q.in_scope
+    ]
+    qrels = ranx.Qrels({q.id: dict(q.relevant) for q in queries})
+    for mode in ("hybrid", "dense", "lexical"):
+        ranked = {q.id: [r["id"] for r in searcher.search(q.query, mode=mode)["results"]] for q in queries}
+        run = ranx.Run(
+            {
+                qid: {pid: float(len(ids) - i) for i, pid in enumerate(ids)} or {"__none__": 0.0}
+                for qid, ids in ranked.items()
+            }
+        )
+        means = ranx.evaluate(qrels, run, list(METRICS), make_comparable=True)
+        for name in METRICS:  # ranx keeps each query's figure in run.scores
+            theirs = {qid: float(v) for qid, v in run.scores[name].items()}
+            mine = {q.id: mean_metrics([(q.relevant, ranked[q.id])], (name,))[name] for q in queries}
+            assert mine == pytest.approx(theirs, abs=1e-12), (mode, name)
+        assert mean_metrics((q.relevant, ranked[q.id]) for q in queries) == pytest.approx(
+            {m: float(v) for m, v in means.items()}, abs=1e-12
+        )
