@@ -1,10 +1,11 @@
 """Ranking metrics of one ranked list against graded judgements: nDCG@k, recall@k and MRR@k.
 
-The textbook definitions, as ranx computes them (``tests/test_metrics.py`` checks every figure of
-the dev set against ranx): a paper is relevant when its grade is 1 or more; nDCG uses the grade as
+The textbook definitions, as trec_eval computes them (``tests/test_metrics.py`` checks every
+figure of the dev set against it): a paper is relevant when its grade is 1 or more; nDCG uses the grade as
 the gain (Järvelin and Kekäläinen, 2002: ``sum(grade_i / log2(i + 1))``) over the ideal ordering of
-the judged papers; a query without a relevant paper scores 0. Plain numpy, no compilation: ranx
-compiles its functions with numba on first use, which cost every ``papersearch eval`` 10–45 s.
+the judged papers; a query without a relevant paper scores 0. Plain numpy, no compilation: ranx,
+used before, compiled its functions with numba on first use, which cost every ``papersearch eval``
+10–45 s.
 """
 
 from __future__ import annotations
