@@ -133,7 +133,7 @@ async def client_calls(index: Path, queries: list[str], arguments: dict[str, Any
 
 def mcp_server(report: Report, plan: Plan, index: Path) -> dict[str, float]:
     """The section "The MCP server" and its floors; returns the figures the floors were judged on."""
-    queries = [q["query"] for q in load_queries()]
+    queries = [q["query"] for q in load_queries()][: plan.bound_queries if plan.smoke else None]
     print(
         f"$ python: search_papers through build_server(Searcher.load({shown([index])})) for {len(queries)} dev queries"
     )
