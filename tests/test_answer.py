@@ -109,7 +109,9 @@ def tallies(dev: list[tuple[EvalQuery, Answer]], searcher: Searcher) -> dict[str
 @pytest.mark.parametrize(
     "floor",
     [
-        pytest.param(f, id=f.name, marks=[pytest.mark.xfail(strict=True, reason="floor not met yet")])
+        pytest.param(
+            f, id=f.name, marks=[pytest.mark.xfail(strict=True, raises=AssertionError, reason="floor not met yet")]
+        )
         if f.name in UNMET
         else pytest.param(f, id=f.name)
         for f in assistant.FLOORS

@@ -146,6 +146,17 @@ MCP_ONLY: list[tuple[str, dict[str, Any], str]] = [
         {},
         "from_id: give from_id and to_id for a chain, or one paper id with direction before or after",
     ),
+    # a chain takes no direction or k (GET /path has neither), yet a wrong one is named, not ignored
+    (
+        "reading_path",
+        {"from_id": BACKPROP, "to_id": TRANSFORMER, "direction": "sideways"},
+        "direction must be one of before, after, not 'sideways'",
+    ),
+    (
+        "reading_path",
+        {"from_id": BACKPROP, "to_id": TRANSFORMER, "k": 0},
+        f"k must be a whole number from 1 to {MAX_K}, not 0",
+    ),
 ]
 
 

@@ -34,6 +34,8 @@ from ..core.params import (
     MODES,
     YEAR_MAX,
     YEAR_MIN,
+    check_direction,
+    check_k,
 )
 from ..core.records import EraPapers, PaperRecord, SearchResults, SimilarResults
 from ..query.cite import CITE_FORMATS, FORMATS_TEXT, MEDIA_TYPES, STYLES_TEXT, TEXT_STYLES, CiteRequest
@@ -250,6 +252,7 @@ class PaperTools:
         it mentions, then the closest in meaning (each entry's `tie`); at most `k` of `total`.
         """
         searcher = self.current()
+        check_direction(direction), check_k(k)  # a wrong value is named even where a chain does not use it
         if from_id is not None and to_id is not None:
             chain = searcher.chain(from_id, to_id)
             return result(chain, chain_text(chain))
