@@ -160,8 +160,12 @@ def test_encoder_choice(vdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert isinstance(encoder_for(vdir, {**old, "files": m["files"]}), OnnxQueryEncoder)
 
 
-def test_rebuild_reuses_the_cached_export(corpus_copy: Path, index_copy: Path) -> None:
+@pytest.mark.parametrize("copied", [False, True], ids=["as built", "copied without its times"])
+def test_rebuild_reuses_the_cached_export(corpus_copy: Path, index_copy: Path, copied: bool) -> None:
     cache = next((index_copy / ".cache").glob("onnx-*"))
+    if copied:  # as `cp -r` or a container image leaves it: the same bytes, other times
+        for f in (cache / "files").iterdir():
+            os.utime(f, (1_000_000_000, 1_000_000_000))
     cached_model = cache / "files" / "model.onnx"
     before = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in [cache / "cache.json", cached_model]}
     paper = corpus_copy / "papers" / "1991-krogh-weight-decay.md"

@@ -132,8 +132,9 @@ def _stamp(path: Path) -> list[int]:
 def _read_cache(cached: Path, verified: Callable[[Path, str], bool] | None) -> dict[str, Any] | None:
     """The cached export's manifest info, or None when it is missing or any file changed since export.
 
-    Size and time are compared first; then every file's content, against the sha256 taken when it was made
-    (unless ``verified`` vouches for it).
+    Sizes are compared first; then every file's content, against the sha256 taken when it was made
+    (unless ``verified`` vouches for it). Times are not: an index copied without them (``cp -r``, a
+    container image) still holds the same export, and exporting it again would import torch.
     """
     try:
         meta = json.loads((cached / "cache.json").read_text(encoding="utf-8"))
@@ -142,7 +143,7 @@ def _read_cache(cached: Path, verified: Callable[[Path, str], bool] | None) -> d
         files = meta["files"]
         if sorted(files) != sorted(f.name for f in (cached / CACHED_FILES).iterdir()):
             return None
-        if any(_stamp(cached / CACHED_FILES / name) != stamp[:2] for name, stamp in files.items()):
+        if any(_stamp(cached / CACHED_FILES / name)[0] != stamp[0] for name, stamp in files.items()):
             return None
         for name, stamp in files.items():
             path = cached / CACHED_FILES / name
