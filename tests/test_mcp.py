@@ -550,16 +550,10 @@ def replaced(value: Any, path: tuple[Any, ...], new: Any) -> Any:
     return copy
 
 
-def test_the_output_schema_takes_a_null_where_pydantic_does_and_nothing_else_more(searcher: Searcher) -> None:
+def same_verdicts(pydantic_s: dict[str, Any], published: dict[str, Any], result: dict[str, Any]) -> None:
+    """Both schemas take ``result``, and judge each variant of it (a null, an object, a string) alike."""
     import jsonschema
 
-    from papersearch.agent.lean import lean, search_schema
-    from papersearch.agent.tools import inline_refs, nullable_types
-
-    pydantic_s = inline_refs(search_schema())
-    published = nullable_types(pydantic_s)
-    assert json.dumps(published).count("anyOf") < json.dumps(pydantic_s).count("anyOf") // 2
-    result = dict(lean(searcher.search("who first trained deep belief nets, 2006", k=3)))
     checks = [jsonschema.Draft202012Validator(s) for s in (pydantic_s, published)]
     verdicts = []
     for path, new in variants(result):
@@ -569,3 +563,34 @@ def test_the_output_schema_takes_a_null_where_pydantic_does_and_nothing_else_mor
         verdicts.append((new is None, verdict[0]))
     assert all(v.is_valid(result) for v in checks)
     assert (True, True) in verdicts and (True, False) in verdicts and (False, False) in verdicts
+
+
+def test_the_output_schema_takes_a_null_where_pydantic_does_and_nothing_else_more(searcher: Searcher) -> None:
+    from papersearch.agent.lean import lean, search_schema
+    from papersearch.agent.schemas import inline_refs, nullable_types
+
+    pydantic_s = inline_refs(search_schema())
+    published = nullable_types(pydantic_s)
+    assert json.dumps(published).count("anyOf") == 1  # a hit's neighbours, by id or whole: two shapes
+    understood = published["properties"]["understood"]
+    assert understood["type"] == ["object", "null"] and "how the query was read" in understood["description"]
+    assert "shown to the person" in understood["description"]  # the record's own words kept beside the field's
+    passage = published["properties"]["results"]["items"]["properties"]["why"]["properties"]["matched_passage"]
+    assert passage["enum"] == ["question", "title", "summary", None]
+    same_verdicts(pydantic_s, published, dict(lean(searcher.search("who first trained deep belief nets, 2006", k=3))))
+
+
+def test_answers_and_reading_paths_are_judged_by_the_published_schema_as_by_pydantics(searcher: Searcher) -> None:
+    from pydantic import TypeAdapter
+
+    from papersearch.agent.schemas import inline_refs
+    from papersearch.agent.tools import build_tools
+    from papersearch.core.assistant_records import Answer, Chain, ReadingList
+
+    tools = {t.name: t.fn_metadata.output_schema for t in build_tools(lambda: searcher)}
+    answer = inline_refs(TypeAdapter(Answer).json_schema())
+    path = inline_refs({"type": "object", **TypeAdapter(ReadingList | Chain).json_schema()})
+    assert json.dumps(tools["answer_question"]).count("anyOf") == 0 < json.dumps(answer).count("anyOf")
+    same_verdicts(answer, tools["answer_question"], dict(searcher.answer("how were deep nets first trained?", k=3)))
+    same_verdicts(path, tools["reading_path"], dict(searcher.chain(BACKPROP, TRANSFORMER)))
+    same_verdicts(path, tools["reading_path"], dict(searcher.path(LECUN, "before", 3)))

@@ -41,6 +41,7 @@ from ..core.records import EraPapers, PaperRecord, SearchResults, SimilarResults
 from ..query.cite import CITE_FORMATS, FORMATS_TEXT, MEDIA_TYPES, STYLES_TEXT, TEXT_STYLES, CiteRequest
 from ..query.searcher import Searcher
 from .lean import NEIGHBOURS, check_neighbours, lean, search_schema
+from .schemas import published
 from .text import answer_text, chain_text, eras_text, paper_text, reading_text, search_text, similar_text
 
 
@@ -319,7 +320,7 @@ def build_tools(current: Callable[[], Searcher]) -> list[Tool]:
         elif name == "search_papers":  # hits with their neighbourhoods by id, or whole (module lean)
             tool.fn_metadata = replace_output(tool.fn_metadata, search_schema())
         if tool.fn_metadata.output_schema is not None:  # the SDK reads it when the tools are listed
-            tool.fn_metadata.output_schema = nullable_types(inline_refs(tool.fn_metadata.output_schema))
+            tool.fn_metadata.output_schema = published(tool.fn_metadata.output_schema)
         built.append(tool)
     return built
 
@@ -338,49 +339,3 @@ def one_of(method: Callable[..., Any]) -> dict[str, Any]:
 def replace_output(meta: Any, schema: dict[str, Any]) -> Any:
     """``meta`` (the SDK's function metadata) publishing ``schema`` as is: not nested, not revalidated."""
     return meta.model_copy(update={"output_schema": schema, "output_model": None, "wrap_output": False})
-
-
-def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
-    """``schema`` with each ``$ref`` into its ``$defs`` replaced by the definition (the records hold no cycles).
-
-    A model reads it without looking anything up, and the SDK's client, which checks every result against
-    it, does so in about two thirds of the time (a search's ten hits, with their neighbourhoods, are ~500
-    values; the ``$ref`` lookups were a third of the check).
-    """
-    defs = schema.get("$defs", {})
-
-    def resolve(node: Any) -> Any:
-        if isinstance(node, dict):
-            if "$ref" in node:
-                target = defs[node["$ref"].removeprefix("#/$defs/")]
-                return resolve({**target, **{k: v for k, v in node.items() if k != "$ref"}})
-            return {k: resolve(v) for k, v in node.items() if k != "$defs"}
-        if isinstance(node, list):
-            return [resolve(item) for item in node]
-        return node
-
-    resolved: dict[str, Any] = resolve(schema)
-    return resolved
-
-
-TYPED_ONLY = {"enum", "const", "anyOf", "oneOf", "allOf", "not", "$ref"}  # keywords that would also judge a null
-
-
-def nullable_types(schema: Any) -> Any:
-    """``schema`` with each "this or null" (``anyOf: [S, {"type": "null"}]``, pydantic's ``X | None``) as ``S``
-    with ``"type": [T, "null"]``, where ``S`` is of one type ``T`` and only holds keywords about values of that
-    type: the same values pass. The SDK's client checks every result against the schema in Python, and
-    trying two branches for each of a hit's optional fields was a fifth of that check.
-    """
-    if isinstance(schema, list):
-        return [nullable_types(item) for item in schema]
-    if not isinstance(schema, dict):
-        return schema
-    node = {key: nullable_types(value) for key, value in schema.items()}
-    branches = node.get("anyOf")
-    if not (isinstance(branches, list) and len(branches) == 2 and {"type": "null"} in branches):
-        return node
-    this = branches[1] if branches[0] == {"type": "null"} else branches[0]
-    if not isinstance(this.get("type"), str) or TYPED_ONLY & set(this) or set(this) & (set(node) - {"anyOf"}):
-        return node
-    return {**{key: value for key, value in node.items() if key != "anyOf"}, **this, "type": [this["type"], "null"]}
