@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from itertools import combinations
 from typing import Any, overload
 
@@ -28,6 +28,8 @@ from .lexical import tokenize
 NAME_WEIGHT = {"author": 1.0, "cited": 0.8}
 REF_YEAR = re.compile(r"\s+\d{4}[a-z]?$")  # the year that ends an outside reference ("van den Oord 2017")
 KEYS_A_QUERY = 500  # sets of stems looked up in one query
+KEPT_LOOKUPS = 4096  # lookups by key a table keeps (a name, a concept's position, a query's stems)
+KEPT_ROWS = 1_000  # rows a kept lookup holds at most: a name of thousands of papers is looked up again, not held
 SINGLE_LETTER = re.compile(r"(?<![\w'’])[a-z](?![\w'’])")  # "Q" of "Deep Q-Network": the tokenizer drops it
 
 
@@ -71,27 +73,53 @@ def concept_terms(record: PaperRecord) -> Iterator[tuple[str, str, frozenset[str
 
 
 class _Table:
-    """Lookups in one table of a version's database, serialised on one lock shared by every table of it."""
+    """Lookups in one table of a version's database, serialised on one lock shared by every table of it; the last
+    ``KEPT_LOOKUPS`` lookups by key are kept (the version is read-only: what a key finds never changes)."""
 
     def __init__(self, db: sqlite3.Connection, lock: threading.Lock) -> None:
         self._db, self._lock = db, lock
+        self._kept: dict[Hashable, list[tuple[Any, ...]]] = {}
+        self._kept_lock = threading.Lock()
 
     def _all(self, query: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
             return self._db.execute(query, args).fetchall()
+
+    def _by_key(self, key: Hashable, query: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        """The rows of a lookup (``key`` names it): kept from before, or queried and kept. A query's words are
+        looked up more than once (its plan, its candidates, its scores), and the same words come again."""
+        rows = self._kept.get(key)
+        if rows is None:
+            rows = self._all(query, args)
+            self._keep(key, rows)
+        return rows
+
+    def _keep(self, key: Hashable, rows: list[tuple[Any, ...]]) -> None:
+        if len(rows) > KEPT_ROWS:
+            return
+        with self._kept_lock:
+            if len(self._kept) >= KEPT_LOOKUPS:
+                del self._kept[next(iter(self._kept))]  # the oldest kept
+            self._kept[key] = rows
 
 
 class NameTable(_Table, Mapping[str, dict[int, float]]):
     """``name_key`` of a surname -> {paper row: how strongly it is that person's}."""
 
     def __getitem__(self, key: str) -> dict[int, float]:
-        rows = self._all("SELECT paper, weight FROM names WHERE key = ? ORDER BY paper", (key,))
+        rows = self._by_key(key, "SELECT paper, weight FROM names WHERE key = ? ORDER BY paper", (key,))
         if not rows:
             raise KeyError(key)
         return {int(p): float(w) for p, w in rows}
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and bool(self._all("SELECT 1 FROM names WHERE key = ? LIMIT 1", (key,)))
+        if not isinstance(key, str):
+            return False
+        try:
+            self[key]
+        except KeyError:
+            return False
+        return True
 
     def __iter__(self) -> Iterator[str]:
         return iter([k for (k,) in self._all("SELECT DISTINCT key FROM names ORDER BY key")])
@@ -104,7 +132,7 @@ class KeySet(_Table):
     """The given names of the list's authors that are no one's surname."""
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and bool(self._all("SELECT 1 FROM given_names WHERE key = ?", (key,)))
+        return isinstance(key, str) and bool(self._by_key(key, "SELECT 1 FROM given_names WHERE key = ?", (key,)))
 
 
 class ConceptTable(_Table, Sequence[tuple[str, frozenset[str], int]]):
@@ -125,7 +153,7 @@ class ConceptTable(_Table, Sequence[tuple[str, frozenset[str], int]]):
     def __getitem__(self, position: int | slice) -> Any:
         if isinstance(position, slice):
             return [self[i] for i in range(*position.indices(len(self)))]
-        rows = self._all("SELECT name, stems, paper FROM concepts WHERE position = ?", (position,))
+        rows = self._by_key(position, "SELECT name, stems, paper FROM concepts WHERE position = ?", (position,))
         if not rows:
             raise IndexError(position)
         name, stems, paper = rows[0]
@@ -137,6 +165,9 @@ class ConceptTable(_Table, Sequence[tuple[str, frozenset[str], int]]):
     def within(self, stems: frozenset[str]) -> list[int]:
         """The positions of the terms all of whose stems are among ``stems``: each set of them looked up whole (a
         term's stems are stored as one sorted key), up to the most stems any term has."""
+        kept = self._kept.get(stems)
+        if kept is not None:
+            return [int(p) for (p,) in kept]
         words = sorted(stems)
         keys = [" ".join(c) for size in range(1, min(self._most, len(words)) + 1) for c in combinations(words, size)]
         found: list[int] = []
@@ -144,14 +175,16 @@ class ConceptTable(_Table, Sequence[tuple[str, frozenset[str], int]]):
             part = keys[lo : lo + KEYS_A_QUERY]
             query = f"SELECT position FROM concepts WHERE stems IN ({','.join('?' * len(part))})"
             found += [int(p) for (p,) in self._all(query, tuple(part))]
-        return sorted(found)
+        found.sort()
+        self._keep(stems, [(p,) for p in found])
+        return found
 
 
 class YearTable(_Table, Mapping[str, int]):
     """``plain_words`` of a concept term -> the year of the earliest entry that has it."""
 
     def __getitem__(self, term: str) -> int:
-        rows = self._all("SELECT year FROM concept_years WHERE term = ?", (term,))
+        rows = self._by_key(term, "SELECT year FROM concept_years WHERE term = ?", (term,))
         if not rows:
             raise KeyError(term)
         return int(rows[0][0])
