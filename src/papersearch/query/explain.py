@@ -21,7 +21,8 @@ class PaperWords(NamedTuple):
 
     stems: frozenset[str]
     concepts: list[tuple[str, frozenset[str]]]
-    summary: list[tuple[int, str]]  # (passage row, text) of each summary passage
+    summary_rows: np.ndarray  # the passage row of each summary passage
+    summary: list[str]  # the text of each
     first: int  # the paper's first passage row
     kinds: list[str]  # the kind of each of its passages, from ``first``
 
@@ -53,8 +54,10 @@ class Explainer:
             ]
             first, end = self.data.paper_rows.span(paper_row)
             passages = self.data.passages.span(first, end) if end > first else []
-            summary = [(first + i, p[2]) for i, p in enumerate(passages) if p[1] == "summary"]
-            hit = PaperWords(frozenset(lexical.tokenize(text)), concepts, summary, first, [p[1] for p in passages])
+            at = [i for i, p in enumerate(passages) if p[1] == "summary"]
+            rows = np.array([first + i for i in at], dtype=np.int64)
+            stems = frozenset(lexical.tokenize(text))
+            hit = PaperWords(stems, concepts, rows, [passages[i][2] for i in at], first, [p[1] for p in passages])
             with self._lock:
                 self._words[paper_row] = hit
                 if len(self._words) > KEPT:
@@ -68,20 +71,24 @@ class Explainer:
         """
         words = self._paper_words(paper_row)
         sentence = ""
+        asked = set(q_stems)
         if words.summary:
             if qvec is not None:
-                sims = self._matrix[[row for row, _ in words.summary]] @ qvec
-                sentence = words.summary[int(np.argmax(sims))][1]
+                sentence = words.summary[int((self._matrix[words.summary_rows] @ qvec).argmax())]
             else:
-                overlaps = [len(set(lexical.tokenize(text)) & set(q_stems)) for _, text in words.summary]
-                sentence = words.summary[int(np.argmax(overlaps))][1]
+                overlaps = [len(set(lexical.tokenize(text)) & asked) for text in words.summary]
+                sentence = words.summary[int(np.argmax(overlaps))]
         terms: list[str] = []
         for stem, word in q_stems.items():
             if stem in words.stems and word.lower() not in {t.lower() for t in terms}:
                 terms.append(word)
-        asked = set(q_stems)
         concepts = [name for name, stems in words.concepts if stems & asked]
-        return {"sentence": sentence, "terms": terms, "concepts": concepts, "matched_passage": self._kind(words, best_row)}
+        return {
+            "sentence": sentence,
+            "terms": terms,
+            "concepts": concepts,
+            "matched_passage": self._kind(words, best_row),
+        }
 
     def _kind(self, words: PaperWords, best_row: int) -> PassageKind | None:
         """The kind of passage ``best_row`` (the paper's own, read with it; another's from the index), None for -1."""
