@@ -29,6 +29,7 @@ NAME_WEIGHT = {"author": 1.0, "cited": 0.8}
 REF_YEAR = re.compile(r"\s+\d{4}[a-z]?$")  # the year that ends an outside reference ("van den Oord 2017")
 KEYS_A_QUERY = 500  # sets of stems looked up in one query
 KEPT_LOOKUPS = 4096  # lookups by key a table keeps (a name, a concept's position, a query's stems)
+HELD_TERMS = 20_000  # concept terms up to which a version's are held (a small list has a few hundred)
 KEPT_ROWS = 1_000  # rows a kept lookup holds at most: a name of thousands of papers is looked up again, not held
 SINGLE_LETTER = re.compile(r"(?<![\w'’])[a-z](?![\w'’])")  # "Q" of "Deep Q-Network": the tokenizer drops it
 
@@ -135,8 +136,33 @@ class KeySet(_Table):
         return isinstance(key, str) and bool(self._by_key(key, "SELECT 1 FROM given_names WHERE key = ?", (key,)))
 
 
-class ConceptTable(_Table, Sequence[tuple[str, frozenset[str], int]]):
-    """(concept, stems of one of its terms, paper row) by position."""
+Term = tuple[str, frozenset[str], int]  # (concept, stems of one of its terms, paper row)
+
+
+class HeldTerms:
+    """Every term of a small list's concepts, held: by position, and the positions of the terms of each stem."""
+
+    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+        self.terms: dict[int, Term] = {int(p): _term(name, stems, paper) for p, name, stems, paper in rows}
+        by_stem: dict[str, list[int]] = {}
+        for position, (_, stems, _) in self.terms.items():
+            for stem in stems:
+                by_stem.setdefault(stem, []).append(position)
+        self.by_stem = by_stem
+
+    def within(self, stems: frozenset[str]) -> list[int]:
+        """The positions of the terms all of whose stems are among ``stems``, in order."""
+        near = {position for stem in stems for position in self.by_stem.get(stem, ())}
+        return [position for position in sorted(near) if self.terms[position][1] <= stems]
+
+
+def _term(name: object, stems: object, paper: object) -> Term:
+    return str(name), frozenset(str(stems).split(" ")) - {""}, int(paper)  # type: ignore[call-overload]
+
+
+class ConceptTable(_Table, Sequence[Term]):
+    """(concept, stems of one of its terms, paper row) by position. A table of at most ``HELD_TERMS`` terms is read
+    whole on first use (``HeldTerms``); a larger one is looked up per query."""
 
     def __init__(self, db: sqlite3.Connection, lock: threading.Lock, most: int | None = None) -> None:
         """``most``: the most stems a term has, as the build counted it (None: counted here, over every term)."""
@@ -145,6 +171,17 @@ class ConceptTable(_Table, Sequence[tuple[str, frozenset[str], int]]):
             query = "SELECT coalesce(max(length(stems) - length(replace(stems, ' ', '')) + 1), 0) FROM concepts"
             most = int(self._all(query)[0][0])
         self._most = most
+        self._whole: HeldTerms | None = None
+        self._counted: int | None = None
+
+    def _held(self) -> HeldTerms | None:
+        """Every term, held, when the table has at most ``HELD_TERMS`` (read on first use); else None."""
+        if self._counted is None:
+            count = len(self)
+            if count <= HELD_TERMS:
+                self._whole = HeldTerms(self._all("SELECT position, name, stems, paper FROM concepts"))
+            self._counted = count
+        return self._whole
 
     @overload
     def __getitem__(self, position: int) -> tuple[str, frozenset[str], int]: ...
@@ -153,11 +190,15 @@ class ConceptTable(_Table, Sequence[tuple[str, frozenset[str], int]]):
     def __getitem__(self, position: int | slice) -> Any:
         if isinstance(position, slice):
             return [self[i] for i in range(*position.indices(len(self)))]
+        held = self._held()
+        if held is not None:
+            if position not in held.terms:
+                raise IndexError(position)
+            return held.terms[position]
         rows = self._by_key(position, "SELECT name, stems, paper FROM concepts WHERE position = ?", (position,))
         if not rows:
             raise IndexError(position)
-        name, stems, paper = rows[0]
-        return str(name), frozenset(str(stems).split(" ")) - {""}, int(paper)
+        return _term(*rows[0])
 
     def __len__(self) -> int:
         return int(self._all("SELECT count(*) FROM concepts")[0][0])
@@ -165,6 +206,9 @@ class ConceptTable(_Table, Sequence[tuple[str, frozenset[str], int]]):
     def within(self, stems: frozenset[str]) -> list[int]:
         """The positions of the terms all of whose stems are among ``stems``: each set of them looked up whole (a
         term's stems are stored as one sorted key), up to the most stems any term has."""
+        held = self._held()
+        if held is not None:
+            return held.within(stems)
         kept = self._kept.get(stems)
         if kept is not None:
             return [int(p) for (p,) in kept]
