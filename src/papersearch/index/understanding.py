@@ -29,7 +29,8 @@ NAME_WEIGHT = {"author": 1.0, "cited": 0.8}
 REF_YEAR = re.compile(r"\s+\d{4}[a-z]?$")  # the year that ends an outside reference ("van den Oord 2017")
 KEYS_A_QUERY = 500  # sets of stems looked up in one query
 KEPT_LOOKUPS = 4096  # lookups by key a table keeps (a name, a concept's position, a query's stems)
-HELD_TERMS = 20_000  # concept terms up to which a version's are held (a small list has a few hundred)
+HELD_TERMS = 1_000  # concept terms up to which a version's are held: ~0.3 MB at most (a list of ~200 papers;
+# 49 have 236), so what a searcher holds does not grow with the list
 KEPT_ROWS = 1_000  # rows a kept lookup holds at most: a name of thousands of papers is looked up again, not held
 SINGLE_LETTER = re.compile(r"(?<![\w'’])[a-z](?![\w'’])")  # "Q" of "Deep Q-Network": the tokenizer drops it
 
