@@ -21,11 +21,12 @@ import pytest
 import synth_corpus
 from papersearch.corpus.load import load_corpus
 from papersearch.graph.records import corpus_records
-from papersearch.index import column_build, record_store, store, vectors
+from papersearch.index import column_build, record_store, store, understanding, vectors
 from papersearch.index.build import build
+from papersearch.index.lexical import tokenize
 from papersearch.index.passages import paper_passages
 from papersearch.index.reader import read_version
-from papersearch.index.understanding import NameTable
+from papersearch.index.understanding import SINGLE_LETTER, ConceptTable, NameTable
 from papersearch.query import candidates
 from papersearch.query.meaning import paper_vectors
 from papersearch.query.searcher import Searcher
@@ -206,3 +207,26 @@ def test_the_records_kept_hold_a_bounded_number_of_neighbours(index_dir: Path, m
     small = next(row for row, w in enumerate(weights) if 0 < w <= 6)
     assert records[small] is records[small]  # kept: the same object again
     data.db.close()
+
+
+def test_a_small_lists_concept_terms_held_whole_are_those_looked_up(
+    index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A list of at most ``HELD_TERMS`` concept terms holds them and matches a query's stems by stem; a larger one
+    looks each set of stems up in the database: the same terms, the same matches, for every dev query and term."""
+    data = read_version(store.version_dir(index_dir))
+    held = ConceptTable(data.db, data.lock)
+    assert held._held() is not None
+    monkeypatch.setattr(understanding, "HELD_TERMS", 0)
+    looked_up = ConceptTable(data.db, data.lock)
+    assert looked_up._held() is None
+    assert [held[p] for p in range(len(held))] == [looked_up[p] for p in range(len(looked_up))]
+    texts = [*_queries(len(QUERIES)), *(" ".join(sorted(held[p][1])) + " of deep nets" for p in range(len(held)))]
+    matched = 0
+    for text in texts:
+        stems = frozenset(tokenize(text)) | frozenset(SINGLE_LETTER.findall(text.lower()))
+        assert held.within(stems) == looked_up.within(stems), text
+        matched += bool(held.within(stems))
+    assert matched > len(held)  # every term matches its own words, and some dev queries match one
+    with pytest.raises(IndexError):
+        held[len(held)]
