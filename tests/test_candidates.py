@@ -26,7 +26,7 @@ from papersearch.index.build import build
 from papersearch.index.lexical import tokenize
 from papersearch.index.passages import paper_passages
 from papersearch.index.reader import read_version
-from papersearch.index.understanding import SINGLE_LETTER, ConceptTable, NameTable
+from papersearch.index.understanding import SINGLE_LETTER, ConceptTable, KeySet, NameTable
 from papersearch.query import candidates
 from papersearch.query.meaning import paper_vectors
 from papersearch.query.searcher import Searcher
@@ -209,24 +209,29 @@ def test_the_records_kept_hold_a_bounded_number_of_neighbours(index_dir: Path, m
     data.db.close()
 
 
-def test_a_small_lists_concept_terms_held_whole_are_those_looked_up(
-    index_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A list of at most ``HELD_TERMS`` concept terms holds them and matches a query's stems by stem; a larger one
-    looks each set of stems up in the database: the same terms, the same matches, for every dev query and term."""
+def test_a_small_lists_tables_held_whole_are_those_looked_up(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table of at most ``HELD_ROWS`` rows is held and read from memory; a larger one is looked up in the database
+    key by key: the same people, given names and concept terms, the same matches, for every dev query and term."""
     data = read_version(store.version_dir(index_dir))
-    held = ConceptTable(data.db, data.lock)
-    assert held._held() is not None
-    monkeypatch.setattr(understanding, "HELD_TERMS", 0)
-    looked_up = ConceptTable(data.db, data.lock)
-    assert looked_up._held() is None
-    assert [held[p] for p in range(len(held))] == [looked_up[p] for p in range(len(looked_up))]
-    texts = [*_queries(len(QUERIES)), *(" ".join(sorted(held[p][1])) + " of deep nets" for p in range(len(held)))]
+    held = ConceptTable(data.db, data.lock), NameTable(data.db, data.lock), KeySet(data.db, data.lock)
+    assert held[0]._held() is not None and held[1]._held() is not None and held[2]._held() is not None
+    monkeypatch.setattr(understanding, "HELD_ROWS", 0)
+    concepts, names, given = ConceptTable(data.db, data.lock), NameTable(data.db, data.lock), KeySet(data.db, data.lock)
+    assert concepts._held() is None and names._held() is None and given._held() is None
+    assert [held[0][p] for p in range(len(held[0]))] == [concepts[p] for p in range(len(concepts))]
+    words = [w.lower() for q in _queries(len(QUERIES)) for w in q.split()]
+    keys = [*names, *words, *(key for (key,) in data.db.execute("SELECT key FROM given_names"))]
+    assert [(k in held[1], k in held[2]) for k in keys] == [(k in names, k in given) for k in keys]
+    assert [held[1][k] for k in names] == [names[k] for k in names] and any(k in given for k in keys)
+    texts = [
+        *_queries(len(QUERIES)),
+        *(" ".join(sorted(concepts[p][1])) + " of deep nets" for p in range(len(concepts))),
+    ]
     matched = 0
     for text in texts:
         stems = frozenset(tokenize(text)) | frozenset(SINGLE_LETTER.findall(text.lower()))
-        assert held.within(stems) == looked_up.within(stems), text
-        matched += bool(held.within(stems))
-    assert matched > len(held)  # every term matches its own words, and some dev queries match one
+        assert held[0].within(stems) == concepts.within(stems), text
+        matched += bool(concepts.within(stems))
+    assert matched > len(concepts)  # every term matches its own words, and some dev queries match one
     with pytest.raises(IndexError):
-        held[len(held)]
+        held[0][len(concepts)]

@@ -29,8 +29,8 @@ NAME_WEIGHT = {"author": 1.0, "cited": 0.8}
 REF_YEAR = re.compile(r"\s+\d{4}[a-z]?$")  # the year that ends an outside reference ("van den Oord 2017")
 KEYS_A_QUERY = 500  # sets of stems looked up in one query
 KEPT_LOOKUPS = 4096  # lookups by key a table keeps (a name, a concept's position, a query's stems)
-HELD_TERMS = 1_000  # concept terms up to which a version's are held: ~0.3 MB at most (a list of ~200 papers;
-# 49 have 236), so what a searcher holds does not grow with the list
+HELD_ROWS = 1_000  # rows up to which a table is held whole, read on first use: ~0.3 MB at most (a list of ~150
+# papers; 49 have 318 names and 236 concept terms), so what a searcher holds does not grow with the list
 KEPT_ROWS = 1_000  # rows a kept lookup holds at most: a name of thousands of papers is looked up again, not held
 SINGLE_LETTER = re.compile(r"(?<![\w'’])[a-z](?![\w'’])")  # "Q" of "Deep Q-Network": the tokenizer drops it
 
@@ -96,6 +96,11 @@ class _Table:
             self._keep(key, rows)
         return rows
 
+    def _small(self, table: str, query: str) -> list[tuple[Any, ...]] | None:
+        """The rows of ``query`` (all of ``table``'s) when ``table`` has at most ``HELD_ROWS``; else None."""
+        count = int(self._all(f"SELECT count(*) FROM {table}")[0][0])
+        return self._all(query) if count <= HELD_ROWS else None
+
     def _keep(self, key: Hashable, rows: list[tuple[Any, ...]]) -> None:
         if len(rows) > KEPT_ROWS:
             return
@@ -106,9 +111,28 @@ class _Table:
 
 
 class NameTable(_Table, Mapping[str, dict[int, float]]):
-    """``name_key`` of a surname -> {paper row: how strongly it is that person's}."""
+    """``name_key`` of a surname -> {paper row: how strongly it is that person's}; held whole when small."""
+
+    def __init__(self, db: sqlite3.Connection, lock: threading.Lock) -> None:
+        super().__init__(db, lock)
+        self._whole: dict[str, dict[int, float]] | None = None
+        self._read = False
+
+    def _held(self) -> dict[str, dict[int, float]] | None:
+        if not self._read:
+            rows = self._small("names", "SELECT key, paper, weight FROM names ORDER BY key, paper")
+            if rows is not None:
+                whole: dict[str, dict[int, float]] = {}
+                for key, paper, weight in rows:
+                    whole.setdefault(str(key), {})[int(paper)] = float(weight)
+                self._whole = whole
+            self._read = True
+        return self._whole
 
     def __getitem__(self, key: str) -> dict[int, float]:
+        held = self._held()
+        if held is not None:
+            return dict(held[key])
         rows = self._by_key(key, "SELECT paper, weight FROM names WHERE key = ? ORDER BY paper", (key,))
         if not rows:
             raise KeyError(key)
@@ -117,6 +141,9 @@ class NameTable(_Table, Mapping[str, dict[int, float]]):
     def __contains__(self, key: object) -> bool:
         if not isinstance(key, str):
             return False
+        held = self._held()
+        if held is not None:
+            return key in held
         try:
             self[key]
         except KeyError:
@@ -131,10 +158,27 @@ class NameTable(_Table, Mapping[str, dict[int, float]]):
 
 
 class KeySet(_Table):
-    """The given names of the list's authors that are no one's surname."""
+    """The given names of the list's authors that are no one's surname; held whole when few."""
+
+    def __init__(self, db: sqlite3.Connection, lock: threading.Lock) -> None:
+        super().__init__(db, lock)
+        self._whole: frozenset[str] | None = None
+        self._read = False
+
+    def _held(self) -> frozenset[str] | None:
+        if not self._read:
+            rows = self._small("given_names", "SELECT key FROM given_names")
+            self._whole = None if rows is None else frozenset(str(k) for (k,) in rows)
+            self._read = True
+        return self._whole
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and bool(self._by_key(key, "SELECT 1 FROM given_names WHERE key = ?", (key,)))
+        if not isinstance(key, str):
+            return False
+        held = self._held()
+        if held is not None:
+            return key in held
+        return bool(self._by_key(key, "SELECT 1 FROM given_names WHERE key = ?", (key,)))
 
 
 Term = tuple[str, frozenset[str], int]  # (concept, stems of one of its terms, paper row)
@@ -162,7 +206,7 @@ def _term(name: object, stems: object, paper: object) -> Term:
 
 
 class ConceptTable(_Table, Sequence[Term]):
-    """(concept, stems of one of its terms, paper row) by position. A table of at most ``HELD_TERMS`` terms is read
+    """(concept, stems of one of its terms, paper row) by position. A table of at most ``HELD_ROWS`` terms is read
     whole on first use (``HeldTerms``); a larger one is looked up per query."""
 
     def __init__(self, db: sqlite3.Connection, lock: threading.Lock, most: int | None = None) -> None:
@@ -173,15 +217,14 @@ class ConceptTable(_Table, Sequence[Term]):
             most = int(self._all(query)[0][0])
         self._most = most
         self._whole: HeldTerms | None = None
-        self._counted: int | None = None
+        self._read = False
 
     def _held(self) -> HeldTerms | None:
-        """Every term, held, when the table has at most ``HELD_TERMS`` (read on first use); else None."""
-        if self._counted is None:
-            count = len(self)
-            if count <= HELD_TERMS:
-                self._whole = HeldTerms(self._all("SELECT position, name, stems, paper FROM concepts"))
-            self._counted = count
+        """Every term, held, when the table has at most ``HELD_ROWS`` (read on first use); else None."""
+        if not self._read:
+            rows = self._small("concepts", "SELECT position, name, stems, paper FROM concepts")
+            self._whole = None if rows is None else HeldTerms(rows)
+            self._read = True
         return self._whole
 
     @overload
