@@ -21,11 +21,12 @@ import pytest
 import synth_corpus
 from papersearch.corpus.load import load_corpus
 from papersearch.graph.records import corpus_records
-from papersearch.index import column_build, record_store, store, vectors
+from papersearch.index import column_build, record_store, store, understanding, vectors
 from papersearch.index.build import build
+from papersearch.index.lexical import tokenize
 from papersearch.index.passages import paper_passages
 from papersearch.index.reader import read_version
-from papersearch.index.understanding import NameTable
+from papersearch.index.understanding import SINGLE_LETTER, ConceptTable, KeySet, NameTable
 from papersearch.query import candidates
 from papersearch.query.meaning import paper_vectors
 from papersearch.query.searcher import Searcher
@@ -206,3 +207,31 @@ def test_the_records_kept_hold_a_bounded_number_of_neighbours(index_dir: Path, m
     small = next(row for row, w in enumerate(weights) if 0 < w <= 6)
     assert records[small] is records[small]  # kept: the same object again
     data.db.close()
+
+
+def test_a_small_lists_tables_held_whole_are_those_looked_up(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table of at most ``HELD_ROWS`` rows is held and read from memory; a larger one is looked up in the database
+    key by key: the same people, given names and concept terms, the same matches, for every dev query and term."""
+    data = read_version(store.version_dir(index_dir))
+    held = ConceptTable(data.db, data.lock), NameTable(data.db, data.lock), KeySet(data.db, data.lock)
+    assert held[0]._held() is not None and held[1]._held() is not None and held[2]._held() is not None
+    monkeypatch.setattr(understanding, "HELD_ROWS", 0)
+    concepts, names, given = ConceptTable(data.db, data.lock), NameTable(data.db, data.lock), KeySet(data.db, data.lock)
+    assert concepts._held() is None and names._held() is None and given._held() is None
+    assert [held[0][p] for p in range(len(held[0]))] == [concepts[p] for p in range(len(concepts))]
+    words = [w.lower() for q in _queries(len(QUERIES)) for w in q.split()]
+    keys = [*names, *words, *(key for (key,) in data.db.execute("SELECT key FROM given_names"))]
+    assert [(k in held[1], k in held[2]) for k in keys] == [(k in names, k in given) for k in keys]
+    assert [held[1][k] for k in names] == [names[k] for k in names] and any(k in given for k in keys)
+    texts = [
+        *_queries(len(QUERIES)),
+        *(" ".join(sorted(concepts[p][1])) + " of deep nets" for p in range(len(concepts))),
+    ]
+    matched = 0
+    for text in texts:
+        stems = frozenset(tokenize(text)) | frozenset(SINGLE_LETTER.findall(text.lower()))
+        assert held[0].within(stems) == concepts.within(stems), text
+        matched += bool(concepts.within(stems))
+    assert matched > len(concepts)  # every term matches its own words, and some dev queries match one
+    with pytest.raises(IndexError):
+        held[0][len(concepts)]

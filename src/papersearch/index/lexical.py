@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 import tempfile
+import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
@@ -24,6 +25,7 @@ import numpy as np
 from .disk import naming
 
 TOKEN_RE = re.compile(r"\w\w+|\d", re.UNICODE)
+KEPT_QUERIES = 1024  # query texts whose token ids a lexical index keeps
 STOPWORDS = frozenset(
     [
         "a",
@@ -323,16 +325,30 @@ class LexicalIndex:
         self, data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, vocab: dict[str, int], n_docs: int
     ) -> None:
         self.data, self.indices, self.indptr, self.vocab, self.n_docs = data, indices, indptr, vocab, n_docs
+        # what a query reads, as plain arrays over the same memory: a slice of a memmap is another memmap, made
+        # at a cost that outweighs a small list's sums
+        self._data, self._indices, self._indptr = np.asarray(data), np.asarray(indices), np.asarray(indptr)
+        self._kept: dict[str, tuple[int, ...]] = {}
+        self._lock = threading.Lock()
 
     def token_ids(self, query: str) -> list[int]:
-        ids = [self.vocab.get(t) for t in tokenize(query)]
-        return [i for i in ids if i is not None and i + 1 < len(self.indptr)]
+        """The token ids of ``query``'s words the index holds; the last ``KEPT_QUERIES`` texts' are kept (a query's
+        text is scored, searched and sampled by the same words)."""
+        kept = self._kept.get(query)
+        if kept is None:
+            ids = [self.vocab.get(t) for t in tokenize(query)]
+            kept = tuple(i for i in ids if i is not None and i + 1 < len(self._indptr))
+            with self._lock:
+                if len(self._kept) >= KEPT_QUERIES:
+                    del self._kept[next(iter(self._kept))]  # the oldest kept
+                self._kept[query] = kept
+        return list(kept)
 
     def scores(self, query: str) -> np.ndarray:
         out = np.zeros(self.n_docs, dtype=np.float32)
         for t in self.token_ids(query):
-            lo, hi = self.indptr[t], self.indptr[t + 1]
-            out[self.indices[lo:hi]] += self.data[lo:hi]  # a token's column names each paper once
+            lo, hi = self._indptr[t], self._indptr[t + 1]
+            out[self._indices[lo:hi]] += self._data[lo:hi]  # a token's column names each paper once
         return out
 
     def scores_of(self, query: str, rows: np.ndarray) -> np.ndarray:
@@ -340,13 +356,13 @@ class LexicalIndex:
         papers in row order) is searched for them; the same sums, in the same order, as ``scores``."""
         out = np.zeros(len(rows), dtype=np.float32)
         for t in self.token_ids(query):
-            lo, hi = int(self.indptr[t]), int(self.indptr[t + 1])
-            docs = self.indices[lo:hi]
+            lo, hi = int(self._indptr[t]), int(self._indptr[t + 1])
+            docs = self._indices[lo:hi]
             if not len(docs) or not len(rows):
                 continue
             at = np.minimum(np.searchsorted(docs, rows), len(docs) - 1)
             held = docs[at] == rows
-            out[held] += self.data[lo:hi][at[held]]
+            out[held] += self._data[lo:hi][at[held]]
         return out
 
     def top_in(self, query: str, k: int, first: int, end: int) -> np.ndarray:
@@ -354,10 +370,10 @@ class LexicalIndex:
         exactly, reading only the part of each column that falls in the range."""
         out = np.zeros(end - first, dtype=np.float32)
         for t in self.token_ids(query):
-            lo, hi = int(self.indptr[t]), int(self.indptr[t + 1])
-            docs = self.indices[lo:hi]
+            lo, hi = int(self._indptr[t]), int(self._indptr[t + 1])
+            docs = self._indices[lo:hi]
             a, b = (int(x) for x in np.searchsorted(docs, [first, end]))
-            out[np.asarray(docs[a:b]) - first] += self.data[lo + a : lo + b]
+            out[np.asarray(docs[a:b]) - first] += self._data[lo + a : lo + b]
         held = np.flatnonzero(out > 0)
         if len(held) > k:
             held = held[np.argpartition(-out[held], k - 1)[:k]]
@@ -365,4 +381,4 @@ class LexicalIndex:
 
     def tokens(self, query: str) -> list[str]:
         """The query's words the index holds, as it holds them."""
-        return [t for t in tokenize(query) if t in self.vocab and self.vocab[t] + 1 < len(self.indptr)]
+        return [t for t in tokenize(query) if t in self.vocab and self.vocab[t] + 1 < len(self._indptr)]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from itertools import combinations
 from typing import Any, overload
 
@@ -28,6 +28,10 @@ from .lexical import tokenize
 NAME_WEIGHT = {"author": 1.0, "cited": 0.8}
 REF_YEAR = re.compile(r"\s+\d{4}[a-z]?$")  # the year that ends an outside reference ("van den Oord 2017")
 KEYS_A_QUERY = 500  # sets of stems looked up in one query
+KEPT_LOOKUPS = 4096  # lookups by key a table keeps (a name, a concept's position, a query's stems)
+HELD_ROWS = 1_000  # rows up to which a table is held whole, read on first use: ~0.3 MB at most (a list of ~150
+# papers; 49 have 318 names and 236 concept terms), so what a searcher holds does not grow with the list
+KEPT_ROWS = 1_000  # rows a kept lookup holds at most: a name of thousands of papers is looked up again, not held
 SINGLE_LETTER = re.compile(r"(?<![\w'’])[a-z](?![\w'’])")  # "Q" of "Deep Q-Network": the tokenizer drops it
 
 
@@ -71,27 +75,80 @@ def concept_terms(record: PaperRecord) -> Iterator[tuple[str, str, frozenset[str
 
 
 class _Table:
-    """Lookups in one table of a version's database, serialised on one lock shared by every table of it."""
+    """Lookups in one table of a version's database, serialised on one lock shared by every table of it; the last
+    ``KEPT_LOOKUPS`` lookups by key are kept (the version is read-only: what a key finds never changes)."""
 
     def __init__(self, db: sqlite3.Connection, lock: threading.Lock) -> None:
         self._db, self._lock = db, lock
+        self._kept: dict[Hashable, list[tuple[Any, ...]]] = {}
+        self._kept_lock = threading.Lock()
 
     def _all(self, query: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
             return self._db.execute(query, args).fetchall()
 
+    def _by_key(self, key: Hashable, query: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        """The rows of a lookup (``key`` names it): kept from before, or queried and kept. A query's words are
+        looked up more than once (its plan, its candidates, its scores), and the same words come again."""
+        rows = self._kept.get(key)
+        if rows is None:
+            rows = self._all(query, args)
+            self._keep(key, rows)
+        return rows
+
+    def _small(self, table: str, query: str) -> list[tuple[Any, ...]] | None:
+        """The rows of ``query`` (all of ``table``'s) when ``table`` has at most ``HELD_ROWS``; else None."""
+        count = int(self._all(f"SELECT count(*) FROM {table}")[0][0])
+        return self._all(query) if count <= HELD_ROWS else None
+
+    def _keep(self, key: Hashable, rows: list[tuple[Any, ...]]) -> None:
+        if len(rows) > KEPT_ROWS:
+            return
+        with self._kept_lock:
+            if len(self._kept) >= KEPT_LOOKUPS:
+                del self._kept[next(iter(self._kept))]  # the oldest kept
+            self._kept[key] = rows
+
 
 class NameTable(_Table, Mapping[str, dict[int, float]]):
-    """``name_key`` of a surname -> {paper row: how strongly it is that person's}."""
+    """``name_key`` of a surname -> {paper row: how strongly it is that person's}; held whole when small."""
+
+    def __init__(self, db: sqlite3.Connection, lock: threading.Lock) -> None:
+        super().__init__(db, lock)
+        self._whole: dict[str, dict[int, float]] | None = None
+        self._read = False
+
+    def _held(self) -> dict[str, dict[int, float]] | None:
+        if not self._read:
+            rows = self._small("names", "SELECT key, paper, weight FROM names ORDER BY key, paper")
+            if rows is not None:
+                whole: dict[str, dict[int, float]] = {}
+                for key, paper, weight in rows:
+                    whole.setdefault(str(key), {})[int(paper)] = float(weight)
+                self._whole = whole
+            self._read = True
+        return self._whole
 
     def __getitem__(self, key: str) -> dict[int, float]:
-        rows = self._all("SELECT paper, weight FROM names WHERE key = ? ORDER BY paper", (key,))
+        held = self._held()
+        if held is not None:
+            return dict(held[key])
+        rows = self._by_key(key, "SELECT paper, weight FROM names WHERE key = ? ORDER BY paper", (key,))
         if not rows:
             raise KeyError(key)
         return {int(p): float(w) for p, w in rows}
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and bool(self._all("SELECT 1 FROM names WHERE key = ? LIMIT 1", (key,)))
+        if not isinstance(key, str):
+            return False
+        held = self._held()
+        if held is not None:
+            return key in held
+        try:
+            self[key]
+        except KeyError:
+            return False
+        return True
 
     def __iter__(self) -> Iterator[str]:
         return iter([k for (k,) in self._all("SELECT DISTINCT key FROM names ORDER BY key")])
@@ -101,14 +158,56 @@ class NameTable(_Table, Mapping[str, dict[int, float]]):
 
 
 class KeySet(_Table):
-    """The given names of the list's authors that are no one's surname."""
+    """The given names of the list's authors that are no one's surname; held whole when few."""
+
+    def __init__(self, db: sqlite3.Connection, lock: threading.Lock) -> None:
+        super().__init__(db, lock)
+        self._whole: frozenset[str] | None = None
+        self._read = False
+
+    def _held(self) -> frozenset[str] | None:
+        if not self._read:
+            rows = self._small("given_names", "SELECT key FROM given_names")
+            self._whole = None if rows is None else frozenset(str(k) for (k,) in rows)
+            self._read = True
+        return self._whole
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and bool(self._all("SELECT 1 FROM given_names WHERE key = ?", (key,)))
+        if not isinstance(key, str):
+            return False
+        held = self._held()
+        if held is not None:
+            return key in held
+        return bool(self._by_key(key, "SELECT 1 FROM given_names WHERE key = ?", (key,)))
 
 
-class ConceptTable(_Table, Sequence[tuple[str, frozenset[str], int]]):
-    """(concept, stems of one of its terms, paper row) by position."""
+Term = tuple[str, frozenset[str], int]  # (concept, stems of one of its terms, paper row)
+
+
+class HeldTerms:
+    """Every term of a small list's concepts, held: by position, and the positions of the terms of each stem."""
+
+    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+        self.terms: dict[int, Term] = {int(p): _term(name, stems, paper) for p, name, stems, paper in rows}
+        by_stem: dict[str, list[int]] = {}
+        for position, (_, stems, _) in self.terms.items():
+            for stem in stems:
+                by_stem.setdefault(stem, []).append(position)
+        self.by_stem = by_stem
+
+    def within(self, stems: frozenset[str]) -> list[int]:
+        """The positions of the terms all of whose stems are among ``stems``, in order."""
+        near = {position for stem in stems for position in self.by_stem.get(stem, ())}
+        return [position for position in sorted(near) if self.terms[position][1] <= stems]
+
+
+def _term(name: object, stems: object, paper: object) -> Term:
+    return str(name), frozenset(str(stems).split(" ")) - {""}, int(paper)  # type: ignore[call-overload]
+
+
+class ConceptTable(_Table, Sequence[Term]):
+    """(concept, stems of one of its terms, paper row) by position. A table of at most ``HELD_ROWS`` terms is read
+    whole on first use (``HeldTerms``); a larger one is looked up per query."""
 
     def __init__(self, db: sqlite3.Connection, lock: threading.Lock, most: int | None = None) -> None:
         """``most``: the most stems a term has, as the build counted it (None: counted here, over every term)."""
@@ -117,6 +216,16 @@ class ConceptTable(_Table, Sequence[tuple[str, frozenset[str], int]]):
             query = "SELECT coalesce(max(length(stems) - length(replace(stems, ' ', '')) + 1), 0) FROM concepts"
             most = int(self._all(query)[0][0])
         self._most = most
+        self._whole: HeldTerms | None = None
+        self._read = False
+
+    def _held(self) -> HeldTerms | None:
+        """Every term, held, when the table has at most ``HELD_ROWS`` (read on first use); else None."""
+        if not self._read:
+            rows = self._small("concepts", "SELECT position, name, stems, paper FROM concepts")
+            self._whole = None if rows is None else HeldTerms(rows)
+            self._read = True
+        return self._whole
 
     @overload
     def __getitem__(self, position: int) -> tuple[str, frozenset[str], int]: ...
@@ -125,11 +234,15 @@ class ConceptTable(_Table, Sequence[tuple[str, frozenset[str], int]]):
     def __getitem__(self, position: int | slice) -> Any:
         if isinstance(position, slice):
             return [self[i] for i in range(*position.indices(len(self)))]
-        rows = self._all("SELECT name, stems, paper FROM concepts WHERE position = ?", (position,))
+        held = self._held()
+        if held is not None:
+            if position not in held.terms:
+                raise IndexError(position)
+            return held.terms[position]
+        rows = self._by_key(position, "SELECT name, stems, paper FROM concepts WHERE position = ?", (position,))
         if not rows:
             raise IndexError(position)
-        name, stems, paper = rows[0]
-        return str(name), frozenset(str(stems).split(" ")) - {""}, int(paper)
+        return _term(*rows[0])
 
     def __len__(self) -> int:
         return int(self._all("SELECT count(*) FROM concepts")[0][0])
@@ -137,6 +250,12 @@ class ConceptTable(_Table, Sequence[tuple[str, frozenset[str], int]]):
     def within(self, stems: frozenset[str]) -> list[int]:
         """The positions of the terms all of whose stems are among ``stems``: each set of them looked up whole (a
         term's stems are stored as one sorted key), up to the most stems any term has."""
+        held = self._held()
+        if held is not None:
+            return held.within(stems)
+        kept = self._kept.get(stems)
+        if kept is not None:
+            return [int(p) for (p,) in kept]
         words = sorted(stems)
         keys = [" ".join(c) for size in range(1, min(self._most, len(words)) + 1) for c in combinations(words, size)]
         found: list[int] = []
@@ -144,14 +263,16 @@ class ConceptTable(_Table, Sequence[tuple[str, frozenset[str], int]]):
             part = keys[lo : lo + KEYS_A_QUERY]
             query = f"SELECT position FROM concepts WHERE stems IN ({','.join('?' * len(part))})"
             found += [int(p) for (p,) in self._all(query, tuple(part))]
-        return sorted(found)
+        found.sort()
+        self._keep(stems, [(p,) for p in found])
+        return found
 
 
 class YearTable(_Table, Mapping[str, int]):
     """``plain_words`` of a concept term -> the year of the earliest entry that has it."""
 
     def __getitem__(self, term: str) -> int:
-        rows = self._all("SELECT year FROM concept_years WHERE term = ?", (term,))
+        rows = self._by_key(term, "SELECT year FROM concept_years WHERE term = ?", (term,))
         if not rows:
             raise KeyError(term)
         return int(rows[0][0])

@@ -320,9 +320,9 @@ def search(
         k = max(1, min(k, index.ntotal))
         if row_range is not None:
             allowed_rows = np.arange(*row_range, dtype=np.int64)
-        if allowed_rows is None:
+        if allowed_rows is None:  # every row once, none empty: k is at most the rows held
             scores, rows = index.search(query.reshape(1, -1), k)
-            return unique_rows(scores[0], rows[0], k)
+            return scores[0], rows[0]
         return index.among(np.asarray(query, dtype=np.float32).reshape(-1), k, allowed_rows)
     import faiss
 

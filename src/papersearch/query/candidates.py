@@ -156,7 +156,9 @@ def dense_side(data: IndexData, qvec: np.ndarray, allow: Allowed) -> DenseSide:
     best = sims[first_at].astype(np.float32)
     floor = np.float32(sims[-1]) if partial else None
     second = np.full(len(uniq), floor, dtype=np.float32) if floor is not None else best.copy()
-    rest = np.setdiff1d(np.arange(len(rows)), first_at, assume_unique=True)
+    later = np.ones(len(rows), dtype=bool)
+    later[first_at] = False
+    rest = np.flatnonzero(later)  # every passage but each paper's best, in order
     again, second_at = np.unique(papers[rest], return_index=True)
     second[np.searchsorted(uniq, again)] = sims[rest][second_at]
     score = fusion.best_two(best, second).astype(np.float32)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from typing import NamedTuple
 
 import numpy as np
 
@@ -12,7 +13,18 @@ from ..index import lexical
 from ..index.reader import IndexData
 
 KEPT = 4096  # papers whose stems are kept
-PaperWords = tuple[frozenset[str], list[tuple[str, frozenset[str]]], list[int]]
+
+
+class PaperWords(NamedTuple):
+    """What ``why`` reads of one paper, read from the index once: its stems, its concepts' stems, its summary's
+    passages and the kind of each of its passages (rows ``first`` on)."""
+
+    stems: frozenset[str]
+    concepts: list[tuple[str, frozenset[str]]]
+    summary_rows: np.ndarray  # the passage row of each summary passage
+    summary: list[str]  # the text of each
+    first: int  # the paper's first passage row
+    kinds: list[str]  # the kind of each of its passages, from ``first``
 
 
 def query_stems(q: str) -> dict[str, str]:
@@ -22,16 +34,17 @@ def query_stems(q: str) -> dict[str, str]:
 
 
 class Explainer:
-    """Builds ``Why`` records for one index version; each paper's stems are computed on first use, then kept (the
-    ``KEPT`` most recent: a service of a large list would otherwise keep every paper it ever showed)."""
+    """Builds ``Why`` records for one index version; each paper's stems and passages are read on first use, then kept
+    (the ``KEPT`` most recent: a service of a large list would otherwise keep every paper it ever showed)."""
 
     def __init__(self, data: IndexData) -> None:
         self.data = data
+        self._matrix = np.asarray(data.matrix)  # the mapped vectors as a plain array: no memmap made per lookup
         self._words: dict[int, PaperWords] = {}
         self._lock = threading.Lock()
 
     def _paper_words(self, paper_row: int) -> PaperWords:
-        """A paper's stems, its concepts' stems and its summary's passage rows."""
+        """A paper's stems, its concepts' stems and its passages (one read of the paper's span of them)."""
         hit = self._words.get(paper_row)
         if hit is None:
             rec = self.data.records[paper_row]
@@ -39,8 +52,12 @@ class Explainer:
             concepts = [
                 (c["name"], frozenset(lexical.tokenize(" ".join([c["name"], *c["aliases"]])))) for c in rec["concepts"]
             ]
-            passages = [int(r) for r in self.data.paper_rows[paper_row] if self.data.passages[r][1] == "summary"]
-            hit = (frozenset(lexical.tokenize(text)), concepts, passages)
+            first, end = self.data.paper_rows.span(paper_row)
+            passages = self.data.passages.span(first, end) if end > first else []
+            at = [i for i, p in enumerate(passages) if p[1] == "summary"]
+            rows = np.array([first + i for i in at], dtype=np.int64)
+            stems = frozenset(lexical.tokenize(text))
+            hit = PaperWords(stems, concepts, rows, [passages[i][2] for i in at], first, [p[1] for p in passages])
             with self._lock:
                 self._words[paper_row] = hit
                 if len(self._words) > KEPT:
@@ -52,20 +69,31 @@ class Explainer:
 
         ``q_stems``: the query's stems and the words they came from (``query_stems``).
         """
-        doc_stems, concept_stems, passages = self._paper_words(paper_row)
-        texts = self.data.passages
+        words = self._paper_words(paper_row)
         sentence = ""
-        if passages:
+        asked = set(q_stems)
+        if words.summary:
             if qvec is not None:
-                sims = self.data.matrix[passages] @ qvec
-                sentence = texts[passages[int(np.argmax(sims))]][2]
+                sentence = words.summary[int((self._matrix[words.summary_rows] @ qvec).argmax())]
             else:
-                overlaps = [len(set(lexical.tokenize(texts[r][2])) & set(q_stems)) for r in passages]
-                sentence = texts[passages[int(np.argmax(overlaps))]][2]
+                overlaps = [len(set(lexical.tokenize(text)) & asked) for text in words.summary]
+                sentence = words.summary[int(np.argmax(overlaps))]
         terms: list[str] = []
         for stem, word in q_stems.items():
-            if stem in doc_stems and word.lower() not in {t.lower() for t in terms}:
+            if stem in words.stems and word.lower() not in {t.lower() for t in terms}:
                 terms.append(word)
-        concepts = [name for name, stems in concept_stems if stems & set(q_stems)]
-        matched: PassageKind | None = texts[best_row][1] if best_row >= 0 else None  # type: ignore[assignment]
-        return {"sentence": sentence, "terms": terms, "concepts": concepts, "matched_passage": matched}
+        concepts = [name for name, stems in words.concepts if stems & asked]
+        return {
+            "sentence": sentence,
+            "terms": terms,
+            "concepts": concepts,
+            "matched_passage": self._kind(words, best_row),
+        }
+
+    def _kind(self, words: PaperWords, best_row: int) -> PassageKind | None:
+        """The kind of passage ``best_row`` (the paper's own, read with it; another's from the index), None for -1."""
+        if best_row < 0:
+            return None
+        at = best_row - words.first
+        kind = words.kinds[at] if 0 <= at < len(words.kinds) else self.data.passages[best_row][1]
+        return kind  # type: ignore[return-value]

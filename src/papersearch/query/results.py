@@ -47,11 +47,11 @@ class Ranker:
         self.speller = Speller(data.vocabulary)
         self.explainer = Explainer(data)
         self.scope = scope.Scope(data.matrix, data.lexical.vocab, data.columns.field)
-        self._years = data.columns.years
-        self._eras = data.columns.era_codes
+        self._years = np.asarray(data.columns.years)  # plain arrays over the mapped ones: indexed on every query
+        self._eras = np.asarray(data.columns.era_codes)
         self._era_code = {e["id"]: i for i, e in enumerate(data.eras)}
         self._spans = candidates.era_spans(self._eras, len(data.eras))
-        self._degree = data.columns.degree
+        self._degree = np.asarray(data.columns.degree)
         self._plan_context: PlanContext = stored_context(data)
         self.engine = open_engine(data)
         self._asking = Asking(data, self.engine, self._plan_context, lambda: (graph().earlier, graph().later))

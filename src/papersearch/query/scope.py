@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -68,9 +69,12 @@ def topic_words(text: str) -> list[str]:
     return [w for w in lexical.TOKEN_RE.findall(unaccented(text)) if not w.isdigit() and w not in SKIPPED]
 
 
+zipf = lru_cache(maxsize=8192)(english.zipf)  # a query's topic words are weighed more than once, and come again
+
+
 def weight(word: str) -> float:
     """How much of a topic ``word`` carries: how far under ``TOPIC_CEILING`` its everyday frequency is."""
-    return max(0.0, TOPIC_CEILING - max(english.zipf(word), english.RARE))
+    return max(0.0, TOPIC_CEILING - max(zipf(word), english.RARE))
 
 
 class Scope:
@@ -102,7 +106,7 @@ class Scope:
             total += w_weight
             if any(self.vocab.get(stem) is not None for stem in lexical.tokenize(w)):
                 held += w_weight
-                jargon = max(jargon, JARGON_CEILING - min(english.zipf(w), JARGON_CEILING))
+                jargon = max(jargon, JARGON_CEILING - min(zipf(w), JARGON_CEILING))
             else:
                 foreign = max(foreign, min(w_weight, FOREIGN_FULL))
         field = float(self.field() @ qvec) if qvec is not None else 0.0

@@ -8,11 +8,14 @@ first letter, preferring the nearest, then the most frequent.
 
 from __future__ import annotations
 
+import threading
+
 from ..core.text import unaccented
 from ..index.vocabulary import WORD_RE
 from .english import everyday
 
 MIN_LEN = 4
+KEPT = 4096  # words whose correction is kept
 
 
 class Speller:
@@ -29,8 +32,22 @@ class Speller:
         for w in vocabulary:
             if len(w) >= MIN_LEN - 1:
                 self._buckets.setdefault((w[0], len(w)), []).append(w)
+        self._kept: dict[str, str] = {}
+        self._lock = threading.Lock()
 
     def correct_word(self, word: str) -> str:
+        """``word``, or the corpus word it is a typo of; the last ``KEPT`` words' answers are kept (a query's words
+        come again in other queries, and the vocabulary never changes)."""
+        kept = self._kept.get(word)
+        if kept is None:
+            kept = self._corrected(word)
+            with self._lock:
+                if len(self._kept) >= KEPT:
+                    del self._kept[next(iter(self._kept))]  # the oldest kept
+                self._kept[word] = kept
+        return kept
+
+    def _corrected(self, word: str) -> str:
         folded = unaccented(word)
         if len(folded) < MIN_LEN or folded in self.vocab or not folded.isalpha() or everyday(folded):
             return word
