@@ -151,7 +151,11 @@ def read_database(vdir: Path, n_papers: int, n_rows: int) -> tuple[sqlite3.Conne
 
 
 def _check_rows(vdir: Path, db: sqlite3.Connection, n_papers: int) -> None:
-    """Every passage, edge end and outside reference names a paper row; every record is an object with an id."""
+    """Every passage, edge end and outside reference names a paper row; every record is an object with an id.
+
+    Read through SQLite's own small page cache, not the memory map a searcher reads by: mapped, a scan of every
+    record would hold the whole file in this process's resident memory (420 MB at 100,000 papers, on top of a
+    build's own); ``db`` is closed after the check."""
     path = vdir / DATABASE
     checks = (
         "SELECT count(*) FROM passages WHERE paper < 0 OR paper >= ?",
@@ -159,6 +163,7 @@ def _check_rows(vdir: Path, db: sqlite3.Connection, n_papers: int) -> None:
         "SELECT count(*) FROM external WHERE paper < 0 OR paper >= ?",
     )
     try:
+        db.execute("PRAGMA mmap_size = 0")
         for query in checks:
             if db.execute(query, (n_papers,)).fetchone()[0]:
                 raise IndexStateError(f"{path} names papers it does not hold; {FIX}")
