@@ -77,9 +77,12 @@ def year_in(text: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
+_ARTICLES = {"title": "a", "year": "a", "author": "an"}
+
+
 def required(line: int, name: str, title: str, year: int | None, authors: tuple[str, ...]) -> BadEntry | None:
     """The entry's problem when it lacks what every paper needs (a title, a year, an author), or None."""
     missing = [what for what, value in (("title", title), ("year", year), ("author", authors)) if not value]
     if not missing:
         return None
-    return BadEntry(line, name, missing[0], f"missing: every paper needs a {missing[0]}")
+    return BadEntry(line, name, missing[0], f"missing: every paper needs {_ARTICLES[missing[0]]} {missing[0]}")
