@@ -1,7 +1,7 @@
 """The ``papersearch`` command line: parse, read the settings once, run one command, print errors as one line each.
 
 Every error the user can fix prints ``error: ...`` (the same words the HTTP API gives) and exits
-1; a bad argument exits 2. The commands are listed once, in ``commands.COMMANDS``.
+1; a bad argument exits 2. The commands are listed once, in ``commands.GROUPS``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import os
 import sys
 
 from ..core.settings import Settings
-from .commands import BY_NAME
+from .commands import command as named
 from .parser import build_parser, named_command
 
 
@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 0
-    command = BY_NAME[args.command]
+    command = named(args.command)
     for flag in ("corpus", "index"):
         if getattr(args, flag) is not None and flag not in command.reads:
             parser.error(

@@ -3,7 +3,7 @@
 ``Parser`` exits 2 on a bad argument, naming ``--help``; ``checked`` turns a ``core.params`` check
 into an argparse type, so a bad value is refused in the API's words; ``add_search_flags`` and
 ``search_request`` are the search parameters as flags and the one ``SearchRequest`` built from them;
-``Command`` is one entry of the registry (``commands.COMMANDS``).
+``Command`` is one entry of the registry (``commands.GROUPS``).
 """
 
 from __future__ import annotations

@@ -88,3 +88,4 @@ EVAL = Command(
     eval_arguments,
     reads=frozenset({"index"}),
 )
+COMMANDS = (ASK, EVAL)
