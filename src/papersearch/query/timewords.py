@@ -82,27 +82,10 @@ SAME_YEAR = Gated(
 )
 SINGLE = Gated((DIGIT,), rf"(?<![\d\-–])\b(?P<y>{YEAR})s?\b(?![\d\-–])")
 SHORT_YEAR = Gated((DIGIT,), r"(?<![\w'’])['’](?P<yy>\d\d)\b(?!['’]?s\b)")  # "papers from '89" (not "the '80s")
-RELATIVE = {
-    "recent": "recent",
-    "recently": "recent",
-    "latest": "recent",
-    "newest": "recent",
-    "modern": "recent",
-    "nowadays": "recent",
-    "today": "recent",
-    "early days": "early",
-    "beginnings": "early",
-    "oldest": "early",
-    "most recent": "recent",
-    "newer": "recent",
-    "these days": "recent",
-    "contemporary": "recent",
-    "classic": "classic",
-    "classical": "classic",
-    "vintage": "classic",
-    "old": "classic",
-    "older": "classic",
-}
+RELATIVE = dict.fromkeys(["recent", "recently", "latest", "newest", "modern", "nowadays", "today"], "recent")
+RELATIVE |= dict.fromkeys(["most recent", "newer", "these days", "contemporary"], "recent")
+RELATIVE |= dict.fromkeys(["early days", "beginnings", "oldest"], "early")
+RELATIVE |= dict.fromkeys(["classic", "classical", "vintage", "old", "older"], "classic")
 COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
 COUNTS |= {"nine": 9, "ten": 10, "few": 3, "couple": 2, "couple of": 2}
 LAST = Gated(
