@@ -42,6 +42,7 @@ class Command:
     run: Callable[[argparse.Namespace, Settings], int]  # exit status; settings as ``main`` read them, once
     arguments: Callable[[argparse.ArgumentParser], None] = _no_arguments
     reads: frozenset[str] = FOLDERS  # --corpus and --index: giving one a command does not read is refused
+    brief: bool = False  # answers once and exits: runs without the cyclic garbage collector (``main``)
 
 
 def checked(check: Callable[[str], object]) -> Callable[[str], object]:

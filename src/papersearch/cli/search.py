@@ -78,6 +78,7 @@ ASK = Command(
     cmd_ask,
     ask_arguments,
     reads=frozenset({"index"}),
+    brief=True,
 )
 EVAL = Command(
     "eval",
