@@ -6,15 +6,15 @@ Every error the user can fix prints ``error: ...`` (the same words the HTTP API 
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import sys
+from typing import TYPE_CHECKING
 
-from ..core.settings import Settings
-from .arguments import Command
-from .commands import command as named
-from .parser import build_parser, named_command
+if TYPE_CHECKING:  # the command line's own modules are imported in ``_run``, once the collector is off
+    import argparse
+
+    from .arguments import Command
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,6 +40,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(given: list[str], collecting: bool) -> tuple[int, bool]:
     """The command ``given`` names, run: its exit status, and whether it is a brief one (``Command.brief``)."""
+    from .commands import command as named
+    from .parser import build_parser, named_command
+
     parser = build_parser(only=named_command(given))
     args = parser.parse_args(given)
     if not args.command:
@@ -60,6 +63,7 @@ def _run(given: list[str], collecting: bool) -> tuple[int, bool]:
 def _status(command: Command, args: argparse.Namespace) -> int:
     """Run ``command``: 0, or 1 with the error on one line (every problem of a corpus on one line each)."""
     from ..core.errors import CorpusError, PapersearchError
+    from ..core.settings import Settings
 
     try:
         return command.run(args, Settings.from_env(corpus=args.corpus, index=args.index))
