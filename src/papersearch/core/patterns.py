@@ -1,6 +1,6 @@
 """Regular expressions compiled when first needed, and tried only on a text that holds a word they need.
 
-Query understanding reads a query with some sixty expressions; compiling them all costs a one-shot
+Query understanding reads a query with some thirty expressions; compiling them all cost a one-shot
 ``ask`` ~40 ms, more than ranking it. A ``Gated`` expression names what every match must contain (one
 of a few words, or a digit): a text without any of them cannot match, so it is answered without the
 expression, which is compiled on the first text that could match. The answers are the same; the
