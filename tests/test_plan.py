@@ -279,3 +279,136 @@ def test_what_came_before_a_paper_searches_the_words_that_name_it() -> None:
         "paper": "2013-vae",
         "label": "what came after Auto-Encoding Variational Bayes (2013)",
     }
+
+
+# one phrase or more for each alternative of each gated expression (with the dev queries, the texts below try them)
+GATE_PHRASES = [
+    "1990 and earlier",
+    "1990 or before",
+    "from the late 80s to today",
+    "since 1990 up to now",
+    "from '95 until the present day",
+    "the 20th century",
+    "twenty-first century methods",
+    "the turn of the millennium",
+    "between alexnet and transformers",
+    "the 1940s and 50s",
+    "1980s-90s",
+    "the eighties",
+    "papers from '89",
+    "what came out the same year as word2vec?",
+    "in the year when gans appeared",
+    "the last five years",
+    "the previous decade",
+    "2015 onwards",
+    "2018+",
+    "circa 1986",
+    "pre-2000 vision",
+    "prior to backprop",
+    "post 2012",
+    "up to 1995",
+    "the oldest paper on vision",
+    "the very first one",
+    "the most recently published model",
+    "which was published most recently?",
+    "what came just before the transformer",
+    "what happened shortly before alexnet",
+    "the paper right before lstm",
+    "read first before attention",
+    "what led up to deep learning",
+    "leading up to gpt",
+    "what paved the way for cnns",
+    "what preceded word2vec",
+    "precursors of the transformer",
+    "prerequisites for attention",
+    "what inspired dropout",
+    "what came out next after alexnet",
+    "next step after backprop",
+    "later papers that build on lstm",
+    "subsequent work that cited dropout",
+    "followed up on resnet",
+    "what succeeded rnns",
+    "built upon attention",
+    "grew out of boltzmann machines",
+    "influenced by hebb",
+    "successors of the perceptron",
+    "follow-ups to gans",
+    "the last paper published before 2000",
+    "what did the lstm paper lead to?",
+    "after deep belief nets, what did people try next",
+    "please explain to me backprop",
+    "can you please walk me through attention",
+    "I'd like to better understand dropout",
+    "help me learn about cnns",
+    "give me a quick overview of rnns",
+    "a brief summary of gans",
+    "the explanation of lstm",
+    "eli5: transformers",
+    "what's backprop",
+    "go over the perceptron",
+    "break down attention for me",
+    "describe resnet in plain english",
+    "summarize gans in a few sentences",
+    "explain dropout like i'm five",
+    "tell me about word2vec, thanks",
+    "teach me about svms thank you",
+    "who came up with backprop",
+    "the birth of deep learning",
+    "the father of cnns",
+    "the founding paper",
+    "how did attention develop",
+    "how nlp went from rnns to transformers",
+    "the road to gpt",
+    "the story of the perceptron",
+    "milestones in vision",
+    "the trajectory of word vectors",
+]
+
+
+def _gate_texts() -> list[str]:
+    """The dev queries and the phrases above, as typed, in capitals, in title case and with ı for i and ſ for s."""
+    import json
+    from pathlib import Path
+
+    data = Path(__file__).parent / "data"
+    files = [(data / name).read_text(encoding="utf-8") for name in ("queries.jsonl", "queries_blind.jsonl")]
+    texts = [json.loads(line)["query"] for text in files for line in text.splitlines()]
+    texts += GATE_PHRASES
+    twins = str.maketrans({"i": "\u0131", "s": "\u017f", "k": "\u212a", "I": "\u0130"})
+    return [v for t in texts for v in (t, t.upper(), t.title(), t.translate(twins), t.upper().translate(twins))]
+
+
+def test_gated_expressions_answer_as_the_expressions_themselves() -> None:
+    """Each gated expression of query understanding finds what the same expression compiled plainly finds, on every
+    dev query and a phrase for each of its alternatives: the words it needs are in every match."""
+    import re
+
+    from papersearch.core.patterns import Gated
+    from papersearch.query import order, plan, timewords, wording
+
+    texts = _gate_texts()
+    checked = 0
+    for module in (timewords, order, wording, plan):
+        for name, gated in vars(module).items():
+            if not isinstance(gated, Gated):
+                continue
+            plain = re.compile(gated.pattern, gated.flags)
+            found = [(t, [m.span() for m in plain.finditer(t)]) for t in texts]
+            assert [[m.span() for m in gated.finditer(t)] for t, _ in found] == [spans for _, spans in found], name
+            assert all(bool(gated.search(t)) == bool(spans) for t, spans in found), name
+            assert sum(bool(spans) for _, spans in found) >= 3, f"{name}: too few texts try it"
+            checked += 1
+    assert checked >= 25
+
+
+def test_a_gate_leaves_an_expression_uncompiled_for_a_text_it_cannot_match() -> None:
+    import re
+
+    from papersearch.core.patterns import DIGIT, Gated
+
+    years = Gated((DIGIT,), r"\d{4}")
+    words = Gated(("before", "after"), r"\b(before|after)\s+(\w+)", re.IGNORECASE)
+    assert years.search("how were deep nets first trained?") is None and "compiled" not in vars(years)
+    assert words.search("papers AFTER backprop") is not None and "compiled" in vars(words)
+    assert years.search("papers from １９８６") is not None  # a Unicode digit is a digit to \d too
+    assert Gated(("kernel",), "kernel", re.IGNORECASE).search("\u212aernel methods") is not None  # Kelvin sign: k

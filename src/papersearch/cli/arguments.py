@@ -3,7 +3,7 @@
 ``Parser`` exits 2 on a bad argument, naming ``--help``; ``checked`` turns a ``core.params`` check
 into an argparse type, so a bad value is refused in the API's words; ``add_search_flags`` and
 ``search_request`` are the search parameters as flags and the one ``SearchRequest`` built from them;
-``Command`` is one entry of the registry (``commands.COMMANDS``).
+``Command`` is one entry of the registry (``commands.GROUPS``).
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ class Command:
     run: Callable[[argparse.Namespace, Settings], int]  # exit status; settings as ``main`` read them, once
     arguments: Callable[[argparse.ArgumentParser], None] = _no_arguments
     reads: frozenset[str] = FOLDERS  # --corpus and --index: giving one a command does not read is refused
+    brief: bool = False  # answers once and exits: runs without the cyclic garbage collector (``main``)
 
 
 def checked(check: Callable[[str], object]) -> Callable[[str], object]:

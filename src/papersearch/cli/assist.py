@@ -109,6 +109,7 @@ COMMANDS = (
         cmd_answer,
         answer_arguments,
         reads=frozenset({"index"}),
+        brief=True,
     ),
     Command(
         "path",
@@ -118,5 +119,6 @@ COMMANDS = (
         "graph has none, one that fills the gaps by meaning (marked as such).",
         cmd_path,
         path_arguments,
+        brief=True,
     ),
 )

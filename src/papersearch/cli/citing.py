@@ -97,5 +97,6 @@ COMMANDS = (
         cmd_cite,
         cite_arguments,
         reads=frozenset({"index"}),
+        brief=True,
     ),
 )

@@ -80,6 +80,7 @@ COMMANDS = (
         "Print one paper: its question, summary, concepts and cross-reference neighbourhood.",
         cmd_show,
         show_arguments,
+        brief=True,
     ),
     Command("list", "list the papers of the index", "List every paper of the index.", cmd_list, json_flag),
     Command("eras", "list the eras of the index", "List the eras with their year spans.", cmd_eras, json_flag),

@@ -12,7 +12,7 @@ import argparse
 
 from .. import __version__
 from .arguments import Parser, add_folder_flags
-from .commands import BY_NAME, COMMANDS
+from .commands import GROUPS, command, commands
 
 FOLDER_FLAGS = ("--corpus", "--index")
 
@@ -24,7 +24,7 @@ def named_command(argv: list[str]) -> str | None:
         if arg in FOLDER_FLAGS:
             next(args, None)
         elif not arg.startswith(tuple(f + "=" for f in FOLDER_FLAGS)):
-            return arg if arg in BY_NAME else None
+            return arg if arg in GROUPS else None
     return None
 
 
@@ -39,8 +39,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     add_folder_flags(p, top=True)
     p.add_argument("--version", action="version", version=f"papersearch {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for command in [BY_NAME[only]] if only else COMMANDS:
-        s = sub.add_parser(command.name, help=command.help, description=command.description)
+    for each in [command(only)] if only else commands():
+        s = sub.add_parser(each.name, help=each.help, description=each.description)
         add_folder_flags(s, top=False)
-        command.arguments(s)
+        each.arguments(s)
     return p

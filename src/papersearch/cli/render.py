@@ -1,4 +1,5 @@
-"""How the command line shows papers, hits and neighbourhoods to a person (rich markup)."""
+"""How the command line shows papers, hits and neighbourhoods to a person: rich markup, styled at a terminal and
+plain in a pipe (``output``)."""
 
 from __future__ import annotations
 
@@ -9,18 +10,12 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.markup import escape
-
 from ..core.assistant_records import Answer, Chain, Hop, ReadingList
 from ..core.records import Neighbourhood, PaperRecord, SearchHit, SearchResults, Understood
+from .output import console, escape
 
 if TYPE_CHECKING:
     from ..query.evaluate import Report
-
-
-def console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
 
 
 def print_json(data: Any) -> None:
@@ -170,6 +165,8 @@ def published(rec: PaperRecord) -> str:
 
 
 def show_list(records: Sequence[PaperRecord]) -> None:
+    """``papersearch list``: a table of year, id and title (rich's, at a terminal or not)."""
+    from rich.console import Console
     from rich.table import Table
 
     table = Table(show_header=True, header_style="bold", box=None)
@@ -177,7 +174,7 @@ def show_list(records: Sequence[PaperRecord]) -> None:
         table.add_column(col)
     for r in records:
         table.add_row(str(r["year"]), r["id"], r["title"])
-    console().print(table)
+    Console(highlight=False, soft_wrap=False).print(table)
 
 
 def show_report(result: Report, baseline: dict[str, dict[str, float]] | None = None) -> None:

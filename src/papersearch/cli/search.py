@@ -78,6 +78,7 @@ ASK = Command(
     cmd_ask,
     ask_arguments,
     reads=frozenset({"index"}),
+    brief=True,
 )
 EVAL = Command(
     "eval",
@@ -88,3 +89,4 @@ EVAL = Command(
     eval_arguments,
     reads=frozenset({"index"}),
 )
+COMMANDS = (ASK, EVAL)

@@ -4,8 +4,6 @@
 OpenAPI schema) and the MCP tools serialise these same dicts, as they do the records of ``records.py``.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from typing_extensions import TypedDict

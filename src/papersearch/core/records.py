@@ -4,10 +4,10 @@ The index stores papers as ``PaperRecord``; the searcher builds ``SearchHit`` an
 them; the CLI's ``--json``, the HTTP bodies (and their OpenAPI schema) and the MCP tools serialise
 these same dicts. They are ``TypedDict``s: checked by mypy, plain dicts at run time (no conversion
 on the hot path), and read by pydantic for the API's schema, which takes each field's description
-from the docstring under it. Only ``typing_extensions`` is imported, so a one-shot query stays light.
+from the docstring under it. Only ``typing_extensions`` is imported, so a one-shot query stays light; the
+annotations are evaluated as the classes are made (no ``from __future__ import annotations``: each string
+annotation would be compiled as a forward reference, ~3 ms of a one-shot query for the two record modules).
 """
-
-from __future__ import annotations
 
 from typing import Literal, NotRequired
 

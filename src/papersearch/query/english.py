@@ -11,17 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Container
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 RARE = 2.5  # the table's floor: a word it lacks is at most this common
 EVERYDAY = 3.0  # about once per 10 million words and up: a word the speller leaves alone
 EVERYDAY_LETTERS = 4  # ...when it has at least this many letters ("keep" is not a typo of "deep")
+TABLE = Path(__file__).parent.parent / "data" / "english_zipf.txt"  # a file of the package (importlib.resources
+# would cost a one-shot query ~5 ms of imports to find it)
 
 
 @cache
 def _table() -> tuple[str, int]:
     """The table's text and where its first word line starts (after the comment lines)."""
-    text = resources.files("papersearch").joinpath("data", "english_zipf.txt").read_text(encoding="utf-8")
+    text = TABLE.read_text(encoding="utf-8")
     start = 0
     while text.startswith("#", start):
         start = text.index("\n", start) + 1

@@ -21,6 +21,7 @@ from typing import Literal
 
 import numpy as np
 
+from ..core.patterns import DIGIT, Gated
 from ..core.records import Order, OrderFirst, OrderOver
 from .paths import Link
 from .periods import Span
@@ -44,9 +45,10 @@ _ONE = (
     r"(?=(?:\s+[\w'’-]+){0,3}?\s+(?:paper|entry|one|article|publication|study|item|addition|thing|method|model"
     r"|approach|technique|architecture|idea|result|breakthrough|development)\b(?!['’-]?s\b)|\s*[?.!]*\s*$)"
 )
-EARLIEST = re.compile(rf"\b(?:the\s+)?(?:oldest|earliest){_ONE}", re.IGNORECASE)
-FIRST = re.compile(rf"\b(?:the\s+)?(?:very\s+)?first{_ONE}", re.IGNORECASE)  # an order only over the whole list
-LATEST = re.compile(
+EARLIEST = Gated(("oldest", "earliest"), rf"\b(?:the\s+)?(?:oldest|earliest){_ONE}", re.IGNORECASE)
+FIRST = Gated(("first",), rf"\b(?:the\s+)?(?:very\s+)?first{_ONE}", re.IGNORECASE)  # an order only over the whole list
+LATEST = Gated(
+    ("newest", "latest", "recent", "youngest", "last"),
     rf"\b(?:the\s+)?(?:newest|latest|most\s+recent(?:ly\s+published)?|youngest|last){_ONE}"
     r"|\bmost\s+recently(?=\s*[?.!]*\s*$)",  # "which paper was published most recently?"
     re.IGNORECASE,
@@ -56,7 +58,8 @@ _SOON = r"(?:just\s+|right\s+|shortly\s+|immediately\s+|directly\s+|soon\s+)?"
 _NEXT = (
     r"(?:paper|one|entry|work|published|released|written)\s+(?:just|right|immediately|directly)\s+"  # "the one just"
 )
-BEFORE = re.compile(
+BEFORE = Gated(
+    ("before", "prior", "led", "lead", "paved", "pre", "inspired"),
     rf"\b(?:(?:came|come|comes|coming|was|were)\s+(?:out\s+)?{_SOON}(?:before|prior\s+to)|happened\s+{_SOON}before"
     rf"|{_NEXT}(?:before|prior\s+to)"
     r"|(?:read|study|know|learn|understand|cover)\s+(?:first\s+)?(?:before|prior\s+to)"
@@ -64,7 +67,8 @@ BEFORE = re.compile(
     r"|(?:precursors?|predecessors?|prerequisites?)\s+(?:of|to|for)|what\s+inspired)\s+" + _ANCHOR,
     re.IGNORECASE,
 )
-AFTER = re.compile(
+AFTER = Gated(
+    ("after", "since", "later", "subsequent", "follow", "succe", "buil", "grew", "inspired", "influenced"),
     rf"\b(?:(?:came|come|comes|coming)\s+(?:out\s+|next\s+)?{_SOON}(?:after|since)|happened\s+{_SOON}(?:after|since)"
     rf"|{_NEXT}after|next(?:\s+(?:paper|one|entry|step|thing))?\s+after"
     r"|(?:later|subsequent)\s+(?:papers?|work|entries)\s+(?:that\s+)?(?:cite|cites|cited|mention|mentions|build\s+on)"
@@ -72,19 +76,23 @@ AFTER = re.compile(
     r"|(?:inspired|influenced)\s+by|(?:successors?|follow[\s-]?ups?)\s+(?:of|to|on))\s+" + _ANCHOR,
     re.IGNORECASE,
 )
-PUBLISHED = re.compile(  # "the last paper (published) before X": a relation only beside a superlative
+PUBLISHED = Gated(  # "the last paper (published) before X": a relation only beside a superlative
+    ("before", "after", "prior", "since"),
     r"\b(?:published|written|released|appeared|out|paper|entry|one|article)\s+(?P<side>before|after|prior\s+to|since)\s+"
     + _ANCHOR,
     re.IGNORECASE,
 )
-LED_TO = re.compile(  # "what did the lstm paper lead to?": what came after it
+LED_TO = Gated(  # "what did the lstm paper lead to?": what came after it
+    ("led", "lead"),
     r"\bwhat\s+(?:did|has|have|does|do)\s+(?P<anchor>[^?.!;,]*[^?.!;,\s])\s+(?:lead|led)\s+(?:up\s+)?to\b",
     re.IGNORECASE,
 )
-LEADING = re.compile(  # "after deep belief nets, what did people try next"
-    r"^\s*(?P<side>before|after)\s+(?P<anchor>[^?.!;,]+?)\s*,\s*(?=\w)", re.IGNORECASE
+LEADING = Gated(  # "after deep belief nets, what did people try next"
+    ("before", "after"),
+    r"^\s*(?P<side>before|after)\s+(?P<anchor>[^?.!;,]+?)\s*,\s*(?=\w)",
+    re.IGNORECASE,
 )
-YEAR_ONLY = re.compile(r"^\W*(?:the\s+)?(?:year\s+)?(?:1[89]\d\d|20\d\d)s?\W*$", re.IGNORECASE)
+YEAR_ONLY = Gated((DIGIT,), r"^\W*(?:the\s+)?(?:year\s+)?(?:1[89]\d\d|20\d\d)s?\W*$", re.IGNORECASE)
 # words that say where to look but not what about: "which paper on this list is the oldest one?"
 LIST_WORDS = frozenset(
     ["list", "lists", "here", "entry", "entries", "one", "ones", "collection", "reading", "this", "these", "those"]
@@ -170,7 +178,7 @@ def read_order(text: str) -> OrderReading | None:
     """The order ``text`` asks for, or None."""
     first: First | None = None
     spans: list[Span] = []
-    ends: tuple[tuple[re.Pattern[str], First], ...] = ((EARLIEST, "earliest"), (LATEST, "latest"), (FIRST, "earliest"))
+    ends: tuple[tuple[Gated, First], ...] = ((EARLIEST, "earliest"), (LATEST, "latest"), (FIRST, "earliest"))
     listed_only = False
     for pattern, end in ends:
         m = pattern.search(text)
@@ -187,7 +195,7 @@ def read_order(text: str) -> OrderReading | None:
 
 def _relation(text: str, superlative: bool) -> tuple[Side | None, str, Span | None]:
     """The side and the anchor's words of a relation to one paper, and where it was read."""
-    patterns: list[tuple[re.Pattern[str], Side | None]] = [
+    patterns: list[tuple[Gated, Side | None]] = [
         (LEADING, None),
         (LED_TO, "after"),
         (BEFORE, "before"),

@@ -14,6 +14,7 @@ from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from ..core.names import name_key
+from ..core.patterns import Gated
 from ..core.records import EraRecord, GraphRecord, Intent, PaperRecord, Understood
 from ..index.lexical import STOPWORDS, tokenize
 from ..index.understanding import NAME_WEIGHT, SINGLE_LETTER, concept_terms, evidence_names, given_keys, paper_names
@@ -22,13 +23,21 @@ from .periods import Span
 from .timewords import TimeContext, TimeWindow, read_time
 from .wording import ASIDES, ASKING, FILLER, TIME_JOINERS, without_instruction
 
-ORIGIN = re.compile(
+ORIGIN = Gated(
+    (
+        *("first", "invent", "introduc", "pioneer", "origin", "came", "come", "who", "birth", "founding"),
+        *("father", "earliest"),
+    ),
     r"\b(?:first|invent(?:ed|or|ors|ion|s)?|introduc(?:ed|es|e|tion)|pioneer(?:ed|ing|s)?|originat(?:ed|e|or)|origins?"
     r"|came\s+up\s+with|come\s+up\s+with|comes?\s+from|came\s+from|who\s+(?:created|proposed|developed|discovered|made)"
     r"|birth\s+of|founding|father\s+of|earliest)\b",
     re.IGNORECASE,
 )
-HISTORY = re.compile(
+HISTORY = Gated(
+    (
+        *("histor", "evol", "timeline", "over", "progress", "develop", "lineage", "trajectory", "how"),
+        *("milestone", "road", "story", "from"),
+    ),
     r"\b(?:history|histories|historical|evolution|evolved?|evolving|timeline|over\s+the\s+(?:years|decades)"
     r"|over\s+time|progress(?:ion)?\s+(?:of|in)|development\s+of|developed\s+over|lineage|trajectory"
     r"|how\s+did\s+.+\s+(?:develop|change|evolve|progress|grow|end\s+up|come\s+to|take\s+off|catch\s+on"
@@ -36,7 +45,7 @@ HISTORY = re.compile(
     r"|(?:got|get|went|go|going|move[ds]?|moving|shift(?:ed)?|transition(?:ed)?)\s+from\s+.+\s+to)\b",
     re.IGNORECASE,
 )
-WORD = re.compile(r"[^\W\d_][\w’'\-]*", re.UNICODE)
+WORD = Gated((), r"[^\W\d_][\w’'\-]*", re.UNICODE)
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -32,13 +32,14 @@ from ..encode.factory import QueryEncoder, query_encoder
 from ..index import layout, reader, store
 from ..index.record_store import GraphStore
 from . import ranking
-from .answer import Sentences, compose
 from .caches import QueryVectors, RecentResults
-from .cite import CiteRequest, cite
 from .paths import PathGraph
 from .plan import QueryPlan
 from .results import Ranker
-from .similar import similar
+
+if TYPE_CHECKING:  # imported where used: a search needs neither answers nor citations
+    from .answer import Sentences
+    from .cite import CiteRequest
 
 
 def _open_encoder(vdir: Path, settings: Settings) -> QueryEncoder | None:
@@ -91,10 +92,16 @@ class Searcher:
         vdir = store.version_dir(Path(index_dir))
         if encoder is not None or not preload_encoder:
             return cls(reader.read_version(vdir, settings, trust_verdict), settings, encoder)
-        with ThreadPoolExecutor(1, thread_name_prefix="papersearch-encoder") as pool:
-            opening = pool.submit(_open_encoder, vdir, settings)
+        opened: list[QueryEncoder | None] = [None]  # a plain thread: concurrent.futures would import logging
+        opening = threading.Thread(
+            target=lambda: opened.__setitem__(0, _open_encoder(vdir, settings)), name="papersearch-encoder"
+        )
+        opening.start()
+        try:
             data = reader.read_version(vdir, settings, trust_verdict)
-            return cls(data, settings, opening.result())
+        finally:
+            opening.join()
+        return cls(data, settings, opened[0])
 
     @property
     def version(self) -> str:
@@ -164,6 +171,8 @@ class Searcher:
         """The papers a checked ``CiteRequest`` names, cited in its format (module ``cite``); NotFoundError names
         the first id no paper has, as the request's own parameter."""
         records = [self.data.records[self._row(request.param, pid)] for pid in request.ids]
+        from .cite import cite
+
         return cite(records, request.format, request.style)
 
     def correct(self, text: str) -> str:
@@ -261,12 +270,16 @@ class Searcher:
         plan = self.plan(asked, request.ignore) if request.understand else None
         topic = plan.topic if plan else asked
         qvec = None if request.mode == "lexical" else self.embed_query(topic)  # the search's own vector, cached
+        from .answer import compose
+
         out = compose(self.data, self.sentences, self.path_graph, results, plan, qvec)
         return {**out, "took_ms": _took_ms(started)}
 
     @cached_property
     def sentences(self) -> Sentences:
         """The sentences an answer may quote (their stems are read on first use)."""
+        from .answer import Sentences
+
         return Sentences(self.data)
 
     @cached_property
@@ -285,4 +298,6 @@ class Searcher:
 
     def similar(self, paper_id: str, k: object = DEFAULT_K) -> SimilarResults:
         """Papers most like ``paper_id``: cosine between the centroids of their passages (module ``similar``)."""
+        from .similar import similar
+
         return similar(self.data, self._row("id", paper_id), check_k(k), self.version)

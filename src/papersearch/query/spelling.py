@@ -9,6 +9,7 @@ first letter, preferring the nearest, then the most frequent.
 from __future__ import annotations
 
 import threading
+from functools import cached_property
 
 from ..core.text import unaccented
 from ..index.vocabulary import WORD_RE
@@ -23,17 +24,23 @@ class Speller:
 
     Candidates are bucketed by first letter and length: a word within edit distance d of the typed
     one has a length within d of it, and typos rarely hit the first letter, so a query word is
-    compared with a few hundred corpus words rather than every one (which grows with the corpus).
+    compared with a few hundred corpus words rather than every one (which grows with the corpus). The buckets
+    are made for the first word that needs them: most queries hold none, and a one-shot query then never
+    reads the whole vocabulary.
     """
 
     def __init__(self, vocabulary: dict[str, int]) -> None:
         self.vocab = vocabulary
-        self._buckets: dict[tuple[str, int], list[str]] = {}
-        for w in vocabulary:
-            if len(w) >= MIN_LEN - 1:
-                self._buckets.setdefault((w[0], len(w)), []).append(w)
         self._kept: dict[str, str] = {}
         self._lock = threading.Lock()
+
+    @cached_property
+    def _buckets(self) -> dict[tuple[str, int], list[str]]:
+        buckets: dict[tuple[str, int], list[str]] = {}
+        for w in self.vocab:
+            if len(w) >= MIN_LEN - 1:
+                buckets.setdefault((w[0], len(w)), []).append(w)
+        return buckets
 
     def correct_word(self, word: str) -> str:
         """``word``, or the corpus word it is a typo of; the last ``KEPT`` words' answers are kept (a query's words

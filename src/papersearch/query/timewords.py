@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from ..core.patterns import DIGIT, Gated
 from ..core.records import EraRecord
 from ..core.text import plain_words
 from .periods import Span, era_named, nickname_in
@@ -26,7 +27,8 @@ WORD_NUMBERS = {
     "eighties": 80,
     "nineties": 90,
 }
-DECADES = re.compile(  # "the 1940s and 50s", "1980s-90s": from the first decade to the end of the second
+DECADES = Gated(  # "the 1940s and 50s", "1980s-90s": from the first decade to the end of the second
+    (DIGIT,),
     r"\b(?P<a>(?:1[89]|20)\d0)s?\s*(?:and|to|-|–|through|or)\s*(?:the\s+)?['’]?(?P<b>(?:1[89]|20)?\d0)['’]?s\b",
     re.IGNORECASE,
 )
@@ -54,76 +56,68 @@ class TimeContext:
 
 
 MOD = r"(?P<mod>early|mid|middle|late)[\s-]*"
-DECADE = re.compile(
+DECADE = Gated(
+    (DIGIT, *WORD_NUMBERS),
     rf"(?:{MOD})?(?:the\s+)?(?:(?P<century>1[89]|20)(?P<tens>\d)0|['’]?(?P<short>[2-9]0))['’]?s\b"
     rf"|(?:{MOD.replace('mod', 'mod2')})?(?:the\s+)?(?P<word>{'|'.join(WORD_NUMBERS)})\b",
     re.IGNORECASE,
 )
 YEAR = r"(?:1[89]\d\d|20\d\d)"
-RANGE = re.compile(
-    rf"\b(?:between\s+|from\s+)?(?P<a>{YEAR})\s*(?:-|–|—|to|and|until|till|through)\s*(?P<b>{YEAR})\b", re.IGNORECASE
+RANGE = Gated(
+    (DIGIT,),
+    rf"\b(?:between\s+|from\s+)?(?P<a>{YEAR})\s*(?:-|–|—|to|and|until|till|through)\s*(?P<b>{YEAR})\b",
+    re.IGNORECASE,
 )
-BOUND = re.compile(
+BOUND = Gated(
+    ("before", "until", "up", "prior", "pre", "after", "since", "post", "from"),
     rf"\b(?P<dir>before|until|up\s+to|prior\s+to|pre|after|since|post|from)[\s-]+(?P<what>{YEAR}|[a-z][\w\- ]{{1,30}}?)"
     r"(?=$|[?.!,;]|\s+(?:and|about|on|in|for|with|that|which|papers?|work)\b)",
     re.IGNORECASE,
 )
-SAME_YEAR = re.compile(
+SAME_YEAR = Gated(
+    ("year", "when"),
     r"\b(?:(?:in\s+)?the\s+same\s+year\s+as|(?:in\s+)?the\s+year\s+(?:of|when)|when)\s+(?P<what>[a-z][\w\- ]{1,30}?)"
     r"(?:\s+(?:came\s+out|appeared|was\s+published|was\s+introduced|happened))?(?=$|[?.!,;])",
     re.IGNORECASE,
 )
-SINGLE = re.compile(rf"(?<![\d\-–])\b(?P<y>{YEAR})s?\b(?![\d\-–])")
-SHORT_YEAR = re.compile(r"(?<![\w'’])['’](?P<yy>\d\d)\b(?!['’]?s\b)")  # "papers from '89" (not "the '80s")
-RELATIVE = {
-    "recent": "recent",
-    "recently": "recent",
-    "latest": "recent",
-    "newest": "recent",
-    "modern": "recent",
-    "nowadays": "recent",
-    "today": "recent",
-    "early days": "early",
-    "beginnings": "early",
-    "oldest": "early",
-    "most recent": "recent",
-    "newer": "recent",
-    "these days": "recent",
-    "contemporary": "recent",
-    "classic": "classic",
-    "classical": "classic",
-    "vintage": "classic",
-    "old": "classic",
-    "older": "classic",
-}
+SINGLE = Gated((DIGIT,), rf"(?<![\d\-–])\b(?P<y>{YEAR})s?\b(?![\d\-–])")
+SHORT_YEAR = Gated((DIGIT,), r"(?<![\w'’])['’](?P<yy>\d\d)\b(?!['’]?s\b)")  # "papers from '89" (not "the '80s")
+RELATIVE = dict.fromkeys(["recent", "recently", "latest", "newest", "modern", "nowadays", "today"], "recent")
+RELATIVE |= dict.fromkeys(["most recent", "newer", "these days", "contemporary"], "recent")
+RELATIVE |= dict.fromkeys(["early days", "beginnings", "oldest"], "early")
+RELATIVE |= dict.fromkeys(["classic", "classical", "vintage", "old", "older"], "classic")
 COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
 COUNTS |= {"nine": 9, "ten": 10, "few": 3, "couple": 2, "couple of": 2}
-LAST = re.compile(
+LAST = Gated(
+    ("last", "past", "previous"),
     r"\b(?:in\s+)?(?:the\s+)?(?:last|past|previous)\s+(?:(?P<n>\d{1,2}|"
     + "|".join(sorted(COUNTS, key=len, reverse=True))
     + r")\s+)?(?P<unit>years?|decades?)\b",
     re.IGNORECASE,
 )
-ONWARD = re.compile(
+ONWARD = Gated(
+    (DIGIT,),
     rf"\b(?P<y>{YEAR})\s*(?:onwards?|and\s+(?:later|after|beyond)|or\s+later|\+|on(?=\s*(?:$|[?.!,;])))(?!\w)",
     re.IGNORECASE,
 )
-UNTIL = re.compile(rf"\b(?P<y>{YEAR})\s*(?:and|or)\s+(?:earlier|before)\b", re.IGNORECASE)
-AROUND = re.compile(rf"\b(?:around|circa|c\.|about|approximately|roughly|~)\s*(?P<y>{YEAR})\b", re.IGNORECASE)
-TO_NOW = re.compile(  # "from the 80s to today", "from 1990 until now": that time to the list's last year
+UNTIL = Gated((DIGIT,), rf"\b(?P<y>{YEAR})\s*(?:and|or)\s+(?:earlier|before)\b", re.IGNORECASE)
+AROUND = Gated((DIGIT,), rf"\b(?:around|circa|c\.|about|approximately|roughly|~)\s*(?P<y>{YEAR})\b", re.IGNORECASE)
+TO_NOW = Gated(  # "from the 80s to today", "from 1990 until now": that time to the list's last year
+    (DIGIT,),
     rf"\b(?:from|since)\s+(?:the\s+)?(?:(?P<mod>early|mid|middle|late)[\s-]+)?(?P<a>{YEAR}|(?:1[89]|20)?\d0['’]?s|['’]\d0s)"
     r"\s+(?:to|until|till|through|up\s+to)\s+(?:today|now|the\s+present(?:\s+day)?|present\s+day|these\s+days)\b",
     re.IGNORECASE,
 )
-CENTURY = re.compile(r"\b(?:the\s+)?(?P<c>20th|21st|twentieth|twenty[\s-]first)[\s-]+century\b", re.IGNORECASE)
-TURN = re.compile(r"\b(?:the\s+)?turn\s+of\s+the\s+(?:century|millennium)\b", re.IGNORECASE)
-BETWEEN = re.compile(  # "between alexnet and transformers": the years of two things the list introduced...
+CENTURY = Gated(("century",), r"\b(?:the\s+)?(?P<c>20th|21st|twentieth|twenty[\s-]first)[\s-]+century\b", re.IGNORECASE)
+TURN = Gated(("turn",), r"\b(?:the\s+)?turn\s+of\s+the\s+(?:century|millennium)\b", re.IGNORECASE)
+BETWEEN = Gated(  # "between alexnet and transformers": the years of two things the list introduced...
+    ("between",),
     r"(?<!differences\s)(?<!difference\s)(?<!similarities\s)(?<!similarity\s)(?<!relationship\s)(?<!link\s)"
     r"(?<!choose\s)(?<!compare\s)(?<!comparison\s)(?<!contrast\s)(?<!connection\s)"  # ...not two things compared
     r"\bbetween\s+(?P<a>[a-z][\w\- ]{1,30}?)\s+and\s+(?P<b>[a-z][\w\- ]{1,30}?)(?=$|[?.!,;])",
     re.IGNORECASE,
 )
-RELATIVE_RE = re.compile(r"\b(" + "|".join(sorted(RELATIVE, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+RELATIVE_RE = Gated((*RELATIVE,), r"\b(" + "|".join(sorted(RELATIVE, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 
 def _decade_years(m: re.Match[str]) -> tuple[int, int]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from ..core.patterns import Gated
+
 # words that ask for papers without saying what about: "what came out in 2015?", "papers from the 80s"
 FILLER = frozenset(
     [
@@ -245,8 +247,17 @@ _VERB = (
     + _NOUN
     + r"\s+(?:of|on|about|for)|what\s+(?:is|are|was|were)|what's|whats|eli5(?:\s*:)?)"
 )
-INSTRUCTION = re.compile(rf"^\s*{_POLITE}{_ASK_YOU}{_WANT}{_VERB}\b[\s,:]*", re.IGNORECASE)
-COURTESY = re.compile(
+_INSTRUCTION_WORDS = (  # one of them is in every instruction: its verb, its noun or "what"
+    *("explain", "explanation", "describe", "description", "summari", "summary", "outline", "clarify", "understand"),
+    *("learn", "know", "tell", "walk", "talk", "teach", "go", "break", "give", "overview", "rundown", "run-down"),
+    *("intro", "primer", "recap", "eli5", "what"),
+)
+INSTRUCTION = Gated(_INSTRUCTION_WORDS, rf"^\s*{_POLITE}{_ASK_YOU}{_WANT}{_VERB}\b[\s,:]*", re.IGNORECASE)
+COURTESY = Gated(
+    (
+        *("me", "please", "briefly", "simply", "quickly", "terms", "english", "words", "sentences", "lines", "like"),
+        *("thank",),
+    ),
     r"[\s,]*(?:\b(?:for\s+me|to\s+me|please|briefly|simply|quickly|in\s+(?:simple|plain|layman'?s?)\s+(?:terms|english|words)"
     r"|in\s+a\s+(?:few|couple(?:\s+of)?)\s+(?:sentences|words|lines)|like\s+i'?m\s+(?:five|5|a\s+beginner)"
     r"|(?:,\s*)?thanks?(?:\s+you)?)\b[\s,]*)+[?.!]*\s*$",
