@@ -140,3 +140,20 @@ def test_searching_never_imports_the_citation_or_import_libraries() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_the_records_a_citation_reads_are_the_served_ones_without_neighbourhoods(index_dir: Path) -> None:
+    """``papersearch cite`` fetches records without their neighbourhoods (a paper cited by thousands would read
+    every one): the same fields as the served record, and the same references in every format."""
+    from papersearch.index.paper_records import current_records
+
+    _, store = current_records(index_dir)
+    served = list(store)
+    bare = list(store.citable([r["id"] for r in reversed(served)] + ["no-such-paper"]))
+    assert [r["id"] for r in bare] == [r["id"] for r in reversed(served)]  # the order asked, an unknown id left out
+    assert any(r["references"]["cited_by"] for r in served)  # the served records do hold neighbourhoods
+    for whole, cited in zip(reversed(served), bare, strict=True):
+        assert cited["references"] == {"cites": [], "cited_by": [], "external": []}
+        assert {**whole, "references": cited["references"]} == cited
+    for fmt in CITE_FORMATS:
+        assert cite(bare, fmt) == cite(list(reversed(served)), fmt)

@@ -60,7 +60,7 @@ def cmd_cite(args: argparse.Namespace, settings: Settings) -> int:
 
     request = CiteRequest.check(args.ids, args.format, args.style, param="id", most=None)
     _, records = current_records(settings.index)
-    sys.stdout.write(cite(pick(records.by_ids(request.ids), request), request.format, request.style))
+    sys.stdout.write(cite(pick(records.citable(request.ids), request), request.format, request.style))
     return 0
 
 

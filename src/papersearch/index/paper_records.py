@@ -20,7 +20,7 @@ from .record_store import RecordStore
 
 
 def current_records(index_dir: Path) -> tuple[str, RecordStore]:
-    """The version in use and its records (a sequence by row; ``by_ids`` fetches some), once its manifest and
+    """The version in use and its records (a sequence by row; ``citable`` fetches some without their neighbourhoods), once its manifest and
     database are checked. Raises :class:`IndexStateError` naming the file, as loading the version would."""
     vdir = store.version_dir(Path(index_dir))
     manifest = layout.read_manifest(vdir)

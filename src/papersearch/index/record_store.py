@@ -119,12 +119,16 @@ class RecordStore(_Reader, Sequence[PaperRecord]):
         found = self.all("SELECT row FROM papers WHERE id = ?", (paper_id,))
         return int(found[0][0]) if found else None
 
-    def by_ids(self, ids: Iterable[str]) -> Iterator[PaperRecord]:
-        """The records of those ``ids`` the version holds, in the order given (an unknown id is left out)."""
+    def citable(self, ids: Iterable[str]) -> Iterator[PaperRecord]:
+        """The records of those ``ids`` the version holds, in the order given (an unknown id is left out), without
+        their neighbourhoods: a citation reads none, and a paper cited by thousands would read every one (its
+        ``references`` are empty lists)."""
         for pid in ids:
-            row = self.row_of(pid)
-            if row is not None:
-                yield self[row]
+            found = self.all("SELECT record FROM papers WHERE id = ?", (pid,))
+            if found:
+                record: PaperRecord = json.loads(found[0][0])
+                record["references"] = {"cites": [], "cited_by": [], "external": []}
+                yield record
 
     def ids(self, rows: Sequence[int]) -> list[str]:
         """The ids of the papers of ``rows``, in that order."""
