@@ -26,6 +26,27 @@ MODEL = "bundled:all-MiniLM-L6-v2"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+# The longest files first (each a minute or more of one worker here): `make test` hands whole files to its
+# workers in collection order, so a long file collected last (the Ray tests, alphabetically) left the other
+# worker idle for minutes at the end. Each file's tests keep their order; the rest stay alphabetical.
+LONGEST_FILES = (
+    "test_hostile_http.py",
+    "test_ray.py",
+    "test_scale.py",
+    "test_onnx.py",
+    "test_bench_scale.py",
+    "test_mcp.py",
+    "test_reliability.py",
+    "test_disk_full.py",
+    "test_hostile_corpus.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Collected files reordered longest first (``LONGEST_FILES``), the order within each file kept."""
+    rank = {name: i for i, name in enumerate(LONGEST_FILES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
 
 @pytest.fixture(scope="session")
 def seed_path() -> Path:
