@@ -249,8 +249,6 @@ def test_bounded_candidate_search_keeps_the_top_results(searcher: Searcher, monk
     assert [r["score"] for r in filtered] == pytest.approx([r["score"] for r in flat], abs=1e-5)
 
 
-@pytest.mark.bench
-@pytest.mark.slow
 def _status_mb(field_name: str) -> float:
     line = next(ln for ln in Path("/proc/self/status").read_text().splitlines() if ln.startswith(field_name + ":"))
     return int(line.split()[1]) / 1024
@@ -288,6 +286,8 @@ def test_the_check_of_every_record_keeps_the_database_file_out_of_resident_memor
     assert checked < 16, f"the check grew by {checked:.0f} MB"
 
 
+@pytest.mark.bench
+@pytest.mark.slow
 def test_benchmark_smoke_run_writes_its_tables(index_dir: Path, tmp_path: Path) -> None:
     """The query sections of ``make bench`` at smoke sizes (the scale sections: tests/test_bench_scale.py, so that
     the two halves run side by side)."""
