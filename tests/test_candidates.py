@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 import synth_corpus
+from papersearch.core.kept import Kept
 from papersearch.corpus.load import load_corpus
 from papersearch.graph.records import corpus_records
 from papersearch.index import column_build, record_store, store, understanding, vectors
@@ -214,10 +215,10 @@ def test_a_small_lists_tables_held_whole_are_those_looked_up(index_dir: Path, mo
     key by key: the same people, given names and concept terms, the same matches, for every dev query and term."""
     data = read_version(store.version_dir(index_dir))
     held = ConceptTable(data.db, data.lock), NameTable(data.db, data.lock), KeySet(data.db, data.lock)
-    assert held[0]._held() is not None and held[1]._held() is not None and held[2]._held() is not None
+    assert held[0]._held is not None and held[1]._held is not None and held[2]._held is not None
     monkeypatch.setattr(understanding, "HELD_ROWS", 0)
     concepts, names, given = ConceptTable(data.db, data.lock), NameTable(data.db, data.lock), KeySet(data.db, data.lock)
-    assert concepts._held() is None and names._held() is None and given._held() is None
+    assert concepts._held is None and names._held is None and given._held is None
     assert [held[0][p] for p in range(len(held[0]))] == [concepts[p] for p in range(len(concepts))]
     words = [w.lower() for q in _queries(len(QUERIES)) for w in q.split()]
     keys = [*names, *words, *(key for (key,) in data.db.execute("SELECT key FROM given_names"))]
@@ -235,3 +236,13 @@ def test_a_small_lists_tables_held_whole_are_those_looked_up(index_dir: Path, mo
     assert matched > len(concepts)  # every term matches its own words, and some dev queries match one
     with pytest.raises(IndexError):
         held[0][len(concepts)]
+
+
+def test_a_kept_memo_holds_at_most_its_bound_and_gives_up_the_oldest() -> None:
+    kept: Kept[str] = Kept(3)
+    for word in ("a", "b", "c"):
+        assert kept.put(word, word.upper()) == word.upper()
+    kept.put("b", "B2")  # a key kept already: nothing given up
+    assert len(kept) == 3 and kept.get("b") == "B2"
+    kept.put("d", "D")
+    assert len(kept) == 3 and kept.get("a") is None and [kept.get(w) for w in "bcd"] == ["B2", "C", "D"]

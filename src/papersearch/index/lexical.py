@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import re
 import tempfile
-import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
@@ -22,6 +21,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
+from ..core.kept import Kept
 from .disk import naming
 
 TOKEN_RE = re.compile(r"\w\w+|\d", re.UNICODE)
@@ -328,8 +328,7 @@ class LexicalIndex:
         # what a query reads, as plain arrays over the same memory: a slice of a memmap is another memmap, made
         # at a cost that outweighs a small list's sums
         self._data, self._indices, self._indptr = np.asarray(data), np.asarray(indices), np.asarray(indptr)
-        self._kept: dict[str, tuple[int, ...]] = {}
-        self._lock = threading.Lock()
+        self._kept: Kept[tuple[int, ...]] = Kept(KEPT_QUERIES)
 
     def token_ids(self, query: str) -> list[int]:
         """The token ids of ``query``'s words the index holds; the last ``KEPT_QUERIES`` texts' are kept (a query's
@@ -337,11 +336,7 @@ class LexicalIndex:
         kept = self._kept.get(query)
         if kept is None:
             ids = [self.vocab.get(t) for t in tokenize(query)]
-            kept = tuple(i for i in ids if i is not None and i + 1 < len(self._indptr))
-            with self._lock:
-                if len(self._kept) >= KEPT_QUERIES:
-                    del self._kept[next(iter(self._kept))]  # the oldest kept
-                self._kept[query] = kept
+            kept = self._kept.put(query, tuple(i for i in ids if i is not None and i + 1 < len(self._indptr)))
         return list(kept)
 
     def scores(self, query: str) -> np.ndarray:

@@ -17,9 +17,11 @@ import re
 import sqlite3
 import threading
 from collections.abc import Hashable, Iterator, Mapping, Sequence
+from functools import cached_property
 from itertools import combinations
 from typing import Any, overload
 
+from ..core.kept import Kept
 from ..core.names import PARTICLES, author_surname, given_names, name_key
 from ..core.records import PaperRecord
 from ..core.text import plain_words
@@ -80,8 +82,7 @@ class _Table:
 
     def __init__(self, db: sqlite3.Connection, lock: threading.Lock) -> None:
         self._db, self._lock = db, lock
-        self._kept: dict[Hashable, list[tuple[Any, ...]]] = {}
-        self._kept_lock = threading.Lock()
+        self._kept: Kept[list[tuple[Any, ...]]] = Kept(KEPT_LOOKUPS)
 
     def _all(self, query: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
@@ -102,35 +103,26 @@ class _Table:
         return self._all(query) if count <= HELD_ROWS else None
 
     def _keep(self, key: Hashable, rows: list[tuple[Any, ...]]) -> None:
-        if len(rows) > KEPT_ROWS:
-            return
-        with self._kept_lock:
-            if len(self._kept) >= KEPT_LOOKUPS:
-                del self._kept[next(iter(self._kept))]  # the oldest kept
-            self._kept[key] = rows
+        if len(rows) <= KEPT_ROWS:
+            self._kept.put(key, rows)
 
 
 class NameTable(_Table, Mapping[str, dict[int, float]]):
     """``name_key`` of a surname -> {paper row: how strongly it is that person's}; held whole when small."""
 
-    def __init__(self, db: sqlite3.Connection, lock: threading.Lock) -> None:
-        super().__init__(db, lock)
-        self._whole: dict[str, dict[int, float]] | None = None
-        self._read = False
-
+    @cached_property
     def _held(self) -> dict[str, dict[int, float]] | None:
-        if not self._read:
-            rows = self._small("names", "SELECT key, paper, weight FROM names ORDER BY key, paper")
-            if rows is not None:
-                whole: dict[str, dict[int, float]] = {}
-                for key, paper, weight in rows:
-                    whole.setdefault(str(key), {})[int(paper)] = float(weight)
-                self._whole = whole
-            self._read = True
-        return self._whole
+        """Every name, held, when the table has at most ``HELD_ROWS`` (read on first use); else None."""
+        rows = self._small("names", "SELECT key, paper, weight FROM names ORDER BY key, paper")
+        if rows is None:
+            return None
+        whole: dict[str, dict[int, float]] = {}
+        for key, paper, weight in rows:
+            whole.setdefault(str(key), {})[int(paper)] = float(weight)
+        return whole
 
     def __getitem__(self, key: str) -> dict[int, float]:
-        held = self._held()
+        held = self._held
         if held is not None:
             return dict(held[key])
         rows = self._by_key(key, "SELECT paper, weight FROM names WHERE key = ? ORDER BY paper", (key,))
@@ -141,7 +133,7 @@ class NameTable(_Table, Mapping[str, dict[int, float]]):
     def __contains__(self, key: object) -> bool:
         if not isinstance(key, str):
             return False
-        held = self._held()
+        held = self._held
         if held is not None:
             return key in held
         try:
@@ -160,22 +152,16 @@ class NameTable(_Table, Mapping[str, dict[int, float]]):
 class KeySet(_Table):
     """The given names of the list's authors that are no one's surname; held whole when few."""
 
-    def __init__(self, db: sqlite3.Connection, lock: threading.Lock) -> None:
-        super().__init__(db, lock)
-        self._whole: frozenset[str] | None = None
-        self._read = False
-
+    @cached_property
     def _held(self) -> frozenset[str] | None:
-        if not self._read:
-            rows = self._small("given_names", "SELECT key FROM given_names")
-            self._whole = None if rows is None else frozenset(str(k) for (k,) in rows)
-            self._read = True
-        return self._whole
+        """Every given name, held, when there are at most ``HELD_ROWS`` (read on first use); else None."""
+        rows = self._small("given_names", "SELECT key FROM given_names")
+        return None if rows is None else frozenset(str(k) for (k,) in rows)
 
     def __contains__(self, key: object) -> bool:
         if not isinstance(key, str):
             return False
-        held = self._held()
+        held = self._held
         if held is not None:
             return key in held
         return bool(self._by_key(key, "SELECT 1 FROM given_names WHERE key = ?", (key,)))
@@ -216,16 +202,12 @@ class ConceptTable(_Table, Sequence[Term]):
             query = "SELECT coalesce(max(length(stems) - length(replace(stems, ' ', '')) + 1), 0) FROM concepts"
             most = int(self._all(query)[0][0])
         self._most = most
-        self._whole: HeldTerms | None = None
-        self._read = False
 
+    @cached_property
     def _held(self) -> HeldTerms | None:
         """Every term, held, when the table has at most ``HELD_ROWS`` (read on first use); else None."""
-        if not self._read:
-            rows = self._small("concepts", "SELECT position, name, stems, paper FROM concepts")
-            self._whole = None if rows is None else HeldTerms(rows)
-            self._read = True
-        return self._whole
+        rows = self._small("concepts", "SELECT position, name, stems, paper FROM concepts")
+        return None if rows is None else HeldTerms(rows)
 
     @overload
     def __getitem__(self, position: int) -> tuple[str, frozenset[str], int]: ...
@@ -234,7 +216,7 @@ class ConceptTable(_Table, Sequence[Term]):
     def __getitem__(self, position: int | slice) -> Any:
         if isinstance(position, slice):
             return [self[i] for i in range(*position.indices(len(self)))]
-        held = self._held()
+        held = self._held
         if held is not None:
             if position not in held.terms:
                 raise IndexError(position)
@@ -250,7 +232,7 @@ class ConceptTable(_Table, Sequence[Term]):
     def within(self, stems: frozenset[str]) -> list[int]:
         """The positions of the terms all of whose stems are among ``stems``: each set of them looked up whole (a
         term's stems are stored as one sorted key), up to the most stems any term has."""
-        held = self._held()
+        held = self._held
         if held is not None:
             return held.within(stems)
         kept = self._kept.get(stems)

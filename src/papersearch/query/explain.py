@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import threading
 from typing import NamedTuple
 
 import numpy as np
 
+from ..core.kept import Kept
 from ..core.records import PassageKind, Why
 from ..index import lexical
 from ..index.reader import IndexData
@@ -40,8 +40,7 @@ class Explainer:
     def __init__(self, data: IndexData) -> None:
         self.data = data
         self._matrix = np.asarray(data.matrix)  # the mapped vectors as a plain array: no memmap made per lookup
-        self._words: dict[int, PaperWords] = {}
-        self._lock = threading.Lock()
+        self._words: Kept[PaperWords] = Kept(KEPT)
 
     def _paper_words(self, paper_row: int) -> PaperWords:
         """A paper's stems, its concepts' stems and its passages (one read of the paper's span of them)."""
@@ -58,10 +57,7 @@ class Explainer:
             rows = np.array([first + i for i in at], dtype=np.int64)
             stems = frozenset(lexical.tokenize(text))
             hit = PaperWords(stems, concepts, rows, [passages[i][2] for i in at], first, [p[1] for p in passages])
-            with self._lock:
-                self._words[paper_row] = hit
-                if len(self._words) > KEPT:
-                    del self._words[next(iter(self._words))]  # the oldest kept
+            self._words.put(paper_row, hit)
         return hit
 
     def why(self, q_stems: dict[str, str], paper_row: int, qvec: np.ndarray | None, best_row: int) -> Why:

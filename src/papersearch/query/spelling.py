@@ -8,9 +8,9 @@ first letter, preferring the nearest, then the most frequent.
 
 from __future__ import annotations
 
-import threading
 from functools import cached_property
 
+from ..core.kept import Kept
 from ..core.text import unaccented
 from ..index.vocabulary import WORD_RE
 from .english import everyday
@@ -31,8 +31,7 @@ class Speller:
 
     def __init__(self, vocabulary: dict[str, int]) -> None:
         self.vocab = vocabulary
-        self._kept: dict[str, str] = {}
-        self._lock = threading.Lock()
+        self._kept: Kept[str] = Kept(KEPT)
 
     @cached_property
     def _buckets(self) -> dict[tuple[str, int], list[str]]:
@@ -46,13 +45,7 @@ class Speller:
         """``word``, or the corpus word it is a typo of; the last ``KEPT`` words' answers are kept (a query's words
         come again in other queries, and the vocabulary never changes)."""
         kept = self._kept.get(word)
-        if kept is None:
-            kept = self._corrected(word)
-            with self._lock:
-                if len(self._kept) >= KEPT:
-                    del self._kept[next(iter(self._kept))]  # the oldest kept
-                self._kept[word] = kept
-        return kept
+        return kept if kept is not None else self._kept.put(word, self._corrected(word))
 
     def _corrected(self, word: str) -> str:
         folded = unaccented(word)
