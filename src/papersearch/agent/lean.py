@@ -14,8 +14,7 @@ from typing import Any, Literal
 from pydantic import TypeAdapter
 from typing_extensions import TypedDict
 
-from ..core.errors import QueryError
-from ..core.params import shown
+from ..core.params import one_of
 from ..core.records import Neighbourhood, SearchResults
 
 Neighbours = Literal["ids", "full"]
@@ -39,10 +38,7 @@ type.__setattr__(NeighbourIds, "__pydantic_config__", {"use_attribute_docstrings
 
 def check_neighbours(value: object) -> Neighbours:
     """How a search's hits bring their neighbourhoods: ``ids`` or ``full``; QueryError for anything else."""
-    for choice in NEIGHBOURS:
-        if value == choice:
-            return choice
-    raise QueryError("neighbours", f"{NEIGHBOURS_RULE}, not {shown(value)}")
+    return one_of("neighbours", value, NEIGHBOURS, NEIGHBOURS_RULE)
 
 
 def neighbour_ids(refs: Neighbourhood) -> NeighbourIds:

@@ -13,12 +13,15 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .assistant_records import Direction
 from .errors import QueryError
 from .flags import read_flag
 from .ids import ID_RULE, is_paper_id
 from .records import EraRecord, Mode
+
+T = TypeVar("T")
 
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "lexical")
 MAX_QUERY_CHARS = 500
@@ -163,12 +166,18 @@ def check_ignore(value: object) -> tuple[str, ...]:
     return tuple(sorted({p for p in parts if p}))
 
 
+def one_of(param: str, value: object, choices: tuple[T, ...], rule: str) -> T:
+    """``value`` as the one of ``choices`` it equals (so typed as they are), or a :class:`QueryError` on ``param``
+    saying ``rule`` and what was given."""
+    for choice in choices:
+        if value == choice:
+            return choice
+    raise QueryError(param, f"{rule}, not {shown(value)}")
+
+
 def check_direction(value: object) -> Direction:
     """A reading path's direction: ``before`` (what a paper builds on) or ``after`` (what grew out of it)."""
-    for direction in DIRECTIONS:
-        if value == direction:
-            return direction
-    raise QueryError("direction", f"{RULES['direction']}, not {shown(value)}")
+    return one_of("direction", value, DIRECTIONS, RULES["direction"])
 
 
 def check_id(name: str, value: object) -> str:

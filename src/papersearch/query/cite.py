@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..core.errors import NotFoundError, QueryError
+from ..core.errors import NotFoundError
 from ..core.identifiers import arxiv_url, doi_url
 from ..core.names import author_surname, given_names
-from ..core.params import MAX_CITE_IDS, check_id_list, shown
+from ..core.params import MAX_CITE_IDS, check_id_list, one_of
 from ..core.records import PaperRecord
 from .cite_bibtex import PROCEEDINGS, bibtex_entry
 
@@ -110,18 +110,12 @@ def pick(records: Iterable[PaperRecord], request: CiteRequest) -> list[PaperReco
 
 def check_format(fmt: object) -> CiteFormat:
     """``fmt`` as a citation format, or a :class:`QueryError` listing the ones there are."""
-    for known in CITE_FORMATS:
-        if fmt == known:
-            return known
-    raise QueryError("format", f"format must be one of {', '.join(CITE_FORMATS)}, not {shown(fmt)}")
+    return one_of("format", fmt, CITE_FORMATS, f"format must be one of {', '.join(CITE_FORMATS)}")
 
 
 def check_style(style: object) -> TextStyle:
     """``style`` as a text style, or a :class:`QueryError` listing the ones there are."""
-    for known in TEXT_STYLES:
-        if style == known:
-            return known
-    raise QueryError("style", f"style must be one of {', '.join(TEXT_STYLES)}, not {shown(style)}")
+    return one_of("style", style, TEXT_STYLES, f"style must be one of {', '.join(TEXT_STYLES)}")
 
 
 def csl_type(record: PaperRecord) -> str:
