@@ -36,3 +36,10 @@ def bench_smoke(index_dir: Path, tmp_path: Path, sections: tuple[str, ...]) -> t
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return out.read_text(encoding="utf-8"), proc.stdout
+
+
+def assert_sections(text: str, out: str, headings: tuple[str, ...]) -> None:
+    """The report holds each of ``headings`` and its tables, and the run printed the commands it ran."""
+    for heading in ("## Floors\n", *headings):
+        assert heading in text, heading
+    assert text.count("\n| ") > 20 and "$ " in out
