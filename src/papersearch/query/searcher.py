@@ -170,7 +170,9 @@ class Searcher:
     def cite(self, request: CiteRequest) -> str:
         """The papers a checked ``CiteRequest`` names, cited in its format (module ``cite``); NotFoundError names
         the first id no paper has, as the request's own parameter."""
-        records = [self.data.records[self._row(request.param, pid)] for pid in request.ids]
+        for pid in request.ids:
+            self._row(request.param, pid)
+        records = list(self.data.records.citable(request.ids))  # a citation reads no neighbourhood
         from .cite import cite
 
         return cite(records, request.format, request.style)
