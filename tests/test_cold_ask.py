@@ -90,3 +90,20 @@ def test_a_command_run_in_process_leaves_the_collector_as_it_found_it(
     assert main([*args, "--index", str(index_dir)]) == 0
     assert capsys.readouterr().out
     assert gc.isenabled() and gc.get_freeze_count() == frozen
+
+
+def test_a_piped_list_prints_one_whole_line_a_paper(index_dir: Path, searcher: Searcher) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "papersearch", "list", "--index", str(index_dir)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    header, *rows = proc.stdout.splitlines()
+    assert header.split() == ["year", "id", "title"]
+    papers = searcher.papers()
+    assert len(rows) == len(papers)
+    for row, paper in zip(rows, papers, strict=True):
+        year, pid, title = row.split(maxsplit=2)
+        assert (int(year), pid, title) == (paper["year"], paper["id"], paper["title"])
