@@ -27,6 +27,7 @@ from papersearch.serve.run import is_loopback
 from .conftest import CORPUS, MODEL
 
 LECUN = "1989-lecun-cnn"
+RUMELHART = "1986-rumelhart-backpropagation"
 DROPOUT, ACOUSTIC = "2014-srivastava-dropout-simple", "2012-hinton-deep-neural"  # imported, in ``imported``
 LECUN_TITLE = "Handwritten Digit Recognition with a Back-Propagation Network"
 TOKEN = "test-admin-token-7f3a"
@@ -93,6 +94,19 @@ def test_papers_and_one_paper(client: TestClient, searcher: Searcher) -> None:
     paper = get_json(client, f"/papers/{LECUN}")
     assert paper == searcher.paper(LECUN)
     assert paper["summary"] and paper["concepts"] and paper["references"]["cited_by"]
+
+
+def test_a_neighbourhood_side_a_page_at_a_time(client: TestClient, searcher: Searcher) -> None:
+    refs = searcher.paper(RUMELHART)["references"]
+    assert refs["cited_by_total"] == len(refs["cited_by"]) >= 3 and refs["cites_total"] == len(refs["cites"])
+    first = get_json(client, f"/papers/{RUMELHART}/neighbours?side=cited_by&limit=2")
+    rest = get_json(client, f"/papers/{RUMELHART}/neighbours?offset=2")  # cited_by by default
+    assert first["total"] == rest["total"] == refs["cited_by_total"] and (first["offset"], rest["offset"]) == (0, 2)
+    assert first["results"] + rest["results"] == refs["cited_by"] and len(first["results"]) == 2
+    assert (
+        get_json(client, f"/papers/{LECUN}/neighbours?side=cites")["results"]
+        == searcher.paper(LECUN)["references"]["cites"]
+    )
 
 
 def test_similar(client: TestClient) -> None:
@@ -224,6 +238,10 @@ BAD_REQUESTS = [
     ("GET", "/papers/1989-LeCun-CNN", 422, "id"),
     ("GET", "/papers/no-such-paper/similar", 404, "id"),
     ("GET", f"/papers/{LECUN}/similar?k=0", 422, "k"),
+    ("GET", f"/papers/{LECUN}/neighbours?side=up", 422, "side"),
+    ("GET", f"/papers/{LECUN}/neighbours?offset=-1", 422, "offset"),
+    ("GET", f"/papers/{LECUN}/neighbours?limit=101", 422, "limit"),
+    ("GET", "/papers/no-such-paper/neighbours", 404, "id"),
     ("GET", "/no/such/route", 404, None),
     ("GET", "/static/no-such-file.js", 404, None),
     ("GET", "/static/../api.py", 404, None),
@@ -440,6 +458,7 @@ def test_openapi_describes_every_endpoint(client: TestClient) -> None:
         "/eras",
         "/papers/{id}",
         "/papers/{id}/similar",
+        "/papers/{id}/neighbours",
         "/graph",
         "/health",
         "/admin/reload",

@@ -246,3 +246,33 @@ def test_a_kept_memo_holds_at_most_its_bound_and_gives_up_the_oldest() -> None:
     assert len(kept) == 3 and kept.get("b") == "B2"
     kept.put("d", "D")
     assert len(kept) == 3 and kept.get("a") is None and [kept.get(w) for w in "bcd"] == ["B2", "C", "D"]
+
+
+def test_a_record_lists_each_sides_strongest_ties_and_pages_the_rest(
+    synthetic: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A paper built upon by hundreds lists the strongest ``SHOWN_NEIGHBOURS`` of each side and says how many there
+    are (each face then carries a hundred, not all); ``Searcher.neighbours`` pages through the whole side in the
+    order the graph's rule gives it, each tie once."""
+    from papersearch.core import records as record_types
+
+    corpus_dir, index = synthetic
+    searcher = Searcher.load(index)
+    shown = record_types.SHOWN_NEIGHBOURS
+    monkeypatch.setattr(record_types, "SHOWN_NEIGHBOURS", 10**9)  # the corpus's neighbourhoods, whole
+    whole = {r["id"]: r["references"] for r in corpus_records(load_corpus(corpus_dir))[0]}
+    monkeypatch.undo()
+    busiest = max(whole, key=lambda pid: len(whole[pid]["cited_by"]))
+    everyone = whole[busiest]["cited_by"]
+    assert len(everyone) > shown  # the synthetic list has such a paper: early ones are built upon by hundreds
+    refs = searcher.paper(busiest)["references"]
+    assert refs["cited_by"] == everyone[:shown] and refs["cited_by_total"] == len(everyone)
+    earlier = whole[busiest]["cites"]
+    assert refs["cites"] == earlier[:shown] and refs["cites_total"] == len(earlier)
+    paged: list[dict[str, object]] = []
+    while len(paged) < len(everyone):
+        page = searcher.neighbours(busiest, "cited_by", len(paged), 37)
+        assert page["total"] == len(everyone) and page["offset"] == len(paged) and page["results"]
+        paged += page["results"]
+    assert paged == everyone
+    assert searcher.neighbours(busiest, "cited_by", len(everyone), 5)["results"] == []

@@ -241,6 +241,27 @@ def test_list_and_show_json_print_full_records(index_dir: Path) -> None:
     assert missing.returncode == 1 and missing.stderr.count("\n") == 1
 
 
+def test_neighbours_pages_through_one_side_and_show_says_how_many(index_dir: Path) -> None:
+    backprop = "1986-rumelhart-backpropagation"
+    shown = json.loads(run_cli("show", backprop, "--json", "--index", str(index_dir)).stdout)["references"]
+    pages = [
+        json.loads(
+            run_cli(
+                "neighbours", backprop, "--offset", str(start), "--limit", "2", "--json", "--index", str(index_dir)
+            ).stdout
+        )
+        for start in (0, 2)
+    ]
+    assert [p["total"] for p in pages] == [shown["cited_by_total"]] * 2 and shown["cited_by_total"] >= 3
+    assert pages[0]["results"] + pages[1]["results"] == shown["cited_by"] and len(pages[0]["results"]) == 2
+    text = run_cli("neighbours", backprop, "--limit", "2", "--index", str(index_dir)).stdout.splitlines()
+    assert text[0] == f"{backprop} built upon by: 1–2 of {shown['cited_by_total']}"
+    assert text[-1] == f"next: papersearch neighbours {backprop} --side cited_by --offset 2"
+    bad = run_cli("neighbours", backprop, "--limit", "101", "--index", str(index_dir))
+    assert bad.returncode == 2 and "limit must be a whole number from 1 to 100, not '101'" in bad.stderr
+    assert f"built upon by ({shown['cited_by_total']})" in run_cli("show", backprop, "--index", str(index_dir)).stdout
+
+
 def test_corpus_folder_from_environment(corpus_copy: Path) -> None:
     import os
 

@@ -44,7 +44,16 @@ from .conftest_api import running_server
 
 PAPERSEARCH = Path(sys.executable).parent / "papersearch"
 LECUN = "1989-lecun-cnn"
-TOOLS = {"search_papers", "get_paper", "similar_papers", "list_eras", "answer_question", "reading_path", "cite_papers"}
+TOOLS = {
+    "search_papers",
+    "get_paper",
+    "paper_neighbours",
+    "similar_papers",
+    "list_eras",
+    "answer_question",
+    "reading_path",
+    "cite_papers",
+}
 BACKPROP, TRANSFORMER = "1986-rumelhart-backpropagation", "2017-vaswani-transformer"
 Get = Callable[[str, dict[str, Any]], tuple[int, Any]]  # (path, query) -> (status, JSON body) from the HTTP API
 
@@ -57,6 +66,8 @@ GOOD: list[tuple[str, dict[str, Any]]] = [  # (tool, arguments)
     ("search_papers", {"query": "how were deep nets first trained?", "neighbours": "full"}),
     ("get_paper", {"id": LECUN}),
     ("similar_papers", {"id": LECUN, "k": 5}),
+    ("paper_neighbours", {"id": BACKPROP}),
+    ("paper_neighbours", {"id": LECUN, "side": "cites", "offset": 1, "limit": 2}),
     ("list_eras", {}),
     ("answer_question", {"question": "how were deep nets first trained?"}),
     ("answer_question", {"question": "best pizza in naples"}),  # declined, with the nearest papers
@@ -86,6 +97,10 @@ BAD: list[tuple[str, dict[str, Any]]] = [
     ("similar_papers", {"id": "under_score"}),
     ("similar_papers", {"id": LECUN, "k": 0}),
     ("similar_papers", {"id": LECUN, "k": "many"}),
+    ("paper_neighbours", {"id": "no-such-paper"}),
+    ("paper_neighbours", {"id": LECUN, "side": "sideways"}),
+    ("paper_neighbours", {"id": LECUN, "offset": -1}),
+    ("paper_neighbours", {"id": LECUN, "limit": 0}),
     ("answer_question", {"question": ""}),
     ("answer_question", {"question": "cnn", "k": 0}),
     ("reading_path", {"from_id": "no-such-paper", "to_id": TRANSFORMER}),
@@ -120,7 +135,12 @@ def http_request(tool: str, arguments: dict[str, Any]) -> tuple[str, dict[str, A
         return "/answer", {"q" if name == "question" else name: value for name, value in arguments.items()}
     query = {"q" if name == "query" else name: value for name, value in arguments.items() if name != "id"}
     query.pop("neighbours", None)  # how the tool shows each hit's neighbourhood: the API gives it whole
-    paths = {"search_papers": "/search", "get_paper": "/papers/{id}", "similar_papers": "/papers/{id}/similar"}
+    paths = {
+        "search_papers": "/search",
+        "get_paper": "/papers/{id}",
+        "similar_papers": "/papers/{id}/similar",
+        "paper_neighbours": "/papers/{id}/neighbours",
+    }
     return paths.get(tool, "/eras").format(id=arguments.get("id")), query
 
 
@@ -229,11 +249,14 @@ def comparable(body: dict[str, Any]) -> dict[str, Any]:
 
 def by_id(body: dict[str, Any]) -> dict[str, Any]:
     """A /search body as search_papers gives it by default: each hit's neighbourhood as the ids of the papers on
-    each side, in the API's order, and the number of works outside the list; every other field as it is."""
+    each side, in the API's order, the number of works outside the list and each side's total; every other field
+    as it is."""
 
     def ids(refs: dict[str, Any]) -> dict[str, Any]:
         return {side: [n["id"] for n in refs[side]] for side in ("cites", "cited_by")} | {
-            "external": len(refs["external"])
+            "external": len(refs["external"]),
+            "cites_total": refs["cites_total"],
+            "cited_by_total": refs["cited_by_total"],
         }
 
     return {**body, "results": [{**hit, "neighbours": ids(hit["neighbours"])} for hit in body["results"]]}
@@ -308,6 +331,11 @@ def check_against_http(seen: Seen, get: Get) -> None:
             assert [line.split(":")[0].split(". ")[1] for line in text_of(result).splitlines()[1:]] == [
                 r["id"] for r in body["results"]
             ]
+        elif tool == "paper_neighbours":
+            assert [line.split(":")[0] for line in text_of(result).splitlines()[1:]] == [
+                n["id"] for n in body["results"]
+            ]
+            assert text_of(result).startswith(f"{arguments['id']} ") and f"of {body['total']}" in text_of(result)
         else:
             assert [line.split(" ")[0] for line in text_of(result).splitlines()] == [e["id"] for e in body["eras"]]
 
@@ -507,6 +535,7 @@ def test_a_client_configured_from_the_readme_lists_and_calls_every_tool(index_di
         "search_papers": {"query": "how were deep nets first trained?", "k": 2},
         "get_paper": {"id": LECUN},
         "similar_papers": {"id": LECUN, "k": 2},
+        "paper_neighbours": {"id": BACKPROP, "limit": 2},
         "list_eras": {},
         "answer_question": {"question": "how were deep nets first trained?"},
         "reading_path": {"from_id": BACKPROP, "to_id": TRANSFORMER},

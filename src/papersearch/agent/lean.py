@@ -4,7 +4,7 @@ Ten hits with their whole neighbourhoods are ~500 JSON values, and the SDK's cli
 against the output schema in Python: about 4 ms a call, more than the search itself once the query
 is cached. ``lean`` keeps every field of ``GET /search`` as it is but a hit's ``neighbours``, which
 becomes the ids of the papers it builds on and that build on it, and how many works outside the list
-it cites; ``get_paper`` (or ``neighbours="full"``) gives the whole neighbourhood.
+it cites, and how many papers each side has; ``get_paper`` (or ``neighbours="full"``) gives each tie whole.
 """
 
 from __future__ import annotations
@@ -31,6 +31,10 @@ class NeighbourIds(TypedDict):
     """ids of the later papers of the list that build on it"""
     external: int
     """how many works outside the list its summary cites"""
+    cites_total: int
+    """how many earlier papers of the list it builds on (``cites`` lists the first 100)"""
+    cited_by_total: int
+    """how many later papers of the list build on it (``cited_by`` lists the first 100)"""
 
 
 type.__setattr__(NeighbourIds, "__pydantic_config__", {"use_attribute_docstrings": True})  # as core.records
@@ -47,6 +51,8 @@ def neighbour_ids(refs: Neighbourhood) -> NeighbourIds:
         "cites": [n["id"] for n in refs["cites"]],
         "cited_by": [n["id"] for n in refs["cited_by"]],
         "external": len(refs["external"]),
+        "cites_total": refs["cites_total"],
+        "cited_by_total": refs["cited_by_total"],
     }
 
 

@@ -63,7 +63,7 @@ class PaperServer(MCPServer[Any]):
             "paper://{id}",
             name="paper",
             title="A paper of the reading list",
-            description="One paper by its id, with its whole neighbourhood: the record get_paper returns, as JSON.",
+            description="One paper by its id, with its neighbourhood: the record get_paper returns, as JSON.",
             mime_type=PAPER_MIME,
         )(self.read_paper)
 

@@ -9,7 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..core.assistant_records import Answer, Chain, ReadingList
-from ..core.records import EraPapers, Neighbour, PaperRecord, SearchResults, SimilarResults, Understood
+from ..core.records import (
+    EraPapers,
+    Neighbour,
+    NeighbourPage,
+    PaperRecord,
+    SearchResults,
+    SimilarResults,
+    Understood,
+)
 
 
 def _authors(authors: Sequence[str]) -> str:
@@ -32,6 +40,10 @@ def _reading(understood: Understood | None) -> str | None:
 
 def _ids(side: Sequence[Neighbour]) -> str:
     return ", ".join(f"{n['id']} ({n['year']})" for n in side) or "none"
+
+
+def _more(side: Sequence[Neighbour], total: int) -> str:
+    return f" (and {total - len(side)} more: paper_neighbours pages through them)" if total > len(side) else ""
 
 
 def search_text(res: SearchResults) -> str:
@@ -60,7 +72,7 @@ def search_text(res: SearchResults) -> str:
 
 
 def paper_text(rec: PaperRecord) -> str:
-    """One paper: what it is, its question and summary, its concepts and its whole neighbourhood by id."""
+    """One paper: what it is, its question and summary, its concepts and its neighbourhood by id."""
     refs = rec["references"]
     concepts = "; ".join(c["name"] for c in rec["concepts"]) or "none"
     known = [f"{name}: {rec.get(name)}" for name in ("venue", "doi", "arxiv", "url") if rec.get(name)]
@@ -73,11 +85,21 @@ def paper_text(rec: PaperRecord) -> str:
             f"question: {rec['question']}" if rec["question"] else "question: (none: an entry imported without one)",
             f"summary: {rec['summary']}" if rec["summary"] else "summary: (none yet)",
             f"concepts: {concepts}",
-            f"builds on: {_ids(refs['cites'])}",
-            f"built upon by: {_ids(refs['cited_by'])}",
+            f"builds on: {_ids(refs['cites'])}{_more(refs['cites'], refs['cites_total'])}",
+            f"built upon by: {_ids(refs['cited_by'])}{_more(refs['cited_by'], refs['cited_by_total'])}",
             f"cites outside the list: {', '.join(x['ref'] for x in refs['external']) or 'none'}",
         ]
     )
+
+
+def neighbours_text(page: NeighbourPage) -> str:
+    """A page of one side of a paper's neighbourhood: which ties of how many, one line each."""
+    label = "builds on" if page["side"] == "cites" else "built upon by"
+    end = page["offset"] + len(page["results"])
+    shown = f"{page['offset'] + 1}-{end}" if page["results"] else "none"
+    lines = [f"{page['id']} {label}: {shown} of {page['total']}"]
+    lines += [f"{n['id']}: {n['title']} ({n['year']}, {n['kind']}) “{n['evidence']}”" for n in page["results"]]
+    return "\n".join(lines)
 
 
 def similar_text(res: SimilarResults) -> str:

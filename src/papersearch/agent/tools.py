@@ -30,19 +30,30 @@ from ..core.params import (
     MAX_CITE_IDS,
     MAX_ERA_CHARS,
     MAX_K,
+    MAX_OFFSET,
     MAX_QUERY_CHARS,
     MODES,
+    SIDES,
     YEAR_MAX,
     YEAR_MIN,
     check_direction,
     check_k,
 )
-from ..core.records import EraPapers, PaperRecord, SearchResults, SimilarResults
+from ..core.records import SHOWN_NEIGHBOURS, EraPapers, NeighbourPage, PaperRecord, SearchResults, SimilarResults
 from ..query.cite import CITE_FORMATS, FORMATS_TEXT, MEDIA_TYPES, STYLES_TEXT, TEXT_STYLES, CiteRequest
 from ..query.searcher import Searcher
 from .lean import NEIGHBOURS, check_neighbours, lean, search_schema
 from .schemas import published
-from .text import answer_text, chain_text, eras_text, paper_text, reading_text, search_text, similar_text
+from .text import (
+    answer_text,
+    chain_text,
+    eras_text,
+    neighbours_text,
+    paper_text,
+    reading_text,
+    search_text,
+    similar_text,
+)
 
 
 class EraList(TypedDict):
@@ -112,6 +123,22 @@ DirectionArgument = Annotated[
     _argument(
         {"type": "string", "enum": ["before", "after"]},
         "with one paper: before = what it builds on, to read first; after = what grew out of it",
+    ),
+]
+SideArgument = Annotated[
+    object,
+    _argument(
+        {"type": "string", "enum": list(SIDES)},
+        "cites = the earlier papers it builds on; cited_by = the later papers that build on it",
+    ),
+]
+Offset = Annotated[
+    object, _argument({"type": "integer", "minimum": 0, "maximum": MAX_OFFSET}, "where the page starts (0: first)")
+]
+Limit = Annotated[
+    object,
+    _argument(
+        {"type": "integer", "minimum": 1, "maximum": SHOWN_NEIGHBOURS}, f"how many ties, 1 to {SHOWN_NEIGHBOURS}"
     ),
 ]
 Ids = Annotated[
@@ -196,15 +223,28 @@ class PaperTools:
 
     def get_paper(self, id: PaperId) -> Annotated[CallToolResult, PaperRecord]:
         """One paper of the reading list by its id: title, year, authors, era, the question it answered,
-        its whole summary, its key concepts, and its whole neighbourhood in the citation graph.
+        its whole summary, its key concepts, and its neighbourhood in the citation graph.
 
         `references.cites` lists the earlier papers of the list it builds on, `references.cited_by` the
-        later ones that build on it, each with the words of the summary that tie them;
+        later ones that build on it, each with the words of the summary that tie them, the strongest
+        first and at most 100 (`cites_total` and `cited_by_total` say how many; paper_neighbours pages
+        through the rest);
         `references.external` lists works outside the list that its summary cites. The same record is
         the resource paper://{id}.
         """
         rec = self.current().paper(id)
         return result(rec, paper_text(rec))
+
+    def paper_neighbours(
+        self, id: PaperId, side: SideArgument = "cited_by", offset: Offset = 0, limit: Limit = SHOWN_NEIGHBOURS
+    ) -> Annotated[CallToolResult, NeighbourPage]:
+        """One side of a paper's neighbourhood in the citation graph, a page at a time, strongest ties first.
+
+        get_paper lists the first 100 papers on each side and says how many there are (`cites_total`,
+        `cited_by_total`); for a paper built upon by more, page through the rest with `offset`.
+        """
+        page = self.current().neighbours(id, side, offset, limit)
+        return result(page, neighbours_text(page))
 
     def similar_papers(self, id: PaperId, k: K = DEFAULT_K) -> Annotated[CallToolResult, SimilarResults]:
         """The papers of the reading list closest in meaning to one paper (by id), best first, each with
@@ -298,6 +338,7 @@ class PaperTools:
 TOOLS = {  # tool name (a method of PaperTools) -> its title
     "search_papers": "Search the reading list",
     "get_paper": "One paper and its neighbourhood",
+    "paper_neighbours": "One side of a paper's neighbourhood, a page at a time",
     "similar_papers": "Papers like one paper",
     "list_eras": "The eras of the reading list",
     "answer_question": "A cited answer from the reading list",

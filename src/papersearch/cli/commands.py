@@ -16,6 +16,7 @@ from .arguments import Command
 GROUPS: dict[str, str] = {  # command -> its module in this package
     "ask": "search",
     "show": "papers",
+    "neighbours": "papers",
     "list": "papers",
     "eras": "papers",
     "graph": "papers",

@@ -1,12 +1,15 @@
-"""Reading the index as stored: ``show`` (one paper), ``list``, ``eras`` and ``graph``, through the same
-``Searcher`` the HTTP service uses, so both show the same index and report a stale one alike."""
+"""Reading the index as stored: ``show`` (one paper), ``neighbours`` (one side of its neighbourhood, a page at a
+time), ``list``, ``eras`` and ``graph``, through the same ``Searcher`` the HTTP service uses, so both show the
+same index and report a stale one alike."""
 
 from __future__ import annotations
 
 import argparse
 
+from ..core.params import check_page, check_side
+from ..core.records import SHOWN_NEIGHBOURS
 from ..core.settings import Settings
-from .arguments import Command
+from .arguments import Command, checked
 from .loading import open_index
 
 
@@ -22,7 +25,7 @@ def show_arguments(s: argparse.ArgumentParser) -> None:
 
 
 def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
-    """``papersearch show``: one paper with its whole neighbourhood."""
+    """``papersearch show``: one paper with its neighbourhood (``neighbours`` pages through a long side)."""
     from .render import print_json, show_paper
 
     rec = open_index(settings).paper(args.id)
@@ -30,6 +33,39 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
         print_json(rec)
     else:
         show_paper(rec)
+    return 0
+
+
+def neighbours_arguments(s: argparse.ArgumentParser) -> None:
+    """``neighbours ID [--side SIDE] [--offset N] [--limit N] [--json]``."""
+    s.add_argument("id", help="paper id, e.g. 1986-rumelhart-backpropagation")
+    s.add_argument(
+        "--side",
+        type=checked(check_side),
+        default="cited_by",
+        help="cites: what it builds on; cited_by: what builds on it (default)",
+    )
+    s.add_argument(
+        "--offset", type=checked(lambda t: check_page(t, 1)[0]), default=0, help="where the page starts (default 0)"
+    )
+    s.add_argument(
+        "--limit",
+        type=checked(lambda t: check_page(0, t)[1]),
+        default=SHOWN_NEIGHBOURS,
+        help=f"how many ties, 1-{SHOWN_NEIGHBOURS} (default {SHOWN_NEIGHBOURS})",
+    )
+    json_flag(s)
+
+
+def cmd_neighbours(args: argparse.Namespace, settings: Settings) -> int:
+    """``papersearch neighbours``: one side of a paper's neighbourhood, a page at a time, strongest ties first."""
+    from .render import print_json, show_neighbour_page
+
+    page = open_index(settings).neighbours(args.id, args.side, args.offset, args.limit)
+    if args.json:
+        print_json(page)
+    else:
+        show_neighbour_page(page)
     return 0
 
 
@@ -76,10 +112,19 @@ def cmd_graph(args: argparse.Namespace, settings: Settings) -> int:
 COMMANDS = (
     Command(
         "show",
-        "print one paper with its whole neighbourhood",
+        "print one paper with its neighbourhood",
         "Print one paper: its question, summary, concepts and cross-reference neighbourhood.",
         cmd_show,
         show_arguments,
+        brief=True,
+    ),
+    Command(
+        "neighbours",
+        "page through one side of a paper's neighbourhood",
+        f"Print one side of a paper's neighbourhood, strongest ties first, a page at a time: a paper's record lists "
+        f"the first {SHOWN_NEIGHBOURS} of each side and says how many there are.",
+        cmd_neighbours,
+        neighbours_arguments,
         brief=True,
     ),
     Command("list", "list the papers of the index", "List every paper of the index.", cmd_list, json_flag),

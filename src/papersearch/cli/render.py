@@ -11,7 +11,16 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..core.assistant_records import Answer, Chain, Hop, ReadingList
-from ..core.records import Neighbourhood, PaperRecord, SearchHit, SearchResults, Understood
+from ..core.records import (
+    Neighbour,
+    Neighbourhood,
+    NeighbourPage,
+    PaperRecord,
+    SearchHit,
+    SearchResults,
+    Side,
+    Understood,
+)
 from .output import console, escape
 
 if TYPE_CHECKING:
@@ -146,14 +155,39 @@ def show_paper(rec: PaperRecord) -> None:
         )
     refs = rec["references"]
     con.print()
-    for label, side in (("builds on", refs["cites"]), ("built upon by", refs["cited_by"])):
-        con.print(f"[bold]{label}[/] ({len(side)})")
+    sides: tuple[tuple[str, Side, list[Neighbour], int], ...] = (
+        ("builds on", "cites", refs["cites"], refs["cites_total"]),
+        ("built upon by", "cited_by", refs["cited_by"], refs["cited_by_total"]),
+    )
+    for label, name, side, total in sides:
+        con.print(f"[bold]{label}[/] ({total})")
         for n in side:
-            kind = "" if n["kind"] == "cites" else " [dim](mentions)[/]"
-            con.print(f"  {n['year']}  {escape(n['title'])}{kind}  [dim]{n['id']} — “{escape(n['evidence'])}”[/]")
+            con.print(neighbour_line(n))
+        if total > len(side):
+            more = f"papersearch neighbours {rec['id']} --side {name} --offset {len(side)}"
+            con.print(f"  [dim]… {total - len(side)} more: {escape(more)}[/]")
     con.print(f"[bold]cites outside the list[/] ({len(refs['external'])})")
     for x in refs["external"]:
         con.print(f"  {escape(x['ref'])}  [dim]— “{escape(x['evidence'])}”[/]")
+
+
+def neighbour_line(n: Neighbour) -> str:
+    """One tie of a neighbourhood: year, title, kind (when a mention), id and the summary's words."""
+    kind = "" if n["kind"] == "cites" else " [dim](mentions)[/]"
+    return f"  {n['year']}  {escape(n['title'])}{kind}  [dim]{n['id']} — “{escape(n['evidence'])}”[/]"
+
+
+def show_neighbour_page(page: NeighbourPage) -> None:
+    """``papersearch neighbours``: a page of one side of a paper's neighbourhood, and where the next one starts."""
+    con = console()
+    label = "builds on" if page["side"] == "cites" else "built upon by"
+    end = page["offset"] + len(page["results"])
+    shown = f"{page['offset'] + 1}–{end}" if page["results"] else "none"
+    con.print(f"[bold]{page['id']} {label}[/]: {shown} of {page['total']}")
+    for n in page["results"]:
+        con.print(neighbour_line(n))
+    if end < page["total"]:
+        con.print(f"[dim]next: papersearch neighbours {page['id']} --side {page['side']} --offset {end}[/]")
 
 
 def published(rec: PaperRecord) -> str:

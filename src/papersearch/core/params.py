@@ -19,7 +19,7 @@ from .assistant_records import Direction
 from .errors import QueryError
 from .flags import read_flag
 from .ids import ID_RULE, is_paper_id
-from .records import EraRecord, Mode
+from .records import SHOWN_NEIGHBOURS, EraRecord, Mode, Side
 
 T = TypeVar("T")
 
@@ -34,6 +34,8 @@ PLAN_PARTS = ("time", "intent", "names", "order")  # parts of query understandin
 DIRECTIONS: tuple[Direction, ...] = ("before", "after")
 DEFAULT_PATH_K = 8
 MAX_CITE_IDS = 100  # papers one citation request names (a URL of 100 of the longest ids stays under 13 KB)
+SIDES: tuple[Side, ...] = ("cites", "cited_by")  # a neighbourhood's sides, paged past their first SHOWN_NEIGHBOURS
+MAX_OFFSET = 10**9  # where a page of a neighbourhood may start, at most (beyond any list's length)
 SHOWN_CHARS = 40  # a value quoted in a message longer than this is described by its length instead
 RULES = {  # parameter -> what it accepts, as every face says it
     "q": f"the query must be 1 to {MAX_QUERY_CHARS} characters of text",
@@ -49,6 +51,9 @@ RULES = {  # parameter -> what it accepts, as every face says it
     "from": f"from must be a paper id: {ID_RULE}",
     "to": f"to must be a paper id: {ID_RULE}",
     "ids": f"ids must be 1 to {MAX_CITE_IDS} paper ids joined by commas, each {ID_RULE}",
+    "side": f"side must be one of {', '.join(SIDES)}",
+    "offset": f"offset must be a whole number from 0 to {MAX_OFFSET}",
+    "limit": f"limit must be a whole number from 1 to {SHOWN_NEIGHBOURS}",
 }
 INVALID_CHARACTERS = "contains control or invalid characters"  # what every face says of text it cannot take
 REFUSED_CATEGORIES = ("Cc", "Cs")  # control characters and lone surrogates: no text a person types holds them
@@ -178,6 +183,21 @@ def one_of(param: str, value: object, choices: tuple[T, ...], rule: str) -> T:
 def check_direction(value: object) -> Direction:
     """A reading path's direction: ``before`` (what a paper builds on) or ``after`` (what grew out of it)."""
     return one_of("direction", value, DIRECTIONS, RULES["direction"])
+
+
+def check_side(value: object) -> Side:
+    """A side of a neighbourhood: ``cites`` (what a paper builds on) or ``cited_by`` (what builds on it)."""
+    return one_of("side", value, SIDES, RULES["side"])
+
+
+def check_page(offset: object, limit: object) -> tuple[int, int]:
+    """Where a page of a list starts (0 to ``MAX_OFFSET``) and how long it is (1 to ``SHOWN_NEIGHBOURS``)."""
+    start, length = _whole(offset), _whole(limit)
+    if start is None or not 0 <= start <= MAX_OFFSET:
+        raise QueryError("offset", f"{RULES['offset']}, not {shown(offset)}")
+    if length is None or not 1 <= length <= SHOWN_NEIGHBOURS:
+        raise QueryError("limit", f"{RULES['limit']}, not {shown(limit)}")
+    return start, length
 
 
 def check_id(name: str, value: object) -> str:

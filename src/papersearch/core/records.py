@@ -40,15 +40,53 @@ class ExternalRef(TypedDict):
     evidence: str
 
 
+Side = Literal["cites", "cited_by"]  # a side of a neighbourhood: what a paper builds on, what builds on it
+SHOWN_NEIGHBOURS = 100  # papers a record lists on each side, strongest first; the totals say how many there are:
+# in a large list a paper may be built upon by thousands, and every face would carry them all with each hit
+
+
 class Neighbourhood(TypedDict):
     """What a paper builds on, what builds on it, and the outside works it cites."""
 
     cites: list[Neighbour]
-    """earlier papers of the list this one builds on"""
+    """earlier papers of the list this one builds on: the strongest ties first, at most 100 (``cites_total`` says
+    how many in all)"""
     cited_by: list[Neighbour]
-    """later papers of the list that build on this one"""
+    """later papers of the list that build on this one: the strongest ties first, at most 100 (``cited_by_total``
+    says how many in all)"""
     external: list[ExternalRef]
     """works outside the list the summary refers to"""
+    cites_total: int
+    """how many earlier papers of the list this one builds on"""
+    cited_by_total: int
+    """how many later papers of the list build on this one"""
+
+
+def neighbourhood(cites: list[Neighbour], cited_by: list[Neighbour], external: list[ExternalRef]) -> Neighbourhood:
+    """A neighbourhood from both whole sides, each cut to the ``SHOWN_NEIGHBOURS`` strongest, with the totals."""
+    return {
+        "cites": cites[:SHOWN_NEIGHBOURS],
+        "cited_by": cited_by[:SHOWN_NEIGHBOURS],
+        "external": external,
+        "cites_total": len(cites),
+        "cited_by_total": len(cited_by),
+    }
+
+
+class NeighbourPage(TypedDict):
+    """A stretch of one side of a paper's neighbourhood, in the order the record lists it (strongest ties first)."""
+
+    id: str
+    """the paper whose neighbourhood it is"""
+    side: Side
+    """cites: the earlier papers it builds on; cited_by: the later papers that build on it"""
+    offset: int
+    """where this stretch starts (0: the first tie)"""
+    total: int
+    """how many ties that side has in all"""
+    index_version: str
+    results: list[Neighbour]
+    """the ties from ``offset`` on, at most the ``limit`` asked for"""
 
 
 class ConceptRecord(TypedDict):

@@ -18,7 +18,16 @@ from typing import NamedTuple
 import numpy as np
 
 from ..core.models import Graph, Paper
-from ..core.records import EdgeKind, GraphEdge, GraphExternal, GraphRecord, Neighbour, Neighbourhood
+from ..core.records import (
+    EdgeKind,
+    ExternalRef,
+    GraphEdge,
+    GraphExternal,
+    GraphRecord,
+    Neighbour,
+    Neighbourhood,
+    neighbourhood,
+)
 
 KIND_RANK = {"cites": 0, "mentions": 1}
 KINDS: tuple[EdgeKind, ...] = ("cites", "mentions")  # by rank
@@ -86,19 +95,19 @@ def neighbourhoods(papers: Sequence[Paper], graph: Graph) -> dict[str, Neighbour
         np.array([pos[e.target] for e in edges], dtype=np.int64),
         np.array([KIND_RANK.get(e.kind, 2) for e in edges], dtype=np.int8),
     )
-    out: dict[str, Neighbourhood] = {}
+    sides: dict[str, tuple[list[Neighbour], list[Neighbour], list[ExternalRef]]] = {}
     for i, p in enumerate(ordered):
-        hood: Neighbourhood = {"cites": [], "cited_by": [], "external": []}
-        for side, listed in ((cites, hood["cites"]), (cited_by, hood["cited_by"])):
+        whole: tuple[list[Neighbour], list[Neighbour]] = ([], [])
+        for side, listed in zip((cites, cited_by), whole, strict=True):
             lo, hi = int(side.start[i]), int(side.start[i + 1])
             for e, j in zip(side.edge[lo:hi].tolist(), side.other[lo:hi].tolist(), strict=True):
                 other, edge = ordered[j], edges[e]
                 listed.append(neighbour(other.id, other.title, other.year, edge.kind, edge.evidence))
-        out[p.id] = hood
+        sides[p.id] = (*whole, [])
     for ext in graph.external:
-        if ext.paper in out:
-            out[ext.paper]["external"].append({"ref": ext.ref, "evidence": ext.evidence})
-    return out
+        if ext.paper in sides:
+            sides[ext.paper][2].append({"ref": ext.ref, "evidence": ext.evidence})
+    return {pid: neighbourhood(*parts) for pid, parts in sides.items()}
 
 
 def neighbour(pid: str, title: str, year: int, kind: EdgeKind, evidence: str) -> Neighbour:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import EncoderError
-from ..core.records import EraRecord, Neighbourhood
+from ..core.records import EraRecord, neighbourhood
 from ..corpus.scan import Scan
 from ..graph.extract import extract
 from ..graph.json_spool import JsonSpool
@@ -289,8 +289,7 @@ def _read_papers(
         for i, paper in enumerate(corpus.papers()):
             edges, external = extract(paper, (), lexicon)
             graph.add(paper, edges, external)
-            hood: Neighbourhood = {"cites": [], "cited_by": [], "external": []}
-            hood["external"] = [{"ref": x.ref, "evidence": x.evidence} for x in external]
+            hood = neighbourhood([], [], [{"ref": x.ref, "evidence": x.evidence} for x in external])
             records.append(paper_record(paper, era_names.get(paper.era, paper.era), hood))
             cut = paper_passages(paper)
             for passage in cut:

@@ -2,7 +2,8 @@
 
 ``RecordStore`` is every ``PaperRecord`` of a version as a sequence by row: ``records[row]`` fetches
 one (its neighbourhood assembled from the edges table, each citation stored once, in the order the
-graph's rule gives: ``graph.neighbours``), ``row_of(id)`` finds a paper's row, and iterating reads
+graph's rule gives: ``graph.neighbours``; each side's ``SHOWN_NEIGHBOURS`` strongest ties and how many there
+are, so a paper built upon by thousands costs what any other does; ``side`` pages through the rest), ``row_of(id)`` finds a paper's row, and iterating reads
 them all in row order a batch at a time, never holding them. ``PassageStore`` is every passage as
 ``[paper id, kind, text]`` by row, and ``GraphStore`` streams the graph record's three lists. A few
 hundred recently fetched records are kept (a query's hits and an answer's sources are fetched more
@@ -20,6 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, overload
 
 from ..core.records import (
+    SHOWN_NEIGHBOURS,
     EdgeKind,
     ExternalRef,
     GraphEdge,
@@ -28,10 +30,14 @@ from ..core.records import (
     GraphRecord,
     Neighbour,
     PaperRecord,
+    Side,
+    neighbourhood,
 )
 
 KINDS: tuple[EdgeKind, ...] = ("cites", "mentions")  # by rank, as ``graph.neighbours`` numbers them (it imports
 # numpy, which reading records needs not: ``papersearch cite`` does without it)
+SIDES: dict[Side, tuple[str, str]] = {"cites": ("later", "earlier"), "cited_by": ("earlier", "later")}  # the
+# edges' column that names the paper, and the one that names its neighbour
 BATCH = 1_000  # records read at a time when they are all read in order
 KEPT = 64  # records kept after they are fetched (a query shows ten; an answer reads a few of them again)
 KEPT_NEIGHBOURS = 20_000  # neighbours the kept records hold at most: a paper cited by thousands (its record grows
@@ -127,7 +133,7 @@ class RecordStore(_Reader, Sequence[PaperRecord]):
             found = self.all("SELECT record FROM papers WHERE id = ?", (pid,))
             if found:
                 record: PaperRecord = json.loads(found[0][0])
-                record["references"] = {"cites": [], "cited_by": [], "external": []}
+                record["references"] = neighbourhood([], [], [])
                 yield record
 
     def ids(self, rows: Sequence[int]) -> list[str]:
@@ -146,23 +152,33 @@ class RecordStore(_Reader, Sequence[PaperRecord]):
             yield from (str(pid) for _, pid in rows)
 
     def _assembled(self, row: int, text: str) -> PaperRecord:
-        """A stored record with its neighbourhood (its references were stored as null)."""
+        """A stored record with its neighbourhood (its references were stored as null): each side's
+        ``SHOWN_NEIGHBOURS`` strongest ties and how many there are."""
         record: PaperRecord = json.loads(text)
         record["references"] = {
-            "cites": self._side(row, "later", "earlier"),
-            "cited_by": self._side(row, "earlier", "later"),
+            "cites": self.side(row, "cites", 0, SHOWN_NEIGHBOURS),
+            "cited_by": self.side(row, "cited_by", 0, SHOWN_NEIGHBOURS),
             "external": self._external(row),
+            "cites_total": self.side_total(row, "cites"),
+            "cited_by_total": self.side_total(row, "cited_by"),
         }
         return record
 
-    def _side(self, row: int, owner: str, other: str) -> list[Neighbour]:
-        """One side of a paper's neighbourhood: the strongest edges first, then the other papers in row order."""
+    def side(self, row: int, side: Side, offset: int, limit: int) -> list[Neighbour]:
+        """Ties ``offset`` to ``offset + limit`` of one side of a paper's neighbourhood, in the order it is shown:
+        the strongest edges first, then the other papers in row order (the edges' index serves it in that order)."""
+        owner, other = SIDES[side]
         rows = self.all(
             f"SELECT p.id, p.title, p.year, e.kind, e.evidence FROM edges e JOIN papers p ON p.row = e.{other}"
-            f" WHERE e.{owner} = ? ORDER BY e.kind, e.{other}",
-            (row,),
+            f" WHERE e.{owner} = ? ORDER BY e.kind, e.{other} LIMIT ? OFFSET ?",
+            (row, limit, offset),
         )
         return [{"id": i, "title": t, "year": y, "kind": KINDS[k], "evidence": ev} for i, t, y, k, ev in rows]
+
+    def side_total(self, row: int, side: Side) -> int:
+        """How many ties one side of a paper's neighbourhood has."""
+        owner, _ = SIDES[side]
+        return int(self.all(f"SELECT count(*) FROM edges WHERE {owner} = ?", (row,))[0][0])
 
     def _external(self, row: int) -> list[ExternalRef]:
         rows = self.all("SELECT ref, evidence FROM external WHERE paper = ? ORDER BY ref_no", (row,))

@@ -25,8 +25,26 @@ import numpy as np
 
 from ..core.assistant_records import Answer, Chain, ReadingList
 from ..core.errors import NotFoundError
-from ..core.params import DEFAULT_K, DEFAULT_PATH_K, SearchRequest, check_direction, check_id, check_k
-from ..core.records import EraPapers, GraphRecord, IndexStatus, PaperRecord, SearchResults, SimilarResults
+from ..core.params import (
+    DEFAULT_K,
+    DEFAULT_PATH_K,
+    SearchRequest,
+    check_direction,
+    check_id,
+    check_k,
+    check_page,
+    check_side,
+)
+from ..core.records import (
+    SHOWN_NEIGHBOURS,
+    EraPapers,
+    GraphRecord,
+    IndexStatus,
+    NeighbourPage,
+    PaperRecord,
+    SearchResults,
+    SimilarResults,
+)
 from ..core.settings import Settings
 from ..encode.factory import QueryEncoder, query_encoder
 from ..index import layout, reader, store
@@ -129,8 +147,27 @@ class Searcher:
         return self.data.records
 
     def paper(self, paper_id: str) -> PaperRecord:
-        """One paper with its whole neighbourhood; QueryError for a malformed id, NotFoundError for an unknown one."""
+        """One paper with its neighbourhood (each side's strongest ``SHOWN_NEIGHBOURS`` and how many; ``neighbours``
+        pages through the rest); QueryError for a malformed id, NotFoundError for an unknown one."""
         return self.data.records[self._row("id", paper_id)]
+
+    def neighbours(
+        self, paper_id: str, side: object = "cited_by", offset: object = 0, limit: object = SHOWN_NEIGHBOURS
+    ) -> NeighbourPage:
+        """A stretch of one side of a paper's neighbourhood, past what its record lists (the strongest
+        ``SHOWN_NEIGHBOURS``): for a paper built upon by thousands. QueryError names a bad parameter."""
+        row = self._row("id", paper_id)
+        checked = check_side(side)
+        start, length = check_page(offset, limit)
+        records = self.data.records
+        return {
+            "id": paper_id,
+            "side": checked,
+            "offset": start,
+            "total": records.side_total(row, checked),
+            "index_version": self.version,
+            "results": records.side(row, checked, start, length),
+        }
 
     def eras(self) -> list[EraPapers]:
         """The eras, each with the ids of its papers (read from the index in one pass, by year)."""

@@ -21,8 +21,8 @@ from starlette.exceptions import HTTPException
 
 from ..core.assistant_records import Answer, Chain, ReadingList
 from ..core.errors import IndexStateError, QueryError
-from ..core.params import DEFAULT_K, DEFAULT_PATH_K, DIRECTIONS, RULES, SearchRequest
-from ..core.records import PaperRecord, SearchResults, SimilarResults
+from ..core.params import DEFAULT_K, DEFAULT_PATH_K, DIRECTIONS, MAX_OFFSET, RULES, SIDES, SearchRequest
+from ..core.records import SHOWN_NEIGHBOURS, NeighbourPage, PaperRecord, SearchResults, SimilarResults
 from ..query.searcher import Searcher
 from .errors import public_folders, public_text
 from .live import CorpusWatch, LiveIndex
@@ -194,6 +194,29 @@ def similar(
 ) -> SimilarResults:
     """The papers closest in meaning to one paper."""
     return _searcher(request).similar(id, k)
+
+
+@router.get("/papers/{id}/neighbours", response_model=NeighbourPage, responses=ERRORS, tags=["papers"])
+def neighbours(
+    request: Request,
+    id: PaperId,
+    side: Annotated[
+        str,
+        _documented(
+            {"type": "string", "enum": list(SIDES)},
+            "cites: the earlier papers it builds on; cited_by: the later papers that build on it",
+        ),
+    ] = "cited_by",
+    offset: Annotated[
+        str, _documented({"type": "integer", "minimum": 0, "maximum": MAX_OFFSET}, "where the page starts (0: first)")
+    ] = "0",
+    limit: Annotated[
+        str, _documented({"type": "integer", "minimum": 1, "maximum": SHOWN_NEIGHBOURS}, "how many ties, at most")
+    ] = str(SHOWN_NEIGHBOURS),
+) -> NeighbourPage:
+    """One side of a paper's neighbourhood a page at a time, strongest ties first: a paper's record lists each
+    side's first 100 and says how many there are; this pages through the rest."""
+    return _searcher(request).neighbours(id, side, offset, limit)
 
 
 @router.get("/graph", response_model=GraphResponse, responses=ERRORS, tags=["papers"])

@@ -377,14 +377,38 @@
     const ext = (x) => h("li", null,
       h("span", { class: "ext", title: `“${x.evidence}”`, tabindex: "0", text: x.ref }),
       withEvidence ? h("q", { class: "evidence", text: x.evidence }) : null);
-    // a result card shows the first few of each; the paper view shows all, with their evidence
-    const few = (items, make) => {
-      if (withEvidence || items.length <= HOOD_MAX + 1) return items.map(make);
-      return [...items.slice(0, HOOD_MAX).map(make),
-        h("li", null, h("a", { class: "nb-more", href: paperHref(paperId), text: `${items.length - HOOD_MAX} more` }))];
+    // the rest of a side the record leaves out (it lists the strongest 100), a page a click
+    const more = (side, offset, total) => {
+      const button = h("button", { class: "nb-more", type: "button", text: `${total - offset} more` });
+      const li = h("li", null, button);
+      button.addEventListener("click", async () => {
+        button.disabled = true;
+        try {
+          const page = await api(`/papers/${encodeURIComponent(paperId)}/neighbours?side=${side}&offset=${offset}`);
+          const end = offset + page.results.length;
+          const next = page.results.map(item);
+          if (page.results.length && end < page.total) next.push(more(side, end, page.total));
+          li.replaceWith(...next);
+        } catch (err) {
+          button.disabled = false;
+          button.textContent = `${total - offset} more (could not load: ${err.message})`;
+        }
+      });
+      return li;
     };
-    row("Builds on", few(nb.cites, item));
-    row("Built upon by", few(nb.cited_by, item));
+    // a result card shows the first few of each; the paper view shows all, with their evidence
+    const few = (items, make, total = items.length, side = null) => {
+      if (withEvidence) {
+        const shown = items.map(make);
+        if (side && total > items.length) shown.push(more(side, items.length, total));
+        return shown;
+      }
+      if (total <= HOOD_MAX + 1) return items.map(make);
+      return [...items.slice(0, HOOD_MAX).map(make),
+        h("li", null, h("a", { class: "nb-more", href: paperHref(paperId), text: `${total - HOOD_MAX} more` }))];
+    };
+    row("Builds on", few(nb.cites, item, nb.cites_total ?? nb.cites.length, "cites"));
+    row("Built upon by", few(nb.cited_by, item, nb.cited_by_total ?? nb.cited_by.length, "cited_by"));
     row("Cites outside the list", few(nb.external, ext));
     return rows.length ? h("div", { class: "hood" }, rows) : null;
   }
