@@ -224,6 +224,17 @@ def test_instructions_carry_no_topic(text: str, topic: str) -> None:
         ("what is the next paper after dqn", None, "after", "dqn"),
         ("what's the paper just before the transformer", None, "before", "the transformer"),
         ("which later papers cite the attention paper", None, "after", "the attention paper"),
+        ("which came first in the list", "earliest", "list", ""),
+        ("which paper is the most recent on reinforcement learning", "latest", "topic", ""),
+        ("what's the latest on diffusion models", "latest", "topic", ""),
+        ("the most recent in the list about gans", "latest", "topic", ""),
+        ("what was published after bert", None, "after", "bert"),
+        ("what was published before gpt-2", None, "before", "gpt-2"),
+        ("which papers came later than the gan paper", None, "after", "the gan paper"),
+        ("which papers are older than the lstm paper", None, "before", "the lstm paper"),
+        ("papers before dqn", None, "before", "dqn"),
+        ("anything after word2vec?", None, "after", "word2vec"),
+        ("research that came after alexnet", None, "after", "alexnet"),
     ],
 )
 def test_an_order_in_time_is_read(text: str, first: str | None, over: str, anchor: str) -> None:

@@ -43,7 +43,8 @@ TIE_HOP = 0.5  # a tie through a paper in between counts half
 # "recent papers" ask for a time instead (``timewords``)
 _ONE = (
     r"(?=(?:\s+[\w'’-]+){0,3}?\s+(?:paper|entry|one|article|publication|study|item|addition|thing|method|model"
-    r"|approach|technique|architecture|idea|result|breakthrough|development)\b(?!['’-]?s\b)|\s*[?.!]*\s*$)"
+    r"|approach|technique|architecture|idea|result|breakthrough|development)\b(?!['’-]?s\b)"
+    r"|\s+(?:on|about|regarding|concerning|in|among|of)\b|\s*[?.!]*\s*$)"  # "the latest on X", "first in the list"
 )
 EARLIEST = Gated(("oldest", "earliest"), rf"\b(?:the\s+)?(?:oldest|earliest){_ONE}", re.IGNORECASE)
 FIRST = Gated(("first",), rf"\b(?:the\s+)?(?:very\s+)?first{_ONE}", re.IGNORECASE)  # an order only over the whole list
@@ -58,22 +59,29 @@ _SOON = r"(?:just\s+|right\s+|shortly\s+|immediately\s+|directly\s+|soon\s+)?"
 _NEXT = (
     r"(?:paper|one|entry|work|published|released|written)\s+(?:just|right|immediately|directly)\s+"  # "the one just"
 )
+# "what was published after BERT", "papers before DQN", "anything since word2vec?"
+_SAID = (
+    r"(?:(?:published|released|written|appeared|out)|(?:papers?|anything|everything|work|entries|ones|research)"
+    r"(?:\s+(?:that\s+)?(?:was|were|came|come|is|are))?)\s+"
+)
 BEFORE = Gated(
-    ("before", "prior", "led", "lead", "paved", "pre", "inspired"),
+    ("before", "prior", "led", "lead", "paved", "pre", "inspired", "than"),
     rf"\b(?:(?:came|come|comes|coming|was|were)\s+(?:out\s+)?{_SOON}(?:before|prior\s+to)|happened\s+{_SOON}before"
     rf"|{_NEXT}(?:before|prior\s+to)"
     r"|(?:read|study|know|learn|understand|cover)\s+(?:first\s+)?(?:before|prior\s+to)"
     r"|led\s+(?:up\s+)?to|lead\s+(?:up\s+)?to|leading\s+up\s+to|paved\s+the\s+way\s+for|preceded"
-    r"|(?:precursors?|predecessors?|prerequisites?)\s+(?:of|to|for)|what\s+inspired)\s+" + _ANCHOR,
+    r"|(?:precursors?|predecessors?|prerequisites?)\s+(?:of|to|for)|what\s+inspired"
+    rf"|{_SAID}{_SOON}(?:before|prior\s+to)|(?:older|earlier)\s+than|predat(?:ed|es|ing))\s+" + _ANCHOR,
     re.IGNORECASE,
 )
 AFTER = Gated(
-    ("after", "since", "later", "subsequent", "follow", "succe", "buil", "grew", "inspired", "influenced"),
+    ("after", "since", "later", "subsequent", "follow", "succe", "buil", "grew", "inspired", "influenced", "than"),
     rf"\b(?:(?:came|come|comes|coming)\s+(?:out\s+|next\s+)?{_SOON}(?:after|since)|happened\s+{_SOON}(?:after|since)"
     rf"|{_NEXT}after|next(?:\s+(?:paper|one|entry|step|thing))?\s+after"
     r"|(?:later|subsequent)\s+(?:papers?|work|entries)\s+(?:that\s+)?(?:cite|cites|cited|mention|mentions|build\s+on)"
     r"|followed(?:\s+up)?(?:\s+on)?|succeeded|(?:built|builds|build|building)\s+(?:on|upon)|grew\s+out\s+of"
-    r"|(?:inspired|influenced)\s+by|(?:successors?|follow[\s-]?ups?)\s+(?:of|to|on))\s+" + _ANCHOR,
+    r"|(?:inspired|influenced)\s+by|(?:successors?|follow[\s-]?ups?)\s+(?:of|to|on)"
+    rf"|{_SAID}{_SOON}(?:after|since)|(?:later|newer|more\s+recent)\s+than)\s+" + _ANCHOR,
     re.IGNORECASE,
 )
 PUBLISHED = Gated(  # "the last paper (published) before X": a relation only beside a superlative
@@ -271,7 +279,7 @@ def around(
     topical: bool,
 ) -> np.ndarray:
     """Scores that put the papers on ``side`` of ``anchor`` in time ahead of the rest: by year when ``first`` says
-    so; else those the graph ties to it (``ties``, each 0-1), nearest to it in meaning (``near``: each paper's
+    so (within a year, as below); else those the graph ties to it (``ties``, each 0-1), nearest to it in meaning (``near``: each paper's
     closeness to the anchor) and nearest in time first, and, when the query says more than the paper's name
     (``topical``), most relevant to the rest of the query (``fused``).
 
@@ -282,8 +290,6 @@ def around(
         on_side[row] = on_side[row] or years[row] == years[anchor]
     on_side[anchor] = False
     rows = np.flatnonzero(on_side & np.isfinite(fused))
-    if first is not None:
-        return by_year(fused, years, first, rows)
     out = fused.astype(np.float64).copy()
     if not len(rows):
         return out
@@ -295,6 +301,9 @@ def around(
     )
     if topical:
         score += _z(np.where(np.isfinite(fused), fused, np.nan))[rows]
+    if first is not None:  # by year, and within a year the closest to the anchor first
+        out[rows] = score
+        return by_year(out, years, first, rows)
     top = float(np.max(fused[np.isfinite(fused)]))
     out[rows] = score - score.min() + top + 1.0
     return out
