@@ -22,6 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 SEED = ROOT.parent / "shared" / "seed" / "000_d8fdb14f3d820a03.txt"
 MODEL = "bundled:all-MiniLM-L6-v2"
+# every dev file: the first, hand-graded with the code in view, and the blind ones, written from the corpus alone
+DEV_FILES = sorted((ROOT / "tests" / "data").glob("queries*.jsonl"))
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -90,3 +91,28 @@ def test_a_command_run_in_process_leaves_the_collector_as_it_found_it(
     assert main([*args, "--index", str(index_dir)]) == 0
     assert capsys.readouterr().out
     assert gc.isenabled() and gc.get_freeze_count() == frozen
+
+
+def test_a_piped_list_prints_one_whole_line_a_paper(index_dir: Path, searcher: Searcher) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "papersearch", "list", "--index", str(index_dir)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    header, *rows = proc.stdout.splitlines()
+    assert header.split() == ["year", "id", "title"]
+    papers = searcher.papers()
+    assert len(rows) == len(papers)
+    for row, paper in zip(rows, papers, strict=True):
+        year, pid, title = row.split(maxsplit=2)
+        assert (int(year), pid, title) == (paper["year"], paper["id"], paper["title"])
+
+
+def test_force_color_styles_a_piped_ask_as_rich_would(index_dir: Path) -> None:
+    env = {**os.environ, "FORCE_COLOR": "1"}
+    cmd = [sys.executable, "-m", "papersearch", "ask", QUESTION, "-k", "1", "--index", str(index_dir)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "\x1b[1m" in proc.stdout and "[bold]" not in proc.stdout  # rich's styles, not its markup

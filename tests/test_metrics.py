@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
 
 from papersearch.query.evaluate import load_queries
 from papersearch.query.metrics import METRICS, mean_metrics, metric_at, ndcg, recall, reciprocal_rank
 
-DATA = Path(__file__).parent / "data"
+from .conftest import DEV_FILES
+
 GRADED = {"a": 3, "b": 2, "c": 1, "z": 0}
 
 
@@ -45,16 +45,12 @@ TREC = {"ndcg@10": "ndcg_cut_10", "recall@5": "recall_5", "mrr@10": "recip_rank"
 
 
 def test_every_dev_set_figure_is_trec_evals(searcher) -> None:  # type: ignore[no-untyped-def]
-    """Both dev files in every mode, query by query, as trec_eval (the reference of the field) scores them."""
+    """Every dev file in every mode, query by query, as trec_eval (the reference of the field) scores them."""
     import pytrec_eval  # a test dependency: pytrec-eval-terrier
 
     assert set(TREC) == set(METRICS)  # every figure eval prints
     known = {r["id"] for r in searcher.data.records}
-    queries = [
-        q
-        for q in load_queries(DATA / "queries.jsonl", known) + load_queries(DATA / "queries_blind.jsonl", known)
-        if q.in_scope
-    ]
+    queries = [q for q in (q for f in DEV_FILES for q in load_queries(f, known)) if q.in_scope]
     judge = pytrec_eval.RelevanceEvaluator({q.id: dict(q.relevant) for q in queries}, set(TREC.values()))
     for mode in ("hybrid", "dense", "lexical"):
         ranked = {q.id: [r["id"] for r in searcher.search(q.query, mode=mode)["results"]] for q in queries}

@@ -27,7 +27,7 @@ from ..core.records import Intent, Order, PaperBrief, PaperRecord, SearchResults
 from ..index import lexical
 from ..index.reader import IndexData
 from .explain import query_stems
-from .paths import PathGraph
+from .paths import KIND_RANK, PathGraph
 from .plan import QueryPlan
 
 CANDIDATE_PAPERS = 3  # sentences come from this many of the best ranked papers...
@@ -332,7 +332,9 @@ def confidence(search: float, support: float, sure: bool) -> float:
 def reading_order(data: IndexData, graph: PathGraph, numbers: dict[int, int]) -> list[ReadingStep]:
     """The cited papers and the entries they build on directly (``READ_FIRST`` each, strongest first), by year.
 
-    An entry several cited papers build on is listed once, with the strongest tie (a citation over a mention).
+    Strongest as a reading path ranks them (``paths``): a citation before a mention, then the entry closest in
+    meaning to the cited paper (seq2seq before LeCun's CNN for Bahdanau's attention, both mentioned). An entry
+    several cited papers build on is listed once, with the strongest tie (a citation over a mention).
     """
 
     def step(p: int, source: int | None) -> ReadingStep:
@@ -350,7 +352,7 @@ def reading_order(data: IndexData, graph: PathGraph, numbers: dict[int, int]) ->
     steps = {p: step(p, n) for p, n in numbers.items()}
     for p in numbers:
         links = [link for link in graph.earlier[p] if link.other not in numbers]
-        links.sort(key=lambda link: (link.kind != "cites", data.records[link.other]["year"]))
+        links.sort(key=lambda link: (KIND_RANK[link.kind], -graph.near.similarity(p, link.other), link.other))
         for link in links[:READ_FIRST]:
             first = steps.setdefault(link.other, step(link.other, None))
             first["needed_for"].append(data.records[p]["id"])
