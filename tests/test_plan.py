@@ -221,8 +221,10 @@ def test_instructions_carry_no_topic(text: str, topic: str) -> None:
         ("what did the lstm paper lead to?", None, "after", "the lstm paper"),
         ("what came out after word2vec", None, "after", "word2vec"),
         ("what happened after the perceptrons book?", None, "after", "the perceptrons book"),
-        ("what is the next paper after dqn", None, "after", "dqn"),
-        ("what's the paper just before the transformer", None, "before", "the transformer"),
+        ("what is the next paper after dqn", "earliest", "after", "dqn"),  # the nearest in time: the next one
+        ("what's the paper just before the transformer", "latest", "before", "the transformer"),
+        ("the next entry in the list after the perceptron", "earliest", "after", "the perceptron"),
+        ("which paper comes right before the lstm paper", "latest", "before", "the lstm paper"),
         ("which later papers cite the attention paper", None, "after", "the attention paper"),
         ("which came first in the list", "earliest", "list", ""),
         ("which paper is the most recent on reinforcement learning", "latest", "topic", ""),

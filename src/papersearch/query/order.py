@@ -77,7 +77,7 @@ BEFORE = Gated(
 AFTER = Gated(
     ("after", "since", "later", "subsequent", "follow", "succe", "buil", "grew", "inspired", "influenced", "than"),
     rf"\b(?:(?:came|come|comes|coming)\s+(?:out\s+|next\s+)?{_SOON}(?:after|since)|happened\s+{_SOON}(?:after|since)"
-    rf"|{_NEXT}after|next(?:\s+(?:paper|one|entry|step|thing))?\s+after"
+    rf"|{_NEXT}after|next(?:\s+(?:paper|one|entry|step|thing)(?:\s+(?:on|in)\s+the\s+(?:timeline|list))?)?\s+after"
     r"|(?:later|subsequent)\s+(?:papers?|work|entries)\s+(?:that\s+)?(?:cite|cites|cited|mention|mentions|build\s+on)"
     r"|followed(?:\s+up)?(?:\s+on)?|succeeded|(?:built|builds|build|building)\s+(?:on|upon)|grew\s+out\s+of"
     r"|(?:inspired|influenced)\s+by|(?:successors?|follow[\s-]?ups?)\s+(?:of|to|on)"
@@ -98,6 +98,11 @@ LED_TO = Gated(  # "what did the lstm paper lead to?": what came after it
 LEADING = Gated(  # "after deep belief nets, what did people try next"
     ("before", "after"),
     r"^\s*(?P<side>before|after)\s+(?P<anchor>[^?.!;,]+?)\s*,\s*(?=\w)",
+    re.IGNORECASE,
+)
+NEXT_IN_TIME = re.compile(  # "right before X", "the next paper on the timeline after X": the nearest in time first
+    r"\b(?:just|right|immediately|directly|shortly|soon)\s+(?:before|after|prior\s+to|since)\b"
+    r"|\bnext(?:\s+[\w'’-]+){0,4}?\s+after\b",
     re.IGNORECASE,
 )
 YEAR_ONLY = Gated((DIGIT,), r"^\W*(?:the\s+)?(?:year\s+)?(?:1[89]\d\d|20\d\d)s?\W*$", re.IGNORECASE)
@@ -196,6 +201,8 @@ def read_order(text: str) -> OrderReading | None:
     side, anchor, span = _relation(text, superlative=first is not None)
     if side is None and first is None:
         return None
+    if first is None and side is not None and span is not None and NEXT_IN_TIME.search(text[span[0] : span[1]]):
+        first = "latest" if side == "before" else "earliest"  # "just before X": the nearest in time first
     if span is not None:
         spans.append(span)
     return OrderReading(first, side, anchor, tuple(spans), side or "topic", listed_only=listed_only and side is None)
