@@ -237,6 +237,11 @@ def test_instructions_carry_no_topic(text: str, topic: str) -> None:
         ("papers before dqn", None, "before", "dqn"),
         ("anything after word2vec?", None, "after", "word2vec"),
         ("research that came after alexnet", None, "after", "alexnet"),
+        ("what did bert build on", None, "before", "bert"),
+        ("what earlier work does alphago rest on?", None, "before", "alphago"),
+        ("prerequisite reading for the gan paper", None, "before", "the gan paper"),
+        ("what was the response to the perceptron", None, "after", "the perceptron"),
+        ("where did the lstm paper lead next", None, "after", "the lstm paper"),
     ],
 )
 def test_an_order_in_time_is_read(text: str, first: str | None, over: str, anchor: str) -> None:
@@ -296,6 +301,13 @@ def test_what_came_before_a_paper_searches_the_words_that_name_it() -> None:
 
 # one phrase or more for each alternative of each gated expression (with the dev queries, the texts below try them)
 GATE_PHRASES = [
+    "what was the response to the perceptron",
+    "what were the reactions to minsky's book",
+    "prerequisite reading for the gan paper",
+    "background reading before alexnet",
+    "what did bert build on",
+    "what earlier work does alphago rest on",
+    "where did the lstm paper lead next",
     "1990 and earlier",
     "1990 or before",
     "from the late 80s to today",

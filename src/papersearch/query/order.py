@@ -90,9 +90,21 @@ PUBLISHED = Gated(  # "the last paper (published) before X": a relation only bes
     + _ANCHOR,
     re.IGNORECASE,
 )
-LED_TO = Gated(  # "what did the lstm paper lead to?": what came after it
+LED_TO = Gated(  # "what did the lstm paper lead to?", "where did X lead next": what came after it
     ("led", "lead"),
-    r"\bwhat\s+(?:did|has|have|does|do)\s+(?P<anchor>[^?.!;,]*[^?.!;,\s])\s+(?:lead|led)\s+(?:up\s+)?to\b",
+    r"\b(?:what|where)\s+(?:did|has|have|does|do)\s+(?P<anchor>[^?.!;,]*[^?.!;,\s])\s+(?:lead|led)\b",
+    re.IGNORECASE,
+)
+BUILT_ON = Gated(  # "what did the transformer build on?", "what earlier work does X rest on": what came before it
+    ("on",),
+    r"\bwhat(?:\s+[\w'’-]+){0,2}?\s+(?:did|has|have|does|do|is|was)\s+(?P<anchor>[^?.!;,]*[^?.!;,\s])\s+"
+    r"(?:build|built|rest|rests|rely|relies|draw|draws|depend|depends|based|founded)\s+(?:up)?on\b",
+    re.IGNORECASE,
+)
+RESPONSE = Gated(  # "what was the response to the perceptron", "prerequisite reading for pix2pix"
+    ("response", "reaction", "prerequisite", "background"),
+    r"\b(?:what\s+(?:was|were)\s+the\s+(?P<after>responses?|reactions?)\s+to"
+    r"|(?P<before>prerequisites?\s+(?:reading|papers?)|background\s+reading)\s+(?:for|to|on|before))\s+" + _ANCHOR,
     re.IGNORECASE,
 )
 LEADING = Gated(  # "after deep belief nets, what did people try next"
@@ -213,6 +225,8 @@ def _relation(text: str, superlative: bool) -> tuple[Side | None, str, Span | No
     patterns: list[tuple[Gated, Side | None]] = [
         (LEADING, None),
         (LED_TO, "after"),
+        (BUILT_ON, "before"),
+        (RESPONSE, None),
         (BEFORE, "before"),
         (AFTER, "after"),
     ]
@@ -222,9 +236,17 @@ def _relation(text: str, superlative: bool) -> tuple[Side | None, str, Span | No
         m = pattern.search(text)
         if m is None or YEAR_ONLY.match(m.group("anchor")):  # "after 2015" is a time, read as one
             continue
-        said: Side = side or ("before" if m.group("side").lower().startswith(("before", "prior")) else "after")
+        said: Side = side or _side(m)
         return said, m.group("anchor").strip(), (m.start(), m.end())
     return None, "", None
+
+
+def _side(m: re.Match[str]) -> Side:
+    """The side a pattern that reads it from its words names: its group ``side`` ("before", "prior to", "after",
+    "since") or which of its groups ``before`` and ``after`` matched."""
+    if "side" in m.re.groupindex:
+        return "before" if m.group("side").lower().startswith(("before", "prior")) else "after"
+    return "before" if m.group("before") else "after"
 
 
 def by_year(fused: np.ndarray, years: np.ndarray, first: First, rows: np.ndarray) -> np.ndarray:
