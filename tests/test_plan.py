@@ -242,6 +242,8 @@ def test_instructions_carry_no_topic(text: str, topic: str) -> None:
         ("prerequisite reading for the gan paper", None, "before", "the gan paper"),
         ("what was the response to the perceptron", None, "after", "the perceptron"),
         ("where did the lstm paper lead next", None, "after", "the lstm paper"),
+        ("which came first, backprop or the perceptron?", "earliest", "topic", ""),
+        ("which one is newer: bert or gpt-2", "latest", "topic", ""),
     ],
 )
 def test_an_order_in_time_is_read(text: str, first: str | None, over: str, anchor: str) -> None:
@@ -301,6 +303,12 @@ def test_what_came_before_a_paper_searches_the_words_that_name_it() -> None:
 
 # one phrase or more for each alternative of each gated expression (with the dev queries, the texts below try them)
 GATE_PHRASES = [
+    "which came first, lstm or elman's net",
+    "which of the two papers was earlier",
+    "which was older, the perceptron or hubel",
+    "which paper is more recent, clip or nerf",
+    "which came out later, adam or batch norm",
+    "which one is newer: bert or gpt-2",
     "what was the response to the perceptron",
     "what were the reactions to minsky's book",
     "prerequisite reading for the gan paper",

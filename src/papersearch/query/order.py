@@ -48,6 +48,10 @@ _ONE = (
 )
 EARLIEST = Gated(("oldest", "earliest"), rf"\b(?:the\s+)?(?:oldest|earliest){_ONE}", re.IGNORECASE)
 FIRST = Gated(("first",), rf"\b(?:the\s+)?(?:very\s+)?first{_ONE}", re.IGNORECASE)  # an order only over the whole list
+# a choice between papers: "which came first, the VAE or GANs?", "which is newer: bert or gpt-2"
+_WHICH = r"\bwhich(?:\s+(?:one|paper|of\s+(?:the|these|those)\s+(?:two|papers)))?\s+(?:came|comes|come|was|is|were)\s+(?:out\s+)?"
+EARLIER_OF = Gated(("first", "earlier", "older"), _WHICH + r"(?:first|earlier|older)\b", re.IGNORECASE)
+LATER_OF = Gated(("later", "newer", "recent"), _WHICH + r"(?:later|newer|more\s+recent)\b", re.IGNORECASE)
 LATEST = Gated(
     ("newest", "latest", "recent", "youngest", "last"),
     rf"\b(?:the\s+)?(?:newest|latest|most\s+recent(?:ly\s+published)?|youngest|last){_ONE}"
@@ -203,7 +207,13 @@ def read_order(text: str) -> OrderReading | None:
     """The order ``text`` asks for, or None."""
     first: First | None = None
     spans: list[Span] = []
-    ends: tuple[tuple[Gated, First], ...] = ((EARLIEST, "earliest"), (LATEST, "latest"), (FIRST, "earliest"))
+    ends: tuple[tuple[Gated, First], ...] = (
+        (EARLIER_OF, "earliest"),
+        (LATER_OF, "latest"),
+        (EARLIEST, "earliest"),
+        (LATEST, "latest"),
+        (FIRST, "earliest"),
+    )
     listed_only = False
     for pattern, end in ends:
         m = pattern.search(text)
