@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import io
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -108,11 +107,3 @@ def test_a_piped_list_prints_one_whole_line_a_paper(index_dir: Path, searcher: S
     for row, paper in zip(rows, papers, strict=True):
         year, pid, title = row.split(maxsplit=2)
         assert (int(year), pid, title) == (paper["year"], paper["id"], paper["title"])
-
-
-def test_force_color_styles_a_piped_ask_as_rich_would(index_dir: Path) -> None:
-    env = {**os.environ, "FORCE_COLOR": "1"}
-    cmd = [sys.executable, "-m", "papersearch", "ask", QUESTION, "-k", "1", "--index", str(index_dir)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert "\x1b[1m" in proc.stdout and "[bold]" not in proc.stdout  # rich's styles, not its markup

@@ -2,14 +2,12 @@
 
 At a terminal ``rich`` styles the markup the renderers write (``[bold]...[/]``); into a pipe or a file the
 markup is taken out here without importing ``rich`` (a one-shot ``ask`` spends ~30 ms importing it), and
-each line is written whole: rich would wrap it at 80 columns. ``FORCE_COLOR`` asks for rich's styling
-into a pipe too, as it does for rich itself. ``escape`` and ``plain`` follow rich's own
+each line is written whole: rich would wrap it at 80 columns. ``escape`` and ``plain`` follow rich's own
 markup rules (``rich.markup.escape`` and ``render``), so both ways show the same text.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from typing import Protocol
@@ -55,14 +53,9 @@ class PlainPrinter:
         sys.stdout.write(plain(markup) + "\n")
 
 
-def styled() -> bool:
-    """Whether output is styled by rich: at a terminal, or anywhere when ``FORCE_COLOR`` is set (rich's own rule)."""
-    return sys.stdout.isatty() or bool(os.environ.get("FORCE_COLOR"))
-
-
 def console() -> Printer:
-    """Rich's console when output is styled (wrapped to its width); plain lines anywhere else."""
-    if not styled():
+    """Rich's console at a terminal (styled, wrapped to its width); plain lines anywhere else."""
+    if not sys.stdout.isatty():
         return PlainPrinter()
     from rich.console import Console
 

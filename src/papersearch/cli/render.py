@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.assistant_records import Answer, Chain, Hop, ReadingList
 from ..core.records import Neighbourhood, PaperRecord, SearchHit, SearchResults, Understood
-from .output import console, escape, styled
+from .output import console, escape
 
 if TYPE_CHECKING:
     from ..query.evaluate import Report
@@ -167,7 +167,7 @@ def published(rec: PaperRecord) -> str:
 def show_list(records: Sequence[PaperRecord]) -> None:
     """``papersearch list``: year, id and title; rich's table at a terminal, whole aligned lines elsewhere
     (a pipe or a file gets one line a paper, so ``grep`` and ``cut`` see each title whole)."""
-    if not styled():
+    if not sys.stdout.isatty():
         width = max((len(r["id"]) for r in records), default=2)
         sys.stdout.write(f"year  {'id':<{width}}  title\n")
         sys.stdout.writelines(f"{r['year']:<4}  {r['id']:<{width}}  {r['title']}\n" for r in records)
