@@ -303,6 +303,10 @@ def test_what_came_before_a_paper_searches_the_words_that_name_it() -> None:
 
 # one phrase or more for each alternative of each gated expression (with the dev queries, the texts below try them)
 GATE_PHRASES = [
+    "the paper right before alexnet",
+    "what came immediately after the gan paper",
+    "the next entry on the timeline after word2vec",
+    "shortly prior to the transformer",
     "which came first, lstm or elman's net",
     "which of the two papers was earlier",
     "which was older, the perceptron or hubel",

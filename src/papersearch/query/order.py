@@ -116,7 +116,8 @@ LEADING = Gated(  # "after deep belief nets, what did people try next"
     r"^\s*(?P<side>before|after)\s+(?P<anchor>[^?.!;,]+?)\s*,\s*(?=\w)",
     re.IGNORECASE,
 )
-NEXT_IN_TIME = re.compile(  # "right before X", "the next paper on the timeline after X": the nearest in time first
+NEXT_IN_TIME = Gated(  # "right before X", "the next paper on the timeline after X": the nearest in time first
+    ("before", "after", "since", "prior"),
     r"\b(?:just|right|immediately|directly|shortly|soon)\s+(?:before|after|prior\s+to|since)\b"
     r"|\bnext(?:\s+[\w'’-]+){0,4}?\s+after\b",
     re.IGNORECASE,
