@@ -1,6 +1,9 @@
 """Fit the "nothing matches" model on the dev queries' tune half; report it on both halves.
 
-Usage: python scripts/calibrate_no_match.py [--index DIR] [--queries FILE ...] [--halves tune]
+Usage: python scripts/calibrate_no_match.py [--index DIR] [--queries FILE ...] [--halves tune] [--folds]
+
+``--folds`` checks the model by cross-validation inside the tune half: fitted on the queries whose number is 1
+mod 4, reported on those 3 mod 4, and the other way round; the held-out half is left alone.
 
 For every query that does not name a person, a time or the list's own order (those are always in
 scope): the evidence ``query/scope.py`` weighs (``Scored.evidence``): the best cosine of any passage,
@@ -52,7 +55,8 @@ def calibrated(x: np.ndarray, y: np.ndarray, miss: float, margin: float) -> tupl
 
 
 def features(s: Searcher, paths: list[str], mode: str) -> list[tuple[str, bool, tuple[float, ...]]]:
-    """(half, in scope, features) of every query the search is not sure of, in ``mode``."""
+    """(half, in scope, features) of every query the search is not sure of, in ``mode``; with ``--folds``, the
+    tune half's fold ("fold 1", "fold 3") in place of the half."""
     known = {r["id"] for r in s.papers()}
     rows = []
     for path in paths:
@@ -60,19 +64,36 @@ def features(s: Searcher, paths: list[str], mode: str) -> list[tuple[str, bool, 
             _, _, scored = s.scores(s.request(q.query, mode=mode))
             if not scored.sure and scored.evidence is not None:
                 e = scored.evidence
-                rows.append((q.half, q.in_scope, e.features() if mode != "lexical" else (e.held,)))
+                rows.append((_part(q.id, q.half), q.in_scope, e.features() if mode != "lexical" else (e.held,)))
     return rows
 
 
+FOLDS: list[str] = []  # set by --folds: the tune half's two parts, by query number mod 4
+
+
+def _part(qid: str, half: str) -> str:
+    """The query's half, or with ``--folds`` its fold of the tune half."""
+    if not FOLDS or half != "tune":
+        return half
+    return f"fold {int(''.join(ch for ch in qid if ch.isdigit())) % 4}"
+
+
 def report(
-    name: str, rows: list[tuple[str, bool, tuple[float, ...]]], halves: tuple[str, ...], miss: float, margin: float
+    name: str,
+    rows: list[tuple[str, bool, tuple[float, ...]]],
+    halves: tuple[str, ...],
+    miss: float,
+    margin: float,
+    fit_on: str = "tune",
 ) -> None:
-    """Fit on the tune half; print the constants and how many queries each half flags."""
-    x = {h: np.array([f for half, _, f in rows if half == h]) for h in HALVES}
-    y = {h: np.array([float(ok) for half, ok, _ in rows if half == h]) for h in HALVES}
-    w, bias = calibrated(x["tune"], y["tune"], miss, margin)
+    """Fit on ``fit_on`` (the tune half, or one fold of it); print the constants and how many queries each of
+    ``halves`` flags."""
+    parts = {half for half, _, _ in rows}
+    x = {h: np.array([f for half, _, f in rows if half == h]) for h in parts}
+    y = {h: np.array([float(ok) for half, ok, _ in rows if half == h]) for h in parts}
+    w, bias = calibrated(x[fit_on], y[fit_on], miss, margin)
     w, bias = np.round(w, 2), math.ceil(bias * 100) / 100  # as shipped: rounded, the bias toward in scope
-    print(f"{name}: weights ({', '.join(f'{v:.2f}' for v in w)}), bias {bias:.2f}")
+    print(f"{name}, fitted on {fit_on}: weights ({', '.join(f'{v:.2f}' for v in w)}), bias {bias:.2f}")
     for h in halves:
         flagged = x[h] @ w + bias < 0
         inside, outside = y[h] == 1, y[h] == 0
@@ -87,9 +108,17 @@ def main() -> None:
     ap.add_argument("--index", default="index")
     ap.add_argument("--queries", nargs="+", default=list(QUERIES))
     ap.add_argument("--halves", nargs="+", default=list(HALVES), choices=HALVES, help="the halves to report")
+    ap.add_argument("--folds", action="store_true", help="cross-validate inside the tune half instead")
     args = ap.parse_args()
     s = Searcher.load(Path(args.index))
     halves = tuple(args.halves)
+    if args.folds:
+        FOLDS.append("on")
+        for name, mode, miss in (("hybrid", "hybrid", 0.0), ("words only", "lexical", WORDS_MISS)):
+            rows = features(s, args.queries, mode)
+            for fit_on, other in (("fold 1", "fold 3"), ("fold 3", "fold 1")):
+                report(name, rows, (other,), miss, MARGIN if mode == "hybrid" else 0.0, fit_on)
+        return
     report("hybrid (cosine, field, foreign, jargon)", features(s, args.queries, "hybrid"), halves, 0.0, MARGIN)
     report("words only (held)", features(s, args.queries, "lexical"), halves, WORDS_MISS, 0.0)
 

@@ -213,7 +213,7 @@ GRID = {  # the weights of query/answer.py that were chosen on the tune half, an
     "CANDIDATE_PAPERS": (3, 4, 5),
     "KEEP_MORE": (0.6, 0.75),
 }
-HISTORY_GRID = {"HISTORY_PAPERS": (3, 4, 5, 6), "HISTORY_KEEP_NEW": (0.6, 0.7, 0.75, 0.8, 0.85)}
+HISTORY_GRID = {"HISTORY_PAPERS": (3, 4, 5, 6)}
 ASKED = ("question", "origin", "history")
 
 

@@ -41,8 +41,7 @@ W_LEX = 0.5  # ...plus this times the rarity-weighted share of the query's words
 W_RANK = 0.3  # ...plus this times its paper's place in the ranking (1 for the first paper, falling to 0)
 QUESTION_WEIGHT = 0.8  # a guiding question counts this share of its score: it frames, a summary answers
 MMR_LAMBDA = 0.7  # relevance against novelty: the similarity to a sentence already chosen costs 0.3 of it
-KEEP_NEW = 0.85  # a sentence that cites one more paper must score this share of the best sentence...
-HISTORY_KEEP_NEW = 0.7  # ...or this share for a history question, which wants the papers of several years...
+KEEP_NEW = 0.85  # a sentence that cites one more paper must score this share of the best sentence (history too)...
 ORIGIN_KEEP_NEW = 0.8  # ...or this share for an origin question, whose milestones may be more than one paper
 KEEP_MORE = 0.6  # ...one more from a paper already cited this share (it adds words, not a source)
 SENTENCE_FLOOR = 0.30  # below this (meaning + words, no rank) the best sentence answers nothing: decline
@@ -224,9 +223,7 @@ def compose(
     support = max((c.support for c in found), default=0.0)
     declined, sure_of = _declines(results, found, support, sure, words_only=qvec is None)
     by_time = intent in TIME_ORDERED or (order is not None and order["over"] in ("before", "after"))
-    keep_new = (
-        0.0 if asked is not None else {"history": HISTORY_KEEP_NEW, "origin": ORIGIN_KEEP_NEW}.get(intent, KEEP_NEW)
-    )
+    keep_new = 0.0 if asked is not None else ORIGIN_KEEP_NEW if intent == "origin" else KEEP_NEW
     chosen = [] if declined else arrange(data, pick(data, found, keep_new), by_time)
     numbers: dict[int, int] = {}  # paper row -> its source number, in the order the answer first cites it
     for c in chosen:

@@ -6,8 +6,9 @@ an answer must quote (a list of ids), and ``"near": true`` on an out-of-scope qu
 with the field ("marathon training plan"). A query of type ``out-of-scope`` has no relevant paper
 (``{}``): it scores how well the search says "nothing matches" instead. The dev set is
 ``tests/data/queries.jsonl`` (ranking: time, name, origin, history, paraphrase, ... queries) and
-``tests/data/queries_blind.jsonl`` (written from the corpus alone, by someone who had not read the
-ranking code: order, instruction, before-after, paraphrase, history and near out-of-scope questions).
+``tests/data/queries_blind.jsonl`` and ``tests/data/queries_blind2.jsonl`` (each written from the corpus alone,
+by someone who had not read the ranking code: order, instruction, before-after, paraphrase, history and near
+out-of-scope questions).
 
 Figures are given overall, per type, and for two halves (odd and even numbered ids: ``tune`` and
 ``held-out``), so a choice made on one half can be checked on the other; with them, the assistant's

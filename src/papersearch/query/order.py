@@ -43,10 +43,15 @@ TIE_HOP = 0.5  # a tie through a paper in between counts half
 # "recent papers" ask for a time instead (``timewords``)
 _ONE = (
     r"(?=(?:\s+[\w'’-]+){0,3}?\s+(?:paper|entry|one|article|publication|study|item|addition|thing|method|model"
-    r"|approach|technique|architecture|idea|result|breakthrough|development)\b(?!['’-]?s\b)|\s*[?.!]*\s*$)"
+    r"|approach|technique|architecture|idea|result|breakthrough|development)\b(?!['’-]?s\b)"
+    r"|\s+(?:on|about|regarding|concerning|in|among|of)\b|\s*[?.!]*\s*$)"  # "the latest on X", "first in the list"
 )
 EARLIEST = Gated(("oldest", "earliest"), rf"\b(?:the\s+)?(?:oldest|earliest){_ONE}", re.IGNORECASE)
 FIRST = Gated(("first",), rf"\b(?:the\s+)?(?:very\s+)?first{_ONE}", re.IGNORECASE)  # an order only over the whole list
+# a choice between papers: "which came first, the VAE or GANs?", "which is newer: bert or gpt-2"
+_WHICH = r"\bwhich(?:\s+(?:one|paper|of\s+(?:the|these|those)\s+(?:two|papers)))?\s+(?:came|comes|come|was|is|were)\s+(?:out\s+)?"
+EARLIER_OF = Gated(("first", "earlier", "older"), _WHICH + r"(?:first|earlier|older)\b", re.IGNORECASE)
+LATER_OF = Gated(("later", "newer", "recent"), _WHICH + r"(?:later|newer|more\s+recent)\b", re.IGNORECASE)
 LATEST = Gated(
     ("newest", "latest", "recent", "youngest", "last"),
     rf"\b(?:the\s+)?(?:newest|latest|most\s+recent(?:ly\s+published)?|youngest|last){_ONE}"
@@ -58,22 +63,29 @@ _SOON = r"(?:just\s+|right\s+|shortly\s+|immediately\s+|directly\s+|soon\s+)?"
 _NEXT = (
     r"(?:paper|one|entry|work|published|released|written)\s+(?:just|right|immediately|directly)\s+"  # "the one just"
 )
+# "what was published after BERT", "papers before DQN", "anything since word2vec?"
+_SAID = (
+    r"(?:(?:published|released|written|appeared|out)|(?:papers?|anything|everything|work|entries|ones|research)"
+    r"(?:\s+(?:that\s+)?(?:was|were|came|come|is|are))?)\s+"
+)
 BEFORE = Gated(
-    ("before", "prior", "led", "lead", "paved", "pre", "inspired"),
+    ("before", "prior", "led", "lead", "paved", "pre", "inspired", "than"),
     rf"\b(?:(?:came|come|comes|coming|was|were)\s+(?:out\s+)?{_SOON}(?:before|prior\s+to)|happened\s+{_SOON}before"
     rf"|{_NEXT}(?:before|prior\s+to)"
     r"|(?:read|study|know|learn|understand|cover)\s+(?:first\s+)?(?:before|prior\s+to)"
     r"|led\s+(?:up\s+)?to|lead\s+(?:up\s+)?to|leading\s+up\s+to|paved\s+the\s+way\s+for|preceded"
-    r"|(?:precursors?|predecessors?|prerequisites?)\s+(?:of|to|for)|what\s+inspired)\s+" + _ANCHOR,
+    r"|(?:precursors?|predecessors?|prerequisites?)\s+(?:of|to|for)|what\s+inspired"
+    rf"|{_SAID}{_SOON}(?:before|prior\s+to)|(?:older|earlier)\s+than|predat(?:ed|es|ing))\s+" + _ANCHOR,
     re.IGNORECASE,
 )
 AFTER = Gated(
-    ("after", "since", "later", "subsequent", "follow", "succe", "buil", "grew", "inspired", "influenced"),
+    ("after", "since", "later", "subsequent", "follow", "succe", "buil", "grew", "inspired", "influenced", "than"),
     rf"\b(?:(?:came|come|comes|coming)\s+(?:out\s+|next\s+)?{_SOON}(?:after|since)|happened\s+{_SOON}(?:after|since)"
-    rf"|{_NEXT}after|next(?:\s+(?:paper|one|entry|step|thing))?\s+after"
+    rf"|{_NEXT}after|next(?:\s+(?:paper|one|entry|step|thing)(?:\s+(?:on|in)\s+the\s+(?:timeline|list))?)?\s+after"
     r"|(?:later|subsequent)\s+(?:papers?|work|entries)\s+(?:that\s+)?(?:cite|cites|cited|mention|mentions|build\s+on)"
     r"|followed(?:\s+up)?(?:\s+on)?|succeeded|(?:built|builds|build|building)\s+(?:on|upon)|grew\s+out\s+of"
-    r"|(?:inspired|influenced)\s+by|(?:successors?|follow[\s-]?ups?)\s+(?:of|to|on))\s+" + _ANCHOR,
+    r"|(?:inspired|influenced)\s+by|(?:successors?|follow[\s-]?ups?)\s+(?:of|to|on)"
+    rf"|{_SAID}{_SOON}(?:after|since)|(?:later|newer|more\s+recent)\s+than)\s+" + _ANCHOR,
     re.IGNORECASE,
 )
 PUBLISHED = Gated(  # "the last paper (published) before X": a relation only beside a superlative
@@ -82,14 +94,32 @@ PUBLISHED = Gated(  # "the last paper (published) before X": a relation only bes
     + _ANCHOR,
     re.IGNORECASE,
 )
-LED_TO = Gated(  # "what did the lstm paper lead to?": what came after it
+LED_TO = Gated(  # "what did the lstm paper lead to?", "where did X lead next": what came after it
     ("led", "lead"),
-    r"\bwhat\s+(?:did|has|have|does|do)\s+(?P<anchor>[^?.!;,]*[^?.!;,\s])\s+(?:lead|led)\s+(?:up\s+)?to\b",
+    r"\b(?:what|where)\s+(?:did|has|have|does|do)\s+(?P<anchor>[^?.!;,]*[^?.!;,\s])\s+(?:lead|led)\b",
+    re.IGNORECASE,
+)
+BUILT_ON = Gated(  # "what did the transformer build on?", "what earlier work does X rest on": what came before it
+    ("on",),
+    r"\bwhat(?:\s+[\w'’-]+){0,2}?\s+(?:did|has|have|does|do|is|was)\s+(?P<anchor>[^?.!;,]*[^?.!;,\s])\s+"
+    r"(?:build|built|rest|rests|rely|relies|draw|draws|depend|depends|based|founded)\s+(?:up)?on\b",
+    re.IGNORECASE,
+)
+RESPONSE = Gated(  # "what was the response to the perceptron", "prerequisite reading for pix2pix"
+    ("response", "reaction", "prerequisite", "background"),
+    r"\b(?:what\s+(?:was|were)\s+the\s+(?P<after>responses?|reactions?)\s+to"
+    r"|(?P<before>prerequisites?\s+(?:reading|papers?)|background\s+reading)\s+(?:for|to|on|before))\s+" + _ANCHOR,
     re.IGNORECASE,
 )
 LEADING = Gated(  # "after deep belief nets, what did people try next"
     ("before", "after"),
     r"^\s*(?P<side>before|after)\s+(?P<anchor>[^?.!;,]+?)\s*,\s*(?=\w)",
+    re.IGNORECASE,
+)
+NEXT_IN_TIME = Gated(  # "right before X", "the next paper on the timeline after X": the nearest in time first
+    ("before", "after", "since", "prior"),
+    r"\b(?:just|right|immediately|directly|shortly|soon)\s+(?:before|after|prior\s+to|since)\b"
+    r"|\bnext(?:\s+[\w'’-]+){0,4}?\s+after\b",
     re.IGNORECASE,
 )
 YEAR_ONLY = Gated((DIGIT,), r"^\W*(?:the\s+)?(?:year\s+)?(?:1[89]\d\d|20\d\d)s?\W*$", re.IGNORECASE)
@@ -178,7 +208,13 @@ def read_order(text: str) -> OrderReading | None:
     """The order ``text`` asks for, or None."""
     first: First | None = None
     spans: list[Span] = []
-    ends: tuple[tuple[Gated, First], ...] = ((EARLIEST, "earliest"), (LATEST, "latest"), (FIRST, "earliest"))
+    ends: tuple[tuple[Gated, First], ...] = (
+        (EARLIER_OF, "earliest"),
+        (LATER_OF, "latest"),
+        (EARLIEST, "earliest"),
+        (LATEST, "latest"),
+        (FIRST, "earliest"),
+    )
     listed_only = False
     for pattern, end in ends:
         m = pattern.search(text)
@@ -188,6 +224,8 @@ def read_order(text: str) -> OrderReading | None:
     side, anchor, span = _relation(text, superlative=first is not None)
     if side is None and first is None:
         return None
+    if first is None and side is not None and span is not None and NEXT_IN_TIME.search(text[span[0] : span[1]]):
+        first = "latest" if side == "before" else "earliest"  # "just before X": the nearest in time first
     if span is not None:
         spans.append(span)
     return OrderReading(first, side, anchor, tuple(spans), side or "topic", listed_only=listed_only and side is None)
@@ -198,6 +236,8 @@ def _relation(text: str, superlative: bool) -> tuple[Side | None, str, Span | No
     patterns: list[tuple[Gated, Side | None]] = [
         (LEADING, None),
         (LED_TO, "after"),
+        (BUILT_ON, "before"),
+        (RESPONSE, None),
         (BEFORE, "before"),
         (AFTER, "after"),
     ]
@@ -207,9 +247,17 @@ def _relation(text: str, superlative: bool) -> tuple[Side | None, str, Span | No
         m = pattern.search(text)
         if m is None or YEAR_ONLY.match(m.group("anchor")):  # "after 2015" is a time, read as one
             continue
-        said: Side = side or ("before" if m.group("side").lower().startswith(("before", "prior")) else "after")
+        said: Side = side or _side(m)
         return said, m.group("anchor").strip(), (m.start(), m.end())
     return None, "", None
+
+
+def _side(m: re.Match[str]) -> Side:
+    """The side a pattern that reads it from its words names: its group ``side`` ("before", "prior to", "after",
+    "since") or which of its groups ``before`` and ``after`` matched."""
+    if "side" in m.re.groupindex:
+        return "before" if m.group("side").lower().startswith(("before", "prior")) else "after"
+    return "before" if m.group("before") else "after"
 
 
 def by_year(fused: np.ndarray, years: np.ndarray, first: First, rows: np.ndarray) -> np.ndarray:
@@ -271,7 +319,7 @@ def around(
     topical: bool,
 ) -> np.ndarray:
     """Scores that put the papers on ``side`` of ``anchor`` in time ahead of the rest: by year when ``first`` says
-    so; else those the graph ties to it (``ties``, each 0-1), nearest to it in meaning (``near``: each paper's
+    so (within a year, as below); else those the graph ties to it (``ties``, each 0-1), nearest to it in meaning (``near``: each paper's
     closeness to the anchor) and nearest in time first, and, when the query says more than the paper's name
     (``topical``), most relevant to the rest of the query (``fused``).
 
@@ -282,8 +330,6 @@ def around(
         on_side[row] = on_side[row] or years[row] == years[anchor]
     on_side[anchor] = False
     rows = np.flatnonzero(on_side & np.isfinite(fused))
-    if first is not None:
-        return by_year(fused, years, first, rows)
     out = fused.astype(np.float64).copy()
     if not len(rows):
         return out
@@ -295,6 +341,9 @@ def around(
     )
     if topical:
         score += _z(np.where(np.isfinite(fused), fused, np.nan))[rows]
+    if first is not None:  # by year, and within a year the closest to the anchor first
+        out[rows] = score
+        return by_year(out, years, first, rows)
     top = float(np.max(fused[np.isfinite(fused)]))
     out[rows] = score - score.min() + top + 1.0
     return out
