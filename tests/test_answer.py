@@ -26,19 +26,18 @@ from papersearch.query.evaluate import HALVES, EvalQuery, load_queries
 from papersearch.query.searcher import Searcher
 from papersearch.serve.app import create_app
 
-from .conftest import CORPUS, MODEL
+from .conftest import CORPUS, DEV_FILES, MODEL
 
 QUERIES = Path(__file__).parent / "data" / "queries.jsonl"
-BLIND = Path(__file__).parent / "data" / "queries_blind.jsonl"
 RUMELHART = "1986-rumelhart-backpropagation"
 OUT_OF_SCOPE = "cheap flights to lisbon in march"
 
 
 @pytest.fixture(scope="module")
 def dev(searcher: Searcher) -> list[tuple[EvalQuery, Answer]]:
-    """Every query of both dev files with its answer."""
+    """Every query of every dev file with its answer."""
     known = {r["id"] for r in searcher.papers()}
-    queries = load_queries(QUERIES, known) + load_queries(BLIND, known)
+    queries = [q for path in DEV_FILES for q in load_queries(path, known)]
     return [(q, searcher.answer(q.query)) for q in queries]
 
 
@@ -87,6 +86,7 @@ def test_every_sentence_is_the_lists_own_words_over_the_whole_dev_set(
 # checked, and strict, so the day a change reaches one its test fails until it leaves this set.
 UNMET = {
     assistant.OUT_OF_SCOPE.name,
+    assistant.IN_SCOPE_FLAGGED.name,  # 3 of 180 with the second blind file (1 of 131 without)
     assistant.ORDER_FIRST.name,
     assistant.CITES_BEST.name,
     assistant.CITES_GRADED.name,
@@ -95,7 +95,7 @@ UNMET = {
 
 @pytest.fixture(scope="module")
 def tallies(dev: list[tuple[EvalQuery, Answer]], searcher: Searcher) -> dict[str, dict[str, assistant.Tally]]:
-    """Each half's tallies of the assistant's floors (query/floors.py), over both dev files; both are printed."""
+    """Each half's tallies of the assistant's floors (query/floors.py), over every dev file; both are printed."""
     answers = {q.id: a for q, a in dev}
     got = {}
     for half in HALVES:

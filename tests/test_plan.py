@@ -9,6 +9,8 @@ from papersearch.core.records import EraRecord, GraphRecord, PaperRecord
 from papersearch.query.plan import build_context, concept_matches, make_plan
 from papersearch.query.timewords import read_time
 
+from .conftest import DEV_FILES
+
 ERAS: list[EraRecord] = [
     {"id": "origins", "name": "Origins of Neural Computation", "start": 1943, "end": 1969, "intro": ""},
     {"id": "backprop", "name": "The Backpropagation Revolution", "start": 1986, "end": 1991, "intro": ""},
@@ -405,10 +407,8 @@ GATE_PHRASES = [
 def _gate_texts() -> list[str]:
     """The dev queries and the phrases above, as typed, in capitals, in title case and with ı for i and ſ for s."""
     import json
-    from pathlib import Path
 
-    data = Path(__file__).parent / "data"
-    files = [(data / name).read_text(encoding="utf-8") for name in ("queries.jsonl", "queries_blind.jsonl")]
+    files = [path.read_text(encoding="utf-8") for path in DEV_FILES]
     texts = [json.loads(line)["query"] for text in files for line in text.splitlines()]
     texts += GATE_PHRASES
     twins = str.maketrans({"i": "\u0131", "s": "\u017f", "k": "\u212a", "I": "\u0130"})

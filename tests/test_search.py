@@ -17,8 +17,10 @@ from papersearch.core.params import SearchRequest
 from papersearch.core.records import PassageKind
 from papersearch.query.evaluate import HALVES, evaluate, load_queries, report
 
+from .conftest import DEV_FILES
+
 QUERIES = Path(__file__).parent / "data" / "queries.jsonl"
-BLIND = Path(__file__).parent / "data" / "queries_blind.jsonl"  # written from the corpus alone (query/evaluate.py)
+BLIND = [f for f in DEV_FILES if f != QUERIES]  # each written from the corpus alone (query/evaluate.py)
 # each old kind's hybrid nDCG@10 over the whole file when the blind queries joined the dev set: none may fall
 TODAY = {"era": 0.8341, "history": 0.7810, "keyword": 0.9365, "name": 0.9872, "origin": 0.9311}
 TODAY |= {"paraphrase": 0.7266, "question": 0.8835, "thematic": 0.7645, "time": 0.9295, "typo": 0.9827}
@@ -36,13 +38,17 @@ def test_dev_set_covers_every_kind_of_question() -> None:
     assert kinds["time"] + kinds["era"] >= 15 and kinds["name"] >= 10 and kinds["origin"] >= 10
     assert kinds["history"] >= 10 and kinds["out-of-scope"] >= 15
     assert all(not q.relevant for q in qs if q.type == "out-of-scope")
-    blind = load_queries(BLIND)
-    kinds = Counter(q.type for q in blind)
-    assert kinds["out-of-scope"] >= 30 and all(q.near for q in blind if not q.in_scope)
-    assert kinds["order"] >= 15 and kinds["instruction"] >= 15 and kinds["before-after"] >= 15
-    assert kinds["paraphrase"] >= 30 and kinds["history"] >= 15
-    assert all(q.cite and set(q.cite) <= set(q.relevant) for q in blind if q.in_scope)  # what an answer must quote
-    assert not {q.id for q in qs} & {q.id for q in blind}
+    ids = Counter(q.id for q in qs)
+    assert len(BLIND) >= 2
+    for path in BLIND:
+        blind = load_queries(path)
+        kinds = Counter(q.type for q in blind)
+        assert kinds["out-of-scope"] >= 30 and all(q.near for q in blind if not q.in_scope)
+        assert kinds["order"] >= 15 and kinds["instruction"] >= 15 and kinds["before-after"] >= 15
+        assert kinds["paraphrase"] >= 30 and kinds["history"] >= 15
+        assert all(q.cite and set(q.cite) <= set(q.relevant) for q in blind if q.in_scope)  # what an answer must quote
+        ids.update(q.id for q in blind)
+    assert max(ids.values()) == 1  # no id in two files
 
 
 def test_hybrid_beats_both_and_does_not_regress(searcher) -> None:  # type: ignore[no-untyped-def]
@@ -178,7 +184,7 @@ def test_ask_json_shape(index_dir: Path) -> None:
     r = data["results"][0]
     assert {"id", "title", "year", "authors", "era", "question", "score", "why", "neighbours"} <= set(r)
     assert {"sentence", "terms", "concepts"} <= set(r["why"])
-    assert {"cites", "cited_by", "external"} == set(r["neighbours"])
+    assert {"cites", "cited_by", "external", "cites_total", "cited_by_total"} == set(r["neighbours"])
     scores = [x["score"] for x in data["results"]]
     assert scores == sorted(scores, reverse=True)
 
@@ -267,9 +273,9 @@ def test_out_of_scope_queries_are_told_apart(understood) -> None:  # type: ignor
 
 @pytest.fixture(scope="module")
 def both_files(searcher):  # type: ignore[no-untyped-def]
-    """Every query of both dev files with its hybrid search."""
+    """Every query of every dev file with its hybrid search."""
     known = {r["id"] for r in searcher.data.records}
-    queries = load_queries(QUERIES, known) + load_queries(BLIND, known)
+    queries = [q for path in DEV_FILES for q in load_queries(path, known)]
     return queries, {q.id: searcher.search(q.query) for q in queries}
 
 
@@ -282,24 +288,23 @@ def _flagged(both_files, half: str, in_scope: bool) -> float:  # type: ignore[no
     return share
 
 
-# The held-out half does not reach the out-of-scope floor yet (docs/assistant.md, "where the floors stand"):
-# still checked, and strict, so a change that reaches it fails here until the mark goes.
-@pytest.mark.parametrize(
-    "half",
-    [
-        pytest.param(h, marks=[pytest.mark.xfail(strict=True, raises=AssertionError, reason="floor not met yet")])
-        if h == "held-out"
-        else h
-        for h in HALVES
-    ],
-)
+def _unmet(*halves: str) -> list[object]:
+    """Each half, those of ``halves`` marked as not reaching their floor yet: still checked, and strict, so a change
+    that reaches one fails its test until the mark goes (docs/assistant.md, "where the floors stand")."""
+    mark = pytest.mark.xfail(strict=True, raises=AssertionError, reason="floor not met yet")
+    return [pytest.param(h, marks=[mark]) if h in halves else h for h in HALVES]
+
+
+# Neither half reaches the out-of-scope floor with the second blind file (40 and 39 of 45); the model was fitted on
+# the first two files' tune half, where it does (27 of 28), and refitting with the second's lowers the held-out half.
+@pytest.mark.parametrize("half", _unmet("tune", "held-out"))
 def test_out_of_scope_queries_are_flagged_on_each_half(both_files, half: str) -> None:  # type: ignore[no-untyped-def]
     """Out-of-scope queries (everyday questions sharing a word with the field among them) flagged: the model is
     fitted on the tune half (scripts/calibrate_no_match.py) and checked on the held-out half."""
     assert _flagged(both_files, half, in_scope=False) >= 0.95
 
 
-@pytest.mark.parametrize("half", HALVES)
+@pytest.mark.parametrize("half", _unmet("held-out"))  # 3 of 180 with the second blind file
 def test_in_scope_queries_are_rarely_flagged_on_each_half(both_files, half: str) -> None:  # type: ignore[no-untyped-def]
     """In-scope queries flagged "nothing matches": at most 1 in 100 on either half."""
     assert _flagged(both_files, half, in_scope=True) <= 0.01
