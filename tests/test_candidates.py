@@ -1,5 +1,6 @@
 """A query scores its candidates, not the list: the same top ten as a full scan, filters that lose nothing, records
-read from the database as the corpus gives them, nothing made on a first query, no per-paper Python objects.
+read from the database as the corpus gives them (a long neighbourhood a page at a time, on every face), nothing made
+on a first query, no per-paper Python objects.
 
 One synthetic list of 2,000 papers (``scripts/synth_corpus.py``, its bulk file), indexed with random unit vectors
 standing in for the model (so the vector index is approximate, as at scale), and queried with fewer candidates
@@ -276,3 +277,47 @@ def test_a_record_lists_each_sides_strongest_ties_and_pages_the_rest(
         paged += page["results"]
     assert paged == everyone
     assert searcher.neighbours(busiest, "cited_by", len(everyone), 5)["results"] == []
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_paper_view_loads_the_rest_of_a_long_side_a_page_a_click(
+    synthetic: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """In Chromium against a real uvicorn over the synthetic list: the paper view of a paper built upon by hundreds
+    shows the first hundred and a "N more" button that loads the next hundred, then the rest."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from .conftest_api import running_server
+    from .test_web import ARGS, CHROMIUM
+
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is absent (`make browser` installs it)")
+    corpus_dir, index = synthetic
+    searcher = Searcher.load(index)
+    busiest = max(searcher.papers(), key=lambda r: r["references"]["cited_by_total"])
+    total = busiest["references"]["cited_by_total"]
+    everyone = [
+        n["id"]
+        for start in range(0, total, 100)
+        for n in searcher.neighbours(busiest["id"], "cited_by", start)["results"]
+    ]
+    assert total > 100 and len(everyone) == total
+    with running_server(index, corpus_dir, tmp_path / "server.log") as server, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{server.url}/#/paper/{busiest['id']}")
+        row = page.locator(".hood-row", has=page.locator(".hood-label", has_text="Built upon by"))
+        shown = row.locator(".hood-items > li a[href^='#/paper/']")
+        expect(shown).to_have_count(100, timeout=20_000)
+        more = row.locator("button.nb-more")
+        while (left := total - shown.count()) > 0:
+            expect(more).to_have_text(f"{left} more")
+            more.click()
+            expect(shown).to_have_count(min(total, total - left + 100), timeout=20_000)
+        expect(more).to_have_count(0)
+        hrefs = shown.evaluate_all("links => links.map(a => decodeURIComponent(a.getAttribute('href').slice(8)))")
+        assert hrefs == everyone and errors == []
+        browser.close()
