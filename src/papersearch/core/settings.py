@@ -128,6 +128,14 @@ class Settings:
             return self.ort_threads
         return 1 if one_shot else min(2, os.cpu_count() or 1)
 
+    def query_batch_threads(self) -> int:
+        """onnxruntime threads for a service's runs of several concurrent queries: the setting, else one.
+
+        A batch forms only when requests wait for the encoder, so the other core is busy with theirs: a
+        second thread there bought no throughput and cost ~5% more CPU a query (docs/benchmarks.md).
+        """
+        return self.ort_threads or 1
+
 
 def _count(name: str, raw: str) -> int | None:
     if not raw:
