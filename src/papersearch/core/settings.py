@@ -61,7 +61,7 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     reload_interval: float = 1.0
     query_encoder: QueryEncoderChoice = "auto"
-    ort_threads: int | None = None  # None: 2 (1 on one core) for a service, 1 for a one-shot query
+    ort_threads: int | None = None  # None: 2 (1 on one core) for a service's lone query, else 1
     query_batch: int = QUERY_BATCH  # concurrent new queries encoded in one run (encode/batching.py)
     query_precision: QueryPrecision = "fp32"  # fp32: the model's own vectors; int8: about half the CPU a query
     nprobe: int | None = None  # None: as tuned at build time
