@@ -108,3 +108,31 @@ def test_a_service_batches_its_queries_and_a_one_shot_query_does_not(index_dir: 
     assert isinstance(query_encoder(model, spec, Settings()), BatchingEncoder)
     assert isinstance(query_encoder(model, spec, Settings(), one_shot=True), OnnxQueryEncoder)
     assert isinstance(query_encoder(model, spec, Settings(query_batch=1)), OnnxQueryEncoder)
+
+
+def test_runs_of_several_texts_take_a_session_of_their_own_with_the_same_vectors(index_dir: Path) -> None:
+    vdir = version_dir(index_dir)
+    spec = layout.onnx_spec(vdir, layout.read_manifest(vdir))
+    assert spec is not None
+    encoder = OnnxQueryEncoder(spec.dir, threads=2, max_length=spec.max_length, batch_threads=1)
+    alone = np.stack([encoder.encode_query(t) for t in TEXTS[:8]])
+    assert encoder._batch_session is None  # opened on the first run of several texts, not before
+    together = encoder.encode_texts(TEXTS[:8])
+    np.testing.assert_allclose(together, alone, atol=1e-5)
+    assert encoder.session.get_session_options().intra_op_num_threads == 2
+    assert encoder._batch_session.get_session_options().intra_op_num_threads == 1
+    np.testing.assert_array_equal(encoder.encode_texts(TEXTS[:1])[0], alone[0])  # a lone text: the first session
+
+
+def test_a_service_runs_its_batches_on_one_thread_unless_told(index_dir: Path) -> None:
+    from papersearch.core.settings import Settings
+    from papersearch.encode.factory import query_encoder
+
+    vdir = version_dir(index_dir)
+    manifest = layout.read_manifest(vdir)
+    spec = layout.onnx_spec(vdir, manifest)
+    for settings, threads in ((Settings(), 1), (Settings(ort_threads=3), 3)):
+        service = query_encoder(manifest["model"]["name"], spec, settings)
+        assert isinstance(service, BatchingEncoder) and isinstance(service.inner, OnnxQueryEncoder)
+        assert settings.query_batch_threads() == threads
+        assert service.inner._batch_threads == (threads if threads != settings.query_threads() else None)

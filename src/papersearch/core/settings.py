@@ -61,7 +61,7 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     reload_interval: float = 1.0
     query_encoder: QueryEncoderChoice = "auto"
-    ort_threads: int | None = None  # None: 2 (1 on one core) for a service, 1 for a one-shot query
+    ort_threads: int | None = None  # None: 2 (1 on one core) for a service's lone query, else 1
     query_batch: int = QUERY_BATCH  # concurrent new queries encoded in one run (encode/batching.py)
     query_precision: QueryPrecision = "fp32"  # fp32: the model's own vectors; int8: about half the CPU a query
     nprobe: int | None = None  # None: as tuned at build time
@@ -127,6 +127,14 @@ class Settings:
         if self.ort_threads:
             return self.ort_threads
         return 1 if one_shot else min(2, os.cpu_count() or 1)
+
+    def query_batch_threads(self) -> int:
+        """onnxruntime threads for a service's runs of several concurrent queries: the setting, else one.
+
+        A batch forms only when requests wait for the encoder, so the other core is busy with theirs: a
+        second thread there bought no throughput and cost ~5% more CPU a query (docs/benchmarks.md).
+        """
+        return self.ort_threads or 1
 
 
 def _count(name: str, raw: str) -> int | None:

@@ -60,7 +60,8 @@ def query_encoder(
     """The query encoder for an index version built with ``model``; see the module docstring for the choice.
 
     Queries encoded at the same time (a server's concurrent requests) share one ONNX run of up to
-    ``settings.query_batch`` texts (``batching.BatchingEncoder``); 1 encodes each alone.
+    ``settings.query_batch`` texts (``batching.BatchingEncoder``), on ``settings.query_batch_threads()``
+    threads; a lone query runs on ``settings.query_threads()``; ``query_batch`` 1 encodes each alone.
 
     ``one_shot``: for a process that encodes a query or two and exits — the ONNX session skips
     repacking its weights (opens ~0.13 s sooner; each query then takes about twice as long).
@@ -70,14 +71,16 @@ def query_encoder(
         from .onnx_query import OnnxQueryEncoder
 
         int8 = settings.query_precision == "int8" and onnx.int8_file is not None
+        batching = not one_shot and settings.query_batch >= 2
         encoder = OnnxQueryEncoder(
             onnx.dir,
             threads=settings.query_threads(one_shot),
             max_length=onnx.max_length,
             prepack=not one_shot,
             file=onnx.int8_file if int8 and onnx.int8_file else onnx.file,
+            batch_threads=settings.query_batch_threads() if batching else None,
         )
-        if one_shot or settings.query_batch < 2:
+        if not batching:
             return encoder
         from .batching import BatchingEncoder
 
