@@ -49,7 +49,9 @@ KMEANS_ITERATIONS = 10  # FAISS's default is 25; training the cells is most of t
 TRAIN_PER_CELL = 30  # k-means sample per cell (FAISS asks for 39; 30 lost no recall at 1M and trains faster)
 HNSW_CELLS = 1_024  # from this many cells up, an HNSW graph over the centroids chooses the cells
 HNSW_M = 32  # links per centroid in that graph
-TWO_LEVEL_CELLS = HNSW_CELLS  # from this many cells up, k-means in two levels (``two_level_centroids``)
+# From this many cells up (a million papers' 20,000), k-means in two levels (``two_level_centroids``); below,
+# in one, as every cell count measured on real-shaped vectors was trained (8,000 at a million vectors).
+TWO_LEVEL_CELLS = 16_384
 COPIES = 2  # cells each vector is stored in (its nearest and a SOAR-chosen second)
 SPILL_CANDIDATES = 8  # nearest cells the second one is chosen from
 SPILL_LAMBDA = 1.0  # SOAR's weight on the offsets' parallel part (its paper's default)
@@ -133,8 +135,8 @@ def two_level_centroids(x: np.ndarray, nlist: int) -> np.ndarray:
     cell's vectors split into cells in proportion to their number, every assignment exact.
 
     Trained in one level, each of the ``KMEANS_ITERATIONS`` assigns every sample vector through the HNSW graph
-    over the cells (rebuilt each time): at a million papers (20,000 cells, 600,000 sample vectors) that took
-    longer than all the rest of the build. In two levels each vector is compared with about 2 sqrt(nlist)
+    over the cells (rebuilt each time): on 660,000 random vectors (6,500 cells) that had not finished in 9
+    minutes, where two levels took 38 CPU seconds; a million papers have 20,000 cells. In two levels each vector is compared with about 2 sqrt(nlist)
     centroids per iteration, exactly, by matrix products (FAISS's ``contrib.clustering.two_level_clustering``,
     with a coarse cell never given more cells than it has vectors)."""
     import faiss
