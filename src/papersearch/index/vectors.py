@@ -49,7 +49,7 @@ KMEANS_ITERATIONS = 10  # FAISS's default is 25; training the cells is most of t
 TRAIN_PER_CELL = 30  # k-means sample per cell (FAISS asks for 39; 30 lost no recall at 1M and trains faster)
 HNSW_CELLS = 1_024  # from this many cells up, an HNSW graph over the centroids chooses the cells
 HNSW_M = 32  # links per centroid in that graph
-# From this many cells up (a million papers' 20,000), k-means in two levels (``two_level_centroids``); below,
+# From this many cells up (a million papers' 20,000), k-means in two levels (``cells``); below,
 # in one, as every cell count measured on real-shaped vectors was trained (8,000 at a million vectors).
 TWO_LEVEL_CELLS = 16_384
 COPIES = 2  # cells each vector is stored in (its nearest and a SOAR-chosen second)
@@ -117,7 +117,11 @@ def ivf(
     x = np.ascontiguousarray(vectors[sample], dtype=np.float32)
     del sample
     if index.quantizer.ntotal == 0 and nlist >= TWO_LEVEL_CELLS:
-        index.quantizer.add(two_level_centroids(x, nlist))  # a quantizer holding its cells: FAISS trains the codes
+        from .cells import two_level_centroids
+
+        index.quantizer.add(
+            two_level_centroids(x, nlist, KMEANS_ITERATIONS)
+        )  # a quantizer holding its cells: FAISS trains the codes
         if storage == "fp16":  # which need no training: the whole sample would be assigned, its residuals held (1 GB)
             x = x[:nlist]
     index.train(x)
@@ -128,44 +132,6 @@ def ivf(
     else:
         _add(index, vectors, first_id)
     return index
-
-
-def two_level_centroids(x: np.ndarray, nlist: int) -> np.ndarray:
-    """``nlist`` spherical k-means centroids of ``x`` in two levels: sqrt(nlist) coarse cells, then each coarse
-    cell's vectors split into cells in proportion to their number, every assignment exact.
-
-    Trained in one level, each of the ``KMEANS_ITERATIONS`` assigns every sample vector through the HNSW graph
-    over the cells (rebuilt each time): on 660,000 random vectors (6,500 cells) that had not finished in 9
-    minutes, where two levels took 38 CPU seconds; a million papers have 20,000 cells. In two levels each vector is compared with about 2 sqrt(nlist)
-    centroids per iteration, exactly, by matrix products (FAISS's ``contrib.clustering.two_level_clustering``,
-    with a coarse cell never given more cells than it has vectors)."""
-    import faiss
-
-    dim, coarse = x.shape[1], max(1, int(np.sqrt(nlist)))
-    kwargs = {"niter": KMEANS_ITERATIONS, "spherical": True, "seed": 1234}
-    top = faiss.Kmeans(dim, coarse, max_points_per_centroid=2_000, **kwargs)
-    top.train(x)
-    _, assigned = top.index.search(x, 1)
-    assigned = assigned.ravel()
-    sizes = np.bincount(assigned, minlength=coarse)
-    shares = np.cumsum(sizes) * nlist // len(x)  # each coarse cell's cells, in proportion to its vectors
-    shares = np.minimum(np.diff(shares, prepend=0), sizes)
-    shares[np.argmax(sizes - shares)] += nlist - int(shares.sum())  # the rounding's rest where vectors are spare
-    order = np.argsort(assigned, kind="stable")
-    bounds = np.concatenate([[0], np.cumsum(sizes)])
-    parts: list[np.ndarray] = []
-    for cell in np.flatnonzero(shares):
-        part = x[order[bounds[cell] : bounds[cell + 1]]]
-        if shares[cell] >= len(part):  # as many cells as vectors: each vector is its own cell
-            parts.append(part[: shares[cell]])
-            continue
-        sub = faiss.Kmeans(dim, int(shares[cell]), min_points_per_centroid=1, **kwargs)
-        sub.train(part)
-        parts.append(np.asarray(sub.centroids))
-    centroids = np.ascontiguousarray(np.vstack(parts), dtype=np.float32)
-    if len(centroids) != nlist:
-        raise ValueError(f"two-level k-means made {len(centroids)} cells of {nlist} from {len(x)} vectors")
-    return centroids
 
 
 def copies(nlist: int) -> int:
