@@ -119,10 +119,10 @@ def ivf(
     if index.quantizer.ntotal == 0 and nlist >= TWO_LEVEL_CELLS:
         from .cells import two_level_centroids
 
-        index.quantizer.add(
-            two_level_centroids(x, nlist, KMEANS_ITERATIONS)
-        )  # a quantizer holding its cells: FAISS trains the codes
-        if storage == "fp16":  # which need no training: the whole sample would be assigned, its residuals held (1 GB)
+        # a quantizer that holds its cells is kept as it is: FAISS trains only the codes, and float16 codes need
+        # no training (given the whole sample, FAISS would assign it and hold its residuals: 1 GB at 1 M)
+        index.quantizer.add(two_level_centroids(x, nlist, KMEANS_ITERATIONS))
+        if storage == "fp16":
             x = x[:nlist]
     index.train(x)
     if not add:
