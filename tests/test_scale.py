@@ -190,10 +190,12 @@ def test_the_ivf_file_written_list_by_list_is_the_one_faiss_writes(
     same nprobe in its header), from a matrix read a block of rows at a time (several blocks, each list filled
     over several of them), its cells trained in one level or two."""
     from papersearch.index import ivf_file
+    from papersearch.index import matrix as matrix_module
     from papersearch.index.matrix import MatrixFile
 
     monkeypatch.setattr(vectors, "TWO_LEVEL_CELLS", 32 if two_level else 10**9)
     monkeypatch.setattr(ivf_file, "WRITE_ROWS", vectors.SPILL_STEP)  # two blocks
+    monkeypatch.setattr(matrix_module, "SPAN_ROWS", 1_000)  # the sample read in many runs
     x = np.random.default_rng(3).standard_normal((12_000, 24), dtype=np.float32)
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     np.save(tmp_path / "v.npy", x)

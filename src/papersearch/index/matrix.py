@@ -22,6 +22,7 @@ import numpy as np
 from .disk import naming
 
 RUN_ROWS = 64  # rows of an index array closer than this are read in one go (a run), not one at a time
+SPAN_ROWS = 65_536  # a run never crosses a multiple of this many rows: what one read holds stays bounded
 
 
 def header(path: Path) -> tuple[tuple[int, ...], np.dtype[Any], int]:
@@ -83,7 +84,8 @@ class MatrixFile:
             raise IndexError(f"rows outside 0-{self.shape[0] - 1}")
         wanted, where = np.unique(rows, return_inverse=True)
         out = np.empty((len(wanted), self.shape[1]), dtype=self.dtype)
-        breaks = np.flatnonzero(np.diff(wanted) > RUN_ROWS) + 1  # runs of near rows, each read once
+        # runs of near rows, each read once, none across a SPAN_ROWS boundary (a dense sample's run was the file)
+        breaks = np.flatnonzero((np.diff(wanted) > RUN_ROWS) | (np.diff(wanted // SPAN_ROWS) != 0)) + 1
         for part in np.split(np.arange(len(wanted)), breaks):
             if len(part):
                 lo, hi = int(wanted[part[0]]), int(wanted[part[-1]]) + 1
