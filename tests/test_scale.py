@@ -132,17 +132,18 @@ def test_a_paper_edited_between_the_builds_reads_stops_it_and_publishes_nothing(
     assert store.current_version(index_copy) == before and not list(index_copy.glob(".build-*"))
 
 
-@pytest.mark.parametrize("cells_by", ["flat", "hnsw"])
+@pytest.mark.parametrize(("cells_by", "two_level"), [("flat", False), ("hnsw", False), ("hnsw", True)])
 @pytest.mark.slow
 def test_approximate_index_reaches_its_recall_and_survives_a_reload(
-    index_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cells_by: str
+    index_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cells_by: str, two_level: bool
 ) -> None:
     """Cells chosen by comparing every centroid, and from HNSW_CELLS cells up (lowered here to reach
-    it with few vectors) by an HNSW graph over them."""
+    it with few vectors) by an HNSW graph over them; from TWO_LEVEL_CELLS up (lowered too) trained in two levels."""
     import faiss
 
     if cells_by == "hnsw":
         monkeypatch.setattr(vectors, "HNSW_CELLS", 32)
+    monkeypatch.setattr(vectors, "TWO_LEVEL_CELLS", 32 if two_level else 10**9)
     x = _real_ish(index_dir, 4000)
     index, info = vectors.build(x, exact_limit=1000)
     assert info["type"] == "ivf" and info["params"]["cells_by"] == cells_by
@@ -181,12 +182,20 @@ def test_approximate_index_reaches_its_recall_and_survives_a_reload(
     assert flat == {"type": "flat", "metric": "inner_product"}
 
 
-def test_the_ivf_file_written_list_by_list_is_the_one_faiss_writes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("two_level", [False, True])
+def test_the_ivf_file_written_list_by_list_is_the_one_faiss_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, two_level: bool
+) -> None:
     """``ivf_file.build_file`` never holds the index's lists, yet writes FAISS's own file byte for byte (with the
-    same nprobe in its header), from a matrix read a block of rows at a time."""
+    same nprobe in its header), from a matrix read a block of rows at a time (several blocks, each list filled
+    over several of them), its cells trained in one level or two."""
     from papersearch.index import ivf_file
+    from papersearch.index import matrix as matrix_module
     from papersearch.index.matrix import MatrixFile
 
+    monkeypatch.setattr(vectors, "TWO_LEVEL_CELLS", 32 if two_level else 10**9)
+    monkeypatch.setattr(ivf_file, "WRITE_ROWS", vectors.SPILL_STEP)  # two blocks
+    monkeypatch.setattr(matrix_module, "SPAN_ROWS", 1_000)  # the sample read in many runs
     x = np.random.default_rng(3).standard_normal((12_000, 24), dtype=np.float32)
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     np.save(tmp_path / "v.npy", x)
@@ -195,6 +204,7 @@ def test_the_ivf_file_written_list_by_list_is_the_one_faiss_writes(tmp_path: Pat
     vectors.save(index, tmp_path / "memory.faiss")
     with MatrixFile(tmp_path / "v.npy") as matrix:
         assert np.array_equal(matrix[[5, 3, 5, 11_999]], x[[5, 3, 5, 11_999]])
+        assert np.array_equal(matrix[np.array([3, 5, 11_999])], x[[3, 5, 11_999]])
         streamed = ivf_file.build_file(matrix, tmp_path / "file.faiss", exact_limit=1000)
     assert (tmp_path / "file.faiss").read_bytes() == (tmp_path / "memory.faiss").read_bytes()
     assert {k: v for k, v in streamed.items() if k != "build_seconds"} == {

@@ -28,10 +28,12 @@ OWN = "Own"  # stands for the citing entry's own first author
 COMMON_WORD_SURNAMES = {"Senior", "Silver", "Long", "Ng"}
 EVIDENCE_WORDS = 8  # a citation's evidence: at most this many words before its names, back to a clause break...
 SHORTEST_CLAUSE = 12  # ...where a break closer than this many characters is passed over (it would leave a fragment)
+NAMES_WINDOW = 160  # characters before a year tokenised for its names at first (all of them if the names go on)
 POSSESSIVE_BEFORE = re.compile(r"[’']s\s$")  # "Hinton’s 1995 Wake-Sleep"
 IN_BEFORE = re.compile(r"(?:^|\s)[Ii]n\s$")  # "in 2006, Hinton and Salakhutdinov show"
 NAMES_AFTER = re.compile(r",\s+((?:[A-Z][\w’'\-]*\s*(?:and\s+)?)+)")
 ITS_BEFORE = re.compile(r"(?:^|[\s(])its\s$")  # "its 1962 extension"
+TAIL = 12  # characters that hold any match of the three patterns above (each ends the text, none is longer)
 
 
 @dataclass(frozen=True)
@@ -75,8 +77,24 @@ def _split_people(group: str) -> list[str]:
 
 
 def _scan_names_back(text: str, end: int, allow_list: bool) -> tuple[int, str]:
-    """The name group ending at ``end``: returns (start, group text); group is '' when none."""
-    toks = _tokens_back(text[:end])
+    """The name group ending at ``end``: returns (start, group text); group is '' when none.
+
+    The tokens are those of the last ``NAMES_WINDOW`` characters before ``end``, all of them only when the
+    group may reach further back: tokenising the whole text before each year made a long summary's
+    citations cost the square of its length.
+    """
+    lo = max(0, end - NAMES_WINDOW)
+    while True:
+        toks = [(lo + at, tok) for at, tok in _tokens_back(text[lo:end])]
+        start, stop = _group_start(toks, end, allow_list)
+        if lo == 0 or stop >= 3:  # the first tokens (the first may be cut by the window) were never read
+            return start, text[start:end].strip()
+        lo = 0
+
+
+def _group_start(toks: list[tuple[int, str]], end: int, allow_list: bool) -> tuple[int, int]:
+    """Where the name group of ``toks`` (the tokens before ``end``) starts, and the token the scan stopped at
+    (it read none before the one two places earlier)."""
     i = len(toks) - 1
     start = end
     while i >= 0:
@@ -101,7 +119,7 @@ def _scan_names_back(text: str, end: int, allow_list: bool) -> tuple[int, str]:
                 i -= 1
                 continue
         break
-    return start, text[start:end].strip()
+    return start, i
 
 
 def clause_before(text: str, pos: int, words: int = EVIDENCE_WORDS) -> int:
@@ -154,7 +172,7 @@ def find_citations(text: str) -> list[Citation]:
 def _names_of_year(text: str, ys: int, ye: int) -> _Group:
     """The names the year at ``text[ys:ye]`` cites, by the form around it; the first form that fits decides."""
     pre, post = text[:ys], text[ye:]
-    stripped = pre.rstrip()
+    stripped, tail = pre.rstrip(), pre[-TAIL:]  # the forms before a year end with it: search its last characters
     if stripped.endswith("(") and post.startswith(")"):
         # "Fukushima (1980)", "Rumelhart, McClelland, and Hinton (1986)"
         start, names = _scan_names_back(text, len(stripped) - 1, allow_list=True)
@@ -162,14 +180,14 @@ def _names_of_year(text: str, ys: int, ye: int) -> _Group:
     if stripped.endswith(",") and _inside_parens(text, ys):
         # "(Srivastava, 2014; Hinton, 2012)", "(Ho and Salimans, 2022)", "(e.g., Papernot, 2017)"
         return _listed_in_parens(text, ys, ye, len(stripped) - 1)
-    if POSSESSIVE_BEFORE.search(pre):
+    if possessive := POSSESSIVE_BEFORE.search(tail):
         # "Hinton’s 1995 Wake-Sleep algorithm", "Alan Turing’s 1950 imitation game"
-        start, names = _scan_names_back(text, len(POSSESSIVE_BEFORE.sub("", pre)), allow_list=False)
+        start, names = _scan_names_back(text, len(pre) - len(possessive.group()), allow_list=False)
         return _Group(names, start, ye)
-    if IN_BEFORE.search(pre) and re.match(r",\s+[A-Z]", post):
+    if IN_BEFORE.search(tail) and re.match(r",\s+[A-Z]", post):
         # "in 2006, Hinton and Salakhutdinov show": the entry describing its own work
         return _named_after(post, ys, ye)
-    if ITS_BEFORE.search(pre):
+    if ITS_BEFORE.search(tail):
         # "This paper and its 1962 extension": a later work of the entry's own authors
         return _Group(OWN, ys - 4, ye)
     if pre.endswith(" ") and stripped and NAME_TOKEN.match(re.split(r"[\s(]", stripped)[-1]):

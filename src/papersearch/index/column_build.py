@@ -19,7 +19,7 @@ import numpy as np
 
 from ..core.records import EraRecord, GraphEdge, PaperRecord
 from .columns import ARRAYS
-from .database import DatabaseWriter
+from .database import BATCH, DatabaseWriter
 from .json_files import json_text
 from .matrix import MatrixFile, MatrixWriter
 from .understanding import concept_terms, evidence_names, given_keys, paper_names
@@ -44,33 +44,56 @@ def write_records(db: DatabaseWriter, records: Iterable[PaperRecord], eras: list
     era_code = {e["id"]: i for i, e in enumerate(eras)}
     codes: list[int] = []
     concept_at = most = 0
+    side = _Rows(db)
 
     def papers() -> Iterator[tuple[Any, ...]]:
         nonlocal concept_at, most
         for row, record in enumerate(records):
             codes.append(era_code.get(record["era"], -1))
-            _understood(db, record, row, concept_at)
+            _understood(side, record, row, concept_at)
             sizes = [len(stems) for _, _, stems in concept_terms(record) if stems]
             concept_at, most = concept_at + len(sizes), max([most, *sizes])
-            external = [(row, x["ref"], x["evidence"]) for x in record["references"]["external"]]
-            db.insert("external (paper, ref, evidence)", external)
+            side.add(
+                "external (paper, ref, evidence)",
+                ((row, x["ref"], x["evidence"]) for x in record["references"]["external"]),
+            )
             stored = {**record, "references": None}
             yield row, record["id"], record["year"], record["title"], json_text(record["authors"]), json_text(stored)
 
     db.insert("papers", papers())
+    side.flush()
     return np.array(codes, dtype=np.int16), most
 
 
-def _understood(db: DatabaseWriter, record: PaperRecord, row: int, concept_at: int) -> None:
+class _Rows:
+    """Rows for several tables gathered paper by paper and inserted a batch at a time, each table's in the order
+    given: one insert per paper and table cost more than the rows themselves."""
+
+    def __init__(self, db: DatabaseWriter) -> None:
+        self.db = db
+        self.tables: dict[str, list[tuple[Any, ...]]] = {}
+
+    def add(self, table: str, rows: Iterable[tuple[Any, ...]]) -> None:
+        held = self.tables.setdefault(table, [])
+        held.extend(rows)
+        if len(held) >= BATCH:
+            self.db.insert(table, held)
+            held.clear()
+
+    def flush(self) -> None:
+        for table, held in self.tables.items():
+            self.db.insert(table, held)
+            held.clear()
+
+
+def _understood(side: _Rows, record: PaperRecord, row: int, concept_at: int) -> None:
     """One paper's share of the query-understanding tables (``understanding``)."""
-    db.insert("name_spool", ((key, row, weight) for key, weight in paper_names(record)))
-    db.insert("given_spool", ((key,) for key in given_keys(record)))
+    side.add("name_spool", ((key, row, weight) for key, weight in paper_names(record)))
+    side.add("given_spool", ((key,) for key in given_keys(record)))
     terms = list(concept_terms(record))
-    db.insert("concept_spool", ((plain, record["year"]) for _, plain, _ in terms))
+    side.add("concept_spool", ((plain, record["year"]) for _, plain, _ in terms))
     kept = [(name, stems) for name, _, stems in terms if stems]
-    db.insert(
-        "concepts", ((concept_at + i, name, " ".join(sorted(stems)), row) for i, (name, stems) in enumerate(kept))
-    )
+    side.add("concepts", ((concept_at + i, name, " ".join(sorted(stems)), row) for i, (name, stems) in enumerate(kept)))
 
 
 def write_edges(

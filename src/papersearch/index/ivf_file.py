@@ -124,16 +124,23 @@ def entries(
     step: int,
     rows: int,
 ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """(list numbers, codes, ids) of every entry, ``rows`` vectors read at a time: for each ``step`` of rows,
-    the entries of each copy in turn (the order in which FAISS would add them), coded by ``encode``."""
+    """(list numbers, codes, ids) of every entry, one chunk per ``rows`` vectors read: within it, for each
+    ``step`` of rows, the entries of each copy in turn (the order in which FAISS would add them), coded by
+    ``encode``. One chunk a block, not one a step and copy: at 20,000 lists a step's entries are a write or
+    two per list, and a block's share of a list is written at once (``_place`` keeps each list's order)."""
     for lo in range(0, vectors.shape[0], rows):
         block = np.ascontiguousarray(vectors[lo : lo + rows], dtype=np.float32)
+        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         for at in range(0, len(block), step):
             x = block[at : at + step]
             ids = np.arange(lo + at, lo + at + len(x), dtype=np.int64)
             for copy in cells:
                 lists = np.ascontiguousarray(copy[lo + at : lo + at + len(x)], dtype=np.int64)
-                yield lists, encode(x, lists), ids
+                parts.append((lists, encode(x, lists), ids))
+        del block
+        lists, codes, ids = (np.concatenate(part) for part in zip(*parts, strict=True))
+        del parts
+        yield lists, codes, ids
 
 
 def _pwrite(fd: int, data: bytes, at: int) -> None:
@@ -143,7 +150,7 @@ def _pwrite(fd: int, data: bytes, at: int) -> None:
         view, at = view[done:], at + done
 
 
-WRITE_ROWS = 131_072  # rows encoded and written at a time by ``build_file`` (their codes: ~200 MB)
+WRITE_ROWS = 131_072  # rows encoded and written at a time by ``build_file`` (their codes, two copies: ~200 MB)
 
 
 def build_file(

@@ -22,6 +22,7 @@ import numpy as np
 from .disk import naming
 
 RUN_ROWS = 64  # rows of an index array closer than this are read in one go (a run), not one at a time
+SPAN_ROWS = 65_536  # a run never crosses a multiple of this many rows: what one read holds stays bounded
 
 
 def header(path: Path) -> tuple[tuple[int, ...], np.dtype[Any], int]:
@@ -83,11 +84,14 @@ class MatrixFile:
             raise IndexError(f"rows outside 0-{self.shape[0] - 1}")
         wanted, where = np.unique(rows, return_inverse=True)
         out = np.empty((len(wanted), self.shape[1]), dtype=self.dtype)
-        breaks = np.flatnonzero(np.diff(wanted) > RUN_ROWS) + 1  # runs of near rows, each read once
+        # runs of near rows, each read once, none across a SPAN_ROWS boundary (a dense sample's run was the file)
+        breaks = np.flatnonzero((np.diff(wanted) > RUN_ROWS) | (np.diff(wanted // SPAN_ROWS) != 0)) + 1
         for part in np.split(np.arange(len(wanted)), breaks):
             if len(part):
                 lo, hi = int(wanted[part[0]]), int(wanted[part[-1]]) + 1
                 out[part] = self._read(lo, hi)[wanted[part] - lo]
+        if len(wanted) == len(rows) and np.array_equal(wanted, rows):  # ascending, no repeat: ``out`` is the answer
+            return out.reshape(*np.shape(key), self.shape[1])  # (a copy would double a k-means sample: 1 GB at 1 M)
         picked: np.ndarray = out[where].reshape(*np.shape(key), self.shape[1])
         return picked
 

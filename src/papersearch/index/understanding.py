@@ -64,8 +64,25 @@ def evidence_names(target_authors: Sequence[str], evidence: str) -> Iterator[str
     """The keys of the authors of an edge's target whom its evidence names: the edge's source names them."""
     for author in target_authors:
         surname = author_surname(author)
-        if surname and re.search(rf"\b{re.escape(surname)}\b", evidence):
+        if surname and _whole_word_in(surname, evidence):
             yield from name_keys(surname)
+
+
+def _is_word(text: str, at: int) -> bool:
+    """Whether ``text[at]`` is a character ``\\w`` matches (a place outside the text is not)."""
+    return 0 <= at < len(text) and (text[at].isalnum() or text[at] == "_")
+
+
+def _whole_word_in(word: str, text: str) -> bool:
+    """Whether ``re.search(rf"\\b{re.escape(word)}\\b", text)`` finds ``word``, without a pattern compiled per word
+    (a build asks it of every author of every edge's target: millions of surnames, and the regex cache holds 512)."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if _is_word(text, at - 1) != _is_word(text, at) and _is_word(text, end - 1) != _is_word(text, end):
+            return True
+        at = text.find(word, at + 1)
+    return False
 
 
 def concept_terms(record: PaperRecord) -> Iterator[tuple[str, str, frozenset[str]]]:

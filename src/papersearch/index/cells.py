@@ -1,0 +1,47 @@
+"""An IVF index's cells for a large index: spherical k-means in two levels, each assignment exact.
+
+``vectors.ivf`` trains its cells here from ``vectors.TWO_LEVEL_CELLS`` cells up (a million papers' 20,000);
+below that, FAISS's own one-level k-means, with the HNSW graph over the cells assigning the sample.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def two_level_centroids(x: np.ndarray, nlist: int, iterations: int) -> np.ndarray:
+    """``nlist`` spherical k-means centroids of ``x`` in two levels: sqrt(nlist) coarse cells, then each coarse
+    cell's vectors split into cells in proportion to their number, every assignment exact.
+
+    Trained in one level, each of the ``iterations`` assigns every sample vector through the HNSW graph over
+    the cells (rebuilt each time): on 660,000 random vectors (6,500 cells) that had not finished in 9 minutes,
+    where two levels took 38 CPU seconds; a million papers have 20,000 cells. In two levels each vector is
+    compared with about 2 sqrt(nlist) centroids per iteration, exactly, by matrix products (FAISS's
+    ``contrib.clustering.two_level_clustering``, with a coarse cell never given more cells than it has vectors)."""
+    import faiss
+
+    dim, coarse = x.shape[1], max(1, int(np.sqrt(nlist)))
+    kwargs = {"niter": iterations, "spherical": True, "seed": 1234}
+    top = faiss.Kmeans(dim, coarse, max_points_per_centroid=2_000, **kwargs)
+    top.train(x)
+    _, assigned = top.index.search(x, 1)
+    assigned = assigned.ravel()
+    sizes = np.bincount(assigned, minlength=coarse)
+    shares = np.cumsum(sizes) * nlist // len(x)  # each coarse cell's cells, in proportion to its vectors
+    shares = np.minimum(np.diff(shares, prepend=0), sizes)
+    shares[np.argmax(sizes - shares)] += nlist - int(shares.sum())  # the rounding's rest where vectors are spare
+    order = np.argsort(assigned, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(sizes)])
+    parts: list[np.ndarray] = []
+    for cell in np.flatnonzero(shares):
+        part = x[order[bounds[cell] : bounds[cell + 1]]]
+        if shares[cell] >= len(part):  # as many cells as vectors: each vector is its own cell
+            parts.append(part[: shares[cell]])
+            continue
+        sub = faiss.Kmeans(dim, int(shares[cell]), min_points_per_centroid=1, **kwargs)
+        sub.train(part)
+        parts.append(np.asarray(sub.centroids))
+    centroids = np.ascontiguousarray(np.vstack(parts), dtype=np.float32)
+    if len(centroids) != nlist:
+        raise ValueError(f"two-level k-means made {len(centroids)} cells of {nlist} from {len(x)} vectors")
+    return centroids
