@@ -39,9 +39,8 @@ KINDS: tuple[EdgeKind, ...] = ("cites", "mentions")  # by rank, as ``graph.neigh
 SIDES: dict[Side, tuple[str, str]] = {"cites": ("later", "earlier"), "cited_by": ("earlier", "later")}  # the
 # edges' column that names the paper, and the one that names its neighbour
 BATCH = 1_000  # records read at a time when they are all read in order
-KEPT = 64  # records kept after they are fetched (a query shows ten; an answer reads a few of them again)
-KEPT_NEIGHBOURS = 20_000  # neighbours the kept records hold at most: a paper cited by thousands (its record grows
-# with the list) is fetched again rather than held, so what is kept does not grow with the corpus
+KEPT = 64  # records kept after they are fetched (a query shows ten; an answer reads a few of them again); each
+# lists at most SHOWN_NEIGHBOURS a side, so their count bounds what they hold
 
 
 class _Reader:
@@ -72,8 +71,7 @@ class RecordStore(_Reader, Sequence[PaperRecord]):
     def __init__(self, db: sqlite3.Connection, lock: threading.Lock, n: int) -> None:
         super().__init__(db, lock)
         self.n = n
-        self._kept: OrderedDict[int, tuple[PaperRecord, int]] = OrderedDict()  # row -> (record, its neighbours)
-        self._held = 0  # neighbours the kept records hold
+        self._kept: OrderedDict[int, PaperRecord] = OrderedDict()  # row -> record, least recently used first
 
     def __len__(self) -> int:
         return self.n
@@ -93,26 +91,18 @@ class RecordStore(_Reader, Sequence[PaperRecord]):
             hit = self._kept.get(row)
             if hit is not None:
                 self._kept.move_to_end(row)
-                return hit[0]
+                return hit
         found = self.all("SELECT record FROM papers WHERE row = ?", (row,))
         record = self._assembled(row, found[0][0])
         self._keep(row, record)
         return record
 
     def _keep(self, row: int, record: PaperRecord) -> None:
-        """Keep ``record``, the least recently used ones given up while more than ``KEPT`` records or
-        ``KEPT_NEIGHBOURS`` neighbours are kept; one with more neighbours than that is not kept."""
-        refs = record["references"]
-        weight = len(refs["cites"]) + len(refs["cited_by"]) + len(refs["external"])
-        if weight > KEPT_NEIGHBOURS:
-            return
+        """Keep ``record``, the least recently used given up past ``KEPT``."""
         with self.lock:
-            if row in self._kept:
-                return
-            self._kept[row] = (record, weight)
-            self._held += weight
-            while len(self._kept) > KEPT or self._held > KEPT_NEIGHBOURS:
-                self._held -= self._kept.popitem(last=False)[1][1]
+            self._kept.setdefault(row, record)
+            while len(self._kept) > KEPT:
+                self._kept.popitem(last=False)
 
     def __iter__(self) -> Iterator[PaperRecord]:
         """Every record in row order, a batch at a time."""
@@ -155,14 +145,21 @@ class RecordStore(_Reader, Sequence[PaperRecord]):
         """A stored record with its neighbourhood (its references were stored as null): each side's
         ``SHOWN_NEIGHBOURS`` strongest ties and how many there are."""
         record: PaperRecord = json.loads(text)
+        cites, cites_total = self._shown(row, "cites")
+        cited_by, cited_by_total = self._shown(row, "cited_by")
         record["references"] = {
-            "cites": self.side(row, "cites", 0, SHOWN_NEIGHBOURS),
-            "cited_by": self.side(row, "cited_by", 0, SHOWN_NEIGHBOURS),
+            "cites": cites,
+            "cited_by": cited_by,
             "external": self._external(row),
-            "cites_total": self.side_total(row, "cites"),
-            "cited_by_total": self.side_total(row, "cited_by"),
+            "cites_total": cites_total,
+            "cited_by_total": cited_by_total,
         }
         return record
+
+    def _shown(self, row: int, side: Side) -> tuple[list[Neighbour], int]:
+        """A side's first ``SHOWN_NEIGHBOURS`` ties and how many it has: counted only when the first page is full."""
+        shown = self.side(row, side, 0, SHOWN_NEIGHBOURS)
+        return shown, len(shown) if len(shown) < SHOWN_NEIGHBOURS else self.side_total(row, side)
 
     def side(self, row: int, side: Side, offset: int, limit: int) -> list[Neighbour]:
         """Ties ``offset`` to ``offset + limit`` of one side of a paper's neighbourhood, in the order it is shown:
