@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..core.params import check_page, check_side
+from ..core.params import check_limit, check_offset, check_side
 from ..core.records import SHOWN_NEIGHBOURS
 from ..core.settings import Settings
 from .arguments import Command, checked
@@ -45,12 +45,10 @@ def neighbours_arguments(s: argparse.ArgumentParser) -> None:
         default="cited_by",
         help="cites: what it builds on; cited_by: what builds on it (default)",
     )
-    s.add_argument(
-        "--offset", type=checked(lambda t: check_page(t, 1)[0]), default=0, help="where the page starts (default 0)"
-    )
+    s.add_argument("--offset", type=checked(check_offset), default=0, help="where the page starts (default 0)")
     s.add_argument(
         "--limit",
-        type=checked(lambda t: check_page(0, t)[1]),
+        type=checked(check_limit),
         default=SHOWN_NEIGHBOURS,
         help=f"how many ties, 1-{SHOWN_NEIGHBOURS} (default {SHOWN_NEIGHBOURS})",
     )

@@ -190,14 +190,20 @@ def check_side(value: object) -> Side:
     return one_of("side", value, SIDES, RULES["side"])
 
 
-def check_page(offset: object, limit: object) -> tuple[int, int]:
-    """Where a page of a list starts (0 to ``MAX_OFFSET``) and how long it is (1 to ``SHOWN_NEIGHBOURS``)."""
-    start, length = _whole(offset), _whole(limit)
+def check_offset(value: object) -> int:
+    """Where a page of a list starts: a whole number from 0 to ``MAX_OFFSET``."""
+    start = _whole(value)
     if start is None or not 0 <= start <= MAX_OFFSET:
-        raise QueryError("offset", f"{RULES['offset']}, not {shown(offset)}")
+        raise QueryError("offset", f"{RULES['offset']}, not {shown(value)}")
+    return start
+
+
+def check_limit(value: object) -> int:
+    """How long a page of a neighbourhood is: a whole number from 1 to ``SHOWN_NEIGHBOURS``."""
+    length = _whole(value)
     if length is None or not 1 <= length <= SHOWN_NEIGHBOURS:
-        raise QueryError("limit", f"{RULES['limit']}, not {shown(limit)}")
-    return start, length
+        raise QueryError("limit", f"{RULES['limit']}, not {shown(value)}")
+    return length
 
 
 def check_id(name: str, value: object) -> str:

@@ -32,7 +32,8 @@ from ..core.params import (
     check_direction,
     check_id,
     check_k,
-    check_page,
+    check_limit,
+    check_offset,
     check_side,
 )
 from ..core.records import (
@@ -158,7 +159,7 @@ class Searcher:
         ``SHOWN_NEIGHBOURS``): for a paper built upon by thousands. QueryError names a bad parameter."""
         row = self._row("id", paper_id)
         checked = check_side(side)
-        start, length = check_page(offset, limit)
+        start, length = check_offset(offset), check_limit(limit)
         records = self.data.records
         return {
             "id": paper_id,
