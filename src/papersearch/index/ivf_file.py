@@ -26,7 +26,6 @@ from . import vectors
 from .disk import naming
 from .writer import allocate
 
-READ_ROWS = 65_536  # rows read at a time while cells are chosen
 EMPTY_TAIL = 32  # bytes that end an empty index's serialisation: "ilar", nlist, code size, "sprs", no pairs
 
 
@@ -103,20 +102,6 @@ def _place(
         fill[cell] = at + n
 
 
-def all_cells(
-    vectors: Any, cells_of: Callable[[np.ndarray], tuple[np.ndarray, ...]], copies: int, step: int
-) -> tuple[np.ndarray, ...]:
-    """Every row's cells, one int32 array per copy, ``cells_of`` choosing them ``step`` rows at a time."""
-    n = vectors.shape[0]
-    out = tuple(np.empty(n, dtype=np.int32) for _ in range(copies))
-    for lo in range(0, n, READ_ROWS):
-        block = np.ascontiguousarray(vectors[lo : lo + READ_ROWS], dtype=np.float32)
-        for at in range(0, len(block), step):
-            for whole, part in zip(out, cells_of(block[at : at + step]), strict=True):
-                whole[lo + at : lo + at + len(part)] = part
-    return out
-
-
 def entries(
     vectors: Any,
     cells: tuple[np.ndarray, ...],
@@ -165,7 +150,7 @@ def build_file(
 
     ``matrix``: an array or a ``matrix.MatrixFile``. The IVF index is trained as ``vectors.build`` trains it;
     then every row's cells are chosen (4 bytes a row and copy), which sizes every list, and each chunk's
-    codes go straight to their places in the file (``write_lists``); the file is then mapped to tune nprobe.
+    codes go straight to their places in the file (``write_lists``); nprobe is tuned from those cells.
     The file is the one ``vectors.save(vectors.build(...)[0])`` writes for the same vectors and seed.
     """
     n = matrix.shape[0]
@@ -176,20 +161,18 @@ def build_file(
     started = time.perf_counter()
     rng = np.random.default_rng(seed)
     trained = vectors.ivf(matrix, vectors.ivf_lists(n), "fp16", rng, add=False)
-    _write_ivf(trained, matrix, path)
-    params = {"nlist": trained.nlist, "cells_by": vectors.cells_by(trained), "copies": vectors.copies(trained.nlist)}
-    del trained
-    index = vectors.load(path, {"type": "ivf", "params": params}, threads=os.cpu_count() or 1)
-    return vectors.tuned(index, matrix, rng, target_recall, time.perf_counter() - started)
+    cells = _write_ivf(trained, matrix, path)
+    return vectors.tuned(trained, cells, matrix, rng, target_recall, time.perf_counter() - started)
 
 
-def _write_ivf(index: Any, matrix: Any, path: Path) -> None:
+def _write_ivf(index: Any, matrix: Any, path: Path) -> tuple[np.ndarray, ...]:
     """``index``'s file (trained, its lists empty) with every row of ``matrix`` in its cells, entries in the
-    order ``vectors.ivf`` adds them (each step of rows: the nearest cells, then the second)."""
+    order ``vectors.ivf`` adds them (each step of rows: the nearest cells, then the second); returns every row's
+    cells (one array per copy), which tune nprobe without reading the file back."""
     import faiss
 
     step = vectors.SPILL_STEP
-    cells = all_cells(matrix, vectors.spilled_cells(index), vectors.copies(index.nlist), step)
+    cells = vectors.all_cells(matrix, vectors.spilled_cells(index), vectors.copies(index.nlist), step)
     sizes = np.sum([np.bincount(c, minlength=index.nlist) for c in cells], axis=0).astype(np.int64)
     index.ntotal = int(sizes.sum())  # the header records the count; the lists themselves stay empty
     try:
@@ -203,3 +186,4 @@ def _write_ivf(index: Any, matrix: Any, path: Path) -> None:
         return codes
 
     write_lists(path, prefix, index.code_size, sizes, entries(matrix, cells, encode, step, WRITE_ROWS))
+    return cells

@@ -15,6 +15,7 @@ RECALL_QUERIES = 600  # blended queries that measure recall at build time
 BLENDS = (3, 4)  # indexed vectors summed into one tuning query: as many queries of each
 CONFIDENCE_Z = 1.645  # one-sided 95%: the tuned recall's lower bound must reach the target
 CHUNK = 65_536  # rows scanned at a time, so a mapped matrix is never copied whole
+TIES = 20  # exact neighbours kept per query when recall is read from cells: room for rows tied with the 10th
 
 
 def exact_neighbours(vectors: Any, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -36,6 +37,22 @@ def recall_per_query(found: np.ndarray, exact: np.ndarray) -> np.ndarray:
     the exact top 10); a hit tied with the 10th true similarity counts (duplicate texts)."""
     tenth = exact[:, 9:10] - 1e-5
     share: np.ndarray = np.minimum((found[:, :10] >= tenth).sum(axis=1), 10) / 10
+    return share
+
+
+def covered_per_query(
+    probed: np.ndarray, cells: tuple[np.ndarray, ...], exact: np.ndarray, exact_rows: np.ndarray
+) -> np.ndarray:
+    """Each query's share of its true top 10 that lies in a cell it scans: ``probed`` (queries x nprobe) the cells
+    each scans, ``cells`` every row's cells (one array per copy), ``exact``/``exact_rows`` its exact top ``TIES``
+    best first. A row tied with the 10th counts, as in ``recall_per_query``: what a search of those cells finds,
+    read from where the rows were put rather than by scanning them."""
+    near = exact >= exact[:, 9:10] - 1e-5
+    scanned = np.zeros(exact_rows.shape, dtype=bool)
+    for copy in cells:
+        where = copy[np.maximum(exact_rows, 0)]
+        scanned |= (where[:, :, None] == probed[:, None, :]).any(axis=2)
+    share: np.ndarray = np.minimum((scanned & near & (exact_rows >= 0)).sum(axis=1), 10) / 10
     return share
 
 
