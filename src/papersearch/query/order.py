@@ -38,24 +38,46 @@ TIME_SCALE = 10.0
 TIE = {"cites": 1.0, "mentions": 0.5}  # how much an edge of each kind ties two papers
 TIE_HOP = 0.5  # a tie through a paper in between counts half
 
-# a superlative of time asks for one paper when it qualifies a singular noun ("the oldest paper", "the most recent
-# word vector paper", "the newest one") or ends the question ("which is the oldest?"); "the latest work on X",
-# "recent papers" ask for a time instead (``timewords``)
-_ONE = (
-    r"(?=(?:\s+[\w'’-]+){0,3}?\s+(?:paper|entry|one|article|publication|study|item|addition|thing|method|model"
-    r"|approach|technique|architecture|idea|result|breakthrough|development)\b(?!['’-]?s\b)"
-    r"|\s+(?:on|about|regarding|concerning|in|among|of)\b|\s*[?.!]*\s*$)"  # "the latest on X", "first in the list"
+# an order is an end of time and what it qualifies. The end: a superlative of time ("oldest", "the least recent",
+# "dates furthest back", "newest", "most up-to-date"). What it qualifies: a singular noun of a thing on the list
+# ("the oldest paper", "the most recent word vector paper", "the earliest-published one"), a scope ("the latest on X",
+# "first in the list", "most recently among these") or nothing (it ends the question: "which is the oldest?");
+# "the latest work on X", "recent papers" ask for a time instead (``timewords``)
+THINGS = frozenset(
+    [
+        *("paper", "entry", "one", "article", "publication", "study", "item", "addition", "thing", "method", "model"),
+        *("approach", "technique", "architecture", "idea", "result", "breakthrough", "development", "piece"),
+    ]
 )
-EARLIEST = Gated(("oldest", "earliest"), rf"\b(?:the\s+)?(?:oldest|earliest){_ONE}", re.IGNORECASE)
+_THING = "|".join(sorted(THINGS))
+_ONE = (
+    rf"(?=(?:[\s-]+[\w'’]+){{0,3}}?[\s-]+(?:{_THING})\b(?!['’-]?s\b)"
+    r"|\s+(?:on|about|regarding|concerning|in|among|of|here|there)\b|\s*[?.!]*\s*$)"
+)
+_EARLY = r"oldest|earliest|most\s+dated|least\s+recent(?:ly\s+published)?|(?:dates?|dating|goes|go)\s+(?:the\s+)?(?:furthest|farthest)\s+back"
+_LATE = r"newest|latest|youngest|last|most\s+recent(?:ly\s+published)?|most\s+up[\s-]to[\s-]date|most\s+current"
+_ONE_EARLY = _ONE.replace(f"(?:{_THING})", f"(?:{_THING}|work)")  # "the earliest work here": no time is meant by it
+EARLIEST = Gated(
+    ("oldest", "earliest", "least", "furthest", "farthest", "dated"), rf"\b(?:the\s+)?(?:{_EARLY}){_ONE_EARLY}", re.IGNORECASE
+)
 FIRST = Gated(("first",), rf"\b(?:the\s+)?(?:very\s+)?first{_ONE}", re.IGNORECASE)  # an order only over the whole list
-# a choice between papers: "which came first, the VAE or GANs?", "which is newer: bert or gpt-2"
-_WHICH = r"\bwhich(?:\s+(?:one|paper|of\s+(?:the|these|those)\s+(?:two|papers)))?\s+(?:came|comes|come|was|is|were)\s+(?:out\s+)?"
-EARLIER_OF = Gated(("first", "earlier", "older"), _WHICH + r"(?:first|earlier|older)\b", re.IGNORECASE)
-LATER_OF = Gated(("later", "newer", "recent"), _WHICH + r"(?:later|newer|more\s+recent)\b", re.IGNORECASE)
+# a choice between papers: a comparative of time that ends its clause ("which came first, the VAE or GANs?", "which
+# was published later: bert or gpt-2", "the VAE or the GAN: which one was first?")
+_WHICH = r"\bwhich(?:\s+[\w'’-]+){0,4}?\s+"
+_CHOICE = r"(?=\s*(?:[,:;?!.—–]|-\s|$|or\b))"
+EARLIER_OF = Gated(("first", "earlier", "older", "sooner"), _WHICH + r"(?:first|earlier|older|sooner)" + _CHOICE, re.IGNORECASE)
+LATER_OF = Gated(("later", "newer", "recent", "last"), _WHICH + r"(?:later|newer|more\s+recent|last)" + _CHOICE, re.IGNORECASE)
 LATEST = Gated(
-    ("newest", "latest", "recent", "youngest", "last"),
-    rf"\b(?:the\s+)?(?:newest|latest|most\s+recent(?:ly\s+published)?|youngest|last){_ONE}"
-    r"|\bmost\s+recently(?=\s*[?.!]*\s*$)",  # "which paper was published most recently?"
+    ("newest", "latest", "recent", "youngest", "last", "up", "current"),
+    rf"\b(?:the\s+)?(?:{_LATE}){_ONE}"
+    r"|\bmost\s+recently(?=\s*[?.!]*\s*$|\s+(?:among|in|of|on|here|there)\b)",  # "published most recently?"
+    re.IGNORECASE,
+)
+# "before all the others", "after everything else": a relation to every other paper is an end of time
+EVERY_OTHER = Gated(
+    ("all", "any", "every", "rest", "other"),
+    r"^(?:all|any|every|each)(?:\s+(?:of\s+)?(?:the|these|those))?(?:\s+others?|\s+other\s+\w+|\s+the\s+rest|\s+\w+)?$"
+    r"|^(?:the\s+)?(?:rest|others)$|^every(?:thing|one)(?:\s+else)?$|^any(?:thing|one)\s+else$",
     re.IGNORECASE,
 )
 _ANCHOR = r"(?P<anchor>[^?.!;,]*[^?.!;,\s])"
@@ -116,9 +138,9 @@ LEADING = Gated(  # "after deep belief nets, what did people try next"
     r"^\s*(?P<side>before|after)\s+(?P<anchor>[^?.!;,]+?)\s*,\s*(?=\w)",
     re.IGNORECASE,
 )
-NEXT_IN_TIME = Gated(  # "right before X", "the next paper on the timeline after X": the nearest in time first
-    ("before", "after", "since", "prior"),
-    r"\b(?:just|right|immediately|directly|shortly|soon)\s+(?:before|after|prior\s+to|since)\b"
+NEXT_IN_TIME = Gated(  # "right before X", "immediately preceded X", "the next paper after X": the nearest in time first
+    ("before", "after", "since", "prior", "preced", "follow", "succeed"),
+    r"\b(?:just|right|immediately|directly|shortly|soon)\s+(?:before|after|prior\s+to|since|preced\w*|follow\w*|succeed\w*)"
     r"|\bnext(?:\s+[\w'’-]+){0,4}?\s+after\b",
     re.IGNORECASE,
 )
@@ -224,11 +246,20 @@ def read_order(text: str) -> OrderReading | None:
     side, anchor, span = _relation(text, superlative=first is not None)
     if side is None and first is None:
         return None
-    if first is None and side is not None and span is not None and NEXT_IN_TIME.search(text[span[0] : span[1]]):
+    if side is not None and span is not None and EVERY_OTHER.search(anchor):  # "came out before all the others"
+        first = first or ("earliest" if side == "before" else "latest")
+        side, anchor = None, ""
+    elif first is None and side is not None and span is not None and _nearest(text, span):
         first = "latest" if side == "before" else "earliest"  # "just before X": the nearest in time first
     if span is not None:
         spans.append(span)
     return OrderReading(first, side, anchor, tuple(spans), side or "topic", listed_only=listed_only and side is None)
+
+
+def _nearest(text: str, span: Span) -> bool:
+    """Whether the relation read at ``span`` asks for the paper nearest in time: a word of nearness in it or just
+    before it ("right after X", "which paper immediately preceded X", "the next paper after X")."""
+    return any(m.end() > span[0] for m in NEXT_IN_TIME.finditer(text[: span[1]]))
 
 
 def _relation(text: str, superlative: bool) -> tuple[Side | None, str, Span | None]:

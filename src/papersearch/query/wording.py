@@ -241,7 +241,7 @@ _NOUN = r"(?:overview|summary|rundown|run-down|explanation|description|intro(?:d
 _VERB = (
     r"(?:explain(?:\s+to\s+me)?|describe|summari[sz]e|outline|clarify|understand|learn\s+about|know\s+about"
     r"|tell\s+me(?:\s+(?:more\s+)?about)?|walk\s+me\s+through|talk\s+me\s+through|teach\s+me(?:\s+about)?"
-    r"|go\s+over|break\s+down|give\s+me\s+(?:an?\s+|the\s+)?(?:quick\s+|short\s+|brief\s+|simple\s+)?"
+    r"|what(?:'s|’s|s|\s+is)\s+the\s+deal\s+with|go\s+over|break\s+down|give\s+me\s+(?:an?\s+|the\s+)?(?:quick\s+|short\s+|brief\s+|simple\s+)?"
     + _NOUN
     + r"(?:\s+(?:of|on|about|for))?|(?:an?\s+|the\s+)?(?:quick\s+|short\s+|brief\s+)?"
     + _NOUN
@@ -252,15 +252,23 @@ _INSTRUCTION_WORDS = (  # one of them is in every instruction: its verb, its nou
     *("learn", "know", "tell", "walk", "talk", "teach", "go", "break", "give", "overview", "rundown", "run-down"),
     *("intro", "primer", "recap", "eli5", "what"),
 )
+# an instruction after the topic: "word embeddings explained", "the attention mechanism: describe it briefly"
+_AFTER = (
+    r"[\s,:;–—-]*\b(?:(?:explained|described|summari[sz]ed|outlined)"
+    r"|(?:explain|describe|summari[sz]e|outline)\s+(?:it|them|this|that|these)(?:\s+(?:to|for)\s+me)?)\b"
+)
 INSTRUCTION = Gated(_INSTRUCTION_WORDS, rf"^\s*{_POLITE}{_ASK_YOU}{_WANT}{_VERB}\b[\s,:]*", re.IGNORECASE)
+_COURTESY = (
+    r"[\s,]*\b(?:for\s+me|to\s+me|please|briefly|simply|quickly|in\s+(?:simple|plain|layman'?s?)\s+(?:terms|english|words)"
+    r"|in\s+a\s+(?:few|couple(?:\s+of)?)\s+(?:sentences|words|lines)|like\s+i'?m\s+(?:five|5|a\s+beginner)"
+    r"|(?:,\s*)?thanks?(?:\s+you)?)\b[\s,]*"
+)
 COURTESY = Gated(
     (
         *("me", "please", "briefly", "simply", "quickly", "terms", "english", "words", "sentences", "lines", "like"),
-        *("thank",),
+        *("thank", "explained", "described", "summari", "outline", "explain", "describe"),
     ),
-    r"[\s,]*(?:\b(?:for\s+me|to\s+me|please|briefly|simply|quickly|in\s+(?:simple|plain|layman'?s?)\s+(?:terms|english|words)"
-    r"|in\s+a\s+(?:few|couple(?:\s+of)?)\s+(?:sentences|words|lines)|like\s+i'?m\s+(?:five|5|a\s+beginner)"
-    r"|(?:,\s*)?thanks?(?:\s+you)?)\b[\s,]*)+[?.!]*\s*$",
+    rf"(?:{_AFTER}(?:{_COURTESY})*|(?:{_COURTESY})+)[?.!]*\s*$",
     re.IGNORECASE,
 )
 
