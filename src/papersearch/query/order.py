@@ -58,15 +58,21 @@ _EARLY = r"oldest|earliest|most\s+dated|least\s+recent(?:ly\s+published)?|(?:dat
 _LATE = r"newest|latest|youngest|last|most\s+recent(?:ly\s+published)?|most\s+up[\s-]to[\s-]date|most\s+current"
 _ONE_EARLY = _ONE.replace(f"(?:{_THING})", f"(?:{_THING}|work)")  # "the earliest work here": no time is meant by it
 EARLIEST = Gated(
-    ("oldest", "earliest", "least", "furthest", "farthest", "dated"), rf"\b(?:the\s+)?(?:{_EARLY}){_ONE_EARLY}", re.IGNORECASE
+    ("oldest", "earliest", "least", "furthest", "farthest", "dated"),
+    rf"\b(?:the\s+)?(?:{_EARLY}){_ONE_EARLY}",
+    re.IGNORECASE,
 )
 FIRST = Gated(("first",), rf"\b(?:the\s+)?(?:very\s+)?first{_ONE}", re.IGNORECASE)  # an order only over the whole list
 # a choice between papers: a comparative of time that ends its clause ("which came first, the VAE or GANs?", "which
 # was published later: bert or gpt-2", "the VAE or the GAN: which one was first?")
 _WHICH = r"\bwhich(?:\s+[\w'’-]+){0,4}?\s+"
 _CHOICE = r"(?=\s*(?:[,:;?!.—–]|-\s|$|or\b))"
-EARLIER_OF = Gated(("first", "earlier", "older", "sooner"), _WHICH + r"(?:first|earlier|older|sooner)" + _CHOICE, re.IGNORECASE)
-LATER_OF = Gated(("later", "newer", "recent", "last"), _WHICH + r"(?:later|newer|more\s+recent|last)" + _CHOICE, re.IGNORECASE)
+EARLIER_OF = Gated(
+    ("first", "earlier", "older", "sooner"), _WHICH + r"(?:first|earlier|older|sooner)" + _CHOICE, re.IGNORECASE
+)
+LATER_OF = Gated(
+    ("later", "newer", "recent", "last"), _WHICH + r"(?:later|newer|more\s+recent|last)" + _CHOICE, re.IGNORECASE
+)
 LATEST = Gated(
     ("newest", "latest", "recent", "youngest", "last", "up", "current"),
     rf"\b(?:the\s+)?(?:{_LATE}){_ONE}"
@@ -154,39 +160,10 @@ LIST_WORDS = frozenset(
 # alexnet, what came next?", "what do I need to read before the attention paper" ask nothing beside the order
 SEQUENCE_WORDS = frozenset(
     [
-        "next",
-        "then",
-        "later",
-        "afterwards",
-        "afterward",
-        "earlier",
-        "previously",
-        "subsequently",
-        "follow",
-        "follows",
-        "followed",
-        "following",
-        "try",
-        "tried",
-        "need",
-        "needs",
-        "use",
-        "used",
-        "using",
-        "happen",
-        "happens",
-        "lead",
-        "leads",
-        "led",
-        "know",
-        "understand",
-        "it",
-        "that",
-        "which",
-        "they",
-        "did",
-        "does",
-        "done",
+        *("next", "then", "later", "afterwards", "afterward", "earlier", "previously", "subsequently", "follow"),
+        *("follows", "followed", "following", "try", "tried", "need", "needs", "use", "used", "using", "happen"),
+        *("happens", "lead", "leads", "led", "know", "understand", "it", "that", "which", "they", "did", "does"),
+        *("done",),
     ]
 )
 

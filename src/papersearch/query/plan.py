@@ -46,7 +46,7 @@ HISTORY = Gated(
     re.IGNORECASE,
 )
 # words that say where an order runs but not what about: "the last paper on the timeline", "the oldest among these"
-SCOPE_WORDS = frozenset(["timeline", "chronology", "among", "all", "others", "rest", "dated", "list's", "you"])
+SCOPE_WORDS = frozenset(["timeline", "chronology", "among"])
 WORD = Gated((), r"[^\W\d_][\w’'\-]*", re.UNICODE)
 
 
@@ -271,8 +271,8 @@ def _scope(order: OrderReading, topic: str) -> tuple[OrderReading | None, str]:
     """Over what the order runs, and what is left to search for: with nothing asked but the order, the whole list;
     with nothing asked but what came before or after a paper, the words that name that paper; "the first paper"
     with more asked is no order (an origin question reads it)."""
-    said = {w.lower() for w in _content_words(topic, ASIDES)}
-    rest = {w for w in said if w.rstrip("s") not in THINGS} - SCOPE_WORDS - LIST_WORDS - ASKING - SEQUENCE_WORDS - STOPWORDS
+    said = {w.lower() for w in _content_words(topic, ASIDES) if w.lower().rstrip("s") not in THINGS}
+    rest = said - SCOPE_WORDS - LIST_WORDS - ASKING - SEQUENCE_WORDS - STOPWORDS
     if rest and order.listed_only:
         return None, topic  # "the first paper on backprop": who did it first, an origin question
     if rest:
