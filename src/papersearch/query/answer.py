@@ -48,6 +48,7 @@ SENTENCE_FLOOR = 0.30  # below this (meaning + words, no rank) the best sentence
 CONFIDENCE_SCALE = 0.05  # support above the floor that takes the answer's confidence from 0.5 to 0.73
 READ_FIRST = 2  # entries each cited paper builds on, at most, in the reading order
 NEAREST = 5  # papers listed when the answer declines
+RELATED_PAPERS = 3  # what came before or after a paper: the first ranked, and those of this many the graph ties to it
 TIME_ORDERED: frozenset[Intent] = frozenset(["origin", "history"])
 
 
@@ -246,14 +247,19 @@ def compose(
 
 
 def asked_for(results: SearchResults, order: Order | None) -> set[str] | None:
-    """The paper a question about order asks for, by id, or None for any other question: the paper the order puts
-    first ("the oldest paper", "the last paper before Minsky's book", what came after the GAN paper: the ranking
-    already puts X's neighbourhood in the graph first). One paper, not its tied neighbours too: a second quoted
-    neighbour was ungraded more often than not on the tune half (docs/assistant.md, "A fourth pass")."""
+    """The papers a question about order asks for, by id, or None for any other question: the paper the order puts
+    first ("the oldest paper", "the last paper before Minsky's book"); for what came before or after a paper, also
+    the next best ranked papers (of ``RELATED_PAPERS``) that the graph ties to it directly."""
     hits = results["results"]
     if order is None or not hits or (order["over"] in ("before", "after") and order["paper"] is None):
         return None
-    return {hits[0]["id"]}
+    asked = {hits[0]["id"]}
+    if order["first"] is None:
+        for hit in hits[1:RELATED_PAPERS]:
+            tied = hit["neighbours"]["cites"] + hit["neighbours"]["cited_by"]
+            if any(n["id"] == order["paper"] for n in tied):
+                asked.add(hit["id"])
+    return asked
 
 
 def _declines(
