@@ -1,8 +1,10 @@
 """Questions about order in time: the oldest or newest paper, of the list or on a topic, and what came before or
 after one paper.
 
-``read_order`` (pure, from the text) finds a superlative of time ("the oldest", "the earliest", "the newest",
-"the latest", "the most recent", "the last paper"), which says which end of time comes first, and a relation
+``read_order`` (pure, from the text) finds an end of time and what it qualifies, each read on its own: a superlative
+("the oldest", "least recent", "dates furthest back", "the newest", "most up-to-date") with a thing, a scope or the
+question's end after it, or a comparative that ends a choice ("which appeared later, A or B?"), which says which end
+of time comes first; and a relation
 to one paper ("what came before X", "what built on X", "what should I read before X", "what followed X",
 "after X, what came next"), which says on which side of X to look; X is named by words (``anchor``) that the
 ranker searches for. Over the whole list when nothing else is asked ("which paper on this list is the

@@ -4,7 +4,8 @@
 the instruction ("explain", "tell me about", "for me") names no topic, so neither side of the ranking
 nor the answer's choice of sentences should match on it (the explainable-AI text of a visualisation
 paper is not about vanishing gradients). ``without_instruction`` cuts an instruction from the start
-of a query and a courtesy from its end; ``ASKING`` are words that ask wherever they stand. Pure.
+of a query ("explain", "what's the deal with") and one after its topic ("X explained", "X: describe it") or a
+courtesy from its end; ``ASKING`` are words that ask wherever they stand. Pure.
 """
 
 from __future__ import annotations
