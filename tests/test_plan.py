@@ -265,6 +265,9 @@ def test_instructions_carry_no_topic(text: str, topic: str) -> None:
         ("which appeared later, AlphaGo or DQN?", "latest", "topic", ""),
         ("which paper immediately preceded BERT?", "latest", "before", "BERT"),
         ("what directly followed the lstm paper", "earliest", "after", "the lstm paper"),
+        ("which entry directly follows Elman's paper?", "earliest", "after", "Elman's paper"),
+        ("what's the oldest paper you've got?", "earliest", "list", ""),
+        ("which paper was released after all the others?", "latest", "list", ""),
     ],
 )
 def test_an_order_in_time_is_read(text: str, first: str | None, over: str, anchor: str) -> None:

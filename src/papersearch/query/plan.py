@@ -271,7 +271,8 @@ def _scope(order: OrderReading, topic: str) -> tuple[OrderReading | None, str]:
     """Over what the order runs, and what is left to search for: with nothing asked but the order, the whole list;
     with nothing asked but what came before or after a paper, the words that name that paper; "the first paper"
     with more asked is no order (an origin question reads it)."""
-    said = {w.lower() for w in _content_words(topic, ASIDES) if w.lower().rstrip("s") not in THINGS}
+    said = {re.split(r"['’]", w.lower())[0] for w in _content_words(topic, ASIDES)}  # "you've got": "you"
+    said = {w for w in said if w.rstrip("s") not in THINGS}
     rest = said - SCOPE_WORDS - LIST_WORDS - ASKING - SEQUENCE_WORDS - STOPWORDS
     if rest and order.listed_only:
         return None, topic  # "the first paper on backprop": who did it first, an origin question
