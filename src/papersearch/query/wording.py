@@ -266,21 +266,35 @@ _COURTESY = (
 )
 COURTESY = Gated(
     (
-        *("me", "please", "briefly", "simply", "quickly", "terms", "english", "words", "sentences", "lines", "like"),
-        *("thank", "explained", "described", "summari", "outline", "explain", "describe"),
+        "me",
+        "please",
+        "briefly",
+        "simply",
+        "quickly",
+        "terms",
+        "english",
+        "words",
+        "sentences",
+        "lines",
+        "like",
+        "thank",
     ),
-    rf"(?:{_AFTER}(?:{_COURTESY})*|(?:{_COURTESY})+)[?.!]*\s*$",
+    rf"(?:{_COURTESY})+[?.!]*\s*$",
     re.IGNORECASE,
 )
+AFTER_TOPIC = Gated(("explain", "describ", "summari", "outline"), rf"{_AFTER}(?:{_COURTESY})*[?.!]*\s*$", re.IGNORECASE)
 
 
 def without_instruction(text: str) -> str:
-    """``text`` less an instruction at its start ("explain", "tell me about", "I'd like to understand") and a
-    courtesy at its end ("for me in a few sentences"); ``text`` itself when nothing is left after them (a query
+    """``text`` less an instruction at its start ("explain", "tell me about", "I'd like to understand"), one after
+    its topic ("X explained", "X: describe it") and a courtesy at its end ("for me in a few sentences"); ``text`` itself when nothing is left after them (a query
     that is only "explain" asks about the word)."""
     m = INSTRUCTION.match(text)
     start = m.end() if m else 0
-    m = COURTESY.search(text, start)
-    end = m.start() if m and m.start() > start else len(text)
+    end = len(text)
+    for after in (AFTER_TOPIC, COURTESY):  # "X explained for me": the instruction's start, else the courtesy's
+        m = after.search(text, start)
+        if m and start < m.start() < end:
+            end = m.start()
     rest = text[start:end].strip(" ,;:-–")
     return rest if re.search(r"\w", rest) else text
