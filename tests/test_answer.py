@@ -202,6 +202,18 @@ def test_how_were_deep_nets_first_trained(searcher: Searcher) -> None:
         ("what is the newest paper in the list?", "2025-deepseek-deepseek-r1"),
         ("the most recent paper on reinforcement learning", "2025-deepseek-deepseek-r1"),
         ("the earliest paper on recurrent networks", "1990-elman-rnn"),
+        # the same ends of time worded otherwise: an order word and what it runs over, read by their structure
+        ("the earliest work in the list", "1943-mcculloch-neural-logic"),
+        ("which entry dates furthest back?", "1943-mcculloch-neural-logic"),
+        ("the least recent paper in the collection", "1943-mcculloch-neural-logic"),
+        ("which paper here came out before all the others?", "1943-mcculloch-neural-logic"),
+        ("give me the earliest-published paper", "1943-mcculloch-neural-logic"),
+        ("what's the most up-to-date paper here?", "2025-deepseek-deepseek-r1"),
+        ("what was published most recently among these papers?", "2025-deepseek-deepseek-r1"),
+        ("the last paper on the timeline", "2025-deepseek-deepseek-r1"),
+        ("which paper immediately preceded BERT?", "2018-radford-gpt-2"),  # the nearest in time on that side
+        ("what was published right before DeepSeek-R1", "2022-ouyang-rlhf"),
+        ("which appeared later, AlphaGo or DQN?", "2016-silver-alphago"),
     ],
 )
 def test_an_order_question_quotes_the_paper_the_order_puts_first(searcher: Searcher, query: str, first: str) -> None:
@@ -250,6 +262,9 @@ def test_instruction_words_choose_neither_papers_nor_sentences(searcher: Searche
     assert [s["text"] for s in asked["sentences"]] == [s["text"] for s in plain["sentences"]]
     ranked = [h["id"] for h in searcher.search("Explain the vanishing gradient problem")["results"][:5]]
     assert "2014-zeiler-visualizing-convnets" not in ranked
+    for worded in ("the vanishing gradient problem explained", "what's the deal with the vanishing gradient problem"):
+        said = searcher.answer(worded)  # an instruction after the topic, or an idiom that asks, is no topic either
+        assert [s["text"] for s in said["sentences"]] == [s["text"] for s in plain["sentences"]], worded
     summary = searcher.answer("Summarize the AlexNet paper for me in a few sentences.")
     assert summary["sources"][0]["id"] == "2012-krizhevsky-alexnet"
 

@@ -198,6 +198,9 @@ def test_concepts_are_matched_whole() -> None:
         ("what is a transformer?", "a transformer?"),
         ("explainable AI", "explainable AI"),  # a topic that begins like an instruction
         ("explain", "explain"),  # nothing else: the word is the topic
+        ("what's the deal with batch normalization?", "batch normalization?"),
+        ("word embeddings explained", "word embeddings"),  # an instruction after the topic
+        ("the attention mechanism: describe it briefly", "the attention mechanism"),
     ],
 )
 def test_instructions_carry_no_topic(text: str, topic: str) -> None:
@@ -246,6 +249,25 @@ def test_instructions_carry_no_topic(text: str, topic: str) -> None:
         ("where did the lstm paper lead next", None, "after", "the lstm paper"),
         ("which came first, backprop or the perceptron?", "earliest", "topic", ""),
         ("which one is newer: bert or gpt-2", "latest", "topic", ""),
+        # an end of time and what it qualifies, however either is worded
+        ("the earliest work in the list", "earliest", "list", ""),
+        ("which entry dates furthest back?", "earliest", "list", ""),
+        ("the least recent paper in the collection", "earliest", "list", ""),
+        ("give me the earliest-published paper", "earliest", "list", ""),
+        ("which is the most dated paper in this list", "earliest", "list", ""),
+        ("which paper here came out before all the others?", "earliest", "list", ""),
+        ("what's the most up-to-date paper here?", "latest", "list", ""),
+        ("what was published most recently among these papers?", "latest", "list", ""),
+        ("the last paper on the timeline", "latest", "list", ""),
+        ("what's the earliest publication here", "earliest", "list", ""),
+        ("which was published later: BERT or GPT-2?", "latest", "topic", ""),
+        ("the VAE or the GAN: which one was first?", "earliest", "topic", ""),
+        ("which appeared later, AlphaGo or DQN?", "latest", "topic", ""),
+        ("which paper immediately preceded BERT?", "latest", "before", "BERT"),
+        ("what directly followed the lstm paper", "earliest", "after", "the lstm paper"),
+        ("which entry directly follows Elman's paper?", "earliest", "after", "Elman's paper"),
+        ("what's the oldest paper you've got?", "earliest", "list", ""),
+        ("which paper was released after all the others?", "latest", "list", ""),
     ],
 )
 def test_an_order_in_time_is_read(text: str, first: str | None, over: str, anchor: str) -> None:
@@ -305,6 +327,17 @@ def test_what_came_before_a_paper_searches_the_words_that_name_it() -> None:
 
 # one phrase or more for each alternative of each gated expression (with the dev queries, the texts below try them)
 GATE_PHRASES = [
+    "all the others",
+    "everything else",
+    "any other paper",
+    "word embeddings explained",
+    "gans: describe it briefly",
+    "what's the deal with lstms",
+    "which entry dates furthest back",
+    "the least recent paper",
+    "the most up-to-date paper here",
+    "which paper immediately preceded bert",
+    "the most dated paper in this list",
     "the paper right before alexnet",
     "what came immediately after the gan paper",
     "the next entry on the timeline after word2vec",

@@ -1,8 +1,10 @@
 """Questions about order in time: the oldest or newest paper, of the list or on a topic, and what came before or
 after one paper.
 
-``read_order`` (pure, from the text) finds a superlative of time ("the oldest", "the earliest", "the newest",
-"the latest", "the most recent", "the last paper"), which says which end of time comes first, and a relation
+``read_order`` (pure, from the text) finds an end of time and what it qualifies, each read on its own: a superlative
+("the oldest", "least recent", "dates furthest back", "the newest", "most up-to-date") with a thing, a scope or the
+question's end after it, or a comparative that ends a choice ("which appeared later, A or B?"), which says which end
+of time comes first; and a relation
 to one paper ("what came before X", "what built on X", "what should I read before X", "what followed X",
 "after X, what came next"), which says on which side of X to look; X is named by words (``anchor``) that the
 ranker searches for. Over the whole list when nothing else is asked ("which paper on this list is the
@@ -38,24 +40,52 @@ TIME_SCALE = 10.0
 TIE = {"cites": 1.0, "mentions": 0.5}  # how much an edge of each kind ties two papers
 TIE_HOP = 0.5  # a tie through a paper in between counts half
 
-# a superlative of time asks for one paper when it qualifies a singular noun ("the oldest paper", "the most recent
-# word vector paper", "the newest one") or ends the question ("which is the oldest?"); "the latest work on X",
-# "recent papers" ask for a time instead (``timewords``)
-_ONE = (
-    r"(?=(?:\s+[\w'’-]+){0,3}?\s+(?:paper|entry|one|article|publication|study|item|addition|thing|method|model"
-    r"|approach|technique|architecture|idea|result|breakthrough|development)\b(?!['’-]?s\b)"
-    r"|\s+(?:on|about|regarding|concerning|in|among|of)\b|\s*[?.!]*\s*$)"  # "the latest on X", "first in the list"
+# an order is an end of time and what it qualifies. The end: a superlative of time ("oldest", "the least recent",
+# "dates furthest back", "newest", "most up-to-date"). What it qualifies: a singular noun of a thing on the list
+# ("the oldest paper", "the most recent word vector paper", "the earliest-published one"), a scope ("the latest on X",
+# "first in the list", "most recently among these") or nothing (it ends the question: "which is the oldest?");
+# "the latest work on X", "recent papers" ask for a time instead (``timewords``)
+THINGS = frozenset(
+    [
+        *("paper", "entry", "one", "article", "publication", "study", "item", "addition", "thing", "method", "model"),
+        *("approach", "technique", "architecture", "idea", "result", "breakthrough", "development", "piece"),
+    ]
 )
-EARLIEST = Gated(("oldest", "earliest"), rf"\b(?:the\s+)?(?:oldest|earliest){_ONE}", re.IGNORECASE)
+_THING = "|".join(sorted(THINGS))
+_ONE = (
+    rf"(?=(?:[\s-]+[\w'’]+){{0,3}}?[\s-]+(?:{_THING})\b(?!['’-]?s\b)"
+    r"|\s+(?:on|about|regarding|concerning|in|among|of|here|there)\b|\s*[?.!]*\s*$)"
+)
+_EARLY = r"oldest|earliest|most\s+dated|least\s+recent(?:ly\s+published)?|(?:dates?|dating|goes|go)\s+(?:the\s+)?(?:furthest|farthest)\s+back"
+_LATE = r"newest|latest|youngest|last|most\s+recent(?:ly\s+published)?|most\s+up[\s-]to[\s-]date|most\s+current"
+_ONE_EARLY = _ONE.replace(f"(?:{_THING})", f"(?:{_THING}|work)")  # "the earliest work here": no time is meant by it
+EARLIEST = Gated(
+    ("oldest", "earliest", "least", "furthest", "farthest", "dated"),
+    rf"\b(?:the\s+)?(?:{_EARLY}){_ONE_EARLY}",
+    re.IGNORECASE,
+)
 FIRST = Gated(("first",), rf"\b(?:the\s+)?(?:very\s+)?first{_ONE}", re.IGNORECASE)  # an order only over the whole list
-# a choice between papers: "which came first, the VAE or GANs?", "which is newer: bert or gpt-2"
-_WHICH = r"\bwhich(?:\s+(?:one|paper|of\s+(?:the|these|those)\s+(?:two|papers)))?\s+(?:came|comes|come|was|is|were)\s+(?:out\s+)?"
-EARLIER_OF = Gated(("first", "earlier", "older"), _WHICH + r"(?:first|earlier|older)\b", re.IGNORECASE)
-LATER_OF = Gated(("later", "newer", "recent"), _WHICH + r"(?:later|newer|more\s+recent)\b", re.IGNORECASE)
+# a choice between papers: a comparative of time that ends its clause ("which came first, the VAE or GANs?", "which
+# was published later: bert or gpt-2", "the VAE or the GAN: which one was first?")
+_WHICH = r"\bwhich(?:\s+[\w'’-]+){0,4}?\s+"
+_CHOICE = r"(?=\s*(?:[,:;?!.—–]|-\s|$|or\b))"
+EARLIER_OF = Gated(
+    ("first", "earlier", "older", "sooner"), _WHICH + r"(?:first|earlier|older|sooner)" + _CHOICE, re.IGNORECASE
+)
+LATER_OF = Gated(
+    ("later", "newer", "recent", "last"), _WHICH + r"(?:later|newer|more\s+recent|last)" + _CHOICE, re.IGNORECASE
+)
 LATEST = Gated(
-    ("newest", "latest", "recent", "youngest", "last"),
-    rf"\b(?:the\s+)?(?:newest|latest|most\s+recent(?:ly\s+published)?|youngest|last){_ONE}"
-    r"|\bmost\s+recently(?=\s*[?.!]*\s*$)",  # "which paper was published most recently?"
+    ("newest", "latest", "recent", "youngest", "last", "up", "current"),
+    rf"\b(?:the\s+)?(?:{_LATE}){_ONE}"
+    r"|\bmost\s+recently(?=\s*[?.!]*\s*$|\s+(?:among|in|of|on|here|there)\b)",  # "published most recently?"
+    re.IGNORECASE,
+)
+# "before all the others", "after everything else": a relation to every other paper is an end of time
+EVERY_OTHER = Gated(
+    ("all", "any", "every", "rest", "other"),
+    r"^(?:all|any|every|each)(?:\s+(?:of\s+)?(?:the|these|those))?(?:\s+others?|\s+other\s+\w+|\s+the\s+rest|\s+\w+)?$"
+    r"|^(?:the\s+)?(?:rest|others)$|^every(?:thing|one)(?:\s+else)?$|^any(?:thing|one)\s+else$",
     re.IGNORECASE,
 )
 _ANCHOR = r"(?P<anchor>[^?.!;,]*[^?.!;,\s])"
@@ -73,7 +103,7 @@ BEFORE = Gated(
     rf"\b(?:(?:came|come|comes|coming|was|were)\s+(?:out\s+)?{_SOON}(?:before|prior\s+to)|happened\s+{_SOON}before"
     rf"|{_NEXT}(?:before|prior\s+to)"
     r"|(?:read|study|know|learn|understand|cover)\s+(?:first\s+)?(?:before|prior\s+to)"
-    r"|led\s+(?:up\s+)?to|lead\s+(?:up\s+)?to|leading\s+up\s+to|paved\s+the\s+way\s+for|preceded"
+    r"|led\s+(?:up\s+)?to|lead\s+(?:up\s+)?to|leading\s+up\s+to|paved\s+the\s+way\s+for|preced(?:ed|es|ing)"
     r"|(?:precursors?|predecessors?|prerequisites?)\s+(?:of|to|for)|what\s+inspired"
     rf"|{_SAID}{_SOON}(?:before|prior\s+to)|(?:older|earlier)\s+than|predat(?:ed|es|ing))\s+" + _ANCHOR,
     re.IGNORECASE,
@@ -83,7 +113,7 @@ AFTER = Gated(
     rf"\b(?:(?:came|come|comes|coming)\s+(?:out\s+|next\s+)?{_SOON}(?:after|since)|happened\s+{_SOON}(?:after|since)"
     rf"|{_NEXT}after|next(?:\s+(?:paper|one|entry|step|thing)(?:\s+(?:on|in)\s+the\s+(?:timeline|list))?)?\s+after"
     r"|(?:later|subsequent)\s+(?:papers?|work|entries)\s+(?:that\s+)?(?:cite|cites|cited|mention|mentions|build\s+on)"
-    r"|followed(?:\s+up)?(?:\s+on)?|succeeded|(?:built|builds|build|building)\s+(?:on|upon)|grew\s+out\s+of"
+    r"|follow(?:ed|s|ing)(?:\s+up)?(?:\s+on)?|succe(?:eded|eds|eding)|(?:built|builds|build|building)\s+(?:on|upon)|grew\s+out\s+of"
     r"|(?:inspired|influenced)\s+by|(?:successors?|follow[\s-]?ups?)\s+(?:of|to|on)"
     rf"|{_SAID}{_SOON}(?:after|since)|(?:later|newer|more\s+recent)\s+than)\s+" + _ANCHOR,
     re.IGNORECASE,
@@ -116,9 +146,9 @@ LEADING = Gated(  # "after deep belief nets, what did people try next"
     r"^\s*(?P<side>before|after)\s+(?P<anchor>[^?.!;,]+?)\s*,\s*(?=\w)",
     re.IGNORECASE,
 )
-NEXT_IN_TIME = Gated(  # "right before X", "the next paper on the timeline after X": the nearest in time first
-    ("before", "after", "since", "prior"),
-    r"\b(?:just|right|immediately|directly|shortly|soon)\s+(?:before|after|prior\s+to|since)\b"
+NEXT_IN_TIME = Gated(  # "right before X", "immediately preceded X", "the next paper after X": the nearest in time first
+    ("before", "after", "since", "prior", "preced", "follow", "succeed"),
+    r"\b(?:just|right|immediately|directly|shortly|soon)\s+(?:before|after|prior\s+to|since|preced\w*|follow\w*|succeed\w*)"
     r"|\bnext(?:\s+[\w'’-]+){0,4}?\s+after\b",
     re.IGNORECASE,
 )
@@ -132,39 +162,10 @@ LIST_WORDS = frozenset(
 # alexnet, what came next?", "what do I need to read before the attention paper" ask nothing beside the order
 SEQUENCE_WORDS = frozenset(
     [
-        "next",
-        "then",
-        "later",
-        "afterwards",
-        "afterward",
-        "earlier",
-        "previously",
-        "subsequently",
-        "follow",
-        "follows",
-        "followed",
-        "following",
-        "try",
-        "tried",
-        "need",
-        "needs",
-        "use",
-        "used",
-        "using",
-        "happen",
-        "happens",
-        "lead",
-        "leads",
-        "led",
-        "know",
-        "understand",
-        "it",
-        "that",
-        "which",
-        "they",
-        "did",
-        "does",
-        "done",
+        *("next", "then", "later", "afterwards", "afterward", "earlier", "previously", "subsequently", "follow"),
+        *("follows", "followed", "following", "try", "tried", "need", "needs", "use", "used", "using", "happen"),
+        *("happens", "lead", "leads", "led", "know", "understand", "it", "that", "which", "they", "did", "does"),
+        *("done",),
     ]
 )
 
@@ -224,11 +225,20 @@ def read_order(text: str) -> OrderReading | None:
     side, anchor, span = _relation(text, superlative=first is not None)
     if side is None and first is None:
         return None
-    if first is None and side is not None and span is not None and NEXT_IN_TIME.search(text[span[0] : span[1]]):
+    if side is not None and span is not None and EVERY_OTHER.search(anchor):  # "came out before all the others"
+        first = first or ("earliest" if side == "before" else "latest")
+        side, anchor = None, ""
+    elif first is None and side is not None and span is not None and _nearest(text, span):
         first = "latest" if side == "before" else "earliest"  # "just before X": the nearest in time first
     if span is not None:
         spans.append(span)
     return OrderReading(first, side, anchor, tuple(spans), side or "topic", listed_only=listed_only and side is None)
+
+
+def _nearest(text: str, span: Span) -> bool:
+    """Whether the relation read at ``span`` asks for the paper nearest in time: a word of nearness in it or just
+    before it ("right after X", "which paper immediately preceded X", "the next paper after X")."""
+    return any(m.end() > span[0] for m in NEXT_IN_TIME.finditer(text[: span[1]]))
 
 
 def _relation(text: str, superlative: bool) -> tuple[Side | None, str, Span | None]:

@@ -18,7 +18,7 @@ from ..core.patterns import Gated
 from ..core.records import EraRecord, GraphRecord, Intent, PaperRecord, Understood
 from ..index.lexical import STOPWORDS, tokenize
 from ..index.understanding import NAME_WEIGHT, SINGLE_LETTER, concept_terms, evidence_names, given_keys, paper_names
-from .order import LIST_WORDS, SEQUENCE_WORDS, OrderReading, read_order
+from .order import LIST_WORDS, SEQUENCE_WORDS, THINGS, OrderReading, read_order
 from .periods import Span
 from .timewords import TimeContext, TimeWindow, read_time
 from .wording import ASIDES, ASKING, FILLER, TIME_JOINERS, without_instruction
@@ -45,6 +45,8 @@ HISTORY = Gated(
     r"|(?:got|get|went|go|going|move[ds]?|moving|shift(?:ed)?|transition(?:ed)?)\s+from\s+.+\s+to)\b",
     re.IGNORECASE,
 )
+# words that say where an order runs but not what about: "the last paper on the timeline", "the oldest among these"
+SCOPE_WORDS = frozenset(["timeline", "chronology", "among"])
 WORD = Gated((), r"[^\W\d_][\w’'\-]*", re.UNICODE)
 
 
@@ -269,7 +271,9 @@ def _scope(order: OrderReading, topic: str) -> tuple[OrderReading | None, str]:
     """Over what the order runs, and what is left to search for: with nothing asked but the order, the whole list;
     with nothing asked but what came before or after a paper, the words that name that paper; "the first paper"
     with more asked is no order (an origin question reads it)."""
-    rest = {w.lower() for w in _content_words(topic, ASIDES)} - LIST_WORDS - ASKING - SEQUENCE_WORDS - STOPWORDS
+    said = {re.split(r"['’]", w.lower())[0] for w in _content_words(topic, ASIDES)}  # "you've got": "you"
+    said = {w for w in said if w.rstrip("s") not in THINGS}
+    rest = said - SCOPE_WORDS - LIST_WORDS - ASKING - SEQUENCE_WORDS - STOPWORDS
     if rest and order.listed_only:
         return None, topic  # "the first paper on backprop": who did it first, an origin question
     if rest:

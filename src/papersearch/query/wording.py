@@ -4,7 +4,8 @@
 the instruction ("explain", "tell me about", "for me") names no topic, so neither side of the ranking
 nor the answer's choice of sentences should match on it (the explainable-AI text of a visualisation
 paper is not about vanishing gradients). ``without_instruction`` cuts an instruction from the start
-of a query and a courtesy from its end; ``ASKING`` are words that ask wherever they stand. Pure.
+of a query ("explain", "what's the deal with") and one after its topic ("X explained", "X: describe it") or a
+courtesy from its end; ``ASKING`` are words that ask wherever they stand. Pure.
 """
 
 from __future__ import annotations
@@ -241,7 +242,7 @@ _NOUN = r"(?:overview|summary|rundown|run-down|explanation|description|intro(?:d
 _VERB = (
     r"(?:explain(?:\s+to\s+me)?|describe|summari[sz]e|outline|clarify|understand|learn\s+about|know\s+about"
     r"|tell\s+me(?:\s+(?:more\s+)?about)?|walk\s+me\s+through|talk\s+me\s+through|teach\s+me(?:\s+about)?"
-    r"|go\s+over|break\s+down|give\s+me\s+(?:an?\s+|the\s+)?(?:quick\s+|short\s+|brief\s+|simple\s+)?"
+    r"|what(?:'s|’s|s|\s+is)\s+the\s+deal\s+with|go\s+over|break\s+down|give\s+me\s+(?:an?\s+|the\s+)?(?:quick\s+|short\s+|brief\s+|simple\s+)?"
     + _NOUN
     + r"(?:\s+(?:of|on|about|for))?|(?:an?\s+|the\s+)?(?:quick\s+|short\s+|brief\s+)?"
     + _NOUN
@@ -252,26 +253,48 @@ _INSTRUCTION_WORDS = (  # one of them is in every instruction: its verb, its nou
     *("learn", "know", "tell", "walk", "talk", "teach", "go", "break", "give", "overview", "rundown", "run-down"),
     *("intro", "primer", "recap", "eli5", "what"),
 )
+# an instruction after the topic: "word embeddings explained", "the attention mechanism: describe it briefly"
+_AFTER = (
+    r"[\s,:;–—-]*\b(?:(?:explained|described|summari[sz]ed|outlined)"
+    r"|(?:explain|describe|summari[sz]e|outline)\s+(?:it|them|this|that|these)(?:\s+(?:to|for)\s+me)?)\b"
+)
 INSTRUCTION = Gated(_INSTRUCTION_WORDS, rf"^\s*{_POLITE}{_ASK_YOU}{_WANT}{_VERB}\b[\s,:]*", re.IGNORECASE)
+_COURTESY = (
+    r"[\s,]*\b(?:for\s+me|to\s+me|please|briefly|simply|quickly|in\s+(?:simple|plain|layman'?s?)\s+(?:terms|english|words)"
+    r"|in\s+a\s+(?:few|couple(?:\s+of)?)\s+(?:sentences|words|lines)|like\s+i'?m\s+(?:five|5|a\s+beginner)"
+    r"|(?:,\s*)?thanks?(?:\s+you)?)\b[\s,]*"
+)
 COURTESY = Gated(
     (
-        *("me", "please", "briefly", "simply", "quickly", "terms", "english", "words", "sentences", "lines", "like"),
-        *("thank",),
+        "me",
+        "please",
+        "briefly",
+        "simply",
+        "quickly",
+        "terms",
+        "english",
+        "words",
+        "sentences",
+        "lines",
+        "like",
+        "thank",
     ),
-    r"[\s,]*(?:\b(?:for\s+me|to\s+me|please|briefly|simply|quickly|in\s+(?:simple|plain|layman'?s?)\s+(?:terms|english|words)"
-    r"|in\s+a\s+(?:few|couple(?:\s+of)?)\s+(?:sentences|words|lines)|like\s+i'?m\s+(?:five|5|a\s+beginner)"
-    r"|(?:,\s*)?thanks?(?:\s+you)?)\b[\s,]*)+[?.!]*\s*$",
+    rf"(?:{_COURTESY})+[?.!]*\s*$",
     re.IGNORECASE,
 )
+AFTER_TOPIC = Gated(("explain", "describ", "summari", "outline"), rf"{_AFTER}(?:{_COURTESY})*[?.!]*\s*$", re.IGNORECASE)
 
 
 def without_instruction(text: str) -> str:
-    """``text`` less an instruction at its start ("explain", "tell me about", "I'd like to understand") and a
-    courtesy at its end ("for me in a few sentences"); ``text`` itself when nothing is left after them (a query
+    """``text`` less an instruction at its start ("explain", "tell me about", "I'd like to understand"), one after
+    its topic ("X explained", "X: describe it") and a courtesy at its end ("for me in a few sentences"); ``text`` itself when nothing is left after them (a query
     that is only "explain" asks about the word)."""
     m = INSTRUCTION.match(text)
     start = m.end() if m else 0
-    m = COURTESY.search(text, start)
-    end = m.start() if m and m.start() > start else len(text)
+    end = len(text)
+    for after in (AFTER_TOPIC, COURTESY):  # "X explained for me": the instruction's start, else the courtesy's
+        m = after.search(text, start)
+        if m and start < m.start() < end:
+            end = m.start()
     rest = text[start:end].strip(" ,;:-–")
     return rest if re.search(r"\w", rest) else text
