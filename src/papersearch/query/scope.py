@@ -54,7 +54,7 @@ NO_MATCH_BELOW = 0.5
 # words only, without vectors: the share of the topic the list holds (``Evidence.held``), fitted the same way
 WORDS_WEIGHT = 7.68
 WORDS_BIAS = -2.35
-# the foreign-topic rule (``Evidence.foreign_topic``), chosen on the tune half by cross-validation over its two folds
+# the foreign-topic rule (``Evidence.foreign_topic``): chosen on the tune halves, checked on both folds (docs/ranking.md)
 GENERIC_SHARE = 0.25  # a word of the list in more than this share of its papers is the field's generic word
 SPECIFIC_BELOW = 1.5  # the rule holds while the topic weight of the list's specific words stays under this
 FOREIGN_TOPIC_AT = 0.7  # foreign share plus pull at or above this: the query is about something else
