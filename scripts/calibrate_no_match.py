@@ -15,6 +15,10 @@ the tune half found that a margin beyond the lowest in-scope query flags as many
 queries, about 1.4 in 100, and passes more out-of-scope ones). Words only (lexical mode) is fitted the same way on one input, the share of the query's topic
 weight in words the list holds (adding the heaviest word it lacks and the rarest it has caught fewer
 out-of-scope tune queries once the bias keeps in-scope ones). The printed constants are what ``src/papersearch/query/scope.py`` ships.
+
+Each line also counts the queries flagged with the foreign-topic rule beside the model (``Evidence.foreign_topic``
+at or above ``FOREIGN_TOPIC_AT``: everyday English the list lacks carries the topic), as the search decides;
+``--rule-at`` reports it at other thresholds.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from papersearch.query import scope
 from papersearch.query.evaluate import HALVES, load_queries
 from papersearch.query.searcher import Searcher
 
@@ -54,9 +59,12 @@ def calibrated(x: np.ndarray, y: np.ndarray, miss: float, margin: float) -> tupl
     return w[:-1], w[-1] - min(0.0, float(z_in[int(miss * len(z_in))]) - margin)
 
 
-def features(s: Searcher, paths: list[str], mode: str) -> list[tuple[str, bool, tuple[float, ...]]]:
-    """(half, in scope, features) of every query the search is not sure of, in ``mode``; with ``--folds``, the
-    tune half's fold ("fold 1", "fold 3") in place of the half."""
+Row = tuple[str, bool, tuple[float, ...], float]  # half (or fold), in scope, the model's inputs, foreign topic
+
+
+def features(s: Searcher, paths: list[str], mode: str) -> list[Row]:
+    """(half, in scope, features, foreign topic) of every query the search is not sure of, in ``mode``; with
+    ``--folds``, the tune half's fold ("fold 1", "fold 3") in place of the half."""
     known = {r["id"] for r in s.papers()}
     rows = []
     for path in paths:
@@ -64,7 +72,8 @@ def features(s: Searcher, paths: list[str], mode: str) -> list[tuple[str, bool, 
             _, _, scored = s.scores(s.request(q.query, mode=mode))
             if not scored.sure and scored.evidence is not None:
                 e = scored.evidence
-                rows.append((_part(q.id, q.half), q.in_scope, e.features() if mode != "lexical" else (e.held,)))
+                inputs = e.features() if mode != "lexical" else (e.held,)
+                rows.append((_part(q.id, q.half), q.in_scope, inputs, e.foreign_topic()))
     return rows
 
 
@@ -80,27 +89,33 @@ def _part(qid: str, half: str) -> str:
 
 def report(
     name: str,
-    rows: list[tuple[str, bool, tuple[float, ...]]],
+    rows: list[Row],
     halves: tuple[str, ...],
     miss: float,
     margin: float,
     fit_on: str = "tune",
 ) -> None:
     """Fit on ``fit_on`` (the tune half, or one fold of it); print the constants and how many queries each of
-    ``halves`` flags."""
-    parts = {half for half, _, _ in rows}
-    x = {h: np.array([f for half, _, f in rows if half == h]) for h in parts}
-    y = {h: np.array([float(ok) for half, ok, _ in rows if half == h]) for h in parts}
+    ``halves`` flags, by the model alone and with the foreign-topic rule beside it."""
+    parts = {half for half, _, _, _ in rows}
+    x = {h: np.array([f for half, _, f, _ in rows if half == h]) for h in parts}
+    y = {h: np.array([float(ok) for half, ok, _, _ in rows if half == h]) for h in parts}
+    foreign = {h: np.array([t for half, _, _, t in rows if half == h]) for h in parts}
     w, bias = calibrated(x[fit_on], y[fit_on], miss, margin)
     w, bias = np.round(w, 2), math.ceil(bias * 100) / 100  # as shipped: rounded, the bias toward in scope
     print(f"{name}, fitted on {fit_on}: weights ({', '.join(f'{v:.2f}' for v in w)}), bias {bias:.2f}")
     for h in halves:
-        flagged = x[h] @ w + bias < 0
-        inside, outside = y[h] == 1, y[h] == 0
-        print(
-            f"  {h:<9} in-scope flagged {flagged[inside].mean():.3f} ({int(flagged[inside].sum())}/{int(inside.sum())}), "
-            f"out-of-scope flagged {flagged[outside].mean():.3f} ({int(flagged[outside].sum())}/{int(outside.sum())})"
-        )
+        model = x[h] @ w + bias < 0
+        for label, flagged in (("model", model), ("+ rule", model | (foreign[h] >= RULE_AT[0]))):
+            inside, outside = y[h] == 1, y[h] == 0
+            print(
+                f"  {h:<9} {label:<7} in-scope flagged {flagged[inside].mean():.3f} "
+                f"({int(flagged[inside].sum())}/{int(inside.sum())}), out-of-scope flagged "
+                f"{flagged[outside].mean():.3f} ({int(flagged[outside].sum())}/{int(outside.sum())})"
+            )
+
+
+RULE_AT = [scope.FOREIGN_TOPIC_AT]  # set by --rule-at
 
 
 def main() -> None:
@@ -109,7 +124,9 @@ def main() -> None:
     ap.add_argument("--queries", nargs="+", default=list(QUERIES))
     ap.add_argument("--halves", nargs="+", default=list(HALVES), choices=HALVES, help="the halves to report")
     ap.add_argument("--folds", action="store_true", help="cross-validate inside the tune half instead")
+    ap.add_argument("--rule-at", type=float, default=scope.FOREIGN_TOPIC_AT, help="the foreign-topic rule's threshold")
     args = ap.parse_args()
+    RULE_AT[0] = args.rule_at
     s = Searcher.load(Path(args.index))
     halves = tuple(args.halves)
     if args.folds:

@@ -295,9 +295,9 @@ def _unmet(*halves: str) -> list[object]:
     return [pytest.param(h, marks=[mark]) if h in halves else h for h in HALVES]
 
 
-# Neither half reaches the out-of-scope floor with the second blind file (40 and 39 of 45); the model was fitted on
-# the first two files' tune half, where it does (27 of 28), and refitting with the second's lowers the held-out half.
-@pytest.mark.parametrize("half", _unmet("tune", "held-out"))
+# The tune half reaches the out-of-scope floor (43 of 45) with the foreign-topic rule (query/scope.py); the held-out
+# half does not yet (39 of 45): its misses are not of the kind the rule reads.
+@pytest.mark.parametrize("half", _unmet("held-out"))
 def test_out_of_scope_queries_are_flagged_on_each_half(both_files, half: str) -> None:  # type: ignore[no-untyped-def]
     """Out-of-scope queries (everyday questions sharing a word with the field among them) flagged: the model is
     fitted on the tune half (scripts/calibrate_no_match.py) and checked on the held-out half."""

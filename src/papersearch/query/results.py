@@ -46,7 +46,7 @@ class Ranker:
         self._graph = graph
         self.speller = Speller(data.vocabulary)
         self.explainer = Explainer(data)
-        self.scope = scope.Scope(data.matrix, data.lexical.vocab, data.columns.field)
+        self.scope = scope.Scope(data.matrix, data.lexical, data.columns.field)
         self._years = np.asarray(data.columns.years)  # plain arrays over the mapped ones: indexed on every query
         self._eras = np.asarray(data.columns.era_codes)
         self._era_code = {e["id"]: i for i, e in enumerate(data.eras)}
@@ -76,7 +76,7 @@ class Ranker:
         if plan is not None:
             plan, named = self._anchored(plan, r.mode, embed)
         scored = self._scored(corrected, plan, r.mode, allow, r.k, embed)
-        return corrected, plan, self._judged(scored, plan.topic if plan else corrected, named)
+        return corrected, plan, self._judged(scored, plan.topic if plan else corrected, embed, named)
 
     def _scored(
         self, text: str, plan: QueryPlan | None, mode: str, allow: Allowed, k: int, embed: Embed
@@ -96,9 +96,9 @@ class Ranker:
         query = ranking.Query(text, plan, mode, allow, candidates.union(extra, cited))
         return ranking.score(self.data, self.engine, ctx, query, embed)
 
-    def _judged(self, scored: ranking.Scored, topic: str, sure: bool = False) -> ranking.Scored:
+    def _judged(self, scored: ranking.Scored, topic: str, embed: Embed, sure: bool = False) -> ranking.Scored:
         """``scored`` with the no-match evidence for ``topic`` and its confidence (sure also when ``sure``)."""
-        evidence = self.scope.evidence(scope.topic_words(topic), scored.qvec, scored.best_cosine)
+        evidence = self.scope.evidence(topic, scored.qvec, scored.best_cosine, embed)
         sure = scored.sure or sure
         confidence = scope.confidence(evidence, sure, words_only=scored.qvec is None)
         return replace(scored, evidence=evidence, confidence=confidence, sure=sure)
@@ -136,7 +136,7 @@ class Ranker:
         if o is None or o.side is None:
             return plan, False
         sub = make_plan(o.anchor, self._plan_context)
-        scored = self._judged(self._scored(o.anchor, sub, mode, self.allowed(), 10, embed), sub.topic)
+        scored = self._judged(self._scored(o.anchor, sub, mode, self.allowed(), 10, embed), sub.topic, embed)
         if scored.confidence < scope.NO_MATCH_BELOW:
             return plan, False
         fused = self._moved(scored, sub)  # by candidate; the paper those words name, of their matches

@@ -17,13 +17,21 @@ A logistic model over the four, fitted on the tune half of the dev queries (``sc
 gives the confidence that some paper answers the query; a query that names a person or a time of the
 list, or asks for the list's oldest or newest paper, is sure. Words-only (lexical) search has no vectors:
 its confidence weighs the words alone (``words_only``).
+
+The model's inputs overlap (a question about learning the piano sits as near the list in meaning as a casual
+description of one of its papers), so one rule stands beside it, stated in the query's own words
+(``Evidence.foreign_topic``): a query whose topic is carried by everyday English the list lacks ("piano",
+"toddler", "marathon"), where the words it does share with the list are the field's generic ones ("learning",
+"network": in many of its papers) or carry little topic, and whose meaning those missing words pull away from
+what the list is about, is about something else, however close a generic field word brings it.
 """
 
 from __future__ import annotations
 
 import math
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -46,6 +54,13 @@ NO_MATCH_BELOW = 0.5
 # words only, without vectors: the share of the topic the list holds (``Evidence.held``), fitted the same way
 WORDS_WEIGHT = 7.68
 WORDS_BIAS = -2.35
+# the foreign-topic rule (``Evidence.foreign_topic``): chosen on the tune halves, checked on both folds (docs/ranking.md)
+GENERIC_SHARE = 0.25  # a word of the list in more than this share of its papers is the field's generic word
+SPECIFIC_BELOW = 1.5  # the rule holds while the topic weight of the list's specific words stays under this
+FOREIGN_TOPIC_AT = 0.7  # foreign share plus pull at or above this: the query is about something else
+FOREIGN_SLOPE = 10.0  # how fast the confidence falls past FOREIGN_TOPIC_AT (0.5 at it, 0.27 at 0.1 beyond)
+PULL_REACH = 0.35  # more than any pull seen on the tune half (-0.12 to 0.24): below FOREIGN_TOPIC_AT by this, no
+# pull can matter, so the query is not encoded again
 
 
 @dataclass(frozen=True)
@@ -57,10 +72,21 @@ class Evidence:
     foreign: float  # the topic weight of the heaviest word the list does not hold, up to FOREIGN_FULL (0-1)
     jargon: float  # how far under JARGON_CEILING the rarest word the list holds is (0-3.5)
     held: float  # the share of the query's topic weight in words the list holds (0-1; 0 with no topic word)
+    everyday: float = 0.0  # the share of the topic weight in everyday English words the list lacks (0-1)
+    specific: float = 0.0  # the topic weight of words the list holds in at most GENERIC_SHARE of its papers
+    pull: float = 0.0  # how much nearer the list's mean passage the query comes without those everyday words
 
     def features(self) -> tuple[float, float, float, float]:
         """The model's inputs, in the order of ``NO_MATCH_WEIGHTS``."""
         return (self.cosine, self.field, self.foreign, self.jargon)
+
+    def foreign_topic(self) -> float:
+        """How clearly the query is about something the list is not: the share of its topic in everyday words the
+        list lacks plus how far those words pull its meaning from the list (negative when they bring it nearer: a
+        paraphrase); 0 when the words it shares with the list include the list's own specific ones."""
+        if self.specific >= SPECIFIC_BELOW:
+            return 0.0
+        return self.everyday + self.pull
 
 
 def topic_words(text: str) -> list[str]:
@@ -80,11 +106,14 @@ def weight(word: str) -> float:
 class Scope:
     """The no-match evidence of one index version: its mean passage vector (made on first use) and its words."""
 
-    def __init__(self, matrix: np.ndarray, vocab: dict[str, int], field: np.ndarray | None = None) -> None:
-        """``matrix``: the version's passage vectors; ``vocab``: its BM25 vocabulary (stem -> token id); ``field``:
-        the list's mean passage vector when the build stored it (``index.columns``), else made on first use."""
+    def __init__(self, matrix: np.ndarray, words: lexical.LexicalIndex, field: np.ndarray | None = None) -> None:
+        """``matrix``: the version's passage vectors; ``words``: its BM25 index (which words the list holds, and in how
+        many papers); ``field``: the list's mean passage vector when the build stored it (``index.columns``), else
+        made on first use."""
         self.matrix = matrix
-        self.vocab = vocab
+        self.vocab = words.vocab
+        self._indptr = words.indptr
+        self._papers = max(1, words.n_docs)
         self._field: np.ndarray | None = field
         self._lock = threading.Lock()
 
@@ -98,26 +127,72 @@ class Scope:
                 self._field = (mean / (np.linalg.norm(mean) or 1.0)).astype(np.float32)
             return self._field
 
-    def evidence(self, words: list[str], qvec: np.ndarray | None, cosine: float) -> Evidence:
-        """The evidence for a query of topic ``words`` (``topic_words``), vector ``qvec`` and best cosine ``cosine``."""
-        foreign = jargon = held = total = 0.0
+    def papers_holding(self, word: str) -> int:
+        """In how many of the list's papers ``word`` occurs (its most frequent stem's); 0 when the list lacks it."""
+        counts = [
+            int(self._indptr[t + 1] - self._indptr[t])
+            for t in (self.vocab.get(stem) for stem in lexical.tokenize(word))
+            if t is not None and t + 1 < len(self._indptr)
+        ]
+        return max(counts, default=0)
+
+    def evidence(
+        self, topic: str, qvec: np.ndarray | None, cosine: float, embed: Callable[[str], np.ndarray] | None = None
+    ) -> Evidence:
+        """The evidence for a query of topic ``topic`` (its ``topic_words`` weighed), vector ``qvec`` and best cosine
+        ``cosine``; ``embed`` encodes the topic without the everyday words the list lacks, for ``Evidence.pull``."""
+        words = topic_words(topic)
+        foreign = jargon = held = total = everyday = specific = 0.0
+        missing: set[str] = set()
         for w in words:
             w_weight = weight(w)
             total += w_weight
-            if any(self.vocab.get(stem) is not None for stem in lexical.tokenize(w)):
+            papers = self.papers_holding(w)
+            if papers:
                 held += w_weight
                 jargon = max(jargon, JARGON_CEILING - min(zipf(w), JARGON_CEILING))
+                specific += w_weight if papers <= GENERIC_SHARE * self._papers else 0.0
             else:
                 foreign = max(foreign, min(w_weight, FOREIGN_FULL))
+                if zipf(w) >= english.EVERYDAY:
+                    everyday += w_weight
+                    missing.add(w)
         field = float(self.field() @ qvec) if qvec is not None else 0.0
-        return Evidence(cosine if qvec is not None else 0.0, field, foreign, jargon, held / total if total else 0.0)
+        held, everyday = (part / total if total else 0.0 for part in (held, everyday))
+        found = Evidence(cosine if qvec is not None else 0.0, field, foreign, jargon, held, everyday, specific)
+        if qvec is None or embed is None or not missing or specific >= SPECIFIC_BELOW:
+            return found
+        if everyday < FOREIGN_TOPIC_AT - PULL_REACH or fitted(found, words_only=False) < NO_MATCH_BELOW:
+            return found  # the pull cannot change the verdict: the query is not encoded again
+        return replace(found, pull=self._pull(topic, missing, words, field, embed))
+
+    def _pull(
+        self, topic: str, missing: set[str], words: list[str], field: float, embed: Callable[[str], np.ndarray]
+    ) -> float:
+        """How much nearer the list's mean passage ``topic`` comes with the words in ``missing`` left out (0 when no
+        topic word would be left): a question about learning the piano comes much nearer as "learning", a casual
+        "turning one kind of picture into another" moves away as "one kind of into another"."""
+        if all(w in missing for w in words):
+            return 0.0
+        without = " ".join(w for w in lexical.TOKEN_RE.findall(unaccented(topic)) if w not in missing)
+        return float(self.field() @ embed(without)) - field
 
 
 def confidence(evidence: Evidence, sure: bool, words_only: bool) -> float:
     """How sure we are that some paper answers the query (0-1): the fitted model, or for words only the share of
-    the topic the list holds; 1 when ``sure`` (a person, a time or the list's own order was asked for)."""
+    the topic the list holds, at most 0.5 when the query is about something else (``Evidence.foreign_topic``);
+    1 when ``sure`` (a person, a time or the list's own order was asked for)."""
     if sure:
         return 1.0
+    model = fitted(evidence, words_only)
+    beyond = evidence.foreign_topic() - FOREIGN_TOPIC_AT
+    if beyond < 0.0:
+        return model
+    return min(model, 1.0 / (1.0 + math.exp(FOREIGN_SLOPE * beyond)))  # about something else: at most 0.5
+
+
+def fitted(evidence: Evidence, words_only: bool) -> float:
+    """The fitted model's confidence alone: over the four inputs, or for words only the share of the topic held."""
     if words_only:
         z = WORDS_BIAS + WORDS_WEIGHT * evidence.held
     else:

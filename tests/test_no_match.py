@@ -1,0 +1,105 @@
+"""The no-match decision on everyday questions that share a word with the field, and on casual in-scope ones.
+
+A question whose topic is everyday English the list lacks ("piano", "toddler", "marathon", "cabling") is
+declined though a generic field word ("learning", "attention", "training", "network") matches, in search,
+in the answer and on the command line; a casual description of one of the list's papers, in everyday words
+the list also lacks ("pictures", "mistakes"), is not (``query/scope.py``, ``Evidence.foreign_topic``).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from papersearch.query import scope
+from papersearch.query.searcher import Searcher
+
+# the issue's own everyday questions, each sharing a word with the field
+EVERYDAY = (
+    "a marathon training plan",
+    "learning the piano quickly",
+    "office network cabling",
+    "my toddler's attention span",
+)
+# casual descriptions of the list's papers, none of them in the dev set, with the paper each should find first
+CASUAL = {
+    "how do computers see pictures": None,
+    "how do computers learn from their mistakes": None,
+    "turning one kind of picture into another": "2017-isola-pix2pix",
+    "the model that paid attention when translating": "2015-bahdanau-attention",
+    "machines that learn by trial and error": None,
+}
+
+
+def evidence(searcher: Searcher, query: str) -> scope.Evidence:
+    """The no-match evidence the hybrid search weighs for ``query``."""
+    _, _, scored = searcher.scores(searcher.request(query))
+    assert scored.evidence is not None and not scored.sure, query
+    return scored.evidence
+
+
+@pytest.mark.parametrize("query", EVERYDAY)
+def test_an_everyday_question_sharing_a_field_word_is_declined(searcher: Searcher, query: str) -> None:
+    res = searcher.search(query)
+    assert res["no_match"] and res["confidence"] < scope.NO_MATCH_BELOW, (query, res["confidence"])
+    assert res["results"]  # the nearest papers are still listed
+    a = searcher.answer(query)
+    assert a["declined"] and a["no_match"] and a["sentences"] == [] and a["nearest"], query
+
+
+def test_the_command_line_declines_them_too(index_dir: Path) -> None:
+    """``papersearch answer`` and ``papersearch ask``, each a new process, say the list does not cover them."""
+    said = {"answer": "The reading list does not seem to cover this question.", "ask": "Nothing in the reading list"}
+    for command, words in said.items():
+        for query in ("learning the piano quickly", "my toddler's attention span"):
+            proc = subprocess.run(
+                [sys.executable, "-m", "papersearch", command, "--index", str(index_dir), query],
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert proc.returncode == 0, proc.stderr
+            assert proc.stdout.startswith(words), (command, query, proc.stdout[:200])
+
+
+@pytest.mark.parametrize("query", sorted(CASUAL))
+def test_a_casual_in_scope_question_is_answered(searcher: Searcher, query: str) -> None:
+    res = searcher.search(query)
+    assert not res["no_match"], (query, res["confidence"])
+    first = CASUAL[query]
+    if first is not None:
+        assert res["results"][0]["id"] == first, (query, [h["id"] for h in res["results"][:3]])
+    assert not searcher.answer(query)["declined"], query
+
+
+def test_the_missing_everyday_words_carry_the_topic_of_an_everyday_question(searcher: Searcher) -> None:
+    """The word "piano" is everyday English the list lacks and most of the topic; "learning" is in most of the list's papers,
+    so it is no specific word of the list; leaving "piano" out brings the query nearer what the list is about."""
+    e = evidence(searcher, "learning the piano quickly")
+    assert e.everyday > 0.5 and e.specific < scope.SPECIFIC_BELOW and e.pull > 0.0
+    assert e.foreign_topic() >= scope.FOREIGN_TOPIC_AT
+    assert scope.fitted(e, words_only=False) >= scope.NO_MATCH_BELOW  # the model alone would have answered it
+
+
+def test_missing_words_that_bring_a_paraphrase_nearer_the_list_keep_it_in_scope(searcher: Searcher) -> None:
+    """The words "turning" and "picture" are missing from the list too, but without them the query is further from it."""
+    e = evidence(searcher, "turning one kind of picture into another")
+    assert e.everyday >= scope.FOREIGN_TOPIC_AT - 0.05 and e.pull < 0.0
+    assert e.foreign_topic() < scope.FOREIGN_TOPIC_AT
+
+
+def test_a_query_holding_the_lists_own_words_is_never_ruled_foreign(searcher: Searcher) -> None:
+    """Words the list holds in few of its papers ("convnet", "layer") are its own: the rule stands aside, though
+    "peeking", "inside" and "reacts" are everyday words the list lacks."""
+    e = evidence(searcher, "peeking inside a convnet to see what each layer reacts to")
+    assert e.specific >= scope.SPECIFIC_BELOW and e.foreign_topic() == 0.0
+
+
+def test_words_only_mode_keeps_a_verdict_of_its_own(searcher: Searcher) -> None:
+    """Without vectors there is no pull: the everyday share alone counts, and the words-only model decides."""
+    assert searcher.search("my toddler's attention span", mode="lexical")["no_match"]
+    res = searcher.search("how do computers see pictures", mode="lexical")
+    assert not res["no_match"]
