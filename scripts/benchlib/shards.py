@@ -261,6 +261,7 @@ def build_main(d: Path) -> None:
     """``--build DIR``: the unsharded index, the shards on its cells, nprobe, the exact top 10; prints JSON."""
     import faiss
 
+    from papersearch.index import nprobe as nprobe_tuning
     from papersearch.index import recall as measure
     from papersearch.index import vectors
 
@@ -285,7 +286,7 @@ def build_main(d: Path) -> None:
     if not nprobe:
         per_blend = measure.RECALL_QUERIES // len(measure.BLENDS)
         tuning = np.vstack([measure.blended_queries(x, per_blend, rng, blend) for blend in measure.BLENDS])
-        nprobe, recall, low = vectors.tune_nprobe(whole, x, tuning, vectors.TARGET_RECALL)
+        nprobe, recall, low = nprobe_tuning.tune_nprobe(whole, x, tuning, vectors.TARGET_RECALL)
     vectors.set_nprobe(whole, nprobe)
     tune_seconds = time.perf_counter() - t
     faiss.write_index(whole, str(d / "unsharded.faiss"))

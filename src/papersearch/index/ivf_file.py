@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from . import vectors
+from . import nprobe, vectors
 from .disk import naming
 from .writer import allocate
 
@@ -162,7 +162,7 @@ def build_file(
     rng = np.random.default_rng(seed)
     trained = vectors.ivf(matrix, vectors.ivf_lists(n), "fp16", rng, add=False)
     cells = _write_ivf(trained, matrix, path)
-    return vectors.tuned(trained, cells, matrix, rng, target_recall, time.perf_counter() - started)
+    return nprobe.tuned(trained, cells, matrix, rng, target_recall, time.perf_counter() - started)
 
 
 def _write_ivf(index: Any, matrix: Any, path: Path) -> tuple[np.ndarray, ...]:

@@ -14,14 +14,8 @@ the second cell makes up for it. At a million real-shaped vectors and 64 cells s
 questions got recall 0.965-0.981 over three k-means trainings, where one cell per vector got
 0.937-0.965 and needed up to 256 cells for 0.97. The price: twice the memory, ~1.5x the time.
 Searches fetch twice the rows and drop the repeats.
-``nprobe`` (how many cells a query scans) is tuned at build time: the smallest whose recall@10
-against exact search reaches ``TARGET_RECALL`` with a one-sided 95% margin for the sample (its
-lower confidence bound does). The queries for that are blends of three or four random indexed
-vectors (their normalised sum): like a real question they sit between several vectors. Blends of
-two were too easy (on a million real-shaped vectors they estimated 0.97 where dev-set questions got
-0.89); blends of three alone, read without a margin, still chose 48 cells of the two-cell index
-for questions' 0.94 in one training of three. The type, parameters and measured recall go into the
-manifest; ``PAPERSEARCH_NPROBE`` overrides nprobe.
+``nprobe`` (how many cells a query scans) is tuned at build time (``nprobe``); ``PAPERSEARCH_NPROBE``
+overrides it.
 
 Threads: a loaded index searches one query at a time with one OpenMP thread (FAISS's two-thread
 scan of a flat index took 10 ms instead of 1 on two busy cores; an IVF query gained nothing steady);
@@ -77,6 +71,8 @@ def build(
     rng = np.random.default_rng(seed)
     index = ivf(vectors, ivf_lists(n), "fp16", rng)
     cells = all_cells(vectors, spilled_cells(index), copies(index.nlist), SPILL_STEP)
+    from .nprobe import tuned
+
     info = tuned(index, cells, vectors, rng, target_recall, time.perf_counter() - started)
     return index, info
 
@@ -251,54 +247,6 @@ def _add(index: Any, vectors: np.ndarray, first_id: int = 0) -> None:
             index.add(x)
 
 
-def tune_nprobe(index: Any, vectors: np.ndarray, queries: np.ndarray, target: float) -> tuple[int, float, float]:
-    """The smallest nprobe whose recall@10 on ``queries`` reaches ``target`` with a one-sided 95% margin
-    (mean less ``CONFIDENCE_Z`` standard errors), that recall and that lower bound: each nprobe searched."""
-    from .recall import exact_neighbours, exact_similarities, recall_per_query
-
-    exact, _ = exact_neighbours(vectors, queries, 10)
-
-    def per_query(nprobe: int) -> np.ndarray:
-        return recall_per_query(exact_similarities(vectors, queries, search_many(index, queries, 10)), exact)
-
-    return _smallest_nprobe(index, target, per_query)
-
-
-def tune_by_cells(
-    index: Any, cells: tuple[np.ndarray, ...], vectors: Any, queries: np.ndarray, target: float
-) -> tuple[int, float, float]:
-    """``tune_nprobe``'s choice read from the cells every row was put in (``cells``) and the cells each query's
-    search would scan (its quantizer asked for nprobe of them): no list is read. A search of the mapped file
-    for every nprobe tried touched all of it (10 GB at a million papers, all of it in the build's RSS). A scan
-    finds the true neighbours in the cells it scans, less the rare one whose float16 code puts it behind a row
-    tied with the tenth: on 10,000 synthetic papers the two readings agreed to 0.0002 at every nprobe tried
-    (8-512; 600 blended and 300 real queries; ``tests/test_scale.py`` checks it)."""
-    from .recall import TIES, covered_per_query, exact_neighbours
-
-    exact, exact_rows = exact_neighbours(vectors, queries, TIES)
-    x = np.ascontiguousarray(queries, dtype=np.float32)
-
-    def per_query(nprobe: int) -> np.ndarray:
-        return covered_per_query(index.quantizer.search(x, nprobe)[1], cells, exact, exact_rows)
-
-    return _smallest_nprobe(index, target, per_query)
-
-
-def _smallest_nprobe(index: Any, target: float, per_query: Callable[[int], np.ndarray]) -> tuple[int, float, float]:
-    """The first of ``NPROBES`` (then every cell, at most the last) whose queries' recalls ``per_query(nprobe)``
-    reach ``target`` less ``CONFIDENCE_Z`` standard errors; with its mean recall and that lower bound."""
-    from .recall import CONFIDENCE_Z
-
-    for nprobe in [p for p in NPROBES if p < index.nlist] + [min(index.nlist, NPROBES[-1])]:
-        set_nprobe(index, nprobe)
-        per = per_query(nprobe)
-        recall = float(per.mean())
-        low = recall - CONFIDENCE_Z * float(per.std(ddof=1)) / np.sqrt(len(per)) if len(per) > 1 else recall
-        if low >= target:
-            break
-    return nprobe, recall, low
-
-
 def all_cells(
     vectors: Any, cells_of: Callable[[np.ndarray], tuple[np.ndarray, ...]], n_copies: int, step: int
 ) -> tuple[np.ndarray, ...]:
@@ -413,35 +361,3 @@ def search(
     wide = _wide(index, k)
     scores, rows = index.search(q, wide, params=params) if params is not None else index.search(q, wide)
     return unique_rows(scores[0], rows[0], k)
-
-
-def tuned(
-    index: Any, cells: tuple[np.ndarray, ...], vectors: Any, rng: np.random.Generator, target: float, seconds: float
-) -> dict[str, Any]:
-    """The manifest's description of an IVF index once its nprobe is tuned from its rows' ``cells``
-    (``tune_by_cells``)."""
-    from .recall import BLENDS, RECALL_QUERIES, blended_queries
-
-    per_blend = RECALL_QUERIES // len(BLENDS)
-    queries = np.vstack([blended_queries(vectors, per_blend, rng, blend) for blend in BLENDS])
-    nprobe, recall, low = tune_by_cells(index, cells, vectors, queries, target)
-    return {
-        "type": "ivf",
-        "metric": "inner_product",
-        "params": {
-            "nlist": index.nlist,
-            "nprobe": nprobe,
-            "storage": "fp16",
-            "cells_by": cells_by(index),
-            "copies": copies(index.nlist),
-        },
-        "recall_at_10": round(recall, 4),
-        "recall_at_10_lower_bound": round(low, 4),
-        "measured_on": (
-            f"{len(queries)} blends of {' or '.join(map(str, BLENDS))} random indexed vectors against exact"
-            f" search over all {vectors.shape[0]}, read from the cells holding their exact top 10; nprobe is the"
-            " smallest whose one-sided 95% lower bound reaches the target"
-        ),
-        "target_recall": target,
-        "build_seconds": round(seconds, 2),
-    }
