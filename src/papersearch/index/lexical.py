@@ -110,6 +110,16 @@ def _stemmer():  # type: ignore[no-untyped-def]
     return Stemmer.Stemmer("english")
 
 
+NON_ASCII = re.compile(r"[^\x00-\x7f]+")  # an accent is a combining mark, never ASCII: only these runs are read
+
+
+def _uncombined(run: re.Match[str]) -> str:
+    """A run of non-ASCII characters less its combining marks (its accents, once decomposed)."""
+    import unicodedata
+
+    return "".join(ch for ch in run.group() if not unicodedata.combining(ch))
+
+
 def tokenize(text: str) -> list[str]:
     """Lowercase, split into words, drop stop words, stem (the same at build and query time).
 
@@ -119,8 +129,7 @@ def tokenize(text: str) -> list[str]:
 
     text = text.lower()
     if not text.isascii():  # strip accents ("Schmidhuber" and "Schmídhuber" are one word); ASCII has none
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch)).replace("’", "'")
+        text = NON_ASCII.sub(_uncombined, unicodedata.normalize("NFKD", text)).replace("’", "'")
     words = [w for w in TOKEN_RE.findall(text) if w not in STOPWORDS]
     stems: list[str] = _stemmer().stemWords(words)
     return stems

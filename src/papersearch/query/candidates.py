@@ -151,21 +151,31 @@ def dense_side(data: IndexData, qvec: np.ndarray, allow: Allowed) -> DenseSide:
     sims, rows = vectors.search(data.faiss_index, qvec, limit, rows_in, data.matrix, span)
     partial = limit < total and len(sims) > 0
     papers = np.asarray(data.row_paper[rows], dtype=np.int64)
-    # rows come best first, so the first time a paper appears is its best passage, the next its second
-    uniq, first_at = np.unique(papers, return_index=True)
+    uniq, first_at, has_second, second_at = first_two(papers)
     best = sims[first_at].astype(np.float32)
     floor = np.float32(sims[-1]) if partial else None
     second = np.full(len(uniq), floor, dtype=np.float32) if floor is not None else best.copy()
-    later = np.ones(len(rows), dtype=bool)
-    later[first_at] = False
-    rest = np.flatnonzero(later)  # every passage but each paper's best, in order
-    again, second_at = np.unique(papers[rest], return_index=True)
-    second[np.searchsorted(uniq, again)] = sims[rest][second_at]
+    second[has_second] = sims[second_at]
     score = fusion.best_two(best, second).astype(np.float32)
     low = None
     if floor is not None:  # every paper not retrieved: its best two passages both score below the last row retrieved
         low = float(fusion.best_two(np.array([floor]), np.array([floor])).astype(np.float32)[0])
     return DenseSide(uniq, score, rows[first_at].astype(np.int64), low)
+
+
+def first_two(papers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The papers of retrieved passages (best first) each once, sorted; where each first appears (its best passage);
+    which appear again; and where each of those appears second (its second best). One stable sort, where
+    ``np.unique`` twice would sort twice."""
+    order = np.argsort(papers, kind="stable")  # each paper's passages together, in the order retrieved
+    by_paper = papers[order]
+    starts = np.ones(len(by_paper), dtype=bool)
+    np.not_equal(by_paper[1:], by_paper[:-1], out=starts[1:])
+    heads = np.flatnonzero(starts)
+    after = heads + 1
+    again = after < len(by_paper)
+    again[again] = ~starts[after[again]]
+    return by_paper[heads], order[heads], again, order[after[again]]
 
 
 def lexical_best(lex: LexicalIndex, engine: Engine | None, text: str, allow: Allowed, k: int) -> np.ndarray:

@@ -75,10 +75,12 @@ class Explainer:
                 overlaps = [len(set(lexical.tokenize(text)) & asked) for text in words.summary]
                 sentence = words.summary[int(np.argmax(overlaps))]
         terms: list[str] = []
+        said: set[str] = set()  # the terms' words lowercased: a word typed twice is one term
         for stem, word in q_stems.items():
-            if stem in words.stems and word.lower() not in {t.lower() for t in terms}:
+            if stem in words.stems and (low := word.lower()) not in said:
                 terms.append(word)
-        concepts = [name for name, stems in words.concepts if stems & asked]
+                said.add(low)
+        concepts = [name for name, stems in words.concepts if not stems.isdisjoint(asked)]
         return {
             "sentence": sentence,
             "terms": terms,

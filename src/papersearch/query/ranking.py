@@ -137,10 +137,8 @@ def score(
         matched = concept_matches(topic, ctx)
         if matched:
             concepts = np.zeros(len(rows), dtype=np.float64)
-            for row, (_, share) in matched.items():
-                at = np.searchsorted(rows, row)
-                if at < len(rows) and rows[at] == row:
-                    concepts[at] = share
+            at, found = _positions(rows, matched)
+            concepts[at] = np.fromiter((share for _, share in matched.values()), np.float64, len(matched))[found]
     return Scored(rows, mask, fused, dense, lex, qvec, best_row, names, concepts, best_cosine, sure)
 
 
@@ -181,9 +179,18 @@ def _candidates(
 def _name_scores(rows: np.ndarray, names: list[dict[int, float]]) -> np.ndarray:
     """Per candidate: how strongly it belongs to the named people (``rerank.name_scores``, over the candidates)."""
     out = np.zeros(len(rows), dtype=np.float64)
-    for found in names:
-        for row, weight in found.items():
-            at = int(np.searchsorted(rows, row))
-            if at < len(rows) and rows[at] == row:
-                out[at] += weight / len(names)
+    for found in names:  # one person at a time: the same sums in the same order
+        at, held = _positions(rows, found)
+        out[at] += np.fromiter(found.values(), np.float64, len(found))[held] / len(names)
     return out
+
+
+def _positions(rows: np.ndarray, papers: dict[int, object]) -> tuple[np.ndarray, np.ndarray]:
+    """The positions among the sorted ``rows`` of the keys of ``papers`` that are candidates, and which keys (in the
+    dict's order) those are: one search for all of them, not one a paper (a common name has thousands)."""
+    keys = np.fromiter(papers, np.int64, len(papers))
+    if not len(rows):
+        return np.zeros(0, dtype=np.int64), np.zeros(len(keys), dtype=bool)
+    at = np.minimum(np.searchsorted(rows, keys), len(rows) - 1)
+    held = rows[at] == keys
+    return at[held], held
