@@ -26,6 +26,7 @@ from .disk import naming
 
 TOKEN_RE = re.compile(r"\w\w+|\d", re.UNICODE)
 KEPT_QUERIES = 1024  # query texts whose token ids a lexical index keeps
+KEPT_SAMPLES = 256  # words whose scores of a range's even sample are kept (each at most ~40 KB: query.candidates)
 STOPWORDS = frozenset(
     [
         "a",
@@ -338,6 +339,7 @@ class LexicalIndex:
         # at a cost that outweighs a small list's sums
         self._data, self._indices, self._indptr = np.asarray(data), np.asarray(indices), np.asarray(indptr)
         self._kept: Kept[tuple[int, ...]] = Kept(KEPT_QUERIES)
+        self._samples: Kept[np.ndarray] = Kept(KEPT_SAMPLES)
 
     def token_ids(self, query: str) -> list[int]:
         """The token ids of ``query``'s words the index holds; the last ``KEPT_QUERIES`` texts' are kept (a query's
@@ -367,6 +369,31 @@ class LexicalIndex:
             at = np.minimum(np.searchsorted(docs, rows), len(docs) - 1)
             held = docs[at] == rows
             out[held] += self._data[lo:hi][at[held]]
+        return out
+
+    def sample_scores(self, query: str, first: int, end: int, step: int) -> np.ndarray:
+        """``scores_of(query, rows)`` for the rows ``first`` to ``end`` by ``step`` (an even sample of a range): each
+        word's scores of the sample are kept (the last ``KEPT_SAMPLES``), so a word asked again searches its column
+        no more; the same sums, in the same order (a word a paper lacks adds zero)."""
+        rows = np.arange(first, end, step, dtype=np.int64)
+        out = np.zeros(len(rows), dtype=np.float32)
+        for t in self.token_ids(query):
+            key = (t, first, end, step)
+            column = self._samples.get(key)
+            if column is None:
+                column = self._samples.put(key, self._column_of(t, rows))
+            out += column
+        return out
+
+    def _column_of(self, t: int, rows: np.ndarray) -> np.ndarray:
+        """Token ``t``'s scores of the sorted ``rows`` (zero where a paper lacks it)."""
+        out = np.zeros(len(rows), dtype=np.float32)
+        lo, hi = int(self._indptr[t]), int(self._indptr[t + 1])
+        docs = self._indices[lo:hi]
+        if len(docs) and len(rows):
+            at = np.minimum(np.searchsorted(docs, rows), len(docs) - 1)
+            held = docs[at] == rows
+            out[held] = self._data[lo:hi][at[held]]
         return out
 
     def top_in(self, query: str, k: int, first: int, end: int) -> np.ndarray:
