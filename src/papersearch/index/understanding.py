@@ -21,6 +21,8 @@ from functools import cached_property
 from itertools import combinations
 from typing import Any, overload
 
+import numpy as np
+
 from ..core.kept import Kept
 from ..core.names import PARTICLES, author_surname, given_names, name_key
 from ..core.records import PaperRecord
@@ -34,6 +36,7 @@ KEPT_LOOKUPS = 4096  # lookups by key a table keeps (a name, a concept's positio
 HELD_ROWS = 1_000  # rows up to which a table is held whole, read on first use: ~0.3 MB at most (a list of ~150
 # papers; 49 have 318 names and 236 concept terms), so what a searcher holds does not grow with the list
 KEPT_ROWS = 1_000  # rows a kept lookup holds at most: a name of thousands of papers is looked up again, not held
+KEPT_NAMES = 64  # names kept as arrays, however many papers each has (~12 bytes a paper)
 SINGLE_LETTER = re.compile(r"(?<![\w'’])[a-z](?![\w'’])")  # "Q" of "Deep Q-Network": the tokenizer drops it
 
 
@@ -125,7 +128,15 @@ class _Table:
 
 
 class NameTable(_Table, Mapping[str, dict[int, float]]):
-    """``name_key`` of a surname -> {paper row: how strongly it is that person's}; held whole when small."""
+    """``name_key`` of a surname -> {paper row: how strongly it is that person's}; held whole when small.
+
+    A name of many papers (a common surname: thousands at 100,000 papers) is read as two arrays (``papers``) and
+    the last ``KEPT_NAMES`` of more than ``KEPT_ROWS`` papers are kept, so a query that names it reads it once, not once a step."""
+
+    def __init__(self, db: sqlite3.Connection, lock: threading.Lock) -> None:
+        super().__init__(db, lock)
+        self._few: Kept[tuple[np.ndarray, np.ndarray]] = Kept(KEPT_LOOKUPS)  # most names, and words that are none
+        self._many: Kept[tuple[np.ndarray, np.ndarray]] = Kept(KEPT_NAMES)
 
     @cached_property
     def _held(self) -> dict[str, dict[int, float]] | None:
@@ -138,14 +149,28 @@ class NameTable(_Table, Mapping[str, dict[int, float]]):
             whole.setdefault(str(key), {})[int(paper)] = float(weight)
         return whole
 
+    def papers(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of the papers of the person ``key`` (ascending) and how strongly each is theirs; empty for a key
+        no paper names."""
+        held = self._held
+        if held is not None:
+            found = held.get(key, {})
+            return np.fromiter(found, np.int64, len(found)), np.fromiter(found.values(), np.float64, len(found))
+        arrays = self._few.get(key) or self._many.get(key)
+        if arrays is None:
+            rows = self._all("SELECT paper, weight FROM names WHERE key = ? ORDER BY paper", (key,))
+            arrays = (np.array([p for p, _ in rows], dtype=np.int64), np.array([w for _, w in rows], dtype=np.float64))
+            (self._few if len(rows) <= KEPT_ROWS else self._many).put(key, arrays)
+        return arrays
+
     def __getitem__(self, key: str) -> dict[int, float]:
         held = self._held
         if held is not None:
             return dict(held[key])
-        rows = self._by_key(key, "SELECT paper, weight FROM names WHERE key = ? ORDER BY paper", (key,))
-        if not rows:
+        rows, weights = self.papers(key)
+        if not len(rows):
             raise KeyError(key)
-        return {int(p): float(w) for p, w in rows}
+        return dict(zip(rows.tolist(), weights.tolist(), strict=True))
 
     def __contains__(self, key: object) -> bool:
         if not isinstance(key, str):
@@ -153,17 +178,21 @@ class NameTable(_Table, Mapping[str, dict[int, float]]):
         held = self._held
         if held is not None:
             return key in held
-        try:
-            self[key]
-        except KeyError:
-            return False
-        return True
+        return len(self.papers(key)[0]) > 0
 
     def __iter__(self) -> Iterator[str]:
         return iter([k for (k,) in self._all("SELECT DISTINCT key FROM names ORDER BY key")])
 
     def __len__(self) -> int:
         return int(self._all("SELECT count(DISTINCT key) FROM names")[0][0])
+
+
+def name_papers(names: Mapping[str, dict[int, float]], key: str) -> tuple[np.ndarray, np.ndarray]:
+    """``NameTable.papers`` of any mapping of names (a ``NameTable``, or the same held in memory)."""
+    if isinstance(names, NameTable):
+        return names.papers(key)
+    found = names[key]
+    return np.fromiter(found, np.int64, len(found)), np.fromiter(found.values(), np.float64, len(found))
 
 
 class KeySet(_Table):
