@@ -36,6 +36,7 @@ KEPT_LOOKUPS = 4096  # lookups by key a table keeps (a name, a concept's positio
 HELD_ROWS = 1_000  # rows up to which a table is held whole, read on first use: ~0.3 MB at most (a list of ~150
 # papers; 49 have 318 names and 236 concept terms), so what a searcher holds does not grow with the list
 KEPT_ROWS = 1_000  # rows a kept lookup holds at most: a name of thousands of papers is looked up again, not held
+KEPT_TERMS = 16_384  # concept terms kept by position, as ``within`` finds them (a few hundred bytes each)
 KEPT_NAMES = 64  # names kept as arrays, however many papers each has (~12 bytes a paper)
 SINGLE_LETTER = re.compile(r"(?<![\w'’])[a-z](?![\w'’])")  # "Q" of "Deep Q-Network": the tokenizer drops it
 
@@ -244,6 +245,7 @@ class ConceptTable(_Table, Sequence[Term]):
     def __init__(self, db: sqlite3.Connection, lock: threading.Lock, most: int | None = None) -> None:
         """``most``: the most stems a term has, as the build counted it (None: counted here, over every term)."""
         super().__init__(db, lock)
+        self._terms: Kept[Term] = Kept(KEPT_TERMS)  # the terms ``within`` found, by position
         if most is None:
             query = "SELECT coalesce(max(length(stems) - length(replace(stems, ' ', '')) + 1), 0) FROM concepts"
             most = int(self._all(query)[0][0])
@@ -267,6 +269,9 @@ class ConceptTable(_Table, Sequence[Term]):
             if position not in held.terms:
                 raise IndexError(position)
             return held.terms[position]
+        term = self._terms.get(position)
+        if term is not None:
+            return term
         rows = self._by_key(position, "SELECT name, stems, paper FROM concepts WHERE position = ?", (position,))
         if not rows:
             raise IndexError(position)
@@ -289,8 +294,10 @@ class ConceptTable(_Table, Sequence[Term]):
         found: list[int] = []
         for lo in range(0, len(keys), KEYS_A_QUERY):
             part = keys[lo : lo + KEYS_A_QUERY]
-            query = f"SELECT position FROM concepts WHERE stems IN ({','.join('?' * len(part))})"
-            found += [int(p) for (p,) in self._all(query, tuple(part))]
+            query = f"SELECT position, name, stems, paper FROM concepts WHERE stems IN ({','.join('?' * len(part))})"
+            for position, name, term_stems, paper in self._all(query, tuple(part)):
+                found.append(int(position))  # and the term itself, which the caller reads next
+                self._terms.put(int(position), _term(name, term_stems, paper))
         found.sort()
         self._keep(stems, [(p,) for p in found])
         return found
