@@ -25,6 +25,7 @@ from ..core.kept import Kept
 from .disk import naming
 
 TOKEN_RE = re.compile(r"\w\w+|\d", re.UNICODE)
+NON_ASCII = re.compile(r"[^\x00-\x7f]+")  # an accent is a combining mark, never ASCII: only these runs are read
 KEPT_QUERIES = 1024  # query texts whose token ids a lexical index keeps
 KEPT_SAMPLES = 256  # words whose scores of a range's even sample are kept (each at most ~40 KB: query.candidates)
 STOPWORDS = frozenset(
@@ -111,16 +112,6 @@ def _stemmer():  # type: ignore[no-untyped-def]
     return Stemmer.Stemmer("english")
 
 
-NON_ASCII = re.compile(r"[^\x00-\x7f]+")  # an accent is a combining mark, never ASCII: only these runs are read
-
-
-def _uncombined(run: re.Match[str]) -> str:
-    """A run of non-ASCII characters less its combining marks (its accents, once decomposed)."""
-    import unicodedata
-
-    return "".join(ch for ch in run.group() if not unicodedata.combining(ch))
-
-
 def tokenize(text: str) -> list[str]:
     """Lowercase, split into words, drop stop words, stem (the same at build and query time).
 
@@ -130,7 +121,11 @@ def tokenize(text: str) -> list[str]:
 
     text = text.lower()
     if not text.isascii():  # strip accents ("Schmidhuber" and "Schmídhuber" are one word); ASCII has none
-        text = NON_ASCII.sub(_uncombined, unicodedata.normalize("NFKD", text)).replace("’", "'")
+        marks = unicodedata.combining  # each non-ASCII run less its combining marks (its accents, decomposed)
+        text = NON_ASCII.sub(
+            lambda m: "".join(c for c in m.group() if not marks(c)), unicodedata.normalize("NFKD", text)
+        )
+        text = text.replace("’", "'")
     words = [w for w in TOKEN_RE.findall(text) if w not in STOPWORDS]
     stems: list[str] = _stemmer().stemWords(words)
     return stems
@@ -362,30 +357,20 @@ class LexicalIndex:
         papers in row order) is searched for them; the same sums, in the same order, as ``scores``."""
         out = np.zeros(len(rows), dtype=np.float32)
         for t in self.token_ids(query):
-            lo, hi = int(self._indptr[t]), int(self._indptr[t + 1])
-            docs = self._indices[lo:hi]
-            if not len(docs) or not len(rows):
-                continue
-            at = np.minimum(np.searchsorted(docs, rows), len(docs) - 1)
-            held = docs[at] == rows
-            out[held] += self._data[lo:hi][at[held]]
+            out += self._column(t, rows)  # zero where a paper lacks the token: adding it changes nothing
         return out
 
     def sample_scores(self, query: str, first: int, end: int, step: int) -> np.ndarray:
-        """``scores_of(query, rows)`` for the rows ``first`` to ``end`` by ``step`` (an even sample of a range): each
-        word's scores of the sample are kept (the last ``KEPT_SAMPLES``), so a word asked again searches its column
-        no more; the same sums, in the same order (a word a paper lacks adds zero)."""
+        """``scores_of`` the rows ``first`` to ``end`` by ``step`` (an even sample of a range), each token's column
+        of them kept (the last ``KEPT_SAMPLES``): a common word's postings are not searched again on every query."""
         rows = np.arange(first, end, step, dtype=np.int64)
         out = np.zeros(len(rows), dtype=np.float32)
         for t in self.token_ids(query):
-            key = (t, first, end, step)
-            column = self._samples.get(key)
-            if column is None:
-                column = self._samples.put(key, self._column_of(t, rows))
-            out += column
+            column = self._samples.get((t, first, end, step))
+            out += self._samples.put((t, first, end, step), self._column(t, rows)) if column is None else column
         return out
 
-    def _column_of(self, t: int, rows: np.ndarray) -> np.ndarray:
+    def _column(self, t: int, rows: np.ndarray) -> np.ndarray:
         """Token ``t``'s scores of the sorted ``rows`` (zero where a paper lacks it)."""
         out = np.zeros(len(rows), dtype=np.float32)
         lo, hi = int(self._indptr[t]), int(self._indptr[t + 1])
