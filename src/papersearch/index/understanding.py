@@ -161,6 +161,8 @@ class NameTable(_Table, Mapping[str, dict[int, float]]):
         if arrays is None:
             rows = self._all("SELECT paper, weight FROM names WHERE key = ? ORDER BY paper", (key,))
             arrays = (np.array([p for p, _ in rows], dtype=np.int64), np.array([w for _, w in rows], dtype=np.float64))
+            for kept in arrays:
+                kept.flags.writeable = False  # shared by every query that names the person
             (self._few if len(rows) <= KEPT_ROWS else self._many).put(key, arrays)
         return arrays
 
