@@ -135,13 +135,13 @@ class DenseSide:
 def dense_side(data: IndexData, qvec: np.ndarray, allow: Allowed) -> DenseSide:
     """The best passages for ``qvec`` among the allowed papers' (every one when they are at most
     ``vectors.EXACT_LIMIT``, else the best ``vectors.CANDIDATE_ROWS``)."""
-    start = data.columns.passage_start
-    first, end = int(start[allow.lo]), int(start[allow.hi])
+    start, row_paper = np.asarray(data.columns.passage_start), np.asarray(data.row_paper)  # plain views: no memmap
+    first, end = int(start[allow.lo]), int(start[allow.hi])  # made per look-up
     every = allow.lo == 0 and allow.hi == len(start) - 1 and allow.era is None
     rows_in = None
     if allow.era is not None:
         rows_in = np.arange(first, end, dtype=np.int64)
-        rows_in = rows_in[np.asarray(data.columns.era_codes)[np.asarray(data.row_paper[first:end])] == allow.era]
+        rows_in = rows_in[np.asarray(data.columns.era_codes)[row_paper[first:end]] == allow.era]
     total = len(rows_in) if rows_in is not None else end - first
     empty = np.zeros(0, dtype=np.int64)
     if total == 0:
@@ -150,7 +150,7 @@ def dense_side(data: IndexData, qvec: np.ndarray, allow: Allowed) -> DenseSide:
     span = None if every or rows_in is not None else (first, end)
     sims, rows = vectors.search(data.faiss_index, qvec, limit, rows_in, data.matrix, span)
     partial = limit < total and len(sims) > 0
-    papers = np.asarray(data.row_paper[rows], dtype=np.int64)
+    papers = row_paper[rows].astype(np.int64, copy=False)
     uniq, first_at, has_second, second_at = first_two(papers)
     best = sims[first_at].astype(np.float32)
     floor = np.float32(sims[-1]) if partial else None
