@@ -31,6 +31,7 @@ from papersearch.index.reader import read_version
 from papersearch.index.understanding import SINGLE_LETTER, ConceptTable, KeySet, NameTable
 from papersearch.query import candidates
 from papersearch.query.meaning import paper_vectors
+from papersearch.query.results import open_engine
 from papersearch.query.searcher import Searcher
 
 from .conftest import MODEL, ROOT
@@ -315,3 +316,56 @@ def test_the_paper_view_loads_the_rest_of_a_long_side_a_page_a_click(
         hrefs = shown.evaluate_all("links => links.map(a => decodeURIComponent(a.getAttribute('href').slice(8)))")
         assert hrefs == everyone and errors == []
         browser.close()
+
+
+def test_what_a_query_reads_together_is_what_it_read_one_by_one(
+    synthetic: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hits' records and passages read in a few statements, a name's papers as arrays, the concept terms found with
+    their positions: each the same as the look-ups one at a time, on a fresh reader."""
+    _, index = synthetic
+    monkeypatch.setattr(understanding, "KEPT_ROWS", 2)  # most names count as a name of many papers
+    data, fresh = read_version(store.version_dir(index)), read_version(store.version_dir(index))
+    degree = np.asarray(data.columns.degree)
+    rows = [int(np.argmax(degree)), 0, 7, PAPERS - 1, 7, 1234]  # the most tied paper (its sides paged), a repeat
+    assert data.records.many(rows) == [fresh.records[r] for r in rows]
+    spans = [data.paper_rows.span(r) for r in rows[:4]]
+    assert data.passages.spans(spans) == [fresh.passages.span(lo, hi) for lo, hi in spans]
+    names = NameTable(data.db, data.lock)
+    for key in ["no-such-person", *list(names)[:50]]:
+        papers, weights = understanding.name_papers(names, key)
+        assert (key in names) == bool(len(papers)) and (key in names) == (key in NameTable(fresh.db, fresh.lock))
+        if len(papers):
+            assert dict(zip(papers.tolist(), weights.tolist(), strict=True)) == NameTable(fresh.db, fresh.lock)[key]
+    concepts, plain = ConceptTable(data.db, data.lock), ConceptTable(fresh.db, fresh.lock)
+    stems = frozenset(s for t in range(0, 300, 7) for s in concepts[t][1])
+    found = concepts.within(stems)
+    assert found and [concepts[p] for p in found] == [plain[p] for p in found]
+
+
+def test_the_lexical_sides_shortcuts_are_exact(synthetic: tuple[Path, Path]) -> None:
+    """The engine searched over the whole list without a range finds what the range finds; a range's kept sample
+    scores are ``scores_of`` those rows, kept or not; one sort finds each paper's first two passages as two
+    ``np.unique`` do."""
+    _, index = synthetic
+    data = read_version(store.version_dir(index))
+    engine = open_engine(data)
+    assert engine is not None
+    for q in list(_queries(40)):
+        tokens = data.lexical.tokens(q)
+        assert set(engine.top(tokens, 60, None)) == set(engine.top(tokens, 60, (0, PAPERS)))
+        for first, end, step in [(0, PAPERS, 7), (100, 900, 3)]:
+            expected = data.lexical.scores_of(q, np.arange(first, end, step))
+            for _ in range(2):  # read, then kept
+                assert np.array_equal(data.lexical.sample_scores(q, first, end, step), expected)
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        papers = rng.integers(0, 30, rng.integers(0, 80))
+        uniq, first_at = np.unique(papers, return_index=True)
+        later = np.ones(len(papers), dtype=bool)
+        later[first_at] = False
+        again, second_at = np.unique(papers[np.flatnonzero(later)], return_index=True)
+        got = candidates.first_two(papers)
+        assert np.array_equal(got[0], uniq) and np.array_equal(got[1], first_at)
+        assert np.array_equal(got[0][got[2]], again)
+        assert np.array_equal(got[3], np.flatnonzero(later)[second_at])

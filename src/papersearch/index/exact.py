@@ -17,11 +17,14 @@ class Exact:
 
     def __init__(self, matrix: np.ndarray) -> None:
         self.matrix = matrix
+        self._rows = np.asarray(
+            matrix, dtype=np.float32
+        )  # a plain view of the mapped rows (a copy only if not float32)
         self.ntotal = int(matrix.shape[0])
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """FAISS's ``search``: the best ``k`` rows of each query (-1 past the end), best first, ties by row."""
-        sims = np.asarray(queries, dtype=np.float32) @ np.asarray(self.matrix, dtype=np.float32).T
+        sims = np.asarray(queries, dtype=np.float32) @ self._rows.T
         k_got = min(k, self.ntotal)
         rows = np.full((len(sims), k), -1, dtype=np.int64)
         scores = np.full((len(sims), k), -np.inf, dtype=np.float32)
@@ -32,7 +35,7 @@ class Exact:
 
     def among(self, query: np.ndarray, k: int, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The best ``k`` of ``rows`` for one query vector, best first."""
-        sims = np.asarray(self.matrix[rows], dtype=np.float32) @ query
+        sims = self._rows[rows] @ query
         top = _best(sims, min(k, len(sims)))
         return sims[top], np.asarray(rows)[top]
 

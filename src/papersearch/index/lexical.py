@@ -25,7 +25,9 @@ from ..core.kept import Kept
 from .disk import naming
 
 TOKEN_RE = re.compile(r"\w\w+|\d", re.UNICODE)
+NON_ASCII = re.compile(r"[^\x00-\x7f]+")  # an accent is a combining mark, never ASCII: only these runs are read
 KEPT_QUERIES = 1024  # query texts whose token ids a lexical index keeps
+KEPT_SAMPLES = 256  # words whose scores of a range's even sample are kept (each at most ~40 KB: query.candidates)
 STOPWORDS = frozenset(
     [
         "a",
@@ -119,8 +121,11 @@ def tokenize(text: str) -> list[str]:
 
     text = text.lower()
     if not text.isascii():  # strip accents ("Schmidhuber" and "Schmídhuber" are one word); ASCII has none
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch)).replace("’", "'")
+        marks = unicodedata.combining  # each non-ASCII run less its combining marks (its accents, decomposed)
+        text = NON_ASCII.sub(
+            lambda m: "".join(c for c in m.group() if not marks(c)), unicodedata.normalize("NFKD", text)
+        )
+        text = text.replace("’", "'")
     words = [w for w in TOKEN_RE.findall(text) if w not in STOPWORDS]
     stems: list[str] = _stemmer().stemWords(words)
     return stems
@@ -329,6 +334,7 @@ class LexicalIndex:
         # at a cost that outweighs a small list's sums
         self._data, self._indices, self._indptr = np.asarray(data), np.asarray(indices), np.asarray(indptr)
         self._kept: Kept[tuple[int, ...]] = Kept(KEPT_QUERIES)
+        self._samples: Kept[np.ndarray] = Kept(KEPT_SAMPLES)
 
     def token_ids(self, query: str) -> list[int]:
         """The token ids of ``query``'s words the index holds; the last ``KEPT_QUERIES`` texts' are kept (a query's
@@ -351,13 +357,28 @@ class LexicalIndex:
         papers in row order) is searched for them; the same sums, in the same order, as ``scores``."""
         out = np.zeros(len(rows), dtype=np.float32)
         for t in self.token_ids(query):
-            lo, hi = int(self._indptr[t]), int(self._indptr[t + 1])
-            docs = self._indices[lo:hi]
-            if not len(docs) or not len(rows):
-                continue
+            out += self._column(t, rows)  # zero where a paper lacks the token: adding it changes nothing
+        return out
+
+    def sample_scores(self, query: str, first: int, end: int, step: int) -> np.ndarray:
+        """``scores_of`` the rows ``first`` to ``end`` by ``step`` (an even sample of a range), each token's column
+        of them kept (the last ``KEPT_SAMPLES``): a common word's postings are not searched again on every query."""
+        rows = np.arange(first, end, step, dtype=np.int64)
+        out = np.zeros(len(rows), dtype=np.float32)
+        for t in self.token_ids(query):
+            column = self._samples.get((t, first, end, step))
+            out += self._samples.put((t, first, end, step), self._column(t, rows)) if column is None else column
+        return out
+
+    def _column(self, t: int, rows: np.ndarray) -> np.ndarray:
+        """Token ``t``'s scores of the sorted ``rows`` (zero where a paper lacks it)."""
+        out = np.zeros(len(rows), dtype=np.float32)
+        lo, hi = int(self._indptr[t]), int(self._indptr[t + 1])
+        docs = self._indices[lo:hi]
+        if len(docs) and len(rows):
             at = np.minimum(np.searchsorted(docs, rows), len(docs) - 1)
             held = docs[at] == rows
-            out[held] += self._data[lo:hi][at[held]]
+            out[held] = self._data[lo:hi][at[held]]
         return out
 
     def top_in(self, query: str, k: int, first: int, end: int) -> np.ndarray:

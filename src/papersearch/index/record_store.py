@@ -39,6 +39,7 @@ KINDS: tuple[EdgeKind, ...] = ("cites", "mentions")  # by rank, as ``graph.neigh
 SIDES: dict[Side, tuple[str, str]] = {"cites": ("later", "earlier"), "cited_by": ("earlier", "later")}  # the
 # edges' column that names the paper, and the one that names its neighbour
 BATCH = 1_000  # records read at a time when they are all read in order
+BATCH_RECORDS = 100  # records read together at most (the largest k)
 KEPT = 64  # records kept after they are fetched (a query shows ten; an answer reads a few of them again); each
 # lists at most SHOWN_NEIGHBOURS a side, so their count bounds what they hold
 
@@ -96,6 +97,67 @@ class RecordStore(_Reader, Sequence[PaperRecord]):
         record = self._assembled(row, found[0][0])
         self._keep(row, record)
         return record
+
+    def many(self, rows: Sequence[int]) -> list[PaperRecord]:
+        """The records of ``rows``, in that order: those not kept read together, in five statements for up to
+        ``BATCH_RECORDS`` of them (one a record, and three or four for its neighbourhood, read one by one)."""
+        out: dict[int, PaperRecord] = {}
+        wanted: list[int] = []
+        with self.lock:
+            for row in rows:
+                hit = self._kept.get(int(row))
+                if hit is not None:
+                    out[int(row)] = hit
+                elif 0 <= int(row) < self.n and int(row) not in wanted:
+                    wanted.append(int(row))
+        for lo in range(0, len(wanted), BATCH_RECORDS):
+            out.update(self._read_many(sorted(wanted[lo : lo + BATCH_RECORDS])))
+        return [out[int(row)] if int(row) in out else self[int(row)] for row in rows]
+
+    def _read_many(self, rows: list[int]) -> dict[int, PaperRecord]:
+        """The records of ``rows`` (at most ``BATCH_RECORDS``), each with its neighbourhood, assembled as
+        ``_assembled`` does one, and kept."""
+        marks = ",".join("?" * len(rows))
+        texts = dict(self.all(f"SELECT row, record FROM papers WHERE row IN ({marks})", tuple(rows)))
+        sides = {side: self._shown_many(rows, side) for side in SIDES}
+        external: dict[int, list[ExternalRef]] = {row: [] for row in rows}
+        query = f"SELECT paper, ref, evidence FROM external WHERE paper IN ({marks}) ORDER BY paper, ref_no"
+        for paper, ref, evidence in self.all(query, tuple(rows)):
+            external[int(paper)].append({"ref": ref, "evidence": evidence})
+        out: dict[int, PaperRecord] = {}
+        for row in rows:
+            record: PaperRecord = json.loads(texts[row])
+            (cites, cites_total), (cited_by, cited_by_total) = sides["cites"][row], sides["cited_by"][row]
+            record["references"] = {
+                "cites": cites,
+                "cited_by": cited_by,
+                "external": external[row],
+                "cites_total": cites_total,
+                "cited_by_total": cited_by_total,
+            }
+            self._keep(row, record)
+            out[row] = record
+        return out
+
+    def _shown_many(self, rows: list[int], side: Side) -> dict[int, tuple[list[Neighbour], int]]:
+        """``_shown`` of each of ``rows``: each one's first ties in one statement (a part a paper, each with its own
+        limit, in the order ``side`` reads them: then ties by edge, as the index holds them), their counts in one."""
+        owner, other = SIDES[side]
+        part = (
+            f"SELECT * FROM (SELECT e.{owner}, e.kind, e.{other}, e.edge, p.id, p.title, p.year, e.evidence"
+            f" FROM edges e JOIN papers p ON p.row = e.{other} WHERE e.{owner} = ? ORDER BY e.kind, e.{other}"
+            " LIMIT ?)"
+        )
+        query = " UNION ALL ".join([part] * len(rows)) + " ORDER BY 1, 2, 3, 4"
+        found: dict[int, list[Neighbour]] = {row: [] for row in rows}
+        for row, k, _, _, i, t, y, ev in self.all(query, tuple(x for r in rows for x in (r, SHOWN_NEIGHBOURS))):
+            found[int(row)].append({"id": i, "title": t, "year": y, "kind": KINDS[k], "evidence": ev})
+        full = [row for row in rows if len(found[row]) >= SHOWN_NEIGHBOURS]
+        totals = {row: len(ties) for row, ties in found.items()}
+        if full:
+            count = f"SELECT {owner}, count(*) FROM edges WHERE {owner} IN ({','.join('?' * len(full))}) GROUP BY 1"
+            totals.update((int(row), int(n)) for row, n in self.all(count, tuple(full)))
+        return {row: (found[row], totals[row]) for row in rows}
 
     def _keep(self, row: int, record: PaperRecord) -> None:
         """Keep ``record``, the least recently used given up past ``KEPT``."""
@@ -214,6 +276,16 @@ class PassageStore(_Reader, Sequence[list[str]]):
         )
         return [[str(pid), str(kind), str(text)] for pid, kind, text in rows]
 
+    def spans(self, ranges: Sequence[tuple[int, int]]) -> list[list[list[str]]]:
+        """``span`` of each of ``ranges`` (first and end row), in that order, read in one statement (a query's hits'
+        passages)."""
+        if not ranges:
+            return []
+        part = "SELECT s.row, p.id, s.kind, s.text FROM passages s JOIN papers p ON p.row = s.paper WHERE s.row >= ?"
+        query = " UNION ALL ".join([f"{part} AND s.row < ?"] * len(ranges)) + " ORDER BY 1"
+        found = {int(r): [str(pid), str(kind), str(text)] for r, pid, kind, text in self.all(query, _flat(ranges))}
+        return [[found[r] for r in range(lo, hi) if r in found] for lo, hi in ranges]
+
     def __iter__(self) -> Iterator[list[str]]:
         query = (
             "SELECT s.row, p.id, s.kind, s.text FROM passages s JOIN papers p ON p.row = s.paper"
@@ -259,3 +331,7 @@ class GraphStore(_Reader):
     def record(self) -> GraphRecord:
         """The whole graph as one record (for a list that fits in memory; a service streams the three lists)."""
         return {"papers": list(self.papers()), "edges": list(self.edges()), "external": list(self.external())}
+
+
+def _flat(ranges: Sequence[tuple[int, int]]) -> tuple[int, ...]:
+    return tuple(int(x) for lo_hi in ranges for x in lo_hi)

@@ -21,6 +21,8 @@ from functools import cached_property
 from itertools import combinations
 from typing import Any, overload
 
+import numpy as np
+
 from ..core.kept import Kept
 from ..core.names import PARTICLES, author_surname, given_names, name_key
 from ..core.records import PaperRecord
@@ -34,6 +36,8 @@ KEPT_LOOKUPS = 4096  # lookups by key a table keeps (a name, a concept's positio
 HELD_ROWS = 1_000  # rows up to which a table is held whole, read on first use: ~0.3 MB at most (a list of ~150
 # papers; 49 have 318 names and 236 concept terms), so what a searcher holds does not grow with the list
 KEPT_ROWS = 1_000  # rows a kept lookup holds at most: a name of thousands of papers is looked up again, not held
+KEPT_TERMS = 16_384  # concept terms kept by position, as ``within`` finds them (a few hundred bytes each)
+KEPT_NAMES = 64  # names kept as arrays, however many papers each has (~12 bytes a paper)
 SINGLE_LETTER = re.compile(r"(?<![\w'’])[a-z](?![\w'’])")  # "Q" of "Deep Q-Network": the tokenizer drops it
 
 
@@ -125,7 +129,15 @@ class _Table:
 
 
 class NameTable(_Table, Mapping[str, dict[int, float]]):
-    """``name_key`` of a surname -> {paper row: how strongly it is that person's}; held whole when small."""
+    """``name_key`` of a surname -> {paper row: how strongly it is that person's}; held whole when small.
+
+    A name of many papers (a common surname: thousands at 100,000 papers) is read as two arrays (``papers``) and
+    the last ``KEPT_NAMES`` of more than ``KEPT_ROWS`` papers are kept, so a query that names it reads it once, not once a step."""
+
+    def __init__(self, db: sqlite3.Connection, lock: threading.Lock) -> None:
+        super().__init__(db, lock)
+        self._few: Kept[tuple[np.ndarray, np.ndarray]] = Kept(KEPT_LOOKUPS)  # most names, and words that are none
+        self._many: Kept[tuple[np.ndarray, np.ndarray]] = Kept(KEPT_NAMES)
 
     @cached_property
     def _held(self) -> dict[str, dict[int, float]] | None:
@@ -138,14 +150,30 @@ class NameTable(_Table, Mapping[str, dict[int, float]]):
             whole.setdefault(str(key), {})[int(paper)] = float(weight)
         return whole
 
+    def papers(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of the papers of the person ``key`` (ascending) and how strongly each is theirs; empty for a key
+        no paper names."""
+        held = self._held
+        if held is not None:
+            found = held.get(key, {})
+            return np.fromiter(found, np.int64, len(found)), np.fromiter(found.values(), np.float64, len(found))
+        arrays = self._few.get(key) or self._many.get(key)
+        if arrays is None:
+            rows = self._all("SELECT paper, weight FROM names WHERE key = ? ORDER BY paper", (key,))
+            arrays = (np.array([p for p, _ in rows], dtype=np.int64), np.array([w for _, w in rows], dtype=np.float64))
+            for kept in arrays:
+                kept.flags.writeable = False  # shared by every query that names the person
+            (self._few if len(rows) <= KEPT_ROWS else self._many).put(key, arrays)
+        return arrays
+
     def __getitem__(self, key: str) -> dict[int, float]:
         held = self._held
         if held is not None:
             return dict(held[key])
-        rows = self._by_key(key, "SELECT paper, weight FROM names WHERE key = ? ORDER BY paper", (key,))
-        if not rows:
+        rows, weights = self.papers(key)
+        if not len(rows):
             raise KeyError(key)
-        return {int(p): float(w) for p, w in rows}
+        return dict(zip(rows.tolist(), weights.tolist(), strict=True))
 
     def __contains__(self, key: object) -> bool:
         if not isinstance(key, str):
@@ -153,17 +181,21 @@ class NameTable(_Table, Mapping[str, dict[int, float]]):
         held = self._held
         if held is not None:
             return key in held
-        try:
-            self[key]
-        except KeyError:
-            return False
-        return True
+        return len(self.papers(key)[0]) > 0
 
     def __iter__(self) -> Iterator[str]:
         return iter([k for (k,) in self._all("SELECT DISTINCT key FROM names ORDER BY key")])
 
     def __len__(self) -> int:
         return int(self._all("SELECT count(DISTINCT key) FROM names")[0][0])
+
+
+def name_papers(names: Mapping[str, dict[int, float]], key: str) -> tuple[np.ndarray, np.ndarray]:
+    """``NameTable.papers`` of any mapping of names (a ``NameTable``, or the same held in memory)."""
+    if isinstance(names, NameTable):
+        return names.papers(key)
+    found = names[key]
+    return np.fromiter(found, np.int64, len(found)), np.fromiter(found.values(), np.float64, len(found))
 
 
 class KeySet(_Table):
@@ -215,6 +247,7 @@ class ConceptTable(_Table, Sequence[Term]):
     def __init__(self, db: sqlite3.Connection, lock: threading.Lock, most: int | None = None) -> None:
         """``most``: the most stems a term has, as the build counted it (None: counted here, over every term)."""
         super().__init__(db, lock)
+        self._terms: Kept[Term] = Kept(KEPT_TERMS)  # the terms ``within`` found, by position
         if most is None:
             query = "SELECT coalesce(max(length(stems) - length(replace(stems, ' ', '')) + 1), 0) FROM concepts"
             most = int(self._all(query)[0][0])
@@ -238,6 +271,9 @@ class ConceptTable(_Table, Sequence[Term]):
             if position not in held.terms:
                 raise IndexError(position)
             return held.terms[position]
+        term = self._terms.get(position)
+        if term is not None:
+            return term
         rows = self._by_key(position, "SELECT name, stems, paper FROM concepts WHERE position = ?", (position,))
         if not rows:
             raise IndexError(position)
@@ -260,8 +296,10 @@ class ConceptTable(_Table, Sequence[Term]):
         found: list[int] = []
         for lo in range(0, len(keys), KEYS_A_QUERY):
             part = keys[lo : lo + KEYS_A_QUERY]
-            query = f"SELECT position FROM concepts WHERE stems IN ({','.join('?' * len(part))})"
-            found += [int(p) for (p,) in self._all(query, tuple(part))]
+            query = f"SELECT position, name, stems, paper FROM concepts WHERE stems IN ({','.join('?' * len(part))})"
+            for position, name, term_stems, paper in self._all(query, tuple(part)):
+                found.append(int(position))  # and the term itself, which the caller reads next
+                self._terms.put(int(position), _term(name, term_stems, paper))
         found.sort()
         self._keep(stems, [(p,) for p in found])
         return found

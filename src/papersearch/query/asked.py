@@ -25,6 +25,7 @@ import numpy as np
 
 from ..index.lexical_engine import Engine
 from ..index.reader import IndexData
+from ..index.understanding import name_papers
 from . import order
 from .candidates import Allowed, dense_side, lexical_best, union
 from .paths import Link
@@ -57,7 +58,7 @@ class Asking:
         if plan is None:
             return parts[0]
         for key in plan.names:
-            parts.append(np.fromiter(self.ctx.names[key], dtype=np.int64))
+            parts.append(name_papers(self.ctx.names, key)[0])
         parts.append(np.fromiter(concept_matches(topic, self.ctx), dtype=np.int64))
         if plan.window is not None:
             parts += self._window(plan, topic, allow, k, embed)

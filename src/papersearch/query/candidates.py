@@ -135,13 +135,13 @@ class DenseSide:
 def dense_side(data: IndexData, qvec: np.ndarray, allow: Allowed) -> DenseSide:
     """The best passages for ``qvec`` among the allowed papers' (every one when they are at most
     ``vectors.EXACT_LIMIT``, else the best ``vectors.CANDIDATE_ROWS``)."""
-    start = data.columns.passage_start
-    first, end = int(start[allow.lo]), int(start[allow.hi])
+    start, row_paper = np.asarray(data.columns.passage_start), np.asarray(data.row_paper)  # plain views: no memmap
+    first, end = int(start[allow.lo]), int(start[allow.hi])  # made per look-up
     every = allow.lo == 0 and allow.hi == len(start) - 1 and allow.era is None
     rows_in = None
     if allow.era is not None:
         rows_in = np.arange(first, end, dtype=np.int64)
-        rows_in = rows_in[np.asarray(data.columns.era_codes)[np.asarray(data.row_paper[first:end])] == allow.era]
+        rows_in = rows_in[np.asarray(data.columns.era_codes)[row_paper[first:end]] == allow.era]
     total = len(rows_in) if rows_in is not None else end - first
     empty = np.zeros(0, dtype=np.int64)
     if total == 0:
@@ -150,22 +150,32 @@ def dense_side(data: IndexData, qvec: np.ndarray, allow: Allowed) -> DenseSide:
     span = None if every or rows_in is not None else (first, end)
     sims, rows = vectors.search(data.faiss_index, qvec, limit, rows_in, data.matrix, span)
     partial = limit < total and len(sims) > 0
-    papers = np.asarray(data.row_paper[rows], dtype=np.int64)
-    # rows come best first, so the first time a paper appears is its best passage, the next its second
-    uniq, first_at = np.unique(papers, return_index=True)
+    papers = row_paper[rows].astype(np.int64, copy=False)
+    uniq, first_at, has_second, second_at = first_two(papers)
     best = sims[first_at].astype(np.float32)
     floor = np.float32(sims[-1]) if partial else None
     second = np.full(len(uniq), floor, dtype=np.float32) if floor is not None else best.copy()
-    later = np.ones(len(rows), dtype=bool)
-    later[first_at] = False
-    rest = np.flatnonzero(later)  # every passage but each paper's best, in order
-    again, second_at = np.unique(papers[rest], return_index=True)
-    second[np.searchsorted(uniq, again)] = sims[rest][second_at]
+    second[has_second] = sims[second_at]
     score = fusion.best_two(best, second).astype(np.float32)
     low = None
     if floor is not None:  # every paper not retrieved: its best two passages both score below the last row retrieved
         low = float(fusion.best_two(np.array([floor]), np.array([floor])).astype(np.float32)[0])
     return DenseSide(uniq, score, rows[first_at].astype(np.int64), low)
+
+
+def first_two(papers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The papers of retrieved passages (best first) each once, sorted; where each first appears (its best passage);
+    which appear again; and where each of those appears second (its second best). One stable sort, where
+    ``np.unique`` twice would sort twice."""
+    order = np.argsort(papers, kind="stable")  # each paper's passages together, in the order retrieved
+    by_paper = papers[order]
+    starts = np.ones(len(by_paper), dtype=bool)
+    np.not_equal(by_paper[1:], by_paper[:-1], out=starts[1:])
+    heads = np.flatnonzero(starts)
+    after = heads + 1
+    again = after < len(by_paper)
+    again[again] = ~starts[after[again]]
+    return by_paper[heads], order[heads], again, order[after[again]]
 
 
 def lexical_best(lex: LexicalIndex, engine: Engine | None, text: str, allow: Allowed, k: int) -> np.ndarray:
@@ -174,7 +184,10 @@ def lexical_best(lex: LexicalIndex, engine: Engine | None, text: str, allow: All
     if allow.hi - allow.lo <= EXACT_RANGE or engine is None:
         best = lex.top_in(text, k if allow.era is None else 4 * k, allow.lo, allow.hi)
     else:
-        best = engine.top(lex.tokens(text), k if allow.era is None else 4 * k, (allow.lo, allow.hi))
+        # the whole list searched without a range: a range is a second clause every match must meet, which keeps
+        # the engine from skipping the papers that cannot reach the top k (the same papers, in a third of the time)
+        whole = allow.lo == 0 and allow.hi >= lex.n_docs
+        best = engine.top(lex.tokens(text), k if allow.era is None else 4 * k, None if whole else (allow.lo, allow.hi))
     return best[allow.holds(best)] if allow.era is not None else best
 
 
@@ -203,7 +216,12 @@ def rest(lex: LexicalIndex, text: str, allow: Allowed, candidates: np.ndarray, s
     count = allow.count - inside
     if count <= 0:
         return Rest(0, None, np.zeros(0, dtype=np.float32))
-    sample = allow.rows(max(1, (allow.hi - allow.lo) // SAMPLE))
+    step = max(1, (allow.hi - allow.lo) // SAMPLE)
+    sample = allow.rows(step)
     at = np.minimum(np.searchsorted(candidates, sample), max(len(candidates) - 1, 0))
-    sample = sample[candidates[at] != sample] if len(candidates) else sample
-    return Rest(count, None if side is None else side.floor, lex.scores_of(text, sample))
+    outside = candidates[at] != sample if len(candidates) else np.ones(len(sample), dtype=bool)
+    if allow.era is None:  # an even sample of a range, the same for every query over it: each word's scores kept
+        scores = lex.sample_scores(text, allow.lo, allow.hi, step)[outside]
+    else:
+        scores = lex.scores_of(text, sample[outside])
+    return Rest(count, None if side is None else side.floor, scores)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
 
 from ..core.kept import Kept
-from ..core.records import PassageKind, Why
+from ..core.records import PaperRecord, PassageKind, Why
 from ..index import lexical
 from ..index.reader import IndexData
 
@@ -46,19 +47,18 @@ class Explainer:
         """A paper's stems, its concepts' stems and its passages (one read of the paper's span of them)."""
         hit = self._words.get(paper_row)
         if hit is None:
-            rec = self.data.records[paper_row]
-            text = json.dumps([rec["title"], rec["question"], rec["summary"], rec["authors"]], ensure_ascii=False)
-            concepts = [
-                (c["name"], frozenset(lexical.tokenize(" ".join([c["name"], *c["aliases"]])))) for c in rec["concepts"]
-            ]
             first, end = self.data.paper_rows.span(paper_row)
             passages = self.data.passages.span(first, end) if end > first else []
-            at = [i for i, p in enumerate(passages) if p[1] == "summary"]
-            rows = np.array([first + i for i in at], dtype=np.int64)
-            stems = frozenset(lexical.tokenize(text))
-            hit = PaperWords(stems, concepts, rows, [passages[i][2] for i in at], first, [p[1] for p in passages])
-            self._words.put(paper_row, hit)
+            hit = self._words.put(paper_row, _words(self.data.records[paper_row], first, passages))
         return hit
+
+    def prepare(self, rows: Sequence[int], records: Sequence[PaperRecord]) -> None:
+        """Read what ``why`` needs of the papers of ``rows`` (their ``records``, in that order) that are not kept:
+        their passages in one statement, not one a paper."""
+        missing = [(int(row), rec) for row, rec in zip(rows, records, strict=True) if self._words.get(int(row)) is None]
+        spans = [self.data.paper_rows.span(row) for row, _ in missing]
+        for (row, rec), span, passages in zip(missing, spans, self.data.passages.spans(spans), strict=True):
+            self._words.put(row, _words(rec, span[0], passages))
 
     def why(self, q_stems: dict[str, str], paper_row: int, qvec: np.ndarray | None, best_row: int) -> Why:
         """The paper's sentence that best matches the query, and the query words and concepts it matched.
@@ -75,10 +75,12 @@ class Explainer:
                 overlaps = [len(set(lexical.tokenize(text)) & asked) for text in words.summary]
                 sentence = words.summary[int(np.argmax(overlaps))]
         terms: list[str] = []
+        said: set[str] = set()  # the terms' words lowercased: a word typed twice is one term
         for stem, word in q_stems.items():
-            if stem in words.stems and word.lower() not in {t.lower() for t in terms}:
+            if stem in words.stems and (low := word.lower()) not in said:
                 terms.append(word)
-        concepts = [name for name, stems in words.concepts if stems & asked]
+                said.add(low)
+        concepts = [name for name, stems in words.concepts if not stems.isdisjoint(asked)]
         return {
             "sentence": sentence,
             "terms": terms,
@@ -93,3 +95,13 @@ class Explainer:
         at = best_row - words.first
         kind = words.kinds[at] if 0 <= at < len(words.kinds) else self.data.passages[best_row][1]
         return kind  # type: ignore[return-value]
+
+
+def _words(rec: PaperRecord, first: int, passages: list[list[str]]) -> PaperWords:
+    """What ``why`` reads of a paper: from its record, and its passages (rows ``first`` on)."""
+    text = json.dumps([rec["title"], rec["question"], rec["summary"], rec["authors"]], ensure_ascii=False)
+    concepts = [(c["name"], frozenset(lexical.tokenize(" ".join([c["name"], *c["aliases"]])))) for c in rec["concepts"]]
+    at = [i for i, p in enumerate(passages) if p[1] == "summary"]
+    rows = np.array([first + i for i in at], dtype=np.int64)
+    stems = frozenset(lexical.tokenize(text))
+    return PaperWords(stems, concepts, rows, [passages[i][2] for i in at], first, [p[1] for p in passages])

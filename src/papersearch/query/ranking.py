@@ -14,6 +14,7 @@ import numpy as np
 from ..core.names import name_key
 from ..index.lexical_engine import Engine
 from ..index.reader import IndexData
+from ..index.understanding import name_papers
 from . import candidates, fusion, rerank
 from .plan import PlanContext, QueryPlan, concept_matches
 from .scope import Evidence
@@ -115,7 +116,7 @@ def score(
         dense, best_row = np.where(mask, 0.0, -np.inf).astype(np.float32), np.full(len(rows), -1, dtype=np.int64)
     names = None
     if plan is not None and plan.names and ctx is not None:
-        names = _name_scores(rows, [ctx.names[k] for k in plan.names])
+        names = _name_scores(rows, [name_papers(ctx.names, k) for k in plan.names])
     finite = dense[np.isfinite(dense)]
     best_cosine = float(finite.max()) if qvec is not None and finite.size else 0.0
     listed = plan is not None and plan.order is not None and plan.order.over == "list"  # "the oldest paper"
@@ -137,10 +138,8 @@ def score(
         matched = concept_matches(topic, ctx)
         if matched:
             concepts = np.zeros(len(rows), dtype=np.float64)
-            for row, (_, share) in matched.items():
-                at = np.searchsorted(rows, row)
-                if at < len(rows) and rows[at] == row:
-                    concepts[at] = share
+            at, found = _positions(rows, np.fromiter(matched, np.int64, len(matched)))
+            concepts[at] = np.fromiter((share for _, share in matched.values()), np.float64, len(matched))[found]
     return Scored(rows, mask, fused, dense, lex, qvec, best_row, names, concepts, best_cosine, sure)
 
 
@@ -178,12 +177,22 @@ def _candidates(
     return candidates.union(*parts)
 
 
-def _name_scores(rows: np.ndarray, names: list[dict[int, float]]) -> np.ndarray:
-    """Per candidate: how strongly it belongs to the named people (``rerank.name_scores``, over the candidates)."""
+def _name_scores(rows: np.ndarray, names: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Per candidate: how strongly it belongs to the named people (``rerank.name_scores``, over the candidates);
+    ``names``: each person's papers and weights (``understanding.name_papers``)."""
     out = np.zeros(len(rows), dtype=np.float64)
-    for found in names:
-        for row, weight in found.items():
-            at = int(np.searchsorted(rows, row))
-            if at < len(rows) and rows[at] == row:
-                out[at] += weight / len(names)
+    for papers, weights in names:  # one person at a time: the same sums in the same order
+        at, held = _positions(rows, papers)
+        out[at] += weights[held] / len(names)
     return out
+
+
+def _positions(rows: np.ndarray, papers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The positions among the sorted ``rows`` of those of ``papers`` that are candidates, and which of ``papers``
+    those are: one search for all of them, not one a paper (a common name has thousands)."""
+    keys = np.asarray(papers, dtype=np.int64)
+    if not len(rows):
+        return np.zeros(0, dtype=np.int64), np.zeros(len(keys), dtype=bool)
+    at = np.minimum(np.searchsorted(rows, keys), len(rows) - 1)
+    held = rows[at] == keys
+    return at[held], held

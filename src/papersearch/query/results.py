@@ -124,7 +124,13 @@ class Ranker:
         else:
             picks = ranking.top_k(fused, request.k)
         q_stems = query_stems(plan.topic if plan else corrected)
-        hits = [self._hit(rank, i, fused, scored, q_stems) for rank, i in enumerate(picks, 1)]
+        rows = [int(scored.rows[i]) for i in picks]
+        records = self.data.records.many(rows)  # the hits' records read together, and what ``why`` reads of them
+        self.explainer.prepare(rows, records)
+        hits = [
+            self._hit(rank, i, fused, scored, q_stems, rec)
+            for rank, (i, rec) in enumerate(zip(picks, records, strict=True), 1)
+        ]
         return search_results(request, corrected, plan, scored.confidence, hits, version)
 
     def _anchored(self, plan: QueryPlan, mode: str, embed: Embed) -> tuple[QueryPlan, bool]:
@@ -198,14 +204,16 @@ class Ranker:
         near, _ = side.of(rows, np.ones(len(rows), dtype=bool))
         return near.astype(np.float64)
 
-    def _hit(self, rank: int, at: int, fused: np.ndarray, scored: ranking.Scored, q_stems: dict[str, str]) -> SearchHit:
-        """The candidate at position ``at``, ranked ``rank``: its final score, its two sides' scores, and why it
-        matched."""
+    def _hit(
+        self, rank: int, at: int, fused: np.ndarray, scored: ranking.Scored, q_stems: dict[str, str], rec: PaperRecord
+    ) -> SearchHit:
+        """The candidate at position ``at`` (its record ``rec``), ranked ``rank``: its final score, its two sides'
+        scores, and why it matched."""
         row = int(scored.rows[at])
         dense = None if scored.qvec is None else round(float(scored.dense[at]), 6)
         scores: Scores = {"dense": dense, "lexical": round(float(scored.lexical[at]), 6)}
         why = self.explainer.why(q_stems, row, scored.qvec, int(scored.best_row[at]))
-        return search_hit(rank, self.data.records[row], float(fused[at]), scores, why)
+        return search_hit(rank, rec, float(fused[at]), scores, why)
 
 
 class Positioned(Sequence[list[int]]):
