@@ -73,6 +73,17 @@ def torch_encoder() -> EmbedderQueryEncoder:
     return EmbedderQueryEncoder(MODEL)
 
 
+@pytest.fixture(scope="module")
+def searchers(vdir: Path, onnx_encoder: OnnxQueryEncoder, torch_encoder: EmbedderQueryEncoder) -> dict[str, Searcher]:
+    """A Searcher over the real index for the fp32 graph and one for the model itself (torch), shared by the
+    ranking tests: each encodes a dev query once, whichever mode or test asks for it again."""
+    data = read_version(vdir)
+    return {
+        "fp32": Searcher(data, Settings(), encoder=onnx_encoder),
+        "torch": Searcher(data, Settings(), encoder=torch_encoder),
+    }
+
+
 def test_export_is_in_the_version_and_the_manifest(vdir: Path) -> None:
     m = layout.read_manifest(vdir)
     info = m["query_encoder"]
@@ -122,11 +133,8 @@ def test_vectors_match_sentence_transformers(
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense"])
 @pytest.mark.slow
-def test_same_top10_as_sentence_transformers(
-    vdir: Path, onnx_encoder: OnnxQueryEncoder, torch_encoder: EmbedderQueryEncoder, mode: str
-) -> None:
-    data = read_version(vdir)
-    fast, slow = Searcher(data, Settings(), encoder=onnx_encoder), Searcher(data, Settings(), encoder=torch_encoder)
+def test_same_top10_as_sentence_transformers(searchers: dict[str, Searcher], mode: str) -> None:
+    fast, slow = searchers["fp32"], searchers["torch"]
     for q in QUERIES:
         got = [r["id"] for r in fast.search(q, k=10, mode=mode)["results"]]
         want = [r["id"] for r in slow.search(q, k=10, mode=mode)["results"]]
@@ -196,7 +204,7 @@ def test_changed_cache_is_exported_again(corpus_copy: Path, index_copy: Path) ->
 
 @pytest.mark.slow
 def test_int8_is_close_to_fp32_and_ranks_the_dev_set_as_well(
-    vdir: Path, int8_encoder: OnnxQueryEncoder, onnx_encoder: OnnxQueryEncoder, torch_encoder: EmbedderQueryEncoder
+    vdir: Path, int8_encoder: OnnxQueryEncoder, torch_encoder: EmbedderQueryEncoder, searchers: dict[str, Searcher]
 ) -> None:
     """int8 vectors are close to the model's, not equal (so it must earn its place on rankings): over the dev
     set its hybrid nDCG@10 and MRR@10 stay within 0.01 of fp32's, and of the model's own (torch)."""
@@ -205,11 +213,11 @@ def test_int8_is_close_to_fp32_and_ranks_the_dev_set_as_well(
     cos = (got * want).sum(axis=1)
     assert cos.mean() > 0.98 and cos.min() > 0.95
     assert cos.mean() < 0.9999  # not the fp32 graph under another name
-    data = read_version(vdir)
     queries = load_queries(ROOT / "tests" / "data" / "queries.jsonl")
+    int8 = Searcher(searchers["fp32"].data, Settings(), encoder=int8_encoder)
     scores = {
-        name: evaluate(Searcher(data, Settings(), encoder=enc), queries, modes=("hybrid",))["hybrid"]
-        for name, enc in (("int8", int8_encoder), ("fp32", onnx_encoder), ("torch", torch_encoder))
+        name: evaluate(searcher, queries, modes=("hybrid",))["hybrid"]
+        for name, searcher in (("int8", int8), ("fp32", searchers["fp32"]), ("torch", searchers["torch"]))
     }
     for metric in ("ndcg@10", "mrr@10"):
         for other in ("fp32", "torch"):
