@@ -61,7 +61,7 @@ class Gated:
         if not self._words and not self._digit and not self._year:
             return True
         low, digit, year = _gate_view(text)
-        return (self._digit and digit) or (self._year and year) or any(w in low for w in self._words)
+        return (self._digit and digit) or (self._year and year) or any(map(low.__contains__, self._words))
 
     def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
         """``re.Pattern.search``, without compiling the pattern for a text it cannot match."""
