@@ -482,3 +482,13 @@ def test_a_gate_leaves_an_expression_uncompiled_for_a_text_it_cannot_match() -> 
     assert words.search("papers AFTER backprop") is not None and "compiled" in vars(words)
     assert years.search("papers from １９８６") is not None  # a Unicode digit is a digit to \d too
     assert Gated(("kernel",), "kernel", re.IGNORECASE).search("\u212aernel methods") is not None  # Kelvin sign: k
+
+
+def test_a_year_gate_passes_a_year_and_no_other_number() -> None:
+    """A ``YEAR_DIGITS`` gate tries its expression on a text with 1800-2099's digits, and not on other numbers: the
+    random number a new query carries leaves the year expressions untried."""
+    from papersearch.core.patterns import YEAR_DIGITS, Gated
+
+    year = Gated((YEAR_DIGITS,), r"\b(?:1[89]\d\d|20\d\d)\b")
+    assert year.search("backprop 5736411 q12") is None and "compiled" not in vars(year)
+    assert year.search("backprop in 1986") is not None and year.could_match("x 2099") and not year.could_match("x 1799")

@@ -217,11 +217,12 @@ def read_order(text: str) -> OrderReading | None:
         (FIRST, "earliest"),
     )
     listed_only = False
-    for pattern, end in ends:
+    for pattern, end in ends:  # the first that matches is the order: the rest are not tried
         m = pattern.search(text)
-        if m and first is None:
+        if m:
             first, listed_only = end, pattern is FIRST
             spans.append((m.start(), m.end()))
+            break
     side, anchor, span = _relation(text, superlative=first is not None)
     if side is None and first is None:
         return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from ..core.names import name_key
 from ..core.patterns import Gated
@@ -194,13 +195,24 @@ def named_terms(topic: str, ctx: PlanContext) -> dict[int, int]:
 
 def _named(topic: str, ctx: PlanContext) -> list[tuple[str, frozenset[str], int]]:
     """(concept, term's stems, paper row) of every concept term the query names in full, in the context's order."""
-    stems = frozenset(tokenize(topic)) | frozenset(SINGLE_LETTER.findall(topic.lower()))
     # only the terms within the query's words are looked at: the work follows the query, not the corpus
-    return [ctx.concepts[position] for position in sorted(ctx.concepts_within(stems))]
+    return [ctx.concepts[position] for position in sorted(ctx.concepts_within(_stems(topic)))]
+
+
+@lru_cache(maxsize=16)
+def _stems(topic: str) -> frozenset[str]:
+    """The stems of ``topic``'s words, and its single letters; a query's candidates and scores both ask for them."""
+    return frozenset(tokenize(topic)) | frozenset(SINGLE_LETTER.findall(topic.lower()))
 
 
 def _content_words(text: str, asides: frozenset[str] = FILLER) -> list[str]:
-    return [w for w in WORD.findall(text) if w.lower() not in asides]
+    return [w for w in _words(text) if w.lower() not in asides]
+
+
+@lru_cache(maxsize=16)
+def _words(text: str) -> tuple[str, ...]:
+    """The words of ``text``; a query's reading asks for those of its topic three or four times."""
+    return tuple(WORD.findall(text))
 
 
 def _names(text: str, ctx: PlanContext, bare: bool) -> tuple[list[str], list[str]]:
@@ -226,12 +238,14 @@ def make_plan(text: str, ctx: PlanContext) -> QueryPlan:
     if order is not None and window is not None and _overlap(window.spans, order.spans):
         window = None  # "the latest", "before the transformer": an order in time, not a window
     unordered = _topic(text, window, ())
-    topic = _topic(text, window, order.spans if order else ())
+    topic = (
+        _topic(text, window, order.spans) if order is not None and order.spans else unordered
+    )  # read once when alike
     if order is not None:
         order, topic = _scope(order, topic)
         topic = unordered if order is None else topic
     words = _content_words(topic)
-    bare = bool(words) and all(name_key(w) in ctx.names or name_key(w) in ctx.given for w in words)
+    bare = bool(words) and all((key := name_key(w)) in ctx.names or key in ctx.given for w in words)
     keys, shown = _names(topic, ctx, bare) if order is None or topic != order.anchor else ([], [])  # the anchor's
     cues = _cut(text, (window.spans if window else ()) + (order.spans if order else ()))  # "the first AI winter"
     intent: Intent = "history" if HISTORY.search(cues) else "origin" if ORIGIN.search(cues) else "topic"

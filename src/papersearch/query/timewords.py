@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from ..core.patterns import DIGIT, Gated
+from ..core.patterns import DIGIT, YEAR_DIGITS, Gated
 from ..core.records import EraRecord
 from ..core.text import plain_words
 from .periods import Span, era_named, nickname_in
@@ -28,7 +28,7 @@ WORD_NUMBERS = {
     "nineties": 90,
 }
 DECADES = Gated(  # "the 1940s and 50s", "1980s-90s": from the first decade to the end of the second
-    (DIGIT,),
+    ("0s", "0's", "0’s"),  # the second decade's end
     r"\b(?P<a>(?:1[89]|20)\d0)s?\s*(?:and|to|-|–|through|or)\s*(?:the\s+)?['’]?(?P<b>(?:1[89]|20)?\d0)['’]?s\b",
     re.IGNORECASE,
 )
@@ -57,14 +57,14 @@ class TimeContext:
 
 MOD = r"(?P<mod>early|mid|middle|late)[\s-]*"
 DECADE = Gated(
-    (DIGIT, *WORD_NUMBERS),
+    ("0s", "0's", "0’s", *WORD_NUMBERS),  # a decade in digits ends so
     rf"(?:{MOD})?(?:the\s+)?(?:(?P<century>1[89]|20)(?P<tens>\d)0|['’]?(?P<short>[2-9]0))['’]?s\b"
     rf"|(?:{MOD.replace('mod', 'mod2')})?(?:the\s+)?(?P<word>{'|'.join(WORD_NUMBERS)})\b",
     re.IGNORECASE,
 )
 YEAR = r"(?:1[89]\d\d|20\d\d)"
 RANGE = Gated(
-    (DIGIT,),
+    (YEAR_DIGITS,),
     rf"\b(?:between\s+|from\s+)?(?P<a>{YEAR})\s*(?:-|–|—|to|and|until|till|through)\s*(?P<b>{YEAR})\b",
     re.IGNORECASE,
 )
@@ -80,7 +80,7 @@ SAME_YEAR = Gated(
     r"(?:\s+(?:came\s+out|appeared|was\s+published|was\s+introduced|happened))?(?=$|[?.!,;])",
     re.IGNORECASE,
 )
-SINGLE = Gated((DIGIT,), rf"(?<![\d\-–])\b(?P<y>{YEAR})s?\b(?![\d\-–])")
+SINGLE = Gated((YEAR_DIGITS,), rf"(?<![\d\-–])\b(?P<y>{YEAR})s?\b(?![\d\-–])")
 SHORT_YEAR = Gated((DIGIT,), r"(?<![\w'’])['’](?P<yy>\d\d)\b(?!['’]?s\b)")  # "papers from '89" (not "the '80s")
 RELATIVE = dict.fromkeys(["recent", "recently", "latest", "newest", "modern", "nowadays", "today"], "recent")
 RELATIVE |= dict.fromkeys(["most recent", "newer", "these days", "contemporary"], "recent")
@@ -96,14 +96,16 @@ LAST = Gated(
     re.IGNORECASE,
 )
 ONWARD = Gated(
-    (DIGIT,),
+    (YEAR_DIGITS,),
     rf"\b(?P<y>{YEAR})\s*(?:onwards?|and\s+(?:later|after|beyond)|or\s+later|\+|on(?=\s*(?:$|[?.!,;])))(?!\w)",
     re.IGNORECASE,
 )
-UNTIL = Gated((DIGIT,), rf"\b(?P<y>{YEAR})\s*(?:and|or)\s+(?:earlier|before)\b", re.IGNORECASE)
-AROUND = Gated((DIGIT,), rf"\b(?:around|circa|c\.|about|approximately|roughly|~)\s*(?P<y>{YEAR})\b", re.IGNORECASE)
+UNTIL = Gated((YEAR_DIGITS,), rf"\b(?P<y>{YEAR})\s*(?:and|or)\s+(?:earlier|before)\b", re.IGNORECASE)
+AROUND = Gated(
+    (YEAR_DIGITS,), rf"\b(?:around|circa|c\.|about|approximately|roughly|~)\s*(?P<y>{YEAR})\b", re.IGNORECASE
+)
 TO_NOW = Gated(  # "from the 80s to today", "from 1990 until now": that time to the list's last year
-    (DIGIT,),
+    ("today", "now", "present", "days"),
     rf"\b(?:from|since)\s+(?:the\s+)?(?:(?P<mod>early|mid|middle|late)[\s-]+)?(?P<a>{YEAR}|(?:1[89]|20)?\d0['’]?s|['’]\d0s)"
     r"\s+(?:to|until|till|through|up\s+to)\s+(?:today|now|the\s+present(?:\s+day)?|present\s+day|these\s+days)\b",
     re.IGNORECASE,
