@@ -199,8 +199,8 @@ class OrderReading:
         """The order, said back in words: "oldest first", "the whole list, newest first", "what came after
         Generative Adversarial Nets (2014)"."""
         end = f"{'oldest' if self.first == 'earliest' else 'newest'} first" if self.first else ""
-        if self.choice:
-            return f"{end}: {choice_label(self.choice)}"
+        if self.choice:  # "oldest first: ImageNet Classification … (2012) or “VGG” (no paper of the list)"
+            return f"{end}: " + " or ".join(p[2] if p else f"“{w}” (no paper of the list)" for w, p in self.choice)
         if self.side is None:
             return f"the whole list, {end}" if self.over == "list" else end
         told = f"what came {self.side} {self.paper[2] if self.paper else '“' + self.anchor + '”'}"
@@ -212,9 +212,8 @@ class OrderReading:
 
 
 def choice_sides(text: str, topic: str) -> tuple[str, str] | None:
-    """The words of each side of a choice between two papers ("which came first, the VAE or the GAN?": "the VAE",
-    "the GAN"): ``topic`` (the query less its order) split at its one "or" (or "vs", "versus"), when ``text`` asks a
-    choice (``EARLIER_OF``, ``LATER_OF``); else None."""
+    """Each side's words of a choice ("which came first, the VAE or the GAN?": "the VAE", "the GAN"): ``topic`` split
+    at its one "or" ("vs", "versus"), when ``text`` asks a choice (``EARLIER_OF``, ``LATER_OF``); else None."""
     if not (EARLIER_OF.search(text) or LATER_OF.search(text)):
         return None
     parts = SIDES.split(topic.strip(" ?!.,:;—–-"))
@@ -222,26 +221,6 @@ def choice_sides(text: str, topic: str) -> tuple[str, str] | None:
         return None
     sides = [EITHER.sub("", part).strip(" ,:;—–-") for part in parts]
     return (sides[0], sides[1]) if all(re.search(r"\w", side) for side in sides) else None
-
-
-def choice_label(choice: Sequence[tuple[str, Named | None]]) -> str:
-    """A choice's two sides said back: each paper found ("Generative Adversarial Nets (2014)"), or the words of a
-    side that names no paper of the list, said as such."""
-    told = [paper[2] if paper else f"“{words}”" for words, paper in choice]
-    missing = [f"“{words}”" for words, paper in choice if paper is None]
-    if len(missing) == len(choice):
-        return f"{' and '.join(missing)} name no paper of the list"
-    said = " or ".join(told)
-    if not missing:
-        return said
-    if choice[-1][1] is None:  # "AlexNet (2012) or “VGG”, which names no paper of the list"
-        return f"{said}, which names no paper of the list"
-    return f"{said} ({missing[0]} names no paper of the list)"
-
-
-def chosen_rows(reading: OrderReading) -> list[int]:
-    """The rows of the papers a choice's sides name, once each (a side that names none adds none)."""
-    return sorted({paper[0] for _, paper in reading.choice if paper is not None})
 
 
 def read_order(text: str) -> OrderReading | None:

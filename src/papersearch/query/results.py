@@ -86,7 +86,7 @@ class Ranker:
         topic = plan.topic if plan is not None else text
         extra = self._asking.rows(plan, topic, allow, k, None if mode == "lexical" else embed)
         if plan is not None and plan.order is not None and plan.order.choice:  # the papers a choice's sides name
-            extra = candidates.union(extra, np.array(order.chosen_rows(plan.order), dtype=np.int64))
+            extra = candidates.union(extra, np.array(_chosen_rows(plan.order), dtype=np.int64))
         ctx = self._plan_context
         scored = ranking.score(self.data, self.engine, ctx, ranking.Query(text, plan, mode, allow, extra), embed)
         if plan is None or not plan.builds_on or len(scored.rows) == len(self._years):
@@ -193,7 +193,7 @@ class Ranker:
             return fused
         if o.choice:  # exactly the papers its sides name first, in the order asked; none named: relevance alone
             assert o.first is not None
-            at = scored.at(np.array(order.chosen_rows(o), dtype=np.int64))
+            at = scored.at(np.array(_chosen_rows(o), dtype=np.int64))
             return order.by_year(fused, years, o.first, at[at >= 0])
         if o.side is not None:
             if o.paper is None:
@@ -250,6 +250,11 @@ class Ranker:
         scores: Scores = {"dense": dense, "lexical": round(float(scored.lexical[at]), 6)}
         why = self.explainer.why(q_stems, row, scored.qvec, int(scored.best_row[at]))
         return search_hit(rank, rec, float(fused[at]), scores, why)
+
+
+def _chosen_rows(reading: order.OrderReading) -> list[int]:
+    """The rows of the papers a choice's sides name, once each (a side that names none adds none)."""
+    return sorted({paper[0] for _, paper in reading.choice if paper is not None})
 
 
 class Positioned(Sequence[list[int]]):
