@@ -29,6 +29,7 @@ from .paths import Link
 from .periods import Span
 
 First = OrderFirst
+Named = tuple[int, str, str]  # a paper named by words, as the ranker found it: (row, id, how it is shown)
 Side = Literal["before", "after"]
 
 MATCH_MARGIN = 2.0  # the papers that match a topic score within this much of the best (fused z-score units)...
@@ -152,6 +153,8 @@ NEXT_IN_TIME = Gated(  # "right before X", "immediately preceded X", "the next p
     r"|\bnext(?:\s+[\w'’-]+){0,4}?\s+after\b",
     re.IGNORECASE,
 )
+SIDES = re.compile(r"\s+(?:or|vs\.?|versus)\s+", re.IGNORECASE)  # where a choice's topic divides into its two sides
+EITHER = re.compile(r"^\s*(?:either|between)\s+", re.IGNORECASE)  # "either A or B": the side is A
 YEAR_ONLY = Gated((DIGIT,), r"^\W*(?:the\s+)?(?:year\s+)?(?:1[89]\d\d|20\d\d)s?\W*$", re.IGNORECASE)
 # words that say where to look but not what about: "which paper on this list is the oldest one?"
 LIST_WORDS = frozenset(
@@ -181,6 +184,7 @@ class OrderReading:
     over: OrderOver = "topic"
     paper: tuple[int, str, str] | None = None  # the anchor once the ranker has found it: (row, id, how it is shown)
     listed_only: bool = False  # read from "the first paper": an order only when nothing else is asked (else origin)
+    choice: tuple[tuple[str, Named | None], ...] = ()  # a choice's sides: each one's words and the paper they name
 
     def shown(self) -> Order:
         """The reading as ``understood`` shows it."""
@@ -195,6 +199,8 @@ class OrderReading:
         """The order, said back in words: "oldest first", "the whole list, newest first", "what came after
         Generative Adversarial Nets (2014)"."""
         end = f"{'oldest' if self.first == 'earliest' else 'newest'} first" if self.first else ""
+        if self.choice:  # "oldest first: ImageNet Classification … (2012) or “VGG” (no paper of the list)"
+            return f"{end}: " + " or ".join(p[2] if p else f"“{w}” (no paper of the list)" for w, p in self.choice)
         if self.side is None:
             return f"the whole list, {end}" if self.over == "list" else end
         told = f"what came {self.side} {self.paper[2] if self.paper else '“' + self.anchor + '”'}"
@@ -203,6 +209,18 @@ class OrderReading:
     def found(self, row: int, paper_id: str, shown: str) -> OrderReading:
         """This reading with its anchor found: the paper at ``row``, shown as ``shown``."""
         return replace(self, paper=(row, paper_id, shown))
+
+
+def choice_sides(text: str, topic: str) -> tuple[str, str] | None:
+    """Each side's words of a choice ("which came first, the VAE or the GAN?": "the VAE", "the GAN"): ``topic`` split
+    at its one "or" ("vs", "versus"), when ``text`` asks a choice (``EARLIER_OF``, ``LATER_OF``); else None."""
+    if not (EARLIER_OF.search(text) or LATER_OF.search(text)):
+        return None
+    parts = SIDES.split(topic.strip(" ?!.,:;—–-"))
+    if len(parts) != 2:
+        return None
+    sides = [EITHER.sub("", part).strip(" ,:;—–-") for part in parts]
+    return (sides[0], sides[1]) if all(re.search(r"\w", side) for side in sides) else None
 
 
 def read_order(text: str) -> OrderReading | None:

@@ -85,6 +85,8 @@ class Ranker:
         with the entries its best papers cite (which ``rerank.cited_sources`` lifts) when they were not among them."""
         topic = plan.topic if plan is not None else text
         extra = self._asking.rows(plan, topic, allow, k, None if mode == "lexical" else embed)
+        if plan is not None and plan.order is not None and plan.order.choice:  # the papers a choice's sides name
+            extra = candidates.union(extra, np.array(_chosen_rows(plan.order), dtype=np.int64))
         ctx = self._plan_context
         scored = ranking.score(self.data, self.engine, ctx, ranking.Query(text, plan, mode, allow, extra), embed)
         if plan is None or not plan.builds_on or len(scored.rows) == len(self._years):
@@ -134,17 +136,47 @@ class Ranker:
         return search_results(request, corrected, plan, scored.confidence, hits, version)
 
     def _anchored(self, plan: QueryPlan, mode: str, embed: Embed) -> tuple[QueryPlan, bool]:
-        """The plan with the paper its order places others before or after found, and whether it was: the best
-        match of the words that name it, searched on their own over the whole list (their own names, concepts and
-        year count; of their matches, ``order.matches``, the earliest: "the perceptron" is Rosenblatt's, not Minsky
-        and Papert's book about it), when the search is sure some paper answers them."""
+        """The plan with the paper its order places others before or after found (or each paper a choice between
+        two names: ``_chosen``), and whether any was."""
         o = plan.order
-        if o is None or o.side is None:
+        if o is None:
             return plan, False
-        sub = make_plan(o.anchor, self._plan_context)
-        scored = self._judged(self._scored(o.anchor, sub, mode, self.allowed(), 10, embed), sub.topic, embed)
+        if o.side is None:
+            return self._chosen(plan, mode, embed)
+        found = self._named(o.anchor, mode, embed)
+        if found is None:
+            return plan, False
+        return replace(plan, order=o.found(*found)), True
+
+    def _chosen(self, plan: QueryPlan, mode: str, embed: Embed) -> tuple[QueryPlan, bool]:
+        """For a choice between two papers ("which came first, the VAE or the GAN?"), the plan with the paper each
+        side names found (``order.choice_sides``, each as an anchor is: ``_named``), and whether any was."""
+        o = plan.order
+        sides = order.choice_sides(plan.text, plan.topic)
+        if o is None or sides is None:
+            return plan, False
+        choice = tuple((words, self._side(words, mode, embed)) for words in sides)
+        return replace(plan, order=replace(o, choice=choice)), any(paper for _, paper in choice)
+
+    def _side(self, words: str, mode: str, embed: Embed) -> order.Named | None:
+        """The paper one side of a choice names (``_named``), if it holds one of the side's topic words: a side
+        named by words the list lacks ("VGG") names none of its papers, whichever comes nearest in meaning."""
+        found = self._named(words, mode, embed)
+        said = [w for w in scope.topic_words(words) if scope.weight(w) > 0]
+        if found is None or not said:
+            return found
+        rows = np.array([found[0]], dtype=np.int64)
+        return found if any(bool(held[0]) for w in said if (held := self._holding(w, rows)) is not None) else None
+
+    def _named(self, words: str, mode: str, embed: Embed) -> order.Named | None:
+        """The paper ``words`` name, or None: the best match of those words searched on their own over the whole
+        list (their own names, concepts and year count; of their matches, ``order.matches``, the earliest: "the
+        perceptron" is Rosenblatt's, not Minsky and Papert's book about it), when the search is sure some paper
+        answers them."""
+        sub = make_plan(words, self._plan_context)
+        scored = self._judged(self._scored(words, sub, mode, self.allowed(), 10, embed), sub.topic, embed)
         if scored.confidence < scope.NO_MATCH_BELOW:
-            return plan, False
+            return None
         fused = self._moved(scored, sub)  # by candidate; the paper those words name, of their matches
         named = named_terms(sub.topic, self._plan_context)
         at = scored.at(np.fromiter(named, dtype=np.int64, count=len(named)))
@@ -152,13 +184,17 @@ class Ranker:
         years, holding = self._years_of(scored.rows), self._holding(sub.topic, scored.rows)
         row = int(scored.rows[order.named_paper(fused, years, order.matches(fused), holding, by_position)])
         rec = self.data.records[row]
-        return replace(plan, order=o.found(row, rec["id"], f"{rec['title']} ({rec['year']})")), True
+        return row, rec["id"], f"{rec['title']} ({rec['year']})"
 
     def _ordered(self, fused: np.ndarray, plan: QueryPlan, scored: ranking.Scored) -> np.ndarray:
         """The scores moved by the order the plan asks for (module ``order``), if any."""
         o, years = plan.order, self._years_of(scored.rows)
         if o is None:
             return fused
+        if o.choice:  # exactly the papers its sides name first, in the order asked; none named: relevance alone
+            assert o.first is not None
+            at = scored.at(np.array(_chosen_rows(o), dtype=np.int64))
+            return order.by_year(fused, years, o.first, at[at >= 0])
         if o.side is not None:
             if o.paper is None:
                 return fused
@@ -214,6 +250,11 @@ class Ranker:
         scores: Scores = {"dense": dense, "lexical": round(float(scored.lexical[at]), 6)}
         why = self.explainer.why(q_stems, row, scored.qvec, int(scored.best_row[at]))
         return search_hit(rank, rec, float(fused[at]), scores, why)
+
+
+def _chosen_rows(reading: order.OrderReading) -> list[int]:
+    """The rows of the papers a choice's sides name, once each (a side that names none adds none)."""
+    return sorted({paper[0] for _, paper in reading.choice if paper is not None})
 
 
 class Positioned(Sequence[list[int]]):

@@ -1,0 +1,90 @@
+"""A choice between two papers ("which came first, A or B?") on the real index: its two sides read from the words,
+exactly the two papers they name ranked first in the order asked, ``understood`` naming both, the answer quoting
+the one put first, and a side that names no paper of the list said to name none.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from papersearch.query.order import choice_sides, read_order
+from papersearch.query.searcher import Searcher
+
+VAE, GAN = "2013-kingma-vae", "2014-goodfellow-gan"
+CLIP, NERF = "2021-radford-clip", "2020-mildenhall-nerf"
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "sides"),
+    [
+        ("which came first, the VAE or the GAN?", "the VAE or the GAN?", ("the VAE", "the GAN")),
+        ("GPT-2 or BERT: which is newer?", "GPT-2 or BERT: ?", ("GPT-2", "BERT")),
+        ("which is older, either AlphaFold or AlphaGo?", "either AlphaFold or AlphaGo?", ("AlphaFold", "AlphaGo")),
+        ("which appeared later, AlphaGo vs DQN?", "AlphaGo vs DQN?", ("AlphaGo", "DQN")),
+        ("which came first, CNNs or RNNs or LSTMs?", "CNNs or RNNs or LSTMs?", None),  # not a choice of two
+        ("the oldest paper on CNNs or RNNs", "CNNs or RNNs", None),  # an order over a topic, not a choice
+        ("which came first, the VAE?", "the VAE?", None),
+    ],
+)
+def test_a_choice_is_split_into_its_two_sides(text: str, topic: str, sides: tuple[str, str] | None) -> None:
+    assert choice_sides(text, topic) == sides
+
+
+# (question, the paper it asks for, the other side's paper): both directions, sides named by title words, concept,
+# surname and nickname
+CHOICES = [
+    ("which came first, the VAE or the GAN?", VAE, GAN),
+    ("the GAN or the VAE: which one was first?", VAE, GAN),
+    ("which is newer, CLIP or NeRF?", CLIP, NERF),
+    ("which was published later: AlexNet or ResNet?", "2015-he-resnet", "2012-krizhevsky-alexnet"),
+    ("which was first, Hochreiter or Bengio?", "1997-hochreiter-lstm", "2003-bengio-neural-language-model"),
+    ("GPT-2 or BERT: which is newer?", "2019-devlin-bert", "2018-radford-gpt-2"),
+    ("which is older, AlphaFold or AlphaGo?", "2016-silver-alphago", "2020-senior-alphafold"),
+    (
+        "which was published first, NLP from scratch or word2vec?",
+        "2011-collobert-nlp-from-scratch",
+        "2012-mikolov-word2vec",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "first", "second"), CHOICES)
+def test_a_choice_ranks_exactly_its_two_papers_first_in_the_order_asked(
+    searcher: Searcher, text: str, first: str, second: str
+) -> None:
+    results = searcher.search(text, k=5)
+    assert [h["id"] for h in results["results"][:2]] == [first, second]
+    order = results["understood"]["order"] if results["understood"] else None
+    assert order is not None and order["over"] == "topic" and order["paper"] is None
+    titles = {h["id"]: f"{h['title']} ({h['year']})" for h in results["results"]}
+    assert titles[first] in order["label"] and titles[second] in order["label"]
+    answer = searcher.answer(text)
+    assert answer["sources"] and answer["sources"][0]["id"] == first
+
+
+def test_a_choice_overrides_a_closer_third_paper(searcher: Searcher) -> None:
+    """Read over the topic's matches, "which is newer, CLIP or NeRF?" put NeRF first (CLIP fell outside the
+    matches): ordered over the two papers named, CLIP (2021) is first, and no third paper comes between them."""
+    plain = searcher.search("CLIP or NeRF", k=5)
+    asked = searcher.search("which is newer, CLIP or NeRF?", k=5)
+    assert {h["id"] for h in plain["results"][:2]} == {CLIP, NERF}
+    assert [h["id"] for h in asked["results"][:2]] == [CLIP, NERF]
+
+
+def test_a_side_that_names_no_paper_is_said_to_name_none(searcher: Searcher) -> None:
+    """VGG is not on the list: AlexNet comes first, the rest by relevance, and the label says "VGG" names none."""
+    results = searcher.search("which was first, AlexNet or VGG?", k=5)
+    assert results["results"][0]["id"] == "2012-krizhevsky-alexnet"
+    order = results["understood"]["order"] if results["understood"] else None
+    assert order is not None and "“VGG” (no paper of the list)" in order["label"]
+    assert searcher.answer("which was first, AlexNet or VGG?")["sources"][0]["id"] == "2012-krizhevsky-alexnet"
+
+
+def test_taking_the_order_back_drops_the_choice(searcher: Searcher) -> None:
+    results = searcher.search("which came first, the VAE or the GAN?", k=5, ignore=("order",))
+    assert results["understood"] is not None and results["understood"]["order"] is None
+
+
+def test_an_order_over_a_topic_is_not_a_choice() -> None:
+    reading = read_order("the oldest paper on CNNs or RNNs")
+    assert reading is not None and not reading.choice and reading.label() == "oldest first"
