@@ -26,7 +26,7 @@ import numpy as np
 from ..index.lexical_engine import Engine
 from ..index.reader import IndexData
 from ..index.understanding import name_papers
-from . import order
+from . import ordering
 from .candidates import Allowed, dense_side, lexical_best, union
 from .paths import Link
 from .plan import PlanContext, QueryPlan, concept_matches
@@ -68,7 +68,7 @@ class Asking:
         if o is not None and o.paper is not None:
             earlier, later = self._links()
             anchor = o.paper[0]
-            tied = order.ties(earlier if o.side == "before" else later, anchor)
+            tied = ordering.ties(earlier if o.side == "before" else later, anchor)
             parts.append(np.array([anchor, *tied], dtype=np.int64))
         return union(*parts)
 

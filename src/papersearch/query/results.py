@@ -23,7 +23,7 @@ from ..index import layout
 from ..index.lexical_engine import Engine
 from ..index.reader import IndexData
 from ..index.understanding import ConceptTable, KeySet, NameTable, YearTable
-from . import candidates, order, ranking, rerank, scope
+from . import candidates, order, ordering, ranking, rerank, scope
 from .asked import Asking
 from .candidates import Allowed
 from .english import EVERYDAY_WORDS
@@ -170,7 +170,7 @@ class Ranker:
 
     def _named(self, words: str, mode: str, embed: Embed) -> order.Named | None:
         """The paper ``words`` name, or None: the best match of those words searched on their own over the whole
-        list (their own names, concepts and year count; of their matches, ``order.matches``, the earliest: "the
+        list (their own names, concepts and year count; of their matches, ``ordering.matches``, the earliest: "the
         perceptron" is Rosenblatt's, not Minsky and Papert's book about it), when the search is sure some paper
         answers them."""
         sub = make_plan(words, self._plan_context)
@@ -182,7 +182,7 @@ class Ranker:
         at = scored.at(np.fromiter(named, dtype=np.int64, count=len(named)))
         by_position = {int(p): n for p, n in zip(at, named.values(), strict=True) if p >= 0}
         years, holding = self._years_of(scored.rows), self._holding(sub.topic, scored.rows)
-        row = int(scored.rows[order.named_paper(fused, years, order.matches(fused), holding, by_position)])
+        row = int(scored.rows[ordering.named_paper(fused, years, ordering.matches(fused), holding, by_position)])
         rec = self.data.records[row]
         return row, rec["id"], f"{rec['title']} ({rec['year']})"
 
@@ -194,25 +194,25 @@ class Ranker:
         if o.choice:  # exactly the papers its sides name first, in the order asked; none named: relevance alone
             assert o.first is not None
             at = scored.at(np.array(_chosen_rows(o), dtype=np.int64))
-            return order.by_year(fused, years, o.first, at[at >= 0])
+            return ordering.by_year(fused, years, o.first, at[at >= 0])
         if o.side is not None:
             if o.paper is None:
                 return fused
             graph, anchor = self._graph(), o.paper[0]
-            tied = order.ties(graph.earlier if o.side == "before" else graph.later, anchor)
+            tied = ordering.ties(graph.earlier if o.side == "before" else graph.later, anchor)
             at = scored.at(np.array([anchor, *tied], dtype=np.int64))
             ties = {int(p): w for p, w in zip(at[1:], tied.values(), strict=True) if p >= 0}
             topical = plan.topic != o.anchor
             near = self._near(anchor, scored.rows)
-            return order.around(fused, near, years, int(at[0]), o.side, ties, o.first, topical)
+            return ordering.around(fused, near, years, int(at[0]), o.side, ties, o.first, topical)
         assert o.first is not None
         if o.over == "list":
             inside = scored.mask & np.isfinite(fused)
             if plan.window is not None:
                 inside &= (years >= plan.window.start) & (years <= plan.window.end)
-            return order.by_year(fused, years, o.first, np.flatnonzero(inside))
-        matched = order.matches(np.where(scored.mask, fused, -np.inf), self._holding(plan.topic, scored.rows))
-        return order.by_year(fused, years, o.first, matched)
+            return ordering.by_year(fused, years, o.first, np.flatnonzero(inside))
+        matched = ordering.matches(np.where(scored.mask, fused, -np.inf), self._holding(plan.topic, scored.rows))
+        return ordering.by_year(fused, years, o.first, matched)
 
     def _holding(self, topic: str, rows: np.ndarray) -> np.ndarray | None:
         """Per candidate, whether its text holds every topic word of ``topic`` (``scope.topic_words``); None without

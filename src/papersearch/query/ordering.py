@@ -1,0 +1,136 @@
+"""Papers put in the order a question asks for (``order.read_order`` reads it): pure, over aligned per-paper arrays.
+
+``by_year`` and ``around`` turn an order into scores: the papers asked for come first, in the order asked for,
+ahead of the rest, which keep their relevance order; ``matches`` and ``named_paper`` say which papers a topic or a
+paper's name means; ``ties`` how strongly the graph ties each paper to one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .order import First, Side
+from .paths import Link
+
+MATCH_MARGIN = 2.0  # the papers that match a topic score within this much of the best (fused z-score units)...
+MATCHES = 6  # ...among this many of the best...
+WORDS_MARGIN = 3.0  # ...or hold every word of the topic and score within this much of the best
+TIE_WEIGHT = 1.0  # what came before or after a paper: a citation of it counts one standard deviation of closeness,
+TIME_WEIGHT = 0.5  # ...and being TIME_SCALE years away costs 0.5·ln 2 of one (the cost grows with the log of the gap)
+TIME_SCALE = 10.0
+TIE = {"cites": 1.0, "mentions": 0.5}  # how much an edge of each kind ties two papers
+TIE_HOP = 0.5  # a tie through a paper in between counts half
+
+
+def by_year(fused: np.ndarray, years: np.ndarray, first: First, rows: np.ndarray) -> np.ndarray:
+    """Scores that put ``rows`` in year order (``first`` end first, relevance within a year) ahead of every other
+    paper, which keep their relevance order below them."""
+    out = fused.astype(np.float64).copy()
+    ok = rows[np.isfinite(fused[rows])]
+    if not len(ok):
+        return out
+    key = years[ok] if first == "earliest" else -years[ok]
+    ranked = ok[np.lexsort((-fused[ok], key))]
+    top = float(np.max(out[np.isfinite(out)]))
+    out[ranked] = top + 1.0 + np.arange(len(ranked), 0, -1, dtype=np.float64)
+    return out
+
+
+def matches(fused: np.ndarray, holding: np.ndarray | None = None) -> np.ndarray:
+    """The papers that match the topic: at most ``MATCHES`` of the best, each within ``MATCH_MARGIN`` of the best
+    score, and those that hold every word of the topic within ``WORDS_MARGIN`` of it ("the most recent paper on
+    reinforcement learning" is one that says reinforcement learning, if less close in meaning). ``holding``: per
+    paper, whether it holds every topic word."""
+    ok = np.flatnonzero(np.isfinite(fused))
+    if not len(ok):
+        return ok
+    best = float(fused[ok].max())
+    top = ok[np.argsort(-fused[ok], kind="stable")[:MATCHES]]
+    close = top[fused[top] >= best - MATCH_MARGIN]
+    if holding is not None:
+        close = np.union1d(close, ok[holding[ok] & (fused[ok] >= best - WORDS_MARGIN)])
+    found: np.ndarray = close
+    return found
+
+
+def named_paper(
+    fused: np.ndarray, years: np.ndarray, close: np.ndarray, holding: np.ndarray | None, named: dict[int, int]
+) -> int:
+    """The paper that the words naming a paper name, of their matches ``close`` (``matches``): of those that hold
+    every word (``holding``, when any does), the earliest whose key concept the words name in full with the most
+    words (``named``: row -> the words of the longest term named), else the best scored. "The perceptron" is
+    Rosenblatt's (Minsky and Papert's book is named for it later), "the perceptrons book" theirs, "latent
+    diffusion" Rombach's (an earlier paper names diffusion alone)."""
+    if holding is not None and holding[close].any():
+        close = close[holding[close]]
+    sized = [(named[int(r)], int(r)) for r in close if int(r) in named]
+    if sized:
+        longest = max(n for n, _ in sized)
+        return min((r for n, r in sized if n == longest), key=lambda r: (int(years[r]), -float(fused[r])))
+    return int(close[np.argmax(fused[close])])
+
+
+def around(
+    fused: np.ndarray,
+    near: np.ndarray,
+    years: np.ndarray,
+    anchor: int,
+    side: Side,
+    ties: dict[int, float],
+    first: First | None,
+    topical: bool,
+) -> np.ndarray:
+    """Scores that put the papers on ``side`` of ``anchor`` in time ahead of the rest: by year when ``first`` says
+    so (within a year, as below); else those the graph ties to it (``ties``, each 0-1), nearest to it in meaning (``near``: each paper's
+    closeness to the anchor) and nearest in time first, and, when the query says more than the paper's name
+    (``topical``), most relevant to the rest of the query (``fused``).
+
+    A paper of the anchor's own year is on a side only when the graph says so (it cites the anchor, or is cited).
+    """
+    on_side = years < years[anchor] if side == "before" else years > years[anchor]
+    for row in ties:
+        on_side[row] = on_side[row] or years[row] == years[anchor]
+    on_side[anchor] = False
+    rows = np.flatnonzero(on_side & np.isfinite(fused))
+    out = fused.astype(np.float64).copy()
+    if not len(rows):
+        return out
+    gap = np.abs(years[rows] - years[anchor]).astype(np.float64)
+    score = (
+        _z(near)[rows]
+        + TIE_WEIGHT * np.array([ties.get(int(r), 0.0) for r in rows])
+        - TIME_WEIGHT * np.log1p(gap / TIME_SCALE)
+    )
+    if topical:
+        score += _z(np.where(np.isfinite(fused), fused, np.nan))[rows]
+    if first is not None:  # by year, and within a year the closest to the anchor first
+        out[rows] = score
+        return by_year(out, years, first, rows)
+    top = float(np.max(fused[np.isfinite(fused)]))
+    out[rows] = score - score.min() + top + 1.0
+    return out
+
+
+def _z(x: np.ndarray) -> np.ndarray:
+    """``x`` standardised over its finite values (NaN and infinities count as the mean)."""
+    ok = np.isfinite(x)
+    if ok.sum() < 2:
+        return np.zeros(len(x))
+    sd = float(x[ok].std()) or 1.0
+    return np.where(ok, (x - float(x[ok].mean())) / sd, 0.0)
+
+
+def ties(links: Sequence[Sequence[Link]], row: int) -> dict[int, float]:
+    """How strongly the graph ties each paper to ``row`` along ``links`` (what it builds on, or what builds on it):
+    a citation 1, a mention 0.5, and a second hop half the product of its two, the strongest route kept."""
+    out: dict[int, float] = {}
+    for first in links[row]:
+        near = TIE[first.kind]
+        out[first.other] = max(out.get(first.other, 0.0), near)
+        for second in links[first.other]:
+            far = near * TIE[second.kind] * TIE_HOP
+            out[second.other] = max(out.get(second.other, 0.0), far)
+    out.pop(row, None)
+    return out
