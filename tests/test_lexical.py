@@ -121,3 +121,22 @@ def test_an_engine_error_that_is_not_a_write_stays_what_it_is(tmp_path: Path) ->
 
     with pytest.raises(ValueError, match="schema"), _io(tmp_path):
         raise ValueError("the schema has no field 'x'")
+
+
+def test_a_build_that_fails_beside_the_engine_leaves_nothing_once_its_folder_is_removed(tmp_path: Path) -> None:
+    """Another file's write fails while the engine's writer holds papers: leaving the ``with``, its threads are
+    ended, so the folder removed after stays removed (left running, they started a segment's files in it)."""
+    import shutil
+    import time
+
+    from papersearch.index.lexical_engine import EngineWriter
+
+    for attempt in range(10):  # the writer's thread raced the removal about one time in two
+        folder = tmp_path / f"build-{attempt}"
+        with pytest.raises(OSError, match="full"), EngineWriter(folder / "engine") as engine:
+            for i in range(200):
+                engine.add([f"word{i}", "other"])
+            raise OSError(errno.ENOSPC, "the disk is full")
+        shutil.rmtree(folder)
+        time.sleep(0.2)
+        assert not folder.exists(), sorted(p.name for p in folder.rglob("*"))

@@ -199,10 +199,10 @@ def _write_lexical(job: Job, records: JsonSpool) -> None:
 
     write_json(job.bdir / layout.VOCABULARY, build_vocabulary(lexical_text(r) for r in records))
     arrays = lexical_arrays(job.bdir / layout.LEXICAL)  # written as they are made
-    engine = EngineWriter(job.bdir / layout.LEXICAL / layout.ENGINE)
-    texts = (lexical_text(r) for r in records)
-    write_lexical(job.bdir / layout.LEXICAL, *lexical.build(texts, arrays, engine.add))
-    engine.finish()
+    with EngineWriter(job.bdir / layout.LEXICAL / layout.ENGINE) as engine:  # its threads ended on a failure
+        texts = (lexical_text(r) for r in records)
+        write_lexical(job.bdir / layout.LEXICAL, *lexical.build(texts, arrays, engine.add))
+        engine.finish()
     job.watch.lap("lexical")
 
 

@@ -22,7 +22,7 @@ import gc
 import os
 import re
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -89,15 +89,36 @@ class EngineWriter:
             self._writer.add_document(doc)
         self._row += 1
 
+    def __enter__(self) -> EngineWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is not None:
+            self.abandon()
+
     def finish(self) -> None:
         """Commit, wait for merges, and let go of the writer (its lock files removed: they are not the index's)."""
         with _io(self.folder):
             self._writer.commit()
             self._writer.wait_merging_threads()
-        del self._writer, self._index
-        gc.collect()
+        self._let_go()
         for name in LOCKS:
             (self.folder / name).unlink(missing_ok=True)
+
+    def abandon(self) -> None:
+        """After a failure (the disk full, another file's write refused): end the writer's threads before the
+        build folder is removed. Left running, its indexing thread starts a segment's files in the folder while
+        it is being removed, and they outlive the failed build."""
+        writer = self.__dict__.get("_writer")
+        if writer is not None:
+            with suppress(Exception):  # the failure being reported is the build's; this is only clean-up
+                writer.wait_merging_threads()  # drops the queue, joins the indexing and merging threads
+        self._let_go()
+
+    def _let_go(self) -> None:
+        self.__dict__.pop("_writer", None)
+        self.__dict__.pop("_index", None)
+        gc.collect()
 
 
 class Engine:
