@@ -6,6 +6,7 @@ import pytest
 
 from papersearch.core.names import author_surname, name_key
 from papersearch.core.records import EraRecord, GraphRecord, PaperRecord
+from papersearch.query.order import mended
 from papersearch.query.plan import build_context, concept_matches, make_plan
 from papersearch.query.timewords import read_time
 
@@ -268,6 +269,14 @@ def test_instructions_carry_no_topic(text: str, topic: str) -> None:
         ("which entry directly follows Elman's paper?", "earliest", "after", "Elman's paper"),
         ("what's the oldest paper you've got?", "earliest", "list", ""),
         ("which paper was released after all the others?", "latest", "list", ""),
+        # a misspelt end of time, "work" or "research" with nothing else asked, "which X came first" over X
+        ("whats the olderst paper in the list", "earliest", "list", ""),
+        ("the newst paper here", "latest", "list", ""),
+        ("most recnet paper on GANs?", "latest", "topic", ""),
+        ("show me the newest work", "latest", "list", ""),
+        ("what's the latest research in this list", "latest", "list", ""),
+        ("which attention paper came first", "earliest", "topic", ""),
+        ("name the newest one", "latest", "list", ""),
     ],
 )
 def test_an_order_in_time_is_read(text: str, first: str | None, over: str, anchor: str) -> None:
@@ -280,6 +289,7 @@ def test_an_order_in_time_is_read(text: str, first: str | None, over: str, ancho
     "text",
     [
         "latest work on language models",  # recent work: a time (the recent era), not one paper
+        "the latest research on language models",
         "recent papers on attention",
         "papers published after 2015",  # a year: a time
         "neural nets before backprop",
@@ -304,6 +314,17 @@ def test_words_that_only_ask_about_order_leave_nothing_else_to_search_for(text: 
     papers around the anchor are not re-ranked by those words."""
     plan = make_plan(text, CTX)
     assert plan.order is not None and plan.order.anchor == anchor and plan.topic == anchor
+
+
+def test_the_words_of_a_choice_without_sides_say_what_the_order_is_over() -> None:
+    plan = make_plan("which attention paper came first", CTX)
+    assert plan.order is not None and "attention" in plan.topic and "first" not in plan.topic
+
+
+def test_only_a_misspelt_word_of_time_order_is_mended() -> None:
+    assert mended("latent diffusion, the newest") == ("latent diffusion, the newest", list(range(29)))
+    text, at = mended("the olderst paper")
+    assert text == "the oldest paper" and at[len("the oldest")] == len("the olderst")
 
 
 def test_the_first_paper_on_a_topic_is_an_origin_question() -> None:

@@ -21,6 +21,7 @@ from typing import Literal
 
 from ..core.patterns import DIGIT, Gated
 from ..core.records import Order, OrderFirst, OrderOver
+from . import english
 from .periods import Span
 
 First = OrderFirst
@@ -52,6 +53,13 @@ EARLIEST = Gated(
     re.IGNORECASE,
 )
 FIRST = Gated(("first",), rf"\b(?:the\s+)?(?:very\s+)?first{_ONE}", re.IGNORECASE)  # an order only over the whole list
+# "the newest work", "the latest research here": an order over the whole list; with a topic after it ("the latest
+# work on language models") a time, as ``timewords`` reads it
+LATEST_WORK = Gated(
+    ("newest", "latest", "recent", "youngest", "last", "up", "current"),
+    rf"\b(?:the\s+)?(?:{_LATE})\s+(?:work|research|stuff)(?=\s+(?:on|about|in|among|of|here|there)\b|\s*[?.!]*\s*$)",
+    re.IGNORECASE,
+)
 # a choice between papers: a comparative of time that ends its clause ("which came first, the VAE or GANs?", "which
 # was published later: bert or gpt-2", "the VAE or the GAN: which one was first?")
 _WHICH = r"\bwhich(?:\s+[\w'’-]+){0,4}?\s+"
@@ -141,6 +149,9 @@ NEXT_IN_TIME = Gated(  # "right before X", "immediately preceded X", "the next p
 )
 SIDES = re.compile(r"\s+(?:or|vs\.?|versus)\s+", re.IGNORECASE)  # where a choice's topic divides into its two sides
 EITHER = re.compile(r"^\s*(?:either|between)\s+", re.IGNORECASE)  # "either A or B": the side is A
+# the words of time order a misspelling of which is still read as one ("olderst paper", "the newst one")
+TIME_WORDS = ("oldest", "earliest", "newest", "latest", "youngest", "recent")
+WORD_RE = re.compile(r"[A-Za-z]{4,}")
 YEAR_ONLY = Gated((DIGIT,), r"^\W*(?:the\s+)?(?:year\s+)?(?:1[89]\d\d|20\d\d)s?\W*$", re.IGNORECASE)
 # words that say where to look but not what about: "which paper on this list is the oldest one?"
 LIST_WORDS = frozenset(
@@ -219,13 +230,15 @@ def read_order(text: str) -> OrderReading | None:
         (EARLIEST, "earliest"),
         (LATEST, "latest"),
         (FIRST, "earliest"),
+        (LATEST_WORK, "latest"),
     )
     listed_only = False
+    text, at = mended(text)
     for pattern, end in ends:  # the first that matches is the order: the rest are not tried
         m = pattern.search(text)
         if m:
-            first, listed_only = end, pattern is FIRST
-            spans.append((m.start(), m.end()))
+            first, listed_only = end, pattern in (FIRST, LATEST_WORK)
+            spans.extend(_choice_spans(text, m) if pattern in (EARLIER_OF, LATER_OF) else [(m.start(), m.end())])
             break
     side, anchor, span = _relation(text, superlative=first is not None)
     if side is None and first is None:
@@ -237,7 +250,60 @@ def read_order(text: str) -> OrderReading | None:
         first = "latest" if side == "before" else "earliest"  # "just before X": the nearest in time first
     if span is not None:
         spans.append(span)
+    spans = [(at[start], at[end]) for start, end in spans]  # where they stand in the text as typed
     return OrderReading(first, side, anchor, tuple(spans), side or "topic", listed_only=listed_only and side is None)
+
+
+def mended(text: str) -> tuple[str, list[int]]:
+    """``text`` with each misspelt word of time order mended ("olderst", "newst", "recnet": a word everyday English
+    lacks, one letter added, dropped, changed or two swapped from one of ``TIME_WORDS``), and where each of its
+    positions (and its end) stands in ``text``."""
+    out: list[str] = []
+    at: list[int] = []
+    last = 0
+    for m in WORD_RE.finditer(text):
+        fix = _time_word(m.group())
+        if fix is None:
+            continue
+        out.append(text[last : m.start()])
+        at.extend(range(last, m.start()))
+        out.append(fix)
+        at.extend(min(m.start() + i, m.end() - 1) for i in range(len(fix)))
+        last = m.end()
+    out.append(text[last:])
+    at.extend(range(last, len(text) + 1))
+    return "".join(out), at
+
+
+def _time_word(word: str) -> str | None:
+    """The word of ``TIME_WORDS`` that ``word`` misspells, or None (``word`` is one, or everyday English)."""
+    low = word.lower()
+    near = [w for w in TIME_WORDS if abs(len(w) - len(low)) <= 1 and w[0] == low[0] and low != w]
+    if not near or english.zipf(low) > 0.0:
+        return None
+    return next((w for w in near if _one_edit(low, w)), None)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` becomes ``b`` by one letter added, dropped or changed, or two neighbours swapped."""
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (
+            len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+        )
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _choice_spans(text: str, m: re.Match[str]) -> list[Span]:
+    """Where a comparative of time that ends a choice was read: the whole "which ... first" when the text names two
+    sides ("which came first, the VAE or GANs?"), else only "which" and the comparative, so the words between say
+    what the order is over ("which attention paper came first": the attention papers, oldest first)."""
+    if SIDES.search(text):
+        return [(m.start(), m.end())]
+    comparative = re.search(r"\S+(?:\s+recent)?$", m.group())
+    assert comparative is not None
+    return [(m.start(), m.start() + len("which")), (m.start() + comparative.start(), m.end())]
 
 
 def _nearest(text: str, span: Span) -> bool:

@@ -233,8 +233,9 @@ def _names(text: str, ctx: PlanContext, bare: bool) -> tuple[list[str], list[str
 
 def make_plan(text: str, ctx: PlanContext) -> QueryPlan:
     """Read ``text``: its time, order, intent and names, and what remains to search for."""
-    window = read_time(text, ctx.time)
+    read = read_time(text, ctx.time)
     order = read_order(text)
+    window = read
     if order is not None and window is not None and _overlap(window.spans, order.spans):
         window = None  # "the latest", "before the transformer": an order in time, not a window
     unordered = _topic(text, window, ())
@@ -243,7 +244,9 @@ def make_plan(text: str, ctx: PlanContext) -> QueryPlan:
     )  # read once when alike
     if order is not None:
         order, topic = _scope(order, topic)
-        topic = unordered if order is None else topic
+        if order is None:  # "the latest work on language models": the time it names, read as one
+            window = read
+            unordered = topic = _topic(text, window, ()) if window is not None else unordered
     words = _content_words(topic)
     bare = bool(words) and all((key := name_key(w)) in ctx.names or key in ctx.given for w in words)
     keys, shown = _names(topic, ctx, bare) if order is None or topic != order.anchor else ([], [])  # the anchor's

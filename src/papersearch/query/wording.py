@@ -241,7 +241,7 @@ _WANT = (
 _NOUN = r"(?:overview|summary|rundown|run-down|explanation|description|intro(?:duction)?|breakdown|primer|recap|eli5)"
 _VERB = (
     r"(?:explain(?:\s+to\s+me)?|describe|summari[sz]e|outline|clarify|understand|learn\s+about|know\s+about"
-    r"|tell\s+me(?:\s+(?:more\s+)?about)?|walk\s+me\s+through|talk\s+me\s+through|teach\s+me(?:\s+about)?"
+    r"|name|tell\s+me(?:\s+(?:more\s+)?about)?|walk\s+me\s+through|talk\s+me\s+through|teach\s+me(?:\s+about)?"
     r"|what(?:'s|’s|s|\s+is)\s+the\s+deal\s+with|go\s+over|break\s+down|give\s+me\s+(?:an?\s+|the\s+)?(?:quick\s+|short\s+|brief\s+|simple\s+)?"
     + _NOUN
     + r"(?:\s+(?:of|on|about|for))?|(?:an?\s+|the\s+)?(?:quick\s+|short\s+|brief\s+)?"
@@ -251,7 +251,7 @@ _VERB = (
 _INSTRUCTION_WORDS = (  # one of them is in every instruction: its verb, its noun or "what"
     *("explain", "explanation", "describe", "description", "summari", "summary", "outline", "clarify", "understand"),
     *("learn", "know", "tell", "walk", "talk", "teach", "go", "break", "give", "overview", "rundown", "run-down"),
-    *("intro", "primer", "recap", "eli5", "what"),
+    *("intro", "primer", "recap", "eli5", "what", "name"),
 )
 # an instruction after the topic: "word embeddings explained", "the attention mechanism: describe it briefly"
 _AFTER = (
