@@ -277,6 +277,18 @@ def test_instructions_carry_no_topic(text: str, topic: str) -> None:
         ("what's the latest research in this list", "latest", "list", ""),
         ("which attention paper came first", "earliest", "topic", ""),
         ("name the newest one", "latest", "list", ""),
+        # a whole order named, a stressed end, a synonym of the latest end, a noun of time or of a source
+        ("list the papers from oldest to newest", "earliest", "list", ""),
+        ("papers in chronological order", "earliest", "list", ""),
+        ("sort the GAN papers by date", "earliest", "topic", ""),
+        ("attention papers in reverse chronological order", "latest", "topic", ""),
+        ("papers on diffusion, newest first", "latest", "topic", ""),
+        ("the first ever paper here", "earliest", "list", ""),
+        ("which paper is from the earliest year", "earliest", "list", ""),
+        ("which paper has the latest date", "latest", "list", ""),
+        ("what's the freshest paper here", "latest", "list", ""),
+        ("what is the most modern paper", "latest", "list", ""),
+        ("oldest reference on memory", "earliest", "topic", ""),
     ],
 )
 def test_an_order_in_time_is_read(text: str, first: str | None, over: str, anchor: str) -> None:
@@ -319,6 +331,10 @@ def test_words_that_only_ask_about_order_leave_nothing_else_to_search_for(text: 
 def test_the_words_of_a_choice_without_sides_say_what_the_order_is_over() -> None:
     plan = make_plan("which attention paper came first", CTX)
     assert plan.order is not None and "attention" in plan.topic and "first" not in plan.topic
+
+
+def test_a_sorted_topic_keeps_its_words() -> None:
+    assert make_plan("sort the GAN papers by date", CTX).topic == "the GAN papers"
 
 
 def test_only_a_misspelt_word_of_time_order_is_mended() -> None:

@@ -37,6 +37,7 @@ THINGS = frozenset(
     [
         *("paper", "entry", "one", "article", "publication", "study", "item", "addition", "thing", "method", "model"),
         *("approach", "technique", "architecture", "idea", "result", "breakthrough", "development", "piece"),
+        *("reference", "source", "contribution", "discovery", "finding", "invention", "innovation", "year", "date"),
     ]
 )
 _THING = "|".join(sorted(THINGS))
@@ -45,7 +46,10 @@ _ONE = (
     r"|\s+(?:on|about|regarding|concerning|in|among|of|here|there)\b|\s*[?.!]*\s*$)"
 )
 _EARLY = r"oldest|earliest|most\s+dated|least\s+recent(?:ly\s+published)?|(?:dates?|dating|goes|go)\s+(?:the\s+)?(?:furthest|farthest)\s+back"
-_LATE = r"newest|latest|youngest|last|most\s+recent(?:ly\s+published)?|most\s+up[\s-]to[\s-]date|most\s+current"
+_LATE = (
+    r"newest|latest|youngest|last|freshest|most\s+recent(?:ly\s+published)?|most\s+up[\s-]to[\s-]date"
+    r"|most\s+(?:current|modern|cutting[\s-]edge)"
+)
 _ONE_EARLY = _ONE.replace(f"(?:{_THING})", f"(?:{_THING}|work)")  # "the earliest work here": no time is meant by it
 EARLIEST = Gated(
     ("oldest", "earliest", "least", "furthest", "farthest", "dated"),
@@ -56,8 +60,26 @@ FIRST = Gated(("first",), rf"\b(?:the\s+)?(?:very\s+)?first{_ONE}", re.IGNORECAS
 # "the newest work", "the latest research here": an order over the whole list; with a topic after it ("the latest
 # work on language models") a time, as ``timewords`` reads it
 LATEST_WORK = Gated(
-    ("newest", "latest", "recent", "youngest", "last", "up", "current"),
+    ("newest", "latest", "recent", "youngest", "last", "up", "current", "freshest", "modern", "cutting"),
     rf"\b(?:the\s+)?(?:{_LATE})\s+(?:work|research|stuff)(?=\s+(?:on|about|in|among|of|here|there)\b|\s*[?.!]*\s*$)",
+    re.IGNORECASE,
+)
+# a whole order named: "in chronological order", "sorted by date", "from oldest to newest", "newest first"; the
+# latest end first only when said ("reverse chronological", "from newest to oldest", "most recent first")
+_NEWEST = r"(?:newest|latest|youngest|most\s+recent)"
+_OLDEST = r"(?:oldest|earliest|least\s+recent)"
+_TO = r"\s+(?:to|through|till|until|up\s+to|->|→)\s+(?:the\s+)?"
+NEWEST_FIRST = Gated(
+    ("reverse", "newest", "latest", "youngest", "recent"),
+    rf"\breverse[\s-]+chronological(?:ly)?(?:\s+order)?|\b{_NEWEST}{_TO}{_OLDEST}\b|\b{_NEWEST}\s+first\b",
+    re.IGNORECASE,
+)
+OLDEST_FIRST = Gated(
+    ("chronolog", "order", "oldest", "earliest", "recent", "date", "year", "age"),
+    rf"\bchronological(?:ly)?(?:\s+order)?|\b(?:date|time|publication|historical)\s+order\b"
+    rf"|\b{_OLDEST}{_TO}{_NEWEST}\b|\b{_OLDEST}\s+first\b"
+    r"|\b(?P<verb>sort|sorted|order|ordered|arrange|arranged|rank|ranked|list|listed)\b(?:\s+[\w'’-]+){0,6}?\s+"
+    r"(?P<by>by\s+(?:(?:their|its|the)\s+)?(?:(?:publication|release)\s+)?(?:date|year|age)s?)\b",
     re.IGNORECASE,
 )
 # a choice between papers: a comparative of time that ends its clause ("which came first, the VAE or GANs?", "which
@@ -71,7 +93,7 @@ LATER_OF = Gated(
     ("later", "newer", "recent", "last"), _WHICH + r"(?:later|newer|more\s+recent|last)" + _CHOICE, re.IGNORECASE
 )
 LATEST = Gated(
-    ("newest", "latest", "recent", "youngest", "last", "up", "current"),
+    ("newest", "latest", "recent", "youngest", "last", "up", "current", "freshest", "modern", "cutting"),
     rf"\b(?:the\s+)?(?:{_LATE}){_ONE}"
     r"|\bmost\s+recently(?=\s*[?.!]*\s*$|\s+(?:among|in|of|on|here|there)\b)",  # "published most recently?"
     re.IGNORECASE,
@@ -225,6 +247,8 @@ def read_order(text: str) -> OrderReading | None:
     first: First | None = None
     spans: list[Span] = []
     ends: tuple[tuple[Gated, First], ...] = (
+        (NEWEST_FIRST, "latest"),
+        (OLDEST_FIRST, "earliest"),
         (EARLIER_OF, "earliest"),
         (LATER_OF, "latest"),
         (EARLIEST, "earliest"),
@@ -238,7 +262,7 @@ def read_order(text: str) -> OrderReading | None:
         m = pattern.search(text)
         if m:
             first, listed_only = end, pattern in (FIRST, LATEST_WORK)
-            spans.extend(_choice_spans(text, m) if pattern in (EARLIER_OF, LATER_OF) else [(m.start(), m.end())])
+            spans.extend(_choice_spans(text, m) if pattern in (EARLIER_OF, LATER_OF) else _spans(m))
             break
     side, anchor, span = _relation(text, superlative=first is not None)
     if side is None and first is None:
@@ -293,6 +317,14 @@ def _one_edit(a: str, b: str) -> bool:
         )
     short, long = (a, b) if len(a) < len(b) else (b, a)
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _spans(m: re.Match[str]) -> list[Span]:
+    """Where an end of time was read: the whole match, or only its verb and "by date" ("sort the GAN papers by
+    date": the words between say what about)."""
+    if "verb" in m.re.groupindex and m.group("verb"):
+        return [m.span("verb"), m.span("by")]
+    return [(m.start(), m.end())]
 
 
 def _choice_spans(text: str, m: re.Match[str]) -> list[Span]:

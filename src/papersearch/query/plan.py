@@ -48,6 +48,8 @@ HISTORY = Gated(
 )
 # words that say where an order runs but not what about: "the last paper on the timeline", "the oldest among these"
 SCOPE_WORDS = frozenset(["timeline", "chronology", "among"])
+# words that only stress an end of time: "the first ever paper", "the very oldest", "the single newest one"
+STRESS_WORDS = frozenset(["ever", "very", "single", "absolute", "absolutely", "overall", "all", "time"])
 WORD = Gated((), r"[^\W\d_][\w’'\-]*", re.UNICODE)
 
 
@@ -290,7 +292,7 @@ def _scope(order: OrderReading, topic: str) -> tuple[OrderReading | None, str]:
     with more asked is no order (an origin question reads it)."""
     said = {re.split(r"['’]", w.lower())[0] for w in _content_words(topic, ASIDES)}  # "you've got": "you"
     said = {w for w in said if w.rstrip("s") not in THINGS}
-    rest = said - SCOPE_WORDS - LIST_WORDS - ASKING - SEQUENCE_WORDS - STOPWORDS
+    rest = said - SCOPE_WORDS - STRESS_WORDS - LIST_WORDS - ASKING - SEQUENCE_WORDS - STOPWORDS
     if rest and order.listed_only:
         return None, topic  # "the first paper on backprop": who did it first, an origin question
     if rest:
