@@ -289,6 +289,9 @@ def test_instructions_carry_no_topic(text: str, topic: str) -> None:
         ("what's the freshest paper here", "latest", "list", ""),
         ("what is the most modern paper", "latest", "list", ""),
         ("oldest reference on memory", "earliest", "topic", ""),
+        ("i want the most recent paper", "latest", "list", ""),
+        ("the papers in order of publication", "earliest", "list", ""),
+        ("the most recent papers first", "latest", "list", ""),
     ],
 )
 def test_an_order_in_time_is_read(text: str, first: str | None, over: str, anchor: str) -> None:

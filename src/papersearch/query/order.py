@@ -69,15 +69,18 @@ LATEST_WORK = Gated(
 _NEWEST = r"(?:newest|latest|youngest|most\s+recent)"
 _OLDEST = r"(?:oldest|earliest|least\s+recent)"
 _TO = r"\s+(?:to|through|till|until|up\s+to|->|→)\s+(?:the\s+)?"
+_THEN = r"(?:\s+(?:papers|ones|entries|works|articles|items))?\s+first\b"  # "newest first", "the oldest papers first"
 NEWEST_FIRST = Gated(
     ("reverse", "newest", "latest", "youngest", "recent"),
-    rf"\breverse[\s-]+chronological(?:ly)?(?:\s+order)?|\b{_NEWEST}{_TO}{_OLDEST}\b|\b{_NEWEST}\s+first\b",
+    rf"\breverse[\s-]+chronological(?:ly)?(?:\s+order)?|\b{_NEWEST}{_TO}{_OLDEST}\b|\b{_NEWEST}{_THEN}",
     re.IGNORECASE,
 )
 OLDEST_FIRST = Gated(
     ("chronolog", "order", "oldest", "earliest", "recent", "date", "year", "age"),
     rf"\bchronological(?:ly)?(?:\s+order)?|\b(?:date|time|publication|historical)\s+order\b"
-    rf"|\b{_OLDEST}{_TO}{_NEWEST}\b|\b{_OLDEST}\s+first\b"
+    r"|\border\s+of\s+(?:publication|appearance|release|date)\b"
+    r"|\border\s+(?:they|it)\s+(?:were|was|came\s+out|appeared)(?:\s+(?:published|written|released))?\b"
+    rf"|\b{_OLDEST}{_TO}{_NEWEST}\b|\b{_OLDEST}{_THEN}"
     r"|\b(?P<verb>sort|sorted|order|ordered|arrange|arranged|rank|ranked|list|listed)\b(?:\s+[\w'’-]+){0,6}?\s+"
     r"(?P<by>by\s+(?:(?:their|its|the)\s+)?(?:(?:publication|release)\s+)?(?:date|year|age)s?)\b",
     re.IGNORECASE,

@@ -22,7 +22,7 @@ from ..index.understanding import NAME_WEIGHT, SINGLE_LETTER, concept_terms, evi
 from .order import LIST_WORDS, SEQUENCE_WORDS, THINGS, OrderReading, read_order
 from .periods import Span
 from .timewords import TimeContext, TimeWindow, read_time
-from .wording import ASIDES, ASKING, FILLER, TIME_JOINERS, without_instruction
+from .wording import ASIDES, ASKING, FILLER, REQUESTS, TIME_JOINERS, without_instruction
 
 ORIGIN = Gated(
     (
@@ -292,7 +292,7 @@ def _scope(order: OrderReading, topic: str) -> tuple[OrderReading | None, str]:
     with more asked is no order (an origin question reads it)."""
     said = {re.split(r"['’]", w.lower())[0] for w in _content_words(topic, ASIDES)}  # "you've got": "you"
     said = {w for w in said if w.rstrip("s") not in THINGS}
-    rest = said - SCOPE_WORDS - STRESS_WORDS - LIST_WORDS - ASKING - SEQUENCE_WORDS - STOPWORDS
+    rest = said - SCOPE_WORDS - STRESS_WORDS - LIST_WORDS - ASKING - REQUESTS - SEQUENCE_WORDS - STOPWORDS
     if rest and order.listed_only:
         return None, topic  # "the first paper on backprop": who did it first, an origin question
     if rest:

@@ -153,6 +153,13 @@ ASIDES = FILLER | frozenset(
         "what's",
     ]
 )
+# words that ask for something without saying what about: "i want the most recent paper", "looking for the oldest one"
+REQUESTS = frozenset(
+    [
+        *("want", "wanna", "need", "looking", "look", "see", "show", "tell", "know", "like", "love", "interested"),
+        *("curious", "wondering", "wonder", "please", "thanks", "hey", "hi"),
+    ]
+)
 # a word that only joins the time to the rest ("neural nets in the 1970s"): dropped with the time
 TIME_JOINERS = frozenset(["in", "from", "during", "of", "around", "circa", "since", "before", "after", "until"])
 # words that ask the assistant for something wherever they stand: never what a query is about
