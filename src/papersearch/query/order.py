@@ -3,9 +3,9 @@ after one paper.
 
 ``read_order`` (pure, from the text) finds an end of time and what it qualifies, each read on its own: a superlative
 ("the oldest", "least recent", "dates furthest back", "the newest", "most up-to-date") with a thing, a scope or the
-question's end after it, or a comparative that ends a choice ("which appeared later, A or B?"), which says which end
-of time comes first; and a relation
-to one paper ("what came before X", "what built on X", "what should I read before X", "what followed X",
+question's end after it, a comparative that ends a choice ("which appeared later, A or B?") or a whole order named
+("in chronological order", "sorted by date", "newest first"), which says which end of time comes first, its words
+mended first when misspelt ("the olderst paper": ``mended``); and a relation to one paper ("what came before X", "what built on X", "what should I read before X", "what followed X",
 "after X, what came next"), which says on which side of X to look; X is named by words (``anchor``) that the
 ranker searches for. Over the whole list when nothing else is asked ("which paper on this list is the
 oldest?"), over the papers that match the topic otherwise ("the most recent paper on reinforcement learning").
