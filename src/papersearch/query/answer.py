@@ -5,7 +5,8 @@ ranked papers, taken word for word. Each is scored by its own vector from the in
 query's (no extra encoding), by the share of the query's words it holds (weighted by rarity) and by
 its paper's rank; then picked by maximal marginal relevance, so that a second sentence adds
 something the first did not say, at most ``PER_PAPER`` from one paper. Origin and history
-questions read in time order, others best first. When the search says nothing matches, or no
+questions cite the ranking's head (the papers the search scores level with the first, ``head``) and read
+in time order, others best first. When the search says nothing matches, or no
 sentence scores ``SENTENCE_FLOOR`` on meaning and words, the answer declines and lists the nearest
 papers instead. The weights and the floor were chosen on the tune half of the dev queries
 (docs/assistant.md has the figures for both halves).
