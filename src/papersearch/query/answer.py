@@ -282,7 +282,8 @@ def head(results: SearchResults, papers: int) -> list[str]:
 def asked_for(results: SearchResults, order: Order | None) -> set[str] | None:
     """The papers a question about order asks for, by id, or None for any other question: the paper the order puts
     first ("the oldest paper", "the last paper before Minsky's book"); for what came before or after a paper, also
-    the next best ranked papers (of ``RELATED_PAPERS``) that the graph ties to it directly."""
+    the next best ranked papers (of ``RELATED_PAPERS``) that the graph ties to it directly and the search puts level
+    with the first (``level``): a tied neighbour far behind is no answer to what came before or after."""
     hits = results["results"]
     if order is None or not hits or (order["over"] in ("before", "after") and order["paper"] is None):
         return None
