@@ -5,7 +5,8 @@ ranked papers, taken word for word. Each is scored by its own vector from the in
 query's (no extra encoding), by the share of the query's words it holds (weighted by rarity) and by
 its paper's rank; then picked by maximal marginal relevance, so that a second sentence adds
 something the first did not say, at most ``PER_PAPER`` from one paper. Origin and history
-questions read in time order, others best first. When the search says nothing matches, or no
+questions cite the ranking's head (the papers the search scores level with the first, ``head``) and read
+in time order, others best first. When the search says nothing matches, or no
 sentence scores ``SENTENCE_FLOOR`` on meaning and words, the answer declines and lists the nearest
 papers instead. The weights and the floor were chosen on the tune half of the dev queries
 (docs/assistant.md has the figures for both halves).
@@ -49,6 +50,8 @@ CONFIDENCE_SCALE = 0.05  # support above the floor that takes the answer's confi
 READ_FIRST = 2  # entries each cited paper builds on, at most, in the reading order
 NEAREST = 5  # papers listed when the answer declines
 RELATED_PAPERS = 3  # what came before or after a paper: the first ranked, and those of this many the graph ties to it
+HEAD_SPREAD = 0.27  # a further paper stands level with the first when its search score is this close to the first's,
+HEAD_DEPTH = 10  # as a share of the drop from the first ranked paper to the one this many down
 TIME_ORDERED: frozenset[Intent] = frozenset(["origin", "history"])
 
 
@@ -148,9 +151,13 @@ def candidates(
     return out
 
 
-def pick(data: IndexData, found: list[Candidate], keep_new: float = KEEP_NEW) -> list[Candidate]:
+def pick(
+    data: IndexData, found: list[Candidate], keep_new: float = KEEP_NEW, leading: frozenset[int] = frozenset()
+) -> list[Candidate]:
     """Summary sentences by maximal marginal relevance (at most ``PER_PAPER`` from one paper, ``MAX_SENTENCES`` in
-    all), then a cited paper's guiding question where it matches better than the sentences chosen from it."""
+    all), then a cited paper's guiding question where it matches better than the sentences chosen from it.
+
+    ``leading``: papers (rows) cited whatever their best sentence scores: the ranking's head (``head``)."""
     chosen: list[Candidate] = []
     left = sorted((c for c in found if c.kind == "summary"), key=lambda c: (-c.score, c.row))
     per_paper: dict[int, int] = {}
@@ -166,7 +173,8 @@ def pick(data: IndexData, found: list[Candidate], keep_new: float = KEEP_NEW) ->
         if best is None:
             break
         left.remove(best)
-        if not chosen or best.score >= (KEEP_MORE if best.paper in per_paper else keep_new) * chosen[0].score:
+        share = KEEP_MORE if best.paper in per_paper else 0.0 if best.paper in leading else keep_new
+        if not chosen or best.score >= share * chosen[0].score:
             chosen.append(best)
             per_paper[best.paper] = per_paper.get(best.paper, 0) + 1
     if len(chosen) < MIN_SENTENCES:  # a second sentence from a paper already cited (its question last), however
@@ -224,7 +232,8 @@ def compose(
     declined, sure_of = _declines(results, found, support, sure, words_only=qvec is None)
     by_time = intent in TIME_ORDERED or (order is not None and order["over"] in ("before", "after"))
     keep_new = 0.0 if asked is not None else ORIGIN_KEEP_NEW if intent == "origin" else KEEP_NEW
-    chosen = [] if declined else arrange(data, pick(data, found, keep_new), by_time)
+    leading = _rows(data, head(results, papers)) if intent in TIME_ORDERED and asked is None else frozenset()
+    chosen = [] if declined else arrange(data, pick(data, found, keep_new, leading), by_time)
     numbers: dict[int, int] = {}  # paper row -> its source number, in the order the answer first cites it
     for c in chosen:
         numbers.setdefault(c.paper, len(numbers) + 1)
@@ -246,20 +255,51 @@ def compose(
     }
 
 
+def level(results: SearchResults, papers: int) -> list[str]:
+    """The ids of the best ``papers`` ranked, after the first, that the search puts level with it: each one's score
+    lies within ``HEAD_SPREAD`` of the drop from the first to the ``HEAD_DEPTH``-th ranked paper.
+
+    The drop to the tenth scales the gap to each query's own spread of scores (fused scores are z-scores, and a
+    question about order shifts them all), so the same share reads a close head on any query, however worded.
+    """
+    hits = results["results"][:HEAD_DEPTH]
+    if len(hits) < 2:
+        return []
+    top, drop = hits[0]["score"], hits[0]["score"] - hits[-1]["score"]
+    return [h["id"] for h in hits[1:papers] if top - h["score"] <= HEAD_SPREAD * drop]
+
+
+def head(results: SearchResults, papers: int) -> list[str]:
+    """The ranking's head, by id: the first ranked paper and those of the best ``papers`` level with it (``level``).
+
+    An origin or history question asks for its milestones, and the ranking, not how one sentence is worded, says
+    which papers stand together at the top: the answer cites each of them.
+    """
+    hits = results["results"]
+    return [hits[0]["id"], *level(results, papers)] if hits else []
+
+
 def asked_for(results: SearchResults, order: Order | None) -> set[str] | None:
     """The papers a question about order asks for, by id, or None for any other question: the paper the order puts
     first ("the oldest paper", "the last paper before Minsky's book"); for what came before or after a paper, also
-    the next best ranked papers (of ``RELATED_PAPERS``) that the graph ties to it directly."""
+    the next best ranked papers (of ``RELATED_PAPERS``) that the graph ties to it directly and the search puts level
+    with the first (``level``): a tied neighbour far behind is no answer to what came before or after."""
     hits = results["results"]
     if order is None or not hits or (order["over"] in ("before", "after") and order["paper"] is None):
         return None
     asked = {hits[0]["id"]}
     if order["first"] is None:
+        close = set(level(results, RELATED_PAPERS))
         for hit in hits[1:RELATED_PAPERS]:
             tied = hit["neighbours"]["cites"] + hit["neighbours"]["cited_by"]
-            if any(n["id"] == order["paper"] for n in tied):
+            if hit["id"] in close and any(n["id"] == order["paper"] for n in tied):
                 asked.add(hit["id"])
     return asked
+
+
+def _rows(data: IndexData, ids: list[str]) -> frozenset[int]:
+    """The paper rows of ``ids`` (an id the index lacks is left out)."""
+    return frozenset(p for p in (data.records.row_of(i) for i in ids) if p is not None)
 
 
 def _declines(
