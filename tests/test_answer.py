@@ -22,6 +22,7 @@ from papersearch.core.records import PaperRecord
 from papersearch.core.settings import Settings
 from papersearch.query import answer as answering
 from papersearch.query import floors as assistant
+from papersearch.query import quotes
 from papersearch.query.evaluate import HALVES, EvalQuery, load_queries
 from papersearch.query.searcher import Searcher
 from papersearch.serve.app import create_app
@@ -76,7 +77,7 @@ def test_every_sentence_is_the_lists_own_words_over_the_whole_dev_set(
             assert numbers[s["source"]] == s["id"] and s["citation"] == answering.citation(rec)
             per_paper[s["id"]] = per_paper.get(s["id"], 0) + 1  # its question counts: at most two from one paper
             quoted += 1
-        assert all(n <= answering.PER_PAPER for n in per_paper.values()), (q.id, per_paper)
+        assert all(n <= quotes.PER_PAPER for n in per_paper.values()), (q.id, per_paper)
         assert a["declined"] == (not a["sentences"]) and (a["declined"] or 1 <= len(a["sentences"]) <= 5)
         assert {s["id"] for s in a["sentences"]} == set(numbers.values())
     assert quoted > 300  # the test read real answers, not refusals

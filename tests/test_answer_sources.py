@@ -10,6 +10,7 @@ import pytest
 from papersearch.core.assistant_records import Answer
 from papersearch.core.records import SearchResults
 from papersearch.query import answer as answering
+from papersearch.query import answer_sources, quotes
 from papersearch.query.evaluate import load_queries
 from papersearch.query.searcher import Searcher
 
@@ -39,7 +40,7 @@ def test_origin_and_history_answers_cite_every_paper_level_with_the_first(
         if a["declined"] or u is None or u["intent"] not in answering.TIME_ORDERED or u["order"] is not None:
             continue
         cited = {s["id"] for s in a["sources"]}
-        head = answering.head(res, answering.HISTORY_PAPERS)
+        head = answer_sources.head(res, quotes.HISTORY_PAPERS)
         assert head[0] == res["results"][0]["id"] and set(head) <= cited, (a["query"], head, cited)
         brought += len(head) - 1
     assert brought >= 5  # the rule is in use, not vacuous
@@ -56,7 +57,7 @@ def test_before_and_after_answers_cite_only_level_neighbours_of_the_paper(
         if a["declined"] or order is None or order["over"] not in ("before", "after") or order["first"] is not None:
             continue
         hits = {h["id"]: h for h in res["results"]}
-        close = set(answering.level(res, answering.RELATED_PAPERS))
+        close = set(answer_sources.level(res, answer_sources.RELATED_PAPERS))
         cited = [s["id"] for s in a["sources"]]
         assert res["results"][0]["id"] in cited, a["query"]
         for paper in cited:
@@ -69,13 +70,13 @@ def test_before_and_after_answers_cite_only_level_neighbours_of_the_paper(
 def test_a_head_is_read_the_same_whatever_the_scale_of_the_scores(searcher: Searcher) -> None:
     """Scores shifted (as an order question shifts them) or stretched give the same head: only the shape counts."""
     res = searcher.search("evolution of unsupervised learning")
-    head = answering.level(res, 3)
+    head = answer_sources.level(res, 3)
     assert head  # two papers close together at the top
     moved = copy.deepcopy(res)
     for h in moved["results"]:
         h["score"] = 3.0 * h["score"] + 40.0
-    assert answering.level(moved, 3) == head
-    assert answering.level({**res, "results": res["results"][:1]}, 3) == []
+    assert answer_sources.level(moved, 3) == head
+    assert answer_sources.level({**res, "results": res["results"][:1]}, 3) == []
 
 
 def test_a_history_answer_cites_the_papers_ranked_level_at_its_top(searcher: Searcher) -> None:

@@ -44,7 +44,10 @@ def test_a_cold_ask_imports_only_what_one_query_needs(index_dir: Path) -> None:
         "logging",
         "importlib.resources",  # the English table is read by its path
         *(f"papersearch.cli.{group}" for group in ("assist", "building", "citing", "editing", "papers", "service")),
-        *(f"papersearch.query.{m}" for m in ("answer", "cite", "cite_bibtex", "similar", "evaluate")),
+        *(
+            f"papersearch.query.{m}"
+            for m in ("answer", "quotes", "answer_sources", "cite", "cite_bibtex", "similar", "evaluate")
+        ),
     }
     assert not modules & unneeded, sorted(modules & unneeded)
 

@@ -513,11 +513,11 @@ def test_gated_expressions_answer_as_the_expressions_themselves() -> None:
     import re
 
     from papersearch.core.patterns import Gated
-    from papersearch.query import order, plan, timewords, wording
+    from papersearch.query import order, plan, relation, timewords, wording
 
     texts = _gate_texts()
     checked = 0
-    for module in (timewords, order, wording, plan):
+    for module in (timewords, order, relation, wording, plan):
         for name, gated in vars(module).items():
             if not isinstance(gated, Gated):
                 continue

@@ -206,7 +206,7 @@ def path_queries(plan: Plan, index: Path) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- choosing the answer's weights (not timed)
 
-GRID = {  # the weights of query/answer.py that were chosen on the tune half, and the values tried
+GRID = {  # the weights of query/quotes.py that were chosen on the tune half, and the values tried
     "W_LEX": (0.4, 0.5, 0.7, 1.0),
     "W_RANK": (0.1, 0.2, 0.3),
     "KEEP_NEW": (0.8, 0.85, 0.9),
@@ -263,7 +263,7 @@ def tune(index: Path) -> None:
     import itertools
     import math
 
-    from papersearch.query import answer
+    from papersearch.query import answer, quotes
     from papersearch.query.evaluate import load_queries as load_eval
     from papersearch.query.searcher import Searcher
 
@@ -274,13 +274,13 @@ def tune(index: Path) -> None:
         scores: dict[tuple[Any, ...], tuple[float, float]] = {}
         for point in itertools.product(*grid.values()):
             for name, value in zip(grid, point, strict=True):
-                setattr(answer, name, value)
+                setattr(quotes, name, value)
             f = answer_figures(searcher, subset, "tune")
             met = f["grade3"] >= 0.9 and f["graded"] >= 0.8
             scores[point] = (f["grade3"] + f["graded"] if met else 0.0, -f["declined_in"])
         best = max(scores, key=lambda p: (scores[p][0], _plateau(grid, scores, p), scores[p][1]))
         for name, value in zip(grid, best, strict=True):
-            setattr(answer, name, value)
+            setattr(quotes, name, value)
         print(dict(zip(grid, best, strict=True)), f"tune score {scores[best][0]:.3f}")
     weakest = math.inf
     for q in queries:
@@ -290,7 +290,7 @@ def tune(index: Path) -> None:
         plan = searcher.plan(results["corrected_query"] or results["query"])
         if results["no_match"] or plan.names or plan.only_time:
             continue
-        found = answer.candidates(
+        found = quotes.candidates(
             searcher.data, searcher.sentences, results, searcher.embed_query(plan.topic), plan.topic
         )
         weakest = min(weakest, max(c.support for c in found))

@@ -11,8 +11,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .order import First, Side
+from .order import First
 from .paths import Link
+from .relation import Side
 
 MATCH_MARGIN = 2.0  # the papers that match a topic score within this much of the best (fused z-score units)...
 MATCHES = 6  # ...among this many of the best...

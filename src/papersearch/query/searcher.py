@@ -57,8 +57,8 @@ from .plan import QueryPlan
 from .results import Ranker
 
 if TYPE_CHECKING:  # imported where used: a search needs neither answers nor citations
-    from .answer import Sentences
     from .cite import CiteRequest
+    from .quotes import Sentences
 
 
 def _open_encoder(vdir: Path, settings: Settings) -> QueryEncoder | None:
@@ -318,7 +318,7 @@ class Searcher:
     @cached_property
     def sentences(self) -> Sentences:
         """The sentences an answer may quote (their stems are read on first use)."""
-        from .answer import Sentences
+        from .quotes import Sentences
 
         return Sentences(self.data)
 

@@ -1,0 +1,59 @@
+"""Which papers an answer must cite, from its search's ranking alone: the ranking's head, and what an order asks for.
+
+An origin or history question cites its head, the first ranked paper and those the search scores level with it
+(``head``); a question about order quotes the paper the order puts first and, for what came before or after a paper,
+the level neighbours the graph ties to it (``asked_for``). ``answer.compose`` cites them whatever their best sentence
+scores (docs/assistant.md, "The ranking's head").
+
+Pure: functions of one search's results.
+"""
+
+from __future__ import annotations
+
+from ..core.records import Order, SearchResults
+
+RELATED_PAPERS = 3  # what came before or after a paper: the first ranked, and those of this many the graph ties to it
+HEAD_SPREAD = 0.27  # a further paper stands level with the first when its search score is this close to the first's,
+HEAD_DEPTH = 10  # as a share of the drop from the first ranked paper to the one this many down
+
+
+def level(results: SearchResults, papers: int) -> list[str]:
+    """The ids of the best ``papers`` ranked, after the first, that the search puts level with it: each one's score
+    lies within ``HEAD_SPREAD`` of the drop from the first to the ``HEAD_DEPTH``-th ranked paper.
+
+    The drop to the tenth scales the gap to each query's own spread of scores (fused scores are z-scores, and a
+    question about order shifts them all), so the same share reads a close head on any query, however worded.
+    """
+    hits = results["results"][:HEAD_DEPTH]
+    if len(hits) < 2:
+        return []
+    top, drop = hits[0]["score"], hits[0]["score"] - hits[-1]["score"]
+    return [h["id"] for h in hits[1:papers] if top - h["score"] <= HEAD_SPREAD * drop]
+
+
+def head(results: SearchResults, papers: int) -> list[str]:
+    """The ranking's head, by id: the first ranked paper and those of the best ``papers`` level with it (``level``).
+
+    An origin or history question asks for its milestones, and the ranking, not how one sentence is worded, says
+    which papers stand together at the top: the answer cites each of them.
+    """
+    hits = results["results"]
+    return [hits[0]["id"], *level(results, papers)] if hits else []
+
+
+def asked_for(results: SearchResults, order: Order | None) -> set[str] | None:
+    """The papers a question about order asks for, by id, or None for any other question: the paper the order puts
+    first ("the oldest paper", "the last paper before Minsky's book"); for what came before or after a paper, also
+    the next best ranked papers (of ``RELATED_PAPERS``) that the graph ties to it directly and the search puts level
+    with the first (``level``): a tied neighbour far behind is no answer to what came before or after."""
+    hits = results["results"]
+    if order is None or not hits or (order["over"] in ("before", "after") and order["paper"] is None):
+        return None
+    asked = {hits[0]["id"]}
+    if order["first"] is None:
+        close = set(level(results, RELATED_PAPERS))
+        for hit in hits[1:RELATED_PAPERS]:
+            tied = hit["neighbours"]["cites"] + hit["neighbours"]["cited_by"]
+            if hit["id"] in close and any(n["id"] == order["paper"] for n in tied):
+                asked.add(hit["id"])
+    return asked
