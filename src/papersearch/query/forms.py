@@ -18,6 +18,7 @@ from .english import everyday
 
 Term = tuple[str, frozenset[str], int]  # (concept, stems of one of its terms, paper row): ``PlanContext.concepts``
 Form = tuple[frozenset[str], tuple[str, ...]]  # a named term's stems, and the stems that carry its other form
+OTHER_FORM_WEIGHT = 0.5  # the reworded reading counts half the query as written: words it did not write count less
 SIBLINGS = 16  # the most terms one concept is looked at for, each way from a named one (a concept lists a handful)
 
 
@@ -81,8 +82,8 @@ def _carried(form: frozenset[str], named: frozenset[str]) -> frozenset[str]:
 
 def reworded(text: str, forms: Sequence[Form]) -> str:
     """``text`` with each term of ``forms`` written in its other form ("cnn captions" -> "convolut captions"), for a
-    second reading of the lexical side: a paper is matched by the query as written or as reworded, whichever
-    matches it better, so a paper that writes both forms is not counted twice. "" when ``forms`` is empty."""
+    second reading of the lexical side: a paper is matched by the query as written or as reworded (at
+    ``OTHER_FORM_WEIGHT``), whichever matches it better, so a paper that writes both forms is not counted twice. "" when ``forms`` is empty."""
     if not forms:
         return ""
     named = frozenset().union(*(stems for stems, _ in forms))
