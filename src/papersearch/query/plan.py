@@ -19,6 +19,7 @@ from ..core.patterns import Gated
 from ..core.records import EraRecord, GraphRecord, Intent, PaperRecord, Understood
 from ..index.lexical import STOPWORDS, tokenize
 from ..index.understanding import NAME_WEIGHT, SINGLE_LETTER, concept_terms, evidence_names, given_keys, paper_names
+from .forms import Form, other_forms
 from .order import LIST_WORDS, SEQUENCE_WORDS, THINGS, OrderReading, read_order
 from .periods import Span
 from .timewords import TimeContext, TimeWindow, read_time
@@ -82,6 +83,7 @@ class QueryPlan:
     builds_on: Sequence[Iterable[int]] = ()  # an origin question follows these citations back (PlanContext)
     order: OrderReading | None = None  # an order in time: the oldest or newest first, or what came before/after
     unordered: str = ""  # the topic with the order's words left in (what to search for when the order is taken back)
+    forms: tuple[Form, ...] = ()  # the terms the topic names that have another form ("cnn": "convolut")
 
     def without(self, parts: tuple[str, ...]) -> QueryPlan:
         """This plan less the parts a person took back ("time", "intent", "names", "order")."""
@@ -268,6 +270,7 @@ def make_plan(text: str, ctx: PlanContext) -> QueryPlan:
         builds_on=ctx.builds_on if intent == "origin" else (),
         order=order,
         unordered=unordered,
+        forms=other_forms(ctx.concepts, list(ctx.concepts_within(_stems(topic)))),
     )
 
 

@@ -16,6 +16,7 @@ from ..index.lexical_engine import Engine
 from ..index.reader import IndexData
 from ..index.understanding import name_papers
 from . import candidates, fusion, rerank
+from .forms import OTHER_FORM_WEIGHT, reworded
 from .plan import PlanContext, QueryPlan, concept_matches
 from .scope import Evidence
 from .wording import ASKING, FILLER
@@ -110,6 +111,9 @@ def score(
     rows = _candidates(data, engine, lex_text, allow, side, q.extra)
     mask = allow.holds(rows)
     lex = np.where(mask, data.lexical.scores_of(lex_text, rows), 0.0).astype(np.float32)
+    if plan is not None and plan.forms:  # "cnn" matches "convolutional" too, as well as the query written (``forms``)
+        other = data.lexical.scores_of(reworded(lex_text, plan.forms), rows)
+        lex = np.where(mask, np.maximum(lex, OTHER_FORM_WEIGHT * other), 0.0).astype(np.float32)
     if side is not None:
         dense, best_row = side.of(rows, mask)
     else:
