@@ -623,3 +623,18 @@ def test_answers_and_reading_paths_are_judged_by_the_published_schema_as_by_pyda
     same_verdicts(answer, tools["answer_question"], dict(searcher.answer("how were deep nets first trained?", k=3)))
     same_verdicts(path, tools["reading_path"], dict(searcher.chain(BACKPROP, TRANSFORMER)))
     same_verdicts(path, tools["reading_path"], dict(searcher.path(LECUN, "before", 3)))
+
+
+def test_a_tool_that_returns_one_record_has_its_results_checked_against_it_by_the_sdk() -> None:
+    from papersearch.agent.tools import TOOLS, build_tools
+    from papersearch.core.records import PaperRecord
+
+    def no_index() -> Searcher:
+        raise AssertionError("building the tools reads no index")
+
+    checked = {t.name: t.fn_metadata.output_model for t in build_tools(no_index)}
+    assert set(checked) == set(TOOLS)
+    assert checked["get_paper"] is PaperRecord
+    assert checked["search_papers"] is None  # by id or whole: the published schema says which, not one record
+    assert checked["reading_path"] is None  # one of two records
+    assert all(model is not None for name, model in checked.items() if name not in ("search_papers", "reading_path"))

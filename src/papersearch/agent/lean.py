@@ -62,14 +62,19 @@ def lean(results: SearchResults) -> dict[str, Any]:
     return {**results, "results": hits}
 
 
-def search_schema() -> dict[str, Any]:
-    """The output schema of a search: ``SearchResults``, each hit's ``neighbours`` by id or whole."""
-    schema: dict[str, Any] = TypeAdapter(SearchResults).json_schema()
-    defs = schema["$defs"]
-    defs["NeighbourIds"] = TypeAdapter(NeighbourIds).json_schema()
-    whole = defs["SearchHit"]["properties"]["neighbours"]
-    defs["SearchHit"]["properties"]["neighbours"] = {
-        "anyOf": [{"$ref": "#/$defs/NeighbourIds"}, whole],
+def search_schema(results: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The output schema of a search: ``SearchResults``, each hit's ``neighbours`` by id or whole.
+
+    ``results``: pydantic's schema of ``SearchResults`` already made, its ``$defs`` holding ``NeighbourIds``
+    (``schemas.record_schemas``); left as it is.
+    """
+    if results is None:
+        results = TypeAdapter(SearchResults).json_schema()
+        results["$defs"]["NeighbourIds"] = TypeAdapter(NeighbourIds).json_schema()
+    hit = results["$defs"]["SearchHit"]
+    either = {
+        "anyOf": [{"$ref": "#/$defs/NeighbourIds"}, hit["properties"]["neighbours"]],
         "description": "by id (the default), or whole with neighbours='full'",
     }
-    return schema
+    hit = {**hit, "properties": {**hit["properties"], "neighbours": either}}
+    return {**results, "$defs": {**results["$defs"], "SearchHit": hit}}

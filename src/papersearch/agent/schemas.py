@@ -5,12 +5,15 @@ before the agent sees it: a search's ten hits are ~350 values, and each step int
 same whatever it holds. ``published`` rewrites pydantic's schema of a record so that the client takes
 fewer of those steps and looks nothing up, while exactly the same values pass (``tests/test_mcp.py``
 checks this value by value on a real result): ``$ref`` lookups inlined, and each "this or null" one
-node instead of two branches.
+node instead of two branches. ``record_schemas`` makes pydantic's schemas of every tool's records in one pass.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
+
+from pydantic import TypeAdapter
 
 TYPED_ONLY = {"enum", "const", "anyOf", "oneOf", "allOf", "not", "$ref"}  # keywords that would also judge a null
 ANNOTATIONS = {"title", "description", "examples", "default", "deprecated"}  # words for a reader, judging no value
@@ -20,6 +23,26 @@ def published(schema: dict[str, Any]) -> dict[str, Any]:
     """``schema`` (pydantic's, of a record) as a tool publishes it: ``inline_refs``, then ``nullable_types``."""
     shaped: dict[str, Any] = nullable_types(inline_refs(schema))
     return shaped
+
+
+def record_schemas(records: Sequence[Any]) -> list[dict[str, Any]]:
+    """pydantic's JSON schema of each of ``records`` (a record type, or a union of them), made in one pass.
+
+    Each is what ``TypeAdapter(record).json_schema()`` gives, but its ``$defs`` (shared, not to be changed)
+    hold every record's. pydantic reads a record's attribute docstrings from its source file, parsing the
+    whole module, anew for every schema that holds the record: a schema of its own for each tool read the
+    hits, papers and neighbourhoods shared by the tools ~50 times, and that was half of what building the
+    server cost beyond importing the SDK.
+    """
+    every: Any = tuple.__class_getitem__(tuple(records))  # tuple[A, B, ...]
+    whole = TypeAdapter(every).json_schema()
+    defs: dict[str, Any] = whole.get("$defs", {})
+    schemas = []
+    for item in whole["prefixItems"]:
+        ref = item.get("$ref") if len(item) == 1 else None
+        root = defs[ref.removeprefix("#/$defs/")] if isinstance(ref, str) else item
+        schemas.append({"$defs": defs, **root})
+    return schemas
 
 
 def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:

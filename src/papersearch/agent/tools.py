@@ -12,13 +12,14 @@ plus a short text rendering.
 from __future__ import annotations
 
 import inspect
+import types
 import typing
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
 from mcp.server.mcpserver.tools import Tool
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import TypeAdapter, WithJsonSchema
+from pydantic import WithJsonSchema
 from typing_extensions import TypedDict
 
 from ..core.assistant_records import Answer, Chain, ReadingList
@@ -42,8 +43,8 @@ from ..core.params import (
 from ..core.records import SHOWN_NEIGHBOURS, EraPapers, NeighbourPage, PaperRecord, SearchResults, SimilarResults
 from ..query.cite import CITE_FORMATS, FORMATS_TEXT, MEDIA_TYPES, STYLES_TEXT, TEXT_STYLES, CiteRequest
 from ..query.searcher import Searcher
-from .lean import NEIGHBOURS, check_neighbours, lean, search_schema
-from .schemas import published
+from .lean import NEIGHBOURS, NeighbourIds, check_neighbours, lean, search_schema
+from .schemas import published, record_schemas
 from .text import (
     answer_text,
     chain_text,
@@ -349,34 +350,37 @@ READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempot
 
 
 def build_tools(current: Callable[[], Searcher]) -> list[Tool]:
-    """Every tool of ``TOOLS`` as the SDK's ``Tool`` over ``current()``: read-only, output schemas self-contained."""
+    """Every tool of ``TOOLS`` as the SDK's ``Tool`` over ``current()``: read-only, output schemas self-contained.
+
+    The output schemas are made here, all in one pass (``schemas.record_schemas``), not by the SDK one tool
+    at a time; a tool that returns one record has the SDK check its results against it, as the SDK would
+    have set it up.
+    """
     tools = PaperTools(current)
+    methods = {name: getattr(tools, name) for name in TOOLS}
+    records = {name: returned(method) for name, method in methods.items()}
+    made = record_schemas([*records.values(), NeighbourIds])  # a search's hits may hold neighbours by id
+    schemas = dict(zip(TOOLS, made[:-1], strict=True))
     built = []
     for name, title in TOOLS.items():
-        method = getattr(tools, name)
+        method, record, schema = methods[name], records[name], schemas[name]
         description = inspect.cleandoc(method.__doc__ or "")
-        tool = Tool.from_function(method, name=name, title=title, description=description, annotations=READ_ONLY)
-        if tool.fn_metadata.wrap_output:  # one of several records (reading_path): the SDK would nest it
-            tool.fn_metadata = replace_output(tool.fn_metadata, one_of(method))
-        elif name == "search_papers":  # hits with their neighbourhoods by id, or whole (module lean)
-            tool.fn_metadata = replace_output(tool.fn_metadata, search_schema())
-        if tool.fn_metadata.output_schema is not None:  # the SDK reads it when the tools are listed
-            tool.fn_metadata.output_schema = published(tool.fn_metadata.output_schema)
+        tool = Tool.from_function(
+            method, name=name, title=title, description=description, annotations=READ_ONLY, structured_output=False
+        )
+        checked: Any = record
+        if name == "search_papers":  # hits with their neighbourhoods by id, or whole (module lean)
+            schema, checked = search_schema(schema), None
+        elif typing.get_origin(record) in (typing.Union, types.UnionType):
+            # one of several records (reading_path): an object that is any one of them, as the HTTP API returns
+            # it, where the SDK would nest it under "result"
+            schema, checked = {"type": "object", **schema}, None
+        update = {"output_schema": published(schema), "output_model": checked, "wrap_output": False}
+        tool.fn_metadata = tool.fn_metadata.model_copy(update=update)  # the SDK reads it when the tools are listed
         built.append(tool)
     return built
 
 
-def one_of(method: Callable[..., Any]) -> dict[str, Any]:
-    """The output schema of a tool that returns one of several records: an object that is any one of them.
-
-    The SDK nests a result whose type is not one record under ``"result"``; the records here are
-    objects in their own right, returned as the HTTP API returns them.
-    """
-    returned = typing.get_type_hints(method, include_extras=True)["return"]
-    records = typing.get_args(returned)[1]  # Annotated[CallToolResult, A | B]
-    return {"type": "object", **TypeAdapter(records).json_schema()}
-
-
-def replace_output(meta: Any, schema: dict[str, Any]) -> Any:
-    """``meta`` (the SDK's function metadata) publishing ``schema`` as is: not nested, not revalidated."""
-    return meta.model_copy(update={"output_schema": schema, "output_model": None, "wrap_output": False})
+def returned(method: Callable[..., Any]) -> Any:
+    """The record a tool returns, as its annotation names it: ``Annotated[CallToolResult, Record]``."""
+    return typing.get_args(typing.get_type_hints(method, include_extras=True)["return"])[1]

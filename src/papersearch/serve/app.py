@@ -30,7 +30,7 @@ from .citations import router as citations
 from .errors import install_error_handlers, public_folders, public_text
 from .live import CorpusWatch, LiveIndex, warm_up
 from .middleware import MAX_BODY_BYTES, GuardMiddleware
-from .routes import router
+from .routes import plain_routes, router
 from .schemas import live_openapi
 
 log = logging.getLogger("papersearch.api")
@@ -151,6 +151,7 @@ def _install(app: FastAPI, live: LiveIndex, settings: Settings) -> None:
     app.add_middleware(GZipMiddleware, minimum_size=2048)
     app.add_middleware(GuardMiddleware)
     app.include_router(router)
+    app.router.routes[:0] = plain_routes()  # matched first: FastAPI's routes of the same paths document them
     app.include_router(citations)
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
     install_docs(app)
