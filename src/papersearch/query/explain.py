@@ -11,6 +11,7 @@ import numpy as np
 from ..core.kept import Kept
 from ..core.records import PaperRecord, PassageKind, Why
 from ..index import lexical
+from ..index.matrix import read_ahead
 from ..index.reader import IndexData
 
 KEPT = 4096  # papers whose stems are kept
@@ -51,6 +52,11 @@ class Explainer:
             passages = self.data.passages.span(first, end) if end > first else []
             hit = self._words.put(paper_row, _words(self.data.records[paper_row], first, passages))
         return hit
+
+    def expect(self, rows: Sequence[int]) -> None:
+        """Start reading the vectors of the papers of ``rows`` from disk, together (``matrix.read_ahead``): ``why``
+        reads their summaries' next, while their records are fetched."""
+        read_ahead(self.data.matrix, [self.data.paper_rows.span(int(row)) for row in rows])
 
     def prepare(self, rows: Sequence[int], records: Sequence[PaperRecord]) -> None:
         """Read what ``why`` needs of the papers of ``rows`` (their ``records``, in that order) that are not kept:
