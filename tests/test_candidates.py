@@ -345,15 +345,25 @@ def test_what_a_query_reads_together_is_what_it_read_one_by_one(
 
 def test_the_lexical_sides_shortcuts_are_exact(synthetic: tuple[Path, Path]) -> None:
     """The engine searched over the whole list without a range finds what the range finds; a range's kept sample
-    scores are ``scores_of`` those rows, kept or not; one sort finds each paper's first two passages as two
-    ``np.unique`` do."""
+    scores are ``scores_of`` those rows, kept or not, and every row's are ``scores``, bit for bit; an allowed range's
+    first rows are the first of all its rows; one sort finds each paper's first two passages as two ``np.unique``
+    do."""
     _, index = synthetic
     data = read_version(store.version_dir(index))
     engine = open_engine(data)
     assert engine is not None
+    codes = np.asarray(data.columns.era_codes)
+    for era in [None, *range(int(codes.max()) + 1)]:
+        for lo, hi in [(0, PAPERS), (PAPERS // 3, PAPERS - 7), (5, 5)]:
+            allow = candidates.Allowed(lo, hi, era, codes)
+            for n in (0, 1, candidates.FIRST_ROWS, PAPERS):
+                assert np.array_equal(allow.first(n), allow.rows()[:n]) and allow.first(n).dtype == np.int64
     for q in list(_queries(40)):
         tokens = data.lexical.tokens(q)
         assert set(engine.top(tokens, 60, None)) == set(engine.top(tokens, 60, (0, PAPERS)))
+        every = data.lexical.scores(q)
+        assert every.any() == bool(tokens) and data.lexical.scores_of(q, np.arange(PAPERS)).tobytes() == every.tobytes()
+        assert np.array_equal(data.lexical.scores_of(q, np.arange(1, PAPERS)), every[1:])
         for first, end, step in [(0, PAPERS, 7), (100, 900, 3)]:
             expected = data.lexical.scores_of(q, np.arange(first, end, step))
             for _ in range(2):  # read, then kept

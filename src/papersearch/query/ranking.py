@@ -109,7 +109,9 @@ def score(
         side = candidates.dense_side(data, qvec, allow)
     rows = _candidates(data, engine, lex_text, allow, side, q.extra)
     mask = allow.holds(rows)
-    lex = np.where(mask, data.lexical.scores_of(lex_text, rows), 0.0).astype(np.float32)
+    lexical = data.lexical  # every paper a candidate (a small list): its scores as ``scores_of`` sums them, unsearched
+    found = lexical.scores(lex_text) if len(rows) == lexical.n_docs else lexical.scores_of(lex_text, rows)
+    lex = np.where(mask, found, 0.0).astype(np.float32)
     if side is not None:
         dense, best_row = side.of(rows, mask)
     else:
@@ -170,7 +172,7 @@ def _candidates(
     if allow.count <= candidates.LEXICAL_CANDIDATES or (side is not None and side.floor is None):
         found = allow.rows()
         return candidates.union(found, extra) if len(extra) else found
-    parts = [allow.rows()[: candidates.FIRST_ROWS], extra]
+    parts = [allow.first(candidates.FIRST_ROWS), extra]
     parts.append(candidates.lexical_best(data.lexical, engine, lex_text, allow, candidates.LEXICAL_CANDIDATES))
     if side is not None:
         parts.append(side.papers)
