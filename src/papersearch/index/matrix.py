@@ -28,11 +28,16 @@ SPAN_ROWS = 65_536  # a run never crosses a multiple of this many rows: what one
 READ_AHEAD_BYTES = 1 << 28  # a mapped matrix up to this size is read ahead by no one: it stays in the page cache
 
 
+def worth_reading_ahead(matrix: np.ndarray) -> bool:
+    """Whether ``read_ahead`` does anything for ``matrix``: a mapped one larger than ``READ_AHEAD_BYTES``."""
+    return isinstance(matrix, np.memmap) and matrix.nbytes > READ_AHEAD_BYTES and matrix.filename is not None
+
+
 def read_ahead(matrix: np.ndarray, spans: Iterable[tuple[int, int]]) -> None:
     """Ask the kernel to start reading rows ``lo`` to ``hi`` of each of ``spans`` of a mapped matrix, all at once
     and without waiting (``POSIX_FADV_WILLNEED``): a query's hits' vectors, read one page fault at a time from a
     file larger than memory, cost milliseconds each. Nothing for a matrix held in memory or a small one."""
-    if not isinstance(matrix, np.memmap) or matrix.nbytes <= READ_AHEAD_BYTES or matrix.filename is None:
+    if not worth_reading_ahead(matrix) or not isinstance(matrix, np.memmap) or matrix.filename is None:
         return
     row_bytes = matrix.strides[0]
     fd = os.open(matrix.filename, os.O_RDONLY)

@@ -11,7 +11,7 @@ import numpy as np
 from ..core.kept import Kept
 from ..core.records import PaperRecord, PassageKind, Why
 from ..index import lexical
-from ..index.matrix import read_ahead
+from ..index.matrix import read_ahead, worth_reading_ahead
 from ..index.reader import IndexData
 
 KEPT = 4096  # papers whose stems are kept
@@ -43,6 +43,7 @@ class Explainer:
         self.data = data
         self._matrix = np.asarray(data.matrix)  # the mapped vectors as a plain array: no memmap made per lookup
         self._words: Kept[PaperWords] = Kept(KEPT)
+        self._ahead = worth_reading_ahead(data.matrix)
 
     def _paper_words(self, paper_row: int) -> PaperWords:
         """A paper's stems, its concepts' stems and its passages (one read of the paper's span of them)."""
@@ -56,7 +57,9 @@ class Explainer:
     def expect(self, rows: Sequence[int]) -> None:
         """Start reading the vectors of the papers of ``rows`` from disk, together (``matrix.read_ahead``): ``why``
         reads their summaries' next, while their records are fetched."""
-        read_ahead(self.data.matrix, [self.data.paper_rows.span(int(row)) for row in rows])
+        if self._ahead:
+            spans = self.data.paper_rows
+            read_ahead(self.data.matrix, [spans.span(int(row)) for row in rows])
 
     def prepare(self, rows: Sequence[int], records: Sequence[PaperRecord]) -> None:
         """Read what ``why`` needs of the papers of ``rows`` (their ``records``, in that order) that are not kept:
