@@ -23,7 +23,7 @@ import synth_corpus
 from papersearch.core.kept import Kept
 from papersearch.corpus.load import load_corpus
 from papersearch.graph.records import corpus_records
-from papersearch.index import column_build, record_store, store, understanding, vectors
+from papersearch.index import column_build, matrix, record_store, store, understanding, vectors
 from papersearch.index.build import build
 from papersearch.index.lexical import tokenize
 from papersearch.index.passages import paper_passages
@@ -337,10 +337,27 @@ def test_what_a_query_reads_together_is_what_it_read_one_by_one(
         assert (key in names) == bool(len(papers)) and (key in names) == (key in NameTable(fresh.db, fresh.lock))
         if len(papers):
             assert dict(zip(papers.tolist(), weights.tolist(), strict=True)) == NameTable(fresh.db, fresh.lock)[key]
+    monkeypatch.setattr(understanding, "KEPT_TERMS", 3)  # a set of stems kept, then given up for the next
     concepts, plain = ConceptTable(data.db, data.lock), ConceptTable(fresh.db, fresh.lock)
     stems = frozenset(s for t in range(0, 300, 7) for s in concepts[t][1])
     found = concepts.within(stems)
     assert found and [concepts[p] for p in found] == [plain[p] for p in found]
+    other = frozenset(concepts[301][1])
+    assert concepts.within(other) == plain.within(other) and concepts.within(stems) == found  # kept, given up
+    assert [concepts[p] for p in found] == [plain[p] for p in found]
+
+
+def test_reading_the_hits_vectors_ahead_changes_no_result(
+    synthetic: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hits' vectors read ahead (as a matrix larger than ``READ_AHEAD_BYTES`` is) give the same results."""
+    _, index = synthetic
+    plain = Searcher.load(index)
+    monkeypatch.setattr(matrix, "READ_AHEAD_BYTES", 0)
+    ahead = Searcher.load(index)
+    assert ahead._ranker.explainer._ahead and not plain._ranker.explainer._ahead
+    for q in _queries(20):
+        assert ahead.search(q)["results"] == plain.search(q)["results"]
 
 
 def test_the_lexical_sides_shortcuts_are_exact(synthetic: tuple[Path, Path]) -> None:

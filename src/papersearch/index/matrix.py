@@ -29,8 +29,10 @@ READ_AHEAD_BYTES = 1 << 28  # a mapped matrix up to this size is read ahead by n
 
 
 def worth_reading_ahead(matrix: np.ndarray) -> bool:
-    """Whether ``read_ahead`` does anything for ``matrix``: a mapped one larger than ``READ_AHEAD_BYTES``."""
-    return isinstance(matrix, np.memmap) and matrix.nbytes > READ_AHEAD_BYTES and matrix.filename is not None
+    """Whether ``read_ahead`` does anything for ``matrix``: a mapped one larger than ``READ_AHEAD_BYTES``, where the
+    system takes the advice (macOS has no ``posix_fadvise``)."""
+    big = isinstance(matrix, np.memmap) and matrix.nbytes > READ_AHEAD_BYTES and matrix.filename is not None
+    return big and hasattr(os, "posix_fadvise")
 
 
 def read_ahead(matrix: np.ndarray, spans: Iterable[tuple[int, int]]) -> None:
