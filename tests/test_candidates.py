@@ -23,7 +23,7 @@ import synth_corpus
 from papersearch.core.kept import Kept
 from papersearch.corpus.load import load_corpus
 from papersearch.graph.records import corpus_records
-from papersearch.index import column_build, record_store, store, understanding, vectors
+from papersearch.index import column_build, matrix, record_store, store, understanding, vectors
 from papersearch.index.build import build
 from papersearch.index.lexical import tokenize
 from papersearch.index.passages import paper_passages
@@ -337,23 +337,50 @@ def test_what_a_query_reads_together_is_what_it_read_one_by_one(
         assert (key in names) == bool(len(papers)) and (key in names) == (key in NameTable(fresh.db, fresh.lock))
         if len(papers):
             assert dict(zip(papers.tolist(), weights.tolist(), strict=True)) == NameTable(fresh.db, fresh.lock)[key]
+    monkeypatch.setattr(understanding, "KEPT_TERMS", 3)  # a set of stems kept, then given up for the next
     concepts, plain = ConceptTable(data.db, data.lock), ConceptTable(fresh.db, fresh.lock)
     stems = frozenset(s for t in range(0, 300, 7) for s in concepts[t][1])
     found = concepts.within(stems)
     assert found and [concepts[p] for p in found] == [plain[p] for p in found]
+    other = frozenset(concepts[301][1])
+    assert concepts.within(other) == plain.within(other) and concepts.within(stems) == found  # kept, given up
+    assert [concepts[p] for p in found] == [plain[p] for p in found]
+
+
+def test_reading_the_hits_vectors_ahead_changes_no_result(
+    synthetic: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hits' vectors read ahead (as a matrix larger than ``READ_AHEAD_BYTES`` is) give the same results."""
+    _, index = synthetic
+    plain = Searcher.load(index)
+    monkeypatch.setattr(matrix, "READ_AHEAD_BYTES", 0)
+    ahead = Searcher.load(index)
+    assert ahead._ranker.explainer._ahead and not plain._ranker.explainer._ahead
+    for q in _queries(20):
+        assert ahead.search(q)["results"] == plain.search(q)["results"]
 
 
 def test_the_lexical_sides_shortcuts_are_exact(synthetic: tuple[Path, Path]) -> None:
     """The engine searched over the whole list without a range finds what the range finds; a range's kept sample
-    scores are ``scores_of`` those rows, kept or not; one sort finds each paper's first two passages as two
-    ``np.unique`` do."""
+    scores are ``scores_of`` those rows, kept or not, and every row's are ``scores``, bit for bit; an allowed range's
+    first rows are the first of all its rows; one sort finds each paper's first two passages as two ``np.unique``
+    do."""
     _, index = synthetic
     data = read_version(store.version_dir(index))
     engine = open_engine(data)
     assert engine is not None
+    codes = np.asarray(data.columns.era_codes)
+    for era in [None, *range(int(codes.max()) + 1)]:
+        for lo, hi in [(0, PAPERS), (PAPERS // 3, PAPERS - 7), (5, 5)]:
+            allow = candidates.Allowed(lo, hi, era, codes)
+            for n in (0, 1, candidates.FIRST_ROWS, PAPERS):
+                assert np.array_equal(allow.first(n), allow.rows()[:n]) and allow.first(n).dtype == np.int64
     for q in list(_queries(40)):
         tokens = data.lexical.tokens(q)
         assert set(engine.top(tokens, 60, None)) == set(engine.top(tokens, 60, (0, PAPERS)))
+        every = data.lexical.scores(q)
+        assert every.any() == bool(tokens) and data.lexical.scores_of(q, np.arange(PAPERS)).tobytes() == every.tobytes()
+        assert np.array_equal(data.lexical.scores_of(q, np.arange(1, PAPERS)), every[1:])
         for first, end, step in [(0, PAPERS, 7), (100, 900, 3)]:
             expected = data.lexical.scores_of(q, np.arange(first, end, step))
             for _ in range(2):  # read, then kept

@@ -7,12 +7,14 @@ plain reads and writes (``pread``/``pwrite``) only the block in hand is held. ``
 build and its recall tuning read it as they would an array; ``MatrixWriter`` fills one whose space
 was allocated first, so a full disk is an ``OSError`` naming the file, never a SIGBUS.
 
-A searcher maps the file instead (``reader.read_matrix``): it reads a few rows per query.
+A searcher maps the file instead (``reader.read_matrix``): it reads a few rows per query, and says which
+(``read_ahead``) before it reads them, so that their pages are read from disk together, not one fault at a time.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -23,6 +25,30 @@ from .disk import naming
 
 RUN_ROWS = 64  # rows of an index array closer than this are read in one go (a run), not one at a time
 SPAN_ROWS = 65_536  # a run never crosses a multiple of this many rows: what one read holds stays bounded
+READ_AHEAD_BYTES = 1 << 28  # a mapped matrix up to this size is read ahead by no one: it stays in the page cache
+
+
+def worth_reading_ahead(matrix: np.ndarray) -> bool:
+    """Whether ``read_ahead`` does anything for ``matrix``: a mapped one larger than ``READ_AHEAD_BYTES``, where the
+    system takes the advice (macOS has no ``posix_fadvise``)."""
+    big = isinstance(matrix, np.memmap) and matrix.nbytes > READ_AHEAD_BYTES and matrix.filename is not None
+    return big and hasattr(os, "posix_fadvise")
+
+
+def read_ahead(matrix: np.ndarray, spans: Iterable[tuple[int, int]]) -> None:
+    """Ask the kernel to start reading rows ``lo`` to ``hi`` of each of ``spans`` of a mapped matrix, all at once
+    and without waiting (``POSIX_FADV_WILLNEED``): a query's hits' vectors, read one page fault at a time from a
+    file larger than memory, cost milliseconds each. Nothing for a matrix held in memory or a small one."""
+    if not worth_reading_ahead(matrix) or not isinstance(matrix, np.memmap) or matrix.filename is None:
+        return
+    row_bytes = matrix.strides[0]
+    fd = os.open(matrix.filename, os.O_RDONLY)
+    try:
+        for lo, hi in spans:
+            if hi > lo:
+                os.posix_fadvise(fd, matrix.offset + lo * row_bytes, (hi - lo) * row_bytes, os.POSIX_FADV_WILLNEED)
+    finally:
+        os.close(fd)
 
 
 def header(path: Path) -> tuple[tuple[int, ...], np.dtype[Any], int]:

@@ -88,7 +88,7 @@ def read_version(vdir: Path, settings: Settings | None = None, trust_verdict: bo
     return IndexData(
         vdir,
         manifest,
-        RecordStore(db, lock, n_papers),
+        RecordStore(db, lock, n_papers, {"cites": columns.earlier_start, "cited_by": columns.later_start}),
         eras,
         GraphStore(db, lock),
         PassageStore(db, lock, n_rows),

@@ -18,7 +18,7 @@ import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from ..core.records import (
     SHOWN_NEIGHBOURS,
@@ -33,6 +33,9 @@ from ..core.records import (
     Side,
     neighbourhood,
 )
+
+if TYPE_CHECKING:  # reading records imports no numpy (``papersearch cite`` does without it)
+    import numpy as np
 
 KINDS: tuple[EdgeKind, ...] = ("cites", "mentions")  # by rank, as ``graph.neighbours`` numbers them (it imports
 # numpy, which reading records needs not: ``papersearch cite`` does without it)
@@ -69,9 +72,15 @@ class _Reader:
 class RecordStore(_Reader, Sequence[PaperRecord]):
     """Every paper's record, by row (corpus order)."""
 
-    def __init__(self, db: sqlite3.Connection, lock: threading.Lock, n: int) -> None:
+    def __init__(
+        self, db: sqlite3.Connection, lock: threading.Lock, n: int, starts: dict[Side, np.ndarray] | None = None
+    ) -> None:
+        """``starts``: each side's ``columns`` start array (``earlier_start`` for what a paper cites, ``later_start``
+        for what cites it), whose steps count a paper's ties but those to itself; without them ties are counted in
+        the database, which takes tens of milliseconds for a paper cited by hundreds of thousands."""
         super().__init__(db, lock)
         self.n = n
+        self._starts = starts
         self._kept: OrderedDict[int, PaperRecord] = OrderedDict()  # row -> record, least recently used first
 
     def __len__(self) -> int:
@@ -154,7 +163,9 @@ class RecordStore(_Reader, Sequence[PaperRecord]):
             found[int(row)].append({"id": i, "title": t, "year": y, "kind": KINDS[k], "evidence": ev})
         full = [row for row in rows if len(found[row]) >= SHOWN_NEIGHBOURS]
         totals = {row: len(ties) for row, ties in found.items()}
-        if full:
+        if full and self._starts is not None:
+            totals.update((row, self.side_total(row, side)) for row in full)
+        elif full:
             count = f"SELECT {owner}, count(*) FROM edges WHERE {owner} IN ({','.join('?' * len(full))}) GROUP BY 1"
             totals.update((int(row), int(n)) for row, n in self.all(count, tuple(full)))
         return {row: (found[row], totals[row]) for row in rows}
@@ -235,9 +246,15 @@ class RecordStore(_Reader, Sequence[PaperRecord]):
         return [{"id": i, "title": t, "year": y, "kind": KINDS[k], "evidence": ev} for i, t, y, k, ev in rows]
 
     def side_total(self, row: int, side: Side) -> int:
-        """How many ties one side of a paper's neighbourhood has."""
-        owner, _ = SIDES[side]
-        return int(self.all(f"SELECT count(*) FROM edges WHERE {owner} = ?", (row,))[0][0])
+        """How many ties one side of a paper's neighbourhood has: from the columns' starts and the paper's ties to
+        itself (an index look-up), or counted."""
+        owner, other = SIDES[side]
+        if self._starts is None:
+            return int(self.all(f"SELECT count(*) FROM edges WHERE {owner} = ?", (row,))[0][0])
+        start = self._starts[side]
+        kinds = ", ".join(str(k) for k in range(len(KINDS)))  # every kind: the index's second column, then the paper
+        query = f"SELECT count(*) FROM edges WHERE {owner} = ? AND kind IN ({kinds}) AND {other} = ?"
+        return int(start[row + 1] - start[row]) + int(self.all(query, (row, row))[0][0])
 
     def _external(self, row: int) -> list[ExternalRef]:
         rows = self.all("SELECT ref, evidence FROM external WHERE paper = ? ORDER BY ref_no", (row,))

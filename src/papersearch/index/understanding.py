@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Hashable, Iterator, Mapping, Sequence
 from functools import cached_property
 from itertools import combinations
@@ -36,7 +37,7 @@ KEPT_LOOKUPS = 4096  # lookups by key a table keeps (a name, a concept's positio
 HELD_ROWS = 1_000  # rows up to which a table is held whole, read on first use: ~0.3 MB at most (a list of ~150
 # papers; 49 have 318 names and 236 concept terms), so what a searcher holds does not grow with the list
 KEPT_ROWS = 1_000  # rows a kept lookup holds at most: a name of thousands of papers is looked up again, not held
-KEPT_TERMS = 16_384  # concept terms kept by position, as ``within`` finds them (a few hundred bytes each)
+KEPT_TERMS = 16_384  # concept terms kept, as ``within`` finds them (a few hundred bytes each; the last query's all)
 KEPT_NAMES = 64  # names kept as arrays, however many papers each has (~12 bytes a paper)
 SINGLE_LETTER = re.compile(r"(?<![\w'’])[a-z](?![\w'’])")  # "Q" of "Deep Q-Network": the tokenizer drops it
 
@@ -119,8 +120,9 @@ class _Table:
         return rows
 
     def _small(self, table: str, query: str) -> list[tuple[Any, ...]] | None:
-        """The rows of ``query`` (all of ``table``'s) when ``table`` has at most ``HELD_ROWS``; else None."""
-        count = int(self._all(f"SELECT count(*) FROM {table}")[0][0])
+        """The rows of ``query`` (all of ``table``'s) when ``table`` has at most ``HELD_ROWS``; else None. Counted no
+        further than one row past the bound: a count of a million papers' names took a first query 0.2 s."""
+        count = int(self._all(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT {HELD_ROWS + 1})")[0][0])
         return self._all(query) if count <= HELD_ROWS else None
 
     def _keep(self, key: Hashable, rows: list[tuple[Any, ...]]) -> None:
@@ -247,7 +249,7 @@ class ConceptTable(_Table, Sequence[Term]):
     def __init__(self, db: sqlite3.Connection, lock: threading.Lock, most: int | None = None) -> None:
         """``most``: the most stems a term has, as the build counted it (None: counted here, over every term)."""
         super().__init__(db, lock)
-        self._terms: Kept[Term] = Kept(KEPT_TERMS)  # the terms ``within`` found, by position
+        self._found = _Found(KEPT_TERMS)  # what ``within`` found for the last few sets of stems, terms and all
         if most is None:
             query = "SELECT coalesce(max(length(stems) - length(replace(stems, ' ', '')) + 1), 0) FROM concepts"
             most = int(self._all(query)[0][0])
@@ -271,7 +273,7 @@ class ConceptTable(_Table, Sequence[Term]):
             if position not in held.terms:
                 raise IndexError(position)
             return held.terms[position]
-        term = self._terms.get(position)
+        term = self._found.term(position)
         if term is not None:
             return term
         rows = self._by_key(position, "SELECT name, stems, paper FROM concepts WHERE position = ?", (position,))
@@ -288,21 +290,69 @@ class ConceptTable(_Table, Sequence[Term]):
         held = self._held
         if held is not None:
             return held.within(stems)
-        kept = self._kept.get(stems)
+        kept = self._found.positions(stems)
         if kept is not None:
-            return [int(p) for (p,) in kept]
+            return kept
         words = sorted(stems)
         keys = [" ".join(c) for size in range(1, min(self._most, len(words)) + 1) for c in combinations(words, size)]
-        found: list[int] = []
+        terms: dict[int, Term] = {}
+        parsed: dict[tuple[object, object], tuple[str, frozenset[str]]] = {}  # a term's words, parsed once a lookup
         for lo in range(0, len(keys), KEYS_A_QUERY):
             part = keys[lo : lo + KEYS_A_QUERY]
             query = f"SELECT position, name, stems, paper FROM concepts WHERE stems IN ({','.join('?' * len(part))})"
             for position, name, term_stems, paper in self._all(query, tuple(part)):
-                found.append(int(position))  # and the term itself, which the caller reads next
-                self._terms.put(int(position), _term(name, term_stems, paper))
-        found.sort()
-        self._keep(stems, [(p,) for p in found])
-        return found
+                named = parsed.get((name, term_stems))
+                if named is None:
+                    named = parsed[name, term_stems] = _term(name, term_stems, 0)[:2]
+                terms[int(position)] = (named[0], named[1], int(paper))  # the term itself: the caller reads it next
+        return self._found.put(stems, terms)
+
+
+class _Found:
+    """The terms ``ConceptTable.within`` found for the last sets of stems, with their positions in order: a query's
+    concepts are asked for several times (its plan, its candidates, its scores). At most ``most`` terms are kept,
+    or the last set's alone when it has more (a common term of a large list names thousands of papers)."""
+
+    def __init__(self, most: int) -> None:
+        self.most = most
+        self._sets: OrderedDict[frozenset[str], tuple[list[int], dict[int, Term]]] = OrderedDict()
+        self._count = 0  # terms kept, over every set
+        self._last: dict[int, Term] = {}  # the terms of the set put last
+        self._lock = threading.Lock()
+
+    def positions(self, stems: frozenset[str]) -> list[int] | None:
+        with self._lock:
+            found = self._sets.get(stems)
+            if found is None:
+                return None
+            self._sets.move_to_end(stems)
+            self._last = found[1]
+            return list(found[0])
+
+    def term(self, position: int) -> Term | None:
+        """The term at ``position`` if a kept set found it: the last set's first (its terms are read next, one by
+        one), without the lock."""
+        term = self._last.get(position)
+        if term is not None:
+            return term
+        with self._lock:
+            for _, terms in reversed(self._sets.values()):
+                term = terms.get(position)
+                if term is not None:
+                    return term
+        return None
+
+    def put(self, stems: frozenset[str], terms: dict[int, Term]) -> list[int]:
+        """Keep what ``stems`` found (the oldest sets given up past the bound); returns its positions, in order."""
+        positions = sorted(terms)
+        with self._lock:
+            if stems not in self._sets:
+                self._sets[stems] = (positions, terms)
+                self._count += len(terms)
+            self._last = terms
+            while len(self._sets) > 1 and self._count > self.most:
+                self._count -= len(self._sets.popitem(last=False)[1][1])
+        return list(positions)
 
 
 class YearTable(_Table, Mapping[str, int]):

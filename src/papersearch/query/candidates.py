@@ -67,6 +67,19 @@ class Allowed:
         span = np.arange(self.lo, self.hi, every, dtype=np.int64)
         return span if self.era is None else span[np.asarray(self.codes[self.lo : self.hi : every]) == self.era]
 
+    def first(self, n: int) -> np.ndarray:
+        """The first ``n`` allowed rows (``rows()[:n]``), without making every allowed row: a million of them, for
+        the hundred a query takes, cost milliseconds."""
+        if self.era is None:
+            return np.arange(self.lo, min(self.hi, self.lo + n), dtype=np.int64)
+        found: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+        lo, step, held = self.lo, max(n, 1024), 0
+        while lo < self.hi and held < n:  # a stretch of rows at a time, each twice the last
+            end = min(self.hi, lo + step)
+            found.append(lo + np.flatnonzero(np.asarray(self.codes[lo:end]) == self.era))
+            lo, step, held = end, 2 * step, held + len(found[-1])
+        return np.concatenate(found).astype(np.int64)[:n]
+
     @property
     def count(self) -> int:
         if self.era is None:

@@ -11,6 +11,7 @@ import numpy as np
 from ..core.kept import Kept
 from ..core.records import PaperRecord, PassageKind, Why
 from ..index import lexical
+from ..index.matrix import read_ahead, worth_reading_ahead
 from ..index.reader import IndexData
 
 KEPT = 4096  # papers whose stems are kept
@@ -42,6 +43,7 @@ class Explainer:
         self.data = data
         self._matrix = np.asarray(data.matrix)  # the mapped vectors as a plain array: no memmap made per lookup
         self._words: Kept[PaperWords] = Kept(KEPT)
+        self._ahead = worth_reading_ahead(data.matrix)
 
     def _paper_words(self, paper_row: int) -> PaperWords:
         """A paper's stems, its concepts' stems and its passages (one read of the paper's span of them)."""
@@ -51,6 +53,13 @@ class Explainer:
             passages = self.data.passages.span(first, end) if end > first else []
             hit = self._words.put(paper_row, _words(self.data.records[paper_row], first, passages))
         return hit
+
+    def expect(self, rows: Sequence[int]) -> None:
+        """Start reading the vectors of the papers of ``rows`` from disk, together (``matrix.read_ahead``): ``why``
+        reads their summaries' next, while their records are fetched."""
+        if self._ahead:
+            spans = self.data.paper_rows
+            read_ahead(self.data.matrix, [spans.span(int(row)) for row in rows])
 
     def prepare(self, rows: Sequence[int], records: Sequence[PaperRecord]) -> None:
         """Read what ``why`` needs of the papers of ``rows`` (their ``records``, in that order) that are not kept:

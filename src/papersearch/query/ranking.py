@@ -110,9 +110,9 @@ def score(
         side = candidates.dense_side(data, qvec, allow)
     rows = _candidates(data, engine, lex_text, allow, side, q.extra)
     mask = allow.holds(rows)
-    lex = np.where(mask, data.lexical.scores_of(lex_text, rows), 0.0).astype(np.float32)
+    lex = np.where(mask, _lexical_scores(data, lex_text, rows), 0.0).astype(np.float32)
     if plan is not None and plan.forms:  # "cnn" matches "convolutional" too, as well as the query written (``forms``)
-        other = data.lexical.scores_of(reworded(lex_text, plan.forms), rows)
+        other = _lexical_scores(data, reworded(lex_text, plan.forms), rows)
         lex = np.where(mask, np.maximum(lex, OTHER_FORM_WEIGHT * other), 0.0).astype(np.float32)
     if side is not None:
         dense, best_row = side.of(rows, mask)
@@ -157,6 +157,13 @@ def _lexical_text(topic: str, plan: QueryPlan | None) -> str:
     return lex_text
 
 
+def _lexical_scores(data: IndexData, text: str, rows: np.ndarray) -> np.ndarray:
+    """BM25 scores of ``rows`` for ``text``; every paper a candidate (a small list): all scores, as ``scores_of``
+    sums them, without searching each word's postings."""
+    lexical = data.lexical
+    return lexical.scores(text) if len(rows) == lexical.n_docs else lexical.scores_of(text, rows)
+
+
 def _candidates(
     data: IndexData,
     engine: Engine | None,
@@ -174,7 +181,7 @@ def _candidates(
     if allow.count <= candidates.LEXICAL_CANDIDATES or (side is not None and side.floor is None):
         found = allow.rows()
         return candidates.union(found, extra) if len(extra) else found
-    parts = [allow.rows()[: candidates.FIRST_ROWS], extra]
+    parts = [allow.first(candidates.FIRST_ROWS), extra]
     parts.append(candidates.lexical_best(data.lexical, engine, lex_text, allow, candidates.LEXICAL_CANDIDATES))
     if side is not None:
         parts.append(side.papers)

@@ -127,6 +127,8 @@ class Ranker:
             picks = ranking.top_k(fused, request.k)
         q_stems = query_stems(plan.topic if plan else corrected)
         rows = [int(scored.rows[i]) for i in picks]
+        if scored.qvec is not None:
+            self.explainer.expect(rows)
         records = self.data.records.many(rows)  # the hits' records read together, and what ``why`` reads of them
         self.explainer.prepare(rows, records)
         hits = [
