@@ -32,6 +32,7 @@ from ..index.lexical import LexicalIndex
 from ..index.lexical_engine import Engine
 from ..index.reader import IndexData
 from . import fusion
+from .forms import better_reading
 
 LEXICAL_CANDIDATES = 500  # the lexical side's own best papers a query scores
 EXACT_RANGE = 20_000  # allowed papers up to which the lexical side's best are found exactly (no engine)
@@ -222,9 +223,12 @@ class Rest:
         return dense, fusion.Others(lexical.astype(np.float64), self.count)
 
 
-def rest(lex: LexicalIndex, text: str, allow: Allowed, candidates: np.ndarray, side: DenseSide | None) -> Rest:
+def rest(
+    lex: LexicalIndex, texts: tuple[str, ...], allow: Allowed, candidates: np.ndarray, side: DenseSide | None
+) -> Rest:
     """What the allowed papers outside ``candidates`` weigh: their count, their dense floor, a sample's lexical
-    scores (``SAMPLE`` evenly spread allowed rows that are not candidates)."""
+    scores (``SAMPLE`` evenly spread allowed rows that are not candidates), over the query's readings ``texts``
+    (as written; reworded: ``forms.better_reading``)."""
     inside = int(np.count_nonzero(allow.holds(candidates)))
     count = allow.count - inside
     if count <= 0:
@@ -233,8 +237,11 @@ def rest(lex: LexicalIndex, text: str, allow: Allowed, candidates: np.ndarray, s
     sample = allow.rows(step)
     at = np.minimum(np.searchsorted(candidates, sample), max(len(candidates) - 1, 0))
     outside = candidates[at] != sample if len(candidates) else np.ones(len(sample), dtype=bool)
-    if allow.era is None:  # an even sample of a range, the same for every query over it: each word's scores kept
-        scores = lex.sample_scores(text, allow.lo, allow.hi, step)[outside]
-    else:
-        scores = lex.scores_of(text, sample[outside])
-    return Rest(count, None if side is None else side.floor, scores)
+
+    def sampled(text: str) -> np.ndarray:
+        if allow.era is None:  # an even sample of a range, the same for every query over it: each word's scores kept
+            return np.asarray(lex.sample_scores(text, allow.lo, allow.hi, step)[outside])
+        return lex.scores_of(text, sample[outside])
+
+    other = sampled(texts[1]) if len(texts) > 1 else None
+    return Rest(count, None if side is None else side.floor, better_reading(sampled(texts[0]), other))

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+import numpy as np
+
 from ..index.lexical import tokenize
 from .english import everyday
 
@@ -89,6 +91,12 @@ def reworded(text: str, forms: Sequence[Form]) -> str:
     named = frozenset().union(*(stems for stems, _ in forms))
     kept = [w for w in text.split() if not (stems := frozenset(tokenize(w))) or not stems <= named]
     return " ".join([*kept, *dict.fromkeys(s for _, words in forms for s in words)])
+
+
+def better_reading(written: np.ndarray, other: np.ndarray | None) -> np.ndarray:
+    """Each paper's lexical score over the query's two readings: as written, or reworded at ``OTHER_FORM_WEIGHT``,
+    whichever is higher (``other`` None: no reworded reading)."""
+    return written if other is None else np.maximum(written, OTHER_FORM_WEIGHT * other)
 
 
 def _siblings(concepts: Sequence[Term], position: int, concept: str, row: int) -> Iterator[frozenset[str]]:

@@ -16,7 +16,7 @@ from ..index.lexical_engine import Engine
 from ..index.reader import IndexData
 from ..index.understanding import name_papers
 from . import candidates, fusion, rerank
-from .forms import OTHER_FORM_WEIGHT, reworded
+from .forms import better_reading, reworded
 from .plan import PlanContext, QueryPlan, concept_matches
 from .scope import Evidence
 from .wording import ASKING, FILLER
@@ -108,12 +108,13 @@ def score(
     if mode != "lexical":
         qvec = embed(topic)
         side = candidates.dense_side(data, qvec, allow)
-    rows = _candidates(data, engine, lex_text, allow, side, q.extra)
+    # "cnn" matches "convolutional" too, as well as the query written (``forms``): a second reading, its own candidates
+    other_text = reworded(lex_text, plan.forms) if plan is not None and plan.forms else None
+    lex_texts = (lex_text, other_text) if other_text else (lex_text,)
+    rows = _candidates(data, engine, lex_texts, allow, side, q.extra)
     mask = allow.holds(rows)
-    lex = np.where(mask, _lexical_scores(data, lex_text, rows), 0.0).astype(np.float32)
-    if plan is not None and plan.forms:  # "cnn" matches "convolutional" too, as well as the query written (``forms``)
-        other = _lexical_scores(data, reworded(lex_text, plan.forms), rows)
-        lex = np.where(mask, np.maximum(lex, OTHER_FORM_WEIGHT * other), 0.0).astype(np.float32)
+    other = _lexical_scores(data, other_text, rows) if other_text else None
+    lex = np.where(mask, better_reading(_lexical_scores(data, lex_text, rows), other), 0.0).astype(np.float32)
     if side is not None:
         dense, best_row = side.of(rows, mask)
     else:
@@ -127,7 +128,7 @@ def score(
     sure = (names is not None and bool(names.any())) or (plan is not None and plan.only_time) or listed
     others: tuple[fusion.Others | None, fusion.Others | None] = (None, None)
     if mode == "hybrid":
-        others = candidates.rest(data.lexical, lex_text, allow, rows, side).sides()
+        others = candidates.rest(data.lexical, lex_texts, allow, rows, side).sides()
     if mode == "dense":
         fused = dense.astype(np.float64)
     elif mode == "lexical":
@@ -167,14 +168,14 @@ def _lexical_scores(data: IndexData, text: str, rows: np.ndarray) -> np.ndarray:
 def _candidates(
     data: IndexData,
     engine: Engine | None,
-    lex_text: str,
+    lex_texts: tuple[str, ...],
     allow: candidates.Allowed,
     side: candidates.DenseSide | None,
     extra: np.ndarray,
 ) -> np.ndarray:
     """The papers scored: every paper of a small list; every allowed one when a side scores them all anyway (few
-    allowed papers, or few of their passages); else the dense side's, the lexical side's best, the first allowed
-    rows and ``extra``."""
+    allowed papers, or few of their passages); else the dense side's, the lexical side's best for each reading of
+    the query (``lex_texts``), the first allowed rows and ``extra``."""
     n = len(data.columns.years)
     if n <= candidates.LEXICAL_CANDIDATES:  # a small list: every paper, filtered or not (the full scan's arrays)
         return np.arange(n, dtype=np.int64)
@@ -182,7 +183,8 @@ def _candidates(
         found = allow.rows()
         return candidates.union(found, extra) if len(extra) else found
     parts = [allow.first(candidates.FIRST_ROWS), extra]
-    parts.append(candidates.lexical_best(data.lexical, engine, lex_text, allow, candidates.LEXICAL_CANDIDATES))
+    for text in lex_texts:
+        parts.append(candidates.lexical_best(data.lexical, engine, text, allow, candidates.LEXICAL_CANDIDATES))
     if side is not None:
         parts.append(side.papers)
     return candidates.union(*parts)
