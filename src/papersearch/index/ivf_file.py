@@ -160,7 +160,7 @@ def build_file(
         return info
     started = time.perf_counter()
     rng = np.random.default_rng(seed)
-    trained = vectors.ivf(matrix, vectors.ivf_lists(n), "fp16", rng, add=False)
+    trained = vectors.ivf(matrix, vectors.ivf_lists(n), vectors.STORAGE, rng, add=False)
     cells = _write_ivf(trained, matrix, path)
     return nprobe.tuned(trained, cells, matrix, rng, target_recall, time.perf_counter() - started)
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .vectors import NPROBES, cells_by, copies, search_many, set_nprobe
+from .vectors import NPROBES, RESCORE_ROWS, cells_by, copies, rescores, search_many, set_nprobe, storage
 
 
 def tune_nprobe(index: Any, vectors: np.ndarray, queries: np.ndarray, target: float) -> tuple[int, float, float]:
@@ -29,7 +29,7 @@ def tune_nprobe(index: Any, vectors: np.ndarray, queries: np.ndarray, target: fl
     exact, _ = exact_neighbours(vectors, queries, 10)
 
     def per_query(nprobe: int) -> np.ndarray:
-        return recall_per_query(exact_similarities(vectors, queries, search_many(index, queries, 10)), exact)
+        return recall_per_query(exact_similarities(vectors, queries, search_many(index, queries, 10, vectors)), exact)
 
     return _smallest_nprobe(index, target, per_query)
 
@@ -85,9 +85,10 @@ def tuned(
         "params": {
             "nlist": index.nlist,
             "nprobe": nprobe,
-            "storage": "fp16",
+            "storage": storage(index),
             "cells_by": cells_by(index),
             "copies": copies(index.nlist),
+            **({"rescored_rows": RESCORE_ROWS} if rescores(index) else {}),
         },
         "recall_at_10": round(recall, 4),
         "recall_at_10_lower_bound": round(low, 4),

@@ -49,6 +49,10 @@ TWO_LEVEL_CELLS = 16_384
 COPIES = 2  # cells each vector is stored in (its nearest and a SOAR-chosen second)
 SPILL_CANDIDATES = 8  # nearest cells the second one is chosen from
 SPILL_LAMBDA = 1.0  # SOAR's weight on the offsets' parallel part (its paper's default)
+STORAGE = "8bit"  # an IVF index's codes (``ivf``): 8-bit scalar quantised residuals from each cell's centroid
+RESCORE_ROWS = 100  # an 8-bit index's best rows per query re-scored exactly from the float32 matrix (``search``)
+SQ_TRAIN = 65_536  # sample rows the 8-bit codes' per-dimension ranges are trained on
+SQ_MARGIN = 0.05  # each range widened by this share of itself on either side (rows beyond it are clipped)
 NPROBES = (1, 2, 4, 8, 12, 16, 24, 32, 40, 48, 64, 80, 96, 128, 192, 256, 384, 512)
 _CHUNK = 65_536  # rows added or scanned at a time, so a memory-mapped matrix is never copied whole
 
@@ -69,7 +73,7 @@ def build(
         return index, {"type": "flat", "metric": "inner_product"}
     started = time.perf_counter()
     rng = np.random.default_rng(seed)
-    index = ivf(vectors, ivf_lists(n), "fp16", rng)
+    index = ivf(vectors, ivf_lists(n), STORAGE, rng)
     cells = all_cells(vectors, spilled_cells(index), copies(index.nlist), SPILL_STEP)
     from .nprobe import tuned
 
@@ -106,6 +110,7 @@ def ivf(
     else:
         qtype = {"8bit": faiss.ScalarQuantizer.QT_8bit, "fp16": faiss.ScalarQuantizer.QT_fp16}[storage]
         index = faiss.IndexIVFScalarQuantizer(quantizer, dim, nlist, qtype, faiss.METRIC_INNER_PRODUCT)
+        index.sq.rangestat_arg = SQ_MARGIN
     index.cp.spherical = True  # centroids on the unit sphere, like the vectors
     index.cp.niter = KMEANS_ITERATIONS
     index.cp.min_points_per_centroid = TRAIN_PER_CELL
@@ -121,6 +126,8 @@ def ivf(
         index.quantizer.add(two_level_centroids(x, nlist, KMEANS_ITERATIONS))
         if storage == "fp16":
             x = x[:nlist]
+        elif storage == "8bit":  # the codes' ranges from a sample spread over the k-means one
+            x = np.ascontiguousarray(x[:: max(1, len(x) // SQ_TRAIN)][:SQ_TRAIN])
     index.train(x)
     if not add:
         return index
@@ -196,18 +203,57 @@ def unique_rows(scores: np.ndarray, rows: np.ndarray, k: int) -> tuple[np.ndarra
 
 
 def _wide(index: Any, k: int) -> int:
-    """Rows to ask FAISS for so that ``k`` distinct ones come back: a vector in two cells may come twice."""
-    return k if is_exact(index) else min(k * COPIES, index.ntotal)
+    """Rows to ask FAISS for so that ``k`` distinct ones come back (a vector in two cells may come twice), and
+    from an 8-bit index at least ``RESCORE_ROWS`` to re-score."""
+    if is_exact(index):
+        return k
+    return min(max(k, RESCORE_ROWS if rescores(index) else 0) * COPIES, int(index.ntotal))
 
 
-def search_many(index: Any, queries: np.ndarray, k: int) -> np.ndarray:
-    """The top-``k`` distinct rows of each query (-1 where fewer): a batch search for measuring recall."""
-    scores, rows = index.search(np.ascontiguousarray(queries, dtype=np.float32), _wide(index, k))
+def search_many(index: Any, queries: np.ndarray, k: int, vectors: Any = None) -> np.ndarray:
+    """The top-``k`` distinct rows of each query (-1 where fewer): a batch search for measuring recall. With
+    ``vectors`` an 8-bit index's best rows are re-scored as ``search`` does."""
+    queries = np.ascontiguousarray(queries, dtype=np.float32)
+    scores, rows = index.search(queries, _wide(index, k))
     out = np.full((len(queries), k), -1, dtype=np.int64)
     for i in range(len(queries)):
-        found = unique_rows(scores[i], rows[i], k)[1]
+        found = _best(index, scores[i], rows[i], k, vectors, queries[i])[1]
         out[i, : len(found)] = found
     return out
+
+
+def rescores(index: Any) -> bool:
+    """Whether ``index`` holds 8-bit codes, whose best rows ``search`` re-scores from the float32 matrix."""
+    import faiss
+
+    return isinstance(index, faiss.IndexIVFScalarQuantizer) and index.sq.qtype == faiss.ScalarQuantizer.QT_8bit
+
+
+def storage(index: Any) -> str:
+    """What an IVF index's lists hold per vector: "8bit", "fp16" or "flat" (float32), as ``ivf`` names them."""
+    import faiss
+
+    if not isinstance(index, faiss.IndexIVFScalarQuantizer):
+        return "flat"
+    return "8bit" if rescores(index) else "fp16"
+
+
+def _best(
+    index: Any, scores: np.ndarray, rows: np.ndarray, k: int, vectors: Any, query: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The first ``k`` distinct rows of one FAISS result list and their scores, best first; from an 8-bit index
+    with ``vectors`` (the float32 matrix, maybe mapped) its best ``RESCORE_ROWS`` are re-scored exactly and put
+    in that order, and the rows after them keep their 8-bit scores, none above the last re-scored one."""
+    scores, rows = unique_rows(scores, rows, max(k, RESCORE_ROWS))
+    if vectors is None or not rescores(index) or not len(rows):
+        return scores[:k], rows[:k]
+    head = min(RESCORE_ROWS, len(rows))
+    order = np.argsort(rows[:head])  # read in row order: the mapped matrix's pages in turn
+    exact = np.empty(head, dtype=np.float32)
+    exact[order] = np.asarray(vectors[rows[:head][order]], dtype=np.float32) @ np.asarray(query, dtype=np.float32)
+    best = np.argsort(-exact, kind="stable")
+    tail = np.minimum(scores[head:k], exact[best[-1]])
+    return np.concatenate([exact[best], tail])[:k], np.concatenate([rows[:head][best], rows[head:k]])[:k]
 
 
 def ivf_lists(n: int) -> int:
@@ -323,7 +369,8 @@ def search(
     ``row_range``, first and end: a year range, since papers are stored by year) when given.
 
     With an approximate index and a filter that leaves at most ``EXACT_LIMIT`` rows, those rows are
-    scored exactly from ``vectors`` (a selective filter would leave an approximate search short).
+    scored exactly from ``vectors`` (a selective filter would leave an approximate search short); from an 8-bit
+    index the best ``RESCORE_ROWS`` are re-scored from ``vectors`` (``_best``).
     """
     if isinstance(index, Exact):
         k = max(1, min(k, index.ntotal))
@@ -360,4 +407,4 @@ def search(
             params = fs.SearchParameters(sel=sel)
     wide = _wide(index, k)
     scores, rows = index.search(q, wide, params=params) if params is not None else index.search(q, wide)
-    return unique_rows(scores[0], rows[0], k)
+    return _best(index, scores[0], rows[0], k, vectors, q[0])
