@@ -24,6 +24,7 @@ from papersearch.graph.lexicon import Lexicon
 from papersearch.graph.records import corpus_records
 from papersearch.index import build_steps, layout, lexical, reader, recall, store, vectors, writer
 from papersearch.index.build import build
+from papersearch.index.cells import all_cells, spilled_cells
 from papersearch.index.database import connect
 from papersearch.index.passages import lexical_text, paper_passages
 from papersearch.index.reader import read_version
@@ -317,7 +318,7 @@ def test_recall_read_from_the_cells_is_what_a_search_of_them_finds() -> None:
     x = rng.standard_normal((12_000, 24), dtype=np.float32)
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     index = vectors.ivf(x, vectors.ivf_lists(len(x)), "fp16", np.random.default_rng(0))
-    cells = vectors.all_cells(x, vectors.spilled_cells(index), vectors.copies(index.nlist), vectors.SPILL_STEP)
+    cells = all_cells(x, spilled_cells(index), vectors.copies(index.nlist), vectors.SPILL_STEP)
     assert [len(c) for c in cells] == [len(x)] * vectors.COPIES
     queries = recall.blended_queries(x, 200, rng, 3)
     exact, _ = recall.exact_neighbours(x, queries, 10)

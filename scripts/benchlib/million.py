@@ -325,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
         metavar=("SRC", "DST"),
         help="a new index DST: SRC's version with only its vector index rebuilt by this code (benchlib.revector)",
     )
+    ap.add_argument("--compare", nargs=2, type=Path, metavar=("FP16", "SQ8"), help=argparse.SUPPRESS)
     ap.add_argument("--ivf", nargs=2, type=Path, metavar=("MATRIX", "OUT"), help=argparse.SUPPRESS)
     ap.add_argument("--queries", type=int, default=QUERIES, help=argparse.SUPPRESS)
     ap.add_argument("--recall", type=int, default=RECALL_QUERIES, help=argparse.SUPPRESS)
@@ -333,6 +334,10 @@ def main(argv: list[str] | None = None) -> int:
         from .revector import revector
 
         print(json.dumps(revector(*args.revector)))
+    elif args.compare:
+        from .revector import compare
+
+        print(json.dumps(compare(*args.compare)))
     elif args.ivf:
         from .revector import ivf_main
 

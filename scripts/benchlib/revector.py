@@ -100,3 +100,46 @@ def ivf_main(matrix: Path, out: Path) -> None:
     with MatrixFile(matrix) as m:
         info = ivf_file.build_file(m, out)
     print(json.dumps({"vector_index": info, "seconds": round(time.perf_counter() - started, 1)}))
+
+
+COMPARE_QUERIES = 200
+RESCORED = (10, 20, 50, 100, 200)  # best rows re-scored exactly, tried on the 8-bit index
+
+
+def compare(fp16: Path, sq8: Path, n: int = COMPARE_QUERIES, rounds: int = 3) -> dict[str, Any]:
+    """``--compare FP16 SQ8``: two versions of one matrix whose vector indexes differ only in their codes, searched
+    by FAISS alone with one thread at the measured nprobe: whether their cells are the same, ms a query (rounds
+    interleaved, medians), and recall@10 against exact search of the first ``n`` looked-up query vectors, the
+    8-bit index's with each number of its best rows re-scored (``RESCORED``)."""
+    import faiss
+    import numpy as np
+
+    from papersearch.index import layout, recall, store, vectors
+
+    from .million import NPROBE
+
+    dirs = {"fp16": store.version_dir(fp16), "8bit": store.version_dir(sq8)}
+    infos = {k: layout.read_manifest(d)["vector_index"] for k, d in dirs.items()}
+    ix = {k: vectors.load(d / layout.VECTOR_INDEX, infos[k], nprobe=NPROBE) for k, d in dirs.items()}
+    same = bool(np.array_equal(*(i.quantizer.reconstruct_n(0, i.nlist) for i in ix.values())))
+    matrix = np.load(dirs["fp16"] / layout.VECTORS, mmap_mode="r")
+    queries = np.ascontiguousarray(np.load(fp16 / "queries.npy")[:n], dtype=np.float32)
+    exact, _ = recall.exact_neighbours(matrix, queries, 10)
+    ms: dict[str, list[float]] = {k: [] for k in ix}
+    out: dict[str, Any] = {"same_cells": same, "queries": n, "nprobe": NPROBE}
+    for _ in range(rounds):
+        for name, index in ix.items():
+            started = time.perf_counter()
+            found = index.search(queries, 2 * max(RESCORED))
+            ms[name].append((time.perf_counter() - started) * 1000 / n)
+            if name == "fp16":
+                rows = np.stack([vectors.unique_rows(s, r, 10)[1] for s, r in zip(*found, strict=True)])
+                out["recall_fp16"] = recall.recall_at_10(recall.exact_similarities(matrix, queries, rows), exact)
+    for rows_rescored in RESCORED:
+        vectors.RESCORE_ROWS = rows_rescored
+        rows = vectors.search_many(ix["8bit"], queries, 10, matrix)
+        out[f"recall_8bit_rescored_{rows_rescored}"] = recall.recall_at_10(
+            recall.exact_similarities(matrix, queries, rows), exact
+        )
+    out.update({f"ms_{k}": sorted(v)[len(v) // 2] for k, v in ms.items()}, threads=faiss.omp_get_max_threads())
+    return out

@@ -40,8 +40,8 @@ def tune_by_cells(
     """``tune_nprobe``'s choice read from the cells every row was put in (``cells``) and the cells each query's
     search would scan (its quantizer asked for nprobe of them): no list is read. A search of the mapped file
     for every nprobe tried touched all of it (10 GB at a million papers, all of it in the build's RSS). A scan
-    finds the true neighbours in the cells it scans, less the rare one whose float16 code puts it behind a row
-    tied with the tenth: on 10,000 synthetic papers the two readings agreed to 0.0002 at every nprobe tried
+    finds the true neighbours in the cells it scans, less the rare one whose code puts it behind a row tied with
+    the tenth (an 8-bit index's best rows are re-scored exactly: ``vectors.RESCORE_ROWS``): on 10,000 synthetic papers the two readings agreed to 0.0002 at every nprobe tried
     (8-512; 600 blended and 300 real queries; ``tests/test_scale.py`` checks it)."""
     from .recall import TIES, covered_per_query, exact_neighbours
 

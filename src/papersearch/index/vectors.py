@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +53,7 @@ RESCORE_ROWS = 100  # an 8-bit index's best rows per query re-scored exactly fro
 SQ_TRAIN = 65_536  # sample rows the 8-bit codes' per-dimension ranges are trained on
 SQ_MARGIN = 0.05  # each range widened by this share of itself on either side (rows beyond it are clipped)
 NPROBES = (1, 2, 4, 8, 12, 16, 24, 32, 40, 48, 64, 80, 96, 128, 192, 256, 384, 512)
-_CHUNK = 65_536  # rows added or scanned at a time, so a memory-mapped matrix is never copied whole
+CHUNK = 65_536  # rows added or scanned at a time, so a memory-mapped matrix is never copied whole
 
 
 def build(
@@ -74,6 +73,8 @@ def build(
     started = time.perf_counter()
     rng = np.random.default_rng(seed)
     index = ivf(vectors, ivf_lists(n), STORAGE, rng)
+    from .cells import all_cells, spilled_cells
+
     cells = all_cells(vectors, spilled_cells(index), copies(index.nlist), SPILL_STEP)
     from .nprobe import tuned
 
@@ -115,7 +116,7 @@ def ivf(
     index.cp.niter = KMEANS_ITERATIONS
     index.cp.min_points_per_centroid = TRAIN_PER_CELL
     n = vectors.shape[0]  # TRAIN_PER_CELL training vectors per cell, every vector up to 65,536
-    sample = np.sort(rng.choice(n, size=min(n, max(TRAIN_PER_CELL * nlist, _CHUNK)), replace=False))
+    sample = np.sort(rng.choice(n, size=min(n, max(TRAIN_PER_CELL * nlist, CHUNK)), replace=False))
     x = np.ascontiguousarray(vectors[sample], dtype=np.float32)
     del sample
     if index.quantizer.ntotal == 0 and nlist >= TWO_LEVEL_CELLS:
@@ -150,6 +151,8 @@ def _add_spilled(index: Any, vectors: np.ndarray, first_id: int = 0) -> None:
     ``first_id`` + i."""
     import faiss
 
+    from .cells import spilled_cells
+
     cells_of = spilled_cells(index)
     for lo in range(0, vectors.shape[0], SPILL_STEP):
         x = np.ascontiguousarray(vectors[lo : lo + SPILL_STEP], dtype=np.float32)
@@ -160,32 +163,6 @@ def _add_spilled(index: Any, vectors: np.ndarray, first_id: int = 0) -> None:
 
 
 SPILL_STEP = 8_192  # rows whose cells are chosen at a time: the candidate offsets are step x m x dim floats
-
-
-def spilled_cells(index: Any) -> Callable[[np.ndarray], tuple[np.ndarray, ...]]:
-    """The function giving each row of a block its cells in ``index``: (nearest, SOAR's second) with two
-    copies, (nearest,) with one."""
-    import faiss
-
-    quantizer = faiss.downcast_index(index.quantizer)
-    centroids = quantizer.reconstruct_n(0, index.nlist)
-    m = min(SPILL_CANDIDATES, index.nlist)
-
-    def cells_of(x: np.ndarray) -> tuple[np.ndarray, ...]:
-        _, near = quantizer.search(x, m if copies(index.nlist) > 1 else 1)
-        first = near[:, 0]
-        if copies(index.nlist) == 1:
-            return (first,)
-        r = x - centroids[first]
-        r /= np.maximum(np.linalg.norm(r, axis=1, keepdims=True), 1e-12)
-        offsets = x[:, None, :] - centroids[near[:, 1:]]
-        loss = (offsets**2).sum(axis=2) + SPILL_LAMBDA * np.einsum("nkd,nd->nk", offsets, r) ** 2
-        loss[near[:, 1:] < 0] = np.inf
-        second = near[np.arange(len(x)), 1 + loss.argmin(axis=1)]
-        second = np.where(second >= 0, second, first)  # no candidate: the nearest twice (searches drop repeats)
-        return first, second
-
-    return cells_of
 
 
 def stored(index: Any, info: dict[str, Any]) -> int:
@@ -285,27 +262,12 @@ def set_nprobe(index: Any, nprobe: int) -> None:
 def _add(index: Any, vectors: np.ndarray, first_id: int = 0) -> None:
     """Add ``vectors`` in chunks, row i under the id ``first_id`` + i; a flat index (which takes no ids)
     only from ``first_id`` 0, where its own numbering is the same."""
-    for lo in range(0, vectors.shape[0], _CHUNK):
-        x = np.ascontiguousarray(vectors[lo : lo + _CHUNK], dtype=np.float32)
+    for lo in range(0, vectors.shape[0], CHUNK):
+        x = np.ascontiguousarray(vectors[lo : lo + CHUNK], dtype=np.float32)
         if first_id:
             index.add_with_ids(x, np.arange(first_id + lo, first_id + lo + len(x), dtype=np.int64))
         else:
             index.add(x)
-
-
-def all_cells(
-    vectors: Any, cells_of: Callable[[np.ndarray], tuple[np.ndarray, ...]], n_copies: int, step: int
-) -> tuple[np.ndarray, ...]:
-    """Every row's cells, one int32 array per copy, ``cells_of`` choosing them ``step`` rows at a time (a block
-    of ``_CHUNK`` rows read at a time)."""
-    n = vectors.shape[0]
-    out = tuple(np.empty(n, dtype=np.int32) for _ in range(n_copies))
-    for lo in range(0, n, _CHUNK):
-        block = np.ascontiguousarray(vectors[lo : lo + _CHUNK], dtype=np.float32)
-        for at in range(0, len(block), step):
-            for whole, part in zip(out, cells_of(block[at : at + step]), strict=True):
-                whole[lo + at : lo + at + len(part)] = part
-    return out
 
 
 def save(index: Any, path: Path) -> None:
