@@ -2,26 +2,26 @@
 
 Inner product on unit vectors is cosine similarity. Below ``EXACT_LIMIT`` vectors the index is
 exact (flat): a single query scans every vector in a few milliseconds at most on two cores.
-Above it an IVF index: 8 x sqrt(N) k-means cells, each vector held as 8-bit codes of its offset from
-its cell's centroid (each dimension in 256 steps over the range a sample spans, widened by
-``SQ_MARGIN``: ``SQ_TRAIN`` rows of the k-means sample, or below ``TWO_LEVEL_CELLS`` FAISS's own 100,000). A byte a dimension is half float16's: the file and the pages a query's
-cells touch halve (at a million papers the file is 5.2 GB, not 10.3). 8-bit similarities are off by
-~1e-3 (on 30,000 random vectors: median 4e-4, p99 1.6e-3; float16's 3e-5), enough to reorder near
-ties, so ``search`` re-scores the best ``RESCORE_ROWS`` rows exactly from the float32 matrix (one
-mapped row, a 4 KB page, each): callers get float32 scores for those, and the rows after them keep
-their 8-bit scores, never above the re-scored ones. On 66,338 random vectors (the hard case: the
-neighbours nearly tied) re-scoring 100 rows gave float16's recall at 16 and 64 cells, 50 lost 0.003;
-on real-shaped ones 20 did. FAISS scans the 8-bit codes no faster than float16 (docs/scale.md); the
-gain is memory. A version written with float16 codes loads and searches as before: ``storage``
-reads the codes from the file.
-From ``HNSW_CELLS`` cells up, a small HNSW graph over the cell centroids picks the cells to scan
-instead of comparing the query with every centroid. Every vector is stored in two cells: its nearest, and a second chosen
-as SOAR does (Sun et al., 2023): among the next nearest, the one whose offset from the vector is
-least parallel to the offset from the first. A question lies far from every vector, and when it
-lies along a vector's offset from its cell centre it scores that centre low and misses the cell;
-the second cell makes up for it. At a million real-shaped vectors and 64 cells scanned, dev-set
-questions got recall 0.965-0.981 over three k-means trainings, where one cell per vector got
-0.937-0.965 and needed up to 256 cells for 0.97. The price: twice the memory, ~1.5x the time.
+Above it an IVF index: 8 x sqrt(N) k-means cells, each vector held as 8-bit codes of its offset from its
+cell's centroid (each dimension in 256 steps over the range a sample spans, widened by ``SQ_MARGIN``:
+``SQ_TRAIN`` rows of the k-means sample, or below ``TWO_LEVEL_CELLS`` FAISS's own 100,000). A byte a
+dimension is half float16's: the file and the pages a query's cells touch halve (at a million papers the
+file is 5.2 GB, not 10.3). 8-bit similarities are off by ~1e-3 (on 30,000 random vectors: median 4e-4,
+p99 1.6e-3; float16's 3e-5), enough to reorder near ties, so ``search`` re-scores the best
+``RESCORE_ROWS`` rows exactly from the float32 matrix (one mapped row, a 4 KB page, each): callers get
+float32 scores for those, and the rows after them keep their 8-bit scores, never above the re-scored
+ones. On 66,338 random vectors (the hard case: the neighbours nearly tied) re-scoring 100 rows gave
+float16's recall at 16 and 64 cells, 50 lost 0.003; on real-shaped ones 20 did. FAISS scans the 8-bit
+codes no faster than float16 (docs/scale.md); the gain is memory. A version written with float16 codes
+loads and searches as before: ``storage`` reads the codes from the file.
+From ``HNSW_CELLS`` cells up, a small HNSW graph over the cell centroids picks the cells to scan instead
+of comparing the query with every centroid. Every vector is stored in two cells: its nearest, and a
+second chosen as SOAR does (Sun et al., 2023): among the next nearest, the one whose offset from the
+vector is least parallel to the offset from the first. A question lies far from every vector, and when
+it lies along a vector's offset from its cell centre it scores that centre low and misses the cell; the
+second cell makes up for it. At a million real-shaped vectors and 64 cells scanned, dev-set questions
+got recall 0.965-0.981 over three k-means trainings, where one cell per vector got 0.937-0.965 and
+needed up to 256 cells for 0.97. The price: twice the memory, ~1.5x the time.
 Searches fetch twice the rows and drop the repeats.
 ``nprobe`` (how many cells a query scans) is tuned at build time (``nprobe``); ``PAPERSEARCH_NPROBE``
 overrides it.
