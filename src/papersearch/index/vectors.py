@@ -34,6 +34,7 @@ choices: docs/benchmarks.md.
 
 from __future__ import annotations
 
+import mmap
 import os
 import time
 from pathlib import Path
@@ -224,6 +225,24 @@ def storage(index: Any) -> str:
     return "8bit" if rescores(index) else "fp16"
 
 
+def read_rows(vectors: Any, rows: np.ndarray) -> np.ndarray:
+    """Rows of ``vectors`` as float32; from a memory-mapped ``.npy`` read with ``pread``, not through the mapping.
+
+    A fault on a mapped file maps the pages around it too (64 KB): at a million papers, 100 rows re-scored per
+    query left 3.06 GB of the 10 GB matrix in the service's RSS after 1,000 queries. Read with ``pread``, the
+    rows go through the page cache only."""
+    whole = isinstance(vectors, np.memmap) and isinstance(vectors.base, mmap.mmap)  # not a view: its offset holds
+    if not (whole and vectors.filename and vectors.ndim == 2 and vectors.flags.c_contiguous):
+        return np.asarray(vectors[rows], dtype=np.float32)
+    size = vectors.shape[1] * vectors.itemsize
+    fd = os.open(vectors.filename, os.O_RDONLY)
+    try:
+        data = b"".join(os.pread(fd, size, vectors.offset + int(row) * size) for row in rows)
+    finally:
+        os.close(fd)
+    return np.frombuffer(data, dtype=vectors.dtype).reshape(len(rows), vectors.shape[1]).astype(np.float32)
+
+
 def _best(
     index: Any, scores: np.ndarray, rows: np.ndarray, k: int, vectors: Any, query: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -234,9 +253,9 @@ def _best(
     if vectors is None or not rescores(index) or not len(rows):
         return scores[:k], rows[:k]
     head = min(RESCORE_ROWS, len(rows))
-    order = np.argsort(rows[:head])  # read in row order: the mapped matrix's pages in turn
+    order = np.argsort(rows[:head])  # read in row order
     exact = np.empty(head, dtype=np.float32)
-    exact[order] = np.asarray(vectors[rows[:head][order]], dtype=np.float32) @ np.asarray(query, dtype=np.float32)
+    exact[order] = read_rows(vectors, rows[:head][order]) @ np.asarray(query, dtype=np.float32)
     best = np.argsort(-exact, kind="stable")
     tail = np.minimum(scores[head:k], exact[best[-1]])
     return np.concatenate([exact[best], tail])[:k], np.concatenate([rows[:head][best], rows[head:k]])[:k]
