@@ -17,7 +17,9 @@ from .conftest import MODEL
 from .test_scale import _real_ish
 
 
-def test_an_8bit_index_rescores_its_best_rows_exactly_and_keeps_the_recall_of_float16(index_dir: Path) -> None:
+def test_an_8bit_index_rescores_its_best_rows_exactly_and_keeps_the_recall_of_float16(
+    index_dir: Path, tmp_path: Path
+) -> None:
     x = _real_ish(index_dir, 4000)
     index, info = vectors.build(x, exact_limit=1000)
     assert info["params"]["storage"] == "8bit" and info["params"]["rescored_rows"] == vectors.RESCORE_ROWS
@@ -35,6 +37,15 @@ def test_an_8bit_index_rescores_its_best_rows_exactly_and_keeps_the_recall_of_fl
     head = vectors.RESCORE_ROWS
     assert len(rows) == 3 * head and len(set(rows.tolist())) == 3 * head and np.all(np.diff(scores) <= 0)
     np.testing.assert_allclose(scores[:head], x[rows[:head]] @ queries[0], rtol=0, atol=1e-6)
+    # from the mapped matrix a search reads the rows it re-scores with pread (a view of it: through the mapping)
+    np.save(tmp_path / "v.npy", x)
+    mapped = np.load(tmp_path / "v.npy", mmap_mode="r")
+    some = np.array([3, 0, 3989, 17])
+    assert np.array_equal(vectors.read_rows(mapped, some), x[some])
+    assert np.array_equal(vectors.read_rows(mapped[10:], some), x[10:][some])
+    mapped_scores, mapped_rows = vectors.search(index, queries[1], 10, vectors=mapped)
+    assert mapped_rows.tolist() == vectors.search(index, queries[1], 10, vectors=x)[1].tolist()
+    np.testing.assert_allclose(mapped_scores, x[mapped_rows] @ queries[1], rtol=0, atol=1e-6)
     # recall@10 against exact search, with float16 codes in the very same cells as the reference
     exact, _ = recall.exact_neighbours(x, queries, 10)
     fp16 = vectors.ivf(x, index.nlist, "fp16", np.random.default_rng(0), quantizer=index.quantizer)
