@@ -8,12 +8,14 @@ cell's centroid (each dimension in 256 steps over the range a sample spans, wide
 dimension is half float16's: the file and the pages a query's cells touch halve (at a million papers the
 file is 5.2 GB, not 10.3). 8-bit similarities are off by ~1e-3 (on 30,000 random vectors: median 4e-4,
 p99 1.6e-3; float16's 3e-5), enough to reorder near ties, so ``search`` re-scores the best
-``RESCORE_ROWS`` rows exactly from the float32 matrix (one mapped row, a 4 KB page, each): callers get
+``RESCORE_ROWS`` rows exactly from the float32 matrix (read with pread: ``read_rows``): callers get
 float32 scores for those, and the rows after them keep their 8-bit scores, never above the re-scored
 ones. On 66,338 random vectors (the hard case: the neighbours nearly tied) re-scoring 100 rows gave
-float16's recall at 16 and 64 cells, 50 lost 0.003; on real-shaped ones 20 did. FAISS scans the 8-bit
-codes no faster than float16 (docs/scale.md); the gain is memory. A version written with float16 codes
-loads and searches as before: ``storage`` reads the codes from the file.
+float16's recall at 16 and 64 cells, 50 lost 0.003; on real-shaped ones 20 did. FAISS alone scans them
+slower than float16 at 10,000 papers (3.6 ms a query against 2.3) and faster at a million (10.3 against
+13.3: half the bytes to bring in); at a million the service's RSS after 1,000 queries fell from 8.07 to
+5.13 GB (docs/scale.md). A version written with float16 codes loads and searches as before: ``storage``
+reads the codes from the file.
 From ``HNSW_CELLS`` cells up, a small HNSW graph over the cell centroids picks the cells to scan instead
 of comparing the query with every centroid. Every vector is stored in two cells: its nearest, and a
 second chosen as SOAR does (Sun et al., 2023): among the next nearest, the one whose offset from the
