@@ -222,17 +222,13 @@ def storage(index: Any) -> str:
     """What an IVF index's lists hold per vector: "8bit", "fp16" or "flat" (float32), as ``ivf`` names them."""
     import faiss
 
-    if not isinstance(index, faiss.IndexIVFScalarQuantizer):
-        return "flat"
-    return "8bit" if rescores(index) else "fp16"
+    return "8bit" if rescores(index) else "fp16" if isinstance(index, faiss.IndexIVFScalarQuantizer) else "flat"
 
 
 def read_rows(vectors: Any, rows: np.ndarray) -> np.ndarray:
-    """Rows of ``vectors`` as float32; from a memory-mapped ``.npy`` read with ``pread``, not through the mapping.
-
-    A fault on a mapped file maps the pages around it too (64 KB): at a million papers, 100 rows re-scored per
-    query left 3.06 GB of the 10 GB matrix in the service's RSS after 1,000 queries. Read with ``pread``, the
-    rows go through the page cache only."""
+    """Rows of ``vectors`` as float32; from a memory-mapped ``.npy`` read with ``pread``, not through the mapping: a
+    fault on a mapped file maps the 64 KB around it too, and at a million papers 100 rows re-scored a query left
+    3.06 GB of the 10 GB matrix in the service's RSS after 1,000 queries. Read, they stay in the page cache."""
     whole = isinstance(vectors, np.memmap) and isinstance(vectors.base, mmap.mmap)  # not a view: its offset holds
     if not (whole and vectors.filename and vectors.ndim == 2 and vectors.flags.c_contiguous):
         return np.asarray(vectors[rows], dtype=np.float32)
