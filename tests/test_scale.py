@@ -24,6 +24,7 @@ from papersearch.graph.lexicon import Lexicon
 from papersearch.graph.records import corpus_records
 from papersearch.index import build_steps, layout, lexical, reader, recall, store, vectors, writer
 from papersearch.index.build import build
+from papersearch.index.cells import all_cells, spilled_cells
 from papersearch.index.database import connect
 from papersearch.index.passages import lexical_text, paper_passages
 from papersearch.index.reader import read_version
@@ -308,16 +309,18 @@ def test_benchmark_smoke_run_writes_its_tables(index_dir: Path, tmp_path: Path) 
     shutil.rmtree(tmp_path / "work", ignore_errors=True)
 
 
-def test_recall_read_from_the_cells_is_what_a_search_of_them_finds() -> None:
+@pytest.mark.parametrize("storage", ["fp16", "8bit"])
+def test_recall_read_from_the_cells_is_what_a_search_of_them_finds(storage: str) -> None:
     """nprobe is tuned from where each row was put, never by searching the written file: for every nprobe, the
-    share of each query's true top 10 in the cells it scans is the recall the index's own search measures."""
+    share of each query's true top 10 in the cells it scans is the recall the index's own search measures (8-bit
+    codes with their best rows re-scored, as a search does)."""
     from papersearch.index import recall
 
     rng = np.random.default_rng(5)
     x = rng.standard_normal((12_000, 24), dtype=np.float32)
     x /= np.linalg.norm(x, axis=1, keepdims=True)
-    index = vectors.ivf(x, vectors.ivf_lists(len(x)), "fp16", np.random.default_rng(0))
-    cells = vectors.all_cells(x, vectors.spilled_cells(index), vectors.copies(index.nlist), vectors.SPILL_STEP)
+    index = vectors.ivf(x, vectors.ivf_lists(len(x)), storage, np.random.default_rng(0))
+    cells = all_cells(x, spilled_cells(index), vectors.copies(index.nlist), vectors.SPILL_STEP)
     assert [len(c) for c in cells] == [len(x)] * vectors.COPIES
     queries = recall.blended_queries(x, 200, rng, 3)
     exact, _ = recall.exact_neighbours(x, queries, 10)
@@ -326,7 +329,7 @@ def test_recall_read_from_the_cells_is_what_a_search_of_them_finds() -> None:
     for nprobe in (1, 4, 16, 64):
         vectors.set_nprobe(index, nprobe)
         searched = recall.recall_per_query(
-            recall.exact_similarities(x, queries, vectors.search_many(index, queries, 10)), exact
+            recall.exact_similarities(x, queries, vectors.search_many(index, queries, 10, x)), exact
         )
         covered = recall.covered_per_query(index.quantizer.search(queries, nprobe)[1], cells, ties, tie_rows)
         assert abs(float(covered.mean()) - float(searched.mean())) <= 0.005

@@ -318,10 +318,31 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--build", nargs=2, type=Path, metavar=("CORPUS", "INDEX"), help=argparse.SUPPRESS)
     ap.add_argument("--encode", type=Path, metavar="INDEX", help=argparse.SUPPRESS)
     ap.add_argument("--measure", type=Path, metavar="INDEX", help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--revector",
+        nargs=2,
+        type=Path,
+        metavar=("SRC", "DST"),
+        help="a new index DST: SRC's version with only its vector index rebuilt by this code (benchlib.revector)",
+    )
+    ap.add_argument("--compare", nargs=2, type=Path, metavar=("FP16", "SQ8"), help=argparse.SUPPRESS)
+    ap.add_argument("--ivf", nargs=2, type=Path, metavar=("MATRIX", "OUT"), help=argparse.SUPPRESS)
     ap.add_argument("--queries", type=int, default=QUERIES, help=argparse.SUPPRESS)
     ap.add_argument("--recall", type=int, default=RECALL_QUERIES, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
-    if args.build:
+    if args.revector:
+        from .revector import revector
+
+        print(json.dumps(revector(*args.revector)))
+    elif args.compare:
+        from .revector import compare
+
+        print(json.dumps(compare(*args.compare)))
+    elif args.ivf:
+        from .revector import ivf_main
+
+        ivf_main(*args.ivf)
+    elif args.build:
         build_main(*args.build)
     elif args.encode:
         encode_main(args.encode, args.queries)

@@ -1,12 +1,19 @@
-"""An IVF index's cells for a large index: spherical k-means in two levels, each assignment exact.
+"""An IVF index's cells: for a large index their centroids, trained by spherical k-means in two levels, each
+assignment exact; for every index, the cells each row is stored in (its nearest and a SOAR-chosen second).
 
 ``vectors.ivf`` trains its cells here from ``vectors.TWO_LEVEL_CELLS`` cells up (a million papers' 20,000);
 below that, FAISS's own one-level k-means, with the HNSW graph over the cells assigning the sample.
+``vectors`` says why each row goes into two cells.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
+
+from .vectors import CHUNK, SPILL_CANDIDATES, SPILL_LAMBDA, copies
 
 
 def two_level_centroids(x: np.ndarray, nlist: int, iterations: int) -> np.ndarray:
@@ -45,3 +52,44 @@ def two_level_centroids(x: np.ndarray, nlist: int, iterations: int) -> np.ndarra
     if len(centroids) != nlist:
         raise ValueError(f"two-level k-means made {len(centroids)} cells of {nlist} from {len(x)} vectors")
     return centroids
+
+
+def spilled_cells(index: Any) -> Callable[[np.ndarray], tuple[np.ndarray, ...]]:
+    """The function giving each row of a block its cells in ``index``: (nearest, SOAR's second) with two
+    copies, (nearest,) with one."""
+    import faiss
+
+    quantizer = faiss.downcast_index(index.quantizer)
+    centroids = quantizer.reconstruct_n(0, index.nlist)
+    m = min(SPILL_CANDIDATES, index.nlist)
+
+    def cells_of(x: np.ndarray) -> tuple[np.ndarray, ...]:
+        _, near = quantizer.search(x, m if copies(index.nlist) > 1 else 1)
+        first = near[:, 0]
+        if copies(index.nlist) == 1:
+            return (first,)
+        r = x - centroids[first]
+        r /= np.maximum(np.linalg.norm(r, axis=1, keepdims=True), 1e-12)
+        offsets = x[:, None, :] - centroids[near[:, 1:]]
+        loss = (offsets**2).sum(axis=2) + SPILL_LAMBDA * np.einsum("nkd,nd->nk", offsets, r) ** 2
+        loss[near[:, 1:] < 0] = np.inf
+        second = near[np.arange(len(x)), 1 + loss.argmin(axis=1)]
+        second = np.where(second >= 0, second, first)  # no candidate: the nearest twice (searches drop repeats)
+        return first, second
+
+    return cells_of
+
+
+def all_cells(
+    vectors: Any, cells_of: Callable[[np.ndarray], tuple[np.ndarray, ...]], n_copies: int, step: int
+) -> tuple[np.ndarray, ...]:
+    """Every row's cells, one int32 array per copy, ``cells_of`` choosing them ``step`` rows at a time (a block
+    of ``CHUNK`` rows read at a time)."""
+    n = vectors.shape[0]
+    out = tuple(np.empty(n, dtype=np.int32) for _ in range(n_copies))
+    for lo in range(0, n, CHUNK):
+        block = np.ascontiguousarray(vectors[lo : lo + CHUNK], dtype=np.float32)
+        for at in range(0, len(block), step):
+            for whole, part in zip(out, cells_of(block[at : at + step]), strict=True):
+                whole[lo + at : lo + at + len(part)] = part
+    return out

@@ -1,7 +1,7 @@
 """An IVF index's file written a chunk of vectors at a time, without its inverted lists ever held in memory.
 
 FAISS keeps an IVF index's lists in memory while vectors are added, and writes them out whole: at a
-million papers (6.6 M vectors, each stored twice in float16) that is 10 GB. Its file format puts
+million papers (6.6 M vectors, each stored twice in 8-bit codes) that is 5 GB, 10 GB in float16. Its file format puts
 the lists last, one after the other (``ilar``: the number of lists and the code size, every list's
 length, then each non-empty list's codes followed by its ids), which is also what lets FAISS map
 the file instead of reading it (``IO_FLAG_MMAP``). Once every vector's cells are known, every
@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from . import nprobe, vectors
+from .cells import all_cells, spilled_cells
 from .disk import naming
 from .writer import allocate
 
@@ -160,7 +161,7 @@ def build_file(
         return info
     started = time.perf_counter()
     rng = np.random.default_rng(seed)
-    trained = vectors.ivf(matrix, vectors.ivf_lists(n), "fp16", rng, add=False)
+    trained = vectors.ivf(matrix, vectors.ivf_lists(n), vectors.STORAGE, rng, add=False)
     cells = _write_ivf(trained, matrix, path)
     return nprobe.tuned(trained, cells, matrix, rng, target_recall, time.perf_counter() - started)
 
@@ -172,7 +173,7 @@ def _write_ivf(index: Any, matrix: Any, path: Path) -> tuple[np.ndarray, ...]:
     import faiss
 
     step = vectors.SPILL_STEP
-    cells = vectors.all_cells(matrix, vectors.spilled_cells(index), vectors.copies(index.nlist), step)
+    cells = all_cells(matrix, spilled_cells(index), vectors.copies(index.nlist), step)
     sizes = np.sum([np.bincount(c, minlength=index.nlist) for c in cells], axis=0).astype(np.int64)
     index.ntotal = int(sizes.sum())  # the header records the count; the lists themselves stay empty
     try:

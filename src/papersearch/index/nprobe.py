@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .vectors import NPROBES, cells_by, copies, search_many, set_nprobe
+from .vectors import NPROBES, RESCORE_ROWS, cells_by, copies, rescores, search_many, set_nprobe, storage
 
 
 def tune_nprobe(index: Any, vectors: np.ndarray, queries: np.ndarray, target: float) -> tuple[int, float, float]:
@@ -29,7 +29,7 @@ def tune_nprobe(index: Any, vectors: np.ndarray, queries: np.ndarray, target: fl
     exact, _ = exact_neighbours(vectors, queries, 10)
 
     def per_query(nprobe: int) -> np.ndarray:
-        return recall_per_query(exact_similarities(vectors, queries, search_many(index, queries, 10)), exact)
+        return recall_per_query(exact_similarities(vectors, queries, search_many(index, queries, 10, vectors)), exact)
 
     return _smallest_nprobe(index, target, per_query)
 
@@ -40,8 +40,8 @@ def tune_by_cells(
     """``tune_nprobe``'s choice read from the cells every row was put in (``cells``) and the cells each query's
     search would scan (its quantizer asked for nprobe of them): no list is read. A search of the mapped file
     for every nprobe tried touched all of it (10 GB at a million papers, all of it in the build's RSS). A scan
-    finds the true neighbours in the cells it scans, less the rare one whose float16 code puts it behind a row
-    tied with the tenth: on 10,000 synthetic papers the two readings agreed to 0.0002 at every nprobe tried
+    finds the true neighbours in the cells it scans, less the rare one whose code puts it behind a row tied with
+    the tenth (an 8-bit index's best rows are re-scored exactly: ``vectors.RESCORE_ROWS``): on 10,000 synthetic papers the two readings agreed to 0.0002 at every nprobe tried
     (8-512; 600 blended and 300 real queries; ``tests/test_scale.py`` checks it)."""
     from .recall import TIES, covered_per_query, exact_neighbours
 
@@ -85,9 +85,10 @@ def tuned(
         "params": {
             "nlist": index.nlist,
             "nprobe": nprobe,
-            "storage": "fp16",
+            "storage": storage(index),
             "cells_by": cells_by(index),
             "copies": copies(index.nlist),
+            **({"rescored_rows": RESCORE_ROWS} if rescores(index) else {}),
         },
         "recall_at_10": round(recall, 4),
         "recall_at_10_lower_bound": round(low, 4),

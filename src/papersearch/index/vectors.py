@@ -2,17 +2,28 @@
 
 Inner product on unit vectors is cosine similarity. Below ``EXACT_LIMIT`` vectors the index is
 exact (flat): a single query scans every vector in a few milliseconds at most on two cores.
-Above it an IVF index: 8 x sqrt(N) k-means cells holding the vectors in float16 (half the bytes
-of float32 to scan per cell, similarities off by less than 1e-3; 8-bit codes lost recall unless
-the best rows were re-scored from float32, and then scanned no faster). From ``HNSW_CELLS`` cells
-up, a small HNSW graph over the cell centroids picks the cells to scan instead of comparing the
-query with every centroid. Every vector is stored in two cells: its nearest, and a second chosen
-as SOAR does (Sun et al., 2023): among the next nearest, the one whose offset from the vector is
-least parallel to the offset from the first. A question lies far from every vector, and when it
-lies along a vector's offset from its cell centre it scores that centre low and misses the cell;
-the second cell makes up for it. At a million real-shaped vectors and 64 cells scanned, dev-set
-questions got recall 0.965-0.981 over three k-means trainings, where one cell per vector got
-0.937-0.965 and needed up to 256 cells for 0.97. The price: twice the memory, ~1.5x the time.
+Above it an IVF index: 8 x sqrt(N) k-means cells, each vector held as 8-bit codes of its offset from its
+cell's centroid (each dimension in 256 steps over the range a sample spans, widened by ``SQ_MARGIN``:
+``SQ_TRAIN`` rows of the k-means sample, or below ``TWO_LEVEL_CELLS`` FAISS's own 100,000). A byte a
+dimension is half float16's: the file and the pages a query's cells touch halve (at a million papers the
+file is 5.2 GB, not 10.3). 8-bit similarities are off by ~1e-3 (on 30,000 random vectors: median 4e-4,
+p99 1.6e-3; float16's 3e-5), enough to reorder near ties, so ``search`` re-scores the best
+``RESCORE_ROWS`` rows exactly from the float32 matrix (read with pread: ``read_rows``): callers get
+float32 scores for those, and the rows after them keep their 8-bit scores, never above the re-scored
+ones. On 66,338 random vectors (the hard case: the neighbours nearly tied) re-scoring 100 rows gave
+float16's recall at 16 and 64 cells, 50 lost 0.003; on real-shaped ones 20 did. FAISS alone scans them
+slower than float16 at 10,000 papers (3.6 ms a query against 2.3) and faster at a million (10.3 against
+13.3: half the bytes to bring in); at a million the service's RSS after 1,000 queries fell from 8.07 to
+5.13 GB (docs/scale.md). A version written with float16 codes loads and searches as before: ``storage``
+reads the codes from the file.
+From ``HNSW_CELLS`` cells up, a small HNSW graph over the cell centroids picks the cells to scan instead
+of comparing the query with every centroid. Every vector is stored in two cells: its nearest, and a
+second chosen as SOAR does (Sun et al., 2023): among the next nearest, the one whose offset from the
+vector is least parallel to the offset from the first. A question lies far from every vector, and when
+it lies along a vector's offset from its cell centre it scores that centre low and misses the cell; the
+second cell makes up for it. At a million real-shaped vectors and 64 cells scanned, dev-set questions
+got recall 0.965-0.981 over three k-means trainings, where one cell per vector got 0.937-0.965 and
+needed up to 256 cells for 0.97. The price: twice the memory, ~1.5x the time.
 Searches fetch twice the rows and drop the repeats.
 ``nprobe`` (how many cells a query scans) is tuned at build time (``nprobe``); ``PAPERSEARCH_NPROBE``
 overrides it.
@@ -25,9 +36,9 @@ choices: docs/benchmarks.md.
 
 from __future__ import annotations
 
+import mmap
 import os
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +60,12 @@ TWO_LEVEL_CELLS = 16_384
 COPIES = 2  # cells each vector is stored in (its nearest and a SOAR-chosen second)
 SPILL_CANDIDATES = 8  # nearest cells the second one is chosen from
 SPILL_LAMBDA = 1.0  # SOAR's weight on the offsets' parallel part (its paper's default)
+STORAGE = "8bit"  # an IVF index's codes (``ivf``): 8-bit scalar quantised residuals from each cell's centroid
+RESCORE_ROWS = 100  # an 8-bit index's best rows per query re-scored exactly from the float32 matrix (``search``)
+SQ_TRAIN = 65_536  # sample rows the 8-bit codes' per-dimension ranges are trained on
+SQ_MARGIN = 0.05  # each range widened by this share of itself on either side (rows beyond it are clipped)
 NPROBES = (1, 2, 4, 8, 12, 16, 24, 32, 40, 48, 64, 80, 96, 128, 192, 256, 384, 512)
-_CHUNK = 65_536  # rows added or scanned at a time, so a memory-mapped matrix is never copied whole
+CHUNK = 65_536  # rows added or scanned at a time, so a memory-mapped matrix is never copied whole
 
 
 def build(
@@ -69,7 +84,9 @@ def build(
         return index, {"type": "flat", "metric": "inner_product"}
     started = time.perf_counter()
     rng = np.random.default_rng(seed)
-    index = ivf(vectors, ivf_lists(n), "fp16", rng)
+    index = ivf(vectors, ivf_lists(n), STORAGE, rng)
+    from .cells import all_cells, spilled_cells
+
     cells = all_cells(vectors, spilled_cells(index), copies(index.nlist), SPILL_STEP)
     from .nprobe import tuned
 
@@ -106,11 +123,12 @@ def ivf(
     else:
         qtype = {"8bit": faiss.ScalarQuantizer.QT_8bit, "fp16": faiss.ScalarQuantizer.QT_fp16}[storage]
         index = faiss.IndexIVFScalarQuantizer(quantizer, dim, nlist, qtype, faiss.METRIC_INNER_PRODUCT)
+        index.sq.rangestat_arg = SQ_MARGIN
     index.cp.spherical = True  # centroids on the unit sphere, like the vectors
     index.cp.niter = KMEANS_ITERATIONS
     index.cp.min_points_per_centroid = TRAIN_PER_CELL
     n = vectors.shape[0]  # TRAIN_PER_CELL training vectors per cell, every vector up to 65,536
-    sample = np.sort(rng.choice(n, size=min(n, max(TRAIN_PER_CELL * nlist, _CHUNK)), replace=False))
+    sample = np.sort(rng.choice(n, size=min(n, max(TRAIN_PER_CELL * nlist, CHUNK)), replace=False))
     x = np.ascontiguousarray(vectors[sample], dtype=np.float32)
     del sample
     if index.quantizer.ntotal == 0 and nlist >= TWO_LEVEL_CELLS:
@@ -121,6 +139,8 @@ def ivf(
         index.quantizer.add(two_level_centroids(x, nlist, KMEANS_ITERATIONS))
         if storage == "fp16":
             x = x[:nlist]
+        elif storage == "8bit":  # the codes' ranges from a sample spread over the k-means one
+            x = np.ascontiguousarray(x[:: max(1, len(x) // SQ_TRAIN)][:SQ_TRAIN])
     index.train(x)
     if not add:
         return index
@@ -143,6 +163,8 @@ def _add_spilled(index: Any, vectors: np.ndarray, first_id: int = 0) -> None:
     ``first_id`` + i."""
     import faiss
 
+    from .cells import spilled_cells
+
     cells_of = spilled_cells(index)
     for lo in range(0, vectors.shape[0], SPILL_STEP):
         x = np.ascontiguousarray(vectors[lo : lo + SPILL_STEP], dtype=np.float32)
@@ -153,32 +175,6 @@ def _add_spilled(index: Any, vectors: np.ndarray, first_id: int = 0) -> None:
 
 
 SPILL_STEP = 8_192  # rows whose cells are chosen at a time: the candidate offsets are step x m x dim floats
-
-
-def spilled_cells(index: Any) -> Callable[[np.ndarray], tuple[np.ndarray, ...]]:
-    """The function giving each row of a block its cells in ``index``: (nearest, SOAR's second) with two
-    copies, (nearest,) with one."""
-    import faiss
-
-    quantizer = faiss.downcast_index(index.quantizer)
-    centroids = quantizer.reconstruct_n(0, index.nlist)
-    m = min(SPILL_CANDIDATES, index.nlist)
-
-    def cells_of(x: np.ndarray) -> tuple[np.ndarray, ...]:
-        _, near = quantizer.search(x, m if copies(index.nlist) > 1 else 1)
-        first = near[:, 0]
-        if copies(index.nlist) == 1:
-            return (first,)
-        r = x - centroids[first]
-        r /= np.maximum(np.linalg.norm(r, axis=1, keepdims=True), 1e-12)
-        offsets = x[:, None, :] - centroids[near[:, 1:]]
-        loss = (offsets**2).sum(axis=2) + SPILL_LAMBDA * np.einsum("nkd,nd->nk", offsets, r) ** 2
-        loss[near[:, 1:] < 0] = np.inf
-        second = near[np.arange(len(x)), 1 + loss.argmin(axis=1)]
-        second = np.where(second >= 0, second, first)  # no candidate: the nearest twice (searches drop repeats)
-        return first, second
-
-    return cells_of
 
 
 def stored(index: Any, info: dict[str, Any]) -> int:
@@ -196,18 +192,71 @@ def unique_rows(scores: np.ndarray, rows: np.ndarray, k: int) -> tuple[np.ndarra
 
 
 def _wide(index: Any, k: int) -> int:
-    """Rows to ask FAISS for so that ``k`` distinct ones come back: a vector in two cells may come twice."""
-    return k if is_exact(index) else min(k * COPIES, index.ntotal)
+    """Rows to ask FAISS for so that ``k`` distinct ones come back (a vector in two cells may come twice), and
+    from an 8-bit index at least ``RESCORE_ROWS`` to re-score."""
+    if is_exact(index):
+        return k
+    return min(max(k, RESCORE_ROWS if rescores(index) else 0) * COPIES, int(index.ntotal))
 
 
-def search_many(index: Any, queries: np.ndarray, k: int) -> np.ndarray:
-    """The top-``k`` distinct rows of each query (-1 where fewer): a batch search for measuring recall."""
-    scores, rows = index.search(np.ascontiguousarray(queries, dtype=np.float32), _wide(index, k))
+def search_many(index: Any, queries: np.ndarray, k: int, vectors: Any = None) -> np.ndarray:
+    """The top-``k`` distinct rows of each query (-1 where fewer): a batch search for measuring recall. With
+    ``vectors`` an 8-bit index's best rows are re-scored as ``search`` does."""
+    queries = np.ascontiguousarray(queries, dtype=np.float32)
+    scores, rows = index.search(queries, _wide(index, k))
     out = np.full((len(queries), k), -1, dtype=np.int64)
     for i in range(len(queries)):
-        found = unique_rows(scores[i], rows[i], k)[1]
+        found = _best(index, scores[i], rows[i], k, vectors, queries[i])[1]
         out[i, : len(found)] = found
     return out
+
+
+def rescores(index: Any) -> bool:
+    """Whether ``index`` holds 8-bit codes, whose best rows ``search`` re-scores from the float32 matrix."""
+    import faiss
+
+    return isinstance(index, faiss.IndexIVFScalarQuantizer) and index.sq.qtype == faiss.ScalarQuantizer.QT_8bit
+
+
+def storage(index: Any) -> str:
+    """What an IVF index's lists hold per vector: "8bit", "fp16" or "flat" (float32), as ``ivf`` names them."""
+    import faiss
+
+    return "8bit" if rescores(index) else "fp16" if isinstance(index, faiss.IndexIVFScalarQuantizer) else "flat"
+
+
+def read_rows(vectors: Any, rows: np.ndarray) -> np.ndarray:
+    """Rows of ``vectors`` as float32; from a memory-mapped ``.npy`` read with ``pread``, not through the mapping: a
+    fault on a mapped file maps the 64 KB around it too, and at a million papers 100 rows re-scored a query left
+    3.06 GB of the 10 GB matrix in the service's RSS after 1,000 queries. Read, they stay in the page cache."""
+    whole = isinstance(vectors, np.memmap) and isinstance(vectors.base, mmap.mmap)  # not a view: its offset holds
+    if not (whole and vectors.filename and vectors.ndim == 2 and vectors.flags.c_contiguous):
+        return np.asarray(vectors[rows], dtype=np.float32)
+    size = vectors.shape[1] * vectors.itemsize
+    fd = os.open(vectors.filename, os.O_RDONLY)
+    try:
+        data = b"".join(os.pread(fd, size, vectors.offset + int(row) * size) for row in rows)
+    finally:
+        os.close(fd)
+    return np.frombuffer(data, dtype=vectors.dtype).reshape(len(rows), vectors.shape[1]).astype(np.float32)
+
+
+def _best(
+    index: Any, scores: np.ndarray, rows: np.ndarray, k: int, vectors: Any, query: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The first ``k`` distinct rows of one FAISS result list and their scores, best first; from an 8-bit index
+    with ``vectors`` (the float32 matrix, maybe mapped) its best ``RESCORE_ROWS`` are re-scored exactly and put
+    in that order, and the rows after them keep their 8-bit scores, none above the last re-scored one."""
+    scores, rows = unique_rows(scores, rows, max(k, RESCORE_ROWS))
+    if vectors is None or not rescores(index) or not len(rows):
+        return scores[:k], rows[:k]
+    head = min(RESCORE_ROWS, len(rows))
+    order = np.argsort(rows[:head])  # read in row order
+    exact = np.empty(head, dtype=np.float32)
+    exact[order] = read_rows(vectors, rows[:head][order]) @ np.asarray(query, dtype=np.float32)
+    best = np.argsort(-exact, kind="stable")
+    tail = np.minimum(scores[head:k], exact[best[-1]])
+    return np.concatenate([exact[best], tail])[:k], np.concatenate([rows[:head][best], rows[head:k]])[:k]
 
 
 def ivf_lists(n: int) -> int:
@@ -239,27 +288,12 @@ def set_nprobe(index: Any, nprobe: int) -> None:
 def _add(index: Any, vectors: np.ndarray, first_id: int = 0) -> None:
     """Add ``vectors`` in chunks, row i under the id ``first_id`` + i; a flat index (which takes no ids)
     only from ``first_id`` 0, where its own numbering is the same."""
-    for lo in range(0, vectors.shape[0], _CHUNK):
-        x = np.ascontiguousarray(vectors[lo : lo + _CHUNK], dtype=np.float32)
+    for lo in range(0, vectors.shape[0], CHUNK):
+        x = np.ascontiguousarray(vectors[lo : lo + CHUNK], dtype=np.float32)
         if first_id:
             index.add_with_ids(x, np.arange(first_id + lo, first_id + lo + len(x), dtype=np.int64))
         else:
             index.add(x)
-
-
-def all_cells(
-    vectors: Any, cells_of: Callable[[np.ndarray], tuple[np.ndarray, ...]], n_copies: int, step: int
-) -> tuple[np.ndarray, ...]:
-    """Every row's cells, one int32 array per copy, ``cells_of`` choosing them ``step`` rows at a time (a block
-    of ``_CHUNK`` rows read at a time)."""
-    n = vectors.shape[0]
-    out = tuple(np.empty(n, dtype=np.int32) for _ in range(n_copies))
-    for lo in range(0, n, _CHUNK):
-        block = np.ascontiguousarray(vectors[lo : lo + _CHUNK], dtype=np.float32)
-        for at in range(0, len(block), step):
-            for whole, part in zip(out, cells_of(block[at : at + step]), strict=True):
-                whole[lo + at : lo + at + len(part)] = part
-    return out
 
 
 def save(index: Any, path: Path) -> None:
@@ -323,7 +357,8 @@ def search(
     ``row_range``, first and end: a year range, since papers are stored by year) when given.
 
     With an approximate index and a filter that leaves at most ``EXACT_LIMIT`` rows, those rows are
-    scored exactly from ``vectors`` (a selective filter would leave an approximate search short).
+    scored exactly from ``vectors`` (a selective filter would leave an approximate search short); from an 8-bit
+    index the best ``RESCORE_ROWS`` are re-scored from ``vectors`` (``_best``).
     """
     if isinstance(index, Exact):
         k = max(1, min(k, index.ntotal))
@@ -360,4 +395,4 @@ def search(
             params = fs.SearchParameters(sel=sel)
     wide = _wide(index, k)
     scores, rows = index.search(q, wide, params=params) if params is not None else index.search(q, wide)
-    return unique_rows(scores[0], rows[0], k)
+    return _best(index, scores[0], rows[0], k, vectors, q[0])
