@@ -11,7 +11,8 @@ Pure: a function of the query's stems and a ``PlanContext``'s concept terms (no 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 
 import numpy as np
 
@@ -20,6 +21,7 @@ from .english import everyday
 
 Term = tuple[str, frozenset[str], int]  # (concept, stems of one of its terms, paper row): ``PlanContext.concepts``
 Form = tuple[frozenset[str], tuple[str, ...]]  # a named term's stems, and the stems that carry its other form
+NAMED_AT_MOST = 64  # named concept terms whose other forms are read (``other_forms``)
 OTHER_FORM_WEIGHT = 0.5  # the reworded reading counts half the query as written: words it did not write count less
 SIBLINGS = 16  # the most terms one concept is looked at for, each way from a named one (a concept lists a handful)
 
@@ -51,16 +53,18 @@ def same_thing(a: frozenset[str], b: frozenset[str]) -> bool:
     return (len(a) == 1 and cut_short(next(iter(a)), b)) or (len(b) == 1 and cut_short(next(iter(b)), a))
 
 
-def other_forms(concepts: Sequence[Term], named: Sequence[int]) -> tuple[Form, ...]:
+def other_forms(concepts: Sequence[Term], named: Iterable[int]) -> tuple[Form, ...]:
     """For each concept term at positions ``named`` (the terms a query names in full) that has another form, the
     term's stems and the stems that carry the other form: "cnn" -> ("convolut",), "long short-term memory" ->
     ("lstm", "lstms"). A long form is carried by its words that are not everyday English ("network" is not).
 
     A concept's terms sit side by side in ``concepts`` (the order a build lists them in), so each named term's
-    siblings are read from its neighbours, not from the whole table.
+    siblings are read from its neighbours, not from the whole table. Only the first ``NAMED_AT_MOST`` named
+    terms are read: a list of a million papers names a common concept in tens of thousands of papers, each with
+    the same few forms (a query of the 49-paper list names at most 6).
     """
     out: dict[frozenset[str], dict[str, None]] = {}
-    for position in named:
+    for position in islice(named, NAMED_AT_MOST):
         concept, stems, row = concepts[position]
         for other in _siblings(concepts, position, concept, row):
             if other == stems or not same_thing(stems, other):

@@ -270,7 +270,7 @@ def make_plan(text: str, ctx: PlanContext) -> QueryPlan:
         builds_on=ctx.builds_on if intent == "origin" else (),
         order=order,
         unordered=unordered,
-        forms=other_forms(ctx.concepts, list(ctx.concepts_within(_stems(topic)))),
+        forms=other_forms(ctx.concepts, ctx.concepts_within(_stems(topic))),
     )
 
 
