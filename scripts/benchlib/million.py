@@ -11,7 +11,9 @@ JSON):
 
 - start-up: ``Searcher.load`` trusting the verdict of the build's full check (what every file's
   sha256 was when the build checked it), and then a load that hashes every file (a service's);
-- the first query after the load, then ``QUERIES`` hybrid searches with the query vectors looked
+- the service's start after the load (its one warm-up search, ``serve.live.warm_up``: a service
+  answers no one before it; timed on its own as ``warm_up_ms``, what a first query costs without it),
+  the first query after that start, then ``QUERIES`` hybrid searches with the query vectors looked
   up (the index's own cost), each text new (a number appended), none answered from a cache;
 - memory after them (``RssAnon``, ``VmRSS``), then again once the real query encoder is open and
   has answered a few queries (what a service holds);
@@ -184,14 +186,16 @@ def floors(report: Report, results: list[dict[str, Any]]) -> None:
     rep(
         f"first query after start {at} / a warm query",
         "≤ 3×",
-        f"{big['first_ms']:.1f} / {big['p50']:.1f} ms = {ratio(big['first_ms'], big['p50'])}",
+        f"{big['first_ms']:.1f} / {big['p50']:.1f} ms = {ratio(big['first_ms'], big['p50'])} (the service's warm-up "
+        f"search, its start's last step: {big.get('warm_up_ms', float('nan')):.1f} ms)",
         big["first_ms"] <= FLOORS["first"] * big["p50"],
     )
     rep(
         f"start-up (load) {at}",
         "≤ 10 s",
-        f"{big['load_s']:.2f} s (hashing every file: {big['load_hashed_s']:.1f} s)",
-        big["load_s"] <= FLOORS["load_s"],
+        f"{big['load_s'] + big.get('warm_up_ms', 0) / 1000:.2f} s with the warm-up search (hashing every file: "
+        f"{big['load_hashed_s']:.1f} s)",
+        big["load_s"] + big.get("warm_up_ms", 0) / 1000 <= FLOORS["load_s"],
     )
     built = [r for r in results if not r["build"].get("unchanged")]
     if big in built:
@@ -224,11 +228,13 @@ def encode_main(index: Path, n: int) -> None:
     order is about), by the version's own query encoder, into ``queries.json`` and ``queries.npy`` beside the index."""
     os.environ["PAPERSEARCH_NPROBE"] = str(NPROBE)
     from papersearch.query.searcher import Searcher
+    from papersearch.serve.live import warm_up
 
     searcher = Searcher.load(index, trust_verdict=True)
     asked: dict[str, np.ndarray] = {}
     real = searcher.embed_query
     searcher.embed_query = lambda text: asked.setdefault(text, real(text))  # type: ignore[method-assign]
+    warm_up(searcher)  # the vectors of the service's own warm-up search too (``measure`` starts as a service does)
     for text in texts(n):
         searcher.scores(searcher.request(text, k=10))
     (index / "queries.json").write_text(json.dumps(list(asked)), encoding="utf-8")
@@ -248,6 +254,7 @@ def measure_main(index: Path, n: int, n_recall: int) -> None:
     from papersearch.index import store
     from papersearch.query import candidates
     from papersearch.query.searcher import Searcher
+    from papersearch.serve.live import warm_up
 
     asked = texts(n)
     known = json.loads((index / "queries.json").read_text(encoding="utf-8"))
@@ -256,6 +263,9 @@ def measure_main(index: Path, n: int, n_recall: int) -> None:
     searcher = Searcher.load(index, trust_verdict=True)
     load_s = time.perf_counter() - started
     searcher.embed_query = vectors.__getitem__  # type: ignore[method-assign]
+    started = time.perf_counter()
+    warm_up(searcher)  # what a service does before it answers anyone (``serve.live``): its start-up's last step
+    warm_up_ms = (time.perf_counter() - started) * 1000
     started = time.perf_counter()
     searcher.search(asked[0], k=10)
     first_ms = (time.perf_counter() - started) * 1000
@@ -282,7 +292,8 @@ def measure_main(index: Path, n: int, n_recall: int) -> None:
     Searcher.load(index)  # a service's load: every file hashed, whatever the verdict
     hashed_s = time.perf_counter() - started
     out = {"papers": len(data.records), "passages": len(data.passages), "nprobe": NPROBE, "queries": n}
-    out.update(recall_queries=n_recall, load_s=load_s, load_hashed_s=hashed_s, first_ms=first_ms, load=load)
+    out.update(recall_queries=n_recall, load_s=load_s, load_hashed_s=hashed_s, warm_up_ms=warm_up_ms, first_ms=first_ms)
+    out.update(load=load)
     out.update(p50=pct(times, 50), p99=pct(times, 99), mean=float(np.mean(times)), recall=recall, disk_gb=disk)
     out.update(anon_mb=after["RssAnon"], rss_mb=after["VmRSS"])
     out.update(anon_encoder_mb=service["RssAnon"], rss_encoder_mb=service["VmRSS"])
