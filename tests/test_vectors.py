@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from papersearch.index import recall, store, vectors
+from papersearch.index import matrix, recall, store, vectors
 from papersearch.index.build import build
 from papersearch.query.searcher import Searcher
 
@@ -41,8 +41,8 @@ def test_an_8bit_index_rescores_its_best_rows_exactly_and_keeps_the_recall_of_fl
     np.save(tmp_path / "v.npy", x)
     mapped = np.load(tmp_path / "v.npy", mmap_mode="r")
     some = np.array([3, 0, 3989, 17])
-    assert np.array_equal(vectors.read_rows(mapped, some), x[some])
-    assert np.array_equal(vectors.read_rows(mapped[10:], some), x[10:][some])
+    assert np.array_equal(matrix.read_rows(mapped, some), x[some])
+    assert np.array_equal(matrix.read_rows(mapped[10:], some), x[10:][some])
     mapped_scores, mapped_rows = vectors.search(index, queries[1], 10, vectors=mapped)
     assert mapped_rows.tolist() == vectors.search(index, queries[1], 10, vectors=x)[1].tolist()
     np.testing.assert_allclose(mapped_scores, x[mapped_rows] @ queries[1], rtol=0, atol=1e-6)

@@ -13,6 +13,7 @@ A searcher maps the file instead (``reader.read_matrix``): it reads a few rows p
 
 from __future__ import annotations
 
+import mmap
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -139,6 +140,18 @@ class MatrixFile:
 
     def __del__(self) -> None:
         self.close()
+
+
+def read_rows(matrix: Any, rows: np.ndarray) -> np.ndarray:
+    """Rows of ``matrix`` (any order) as float32; from a mapped ``.npy`` read through its file as ``MatrixFile``
+    reads (``pread``, near rows in one go), not through the mapping: a fault on a mapped file maps the 64 KB around
+    it too, and at a million papers 100 rows re-scored a query left 3.06 GB of the 10 GB matrix in the service's
+    RSS after 1,000 queries. Read, they stay in the page cache."""
+    whole = isinstance(matrix, np.memmap) and isinstance(matrix.base, mmap.mmap)  # not a view: its offset holds
+    if not (whole and matrix.filename and matrix.ndim == 2 and matrix.flags.c_contiguous):
+        return np.asarray(matrix[rows], dtype=np.float32)
+    with MatrixFile(Path(matrix.filename)) as file:
+        return file[rows].astype(np.float32, copy=False)
 
 
 class MatrixWriter:

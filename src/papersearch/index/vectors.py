@@ -8,7 +8,7 @@ cell's centroid (each dimension in 256 steps over the range a sample spans, wide
 dimension is half float16's: the file and the pages a query's cells touch halve (at a million papers the
 file is 5.2 GB, not 10.3). 8-bit similarities are off by ~1e-3 (on 30,000 random vectors: median 4e-4,
 p99 1.6e-3; float16's 3e-5), enough to reorder near ties, so ``search`` re-scores the best
-``RESCORE_ROWS`` rows exactly from the float32 matrix (read with pread: ``read_rows``): callers get
+``RESCORE_ROWS`` rows exactly from the float32 matrix (read with pread: ``matrix.read_rows``): callers get
 float32 scores for those, and the rows after them keep their 8-bit scores, never above the re-scored
 ones. On 66,338 random vectors (the hard case: the neighbours nearly tied) re-scoring 100 rows gave
 float16's recall at 16 and 64 cells, 50 lost 0.003; on real-shaped ones 20 did. FAISS alone scans them
@@ -36,7 +36,6 @@ choices: docs/benchmarks.md.
 
 from __future__ import annotations
 
-import mmap
 import os
 import time
 from pathlib import Path
@@ -46,6 +45,7 @@ import numpy as np
 
 from .disk import naming
 from .exact import Exact
+from .matrix import read_rows
 
 EXACT_LIMIT = 10_000  # flat single-query search over every row stays under ~3 ms up to here
 TARGET_RECALL = 0.95
@@ -225,22 +225,6 @@ def storage(index: Any) -> str:
     return "8bit" if rescores(index) else "fp16" if isinstance(index, faiss.IndexIVFScalarQuantizer) else "flat"
 
 
-def read_rows(vectors: Any, rows: np.ndarray) -> np.ndarray:
-    """Rows of ``vectors`` as float32; from a memory-mapped ``.npy`` read with ``pread``, not through the mapping: a
-    fault on a mapped file maps the 64 KB around it too, and at a million papers 100 rows re-scored a query left
-    3.06 GB of the 10 GB matrix in the service's RSS after 1,000 queries. Read, they stay in the page cache."""
-    whole = isinstance(vectors, np.memmap) and isinstance(vectors.base, mmap.mmap)  # not a view: its offset holds
-    if not (whole and vectors.filename and vectors.ndim == 2 and vectors.flags.c_contiguous):
-        return np.asarray(vectors[rows], dtype=np.float32)
-    size = vectors.shape[1] * vectors.itemsize
-    fd = os.open(vectors.filename, os.O_RDONLY)
-    try:
-        data = b"".join(os.pread(fd, size, vectors.offset + int(row) * size) for row in rows)
-    finally:
-        os.close(fd)
-    return np.frombuffer(data, dtype=vectors.dtype).reshape(len(rows), vectors.shape[1]).astype(np.float32)
-
-
 def _best(
     index: Any, scores: np.ndarray, rows: np.ndarray, k: int, vectors: Any, query: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -251,9 +235,7 @@ def _best(
     if vectors is None or not rescores(index) or not len(rows):
         return scores[:k], rows[:k]
     head = min(RESCORE_ROWS, len(rows))
-    order = np.argsort(rows[:head])  # read in row order
-    exact = np.empty(head, dtype=np.float32)
-    exact[order] = read_rows(vectors, rows[:head][order]) @ np.asarray(query, dtype=np.float32)
+    exact = read_rows(vectors, rows[:head]) @ np.asarray(query, dtype=np.float32)
     best = np.argsort(-exact, kind="stable")
     tail = np.minimum(scores[head:k], exact[best[-1]])
     return np.concatenate([exact[best], tail])[:k], np.concatenate([rows[:head][best], rows[head:k]])[:k]
