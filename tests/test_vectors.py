@@ -43,6 +43,7 @@ def test_an_8bit_index_rescores_its_best_rows_exactly_and_keeps_the_recall_of_fl
     some = np.array([3, 0, 3989, 17])
     assert np.array_equal(matrix.read_rows(mapped, some), x[some])
     assert np.array_equal(matrix.read_rows(mapped[10:], some), x[10:][some])
+    assert matrix.read_rows(mapped, some[:0]).shape == (0, x.shape[1])  # no row asked: none read
     mapped_scores, mapped_rows = vectors.search(index, queries[1], 10, vectors=mapped)
     assert mapped_rows.tolist() == vectors.search(index, queries[1], 10, vectors=x)[1].tolist()
     np.testing.assert_allclose(mapped_scores, x[mapped_rows] @ queries[1], rtol=0, atol=1e-6)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import mmap
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -93,6 +93,17 @@ class MatrixFile:
             raise ValueError(f"{self.path} is shorter than its header says")
         return np.frombuffer(data, dtype=self.dtype).reshape(hi - lo, self.shape[1]).copy()
 
+    def _read_runs(self, los: np.ndarray, his: np.ndarray) -> np.ndarray:
+        """Rows ``lo`` to ``hi`` of each run, one after another in one array: a read a run, one copy for all."""
+        sizes = (his - los) * self._row_bytes
+        data = b"".join(
+            os.pread(self._fd, int(n), self._offset + int(lo) * self._row_bytes)
+            for lo, n in zip(los, sizes, strict=True)
+        )
+        if len(data) != int(sizes.sum()):
+            raise ValueError(f"{self.path} is shorter than its header says")
+        return np.frombuffer(data, dtype=self.dtype).reshape(-1, self.shape[1])
+
     def __getitem__(self, key: Any) -> np.ndarray:
         """A slice of rows (step 1), one row, or the rows of an integer array (any order, repeats allowed)."""
         if isinstance(key, slice):
@@ -107,16 +118,23 @@ class MatrixFile:
             one: np.ndarray = self._read(row, row + 1)[0]
             return one
         rows = np.asarray(key, dtype=np.int64).ravel()
-        if rows.size and (rows.min() < 0 or rows.max() >= self.shape[0]):
+        if not rows.size:
+            return np.empty((*np.shape(key), self.shape[1]), dtype=self.dtype)
+        if rows.min() < 0 or rows.max() >= self.shape[0]:
             raise IndexError(f"rows outside 0-{self.shape[0] - 1}")
         wanted, where = np.unique(rows, return_inverse=True)
         out = np.empty((len(wanted), self.shape[1]), dtype=self.dtype)
-        # runs of near rows, each read once, none across a SPAN_ROWS boundary (a dense sample's run was the file)
+        # runs of near rows, each read once, none across a SPAN_ROWS boundary (a dense sample's run was the file);
+        # runs read together while they hold at most SPAN_ROWS rows (a query's hundred scattered rows: one batch)
         breaks = np.flatnonzero((np.diff(wanted) > RUN_ROWS) | (np.diff(wanted // SPAN_ROWS) != 0)) + 1
-        for part in np.split(np.arange(len(wanted)), breaks):
-            if len(part):
-                lo, hi = int(wanted[part[0]]), int(wanted[part[-1]]) + 1
-                out[part] = self._read(lo, hi)[wanted[part] - lo]
+        bounds = np.concatenate([[0], breaks, [len(wanted)]]).astype(np.int64)  # run r: wanted[bounds[r]:bounds[r+1]]
+        los, his = wanted[bounds[:-1]], wanted[bounds[1:] - 1] + 1
+        run_of = np.repeat(np.arange(len(los)), np.diff(bounds))
+        for runs in _batches(his - los, SPAN_ROWS):
+            block = self._read_runs(los[runs], his[runs])
+            starts = np.cumsum(his[runs] - los[runs]) - (his[runs] - los[runs])  # each run's first row in ``block``
+            at = np.arange(bounds[runs.start], bounds[runs.stop])
+            out[at] = block[starts[run_of[at] - runs.start] + wanted[at] - los[run_of[at]]]
         if len(wanted) == len(rows) and np.array_equal(wanted, rows):  # ascending, no repeat: ``out`` is the answer
             return out.reshape(*np.shape(key), self.shape[1])  # (a copy would double a k-means sample: 1 GB at 1 M)
         picked: np.ndarray = out[where].reshape(*np.shape(key), self.shape[1])
@@ -140,6 +158,19 @@ class MatrixFile:
 
     def __del__(self) -> None:
         self.close()
+
+
+def _batches(sizes: np.ndarray, most: int) -> Iterator[range]:
+    """Consecutive runs (as ranges of their positions) whose ``sizes`` add up to at most ``most`` rows, a run larger
+    than that alone."""
+    first, held = 0, 0
+    for i, size in enumerate(sizes.tolist()):
+        if held and held + size > most:
+            yield range(first, i)
+            first, held = i, 0
+        held += size
+    if len(sizes):
+        yield range(first, len(sizes))
 
 
 def read_rows(matrix: Any, rows: np.ndarray) -> np.ndarray:
