@@ -20,7 +20,7 @@ from ..core.assistant_records import Answer, AnswerSentence, AnswerSource, Readi
 from ..core.names import cited_name
 from ..core.records import Intent, PaperBrief, PaperRecord, SearchResults
 from ..index.reader import IndexData
-from .answer_sources import asked_for, head
+from .answer_sources import asked_for, head, unearned
 from .paths import KIND_RANK, PathGraph
 from .plan import QueryPlan
 from .quotes import Candidate, Sentences, arrange, candidates, keep_new_for, papers_for, pick
@@ -30,6 +30,7 @@ CONFIDENCE_SCALE = 0.05  # support above the floor that takes the answer's confi
 READ_FIRST = 2  # entries each cited paper builds on, at most, in the reading order
 NEAREST = 5  # papers listed when the answer declines
 TIME_ORDERED: frozenset[Intent] = frozenset(["origin", "history"])
+SPANS: frozenset[Intent] = frozenset(["history"])  # a question over a span of papers: its topic's words are shared
 
 
 def citation(rec: PaperRecord) -> str:
@@ -76,6 +77,9 @@ def compose(
     by_time = intent in TIME_ORDERED or (order is not None and order["over"] in ("before", "after"))
     keep_new = keep_new_for(intent, asked is not None)
     leading = _rows(data, head(results, papers)) if intent in TIME_ORDERED and asked is None else frozenset()
+    if asked is None and intent not in SPANS and not declined:  # a source must hold a word of the question of its own
+        aside = unearned(data, sentences, results, topic, papers)
+        found = [c for c in found if c.paper not in aside] or found
     chosen = [] if declined else arrange(data, pick(data, found, keep_new, leading), by_time)
     numbers: dict[int, int] = {}  # paper row -> its source number, in the order the answer first cites it
     for c in chosen:

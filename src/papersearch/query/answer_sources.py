@@ -1,16 +1,22 @@
-"""Which papers an answer must cite, from its search's ranking alone: the ranking's head, and what an order asks for.
+"""Which papers an answer must cite, and which it may not: the ranking's head, what an order asks for, and the
+papers with no word of the question of their own.
 
 An origin or history question cites its head, the first ranked paper and those the search scores level with it
 (``head``); a question about order quotes the paper the order puts first and, for what came before or after a paper,
 the level neighbours the graph ties to it (``asked_for``). ``answer.compose`` cites them whatever their best sentence
-scores (docs/assistant.md, "The ranking's head").
+scores (docs/assistant.md, "The ranking's head"). A further paper behind the head that holds none of the question's
+words but those of the first paper's own concept is not cited at all (``unearned``: "A sixth pass at sources").
 
-Pure: functions of one search's results.
+Pure: functions of one search's results (and, for ``unearned``, the list's sentences and concepts).
 """
 
 from __future__ import annotations
 
 from ..core.records import Order, SearchResults
+from ..index.reader import IndexData
+from ..index.understanding import concept_terms
+from .explain import query_stems
+from .quotes import Sentences
 
 RELATED_PAPERS = 3  # what came before or after a paper: the first ranked, and those of this many the graph ties to it
 HEAD_SPREAD = 0.27  # a further paper stands level with the first when its search score is this close to the first's,
@@ -57,3 +63,28 @@ def asked_for(results: SearchResults, order: Order | None) -> set[str] | None:
             if hit["id"] in close and any(n["id"] == order["paper"] for n in tied):
                 asked.add(hit["id"])
     return asked
+
+
+def unearned(data: IndexData, sentences: Sentences, results: SearchResults, topic: str, papers: int) -> frozenset[int]:
+    """The rows of the best ``papers`` ranked, after the first and not level with it (``level``), whose summary
+    sentences hold no word of ``topic`` of their own: none once the words of the first paper's concepts that the
+    topic names in full are set aside. "Who invented GANs": the diffusion paper's sentence holds "GANs" only as the
+    name of the GAN paper's concept, so it is no source beside it; a paper whose sentences match by meaning alone
+    is none either. Empty when the topic holds no word of the list (a person's name alone: nothing to judge by).
+    """
+    hits = results["results"][:papers]
+    asked = set(query_stems(topic))
+    if len(hits) < 2 or not sentences.weights(list(asked)):
+        return frozenset()
+    first = data.records.row_of(hits[0]["id"])
+    named = [t for _, _, t in concept_terms(data.records[first]) if t and t <= asked] if first is not None else []
+    own = asked.difference(*named)
+    close = set(level(results, papers))
+    out: set[int] = set()
+    for hit in hits[1:]:
+        p = data.records.row_of(hit["id"])
+        if p is None or hit["id"] in close:
+            continue
+        if not any(own & stems for _, kind, stems in sentences.of(p) if kind == "summary"):
+            out.add(p)
+    return frozenset(out)
