@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .answer_sources import HEAD_DEPTH, HEAD_SPREAD
 from .order import First
 from .paths import Link
 from .relation import Side
@@ -54,6 +55,24 @@ def matches(fused: np.ndarray, holding: np.ndarray | None = None) -> np.ndarray:
         close = np.union1d(close, ok[holding[ok] & (fused[ok] >= best - WORDS_MARGIN)])
     found: np.ndarray = close
     return found
+
+
+def about(fused: np.ndarray, years: np.ndarray, holding: np.ndarray | None, owners: np.ndarray) -> np.ndarray:
+    """The papers an order over a topic runs over: the topic's ``matches``, less those older than the first paper that
+    introduces it (``owners``: the papers whose own concepts the topic names, by position) unless the ranking puts
+    them level with its best (within ``HEAD_SPREAD`` of the drop to the ``HEAD_DEPTH``-th). A paper before a topic's
+    introduction only foreshadows it: Hubel and Wiesel's cat cortex (1959) says it later inspired convolutional
+    networks, but "the oldest paper on convolutional networks" is LeCun's (1989), whose concept they are."""
+    close = matches(fused, holding)
+    introduced = np.intersect1d(close, owners)
+    if not len(introduced):
+        return close
+    ok = np.flatnonzero(np.isfinite(fused))
+    ranked = np.sort(fused[ok])[::-1]
+    best, floor = float(ranked[0]), float(ranked[min(HEAD_DEPTH, len(ranked)) - 1])
+    level = fused[close] >= best - HEAD_SPREAD * (best - floor)
+    kept: np.ndarray = close[level | (years[close] >= years[introduced].min())]
+    return kept
 
 
 def named_paper(

@@ -208,12 +208,14 @@ class Ranker:
             near = self._near(anchor, scored.rows)
             return ordering.around(fused, near, years, int(at[0]), o.side, ties, o.first, topical)
         assert o.first is not None
+        inside = scored.mask & np.isfinite(fused)  # an order runs within the time the question names, if any
+        if plan.window is not None:
+            inside &= (years >= plan.window.start) & (years <= plan.window.end)
         if o.over == "list":
-            inside = scored.mask & np.isfinite(fused)
-            if plan.window is not None:
-                inside &= (years >= plan.window.start) & (years <= plan.window.end)
             return ordering.by_year(fused, years, o.first, np.flatnonzero(inside))
-        matched = ordering.matches(np.where(scored.mask, fused, -np.inf), self._holding(plan.topic, scored.rows))
+        named = scored.at(np.fromiter(named_terms(plan.topic, self._plan_context), dtype=np.int64))
+        held = self._holding(plan.topic, scored.rows)
+        matched = ordering.about(np.where(inside, fused, -np.inf), years, held, named[named >= 0])
         return ordering.by_year(fused, years, o.first, matched)
 
     def _holding(self, topic: str, rows: np.ndarray) -> np.ndarray | None:
