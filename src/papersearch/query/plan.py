@@ -23,7 +23,7 @@ from .forms import Form, other_forms
 from .order import LIST_WORDS, SEQUENCE_WORDS, THINGS, OrderReading, read_order
 from .periods import Span
 from .timewords import TimeContext, TimeWindow, read_time
-from .wording import ASIDES, ASKING, FILLER, REQUESTS, TIME_JOINERS, without_instruction
+from .wording import ASIDES, ASKING, FILLER, REQUESTS, TIME_JOINERS, without_contrast, without_instruction
 
 ORIGIN = Gated(
     (
@@ -299,8 +299,8 @@ def _scope(order: OrderReading, topic: str, timed: bool = False) -> tuple[OrderR
     rest = said - SCOPE_WORDS - STRESS_WORDS - LIST_WORDS - ASKING - REQUESTS - SEQUENCE_WORDS - STOPWORDS
     if rest and order.listed_only and not timed:
         return None, topic  # "the first paper on backprop": who did it first, an origin question
-    if rest:
-        return order, topic
+    if rest:  # what an order over a topic sets aside is no part of the topic ("real brains instead of artificial ones")
+        return order, without_contrast(topic) if order.side is None else topic
     if order.side is not None:
         return order, order.anchor
     return replace(order, over="list"), topic
