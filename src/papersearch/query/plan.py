@@ -247,7 +247,7 @@ def make_plan(text: str, ctx: PlanContext) -> QueryPlan:
         _topic(text, window, order.spans) if order is not None and order.spans else unordered
     )  # read once when alike
     if order is not None:
-        order, topic = _scope(order, topic, timed=window is not None)
+        order, topic = _scope(order, topic, timed=window is not None and not window.named)
         if order is None:  # "the latest work on language models": the time it names, read as one
             window = read
             unordered = topic = _topic(text, window, ()) if window is not None else unordered
@@ -292,7 +292,7 @@ def _topic(text: str, window: TimeWindow | None, cut: tuple[Span, ...]) -> str:
 def _scope(order: OrderReading, topic: str, timed: bool = False) -> tuple[OrderReading | None, str]:
     """Over what the order runs, and what is left to search for: with nothing asked but the order, the whole list;
     with nothing asked but what came before or after a paper, the words that name that paper; "the first paper"
-    with more asked is no order (an origin question reads it) unless the question names a time (``timed``: "after
+    with more asked is no order (an origin question reads it) unless the question names years (``timed``: "after
     2010, the first paper on images" asks for the first of that time, not for who did it first)."""
     said = {re.split(r"['’]", w.lower())[0] for w in _content_words(topic, ASIDES)}  # "you've got": "you"
     said = {w for w in said if w.rstrip("s") not in THINGS}

@@ -319,5 +319,7 @@ CONTRAST = Gated(
 def without_contrast(text: str) -> str:
     """``text`` less each contrast and what it sets aside ("real brains instead of artificial ones": "real brains"), so
     the papers about what is set aside do not count as matches; ``text`` itself when nothing would be left."""
-    rest = CONTRAST.compiled.sub("", text) if CONTRAST.could_match(text) else text
+    if not CONTRAST.could_match(text):
+        return text
+    rest = " ".join(CONTRAST.compiled.sub("", text).split()).strip(" ,;:—–-")
     return rest if re.search(r"\w", rest) else text
