@@ -1,6 +1,7 @@
 """An order over a topic ("the oldest paper on convolutional networks") on its own and on the real index: it runs over
-the papers about the topic, never over one that only foreshadows it, within the years the question names, and
-without what a contrast sets aside; the answer quotes the paper it puts first.
+the papers about the topic, never over one that only foreshadows it, over a person's own papers when it names one,
+within the years the question names, and without what a contrast sets aside; the answer quotes the paper it puts
+first.
 """
 
 from __future__ import annotations
@@ -12,6 +13,14 @@ from papersearch.query import ordering
 from papersearch.query.searcher import Searcher
 
 LECUN, HUBEL, ALEXNET = "1989-lecun-cnn", "1959-hubel-visual-cortex", "2012-krizhevsky-alexnet"
+
+
+def test_the_papers_a_person_wrote_are_what_an_order_over_them_runs_over() -> None:
+    fused = np.array([4.0, 3.0, 2.0, -np.inf])
+    years = np.array([2013, 2012, 1981, 2005])
+    authored = np.array([False, True, True, True])  # the best match only cites them; the last is filtered out
+    assert ordering.about(fused, years, None, np.array([0]), authored).tolist() == [1, 2]
+    assert 0 in ordering.about(fused, years, None, np.array([0]), np.zeros(4, dtype=bool)).tolist()
 
 
 def test_a_paper_older_than_the_topics_own_paper_is_left_out_unless_level_with_the_best() -> None:
@@ -72,3 +81,19 @@ def test_a_named_year_keeps_every_paper_of_the_order_inside_it(searcher: Searche
     res = searcher.search("the newest paper on images before 2015", k=10)
     assert res["understood"] is not None and res["understood"]["years"] is not None
     assert res["results"][0]["year"] <= 2014
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("the last Hinton paper in the list", ALEXNET),  # not the VAE (2013), which cites Hinton's wake-sleep
+        ("the latest paper by Sutskever", "2021-radford-clip"),  # one of twelve authors
+        ("the oldest paper by Hinton", "1981-hinton-distributed-representation"),
+        ("the latest paper by Hinton and Sutskever", ALEXNET),  # by both
+    ],
+)
+def test_an_order_over_a_person_runs_over_the_papers_they_wrote(searcher: Searcher, query: str, first: str) -> None:
+    res = searcher.search(query)
+    assert res["understood"] is not None and res["understood"]["order"] is not None
+    assert res["results"][0]["id"] == first
+    assert [s["id"] for s in searcher.answer(query)["sources"]] == [first]

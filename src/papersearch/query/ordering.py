@@ -57,12 +57,24 @@ def matches(fused: np.ndarray, holding: np.ndarray | None = None) -> np.ndarray:
     return found
 
 
-def about(fused: np.ndarray, years: np.ndarray, holding: np.ndarray | None, owners: np.ndarray) -> np.ndarray:
-    """The papers an order over a topic runs over: the topic's ``matches``, less those older than the first paper that
+def about(
+    fused: np.ndarray,
+    years: np.ndarray,
+    holding: np.ndarray | None,
+    owners: np.ndarray,
+    authored: np.ndarray | None = None,
+) -> np.ndarray:
+    """The papers an order over a topic runs over, each a paper's own record says is about it.
+
+    When the topic names people, the papers they wrote (``authored``, per paper), if any: "the last Hinton paper" is
+    AlexNet, not the VAE that cites him. Else the topic's ``matches``, less those older than the first paper that
     introduces it (``owners``: the papers whose own concepts the topic names, by position) unless the ranking puts
     them level with its best (within ``HEAD_SPREAD`` of the drop to the ``HEAD_DEPTH``-th). A paper before a topic's
     introduction only foreshadows it: Hubel and Wiesel's cat cortex (1959) says it later inspired convolutional
     networks, but "the oldest paper on convolutional networks" is LeCun's (1989), whose concept they are."""
+    if authored is not None and (authored & np.isfinite(fused)).any():
+        written: np.ndarray = np.flatnonzero(authored & np.isfinite(fused))
+        return written
     close = matches(fused, holding)
     introduced = np.intersect1d(close, owners)
     if not len(introduced):

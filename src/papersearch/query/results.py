@@ -22,7 +22,7 @@ from ..core.records import PaperRecord, Scores, SearchHit, SearchResults, Why
 from ..index import layout
 from ..index.lexical_engine import Engine
 from ..index.reader import IndexData
-from ..index.understanding import ConceptTable, KeySet, NameTable, YearTable
+from ..index.understanding import NAME_WEIGHT, ConceptTable, KeySet, NameTable, YearTable
 from . import candidates, order, ordering, ranking, rerank, scope
 from .asked import Asking
 from .candidates import Allowed
@@ -215,7 +215,8 @@ class Ranker:
             return ordering.by_year(fused, years, o.first, np.flatnonzero(inside))
         named = scored.at(np.fromiter(named_terms(plan.topic, self._plan_context), dtype=np.int64))
         held = self._holding(plan.topic, scored.rows)
-        matched = ordering.about(np.where(inside, fused, -np.inf), years, held, named[named >= 0])
+        authored = None if scored.names is None else scored.names >= NAME_WEIGHT["author"]  # by everyone it names
+        matched = ordering.about(np.where(inside, fused, -np.inf), years, held, named[named >= 0], authored)
         return ordering.by_year(fused, years, o.first, matched)
 
     def _holding(self, topic: str, rows: np.ndarray) -> np.ndarray | None:
