@@ -303,8 +303,6 @@ def test_an_order_in_time_is_read(text: str, first: str | None, over: str, ancho
 @pytest.mark.parametrize(
     "text",
     [
-        "latest work on language models",  # recent work: a time (the recent era), not one paper
-        "the latest research on language models",
         "recent papers on attention",
         "papers published after 2015",  # a year: a time
         "neural nets before backprop",
@@ -349,6 +347,16 @@ def test_only_a_misspelt_word_of_time_order_is_mended() -> None:
 def test_the_first_paper_on_a_topic_is_an_origin_question() -> None:
     plan = make_plan("first paper on backpropagation", CTX)
     assert plan.order is None and plan.intent == "origin" and plan.topic == "first paper on backpropagation"
+
+
+@pytest.mark.parametrize("text", ["latest work on language models", "the latest research on language models"])
+def test_the_latest_work_on_a_topic_is_the_newest_of_its_recent_papers(text: str) -> None:
+    """An order over the topic ("the latest work on X" asks for one paper, as the issue reads it) within the time its
+    words name (the recent era), so the newest of the topic's papers of that time comes first."""
+    plan = make_plan(text, CTX)
+    assert plan.order is not None and plan.order.first == "latest" and plan.order.over == "topic"
+    assert plan.window is not None and plan.window.end == 2025 and "language models" in plan.topic
+    assert "latest" not in plan.topic
 
 
 def test_the_first_paper_of_a_time_is_an_order_not_an_origin_question() -> None:

@@ -246,11 +246,14 @@ def make_plan(text: str, ctx: PlanContext) -> QueryPlan:
     topic = (
         _topic(text, window, order.spans) if order is not None and order.spans else unordered
     )  # read once when alike
+    recent_work = order is not None and order.listed_only and order.first == "latest"  # "the latest work on X"
     if order is not None:
-        order, topic = _scope(order, topic, timed=window is not None and not window.named)
+        order, topic = _scope(order, topic, timed=recent_work or (window is not None and not window.named))
         if order is None:  # "the latest work on language models": the time it names, read as one
             window = read
             unordered = topic = _topic(text, window, ()) if window is not None else unordered
+        elif recent_work and order.over == "topic":  # the newest of the topic's papers of the time it names
+            window = read
     words = _content_words(topic)
     bare = bool(words) and all((key := name_key(w)) in ctx.names or key in ctx.given for w in words)
     keys, shown = _names(topic, ctx, bare) if order is None or topic != order.anchor else ([], [])  # the anchor's
