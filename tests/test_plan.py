@@ -303,8 +303,6 @@ def test_an_order_in_time_is_read(text: str, first: str | None, over: str, ancho
 @pytest.mark.parametrize(
     "text",
     [
-        "latest work on language models",  # recent work: a time (the recent era), not one paper
-        "the latest research on language models",
         "recent papers on attention",
         "papers published after 2015",  # a year: a time
         "neural nets before backprop",
@@ -349,6 +347,44 @@ def test_only_a_misspelt_word_of_time_order_is_mended() -> None:
 def test_the_first_paper_on_a_topic_is_an_origin_question() -> None:
     plan = make_plan("first paper on backpropagation", CTX)
     assert plan.order is None and plan.intent == "origin" and plan.topic == "first paper on backpropagation"
+
+
+@pytest.mark.parametrize("text", ["latest work on language models", "the latest research on language models"])
+def test_the_latest_work_on_a_topic_is_the_newest_of_its_recent_papers(text: str) -> None:
+    """An order over the topic ("the latest work on X" asks for one paper, as the issue reads it) within the time its
+    words name (the recent era), so the newest of the topic's papers of that time comes first."""
+    plan = make_plan(text, CTX)
+    assert plan.order is not None and plan.order.first == "latest" and plan.order.over == "topic"
+    assert plan.window is not None and plan.window.end == 2025 and "language models" in plan.topic
+    assert "latest" not in plan.topic
+
+
+def test_the_first_paper_of_a_time_is_an_order_not_an_origin_question() -> None:
+    """Who did it first is never after a year: "after 2010, the first paper on X" asks for the first of that time."""
+    plan = make_plan("after 2010, the first paper on backpropagation", CTX)
+    assert plan.order is not None and plan.order.first == "earliest" and plan.order.over == "topic"
+    assert plan.window is not None and plan.window.start == 2011 and plan.intent == "topic"
+    assert "backpropagation" in plan.topic and "first" not in plan.topic
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("the newest paper on real brains instead of artificial ones?", "paper on real brains?"),
+        ("the oldest paper on vision in animals rather than computers", "paper on vision in animals"),
+        ("the oldest paper on memory, as opposed to feed-forward nets", "paper on memory"),
+        ("instead of images, the newest paper on text", "paper on text"),
+    ],
+)
+def test_an_order_over_a_topic_leaves_out_what_a_contrast_sets_aside(text: str, topic: str) -> None:
+    plan = make_plan(text, CTX)
+    assert plan.order is not None and plan.order.over == "topic"
+    assert plan.topic == topic
+
+
+def test_a_contrast_outside_an_order_is_left_to_the_ranking() -> None:
+    plan = make_plan("what loss should i use for classification instead of mean squared error?", CTX)
+    assert plan.order is None and "instead of mean squared error" in plan.topic
 
 
 def test_what_came_before_a_paper_searches_the_words_that_name_it() -> None:
@@ -397,6 +433,9 @@ GATE_PHRASES = [
     "the most up-to-date paper here",
     "which paper immediately preceded bert",
     "the most dated paper in this list",
+    "the newest paper on real brains instead of artificial ones",
+    "the oldest paper on vision rather than sound",
+    "the oldest paper on memory, as opposed to feed-forward nets",
     "the paper right before alexnet",
     "what came immediately after the gan paper",
     "the next entry on the timeline after word2vec",

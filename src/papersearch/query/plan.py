@@ -23,7 +23,7 @@ from .forms import Form, other_forms
 from .order import LIST_WORDS, SEQUENCE_WORDS, THINGS, OrderReading, read_order
 from .periods import Span
 from .timewords import TimeContext, TimeWindow, read_time
-from .wording import ASIDES, ASKING, FILLER, REQUESTS, TIME_JOINERS, without_instruction
+from .wording import ASIDES, ASKING, FILLER, REQUESTS, TIME_JOINERS, without_contrast, without_instruction
 
 ORIGIN = Gated(
     (
@@ -246,11 +246,14 @@ def make_plan(text: str, ctx: PlanContext) -> QueryPlan:
     topic = (
         _topic(text, window, order.spans) if order is not None and order.spans else unordered
     )  # read once when alike
+    recent_work = order is not None and order.listed_only and order.first == "latest"  # "the latest work on X"
     if order is not None:
-        order, topic = _scope(order, topic)
+        order, topic = _scope(order, topic, timed=recent_work or (window is not None and not window.named))
         if order is None:  # "the latest work on language models": the time it names, read as one
             window = read
             unordered = topic = _topic(text, window, ()) if window is not None else unordered
+        elif recent_work and order.over == "topic":  # the newest of the topic's papers of the time it names
+            window = read
     words = _content_words(topic)
     bare = bool(words) and all((key := name_key(w)) in ctx.names or key in ctx.given for w in words)
     keys, shown = _names(topic, ctx, bare) if order is None or topic != order.anchor else ([], [])  # the anchor's
@@ -289,17 +292,18 @@ def _topic(text: str, window: TimeWindow | None, cut: tuple[Span, ...]) -> str:
     return without_instruction(" ".join(topic.split()).strip(" ,;:-–"))
 
 
-def _scope(order: OrderReading, topic: str) -> tuple[OrderReading | None, str]:
+def _scope(order: OrderReading, topic: str, timed: bool = False) -> tuple[OrderReading | None, str]:
     """Over what the order runs, and what is left to search for: with nothing asked but the order, the whole list;
     with nothing asked but what came before or after a paper, the words that name that paper; "the first paper"
-    with more asked is no order (an origin question reads it)."""
+    with more asked is no order (an origin question reads it) unless the question names years (``timed``: "after
+    2010, the first paper on images" asks for the first of that time, not for who did it first)."""
     said = {re.split(r"['’]", w.lower())[0] for w in _content_words(topic, ASIDES)}  # "you've got": "you"
     said = {w for w in said if w.rstrip("s") not in THINGS}
     rest = said - SCOPE_WORDS - STRESS_WORDS - LIST_WORDS - ASKING - REQUESTS - SEQUENCE_WORDS - STOPWORDS
-    if rest and order.listed_only:
+    if rest and order.listed_only and not timed:
         return None, topic  # "the first paper on backprop": who did it first, an origin question
-    if rest:
-        return order, topic
+    if rest:  # what an order over a topic sets aside is no part of the topic ("real brains instead of artificial ones")
+        return order, without_contrast(topic) if order.side is None else topic
     if order.side is not None:
         return order, order.anchor
     return replace(order, over="list"), topic

@@ -22,7 +22,7 @@ from ..core.records import PaperRecord, Scores, SearchHit, SearchResults, Why
 from ..index import layout
 from ..index.lexical_engine import Engine
 from ..index.reader import IndexData
-from ..index.understanding import ConceptTable, KeySet, NameTable, YearTable
+from ..index.understanding import NAME_WEIGHT, ConceptTable, KeySet, NameTable, YearTable
 from . import candidates, order, ordering, ranking, rerank, scope
 from .asked import Asking
 from .candidates import Allowed
@@ -208,12 +208,16 @@ class Ranker:
             near = self._near(anchor, scored.rows)
             return ordering.around(fused, near, years, int(at[0]), o.side, ties, o.first, topical)
         assert o.first is not None
+        inside = scored.mask & np.isfinite(fused)  # an order runs within the time the question names, if any
+        if plan.window is not None:
+            inside &= (years >= plan.window.start) & (years <= plan.window.end)
         if o.over == "list":
-            inside = scored.mask & np.isfinite(fused)
-            if plan.window is not None:
-                inside &= (years >= plan.window.start) & (years <= plan.window.end)
             return ordering.by_year(fused, years, o.first, np.flatnonzero(inside))
-        matched = ordering.matches(np.where(scored.mask, fused, -np.inf), self._holding(plan.topic, scored.rows))
+        named = scored.at(np.fromiter(named_terms(plan.topic, self._plan_context), dtype=np.int64))
+        held = self._holding(plan.topic, scored.rows)
+        authored = None if scored.names is None else scored.names >= NAME_WEIGHT["author"]  # by everyone it names
+        worded = scored.lexical > 0
+        matched = ordering.about(np.where(inside, fused, -np.inf), years, held, named[named >= 0], authored, worded)
         return ordering.by_year(fused, years, o.first, matched)
 
     def _holding(self, topic: str, rows: np.ndarray) -> np.ndarray | None:

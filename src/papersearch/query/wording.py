@@ -305,3 +305,21 @@ def without_instruction(text: str) -> str:
             end = m.start()
     rest = text[start:end].strip(" ,;:-–")
     return rest if re.search(r"\w", rest) else text
+
+
+# a contrast: the words after it say what the question is not about ("the newest paper on real brains instead of
+# artificial ones"), up to the end of its clause
+CONTRAST = Gated(
+    ("instead", "rather", "opposed"),
+    r"[\s,;:—–-]*\b(?:instead\s+of|rather\s+than|as\s+opposed\s+to)\b[^,;:?!.]*",
+    re.IGNORECASE,
+)
+
+
+def without_contrast(text: str) -> str:
+    """``text`` less each contrast and what it sets aside ("real brains instead of artificial ones": "real brains"), so
+    the papers about what is set aside do not count as matches; ``text`` itself when nothing would be left."""
+    if not CONTRAST.could_match(text):
+        return text
+    rest = " ".join(CONTRAST.compiled.sub("", text).split()).strip(" ,;:—–-")
+    return rest if re.search(r"\w", rest) else text

@@ -1,0 +1,108 @@
+"""An order over a topic ("the oldest paper on convolutional networks") on its own and on the real index: it runs over
+the papers about the topic, never over one that only foreshadows it, over a person's own papers when it names one,
+within the years the question names, and without what a contrast sets aside; the answer quotes the paper it puts
+first.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from papersearch.query import ordering
+from papersearch.query.searcher import Searcher
+
+LECUN, HUBEL, ALEXNET = "1989-lecun-cnn", "1959-hubel-visual-cortex", "2012-krizhevsky-alexnet"
+
+
+def test_the_papers_a_person_wrote_are_what_an_order_over_them_runs_over() -> None:
+    fused = np.array([4.0, 3.0, 2.0, -np.inf])
+    years = np.array([2013, 2012, 1981, 2005])
+    authored = np.array([False, True, True, True])  # the best match only cites them; the last is filtered out
+    assert ordering.about(fused, years, None, np.array([0]), authored).tolist() == [1, 2]
+    assert 0 in ordering.about(fused, years, None, np.array([0]), np.zeros(4, dtype=bool)).tolist()
+
+
+def test_a_paper_that_says_none_of_the_topics_words_is_left_out_when_another_says_them_all() -> None:
+    fused = np.array([4.0, 3.0, 2.5])
+    years = np.array([2012, 1988, 2022])
+    worded, holding = np.array([True, False, True]), np.array([True, False, False])
+    none = np.array([], dtype=np.int64)
+    assert sorted(ordering.about(fused, years, holding, none, None, worded).tolist()) == [0, 2]
+    assert 1 in ordering.about(fused, years, np.zeros(3, dtype=bool), none, None, worded).tolist()  # none says them all
+
+
+def test_a_paper_older_than_the_topics_own_paper_is_left_out_unless_level_with_the_best() -> None:
+    """Rows: 0 the topic's own paper (its concept), 1 a later one, 2 an older one 0.46 of the drop behind, 3 an older
+    one level with the best, then the rest of the ten."""
+    fused = np.array([4.0, 3.4, 2.5, 3.9, 1.3, 1.1, 1.0, 0.9, 0.8, 0.7])
+    years = np.array([1989, 2012, 1959, 1950, 2015, 1969, 2005, 1989, 1986, 1990])
+    owners = np.array([0])
+    assert set(ordering.matches(fused).tolist()) >= {0, 1, 2, 3}
+    assert sorted(ordering.about(fused, years, None, owners).tolist()) == [0, 1, 3]
+    assert ordering.about(fused, years, None, np.array([], dtype=np.int64)).tolist() == ordering.matches(fused).tolist()
+
+
+def test_papers_masked_out_are_never_about_the_topic() -> None:
+    fused = np.array([4.0, -np.inf, 3.0, 2.0])
+    years = np.array([2000, 1990, 2001, 2002])
+    assert 1 not in ordering.about(fused, years, None, np.array([0])).tolist()
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        # Hubel and Wiesel (1959) hold both words ("later inspire ... convolutional neural networks"), LeCun's is the
+        # paper whose concept they are
+        ("the oldest paper on convolutional networks", LECUN),
+        ("earliest convnet paper", LECUN),
+        ("the oldest paper about generative adversarial networks", "2014-goodfellow-gan"),
+        ("the latest paper on GANs", "2017-isola-pix2pix"),  # a later paper that uses the topic still counts
+        # the years a question names bound the order as they bound one over the whole list
+        ("the oldest paper on language after 2000", "2003-bengio-neural-language-model"),
+        ("after 2015, the first paper about language", "2018-radford-gpt-2"),
+        # what a contrast sets aside is no part of the topic
+        (
+            "most recent paper here that studies real brains instead of artificial ones?",
+            "2005-quiroga-multimodal-neurons",
+        ),
+    ],
+)
+def test_an_order_over_a_topic_puts_first_and_quotes_a_paper_about_it(
+    searcher: Searcher, query: str, first: str
+) -> None:
+    res = searcher.search(query)
+    order = res["understood"]["order"] if res["understood"] else None
+    assert order is not None and order["over"] == "topic", query
+    assert res["results"][0]["id"] == first and not res["no_match"]
+    answer = searcher.answer(query)
+    assert [s["id"] for s in answer["sources"]] == [first]
+
+
+def test_a_paper_that_only_foreshadows_the_topic_still_ranks_below_it(searcher: Searcher) -> None:
+    """Left out of the order, Hubel and Wiesel's paper is not dropped: it keeps its place by relevance below the
+    papers the order puts first."""
+    ids = [h["id"] for h in searcher.search("the oldest paper on convolutional networks", k=10)["results"]]
+    assert ids[:2] == [LECUN, ALEXNET] and HUBEL in ids[2:]
+
+
+def test_a_named_year_keeps_every_paper_of_the_order_inside_it(searcher: Searcher) -> None:
+    res = searcher.search("the newest paper on images before 2015", k=10)
+    assert res["understood"] is not None and res["understood"]["years"] is not None
+    assert res["results"][0]["year"] <= 2014
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("the last Hinton paper in the list", ALEXNET),  # not the VAE (2013), which cites Hinton's wake-sleep
+        ("the latest paper by Sutskever", "2021-radford-clip"),  # one of twelve authors
+        ("the oldest paper by Hinton", "1981-hinton-distributed-representation"),
+        ("the latest paper by Hinton and Sutskever", ALEXNET),  # by both
+    ],
+)
+def test_an_order_over_a_person_runs_over_the_papers_they_wrote(searcher: Searcher, query: str, first: str) -> None:
+    res = searcher.search(query)
+    assert res["understood"] is not None and res["understood"]["order"] is not None
+    assert res["results"][0]["id"] == first
+    assert [s["id"] for s in searcher.answer(query)["sources"]] == [first]
