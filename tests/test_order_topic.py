@@ -23,15 +23,6 @@ def test_the_papers_a_person_wrote_are_what_an_order_over_them_runs_over() -> No
     assert 0 in ordering.about(fused, years, None, np.array([0]), np.zeros(4, dtype=bool)).tolist()
 
 
-def test_a_paper_that_says_none_of_the_topics_words_is_left_out_when_another_says_them_all() -> None:
-    fused = np.array([4.0, 3.0, 2.5])
-    years = np.array([2012, 1988, 2022])
-    worded, holding = np.array([True, False, True]), np.array([True, False, False])
-    none = np.array([], dtype=np.int64)
-    assert sorted(ordering.about(fused, years, holding, none, None, worded).tolist()) == [0, 2]
-    assert 1 in ordering.about(fused, years, np.zeros(3, dtype=bool), none, None, worded).tolist()  # none says them all
-
-
 def test_a_paper_older_than_the_topics_own_paper_is_left_out_unless_level_with_the_best() -> None:
     """Rows: 0 the topic's own paper (its concept), 1 a later one, 2 an older one 0.46 of the drop behind, 3 an older
     one level with the best, then the rest of the ten."""

@@ -2,8 +2,7 @@
 
 ``by_year`` and ``around`` turn an order into scores: the papers asked for come first, in the order asked for,
 ahead of the rest, which keep their relevance order; ``matches`` and ``named_paper`` say which papers a topic or a
-paper's name means, ``about`` which of a topic's matches an order over it runs over; ``ties`` how strongly the graph
-ties each paper to one.
+paper's name means; ``ties`` how strongly the graph ties each paper to one.
 """
 
 from __future__ import annotations
@@ -64,25 +63,19 @@ def about(
     holding: np.ndarray | None,
     owners: np.ndarray,
     authored: np.ndarray | None = None,
-    worded: np.ndarray | None = None,
 ) -> np.ndarray:
     """The papers an order over a topic runs over, each a paper's own record says is about it.
 
     When the topic names people, the papers they wrote (``authored``, per paper), if any: "the last Hinton paper" is
-    AlexNet, not the VAE that cites him. Else the topic's ``matches``, less those that say none of its words
-    (``worded``, per paper) when some paper says every one (``holding``): "the oldest paper from Google" is word2vec,
-    whose summary names Google, not a paper of 1988 near it in meaning alone; and less those older than the first
-    paper that introduces it (``owners``: the papers whose own concepts the topic names, by position) unless the
-    ranking puts them level with its best (within ``HEAD_SPREAD`` of the drop to the ``HEAD_DEPTH``-th). A paper
-    before a topic's introduction only foreshadows it: Hubel and Wiesel's cat cortex (1959) says it later inspired
-    convolutional networks, but "the oldest paper on convolutional networks" is LeCun's (1989), whose concept they
-    are."""
+    AlexNet, not the VAE that cites him. Else the topic's ``matches``, less those older than the first paper that
+    introduces it (``owners``: the papers whose own concepts the topic names, by position) unless the ranking puts
+    them level with its best (within ``HEAD_SPREAD`` of the drop to the ``HEAD_DEPTH``-th). A paper before a topic's
+    introduction only foreshadows it: Hubel and Wiesel's cat cortex (1959) says it later inspired convolutional
+    networks, but "the oldest paper on convolutional networks" is LeCun's (1989), whose concept they are."""
     if authored is not None and (authored & np.isfinite(fused)).any():
         written: np.ndarray = np.flatnonzero(authored & np.isfinite(fused))
         return written
     close = matches(fused, holding)
-    if worded is not None and holding is not None and holding[np.isfinite(fused)].any():
-        close = close[worded[close]]  # some paper says the topic: one that says none of its words is not about it
     introduced = np.intersect1d(close, owners)
     if not len(introduced):
         return close

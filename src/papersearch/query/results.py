@@ -216,8 +216,7 @@ class Ranker:
         named = scored.at(np.fromiter(named_terms(plan.topic, self._plan_context), dtype=np.int64))
         held = self._holding(plan.topic, scored.rows)
         authored = None if scored.names is None else scored.names >= NAME_WEIGHT["author"]  # by everyone it names
-        worded = scored.lexical > 0
-        matched = ordering.about(np.where(inside, fused, -np.inf), years, held, named[named >= 0], authored, worded)
+        matched = ordering.about(np.where(inside, fused, -np.inf), years, held, named[named >= 0], authored)
         return ordering.by_year(fused, years, o.first, matched)
 
     def _holding(self, topic: str, rows: np.ndarray) -> np.ndarray | None:
