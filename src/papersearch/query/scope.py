@@ -66,8 +66,9 @@ SPECIFIC_BELOW = 1.5  # the rule holds while the topic weight of the list's spec
 FOREIGN_TOPIC_AT = 0.7  # foreign share plus pull at or above this: the query is about something else
 FOREIGN_SLOPE = 10.0  # how fast the confidence falls past FOREIGN_TOPIC_AT (0.5 at it, 0.27 at 0.1 beyond)
 # the query this much further from its specific words' papers than those words alone: it means something else by
-# them. The furthest in-scope tune question the rule reads is at -0.121 on each fold; this leaves 0.03 beyond it
-SENSE_APART = 0.15
+# them. Three standard deviations under the mean sense of the in-scope tune questions the rule reads (0.075, sd 0.086;
+# -0.17 on one fold, -0.20 on the other); the furthest of them is at -0.121
+SENSE_APART = 0.18
 SENSE_PAPERS = 256  # the papers a word's sense is read from, at most (evenly spread over those holding it)
 PULL_REACH = 0.35  # more than any pull seen on the tune half (-0.12 to 0.24): below FOREIGN_TOPIC_AT by this, no
 # pull can matter, so the query is not encoded again
