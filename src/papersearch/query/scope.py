@@ -25,9 +25,9 @@ description of one of its papers), so one rule stands beside it, stated in the q
 "network": in many of its papers) or carry little topic, and whose meaning those missing words pull away from
 what the list is about, is about something else, however close a generic field word brings it.
 
-A specific word of the list ("adversarial", "encode", "attention") keeps the rule aside only when the query means
-by it what the list's papers do (``Evidence.sense``): beside the papers holding it, the query is not much further
-from them than the word alone is. "Adversarial proceedings in bankruptcy court" or "how to encode a birthday
+A specific word of the list ("adversarial", "encode", "convolutional") keeps the rule aside only when the query
+means by it what the list's papers do (``Evidence.sense``): beside the papers holding it, the query is not much
+further from them than the word alone is. "Adversarial proceedings in bankruptcy court" or "how to encode a birthday
 message in morse code" are much further; there the word is everyday English in another sense, and counts as such.
 """
 
@@ -66,9 +66,9 @@ SPECIFIC_BELOW = 1.5  # the rule holds while the topic weight of the list's spec
 FOREIGN_TOPIC_AT = 0.7  # foreign share plus pull at or above this: the query is about something else
 FOREIGN_SLOPE = 10.0  # how fast the confidence falls past FOREIGN_TOPIC_AT (0.5 at it, 0.27 at 0.1 beyond)
 # the query this much further from its specific words' papers than those words alone: it means something else by
-# them. Three standard deviations under the mean sense of the in-scope tune questions the rule reads (0.032, sd
-# 0.092; -0.23 on one fold, -0.26 on the other); the furthest of them is at -0.128
-SENSE_APART = 0.24
+# them. Three standard deviations under the mean sense of the in-scope tune questions the rule reads (0.075, sd 0.086;
+# -0.17 on one fold, -0.20 on the other); the furthest of them is at -0.121
+SENSE_APART = 0.18
 SENSE_PAPERS = 256  # the papers a word's sense is read from, at most (evenly spread over those holding it)
 PULL_REACH = 0.35  # more than any pull seen on the tune half (-0.12 to 0.24): below FOREIGN_TOPIC_AT by this, no
 # pull can matter, so the query is not encoded again
@@ -161,7 +161,7 @@ class Scope:
     ) -> Evidence:
         """The evidence for a query of topic ``topic`` (its ``topic_words`` weighed), vector ``qvec`` and best cosine
         ``cosine``; ``embed`` encodes the topic without the everyday words the list lacks, for ``Evidence.pull``, and
-        the list's specific words in it together, for ``Evidence.sense``."""
+        each of the list's specific words in it alone, for ``Evidence.sense``."""
         words = topic_words(topic)
         foreign = jargon = held = total = everyday = specific = 0.0
         missing: set[str] = set()
@@ -217,15 +217,18 @@ class Scope:
         return replace(found, everyday=everyday, specific=0.0, sense=sense), missing | {w for w, _ in plain}
 
     def _sense(self, qvec: np.ndarray, shared: list[tuple[str, float]], embed: Callable[[str], np.ndarray]) -> float:
-        """How much nearer the passages of the papers holding the words of ``shared`` the query comes than those words
-        alone do (best cosines; one encoding of the words together): about 0 or more when the query uses the words as
-        those papers do ("the model that paid attention when translating"), well under 0 when it means something
-        else by them ("adversarial proceedings in bankruptcy court")."""
-        rows = np.unique(np.concatenate([self._rows_holding(w) for w, _ in shared]))
-        if not len(rows):
-            return 0.0
-        block = read_rows(self.matrix, rows)
-        return float((block @ qvec).max()) - float((block @ embed(" ".join(w for w, _ in shared))).max())
+        """How much nearer the passages of the papers holding each word of ``shared`` the query comes than the word
+        alone does (best cosines), averaged by topic weight: about 0 or more when the query uses the words as those
+        papers do ("the model that paid attention when translating"), well under 0 when it means something else by
+        them ("adversarial proceedings in bankruptcy court")."""
+        apart = weights = 0.0
+        for w, w_weight in shared:
+            rows = self._rows_holding(w)
+            if len(rows):
+                block = read_rows(self.matrix, rows)
+                apart += w_weight * (float((block @ qvec).max()) - float((block @ embed(w)).max()))
+                weights += w_weight
+        return apart / weights if weights else 0.0
 
     def _rows_holding(self, word: str) -> np.ndarray:
         """The passage rows of the papers holding ``word`` (of at most ``SENSE_PAPERS`` of them, evenly spread)."""
