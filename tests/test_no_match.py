@@ -3,7 +3,9 @@
 A question whose topic is everyday English the list lacks ("piano", "toddler", "marathon", "cabling") is
 declined though a generic field word ("learning", "attention", "training", "network") matches, in search,
 in the answer and on the command line; a casual description of one of the list's papers, in everyday words
-the list also lacks ("pictures", "mistakes"), is not (``query/scope.py``, ``Evidence.foreign_topic``).
+the list also lacks ("pictures", "mistakes"), is not (``query/scope.py``, ``Evidence.foreign_topic``). A specific
+word of the list used in another sense ("adversarial proceedings in court") does not keep the question in scope
+(``Evidence.sense``); used as the list's papers use it, it does.
 """
 
 from __future__ import annotations
@@ -23,6 +25,11 @@ EVERYDAY = (
     "learning the piano quickly",
     "office network cabling",
     "my toddler's attention span",
+)
+# everyday questions that use a specific word of the list in another sense, none of them in the dev set
+OTHER_SENSE = (
+    "adversarial proceedings in bankruptcy court",
+    "how to encode a birthday message in morse code",
 )
 # casual descriptions of the list's papers, none of them in the dev set, with the paper each should find first
 CASUAL = {
@@ -103,3 +110,27 @@ def test_words_only_mode_keeps_a_verdict_of_its_own(searcher: Searcher) -> None:
     assert searcher.search("my toddler's attention span", mode="lexical")["no_match"]
     res = searcher.search("how do computers see pictures", mode="lexical")
     assert not res["no_match"]
+
+
+@pytest.mark.parametrize("query", OTHER_SENSE)
+def test_a_list_word_in_another_sense_does_not_keep_a_question_in_scope(searcher: Searcher, query: str) -> None:
+    """ "adversarial" and "encode" are specific words of the list, but the question sits much further from the papers
+    holding them than the word alone does: the word is everyday English here, and the question is declined."""
+    e = evidence(searcher, query)
+    assert e.sense <= -scope.SENSE_APART and e.specific == 0.0, (query, e)
+    assert e.foreign_topic() >= scope.FOREIGN_TOPIC_AT, (query, e)
+    res = searcher.search(query)
+    assert res["no_match"], (query, res["confidence"])
+    assert searcher.answer(query)["declined"], query
+
+
+def test_a_list_word_in_the_lists_own_sense_keeps_a_casual_question_in_scope(searcher: Searcher) -> None:
+    """ "net" and "inputs" are the list's words and the casual words around them ("teaching", "clean", "corrupted")
+    are everyday English it lacks; the question is as near the papers holding those words as the words alone, so the
+    rule stays aside and the search answers it."""
+    query = "teaching a net to clean up corrupted inputs"
+    e = evidence(searcher, query)
+    assert e.sense != 0.0 and e.sense > -scope.SENSE_APART, e  # read, and in the list's sense
+    assert e.specific >= scope.SPECIFIC_BELOW and e.foreign_topic() == 0.0
+    assert not searcher.search(query)["no_match"]
+    assert not searcher.answer(query)["declined"]

@@ -24,6 +24,11 @@ description of one of its papers), so one rule stands beside it, stated in the q
 "toddler", "marathon"), where the words it does share with the list are the field's generic ones ("learning",
 "network": in many of its papers) or carry little topic, and whose meaning those missing words pull away from
 what the list is about, is about something else, however close a generic field word brings it.
+
+A specific word of the list ("adversarial", "encode", "convolutional") keeps the rule aside only when the query
+means by it what the list's papers do (``Evidence.sense``): beside the papers holding it, the query is not much
+further from them than the word alone is. "Adversarial proceedings in bankruptcy court" or "how to encode a birthday
+message in morse code" are much further; there the word is everyday English in another sense, and counts as such.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ import numpy as np
 
 from ..core.text import unaccented
 from ..index import lexical
+from ..index.matrix import read_rows
 from . import english
 from .order import LIST_WORDS
 from .wording import ASIDES, ASKING, CUES
@@ -59,6 +65,11 @@ GENERIC_SHARE = 0.25  # a word of the list in more than this share of its papers
 SPECIFIC_BELOW = 1.5  # the rule holds while the topic weight of the list's specific words stays under this
 FOREIGN_TOPIC_AT = 0.7  # foreign share plus pull at or above this: the query is about something else
 FOREIGN_SLOPE = 10.0  # how fast the confidence falls past FOREIGN_TOPIC_AT (0.5 at it, 0.27 at 0.1 beyond)
+# the query this much further from its specific words' papers than those words alone: it means something else by
+# them. Three standard deviations under the mean sense of the in-scope tune questions the rule reads (0.075, sd 0.086;
+# -0.17 on one fold, -0.20 on the other); the furthest of them is at -0.121
+SENSE_APART = 0.18
+SENSE_PAPERS = 256  # the papers a word's sense is read from, at most (evenly spread over those holding it)
 PULL_REACH = 0.35  # more than any pull seen on the tune half (-0.12 to 0.24): below FOREIGN_TOPIC_AT by this, no
 # pull can matter, so the query is not encoded again
 
@@ -75,6 +86,7 @@ class Evidence:
     everyday: float = 0.0  # the share of the topic weight in everyday English words the list lacks (0-1)
     specific: float = 0.0  # the topic weight of words the list holds in at most GENERIC_SHARE of its papers
     pull: float = 0.0  # how much nearer the list's mean passage the query comes without those everyday words
+    sense: float = 0.0  # how much nearer its specific words' papers the query comes than those words (0: not read)
 
     def features(self) -> tuple[float, float, float, float]:
         """The model's inputs, in the order of ``NO_MATCH_WEIGHTS``."""
@@ -106,13 +118,21 @@ def weight(word: str) -> float:
 class Scope:
     """The no-match evidence of one index version: its mean passage vector (made on first use) and its words."""
 
-    def __init__(self, matrix: np.ndarray, words: lexical.LexicalIndex, field: np.ndarray | None = None) -> None:
-        """``matrix``: the version's passage vectors; ``words``: its BM25 index (which words the list holds, and in how
-        many papers); ``field``: the list's mean passage vector when the build stored it (``index.columns``), else
-        made on first use."""
+    def __init__(
+        self,
+        matrix: np.ndarray,
+        words: lexical.LexicalIndex,
+        row_paper: np.ndarray,
+        field: np.ndarray | None = None,
+    ) -> None:
+        """``matrix``: the version's passage vectors; ``words``: its BM25 index (which words the list holds, and in
+        which papers); ``row_paper``: each passage row's paper row, in paper order; ``field``: the list's mean passage
+        vector when the build stored it (``index.columns``), else made on first use."""
         self.matrix = matrix
         self.vocab = words.vocab
         self._indptr = words.indptr
+        self._postings = words.indices
+        self._row_paper = row_paper
         self._papers = max(1, words.n_docs)
         self._field: np.ndarray | None = field
         self._lock = threading.Lock()
@@ -140,10 +160,12 @@ class Scope:
         self, topic: str, qvec: np.ndarray | None, cosine: float, embed: Callable[[str], np.ndarray] | None = None
     ) -> Evidence:
         """The evidence for a query of topic ``topic`` (its ``topic_words`` weighed), vector ``qvec`` and best cosine
-        ``cosine``; ``embed`` encodes the topic without the everyday words the list lacks, for ``Evidence.pull``."""
+        ``cosine``; ``embed`` encodes the topic without the everyday words the list lacks, for ``Evidence.pull``, and
+        each of the list's specific words in it alone, for ``Evidence.sense``."""
         words = topic_words(topic)
         foreign = jargon = held = total = everyday = specific = 0.0
         missing: set[str] = set()
+        shared: list[tuple[str, float]] = []  # the list's specific words in the query, with their topic weights
         for w in words:
             w_weight = weight(w)
             total += w_weight
@@ -151,7 +173,9 @@ class Scope:
             if papers:
                 held += w_weight
                 jargon = max(jargon, JARGON_CEILING - min(zipf(w), JARGON_CEILING))
-                specific += w_weight if papers <= GENERIC_SHARE * self._papers else 0.0
+                if papers <= GENERIC_SHARE * self._papers:
+                    specific += w_weight
+                    shared.append((w, w_weight))
             else:
                 foreign = max(foreign, min(w_weight, FOREIGN_FULL))
                 if zipf(w) >= english.EVERYDAY:
@@ -160,11 +184,64 @@ class Scope:
         field = float(self.field() @ qvec) if qvec is not None else 0.0
         held, everyday = (part / total if total else 0.0 for part in (held, everyday))
         found = Evidence(cosine if qvec is not None else 0.0, field, foreign, jargon, held, everyday, specific)
-        if qvec is None or embed is None or not missing or specific >= SPECIFIC_BELOW:
+        if qvec is None or embed is None:
             return found
-        if everyday < FOREIGN_TOPIC_AT - PULL_REACH or fitted(found, words_only=False) < NO_MATCH_BELOW:
+        if specific >= SPECIFIC_BELOW and missing:
+            found, missing = self._other_sense(found, shared, missing, total, qvec, embed)
+        if not missing or found.specific >= SPECIFIC_BELOW:
+            return found
+        if found.everyday < FOREIGN_TOPIC_AT - PULL_REACH or fitted(found, words_only=False) < NO_MATCH_BELOW:
             return found  # the pull cannot change the verdict: the query is not encoded again
         return replace(found, pull=self._pull(topic, missing, words, field, embed))
+
+    def _other_sense(
+        self,
+        found: Evidence,
+        shared: list[tuple[str, float]],
+        missing: set[str],
+        total: float,
+        qvec: np.ndarray,
+        embed: Callable[[str], np.ndarray],
+    ) -> tuple[Evidence, set[str]]:
+        """``found`` and ``missing`` as they are when the query uses the list's specific words in ``shared`` as the
+        list does; when it uses them in another sense (``Evidence.sense`` at or under ``-SENSE_APART``: "morse
+        code", "adversarial proceedings in court"), those of them that are everyday English count as everyday
+        words the list lacks, and none as the list's own. Read only when that could change the verdict."""
+        plain = [(w, w_weight) for w, w_weight in shared if zipf(w) >= english.EVERYDAY]
+        everyday = found.everyday + sum(w_weight for _, w_weight in plain) / (total or 1.0)
+        if everyday < FOREIGN_TOPIC_AT - PULL_REACH or fitted(found, words_only=False) < NO_MATCH_BELOW:
+            return found, missing
+        sense = self._sense(qvec, shared, embed)
+        if sense > -SENSE_APART:
+            return replace(found, sense=sense), missing
+        return replace(found, everyday=everyday, specific=0.0, sense=sense), missing | {w for w, _ in plain}
+
+    def _sense(self, qvec: np.ndarray, shared: list[tuple[str, float]], embed: Callable[[str], np.ndarray]) -> float:
+        """How much nearer the passages of the papers holding each word of ``shared`` the query comes than the word
+        alone does (best cosines), averaged by topic weight: about 0 or more when the query uses the words as those
+        papers do ("the model that paid attention when translating"), well under 0 when it means something else by
+        them ("adversarial proceedings in bankruptcy court")."""
+        apart = weights = 0.0
+        for w, w_weight in shared:
+            rows = self._rows_holding(w)
+            if len(rows):
+                block = read_rows(self.matrix, rows)
+                apart += w_weight * (float((block @ qvec).max()) - float((block @ embed(w)).max()))
+                weights += w_weight
+        return apart / weights if weights else 0.0
+
+    def _rows_holding(self, word: str) -> np.ndarray:
+        """The passage rows of the papers holding ``word`` (of at most ``SENSE_PAPERS`` of them, evenly spread)."""
+        ids = [
+            np.asarray(self._postings[self._indptr[t] : self._indptr[t + 1]])
+            for t in (self.vocab.get(stem) for stem in lexical.tokenize(word))
+            if t is not None and t + 1 < len(self._indptr)
+        ]
+        papers = np.unique(np.concatenate(ids)) if ids else np.zeros(0, dtype=np.int64)
+        papers = papers[:: max(1, -(-len(papers) // SENSE_PAPERS))]
+        starts = np.searchsorted(self._row_paper, papers, side="left")
+        ends = np.searchsorted(self._row_paper, papers, side="right")
+        return np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)] or [np.zeros(0, np.int64)])
 
     def _pull(
         self, topic: str, missing: set[str], words: list[str], field: float, embed: Callable[[str], np.ndarray]
