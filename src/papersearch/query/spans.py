@@ -12,8 +12,10 @@ candidate rises by how strongly it is tied to the head of the ranking, its best 
   than the candidates' average, in standard deviations, only upwards: a milestone of another kind (AlexNet
   among language models, in a question about scaling up) does not fall for being unlike the rest.
 
-The head's own papers are lifted by each other alike, so papers that agree with one another stay on top. Pure:
-a function of the fused scores, the plan and the index's columns. Measured: docs/ranking.md (seventh pass).
+The lift is counted in standard deviations of the question's own scores, so it means the same in every mode
+(a sum of z-scores, or dense cosines alone). The head's own papers are lifted by each other alike, so papers that
+agree with one another stay on top. Pure: a function of the fused scores, the plan and the index's columns.
+Measured: docs/ranking.md (seventh pass).
 """
 
 from __future__ import annotations
@@ -25,8 +27,8 @@ from .ordering import TIE
 from .plan import QueryPlan
 
 HEAD = 5  # the best this many papers are the steps the question's words found (as an origin question's sources)
-LINK_BOOST = 1.0  # a paper cited by one of them rises this much (fused z-score units), a mention half of it
-MEANING_BOOST = 0.5  # ...and this much per standard deviation it is nearer the head in meaning than the average
+LINK_BOOST = 1.0  # a paper cited by one of them rises this many standard deviations of the scores, a mention half
+MEANING_BOOST = 0.5  # ...and this many per standard deviation it is nearer the head in meaning than the average
 KINDS = (TIE["cites"], TIE["mentions"])  # an edge's weight by its kind's code in the index (0 cites, 1 mentions)
 
 
@@ -43,7 +45,7 @@ def linked(fused: np.ndarray, plan: QueryPlan | None, columns: Columns, rows: np
     lift = LINK_BOOST * cited(columns, rows, head)
     if meaning:
         lift += MEANING_BOOST * nearer(np.asarray(columns.arrays["centroids"]), rows, head, ok)
-    return np.where(np.isfinite(fused), fused + lift, fused)
+    return np.where(np.isfinite(fused), fused + lift * float(fused[ok].std()), fused)  # in the scores' own spread
 
 
 def cited(columns: Columns, rows: np.ndarray, head: np.ndarray) -> np.ndarray:
