@@ -9,8 +9,9 @@ candidate rises by how strongly it is tied to the head of the ranking, its best 
 - by the graph: a citation 1, a mention 0.5 (``ordering.TIE``, as "what came before X" weighs them), summed
   over the head, so a paper cited by two of them, one on the path between them, rises most;
 - by meaning: how much nearer the head its paper vector is (the mean cosine with the head's, ``centroids``)
-  than the candidates' average, in standard deviations, only upwards: a milestone of another kind (AlexNet
-  among language models, in a question about scaling up) does not fall for being unlike the rest.
+  than the average of the best ``POOL`` candidates, in standard deviations, only upwards: a milestone of
+  another kind (AlexNet among language models, in a question about scaling up) does not fall for being unlike
+  the rest.
 
 The lift is counted in standard deviations of the question's own scores, so it means the same in every mode
 (a sum of z-scores, or dense cosines alone). The head's own papers are lifted by each other alike, so papers that
@@ -29,6 +30,7 @@ from .plan import QueryPlan
 HEAD = 5  # the best this many papers are the steps the question's words found (as an origin question's sources)
 LINK_BOOST = 1.0  # a paper cited by one of them rises this many standard deviations of the scores, a mention half
 MEANING_BOOST = 0.5  # ...and this many per standard deviation it is nearer the head in meaning than the average
+POOL = 200  # meaning is weighed among the best this many candidates: those a lift could bring to the top
 KINDS = (TIE["cites"], TIE["mentions"])  # an edge's weight by its kind's code in the index (0 cites, 1 mentions)
 
 
@@ -41,10 +43,11 @@ def linked(fused: np.ndarray, plan: QueryPlan | None, columns: Columns, rows: np
     ok = np.flatnonzero(np.isfinite(fused))
     if len(ok) < 2:
         return fused
-    head = ok[np.argsort(-fused[ok], kind="stable")[:HEAD]]  # positions among the candidates
+    best = ok[np.argsort(-fused[ok], kind="stable")[:POOL]]  # positions among the candidates, best first
+    head = best[:HEAD]
     lift = LINK_BOOST * cited(columns, rows, head)
     if meaning:
-        lift += MEANING_BOOST * nearer(np.asarray(columns.arrays["centroids"]), rows, head, ok)
+        lift += MEANING_BOOST * nearer(columns.arrays["centroids"], rows, head, np.sort(best))
     return np.where(np.isfinite(fused), fused + lift * float(fused[ok].std()), fused)  # in the scores' own spread
 
 
@@ -78,7 +81,8 @@ def ties(columns: Columns, row: int) -> dict[int, float]:
 
 def nearer(vectors: np.ndarray, rows: np.ndarray, head: np.ndarray, ok: np.ndarray) -> np.ndarray:
     """Per candidate: how much nearer in meaning to the ``head`` papers it is than the ``ok`` candidates' average
-    (its mean cosine with theirs, its own left out, in standard deviations), 0 when it is not nearer."""
+    (its mean cosine with theirs, its own left out, in standard deviations), 0 when it is not nearer or not of
+    ``ok`` (sorted positions, the head among them: only their vectors are read)."""
     own = np.asarray(vectors[rows[ok]], dtype=np.float64)
     cosines = own @ own[np.searchsorted(ok, head)].T
     cosines[np.searchsorted(ok, head), np.arange(len(head))] = np.nan  # a head paper is not tied to itself
