@@ -15,7 +15,7 @@ from ..core.names import name_key
 from ..index.lexical_engine import Engine
 from ..index.reader import IndexData
 from ..index.understanding import name_papers
-from . import candidates, fusion, rerank
+from . import candidates, fusion, rerank, spans
 from .forms import better_reading, reworded
 from .plan import PlanContext, QueryPlan, concept_matches
 from .scope import Evidence
@@ -145,6 +145,7 @@ def score(
             concepts = np.zeros(len(rows), dtype=np.float64)
             at, found = _positions(rows, np.fromiter(matched, np.int64, len(matched)))
             concepts[at] = np.fromiter((share for _, share in matched.values()), np.float64, len(matched))[found]
+    fused = spans.linked(fused, plan, data.columns, rows, qvec is not None)  # a history question: the steps between
     return Scored(rows, mask, fused, dense, lex, qvec, best_row, names, concepts, best_cosine, sure)
 
 
