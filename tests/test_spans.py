@@ -18,8 +18,9 @@ def row_of(searcher: Searcher, paper_id: str) -> int:
 
 
 def test_the_graph_ties_a_paper_to_what_it_cites_and_what_cites_it(searcher: Searcher) -> None:
-    tied = spans.ties(searcher.data.columns, row_of(searcher, TRANSFORMER))
-    by_id = {searcher.data.records[r]["id"]: w for r, w in tied.items()}
+    papers, weights = spans.ties(searcher.data.columns, row_of(searcher, TRANSFORMER))
+    assert list(papers) == sorted(set(papers.tolist()))  # each tied paper once
+    by_id = {searcher.data.records[int(r)]["id"]: float(w) for r, w in zip(papers, weights, strict=True)}
     assert by_id["2018-radford-gpt-2"] == by_id["2019-devlin-bert"] == 1.0  # they cite it
     assert by_id["2015-bahdanau-attention"] == 1.0  # it cites Bahdanau
     assert by_id["1990-elman-rnn"] == by_id["2025-deepseek-deepseek-r1"] == 0.5  # mentions
