@@ -46,6 +46,7 @@ from .middleware import (
     header_bytes,
     raw_error_response,
 )
+from .writes import HeldWrites
 
 if TYPE_CHECKING:
     from uvicorn._types import ASGI3Application
@@ -131,7 +132,8 @@ class HeadLimitedProtocol(HttpToolsProtocol):
 
     # ---------------------------------------------------------------- the connection
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # as uvicorn's
-        super().connection_made(transport)
+        held: Any = HeldWrites(transport, self.loop)  # a response's head and body in one write (module writes)
+        super().connection_made(held)
         self._await_head()
 
     def data_received(self, data: bytes) -> None:
