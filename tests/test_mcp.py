@@ -64,6 +64,8 @@ GOOD: list[tuple[str, dict[str, Any]]] = [  # (tool, arguments)
     ("search_papers", {"query": "generative models", "mode": "dense", "era": "deep learning explosion"}),
     ("search_papers", {"query": "best pizza in naples", "k": 2}),
     ("search_papers", {"query": "how were deep nets first trained?", "neighbours": "full"}),
+    ("search_papers", {"query": "how were deep nets first trained?", "detail": "full"}),
+    ("search_papers", {"query": "backpropagation", "k": 3, "detail": "full", "neighbours": "full"}),
     ("get_paper", {"id": LECUN}),
     ("similar_papers", {"id": LECUN, "k": 5}),
     ("paper_neighbours", {"id": BACKPROP}),
@@ -135,6 +137,7 @@ def http_request(tool: str, arguments: dict[str, Any]) -> tuple[str, dict[str, A
         return "/answer", {"q" if name == "question" else name: value for name, value in arguments.items()}
     query = {"q" if name == "query" else name: value for name, value in arguments.items() if name != "id"}
     query.pop("neighbours", None)  # how the tool shows each hit's neighbourhood: the API gives it whole
+    query.pop("detail", None)  # how much of each hit the tool shows: the API gives all of it
     paths = {
         "search_papers": "/search",
         "get_paper": "/papers/{id}",
@@ -150,6 +153,8 @@ MCP_ONLY: list[tuple[str, dict[str, Any], str]] = [
     ("search_papers", {"query": 42}, "q: the query must be text"),
     ("search_papers", {"query": "cnn", "k": [3]}, f"k must be a whole number from 1 to {MAX_K}, not [3]"),
     ("search_papers", {"query": "cnn", "neighbours": "titles"}, "neighbours must be one of ids, full, not 'titles'"),
+    ("search_papers", {"query": "cnn", "detail": "all"}, "detail must be one of brief, full, not 'all'"),
+    ("search_papers", {"query": "cnn", "detail": 2}, "detail must be one of brief, full, not 2"),
     (
         "get_paper",
         {},
@@ -262,6 +267,22 @@ def by_id(body: dict[str, Any]) -> dict[str, Any]:
     return {**body, "results": [{**hit, "neighbours": ids(hit["neighbours"])} for hit in body["results"]]}
 
 
+def brief(body: dict[str, Any]) -> dict[str, Any]:
+    """A /search body as search_papers gives it by default: each hit's id, title, year, era, score, the sentence of
+    its why and its neighbourhood; every field outside the hits as it is."""
+    kept = ("id", "title", "year", "era", "score", "neighbours")
+    hits = [{**{k: hit[k] for k in kept}, "why": {"sentence": hit["why"]["sentence"]}} for hit in body["results"]]
+    return {**body, "results": hits}
+
+
+def as_searched(body: dict[str, Any], arguments: dict[str, Any]) -> dict[str, Any]:
+    """A /search body as search_papers gives it for ``arguments``: in brief unless ``detail`` is full, each
+    neighbourhood by id unless ``neighbours`` is."""
+    if arguments.get("neighbours") != "full":
+        body = by_id(body)
+    return body if arguments.get("detail") == "full" else brief(body)
+
+
 def as_sent(message: str, arguments: dict[str, Any]) -> str:
     """The HTTP API's message as the tool says it: the tool echoes a number it was sent as a number,
     where a URL, which carries only text, has it quoted ("not 0" for "not '0'")."""
@@ -297,8 +318,9 @@ def check_against_http(seen: Seen, get: Get) -> None:
     assert search["required"] == ["query"]
     assert search["properties"]["k"] | {"minimum": 1, "maximum": MAX_K, "default": 10} == search["properties"]["k"]
     assert search["properties"]["mode"]["enum"] == list(MODES)
-    assert {"query", "k", "mode", "era", "year_from", "year_to", "neighbours"} == set(search["properties"])
+    assert {"query", "k", "mode", "era", "year_from", "year_to", "neighbours", "detail"} == set(search["properties"])
     assert search["properties"]["neighbours"]["enum"] == ["ids", "full"]
+    assert search["properties"]["detail"]["enum"] == ["brief", "full"]
 
     for (tool, arguments), result in zip(GOOD, seen.good, strict=True):
         status, body = get(*http_request(tool, arguments))
@@ -311,8 +333,8 @@ def check_against_http(seen: Seen, get: Get) -> None:
             assert data["ids"] == list(dict.fromkeys(re.findall(r"[a-z0-9][a-z0-9-]+", str(arguments["ids"]))))
             continue
         assert data is not None, (tool, arguments)
-        if tool == "search_papers" and arguments.get("neighbours") != "full":
-            body = by_id(body)  # the default: the API's record, each neighbourhood by id
+        if tool == "search_papers":
+            body = as_searched(body, arguments)  # by default each hit in brief, its neighbourhood by id
         assert comparable(data) == comparable(body), (tool, arguments)
         if tool == "search_papers":
             assert [r["id"] for r in data["results"]] == [r["id"] for r in body["results"]]
@@ -491,7 +513,9 @@ def test_the_stdio_server_serves_a_new_index_version_without_restart(
             report = await anyio.to_thread.run_sync(lambda: build(corpus_copy, index_copy, MODEL))
             deadline = time.monotonic() + 60
             while True:
-                answer = await session.call_tool("search_papers", {"query": NEW_WORD, "mode": "lexical", "k": 1})
+                answer = await session.call_tool(
+                    "search_papers", {"query": NEW_WORD, "mode": "lexical", "k": 1, "detail": "full"}
+                )
                 data = answer.structured_content
                 if (data and data["index_version"] == report.version) or time.monotonic() > deadline:
                     return first["index_version"], report.version, answer
@@ -606,7 +630,33 @@ def test_the_output_schema_takes_a_null_where_pydantic_does_and_nothing_else_mor
     assert "shown to the person" in understood["description"]  # the record's own words kept beside the field's
     passage = published["properties"]["results"]["items"]["properties"]["why"]["properties"]["matched_passage"]
     assert passage["enum"] == ["question", "title", "summary", None]
-    same_verdicts(pydantic_s, published, dict(lean(searcher.search("who first trained deep belief nets, 2006", k=3))))
+    res = searcher.search("who first trained deep belief nets, 2006", k=3)
+    for detail, neighbours in (("brief", "ids"), ("full", "ids"), ("full", "full")):
+        same_verdicts(pydantic_s, published, lean(res, detail, neighbours))
+
+
+def test_a_brief_hit_must_hold_its_brief_fields_and_may_hold_the_rest(searcher: Searcher) -> None:
+    import jsonschema
+
+    from papersearch.agent.lean import BRIEF, lean, search_schema
+    from papersearch.agent.schemas import published
+
+    check = jsonschema.Draft202012Validator(published(search_schema()))
+    res = searcher.search("who first trained deep belief nets, 2006", k=3)
+    short, whole = lean(res), lean(res, "full")
+    first = res["results"][0]
+    assert list(short["results"][0]) == list(BRIEF) and short["results"][0]["why"] == {
+        "sentence": first["why"]["sentence"]
+    }
+    assert list(whole["results"][0]) == list(first) and len(first) > len(BRIEF)
+    assert check.is_valid(short) and check.is_valid(whole)
+    for name in BRIEF:
+        hit = {k: v for k, v in short["results"][0].items() if k != name}
+        assert not check.is_valid({**short, "results": [hit]}), name
+    no_sentence = {**short["results"][0], "why": {}}
+    assert not check.is_valid({**short, "results": [no_sentence]})
+    wrong_rank = {**whole["results"][0], "rank": "first"}  # a field of the full hit is still checked when present
+    assert not check.is_valid({**whole, "results": [wrong_rank]})
 
 
 def test_answers_and_reading_paths_are_judged_by_the_published_schema_as_by_pydantics(searcher: Searcher) -> None:

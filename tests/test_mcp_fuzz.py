@@ -377,12 +377,13 @@ SDK_ARGUMENTS: dict[str, tuple[list[object], list[object]]] = {  # (values a too
     "format": (["bibtex", "csl-json", "ris", "text"], ["endnote", 3]),
     "style": (["harvard", "short"], ["apa"]),
     "neighbours": (["ids", "full"], ["titles", 3]),
+    "detail": (["brief", "full"], ["all", 1]),
     "side": (["cites", "cited_by"], ["up", 1]),
     "offset": ([0, 2, "1", 10**9], [-1, "first", 1.5, 10**9 + 1]),
     "limit": ([1, 100, "3"], [0, 101, "all"]),
 }
 SDK_TOOLS = {  # tool -> (its arguments, those it requires)
-    "search_papers": (["query", "k", "mode", "era", "year_from", "year_to", "neighbours"], ["query"]),
+    "search_papers": (["query", "k", "mode", "era", "year_from", "year_to", "neighbours", "detail"], ["query"]),
     "answer_question": (["question", "k"], ["question"]),
     "get_paper": (["id"], ["id"]),
     "similar_papers": (["id", "k"], ["id"]),

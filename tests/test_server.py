@@ -127,3 +127,36 @@ def test_the_access_line_is_uvicorns_word_for_word(status: int, colours: bool) -
 
     assert ours.format(record()) == theirs.format(record())
     assert ours.format(record()).startswith('INFO:     127.0.0.1:50123 - "GET /search?q=') or colours
+
+
+def test_the_writes_of_one_turn_of_the_loop_leave_together_and_in_order() -> None:
+    """A head and its body leave as one write at the turn's end; close and half-close send what is held first."""
+    import asyncio
+    import socket
+
+    from papersearch.serve.writes import HeldWrites
+
+    async def run(end: str) -> bytes:
+        loop = asyncio.get_running_loop()
+        ours, peer = socket.socketpair()
+        transport, _ = await loop.connect_accepted_socket(asyncio.Protocol, ours)
+        held = HeldWrites(transport, loop)  # type: ignore[arg-type]  # a socket's transport is a Transport
+        held.write(b"HTTP/1.1 200 OK\r\n\r\n")
+        held.write(b"body")
+        peer.setblocking(False)
+        with pytest.raises(BlockingIOError):  # nothing has left during the turn
+            peer.recv(100)
+        if end == "close":
+            held.close()
+        elif end == "eof":
+            held.write_eof()
+        await asyncio.sleep(0.05)  # the turn ends (and the transport closes, when told to)
+        peer.settimeout(5)
+        got = peer.recv(100)
+        assert end == "turn" or peer.recv(100) == b""  # then the end of the stream, when it was closed
+        transport.close()
+        peer.close()
+        return got
+
+    for end in ("turn", "close", "eof"):
+        assert asyncio.run(run(end)) == b"HTTP/1.1 200 OK\r\n\r\nbody", end

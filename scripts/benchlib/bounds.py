@@ -282,7 +282,7 @@ def mcp_rows(plan: Plan, work: Path, index: Path) -> list[Row]:
         host, port = load.loopback_address(url)
         for r in range(plan.bound_rounds):
             through.append(pct(anyio.run(mcp.client_calls, index, new_queries(n, f"mcp{r}")), 50))
-            full = {"neighbours": "full"}
+            full = {"neighbours": "full", "detail": "full"}
             whole.append(pct(anyio.run(mcp.client_calls, index, new_queries(n, f"mcf{r}"), full), 50))
             queries = new_queries(n, f"mh{r}")
             lat, errors, _ = asyncio.run(load.drive(host, port, [load.request(host, q) for q in queries], 1, 120))
@@ -308,7 +308,7 @@ def mcp_rows(plan: Plan, work: Path, index: Path) -> list[Row]:
             1.3,
         ),
         (
-            "the same, `neighbours: full` (the whole record, as before)",
+            "the same, `detail` and `neighbours` full (the HTTP record whole)",
             f"{med(whole) * 1e3:.2f} ms",
             f"{med(http) * 1e3:.2f} ms (`GET /search`, c=1)",
             [a / b for a, b in zip(whole, http, strict=True)],

@@ -181,8 +181,8 @@ def mcp_server(report: Report, plan: Plan, index: Path) -> dict[str, float]:
         "other, each over a `Searcher` of its own (one query encoder for the three). Baseline: `Searcher.search`\n"
         "itself. The server's share is its `call_tool` (arguments, search, result, its check against the output\n"
         "schema); a call through the SDK's client adds JSON-RPC messages and the client's own check of the result\n"
-        "against the output schema (`jsonschema`, in Python: a few milliseconds for ten hits with their\n"
-        "neighbourhoods).\n\n"
+        "against the output schema (`jsonschema`, in Python: ~2 ms for ten hits in brief, the default;\n"
+        "~4 ms with `detail: full`).\n\n"
         + table(["way", "query", "calls", "p50 ms", "p99 ms", "p50 vs baseline"], rows)
         + f"\n`papersearch mcp` started by the SDK's stdio client, {runs} times after one unmeasured run: until the\n"
         "handshake is done, and until the first `search_papers` is answered; baseline: a cold `papersearch ask`\n"

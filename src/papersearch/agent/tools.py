@@ -43,7 +43,7 @@ from ..core.params import (
 from ..core.records import SHOWN_NEIGHBOURS, EraPapers, NeighbourPage, PaperRecord, SearchResults, SimilarResults
 from ..query.cite import CITE_FORMATS, FORMATS_TEXT, MEDIA_TYPES, STYLES_TEXT, TEXT_STYLES, CiteRequest
 from ..query.searcher import Searcher
-from .lean import NEIGHBOURS, NeighbourIds, check_neighbours, lean, search_schema
+from .lean import DETAILS, NEIGHBOURS, NeighbourIds, check_detail, check_neighbours, lean, search_schema
 from .schemas import published, record_schemas
 from .text import (
     answer_text,
@@ -178,6 +178,15 @@ NeighboursArgument = Annotated[
         "and evidence, as GET /search gives them)",
     ),
 ]
+DetailArgument = Annotated[
+    object,
+    _argument(
+        {"type": "string", "enum": list(DETAILS)},
+        "how much of each result: brief (id, title, year, era, score, why's sentence and the neighbourhood) or "
+        "full (every field GET /search gives: rank, authors, era_name, question, scores, why's terms, concepts "
+        "and matched passage too)",
+    ),
+]
 PathK = Annotated[
     object,
     _argument({"type": "integer", "minimum": 1, "maximum": MAX_K}, f"with one paper: at most this many, 1 to {MAX_K}"),
@@ -204,23 +213,25 @@ class PaperTools:
         year_from: YearFrom = None,
         year_to: YearTo = None,
         neighbours: NeighboursArgument = "ids",
+        detail: DetailArgument = "brief",
     ) -> Annotated[CallToolResult, SearchResults]:
         """Find the papers of the Fundamental AI Papers reading list (landmark AI papers from 1943 on) that
         answer a question or match keywords, best first.
 
-        Each result gives the paper's id, title, year, authors and era, `why` it matched (the sentence of
+        Each result gives the paper's id, title, year and era, its score, `why` it matched (the sentence of
         its summary closest to the query) and its neighbourhood in the list's citation graph (`neighbours`:
         `cites` are the ids of the earlier papers it builds on, `cited_by` of the later ones built on it;
-        `neighbours="full"` gives each tie's title, year and evidence too). `understood`
+        `neighbours="full"` gives each tie's title, year and evidence too); `detail="full"` adds its rank,
+        authors, era name, guiding question and the scores and words behind the match. `understood`
         says how the query was read. When `no_match` is true nothing in the list really answers the
         question and the results are only the nearest papers: say so rather than rely on them. Use
         get_paper with an id for a paper's whole summary.
         """
         searcher = self.current()
         asked = searcher.request(query, k=k, mode=mode, era=era, year_from=year_from, year_to=year_to)
-        whole = check_neighbours(neighbours) == "full"
+        by, much = check_neighbours(neighbours), check_detail(detail)
         res = searcher.search(asked)
-        return result(res if whole else lean(res), search_text(res))
+        return result(lean(res, much, by), search_text(res))
 
     def get_paper(self, id: PaperId) -> Annotated[CallToolResult, PaperRecord]:
         """One paper of the reading list by its id: title, year, authors, era, the question it answered,

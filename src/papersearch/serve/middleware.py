@@ -56,7 +56,14 @@ def non_utf8_parameter(query_string: bytes) -> str | None:
     """The name of the first query parameter whose percent-decoded name or value is not UTF-8, if any.
 
     The framework would decode such bytes to U+FFFD and search for that; refusing says what went wrong.
+    The whole string is tried first, in one go: the separators are ASCII, which no multi-byte character
+    holds, so it is UTF-8 once decoded exactly when every name and value is, and nearly every query is.
     """
+    try:
+        unquote_to_bytes(query_string.replace(b"+", b" ")).decode("utf-8")
+        return None
+    except UnicodeDecodeError:
+        pass
     for pair in query_string.split(b"&"):
         name, _, value = pair.partition(b"=")
         try:

@@ -46,6 +46,7 @@ from .middleware import (
     header_bytes,
     raw_error_response,
 )
+from .writes import HeldWrites
 
 if TYPE_CHECKING:
     from uvicorn._types import ASGI3Application
@@ -100,6 +101,7 @@ class HeadLimitedProtocol(HttpToolsProtocol):
         self._drain_deadline = 0.0
         self._drain_timer: asyncio.TimerHandle | None = None
         self._head_timer: asyncio.TimerHandle | None = None  # while the connection waits for a request head
+        self._held: HeldWrites  # the transport as uvicorn writes to it, set when the connection is made
 
     # ---------------------------------------------------------------- parser callbacks
     def on_message_begin(self) -> None:
@@ -131,7 +133,8 @@ class HeadLimitedProtocol(HttpToolsProtocol):
 
     # ---------------------------------------------------------------- the connection
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # as uvicorn's
-        super().connection_made(transport)
+        self._held = HeldWrites(transport, self.loop)  # a response's head and body in one write (module writes)
+        super().connection_made(cast("asyncio.Transport", self._held))
         self._await_head()
 
     def data_received(self, data: bytes) -> None:
@@ -159,7 +162,12 @@ class HeadLimitedProtocol(HttpToolsProtocol):
                 self._refuse()
 
     def eof_received(self) -> bool | None:  # type: ignore[override]  # uvicorn narrows asyncio's bool | None
-        """Keep the connection open to send what is due, when the client has sent every request whole."""
+        """Keep the connection open to send what is due, when the client has sent every request whole.
+
+        What this turn of the loop wrote goes to the socket first: the transport closes itself when this
+        returns None, and would drop it.
+        """
+        self._held.flush()
         if not self._answered and (self._refusal is not None or (self._in_head and not self._idle())):
             self._client_done = True
             return True
