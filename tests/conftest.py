@@ -34,19 +34,25 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 if workers := os.environ.get("PYTEST_XDIST_WORKER_COUNT"):
     os.environ.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // int(workers))))
 
-# The longest files first (each a minute or more of one worker here): `make test` hands whole files to its
-# workers in collection order, so a long file collected last (the Ray tests, alphabetically) left the other
-# worker idle for minutes at the end. Each file's tests keep their order; the rest stay alphabetical.
+# The longest files first (each a minute or more of one worker here), measured as one worker's time from a file's
+# first test to its last in a full `make test`: the Makefile hands whole files to its workers in collection order
+# (--no-loadscope-reorder; xdist's default sends the files with the most tests first, which left the Ray, ONNX and
+# disk-full files, few tests of minutes each, for the end). Each file's tests keep their order; the rest stay
+# alphabetical.
 LONGEST_FILES = (
     "test_hostile_http.py",
+    "test_hostile_corpus.py",
+    "test_reliability.py",
     "test_ray.py",
     "test_scale.py",
-    "test_onnx.py",
+    "test_candidates.py",
+    "test_cli_import.py",
     "test_bench_scale.py",
-    "test_mcp.py",
-    "test_reliability.py",
+    "test_onnx.py",
     "test_disk_full.py",
-    "test_hostile_corpus.py",
+    "test_api.py",
+    "test_index.py",
+    "test_mcp.py",
 )
 
 
