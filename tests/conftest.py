@@ -7,6 +7,7 @@ read it: tests never write to it, they copy it to change it). The server is one 
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import shutil
@@ -27,20 +28,31 @@ DEV_FILES = sorted((ROOT / "tests" / "data").glob("queries*.jsonl"))
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# Under xdist each worker gets its share of the cores for torch's and OpenBLAS's OpenMP pools, and the commands
+# and servers its tests start inherit it: two workers of two threads each on two cores spin against each other,
+# and a torch encode took 13-15 times as long (0.8 s a query instead of 0.06) on a busy machine.
+if workers := os.environ.get("PYTEST_XDIST_WORKER_COUNT"):
+    os.environ.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // int(workers))))
 
-# The longest files first (each a minute or more of one worker here): `make test` hands whole files to its
-# workers in collection order, so a long file collected last (the Ray tests, alphabetically) left the other
-# worker idle for minutes at the end. Each file's tests keep their order; the rest stay alphabetical.
+# The longest files first (each a minute or more of one worker here), measured as one worker's time from a file's
+# first test to its last in a full `make test`: the Makefile hands whole files to its workers in collection order
+# (--no-loadscope-reorder; xdist's default sends the files with the most tests first, which left the Ray, ONNX and
+# disk-full files, few tests of minutes each, for the end). Each file's tests keep their order; the rest stay
+# alphabetical.
 LONGEST_FILES = (
     "test_hostile_http.py",
+    "test_hostile_corpus.py",
+    "test_reliability.py",
     "test_ray.py",
     "test_scale.py",
-    "test_onnx.py",
+    "test_candidates.py",
+    "test_cli_import.py",
     "test_bench_scale.py",
-    "test_mcp.py",
-    "test_reliability.py",
+    "test_onnx.py",
     "test_disk_full.py",
-    "test_hostile_corpus.py",
+    "test_api.py",
+    "test_index.py",
+    "test_mcp.py",
 )
 
 
@@ -57,9 +69,8 @@ def seed_path() -> Path:
     return SEED
 
 
-@pytest.fixture(scope="session")
-def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real index of the real corpus, built once per run (read-only for tests: copy it to change it)."""
+def _shared_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The run's index of the real corpus: built by the first worker that asks, read by the others (see the top)."""
     from papersearch.index.build import build
 
     root = tmp_path_factory.getbasetemp()
@@ -73,6 +84,30 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
             build(CORPUS, out, MODEL)
             (root / "shared-index.done").touch()
     return out
+
+
+_PREBUILT: list[bool] = []  # whether this worker has tried the build outside a test
+
+
+@pytest.hookimpl(tryfirst=True, wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Iterator[object]:
+    """The shared index built (or awaited) before the first test that needs it starts its clock.
+
+    A build takes a minute or more beside the other worker; inside a test's setup it counted against
+    that test's ``timeout`` mark, and one timed-out build failed every test of the worker that uses it.
+    A failure here is left for the fixture to raise, in the test, with its traceback.
+    """
+    if "index_dir" in getattr(item, "fixturenames", ()) and not _PREBUILT:
+        _PREBUILT.append(True)  # tried once per worker: a build that fails here fails in the fixture again
+        with contextlib.suppress(Exception):  # the index_dir fixture builds again and reports it
+            _shared_index(item.config._tmp_path_factory)  # what the tmp_path_factory fixture returns
+    return (yield)
+
+
+@pytest.fixture(scope="session")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real index of the real corpus, built once per run (read-only for tests: copy it to change it)."""
+    return _shared_index(tmp_path_factory)
 
 
 IMPORTED_BIB = ROOT / "tests" / "data" / "imports" / "imported.bib"

@@ -4,6 +4,7 @@ built with float16 codes still read and searched as it was built."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -60,10 +61,11 @@ def test_an_8bit_index_rescores_its_best_rows_exactly_and_keeps_the_recall_of_fl
 
 
 def test_a_version_built_with_float16_codes_still_loads_and_searches(
-    corpus_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    corpus_copy: Path, index_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The storage is read from the index file itself: a float16 version loads, and its scores stay its own."""
     index = tmp_path / "index"
+    shutil.copytree(index_dir / store.CACHE, index / store.CACHE)  # the session's ONNX export: not exported again
     with monkeypatch.context() as m:
         m.setattr(vectors, "STORAGE", "fp16")
         build(corpus_copy, index, MODEL, exact_limit=100)
