@@ -267,7 +267,7 @@ class ConceptTable(_Table, Sequence[Term]):
     def __getitem__(self, position: slice) -> Sequence[tuple[str, frozenset[str], int]]: ...
     def __getitem__(self, position: int | slice) -> Any:
         if isinstance(position, slice):
-            return [self[i] for i in range(*position.indices(len(self)))]
+            return self._run(position)
         held = self._held
         if held is not None:
             if position not in held.terms:
@@ -280,6 +280,18 @@ class ConceptTable(_Table, Sequence[Term]):
         if not rows:
             raise IndexError(position)
         return _term(*rows[0])
+
+    def _run(self, positions: slice) -> list[Term]:
+        """The terms of a slice; a run of positions from the start on (a named term's neighbours, where its concept's
+        other terms are) in one statement, not one a term, and kept like a look-up by key."""
+        first, end, step = positions.start, positions.stop, positions.step
+        if first is None or end is None or first < 0 or end < 0 or step not in (None, 1):
+            return [self[i] for i in range(*positions.indices(len(self)))]
+        held = self._held
+        if held is not None:
+            return [held.terms[p] for p in range(first, end) if p in held.terms]
+        query = "SELECT name, stems, paper FROM concepts WHERE position >= ? AND position < ? ORDER BY position"
+        return [_term(*row) for row in self._by_key(("run", first, end), query, (first, end))]
 
     def __len__(self) -> int:
         return int(self._all("SELECT count(*) FROM concepts")[0][0])
@@ -311,13 +323,16 @@ class ConceptTable(_Table, Sequence[Term]):
 class _Found:
     """The terms ``ConceptTable.within`` found for the last sets of stems, with their positions in order: a query's
     concepts are asked for several times (its plan, its candidates, its scores). At most ``most`` terms are kept,
-    or the last set's alone when it has more (a common term of a large list names thousands of papers)."""
+    or the last set's alone when it has more (a common term of a large list names thousands of papers). Every kept
+    term is also held by its position (with how many kept sets hold it), so a term is found in one look-up however
+    many sets are kept: a query's plan reads a named term's neighbours one by one, and most are in no set."""
 
     def __init__(self, most: int) -> None:
         self.most = most
         self._sets: OrderedDict[frozenset[str], tuple[list[int], dict[int, Term]]] = OrderedDict()
         self._count = 0  # terms kept, over every set
         self._last: dict[int, Term] = {}  # the terms of the set put last
+        self._by_position: dict[int, tuple[Term, int]] = {}  # every kept term, and how many kept sets hold it
         self._lock = threading.Lock()
 
     def positions(self, stems: frozenset[str]) -> list[int] | None:
@@ -336,11 +351,8 @@ class _Found:
         if term is not None:
             return term
         with self._lock:
-            for _, terms in reversed(self._sets.values()):
-                term = terms.get(position)
-                if term is not None:
-                    return term
-        return None
+            held = self._by_position.get(position)
+        return None if held is None else held[0]
 
     def put(self, stems: frozenset[str], terms: dict[int, Term]) -> list[int]:
         """Keep what ``stems`` found (the oldest sets given up past the bound); returns its positions, in order."""
@@ -349,9 +361,19 @@ class _Found:
             if stems not in self._sets:
                 self._sets[stems] = (positions, terms)
                 self._count += len(terms)
+                for position, term in terms.items():
+                    held = self._by_position.get(position)
+                    self._by_position[position] = (term, 1) if held is None else (held[0], held[1] + 1)
             self._last = terms
             while len(self._sets) > 1 and self._count > self.most:
-                self._count -= len(self._sets.popitem(last=False)[1][1])
+                gone = self._sets.popitem(last=False)[1][1]
+                self._count -= len(gone)
+                for position in gone:
+                    term, sets = self._by_position[position]
+                    if sets > 1:
+                        self._by_position[position] = (term, sets - 1)
+                    else:
+                        del self._by_position[position]
         return list(positions)
 
 

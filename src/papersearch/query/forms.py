@@ -104,14 +104,14 @@ def better_reading(written: np.ndarray, other: np.ndarray | None) -> np.ndarray:
 
 
 def _siblings(concepts: Sequence[Term], position: int, concept: str, row: int) -> Iterator[frozenset[str]]:
-    """The stems of each other term of the concept at ``position`` (same concept, same paper, side by side)."""
+    """The stems of each other term of the concept at ``position`` (same concept, same paper, side by side): its
+    neighbours read as one run, each way from it until a term of another concept or paper."""
+    first = max(0, position - SIBLINGS)
+    near = concepts[first : position + SIBLINGS + 1]
     for step in (-1, 1):
-        at = position + step
-        while abs(at - position) <= SIBLINGS and at >= 0:
-            try:
-                name, stems, paper = concepts[at]
-            except IndexError:
-                break
+        at = position - first + step
+        while 0 <= at < len(near):
+            name, stems, paper = near[at]
             if (name, paper) != (concept, row):
                 break
             yield stems
