@@ -323,16 +323,13 @@ class ConceptTable(_Table, Sequence[Term]):
 class _Found:
     """The terms ``ConceptTable.within`` found for the last sets of stems, with their positions in order: a query's
     concepts are asked for several times (its plan, its candidates, its scores). At most ``most`` terms are kept,
-    or the last set's alone when it has more (a common term of a large list names thousands of papers). Every kept
-    term is also held by its position (with how many kept sets hold it), so a term is found in one look-up however
-    many sets are kept: a query's plan reads a named term's neighbours one by one, and most are in no set."""
+    or the last set's alone when it has more (a common term of a large list names thousands of papers)."""
 
     def __init__(self, most: int) -> None:
         self.most = most
         self._sets: OrderedDict[frozenset[str], tuple[list[int], dict[int, Term]]] = OrderedDict()
         self._count = 0  # terms kept, over every set
         self._last: dict[int, Term] = {}  # the terms of the set put last
-        self._by_position: dict[int, tuple[Term, int]] = {}  # every kept term, and how many kept sets hold it
         self._lock = threading.Lock()
 
     def positions(self, stems: frozenset[str]) -> list[int] | None:
@@ -351,8 +348,11 @@ class _Found:
         if term is not None:
             return term
         with self._lock:
-            held = self._by_position.get(position)
-        return None if held is None else held[0]
+            for _, terms in reversed(self._sets.values()):
+                term = terms.get(position)
+                if term is not None:
+                    return term
+        return None
 
     def put(self, stems: frozenset[str], terms: dict[int, Term]) -> list[int]:
         """Keep what ``stems`` found (the oldest sets given up past the bound); returns its positions, in order."""
@@ -361,19 +361,9 @@ class _Found:
             if stems not in self._sets:
                 self._sets[stems] = (positions, terms)
                 self._count += len(terms)
-                for position, term in terms.items():
-                    held = self._by_position.get(position)
-                    self._by_position[position] = (term, 1) if held is None else (held[0], held[1] + 1)
             self._last = terms
             while len(self._sets) > 1 and self._count > self.most:
-                gone = self._sets.popitem(last=False)[1][1]
-                self._count -= len(gone)
-                for position in gone:
-                    term, sets = self._by_position[position]
-                    if sets > 1:
-                        self._by_position[position] = (term, sets - 1)
-                    else:
-                        del self._by_position[position]
+                self._count -= len(self._sets.popitem(last=False)[1][1])
         return list(positions)
 
 
