@@ -371,12 +371,12 @@ class LexicalIndex:
         return out
 
     def _column(self, t: int, rows: np.ndarray) -> np.ndarray:
-        """Token ``t``'s scores of the sorted ``rows`` (zero where a paper lacks it)."""
+        """Token ``t``'s scores of the sorted ``rows`` (0 where absent); int64 rows would copy an int32 column."""
         out = np.zeros(len(rows), dtype=np.float32)
         lo, hi = int(self._indptr[t]), int(self._indptr[t + 1])
         docs = self._indices[lo:hi]
         if len(docs) and len(rows):
-            at = np.minimum(np.searchsorted(docs, rows), len(docs) - 1)
+            at = np.minimum(np.searchsorted(docs, rows.astype(docs.dtype, copy=False)), len(docs) - 1)
             held = docs[at] == rows
             out[held] = self._data[lo:hi][at[held]]
         return out
@@ -388,7 +388,7 @@ class LexicalIndex:
         for t in self.token_ids(query):
             lo, hi = int(self._indptr[t]), int(self._indptr[t + 1])
             docs = self._indices[lo:hi]
-            a, b = (int(x) for x in np.searchsorted(docs, [first, end]))
+            a, b = (int(x) for x in np.searchsorted(docs, np.array([first, end], dtype=docs.dtype)))
             out[np.asarray(docs[a:b]) - first] += self._data[lo + a : lo + b]
         held = np.flatnonzero(out > 0)
         if len(held) > k:

@@ -267,7 +267,7 @@ class ConceptTable(_Table, Sequence[Term]):
     def __getitem__(self, position: slice) -> Sequence[tuple[str, frozenset[str], int]]: ...
     def __getitem__(self, position: int | slice) -> Any:
         if isinstance(position, slice):
-            return [self[i] for i in range(*position.indices(len(self)))]
+            return self._run(position)
         held = self._held
         if held is not None:
             if position not in held.terms:
@@ -280,6 +280,18 @@ class ConceptTable(_Table, Sequence[Term]):
         if not rows:
             raise IndexError(position)
         return _term(*rows[0])
+
+    def _run(self, positions: slice) -> list[Term]:
+        """The terms of a slice; a run of positions from the start on (a named term's neighbours, where its concept's
+        other terms are) in one statement, not one a term, and kept like a look-up by key."""
+        first, end, step = positions.start, positions.stop, positions.step
+        if first is None or end is None or first < 0 or end < 0 or step not in (None, 1):
+            return [self[i] for i in range(*positions.indices(len(self)))]
+        held = self._held
+        if held is not None:
+            return [held.terms[p] for p in range(first, end) if p in held.terms]
+        query = "SELECT name, stems, paper FROM concepts WHERE position >= ? AND position < ? ORDER BY position"
+        return [_term(*row) for row in self._by_key(("run", first, end), query, (first, end))]
 
     def __len__(self) -> int:
         return int(self._all("SELECT count(*) FROM concepts")[0][0])

@@ -24,6 +24,7 @@ Form = tuple[frozenset[str], tuple[str, ...]]  # a named term's stems, and the s
 NAMED_AT_MOST = 64  # named concept terms whose other forms are read (``other_forms``)
 OTHER_FORM_WEIGHT = 0.5  # the reworded reading counts half the query as written: words it did not write count less
 SIBLINGS = 16  # the most terms one concept is looked at for, each way from a named one (a concept lists a handful)
+NEAR = 4  # terms read at first each way from a named one; the next run (four times as far) only if all are its own
 
 
 def cut_short(short: str, long: frozenset[str]) -> bool:
@@ -106,13 +107,23 @@ def better_reading(written: np.ndarray, other: np.ndarray | None) -> np.ndarray:
 def _siblings(concepts: Sequence[Term], position: int, concept: str, row: int) -> Iterator[frozenset[str]]:
     """The stems of each other term of the concept at ``position`` (same concept, same paper, side by side)."""
     for step in (-1, 1):
-        at = position + step
-        while abs(at - position) <= SIBLINGS and at >= 0:
-            try:
-                name, stems, paper = concepts[at]
-            except IndexError:
-                break
+        for name, stems, paper in _side(concepts, position, step):
             if (name, paper) != (concept, row):
                 break
             yield stems
-            at += step
+
+
+def _side(concepts: Sequence[Term], position: int, step: int) -> Iterator[Term]:
+    """The terms next to ``position`` one way (``step``), nearest first, at most ``SIBLINGS``: read as runs of
+    positions (one look-up each, not one a term), ``NEAR`` first, each run further only if the walk reaches it."""
+    done, reach = 0, NEAR
+    while done < SIBLINGS:
+        far = min(SIBLINGS, reach)
+        if step < 0:
+            run = list(concepts[max(0, position - far) : max(0, position - done)])[::-1]
+        else:
+            run = list(concepts[position + done + 1 : position + far + 1])
+        yield from run
+        if len(run) < far - done:  # the list's first or last term
+            return
+        done, reach = far, 4 * far

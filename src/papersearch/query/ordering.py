@@ -11,9 +11,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..index.record_store import KINDS
 from .answer_sources import HEAD_DEPTH, HEAD_SPREAD
 from .order import First
-from .paths import Link
+from .paths import Link, StoredLinks
 from .relation import Side
 
 MATCH_MARGIN = 2.0  # the papers that match a topic score within this much of the best (fused z-score units)...
@@ -157,6 +158,8 @@ def _z(x: np.ndarray) -> np.ndarray:
 def ties(links: Sequence[Sequence[Link]], row: int) -> dict[int, float]:
     """How strongly the graph ties each paper to ``row`` along ``links`` (what it builds on, or what builds on it):
     a citation 1, a mention 0.5, and a second hop half the product of its two, the strongest route kept."""
+    if isinstance(links, StoredLinks):
+        return _stored_ties(links, row)
     out: dict[int, float] = {}
     for first in links[row]:
         near = TIE[first.kind]
@@ -166,3 +169,27 @@ def ties(links: Sequence[Sequence[Link]], row: int) -> dict[int, float]:
             out[second.other] = max(out.get(second.other, 0.0), far)
     out.pop(row, None)
     return out
+
+
+def _stored_ties(links: StoredLinks, row: int) -> dict[int, float]:
+    """``ties`` over the arrays a build stored, both hops at once: a paper cited by thousands has millions of
+    second hops, which as ``Link`` objects took seconds. The same weights (products of powers of two, exact)."""
+    start, values = np.asarray(links.others.start), np.asarray(links.others.values)
+    weight = np.array([TIE[kind] for kind in KINDS], dtype=np.float64)
+    lo, hi = int(start[row]), int(start[row + 1])
+    first = values[lo:hi].astype(np.int64)
+    near = weight[np.asarray(links.kinds[lo:hi])]
+    begin, count = start[first].astype(np.int64), (start[first + 1] - start[first]).astype(np.int64)
+    ends = np.cumsum(count)
+    at = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64) + np.repeat(begin - (ends - count), count)
+    far = np.repeat(near, count) * weight[np.asarray(links.kinds)[at]] * TIE_HOP
+    papers = np.concatenate([first, values[at].astype(np.int64)])
+    strength = np.concatenate([near, far])
+    keep = papers != row
+    papers, strength = papers[keep], strength[keep]
+    if not len(papers):
+        return {}
+    order = np.argsort(papers, kind="stable")
+    papers, strength = papers[order], strength[order]
+    heads = np.flatnonzero(np.concatenate([[True], papers[1:] != papers[:-1]]))
+    return dict(zip(papers[heads].tolist(), np.maximum.reduceat(strength, heads).tolist(), strict=True))

@@ -8,8 +8,6 @@ first letter, preferring the nearest, then the most frequent.
 
 from __future__ import annotations
 
-from functools import cached_property
-
 from ..core.kept import Kept
 from ..core.text import unaccented
 from ..index.vocabulary import WORD_RE
@@ -25,21 +23,17 @@ class Speller:
     Candidates are bucketed by first letter and length: a word within edit distance d of the typed
     one has a length within d of it, and typos rarely hit the first letter, so a query word is
     compared with a few hundred corpus words rather than every one (which grows with the corpus). The buckets
-    are made for the first word that needs them: most queries hold none, and a one-shot query then never
-    reads the whole vocabulary.
+    are made with the speller, as the index is loaded: made for the first word that needed them, they cost that
+    query a pass over the whole vocabulary (about a second at a million papers).
     """
 
     def __init__(self, vocabulary: dict[str, int]) -> None:
         self.vocab = vocabulary
         self._kept: Kept[str] = Kept(KEPT)
-
-    @cached_property
-    def _buckets(self) -> dict[tuple[str, int], list[str]]:
-        buckets: dict[tuple[str, int], list[str]] = {}
-        for w in self.vocab:
+        self._buckets: dict[tuple[str, int], list[str]] = {}
+        for w in vocabulary:
             if len(w) >= MIN_LEN - 1:
-                buckets.setdefault((w[0], len(w)), []).append(w)
-        return buckets
+                self._buckets.setdefault((w[0], len(w)), []).append(w)
 
     def correct_word(self, word: str) -> str:
         """``word``, or the corpus word it is a typo of; the last ``KEPT`` words' answers are kept (a query's words
