@@ -175,21 +175,31 @@ def _stored_ties(links: StoredLinks, row: int) -> dict[int, float]:
     """``ties`` over the arrays a build stored, both hops at once: a paper cited by thousands has millions of
     second hops, which as ``Link`` objects took seconds. The same weights (products of powers of two, exact)."""
     start, values = np.asarray(links.others.start), np.asarray(links.others.values)
-    weight = np.array([TIE[kind] for kind in KINDS], dtype=np.float64)
     lo, hi = int(start[row]), int(start[row + 1])
     first = values[lo:hi].astype(np.int64)
-    near = weight[np.asarray(links.kinds[lo:hi])]
+    near = edge_weights(links.kinds[lo:hi])
     begin, count = start[first].astype(np.int64), (start[first + 1] - start[first]).astype(np.int64)
     ends = np.cumsum(count)
     at = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64) + np.repeat(begin - (ends - count), count)
-    far = np.repeat(near, count) * weight[np.asarray(links.kinds)[at]] * TIE_HOP
+    far = np.repeat(near, count) * edge_weights(np.asarray(links.kinds)[at]) * TIE_HOP
     papers = np.concatenate([first, values[at].astype(np.int64)])
     strength = np.concatenate([near, far])
     keep = papers != row
-    papers, strength = papers[keep], strength[keep]
+    papers, strength = strongest(papers[keep], strength[keep])
+    return dict(zip(papers.tolist(), strength.tolist(), strict=True))
+
+
+def edge_weights(kinds: np.ndarray) -> np.ndarray:
+    """Each stored edge's tie (``TIE``) from its kind's code in the index (``record_store.KINDS``)."""
+    weight = np.array([TIE[kind] for kind in KINDS], dtype=np.float64)
+    return weight[np.asarray(kinds, dtype=np.int64)]
+
+
+def strongest(papers: np.ndarray, strength: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each paper of ``papers`` once (sorted) with the strongest of its ``strength`` values: the best route kept."""
     if not len(papers):
-        return {}
+        return papers, strength
     order = np.argsort(papers, kind="stable")
     papers, strength = papers[order], strength[order]
     heads = np.flatnonzero(np.concatenate([[True], papers[1:] != papers[:-1]]))
-    return dict(zip(papers[heads].tolist(), np.maximum.reduceat(strength, heads).tolist(), strict=True))
+    return papers[heads], np.maximum.reduceat(strength, heads)

@@ -24,14 +24,13 @@ from __future__ import annotations
 import numpy as np
 
 from ..index.columns import Columns, Lists
-from .ordering import TIE
+from .ordering import edge_weights, strongest
 from .plan import QueryPlan
 
 HEAD = 5  # the best this many papers are the steps the question's words found (as an origin question's sources)
 LINK_BOOST = 1.0  # a paper cited by one of them rises this many standard deviations of the scores, a mention half
 MEANING_BOOST = 0.5  # ...and this many per standard deviation it is nearer the head in meaning than the average
 POOL = 200  # meaning is weighed among the best this many candidates: those a lift could bring to the top
-KINDS = (TIE["cites"], TIE["mentions"])  # an edge's weight by its kind's code in the index (0 cites, 1 mentions)
 
 
 def linked(fused: np.ndarray, plan: QueryPlan | None, columns: Columns, rows: np.ndarray, meaning: bool) -> np.ndarray:
@@ -67,21 +66,14 @@ def cited(columns: Columns, rows: np.ndarray, head: np.ndarray) -> np.ndarray:
 def ties(columns: Columns, row: int) -> tuple[np.ndarray, np.ndarray]:
     """The papers one edge ties to paper ``row``, earlier or later (sorted, each once), and each one's strongest
     edge's weight: numpy over the edge columns, so a hub's hundred thousand edges cost no Python loop."""
-    others, kinds = [], []
+    others, weights = [], []
     for side in ("earlier", "later"):
         start = columns.arrays[f"{side}_start"]
         others.append(np.asarray(Lists(start, columns.arrays[side])[row], dtype=np.int64))
-        kinds.append(np.asarray(Lists(start, columns.arrays[f"{side}_kind"])[row], dtype=np.int64))
-    other, kind = np.concatenate(others), np.concatenate(kinds)
-    known = (kind >= 0) & (kind < len(KINDS))
-    weight = np.where(known, np.asarray(KINDS, dtype=np.float64)[np.where(known, kind, 0)], 0.0)
+        weights.append(edge_weights(Lists(start, columns.arrays[f"{side}_kind"])[row]))
+    other, weight = np.concatenate(others), np.concatenate(weights)
     keep = other != row
-    other, weight = other[keep], weight[keep]
-    order = np.lexsort((-weight, other))  # by paper, its strongest edge first
-    other, weight = other[order], weight[order]
-    first = np.ones(len(other), dtype=bool)
-    first[1:] = other[1:] != other[:-1]
-    return other[first], weight[first]
+    return strongest(other[keep], weight[keep])
 
 
 def nearer(vectors: np.ndarray, rows: np.ndarray, head: np.ndarray, ok: np.ndarray) -> np.ndarray:
