@@ -125,16 +125,12 @@ class Ranker:
             picks = rerank.spread_over_time(fused, self._years_of(scored.rows), request.k)
         else:
             picks = ranking.top_k(fused, request.k)
-        q_stems = query_stems(plan.topic if plan else corrected)
-        rows = [int(scored.rows[i]) for i in picks]
+        rows = scored.rows[picks].tolist()
         if scored.qvec is not None:
             self.explainer.expect(rows)
         records = self.data.records.many(rows)  # the hits' records read together, and what ``why`` reads of them
         self.explainer.prepare(rows, records)
-        hits = [
-            self._hit(rank, i, fused, scored, q_stems, rec)
-            for rank, (i, rec) in enumerate(zip(picks, records, strict=True), 1)
-        ]
+        hits = self._hits(picks, rows, fused, scored, query_stems(plan.topic if plan else corrected), records)
         return search_results(request, corrected, plan, scored.confidence, hits, version)
 
     def _anchored(self, plan: QueryPlan, mode: str, embed: Embed) -> tuple[QueryPlan, bool]:
@@ -242,16 +238,26 @@ class Ranker:
         near, _ = side.of(rows, np.ones(len(rows), dtype=bool))
         return near.astype(np.float64)
 
-    def _hit(
-        self, rank: int, at: int, fused: np.ndarray, scored: ranking.Scored, q_stems: dict[str, str], rec: PaperRecord
-    ) -> SearchHit:
-        """The candidate at position ``at`` (its record ``rec``), ranked ``rank``: its final score, its two sides'
-        scores, and why it matched."""
-        row = int(scored.rows[at])
-        dense = None if scored.qvec is None else round(float(scored.dense[at]), 6)
-        scores: Scores = {"dense": dense, "lexical": round(float(scored.lexical[at]), 6)}
-        why = self.explainer.why(q_stems, row, scored.qvec, int(scored.best_row[at]))
-        return search_hit(rank, rec, float(fused[at]), scores, why)
+    def _hits(
+        self,
+        picks: list[int],
+        rows: list[int],
+        fused: np.ndarray,
+        scored: ranking.Scored,
+        q_stems: dict[str, str],
+        records: list[PaperRecord],
+    ) -> list[SearchHit]:
+        """The candidates at positions ``picks`` (papers ``rows``, records ``records``), best first: each one's final
+        score, its two sides' scores, and why it matched (every hit's ``why`` at once: ``Explainer.whys``)."""
+        whys = self.explainer.whys(q_stems, rows, scored.qvec, scored.best_row[picks].tolist())
+        lexical: list[float] = scored.lexical[picks].tolist()
+        dense: list[float | None] = [None] * len(picks) if scored.qvec is None else scored.dense[picks].tolist()
+        return [
+            search_hit(rank, rec, score, {"dense": None if d is None else round(d, 6), "lexical": round(x, 6)}, why)
+            for rank, (rec, score, d, x, why) in enumerate(
+                zip(records, fused[picks].tolist(), dense, lexical, whys, strict=True), 1
+            )
+        ]
 
 
 def _chosen_rows(reading: order.OrderReading) -> list[int]:
