@@ -84,7 +84,7 @@ class Explainer:
         return [
             {
                 "sentence": sentence,
-                "terms": _terms(lowered, words.stems),
+                "terms": _terms(lowered, asked & words.stems),
                 "concepts": [name for name, stems in words.concepts if not stems.isdisjoint(asked)],
                 "matched_passage": self._kind(words, int(best)),
             }
@@ -114,13 +114,13 @@ class Explainer:
         return kind  # type: ignore[return-value]
 
 
-def _terms(lowered: list[tuple[str, str, str]], stems: frozenset[str]) -> list[str]:
-    """The query's words (``lowered``: each stem, its word as typed and lowercased) whose stem the paper holds, a word
-    typed twice once."""
+def _terms(lowered: list[tuple[str, str, str]], held: frozenset[str]) -> list[str]:
+    """The query's words (``lowered``: each stem, its word as typed and lowercased) whose stem the paper holds (``held``:
+    those stems), a word typed twice once."""
     terms: list[str] = []
     said: set[str] = set()
-    for stem, word, low in lowered:
-        if stem in stems and low not in said:
+    for stem, word, low in lowered if held else ():
+        if stem in held and low not in said:
             terms.append(word)
             said.add(low)
     return terms

@@ -22,6 +22,7 @@ from .scope import Evidence
 from .wording import ASKING, FILLER
 
 ASKED = FILLER | ASKING
+PARTITION_FROM = 1_000  # scores (finite) from which ``top_k`` partitions before it sorts
 
 
 def filter_mask(
@@ -41,15 +42,16 @@ def filter_mask(
 def top_k(scores: np.ndarray, k: int) -> list[int]:
     """Rows of the ``k`` highest finite scores, best first; ties keep row order (like a stable sort).
 
-    Partitions before sorting, so a query over a million papers sorts k of them, not all.
+    Partitions before sorting when there are more than ``PARTITION_FROM`` rows, so a query over a million papers
+    sorts k of them, not all; a few hundred are sorted whole (the partition costs more than it saves).
     """
-    finite = np.flatnonzero(np.isfinite(scores))
-    if len(finite) > k:
+    finite = np.isfinite(scores).nonzero()[0]
+    if len(finite) > max(k, PARTITION_FROM):
         part = np.argpartition(-scores[finite], k - 1)[:k]
         cut = scores[finite[part]].min()
         finite = finite[scores[finite] >= cut]  # every row tied with the k-th, so ties are broken by row
-    order = finite[np.argsort(-scores[finite], kind="stable")][:k]
-    return [int(i) for i in order]
+    top: list[int] = finite[np.argsort(-scores[finite], kind="stable")[:k]].tolist()
+    return top
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,12 @@ class Scored:
     sure: bool  # a name, a time or the list's own order was asked for: some paper answers, whatever else says
     evidence: Evidence | None = None  # what the no-match decision weighs (``scope``), once judged
     confidence: float = 1.0  # that some paper answers the query at all (``scope.confidence``), once judged
+
+    def judged(self, evidence: Evidence, confidence: float, sure: bool) -> Scored:
+        """These scores with the no-match verdict (``Ranker._judged``): one record built, the arrays shared (what
+        ``dataclasses.replace`` does, without reading the fields' definitions again on every query)."""
+        kept = (self.rows, self.mask, self.fused, self.dense, self.lexical, self.qvec, self.best_row, self.names)
+        return Scored(*kept, self.concepts, self.best_cosine, sure, evidence, confidence)
 
     def at(self, rows: np.ndarray) -> np.ndarray:
         """The positions of paper ``rows`` among the candidates (-1 for one that is not)."""

@@ -92,7 +92,7 @@ class Ranker:
         if plan is None or not plan.builds_on or len(scored.rows) == len(self._years):
             return scored
         best = scored.rows[ranking.top_k(np.where(scored.mask, scored.fused, -np.inf), SOURCES_OF)]
-        cited = np.fromiter((int(x) for row in best for x in plan.builds_on[int(row)]), dtype=np.int64)
+        cited = _cited(plan.builds_on, best.tolist())
         if not len(np.setdiff1d(cited, scored.rows)):
             return scored
         query = ranking.Query(text, plan, mode, allow, candidates.union(extra, cited))
@@ -103,7 +103,7 @@ class Ranker:
         evidence = self.scope.evidence(topic, scored.qvec, scored.best_cosine, embed)
         sure = scored.sure or sure
         confidence = scope.confidence(evidence, sure, words_only=scored.qvec is None)
-        return replace(scored, evidence=evidence, confidence=confidence, sure=sure)
+        return scored.judged(evidence, confidence, sure)
 
     def _moved(self, scored: ranking.Scored, plan: QueryPlan) -> np.ndarray:
         """The candidates' fused scores moved by ``plan`` (``rerank.apply``), its citations read by position."""
@@ -265,6 +265,13 @@ def _chosen_rows(reading: order.OrderReading) -> list[int]:
     return sorted({paper[0] for _, paper in reading.choice if paper is not None})
 
 
+def _cited(builds_on: Sequence[Iterable[int]], rows: list[int]) -> np.ndarray:
+    """The rows the papers of ``rows`` cite (``PlanContext.builds_on``), in that order: each paper's list read as one
+    array, not item by item."""
+    lists = [np.asarray(builds_on[row], dtype=np.int64) for row in rows]
+    return np.concatenate(lists) if lists else np.zeros(0, dtype=np.int64)
+
+
 class Positioned(Sequence[list[int]]):
     """What each candidate cites (``PlanContext.builds_on``), as positions among the candidates."""
 
@@ -281,8 +288,9 @@ class Positioned(Sequence[list[int]]):
     def __getitem__(self, at: int | slice) -> Any:
         if isinstance(at, slice):
             return [self[i] for i in range(*at.indices(len(self)))]
-        cited = np.fromiter((int(x) for x in self.builds_on[int(self.scored.rows[at])]), dtype=np.int64)
-        return [int(p) for p in self.scored.at(cited) if p >= 0]
+        positions = self.scored.at(_cited(self.builds_on, [int(self.scored.rows[at])]))
+        found: list[int] = positions[positions >= 0].tolist()
+        return found
 
 
 def open_engine(data: IndexData) -> Engine | None:
