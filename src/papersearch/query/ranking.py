@@ -135,7 +135,7 @@ def score(
     listed = plan is not None and plan.order is not None and plan.order.over == "list"  # "the oldest paper"
     sure = (names is not None and bool(names.any())) or (plan is not None and plan.only_time) or listed
     others: tuple[fusion.Others | None, fusion.Others | None] = (None, None)
-    if mode == "hybrid":
+    if mode == "hybrid" and len(rows) < len(data.columns.years):  # every paper a candidate: none outside to weigh
         others = candidates.rest(data.lexical, lex_texts, allow, rows, side).sides()
     if mode == "dense":
         fused = dense.astype(np.float64)

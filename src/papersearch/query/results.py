@@ -106,8 +106,10 @@ class Ranker:
         return scored.judged(evidence, confidence, sure)
 
     def _moved(self, scored: ranking.Scored, plan: QueryPlan) -> np.ndarray:
-        """The candidates' fused scores moved by ``plan`` (``rerank.apply``), its citations read by position."""
-        moved = replace(plan, builds_on=Positioned(plan.builds_on, scored)) if plan.builds_on else plan
+        """The candidates' fused scores moved by ``plan`` (``rerank.apply``), its citations read by position (when every
+        paper is a candidate, a paper's position is its row: read as they are)."""
+        every = len(scored.rows) == len(self._years)
+        moved = replace(plan, builds_on=Positioned(plan.builds_on, scored)) if plan.builds_on and not every else plan
         years, degree = self._years_of(scored.rows), np.asarray(self._degree[scored.rows])
         return rerank.apply(scored.fused, moved, years, degree, scored.names, scored.concepts)
 
