@@ -185,7 +185,7 @@ def _candidates(
     allowed papers, or few of their passages); else the dense side's, the lexical side's best for each reading of
     the query (``lex_texts``), the first allowed rows and ``extra``."""
     n = len(data.columns.years)
-    if n <= candidates.LEXICAL_CANDIDATES:  # a small list: every paper, filtered or not (the full scan's arrays)
+    if every_paper(data):  # a small list: every paper, filtered or not (the full scan's arrays)
         return np.arange(n, dtype=np.int64)
     if allow.count <= candidates.LEXICAL_CANDIDATES or (side is not None and side.floor is None):
         found = allow.rows()
@@ -196,6 +196,12 @@ def _candidates(
     if side is not None:
         parts.append(side.papers)
     return candidates.union(*parts)
+
+
+def every_paper(data: IndexData) -> bool:
+    """Whether every query scores every paper of the version (a small list): no paper is left out to be asked for
+    or weighed apart."""
+    return len(data.columns.years) <= candidates.LEXICAL_CANDIDATES
 
 
 def _name_scores(rows: np.ndarray, names: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:

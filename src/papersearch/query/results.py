@@ -34,6 +34,7 @@ from .spelling import Speller
 from .timewords import TimeContext
 
 Embed = Callable[[str], np.ndarray]  # a query's text to its vector (the searcher's, through its cache)
+_NONE = np.zeros(0, dtype=np.int64)  # no rows
 SOURCES_OF = 20  # an origin question's best papers whose cited entries are scored too (rerank.ORIGIN_SOURCES: 5)
 
 
@@ -81,10 +82,12 @@ class Ranker:
     def _scored(
         self, text: str, plan: QueryPlan | None, mode: str, allow: Allowed, k: int, embed: Embed
     ) -> ranking.Scored:
-        """``ranking.score`` over the candidates, with the papers the plan asks for; for an origin question, again
+        """``ranking.score`` over the candidates, with the papers the plan asks for (none on a list whose every paper is
+        scored: ``ranking.every_paper``); for an origin question, again
         with the entries its best papers cite (which ``rerank.cited_sources`` lifts) when they were not among them."""
         topic = plan.topic if plan is not None else text
-        extra = self._asking.rows(plan, topic, allow, k, None if mode == "lexical" else embed)
+        every = ranking.every_paper(self.data)
+        extra = _NONE if every else self._asking.rows(plan, topic, allow, k, None if mode == "lexical" else embed)
         if plan is not None and plan.order is not None and plan.order.choice:  # the papers a choice's sides name
             extra = candidates.union(extra, np.array(_chosen_rows(plan.order), dtype=np.int64))
         ctx = self._plan_context
