@@ -82,12 +82,12 @@ class Ranker:
     def _scored(
         self, text: str, plan: QueryPlan | None, mode: str, allow: Allowed, k: int, embed: Embed
     ) -> ranking.Scored:
-        """``ranking.score`` over the candidates, with the papers the plan asks for (none on a list whose every paper is
-        scored: ``ranking.every_paper``); for an origin question, again
-        with the entries its best papers cite (which ``rerank.cited_sources`` lifts) when they were not among them."""
+        """``ranking.score`` over the candidates, with the papers the plan asks for (none where every paper is scored:
+        ``ranking.every_paper``); for an origin question, again with the entries its best papers cite (which
+        ``rerank.cited_sources`` lifts) when they were not among them."""
         topic = plan.topic if plan is not None else text
-        every = ranking.every_paper(self.data)
-        extra = _NONE if every else self._asking.rows(plan, topic, allow, k, None if mode == "lexical" else embed)
+        asking = not ranking.every_paper(self.data)
+        extra = self._asking.rows(plan, topic, allow, k, None if mode == "lexical" else embed) if asking else _NONE
         if plan is not None and plan.order is not None and plan.order.choice:  # the papers a choice's sides name
             extra = candidates.union(extra, np.array(_chosen_rows(plan.order), dtype=np.int64))
         ctx = self._plan_context
