@@ -69,33 +69,41 @@ class Explainer:
         for (row, rec), span, passages in zip(missing, spans, self.data.passages.spans(spans), strict=True):
             self._words.put(row, _words(rec, span[0], passages))
 
-    def why(self, q_stems: dict[str, str], paper_row: int, qvec: np.ndarray | None, best_row: int) -> Why:
-        """The paper's sentence that best matches the query, and the query words and concepts it matched.
+    def whys(
+        self, q_stems: dict[str, str], rows: Sequence[int], qvec: np.ndarray | None, best_rows: Sequence[int]
+    ) -> list[Why]:
+        """Why each paper of ``rows`` matched: its sentence that best matches the query, the query words and concepts
+        it shares, and the kind of its passage ``best_rows`` names (-1: none). Every hit's summary sentences are
+        scored in one product with ``qvec``, not one a paper.
 
         ``q_stems``: the query's stems and the words they came from (``query_stems``).
         """
-        words = self._paper_words(paper_row)
-        sentence = ""
-        asked = set(q_stems)
-        if words.summary:
-            if qvec is not None:
-                sentence = words.summary[int((self._matrix[words.summary_rows] @ qvec).argmax())]
-            else:
-                overlaps = [len(set(lexical.tokenize(text)) & asked) for text in words.summary]
-                sentence = words.summary[int(np.argmax(overlaps))]
-        terms: list[str] = []
-        said: set[str] = set()  # the terms' words lowercased: a word typed twice is one term
-        for stem, word in q_stems.items():
-            if stem in words.stems and (low := word.lower()) not in said:
-                terms.append(word)
-                said.add(low)
-        concepts = [name for name, stems in words.concepts if not stems.isdisjoint(asked)]
-        return {
-            "sentence": sentence,
-            "terms": terms,
-            "concepts": concepts,
-            "matched_passage": self._kind(words, best_row),
-        }
+        papers = [self._paper_words(int(row)) for row in rows]
+        asked = frozenset(q_stems)
+        lowered = [(stem, word, word.lower()) for stem, word in q_stems.items()]
+        return [
+            {
+                "sentence": sentence,
+                "terms": _terms(lowered, asked & words.stems),
+                "concepts": [name for name, stems in words.concepts if not stems.isdisjoint(asked)],
+                "matched_passage": self._kind(words, int(best)),
+            }
+            for words, sentence, best in zip(papers, self._sentences(papers, qvec, asked), best_rows, strict=True)
+        ]
+
+    def _sentences(self, papers: list[PaperWords], qvec: np.ndarray | None, asked: frozenset[str]) -> list[str]:
+        """Each paper's summary sentence nearest ``qvec`` (without one: sharing the most of ``asked``), "" for a paper
+        without a summary."""
+        if qvec is None:
+            return [_most_shared(words.summary, asked) for words in papers]
+        held = [words.summary_rows for words in papers if words.summary]
+        sims = self._matrix[np.concatenate(held)] @ qvec if held else np.zeros(0, dtype=np.float32)
+        out, at = [], 0
+        for words in papers:
+            n = len(words.summary)
+            out.append(words.summary[int(sims[at : at + n].argmax())] if n else "")
+            at += n
+        return out
 
     def _kind(self, words: PaperWords, best_row: int) -> PassageKind | None:
         """The kind of passage ``best_row`` (the paper's own, read with it; another's from the index), None for -1."""
@@ -104,6 +112,26 @@ class Explainer:
         at = best_row - words.first
         kind = words.kinds[at] if 0 <= at < len(words.kinds) else self.data.passages[best_row][1]
         return kind  # type: ignore[return-value]
+
+
+def _terms(lowered: list[tuple[str, str, str]], held: frozenset[str]) -> list[str]:
+    """The query's words (``lowered``: each stem, its word as typed and lowercased) whose stem the paper holds (``held``:
+    those stems), a word typed twice once."""
+    terms: list[str] = []
+    said: set[str] = set()
+    for stem, word, low in lowered if held else ():
+        if stem in held and low not in said:
+            terms.append(word)
+            said.add(low)
+    return terms
+
+
+def _most_shared(summary: list[str], asked: frozenset[str]) -> str:
+    """The sentence of ``summary`` sharing the most stems with ``asked`` (the first of the best), "" for none."""
+    if not summary:
+        return ""
+    overlaps = [len(set(lexical.tokenize(text)) & asked) for text in summary]
+    return summary[int(np.argmax(overlaps))]
 
 
 def _words(rec: PaperRecord, first: int, passages: list[list[str]]) -> PaperWords:

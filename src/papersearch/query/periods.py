@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from ..core.records import EraRecord
 from ..core.text import plain_words
@@ -35,34 +36,49 @@ def nickname_in(text: str) -> tuple[str, int, int, Span] | None:
 
 def era_named(text: str, eras: Sequence[EraRecord]) -> tuple[EraRecord, Span] | None:
     """An era named in the query (its id or name, or most of its name's words in order), and where."""
+    key = tuple((e["id"], e["name"]) for e in eras)
     folded = plain_words(text)
-    for e in eras:
-        for name in (plain_words(e["name"]), plain_words(e["id"].replace("-", " "))):
-            at = folded.find(name)
-            if name and at >= 0:
-                return e, _original_span(text, name)
+    for at, name in _era_names(key):
+        if folded.find(name) >= 0:
+            return eras[at], _original_span(text, name)
     # part of an era's name is a time only beside a word that says so ("the transformer era");
     # alone it is a topic ("recurrent networks")
     if not ERA_WORD.search(text):
         return None
-    best: tuple[int, EraRecord, Span] | None = None
-    for e in eras:
-        words = [w for w in plain_words(e["name"]).split() if len(w) > 2 and w not in ("the", "and", "modern")]
-        for n in range(len(words), 0, -1):
-            for i in range(len(words) - n + 1):
-                phrase = words[i : i + n]
-                words_re = r"\s+".join(_era_word(w) for w in phrase)
-                # beside the word that makes it a time: "the transformer era", "the era of transformers"
-                hit = re.search(
-                    rf"\b{words_re}\s+{ERA_WORD.pattern}|{ERA_WORD.pattern}\s+of\s+(?:the\s+)?{words_re}\b",
-                    text,
-                    re.IGNORECASE,
-                )
-                if hit and (best is None or n > best[0]):
-                    best = (n, e, (hit.start(), hit.end()))
+    best: tuple[int, int, Span] | None = None
+    for n, at, pattern in _era_phrases(key):  # the longest phrase found wins; of those, the first
+        if best is not None and n <= best[0]:
+            continue
+        hit = pattern.search(text)
+        if hit:
+            best = (n, at, (hit.start(), hit.end()))
     if best is None:
         return None
-    return best[1], best[2]
+    return eras[best[1]], best[2]
+
+
+@lru_cache(maxsize=8)
+def _era_names(eras: tuple[tuple[str, str], ...]) -> list[tuple[int, str]]:
+    """Each era's name and id (``eras``: a version's, each its id and name) as ``plain_words``, with its position."""
+    plain = ((at, (plain_words(name), plain_words(eid.replace("-", " ")))) for at, (eid, name) in enumerate(eras))
+    return [(at, name) for at, names in plain for name in names if name]
+
+
+@lru_cache(maxsize=8)
+def _era_phrases(eras: tuple[tuple[str, str], ...]) -> list[tuple[int, int, re.Pattern[str]]]:
+    """Each stretch of an era's name beside a word that makes it a time, as a pattern with its number of words and
+    the era's position: an era's longest stretches first. Compiled for a version's eras when a query first holds such
+    a word (a one-shot query without one compiles none)."""
+    phrases = []
+    for at, (_, name) in enumerate(eras):
+        words = [w for w in plain_words(name).split() if len(w) > 2 and w not in ("the", "and", "modern")]
+        for n in range(len(words), 0, -1):
+            for i in range(len(words) - n + 1):
+                words_re = r"\s+".join(_era_word(w) for w in words[i : i + n])
+                # beside the word that makes it a time: "the transformer era", "the era of transformers"
+                pattern = rf"\b{words_re}\s+{ERA_WORD.pattern}|{ERA_WORD.pattern}\s+of\s+(?:the\s+)?{words_re}\b"
+                phrases.append((n, at, re.compile(pattern, re.IGNORECASE)))
+    return phrases
 
 
 def _era_word(word: str) -> str:
@@ -74,6 +90,11 @@ def _era_word(word: str) -> str:
 
 def _original_span(text: str, folded_phrase: str) -> Span:
     """Where ``text`` says a phrase of ``plain_words``, whatever its case and punctuation; (0, 0) when it does not."""
-    pattern = r"\b" + r"[\W_]+".join(re.escape(w) for w in folded_phrase.split()) + r"\b"
-    m = re.search(pattern, text, re.IGNORECASE)
+    m = _phrase_pattern(folded_phrase).search(text)
     return (m.start(), m.end()) if m else (0, 0)
+
+
+@lru_cache(maxsize=64)
+def _phrase_pattern(folded_phrase: str) -> re.Pattern[str]:
+    """A phrase of ``plain_words`` (a nickname, an era's name) as a pattern, whatever the case and punctuation."""
+    return re.compile(r"\b" + r"[\W_]+".join(re.escape(w) for w in folded_phrase.split()) + r"\b", re.IGNORECASE)

@@ -22,6 +22,7 @@ from .scope import Evidence
 from .wording import ASKING, FILLER
 
 ASKED = FILLER | ASKING
+PARTITION_FROM = 1_000  # scores (finite) from which ``top_k`` partitions before it sorts
 
 
 def filter_mask(
@@ -41,15 +42,16 @@ def filter_mask(
 def top_k(scores: np.ndarray, k: int) -> list[int]:
     """Rows of the ``k`` highest finite scores, best first; ties keep row order (like a stable sort).
 
-    Partitions before sorting, so a query over a million papers sorts k of them, not all.
+    Partitions before sorting when there are more than ``PARTITION_FROM`` rows, so a query over a million papers
+    sorts k of them, not all; a few hundred are sorted whole (the partition costs more than it saves).
     """
-    finite = np.flatnonzero(np.isfinite(scores))
-    if len(finite) > k:
+    finite = np.isfinite(scores).nonzero()[0]
+    if len(finite) > max(k, PARTITION_FROM):
         part = np.argpartition(-scores[finite], k - 1)[:k]
         cut = scores[finite[part]].min()
         finite = finite[scores[finite] >= cut]  # every row tied with the k-th, so ties are broken by row
-    order = finite[np.argsort(-scores[finite], kind="stable")][:k]
-    return [int(i) for i in order]
+    top: list[int] = finite[np.argsort(-scores[finite], kind="stable")[:k]].tolist()
+    return top
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,12 @@ class Scored:
     sure: bool  # a name, a time or the list's own order was asked for: some paper answers, whatever else says
     evidence: Evidence | None = None  # what the no-match decision weighs (``scope``), once judged
     confidence: float = 1.0  # that some paper answers the query at all (``scope.confidence``), once judged
+
+    def judged(self, evidence: Evidence, confidence: float, sure: bool) -> Scored:
+        """These scores with the no-match verdict (``Ranker._judged``): one record built, the arrays shared (what
+        ``dataclasses.replace`` does, without reading the fields' definitions again on every query)."""
+        kept = (self.rows, self.mask, self.fused, self.dense, self.lexical, self.qvec, self.best_row, self.names)
+        return Scored(*kept, self.concepts, self.best_cosine, sure, evidence, confidence)
 
     def at(self, rows: np.ndarray) -> np.ndarray:
         """The positions of paper ``rows`` among the candidates (-1 for one that is not)."""
@@ -127,7 +135,7 @@ def score(
     listed = plan is not None and plan.order is not None and plan.order.over == "list"  # "the oldest paper"
     sure = (names is not None and bool(names.any())) or (plan is not None and plan.only_time) or listed
     others: tuple[fusion.Others | None, fusion.Others | None] = (None, None)
-    if mode == "hybrid":
+    if mode == "hybrid" and len(rows) < len(data.columns.years):  # every paper a candidate: none outside to weigh
         others = candidates.rest(data.lexical, lex_texts, allow, rows, side).sides()
     if mode == "dense":
         fused = dense.astype(np.float64)
@@ -178,7 +186,7 @@ def _candidates(
     allowed papers, or few of their passages); else the dense side's, the lexical side's best for each reading of
     the query (``lex_texts``), the first allowed rows and ``extra``."""
     n = len(data.columns.years)
-    if n <= candidates.LEXICAL_CANDIDATES:  # a small list: every paper, filtered or not (the full scan's arrays)
+    if every_paper(data):  # a small list: every paper, filtered or not (the full scan's arrays)
         return np.arange(n, dtype=np.int64)
     if allow.count <= candidates.LEXICAL_CANDIDATES or (side is not None and side.floor is None):
         found = allow.rows()
@@ -189,6 +197,12 @@ def _candidates(
     if side is not None:
         parts.append(side.papers)
     return candidates.union(*parts)
+
+
+def every_paper(data: IndexData) -> bool:
+    """Whether every query scores every paper of the version (a small list): no paper is left out to be asked for
+    or weighed apart."""
+    return len(data.columns.years) <= candidates.LEXICAL_CANDIDATES
 
 
 def _name_scores(rows: np.ndarray, names: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:

@@ -34,6 +34,7 @@ from .spelling import Speller
 from .timewords import TimeContext
 
 Embed = Callable[[str], np.ndarray]  # a query's text to its vector (the searcher's, through its cache)
+_NONE = np.zeros(0, dtype=np.int64)  # no rows
 SOURCES_OF = 20  # an origin question's best papers whose cited entries are scored too (rerank.ORIGIN_SOURCES: 5)
 
 
@@ -81,10 +82,12 @@ class Ranker:
     def _scored(
         self, text: str, plan: QueryPlan | None, mode: str, allow: Allowed, k: int, embed: Embed
     ) -> ranking.Scored:
-        """``ranking.score`` over the candidates, with the papers the plan asks for; for an origin question, again
-        with the entries its best papers cite (which ``rerank.cited_sources`` lifts) when they were not among them."""
+        """``ranking.score`` over the candidates, with the papers the plan asks for (none where every paper is scored:
+        ``ranking.every_paper``); for an origin question, again with the entries its best papers cite (which
+        ``rerank.cited_sources`` lifts) when they were not among them."""
         topic = plan.topic if plan is not None else text
-        extra = self._asking.rows(plan, topic, allow, k, None if mode == "lexical" else embed)
+        asking = not ranking.every_paper(self.data)
+        extra = self._asking.rows(plan, topic, allow, k, None if mode == "lexical" else embed) if asking else _NONE
         if plan is not None and plan.order is not None and plan.order.choice:  # the papers a choice's sides name
             extra = candidates.union(extra, np.array(_chosen_rows(plan.order), dtype=np.int64))
         ctx = self._plan_context
@@ -92,7 +95,7 @@ class Ranker:
         if plan is None or not plan.builds_on or len(scored.rows) == len(self._years):
             return scored
         best = scored.rows[ranking.top_k(np.where(scored.mask, scored.fused, -np.inf), SOURCES_OF)]
-        cited = np.fromiter((int(x) for row in best for x in plan.builds_on[int(row)]), dtype=np.int64)
+        cited = _cited(plan.builds_on, best.tolist())
         if not len(np.setdiff1d(cited, scored.rows)):
             return scored
         query = ranking.Query(text, plan, mode, allow, candidates.union(extra, cited))
@@ -103,11 +106,13 @@ class Ranker:
         evidence = self.scope.evidence(topic, scored.qvec, scored.best_cosine, embed)
         sure = scored.sure or sure
         confidence = scope.confidence(evidence, sure, words_only=scored.qvec is None)
-        return replace(scored, evidence=evidence, confidence=confidence, sure=sure)
+        return scored.judged(evidence, confidence, sure)
 
     def _moved(self, scored: ranking.Scored, plan: QueryPlan) -> np.ndarray:
-        """The candidates' fused scores moved by ``plan`` (``rerank.apply``), its citations read by position."""
-        moved = replace(plan, builds_on=Positioned(plan.builds_on, scored)) if plan.builds_on else plan
+        """The candidates' fused scores moved by ``plan`` (``rerank.apply``), its citations read by position (when every
+        paper is a candidate, a paper's position is its row: read as they are)."""
+        every = len(scored.rows) == len(self._years)
+        moved = replace(plan, builds_on=Positioned(plan.builds_on, scored)) if plan.builds_on and not every else plan
         years, degree = self._years_of(scored.rows), np.asarray(self._degree[scored.rows])
         return rerank.apply(scored.fused, moved, years, degree, scored.names, scored.concepts)
 
@@ -125,16 +130,12 @@ class Ranker:
             picks = rerank.spread_over_time(fused, self._years_of(scored.rows), request.k)
         else:
             picks = ranking.top_k(fused, request.k)
-        q_stems = query_stems(plan.topic if plan else corrected)
-        rows = [int(scored.rows[i]) for i in picks]
+        rows = scored.rows[picks].tolist()
         if scored.qvec is not None:
             self.explainer.expect(rows)
         records = self.data.records.many(rows)  # the hits' records read together, and what ``why`` reads of them
         self.explainer.prepare(rows, records)
-        hits = [
-            self._hit(rank, i, fused, scored, q_stems, rec)
-            for rank, (i, rec) in enumerate(zip(picks, records, strict=True), 1)
-        ]
+        hits = self._hits(picks, rows, fused, scored, query_stems(plan.topic if plan else corrected), records)
         return search_results(request, corrected, plan, scored.confidence, hits, version)
 
     def _anchored(self, plan: QueryPlan, mode: str, embed: Embed) -> tuple[QueryPlan, bool]:
@@ -245,21 +246,38 @@ class Ranker:
         near, _ = side.of(rows, np.ones(len(rows), dtype=bool))
         return near.astype(np.float64)
 
-    def _hit(
-        self, rank: int, at: int, fused: np.ndarray, scored: ranking.Scored, q_stems: dict[str, str], rec: PaperRecord
-    ) -> SearchHit:
-        """The candidate at position ``at`` (its record ``rec``), ranked ``rank``: its final score, its two sides'
-        scores, and why it matched."""
-        row = int(scored.rows[at])
-        dense = None if scored.qvec is None else round(float(scored.dense[at]), 6)
-        scores: Scores = {"dense": dense, "lexical": round(float(scored.lexical[at]), 6)}
-        why = self.explainer.why(q_stems, row, scored.qvec, int(scored.best_row[at]))
-        return search_hit(rank, rec, float(fused[at]), scores, why)
+    def _hits(
+        self,
+        picks: list[int],
+        rows: list[int],
+        fused: np.ndarray,
+        scored: ranking.Scored,
+        q_stems: dict[str, str],
+        records: list[PaperRecord],
+    ) -> list[SearchHit]:
+        """The candidates at positions ``picks`` (papers ``rows``, records ``records``), best first: each one's final
+        score, its two sides' scores, and why it matched (every hit's ``why`` at once: ``Explainer.whys``)."""
+        whys = self.explainer.whys(q_stems, rows, scored.qvec, scored.best_row[picks].tolist())
+        lexical: list[float] = scored.lexical[picks].tolist()
+        dense: list[float | None] = [None] * len(picks) if scored.qvec is None else scored.dense[picks].tolist()
+        return [
+            search_hit(rank, rec, score, {"dense": None if d is None else round(d, 6), "lexical": round(x, 6)}, why)
+            for rank, (rec, score, d, x, why) in enumerate(
+                zip(records, fused[picks].tolist(), dense, lexical, whys, strict=True), 1
+            )
+        ]
 
 
 def _chosen_rows(reading: order.OrderReading) -> list[int]:
     """The rows of the papers a choice's sides name, once each (a side that names none adds none)."""
     return sorted({paper[0] for _, paper in reading.choice if paper is not None})
+
+
+def _cited(builds_on: Sequence[Iterable[int]], rows: list[int]) -> np.ndarray:
+    """The rows the papers of ``rows`` cite (``PlanContext.builds_on``), in that order: each paper's list read as one
+    array, not item by item."""
+    lists = [np.asarray(builds_on[row], dtype=np.int64) for row in rows]
+    return np.concatenate(lists) if lists else np.zeros(0, dtype=np.int64)
 
 
 class Positioned(Sequence[list[int]]):
@@ -278,8 +296,9 @@ class Positioned(Sequence[list[int]]):
     def __getitem__(self, at: int | slice) -> Any:
         if isinstance(at, slice):
             return [self[i] for i in range(*at.indices(len(self)))]
-        cited = np.fromiter((int(x) for x in self.builds_on[int(self.scored.rows[at])]), dtype=np.int64)
-        return [int(p) for p in self.scored.at(cited) if p >= 0]
+        positions = self.scored.at(_cited(self.builds_on, [int(self.scored.rows[at])]))
+        found: list[int] = positions[positions >= 0].tolist()
+        return found
 
 
 def open_engine(data: IndexData) -> Engine | None:
