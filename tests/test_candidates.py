@@ -25,9 +25,9 @@ from papersearch.corpus.load import load_corpus
 from papersearch.graph.records import corpus_records
 from papersearch.index import column_build, matrix, record_store, store, understanding, vectors
 from papersearch.index.build import build
-from papersearch.index.lexical import tokenize
 from papersearch.index.passages import paper_passages
 from papersearch.index.reader import read_version
+from papersearch.index.tokens import tokenize
 from papersearch.index.understanding import SINGLE_LETTER, ConceptTable, KeySet, NameTable
 from papersearch.query import candidates
 from papersearch.query.meaning import paper_vectors

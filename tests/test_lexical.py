@@ -11,7 +11,7 @@ import pytest
 from papersearch.core.settings import PROJECT_ROOT
 from papersearch.corpus.load import load_corpus
 from papersearch.graph.records import corpus_records
-from papersearch.index import layout, lexical, reader, writer
+from papersearch.index import layout, lexical, reader, tokens, writer
 from papersearch.index.passages import lexical_text
 
 bm25s = pytest.importorskip("bm25s")
@@ -40,7 +40,7 @@ def test_scores_equal_bm25s_on_the_corpus(tmp_path: Path) -> None:
     writer.write_lexical(tmp_path, *lexical.build(texts))
     index = reader.read_lexical(tmp_path, len(texts))
     ours = _columns(index.data, index.indices, index.indptr, index.vocab)
-    assert ours == _reference([lexical.tokenize(t) for t in texts])  # exact, float32 for float32
+    assert ours == _reference([tokens.tokenize(t) for t in texts])  # exact, float32 for float32
     assert index.vocab[""] == len(index.vocab) - 1
     assert index.data.dtype == np.float32 and index.indices.dtype == np.int32 and index.indptr.dtype == np.int64
 

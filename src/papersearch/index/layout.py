@@ -42,7 +42,7 @@ from ..graph.version import EXTRACTION_VERSION
 FORMAT_VERSION = 3  # the files and their shapes; a version of another format is rebuilt, never read
 REUSABLE_FORMATS = (2, FORMAT_VERSION)  # formats whose vectors a build reuses (never serves): their manifests are read
 PASSAGES_FORMAT = 1  # how papers are cut into passages (passages.py); vectors are reused only within one
-WORDS_FORMAT = 1  # how texts become words: lexical.tokenize (BM25) and vocabulary.WORD_RE (typo correction)
+WORDS_FORMAT = 1  # how texts become words: tokens.tokenize (BM25) and vocabulary.WORD_RE (typo correction)
 BUILT_BY = {  # the manifest's record of the code that built a version: one that differs is stale
     "format_version": ("index format", FORMAT_VERSION),
     "passages_format": ("passage cutting", PASSAGES_FORMAT),

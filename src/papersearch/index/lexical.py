@@ -9,13 +9,11 @@ about a second), and loading reads the arrays and the vocabulary directly.
 from __future__ import annotations
 
 import math
-import re
 import tempfile
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -23,112 +21,10 @@ import numpy as np
 
 from ..core.kept import Kept
 from .disk import naming
+from .tokens import tokenize
 
-TOKEN_RE = re.compile(r"\w\w+|\d", re.UNICODE)
-NON_ASCII = re.compile(r"[^\x00-\x7f]+")  # an accent is a combining mark, never ASCII: only these runs are read
 KEPT_QUERIES = 1024  # query texts whose token ids a lexical index keeps
 KEPT_SAMPLES = 256  # words whose scores of a range's even sample are kept (each at most ~40 KB: query.candidates)
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "but",
-        "by",
-        "can",
-        "do",
-        "does",
-        "for",
-        "from",
-        "had",
-        "has",
-        "have",
-        "how",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "that",
-        "the",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "to",
-        "was",
-        "were",
-        "what",
-        "when",
-        "which",
-        "who",
-        "why",
-        "will",
-        "with",
-        "would",
-        "about",
-        "after",
-        "also",
-        "any",
-        "been",
-        "before",
-        "being",
-        "both",
-        "each",
-        "few",
-        "more",
-        "most",
-        "other",
-        "some",
-        "such",
-        "than",
-        "too",
-        "very",
-        "you",
-        "your",
-        "i",
-        "me",
-        "my",
-        "we",
-        "our",
-    ]
-)
-
-
-@cache
-def _stemmer():  # type: ignore[no-untyped-def]
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
-
-
-def tokenize(text: str) -> list[str]:
-    """Lowercase, split into words, drop stop words, stem (the same at build and query time).
-
-    A change here changes what an index holds: bump ``layout.WORDS_FORMAT`` with it, so older indexes are stale.
-    """
-    import unicodedata
-
-    text = text.lower()
-    if not text.isascii():  # strip accents ("Schmidhuber" and "Schmídhuber" are one word); ASCII has none
-        marks = unicodedata.combining  # each non-ASCII run less its combining marks (its accents, decomposed)
-        text = NON_ASCII.sub(
-            lambda m: "".join(c for c in m.group() if not marks(c)), unicodedata.normalize("NFKD", text)
-        )
-        text = text.replace("’", "'")
-    words = [w for w in TOKEN_RE.findall(text) if w not in STOPWORDS]
-    stems: list[str] = _stemmer().stemWords(words)
-    return stems
 
 
 K1, B = 1.2, 0.75

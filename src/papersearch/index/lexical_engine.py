@@ -11,7 +11,7 @@ the same for 100 hits as for 500). It is only a retriever: it scores with its ow
 quantised to a byte, so the papers it returns are then scored exactly from the BM25 arrays
 (``LexicalIndex.scores_of``), and every score a face shows is still bm25s's.
 
-The index is built from the same words as BM25 (``lexical.tokenize``), one document a paper, its
+The index is built from the same words as BM25 (``tokens.tokenize``), one document a paper, its
 row in a fast field; a year range (or an era's span of rows) is a range query on that row. A
 version holds it in ``lexical/engine/``; its files are checked like every other file. A small
 index (no more papers than a query takes candidates) never opens it, so the cold ``ask`` of a small
@@ -33,7 +33,7 @@ import numpy as np
 
 from .disk import free_bytes, naming
 
-FIELD = "w"  # the words, as lexical.tokenize gives them (whitespace-separated, already lowercased and stemmed)
+FIELD = "w"  # the words, as tokens.tokenize gives them (whitespace-separated, already lowercased and stemmed)
 ROW = "row"  # the paper's row, a fast field
 HEAP = 400_000_000  # bytes of the one indexing thread's buffer (each time it fills, one segment is written)
 LOCKS = (".tantivy-writer.lock", ".tantivy-meta.lock")

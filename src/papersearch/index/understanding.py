@@ -28,7 +28,7 @@ from ..core.kept import Kept
 from ..core.names import PARTICLES, author_surname, given_names, name_key
 from ..core.records import PaperRecord
 from ..core.text import plain_words
-from .lexical import tokenize
+from .tokens import tokenize
 
 NAME_WEIGHT = {"author": 1.0, "cited": 0.8}
 REF_YEAR = re.compile(r"\s+\d{4}[a-z]?$")  # the year that ends an outside reference ("van den Oord 2017")

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..core.kept import Kept
 from ..core.records import PaperRecord, PassageKind, Why
-from ..index import lexical
+from ..index import tokens
 from ..index.matrix import read_ahead, worth_reading_ahead
 from ..index.reader import IndexData
 
@@ -31,8 +31,8 @@ class PaperWords(NamedTuple):
 
 def query_stems(q: str) -> dict[str, str]:
     """The query's content words by stem: {stem: the word as typed}."""
-    words = [w for w in lexical.TOKEN_RE.findall(q) if w.lower() not in lexical.STOPWORDS]
-    return {s: w for w, s in zip(words, lexical.tokenize(" ".join(words)), strict=False)} if words else {}
+    words = [w for w in tokens.TOKEN_RE.findall(q) if w.lower() not in tokens.STOPWORDS]
+    return {s: w for w, s in zip(words, tokens.tokenize(" ".join(words)), strict=False)} if words else {}
 
 
 class Explainer:
@@ -130,15 +130,15 @@ def _most_shared(summary: list[str], asked: frozenset[str]) -> str:
     """The sentence of ``summary`` sharing the most stems with ``asked`` (the first of the best), "" for none."""
     if not summary:
         return ""
-    overlaps = [len(set(lexical.tokenize(text)) & asked) for text in summary]
+    overlaps = [len(set(tokens.tokenize(text)) & asked) for text in summary]
     return summary[int(np.argmax(overlaps))]
 
 
 def _words(rec: PaperRecord, first: int, passages: list[list[str]]) -> PaperWords:
     """What ``why`` reads of a paper: from its record, and its passages (rows ``first`` on)."""
     text = json.dumps([rec["title"], rec["question"], rec["summary"], rec["authors"]], ensure_ascii=False)
-    concepts = [(c["name"], frozenset(lexical.tokenize(" ".join([c["name"], *c["aliases"]])))) for c in rec["concepts"]]
+    concepts = [(c["name"], frozenset(tokens.tokenize(" ".join([c["name"], *c["aliases"]])))) for c in rec["concepts"]]
     at = [i for i, p in enumerate(passages) if p[1] == "summary"]
     rows = np.array([first + i for i in at], dtype=np.int64)
-    stems = frozenset(lexical.tokenize(text))
+    stems = frozenset(tokens.tokenize(text))
     return PaperWords(stems, concepts, rows, [passages[i][2] for i in at], first, [p[1] for p in passages])

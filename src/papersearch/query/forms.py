@@ -16,7 +16,7 @@ from itertools import islice
 
 import numpy as np
 
-from ..index.lexical import tokenize
+from ..index.tokens import tokenize
 from .english import everyday
 
 Term = tuple[str, frozenset[str], int]  # (concept, stems of one of its terms, paper row): ``PlanContext.concepts``

@@ -17,7 +17,7 @@ from functools import lru_cache
 from ..core.names import name_key
 from ..core.patterns import Gated
 from ..core.records import EraRecord, GraphRecord, Intent, PaperRecord, Understood
-from ..index.lexical import STOPWORDS, tokenize
+from ..index.tokens import STOPWORDS, tokenize
 from ..index.understanding import NAME_WEIGHT, SINGLE_LETTER, concept_terms, evidence_names, given_keys, paper_names
 from .forms import Form, other_forms
 from .order import LIST_WORDS, SEQUENCE_WORDS, THINGS, OrderReading, read_order

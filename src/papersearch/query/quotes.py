@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.records import Intent, SearchResults
-from ..index import lexical
+from ..index import tokens
 from ..index.reader import IndexData
 from .explain import query_stems
 
@@ -69,7 +69,7 @@ class Sentences:
             for r in sorted(int(x) for x in self.data.paper_rows[paper]):
                 _, kind, text = self.data.passages[r]
                 if (kind == "summary" and text in rec["summary"]) or (kind == "question" and text == rec["question"]):
-                    hit.append((r, kind, frozenset(lexical.tokenize(text))))
+                    hit.append((r, kind, frozenset(tokens.tokenize(text))))
             self._rows[paper] = hit  # one writer wins a race; both computed the same list
         return hit
 

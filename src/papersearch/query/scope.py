@@ -37,12 +37,11 @@ import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 import numpy as np
 
 from ..core.text import unaccented
-from ..index import lexical
+from ..index import lexical, tokens
 from ..index.matrix import read_rows
 from . import english
 from .order import LIST_WORDS
@@ -52,7 +51,7 @@ TOPIC_CEILING = 6.0  # a word this common in everyday English (Zipf) or more car
 JARGON_CEILING = 3.5  # a word of the list rarer than this in everyday English is the field's own
 FIELD_SAMPLE = 20_000  # passages the list's mean vector is taken over, at most
 FOREIGN_FULL = 1.0  # a missing word of this topic weight (as common as "five", Zipf 5) or more counts in full
-SKIPPED = ASIDES | ASKING | CUES | LIST_WORDS | lexical.STOPWORDS  # words that ask or join, never a topic
+SKIPPED = ASIDES | ASKING | CUES | LIST_WORDS | tokens.STOPWORDS  # words that ask or join, never a topic
 # fitted on the tune half of the dev queries (scripts/calibrate_no_match.py): cosine, field, foreign, jargon
 NO_MATCH_WEIGHTS = (9.82, 17.35, -4.70, 1.81)
 NO_MATCH_BIAS = -0.83
@@ -104,15 +103,12 @@ class Evidence:
 def topic_words(text: str) -> list[str]:
     """The words of ``text`` that may carry its topic: lowercase, without accents, digits, stop words and words that
     only ask or join ("explain", "papers", "here", "invented", "history")."""
-    return [w for w in lexical.TOKEN_RE.findall(unaccented(text)) if not w.isdigit() and w not in SKIPPED]
-
-
-zipf = lru_cache(maxsize=8192)(english.zipf)  # a query's topic words are weighed more than once, and come again
+    return [w for w in tokens.TOKEN_RE.findall(unaccented(text)) if not w.isdigit() and w not in SKIPPED]
 
 
 def weight(word: str) -> float:
     """How much of a topic ``word`` carries: how far under ``TOPIC_CEILING`` its everyday frequency is."""
-    return max(0.0, TOPIC_CEILING - max(zipf(word), english.RARE))
+    return max(0.0, TOPIC_CEILING - max(english.zipf(word), english.RARE))
 
 
 class Scope:
@@ -151,7 +147,7 @@ class Scope:
         """In how many of the list's papers ``word`` occurs (its most frequent stem's); 0 when the list lacks it."""
         counts = [
             int(self._indptr[t + 1] - self._indptr[t])
-            for t in (self.vocab.get(stem) for stem in lexical.tokenize(word))
+            for t in (self.vocab.get(stem) for stem in tokens.tokenize(word))
             if t is not None and t + 1 < len(self._indptr)
         ]
         return max(counts, default=0)
@@ -172,13 +168,13 @@ class Scope:
             papers = self.papers_holding(w)
             if papers:
                 held += w_weight
-                jargon = max(jargon, JARGON_CEILING - min(zipf(w), JARGON_CEILING))
+                jargon = max(jargon, JARGON_CEILING - min(english.zipf(w), JARGON_CEILING))
                 if papers <= GENERIC_SHARE * self._papers:
                     specific += w_weight
                     shared.append((w, w_weight))
             else:
                 foreign = max(foreign, min(w_weight, FOREIGN_FULL))
-                if zipf(w) >= english.EVERYDAY:
+                if english.zipf(w) >= english.EVERYDAY:
                     everyday += w_weight
                     missing.add(w)
         field = float(self.field() @ qvec) if qvec is not None else 0.0
@@ -207,7 +203,7 @@ class Scope:
         list does; when it uses them in another sense (``Evidence.sense`` at or under ``-SENSE_APART``: "morse
         code", "adversarial proceedings in court"), those of them that are everyday English count as everyday
         words the list lacks, and none as the list's own. Read only when that could change the verdict."""
-        plain = [(w, w_weight) for w, w_weight in shared if zipf(w) >= english.EVERYDAY]
+        plain = [(w, w_weight) for w, w_weight in shared if english.zipf(w) >= english.EVERYDAY]
         everyday = found.everyday + sum(w_weight for _, w_weight in plain) / (total or 1.0)
         if everyday < FOREIGN_TOPIC_AT - PULL_REACH or fitted(found, words_only=False) < NO_MATCH_BELOW:
             return found, missing
@@ -234,7 +230,7 @@ class Scope:
         """The passage rows of the papers holding ``word`` (of at most ``SENSE_PAPERS`` of them, evenly spread)."""
         ids = [
             np.asarray(self._postings[self._indptr[t] : self._indptr[t + 1]])
-            for t in (self.vocab.get(stem) for stem in lexical.tokenize(word))
+            for t in (self.vocab.get(stem) for stem in tokens.tokenize(word))
             if t is not None and t + 1 < len(self._indptr)
         ]
         papers = np.unique(np.concatenate(ids)) if ids else np.zeros(0, dtype=np.int64)
@@ -251,7 +247,7 @@ class Scope:
         "turning one kind of picture into another" moves away as "one kind of into another"."""
         if all(w in missing for w in words):
             return 0.0
-        without = " ".join(w for w in lexical.TOKEN_RE.findall(unaccented(topic)) if w not in missing)
+        without = " ".join(w for w in tokens.TOKEN_RE.findall(unaccented(topic)) if w not in missing)
         return float(self.field() @ embed(without)) - field
 
 
