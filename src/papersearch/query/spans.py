@@ -9,11 +9,11 @@ candidate rises by how strongly it is tied to the head of the ranking, its best 
 - by the graph: a citation 1, a mention 0.5 (``ordering.TIE``, as "what came before X" weighs them), summed
   over the head, so a paper cited by two of them, one on the path between them, rises most;
 - by meaning: how much nearer the head its paper vector is (the mean cosine with the head's, ``centroids``)
-  than the average of the best ``POOL`` candidates, in standard deviations, only upwards: a milestone of
+  than the average of the best ``POOL`` papers, in standard deviations, only upwards: a milestone of
   another kind (AlexNet among language models, in a question about scaling up) does not fall for being unlike
   the rest.
 
-The lift is counted in standard deviations of the question's own scores, so it means the same in every mode
+The lift is counted in standard deviations of the question's best scores, so it means the same in every mode
 (a sum of z-scores, or dense cosines alone). The head's own papers are lifted by each other alike, so papers that
 agree with one another stay on top. Pure: a function of the fused scores, the plan and the index's columns.
 Measured: docs/ranking.md (seventh pass).
@@ -30,7 +30,8 @@ from .plan import QueryPlan
 HEAD = 5  # the best this many papers are the steps the question's words found (as an origin question's sources)
 LINK_BOOST = 1.0  # a paper cited by one of them rises this many standard deviations of the scores, a mention half
 MEANING_BOOST = 0.5  # ...and this many per standard deviation it is nearer the head in meaning than the average
-POOL = 200  # meaning is weighed among the best this many candidates: those a lift could bring to the top
+POOL = 64  # only the best this many papers are lifted, and their scores' spread is the unit: the same papers and
+# the same unit whether the candidates are a few hundred (a large list) or every paper (a full scan, a small list)
 
 
 def linked(fused: np.ndarray, plan: QueryPlan | None, columns: Columns, rows: np.ndarray, meaning: bool) -> np.ndarray:
@@ -43,11 +44,12 @@ def linked(fused: np.ndarray, plan: QueryPlan | None, columns: Columns, rows: np
     if len(ok) < 2:
         return fused
     best = ok[np.argsort(-fused[ok], kind="stable")[:POOL]]  # positions among the candidates, best first
-    head = best[:HEAD]
-    lift = LINK_BOOST * cited(columns, rows, head)
+    head, pool = best[:HEAD], np.sort(best)
+    lift = np.zeros(len(rows), dtype=np.float64)
+    lift[pool] = LINK_BOOST * cited(columns, rows, head)[pool]
     if meaning:
-        lift += MEANING_BOOST * nearer(columns.arrays["centroids"], rows, head, np.sort(best))
-    return np.where(np.isfinite(fused), fused + lift * float(fused[ok].std()), fused)  # in the scores' own spread
+        lift += MEANING_BOOST * nearer(columns.arrays["centroids"], rows, head, pool)
+    return np.where(np.isfinite(fused), fused + lift * float(fused[best].std()), fused)  # in the pool's own spread
 
 
 def cited(columns: Columns, rows: np.ndarray, head: np.ndarray) -> np.ndarray:
