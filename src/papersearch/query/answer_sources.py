@@ -16,11 +16,10 @@ from ..core.records import Order, SearchResults
 from ..index.reader import IndexData
 from ..index.understanding import concept_terms
 from .explain import query_stems
+from .head import HEAD_DEPTH, HEAD_SPREAD
 from .quotes import Sentences
 
 RELATED_PAPERS = 3  # what came before or after a paper: the first ranked, and those of this many the graph ties to it
-HEAD_SPREAD = 0.27  # a further paper stands level with the first when its search score is this close to the first's,
-HEAD_DEPTH = 10  # as a share of the drop from the first ranked paper to the one this many down
 
 
 def level(results: SearchResults, papers: int) -> list[str]:

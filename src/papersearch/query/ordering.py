@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..index.record_store import KINDS
-from .answer_sources import HEAD_DEPTH, HEAD_SPREAD
+from .head import HEAD_DEPTH, HEAD_SPREAD
 from .order import First
 from .paths import Link, StoredLinks
 from .relation import Side
