@@ -241,6 +241,10 @@ class LexicalIndex:
             kept = self._kept.put(query, tuple(i for i in ids if i is not None and i + 1 < len(self._indptr)))
         return list(kept)
 
+    def papers_of(self, token: int) -> np.ndarray:
+        """The papers (rows) holding token id ``token``, ascending: its column of the score matrix."""
+        return self._indices[self._indptr[token] : self._indptr[token + 1]]
+
     def scores(self, query: str) -> np.ndarray:
         out = np.zeros(self.n_docs, dtype=np.float32)
         for t in self.token_ids(query):

@@ -47,7 +47,7 @@ class Ranker:
         self._graph = graph
         self.speller = Speller(data.vocabulary)
         self.explainer = Explainer(data)
-        self.scope = scope.Scope(data.matrix, data.lexical, data.row_paper, data.columns.field)
+        self.scope = scope.Scope(data.matrix, data.lexical, data.columns.passage_start, data.columns.field)
         self._years = np.asarray(data.columns.years)  # plain arrays over the mapped ones: indexed on every query
         self._eras = np.asarray(data.columns.era_codes)
         self._era_code = {e["id"]: i for i, e in enumerate(data.eras)}

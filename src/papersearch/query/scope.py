@@ -119,17 +119,15 @@ class Scope:
         self,
         matrix: np.ndarray,
         words: lexical.LexicalIndex,
-        row_paper: np.ndarray,
+        passage_start: np.ndarray,
         field: np.ndarray | None = None,
     ) -> None:
         """``matrix``: the version's passage vectors; ``words``: its BM25 index (which words the list holds, and in
-        which papers); ``row_paper``: each passage row's paper row, in paper order; ``field``: the list's mean passage
+        which papers); ``passage_start``: each paper's first passage row (``index.columns``); ``field``: the list's mean passage
         vector when the build stored it (``index.columns``), else made on first use."""
         self.matrix = matrix
-        self.vocab = words.vocab
-        self._indptr = words.indptr
-        self._postings = words.indices
-        self._row_paper = row_paper
+        self._words = words
+        self._passage_start = passage_start
         self._papers = max(1, words.n_docs)
         self._field: np.ndarray | None = field
         self._lock = threading.Lock()
@@ -146,11 +144,7 @@ class Scope:
 
     def papers_holding(self, word: str) -> int:
         """In how many of the list's papers ``word`` occurs (its most frequent stem's); 0 when the list lacks it."""
-        counts = [
-            int(self._indptr[t + 1] - self._indptr[t])
-            for t in (self.vocab.get(stem) for stem in tokens.tokenize(word))
-            if t is not None and t + 1 < len(self._indptr)
-        ]
+        counts = [len(self._words.papers_of(t)) for t in self._words.token_ids(word)]
         return max(counts, default=0)
 
     def evidence(
@@ -229,15 +223,10 @@ class Scope:
 
     def _rows_holding(self, word: str) -> np.ndarray:
         """The passage rows of the papers holding ``word`` (of at most ``SENSE_PAPERS`` of them, evenly spread)."""
-        ids = [
-            _spread(np.asarray(self._postings[self._indptr[t] : self._indptr[t + 1]]))  # thinned before the union:
-            for t in (self.vocab.get(stem) for stem in tokens.tokenize(word))  # a common word of a million papers
-            if t is not None and t + 1 < len(self._indptr)  # is held by a hundred thousand
-        ]
-        papers = np.unique(np.concatenate(ids)) if ids else np.zeros(0, dtype=np.int64)
-        papers = _spread(papers)
-        starts = np.searchsorted(self._row_paper, papers, side="left")
-        ends = np.searchsorted(self._row_paper, papers, side="right")
+        # each stem's papers thinned before their union: a common word of a million papers is held by 100,000
+        held = [_spread(self._words.papers_of(t)) for t in self._words.token_ids(word)]
+        papers = _spread(np.unique(np.concatenate(held))) if held else np.zeros(0, dtype=np.int64)
+        starts, ends = self._passage_start[papers], self._passage_start[papers + 1]
         return np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)] or [np.zeros(0, np.int64)])
 
     def _pull(
