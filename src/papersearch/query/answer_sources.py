@@ -16,7 +16,7 @@ from ..core.records import Order, SearchResults
 from ..index.reader import IndexData
 from ..index.understanding import concept_terms
 from .explain import query_stems
-from .head import HEAD_DEPTH, HEAD_SPREAD
+from .head import HEAD_DEPTH, level_floor
 from .quotes import Sentences
 
 RELATED_PAPERS = 3  # what came before or after a paper: the first ranked, and those of this many the graph ties to it
@@ -32,8 +32,8 @@ def level(results: SearchResults, papers: int) -> list[str]:
     hits = results["results"][:HEAD_DEPTH]
     if len(hits) < 2:
         return []
-    top, drop = hits[0]["score"], hits[0]["score"] - hits[-1]["score"]
-    return [h["id"] for h in hits[1:papers] if top - h["score"] <= HEAD_SPREAD * drop]
+    floor = level_floor([h["score"] for h in hits])
+    return [h["id"] for h in hits[1:papers] if h["score"] >= floor]
 
 
 def head(results: SearchResults, papers: int) -> list[str]:

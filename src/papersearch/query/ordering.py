@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..index.record_store import KINDS
-from .head import HEAD_DEPTH, HEAD_SPREAD
+from .head import HEAD_DEPTH, level_floor
 from .order import First
 from .paths import Link, StoredLinks
 from .relation import Side
@@ -81,9 +81,8 @@ def about(
     if not len(introduced):
         return close
     ok = np.flatnonzero(np.isfinite(fused))
-    ranked = np.sort(fused[ok])[::-1]
-    best, floor = float(ranked[0]), float(ranked[min(HEAD_DEPTH, len(ranked)) - 1])
-    level = fused[close] >= best - HEAD_SPREAD * (best - floor)
+    ranked: list[float] = np.sort(fused[ok])[::-1][:HEAD_DEPTH].tolist()
+    level = fused[close] >= level_floor(ranked)
     kept: np.ndarray = close[level | (years[close] >= years[introduced].min())]
     return kept
 
