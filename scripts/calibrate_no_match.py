@@ -16,6 +16,9 @@ queries, about 1.4 in 100, and passes more out-of-scope ones). Words only (lexic
 weight in words the list holds (adding the heaviest word it lacks and the rarest it has caught fewer
 out-of-scope tune queries once the bias keeps in-scope ones). The printed constants are what ``src/papersearch/query/scope.py`` ships.
 
+``--sense`` prints instead where ``scope.SENSE_APART`` comes from: three standard deviations under the mean sense of
+the in-scope tune queries the check reads (``Evidence.sense``), by fold and together.
+
 Each line also counts the queries flagged with the foreign-topic rule beside the model (``Evidence.foreign_topic``
 at or above ``FOREIGN_TOPIC_AT``: everyday English the list lacks carries the topic), as the search decides;
 ``--rule-at`` reports it at other thresholds.
@@ -118,6 +121,26 @@ def report(
 RULE_AT = [scope.FOREIGN_TOPIC_AT]  # set by --rule-at
 
 
+def sense_line(s: Searcher, paths: list[str]) -> None:
+    """Print where ``scope.SENSE_APART`` comes from: the sense (``Evidence.sense``) of the tune half's in-scope
+    queries the check reads, by fold and together, with three standard deviations under its mean."""
+    known = {r["id"] for r in s.papers()}
+    read: dict[str, list[float]] = {"fold 1": [], "fold 3": []}
+    for path in paths:
+        for q in load_queries(Path(path), known):
+            if q.half != "tune" or not q.in_scope:
+                continue
+            _, _, scored = s.scores(s.request(q.query))
+            if not scored.sure and scored.evidence is not None and scored.evidence.sense != 0.0:
+                read[f"fold {int(''.join(ch for ch in q.id if ch.isdigit())) % 4}"].append(scored.evidence.sense)
+    for name, values in (*read.items(), ("tune", read["fold 1"] + read["fold 3"])):
+        v = np.array(values)
+        print(
+            f"sense, {name}: {len(v)} read, mean {v.mean():.3f}, sd {v.std(ddof=1):.3f}, "
+            f"mean - 3 sd {v.mean() - 3 * v.std(ddof=1):.3f}, furthest {v.min():.3f}"
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--index", default="index")
@@ -125,9 +148,13 @@ def main() -> None:
     ap.add_argument("--halves", nargs="+", default=list(HALVES), choices=HALVES, help="the halves to report")
     ap.add_argument("--folds", action="store_true", help="cross-validate inside the tune half instead")
     ap.add_argument("--rule-at", type=float, default=scope.FOREIGN_TOPIC_AT, help="the foreign-topic rule's threshold")
+    ap.add_argument("--sense", action="store_true", help="where the sense check's line comes from, instead")
     args = ap.parse_args()
     RULE_AT[0] = args.rule_at
     s = Searcher.load(Path(args.index))
+    if args.sense:
+        sense_line(s, args.queries)
+        return
     halves = tuple(args.halves)
     if args.folds:
         FOLDS.append("on")

@@ -5,7 +5,7 @@ declined though a generic field word ("learning", "attention", "training", "netw
 in the answer and on the command line; a casual description of one of the list's papers, in everyday words
 the list also lacks ("pictures", "mistakes"), is not (``query/scope.py``, ``Evidence.foreign_topic``). A specific
 word of the list used in another sense ("adversarial proceedings in court") does not keep the question in scope
-(``Evidence.sense``); used as the list's papers use it, it does.
+(``Evidence.sense``, read against what the papers holding it are about); used as the list's papers use it, it does.
 """
 
 from __future__ import annotations
@@ -133,4 +133,16 @@ def test_a_list_word_in_the_lists_own_sense_keeps_a_casual_question_in_scope(sea
     assert e.sense != 0.0 and e.sense > -scope.SENSE_APART, e  # read, and in the list's sense
     assert e.specific >= scope.SPECIFIC_BELOW and e.foreign_topic() == 0.0
     assert not searcher.search(query)["no_match"]
+    assert not searcher.answer(query)["declined"]
+
+
+def test_a_casual_question_is_read_against_what_the_papers_are_about(searcher: Searcher) -> None:
+    """ "handwritten" alone matches one sentence of LeCun's paper on reading zip codes closely, closer than the casual
+    question does; against what the paper is about as a whole, the question sits about as near as the word, well
+    inside the line, and is answered from that paper."""
+    query = "teaching computers to read handwritten postcodes"
+    e = evidence(searcher, query)
+    assert e.sense != 0.0 and e.sense > -scope.SENSE_APART / 2, e  # read, and in the list's sense
+    res = searcher.search(query)
+    assert not res["no_match"] and res["results"][0]["id"] == "1989-lecun-cnn", res["confidence"]
     assert not searcher.answer(query)["declined"]

@@ -26,8 +26,8 @@ description of one of its papers), so one rule stands beside it, stated in the q
 what the list is about, is about something else, however close a generic field word brings it.
 
 A specific word of the list ("adversarial", "encode", "convolutional") keeps the rule aside only when the query
-means by it what the list's papers do (``Evidence.sense``): beside the papers holding it, the query is not much
-further from them than the word alone is. "Adversarial proceedings in bankruptcy court" or "how to encode a birthday
+means by it what the list's papers do (``Evidence.sense``): beside what the papers holding it are about (the mean of
+their passages), the query is not much further from it than the word alone is. "Adversarial proceedings in bankruptcy court" or "how to encode a birthday
 message in morse code" are much further; there the word is everyday English in another sense, and counts as such.
 """
 
@@ -64,10 +64,10 @@ GENERIC_SHARE = 0.25  # a word of the list in more than this share of its papers
 SPECIFIC_BELOW = 1.5  # the rule holds while the topic weight of the list's specific words stays under this
 FOREIGN_TOPIC_AT = 0.7  # foreign share plus pull at or above this: the query is about something else
 FOREIGN_SLOPE = 10.0  # how fast the confidence falls past FOREIGN_TOPIC_AT (0.5 at it, 0.27 at 0.1 beyond)
-# the query this much further from its specific words' papers than those words alone: it means something else by
-# them. Three standard deviations under the mean sense of the in-scope tune questions the rule reads (0.075, sd 0.086;
-# -0.17 on one fold, -0.20 on the other); the furthest of them is at -0.121
-SENSE_APART = 0.18
+# the query this much further from what its specific words' papers are about than those words alone: it means something
+# else by them. Three standard deviations under the mean sense of the in-scope tune questions the check reads (0.101,
+# sd 0.099: -0.195; -0.18 on one fold, -0.21 on the other); the furthest of them is at -0.145
+SENSE_APART = 0.20
 SENSE_PAPERS = 64  # the papers a word's sense is read from, at most (evenly spread over those holding it): a
 # million-paper list read 256 papers' passages, ~140 ms a question that reached the check; a 49-paper list reads all
 PULL_REACH = 0.35  # more than any pull seen on the tune half (-0.12 to 0.24): below FOREIGN_TOPIC_AT by this, no
@@ -86,7 +86,8 @@ class Evidence:
     everyday: float = 0.0  # the share of the topic weight in everyday English words the list lacks (0-1)
     specific: float = 0.0  # the topic weight of words the list holds in at most GENERIC_SHARE of its papers
     pull: float = 0.0  # how much nearer the list's mean passage the query comes without those everyday words
-    sense: float = 0.0  # how much nearer its specific words' papers the query comes than those words (0: not read)
+    sense: float = 0.0  # how much nearer what its specific words' papers are about the query comes than those words
+    # alone (0: not read)
 
     def features(self) -> tuple[float, float, float, float]:
         """The model's inputs, in the order of ``NO_MATCH_WEIGHTS``."""
@@ -208,16 +209,18 @@ class Scope:
         return replace(found, everyday=everyday, specific=0.0, sense=sense), missing | {w for w, _ in plain}
 
     def _sense(self, qvec: np.ndarray, shared: list[tuple[str, float]], embed: Callable[[str], np.ndarray]) -> float:
-        """How much nearer the passages of the papers holding each word of ``shared`` the query comes than the word
-        alone does (best cosines), averaged by topic weight: about 0 or more when the query uses the words as those
-        papers do ("the model that paid attention when translating"), well under 0 when it means something else by
-        them ("adversarial proceedings in bankruptcy court")."""
+        """How much nearer the papers holding each word of ``shared`` the query comes than the word alone does, both
+        against what those papers are about as a whole (the mean of their passages), averaged by topic weight: about 0
+        or more when the query uses the words as those papers do ("the model that paid attention when translating"),
+        well under 0 when it means something else by them ("adversarial proceedings in bankruptcy court"). Read
+        against their whole, not their one best passage: a casual question about a paper sits near what it is about,
+        while a word alone may match one sentence of it closely ("handwritten" beside a paper on reading zip codes)."""
         apart = weights = 0.0
         for w, w_weight in shared:
             rows = self._rows_holding(w)
             if len(rows):
-                block = read_rows(self.matrix, rows)
-                apart += w_weight * (float((block @ qvec).max()) - float((block @ embed(w)).max()))
+                about = read_rows(self.matrix, rows).mean(axis=0)  # what those papers are about, as a whole
+                apart += w_weight * float(about @ (qvec - embed(w))) / (float(np.linalg.norm(about)) or 1.0)
                 weights += w_weight
         return apart / weights if weights else 0.0
 
