@@ -146,3 +146,20 @@ def test_a_casual_question_is_read_against_what_the_papers_are_about(searcher: S
     res = searcher.search(query)
     assert not res["no_match"] and res["results"][0]["id"] == "1989-lecun-cnn", res["confidence"]
     assert not searcher.answer(query)["declined"]
+
+
+@pytest.mark.parametrize("query", ["?", "the", "x", "what is it?"])
+@pytest.mark.parametrize("mode", ["hybrid", "lexical"])
+def test_a_query_holding_no_topic_word_matches_nothing(searcher: Searcher, query: str, mode: str) -> None:
+    """A query none of whose words carries a topic asked for nothing the ranking can answer: whatever ranks first
+    was not asked for, so the search says no match (the nearest papers still listed) and the answer declines."""
+    res = searcher.search(query, mode=mode)
+    assert res["no_match"] and res["confidence"] == 0.0 and res["results"], (query, mode, res["confidence"])
+    assert searcher.answer(query, mode=mode)["declined"], (query, mode)
+
+
+@pytest.mark.parametrize("query", ["papers from the 1990s", "the oldest paper in the list", "Hinton"])
+def test_a_query_asking_for_a_time_an_order_or_a_person_needs_no_topic_word(searcher: Searcher, query: str) -> None:
+    """What such a query asks for is read from it (a time, the list's order, a name), not matched as a topic."""
+    res = searcher.search(query)
+    assert not res["no_match"] and res["confidence"] == 1.0, query

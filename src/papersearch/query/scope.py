@@ -88,6 +88,7 @@ class Evidence:
     pull: float = 0.0  # how much nearer the list's mean passage the query comes without those everyday words
     sense: float = 0.0  # how much nearer what its specific words' papers are about the query comes than those words
     # alone (0: not read)
+    topical: bool = True  # some word of the query carries a topic ("?", "the", "x" hold none: nothing to match)
 
     def features(self) -> tuple[float, float, float, float]:
         """The model's inputs, in the order of ``NO_MATCH_WEIGHTS``."""
@@ -175,7 +176,8 @@ class Scope:
                     missing.add(w)
         field = float(self.field() @ qvec) if qvec is not None else 0.0
         held, everyday = (part / total if total else 0.0 for part in (held, everyday))
-        found = Evidence(cosine if qvec is not None else 0.0, field, foreign, jargon, held, everyday, specific)
+        vector_cosine = cosine if qvec is not None else 0.0
+        found = Evidence(vector_cosine, field, foreign, jargon, held, everyday, specific, topical=total > 0.0)
         if qvec is None or embed is None:
             return found
         if specific >= SPECIFIC_BELOW and missing:
@@ -252,9 +254,12 @@ def _spread(papers: np.ndarray) -> np.ndarray:
 def confidence(evidence: Evidence, sure: bool, words_only: bool) -> float:
     """How sure we are that some paper answers the query (0-1): the fitted model, or for words only the share of
     the topic the list holds, at most 0.5 when the query is about something else (``Evidence.foreign_topic``);
-    1 when ``sure`` (a person, a time or the list's own order was asked for)."""
+    1 when ``sure`` (a person, a time or the list's own order was asked for); 0 when no word of it carries a
+    topic ("?", "the", "x": whatever ranks first was not asked for)."""
     if sure:
         return 1.0
+    if not evidence.topical:
+        return 0.0
     model = fitted(evidence, words_only)
     beyond = evidence.foreign_topic() - FOREIGN_TOPIC_AT
     if beyond < 0.0:
