@@ -78,7 +78,7 @@ def compose(
     keep_new = keep_new_for(intent, asked is not None)
     leading = _rows(data, head(results, papers)) if intent in TIME_ORDERED and asked is None else frozenset()
     if asked is None and intent not in SPANS and not declined:  # a source must hold a word of the question of its own
-        aside = unearned(data, sentences, results, topic, papers) - leading  # the head is cited whatever
+        aside = unearned(data, sentences, results, topic, papers)
         found = [c for c in found if c.paper not in aside] or found
     chosen = [] if declined else arrange(data, pick(data, found, keep_new, leading), by_time)
     numbers: dict[int, int] = {}  # paper row -> its source number, in the order the answer first cites it

@@ -1,10 +1,9 @@
 """Which papers an answer must cite, and which it may not: the ranking's head, what an order asks for, and the
 papers with no word of the question of their own.
 
-An origin or history question cites its head, the first ranked paper, those the search scores level with it and
-those a little further behind that the graph ties to it (``head``); a question about order quotes the paper the
-order puts first and, for what came before or after a paper, the level neighbours the graph ties to it
-(``asked_for``). ``answer.compose`` cites them whatever their best sentence
+An origin or history question cites its head, the first ranked paper and those the search scores level with it
+(``head``); a question about order quotes the paper the order puts first and, for what came before or after a paper,
+the level neighbours the graph ties to it (``asked_for``). ``answer.compose`` cites them whatever their best sentence
 scores (docs/assistant.md, "The ranking's head"). A further paper behind the head that holds none of the question's
 words but those of the first paper's own concept is not cited at all (``unearned``: "A sixth pass at sources").
 
@@ -17,7 +16,7 @@ from ..core.records import Order, SearchResults
 from ..index.reader import IndexData
 from ..index.understanding import concept_terms
 from .explain import query_stems
-from .head import HEAD_DEPTH, TIED_SPREAD, level_floor
+from .head import HEAD_DEPTH, level_floor
 from .quotes import Sentences
 
 RELATED_PAPERS = 3  # what came before or after a paper: the first ranked, and those of this many the graph ties to it
@@ -37,33 +36,14 @@ def level(results: SearchResults, papers: int) -> list[str]:
     return [h["id"] for h in hits[1:papers] if h["score"] >= floor]
 
 
-def tied(results: SearchResults, papers: int, spread: float = TIED_SPREAD) -> list[str]:
-    """The ids of the best ``papers`` ranked, after the first, that the graph ties to the first directly (a citation
-    or a mention, either way) and whose score lies within ``spread`` of the drop from the first to the
-    ``HEAD_DEPTH``-th: a paper the first builds on, or one built on it, that the search puts near it is part of the
-    milestone on evidence of two kinds (the ranking and the list's own references), however its sentence is worded:
-    "timeline of recurrent networks" cites LSTM, 0.27 of the drop behind Elman's RNN, which it builds on."""
-    hits = results["results"][:HEAD_DEPTH]
-    if len(hits) < 2:
-        return []
-    floor = level_floor([h["score"] for h in hits], spread)
-    first = hits[0]["neighbours"]
-    ties = {n["id"] for n in first["cites"] + first["cited_by"]}
-    return [h["id"] for h in hits[1:papers] if h["score"] >= floor and h["id"] in ties]
-
-
 def head(results: SearchResults, papers: int) -> list[str]:
-    """The ranking's head, by id: the first ranked paper, those of the best ``papers`` level with it (``level``) and
-    those the graph ties to it a little further behind (``tied``).
+    """The ranking's head, by id: the first ranked paper and those of the best ``papers`` level with it (``level``).
 
-    An origin or history question asks for its milestones, and the ranking and the list's own references, not how
-    one sentence is worded, say which papers stand together at the top: the answer cites each of them.
+    An origin or history question asks for its milestones, and the ranking, not how one sentence is worded, says
+    which papers stand together at the top: the answer cites each of them.
     """
     hits = results["results"]
-    if not hits:
-        return []
-    close = level(results, papers)
-    return [hits[0]["id"], *close, *(i for i in tied(results, papers) if i not in close)]
+    return [hits[0]["id"], *level(results, papers)] if hits else []
 
 
 def asked_for(results: SearchResults, order: Order | None) -> set[str] | None:

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 HEAD_SPREAD = 0.27  # a further paper stands level with the first when its search score is this close to the first's,
 HEAD_DEPTH = 10  # as a share of the drop from the first ranked paper to the one this many down
-TIED_SPREAD = 0.4  # ...or this close, for a paper the graph ties to the first directly (an answer's milestones)
 
 
-def level_floor(ranked: list[float], spread: float = HEAD_SPREAD) -> float:
-    """The lowest score that stands level with the first of ``ranked`` (scores, best first): within ``spread`` of the
-    drop from the first to the ``HEAD_DEPTH``-th (or the last, when fewer)."""
+def level_floor(ranked: list[float]) -> float:
+    """The lowest score that stands level with the first of ``ranked`` (scores, best first): within ``HEAD_SPREAD``
+    of the drop from the first to the ``HEAD_DEPTH``-th (or the last, when fewer)."""
     best, floor = ranked[0], ranked[min(HEAD_DEPTH, len(ranked)) - 1]
-    return best - spread * (best - floor)
+    return best - HEAD_SPREAD * (best - floor)
