@@ -64,6 +64,7 @@ def about(
     holding: np.ndarray | None,
     owners: np.ndarray,
     authored: np.ndarray | None = None,
+    headline: np.ndarray | None = None,
 ) -> np.ndarray:
     """The papers an order over a topic runs over, each a paper's own record says is about it.
 
@@ -72,11 +73,15 @@ def about(
     introduces it (``owners``: the papers whose own concepts the topic names, by position) unless the ranking puts
     them level with its best (within ``HEAD_SPREAD`` of the drop to the ``HEAD_DEPTH``-th). A paper before a topic's
     introduction only foreshadows it: Hubel and Wiesel's cat cortex (1959) says it later inspired convolutional
-    networks, but "the oldest paper on convolutional networks" is LeCun's (1989), whose concept they are."""
+    networks, but "the oldest paper on convolutional networks" is LeCun's (1989), whose concept they are.
+
+    When some of the best ranked papers (``head``, within ``WORDS_MARGIN``) hold the topic in their own headline (``headline``, per paper:
+    ``topical.headline_holds``), the matches are those, and others only when level with the best: a topic's words
+    in a summary alone are a passing mention ("While CNNs compare adjacent pixels")."""
     if authored is not None and (authored & np.isfinite(fused)).any():
         written: np.ndarray = np.flatnonzero(authored & np.isfinite(fused))
         return written
-    close = matches(fused, holding)
+    close = _own(fused, matches(fused, holding), headline)
     introduced = np.intersect1d(close, owners)
     if not len(introduced):
         return close
@@ -84,6 +89,27 @@ def about(
     ranked: list[float] = np.sort(fused[ok])[::-1][:HEAD_DEPTH].tolist()
     level = fused[close] >= level_floor(ranked)
     kept: np.ndarray = close[level | (years[close] >= years[introduced].min())]
+    return kept
+
+
+def head(fused: np.ndarray) -> np.ndarray:
+    """The positions of the ``HEAD_DEPTH`` best scored papers, best first: those whose records an order over a topic
+    reads (``about``'s ``headline``), whatever the size of the list."""
+    ok = np.flatnonzero(np.isfinite(fused))
+    top: np.ndarray = ok[np.argsort(-fused[ok], kind="stable")[:HEAD_DEPTH]]
+    return top
+
+
+def _own(fused: np.ndarray, close: np.ndarray, headline: np.ndarray | None) -> np.ndarray:
+    """The matches an order over a topic keeps (``about``): when any paper of the ranking's ``head`` within
+    ``WORDS_MARGIN`` of the best holds the topic in its own headline, those papers and the matches level with the
+    best; else ``close`` as it is."""
+    top = head(fused)
+    near = top[fused[top] >= fused[top[0]] - WORDS_MARGIN] if len(top) else top
+    own = near[headline[near]] if headline is not None else near[:0]
+    if not len(own):
+        return close
+    kept: np.ndarray = np.union1d(own, close[fused[close] >= level_floor(fused[top].tolist())])
     return kept
 
 

@@ -197,6 +197,11 @@ def named_terms(topic: str, ctx: PlanContext) -> dict[int, int]:
     return out
 
 
+def named_concepts(topic: str, ctx: PlanContext) -> list[tuple[str, int]]:
+    """(concept, paper row) of each concept the topic names in full, once each: what it is a topic of."""
+    return list(dict.fromkeys((concept, row) for concept, _, row in _named(topic, ctx)))
+
+
 def _named(topic: str, ctx: PlanContext) -> list[tuple[str, frozenset[str], int]]:
     """(concept, term's stems, paper row) of every concept term the query names in full, in the context's order."""
     # only the terms within the query's words are looked at: the work follows the query, not the corpus
