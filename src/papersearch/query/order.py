@@ -100,6 +100,9 @@ LATEST = Gated(
     r"|\bmost\s+recently(?=\s*[?.!]*\s*$|\s+(?:among|in|of|on|here|there)\b)",  # "published most recently?"
     re.IGNORECASE,
 )
+# a place counted from an end ("the second oldest", "the 3rd most recent paper"): the order's first is that paper
+ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
+NTH = re.compile(r"\b(" + "|".join(ORDINALS) + r")[\s-]+(?:(?:very|most|least)\s+)?$", re.IGNORECASE)
 SIDES = re.compile(r"\s+(?:or|vs\.?|versus)\s+", re.IGNORECASE)  # where a choice's topic divides into its two sides
 EITHER = re.compile(r"^\s*(?:either|between)\s+", re.IGNORECASE)  # "either A or B": the side is A
 # the words of time order a misspelling of which is still read as one ("olderst paper", "the newst one")
@@ -134,6 +137,7 @@ class OrderReading:
     paper: tuple[int, str, str] | None = None  # the anchor once the ranker has found it: (row, id, how it is shown)
     listed_only: bool = False  # read from "the first paper": an order only when nothing else is asked (else origin)
     choice: tuple[tuple[str, Named | None], ...] = ()  # a choice's sides: each one's words and the paper they name
+    nth: int = 1  # the place, counted from the end ``first`` names, of the paper asked for ("the second oldest": 2)
 
     def shown(self) -> Order:
         """The reading as ``understood`` shows it."""
@@ -147,7 +151,8 @@ class OrderReading:
     def label(self) -> str:
         """The order, said back in words: "oldest first", "the whole list, newest first", "what came after
         Generative Adversarial Nets (2014)"."""
-        end = f"{'oldest' if self.first == 'earliest' else 'newest'} first" if self.first else ""
+        place = next((w for w, n in ORDINALS.items() if n == self.nth), "") + " " if self.nth > 1 else ""
+        end = f"{place}{'oldest' if self.first == 'earliest' else 'newest'} first" if self.first else ""
         if self.choice:  # "oldest first: ImageNet Classification … (2012) or “VGG” (no paper of the list)"
             return f"{end}: " + " or ".join(p[2] if p else f"“{w}” (no paper of the list)" for w, p in self.choice)
         if self.side is None:
@@ -186,13 +191,17 @@ def read_order(text: str) -> OrderReading | None:
         (FIRST, "earliest"),
         (LATEST_WORK, "latest"),
     )
-    listed_only = False
+    listed_only, nth = False, 1
     text, at = mended(text)
     for pattern, end in ends:  # the first that matches is the order: the rest are not tried
         m = pattern.search(text)
         if m:
             first, listed_only = end, pattern in (FIRST, LATEST_WORK)
             spans.extend(_choice_spans(text, m) if pattern in (EARLIER_OF, LATER_OF) else _spans(m))
+            place = NTH.search(text, 0, m.start() + len(m.group()) - len(m.group().lstrip()))
+            if place and pattern in (EARLIEST, LATEST):  # "the second oldest": counted from that end
+                nth = ORDINALS[place.group(1).lower()]
+                spans.append(place.span())
             break
     side, anchor, span = read_relation(text, superlative=first is not None)
     if side is None and first is None:
@@ -205,7 +214,8 @@ def read_order(text: str) -> OrderReading | None:
     if span is not None:
         spans.append(span)
     spans = [(at[start], at[end]) for start, end in spans]  # where they stand in the text as typed
-    return OrderReading(first, side, anchor, tuple(spans), side or "topic", listed_only=listed_only and side is None)
+    listed_only = listed_only and side is None
+    return OrderReading(first, side, anchor, tuple(spans), side or "topic", listed_only=listed_only, nth=nth)
 
 
 def mended(text: str) -> tuple[str, list[int]]:

@@ -27,15 +27,18 @@ TIE = {"cites": 1.0, "mentions": 0.5}  # how much an edge of each kind ties two 
 TIE_HOP = 0.5  # a tie through a paper in between counts half
 
 
-def by_year(fused: np.ndarray, years: np.ndarray, first: First, rows: np.ndarray) -> np.ndarray:
+def by_year(fused: np.ndarray, years: np.ndarray, first: First, rows: np.ndarray, nth: int = 1) -> np.ndarray:
     """Scores that put ``rows`` in year order (``first`` end first, relevance within a year) ahead of every other
-    paper, which keep their relevance order below them."""
+    paper, which keep their relevance order below them; with ``nth`` ("the second oldest": 2), the paper at that
+    place comes first, the ones it counted past right after it."""
     out = fused.astype(np.float64).copy()
     ok = rows[np.isfinite(fused[rows])]
     if not len(ok):
         return out
     key = years[ok] if first == "earliest" else -years[ok]
     ranked = ok[np.lexsort((-fused[ok], key))]
+    if 1 < nth <= len(ranked):
+        ranked = np.concatenate([ranked[nth - 1 : nth], ranked[: nth - 1], ranked[nth:]])
     top = float(np.max(out[np.isfinite(out)]))
     out[ranked] = top + 1.0 + np.arange(len(ranked), 0, -1, dtype=np.float64)
     return out

@@ -213,14 +213,14 @@ class Ranker:
         if plan.window is not None:
             inside &= (years >= plan.window.start) & (years <= plan.window.end)
         if o.over == "list":
-            return ordering.by_year(fused, years, o.first, np.flatnonzero(inside))
+            return ordering.by_year(fused, years, o.first, np.flatnonzero(inside), o.nth)
         named = scored.at(np.fromiter(named_terms(plan.topic, self._plan_context), dtype=np.int64))
         held = self._holding(plan.topic, scored.rows)
         authored = None if scored.names is None else scored.names >= NAME_WEIGHT["author"]  # by everyone it names
         inside_fused = np.where(inside, fused, -np.inf)
         headline = self._headline(plan.topic, inside_fused, scored.rows)
         matched = ordering.about(inside_fused, years, held, named[named >= 0], authored, headline)
-        return ordering.by_year(fused, years, o.first, matched)
+        return ordering.by_year(fused, years, o.first, matched, o.nth)
 
     def _headline(self, topic: str, fused: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """Per candidate, whether its own headline holds the topic (``topical``): read for the ranking's head
