@@ -55,3 +55,21 @@ def test_the_paper_at_the_place_asked_is_put_first_and_quoted(
     first = res["results"][0]["id"]
     assert first in expected, (query, first)
     assert [s["id"] for s in searcher.answer(query)["sources"]] == [first]
+
+
+@pytest.mark.parametrize(
+    ("query", "anchor", "end"),
+    [
+        ("what came before McCulloch and Pitts' paper?", "1943-mcculloch-neural-logic", "first"),
+        ("what came after DeepSeek-R1 in the list?", "2025-deepseek-deepseek-r1", "last"),
+    ],
+)
+def test_nothing_on_the_side_asked_is_said_and_no_other_paper_quoted(
+    searcher: Searcher, query: str, anchor: str, end: str
+) -> None:
+    order = searcher.search(query)["understood"]["order"]  # type: ignore[index]
+    assert order is not None and order["paper"] == anchor
+    assert order["label"].endswith(f"nothing, it is the list's {end} paper")
+    assert [s["id"] for s in searcher.answer(query)["sources"]] in ([], [anchor])
+    later = searcher.search("what came just before AlexNet?")["understood"]["order"]  # type: ignore[index]
+    assert later is not None and "nothing" not in later["label"]

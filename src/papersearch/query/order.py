@@ -138,6 +138,7 @@ class OrderReading:
     listed_only: bool = False  # read from "the first paper": an order only when nothing else is asked (else origin)
     choice: tuple[tuple[str, Named | None], ...] = ()  # a choice's sides: each one's words and the paper they name
     nth: int = 1  # the place, counted from the end ``first`` names, of the paper asked for ("the second oldest": 2)
+    alone: bool = False  # no paper of the list lies on ``side`` of the anchor: it is the list's first (or last)
 
     def shown(self) -> Order:
         """The reading as ``understood`` shows it."""
@@ -158,11 +159,14 @@ class OrderReading:
         if self.side is None:
             return f"the whole list, {end}" if self.over == "list" else end
         told = f"what came {self.side} {self.paper[2] if self.paper else '“' + self.anchor + '”'}"
+        if self.alone:  # "what came before McCulloch and Pitts": nothing, theirs is the first paper of the list
+            return f"{told}: nothing, it is the list's {'first' if self.side == 'before' else 'last'} paper"
         return f"{told}, {end}" if end else told
 
-    def found(self, row: int, paper_id: str, shown: str) -> OrderReading:
-        """This reading with its anchor found: the paper at ``row``, shown as ``shown``."""
-        return replace(self, paper=(row, paper_id, shown))
+    def found(self, row: int, paper_id: str, shown: str, alone: bool = False) -> OrderReading:
+        """This reading with its anchor found: the paper at ``row``, shown as ``shown``; ``alone`` when no paper of
+        the list lies on the side asked."""
+        return replace(self, paper=(row, paper_id, shown), alone=alone)
 
 
 def choice_sides(text: str, topic: str) -> tuple[str, str] | None:

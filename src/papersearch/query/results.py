@@ -149,7 +149,9 @@ class Ranker:
         found = self._named(o.anchor, mode, embed)
         if found is None:
             return plan, False
-        return replace(plan, order=o.found(*found)), True
+        year, years = self._years[found[0]], self._years  # by year, row order: the list's ends are its first and last
+        alone = bool(year <= years[0] if o.side == "before" else year >= years[-1])
+        return replace(plan, order=o.found(*found, alone=alone)), True
 
     def _chosen(self, plan: QueryPlan, mode: str, embed: Embed) -> tuple[QueryPlan, bool]:
         """For a choice between two papers ("which came first, the VAE or the GAN?"), the plan with the paper each
