@@ -73,3 +73,18 @@ def test_nothing_on_the_side_asked_is_said_and_no_other_paper_quoted(
     assert [s["id"] for s in searcher.answer(query)["sources"]] in ([], [anchor])
     later = searcher.search("what came just before AlexNet?")["understood"]["order"]  # type: ignore[index]
     assert later is not None and "nothing" not in later["label"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "corrected", "ordered"),
+    [
+        ("the most recnet paper on GANs", "the most recent paper on GANs", True),  # a time word, where the order is
+        ("what came after recnet", "what came after resnet", True),  # a paper's name, where the anchor is
+        ("the recnet papers on GANs", "the resnet papers on GANs", False),  # no order read from it: the list's word
+    ],
+)
+def test_a_misspelt_word_of_time_is_mended_where_the_order_is_read_from_it(
+    searcher: Searcher, typed: str, corrected: str, ordered: bool
+) -> None:
+    assert searcher.correct(typed) == corrected
+    assert (searcher.search(typed)["understood"]["order"] is not None) == ordered  # type: ignore[index]

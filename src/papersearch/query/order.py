@@ -88,11 +88,21 @@ OLDEST_FIRST = Gated(
 # was published later: bert or gpt-2", "the VAE or the GAN: which one was first?")
 _WHICH = r"\bwhich(?:\s+[\w'’-]+){0,4}?\s+"
 _CHOICE = r"(?=\s*(?:[,:;?!.—–]|-\s|$|or\b))"
+# a superlative asks a choice only when two sides follow ("which is the newest, BERT or GPT-2?"; "what came first,
+# word2vec or Bengio's model?"): "which paper is the oldest?" is an order over the list
+_WHAT = r"\bwhat(?:\s+[\w'’-]+){0,3}?\s+"
+_SIDES_AFTER = r"(?=\s*[,:;—–-]\s*[^?]*?\S\s+(?:or|vs\.?|versus)\s+\S)"
+_EARLY_CHOICE = r"(?:first|earlier|older|sooner)" + _CHOICE
+_LATE_CHOICE = r"(?:later|newer|more\s+recent|last)" + _CHOICE
 EARLIER_OF = Gated(
-    ("first", "earlier", "older", "sooner"), _WHICH + r"(?:first|earlier|older|sooner)" + _CHOICE, re.IGNORECASE
+    ("first", "earlier", "older", "sooner", "oldest", "earliest"),
+    rf"{_WHICH}{_EARLY_CHOICE}|(?:{_WHICH}(?:the\s+)?(?:oldest|earliest)|{_WHAT}first){_SIDES_AFTER}",
+    re.IGNORECASE,
 )
 LATER_OF = Gated(
-    ("later", "newer", "recent", "last"), _WHICH + r"(?:later|newer|more\s+recent|last)" + _CHOICE, re.IGNORECASE
+    ("later", "newer", "recent", "last", "newest", "latest"),
+    rf"{_WHICH}{_LATE_CHOICE}|(?:{_WHICH}(?:the\s+)?(?:newest|latest|most\s+recent)|{_WHAT}last){_SIDES_AFTER}",
+    re.IGNORECASE,
 )
 LATEST = Gated(
     ("newest", "latest", "recent", "youngest", "last", "up", "current", "freshest", "modern", "cutting"),
@@ -181,32 +191,42 @@ def choice_sides(text: str, topic: str) -> tuple[str, str] | None:
     return (sides[0], sides[1]) if all(re.search(r"\w", side) for side in sides) else None
 
 
+ENDS: tuple[tuple[Gated, First], ...] = (  # tried in this order: the first that matches is the order's end
+    (NEWEST_FIRST, "latest"),
+    (OLDEST_FIRST, "earliest"),
+    (EARLIER_OF, "earliest"),
+    (LATER_OF, "latest"),
+    (EARLIEST, "earliest"),
+    (LATEST, "latest"),
+    (FIRST, "earliest"),
+    (LATEST_WORK, "latest"),
+)
+
+
+def _end(text: str) -> tuple[Gated, First, re.Match[str]] | None:
+    """The end of time ``text`` (its time words mended) names, the pattern that read it and where, or None."""
+    for pattern, end in ENDS:
+        m = pattern.search(text)
+        if m:
+            return pattern, end, m
+    return None
+
+
 def read_order(text: str) -> OrderReading | None:
     """The order ``text`` asks for, or None."""
     first: First | None = None
     spans: list[Span] = []
-    ends: tuple[tuple[Gated, First], ...] = (
-        (NEWEST_FIRST, "latest"),
-        (OLDEST_FIRST, "earliest"),
-        (EARLIER_OF, "earliest"),
-        (LATER_OF, "latest"),
-        (EARLIEST, "earliest"),
-        (LATEST, "latest"),
-        (FIRST, "earliest"),
-        (LATEST_WORK, "latest"),
-    )
     listed_only, nth = False, 1
     text, at = mended(text)
-    for pattern, end in ends:  # the first that matches is the order: the rest are not tried
-        m = pattern.search(text)
-        if m:
-            first, listed_only = end, pattern in (FIRST, LATEST_WORK)
-            spans.extend(_choice_spans(text, m) if pattern in (EARLIER_OF, LATER_OF) else _spans(m))
-            place = NTH.search(text, 0, m.start() + len(m.group()) - len(m.group().lstrip()))
-            if place and pattern in (EARLIEST, LATEST):  # "the second oldest": counted from that end
-                nth = ORDINALS[place.group(1).lower()]
-                spans.append(place.span())
-            break
+    read = _end(text)
+    if read is not None:
+        pattern, first, m = read
+        listed_only = pattern in (FIRST, LATEST_WORK)
+        spans.extend(_choice_spans(text, m) if pattern in (EARLIER_OF, LATER_OF) else _spans(m))
+        place = NTH.search(text, 0, m.start() + len(m.group()) - len(m.group().lstrip()))
+        if place and pattern in (EARLIEST, LATEST):  # "the second oldest": counted from that end
+            nth = ORDINALS[place.group(1).lower()]
+            spans.append(place.span())
     side, anchor, span = read_relation(text, superlative=first is not None)
     if side is None and first is None:
         return None
@@ -220,6 +240,19 @@ def read_order(text: str) -> OrderReading | None:
     spans = [(at[start], at[end]) for start, end in spans]  # where they stand in the text as typed
     listed_only = listed_only and side is None
     return OrderReading(first, side, anchor, tuple(spans), side or "topic", listed_only=listed_only, nth=nth)
+
+
+def time_words_read(text: str) -> dict[int, str]:
+    """The misspelt words of time order that ``text``'s end of time is read from, by where each starts, with the word
+    each stands for: "the most recnet paper" reads "recent" there, where "what came after recnet" names a paper
+    (a speller would take both for "resnet")."""
+    mended_text, at = mended(text)
+    read = _end(mended_text)
+    if read is None:
+        return {}
+    start, end = at[read[2].start()], at[read[2].end()]
+    fixes = ((m, _time_word(m.group())) for m in WORD_RE.finditer(text, start, end))
+    return {m.start(): fix for m, fix in fixes if fix is not None}
 
 
 def mended(text: str) -> tuple[str, list[int]]:
