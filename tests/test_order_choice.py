@@ -88,3 +88,20 @@ def test_taking_the_order_back_drops_the_choice(searcher: Searcher) -> None:
 def test_an_order_over_a_topic_is_not_a_choice() -> None:
     reading = read_order("the oldest paper on CNNs or RNNs")
     assert reading is not None and not reading.choice and reading.label() == "oldest first"
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("which is the newest, bert or gpt-2?", "latest"),
+        ("which is the oldest: the VAE or GANs?", "earliest"),
+        ("what was first, word2vec or glove?", "earliest"),
+        ("which is the most recent: CLIP or NeRF?", "latest"),
+    ],
+)
+def test_a_superlative_with_two_sides_after_it_asks_a_choice(text: str, first: str) -> None:
+    o = read_order(text)
+    assert o is not None and o.first == first
+    assert choice_sides(text, text[o.spans[0][1] :]) is not None
+    assert read_order("which paper is the oldest?") is not None  # no sides: an order over the list, as before
+    assert choice_sides("which paper is the oldest?", "paper is the?") is None

@@ -6,10 +6,13 @@ first.
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pytest
 
-from papersearch.query import ordering
+from papersearch.core.records import PaperRecord
+from papersearch.query import ordering, topical
 from papersearch.query.searcher import Searcher
 
 LECUN, HUBEL, ALEXNET = "1989-lecun-cnn", "1959-hubel-visual-cortex", "2012-krizhevsky-alexnet"
@@ -40,9 +43,50 @@ def test_papers_masked_out_are_never_about_the_topic() -> None:
     assert 1 not in ordering.about(fused, years, None, np.array([0])).tolist()
 
 
+def test_a_passing_mention_is_left_out_when_some_paper_says_the_topic_in_its_own_headline() -> None:
+    """Rows: 0 the best, its title holding the topic; 1 a later paper holding it in its headline too; 2 a still later
+    one whose summary alone mentions it, within the margins of ``matches``; 3 another level with the best."""
+    fused = np.array([4.0, 2.5, 2.6, 3.9, 1.0, 0.9, 0.8, 0.7, 0.6, 0.5])
+    years = np.array([1958, 1969, 1991, 1960, 1990, 1990, 1990, 1990, 1990, 1990])
+    headline = np.array([True, True, False, False, False, False, False, False, False, False])
+    assert {0, 1, 2, 3} <= set(ordering.about(fused, years, None, np.array([], dtype=np.int64)).tolist())
+    about = ordering.about(fused, years, None, np.array([], dtype=np.int64), headline=headline)
+    assert sorted(about.tolist()) == [0, 1, 3]
+    none = np.zeros(10, dtype=bool)  # no headline holds it ("the newest OpenAI paper"): the matches as they were
+    unread = ordering.about(fused, years, None, np.array([], dtype=np.int64), headline=none)
+    assert unread.tolist() == ordering.matches(fused).tolist()
+
+
+def test_a_headline_holds_a_topic_by_its_words_or_by_a_term_of_the_concept_it_names() -> None:
+    def record(title: str, question: str, concepts: list[tuple[str, list[str]]]) -> PaperRecord:
+        return cast(
+            PaperRecord,
+            {"title": title, "question": question, "concepts": [{"name": n, "aliases": a} for n, a in concepts]},
+        )
+
+    zeiler = record("Visualizing and Understanding Convolutional Networks", "", [("Explainable AI", [])])
+    bahdanau = record("Neural Machine Translation", "Can a network learn its own attention?", [("Attention", [])])
+    lettvin = record("What the Frog's Eye Tells the Frog's Brain", "", [("Grandmother Neuron", [])])
+    cnn = topical.terms_of(
+        [
+            (
+                "Convolutional Neural Network",
+                record("", "", [("Convolutional Neural Network", ["CNN", "convolutional network"])]),
+            )
+        ]
+    )
+    assert topical.headline_holds([zeiler, bahdanau], "CNNs", cnn).tolist() == [True, False]
+    assert topical.headline_holds([lettvin, bahdanau], "the brain's neurons", []).tolist() == [True, False]
+
+
 @pytest.mark.parametrize(
     ("query", "first"),
     [
+        # a paper that mentions the topic in passing is not one about it: Bahdanau's "While CNNs compare adjacent
+        # pixels", Bottou's "learning algorithms such as perceptrons"
+        ("the latest paper about CNNs", "2014-zeiler-visualizing-convnets"),
+        ("newest paper on perceptrons", "1969-minsky-perceptrons"),
+        ("the oldest reinforcement learning paper here", "2013-mnih-dqn"),
         # Hubel and Wiesel (1959) hold both words ("later inspire ... convolutional neural networks"), LeCun's is the
         # paper whose concept they are
         ("the oldest paper on convolutional networks", LECUN),

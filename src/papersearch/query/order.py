@@ -88,11 +88,21 @@ OLDEST_FIRST = Gated(
 # was published later: bert or gpt-2", "the VAE or the GAN: which one was first?")
 _WHICH = r"\bwhich(?:\s+[\w'’-]+){0,4}?\s+"
 _CHOICE = r"(?=\s*(?:[,:;?!.—–]|-\s|$|or\b))"
+# a superlative asks a choice only when two sides follow ("which is the newest, BERT or GPT-2?"; "what came first,
+# word2vec or Bengio's model?"): "which paper is the oldest?" is an order over the list
+_WHAT = r"\bwhat(?:\s+[\w'’-]+){0,3}?\s+"
+_SIDES_AFTER = r"(?=\s*[,:;—–-]\s*[^?]*?\S\s+(?:or|vs\.?|versus)\s+\S)"
+_EARLY_CHOICE = r"(?:first|earlier|older|sooner)" + _CHOICE
+_LATE_CHOICE = r"(?:later|newer|more\s+recent|last)" + _CHOICE
 EARLIER_OF = Gated(
-    ("first", "earlier", "older", "sooner"), _WHICH + r"(?:first|earlier|older|sooner)" + _CHOICE, re.IGNORECASE
+    ("first", "earlier", "older", "sooner", "oldest", "earliest"),
+    rf"{_WHICH}{_EARLY_CHOICE}|(?:{_WHICH}(?:the\s+)?(?:oldest|earliest)|{_WHAT}first){_SIDES_AFTER}",
+    re.IGNORECASE,
 )
 LATER_OF = Gated(
-    ("later", "newer", "recent", "last"), _WHICH + r"(?:later|newer|more\s+recent|last)" + _CHOICE, re.IGNORECASE
+    ("later", "newer", "recent", "last", "newest", "latest"),
+    rf"{_WHICH}{_LATE_CHOICE}|(?:{_WHICH}(?:the\s+)?(?:newest|latest|most\s+recent)|{_WHAT}last){_SIDES_AFTER}",
+    re.IGNORECASE,
 )
 LATEST = Gated(
     ("newest", "latest", "recent", "youngest", "last", "up", "current", "freshest", "modern", "cutting"),
@@ -100,6 +110,9 @@ LATEST = Gated(
     r"|\bmost\s+recently(?=\s*[?.!]*\s*$|\s+(?:among|in|of|on|here|there)\b)",  # "published most recently?"
     re.IGNORECASE,
 )
+# a place counted from an end ("the second oldest", "the 3rd most recent paper"): the order's first is that paper
+ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
+NTH = re.compile(r"\b(" + "|".join(ORDINALS) + r")[\s-]+(?:(?:very|most|least)\s+)?$", re.IGNORECASE)
 SIDES = re.compile(r"\s+(?:or|vs\.?|versus)\s+", re.IGNORECASE)  # where a choice's topic divides into its two sides
 EITHER = re.compile(r"^\s*(?:either|between)\s+", re.IGNORECASE)  # "either A or B": the side is A
 # the words of time order a misspelling of which is still read as one ("olderst paper", "the newst one")
@@ -134,6 +147,8 @@ class OrderReading:
     paper: tuple[int, str, str] | None = None  # the anchor once the ranker has found it: (row, id, how it is shown)
     listed_only: bool = False  # read from "the first paper": an order only when nothing else is asked (else origin)
     choice: tuple[tuple[str, Named | None], ...] = ()  # a choice's sides: each one's words and the paper they name
+    nth: int = 1  # the place, counted from the end ``first`` names, of the paper asked for ("the second oldest": 2)
+    alone: bool = False  # no paper of the list lies on ``side`` of the anchor: it is the list's first (or last)
 
     def shown(self) -> Order:
         """The reading as ``understood`` shows it."""
@@ -147,17 +162,21 @@ class OrderReading:
     def label(self) -> str:
         """The order, said back in words: "oldest first", "the whole list, newest first", "what came after
         Generative Adversarial Nets (2014)"."""
-        end = f"{'oldest' if self.first == 'earliest' else 'newest'} first" if self.first else ""
+        place = next((w for w, n in ORDINALS.items() if n == self.nth), "") + " " if self.nth > 1 else ""
+        end = f"{place}{'oldest' if self.first == 'earliest' else 'newest'} first" if self.first else ""
         if self.choice:  # "oldest first: ImageNet Classification … (2012) or “VGG” (no paper of the list)"
             return f"{end}: " + " or ".join(p[2] if p else f"“{w}” (no paper of the list)" for w, p in self.choice)
         if self.side is None:
             return f"the whole list, {end}" if self.over == "list" else end
         told = f"what came {self.side} {self.paper[2] if self.paper else '“' + self.anchor + '”'}"
+        if self.alone:  # "what came before McCulloch and Pitts": nothing, theirs is the first paper of the list
+            return f"{told}: nothing, it is the list's {'first' if self.side == 'before' else 'last'} paper"
         return f"{told}, {end}" if end else told
 
-    def found(self, row: int, paper_id: str, shown: str) -> OrderReading:
-        """This reading with its anchor found: the paper at ``row``, shown as ``shown``."""
-        return replace(self, paper=(row, paper_id, shown))
+    def found(self, row: int, paper_id: str, shown: str, alone: bool = False) -> OrderReading:
+        """This reading with its anchor found: the paper at ``row``, shown as ``shown``; ``alone`` when no paper of
+        the list lies on the side asked."""
+        return replace(self, paper=(row, paper_id, shown), alone=alone)
 
 
 def choice_sides(text: str, topic: str) -> tuple[str, str] | None:
@@ -172,28 +191,42 @@ def choice_sides(text: str, topic: str) -> tuple[str, str] | None:
     return (sides[0], sides[1]) if all(re.search(r"\w", side) for side in sides) else None
 
 
+ENDS: tuple[tuple[Gated, First], ...] = (  # tried in this order: the first that matches is the order's end
+    (NEWEST_FIRST, "latest"),
+    (OLDEST_FIRST, "earliest"),
+    (EARLIER_OF, "earliest"),
+    (LATER_OF, "latest"),
+    (EARLIEST, "earliest"),
+    (LATEST, "latest"),
+    (FIRST, "earliest"),
+    (LATEST_WORK, "latest"),
+)
+
+
+def _end(text: str) -> tuple[Gated, First, re.Match[str]] | None:
+    """The end of time ``text`` (its time words mended) names, the pattern that read it and where, or None."""
+    for pattern, end in ENDS:
+        m = pattern.search(text)
+        if m:
+            return pattern, end, m
+    return None
+
+
 def read_order(text: str) -> OrderReading | None:
     """The order ``text`` asks for, or None."""
     first: First | None = None
     spans: list[Span] = []
-    ends: tuple[tuple[Gated, First], ...] = (
-        (NEWEST_FIRST, "latest"),
-        (OLDEST_FIRST, "earliest"),
-        (EARLIER_OF, "earliest"),
-        (LATER_OF, "latest"),
-        (EARLIEST, "earliest"),
-        (LATEST, "latest"),
-        (FIRST, "earliest"),
-        (LATEST_WORK, "latest"),
-    )
-    listed_only = False
+    listed_only, nth = False, 1
     text, at = mended(text)
-    for pattern, end in ends:  # the first that matches is the order: the rest are not tried
-        m = pattern.search(text)
-        if m:
-            first, listed_only = end, pattern in (FIRST, LATEST_WORK)
-            spans.extend(_choice_spans(text, m) if pattern in (EARLIER_OF, LATER_OF) else _spans(m))
-            break
+    read = _end(text)
+    if read is not None:
+        pattern, first, m = read
+        listed_only = pattern in (FIRST, LATEST_WORK)
+        spans.extend(_choice_spans(text, m) if pattern in (EARLIER_OF, LATER_OF) else _spans(m))
+        place = NTH.search(text, 0, m.start() + len(m.group()) - len(m.group().lstrip()))
+        if place and pattern in (EARLIEST, LATEST):  # "the second oldest": counted from that end
+            nth = ORDINALS[place.group(1).lower()]
+            spans.append(place.span())
     side, anchor, span = read_relation(text, superlative=first is not None)
     if side is None and first is None:
         return None
@@ -205,7 +238,21 @@ def read_order(text: str) -> OrderReading | None:
     if span is not None:
         spans.append(span)
     spans = [(at[start], at[end]) for start, end in spans]  # where they stand in the text as typed
-    return OrderReading(first, side, anchor, tuple(spans), side or "topic", listed_only=listed_only and side is None)
+    listed_only = listed_only and side is None
+    return OrderReading(first, side, anchor, tuple(spans), side or "topic", listed_only=listed_only, nth=nth)
+
+
+def time_words_read(text: str) -> dict[int, str]:
+    """The misspelt words of time order that ``text``'s end of time is read from, by where each starts, with the word
+    each stands for: "the most recnet paper" reads "recent" there, where "what came after recnet" names a paper
+    (a speller would take both for "resnet")."""
+    mended_text, at = mended(text)
+    read = _end(mended_text)
+    if read is None:
+        return {}
+    start, end = at[read[2].start()], at[read[2].end()]
+    fixes = ((m, _time_word(m.group())) for m in WORD_RE.finditer(text, start, end))
+    return {m.start(): fix for m, fix in fixes if fix is not None}
 
 
 def mended(text: str) -> tuple[str, list[int]]:

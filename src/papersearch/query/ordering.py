@@ -27,15 +27,18 @@ TIE = {"cites": 1.0, "mentions": 0.5}  # how much an edge of each kind ties two 
 TIE_HOP = 0.5  # a tie through a paper in between counts half
 
 
-def by_year(fused: np.ndarray, years: np.ndarray, first: First, rows: np.ndarray) -> np.ndarray:
+def by_year(fused: np.ndarray, years: np.ndarray, first: First, rows: np.ndarray, nth: int = 1) -> np.ndarray:
     """Scores that put ``rows`` in year order (``first`` end first, relevance within a year) ahead of every other
-    paper, which keep their relevance order below them."""
+    paper, which keep their relevance order below them; with ``nth`` ("the second oldest": 2), the paper at that
+    place comes first, the ones it counted past right after it."""
     out = fused.astype(np.float64).copy()
     ok = rows[np.isfinite(fused[rows])]
     if not len(ok):
         return out
     key = years[ok] if first == "earliest" else -years[ok]
     ranked = ok[np.lexsort((-fused[ok], key))]
+    if 1 < nth <= len(ranked):
+        ranked = np.concatenate([ranked[nth - 1 : nth], ranked[: nth - 1], ranked[nth:]])
     top = float(np.max(out[np.isfinite(out)]))
     out[ranked] = top + 1.0 + np.arange(len(ranked), 0, -1, dtype=np.float64)
     return out
@@ -64,6 +67,7 @@ def about(
     holding: np.ndarray | None,
     owners: np.ndarray,
     authored: np.ndarray | None = None,
+    headline: np.ndarray | None = None,
 ) -> np.ndarray:
     """The papers an order over a topic runs over, each a paper's own record says is about it.
 
@@ -72,11 +76,15 @@ def about(
     introduces it (``owners``: the papers whose own concepts the topic names, by position) unless the ranking puts
     them level with its best (within ``HEAD_SPREAD`` of the drop to the ``HEAD_DEPTH``-th). A paper before a topic's
     introduction only foreshadows it: Hubel and Wiesel's cat cortex (1959) says it later inspired convolutional
-    networks, but "the oldest paper on convolutional networks" is LeCun's (1989), whose concept they are."""
+    networks, but "the oldest paper on convolutional networks" is LeCun's (1989), whose concept they are.
+
+    When some of the best ranked papers (``head``, within ``WORDS_MARGIN``) hold the topic in their own headline (``headline``, per paper:
+    ``topical.headline_holds``), the matches are those, and others only when level with the best: a topic's words
+    in a summary alone are a passing mention ("While CNNs compare adjacent pixels")."""
     if authored is not None and (authored & np.isfinite(fused)).any():
         written: np.ndarray = np.flatnonzero(authored & np.isfinite(fused))
         return written
-    close = matches(fused, holding)
+    close = _own(fused, matches(fused, holding), headline)
     introduced = np.intersect1d(close, owners)
     if not len(introduced):
         return close
@@ -84,6 +92,27 @@ def about(
     ranked: list[float] = np.sort(fused[ok])[::-1][:HEAD_DEPTH].tolist()
     level = fused[close] >= level_floor(ranked)
     kept: np.ndarray = close[level | (years[close] >= years[introduced].min())]
+    return kept
+
+
+def head(fused: np.ndarray) -> np.ndarray:
+    """The positions of the ``HEAD_DEPTH`` best scored papers, best first: those whose records an order over a topic
+    reads (``about``'s ``headline``), whatever the size of the list."""
+    ok = np.flatnonzero(np.isfinite(fused))
+    top: np.ndarray = ok[np.argsort(-fused[ok], kind="stable")[:HEAD_DEPTH]]
+    return top
+
+
+def _own(fused: np.ndarray, close: np.ndarray, headline: np.ndarray | None) -> np.ndarray:
+    """The matches an order over a topic keeps (``about``): when any paper of the ranking's ``head`` within
+    ``WORDS_MARGIN`` of the best holds the topic in its own headline, those papers and the matches level with the
+    best; else ``close`` as it is."""
+    top = head(fused)
+    near = top[fused[top] >= fused[top[0]] - WORDS_MARGIN] if len(top) else top
+    own = near[headline[near]] if headline is not None else near[:0]
+    if not len(own):
+        return close
+    kept: np.ndarray = np.union1d(own, close[fused[close] >= level_floor(fused[top].tolist())])
     return kept
 
 

@@ -197,6 +197,11 @@ def named_terms(topic: str, ctx: PlanContext) -> dict[int, int]:
     return out
 
 
+def named_concepts(topic: str, ctx: PlanContext) -> list[tuple[str, int]]:
+    """(concept, paper row) of each concept the topic names in full, once each: what it is a topic of."""
+    return list(dict.fromkeys((concept, row) for concept, _, row in _named(topic, ctx)))
+
+
 def _named(topic: str, ctx: PlanContext) -> list[tuple[str, frozenset[str], int]]:
     """(concept, term's stems, paper row) of every concept term the query names in full, in the context's order."""
     # only the terms within the query's words are looked at: the work follows the query, not the corpus
@@ -248,7 +253,8 @@ def make_plan(text: str, ctx: PlanContext) -> QueryPlan:
     )  # read once when alike
     recent_work = order is not None and order.listed_only and order.first == "latest"  # "the latest work on X"
     if order is not None:
-        order, topic = _scope(order, topic, timed=recent_work or (window is not None and not window.named))
+        timed = recent_work or (window is not None and not window.named)
+        order, topic = _scope(order, topic, timed, ctx.names)
         if order is None:  # "the latest work on language models": the time it names, read as one
             window = read
             unordered = topic = _topic(text, window, ()) if window is not None else unordered
@@ -292,15 +298,19 @@ def _topic(text: str, window: TimeWindow | None, cut: tuple[Span, ...]) -> str:
     return without_instruction(" ".join(topic.split()).strip(" ,;:-–"))
 
 
-def _scope(order: OrderReading, topic: str, timed: bool = False) -> tuple[OrderReading | None, str]:
+def _scope(
+    order: OrderReading, topic: str, timed: bool = False, people: Container[str] = ()
+) -> tuple[OrderReading | None, str]:
     """Over what the order runs, and what is left to search for: with nothing asked but the order, the whole list;
     with nothing asked but what came before or after a paper, the words that name that paper; "the first paper"
     with more asked is no order (an origin question reads it) unless the question names years (``timed``: "after
-    2010, the first paper on images" asks for the first of that time, not for who did it first)."""
+    2010, the first paper on images" asks for the first of that time, not for who did it first) or nothing but
+    people of the list (``people``, by ``name_key``: "the first paper by Sutskever" is the first of theirs)."""
     said = {re.split(r"['’]", w.lower())[0] for w in _content_words(topic, ASIDES)}  # "you've got": "you"
     said = {w for w in said if w.rstrip("s") not in THINGS}
     rest = said - SCOPE_WORDS - STRESS_WORDS - LIST_WORDS - ASKING - REQUESTS - SEQUENCE_WORDS - STOPWORDS
-    if rest and order.listed_only and not timed:
+    theirs = bool(rest) and all(name_key(w) in people for w in rest)
+    if rest and order.listed_only and not timed and not theirs:
         return None, topic  # "the first paper on backprop": who did it first, an origin question
     if rest:  # what an order over a topic sets aside is no part of the topic ("real brains instead of artificial ones")
         return order, without_contrast(topic) if order.side is None else topic

@@ -23,13 +23,13 @@ from ..index import layout
 from ..index.lexical_engine import Engine
 from ..index.reader import IndexData
 from ..index.understanding import NAME_WEIGHT, ConceptTable, KeySet, NameTable, YearTable
-from . import candidates, order, ordering, ranking, rerank, scope
+from . import candidates, order, ordering, ranking, rerank, scope, topical
 from .asked import Asking
 from .candidates import Allowed
 from .english import EVERYDAY_WORDS
 from .explain import Explainer, query_stems
 from .paths import PathGraph
-from .plan import PlanContext, QueryPlan, make_plan, named_terms
+from .plan import PlanContext, QueryPlan, make_plan, named_concepts, named_terms
 from .spelling import Speller
 from .timewords import TimeContext
 
@@ -149,7 +149,9 @@ class Ranker:
         found = self._named(o.anchor, mode, embed)
         if found is None:
             return plan, False
-        return replace(plan, order=o.found(*found)), True
+        year, years = self._years[found[0]], self._years  # by year, row order: the list's ends are its first and last
+        alone = bool(year <= years[0] if o.side == "before" else year >= years[-1])
+        return replace(plan, order=o.found(*found, alone=alone)), True
 
     def _chosen(self, plan: QueryPlan, mode: str, embed: Embed) -> tuple[QueryPlan, bool]:
         """For a choice between two papers ("which came first, the VAE or the GAN?"), the plan with the paper each
@@ -213,12 +215,23 @@ class Ranker:
         if plan.window is not None:
             inside &= (years >= plan.window.start) & (years <= plan.window.end)
         if o.over == "list":
-            return ordering.by_year(fused, years, o.first, np.flatnonzero(inside))
+            return ordering.by_year(fused, years, o.first, np.flatnonzero(inside), o.nth)
         named = scored.at(np.fromiter(named_terms(plan.topic, self._plan_context), dtype=np.int64))
         held = self._holding(plan.topic, scored.rows)
         authored = None if scored.names is None else scored.names >= NAME_WEIGHT["author"]  # by everyone it names
-        matched = ordering.about(np.where(inside, fused, -np.inf), years, held, named[named >= 0], authored)
-        return ordering.by_year(fused, years, o.first, matched)
+        inside_fused = np.where(inside, fused, -np.inf)
+        headline = self._headline(plan.topic, inside_fused, scored.rows)
+        matched = ordering.about(inside_fused, years, held, named[named >= 0], authored, headline)
+        return ordering.by_year(fused, years, o.first, matched, o.nth)
+
+    def _headline(self, topic: str, fused: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Per candidate, whether its own headline holds the topic (``topical``): read for the ranking's head
+        (``ordering.head``) only, the rest False."""
+        out = np.zeros(len(rows), dtype=bool)
+        top = ordering.head(fused)
+        owners = [(c, self.data.records[row]) for c, row in named_concepts(topic, self._plan_context)]
+        out[top] = topical.headline_holds(self.data.records.many(rows[top].tolist()), topic, topical.terms_of(owners))
+        return out
 
     def _holding(self, topic: str, rows: np.ndarray) -> np.ndarray | None:
         """Per candidate, whether its text holds every topic word of ``topic`` (``scope.topic_words``); None without

@@ -12,6 +12,7 @@ from ..core.kept import Kept
 from ..core.text import unaccented
 from ..index.vocabulary import WORD_RE
 from .english import everyday
+from .order import time_words_read
 
 MIN_LEN = 4
 KEPT = 4096  # words whose correction is kept
@@ -60,5 +61,8 @@ class Speller:
         return word if best is None else best[2]
 
     def correct(self, query: str) -> str:
-        """The query with unknown words replaced by their nearest corpus words."""
-        return WORD_RE.sub(lambda m: self.correct_word(m.group()), query)
+        """The query with unknown words replaced by their nearest corpus words, except a misspelt word of time order
+        that the query's order is read from (``order.time_words_read``: "the most recnet paper"), which becomes that
+        word."""
+        timed = time_words_read(query)
+        return WORD_RE.sub(lambda m: timed.get(m.start()) or self.correct_word(m.group()), query)

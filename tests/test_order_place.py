@@ -1,0 +1,90 @@
+"""A place counted from an end of time ("the second oldest", "the 3rd most recent paper") and "the first paper by
+X": read from the words, applied by ``ordering.by_year``, and on the real index the paper at that place put first
+and quoted.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from papersearch.query.order import read_order
+from papersearch.query.ordering import by_year
+from papersearch.query.searcher import Searcher
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "nth", "label"),
+    [
+        ("the second oldest paper in the list", "earliest", 2, "second oldest first"),
+        ("what's the second most recent paper here?", "latest", 2, "second newest first"),
+        ("what is the 3rd newest paper", "latest", 3, "third newest first"),
+        ("the oldest paper", "earliest", 1, "oldest first"),
+        ("a second look at the oldest paper", "earliest", 1, "oldest first"),  # "second" counts nothing here
+    ],
+)
+def test_a_place_is_read_from_the_word_before_the_end_of_time(text: str, first: str, nth: int, label: str) -> None:
+    o = read_order(text)
+    assert o is not None and (o.first, o.nth, o.label()) == (first, nth, label)
+
+
+def test_the_paper_at_the_place_comes_first_and_those_counted_past_right_after_it() -> None:
+    fused = np.array([1.0, 2.0, 3.0, 0.5])
+    years = np.array([1990, 1950, 2000, 1970])
+    rows = np.array([0, 1, 2])
+    order = np.argsort(-by_year(fused, years, "earliest", rows, nth=2), kind="stable").tolist()
+    assert order == [0, 1, 2, 3]  # 1990 (second oldest of the three), then 1950, then 2000; row 3 is no part of it
+    assert np.argsort(-by_year(fused, years, "earliest", rows, nth=9))[0] == 1  # past the end: the order as it is
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("what's the second most recent paper here?", {"2022-ouyang-rlhf", "2022-rombach-latent-diffusion"}),
+        ("the second oldest paper in the list", {"1958-rosenblatt-perceptron"}),
+        ("the second oldest paper on perceptrons", {"1969-minsky-perceptrons"}),
+        # the first paper of a person's is an order over their papers, not who did something first
+        ("the first paper by Sutskever in the list", {"2012-krizhevsky-alexnet", "2012-mikolov-word2vec"}),
+    ],
+)
+def test_the_paper_at_the_place_asked_is_put_first_and_quoted(
+    searcher: Searcher, query: str, expected: set[str]
+) -> None:
+    res = searcher.search(query)
+    assert res["understood"] is not None and res["understood"]["order"] is not None, query
+    first = res["results"][0]["id"]
+    assert first in expected, (query, first)
+    assert [s["id"] for s in searcher.answer(query)["sources"]] == [first]
+
+
+@pytest.mark.parametrize(
+    ("query", "anchor", "end"),
+    [
+        ("what came before McCulloch and Pitts' paper?", "1943-mcculloch-neural-logic", "first"),
+        ("what came after DeepSeek-R1 in the list?", "2025-deepseek-deepseek-r1", "last"),
+    ],
+)
+def test_nothing_on_the_side_asked_is_said_and_no_other_paper_quoted(
+    searcher: Searcher, query: str, anchor: str, end: str
+) -> None:
+    order = searcher.search(query)["understood"]["order"]  # type: ignore[index]
+    assert order is not None and order["paper"] == anchor
+    assert order["label"].endswith(f"nothing, it is the list's {end} paper")
+    assert [s["id"] for s in searcher.answer(query)["sources"]] in ([], [anchor])
+    later = searcher.search("what came just before AlexNet?")["understood"]["order"]  # type: ignore[index]
+    assert later is not None and "nothing" not in later["label"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "corrected", "ordered"),
+    [
+        ("the most recnet paper on GANs", "the most recent paper on GANs", True),  # a time word, where the order is
+        ("what came after recnet", "what came after resnet", True),  # a paper's name, where the anchor is
+        ("the recnet papers on GANs", "the resnet papers on GANs", False),  # no order read from it: the list's word
+    ],
+)
+def test_a_misspelt_word_of_time_is_mended_where_the_order_is_read_from_it(
+    searcher: Searcher, typed: str, corrected: str, ordered: bool
+) -> None:
+    assert searcher.correct(typed) == corrected
+    assert (searcher.search(typed)["understood"]["order"] is not None) == ordered  # type: ignore[index]
