@@ -128,9 +128,10 @@ def has_invalid_characters(text: str) -> bool:
 
     Every other code point is text: one Python's Unicode tables do not know yet (Cn, like an emoji
     newer than them: ``cnn 🫨``) may be typed by a newer client, and private-use ones (Co) are
-    someone's characters; both search as any word does.
+    someone's characters; both search as any word does. A printable text (``str.isprintable``: no C or Z category
+    but the space) holds neither, and is answered without looking up each character's category.
     """
-    return any(unicodedata.category(ch) in REFUSED_CATEGORIES for ch in text)
+    return not text.isprintable() and any(unicodedata.category(ch) in REFUSED_CATEGORIES for ch in text)
 
 
 def check_k(k: object) -> int:

@@ -97,11 +97,12 @@ class Explainer:
         if qvec is None:
             return [_most_shared(words.summary, asked) for words in papers]
         held = [words.summary_rows for words in papers if words.summary]
-        sims = self._matrix[np.concatenate(held)] @ qvec if held else np.zeros(0, dtype=np.float32)
+        sims: list[float] = (self._matrix[np.concatenate(held)] @ qvec).tolist() if held else []  # a few a paper
         out, at = [], 0
         for words in papers:
             n = len(words.summary)
-            out.append(words.summary[int(sims[at : at + n].argmax())] if n else "")
+            own = sims[at : at + n]
+            out.append(words.summary[own.index(max(own))] if n else "")  # the first best, as ``argmax`` takes it
             at += n
         return out
 

@@ -27,7 +27,7 @@ ERA_WORD = re.compile(r"\b(?:era|eras|age|period|boom|revolution|explosion|days|
 
 def nickname_in(text: str) -> tuple[str, int, int, Span] | None:
     """A period of AI history named by its nickname ("the first AI winter"): (nickname, first year, last year, where)."""
-    folded = plain_words(text)
+    folded = _plain(text)
     for nickname, (lo, hi) in NICKNAMES.items():
         if nickname in folded:
             return nickname, lo, hi, _original_span(text, nickname)
@@ -37,7 +37,7 @@ def nickname_in(text: str) -> tuple[str, int, int, Span] | None:
 def era_named(text: str, eras: Sequence[EraRecord]) -> tuple[EraRecord, Span] | None:
     """An era named in the query (its id or name, or most of its name's words in order), and where."""
     key = tuple((e["id"], e["name"]) for e in eras)
-    folded = plain_words(text)
+    folded = _plain(text)
     for at, name in _era_names(key):
         if folded.find(name) >= 0:
             return eras[at], _original_span(text, name)
@@ -55,6 +55,12 @@ def era_named(text: str, eras: Sequence[EraRecord]) -> tuple[EraRecord, Span] | 
     if best is None:
         return None
     return eras[best[1]], best[2]
+
+
+@lru_cache(maxsize=8)
+def _plain(text: str) -> str:
+    """``plain_words`` of a query's text, kept for the last few: its nickname and its eras' names read it alike."""
+    return plain_words(text)
 
 
 @lru_cache(maxsize=8)

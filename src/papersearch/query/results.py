@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any, overload
 
 import numpy as np
@@ -47,7 +48,9 @@ class Ranker:
         self._graph = graph
         self.speller = Speller(data.vocabulary)
         self.explainer = Explainer(data)
-        self.scope = scope.Scope(data.matrix, data.lexical, data.columns.passage_start, data.columns.field)
+        # a list whose every passage each query scans: its mapped rows read as an array (no file opened a read)
+        matrix = np.asarray(data.matrix) if ranking.every_paper(data) else data.matrix
+        self.scope = scope.Scope(matrix, data.lexical, data.columns.passage_start, data.columns.field)
         self._years = np.asarray(data.columns.years)  # plain arrays over the mapped ones: indexed on every query
         self._eras = np.asarray(data.columns.era_codes)
         self._era_code = {e["id"]: i for i, e in enumerate(data.eras)}
@@ -374,4 +377,9 @@ def stored_context(data: IndexData) -> PlanContext:
     time = TimeContext(tuple(data.eras), first, last, YearTable(db, lock))
     names, given = NameTable(db, lock), KeySet(db, lock)
     concepts = ConceptTable(db, lock, data.manifest.get("counts", {}).get("term_stems"))
-    return PlanContext(time, names, given, EVERYDAY_WORDS, concepts, concepts.within, data.columns.lists("builds_on"))
+
+    @lru_cache(maxsize=16)
+    def within(stems: frozenset[str]) -> tuple[int, ...]:  # a query's plan, scores and order ask for the same stems
+        return tuple(concepts.within(stems))
+
+    return PlanContext(time, names, given, EVERYDAY_WORDS, concepts, within, data.columns.lists("builds_on"))
