@@ -163,3 +163,14 @@ def test_a_query_asking_for_a_time_an_order_or_a_person_needs_no_topic_word(sear
     """What such a query asks for is read from it (a time, the list's order, a name), not matched as a topic."""
     res = searcher.search(query)
     assert not res["no_match"] and res["confidence"] == 1.0, query
+
+
+@pytest.mark.parametrize("query", ["AI", "what is AI?", "the history of AI", "Go"])
+def test_a_word_of_the_list_that_weighs_nothing_as_a_topic_still_asks_for_something(
+    searcher: Searcher, query: str
+) -> None:
+    """ "AI" only asks (it is in every question about the list) and "go" is everyday English, so neither carries topic
+    weight; the list holds both, so such a query asked about the list and the model decides, as for any other."""
+    res = searcher.search(query)
+    assert not res["no_match"] and res["confidence"] > scope.NO_MATCH_BELOW, (query, res["confidence"])
+    assert not searcher.answer(query)["declined"], query

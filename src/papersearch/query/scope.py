@@ -88,7 +88,7 @@ class Evidence:
     pull: float = 0.0  # how much nearer the list's mean passage the query comes without those everyday words
     sense: float = 0.0  # how much nearer what its specific words' papers are about the query comes than those words
     # alone (0: not read)
-    topical: bool = True  # some word of the query carries a topic ("?", "the", "x" hold none: nothing to match)
+    topical: bool = True  # some word of the query carries a topic or is the list's own ("?", "the", "x": none)
 
     def features(self) -> tuple[float, float, float, float]:
         """The model's inputs, in the order of ``NO_MATCH_WEIGHTS``."""
@@ -149,6 +149,12 @@ class Scope:
         counts = [len(self._words.papers_of(t)) for t in self._words.token_ids(word)]
         return max(counts, default=0)
 
+    def _holds_any(self, topic: str) -> bool:
+        """Whether the list holds a word of ``topic`` other than a stop word: a query whose words carry no topic weight
+        may still name the list's own subject in a word that only asks or is everyday English ("AI", "Go")."""
+        words = tokens.TOKEN_RE.findall(unaccented(topic))
+        return any(self.papers_holding(w) for w in words if not w.isdigit() and w not in tokens.STOPWORDS)
+
     def evidence(
         self, topic: str, qvec: np.ndarray | None, cosine: float, embed: Callable[[str], np.ndarray] | None = None
     ) -> Evidence:
@@ -177,7 +183,8 @@ class Scope:
         field = float(self.field() @ qvec) if qvec is not None else 0.0
         held, everyday = (part / total if total else 0.0 for part in (held, everyday))
         vector_cosine = cosine if qvec is not None else 0.0
-        found = Evidence(vector_cosine, field, foreign, jargon, held, everyday, specific, topical=total > 0.0)
+        topical = total > 0.0 or self._holds_any(topic)
+        found = Evidence(vector_cosine, field, foreign, jargon, held, everyday, specific, topical=topical)
         if qvec is None or embed is None:
             return found
         if specific >= SPECIFIC_BELOW and missing:
