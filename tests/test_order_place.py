@@ -58,6 +58,21 @@ def test_the_paper_at_the_place_asked_is_put_first_and_quoted(
 
 
 @pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("the third oldest paper after the perceptron", "1969-minsky-perceptrons"),  # past the two of 1959
+        ("the second newest paper before the backpropagation paper", "1972-kohonen-associative-memory"),  # not 1981
+    ],
+)
+def test_a_place_counts_along_the_side_of_a_paper_asked(searcher: Searcher, query: str, expected: str) -> None:
+    res = searcher.search(query)
+    order = res["understood"]["order"]  # type: ignore[index]
+    assert order is not None and order["over"] in ("before", "after") and order["paper"] is not None, query
+    assert res["results"][0]["id"] == expected, (query, [r["id"] for r in res["results"][:3]])
+    assert [s["id"] for s in searcher.answer(query)["sources"]] == [expected]
+
+
+@pytest.mark.parametrize(
     ("query", "anchor", "end"),
     [
         ("what came before McCulloch and Pitts' paper?", "1943-mcculloch-neural-logic", "first"),

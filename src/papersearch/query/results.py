@@ -212,7 +212,7 @@ class Ranker:
             ties = {int(p): w for p, w in zip(at[1:], tied.values(), strict=True) if p >= 0}
             topical = plan.topic != o.anchor
             near = self._near(anchor, scored.rows)
-            return ordering.around(fused, near, years, int(at[0]), o.side, ties, o.first, topical)
+            return ordering.around(fused, near, years, int(at[0]), o.side, ties, o.first, topical, o.nth)
         assert o.first is not None
         inside = scored.mask & np.isfinite(fused)  # an order runs within the time the question names, if any
         if plan.window is not None:
