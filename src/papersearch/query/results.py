@@ -170,7 +170,7 @@ class Ranker:
         """The paper one side of a choice names (``_named``), if it holds one of the side's topic words: a side
         named by words the list lacks ("VGG") names none of its papers, whichever comes nearest in meaning."""
         found = self._named(words, mode, embed)
-        said = [w for w in scope.topic_words(words) if scope.weight(w) > 0]
+        said = topical.carrying_words(words)
         if found is None or not said:
             return found
         rows = np.array([found[0]], dtype=np.int64)
@@ -237,10 +237,10 @@ class Ranker:
         return out
 
     def _holding(self, topic: str, rows: np.ndarray) -> np.ndarray | None:
-        """Per candidate, whether its text holds every topic word of ``topic`` (``scope.topic_words``); None without
+        """Per candidate, whether its text holds every topic word of ``topic`` (``topical.carrying_words``); None without
         one."""
         lex = self.data.lexical
-        words = [w for w in scope.topic_words(topic) if scope.weight(w) > 0]
+        words = topical.carrying_words(topic)
         if not words:
             return None
         holds = np.ones(len(rows), dtype=bool)
