@@ -96,6 +96,9 @@ def test_nothing_on_the_side_asked_is_said_and_no_other_paper_quoted(
         ("the most recnet paper on GANs", "the most recent paper on GANs", True),  # a time word, where the order is
         ("what came after recnet", "what came after resnet", True),  # a paper's name, where the anchor is
         ("the recnet papers on GANs", "the resnet papers on GANs", False),  # no order read from it: the list's word
+        # the rest of a joined word is kept, not dropped with the misspelling
+        ("the most recnet-paper on GANs", "the most recent-paper on GANs", True),
+        ("the olderst-known paper on perceptrons", "the oldest-known paper on perceptrons", True),
     ],
 )
 def test_a_misspelt_word_of_time_is_mended_where_the_order_is_read_from_it(
