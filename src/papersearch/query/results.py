@@ -31,6 +31,7 @@ from .english import EVERYDAY_WORDS
 from .explain import Explainer, query_stems
 from .paths import PathGraph
 from .plan import PlanContext, QueryPlan, make_plan, named_concepts, named_terms
+from .relation import Side
 from .spelling import Speller
 from .timewords import TimeContext
 
@@ -152,9 +153,18 @@ class Ranker:
         found = self._named(o.anchor, mode, embed)
         if found is None:
             return plan, False
-        year, years = self._years[found[0]], self._years  # by year, row order: the list's ends are its first and last
-        alone = bool(year <= years[0] if o.side == "before" else year >= years[-1])
-        return replace(plan, order=o.found(*found, alone=alone)), True
+        return replace(plan, order=o.found(*found, alone=self._alone(found[0], o.side))), True
+
+    def _alone(self, row: int, side: Side) -> bool:
+        """Whether no paper lies on ``side`` of the paper at ``row`` as ``ordering.around`` counts them: none of an
+        earlier (later) year, which rows in year order tell from the list's first (last) alone, and none of its own
+        year that the graph ties to it (read only for a paper of the list's first or last year)."""
+        year, years = self._years[row], self._years
+        if year > years[0] if side == "before" else year < years[-1]:
+            return False
+        graph = self._graph()
+        tied = ordering.ties(graph.earlier if side == "before" else graph.later, row)
+        return not any(years[other] == year for other in tied)
 
     def _chosen(self, plan: QueryPlan, mode: str, embed: Embed) -> tuple[QueryPlan, bool]:
         """For a choice between two papers ("which came first, the VAE or the GAN?"), the plan with the paper each
