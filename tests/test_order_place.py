@@ -5,12 +5,18 @@ and quoted.
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import numpy as np
 import pytest
 
+from papersearch.index.build import build
 from papersearch.query.order import read_order
 from papersearch.query.ordering import by_year
 from papersearch.query.searcher import Searcher
+
+from .conftest import CORPUS, MODEL
 
 
 @pytest.mark.parametrize(
@@ -58,6 +64,21 @@ def test_the_paper_at_the_place_asked_is_put_first_and_quoted(
 
 
 @pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("the third oldest paper after the perceptron", "1969-minsky-perceptrons"),  # past the two of 1959
+        ("the second newest paper before the backpropagation paper", "1972-kohonen-associative-memory"),  # not 1981
+    ],
+)
+def test_a_place_counts_along_the_side_of_a_paper_asked(searcher: Searcher, query: str, expected: str) -> None:
+    res = searcher.search(query)
+    order = res["understood"]["order"]  # type: ignore[index]
+    assert order is not None and order["over"] in ("before", "after") and order["paper"] is not None, query
+    assert res["results"][0]["id"] == expected, (query, [r["id"] for r in res["results"][:3]])
+    assert [s["id"] for s in searcher.answer(query)["sources"]] == [expected]
+
+
+@pytest.mark.parametrize(
     ("query", "anchor", "end"),
     [
         ("what came before McCulloch and Pitts' paper?", "1943-mcculloch-neural-logic", "first"),
@@ -75,12 +96,38 @@ def test_nothing_on_the_side_asked_is_said_and_no_other_paper_quoted(
     assert later is not None and "nothing" not in later["label"]
 
 
+def test_a_paper_of_its_own_year_the_graph_ties_lies_on_a_side(tmp_path: Path) -> None:
+    """Two papers of 1943, the second citing the first: what came before the second is the first (as
+    ``ordering.around`` counts a paper of the anchor's own year), not "nothing"; nothing came before the first."""
+    corpus = tmp_path / "corpus"
+    (corpus / "papers").mkdir(parents=True)
+    shutil.copy(CORPUS / "eras.yaml", corpus)
+    shutil.copy(CORPUS / "papers" / "1943-mcculloch-neural-logic.md", corpus / "papers")
+    text = (CORPUS / "papers" / "1958-rosenblatt-perceptron.md").read_text(encoding="utf-8")
+    text = text.replace("id: 1958-", "id: 1943-").replace("year: 1958", "year: 1943")
+    text = text.replace("\nRosenblatt proposes", "\nBuilding on McCulloch and Pitts (1943), Rosenblatt proposes")
+    (corpus / "papers" / "1943-rosenblatt-perceptron.md").write_text(text, encoding="utf-8")
+    build(corpus, tmp_path / "index", MODEL)
+    searcher = Searcher.load(tmp_path / "index")
+    before = searcher.search("what came before the perceptron")["understood"]["order"]  # type: ignore[index]
+    assert before is not None and before["paper"] == "1943-rosenblatt-perceptron"
+    assert "nothing" not in before["label"], before["label"]
+    assert [s["id"] for s in searcher.answer("what came before the perceptron")["sources"]] == [
+        "1943-mcculloch-neural-logic"
+    ]
+    first = searcher.search("what came before McCulloch and Pitts' paper?")["understood"]["order"]  # type: ignore[index]
+    assert first is not None and first["label"].endswith("nothing, it is the list's first paper")
+
+
 @pytest.mark.parametrize(
     ("typed", "corrected", "ordered"),
     [
         ("the most recnet paper on GANs", "the most recent paper on GANs", True),  # a time word, where the order is
         ("what came after recnet", "what came after resnet", True),  # a paper's name, where the anchor is
         ("the recnet papers on GANs", "the resnet papers on GANs", False),  # no order read from it: the list's word
+        # the rest of a joined word is kept, not dropped with the misspelling
+        ("the most recnet-paper on GANs", "the most recent-paper on GANs", True),
+        ("the olderst-known paper on perceptrons", "the oldest-known paper on perceptrons", True),
     ],
 )
 def test_a_misspelt_word_of_time_is_mended_where_the_order_is_read_from_it(

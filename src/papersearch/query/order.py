@@ -242,17 +242,17 @@ def read_order(text: str) -> OrderReading | None:
     return OrderReading(first, side, anchor, tuple(spans), side or "topic", listed_only=listed_only, nth=nth)
 
 
-def time_words_read(text: str) -> dict[int, str]:
-    """The misspelt words of time order that ``text``'s end of time is read from, by where each starts, with the word
-    each stands for: "the most recnet paper" reads "recent" there, where "what came after recnet" names a paper
-    (a speller would take both for "resnet")."""
+def time_words_read(text: str) -> dict[int, tuple[int, str]]:
+    """The misspelt words of time order that ``text``'s end of time is read from, by where each starts, with where
+    it ends and the word it stands for: "the most recnet paper" reads "recent" there, where "what came after recnet"
+    names a paper (a speller would take both for "resnet")."""
     mended_text, at = mended(text)
     read = _end(mended_text)
     if read is None:
         return {}
     start, end = at[read[2].start()], at[read[2].end()]
     fixes = ((m, _time_word(m.group())) for m in WORD_RE.finditer(text, start, end))
-    return {m.start(): fix for m, fix in fixes if fix is not None}
+    return {m.start(): (m.end(), fix) for m, fix in fixes if fix is not None}
 
 
 def mended(text: str) -> tuple[str, list[int]]:

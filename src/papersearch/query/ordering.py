@@ -142,11 +142,13 @@ def around(
     ties: dict[int, float],
     first: First | None,
     topical: bool,
+    nth: int = 1,
 ) -> np.ndarray:
     """Scores that put the papers on ``side`` of ``anchor`` in time ahead of the rest: by year when ``first`` says
-    so (within a year, as below); else those the graph ties to it (``ties``, each 0-1), nearest to it in meaning (``near``: each paper's
-    closeness to the anchor) and nearest in time first, and, when the query says more than the paper's name
-    (``topical``), most relevant to the rest of the query (``fused``).
+    so (within a year, as below; the one at place ``nth`` first, as ``by_year`` puts it: "the third most recent
+    paper before GANs"); else those the graph ties to it (``ties``, each 0-1), nearest to it in meaning (``near``:
+    each paper's closeness to the anchor) and nearest in time first, and, when the query says more than the paper's
+    name (``topical``), most relevant to the rest of the query (``fused``).
 
     A paper of the anchor's own year is on a side only when the graph says so (it cites the anchor, or is cited).
     """
@@ -168,7 +170,7 @@ def around(
         score += _z(np.where(np.isfinite(fused), fused, np.nan))[rows]
     if first is not None:  # by year, and within a year the closest to the anchor first
         out[rows] = score
-        return by_year(out, years, first, rows)
+        return by_year(out, years, first, rows, nth)
     top = float(np.max(fused[np.isfinite(fused)]))
     out[rows] = score - score.min() + top + 1.0
     return out

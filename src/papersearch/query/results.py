@@ -31,6 +31,7 @@ from .english import EVERYDAY_WORDS
 from .explain import Explainer, query_stems
 from .paths import PathGraph
 from .plan import PlanContext, QueryPlan, make_plan, named_concepts, named_terms
+from .relation import Side
 from .spelling import Speller
 from .timewords import TimeContext
 
@@ -152,9 +153,18 @@ class Ranker:
         found = self._named(o.anchor, mode, embed)
         if found is None:
             return plan, False
-        year, years = self._years[found[0]], self._years  # by year, row order: the list's ends are its first and last
-        alone = bool(year <= years[0] if o.side == "before" else year >= years[-1])
-        return replace(plan, order=o.found(*found, alone=alone)), True
+        return replace(plan, order=o.found(*found, alone=self._alone(found[0], o.side))), True
+
+    def _alone(self, row: int, side: Side) -> bool:
+        """Whether no paper lies on ``side`` of the paper at ``row`` as ``ordering.around`` counts them: none of an
+        earlier (later) year, which rows in year order tell from the list's first (last) alone, and none of its own
+        year that the graph ties to it (read only for a paper of the list's first or last year)."""
+        year, years = self._years[row], self._years
+        if year > years[0] if side == "before" else year < years[-1]:
+            return False
+        graph = self._graph()
+        tied = ordering.ties(graph.earlier if side == "before" else graph.later, row)
+        return not any(years[other] == year for other in tied)
 
     def _chosen(self, plan: QueryPlan, mode: str, embed: Embed) -> tuple[QueryPlan, bool]:
         """For a choice between two papers ("which came first, the VAE or the GAN?"), the plan with the paper each
@@ -170,7 +180,7 @@ class Ranker:
         """The paper one side of a choice names (``_named``), if it holds one of the side's topic words: a side
         named by words the list lacks ("VGG") names none of its papers, whichever comes nearest in meaning."""
         found = self._named(words, mode, embed)
-        said = [w for w in scope.topic_words(words) if scope.weight(w) > 0]
+        said = topical.carrying_words(words)
         if found is None or not said:
             return found
         rows = np.array([found[0]], dtype=np.int64)
@@ -212,7 +222,7 @@ class Ranker:
             ties = {int(p): w for p, w in zip(at[1:], tied.values(), strict=True) if p >= 0}
             topical = plan.topic != o.anchor
             near = self._near(anchor, scored.rows)
-            return ordering.around(fused, near, years, int(at[0]), o.side, ties, o.first, topical)
+            return ordering.around(fused, near, years, int(at[0]), o.side, ties, o.first, topical, o.nth)
         assert o.first is not None
         inside = scored.mask & np.isfinite(fused)  # an order runs within the time the question names, if any
         if plan.window is not None:
@@ -237,10 +247,10 @@ class Ranker:
         return out
 
     def _holding(self, topic: str, rows: np.ndarray) -> np.ndarray | None:
-        """Per candidate, whether its text holds every topic word of ``topic`` (``scope.topic_words``); None without
+        """Per candidate, whether its text holds every topic word of ``topic`` (``topical.carrying_words``); None without
         one."""
         lex = self.data.lexical
-        words = [w for w in scope.topic_words(topic) if scope.weight(w) > 0]
+        words = topical.carrying_words(topic)
         if not words:
             return None
         holds = np.ones(len(rows), dtype=bool)

@@ -8,6 +8,8 @@ first letter, preferring the nearest, then the most frequent.
 
 from __future__ import annotations
 
+import re
+
 from ..core.kept import Kept
 from ..core.text import unaccented
 from ..index.vocabulary import WORD_RE
@@ -63,6 +65,11 @@ class Speller:
     def correct(self, query: str) -> str:
         """The query with unknown words replaced by their nearest corpus words, except a misspelt word of time order
         that the query's order is read from (``order.time_words_read``: "the most recnet paper"), which becomes that
-        word."""
+        word, whatever follows it in the same corpus word kept ("recnet-paper": "recent-paper")."""
         timed = time_words_read(query)
-        return WORD_RE.sub(lambda m: timed.get(m.start()) or self.correct_word(m.group()), query)
+
+        def corrected(m: re.Match[str]) -> str:
+            read = timed.get(m.start())
+            return self.correct_word(m.group()) if read is None else read[1] + query[read[0] : m.end()]
+
+        return WORD_RE.sub(corrected, query)

@@ -20,9 +20,15 @@ from ..index.understanding import concept_terms
 from . import scope
 
 
+def carrying_words(text: str) -> list[str]:
+    """The words of ``text`` that carry a topic: ``scope.topic_words`` of some weight ("the", "papers", "?" carry
+    none). What a paper must hold, or a side of a choice name, to be about that topic."""
+    return [w for w in scope.topic_words(text) if scope.weight(w) > 0]
+
+
 def topic_stems(topic: str) -> frozenset[str]:
-    """The stems of the words of ``topic`` that carry it (``scope.topic_words`` of some weight)."""
-    words = [w for w in scope.topic_words(topic) if scope.weight(w) > 0]
+    """The stems of the words of ``topic`` that carry it (``carrying_words``)."""
+    words = carrying_words(topic)
     return frozenset(tokenize(" ".join(words))) if words else frozenset()
 
 
