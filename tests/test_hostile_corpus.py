@@ -12,6 +12,7 @@ docs/reliability.md's "Hostile input" table maps each kind to its test here.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -392,6 +393,26 @@ def published(index: Path) -> tuple[str, list[str], list[str]]:
     return store.current_version(index), versions, sorted(p.name for p in index.glob(".build-*"))
 
 
+CORPUS_BYTES = sum(p.stat().st_size for p in CORPUS.rglob("*") if p.is_file())
+
+
+def bytes_read_loading(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    """How many bytes loading ``corpus`` in this process reads, whether it loads or is refused."""
+    read: list[int] = []
+    real_read = os.read
+
+    def counted(fd: int, n: int) -> bytes:
+        data = real_read(fd, n)
+        read.append(len(data))
+        return data
+
+    with monkeypatch.context() as m:
+        m.setattr(os, "read", counted)
+        with contextlib.suppress(CorpusError):
+            load_corpus(corpus)
+    return sum(read)
+
+
 def run_cli(stage: Stage) -> dict[str, subprocess.CompletedProcess[str]]:
     """`validate` and `index` on the stage, side by side; a command still running after HANG_SECONDS fails."""
     base = [sys.executable, "-m", "papersearch"]
@@ -437,10 +458,14 @@ def settled_health(client: httpx.Client, status: str) -> dict[str, Any]:
 @pytest.mark.timeout(4 * HANG_SECONDS)  # the commands, then /health twice, each with its own limit
 @pytest.mark.parametrize("kind", KINDS, ids=[k.name for k in KINDS])
 @pytest.mark.slow
-def test_a_hostile_corpus_file_is_named_refused_and_survived(stage: Stage, kind: Kind) -> None:
+def test_a_hostile_corpus_file_is_named_refused_and_survived(
+    stage: Stage, kind: Kind, monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = published(stage.index)
     try:
         kind.make(stage.corpus, stage.scratch)
+        # the work is bounded by the input, not the file: no more than the real files and one capped read
+        assert bytes_read_loading(stage.corpus, monkeypatch) <= CORPUS_BYTES + files.MAX_FILE_BYTES + 1
         for name, out in run_cli(stage).items():
             assert out.returncode == 1, (name, out.stdout, out.stderr)
             assert "Traceback" not in out.stderr, (name, out.stderr)
