@@ -57,10 +57,21 @@ LONGEST_FILES = (
 )
 
 
+# Fixtures whose set-up alone takes the "slow" marker's 3 s and more: a test that uses one is marked slow, so
+# that `make test-fast` leaves it to `make test` (a minute and a half of the edit loop, on a busy machine).
+SLOW_FIXTURES = {
+    "synthetic": "test_candidates.py's 2,000-paper list, built and indexed once for the file",
+}
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Collected files reordered longest first (``LONGEST_FILES``), the order within each file kept."""
+    """Collected files reordered longest first (``LONGEST_FILES``), the order within each file kept; a test
+    that uses one of ``SLOW_FIXTURES`` marked slow."""
     rank = {name: i for i, name in enumerate(LONGEST_FILES)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+    for item in items:
+        if SLOW_FIXTURES.keys() & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
