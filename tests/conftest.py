@@ -58,7 +58,7 @@ LONGEST_FILES = (
 
 
 # Fixtures whose set-up alone takes the "slow" marker's 3 s and more: a test that uses one is marked slow, so
-# that `make test-fast` leaves it to `make test` (a minute and a half of the edit loop, on a busy machine).
+# that `make test-fast` leaves it to `make test` (85 s of set-up and 2 minutes of calls on a busy machine).
 SLOW_FIXTURES = {
     "synthetic": "test_candidates.py's 2,000-paper list, built and indexed once for the file",
 }
