@@ -31,7 +31,7 @@ def bench_smoke(index_dir: Path, tmp_path: Path, sections: tuple[str, ...]) -> t
         ],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=900,  # a guard against a hang: 70 s alone here, 190-250 s on a busy machine
         cwd=ROOT,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -2,12 +2,12 @@
 
 Under pytest-xdist every worker has its own session fixtures; the index is still built once per run,
 by whichever worker asks first, into the run's shared temporary folder (the others wait on a lock and
-read it: tests never write to it, they copy it to change it). The server is one per worker.
+read it: tests never write to it, they copy it to change it). The server is one per worker. A fixture's
+set-up does not count against a test's ``timeout`` mark (``timeout_func_only`` in pyproject.toml).
 """
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import os
 import shutil
@@ -57,10 +57,21 @@ LONGEST_FILES = (
 )
 
 
+# Fixtures whose set-up alone takes the "slow" marker's 3 s and more: a test that uses one is marked slow, so
+# that `make test-fast` leaves it to `make test` (85 s of set-up and 2 minutes of calls on a busy machine).
+SLOW_FIXTURES = {
+    "synthetic": "test_candidates.py's 2,000-paper list, built and indexed once for the file",
+}
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Collected files reordered longest first (``LONGEST_FILES``), the order within each file kept."""
+    """Collected files reordered longest first (``LONGEST_FILES``), the order within each file kept; a test
+    that uses one of ``SLOW_FIXTURES`` marked slow."""
     rank = {name: i for i, name in enumerate(LONGEST_FILES)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+    for item in items:
+        if SLOW_FIXTURES.keys() & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -85,24 +96,6 @@ def _shared_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
             build(CORPUS, out, MODEL)
             (root / "shared-index.done").touch()
     return out
-
-
-_PREBUILT: list[bool] = []  # whether this worker has tried the build outside a test
-
-
-@pytest.hookimpl(tryfirst=True, wrapper=True)
-def pytest_runtest_protocol(item: pytest.Item) -> Iterator[object]:
-    """The shared index built (or awaited) before the first test that needs it starts its clock.
-
-    A build takes a minute or more beside the other worker; inside a test's setup it counted against
-    that test's ``timeout`` mark, and one timed-out build failed every test of the worker that uses it.
-    A failure here is left for the fixture to raise, in the test, with its traceback.
-    """
-    if "index_dir" in getattr(item, "fixturenames", ()) and not _PREBUILT:
-        _PREBUILT.append(True)  # tried once per worker: a build that fails here fails in the fixture again
-        with contextlib.suppress(Exception):  # the index_dir fixture builds again and reports it
-            _shared_index(item.config._tmp_path_factory)  # what the tmp_path_factory fixture returns
-    return (yield)
 
 
 @pytest.fixture(scope="session")

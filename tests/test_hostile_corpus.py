@@ -1,15 +1,18 @@
 """Hostile corpus files, one kind at a time, against the CLI and a running service.
 
 Each kind is written into a copy of the real corpus beside a copy of the real index. `validate` and
-`index` must exit 1 within 5 s naming the path, with no traceback and nothing published, while one
-uvicorn (started once for the module) keeps answering /search and reports the file on /health as
-degraded within 1 s, and is healthy again once the file is gone. Kinds a person may well write and
-that must load (a BOM, CRLF line ends, a symlink inside the folder, an editor's lock file) load.
+`index` must exit 1 naming the path, with no traceback and nothing published, while one uvicorn
+(started once for the module) keeps answering /search and reports the file on /health as degraded,
+and is healthy again once the file is gone. Kinds a person may well write and that must load (a BOM,
+CRLF line ends, a symlink inside the folder, an editor's lock file) load. No limit here is a speed
+figure: each only tells a hang (a read of a FIFO or /dev/zero, an expanded alias bomb) from a slow
+machine; that /health never waits for a corpus check is shown by the order of events, not a clock.
 docs/reliability.md's "Hostile input" table maps each kind to its test here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -39,8 +42,7 @@ from papersearch.serve import live
 from .conftest import CORPUS
 from .conftest_api import Server, running_server
 
-CLI_SECONDS = 5.0
-HTTP_SECONDS = 1.0
+HANG_SECONDS = 60.0  # a command or request still running after this hangs; a loaded 2-core machine takes 2-10 s
 PAPER = "papers/zz-hostile.md"
 ERAS = "eras.yaml"
 ORIGINAL_ERAS = yaml.safe_load((CORPUS / ERAS).read_text(encoding="utf-8"))
@@ -358,7 +360,7 @@ def stage(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     scratch.mkdir()
     with (
         running_server(index, corpus, root / "server.log") as server,
-        httpx.Client(base_url=server.url, timeout=10) as client,
+        httpx.Client(base_url=server.url, timeout=HANG_SECONDS) as client,
     ):
         papers = frozenset(os.listdir(corpus / "papers"))
         yield Stage(corpus, index, scratch, server, client, papers, (corpus / ERAS).read_bytes())
@@ -391,8 +393,28 @@ def published(index: Path) -> tuple[str, list[str], list[str]]:
     return store.current_version(index), versions, sorted(p.name for p in index.glob(".build-*"))
 
 
+CORPUS_BYTES = sum(p.stat().st_size for p in CORPUS.rglob("*") if p.is_file())
+
+
+def bytes_read_loading(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    """How many bytes loading ``corpus`` in this process reads, whether it loads or is refused."""
+    read: list[int] = []
+    real_read = os.read
+
+    def counted(fd: int, n: int) -> bytes:
+        data = real_read(fd, n)
+        read.append(len(data))
+        return data
+
+    with monkeypatch.context() as m:
+        m.setattr(os, "read", counted)
+        with contextlib.suppress(CorpusError):
+            load_corpus(corpus)
+    return sum(read)
+
+
 def run_cli(stage: Stage) -> dict[str, subprocess.CompletedProcess[str]]:
-    """`validate` and `index` on the stage, side by side; each must finish within CLI_SECONDS."""
+    """`validate` and `index` on the stage, side by side; a command still running after HANG_SECONDS fails."""
     base = [sys.executable, "-m", "papersearch"]
     commands = {
         "validate": [*base, "validate", "--corpus", str(stage.corpus)],
@@ -407,54 +429,50 @@ def run_cli(stage: Stage) -> dict[str, subprocess.CompletedProcess[str]]:
     done: dict[str, subprocess.CompletedProcess[str]] = {}
     for name, proc in procs.items():
         try:
-            out, err = proc.communicate(timeout=max(0.1, started + CLI_SECONDS - time.monotonic()))
+            out, err = proc.communicate(timeout=max(0.1, started + HANG_SECONDS - time.monotonic()))
         except subprocess.TimeoutExpired:
             for p in procs.values():
                 p.kill()
                 p.wait()
-            pytest.fail(f"`{name}` did not finish within {CLI_SECONDS} s")
+            pytest.fail(f"`{name}` did not finish within {HANG_SECONDS} s: it hangs")
         done[name] = subprocess.CompletedProcess(commands[name], proc.returncode, out, err)
     return done
 
 
-def timed_get(client: httpx.Client, path: str, **params: str) -> httpx.Response:
-    started = time.perf_counter()
-    response = client.get(path, params=params)
-    elapsed = time.perf_counter() - started
-    assert elapsed < HTTP_SECONDS, f"{path} took {elapsed:.2f} s"
-    return response
-
-
-HEALTH_SETTLES = 20.0  # seconds a changed corpus may take to be checked: /health answers from the last check meanwhile
+HEALTH_SETTLES = 60.0  # seconds a changed corpus may take to be checked: /health answers from the last check meanwhile
 
 
 def settled_health(client: httpx.Client, status: str) -> dict[str, Any]:
-    """/health once it reports ``status``, each answer timely: the corpus is checked in the background, and until
-    a check of the changed files ends /health gives the last one (it never waits long for it); the last body
-    when ``HEALTH_SETTLES`` runs out."""
+    """/health once it reports ``status``: the corpus is checked in the background, and until a check of the
+    changed files ends /health gives the last one (it never waits long for it: see
+    test_a_slow_corpus_check_never_holds_up_health); the last body when ``HEALTH_SETTLES`` runs out."""
     deadline = time.monotonic() + HEALTH_SETTLES
     while True:
-        response = timed_get(client, "/health")
+        response = client.get("/health")
         body: dict[str, Any] = response.json()
         if (response.status_code == 200 and body["status"] == status) or time.monotonic() > deadline:
             return body
         time.sleep(0.2)
 
 
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(4 * HANG_SECONDS)  # the commands, then /health twice, each with its own limit
 @pytest.mark.parametrize("kind", KINDS, ids=[k.name for k in KINDS])
 @pytest.mark.slow
-def test_a_hostile_corpus_file_is_named_refused_and_survived(stage: Stage, kind: Kind) -> None:
+def test_a_hostile_corpus_file_is_named_refused_and_survived(
+    stage: Stage, kind: Kind, monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = published(stage.index)
     try:
         kind.make(stage.corpus, stage.scratch)
+        # the work is bounded by the input, not the file: no more than the real files and one capped read
+        assert bytes_read_loading(stage.corpus, monkeypatch) <= CORPUS_BYTES + files.MAX_FILE_BYTES + 1
         for name, out in run_cli(stage).items():
             assert out.returncode == 1, (name, out.stdout, out.stderr)
             assert "Traceback" not in out.stderr, (name, out.stderr)
             lines = out.stderr.splitlines()
             assert any(f"error: {kind.path}:" in ln and kind.words in ln for ln in lines), (name, out.stderr)
         assert published(stage.index) == before
-        search = timed_get(stage.client, "/search", q="perceptron")
+        search = stage.client.get("/search", params={"q": "perceptron"})
         assert search.status_code == 200 and search.json()["results"], search.text
         body = settled_health(stage.client, "degraded")
         assert body["status"] == "degraded", body
@@ -556,7 +574,7 @@ def test_what_a_person_may_well_write_loads(
         [sys.executable, "-m", "papersearch", "validate", "--corpus", str(corpus_copy)],
         capture_output=True,
         text=True,
-        timeout=CLI_SECONDS,
+        timeout=HANG_SECONDS,
     )
     assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
 
@@ -601,10 +619,14 @@ def test_a_file_that_grows_past_the_cap_while_read_is_refused(tmp_path: Path, mo
 
 
 def test_a_slow_corpus_check_never_holds_up_health(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    release = threading.Event()
+    """Every call answers with the last known state while the check it started is still running: the check
+    is held until the calls are over, so a state() that waited for it would see it finished (or hang)."""
+    started, release, finished = threading.Event(), threading.Event(), threading.Event()
 
     def slow_state(corpus_dir: Path) -> tuple[str | None, str | None]:
-        release.wait(10)
+        started.set()
+        release.wait(HANG_SECONDS)
+        finished.set()
         return "hash-after", None
 
     watch = live.CorpusWatch(CORPUS, wait=0.2)
@@ -612,14 +634,11 @@ def test_a_slow_corpus_check_never_holds_up_health(tmp_path: Path, monkeypatch: 
     assert first[0] is not None
     monkeypatch.setattr(live, "corpus_state", slow_state)
     monkeypatch.setattr(live, "corpus_signature", lambda root: (("changed", 0, 0, 0, 0, 0),))
-    times = []
-    for _ in range(3):  # every call, not only the first, answers at once with the last known state
-        started = time.perf_counter()
-        assert watch.state() == first
-        times.append(time.perf_counter() - started)
-    assert max(times) < 0.5, times
+    answers = [watch.state() for _ in range(3)]  # every call, not only the first
+    assert started.wait(HANG_SECONDS) and not finished.is_set()
+    assert answers == [first] * 3
     release.set()
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + HANG_SECONDS
     while watch.state() != ("hash-after", None):
         assert time.monotonic() < deadline
         time.sleep(0.05)
