@@ -396,3 +396,29 @@ def test_the_lexical_sides_shortcuts_are_exact(synthetic: tuple[Path, Path]) -> 
         assert np.array_equal(got[0], uniq) and np.array_equal(got[1], first_at)
         assert np.array_equal(got[0][got[2]], again)
         assert np.array_equal(got[3], np.flatnonzero(later)[second_at])
+
+
+def test_the_engine_searches_the_words_that_tell_papers_apart(synthetic: tuple[Path, Path]) -> None:
+    """The engine is asked for a query's words held by at most half the papers (all of them when none is); a commoner
+    word left out of the search costs the lexical side's own best almost nothing: they still hold the exact BM25
+    top ten."""
+    _, index = synthetic
+    data = read_version(store.version_dir(index))
+    engine, lex = open_engine(data), data.lexical
+    assert engine is not None
+    dropped, held, total = 0, 0, 0
+    for q in _queries(60):
+        tokens = lex.tokens(q)
+        words = candidates.informative(lex, tokens)
+        df = {t: len(lex.papers_of(lex.vocab[t])) for t in tokens}
+        assert all(lex.papers_with(t) == df[t] for t in tokens)
+        if any(2 * df[t] <= PAPERS for t in tokens):
+            assert words == [t for t in tokens if 2 * df[t] <= PAPERS]
+        else:
+            assert words == tokens
+        dropped += len(words) < len(tokens)
+        exact = lex.top_in(q, 10, 0, PAPERS)
+        held += int(np.isin(exact, engine.top(words, 60)).sum())
+        total += len(exact)
+    assert dropped >= 5  # the cut is exercised
+    assert held / total >= 0.98

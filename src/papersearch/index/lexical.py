@@ -295,6 +295,11 @@ class LexicalIndex:
             held = held[np.argpartition(-out[held], k - 1)[:k]]
         return np.sort(held) + first
 
+    def papers_with(self, token: str) -> int:
+        """How many papers hold ``token`` (a word as ``tokens`` gives it): its document frequency."""
+        t = self.vocab[token]
+        return int(self._indptr[t + 1] - self._indptr[t])
+
     def tokens(self, query: str) -> list[str]:
         """The query's words the index holds, as it holds them."""
         return [t for t in tokenize(query) if t in self.vocab and self.vocab[t] + 1 < len(self._indptr)]

@@ -194,15 +194,26 @@ def first_two(papers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
 
 def lexical_best(lex: LexicalIndex, engine: Engine | None, text: str, allow: Allowed, k: int) -> np.ndarray:
     """The rows of the lexical side's own best (at most ``k``) allowed papers for ``text``: exactly over a range of
-    at most ``EXACT_RANGE`` papers (or without an engine), else the engine's."""
+    at most ``EXACT_RANGE`` papers (or without an engine), else the engine's, searched for the query's
+    ``informative`` words."""
     if allow.hi - allow.lo <= EXACT_RANGE or engine is None:
         best = lex.top_in(text, k if allow.era is None else 4 * k, allow.lo, allow.hi)
     else:
         # the whole list searched without a range: a range is a second clause every match must meet, which keeps
         # the engine from skipping the papers that cannot reach the top k (the same papers, in a third of the time)
         whole = allow.lo == 0 and allow.hi >= lex.n_docs
-        best = engine.top(lex.tokens(text), k if allow.era is None else 4 * k, None if whole else (allow.lo, allow.hi))
+        words = informative(lex, lex.tokens(text))
+        best = engine.top(words, k if allow.era is None else 4 * k, None if whole else (allow.lo, allow.hi))
     return best[allow.holds(best)] if allow.era is not None else best
+
+
+def informative(lex: LexicalIndex, tokens: list[str]) -> list[str]:
+    """The words the engine searches for: those held by at most half the papers, when the query has one. Past half,
+    BM25's own weight of a word (Robertson and Spärck Jones's log((N - df + 1/2) / (df + 1/2))) is below zero: it
+    tells a paper apart from the rest by less than nothing, yet its postings are most of what a search reads (the
+    engine visits every posting of every word). The candidates found are still scored with every word."""
+    telling = [t for t in tokens if 2 * lex.papers_with(t) <= lex.n_docs]
+    return telling if telling else tokens
 
 
 @dataclass(frozen=True)
