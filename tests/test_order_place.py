@@ -43,6 +43,17 @@ def test_the_paper_at_the_place_comes_first_and_those_counted_past_right_after_i
     assert np.argsort(-by_year(fused, years, "earliest", rows, nth=9))[0] == 1  # past the end: the order as it is
 
 
+def test_a_place_past_the_papers_the_order_runs_over_is_said_not_to_be_there(searcher: Searcher) -> None:
+    """Fewer papers are about the topic than the place asked for: the label says so (and how many there are) instead
+    of naming a place the results do not show, and they are in the order asked, the oldest first."""
+    res = searcher.search("the fifth oldest paper on perceptrons")
+    order = res["understood"]["order"] if res["understood"] else None
+    assert order is not None and order["label"].startswith("oldest first (no fifth oldest: "), order
+    shown = [(r["year"], r["id"]) for r in res["results"][:2]]
+    assert shown[0][1] == "1958-rosenblatt-perceptron" and shown[0][0] <= shown[1][0], shown
+    within = searcher.search("the second oldest paper on perceptrons")["understood"]
+    assert within is not None and within["order"] is not None and "no second" not in within["order"]["label"]
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [

@@ -149,6 +149,7 @@ class OrderReading:
     choice: tuple[tuple[str, Named | None], ...] = ()  # a choice's sides: each one's words and the paper they name
     nth: int = 1  # the place, counted from the end ``first`` names, of the paper asked for ("the second oldest": 2)
     alone: bool = False  # no paper of the list lies on ``side`` of the anchor: it is the list's first (or last)
+    matched: int = 0  # how many papers the order ran over, when the place asked for (``nth``) lies past them
 
     def shown(self) -> Order:
         """The reading as ``understood`` shows it."""
@@ -164,6 +165,9 @@ class OrderReading:
         Generative Adversarial Nets (2014)"."""
         place = next((w for w, n in ORDINALS.items() if n == self.nth), "") + " " if self.nth > 1 else ""
         end = f"{place}{'oldest' if self.first == 'earliest' else 'newest'} first" if self.first else ""
+        if self.first and 0 < self.matched < self.nth:  # "oldest first (no fifth oldest: 3 papers match)"
+            word = "oldest" if self.first == "earliest" else "newest"
+            end = f"{word} first (no {place}{word}: {self.matched} paper{'s' * (self.matched > 1)} match)"
         if self.choice:  # "oldest first: ImageNet Classification … (2012) or “VGG” (no paper of the list)"
             return f"{end}: " + " or ".join(p[2] if p else f"“{w}” (no paper of the list)" for w, p in self.choice)
         if self.side is None:

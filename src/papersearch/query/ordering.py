@@ -8,12 +8,13 @@ paper's name means; ``ties`` how strongly the graph ties each paper to one.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
 from ..index.record_store import KINDS
 from .head import HEAD_DEPTH, level_floor
-from .order import First
+from .order import First, OrderReading
 from .paths import Link, StoredLinks
 from .relation import Side
 
@@ -42,6 +43,14 @@ def by_year(fused: np.ndarray, years: np.ndarray, first: First, rows: np.ndarray
     top = float(np.max(out[np.isfinite(out)]))
     out[ranked] = top + 1.0 + np.arange(len(ranked), 0, -1, dtype=np.float64)
     return out
+
+
+def past_the_end(reading: OrderReading, fused: np.ndarray, rows: np.ndarray) -> OrderReading:
+    """``reading`` with how many of ``rows`` its order runs over when the place it asks for lies past them ("the fifth
+    oldest paper on transformers" where three match): ``by_year`` then shows them in the order asked, and the label
+    says there is no such place instead of naming one the results do not show."""
+    count = int(np.isfinite(fused[rows]).sum())
+    return replace(reading, matched=count) if reading.nth > count else reading
 
 
 def matches(fused: np.ndarray, holding: np.ndarray | None = None) -> np.ndarray:

@@ -128,7 +128,7 @@ class Ranker:
         corrected, plan, scored = self.scores(request, embed)
         fused = scored.fused
         if plan is not None:
-            fused = self._ordered(self._moved(scored, plan), plan, scored)
+            fused, plan = self._ordered(self._moved(scored, plan), plan, scored)
         fused = np.where(scored.mask, fused, -np.inf)
         if plan is not None and plan.intent == "history" and not plan.only_time and plan.order is None:
             picks = rerank.spread_over_time(fused, self._years_of(scored.rows), request.k)
@@ -204,38 +204,42 @@ class Ranker:
         rec = self.data.records[row]
         return row, rec["id"], f"{rec['title']} ({rec['year']})"
 
-    def _ordered(self, fused: np.ndarray, plan: QueryPlan, scored: ranking.Scored) -> np.ndarray:
-        """The scores moved by the order the plan asks for (module ``order``), if any."""
+    def _ordered(self, fused: np.ndarray, plan: QueryPlan, scored: ranking.Scored) -> tuple[np.ndarray, QueryPlan]:
+        """The scores moved by the order the plan asks for (module ``order``), if any, and the plan as it was carried
+        out (a place past the papers the order ran over: ``ordering.past_the_end``)."""
         o, years = plan.order, self._years_of(scored.rows)
         if o is None:
-            return fused
+            return fused, plan
         if o.choice:  # exactly the papers its sides name first, in the order asked; none named: relevance alone
             assert o.first is not None
             at = scored.at(np.array(_chosen_rows(o), dtype=np.int64))
-            return ordering.by_year(fused, years, o.first, at[at >= 0])
+            return ordering.by_year(fused, years, o.first, at[at >= 0]), plan
         if o.side is not None:
             if o.paper is None:
-                return fused
+                return fused, plan
             graph, anchor = self._graph(), o.paper[0]
             tied = ordering.ties(graph.earlier if o.side == "before" else graph.later, anchor)
             at = scored.at(np.array([anchor, *tied], dtype=np.int64))
             ties = {int(p): w for p, w in zip(at[1:], tied.values(), strict=True) if p >= 0}
             topical = plan.topic != o.anchor
             near = self._near(anchor, scored.rows)
-            return ordering.around(fused, near, years, int(at[0]), o.side, ties, o.first, topical, o.nth)
+            return ordering.around(fused, near, years, int(at[0]), o.side, ties, o.first, topical, o.nth), plan
         assert o.first is not None
         inside = scored.mask & np.isfinite(fused)  # an order runs within the time the question names, if any
         if plan.window is not None:
             inside &= (years >= plan.window.start) & (years <= plan.window.end)
         if o.over == "list":
-            return ordering.by_year(fused, years, o.first, np.flatnonzero(inside), o.nth)
+            listed = np.flatnonzero(inside)
+            placed = replace(plan, order=ordering.past_the_end(o, fused, listed))
+            return ordering.by_year(fused, years, o.first, listed, o.nth), placed
         named = scored.at(np.fromiter(named_terms(plan.topic, self._plan_context), dtype=np.int64))
         held = self._holding(plan.topic, scored.rows)
         authored = None if scored.names is None else scored.names >= NAME_WEIGHT["author"]  # by everyone it names
         inside_fused = np.where(inside, fused, -np.inf)
         headline = self._headline(plan.topic, inside_fused, scored.rows)
         matched = ordering.about(inside_fused, years, held, named[named >= 0], authored, headline)
-        return ordering.by_year(fused, years, o.first, matched, o.nth)
+        placed = replace(plan, order=ordering.past_the_end(o, fused, matched))
+        return ordering.by_year(fused, years, o.first, matched, o.nth), placed
 
     def _headline(self, topic: str, fused: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """Per candidate, whether its own headline holds the topic (``topical``): read for the ranking's head
