@@ -231,11 +231,15 @@ class HeldTerms:
             for stem in stems:
                 by_stem.setdefault(stem, []).append(position)
         self.by_stem = by_stem
+        self._found: Kept[tuple[int, ...]] = Kept(KEPT_LOOKUPS)  # a query's plan, scores and order ask the same
 
     def within(self, stems: frozenset[str]) -> list[int]:
         """The positions of the terms all of whose stems are among ``stems``, in order."""
-        near = {position for stem in stems for position in self.by_stem.get(stem, ())}
-        return [position for position in sorted(near) if self.terms[position][1] <= stems]
+        kept = self._found.get(stems)
+        if kept is None:
+            near = {position for stem in stems for position in self.by_stem.get(stem, ())}
+            kept = self._found.put(stems, tuple(p for p in sorted(near) if self.terms[p][1] <= stems))
+        return list(kept)
 
 
 def _term(name: object, stems: object, paper: object) -> Term:

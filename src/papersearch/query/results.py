@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from functools import lru_cache
 from typing import Any, overload
 
 import numpy as np
@@ -391,9 +390,4 @@ def stored_context(data: IndexData) -> PlanContext:
     time = TimeContext(tuple(data.eras), first, last, YearTable(db, lock))
     names, given = NameTable(db, lock), KeySet(db, lock)
     concepts = ConceptTable(db, lock, data.manifest.get("counts", {}).get("term_stems"))
-
-    @lru_cache(maxsize=16)
-    def within(stems: frozenset[str]) -> tuple[int, ...]:  # a query's plan, scores and order ask for the same stems
-        return tuple(concepts.within(stems))
-
-    return PlanContext(time, names, given, EVERYDAY_WORDS, concepts, within, data.columns.lists("builds_on"))
+    return PlanContext(time, names, given, EVERYDAY_WORDS, concepts, concepts.within, data.columns.lists("builds_on"))
