@@ -66,9 +66,11 @@ def header(path: Path) -> tuple[tuple[int, ...], np.dtype[Any], int]:
 class MatrixFile:
     """A 2-d ``.npy`` matrix on disk, indexed like an array (``m[lo:hi]``, ``m[rows]``), read a block at a time."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, laid_out: tuple[tuple[int, ...], np.dtype[Any], int] | None = None) -> None:
+        """``laid_out``: (shape, dtype, data offset) when the caller already knows them (a mapping of the same file),
+        so the header is not read and parsed again."""
         self.path = path
-        shape, self.dtype, self._offset = header(path)
+        shape, self.dtype, self._offset = laid_out if laid_out is not None else header(path)
         if len(shape) != 2:
             raise ValueError("not a matrix")
         self.shape: tuple[int, int] = (int(shape[0]), int(shape[1]))
@@ -181,7 +183,7 @@ def read_rows(matrix: Any, rows: np.ndarray) -> np.ndarray:
     whole = isinstance(matrix, np.memmap) and isinstance(matrix.base, mmap.mmap)  # not a view: its offset holds
     if not (whole and matrix.filename and matrix.ndim == 2 and matrix.flags.c_contiguous):
         return np.asarray(matrix[rows], dtype=np.float32)
-    with MatrixFile(Path(matrix.filename)) as file:
+    with MatrixFile(Path(matrix.filename), (matrix.shape, matrix.dtype, matrix.offset)) as file:  # the map's layout
         return file[rows].astype(np.float32, copy=False)
 
 
