@@ -106,7 +106,12 @@ class Evidence:
 def topic_words(text: str) -> list[str]:
     """The words of ``text`` that may carry its topic: lowercase, without accents, digits, stop words and words that
     only ask or join ("explain", "papers", "here", "invented", "history")."""
-    return [w for w in tokens.TOKEN_RE.findall(unaccented(text)) if not w.isdigit() and w not in SKIPPED]
+    return _words_but(text, SKIPPED)
+
+
+def _words_but(text: str, skipped: frozenset[str]) -> list[str]:
+    """The words of ``text``, lowercase and without accents, other than digits and the words in ``skipped``."""
+    return [w for w in tokens.TOKEN_RE.findall(unaccented(text)) if not w.isdigit() and w not in skipped]
 
 
 def weight(word: str) -> float:
@@ -152,8 +157,7 @@ class Scope:
     def _holds_any(self, topic: str) -> bool:
         """Whether the list holds a word of ``topic`` other than a stop word: a query whose words carry no topic weight
         may still name the list's own subject in a word that only asks or is everyday English ("AI", "Go")."""
-        words = tokens.TOKEN_RE.findall(unaccented(topic))
-        return any(self.papers_holding(w) for w in words if not w.isdigit() and w not in tokens.STOPWORDS)
+        return any(self.papers_holding(w) for w in _words_but(topic, tokens.STOPWORDS))
 
     def evidence(
         self, topic: str, qvec: np.ndarray | None, cosine: float, embed: Callable[[str], np.ndarray] | None = None
