@@ -161,9 +161,12 @@ class Ranker:
         year, years = self._years[row], self._years
         if year > years[0] if side == "before" else year < years[-1]:
             return False
+        return not any(years[other] == year for other in self._tied(row, side))
+
+    def _tied(self, row: int, side: Side) -> dict[int, float]:
+        """How strongly the graph ties each paper on ``side`` of the paper at ``row`` to it (``ordering.ties``)."""
         graph = self._graph()
-        tied = ordering.ties(graph.earlier if side == "before" else graph.later, row)
-        return not any(years[other] == year for other in tied)
+        return ordering.ties(graph.earlier if side == "before" else graph.later, row)
 
     def _chosen(self, plan: QueryPlan, mode: str, embed: Embed) -> tuple[QueryPlan, bool]:
         """For a choice between two papers ("which came first, the VAE or the GAN?"), the plan with the paper each
@@ -216,8 +219,8 @@ class Ranker:
         if o.side is not None:
             if o.paper is None:
                 return fused, plan
-            graph, anchor = self._graph(), o.paper[0]
-            tied = ordering.ties(graph.earlier if o.side == "before" else graph.later, anchor)
+            anchor = o.paper[0]
+            tied = self._tied(anchor, o.side)
             at = scored.at(np.array([anchor, *tied], dtype=np.int64))
             ties = {int(p): w for p, w in zip(at[1:], tied.values(), strict=True) if p >= 0}
             topical = plan.topic != o.anchor
