@@ -297,8 +297,7 @@ class LexicalIndex:
 
     def papers_with(self, token: str) -> int:
         """How many papers hold ``token`` (a word as ``tokens`` gives it): its document frequency."""
-        t = self.vocab[token]
-        return int(self._indptr[t + 1] - self._indptr[t])
+        return len(self.papers_of(self.vocab[token]))
 
     def tokens(self, query: str) -> list[str]:
         """The query's words the index holds, as it holds them."""
