@@ -54,6 +54,7 @@ def test_a_place_past_the_papers_the_order_runs_over_is_said_not_to_be_there(sea
     within = searcher.search("the second oldest paper on perceptrons")["understood"]
     assert within is not None and within["order"] is not None and "no second" not in within["order"]["label"]
 
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
