@@ -39,6 +39,39 @@ CASUAL = {
     "the model that paid attention when translating": "2015-bahdanau-attention",
     "machines that learn by trial and error": None,
 }
+# everyday questions about something the list's papers also study or mention (a cat's or a frog's eye, a game, the
+# brain), none of them in the dev set: each shares a specific word of the list, and each is declined
+IN_PASSING = (
+    "how to keep a pet frog healthy",
+    "why do frogs croak at night",
+    "how do I stop my cat from scratching the sofa",
+    "how to win at poker",
+    "how to beat my friend at tic tac toe",
+    "which video game console should I buy",
+    "what does a neurologist do",
+    "how does anesthesia affect the brain",
+    "how do doctors diagnose brain tumours",
+)
+# casual questions about the papers on those same things (cats' and frogs' vision, games), each answered from the paper
+# it names first; none of them in the dev set
+ON_THE_PAPERS = {
+    "why did AlphaGo need tree search": "2016-silver-alphago",
+    "what did experiments on cats show about vision": "1959-hubel-visual-cortex",
+    "what did the frog's eye paper find": "1959-lettvin-frogs-eye",
+    "how do bug detectors in a frog's retina work": "1959-lettvin-frogs-eye",
+    "how did a computer learn to play atari games": "2013-mnih-dqn",
+    "how does a program learn by playing games against itself": "2016-silver-alphago",
+    "how did a neural network beat the go champion": "2016-silver-alphago",
+    "how does a computer learn chess and go by itself": "2016-silver-alphago",
+}
+# everyday questions the decision still answers (docs/ranking.md, "A sixth pass at no match"): every word that carries
+# their topic is one the list holds, in a summary's passing sentence ("chess" in AlphaGo's) or a title ("cat"), and
+# their meaning sits as near those papers as a casual in-scope question's does
+STILL_ANSWERED = (
+    "how do I teach my cat to play chess?",
+    "how do chess grandmasters remember so many games",
+    "what do dolphins use their brains for",
+)
 
 
 def evidence(searcher: Searcher, query: str) -> scope.Evidence:
@@ -174,3 +207,28 @@ def test_a_word_of_the_list_that_weighs_nothing_as_a_topic_still_asks_for_someth
     res = searcher.search(query)
     assert not res["no_match"] and res["confidence"] > scope.NO_MATCH_BELOW, (query, res["confidence"])
     assert not searcher.answer(query)["declined"], query
+
+
+@pytest.mark.parametrize("query", IN_PASSING)
+def test_an_everyday_question_about_something_the_papers_study_is_declined(searcher: Searcher, query: str) -> None:
+    """A pet frog, a cat's claws, a card game, a neurologist: the list holds the word, but not the question."""
+    res = searcher.search(query)
+    assert res["no_match"] and res["confidence"] < scope.NO_MATCH_BELOW, (query, res["confidence"])
+    assert res["results"]  # the nearest papers are still listed
+    assert searcher.answer(query)["declined"], query
+
+
+@pytest.mark.parametrize("query", sorted(ON_THE_PAPERS))
+def test_a_casual_question_about_cats_frogs_or_games_in_the_papers_is_answered(searcher: Searcher, query: str) -> None:
+    """The same things asked about as the papers study them: in scope, and answered from the paper about them."""
+    res = searcher.search(query)
+    assert not res["no_match"] and res["confidence"] > 0.9, (query, res["confidence"])
+    assert res["results"][0]["id"] == ON_THE_PAPERS[query], (query, [h["id"] for h in res["results"][:3]])
+    assert not searcher.answer(query)["declined"], query
+
+
+@pytest.mark.xfail(strict=True, reason="known: every topic word is the list's, and the meaning sits near its papers")
+@pytest.mark.parametrize("query", STILL_ANSWERED)
+def test_an_everyday_question_in_the_lists_words_is_still_answered(searcher: Searcher, query: str) -> None:
+    """The kind the decision cannot yet tell apart (docs/ranking.md): when one is declined, move it to ``IN_PASSING``."""
+    assert searcher.search(query)["no_match"], query
