@@ -20,7 +20,7 @@ from ..core.records import EraRecord, GraphRecord, Intent, PaperRecord, Understo
 from ..index.tokens import STOPWORDS, tokenize
 from ..index.understanding import NAME_WEIGHT, SINGLE_LETTER, concept_terms, evidence_names, given_keys, paper_names
 from .forms import Form, other_forms
-from .order import LIST_WORDS, SEQUENCE_WORDS, THINGS, OrderReading, read_order
+from .order import LIST_WORDS, SEQUENCE_WORDS, THINGS, OrderReading, choice_sides, read_order
 from .periods import Span
 from .timewords import TimeContext, TimeWindow, read_time
 from .wording import ASIDES, ASKING, FILLER, REQUESTS, TIME_JOINERS, without_contrast, without_instruction
@@ -247,6 +247,8 @@ def make_plan(text: str, ctx: PlanContext) -> QueryPlan:
     window = read
     if order is not None and window is not None and _overlap(window.spans, order.spans):
         window = None  # "the latest", "before the transformer": an order in time, not a window
+    elif order is not None and window is not None and choice_sides(text, _topic(text, None, order.spans)):
+        window = None  # "between AlexNet and ResNet, which came first?": a choice of two papers, not the years between
     unordered = _topic(text, window, ())
     topic = (
         _topic(text, window, order.spans) if order is not None and order.spans else unordered
