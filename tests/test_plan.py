@@ -292,6 +292,10 @@ def test_instructions_carry_no_topic(text: str, topic: str) -> None:
         ("i want the most recent paper", "latest", "list", ""),
         ("the papers in order of publication", "earliest", "list", ""),
         ("the most recent papers first", "latest", "list", ""),
+        # "trick", "algorithm", "system" are things of the list as "technique" and "method" are: "the latest trick
+        # for regularization" asks for the newest paper on regularization, as "the latest technique for" does
+        ("the latest trick for regularization", "latest", "topic", ""),
+        ("the oldest algorithm for training networks", "earliest", "topic", ""),
     ],
 )
 def test_an_order_in_time_is_read(text: str, first: str | None, over: str, anchor: str) -> None:
@@ -312,6 +316,20 @@ def test_an_order_in_time_is_read(text: str, first: str | None, over: str, ancho
 def test_no_order_is_read_where_a_time_is_meant(text: str) -> None:
     plan = make_plan(text, CTX)
     assert plan.order is None and plan.window is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "first principles of learning",  # "first" qualifies principles, not a thing of the list
+        "the first layer of a convolutional network",
+        "what did the first perceptron do",  # the first of a kind: an origin question at most
+        "the last layer of a network",
+        "learning from the latest data",
+    ],
+)
+def test_a_word_of_order_that_qualifies_no_paper_is_no_order(text: str) -> None:
+    assert make_plan(text, CTX).order is None
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,7 @@ THINGS = frozenset(
         *("paper", "entry", "one", "article", "publication", "study", "item", "addition", "thing", "method", "model"),
         *("approach", "technique", "architecture", "idea", "result", "breakthrough", "development", "piece"),
         *("reference", "source", "contribution", "discovery", "finding", "invention", "innovation", "year", "date"),
+        *("trick", "solution", "system", "algorithm"),
     ]
 )
 _THING = "|".join(sorted(THINGS))
