@@ -117,6 +117,17 @@ def test_a_capitalised_name_no_headline_holds_is_who_wrote_the_paper() -> None:
     assert topical.organisation("OpenAI language models", records) is None  # more than a name
 
 
+def test_an_order_over_who_wrote_the_papers_runs_over_theirs_alone() -> None:
+    """Row 1 is level with the best but not theirs (a rival's paper that names them): left out only when the topic is
+    who wrote the papers (``by_name``)."""
+    fused = np.array([4.0, 4.0, 2.5, 1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4])
+    years = np.array([2021, 2025, 2022, 1990, 1990, 1990, 1990, 1990, 1990, 1990])
+    theirs = np.array([True, False, True, False, False, False, False, False, False, False])
+    none = np.array([], dtype=np.int64)
+    assert 1 in ordering.about(fused, years, None, none, headline=theirs).tolist()
+    assert ordering.about(fused, years, None, none, headline=theirs, by_name=True).tolist() == [0, 2]
+
+
 def test_a_headline_anywhere_in_the_head_holds_the_topic() -> None:
     """Row 4 says the topic in its headline, far under the best (past ``WORDS_MARGIN``) but among the ten best: it is
     one of the topic's papers; row 3, as far down, does not say it and is left out."""
