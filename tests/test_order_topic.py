@@ -128,6 +128,19 @@ def test_an_order_over_who_wrote_the_papers_runs_over_theirs_alone() -> None:
     assert ordering.about(fused, years, None, none, headline=theirs, by_name=True).tolist() == [0, 2]
 
 
+def test_a_match_past_the_head_is_not_judged_by_a_headline_left_unread() -> None:
+    """Row 11 holds the topic's words far down the ranking (as a dense ranking puts AlphaFold for "the most recent
+    DeepMind paper"): its headline was not read, so it stays among the matches the head's headlines narrow."""
+    fused = np.array([0.54, 0.52, 0.49, 0.48, 0.47, 0.46, 0.44, 0.44, 0.43, 0.43, 0.42, 0.41])
+    years = np.array([2013, 2016, 2005, 1990, 1989, 2025, 1986, 1988, 2014, 2019, 2012, 2020])
+    holding = np.zeros(12, dtype=bool)
+    holding[[0, 1, 11]] = True
+    headline = holding.copy()
+    headline[11] = False  # past the head: never read
+    about = ordering.about(fused, years, holding, np.array([], dtype=np.int64), headline=headline)
+    assert {0, 1, 11} <= set(about.tolist()) and 5 not in about.tolist()
+
+
 def test_a_headline_anywhere_in_the_head_holds_the_topic() -> None:
     """Row 4 says the topic in its headline, far under the best (past ``WORDS_MARGIN``) but among the ten best: it is
     one of the topic's papers; row 3, as far down, does not say it and is left out."""

@@ -319,6 +319,28 @@ def test_no_order_is_read_where_a_time_is_meant(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "first", "years"),
+    [
+        ("the last paper of the backprop revolution", "latest", (1986, 1991)),
+        ("the first paper in the transformer era", "earliest", (2016, 2025)),  # "first" too: nothing else is asked
+        ("the earliest paper of the deep learning boom", "earliest", (2013, 2015)),
+    ],
+)
+def test_an_order_over_nothing_but_an_era_runs_over_the_papers_of_that_era(
+    text: str, first: str, years: tuple[int, int]
+) -> None:
+    """An era's name says what about only beside other words: alone with an order it is the papers of that time."""
+    plan = make_plan(text, CTX)
+    assert plan.order is not None and (plan.order.first, plan.order.over) == (first, "list")
+    assert plan.window is not None and (plan.window.start, plan.window.end) == years
+
+
+def test_an_order_over_a_topic_within_an_era_still_runs_over_the_topic() -> None:
+    plan = make_plan("the oldest paper on vision in the transformer era", CTX)
+    assert plan.order is not None and plan.order.over == "topic" and plan.window is not None
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "first principles of learning",  # "first" qualifies principles, not a thing of the list

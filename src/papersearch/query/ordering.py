@@ -124,9 +124,10 @@ def _own(fused: np.ndarray, close: np.ndarray, headline: np.ndarray | None, alon
     own = top[headline[top]] if headline is not None else top[:0]
     if not len(own):
         return close
+    unread = np.setdiff1d(close, top)  # matches past the head, whose headlines were not read: not judged
     if alone:
-        return own
-    kept: np.ndarray = np.union1d(own, close[fused[close] >= level_floor(fused[top].tolist())])
+        return np.union1d(own, unread)
+    kept: np.ndarray = np.union1d(np.union1d(own, unread), close[fused[close] >= level_floor(fused[top].tolist())])
     return kept
 
 

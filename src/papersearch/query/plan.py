@@ -256,7 +256,7 @@ def make_plan(text: str, ctx: PlanContext) -> QueryPlan:
     recent_work = order is not None and order.listed_only and order.first == "latest"  # "the latest work on X"
     if order is not None:
         timed = recent_work or (window is not None and not window.named)
-        order, topic = _scope(order, topic, timed, ctx.names)
+        order, topic = _scope(order, topic, timed, ctx.names, _era_words(text, window))
         if order is None:  # "the latest work on language models": the time it names, read as one
             window = read
             unordered = topic = _topic(text, window, ()) if window is not None else unordered
@@ -300,17 +300,32 @@ def _topic(text: str, window: TimeWindow | None, cut: tuple[Span, ...]) -> str:
     return without_instruction(" ".join(topic.split()).strip(" ,;:-–"))
 
 
+def _era_words(text: str, window: TimeWindow | None) -> frozenset[str]:
+    """The words of ``text`` that name an era (``window.named``: "the deep learning era", "the backpropagation
+    revolution"), and of the era's own name (``window.label``: "the backprop revolution" is read from "backprop"),
+    lowercase; none for a time named otherwise."""
+    if window is None or not window.named:
+        return frozenset()
+    named = [text[s:e] for s, e in window.spans] + [window.label]
+    return frozenset(w.lower() for part in named for w in WORD.findall(part))
+
+
 def _scope(
-    order: OrderReading, topic: str, timed: bool = False, people: Container[str] = ()
+    order: OrderReading,
+    topic: str,
+    timed: bool = False,
+    people: Container[str] = (),
+    era: frozenset[str] = frozenset(),
 ) -> tuple[OrderReading | None, str]:
-    """Over what the order runs, and what is left to search for: with nothing asked but the order, the whole list;
+    """Over what the order runs, and what is left to search for: with nothing asked but the order, the whole list
+    (within the era the question names, ``era``: its words, "the last paper of the backpropagation revolution");
     with nothing asked but what came before or after a paper, the words that name that paper; "the first paper"
     with more asked is no order (an origin question reads it) unless the question names years (``timed``: "after
     2010, the first paper on images" asks for the first of that time, not for who did it first) or nothing but
     people of the list (``people``, by ``name_key``: "the first paper by Sutskever" is the first of theirs)."""
     said = {re.split(r"['’]", w.lower())[0] for w in _content_words(topic, ASIDES)}  # "you've got": "you"
     said = {w for w in said if w.rstrip("s") not in THINGS}
-    rest = said - SCOPE_WORDS - STRESS_WORDS - LIST_WORDS - ASKING - REQUESTS - SEQUENCE_WORDS - STOPWORDS
+    rest = said - SCOPE_WORDS - STRESS_WORDS - LIST_WORDS - ASKING - REQUESTS - SEQUENCE_WORDS - STOPWORDS - era
     theirs = bool(rest) and all(name_key(w) in people for w in rest)
     if rest and order.listed_only and not timed and not theirs:
         return None, topic  # "the first paper on backprop": who did it first, an origin question
