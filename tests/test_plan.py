@@ -338,6 +338,9 @@ def test_an_order_over_nothing_but_an_era_runs_over_the_papers_of_that_era(
 def test_an_order_over_a_topic_within_an_era_still_runs_over_the_topic() -> None:
     plan = make_plan("the oldest paper on vision in the transformer era", CTX)
     assert plan.order is not None and plan.order.over == "topic" and plan.window is not None
+    # a topic an era is named for, not called an era, is still a topic ("first": an origin question)
+    assert make_plan("the first paper on backpropagation", CTX).order is None
+    assert make_plan("the oldest paper on backpropagation", CTX).order.over == "topic"  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from ..index.tokens import STOPWORDS, tokenize
 from ..index.understanding import NAME_WEIGHT, SINGLE_LETTER, concept_terms, evidence_names, given_keys, paper_names
 from .forms import Form, other_forms
 from .order import LIST_WORDS, SEQUENCE_WORDS, THINGS, OrderReading, choice_sides, read_order
-from .periods import Span
+from .periods import ERA_WORD, Span
 from .timewords import TimeContext, TimeWindow, read_time
 from .wording import ASIDES, ASKING, FILLER, REQUESTS, TIME_JOINERS, without_contrast, without_instruction
 
@@ -303,8 +303,9 @@ def _topic(text: str, window: TimeWindow | None, cut: tuple[Span, ...]) -> str:
 def _era_words(text: str, window: TimeWindow | None) -> frozenset[str]:
     """The words of ``text`` that name an era (``window.named``: "the deep learning era", "the backpropagation
     revolution"), and of the era's own name (``window.label``: "the backprop revolution" is read from "backprop"),
-    lowercase; none for a time named otherwise."""
-    if window is None or not window.named:
+    lowercase, when ``text`` calls it an era (``periods.ERA_WORD``: "era", "revolution", "boom"); none for a time
+    named otherwise, or by a topic alone ("the first paper on backpropagation" asks who did it first)."""
+    if window is None or not window.named or not ERA_WORD.search(text):
         return frozenset()
     named = [text[s:e] for s, e in window.spans] + [window.label]
     return frozenset(w.lower() for part in named for w in WORD.findall(part))
