@@ -24,6 +24,14 @@ CLIP, NERF = "2021-radford-clip", "2020-mildenhall-nerf"
         ("which came first, CNNs or RNNs or LSTMs?", "CNNs or RNNs or LSTMs?", None),  # not a choice of two
         ("the oldest paper on CNNs or RNNs", "CNNs or RNNs", None),  # an order over a topic, not a choice
         ("which came first, the VAE?", "the VAE?", None),
+        # "which of A and B": the sides stand inside the question, joined by "and" too; so after a leading "between"
+        ("which of BERT and GPT-2 is newer?", "BERT and GPT-2 ?", ("BERT", "GPT-2")),
+        ("which one of AlexNet or ResNet came out first", "AlexNet or ResNet", ("AlexNet", "ResNet")),
+        ("which of the two, AlexNet and ResNet, is the oldest?", "AlexNet and ResNet ?", ("AlexNet", "ResNet")),
+        ("between BERT and GPT-2, which came first?", "between BERT and GPT-2, ?", ("BERT", "GPT-2")),
+        # elsewhere "and" is part of a side's name, and "which of" a topic's papers is an order over them
+        ("which came first, Show and Tell or AlexNet?", "Show and Tell or AlexNet?", ("Show and Tell", "AlexNet")),
+        ("which of the GAN papers came first", "which of the GAN papers came", None),
     ],
 )
 def test_a_choice_is_split_into_its_two_sides(text: str, topic: str, sides: tuple[str, str] | None) -> None:
@@ -40,6 +48,9 @@ CHOICES = [
     ("which was first, Hochreiter or Bengio?", "1997-hochreiter-lstm", "2003-bengio-neural-language-model"),
     ("GPT-2 or BERT: which is newer?", "2019-devlin-bert", "2018-radford-gpt-2"),
     ("which is older, AlphaFold or AlphaGo?", "2016-silver-alphago", "2020-senior-alphafold"),
+    ("which of BERT and GPT-2 is newer?", "2019-devlin-bert", "2018-radford-gpt-2"),
+    ("which of BERT and GPT-2 came first?", "2018-radford-gpt-2", "2019-devlin-bert"),
+    ("between AlexNet and ResNet, which is the older?", "2012-krizhevsky-alexnet", "2015-he-resnet"),
     (
         "which was published first, NLP from scratch or word2vec?",
         "2011-collobert-nlp-from-scratch",

@@ -79,6 +79,79 @@ def test_a_headline_holds_a_topic_by_its_words_or_by_a_term_of_the_concept_it_na
     assert topical.headline_holds([lettvin, bahdanau], "the brain's neurons", []).tolist() == [True, False]
 
 
+def _paper(title: str, authors: list[str], summary: str, concepts: list[str] | None = None) -> PaperRecord:
+    return cast(
+        PaperRecord,
+        {
+            "title": title,
+            "question": "",
+            "authors": authors,
+            "summary": summary,
+            "concepts": [{"name": n, "aliases": []} for n in concepts or []],
+        },
+    )
+
+
+def test_an_acronym_typed_in_capitals_is_held_by_a_headline_that_spells_it_out() -> None:
+    dqn = _paper("Playing Atari with Deep Reinforcement Learning", [], "")
+    rlhf = _paper("Training Language Models", [], "", ["Reinforcement Learning from Human Feedback"])
+    bahdanau = _paper("Neural Machine Translation by Jointly Learning to Align", [], "")
+    assert topical.headline_holds([dqn, rlhf, bahdanau], "RL paper", []).tolist() == [True, True, False]
+    assert topical.spells_out("Reinforcement Learning from Human Feedback", "rlhf")
+    assert not topical.spells_out("Learning Representations", "rl")  # the initials in their order
+    assert topical.acronyms("the newest RL or GANs paper, in rl") == {"rl": "rl", "gan": "gan"}
+
+
+def test_a_capitalised_name_no_headline_holds_is_who_wrote_the_paper() -> None:
+    """DeepSeek-R1's summary names OpenAI as a rival; its authors name DeepSeek AI: it is theirs, not OpenAI's."""
+    rlhf = _paper("Training Language Models", ["Long Ouyang"], "the OpenAI AI Safety team develops RLHF")
+    deepseek = _paper("DeepSeek-R1", ["DeepSeek AI", "Daya Guo"], "OpenAI releases GPT-4o1; then DeepSeek releases")
+    lstm = _paper("Long Short-Term Memory", ["Sepp Hochreiter"], "gradients vanish")
+    records = [rlhf, deepseek, lstm]
+    assert topical.organisation("the OpenAI paper?", records) == "OpenAI"
+    assert topical.headline_holds(records, "OpenAI paper?", []).tolist() == [True, False, False]
+    assert topical.by_organisation(deepseek, "DeepSeek") and not topical.by_organisation(lstm, "DeepSeek")
+    assert topical.organisation("RL paper", records) is None  # an acronym: a topic
+    assert topical.organisation("memory paper", records) is None  # typed in lower case
+    assert topical.organisation("Memory paper", records) is None  # a headline holds it
+    assert topical.organisation("OpenAI language models", records) is None  # more than a name
+
+
+def test_an_order_over_who_wrote_the_papers_runs_over_theirs_alone() -> None:
+    """Row 1 is level with the best but not theirs (a rival's paper that names them): left out only when the topic is
+    who wrote the papers (``by_name``)."""
+    fused = np.array([4.0, 4.0, 2.5, 1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4])
+    years = np.array([2021, 2025, 2022, 1990, 1990, 1990, 1990, 1990, 1990, 1990])
+    theirs = np.array([True, False, True, False, False, False, False, False, False, False])
+    none = np.array([], dtype=np.int64)
+    assert 1 in ordering.about(fused, years, None, none, headline=theirs).tolist()
+    assert ordering.about(fused, years, None, none, headline=theirs, by_name=True).tolist() == [0, 2]
+
+
+def test_a_match_past_the_head_is_not_judged_by_a_headline_left_unread() -> None:
+    """Row 11 holds the topic's words far down the ranking (as a dense ranking puts AlphaFold for "the most recent
+    DeepMind paper"): its headline was not read, so it stays among the matches the head's headlines narrow."""
+    fused = np.array([0.54, 0.52, 0.49, 0.48, 0.47, 0.46, 0.44, 0.44, 0.43, 0.43, 0.42, 0.41])
+    years = np.array([2013, 2016, 2005, 1990, 1989, 2025, 1986, 1988, 2014, 2019, 2012, 2020])
+    holding = np.zeros(12, dtype=bool)
+    holding[[0, 1, 11]] = True
+    headline = holding.copy()
+    headline[11] = False  # past the head: never read
+    about = ordering.about(fused, years, holding, np.array([], dtype=np.int64), headline=headline)
+    assert {0, 1, 11} <= set(about.tolist()) and 5 not in about.tolist()
+
+
+def test_a_headline_anywhere_in_the_head_holds_the_topic() -> None:
+    """Row 4 says the topic in its headline, far under the best (past ``WORDS_MARGIN``) but among the ten best: it is
+    one of the topic's papers; row 3, as far down, does not say it and is left out."""
+    fused = np.array([6.0, 3.5, 3.2, 1.4, 1.3, 1.0, 0.9, 0.8, 0.7, 0.6])
+    years = np.array([1989, 2012, 1959, 2016, 2014, 1990, 1990, 1990, 1990, 1990])
+    headline = np.array([True, True, False, False, True, False, False, False, False, False])
+    assert fused[0] - fused[4] > ordering.WORDS_MARGIN
+    about = ordering.about(fused, years, None, np.array([], dtype=np.int64), headline=headline)
+    assert 4 in about.tolist() and 3 not in about.tolist()
+
+
 @pytest.mark.parametrize(
     ("query", "first"),
     [
@@ -93,6 +166,18 @@ def test_a_headline_holds_a_topic_by_its_words_or_by_a_term_of_the_concept_it_na
         ("earliest convnet paper", LECUN),
         ("the oldest paper about generative adversarial networks", "2014-goodfellow-gan"),
         ("the latest paper on GANs", "2017-isola-pix2pix"),  # a later paper that uses the topic still counts
+        # a paper whose headline says the topic counts wherever it ranks among the best ten
+        ("the newest paper on convnets", "2014-zeiler-visualizing-convnets"),
+        # ... and a question that says it: the Transformer's "Are recurrent networks necessary ...?"
+        ("the latest paper on RNNs", "2017-vaswani-transformer"),
+        ("the oldest paper on RNNs", "1990-elman-rnn"),
+        # an acronym is held where a headline spells it out: DeepSeek-R1's "via Reinforcement Learning"
+        ("the most recent RL paper", "2025-deepseek-deepseek-r1"),
+        ("the oldest RL paper", "2013-mnih-dqn"),
+        # a name no headline holds is who wrote it: the papers whose summary names DeepMind (not LeCun's, close in
+        # meaning only)
+        ("the oldest paper from DeepMind", "2013-mnih-dqn"),
+        ("the newest paper from DeepMind", "2020-senior-alphafold"),
         # the years a question names bound the order as they bound one over the whole list
         ("the oldest paper on language after 2000", "2003-bengio-neural-language-model"),
         ("after 2015, the first paper about language", "2018-radford-gpt-2"),

@@ -292,6 +292,10 @@ def test_instructions_carry_no_topic(text: str, topic: str) -> None:
         ("i want the most recent paper", "latest", "list", ""),
         ("the papers in order of publication", "earliest", "list", ""),
         ("the most recent papers first", "latest", "list", ""),
+        # "trick", "algorithm", "system" are things of the list as "technique" and "method" are: "the latest trick
+        # for regularization" asks for the newest paper on regularization, as "the latest technique for" does
+        ("the latest trick for regularization", "latest", "topic", ""),
+        ("the oldest algorithm for training networks", "earliest", "topic", ""),
     ],
 )
 def test_an_order_in_time_is_read(text: str, first: str | None, over: str, anchor: str) -> None:
@@ -312,6 +316,45 @@ def test_an_order_in_time_is_read(text: str, first: str | None, over: str, ancho
 def test_no_order_is_read_where_a_time_is_meant(text: str) -> None:
     plan = make_plan(text, CTX)
     assert plan.order is None and plan.window is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "years"),
+    [
+        ("the last paper of the backprop revolution", "latest", (1986, 1991)),
+        ("the first paper in the transformer era", "earliest", (2016, 2025)),  # "first" too: nothing else is asked
+        ("the earliest paper of the deep learning boom", "earliest", (2013, 2015)),
+    ],
+)
+def test_an_order_over_nothing_but_an_era_runs_over_the_papers_of_that_era(
+    text: str, first: str, years: tuple[int, int]
+) -> None:
+    """An era's name says what about only beside other words: alone with an order it is the papers of that time."""
+    plan = make_plan(text, CTX)
+    assert plan.order is not None and (plan.order.first, plan.order.over) == (first, "list")
+    assert plan.window is not None and (plan.window.start, plan.window.end) == years
+
+
+def test_an_order_over_a_topic_within_an_era_still_runs_over_the_topic() -> None:
+    plan = make_plan("the oldest paper on vision in the transformer era", CTX)
+    assert plan.order is not None and plan.order.over == "topic" and plan.window is not None
+    # a topic an era is named for, not called an era, is still a topic ("first": an origin question)
+    assert make_plan("the first paper on backpropagation", CTX).order is None
+    assert make_plan("the oldest paper on backpropagation", CTX).order.over == "topic"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "first principles of learning",  # "first" qualifies principles, not a thing of the list
+        "the first layer of a convolutional network",
+        "what did the first perceptron do",  # the first of a kind: an origin question at most
+        "the last layer of a network",
+        "learning from the latest data",
+    ],
+)
+def test_a_word_of_order_that_qualifies_no_paper_is_no_order(text: str) -> None:
+    assert make_plan(text, CTX).order is None
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,7 @@ THINGS = frozenset(
         *("paper", "entry", "one", "article", "publication", "study", "item", "addition", "thing", "method", "model"),
         *("approach", "technique", "architecture", "idea", "result", "breakthrough", "development", "piece"),
         *("reference", "source", "contribution", "discovery", "finding", "invention", "innovation", "year", "date"),
+        *("trick", "solution", "system", "algorithm"),
     ]
 )
 _THING = "|".join(sorted(THINGS))
@@ -94,14 +95,20 @@ _WHAT = r"\bwhat(?:\s+[\w'’-]+){0,3}?\s+"
 _SIDES_AFTER = r"(?=\s*[,:;—–-]\s*[^?]*?\S\s+(?:or|vs\.?|versus)\s+\S)"
 _EARLY_CHOICE = r"(?:first|earlier|older|sooner)" + _CHOICE
 _LATE_CHOICE = r"(?:later|newer|more\s+recent|last)" + _CHOICE
+# the two sides named between "which of" and the comparative ("which of BERT and GPT-2 is newer?", "which one of
+# AlexNet or ResNet came out first"): the sides are the group ``both``, joined by "and" as well as "or"
+_OF_BOTH = r"\bwhich\s+(?:one\s+)?of\s+(?:the\s+two\s*,?\s+)?(?P<both>[^?,:;]+?\s(?:and|or|vs\.?|versus)\s[^?,:;]+?),?"
+_OF_BOTH += r"(?:\s+[\w'’-]+){0,3}?\s+(?:the\s+)?"
 EARLIER_OF = Gated(
     ("first", "earlier", "older", "sooner", "oldest", "earliest"),
-    rf"{_WHICH}{_EARLY_CHOICE}|(?:{_WHICH}(?:the\s+)?(?:oldest|earliest)|{_WHAT}first){_SIDES_AFTER}",
+    rf"{_OF_BOTH}(?:{_EARLY_CHOICE}|(?:oldest|earliest){_CHOICE})"
+    rf"|{_WHICH}{_EARLY_CHOICE}|(?:{_WHICH}(?:the\s+)?(?:oldest|earliest)|{_WHAT}first){_SIDES_AFTER}",
     re.IGNORECASE,
 )
 LATER_OF = Gated(
     ("later", "newer", "recent", "last", "newest", "latest"),
-    rf"{_WHICH}{_LATE_CHOICE}|(?:{_WHICH}(?:the\s+)?(?:newest|latest|most\s+recent)|{_WHAT}last){_SIDES_AFTER}",
+    rf"{_OF_BOTH}(?:{_LATE_CHOICE}|(?:newest|latest|most\s+recent){_CHOICE})"
+    rf"|{_WHICH}{_LATE_CHOICE}|(?:{_WHICH}(?:the\s+)?(?:newest|latest|most\s+recent)|{_WHAT}last){_SIDES_AFTER}",
     re.IGNORECASE,
 )
 LATEST = Gated(
@@ -114,7 +121,9 @@ LATEST = Gated(
 ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
 NTH = re.compile(r"\b(" + "|".join(ORDINALS) + r")[\s-]+(?:(?:very|most|least)\s+)?$", re.IGNORECASE)
 SIDES = re.compile(r"\s+(?:or|vs\.?|versus)\s+", re.IGNORECASE)  # where a choice's topic divides into its two sides
+BOTH_SIDES = re.compile(r"\s+(?:and|or|vs\.?|versus)\s+", re.IGNORECASE)  # ... "which of A and B", "between A and B"
 EITHER = re.compile(r"^\s*(?:either|between)\s+", re.IGNORECASE)  # "either A or B": the side is A
+BETWEEN = re.compile(r"^\s*between\s+\S.*?\s+and\s+\S", re.IGNORECASE)  # "between A and B, which came first?"
 # the words of time order a misspelling of which is still read as one ("olderst paper", "the newst one")
 TIME_WORDS = ("oldest", "earliest", "newest", "latest", "youngest", "recent")
 WORD_RE = re.compile(r"[A-Za-z]{4,}")
@@ -186,9 +195,11 @@ class OrderReading:
 def choice_sides(text: str, topic: str) -> tuple[str, str] | None:
     """Each side's words of a choice ("which came first, the VAE or the GAN?": "the VAE", "the GAN"): ``topic`` split
     at its one "or" ("vs", "versus"), when ``text`` asks a choice (``EARLIER_OF``, ``LATER_OF``); else None."""
-    if not (EARLIER_OF.search(text) or LATER_OF.search(text)):
+    m = EARLIER_OF.search(text) or LATER_OF.search(text)
+    if m is None:
         return None
-    parts = SIDES.split(topic.strip(" ?!.,:;—–-"))
+    words = topic.strip(" ?!.,:;—–-")
+    parts = (BOTH_SIDES if _joined_by_and(text, m) else SIDES).split(words)
     if len(parts) != 2:
         return None
     sides = [EITHER.sub("", part).strip(" ,:;—–-") for part in parts]
@@ -308,11 +319,21 @@ def _spans(m: re.Match[str]) -> list[Span]:
     return [(m.start(), m.end())]
 
 
+def _joined_by_and(text: str, m: re.Match[str]) -> bool:
+    """Whether the two sides of the choice ``m`` read in ``text`` may be joined by "and": named between "which of"
+    and the comparative ("which of BERT and GPT-2 is newer?"), or after a leading "between" ("between BERT and GPT-2,
+    which came first?"). Elsewhere "and" joins the words of one side ("which came first, Show and Tell or AlexNet")."""
+    return m.group("both") is not None or BETWEEN.search(text) is not None
+
+
 def _choice_spans(text: str, m: re.Match[str]) -> list[Span]:
     """Where a comparative of time that ends a choice was read: the whole "which ... first" when the text names two
-    sides ("which came first, the VAE or GANs?"), else only "which" and the comparative, so the words between say
-    what the order is over ("which attention paper came first": the attention papers, oldest first)."""
-    if SIDES.search(text):
+    sides ("which came first, the VAE or GANs?"), all of it but the sides when they stand inside it ("which of BERT
+    and GPT-2 is newer?"), else only "which" and the comparative, so the words between say what the order is over
+    ("which attention paper came first": the attention papers, oldest first)."""
+    if m.group("both") is not None:
+        return [(m.start(), m.start("both")), (m.end("both"), m.end())]
+    if SIDES.search(text) or BETWEEN.search(text):
         return [(m.start(), m.end())]
     comparative = re.search(r"\S+(?:\s+recent)?$", m.group())
     assert comparative is not None

@@ -77,6 +77,7 @@ def about(
     owners: np.ndarray,
     authored: np.ndarray | None = None,
     headline: np.ndarray | None = None,
+    by_name: bool = False,
 ) -> np.ndarray:
     """The papers an order over a topic runs over, each a paper's own record says is about it.
 
@@ -87,13 +88,15 @@ def about(
     introduction only foreshadows it: Hubel and Wiesel's cat cortex (1959) says it later inspired convolutional
     networks, but "the oldest paper on convolutional networks" is LeCun's (1989), whose concept they are.
 
-    When some of the best ranked papers (``head``, within ``WORDS_MARGIN``) hold the topic in their own headline (``headline``, per paper:
+    When some of the best ranked papers (``head``) hold the topic in their own headline (``headline``, per paper:
     ``topical.headline_holds``), the matches are those, and others only when level with the best: a topic's words
-    in a summary alone are a passing mention ("While CNNs compare adjacent pixels")."""
+    in a summary alone are a passing mention ("While CNNs compare adjacent pixels"). When the topic is who wrote the
+    papers (``by_name``: ``topical.organisation``), the matches are those alone, however close another paper is:
+    DeepSeek-R1 names OpenAI as a rival, level with OpenAI's own papers, and is no paper of theirs."""
     if authored is not None and (authored & np.isfinite(fused)).any():
         written: np.ndarray = np.flatnonzero(authored & np.isfinite(fused))
         return written
-    close = _own(fused, matches(fused, holding), headline)
+    close = _own(fused, matches(fused, holding), headline, by_name)
     introduced = np.intersect1d(close, owners)
     if not len(introduced):
         return close
@@ -112,16 +115,19 @@ def head(fused: np.ndarray) -> np.ndarray:
     return top
 
 
-def _own(fused: np.ndarray, close: np.ndarray, headline: np.ndarray | None) -> np.ndarray:
-    """The matches an order over a topic keeps (``about``): when any paper of the ranking's ``head`` within
-    ``WORDS_MARGIN`` of the best holds the topic in its own headline, those papers and the matches level with the
-    best; else ``close`` as it is."""
+def _own(fused: np.ndarray, close: np.ndarray, headline: np.ndarray | None, alone: bool = False) -> np.ndarray:
+    """The matches an order over a topic keeps (``about``): when any paper of the ranking's ``head`` holds the topic
+    in its own headline, those papers and the matches level with the best; else ``close`` as it is. The whole head
+    is read, not only the papers near the best: "Visualizing and Understanding Convolutional Networks" is a paper on
+    convnets however far its score falls below LeCun's, which names them. ``alone``: those papers only."""
     top = head(fused)
-    near = top[fused[top] >= fused[top[0]] - WORDS_MARGIN] if len(top) else top
-    own = near[headline[near]] if headline is not None else near[:0]
+    own = top[headline[top]] if headline is not None else top[:0]
     if not len(own):
         return close
-    kept: np.ndarray = np.union1d(own, close[fused[close] >= level_floor(fused[top].tolist())])
+    unread = np.setdiff1d(close, top)  # matches past the head, whose headlines were not read: not judged
+    if alone:
+        return np.union1d(own, unread)
+    kept: np.ndarray = np.union1d(np.union1d(own, unread), close[fused[close] >= level_floor(fused[top].tolist())])
     return kept
 
 

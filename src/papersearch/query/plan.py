@@ -20,8 +20,8 @@ from ..core.records import EraRecord, GraphRecord, Intent, PaperRecord, Understo
 from ..index.tokens import STOPWORDS, tokenize
 from ..index.understanding import NAME_WEIGHT, SINGLE_LETTER, concept_terms, evidence_names, given_keys, paper_names
 from .forms import Form, other_forms
-from .order import LIST_WORDS, SEQUENCE_WORDS, THINGS, OrderReading, read_order
-from .periods import Span
+from .order import LIST_WORDS, SEQUENCE_WORDS, THINGS, OrderReading, choice_sides, read_order
+from .periods import ERA_WORD, Span
 from .timewords import TimeContext, TimeWindow, read_time
 from .wording import ASIDES, ASKING, FILLER, REQUESTS, TIME_JOINERS, without_contrast, without_instruction
 
@@ -247,6 +247,8 @@ def make_plan(text: str, ctx: PlanContext) -> QueryPlan:
     window = read
     if order is not None and window is not None and _overlap(window.spans, order.spans):
         window = None  # "the latest", "before the transformer": an order in time, not a window
+    elif order is not None and window is not None and choice_sides(text, _topic(text, None, order.spans)):
+        window = None  # "between AlexNet and ResNet, which came first?": a choice of two papers, not the years between
     unordered = _topic(text, window, ())
     topic = (
         _topic(text, window, order.spans) if order is not None and order.spans else unordered
@@ -254,7 +256,7 @@ def make_plan(text: str, ctx: PlanContext) -> QueryPlan:
     recent_work = order is not None and order.listed_only and order.first == "latest"  # "the latest work on X"
     if order is not None:
         timed = recent_work or (window is not None and not window.named)
-        order, topic = _scope(order, topic, timed, ctx.names)
+        order, topic = _scope(order, topic, timed, ctx.names, _era_words(text, window))
         if order is None:  # "the latest work on language models": the time it names, read as one
             window = read
             unordered = topic = _topic(text, window, ()) if window is not None else unordered
@@ -298,17 +300,33 @@ def _topic(text: str, window: TimeWindow | None, cut: tuple[Span, ...]) -> str:
     return without_instruction(" ".join(topic.split()).strip(" ,;:-–"))
 
 
+def _era_words(text: str, window: TimeWindow | None) -> frozenset[str]:
+    """The words of ``text`` that name an era (``window.named``: "the deep learning era", "the backpropagation
+    revolution"), and of the era's own name (``window.label``: "the backprop revolution" is read from "backprop"),
+    lowercase, when ``text`` calls it an era (``periods.ERA_WORD``: "era", "revolution", "boom"); none for a time
+    named otherwise, or by a topic alone ("the first paper on backpropagation" asks who did it first)."""
+    if window is None or not window.named or not ERA_WORD.search(text):
+        return frozenset()
+    named = [text[s:e] for s, e in window.spans] + [window.label]
+    return frozenset(w.lower() for part in named for w in WORD.findall(part))
+
+
 def _scope(
-    order: OrderReading, topic: str, timed: bool = False, people: Container[str] = ()
+    order: OrderReading,
+    topic: str,
+    timed: bool = False,
+    people: Container[str] = (),
+    era: frozenset[str] = frozenset(),
 ) -> tuple[OrderReading | None, str]:
-    """Over what the order runs, and what is left to search for: with nothing asked but the order, the whole list;
+    """Over what the order runs, and what is left to search for: with nothing asked but the order, the whole list
+    (within the era the question names, ``era``: its words, "the last paper of the backpropagation revolution");
     with nothing asked but what came before or after a paper, the words that name that paper; "the first paper"
     with more asked is no order (an origin question reads it) unless the question names years (``timed``: "after
     2010, the first paper on images" asks for the first of that time, not for who did it first) or nothing but
     people of the list (``people``, by ``name_key``: "the first paper by Sutskever" is the first of theirs)."""
     said = {re.split(r"['’]", w.lower())[0] for w in _content_words(topic, ASIDES)}  # "you've got": "you"
     said = {w for w in said if w.rstrip("s") not in THINGS}
-    rest = said - SCOPE_WORDS - STRESS_WORDS - LIST_WORDS - ASKING - REQUESTS - SEQUENCE_WORDS - STOPWORDS
+    rest = said - SCOPE_WORDS - STRESS_WORDS - LIST_WORDS - ASKING - REQUESTS - SEQUENCE_WORDS - STOPWORDS - era
     theirs = bool(rest) and all(name_key(w) in people for w in rest)
     if rest and order.listed_only and not timed and not theirs:
         return None, topic  # "the first paper on backprop": who did it first, an origin question
