@@ -18,6 +18,7 @@ import typing
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
+import anyio.to_thread
 from mcp.server.mcpserver.tools import Tool
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from typing_extensions import TypedDict
@@ -92,7 +93,7 @@ class PaperTools:
     def __init__(self, current: Callable[[], Searcher]) -> None:
         self.current = current
 
-    def search_papers(
+    async def search_papers(
         self,
         query: Query,
         k: K = DEFAULT_K,
@@ -118,8 +119,16 @@ class PaperTools:
         searcher = self.current()
         asked = searcher.request(query, k=k, mode=mode, era=era, year_from=year_from, year_to=year_to)
         by, much = check_neighbours(neighbours), check_detail(detail)
-        res = searcher.search(asked)
-        return result(lean(res, much, by), search_text(res))
+
+        def answered(res: SearchResults) -> CallToolResult:
+            return result(lean(res, much, by), search_text(res))
+
+        # as GET /search: a repeated question is a dictionary lookup, answered here; a new one is ranked on a
+        # worker thread (the hop the SDK would make for every call), so that the event loop keeps serving
+        cached = searcher.cached(asked)
+        if cached is not None:
+            return answered(cached)
+        return await anyio.to_thread.run_sync(lambda: answered(searcher.search(asked)))
 
     def get_paper(self, id: PaperId) -> Annotated[CallToolResult, PaperRecord]:
         """One paper of the reading list by its id: title, year, authors, era, the question it answered,
