@@ -688,3 +688,36 @@ def test_a_tool_that_returns_one_record_has_its_results_checked_against_it_by_th
     assert checked["search_papers"] is None  # by id or whole: the published schema says which, not one record
     assert checked["reading_path"] is None  # one of two records
     assert all(model is not None for name, model in checked.items() if name not in ("search_papers", "reading_path"))
+
+
+def test_a_repeated_search_is_answered_without_a_worker_thread_and_a_new_one_on_one(searcher: Searcher) -> None:
+    """As GET /search: with every worker thread taken, a cached search still answers, a new one waits for a thread."""
+    import anyio.to_thread
+
+    from papersearch.agent.tools import PaperTools
+
+    tools = PaperTools(lambda: searcher)
+    query = "who first trained deep belief nets, 2006"
+    expected = searcher.search(query)  # now in the cache of recent results
+
+    async def run() -> tuple[dict[str, Any], bool]:
+        await tools.search_papers(query)  # the first call resolves the index on a worker (it may wait for a load)
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        taken = [object() for _ in range(int(limiter.total_tokens))]
+        for borrower in taken:
+            await limiter.acquire_on_behalf_of(borrower)
+        try:
+            with anyio.fail_after(10):
+                repeated = await tools.search_papers(query)
+            with anyio.move_on_after(0.5) as waited:
+                await tools.search_papers(f"{query} and nothing cached")
+            return repeated.structured_content or {}, waited.cancelled_caught
+        finally:
+            for borrower in taken:
+                limiter.release_on_behalf_of(borrower)
+
+    repeated, new_one_waited = anyio.run(run)
+    assert repeated["cached"] is True and [h["id"] for h in repeated["results"]] == [
+        h["id"] for h in expected["results"]
+    ]
+    assert new_one_waited  # a new query is ranked on a worker thread, never on the event loop

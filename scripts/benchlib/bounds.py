@@ -9,9 +9,12 @@ both sides, the median of the rounds' ratios and their range.
   index's ONNX model, one question encoded, the best rows of ``vectors.npy``): CPU and peak RSS;
 - new queries at c=8: the server's CPU a request against the encoder alone (one onnxruntime thread,
   in this process) on the texts the service encoded, weighted by the batch sizes it formed (its log);
-- a new query at c=1 over HTTP against ``Searcher.search`` (encoder and ranking) in this process, p50;
+- a new query at c=1 over HTTP against ``Searcher.search`` (encoder and ranking) in this process, p50; and
+  the CPU of both (the server's and the client's against this process's), which a busy machine moves far
+  less than it moves the p50s;
 - ranking with the query's vector cached against encoding it, p50, query by query;
-- ``search_papers`` through the MCP SDK's client against the same new queries over HTTP, p50;
+- ``search_papers`` through the MCP SDK's client against the same new queries over HTTP, p50; and the
+  CPU of both (a call's, client and server in this process, against a request's, server and client);
 - ``papersearch mcp`` started and first called against a cold ``papersearch ask``.
 """
 
@@ -215,31 +218,62 @@ def service_rows(plan: Plan, work: Path, index: Path) -> list[Row]:
             "≤ 1.3×",
             1.3,
         ),
-        c1,
+        *c1,
     ]
 
 
-def http_against_local(plan: Plan, work: Path, index: Path, local: Searcher) -> Row:
-    """A new query at c=1 over HTTP against ``Searcher.search`` in this process (encoder and ranking), p50."""
+def http_cpu(host: str, port: int, pid: int | None, queries: list[str]) -> tuple[list[float], float]:
+    """``queries`` at c=1 over HTTP: their latencies, and the CPU seconds a request of the server (from /proc)
+    and of this process, the client, together."""
+    server, client = load.cpu_seconds(pid), time.process_time()
+    lat, errors, _ = asyncio.run(load.drive(host, port, [load.request(host, q) for q in queries], 1, 120))
+    client = time.process_time() - client
+    after = load.cpu_seconds(pid)
+    if errors:
+        raise SystemExit(f"bounds: {len(errors)} errors at c=1: {errors[:3]}")
+    if server is None or after is None:
+        raise SystemExit("bounds: the server's CPU time cannot be read from /proc")
+    return lat, (after - server + client) / len(queries)
+
+
+def searched_cpu(local: Searcher, queries: list[str]) -> tuple[list[float], float]:
+    """``Searcher.search`` of each of ``queries`` in this process: seconds each, and CPU seconds a query."""
+    cpu = time.process_time()
+    spent = [timed(lambda q=q: local.search(q)) for q in queries]
+    return spent, (time.process_time() - cpu) / len(queries)
+
+
+def http_against_local(plan: Plan, work: Path, index: Path, local: Searcher) -> list[Row]:
+    """A new query at c=1 over HTTP against ``Searcher.search`` in this process (encoder and ranking): p50, and CPU."""
     n = max(plan.bound_queries // 4, 8)
-    http, here = [], []
-    with load.served(index, work / "bounds-c1.log") as (url, _):
+    http, here, http_cpus, here_cpus = [], [], [], []
+    with load.served(index, work / "bounds-c1.log") as (url, pid):
         host, port = load.loopback_address(url)
         for r in range(plan.bound_rounds):
-            queries = new_queries(n, f"c1r{r}")
-            lat, errors, _ = asyncio.run(load.drive(host, port, [load.request(host, q) for q in queries], 1, 120))
-            if errors:
-                raise SystemExit(f"bounds: {len(errors)} errors at c=1: {errors[:3]}")
+            lat, cpu = http_cpu(host, port, pid, new_queries(n, f"c1r{r}"))
             http.append(pct(lat, 50))
-            here.append(pct([timed(lambda q=q: local.search(q)) for q in new_queries(n, f"c1l{r}")], 50))
-    return (
-        "new query at c=1 over HTTP, p50",
-        f"{med(http) * 1e3:.2f} ms",
-        f"{med(here) * 1e3:.2f} ms (`Searcher.search` in process: encoder and ranking)",
-        [h / s for h, s in zip(http, here, strict=True)],
-        "≤ 1.2×",
-        1.2,
-    )
+            http_cpus.append(cpu)
+            lat, cpu = searched_cpu(local, new_queries(n, f"c1l{r}"))
+            here.append(pct(lat, 50))
+            here_cpus.append(cpu)
+    return [
+        (
+            "new query at c=1 over HTTP, p50",
+            f"{med(http) * 1e3:.2f} ms",
+            f"{med(here) * 1e3:.2f} ms (`Searcher.search` in process: encoder and ranking)",
+            [h / s for h, s in zip(http, here, strict=True)],
+            "≤ 1.2×",
+            1.2,
+        ),
+        (
+            "the same, CPU a request (the server's and the client's)",
+            f"{med(http_cpus) * 1e3:.2f} ms",
+            f"{med(here_cpus) * 1e3:.2f} ms (`Searcher.search` in process, CPU a query)",
+            [h / s for h, s in zip(http_cpus, here_cpus, strict=True)],
+            "—",
+            None,
+        ),
+    ]
 
 
 def ranking_rows(plan: Plan, index: Path) -> list[Row]:
@@ -277,18 +311,18 @@ def ranking_rows(plan: Plan, index: Path) -> list[Row]:
 def mcp_rows(plan: Plan, work: Path, index: Path) -> list[Row]:
     """``search_papers`` through the SDK's client against HTTP, new queries; ``papersearch mcp`` against ``ask``."""
     n = max(plan.bound_queries // 4, 8)
-    through, whole, http = [], [], []
-    with load.served(index, work / "bounds-mcp.log") as (url, _):
+    through, whole, http, through_cpus, http_cpus = [], [], [], [], []
+    with load.served(index, work / "bounds-mcp.log") as (url, pid):
         host, port = load.loopback_address(url)
         for r in range(plan.bound_rounds):
-            through.append(pct(anyio.run(mcp.client_calls, index, new_queries(n, f"mcp{r}")), 50))
+            spent, cpu = anyio.run(mcp.client_calls, index, new_queries(n, f"mcp{r}"))
+            through.append(pct(spent, 50))
+            through_cpus.append(cpu)
             full = {"neighbours": "full", "detail": "full"}
-            whole.append(pct(anyio.run(mcp.client_calls, index, new_queries(n, f"mcf{r}"), full), 50))
-            queries = new_queries(n, f"mh{r}")
-            lat, errors, _ = asyncio.run(load.drive(host, port, [load.request(host, q) for q in queries], 1, 120))
-            if errors:
-                raise SystemExit(f"bounds: {len(errors)} errors over HTTP: {errors[:3]}")
+            whole.append(pct(anyio.run(mcp.client_calls, index, new_queries(n, f"mcf{r}"), full)[0], 50))
+            lat, cpu = http_cpu(host, port, pid, new_queries(n, f"mh{r}"))
             http.append(pct(lat, 50))
+            http_cpus.append(cpu)
     ask = [BIN / "papersearch", "ask", QUESTION, "--index", index]
     started, cold = [], []
     anyio.run(mcp.stdio_call, index, [])  # unmeasured: the page cache holds the SDK and the model afterwards
@@ -306,6 +340,14 @@ def mcp_rows(plan: Plan, work: Path, index: Path) -> list[Row]:
             [a / b for a, b in zip(through, http, strict=True)],
             "≤ 1.3×",
             1.3,
+        ),
+        (
+            "the same, CPU a call (client, server and search in one process)",
+            f"{med(through_cpus) * 1e3:.2f} ms",
+            f"{med(http_cpus) * 1e3:.2f} ms (`GET /search`, c=1, CPU a request: the server's and the client's)",
+            [a / b for a, b in zip(through_cpus, http_cpus, strict=True)],
+            "—",
+            None,
         ),
         (
             "the same, `detail` and `neighbours` full (the HTTP record whole)",

@@ -111,9 +111,12 @@ async def stdio_call(index: Path, queries: list[str]) -> tuple[float, float, lis
     return ready, answered, warm
 
 
-async def client_calls(index: Path, queries: list[str], arguments: dict[str, Any] | None = None) -> list[float]:
+async def client_calls(
+    index: Path, queries: list[str], arguments: dict[str, Any] | None = None
+) -> tuple[list[float], float]:
     """Seconds each ``search_papers`` of ``queries`` takes through the SDK's client (JSON-RPC in memory), over a
-    ``Searcher`` of its own set up as a service sets up its own; ``arguments`` besides the query."""
+    ``Searcher`` of its own set up as a service sets up its own; ``arguments`` besides the query. Also the
+    process's CPU seconds a call (client, server and search all run here), the calls alone."""
     from mcp import Client
 
     from papersearch.agent.server import build_server
@@ -124,11 +127,13 @@ async def client_calls(index: Path, queries: list[str], arguments: dict[str, Any
     async with Client(build_server(lambda: searcher), mode="legacy") as client:
         await client.list_tools()  # the client reads the output schemas once
         await client.call_tool("search_papers", {"query": "warm up the encoder and the client"})
+        cpu = time.process_time()
         for q in queries:
             t = time.perf_counter()
             assert not (await client.call_tool("search_papers", {"query": q, **(arguments or {})})).is_error, q
             spent.append(time.perf_counter() - t)
-    return spent
+        cpu = time.process_time() - cpu
+    return spent, cpu / max(len(queries), 1)
 
 
 def mcp_server(report: Report, plan: Plan, index: Path) -> dict[str, float]:

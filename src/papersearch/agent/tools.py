@@ -18,6 +18,7 @@ import typing
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
+import anyio.to_thread
 from mcp.server.mcpserver.tools import Tool
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from typing_extensions import TypedDict
@@ -91,8 +92,9 @@ class PaperTools:
 
     def __init__(self, current: Callable[[], Searcher]) -> None:
         self.current = current
+        self._current_answered = False  # whether current() has returned once (it may wait for a first load)
 
-    def search_papers(
+    async def search_papers(
         self,
         query: Query,
         k: K = DEFAULT_K,
@@ -115,11 +117,24 @@ class PaperTools:
         question and the results are only the nearest papers: say so rather than rely on them. Use
         get_paper with an id for a paper's whole summary.
         """
-        searcher = self.current()
-        asked = searcher.request(query, k=k, mode=mode, era=era, year_from=year_from, year_to=year_to)
-        by, much = check_neighbours(neighbours), check_detail(detail)
-        res = searcher.search(asked)
-        return result(lean(res, much, by), search_text(res))
+
+        def search(cached_only: bool) -> CallToolResult | None:
+            searcher = self.current()
+            self._current_answered = True
+            asked = searcher.request(query, k=k, mode=mode, era=era, year_from=year_from, year_to=year_to)
+            by, much = check_neighbours(neighbours), check_detail(detail)
+            res = searcher.cached(asked) if cached_only else searcher.search(asked)
+            return None if res is None else result(lean(res, much, by), search_text(res))
+
+        # as GET /search: a repeated question is a dictionary lookup, answered here; a new one is ranked on a
+        # worker thread (the hop the SDK would make for every call), so that the event loop keeps serving. Not
+        # before current() has answered once: until then it may wait for the index to load (papersearch mcp)
+        answered = search(cached_only=True) if self._current_answered else None
+        if answered is not None:
+            return answered
+        ranked = await anyio.to_thread.run_sync(search, False)
+        assert ranked is not None  # a search always has results
+        return ranked
 
     def get_paper(self, id: PaperId) -> Annotated[CallToolResult, PaperRecord]:
         """One paper of the reading list by its id: title, year, authors, era, the question it answered,
