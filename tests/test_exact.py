@@ -45,3 +45,20 @@ def test_more_asked_than_held_gives_every_row_once(rows: np.ndarray) -> None:
     assert sorted(found.tolist()) == [0, 1, 2, 3, 4] and found[0] == 0 and scores[0] == pytest.approx(1.0, abs=1e-5)
     batch = vectors.search_many(small, rows[:2], 8)
     assert batch.shape == (2, 8) and (batch[:, 5:] == -1).all() and batch[1, 0] == 1
+
+
+def test_every_row_asked_of_one_query_is_ordered_by_score_then_row(rows: np.ndarray) -> None:
+    """One query asking for every row (a small list's every search) gets each row once, best first, tied rows in row
+    order, each with its own cosine; as a batch of queries does."""
+    held = np.concatenate([rows[:40], rows[:40], rows[40:60]])  # every one of the first 40 rows twice: ties
+    exact = Exact(held)
+    q = np.random.default_rng(10).standard_normal(64).astype(np.float32)
+    scores, found = exact.search(q.reshape(1, -1), len(held))
+    assert found.shape == scores.shape == (1, len(held)) and sorted(found[0].tolist()) == list(range(len(held)))
+    order = np.lexsort((found[0], -scores[0]))  # by score, then by row: the order they came in
+    assert order.tolist() == list(range(len(held)))
+    assert np.allclose(scores[0], held[found[0]] @ q, atol=1e-5)
+    twins = [(a, b) for a, b in zip(found[0], found[0][1:], strict=False) if b % 40 == a % 40 and max(a, b) < 80]
+    assert len(twins) == 40 and all(a < b for a, b in twins)  # each row's twin right after it
+    batch_scores, batch = exact.search(np.stack([q, q]), len(held))
+    assert batch[0].tolist() == found[0].tolist() and np.allclose(batch_scores[1], scores[0], atol=1e-5)

@@ -140,3 +140,18 @@ def test_a_build_that_fails_beside_the_engine_leaves_nothing_once_its_folder_is_
         shutil.rmtree(folder)
         time.sleep(0.2)
         assert not folder.exists(), sorted(p.name for p in folder.rglob("*"))
+
+
+def test_every_papers_scores_are_each_words_postings_added_in_the_querys_order() -> None:
+    """``scores`` (kept per word) gives, bit for bit, each word's postings added to every paper's score in the order
+    of the query's words, again when asked again (the kept words) and with a word typed twice or unknown."""
+    texts = ["deep belief networks learn layer by layer", "belief propagation in networks", "convolutional networks"]
+    texts += ["networks of networks of networks", "a paper without the word", "deep deep deep learning"]
+    index, _ = lexical.build(texts)
+    for query in ("deep networks", "networks deep", "belief belief networks zzz", "deep", "zzz", ""):
+        want = np.zeros(len(texts), dtype=np.float32)
+        for t in index.token_ids(query):
+            lo, hi = int(index.indptr[t]), int(index.indptr[t + 1])
+            want[index.indices[lo:hi]] += index.data[lo:hi]
+        assert index.scores(query).tobytes() == want.tobytes()
+        assert index.scores(query).tobytes() == want.tobytes()

@@ -26,6 +26,9 @@ class Exact:
         """FAISS's ``search``: the best ``k`` rows of each query (-1 past the end), best first, ties by row."""
         sims = np.asarray(queries, dtype=np.float32) @ self._rows.T
         k_got = min(k, self.ntotal)
+        if len(sims) == 1 and k_got == k:  # one query (every search's): its own arrays, none filled and copied into
+            top = _best(sims[0], k)
+            return sims[0][top][None], top[None].astype(np.int64, copy=False)
         rows = np.full((len(sims), k), -1, dtype=np.int64)
         scores = np.full((len(sims), k), -np.inf, dtype=np.float32)
         for i, row in enumerate(sims):
@@ -42,5 +45,7 @@ class Exact:
 
 def _best(sims: np.ndarray, k: int) -> np.ndarray:
     """The positions of the ``k`` largest values, largest first, ties by position."""
-    top = np.argpartition(-sims, k - 1)[:k] if 0 < k < len(sims) else np.arange(len(sims))
+    if not 0 < k < len(sims):  # every position: one stable sort orders them, ties by position
+        return np.argsort(-sims, kind="stable")
+    top = np.argpartition(-sims, k - 1)[:k]
     return top[np.lexsort((top, -sims[top]))]

@@ -25,6 +25,8 @@ from .tokens import tokenize
 
 KEPT_QUERIES = 1024  # query texts whose token ids a lexical index keeps
 KEPT_SAMPLES = 256  # words whose scores of a range's even sample are kept (each at most ~40 KB: query.candidates)
+KEPT_COLUMNS = 4096  # words whose scores of every paper ``scores`` keeps (a full scan's: a small list, a narrow filter)
+COLUMN_BYTES = 8 << 20  # ...and no more of them than fill this many bytes
 
 
 K1, B = 1.2, 0.75
@@ -231,6 +233,7 @@ class LexicalIndex:
         self._data, self._indices, self._indptr = np.asarray(data), np.asarray(indices), np.asarray(indptr)
         self._kept: Kept[tuple[int, ...]] = Kept(KEPT_QUERIES)
         self._samples: Kept[np.ndarray] = Kept(KEPT_SAMPLES)
+        self._columns: Kept[np.ndarray] = Kept(max(1, min(KEPT_COLUMNS, COLUMN_BYTES // (4 * max(n_docs, 1)))))
 
     def token_ids(self, query: str) -> list[int]:
         """The token ids of ``query``'s words the index holds; the last ``KEPT_QUERIES`` texts' are kept (a query's
@@ -246,10 +249,19 @@ class LexicalIndex:
         return self._indices[self._indptr[token] : self._indptr[token + 1]]
 
     def scores(self, query: str) -> np.ndarray:
+        """One float per paper row: each word's scores of every paper (kept: a small list scans them on every
+        query), added in the query's order; 0 where a paper lacks a word, which adding changes nothing."""
         out = np.zeros(self.n_docs, dtype=np.float32)
         for t in self.token_ids(query):
-            lo, hi = self._indptr[t], self._indptr[t + 1]
-            out[self._indices[lo:hi]] += self._data[lo:hi]  # a token's column names each paper once
+            column = self._columns.get(t)
+            out += self._columns.put(t, self._every(t)) if column is None else column
+        return out
+
+    def _every(self, t: int) -> np.ndarray:
+        """Token ``t``'s scores of every paper (0 where absent)."""
+        out = np.zeros(self.n_docs, dtype=np.float32)
+        lo, hi = int(self._indptr[t]), int(self._indptr[t + 1])
+        out[self._indices[lo:hi]] = self._data[lo:hi]  # a token's column names each paper once
         return out
 
     def scores_of(self, query: str, rows: np.ndarray) -> np.ndarray:

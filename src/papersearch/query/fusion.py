@@ -39,7 +39,8 @@ def weighted(
 ) -> np.ndarray:
     """``zscore`` with a weight on each side: how much each is trusted for this query."""
     ok = np.isfinite(dense)
-    return np.where(ok, w_dense * _z(dense, ok, others[0]) + w_lex * _z(lexical, ok, others[1]), NEG)
+    fused = w_dense * _z(dense, ok, others[0]) + w_lex * _z(lexical, ok, others[1])
+    return fused if ok.all() else np.where(ok, fused, NEG)
 
 
 def hybrid(
@@ -51,12 +52,14 @@ def hybrid(
 
 def _z(x: np.ndarray, ok: np.ndarray, others: Others | None = None) -> np.ndarray:
     """``x`` standardised over its ``ok`` values and, when given, the ``others`` they stand among."""
-    vals = x[ok]
+    every = bool(ok.all())  # no filter, every paper scored: ``x`` itself, none masked out (the same sums)
+    vals = x if every else x[ok]
     if others is None or others.papers <= 0:
         if vals.size < 2:
             return np.where(ok, 0.0, 0.0)
         mean, sd = _mean_sd(vals)
-        return np.where(ok, (x - mean) / (sd or 1.0), 0.0)
+        z = (x - mean) / (sd or 1.0)
+        return z if every else np.where(ok, z, 0.0)
     if vals.size + others.papers < 2:
         return np.where(ok, 0.0, 0.0)
     share = others.papers / len(others.values)
