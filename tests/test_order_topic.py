@@ -178,6 +178,8 @@ def test_a_headline_anywhere_in_the_head_holds_the_topic() -> None:
         # meaning only)
         ("the oldest paper from DeepMind", "2013-mnih-dqn"),
         ("the newest paper from DeepMind", "2020-senior-alphafold"),
+        # ... its own papers alone: DeepSeek-R1 names OpenAI as a rival, close in meaning, and is not OpenAI's
+        ("what is the newest OpenAI paper?", "2022-ouyang-rlhf"),
         # the years a question names bound the order as they bound one over the whole list
         ("the oldest paper on language after 2000", "2003-bengio-neural-language-model"),
         ("after 2015, the first paper about language", "2018-radford-gpt-2"),

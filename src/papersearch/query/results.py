@@ -238,19 +238,21 @@ class Ranker:
         held = self._holding(plan.topic, scored.rows)
         authored = None if scored.names is None else scored.names >= NAME_WEIGHT["author"]  # by everyone it names
         inside_fused = np.where(inside, fused, -np.inf)
-        headline = self._headline(plan.topic, inside_fused, scored.rows)
-        matched = ordering.about(inside_fused, years, held, named[named >= 0], authored, headline)
+        headline, by_name = self._headline(plan.topic, inside_fused, scored.rows)
+        matched = ordering.about(inside_fused, years, held, named[named >= 0], authored, headline, by_name)
         placed = replace(plan, order=ordering.past_the_end(o, fused, matched))
         return ordering.by_year(fused, years, o.first, matched, o.nth), placed
 
-    def _headline(self, topic: str, fused: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    def _headline(self, topic: str, fused: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, bool]:
         """Per candidate, whether its own headline holds the topic (``topical``): read for the ranking's head
-        (``ordering.head``) only, the rest False."""
+        (``ordering.head``) only, the rest False; and whether the topic is who wrote the papers
+        (``topical.organisation``)."""
         out = np.zeros(len(rows), dtype=bool)
         top = ordering.head(fused)
         owners = [(c, self.data.records[row]) for c, row in named_concepts(topic, self._plan_context)]
-        out[top] = topical.headline_holds(self.data.records.many(rows[top].tolist()), topic, topical.terms_of(owners))
-        return out
+        records = self.data.records.many(rows[top].tolist())
+        out[top] = topical.headline_holds(records, topic, topical.terms_of(owners))
+        return out, topical.organisation(topic, records) is not None
 
     def _holding(self, topic: str, rows: np.ndarray) -> np.ndarray | None:
         """Per candidate, whether its text holds every topic word of ``topic`` (``topical.carrying_words``); None without
