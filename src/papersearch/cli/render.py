@@ -354,11 +354,11 @@ def show_chain(chain: Chain) -> None:
     else:
         con.print(
             f"[bold]The graph holds no chain from {chain['source']} to {chain['target']}.[/]\n"
-            "One through the graph where it can, by meaning where it cannot [dim](≈: similar in meaning, not a reference)[/]:"
+            "One through the graph where it can, by meaning where it cannot [dim](≈: a step by meaning, not a reference)[/]:"
         )
     for step in chain["steps"]:
         if step["kind"] == "similar":
-            con.print(f"   [dim]≈ similar in meaning ({step['similarity'] or 0:.2f})[/]")
-        elif step["kind"] is not None:
-            con.print(f"   [dim]↓ {step['kind']}: “{escape(step['evidence'] or '')}”[/]")
+            con.print(f"   [dim]≈ by meaning, similarity {step['similarity'] or 0:.2f}[/]")
+        elif step["kind"] is not None:  # how the paper below ties to the one above: it cites or mentions it
+            con.print(f"   [dim]↓ the paper below {step['kind']} the one above: “{escape(step['evidence'] or '')}”[/]")
         con.print(f"  {step['year']}  {escape(step['title'])}  [dim]{step['id']}[/]")
