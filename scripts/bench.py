@@ -15,9 +15,11 @@ parses the flags and runs them in order.
 from __future__ import annotations
 
 import argparse
+import compileall
 import time
 from pathlib import Path
 
+import papersearch
 from benchlib.ann import ann, ann_main
 from benchlib.assist import assistant
 from benchlib.bounds import bounds
@@ -52,6 +54,16 @@ SECTIONS = (
 )
 
 
+def compile_package() -> None:
+    """Write the bytecode of every papersearch module, as an install does (pip compiles what it installs).
+
+    A checkout run with PYTHONDONTWRITEBYTECODE set (or never run before) has none, and each command it
+    starts compiles the ~70 modules a query imports again: ~0.1 s of CPU a cold ``ask`` on an AMD EPYC,
+    its bound 1.57x instead of 1.28x. What is timed is the command as installed, not the compiler.
+    """
+    compileall.compile_dir(Path(papersearch.__file__).parent, quiet=1)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--smoke", action="store_true", help="tiny sizes and single runs (for the test suite)")
@@ -80,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         ann_main(args.ann[0], Path(args.ann[1]), args.exact_limit, args.trainings)
         return 0
     started = time.perf_counter()
+    compile_package()
     plan = Plan.for_smoke() if args.smoke else Plan(smoke=False)
     if args.no_peer:
         plan.peer = False

@@ -7,14 +7,14 @@ through a memory map get their space first (``writer.preallocated_array``), so a
 libraries a build calls go into the build's own folder (``temporary_files_in``): one disk holds
 everything a build writes, and removing the folder removes them. ``build_failure`` turns the error
 into the one line the command prints: what could not be written and how much space the build needs.
+``shutil`` and ``tempfile`` are imported by the functions that use them: a one-shot query imports this
+module (through ``vectors``) and writes nothing.
 """
 
 from __future__ import annotations
 
 import errno
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -61,6 +61,9 @@ def written(path: Path) -> Iterator[TextIO]:
 def temporary_files_in(folder: Path) -> Iterator[None]:
     """Temporary files made through ``tempfile`` (onnxruntime's quantiser makes a copy of the model) go into
     ``folder`` while the body runs; the folder is removed after."""
+    import shutil
+    import tempfile
+
     folder.mkdir(parents=True, exist_ok=True)
     before = tempfile.tempdir
     tempfile.tempdir = str(folder)
@@ -91,6 +94,8 @@ def space_needed(papers: int, previous: dict[str, Any] | None, export_bytes: int
 
 def free_bytes(folder: Path) -> int | None:
     """Free space on the disk holding ``folder`` (for an unprivileged user), or None when it cannot be read."""
+    import shutil
+
     try:
         return shutil.disk_usage(folder).free
     except OSError:
@@ -127,6 +132,8 @@ def _size(n: int) -> str:
 
 def remove_quietly(path: Path) -> None:
     """Remove a file or folder left by a failed write, if any; a failure to remove it is not a second error."""
+    import shutil
+
     with suppress(OSError):
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
