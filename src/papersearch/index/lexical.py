@@ -9,7 +9,6 @@ about a second), and loading reads the arrays and the vocabulary directly.
 from __future__ import annotations
 
 import math
-import tempfile
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
@@ -46,6 +45,8 @@ def bm25_matrix(
     ``_FILE_PAIRS`` places at a time, and return them memory-mapped; otherwise they are held. What
     is held besides is the vocabulary and 8 bytes a document.
     """
+    import tempfile  # a build's: a query imports this module and writes nothing (tempfile brings shutil, bz2, lzma)
+
     folder = files[0].parent if files else Path(tempfile.gettempdir())
     with naming(f"{folder}/ (a temporary file of BM25 counts)"), tempfile.TemporaryFile(dir=folder) as spool:
         counted = _count(docs, spool)  # the spool is beside the files: on the same disk
