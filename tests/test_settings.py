@@ -15,17 +15,20 @@ from papersearch.core.params import check_flag
 from papersearch.core.settings import VARIABLES, Settings
 
 BAD = [
-    ("PAPERSEARCH_ORT_THREADS", "two", "a whole number, 1 or more"),
-    ("PAPERSEARCH_ORT_THREADS", "0", "a whole number, 1 or more"),
+    ("PAPERSEARCH_ORT_THREADS", "two", "a whole number from 1 to 256"),
+    ("PAPERSEARCH_ORT_THREADS", "0", "a whole number from 1 to 256"),
+    ("PAPERSEARCH_ORT_THREADS", "999999", "a whole number from 1 to 256"),  # onnxruntime would start them all
     ("PAPERSEARCH_NPROBE", "-3", "a whole number, 1 or more"),
     ("PAPERSEARCH_EF_SEARCH", "1.5", "a whole number, 1 or more"),
-    ("PAPERSEARCH_FAISS_THREADS", "all", "a whole number, 1 or more"),
+    ("PAPERSEARCH_FAISS_THREADS", "all", "a whole number from 1 to 256"),
+    ("PAPERSEARCH_FAISS_THREADS", "100000", "a whole number from 1 to 256"),
     ("PAPERSEARCH_RELOAD_INTERVAL", "soon", "a number of seconds"),
     ("PAPERSEARCH_RELOAD_INTERVAL", "-1", "a number of seconds"),
     ("PAPERSEARCH_QUERY_ENCODER", "gpu", "one of auto, onnx, torch"),
     ("PAPERSEARCH_MCP", "maybe", "1 or 0"),
     ("PAPERSEARCH_QUERY_PRECISION", "fp16", "one of int8, fp32"),
-    ("PAPERSEARCH_QUERY_BATCH", "0", "a whole number, 1 or more"),
+    ("PAPERSEARCH_QUERY_BATCH", "0", "a whole number from 1 to 1,024"),
+    ("PAPERSEARCH_QUERY_BATCH", "10000000", "a whole number from 1 to 1,024"),
 ]
 
 

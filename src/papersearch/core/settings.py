@@ -25,6 +25,8 @@ QueryPrecision = Literal["int8", "fp32"]
 PRECISIONS: tuple[QueryPrecision, ...] = ("int8", "fp32")
 Choice = TypeVar("Choice", bound=str)
 
+MAX_THREADS = 256  # onnxruntime and FAISS start every thread asked for: 999999 hung a query while its memory grew
+MAX_QUERY_BATCH = 1024  # texts one ONNX run may pad together, at most
 QUERY_BATCH = 16  # a bound on one ONNX run's texts, so one run never pads a long queue to its longest query
 
 # name -> what it sets; README's configuration table is checked against this (tests/test_structure.py)
@@ -97,8 +99,9 @@ class Settings:
                 "auto",
                 "to pick automatically",
             ),
-            ort_threads=_count("PAPERSEARCH_ORT_THREADS", get("PAPERSEARCH_ORT_THREADS")),
-            query_batch=_count("PAPERSEARCH_QUERY_BATCH", get("PAPERSEARCH_QUERY_BATCH")) or QUERY_BATCH,
+            ort_threads=_count("PAPERSEARCH_ORT_THREADS", get("PAPERSEARCH_ORT_THREADS"), MAX_THREADS),
+            query_batch=_count("PAPERSEARCH_QUERY_BATCH", get("PAPERSEARCH_QUERY_BATCH"), MAX_QUERY_BATCH)
+            or QUERY_BATCH,
             query_precision=_one_of(
                 "PAPERSEARCH_QUERY_PRECISION",
                 get("PAPERSEARCH_QUERY_PRECISION").lower(),
@@ -108,7 +111,7 @@ class Settings:
             ),
             nprobe=_count("PAPERSEARCH_NPROBE", get("PAPERSEARCH_NPROBE")),
             ef_search=_count("PAPERSEARCH_EF_SEARCH", get("PAPERSEARCH_EF_SEARCH")),
-            faiss_threads=_count("PAPERSEARCH_FAISS_THREADS", get("PAPERSEARCH_FAISS_THREADS")) or 1,
+            faiss_threads=_count("PAPERSEARCH_FAISS_THREADS", get("PAPERSEARCH_FAISS_THREADS"), MAX_THREADS) or 1,
             mcp=_flag("PAPERSEARCH_MCP", get("PAPERSEARCH_MCP").lower()),
             header_timeout=_seconds(
                 "PAPERSEARCH_HEADER_TIMEOUT", get("PAPERSEARCH_HEADER_TIMEOUT"), HEADER_TIMEOUT, 0.1, 3600
@@ -137,11 +140,13 @@ class Settings:
         return self.ort_threads or 1
 
 
-def _count(name: str, raw: str) -> int | None:
+def _count(name: str, raw: str, high: int | None = None) -> int | None:
+    """A whole number from 1 (to ``high``), or None when unset."""
     if not raw:
         return None
-    if not raw.isdigit() or int(raw) < 1:
-        raise SettingsError(name, raw, "a whole number, 1 or more; unset it for the default")
+    if not raw.isdigit() or int(raw) < 1 or (high is not None and int(raw) > high):
+        within = f" from 1 to {high:,}" if high is not None else ", 1 or more"
+        raise SettingsError(name, raw, f"a whole number{within}; unset it for the default")
     return int(raw)
 
 
