@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
-from typing import Protocol, runtime_checkable
+from typing import Protocol
 
 import numpy as np
 
@@ -28,12 +28,11 @@ SIBLINGS = 16  # the most terms one concept is looked at for, each way from a na
 NEAR = 4  # terms read at first each way from a named one; the next run (four times as far) only if all are its own
 
 
-@runtime_checkable
 class ReadsNear(Protocol):
-    """Concept terms read from a table (``understanding.ConceptTable``): the neighbours of many positions can be read
-    together beforehand, so that the walks from each (``_side``) find them read."""
+    """``read_near`` of concept terms read from a table (``understanding.ConceptTable``): the neighbours of many
+    positions read together beforehand, so that the walks from each (``_side``) find them read."""
 
-    def read_near(self, positions: Sequence[int], near: int) -> None: ...
+    def __call__(self, positions: Sequence[int], near: int) -> None: ...
 
 
 def cut_short(short: str, long: frozenset[str]) -> bool:
@@ -75,8 +74,11 @@ def other_forms(concepts: Sequence[Term], named: Iterable[int]) -> tuple[Form, .
     """
     out: dict[frozenset[str], dict[str, None]] = {}
     positions = list(islice(named, NAMED_AT_MOST))
-    if positions and isinstance(concepts, ReadsNear):  # a version's table: the named terms' neighbours read at once
-        concepts.read_near(positions, NEAR)
+    # a version's table reads the named terms' neighbours at once (looked up by name: an isinstance check of a
+    # protocol costs what reading a few terms does)
+    read_near: ReadsNear | None = getattr(concepts, "read_near", None)
+    if positions and read_near is not None:
+        read_near(positions, NEAR)
     for position in positions:
         concept, stems, row = concepts[position]
         for other in _siblings(concepts, position, concept, row):
