@@ -301,20 +301,16 @@ class ConceptTable(_Table, Sequence[Term]):
         return int(self._all("SELECT count(*) FROM concepts")[0][0])
 
     def read_near(self, positions: Sequence[int], near: int) -> None:
-        """Read the ``near`` terms each side of each of ``positions`` a few hundred positions a statement, and keep
-        them as the runs a walk from each asks for first (``self[p - near : p]``, ``self[p + 1 : p + near + 1]``):
-        a query's named terms' neighbours (``forms.other_forms``) in one or two statements, not two a term."""
-        if self._held is not None:
-            return
-        runs = [(max(0, p - near), p) for p in positions] + [(p + 1, p + near + 1) for p in positions]
-        runs = [run for run in dict.fromkeys(runs) if self._kept.get(("run", *run)) is None]
+        """Keep the ``near`` terms each side of each of ``positions`` as the runs a walk from each reads first
+        (``self[p - near : p]``, ``self[p + 1 : p + near + 1]``), read a few hundred positions a statement."""
+        sides = [(max(0, p - near), p) for p in positions] + [(p + 1, p + near + 1) for p in positions]
+        runs = [run for run in dict.fromkeys(sides) if self._held is None and self._kept.get(("run", *run)) is None]
         wanted = sorted({q for first, end in runs for q in range(first, end)})
         found: dict[int, tuple[Any, ...]] = {}
-        for lo in range(0, len(wanted), KEYS_A_QUERY):
-            part = wanted[lo : lo + KEYS_A_QUERY]
+        for part in (wanted[lo : lo + KEYS_A_QUERY] for lo in range(0, len(wanted), KEYS_A_QUERY)):
             query = f"SELECT position, name, stems, paper FROM concepts WHERE position IN ({','.join('?' * len(part))})"
             found.update((int(row[0]), row[1:]) for row in self._all(query, tuple(part)))
-        for first, end in runs:  # the rows ``_run``'s range query finds: the positions held between, in order
+        for first, end in runs:  # what ``_run``'s range query finds: the positions held between, in order
             self._keep(("run", first, end), [found[q] for q in range(first, end) if q in found])
 
     def within(self, stems: frozenset[str]) -> list[int]:
