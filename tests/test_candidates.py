@@ -29,7 +29,8 @@ from papersearch.index.passages import paper_passages
 from papersearch.index.reader import read_version
 from papersearch.index.tokens import tokenize
 from papersearch.index.understanding import SINGLE_LETTER, ConceptTable, KeySet, NameTable
-from papersearch.query import candidates
+from papersearch.query import candidates, forms
+from papersearch.query.forms import other_forms
 from papersearch.query.meaning import paper_vectors
 from papersearch.query.results import open_engine
 from papersearch.query.searcher import Searcher
@@ -232,6 +233,31 @@ def test_a_small_lists_tables_held_whole_are_those_looked_up(index_dir: Path, mo
     assert matched > len(concepts)  # every term matches its own words, and some dev queries match one
     with pytest.raises(IndexError):
         held[0][len(concepts)]
+
+
+def test_the_neighbours_read_together_are_the_runs_read_one_by_one(
+    index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``ConceptTable.read_near`` keeps, for each position, the runs each side that a walk from it reads first
+    (``forms._side``): the terms the range queries read, the list's first and last included, read no more; and every
+    term's other forms are those the terms held in memory give."""
+    data = read_version(store.version_dir(index_dir))
+    held = ConceptTable(data.db, data.lock)
+    assert held._held is not None
+    monkeypatch.setattr(understanding, "HELD_ROWS", 0)
+    table = ConceptTable(data.db, data.lock)
+    n = len(table)
+    positions = [0, 1, n // 2, n - 2, n - 1]
+    table.read_near(positions, forms.NEAR)
+    with monkeypatch.context() as m:
+        m.setattr(table, "_all", lambda *_: pytest.fail("read again"))
+        for p in positions:
+            for run in (slice(max(0, p - forms.NEAR), p), slice(p + 1, p + forms.NEAR + 1)):
+                assert table[run] == [held[q] for q in range(run.start, min(run.stop, n))]
+    assert table[n : n + forms.NEAR] == [] and len(table[0:0]) == 0
+    everything = list(range(n))
+    assert other_forms(table, everything) == other_forms([held[p] for p in everything], everything)
+    assert other_forms(table, everything)  # the 49 papers' concepts have other forms: the check checks something
 
 
 def test_a_kept_memo_holds_at_most_its_bound_and_gives_up_the_oldest() -> None:

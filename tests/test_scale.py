@@ -335,3 +335,25 @@ def test_recall_read_from_the_cells_is_what_a_search_of_them_finds(storage: str)
         assert abs(float(covered.mean()) - float(searched.mean())) <= 0.005
         seen.append(float(covered.mean()))
     assert seen == sorted(seen) and seen[0] < 0.9 < seen[-1]  # the range a tuning walks through
+
+
+def test_the_stage_timer_counts_a_stage_once_and_names_functions_the_query_path_has() -> None:
+    """``benchlib.stages``: a stage that calls itself is timed once, from its outermost call, each stage beside those
+    under it; and every function it wraps is still where the query path looks it up (a rename would leave a stage
+    silently at 0)."""
+    from benchlib import stages
+
+    timer = stages.Timer()
+
+    def depth(n: int) -> int:
+        return 0 if n == 0 else 1 + timed(n - 1)
+
+    timed = timer.wrap("depth", depth)
+    outer = timer.wrap("outer", lambda: timed(50))
+    timer.begin()
+    assert outer() == 50
+    got = timer.end()
+    assert set(got) == {"depth", "depth cpu", "outer", "outer cpu"}
+    assert 0 < got["depth"] <= got["outer"]  # one span of ``depth``, inside ``outer``'s, not 51 added up
+    for stage, owner, attr in stages._targets():
+        assert callable(getattr(owner, attr)), stage

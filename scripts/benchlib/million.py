@@ -330,6 +330,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--encode", type=Path, metavar="INDEX", help=argparse.SUPPRESS)
     ap.add_argument("--measure", type=Path, metavar="INDEX", help=argparse.SUPPRESS)
     ap.add_argument(
+        "--stages",
+        nargs="+",
+        type=Path,
+        metavar="INDEX",
+        help="each stage of a query timed over every INDEX in turn, in one process (benchlib.stages; after --encode)",
+    )
+    ap.add_argument(
         "--revector",
         nargs=2,
         type=Path,
@@ -359,6 +366,10 @@ def main(argv: list[str] | None = None) -> int:
         encode_main(args.encode, args.queries)
     elif args.measure:
         measure_main(args.measure, args.queries, args.recall)
+    elif args.stages:
+        from .stages import stages_main
+
+        print(json.dumps(stages_main(args.stages, args.queries, texts, NPROBE)))
     else:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         plan = Plan.for_smoke() if args.smoke else Plan(smoke=False)

@@ -300,6 +300,19 @@ class ConceptTable(_Table, Sequence[Term]):
     def __len__(self) -> int:
         return int(self._all("SELECT count(*) FROM concepts")[0][0])
 
+    def read_near(self, positions: Sequence[int], near: int) -> None:
+        """Keep the ``near`` terms each side of each of ``positions`` as the runs a walk from each reads first
+        (``self[p - near : p]``, ``self[p + 1 : p + near + 1]``), read a few hundred positions a statement."""
+        sides = [(max(0, p - near), p) for p in positions] + [(p + 1, p + near + 1) for p in positions]
+        runs = [run for run in dict.fromkeys(sides) if self._held is None and self._kept.get(("run", *run)) is None]
+        wanted = sorted({q for first, end in runs for q in range(first, end)})
+        found: dict[int, tuple[Any, ...]] = {}
+        for part in (wanted[lo : lo + KEYS_A_QUERY] for lo in range(0, len(wanted), KEYS_A_QUERY)):
+            query = f"SELECT position, name, stems, paper FROM concepts WHERE position IN ({','.join('?' * len(part))})"
+            found.update((int(row[0]), row[1:]) for row in self._all(query, tuple(part)))
+        for first, end in runs:  # what ``_run``'s range query finds: the positions held between, in order
+            self._keep(("run", first, end), [found[q] for q in range(first, end) if q in found])
+
     def within(self, stems: frozenset[str]) -> list[int]:
         """The positions of the terms all of whose stems are among ``stems``: each set of them looked up whole (a
         term's stems are stored as one sorted key), up to the most stems any term has."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
+from typing import Protocol
 
 import numpy as np
 
@@ -25,6 +26,13 @@ NAMED_AT_MOST = 64  # named concept terms whose other forms are read (``other_fo
 OTHER_FORM_WEIGHT = 0.5  # the reworded reading counts half the query as written: words it did not write count less
 SIBLINGS = 16  # the most terms one concept is looked at for, each way from a named one (a concept lists a handful)
 NEAR = 4  # terms read at first each way from a named one; the next run (four times as far) only if all are its own
+
+
+class ReadsNear(Protocol):
+    """``read_near`` of concept terms read from a table (``understanding.ConceptTable``): the neighbours of many
+    positions read together beforehand, so that the walks from each (``_side``) find them read."""
+
+    def __call__(self, positions: Sequence[int], near: int) -> None: ...
 
 
 def cut_short(short: str, long: frozenset[str]) -> bool:
@@ -65,7 +73,13 @@ def other_forms(concepts: Sequence[Term], named: Iterable[int]) -> tuple[Form, .
     the same few forms (a query of the 49-paper list names at most 6).
     """
     out: dict[frozenset[str], dict[str, None]] = {}
-    for position in islice(named, NAMED_AT_MOST):
+    positions = list(islice(named, NAMED_AT_MOST))
+    # a version's table reads the named terms' neighbours at once (looked up by name: an isinstance check of a
+    # protocol costs what reading a few terms does)
+    read_near: ReadsNear | None = getattr(concepts, "read_near", None)
+    if positions and read_near is not None:
+        read_near(positions, NEAR)
+    for position in positions:
         concept, stems, row = concepts[position]
         for other in _siblings(concepts, position, concept, row):
             if other == stems or not same_thing(stems, other):
