@@ -214,7 +214,6 @@ def test_how_were_deep_nets_first_trained(searcher: Searcher) -> None:
         ("the last paper on the timeline", "2025-deepseek-deepseek-r1"),
         ("which paper immediately preceded BERT?", "2018-radford-gpt-2"),  # the nearest in time on that side
         ("what was published right before DeepSeek-R1", "2022-ouyang-rlhf"),
-        ("which appeared later, AlphaGo or DQN?", "2016-silver-alphago"),
     ],
 )
 def test_an_order_question_quotes_the_paper_the_order_puts_first(searcher: Searcher, query: str, first: str) -> None:
@@ -253,6 +252,44 @@ def test_what_came_before_or_after_a_paper_is_answered_from_its_neighbourhood(se
     after = searcher.answer("what built on the perceptron?")
     assert after["understood"] is not None and after["understood"]["order"]["paper"] == "1958-rosenblatt-perceptron"
     assert after["sources"] and all(s["year"] > 1958 for s in after["sources"])
+
+
+@pytest.mark.parametrize(
+    ("query", "cited"),
+    [
+        ("which came first, LSTM or the transformer?", ["1997-hochreiter-lstm", "2017-vaswani-transformer"]),
+        ("which is newer, LSTM or the transformer?", ["2017-vaswani-transformer", "1997-hochreiter-lstm"]),
+        ("which appeared later, AlphaGo or DQN?", ["2016-silver-alphago", "2013-mnih-dqn"]),
+    ],
+)
+def test_a_choice_between_two_papers_quotes_both_in_the_order_asked(
+    searcher: Searcher, query: str, cited: list[str]
+) -> None:
+    """Both sides are quoted, the end of time the question asks for first; neither side is missing from the list."""
+    a = searcher.answer(query)
+    assert [s["id"] for s in a["sources"]] == cited, query
+    assert list(dict.fromkeys(s["id"] for s in a["sentences"])) == cited, query
+    assert a["notes"] == [] and not a["declined"]
+
+
+def test_a_choice_with_a_side_the_list_lacks_says_so_in_its_own_words(searcher: Searcher) -> None:
+    """'GloVe' names no paper of the list: the answer quotes word2vec and says, in a line that is not a quote, that
+    the list holds nothing on GloVe; a choice whose sides both name papers, or no choice at all, has no such line."""
+    a = searcher.answer("which came first, word2vec or GloVe?")
+    assert {s["id"] for s in a["sentences"]} == {"2012-mikolov-word2vec"}
+    assert a["notes"] == [answering.unlisted("GloVe")] and "GloVe" in a["notes"][0]
+    assert all(a["notes"][0] != s["text"] for s in a["sentences"])
+    assert searcher.answer("word2vec")["notes"] == []
+
+
+def test_declined_and_no_match_agree(searcher: Searcher, dev: list[tuple[EvalQuery, Answer]]) -> None:
+    """An answer declines exactly when it says nothing matches: the search's no-match, or no sentence of the papers it
+    ranks answers ("fix my car engine": papers near enough to list, none that says anything about it)."""
+    engine = searcher.answer("can I use these papers to fix my car engine?")
+    assert engine["declined"] and engine["no_match"] and engine["confidence"] < 0.5
+    assert not searcher.search("can I use these papers to fix my car engine?")["no_match"]  # why the rule is needed
+    assert all(a["declined"] == a["no_match"] for _, a in dev)
+    assert any(not a["declined"] for _, a in dev) and any(a["declined"] for _, a in dev)
 
 
 def test_instruction_words_choose_neither_papers_nor_sentences(searcher: Searcher) -> None:

@@ -232,3 +232,35 @@ def test_a_casual_question_about_cats_frogs_or_games_in_the_papers_is_answered(s
 def test_an_everyday_question_in_the_lists_words_is_still_answered(searcher: Searcher, query: str) -> None:
     """The kind the decision cannot yet tell apart (docs/ranking.md): when one is declined, move it to ``IN_PASSING``."""
     assert searcher.search(query)["no_match"], query
+
+
+@pytest.mark.parametrize(
+    ("stem", "held", "forms"),
+    [
+        ("handwrit", ["hand", "handwritten", "handwrittenpad"], ["handwritten"]),  # an ending the stemmer leaves on
+        ("strength", ["strengthen", "strong"], ["strengthen"]),
+        ("organis", ["organ", "organism"], []),  # one letter more: another word
+        ("writ", ["written"], []),  # too short a stem to say
+        ("handwritten", ["handwritten"], []),  # the list's own stem is no other form of itself
+    ],
+)
+def test_another_form_of_a_word_is_a_long_stem_the_list_extends_by_an_ending(
+    stem: str, held: list[str], forms: list[str]
+) -> None:
+    assert scope.forms(stem, sorted(held)) == forms
+
+
+def test_a_word_the_list_holds_in_another_form_is_held(searcher: Searcher) -> None:
+    """The list says "handwritten", never "handwriting": the README's own example, and the word alone, are in scope and
+    find LeCun's paper first; a word it lacks in every form is still missing, and its everyday question declined."""
+    for query in ("papers from the late 1980s about handwriting", "handwriting", "papers about handwriting"):
+        res = searcher.search(query)
+        assert not res["no_match"] and res["confidence"] >= scope.NO_MATCH_BELOW, query
+        assert "1989-lecun-cnn" in [h["id"] for h in res["results"][:2]], query
+        assert not searcher.answer(query)["no_match"], query
+    assert searcher.search("papers from the late 1980s about handwriting")["results"][0]["id"] == "1989-lecun-cnn"
+    e = evidence(searcher, "handwriting")
+    assert e.held == 1.0 and e.everyday == 0.0
+    for query in ("a marathon training plan", "is the brain organised like a city"):
+        assert evidence(searcher, query).held < 1.0, query
+    assert searcher.answer("a marathon training plan")["declined"]

@@ -298,6 +298,8 @@ def show_cited_answer(ans: Answer) -> None:
     for s in ans["sentences"]:
         text = f"[italic]{escape(s['text'])}[/]" if s["kind"] == "question" else escape(s["text"])
         con.print(f"{text} [cyan]{escape(s['citation'])} \\[{s['source']}][/]\n")
+    for note in ans["notes"]:  # the program's own words, never the list's: set apart from the quotes
+        con.print(f"[dim]{escape(note)}[/]\n")
     con.print("[bold]Sources[/]")
     for src in ans["sources"]:
         authors = ", ".join(src["authors"][:3]) + (" et al." if len(src["authors"]) > 3 else "")

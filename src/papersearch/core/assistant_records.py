@@ -67,7 +67,9 @@ class Answer(TypedDict):
     declined: bool
     """true when no sentence of the list really answers: ``sentences`` is empty and ``nearest`` lists papers"""
     no_match: bool
-    """the search's own verdict: no paper of the list really matches"""
+    """the same as ``declined``: nothing in the list answers the question. The search's own ``no_match`` (no paper
+    matches at all) is one reason; the other is that no sentence of the papers it ranks answers ("can I use these
+    papers to fix my car engine?": papers near enough to list, none that says anything about it)"""
     confidence: float
     """how sure the answer is that the list answers the question, 0-1"""
     order: Literal["time", "relevance"]
@@ -78,6 +80,9 @@ class Answer(TypedDict):
     """the cited papers and the entries they build on, earliest first"""
     nearest: list[PaperBrief]
     """when declined: the papers nearest to the question"""
+    notes: list[str]
+    """lines the program writes itself, never quoted from the list: for a choice between two papers, each side the
+    list holds no paper for ("which came first, word2vec or GloVe?")"""
 
 
 HopKind = Literal["cites", "mentions", "similar"]

@@ -20,7 +20,7 @@ from ..core.assistant_records import Answer, AnswerSentence, AnswerSource, Readi
 from ..core.names import cited_name
 from ..core.records import Intent, PaperBrief, PaperRecord, SearchResults
 from ..index.reader import IndexData
-from .answer_sources import asked_for, head, unearned
+from .answer_sources import Choice, asked_for, choice, head, unearned
 from .paths import KIND_RANK, PathGraph
 from .plan import QueryPlan
 from .quotes import Candidate, Sentences, arrange, candidates, keep_new_for, papers_for, pick
@@ -61,12 +61,14 @@ def compose(
     A query that names a person or a time of the list leaves the search sure of its papers, so no sentence
     needs to clear ``SENTENCE_FLOOR``: "goodfellow" is answered by what the list says of his paper. So does a
     question about order ("the oldest paper", "what came after the GAN paper"): it quotes the papers the order
-    puts first (``answer_sources.asked_for``), whatever else scores higher.
+    puts first (``answer_sources.asked_for``), whatever else scores higher; a choice between two papers quotes both, in
+    the order asked, and says in a line of its own (``notes``) which side the list holds no paper for.
     """
     topic = plan.topic if plan else results["corrected_query"] or results["query"]
     intent: Intent = plan.intent if plan else "topic"
     order = results["understood"]["order"] if results["understood"] else None
-    asked = asked_for(results, order)
+    chose = choice(results, plan)
+    asked = set(chose.named) if chose and chose.named else asked_for(results, order)
     sure = (plan is not None and (bool(plan.names) or plan.only_time)) or asked is not None
     papers = papers_for(intent)
     found = candidates(data, sentences, results, qvec, topic, papers)
@@ -80,7 +82,7 @@ def compose(
     if asked is None and intent not in SPANS and not declined:  # a source must hold a word of the question of its own
         aside = unearned(data, sentences, results, topic, papers)
         found = [c for c in found if c.paper not in aside] or found
-    chosen = [] if declined else arrange(data, pick(data, found, keep_new, leading), by_time)
+    chosen = [] if declined else _as_chosen(data, arrange(data, pick(data, found, keep_new, leading), by_time), chose)
     numbers: dict[int, int] = {}  # paper row -> its source number, in the order the answer first cites it
     for c in chosen:
         numbers.setdefault(c.paper, len(numbers) + 1)
@@ -92,14 +94,29 @@ def compose(
         "index_version": results["index_version"],
         "took_ms": 0.0,
         "declined": declined,
-        "no_match": results["no_match"],
+        "no_match": declined,
         "confidence": confidence(sure_of, support, sure or qvec is None),
         "order": "time" if by_time else "relevance",
         "sentences": _quoted(data, chosen, numbers, cites),
         "sources": _sources(data, numbers, cites),
         "reading_order": reading_order(data, graph, numbers),
         "nearest": _nearest(results) if declined else [],
+        "notes": [unlisted(words) for words in chose.unlisted] if chose else [],
     }
+
+
+def unlisted(words: str) -> str:
+    """The answer's own line for a side of a choice that names no paper of the list: the list cannot place it."""
+    return f"The reading list holds no paper on “{words}”, so it cannot say when that came."
+
+
+def _as_chosen(data: IndexData, chosen: list[Candidate], chose: Choice | None) -> list[Candidate]:
+    """``chosen`` with the papers a choice names in the order it asks for (the earliest first, or the latest), each
+    paper's sentences kept together; ``chosen`` itself for any other question."""
+    if chose is None or not chose.named:
+        return chosen
+    place = {paper_id: i for i, paper_id in enumerate(chose.named)}
+    return sorted(chosen, key=lambda c: place.get(data.records[c.paper]["id"], len(place)))
 
 
 def _rows(data: IndexData, ids: list[str]) -> frozenset[int]:

@@ -3,7 +3,7 @@ papers with no word of the question of their own.
 
 An origin or history question cites its head, the first ranked paper and those the search scores level with it
 (``head``); a question about order quotes the paper the order puts first and, for what came before or after a paper,
-the level neighbours the graph ties to it (``asked_for``). ``answer.compose`` cites them whatever their best sentence
+the level neighbours the graph ties to it (``asked_for``); a choice between two papers quotes both (``choice``). ``answer.compose`` cites them whatever their best sentence
 scores (docs/assistant.md, "The ranking's head"). A further paper behind the head that holds none of the question's
 words but those of the first paper's own concept is not cited at all (``unearned``: "A sixth pass at sources").
 
@@ -12,11 +12,15 @@ Pure: functions of one search's results (and, for ``unearned``, the list's sente
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..core.records import Order, SearchResults
 from ..index.reader import IndexData
 from ..index.understanding import concept_terms
 from .explain import query_stems
 from .head import HEAD_DEPTH, level_floor
+from .order import choice_sides
+from .plan import QueryPlan
 from .quotes import Sentences
 
 RELATED_PAPERS = 3  # what came before or after a paper: the first ranked, and those of this many the graph ties to it
@@ -62,6 +66,28 @@ def asked_for(results: SearchResults, order: Order | None) -> set[str] | None:
             if hit["id"] in close and any(n["id"] == order["paper"] for n in tied):
                 asked.add(hit["id"])
     return asked
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A choice between two papers ("which came first, LSTM or the transformer?") as the search carried it out."""
+
+    named: tuple[str, ...]  # the ids of the papers its sides name, in the order asked (the search ranks them first)
+    unlisted: tuple[str, ...]  # the words of each side that names no paper of the list ("GloVe")
+
+
+def choice(results: SearchResults, plan: QueryPlan | None) -> Choice | None:
+    """The choice ``results`` answer, or None for any other question. The search ranks the papers a choice's sides
+    name first, in the order asked, and its order's label names each of them by title and year, or quotes a side's
+    words as no paper of the list (``order.OrderReading.label``): what is read back here."""
+    understood = results["understood"]
+    order = understood["order"] if understood else None
+    sides = choice_sides(plan.text, plan.topic) if plan is not None and order and order["first"] else None
+    if order is None or sides is None:
+        return None
+    label, hits = order["label"], results["results"][: len(sides)]
+    named = tuple(h["id"] for h in hits if f"{h['title']} ({h['year']})" in label)
+    return Choice(named, tuple(w for w in sides if f"“{w}”" in label))
 
 
 def unearned(data: IndexData, sentences: Sentences, results: SearchResults, topic: str, papers: int) -> frozenset[int]:

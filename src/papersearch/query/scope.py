@@ -5,7 +5,8 @@ The evidence does not depend on how a question is worded:
 - **meaning**: the best cosine of any passage (``cosine``), and the cosine with the list's mean passage
   (``field``): a question about a marathon training plan may sit near one passage on training, but far
   from what the list as a whole is about;
-- **words**: whether the words that carry the query's topic are the list's own. A word carries more of
+- **words**: whether the words that carry the query's topic are the list's own, in the form the query uses or another
+  (``forms``: "handwriting" is held by a list that says "handwritten"). A word carries more of
   a topic the rarer it is in everyday English (``english.zipf``): "the", "way" carry none, "training"
   little, "marathon" much. ``foreign`` says whether a topic word is missing from the list (everyday English
   absent from the list: "marathon", "toddler", "cabling", "sourdough"), by the weight of the heaviest such
@@ -33,6 +34,7 @@ message in morse code" are much further; there the word is everyday English in a
 
 from __future__ import annotations
 
+import bisect
 import math
 import threading
 from collections.abc import Callable
@@ -70,6 +72,11 @@ FOREIGN_SLOPE = 10.0  # how fast the confidence falls past FOREIGN_TOPIC_AT (0.5
 SENSE_APART = 0.20
 SENSE_PAPERS = 64  # the papers a word's sense is read from, at most (evenly spread over those holding it): a
 # million-paper list read 256 papers' passages, ~140 ms a question that reached the check; a 49-paper list reads all
+# another form of a word (``forms``): a stem the list lacks, this long or more, that begins a stem it holds which is
+# longer by an ending of these many letters ("handwrit" and "handwritten", "strength" and "strengthen"); a single letter
+# more is most often another word ("organis", "organism"), five or more a compound ("handwriting" is no "handwritingpad")
+FORM_STEM = 6
+FORM_ENDING = (2, 4)
 PULL_REACH = 0.35  # more than any pull seen on the tune half (-0.12 to 0.24): below FOREIGN_TOPIC_AT by this, no
 # pull can matter, so the query is not encoded again
 
@@ -137,6 +144,7 @@ class Scope:
         self._passage_start = passage_start
         self._papers = max(1, words.n_docs)
         self._field: np.ndarray | None = field
+        self._sorted: list[str] | None = None
         self._lock = threading.Lock()
 
     def field(self) -> np.ndarray:
@@ -150,9 +158,26 @@ class Scope:
             return self._field
 
     def papers_holding(self, word: str) -> int:
-        """In how many of the list's papers ``word`` occurs (its most frequent stem's); 0 when the list lacks it."""
-        counts = [len(self._words.papers_of(t)) for t in self._words.token_ids(word)]
+        """In how many of the list's papers ``word`` occurs, in its own form or another (``held_ids``): its most
+        frequent stem's; 0 when the list lacks it."""
+        counts = [len(self._words.papers_of(t)) for t in self.held_ids(word)]
         return max(counts, default=0)
+
+    def held_ids(self, word: str) -> list[int]:
+        """The token ids of ``word`` that the list holds: its own stems', else those of the other forms of it the list
+        holds (``forms``: "handwriting" is held as "handwritten")."""
+        held = self._words.token_ids(word)
+        if held:
+            return held
+        vocab = self._words.vocab
+        return [vocab[t] for stem in tokens.tokenize(word) for t in forms(stem, self._stems())]
+
+    def _stems(self) -> list[str]:
+        """The stems the list holds, sorted (made on first use: only a word the list lacks reads them)."""
+        with self._lock:
+            if self._sorted is None:
+                self._sorted = sorted(t for t in self._words.vocab if t)  # already in order: one pass
+            return self._sorted
 
     def _holds_any(self, topic: str) -> bool:
         """Whether the list holds a word of ``topic`` other than a stop word: a query whose words carry no topic weight
@@ -240,7 +265,7 @@ class Scope:
     def _rows_holding(self, word: str) -> np.ndarray:
         """The passage rows of the papers holding ``word`` (of at most ``SENSE_PAPERS`` of them, evenly spread)."""
         # each stem's papers thinned before their union: a common word of a million papers is held by 100,000
-        held = [_spread(self._words.papers_of(t)) for t in self._words.token_ids(word)]
+        held = [_spread(self._words.papers_of(t)) for t in self.held_ids(word)]
         papers = _spread(np.unique(np.concatenate(held))) if held else np.zeros(0, dtype=np.int64)
         starts, ends = self._passage_start[papers], self._passage_start[papers + 1]
         return np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)] or [np.zeros(0, np.int64)])
@@ -255,6 +280,23 @@ class Scope:
             return 0.0
         without = " ".join(w for w in tokens.TOKEN_RE.findall(unaccented(topic)) if w not in missing)
         return float(self.field() @ embed(without)) - field
+
+
+def forms(stem: str, stems: list[str]) -> list[str]:
+    """The stems of ``stems`` (sorted) that are other forms of a word of stem ``stem``: those it begins, longer by an
+    ending of ``FORM_ENDING`` letters, when it is ``FORM_STEM`` letters long or more. The stemmer joins a word's
+    regular forms ("translate", "translation": "translat"), not those whose endings it does not know ("handwriting":
+    "handwrit"; "handwritten" stays whole)."""
+    if len(stem) < FORM_STEM:
+        return []
+    low, high = FORM_ENDING
+    found = []
+    for other in stems[bisect.bisect_right(stems, stem) :]:
+        if not other.startswith(stem):
+            break
+        if low <= len(other) - len(stem) <= high:
+            found.append(other)
+    return found
 
 
 def _spread(papers: np.ndarray) -> np.ndarray:
