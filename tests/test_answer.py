@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from papersearch.agent.text import answer_text
 from papersearch.core.assistant_records import Answer
 from papersearch.core.errors import QueryError
 from papersearch.core.records import PaperRecord
@@ -280,6 +281,9 @@ def test_a_choice_with_a_side_the_list_lacks_says_so_in_its_own_words(searcher: 
     assert a["notes"] == [answering.unlisted("GloVe")] and "GloVe" in a["notes"][0]
     assert all(a["notes"][0] != s["text"] for s in a["sentences"])
     assert searcher.answer("word2vec")["notes"] == []
+    # an agent reads the same line, marked as the program's own, between the quotes and the sources
+    text = answer_text(a).splitlines()
+    assert text.index(f"note (not from the list): {a['notes'][0]}") < text.index("sources:")
 
 
 def test_declined_and_no_match_agree(searcher: Searcher, dev: list[tuple[EvalQuery, Answer]]) -> None:

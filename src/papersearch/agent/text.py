@@ -48,7 +48,8 @@ def _more(side: Sequence[Neighbour], total: int) -> str:
 
 def search_text(res: SearchResults) -> str:
     """A ranked answer: how the query was read, whether the list covers it, and one line (plus why) per paper."""
-    head = f"{len(res['results'])} papers for {res['query']!r} ({res['mode']}, index {res['index_version']})"
+    n = len(res["results"])
+    head = f"{n} paper{'' if n == 1 else 's'} for {res['query']!r} ({res['mode']}, index {res['index_version']})"
     lines = [head + ":"]
     if res["corrected_query"]:
         lines.append(f"searched as: {res['corrected_query']!r}")
@@ -123,6 +124,7 @@ def answer_text(res: Answer) -> str:
         lines += [f"nearest: {p['id']}: {p['title']} ({p['year']})" for p in res["nearest"]]
         return "\n".join(lines)
     lines = [f"{s['text']} {s['citation']} [{s['source']}]" for s in res["sentences"]]
+    lines += [f"note (not from the list): {note}" for note in res["notes"]]
     lines.append("sources:")
     lines += [
         f"[{s['number']}] {s['id']}: {s['title']} ({s['year']}, {_authors(s['authors'])})" for s in res["sources"]
