@@ -550,6 +550,22 @@ def test_a_bulk_line_is_updated_in_place_and_the_rest_kept_byte_for_byte(tmp_pat
     assert "volcanic ash, again." in after[3]
 
 
+def test_force_never_replaces_the_lists_own_summary_only_what_an_import_wrote(corpus_copy: Path) -> None:
+    summary = load_corpus(corpus_copy).by_id()["1997-hochreiter-lstm"].summary
+    entry = '@article{x, title={Long Short-Term Memory}, author={Hochreiter, Sepp and Schmidhuber, J{\\"u}rgen}, year={1997}, doi={10.1162/neco.1997.9.8.1735}, journal={Neural Computation}, abstract={%s}}\n'
+    (corpus_copy / "lstm.bib").write_text(entry % "A one-line abstract.", encoding="utf-8")
+    for force in (False, True):
+        (item,) = plan_import(corpus_copy / "lstm.bib", corpus_copy, ImportOptions(force=force)).items
+        assert item.note.endswith("sets doi, venue" + ("; kept summary (the list's own)" if force else ""))
+    run_import(corpus_copy / "lstm.bib", corpus_copy, ImportOptions(force=True))
+    paper = load_corpus(corpus_copy).by_id()["1997-hochreiter-lstm"]
+    assert (paper.summary, paper.venue) == (summary, "Neural Computation")
+    (corpus_copy / "lstm.bib").write_text(entry.replace("Neural Computation", "Neural Comput."), encoding="utf-8")
+    (item,) = run_import(corpus_copy / "lstm.bib", corpus_copy, ImportOptions(force=True)).items
+    assert item.note.endswith("sets venue; kept summary (the list's own)")  # the venue an import wrote is replaced
+    assert load_corpus(corpus_copy).by_id()["1997-hochreiter-lstm"].venue == "Neural Comput."
+
+
 def test_a_bad_line_of_the_bulk_file_is_named_with_its_line_and_field(tmp_path: Path) -> None:
     root = empty_corpus(tmp_path)
     shutil.copy(CORPUS / "papers" / "1989-lecun-cnn.md", root / "papers")
