@@ -14,6 +14,7 @@ error; ``doi``, ``arxiv``, ``venue`` and ``url`` are optional and checked for sh
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from ..core.errors import Problem
@@ -23,7 +24,20 @@ from ..core.records import EdgeKind
 from .eras import parse_eras as parse_eras
 from .safe_yaml import SAFE_LOADER as SAFE_LOADER
 from .safe_yaml import InvalidYamlError, parse_yaml
-from .values import as_arxiv, as_doi, as_text, as_text_list, as_url, as_year, kind_of, show, unknown_fields
+from .values import (
+    CONTROL,
+    as_arxiv,
+    as_doi,
+    as_text,
+    as_text_list,
+    as_url,
+    as_year,
+    control_character,
+    control_problem,
+    kind_of,
+    show,
+    unknown_fields,
+)
 
 REQUIRED = ("id", "year", "title", "authors", "era")
 FIELDS = (*REQUIRED, "question", "concepts", "edges", "doi", "arxiv", "venue", "url")
@@ -76,7 +90,21 @@ def parse_paper(text: str, rel: str, problems: list[Problem]) -> Paper | None:
     if parsed is None:
         return None
     meta, body = parsed
-    return paper_from_fields(meta, body.strip(), rel, problems, FIELDS)
+    found: list[Problem] = []
+    paper = paper_from_fields(meta, body.strip(), rel, found, FIELDS)
+    problems += [_at_line(p, text) if p.message.startswith(CONTROL) else p for p in found]
+    return paper
+
+
+def _at_line(problem: Problem, text: str) -> Problem:
+    """A control-character problem named by the file's line: the line holding the character, else its field's."""
+    lines = text.split("\n")
+    key = re.compile(rf"{re.escape(problem.field.split('[')[0].split('.')[0])}\s*:")
+    if problem.field == "summary":  # the body is the file's text as it is: the character itself is on the line
+        number = next((i for i, line in enumerate(lines, 1) if control_character(line)), 0)
+    else:  # YAML wrote it as an escape ("\e") in the field's value
+        number = next((i for i, line in enumerate(lines, 1) if key.match(line)), 0)
+    return replace(problem, file=f"{problem.file}:{number}") if number else problem
 
 
 def paper_from_fields(
@@ -99,6 +127,8 @@ def paper_from_fields(
     arxiv = as_arxiv(meta.get("arxiv"), rel, "arxiv", problems)
     venue = as_text(meta.get("venue"), rel, "venue", problems, required=False)
     url = as_url(meta.get("url"), rel, "url", problems)
+    if control_character(summary):
+        problems.append(Problem(rel, "summary", control_problem(summary)))
     unknown_fields(meta, known, rel, "", problems)
     if any(p.severity == "error" for p in problems[before:]):
         return None

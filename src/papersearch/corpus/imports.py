@@ -47,6 +47,7 @@ from .journal import Transaction, interrupted
 from .known import Identities, KnownPaper, KnownPapers, identity_keys
 from .render import render_paper
 from .sources import read_source
+from .values import control_problem
 
 Given = tuple[PlanFormat, Iterable[Read]]  # entries read already, and where from
 
@@ -162,6 +163,9 @@ class _Importer:
             return PlanItem("bad", entry.line, entry.name, "", "", entry.message)
         label = entry_label(self.label, entry.line, entry.name)
         self.problems += [Problem(label, f, m, "warning") for f, m in entry.warnings]
+        refused = _control_character(entry)
+        if refused is not None:
+            return self._bad(entry, label, refused[1], refused[0])
         keys = identity_keys(entry.doi, entry.arxiv, entry.title, entry.year)
         earlier = self.batch.find(keys)
         if earlier is not None:
@@ -271,6 +275,17 @@ def _merge(old: Paper, entry: Incoming, force: bool, ours: frozenset[str]) -> tu
         elif force:
             kept.append(name)
     return replace(old, **changes), kept
+
+
+def _control_character(entry: Incoming) -> tuple[str, str] | None:
+    """The first field of the entry holding a control character, and the message; None when none does.
+
+    Checked before the entry is rendered: YAML would write the character as an escape that the
+    corpus's checks refuse, and the plan would print it to a terminal.
+    """
+    texts = [(f, str(getattr(entry, f))) for f in ("title", "summary", "question", "venue", "doi", "arxiv", "url")]
+    texts += [(f"authors[{i}]", name) for i, name in enumerate(entry.authors)]
+    return next(((f, m) for f, text in texts if (m := control_problem(text))), None)
 
 
 def corpus_eras(root: Path) -> list[Era]:
