@@ -566,6 +566,25 @@ def test_force_never_replaces_the_lists_own_summary_only_what_an_import_wrote(co
     assert load_corpus(corpus_copy).by_id()["1997-hochreiter-lstm"].venue == "Neural Comput."
 
 
+@pytest.mark.parametrize("into", ["files", "bulk"])
+def test_an_entry_too_large_for_a_corpus_file_is_bad_with_the_limit_validate_applies(tmp_path: Path, into: str) -> None:
+    root = empty_corpus(tmp_path)
+    entry = "@article{big, title={A Big One}, author={A Person}, year={2001}, abstract={%s}}\n"
+    (tmp_path / "big.bib").write_text(
+        entry % ("word " * 400_000) + entry.replace("big, title={A Big", "small, title={A Small") % "Short.",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportFileError) as exc:
+        run_import(tmp_path / "big.bib", root, ImportOptions(into=into))  # type: ignore[arg-type]
+    (problem,) = exc.value.problems
+    assert problem.file == "big.bib:1 (big)" and "may hold at most 1,000,000 bytes" in problem.message
+    plan = run_import(tmp_path / "big.bib", root, ImportOptions(into=into, on_error="skip_bad"))  # type: ignore[arg-type]
+    assert [i.action for i in plan.items] == ["bad", "add"]
+    (tmp_path / "big.bib").write_text(entry % ("word " * 199_950), encoding="utf-8")  # just under the limit
+    assert run_import(tmp_path / "big.bib", root, ImportOptions(into=into)).count("add") == 1  # type: ignore[arg-type]
+    assert len(load_corpus(root).papers) == 2
+
+
 def test_a_bad_line_of_the_bulk_file_is_named_with_its_line_and_field(tmp_path: Path) -> None:
     root = empty_corpus(tmp_path)
     shutil.copy(CORPUS / "papers" / "1989-lecun-cnn.md", root / "papers")

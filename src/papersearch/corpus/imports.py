@@ -30,7 +30,7 @@ from ..core.models import Era, Paper
 from .bulk import BulkWriter, parse_bulk_line, render_bulk_line
 from .eras import parse_eras
 from .fields import parse_paper
-from .files import BULK_FILE, ERAS_FILE, PAPERS_DIR, read_corpus_file
+from .files import BULK_FILE, ERAS_FILE, PAPERS_DIR, oversized, read_corpus_file
 from .import_plan import ImportOptions, ImportPlan, PlanFormat, PlanItem, choose_era
 from .importer import (
     STATE_FILE,
@@ -236,8 +236,11 @@ class _Importer:
         else:
             text = render_paper(paper)
             back = parse_paper(text, label, found)
+        big = oversized(text, "a line of the bulk file" if rel == BULK_FILE else "a corpus file")
+        if big:
+            found.append(Problem(label, "", f"its paper {'line' if rel == BULK_FILE else 'file'} {big}"))
         self.problems += found
-        return text if back is not None else None
+        return text if back is not None and not big else None
 
     def _stage(self, rel: str, pid: str, text: str, known: KnownPaper | None, wrote: frozenset[str]) -> None:
         """Stage the paper's text, and record it and the fields an import has written of it (``wrote``)."""
