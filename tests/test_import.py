@@ -22,7 +22,7 @@ from papersearch.corpus.arxiv import read_arxiv
 from papersearch.corpus.bibtex import read_bibtex
 from papersearch.corpus.csl import read_csl
 from papersearch.corpus.fields import parse_paper
-from papersearch.corpus.import_plan import ImportOptions
+from papersearch.corpus.import_plan import ImportOptions, Into
 from papersearch.corpus.imports import plan_import, run_import
 from papersearch.corpus.incoming import BadEntry, Incoming
 from papersearch.corpus.journal import JOURNAL, STAGING, Transaction, recover
@@ -567,7 +567,9 @@ def test_force_never_replaces_the_lists_own_summary_only_what_an_import_wrote(co
 
 
 @pytest.mark.parametrize("into", ["files", "bulk"])
-def test_an_entry_too_large_for_a_corpus_file_is_bad_with_the_limit_validate_applies(tmp_path: Path, into: str) -> None:
+def test_an_entry_too_large_for_a_corpus_file_is_bad_with_the_limit_validate_applies(
+    tmp_path: Path, into: Into
+) -> None:
     root = empty_corpus(tmp_path)
     entry = "@article{big, title={A Big One}, author={A Person}, year={2001}, abstract={%s}}\n"
     (tmp_path / "big.bib").write_text(
@@ -575,13 +577,13 @@ def test_an_entry_too_large_for_a_corpus_file_is_bad_with_the_limit_validate_app
         encoding="utf-8",
     )
     with pytest.raises(ImportFileError) as exc:
-        run_import(tmp_path / "big.bib", root, ImportOptions(into=into))  # type: ignore[arg-type]
+        run_import(tmp_path / "big.bib", root, ImportOptions(into=into))
     (problem,) = exc.value.problems
     assert problem.file == "big.bib:1 (big)" and "may hold at most 1,000,000 bytes" in problem.message
-    plan = run_import(tmp_path / "big.bib", root, ImportOptions(into=into, on_error="skip_bad"))  # type: ignore[arg-type]
+    plan = run_import(tmp_path / "big.bib", root, ImportOptions(into=into, on_error="skip_bad"))
     assert [i.action for i in plan.items] == ["bad", "add"]
     (tmp_path / "big.bib").write_text(entry % ("word " * 199_950), encoding="utf-8")  # just under the limit
-    assert run_import(tmp_path / "big.bib", root, ImportOptions(into=into)).count("add") == 1  # type: ignore[arg-type]
+    assert run_import(tmp_path / "big.bib", root, ImportOptions(into=into)).count("add") == 1
     assert len(load_corpus(root).papers) == 2
 
 
