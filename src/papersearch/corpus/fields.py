@@ -45,6 +45,8 @@ CONCEPT_FIELDS = ("name", "aliases", "generic")
 EDGES_FIELDS = ("add", "remove")
 EDGE_FIELDS = ("target", "kind", "evidence")
 FRONT = "front matter"
+MAX_TITLE_CHARS = 500  # the longest real titles run to some 300 characters; a page shows a title whole
+MAX_NAME_CHARS = 200  # an author's name, a consortium's included
 _NEWLINES = re.compile(r"\r\n?")
 
 
@@ -116,8 +118,12 @@ def paper_from_fields(
     if pid and not is_paper_id(pid):
         problems.append(Problem(rel, "id", f"{show(pid)} must be {ID_RULE}"))
     paper_year = as_year(meta.get("year"), rel, "year", problems)
-    title = as_text(meta.get("title"), rel, "title", problems)
+    title = _short(
+        as_text(meta.get("title"), rel, "title", problems), MAX_TITLE_CHARS, "a title", rel, "title", problems
+    )
     authors = _authors(meta.get("authors"), rel, problems)
+    for j, name in enumerate(authors):
+        _short(name, MAX_NAME_CHARS, "an author's name", rel, f"authors[{j}]", problems)
     era = as_text(meta.get("era"), rel, "era", problems)
     question = _question(meta, rel, problems)
     concepts = _concepts(meta.get("concepts"), rel, problems)
@@ -135,6 +141,13 @@ def paper_from_fields(
     return Paper(
         pid, paper_year, title, authors, era, question, summary, concepts, adds, removes, doi, arxiv, venue, url, rel
     )
+
+
+def _short(text: str, limit: int, what: str, rel: str, field: str, problems: list[Problem]) -> str:
+    """``text``, with a problem when it is longer than ``limit`` characters (a pasted abstract, a runaway value)."""
+    if len(text) > limit:
+        problems.append(Problem(rel, field, f"is {len(text):,} characters; {what} may hold at most {limit:,}"))
+    return text
 
 
 def _question(meta: dict[Any, Any], rel: str, problems: list[Problem]) -> str:
