@@ -153,6 +153,21 @@ def test_add_from_flags_writes_a_checked_paper_and_says_what_next(
     )
 
 
+def test_a_control_character_is_refused_at_add_and_import_and_never_printed(
+    capsys: pytest.CaptureFixture[str], corpus_copy: Path, tmp_path: Path
+) -> None:
+    before = files(corpus_copy)
+    flags = ("--title", "A Title", "--year", "2014", "--corpus", str(corpus_copy))
+    status, out, err = run(capsys, "add", "--author", "X\x1b[2J Y", *flags)
+    assert status == 1 and "authors[0]: holds a control character (U+001B); remove it" in err
+    (tmp_path / "ctl.bib").write_text(
+        "@article{k\x1b[2J, title={Bell\x07\x1b[31m Title}, author={A Person}, year={2001}}\n", encoding="utf-8"
+    )
+    status, out2, err2 = run(capsys, "import", str(tmp_path / "ctl.bib"), "--corpus", str(corpus_copy))
+    assert status == 1 and "ctl.bib:1 (k\ufffd[2J): title: holds a control character (U+0007)" in err2
+    assert not any(c in out + err + out2 + err2 for c in "\x1b\x07") and files(corpus_copy) == before
+
+
 def test_add_takes_one_bibtex_entry_with_flags_over_it(capsys: pytest.CaptureFixture[str], corpus_copy: Path) -> None:
     entry = "@article{x, title={Deep Neural Networks for Acoustic Modeling}, author={Hinton, Geoffrey}, year={1995}}"
     status, _, err = run(capsys, "add", "--bibtex", entry, "--corpus", str(corpus_copy))

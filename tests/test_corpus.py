@@ -153,12 +153,31 @@ def _errors(corpus: Path) -> list[Problem]:
             "resolves to no paper",
         ),
         ("", "front matter", "missing"),
+        (GOOD.replace("title: Handwritten", "title: " + "x" * 20_000), "title", "a title may hold at most 500"),
+        (GOOD.replace("- B. Boser", "- B. " + "Boser" * 100), "authors[1]", "an author's name may hold at most 200"),
     ],
 )
 def test_bad_paper_file_names_file_and_field(corpus_copy: Path, content: str, field: str, words: str) -> None:
     (corpus_copy / "papers" / "1989-lecun-cnn.md").write_text(content, encoding="utf-8")
     errors = _errors(corpus_copy)
     assert any(p.file == "papers/1989-lecun-cnn.md" and p.field == field and words in p.message for p in errors), errors
+
+
+def test_a_control_character_is_refused_with_its_file_field_and_line(corpus_copy: Path) -> None:
+    text = GOOD.replace("title: Handwritten", 'title: "\\e[2J"\nx_title: Handwritten')  # YAML's escape for ESC
+    text = text.replace("- B. Boser", '- "B.\\a Boser"')
+    text = text.rstrip("\n") + "\nA bell\x07 rings.\n"
+    (corpus_copy / "papers" / "1989-lecun-cnn.md").write_text(text, encoding="utf-8")
+    found = {(p.file, p.field, p.message) for p in _errors(corpus_copy)}
+    body = next(i for i, line in enumerate(text.split("\n"), 1) if "\x07" in line)
+    assert found == {
+        ("papers/1989-lecun-cnn.md:4", "title", "holds a control character (U+001B); remove it"),
+        ("papers/1989-lecun-cnn.md:6", "authors[1]", "holds a control character (U+0007); remove it"),
+        (f"papers/1989-lecun-cnn.md:{body}", "summary", "holds a control character (U+0007); remove it"),
+    }
+    laid_out = GOOD.rstrip("\n") + "\tTabbed,\r\nand on a line of its own.\n"
+    (corpus_copy / "papers" / "1989-lecun-cnn.md").write_text(laid_out, encoding="utf-8")
+    assert "Tabbed," in load_corpus(corpus_copy).by_id()["1989-lecun-cnn"].summary  # tab and line ends are text
 
 
 def test_duplicate_id_names_both_files(corpus_copy: Path) -> None:

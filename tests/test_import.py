@@ -22,7 +22,7 @@ from papersearch.corpus.arxiv import read_arxiv
 from papersearch.corpus.bibtex import read_bibtex
 from papersearch.corpus.csl import read_csl
 from papersearch.corpus.fields import parse_paper
-from papersearch.corpus.import_plan import ImportOptions
+from papersearch.corpus.import_plan import ImportOptions, Into
 from papersearch.corpus.imports import plan_import, run_import
 from papersearch.corpus.incoming import BadEntry, Incoming
 from papersearch.corpus.journal import JOURNAL, STAGING, Transaction, recover
@@ -548,6 +548,43 @@ def test_a_bulk_line_is_updated_in_place_and_the_rest_kept_byte_for_byte(tmp_pat
     after = (root / "papers.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(after) == 7 and after[:3] == before[:3] and after[4] == before[4]
     assert "volcanic ash, again." in after[3]
+
+
+def test_force_never_replaces_the_lists_own_summary_only_what_an_import_wrote(corpus_copy: Path) -> None:
+    summary = load_corpus(corpus_copy).by_id()["1997-hochreiter-lstm"].summary
+    entry = '@article{x, title={Long Short-Term Memory}, author={Hochreiter, Sepp and Schmidhuber, J{\\"u}rgen}, year={1997}, doi={10.1162/neco.1997.9.8.1735}, journal={Neural Computation}, abstract={%s}}\n'
+    (corpus_copy / "lstm.bib").write_text(entry % "A one-line abstract.", encoding="utf-8")
+    for force in (False, True):
+        (item,) = plan_import(corpus_copy / "lstm.bib", corpus_copy, ImportOptions(force=force)).items
+        assert item.note.endswith("sets doi, venue" + ("; kept summary (the list's own)" if force else ""))
+    run_import(corpus_copy / "lstm.bib", corpus_copy, ImportOptions(force=True))
+    paper = load_corpus(corpus_copy).by_id()["1997-hochreiter-lstm"]
+    assert (paper.summary, paper.venue) == (summary, "Neural Computation")
+    (corpus_copy / "lstm.bib").write_text(entry.replace("Neural Computation", "Neural Comput."), encoding="utf-8")
+    (item,) = run_import(corpus_copy / "lstm.bib", corpus_copy, ImportOptions(force=True)).items
+    assert item.note.endswith("sets venue; kept summary (the list's own)")  # the venue an import wrote is replaced
+    assert load_corpus(corpus_copy).by_id()["1997-hochreiter-lstm"].venue == "Neural Comput."
+
+
+@pytest.mark.parametrize("into", ["files", "bulk"])
+def test_an_entry_too_large_for_a_corpus_file_is_bad_with_the_limit_validate_applies(
+    tmp_path: Path, into: Into
+) -> None:
+    root = empty_corpus(tmp_path)
+    entry = "@article{big, title={A Big One}, author={A Person}, year={2001}, abstract={%s}}\n"
+    (tmp_path / "big.bib").write_text(
+        entry % ("word " * 400_000) + entry.replace("big, title={A Big", "small, title={A Small") % "Short.",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportFileError) as exc:
+        run_import(tmp_path / "big.bib", root, ImportOptions(into=into))
+    (problem,) = exc.value.problems
+    assert problem.file == "big.bib:1 (big)" and "may hold at most 1,000,000 bytes" in problem.message
+    plan = run_import(tmp_path / "big.bib", root, ImportOptions(into=into, on_error="skip_bad"))
+    assert [i.action for i in plan.items] == ["bad", "add"]
+    (tmp_path / "big.bib").write_text(entry % ("word " * 199_950), encoding="utf-8")  # just under the limit
+    assert run_import(tmp_path / "big.bib", root, ImportOptions(into=into)).count("add") == 1
+    assert len(load_corpus(root).papers) == 2
 
 
 def test_a_bad_line_of_the_bulk_file_is_named_with_its_line_and_field(tmp_path: Path) -> None:

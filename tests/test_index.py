@@ -162,6 +162,36 @@ def test_rebuild_repairs_a_damaged_index(corpus_copy: Path, index_copy: Path) ->
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    ("model", "why"),
+    [
+        ("/nonexistent", "no such folder"),
+        ("no-such-org/no-such-model", "no folder has that name, and the Hugging Face hub"),
+        ("EMPTY", "the folder holds no sentence-transformers model"),
+    ],
+)
+def test_a_model_that_cannot_load_is_one_line_naming_the_setting(
+    corpus_copy: Path,
+    index_copy: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    model: str,
+    why: str,
+) -> None:
+    from papersearch.cli import main
+
+    (tmp_path / "empty").mkdir()
+    model = str(tmp_path / "empty") if model == "EMPTY" else model
+    before = store.current_version(index_copy)
+    monkeypatch.setenv("PAPERSEARCH_MODEL", model)
+    status = main(["--corpus", str(corpus_copy), "--index", str(index_copy), "index", "--force", "-q"])
+    err = capsys.readouterr().err
+    assert status == 1 and err.count("\n") == 1, err
+    assert err.startswith(f"error: PAPERSEARCH_MODEL={model!r} cannot be loaded: {why}") and "unset it" in err
+    assert store.current_version(index_copy) == before and not list(index_copy.glob(".build-*"))
+
+
 def test_a_quiet_build_prints_one_line(corpus_copy: Path, index_copy: Path) -> None:
     """`index -q` says what it published and nothing else: no model-loading or embedding bars (one paper edited, so
     the model is loaded and a text embedded)."""

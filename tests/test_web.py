@@ -125,8 +125,21 @@ def test_timeline_links_open_papers_and_narrow_screens_fit(server: Server, brows
         page.wait_for_selector("#view-paper .hood-svg")
         assert page.locator(".hood-svg").get_attribute("data-layout") == "narrow"
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        assert _with_one_long_word(page, "#view-paper h1, .summary p, .authors, q.evidence") <= 375
+        page.goto(server.url + "/#/search?q=handwritten+digits")
+        page.wait_for_selector(".result")
+        assert _with_one_long_word(page, ".result .title a, .result .authors, .result .why") <= 375
+        page.goto(server.url + "/")
+        page.wait_for_selector("body[data-ready=true]")
+        assert _with_one_long_word(page, ".era-papers a, .era-body p") <= 375
     finally:
         context.close()
+
+
+def _with_one_long_word(page: Any, selector: str) -> int:
+    """The page's width once each element ``selector`` finds holds a title's worth (500 characters) of one word."""
+    page.evaluate("s => document.querySelectorAll(s).forEach((e) => { e.textContent = 'x'.repeat(500); })", selector)
+    return int(page.evaluate("document.documentElement.scrollWidth"))
 
 
 def test_the_reading_of_a_query_shows_as_chips_that_one_click_takes_back(server: Server, page: Any) -> None:

@@ -14,6 +14,7 @@ error; ``doi``, ``arxiv``, ``venue`` and ``url`` are optional and checked for sh
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from ..core.errors import Problem
@@ -23,7 +24,20 @@ from ..core.records import EdgeKind
 from .eras import parse_eras as parse_eras
 from .safe_yaml import SAFE_LOADER as SAFE_LOADER
 from .safe_yaml import InvalidYamlError, parse_yaml
-from .values import as_arxiv, as_doi, as_text, as_text_list, as_url, as_year, kind_of, show, unknown_fields
+from .values import (
+    CONTROL,
+    as_arxiv,
+    as_doi,
+    as_text,
+    as_text_list,
+    as_url,
+    as_year,
+    control_character,
+    control_problem,
+    kind_of,
+    show,
+    unknown_fields,
+)
 
 REQUIRED = ("id", "year", "title", "authors", "era")
 FIELDS = (*REQUIRED, "question", "concepts", "edges", "doi", "arxiv", "venue", "url")
@@ -31,6 +45,8 @@ CONCEPT_FIELDS = ("name", "aliases", "generic")
 EDGES_FIELDS = ("add", "remove")
 EDGE_FIELDS = ("target", "kind", "evidence")
 FRONT = "front matter"
+MAX_TITLE_CHARS = 500  # the longest real titles run to some 300 characters; a page shows a title whole
+MAX_NAME_CHARS = 200  # an author's name, a consortium's included
 _NEWLINES = re.compile(r"\r\n?")
 
 
@@ -76,7 +92,21 @@ def parse_paper(text: str, rel: str, problems: list[Problem]) -> Paper | None:
     if parsed is None:
         return None
     meta, body = parsed
-    return paper_from_fields(meta, body.strip(), rel, problems, FIELDS)
+    found: list[Problem] = []
+    paper = paper_from_fields(meta, body.strip(), rel, found, FIELDS)
+    problems += [_at_line(p, text) if p.message.startswith(CONTROL) else p for p in found]
+    return paper
+
+
+def _at_line(problem: Problem, text: str) -> Problem:
+    """A control-character problem named by the file's line: the line holding the character, else its field's."""
+    lines = text.split("\n")
+    key = re.compile(rf"{re.escape(problem.field.split('[')[0].split('.')[0])}\s*:")
+    if problem.field == "summary":  # the body is the file's text as it is: the character itself is on the line
+        number = next((i for i, line in enumerate(lines, 1) if control_character(line)), 0)
+    else:  # YAML wrote it as an escape ("\e") in the field's value
+        number = next((i for i, line in enumerate(lines, 1) if key.match(line)), 0)
+    return replace(problem, file=f"{problem.file}:{number}") if number else problem
 
 
 def paper_from_fields(
@@ -88,8 +118,12 @@ def paper_from_fields(
     if pid and not is_paper_id(pid):
         problems.append(Problem(rel, "id", f"{show(pid)} must be {ID_RULE}"))
     paper_year = as_year(meta.get("year"), rel, "year", problems)
-    title = as_text(meta.get("title"), rel, "title", problems)
+    title = _short(
+        as_text(meta.get("title"), rel, "title", problems), MAX_TITLE_CHARS, "a title", rel, "title", problems
+    )
     authors = _authors(meta.get("authors"), rel, problems)
+    for j, name in enumerate(authors):
+        _short(name, MAX_NAME_CHARS, "an author's name", rel, f"authors[{j}]", problems)
     era = as_text(meta.get("era"), rel, "era", problems)
     question = _question(meta, rel, problems)
     concepts = _concepts(meta.get("concepts"), rel, problems)
@@ -99,12 +133,21 @@ def paper_from_fields(
     arxiv = as_arxiv(meta.get("arxiv"), rel, "arxiv", problems)
     venue = as_text(meta.get("venue"), rel, "venue", problems, required=False)
     url = as_url(meta.get("url"), rel, "url", problems)
+    if control_character(summary):
+        problems.append(Problem(rel, "summary", control_problem(summary)))
     unknown_fields(meta, known, rel, "", problems)
     if any(p.severity == "error" for p in problems[before:]):
         return None
     return Paper(
         pid, paper_year, title, authors, era, question, summary, concepts, adds, removes, doi, arxiv, venue, url, rel
     )
+
+
+def _short(text: str, limit: int, what: str, rel: str, field: str, problems: list[Problem]) -> str:
+    """``text``, with a problem when it is longer than ``limit`` characters (a pasted abstract, a runaway value)."""
+    if len(text) > limit:
+        problems.append(Problem(rel, field, f"is {len(text):,} characters; {what} may hold at most {limit:,}"))
+    return text
 
 
 def _question(meta: dict[Any, Any], rel: str, problems: list[Problem]) -> str:

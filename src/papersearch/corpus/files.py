@@ -285,6 +285,13 @@ def file_kind(mode: int) -> str:
     )
 
 
+def oversized(text: str, what: str = "a corpus file") -> str:
+    """Why a text about to be written as a corpus file (or a line of the bulk file) would be refused
+    when read back (``MAX_FILE_BYTES``), or "": an import never writes what validate rejects."""
+    size = len(text.encode("utf-8"))
+    return f"would be {size:,} bytes; {_limit(MAX_FILE_BYTES, what)}" if size > MAX_FILE_BYTES else ""
+
+
 def _too_big(size: int, cap: int, what: str = "a corpus file") -> str:
     return f"file is {size:,} bytes; {_limit(cap, what)}"
 

@@ -47,6 +47,24 @@ def hand_edited(state: Mapping[str, str], key: str, current: str) -> bool:
     return state.get(key) != _sha(current)
 
 
+def fields_key(key: str) -> str:
+    """Where the import state lists the fields an import wrote of the paper at ``key`` (its file or bulk line)."""
+    return f"{key}@fields"
+
+
+def imported_fields(state: Mapping[str, str], key: str) -> frozenset[str]:
+    """The fields of the paper at ``key`` that an import wrote; any other is the list's own (or a person's).
+
+    A forced import may replace only these: a summary the list wrote is never swapped for an abstract.
+    """
+    return frozenset(f for f in state.get(fields_key(key), "").split(",") if f)
+
+
+def _state_file(key: str) -> str:
+    """The corpus file a state key is about ("papers.jsonl#<id>@fields" is about papers.jsonl)."""
+    return key.partition("#")[0].partition("@")[0]
+
+
 def text_hash(text: str) -> str:
     """What the import state records of a text it wrote."""
     return _sha(text)
@@ -155,7 +173,7 @@ def import_seed(seed_path: Path, corpus_root: Path, force: bool = False) -> Impo
             path = papers_dir / f"{pid}.md"
         rel = f"{PAPERS_DIR}/{path.name}"
         _write_if_allowed(path, rel, render_paper(paper), state, force, report)
-    state = {key: h for key, h in state.items() if (corpus_root / key.partition("#")[0]).is_file()}
+    state = {key: h for key, h in state.items() if (corpus_root / _state_file(key)).is_file()}
     _atomic_write(state_path, json.dumps(state, indent=1, sort_keys=True) + "\n")
     return report
 
@@ -174,4 +192,5 @@ def _write_if_allowed(
             return
     _atomic_write(path, text)
     state[rel] = _sha(text)
+    state.pop(fields_key(rel), None)  # every field is now the list's own
     report.written.append(rel)

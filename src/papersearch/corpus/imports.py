@@ -3,7 +3,8 @@
 ``plan_import`` (a dry run: writes nothing) and ``run_import`` read the file's entries
 (``sources``) one at a time and decide for each: **add** it (a new id made by ``make_id``, its era
 chosen by year: ``choose_era``), **update** the paper it already is (same DOI, arXiv id, or title
-and year: ``known``) with what the paper lacks (with ``force``, with all the entry gives: ``_merge``),
+and year: ``known``) with what the paper lacks (with ``force``, also replacing what an import wrote,
+never the list's own text: ``_merge``),
 leave it **unchanged**, **keep** a paper a person has edited (``importer.hand_edited``; ``force``
 overwrites it), skip a **duplicate** of an entry earlier in the file, or report it **bad** (its
 problems name the entry and its line). Each paper is checked by rendering it and reading it back with the
@@ -22,20 +23,31 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from ..core.errors import CorpusError, ImportFileError, Problem
 from ..core.models import Era, Paper
 from .bulk import BulkWriter, parse_bulk_line, render_bulk_line
 from .eras import parse_eras
 from .fields import parse_paper
-from .files import BULK_FILE, ERAS_FILE, PAPERS_DIR, read_corpus_file
+from .files import BULK_FILE, ERAS_FILE, PAPERS_DIR, oversized, read_corpus_file
 from .import_plan import ImportOptions, ImportPlan, PlanFormat, PlanItem, choose_era
-from .importer import STATE_FILE, hand_edited, id_topic, make_id, read_state, text_hash
+from .importer import (
+    STATE_FILE,
+    fields_key,
+    hand_edited,
+    id_topic,
+    imported_fields,
+    make_id,
+    read_state,
+    text_hash,
+)
 from .incoming import BadEntry, Incoming, Read, bad_problem, entry_label
 from .journal import Transaction, interrupted
 from .known import Identities, KnownPaper, KnownPapers, identity_keys
 from .render import render_paper
 from .sources import read_source
+from .values import control_problem
 
 Given = tuple[PlanFormat, Iterable[Read]]  # entries read already, and where from
 
@@ -151,6 +163,9 @@ class _Importer:
             return PlanItem("bad", entry.line, entry.name, "", "", entry.message)
         label = entry_label(self.label, entry.line, entry.name)
         self.problems += [Problem(label, f, m, "warning") for f, m in entry.warnings]
+        refused = _control_character(entry)
+        if refused is not None:
+            return self._bad(entry, label, refused[1], refused[0])
         keys = identity_keys(entry.doi, entry.arxiv, entry.title, entry.year)
         earlier = self.batch.find(keys)
         if earlier is not None:
@@ -187,29 +202,29 @@ class _Importer:
         if text is None:
             return self._bad(entry, label, "")
         self.known.ids.add(pid)
-        self._stage(rel, pid, text, None)
+        self._stage(rel, pid, text, None, frozenset(f for f in MERGED if getattr(paper, f)))
         return PlanItem("add", entry.line, entry.name, pid, rel, note)
 
     def _update(self, entry: Incoming, label: str, slot: int, kind: str) -> PlanItem:
         known = self.known.read(slot)
         if known is None:
             return self._bad(entry, label, "its paper in the corpus changed while the import read it; import again")
-        old = known.paper
-        merged = _merge(old, entry, self.options.force)
+        old, ours = known.paper, imported_fields(self.state, known.state_key)
+        merged, kept = _merge(old, entry, self.options.force, ours)
         same = f"already in the list as {old.id} (same {kind})"
+        own = f"; kept {', '.join(kept)} (the list's own)" if kept else ""
         text = self._checked(merged, known.file, label)
         if text is None:
             return self._bad(entry, label, "")
-        changed = ", ".join(f for f in MERGED if getattr(old, f) != getattr(merged, f))
-        item = PlanItem(
-            "update", entry.line, entry.name, old.id, known.file, same + (f"; sets {changed}" if changed else "")
-        )
+        changed = [f for f in MERGED if getattr(old, f) != getattr(merged, f)]
+        sets = f"; sets {', '.join(changed)}" if changed else ""
+        item = PlanItem("update", entry.line, entry.name, old.id, known.file, same + sets + own)
         if text == known.text:
             self.state[known.state_key] = text_hash(text)
-            return replace(item, action="unchanged", note=same)
+            return replace(item, action="unchanged", note=same + own)
         if hand_edited(self.state, known.state_key, known.text) and not self.options.force:
             return replace(item, action="kept", note=f"{same}, edited by hand: left as it is (force to overwrite)")
-        self._stage(known.file, old.id, text, known)
+        self._stage(known.file, old.id, text, known, ours | set(changed))
         return item
 
     def _checked(self, paper: Paper, rel: str, label: str) -> str | None:
@@ -221,11 +236,17 @@ class _Importer:
         else:
             text = render_paper(paper)
             back = parse_paper(text, label, found)
+        big = oversized(text, "a line of the bulk file" if rel == BULK_FILE else "a corpus file")
+        if big:
+            found.append(Problem(label, "", f"its paper {'line' if rel == BULK_FILE else 'file'} {big}"))
         self.problems += found
-        return text if back is not None else None
+        return text if back is not None and not big else None
 
-    def _stage(self, rel: str, pid: str, text: str, known: KnownPaper | None) -> None:
-        self.state[f"{BULK_FILE}#{pid}" if rel == BULK_FILE else rel] = text_hash(text)
+    def _stage(self, rel: str, pid: str, text: str, known: KnownPaper | None, wrote: frozenset[str]) -> None:
+        """Stage the paper's text, and record it and the fields an import has written of it (``wrote``)."""
+        key = f"{BULK_FILE}#{pid}" if rel == BULK_FILE else rel
+        self.state[key] = text_hash(text)
+        self.state[fields_key(key)] = ",".join(f for f in MERGED if f in wrote)
         if self.tx is not None and rel != BULK_FILE:
             self.tx.write(rel, text)
         elif self.bulk is not None:
@@ -235,36 +256,39 @@ class _Importer:
 MERGED = ("title", "year", "authors", "question", "summary", "doi", "arxiv", "venue", "url")  # what an update may set
 
 
-def _merge(old: Paper, entry: Incoming, force: bool) -> Paper:
-    """The paper with what the entry knows: only what the paper lacks, or (``force``) all the entry gives.
+def _merge(old: Paper, entry: Incoming, force: bool, ours: frozenset[str]) -> tuple[Paper, list[str]]:
+    """The paper with what the entry knows, and the fields ``force`` asked to replace but that stay the list's own.
 
-    Sources disagree on a paper's title case ("Long short-term memory"), its year (an arXiv version)
-    and how many authors to list ("and others"), so what the list already has stands unless forced.
-    The paper's id, era, concepts and edges are always its own; a question is given only by
-    ``papersearch add``, and fills in a paper's like any other field.
+    Without ``force`` only what the paper lacks is filled in: sources disagree on a paper's title
+    case ("Long short-term memory"), its year (an arXiv version) and how many authors to list ("and
+    others"), so what the list already has stands. With ``force`` a field an import wrote
+    (``ours``) takes the entry's value too; a field no import wrote (the list's own summary, a
+    title a person typed) is never replaced. The paper's id, era, concepts and edges are always its
+    own; a question is given only by ``papersearch add``, and fills in a paper's like any other field.
     """
-    if force:
-        return replace(
-            old,
-            title=entry.title,
-            year=entry.year,
-            authors=entry.authors,
-            question=entry.question or old.question,
-            summary=entry.summary or old.summary,
-            doi=entry.doi or old.doi,
-            arxiv=entry.arxiv or old.arxiv,
-            venue=entry.venue or old.venue,
-            url=entry.url or old.url,
-        )
-    return replace(
-        old,
-        question=old.question or entry.question,
-        summary=old.summary or entry.summary,
-        doi=old.doi or entry.doi,
-        arxiv=old.arxiv or entry.arxiv,
-        venue=old.venue or entry.venue,
-        url=old.url or entry.url,
-    )
+    given: dict[str, Any] = {f: getattr(entry, f) for f in MERGED}
+    changes: dict[str, Any] = {}
+    kept: list[str] = []
+    for name, value in given.items():
+        current = getattr(old, name)
+        if not value or value == current:
+            continue
+        if not current or (force and name in ours):
+            changes[name] = value
+        elif force:
+            kept.append(name)
+    return replace(old, **changes), kept
+
+
+def _control_character(entry: Incoming) -> tuple[str, str] | None:
+    """The first field of the entry holding a control character, and the message; None when none does.
+
+    Checked before the entry is rendered: YAML would write the character as an escape that the
+    corpus's checks refuse, and the plan would print it to a terminal.
+    """
+    texts = [(f, str(getattr(entry, f))) for f in ("title", "summary", "question", "venue", "doi", "arxiv", "url")]
+    texts += [(f"authors[{i}]", name) for i, name in enumerate(entry.authors)]
+    return next(((f, m) for f, text in texts if (m := control_problem(text))), None)
 
 
 def corpus_eras(root: Path) -> list[Era]:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ..core.errors import Problem
+from .values import control_character
 
 _SPACE = re.compile(r"\s+")
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
@@ -52,7 +53,8 @@ Read = Incoming | BadEntry
 
 def entry_label(source: str, line: int, name: str) -> str:
     """How a problem names an entry: ``refs.bib:45 (vaswani2017)``; an entry read from no file (line 0) by its source."""
-    return (f"{source}:{line}" if line else source) + (f" ({name[:80]})" if name else "")
+    shown = "".join("\ufffd" if control_character(c) else c for c in name[:80])  # never a terminal command
+    return (f"{source}:{line}" if line else source) + (f" ({shown})" if name else "")
 
 
 def bad_problem(source: str, bad: BadEntry) -> Problem:

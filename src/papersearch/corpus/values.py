@@ -7,13 +7,33 @@ Each check returns the value in the type the corpus needs, or a neutral default 
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from typing import Any
 
 from ..core.errors import Problem
 from ..core.identifiers import arxiv_of, doi_of, is_url
-from ..core.params import YEAR_MAX, YEAR_MIN
+from ..core.params import REFUSED_CATEGORIES, YEAR_MAX, YEAR_MIN
 
 SHOW_CHARS = 60  # a value quoted in a message is cut to this many characters
+LAYOUT = "\t\n\r"  # the control characters a text may hold: they lay it out, and print as nothing else
+CONTROL = "holds a control character"  # how every check words it, so a reader can find its own
+
+
+def control_character(text: str) -> str:
+    """The first control character (or lone surrogate) of ``text`` other than tab and line ends; "" if none.
+
+    No text a person writes holds one (ESC, BEL...), and printed to a terminal it is a command: the
+    corpus refuses them as every face refuses them in a query (``core.params.REFUSED_CATEGORIES``).
+    """
+    if text.isprintable():
+        return ""
+    return next((c for c in text if c not in LAYOUT and unicodedata.category(c) in REFUSED_CATEGORIES), "")
+
+
+def control_problem(text: str) -> str:
+    """The message for a text holding a control character, naming it; "" for a text without one."""
+    found = control_character(text)
+    return f"{CONTROL} (U+{ord(found):04X}); remove it" if found else ""
 
 
 def show(value: Any, limit: int = SHOW_CHARS) -> str:
@@ -52,6 +72,10 @@ def _not(value: Any) -> str:
 def as_text(value: Any, rel: str, field: str, problems: list[Problem], required: bool = True) -> str:
     """A stripped, non-empty text value; "" (and a problem when required or mistyped) otherwise."""
     if isinstance(value, str) and value.strip():
+        bad = control_problem(value)
+        if bad:
+            problems.append(Problem(rel, field, bad))
+            return ""
         return value.strip()
     if value is None or isinstance(value, str):
         if required:
@@ -84,7 +108,9 @@ def as_text_list(value: Any, rel: str, field: str, problems: list[Problem], item
         return ()
     out: list[str] = []
     for j, entry in enumerate(value):
-        if isinstance(entry, str) and entry.strip():
+        if isinstance(entry, str) and entry.strip() and control_character(entry):
+            problems.append(Problem(rel, f"{field}[{j}]", control_problem(entry)))
+        elif isinstance(entry, str) and entry.strip():
             out.append(entry.strip())
         elif entry is None or isinstance(entry, str):
             problems.append(Problem(rel, f"{field}[{j}]", "empty; fill it in or remove the line"))

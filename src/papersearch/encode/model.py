@@ -10,6 +10,34 @@ from ..core.files import update_hash
 from ..core.settings import DEFAULT_MODEL
 
 
+def model_folder_problem(model: str) -> str:
+    """Why ``model`` (a configured name) is no model folder, told without loading anything; "" when it may load.
+
+    A name that exists, or reads as a path (``/``, ``.`` or ``~`` first), must be a folder holding a
+    sentence-transformers model; any other name is for the Hugging Face hub, which only loading can tell.
+    """
+    if model == DEFAULT_MODEL:
+        return ""
+    path = Path(model).expanduser()
+    if not path.exists():
+        return "no such folder" if model.startswith(("/", ".", "~")) else ""
+    if not path.is_dir():
+        return "not a folder"
+    if not (path / "modules.json").is_file() and not (path / "config.json").is_file():
+        return "the folder holds no sentence-transformers model (no modules.json or config.json)"
+    return ""
+
+
+def cannot_load(model: str, why: str) -> str:
+    """The one line that says a model cannot be loaded, naming the setting it came from and what to do."""
+    if model == DEFAULT_MODEL:
+        return f"the bundled model {model} cannot be loaded: {why}; reinstall papersearch"
+    return (
+        f"PAPERSEARCH_MODEL={model!r} cannot be loaded: {why}; set it to a sentence-transformers folder "
+        "or hub name, or unset it to use the bundled model"
+    )
+
+
 def resolve_model_path(model: str) -> str:
     """The folder (or hub name) to load: the bundled all-MiniLM-L6-v2 unless configured otherwise."""
     if model == DEFAULT_MODEL:

@@ -6,9 +6,11 @@ that embed nothing stay fast.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .model import resolve_model_path
+from ..core.errors import EncoderError
+from .model import cannot_load, model_folder_problem, resolve_model_path
 
 if TYPE_CHECKING:
     import numpy as np
@@ -18,6 +20,9 @@ class Embedder:
     """A sentence-transformers model loaded once, encoding to unit-length float32 rows."""
 
     def __init__(self, model: str) -> None:
+        problem = model_folder_problem(model)  # told before seconds of importing torch
+        if problem:
+            raise EncoderError(cannot_load(model, problem))
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
 
@@ -25,7 +30,10 @@ class Embedder:
         transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
         self.model_name = model
         self.path = resolve_model_path(model)
-        self._model = SentenceTransformer(self.path, device="cpu")
+        try:
+            self._model = SentenceTransformer(self.path, device="cpu")
+        except Exception as exc:  # the library's many errors (OSError, ValueError...), each a screen of traceback
+            raise EncoderError(cannot_load(model, _why(model, exc))) from None
         self.dim = int(self._model.get_embedding_dimension() or 0)
         self.max_seq_length = int(self._model.max_seq_length or 0)
 
@@ -41,3 +49,11 @@ class Embedder:
 
     def count_tokens(self, text: str) -> int:
         return len(self._model.tokenizer(text, add_special_tokens=True)["input_ids"])
+
+
+def _why(model: str, exc: Exception) -> str:
+    """What went wrong loading ``model``, in one line."""
+    if not Path(model).expanduser().exists():  # a hub name: the library's message names a temporary path, not this
+        return "no folder has that name, and the Hugging Face hub (or its cache, offline) has no model of that name"
+    first = (str(exc).strip().splitlines() or [""])[0]
+    return f"{exc.__class__.__name__}: {first[:200]}"
