@@ -208,6 +208,22 @@ def test_the_answer_card_cites_papers_and_a_citation_opens_the_paper(server: Ser
     expect(page.locator("#answer")).to_be_hidden()  # the results already say the list does not cover it
 
 
+def test_a_choice_answer_shows_its_note_apart_from_the_quotes(server: Server, page: Any) -> None:
+    """'GloVe' names no paper of the list: the card quotes word2vec and shows the program's own line as a note."""
+    from playwright.sync_api import expect
+
+    page.goto(server.url + "/#/search?q=which+came+first%2C+word2vec+or+GloVe%3F")
+    page.wait_for_selector("body[data-ready=true]")
+    note = page.locator("#answer .answer-note")
+    expect(note).to_have_count(1)
+    assert "GloVe" in note.inner_text() and note.get_attribute("title") == "Not a quote from the list"
+    assert "GloVe" not in page.locator("#answer .answer-text").inner_text()  # not among the quotes
+    page.locator("#q").fill("")
+    page.locator("#q").press_sequentially("how were deep nets first trained?", delay=10)
+    expect(page.locator("#answer .cite").first).to_be_visible()
+    expect(page.locator("#answer .answer-note")).to_have_count(0)
+
+
 def test_the_paper_view_says_what_to_read_before_and_after_and_draws_the_path(
     server: Server, page: Any, tmp_path: Path
 ) -> None:

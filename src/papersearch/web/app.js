@@ -291,7 +291,9 @@
         text: "Cite these sources", title: "Copy the sources as BibTeX",
         onclick: (ev) => copyCitation(`/cite?ids=${ids}&format=bibtex`,
           ev.currentTarget.parentElement, "BibTeX of the sources") })));
-    els.answer.replaceChildren(label, text,
+    // the program's own lines (a choice's side the list holds no paper for): set apart from the quotes
+    const notes = (a.notes || []).map((note) => h("p", { class: "answer-note", title: "Not a quote from the list", text: note }));
+    els.answer.replaceChildren(label, text, ...notes,
       h("div", { class: "answer-foot" },
         cited,
         h("div", null, h("h2", { class: "answer-h", text: "Read in this order" }), order)),
