@@ -51,6 +51,14 @@ CHOICES = [
     ("which of BERT and GPT-2 is newer?", "2019-devlin-bert", "2018-radford-gpt-2"),
     ("which of BERT and GPT-2 came first?", "2018-radford-gpt-2", "2019-devlin-bert"),
     ("between AlexNet and ResNet, which is the older?", "2012-krizhevsky-alexnet", "2015-he-resnet"),
+    # a side of several words stays whole: only words that say when stand between it and the comparative
+    ("which of BERT and the transformer came first?", "2017-vaswani-transformer", "2019-devlin-bert"),
+    ("which of generative adversarial networks and variational autoencoders came first?", VAE, GAN),
+    (
+        "which of the perceptron and deep belief nets was published first?",
+        "1958-rosenblatt-perceptron",
+        "2005-hinton-deep-belief-networks",
+    ),
     (
         "which was published first, NLP from scratch or word2vec?",
         "2011-collobert-nlp-from-scratch",

@@ -98,7 +98,10 @@ _LATE_CHOICE = r"(?:later|newer|more\s+recent|last)" + _CHOICE
 # the two sides named between "which of" and the comparative ("which of BERT and GPT-2 is newer?", "which one of
 # AlexNet or ResNet came out first"): the sides are the group ``both``, joined by "and" as well as "or"
 _OF_BOTH = r"\bwhich\s+(?:one\s+)?of\s+(?:the\s+two\s*,?\s+)?(?P<both>[^?,:;]+?\s(?:and|or|vs\.?|versus)\s[^?,:;]+?),?"
-_OF_BOTH += r"(?:\s+[\w'’-]+){0,3}?\s+(?:the\s+)?"
+# between the sides and the comparative only the words that say when ("is", "came out", "was published"): any word
+# there would let the lazy ``both`` stop after the second side's first word ("BERT and the | transformer came first")
+_OF_BOTH += r"(?:\s+(?:came|come|comes|was|were|is|are|got|published|released|appeared|introduced|proposed|written"
+_OF_BOTH += r"|out|one|paper|papers)){0,3}\s+(?:the\s+)?"
 EARLIER_OF = Gated(
     ("first", "earlier", "older", "sooner", "oldest", "earliest"),
     rf"{_OF_BOTH}(?:{_EARLY_CHOICE}|(?:oldest|earliest){_CHOICE})"
