@@ -153,6 +153,30 @@ def test_add_from_flags_writes_a_checked_paper_and_says_what_next(
     )
 
 
+def test_a_summary_typed_with_add_is_kept_by_a_forced_import(
+    capsys: pytest.CaptureFixture[str], corpus_copy: Path
+) -> None:
+    """``add`` is a person's typing, not an import's: ``import --force`` keeps its summary as it keeps the list's own."""
+    mine = "My own careful summary of sprockets."
+    status, _, err = run(
+        capsys,
+        *("add", "--title", "Sprocket Theory", "--year", "2019", "--author", "Ann Person", "--summary", mine),
+        *("--corpus", str(corpus_copy)),
+    )
+    assert status == 0, err
+    bib = corpus_copy / "sprocket.bib"
+    bib.write_text(
+        "@article{s, title={Sprocket Theory}, author={Person, Ann}, year={2019}, journal={Gears},"
+        " abstract={A publisher abstract.}}\n",
+        encoding="utf-8",
+    )
+    status, out, err = run(capsys, "import", str(bib), "--force", "--corpus", str(corpus_copy))
+    assert status == 0, err
+    assert "kept summary (the list's own)" in out
+    (paper,) = [p for p in load_corpus(corpus_copy).papers if p.title == "Sprocket Theory"]
+    assert (paper.summary, paper.venue) == (mine, "Gears")
+
+
 def test_a_control_character_is_refused_at_add_and_import_and_never_printed(
     capsys: pytest.CaptureFixture[str], corpus_copy: Path, tmp_path: Path
 ) -> None:

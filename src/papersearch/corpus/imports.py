@@ -202,7 +202,7 @@ class _Importer:
         if text is None:
             return self._bad(entry, label, "")
         self.known.ids.add(pid)
-        self._stage(rel, pid, text, None, frozenset(f for f in MERGED if getattr(paper, f)))
+        self._stage(rel, pid, text, None, self._wrote(f for f in MERGED if getattr(paper, f)))
         return PlanItem("add", entry.line, entry.name, pid, rel, note)
 
     def _update(self, entry: Incoming, label: str, slot: int, kind: str) -> PlanItem:
@@ -224,8 +224,13 @@ class _Importer:
             return replace(item, action="unchanged", note=same + own)
         if hand_edited(self.state, known.state_key, known.text) and not self.options.force:
             return replace(item, action="kept", note=f"{same}, edited by hand: left as it is (force to overwrite)")
-        self._stage(known.file, old.id, text, known, ours | set(changed))
+        self._stage(known.file, old.id, text, known, ours | self._wrote(changed))
         return item
+
+    def _wrote(self, fields: Iterable[str]) -> frozenset[str]:
+        """The fields this import writes as an import's: none for ``papersearch add``, whose fields a person typed (a
+        later ``import --force`` must keep them, as it keeps the list's own)."""
+        return frozenset() if self.given is not None and self.given[0] == "fields" else frozenset(fields)
 
     def _checked(self, paper: Paper, rel: str, label: str) -> str | None:
         """The paper's text in the corpus (a file, or a bulk line), if the corpus's checks read it back without error."""
