@@ -153,8 +153,8 @@ def _errors(corpus: Path) -> list[Problem]:
             "resolves to no paper",
         ),
         ("", "front matter", "missing"),
-        (GOOD.replace("title: Handwritten", "title: " + "x" * 20_000), "title", "a title may hold at most 500"),
-        (GOOD.replace("- B. Boser", "- B. " + "Boser" * 100), "authors[1]", "an author's name may hold at most 200"),
+        (GOOD.replace("title: Handwritten", "title: " + "x" * 20_000), "title", "a title may hold at most 2,000"),
+        (GOOD.replace("- B. Boser", "- B. " + "Boser" * 120), "authors[1]", "an author's name may hold at most 500"),
     ],
 )
 def test_bad_paper_file_names_file_and_field(corpus_copy: Path, content: str, field: str, words: str) -> None:

@@ -18,6 +18,7 @@ BAD = [
     ("PAPERSEARCH_ORT_THREADS", "two", "a whole number from 1 to 256"),
     ("PAPERSEARCH_ORT_THREADS", "0", "a whole number from 1 to 256"),
     ("PAPERSEARCH_ORT_THREADS", "999999", "a whole number from 1 to 256"),  # onnxruntime would start them all
+    ("PAPERSEARCH_ORT_THREADS", "²", "a whole number from 1 to 256"),  # a digit to str.isdigit, not to int()
     ("PAPERSEARCH_NPROBE", "-3", "a whole number, 1 or more"),
     ("PAPERSEARCH_EF_SEARCH", "1.5", "a whole number, 1 or more"),
     ("PAPERSEARCH_FAISS_THREADS", "all", "a whole number from 1 to 256"),

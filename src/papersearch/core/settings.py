@@ -144,7 +144,7 @@ def _count(name: str, raw: str, high: int | None = None) -> int | None:
     """A whole number from 1 (to ``high``), or None when unset."""
     if not raw:
         return None
-    if not raw.isdigit() or int(raw) < 1 or (high is not None and int(raw) > high):
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1 or (high is not None and int(raw) > high):
         within = f" from 1 to {high:,}" if high is not None else ", 1 or more"
         raise SettingsError(name, raw, f"a whole number{within}; unset it for the default")
     return int(raw)

