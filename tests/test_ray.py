@@ -158,12 +158,17 @@ def test_a_ray_run_that_cannot_start_says_why_and_publishes_nothing(
 
 
 def test_a_failed_ray_run_publishes_nothing(cluster: Any, corpus: Path, local_index: Path, tmp_path: Path) -> None:
-    """A model the workers cannot load: the actors fail, Ray does not retry a Python error, nothing changes."""
+    """A model the workers cannot load: the actors fail, Ray does not retry a Python error, nothing changes. (A folder
+    that looks like a model to the build's own check, so that the failure is the workers': no folder at all is told
+    before anything starts.)"""
     import ray
 
     index = _copy_index(local_index, tmp_path / "index")
     version = store.current_version(index)
-    missing = str(tmp_path / "no-such-model")
+    broken = tmp_path / "broken-model"
+    broken.mkdir()
+    (broken / "config.json").write_text("not a model's configuration", encoding="utf-8")
+    missing = str(broken)
     with pytest.raises(EncoderError) as err:
         build(corpus, index, missing, ray=RayOptions(cluster.address, WORKERS))
     message = str(err.value)
