@@ -47,6 +47,15 @@ def test_more_asked_than_held_gives_every_row_once(rows: np.ndarray) -> None:
     assert batch.shape == (2, 8) and (batch[:, 5:] == -1).all() and batch[1, 0] == 1
 
 
+def test_none_asked_gives_none(rows: np.ndarray) -> None:
+    """FAISS's answer to k=0: no rows (one query or several), not every row."""
+    small = Exact(rows[:5])
+    for queries in (rows[:1], rows[:3]):
+        scores, found = small.search(queries, 0)
+        assert found.shape == (len(queries), 0) and scores.shape == (len(queries), 0)
+    assert small.among(rows[0], 0, np.arange(5))[1].tolist() == []
+
+
 def test_every_row_asked_of_one_query_is_ordered_by_score_then_row(rows: np.ndarray) -> None:
     """One query asking for every row (a small list's every search) gets each row once, best first, tied rows in row
     order, each with its own cosine; as a batch of queries does."""

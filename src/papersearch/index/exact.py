@@ -45,7 +45,9 @@ class Exact:
 
 def _best(sims: np.ndarray, k: int) -> np.ndarray:
     """The positions of the ``k`` largest values, largest first, ties by position."""
-    if not 0 < k < len(sims):  # every position: one stable sort orders them, ties by position
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    if k >= len(sims):  # every position: one stable sort orders them, ties by position
         return np.argsort(-sims, kind="stable")
     top = np.argpartition(-sims, k - 1)[:k]
     return top[np.lexsort((top, -sims[top]))]
