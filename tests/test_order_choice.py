@@ -77,6 +77,7 @@ def test_a_choice_ranks_exactly_its_two_papers_first_in_the_order_asked(
     assert order is not None and order["over"] == "topic" and order["paper"] is None
     titles = {h["id"]: f"{h['title']} ({h['year']})" for h in results["results"]}
     assert titles[first] in order["label"] and titles[second] in order["label"]
+    assert {side["paper"] for side in order["choice"]} == {first, second}  # each side's paper, by id
     answer = searcher.answer(text)
     assert answer["sources"] and answer["sources"][0]["id"] == first
 
@@ -96,6 +97,10 @@ def test_a_side_that_names_no_paper_is_said_to_name_none(searcher: Searcher) -> 
     assert results["results"][0]["id"] == "2012-krizhevsky-alexnet"
     order = results["understood"]["order"] if results["understood"] else None
     assert order is not None and "“VGG” (no paper of the list)" in order["label"]
+    assert order["choice"] == [
+        {"words": "AlexNet", "paper": "2012-krizhevsky-alexnet"},
+        {"words": "VGG", "paper": None},
+    ]
     assert searcher.answer("which was first, AlexNet or VGG?")["sources"][0]["id"] == "2012-krizhevsky-alexnet"
 
 

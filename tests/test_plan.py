@@ -441,6 +441,7 @@ def test_what_came_before_a_paper_searches_the_words_that_name_it() -> None:
         "over": "after",
         "paper": "2013-vae",
         "label": "what came after Auto-Encoding Variational Bayes (2013)",
+        "choice": [],  # no choice between papers
     }
 
 

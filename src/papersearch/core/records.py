@@ -134,6 +134,15 @@ class EraPapers(EraRecord):
     """ids of the era's papers, by year"""
 
 
+class ChoiceSide(TypedDict):
+    """One side of a choice between two papers."""
+
+    words: str
+    """the side as the query says it ("the VAE")"""
+    paper: str | None
+    """the id of the paper it names; null when it names no paper of the list"""
+
+
 class Order(TypedDict):
     """An order in time a query asks for ("the oldest paper", "the latest work on attention", "what came after
     the GAN paper"); ``ignore=order`` takes it back."""
@@ -148,6 +157,9 @@ class Order(TypedDict):
     """the id of the paper the others come before or after, as found by searching the words that name it"""
     label: str
     """the order, said back in words ("the newest first", "what came after Generative Adversarial Nets (2014)")"""
+    choice: list[ChoiceSide]
+    """a choice between two papers ("which came first, the VAE or the GAN?"): each side as asked and the paper it
+    names; empty for any other order"""
 
 
 class Understood(TypedDict):

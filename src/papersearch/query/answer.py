@@ -67,7 +67,7 @@ def compose(
     topic = plan.topic if plan else results["corrected_query"] or results["query"]
     intent: Intent = plan.intent if plan else "topic"
     order = results["understood"]["order"] if results["understood"] else None
-    chose = choice(results, plan)
+    chose = choice(results)
     asked = set(chose.named) if chose and chose.named else asked_for(results, order)
     sure = (plan is not None and (bool(plan.names) or plan.only_time)) or asked is not None
     papers = papers_for(intent)

@@ -19,8 +19,6 @@ from ..index.reader import IndexData
 from ..index.understanding import concept_terms
 from .explain import query_stems
 from .head import HEAD_DEPTH, level_floor
-from .order import choice_sides
-from .plan import QueryPlan
 from .quotes import Sentences
 
 RELATED_PAPERS = 3  # what came before or after a paper: the first ranked, and those of this many the graph ties to it
@@ -76,18 +74,16 @@ class Choice:
     unlisted: tuple[str, ...]  # the words of each side that names no paper of the list ("GloVe")
 
 
-def choice(results: SearchResults, plan: QueryPlan | None) -> Choice | None:
-    """The choice ``results`` answer, or None for any other question. The search ranks the papers a choice's sides
-    name first, in the order asked, and its order's label names each of them by title and year, or quotes a side's
-    words as no paper of the list (``order.OrderReading.label``): what is read back here."""
+def choice(results: SearchResults) -> Choice | None:
+    """The choice ``results`` answer, or None for any other question: the papers its sides name in the order the
+    search ranks them (the order asked), and the words of each side that names none."""
     understood = results["understood"]
-    order = understood["order"] if understood else None
-    sides = choice_sides(plan.text, plan.topic) if plan is not None and order and order["first"] else None
-    if order is None or sides is None:
+    sides = understood["order"]["choice"] if understood and understood["order"] else []
+    if not sides:
         return None
-    label, hits = order["label"], results["results"][: len(sides)]
-    named = tuple(h["id"] for h in hits if f"{h['title']} ({h['year']})" in label)
-    return Choice(named, tuple(w for w in sides if f"“{w}”" in label))
+    ids = {side["paper"] for side in sides if side["paper"]}
+    named = tuple(h["id"] for h in results["results"][: len(ids)] if h["id"] in ids)
+    return Choice(named, tuple(side["words"] for side in sides if side["paper"] is None))
 
 
 def unearned(data: IndexData, sentences: Sentences, results: SearchResults, topic: str, papers: int) -> frozenset[int]:

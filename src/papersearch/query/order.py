@@ -170,6 +170,7 @@ class OrderReading:
             "over": self.over,
             "paper": self.paper[1] if self.paper else None,
             "label": self.label(),
+            "choice": [{"words": words, "paper": paper[1] if paper else None} for words, paper in self.choice],
         }
 
     def label(self) -> str:
