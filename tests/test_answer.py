@@ -363,6 +363,7 @@ def test_bad_parameters_say_what_search_says(searcher: Searcher, bad: dict[str, 
         (["Yann Le Cun", "Jan ten Brink", "Anne des Rosiers"], "(Le Cun, ten Brink & des Rosiers, 1986)"),
         (["Le Song"], "(Song, 1986)"),
         (["DeepSeek AI", "Daya Guo"], "(DeepSeek AI & Guo, 1986)"),
+        (["Google Research", "Daya Guo"], "(Google Research & Guo, 1986)"),  # an organisation, whole
         (["A. Writer", "over 100 additional authors"], "(Writer et al., 1986)"),
     ],
 )

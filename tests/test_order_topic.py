@@ -75,8 +75,9 @@ def test_a_headline_holds_a_topic_by_its_words_or_by_a_term_of_the_concept_it_na
             )
         ]
     )
-    assert topical.headline_holds([zeiler, bahdanau], "CNNs", cnn).tolist() == [True, False]
-    assert topical.headline_holds([lettvin, bahdanau], "the brain's neurons", []).tolist() == [True, False]
+    assert topical.headline_holds([zeiler, bahdanau], "CNNs", cnn)[0].tolist() == [True, False]
+    assert not topical.headline_holds([zeiler, bahdanau], "CNNs", cnn)[1]  # a topic, not who wrote them
+    assert topical.headline_holds([lettvin, bahdanau], "the brain's neurons", [])[0].tolist() == [True, False]
 
 
 def _paper(title: str, authors: list[str], summary: str, concepts: list[str] | None = None) -> PaperRecord:
@@ -96,7 +97,7 @@ def test_an_acronym_typed_in_capitals_is_held_by_a_headline_that_spells_it_out()
     dqn = _paper("Playing Atari with Deep Reinforcement Learning", [], "")
     rlhf = _paper("Training Language Models", [], "", ["Reinforcement Learning from Human Feedback"])
     bahdanau = _paper("Neural Machine Translation by Jointly Learning to Align", [], "")
-    assert topical.headline_holds([dqn, rlhf, bahdanau], "RL paper", []).tolist() == [True, True, False]
+    assert topical.headline_holds([dqn, rlhf, bahdanau], "RL paper", [])[0].tolist() == [True, True, False]
     assert topical.spells_out("Reinforcement Learning from Human Feedback", "rlhf")
     assert not topical.spells_out("Learning Representations", "rl")  # the initials in their order
     assert topical.acronyms("the newest RL or GANs paper, in rl") == {"rl": "rl", "gan": "gan"}
@@ -109,7 +110,8 @@ def test_a_capitalised_name_no_headline_holds_is_who_wrote_the_paper() -> None:
     lstm = _paper("Long Short-Term Memory", ["Sepp Hochreiter"], "gradients vanish")
     records = [rlhf, deepseek, lstm]
     assert topical.organisation("the OpenAI paper?", records) == "OpenAI"
-    assert topical.headline_holds(records, "OpenAI paper?", []).tolist() == [True, False, False]
+    holds, by_name = topical.headline_holds(records, "OpenAI paper?", [])
+    assert holds.tolist() == [True, False, False] and by_name  # who wrote them, not what they are about
     assert topical.by_organisation(deepseek, "DeepSeek") and not topical.by_organisation(lstm, "DeepSeek")
     assert topical.organisation("RL paper", records) is None  # an acronym: a topic
     assert topical.organisation("memory paper", records) is None  # typed in lower case

@@ -70,9 +70,23 @@ def _words(name: str) -> list[str]:
     return name.replace(",", " ").split()
 
 
+# the last word of an author entry that makes it an organisation, not a person ("Google Research", "OpenAI Team")
+ORGANISATION_TAILS = frozenset(
+    ["ai", "inc", "inc.", "labs", "lab", "research", "team", "group", "corporation", "corp", "corp.", "ltd", "llc"]
+)
+
+
+def is_organisation(name: str) -> bool:
+    """Whether an author entry names an organisation ("DeepSeek AI", "Google Research"), not a person."""
+    return _is_organisation(_words(name))
+
+
 def _is_organisation(words: Sequence[str]) -> bool:
-    """A name whose last word is a short capitalised tail ("DeepSeek AI"), not a person's."""
-    return len(words) >= 2 and words[-1].isupper() and len(words[-1]) <= 3
+    """A name whose last word is a short capitalised tail ("DeepSeek AI") or a word organisations end with
+    ("Research", "Labs"), not a person's."""
+    return len(words) >= 2 and (
+        (words[-1].isupper() and len(words[-1]) <= 3) or words[-1].lower() in ORGANISATION_TAILS
+    )
 
 
 def author_surname(name: str) -> str:

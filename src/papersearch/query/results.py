@@ -250,9 +250,10 @@ class Ranker:
         out = np.zeros(len(rows), dtype=bool)
         top = ordering.head(fused)
         owners = [(c, self.data.records[row]) for c, row in named_concepts(topic, self._plan_context)]
-        records = self.data.records.many(rows[top].tolist())
-        out[top] = topical.headline_holds(records, topic, topical.terms_of(owners))
-        return out, topical.organisation(topic, records) is not None
+        out[top], by_name = topical.headline_holds(
+            self.data.records.many(rows[top].tolist()), topic, topical.terms_of(owners)
+        )
+        return out, by_name
 
     def _holding(self, topic: str, rows: np.ndarray) -> np.ndarray | None:
         """Per candidate, whether its text holds every topic word of ``topic`` (``topical.carrying_words``); None without

@@ -20,15 +20,12 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from ..core.names import is_organisation
 from ..core.records import PaperRecord
 from ..index.tokens import STOPWORDS, tokenize
 from ..index.understanding import concept_terms
 from . import scope
 
-# the last word of an author entry that makes it an organisation, not a person ("DeepSeek AI", "Google Research")
-ORGANISATION_WORDS = frozenset(
-    ["ai", "inc", "inc.", "labs", "lab", "research", "team", "group", "corporation", "corp", "corp.", "ltd", "llc"]
-)
 ACRONYM = re.compile(r"^([A-Z]{2,5})s?$")  # "RL", "GANs", "NLP": typed in capitals, perhaps plural
 TYPED = re.compile(r"[^\W\d_][\w'’-]*")  # a word as typed
 
@@ -100,21 +97,24 @@ def organisation(topic: str, records: Sequence[PaperRecord]) -> str | None:
 def by_organisation(record: PaperRecord, name: str) -> bool:
     """Whether ``record`` is the work of the organisation ``name``: its authors name it, or its summary names it and
     its authors name no other organisation."""
-    named = [a for a in record["authors"] if a.split()[-1].lower() in ORGANISATION_WORDS]
+    named = [a for a in record["authors"] if is_organisation(a)]
     if any(name.lower() in a.lower() for a in named):
         return True
     return not named and re.search(rf"\b{re.escape(name)}\b", record["summary"], re.IGNORECASE) is not None
 
 
-def headline_holds(records: Sequence[PaperRecord], topic: str, terms: Sequence[frozenset[str]]) -> np.ndarray:
+def headline_holds(
+    records: Sequence[PaperRecord], topic: str, terms: Sequence[frozenset[str]]
+) -> tuple[np.ndarray, bool]:
     """Per record, whether its headline fields (``own_fields``) hold every stem of ``topic`` (``topic_stems``),
     each in one field or another ("the brain's neurons": Lettvin's title says brain, a concept of theirs neuron;
     an acronym held where a field spells it out: ``spells_out``), or one field every stem of one of ``terms`` (a
     concept's name or alias, said whole). A topic that names an ``organisation`` holds for the records that are its
-    work (``by_organisation``)."""
+    work (``by_organisation``). With it, whether the topic is such a name: who wrote the papers, not what they are
+    about."""
     who = organisation(topic, records)
     if who is not None:
-        return np.array([by_organisation(record, who) for record in records], dtype=bool)
+        return np.array([by_organisation(record, who) for record in records], dtype=bool), True
     stems, short = topic_stems(topic), acronyms(topic)
     wanted = [t for t in terms if t]
     out = np.zeros(len(records), dtype=bool)
@@ -124,4 +124,4 @@ def headline_holds(records: Sequence[PaperRecord], topic: str, terms: Sequence[f
         spelt = {s for s, initials in short.items() if any(spells_out(t, initials) for t in headline_texts(record))}
         whole = bool(stems) and stems <= held | spelt
         out[i] = whole or any(term <= field for term in wanted for field in fields)
-    return out
+    return out, False
