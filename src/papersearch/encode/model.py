@@ -6,6 +6,7 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
+from ..core.errors import EncoderError
 from ..core.files import update_hash
 from ..core.settings import DEFAULT_MODEL
 
@@ -26,6 +27,13 @@ def model_folder_problem(model: str) -> str:
     if not (path / "modules.json").is_file() and not (path / "config.json").is_file():
         return "the folder holds no sentence-transformers model (no modules.json or config.json)"
     return ""
+
+
+def check_model_folder(model: str) -> None:
+    """Raise ``EncoderError`` (one line, naming the setting) when ``model`` is no model folder (``model_folder_problem``)."""
+    problem = model_folder_problem(model)
+    if problem:
+        raise EncoderError(cannot_load(model, problem))
 
 
 def cannot_load(model: str, why: str) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.errors import EncoderError
-from .model import cannot_load, model_folder_problem, resolve_model_path
+from .model import cannot_load, check_model_folder, resolve_model_path
 
 if TYPE_CHECKING:
     import numpy as np
@@ -20,9 +20,7 @@ class Embedder:
     """A sentence-transformers model loaded once, encoding to unit-length float32 rows."""
 
     def __init__(self, model: str) -> None:
-        problem = model_folder_problem(model)  # told before seconds of importing torch
-        if problem:
-            raise EncoderError(cannot_load(model, problem))
+        check_model_folder(model)  # told before seconds of importing torch
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
 

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import EncoderError, PapersearchError
+from ..core.errors import PapersearchError
 from ..corpus.scan import Scan, scan_corpus
-from ..encode.model import cannot_load, model_folder_problem
+from ..encode.model import check_model_folder
 from ..graph.lexicon import surname_key
 from . import layout, store
 from .build_steps import Job, Options, Stopwatch, write_version
@@ -101,9 +101,7 @@ def build(
     ``ray``: embed the new passages on a Ray cluster (``index --ray``); the rest of the build is the same.
     """
     started = time.perf_counter()
-    problem = model_folder_problem(model)
-    if problem:  # before the corpus is read or the index touched
-        raise EncoderError(cannot_load(model, problem))
+    check_model_folder(model)  # before the corpus is read or the index touched
     watch = Stopwatch()
     corpus, shared = _scan(corpus_dir)
     watch.lap("load_corpus")
