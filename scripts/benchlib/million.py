@@ -242,6 +242,12 @@ def encode_main(index: Path, n: int) -> None:
     print(json.dumps({"queries": n, "vectors": len(asked)}))
 
 
+def encoded(index: Path) -> dict[str, np.ndarray]:
+    """The vectors ``--encode`` stored beside ``index``, by the text they encode: what a search there looks up."""
+    known = json.loads((index / "queries.json").read_text(encoding="utf-8"))
+    return dict(zip(known, np.load(index / "queries.npy"), strict=True))
+
+
 def _status() -> dict[str, float]:
     """This process's RssAnon and VmRSS, in MB."""
     fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
@@ -257,8 +263,7 @@ def measure_main(index: Path, n: int, n_recall: int) -> None:
     from papersearch.serve.live import warm_up
 
     asked = texts(n)
-    known = json.loads((index / "queries.json").read_text(encoding="utf-8"))
-    vectors = dict(zip(known, np.load(index / "queries.npy"), strict=True))
+    vectors = encoded(index)
     started = time.perf_counter()
     searcher = Searcher.load(index, trust_verdict=True)
     load_s = time.perf_counter() - started

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from .million import encoded
 from .units import pct
 
 WARM = 50  # texts searched on each index before any is timed
@@ -87,7 +88,6 @@ class Timer:
 def stages_main(indexes: list[Path], n: int, texts: Callable[[int], list[str]], nprobe: int) -> dict[str, Any]:
     """Every index's stages over ``n`` texts after ``WARM`` warm ones, the indexes in turn (see the module)."""
     os.environ["PAPERSEARCH_NPROBE"] = str(nprobe)
-    import json
 
     from papersearch.query.searcher import Searcher
     from papersearch.serve.live import warm_up
@@ -98,8 +98,7 @@ def stages_main(indexes: list[Path], n: int, texts: Callable[[int], list[str]], 
         setattr(owner, attr, timer.wrap(stage, getattr(owner, attr)))
     searchers = []
     for index in indexes:
-        known = json.loads((index / "queries.json").read_text(encoding="utf-8"))
-        vectors = dict(zip(known, np.load(index / "queries.npy"), strict=True))
+        vectors = encoded(index)
         s = Searcher.load(index, trust_verdict=True)
         s.embed_query = vectors.__getitem__  # type: ignore[method-assign]
         warm_up(s)
