@@ -8,11 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from papersearch.core.settings import PROJECT_ROOT
 from papersearch.corpus.load import load_corpus
 from papersearch.graph.records import corpus_records
 from papersearch.index import layout, lexical, reader, tokens, writer
 from papersearch.index.passages import lexical_text
+
+from .conftest import CORPUS
 
 bm25s = pytest.importorskip("bm25s")
 
@@ -35,7 +36,7 @@ def _reference(docs: list[list[str]]) -> dict:
 
 
 def test_scores_equal_bm25s_on_the_corpus(tmp_path: Path) -> None:
-    records, _ = corpus_records(load_corpus(PROJECT_ROOT / "corpus"))
+    records, _ = corpus_records(load_corpus(CORPUS))
     texts = [lexical_text(r) for r in records]
     writer.write_lexical(tmp_path, *lexical.build(texts))
     index = reader.read_lexical(tmp_path, len(texts))
@@ -77,7 +78,7 @@ def test_some_papers_score_as_every_paper_does_and_their_best_are_the_best(tmp_p
     every paper gives; the engine's best hold BM25's best, whose own scores it does not give."""
     from papersearch.index.lexical_engine import Engine, EngineWriter
 
-    records, _ = corpus_records(load_corpus(PROJECT_ROOT / "corpus"))
+    records, _ = corpus_records(load_corpus(CORPUS))
     engine = EngineWriter(tmp_path / "engine")
     index, _ = lexical.build((lexical_text(r) for r in records), each=engine.add)
     engine.finish()

@@ -117,3 +117,22 @@ def test_settings_are_read_by_the_entry_points_and_passed_down() -> None:
         for p in (src / stage).rglob("*.py")
         if "or Settings.from_env()" in p.read_text(encoding="utf-8")
     ]
+
+
+def test_the_corpus_and_index_default_to_the_folders_where_the_command_runs(tmp_path: Path) -> None:
+    """`./corpus` and `./index`, as `--help` and the README say: not the folders beside the installed package, which a
+    user working in a folder of their own would edit and check without knowing."""
+    from .conftest import CORPUS
+
+    (tmp_path / "corpus" / "papers").mkdir(parents=True)
+    (tmp_path / "corpus" / "eras.yaml").write_bytes((CORPUS / "eras.yaml").read_bytes())
+    for paper in sorted((CORPUS / "papers").glob("*.md"))[:2]:
+        (tmp_path / "corpus" / "papers" / paper.name).write_bytes(paper.read_bytes())
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERSEARCH_")}
+    run = subprocess.run(
+        [sys.executable, "-m", "papersearch", "validate"], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
+    assert run.returncode == 0, run.stderr
+    assert "2 papers" in run.stdout
+    settings = Settings.from_env(env={})
+    assert settings.corpus == Path("corpus").resolve() and settings.index == Path("index").resolve()

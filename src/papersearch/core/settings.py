@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypeVar
 
 from .errors import SettingsError
 from .flags import read_flag
 
-PROJECT_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
 QueryEncoderChoice = Literal["auto", "onnx", "torch"]
 ENCODER_CHOICES: tuple[QueryEncoderChoice, ...] = ("auto", "onnx", "torch")
@@ -56,8 +55,8 @@ MAX_IDLE_CONNECTIONS = 512  # beyond, the longest-waiting one is closed (and at 
 class Settings:
     """Where the corpus and index live, which model embeds, how the service and queries run."""
 
-    corpus: Path = PROJECT_ROOT / "corpus"
-    index: Path = PROJECT_ROOT / "index"
+    corpus: Path = field(default_factory=lambda: Path("corpus").resolve())  # ./corpus, where the command runs
+    index: Path = field(default_factory=lambda: Path("index").resolve())
     model: str = DEFAULT_MODEL
     admin_token: str | None = None
     cors_origins: tuple[str, ...] = ()
@@ -84,8 +83,8 @@ class Settings:
             return env.get(name, "").strip()
 
         return cls(
-            corpus=Path(corpus or get("PAPERSEARCH_CORPUS") or PROJECT_ROOT / "corpus").resolve(),
-            index=Path(index or get("PAPERSEARCH_INDEX") or PROJECT_ROOT / "index").resolve(),
+            corpus=Path(corpus or get("PAPERSEARCH_CORPUS") or "corpus").resolve(),
+            index=Path(index or get("PAPERSEARCH_INDEX") or "index").resolve(),
             model=get("PAPERSEARCH_MODEL") or DEFAULT_MODEL,
             admin_token=get("PAPERSEARCH_ADMIN_TOKEN") or None,
             cors_origins=tuple(o.strip() for o in get("PAPERSEARCH_CORS_ORIGINS").split(",") if o.strip()),
