@@ -443,7 +443,8 @@ def test_a_failure_half_way_through_the_commit_leaves_the_corpus_as_it_was(tmp_p
         run_import(DATA / "zotero.bib", root, ImportOptions(force=True), on_step=fail)
     assert contents(root) == before and (root / ".import-state.json").read_bytes() == state
     assert not (root / JOURNAL).exists() and not (root / STAGING).exists()
-    assert run_import(DATA / "zotero.bib", root).counts()["add"] == 4
+    # 3: Zotero's "Attention Is All You Need" (the arXiv record of 2023) is scholar's paper of 2017, by title and author
+    assert run_import(DATA / "zotero.bib", root).counts()["add"] == 3
 
 
 KILL = """
@@ -636,3 +637,21 @@ def test_an_index_of_a_corpus_with_a_bulk_file_finds_its_papers(
     assert record["arxiv"] == "2101.00002" and record["url"] == "https://arxiv.org/abs/2101.00002"
     lstm = searcher.paper("1997-hochreiter-lstm")
     assert lstm["venue"] == "Neural computation" and lstm["question"]
+
+
+def test_a_proceedings_version_a_year_after_the_list_s_preprint_is_the_same_paper(corpus_copy: Path) -> None:
+    """Exports carry the proceedings year (CVPR 2016) where the list has the arXiv year (2015): the title and the
+    first author still say it is the paper the list holds, so it is updated, not added a second time."""
+    text = (
+        "@inproceedings{he2016, title={Deep Residual Learning for Image Recognition}, author={He, Kaiming and Zhang,"
+        " Xiangyu and Ren, Shaoqing and Sun, Jian}, booktitle={CVPR}, year={2016}, doi={10.1109/CVPR.2016.90}}\n"
+        "@inproceedings{he2016b, title={Deep residual learning for image recognition.}, author={K. He},"
+        " booktitle={Proceedings of CVPR}, year={2017}}\n"
+    )
+    (corpus_copy / "resnet.bib").write_text(text, encoding="utf-8")
+    first, second = run_import(corpus_copy / "resnet.bib", corpus_copy).items
+    assert (first.action, first.id) == ("update", "2015-he-resnet") and "same title and first author" in first.note
+    assert second.action == "duplicate" and "same title and first author as the entry at line 1" in second.note
+    papers = load_corpus(corpus_copy).by_id()
+    assert len(papers) == 49 and papers["2015-he-resnet"].year == 2015  # the list's year stands
+    assert papers["2015-he-resnet"].doi == "10.1109/CVPR.2016.90"

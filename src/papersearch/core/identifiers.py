@@ -1,4 +1,4 @@
-"""What identifies a published paper, one rule each: a DOI, an arXiv id, a web address, a title and year.
+"""What identifies a published paper, one rule each: a DOI, an arXiv id, a web address, a title and year or author.
 
 Pure functions used by every stage that reads or writes them: the corpus's field checks, the
 importers (which meet the same DOI as ``https://doi.org/10.1038/…``, ``doi:10.1038/…`` or
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from .names import author_surname
 from .text import unaccented
 
 # A DOI is "10." + a registrant code + "/" + any suffix without white space (Crossref's own advice is
@@ -53,6 +54,13 @@ def arxiv_key(arxiv: str) -> str:
 def title_key(title: str, year: int) -> str:
     """A title and year as two entries of the same paper share them: case, accents, braces and punctuation dropped."""
     return f"{year}:{_NOT_WORD.sub(' ', unaccented(title)).strip()}"
+
+
+def author_title_key(title: str, first_author: str) -> str:
+    """A title and its first author's surname, without the year: the arXiv version of a paper and its proceedings
+    version ("Deep Residual Learning for Image Recognition", He, 2015 and 2016) are one paper."""
+    surname = _NOT_WORD.sub(" ", unaccented(author_surname(first_author))).strip()
+    return f"{surname}:{_NOT_WORD.sub(' ', unaccented(title)).strip()}"
 
 
 def doi_url(doi: str) -> str:

@@ -166,7 +166,7 @@ class _Importer:
         refused = _control_character(entry)
         if refused is not None:
             return self._bad(entry, label, refused[1], refused[0])
-        keys = identity_keys(entry.doi, entry.arxiv, entry.title, entry.year)
+        keys = identity_keys(entry.doi, entry.arxiv, entry.title, entry.year, tuple(entry.authors))
         earlier = self.batch.find(keys)
         if earlier is not None:
             return self._skip(entry, f"same {earlier[1]} as the entry at line {earlier[0]}")

@@ -2,8 +2,8 @@
 
 An import asks, for each entry it reads, whether the list has that paper already (``KnownPapers``)
 or whether the same file gave it earlier (``Identities``). Two entries are the same paper when
-they share a DOI (any case), an arXiv id (any version), or a title and year once case, accents
-and punctuation are dropped (``core.identifiers``). Only the keys and where each paper lives are
+they share a DOI (any case), an arXiv id (any version), or a title and year, or a title and first author, once
+case, accents and punctuation are dropped (``core.identifiers``). Only the keys and where each paper lives are
 held (a few hundred bytes a paper); a paper is read again from its file when it is needed.
 """
 
@@ -13,21 +13,24 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.identifiers import arxiv_key, doi_key, title_key
+from ..core.identifiers import arxiv_key, author_title_key, doi_key, title_key
 from ..core.models import Paper
 from .bulk import bulk_source, iter_bulk, parse_bulk_line
 from .fields import parse_paper
 from .files import BULK_FILE, PAPERS_DIR, open_corpus_file, paper_names, read_corpus_file
 
-Match = tuple[int, str]  # (what the key was found under, which kind of key: "DOI", "arXiv id", "title and year")
+Match = tuple[int, str]  # (what the key was found under, which kind of key: "DOI", "arXiv id", "title and year"...)
 
 
-def identity_keys(doi: str, arxiv: str, title: str, year: int) -> list[tuple[str, str]]:
-    """(key, kind) of each identity a paper has, strongest first."""
+def identity_keys(doi: str, arxiv: str, title: str, year: int, authors: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(key, kind) of each identity a paper has, strongest first: a paper's preprint and its proceedings version
+    differ in year (often by one) but share a title and a first author."""
     keys = [("doi:" + doi_key(doi), "DOI")] if doi else []
     if arxiv:
         keys.append(("arxiv:" + arxiv_key(arxiv), "arXiv id"))
     keys.append(("title:" + title_key(title, year), "title and year"))
+    if authors:
+        keys.append(("author-title:" + author_title_key(title, authors[0]), "title and first author"))
     return keys
 
 
@@ -84,7 +87,9 @@ class KnownPapers:
 
     def _add(self, paper: Paper, where: tuple[str, int, int]) -> None:
         self.ids.add(paper.id)
-        self.identities.add(identity_keys(paper.doi, paper.arxiv, paper.title, paper.year), len(self._where))
+        self.identities.add(
+            identity_keys(paper.doi, paper.arxiv, paper.title, paper.year, tuple(paper.authors)), len(self._where)
+        )
         self._where.append(where)
 
     def __len__(self) -> int:
