@@ -655,3 +655,26 @@ def test_a_proceedings_version_a_year_after_the_list_s_preprint_is_the_same_pape
     papers = load_corpus(corpus_copy).by_id()
     assert len(papers) == 49 and papers["2015-he-resnet"].year == 2015  # the list's year stands
     assert papers["2015-he-resnet"].doi == "10.1109/CVPR.2016.90"
+
+
+def test_force_never_replaces_a_field_a_person_edited_after_an_import(tmp_path: Path) -> None:
+    """A summary an import wrote and a person then edited is the person's: `--force` (asked for a new venue) keeps it,
+    and the plan says which fields it would set and which it keeps, before and when it runs."""
+    root = empty_corpus(tmp_path)
+    entry = "@misc{lora, title={LoRA: Low-Rank Adaptation of Large Language Models}, author={Hu, Edward J.}, year={2021}, abstract={We propose LoRA.}}\n"
+    (tmp_path / "a.bib").write_text(entry, encoding="utf-8")
+    (added,) = run_import(tmp_path / "a.bib", root).items
+    path = root / added.file
+    path.write_text(path.read_text(encoding="utf-8").replace("We propose LoRA.", "Mine. We propose LoRA."), "utf-8")
+    later = entry.replace("year={2021},", "year={2021}, journal={ICLR 2022},")
+    (tmp_path / "b.bib").write_text(later.replace("We propose LoRA.", "We propose LoRA, again."), encoding="utf-8")
+    (kept,) = run_import(tmp_path / "b.bib", root).items
+    assert kept.action == "kept"
+    assert "force would set venue; kept summary (edited by hand)" in kept.note
+    (forced,) = run_import(tmp_path / "b.bib", root, ImportOptions(force=True)).items
+    assert forced.action == "update" and "sets venue; kept summary (edited by hand)" in forced.note
+    paper = load_corpus(root).by_id()[added.id]
+    assert (paper.venue, paper.summary) == ("ICLR 2022", "Mine. We propose LoRA.")
+    # the edit stays the person's: a later forced import keeps it too
+    (again,) = run_import(tmp_path / "b.bib", root, ImportOptions(force=True)).items
+    assert load_corpus(root).by_id()[added.id].summary == "Mine. We propose LoRA." and again.action == "unchanged"

@@ -52,12 +52,37 @@ def fields_key(key: str) -> str:
     return f"{key}@fields"
 
 
-def imported_fields(state: Mapping[str, str], key: str) -> frozenset[str]:
-    """The fields of the paper at ``key`` that an import wrote; any other is the list's own (or a person's).
+def imported_fields(state: Mapping[str, str], key: str) -> dict[str, str | None]:
+    """The fields of the paper at ``key`` that an import wrote, each with the hash of the value it wrote (None in a
+    state from before values were recorded); any other field is the list's own (or a person's).
 
-    A forced import may replace only these: a summary the list wrote is never swapped for an abstract.
+    A forced import may replace only these, and of them only one that still holds what the import wrote
+    (``untouched``): a summary the list wrote, or a person edited since, is never swapped for an abstract.
     """
-    return frozenset(f for f in state.get(fields_key(key), "").split(",") if f)
+    written: dict[str, str | None] = {}
+    for item in state.get(fields_key(key), "").split(","):
+        name, _, value_hash = item.partition("=")
+        if name:
+            written[name] = value_hash or None
+    return written
+
+
+def written_fields(values: Mapping[str, object]) -> str:
+    """The state's record of the fields an import wrote (``imported_fields`` reads it): "summary=<hash>,venue=<hash>"."""
+    return ",".join(f"{name}={value_hash(value)}" for name, value in values.items())
+
+
+def value_hash(value: object) -> str:
+    """What the import state records of one field's value (short: it tells an edit, it guards no secret)."""
+    return _sha(json.dumps(value, ensure_ascii=False, sort_keys=True, default=list))[:16]
+
+
+def untouched(written: Mapping[str, str | None], current: Mapping[str, object]) -> frozenset[str]:
+    """The fields an import wrote that still hold what it wrote (``current``: each field's value now); a field
+    recorded without its value's hash (an older state) counts as untouched."""
+    return frozenset(
+        name for name, was in written.items() if name in current and (was is None or was == value_hash(current[name]))
+    )
 
 
 def _state_file(key: str) -> str:

@@ -3,8 +3,8 @@
 ``plan_import`` (a dry run: writes nothing) and ``run_import`` read the file's entries
 (``sources``) one at a time and decide for each: **add** it (a new id made by ``make_id``, its era
 chosen by year: ``choose_era``), **update** the paper it already is (same DOI, arXiv id, or title
-and year: ``known``) with what the paper lacks (with ``force``, also replacing what an import wrote,
-never the list's own text: ``_merge``),
+and year: ``known``) with what the paper lacks (with ``force``, also replacing what an import wrote and
+nobody has edited since, never the list's own text or a person's edit: ``_merge``),
 leave it **unchanged**, **keep** a paper a person has edited (``importer.hand_edited``; ``force``
 overwrites it), skip a **duplicate** of an entry earlier in the file, or report it **bad** (its
 problems name the entry and its line). Each paper is checked by rendering it and reading it back with the
@@ -41,6 +41,8 @@ from .importer import (
     make_id,
     read_state,
     text_hash,
+    untouched,
+    written_fields,
 )
 from .incoming import BadEntry, Incoming, Read, bad_problem, entry_label
 from .journal import Transaction, interrupted
@@ -202,17 +204,19 @@ class _Importer:
         if text is None:
             return self._bad(entry, label, "")
         self.known.ids.add(pid)
-        self._stage(rel, pid, text, None, self._wrote(f for f in MERGED if getattr(paper, f)))
+        self._stage(rel, pid, text, None, paper, self._wrote(f for f in MERGED if getattr(paper, f)))
         return PlanItem("add", entry.line, entry.name, pid, rel, note)
 
     def _update(self, entry: Incoming, label: str, slot: int, kind: str) -> PlanItem:
         known = self.known.read(slot)
         if known is None:
             return self._bad(entry, label, "its paper in the corpus changed while the import read it; import again")
-        old, ours = known.paper, imported_fields(self.state, known.state_key)
+        old, written = known.paper, imported_fields(self.state, known.state_key)
+        ours = untouched(written, {f: getattr(old, f) for f in MERGED})
         merged, kept = _merge(old, entry, self.options.force, ours)
         same = f"already in the list as {old.id} (same {kind})"
-        own = f"; kept {', '.join(kept)} (the list's own)" if kept else ""
+        edited = frozenset(written) - ours
+        own = _kept_note(kept, edited)
         text = self._checked(merged, known.file, label)
         if text is None:
             return self._bad(entry, label, "")
@@ -223,8 +227,9 @@ class _Importer:
             self.state[known.state_key] = text_hash(text)
             return replace(item, action="unchanged", note=same + own)
         if hand_edited(self.state, known.state_key, known.text) and not self.options.force:
-            return replace(item, action="kept", note=f"{same}, edited by hand: left as it is (force to overwrite)")
-        self._stage(known.file, old.id, text, known, ours | self._wrote(changed))
+            note = f"{same}, edited by hand: left as it is ({_forced(old, entry, ours, edited)})"
+            return replace(item, action="kept", note=note)
+        self._stage(known.file, old.id, text, known, merged, ours | self._wrote(changed))
         return item
 
     def _wrote(self, fields: Iterable[str]) -> frozenset[str]:
@@ -247,11 +252,14 @@ class _Importer:
         self.problems += found
         return text if back is not None and not big else None
 
-    def _stage(self, rel: str, pid: str, text: str, known: KnownPaper | None, wrote: frozenset[str]) -> None:
-        """Stage the paper's text, and record it and the fields an import has written of it (``wrote``)."""
+    def _stage(
+        self, rel: str, pid: str, text: str, known: KnownPaper | None, paper: Paper, wrote: frozenset[str]
+    ) -> None:
+        """Stage the paper's text, and record it and the fields an import has written of it (``wrote``), each with
+        its value's hash, so that a person's later edit of one of them is told apart (``importer.untouched``)."""
         key = f"{BULK_FILE}#{pid}" if rel == BULK_FILE else rel
         self.state[key] = text_hash(text)
-        self.state[fields_key(key)] = ",".join(f for f in MERGED if f in wrote)
+        self.state[fields_key(key)] = written_fields({f: getattr(paper, f) for f in MERGED if f in wrote})
         if self.tx is not None and rel != BULK_FILE:
             self.tx.write(rel, text)
         elif self.bulk is not None:
@@ -261,14 +269,30 @@ class _Importer:
 MERGED = ("title", "year", "authors", "question", "summary", "doi", "arxiv", "venue", "url")  # what an update may set
 
 
+def _forced(old: Paper, entry: Incoming, ours: frozenset[str], edited: frozenset[str]) -> str:
+    """What ``force`` would do to a paper edited by hand: the fields it would set, and those it would keep."""
+    forced, kept = _merge(old, entry, True, ours)
+    sets = [f for f in MERGED if getattr(old, f) != getattr(forced, f)]
+    return (f"force would set {', '.join(sets)}" if sets else "force would change nothing") + _kept_note(kept, edited)
+
+
+def _kept_note(kept: list[str], edited: frozenset[str]) -> str:
+    """The plan's words for the fields ``force`` asked to replace but that stay: a person's edit, or the list's own."""
+    by_hand = [f for f in kept if f in edited]
+    own = [f for f in kept if f not in edited]
+    parts = [f"kept {', '.join(by_hand)} (edited by hand)"] if by_hand else []
+    parts += [f"kept {', '.join(own)} (the list's own)"] if own else []
+    return "".join(f"; {p}" for p in parts)
+
+
 def _merge(old: Paper, entry: Incoming, force: bool, ours: frozenset[str]) -> tuple[Paper, list[str]]:
     """The paper with what the entry knows, and the fields ``force`` asked to replace but that stay the list's own.
 
     Without ``force`` only what the paper lacks is filled in: sources disagree on a paper's title
     case ("Long short-term memory"), its year (an arXiv version) and how many authors to list ("and
     others"), so what the list already has stands. With ``force`` a field an import wrote
-    (``ours``) takes the entry's value too; a field no import wrote (the list's own summary, a
-    title a person typed) is never replaced. The paper's id, era, concepts and edges are always its
+    (``ours``: one an import wrote and nobody edited since) takes the entry's value too; any other field (the list's
+    own summary, a title a person typed, a summary a person edited after an import) is never replaced. The paper's id, era, concepts and edges are always its
     own; a question is given only by ``papersearch add``, and fills in a paper's like any other field.
     """
     given: dict[str, Any] = {f: getattr(entry, f) for f in MERGED}
