@@ -286,6 +286,22 @@ def test_a_choice_with_a_side_the_list_lacks_says_so_in_its_own_words(searcher: 
     assert text.index(f"note (not from the list): {a['notes'][0]}") < text.index("sources:")
 
 
+def test_a_question_about_a_persons_work_quotes_each_of_their_papers(searcher: Searcher) -> None:
+    """ "What did Hinton contribute?" is asked of all of his papers the search puts first, not of his best ranked one
+    alone: a sentence from each, the first ranked first; a topic beside the name asks for that topic, not his whole work."""
+    hinton = searcher.answer("what did Hinton contribute?")
+    cited = [s["id"] for s in hinton["sources"]]
+    ranked = [r["id"] for r in searcher.search("what did Hinton contribute?", k=10)["results"]]
+    records = {r["id"]: r for r in searcher.papers()}
+    assert len(cited) >= 3 and all(any("Hinton" in a for a in records[i]["authors"]) for i in cited)
+    assert hinton["order"] == "relevance" and cited[0] == ranked[0] and set(cited) <= set(ranked)
+    bengio = searcher.answer("papers by Yoshua Bengio")
+    assert len(bengio["sources"]) >= 4 and len({s["id"] for s in bengio["sentences"]}) == len(bengio["sources"])
+    assert "2015-vinyals-image-captioning" not in {s["id"] for s in bengio["sources"]}  # Samy Bengio's
+    topical = searcher.answer("Hinton's work on backpropagation")
+    assert "1981-hinton-distributed-representation" not in {s["id"] for s in topical["sources"]}
+
+
 def test_declined_and_no_match_agree(searcher: Searcher, dev: list[tuple[EvalQuery, Answer]]) -> None:
     """An answer declines exactly when it says nothing matches: the search's no-match, or no sentence of the papers it
     ranks answers ("fix my car engine": papers near enough to list, none that says anything about it)."""

@@ -109,6 +109,8 @@ def test_a_further_source_holds_a_word_of_the_question_of_its_own(
         if a["declined"] or u is None or u["intent"] in answering.SPANS or u["order"] is not None:
             continue
         plan = searcher.plan(res["corrected_query"] or res["query"])
+        if answer_sources.authored(res, plan.names, plan.topic):  # a person's papers: the name is their word
+            continue
         rows = answer_sources.unearned(
             searcher.data, searcher.sentences, res, plan.topic, quotes.papers_for(u["intent"])
         )

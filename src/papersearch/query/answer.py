@@ -20,10 +20,10 @@ from ..core.assistant_records import Answer, AnswerSentence, AnswerSource, Readi
 from ..core.names import cited_name
 from ..core.records import Intent, PaperBrief, PaperRecord, SearchResults
 from ..index.reader import IndexData
-from .answer_sources import Choice, asked_for, choice, head, unearned
+from .answer_sources import AUTHOR_PAPERS, Choice, asked_for, authored, choice, head, unearned
 from .paths import KIND_RANK, PathGraph
 from .plan import QueryPlan
-from .quotes import Candidate, Sentences, arrange, candidates, keep_new_for, papers_for, pick
+from .quotes import PER_PAPER, Candidate, Sentences, arrange, candidates, keep_new_for, papers_for, pick
 
 SENTENCE_FLOOR = 0.30  # below this (meaning + words, no rank) the best sentence answers nothing: decline
 CONFIDENCE_SCALE = 0.05  # support above the floor that takes the answer's confidence from 0.5 to 0.73
@@ -69,8 +69,10 @@ def compose(
     order = results["understood"]["order"] if results["understood"] else None
     chose = choice(results)
     asked = set(chose.named) if chose and chose.named else asked_for(results, order)
+    by_person = authored(results, plan.names, topic) if plan is not None and asked is None else None
+    asked = by_person or asked
     sure = (plan is not None and (bool(plan.names) or plan.only_time)) or asked is not None
-    papers = papers_for(intent)
+    papers = AUTHOR_PAPERS if by_person else papers_for(intent)
     found = candidates(data, sentences, results, qvec, topic, papers)
     if asked is not None:
         found = [c for c in found if data.records[c.paper]["id"] in asked]
@@ -79,10 +81,18 @@ def compose(
     by_time = intent in TIME_ORDERED or (order is not None and order["over"] in ("before", "after"))
     keep_new = keep_new_for(intent, asked is not None)
     leading = _rows(data, head(results, papers)) if intent in TIME_ORDERED and asked is None else frozenset()
+    if by_person:  # a person's work: a sentence from each paper, whatever it scores
+        leading = _rows(data, sorted(by_person))
     if asked is None and intent not in SPANS and not declined:  # a source must hold a word of the question of its own
         aside = unearned(data, sentences, results, topic, papers)
         found = [c for c in found if c.paper not in aside] or found
-    chosen = [] if declined else _as_chosen(data, arrange(data, pick(data, found, keep_new, leading), by_time), chose)
+    chosen = (
+        []
+        if declined
+        else _as_chosen(
+            data, arrange(data, pick(data, found, keep_new, leading, 1 if by_person else PER_PAPER), by_time), chose
+        )
+    )
     numbers: dict[int, int] = {}  # paper row -> its source number, in the order the answer first cites it
     for c in chosen:
         numbers.setdefault(c.paper, len(numbers) + 1)

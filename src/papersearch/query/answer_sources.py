@@ -3,8 +3,9 @@ papers with no word of the question of their own.
 
 An origin or history question cites its head, the first ranked paper and those the search scores level with it
 (``head``); a question about order quotes the paper the order puts first and, for what came before or after a paper,
-the level neighbours the graph ties to it (``asked_for``); a choice between two papers quotes both (``choice``). ``answer.compose`` cites them whatever their best sentence
-scores (docs/assistant.md, "The ranking's head"). A further paper behind the head that holds none of the question's
+the level neighbours the graph ties to it (``asked_for``); a choice between two papers quotes both (``choice``); a
+question about a person's work, the papers they wrote that the search puts level (``authored``). ``answer.compose``
+cites them whatever their best sentence scores (docs/assistant.md, "The ranking's head"). A further paper behind the head that holds none of the question's
 words but those of the first paper's own concept is not cited at all (``unearned``: "A sixth pass at sources").
 
 Pure: functions of one search's results (and, for ``unearned``, the list's sentences and concepts).
@@ -14,13 +15,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..core.names import author_surname, name_key
 from ..core.records import Order, SearchResults
 from ..index.reader import IndexData
 from ..index.understanding import concept_terms
 from .explain import query_stems
 from .head import HEAD_DEPTH, level_floor
 from .quotes import Sentences
+from .scope import topic_words, weight
 
+AUTHOR_PAPERS = 10  # a question about a person's work: the papers they wrote among this many, at most
+PERSON_TOPIC = 2.0  # ...while the question's other words weigh less than this: one word rarer than zipf 4 is a topic
 RELATED_PAPERS = 3  # what came before or after a paper: the first ranked, and those of this many the graph ties to it
 
 
@@ -64,6 +69,31 @@ def asked_for(results: SearchResults, order: Order | None) -> set[str] | None:
             if hit["id"] in close and any(n["id"] == order["paper"] for n in tied):
                 asked.add(hit["id"])
     return asked
+
+
+def authored(results: SearchResults, names: tuple[str, ...], topic: str) -> set[str] | None:
+    """The papers a question about a person's work asks for ("papers by Yoshua Bengio", "what did Hinton
+    contribute?"), by id: those of the first ``AUTHOR_PAPERS`` ranked that the person it names wrote, when the first
+    ranked is one of them and there are two or more; None otherwise. A topic beside the person ("Hinton's work on
+    backpropagation": words weighing ``PERSON_TOPIC`` or more, ``scope.weight``) asks for that topic, and a given name
+    typed ("Yoshua") leaves out another person of the surname (Samy Bengio)."""
+    hits = results["results"][:AUTHOR_PAPERS]
+    theirs = [h for h in hits if _theirs(h["authors"], names)]
+    if len(theirs) < 2 or theirs[0] is not hits[0]:
+        return None
+    asked = topic_words(topic)
+    person = {w for h in theirs for a in _theirs(h["authors"], names) for w in topic_words(a)}
+    if sum(weight(w) for w in asked if w not in person) >= PERSON_TOPIC:
+        return None
+    given = {w for w in asked if w in person and w not in names}
+    if given:
+        theirs = [h for h in theirs if any(given & set(topic_words(a)) for a in _theirs(h["authors"], names))]
+    return {h["id"] for h in theirs} if len(theirs) >= 2 else None
+
+
+def _theirs(authors: list[str], names: tuple[str, ...]) -> list[str]:
+    """The ``authors`` whose surname the question names (``name_key``s)."""
+    return [a for a in authors if name_key(author_surname(a)) in names]
 
 
 @dataclass(frozen=True)

@@ -131,20 +131,24 @@ def candidates(
 
 
 def pick(
-    data: IndexData, found: list[Candidate], keep_new: float = KEEP_NEW, leading: frozenset[int] = frozenset()
+    data: IndexData,
+    found: list[Candidate],
+    keep_new: float = KEEP_NEW,
+    leading: frozenset[int] = frozenset(),
+    per_paper: int = PER_PAPER,
 ) -> list[Candidate]:
-    """Summary sentences by maximal marginal relevance (at most ``PER_PAPER`` from one paper, ``MAX_SENTENCES`` in
+    """Summary sentences by maximal marginal relevance (at most ``per_paper`` from one paper, ``MAX_SENTENCES`` in
     all), then a cited paper's guiding question where it matches better than the sentences chosen from it.
 
     ``leading``: papers (rows) cited whatever their best sentence scores: the ranking's head
     (``answer_sources.head``)."""
     chosen: list[Candidate] = []
     left = sorted((c for c in found if c.kind == "summary"), key=lambda c: (-c.score, c.row))
-    per_paper: dict[int, int] = {}
+    cited: dict[int, int] = {}
     while left and len(chosen) < MAX_SENTENCES:
         best, best_value = None, -math.inf
         for c in left:
-            if per_paper.get(c.paper, 0) >= PER_PAPER:
+            if cited.get(c.paper, 0) >= per_paper:
                 continue
             overlap = max((float(data.matrix[c.row] @ data.matrix[o.row]) for o in chosen), default=0.0)
             value = MMR_LAMBDA * c.score - (1 - MMR_LAMBDA) * overlap
@@ -153,21 +157,21 @@ def pick(
         if best is None:
             break
         left.remove(best)
-        share = KEEP_MORE if best.paper in per_paper else 0.0 if best.paper in leading else keep_new
+        share = KEEP_MORE if best.paper in cited else 0.0 if best.paper in leading else keep_new
         if not chosen or best.score >= share * chosen[0].score:
             chosen.append(best)
-            per_paper[best.paper] = per_paper.get(best.paper, 0) + 1
+            cited[best.paper] = cited.get(best.paper, 0) + 1
     if len(chosen) < MIN_SENTENCES:  # a second sentence from a paper already cited (its question last), however
-        more = [c for c in found if per_paper.get(c.paper, PER_PAPER) < PER_PAPER and c not in chosen]  # it scores
+        more = [c for c in found if cited.get(c.paper, per_paper) < per_paper and c not in chosen]  # it scores
         chosen += sorted(more, key=lambda c: (c.kind != "summary", -c.score, c.row))[: MIN_SENTENCES - len(chosen)]
     for q in sorted((c for c in found if c.kind == "question" and c not in chosen), key=lambda c: -c.score):
         own = [c for c in chosen if c.paper == q.paper]
         if not own or q.score <= max(c.score for c in own):
             continue
-        if len(own) >= PER_PAPER:  # it takes the place of the paper's weakest: still at most two from one paper
+        if len(own) >= per_paper:  # it takes the place of the paper's weakest: still at most two from one paper
             chosen.remove(min(own, key=lambda c: c.score))
             chosen.append(q)  # it asks what the user asked: it leads its paper's sentences
-        elif len(own) < PER_PAPER and len(chosen) < MAX_SENTENCES:
+        elif len(own) < per_paper and len(chosen) < MAX_SENTENCES:
             chosen.append(q)
     return chosen
 
