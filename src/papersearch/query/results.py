@@ -71,7 +71,8 @@ class Ranker:
 
     def scores(self, request: SearchRequest, embed: Embed) -> tuple[str, QueryPlan | None, ranking.Scored]:
         """The corrected query, how it was read (with the paper its order names found), and its candidates' scores
-        before the plan moves them, judged for whether any paper answers at all (``scope``)."""
+        before the plan moves them, judged for whether any paper answers at all (``scope``; none does when the
+        filters let no paper through: ``_filtered_out``)."""
         r = request
         allow = self.allowed(r.year_from, r.year_to, r.era)
         corrected = self.speller.correct(r.query)
@@ -80,7 +81,8 @@ class Ranker:
         if plan is not None:
             plan, named = self._anchored(plan, r.mode, embed)
         scored = self._scored(corrected, plan, r.mode, allow, r.k, embed)
-        return corrected, plan, self._judged(scored, plan.topic if plan else corrected, embed, named)
+        judged = self._judged(scored, plan.topic if plan else corrected, embed, named)
+        return corrected, plan, judged if allow.count else _filtered_out(judged)
 
     def _scored(
         self, text: str, plan: QueryPlan | None, mode: str, allow: Allowed, k: int, embed: Embed
@@ -301,6 +303,13 @@ class Ranker:
                 zip(records, fused[picks].tolist(), dense, lexical, whys, strict=True), 1
             )
         ]
+
+
+def _filtered_out(scored: ranking.Scored) -> ranking.Scored:
+    """``scored`` (judged) when the filters let no paper through: no paper answers (confidence 0, not sure), whatever
+    its evidence, a name or a time would say of the papers the filters left out."""
+    assert scored.evidence is not None
+    return scored.judged(scored.evidence, 0.0, False)
 
 
 def _chosen_rows(reading: order.OrderReading) -> list[int]:
