@@ -325,7 +325,8 @@ def forms(stem: str, stems: list[str]) -> list[str]:
         return []
     low, high = FORM_ENDING
     found = []
-    for other in stems[bisect.bisect_right(stems, stem) :]:
+    for at in range(bisect.bisect_right(stems, stem), len(stems)):  # read in place: a slice would copy the rest
+        other = stems[at]
         if not other.startswith(stem):
             break
         if low <= len(other) - len(stem) <= high:
