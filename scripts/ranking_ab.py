@@ -103,9 +103,8 @@ def main() -> None:
                 p50[name].append(statistics.median(spent[name]))
     ratios = [b / a for a, b in zip(p50["old"], p50["new"], strict=True)]
     for name, values in p50.items():
-        print(
-            f"{name}: p50 {statistics.median(values) * 1e3:.3f} ms CPU ({min(values) * 1e3:.3f}-{max(values) * 1e3:.3f})"
-        )
+        ms = [v * 1e3 for v in values]
+        print(f"{name}: p50 {statistics.median(ms):.3f} ms CPU ({min(ms):.3f}-{max(ms):.3f})")
     print(f"new/old: {statistics.median(ratios):.3f} ({min(ratios):.3f}-{max(ratios):.3f}), {args.rounds} rounds")
     print(f"results differing: {differ} of {args.rounds * len(texts)}")
 

@@ -71,8 +71,7 @@ class Ranker:
 
     def scores(self, request: SearchRequest, embed: Embed) -> tuple[str, QueryPlan | None, ranking.Scored]:
         """The corrected query, how it was read (with the paper its order names found), and its candidates' scores
-        before the plan moves them, judged for whether any paper answers at all (``scope``; none does when the
-        filters let no paper through: ``_filtered_out``)."""
+        before the plan moves them, judged for whether any paper answers at all (``scope``)."""
         r = request
         allow = self.allowed(r.year_from, r.year_to, r.era)
         corrected = self.speller.correct(r.query)
@@ -81,8 +80,7 @@ class Ranker:
         if plan is not None:
             plan, named = self._anchored(plan, r.mode, embed)
         scored = self._scored(corrected, plan, r.mode, allow, r.k, embed)
-        judged = self._judged(scored, plan.topic if plan else corrected, embed, named)
-        return corrected, plan, judged if allow.count else _filtered_out(judged)
+        return corrected, plan, self._judged(scored, plan.topic if plan else corrected, embed, named, allow.count > 0)
 
     def _scored(
         self, text: str, plan: QueryPlan | None, mode: str, allow: Allowed, k: int, embed: Embed
@@ -106,11 +104,13 @@ class Ranker:
         query = ranking.Query(text, plan, mode, allow, candidates.union(extra, cited))
         return ranking.score(self.data, self.engine, ctx, query, embed)
 
-    def _judged(self, scored: ranking.Scored, topic: str, embed: Embed, sure: bool = False) -> ranking.Scored:
-        """``scored`` with the no-match evidence for ``topic`` and its confidence (sure also when ``sure``)."""
+    def _judged(
+        self, scored: ranking.Scored, topic: str, embed: Embed, sure: bool = False, allowed: bool = True
+    ) -> ranking.Scored:
+        """``scored`` judged for ``topic`` (``scope``): sure also if ``sure``; no paper ``allowed``: confidence 0."""
         evidence = self.scope.evidence(topic, scored.qvec, scored.best_cosine, embed)
-        sure = scored.sure or sure
-        confidence = scope.confidence(evidence, sure, words_only=scored.qvec is None)
+        sure = (scored.sure or sure) and allowed
+        confidence = scope.confidence(evidence, sure, words_only=scored.qvec is None) if allowed else 0.0
         return scored.judged(evidence, confidence, sure)
 
     def _moved(self, scored: ranking.Scored, plan: QueryPlan) -> np.ndarray:
@@ -258,8 +258,7 @@ class Ranker:
         return out, by_name
 
     def _holding(self, topic: str, rows: np.ndarray) -> np.ndarray | None:
-        """Per candidate, whether its text holds every topic word of ``topic`` (``topical.carrying_words``); None without
-        one."""
+        """Per candidate, whether its text holds every topic word of ``topic`` (``topical.carrying_words``), or None."""
         lex = self.data.lexical
         words = topical.carrying_words(topic)
         if not words:
@@ -303,13 +302,6 @@ class Ranker:
                 zip(records, fused[picks].tolist(), dense, lexical, whys, strict=True), 1
             )
         ]
-
-
-def _filtered_out(scored: ranking.Scored) -> ranking.Scored:
-    """``scored`` (judged) when the filters let no paper through: no paper answers (confidence 0, not sure), whatever
-    its evidence, a name or a time would say of the papers the filters left out."""
-    assert scored.evidence is not None
-    return scored.judged(scored.evidence, 0.0, False)
 
 
 def _chosen_rows(reading: order.OrderReading) -> list[int]:
