@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from ..core.patterns import Gated
 from ..core.records import Order, OrderFirst, OrderOver
@@ -129,6 +130,8 @@ EITHER = re.compile(r"^\s*(?:either|between)\s+", re.IGNORECASE)  # "either A or
 BETWEEN = re.compile(r"^\s*between\s+\S.*?\s+and\s+\S", re.IGNORECASE)  # "between A and B, which came first?"
 # the words of time order a misspelling of which is still read as one ("olderst paper", "the newst one")
 TIME_WORDS = ("oldest", "earliest", "newest", "latest", "youngest", "recent")
+KEPT_WORDS = 4096  # words whose reading as a misspelt word of time order is kept
+KEPT_TEXTS = 64  # texts whose ``misspelt`` answer is kept (a query's, while it is read)
 WORD_RE = re.compile(r"[A-Za-z]{4,}")
 # words that say where to look but not what about: "which paper on this list is the oldest one?"
 LIST_WORDS = frozenset(
@@ -278,13 +281,13 @@ def mended(text: str) -> tuple[str, list[int]]:
     """``text`` with each misspelt word of time order mended ("olderst", "newst", "recnet": a word everyday English
     lacks, one letter added, dropped, changed or two swapped from one of ``TIME_WORDS``), and where each of its
     positions (and its end) stands in ``text``."""
+    if not misspelt(text):  # most texts: nothing to mend
+        return text, list(range(len(text) + 1))
+    fixes = [(m, fix) for m in WORD_RE.finditer(text) if (fix := _time_word(m.group())) is not None]
     out: list[str] = []
     at: list[int] = []
     last = 0
-    for m in WORD_RE.finditer(text):
-        fix = _time_word(m.group())
-        if fix is None:
-            continue
+    for m, fix in fixes:
         out.append(text[last : m.start()])
         at.extend(range(last, m.start()))
         out.append(fix)
@@ -295,8 +298,17 @@ def mended(text: str) -> tuple[str, list[int]]:
     return "".join(out), at
 
 
+@lru_cache(maxsize=KEPT_TEXTS)
+def misspelt(text: str) -> bool:
+    """Whether ``text`` holds a misspelt word of time order (one ``mended`` mends); the last ``KEPT_TEXTS`` texts'
+    answers are kept: the speller asks it of a query, and its plan again of the same text (``mended``)."""
+    return any(map(_time_word, WORD_RE.findall(text)))
+
+
+@lru_cache(maxsize=KEPT_WORDS)
 def _time_word(word: str) -> str | None:
-    """The word of ``TIME_WORDS`` that ``word`` misspells, or None (``word`` is one, or everyday English)."""
+    """The word of ``TIME_WORDS`` that ``word`` misspells, or None (``word`` is one, or everyday English); the last
+    ``KEPT_WORDS`` words' answers are kept (a query's words are read by the speller and again by its order)."""
     low = word.lower()
     near = [w for w in TIME_WORDS if abs(len(w) - len(low)) <= 1 and w[0] == low[0] and low != w]
     if not near or english.zipf(low) > 0.0:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from ..core.patterns import Gated
 from ..core.records import EraRecord
 from ..core.text import plain_words
 
@@ -22,7 +23,12 @@ NICKNAMES = {
 }
 # words that name a stretch of an era's name ("the deep learning boom" is "The Deep Learning Explosion")
 ERA_SYNONYMS = {"boom": "explosion", "revolution": "revolution", "age": "era", "explosion": "explosion"}
-ERA_WORD = re.compile(r"\b(?:era|eras|age|period|boom|revolution|explosion|days|winter)\b", re.IGNORECASE)
+ERA_WORD = Gated(
+    ("era", "age", "period", "boom", "revolution", "explosion", "days", "winter"),
+    r"\b(?:era|eras|age|period|boom|revolution|explosion|days|winter)\b",
+    re.IGNORECASE,
+)
+EraKey = tuple[tuple[str, str], ...]  # a version's eras, each its id and name: what is read of them is kept by it
 
 
 def nickname_in(text: str) -> tuple[str, int, int, Span] | None:
@@ -34,9 +40,14 @@ def nickname_in(text: str) -> tuple[str, int, int, Span] | None:
     return None
 
 
-def era_named(text: str, eras: Sequence[EraRecord]) -> tuple[EraRecord, Span] | None:
-    """An era named in the query (its id or name, or most of its name's words in order), and where."""
-    key = tuple((e["id"], e["name"]) for e in eras)
+def era_key(eras: Sequence[EraRecord]) -> EraKey:
+    """Each era's id and name: what ``era_named`` keeps what it reads of a version's eras by."""
+    return tuple((e["id"], e["name"]) for e in eras)
+
+
+def era_named(text: str, eras: Sequence[EraRecord], key: EraKey) -> tuple[EraRecord, Span] | None:
+    """An era named in the query (its id or name, or most of its name's words in order), and where; ``key``: the
+    eras' ``era_key``."""
     folded = _plain(text)
     for at, name in _era_names(key):
         if folded.find(name) >= 0:
@@ -64,14 +75,14 @@ def _plain(text: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def _era_names(eras: tuple[tuple[str, str], ...]) -> list[tuple[int, str]]:
+def _era_names(eras: EraKey) -> list[tuple[int, str]]:
     """Each era's name and id (``eras``: a version's, each its id and name) as ``plain_words``, with its position."""
     plain = ((at, (plain_words(name), plain_words(eid.replace("-", " ")))) for at, (eid, name) in enumerate(eras))
     return [(at, name) for at, names in plain for name in names if name]
 
 
 @lru_cache(maxsize=8)
-def _era_phrases(eras: tuple[tuple[str, str], ...]) -> list[tuple[int, int, re.Pattern[str]]]:
+def _era_phrases(eras: EraKey) -> list[tuple[int, int, re.Pattern[str]]]:
     """Each stretch of an era's name beside a word that makes it a time, as a pattern with its number of words and
     the era's position: an era's longest stretches first. Compiled for a version's eras when a query first holds such
     a word (a one-shot query without one compiles none)."""

@@ -80,7 +80,7 @@ class Ranker:
         if plan is not None:
             plan, named = self._anchored(plan, r.mode, embed)
         scored = self._scored(corrected, plan, r.mode, allow, r.k, embed)
-        return corrected, plan, self._judged(scored, plan.topic if plan else corrected, embed, named)
+        return corrected, plan, self._judged(scored, plan.topic if plan else corrected, embed, named, allow.count > 0)
 
     def _scored(
         self, text: str, plan: QueryPlan | None, mode: str, allow: Allowed, k: int, embed: Embed
@@ -104,11 +104,13 @@ class Ranker:
         query = ranking.Query(text, plan, mode, allow, candidates.union(extra, cited))
         return ranking.score(self.data, self.engine, ctx, query, embed)
 
-    def _judged(self, scored: ranking.Scored, topic: str, embed: Embed, sure: bool = False) -> ranking.Scored:
-        """``scored`` with the no-match evidence for ``topic`` and its confidence (sure also when ``sure``)."""
+    def _judged(
+        self, scored: ranking.Scored, topic: str, embed: Embed, sure: bool = False, allowed: bool = True
+    ) -> ranking.Scored:
+        """``scored`` judged for ``topic`` (``scope``): sure also if ``sure``; no paper ``allowed``: confidence 0."""
         evidence = self.scope.evidence(topic, scored.qvec, scored.best_cosine, embed)
-        sure = scored.sure or sure
-        confidence = scope.confidence(evidence, sure, words_only=scored.qvec is None)
+        sure = (scored.sure or sure) and allowed
+        confidence = scope.confidence(evidence, sure, words_only=scored.qvec is None) if allowed else 0.0
         return scored.judged(evidence, confidence, sure)
 
     def _moved(self, scored: ranking.Scored, plan: QueryPlan) -> np.ndarray:
@@ -256,8 +258,7 @@ class Ranker:
         return out, by_name
 
     def _holding(self, topic: str, rows: np.ndarray) -> np.ndarray | None:
-        """Per candidate, whether its text holds every topic word of ``topic`` (``topical.carrying_words``); None without
-        one."""
+        """Per candidate, whether its text holds every topic word of ``topic`` (``topical.carrying_words``), or None."""
         lex = self.data.lexical
         words = topical.carrying_words(topic)
         if not words:

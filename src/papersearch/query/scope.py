@@ -39,9 +39,11 @@ import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 
+from ..core.kept import Kept
 from ..core.text import unaccented
 from ..index import lexical, tokens
 from ..index.matrix import read_rows
@@ -77,6 +79,7 @@ SENSE_PAPERS = 64  # the papers a word's sense is read from, at most (evenly spr
 # more is most often another word ("organis", "organism"), five or more a compound ("handwriting" is no "handwritingpad")
 FORM_STEM = 6
 FORM_ENDING = (2, 4)
+KEPT_WORDS = 4096  # words whose facts (``Scope.facts``) and whose papers' mean passage (``Scope._about``) are kept
 PULL_REACH = 0.35  # more than any pull seen on the tune half (-0.12 to 0.24): below FOREIGN_TOPIC_AT by this, no
 # pull can matter, so the query is not encoded again
 
@@ -108,6 +111,15 @@ class Evidence:
         if self.specific >= SPECIFIC_BELOW:
             return 0.0
         return self.everyday + self.pull
+
+
+class WordFacts(NamedTuple):
+    """What the no-match evidence reads of one word: its topic weight (``weight``), in how many of the list's papers it
+    occurs (``Scope.papers_holding``) and its everyday frequency (``english.zipf``)."""
+
+    weight: float
+    papers: int
+    zipf: float
 
 
 def topic_words(text: str) -> list[str]:
@@ -146,6 +158,8 @@ class Scope:
         self._field: np.ndarray | None = field
         self._sorted: list[str] | None = None
         self._lock = threading.Lock()
+        self._facts: Kept[WordFacts] = Kept(KEPT_WORDS)
+        self._abouts: Kept[tuple[np.ndarray, float]] = Kept(KEPT_WORDS)
 
     def field(self) -> np.ndarray:
         """The list's mean passage vector, normalised: what the list as a whole is about (from at most
@@ -156,6 +170,15 @@ class Scope:
                 mean = np.asarray(rows, dtype=np.float64).mean(axis=0)
                 self._field = (mean / (np.linalg.norm(mean) or 1.0)).astype(np.float32)
             return self._field
+
+    def facts(self, word: str) -> WordFacts:
+        """What the evidence reads of ``word`` (``WordFacts``); the last ``KEPT_WORDS`` words' are kept (a query's words
+        come again in other queries, and a version's words never change)."""
+        kept = self._facts.get(word)
+        if kept is None:
+            zipf = english.zipf(word)
+            kept = self._facts.put(word, WordFacts(weight(word), self.papers_holding(word), zipf))
+        return kept
 
     def papers_holding(self, word: str) -> int:
         """In how many of the list's papers ``word`` occurs, in its own form or another (``held_ids``): its most
@@ -195,18 +218,17 @@ class Scope:
         missing: set[str] = set()
         shared: list[tuple[str, float]] = []  # the list's specific words in the query, with their topic weights
         for w in words:
-            w_weight = weight(w)
+            w_weight, papers, zipf = self.facts(w)
             total += w_weight
-            papers = self.papers_holding(w)
             if papers:
                 held += w_weight
-                jargon = max(jargon, JARGON_CEILING - min(english.zipf(w), JARGON_CEILING))
+                jargon = max(jargon, JARGON_CEILING - min(zipf, JARGON_CEILING))
                 if papers <= GENERIC_SHARE * self._papers:
                     specific += w_weight
                     shared.append((w, w_weight))
             else:
                 foreign = max(foreign, min(w_weight, FOREIGN_FULL))
-                if english.zipf(w) >= english.EVERYDAY:
+                if zipf >= english.EVERYDAY:
                     everyday += w_weight
                     missing.add(w)
         field = float(self.field() @ qvec) if qvec is not None else 0.0
@@ -255,12 +277,24 @@ class Scope:
         while a word alone may match one sentence of it closely ("handwritten" beside a paper on reading zip codes)."""
         apart = weights = 0.0
         for w, w_weight in shared:
-            rows = self._rows_holding(w)
-            if len(rows):
-                about = read_rows(self.matrix, rows).mean(axis=0)  # what those papers are about, as a whole
-                apart += w_weight * float(about @ (qvec - embed(w))) / (float(np.linalg.norm(about)) or 1.0)
+            about = self._about(w)
+            if about is not None:
+                mean, norm = about
+                apart += w_weight * float(mean @ (qvec - embed(w))) / norm
                 weights += w_weight
         return apart / weights if weights else 0.0
+
+    def _about(self, word: str) -> tuple[np.ndarray, float] | None:
+        """What the papers holding ``word`` are about as a whole (the mean of their passages, ``_rows_holding``) and
+        its norm (1 for none), or None when no passage holds it; the last ``KEPT_WORDS`` words' are kept."""
+        kept = self._abouts.get(word)
+        if kept is None:
+            rows = self._rows_holding(word)
+            if not len(rows):
+                return None
+            mean = read_rows(self.matrix, rows).mean(axis=0)
+            kept = self._abouts.put(word, (mean, float(np.linalg.norm(mean)) or 1.0))
+        return kept
 
     def _rows_holding(self, word: str) -> np.ndarray:
         """The passage rows of the papers holding ``word`` (of at most ``SENSE_PAPERS`` of them, evenly spread)."""
@@ -291,7 +325,8 @@ def forms(stem: str, stems: list[str]) -> list[str]:
         return []
     low, high = FORM_ENDING
     found = []
-    for other in stems[bisect.bisect_right(stems, stem) :]:
+    for at in range(bisect.bisect_right(stems, stem), len(stems)):  # read in place: a slice would copy the rest
+        other = stems[at]
         if not other.startswith(stem):
             break
         if low <= len(other) - len(stem) <= high:

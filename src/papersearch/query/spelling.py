@@ -33,7 +33,6 @@ class Speller:
     def __init__(self, vocabulary: dict[str, int]) -> None:
         self.vocab = vocabulary
         self._kept: Kept[str] = Kept(KEPT)
-        self._time_typos: Kept[bool] = Kept(KEPT)
         self._buckets: dict[tuple[str, int], list[str]] = {}
         for w in vocabulary:
             if len(w) >= MIN_LEN - 1:
@@ -63,18 +62,13 @@ class Speller:
                 best = rank if best is None or rank < best else best
         return word if best is None else best[2]
 
-    def _time_typo(self, word: str) -> bool:
-        """Whether ``order.mended`` mends ``word`` (a word as ``order.WORD_RE`` finds them): a query without one has no
-        misspelt word of time order to read (``order.time_words_read`` is empty), so its end of time is not read
-        twice (once here, once by its plan). The last ``KEPT`` words' answers are kept."""
-        kept = self._time_typos.get(word)
-        return kept if kept is not None else self._time_typos.put(word, order.mended(word)[0] != word)
-
     def correct(self, query: str) -> str:
         """The query with unknown words replaced by their nearest corpus words, except a misspelt word of time order
         that the query's order is read from (``order.time_words_read``: "the most recnet paper"), which becomes that
         word, whatever follows it in the same corpus word kept ("recnet-paper": "recent-paper")."""
-        timed = order.time_words_read(query) if any(map(self._time_typo, order.WORD_RE.findall(query))) else {}
+        # a query without a misspelt word of time order has none to read (``order.time_words_read`` is empty), so its
+        # end of time is not read twice (once here, once by its plan)
+        timed = order.time_words_read(query) if order.misspelt(query) else {}
 
         def corrected(m: re.Match[str]) -> str:
             read = timed.get(m.start())

@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..core.patterns import DIGIT, YEAR_DIGITS, Gated
 from ..core.records import EraRecord
 from ..core.text import plain_words
-from .periods import Span, era_named, nickname_in
+from .periods import EraKey, Span, era_key, era_named, nickname_in
 
 WORD_NUMBERS = {
     "twenties": 20,
@@ -53,6 +54,11 @@ class TimeContext:
     first: int
     last: int
     concept_years: Mapping[str, int]  # ``plain_words`` of a concept term -> year of the earliest entry that has it
+
+    @cached_property
+    def era_key(self) -> EraKey:
+        """The eras' ``periods.era_key``, made once: a query's reading looks its eras up by it."""
+        return era_key(self.eras)
 
 
 MOD = r"(?P<mod>early|mid|middle|late)[\s-]*"
@@ -334,7 +340,7 @@ def _nickname(text: str, ctx: TimeContext) -> TimeWindow | None:
 
 def _named_era(text: str, ctx: TimeContext) -> TimeWindow | None:
     """An era of the list by name: "the transformer era", "the Backpropagation Revolution"."""
-    named = era_named(text, ctx.eras)
+    named = era_named(text, ctx.eras, ctx.era_key)
     if named is None:
         return None
     e, span = named
