@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Header, Path, Query, Request
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.routing import Match, Route
@@ -28,6 +29,7 @@ from ..core.records import SHOWN_NEIGHBOURS, NeighbourPage, PaperRecord, SearchR
 from ..query.searcher import Searcher
 from .errors import public_folders, public_text
 from .live import CorpusWatch, LiveIndex
+from .parameters import check_given
 from .schemas import (
     K_SCHEMA,
     PAPER_ID,
@@ -47,7 +49,15 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     503: {"model": ErrorBody, "description": "no index could be loaded"},
 }
 
-router = APIRouter()
+
+def known_parameters(request: Request) -> None:
+    """A dependency of every documented endpoint: its query holds only the parameters its route declares, once."""
+    route = request.scope.get("route")
+    if isinstance(route, APIRoute) and route.include_in_schema:  # the web page's route takes any query
+        check_given(request.query_params, [p.alias for p in route.dependant.query_params], route.path)
+
+
+router = APIRouter(dependencies=[Depends(known_parameters)])  # a parameter an endpoint does not take is refused
 
 
 def _shown_as(schema: dict[str, Any], description: str) -> Callable[[dict[str, Any]], None]:
@@ -88,13 +98,17 @@ def json_response(data: Any) -> Response:
     return Response(orjson.dumps(data), media_type="application/json")
 
 
+SEARCH_NAMES = tuple(p["name"] for p in SEARCH_PARAMETERS)  # what /search and /answer take
+
+
 def search_request(request: Request) -> SearchRequest:
     """The one request of /search and /answer, built from the URL's text and checked once by ``core.params``.
 
-    Read from the query string directly (the last value of a repeated parameter, as FastAPI reads one):
-    its per-parameter machinery cost more than the rest of a cached answer. ``SEARCH_PARAMETERS`` documents them.
+    Read from the query string directly: FastAPI's per-parameter machinery cost more than the rest of a cached
+    answer. ``SEARCH_PARAMETERS`` documents them; one it does not, or one given twice, is refused.
     """
     given = request.query_params
+    check_given(given, SEARCH_NAMES, request.scope["path"])
     q = given.get("q")
     if q is None:
         raise QueryError("q", f"q is required: {RULES['q']}")
