@@ -1,8 +1,8 @@
 """``papersearch serve`` on an address it cannot take: one line saying why, and nothing saying it serves.
 
 The service used to load the index, print "serving index ... at http://127.0.0.1:8000/", and only then
-let uvicorn find the port taken (a log line and exit 1): a reader saw it serving. The socket is now
-bound before anything is said.
+let uvicorn find the port taken (a log line and exit 1): a reader saw it serving. The address is now
+tried before anything is said.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Run the service: take its address, load the index, say where it listens (and warn off loopback), hand over to uvicorn.
+"""Run the service: check its address, load the index, say where it listens (and warn off loopback), hand over to uvicorn.
 
 uvicorn parses requests with httptools, which has no limit of its own on a request's head: a
 64 MB header was read, copied and held whole (and the server grew by ~120 MB) before the app saw
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import errno
 import ipaddress
 import os
@@ -33,7 +32,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 import httptools
 import uvicorn
 from httptools import HttpParserCallbackError as CallbackError
-from uvicorn.config import STARTUP_FAILURE
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
 from uvicorn.server import ServerState
 
@@ -281,20 +279,15 @@ def is_loopback(host: str) -> bool:
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, echo: Callable[[str], None] = print) -> None:
-    """Take the address (PapersearchError if it is in use), load the index (IndexStateError if there is none), print
-    the address, run uvicorn until interrupted.
+    """Check the address (PapersearchError if it cannot be listened on), load the index (IndexStateError if there
+    is none), print the address, run uvicorn.
 
     ``settings``: read once by the entry point (``papersearch serve`` or ``python -m papersearch.serve``). The
-    socket is bound first, so that nothing says "serving" of an address another program holds (uvicorn listens
-    on it once the app has started).
+    address is tried before anything is said, so that nothing says "serving" of a port another program holds.
     """
-    listening = bound_socket(host, port)
-    try:
-        searcher = Searcher.load(settings.index, settings=settings)
-        app = create_app(settings, searcher)
-    except BaseException:
-        listening.close()
-        raise
+    check_address(host, port)
+    searcher = Searcher.load(settings.index, settings=settings)
+    app = create_app(settings, searcher)
     shown = f"[{host}]" if ":" in host else host
     echo(f"papersearch: serving index {searcher.version} ({len(searcher.papers())} papers) at http://{shown}:{port}/")
     echo(f"papersearch: API documentation at http://{shown}:{port}/docs")
@@ -304,7 +297,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, echo: C
         )
     waiting = min(settings.max_idle_connections, open_file_limit() // 2)
     protocol = HeadLimitedProtocol.configured(settings.header_timeout, waiting)
-    config = uvicorn.Config(
+    uvicorn.run(
         app,
         host=host,
         port=port,
@@ -315,29 +308,25 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, echo: C
         http=protocol,
         ws="none",
     )
-    server = uvicorn.Server(config)
-    with contextlib.suppress(KeyboardInterrupt):  # as uvicorn.run: Ctrl+C ends the service, not with a traceback
-        server.run(sockets=[listening])
-    if not server.started:  # as uvicorn.run: a start-up that failed (its lifespan said why) is not a success
-        sys.exit(STARTUP_FAILURE)
 
 
-def bound_socket(host: str, port: int) -> socket.socket:
-    """A TCP socket bound to ``host``:``port`` as uvicorn binds one; PapersearchError, in one line, when it cannot be."""
+def check_address(host: str, port: int) -> None:
+    """PapersearchError, in one line, when ``host``:``port`` cannot be listened on: bound as uvicorn binds it
+    (``SO_REUSEADDR``, so a port whose last connections are closing is free), then let go for uvicorn to take.
+
+    A program that takes the port in the moment between is refused by uvicorn itself, as before.
+    """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as exc:
-        sock.close()
-        if exc.errno == errno.EADDRINUSE:
-            why = f"port {port} on {host} is in use by another program; stop it, or choose another port with --port"
-        else:
-            why = f"cannot listen on {host} port {port}: {exc.strerror or exc}; check --host and --port"
-        raise PapersearchError(why) from exc
-    sock.set_inheritable(True)
-    return sock
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                why = f"port {port} on {host} is in use by another program; stop it, or choose another port with --port"
+            else:
+                why = f"cannot listen on {host} port {port}: {exc.strerror or exc}; check --host and --port"
+            raise PapersearchError(why) from exc
 
 
 def open_file_limit() -> int:
