@@ -33,6 +33,7 @@ from mcp.types import CallToolResult, Tool
 
 from papersearch.agent import require_sdk
 from papersearch.core.errors import PapersearchError, SettingsError
+from papersearch.core.ids import ID_RULE
 from papersearch.core.params import MAX_CITE_IDS, MAX_K, MAX_QUERY_CHARS, MODES, RULES
 from papersearch.core.settings import Settings
 from papersearch.index.build import build
@@ -55,6 +56,7 @@ TOOLS = {
     "cite_papers",
 }
 BACKPROP, TRANSFORMER = "1986-rumelhart-backpropagation", "2017-vaswani-transformer"
+CITE_STYLE_REFUSED = "style: a style is for format text alone, not bibtex; leave style out, or ask for text"
 Get = Callable[[str, dict[str, Any]], tuple[int, Any]]  # (path, query) -> (status, JSON body) from the HTTP API
 
 GOOD: list[tuple[str, dict[str, Any]]] = [  # (tool, arguments)
@@ -120,6 +122,11 @@ BAD: list[tuple[str, dict[str, Any]]] = [
     ("cite_papers", {"ids": [LECUN] * (MAX_CITE_IDS + 1)}),
     ("cite_papers", {"ids": [LECUN], "format": "endnote"}),
     ("cite_papers", {"ids": [LECUN], "format": "text", "style": "apa"}),
+    ("cite_papers", {"ids": [LECUN], "style": "short"}),  # bibtex has no style: refused, not ignored
+    ("cite_papers", {"ids": [LECUN], "format": "ris", "style": "harvard"}),
+    ("answer_question", {"question": " "}),
+    ("reading_path", {"from_id": "ab"}),  # one paper: the HTTP API's id, the tool's from_id
+    ("reading_path", {"from_id": BACKPROP, "to_id": "Bad Id"}),
 ]
 
 
@@ -150,7 +157,31 @@ def http_request(tool: str, arguments: dict[str, Any]) -> tuple[str, dict[str, A
 # arguments a URL cannot carry (a number for text, nothing at all), and what the tool says
 MCP_ONLY: list[tuple[str, dict[str, Any], str]] = [
     ("search_papers", {}, f"query is required: the query must be 1 to {MAX_QUERY_CHARS} characters of text"),
-    ("search_papers", {"query": 42}, "q: the query must be text"),
+    ("search_papers", {"query": 42}, "query: the query must be text"),
+    ("answer_question", {"question": 3}, "question: the query must be text"),
+    ("answer_question", {"question": ""}, "question: the query is empty; type a few words"),
+    # an argument a tool does not take is named, not ignored (the unknown tool is said first)
+    (
+        "search_papers",
+        {"query": "cnn", "year": 1990},
+        "year: not an argument of search_papers, which takes query, k, mode, era, year_from, year_to, neighbours, "
+        "detail",
+    ),
+    ("get_paper", {"id": LECUN, "q": "cnn"}, "q: not an argument of get_paper, which takes id"),
+    ("list_eras", {"era": "x"}, "era: not an argument of list_eras, which takes none"),
+    (
+        "cite_papers",
+        {"ids": [LECUN], "styles": "short"},
+        "styles: not an argument of cite_papers, which takes ids, format, style",
+    ),
+    ("cite_papers", {"ids": [LECUN], "style": "short"}, CITE_STYLE_REFUSED),
+    ("reading_path", {"from_id": "x"}, "from_id must be a paper id: " + ID_RULE + ", not 'x'"),
+    ("reading_path", {"to_id": "Bad Id"}, "to_id must be a paper id: " + ID_RULE + ", not 'Bad Id'"),
+    (
+        "reading_path",
+        {"from_id": "Bad Id", "to_id": TRANSFORMER},
+        "from_id must be a paper id: " + ID_RULE + ", not 'Bad Id'",
+    ),
     ("search_papers", {"query": "cnn", "k": [3]}, f"k must be a whole number from 1 to {MAX_K}, not [3]"),
     ("search_papers", {"query": "cnn", "neighbours": "titles"}, "neighbours must be one of ids, full, not 'titles'"),
     ("search_papers", {"query": "cnn", "detail": "all"}, "detail must be one of brief, full, not 'all'"),
@@ -283,12 +314,22 @@ def as_searched(body: dict[str, Any], arguments: dict[str, Any]) -> dict[str, An
     return body if arguments.get("detail") == "full" else brief(body)
 
 
-def as_sent(message: str, arguments: dict[str, Any]) -> str:
+def as_sent(message: str, tool: str, arguments: dict[str, Any]) -> str:
     """The HTTP API's message as the tool says it: the tool echoes a number it was sent as a number,
-    where a URL, which carries only text, has it quoted ("not 0" for "not '0'")."""
+    where a URL, which carries only text, has it quoted ("not 0" for "not '0'"); and it names its own
+    argument where the API's parameter has another name (``query`` for ``q``, ``from_id`` for ``from``)."""
     for value in arguments.values():
         if isinstance(value, int):
             message = message.replace(repr(str(value)), str(value))
+    one = "from_id" if "from_id" in arguments else "to_id"  # GET /papers/{id}/path's id
+    names = {
+        "search_papers": {"q": "query"},
+        "answer_question": {"q": "question"},
+        "reading_path": {"from": "from_id", "to": "to_id", "id": one},
+    }
+    for param, name in names.get(tool, {}).items():
+        if message.startswith((f"{param}:", f"{param} ")):
+            return name + message[len(param) :]
     return message
 
 
@@ -365,7 +406,7 @@ def check_against_http(seen: Seen, get: Get) -> None:
         status, body = get(*http_request(tool, arguments))
         assert status in (404, 422), (tool, arguments, body)
         assert result.is_error is True and result.structured_content is None
-        assert text_of(result) == as_sent(body["error"]["message"], arguments), (tool, arguments)
+        assert text_of(result) == as_sent(body["error"]["message"], tool, arguments), (tool, arguments)
 
     for (tool, arguments, expected), result in zip(MCP_ONLY, seen.mcp_only, strict=True):
         assert result.is_error is True and text_of(result) == expected, (tool, arguments)

@@ -35,6 +35,7 @@ from papersearch.agent.jsonrpc import (
     screen,
 )
 from papersearch.core.errors import QueryError
+from papersearch.core.ids import ID_RULE
 from papersearch.core.params import RULES
 from papersearch.core.settings import Settings
 from papersearch.query.searcher import Searcher
@@ -92,8 +93,13 @@ PASSED = [  # lines the SDK reads as they are (it answers the requests, and noth
     b'{"jsonrpc":"2.0","id":99999999999999999999999999999,"method":"ping","extra":1}',
 ]
 SURROGATE_CALLS = [  # (tool, arguments holding a lone surrogate, what the tool error says)
-    ("search_papers", {"query": f"cnn {SURROGATE}"}, "q: the query contains control or invalid characters"),
-    ("answer_question", {"question": SURROGATE}, "q: the query contains control or invalid characters"),
+    ("search_papers", {"query": f"cnn {SURROGATE}"}, "query: the query contains control or invalid characters"),
+    ("answer_question", {"question": SURROGATE}, "question: the query contains control or invalid characters"),
+    (
+        "reading_path",
+        {"from_id": SURROGATE},
+        str(QueryError("from_id", f"from_id must be a paper id: {ID_RULE}, not {SURROGATE!r}")),
+    ),
     ("search_papers", {"query": "cnn", "era": SURROGATE}, "era contains control or invalid characters"),
     (
         "search_papers",
@@ -351,7 +357,7 @@ def test_ten_thousand_raw_lines_each_get_the_answer_json_rpc_prescribes(
     app = create_app(Settings(corpus=CORPUS, index=index_dir, model=MODEL), searcher, reload_interval=0)
     with TestClient(app) as client:  # a query the HTTP API refuses for its characters, in the same words
         http = client.get("/search", params={"q": "cnn \x01"}).json()["error"]["message"]
-    assert http == SURROGATE_CALLS[0][2]
+    assert http == "q" + SURROGATE_CALLS[0][2].removeprefix("query")  # the tool names its argument, query
 
 
 # ---- the SDK's own client --------------------------------------------------------------------------------------
@@ -407,6 +413,8 @@ def sdk_call(rng: random.Random) -> tuple[str, dict[str, object], bool]:
         kind = GOOD if rng.random() < 0.6 else BAD
         arguments[name] = rng.choice(SDK_ARGUMENTS[name][kind])
         fails |= kind == BAD
+    if tool == "cite_papers" and "style" in arguments:
+        fails |= arguments.get("format", "bibtex") != "text"  # a style is for text alone: refused with another
     if tool == "reading_path":
         ends = [arguments.get("from_id"), arguments.get("to_id")]
         fails |= ends == [None, None]  # a path needs one paper at least; direction and k are checked even for a chain

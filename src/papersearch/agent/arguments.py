@@ -118,8 +118,8 @@ CiteFormat = Annotated[
 CiteStyle = Annotated[
     object,
     _argument(
-        {"type": "string", "enum": list(TEXT_STYLES)},
-        STYLES_TEXT,
+        _optional({"type": "string", "enum": list(TEXT_STYLES)}),
+        f"{STYLES_TEXT}; harvard when left out. Another format has no style: give one only with text",
     ),
 ]
 NeighboursArgument = Annotated[

@@ -8,12 +8,15 @@ a tool runs (one missing, or not text where text is needed) are said in the same
 and so are ids that break the paper-id rule (``check_ids``) and text holding a lone surrogate,
 which the stdio transport's screen answers before the SDK, which cannot read it, sees the call
 (``invalid_text``).
+A message names the tool's own argument where the HTTP API's parameter is named otherwise
+(``query`` and ``question`` for ``q``, ``from_id`` and ``to_id`` for ``from``, ``to`` and a path's ``id``:
+``as_argument``), and an argument a tool does not take is refused by name (``unknown_argument``).
 Anything else is a crash, left to the SDK: a generic message to the client, the traceback in the log.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -30,16 +33,53 @@ REQUIRED = {  # what a required argument takes, said when it is missing
 ID_NOT_TEXT = "the id must be text, like 1989-lecun-cnn"
 ID_ARGUMENTS = {"id": "id", "from_id": "from", "to_id": "to"}  # a tool's id argument -> the HTTP API's parameter
 QUERY_ARGUMENTS = ("query", "question")
+SHOWN_NAME_CHARS = 40  # of an argument's name, as an error quotes it back
 
 
-def error_text(exc: BaseException | None, arguments: Mapping[str, Any], public: Callable[[str], str]) -> str | None:
+ARGUMENTS_OF = {  # tool -> the HTTP API's parameter -> the tool's argument, where their names differ
+    "search_papers": {"q": "query"},
+    "answer_question": {"q": "question"},
+    "reading_path": {"from": "from_id", "to": "to_id"},
+}
+
+
+def error_text(
+    exc: BaseException | None, tool: str, arguments: Mapping[str, Any], public: Callable[[str], str]
+) -> str | None:
     """The tool error's text for what a tool raised (``exc``, the SDK error's cause); None for a crash."""
     if isinstance(exc, PapersearchError):
         message = str(exc)
-        return message if exc.quotes_input else public(message)
+        return as_argument(message, exc.param, tool, arguments) if exc.quotes_input else public(message)
     if isinstance(exc, ValidationError):
         return argument_text(exc, arguments)
     return None
+
+
+def as_argument(message: str, param: str | None, tool: str, arguments: Mapping[str, Any]) -> str:
+    """``message``, which names the HTTP API's ``param`` first, naming ``tool``'s own argument instead."""
+    if param is None:
+        return message
+    if tool == "reading_path" and param == "id":  # a path's one paper: GET /papers/{id}/path
+        name = "from_id" if arguments.get("from_id") is not None else "to_id"
+    else:
+        name = ARGUMENTS_OF.get(tool, {}).get(param, param)
+    return renamed(message, param, name)
+
+
+def renamed(message: str, param: str, name: str) -> str:
+    """``message`` with ``param``, the name it starts with (``q: ...``, ``from must be ...``), written ``name``."""
+    if name != param and message.startswith((param + ":", param + " ")):
+        return name + message[len(param) :]
+    return message
+
+
+def unknown_argument(tool: str, arguments: Mapping[str, Any], takes: Collection[str]) -> str | None:
+    """The tool error for the first argument ``tool`` does not take (it would be ignored); None when there is none."""
+    unknown = next((name for name in arguments if name not in takes), None)
+    if unknown is None:
+        return None
+    listed = f"which takes {', '.join(takes)}" if takes else "which takes none"
+    return str(QueryError(unknown[:SHOWN_NAME_CHARS], f"not an argument of {tool}, {listed}"))
 
 
 def argument_text(error: ValidationError, arguments: Mapping[str, Any]) -> str:
@@ -48,11 +88,11 @@ def argument_text(error: ValidationError, arguments: Mapping[str, Any]) -> str:
     name = ".".join(str(part) for part in first["loc"]) or "arguments"
     if first["type"] == "missing":
         return str(QueryError(name, f"{name} is required: {REQUIRED.get(name, 'see the input schema')}"))
-    if name == "query":  # typed as text so that the SDK leaves a query that looks like JSON alone
+    if name in QUERY_ARGUMENTS:  # typed as text so that the SDK leaves a query that looks like JSON alone
         try:
             check_query(arguments.get(name))
         except QueryError as exc:
-            return str(exc)
+            return renamed(str(exc), "q", name)
     if name == "id":
         return str(QueryError("id", ID_NOT_TEXT))
     return str(QueryError(name, str(first["msg"])))
@@ -92,6 +132,6 @@ def invalid_text(arguments: object) -> str | None:
             if name in ID_ARGUMENTS and isinstance(value, str):
                 check_id(id_parameter(name, arguments), value)
         except QueryError as exc:
-            return str(exc)
+            return renamed(str(exc), exc.param or name, name)
         return str(QueryError(name, f"{name} {INVALID_CHARACTERS}"))
     return None

@@ -3,8 +3,9 @@
 ``build_server(current)`` registers every tool of ``tools.TOOLS`` and the ``paper://{id}``
 resource over ``current``, which returns the ``Searcher`` of the index version being served, so a
 newly published version answers the next call. ``PaperServer`` adds three things to the SDK's
-server: a failed call (an id that breaks the paper-id rule included) comes back as a tool error in
-the HTTP API's words (``errors``) instead of the SDK's "Error executing tool ...";
+server: a failed call (an id that breaks the paper-id rule, or an argument the tool does not take,
+included) comes back as a tool error in the HTTP API's words, naming the tool's own argument
+(``errors``), instead of the SDK's "Error executing tool ..." or nothing;
 ``resources/list`` lists the papers of the live index; and on stdio every message is screened
 before the SDK reads it (``wire``), so each request gets its answer.
 """
@@ -25,7 +26,7 @@ from .. import __version__
 from ..core.errors import NotFoundError, PapersearchError, QueryError
 from ..core.records import PaperRecord
 from ..query.searcher import Searcher
-from .errors import check_ids, error_text
+from .errors import as_argument, check_ids, error_text, unknown_argument
 from .tools import build_tools
 from .wire import screened_stdio
 
@@ -49,14 +50,18 @@ class PaperServer(MCPServer[Any]):
     """``MCPServer`` that answers a failed tool call with papersearch's own message and lists the live papers."""
 
     def __init__(self, current: Callable[[], Searcher], public: Callable[[str], str] = _same) -> None:
+        tools = build_tools(current)
         super().__init__(
             "papersearch",
             title="papersearch",
             instructions=INSTRUCTIONS,
             version=__version__,
             log_level="WARNING",
-            tools=build_tools(current),
+            tools=tools,
         )
+        self.takes = {
+            tool.name: tuple(tool.parameters.get("properties", ())) for tool in tools
+        }  # each tool's arguments
         self.current = current
         self.public = public
         self.resource(
@@ -71,13 +76,17 @@ class PaperServer(MCPServer[Any]):
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
     ) -> CallToolResult | InputRequiredResult:
         """The SDK's call, with the errors of papersearch (and refused arguments) said in the HTTP API's words."""
+        takes = self.takes.get(name)
+        unknown = None if takes is None else unknown_argument(name, arguments, takes)  # None: no such tool
+        if unknown is not None:
+            return tool_error(unknown)
         try:
             check_ids(arguments)
             return await super().call_tool(name, arguments, context)
         except QueryError as exc:
-            return tool_error(str(exc))
+            return tool_error(as_argument(str(exc), exc.param, name, arguments))
         except ToolError as exc:
-            text = error_text(exc.__cause__, arguments, self.public)
+            text = error_text(exc.__cause__, name, arguments, self.public)
             if text is None:  # an unknown tool, or a crash: the SDK words and logs it
                 raise
             return tool_error(text)

@@ -25,7 +25,7 @@ from typing_extensions import TypedDict
 
 from ..core.assistant_records import Answer, Chain, ReadingList
 from ..core.errors import QueryError
-from ..core.params import DEFAULT_K, DEFAULT_PATH_K, check_direction, check_k
+from ..core.params import DEFAULT_K, DEFAULT_PATH_K, check_direction, check_k, check_style_applies
 from ..core.records import SHOWN_NEIGHBOURS, EraPapers, NeighbourPage, PaperRecord, SearchResults, SimilarResults
 from ..query.cite import MEDIA_TYPES, CiteRequest
 from ..query.searcher import Searcher
@@ -221,7 +221,7 @@ class PaperTools:
         return result(reading, reading_text(reading))
 
     def cite_papers(
-        self, ids: Ids, format: CiteFormat = "bibtex", style: CiteStyle = "harvard"
+        self, ids: Ids, format: CiteFormat = "bibtex", style: CiteStyle = None
     ) -> Annotated[CallToolResult, Citations]:
         """Papers of the reading list written as references, to paste into a document or a reference
         manager: BibTeX (the default), CSL-JSON, RIS, or a formatted reference in a named style.
@@ -230,7 +230,8 @@ class PaperTools:
         content holds the same. Cite the papers you used: their ids come from search_papers, get_paper,
         answer_question (its sources) and reading_path.
         """
-        request = CiteRequest.check(ids, format, style)
+        request = CiteRequest.check(ids, format) if style is None else CiteRequest.check(ids, format, style)
+        check_style_applies(request.format, style is not None)  # as GET /cite: a style with bibtex is refused
         text = self.current().cite(request)
         body: Citations = {
             "format": request.format,

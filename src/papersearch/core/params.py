@@ -229,6 +229,12 @@ def check_id_list(name: str, value: object, most: int | None = MAX_CITE_IDS) -> 
     return ids
 
 
+def check_style_applies(fmt: str, style_given: bool) -> None:
+    """A citation style is for formatted text alone: one given with another format is refused, not ignored."""
+    if style_given and fmt != "text":
+        raise QueryError("style", f"a style is for format text alone, not {fmt}; leave style out, or ask for text")
+
+
 def resolve_era(era: str, eras: Sequence[EraRecord]) -> str:
     """An era id from its id, its name, or a unique part of either (case-insensitive)."""
     wanted = era.strip().lower()

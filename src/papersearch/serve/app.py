@@ -19,8 +19,10 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.routing import Match, Router
+from starlette.types import Receive, Scope, Send
 
 from .. import __version__
 from ..core.settings import Settings
@@ -53,6 +55,40 @@ def install_docs(app: FastAPI) -> None:
             swagger_css_url="/docs-assets/swagger-ui.css",
             swagger_favicon_url="/static/favicon.svg",
         )
+
+
+class SlashRedirect:
+    """The router's answer when no route matches: a redirect to the same path with its trailing slash taken
+    away (or added) where a route matches that, else the 404.
+
+    Starlette's own redirect wrote its ``Location`` whole, from the request's ``Host`` header (a request for
+    ``/search/`` sent to ``Host: evil.example`` was sent on to ``http://evil.example/search``); this one
+    writes the path and query alone, which the client reads against the address it asked.
+    """
+
+    def __init__(self, router: Router) -> None:
+        self.router = router
+        router.redirect_slashes = False  # this takes its place
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        location = self.location(scope) if scope["type"] == "http" else None
+        if location is None:
+            await self.router.not_found(scope, receive, send)
+        else:
+            await RedirectResponse(location)(scope, receive, send)
+
+    def location(self, scope: Scope) -> str | None:
+        path: str = scope["path"]
+        if path in ("", "/"):
+            return None
+        twin = path.rstrip("/") if path.endswith("/") else path + "/"
+        if twin.startswith(("//", "/\\")):  # would read as another host's address
+            return None
+        moved = dict(scope, path=twin)
+        if not any(route.matches(moved)[0] is not Match.NONE for route in self.router.routes):
+            return None
+        query = scope.get("query_string", b"").decode("latin-1")
+        return twin + ("?" + query if query else "")
 
 
 def install_live_openapi(app: FastAPI, live: LiveIndex) -> None:
@@ -153,6 +189,7 @@ def _install(app: FastAPI, live: LiveIndex, settings: Settings) -> None:
     app.include_router(router)
     app.router.routes[:0] = plain_routes()  # matched first: FastAPI's routes of the same paths document them
     app.include_router(citations)
+    app.router.default = SlashRedirect(app.router)
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
     install_docs(app)
     install_live_openapi(app, live)

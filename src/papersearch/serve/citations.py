@@ -4,23 +4,24 @@ The body is the reference text in the asked format (BibTeX, CSL-JSON, RIS or pla
 with that format's media type and a ``Content-Disposition`` file name (``1989-lecun-cnn.bib``,
 ``references.ris``). Parameters arrive as text and are checked once, by ``query.cite.CiteRequest``:
 a bad id, format or style is a 422 and an unknown id a 404, in the one JSON error body and the
-words every face uses. At most ``MAX_CITE_IDS`` papers a request.
+words every face uses; so is a style given with a format other than text, which has no style
+(``core.params.check_style_applies``). At most ``MAX_CITE_IDS`` papers a request.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from ..core.params import MAX_CITE_IDS
+from ..core.params import MAX_CITE_IDS, check_style_applies
 from ..query.cite import CITE_FORMATS, FORMATS_TEXT, MEDIA_TYPES, STYLES_TEXT, TEXT_STYLES, CiteRequest
 from ..query.searcher import Searcher
-from .routes import ERRORS, PaperId, _documented
+from .routes import ERRORS, PaperId, _documented, known_parameters
 from .schemas import PAPER_IDS, PAPER_IDS_TEXT
 
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(known_parameters)])
 CSL_JSON = {"type": "array", "items": {"type": "object"}, "description": "CSL-JSON items, one a paper"}
 
 REFERENCES: dict[int | str, dict[str, Any]] = {
@@ -56,8 +57,9 @@ Style = Annotated[
 ]
 
 
-def references(searcher: Searcher, request: CiteRequest) -> Response:
+def references(searcher: Searcher, request: CiteRequest, style_given: bool) -> Response:
     """The references as a file: the format's media type (UTF-8) and a file name to save them as."""
+    check_style_applies(request.format, style_given)
     text = searcher.cite(request)
     headers = {"Content-Disposition": f'attachment; filename="{request.filename()}"'}
     return Response(text, media_type=f"{MEDIA_TYPES[request.format]}; charset=utf-8", headers=headers)
@@ -66,7 +68,8 @@ def references(searcher: Searcher, request: CiteRequest) -> Response:
 @router.get("/papers/{id}/cite", responses=REFERENCES, response_class=Response, tags=["papers"])
 def cite_paper(request: Request, id: PaperId, format: Format = "bibtex", style: Style = "harvard") -> Response:
     """One paper as a reference: BibTeX (the default, its key the paper's id), CSL-JSON, RIS or formatted text."""
-    return references(request.app.state.live.searcher, CiteRequest.check([id], format, style, param="id"))
+    cited = CiteRequest.check([id], format, style, param="id")
+    return references(request.app.state.live.searcher, cited, "style" in request.query_params)
 
 
 @router.get(
@@ -79,4 +82,5 @@ def cite_paper(request: Request, id: PaperId, format: Format = "bibtex", style: 
 )
 def cite_papers(request: Request, ids: Ids, format: Format = "bibtex", style: Style = "harvard") -> Response:
     """Several papers as references (the description above is what the API documents)."""
-    return references(request.app.state.live.searcher, CiteRequest.check(ids, format, style))
+    cited = CiteRequest.check(ids, format, style)
+    return references(request.app.state.live.searcher, cited, "style" in request.query_params)

@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Header, Path, Query, Request
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.routing import Match, Route
@@ -28,6 +29,7 @@ from ..core.records import SHOWN_NEIGHBOURS, NeighbourPage, PaperRecord, SearchR
 from ..query.searcher import Searcher
 from .errors import public_folders, public_text
 from .live import CorpusWatch, LiveIndex
+from .parameters import check_given
 from .schemas import (
     K_SCHEMA,
     PAPER_ID,
@@ -47,7 +49,15 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     503: {"model": ErrorBody, "description": "no index could be loaded"},
 }
 
-router = APIRouter()
+
+def known_parameters(request: Request) -> None:
+    """A dependency of every documented endpoint: its query holds only the parameters its route declares, once."""
+    route = request.scope.get("route")
+    if isinstance(route, APIRoute) and route.include_in_schema:  # the web page's route takes any query
+        check_given(request.query_params, [p.alias for p in route.dependant.query_params], route.path)
+
+
+router = APIRouter(dependencies=[Depends(known_parameters)])  # a parameter an endpoint does not take is refused
 
 
 def _shown_as(schema: dict[str, Any], description: str) -> Callable[[dict[str, Any]], None]:
@@ -84,17 +94,23 @@ def json_response(data: Any) -> Response:
     FastAPI would validate the dict against the model and serialise it again, in a second trip to the
     thread pool; the bytes are the same (tests/test_reliability.py checks), the model still documents it.
     orjson writes them as pydantic would (compact, UTF-8, NaN and infinities as null), in a third of the time.
+    For a new search or answer it runs on the worker thread that made ``data``, while it is still in the CPU's
+    caches, and not on the event loop when it wakes.
     """
     return Response(orjson.dumps(data), media_type="application/json")
+
+
+SEARCH_NAMES = tuple(p["name"] for p in SEARCH_PARAMETERS)  # what /search and /answer take
 
 
 def search_request(request: Request) -> SearchRequest:
     """The one request of /search and /answer, built from the URL's text and checked once by ``core.params``.
 
-    Read from the query string directly (the last value of a repeated parameter, as FastAPI reads one):
-    its per-parameter machinery cost more than the rest of a cached answer. ``SEARCH_PARAMETERS`` documents them.
+    Read from the query string directly: FastAPI's per-parameter machinery cost more than the rest of a cached
+    answer. ``SEARCH_PARAMETERS`` documents them; one it does not, or one given twice, is refused.
     """
     given = request.query_params
+    check_given(given, SEARCH_NAMES, request.scope["path"])
     q = given.get("q")
     if q is None:
         raise QueryError("q", f"q is required: {RULES['q']}")
@@ -120,9 +136,11 @@ async def search(request: Request) -> Response:
     asked = search_request(request)
     searcher = _searcher(request)
     # a repeated question is a dictionary lookup, answered here; ranking a new one (CPU work) goes to a
-    # worker thread so that the event loop keeps serving
-    results = searcher.cached(asked) or await run_in_threadpool(searcher.search, asked)
-    return json_response(results)
+    # worker thread so that the event loop keeps serving, and its response is made there, after the search
+    results = searcher.cached(asked)
+    if results is not None:
+        return json_response(results)
+    return await run_in_threadpool(lambda: json_response(searcher.search(asked)))
 
 
 @router.get("/answer", response_model=Answer, responses=ERRORS, tags=["search"], openapi_extra=SEARCH_DOCS)
@@ -131,7 +149,8 @@ async def answer(request: Request) -> Response:
     read the sources in; or, when the list does not cover the question, the nearest papers (``declined``).
     The same parameters and errors as /search; the sentences come from its best ranked papers."""
     asked = search_request(request)
-    return json_response(await run_in_threadpool(_searcher(request).answer, asked))
+    searcher = _searcher(request)
+    return await run_in_threadpool(lambda: json_response(searcher.answer(asked)))
 
 
 class PlainGet(Route):

@@ -1,4 +1,4 @@
-"""Run the service: load the index, say where it listens (and warn off loopback), hand over to uvicorn.
+"""Run the service: check its address, load the index, say where it listens (and warn off loopback), hand over to uvicorn.
 
 uvicorn parses requests with httptools, which has no limit of its own on a request's head: a
 64 MB header was read, copied and held whole (and the server grew by ~120 MB) before the app saw
@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import ipaddress
 import os
 import resource
+import socket
 import sys
 import weakref
 from collections.abc import Callable
@@ -277,10 +279,13 @@ def is_loopback(host: str) -> bool:
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, echo: Callable[[str], None] = print) -> None:
-    """Load the index (raising IndexStateError if there is none), print the address, run uvicorn.
+    """Check the address (PapersearchError if it cannot be listened on), load the index (IndexStateError if there
+    is none), print the address, run uvicorn.
 
-    ``settings``: read once by the entry point (``papersearch serve`` or ``python -m papersearch.serve``).
+    ``settings``: read once by the entry point (``papersearch serve`` or ``python -m papersearch.serve``). The
+    address is tried before anything is said, so that nothing says "serving" of a port another program holds.
     """
+    check_address(host, port)
     searcher = Searcher.load(settings.index, settings=settings)
     app = create_app(settings, searcher)
     shown = f"[{host}]" if ":" in host else host
@@ -303,6 +308,25 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, echo: C
         http=protocol,
         ws="none",
     )
+
+
+def check_address(host: str, port: int) -> None:
+    """PapersearchError, in one line, when ``host``:``port`` cannot be listened on: bound as uvicorn binds it
+    (``SO_REUSEADDR``, so a port whose last connections are closing is free), then let go for uvicorn to take.
+
+    A program that takes the port in the moment between is refused by uvicorn itself, as before.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                why = f"port {port} on {host} is in use by another program; stop it, or choose another port with --port"
+            else:
+                why = f"cannot listen on {host} port {port}: {exc.strerror or exc}; check --host and --port"
+            raise PapersearchError(why) from exc
 
 
 def open_file_limit() -> int:
