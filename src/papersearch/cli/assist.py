@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager, nullcontext, redirect_stdout
 from ..core.assistant_records import Chain, ReadingList
 from ..core.params import DEFAULT_PATH_K, check_k
 from ..core.settings import Settings
-from .arguments import Command, add_search_flags, checked, search_request
+from .arguments import Command, add_search_flags, checked, search_request, usage_error
 from .citing import add_json_or_cite, write_references
 from .loading import open_for_one_question, open_index
 
@@ -65,9 +65,9 @@ def cmd_path(args: argparse.Namespace, settings: Settings) -> int:
     """``papersearch path``: one paper's reading list (--before/--after) or a chain between two."""
     paper = args.before or args.after
     if (paper is None) == (len(args.ids) != 2) or (paper is not None and args.ids):
-        return _usage("give --before ID, --after ID, or two ids FROM TO")
+        return usage_error("path", "give --before ID, --after ID, or two ids FROM TO")
     if paper is None and args.k is not None:
-        return _usage("-k applies to --before and --after, not to a chain FROM TO")
+        return usage_error("path", "-k applies to --before and --after, not to a chain FROM TO")
     from .render import print_json, show_chain, show_reading
 
     searcher = open_index(settings)
@@ -91,12 +91,6 @@ def cmd_path(args: argparse.Namespace, settings: Settings) -> int:
     if args.cite:
         write_references(searcher.paper, ids, args.cite)
     return 0
-
-
-def _usage(message: str) -> int:
-    """A wrong combination of arguments: one line as argparse says it, exit 2."""
-    print(f"papersearch path: error: {message} (see `papersearch path --help`)", file=sys.stderr)
-    return 2
 
 
 COMMANDS = (

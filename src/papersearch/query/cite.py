@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..core.errors import NotFoundError
+from ..core.errors import NotFoundError, QueryError
 from ..core.identifiers import arxiv_url, doi_url
 from ..core.names import author_surname, given_names
 from ..core.params import MAX_CITE_IDS, check_id_list, one_of
@@ -116,6 +116,17 @@ def check_format(fmt: object) -> CiteFormat:
 def check_style(style: object) -> TextStyle:
     """``style`` as a text style, or a :class:`QueryError` listing the ones there are."""
     return one_of("style", style, TEXT_STYLES, f"style must be one of {', '.join(TEXT_STYLES)}")
+
+
+def style_of(fmt: CiteFormat, style: object) -> TextStyle:
+    """The text style a request asked for: ``style`` checked, or "harvard" when it gave none (None); a style given
+    with a format other than text is a :class:`QueryError` naming ``style``, never a choice silently dropped."""
+    if style is None:
+        return "harvard"
+    chosen = check_style(style)
+    if fmt != "text":
+        raise QueryError("style", f"style applies to format text only; {fmt} has no style, so leave style out")
+    return chosen
 
 
 def csl_type(record: PaperRecord) -> str:
