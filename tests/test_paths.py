@@ -326,7 +326,8 @@ def test_every_entry_can_be_shown_through_k_on_every_face(
     pytest.importorskip("mcp")
     from papersearch.agent.tools import PaperTools
 
-    called = PaperTools(lambda: searcher).reading_path(from_id=one, direction=direction, k=total)
+    end = {"from_id" if direction == "after" else "to_id": one}  # a path from a paper, or to it
+    called = PaperTools(lambda: searcher).reading_path(**end, k=total)
     assert called.structured_content is not None and len(called.structured_content["results"]) == total
 
 
@@ -367,8 +368,38 @@ def test_cli_path_before_after_and_between(index_dir: Path, searcher: Searcher) 
     assert "The graph holds no chain" in " ".join(out.stdout.split()) and "≈" in out.stdout
 
 
+def test_a_path_with_one_end_reads_as_that_end_says_on_every_face(index_dir: Path, searcher: Searcher) -> None:
+    """A path *to* a paper is what to read before it, ending at it; *from* one, what grew out of it: the CLI's
+    --to and --from say so as the MCP tool's to_id and from_id do."""
+    to = path_cli(index_dir, "--to", VASWANI, "-k", "3")
+    assert to.returncode == 0 and to.stdout == path_cli(index_dir, "--before", VASWANI, "-k", "3").stdout
+    last = to.stdout.rstrip().splitlines()[-1]
+    assert last.startswith("then 2017  Attention Is All You Need") and VASWANI in last  # it ends at the paper
+    body = json.loads(path_cli(index_dir, "--from", RUMELHART, "--json").stdout)
+    assert body == searcher.path(RUMELHART, "after")
+    after = path_cli(index_dir, "--after", RUMELHART).stdout
+    assert "then " not in after.rstrip().splitlines()[-1]  # a path from a paper starts there: no closing line
+    pytest.importorskip("mcp")
+    from papersearch.agent.tools import PaperTools
+
+    tools = PaperTools(lambda: searcher)
+    for called, direction in (
+        (tools.reading_path(to_id=VASWANI), "before"),
+        (tools.reading_path(from_id=RUMELHART), "after"),
+    ):
+        assert called.structured_content is not None and called.structured_content["direction"] == direction
+    text = tools.reading_path(to_id=VASWANI).content[0]
+    assert "to read before it (a path ending at it)" in getattr(text, "text", "")
+
+
 def test_cli_path_refuses_what_it_cannot_do(index_dir: Path) -> None:
-    for args in ([], [RUMELHART], ["--before", VASWANI, RUMELHART], [RUMELHART, VASWANI, "-k", "3"]):
+    for args in (
+        [],
+        [RUMELHART],
+        ["--before", VASWANI, RUMELHART],
+        [RUMELHART, VASWANI, "-k", "3"],
+        ["--to", VASWANI, "--from", RUMELHART],
+    ):
         out = path_cli(index_dir, *args)
         assert out.returncode == 2 and out.stderr.count("\n") == 1 and "papersearch path: error:" in out.stderr, args
     shown = subprocess.run(

@@ -135,8 +135,10 @@ def answer_text(res: Answer) -> str:
 
 def reading_text(res: ReadingList) -> str:
     """What to read before or after one paper, in reading order, each with the words (or the nearness) that tie them."""
+    ends = "a path ending at it" if res["direction"] == "before" else "a path starting from it"
     lines = [
-        f"{res['id']} ({res['year']}): {res['total']} entries to read {res['direction']} it; the first {len(res['results'])}:"
+        f"{res['id']} ({res['year']}): {res['total']} entries to read {res['direction']} it ({ends}); "
+        f"the first {len(res['results'])}:"
     ]
     for r in res["results"]:
         evidence = "; ".join(

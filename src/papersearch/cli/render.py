@@ -328,7 +328,8 @@ def hop_line(hop: Hop) -> str:
 
 
 def show_reading(path: ReadingList) -> None:
-    """``papersearch path --before/--after``: the papers, in reading order, each with its hops."""
+    """``papersearch path --before/--after``: the papers, strongest ties first, each with its hops; a path to a paper
+    (before) ends with the paper itself."""
     con = console()
     what = "Read before" if path["direction"] == "before" else "Read after"
     con.print(f"[bold]{what} {escape(path['title'])}[/] ({path['year']})")
@@ -343,6 +344,8 @@ def show_reading(path: ReadingList) -> None:
         con.print(f"{i:>2}. {p['year']}  {escape(p['title'])}  [dim]{p['id']} · tied by {p['tie']}[/]")
         for hop in p["hops"]:
             con.print(f"      [dim]{hop_line(hop)}[/]")
+    if path["direction"] == "before":  # a path to the paper ends at it
+        con.print(f"\n[dim]then[/] {path['year']}  {escape(path['title'])}  [dim]{path['id']}, where they lead[/]")
 
 
 def show_chain(chain: Chain) -> None:
