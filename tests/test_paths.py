@@ -392,6 +392,18 @@ def test_a_path_with_one_end_reads_as_that_end_says_on_every_face(index_dir: Pat
     assert "to read before it (a path ending at it)" in getattr(text, "text", "")
 
 
+def test_a_chain_back_in_time_says_each_tie_the_right_way_round(index_dir: Path) -> None:
+    """From a newer paper to an older one each paper is cited by the one above it, not the other way: BERT builds
+    on the Transformer, and the Transformer mentions Elman's recurrent networks, whichever end the chain starts at."""
+    back = [ln.strip() for ln in path_cli(index_dir, "2019-devlin-bert", "1990-elman-rnn").stdout.splitlines()]
+    ahead = [ln.strip() for ln in path_cli(index_dir, "1990-elman-rnn", "2019-devlin-bert").stdout.splitlines()]
+    ties = [ln for ln in back if ln.startswith(("↑", "↓"))]
+    assert ties and all(ln.startswith("↑ the paper above ") and "the one below" in ln for ln in ties), back
+    said = [ln for ln in ahead if ln.startswith(("↑", "↓"))]
+    assert said and all(ln.startswith("↓ the paper below ") for ln in said), ahead
+    assert sorted(ln.split(":", 1)[1] for ln in ties) == sorted(ln.split(":", 1)[1] for ln in said)  # the same ties
+
+
 def test_cli_path_refuses_what_it_cannot_do(index_dir: Path) -> None:
     for args in (
         [],

@@ -361,9 +361,12 @@ def show_chain(chain: Chain) -> None:
             f"[bold]The graph holds no chain from {chain['source']} to {chain['target']}.[/]\n"
             "One through the graph where it can, by meaning where it cannot [dim](≈: a step by meaning, not a reference)[/]:"
         )
+    # a chain runs one way in time (query.paths): forwards, each paper cites or mentions the one before it;
+    # backwards (from a newer paper to an older one), each is cited or mentioned by the one before it
+    tie = "↑ the paper above {} the one below" if first["year"] > last["year"] else "↓ the paper below {} the one above"
     for step in chain["steps"]:
         if step["kind"] == "similar":
             con.print(f"   [dim]≈ by meaning, similarity {step['similarity'] or 0:.2f}[/]")
-        elif step["kind"] is not None:  # how the paper below ties to the one above: it cites or mentions it
-            con.print(f"   [dim]↓ the paper below {step['kind']} the one above: “{escape(step['evidence'] or '')}”[/]")
+        elif step["kind"] is not None:
+            con.print(f"   [dim]{tie.format(step['kind'])}: “{escape(step['evidence'] or '')}”[/]")
         con.print(f"  {step['year']}  {escape(step['title'])}  [dim]{step['id']}[/]")
