@@ -134,3 +134,26 @@ def test_a_bad_setting_exits_1(
     monkeypatch.setenv("PAPERSEARCH_RELOAD_INTERVAL", "soon")
     status, _, err = run(capsys, "show", LECUN, "--index", str(index_dir))
     assert status == 1 and user_error(err) and "PAPERSEARCH_RELOAD_INTERVAL='soon'" in err, err
+
+
+def test_sigterm_ends_a_build_as_ctrl_c_does(corpus_copy: Path, index_copy: Path) -> None:
+    """SIGTERM (what ``timeout``, systemd and ``docker stop`` send) during ``index``: its cleanups run (no ``.build-*``
+    left), one line says so, exit 143; the version in use stays. It ended silently, the build folder left behind."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    command = [sys.executable, "-m", "papersearch", "index", "--force", "-q"]
+    folders = ["--corpus", str(corpus_copy), "--index", str(index_copy)]
+    build = subprocess.Popen([*command, *folders], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list(index_copy.glob(".build-*")) and build.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert build.poll() is None, build.communicate()  # caught while it writes its build folder
+    build.send_signal(signal.SIGTERM)
+    out, err = build.communicate(timeout=120)
+    assert build.returncode == 143 and err == "terminated\n" and out == "", (build.returncode, err)
+    assert list(index_copy.glob(".build-*")) == []
+    check = subprocess.run([*command[:4], "--check", *folders], capture_output=True, text=True, timeout=120)
+    assert check.returncode == 0, check.stderr

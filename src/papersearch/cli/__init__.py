@@ -10,7 +10,9 @@ The exit status says whose fault a failure is, in the words of the HTTP API:
 - 1, the call was right but cannot be done here: no paper has the id (``NotFoundError``), the index is
   missing, damaged or stale, a file named is missing or malformed, the corpus has errors, a setting is
   wrong, the disk is full. One line ``error: ...`` (a corpus, one line per problem).
-- 130 interrupted; 0 otherwise (a closed pipe included).
+- 130 interrupted (Ctrl-C), 143 terminated (SIGTERM, as ``timeout``, systemd and ``docker stop`` send): either
+  way the command's cleanups run first (a build's ``.build-*`` folder is removed) and one line says so;
+  0 otherwise (a closed pipe included).
 
 The commands are listed once, in ``commands.GROUPS``.
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
 from typing import TYPE_CHECKING
 
@@ -72,7 +75,27 @@ def _run(given: list[str], collecting: bool) -> tuple[int, bool]:
     return _status(command, args), command.brief
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the command is, so that it ends as an interrupted one does: its cleanups run."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def _status(command: Command, args: argparse.Namespace) -> int:
+    """``_run_command`` with SIGTERM ending the command as Ctrl-C does, unless it handles the signal itself (a
+    server); the handler it replaced is put back after."""
+    if command.handles_term:
+        return _run_command(command, args)
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return _run_command(command, args)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run_command(command: Command, args: argparse.Namespace) -> int:
     """Run ``command``: 0; 2 and one line for a value a parameter's rule refuses; 1 and the error on one line for
     anything else the user can fix (every problem of a corpus on one line each)."""
     from ..core.errors import CorpusError, PapersearchError, QueryError
@@ -91,9 +114,9 @@ def _status(command: Command, args: argparse.Namespace) -> int:
     except PapersearchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        print("terminated" if isinstance(exc, Terminated) else "interrupted", file=sys.stderr)
+        return 143 if isinstance(exc, Terminated) else 130
     except BrokenPipeError:
         return 0
     except OSError as exc:  # a file or folder the core did not expect to fail: still one line, no traceback

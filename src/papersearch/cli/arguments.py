@@ -59,6 +59,7 @@ class Command:
     arguments: Callable[[argparse.ArgumentParser], None] = _no_arguments
     reads: frozenset[str] = FOLDERS  # --corpus and --index: giving one a command does not read is refused
     brief: bool = False  # answers once and exits: runs without the cyclic garbage collector (``main``)
+    handles_term: bool = False  # a server, which ends on SIGTERM its own way (else it ends as on Ctrl-C: ``main``)
 
 
 def checked(check: Callable[[str], object]) -> Callable[[str], object]:
