@@ -25,7 +25,7 @@ from papersearch.core.params import MAX_K
 from papersearch.core.records import GraphRecord, PaperRecord
 from papersearch.core.settings import Settings
 from papersearch.query.meaning import MAX_GAP
-from papersearch.query.paths import PathGraph
+from papersearch.query.paths import NEAR_FLOOR, PathGraph
 from papersearch.query.searcher import Searcher
 from papersearch.serve.app import create_app
 
@@ -402,6 +402,42 @@ def test_a_chain_back_in_time_says_each_tie_the_right_way_round(index_dir: Path)
     said = [ln for ln in ahead if ln.startswith(("↑", "↓"))]
     assert said and all(ln.startswith("↓ the paper below ") for ln in said), ahead
     assert sorted(ln.split(":", 1)[1] for ln in ties) == sorted(ln.split(":", 1)[1] for ln in said)  # the same ties
+
+
+def test_a_step_by_meaning_goes_only_to_a_paper_near_in_meaning(searcher: Searcher) -> None:
+    """No reading list offers a paper by a step to one barely nearer than the list's average pair (Kohonen 1972 at
+    0.04 as the one thing to read before backpropagation); a chain takes several near steps rather than one jump to a
+    paper not near (AlexNet to latent diffusion went in one step at -0.15)."""
+    ids = [p["id"] for p in searcher.papers()]
+    for pid, direction in itertools.product(ids, ("before", "after")):
+        for entry in searcher.path(pid, direction, MAX_K)["results"]:
+            steps = [h["similarity"] for h in entry["hops"] if h["kind"] == "similar"]
+            assert all(sim is not None and sim >= NEAR_FLOOR for sim in steps), (pid, direction, entry["id"], steps)
+    assert searcher.path(RUMELHART, "before")["results"] == []  # the graph has nothing before it, nor does meaning
+    chain = searcher.chain("2012-krizhevsky-alexnet", "2022-rombach-latent-diffusion")
+    meaning = [s["similarity"] for s in chain["steps"] if s["kind"] == "similar"]
+    assert len(chain["steps"]) >= 3 and all(sim is not None and sim >= NEAR_FLOOR for sim in meaning), chain["steps"]
+
+
+def test_a_chain_with_a_gap_nothing_near_fills_says_so(index_dir: Path, searcher: Searcher) -> None:
+    """Where neither the graph nor papers near in meaning lead all the way, every face says the list holds no sensible
+    chain and marks the gap, rather than calling it a step "by meaning"."""
+    source, target = "2003-bengio-neural-language-model", "2015-sohl-dickstein-diffusion-models"
+    chain = searcher.chain(source, target)
+    assert any(s["kind"] == "similar" and (s["similarity"] or 0) < NEAR_FLOOR for s in chain["steps"])
+    out = path_cli(index_dir, source, target)
+    assert (
+        out.returncode == 0
+        and "The list holds no sensible chain" in out.stdout
+        and "≉ not near in meaning" in out.stdout
+    )
+    near = path_cli(index_dir, "2012-krizhevsky-alexnet", "2022-rombach-latent-diffusion").stdout
+    assert "≉" not in near and "no sensible chain" not in near
+    pytest.importorskip("mcp")
+    from papersearch.agent.tools import PaperTools
+
+    text = getattr(PaperTools(lambda: searcher).reading_path(from_id=source, to_id=target).content[0], "text", "")
+    assert text.startswith(f"the list holds no sensible chain from {source}") and "[not near in meaning]" in text
 
 
 def test_cli_path_refuses_what_it_cannot_do(index_dir: Path) -> None:

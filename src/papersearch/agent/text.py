@@ -150,14 +150,22 @@ def reading_text(res: ReadingList) -> str:
 
 
 def chain_text(res: Chain) -> str:
-    """A chain from one paper to another: each step with how it ties to the one before."""
+    """A chain from one paper to another: each step with how it ties to the one before; a step by meaning to a paper
+    that is not near (``query.paths.NEAR_FLOOR``) is said to be a gap, not a tie."""
+    from ..query.paths import NEAR_FLOOR
+
+    far = [s for s in res["steps"] if s["kind"] == "similar" and (s["similarity"] or 0.0) < NEAR_FLOOR]
     head = (
         f"a chain through the graph from {res['source']} to {res['target']}:"
         if res["found"]
         else f"the graph holds no chain from {res['source']} to {res['target']}; one that fills its gaps by meaning:"
+        if not far
+        else f"the list holds no sensible chain from {res['source']} to {res['target']}: neither the graph nor papers "
+        "near in meaning lead all the way; the closest it has (a step marked 'not near in meaning' is a gap):"
     )
     lines = [head]
     for s in res["steps"]:
-        tie = "" if s["kind"] is None else f" [{s['kind']}" + (f": {s['evidence']}" if s["evidence"] else "") + "]"
+        kind = "not near in meaning" if s in far else s["kind"]
+        tie = "" if kind is None else f" [{kind}" + (f": {s['evidence']}" if s["evidence"] else "") + "]"
         lines.append(f"- {s['id']}: {s['title']} ({s['year']}){tie}")
     return "\n".join(lines)

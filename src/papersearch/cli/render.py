@@ -349,10 +349,20 @@ def show_reading(path: ReadingList) -> None:
 
 
 def show_chain(chain: Chain) -> None:
-    """``papersearch path FROM TO``: the chain, each step with how it ties to the one before."""
+    """``papersearch path FROM TO``: the chain, each step with how it ties to the one before; a step by meaning to a
+    paper that is not near (``query.paths.NEAR_FLOOR``: no nearer route exists) is said to be one."""
+    from ..query.paths import NEAR_FLOOR
+
     con = console()
     first, last = chain["steps"][0], chain["steps"][-1]
-    if chain["found"]:
+    far = [s for s in chain["steps"] if s["kind"] == "similar" and (s["similarity"] or 0.0) < NEAR_FLOOR]
+    if far:
+        con.print(
+            f"[bold]The list holds no sensible chain from {chain['source']} to {chain['target']}:[/] neither the "
+            f"graph nor papers near in meaning lead all the way.\nThe closest it has "
+            "[dim](≈: a step by meaning, not a reference; ≉: not near in meaning either)[/]:"
+        )
+    elif chain["found"]:
         con.print(
             f"[bold]From {escape(first['title'])} ({first['year']}) to {escape(last['title'])} ({last['year']})[/]"
         )
@@ -365,7 +375,11 @@ def show_chain(chain: Chain) -> None:
     # backwards (from a newer paper to an older one), each is cited or mentioned by the one before it
     tie = "↑ the paper above {} the one below" if first["year"] > last["year"] else "↓ the paper below {} the one above"
     for step in chain["steps"]:
-        if step["kind"] == "similar":
+        if step in far:
+            con.print(
+                f"   [dim]≉ not near in meaning, similarity {step['similarity'] or 0:.2f}: a gap the list cannot fill[/]"
+            )
+        elif step["kind"] == "similar":
             con.print(f"   [dim]≈ by meaning, similarity {step['similarity'] or 0:.2f}[/]")
         elif step["kind"] is not None:
             con.print(f"   [dim]{tie.format(step['kind'])}: “{escape(step['evidence'] or '')}”[/]")
