@@ -1,7 +1,8 @@
 """What every command group of ``papersearch`` builds its arguments from, and what a command is.
 
-``Parser`` exits 2 on a bad argument, naming ``--help``, and ``usage_error`` says one found later alike; ``checked`` turns a ``core.params`` check
-into an argparse type, so a bad value is refused in the API's words; ``add_search_flags`` and
+``Parser`` exits 2 on a bad argument, naming ``--help``, and ``usage_error`` says one found later
+alike; ``checked`` turns a ``core.params`` check into an argparse type, so a bad value is refused in
+the API's words; ``add_search_flags`` and
 ``search_request`` are the search parameters as flags and the one ``SearchRequest`` built from them;
 ``Command`` is one entry of the registry (``commands.GROUPS``).
 """
