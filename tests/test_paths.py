@@ -203,6 +203,9 @@ def test_every_list_takes_the_strongest_links_that_reach_each_entry(searcher: Se
         assert got["total"] == len(ids) <= MAX_K and len(set(ids)) == len(ids) and got["id"] not in ids
         assert set(ids[: len(strong)]) == strong, (got["id"], direction)  # chains of citations first, all of them
         assert graph <= set(ids)
+        if any(p["tie"] == "time" for p in got["results"]):  # nothing else reaches a paper that way: by time
+            assert not graph and all(p["tie"] == "time" for p in got["results"]), (got["id"], direction)
+            continue
         for p in got["results"]:
             kinds = {h["kind"] for h in p["hops"]}
             assert p["tie"] == ("similar" if "similar" in kinds else "mentions" if "mentions" in kinds else "cites")
@@ -218,7 +221,10 @@ def test_every_hop_of_every_list_is_an_edge_or_a_small_step_by_meaning(searcher:
             assert (hops[0]["earlier"], hops[-1]["later"]) == ends
             assert all(x["later"] == y["earlier"] for x, y in itertools.pairwise(hops))
             for h in hops:
-                if h["kind"] == "similar":
+                if h["kind"] == "time":  # the list's papers nearest in time, one hop each, not tied
+                    assert len(hops) == 1 and h["evidence"] is None and h["similarity"] is None, h
+                    assert oriented.year[h["earlier"]] < oriented.year[h["later"]], h
+                elif h["kind"] == "similar":
                     assert oriented.year[h["earlier"]] < oriented.year[h["later"]], h
                     assert oriented.small_step(h["earlier"], h["later"]) and h["evidence"] is None
                     assert h["similarity"] is not None and 0 < h["similarity"] <= 1
@@ -413,7 +419,9 @@ def test_a_step_by_meaning_goes_only_to_a_paper_near_in_meaning(searcher: Search
         for entry in searcher.path(pid, direction, MAX_K)["results"]:
             steps = [h["similarity"] for h in entry["hops"] if h["kind"] == "similar"]
             assert all(sim is not None and sim >= NEAR_FLOOR for sim in steps), (pid, direction, entry["id"], steps)
-    assert searcher.path(RUMELHART, "before")["results"] == []  # the graph has nothing before it, nor does meaning
+    steps = searcher.path(RUMELHART, "before", MAX_K)["results"]  # nothing in the graph, nothing near in meaning:
+    assert [p["tie"] for p in steps] == ["time"] * 7  # the seven papers before it, nearest in time first
+    assert [p["year"] for p in steps] == sorted((p["year"] for p in steps), reverse=True) and steps[0]["year"] == 1981
     chain = searcher.chain("2012-krizhevsky-alexnet", "2022-rombach-latent-diffusion")
     meaning = [s["similarity"] for s in chain["steps"] if s["kind"] == "similar"]
     assert len(chain["steps"]) >= 3 and all(sim is not None and sim >= NEAR_FLOOR for sim in meaning), chain["steps"]

@@ -557,3 +557,16 @@ def test_a_chip_whose_label_wraps_keeps_its_text_clear_of_its_corners(
     assert box["radius"] <= box["line"] * 0.75, box  # a rounded box, not a stadium as tall as the chip
     assert box["inset"] >= box["radius"] * 0.3, box  # the first line starts clear of the corner's curve
     assert box["right"] <= 390 and phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_with_nothing_tied_before_a_paper_the_page_offers_the_papers_nearest_in_time(server: Server, page: Any) -> None:
+    """Backpropagation builds on no paper of the list and none is near it in meaning: "Read before" lists the papers
+    nearest in time, each saying it is not tied to it (a step at 0.04 "by meaning" was offered)."""
+    from playwright.sync_api import expect
+
+    page.goto(server.url + "/#/paper/1986-rumelhart-backpropagation")
+    page.wait_for_selector("#view-paper .hood-svg")
+    before = page.locator(".read-before .reading-list > li")
+    expect(before.first).to_contain_text("Implementing Semantic Networks in Parallel Hardware")
+    assert before.count() == before.and_(page.locator('[data-tie="time"]')).count() >= 2
+    assert "nearest in time, not tied to it" in before.first.inner_text()

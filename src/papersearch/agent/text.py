@@ -140,12 +140,19 @@ def reading_text(res: ReadingList) -> str:
         f"{res['id']} ({res['year']}): {res['total']} entries to read {res['direction']} it ({ends}); "
         f"the first {len(res['results'])}:"
     ]
+    if res["results"] and all(r["tie"] == "time" for r in res["results"]):
+        lines[0] += " nothing in the graph or near in meaning, so the papers nearest in time, not tied to it"
     for r in res["results"]:
         evidence = "; ".join(
-            f"{h['kind']}: {h['evidence']}" if h["evidence"] else f"similar in meaning ({h['similarity'] or 0:.2f})"
+            f"{h['kind']}: {h['evidence']}"
+            if h["evidence"]
+            else "nearest in time, no tie"
+            if h["kind"] == "time"
+            else f"similar in meaning ({h['similarity'] or 0:.2f})"
             for h in r["hops"]
         )
-        lines.append(f"- {r['id']}: {r['title']} ({r['year']}) tied by {r['tie']} — {evidence}")
+        how = "nearest in time" if r["tie"] == "time" else f"tied by {r['tie']}"
+        lines.append(f"- {r['id']}: {r['title']} ({r['year']}) {how} — {evidence}")
     return "\n".join(lines)
 
 

@@ -322,7 +322,13 @@ def show_cited_answer(ans: Answer) -> None:
 
 def hop_line(hop: Hop) -> str:
     """One hop of a path: "1989-lecun-cnn → 2015-bahdanau-attention · mentions · “evidence”"."""
-    tie = f"similar in meaning ({hop['similarity']:.2f})" if hop["kind"] == "similar" else hop["kind"]
+    tie = (
+        f"similar in meaning ({hop['similarity']:.2f})"
+        if hop["kind"] == "similar"
+        else "nearest in time, not tied"
+        if hop["kind"] == "time"
+        else hop["kind"]
+    )
     said = f" · “{escape(hop['evidence'])}”" if hop["evidence"] else ""
     return f"{hop['earlier']} → {hop['later']} · {tie}{said}"
 
@@ -337,11 +343,16 @@ def show_reading(path: ReadingList) -> None:
         side = "it builds on no paper of the list" if path["direction"] == "before" else "no paper builds on it"
         con.print(f"  [dim]the graph has nothing here: {side}[/]")
         return
-    con.print(
-        f"[dim]{len(path['results'])} of {path['total']}: chains of citations, its mentions, then by meaning[/]\n"
+    by_time = all(p["tie"] == "time" for p in path["results"])
+    order = (
+        "nothing in the graph or near in meaning, so the papers nearest in time, not tied to it"
+        if by_time
+        else "chains of citations, its mentions, then by meaning"
     )
+    con.print(f"[dim]{len(path['results'])} of {path['total']}: {order}[/]\n")
     for i, p in enumerate(path["results"], 1):
-        con.print(f"{i:>2}. {p['year']}  {escape(p['title'])}  [dim]{p['id']} · tied by {p['tie']}[/]")
+        how = "nearest in time" if p["tie"] == "time" else f"tied by {p['tie']}"
+        con.print(f"{i:>2}. {p['year']}  {escape(p['title'])}  [dim]{p['id']} · {how}[/]")
         for hop in p["hops"]:
             con.print(f"      [dim]{hop_line(hop)}[/]")
     if path["direction"] == "before":  # a path to the paper ends at it

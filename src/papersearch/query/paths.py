@@ -255,16 +255,38 @@ class PathGraph:
 
         return sorted(out, key=order)
 
+    def by_time(self, row: int, direction: Direction) -> list[tuple[Cost, float, list[tuple[int, Step]]]]:
+        """Every paper of an earlier year than ``row`` (``before``) or a later one (``after``), nearest in time first
+        (then closest in meaning), each tied to it by one hop of kind ``time``: what a list offers when neither
+        the graph nor a step by meaning reaches any paper that way (``related`` as the same shape)."""
+        year, closeness = int(self.years[row]), self.near.to_all(row)
+        rows = [
+            r
+            for r in range(len(self.years))
+            if (int(self.years[r]) < year if direction == "before" else int(self.years[r]) > year)
+        ]
+        rows.sort(key=lambda r: (abs(int(self.years[r]) - year), -closeness[r], self.brief(r).id))
+        return [(Cost(), float(closeness[r]), [(r, Step(row, "time", None, None))]) for r in rows]
+
     def reading(self, row: int, direction: Direction, k: int, version: str) -> ReadingList:
-        """The first ``k`` papers to read before (or after) ``row`` (``related``), each with its hops in time order."""
-        found = self.related(row, direction)
+        """The first ``k`` papers to read before (or after) ``row`` (``related``, or when that finds none, the
+        papers nearest in time: ``by_time``), each with its hops in time order."""
+        found = self.related(row, direction) or self.by_time(row, direction)
         out: list[RelatedPaper] = []
         for cost, near, route in found[:k]:
             hops = [self._hop(paper, step, direction) for paper, step in route]
             if direction == "before":
                 hops.reverse()
             rec = self.brief(route[-1][0])
-            tie: HopKind = "similar" if cost.similar else "mentions" if cost.mentions else "cites"
+            tie: HopKind = (
+                "time"
+                if route[-1][1].kind == "time"
+                else "similar"
+                if cost.similar
+                else "mentions"
+                if cost.mentions
+                else "cites"
+            )
             out.append(
                 {
                     "id": rec.id,

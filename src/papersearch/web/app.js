@@ -575,6 +575,7 @@
     cites: ["cites", "A chain of citations ties it to this paper"],
     mentions: ["mentions", "Tied through a mention of its idea"],
     similar: ["by meaning", "Close in meaning, not a reference: no edge of the graph ties it this way"],
+    time: ["by time", "Not tied to it: nothing in the graph or near in meaning is, so the papers nearest in time"],
   };
   function readingSection(title, cls, path, none) {
     if (!path) return null;
@@ -617,7 +618,8 @@
       h("a", { href: paperHref(item.id), text: item.title }), " ",
       h("span", { class: `tie tie-${item.tie}`, title: why, text: label }),
       via.length ? h("span", { class: "muted", text: ` — via ${via.join(" → ")}` }) : null,
-      tie.kind === "similar"
+      tie.kind === "time" ? h("span", { class: "evidence", text: "nearest in time, not tied to it" })
+      : tie.kind === "similar"
         ? h("span", { class: "evidence", text: "≈ close in meaning, not a reference" })
         : h("q", { class: "evidence", title: tie.kind === "cites" ? "Names it" : "Mentions its idea", text: tie.evidence }),
       h("button", { type: "button", class: "link-button path-toggle", "aria-pressed": "false",
@@ -638,7 +640,7 @@
     }
     const name = (id) => { const x = state.papers.get(id); return x ? `${x.title} (${x.year})` : id; };
     caption.textContent = "Path: " + name(hops[0].earlier)
-      + hops.map((x) => (x.kind === "similar" ? " ≈ " : " → ") + name(x.later)).join("")
+      + hops.map((x) => ({ similar: " ≈ ", time: " · " }[x.kind] || " → ") + name(x.later)).join("")
       + (hops.some((x) => x.kind === "similar") ? " (≈: close in meaning, not a reference)" : "");
     caption.hidden = false;
   }
