@@ -450,7 +450,8 @@ def test_cli_answer_says_the_words_of_the_api_for_a_bad_parameter(client: TestCl
     assert out.returncode == 2 and body["error"]["message"] in out.stderr
     out = cli(index_dir, "cnn", "--era", "bronze")
     body = client.get("/answer?q=cnn&era=bronze").json()
-    assert out.returncode == 1 and out.stderr == f"error: {body['error']['message']}\n"
+    said = f"papersearch answer: error: {body['error']['message']} (see `papersearch answer --help`)\n"
+    assert out.returncode == 2 and out.stderr == said  # an era the index lacks is a bad argument, as -k abc is
 
 
 def test_a_cold_answer_imports_nothing_that_ask_does_not(index_dir: Path) -> None:

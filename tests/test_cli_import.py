@@ -269,12 +269,13 @@ def test_cite_prints_references_and_refuses_ids_in_the_words_of_show_and_the_api
     assert status == 0 and out == cite([searcher.paper(TRANSFORMER), searcher.paper(LECUN)], "ris")
     status, out, _ = run(capsys, "cite", LECUN, "--format", "text", "--style", "short", "--index", str(index_dir))
     assert out.startswith("LeCun, Y., Boser, B.")
-    for bad in ("no-such-paper", "1989-LeCun-CNN"):
-        assert run(capsys, "cite", LECUN, bad, "--index", str(index_dir))[0] == 1
+    for bad, exit_status in (("no-such-paper", 1), ("1989-LeCun-CNN", 2)):  # not found; not an id (a bad argument)
+        assert run(capsys, "cite", LECUN, bad, "--index", str(index_dir))[0] == exit_status
         said = capsys.readouterr().err or ""
         _, _, cited = run(capsys, "cite", bad, "--index", str(index_dir))
         _, _, shown = run(capsys, "show", bad, "--index", str(index_dir))
-        assert cited == shown and cited.startswith("error: ") and said == ""
+        assert cited.replace("papersearch cite", "papersearch show") == shown and said == ""
+        assert cited.startswith("error: " if exit_status == 1 else "papersearch cite: error: ")
     status, _, err = run(capsys, "cite", LECUN, "--format", "endnote", "--index", str(index_dir))
     assert status == 2 and "format must be one of bibtex, csl-json, ris, text, not 'endnote'" in err
 

@@ -75,8 +75,9 @@ GOOD: list[tuple[str, dict[str, Any]]] = [  # (tool, arguments)
     ("list_eras", {}),
     ("answer_question", {"question": "how were deep nets first trained?"}),
     ("answer_question", {"question": "best pizza in naples"}),  # declined, with the nearest papers
-    ("reading_path", {"to_id": TRANSFORMER}),  # what to read before it
-    ("reading_path", {"from_id": BACKPROP, "direction": "after", "k": 3}),
+    ("reading_path", {"to_id": TRANSFORMER}),  # a path to it: what to read before it, ending at it
+    ("reading_path", {"from_id": BACKPROP, "k": 3}),  # a path from it: what grew out of it
+    ("reading_path", {"from_id": BACKPROP, "direction": "after", "k": 3}),  # the same, said twice
     ("reading_path", {"from_id": BACKPROP, "to_id": TRANSFORMER}),
     ("cite_papers", {"ids": [LECUN]}),
     ("cite_papers", {"ids": [TRANSFORMER, LECUN, TRANSFORMER], "format": "ris"}),
@@ -139,7 +140,8 @@ def http_request(tool: str, arguments: dict[str, Any]) -> tuple[str, dict[str, A
         if "from_id" in arguments and "to_id" in arguments:
             return "/path", {"from": arguments["from_id"], "to": arguments["to_id"]}
         one = arguments.get("from_id", arguments.get("to_id"))
-        return f"/papers/{one}/path", {k: v for k, v in arguments.items() if k in ("direction", "k")}
+        query = {k: v for k, v in arguments.items() if k in ("direction", "k")}
+        return f"/papers/{one}/path", {"direction": "after" if "from_id" in arguments else "before", **query}
     if tool == "answer_question":
         return "/answer", {"q" if name == "question" else name: value for name, value in arguments.items()}
     query = {"q" if name == "query" else name: value for name, value in arguments.items() if name != "id"}
@@ -200,7 +202,20 @@ MCP_ONLY: list[tuple[str, dict[str, Any], str]] = [
     (
         "reading_path",
         {},
-        "from_id: give from_id and to_id for a chain, or one paper id with direction before or after",
+        "from_id: give from_id and to_id for a chain, or one of them for a path from or to that paper",
+    ),
+    # one end says the direction: the other way is refused, not one of the two dropped
+    (
+        "reading_path",
+        {"to_id": TRANSFORMER, "direction": "after"},
+        "direction: a path to a paper is what to read before it (ending at it), not after; for what to read after "
+        "it, give it as the path's from end",
+    ),
+    (
+        "reading_path",
+        {"from_id": BACKPROP, "direction": "before"},
+        "direction: a path from a paper is what to read after it (starting at it), not before; for what to read "
+        "before it, give it as the path's to end",
     ),
     # a chain takes no direction or k (GET /path has neither), yet a wrong one is named, not ignored
     (

@@ -418,6 +418,8 @@ def sdk_call(rng: random.Random) -> tuple[str, dict[str, object], bool]:
     if tool == "reading_path":
         ends = [arguments.get("from_id"), arguments.get("to_id")]
         fails |= ends == [None, None]  # a path needs one paper at least; direction and k are checked even for a chain
+        if ends.count(None) == 1 and arguments.get("direction") is not None:  # one end says the direction
+            fails |= arguments["direction"] != ("before" if ends[0] is None else "after")
     return tool, arguments, fails
 
 

@@ -25,7 +25,7 @@ from papersearch.core.params import MAX_K
 from papersearch.core.records import GraphRecord, PaperRecord
 from papersearch.core.settings import Settings
 from papersearch.query.meaning import MAX_GAP
-from papersearch.query.paths import PathGraph
+from papersearch.query.paths import NEAR_FLOOR, PathGraph
 from papersearch.query.searcher import Searcher
 from papersearch.serve.app import create_app
 
@@ -203,6 +203,9 @@ def test_every_list_takes_the_strongest_links_that_reach_each_entry(searcher: Se
         assert got["total"] == len(ids) <= MAX_K and len(set(ids)) == len(ids) and got["id"] not in ids
         assert set(ids[: len(strong)]) == strong, (got["id"], direction)  # chains of citations first, all of them
         assert graph <= set(ids)
+        if any(p["tie"] == "time" for p in got["results"]):  # nothing else reaches a paper that way: by time
+            assert not graph and all(p["tie"] == "time" for p in got["results"]), (got["id"], direction)
+            continue
         for p in got["results"]:
             kinds = {h["kind"] for h in p["hops"]}
             assert p["tie"] == ("similar" if "similar" in kinds else "mentions" if "mentions" in kinds else "cites")
@@ -218,7 +221,10 @@ def test_every_hop_of_every_list_is_an_edge_or_a_small_step_by_meaning(searcher:
             assert (hops[0]["earlier"], hops[-1]["later"]) == ends
             assert all(x["later"] == y["earlier"] for x, y in itertools.pairwise(hops))
             for h in hops:
-                if h["kind"] == "similar":
+                if h["kind"] == "time":  # the list's papers nearest in time, one hop each, not tied
+                    assert len(hops) == 1 and h["evidence"] is None and h["similarity"] is None, h
+                    assert oriented.year[h["earlier"]] < oriented.year[h["later"]], h
+                elif h["kind"] == "similar":
                     assert oriented.year[h["earlier"]] < oriented.year[h["later"]], h
                     assert oriented.small_step(h["earlier"], h["later"]) and h["evidence"] is None
                     assert h["similarity"] is not None and 0 < h["similarity"] <= 1
@@ -326,7 +332,8 @@ def test_every_entry_can_be_shown_through_k_on_every_face(
     pytest.importorskip("mcp")
     from papersearch.agent.tools import PaperTools
 
-    called = PaperTools(lambda: searcher).reading_path(from_id=one, direction=direction, k=total)
+    end = {"from_id" if direction == "after" else "to_id": one}  # a path from a paper, or to it
+    called = PaperTools(lambda: searcher).reading_path(**end, k=total)
     assert called.structured_content is not None and len(called.structured_content["results"]) == total
 
 
@@ -367,8 +374,88 @@ def test_cli_path_before_after_and_between(index_dir: Path, searcher: Searcher) 
     assert "The graph holds no chain" in " ".join(out.stdout.split()) and "≈" in out.stdout
 
 
+def test_a_path_with_one_end_reads_as_that_end_says_on_every_face(index_dir: Path, searcher: Searcher) -> None:
+    """A path *to* a paper is what to read before it, ending at it; *from* one, what grew out of it: the CLI's
+    --to and --from say so as the MCP tool's to_id and from_id do."""
+    to = path_cli(index_dir, "--to", VASWANI, "-k", "3")
+    assert to.returncode == 0 and to.stdout == path_cli(index_dir, "--before", VASWANI, "-k", "3").stdout
+    last = to.stdout.rstrip().splitlines()[-1]
+    assert last.startswith("then 2017  Attention Is All You Need") and VASWANI in last  # it ends at the paper
+    body = json.loads(path_cli(index_dir, "--from", RUMELHART, "--json").stdout)
+    assert body == searcher.path(RUMELHART, "after")
+    after = path_cli(index_dir, "--after", RUMELHART).stdout
+    assert "then " not in after.rstrip().splitlines()[-1]  # a path from a paper starts there: no closing line
+    pytest.importorskip("mcp")
+    from papersearch.agent.tools import PaperTools
+
+    tools = PaperTools(lambda: searcher)
+    for called, direction in (
+        (tools.reading_path(to_id=VASWANI), "before"),
+        (tools.reading_path(from_id=RUMELHART), "after"),
+    ):
+        assert called.structured_content is not None and called.structured_content["direction"] == direction
+    text = tools.reading_path(to_id=VASWANI).content[0]
+    assert "to read before it (a path ending at it)" in getattr(text, "text", "")
+
+
+def test_a_chain_back_in_time_says_each_tie_the_right_way_round(index_dir: Path) -> None:
+    """From a newer paper to an older one each paper is cited by the one above it, not the other way: BERT builds
+    on the Transformer, and the Transformer mentions Elman's recurrent networks, whichever end the chain starts at."""
+    back = [ln.strip() for ln in path_cli(index_dir, "2019-devlin-bert", "1990-elman-rnn").stdout.splitlines()]
+    ahead = [ln.strip() for ln in path_cli(index_dir, "1990-elman-rnn", "2019-devlin-bert").stdout.splitlines()]
+    ties = [ln for ln in back if ln.startswith(("↑", "↓"))]
+    assert ties and all(ln.startswith("↑ the paper above ") and "the one below" in ln for ln in ties), back
+    said = [ln for ln in ahead if ln.startswith(("↑", "↓"))]
+    assert said and all(ln.startswith("↓ the paper below ") for ln in said), ahead
+    assert sorted(ln.split(":", 1)[1] for ln in ties) == sorted(ln.split(":", 1)[1] for ln in said)  # the same ties
+
+
+def test_a_step_by_meaning_goes_only_to_a_paper_near_in_meaning(searcher: Searcher) -> None:
+    """No reading list offers a paper by a step to one barely nearer than the list's average pair (Kohonen 1972 at
+    0.04 as the one thing to read before backpropagation); a chain takes several near steps rather than one jump to a
+    paper not near (AlexNet to latent diffusion went in one step at -0.15)."""
+    ids = [p["id"] for p in searcher.papers()]
+    for pid, direction in itertools.product(ids, ("before", "after")):
+        for entry in searcher.path(pid, direction, MAX_K)["results"]:
+            steps = [h["similarity"] for h in entry["hops"] if h["kind"] == "similar"]
+            assert all(sim is not None and sim >= NEAR_FLOOR for sim in steps), (pid, direction, entry["id"], steps)
+    steps = searcher.path(RUMELHART, "before", MAX_K)["results"]  # nothing in the graph, nothing near in meaning:
+    assert [p["tie"] for p in steps] == ["time"] * 7  # the seven papers before it, nearest in time first
+    assert [p["year"] for p in steps] == sorted((p["year"] for p in steps), reverse=True) and steps[0]["year"] == 1981
+    chain = searcher.chain("2012-krizhevsky-alexnet", "2022-rombach-latent-diffusion")
+    meaning = [s["similarity"] for s in chain["steps"] if s["kind"] == "similar"]
+    assert len(chain["steps"]) >= 3 and all(sim is not None and sim >= NEAR_FLOOR for sim in meaning), chain["steps"]
+
+
+def test_a_chain_with_a_gap_nothing_near_fills_says_so(index_dir: Path, searcher: Searcher) -> None:
+    """Where neither the graph nor papers near in meaning lead all the way, every face says the list holds no sensible
+    chain and marks the gap, rather than calling it a step "by meaning"."""
+    source, target = "2003-bengio-neural-language-model", "2015-sohl-dickstein-diffusion-models"
+    chain = searcher.chain(source, target)
+    assert any(s["kind"] == "similar" and (s["similarity"] or 0) < NEAR_FLOOR for s in chain["steps"])
+    out = path_cli(index_dir, source, target)
+    assert (
+        out.returncode == 0
+        and "The list holds no sensible chain" in out.stdout
+        and "≉ not near in meaning" in out.stdout
+    )
+    near = path_cli(index_dir, "2012-krizhevsky-alexnet", "2022-rombach-latent-diffusion").stdout
+    assert "≉" not in near and "no sensible chain" not in near
+    pytest.importorskip("mcp")
+    from papersearch.agent.tools import PaperTools
+
+    text = getattr(PaperTools(lambda: searcher).reading_path(from_id=source, to_id=target).content[0], "text", "")
+    assert text.startswith(f"the list holds no sensible chain from {source}") and "[not near in meaning]" in text
+
+
 def test_cli_path_refuses_what_it_cannot_do(index_dir: Path) -> None:
-    for args in ([], [RUMELHART], ["--before", VASWANI, RUMELHART], [RUMELHART, VASWANI, "-k", "3"]):
+    for args in (
+        [],
+        [RUMELHART],
+        ["--before", VASWANI, RUMELHART],
+        [RUMELHART, VASWANI, "-k", "3"],
+        ["--to", VASWANI, "--from", RUMELHART],
+    ):
         out = path_cli(index_dir, *args)
         assert out.returncode == 2 and out.stderr.count("\n") == 1 and "papersearch path: error:" in out.stderr, args
     shown = subprocess.run(

@@ -495,3 +495,78 @@ def test_a_paper_imported_without_a_question_shows_where_it_appeared_with_safe_l
     first = page.locator(".result").first
     assert first.get_attribute("data-id") == "2014-srivastava-dropout-simple"
     assert first.locator(".question").count() == 0 and first.locator(".why").count() == 0  # no empty quote box
+
+
+# ---------------------------------------------------------------- addresses that name nothing, and long chips
+
+
+def test_an_unknown_paper_or_era_says_so_in_one_request_with_a_way_back(server: Server, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(server.url + "/")
+    page.wait_for_selector("body[data-ready=true]")
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/papers/" in r.url or "/eras" in r.url else None)
+    page.evaluate("location.hash = '#/paper/1999-no-such-paper'")
+    expect(page.locator("#view-paper h1")).to_have_text("No such paper")
+    expect(page.locator("#view-paper")).to_contain_text("no paper with the id “1999-no-such-paper”")
+    assert asked == [server.url + "/papers/1999-no-such-paper"]  # not the paper, its similar and both paths
+    assert page.problems == ["Failed to load resource: the server responded with a status of 404 (Not Found)"]
+    page.problems.clear()  # that 404 was the point
+    page.locator("#view-paper a", has_text="Browse the eras").click()
+    page.wait_for_selector("#view-timeline:not([hidden]) .era")
+    assert page.locator("#view-timeline .era").count() == 7
+
+    asked.clear()
+    page.evaluate("location.hash = '#/era/bronze-age'")
+    expect(page.locator("#view-paper h1")).to_have_text("No such era")
+    expect(page.locator("#view-timeline")).to_be_hidden()
+    ways = page.locator("#view-paper .ways-on a")
+    assert ways.count() == 8 and asked == []  # the seven eras and the timeline; the eras came with the page
+    ways.filter(has_text="The Deep Learning Explosion").click()
+    expect(page.locator("#view-timeline .era")).to_have_count(1)
+    assert page.locator("#view-timeline .era h2").inner_text().lower() == "the deep learning explosion"
+    assert page.url.endswith(f"#/era/{EXPLOSION}")
+
+    asked.clear()  # a paper of the list still asks for its four parts at once
+    page.evaluate("location.hash = '#/paper/1989-lecun-cnn'")
+    page.wait_for_selector("#view-paper .hood-svg")
+    assert len(asked) == 4, asked
+
+
+def test_a_chip_whose_label_wraps_keeps_its_text_clear_of_its_corners(
+    server: Server, phone: Any, tmp_path: Path
+) -> None:
+    """On a phone a long chip ("what came after <a long title>") wraps: a pill's round ends would then be as tall
+    as the chip and cut into its lines; its corners stay small instead, and the chip within the screen."""
+    from playwright.sync_api import expect
+
+    phone.goto(server.url + "/#/search?q=what+came+after+learning+representations+by+back-propagating+errors%3F")
+    phone.wait_for_selector("body[data-ready=true]")
+    chip = phone.locator('#understood .chip[data-part="order"]')
+    expect(chip).to_contain_text("Learning Representations by Back-Propagating Errors")
+    box = chip.evaluate(
+        """c => { const s = getComputedStyle(c), r = c.getBoundingClientRect(), t = c.firstElementChild;
+        const line = parseFloat(getComputedStyle(t).lineHeight);
+        return { lines: Math.round(t.getBoundingClientRect().height / line), height: r.height, right: r.right,
+                 radius: Math.min(parseFloat(s.borderTopLeftRadius), r.height / 2), line,
+                 inset: t.getBoundingClientRect().left - r.left }; }"""
+    )
+    chip.screenshot(path=str(tmp_path / "long-chip.png"))
+    assert box["lines"] >= 2, box  # the label does wrap at 390 px
+    assert box["radius"] <= box["line"] * 0.75, box  # a rounded box, not a stadium as tall as the chip
+    assert box["inset"] >= box["radius"] * 0.3, box  # the first line starts clear of the corner's curve
+    assert box["right"] <= 390 and phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_with_nothing_tied_before_a_paper_the_page_offers_the_papers_nearest_in_time(server: Server, page: Any) -> None:
+    """Backpropagation builds on no paper of the list and none is near it in meaning: "Read before" lists the papers
+    nearest in time, each saying it is not tied to it (a step at 0.04 "by meaning" was offered)."""
+    from playwright.sync_api import expect
+
+    page.goto(server.url + "/#/paper/1986-rumelhart-backpropagation")
+    page.wait_for_selector("#view-paper .hood-svg")
+    before = page.locator(".read-before .reading-list > li")
+    expect(before.first).to_contain_text("Implementing Semantic Networks in Parallel Hardware")
+    assert before.count() == before.and_(page.locator('[data-tie="time"]')).count() >= 2
+    assert "nearest in time, not tied to it" in before.first.inner_text()

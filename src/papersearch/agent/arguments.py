@@ -75,8 +75,9 @@ ToId = Annotated[object, _argument(_optional(ID), "the paper to reach (an id, li
 DirectionArgument = Annotated[
     object,
     _argument(
-        {"type": "string", "enum": ["before", "after"]},
-        "with one paper: before = what it builds on, to read first; after = what grew out of it",
+        _optional({"type": "string", "enum": ["before", "after"]}),
+        "with one paper, what its end already says (it may be left out): before = what it builds on, to read "
+        "first, for to_id; after = what grew out of it, for from_id",
     ),
 ]
 SideArgument = Annotated[

@@ -135,27 +135,44 @@ def answer_text(res: Answer) -> str:
 
 def reading_text(res: ReadingList) -> str:
     """What to read before or after one paper, in reading order, each with the words (or the nearness) that tie them."""
+    ends = "a path ending at it" if res["direction"] == "before" else "a path starting from it"
     lines = [
-        f"{res['id']} ({res['year']}): {res['total']} entries to read {res['direction']} it; the first {len(res['results'])}:"
+        f"{res['id']} ({res['year']}): {res['total']} entries to read {res['direction']} it ({ends}); "
+        f"the first {len(res['results'])}:"
     ]
+    if res["results"] and all(r["tie"] == "time" for r in res["results"]):
+        lines[0] += " nothing in the graph or near in meaning, so the papers nearest in time, not tied to it"
     for r in res["results"]:
         evidence = "; ".join(
-            f"{h['kind']}: {h['evidence']}" if h["evidence"] else f"similar in meaning ({h['similarity'] or 0:.2f})"
+            f"{h['kind']}: {h['evidence']}"
+            if h["evidence"]
+            else "nearest in time, no tie"
+            if h["kind"] == "time"
+            else f"similar in meaning ({h['similarity'] or 0:.2f})"
             for h in r["hops"]
         )
-        lines.append(f"- {r['id']}: {r['title']} ({r['year']}) tied by {r['tie']} — {evidence}")
+        how = "nearest in time" if r["tie"] == "time" else f"tied by {r['tie']}"
+        lines.append(f"- {r['id']}: {r['title']} ({r['year']}) {how} — {evidence}")
     return "\n".join(lines)
 
 
 def chain_text(res: Chain) -> str:
-    """A chain from one paper to another: each step with how it ties to the one before."""
+    """A chain from one paper to another: each step with how it ties to the one before; a step by meaning to a paper
+    that is not near (``query.paths.NEAR_FLOOR``) is said to be a gap, not a tie."""
+    from ..query.paths import NEAR_FLOOR
+
+    far = [s for s in res["steps"] if s["kind"] == "similar" and (s["similarity"] or 0.0) < NEAR_FLOOR]
     head = (
         f"a chain through the graph from {res['source']} to {res['target']}:"
         if res["found"]
         else f"the graph holds no chain from {res['source']} to {res['target']}; one that fills its gaps by meaning:"
+        if not far
+        else f"the list holds no sensible chain from {res['source']} to {res['target']}: neither the graph nor papers "
+        "near in meaning lead all the way; the closest it has (a step marked 'not near in meaning' is a gap):"
     )
     lines = [head]
     for s in res["steps"]:
-        tie = "" if s["kind"] is None else f" [{s['kind']}" + (f": {s['evidence']}" if s["evidence"] else "") + "]"
+        kind = "not near in meaning" if s in far else s["kind"]
+        tie = "" if kind is None else f" [{kind}" + (f": {s['evidence']}" if s["evidence"] else "") + "]"
         lines.append(f"- {s['id']}: {s['title']} ({s['year']}){tie}")
     return "\n".join(lines)

@@ -16,7 +16,7 @@ import inspect
 import types
 import typing
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import anyio.to_thread
 from mcp.server.mcpserver.tools import Tool
@@ -25,7 +25,14 @@ from typing_extensions import TypedDict
 
 from ..core.assistant_records import Answer, Chain, ReadingList
 from ..core.errors import QueryError
-from ..core.params import DEFAULT_K, DEFAULT_PATH_K, check_direction, check_k, check_style_applies
+from ..core.params import (
+    DEFAULT_K,
+    DEFAULT_PATH_K,
+    check_direction,
+    check_k,
+    check_style_applies,
+    lone_end_direction,
+)
 from ..core.records import SHOWN_NEIGHBOURS, EraPapers, NeighbourPage, PaperRecord, SearchResults, SimilarResults
 from ..query.cite import MEDIA_TYPES, CiteRequest
 from ..query.searcher import Searcher
@@ -195,7 +202,7 @@ class PaperTools:
         self,
         from_id: FromId = None,
         to_id: ToId = None,
-        direction: DirectionArgument = "before",
+        direction: DirectionArgument = None,
         k: PathK = DEFAULT_PATH_K,
     ) -> Annotated[CallToolResult, ReadingList | Chain]:
         """Reading paths through the reading list's citation graph.
@@ -203,21 +210,24 @@ class PaperTools:
         With both `from_id` and `to_id`: a chain of papers leading from one to the other, each step with
         how it ties to the one before (`cites`, `mentions`, and the summary's words); when the graph
         holds no chain, `found` is false and the chain fills its gaps by meaning, those steps marked
-        `similar`. With one of them: the papers to read before it (`direction` before: what it builds
-        on) or after it (`direction` after: what grew out of it): chains of citations first, then what
-        it mentions, then the closest in meaning (each entry's `tie`); at most `k` of `total`.
+        `similar`. With `to_id` alone: a path to that paper, the papers to read before it (what it builds
+        on), ending at it; with `from_id` alone: a path from it, what grew out of it. Either way chains of
+        citations first, then what it mentions, then the closest in meaning (each entry's `tie`); at most
+        `k` of `total`. `direction` (before or after) may say the same; the other way is an error.
         """
         searcher = self.current()
-        check_direction(direction), check_k(k)  # a wrong value is named even where a chain does not use it
+        if direction is not None:
+            check_direction(direction)  # a wrong value is named even where a chain does not use it
+        check_k(k)
         if from_id is not None and to_id is not None:
             chain = searcher.chain(from_id, to_id)
             return result(chain, chain_text(chain))
-        one = from_id if from_id is not None else to_id
-        if one is None:
+        if from_id is None and to_id is None:
             raise QueryError(
-                "from_id", "give from_id and to_id for a chain, or one paper id with direction before or after"
+                "from_id", "give from_id and to_id for a chain, or one of them for a path from or to that paper"
             )
-        reading = searcher.path(str(one), direction, k)
+        end: Literal["from", "to"] = "to" if to_id is not None else "from"
+        reading = searcher.path(str(to_id if end == "to" else from_id), lone_end_direction(end, direction), k)
         return result(reading, reading_text(reading))
 
     def cite_papers(

@@ -1,13 +1,27 @@
 """The ``papersearch`` command line: parse, read the settings once, run one command, print errors as one line each.
 
-Every error the user can fix prints ``error: ...`` (the same words the HTTP API gives) and exits
-1; a bad argument exits 2. The commands are listed once, in ``commands.GROUPS``.
+The exit status says whose fault a failure is, in the words of the HTTP API:
+
+- 2, a bad argument: the command line itself is wrong, and the same call will always fail. argparse's own
+  refusals (an unknown command or flag, a missing argument, a value of the wrong form), a wrong combination
+  of flags, and any value a ``core.params`` rule refuses once the index is open (``QueryError``: an empty
+  query, a year range the wrong way round, an era the index does not have, an id that is no paper id).
+  One line, as argparse says it: ``papersearch ask: error: ... (see `papersearch ask --help`)``.
+- 1, the call was right but cannot be done here: no paper has the id (``NotFoundError``), the index is
+  missing, damaged or stale, a file named is missing or malformed, the corpus has errors, a setting is
+  wrong, the disk is full. One line ``error: ...`` (a corpus, one line per problem).
+- 130 interrupted (Ctrl-C), 143 terminated (SIGTERM, as ``timeout``, systemd and ``docker stop`` send): either
+  way the command's cleanups run first (a build's ``.build-*`` folder is removed) and one line says so;
+  0 otherwise (a closed pipe included).
+
+The commands are listed once, in ``commands.GROUPS``.
 """
 
 from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
 from typing import TYPE_CHECKING
 
@@ -18,7 +32,8 @@ if TYPE_CHECKING:  # the command line's own modules are imported in ``_run``, on
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run ``papersearch`` with ``argv``; the exit status (0 ok, 1 an error the user can fix, 2 a bad argument).
+    """Run ``papersearch`` with ``argv``; the exit status (0 ok, 1 an error the user can fix, 2 a bad argument:
+    the rule is the module's docstring).
 
     A command starts without the cyclic garbage collector: its imports and index make ~10^5 objects that live
     until it exits, and sweeping them again and again as they are made cost a one-shot query ~3% of its CPU.
@@ -60,13 +75,37 @@ def _run(given: list[str], collecting: bool) -> tuple[int, bool]:
     return _status(command, args), command.brief
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the command is, so that it ends as an interrupted one does: its cleanups run."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def _status(command: Command, args: argparse.Namespace) -> int:
-    """Run ``command``: 0, or 1 with the error on one line (every problem of a corpus on one line each)."""
-    from ..core.errors import CorpusError, PapersearchError
+    """``_run_command`` with SIGTERM ending the command as Ctrl-C does, unless it handles the signal itself (a
+    server); the handler it replaced is put back after."""
+    if command.handles_term:
+        return _run_command(command, args)
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return _run_command(command, args)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run_command(command: Command, args: argparse.Namespace) -> int:
+    """Run ``command``: 0; 2 and one line for a value a parameter's rule refuses; 1 and the error on one line for
+    anything else the user can fix (every problem of a corpus on one line each)."""
+    from ..core.errors import CorpusError, PapersearchError, QueryError
     from ..core.settings import Settings
+    from .arguments import usage_error
 
     try:
         return command.run(args, Settings.from_env(corpus=args.corpus, index=args.index))
+    except QueryError as exc:
+        return usage_error(command.name, str(exc))
     except CorpusError as exc:
         for p in exc.problems:
             if p.severity == "error":
@@ -75,11 +114,14 @@ def _status(command: Command, args: argparse.Namespace) -> int:
     except PapersearchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        print("terminated" if isinstance(exc, Terminated) else "interrupted", file=sys.stderr)
+        return 143 if isinstance(exc, Terminated) else 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a file or folder the core did not expect to fail: still one line, no traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

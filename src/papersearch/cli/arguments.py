@@ -1,7 +1,8 @@
 """What every command group of ``papersearch`` builds its arguments from, and what a command is.
 
-``Parser`` exits 2 on a bad argument, naming ``--help``; ``checked`` turns a ``core.params`` check
-into an argparse type, so a bad value is refused in the API's words; ``add_search_flags`` and
+``Parser`` exits 2 on a bad argument, naming ``--help``, and ``usage_error`` says one found later
+alike; ``checked`` turns a ``core.params`` check into an argparse type, so a bad value is refused in
+the API's words; ``add_search_flags`` and
 ``search_request`` are the search parameters as flags and the one ``SearchRequest`` built from them;
 ``Command`` is one entry of the registry (``commands.GROUPS``).
 """
@@ -9,6 +10,7 @@ into an argparse type, so a bad value is refused in the API's words; ``add_searc
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NoReturn
@@ -23,9 +25,24 @@ if TYPE_CHECKING:
 FOLDERS = frozenset({"corpus", "index"})
 
 
+USAGE_STATUS = 2  # the command line itself is wrong: fix the call (``main`` documents the rule)
+
+
+def usage_line(prog: str, message: str) -> str:
+    """A bad argument, said as argparse says it: "papersearch ask: error: ... (see `papersearch ask --help`)"."""
+    return f"{prog}: error: {message} (see `{prog} --help`)"
+
+
+def usage_error(command: str, message: str) -> int:
+    """A bad argument of ``papersearch COMMAND`` found after parsing (a wrong combination, a value refused by its
+    rule): one line on stderr, and the exit status of argparse's own refusals."""
+    print(usage_line(f"papersearch {command}", message), file=sys.stderr)
+    return USAGE_STATUS
+
+
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+        self.exit(USAGE_STATUS, usage_line(self.prog, message) + "\n")
 
 
 def _no_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,6 +60,7 @@ class Command:
     arguments: Callable[[argparse.ArgumentParser], None] = _no_arguments
     reads: frozenset[str] = FOLDERS  # --corpus and --index: giving one a command does not read is refused
     brief: bool = False  # answers once and exits: runs without the cyclic garbage collector (``main``)
+    handles_term: bool = False  # a server, which ends on SIGTERM its own way (else it ends as on Ctrl-C: ``main``)
 
 
 def checked(check: Callable[[str], object]) -> Callable[[str], object]:

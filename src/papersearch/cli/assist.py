@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager, nullcontext, redirect_stdout
 from ..core.assistant_records import Chain, ReadingList
 from ..core.params import DEFAULT_PATH_K, check_k
 from ..core.settings import Settings
-from .arguments import Command, add_search_flags, checked, search_request
+from .arguments import Command, add_search_flags, checked, search_request, usage_error
 from .citing import add_json_or_cite, write_references
 from .loading import open_for_one_question, open_index
 
@@ -47,11 +47,21 @@ def _aside(cite: str | None) -> AbstractContextManager[object]:
 
 
 def path_arguments(s: argparse.ArgumentParser) -> None:
-    """``path --before ID | --after ID | FROM TO`` with ``-k``, and ``--json`` or ``--cite FORMAT``."""
+    """``path --before ID | --after ID | FROM TO`` with ``-k``, and ``--json`` or ``--cite FORMAT``; ``--to`` and
+    ``--from`` are the path's one end, as the MCP tool's ``to_id`` and ``from_id`` (a path to a paper: what to
+    read before it, ending at it; from one: what grew out of it)."""
     s.add_argument("ids", nargs="*", metavar="ID", help="FROM TO: two paper ids, for a chain between them")
     way = s.add_mutually_exclusive_group()
-    way.add_argument("--before", metavar="ID", help="what to read before this paper")
-    way.add_argument("--after", metavar="ID", help="what to read after this paper")
+    way.add_argument(
+        "--before",
+        "--to",
+        metavar="ID",
+        dest="before",
+        help="a path to this paper: what to read before it, ending at it",
+    )
+    way.add_argument(
+        "--after", "--from", metavar="ID", dest="after", help="a path from this paper: what grew out of it"
+    )
     s.add_argument(
         "-k",
         type=checked(check_k),
@@ -65,9 +75,9 @@ def cmd_path(args: argparse.Namespace, settings: Settings) -> int:
     """``papersearch path``: one paper's reading list (--before/--after) or a chain between two."""
     paper = args.before or args.after
     if (paper is None) == (len(args.ids) != 2) or (paper is not None and args.ids):
-        return _usage("give --before ID, --after ID, or two ids FROM TO")
+        return usage_error("path", "give --before ID (--to ID), --after ID (--from ID), or two ids FROM TO")
     if paper is None and args.k is not None:
-        return _usage("-k applies to --before and --after, not to a chain FROM TO")
+        return usage_error("path", "-k applies to --before and --after, not to a chain FROM TO")
     from .render import print_json, show_chain, show_reading
 
     searcher = open_index(settings)
@@ -93,12 +103,6 @@ def cmd_path(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _usage(message: str) -> int:
-    """A wrong combination of arguments: one line as argparse says it, exit 2."""
-    print(f"papersearch path: error: {message} (see `papersearch path --help`)", file=sys.stderr)
-    return 2
-
-
 COMMANDS = (
     Command(
         "answer",
@@ -114,9 +118,10 @@ COMMANDS = (
     Command(
         "path",
         "what to read before or after a paper, or a chain from one to another",
-        "Reading paths through the cross-reference graph. --before ID: what to read first (what the paper builds "
-        "on); --after ID: what grew out of it; FROM TO: a chain of papers from one to the other, or, where the "
-        "graph has none, one that fills the gaps by meaning (marked as such).",
+        "Reading paths through the cross-reference graph. --before ID (or --to ID): a path to the paper, what to "
+        "read first (what it builds on), ending at it; --after ID (or --from ID): a path from it, what grew out of "
+        "it; FROM TO: a chain of papers from one to the other, or, where the graph has none, one that fills the "
+        "gaps by meaning (marked as such).",
         cmd_path,
         path_arguments,
         brief=True,

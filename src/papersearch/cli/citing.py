@@ -48,17 +48,19 @@ def cite_arguments(s: argparse.ArgumentParser) -> None:
     s.add_argument(
         "--style",
         type=checked(_style),
-        default="harvard",
-        help="with --format text: harvard (Cite Them Right, the default) or short (the project's own short form)",
+        help="with --format text: harvard (Cite Them Right, the default) or short (the project's own short form); "
+        "refused with another format",
     )
 
 
 def cmd_cite(args: argparse.Namespace, settings: Settings) -> int:
     """``papersearch cite``: the papers as references, in the order given, from the index's records alone."""
+    from ..core.params import check_style_applies
     from ..index.paper_records import current_records
     from ..query.cite import CiteRequest, cite, pick
 
-    request = CiteRequest.check(args.ids, args.format, args.style, param="id", most=None)
+    request = CiteRequest.check(args.ids, args.format, args.style or "harvard", param="id", most=None)
+    check_style_applies(request.format, args.style is not None)  # after the ids and the format: refused, not dropped
     _, records = current_records(settings.index)
     sys.stdout.write(cite(pick(records.citable(request.ids), request), request.format, request.style))
     return 0

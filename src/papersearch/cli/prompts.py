@@ -17,14 +17,14 @@ from ..core.errors import InputFileError, PapersearchError, QueryError
 from ..core.identifiers import arxiv_of, doi_of, is_url
 from ..core.params import YEAR_MAX, YEAR_MIN, shown
 from ..corpus.incoming import BadEntry, Incoming, Read
+from .arguments import usage_error
 
 FLAGS_SOURCE = "papersearch add"  # how problems name a paper given by flags or prompts
 
 
 def usage(message: str) -> NoReturn:
     """A wrong combination of arguments: one line as argparse says it, exit 2."""
-    print(f"papersearch add: error: {message} (see `papersearch add --help`)", file=sys.stderr)
-    raise SystemExit(2)
+    raise SystemExit(usage_error("add", message))
 
 
 def year_of(text: str) -> int:

@@ -322,13 +322,20 @@ def show_cited_answer(ans: Answer) -> None:
 
 def hop_line(hop: Hop) -> str:
     """One hop of a path: "1989-lecun-cnn → 2015-bahdanau-attention · mentions · “evidence”"."""
-    tie = f"similar in meaning ({hop['similarity']:.2f})" if hop["kind"] == "similar" else hop["kind"]
+    tie = (
+        f"similar in meaning ({hop['similarity']:.2f})"
+        if hop["kind"] == "similar"
+        else "nearest in time, not tied"
+        if hop["kind"] == "time"
+        else hop["kind"]
+    )
     said = f" · “{escape(hop['evidence'])}”" if hop["evidence"] else ""
     return f"{hop['earlier']} → {hop['later']} · {tie}{said}"
 
 
 def show_reading(path: ReadingList) -> None:
-    """``papersearch path --before/--after``: the papers, in reading order, each with its hops."""
+    """``papersearch path --before/--after``: the papers, strongest ties first, each with its hops; a path to a paper
+    (before) ends with the paper itself."""
     con = console()
     what = "Read before" if path["direction"] == "before" else "Read after"
     con.print(f"[bold]{what} {escape(path['title'])}[/] ({path['year']})")
@@ -336,20 +343,37 @@ def show_reading(path: ReadingList) -> None:
         side = "it builds on no paper of the list" if path["direction"] == "before" else "no paper builds on it"
         con.print(f"  [dim]the graph has nothing here: {side}[/]")
         return
-    con.print(
-        f"[dim]{len(path['results'])} of {path['total']}: chains of citations, its mentions, then by meaning[/]\n"
+    by_time = all(p["tie"] == "time" for p in path["results"])
+    order = (
+        "nothing in the graph or near in meaning, so the papers nearest in time, not tied to it"
+        if by_time
+        else "chains of citations, its mentions, then by meaning"
     )
+    con.print(f"[dim]{len(path['results'])} of {path['total']}: {order}[/]\n")
     for i, p in enumerate(path["results"], 1):
-        con.print(f"{i:>2}. {p['year']}  {escape(p['title'])}  [dim]{p['id']} · tied by {p['tie']}[/]")
+        how = "nearest in time" if p["tie"] == "time" else f"tied by {p['tie']}"
+        con.print(f"{i:>2}. {p['year']}  {escape(p['title'])}  [dim]{p['id']} · {how}[/]")
         for hop in p["hops"]:
             con.print(f"      [dim]{hop_line(hop)}[/]")
+    if path["direction"] == "before":  # a path to the paper ends at it
+        con.print(f"\n[dim]then[/] {path['year']}  {escape(path['title'])}  [dim]{path['id']}, where they lead[/]")
 
 
 def show_chain(chain: Chain) -> None:
-    """``papersearch path FROM TO``: the chain, each step with how it ties to the one before."""
+    """``papersearch path FROM TO``: the chain, each step with how it ties to the one before; a step by meaning to a
+    paper that is not near (``query.paths.NEAR_FLOOR``: no nearer route exists) is said to be one."""
+    from ..query.paths import NEAR_FLOOR
+
     con = console()
     first, last = chain["steps"][0], chain["steps"][-1]
-    if chain["found"]:
+    far = [s for s in chain["steps"] if s["kind"] == "similar" and (s["similarity"] or 0.0) < NEAR_FLOOR]
+    if far:
+        con.print(
+            f"[bold]The list holds no sensible chain from {chain['source']} to {chain['target']}:[/] neither the "
+            f"graph nor papers near in meaning lead all the way.\nThe closest it has "
+            "[dim](≈: a step by meaning, not a reference; ≉: not near in meaning either)[/]:"
+        )
+    elif chain["found"]:
         con.print(
             f"[bold]From {escape(first['title'])} ({first['year']}) to {escape(last['title'])} ({last['year']})[/]"
         )
@@ -358,9 +382,16 @@ def show_chain(chain: Chain) -> None:
             f"[bold]The graph holds no chain from {chain['source']} to {chain['target']}.[/]\n"
             "One through the graph where it can, by meaning where it cannot [dim](≈: a step by meaning, not a reference)[/]:"
         )
+    # a chain runs one way in time (query.paths): forwards, each paper cites or mentions the one before it;
+    # backwards (from a newer paper to an older one), each is cited or mentioned by the one before it
+    tie = "↑ the paper above {} the one below" if first["year"] > last["year"] else "↓ the paper below {} the one above"
     for step in chain["steps"]:
-        if step["kind"] == "similar":
+        if step in far:
+            con.print(
+                f"   [dim]≉ not near in meaning, similarity {step['similarity'] or 0:.2f}: a gap the list cannot fill[/]"
+            )
+        elif step["kind"] == "similar":
             con.print(f"   [dim]≈ by meaning, similarity {step['similarity'] or 0:.2f}[/]")
-        elif step["kind"] is not None:  # how the paper below ties to the one above: it cites or mentions it
-            con.print(f"   [dim]↓ the paper below {step['kind']} the one above: “{escape(step['evidence'] or '')}”[/]")
+        elif step["kind"] is not None:
+            con.print(f"   [dim]{tie.format(step['kind'])}: “{escape(step['evidence'] or '')}”[/]")
         con.print(f"  {step['year']}  {escape(step['title'])}  [dim]{step['id']}[/]")

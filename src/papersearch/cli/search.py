@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from ..core.settings import Settings
 from .arguments import Command, add_search_flags, search_request
@@ -43,7 +44,6 @@ def eval_arguments(s: argparse.ArgumentParser) -> None:
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     """``papersearch eval``: every figure of ``query.evaluate.report`` for the query files together."""
-    import json
     from dataclasses import asdict
 
     from ..core.errors import InputFileError
@@ -56,12 +56,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     repeated = sorted({q.id for q in queries if sum(p.id == q.id for p in queries) > 1})
     if repeated:
         raise InputFileError(f"{', '.join(args.files)}: query id {repeated[0]!r} is in more than one file")
-    baseline = None
-    if args.baseline:
-        try:
-            baseline = json.loads(Path(args.baseline).read_text(encoding="utf-8"))["kinds"]
-        except (OSError, ValueError, KeyError, TypeError):
-            raise InputFileError(f"{args.baseline}: not the JSON `papersearch eval --json` prints") from None
+    baseline = read_baseline(args.baseline) if args.baseline else None
     result = report(searcher, queries, understand=args.understand)
     if args.json:
         print_json({"queries": len(queries), "scores": result.modes, **asdict(result)})
@@ -69,6 +64,22 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{len(queries)} queries from {', '.join(args.files)}")
         show_report(result, baseline)
     return 0
+
+
+def read_baseline(path: str) -> Any:
+    """The per-type figures of an earlier ``eval --json``, or an InputFileError saying why the file gives none."""
+    import json
+
+    from ..core.errors import InputFileError
+
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))["kinds"]
+    except FileNotFoundError:
+        raise InputFileError(f"{path}: file not found") from None
+    except OSError as exc:  # a folder, no permission
+        raise InputFileError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    except (ValueError, KeyError, TypeError):  # not UTF-8, not JSON, not eval's
+        raise InputFileError(f"{path}: not the JSON `papersearch eval --json` prints") from None
 
 
 ASK = Command(

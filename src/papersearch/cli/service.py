@@ -41,6 +41,7 @@ COMMANDS = (
         "Serve the API and web page with uvicorn. Binds 127.0.0.1 unless told otherwise.",
         cmd_serve,
         serve_arguments,
+        handles_term=True,
     ),
     Command(
         "mcp",
@@ -50,5 +51,6 @@ COMMANDS = (
         "index is served without a restart. See README, Use from an agent.",
         cmd_mcp,
         reads=frozenset({"index"}),
+        handles_term=True,
     ),
 )

@@ -85,7 +85,7 @@ class Answer(TypedDict):
     list holds no paper for ("which came first, word2vec or GloVe?")"""
 
 
-HopKind = Literal["cites", "mentions", "similar"]
+HopKind = Literal["cites", "mentions", "similar", "time"]
 Direction = Literal["before", "after"]
 
 
@@ -95,7 +95,8 @@ class Hop(TypedDict):
     earlier: str
     later: str
     kind: HopKind
-    """cites or mentions (an edge of the graph), or similar (close in meaning: no edge ties them)"""
+    """cites or mentions (an edge of the graph), similar (close in meaning: no edge ties them), or time (nothing
+    ties them: a paper's list holds these only when neither the graph nor meaning offers any paper that way)"""
     evidence: str | None
     """the words of the summary that tie them; null for a step by similarity"""
     similarity: float | None
@@ -112,7 +113,7 @@ class RelatedPaper(TypedDict):
     era: str
     tie: HopKind
     """the weakest link of its route: cites (a chain of citations), mentions (through a mention), similar (through
-    a step by meaning)"""
+    a step by meaning), time (no tie: the list's papers nearest in time, given only when there is nothing else)"""
     similarity: float
     """cosine between its vector and the paper's, each less the list's mean vector (above 0: nearer than the
     average pair)"""

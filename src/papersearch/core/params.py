@@ -13,7 +13,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from .assistant_records import Direction
 from .errors import QueryError
@@ -184,6 +184,21 @@ def one_of(param: str, value: object, choices: tuple[T, ...], rule: str) -> T:
 def check_direction(value: object) -> Direction:
     """A reading path's direction: ``before`` (what a paper builds on) or ``after`` (what grew out of it)."""
     return one_of("direction", value, DIRECTIONS, RULES["direction"])
+
+
+def lone_end_direction(end: Literal["from", "to"], direction: object = None) -> Direction:
+    """The direction a reading path with one end means: a path *to* a paper is what to read before it, ending at
+    it; a path *from* one is what grew out of it, starting there. ``direction`` may say the same (None: not
+    given); the other way is a :class:`QueryError` naming ``direction``, never one of the two silently dropped."""
+    meant: Direction = "before" if end == "to" else "after"
+    if direction is not None and check_direction(direction) != meant:
+        ending, other, way = ("ending", "from", "after") if end == "to" else ("starting", "to", "before")
+        raise QueryError(
+            "direction",
+            f"a path {end} a paper is what to read {meant} it ({ending} at it), not {direction}; for what to read "
+            f"{way} it, give it as the path's {other} end",
+        )
+    return meant
 
 
 def check_side(value: object) -> Side:

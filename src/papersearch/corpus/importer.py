@@ -157,6 +157,8 @@ def import_seed(seed_path: Path, corpus_root: Path, force: bool = False) -> Impo
         raise CorpusError([Problem(str(seed_path), "", "seed file not found")]) from None
     except UnicodeDecodeError:
         raise CorpusError([Problem(str(seed_path), "", "seed file is not UTF-8")]) from None
+    except OSError as exc:  # a folder, no permission
+        raise CorpusError([Problem(str(seed_path), "", f"seed file cannot be read: {exc.strerror or exc}")]) from None
     seed_eras, entries, problems = parse_seed(text, str(seed_path))
     if problems:
         raise CorpusError(problems)

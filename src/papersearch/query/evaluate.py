@@ -63,6 +63,8 @@ def load_queries(path: Path, known_ids: set[str] | None = None) -> list[EvalQuer
         raise InputFileError(f"{path}: file not found") from None
     except UnicodeDecodeError:
         raise InputFileError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:  # a folder, no permission
+        raise InputFileError(f"{path}: cannot be read: {exc.strerror or exc}") from None
     out: list[EvalQuery] = []
     seen: set[str] = set()
     for n, line in enumerate(lines, 1):

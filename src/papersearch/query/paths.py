@@ -35,6 +35,10 @@ from .meaning import Nearness
 KIND_RANK = {"cites": 0, "mentions": 1}
 NEAREST = 4  # a step by meaning goes to one of the 4 papers of its window of time nearest in meaning
 MEANING_STEPS = 1  # steps by meaning a reading list's route may take (a chain takes as many as its gaps need)
+# A step by meaning is to a paper at least this near (cosine of centred path vectors: 0 is the list's average pair,
+# and about one pair in six of the 49 papers is nearer). A reading list takes no step below it; a chain takes one
+# only where no route of nearer steps reaches its end, and every face says that such a step is not near in meaning.
+NEAR_FLOOR = 0.1
 
 
 @dataclass(frozen=True)
@@ -87,9 +91,11 @@ class Brief(NamedTuple):
 
 
 class Cost(NamedTuple):
-    """How weak a route is, compared field by field (as a tuple): its steps by meaning, its mentions, its hops, and
-    minus the cosine of its weakest step by meaning (-1 when it takes none)."""
+    """How weak a route is, compared field by field (as a tuple): its steps by meaning to a paper not near
+    (below ``NEAR_FLOOR``: several near steps beat one such jump), its steps by meaning, its mentions, its hops,
+    and minus the cosine of its weakest step by meaning (-1 when it takes none)."""
 
+    weak: int = 0
     similar: int = 0
     mentions: int = 0
     hops: int = 0
@@ -98,8 +104,11 @@ class Cost(NamedTuple):
     def then(self, kind: HopKind, similarity: float | None) -> Cost:
         """This route with one more hop of ``kind``."""
         if kind == "similar":
-            return Cost(self.similar + 1, self.mentions, self.hops + 1, max(self.far, -(similarity or 0.0)))
-        return Cost(self.similar, self.mentions + (kind == "mentions"), self.hops + 1, self.far)
+            near = similarity or 0.0
+            return Cost(
+                self.weak + (near < NEAR_FLOOR), self.similar + 1, self.mentions, self.hops + 1, max(self.far, -near)
+            )
+        return Cost(self.weak, self.similar, self.mentions + (kind == "mentions"), self.hops + 1, self.far)
 
 
 class Step(NamedTuple):
@@ -231,7 +240,7 @@ class PathGraph:
             yield from graph(here, cost)
             if cost.similar < MEANING_STEPS:
                 for there, sim in self.near.nearest(here, direction, NEAREST):
-                    if sim > 0.0:  # nearer than the list's average pair
+                    if sim >= NEAR_FLOOR:  # near in meaning, not merely nearer than the list's average pair
                         yield there, Step(here, "similar", None, sim)
 
         came = self.walk(row, moves)
@@ -246,16 +255,38 @@ class PathGraph:
 
         return sorted(out, key=order)
 
+    def by_time(self, row: int, direction: Direction) -> list[tuple[Cost, float, list[tuple[int, Step]]]]:
+        """Every paper of an earlier year than ``row`` (``before``) or a later one (``after``), nearest in time first
+        (then closest in meaning), each tied to it by one hop of kind ``time``: what a list offers when neither
+        the graph nor a step by meaning reaches any paper that way (``related`` as the same shape)."""
+        year, closeness = int(self.years[row]), self.near.to_all(row)
+        rows = [
+            r
+            for r in range(len(self.years))
+            if (int(self.years[r]) < year if direction == "before" else int(self.years[r]) > year)
+        ]
+        rows.sort(key=lambda r: (abs(int(self.years[r]) - year), -closeness[r], self.brief(r).id))
+        return [(Cost(), float(closeness[r]), [(r, Step(row, "time", None, None))]) for r in rows]
+
     def reading(self, row: int, direction: Direction, k: int, version: str) -> ReadingList:
-        """The first ``k`` papers to read before (or after) ``row`` (``related``), each with its hops in time order."""
-        found = self.related(row, direction)
+        """The first ``k`` papers to read before (or after) ``row`` (``related``, or when that finds none, the
+        papers nearest in time: ``by_time``), each with its hops in time order."""
+        found = self.related(row, direction) or self.by_time(row, direction)
         out: list[RelatedPaper] = []
         for cost, near, route in found[:k]:
             hops = [self._hop(paper, step, direction) for paper, step in route]
             if direction == "before":
                 hops.reverse()
             rec = self.brief(route[-1][0])
-            tie: HopKind = "similar" if cost.similar else "mentions" if cost.mentions else "cites"
+            tie: HopKind = (
+                "time"
+                if route[-1][1].kind == "time"
+                else "similar"
+                if cost.similar
+                else "mentions"
+                if cost.mentions
+                else "cites"
+            )
             out.append(
                 {
                     "id": rec.id,

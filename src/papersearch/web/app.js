@@ -62,6 +62,7 @@
     if (!res.ok) {
       const err = new Error(body?.error?.message || `The server answered ${res.status}.`);
       err.param = body?.error?.param || null;
+      err.status = res.status;
       throw err;
     }
     return body;
@@ -76,16 +77,17 @@
     throw new Error(body?.error?.message || `The server answered ${res.status}.`);
   }
 
-  // ------------------------------------------------------------ URL state: #/search?q=..., #/paper/<id>, #/
+  // ------------------------------------------------------------ URL state: #/search?q=..., #/paper/<id>, #/era/<id>, #/
   function parseHash() {
     const raw = location.hash.replace(/^#/, "") || "/";
     const cut = raw.indexOf("?");
     const path = cut < 0 ? raw : raw.slice(0, cut);
     const params = new URLSearchParams(cut < 0 ? "" : raw.slice(cut + 1));
-    if (path.startsWith("/paper/")) {
-      let id = path.slice(7);
+    for (const view of ["paper", "era"]) {
+      if (!path.startsWith(`/${view}/`)) continue;
+      let id = path.slice(view.length + 2);
       try { id = decodeURIComponent(id); } catch { /* a malformed escape: ask for it as written */ }
-      return { view: "paper", id };
+      return { view, id };
     }
     return {
       view: path === "/search" ? "search" : "timeline",
@@ -161,6 +163,7 @@
     const r = parseHash();
     setNotice("");
     if (r.view === "paper") { renderPaper(r.id); return; }
+    if (r.view === "era") { renderEra(r.id); return; }
     writeForm(r);
     if (r.q.trim()) runSearch(r);
     else renderTimeline(r);
@@ -421,15 +424,14 @@
     state.searchCtl?.abort();
     const ctl = (state.paperCtl = new AbortController());
     setStatus("Loading…");
+    const url = "/papers/" + encodeURIComponent(id);
+    const path = (direction) => api(`${url}/path?direction=${direction}&k=8`, ctl.signal).catch(() => null);
+    const extras = () => Promise.all([api(`${url}/similar?k=5`, ctl.signal).catch(() => null), path("before"), path("after")]);
     try {
-      const path = (direction) => api(`/papers/${encodeURIComponent(id)}/path?direction=${direction}&k=8`, ctl.signal)
-        .catch(() => null);
-      const [paper, similar, before, after] = await Promise.all([
-        api("/papers/" + encodeURIComponent(id), ctl.signal),
-        api(`/papers/${encodeURIComponent(id)}/similar?k=5`, ctl.signal).catch(() => null),
-        path("before"),
-        path("after"),
-      ]);
+      // a paper of the list: its four requests at once; any other id asks for the paper alone, and one 404 ends it
+      const early = state.papers.has(id) ? extras() : null;
+      const paper = await api(url, ctl.signal);
+      const [similar, before, after] = await (early || extras());
       if (ctl.signal.aborted) return;
       setStatus("");
       paperView(paper, similar, before, after);
@@ -437,9 +439,40 @@
       if (err.name === "AbortError") return;
       setStatus("");
       show(els.paper);
-      els.paper.replaceChildren(backLink());
-      setNotice(err.message);
+      if (err.status === 404) {
+        els.paper.replaceChildren(...notFound("No such paper", `The reading list has no paper with the id “${id}”.`,
+          h("a", { href: searchHash({ q: id.replace(/[-_]+/g, " ") }), text: `Search for “${id.replace(/[-_]+/g, " ")}”` })));
+        document.title = "No such paper — papersearch";
+      } else {
+        els.paper.replaceChildren(backLink());
+        setNotice(err.message);
+      }
     }
+  }
+
+  // A page for an address that names nothing: what was asked for, and the ways on (the last results, every era).
+  function notFound(title, text, ...ways) {
+    return [backLink(), h("h1", { class: "not-found", tabindex: "-1", text: title }), h("p", { text }),
+      h("ul", { class: "ways-on" }, [...ways, h("a", { href: "#/", text: "Browse the eras" })].map((a) => h("li", null, a)))];
+  }
+
+  // #/era/<id>: the timeline of one era (as the era filter shows it); an id the list has no era for says so, with
+  // the eras it has. No request: the eras came with the page.
+  function renderEra(id) {
+    const era = state.eraById.get(id);
+    if (era) {
+      const r = { view: "timeline", q: "", era: id, from: "", to: "", mode: "hybrid", ignore: [], understand: true };
+      writeForm(r);
+      renderTimeline(r);
+      document.title = `${era.name} — papersearch`;
+      return;
+    }
+    state.paperCtl?.abort();
+    setStatus("");
+    show(els.paper);
+    els.paper.replaceChildren(...notFound("No such era", `The reading list has no era with the id “${id}”. Its eras are:`,
+      ...state.eras.map((e) => h("a", { href: "#/era/" + encodeURIComponent(e.id), text: `${e.start}–${e.end} ${e.name}` }))));
+    document.title = "No such era — papersearch";
   }
 
   function backLink() {
@@ -542,6 +575,7 @@
     cites: ["cites", "A chain of citations ties it to this paper"],
     mentions: ["mentions", "Tied through a mention of its idea"],
     similar: ["by meaning", "Close in meaning, not a reference: no edge of the graph ties it this way"],
+    time: ["by time", "Not tied to it: nothing in the graph or near in meaning is, so the papers nearest in time"],
   };
   function readingSection(title, cls, path, none) {
     if (!path) return null;
@@ -584,7 +618,8 @@
       h("a", { href: paperHref(item.id), text: item.title }), " ",
       h("span", { class: `tie tie-${item.tie}`, title: why, text: label }),
       via.length ? h("span", { class: "muted", text: ` — via ${via.join(" → ")}` }) : null,
-      tie.kind === "similar"
+      tie.kind === "time" ? h("span", { class: "evidence", text: "nearest in time, not tied to it" })
+      : tie.kind === "similar"
         ? h("span", { class: "evidence", text: "≈ close in meaning, not a reference" })
         : h("q", { class: "evidence", title: tie.kind === "cites" ? "Names it" : "Mentions its idea", text: tie.evidence }),
       h("button", { type: "button", class: "link-button path-toggle", "aria-pressed": "false",
@@ -605,7 +640,7 @@
     }
     const name = (id) => { const x = state.papers.get(id); return x ? `${x.title} (${x.year})` : id; };
     caption.textContent = "Path: " + name(hops[0].earlier)
-      + hops.map((x) => (x.kind === "similar" ? " ≈ " : " → ") + name(x.later)).join("")
+      + hops.map((x) => ({ similar: " ≈ ", time: " · " }[x.kind] || " → ") + name(x.later)).join("")
       + (hops.some((x) => x.kind === "similar") ? " (≈: close in meaning, not a reference)" : "");
     caption.hidden = false;
   }

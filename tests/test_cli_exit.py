@@ -1,0 +1,159 @@
+"""The command line's exit status, one rule for every command (``papersearch.cli``'s docstring, the README):
+
+2 and argparse's one line (``papersearch CMD: error: ... (see `papersearch CMD --help`)``) when the command line
+itself is wrong, whether argparse or a parameter's rule refuses it; 1 and ``error: ...`` when a right call cannot be
+done here (no such paper, no index, a file missing or malformed, a corpus with errors). A class a test each.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from papersearch.cli import main
+
+LECUN = "1989-lecun-cnn"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """``papersearch ARGS`` in this process: (exit status, stdout, stderr)."""
+    try:
+        status = main(list(args))
+    except SystemExit as exc:  # argparse's own refusals exit here
+        status = int(exc.code or 0)
+    out = capsys.readouterr()
+    return status, out.out, out.err
+
+
+def usage(command: str, err: str) -> bool:
+    """Whether ``err`` is one line in argparse's words for ``papersearch COMMAND``."""
+    return (
+        err.count("\n") == 1
+        and err.startswith(f"papersearch {command}: error: ")
+        and err.endswith(f"(see `papersearch {command} --help`)\n")
+    )
+
+
+def user_error(err: str) -> bool:
+    """Whether ``err`` is the one line of an error that is not the command line's."""
+    return err.count("\n") == 1 and err.startswith("error: ") and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["ask", "cnn", "-k", "0"],  # argparse's type check
+        ["ask", "cnn", "--mode", "fuzzy"],  # argparse's choices
+        ["neighbours", LECUN, "--side", "up"],
+        ["path"],  # a wrong combination, found by the command
+        ["path", "--before", LECUN, LECUN, LECUN],
+        ["cite", LECUN, "--format", "endnote"],
+    ],
+)
+def test_what_argparse_refuses_exits_2(capsys: pytest.CaptureFixture[str], index_dir: Path, args: list[str]) -> None:
+    status, out, err = run(capsys, *args, "--index", str(index_dir))
+    assert status == 2 and out == "" and usage(args[0], err), err
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["ask", "   "], "the query is empty"),
+        (["answer", "cnn", "--year-from", "2000", "--year-to", "1990"], "the year range is backwards"),
+        (["ask", "cnn", "--era", "bronze age"], "unknown era 'bronze age'"),  # known only once the index is open
+        (["show", "Not An Id"], "id must be a paper id"),
+        (["path", "a", LECUN], "from must be a paper id"),
+        (["cite", LECUN, "1989-LeCun-CNN"], "id must be a paper id"),
+        (["cite", LECUN, "--style", "short"], "a style is for format text alone, not bibtex"),
+    ],
+)
+def test_a_value_a_parameters_rule_refuses_exits_2_as_argparse_would(
+    capsys: pytest.CaptureFixture[str], index_dir: Path, args: list[str], words: str
+) -> None:
+    """Found after parsing (by ``core.params``, or against the index's eras), still the command line's fault."""
+    status, out, err = run(capsys, *args, "--index", str(index_dir))
+    assert status == 2 and out == "" and usage(args[0], err) and words in err, err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "1999-no-such-paper"],
+        ["neighbours", "1999-no-such-paper"],
+        ["path", "--after", "1999-no-such-paper"],
+        ["path", LECUN, "1999-no-such-paper"],
+        ["cite", LECUN, "1999-no-such-paper"],
+    ],
+)
+def test_an_id_no_paper_has_exits_1(capsys: pytest.CaptureFixture[str], index_dir: Path, args: list[str]) -> None:
+    status, out, err = run(capsys, *args, "--index", str(index_dir))
+    assert (
+        status == 1
+        and out == ""
+        and err == "error: no paper with id '1999-no-such-paper'; list the ids with `papersearch list` or GET /papers\n"
+    )
+
+
+@pytest.mark.parametrize("command", [["show", LECUN], ["cite", LECUN], ["ask", "cnn"], ["eras"]])
+def test_no_index_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path, command: list[str]) -> None:
+    status, out, err = run(capsys, *command, "--index", str(tmp_path / "none"))
+    assert status == 1 and out == "" and user_error(err) and "no index at" in err, err
+
+
+def test_a_file_missing_unreadable_or_malformed_exits_1(
+    capsys: pytest.CaptureFixture[str], index_dir: Path, tmp_path: Path
+) -> None:
+    queries = Path(__file__).parent / "data" / "queries.jsonl"
+    (tmp_path / "bad.jsonl").write_text('{"id": "q1", "query": \n', encoding="utf-8")
+    cases = {
+        ("eval", str(tmp_path / "none.jsonl")): "none.jsonl: file not found",
+        ("eval", str(tmp_path)): f"{tmp_path}: cannot be read: Is a directory",  # was a traceback
+        ("eval", str(tmp_path / "bad.jsonl")): "bad.jsonl:1: not valid JSON",
+        ("eval", "--baseline", str(tmp_path / "none.json"), str(queries)): "none.json: file not found",
+        ("import-seed", str(tmp_path), "--corpus", str(tmp_path / "c")): "seed file cannot be read: Is a directory",
+        ("import", str(tmp_path / "none.bib"), "--corpus", str(tmp_path / "c")): "c: corpus folder not found",
+    }
+    for args, words in cases.items():
+        status, _, err = run(capsys, *args, *(["--index", str(index_dir)] if args[0] == "eval" else []))
+        assert status == 1 and err.startswith("error: ") and words in err and "Traceback" not in err, (args, err)
+
+
+def test_a_corpus_with_errors_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    status, _, err = run(capsys, "validate", "--corpus", str(tmp_path / "none"))
+    assert status == 1 and user_error(err) and "corpus folder not found" in err, err
+    (tmp_path / "c" / "papers").mkdir(parents=True)
+    (tmp_path / "c" / "eras.yaml").write_text("eras: [\n", encoding="utf-8")
+    status, _, err = run(capsys, "index", "--corpus", str(tmp_path / "c"), "--index", str(tmp_path / "i"))
+    assert status == 1 and err.startswith("error: ") and "eras.yaml" in err, err
+
+
+def test_a_bad_setting_exits_1(
+    capsys: pytest.CaptureFixture[str], index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAPERSEARCH_RELOAD_INTERVAL", "soon")
+    status, _, err = run(capsys, "show", LECUN, "--index", str(index_dir))
+    assert status == 1 and user_error(err) and "PAPERSEARCH_RELOAD_INTERVAL='soon'" in err, err
+
+
+def test_sigterm_ends_a_build_as_ctrl_c_does(corpus_copy: Path, index_copy: Path) -> None:
+    """SIGTERM (what ``timeout``, systemd and ``docker stop`` send) during ``index``: its cleanups run (no ``.build-*``
+    left), one line says so, exit 143; the version in use stays. It ended silently, the build folder left behind."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    command = [sys.executable, "-m", "papersearch", "index", "--force", "-q"]
+    folders = ["--corpus", str(corpus_copy), "--index", str(index_copy)]
+    build = subprocess.Popen([*command, *folders], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list(index_copy.glob(".build-*")) and build.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert build.poll() is None, build.communicate()  # caught while it writes its build folder
+    build.send_signal(signal.SIGTERM)
+    out, err = build.communicate(timeout=120)
+    assert build.returncode == 143 and err == "terminated\n" and out == "", (build.returncode, err)
+    assert list(index_copy.glob(".build-*")) == []
+    check = subprocess.run([*command[:4], "--check", *folders], capture_output=True, text=True, timeout=120)
+    assert check.returncode == 0, check.stderr
