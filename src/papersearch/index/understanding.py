@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-from collections import OrderedDict
 from collections.abc import Hashable, Iterator, Mapping, Sequence
 from functools import cached_property
 from itertools import combinations
@@ -28,6 +27,7 @@ from ..core.kept import Kept
 from ..core.names import PARTICLES, author_surname, given_names, name_key
 from ..core.records import PaperRecord
 from ..core.text import plain_words
+from .found_terms import FoundTerms, Term
 from .tokens import tokenize
 
 NAME_WEIGHT = {"author": 1.0, "cited": 0.8}
@@ -218,9 +218,6 @@ class KeySet(_Table):
         return bool(self._by_key(key, "SELECT 1 FROM given_names WHERE key = ?", (key,)))
 
 
-Term = tuple[str, frozenset[str], int]  # (concept, stems of one of its terms, paper row)
-
-
 class HeldTerms:
     """Every term of a small list's concepts, held: by position, and the positions of the terms of each stem."""
 
@@ -247,17 +244,9 @@ def _term(name: object, stems: object, paper: object) -> Term:
 
 
 def _terms(rows: Sequence[tuple[Any, ...]]) -> list[Term]:
-    """``_term`` of each (name, stems, paper) row, a term's words parsed once for all the rows that list it (a
-    common concept's term is one row a paper). Not kept past the rows: a synthetic list of 100,000 papers has
-    98,162 distinct (concept, term) rows, and a bounded memo of them churned more than it saved."""
-    parsed: dict[tuple[object, object], tuple[str, frozenset[str]]] = {}
-    out: list[Term] = []
-    for name, stems, paper in rows:
-        named = parsed.get((name, stems))
-        if named is None:
-            named = parsed[name, stems] = _term(name, stems, 0)[:2]
-        out.append((named[0], named[1], int(paper)))
-    return out
+    """``_term`` of each (name, stems, paper) row, each term's words parsed once for all the rows that list it."""
+    parsed: dict[tuple[object, object], tuple[str, frozenset[str]]] = {}  # a common term is one row a paper
+    return [(*(parsed.get((n, s)) or parsed.setdefault((n, s), _term(n, s, 0)[:2])), int(p)) for n, s, p in rows]
 
 
 class ConceptTable(_Table, Sequence[Term]):
@@ -267,7 +256,7 @@ class ConceptTable(_Table, Sequence[Term]):
     def __init__(self, db: sqlite3.Connection, lock: threading.Lock, most: int | None = None) -> None:
         """``most``: the most stems a term has, as the build counted it (None: counted here, over every term)."""
         super().__init__(db, lock)
-        self._found = _Found(KEPT_TERMS)  # what ``within`` found for the last few sets of stems, terms and all
+        self._found = FoundTerms(KEPT_TERMS)  # what ``within`` found for the last few sets of stems, terms and all
         if most is None:
             query = "SELECT coalesce(max(length(stems) - length(replace(stems, ' ', '')) + 1), 0) FROM concepts"
             most = int(self._all(query)[0][0])
@@ -308,12 +297,10 @@ class ConceptTable(_Table, Sequence[Term]):
         held = self._held
         if held is not None:
             return [held.terms[p] for p in range(first, end) if p in held.terms]
-        key = ("run", first, end)
-        kept = self._kept.get(key)
-        if kept is None:  # kept as terms, read once: a common concept's neighbours are walked on every query naming it
+        kept = self._kept.get(("run", first, end))
+        if kept is None:  # kept parsed: a common concept's neighbours are walked again on every query that names it
             query = "SELECT name, stems, paper FROM concepts WHERE position >= ? AND position < ? ORDER BY position"
-            kept = _terms(self._all(query, (first, end)))
-            self._keep(key, kept)
+            self._keep(("run", first, end), kept := _terms(self._all(query, (first, end))))
         return list(kept)
 
     def __len__(self) -> int:
@@ -351,53 +338,6 @@ class ConceptTable(_Table, Sequence[Term]):
             rows = self._all(query, tuple(part))  # the terms themselves, not only where: the caller reads them next
             terms.update(zip([int(row[0]) for row in rows], _terms([row[1:] for row in rows]), strict=True))
         return self._found.put(stems, terms)
-
-
-class _Found:
-    """The terms ``ConceptTable.within`` found for the last sets of stems, with their positions in order: a query's
-    concepts are asked for several times (its plan, its candidates, its scores). At most ``most`` terms are kept,
-    or the last set's alone when it has more (a common term of a large list names thousands of papers)."""
-
-    def __init__(self, most: int) -> None:
-        self.most = most
-        self._sets: OrderedDict[frozenset[str], tuple[list[int], dict[int, Term]]] = OrderedDict()
-        self._count = 0  # terms kept, over every set
-        self._last: dict[int, Term] = {}  # the terms of the set put last
-        self._lock = threading.Lock()
-
-    def positions(self, stems: frozenset[str]) -> list[int] | None:
-        with self._lock:
-            found = self._sets.get(stems)
-            if found is None:
-                return None
-            self._sets.move_to_end(stems)
-            self._last = found[1]
-            return list(found[0])
-
-    def term(self, position: int) -> Term | None:
-        """The term at ``position`` if a kept set found it: the last set's first (its terms are read next, one by
-        one), without the lock."""
-        term = self._last.get(position)
-        if term is not None:
-            return term
-        with self._lock:
-            for _, terms in reversed(self._sets.values()):
-                term = terms.get(position)
-                if term is not None:
-                    return term
-        return None
-
-    def put(self, stems: frozenset[str], terms: dict[int, Term]) -> list[int]:
-        """Keep what ``stems`` found (the oldest sets given up past the bound); returns its positions, in order."""
-        positions = sorted(terms)
-        with self._lock:
-            if stems not in self._sets:
-                self._sets[stems] = (positions, terms)
-                self._count += len(terms)
-            self._last = terms
-            while len(self._sets) > 1 and self._count > self.most:
-                self._count -= len(self._sets.popitem(last=False)[1][1])
-        return list(positions)
 
 
 class YearTable(_Table, Mapping[str, int]):
