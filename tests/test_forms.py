@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from papersearch.query import forms
 from papersearch.query.forms import cut_short, other_forms, reworded, same_thing
 from papersearch.query.searcher import Searcher
 
@@ -54,6 +55,22 @@ def test_forms_are_read_from_a_concepts_neighbouring_terms() -> None:
     assert other_forms(concepts, [2]) == ((stems("lstm"), ("memori",)),)  # "long", "short", "term" are everyday
     assert other_forms(concepts, [1]) == ((stems("long", "short", "term", "memori"), ("lstm",)),)
     assert other_forms(concepts, [3]) == ()  # another concept's long form is not this one's
+
+
+def test_the_papers_of_one_concept_give_its_forms_once_each_pair_asked_once() -> None:
+    """A common concept lists the same terms in every paper: the forms are those of one paper, and each (named term,
+    neighbour) pair is worked out once (``_other_words``), not once a paper."""
+    lstm = [
+        term
+        for paper in range(5)
+        for term in (
+            ("Long Short-Term Memory", stems("long", "short", "term", "memori"), paper),
+            ("Long Short-Term Memory", stems("lstm"), paper),
+        )
+    ]
+    forms._other_words.cache_clear()
+    assert other_forms(lstm, range(1, 10, 2)) == other_forms(lstm[:2], [1]) == ((stems("lstm"), ("memori",)),)
+    assert forms._other_words.cache_info().misses == 1  # the one pair, asked for six papers
 
 
 def test_a_short_form_that_writes_an_everyday_word_whole_keeps_it() -> None:

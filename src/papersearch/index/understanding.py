@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-from collections import OrderedDict
 from collections.abc import Hashable, Iterator, Mapping, Sequence
 from functools import cached_property
 from itertools import combinations
@@ -28,6 +27,7 @@ from ..core.kept import Kept
 from ..core.names import PARTICLES, author_surname, given_names, name_key
 from ..core.records import PaperRecord
 from ..core.text import plain_words
+from .found_terms import FoundTerms, Term
 from .tokens import tokenize
 
 NAME_WEIGHT = {"author": 1.0, "cited": 0.8}
@@ -218,9 +218,6 @@ class KeySet(_Table):
         return bool(self._by_key(key, "SELECT 1 FROM given_names WHERE key = ?", (key,)))
 
 
-Term = tuple[str, frozenset[str], int]  # (concept, stems of one of its terms, paper row)
-
-
 class HeldTerms:
     """Every term of a small list's concepts, held: by position, and the positions of the terms of each stem."""
 
@@ -246,6 +243,12 @@ def _term(name: object, stems: object, paper: object) -> Term:
     return str(name), frozenset(str(stems).split(" ")) - {""}, int(paper)  # type: ignore[call-overload]
 
 
+def _terms(rows: Sequence[tuple[Any, ...]]) -> list[Term]:
+    """``_term`` of each (name, stems, paper) row, each term's words parsed once for all the rows that list it."""
+    parsed: dict[tuple[object, object], tuple[str, frozenset[str]]] = {}  # a common term is one row a paper
+    return [(*(parsed.get((n, s)) or parsed.setdefault((n, s), _term(n, s, 0)[:2])), int(p)) for n, s, p in rows]
+
+
 class ConceptTable(_Table, Sequence[Term]):
     """(concept, stems of one of its terms, paper row) by position. A table of at most ``HELD_ROWS`` terms is read
     whole on first use (``HeldTerms``); a larger one is looked up per query."""
@@ -253,7 +256,7 @@ class ConceptTable(_Table, Sequence[Term]):
     def __init__(self, db: sqlite3.Connection, lock: threading.Lock, most: int | None = None) -> None:
         """``most``: the most stems a term has, as the build counted it (None: counted here, over every term)."""
         super().__init__(db, lock)
-        self._found = _Found(KEPT_TERMS)  # what ``within`` found for the last few sets of stems, terms and all
+        self._found = FoundTerms(KEPT_TERMS)  # what ``within`` found for the last few sets of stems, terms and all
         if most is None:
             query = "SELECT coalesce(max(length(stems) - length(replace(stems, ' ', '')) + 1), 0) FROM concepts"
             most = int(self._all(query)[0][0])
@@ -294,8 +297,11 @@ class ConceptTable(_Table, Sequence[Term]):
         held = self._held
         if held is not None:
             return [held.terms[p] for p in range(first, end) if p in held.terms]
-        query = "SELECT name, stems, paper FROM concepts WHERE position >= ? AND position < ? ORDER BY position"
-        return [_term(*row) for row in self._by_key(("run", first, end), query, (first, end))]
+        kept = self._kept.get(("run", first, end))
+        if kept is None:  # kept parsed: a common concept's neighbours are walked again on every query that names it
+            query = "SELECT name, stems, paper FROM concepts WHERE position >= ? AND position < ? ORDER BY position"
+            self._keep(("run", first, end), kept := _terms(self._all(query, (first, end))))
+        return list(kept)
 
     def __len__(self) -> int:
         return int(self._all("SELECT count(*) FROM concepts")[0][0])
@@ -310,8 +316,9 @@ class ConceptTable(_Table, Sequence[Term]):
         for part in (wanted[lo : lo + KEYS_A_QUERY] for lo in range(0, len(wanted), KEYS_A_QUERY)):
             query = f"SELECT position, name, stems, paper FROM concepts WHERE position IN ({','.join('?' * len(part))})"
             found.update((int(row[0]), row[1:]) for row in self._all(query, tuple(part)))
+        terms = dict(zip(found, _terms(list(found.values())), strict=True))
         for first, end in runs:  # what ``_run``'s range query finds: the positions held between, in order
-            self._keep(("run", first, end), [found[q] for q in range(first, end) if q in found])
+            self._keep(("run", first, end), [terms[q] for q in range(first, end) if q in terms])
 
     def within(self, stems: frozenset[str]) -> list[int]:
         """The positions of the terms all of whose stems are among ``stems``: each set of them looked up whole (a
@@ -325,63 +332,12 @@ class ConceptTable(_Table, Sequence[Term]):
         words = sorted(stems)
         keys = [" ".join(c) for size in range(1, min(self._most, len(words)) + 1) for c in combinations(words, size)]
         terms: dict[int, Term] = {}
-        parsed: dict[tuple[object, object], tuple[str, frozenset[str]]] = {}  # a term's words, parsed once a lookup
         for lo in range(0, len(keys), KEYS_A_QUERY):
             part = keys[lo : lo + KEYS_A_QUERY]
             query = f"SELECT position, name, stems, paper FROM concepts WHERE stems IN ({','.join('?' * len(part))})"
-            for position, name, term_stems, paper in self._all(query, tuple(part)):
-                named = parsed.get((name, term_stems))
-                if named is None:
-                    named = parsed[name, term_stems] = _term(name, term_stems, 0)[:2]
-                terms[int(position)] = (named[0], named[1], int(paper))  # the term itself: the caller reads it next
+            rows = self._all(query, tuple(part))  # the terms themselves, not only where: the caller reads them next
+            terms.update(zip([int(row[0]) for row in rows], _terms([row[1:] for row in rows]), strict=True))
         return self._found.put(stems, terms)
-
-
-class _Found:
-    """The terms ``ConceptTable.within`` found for the last sets of stems, with their positions in order: a query's
-    concepts are asked for several times (its plan, its candidates, its scores). At most ``most`` terms are kept,
-    or the last set's alone when it has more (a common term of a large list names thousands of papers)."""
-
-    def __init__(self, most: int) -> None:
-        self.most = most
-        self._sets: OrderedDict[frozenset[str], tuple[list[int], dict[int, Term]]] = OrderedDict()
-        self._count = 0  # terms kept, over every set
-        self._last: dict[int, Term] = {}  # the terms of the set put last
-        self._lock = threading.Lock()
-
-    def positions(self, stems: frozenset[str]) -> list[int] | None:
-        with self._lock:
-            found = self._sets.get(stems)
-            if found is None:
-                return None
-            self._sets.move_to_end(stems)
-            self._last = found[1]
-            return list(found[0])
-
-    def term(self, position: int) -> Term | None:
-        """The term at ``position`` if a kept set found it: the last set's first (its terms are read next, one by
-        one), without the lock."""
-        term = self._last.get(position)
-        if term is not None:
-            return term
-        with self._lock:
-            for _, terms in reversed(self._sets.values()):
-                term = terms.get(position)
-                if term is not None:
-                    return term
-        return None
-
-    def put(self, stems: frozenset[str], terms: dict[int, Term]) -> list[int]:
-        """Keep what ``stems`` found (the oldest sets given up past the bound); returns its positions, in order."""
-        positions = sorted(terms)
-        with self._lock:
-            if stems not in self._sets:
-                self._sets[stems] = (positions, terms)
-                self._count += len(terms)
-            self._last = terms
-            while len(self._sets) > 1 and self._count > self.most:
-                self._count -= len(self._sets.popitem(last=False)[1][1])
-        return list(positions)
 
 
 class YearTable(_Table, Mapping[str, int]):

@@ -12,6 +12,7 @@ Pure: a function of the query's stems and a ``PlanContext``'s concept terms (no 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from itertools import islice
 from typing import Protocol
 
@@ -25,6 +26,7 @@ Form = tuple[frozenset[str], tuple[str, ...]]  # a named term's stems, and the s
 NAMED_AT_MOST = 64  # named concept terms whose other forms are read (``other_forms``)
 OTHER_FORM_WEIGHT = 0.5  # the reworded reading counts half the query as written: words it did not write count less
 SIBLINGS = 16  # the most terms one concept is looked at for, each way from a named one (a concept lists a handful)
+PAIRS_KEPT = 4096  # (named term, sibling) pairs whose other-form words are kept (``_other_words``)
 NEAR = 4  # terms read at first each way from a named one; the next run (four times as far) only if all are its own
 
 
@@ -82,11 +84,20 @@ def other_forms(concepts: Sequence[Term], named: Iterable[int]) -> tuple[Form, .
     for position in positions:
         concept, stems, row = concepts[position]
         for other in _siblings(concepts, position, concept, row):
-            if other == stems or not same_thing(stems, other):
-                continue
-            words = _carried(other, stems)
-            out.setdefault(stems, {}).update((s, None) for s in sorted(words) if tokenize(s) == [s])
+            words = None if other == stems else _other_words(stems, other)
+            if words is not None:
+                out.setdefault(stems, {}).update(dict.fromkeys(words))
     return tuple((stems, tuple(words)) for stems, words in out.items() if words)
+
+
+@lru_cache(maxsize=PAIRS_KEPT)
+def _other_words(named: frozenset[str], other: frozenset[str]) -> tuple[str, ...] | None:
+    """The stems that carry ``other`` for a query that names ``named`` (``_carried``, those the tokenizer keeps
+    whole), sorted; None when the two terms are not one thing in two forms. Kept by pair: a common concept's papers
+    list the same few terms, so a query that names it asks the same pairs once a paper (up to ``NAMED_AT_MOST``)."""
+    if not same_thing(named, other):
+        return None
+    return tuple(s for s in sorted(_carried(other, named)) if tokenize(s) == [s])
 
 
 def _carried(form: frozenset[str], named: frozenset[str]) -> frozenset[str]:
