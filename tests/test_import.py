@@ -443,8 +443,9 @@ def test_a_failure_half_way_through_the_commit_leaves_the_corpus_as_it_was(tmp_p
         run_import(DATA / "zotero.bib", root, ImportOptions(force=True), on_step=fail)
     assert contents(root) == before and (root / ".import-state.json").read_bytes() == state
     assert not (root / JOURNAL).exists() and not (root / STAGING).exists()
-    # 3: Zotero's "Attention Is All You Need" (the arXiv record of 2023) is scholar's paper of 2017, by title and author
-    assert run_import(DATA / "zotero.bib", root).counts()["add"] == 3
+    # 4: Zotero's "Attention Is All You Need" dated 2023 (arXiv's last version) is six years from scholar's 2017, more
+    # than a preprint and its publication (identifiers.WORK_YEARS): two records rather than one paper lost
+    assert run_import(DATA / "zotero.bib", root).counts()["add"] == 4
 
 
 KILL = """
@@ -678,3 +679,24 @@ def test_force_never_replaces_a_field_a_person_edited_after_an_import(tmp_path: 
     # the edit stays the person's: a later forced import keeps it too
     (again,) = run_import(tmp_path / "b.bib", root, ImportOptions(force=True)).items
     assert load_corpus(root).by_id()[added.id].summary == "Mine. We propose LoRA." and again.action == "unchanged"
+
+
+def test_a_title_and_first_author_alone_do_not_make_two_works_one(tmp_path: Path) -> None:
+    """ "Introduction" by Wang in 2004 and in 2019, with their own DOIs, are two papers; a preprint (its arXiv DOI)
+    and its proceedings version (a publisher's DOI) a year apart are one."""
+    root = empty_corpus(tmp_path)
+    two = (
+        "@article{a, title={Introduction}, author={Wang, Li}, year={2004}, doi={10.1000/a1}}\n"
+        "@article{b, title={Introduction}, author={Wang, Li}, year={2019}, doi={10.1000/b2}}\n"
+        "@article{c, title={Introduction}, author={Wang, Li}, year={2005}, doi={10.1000/c3}}\n"
+        "@article{d, title={Introduction}, author={Wang, Wei}, year={2006}}\n"
+    )
+    (tmp_path / "two.bib").write_text(two, encoding="utf-8")
+    assert [i.action for i in run_import(tmp_path / "two.bib", root).items] == ["add"] * 4
+    one = (
+        "@misc{p, title={Sparse Things}, author={Kim, Ann}, year={2019}, doi={10.48550/arXiv.1901.00001}}\n"
+        "@inproceedings{q, title={Sparse things.}, author={A. Kim}, year={2020}, doi={10.1109/X.2020.1}}\n"
+    )
+    (tmp_path / "one.bib").write_text(one, encoding="utf-8")
+    first, second = run_import(tmp_path / "one.bib", root).items
+    assert first.action == "add" and second.action == "duplicate" and "title and first author" in second.note

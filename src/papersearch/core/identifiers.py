@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .names import author_surname
+from .names import author_surname, given_names
 from .text import unaccented
 
 # A DOI is "10." + a registrant code + "/" + any suffix without white space (Crossref's own advice is
@@ -25,6 +25,8 @@ _ARXIV_PREFIX = re.compile(
 _ARXIV_VERSION = re.compile(r"v\d+$")
 URL_RE = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
 _NOT_WORD = re.compile(r"[\W_]+")
+WORK_YEARS = 2  # a preprint and its journal or proceedings version: this many years apart at most
+Work = tuple[int, str, str]  # a record's year, DOI and arXiv id ("" for none), as ``one_work`` compares them
 
 
 def doi_of(text: str) -> str | None:
@@ -57,10 +59,32 @@ def title_key(title: str, year: int) -> str:
 
 
 def author_title_key(title: str, first_author: str) -> str:
-    """A title and its first author's surname, without the year: the arXiv version of a paper and its proceedings
-    version ("Deep Residual Learning for Image Recognition", He, 2015 and 2016) are one paper."""
+    """A title and its first author's surname and initial, without the year: the arXiv version of a paper and its
+    proceedings version ("Deep Residual Learning for Image Recognition", K. He, 2015 and 2016) share it; whether two
+    records that share it are one work is ``one_work``'s to say."""
     surname = _NOT_WORD.sub(" ", unaccented(author_surname(first_author))).strip()
-    return f"{surname}:{_NOT_WORD.sub(' ', unaccented(title)).strip()}"
+    given = given_names(first_author)
+    initial = unaccented(given[0])[:1] if given else ""
+    return f"{surname}:{initial}:{_NOT_WORD.sub(' ', unaccented(title)).strip()}"
+
+
+def one_work(a: Work, b: Work) -> bool:
+    """Whether two records sharing a title and first author (``author_title_key``) are one work: their years at most
+    ``WORK_YEARS`` apart (a preprint and its publication), and no two DOIs or arXiv ids of theirs that differ ("Reply"
+    by Wang in 2004 and in 2019 are two). An arXiv DOI (10.48550/arXiv.…) counts as the arXiv id it is."""
+    (year_a, doi_a, arxiv_a), (year_b, doi_b, arxiv_b) = _ids(a), _ids(b)
+    if abs(year_a - year_b) > WORK_YEARS:
+        return False
+    return not (doi_a and doi_b and doi_a != doi_b) and not (arxiv_a and arxiv_b and arxiv_a != arxiv_b)
+
+
+def _ids(work: Work) -> Work:
+    """(year, DOI key, arXiv key) with an arXiv DOI read as the arXiv id."""
+    year, doi, arxiv = work
+    as_arxiv = arxiv_of(doi) if doi else None
+    if as_arxiv:
+        return year, "", arxiv_key(arxiv or as_arxiv)
+    return year, doi_key(doi) if doi else "", arxiv_key(arxiv) if arxiv else ""
 
 
 def doi_url(doi: str) -> str:

@@ -169,11 +169,12 @@ class _Importer:
         if refused is not None:
             return self._bad(entry, label, refused[1], refused[0])
         keys = identity_keys(entry.doi, entry.arxiv, entry.title, entry.year, tuple(entry.authors))
-        earlier = self.batch.find(keys)
+        work = (entry.year, entry.doi, entry.arxiv)
+        earlier = self.batch.find(keys, work)
         if earlier is not None:
             return self._skip(entry, f"same {earlier[1]} as the entry at line {earlier[0]}")
-        self.batch.add(keys, entry.line)
-        match = self.known.find(keys)
+        self.batch.add(keys, entry.line, work)
+        match = self.known.find(keys, work)
         if match is None:
             return self._add(entry, label)
         slot, kind = match

@@ -13,12 +13,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.identifiers import arxiv_key, author_title_key, doi_key, title_key
+from ..core.identifiers import Work, arxiv_key, author_title_key, doi_key, one_work, title_key
 from ..core.models import Paper
 from .bulk import bulk_source, iter_bulk, parse_bulk_line
 from .fields import parse_paper
 from .files import BULK_FILE, PAPERS_DIR, open_corpus_file, paper_names, read_corpus_file
 
+AUTHOR_TITLE = "title and first author"
 Match = tuple[int, str]  # (what the key was found under, which kind of key: "DOI", "arXiv id", "title and year"...)
 
 
@@ -30,26 +31,31 @@ def identity_keys(doi: str, arxiv: str, title: str, year: int, authors: tuple[st
         keys.append(("arxiv:" + arxiv_key(arxiv), "arXiv id"))
     keys.append(("title:" + title_key(title, year), "title and year"))
     if authors:
-        keys.append(("author-title:" + author_title_key(title, authors[0]), "title and first author"))
+        keys.append(("author-title:" + author_title_key(title, authors[0]), AUTHOR_TITLE))
     return keys
 
 
 class Identities:
-    """Keys of identity, each to a number (a paper's slot, an entry's line): the first to claim a key keeps it."""
+    """Keys of identity, each to a number (a paper's slot, an entry's line): the first to claim a key keeps it.
+
+    A title and first author is a weaker key: it holds for a second record only when the two are one work
+    (``identifiers.one_work``: close years, no DOI or arXiv id that differs), so it keeps its claimant's ids."""
 
     def __init__(self) -> None:
         self._by_key: dict[str, int] = {}
+        self._works: dict[str, Work] = {}  # an author-title key's claimant's year and ids
 
-    def add(self, keys: list[tuple[str, str]], value: int) -> None:
+    def add(self, keys: list[tuple[str, str]], value: int, work: Work) -> None:
         """Claim each key for ``value``, unless an earlier value has it."""
-        for key, _ in keys:
-            self._by_key.setdefault(key, value)
+        for key, kind in keys:
+            if self._by_key.setdefault(key, value) == value and kind == AUTHOR_TITLE:
+                self._works[key] = work
 
-    def find(self, keys: list[tuple[str, str]]) -> Match | None:
+    def find(self, keys: list[tuple[str, str]], work: Work) -> Match | None:
         """The value of the first key claimed, strongest first, and the kind of that key; None if none is."""
         for key, kind in keys:
             found = self._by_key.get(key)
-            if found is not None:
+            if found is not None and (kind != AUTHOR_TITLE or one_work(self._works[key], work)):
                 return found, kind
         return None
 
@@ -87,17 +93,17 @@ class KnownPapers:
 
     def _add(self, paper: Paper, where: tuple[str, int, int]) -> None:
         self.ids.add(paper.id)
-        self.identities.add(
-            identity_keys(paper.doi, paper.arxiv, paper.title, paper.year, tuple(paper.authors)), len(self._where)
-        )
+        keys = identity_keys(paper.doi, paper.arxiv, paper.title, paper.year, tuple(paper.authors))
+        self.identities.add(keys, len(self._where), (paper.year, paper.doi, paper.arxiv))
         self._where.append(where)
 
     def __len__(self) -> int:
         return len(self._where)
 
-    def find(self, keys: list[tuple[str, str]]) -> Match | None:
-        """The slot of the paper with any of these identities, and which one matched."""
-        return self.identities.find(keys)
+    def find(self, keys: list[tuple[str, str]], work: Work) -> Match | None:
+        """The slot of the paper with any of these identities, and which one matched (``work``: the entry's year and
+        ids, for the title and first author)."""
+        return self.identities.find(keys, work)
 
     def read(self, slot: int) -> KnownPaper | None:
         """The paper in ``slot`` read again (None if its file changed so that it no longer parses)."""
