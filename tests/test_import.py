@@ -689,7 +689,7 @@ def test_a_title_and_first_author_alone_do_not_make_two_works_one(tmp_path: Path
         "@article{a, title={Introduction}, author={Wang, Li}, year={2004}, doi={10.1000/a1}}\n"
         "@article{b, title={Introduction}, author={Wang, Li}, year={2019}, doi={10.1000/b2}}\n"
         "@article{c, title={Introduction}, author={Wang, Li}, year={2005}, doi={10.1000/c3}}\n"
-        "@article{d, title={Introduction}, author={Wang, Wei}, year={2006}}\n"
+        "@article{d, title={Introduction}, author={Wang, Wei}, year={2003}}\n"
     )
     (tmp_path / "two.bib").write_text(two, encoding="utf-8")
     assert [i.action for i in run_import(tmp_path / "two.bib", root).items] == ["add"] * 4
