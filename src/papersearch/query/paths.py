@@ -259,14 +259,12 @@ class PathGraph:
         """Every paper of an earlier year than ``row`` (``before``) or a later one (``after``), nearest in time first
         (then closest in meaning), each tied to it by one hop of kind ``time``: what a list offers when neither
         the graph nor a step by meaning reaches any paper that way (``related`` as the same shape)."""
-        year, closeness = int(self.years[row]), self.near.to_all(row)
-        rows = [
-            r
-            for r in range(len(self.years))
-            if (int(self.years[r]) < year if direction == "before" else int(self.years[r]) > year)
-        ]
-        rows.sort(key=lambda r: (abs(int(self.years[r]) - year), -closeness[r], self.brief(r).id))
-        return [(Cost(), float(closeness[r]), [(r, Step(row, "time", None, None))]) for r in rows]
+        years, closeness = np.asarray(self.years), self.near.to_all(row)
+        year = int(years[row])
+        rows = np.flatnonzero(years < year if direction == "before" else years > year)
+        gap, near = np.abs(years[rows] - year), np.asarray(closeness)[rows]
+        rows = rows[np.lexsort((rows, -near, gap))]  # nearest year, then meaning, then the list's own order
+        return [(Cost(), float(closeness[r]), [(int(r), Step(row, "time", None, None))]) for r in rows]
 
     def reading(self, row: int, direction: Direction, k: int, version: str) -> ReadingList:
         """The first ``k`` papers to read before (or after) ``row`` (``related``, or when that finds none, the
