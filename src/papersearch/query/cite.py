@@ -36,8 +36,8 @@ TEXT_STYLES: tuple[TextStyle, ...] = ("harvard", "short")
 # what each face (the API's parameters, the MCP tools' arguments, the CLI's help) says the choices are
 FORMATS_TEXT = "bibtex (each entry's key is the paper's id), csl-json, ris, or text (a reference formatted in `style`)"
 STYLES_TEXT = (
-    "for format text: harvard (Cite Them Right, through citeproc-py) or short (author initials, year, title, venue, "
-    "link)"
+    "for format text only (refused with another format): harvard, when not given (Cite Them Right, through "
+    "citeproc-py), or short (author initials, year, title, venue, link)"
 )
 MEDIA_TYPES: dict[CiteFormat, str] = {
     "bibtex": "application/x-bibtex",

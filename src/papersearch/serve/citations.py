@@ -49,7 +49,7 @@ Format = Annotated[
     ),
 ]
 Style = Annotated[
-    str,
+    str | None,
     _documented(
         {"type": "string", "enum": list(TEXT_STYLES)},
         STYLES_TEXT,
@@ -66,10 +66,10 @@ def references(searcher: Searcher, request: CiteRequest, style_given: bool) -> R
 
 
 @router.get("/papers/{id}/cite", responses=REFERENCES, response_class=Response, tags=["papers"])
-def cite_paper(request: Request, id: PaperId, format: Format = "bibtex", style: Style = "harvard") -> Response:
+def cite_paper(request: Request, id: PaperId, format: Format = "bibtex", style: Style = None) -> Response:
     """One paper as a reference: BibTeX (the default, its key the paper's id), CSL-JSON, RIS or formatted text."""
-    cited = CiteRequest.check([id], format, style, param="id")
-    return references(request.app.state.live.searcher, cited, "style" in request.query_params)
+    cited = CiteRequest.check([id], format, style or "harvard", param="id")
+    return references(request.app.state.live.searcher, cited, style is not None)
 
 
 @router.get(
@@ -80,7 +80,7 @@ def cite_paper(request: Request, id: PaperId, format: Format = "bibtex", style: 
     description=f"Papers as references, in the order given (a paper named twice is cited once); at most "
     f"{MAX_CITE_IDS} a request.",
 )
-def cite_papers(request: Request, ids: Ids, format: Format = "bibtex", style: Style = "harvard") -> Response:
+def cite_papers(request: Request, ids: Ids, format: Format = "bibtex", style: Style = None) -> Response:
     """Several papers as references (the description above is what the API documents)."""
-    cited = CiteRequest.check(ids, format, style)
-    return references(request.app.state.live.searcher, cited, "style" in request.query_params)
+    cited = CiteRequest.check(ids, format, style or "harvard")
+    return references(request.app.state.live.searcher, cited, style is not None)
