@@ -679,6 +679,7 @@ def test_force_never_replaces_a_field_a_person_edited_after_an_import(tmp_path: 
     # the edit stays the person's: a later forced import keeps it too
     (again,) = run_import(tmp_path / "b.bib", root, ImportOptions(force=True)).items
     assert load_corpus(root).by_id()[added.id].summary == "Mine. We propose LoRA." and again.action == "unchanged"
+    assert "kept summary (edited by hand)" in again.note  # still the person's, not "the list's own"
 
 
 def test_a_title_and_first_author_alone_do_not_make_two_works_one(tmp_path: Path) -> None:

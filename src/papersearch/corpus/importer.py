@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -67,9 +67,14 @@ def imported_fields(state: Mapping[str, str], key: str) -> dict[str, str | None]
     return written
 
 
-def written_fields(values: Mapping[str, object]) -> str:
-    """The state's record of the fields an import wrote (``imported_fields`` reads it): "summary=<hash>,venue=<hash>"."""
-    return ",".join(f"{name}={value_hash(value)}" for name, value in values.items())
+EDITED = "!"  # the state's mark of a field an import wrote and a person edited since: theirs for good
+
+
+def written_fields(values: Mapping[str, object], edited: Iterable[str] = ()) -> str:
+    """The state's record of the fields an import wrote (``imported_fields`` reads it): "summary=<hash>,venue=<hash>",
+    and "summary=!" for one a person has edited since (no value hashes to it, so it is never ``untouched``)."""
+    marks = [f"{name}={value_hash(value)}" for name, value in values.items()]
+    return ",".join(marks + [f"{name}={EDITED}" for name in edited if name not in values])
 
 
 def value_hash(value: object) -> str:

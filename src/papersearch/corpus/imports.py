@@ -230,7 +230,7 @@ class _Importer:
         if hand_edited(self.state, known.state_key, known.text) and not self.options.force:
             note = f"{same}, edited by hand: left as it is ({_forced(old, entry, ours, edited)})"
             return replace(item, action="kept", note=note)
-        self._stage(known.file, old.id, text, known, merged, ours | self._wrote(changed))
+        self._stage(known.file, old.id, text, known, merged, ours | self._wrote(changed), edited)
         return item
 
     def _wrote(self, fields: Iterable[str]) -> frozenset[str]:
@@ -254,13 +254,20 @@ class _Importer:
         return text if back is not None and not big else None
 
     def _stage(
-        self, rel: str, pid: str, text: str, known: KnownPaper | None, paper: Paper, wrote: frozenset[str]
+        self,
+        rel: str,
+        pid: str,
+        text: str,
+        known: KnownPaper | None,
+        paper: Paper,
+        wrote: frozenset[str],
+        edited: frozenset[str] = frozenset(),
     ) -> None:
         """Stage the paper's text, and record it and the fields an import has written of it (``wrote``), each with
         its value's hash, so that a person's later edit of one of them is told apart (``importer.untouched``)."""
         key = f"{BULK_FILE}#{pid}" if rel == BULK_FILE else rel
         self.state[key] = text_hash(text)
-        self.state[fields_key(key)] = written_fields({f: getattr(paper, f) for f in MERGED if f in wrote})
+        self.state[fields_key(key)] = written_fields({f: getattr(paper, f) for f in MERGED if f in wrote}, edited)
         if self.tx is not None and rel != BULK_FILE:
             self.tx.write(rel, text)
         elif self.bulk is not None:
