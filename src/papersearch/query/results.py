@@ -214,6 +214,9 @@ class Ranker:
         o, years = plan.order, self._years_of(scored.rows)
         if o is None:
             return fused, plan
+        if o.compares:  # the papers its two sides name first, in the order asked; none named: relevance alone
+            at = scored.at(np.array(o.named_rows(), dtype=np.int64))
+            return ordering.as_asked(fused, at[at >= 0]), plan
         if o.choice:  # exactly the papers its sides name first, in the order asked; none named: relevance alone
             assert o.first is not None
             at = scored.at(np.array(_chosen_rows(o), dtype=np.int64))
