@@ -118,9 +118,9 @@ def compose(
 
 def unlisted(words: str, compared: bool = False) -> str:
     """The answer's own line for a side of a choice (or a comparison: ``compared``) that names no paper of the list:
-    the list cannot place it (or quote that side)."""
+    the list cannot place it (or quote anything about that side)."""
     if compared:
-        return f"The reading list holds no paper on “{words}”, so it can quote only the other side of the comparison."
+        return f"The reading list holds no paper on “{words}”, so the answer quotes nothing about that side."
     return f"The reading list holds no paper on “{words}”, so it cannot say when that came."
 
 
