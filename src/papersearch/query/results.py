@@ -178,7 +178,8 @@ class Ranker:
         if o is None or sides is None:
             return plan, False
         choice = tuple((words, self._side(words, mode, embed)) for words in sides)
-        return replace(plan, order=replace(o, choice=choice)), any(paper for _, paper in choice)
+        named = any(paper for _, paper in choice) and not o.compares  # a comparison is judged as its words are
+        return replace(plan, order=replace(o, choice=choice)), named
 
     def _side(self, words: str, mode: str, embed: Embed) -> order.Named | None:
         """The paper one side of a choice names (``_named``), if it holds one of the side's topic words: a side
@@ -214,7 +215,9 @@ class Ranker:
         o, years = plan.order, self._years_of(scored.rows)
         if o is None:
             return fused, plan
-        if o.compares:  # the papers its two sides name first, in the order asked; none named: relevance alone
+        if o.compares:  # the papers its two sides name first, in the order asked; none named, or no match: relevance
+            if scored.confidence < scope.NO_MATCH_BELOW:
+                return fused, plan
             at = scored.at(np.array(o.named_rows(), dtype=np.int64))
             return ordering.as_asked(fused, at[at >= 0]), plan
         if o.choice:  # exactly the papers its sides name first, in the order asked; none named: relevance alone
