@@ -98,3 +98,17 @@ def test_taking_the_order_back_drops_the_comparison(searcher: Searcher) -> None:
     results = searcher.search(text, k=5, ignore=("order",))
     assert results["understood"] is not None and results["understood"]["order"] is None
     assert searcher.answer(text, ignore=("order",))["notes"] == []
+
+
+@pytest.mark.parametrize(
+    "text", ["what is the difference between GANs and VAEs?", "mesh wifi vs range extender for a home network"]
+)
+def test_a_comparison_is_judged_as_its_words_are(searcher: Searcher, text: str) -> None:
+    """A side found does not make the search sure that something matches: the verdict is the one the same words get
+    with the comparison taken back, and an everyday comparison a side of which shares a word with a paper is still
+    declined, ranked by relevance alone."""
+    asked, plain = searcher.search(text, k=5), searcher.search(text, k=5, ignore=("order",))
+    assert (asked["confidence"], asked["no_match"]) == (plain["confidence"], plain["no_match"])
+    if asked["no_match"]:
+        assert [h["id"] for h in asked["results"]] == [h["id"] for h in plain["results"]]
+        assert searcher.answer(text)["declined"]
