@@ -61,8 +61,9 @@ def compose(
     A query that names a person or a time of the list leaves the search sure of its papers, so no sentence
     needs to clear ``SENTENCE_FLOOR``: "goodfellow" is answered by what the list says of his paper. So does a
     question about order ("the oldest paper", "what came after the GAN paper"): it quotes the papers the order
-    puts first (``answer_sources.asked_for``), whatever else scores higher; a choice between two papers quotes both, in
-    the order asked, and says in a line of its own (``notes``) which side the list holds no paper for.
+    puts first (``answer_sources.asked_for``), whatever else scores higher; a choice between two papers, or a comparison
+    of two, quotes both, in the order asked, and says in a line of its own (``notes``) which side the list holds no
+    paper for.
     """
     topic = plan.topic if plan else results["corrected_query"] or results["query"]
     intent: Intent = plan.intent if plan else "topic"
@@ -111,12 +112,15 @@ def compose(
         "sources": _sources(data, numbers, cites),
         "reading_order": reading_order(data, graph, numbers),
         "nearest": _nearest(results) if declined else [],
-        "notes": [unlisted(words) for words in chose.unlisted] if chose else [],
+        "notes": [unlisted(words, chose.compared) for words in chose.unlisted] if chose else [],
     }
 
 
-def unlisted(words: str) -> str:
-    """The answer's own line for a side of a choice that names no paper of the list: the list cannot place it."""
+def unlisted(words: str, compared: bool = False) -> str:
+    """The answer's own line for a side of a choice (or a comparison: ``compared``) that names no paper of the list:
+    the list cannot place it (or quote anything about that side)."""
+    if compared:
+        return f"The reading list holds no paper on “{words}”, so the answer quotes nothing about that side."
     return f"The reading list holds no paper on “{words}”, so it cannot say when that came."
 
 

@@ -61,6 +61,8 @@ def asked_for(results: SearchResults, order: Order | None) -> set[str] | None:
     hits = results["results"]
     if order is None or not hits or (order["over"] in ("before", "after") and order["paper"] is None):
         return None
+    if order["first"] is None and order["over"] not in ("before", "after"):  # a comparison: its sides' papers only
+        return None
     asked = {hits[0]["id"]}
     if order["first"] is None:
         close = set(level(results, RELATED_PAPERS))
@@ -98,22 +100,26 @@ def _theirs(authors: list[str], names: tuple[str, ...]) -> list[str]:
 
 @dataclass(frozen=True)
 class Choice:
-    """A choice between two papers ("which came first, LSTM or the transformer?") as the search carried it out."""
+    """A choice between two papers ("which came first, LSTM or the transformer?"), or a comparison of two ("the
+    difference between GANs and VAEs"), as the search carried it out."""
 
     named: tuple[str, ...]  # the ids of the papers its sides name, in the order asked (the search ranks them first)
     unlisted: tuple[str, ...]  # the words of each side that names no paper of the list ("GloVe")
+    compared: bool = False  # a comparison ("GANs vs VAEs"), no order in time asked
 
 
 def choice(results: SearchResults) -> Choice | None:
     """The choice ``results`` answer, or None for any other question: the papers its sides name in the order the
     search ranks them (the order asked), and the words of each side that names none."""
     understood = results["understood"]
-    sides = understood["order"]["choice"] if understood and understood["order"] else []
-    if not sides:
+    order = understood["order"] if understood else None
+    sides = order["choice"] if order else []
+    if order is None or not sides:
         return None
     ids = {side["paper"] for side in sides if side["paper"]}
     named = tuple(h["id"] for h in results["results"][: len(ids)] if h["id"] in ids)
-    return Choice(named, tuple(side["words"] for side in sides if side["paper"] is None))
+    unlisted = tuple(side["words"] for side in sides if side["paper"] is None)
+    return Choice(named, unlisted, compared=order["first"] is None)
 
 
 def unearned(data: IndexData, sentences: Sentences, results: SearchResults, topic: str, papers: int) -> frozenset[int]:

@@ -22,6 +22,7 @@ from functools import lru_cache
 from ..core.patterns import Gated
 from ..core.records import Order, OrderFirst, OrderOver
 from . import english
+from .comparison import compared_sides
 from .periods import Span
 from .relation import Side, every_other, nearest, read_relation
 
@@ -165,6 +166,12 @@ class OrderReading:
     nth: int = 1  # the place, counted from the end ``first`` names, of the paper asked for ("the second oldest": 2)
     alone: bool = False  # no paper of the list lies on ``side`` of the anchor: it is the list's first (or last)
     matched: int = 0  # how many papers the order ran over, when the place asked for (``nth``) lies past them
+    compared: tuple[str, ...] = ()  # a comparison, no order in time asked ("GANs vs VAEs"): its two sides' words
+
+    @property
+    def compares(self) -> bool:
+        """Whether this is a comparison of two things (``comparison``) rather than an order in time."""
+        return bool(self.compared)
 
     def shown(self) -> Order:
         """The reading as ``understood`` shows it."""
@@ -179,6 +186,9 @@ class OrderReading:
     def label(self) -> str:
         """The order, said back in words: "oldest first", "the whole list, newest first", "what came after
         Generative Adversarial Nets (2014)"."""
+        if self.compares:  # "comparing Generative Adversarial Nets (2014) and “GloVe” (no paper of the list)"
+            sides = [p[2] if p else f"“{w}” (no paper of the list)" for w, p in self.choice] or list(self.compared)
+            return "comparing " + " and ".join(sides)
         place = next((w for w, n in ORDINALS.items() if n == self.nth), "") + " " if self.nth > 1 else ""
         end = f"{place}{'oldest' if self.first == 'earliest' else 'newest'} first" if self.first else ""
         if self.first and 0 < self.matched < self.nth:  # "oldest first (no fifth oldest: 3 papers match)"
@@ -193,6 +203,10 @@ class OrderReading:
             return f"{told}: nothing, it is the list's {'first' if self.side == 'before' else 'last'} paper"
         return f"{told}, {end}" if end else told
 
+    def named_rows(self) -> list[int]:
+        """The rows of the papers a choice's (or comparison's) sides name, in the order asked, once each."""
+        return list(dict.fromkeys(paper[0] for _, paper in self.choice if paper is not None))
+
     def found(self, row: int, paper_id: str, shown: str, alone: bool = False) -> OrderReading:
         """This reading with its anchor found: the paper at ``row``, shown as ``shown``; ``alone`` when no paper of
         the list lies on the side asked."""
@@ -201,10 +215,11 @@ class OrderReading:
 
 def choice_sides(text: str, topic: str) -> tuple[str, str] | None:
     """Each side's words of a choice ("which came first, the VAE or the GAN?": "the VAE", "the GAN"): ``topic`` split
-    at its one "or" ("vs", "versus"), when ``text`` asks a choice (``EARLIER_OF``, ``LATER_OF``); else None."""
+    at its one "or" ("vs", "versus"), when ``text`` asks a choice (``EARLIER_OF``, ``LATER_OF``); those of a comparison
+    ("the difference between GANs and VAEs": ``comparison.compared_sides``) when it asks none; else None."""
     m = EARLIER_OF.search(text) or LATER_OF.search(text)
-    if m is None:
-        return None
+    if m is None:  # a comparison only when no order in time is asked ("the oldest paper comparing A and B": none)
+        return compared_sides(text) if _end(mended(text)[0]) is None else None
     words = topic.strip(" ?!.,:;—–-")
     parts = (BOTH_SIDES if _joined_by_and(text, m) else SIDES).split(words)
     if len(parts) != 2:
@@ -251,7 +266,8 @@ def read_order(text: str) -> OrderReading | None:
             spans.append(place.span())
     side, anchor, span = read_relation(text, superlative=first is not None)
     if side is None and first is None:
-        return None
+        sides = compared_sides(text)  # no order asked: a comparison of two things ("GANs vs VAEs"), or nothing
+        return OrderReading(None, None, "", (), compared=sides) if sides else None
     if side is not None and span is not None and every_other(anchor):  # "came out before all the others"
         first = first or ("earliest" if side == "before" else "latest")
         side, anchor = None, ""

@@ -45,6 +45,18 @@ def by_year(fused: np.ndarray, years: np.ndarray, first: First, rows: np.ndarray
     return out
 
 
+def as_asked(fused: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Scores that put ``rows`` first in the order given (a comparison's sides, as asked), ahead of every other paper,
+    which keep their relevance order below them."""
+    out = fused.astype(np.float64).copy()
+    ok = rows[np.isfinite(fused[rows])]
+    if not len(ok):
+        return out
+    top = float(np.max(out[np.isfinite(out)]))
+    out[ok] = top + 1.0 + np.arange(len(ok), 0, -1, dtype=np.float64)
+    return out
+
+
 def past_the_end(reading: OrderReading, fused: np.ndarray, rows: np.ndarray) -> OrderReading:
     """``reading`` with how many of ``rows`` its order runs over when the place it asks for lies past them ("the fifth
     oldest paper on transformers" where three match): ``by_year`` then shows them in the order asked, and the label

@@ -247,14 +247,19 @@ def make_plan(text: str, ctx: PlanContext) -> QueryPlan:
     window = read
     if order is not None and window is not None and _overlap(window.spans, order.spans):
         window = None  # "the latest", "before the transformer": an order in time, not a window
-    elif order is not None and window is not None and choice_sides(text, _topic(text, None, order.spans)):
+    elif (
+        order is not None
+        and order.first is not None
+        and window is not None
+        and choice_sides(text, _topic(text, None, order.spans))
+    ):
         window = None  # "between AlexNet and ResNet, which came first?": a choice of two papers, not the years between
     unordered = _topic(text, window, ())
     topic = (
         _topic(text, window, order.spans) if order is not None and order.spans else unordered
     )  # read once when alike
     recent_work = order is not None and order.listed_only and order.first == "latest"  # "the latest work on X"
-    if order is not None:
+    if order is not None and not order.compares:  # a comparison runs over the whole question, as typed
         timed = recent_work or (window is not None and not window.named)
         order, topic = _scope(order, topic, timed, ctx.names, _era_words(text, window))
         if order is None:  # "the latest work on language models": the time it names, read as one

@@ -92,7 +92,7 @@ class Ranker:
         asking = not ranking.every_paper(self.data)
         extra = self._asking.rows(plan, topic, allow, k, None if mode == "lexical" else embed) if asking else _NONE
         if plan is not None and plan.order is not None and plan.order.choice:  # the papers a choice's sides name
-            extra = candidates.union(extra, np.array(_chosen_rows(plan.order), dtype=np.int64))
+            extra = candidates.union(extra, np.array(plan.order.named_rows(), dtype=np.int64))
         ctx = self._plan_context
         scored = ranking.score(self.data, self.engine, ctx, ranking.Query(text, plan, mode, allow, extra), embed)
         if plan is None or not plan.builds_on or len(scored.rows) == len(self._years):
@@ -178,7 +178,8 @@ class Ranker:
         if o is None or sides is None:
             return plan, False
         choice = tuple((words, self._side(words, mode, embed)) for words in sides)
-        return replace(plan, order=replace(o, choice=choice)), any(paper for _, paper in choice)
+        named = any(paper for _, paper in choice) and not o.compares  # a comparison is judged as its words are
+        return replace(plan, order=replace(o, choice=choice)), named
 
     def _side(self, words: str, mode: str, embed: Embed) -> order.Named | None:
         """The paper one side of a choice names (``_named``), if it holds one of the side's topic words: a side
@@ -214,9 +215,10 @@ class Ranker:
         o, years = plan.order, self._years_of(scored.rows)
         if o is None:
             return fused, plan
-        if o.choice:  # exactly the papers its sides name first, in the order asked; none named: relevance alone
-            assert o.first is not None
-            at = scored.at(np.array(_chosen_rows(o), dtype=np.int64))
+        if o.choice or o.compares:  # the papers its sides name first, as asked; none named (or no match, compared):
+            at = scored.at(np.array(o.named_rows(), dtype=np.int64))  # relevance alone
+            if o.first is None:
+                return ordering.as_asked(fused, at[(at >= 0) & (scored.confidence >= scope.NO_MATCH_BELOW)]), plan
             return ordering.by_year(fused, years, o.first, at[at >= 0]), plan
         if o.side is not None:
             if o.paper is None:
@@ -302,11 +304,6 @@ class Ranker:
                 zip(records, fused[picks].tolist(), dense, lexical, whys, strict=True), 1
             )
         ]
-
-
-def _chosen_rows(reading: order.OrderReading) -> list[int]:
-    """The rows of the papers a choice's sides name, once each (a side that names none adds none)."""
-    return sorted({paper[0] for _, paper in reading.choice if paper is not None})
 
 
 def _cited(builds_on: Sequence[Iterable[int]], rows: list[int]) -> np.ndarray:
