@@ -112,3 +112,16 @@ def test_a_comparison_is_judged_as_its_words_are(searcher: Searcher, text: str) 
     if asked["no_match"]:
         assert [h["id"] for h in asked["results"]] == [h["id"] for h in plain["results"]]
         assert searcher.answer(text)["declined"]
+
+
+@pytest.mark.parametrize(
+    ("query", "label"),
+    [
+        ("LSTM vs GRU", "comparing “LSTM” and “GRU” (both in Long Short-Term Memory (1997))"),
+        ("which came first, LSTM or GRU?", "oldest first: “LSTM” or “GRU” (both in Long Short-Term Memory (1997))"),
+    ],
+)
+def test_two_sides_in_one_paper_are_said_as_their_words(searcher: Searcher, query: str, label: str) -> None:
+    """The LSTM paper names the GRU too: both sides find it, and the label says so once, not the paper twice."""
+    order = searcher.search(query)["understood"]["order"]  # type: ignore[index]
+    assert order is not None and order["label"] == label

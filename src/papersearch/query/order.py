@@ -187,7 +187,7 @@ class OrderReading:
         """The order, said back in words: "oldest first", "the whole list, newest first", "what came after
         Generative Adversarial Nets (2014)"."""
         if self.compares:  # "comparing Generative Adversarial Nets (2014) and “GloVe” (no paper of the list)"
-            sides = [p[2] if p else f"“{w}” (no paper of the list)" for w, p in self.choice] or list(self.compared)
+            sides = self._sides() or list(self.compared)
             return "comparing " + " and ".join(sides)
         place = next((w for w, n in ORDINALS.items() if n == self.nth), "") + " " if self.nth > 1 else ""
         end = f"{place}{'oldest' if self.first == 'earliest' else 'newest'} first" if self.first else ""
@@ -195,13 +195,22 @@ class OrderReading:
             word = "oldest" if self.first == "earliest" else "newest"
             end = f"{word} first (no {place}{word}: {self.matched} paper{'s' * (self.matched > 1)} match)"
         if self.choice:  # "oldest first: ImageNet Classification … (2012) or “VGG” (no paper of the list)"
-            return f"{end}: " + " or ".join(p[2] if p else f"“{w}” (no paper of the list)" for w, p in self.choice)
+            return f"{end}: " + " or ".join(self._sides())
         if self.side is None:
             return f"the whole list, {end}" if self.over == "list" else end
         told = f"what came {self.side} {self.paper[2] if self.paper else '“' + self.anchor + '”'}"
         if self.alone:  # "what came before McCulloch and Pitts": nothing, theirs is the first paper of the list
             return f"{told}: nothing, it is the list's {'first' if self.side == 'before' else 'last'} paper"
         return f"{told}, {end}" if end else told
+
+    def _sides(self) -> list[str]:
+        """Each side of a choice or comparison as its paper, or its words when the list has no paper for it; two sides
+        that name one paper are said as the words of each in that paper ("“LSTM” and “GRU”, both in Long Short-Term
+        Memory (1997)"), not the paper twice."""
+        papers = [p for _, p in self.choice]
+        if len(papers) == 2 and papers[0] is not None and papers[1] is not None and papers[0][0] == papers[1][0]:
+            return [f"“{self.choice[0][0]}”", f"“{self.choice[1][0]}” (both in {papers[0][2]})"]
+        return [p[2] if p else f"“{w}” (no paper of the list)" for w, p in self.choice]
 
     def named_rows(self) -> list[int]:
         """The rows of the papers a choice's (or comparison's) sides name, in the order asked, once each."""
