@@ -136,3 +136,12 @@ def test_a_path_no_route_matches_with_or_without_its_slash_is_a_404(client: Test
     )  # "//x": a path
     assert r.status_code == 404 and "location" not in r.headers, (asked, r.headers)
     assert r.json()["error"]["type"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("asked", "location"), [("/papers/a%3Fb/", "/papers/a%3Fb"), ("/papers/a%23b/", "/papers/a%23b")]
+)
+def test_a_slash_redirect_keeps_the_path_as_it_was_sent(client: TestClient, asked: str, location: str) -> None:
+    """An escaped "?" or "#" in the path stays escaped: decoded, it would turn the rest into a query or a fragment."""
+    r = client.get(asked, follow_redirects=False)
+    assert r.status_code == 307 and r.headers["location"] == location

@@ -19,7 +19,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.routing import Match, Router
 from starlette.types import Receive, Scope, Send
@@ -74,8 +74,8 @@ class SlashRedirect:
         location = self.location(scope) if scope["type"] == "http" else None
         if location is None:
             await self.router.not_found(scope, receive, send)
-        else:
-            await RedirectResponse(location)(scope, receive, send)
+        else:  # the bytes as the client sent them: RedirectResponse would quote the text again
+            await Response(status_code=307, headers={"location": location})(scope, receive, send)
 
     def location(self, scope: Scope) -> str | None:
         path: str = scope["path"]
@@ -87,8 +87,10 @@ class SlashRedirect:
         moved = dict(scope, path=twin)
         if not any(route.matches(moved)[0] is not Match.NONE for route in self.router.routes):
             return None
-        query = scope.get("query_string", b"").decode("latin-1")
-        return twin + ("?" + query if query else "")
+        raw: bytes = scope.get("raw_path") or path.encode()  # as sent: "/papers/a%3Fb/", not the decoded "a?b"
+        moved_raw = raw.rstrip(b"/") if raw.endswith(b"/") else raw + b"/"
+        query: bytes = scope.get("query_string", b"")
+        return (moved_raw + (b"?" + query if query else b"")).decode("latin-1")
 
 
 def install_live_openapi(app: FastAPI, live: LiveIndex) -> None:
