@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import math
 import re
+from typing import NamedTuple
 
 import numpy as np
 
 from ..core.assistant_records import Answer, AnswerSentence, AnswerSource, ReadingStep
 from ..core.names import cited_name
-from ..core.records import Intent, PaperBrief, PaperRecord, SearchResults
+from ..core.records import Intent, Order, PaperBrief, PaperRecord, SearchResults
 from ..index.reader import IndexData
 from .answer_sources import AUTHOR_PAPERS, Choice, asked_for, authored, choice, head, unearned
 from .paths import KIND_RANK, PathGraph
@@ -69,11 +70,8 @@ def compose(
     intent: Intent = plan.intent if plan else "topic"
     order = results["understood"]["order"] if results["understood"] else None
     chose = choice(results)
-    asked = set(chose.named) if chose and chose.named else asked_for(results, order)
-    by_person = authored(results, plan.names, topic) if plan is not None and asked is None else None
-    asked = by_person or asked
+    asked, papers, leading, per_paper = _wanted(data, results, plan, topic, intent, order, chose)
     sure = (plan is not None and (bool(plan.names) or plan.only_time)) or asked is not None
-    papers = AUTHOR_PAPERS if by_person else papers_for(intent)
     found = candidates(data, sentences, results, qvec, topic, papers)
     if asked is not None:
         found = [c for c in found if data.records[c.paper]["id"] in asked]
@@ -81,19 +79,11 @@ def compose(
     declined, sure_of = _declines(results, found, support, sure, words_only=qvec is None)
     by_time = intent in TIME_ORDERED or (order is not None and order["over"] in ("before", "after"))
     keep_new = keep_new_for(intent, asked is not None)
-    leading = _rows(data, head(results, papers)) if intent in TIME_ORDERED and asked is None else frozenset()
-    if by_person:  # a person's work: a sentence from each paper, whatever it scores
-        leading = _rows(data, sorted(by_person))
     if asked is None and intent not in SPANS and not declined:  # a source must hold a word of the question of its own
         aside = unearned(data, sentences, results, topic, papers)
         found = [c for c in found if c.paper not in aside] or found
-    chosen = (
-        []
-        if declined
-        else _as_chosen(
-            data, arrange(data, pick(data, found, keep_new, leading, 1 if by_person else PER_PAPER), by_time), chose
-        )
-    )
+    picked = [] if declined else pick(data, found, keep_new, leading, per_paper)
+    chosen = _as_chosen(data, arrange(data, picked, by_time), chose)
     numbers: dict[int, int] = {}  # paper row -> its source number, in the order the answer first cites it
     for c in chosen:
         numbers.setdefault(c.paper, len(numbers) + 1)
@@ -114,6 +104,35 @@ def compose(
         "nearest": _nearest(results) if declined else [],
         "notes": [unlisted(words, chose.compared) for words in chose.unlisted] if chose else [],
     }
+
+
+class Wanted(NamedTuple):
+    """What a question asks its answer to cite, before any sentence is scored."""
+
+    asked: set[str] | None  # the papers it asks for, by id (an order's, a choice's, a person's); None: any
+    papers: int  # how many of the best ranked papers the answer quotes from
+    leading: frozenset[int]  # the rows cited whatever their best sentence scores
+    per_paper: int  # sentences from one paper, at most
+
+
+def _wanted(
+    data: IndexData,
+    results: SearchResults,
+    plan: QueryPlan | None,
+    topic: str,
+    intent: Intent,
+    order: Order | None,
+    chose: Choice | None,
+) -> Wanted:
+    """The papers a question asks for: a choice's sides, an order's first (``asked_for``), a person's work
+    (``authored``: a sentence from each of their papers), or for an origin or history question the ranking's head."""
+    asked = set(chose.named) if chose and chose.named else asked_for(results, order)
+    by_person = authored(results, plan.names, topic) if plan is not None and asked is None else None
+    if by_person:
+        return Wanted(by_person, AUTHOR_PAPERS, _rows(data, sorted(by_person)), 1)
+    papers = papers_for(intent)
+    head_rows = _rows(data, head(results, papers)) if intent in TIME_ORDERED and asked is None else frozenset()
+    return Wanted(asked, papers, head_rows, PER_PAPER)
 
 
 def unlisted(words: str, compared: bool = False) -> str:
