@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..core.errors import PapersearchError, QueryError
-from ..core.params import INVALID_CHARACTERS, RULES, check_id, check_query
+from ..core.params import INVALID_CHARACTERS, RULES, check_id, check_query, not_taken
 from .jsonrpc import holds_surrogate
 
 REQUIRED = {  # what a required argument takes, said when it is missing
@@ -33,7 +33,6 @@ REQUIRED = {  # what a required argument takes, said when it is missing
 ID_NOT_TEXT = "the id must be text, like 1989-lecun-cnn"
 ID_ARGUMENTS = {"id": "id", "from_id": "from", "to_id": "to"}  # a tool's id argument -> the HTTP API's parameter
 QUERY_ARGUMENTS = ("query", "question")
-SHOWN_NAME_CHARS = 40  # of an argument's name, as an error quotes it back
 
 
 ARGUMENTS_OF = {  # tool -> the HTTP API's parameter -> the tool's argument, where their names differ
@@ -78,8 +77,7 @@ def unknown_argument(tool: str, arguments: Mapping[str, Any], takes: Collection[
     unknown = next((name for name in arguments if name not in takes), None)
     if unknown is None:
         return None
-    listed = f"which takes {', '.join(takes)}" if takes else "which takes none"
-    return str(QueryError(unknown[:SHOWN_NAME_CHARS], f"not an argument of {tool}, {listed}"))
+    return str(not_taken(unknown, tool, takes, "argument"))
 
 
 def argument_text(error: ValidationError, arguments: Mapping[str, Any]) -> str:

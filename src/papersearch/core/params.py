@@ -11,7 +11,7 @@ request or raises :class:`QueryError` naming the parameter, so ``papersearch ask
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
@@ -242,6 +242,18 @@ def check_id_list(name: str, value: object, most: int | None = MAX_CITE_IDS) -> 
     if most is not None and len(ids) > most:
         raise QueryError(name, f"{name} names {len(ids)} papers; at most {most} can be cited at once")
     return ids
+
+
+SHOWN_NAME_CHARS = 40  # of a name no face takes, as an error quotes it back
+
+
+def not_taken(name: str, where: str, takes: Collection[str], noun: str) -> QueryError:
+    """The error for a ``noun`` (parameter, argument) named ``name`` that ``where`` does not take, in every face's
+    words: "year: not a parameter of /search, which takes q, k, ..."."""
+    listed = f"which takes {', '.join(takes)}" if takes else "which takes none"
+    if not name:
+        return QueryError("", f"a {noun} without a name is not one of {where}, {listed}")
+    return QueryError(name[:SHOWN_NAME_CHARS], f"not a{'n' * (noun[0] in 'aeiou')} {noun} of {where}, {listed}")
 
 
 def check_style_applies(fmt: str, style_given: bool) -> None:

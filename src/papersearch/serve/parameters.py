@@ -15,16 +15,14 @@ from collections.abc import Collection
 from starlette.datastructures import QueryParams
 
 from ..core.errors import QueryError
-
-SHOWN_NAME_CHARS = 40  # of a parameter's name, as an error quotes it back
+from ..core.params import not_taken
 
 
 def check_given(given: QueryParams, allowed: Collection[str], endpoint: str) -> None:
     """QueryError on the first parameter of ``given`` that ``endpoint`` does not take, or that is given twice."""
     unknown = [name for name in given if name not in allowed]
     if unknown:
-        takes = f"which takes {', '.join(allowed)}" if allowed else "which takes none"
-        raise QueryError(unknown[0][:SHOWN_NAME_CHARS], f"not a parameter of {endpoint}, {takes}")
+        raise not_taken(unknown[0], endpoint, allowed, "parameter")
     if len(given) != len(pairs := given.multi_items()):
         names = [name for name, _ in pairs]
         twice = next(name for name in names if names.count(name) > 1)
