@@ -145,3 +145,9 @@ def test_a_slash_redirect_keeps_the_path_as_it_was_sent(client: TestClient, aske
     """An escaped "?" or "#" in the path stays escaped: decoded, it would turn the rest into a query or a fragment."""
     r = client.get(asked, follow_redirects=False)
     assert r.status_code == 307 and r.headers["location"] == location
+
+
+def test_a_parameter_without_a_name_is_said_as_such(client: TestClient) -> None:
+    r = client.get("/eras?=1")
+    assert r.status_code == 422
+    assert r.json()["error"]["message"] == "a parameter without a name is not one of /eras, which takes none"

@@ -64,7 +64,7 @@ class QueryError(PapersearchError):
 
     def __init__(self, param: str, message: str) -> None:
         self.param = param
-        super().__init__(message if message.startswith(param + " ") else f"{param}: {message}")
+        super().__init__(message if not param or message.startswith(param + " ") else f"{param}: {message}")
 
 
 class NotFoundError(PapersearchError):
