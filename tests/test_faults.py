@@ -40,22 +40,30 @@ def _edit(corpus: Path, n: int) -> None:
 @pytest.mark.slow
 def test_killed_rebuilds_never_lose_the_index(corpus_copy: Path, index_copy: Path) -> None:
     env = dict(os.environ, HF_HUB_OFFLINE="1")
-    # time one full incremental rebuild to spread the kills over its whole length
+    # time one full incremental rebuild to spread the kills over its whole length; a rebuild seen to
+    # finish sooner (the machine grew quieter: CI measured the first under load and 12 of 20 then
+    # finished before their kill) shortens the length the later kills are spread over
     _edit(corpus_copy, 0)
     started = time.perf_counter()
     subprocess.run(_index_cmd(corpus_copy, index_copy), check=True, env=env, timeout=300, capture_output=True)
     duration = time.perf_counter() - started
+    first_duration = duration
     outcomes = {"killed": 0, "finished": 0}
     for trial in range(1, KILL_TRIALS + 1):
         before = store.current_version(index_copy)
         _edit(corpus_copy, trial)
         delay = duration * trial / (KILL_TRIALS + 1)
+        launched = time.perf_counter()
         proc = subprocess.Popen(
             _index_cmd(corpus_copy, index_copy), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
-        code = proc.wait(timeout=60)
+        try:
+            code = proc.wait(timeout=delay)
+            assert code == 0, (trial, "a rebuild nobody killed failed")
+            duration = min(duration, time.perf_counter() - launched)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
+            code = proc.wait(timeout=60)
         outcomes["finished" if code == 0 else "killed"] += 1
         after = store.current_version(index_copy)
         # the index in use is complete, whichever version it is, and answers
@@ -72,7 +80,7 @@ def test_killed_rebuilds_never_lose_the_index(corpus_copy: Path, index_copy: Pat
     assert check(corpus_copy, index_copy, MODEL)[0]
     assert not list(index_copy.glob(".build-*")) and not list(index_copy.glob(".CURRENT.tmp*"))
     assert len(list((index_copy / store.VERSIONS).iterdir())) <= store.KEEP_VERSIONS
-    print(f"build {duration:.1f} s; {outcomes}")
+    print(f"build {first_duration:.1f} s, shortest seen {duration:.1f} s; {outcomes}")
 
 
 GOOD = "1989-lecun-cnn.md"
