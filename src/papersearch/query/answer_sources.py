@@ -19,9 +19,8 @@ from ..core.names import author_surname, name_key
 from ..core.records import Order, SearchResults
 from ..index.reader import IndexData
 from ..index.understanding import concept_terms
-from .explain import query_stems
 from .head import HEAD_DEPTH, level_floor
-from .quotes import Sentences
+from .quotes import Sentences, topic_stems
 from .scope import topic_words, weight
 
 AUTHOR_PAPERS = 10  # a question about a person's work: the papers they wrote among this many, at most
@@ -130,7 +129,7 @@ def unearned(data: IndexData, sentences: Sentences, results: SearchResults, topi
     is none either. Empty when the topic holds no word of the list (a person's name alone: nothing to judge by).
     """
     hits = results["results"][:papers]
-    asked = set(query_stems(topic))
+    asked = set(topic_stems(topic))
     if len(hits) < 2 or not sentences.weights(list(asked)):
         return frozenset()
     first = data.records.row_of(hits[0]["id"])

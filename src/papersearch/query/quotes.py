@@ -20,6 +20,7 @@ from ..core.records import Intent, SearchResults
 from ..index import tokens
 from ..index.reader import IndexData
 from .explain import query_stems
+from .wording import ASKING
 
 CANDIDATE_PAPERS = 3  # sentences come from this many of the best ranked papers...
 HISTORY_PAPERS = 3  # ...or this many for a history question, whose answer spans the years...
@@ -87,6 +88,12 @@ class Sentences:
         return out
 
 
+def topic_stems(topic: str) -> list[str]:
+    """The stems a sentence is matched on: those of the topic's content words, less the words that only ask
+    (``wording.ASKING``: "papers that discuss dropout" is not matched by a sentence's "for detailed discussion")."""
+    return [stem for stem, word in query_stems(topic).items() if word.lower() not in ASKING]
+
+
 def papers_for(intent: Intent) -> int:
     """How many of the best ranked papers an answer to a question of ``intent`` quotes from."""
     return {"history": HISTORY_PAPERS, "origin": ORIGIN_PAPERS}.get(intent, CANDIDATE_PAPERS)
@@ -108,7 +115,7 @@ def candidates(
 ) -> list[Candidate]:
     """Every quotable sentence of the best ``papers`` ranked papers, scored."""
     hits = results["results"][:papers]
-    weights = sentences.weights(list(query_stems(topic)))
+    weights = sentences.weights(topic_stems(topic))
     total = sum(weights.values())
     out: list[Candidate] = []
     for hit in hits:

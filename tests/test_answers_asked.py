@@ -1,0 +1,86 @@
+"""Answers to questions nobody tuned for, by kind: words that only ask steer nothing, a guiding question is not an
+answer, what came after a paper comes after it, a bare compound term the list never says is declined.
+
+Each test asks several phrasings of one kind on the real index, not one wording.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from papersearch.query.quotes import topic_stems
+from papersearch.query.searcher import Searcher
+from papersearch.query.wording import without_instruction
+
+ALEXNET = "2012-krizhevsky-alexnet"  # the list's one paper that holds "dropout"
+DQN = "2013-mnih-dqn"
+SOLLA = "1988-solla-cross-entropy"
+
+
+def _cited(searcher: Searcher, question: str) -> list[str]:
+    return [s["id"] for s in searcher.answer(question)["sources"]]
+
+
+@pytest.mark.parametrize(
+    ("request_words", "topic"),
+    [
+        ("what papers discuss dropout?", "dropout?"),
+        ("which papers cover attention?", "attention?"),
+        ("papers that talk about word embeddings", "word embeddings"),
+        ("what should I read first about reinforcement learning?", "reinforcement learning?"),
+        ("where should I start with GANs?", "GANs?"),
+        ("where do I begin reading about diffusion models", "diffusion models"),
+        ("what's a good place to start on convolutional networks", "convolutional networks"),
+        ("does the list cover graph neural networks?", "graph neural networks?"),
+        ("is there a paper on LSTMs?", "LSTMs?"),
+        ("does the list have anything on backpropagation?", "backpropagation?"),
+        ("recommend me some papers on transformers", "transformers"),
+        ("what do you have on word2vec", "word2vec"),
+    ],
+)
+def test_a_request_for_papers_or_a_place_to_start_is_no_topic(request_words: str, topic: str) -> None:
+    assert without_instruction(request_words) == topic
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what should I read before the transformer?",  # an order: what came before a paper (``relation``)
+        "which paper on this list is the oldest one?",
+        "most recent paper here that studies real brains",  # the kind of work is part of the topic
+        "who invented backprop?",
+    ],
+)
+def test_an_order_or_a_plain_question_keeps_its_words(question: str) -> None:
+    assert without_instruction(question) == question
+
+
+def test_words_that_only_ask_are_not_matched_in_a_sentence() -> None:
+    assert topic_stems("dropout discussed in detail") == topic_stems("dropout in detail")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what papers discuss dropout?",
+        "which papers cover dropout?",
+        "papers that discuss dropout",
+        "tell me about dropout",
+    ],
+)
+def test_papers_that_discuss_a_topic_are_found_by_the_topic(searcher: Searcher, question: str) -> None:
+    assert _cited(searcher, question)[0] == ALEXNET  # not Sohl-Dickstein's "for detailed discussion"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what should I read first about reinforcement learning?",
+        "where should I start with reinforcement learning?",
+        "what's a good place to start on reinforcement learning",
+    ],
+)
+def test_where_to_start_reading_is_answered_from_the_topic(searcher: Searcher, question: str) -> None:
+    cited = _cited(searcher, question)
+    assert cited[0] == DQN
+    assert SOLLA not in cited  # its guiding question "What should deep networks learn?" shares only the request
