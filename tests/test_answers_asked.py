@@ -84,3 +84,20 @@ def test_where_to_start_reading_is_answered_from_the_topic(searcher: Searcher, q
     cited = _cited(searcher, question)
     assert cited[0] == DQN
     assert SOLLA not in cited  # its guiding question "What should deep networks learn?" shares only the request
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how were deep nets first trained?",
+        "how can a deep network learn?",  # a paper's own guiding question, word for word
+        "what should deep networks learn?",
+        "how do neural networks learn internal representations?",
+        "can machines think?",
+    ],
+)
+def test_a_guiding_question_is_not_quoted_as_an_answer(searcher: Searcher, question: str) -> None:
+    answer = searcher.answer(question)
+    assert answer["sentences"]
+    for s in answer["sentences"]:  # each cited paper of the list has two summary sentences or more to quote
+        assert s["kind"] == "summary", s["text"]

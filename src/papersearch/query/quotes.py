@@ -145,7 +145,8 @@ def pick(
     per_paper: int = PER_PAPER,
 ) -> list[Candidate]:
     """Summary sentences by maximal marginal relevance (at most ``per_paper`` from one paper, ``MAX_SENTENCES`` in
-    all), then a cited paper's guiding question where it matches better than the sentences chosen from it.
+    all). A paper's guiding question asks rather than answers ("How can a deep network learn?"), so it is quoted
+    only where its paper has no summary sentence left to give the answer its ``MIN_SENTENCES``.
 
     ``leading``: papers (rows) cited whatever their best sentence scores: the ranking's head
     (``answer_sources.head``)."""
@@ -171,15 +172,6 @@ def pick(
     if len(chosen) < MIN_SENTENCES:  # a second sentence from a paper already cited (its question last), however
         more = [c for c in found if cited.get(c.paper, per_paper) < per_paper and c not in chosen]  # it scores
         chosen += sorted(more, key=lambda c: (c.kind != "summary", -c.score, c.row))[: MIN_SENTENCES - len(chosen)]
-    for q in sorted((c for c in found if c.kind == "question" and c not in chosen), key=lambda c: -c.score):
-        own = [c for c in chosen if c.paper == q.paper]
-        if not own or q.score <= max(c.score for c in own):
-            continue
-        if len(own) >= per_paper:  # it takes the place of the paper's weakest: still at most two from one paper
-            chosen.remove(min(own, key=lambda c: c.score))
-            chosen.append(q)  # it asks what the user asked: it leads its paper's sentences
-        elif len(own) < per_paper and len(chosen) < MAX_SENTENCES:
-            chosen.append(q)
     return chosen
 
 
