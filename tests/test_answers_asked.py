@@ -101,3 +101,50 @@ def test_a_guiding_question_is_not_quoted_as_an_answer(searcher: Searcher, quest
     assert answer["sentences"]
     for s in answer["sentences"]:  # each cited paper of the list has two summary sentences or more to quote
         assert s["kind"] == "summary", s["text"]
+
+
+@pytest.mark.parametrize(
+    ("question", "ends"),
+    [
+        ("how did attention lead to transformers?", ("2015-bahdanau-attention", "2017-vaswani-transformer")),
+        ("how did recurrent nets lead to LSTMs?", ("1990-elman-rnn", "1997-hochreiter-lstm")),
+        (
+            "how did the perceptron lead to backpropagation?",
+            ("1958-rosenblatt-perceptron", "1986-rumelhart-backpropagation"),
+        ),
+        ("how did word2vec pave the way for BERT?", ("2012-mikolov-word2vec", "2019-devlin-bert")),
+    ],
+)
+def test_a_lineage_cites_both_ends_in_time_order(searcher: Searcher, question: str, ends: tuple[str, str]) -> None:
+    answer = searcher.answer(question)
+    cited = [s["id"] for s in answer["sources"]]
+    assert set(ends) <= set(cited)
+    assert cited.index(ends[0]) < cited.index(ends[1])
+    assert answer["order"] == "time"
+
+
+@pytest.mark.parametrize("question", ["what led to the transformer?", "what came before the transformer?"])
+def test_what_came_before_a_paper_does_not_cite_the_paper(searcher: Searcher, question: str) -> None:
+    assert "2017-vaswani-transformer" not in _cited(searcher, question)
+
+
+@pytest.mark.parametrize(
+    ("question", "anchor"),
+    [
+        ("what came after AlexNet?", ALEXNET),
+        ("what followed the GAN paper?", "2014-goodfellow-gan"),
+        ("what built on LSTMs?", "1997-hochreiter-lstm"),
+        ("what came after Elman's recurrent network?", "1990-elman-rnn"),
+        ("what came after CNNs?", "1989-lecun-cnn"),
+    ],
+)
+def test_what_came_after_a_paper_holds_nothing_older(searcher: Searcher, question: str, anchor: str) -> None:
+    answer = searcher.answer(question)
+    year = searcher.paper(anchor)["year"]
+    assert answer["understood"] and answer["understood"]["order"]
+    assert answer["understood"]["order"]["paper"] == anchor
+    assert answer["sources"]
+    assert all(s["year"] >= year and s["id"] != anchor for s in answer["sources"])
+    assert all(step["year"] >= year for step in answer["reading_order"])
+    years = [s["year"] for s in answer["sources"]]
+    assert years == sorted(years)

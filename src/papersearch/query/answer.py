@@ -72,7 +72,7 @@ def compose(
     chose = choice(results)
     asked, papers, leading, per_paper = _wanted(data, results, plan, topic, intent, order, chose)
     sure = (plan is not None and (bool(plan.names) or plan.only_time)) or asked is not None
-    found = candidates(data, sentences, results, qvec, topic, papers)
+    found = candidates(data, sentences, results, qvec, topic, papers, also=leading)
     if asked is not None:
         found = [c for c in found if data.records[c.paper]["id"] in asked]
     support = max((c.support for c in found), default=0.0)
@@ -100,7 +100,7 @@ def compose(
         "order": "time" if by_time else "relevance",
         "sentences": _quoted(data, chosen, numbers, cites),
         "sources": _sources(data, numbers, cites),
-        "reading_order": reading_order(data, graph, numbers),
+        "reading_order": reading_order(data, graph, numbers, _not_before(data, order)),
         "nearest": _nearest(results) if declined else [],
         "notes": [unlisted(words, chose.compared) for words in chose.unlisted] if chose else [],
     }
@@ -126,13 +126,27 @@ def _wanted(
 ) -> Wanted:
     """The papers a question asks for: a choice's sides, an order's first (``asked_for``), a person's work
     (``authored``: a sentence from each of their papers), or for an origin or history question the ranking's head."""
-    asked = set(chose.named) if chose and chose.named else asked_for(results, order)
+    anchor = data.records.row_of(order["paper"]) if order is not None and order["paper"] else None
+    anchor_year = data.records[anchor]["year"] if anchor is not None else None
+    asked = set(chose.named) if chose and chose.named else asked_for(results, order, anchor_year)
     by_person = authored(results, plan.names, topic) if plan is not None and asked is None else None
     if by_person:
         return Wanted(by_person, AUTHOR_PAPERS, _rows(data, sorted(by_person)), 1)
     papers = papers_for(intent)
+    if asked is not None and anchor is not None and plan is not None and _lineage(plan):
+        asked.add(data.records[anchor]["id"])  # "how did attention lead to transformers": the transformer too
+        return Wanted(asked, papers, frozenset([anchor]), PER_PAPER)
     head_rows = _rows(data, head(results, papers)) if intent in TIME_ORDERED and asked is None else frozenset()
     return Wanted(asked, papers, head_rows, PER_PAPER)
+
+
+def _lineage(plan: QueryPlan) -> bool:
+    """Whether a question of what came before a paper names what led to it as well ("how did attention lead to
+    transformers?", "how did recurrent nets lead to LSTMs"): words of its own besides those that name the paper, so
+    the answer follows the line from one to the other and cites both ends ("what led to the transformer?" names only
+    the paper: what came before it answers that)."""
+    o = plan.order
+    return o is not None and o.side == "before" and plan.topic.strip(" ?!.,") != o.anchor.strip(" ?!.,")
 
 
 def unlisted(words: str, compared: bool = False) -> str:
@@ -221,12 +235,24 @@ def confidence(search: float, support: float, sure: bool) -> float:
     return round(min(search, sentence), 4)
 
 
-def reading_order(data: IndexData, graph: PathGraph, numbers: dict[int, int]) -> list[ReadingStep]:
+def _not_before(data: IndexData, order: Order | None) -> int | None:
+    """The year of the paper a question of what came after it names: its reading order holds nothing older."""
+    if order is None or order["over"] != "after" or not order["paper"]:
+        return None
+    row = data.records.row_of(order["paper"])
+    return data.records[row]["year"] if row is not None else None
+
+
+def reading_order(
+    data: IndexData, graph: PathGraph, numbers: dict[int, int], not_before: int | None = None
+) -> list[ReadingStep]:
     """The cited papers and the entries they build on directly (``READ_FIRST`` each, strongest first), by year.
 
     Strongest as a reading path ranks them (``paths``): a citation before a mention, then the entry closest in
     meaning to the cited paper (seq2seq before LeCun's CNN for Bahdanau's attention, both mentioned). An entry
-    several cited papers build on is listed once, with the strongest tie (a citation over a mention).
+    several cited papers build on is listed once, with the strongest tie (a citation over a mention). ``not_before``:
+    a year no entry read first may precede (what came after a paper: "what came after AlexNet" lists nothing older
+    than AlexNet, whatever ResNet builds on).
     """
 
     def step(p: int, source: int | None) -> ReadingStep:
@@ -243,7 +269,11 @@ def reading_order(data: IndexData, graph: PathGraph, numbers: dict[int, int]) ->
 
     steps = {p: step(p, n) for p, n in numbers.items()}
     for p in numbers:
-        links = [link for link in graph.earlier[p] if link.other not in numbers]
+        links = [
+            link
+            for link in graph.earlier[p]
+            if link.other not in numbers and (not_before is None or data.records[link.other]["year"] >= not_before)
+        ]
         links.sort(key=lambda link: (KIND_RANK[link.kind], -graph.near.similarity(p, link.other), link.other))
         for link in links[:READ_FIRST]:
             first = steps.setdefault(link.other, step(link.other, None))

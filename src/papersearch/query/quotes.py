@@ -112,21 +112,27 @@ def candidates(
     qvec: np.ndarray | None,
     topic: str,
     papers: int = CANDIDATE_PAPERS,
+    also: frozenset[int] = frozenset(),
 ) -> list[Candidate]:
-    """Every quotable sentence of the best ``papers`` ranked papers, scored."""
+    """Every quotable sentence of the best ``papers`` ranked papers, scored; and of the papers (rows) in ``also``
+    wherever they rank (a question may ask for a paper the search sets aside: the one a lineage leads to), with no
+    share of the rank's weight when they are not among the best."""
     hits = results["results"][:papers]
     weights = sentences.weights(topic_stems(topic))
     total = sum(weights.values())
-    out: list[Candidate] = []
+    priors: dict[int, float] = {}
     for hit in hits:
         paper = data.records.row_of(hit["id"])
-        if paper is None:
-            continue
+        if paper is not None:
+            priors.setdefault(paper, 1.0 - (hit["rank"] - 1) / max(len(hits), 1))
+    for paper in sorted(also):
+        priors.setdefault(paper, 0.0)
+    out: list[Candidate] = []
+    for paper, prior in priors.items():
         rows = sentences.of(paper)
         if not rows:
             continue
         cos = data.matrix[[r for r, _, _ in rows]] @ qvec if qvec is not None else np.zeros(len(rows))
-        prior = 1.0 - (hit["rank"] - 1) / max(len(hits), 1)
         for (row, kind, stems), c in zip(rows, cos, strict=True):
             lex = sum(w for s, w in weights.items() if s in stems) / total if total else 0.0
             support = W_DENSE * float(c) + W_LEX * lex
