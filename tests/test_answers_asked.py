@@ -10,6 +10,7 @@ import pytest
 
 from papersearch.query.quotes import topic_stems
 from papersearch.query.searcher import Searcher
+from papersearch.query.terms import term
 from papersearch.query.wording import without_instruction
 
 ALEXNET = "2012-krizhevsky-alexnet"  # the list's one paper that holds "dropout"
@@ -148,3 +149,54 @@ def test_what_came_after_a_paper_holds_nothing_older(searcher: Searcher, questio
     assert all(step["year"] >= year for step in answer["reading_order"])
     years = [s["year"] for s in answer["sources"]]
     assert years == sorted(years)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "graph neural networks",
+        "does the list cover graph neural networks?",
+        "what are graph neural networks",
+        "support vector machines",
+        "how do support vector machines work?",
+        "speech recognition",
+    ],
+)
+def test_a_term_the_list_never_says_is_declined(searcher: Searcher, question: str) -> None:
+    answer = searcher.answer(question)  # each word is the list's, never the term: "graph" of computation modules
+    assert answer["declined"] and not answer["sentences"]
+    assert answer["confidence"] <= 0.1
+    assert answer["nearest"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "vanishing gradient problem",  # "vanishing or exploding gradients": the kind word "problem" is no part of it
+        "word embeddings",
+        "deep belief networks",
+        "neural machine translation",
+        "representation learning",  # "learning representations": the same words in another order
+        "recurrent neural networks",
+        "origin of the grandmother cell idea",
+        "batchnorm internal covariate shift",  # the field's own words in a row are keywords, not one name
+    ],
+)
+def test_a_term_the_list_says_is_answered(searcher: Searcher, question: str) -> None:
+    answer = searcher.answer(question)
+    assert not answer["declined"] and answer["sentences"]
+
+
+@pytest.mark.parametrize(
+    ("topic", "words"),
+    [
+        ("graph neural networks?", ["graph", "neural", "networks"]),
+        ("how do support vector machines work", ["support", "vector", "machines"]),
+        ("the vanishing gradient problem", ["vanishing", "gradient"]),
+        ("batchnorm internal covariate shift", None),  # not everyday words: keywords
+        ("dropout", None),  # one word
+        ("graph neural networks for molecules and proteins", None),  # two runs of words
+    ],
+)
+def test_a_compound_term_is_everyday_words_in_a_row(topic: str, words: list[str] | None) -> None:
+    assert term(topic) == words
