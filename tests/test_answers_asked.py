@@ -200,3 +200,28 @@ def test_a_term_the_list_says_is_answered(searcher: Searcher, question: str) -> 
 )
 def test_a_compound_term_is_everyday_words_in_a_row(topic: str, words: list[str] | None) -> None:
     assert term(topic) == words
+
+
+@pytest.mark.parametrize("typed", ["GNNs", "MLPs", "SVMs", "RNN's", "CNNs'", "GANs", "VAE’s"])
+def test_an_acronym_typed_in_capitals_is_no_typo(searcher: Searcher, typed: str) -> None:
+    assert searcher.correct(f"which came first, {typed} or LSTMs?") == f"which came first, {typed} or LSTMs?"
+
+
+@pytest.mark.parametrize(
+    ("question", "sides"),
+    [
+        ("which came first, GANs or VAEs?", ["2013-kingma-vae", "2014-goodfellow-gan"]),
+        ("which came first, GAN's or VAE's?", ["2013-kingma-vae", "2014-goodfellow-gan"]),
+        ("which is older: CNNs' or RNNs'?", ["1989-lecun-cnn", "1990-elman-rnn"]),
+        ("which came first, RNN's or LSTMs?", ["1990-elman-rnn", "1997-hochreiter-lstm"]),
+        ("which came first: MLPs or CNNs?", ["1989-lecun-cnn"]),  # the list has no MLP paper: a note says so
+    ],
+)
+def test_plural_and_possessive_acronyms_are_a_choices_sides(
+    searcher: Searcher, question: str, sides: list[str]
+) -> None:
+    answer = searcher.answer(question)
+    order = answer["understood"]["order"] if answer["understood"] else None
+    assert order is not None and order["first"] == "earliest" and len(order["choice"]) == 2
+    assert [s["id"] for s in answer["sources"]] == sides
+    assert len(answer["notes"]) == 2 - len(sides)
