@@ -124,7 +124,15 @@ def test_a_lineage_cites_both_ends_in_time_order(searcher: Searcher, question: s
     assert answer["order"] == "time"
 
 
-@pytest.mark.parametrize("question", ["what led to the transformer?", "what came before the transformer?"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what led to the transformer?",
+        "what came before the transformer?",
+        "so what exactly led to the transformer?",  # "exactly" names nothing that led there
+        "which paper immediately preceded the transformer?",  # one paper: the nearest before it
+    ],
+)
 def test_what_came_before_a_paper_does_not_cite_the_paper(searcher: Searcher, question: str) -> None:
     assert "2017-vaswani-transformer" not in _cited(searcher, question)
 

@@ -21,11 +21,13 @@ from ..core.assistant_records import Answer, AnswerSentence, AnswerSource, Readi
 from ..core.names import cited_name
 from ..core.records import Intent, Order, PaperBrief, PaperRecord, SearchResults
 from ..index.reader import IndexData
+from ..index.tokens import tokenize
 from .answer_sources import AUTHOR_PAPERS, Choice, asked_for, authored, choice, head, unearned
 from .paths import KIND_RANK, PathGraph
 from .plan import QueryPlan
 from .quotes import PER_PAPER, Candidate, Sentences, arrange, candidates, keep_new_for, papers_for, pick
 from .terms import term, unnamed
+from .topical import carrying_words
 
 SENTENCE_FLOOR = 0.30  # below this (meaning + words, no rank) the best sentence answers nothing: decline
 CONFIDENCE_SCALE = 0.05  # support above the floor that takes the answer's confidence from 0.5 to 0.73
@@ -136,20 +138,29 @@ def _wanted(
     if by_person:
         return Wanted(by_person, AUTHOR_PAPERS, _rows(data, sorted(by_person)), 1)
     papers = papers_for(intent)
-    if asked is not None and anchor is not None and plan is not None and _lineage(plan):
+    first = results["results"][0]["id"] if results["results"] else None
+    if asked is not None and anchor is not None and plan is not None and first and _lineage(data, plan, first):
         asked.add(data.records[anchor]["id"])  # "how did attention lead to transformers": the transformer too
         return Wanted(asked, papers, frozenset([anchor]), PER_PAPER)
     head_rows = _rows(data, head(results, papers)) if intent in TIME_ORDERED and asked is None else frozenset()
     return Wanted(asked, papers, head_rows, PER_PAPER)
 
 
-def _lineage(plan: QueryPlan) -> bool:
+def _lineage(data: IndexData, plan: QueryPlan, first: str) -> bool:
     """Whether a question of what came before a paper names what led to it as well ("how did attention lead to
-    transformers?", "how did recurrent nets lead to LSTMs"): words of its own besides those that name the paper, so
-    the answer follows the line from one to the other and cites both ends ("what led to the transformer?" names only
-    the paper: what came before it answers that)."""
+    transformers?", "how did recurrent nets lead to LSTMs"): words of its own besides those that name the paper,
+    which the ``first`` ranked paper's title or summary holds (what led there is that paper: "so what exactly led to
+    the transformer?" names nothing), so the answer follows the line from one to the other and cites both ends
+    ("what led to the transformer?" names only the paper: what came before it answers that)."""
     o = plan.order
-    return o is not None and o.side == "before" and plan.topic.strip(" ?!.,") != o.anchor.strip(" ?!.,")
+    if o is None or o.side != "before" or o.first is not None:  # "the paper just before X" asks for one paper
+        return False
+    own = set(carrying_words(plan.topic)) - set(carrying_words(o.anchor))
+    row = data.records.row_of(first)
+    if not own or row is None:
+        return False
+    rec = data.records[row]
+    return bool(set(tokenize(" ".join(own))) & set(tokenize(f"{rec['title']} {rec['summary']}")))
 
 
 def unlisted(words: str, compared: bool = False) -> str:
