@@ -168,9 +168,13 @@ def test_the_reading_order_adds_what_the_cited_papers_build_on(
             for later in step["needed_for"]:
                 tie = earlier[later][step["id"]]
                 assert tie["kind"] == step["kind"] or step["kind"] == "cites"
+        order = a["understood"]["order"] if a["understood"] else None
+        after = order["paper"] if order and order["over"] == "after" and order["paper"] else None
+        not_before = searcher.paper(after)["year"] if after else 0  # what came after a paper: nothing older
         for source in cited:  # what it sends a reader to first: the first direct ties of the source's own reading path
             direct = [r["id"] for r in searcher.path(source, "before", 50)["results"] if len(r["hops"]) == 1]
             direct = [pid for pid in direct if pid in earlier[source] and pid not in cited]
+            direct = [pid for pid in direct if searcher.paper(pid)["year"] >= not_before]
             chosen = {s["id"] for s in a["reading_order"] if source in s["needed_for"]}
             assert chosen == set(direct[: len(chosen)]) and len(chosen) == min(len(direct), answering.READ_FIRST), (
                 a["query"],

@@ -21,15 +21,19 @@ from ..core.assistant_records import Answer, AnswerSentence, AnswerSource, Readi
 from ..core.names import cited_name
 from ..core.records import Intent, Order, PaperBrief, PaperRecord, SearchResults
 from ..index.reader import IndexData
+from ..index.tokens import tokenize
 from .answer_sources import AUTHOR_PAPERS, Choice, asked_for, authored, choice, head, unearned
 from .paths import KIND_RANK, PathGraph
 from .plan import QueryPlan
 from .quotes import PER_PAPER, Candidate, Sentences, arrange, candidates, keep_new_for, papers_for, pick
+from .terms import term, unnamed
+from .topical import carrying_words
 
 SENTENCE_FLOOR = 0.30  # below this (meaning + words, no rank) the best sentence answers nothing: decline
 CONFIDENCE_SCALE = 0.05  # support above the floor that takes the answer's confidence from 0.5 to 0.73
 READ_FIRST = 2  # entries each cited paper builds on, at most, in the reading order
 NEAREST = 5  # papers listed when the answer declines
+UNSAID_CONFIDENCE = 0.1  # at most this sure of an answer to a term the list never says (it declines)
 TIME_ORDERED: frozenset[Intent] = frozenset(["origin", "history"])
 SPANS: frozenset[Intent] = frozenset(["history"])  # a question over a span of papers: its topic's words are shared
 
@@ -72,11 +76,12 @@ def compose(
     chose = choice(results)
     asked, papers, leading, per_paper = _wanted(data, results, plan, topic, intent, order, chose)
     sure = (plan is not None and (bool(plan.names) or plan.only_time)) or asked is not None
-    found = candidates(data, sentences, results, qvec, topic, papers)
+    found = candidates(data, sentences, results, qvec, topic, papers, also=leading)
     if asked is not None:
         found = [c for c in found if data.records[c.paper]["id"] in asked]
     support = max((c.support for c in found), default=0.0)
-    declined, sure_of = _declines(results, found, support, sure, words_only=qvec is None)
+    unsaid = not sure and plan is not None and _unsaid(data, plan)
+    declined, sure_of = _declines(results, found, support, sure, words_only=qvec is None, unsaid=unsaid)
     by_time = intent in TIME_ORDERED or (order is not None and order["over"] in ("before", "after"))
     keep_new = keep_new_for(intent, asked is not None)
     if asked is None and intent not in SPANS and not declined:  # a source must hold a word of the question of its own
@@ -100,7 +105,7 @@ def compose(
         "order": "time" if by_time else "relevance",
         "sentences": _quoted(data, chosen, numbers, cites),
         "sources": _sources(data, numbers, cites),
-        "reading_order": reading_order(data, graph, numbers),
+        "reading_order": reading_order(data, graph, numbers, _not_before(data, order)),
         "nearest": _nearest(results) if declined else [],
         "notes": [unlisted(words, chose.compared) for words in chose.unlisted] if chose else [],
     }
@@ -126,13 +131,36 @@ def _wanted(
 ) -> Wanted:
     """The papers a question asks for: a choice's sides, an order's first (``asked_for``), a person's work
     (``authored``: a sentence from each of their papers), or for an origin or history question the ranking's head."""
-    asked = set(chose.named) if chose and chose.named else asked_for(results, order)
+    anchor = data.records.row_of(order["paper"]) if order is not None and order["paper"] else None
+    anchor_year = data.records[anchor]["year"] if anchor is not None else None
+    asked = set(chose.named) if chose and chose.named else asked_for(results, order, anchor_year)
     by_person = authored(results, plan.names, topic) if plan is not None and asked is None else None
     if by_person:
         return Wanted(by_person, AUTHOR_PAPERS, _rows(data, sorted(by_person)), 1)
     papers = papers_for(intent)
+    first = results["results"][0]["id"] if results["results"] else None
+    if asked is not None and anchor is not None and plan is not None and first and _lineage(data, plan, first):
+        asked.add(data.records[anchor]["id"])  # "how did attention lead to transformers": the transformer too
+        return Wanted(asked, papers, frozenset([anchor]), PER_PAPER)
     head_rows = _rows(data, head(results, papers)) if intent in TIME_ORDERED and asked is None else frozenset()
     return Wanted(asked, papers, head_rows, PER_PAPER)
+
+
+def _lineage(data: IndexData, plan: QueryPlan, first: str) -> bool:
+    """Whether a question of what came before a paper names what led to it as well ("how did attention lead to
+    transformers?", "how did recurrent nets lead to LSTMs"): words of its own besides those that name the paper,
+    which the ``first`` ranked paper's title or summary holds (what led there is that paper: "so what exactly led to
+    the transformer?" names nothing), so the answer follows the line from one to the other and cites both ends
+    ("what led to the transformer?" names only the paper: what came before it answers that)."""
+    o = plan.order
+    if o is None or o.side != "before" or o.first is not None:  # "the paper just before X" asks for one paper
+        return False
+    own = set(carrying_words(plan.topic)) - set(carrying_words(o.anchor))
+    row = data.records.row_of(first)
+    if not own or row is None:
+        return False
+    rec = data.records[row]
+    return bool(set(tokenize(" ".join(own))) & set(tokenize(f"{rec['title']} {rec['summary']}")))
 
 
 def unlisted(words: str, compared: bool = False) -> str:
@@ -157,17 +185,29 @@ def _rows(data: IndexData, ids: list[str]) -> frozenset[int]:
     return frozenset(p for p in (data.records.row_of(i) for i in ids) if p is not None)
 
 
+def _unsaid(data: IndexData, plan: QueryPlan) -> bool:
+    """Whether the question is nothing but a compound term of everyday words the list holds each of but never says
+    together ("graph neural networks", "does the list cover support vector machines?": ``terms``)."""
+    if plan.order is not None or plan.window is not None:
+        return False
+    words = term(plan.topic)
+    return words is not None and unnamed(data, words)
+
+
 def _declines(
-    results: SearchResults, found: list[Candidate], support: float, sure: bool, words_only: bool
+    results: SearchResults, found: list[Candidate], support: float, sure: bool, words_only: bool, unsaid: bool = False
 ) -> tuple[bool, float]:
     """Whether the answer declines, and the search's confidence the answer's starts from.
 
     Words only (lexical mode): sentences have no meaning score to clear ``SENTENCE_FLOOR`` with, so the search's
-    words-only verdict decides, and a sentence must hold a word of the query.
+    words-only verdict decides, and a sentence must hold a word of the query. A term the list never says
+    (``unsaid``) is declined however well its words match one by one, and the answer is no surer than
+    ``UNSAID_CONFIDENCE``.
     """
     weak = support <= 0.0 if words_only else support < SENTENCE_FLOOR
-    declined = results["no_match"] or (weak and not sure)
-    return declined or not found, results["confidence"]
+    declined = results["no_match"] or (weak and not sure) or unsaid
+    sure_of = min(results["confidence"], UNSAID_CONFIDENCE) if unsaid else results["confidence"]
+    return declined or not found, sure_of
 
 
 def _quoted(
@@ -221,12 +261,24 @@ def confidence(search: float, support: float, sure: bool) -> float:
     return round(min(search, sentence), 4)
 
 
-def reading_order(data: IndexData, graph: PathGraph, numbers: dict[int, int]) -> list[ReadingStep]:
+def _not_before(data: IndexData, order: Order | None) -> int | None:
+    """The year of the paper a question of what came after it names: its reading order holds nothing older."""
+    if order is None or order["over"] != "after" or not order["paper"]:
+        return None
+    row = data.records.row_of(order["paper"])
+    return data.records[row]["year"] if row is not None else None
+
+
+def reading_order(
+    data: IndexData, graph: PathGraph, numbers: dict[int, int], not_before: int | None = None
+) -> list[ReadingStep]:
     """The cited papers and the entries they build on directly (``READ_FIRST`` each, strongest first), by year.
 
     Strongest as a reading path ranks them (``paths``): a citation before a mention, then the entry closest in
     meaning to the cited paper (seq2seq before LeCun's CNN for Bahdanau's attention, both mentioned). An entry
-    several cited papers build on is listed once, with the strongest tie (a citation over a mention).
+    several cited papers build on is listed once, with the strongest tie (a citation over a mention). ``not_before``:
+    a year no entry read first may precede (what came after a paper: "what came after AlexNet" lists nothing older
+    than AlexNet, whatever ResNet builds on).
     """
 
     def step(p: int, source: int | None) -> ReadingStep:
@@ -243,7 +295,11 @@ def reading_order(data: IndexData, graph: PathGraph, numbers: dict[int, int]) ->
 
     steps = {p: step(p, n) for p, n in numbers.items()}
     for p in numbers:
-        links = [link for link in graph.earlier[p] if link.other not in numbers]
+        links = [
+            link
+            for link in graph.earlier[p]
+            if link.other not in numbers and (not_before is None or data.records[link.other]["year"] >= not_before)
+        ]
         links.sort(key=lambda link: (KIND_RANK[link.kind], -graph.near.similarity(p, link.other), link.other))
         for link in links[:READ_FIRST]:
             first = steps.setdefault(link.other, step(link.other, None))

@@ -19,9 +19,8 @@ from ..core.names import author_surname, name_key
 from ..core.records import Order, SearchResults
 from ..index.reader import IndexData
 from ..index.understanding import concept_terms
-from .explain import query_stems
 from .head import HEAD_DEPTH, level_floor
-from .quotes import Sentences
+from .quotes import Sentences, topic_stems
 from .scope import topic_words, weight
 
 AUTHOR_PAPERS = 10  # a question about a person's work: the papers they wrote among this many, at most
@@ -53,16 +52,20 @@ def head(results: SearchResults, papers: int) -> list[str]:
     return [hits[0]["id"], *level(results, papers)] if hits else []
 
 
-def asked_for(results: SearchResults, order: Order | None) -> set[str] | None:
+def asked_for(results: SearchResults, order: Order | None, anchor_year: int | None = None) -> set[str] | None:
     """The papers a question about order asks for, by id, or None for any other question: the paper the order puts
-    first ("the oldest paper", "the last paper before Minsky's book"); for what came before or after a paper, also
-    the next best ranked papers (of ``RELATED_PAPERS``) that the graph ties to it directly and the search puts level
-    with the first (``level``): a tied neighbour far behind is no answer to what came before or after."""
+    first ("the oldest paper", "the last paper before Minsky's book"); for what came before or after a paper, the
+    first ranked on that side of it in time and the next best ranked papers (of ``RELATED_PAPERS``) on that side
+    that the graph ties to it directly and the search puts level with the first (``level``): a tied neighbour far
+    behind is no answer to what came before or after, and a paper on the other side of it none at all ("what came
+    after AlexNet" quotes nothing older than AlexNet). ``anchor_year``: the year of the order's paper."""
     hits = results["results"]
     if order is None or not hits or (order["over"] in ("before", "after") and order["paper"] is None):
         return None
     if order["first"] is None and order["over"] not in ("before", "after"):  # a comparison: its sides' papers only
         return None
+    if order["first"] is None:
+        hits = [h for h in hits if on_side(order, h["year"], anchor_year)] or hits
     asked = {hits[0]["id"]}
     if order["first"] is None:
         close = set(level(results, RELATED_PAPERS))
@@ -71,6 +74,14 @@ def asked_for(results: SearchResults, order: Order | None) -> set[str] | None:
             if hit["id"] in close and any(n["id"] == order["paper"] for n in tied):
                 asked.add(hit["id"])
     return asked
+
+
+def on_side(order: Order, year: int, anchor_year: int | None) -> bool:
+    """Whether a paper of ``year`` lies on the side of the order's paper (of ``anchor_year``) that a question of what
+    came before or after it asks for (the same year counts on either side: the list orders papers by year alone)."""
+    if anchor_year is None or order["over"] not in ("before", "after"):
+        return True
+    return year <= anchor_year if order["over"] == "before" else year >= anchor_year
 
 
 def authored(results: SearchResults, names: tuple[str, ...], topic: str) -> set[str] | None:
@@ -130,7 +141,7 @@ def unearned(data: IndexData, sentences: Sentences, results: SearchResults, topi
     is none either. Empty when the topic holds no word of the list (a person's name alone: nothing to judge by).
     """
     hits = results["results"][:papers]
-    asked = set(query_stems(topic))
+    asked = set(topic_stems(topic))
     if len(hits) < 2 or not sentences.weights(list(asked)):
         return frozenset()
     first = data.records.row_of(hits[0]["id"])

@@ -20,6 +20,7 @@ from ..core.records import Intent, SearchResults
 from ..index import tokens
 from ..index.reader import IndexData
 from .explain import query_stems
+from .wording import ASKING
 
 CANDIDATE_PAPERS = 3  # sentences come from this many of the best ranked papers...
 HISTORY_PAPERS = 3  # ...or this many for a history question, whose answer spans the years...
@@ -87,6 +88,12 @@ class Sentences:
         return out
 
 
+def topic_stems(topic: str) -> list[str]:
+    """The stems a sentence is matched on: those of the topic's content words, less the words that only ask
+    (``wording.ASKING``: "papers that discuss dropout" is not matched by a sentence's "for detailed discussion")."""
+    return [stem for stem, word in query_stems(topic).items() if word.lower() not in ASKING]
+
+
 def papers_for(intent: Intent) -> int:
     """How many of the best ranked papers an answer to a question of ``intent`` quotes from."""
     return {"history": HISTORY_PAPERS, "origin": ORIGIN_PAPERS}.get(intent, CANDIDATE_PAPERS)
@@ -105,21 +112,27 @@ def candidates(
     qvec: np.ndarray | None,
     topic: str,
     papers: int = CANDIDATE_PAPERS,
+    also: frozenset[int] = frozenset(),
 ) -> list[Candidate]:
-    """Every quotable sentence of the best ``papers`` ranked papers, scored."""
+    """Every quotable sentence of the best ``papers`` ranked papers, scored; and of the papers (rows) in ``also``
+    wherever they rank (a question may ask for a paper the search sets aside: the one a lineage leads to), with no
+    share of the rank's weight when they are not among the best."""
     hits = results["results"][:papers]
-    weights = sentences.weights(list(query_stems(topic)))
+    weights = sentences.weights(topic_stems(topic))
     total = sum(weights.values())
-    out: list[Candidate] = []
+    priors: dict[int, float] = {}
     for hit in hits:
         paper = data.records.row_of(hit["id"])
-        if paper is None:
-            continue
+        if paper is not None:
+            priors.setdefault(paper, 1.0 - (hit["rank"] - 1) / max(len(hits), 1))
+    for paper in sorted(also):
+        priors.setdefault(paper, 0.0)
+    out: list[Candidate] = []
+    for paper, prior in priors.items():
         rows = sentences.of(paper)
         if not rows:
             continue
         cos = data.matrix[[r for r, _, _ in rows]] @ qvec if qvec is not None else np.zeros(len(rows))
-        prior = 1.0 - (hit["rank"] - 1) / max(len(hits), 1)
         for (row, kind, stems), c in zip(rows, cos, strict=True):
             lex = sum(w for s, w in weights.items() if s in stems) / total if total else 0.0
             support = W_DENSE * float(c) + W_LEX * lex
@@ -138,7 +151,8 @@ def pick(
     per_paper: int = PER_PAPER,
 ) -> list[Candidate]:
     """Summary sentences by maximal marginal relevance (at most ``per_paper`` from one paper, ``MAX_SENTENCES`` in
-    all), then a cited paper's guiding question where it matches better than the sentences chosen from it.
+    all). A paper's guiding question asks rather than answers ("How can a deep network learn?"), so it is quoted
+    only where its paper has no summary sentence left to give the answer its ``MIN_SENTENCES``.
 
     ``leading``: papers (rows) cited whatever their best sentence scores: the ranking's head
     (``answer_sources.head``)."""
@@ -164,15 +178,6 @@ def pick(
     if len(chosen) < MIN_SENTENCES:  # a second sentence from a paper already cited (its question last), however
         more = [c for c in found if cited.get(c.paper, per_paper) < per_paper and c not in chosen]  # it scores
         chosen += sorted(more, key=lambda c: (c.kind != "summary", -c.score, c.row))[: MIN_SENTENCES - len(chosen)]
-    for q in sorted((c for c in found if c.kind == "question" and c not in chosen), key=lambda c: -c.score):
-        own = [c for c in chosen if c.paper == q.paper]
-        if not own or q.score <= max(c.score for c in own):
-            continue
-        if len(own) >= per_paper:  # it takes the place of the paper's weakest: still at most two from one paper
-            chosen.remove(min(own, key=lambda c: c.score))
-            chosen.append(q)  # it asks what the user asked: it leads its paper's sentences
-        elif len(own) < per_paper and len(chosen) < MAX_SENTENCES:
-            chosen.append(q)
     return chosen
 
 

@@ -33,11 +33,11 @@ _SAID = (
     r"(?:\s+(?:that\s+)?(?:was|were|came|come|is|are))?)\s+"
 )
 BEFORE = Gated(
-    ("before", "prior", "led", "lead", "paved", "pre", "inspired", "than"),
+    ("before", "prior", "led", "lead", "pav", "pre", "inspired", "than"),
     rf"\b(?:(?:came|come|comes|coming|was|were)\s+(?:out\s+)?{_SOON}(?:before|prior\s+to)|happened\s+{_SOON}before"
     rf"|{_NEXT}(?:before|prior\s+to)"
     r"|(?:read|study|know|learn|understand|cover)\s+(?:first\s+)?(?:before|prior\s+to)"
-    r"|led\s+(?:up\s+)?to|lead\s+(?:up\s+)?to|leading\s+up\s+to|paved\s+the\s+way\s+for|preced(?:ed|es|ing)"
+    r"|led\s+(?:up\s+)?to|lead\s+(?:up\s+)?to|leading\s+up\s+to|pav(?:ed|es|e|ing)\s+the\s+way\s+for|preced(?:ed|es|ing)"
     r"|(?:precursors?|predecessors?|prerequisites?)\s+(?:of|to|for)|what\s+inspired"
     rf"|{_SAID}{_SOON}(?:before|prior\s+to)|(?:older|earlier)\s+than|predat(?:ed|es|ing))\s+" + _ANCHOR,
     re.IGNORECASE,

@@ -183,6 +183,8 @@ ASKING = frozenset(
         "rundown",
         "eli5",
         "briefly",
+        # "papers that discuss dropout": the list's own "for detailed discussion" is no match for it
+        *("discuss", "discusses", "discussed", "discussing", "discussion", "discussions"),
     ]
 )
 
@@ -246,8 +248,38 @@ _WANT = (
     r"|help\s+me\s+(?:to\s+)?(?:better\s+)?|let\s+me\s+|i'?m\s+trying\s+to\s+|trying\s+to\s+)?"
 )
 _NOUN = r"(?:overview|summary|rundown|run-down|explanation|description|intro(?:duction)?|breakdown|primer|recap|eli5)"
-_VERB = (
-    r"(?:explain(?:\s+to\s+me)?|describe|summari[sz]e|outline|clarify|understand|learn\s+about|know\s+about"
+# a request for where to start reading, not a question of who was first: "what should I read first about X", "where
+# do I start with X", "a good place to start on X"
+_READING = (
+    r"(?:what|which(?:\s+(?:papers?|ones?|entries|works?))?)\s+(?:should|do|would|must|could|can|to)\s+"
+    r"(?:(?:i|we|one|you)\s+)?(?:(?:need|have|ought)\s+to\s+)?(?:read|start\s+with|begin\s+with)(?:\s+first)?"
+    r"(?!\s+(?:before|after|prior|next|since|until)\b)"  # "what should I read before X" is an order (``relation``)
+    r"|where\s+(?:(?:should|do|would|can|could|to)\s+(?:(?:i|we|one|you)\s+)?)?(?:start|begin)"
+    r"(?:\s+(?:reading|learning))?(?:\s+with)?"
+    r"|(?:(?:what|which)(?:\s+(?:paper|one|entry))?(?:\s+(?:is|are)|'s|’s)\s+)?(?:an?\s+|the\s+)?(?:best\s+|good\s+)?"
+    r"(?:place|point|paper|entry)\s+to\s+(?:start|begin)(?:\s+(?:reading|learning))?(?:\s+with)?"
+    r"|(?:an?\s+|the\s+)?(?:best\s+|good\s+)?(?:starting|entry)\s+points?"
+    r"|(?:recommend|suggest)\s+(?:me\s+)?(?:(?:some|a\s+few|a|any)\s+)?(?:papers?|reading|something)?"
+)
+# a request for the papers that treat a topic: "what papers discuss dropout", "papers that cover X", "does the list
+# cover X", "is there a paper on X" (the topic is what they treat, not "discuss")
+_TREAT = (
+    r"(?:discuss(?:es)?|cover(?:s)?|talks?\s+about|deals?\s+with|address(?:es)?|mentions?|(?:is|are)\s+about"
+    r"|touch(?:es)?\s+on|says?\s+about)"  # not "study", "explore": the kind of work is part of the topic
+)
+_PAPERS = r"(?:papers?|works?|entries|articles?|ones|anything|something)"
+_LIST = r"(?:the|this|your|my)\s+(?:reading\s+)?list"
+_TREATING = (
+    rf"(?:(?:what|which)\s+{_PAPERS}(?:\s+(?:in|on|of)\s+{_LIST}|\s+here)?\s+(?:(?:do|does)\s+)?"
+    rf"|(?:any\s+|the\s+)?{_PAPERS}(?:\s+(?:in|on|of)\s+{_LIST}|\s+here)?\s+(?:that|which)\s+)(?:{_TREAT})"
+    rf"|(?:is|are)\s+there\s+(?:any\s+|an?\s+)?{_PAPERS}(?:\s+(?:in|on)\s+{_LIST}|\s+here)?\s+"
+    rf"(?:(?:that\s+|which\s+)?{_TREAT}|on|about)"
+    rf"|(?:what\s+|which\s+{_PAPERS}\s+)?(?:does|do|can)\s+(?:{_LIST}|you|it)\s+"
+    rf"(?:{_TREAT}|(?:have|hold|include|contain|say)(?:\s+(?:(?:any\s+)?{_PAPERS}\s+)?(?:on|about))?)"
+)
+_VERB = (  # a request for reading or for the papers on a topic first: "what is the best place to start with X"
+    rf"(?:(?:{_READING})(?:\s+(?:about|on|for|in|to\s+(?:learn|understand)(?:\s+about)?))?|{_TREATING}"
+    r"|explain(?:\s+to\s+me)?|describe|summari[sz]e|outline|clarify|understand|learn\s+about|know\s+about"
     r"|name|tell\s+me(?:\s+(?:more\s+)?about)?|walk\s+me\s+through|talk\s+me\s+through|teach\s+me(?:\s+about)?"
     r"|what(?:'s|’s|s|\s+is)\s+the\s+deal\s+with|go\s+over|break\s+down|give\s+me\s+(?:an?\s+|the\s+)?(?:quick\s+|short\s+|brief\s+|simple\s+)?"
     + _NOUN
@@ -258,7 +290,8 @@ _VERB = (
 _INSTRUCTION_WORDS = (  # one of them is in every instruction: its verb, its noun or "what"
     *("explain", "explanation", "describe", "description", "summari", "summary", "outline", "clarify", "understand"),
     *("learn", "know", "tell", "walk", "talk", "teach", "go", "break", "give", "overview", "rundown", "run-down"),
-    *("intro", "primer", "recap", "eli5", "what", "name"),
+    *("intro", "primer", "recap", "eli5", "what", "name", "which", "where", "start", "recommend", "suggest"),
+    *("paper", "work", "entr", "article", "ones", "thing", "there", "does", "do", "can"),
 )
 # an instruction after the topic: "word embeddings explained", "the attention mechanism: describe it briefly"
 _AFTER = (

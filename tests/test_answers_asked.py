@@ -1,0 +1,240 @@
+"""Answers to questions nobody tuned for, by kind: words that only ask steer nothing, a guiding question is not an
+answer, what came after a paper comes after it, a bare compound term the list never says is declined.
+
+Each test asks several phrasings of one kind on the real index, not one wording.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from papersearch.query.quotes import topic_stems
+from papersearch.query.searcher import Searcher
+from papersearch.query.terms import term
+from papersearch.query.wording import without_instruction
+
+ALEXNET = "2012-krizhevsky-alexnet"  # the list's one paper that holds "dropout"
+DQN = "2013-mnih-dqn"
+SOLLA = "1988-solla-cross-entropy"
+
+
+def _cited(searcher: Searcher, question: str) -> list[str]:
+    return [s["id"] for s in searcher.answer(question)["sources"]]
+
+
+@pytest.mark.parametrize(
+    ("request_words", "topic"),
+    [
+        ("what papers discuss dropout?", "dropout?"),
+        ("which papers cover attention?", "attention?"),
+        ("papers that talk about word embeddings", "word embeddings"),
+        ("what should I read first about reinforcement learning?", "reinforcement learning?"),
+        ("where should I start with GANs?", "GANs?"),
+        ("where do I begin reading about diffusion models", "diffusion models"),
+        ("what's a good place to start on convolutional networks", "convolutional networks"),
+        ("does the list cover graph neural networks?", "graph neural networks?"),
+        ("is there a paper on LSTMs?", "LSTMs?"),
+        ("does the list have anything on backpropagation?", "backpropagation?"),
+        ("recommend me some papers on transformers", "transformers"),
+        ("what do you have on word2vec", "word2vec"),
+    ],
+)
+def test_a_request_for_papers_or_a_place_to_start_is_no_topic(request_words: str, topic: str) -> None:
+    assert without_instruction(request_words) == topic
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what should I read before the transformer?",  # an order: what came before a paper (``relation``)
+        "which paper on this list is the oldest one?",
+        "most recent paper here that studies real brains",  # the kind of work is part of the topic
+        "who invented backprop?",
+    ],
+)
+def test_an_order_or_a_plain_question_keeps_its_words(question: str) -> None:
+    assert without_instruction(question) == question
+
+
+def test_words_that_only_ask_are_not_matched_in_a_sentence() -> None:
+    assert topic_stems("dropout discussed in detail") == topic_stems("dropout in detail")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what papers discuss dropout?",
+        "which papers cover dropout?",
+        "papers that discuss dropout",
+        "tell me about dropout",
+    ],
+)
+def test_papers_that_discuss_a_topic_are_found_by_the_topic(searcher: Searcher, question: str) -> None:
+    assert _cited(searcher, question)[0] == ALEXNET  # not Sohl-Dickstein's "for detailed discussion"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what should I read first about reinforcement learning?",
+        "where should I start with reinforcement learning?",
+        "what's a good place to start on reinforcement learning",
+    ],
+)
+def test_where_to_start_reading_is_answered_from_the_topic(searcher: Searcher, question: str) -> None:
+    cited = _cited(searcher, question)
+    assert cited[0] == DQN
+    assert SOLLA not in cited  # its guiding question "What should deep networks learn?" shares only the request
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how were deep nets first trained?",
+        "how can a deep network learn?",  # a paper's own guiding question, word for word
+        "what should deep networks learn?",
+        "how do neural networks learn internal representations?",
+        "can machines think?",
+    ],
+)
+def test_a_guiding_question_is_not_quoted_as_an_answer(searcher: Searcher, question: str) -> None:
+    answer = searcher.answer(question)
+    assert answer["sentences"]
+    for s in answer["sentences"]:  # each cited paper of the list has two summary sentences or more to quote
+        assert s["kind"] == "summary", s["text"]
+
+
+@pytest.mark.parametrize(
+    ("question", "ends"),
+    [
+        ("how did attention lead to transformers?", ("2015-bahdanau-attention", "2017-vaswani-transformer")),
+        ("how did recurrent nets lead to LSTMs?", ("1990-elman-rnn", "1997-hochreiter-lstm")),
+        (
+            "how did the perceptron lead to backpropagation?",
+            ("1958-rosenblatt-perceptron", "1986-rumelhart-backpropagation"),
+        ),
+        ("how did word2vec pave the way for BERT?", ("2012-mikolov-word2vec", "2019-devlin-bert")),
+    ],
+)
+def test_a_lineage_cites_both_ends_in_time_order(searcher: Searcher, question: str, ends: tuple[str, str]) -> None:
+    answer = searcher.answer(question)
+    cited = [s["id"] for s in answer["sources"]]
+    assert set(ends) <= set(cited)
+    assert cited.index(ends[0]) < cited.index(ends[1])
+    assert answer["order"] == "time"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what led to the transformer?",
+        "what came before the transformer?",
+        "so what exactly led to the transformer?",  # "exactly" names nothing that led there
+        "which paper immediately preceded the transformer?",  # one paper: the nearest before it
+    ],
+)
+def test_what_came_before_a_paper_does_not_cite_the_paper(searcher: Searcher, question: str) -> None:
+    assert "2017-vaswani-transformer" not in _cited(searcher, question)
+
+
+@pytest.mark.parametrize(
+    ("question", "anchor"),
+    [
+        ("what came after AlexNet?", ALEXNET),
+        ("what followed the GAN paper?", "2014-goodfellow-gan"),
+        ("what built on LSTMs?", "1997-hochreiter-lstm"),
+        ("what came after Elman's recurrent network?", "1990-elman-rnn"),
+        ("what came after CNNs?", "1989-lecun-cnn"),
+    ],
+)
+def test_what_came_after_a_paper_holds_nothing_older(searcher: Searcher, question: str, anchor: str) -> None:
+    answer = searcher.answer(question)
+    year = searcher.paper(anchor)["year"]
+    assert answer["understood"] and answer["understood"]["order"]
+    assert answer["understood"]["order"]["paper"] == anchor
+    assert answer["sources"]
+    assert all(s["year"] >= year and s["id"] != anchor for s in answer["sources"])
+    assert all(step["year"] >= year for step in answer["reading_order"])
+    years = [s["year"] for s in answer["sources"]]
+    assert years == sorted(years)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "graph neural networks",
+        "does the list cover graph neural networks?",
+        "what are graph neural networks",
+        "support vector machines",
+        "how do support vector machines work?",
+        "what are graph neural networks used for",
+    ],
+)
+def test_a_term_the_list_never_says_is_declined(searcher: Searcher, question: str) -> None:
+    answer = searcher.answer(question)  # each word is the list's, never the term: "graph" of computation modules
+    assert answer["declined"] and not answer["sentences"]
+    assert answer["confidence"] <= 0.1
+    assert answer["nearest"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "vanishing gradient problem",  # "vanishing or exploding gradients": the kind word "problem" is no part of it
+        "word embeddings",
+        "deep belief networks",
+        "neural machine translation",
+        "representation learning",  # "learning representations": the same words in another order
+        "recurrent neural networks",
+        "origin of the grandmother cell idea",
+        "batchnorm internal covariate shift",  # the field's own words in a row are keywords, not one name
+        "how do large language models reason?",  # the list says "large language models": what they do follows
+        "can language models reason?",
+        "can deep networks generalize?",
+        "why do deep networks generalize",
+    ],
+)
+def test_a_term_the_list_says_is_answered(searcher: Searcher, question: str) -> None:
+    answer = searcher.answer(question)
+    assert not answer["declined"] and answer["sentences"]
+
+
+@pytest.mark.parametrize(
+    ("topic", "words"),
+    [
+        ("graph neural networks?", ["graph", "neural", "networks"]),
+        ("how do support vector machines work", ["support", "vector", "machines"]),
+        ("the vanishing gradient problem", None),  # two words: as often a thing and what it does
+        ("how do large language models reason", ["large", "language", "models", "reason"]),
+        ("batchnorm internal covariate shift", None),  # not everyday words: keywords
+        ("dropout", None),  # one word
+        ("graph neural networks for molecules and proteins", None),  # two runs of words
+    ],
+)
+def test_a_compound_term_is_everyday_words_in_a_row(topic: str, words: list[str] | None) -> None:
+    assert term(topic) == words
+
+
+@pytest.mark.parametrize("typed", ["GNNs", "MLPs", "SVMs", "RNN's", "CNNs'", "GANs", "VAE’s"])
+def test_an_acronym_typed_in_capitals_is_no_typo(searcher: Searcher, typed: str) -> None:
+    assert searcher.correct(f"which came first, {typed} or LSTMs?") == f"which came first, {typed} or LSTMs?"
+
+
+@pytest.mark.parametrize(
+    ("question", "sides"),
+    [
+        ("which came first, GANs or VAEs?", ["2013-kingma-vae", "2014-goodfellow-gan"]),
+        ("which came first, GAN's or VAE's?", ["2013-kingma-vae", "2014-goodfellow-gan"]),
+        ("which is older: CNNs' or RNNs'?", ["1989-lecun-cnn", "1990-elman-rnn"]),
+        ("which came first, RNN's or LSTMs?", ["1990-elman-rnn", "1997-hochreiter-lstm"]),
+        ("which came first: MLPs or CNNs?", ["1989-lecun-cnn"]),  # the list has no MLP paper: a note says so
+    ],
+)
+def test_plural_and_possessive_acronyms_are_a_choices_sides(
+    searcher: Searcher, question: str, sides: list[str]
+) -> None:
+    answer = searcher.answer(question)
+    order = answer["understood"]["order"] if answer["understood"] else None
+    assert order is not None and order["first"] == "earliest" and len(order["choice"]) == 2
+    assert [s["id"] for s in answer["sources"]] == sides
+    assert len(answer["notes"]) == 2 - len(sides)
