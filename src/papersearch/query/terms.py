@@ -2,9 +2,9 @@
 
 "Graph neural networks", "support vector machines": each word is the list's own ("graph" in Bottou's graph of
 computation modules, "vector" in word2vec's vectors, "neural networks" everywhere), so words and meaning alike find
-a paper, and an answer quoted it with confidence. But no paper says the term itself: the words never stand together
-as the name of one thing. A query that is nothing but such a term (``term``: three or four everyday
-words in a row, every other word of it one that only asks or joins: "does the list cover graph neural networks?", "how do
+a paper, and an answer quoted it with confidence. But no paper says the term itself: the words never stand together,
+in that order, as the name of one thing. A query that is nothing but such a term (``term``: two to four words in a
+row, every other word of it one that only asks or joins: "does the list cover graph neural networks?", "how do
 support vector machines work") asks about something the list does not hold (``unnamed``).
 
 The words are compared as the index holds them (``tokens.tokenize``: stems, stop words dropped), so "network of
@@ -27,8 +27,7 @@ from ..index.reader import IndexData
 from . import english
 from .scope import SKIPPED
 
-TERM_WORDS = (3, 4)  # a compound term: this many words in a row, at least and at most (two words in a row are as
-# often a thing and what it does: "can networks reason?")
+TERM_WORDS = (2, 4)  # a compound term: this many words in a row, at least and at most
 PHRASE = re.compile(r"[,;:.!?()\[\]—–]+")  # where a phrase of a passage ends
 GENERIC = frozenset(["problem", "problems", "idea", "ideas", "concept", "concepts", "approach", "approaches"])
 GENERIC |= frozenset(["technique", "techniques", "method", "methods"])  # words that say what kind of thing a term
@@ -59,38 +58,23 @@ def term(topic: str) -> list[str] | None:
 
 
 def unnamed(data: IndexData, words: list[str]) -> bool:
-    """Whether the list holds every one of ``words`` but never says them together as one term (in one phrase of a
-    passage: ``_says``), nor all but the last: a term names its thing by its last word, after what sets it apart
-    ("graph neural networks": no "graph neural"), where a question may end on what the thing does ("how do large
-    language models reason": the list says "large language models"). False when a word is not the list's at all:
-    the search's own no-match evidence weighs a word the list lacks."""
+    """Whether the list holds every one of ``words`` but never all of them together, in that order, as one term
+    (stems in a row in one of its passages, stop words aside). False when a word is not the list's at all: the
+    search's own no-match evidence weighs a word the list lacks."""
     stems = tokens.tokenize(" ".join(words))
-    if len(stems) < 2 or any(_token(data, stem) is None for stem in stems):
+    if len(stems) < 2:
         return False
-    return not _said(data, stems) and not _said(data, stems[:-1])
-
-
-def _token(data: IndexData, stem: str) -> int | None:
-    """The token id of ``stem`` when the list holds it, else None."""
-    token = data.lexical.vocab.get(stem)
-    return token if token is not None and token + 1 < len(data.lexical.indptr) else None
-
-
-def _said(data: IndexData, stems: list[str]) -> bool:
-    """Whether a paper holding every one of ``stems`` says them together (``_says``); one stem alone is said by any
-    paper that holds it; more than ``READ_PAPERS`` papers holding them all are taken to."""
+    lexical = data.lexical
     papers: np.ndarray | None = None
     for stem in dict.fromkeys(stems):
-        token = _token(data, stem)
-        if token is None:
+        token = lexical.vocab.get(stem)
+        if token is None or token + 1 >= len(lexical.indptr):
             return False
-        held = data.lexical.papers_of(token)
+        held = lexical.papers_of(token)
         papers = held if papers is None else np.intersect1d(papers, held, assume_unique=True)
-    if papers is None or not len(papers):
+    if papers is None or len(papers) > READ_PAPERS:
         return False
-    if len(stems) < 2 or len(papers) > READ_PAPERS:
-        return True
-    return any(_says(data, int(p), stems) for p in papers)
+    return not any(_says(data, int(p), stems) for p in papers)
 
 
 def _says(data: IndexData, paper: int, stems: list[str]) -> bool:
