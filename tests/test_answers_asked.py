@@ -10,7 +10,6 @@ import pytest
 
 from papersearch.query.quotes import topic_stems
 from papersearch.query.searcher import Searcher
-from papersearch.query.terms import term
 from papersearch.query.wording import without_instruction
 
 ALEXNET = "2012-krizhevsky-alexnet"  # the list's one paper that holds "dropout"
@@ -162,24 +161,6 @@ def test_what_came_after_a_paper_holds_nothing_older(searcher: Searcher, questio
 @pytest.mark.parametrize(
     "question",
     [
-        "graph neural networks",
-        "does the list cover graph neural networks?",
-        "what are graph neural networks",
-        "support vector machines",
-        "how do support vector machines work?",
-        "speech recognition",
-    ],
-)
-def test_a_term_the_list_never_says_is_declined(searcher: Searcher, question: str) -> None:
-    answer = searcher.answer(question)  # each word is the list's, never the term: "graph" of computation modules
-    assert answer["declined"] and not answer["sentences"]
-    assert answer["confidence"] <= 0.1
-    assert answer["nearest"]
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
         "vanishing gradient problem",  # "vanishing or exploding gradients": the kind word "problem" is no part of it
         "word embeddings",
         "deep belief networks",
@@ -193,21 +174,6 @@ def test_a_term_the_list_never_says_is_declined(searcher: Searcher, question: st
 def test_a_term_the_list_says_is_answered(searcher: Searcher, question: str) -> None:
     answer = searcher.answer(question)
     assert not answer["declined"] and answer["sentences"]
-
-
-@pytest.mark.parametrize(
-    ("topic", "words"),
-    [
-        ("graph neural networks?", ["graph", "neural", "networks"]),
-        ("how do support vector machines work", ["support", "vector", "machines"]),
-        ("the vanishing gradient problem", ["vanishing", "gradient"]),
-        ("batchnorm internal covariate shift", None),  # not everyday words: keywords
-        ("dropout", None),  # one word
-        ("graph neural networks for molecules and proteins", None),  # two runs of words
-    ],
-)
-def test_a_compound_term_is_everyday_words_in_a_row(topic: str, words: list[str] | None) -> None:
-    assert term(topic) == words
 
 
 @pytest.mark.parametrize("typed", ["GNNs", "MLPs", "SVMs", "RNN's", "CNNs'", "GANs", "VAE’s"])

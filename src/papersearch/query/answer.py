@@ -26,14 +26,12 @@ from .answer_sources import AUTHOR_PAPERS, Choice, asked_for, authored, choice, 
 from .paths import KIND_RANK, PathGraph
 from .plan import QueryPlan
 from .quotes import PER_PAPER, Candidate, Sentences, arrange, candidates, keep_new_for, papers_for, pick
-from .terms import term, unnamed
 from .topical import carrying_words
 
 SENTENCE_FLOOR = 0.30  # below this (meaning + words, no rank) the best sentence answers nothing: decline
 CONFIDENCE_SCALE = 0.05  # support above the floor that takes the answer's confidence from 0.5 to 0.73
 READ_FIRST = 2  # entries each cited paper builds on, at most, in the reading order
 NEAREST = 5  # papers listed when the answer declines
-UNSAID_CONFIDENCE = 0.1  # at most this sure of an answer to a term the list never says (it declines)
 TIME_ORDERED: frozenset[Intent] = frozenset(["origin", "history"])
 SPANS: frozenset[Intent] = frozenset(["history"])  # a question over a span of papers: its topic's words are shared
 
@@ -80,8 +78,7 @@ def compose(
     if asked is not None:
         found = [c for c in found if data.records[c.paper]["id"] in asked]
     support = max((c.support for c in found), default=0.0)
-    unsaid = not sure and plan is not None and _unsaid(data, plan)
-    declined, sure_of = _declines(results, found, support, sure, words_only=qvec is None, unsaid=unsaid)
+    declined, sure_of = _declines(results, found, support, sure, words_only=qvec is None)
     by_time = intent in TIME_ORDERED or (order is not None and order["over"] in ("before", "after"))
     keep_new = keep_new_for(intent, asked is not None)
     if asked is None and intent not in SPANS and not declined:  # a source must hold a word of the question of its own
@@ -185,29 +182,17 @@ def _rows(data: IndexData, ids: list[str]) -> frozenset[int]:
     return frozenset(p for p in (data.records.row_of(i) for i in ids) if p is not None)
 
 
-def _unsaid(data: IndexData, plan: QueryPlan) -> bool:
-    """Whether the question is nothing but a compound term of everyday words the list holds each of but never says
-    together ("graph neural networks", "does the list cover support vector machines?": ``terms``)."""
-    if plan.order is not None or plan.window is not None:
-        return False
-    words = term(plan.topic)
-    return words is not None and unnamed(data, words)
-
-
 def _declines(
-    results: SearchResults, found: list[Candidate], support: float, sure: bool, words_only: bool, unsaid: bool = False
+    results: SearchResults, found: list[Candidate], support: float, sure: bool, words_only: bool
 ) -> tuple[bool, float]:
     """Whether the answer declines, and the search's confidence the answer's starts from.
 
     Words only (lexical mode): sentences have no meaning score to clear ``SENTENCE_FLOOR`` with, so the search's
-    words-only verdict decides, and a sentence must hold a word of the query. A term the list never says
-    (``unsaid``) is declined however well its words match one by one, and the answer is no surer than
-    ``UNSAID_CONFIDENCE``.
+    words-only verdict decides, and a sentence must hold a word of the query.
     """
     weak = support <= 0.0 if words_only else support < SENTENCE_FLOOR
-    declined = results["no_match"] or (weak and not sure) or unsaid
-    sure_of = min(results["confidence"], UNSAID_CONFIDENCE) if unsaid else results["confidence"]
-    return declined or not found, sure_of
+    declined = results["no_match"] or (weak and not sure)
+    return declined or not found, results["confidence"]
 
 
 def _quoted(
