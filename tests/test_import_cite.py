@@ -227,3 +227,8 @@ def test_where_in_a_venue_goes_with_the_venue_and_et_al_with_the_authors(tmp_pat
     run_import(tmp_path / "later.bib", corpus, ImportOptions(force=True))
     dqn = load_corpus(corpus).by_id()[DQN]
     assert not dqn.et_al and dqn.authors[-1] == "Andrei A. Rusu"  # an import's authors replaced: their own ending
+    assert (dqn.venue, dqn.volume, dqn.pages) == ("Nature", "518", "529-533")  # "nature" is Nature: its numbers stay
+    (tmp_path / "moved.bib").write_text(later.replace("journal={Nature}", "journal={Science}"), encoding="utf-8")
+    run_import(tmp_path / "moved.bib", corpus, ImportOptions(force=True))
+    dqn = load_corpus(corpus).by_id()[DQN]
+    assert (dqn.venue, dqn.volume, dqn.pages, dqn.type) == ("Science", "", "", "article-journal")

@@ -318,11 +318,29 @@ def _merge(old: Paper, entry: Incoming, force: bool, ours: frozenset[str]) -> tu
             kept.append(name)
     if "authors" in changes:  # "and others" says how the authors it comes with end, not the list's own
         changes["et_al"] = entry.et_al
-    for name in PLACED:  # where in a venue: the entry's with its venue; else what the paper lacks, unless the
-        value = getattr(entry, name)  # entry is a preprint's (no venue) and the paper has one
-        if "venue" in changes or (value and not getattr(old, name) and (entry.venue or not old.venue)):
+    for name in PLACED:  # where in a venue goes with the venue: see ``_placed``
+        value, current = getattr(entry, name), getattr(old, name)
+        if value == current:
+            continue
+        if _placed(old, entry, current, value, "venue" in changes, name in ours):
             changes[name] = value
+        elif force and "venue" in changes:
+            kept.append(name)
     return replace(old, **changes), kept
+
+
+def _placed(old: Paper, entry: Incoming, current: object, value: object, new_venue: bool, ours: bool) -> bool:
+    """Whether an update sets one of ``PLACED`` (the kind of work, volume, issue, pages) to the entry's ``value``:
+    what the paper lacks, unless the entry is a preprint's (no venue) and the paper has a venue; and, with the
+    entry's venue, what an import wrote (``ours``): emptied only for another venue ("nature" is "Nature"), whose
+    volume it is not."""
+    if not current:
+        return bool(value) and (bool(entry.venue) or not old.venue)
+    return new_venue and ours and (bool(value) or _letters(old.venue) != _letters(entry.venue))
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
 
 
 def _control_character(entry: Incoming) -> tuple[str, str] | None:
