@@ -232,3 +232,16 @@ def test_where_in_a_venue_goes_with_the_venue_and_et_al_with_the_authors(tmp_pat
     run_import(tmp_path / "moved.bib", corpus, ImportOptions(force=True))
     dqn = load_corpus(corpus).by_id()[DQN]
     assert (dqn.venue, dqn.volume, dqn.pages, dqn.type) == ("Science", "", "", "article-journal")
+
+
+def test_a_bare_article_says_no_kind_of_work_without_its_journal(tmp_path: Path) -> None:
+    """ "@article{a, title=…, author=…, year=…}" as a person types it: no journal, so no "article-journal" either, and
+    a paper of the list it names is left as it is."""
+    bare = "@article{a, title={Attention Is All You Need}, author={Vaswani, Ashish}, year={2017}}\n"
+    (entry,) = read_bibtex(bare)
+    assert isinstance(entry, Incoming) and entry.type == "" and entry.venue == ""
+    (tmp_path / "bare.bib").write_text(bare, encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (item,) = run_import(tmp_path / "bare.bib", corpus).items
+    assert (item.action, item.id) == ("unchanged", "2017-vaswani-transformer")

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.identifiers import arxiv_of, doi_of, is_url
 from .incoming import BadEntry, Incoming, Read, one_line, paragraphs, required, year_in
-from .venues import BIBTEX_TYPES, PREPRINT, pages_of, preprint_venue
+from .venues import BIBTEX_TYPES, PREPRINT, kind_with_venue, pages_of, preprint_venue
 
 if TYPE_CHECKING:
     from pylatexenc.latex2text import LatexNodes2Text
@@ -122,6 +122,7 @@ def _entry(key: str, line: int, fields: dict[str, Any], entry_type: str = "") ->
     preprint, named = preprint_venue(venue, volume)
     if preprint:  # "arXiv preprint arXiv:…", DBLP's CoRR: a preprint, in no journal
         kind, venue, volume, issue, arxiv = PREPRINT, "", "", "", arxiv or named
+    kind = kind_with_venue(kind, venue)
     return Incoming(
         line,
         key,

@@ -21,7 +21,7 @@ from typing import Any
 from ..core.identifiers import arxiv_of, doi_of, is_url
 from .incoming import BadEntry, Incoming, Read, one_line, paragraphs, required, year_in
 from .strict_json import STRICT, json_problem
-from .venues import PREPRINT, csl_type_of, pages_of, preprint_venue
+from .venues import PREPRINT, csl_type_of, kind_with_venue, pages_of, preprint_venue
 
 OTHERS = "others"  # a name that stands for the authors left out ("and others" in BibTeX), never an author
 
@@ -100,6 +100,7 @@ def _item(item: Any, line: int) -> Read:
         kind, venue, volume, issue, arxiv = PREPRINT, "", "", "", arxiv or named
     elif kind == PREPRINT and venue:
         kind = ""  # an "article" with a container: what it is, the citation tells from the venue
+    kind = kind_with_venue(kind, venue)
     pages = pages_of(_str(item.get("page")))
     if _str(item.get("page")) and pages is None:
         warnings.append(("page", f"{_str(item.get('page'))[:80]!r} is not a page or a range of pages; left out"))

@@ -95,6 +95,15 @@ def csl_type_of(value: str) -> str:
     return value if value in TYPES else CSL_ALIASES.get(value, "")
 
 
+PLACED_IN_VENUE = ("article-journal", "paper-conference", "chapter")  # kinds that are nothing without their venue
+
+
+def kind_with_venue(kind: str, venue: str) -> str:
+    """``kind`` as an entry gives it, or "" for a kind it cannot be without a venue: a BibTeX ``@article`` with no
+    journal (a bare entry a person typed) says no more than that it is a paper."""
+    return "" if kind in PLACED_IN_VENUE and not venue else kind
+
+
 def bibtex_type(kind: str, has_venue: bool) -> tuple[str, str | None]:
     """The BibTeX entry type for a CSL type, and the field that names its venue (None: the type has none)."""
     if kind == "paper-conference":
