@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from papersearch.core.errors import CorpusError, ImportFileError, Problem, QueryError
-from papersearch.core.models import Paper, content_hash, paper_hash
+from papersearch.core.models import CITATION_FIELDS, Paper, content_hash, paper_hash
 from papersearch.core.records import Neighbourhood
 from papersearch.corpus.arxiv import read_arxiv
 from papersearch.corpus.bibtex import read_bibtex
@@ -100,13 +100,15 @@ def test_question_and_summary_may_be_left_out_but_not_left_empty() -> None:
 
 
 def test_new_fields_leave_every_existing_hash_as_it_was_and_count_when_set() -> None:
-    old_fields = [f for f in dataclasses.fields(Paper) if f.name not in ("doi", "arxiv", "venue", "url")]
+    old_fields = [f for f in dataclasses.fields(Paper) if f.name not in CITATION_FIELDS]
     Old = dataclasses.make_dataclass(  # noqa: N806 - a class, as Paper was before these fields
         "Old", [(f.name, f.type, dataclasses.field(default=f.default, metadata=f.metadata)) for f in old_fields]
     )
     for paper in load_corpus(CORPUS).papers:
         assert paper_hash(paper) == content_hash(Old(*[getattr(paper, f.name) for f in old_fields]))
         assert paper_hash(dataclasses.replace(paper, venue="Nature")) != paper_hash(paper)
+        assert paper_hash(dataclasses.replace(paper, pages="1-9")) != paper_hash(paper)
+        assert paper_hash(dataclasses.replace(paper, et_al=True)) != paper_hash(paper)
 
 
 def test_a_record_shows_identifiers_only_where_the_paper_has_them() -> None:
@@ -132,13 +134,13 @@ def test_zotero_bibtex_reads_without_a_warning() -> None:
     assert not any(e.warnings for e in (rumelhart, vaswani, he, schmidhuber))
 
 
-def test_google_scholar_bibtex_decodes_latex_and_drops_others() -> None:
+def test_google_scholar_bibtex_decodes_latex_and_keeps_others_as_et_al() -> None:
     lecun, vaswani, kingma, lstm, silver = entries((DATA / "scholar.bib").read_text(encoding="utf-8"))
     assert lecun.authors == ("Yann LeCun", "Yoshua Bengio", "Geoffrey Hinton") and lecun.venue == "nature"
     assert "Łukasz Kaiser" in vaswani.authors and vaswani.line == 12
-    assert kingma.arxiv == "1412.6980"  # from "arXiv preprint arXiv:1412.6980"
+    assert kingma.arxiv == "1412.6980" and not kingma.venue  # "arXiv preprint arXiv:1412.6980": a preprint
     assert lstm.authors == ("Sepp Hochreiter", "Jürgen Schmidhuber")
-    assert len(silver.authors) == 10 and "others" not in " ".join(silver.authors)
+    assert len(silver.authors) == 10 and "others" not in " ".join(silver.authors) and silver.et_al
     assert "George Van Den Driessche" in silver.authors
     assert not any(e.warnings for e in (lecun, vaswani, kingma, lstm, silver))
 
@@ -230,7 +232,7 @@ def test_a_dry_run_lists_what_it_would_do_and_writes_nothing(tmp_path: Path) -> 
     assert plan.format == "bibtex" and plan.into == "files" and plan.counts()["add"] == 4
     assert [i.id for i in plan.items] == [
         "1986-rumelhart-learning-representations",
-        "2023-vaswani-attention-is",
+        "2023-vaswani-attention-need",
         "2016-he-deep-residual",
         "2015-schmidhuber-deep-learning",
     ]
@@ -260,7 +262,8 @@ def test_the_same_paper_is_found_by_doi_arxiv_id_or_title_and_year(tmp_path: Pat
         "unchanged",
         "already in the list as 1986-rumelhart-learning-representations (same DOI)",
     )
-    assert actions["ZX9C7VBN"] == ("unchanged", "already in the list as 2023-vaswani-attention-is (same DOI)")
+    # the CSL item says what the BibTeX @misc did not: it is an "article", CSL's preprint
+    assert actions["ZX9C7VBN"] == ("update", "already in the list as 2023-vaswani-attention-need (same DOI); sets type")
     assert actions["AS1DF2GH"][0] == "unchanged"
     assert actions["PL0OKMIJ"][0] == actions["OO9ORG00"][0] == "add"
     later = "@misc{a, title={Attention Is All You Need}, author={A. Vaswani}, eprint={1706.03762v5}, archivePrefix={arXiv}, journal={NeurIPS}, year=2017}\n"
@@ -275,13 +278,13 @@ def test_an_update_fills_in_what_the_paper_lacks_and_force_takes_all_the_entry_g
     root = empty_corpus(tmp_path)
     run_import(DATA / "dblp.bib", root)  # Vaswani 2017 from DBLP: no abstract, no arXiv id
     (item, *_) = run_import(DATA / "arxiv-metadata.jsonl", root, ImportOptions(era="nearest")).items[1:]
-    assert (item.action, item.id) == ("update", "2017-vaswani-attention-is") and "same title and year" in item.note
-    paper = load_corpus(root).by_id()["2017-vaswani-attention-is"]
+    assert (item.action, item.id) == ("update", "2017-vaswani-attention-need") and "same title and year" in item.note
+    paper = load_corpus(root).by_id()["2017-vaswani-attention-need"]
     assert paper.title == "Attention is All you Need" and paper.arxiv == "1706.03762"  # DBLP's title stands
     assert paper.summary.startswith("The dominant sequence transduction") and paper.source.endswith(".md")
     forced = run_import(DATA / "arxiv-metadata.jsonl", root, ImportOptions(era="nearest", force=True))
     assert [i.action for i in forced.items] == ["unchanged", "update", "unchanged"]
-    assert load_corpus(root).by_id()["2017-vaswani-attention-is"].title == "Attention Is All You Need"
+    assert load_corpus(root).by_id()["2017-vaswani-attention-need"].title == "Attention Is All You Need"
 
 
 def test_a_paper_edited_by_hand_is_kept_unless_forced(tmp_path: Path) -> None:
@@ -558,7 +561,7 @@ def test_force_never_replaces_the_lists_own_summary_only_what_an_import_wrote(co
     (corpus_copy / "lstm.bib").write_text(entry % "A one-line abstract.", encoding="utf-8")
     for force in (False, True):
         (item,) = plan_import(corpus_copy / "lstm.bib", corpus_copy, ImportOptions(force=force)).items
-        assert item.note.endswith("sets doi, venue" + ("; kept summary (the list's own)" if force else ""))
+        assert item.note.endswith("sets doi, venue, type" + ("; kept summary (the list's own)" if force else ""))
     run_import(corpus_copy / "lstm.bib", corpus_copy, ImportOptions(force=True))
     paper = load_corpus(corpus_copy).by_id()["1997-hochreiter-lstm"]
     assert (paper.summary, paper.venue) == (summary, "Neural Computation")

@@ -15,6 +15,9 @@ from .names import author_surname
 from .records import EdgeKind
 
 EDGE_KINDS: tuple[EdgeKind, ...] = ("cites", "mentions")
+# the optional fields a paper record carries only where they are set: what identifies the paper outside the list,
+# and what a citation needs to find it in its venue
+CITATION_FIELDS = ("doi", "arxiv", "venue", "url", "type", "volume", "issue", "pages", "et_al")
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,12 @@ class Paper:
     arxiv: str = field(default="", metadata={"hashed": "if set"})
     venue: str = field(default="", metadata={"hashed": "if set"})
     url: str = field(default="", metadata={"hashed": "if set"})
+    # where in its venue, as a citation gives it (``corpus.venues``); each optional, hashed only where set
+    type: str = field(default="", metadata={"hashed": "if set"})  # a CSL type: article-journal, chapter, article...
+    volume: str = field(default="", metadata={"hashed": "if set"})
+    issue: str = field(default="", metadata={"hashed": "if set"})
+    pages: str = field(default="", metadata={"hashed": "if set"})  # "1929-1958", or one page
+    et_al: bool = field(default=False, metadata={"hashed": "if set"})  # the source listed only the first authors
     source: str = field(default="", metadata={"hashed": False})  # the file it was read from
 
     @property

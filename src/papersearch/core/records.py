@@ -117,6 +117,18 @@ class PaperRecord(TypedDict):
     """the journal or proceedings it appeared in (present only when known)"""
     url: NotRequired[str]
     """a web address of the paper (present only when known)"""
+    type: NotRequired[str]
+    """what kind of work it is, as a CSL type: article-journal, paper-conference, chapter, book, thesis, report, or
+    article (a preprint) (present only when known)"""
+    volume: NotRequired[str]
+    """the volume of its journal or book series, such as 15 (present only when known)"""
+    issue: NotRequired[str]
+    """the issue (BibTeX's number) of its journal volume, such as 56 (present only when known)"""
+    pages: NotRequired[str]
+    """its pages, such as 1929-1958 (present only when known)"""
+    et_al: NotRequired[bool]
+    """true when its source listed only the first authors ("and others"): a citation adds "et al." (present only
+    when true)"""
 
 
 class EraRecord(TypedDict):

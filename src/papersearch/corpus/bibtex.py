@@ -7,7 +7,9 @@ field names and splits authors on ``and``; an entry it cannot parse (an unclosed
 venue or an abstract (``{\\"o}``, ``{\\L}``, ``{BERT:}``, ``\\&``) is decoded by pylatexenc, as
 bibtexparser's own decoder does, but only in the fields used and only where a value holds LaTeX:
 decoding every field of every entry was 80% of the time (5 ms an entry), and a URL's ``%`` would
-read as a comment. ``and others`` (et al.) is dropped.
+read as a comment. ``and others`` (et al.) is kept as the paper's ``et_al``, never as an author. The entry type,
+``volume``, ``number`` (the issue) and ``pages`` say where in its venue the paper is (``corpus.venues``); a
+"journal" that is arXiv ("arXiv preprint arXiv:…", DBLP's CoRR) makes the paper a preprint of no venue.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.identifiers import arxiv_of, doi_of, is_url
 from .incoming import BadEntry, Incoming, Read, one_line, paragraphs, required, year_in
+from .venues import BIBTEX_TYPES, PREPRINT, kind_with_venue, pages_of, preprint_venue
 
 if TYPE_CHECKING:
     from pylatexenc.latex2text import LatexNodes2Text
@@ -76,7 +79,7 @@ def read_bibtex(text: str) -> Iterator[Read]:
         elif isinstance(block, ParsingFailedBlock):
             yield BadEntry(line, _key_of(block.raw or ""), "entry", _first_line(block.error))
         elif isinstance(block, Entry):
-            yield _decoded_entry(block.key, line, {f.key: f.value for f in block.fields})
+            yield _decoded_entry(block.key, line, {f.key: f.value for f in block.fields}, block.entry_type)
 
 
 def _key_of(raw: str) -> str:
@@ -90,12 +93,12 @@ def _first_line(error: Any) -> str:
     return f"cannot be read: {' '.join(str(why).split())[:300]}"
 
 
-def _decoded_entry(key: str, line: int, fields: dict[str, Any]) -> Read:
+def _decoded_entry(key: str, line: int, fields: dict[str, Any], entry_type: str = "") -> Read:
     """The entry, or a :class:`BadEntry` when its LaTeX cannot be decoded (braces nested thousands deep)."""
     from pylatexenc.latexwalker import LatexWalkerError
 
     try:
-        return _entry(key, line, fields)
+        return _entry(key, line, fields, entry_type)
     except RecursionError:
         return BadEntry(line, key, "entry", "cannot be read: braces or commands nested too deeply")
     except LatexWalkerError as exc:
@@ -104,15 +107,22 @@ def _decoded_entry(key: str, line: int, fields: dict[str, Any]) -> Read:
         )
 
 
-def _entry(key: str, line: int, fields: dict[str, Any]) -> Read:
+def _entry(key: str, line: int, fields: dict[str, Any], entry_type: str = "") -> Read:
     title = one_line(decode(_text(fields.get("title"))))
     year = year_in(_text(fields.get("year")) or _text(fields.get("date")))
-    authors = _authors(fields.get("author"))
+    authors, et_al = _authors(fields.get("author"))
     bad = required(line, key, title, year, authors)
     if bad is not None or year is None:
         return bad or BadEntry(line, key, "year", "missing")
     warnings: list[tuple[str, str]] = []
     venue = next((one_line(decode(_text(fields[f]))) for f in VENUE_FIELDS if _text(fields.get(f))), "")
+    arxiv = _arxiv(fields, venue)
+    kind = BIBTEX_TYPES.get(entry_type.lower(), "")
+    volume, issue = one_line(decode(_text(fields.get("volume")))), one_line(decode(_text(fields.get("number"))))
+    preprint, named = preprint_venue(venue, volume)
+    if preprint:  # "arXiv preprint arXiv:…", DBLP's CoRR: a preprint, in no journal
+        kind, venue, volume, issue, arxiv = PREPRINT, "", "", "", arxiv or named
+    kind = kind_with_venue(kind, venue)
     return Incoming(
         line,
         key,
@@ -121,10 +131,15 @@ def _entry(key: str, line: int, fields: dict[str, Any]) -> Read:
         authors,
         summary=paragraphs(decode(_text(fields.get("abstract")))),
         doi=_doi(_text(fields.get("doi")), warnings),
-        arxiv=_arxiv(fields, venue),
+        arxiv=arxiv,
         venue=venue,
         url=_url(_text(fields.get("url")), warnings),
         warnings=tuple(warnings),
+        type=kind,
+        volume=volume,
+        issue=issue,
+        pages=_pages(_text(fields.get("pages")), warnings),
+        et_al=et_al,
     )
 
 
@@ -132,19 +147,31 @@ def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _authors(value: Any) -> tuple[str, ...]:
-    """Each NamePart as the corpus writes a name, "Given von Last, Jr." (LaTeX decoded); "others" dropped."""
+def _authors(value: Any) -> tuple[tuple[str, ...], bool]:
+    """Each NamePart as the corpus writes a name, "Given von Last, Jr." (LaTeX decoded), and whether the list
+    ended with "and others" (et al.: kept as the paper's ``et_al``, never as an author)."""
     if not isinstance(value, list):
-        return ()
-    names = []
+        return (), False
+    names, others = [], False
     for parts in value:
         words = [decode(w) for w in (*parts.first, *parts.von, *parts.last)]
         name = one_line(" ".join(words))
         if parts.jr:
             name += ", " + one_line(" ".join(decode(w) for w in parts.jr))
-        if name and name.lower() != "others":
+        if name.lower() == "others":
+            others = True
+        elif name:
             names.append(name)
-    return tuple(names)
+    return tuple(names), others and bool(names)
+
+
+def _pages(raw: str, warnings: list[tuple[str, str]]) -> str:
+    if not raw:
+        return ""
+    pages = pages_of(one_line(decode(raw)))
+    if pages is None:
+        warnings.append(("pages", f"{raw[:80]!r} is not a page or a range of pages; left out"))
+    return pages or ""
 
 
 def _doi(raw: str, warnings: list[tuple[str, str]]) -> str:

@@ -5,7 +5,11 @@ line each starts on, so a problem names the item (its ``id``) and its line; a sy
 the reading there, with its line, since nothing after it can be trusted. Names are
 ``{family, given, non-dropping-particle, suffix}`` or ``{literal}``; the year is the first of
 ``issued`` (``date-parts``, ``raw`` or ``literal``). The arXiv id comes from arXiv's DOI
-(``10.48550/arXiv.…``), ``number`` ("arXiv:1706.03762", as Zotero writes a preprint) or the URL.
+(``10.48550/arXiv.…``), ``number`` ("arXiv:1706.03762", as Zotero writes a preprint) or the URL. An item is
+named by its ``citation-key`` when it has one (Zotero's own ids are item addresses). ``type``, ``volume``,
+``issue`` and ``page`` say where in its venue the paper is (``corpus.venues``); a container that is arXiv
+("arXiv:1607.06450 [cs, stat]") makes the paper a preprint of no venue. CSL has no mark for "and others":
+the name ``{"literal": "others"}`` (what ``cite`` writes for a paper whose authors end so) is read as one.
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ from typing import Any
 from ..core.identifiers import arxiv_of, doi_of, is_url
 from .incoming import BadEntry, Incoming, Read, one_line, paragraphs, required, year_in
 from .strict_json import STRICT, json_problem
+from .venues import PREPRINT, csl_type_of, kind_with_venue, pages_of, preprint_venue
+
+OTHERS = "others"  # a name that stands for the authors left out ("and others" in BibTeX), never an author
 
 
 def read_csl(text: str) -> Iterator[Read]:
@@ -69,10 +76,11 @@ def _line(text: str, pos: int) -> int:
 def _item(item: Any, line: int) -> Read:
     if not isinstance(item, dict):
         return BadEntry(line, "", "", f"each item must be a JSON object, not {type(item).__name__}")
-    name = str(item.get("id", ""))[:200]
+    name = (_str(item.get("citation-key")) or _str(item.get("id")))[:200]  # the key a person knows it by
     title = one_line(_str(item.get("title")))
     year = _year(item.get("issued"))
-    authors = tuple(a for a in (_name(n) for n in _list(item.get("author"))) if a)
+    names = [_name(n) for n in _list(item.get("author"))]
+    authors = tuple(a for a in names if a and a.lower() != OTHERS)
     bad = required(line, name, title, year, authors)
     if bad is not None or year is None:
         return bad or BadEntry(line, name, "issued", "missing")
@@ -86,8 +94,34 @@ def _item(item: Any, line: int) -> Read:
         raw_url = ""
     arxiv = next((a for c in (raw_doi, _str(item.get("number")), raw_url) if c and (a := arxiv_of(c))), "")
     venue = one_line(_str(item.get("container-title")) or _str(item.get("event-title")))
-    summary = paragraphs(_str(item.get("abstract")))
-    return Incoming(line, name, title, year, authors, summary, doi, arxiv, venue, raw_url, tuple(warnings))
+    kind, volume, issue = csl_type_of(_str(item.get("type"))), _str(item.get("volume")), _str(item.get("issue"))
+    preprint, named = preprint_venue(venue, volume)
+    if preprint:  # Zotero's "arXiv:1607.06450 [cs, stat]": a preprint, in no journal
+        kind, venue, volume, issue, arxiv = PREPRINT, "", "", "", arxiv or named
+    elif kind == PREPRINT and venue:
+        kind = ""  # an "article" with a container: what it is, the citation tells from the venue
+    kind = kind_with_venue(kind, venue)
+    pages = pages_of(_str(item.get("page")))
+    if _str(item.get("page")) and pages is None:
+        warnings.append(("page", f"{_str(item.get('page'))[:80]!r} is not a page or a range of pages; left out"))
+    return Incoming(
+        line,
+        name,
+        title,
+        year,
+        authors,
+        paragraphs(_str(item.get("abstract"))),
+        doi,
+        arxiv,
+        venue,
+        raw_url,
+        tuple(warnings),
+        type=kind,
+        volume=one_line(volume),
+        issue=one_line(issue),
+        pages=pages or "",
+        et_al=len(authors) < len([a for a in names if a]),
+    )
 
 
 def _str(value: Any) -> str:

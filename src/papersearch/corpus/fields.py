@@ -8,7 +8,8 @@ line of the bulk file ``papers.jsonl``). Unknown fields are warnings.
 
 A paper needs an id, year, title, authors and era. Its guiding question and its summary may be
 left out (a paper imported from a bibliography has neither), but a question line left empty is an
-error; ``doi``, ``arxiv``, ``venue`` and ``url`` are optional and checked for shape.
+error; ``doi``, ``arxiv``, ``venue``, ``url`` and where in its venue the paper is (``type``, ``volume``,
+``issue``, ``pages``; ``et_al`` when its source listed only the first authors) are optional and checked for shape.
 """
 
 from __future__ import annotations
@@ -28,8 +29,12 @@ from .values import (
     CONTROL,
     as_arxiv,
     as_doi,
+    as_flag,
+    as_number_text,
+    as_pages,
     as_text,
     as_text_list,
+    as_type,
     as_url,
     as_year,
     control_character,
@@ -40,7 +45,21 @@ from .values import (
 )
 
 REQUIRED = ("id", "year", "title", "authors", "era")
-FIELDS = (*REQUIRED, "question", "concepts", "edges", "doi", "arxiv", "venue", "url")
+FIELDS = (
+    *REQUIRED,
+    "question",
+    "concepts",
+    "edges",
+    "doi",
+    "arxiv",
+    "venue",
+    "url",
+    "type",
+    "volume",
+    "issue",
+    "pages",
+    "et_al",
+)
 CONCEPT_FIELDS = ("name", "aliases", "generic")
 EDGES_FIELDS = ("add", "remove")
 EDGE_FIELDS = ("target", "kind", "evidence")
@@ -135,14 +154,20 @@ def paper_from_fields(
     arxiv = as_arxiv(meta.get("arxiv"), rel, "arxiv", problems)
     venue = as_text(meta.get("venue"), rel, "venue", problems, required=False)
     url = as_url(meta.get("url"), rel, "url", problems)
+    kind = as_type(meta.get("type"), rel, "type", problems)
+    volume = as_number_text(meta.get("volume"), rel, "volume", problems)
+    issue = as_number_text(meta.get("issue"), rel, "issue", problems)
+    pages = as_pages(meta.get("pages"), rel, "pages", problems)
+    et_al = as_flag(meta.get("et_al"), rel, "et_al", problems)
     if control_character(summary):
         problems.append(Problem(rel, "summary", control_problem(summary)))
     unknown_fields(meta, known, rel, "", problems)
     if any(p.severity == "error" for p in problems[before:]):
         return None
-    return Paper(
-        pid, paper_year, title, authors, era, question, summary, concepts, adds, removes, doi, arxiv, venue, url, rel
+    paper = Paper(
+        pid, paper_year, title, authors, era, question, summary, concepts, adds, removes, doi, arxiv, venue, url
     )
+    return replace(paper, type=kind, volume=volume, issue=issue, pages=pages, et_al=et_al, source=rel)
 
 
 def _short(text: str, limit: int, what: str, rel: str, field: str, problems: list[Problem]) -> str:

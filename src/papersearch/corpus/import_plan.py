@@ -37,7 +37,8 @@ class ImportOptions:
     force: bool = False
     """overwrite papers a person has edited since an import wrote them"""
     into: Into = "auto"
-    """files: one Markdown file a paper; bulk: papers.jsonl; auto: bulk for arXiv metadata or a corpus with one"""
+    """files: one Markdown file a paper; bulk: papers.jsonl; auto: bulk for arXiv metadata or a file imported into a
+    corpus with one, files for papers given one by one (``papersearch add``)"""
     max_bytes: int | None = None
     """the largest file to read (None: 64 MB for BibTeX and CSL-JSON, 512 MB for arXiv metadata)"""
 

@@ -138,8 +138,18 @@ def id_topic(concepts: list[Concept] | tuple[Concept, ...], title: str) -> str:
         c = concepts[0]
         short = [a for a in c.aliases if a.isupper() and len(a) <= 6]
         return short[0] if short else " ".join(c.name.split()[:3])
-    stop = {"a", "an", "the", "of", "in", "on", "for", "with", "by", "and", "to", "from", "using", "via"}
-    return " ".join([w for w in title.split() if w.lower() not in stop][:2])
+    words = [w for w in title.split() if slugify(w) and slugify(w) not in ID_STOP_WORDS] or title.split()
+    return " ".join(words[:2])
+
+
+# words an id made from a title leaves out ("An Image is Worth 16x16 Words" -> image-worth, not image-is); only
+# new papers' ids are made so: a paper's id never changes once made
+_ID_STOP_TEXT = (
+    "a an the of in on at for with by and or to from into onto using via is are was were be been being as its it "
+    "this that these those we our you your do does can how what why when which who not no all than towards toward "
+    "about through over under"
+)
+ID_STOP_WORDS = frozenset(_ID_STOP_TEXT.split())
 
 
 def _existing(corpus_root: Path) -> dict[tuple[int, str], tuple[Path, Paper]]:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import CorpusError, ImportFileError, Problem
-from ..core.models import Era, Paper
+from ..core.models import CITATION_FIELDS, Era, Paper
 from .bulk import BulkWriter, parse_bulk_line, render_bulk_line
 from .eras import parse_eras
 from .fields import parse_paper
@@ -139,8 +139,8 @@ class _Importer:
         unread: list[Problem] = []  # lines the reader could not read (too long)
         fmt, entries = self.given or read_source(self.source, self.options.format, unread, self.options.max_bytes)
         into = self.options.into
-        if into == "auto":
-            into = "bulk" if fmt == "arxiv" or self.known.bulk_lines else "files"
+        if into == "auto":  # one paper a person adds is a file to edit, even in a list that keeps a bulk file
+            into = "bulk" if fmt == "arxiv" or (self.known.bulk_lines and fmt != "fields") else "files"
         self.into = into
         plan = ImportPlan(str(self.source), fmt, into)
         try:
@@ -199,7 +199,7 @@ class _Importer:
             return self._bad(entry, label, f"era {era!r} is not in eras.yaml", "era")
         pid = make_id(entry.year, entry.authors[0], id_topic((), entry.title), self.known.ids, self.suffixes)
         paper = Paper(pid, entry.year, entry.title, entry.authors, era, entry.question, entry.summary)
-        paper = replace(paper, doi=entry.doi, arxiv=entry.arxiv, venue=entry.venue, url=entry.url)
+        paper = replace(paper, **{f: getattr(entry, f) for f in CITATION_FIELDS})
         rel = BULK_FILE if self.into == "bulk" else f"{PAPERS_DIR}/{pid}.md"
         text = self._checked(paper, rel, label)
         if text is None:
@@ -274,7 +274,9 @@ class _Importer:
             self.bulk.put(text, None if known is None else known.offset)
 
 
-MERGED = ("title", "year", "authors", "question", "summary", "doi", "arxiv", "venue", "url")  # what an update may set
+MERGED = ("title", "year", "authors", "question", "summary", *CITATION_FIELDS)  # what an update may set
+PLACED = ("type", "volume", "issue", "pages")  # where in its venue: they go with the venue
+FOLLOWING = ("et_al", *PLACED)  # fields an update sets with another (``_merge``), never on their own
 
 
 def _forced(old: Paper, entry: Incoming, ours: frozenset[str], edited: frozenset[str]) -> str:
@@ -308,13 +310,37 @@ def _merge(old: Paper, entry: Incoming, force: bool, ours: frozenset[str]) -> tu
     kept: list[str] = []
     for name, value in given.items():
         current = getattr(old, name)
-        if not value or value == current:
+        if name in FOLLOWING or not value or value == current:
             continue
         if not current or (force and name in ours):
             changes[name] = value
         elif force:
             kept.append(name)
+    if "authors" in changes:  # "and others" says how the authors it comes with end, not the list's own
+        changes["et_al"] = entry.et_al
+    for name in PLACED:  # where in a venue goes with the venue: see ``_placed``
+        value, current = getattr(entry, name), getattr(old, name)
+        if value == current:
+            continue
+        if _placed(old, entry, current, value, "venue" in changes, name in ours):
+            changes[name] = value
+        elif force and "venue" in changes:
+            kept.append(name)
     return replace(old, **changes), kept
+
+
+def _placed(old: Paper, entry: Incoming, current: object, value: object, new_venue: bool, ours: bool) -> bool:
+    """Whether an update sets one of ``PLACED`` (the kind of work, volume, issue, pages) to the entry's ``value``:
+    what the paper lacks, unless the entry is a preprint's (no venue) and the paper has a venue; and, with the
+    entry's venue, what an import wrote (``ours``): emptied only for another venue ("nature" is "Nature"), whose
+    volume it is not."""
+    if not current:
+        return bool(value) and (bool(entry.venue) or not old.venue)
+    return new_venue and ours and (bool(value) or _letters(old.venue) != _letters(entry.venue))
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
 
 
 def _control_character(entry: Incoming) -> tuple[str, str] | None:
@@ -323,7 +349,8 @@ def _control_character(entry: Incoming) -> tuple[str, str] | None:
     Checked before the entry is rendered: YAML would write the character as an escape that the
     corpus's checks refuse, and the plan would print it to a terminal.
     """
-    texts = [(f, str(getattr(entry, f))) for f in ("title", "summary", "question", "venue", "doi", "arxiv", "url")]
+    fields = ("title", "summary", "question", "venue", "doi", "arxiv", "url", "type", "volume", "issue", "pages")
+    texts = [(f, str(getattr(entry, f))) for f in fields]
     texts += [(f"authors[{i}]", name) for i, name in enumerate(entry.authors)]
     return next(((f, m) for f, text in texts if (m := control_problem(text))), None)
 

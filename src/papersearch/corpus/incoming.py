@@ -36,6 +36,13 @@ class Incoming:
     warnings: tuple[tuple[str, str], ...] = ()
     question: str = ""  # the paper's guiding question: no file format has one; ``papersearch add`` may give it
     era: str = ""  # the era asked for (``papersearch add --era``); "" places the paper by its year
+    # where in its venue (``corpus.venues``): the kind of work, volume, issue, pages; et_al: "and others" ended the
+    # authors (after ``era``, so that a reader building one by position is not shifted)
+    type: str = ""
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    et_al: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from ..core.models import Concept, Era, Paper
+from ..core.models import CITATION_FIELDS, Concept, Era, Paper
 
 _DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's writes the same text five times faster
 
@@ -30,7 +30,7 @@ def paper_fields(paper: Paper) -> dict[str, Any]:
     }
     if paper.question:
         meta["question"] = paper.question
-    meta.update((key, getattr(paper, key)) for key in ("doi", "arxiv", "venue", "url") if getattr(paper, key))
+    meta.update((key, getattr(paper, key)) for key in CITATION_FIELDS if getattr(paper, key))
     if paper.concepts:
         meta["concepts"] = [_render_concept(c) for c in paper.concepts]
     if paper.add_edges or paper.remove_edges:

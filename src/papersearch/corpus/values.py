@@ -13,6 +13,7 @@ from typing import Any
 from ..core.errors import Problem
 from ..core.identifiers import arxiv_of, doi_of, is_url
 from ..core.params import REFUSED_CATEGORIES, YEAR_MAX, YEAR_MIN
+from .venues import TYPES, pages_of
 
 SHOW_CHARS = 60  # a value quoted in a message is cut to this many characters
 LAYOUT = "\t\n\r"  # the control characters a text may hold: they lay it out, and print as nothing else
@@ -159,3 +160,50 @@ def as_url(value: Any, rel: str, field: str, problems: list[Problem]) -> str:
         problems.append(Problem(rel, field, f"{show(text)} is not a web address; write it as https://..."))
         return ""
     return text
+
+
+MAX_NUMBER_CHARS = 40  # a volume or an issue ("15", "abs/1706.03762" is no volume: it is an arXiv id)
+
+
+def as_type(value: Any, rel: str, field: str, problems: list[Problem]) -> str:
+    """An optional kind of work, one of ``venues.TYPES`` (CSL's names); "" and a problem naming them otherwise."""
+    text = as_text(value, rel, field, problems, required=False)
+    if text and text not in TYPES:
+        problems.append(
+            Problem(rel, field, f"{show(text)} is not a kind of work this list knows; use one of {', '.join(TYPES)}")
+        )
+        return ""
+    return text
+
+
+def as_number_text(value: Any, rel: str, field: str, problems: list[Problem]) -> str:
+    """An optional volume or issue: a whole number (``volume: 15``) or a short text ("15", "S1"); "" otherwise."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return str(value)
+    text = as_text(value, rel, field, problems, required=False)
+    if len(text) > MAX_NUMBER_CHARS or "\n" in text:
+        problems.append(Problem(rel, field, f"{show(text)} is not a {field}; write it as it is printed, such as 15"))
+        return ""
+    return text
+
+
+def as_pages(value: Any, rel: str, field: str, problems: list[Problem]) -> str:
+    """Optional pages: a page or a range, written "1929-1958" ("1929--1958" and "1929–1958" read as that)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return str(value)
+    text = as_text(value, rel, field, problems, required=False)
+    if not text:
+        return ""
+    pages = pages_of(text)
+    if pages is None:
+        problems.append(Problem(rel, field, f"{show(text)} is not a page or a range of pages; write it as 1929-1958"))
+        return ""
+    return pages
+
+
+def as_flag(value: Any, rel: str, field: str, problems: list[Problem]) -> bool:
+    """An optional true/false (absent: false); false and a problem for anything else."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    problems.append(Problem(rel, field, f"must be true or false, not {show(value)}"))
+    return False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..core.models import Graph, Paper
+from ..core.models import CITATION_FIELDS, Graph, Paper
 from ..core.records import GraphRecord, Neighbourhood, PaperRecord
 from ..corpus.load import Corpus
 from .extract import build_graph
@@ -10,7 +10,8 @@ from .neighbours import graph_record, neighbourhoods
 
 
 def paper_record(paper: Paper, era_name: str, hood: Neighbourhood) -> PaperRecord:
-    """A paper as every face shows it; its identifiers (doi, arxiv, venue, url) only where it has them."""
+    """A paper as every face shows it; its identifiers and where it appeared (``CITATION_FIELDS``) only where
+    it has them."""
     record: PaperRecord = {
         "id": paper.id,
         "year": paper.year,
@@ -23,14 +24,9 @@ def paper_record(paper: Paper, era_name: str, hood: Neighbourhood) -> PaperRecor
         "concepts": [{"name": c.name, "aliases": list(c.aliases)} for c in paper.concepts],
         "references": hood,
     }
-    if paper.doi:
-        record["doi"] = paper.doi
-    if paper.arxiv:
-        record["arxiv"] = paper.arxiv
-    if paper.venue:
-        record["venue"] = paper.venue
-    if paper.url:
-        record["url"] = paper.url
+    for name in CITATION_FIELDS:
+        if value := getattr(paper, name):
+            record[name] = value  # type: ignore[literal-required]
     return record
 
 

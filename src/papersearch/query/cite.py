@@ -4,16 +4,21 @@
 tool make, with the ``PaperRecord``s the searcher returns; each face first builds one
 ``CiteRequest`` (the ids, format and style, checked once, in the same words everywhere). BibTeX is :mod:`.cite_bibtex`'s. A
 ``text`` reference is set in a named CSL style by citeproc-py: the package ships one style,
-``harvard-cite-them-right`` ("harvard", the default), used offline. The list keeps no volume or
-pages, and that style calls a journal article without them "[Preprint]"; such a paper is set as a
-paper in its venue instead. ``style="short"`` is the project's own reference, needing nothing:
-"Surname, I. I., Surname, I. and Surname, I. (Year) Title. Venue. https://doi.org/…".
+``harvard-cite-them-right`` ("harvard", the default), used offline. That style calls a journal article
+without volume or pages "[Preprint]"; such a paper is set as a paper in its venue instead, and a preprint
+as a paper in "arXiv preprint arXiv:…". ``style="short"`` is the project's own reference, needing nothing:
+"Surname, I. I., Surname, I. and Surname, I. (Year) Title. Venue, 15(56), pp. 1929–1958. https://doi.org/…".
+Every format reads a paper's kind of work and venue through ``cite_venue.placed`` (an arXiv pseudo-venue is a
+preprint, never a journal); authors that ended "and others" in the paper's source are cited "et al." (BibTeX's
+``and others``; in CSL-JSON the name ``{"literal": "others"}``, which citeproc sets as "and others", or within
+its et-al rule as "et al.").
 citeproc-py is imported only for ``text`` in the "harvard" style, never by a search.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -24,7 +29,8 @@ from ..core.identifiers import arxiv_url, doi_url
 from ..core.names import author_surname, given_names
 from ..core.params import MAX_CITE_IDS, check_id_list, one_of
 from ..core.records import PaperRecord
-from .cite_bibtex import PROCEEDINGS, bibtex_entry
+from .cite_bibtex import bibtex_entry
+from .cite_venue import placed
 
 if TYPE_CHECKING:
     from citeproc import CitationStylesStyle
@@ -119,11 +125,8 @@ def check_style(style: object) -> TextStyle:
 
 
 def csl_type(record: PaperRecord) -> str:
-    """A paper's CSL type: in proceedings, in a journal, or (no venue) an article such as a preprint."""
-    venue = record.get("venue", "")
-    if not venue:
-        return "article"
-    return "paper-conference" if PROCEEDINGS.search(venue) else "article-journal"
+    """A paper's CSL type: its own ``type``, else told from its venue (``cite_venue.placed``)."""
+    return placed(record).kind
 
 
 def csl_name(name: str) -> dict[str, str]:
@@ -135,39 +138,64 @@ def csl_name(name: str) -> dict[str, str]:
     return {"family": surname, "given": " ".join(given)} if given else {"family": surname}
 
 
+OTHERS = {"literal": "others"}  # the authors a source left out ("and others"), as CSL-JSON can say it
+
+
 def csl_item(record: PaperRecord, abstracts: bool = False) -> dict[str, Any]:
     """One paper as a CSL-JSON item (its id the paper's id)."""
+    where = placed(record)
     item: dict[str, Any] = {
         "id": record["id"],
-        "type": csl_type(record),
+        "type": where.kind,
         "title": record["title"],
-        "author": [csl_name(a) for a in record["authors"]],
+        "author": [csl_name(a) for a in record["authors"]] + ([OTHERS] if record.get("et_al") else []),
         "issued": {"date-parts": [[record["year"]]]},
     }
-    if venue := record.get("venue"):
-        item["container-title"] = venue
+    if where.venue:
+        item["container-title"] = where.venue
+    for key, name in (("volume", "volume"), ("issue", "issue"), ("pages", "page")):
+        if value := record.get(key):
+            item[name] = value
     if doi := record.get("doi"):
         item["DOI"] = doi
-    if (arxiv := record.get("arxiv")) and item["type"] == "article":
-        item["number"] = f"arXiv:{arxiv}"  # as Zotero writes a preprint
-    if url := record.get("url") or (arxiv_url(record["arxiv"]) if record.get("arxiv") else ""):
+    if where.arxiv and where.preprint:
+        item["number"] = f"arXiv:{where.arxiv}"  # as Zotero writes a preprint
+    if url := record.get("url") or (arxiv_url(where.arxiv) if where.arxiv else ""):
         item["URL"] = url
     if abstracts and record["summary"]:
         item["abstract"] = record["summary"]
     return item
 
 
+RIS_TYPES = {
+    "paper-conference": "CONF",
+    "article-journal": "JOUR",
+    "chapter": "CHAP",
+    "book": "BOOK",
+    "thesis": "THES",
+    "report": "RPRT",
+}
+
+
 def ris_entry(record: PaperRecord, abstracts: bool = False) -> str:
     """One paper as an RIS record (``TY`` to ``ER``)."""
-    kind = {"paper-conference": "CONF", "article-journal": "JOUR"}.get(csl_type(record), "GEN")
-    lines = [("TY", kind), ("ID", record["id"])]
+    where = placed(record)
+    lines = [("TY", RIS_TYPES.get(where.kind, "GEN")), ("ID", record["id"])]
     lines += [("AU", _ris_name(a)) for a in record["authors"]]
+    if record.get("et_al"):
+        lines.append(("AU", "others"))
     lines += [("TI", record["title"]), ("PY", str(record["year"]))]
-    for tag, key in (("T2", "venue"), ("DO", "doi"), ("UR", "url")):
-        if value := record.get(key):
-            lines.append((tag, str(value)))
-    if arxiv := record.get("arxiv"):
-        lines.append(("UR", arxiv_url(arxiv)) if not record.get("url") else ("N1", f"arXiv:{arxiv}"))
+    if where.venue:
+        lines.append(("T2", where.venue))
+    first, _, last = record.get("pages", "").partition("-")
+    for tag, value in (("VL", record.get("volume", "")), ("IS", record.get("issue", "")), ("SP", first), ("EP", last)):
+        if value:
+            lines.append((tag, value))
+    for tag, key in (("DO", "doi"), ("UR", "url")):
+        if link := record.get(key):
+            lines.append((tag, str(link)))
+    if where.arxiv:
+        lines.append(("UR", arxiv_url(where.arxiv)) if not record.get("url") else ("N1", f"arXiv:{where.arxiv}"))
     if abstracts and record["summary"]:
         lines.append(("AB", record["summary"]))
     lines.append(("ER", ""))
@@ -191,16 +219,31 @@ def _initials(name: str) -> str:
 def short_reference(record: PaperRecord) -> str:
     """The project's own reference: "Rumelhart, D. E., Hinton, G. E. and Williams, R. J. (1986) Title. Venue. link"."""
     names = [_initials(a) for a in record["authors"]]
-    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    if record.get("et_al"):
+        who = ", ".join(names) + " et al."
+    else:
+        who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     parts = [f"{who} ({record['year']}) {_sentence(record['title'])}"]
-    if venue := record.get("venue"):
-        parts.append(_sentence(venue))
+    where = placed(record)
+    if where.venue:
+        parts.append(_sentence(where.venue + _numbers(record)))
+    elif where.preprint and where.arxiv:
+        parts.append(f"arXiv preprint arXiv:{where.arxiv}.")
     link = doi_url(record["doi"]) if record.get("doi") else record.get("url") or ""
-    if not link and record.get("arxiv"):
-        link = arxiv_url(record["arxiv"])
+    if not link and where.arxiv:
+        link = arxiv_url(where.arxiv)
     if link:
         parts.append(link)
     return " ".join(parts)
+
+
+def _numbers(record: PaperRecord) -> str:
+    """ ", 15(56), pp. 1929–1958" (what of volume, issue and pages the record has); "" for none."""
+    volume, issue, pages = record.get("volume", ""), record.get("issue", ""), record.get("pages", "")
+    out = volume + (f"({issue})" if issue else "")
+    if pages:
+        out += (", " if out else "") + ("pp. " if "-" in pages else "p. ") + pages.replace("-", "–")
+    return ", " + out if out else ""
 
 
 def _sentence(text: str) -> str:
@@ -222,10 +265,17 @@ def harvard(records: Sequence[PaperRecord]) -> list[str]:
     items = []
     for r in records:
         item = csl_item(r)
-        if item["type"] == "article-journal":
+        numbered = any(k in item for k in ("volume", "issue", "page"))
+        if item["type"] == "article-journal" and not numbered:
             item["type"] = "paper-conference"  # see the module docstring
+        elif item["type"] == "article" and item.get("number", "").startswith("arXiv:"):
+            item["type"], item["container-title"] = "paper-conference", f"arXiv preprint {item.pop('number')}"
         items.append(item)
     bibliography = CitationStylesBibliography(_style(), CiteProcJSON(items), formatter.plain)
     for item in items:
         bibliography.register(Citation([CitationItem(item["id"])]))
-    return [str(entry) for entry in bibliography.bibliography()]
+    return [_ET_AL.sub(" et al.", str(entry)) for entry in bibliography.bibliography()]
+
+
+# the style sets the "others" name of fewer than four "and others", as English reads a list of names; a reference says et al.
+_ET_AL = re.compile(r",? and others(?= \(\d{4}[a-z]?\))")

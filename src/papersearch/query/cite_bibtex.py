@@ -8,9 +8,12 @@ ligatures LaTeX would make of ``--``, ``````  and ``''`` are broken with ``{}``,
 back exactly. A title word with a capital past its first letter ("ImageNet", "BERT:", "NeRF") is
 braced so that a style which lowercases titles keeps it. Names are "Last, First" (particles kept
 with the surname: "van den Oord, Aäron"); an organisation is braced whole ("{DeepSeek AI}").
-The entry type follows the venue: proceedings (``@inproceedings``, ``booktitle``), another venue
-(``@article``, ``journal``), none (``@misc``); an arXiv id is written as ``eprint`` with
-``archivePrefix = {arXiv}``, as arXiv's own BibTeX does.
+The entry type follows the paper's kind of work (``cite_venue.placed``): a conference paper
+(``@inproceedings``, ``booktitle``), a chapter (``@incollection``, ``booktitle``: an LNCS paper), a journal
+article (``@article``, ``journal``), a book, thesis or report, or a preprint (``@misc``: an arXiv
+pseudo-venue is never written as a journal), with ``volume``, ``number`` (the issue) and ``pages``
+("1929--1958"); an arXiv id is written as ``eprint`` with ``archivePrefix = {arXiv}``, as arXiv's own BibTeX
+does. Authors that ended "and others" in the paper's source end so here too.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import re
 
 from ..core.names import author_surname, given_names
 from ..core.records import PaperRecord
+from ..corpus.venues import bibtex_type
+from .cite_venue import placed
 
 _ESCAPES = str.maketrans(
     {
@@ -37,7 +42,6 @@ _ESCAPES = str.maketrans(
 _LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')")
 _INNER_CAPITAL = re.compile(r"^.\S*[A-Z]")
 _PARAGRAPH = re.compile(r"\n\s*\n")
-PROCEEDINGS = re.compile(r"proceedings|conference|workshop|symposium|advances in neural|\bneurips\b|\bnips\b", re.I)
 
 
 def escape(text: str) -> str:
@@ -64,28 +68,27 @@ def bibtex_name(name: str) -> str:
     return escape(f"{surname}, {' '.join(given)}" if given else surname)
 
 
-def entry_type(venue: str) -> tuple[str, str | None]:
-    """The BibTeX type for a paper's venue, and the field that names the venue."""
-    if not venue:
-        return "misc", None
-    return ("inproceedings", "booktitle") if PROCEEDINGS.search(venue) else ("article", "journal")
-
-
 def bibtex_entry(record: PaperRecord, abstracts: bool = False) -> str:
     """One paper as a BibTeX entry; with ``abstracts``, its summary as the ``abstract``."""
-    venue = record.get("venue", "")
-    kind, venue_field = entry_type(venue)
+    where = placed(record)
+    kind, venue_field = bibtex_type(where.kind, bool(where.venue))
+    names = [bibtex_name(a) for a in record["authors"]] + (["others"] if record.get("et_al") else [])
     fields = [
         ("title", "{" + protect_title(record["title"]) + "}"),
-        ("author", "{" + " and ".join(bibtex_name(a) for a in record["authors"]) + "}"),
+        ("author", "{" + " and ".join(names) + "}"),
         ("year", "{" + str(record["year"]) + "}"),
     ]
-    if venue_field:
-        fields.append((venue_field, "{" + escape(venue) + "}"))
+    if venue_field and where.venue:
+        fields.append((venue_field, "{" + escape(where.venue) + "}"))
+    for name, key in (("volume", "volume"), ("number", "issue")):
+        if value := record.get(key):
+            fields.append((name, "{" + escape(str(value)) + "}"))
+    if pages := record.get("pages"):
+        fields.append(("pages", "{" + escape(pages).replace("-", "--") + "}"))
     if doi := record.get("doi"):
         fields.append(("doi", "{" + doi + "}"))
-    if arxiv := record.get("arxiv"):
-        fields += [("eprint", "{" + arxiv + "}"), ("archivePrefix", "{arXiv}")]
+    if where.arxiv:
+        fields += [("eprint", "{" + where.arxiv + "}"), ("archivePrefix", "{arXiv}")]
     if url := record.get("url"):
         fields.append(("url", "{" + url.replace("{", "%7B").replace("}", "%7D") + "}"))
     if abstracts and record["summary"]:

@@ -1,0 +1,121 @@
+"""Where a paper appeared, in a citation's terms: its kind of work, an arXiv pseudo-venue, its pages (pure).
+
+The one owner of three rules every importer and every citation format follows:
+
+- **the kind of work** is a CSL type (``TYPES``): a journal article, a conference paper, a chapter of a
+  book (LNCS proceedings are chapters), a book, a thesis, a report, or ``article``, CSL's word for a
+  preprint. BibTeX's entry types map onto these (``BIBTEX_TYPES``) and back (``bibtex_type``);
+- **an arXiv pseudo-venue** ("arXiv:1607.06450 [cs, stat]" as Zotero writes a preprint's
+  container, Google Scholar's "arXiv preprint arXiv:1607.06450", DBLP's "CoRR" with volume
+  "abs/1607.06450", a bare "arXiv" or "arXiv e-prints") is no journal: the paper is a preprint,
+  its arXiv id is the one the venue names (``preprint_venue``);
+- **pages** are a page or a range written "1929-1958" (``pages_of`` reads "1929--1958", "1929–1958").
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..core.identifiers import arxiv_of
+
+TYPES = (
+    "article-journal",
+    "paper-conference",
+    "chapter",
+    "book",
+    "thesis",
+    "report",
+    "article",  # a preprint, or any article of no journal
+)
+PREPRINT = "article"
+# BibTeX's entry types (lower case) as CSL types; a type not here (misc, online, unpublished) says nothing
+BIBTEX_TYPES = {
+    "article": "article-journal",
+    "inproceedings": "paper-conference",
+    "conference": "paper-conference",
+    "incollection": "chapter",
+    "inbook": "chapter",
+    "book": "book",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "thesis": "thesis",
+    "techreport": "report",
+    "report": "report",
+}
+# CSL types a reference manager writes that mean one of ours
+CSL_ALIASES = {"paper-conference": "paper-conference", "manuscript": PREPRINT, "preprint": PREPRINT}
+
+_PREPRINT_VENUE = re.compile(
+    r"^\s*(?:arxiv(?:\s+(?:preprint|e-?prints?))?|corr|computing research repository)\b[\s:.,]*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_ARXIV_IN_VENUE = re.compile(r"(?:arxiv:\s*|abs/)(?P<id>[\w.\-/]+?)(?:v\d+)?(?=$|[\s\],;)])", re.IGNORECASE)
+_RANGE = re.compile(
+    r"^(?P<first>[A-Za-z]?\d+[A-Za-z]?|[ivxlcdm]+)(?:\s*(?:-{1,2}|–|—)\s*(?P<last>[A-Za-z]?\d+[A-Za-z]?|[ivxlcdm]+))?$"
+)
+
+
+def preprint_venue(venue: str, volume: str = "") -> tuple[bool, str]:
+    """Whether ``venue`` is an arXiv pseudo-venue, and the arXiv id it (or DBLP's CoRR ``volume``) names ("" if none).
+
+    "arXiv:1607.06450 [cs, stat]", "arXiv preprint arXiv:1607.06450", "CoRR" (volume "abs/1607.06450"),
+    "arXiv", "arXiv e-prints" are; "Transactions on Machine Learning Research" is not.
+    """
+    found = _PREPRINT_VENUE.match(venue)
+    if found is None:
+        return False, ""
+    rest = found.group("rest")
+    named = [_arxiv_in(rest), _arxiv_in(volume)]
+    if rest and not named[0] and not rest.startswith(("[", "(")):
+        return False, ""  # "CoRR-like Journal of …": a name that only starts the same way
+    return True, next((a for a in named if a), "")
+
+
+def _arxiv_in(text: str) -> str:
+    """The arXiv id a venue's words name ("arXiv:1607.06450", "abs/1607.06450", "1607.06450 [cs]"); "" if none."""
+    for m in _ARXIV_IN_VENUE.finditer(text):
+        if arxiv := arxiv_of(m.group("id")):
+            return arxiv
+    words = text.split()
+    return (arxiv_of(words[0]) or "") if words else ""
+
+
+def pages_of(text: str) -> str | None:
+    """A page or range as the corpus writes it ("1929-1958", "e1234", "xii"); None when ``text`` is neither."""
+    found = _RANGE.match(text.strip())
+    if found is None:
+        return None
+    first, last = found.group("first"), found.group("last")
+    return f"{first}-{last}" if last else first
+
+
+def csl_type_of(value: str) -> str:
+    """A CSL type this list knows ("chapter"), from a reference manager's (aliases read); "" for another."""
+    value = value.strip().lower()
+    return value if value in TYPES else CSL_ALIASES.get(value, "")
+
+
+PLACED_IN_VENUE = ("article-journal", "paper-conference", "chapter")  # kinds that are nothing without their venue
+
+
+def kind_with_venue(kind: str, venue: str) -> str:
+    """``kind`` as an entry gives it, or "" for a kind it cannot be without a venue: a BibTeX ``@article`` with no
+    journal (a bare entry a person typed) says no more than that it is a paper."""
+    return "" if kind in PLACED_IN_VENUE and not venue else kind
+
+
+def bibtex_type(kind: str, has_venue: bool) -> tuple[str, str | None]:
+    """The BibTeX entry type for a CSL type, and the field that names its venue (None: the type has none)."""
+    if kind == "paper-conference":
+        return "inproceedings", "booktitle"
+    if kind == "chapter":
+        return ("incollection", "booktitle") if has_venue else ("inbook", None)
+    if kind == "book":
+        return "book", "series"
+    if kind == "thesis":
+        return "phdthesis", "school"
+    if kind == "report":
+        return "techreport", "institution"
+    if kind == "article-journal":
+        return "article", "journal"
+    return "misc", "howpublished"

@@ -1,0 +1,43 @@
+"""Where a paper record appeared, as every citation format reads it: its kind of work, its venue, its arXiv id (pure).
+
+A record's ``type`` says its kind when it has one; otherwise the venue tells: none, or an arXiv
+pseudo-venue ("arXiv preprint arXiv:1607.06450", "CoRR"), is a preprint (CSL's ``article``), whose
+arXiv id is the record's or the one its venue names, and whose venue is no journal (``""``); a
+proceedings' name is a conference paper; any other venue a journal. BibTeX, CSL-JSON, RIS and the
+text styles all read a record through ``placed``, so no two of them call one paper two things.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..core.records import PaperRecord
+from ..corpus.venues import PREPRINT, preprint_venue
+
+PROCEEDINGS = re.compile(r"proceedings|conference|workshop|symposium|advances in neural|\bneurips\b|\bnips\b", re.I)
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A record's kind of work (a CSL type), its venue ("" for a preprint) and its arXiv id ("" if none)."""
+
+    kind: str
+    venue: str
+    arxiv: str
+
+    @property
+    def preprint(self) -> bool:
+        return self.kind == PREPRINT
+
+
+def placed(record: PaperRecord) -> Placed:
+    """Where ``record`` appeared; see the module docstring."""
+    venue, arxiv = record.get("venue", ""), record.get("arxiv", "")
+    is_preprint, named = preprint_venue(venue, record.get("volume", ""))
+    if is_preprint:
+        return Placed(PREPRINT, "", arxiv or named)
+    kind = record.get("type", "")
+    if not kind:
+        kind = PREPRINT if not venue else "paper-conference" if PROCEEDINGS.search(venue) else "article-journal"
+    return Placed(kind, venue, arxiv)
