@@ -351,6 +351,6 @@ def test_an_imported_paper_reads_sensibly_on_the_command_line(
         "Srivastava, N., Hinton, G., Krizhevsky, A., Sutskever, I. and Salakhutdinov, R. (2014) Dropout: A Simple Way "
         "to Prevent Neural Networks from Overfitting. Journal of Machine Learning Research. "
         "https://jmlr.org/papers/v15/srivastava14a.html",
-        "Hinton, G., Deng, L. and Yu, D. (2012) Deep Neural Networks for Acoustic Modeling in Speech Recognition. "
+        "Hinton, G., Deng, L., Yu, D. et al. (2012) Deep Neural Networks for Acoustic Modeling in Speech Recognition. "
         "IEEE Signal Processing Magazine. https://doi.org/10.1109/MSP.2012.2205597",
     ]
