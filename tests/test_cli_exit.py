@@ -7,6 +7,7 @@ done here (no such paper, no index, a file missing or malformed, a corpus with e
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -117,6 +118,21 @@ def test_a_file_missing_unreadable_or_malformed_exits_1(
     for args, words in cases.items():
         status, _, err = run(capsys, *args, *(["--index", str(index_dir)] if args[0] == "eval" else []))
         assert status == 1 and err.startswith("error: ") and words in err and "Traceback" not in err, (args, err)
+
+
+def test_a_query_a_file_holds_that_no_search_takes_is_the_files_fault(
+    capsys: pytest.CaptureFixture[str], index_dir: Path, tmp_path: Path
+) -> None:
+    """A query of ``eval``'s file that the search's rule refuses (too long, a control character) exits 1 naming the
+    file, the line and the field; it exited 2 with ``q: ...`` and "see --help", as if the command line were wrong."""
+    lines = {"long.jsonl": "a " * 1500, "control.jsonl": "cnn\u0001 layers"}
+    for name, query in lines.items():
+        good = {"id": "q1", "query": "convolutional networks", "type": "t", "relevant": {LECUN: 3}}
+        bad = {**good, "id": "q3", "query": query}
+        (tmp_path / name).write_text(f"{json.dumps(good)}\n\n{json.dumps(bad)}\n", encoding="utf-8")
+        status, out, err = run(capsys, "eval", str(tmp_path / name), "--index", str(index_dir))
+        assert status == 1 and out == "" and user_error(err), err
+        assert err.startswith(f"error: {tmp_path / name}:3: field 'query': the query ") and "q:" not in err, err
 
 
 def test_a_corpus_with_errors_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -8,8 +8,9 @@ The exit status says whose fault a failure is, in the words of the HTTP API:
   query, a year range the wrong way round, an era the index does not have, an id that is no paper id).
   One line, as argparse says it: ``papersearch ask: error: ... (see `papersearch ask --help`)``.
 - 1, the call was right but cannot be done here: no paper has the id (``NotFoundError``), the index is
-  missing, damaged or stale, a file named is missing or malformed, the corpus has errors, a setting is
-  wrong, the disk is full. One line ``error: ...`` (a corpus, one line per problem).
+  missing, damaged or stale, a file named is missing or malformed (a value inside it that a rule refuses, such
+  as ``eval``'s 3,000-character query, is the file's fault: its line and field are named), the corpus has
+  errors, a setting is wrong, the disk is full. One line ``error: ...`` (a corpus, one line per problem).
 - 130 interrupted (Ctrl-C), 143 terminated (SIGTERM, as ``timeout``, systemd and ``docker stop`` send): either
   way the command's cleanups run first (a build's ``.build-*`` folder is removed) and one line says so;
   0 otherwise (a closed pipe included).
