@@ -370,8 +370,20 @@ def test_http_path_errors_say_the_same_words(client: TestClient) -> None:
         assert r.json()["error"]["param"] == param
     r = client.get(f"/papers/{VASWANI}/path?direction=sideways")
     assert r.status_code == 422 and r.json()["error"]["param"] == "direction"
-    r = client.get(f"/path?from={RUMELHART}")
-    assert r.status_code == 422 and r.json()["error"]["param"] == "to"
+    r = client.get("/path")
+    assert r.status_code == 422 and r.json()["error"]["param"] == "from" and "from is required" in r.text
+    for end in ("from", "to"):  # one end alone is refused and not found under the name the client gave
+        r = client.get(f"/path?{end}=Bad")
+        assert r.status_code == 422 and r.json()["error"]["param"] == end and f"{end} must be a paper id" in r.text
+        r = client.get(f"/path?{end}=1999-no-such-paper")
+        assert r.status_code == 404 and r.json()["error"] == {**unknown, "param": end}
+
+
+def test_http_path_with_one_end_reads_as_the_cli_and_mcp_read_it(client: TestClient, searcher: Searcher) -> None:
+    """``to`` alone is what to read before that paper, ``from`` alone what grew out of it, as ``path --to``/``--from``
+    and the MCP tool's ``to_id``/``from_id`` read them; it was a 422 "from is required"."""
+    assert client.get(f"/path?to={VASWANI}").json() == searcher.path(VASWANI, "before")
+    assert client.get(f"/path?from={RUMELHART}").json() == searcher.path(RUMELHART, "after")
 
 
 def path_cli(index_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
