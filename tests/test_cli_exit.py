@@ -8,6 +8,11 @@ done here (no such paper, no index, a file missing or malformed, a corpus with e
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -179,22 +184,40 @@ def test_a_bad_setting_exits_1(
     assert status == 1 and user_error(err) and "PAPERSEARCH_RELOAD_INTERVAL='soon'" in err, err
 
 
+def stopped(pid: int) -> bool:
+    """Whether the process is stopped (SIGSTOP has taken hold of it)."""
+    return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] in ("T", "t")
+
+
+def terminate_mid_build(
+    build: subprocess.Popen[str], index: Path, running: Callable[[], bool] = lambda: True, timeout: float = 300
+) -> None:
+    """Send SIGTERM to ``build`` while it surely runs: once its ``.build-*`` folder is there (and ``running()``
+    says so), it is stopped (SIGSTOP), so that it cannot finish meanwhile; its folder still there, it is sent
+    SIGTERM and continued. A signal sent after a sleep, or after the folder was seen, raced a fast build."""
+    deadline = time.monotonic() + timeout
+    while build.poll() is None and time.monotonic() < deadline:
+        if list(index.glob(".build-*")) and running():
+            build.send_signal(signal.SIGSTOP)
+            while not stopped(build.pid):
+                time.sleep(0.01)
+            mid_way = bool(list(index.glob(".build-*")))
+            if mid_way:
+                build.send_signal(signal.SIGTERM)
+            build.send_signal(signal.SIGCONT)
+            if mid_way:
+                return
+        time.sleep(0.02)
+    raise AssertionError(f"the build was not caught while it ran: {build.communicate()}")
+
+
 def test_sigterm_ends_a_build_as_ctrl_c_does(corpus_copy: Path, index_copy: Path) -> None:
     """SIGTERM (what ``timeout``, systemd and ``docker stop`` send) during ``index``: its cleanups run (no ``.build-*``
     left), one line says so, exit 143; the version in use stays. It ended silently, the build folder left behind."""
-    import signal
-    import subprocess
-    import sys
-    import time
-
     command = [sys.executable, "-m", "papersearch", "index", "--force", "-q"]
     folders = ["--corpus", str(corpus_copy), "--index", str(index_copy)]
     build = subprocess.Popen([*command, *folders], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    while not list(index_copy.glob(".build-*")) and build.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert build.poll() is None, build.communicate()  # caught while it writes its build folder
-    build.send_signal(signal.SIGTERM)
+    terminate_mid_build(build, index_copy)
     out, err = build.communicate(timeout=120)
     assert build.returncode == 143 and err == "terminated\n" and out == "", (build.returncode, err)
     assert list(index_copy.glob(".build-*")) == []
