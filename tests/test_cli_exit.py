@@ -7,6 +7,12 @@ done here (no such paper, no index, a file missing or malformed, a corpus with e
 
 from __future__ import annotations
 
+import json
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -63,7 +69,7 @@ def test_what_argparse_refuses_exits_2(capsys: pytest.CaptureFixture[str], index
         (["answer", "cnn", "--year-from", "2000", "--year-to", "1990"], "the year range is backwards"),
         (["ask", "cnn", "--era", "bronze age"], "unknown era 'bronze age'"),  # known only once the index is open
         (["show", "Not An Id"], "id must be a paper id"),
-        (["path", "a", LECUN], "from must be a paper id"),
+        (["path", "a", LECUN], "FROM must be a paper id"),
         (["cite", LECUN, "1989-LeCun-CNN"], "id must be a paper id"),
         (["cite", LECUN, "--style", "short"], "a style is for format text alone, not bibtex"),
     ],
@@ -74,6 +80,33 @@ def test_a_value_a_parameters_rule_refuses_exits_2_as_argparse_would(
     """Found after parsing (by ``core.params``, or against the index's eras), still the command line's fault."""
     status, out, err = run(capsys, *args, "--index", str(index_dir))
     assert status == 2 and out == "" and usage(args[0], err) and words in err, err
+
+
+@pytest.mark.parametrize(
+    ("args", "said", "unsaid"),
+    [
+        (["ask", "cnn", "-k", "0"], "-k must be a whole number", ": k must"),
+        (["ask", "cnn", "--year-from", "20"], "argument --year-from: --year-from must be a year", "year_from"),
+        (
+            ["answer", "cnn", "--year-from", "2000", "--year-to", "1990"],
+            "error: --year-from: the year range is backwards: --year-from 2000 is after --year-to 1990",
+            "year_",
+        ),
+        (["ask", " "], "error: query: the query is empty", "q:"),
+        (["ask", "cnn", "--era", "year_to"], "error: --era: unknown era 'year_to'", "--year-to"),  # input as typed
+        (["path", LECUN, "Not An Id"], "error: TO must be a paper id", "to must"),
+        (["path", "--to", "Not An Id"], "error: --before must be a paper id", "id must"),
+        (["answer", "cnn", "--cite", "endnote"], "argument --cite: --cite must be one of", "format"),
+        (["neighbours", LECUN, "--limit", "0"], "argument --limit: --limit must be", " limit"),
+    ],
+)
+def test_a_refused_value_is_named_as_the_command_line_names_it(
+    capsys: pytest.CaptureFixture[str], index_dir: Path, args: list[str], said: str, unsaid: str
+) -> None:
+    """The flag or argument the person typed (``--year-from``, ``query``), not the HTTP API's parameter
+    (``year_from``, ``q``), in argparse's refusals and in those found once the index is open alike."""
+    status, out, err = run(capsys, *args, "--index", str(index_dir))
+    assert status == 2 and out == "" and usage(args[0], err) and said in err and unsaid not in err, err
 
 
 @pytest.mark.parametrize(
@@ -119,6 +152,21 @@ def test_a_file_missing_unreadable_or_malformed_exits_1(
         assert status == 1 and err.startswith("error: ") and words in err and "Traceback" not in err, (args, err)
 
 
+def test_a_query_a_file_holds_that_no_search_takes_is_the_files_fault(
+    capsys: pytest.CaptureFixture[str], index_dir: Path, tmp_path: Path
+) -> None:
+    """A query of ``eval``'s file that the search's rule refuses (too long, a control character) exits 1 naming the
+    file, the line and the field; it exited 2 with ``q: ...`` and "see --help", as if the command line were wrong."""
+    lines = {"long.jsonl": "a " * 1500, "control.jsonl": "cnn\u0001 layers"}
+    for name, query in lines.items():
+        good = {"id": "q1", "query": "convolutional networks", "type": "t", "relevant": {LECUN: 3}}
+        bad = {**good, "id": "q3", "query": query}
+        (tmp_path / name).write_text(f"{json.dumps(good)}\n\n{json.dumps(bad)}\n", encoding="utf-8")
+        status, out, err = run(capsys, "eval", str(tmp_path / name), "--index", str(index_dir))
+        assert status == 1 and out == "" and user_error(err), err
+        assert err.startswith(f"error: {tmp_path / name}:3: field 'query': the query ") and "q:" not in err, err
+
+
 def test_a_corpus_with_errors_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     status, _, err = run(capsys, "validate", "--corpus", str(tmp_path / "none"))
     assert status == 1 and user_error(err) and "corpus folder not found" in err, err
@@ -136,22 +184,40 @@ def test_a_bad_setting_exits_1(
     assert status == 1 and user_error(err) and "PAPERSEARCH_RELOAD_INTERVAL='soon'" in err, err
 
 
+def stopped(pid: int) -> bool:
+    """Whether the process is stopped (SIGSTOP has taken hold of it)."""
+    return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] in ("T", "t")
+
+
+def terminate_mid_build(
+    build: subprocess.Popen[str], index: Path, running: Callable[[], bool] = lambda: True, timeout: float = 300
+) -> None:
+    """Send SIGTERM to ``build`` while it surely runs: once its ``.build-*`` folder is there (and ``running()``
+    says so), it is stopped (SIGSTOP), so that it cannot finish meanwhile; its folder still there, it is sent
+    SIGTERM and continued. A signal sent after a sleep, or after the folder was seen, raced a fast build."""
+    deadline = time.monotonic() + timeout
+    while build.poll() is None and time.monotonic() < deadline:
+        if list(index.glob(".build-*")) and running():
+            build.send_signal(signal.SIGSTOP)
+            while not stopped(build.pid):
+                time.sleep(0.01)
+            mid_way = bool(list(index.glob(".build-*")))
+            if mid_way:
+                build.send_signal(signal.SIGTERM)
+            build.send_signal(signal.SIGCONT)
+            if mid_way:
+                return
+        time.sleep(0.02)
+    raise AssertionError(f"the build was not caught while it ran: {build.communicate()}")
+
+
 def test_sigterm_ends_a_build_as_ctrl_c_does(corpus_copy: Path, index_copy: Path) -> None:
     """SIGTERM (what ``timeout``, systemd and ``docker stop`` send) during ``index``: its cleanups run (no ``.build-*``
     left), one line says so, exit 143; the version in use stays. It ended silently, the build folder left behind."""
-    import signal
-    import subprocess
-    import sys
-    import time
-
     command = [sys.executable, "-m", "papersearch", "index", "--force", "-q"]
     folders = ["--corpus", str(corpus_copy), "--index", str(index_copy)]
     build = subprocess.Popen([*command, *folders], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    while not list(index_copy.glob(".build-*")) and build.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert build.poll() is None, build.communicate()  # caught while it writes its build folder
-    build.send_signal(signal.SIGTERM)
+    terminate_mid_build(build, index_copy)
     out, err = build.communicate(timeout=120)
     assert build.returncode == 143 and err == "terminated\n" and out == "", (build.returncode, err)
     assert list(index_copy.glob(".build-*")) == []

@@ -139,6 +139,26 @@ def test_a_chain_follows_the_graph_as_far_as_it_goes_and_fills_the_gap_by_meanin
     assert got["steps"][-1]["similarity"] == pytest.approx(0.8, abs=1e-4) and got["steps"][-1]["evidence"] is None
 
 
+def test_a_step_just_below_the_floor_is_not_near_on_every_face_though_it_rounds_to_the_floor(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The verdict is the chain's own (``sensible``, each step's ``near``), made on the raw cosine the route's cost
+    used: a step of cosine 0.09996 shows as 0.1, and the CLI and MCP text, which judged the rounded figure, called the
+    chain one "by meaning" while its cost counted the step as a gap; the JSON said nothing."""
+    from papersearch.agent.text import chain_text
+    from papersearch.cli.render import show_chain
+
+    near = NEAR_FLOOR - 4e-5
+    vectors = np.array([[1.0, 0.0], [near, np.sqrt(1 - near**2)]], dtype=np.float32)
+    got = path_graph({"a": 1950, "b": 1960}, [], vectors).chain(0, 1, "v")
+    assert got["steps"][1]["similarity"] == NEAR_FLOOR and got["steps"][1]["near"] is False
+    assert got["sensible"] is False and got["steps"][0]["near"] is None
+    assert chain_text(got).startswith("the list holds no sensible chain") and "[not near in meaning]" in chain_text(got)
+    show_chain(got)
+    assert "The list holds no sensible chain" in capsys.readouterr().out
+    assert small().chain(0, 4, "v")["sensible"] and small().chain(0, 4, "v")["steps"][-1]["near"] is True
+
+
 def test_a_chain_by_meaning_crosses_no_more_than_fifteen_years_while_papers_lie_between() -> None:
     years = {"p1950": 1950, "p1960": 1960, "p1970": 1970, "p1990": 1990, "p2000": 2000}
     vectors = np.ones((5, 3), dtype=np.float32) / np.sqrt(3)  # all alike: nothing pulls a step further
@@ -240,6 +260,8 @@ def check_chain(got: Chain, oriented: Oriented) -> None:
     assert len({s["id"] for s in got["steps"]}) == len(years)
     by_meaning = [s for s in got["steps"][1:] if s["kind"] == "similar"]
     assert got["found"] == (not by_meaning) and got["via"] == ("graph" if got["found"] else "similarity")
+    assert all((s["near"] is None) == (s["kind"] != "similar") for s in got["steps"])
+    assert got["sensible"] == all(s["near"] is not False for s in by_meaning)
     for a, b in itertools.pairwise(got["steps"]):
         if b["kind"] == "similar":
             assert oriented.small_step(a["id"], b["id"]) and b["evidence"] is None, (source, target, b)
@@ -348,8 +370,20 @@ def test_http_path_errors_say_the_same_words(client: TestClient) -> None:
         assert r.json()["error"]["param"] == param
     r = client.get(f"/papers/{VASWANI}/path?direction=sideways")
     assert r.status_code == 422 and r.json()["error"]["param"] == "direction"
-    r = client.get(f"/path?from={RUMELHART}")
-    assert r.status_code == 422 and r.json()["error"]["param"] == "to"
+    r = client.get("/path")
+    assert r.status_code == 422 and r.json()["error"]["param"] == "from" and "from is required" in r.text
+    for end in ("from", "to"):  # one end alone is refused and not found under the name the client gave
+        r = client.get(f"/path?{end}=Bad")
+        assert r.status_code == 422 and r.json()["error"]["param"] == end and f"{end} must be a paper id" in r.text
+        r = client.get(f"/path?{end}=1999-no-such-paper")
+        assert r.status_code == 404 and r.json()["error"] == {**unknown, "param": end}
+
+
+def test_http_path_with_one_end_reads_as_the_cli_and_mcp_read_it(client: TestClient, searcher: Searcher) -> None:
+    """``to`` alone is what to read before that paper, ``from`` alone what grew out of it, as ``path --to``/``--from``
+    and the MCP tool's ``to_id``/``from_id`` read them; it was a 422 "from is required"."""
+    assert client.get(f"/path?to={VASWANI}").json() == searcher.path(VASWANI, "before")
+    assert client.get(f"/path?from={RUMELHART}").json() == searcher.path(RUMELHART, "after")
 
 
 def path_cli(index_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -433,6 +467,7 @@ def test_a_chain_with_a_gap_nothing_near_fills_says_so(index_dir: Path, searcher
     source, target = "2003-bengio-neural-language-model", "2015-sohl-dickstein-diffusion-models"
     chain = searcher.chain(source, target)
     assert any(s["kind"] == "similar" and (s["similarity"] or 0) < NEAR_FLOOR for s in chain["steps"])
+    assert not chain["sensible"] and [s["near"] for s in chain["steps"]].count(False) >= 1
     out = path_cli(index_dir, source, target)
     assert (
         out.returncode == 0

@@ -327,3 +327,49 @@ def test_the_command_line_says_in_one_line_when_no_cluster_answers(tmp_path: Pat
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: nothing answers at 127.0.0.1:9"), out.stderr
     assert not (tmp_path / "index" / "CURRENT").exists()
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process started under ``pid``, however deep (read from /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:  # it ended meanwhile
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    out, todo = [], [pid]
+    while todo:
+        found = children.get(todo.pop(), [])
+        out += found
+        todo += found
+    return out
+
+
+def _runs_an_encoder(pid: int) -> bool:
+    """Whether an encoder actor runs under ``pid``: Ray is up and embedding (``ray.init`` has returned)."""
+    for child in _descendants(pid):
+        try:
+            if Path(f"/proc/{child}/cmdline").read_bytes().startswith(b"ray::MapWorker"):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def test_sigterm_ends_a_ray_build_as_ctrl_c_does(tmp_path: Path) -> None:
+    """``ray.init`` puts in its own SIGTERM handler (``sys.exit(15)``): ``index --ray`` sent SIGTERM while it
+    embedded ended 15. The command line's handler is put back after it: exit 143, one line, no build folder left."""
+    from .test_cli_exit import terminate_mid_build
+
+    out = tmp_path / "index"
+    command = [sys.executable, "-m", "papersearch", "--index", str(out), "index", "-q", "--ray"]
+    build = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        terminate_mid_build(build, out, lambda: _runs_an_encoder(build.pid), timeout=600)
+        _, err = build.communicate(timeout=300)
+    finally:
+        if build.poll() is None:
+            build.kill()
+    assert build.returncode == 143 and err.splitlines()[-1:] == ["terminated"], (build.returncode, err[-2000:])
+    assert list(out.glob(".build-*")) == [] and not (out / store.POINTER).exists()

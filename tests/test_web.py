@@ -570,3 +570,70 @@ def test_with_nothing_tied_before_a_paper_the_page_offers_the_papers_nearest_in_
     expect(before.first).to_contain_text("Implementing Semantic Networks in Parallel Hardware")
     assert before.count() == before.and_(page.locator('[data-tie="time"]')).count() >= 2
     assert "nearest in time, not tied to it" in before.first.inner_text()
+
+
+def test_a_valid_era_when_the_eras_could_not_load_says_so_and_loads_them_again(server: Server, page: Any) -> None:
+    """With ``/eras`` failing, ``#/era/<a real era>`` said "No such era" of a valid id; it says the eras could not be
+    loaded, with a way to try again that, the eras back, shows the era."""
+    from playwright.sync_api import expect
+
+    page.route("**/eras", lambda route: route.abort())
+    page.goto(server.url + f"/#/era/{EXPLOSION}")
+    expect(page.locator("#view-paper h1")).to_have_text("Could not load the eras")
+    expect(page.locator("#view-paper")).not_to_contain_text("No such era")
+    page.unroute("**/eras")
+    page.problems.clear()  # the aborted request was the point
+    page.get_by_role("button", name="Try again").click()
+    expect(page.locator("#view-timeline .era")).to_have_count(1)
+    assert page.locator("#view-timeline .era h2").inner_text().lower() == "the deep learning explosion"
+    assert page.locator("body[data-ready=true]").count() == 1 and page.locator("#era option").count() == 8
+
+
+LONG_LIST_PAPERS = 150  # a synthetic list this long has reading lists of more than MAX_K entries
+
+
+@pytest.fixture(scope="module")
+def long_list_server(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A synthetic list of ``LONG_LIST_PAPERS`` papers, built (the real index's model cache spares an export) and
+    served."""
+    import shutil
+
+    import synth_corpus
+    from papersearch.index import store
+    from papersearch.index.build import build
+
+    from .conftest import MODEL
+    from .conftest_api import running_server
+
+    root = tmp_path_factory.mktemp("long-list")
+    corpus = synth_corpus.write_corpus(LONG_LIST_PAPERS, root / "corpus", seed=0)
+    shutil.copytree(index_dir / store.CACHE, root / "index" / store.CACHE)
+    build(corpus, root / "index", MODEL)
+    with running_server(root / "index", corpus, root / "server.log") as s:
+        yield s
+
+
+def test_show_all_asks_within_the_apis_cap(long_list_server: Server, page: Any) -> None:
+    """A reading list longer than ``k``'s cap (100): "Show all" asked ``k=total`` and was refused (422); it asks for
+    the first 100 and says that is what one request gives."""
+    import httpx
+    from playwright.sync_api import expect
+
+    from papersearch.core.params import MAX_K
+
+    url = long_list_server.url
+    ids = [p["id"] for p in httpx.get(url + "/papers", timeout=60).json()["papers"]]
+    totals = [
+        (httpx.get(f"{url}/papers/{pid}/path", params={"direction": d, "k": "1"}, timeout=60).json()["total"], pid, d)
+        for pid in ids
+        for d in ("before", "after")
+    ]
+    total, pid, direction = max(totals)
+    assert total > MAX_K
+    page.goto(f"{url}/#/paper/{pid}")
+    section = page.locator(".read-before" if direction == "before" else ".read-after")
+    expect(section.locator(".reading-list > li")).to_have_count(8)
+    section.get_by_role("button", name=f"Show the first {MAX_K}").click()
+    expect(section.locator(".reading-list > li")).to_have_count(MAX_K)
+    expect(section.locator(".reading-count")).to_have_text(re.compile(rf"^The first {MAX_K} of {total} "))
+    assert section.locator("button.show-all").count() == 0 and page.locator("#notice").is_hidden()

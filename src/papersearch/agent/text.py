@@ -158,21 +158,18 @@ def reading_text(res: ReadingList) -> str:
 
 def chain_text(res: Chain) -> str:
     """A chain from one paper to another: each step with how it ties to the one before; a step by meaning to a paper
-    that is not near (``query.paths.NEAR_FLOOR``) is said to be a gap, not a tie."""
-    from ..query.paths import NEAR_FLOOR
-
-    far = [s for s in res["steps"] if s["kind"] == "similar" and (s["similarity"] or 0.0) < NEAR_FLOOR]
+    that is not near (its ``near``, as ``query.paths`` judged it) is said to be a gap, not a tie."""
     head = (
         f"a chain through the graph from {res['source']} to {res['target']}:"
         if res["found"]
         else f"the graph holds no chain from {res['source']} to {res['target']}; one that fills its gaps by meaning:"
-        if not far
+        if res["sensible"]
         else f"the list holds no sensible chain from {res['source']} to {res['target']}: neither the graph nor papers "
         "near in meaning lead all the way; the closest it has (a step marked 'not near in meaning' is a gap):"
     )
     lines = [head]
     for s in res["steps"]:
-        kind = "not near in meaning" if s in far else s["kind"]
+        kind = "not near in meaning" if s["near"] is False else s["kind"]
         tie = "" if kind is None else f" [{kind}" + (f": {s['evidence']}" if s["evidence"] else "") + "]"
         lines.append(f"- {s['id']}: {s['title']} ({s['year']}){tie}")
     return "\n".join(lines)

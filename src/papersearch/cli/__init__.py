@@ -6,10 +6,12 @@ The exit status says whose fault a failure is, in the words of the HTTP API:
   refusals (an unknown command or flag, a missing argument, a value of the wrong form), a wrong combination
   of flags, and any value a ``core.params`` rule refuses once the index is open (``QueryError``: an empty
   query, a year range the wrong way round, an era the index does not have, an id that is no paper id).
-  One line, as argparse says it: ``papersearch ask: error: ... (see `papersearch ask --help`)``.
+  One line, as argparse says it, naming the flag or argument typed (``--year-from``, not the HTTP API's
+  ``year_from``: ``flag_names``): ``papersearch ask: error: ... (see `papersearch ask --help`)``.
 - 1, the call was right but cannot be done here: no paper has the id (``NotFoundError``), the index is
-  missing, damaged or stale, a file named is missing or malformed, the corpus has errors, a setting is
-  wrong, the disk is full. One line ``error: ...`` (a corpus, one line per problem).
+  missing, damaged or stale, a file named is missing or malformed (a value inside it that a rule refuses, such
+  as ``eval``'s 3,000-character query, is the file's fault: its line and field are named), the corpus has
+  errors, a setting is wrong, the disk is full. One line ``error: ...`` (a corpus, one line per problem).
 - 130 interrupted (Ctrl-C), 143 terminated (SIGTERM, as ``timeout``, systemd and ``docker stop`` send): either
   way the command's cleanups run first (a build's ``.build-*`` folder is removed) and one line says so;
   0 otherwise (a closed pipe included).
@@ -105,7 +107,9 @@ def _run_command(command: Command, args: argparse.Namespace) -> int:
     try:
         return command.run(args, Settings.from_env(corpus=args.corpus, index=args.index))
     except QueryError as exc:
-        return usage_error(command.name, str(exc))
+        from .flag_names import flag_of, in_flags
+
+        return usage_error(command.name, in_flags(str(exc), exc.param, flag_of(exc.param or "", args)))
     except CorpusError as exc:
         for p in exc.problems:
             if p.severity == "error":

@@ -63,14 +63,17 @@ class Command:
     handles_term: bool = False  # a server, which ends on SIGTERM its own way (else it ends as on Ctrl-C: ``main``)
 
 
-def checked(check: Callable[[str], object]) -> Callable[[str], object]:
-    """An argparse type from a ``core.params`` check: the same words as the API, exit 2 as a bad argument."""
+def checked(check: Callable[[str], object], flag: str | None = None) -> Callable[[str], object]:
+    """An argparse type from a ``core.params`` check: the API's words with the command line's names (``flag``, or
+    the parameter's in ``flag_names.FLAGS``), exit 2 as a bad argument."""
 
     def parse(text: str) -> object:
         try:
             return check(text)
         except QueryError as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from None
+            from .flag_names import in_flags
+
+            raise argparse.ArgumentTypeError(in_flags(str(exc), exc.param, flag)) from None
 
     return parse
 

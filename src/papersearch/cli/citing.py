@@ -73,7 +73,7 @@ def add_json_or_cite(s: argparse.ArgumentParser, json_help: str, what: str) -> N
     either.add_argument(
         "--cite",
         metavar="FORMAT",
-        type=checked(_format),
+        type=checked(_format, "--cite"),
         help=f"also write {what} as references in FORMAT ({', '.join(FORMATS)}) on stdout; the rest then goes "
         "to stderr, so that `> refs.bib` keeps only the references",
     )

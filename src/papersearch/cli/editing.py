@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.settings import Settings
-from .arguments import Command
+from .arguments import Command, checked
 
 if TYPE_CHECKING:
     from ..core.errors import Problem
@@ -141,15 +141,11 @@ def add_arguments(s: argparse.ArgumentParser) -> None:
     s.add_argument("--json", action="store_true", help="print the plan as JSON")
 
 
-def _year(text: str) -> int:
-    """``--year``: refused in the words the prompt uses."""
-    from ..core.errors import QueryError
+def _year(text: str) -> object:
+    """``--year``: refused in the words the prompt uses, naming the flag."""
     from .prompts import year_of
 
-    try:
-        return year_of(text)
-    except QueryError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+    return checked(year_of)(text)
 
 
 FIELD_FLAGS = ("title", "year", "author", "question", "summary", "doi", "arxiv", "venue", "url")

@@ -361,13 +361,10 @@ def show_reading(path: ReadingList) -> None:
 
 def show_chain(chain: Chain) -> None:
     """``papersearch path FROM TO``: the chain, each step with how it ties to the one before; a step by meaning to a
-    paper that is not near (``query.paths.NEAR_FLOOR``: no nearer route exists) is said to be one."""
-    from ..query.paths import NEAR_FLOOR
-
+    paper that is not near (its ``near``, as ``query.paths`` judged it: no nearer route exists) is said to be one."""
     con = console()
     first, last = chain["steps"][0], chain["steps"][-1]
-    far = [s for s in chain["steps"] if s["kind"] == "similar" and (s["similarity"] or 0.0) < NEAR_FLOOR]
-    if far:
+    if not chain["sensible"]:
         con.print(
             f"[bold]The list holds no sensible chain from {chain['source']} to {chain['target']}:[/] neither the "
             f"graph nor papers near in meaning lead all the way.\nThe closest it has "
@@ -386,7 +383,7 @@ def show_chain(chain: Chain) -> None:
     # backwards (from a newer paper to an older one), each is cited or mentioned by the one before it
     tie = "↑ the paper above {} the one below" if first["year"] > last["year"] else "↓ the paper below {} the one above"
     for step in chain["steps"]:
-        if step in far:
+        if step["near"] is False:
             con.print(
                 f"   [dim]≉ not near in meaning, similarity {step['similarity'] or 0:.2f}: a gap the list cannot fill[/]"
             )

@@ -145,6 +145,9 @@ class PathStep(TypedDict):
     """how it ties to the previous step; null for the first"""
     evidence: str | None
     similarity: float | None
+    near: bool | None
+    """a step by meaning: whether it goes to a paper near in meaning (false: below the floor, a gap the list cannot
+    fill; decided on the cosine before ``similarity`` rounds it); null for the first step and for a graph's"""
 
 
 class Chain(TypedDict):
@@ -155,6 +158,9 @@ class Chain(TypedDict):
     found: bool
     """true: the graph holds a chain; false: it holds none and ``steps`` is the closest chain in meaning"""
     via: Literal["graph", "similarity"]
+    sensible: bool
+    """false: a step goes by meaning to a paper not near in meaning either (a step's ``near`` is false), so the list
+    holds no sensible chain between the two and ``steps`` is the closest it has"""
     index_version: str
     steps: list[PathStep]
 

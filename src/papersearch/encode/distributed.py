@@ -20,8 +20,11 @@ from __future__ import annotations
 import logging
 import os
 import re
+import signal
 import socket
+import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -88,11 +91,12 @@ class RayEmbedder:
         if self._owns:
             _check_reachable(address)
             try:
-                ray.init(
-                    address=address,
-                    logging_level=logging.INFO if verbose else logging.ERROR,
-                    log_to_driver=verbose,
-                )
+                with _sigterm_kept():
+                    ray.init(
+                        address=address,
+                        logging_level=logging.INFO if verbose else logging.ERROR,
+                        log_to_driver=verbose,
+                    )
             except (ConnectionError, RuntimeError, ValueError, TimeoutError) as exc:
                 where = address or "RAY_ADDRESS, or a new local one"
                 raise EncoderError(
@@ -151,6 +155,22 @@ class RayEmbedder:
             self._ray.shutdown()
         self._owns = False
         self._data_log.setLevel(self._data_log_level)
+
+
+@contextmanager
+def _sigterm_kept() -> Iterator[None]:
+    """``ray.init`` puts in its own SIGTERM handler (``sys.exit(15)``): where the process had one of its own (the
+    command line's, which ends a build as Ctrl-C does, exit 143), that one is put back after. A process with none
+    keeps Ray's, which at least runs the exit's cleanups."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread sets handlers (and Ray sets none from another)
+        return
+    ours = signal.getsignal(signal.SIGTERM)
+    try:
+        yield
+    finally:
+        if callable(ours):
+            signal.signal(signal.SIGTERM, ours)
 
 
 def _check_reachable(address: str | None) -> None:

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import InputFileError
-from ..core.params import MODES
+from ..core.errors import InputFileError, QueryError
+from ..core.params import MODES, check_query
 from ..core.records import SearchResults
 from . import floors
 from .floors import Tally
@@ -91,6 +91,10 @@ def _query(obj: dict[str, Any], qid: str, known_ids: set[str] | None, where: str
     q, rel, kind = obj.get("query"), obj.get("relevant"), str(obj.get("type", ""))
     if not isinstance(q, str) or not q.strip():
         raise InputFileError(f"{where}: field 'query' must be non-empty text")
+    try:  # the search's own rule for a query, said of the file's line, not of the command line
+        check_query(q)
+    except QueryError as exc:
+        raise InputFileError(f"{where}: field 'query': {str(exc).removeprefix(f'{exc.param}: ')}") from None
     if not isinstance(rel, dict) or (not rel and kind != OUT_OF_SCOPE):
         raise InputFileError(f"{where}: field 'relevant' must map paper ids to grades 1-3")
     if rel and kind == OUT_OF_SCOPE:

@@ -41,6 +41,12 @@ MEANING_STEPS = 1  # steps by meaning a reading list's route may take (a chain t
 NEAR_FLOOR = 0.1
 
 
+def is_near(similarity: float | None) -> bool:
+    """Whether a step by meaning of this cosine (the raw one, not as a record rounds it) goes to a paper near in
+    meaning: the one verdict a route's cost, a chain's ``sensible`` and each step's ``near`` are read from."""
+    return (similarity or 0.0) >= NEAR_FLOOR
+
+
 @dataclass(frozen=True)
 class Link:
     """An edge seen from one end: the paper at the other end, and how they are tied (its words held, or read
@@ -106,7 +112,7 @@ class Cost(NamedTuple):
         if kind == "similar":
             near = similarity or 0.0
             return Cost(
-                self.weak + (near < NEAR_FLOOR), self.similar + 1, self.mentions, self.hops + 1, max(self.far, -near)
+                self.weak + (not is_near(near)), self.similar + 1, self.mentions, self.hops + 1, max(self.far, -near)
             )
         return Cost(self.weak, self.similar, self.mentions + (kind == "mentions"), self.hops + 1, self.far)
 
@@ -240,7 +246,7 @@ class PathGraph:
             yield from graph(here, cost)
             if cost.similar < MEANING_STEPS:
                 for there, sim in self.near.nearest(here, direction, NEAREST):
-                    if sim >= NEAR_FLOOR:  # near in meaning, not merely nearer than the list's average pair
+                    if is_near(sim):  # near in meaning, not merely nearer than the list's average pair
                         yield there, Step(here, "similar", None, sim)
 
         came = self.walk(row, moves)
@@ -323,16 +329,18 @@ class PathGraph:
         """The weakest-links-first chain from ``source`` to ``target``, one way in time: along the graph where it
         can, by meaning in small steps where it cannot (``found`` is false then, and ``via`` is ``similarity``)."""
         steps = [self._step(source, None)]
-        found = True
+        cost = Cost()
         if source != target:
             came = self._chain_walk(source, target)
-            found = came[target][0].similar == 0
+            cost = came[target][0]
             steps += [self._step(paper, step) for paper, step in route_to(came, source, target)]
+        found = cost.similar == 0
         return {
             "source": self.brief(source).id,
             "target": self.brief(target).id,
             "found": found,
             "via": "graph" if found else "similarity",
+            "sensible": cost.weak == 0,
             "index_version": version,
             "steps": steps,
         }
@@ -367,4 +375,5 @@ class PathGraph:
             "kind": step.kind if step else None,
             "evidence": step.evidence if step else None,
             "similarity": None if step is None or step.similarity is None else round(step.similarity, 4),
+            "near": None if step is None or step.kind != "similar" else is_near(step.similarity),
         }

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hmac
 import json
 from collections.abc import Callable, Iterable, Iterator
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
@@ -23,8 +23,18 @@ from starlette.routing import Match, Route
 from starlette.types import Scope
 
 from ..core.assistant_records import Answer, Chain, ReadingList
-from ..core.errors import IndexStateError, QueryError
-from ..core.params import DEFAULT_K, DEFAULT_PATH_K, DIRECTIONS, MAX_OFFSET, RULES, SIDES, SearchRequest
+from ..core.errors import IndexStateError, NotFoundError, QueryError
+from ..core.params import (
+    DEFAULT_K,
+    DEFAULT_PATH_K,
+    DIRECTIONS,
+    MAX_OFFSET,
+    RULES,
+    SIDES,
+    SearchRequest,
+    check_id,
+    lone_end_direction,
+)
 from ..core.records import SHOWN_NEIGHBOURS, NeighbourPage, PaperRecord, SearchResults, SimilarResults
 from ..query.searcher import Searcher
 from .errors import public_folders, public_text
@@ -194,15 +204,32 @@ def reading_path(
     return _searcher(request).path(id, direction, k)
 
 
-@router.get("/path", response_model=Chain, responses=ERRORS, tags=["papers"])
+@router.get("/path", response_model=Chain | ReadingList, responses=ERRORS, tags=["papers"])
 def chain(
     request: Request,
-    source: Annotated[str, _documented(PAPER_ID, "the id of the paper to start from", alias="from")],
-    target: Annotated[str, _documented(PAPER_ID, "the id of the paper to reach", alias="to")],
-) -> Chain:
-    """A chain of papers from one entry to another, each step with its edge kind and evidence; where the graph has
-    no chain, ``found`` is false and the chain fills its gaps by meaning (kind ``similar``)."""
-    return _searcher(request).chain(source, target)
+    source: Annotated[
+        str | None, _documented(PAPER_ID, "the id of the paper to start from; alone: what grew out of it", alias="from")
+    ] = None,
+    target: Annotated[
+        str | None, _documented(PAPER_ID, "the id of the paper to reach; alone: what to read before it", alias="to")
+    ] = None,
+) -> Chain | ReadingList:
+    """With ``from`` and ``to``: a chain of papers from one entry to another, each step with its edge kind and
+    evidence; where the graph has no chain, ``found`` is false and the chain fills its gaps by meaning (kind
+    ``similar``). With one end alone, as the CLI and the MCP tool read it: ``to`` is a path to that paper (what to
+    read before it, ending at it), ``from`` a path from it (what grew out of it): the reading list of
+    ``/papers/{id}/path`` (its first ``DEFAULT_PATH_K``, of ``total``; that endpoint's ``k`` shows more)."""
+    if source is not None and target is not None:
+        return _searcher(request).chain(source, target)
+    if source is None and target is None:
+        raise QueryError("from", "from is required: give from and to for a chain, or one of them for a path")
+    end: Literal["from", "to"] = "to" if target is not None else "from"
+    paper = check_id(end, target if target is not None else source)  # refused under the name the client gave
+    try:
+        return _searcher(request).path(paper, lone_end_direction(end))
+    except NotFoundError as exc:
+        exc.param = end
+        raise
 
 
 @router.get("/papers", response_model=PaperList, responses=ERRORS, tags=["papers"])

@@ -16,10 +16,11 @@
   const PAGE = 10;
   const HOOD_MAX = 3; // neighbours of each kind on a result card
   const NARROW = 600; // px: below it the drawing stacks vertically
+  const MAX_K = 100; // the most entries one request may ask for (the API's cap on k)
   const YEAR_MIN = 1800;
   const YEAR_MAX = 2100;
   const state = {
-    eras: [], eraById: new Map(), papers: new Map(), version: "",
+    eras: [], eraById: new Map(), papers: new Map(), version: "", listLoaded: false,
     searchCtl: null, answerCtl: null, paperCtl: null, timer: 0, routed: null, paper: null, k: PAGE, lastSearch: "",
     cache: new Map(),
   };
@@ -457,9 +458,22 @@
   }
 
   // #/era/<id>: the timeline of one era (as the era filter shows it); an id the list has no era for says so, with
-  // the eras it has. No request: the eras came with the page.
+  // the eras it has. No request: the eras came with the page; when they could not be loaded, no id is said to be
+  // wrong: the page says so and offers to load them again.
   function renderEra(id) {
     const era = state.eraById.get(id);
+    if (!era && !state.listLoaded) {
+      state.paperCtl?.abort();
+      setStatus("");
+      show(els.paper);
+      const retry = h("button", { type: "button", class: "retry", text: "Try again",
+        onclick: async () => { retry.disabled = true; await loadList(); route(); } });
+      els.paper.replaceChildren(backLink(), h("h1", { class: "not-found", tabindex: "-1", text: "Could not load the eras" }),
+        h("p", { text: `The reading list's eras could not be loaded (${state.listError || "no answer"}), so the era “${id}” cannot be shown yet.` }),
+        h("p", null, retry));
+      document.title = "Could not load the eras — papersearch";
+      return;
+    }
     if (era) {
       const r = { view: "timeline", q: "", era: id, from: "", to: "", mode: "hybrid", ignore: [], understand: true };
       writeForm(r);
@@ -583,14 +597,17 @@
     const fill = (list) => {
       const order = "citations first, then what it mentions, then the closest in meaning.";
       const shown = list.results.length;
+      const most = Math.min(list.total, MAX_K); // the API gives at most MAX_K of a list, from its start
       const count = shown < 2 ? null : shown === list.total
         ? h("p", { class: "reading-count muted", text: `All ${shown}: ${order}` })
+        : shown >= most
+        ? h("p", { class: "reading-count muted", text: `The first ${shown} of ${list.total} (one request gives at most ${MAX_K}): ${order}` })
         : h("p", { class: "reading-count muted" }, `${shown} of ${list.total}: ${order} `, h("button", {
-          type: "button", class: "link-button show-all", text: `Show all ${list.total}`,
+          type: "button", class: "link-button show-all", text: most === list.total ? `Show all ${list.total}` : `Show the first ${most}`,
           onclick: async (ev) => {
             const button = ev.currentTarget;
             button.disabled = true;
-            const url = `/papers/${encodeURIComponent(list.id)}/path?direction=${list.direction}&k=${list.total}`;
+            const url = `/papers/${encodeURIComponent(list.id)}/path?direction=${list.direction}&k=${most}`;
             try {
               fill(await api(url, state.paperCtl?.signal));
               section.querySelectorAll(".reading-list > li > a")[shown]?.focus(); // the first entry not shown before
@@ -841,20 +858,28 @@
     }, 150);
   });
 
-  async function start() {
-    if (els.main.clientWidth < NARROW) els.q.placeholder = "Ask a question…";
+  // The eras and the papers, once (again after a failure: ``renderEra``'s "Try again"); a failure is said.
+  async function loadList() {
     try {
       const [eras, papers] = await Promise.all([api("/eras"), api("/papers")]);
       state.eras = eras.eras;
       state.version = papers.index_version;
       for (const e of eras.eras) state.eraById.set(e.id, e);
       for (const p of papers.papers) state.papers.set(p.id, p);
-      els.era.append(...eras.eras.map((e) => h("option", { value: e.id, text: e.name })));
+      els.era.replaceChildren(els.era.options[0], ...eras.eras.map((e) => h("option", { value: e.id, text: e.name })));
       els.indexInfo.textContent = `${papers.count} papers · index ${papers.index_version}`;
+      state.listLoaded = true;
+      state.listError = "";
       document.body.dataset.ready = "true";
     } catch (err) {
+      state.listError = err.message;
       setNotice(`Cannot load the reading list: ${err.message}`);
     }
+  }
+
+  async function start() {
+    if (els.main.clientWidth < NARROW) els.q.placeholder = "Ask a question…";
+    await loadList();
     route();
   }
   start();

@@ -1,0 +1,60 @@
+"""The command line's names for the HTTP API's parameters, and a core message said in them.
+
+The core's rules name the HTTP API's parameter (``year_from: the year range is backwards: year_from 2000 is after
+year_to 1990``); at the command line a person typed ``--year-from``, and reads the message with the names they
+typed. ``FLAGS`` is the one table pairing the two (the MCP face's is ``agent.errors.ARGUMENTS_OF``, and the swap of
+a message's leading name is the one ``agent.errors.renamed`` makes for it). A name is swapped where the message
+starts with it and, for a name no English word has (``year_to``), anywhere in the message's own words; never in
+the input it quotes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+from ..agent.errors import renamed
+
+FLAGS = {  # the HTTP API's parameter -> what the command line calls it, where the two differ
+    "q": "query",  # the question or keywords, the positional argument of ask and answer
+    "k": "-k",
+    "mode": "--mode",
+    "year_from": "--year-from",
+    "year_to": "--year-to",
+    "era": "--era",
+    "ignore": "--ignore",
+    "side": "--side",
+    "offset": "--offset",
+    "limit": "--limit",
+    "format": "--format",
+    "style": "--style",
+    "year": "--year",
+    "into": "--into",
+    "on_error": "--skip-bad",
+    "from": "FROM",  # path FROM TO
+    "to": "TO",
+}
+QUOTES = re.compile("['\"]")
+
+
+def flag_of(param: str, args: argparse.Namespace | None = None) -> str:
+    """What the command line calls ``param``; ``args``, the command's, tell which flag gave a path's one paper."""
+    if param == "id" and args is not None and getattr(args, "before", None) is not None:
+        return "--before"
+    if param == "id" and args is not None and getattr(args, "after", None) is not None:
+        return "--after"
+    return FLAGS.get(param, param)
+
+
+def in_flags(message: str, param: str | None, flag: str | None = None) -> str:
+    """``message``, which names the HTTP API's ``param`` (and perhaps others), with the command line's names:
+    ``param``'s is ``flag`` when given, else ``flag_of(param)``."""
+    if not param:
+        return message
+    quoted = QUOTES.search(message)
+    head, tail = (message[: quoted.start()], message[quoted.start() :]) if quoted else (message, "")
+    head = renamed(head, param, flag or flag_of(param))
+    for name, flag in FLAGS.items():
+        if "_" in name:
+            head = re.sub(rf"(?<![\w-]){name}(?![\w-])", flag, head)
+    return head + tail
