@@ -17,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from papersearch.agent.text import answer_text
+from papersearch.cli.flag_names import in_flags
 from papersearch.core.assistant_records import Answer
 from papersearch.core.errors import QueryError
 from papersearch.core.records import PaperRecord
@@ -451,10 +452,11 @@ def test_cli_answer_reads_well_and_prints_the_same_json(index_dir: Path, searche
 def test_cli_answer_says_the_words_of_the_api_for_a_bad_parameter(client: TestClient, index_dir: Path) -> None:
     body = client.get("/answer?q=cnn&k=abc").json()
     out = cli(index_dir, "cnn", "-k", "abc")
-    assert out.returncode == 2 and body["error"]["message"] in out.stderr
+    assert out.returncode == 2 and in_flags(body["error"]["message"], body["error"]["param"]) in out.stderr
     out = cli(index_dir, "cnn", "--era", "bronze")
     body = client.get("/answer?q=cnn&era=bronze").json()
-    said = f"papersearch answer: error: {body['error']['message']} (see `papersearch answer --help`)\n"
+    message = in_flags(body["error"]["message"], body["error"]["param"])  # the API's words, with the CLI's names
+    said = f"papersearch answer: error: {message} (see `papersearch answer --help`)\n"
     assert out.returncode == 2 and out.stderr == said  # an era the index lacks is a bad argument, as -k abc is
 
 

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from papersearch.cli.flag_names import in_flags
 from papersearch.core.ids import ID_RULE, MAX_ID_CHARS
 from papersearch.core.params import MAX_CITE_IDS
 from papersearch.core.settings import Settings
@@ -605,7 +606,8 @@ def test_cli_and_api_say_the_same_words(client: TestClient, index_dir: Path, arg
         timeout=120,
     )
     assert out.returncode in (1, 2) and out.stderr.count("\n") == 1
-    assert body["error"]["message"] in out.stderr, (body["error"]["message"], out.stderr)
+    said = in_flags(body["error"]["message"], body["error"]["param"])  # the API's words, with the CLI's names
+    assert said in out.stderr, (said, out.stderr)
 
 
 def test_an_unknown_paper_is_said_alike(client: TestClient, index_dir: Path) -> None:

@@ -433,7 +433,7 @@ CLI_CASES = [  # {file}: an ordinary file; {missing}: a path that does not exist
     (["frobnicate"], 2, "invalid choice: 'frobnicate'"),
     (["ask"], 2, "the following arguments are required: query"),
     (["ask", "cnn", "-k"], 2, "-k: expected one argument"),
-    (["ask", "cnn", "--year-from", "soon"], 2, "year_from must be a year from 1800 to 2100, not 'soon'"),
+    (["ask", "cnn", "--year-from", "soon"], 2, "--year-from must be a year from 1800 to 2100, not 'soon'"),
     (["ask", "cnn", "--index", "{file}"], 1, "no index at {file}"),
     (["show"], 2, "the following arguments are required: id"),
     (["show", "no-such-paper", "--index", "{index}"], 1, "no paper with id 'no-such-paper'"),

@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..core.errors import PapersearchError, QueryError
-from ..core.params import INVALID_CHARACTERS, RULES, check_id, check_query, not_taken
+from ..core.params import INVALID_CHARACTERS, RULES, check_id, check_query, not_taken, renamed
 from .jsonrpc import holds_surrogate
 
 REQUIRED = {  # what a required argument takes, said when it is missing
@@ -63,13 +63,6 @@ def as_argument(message: str, param: str | None, tool: str, arguments: Mapping[s
     else:
         name = ARGUMENTS_OF.get(tool, {}).get(param, param)
     return renamed(message, param, name)
-
-
-def renamed(message: str, param: str, name: str) -> str:
-    """``message`` with ``param``, the name it starts with (``q: ...``, ``from must be ...``), written ``name``."""
-    if name != param and message.startswith((param + ":", param + " ")):
-        return name + message[len(param) :]
-    return message
 
 
 def unknown_argument(tool: str, arguments: Mapping[str, Any], takes: Collection[str]) -> str | None:

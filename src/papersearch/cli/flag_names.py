@@ -3,7 +3,7 @@
 The core's rules name the HTTP API's parameter (``year_from: the year range is backwards: year_from 2000 is after
 year_to 1990``); at the command line a person typed ``--year-from``, and reads the message with the names they
 typed. ``FLAGS`` is the one table pairing the two (the MCP face's is ``agent.errors.ARGUMENTS_OF``, and the swap of
-a message's leading name is the one ``agent.errors.renamed`` makes for it). A name is swapped where the message
+a message's leading name is ``core.params.renamed``, which MCP's errors use too). A name is swapped where the message
 starts with it and, for a name no English word has (``year_to``), anywhere in the message's own words; never in
 the input it quotes.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import re
 
-from ..agent.errors import renamed
+from ..core.params import renamed
 
 FLAGS = {  # the HTTP API's parameter -> what the command line calls it, where the two differ
     "q": "query",  # the question or keywords, the positional argument of ask and answer

@@ -290,3 +290,10 @@ def _whole(value: object) -> int | None:
     if isinstance(value, str) and value.strip().lstrip("+-").isdigit() and value.strip().isascii():
         return int(value.strip())
     return None
+
+
+def renamed(message: str, param: str, name: str) -> str:
+    """``message`` with ``param``, the name it starts with (``q: ...``, ``from must be ...``), written ``name``."""
+    if name != param and message.startswith((param + ":", param + " ")):
+        return name + message[len(param) :]
+    return message
