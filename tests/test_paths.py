@@ -64,10 +64,11 @@ def path_graph(years: dict[str, int], edges: list[tuple[str, str, str, str]], ve
 def small() -> PathGraph:
     """a(1950) <- b(1960, cites) <- d(1980, cites); a <- c(1970, mentions) <- d (mentions); e(1990): no edge.
 
-    ``a`` names ``b`` in its own summary (an early entry looking ahead): the edge still means b builds on a.
+    ``a`` names ``b`` in its own summary (an early entry looking ahead): the extraction stores that edge as b
+    building on a (``graph.extract.oriented``), and a path graph reads edges as stored.
     """
     edges = [
-        ("a", "b", "cites", "later b"),
+        ("b", "a", "cites", "later b"),
         ("c", "a", "mentions", "the idea of a"),
         ("d", "b", "cites", "B says"),
         ("d", "c", "mentions", "c-like"),
@@ -171,15 +172,15 @@ def test_a_chain_by_meaning_crosses_no_more_than_fifteen_years_while_papers_lie_
 
 
 class Oriented:
-    """The real graph oriented by time, read here from the graph record on its own (not through PathGraph)."""
+    """The real graph as stored (each edge's source builds on its target), read here from the graph record on its own (not through PathGraph)."""
 
     def __init__(self, searcher: Searcher) -> None:
         self.year = {r["id"]: r["year"] for r in searcher.papers()}
-        ranked: dict[tuple[str, str], tuple[tuple[bool, bool], str, str]] = {}
+        ranked: dict[tuple[str, str], tuple[bool, str, str]] = {}
         for e in searcher.graph()["edges"]:
             s, t = e["source"], e["target"]
-            earlier, later = (t, s) if self.year[s] >= self.year[t] else (s, t)
-            rank = (e["kind"] != "cites", s != later)  # a citation first; of two, the later paper's own words
+            earlier, later = t, s  # as stored: the source builds on the target
+            rank = e["kind"] != "cites"  # a citation first; of two of a kind, the first stored
             if (earlier, later) not in ranked or rank < ranked[(earlier, later)][0]:
                 ranked[(earlier, later)] = (rank, e["kind"], e["evidence"])
         self.edges = {pair: (kind, evidence) for pair, (_, kind, evidence) in ranked.items()}  # (earlier, later) ->

@@ -1,7 +1,9 @@
 """Reading paths through the cross-reference graph: what to read before or after a paper, and a chain between two.
 
-Edges are oriented by time as the neighbourhoods are (``graph/neighbours.py``): the earlier paper is the one built
-upon, and of two papers of one year the one whose summary makes the reference is the later. A route to a paper is
+Edges are read as the extraction stored them (``graph.extract.oriented``), as the neighbourhoods are: the source
+builds on the target, which is the earlier paper but where a paper's year citation names a work dated a little
+later (``graph.citations.cited_ahead``: AlexNet's "Dropout (Srivastava, 2014)"), and of two papers of one year the
+one whose summary makes the reference builds on the other. A route to a paper is
 judged by its weakest links first (``Cost``): as few steps by meaning as it can, then as few mentions, then as few
 hops, so no route passes through a mention where a chain of citations reaches the same paper, and none through a
 step by meaning where the graph reaches it. Steps by meaning go to papers near in meaning and near in time
@@ -141,18 +143,18 @@ def route_to(came: dict[int, tuple[Cost, Step]], source: int, found: int) -> lis
 
 
 class PathGraph:
-    """The graph of one index version oriented by time, and its papers' vectors for steps by meaning."""
+    """The graph of one index version as stored (each edge's source builds on its target), and its papers' vectors for steps by meaning."""
 
     def __init__(self, records: Sequence[PaperRecord], graph: GraphRecord, vectors: np.ndarray) -> None:
         """The path graph of records, a graph record and the papers' path vectors held in memory."""
         row = {r["id"]: i for i, r in enumerate(records)}
-        best: dict[tuple[int, int], tuple[tuple[int, bool], Link]] = {}  # (later, earlier) -> the edge that ties them
+        best: dict[tuple[int, int], tuple[int, Link]] = {}  # (later, earlier) -> the edge that ties them
         for e in graph["edges"]:
             s, t = row.get(e["source"]), row.get(e["target"])
             if s is None or t is None or s == t:
                 continue
-            later, earlier = (s, t) if records[s]["year"] >= records[t]["year"] else (t, s)
-            rank = (KIND_RANK[e["kind"]], s != later)  # the stronger edge; of two, the later paper's own words
+            later, earlier = s, t  # as stored: the paper that builds on the other (graph.extract.oriented)
+            rank = KIND_RANK[e["kind"]]  # the stronger edge; of two of a kind, the first stored
             if (later, earlier) not in best or rank < best[(later, earlier)][0]:
                 best[(later, earlier)] = (rank, Link(earlier, e["kind"], e["evidence"]))
         earlier_links: list[list[Link]] = [[] for _ in records]  # what each paper builds on
