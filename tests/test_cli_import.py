@@ -153,6 +153,22 @@ def test_add_from_flags_writes_a_checked_paper_and_says_what_next(
     )
 
 
+def test_add_of_a_paper_the_list_has_says_it_kept_the_lists_question(
+    capsys: pytest.CaptureFixture[str], corpus_copy: Path
+) -> None:
+    """A question typed with ``add`` for a paper the list holds with its own question is said to be kept (it was
+    dropped without a word), and the list's question stands."""
+    before = load_corpus(corpus_copy).by_id()["1989-lecun-cnn"].question
+    status, out, err = run(
+        capsys,
+        *("add", "--title", "Handwritten Digit Recognition with a Back-Propagation Network", "--year", "1989"),
+        *("--author", "Yann LeCun", "--question", "How to read zip codes?", "--corpus", str(corpus_copy)),
+    )
+    assert status == 0, err
+    assert "1989-lecun-cnn" in out and "kept question (the list's own)" in out, out
+    assert load_corpus(corpus_copy).by_id()["1989-lecun-cnn"].question == before != "How to read zip codes?"
+
+
 def test_a_summary_typed_with_add_is_kept_by_a_forced_import(
     capsys: pytest.CaptureFixture[str], corpus_copy: Path
 ) -> None:

@@ -331,6 +331,7 @@ def test_a_year_no_era_covers_names_the_nearest_era(tmp_path: Path) -> None:
     )
     (item,) = plan_import(tmp_path / "gap.bib", root).items
     assert item.action == "bad" and "the nearest is the-backpropagation-revolution (1986–1991)" in item.note
+    assert "import with --era the-backpropagation-revolution or --era nearest" in item.note  # what to type
     (near,) = plan_import(tmp_path / "gap.bib", root, ImportOptions(era="nearest")).items
     assert near.action == "add" and "placed in the nearest" in near.note
     run_import(tmp_path / "gap.bib", root, ImportOptions(era="recurrent-networks-language"))

@@ -136,5 +136,5 @@ def choose_era(eras: list[Era], year: int, fallback: str | None) -> tuple[str | 
         return fallback, f"{year} lies in no era; placed in {fallback} as asked"
     return None, (
         f"{year} lies in no era of eras.yaml; the nearest is {near.id} ({near.start}–{near.end}): "
-        f"import with era={near.id!r} or era='nearest' (--era on the command line), or add an era that covers {year}"
+        f"import with --era {near.id} or --era nearest, or add an era that covers {year}"
     )

@@ -303,7 +303,8 @@ def _merge(old: Paper, entry: Incoming, force: bool, ours: frozenset[str]) -> tu
     others"), so what the list already has stands. With ``force`` a field an import wrote
     (``ours``: one an import wrote and nobody edited since) takes the entry's value too; any other field (the list's
     own summary, a title a person typed, a summary a person edited after an import) is never replaced. The paper's id, era, concepts and edges are always its
-    own; a question is given only by ``papersearch add``, and fills in a paper's like any other field.
+    own; a question is given only by ``papersearch add``, and fills in a paper's like any other field; one that
+    differs from the paper's is said to be kept (the list's own), with ``force`` or not, since a person typed it.
     """
     given: dict[str, Any] = {f: getattr(entry, f) for f in MERGED}
     changes: dict[str, Any] = {}
@@ -314,7 +315,7 @@ def _merge(old: Paper, entry: Incoming, force: bool, ours: frozenset[str]) -> tu
             continue
         if not current or (force and name in ours):
             changes[name] = value
-        elif force:
+        elif force or name == "question":  # a question is only ever typed (``add``): never dropped unsaid
             kept.append(name)
     if "authors" in changes:  # "and others" says how the authors it comes with end, not the list's own
         changes["et_al"] = entry.et_al
