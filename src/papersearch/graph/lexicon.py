@@ -298,17 +298,17 @@ def occurrences(t: Text, lex: Lexicon, any_case: bool = False) -> tuple[dict[int
     text, key, n = t.text, t.key, len(t.text)
     bounds = [*t.breaks, n]
     ends = sorted(bounds + [e - 1 for e in bounds if e > 0 and text[e - 1] in PLURAL_CHARS])
-    starts = [0, *(b + 1 for b in t.breaks)]
+    starts = [0] + [b + 1 for b in t.breaks]
     if starts[-1] >= n:
         starts.pop()
-    reach_of = lex.reach
+    reach_of, keys = lex.reach, lex.keys
     tries: dict[int, list[int]] = {}
     for s in starts:
         reach = reach_of[key[s : s + 4]]
         if not reach:
             continue
         for e in ends[bisect_right(ends, s) : bisect_right(ends, s + reach)]:
-            found = lex.keys.get(key[s:e])
+            found = keys.get(key[s:e])
             if found is not None:
                 for item in (found,) if isinstance(found, int) else found:
                     tries.setdefault(item, []).append(s)
