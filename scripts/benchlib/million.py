@@ -220,7 +220,8 @@ def build_main(corpus: Path, index: Path) -> None:
     manifest = layout.read_manifest(store.version_dir(index))
     seconds = manifest["build_seconds"] if report.unchanged else report.seconds
     out = {"papers": report.papers, "seconds": seconds, "unchanged": report.unchanged}
-    print(json.dumps({**out, "stages": manifest.get("build_stages", {}), "vector_index": manifest["vector_index"]}))
+    stages = {"stages": manifest.get("build_stages", {}), "cpu_stages": report.cpu_stages}  # CPU: this run's alone
+    print(json.dumps({**out, **stages, "vector_index": manifest["vector_index"]}))
 
 
 def encode_main(index: Path, n: int) -> None:

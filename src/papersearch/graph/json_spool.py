@@ -20,6 +20,7 @@ from types import TracebackType
 from typing import Any
 
 _CHUNK = 1 << 20
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # json.dumps would make one a value
 
 
 class JsonSpool:
@@ -46,7 +47,7 @@ class JsonSpool:
         return len(self._starts) - 1
 
     def append(self, value: Any) -> None:
-        data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+        data = _ENCODER.encode(value).encode() + b"\n"
         with self._named():
             self._file.write(data)
         self._starts.append(self._starts[-1] + len(data))

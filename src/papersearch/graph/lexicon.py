@@ -191,6 +191,21 @@ class Lexicon:
         str, int | tuple[int, ...]
     ]  # ``match_key`` of a name or term -> its rank * 2 + (_NAME or _TERM), or several
     heads: dict[str, int]  # the first four characters of a key (all of a shorter one) -> longest such key
+    reach: Reach  # the longest key a span starting with four given characters may be, from ``heads``
+
+
+class Reach(dict[str, int]):
+    """The longest key a span may be that starts with four given characters (fewer at a text's end): the longest
+    of ``heads`` under their first four, three or two. Filled as texts ask: a corpus's texts share a few thousand."""
+
+    def __init__(self, heads: dict[str, int]) -> None:
+        super().__init__()
+        self.heads = heads
+
+    def __missing__(self, start: str) -> int:
+        heads = self.heads
+        self[start] = reach = max(heads.get(start, 0), heads.get(start[:3], 0), heads.get(start[:2], 0))
+        return reach
 
 
 def surname_key(paper: Paper) -> str:
@@ -264,7 +279,7 @@ class _Builder:
             heads[key[:4]] = max(heads.get(key[:4], 0), len(key))
         by_surname = {k: tuple(v) for k, v in self.by_surname.items()}
         self.by_surname = {}
-        return Lexicon(by_surname, names, name_keys, terms, self.positions, self.years, keys, heads)
+        return Lexicon(by_surname, names, name_keys, terms, self.positions, self.years, keys, heads, Reach(heads))
 
 
 def _key(keys: dict[str, int | tuple[int, ...]], key: str, item: int) -> None:
@@ -281,20 +296,19 @@ def occurrences(t: Text, lex: Lexicon, any_case: bool = False) -> tuple[dict[int
     term in any case (a title's capitals say nothing).
     """
     text, key, n = t.text, t.key, len(t.text)
-    ends: list[int] = []
-    for e in [*t.breaks, n]:
-        if e > 0 and text[e - 1] in PLURAL_CHARS:
-            ends.append(e - 1)
-        ends.append(e)
-    starts = [s for s in (0, *(b + 1 for b in t.breaks)) if s < n]
-    heads = lex.heads
+    bounds = [*t.breaks, n]
+    ends = sorted(bounds + [e - 1 for e in bounds if e > 0 and text[e - 1] in PLURAL_CHARS])
+    starts = [0] + [b + 1 for b in t.breaks]
+    if starts[-1] >= n:
+        starts.pop()
+    reach_of, keys = lex.reach, lex.keys
     tries: dict[int, list[int]] = {}
     for s in starts:
-        reach = max(heads.get(key[s : s + 4], 0), heads.get(key[s : s + 3], 0), heads.get(key[s : s + 2], 0))
+        reach = reach_of[key[s : s + 4]]
         if not reach:
             continue
         for e in ends[bisect_right(ends, s) : bisect_right(ends, s + reach)]:
-            found = lex.keys.get(key[s:e])
+            found = keys.get(key[s:e])
             if found is not None:
                 for item in (found,) if isinstance(found, int) else found:
                     tries.setdefault(item, []).append(s)

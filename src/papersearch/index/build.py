@@ -45,6 +45,7 @@ class BuildReport:
     unchanged: bool = False
     removed: list[str] = field(default_factory=list)
     stages: dict[str, float] = field(default_factory=dict)  # seconds per step, in order
+    cpu_stages: dict[str, float] = field(default_factory=dict)  # the process's CPU seconds per step
     embedder: str = ""  # "sentence-transformers", "onnx", or the factory's class name
 
 
@@ -106,7 +107,7 @@ def build(
     corpus, shared = _scan(corpus_dir)
     watch.lap("load_corpus")
     fingerprint = model_fingerprint_cached(model, index_dir / store.CACHE)
-    report = BuildReport(papers=len(corpus), stages=watch.stages)
+    report = BuildReport(papers=len(corpus), stages=watch.stages, cpu_stages=watch.cpu)
     with store.build_lock(index_dir):
         report.removed = store.clean(index_dir)
         current, cdir = in_use(index_dir)

@@ -53,17 +53,20 @@ TEMPORARY = "tmp"  # the build folder's folder for temporary files (removed befo
 
 
 class Stopwatch:
-    """Seconds per named step, for the report and the manifest."""
+    """Seconds per named step, for the report and the manifest, and the process's CPU seconds per step (the
+    report's alone: on a shared machine they say what a step costs where the wall seconds say how busy it was)."""
 
     def __init__(self) -> None:
         self.stages: dict[str, float] = {}
-        self._last = time.perf_counter()
+        self.cpu: dict[str, float] = {}
+        self._last, self._last_cpu = time.perf_counter(), time.process_time()
 
     def lap(self, name: str) -> None:
         """The time since the last lap, added to step ``name``."""
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.process_time()
         self.stages[name] = round(self.stages.get(name, 0.0) + now - self._last, 3)
-        self._last = now
+        self.cpu[name] = round(self.cpu.get(name, 0.0) + cpu - self._last_cpu, 3)
+        self._last, self._last_cpu = now, cpu
 
 
 @dataclass(frozen=True)

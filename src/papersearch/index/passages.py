@@ -14,7 +14,8 @@ from ..core.records import PaperRecord, PassageKind
 
 MAX_WORDS = 150  # ~200 word pieces, safely under the model's 256
 _ABBREV = r"(?<!\bU\.S\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bet al\.)(?<!\bvs\.)(?<!\b[A-Z]\.)"
-SENTENCE_END = re.compile(_ABBREV + r"(?<=[.!?])[”\"’)]?\s+(?=[A-Z“\"(])")
+# the end mark first: the abbreviations' look-behinds are then tried only after a ".", "!" or "?", not at every character
+SENTENCE_END = re.compile(r"(?<=[.!?])" + _ABBREV + r"[”\"’)]?\s+(?=[A-Z“\"(])")
 
 
 @dataclass(frozen=True)
