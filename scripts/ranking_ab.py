@@ -1,7 +1,7 @@
 """Ranking CPU of this tree against another commit's, in one process, query by query in turns; results compared.
 
 Usage:
-    python scripts/ranking_ab.py --index DIR --against REF [--queries 200] [--rounds 5]
+    python scripts/ranking_ab.py --index DIR --against REF [--queries 200] [--rounds 5] [--call answer]
 
 The other commit's ``src/papersearch`` is copied (``git archive``) into a temporary folder as the package
 ``papersearch_old`` (every import inside the package is relative), and both load the same index. Each
@@ -10,7 +10,7 @@ new dev queries (a dev query and a number no cache has seen); every vector is en
 and each search is timed by the CPU of its thread, the two sides in turns (which goes first alternates), so
 a busy machine slows both alike. Prints each side's median over the rounds of its per-round p50, the rounds'
 range, the median ratio, and how many results differ (``took_ms`` aside): 0 when a change keeps outputs
-identical.
+identical. ``--call answer`` times and compares ``Searcher.answer`` instead (a search, then the answer composed).
 """
 
 from __future__ import annotations
@@ -72,6 +72,7 @@ def main() -> None:
     parser.add_argument("--against", required=True, help="the commit to compare with (a git ref)")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--call", choices=("search", "answer"), default="search", help="what is timed and compared")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ranking-ab-") as tmp:
         old_package(args.against, Path(tmp))
@@ -86,7 +87,7 @@ def main() -> None:
         for searcher, base in sides.values():  # every text either side encodes, encoded before any search is timed
             warm = searcher(base.data, base.settings, encoder)
             for q in texts:
-                warm.search(q)
+                getattr(warm, args.call)(q)
         p50: dict[str, list[float]] = {"old": [], "new": []}
         differ = 0
         for r in range(args.rounds):
@@ -96,7 +97,7 @@ def main() -> None:
                 out = {}
                 for name in ("old", "new") if (i + r) % 2 == 0 else ("new", "old"):
                     started = time.thread_time()
-                    out[name] = fresh[name].search(q)
+                    out[name] = getattr(fresh[name], args.call)(q)
                     spent[name].append(time.thread_time() - started)
                 differ += shown(out["old"]) != shown(out["new"])
             for name in p50:

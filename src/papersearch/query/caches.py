@@ -1,8 +1,9 @@
-"""The searcher's two caches, kept per index version: query vectors by their text, whole results by request.
+"""The searcher's caches, kept per index version: query vectors by their text, whole results by request, and
+readings of a query (its plan) by text.
 
-Both are bounded, least recently used first out, and safe to share between threads; each counts
-the times it answered (``hits``), which tests and benchmarks read. A reload builds a new searcher
-with empty caches, so no answer of an old version is ever served.
+All are bounded and safe to share between threads; the first two give up the least recently used
+first and count the times they answered (``hits``), which tests and benchmarks read. A reload builds
+a new searcher with empty caches, so no answer of an old version is ever served.
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..core.kept import Kept
 from ..core.params import SearchRequest
 from ..core.records import SearchResults
+from .plan import QueryPlan
 
 QUERY_CACHE_SIZE = 2048  # query vectors kept (1.5 KB each)
 RESULT_CACHE_HITS = 20_000  # results kept, counted in hits (each ~1 KB; the records themselves are shared)
 RESULT_CACHE_NEIGHBOURS = 200_000  # and in the neighbours their hits list: a hit lists every paper citing it, which
 # at a million papers can be hundreds of thousands (a few hundred bytes each), so hits alone do not bound the memory
+READINGS_KEPT = 1024  # texts whose plan (``plan.make_plan``, before a request's ``ignore``) is kept
 
 
 class QueryVectors:
@@ -88,3 +92,24 @@ class RecentResults:
                 gone, gone_listed = self._results.popitem(last=False)[1]
                 self._held -= len(gone["results"]) + 1
                 self._neighbours -= gone_listed
+
+
+class Readings:
+    """A version's reading of each text (``read``: ``plan.make_plan`` against its context), the last ``size`` kept.
+
+    ``make_plan`` is a pure function of the text and the version, and a plan is frozen, so one reading serves every
+    request of the same text: an answer reads its search's question again, the same question comes with other
+    options (k, mode, filters, ``ignore``: each a new search), and an order's anchor is read as a query of its own.
+    """
+
+    def __init__(self, read: Callable[[str], QueryPlan], size: int = READINGS_KEPT) -> None:
+        self._make = read
+        self._kept: Kept[QueryPlan] = Kept(size)
+
+    def __call__(self, text: str) -> QueryPlan:
+        """The plan of ``text``: kept from before, or read and kept."""
+        plan = self._kept.get(text)
+        return self._kept.put(text, self._make(text)) if plan is None else plan
+
+    def __len__(self) -> int:
+        return len(self._kept)

@@ -25,6 +25,7 @@ from ..index.reader import IndexData
 from ..index.understanding import NAME_WEIGHT, ConceptTable, KeySet, NameTable, YearTable
 from . import candidates, order, ordering, ranking, rerank, scope, topical
 from .asked import Asking
+from .caches import Readings
 from .candidates import Allowed
 from .english import EVERYDAY_WORDS
 from .explain import Explainer, query_stems
@@ -57,12 +58,13 @@ class Ranker:
         self._spans = candidates.era_spans(self._eras, len(data.eras))
         self._degree = np.asarray(data.columns.degree)
         self._plan_context: PlanContext = stored_context(data)
+        self._read = Readings(lambda text: make_plan(text, self._plan_context))  # ``make_plan``, kept per text
         self.engine = open_engine(data)
         self._asking = Asking(data, self.engine, self._plan_context, lambda: (graph().earlier, graph().later))
 
     def plan(self, text: str, ignore: tuple[str, ...] = ()) -> QueryPlan:
         """How ``text`` is read against this version (its eras, years, names), less the parts in ``ignore``."""
-        return make_plan(text, self._plan_context).without(ignore)
+        return self._read(text).without(ignore)
 
     def allowed(self, year_from: int | None = None, year_to: int | None = None, era: str | None = None) -> Allowed:
         """The rows the hard filters let through (an era no paper is of lets none)."""
@@ -196,7 +198,7 @@ class Ranker:
         list (their own names, concepts and year count; of their matches, ``ordering.matches``, the earliest: "the
         perceptron" is Rosenblatt's, not Minsky and Papert's book about it), when the search is sure some paper
         answers them."""
-        sub = make_plan(words, self._plan_context)
+        sub = self._read(words)
         scored = self._judged(self._scored(words, sub, mode, self.allowed(), 10, embed), sub.topic, embed)
         if scored.confidence < scope.NO_MATCH_BELOW:
             return None
