@@ -36,20 +36,6 @@ ITS_BEFORE = re.compile(r"(?:^|[\s(])its\s$")  # "its 1962 extension"
 TAIL = 12  # characters that hold any match of the three patterns above (each ends the text, none is longer)
 
 
-# A year citation of an entry dated up to this many years after the citing one is the citer's own citation, kept in
-# its direction (the citer builds on the cited): the work circulated before the year it is dated by, as a preprint
-# or in a journal's queue ("the latest tricks such as ReLU and Dropout (Srivastava, 2014)" in AlexNet's 2012
-# summary: Dropout was on arXiv in 2012). Further ahead, a year citation is a look-ahead, oriented by time like any
-# other ("… later inspire LeCun (1989)" in a 1959 summary). docs/graph.md has the rule and its reason.
-PREPRINT_SKEW_YEARS = 3
-
-
-def cited_ahead(citer_year: int, cited_year: int) -> bool:
-    """Whether a year citation of a work of ``cited_year`` in a summary of ``citer_year`` is a citation of a later-dated
-    work that the citer built on (``PREPRINT_SKEW_YEARS``), to be kept in the citer's direction."""
-    return 0 < cited_year - citer_year <= PREPRINT_SKEW_YEARS
-
-
 @dataclass(frozen=True)
 class Citation:
     """A citation with a year found in a text."""

@@ -25,9 +25,8 @@ Surnames keep their particles and are matched by key ("van den Oord", "Le Cun" =
 An edge runs from the later paper to the earlier one it builds on, whichever summary holds the
 words: a look-ahead in an older summary ("developing insights that later inspire and inform the
 design of convolutional neural networks", Hubel 1959) is an edge from the later paper (LeCun 1989)
-to the older one, with the older summary's words as evidence; but a year citation of an entry dated a little
-later ("Dropout (Srivastava, 2014)" in AlexNet's 2012 summary: ``citations.cited_ahead``) is the citer's, which
-builds on it. Of two papers of one year, the one whose text makes the reference is the source. ``build_graph`` keeps one edge a pair
+to the older one, with the older summary's words as evidence. Of two papers of one year, the one
+whose text makes the reference is the source. ``build_graph`` keeps one edge a pair
 (``neighbours.kept_edges``): a look-ahead the later paper's own words already tell adds nothing.
 
 Passes 2 and 3 and the title look for every surname and term of the corpus at once, through the
@@ -45,7 +44,7 @@ import numpy as np
 from ..core.models import Edge, ExternalRef, Graph, Paper
 from ..core.names import author_surname, name_key
 from ..core.records import EdgeKind
-from .citations import COMMON_WORD_SURNAMES, OWN, Citation, cited_ahead, clause_before, find_citations
+from .citations import COMMON_WORD_SURNAMES, OWN, Citation, clause_before, find_citations
 from .lexicon import Lexicon, Referent, Span, build_lexicon, mentions, occurrences, scan
 from .neighbours import KIND_RANK, kept_edges
 
@@ -100,21 +99,19 @@ class _Found:
         self.external: dict[str, ExternalRef] = {}
         self.claimed: list[Span] = []  # spans a pass has read: a later pass does not read them again
 
-    def add(self, target: Referent, kind: EdgeKind, evidence: str, cited: bool = False) -> None:
-        """An edge between the source and ``target`` (``oriented``; ``cited``: the source's own citation of it),
-        unless ``target`` is the source itself or the edge is already there as strong (a citation beats a mention)."""
+    def add(self, target: Referent, kind: EdgeKind, evidence: str) -> None:
+        """An edge between the source and ``target`` (``oriented``), unless ``target`` is the source itself or
+        the edge is already there as strong (a citation beats a mention)."""
         if target.id == self.source.id:
             return
         old = self.edges.get(target.id)
         if old is None or (old.kind == "mentions" and kind == "cites"):
-            self.edges[target.id] = oriented(self.source, target.id, target.year, kind, evidence, cited)
+            self.edges[target.id] = oriented(self.source, target.id, target.year, kind, evidence)
 
 
-def oriented(source: Paper, other: str, other_year: int, kind: EdgeKind, evidence: str, cited: bool = False) -> Edge:
-    """The edge ``source``'s text makes to ``other``: from the later of the two to the earlier, which it builds on;
-    but ``source``'s year citation of a work dated a little later (``cited``: ``citations.cited_ahead``) stays the
-    source's, which builds on it."""
-    if other_year > source.year and not cited:  # a look-ahead: the later paper builds on this one
+def oriented(source: Paper, other: str, other_year: int, kind: EdgeKind, evidence: str) -> Edge:
+    """The edge ``source``'s text makes to ``other``: from the later of the two to the earlier, which it builds on."""
+    if other_year > source.year:  # a look-ahead: the later paper builds on this one
         return Edge(other, source.id, kind, evidence)
     return Edge(source.id, other, kind, evidence)
 
@@ -153,7 +150,7 @@ def _year_citations(found: _Found, lex: Lexicon, own_names: set[str]) -> None:
         ):
             continue
         if isinstance(hit, Referent):
-            found.add(hit, "cites", c.evidence, cited_ahead(source.year, hit.year))
+            found.add(hit, "cites", c.evidence)
         elif (ref := c.ref(own_surname)) not in found.external:
             found.external[ref] = ExternalRef(source.id, ref, c.evidence)
 

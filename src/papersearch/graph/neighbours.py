@@ -3,9 +3,7 @@
 Edges are stored oriented by time: ``source`` is the later paper and builds on ``target``, even when the
 words are the earlier entry's look-ahead ("later inspire ... convolutional networks" in Hubel's 1959
 summary is an edge from LeCun's 1989 paper to Hubel's); of two papers of one year, the one whose text
-makes the reference is the source; and a year citation of a work dated a little later (a preprint's year
-skew: "Dropout (Srivastava, 2014)" in AlexNet's 2012 summary) is the citer's, which builds on it. The sides
-follow the stored direction, never the years again. A pair tied both ways keeps one edge (``kept_edges``), the stronger,
+makes the reference is the source. A pair tied both ways keeps one edge (``kept_edges``), the stronger,
 in the later paper's own words when both are as strong; neighbourhoods show it from both ends.
 
 The rule is ``neighbour_order``, over arrays of paper numbers (a few bytes an edge), so that a
@@ -69,14 +67,15 @@ def neighbour_order(
 
     Papers are numbered in corpus order (year, then id), ``years[p]`` being paper ``p``'s; edge ``e``
     runs from paper ``source[e]`` to ``target[e]`` with ``kind[e]`` (its ``KIND_RANK``), in the order
-    extracted, oriented as ``extract.oriented`` does (``source`` builds on ``target``: the later paper, but for a
-    year citation of a work dated a little later, the citer); ``ahead[e]`` says its words are an earlier paper's
-    look-ahead (None: each edge that runs from an earlier paper to a later one). The edges are ``kept_edges``;
-    each side lists the strongest first, then the neighbours in corpus order.
+    extracted; ``ahead[e]`` says its words are an earlier paper's look-ahead (None: each edge that
+    runs from an earlier paper to a later one, as extracted before edges were oriented by time). The
+    edges are ``kept_edges``; each side lists the strongest first, then the neighbours in corpus order.
     """
     n = len(years)
-    later, earlier = source, target  # the paper that builds on the other, and the other (not always the older)
-    kept = kept_edges(years, source, target, kind, years[source] < years[target] if ahead is None else ahead)
+    forward = years[source] >= years[target]  # the source is the later paper (or as old)
+    later, earlier = np.where(forward, source, target), np.where(forward, target, source)
+    kept = kept_edges(years, source, target, kind, ~forward if ahead is None else ahead)
+    del forward
 
     def side(owner: np.ndarray, other: np.ndarray) -> Side:
         edge = kept[np.lexsort((other[kept], kind[kept], owner[kept]))]

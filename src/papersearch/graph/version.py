@@ -9,6 +9,4 @@ and ``papersearch index`` rebuilds it (extracting the graph again, reusing its v
 
 from __future__ import annotations
 
-EXTRACTION_VERSION = (
-    2  # 2: a year citation of an entry dated a little later is the citer's edge (citations.cited_ahead)
-)
+EXTRACTION_VERSION = 1

@@ -102,7 +102,8 @@ def write_edges(
     """The graph's kept edges into the database (by paper row, with their evidence), and the names their evidence
     gives (an edge's source names the authors of its target that its words name)."""
     source, target, kind = kept
-    later, earlier = source, target  # the paper that builds on the other (graph.neighbours: not always the later)
+    forward = years[source] >= years[target]
+    later, earlier = np.where(forward, source, target), np.where(forward, target, source)
     rows = zip(source.tolist(), target.tolist(), later.tolist(), earlier.tolist(), kind.tolist(), edges, strict=True)
     db.insert("edges", ((e, s, t, lt, er, k, edge["evidence"]) for e, (s, t, lt, er, k, edge) in enumerate(rows)))
     named = db.rows(
@@ -132,9 +133,10 @@ def write_columns(
     save(folder, "passage_start", start)
     save(folder, "row_paper", np.repeat(np.arange(n, dtype=np.int32), counts))
     source, target, kind = (a.astype(np.int64) for a in kept)
-    later, earlier = source, target  # as stored: the paper that builds on the other, and the other
+    forward = years[source] >= years[target]
+    later, earlier = np.where(forward, source, target), np.where(forward, target, source)
     save(folder, "degree", np.bincount(later, minlength=n) + np.bincount(earlier, minlength=n))
-    cites = kind == 0
+    cites = (kind == 0) & (years[target] <= years[source])
     _save_lists(folder, "builds_on", n, source[cites], target[cites], unique=True)
     tied = source != target
     edge = np.arange(len(source), dtype=np.int64)
