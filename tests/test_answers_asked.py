@@ -199,3 +199,25 @@ def test_plural_and_possessive_acronyms_are_a_choices_sides(
     assert order is not None and order["first"] == "earliest" and len(order["choice"]) == 2
     assert [s["id"] for s in answer["sources"]] == sides
     assert len(answer["notes"]) == 2 - len(sides)
+
+
+@pytest.mark.parametrize("typed", ["papers by Yann Le Cun", "what did Le Cun do?", "le cun's convolutional network"])
+def test_a_surname_with_a_particle_typed_apart_is_one_name(searcher: Searcher, typed: str) -> None:
+    """ "Le Cun" is LeCun (the list writes it joined), not Quoc Le and a word "cun"."""
+    plan = searcher.plan(typed)
+    assert plan.names == ("lecun",)
+    assert searcher.search(typed, k=1)["results"][0]["id"] == "1989-lecun-cnn"
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("what should I read first about reinforcement learning?", "topic"),
+        ("where do I begin with generative adversarial networks", "topic"),
+        ("who first used dropout?", "origin"),
+        ("tell me about the first perceptron", "origin"),
+    ],
+)
+def test_where_to_start_reading_is_no_origin_question(searcher: Searcher, question: str, intent: str) -> None:
+    """ "Read first" asks where to start, not who was first; a "first" after the request still asks who was."""
+    assert searcher.plan(question).intent == intent

@@ -14,7 +14,7 @@ from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from ..core.names import name_key
+from ..core.names import PARTICLES, name_key
 from ..core.patterns import Gated
 from ..core.records import EraRecord, GraphRecord, Intent, PaperRecord, Understood
 from ..index.tokens import STOPWORDS, tokenize
@@ -23,7 +23,7 @@ from .forms import Form, other_forms
 from .order import LIST_WORDS, SEQUENCE_WORDS, THINGS, OrderReading, choice_sides, read_order
 from .periods import ERA_WORD, Span
 from .timewords import TimeContext, TimeWindow, read_time
-from .wording import ASIDES, ASKING, FILLER, REQUESTS, TIME_JOINERS, without_contrast, without_instruction
+from .wording import ASIDES, ASKING, FILLER, INSTRUCTION, REQUESTS, TIME_JOINERS, without_contrast, without_instruction
 
 ORIGIN = Gated(
     (
@@ -227,7 +227,14 @@ def _words(text: str) -> tuple[str, ...]:
 def _names(text: str, ctx: PlanContext, bare: bool) -> tuple[list[str], list[str]]:
     """(``name_key``s, as typed) of the words of ``text`` that name people of the list."""
     keys, shown = [], []
-    for m in WORD.finditer(text):
+    words = list(WORD.finditer(text))
+    joined = _particle_names(text, words, ctx)
+    for i, m in enumerate(words):
+        if i in joined:  # "Le Cun": one name with the word before or after it
+            if joined[i]:
+                keys.append(name_key(joined[i]))
+                shown.append(joined[i])
+            continue
         word = m.group()
         key = name_key(word)
         if key not in ctx.names:
@@ -238,6 +245,21 @@ def _names(text: str, ctx: PlanContext, bare: bool) -> tuple[list[str], list[str
             keys.append(key)
             shown.append(word)
     return keys, shown
+
+
+def _particle_names(text: str, words: list[re.Match[str]], ctx: PlanContext) -> dict[int, str]:
+    """The names of the list a particle opens with the one or two words after it ("Yann Le Cun", "van der Maaten"),
+    by the index of each word they take: the first maps to the name as typed, the others to ""; read as one name
+    before any word alone ("Le" alone is Quoc Le)."""
+    taken: dict[int, str] = {}
+    for i, m in enumerate(words):
+        if i in taken or m.group().casefold() not in PARTICLES:
+            continue
+        for n in (3, 2):  # the longest first: "van der Maaten" before "van der"
+            if i + n <= len(words) and name_key(typed := text[m.start() : words[i + n - 1].end()]) in ctx.names:
+                taken.update({i: typed} | {j: "" for j in range(i + 1, i + n)})
+                break
+    return taken
 
 
 def make_plan(text: str, ctx: PlanContext) -> QueryPlan:
@@ -270,7 +292,9 @@ def make_plan(text: str, ctx: PlanContext) -> QueryPlan:
     words = _content_words(topic)
     bare = bool(words) and all((key := name_key(w)) in ctx.names or key in ctx.given for w in words)
     keys, shown = _names(topic, ctx, bare) if order is None or topic != order.anchor else ([], [])  # the anchor's
-    cues = _cut(text, (window.spans if window else ()) + (order.spans if order else ()))  # "the first AI winter"
+    asked = INSTRUCTION.match(text)  # "what should I read first about X": where to start, not who was first
+    spans = (window.spans if window else ()) + (order.spans if order else ()) + (((0, asked.end()),) if asked else ())
+    cues = _cut(text, spans)  # "the first AI winter"
     intent: Intent = "history" if HISTORY.search(cues) else "origin" if ORIGIN.search(cues) else "topic"
     named_words = {w.lower() for s, e in window.spans for w in WORD.findall(text[s:e])} if window else set()
     said = {w.lower() for w in _content_words(topic, ASIDES)}
