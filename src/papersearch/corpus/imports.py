@@ -107,7 +107,7 @@ def _commit(
             n = plan.count("bad")
             head = (
                 f"{source}: {n} entr{'y' if n == 1 else 'ies'} cannot be imported, so nothing was "
-                "(fix them, or import the rest and skip them: on_error=skip_bad, --skip-bad on the command line):"
+                "(fix them, or import the rest and skip them with --skip-bad):"
             )
             raise ImportFileError(head, bad)
         if plan.changes():
