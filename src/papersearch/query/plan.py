@@ -248,15 +248,17 @@ def _names(text: str, ctx: PlanContext, bare: bool) -> tuple[list[str], list[str
 
 
 def _particle_names(text: str, words: list[re.Match[str]], ctx: PlanContext) -> dict[int, str]:
-    """The names of the list a particle opens with the one or two words after it ("Yann Le Cun", "van der Maaten"),
-    by the index of each word they take: the first maps to the name as typed, the others to ""; read as one name
-    before any word alone ("Le" alone is Quoc Le)."""
+    """The names of the list a particle opens with the one or two words after it ("Yann Le Cun": "Le" alone is Quoc
+    Le, "Cun" no one), where the last word alone names no one, by the index of each word they take: the first maps
+    to the name as typed, the others to ""."""
     taken: dict[int, str] = {}
     for i, m in enumerate(words):
         if i in taken or m.group().casefold() not in PARTICLES:
             continue
         for n in (3, 2):  # the longest first: "van der Maaten" before "van der"
-            if i + n <= len(words) and name_key(typed := text[m.start() : words[i + n - 1].end()]) in ctx.names:
+            if i + n > len(words) or name_key(words[i + n - 1].group()) in ctx.names:
+                continue  # "van den Oord": the surname alone is the graph's key, read as it is
+            if name_key(typed := text[m.start() : words[i + n - 1].end()]) in ctx.names:
                 taken.update({i: typed} | {j: "" for j in range(i + 1, i + n)})
                 break
     return taken
