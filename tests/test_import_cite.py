@@ -108,6 +108,18 @@ def test_pages_read_every_dash_and_refuse_words() -> None:
     assert pages_of("see the appendix") is None
 
 
+def test_pages_that_are_no_range_warn_in_bibtex_as_in_csl_json() -> None:
+    """Both readers leave such pages out and say so; BibTeX once froze its warnings before the pages were read."""
+    bib = "@article{a, title={T}, author={Lovelace, Ada}, journal={J}, year={2014}, pages={12, 15-18}}\n"
+    csl = '[{"id": "a", "title": "T", "author": [{"family": "Lovelace", "given": "Ada"}], "container-title": "J", '
+    csl += '"issued": {"date-parts": [[2014]]}, "page": "12, 15-18"}]'
+    (from_bib,), (from_csl,) = list(read_bibtex(bib)), list(read_csl(csl))
+    assert isinstance(from_bib, Incoming) and isinstance(from_csl, Incoming)
+    assert (from_bib.pages, from_csl.pages) == ("", "")
+    assert [f for f, _ in from_bib.warnings] == ["pages"] and "'12, 15-18'" in from_bib.warnings[0][1]
+    assert [f for f, _ in from_csl.warnings] == ["page"]
+
+
 # ---------------------------------------------------------------- the corpus file format
 
 
