@@ -190,6 +190,12 @@ def test_csl_json_and_ris_carry_it_too(records: dict[str, PaperRecord]) -> None:
     assert isinstance(back, Incoming) and back.et_al and len(back.authors) == 3
     ris = cite([records[UNET]], "ris")
     assert "TY  - CHAP" in ris and "VL  - 9351" in ris and "SP  - 234" in ris and "EP  - 241" in ris
+    ris = cite([records[DQN]], "ris")  # RIS has no "others": the listed authors only, never a person "others"
+    assert [line for line in ris.splitlines() if line.startswith("AU")] == [
+        "AU  - Mnih, Volodymyr",
+        "AU  - Kavukcuoglu, Koray",
+        "AU  - Silver, David",
+    ]
 
 
 def test_a_list_paper_whose_venue_is_arxiv_is_cited_as_a_preprint(records: dict[str, PaperRecord]) -> None:

@@ -11,7 +11,7 @@ as a paper in "arXiv preprint arXiv:…". ``style="short"`` is the project's own
 Every format reads a paper's kind of work and venue through ``cite_venue.placed`` (an arXiv pseudo-venue is a
 preprint, never a journal); authors that ended "and others" in the paper's source are cited "et al." (BibTeX's
 ``and others``; in CSL-JSON the name ``{"literal": "others"}``, which citeproc sets as "and others", or within
-its et-al rule as "et al.").
+its et-al rule as "et al."; RIS has no way to say it, so an RIS record lists the named authors only).
 citeproc-py is imported only for ``text`` in the "harvard" style, never by a search.
 """
 
@@ -181,9 +181,7 @@ def ris_entry(record: PaperRecord, abstracts: bool = False) -> str:
     """One paper as an RIS record (``TY`` to ``ER``)."""
     where = placed(record)
     lines = [("TY", RIS_TYPES.get(where.kind, "GEN")), ("ID", record["id"])]
-    lines += [("AU", _ris_name(a)) for a in record["authors"]]
-    if record.get("et_al"):
-        lines.append(("AU", "others"))
+    lines += [("AU", _ris_name(a)) for a in record["authors"]]  # RIS has no "et al.": its authors as listed
     lines += [("TI", record["title"]), ("PY", str(record["year"]))]
     if where.venue:
         lines.append(("T2", where.venue))
