@@ -207,6 +207,19 @@ def test_a_list_paper_whose_venue_is_arxiv_is_cited_as_a_preprint(records: dict[
     assert [r["id"] for r in listed] == []  # of the 49 and the imports, none keeps an arXiv venue
 
 
+def test_dblps_corr_volume_goes_with_its_pseudo_venue(records: dict[str, PaperRecord]) -> None:
+    """A record kept as DBLP wrote it (venue "CoRR", volume "abs/…") is a preprint in every format, with no volume."""
+    corr = {**records["2015-kingma-adam"], "venue": "CoRR", "volume": "abs/1412.6980", "type": "article-journal"}
+    bib = cite([corr], "bibtex")  # type: ignore[list-item]
+    assert bib.startswith("@misc{") and "volume" not in bib and "abs/" not in bib
+    (item,) = json.loads(cite([corr], "csl-json"))  # type: ignore[list-item]
+    assert item["type"] == "article" and "volume" not in item and item["number"] == "arXiv:1412.6980"
+    ris = cite([corr], "ris")  # type: ignore[list-item]
+    assert "TY  - GEN" in ris and "\nVL  -" not in ris and "abs/1412.6980\n" not in ris.replace("arxiv.org/abs/", "")
+    for style in ("harvard", "short"):
+        assert "abs/1412.6980" not in cite([corr], "text", style).replace("arxiv.org/abs/", "")  # type: ignore[list-item]
+
+
 # ---------------------------------------------------------------- ids and where `add` writes
 
 

@@ -153,8 +153,8 @@ def csl_item(record: PaperRecord, abstracts: bool = False) -> dict[str, Any]:
     }
     if where.venue:
         item["container-title"] = where.venue
-    for key, name in (("volume", "volume"), ("issue", "issue"), ("pages", "page")):
-        if value := record.get(key):
+    for name, value in (("volume", where.volume), ("issue", record.get("issue")), ("page", record.get("pages"))):
+        if value:
             item[name] = value
     if doi := record.get("doi"):
         item["DOI"] = doi
@@ -186,7 +186,7 @@ def ris_entry(record: PaperRecord, abstracts: bool = False) -> str:
     if where.venue:
         lines.append(("T2", where.venue))
     first, _, last = record.get("pages", "").partition("-")
-    for tag, value in (("VL", record.get("volume", "")), ("IS", record.get("issue", "")), ("SP", first), ("EP", last)):
+    for tag, value in (("VL", where.volume), ("IS", record.get("issue", "")), ("SP", first), ("EP", last)):
         if value:
             lines.append((tag, value))
     for tag, key in (("DO", "doi"), ("UR", "url")):
@@ -224,7 +224,7 @@ def short_reference(record: PaperRecord) -> str:
     parts = [f"{who} ({record['year']}) {_sentence(record['title'])}"]
     where = placed(record)
     if where.venue:
-        parts.append(_sentence(where.venue + _numbers(record)))
+        parts.append(_sentence(where.venue + _numbers(record, where.volume)))
     elif where.preprint and where.arxiv:
         parts.append(f"arXiv preprint arXiv:{where.arxiv}.")
     link = doi_url(record["doi"]) if record.get("doi") else record.get("url") or ""
@@ -235,9 +235,9 @@ def short_reference(record: PaperRecord) -> str:
     return " ".join(parts)
 
 
-def _numbers(record: PaperRecord) -> str:
+def _numbers(record: PaperRecord, volume: str) -> str:
     """ ", 15(56), pp. 1929–1958" (what of volume, issue and pages the record has); "" for none."""
-    volume, issue, pages = record.get("volume", ""), record.get("issue", ""), record.get("pages", "")
+    issue, pages = record.get("issue", ""), record.get("pages", "")
     out = volume + (f"({issue})" if issue else "")
     if pages:
         out += (", " if out else "") + ("pp. " if "-" in pages else "p. ") + pages.replace("-", "–")
