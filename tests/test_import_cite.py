@@ -23,7 +23,7 @@ from papersearch.corpus.imports import import_entries, run_import
 from papersearch.corpus.incoming import Incoming
 from papersearch.corpus.load import load_corpus
 from papersearch.corpus.render import render_paper
-from papersearch.corpus.venues import pages_of, preprint_venue
+from papersearch.corpus.venues import TYPES, csl_type_of, pages_of, preprint_venue
 from papersearch.graph.records import corpus_records
 from papersearch.query.cite import cite
 
@@ -106,6 +106,16 @@ def test_pages_read_every_dash_and_refuse_words() -> None:
         "xii",
     ]
     assert pages_of("see the appendix") is None
+
+
+def test_a_reference_managers_csl_type_reads_as_ours_or_as_none() -> None:
+    assert [csl_type_of(t) for t in TYPES] == list(TYPES)  # ours read as themselves, with no alias
+    assert [csl_type_of(t) for t in (" Paper-Conference ", "manuscript", "preprint", "webpage")] == [
+        "paper-conference",
+        "article",
+        "article",
+        "",
+    ]
 
 
 def test_pages_that_are_no_range_warn_in_bibtex_as_in_csl_json() -> None:

@@ -124,11 +124,6 @@ def check_style(style: object) -> TextStyle:
     return one_of("style", style, TEXT_STYLES, f"style must be one of {', '.join(TEXT_STYLES)}")
 
 
-def csl_type(record: PaperRecord) -> str:
-    """A paper's CSL type: its own ``type``, else told from its venue (``cite_venue.placed``)."""
-    return placed(record).kind
-
-
 def csl_name(name: str) -> dict[str, str]:
     """An author as CSL names one: family and given names (particles with the family), or an organisation's literal."""
     given = given_names(name)
