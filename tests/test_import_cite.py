@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from papersearch.cli.render import show_paper
 from papersearch.core.errors import Problem
 from papersearch.core.records import PaperRecord
 from papersearch.corpus.bibtex import read_bibtex
@@ -25,6 +26,7 @@ from papersearch.corpus.load import load_corpus
 from papersearch.corpus.render import render_paper
 from papersearch.corpus.venues import TYPES, csl_type_of, pages_of, preprint_venue
 from papersearch.graph.records import corpus_records
+from papersearch.query.answer import citation
 from papersearch.query.cite import cite
 
 from .conftest import CORPUS
@@ -186,6 +188,17 @@ def test_text_cites_volume_pages_preprints_and_et_al(records: dict[str, PaperRec
     assert (
         "nature, 518(7540), pp. 529–533." in short and "Layer Normalization. arXiv preprint arXiv:1607.06450." in short
     )
+
+
+def test_an_answer_and_show_say_et_al_for_a_paper_whose_source_said_others(
+    records: dict[str, PaperRecord], capsys: pytest.CaptureFixture[str]
+) -> None:
+    ntm = records[NTM]  # Neural Turing Machines: two authors listed, then CSL-JSON's "others"
+    assert ntm.get("et_al") and len(ntm["authors"]) == 2
+    assert citation(ntm) == "(Graves et al., 2014)"  # not "(Graves & Wayne, 2014)"
+    assert citation({**ntm, "et_al": False}) == "(Graves & Wayne, 2014)"
+    show_paper(ntm)
+    assert "Alex Graves, Greg Wayne et al." in capsys.readouterr().out
 
 
 def test_csl_json_and_ris_carry_it_too(records: dict[str, PaperRecord]) -> None:
