@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from papersearch.cli.render import show_paper
 from papersearch.core.errors import Problem
 from papersearch.core.records import PaperRecord
 from papersearch.corpus.bibtex import read_bibtex
@@ -23,8 +24,9 @@ from papersearch.corpus.imports import import_entries, run_import
 from papersearch.corpus.incoming import Incoming
 from papersearch.corpus.load import load_corpus
 from papersearch.corpus.render import render_paper
-from papersearch.corpus.venues import pages_of, preprint_venue
+from papersearch.corpus.venues import TYPES, csl_type_of, pages_of, preprint_venue
 from papersearch.graph.records import corpus_records
+from papersearch.query.answer import citation
 from papersearch.query.cite import cite
 
 from .conftest import CORPUS
@@ -108,6 +110,28 @@ def test_pages_read_every_dash_and_refuse_words() -> None:
     assert pages_of("see the appendix") is None
 
 
+def test_a_reference_managers_csl_type_reads_as_ours_or_as_none() -> None:
+    assert [csl_type_of(t) for t in TYPES] == list(TYPES)  # ours read as themselves, with no alias
+    assert [csl_type_of(t) for t in (" Paper-Conference ", "manuscript", "preprint", "webpage")] == [
+        "paper-conference",
+        "article",
+        "article",
+        "",
+    ]
+
+
+def test_pages_that_are_no_range_warn_in_bibtex_as_in_csl_json() -> None:
+    """Both readers leave such pages out and say so; BibTeX once froze its warnings before the pages were read."""
+    bib = "@article{a, title={T}, author={Lovelace, Ada}, journal={J}, year={2014}, pages={12, 15-18}}\n"
+    csl = '[{"id": "a", "title": "T", "author": [{"family": "Lovelace", "given": "Ada"}], "container-title": "J", '
+    csl += '"issued": {"date-parts": [[2014]]}, "page": "12, 15-18"}]'
+    (from_bib,), (from_csl,) = list(read_bibtex(bib)), list(read_csl(csl))
+    assert isinstance(from_bib, Incoming) and isinstance(from_csl, Incoming)
+    assert (from_bib.pages, from_csl.pages) == ("", "")
+    assert [f for f, _ in from_bib.warnings] == ["pages"] and "'12, 15-18'" in from_bib.warnings[0][1]
+    assert [f for f, _ in from_csl.warnings] == ["page"]
+
+
 # ---------------------------------------------------------------- the corpus file format
 
 
@@ -166,6 +190,17 @@ def test_text_cites_volume_pages_preprints_and_et_al(records: dict[str, PaperRec
     )
 
 
+def test_an_answer_and_show_say_et_al_for_a_paper_whose_source_said_others(
+    records: dict[str, PaperRecord], capsys: pytest.CaptureFixture[str]
+) -> None:
+    ntm = records[NTM]  # Neural Turing Machines: two authors listed, then CSL-JSON's "others"
+    assert ntm.get("et_al") and len(ntm["authors"]) == 2
+    assert citation(ntm) == "(Graves et al., 2014)"  # not "(Graves & Wayne, 2014)"
+    assert citation({**ntm, "et_al": False}) == "(Graves & Wayne, 2014)"
+    show_paper(ntm)
+    assert "Alex Graves, Greg Wayne et al." in capsys.readouterr().out
+
+
 def test_csl_json_and_ris_carry_it_too(records: dict[str, PaperRecord]) -> None:
     items = json.loads(cite([records[DROPOUT], records[UNET], records[LAYERNORM], records[DQN]], "csl-json"))
     dropout, unet, layernorm, dqn = items
@@ -178,6 +213,12 @@ def test_csl_json_and_ris_carry_it_too(records: dict[str, PaperRecord]) -> None:
     assert isinstance(back, Incoming) and back.et_al and len(back.authors) == 3
     ris = cite([records[UNET]], "ris")
     assert "TY  - CHAP" in ris and "VL  - 9351" in ris and "SP  - 234" in ris and "EP  - 241" in ris
+    ris = cite([records[DQN]], "ris")  # RIS has no "others": the listed authors only, never a person "others"
+    assert [line for line in ris.splitlines() if line.startswith("AU")] == [
+        "AU  - Mnih, Volodymyr",
+        "AU  - Kavukcuoglu, Koray",
+        "AU  - Silver, David",
+    ]
 
 
 def test_a_list_paper_whose_venue_is_arxiv_is_cited_as_a_preprint(records: dict[str, PaperRecord]) -> None:
@@ -187,6 +228,19 @@ def test_a_list_paper_whose_venue_is_arxiv_is_cited_as_a_preprint(records: dict[
     assert "arXiv preprint arXiv:1412.6980." in cite([adam], "text")  # type: ignore[list-item]
     listed = [r for r in records.values() if preprint_venue(r.get("venue", ""))[0]]
     assert [r["id"] for r in listed] == []  # of the 49 and the imports, none keeps an arXiv venue
+
+
+def test_dblps_corr_volume_goes_with_its_pseudo_venue(records: dict[str, PaperRecord]) -> None:
+    """A record kept as DBLP wrote it (venue "CoRR", volume "abs/…") is a preprint in every format, with no volume."""
+    corr = {**records["2015-kingma-adam"], "venue": "CoRR", "volume": "abs/1412.6980", "type": "article-journal"}
+    bib = cite([corr], "bibtex")  # type: ignore[list-item]
+    assert bib.startswith("@misc{") and "volume" not in bib and "abs/" not in bib
+    (item,) = json.loads(cite([corr], "csl-json"))  # type: ignore[list-item]
+    assert item["type"] == "article" and "volume" not in item and item["number"] == "arXiv:1412.6980"
+    ris = cite([corr], "ris")  # type: ignore[list-item]
+    assert "TY  - GEN" in ris and "\nVL  -" not in ris and "abs/1412.6980\n" not in ris.replace("arxiv.org/abs/", "")
+    for style in ("harvard", "short"):
+        assert "abs/1412.6980" not in cite([corr], "text", style).replace("arxiv.org/abs/", "")  # type: ignore[list-item]
 
 
 # ---------------------------------------------------------------- ids and where `add` writes

@@ -138,7 +138,7 @@ def hit_lines(r: SearchHit) -> list[str]:
 def show_paper(rec: PaperRecord) -> None:
     con = console()
     con.print(f"[bold]{escape(rec['title'])}[/] ({rec['year']})")
-    con.print(f"[dim]{escape(', '.join(rec['authors']))}[/]")
+    con.print(f"[dim]{escape(', '.join(rec['authors']) + (' et al.' if rec.get('et_al') else ''))}[/]")
     con.print(f"[cyan]{escape(rec['era_name'])}[/]  ·  id {rec['id']}")
     if where := published(rec):
         con.print(f"[dim]{escape(where)}[/]")

@@ -123,6 +123,7 @@ def _entry(key: str, line: int, fields: dict[str, Any], entry_type: str = "") ->
     if preprint:  # "arXiv preprint arXiv:…", DBLP's CoRR: a preprint, in no journal
         kind, venue, volume, issue, arxiv = PREPRINT, "", "", "", arxiv or named
     kind = kind_with_venue(kind, venue)
+    pages = _pages(_text(fields.get("pages")), warnings)  # before the warnings are frozen below
     return Incoming(
         line,
         key,
@@ -138,7 +139,7 @@ def _entry(key: str, line: int, fields: dict[str, Any], entry_type: str = "") ->
         type=kind,
         volume=volume,
         issue=issue,
-        pages=_pages(_text(fields.get("pages")), warnings),
+        pages=pages,
         et_al=et_al,
     )
 

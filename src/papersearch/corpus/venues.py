@@ -43,7 +43,7 @@ BIBTEX_TYPES = {
     "report": "report",
 }
 # CSL types a reference manager writes that mean one of ours
-CSL_ALIASES = {"paper-conference": "paper-conference", "manuscript": PREPRINT, "preprint": PREPRINT}
+CSL_ALIASES = {"manuscript": PREPRINT, "preprint": PREPRINT}
 
 _PREPRINT_VENUE = re.compile(
     r"^\s*(?:arxiv(?:\s+(?:preprint|e-?prints?))?|corr|computing research repository)\b[\s:.,]*(?P<rest>.*)$",

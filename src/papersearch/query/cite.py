@@ -11,7 +11,7 @@ as a paper in "arXiv preprint arXiv:…". ``style="short"`` is the project's own
 Every format reads a paper's kind of work and venue through ``cite_venue.placed`` (an arXiv pseudo-venue is a
 preprint, never a journal); authors that ended "and others" in the paper's source are cited "et al." (BibTeX's
 ``and others``; in CSL-JSON the name ``{"literal": "others"}``, which citeproc sets as "and others", or within
-its et-al rule as "et al.").
+its et-al rule as "et al."; RIS has no way to say it, so an RIS record lists the named authors only).
 citeproc-py is imported only for ``text`` in the "harvard" style, never by a search.
 """
 
@@ -124,11 +124,6 @@ def check_style(style: object) -> TextStyle:
     return one_of("style", style, TEXT_STYLES, f"style must be one of {', '.join(TEXT_STYLES)}")
 
 
-def csl_type(record: PaperRecord) -> str:
-    """A paper's CSL type: its own ``type``, else told from its venue (``cite_venue.placed``)."""
-    return placed(record).kind
-
-
 def csl_name(name: str) -> dict[str, str]:
     """An author as CSL names one: family and given names (particles with the family), or an organisation's literal."""
     given = given_names(name)
@@ -153,8 +148,8 @@ def csl_item(record: PaperRecord, abstracts: bool = False) -> dict[str, Any]:
     }
     if where.venue:
         item["container-title"] = where.venue
-    for key, name in (("volume", "volume"), ("issue", "issue"), ("pages", "page")):
-        if value := record.get(key):
+    for name, value in (("volume", where.volume), ("issue", record.get("issue")), ("page", record.get("pages"))):
+        if value:
             item[name] = value
     if doi := record.get("doi"):
         item["DOI"] = doi
@@ -181,14 +176,12 @@ def ris_entry(record: PaperRecord, abstracts: bool = False) -> str:
     """One paper as an RIS record (``TY`` to ``ER``)."""
     where = placed(record)
     lines = [("TY", RIS_TYPES.get(where.kind, "GEN")), ("ID", record["id"])]
-    lines += [("AU", _ris_name(a)) for a in record["authors"]]
-    if record.get("et_al"):
-        lines.append(("AU", "others"))
+    lines += [("AU", _ris_name(a)) for a in record["authors"]]  # RIS has no "et al.": its authors as listed
     lines += [("TI", record["title"]), ("PY", str(record["year"]))]
     if where.venue:
         lines.append(("T2", where.venue))
     first, _, last = record.get("pages", "").partition("-")
-    for tag, value in (("VL", record.get("volume", "")), ("IS", record.get("issue", "")), ("SP", first), ("EP", last)):
+    for tag, value in (("VL", where.volume), ("IS", record.get("issue", "")), ("SP", first), ("EP", last)):
         if value:
             lines.append((tag, value))
     for tag, key in (("DO", "doi"), ("UR", "url")):
@@ -226,7 +219,7 @@ def short_reference(record: PaperRecord) -> str:
     parts = [f"{who} ({record['year']}) {_sentence(record['title'])}"]
     where = placed(record)
     if where.venue:
-        parts.append(_sentence(where.venue + _numbers(record)))
+        parts.append(_sentence(where.venue + _numbers(record, where.volume)))
     elif where.preprint and where.arxiv:
         parts.append(f"arXiv preprint arXiv:{where.arxiv}.")
     link = doi_url(record["doi"]) if record.get("doi") else record.get("url") or ""
@@ -237,9 +230,9 @@ def short_reference(record: PaperRecord) -> str:
     return " ".join(parts)
 
 
-def _numbers(record: PaperRecord) -> str:
+def _numbers(record: PaperRecord, volume: str) -> str:
     """ ", 15(56), pp. 1929–1958" (what of volume, issue and pages the record has); "" for none."""
-    volume, issue, pages = record.get("volume", ""), record.get("issue", ""), record.get("pages", "")
+    issue, pages = record.get("issue", ""), record.get("pages", "")
     out = volume + (f"({issue})" if issue else "")
     if pages:
         out += (", " if out else "") + ("pp. " if "-" in pages else "p. ") + pages.replace("-", "–")

@@ -80,8 +80,8 @@ def bibtex_entry(record: PaperRecord, abstracts: bool = False) -> str:
     ]
     if venue_field and where.venue:
         fields.append((venue_field, "{" + escape(where.venue) + "}"))
-    for name, key in (("volume", "volume"), ("number", "issue")):
-        if value := record.get(key):
+    for name, value in (("volume", where.volume), ("number", record.get("issue", ""))):
+        if value:
             fields.append((name, "{" + escape(str(value)) + "}"))
     if pages := record.get("pages"):
         fields.append(("pages", "{" + escape(pages).replace("-", "--") + "}"))

@@ -2,7 +2,8 @@
 
 A record's ``type`` says its kind when it has one; otherwise the venue tells: none, or an arXiv
 pseudo-venue ("arXiv preprint arXiv:1607.06450", "CoRR"), is a preprint (CSL's ``article``), whose
-arXiv id is the record's or the one its venue names, and whose venue is no journal (``""``); a
+arXiv id is the record's or the one its venue names, and whose venue is no journal (``""``), nor its
+volume a journal's (DBLP's CoRR "abs/1701.00009" goes with the venue it numbers); a
 proceedings' name is a conference paper; any other venue a journal. BibTeX, CSL-JSON, RIS and the
 text styles all read a record through ``placed``, so no two of them call one paper two things.
 """
@@ -20,11 +21,12 @@ PROCEEDINGS = re.compile(r"proceedings|conference|workshop|symposium|advances in
 
 @dataclass(frozen=True)
 class Placed:
-    """A record's kind of work (a CSL type), its venue ("" for a preprint) and its arXiv id ("" if none)."""
+    """A record's kind of work (a CSL type), its venue and volume ("" for a preprint) and its arXiv id ("" if none)."""
 
     kind: str
     venue: str
     arxiv: str
+    volume: str = ""
 
     @property
     def preprint(self) -> bool:
@@ -33,11 +35,11 @@ class Placed:
 
 def placed(record: PaperRecord) -> Placed:
     """Where ``record`` appeared; see the module docstring."""
-    venue, arxiv = record.get("venue", ""), record.get("arxiv", "")
-    is_preprint, named = preprint_venue(venue, record.get("volume", ""))
+    venue, arxiv, volume = record.get("venue", ""), record.get("arxiv", ""), record.get("volume", "")
+    is_preprint, named = preprint_venue(venue, volume)
     if is_preprint:
         return Placed(PREPRINT, "", arxiv or named)
     kind = record.get("type", "")
     if not kind:
         kind = PREPRINT if not venue else "paper-conference" if PROCEEDINGS.search(venue) else "article-journal"
-    return Placed(kind, venue, arxiv)
+    return Placed(kind, venue, arxiv, volume)
