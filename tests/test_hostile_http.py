@@ -414,6 +414,11 @@ def unstated_rule(case: Any, api: Api) -> str | None:
     if case.operation.path in ("/cite", "/papers/{id}/cite"):
         as_text_if_styled(case)
         return None
+    if case.operation.path == "/path":  # one end or both, each optional alone: neither is refused (from is required)
+        ends = case.query or {}
+        if case.meta.generation.mode == GenerationMode.POSITIVE and not (ends.get("from") or ends.get("to")):
+            return "neither end of a path"
+        return None
     if case.operation.path not in ("/search", "/answer"):
         return None
     query = case.query or {}

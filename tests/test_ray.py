@@ -11,6 +11,7 @@ place, so the tests may run in any order.
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import signal
@@ -362,14 +363,22 @@ def test_sigterm_ends_a_ray_build_as_ctrl_c_does(tmp_path: Path) -> None:
     embedded ended 15. The command line's handler is put back after it: exit 143, one line, no build folder left."""
     from .test_cli_exit import terminate_mid_build
 
-    out = tmp_path / "index"
-    command = [sys.executable, "-m", "papersearch", "--index", str(out), "index", "-q", "--ray"]
-    build = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
-    try:
-        terminate_mid_build(build, out, lambda: _runs_an_encoder(build.pid), timeout=600)
-        _, err = build.communicate(timeout=300)
-    finally:
-        if build.poll() is None:
-            build.kill()
+    for attempt in (1, 2):  # a second cluster only where the first failed on its own before it was caught
+        out = tmp_path / f"index-{attempt}"
+        command = [sys.executable, "-m", "papersearch", "--index", str(out), "index", "-q", "--ray"]
+        build = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+        try:
+            terminate_mid_build(build, out, functools.partial(_runs_an_encoder, build.pid), timeout=600)
+            _, err = build.communicate(timeout=300)
+            break
+        except AssertionError as exc:
+            # on a loaded machine a fresh local cluster's encoder actor can die while it starts (Ray Data gives
+            # up at once: "actors died during initialization"); the build then fails cleanly by itself, which
+            # test_a_failed_ray_run_publishes_nothing covers. Not what this test asks: try once more.
+            if attempt == 2 or "embedding on the Ray cluster failed" not in str(exc):
+                raise
+        finally:
+            if build.poll() is None:
+                build.kill()
     assert build.returncode == 143 and err.splitlines()[-1:] == ["terminated"], (build.returncode, err[-2000:])
     assert list(out.glob(".build-*")) == [] and not (out / store.POINTER).exists()
