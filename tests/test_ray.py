@@ -363,9 +363,11 @@ def test_sigterm_ends_a_ray_build_as_ctrl_c_does(tmp_path: Path) -> None:
     embedded ended 15. The command line's handler is put back after it: exit 143, one line, no build folder left."""
     from .test_cli_exit import terminate_mid_build
 
+    # `--ray local`: a cluster of its own, never the one this file's other tests started (a node of it killed and
+    # replaced): joined, its encoder actor died while starting in a whole `make test`, twice in a row
     for attempt in (1, 2):  # a second cluster only where the first failed on its own before it was caught
         out = tmp_path / f"index-{attempt}"
-        command = [sys.executable, "-m", "papersearch", "--index", str(out), "index", "-q", "--ray"]
+        command = [sys.executable, "-m", "papersearch", "--index", str(out), "index", "-q", "--ray", "local"]
         build = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
         try:
             terminate_mid_build(build, out, functools.partial(_runs_an_encoder, build.pid), timeout=600)
