@@ -17,6 +17,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from papersearch.core.models import Paper
+from papersearch.core.names import named_authors
+
 from .conftest_api import Server, running_server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -160,3 +163,10 @@ def server(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         yield s
         assert httpx.get(s.url + "/health", timeout=10).json()["status"] == "ok"  # after all it was sent
     assert ADMIN_TOKEN not in s.output()  # whatever was sent, the token never reached the log
+
+
+def cited_authors(paper: Paper) -> tuple[tuple[str, ...], bool]:
+    """The authors a citation carries: the names, and whether more go unnamed (DeepSeek-R1's list ends "over 100
+    additional authors", which every format says as et al. and an import reads back as ``et_al``)."""
+    names, more = named_authors(paper.authors, paper.et_al)
+    return tuple(names), more

@@ -299,3 +299,18 @@ def test_a_bare_article_says_no_kind_of_work_without_its_journal(tmp_path: Path)
     shutil.copytree(CORPUS, corpus)
     (item,) = run_import(tmp_path / "bare.bib", corpus).items
     assert (item.action, item.id) == ("unchanged", "2017-vaswani-transformer")
+
+
+def test_a_count_of_unnamed_authors_is_et_al_in_every_format(records: dict[str, PaperRecord]) -> None:
+    """DeepSeek-R1's list ends "over 100 additional authors": no format names that as an author (BibTeX cited
+    "authors, over 100 additional"); each says et al. its own way, as the answer's citation already did."""
+    r1 = records["2025-deepseek-deepseek-r1"]
+    assert r1["authors"][-1] == "over 100 additional authors"
+    bibtex = cite([r1], "bibtex")
+    assert "additional" not in bibtex and " and others}" in bibtex
+    item = json.loads(cite([r1], "csl-json"))[0]
+    assert item["author"][-1] == {"literal": "others"} and "additional" not in json.dumps(item)
+    assert "additional" not in cite([r1], "ris")
+    short = cite([r1], "text", "short")
+    assert "additional" not in short and " et al. (2025)" in short
+    assert citation(r1) == "(DeepSeek AI et al., 2025)"

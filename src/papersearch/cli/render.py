@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..core.assistant_records import Answer, Chain, Hop, ReadingList
+from ..core.names import named_authors
 from ..core.records import (
     Neighbour,
     Neighbourhood,
@@ -138,7 +139,8 @@ def hit_lines(r: SearchHit) -> list[str]:
 def show_paper(rec: PaperRecord) -> None:
     con = console()
     con.print(f"[bold]{escape(rec['title'])}[/] ({rec['year']})")
-    con.print(f"[dim]{escape(', '.join(rec['authors']) + (' et al.' if rec.get('et_al') else ''))}[/]")
+    names, et_al = named_authors(rec["authors"], bool(rec.get("et_al")))
+    con.print(f"[dim]{escape(', '.join(names) + (' et al.' if et_al else ''))}[/]")
     con.print(f"[cyan]{escape(rec['era_name'])}[/]  ·  id {rec['id']}")
     if where := published(rec):
         con.print(f"[dim]{escape(where)}[/]")

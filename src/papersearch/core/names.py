@@ -166,3 +166,13 @@ def spellings(surname: str) -> tuple[str, ...]:
     if m := _JOINED.fullmatch(surname):
         out.append(f"{m[1]} {m[2]}")
     return tuple(dict.fromkeys(out))
+
+
+UNNAMED = re.compile(r"(?i)(?:over|and|plus)\s+\d+")  # "over 100 additional authors": a count, not a name
+
+
+def named_authors(authors: Sequence[str], et_al: bool = False) -> tuple[list[str], bool]:
+    """A record's authors that are names, and whether more go unnamed: its ``et_al``, or an entry that counts
+    them ("over 100 additional authors", which a list may write among the names)."""
+    names = [a for a in authors if not UNNAMED.match(a)]
+    return names, et_al or len(names) != len(authors)

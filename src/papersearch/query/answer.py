@@ -12,13 +12,12 @@ Pure: ``compose`` is a function of the index version, one search's results and t
 from __future__ import annotations
 
 import math
-import re
 from typing import NamedTuple
 
 import numpy as np
 
 from ..core.assistant_records import Answer, AnswerSentence, AnswerSource, ReadingStep
-from ..core.names import cited_name
+from ..core.names import cited_name, named_authors
 from ..core.records import Intent, Order, PaperBrief, PaperRecord, SearchResults
 from ..index.reader import IndexData
 from ..index.tokens import tokenize
@@ -36,14 +35,11 @@ TIME_ORDERED: frozenset[Intent] = frozenset(["origin", "history"])
 SPANS: frozenset[Intent] = frozenset(["history"])  # a question over a span of papers: its topic's words are shared
 
 
-_UNNAMED = re.compile(r"(?i)(over|and|plus)\s+\d+")  # "over 100 additional authors": a count, not a name
-
-
 def citation(rec: PaperRecord) -> str:
     """The paper as a citation: "(Rumelhart, Hinton & Williams, 1986)", "(Vaswani et al., 2017)"; "et al." for more
     than three authors, a count of unnamed ones ("over 100 additional authors"), or a record's ``et_al``."""
-    names = [a for a in rec["authors"] if not _UNNAMED.match(a)]
-    more = bool(rec.get("et_al")) or len(names) != len(rec["authors"]) or len(names) > 3
+    names, unnamed = named_authors(rec["authors"], bool(rec.get("et_al")))
+    more = unnamed or len(names) > 3
     surnames = [cited_name(a) for a in names[: 1 if more else 3]] or ["Anonymous"]
     if more:
         who = f"{surnames[0]} et al."

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..core.errors import NotFoundError
 from ..core.identifiers import arxiv_url, doi_url
-from ..core.names import author_surname, given_names
+from ..core.names import author_surname, given_names, named_authors
 from ..core.params import MAX_CITE_IDS, check_id_list, one_of
 from ..core.records import PaperRecord
 from .cite_bibtex import bibtex_entry
@@ -139,11 +139,12 @@ OTHERS = {"literal": "others"}  # the authors a source left out ("and others"), 
 def csl_item(record: PaperRecord, abstracts: bool = False) -> dict[str, Any]:
     """One paper as a CSL-JSON item (its id the paper's id)."""
     where = placed(record)
+    names, et_al = named_authors(record["authors"], bool(record.get("et_al")))
     item: dict[str, Any] = {
         "id": record["id"],
         "type": where.kind,
         "title": record["title"],
-        "author": [csl_name(a) for a in record["authors"]] + ([OTHERS] if record.get("et_al") else []),
+        "author": [csl_name(a) for a in names] + ([OTHERS] if et_al else []),
         "issued": {"date-parts": [[record["year"]]]},
     }
     if where.venue:
@@ -176,7 +177,7 @@ def ris_entry(record: PaperRecord, abstracts: bool = False) -> str:
     """One paper as an RIS record (``TY`` to ``ER``)."""
     where = placed(record)
     lines = [("TY", RIS_TYPES.get(where.kind, "GEN")), ("ID", record["id"])]
-    lines += [("AU", _ris_name(a)) for a in record["authors"]]  # RIS has no "et al.": its authors as listed
+    lines += [("AU", _ris_name(a)) for a in named_authors(record["authors"])[0]]  # RIS has no "et al.": the names
     lines += [("TI", record["title"]), ("PY", str(record["year"]))]
     if where.venue:
         lines.append(("T2", where.venue))
@@ -211,8 +212,9 @@ def _initials(name: str) -> str:
 
 def short_reference(record: PaperRecord) -> str:
     """The project's own reference: "Rumelhart, D. E., Hinton, G. E. and Williams, R. J. (1986) Title. Venue. link"."""
-    names = [_initials(a) for a in record["authors"]]
-    if record.get("et_al"):
+    listed, et_al = named_authors(record["authors"], bool(record.get("et_al")))
+    names = [_initials(a) for a in listed]
+    if et_al:
         who = ", ".join(names) + " et al."
     else:
         who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from ..core.names import author_surname, given_names
+from ..core.names import author_surname, given_names, named_authors
 from ..core.records import PaperRecord
 from ..corpus.venues import bibtex_type
 from .cite_venue import placed
@@ -72,7 +72,8 @@ def bibtex_entry(record: PaperRecord, abstracts: bool = False) -> str:
     """One paper as a BibTeX entry; with ``abstracts``, its summary as the ``abstract``."""
     where = placed(record)
     kind, venue_field = bibtex_type(where.kind, bool(where.venue))
-    names = [bibtex_name(a) for a in record["authors"]] + (["others"] if record.get("et_al") else [])
+    listed, et_al = named_authors(record["authors"], bool(record.get("et_al")))
+    names = [bibtex_name(a) for a in listed] + (["others"] if et_al else [])
     fields = [
         ("title", "{" + protect_title(record["title"]) + "}"),
         ("author", "{" + " and ".join(names) + "}"),
