@@ -176,10 +176,15 @@ def as_type(value: Any, rel: str, field: str, problems: list[Problem]) -> str:
     return text
 
 
+def _whole_number(value: Any) -> str | None:
+    """A whole number written bare in YAML or JSON (``volume: 15``, ``pages: 7``) as its text; None for anything else."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
 def as_number_text(value: Any, rel: str, field: str, problems: list[Problem]) -> str:
     """An optional volume or issue: a whole number (``volume: 15``) or a short text ("15", "S1"); "" otherwise."""
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return str(value)
+    if (number := _whole_number(value)) is not None:
+        return number
     text = as_text(value, rel, field, problems, required=False)
     if len(text) > MAX_NUMBER_CHARS or "\n" in text:
         problems.append(Problem(rel, field, f"{show(text)} is not a {field}; write it as it is printed, such as 15"))
@@ -189,8 +194,8 @@ def as_number_text(value: Any, rel: str, field: str, problems: list[Problem]) ->
 
 def as_pages(value: Any, rel: str, field: str, problems: list[Problem]) -> str:
     """Optional pages: a page or a range, written "1929-1958" ("1929--1958" and "1929–1958" read as that)."""
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return str(value)
+    if (number := _whole_number(value)) is not None:
+        return number
     text = as_text(value, rel, field, problems, required=False)
     if not text:
         return ""
