@@ -159,10 +159,15 @@
     els.notice.textContent = text || "";
   }
 
+  // A view's own notice goes with the view; the list's failure stays said until the list loads.
+  function listNotice() {
+    return state.listLoaded || !state.listError ? "" : `Cannot load the reading list: ${state.listError}`;
+  }
+
   function route() {
     state.routed = location.hash;
     const r = parseHash();
-    setNotice("");
+    setNotice(listNotice());
     if (r.view === "paper") { renderPaper(r.id); return; }
     if (r.view === "era") { renderEra(r.id); return; }
     writeForm(r);
@@ -873,7 +878,7 @@
       document.body.dataset.ready = "true";
     } catch (err) {
       state.listError = err.message;
-      setNotice(`Cannot load the reading list: ${err.message}`);
+      setNotice(listNotice());
     }
   }
 
