@@ -502,3 +502,49 @@ def test_cli_path_refuses_what_it_cannot_do(index_dir: Path) -> None:
     )
     out = path_cli(index_dir, "--before", "1999-no-such-paper")
     assert out.returncode == 1 and out.stderr.splitlines()[-1] == shown.stderr.splitlines()[-1]
+
+
+def test_the_nearest_in_a_window_are_what_a_stable_sort_of_all_gives_ties_included() -> None:
+    """``Nearness.nearest`` takes the best few of a window without sorting it all: the same papers in the same order
+    as a stable sort of every cosine, where many are equal too."""
+    from papersearch.query.meaning import _best
+
+    rng = np.random.default_rng(7)
+    for trial in range(300):
+        sims = rng.integers(0, 6, size=int(rng.integers(0, 40))).astype(np.float32) / 5  # many equal values
+        m = int(rng.integers(0, 8))
+        order = np.argsort(-sims, kind="stable")[:m]
+        assert _best(sims, m) == [(int(t), float(sims[t])) for t in order], trial
+
+
+def test_a_list_out_of_time_order_reads_as_the_same_list_in_time_order() -> None:
+    """Windows of a list kept in time order are read as slices of its vectors, others row by row: both give the same
+    reading lists and chains; entries tied in every other way come in the order of their ids, wherever they lie."""
+    rng = np.random.default_rng(3)
+    years = {f"p{i:02d}": 1950 + 2 * (i // 3) for i in range(30)}  # three papers a year: ties in time
+    edges = [(f"p{i:02d}", f"p{i - 4:02d}", "cites", f"ev {i}") for i in range(4, 30, 5)]
+    edges += [("p20", tied, "cites", "all three") for tied in ("p12", "p10", "p11")]
+    vectors = rng.normal(size=(30, 8)).astype(np.float32)
+    vectors[10] = vectors[11] = vectors[
+        12
+    ]  # equal in meaning and year, each cited by p20: only the id tells them apart
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    ordered = path_graph(years, edges, vectors)
+    shuffled_ids = list(years)[::-1]
+    shuffled = path_graph({p: years[p] for p in shuffled_ids}, edges, vectors[::-1].copy())
+    assert ordered.near._in_order and not shuffled.near._in_order
+    rows = {p: i for i, p in enumerate(years)}
+    back = {p: i for i, p in enumerate(shuffled_ids)}
+    different = {"p10", "p11", "p12"}  # a step by meaning to one of three equal papers takes the first row
+    compared = 0
+    for pid in set(years) - different:
+        for direction in ("before", "after"):
+            a = ordered.reading(rows[pid], direction, 30, "v")  # type: ignore[arg-type]
+            b = shuffled.reading(back[pid], direction, 30, "v")  # type: ignore[arg-type]
+            if not different & {e["id"] for e in a["results"] + b["results"]}:
+                assert a == b, (pid, direction)
+                compared += 1
+    assert compared >= 20, compared
+    for graph, row in ((ordered, rows["p20"]), (shuffled, back["p20"])):
+        first = [e["id"] for e in graph.reading(row, "before", 3, "v")["results"]]
+        assert first == ["p10", "p11", "p12"], first

@@ -44,6 +44,8 @@ class Nearness:
         self.years = years
         self._order = np.argsort(years, kind="stable")  # rows by year, for a window of years by bisection
         self._sorted = years[self._order]
+        # a list kept in time order (ids begin with the year) has windows of consecutive rows: read as slices
+        self._in_order = bool(np.array_equal(self._order, np.arange(len(years))))
         self._nearest: dict[tuple[int, str, int, int | None], list[tuple[int, float]]] = {}
 
     def similarity(self, a: int, b: int) -> float:
@@ -78,6 +80,13 @@ class Nearness:
             lo, hi = np.searchsorted(self._sorted, [reach, year], side="left")
         return self._order[int(lo) : int(hi)]
 
+    def _window_vectors(self, rows: np.ndarray) -> np.ndarray:
+        """The vectors of a window's rows (a slice, not a copy, when the list is in time order)."""
+        picked: np.ndarray = (
+            self.vectors[int(rows[0]) : int(rows[-1]) + 1] if self._in_order and len(rows) else self.vectors[rows]
+        )
+        return picked
+
     def nearest(self, row: int, direction: Direction, m: int, bound: int | None = None) -> list[tuple[int, float]]:
         """The ``m`` papers of ``row``'s window (``window``) nearest to it in meaning, nearest first, with cosines
         (kept once found: a chain asks for the same papers' nearest again and again)."""
@@ -85,10 +94,22 @@ class Nearness:
         found = self._nearest.get(key)
         if found is None:
             rows = self.window(row, direction, bound)
-            sims = self.vectors[rows] @ self.vectors[row] if len(rows) and m > 0 else np.zeros(0)
-            top = np.argsort(-sims, kind="stable")[: max(m, 0)]
-            found = [(int(rows[t]), float(sims[t])) for t in top]
+            found = [(int(rows[t]), float(sim)) for t, sim in _best(self._window_vectors(rows) @ self.vectors[row], m)]
             if len(self._nearest) >= MEMO:
                 self._nearest.clear()
             self._nearest[key] = found
         return found
+
+
+def _best(sims: np.ndarray, m: int) -> list[tuple[int, float]]:
+    """The positions and values of the ``m`` largest of ``sims``, largest first and, of equal ones, the earliest
+    first (what a stable sort of all of them gives), without sorting all of them."""
+    if m <= 0 or not len(sims):
+        return []
+    if len(sims) > m:
+        cut = np.partition(sims, len(sims) - m)[len(sims) - m]  # the m-th largest
+        kept = np.flatnonzero(sims >= cut)  # every value tied with it too, so ties keep their order
+    else:
+        kept = np.arange(len(sims))
+    top = kept[np.argsort(-sims[kept], kind="stable")[:m]]
+    return [(int(t), float(sims[t])) for t in top]

@@ -120,12 +120,22 @@ class Cost(NamedTuple):
 
 
 class Step(NamedTuple):
-    """One hop a route takes: the paper it reaches from ``previous``, how (kind, evidence) and, by meaning, how near."""
+    """One hop a route takes: the paper it reaches from ``previous``, how (kind, the graph's link) and, by meaning,
+    how near. A link's words are read when a step is shown, not for every step a walk weighs."""
 
     previous: int
     kind: HopKind
-    evidence: str | None
+    link: Link | None
     similarity: float | None
+
+    @property
+    def evidence(self) -> str | None:
+        """The words that make the step's link (None for a step by meaning or by time)."""
+        return None if self.link is None else self.link.evidence
+
+
+# a paper a reading list may offer: its route's cost, its cosine to the paper, its row
+Reached = tuple[Cost, float, int]
 
 
 Moves = Callable[[int, Cost], Iterable[tuple[int, Step]]]  # the hops a route may take from a paper it has reached
@@ -230,14 +240,14 @@ class PathGraph:
             for side in sides:
                 for link in side[here]:
                     if years is None or years[0] <= self.years[link.other] <= years[1]:
-                        yield link.other, Step(here, link.kind, link.evidence, None)
+                        yield link.other, Step(here, link.kind, link, None)
 
         return moves
 
     # ------------------------------------------------------------------ before / after one paper
-    def related(self, row: int, direction: Direction) -> list[tuple[Cost, float, list[tuple[int, Step]]]]:
-        """Every paper a route reaches from ``row`` in ``direction``, in reading order: (its route's cost, its
-        cosine to ``row``, its route as (paper, the step that reaches it) from ``row`` outwards).
+    def related(self, row: int, direction: Direction) -> tuple[list[Reached], dict[int, tuple[Cost, Step]]]:
+        """Every paper a route reaches from ``row`` in ``direction``, in reading order (its route's cost, its
+        cosine to ``row``, its row), and the walk's steps, which ``route_to`` reads a paper's route from.
 
         Routes follow the graph and take at most ``MEANING_STEPS`` steps by meaning. Order: chains of citations
         (fewest hops first), then what ``row`` itself mentions, then the rest; within each, closest to ``row``.
@@ -253,17 +263,31 @@ class PathGraph:
 
         came = self.walk(row, moves)
         closeness = self.near.to_all(row)
-        out = [(cost, float(closeness[found]), route_to(came, row, found)) for found, (cost, _) in came.items()]
+        out = [(cost, float(closeness[found]), found) for found, (cost, _) in came.items()]
 
-        def order(item: tuple[Cost, float, list[tuple[int, Step]]]) -> tuple[int, int, float, int, str]:
-            cost, near, route = item
+        def order(item: Reached) -> tuple[int, int, float, int]:
+            cost, near, found = item
             tier = 0 if cost.similar == cost.mentions == 0 else 1 if cost.hops == 1 and not cost.similar else 2
-            rec = self.brief(route[-1][0])
-            return (tier, cost.hops if tier == 0 else 0, -near, rec.year, rec.id)
+            return (tier, cost.hops if tier == 0 else 0, -near, int(self.years[found]))
 
-        return sorted(out, key=order)
+        return self._by_id_within_ties(sorted(out, key=order), order), came
 
-    def by_time(self, row: int, direction: Direction) -> list[tuple[Cost, float, list[tuple[int, Step]]]]:
+    def _by_id_within_ties(self, items: list[Reached], key: Callable[[Reached], Any]) -> list[Reached]:
+        """``items`` sorted by ``key``, each run of equal keys put in the order of its papers' ids: the order a
+        sort by the key and then the id gives, with an id read only where a tie needs it (a list of 100,000 papers
+        reaches most of them)."""
+        out: list[Reached] = []
+        i = 0
+        while i < len(items):
+            j = i + 1
+            while j < len(items) and key(items[j]) == key(items[i]):
+                j += 1
+            run = items[i:j]
+            out += run if len(run) == 1 else sorted(run, key=lambda item: self.brief(item[2]).id)
+            i = j
+        return out
+
+    def by_time(self, row: int, direction: Direction) -> tuple[list[Reached], dict[int, tuple[Cost, Step]]]:
         """Every paper of an earlier year than ``row`` (``before``) or a later one (``after``), nearest in time first
         (then closest in meaning), each tied to it by one hop of kind ``time``: what a list offers when neither
         the graph nor a step by meaning reaches any paper that way (``related`` as the same shape)."""
@@ -272,14 +296,18 @@ class PathGraph:
         rows = np.flatnonzero(years < year if direction == "before" else years > year)
         gap, near = np.abs(years[rows] - year), np.asarray(closeness)[rows]
         rows = rows[np.lexsort((rows, -near, gap))]  # nearest year, then meaning, then the list's own order
-        return [(Cost(), float(closeness[r]), [(int(r), Step(row, "time", None, None))]) for r in rows]
+        step = (Cost(), Step(row, "time", None, None))
+        return [(Cost(), float(closeness[r]), int(r)) for r in rows], {int(r): step for r in rows}
 
     def reading(self, row: int, direction: Direction, k: int, version: str) -> ReadingList:
         """The first ``k`` papers to read before (or after) ``row`` (``related``, or when that finds none, the
         papers nearest in time: ``by_time``), each with its hops in time order."""
-        found = self.related(row, direction) or self.by_time(row, direction)
+        found, came = self.related(row, direction)
+        if not found:
+            found, came = self.by_time(row, direction)
         out: list[RelatedPaper] = []
-        for cost, near, route in found[:k]:
+        for cost, near, paper in found[:k]:
+            route = route_to(came, row, paper)
             hops = [self._hop(paper, step, direction) for paper, step in route]
             if direction == "before":
                 hops.reverse()
