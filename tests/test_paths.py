@@ -548,3 +548,23 @@ def test_a_list_out_of_time_order_reads_as_the_same_list_in_time_order() -> None
     for graph, row in ((ordered, rows["p20"]), (shuffled, back["p20"])):
         first = [e["id"] for e in graph.reading(row, "before", 3, "v")["results"]]
         assert first == ["p10", "p11", "p12"], first
+
+
+def test_the_nearest_found_many_at_once_are_those_found_one_by_one() -> None:
+    """``Nearness.prefetch`` reads a year's window once for all its papers: each paper's nearest are the papers and
+    cosines ``nearest`` finds for it alone, either way in time."""
+    from papersearch.query.meaning import Nearness
+
+    rng = np.random.default_rng(11)
+    years = np.sort(rng.integers(1940, 2026, size=400))
+    vectors = rng.normal(size=(400, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    rows = sorted(rng.choice(400, size=150, replace=False).tolist())
+    for direction in ("before", "after"):
+        alone, together = Nearness(vectors, years), Nearness(vectors, years)
+        together.prefetch(rows, direction, 4)  # type: ignore[arg-type]
+        for r in rows:
+            mine = together._nearest[(r, direction, 4, None)]
+            theirs = alone.nearest(r, direction, 4)  # type: ignore[arg-type]
+            assert [p for p, _ in mine] == [p for p, _ in theirs], (r, direction)
+            assert np.allclose([s for _, s in mine], [s for _, s in theirs], atol=1e-6)

@@ -253,6 +253,7 @@ class PathGraph:
         (fewest hops first), then what ``row`` itself mentions, then the rest; within each, closest to ``row``.
         """
         graph = self._graph_moves(direction)
+        self.near.prefetch(self._reach(row, graph), direction, NEAREST)  # what steps by meaning leave from
 
         def moves(here: int, cost: Cost) -> Iterable[tuple[int, Step]]:
             yield from graph(here, cost)
@@ -271,6 +272,17 @@ class PathGraph:
             return (tier, cost.hops if tier == 0 else 0, -near, int(self.years[found]))
 
         return self._by_id_within_ties(sorted(out, key=order), order), came
+
+    @staticmethod
+    def _reach(row: int, graph: Moves) -> list[int]:
+        """``row`` and every paper the graph alone reaches from it: those a route reaches with no step by meaning."""
+        seen, todo = {row}, [row]
+        while todo:
+            for there, _ in graph(todo.pop(), Cost()):
+                if there not in seen:
+                    seen.add(there)
+                    todo.append(there)
+        return sorted(seen)
 
     def _by_id_within_ties(self, items: list[Reached], key: Callable[[Reached], Any]) -> list[Reached]:
         """``items`` sorted by ``key``, each run of equal keys put in the order of its papers' ids: the order a
