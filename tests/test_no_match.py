@@ -81,6 +81,9 @@ RARE_AND_NEAR = (
     "the photorealistic image maker that works in a compressed space",
     "how do chatbots learn to be helpful from human ratings",
 )
+# acronyms the list lacks as typed but spells out ("deep belief network", "multilayer perceptron"): no rare word of
+# everyday English, so they never count as one (``scope._known``)
+SPELLED_OUT = ("DBNs", "what are DBNs?", "MLPs", "what are MLPs?")
 # everyday questions the decision still answers (docs/ranking.md, "A sixth pass at no match"): every word that carries
 # their topic is one the list holds, in a summary's passing sentence ("chess" in AlphaGo's) or a title ("cat"), and
 # their meaning sits as near those papers as a casual in-scope question's does
@@ -315,3 +318,13 @@ def test_rare_missing_words_count_only_where_no_passage_is_near(searcher: Search
     near = evidence(searcher, "the photorealistic image maker that works in a compressed space")
     assert near.cosine >= scope.RARE_COSINE
     assert near.everyday + near.held < 1.0  # "photorealistic" counts neither as held nor as everyday
+
+
+@pytest.mark.parametrize("query", SPELLED_OUT)
+def test_an_acronym_the_list_spells_out_is_no_rare_word_it_lacks(searcher: Searcher, query: str) -> None:
+    """Far from every passage, as a bare acronym is, "MLPs" and "DBNs" are still not counted as words the list lacks: a
+    word without a vowel is an acronym, and may stand for words the list holds in full."""
+    res = searcher.search(query)
+    assert not res["no_match"], (query, res["confidence"])
+    e = evidence(searcher, query)
+    assert e.cosine < scope.RARE_COSINE and e.everyday == 0.0, (query, e)

@@ -87,6 +87,7 @@ RARE_COSINE = 0.40  # best cosine under this: the words the list lacks count in 
 # English ("kalman filters", "a neuro physiotherapist"); chosen on the tune half, the middle of the gap between the
 # out-of-scope question it catches (0.345) and the in-scope one it spares ("turning a doodle into a photorealistic
 # picture", 0.445: "photorealistic" is rarer than everyday English and the list lacks it)
+VOWELS = frozenset("aeiouy")
 PULL_REACH = 0.35  # more than any pull seen on the tune half (-0.12 to 0.24): below FOREIGN_TOPIC_AT by this, no
 # pull can matter, so the query is not encoded again
 
@@ -237,7 +238,7 @@ class Scope:
                     shared.append((w, w_weight))
             else:
                 foreign = max(foreign, min(w_weight, FOREIGN_FULL))
-                if zipf >= english.EVERYDAY or far:
+                if zipf >= english.EVERYDAY or (far and _known(w, zipf)):
                     everyday += w_weight
                     missing.add(w)
         field = float(self.field() @ qvec) if qvec is not None else 0.0
@@ -323,6 +324,14 @@ class Scope:
             return 0.0
         without = " ".join(w for w in tokens.TOKEN_RE.findall(unaccented(topic)) if w not in missing)
         return float(self.field() @ embed(without)) - field
+
+
+def _known(word: str, zipf: float) -> bool:
+    """Whether ``word`` is a word of everyday English, however rare (``RARE_COSINE``): one the frequency table holds
+    ("kalman", "lightroom"), with a vowel. A word it lacks may be the field's own coinage or a typo ("photorealistic",
+    "minibatch"); one without a vowel is an acronym ("MLPs", "DBN", "gnn") and may stand for words the list spells out
+    ("multilayer perceptron", "deep belief network"), which counting its letters cannot see."""
+    return zipf > 0.0 and any(c in VOWELS for c in word)
 
 
 def forms(stem: str, stems: list[str]) -> list[str]:
