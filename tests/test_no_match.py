@@ -64,6 +64,26 @@ ON_THE_PAPERS = {
     "how did a neural network beat the go champion": "2016-silver-alphago",
     "how does a computer learn chess and go by itself": "2016-silver-alphago",
 }
+# questions whose topic is carried by words the list lacks that are rare in everyday English ("kalman", "federated",
+# "lightroom", "physiotherapist"), with no passage near them in meaning: declined, none of them in the dev set
+RARE_AND_FAR = (
+    "what should I read first about kalman filters?",
+    "is there a paper on kalman filters?",
+    "federated learning on mobile phones without sharing data",
+    "photo editing basics for beginners in lightroom",
+    "lightroom presets for portrait photos",
+    "what does a neuro physiotherapist do in rehab",
+)
+# casual in-scope questions in words the list lacks that are as rare ("chatbot", "photorealistic"), whose meaning sits
+# near one of its passages: answered, none of them in the dev set
+RARE_AND_NEAR = (
+    "the chatbot that thinks before it answers",
+    "the photorealistic image maker that works in a compressed space",
+    "how do chatbots learn to be helpful from human ratings",
+)
+# acronyms the list lacks as typed but spells out ("deep belief network", "multilayer perceptron"): no rare word of
+# everyday English, so they never count as one (``scope._known``)
+SPELLED_OUT = ("DBNs", "what are DBNs?", "MLPs", "what are MLPs?")
 # everyday questions the decision still answers (docs/ranking.md, "A sixth pass at no match"): every word that carries
 # their topic is one the list holds, in a summary's passing sentence ("chess" in AlphaGo's) or a title ("cat"), and
 # their meaning sits as near those papers as a casual in-scope question's does
@@ -264,3 +284,47 @@ def test_a_word_the_list_holds_in_another_form_is_held(searcher: Searcher) -> No
     for query in ("a marathon training plan", "is the brain organised like a city"):
         assert evidence(searcher, query).held < 1.0, query
     assert searcher.answer("a marathon training plan")["declined"]
+
+
+@pytest.mark.parametrize("query", RARE_AND_FAR)
+def test_a_question_in_rare_words_the_list_lacks_is_declined_when_no_passage_is_near(
+    searcher: Searcher, query: str
+) -> None:
+    """A Kalman filter or Lightroom is no everyday word, yet no more the list's than a marathon: with no passage near the
+    question in meaning, the words the list lacks carry its topic however rare they are in everyday English."""
+    res = searcher.search(query)
+    assert res["no_match"] and res["confidence"] < scope.NO_MATCH_BELOW, (query, res["confidence"])
+    assert res["results"]  # the nearest papers are still listed
+    a = searcher.answer(query)
+    assert a["declined"] and a["no_match"] and a["sentences"] == [], query
+
+
+@pytest.mark.parametrize("query", RARE_AND_NEAR)
+def test_a_casual_question_in_rare_words_the_list_lacks_is_answered_when_a_passage_is_near(
+    searcher: Searcher, query: str
+) -> None:
+    res = searcher.search(query)
+    assert not res["no_match"], (query, res["confidence"])
+    assert not searcher.answer(query)["declined"], query
+
+
+def test_rare_missing_words_count_only_where_no_passage_is_near(searcher: Searcher) -> None:
+    """The word "kalman" is rarer than everyday English and the list lacks it: far from every passage, it counts as a
+    missing everyday word would; "photorealistic" is as rare, but the question sits near Pix2Pix, so it does not."""
+    far = evidence(searcher, "is there a paper on kalman filters?")
+    assert far.cosine < scope.RARE_COSINE and far.held == 0.0
+    assert far.everyday == 1.0 and far.foreign_topic() >= scope.FOREIGN_TOPIC_AT
+    assert scope.fitted(far, words_only=False) >= scope.NO_MATCH_BELOW  # the model alone would have answered it
+    near = evidence(searcher, "the photorealistic image maker that works in a compressed space")
+    assert near.cosine >= scope.RARE_COSINE
+    assert near.everyday + near.held < 1.0  # "photorealistic" counts neither as held nor as everyday
+
+
+@pytest.mark.parametrize("query", SPELLED_OUT)
+def test_an_acronym_the_list_spells_out_is_no_rare_word_it_lacks(searcher: Searcher, query: str) -> None:
+    """Far from every passage, as a bare acronym is, "MLPs" and "DBNs" are still not counted as words the list lacks: a
+    word without a vowel is an acronym, and may stand for words the list holds in full."""
+    res = searcher.search(query)
+    assert not res["no_match"], (query, res["confidence"])
+    e = evidence(searcher, query)
+    assert e.cosine < scope.RARE_COSINE and e.everyday == 0.0, (query, e)

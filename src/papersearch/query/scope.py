@@ -24,7 +24,10 @@ description of one of its papers), so one rule stands beside it, stated in the q
 (``Evidence.foreign_topic``): a query whose topic is carried by everyday English the list lacks ("piano",
 "toddler", "marathon"), where the words it does share with the list are the field's generic ones ("learning",
 "network": in many of its papers) or carry little topic, and whose meaning those missing words pull away from
-what the list is about, is about something else, however close a generic field word brings it.
+what the list is about, is about something else, however close a generic field word brings it. Rarer words the list
+lacks count too when no passage comes near the query in meaning (``RARE_COSINE``): "kalman filters", "lightroom", "a
+neuro physiotherapist" are no more the list's than "marathon"; near a passage, such a word is a casual paraphrase's
+("the chatbot that thinks before it answers", "a photorealistic picture") and does not count.
 
 A specific word of the list ("adversarial", "encode", "convolutional") keeps the rule aside only when the query
 means by it what the list's papers do (``Evidence.sense``): beside what the papers holding it are about (the mean of
@@ -80,6 +83,11 @@ SENSE_PAPERS = 64  # the papers a word's sense is read from, at most (evenly spr
 FORM_STEM = 6
 FORM_ENDING = (2, 4)
 KEPT_WORDS = 4096  # words whose facts (``Scope.facts``) and whose papers' mean passage (``Scope._about``) are kept
+RARE_COSINE = 0.40  # best cosine under this: the words the list lacks count in ``everyday`` however rare in everyday
+# English ("kalman filters", "a neuro physiotherapist"); chosen on the tune half, the middle of the gap between the
+# out-of-scope question it catches (0.345) and the in-scope one it spares ("turning a doodle into a photorealistic
+# picture", 0.445: "photorealistic" is rarer than everyday English and the list lacks it)
+VOWELS = frozenset("aeiouy")
 PULL_REACH = 0.35  # more than any pull seen on the tune half (-0.12 to 0.24): below FOREIGN_TOPIC_AT by this, no
 # pull can matter, so the query is not encoded again
 
@@ -93,7 +101,8 @@ class Evidence:
     foreign: float  # the topic weight of the heaviest word the list does not hold, up to FOREIGN_FULL (0-1)
     jargon: float  # how far under JARGON_CEILING the rarest word the list holds is (0-3.5)
     held: float  # the share of the query's topic weight in words the list holds (0-1; 0 with no topic word)
-    everyday: float = 0.0  # the share of the topic weight in everyday English words the list lacks (0-1)
+    everyday: float = 0.0  # the share of the topic weight in everyday English words the list lacks (0-1); with no
+    # passage near the query (``cosine`` under RARE_COSINE), in any word it lacks, however rare in everyday English
     specific: float = 0.0  # the topic weight of words the list holds in at most GENERIC_SHARE of its papers
     pull: float = 0.0  # how much nearer the list's mean passage the query comes without those everyday words
     sense: float = 0.0  # how much nearer what its specific words' papers are about the query comes than those words
@@ -216,6 +225,7 @@ class Scope:
         words = topic_words(topic)
         foreign = jargon = held = total = everyday = specific = 0.0
         missing: set[str] = set()
+        far = qvec is not None and cosine < RARE_COSINE  # no passage near: a rare word the list lacks is as foreign
         shared: list[tuple[str, float]] = []  # the list's specific words in the query, with their topic weights
         for w in words:
             w_weight, papers, zipf = self.facts(w)
@@ -228,7 +238,7 @@ class Scope:
                     shared.append((w, w_weight))
             else:
                 foreign = max(foreign, min(w_weight, FOREIGN_FULL))
-                if zipf >= english.EVERYDAY:
+                if zipf >= english.EVERYDAY or (far and _known(w, zipf)):
                     everyday += w_weight
                     missing.add(w)
         field = float(self.field() @ qvec) if qvec is not None else 0.0
@@ -314,6 +324,14 @@ class Scope:
             return 0.0
         without = " ".join(w for w in tokens.TOKEN_RE.findall(unaccented(topic)) if w not in missing)
         return float(self.field() @ embed(without)) - field
+
+
+def _known(word: str, zipf: float) -> bool:
+    """Whether ``word`` is a word of everyday English, however rare (``RARE_COSINE``): one the frequency table holds
+    ("kalman", "lightroom"), with a vowel. A word it lacks may be the field's own coinage or a typo ("photorealistic",
+    "minibatch"); one without a vowel is an acronym ("MLPs", "DBN", "gnn") and may stand for words the list spells out
+    ("multilayer perceptron", "deep belief network"), which counting its letters cannot see."""
+    return zipf > 0.0 and any(c in VOWELS for c in word)
 
 
 def forms(stem: str, stems: list[str]) -> list[str]:
