@@ -39,28 +39,28 @@ def held(
     question is its best passage, the lexical side puts another paper strictly above it and ``text`` (the query as
     searched) does not hold every word of the question (a question typed as the paper asks it matches by topic:
     "How can a deep network learn?" is backpropagation's, though its words are everyone's); else ``dense`` itself."""
-    ok = np.isfinite(dense)
-    if ok.sum() < 2:
+    if len(dense) < 2:
         return dense
-    first = int(np.argmax(np.where(ok, dense, -np.inf)))
-    if float(np.max(lexical[ok])) <= float(lexical[first]) or best_row[first] < 0:
+    first = int(dense.argmax())  # -inf where a filter removes a paper
+    paper = int(rows[first])
+    start = np.asarray(data.columns.passage_start)  # a plain view: slicing a memmap costs more than the rest
+    lo, hi = int(start[paper]), int(start[paper + 1])
+    if int(best_row[first]) != lo or not np.isfinite(dense[first]):  # a guiding question is its paper's first passage
+        return dense
+    if float(lexical[np.isfinite(dense)].max()) <= float(lexical[first]):
         return dense  # the words agree on the first paper, or say nothing
-    _, kind, question = data.passages[int(best_row[first])]
-    if kind != "question" or set(tokenize(question)) <= set(tokenize(text)):
+    passages = data.passages.span(lo, hi)  # one read of the store, only here
+    _, kind, question = passages[0]
+    if kind != "question" or len(passages) < 2 or set(tokenize(question)) <= set(tokenize(text)):
         return dense
-    said = _said(data, qvec, int(rows[first]))
-    if said is None:
-        return dense
+    said = _said(data.matrix[lo + 1 : hi], qvec)
     out = dense.copy()
     out[first] = min(float(dense[first]), said + LEAD_KEPT * (float(dense[first]) - said))
     return out
 
 
-def _said(data: IndexData, qvec: np.ndarray, paper: int) -> float | None:
-    """Paper ``paper``'s dense score from its passages other than its guiding question (None when it has none)."""
-    passages = [int(r) for r in data.paper_rows[paper] if data.passages[int(r)][1] != "question"]
-    if not passages:
-        return None
-    cos = np.sort(np.asarray(data.matrix[passages], dtype=np.float32) @ qvec)[::-1]
+def _said(vectors: np.ndarray, qvec: np.ndarray) -> float:
+    """A paper's dense score from the ``vectors`` of its passages other than its guiding question (one or more)."""
+    cos = np.sort(np.asarray(vectors, dtype=np.float32) @ qvec)[::-1]
     second = cos[1] if len(cos) > 1 else cos[0]
     return float(fusion.best_two(np.array([cos[0]]), np.array([second]))[0])

@@ -160,14 +160,15 @@ def score(
 
 
 def plain(plan: QueryPlan | None) -> bool:
-    """Whether a plan asks for a topic alone: no time, person, order or origin or history to read (those are ranked
-    by their own rules, and a question without a plan is ranked as it was before query understanding)."""
+    """Whether a plan asks for a topic alone: no time, person, order in time, origin or history to read (those are
+    ranked by their own rules, and a question without a plan is ranked as it was before query understanding). A
+    comparison ("GANs vs VAEs") is a topic: it is ranked by relevance, its sides' papers first."""
     return (
         plan is not None
         and plan.intent == "topic"
         and plan.window is None
         and not plan.names
-        and plan.order is None
+        and (plan.order is None or plan.order.compares)
         and not plan.only_time
     )
 
