@@ -15,7 +15,7 @@ from ..core.names import name_key
 from ..index.lexical_engine import Engine
 from ..index.reader import IndexData
 from ..index.understanding import name_papers
-from . import candidates, fusion, rerank, spans
+from . import candidates, fusion, guiding, rerank, spans
 from .forms import better_reading, reworded
 from .plan import PlanContext, QueryPlan, concept_matches
 from .scope import Evidence
@@ -132,6 +132,8 @@ def score(
         names = _name_scores(rows, [name_papers(ctx.names, k) for k in plan.names])
     finite = dense[np.isfinite(dense)]
     best_cosine = float(finite.max()) if qvec is not None and finite.size else 0.0
+    if mode == "hybrid" and qvec is not None and plain(plan):  # the sides disagree on a paper won by its question form
+        dense = guiding.held(data, topic, qvec, rows, dense, best_row, lex)  # (the no-match verdict reads it as it was)
     listed = plan is not None and plan.order is not None and plan.order.over == "list"  # "the oldest paper"
     sure = (names is not None and bool(names.any())) or (plan is not None and plan.only_time) or listed
     others: tuple[fusion.Others | None, fusion.Others | None] = (None, None)
@@ -155,6 +157,20 @@ def score(
             concepts[at] = np.fromiter((share for _, share in matched.values()), np.float64, len(matched))[found]
     fused = spans.linked(fused, plan, data.columns, rows, qvec is not None)  # a history question: the steps between
     return Scored(rows, mask, fused, dense, lex, qvec, best_row, names, concepts, best_cosine, sure)
+
+
+def plain(plan: QueryPlan | None) -> bool:
+    """Whether a plan asks for a topic alone: no time, person, order in time, origin or history to read (those are
+    ranked by their own rules, and a question without a plan is ranked as it was before query understanding). A
+    comparison ("GANs vs VAEs") is a topic: it is ranked by relevance, its sides' papers first."""
+    return (
+        plan is not None
+        and plan.intent == "topic"
+        and plan.window is None
+        and not plan.names
+        and (plan.order is None or plan.order.compares)
+        and not plan.only_time
+    )
 
 
 def _lexical_text(topic: str, plan: QueryPlan | None) -> str:
