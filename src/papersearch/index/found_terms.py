@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 
 Term = tuple[str, frozenset[str], int]  # (concept, stems of one of its terms, paper row)
 
@@ -42,6 +43,21 @@ class FoundTerms:
                 if term is not None:
                     return term
         return None
+
+    def terms(self, positions: Iterable[int]) -> dict[int, Term]:
+        """The terms at those of ``positions`` that a kept set found, by position (``term`` of each, in one pass)."""
+        found: dict[int, Term] = {}
+        last, rest = self._last, None
+        for position in positions:
+            term = last.get(position)
+            if term is None:
+                if rest is None:
+                    with self._lock:
+                        rest = [terms for _, terms in reversed(self._sets.values())]
+                term = next((t for terms in rest if (t := terms.get(position)) is not None), None)
+            if term is not None:
+                found[position] = term
+        return found
 
     def put(self, stems: frozenset[str], terms: dict[int, Term]) -> list[int]:
         """Keep what ``stems`` found (the oldest sets given up past the bound); returns its positions, in order."""
