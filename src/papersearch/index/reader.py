@@ -165,13 +165,15 @@ def _check_rows(vdir: Path, db: sqlite3.Connection, n_papers: int) -> None:
         "SELECT count(*) FROM passages WHERE paper < 0 OR paper >= ?",
         "SELECT count(*) FROM edges WHERE source < 0 OR source >= ?1 OR target < 0 OR target >= ?1",
         "SELECT count(*) FROM external WHERE paper < 0 OR paper >= ?",
-        "SELECT count(*) != ?1 OR min(paper) != 0 FROM stems",  # one row a paper: rows 0 to n - 1, each once
+        "SELECT count(*) FROM stems WHERE paper < 0 OR paper >= ?",
     )
     try:
         db.execute("PRAGMA mmap_size = 0")
         for query in checks:
             if db.execute(query, (n_papers,)).fetchone()[0]:
                 raise IndexStateError(f"{path} names papers it does not hold; {FIX}")
+        if db.execute("SELECT count(*) FROM stems").fetchone()[0] != n_papers:  # in range, each once: every paper
+            raise IndexStateError(f"{path} lacks the stems of some papers; {FIX}")
         for (text,) in db.execute("SELECT record FROM papers"):
             record = json.loads(text)
             if not isinstance(record, dict) or not isinstance(record.get("id"), str):
