@@ -1,5 +1,5 @@
-"""A named concept's terms read a run of positions at a time (``ConceptTable.rows``), as ``plan._named`` reads them:
-the same terms as one item a position, in as many statements as there are runs of positions not already found."""
+"""A named concept's terms read together (``ConceptTable.rows``), as ``plan._named`` reads them: the same terms as one
+item a position, those ``within`` did not find already in one statement, not one a position."""
 
 from __future__ import annotations
 
@@ -10,17 +10,12 @@ import pytest
 
 from papersearch.index import store, understanding
 from papersearch.index.reader import read_version
-from papersearch.index.understanding import ConceptTable, _runs, terms_at
+from papersearch.index.understanding import KEYS_A_QUERY, ConceptTable
 from papersearch.query import plan
 from papersearch.query.results import stored_context
 
 
-def test_runs_of_consecutive_positions() -> None:
-    assert list(_runs([])) == [] and list(_runs([4])) == [(4, 5)]
-    assert list(_runs([0, 1, 2, 5, 7, 8, 10])) == [(0, 3), (5, 6), (7, 9), (10, 11)]
-
-
-def test_a_tables_rows_are_its_terms_read_a_run_at_a_time(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_tables_rows_are_its_terms_read_together(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = read_version(store.version_dir(index_dir))
     held = ConceptTable(data.db, data.lock)
     assert held._held is not None
@@ -39,7 +34,11 @@ def test_a_tables_rows_are_its_terms_read_a_run_at_a_time(index_dir: Path, monke
     monkeypatch.setattr(table, "_all", counted)
     positions = [0, 1, 2, 3, 10, 11, 20, n - 2, n - 1]
     assert table.rows(positions) == [every[p] for p in positions] == held.rows(positions)
-    assert len(statements) == 4  # 0-3, 10-11, 20, the last two
+    assert len(statements) == 1  # not one a position
+    statements.clear()
+    fresh = ConceptTable(data.db, data.lock)
+    monkeypatch.setattr(fresh, "_all", counted)
+    assert fresh.rows(list(range(n))) == every and len(statements) == -(-n // KEYS_A_QUERY)
     assert table.rows([7, 7, 2]) == [every[7], every[7], every[2]] and table.rows([]) == []
     with pytest.raises(IndexError):
         table.rows([3, n])
@@ -48,7 +47,6 @@ def test_a_tables_rows_are_its_terms_read_a_run_at_a_time(index_dir: Path, monke
     found = table.within(every[5][1])  # read with their terms: rows reads nothing again
     statements.clear()
     assert found and table.rows(found) == [every[p] for p in found] and statements == []
-    assert terms_at(every, found) == terms_at(table, found)
     data.db.close()
 
 

@@ -307,9 +307,10 @@ class ConceptTable(_Table, Sequence[Term]):
         return int(self._all("SELECT count(*) FROM concepts")[0][0])
 
     def rows(self, positions: Sequence[int]) -> list[Term]:
-        """The terms at ``positions``, in that order: held, kept from ``within`` (which read them), or each run of
-        consecutive positions read in one range statement; not one item a position (a common concept named in full
-        is a term a paper: hundreds of positions at 100,000 papers)."""
+        """The terms at ``positions``, in that order: held, kept from ``within`` (which read them), or read together,
+        a few hundred positions a statement; not one item a position (a common concept named in full is a term a
+        paper: hundreds of positions at 100,000 papers, one apart or more: a position is a paper's place in the
+        build, so one term's papers are seldom consecutive)."""
         held = self._held
         if held is not None:
             try:
@@ -317,16 +318,18 @@ class ConceptTable(_Table, Sequence[Term]):
             except KeyError as exc:
                 raise IndexError(exc.args[0]) from None
         found = self._found.terms(positions)
-        missing = sorted({p for p in positions if p not in found})
-        query = (
-            "SELECT position, name, stems, paper FROM concepts WHERE position >= ? AND position < ? ORDER BY position"
-        )
-        for first, end in _runs(missing):
-            rows = self._all(query, (first, end))
-            found.update(zip([int(row[0]) for row in rows], _terms([row[1:] for row in rows]), strict=True))
-        if any(p not in found for p in missing):
-            raise IndexError(next(p for p in missing if p not in found))
-        return [found[p] for p in positions]
+        if len(found) < len(positions):  # some not found by ``within`` (or a position asked twice)
+            missing = sorted({p for p in positions if p not in found})
+            for part in (missing[lo : lo + KEYS_A_QUERY] for lo in range(0, len(missing), KEYS_A_QUERY)):
+                query = (
+                    f"SELECT position, name, stems, paper FROM concepts WHERE position IN ({','.join('?' * len(part))})"
+                )
+                rows = self._all(query, tuple(part))
+                found.update(zip([int(row[0]) for row in rows], _terms([row[1:] for row in rows]), strict=True))
+        try:
+            return [found[p] for p in positions]
+        except KeyError as exc:
+            raise IndexError(exc.args[0]) from None
 
     def read_near(self, positions: Sequence[int], near: int) -> None:
         """Keep the ``near`` terms each side of each of ``positions`` as the runs a walk from each reads first
@@ -360,25 +363,6 @@ class ConceptTable(_Table, Sequence[Term]):
             rows = self._all(query, tuple(part))  # the terms themselves, not only where: the caller reads them next
             terms.update(zip([int(row[0]) for row in rows], _terms([row[1:] for row in rows]), strict=True))
         return self._found.put(stems, terms)
-
-
-def _runs(positions: list[int]) -> Iterator[tuple[int, int]]:
-    """(first, end) of each run of consecutive numbers in ``positions`` (ascending, each once)."""
-    at = 0
-    while at < len(positions):
-        end = at + 1
-        while end < len(positions) and positions[end] == positions[end - 1] + 1:
-            end += 1
-        yield positions[at], positions[end - 1] + 1
-        at = end
-
-
-def terms_at(concepts: Sequence[Term], positions: Sequence[int]) -> list[Term]:
-    """The terms at ``positions`` of ``concepts``: a ``ConceptTable``'s read a run at a time (``rows``), any other
-    sequence's (the same held in memory) by index."""
-    if isinstance(concepts, ConceptTable):
-        return concepts.rows(positions)
-    return [concepts[p] for p in positions]
 
 
 class YearTable(_Table, Mapping[str, int]):
