@@ -37,6 +37,7 @@ def test_a_tables_rows_are_its_terms_read_together(index_dir: Path, monkeypatch:
     assert len(statements) == 1  # not one a position
     statements.clear()
     fresh = ConceptTable(data.db, data.lock)
+    assert fresh._held is None  # counted before, not by rows
     monkeypatch.setattr(fresh, "_all", counted)
     assert fresh.rows(list(range(n))) == every and len(statements) == -(-n // KEYS_A_QUERY)
     assert table.rows([7, 7, 2]) == [every[7], every[7], every[2]] and table.rows([]) == []

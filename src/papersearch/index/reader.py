@@ -113,6 +113,7 @@ def check_version(vdir: Path, settings: Settings | None = None) -> None:
     db, _ = read_database(vdir, n_papers, n_rows)
     try:
         _check_rows(vdir, db, n_papers)
+        _check_stems(vdir, db, n_papers)
     finally:
         db.close()
     layout.read_json(vdir / layout.ERAS, "eras")
@@ -154,8 +155,8 @@ def read_database(vdir: Path, n_papers: int, n_rows: int) -> tuple[sqlite3.Conne
 
 
 def _check_rows(vdir: Path, db: sqlite3.Connection, n_papers: int) -> None:
-    """Every passage, edge end and outside reference names a paper row, every paper has its stems; every record is
-    an object with an id.
+    """Every passage, edge end, outside reference and row of stems names a paper row; every record is an object with
+    an id.
 
     Read through SQLite's own small page cache, not the memory map a searcher reads by: mapped, a scan of every
     record would hold the whole file in this process's resident memory (420 MB at 100,000 papers, on top of a
@@ -172,13 +173,22 @@ def _check_rows(vdir: Path, db: sqlite3.Connection, n_papers: int) -> None:
         for query in checks:
             if db.execute(query, (n_papers,)).fetchone()[0]:
                 raise IndexStateError(f"{path} names papers it does not hold; {FIX}")
-        if db.execute("SELECT count(*) FROM stems").fetchone()[0] != n_papers:  # in range, each once: every paper
-            raise IndexStateError(f"{path} lacks the stems of some papers; {FIX}")
         for (text,) in db.execute("SELECT record FROM papers"):
             record = json.loads(text)
             if not isinstance(record, dict) or not isinstance(record.get("id"), str):
                 raise IndexStateError(f"{path} holds malformed records; {FIX}")
     except (sqlite3.Error, ValueError) as exc:
+        raise IndexStateError(f"{path} is damaged ({exc.__class__.__name__}); {FIX}") from None
+
+
+def _check_stems(vdir: Path, db: sqlite3.Connection, n_papers: int) -> None:
+    """Every paper has its row of stems (``why`` reads them): as many rows as papers, each naming one (``_check_rows``)
+    once (the table's key)."""
+    path = vdir / DATABASE
+    try:
+        if db.execute("SELECT count(*) FROM stems").fetchone()[0] != n_papers:
+            raise IndexStateError(f"{path} lacks the stems of some papers; {FIX}")
+    except sqlite3.Error as exc:
         raise IndexStateError(f"{path} is damaged ({exc.__class__.__name__}); {FIX}") from None
 
 
