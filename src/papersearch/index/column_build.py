@@ -22,6 +22,7 @@ from .columns import ARRAYS
 from .database import BATCH, DatabaseWriter
 from .json_files import json_text
 from .matrix import MatrixFile, MatrixWriter
+from .passages import why_stems
 from .understanding import concept_terms, evidence_names, given_keys, paper_names
 
 FIELD_SAMPLE = 20_000  # passages the list's mean vector is taken over, at most (evenly spread)
@@ -38,8 +39,8 @@ def save(folder: Path, name: str, array: np.ndarray) -> None:
 
 
 def write_records(db: DatabaseWriter, records: Iterable[PaperRecord], eras: list[EraRecord]) -> tuple[np.ndarray, int]:
-    """The papers and their outside references into the database, each paper's names and concepts into the
-    query-understanding tables; returns each paper's era as its place in ``eras``, and the most stems a concept
+    """The papers, their outside references and the stems ``why`` reads of each into the database, each paper's
+    names and concepts into the query-understanding tables; returns each paper's era as its place in ``eras``, and the most stems a concept
     term has (a query looks its terms up by every set of its words of up to that many: ``understanding``)."""
     era_code = {e["id"]: i for i, e in enumerate(eras)}
     codes: list[int] = []
@@ -53,6 +54,7 @@ def write_records(db: DatabaseWriter, records: Iterable[PaperRecord], eras: list
             _understood(side, record, row, concept_at)
             sizes = [len(stems) for _, _, stems in concept_terms(record) if stems]
             concept_at, most = concept_at + len(sizes), max([most, *sizes])
+            side.add("stems", [(row, why_stems(record))])
             side.add(
                 "external (paper, ref, evidence)",
                 ((row, x["ref"], x["evidence"]) for x in record["references"]["external"]),

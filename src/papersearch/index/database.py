@@ -9,6 +9,7 @@ one paper by either end, the people and concepts a query names. Each citation is
 
     papers(row, id, year, title, authors, record)  record: the PaperRecord as JSON, its references null
     passages(row, paper, kind, text)               one row per vector row (the texts ``why`` and answers quote)
+    stems(paper, stems)                            the stems ``why`` reads of each paper (``passages.why_stems``)
     edges(edge, source, target, later, earlier, kind, evidence)   the graph's edges, one a pair, by paper row
     external(ref_no, paper, ref, evidence)         references to works outside the list
     names(key, paper, weight)                      who each paper names (``understanding``)
@@ -36,6 +37,7 @@ TABLES = (
     "CREATE TABLE papers (row INTEGER PRIMARY KEY, id TEXT NOT NULL, year INTEGER NOT NULL, title TEXT NOT NULL,"
     " authors TEXT NOT NULL, record TEXT NOT NULL)",
     "CREATE TABLE passages (row INTEGER PRIMARY KEY, paper INTEGER NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL)",
+    "CREATE TABLE stems (paper INTEGER PRIMARY KEY, stems TEXT NOT NULL)",
     "CREATE TABLE edges (edge INTEGER PRIMARY KEY, source INTEGER NOT NULL, target INTEGER NOT NULL,"
     " later INTEGER NOT NULL, earlier INTEGER NOT NULL, kind INTEGER NOT NULL, evidence TEXT NOT NULL)",
     "CREATE TABLE external (ref_no INTEGER PRIMARY KEY, paper INTEGER NOT NULL, ref TEXT NOT NULL,"

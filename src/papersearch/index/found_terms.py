@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 
 Term = tuple[str, frozenset[str], int]  # (concept, stems of one of its terms, paper row)
 
@@ -42,6 +43,21 @@ class FoundTerms:
                 if term is not None:
                     return term
         return None
+
+    def terms(self, positions: Sequence[int]) -> dict[int, Term]:
+        """The terms at those of ``positions`` that a kept set found, by position: the last set's first (a query's
+        positions are those ``within`` has just found), without the lock."""
+        last = self._last
+        found = {p: term for p in positions if (term := last.get(p)) is not None}
+        rest = [p for p in positions if p not in found] if len(found) < len(positions) else []
+        if rest:
+            with self._lock:
+                sets = [terms for _, terms in reversed(self._sets.values())]
+            for p in rest:
+                term = next((t for terms in sets if (t := terms.get(p)) is not None), None)
+                if term is not None:
+                    found[p] = term
+        return found
 
     def put(self, stems: frozenset[str], terms: dict[int, Term]) -> list[int]:
         """Keep what ``stems`` found (the oldest sets given up past the bound); returns its positions, in order."""

@@ -21,7 +21,8 @@ manifest checked here and every file checked against it (``integrity``); ``store
 folder around the versions (CURRENT, publishing, cleaning). The manifest records the code that built
 a version (``BUILT_BY``): a version built by another is stale, and ``papersearch index`` rebuilds it.
 Versions of format 2 held papers.json, passages.json and graph.json instead of the database (one
-item a line, ``json_files``); a build still reads their passages to reuse their vectors.
+item a line, ``json_files``); a build still reads their passages to reuse their vectors. Versions of format 3
+lacked the database's ``stems`` table (each hit's record was tokenised again by ``why``); their vectors are reused.
 """
 
 from __future__ import annotations
@@ -39,8 +40,12 @@ from ..core.files import file_sha256
 from ..encode.factory import OnnxSpec
 from ..graph.version import EXTRACTION_VERSION
 
-FORMAT_VERSION = 3  # the files and their shapes; a version of another format is rebuilt, never read
-REUSABLE_FORMATS = (2, FORMAT_VERSION)  # formats whose vectors a build reuses (never serves): their manifests are read
+FORMAT_VERSION = 4  # the files and their shapes; a version of another format is rebuilt, never read
+REUSABLE_FORMATS = (
+    2,
+    3,
+    FORMAT_VERSION,
+)  # formats whose vectors a build reuses (never serves): their manifests are read
 PASSAGES_FORMAT = 1  # how papers are cut into passages (passages.py); vectors are reused only within one
 WORDS_FORMAT = 1  # how texts become words: tokens.tokenize (BM25) and vocabulary.WORD_RE (typo correction)
 BUILT_BY = {  # the manifest's record of the code that built a version: one that differs is stale

@@ -6,11 +6,13 @@ overlapping windows so that nothing is lost.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
 from ..core.models import Paper
 from ..core.records import PaperRecord, PassageKind
+from .tokens import tokenize
 
 MAX_WORDS = 150  # ~200 word pieces, safely under the model's 256
 _ABBREV = r"(?<!\bU\.S\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bet al\.)(?<!\bvs\.)(?<!\b[A-Z]\.)"
@@ -56,3 +58,11 @@ def lexical_text(record: PaperRecord) -> str:
         parts.append(" ".join([c["name"], *c["aliases"]]))
     parts.extend(x["ref"] for x in record["references"]["external"])
     return "\n".join(parts)
+
+
+def why_stems(record: PaperRecord) -> str:
+    """The stems ``why`` finds a query's words among, for a paper: those of its title, question, summary and authors
+    (as one JSON list, the text ``why`` read them from), each once, sorted and space-separated. Made at build time
+    and stored (the database's ``stems``): a query's hits would otherwise each be tokenised again."""
+    text = json.dumps([record["title"], record["question"], record["summary"], record["authors"]], ensure_ascii=False)
+    return " ".join(sorted(set(tokenize(text))))

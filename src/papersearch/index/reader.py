@@ -33,7 +33,9 @@ from .layout import COLUMNS, DATABASE, FIX, LEXICAL, LEXICAL_FILES, VECTOR_INDEX
 from .lexical import LexicalIndex
 from .record_store import GraphStore, PassageStore, RecordStore
 
-TABLES = frozenset(["papers", "passages", "edges", "external", "names", "given_names", "concepts", "concept_years"])
+TABLES = frozenset(
+    ["papers", "passages", "stems", "edges", "external", "names", "given_names", "concepts", "concept_years"]
+)
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ def check_version(vdir: Path, settings: Settings | None = None) -> None:
     db, _ = read_database(vdir, n_papers, n_rows)
     try:
         _check_rows(vdir, db, n_papers)
+        _check_stems(vdir, db, n_papers)
     finally:
         db.close()
     layout.read_json(vdir / layout.ERAS, "eras")
@@ -141,17 +144,19 @@ def read_database(vdir: Path, n_papers: int, n_rows: int) -> tuple[sqlite3.Conne
         tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         papers = db.execute("SELECT count(*), coalesce(max(row), -1) FROM papers").fetchone()
         rows = db.execute("SELECT coalesce(max(row), -1) FROM passages").fetchone()[0]
+        stems = db.execute("SELECT coalesce(max(paper), -1) FROM stems").fetchone()[0]  # a look-up, not a count
     except sqlite3.Error as exc:
         db.close()
         raise IndexStateError(f"{path} is damaged ({exc.__class__.__name__}); {FIX}") from None
-    if not tables >= TABLES or tuple(papers) != (n_papers, n_papers - 1) or rows != n_rows - 1:
+    if not tables >= TABLES or tuple(papers) != (n_papers, n_papers - 1) or (rows, stems) != (n_rows - 1, n_papers - 1):
         db.close()
         raise IndexStateError(f"{path} does not hold the papers and passages its manifest counts; {FIX}")
     return db, threading.Lock()
 
 
 def _check_rows(vdir: Path, db: sqlite3.Connection, n_papers: int) -> None:
-    """Every passage, edge end and outside reference names a paper row; every record is an object with an id.
+    """Every passage, edge end, outside reference and row of stems names a paper row; every record is an object with
+    an id.
 
     Read through SQLite's own small page cache, not the memory map a searcher reads by: mapped, a scan of every
     record would hold the whole file in this process's resident memory (420 MB at 100,000 papers, on top of a
@@ -161,6 +166,7 @@ def _check_rows(vdir: Path, db: sqlite3.Connection, n_papers: int) -> None:
         "SELECT count(*) FROM passages WHERE paper < 0 OR paper >= ?",
         "SELECT count(*) FROM edges WHERE source < 0 OR source >= ?1 OR target < 0 OR target >= ?1",
         "SELECT count(*) FROM external WHERE paper < 0 OR paper >= ?",
+        "SELECT count(*) FROM stems WHERE paper < 0 OR paper >= ?",
     )
     try:
         db.execute("PRAGMA mmap_size = 0")
@@ -172,6 +178,17 @@ def _check_rows(vdir: Path, db: sqlite3.Connection, n_papers: int) -> None:
             if not isinstance(record, dict) or not isinstance(record.get("id"), str):
                 raise IndexStateError(f"{path} holds malformed records; {FIX}")
     except (sqlite3.Error, ValueError) as exc:
+        raise IndexStateError(f"{path} is damaged ({exc.__class__.__name__}); {FIX}") from None
+
+
+def _check_stems(vdir: Path, db: sqlite3.Connection, n_papers: int) -> None:
+    """Every paper has its row of stems (``why`` reads them): as many rows as papers, each naming one (``_check_rows``)
+    once (the table's key)."""
+    path = vdir / DATABASE
+    try:
+        if db.execute("SELECT count(*) FROM stems").fetchone()[0] != n_papers:
+            raise IndexStateError(f"{path} lacks the stems of some papers; {FIX}")
+    except sqlite3.Error as exc:
         raise IndexStateError(f"{path} is damaged ({exc.__class__.__name__}); {FIX}") from None
 
 

@@ -183,6 +183,14 @@ class RecordStore(_Reader, Sequence[PaperRecord]):
             for row, text in rows:
                 yield self._assembled(int(row), text)
 
+    def stems(self, rows: Sequence[int]) -> list[frozenset[str]]:
+        """The stems ``why`` reads of each paper of ``rows`` (``passages.why_stems``, made at build time), in that
+        order, read in one statement."""
+        wanted = sorted({int(row) for row in rows})
+        query = f"SELECT paper, stems FROM stems WHERE paper IN ({','.join('?' * len(wanted))})"
+        found = {int(row): frozenset(text.split()) for row, text in self.all(query, tuple(wanted))} if wanted else {}
+        return [found[int(row)] for row in rows]
+
     def row_of(self, paper_id: str) -> int | None:
         """The row of the paper with this id, or None."""
         found = self.all("SELECT row FROM papers WHERE id = ?", (paper_id,))

@@ -306,6 +306,31 @@ class ConceptTable(_Table, Sequence[Term]):
     def __len__(self) -> int:
         return int(self._all("SELECT count(*) FROM concepts")[0][0])
 
+    def rows(self, positions: Sequence[int]) -> list[Term]:
+        """The terms at ``positions``, in that order: held, kept from ``within`` (which read them), or read together,
+        a few hundred positions a statement; not one item a position (a common concept named in full is a term a
+        paper: hundreds of positions at 100,000 papers, one apart or more: a position is a paper's place in the
+        build, so one term's papers are seldom consecutive)."""
+        held = self._held
+        if held is not None:
+            try:
+                return [held.terms[p] for p in positions]
+            except KeyError as exc:
+                raise IndexError(exc.args[0]) from None
+        found = self._found.terms(positions)
+        if len(found) < len(positions):  # some not found by ``within`` (or a position asked twice)
+            missing = sorted({p for p in positions if p not in found})
+            for part in (missing[lo : lo + KEYS_A_QUERY] for lo in range(0, len(missing), KEYS_A_QUERY)):
+                query = (
+                    f"SELECT position, name, stems, paper FROM concepts WHERE position IN ({','.join('?' * len(part))})"
+                )
+                rows = self._all(query, tuple(part))
+                found.update(zip([int(row[0]) for row in rows], _terms([row[1:] for row in rows]), strict=True))
+        try:
+            return [found[p] for p in positions]
+        except KeyError as exc:
+            raise IndexError(exc.args[0]) from None
+
     def read_near(self, positions: Sequence[int], near: int) -> None:
         """Keep the ``near`` terms each side of each of ``positions`` as the runs a walk from each reads first
         (``self[p - near : p]``, ``self[p + 1 : p + near + 1]``), read a few hundred positions a statement."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -51,7 +50,8 @@ class Explainer:
         if hit is None:
             first, end = self.data.paper_rows.span(paper_row)
             passages = self.data.passages.span(first, end) if end > first else []
-            hit = self._words.put(paper_row, _words(self.data.records[paper_row], first, passages))
+            stems = self.data.records.stems([paper_row])[0]
+            hit = self._words.put(paper_row, _words(self.data.records[paper_row], stems, first, passages))
         return hit
 
     def expect(self, rows: Sequence[int]) -> None:
@@ -63,11 +63,16 @@ class Explainer:
 
     def prepare(self, rows: Sequence[int], records: Sequence[PaperRecord]) -> None:
         """Read what ``why`` needs of the papers of ``rows`` (their ``records``, in that order) that are not kept:
-        their passages in one statement, not one a paper."""
+        their stems in one statement and their passages in another, not one a paper."""
         missing = [(int(row), rec) for row, rec in zip(rows, records, strict=True) if self._words.get(int(row)) is None]
+        if not missing:
+            return
         spans = [self.data.paper_rows.span(row) for row, _ in missing]
-        for (row, rec), span, passages in zip(missing, spans, self.data.passages.spans(spans), strict=True):
-            self._words.put(row, _words(rec, span[0], passages))
+        stems = self.data.records.stems([row for row, _ in missing])
+        for (row, rec), held, span, passages in zip(
+            missing, stems, spans, self.data.passages.spans(spans), strict=True
+        ):
+            self._words.put(row, _words(rec, held, span[0], passages))
 
     def whys(
         self, q_stems: dict[str, str], rows: Sequence[int], qvec: np.ndarray | None, best_rows: Sequence[int]
@@ -135,11 +140,10 @@ def _most_shared(summary: list[str], asked: frozenset[str]) -> str:
     return summary[int(np.argmax(overlaps))]
 
 
-def _words(rec: PaperRecord, first: int, passages: list[list[str]]) -> PaperWords:
-    """What ``why`` reads of a paper: from its record, and its passages (rows ``first`` on)."""
-    text = json.dumps([rec["title"], rec["question"], rec["summary"], rec["authors"]], ensure_ascii=False)
+def _words(rec: PaperRecord, stems: frozenset[str], first: int, passages: list[list[str]]) -> PaperWords:
+    """What ``why`` reads of a paper: from its record, its stems (made at build time: ``passages.why_stems``) and
+    its passages (rows ``first`` on)."""
     concepts = [(c["name"], frozenset(tokens.tokenize(" ".join([c["name"], *c["aliases"]])))) for c in rec["concepts"]]
     at = [i for i, p in enumerate(passages) if p[1] == "summary"]
     rows = np.array([first + i for i in at], dtype=np.int64)
-    stems = frozenset(tokens.tokenize(text))
     return PaperWords(stems, concepts, rows, [passages[i][2] for i in at], first, [p[1] for p in passages])

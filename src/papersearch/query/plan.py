@@ -204,8 +204,11 @@ def named_concepts(topic: str, ctx: PlanContext) -> list[tuple[str, int]]:
 
 def _named(topic: str, ctx: PlanContext) -> list[tuple[str, frozenset[str], int]]:
     """(concept, term's stems, paper row) of every concept term the query names in full, in the context's order."""
-    # only the terms within the query's words are looked at: the work follows the query, not the corpus
-    return [ctx.concepts[position] for position in sorted(ctx.concepts_within(_stems(topic)))]
+    # only the terms within the query's words are looked at: the work follows the query, not the corpus; a table's
+    # terms are read together (``ConceptTable.rows``: a run of positions a statement), not one item a paper
+    positions = sorted(ctx.concepts_within(_stems(topic)))
+    together = getattr(ctx.concepts, "rows", None)  # a table's; the same held in memory is a list
+    return together(positions) if together is not None else [ctx.concepts[p] for p in positions]
 
 
 @lru_cache(maxsize=16)
