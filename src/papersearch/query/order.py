@@ -146,7 +146,7 @@ SEQUENCE_WORDS = frozenset(
         *("next", "then", "later", "afterwards", "afterward", "earlier", "previously", "subsequently", "follow"),
         *("follows", "followed", "following", "try", "tried", "need", "needs", "use", "used", "using", "happen"),
         *("happens", "lead", "leads", "led", "know", "understand", "it", "that", "which", "they", "did", "does"),
-        *("done",),
+        *("done", "order"),
     ]
 )
 

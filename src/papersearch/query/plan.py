@@ -52,6 +52,13 @@ SCOPE_WORDS = frozenset(["timeline", "chronology", "among"])
 # words that only stress an end of time: "the first ever paper", "the very oldest", "the single newest one"
 STRESS_WORDS = frozenset(["ever", "very", "single", "absolute", "absolutely", "overall", "all", "time"])
 WORD = Gated((), r"[^\W\d_][\w’'\-]*", re.UNICODE)
+# a clause about the person asking, not about the papers: "I'm preparing a talk", "i'm a student,", "for my thesis"
+ASKER = Gated(
+    ("i", "we", "my", "our"),
+    r"(?:^|(?<=[?.!;,:]))\s*(?:i['’]?m|i\s+am|i['’]?ve|i\s+have|i['’]?ll|i\s+will|i\s+was|we['’]re|we\s+are"
+    r"|(?:for|in)\s+(?:my|our)|my|our)\b[^?.!;,:]*[?.!;,:]?",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -355,6 +362,8 @@ def _scope(
     with more asked is no order (an origin question reads it) unless the question names years (``timed``: "after
     2010, the first paper on images" asks for the first of that time, not for who did it first) or nothing but
     people of the list (``people``, by ``name_key``: "the first paper by Sutskever" is the first of theirs)."""
+    if order.side is not None:  # what came before or after a paper: the asker's own clauses say nothing of it
+        topic = " ".join(ASKER.compiled.sub(" ", topic).split()).strip(" ,;:-–") or topic
     said = {re.split(r"['’]", w.lower())[0] for w in _content_words(topic, ASIDES)}  # "you've got": "you"
     said = {w for w in said if w.rstrip("s") not in THINGS}
     rest = said - SCOPE_WORDS - STRESS_WORDS - LIST_WORDS - ASKING - REQUESTS - SEQUENCE_WORDS - STOPWORDS - era
