@@ -52,11 +52,11 @@ SCOPE_WORDS = frozenset(["timeline", "chronology", "among"])
 # words that only stress an end of time: "the first ever paper", "the very oldest", "the single newest one"
 STRESS_WORDS = frozenset(["ever", "very", "single", "absolute", "absolutely", "overall", "all", "time"])
 WORD = Gated((), r"[^\W\d_][\w’'\-]*", re.UNICODE)
-# a clause about the person asking, not about the papers: "I'm preparing a talk", "i'm a student,", "for my thesis"
+# a clause about the person asking, not about the papers: "I'm preparing a talk", "i'm a student,", "it's for my thesis"
 ASKER = Gated(
     ("i", "we", "my", "our"),
     r"(?:^|(?<=[?.!;,:]))\s*(?:i['’]?m|i\s+am|i['’]?ve|i\s+have|i['’]?ll|i\s+will|i\s+was|we['’]re|we\s+are"
-    r"|(?:for|in)\s+(?:my|our)|my|our)\b[^?.!;,:]*[?.!;,:]?",
+    r"|(?:(?:it['’]?s|it\s+is|this\s+is)\s+)?(?:for|in)\s+(?:my|our)|my|our)\b[^?.!;,:]*[?.!;,:]?",
     re.IGNORECASE,
 )
 
