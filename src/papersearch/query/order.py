@@ -39,7 +39,7 @@ THINGS = frozenset(
         *("paper", "entry", "one", "article", "publication", "study", "item", "addition", "thing", "method", "model"),
         *("approach", "technique", "architecture", "idea", "result", "breakthrough", "development", "piece"),
         *("reference", "source", "contribution", "discovery", "finding", "invention", "innovation", "year", "date"),
-        *("trick", "solution", "system", "algorithm"),
+        *("trick", "solution", "system", "algorithm", "mention", "appearance", "instance", "example", "use", "usage"),
     ]
 )
 _THING = "|".join(sorted(THINGS))
@@ -49,7 +49,7 @@ _ONE = (
 )
 _EARLY = r"oldest|earliest|most\s+dated|least\s+recent(?:ly\s+published)?|(?:dates?|dating|goes|go)\s+(?:the\s+)?(?:furthest|farthest)\s+back"
 _LATE = (
-    r"newest|latest|youngest|last|freshest|most\s+recent(?:ly\s+published)?|most\s+up[\s-]to[\s-]date"
+    r"newest|latest|youngest|last|final|freshest|most\s+recent(?:ly\s+published)?|most\s+up[\s-]to[\s-]date"
     r"|most\s+(?:current|modern|cutting[\s-]edge)"
 )
 _ONE_EARLY = _ONE.replace(f"(?:{_THING})", f"(?:{_THING}|work)")  # "the earliest work here": no time is meant by it
@@ -62,7 +62,7 @@ FIRST = Gated(("first",), rf"\b(?:the\s+)?(?:very\s+)?first{_ONE}", re.IGNORECAS
 # "the newest work", "the latest research here": an order over the whole list; with a topic after it ("the latest
 # work on language models") a time, as ``timewords`` reads it
 LATEST_WORK = Gated(
-    ("newest", "latest", "recent", "youngest", "last", "up", "current", "freshest", "modern", "cutting"),
+    ("newest", "latest", "recent", "youngest", "last", "final", "up", "current", "freshest", "modern", "cutting"),
     rf"\b(?:the\s+)?(?:{_LATE})\s+(?:work|research|stuff)(?=\s+(?:on|about|in|among|of|here|there)\b|\s*[?.!]*\s*$)",
     re.IGNORECASE,
 )
@@ -116,8 +116,21 @@ LATER_OF = Gated(
     rf"|{_WHICH}{_LATE_CHOICE}|(?:{_WHICH}(?:the\s+)?(?:newest|latest|most\s+recent)|{_WHAT}last){_SIDES_AFTER}",
     re.IGNORECASE,
 )
+# a yes-or-no question of which of two papers came first ("did GANs come before VAEs?", "was the LSTM published before
+# or after Elman's network?", "is word2vec older than Bengio's model?"): a choice between its two sides, the earlier (or,
+# for "after", "later than", "newer than", the later) first
+_YES_NO_VERB = r"(?:(?:come|came|get|got|appear|appeared|published|released|written|out|first|proposed|introduced)\s+)*"
+YES_NO = Gated(
+    ("before", "after", "earlier", "older", "later", "newer", "recent", "prior", "predate", "precede"),
+    r"^\s*(?:(?:so|and|but|hey|ok|okay)\W+)?(?:did|does|do|was|were|is|are)\s+(?P<a>[^?.!;,]+?)\s+"
+    + _YES_NO_VERB
+    + r"(?:(?P<early>before(?:\s+or\s+after)?|earlier\s+than|older\s+than|prior\s+to|predate|precede)"
+    r"|(?P<late>after(?:\s+or\s+before)?|later\s+than|newer\s+than|more\s+recent\s+than))\s+"
+    r"(?P<b>[^?.!;,]*[^?.!;,\s])",
+    re.IGNORECASE,
+)
 LATEST = Gated(
-    ("newest", "latest", "recent", "youngest", "last", "up", "current", "freshest", "modern", "cutting"),
+    ("newest", "latest", "recent", "youngest", "last", "final", "up", "current", "freshest", "modern", "cutting"),
     rf"\b(?:the\s+)?(?:{_LATE}){_ONE}"
     r"|\bmost\s+recently(?=\s*[?.!]*\s*$|\s+(?:among|in|of|on|here|there)\b)",  # "published most recently?"
     re.IGNORECASE,
@@ -226,6 +239,9 @@ def choice_sides(text: str, topic: str) -> tuple[str, str] | None:
     """Each side's words of a choice ("which came first, the VAE or the GAN?": "the VAE", "the GAN"): ``topic`` split
     at its one "or" ("vs", "versus"), when ``text`` asks a choice (``EARLIER_OF``, ``LATER_OF``); those of a comparison
     ("the difference between GANs and VAEs": ``comparison.compared_sides``) when it asks none; else None."""
+    asked = YES_NO.search(text)
+    if asked is not None:  # "did GANs come before VAEs?": the two papers it names
+        return asked.group("a").strip(), asked.group("b").strip()
     m = EARLIER_OF.search(text) or LATER_OF.search(text)
     if m is None:  # a comparison only when no order in time is asked ("the oldest paper comparing A and B": none)
         return compared_sides(text) if _end(mended(text)[0]) is None else None
@@ -273,6 +289,11 @@ def read_order(text: str) -> OrderReading | None:
         if place and pattern in (EARLIEST, LATEST):  # "the second oldest": counted from that end
             nth = ORDINALS[place.group(1).lower()]
             spans.append(place.span())
+    asked = YES_NO.search(text) if read is None else None
+    if asked is not None:  # "did GANs come before VAEs?": a choice between the two, not what came before VAEs
+        first = "earliest" if asked.group("early") else "latest"
+        between = [(asked.start(), asked.start("a")), (asked.end("a"), asked.start("b"))]
+        return OrderReading(first, None, "", tuple((at[a], at[b]) for a, b in between), "topic")
     side, anchor, span = read_relation(text, superlative=first is not None)
     if side is None and first is None:
         sides = compared_sides(text)  # no order asked: a comparison of two things ("GANs vs VAEs"), or nothing

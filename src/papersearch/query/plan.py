@@ -49,6 +49,8 @@ HISTORY = Gated(
 )
 # words that say where an order runs but not what about: "the last paper on the timeline", "the oldest among these"
 SCOPE_WORDS = frozenset(["timeline", "chronology", "among"])
+# words of courtesy, not of a topic: "the oldest one in the list pls"
+COURTESY_WORDS = frozenset(["pls", "plz", "please", "thx", "thanks", "thank", "ty", "cheers", "ta"])
 # words that only stress an end of time: "the first ever paper", "the very oldest", "the single newest one"
 STRESS_WORDS = frozenset(["ever", "very", "single", "absolute", "absolutely", "overall", "all", "time"])
 WORD = Gated((), r"[^\W\d_][\w’'\-]*", re.UNICODE)
@@ -367,6 +369,7 @@ def _scope(
     said = {re.split(r"['’]", w.lower())[0] for w in _content_words(topic, ASIDES)}  # "you've got": "you"
     said = {w for w in said if w.rstrip("s") not in THINGS}
     rest = said - SCOPE_WORDS - STRESS_WORDS - LIST_WORDS - ASKING - REQUESTS - SEQUENCE_WORDS - STOPWORDS - era
+    rest -= COURTESY_WORDS
     theirs = bool(rest) and all(name_key(w) in people for w in rest)
     if rest and order.listed_only and not timed and not theirs:
         return None, topic  # "the first paper on backprop": who did it first, an origin question
