@@ -274,3 +274,24 @@ def test_the_askers_own_clauses_change_no_answer_of_a_relation(searcher: Searche
     """ "I'm preparing a talk" is about the asker: searched as the topic, it put Rosenblatt first among AlphaGo's
     predecessors and Solla first among ResNet's."""
     assert _cited(searcher, question) == _cited(searcher, plain)
+
+
+@pytest.mark.parametrize(
+    ("question", "cited_by_graph", "untied"),
+    [
+        ("what came after Hubel and Wiesel?", {"1989-lecun-cnn"}, "2005-quiroga-multimodal-neurons"),
+        ("what built on the cat visual cortex study?", {"1989-lecun-cnn"}, "2005-quiroga-multimodal-neurons"),
+        ("what did hubel & wiesel's work lead to", {"1989-lecun-cnn"}, "2005-quiroga-multimodal-neurons"),
+        ("what came before CLIP?", {"2018-radford-gpt-2", "2019-devlin-bert"}, None),
+        ("CLIP's influences", {"2018-radford-gpt-2", "2019-devlin-bert"}, None),
+    ],
+)
+def test_what_came_before_or_after_a_paper_weighs_its_citations_over_closeness_in_meaning(
+    searcher: Searcher, question: str, cited_by_graph: set[str], untied: str | None
+) -> None:
+    """A citation counts 1.5 standard deviations of closeness (``ordering.TIE_WEIGHT``): the papers that cite (or
+    are cited by) the paper asked about are quoted, and a paper merely like it in meaning is not quoted beside them
+    (at 1.0, Quiroga's neurons were quoted as what came after Hubel and Wiesel, and GPT-2 left out of CLIP's past)."""
+    cited = set(_cited(searcher, question))
+    assert cited_by_graph <= cited
+    assert untied is None or untied not in cited
