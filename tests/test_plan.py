@@ -124,6 +124,53 @@ def test_intents(text: str, intent: str) -> None:
     assert make_plan(text, CTX).intent == intent
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how have language models changed since the 90s",  # "has/have" and a participle
+        "how has computer vision improved",
+        "walk me through how attention came about",
+        "tell me how deep learning grew from the 1980s to today",
+        "chronicle of convnets",
+        "what's the backstory of diffusion models",
+        "the rise of transformers",
+        "what were the key steps from perceptrons to transformers",
+    ],
+)
+def test_a_history_is_read_however_it_is_worded(text: str) -> None:
+    assert make_plan(text, CTX).intent == "history"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how does backprop change the weights",  # how a thing works, in the present: no history
+        "how is attention computed",
+        "how do convnets develop features",
+    ],
+)
+def test_how_a_thing_works_is_no_history(text: str) -> None:
+    assert make_plan(text, CTX).intent == "topic"
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("papers since the 1990s", (1990, 2025)),
+        ("papers since the 90s", (1990, 2025)),
+        ("work after the 1990s", (2000, 2025)),
+        ("papers before the 80s", (1958, 1979)),
+        ("until the eighties, what was there", (1958, 1989)),
+        ("papers from the 90s onwards", (1990, 2025)),
+        ("papers from the late 80s", (1986, 1989)),  # "from" a decade alone: that decade
+    ],
+)
+def test_a_bound_before_a_decade_opens_the_window_on_that_side(text: str, years: tuple[int, int]) -> None:
+    """ "since the 90s" was the 1990s alone, "after the 1990s" the 1990s themselves."""
+    window = read_time(text, CTX.time)
+    assert window is not None and (window.start, window.end) == years
+
+
 def test_names_are_read_as_names_not_words() -> None:
     assert make_plan("Linnainmaa", CTX).names == ("linnainmaa",)  # cited only in a summary
     assert make_plan("welling", CTX).names == ("welling",)  # an English word, but the whole query

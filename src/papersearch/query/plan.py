@@ -38,13 +38,29 @@ ORIGIN = Gated(
 HISTORY = Gated(
     (
         *("histor", "evol", "timeline", "over", "progress", "develop", "lineage", "trajectory", "how"),
-        *("milestone", "road", "story", "from"),
+        *(
+            "milestone",
+            "road",
+            "story",
+            "from",
+            "chronicle",
+            "backstory",
+            "rise",
+            "about",
+            "grew",
+            "changed",
+            "advanced",
+        ),
     ),
     r"\b(?:history|histories|historical|evolution|evolved?|evolving|timeline|over\s+the\s+(?:years|decades)"
     r"|over\s+time|progress(?:ion)?\s+(?:of|in)|development\s+of|developed\s+over|lineage|trajectory"
     r"|how\s+did\s+.+\s+(?:develop|change|evolve|progress|grow|end\s+up|come\s+to|take\s+off|catch\s+on"
-    r"|start(?:ed)?\s+(?:being|getting))|milestones?|road\s+to|story\s+of"
-    r"|(?:got|get|went|go|going|move[ds]?|moving|shift(?:ed)?|transition(?:ed)?)\s+from\s+.+\s+to)\b",
+    r"|start(?:ed)?\s+(?:being|getting))|milestones?|road\s+to|story\s+of|chronicle\s+of|backstory|rise\s+of"
+    r"|how\s+(?:has|have|had)\s+.+\s+(?:developed|changed|evolved|progressed|grown|advanced|improved|matured)"
+    r"|how\s+(?!(?:does|do|is|are|can|could|would|should|to)\b).+\s+(?:came\s+about|came\s+to\s+be|grew|developed"
+    r"|evolved|progressed|advanced)"
+    r"|(?:got|get|went|go|going|move[ds]?|moving|shift(?:ed)?|transition(?:ed)?|steps?|path|journey|grew|evolved)"
+    r"\s+from\s+.+\s+to)\b",
     re.IGNORECASE,
 )
 # words that say where an order runs but not what about: "the last paper on the timeline", "the oldest among these"

@@ -68,6 +68,11 @@ DECADE = Gated(
     rf"|(?:{MOD.replace('mod', 'mod2')})?(?:the\s+)?(?P<word>{'|'.join(WORD_NUMBERS)})\b",
     re.IGNORECASE,
 )
+# a bound just before a decade ("since the 90s", "before the 1980s") and "onwards" just after it ("the 90s onwards")
+DECADE_BOUND = re.compile(r"\b(?P<dir>before|until|till|up\s+to|prior\s+to|pre|after|since|post|from)[\s-]+$", re.I)
+DECADE_ONWARD = re.compile(
+    r"\s*(?:onwards?\b|on\b(?=\s*(?:$|[?.!,;]))|and\s+(?:later|after|beyond)\b|or\s+later\b)", re.I
+)
 YEAR = r"(?:1[89]\d\d|20\d\d)"
 RANGE = Gated(
     (YEAR_DIGITS,),
@@ -302,11 +307,24 @@ def _same_year_as(text: str, ctx: TimeContext) -> TimeWindow | None:
 
 
 def _decade(text: str, ctx: TimeContext) -> TimeWindow | None:
-    """One decade or part of it: "the 1950s", "the '80s", "the eighties", "late 1980s"."""
+    """One decade or part of it: "the 1950s", "the '80s", "the eighties", "late 1980s"; open on one side of it after
+    a bound ("since the 90s", "before the 1980s", "after the eighties", "from the 90s onwards")."""
     m = DECADE.search(text)
     if not m:
         return None
     lo, hi = _decade_years(m)
+    bound = DECADE_BOUND.search(text, 0, m.start())
+    onward = DECADE_ONWARD.match(text, m.end())
+    direction = bound.group("dir").lower().split()[0] if bound else ""
+    start = bound.start() if bound else m.start()
+    if direction in ("before", "prior", "pre"):
+        return TimeWindow(ctx.first, lo - 1, f"papers up to {lo - 1}", ((start, m.end()),))
+    if direction in ("until", "till", "up"):
+        return TimeWindow(ctx.first, hi, f"papers up to {hi}", ((start, m.end()),))
+    if direction in ("after", "post"):
+        return TimeWindow(hi + 1, ctx.last, f"papers from {hi + 1} on", ((start, m.end()),))
+    if direction == "since" or onward:
+        return TimeWindow(lo, ctx.last, f"papers from {lo} on", ((start, onward.end() if onward else m.end()),))
     return TimeWindow(lo, hi, _decade_label(m, lo), _at(m))
 
 
