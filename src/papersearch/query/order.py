@@ -22,7 +22,7 @@ from functools import lru_cache
 from ..core.patterns import Gated
 from ..core.records import Order, OrderFirst, OrderOver
 from . import english
-from .comparison import compared_sides
+from .comparison import YES_NO, compared_sides
 from .periods import Span
 from .relation import Side, every_other, nearest, read_relation
 
@@ -114,19 +114,6 @@ LATER_OF = Gated(
     ("later", "newer", "recent", "last", "newest", "latest"),
     rf"{_OF_BOTH}(?:{_LATE_CHOICE}|(?:newest|latest|most\s+recent){_CHOICE})"
     rf"|{_WHICH}{_LATE_CHOICE}|(?:{_WHICH}(?:the\s+)?(?:newest|latest|most\s+recent)|{_WHAT}last){_SIDES_AFTER}",
-    re.IGNORECASE,
-)
-# a yes-or-no question of which of two papers came first ("did GANs come before VAEs?", "was the LSTM published before
-# or after Elman's network?", "is word2vec older than Bengio's model?"): a choice between its two sides, the earlier (or,
-# for "after", "later than", "newer than", the later) first
-_YES_NO_VERB = r"(?:(?:come|came|get|got|appear|appeared|published|released|written|out|first|proposed|introduced)\s+)*"
-YES_NO = Gated(
-    ("before", "after", "earlier", "older", "later", "newer", "recent", "prior", "predate", "precede"),
-    r"^\s*(?:(?:so|and|but|hey|ok|okay)\W+)?(?:did|does|do|was|were|is|are)\s+(?P<a>[^?.!;,]+?)\s+"
-    + _YES_NO_VERB
-    + r"(?:(?P<early>before(?:\s+or\s+after)?|earlier\s+than|older\s+than|prior\s+to|predate|precede)"
-    r"|(?P<late>after(?:\s+or\s+before)?|later\s+than|newer\s+than|more\s+recent\s+than))\s+"
-    r"(?P<b>[^?.!;,]*[^?.!;,\s])",
     re.IGNORECASE,
 )
 LATEST = Gated(

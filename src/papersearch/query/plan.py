@@ -20,49 +20,12 @@ from ..core.records import EraRecord, GraphRecord, Intent, PaperRecord, Understo
 from ..index.tokens import STOPWORDS, tokenize
 from ..index.understanding import NAME_WEIGHT, SINGLE_LETTER, concept_terms, evidence_names, given_keys, paper_names
 from .forms import Form, other_forms
+from .intents import HISTORY, ORIGIN
 from .order import LIST_WORDS, SEQUENCE_WORDS, THINGS, OrderReading, choice_sides, read_order
 from .periods import ERA_WORD, Span
 from .timewords import TimeContext, TimeWindow, read_time
 from .wording import ASIDES, ASKING, FILLER, INSTRUCTION, REQUESTS, TIME_JOINERS, without_contrast, without_instruction
 
-ORIGIN = Gated(
-    (
-        *("first", "invent", "introduc", "pioneer", "origin", "came", "come", "who", "birth", "founding"),
-        *("father", "earliest"),
-    ),
-    r"\b(?:first|invent(?:ed|or|ors|ion|s)?|introduc(?:ed|es|e|tion)|pioneer(?:ed|ing|s)?|originat(?:ed|e|or)|origins?"
-    r"|came\s+up\s+with|come\s+up\s+with|comes?\s+from|came\s+from|who\s+(?:created|proposed|developed|discovered|made)"
-    r"|birth\s+of|founding|father\s+of|earliest)\b",
-    re.IGNORECASE,
-)
-HISTORY = Gated(
-    (
-        *("histor", "evol", "timeline", "over", "progress", "develop", "lineage", "trajectory", "how"),
-        *(
-            "milestone",
-            "road",
-            "story",
-            "from",
-            "chronicle",
-            "backstory",
-            "rise",
-            "about",
-            "grew",
-            "changed",
-            "advanced",
-        ),
-    ),
-    r"\b(?:history|histories|historical|evolution|evolved?|evolving|timeline|over\s+the\s+(?:years|decades)"
-    r"|over\s+time|progress(?:ion)?\s+(?:of|in)|development\s+of|developed\s+over|lineage|trajectory"
-    r"|how\s+did\s+.+\s+(?:develop|change|evolve|progress|grow|end\s+up|come\s+to|take\s+off|catch\s+on"
-    r"|start(?:ed)?\s+(?:being|getting))|milestones?|road\s+to|story\s+of|chronicle\s+of|backstory|rise\s+of"
-    r"|how\s+(?:has|have|had)\s+.+\s+(?:developed|changed|evolved|progressed|grown|advanced|improved|matured)"
-    r"|how\s+(?!(?:does|do|is|are|can|could|would|should|to)\b).+\s+(?:came\s+about|came\s+to\s+be|grew|developed"
-    r"|evolved|progressed|advanced)"
-    r"|(?:got|get|went|go|going|move[ds]?|moving|shift(?:ed)?|transition(?:ed)?|steps?|path|journey|grew|evolved)"
-    r"\s+from\s+.+\s+to)\b",
-    re.IGNORECASE,
-)
 # words that say where an order runs but not what about: "the last paper on the timeline", "the oldest among these"
 SCOPE_WORDS = frozenset(["timeline", "chronology", "among"])
 # words of courtesy, not of a topic: "the oldest one in the list pls"

@@ -16,7 +16,7 @@ from functools import cached_property
 from ..core.patterns import DIGIT, YEAR_DIGITS, Gated
 from ..core.records import EraRecord
 from ..core.text import plain_words
-from .periods import EraKey, Span, era_key, era_named, nickname_in
+from .periods import EraKey, Span, decade_bound, era_key, era_named, nickname_in
 
 WORD_NUMBERS = {
     "twenties": 20,
@@ -67,11 +67,6 @@ DECADE = Gated(
     rf"(?:{MOD})?(?:the\s+)?(?:(?P<century>1[89]|20)(?P<tens>\d)0|['’]?(?P<short>[2-9]0))['’]?s\b"
     rf"|(?:{MOD.replace('mod', 'mod2')})?(?:the\s+)?(?P<word>{'|'.join(WORD_NUMBERS)})\b",
     re.IGNORECASE,
-)
-# a bound just before a decade ("since the 90s", "before the 1980s") and "onwards" just after it ("the 90s onwards")
-DECADE_BOUND = re.compile(r"\b(?P<dir>before|until|till|up\s+to|prior\s+to|pre|after|since|post|from)[\s-]+$", re.I)
-DECADE_ONWARD = re.compile(
-    r"\s*(?:onwards?\b|on\b(?=\s*(?:$|[?.!,;]))|and\s+(?:later|after|beyond)\b|or\s+later\b)", re.I
 )
 YEAR = r"(?:1[89]\d\d|20\d\d)"
 RANGE = Gated(
@@ -313,19 +308,11 @@ def _decade(text: str, ctx: TimeContext) -> TimeWindow | None:
     if not m:
         return None
     lo, hi = _decade_years(m)
-    bound = DECADE_BOUND.search(text, 0, m.start())
-    onward = DECADE_ONWARD.match(text, m.end())
-    direction = bound.group("dir").lower().split()[0] if bound else ""
-    start = bound.start() if bound else m.start()
-    if direction in ("before", "prior", "pre"):
-        return TimeWindow(ctx.first, lo - 1, f"papers up to {lo - 1}", ((start, m.end()),))
-    if direction in ("until", "till", "up"):
-        return TimeWindow(ctx.first, hi, f"papers up to {hi}", ((start, m.end()),))
-    if direction in ("after", "post"):
-        return TimeWindow(hi + 1, ctx.last, f"papers from {hi + 1} on", ((start, m.end()),))
-    if direction == "since" or onward:
-        return TimeWindow(lo, ctx.last, f"papers from {lo} on", ((start, onward.end() if onward else m.end()),))
-    return TimeWindow(lo, hi, _decade_label(m, lo), _at(m))
+    opened = decade_bound(text, m.span(), (lo, hi), (ctx.first, ctx.last))
+    if opened is None:
+        return TimeWindow(lo, hi, _decade_label(m, lo), _at(m))
+    (a, b), span = opened
+    return TimeWindow(a, b, f"papers up to {b}" if a == ctx.first else f"papers from {a} on", (span,))
 
 
 def _single_year(text: str, ctx: TimeContext) -> TimeWindow | None:
