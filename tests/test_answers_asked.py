@@ -221,3 +221,77 @@ def test_a_surname_with_a_particle_typed_apart_is_one_name(searcher: Searcher, t
 def test_where_to_start_reading_is_no_origin_question(searcher: Searcher, question: str, intent: str) -> None:
     """ "Read first" asks where to start, not who was first; a "first" after the request still asks who was."""
     assert searcher.plan(question).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("question", "anchor", "tied"),
+    [
+        ("ResNet's predecessors", "2015-he-resnet", "2010-glorot-xavier-initialization"),
+        ("predecesors of BERT", "2019-devlin-bert", "2017-vaswani-transformer"),
+        ("what influenced LeCun's convnet", "1989-lecun-cnn", "1959-hubel-visual-cortex"),
+        ("papers that sequence to sequence learning relies on", "2014-sutskever-seq2seq", "1997-hochreiter-lstm"),
+        (
+            "what did batch normalisation grow out of",
+            "2015-ioffe-batch-normalization",
+            "2010-glorot-xavier-initialization",
+        ),
+        ("transformer - what came before it", "2017-vaswani-transformer", "2015-bahdanau-attention"),
+        ("what did the backprop paper make possible?", "1986-rumelhart-backpropagation", "1989-lecun-cnn"),
+        ("what did hochreiter's lstm make possible later on", "1997-hochreiter-lstm", "2014-sutskever-seq2seq"),
+        ("after the attention paper what happened next", "2015-bahdanau-attention", "2017-vaswani-transformer"),
+        ("GANs - what came afterwards?", "2014-goodfellow-gan", "2017-isola-pix2pix"),
+    ],
+)
+def test_a_relation_however_worded_cites_what_the_graph_ties_to_its_paper(
+    searcher: Searcher, question: str, anchor: str, tied: str
+) -> None:
+    """What came before or after a paper, asked in words the rules did not read ("X's predecessors", "what did X make
+    possible", "X - what came afterwards?"): the answer is about that paper's neighbours, not the words' topic."""
+    answer = searcher.answer(question)
+    assert answer["understood"] and answer["understood"]["order"]
+    assert answer["understood"]["order"]["paper"] == anchor
+    assert tied in [s["id"] for s in answer["sources"]]
+
+
+@pytest.mark.parametrize(
+    ("question", "plain"),
+    [
+        (
+            "Can you tell me which papers came before AlphaGo? I'm preparing a talk.",
+            "which papers came before AlphaGo?",
+        ),
+        (
+            "i'm a student, what should i have read before the resnet paper",
+            "what should i read before the resnet paper",
+        ),
+        (
+            "Could you tell me what the Transformer was building on? I'm writing a lit review.",
+            "what was the Transformer building on?",
+        ),
+    ],
+)
+def test_the_askers_own_clauses_change_no_answer_of_a_relation(searcher: Searcher, question: str, plain: str) -> None:
+    """ "I'm preparing a talk" is about the asker: searched as the topic, it put Rosenblatt first among AlphaGo's
+    predecessors and Solla first among ResNet's."""
+    assert _cited(searcher, question) == _cited(searcher, plain)
+
+
+@pytest.mark.parametrize(
+    ("question", "cited_by_graph", "untied"),
+    [
+        ("what came after Hubel and Wiesel?", {"1989-lecun-cnn"}, "2005-quiroga-multimodal-neurons"),
+        ("what built on the cat visual cortex study?", {"1989-lecun-cnn"}, "2005-quiroga-multimodal-neurons"),
+        ("what did hubel & wiesel's work lead to", {"1989-lecun-cnn"}, "2005-quiroga-multimodal-neurons"),
+        ("what came before CLIP?", {"2018-radford-gpt-2", "2019-devlin-bert"}, None),
+        ("CLIP's influences", {"2018-radford-gpt-2", "2019-devlin-bert"}, None),
+    ],
+)
+def test_what_came_before_or_after_a_paper_weighs_its_citations_over_closeness_in_meaning(
+    searcher: Searcher, question: str, cited_by_graph: set[str], untied: str | None
+) -> None:
+    """A citation counts 1.5 standard deviations of closeness (``ordering.TIE_WEIGHT``): the papers that cite (or
+    are cited by) the paper asked about are quoted, and a paper merely like it in meaning is not quoted beside them
+    (at 1.0, Quiroga's neurons were quoted as what came after Hubel and Wiesel, and GPT-2 left out of CLIP's past)."""
+    cited = set(_cited(searcher, question))
+    assert cited_by_graph <= cited
+    assert untied is None or untied not in cited

@@ -24,6 +24,8 @@ CLIP, NERF = "2021-radford-clip", "2020-mildenhall-nerf"
         ("which came first, CNNs or RNNs or LSTMs?", "CNNs or RNNs or LSTMs?", None),  # not a choice of two
         ("the oldest paper on CNNs or RNNs", "CNNs or RNNs", None),  # an order over a topic, not a choice
         ("which came first, the VAE?", "the VAE?", None),
+        ("did GANs come before VAEs?", "GANs VAEs?", ("GANs", "VAEs")),
+        ("is word2vec older than Bengio's model?", "word2vec Bengio's model?", ("word2vec", "Bengio's model")),
         # "which of A and B": the sides stand inside the question, joined by "and" too; so after a leading "between"
         ("which of BERT and GPT-2 is newer?", "BERT and GPT-2 ?", ("BERT", "GPT-2")),
         ("which one of AlexNet or ResNet came out first", "AlexNet or ResNet", ("AlexNet", "ResNet")),
@@ -64,6 +66,11 @@ CHOICES = [
         "2011-collobert-nlp-from-scratch",
         "2012-mikolov-word2vec",
     ),
+    # a yes-or-no question of which came first is a choice of its two papers, not what came before the second
+    ("did GANs come before VAEs?", VAE, GAN),
+    ("was the LSTM published before or after Elman's network?", "1990-elman-rnn", "1997-hochreiter-lstm"),
+    ("is word2vec older than Bengio's language model?", "2003-bengio-neural-language-model", "2012-mikolov-word2vec"),
+    ("Was AlphaGo after DQN?", "2016-silver-alphago", "2013-mnih-dqn"),  # "after": the later first
 ]
 
 

@@ -124,6 +124,53 @@ def test_intents(text: str, intent: str) -> None:
     assert make_plan(text, CTX).intent == intent
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how have language models changed since the 90s",  # "has/have" and a participle
+        "how has computer vision improved",
+        "walk me through how attention came about",
+        "tell me how deep learning grew from the 1980s to today",
+        "chronicle of convnets",
+        "what's the backstory of diffusion models",
+        "the rise of transformers",
+        "what were the key steps from perceptrons to transformers",
+    ],
+)
+def test_a_history_is_read_however_it_is_worded(text: str) -> None:
+    assert make_plan(text, CTX).intent == "history"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how does backprop change the weights",  # how a thing works, in the present: no history
+        "how is attention computed",
+        "how do convnets develop features",
+    ],
+)
+def test_how_a_thing_works_is_no_history(text: str) -> None:
+    assert make_plan(text, CTX).intent == "topic"
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("papers since the 1990s", (1990, 2025)),
+        ("papers since the 90s", (1990, 2025)),
+        ("work after the 1990s", (2000, 2025)),
+        ("papers before the 80s", (1958, 1979)),
+        ("until the eighties, what was there", (1958, 1989)),
+        ("papers from the 90s onwards", (1990, 2025)),
+        ("papers from the late 80s", (1986, 1989)),  # "from" a decade alone: that decade
+    ],
+)
+def test_a_bound_before_a_decade_opens_the_window_on_that_side(text: str, years: tuple[int, int]) -> None:
+    """ "since the 90s" was the 1990s alone, "after the 1990s" the 1990s themselves."""
+    window = read_time(text, CTX.time)
+    assert window is not None and (window.start, window.end) == years
+
+
 def test_names_are_read_as_names_not_words() -> None:
     assert make_plan("Linnainmaa", CTX).names == ("linnainmaa",)  # cited only in a summary
     assert make_plan("welling", CTX).names == ("welling",)  # an English word, but the whole query
@@ -302,6 +349,77 @@ def test_an_order_in_time_is_read(text: str, first: str | None, over: str, ancho
     o = make_plan(text, CTX).order
     assert o is not None and (o.first, o.over, o.anchor) == (first, over, anchor)
     assert make_plan(text, CTX).understood()["order"] == o.shown()
+
+
+@pytest.mark.parametrize(
+    ("text", "side", "anchor"),
+    [
+        # a side named by a noun of kinship, after the paper's possessive or before "of"
+        ("ResNet's predecessors", "before", "ResNet"),
+        ("what were CLIP's influences?", "before", "CLIP"),
+        ("the transformer's successors", "after", "transformer"),
+        ("predecesors of BERT", "before", "BERT"),  # misspelt
+        ("forerunners of the lstm", "before", "the lstm"),
+        ("which entries are descendants of the perceptron", "after", "the perceptron"),
+        # what shaped a paper, and what a paper made possible
+        ("what influenced LeCun's convnet", "before", "LeCun's convnet"),
+        ("what laid the groundwork for BERT?", "before", "BERT"),
+        ("what did the backprop paper make possible?", "after", "the backprop paper"),
+        ("which papers did the transformer paper inspire", "after", "the transformer paper"),
+        ("what was made possible by backpropagation, in order?", "after", "backpropagation"),
+        ("what came in the wake of AlexNet", "after", "AlexNet"),
+        ("which work came out of the attention paper", "after", "the attention paper"),
+        # what a paper rests on, said as a statement or a clause, and what it grew out of
+        ("papers that sequence to sequence learning relies on", "before", "sequence to sequence learning"),
+        ("Could you tell me what the Transformer was building on?", "before", "the Transformer"),
+        ("which papers does the transformer build on", "before", "the transformer"),
+        ("what did diffusion models grow out of?", "before", "diffusion models"),
+        ("background for the diffusion model paper", "before", "the diffusion model paper"),
+        # citations said as such
+        ("What papers cite the GAN paper?", "after", "the GAN paper"),
+        ("what does BERT cite", "before", "BERT"),
+        # what people did, or what there was, on a side of a paper
+        ("what did people do after AlexNet", "after", "AlexNet"),
+        ("what was there before transformers", "before", "transformers"),
+        # the paper named ahead of the question: a leading side without a comma, a side at the end, a pronoun
+        ("after the attention paper what happened next", "after", "the attention paper"),
+        ("GANs - what came afterwards?", "after", "GANs"),
+        ("transformer - what came before it", "before", "transformer"),
+        ("the transfer learning paper: what did it influence?", "after", "the transfer learning paper"),
+        ("what came before alexnet in order", "before", "alexnet"),  # "in order" names no paper
+    ],
+)
+def test_a_relation_to_a_paper_is_read_however_it_is_worded(text: str, side: str, anchor: str) -> None:
+    o = make_plan(text, CTX).order
+    assert o is not None and (o.side, o.anchor) == (side, anchor)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can you tell me which papers came before AlphaGo? I'm preparing a talk.",
+        "i'm a student, what should i have read before AlphaGo",
+        "what came before AlphaGo? it's for my thesis",
+        "for my reading group: which papers led to AlphaGo?",
+    ],
+)
+def test_the_askers_own_clauses_are_no_topic_of_a_relation(text: str) -> None:
+    """What came before a paper is searched around the paper alone: "I'm preparing a talk" named Rosenblatt first."""
+    plan = make_plan(text, CTX)
+    assert plan.order is not None and plan.order.anchor == "AlphaGo" and plan.topic == "AlphaGo"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what was published after 2019 on language models",  # a year and more words: a time on a topic
+        "what came out of the late-80s backprop boom",  # a decade: a time
+        "anything released since the 1990s?",
+    ],
+)
+def test_a_relation_to_a_year_or_decade_is_a_time(text: str) -> None:
+    plan = make_plan(text, CTX)
+    assert plan.order is None and plan.window is not None
 
 
 @pytest.mark.parametrize(
@@ -497,6 +615,40 @@ GATE_PHRASES = [
     "what did bert build on",
     "what earlier work does alphago rest on",
     "where did the lstm paper lead next",
+    "ResNet's predecessors",
+    "what were CLIP's influences?",
+    "the transformer's successors",
+    "predecesors of bert",
+    "forerunners of the lstm",
+    "influences on the vae",
+    "what influenced lecun's convnet",
+    "what laid the groundwork for bert",
+    "what was there before transformers",
+    "what did people try after alexnet",
+    "what did backprop make possible",
+    "which papers did the transformer inspire",
+    "what was made possible by backpropagation",
+    "papers enabled by batch norm",
+    "which entries are descendants of the perceptron",
+    "what came in the wake of alexnet",
+    "which work came out of the attention paper",
+    "what replaced rnns",
+    "papers that seq2seq relies on",
+    "tell me what the transformer was building on",
+    "what did diffusion models grow out of?",
+    "which papers cite the gan paper",
+    "what does bert cite",
+    "background for the diffusion paper",
+    "after the attention paper what happened next",
+    "gans - what came afterwards?",
+    "the lstm: what came before it",
+    "i'm preparing a talk",
+    "did gans come before vaes?",
+    "was the lstm published before or after elman's network",
+    "is word2vec newer than bengio's model",
+    "earliest mention of attention",
+    "what was the final paper in the list",
+    "for my thesis",
     "1990 and earlier",
     "1990 or before",
     "from the late 80s to today",
@@ -596,11 +748,11 @@ def test_gated_expressions_answer_as_the_expressions_themselves() -> None:
     import re
 
     from papersearch.core.patterns import Gated
-    from papersearch.query import order, plan, relation, timewords, wording
+    from papersearch.query import intents, order, plan, relation, timewords, wording
 
     texts = _gate_texts()
     checked = 0
-    for module in (timewords, order, relation, wording, plan):
+    for module in (timewords, order, relation, wording, plan, intents):
         for name, gated in vars(module).items():
             if not isinstance(gated, Gated):
                 continue

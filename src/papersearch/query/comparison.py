@@ -6,6 +6,8 @@ compared to GPT-2".
 the words between "between" ("compare", "how does") and the joining word, and those after it up to the end of the
 clause or a word that says what the comparison is about ("for image generation"). The searcher finds the paper each
 side names as it does for a choice between two papers (``order.choice_sides``), and the answer quotes both.
+``YES_NO`` reads the two sides of a yes-or-no question of which came first ("did GANs come before VAEs?"), which
+``order`` takes for a choice between the two papers.
 """
 
 from __future__ import annotations
@@ -48,6 +50,21 @@ COMPARED: tuple[Gated, ...] = (
 _ASKING = re.compile(
     r"^(?:(?:what|which|how|why|is|are|was|were|does|do|did|so|and|but|about|explain|describe|please|tell\s+me"
     r"|can\s+you|could\s+you)\s+)+",
+    re.IGNORECASE,
+)
+
+
+# a yes-or-no question of which of two papers came first ("did GANs come before VAEs?", "was the LSTM published before
+# or after Elman's network?", "is word2vec older than Bengio's model?"): a choice between its two sides, the earlier (or,
+# for "after", "later than", "newer than", the later) first
+_YES_NO_VERB = r"(?:(?:come|came|get|got|appear|appeared|published|released|written|out|first|proposed|introduced)\s+)*"
+YES_NO = Gated(
+    ("before", "after", "earlier", "older", "later", "newer", "recent", "prior", "predate", "precede"),
+    r"^\s*(?:(?:so|and|but|hey|ok|okay)\W+)?(?:did|does|do|was|were|is|are)\s+(?P<a>[^?.!;,]+?)\s+"
+    + _YES_NO_VERB
+    + r"(?:(?P<early>before(?:\s+or\s+after)?|earlier\s+than|older\s+than|prior\s+to|predate|precede)"
+    r"|(?P<late>after(?:\s+or\s+before)?|later\s+than|newer\s+than|more\s+recent\s+than))\s+"
+    r"(?P<b>[^?.!;,]*[^?.!;,\s])",
     re.IGNORECASE,
 )
 

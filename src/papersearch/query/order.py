@@ -22,7 +22,7 @@ from functools import lru_cache
 from ..core.patterns import Gated
 from ..core.records import Order, OrderFirst, OrderOver
 from . import english
-from .comparison import compared_sides
+from .comparison import YES_NO, compared_sides
 from .periods import Span
 from .relation import Side, every_other, nearest, read_relation
 
@@ -39,7 +39,7 @@ THINGS = frozenset(
         *("paper", "entry", "one", "article", "publication", "study", "item", "addition", "thing", "method", "model"),
         *("approach", "technique", "architecture", "idea", "result", "breakthrough", "development", "piece"),
         *("reference", "source", "contribution", "discovery", "finding", "invention", "innovation", "year", "date"),
-        *("trick", "solution", "system", "algorithm"),
+        *("trick", "solution", "system", "algorithm", "mention", "appearance", "instance", "example", "use", "usage"),
     ]
 )
 _THING = "|".join(sorted(THINGS))
@@ -49,7 +49,7 @@ _ONE = (
 )
 _EARLY = r"oldest|earliest|most\s+dated|least\s+recent(?:ly\s+published)?|(?:dates?|dating|goes|go)\s+(?:the\s+)?(?:furthest|farthest)\s+back"
 _LATE = (
-    r"newest|latest|youngest|last|freshest|most\s+recent(?:ly\s+published)?|most\s+up[\s-]to[\s-]date"
+    r"newest|latest|youngest|last|final|freshest|most\s+recent(?:ly\s+published)?|most\s+up[\s-]to[\s-]date"
     r"|most\s+(?:current|modern|cutting[\s-]edge)"
 )
 _ONE_EARLY = _ONE.replace(f"(?:{_THING})", f"(?:{_THING}|work)")  # "the earliest work here": no time is meant by it
@@ -62,7 +62,7 @@ FIRST = Gated(("first",), rf"\b(?:the\s+)?(?:very\s+)?first{_ONE}", re.IGNORECAS
 # "the newest work", "the latest research here": an order over the whole list; with a topic after it ("the latest
 # work on language models") a time, as ``timewords`` reads it
 LATEST_WORK = Gated(
-    ("newest", "latest", "recent", "youngest", "last", "up", "current", "freshest", "modern", "cutting"),
+    ("newest", "latest", "recent", "youngest", "last", "final", "up", "current", "freshest", "modern", "cutting"),
     rf"\b(?:the\s+)?(?:{_LATE})\s+(?:work|research|stuff)(?=\s+(?:on|about|in|among|of|here|there)\b|\s*[?.!]*\s*$)",
     re.IGNORECASE,
 )
@@ -117,7 +117,7 @@ LATER_OF = Gated(
     re.IGNORECASE,
 )
 LATEST = Gated(
-    ("newest", "latest", "recent", "youngest", "last", "up", "current", "freshest", "modern", "cutting"),
+    ("newest", "latest", "recent", "youngest", "last", "final", "up", "current", "freshest", "modern", "cutting"),
     rf"\b(?:the\s+)?(?:{_LATE}){_ONE}"
     r"|\bmost\s+recently(?=\s*[?.!]*\s*$|\s+(?:among|in|of|on|here|there)\b)",  # "published most recently?"
     re.IGNORECASE,
@@ -146,7 +146,7 @@ SEQUENCE_WORDS = frozenset(
         *("next", "then", "later", "afterwards", "afterward", "earlier", "previously", "subsequently", "follow"),
         *("follows", "followed", "following", "try", "tried", "need", "needs", "use", "used", "using", "happen"),
         *("happens", "lead", "leads", "led", "know", "understand", "it", "that", "which", "they", "did", "does"),
-        *("done",),
+        *("done", "order"),
     ]
 )
 
@@ -226,6 +226,9 @@ def choice_sides(text: str, topic: str) -> tuple[str, str] | None:
     """Each side's words of a choice ("which came first, the VAE or the GAN?": "the VAE", "the GAN"): ``topic`` split
     at its one "or" ("vs", "versus"), when ``text`` asks a choice (``EARLIER_OF``, ``LATER_OF``); those of a comparison
     ("the difference between GANs and VAEs": ``comparison.compared_sides``) when it asks none; else None."""
+    asked = YES_NO.search(text)
+    if asked is not None:  # "did GANs come before VAEs?": the two papers it names
+        return asked.group("a").strip(), asked.group("b").strip()
     m = EARLIER_OF.search(text) or LATER_OF.search(text)
     if m is None:  # a comparison only when no order in time is asked ("the oldest paper comparing A and B": none)
         return compared_sides(text) if _end(mended(text)[0]) is None else None
@@ -273,6 +276,11 @@ def read_order(text: str) -> OrderReading | None:
         if place and pattern in (EARLIEST, LATEST):  # "the second oldest": counted from that end
             nth = ORDINALS[place.group(1).lower()]
             spans.append(place.span())
+    asked = YES_NO.search(text) if read is None else None
+    if asked is not None:  # "did GANs come before VAEs?": a choice between the two, not what came before VAEs
+        first = "earliest" if asked.group("early") else "latest"
+        between = [(asked.start(), asked.start("a")), (asked.end("a"), asked.start("b"))]
+        return OrderReading(first, None, "", tuple((at[a], at[b]) for a, b in between), "topic")
     side, anchor, span = read_relation(text, superlative=first is not None)
     if side is None and first is None:
         sides = compared_sides(text)  # no order asked: a comparison of two things ("GANs vs VAEs"), or nothing

@@ -21,7 +21,7 @@ from .relation import Side
 MATCH_MARGIN = 2.0  # the papers that match a topic score within this much of the best (fused z-score units)...
 MATCHES = 6  # ...among this many of the best...
 WORDS_MARGIN = 3.0  # ...or hold every word of the topic and score within this much of the best
-TIE_WEIGHT = 1.0  # what came before or after a paper: a citation of it counts one standard deviation of closeness,
+TIE_WEIGHT = 1.5  # what came before or after a paper: a citation of it counts 1.5 standard deviations of closeness,
 TIME_WEIGHT = 0.5  # ...and being TIME_SCALE years away costs 0.5·ln 2 of one (the cost grows with the log of the gap)
 TIME_SCALE = 10.0
 TIE = {"cites": 1.0, "mentions": 0.5}  # how much an edge of each kind ties two papers

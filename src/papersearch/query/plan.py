@@ -20,38 +20,26 @@ from ..core.records import EraRecord, GraphRecord, Intent, PaperRecord, Understo
 from ..index.tokens import STOPWORDS, tokenize
 from ..index.understanding import NAME_WEIGHT, SINGLE_LETTER, concept_terms, evidence_names, given_keys, paper_names
 from .forms import Form, other_forms
+from .intents import HISTORY, ORIGIN
 from .order import LIST_WORDS, SEQUENCE_WORDS, THINGS, OrderReading, choice_sides, read_order
 from .periods import ERA_WORD, Span
 from .timewords import TimeContext, TimeWindow, read_time
 from .wording import ASIDES, ASKING, FILLER, INSTRUCTION, REQUESTS, TIME_JOINERS, without_contrast, without_instruction
 
-ORIGIN = Gated(
-    (
-        *("first", "invent", "introduc", "pioneer", "origin", "came", "come", "who", "birth", "founding"),
-        *("father", "earliest"),
-    ),
-    r"\b(?:first|invent(?:ed|or|ors|ion|s)?|introduc(?:ed|es|e|tion)|pioneer(?:ed|ing|s)?|originat(?:ed|e|or)|origins?"
-    r"|came\s+up\s+with|come\s+up\s+with|comes?\s+from|came\s+from|who\s+(?:created|proposed|developed|discovered|made)"
-    r"|birth\s+of|founding|father\s+of|earliest)\b",
-    re.IGNORECASE,
-)
-HISTORY = Gated(
-    (
-        *("histor", "evol", "timeline", "over", "progress", "develop", "lineage", "trajectory", "how"),
-        *("milestone", "road", "story", "from"),
-    ),
-    r"\b(?:history|histories|historical|evolution|evolved?|evolving|timeline|over\s+the\s+(?:years|decades)"
-    r"|over\s+time|progress(?:ion)?\s+(?:of|in)|development\s+of|developed\s+over|lineage|trajectory"
-    r"|how\s+did\s+.+\s+(?:develop|change|evolve|progress|grow|end\s+up|come\s+to|take\s+off|catch\s+on"
-    r"|start(?:ed)?\s+(?:being|getting))|milestones?|road\s+to|story\s+of"
-    r"|(?:got|get|went|go|going|move[ds]?|moving|shift(?:ed)?|transition(?:ed)?)\s+from\s+.+\s+to)\b",
-    re.IGNORECASE,
-)
 # words that say where an order runs but not what about: "the last paper on the timeline", "the oldest among these"
 SCOPE_WORDS = frozenset(["timeline", "chronology", "among"])
+# words of courtesy, not of a topic: "the oldest one in the list pls"
+COURTESY_WORDS = frozenset(["pls", "plz", "please", "thx", "thanks", "thank", "ty", "cheers", "ta"])
 # words that only stress an end of time: "the first ever paper", "the very oldest", "the single newest one"
 STRESS_WORDS = frozenset(["ever", "very", "single", "absolute", "absolutely", "overall", "all", "time"])
 WORD = Gated((), r"[^\W\d_][\w’'\-]*", re.UNICODE)
+# a clause about the person asking, not about the papers: "I'm preparing a talk", "i'm a student,", "it's for my thesis"
+ASKER = Gated(
+    ("i", "we", "my", "our"),
+    r"(?:^|(?<=[?.!;,:]))\s*(?:i['’]?m|i\s+am|i['’]?ve|i\s+have|i['’]?ll|i\s+will|i\s+was|we['’]re|we\s+are"
+    r"|(?:(?:it['’]?s|it\s+is|this\s+is)\s+)?(?:for|in)\s+(?:my|our)|my|our)\b[^?.!;,:]*[?.!;,:]?",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -358,9 +346,12 @@ def _scope(
     with more asked is no order (an origin question reads it) unless the question names years (``timed``: "after
     2010, the first paper on images" asks for the first of that time, not for who did it first) or nothing but
     people of the list (``people``, by ``name_key``: "the first paper by Sutskever" is the first of theirs)."""
+    if order.side is not None:  # what came before or after a paper: the asker's own clauses say nothing of it
+        topic = " ".join(ASKER.compiled.sub(" ", topic).split()).strip(" ,;:-–") or topic
     said = {re.split(r"['’]", w.lower())[0] for w in _content_words(topic, ASIDES)}  # "you've got": "you"
     said = {w for w in said if w.rstrip("s") not in THINGS}
     rest = said - SCOPE_WORDS - STRESS_WORDS - LIST_WORDS - ASKING - REQUESTS - SEQUENCE_WORDS - STOPWORDS - era
+    rest -= COURTESY_WORDS
     theirs = bool(rest) and all(name_key(w) in people for w in rest)
     if rest and order.listed_only and not timed and not theirs:
         return None, topic  # "the first paper on backprop": who did it first, an origin question

@@ -16,7 +16,7 @@ from functools import cached_property
 from ..core.patterns import DIGIT, YEAR_DIGITS, Gated
 from ..core.records import EraRecord
 from ..core.text import plain_words
-from .periods import EraKey, Span, era_key, era_named, nickname_in
+from .periods import EraKey, Span, decade_bound, era_key, era_named, nickname_in
 
 WORD_NUMBERS = {
     "twenties": 20,
@@ -302,12 +302,17 @@ def _same_year_as(text: str, ctx: TimeContext) -> TimeWindow | None:
 
 
 def _decade(text: str, ctx: TimeContext) -> TimeWindow | None:
-    """One decade or part of it: "the 1950s", "the '80s", "the eighties", "late 1980s"."""
+    """One decade or part of it: "the 1950s", "the '80s", "the eighties", "late 1980s"; open on one side of it after
+    a bound ("since the 90s", "before the 1980s", "after the eighties", "from the 90s onwards")."""
     m = DECADE.search(text)
     if not m:
         return None
     lo, hi = _decade_years(m)
-    return TimeWindow(lo, hi, _decade_label(m, lo), _at(m))
+    opened = decade_bound(text, m.span(), (lo, hi), (ctx.first, ctx.last))
+    if opened is None:
+        return TimeWindow(lo, hi, _decade_label(m, lo), _at(m))
+    (a, b), span = opened
+    return TimeWindow(a, b, f"papers up to {b}" if a == ctx.first else f"papers from {a} on", (span,))
 
 
 def _single_year(text: str, ctx: TimeContext) -> TimeWindow | None:
