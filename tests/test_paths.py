@@ -25,7 +25,8 @@ from papersearch.core.params import MAX_K
 from papersearch.core.records import GraphRecord, PaperRecord
 from papersearch.core.settings import Settings
 from papersearch.query.meaning import MAX_GAP
-from papersearch.query.paths import NEAR_FLOOR, PathGraph
+from papersearch.query.paths import PathGraph
+from papersearch.query.routes import NEAR_FLOOR
 from papersearch.query.searcher import Searcher
 from papersearch.serve.app import create_app
 

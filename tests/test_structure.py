@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 import re
 from pathlib import Path
 
@@ -49,8 +50,10 @@ def modules() -> list[Path]:
     return sorted(SRC.rglob("*.py"))
 
 
+@functools.cache
 def imported(path: Path) -> list[tuple[str, int]]:
-    """Every module ``path`` imports (at any depth, lazy imports included), as absolute dotted names."""
+    """Every module ``path`` imports (at any depth, lazy imports included), as absolute dotted names (each file
+    parsed once a run, not once for each library's owners)."""
     package = list(path.relative_to(SRC.parent).parts[:-1])
     return imports_of(path.read_text(encoding="utf-8"), package)
 

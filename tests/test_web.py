@@ -589,7 +589,6 @@ def test_a_valid_era_when_the_eras_could_not_load_says_so_and_loads_them_again(s
     assert page.locator("body[data-ready=true]").count() == 1 and page.locator("#era option").count() == 8
 
 
-
 def test_the_list_failing_to_load_stays_said_on_the_first_view_until_it_loads(server: Server, page: Any) -> None:
     """With ``/papers`` failing, the page said "Cannot load the reading list" and cleared it at once: the first view's
     route cleared every notice. It stays on the timeline and on a search until the list loads."""
@@ -602,6 +601,7 @@ def test_the_list_failing_to_load_stays_said_on_the_first_view_until_it_loads(se
     page.goto(server.url + "/#/?q=dropout")
     expect(notice).to_contain_text("Cannot load the reading list")
     page.problems.clear()  # the aborted requests were the point
+
 
 LONG_LIST_PAPERS = 150  # a synthetic list this long has reading lists of more than MAX_K entries
 

@@ -22,9 +22,10 @@ from ..core.records import Intent, Order, PaperBrief, PaperRecord, SearchResults
 from ..index.reader import IndexData
 from ..index.tokens import tokenize
 from .answer_sources import AUTHOR_PAPERS, Choice, asked_for, authored, choice, head, unearned
-from .paths import KIND_RANK, PathGraph
+from .paths import PathGraph
 from .plan import QueryPlan
 from .quotes import PER_PAPER, Candidate, Sentences, arrange, candidates, keep_new_for, papers_for, pick
+from .routes import KIND_RANK
 from .topical import carrying_words
 
 SENTENCE_FLOOR = 0.30  # below this (meaning + words, no rank) the best sentence answers nothing: decline

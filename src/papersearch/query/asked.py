@@ -28,8 +28,8 @@ from ..index.reader import IndexData
 from ..index.understanding import name_papers
 from . import ordering
 from .candidates import Allowed, dense_side, lexical_best, union
-from .paths import Link
 from .plan import PlanContext, QueryPlan, concept_matches
+from .routes import Link
 
 WINDOW_MARGIN = 2  # years around a window whose papers a time prior still lifts by a quarter or more
 WINDOW_CANDIDATES = 300  # each side's best within a window of time

@@ -15,8 +15,8 @@ import numpy as np
 from ..index.record_store import KINDS
 from .head import HEAD_DEPTH, level_floor
 from .order import First, OrderReading
-from .paths import Link, StoredLinks
 from .relation import Side
+from .routes import Link, StoredLinks
 
 MATCH_MARGIN = 2.0  # the papers that match a topic score within this much of the best (fused z-score units)...
 MATCHES = 6  # ...among this many of the best...
