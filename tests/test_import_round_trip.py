@@ -1,0 +1,187 @@
+"""What ``cite`` writes, an import reads back as it was: every kind of work keeps its venue, in every format.
+
+A Zotero export as a researcher's library holds it: a PhD and a master's thesis (``school``), a technical report
+(``institution``), a book (``publisher``, and a ``series`` that is no venue), a chapter of an LNCS volume, a
+conference paper, journal articles (one ending "and others"), a preprint, a talk (``howpublished``), and names
+with letters beyond ASCII. Imported, cited, and the citation imported again, each paper is the same paper.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from papersearch.core.records import PaperRecord
+from papersearch.corpus.bibtex import read_bibtex
+from papersearch.corpus.csl import read_csl
+from papersearch.corpus.import_plan import ImportOptions
+from papersearch.corpus.imports import run_import
+from papersearch.corpus.incoming import Incoming
+from papersearch.corpus.load import load_corpus
+from papersearch.graph.records import corpus_records
+from papersearch.query.cite import cite
+from papersearch.query.cite_venue import placed
+
+from .conftest import CORPUS
+
+ZOTERO_BIB = r"""
+@phdthesis{graves_supervised_2008,
+	address = {München},
+	type = {{PhD} {Thesis}},
+	title = {Supervised {Sequence} {Labelling} with {Recurrent} {Neural} {Networks}},
+	school = {Technische Universität München},
+	author = {Graves, Alex},
+	year = {2008},
+}
+
+@mastersthesis{linnainmaa_representation_1970,
+	title = {The representation of the cumulative rounding error of an algorithm as a {Taylor} expansion},
+	school = {University of Helsinki},
+	author = {Linnainmaa, Seppo},
+	year = {1970},
+}
+
+@techreport{krizhevsky_learning_2009,
+	address = {Toronto},
+	title = {Learning {Multiple} {Layers} of {Features} from {Tiny} {Images}},
+	institution = {University of Toronto},
+	author = {Krizhevsky, Alex},
+	year = {2009},
+	number = {TR-2009},
+}
+
+@book{goodfellow_deep_2016,
+	address = {Cambridge, MA},
+	series = {Adaptive {Computation} and {Machine} {Learning}},
+	title = {Deep {Learning}},
+	publisher = {MIT Press},
+	author = {Goodfellow, Ian and Bengio, Yoshua and Courville, Aaron},
+	year = {2016},
+	url = {http://www.deeplearningbook.org},
+}
+
+@incollection{lecun_efficient_1998,
+	address = {Berlin, Heidelberg},
+	series = {Lecture {Notes} in {Computer} {Science}},
+	title = {Efficient {BackProp}},
+	booktitle = {Neural {Networks}: {Tricks} of the {Trade}},
+	publisher = {Springer},
+	author = {LeCun, Yann and Bottou, L{\'e}on and Orr, Genevieve B. and M{\"u}ller, Klaus-Robert},
+	year = {1998},
+	doi = {10.1007/3-540-49430-8_2},
+	pages = {9--50},
+}
+
+@inproceedings{he_deep_2016,
+	title = {Deep {Residual} {Learning} for {Image} {Recognition}},
+	booktitle = {Proceedings of the {IEEE} {Conference} on {Computer} {Vision} and {Pattern} {Recognition}},
+	author = {He, Kaiming and Zhang, Xiangyu and Ren, Shaoqing and Sun, Jian},
+	year = {2016},
+	pages = {770--778},
+}
+
+@article{schmidhuber_deep_2015,
+	title = {Deep learning in neural networks: {An} overview},
+	volume = {61},
+	journal = {Neural Networks},
+	author = {Schmidhuber, Jürgen},
+	year = {2015},
+	pages = {85--117},
+}
+
+@article{mnih_human_2015,
+	title = {Human-level control through deep reinforcement learning},
+	volume = {518},
+	number = {7540},
+	journal = {Nature},
+	author = {Mnih, Volodymyr and Kavukcuoglu, Koray and Silver, David and others},
+	year = {2015},
+	pages = {529--533},
+}
+
+@misc{ba_layer_2016,
+	title = {Layer {Normalization}},
+	url = {http://arxiv.org/abs/1607.06450},
+	publisher = {arXiv},
+	author = {Ba, Jimmy Lei and Kiros, Jamie Ryan and Hinton, Geoffrey E.},
+	year = {2016},
+	note = {arXiv:1607.06450 [cs, stat]},
+}
+
+@misc{sutskever_talk_2014,
+	title = {Sequence to Sequence Learning with Neural Networks: the Talk},
+	howpublished = {Talk at the NIPS 2014 workshop},
+	author = {Sutskever, Ilya and Łukasiewicz, Józef and Ñúñez, José},
+	year = {2014},
+}
+"""
+# (id, kind of work, venue) of each, as the list keeps it
+KEPT = {
+    "2008-graves-supervised-sequence": ("thesis", "Technische Universität München"),
+    "1970-linnainmaa-representation-cumulative": ("thesis", "University of Helsinki"),
+    "2009-krizhevsky-learning-multiple": ("report", "University of Toronto"),
+    "2016-goodfellow-deep-learning": ("book", "MIT Press"),
+    "1998-lecun-efficient-backprop": ("chapter", "Neural Networks: Tricks of the Trade"),
+    "2016-he-deep-residual": (
+        "paper-conference",
+        "Proceedings of the IEEE Conference on Computer Vision and Pattern Recognition",
+    ),
+    "2015-schmidhuber-deep-learning": ("article-journal", "Neural Networks"),
+    "2015-mnih-human-level-control": ("article-journal", "Nature"),
+    "2016-ba-layer-normalization": ("", ""),  # a @misc of no venue: a preprint when cited, as before
+    "2014-sutskever-sequence-sequence": ("article", "Talk at the NIPS 2014 workshop"),
+}
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, PaperRecord]:
+    """A list of its own (the 49 papers' eras, none of their papers) with the Zotero file imported, as records."""
+    root = tmp_path_factory.mktemp("round")
+    corpus = root / "corpus"
+    (corpus / "papers").mkdir(parents=True)
+    shutil.copy(CORPUS / "eras.yaml", corpus / "eras.yaml")
+    (root / "zotero.bib").write_text(ZOTERO_BIB, encoding="utf-8")
+    plan = run_import(root / "zotero.bib", corpus, ImportOptions(era="nearest"))
+    assert plan.count("add") == len(KEPT), plan.summary()
+    return {r["id"]: r for r in corpus_records(load_corpus(corpus))[0]}
+
+
+def test_an_import_keeps_each_kinds_venue(imported: dict[str, PaperRecord]) -> None:
+    """A thesis's school, a report's institution, a book's publisher (not its series), a talk's howpublished."""
+    kept = {pid: (r.get("type", ""), r.get("venue", "")) for pid, r in imported.items()}
+    assert kept == KEPT
+    assert imported["2009-krizhevsky-learning-multiple"].get("issue") == "TR-2009"  # a report's number
+    assert imported["2014-sutskever-sequence-sequence"]["authors"][1:] == ["Józef Łukasiewicz", "José Ñúñez"]
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "csl-json"])
+def test_what_cite_writes_reads_back_as_it_was(imported: dict[str, PaperRecord], fmt: str) -> None:
+    """Each paper cited, then read back: the same kind, venue, numbers, authors and et al."""
+    text = cite(list(imported.values()), fmt)
+    read = list(read_bibtex(text) if fmt == "bibtex" else read_csl(text))
+    assert all(isinstance(e, Incoming) for e in read), read
+    for back in (e for e in read if isinstance(e, Incoming)):
+        record = imported[back.name]
+        kind, venue = KEPT[back.name]
+        assert back.type in (kind, placed(record).kind) and back.venue == venue, (fmt, back.name)
+        assert (back.volume, back.issue, back.pages) == tuple(record.get(k, "") for k in ("volume", "issue", "pages"))
+        assert list(back.authors) == record["authors"] and back.et_al == bool(record.get("et_al")), back.name
+        assert (back.title, back.year) == (record["title"], record["year"])
+
+
+def test_a_book_is_cited_by_its_publisher_in_every_format(imported: dict[str, PaperRecord]) -> None:
+    book, thesis = imported["2016-goodfellow-deep-learning"], imported["2008-graves-supervised-sequence"]
+    bib = cite([book, thesis], "bibtex")
+    assert "publisher = {MIT Press}" in bib and "series" not in bib
+    assert "@phdthesis{2008-graves" in bib and "school = {Technische Universität München}" in bib
+    items = json.loads(cite([book, thesis], "csl-json"))
+    assert [(i["type"], i.get("publisher"), i.get("container-title")) for i in items] == [
+        ("book", "MIT Press", None),
+        ("thesis", "Technische Universität München", None),
+    ]
+    ris = cite([book], "ris")
+    assert "TY  - BOOK" in ris and "PB  - MIT Press" in ris and "T2  -" not in ris
+    harvard = cite([book], "text")
+    assert "MIT Press" in harvard and "“Deep Learning”" not in harvard.replace("Deep Learning. ", "")
