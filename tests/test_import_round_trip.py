@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -18,8 +19,10 @@ from papersearch.corpus.bibtex import read_bibtex
 from papersearch.corpus.csl import read_csl
 from papersearch.corpus.import_plan import ImportOptions
 from papersearch.corpus.imports import run_import
-from papersearch.corpus.incoming import Incoming
+from papersearch.corpus.incoming import BadEntry, Incoming
 from papersearch.corpus.load import load_corpus
+from papersearch.corpus.ris import read_ris
+from papersearch.corpus.sources import read_source
 from papersearch.graph.records import corpus_records
 from papersearch.query.cite import cite
 from papersearch.query.cite_venue import placed
@@ -156,18 +159,19 @@ def test_an_import_keeps_each_kinds_venue(imported: dict[str, PaperRecord]) -> N
     assert imported["2014-sutskever-sequence-sequence"]["authors"][1:] == ["Józef Łukasiewicz", "José Ñúñez"]
 
 
-@pytest.mark.parametrize("fmt", ["bibtex", "csl-json"])
+@pytest.mark.parametrize("fmt", ["bibtex", "csl-json", "ris"])
 def test_what_cite_writes_reads_back_as_it_was(imported: dict[str, PaperRecord], fmt: str) -> None:
-    """Each paper cited, then read back: the same kind, venue, numbers, authors and et al."""
+    """Each paper cited, then read back: the same kind, venue, numbers, authors and et al. (which RIS cannot say)."""
     text = cite(list(imported.values()), fmt)
-    read = list(read_bibtex(text) if fmt == "bibtex" else read_csl(text))
+    read = list(read_bibtex(text) if fmt == "bibtex" else read_csl(text) if fmt == "csl-json" else read_ris(text))
     assert all(isinstance(e, Incoming) for e in read), read
     for back in (e for e in read if isinstance(e, Incoming)):
         record = imported[back.name]
         kind, venue = KEPT[back.name]
         assert back.type in (kind, placed(record).kind) and back.venue == venue, (fmt, back.name)
         assert (back.volume, back.issue, back.pages) == tuple(record.get(k, "") for k in ("volume", "issue", "pages"))
-        assert list(back.authors) == record["authors"] and back.et_al == bool(record.get("et_al")), back.name
+        assert list(back.authors) == record["authors"], back.name
+        assert back.et_al == (bool(record.get("et_al")) and fmt != "ris"), back.name  # RIS cannot say "others"
         assert (back.title, back.year) == (record["title"], record["year"])
 
 
@@ -185,3 +189,85 @@ def test_a_book_is_cited_by_its_publisher_in_every_format(imported: dict[str, Pa
     assert "TY  - BOOK" in ris and "PB  - MIT Press" in ris and "T2  -" not in ris
     harvard = cite([book], "text")
     assert "MIT Press" in harvard and "“Deep Learning”" not in harvard.replace("Deep Learning. ", "")
+
+
+ZOTERO_RIS = """\ufeffTY  - JOUR
+TI  - Human-level control through deep reinforcement learning
+AU  - Mnih, Volodymyr
+AU  - Kavukcuoglu, Koray
+T2  - Nature
+JO  - Nature
+VL  - 518
+IS  - 7540
+SP  - 529
+EP  - 533
+DA  - 2015/02/26/
+PY  - 2015
+DO  - 10.1038/nature14236
+AB  - The theory of reinforcement learning provides a normative account,
+deeply rooted in psychological perspectives on animal behaviour.
+ER  -
+
+TY  - CHAP
+TI  - Efficient BackProp
+AU  - LeCun, Yann
+AU  - Bottou, Léon
+T2  - Neural Networks: Tricks of the Trade
+T3  - Lecture Notes in Computer Science
+PB  - Springer
+SP  - 9
+EP  - 50
+PY  - 1998
+ER  -
+
+TY  - THES
+TI  - Supervised Sequence Labelling with Recurrent Neural Networks
+AU  - Graves, Alex
+PB  - Technische Universität München
+M3  - PhD Thesis
+PY  - 2008
+ER  -
+
+TY  - GEN
+TI  - WaveNet: A Generative Model for Raw Audio
+AU  - van den Oord, Aäron
+AU  - Dieleman, Sander
+UR  - http://arxiv.org/abs/1609.03499
+N1  - arXiv:1609.03499 [cs]
+PY  - 2016
+ER  -
+""".replace("ER  -\n", "ER  - \n")  # as Zotero ends a record, with a space
+
+
+def test_a_zotero_ris_export_is_told_from_its_first_line_and_read_as_the_other_formats_are(tmp_path: Path) -> None:
+    (tmp_path / "zotero.ris").write_text(ZOTERO_RIS, encoding="utf-8")
+    fmt, entries = read_source(tmp_path / "zotero.ris", None, [])
+    dqn, backprop, thesis, wavenet = list(entries)
+    assert fmt == "ris" and all(isinstance(e, Incoming) for e in (dqn, backprop, thesis, wavenet))
+    assert isinstance(dqn, Incoming) and (dqn.type, dqn.venue, dqn.volume, dqn.issue, dqn.pages, dqn.doi) == (
+        "article-journal",
+        "Nature",
+        "518",
+        "7540",
+        "529-533",
+        "10.1038/nature14236",
+    )
+    assert dqn.summary.endswith("account, deeply rooted in psychological perspectives on animal behaviour.")
+    assert isinstance(backprop, Incoming) and (backprop.type, backprop.venue, backprop.pages) == (
+        "chapter",
+        "Neural Networks: Tricks of the Trade",
+        "9-50",
+    )
+    assert backprop.authors == ("Yann LeCun", "Léon Bottou") and backprop.line == 18
+    assert isinstance(thesis, Incoming) and (thesis.type, thesis.venue) == ("thesis", "Technische Universität München")
+    assert isinstance(wavenet, Incoming) and (wavenet.type, wavenet.venue, wavenet.arxiv) == ("", "", "1609.03499")
+    assert wavenet.authors[0] == "Aäron van den Oord"
+
+
+def test_a_broken_ris_record_is_named_by_its_line() -> None:
+    broken = "TY  - JOUR\nTI  - A\nAU  - B, C\nPY  - 2001\n\nTY  - JOUR\nTI  - D\nAU  - E, F\nPY  - 2002\nER  -\n"
+    first, second = read_ris(broken)
+    assert isinstance(first, BadEntry) and (first.line, first.field) == (1, "ER") and "never ended" in first.message
+    assert isinstance(second, Incoming) and (second.line, second.title, second.authors) == (6, "D", ("F E",))
+    (stray,) = read_ris("a line of no record\n")
+    assert isinstance(stray, BadEntry) and stray.line == 1 and "not inside a record" in stray.message

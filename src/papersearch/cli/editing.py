@@ -1,4 +1,4 @@
-"""Growing the corpus: ``papersearch import FILE`` (a researcher's BibTeX, CSL-JSON or arXiv metadata) and
+"""Growing the corpus: ``papersearch import FILE`` (a researcher's BibTeX, CSL-JSON, RIS or arXiv metadata) and
 ``papersearch add`` (one paper, from a BibTeX entry, from flags, or from answers to prompts).
 
 Both go through ``corpus.imports``: each entry is planned (added, updated, unchanged, kept as edited
@@ -30,10 +30,10 @@ VERBS = {"add": "add", "update": "update", "unchanged": "unchanged", "kept": "ke
 
 def import_arguments(s: argparse.ArgumentParser) -> None:
     """``import FILE [--format F] [--dry-run] [--era ID|nearest] [--skip-bad] [--force] [--into W] [--json]``."""
-    s.add_argument("file", help="a BibTeX file (.bib), CSL-JSON (.json) or arXiv metadata (JSON lines)")
-    s.add_argument(
-        "--format", choices=("bibtex", "csl-json", "arxiv"), help="the file's format (default: told from it)"
-    )
+    from ..corpus.sources import FORMATS
+
+    s.add_argument("file", help="a BibTeX file (.bib), CSL-JSON (.json), RIS (.ris) or arXiv metadata (JSON lines)")
+    s.add_argument("--format", choices=FORMATS, help="the file's format (default: told from it)")
     s.add_argument("--dry-run", action="store_true", help="only say what would be added, updated and skipped")
     s.add_argument(
         "--era",
@@ -205,8 +205,8 @@ def _not_added(problems: Iterable[Problem]) -> int:
 COMMANDS = (
     Command(
         "import",
-        "import papers from a BibTeX, CSL-JSON or arXiv metadata file",
-        "Import a researcher's file: BibTeX (Zotero, Mendeley, Google Scholar, DBLP), CSL-JSON or arXiv's "
+        "import papers from a BibTeX, CSL-JSON, RIS or arXiv metadata file",
+        "Import a researcher's file: BibTeX (Zotero, Mendeley, Google Scholar, DBLP), CSL-JSON, RIS or arXiv's "
         "metadata lines. A paper already in the list (same DOI, arXiv id, or title and year) is reported, not "
         "duplicated; a file edited by hand is kept unless --force. One bad entry stops the import and nothing is "
         "written, unless --skip-bad. Exit 1 when an entry is bad.",
