@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from papersearch.core.records import PaperRecord
+from papersearch.corpus.atom import read_atom
 from papersearch.corpus.bibtex import read_bibtex
 from papersearch.corpus.csl import read_csl
 from papersearch.corpus.import_plan import ImportOptions
@@ -271,3 +272,80 @@ def test_a_broken_ris_record_is_named_by_its_line() -> None:
     assert isinstance(second, Incoming) and (second.line, second.title, second.authors) == (6, "D", ("F E",))
     (stray,) = read_ris("a line of no record\n")
     assert isinstance(stray, BadEntry) and stray.line == 1 and "not inside a record" in stray.message
+
+
+ARXIV_ATOM = """<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <link href="http://arxiv.org/api/query?id_list%3D1706.03762" rel="self" type="application/atom+xml"/>
+  <title type="html">ArXiv Query: search_query=&amp;id_list=1706.03762,1607.06450</title>
+  <opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">2</opensearch:totalResults>
+  <entry>
+    <id>http://arxiv.org/abs/1706.03762v7</id>
+    <updated>2023-08-02T00:41:18Z</updated>
+    <published>2017-06-12T17:57:34Z</published>
+    <title>Attention Is All You
+  Need</title>
+    <summary>  The dominant sequence transduction models are based on complex recurrent or
+convolutional neural networks &amp; more.
+</summary>
+    <author>
+      <name>Ashish Vaswani</name>
+    </author>
+    <author>
+      <name>Łukasz Kaiser</name>
+      <arxiv:affiliation xmlns:arxiv="http://arxiv.org/schemas/atom">Google Brain</arxiv:affiliation>
+    </author>
+    <arxiv:comment xmlns:arxiv="http://arxiv.org/schemas/atom">15 pages, 5 figures</arxiv:comment>
+    <arxiv:journal_ref xmlns:arxiv="http://arxiv.org/schemas/atom">Advances in Neural Information Processing Systems 30 (2017)</arxiv:journal_ref>
+    <link href="http://arxiv.org/abs/1706.03762v7" rel="alternate" type="text/html"/>
+    <arxiv:primary_category xmlns:arxiv="http://arxiv.org/schemas/atom" term="cs.CL"/>
+  </entry>
+  <entry>
+    <id>http://arxiv.org/abs/1607.06450v1</id>
+    <published>2016-07-21T19:57:52Z</published>
+    <title>Layer Normalization</title>
+    <summary>Training state-of-the-art, deep neural networks is computationally expensive.</summary>
+    <author><name>Jimmy Lei Ba</name></author>
+    <author><name>Jamie Ryan Kiros</name></author>
+    <author><name>Geoffrey E. Hinton</name></author>
+    <arxiv:doi xmlns:arxiv="http://arxiv.org/schemas/atom">10.48550/arXiv.1607.06450</arxiv:doi>
+  </entry>
+</feed>
+"""
+
+
+def test_an_arxiv_atom_feed_is_told_from_its_namespace_and_read_as_arxivs_metadata_is(tmp_path: Path) -> None:
+    (tmp_path / "query.xml").write_text(ARXIV_ATOM, encoding="utf-8")
+    fmt, entries = read_source(tmp_path / "query.xml", None, [])
+    transformer, layernorm = list(entries)
+    assert fmt == "arxiv-atom" and isinstance(transformer, Incoming) and isinstance(layernorm, Incoming)
+    assert (transformer.name, transformer.arxiv, transformer.year, transformer.line) == (
+        "1706.03762",
+        "1706.03762",
+        2017,
+        6,
+    )
+    assert transformer.title == "Attention Is All You Need" and transformer.authors == (
+        "Ashish Vaswani",
+        "Łukasz Kaiser",
+    )
+    assert transformer.summary.endswith("recurrent or convolutional neural networks & more.")
+    assert transformer.venue == "Advances in Neural Information Processing Systems 30 (2017)"
+    assert transformer.url == "https://arxiv.org/abs/1706.03762"
+    assert (layernorm.doi, layernorm.venue, layernorm.type) == ("10.48550/arXiv.1607.06450", "", "")
+
+
+def test_an_atom_feed_with_a_doctype_or_an_error_entry_or_broken_xml_is_refused_by_line() -> None:
+    (refused,) = read_atom('<?xml version="1.0"?>\n<!DOCTYPE feed [<!ENTITY a "aaaa">]>\n<feed/>')
+    assert isinstance(refused, BadEntry) and refused.line == 2 and "document type" in refused.message
+    error = ARXIV_ATOM.split("<entry>")[0] + (
+        "<entry><id>http://arxiv.org/api/errors#incorrect_id_format_for_1706.0376</id><title>Error</title>"
+        "<summary>incorrect id format for 1706.0376</summary></entry></feed>"
+    )
+    (bad,) = read_atom(error)
+    assert (
+        isinstance(bad, BadEntry) and bad.message == "arXiv answered with an error: incorrect id format for 1706.0376"
+    )
+    first, broken = read_atom(ARXIV_ATOM.replace("<title>Layer Normalization</title>", "<title>Layer"))
+    assert isinstance(first, Incoming) and isinstance(broken, BadEntry) and broken.line > 30
+    assert "nothing after it could be read" in broken.message

@@ -32,7 +32,10 @@ def import_arguments(s: argparse.ArgumentParser) -> None:
     """``import FILE [--format F] [--dry-run] [--era ID|nearest] [--skip-bad] [--force] [--into W] [--json]``."""
     from ..corpus.sources import FORMATS
 
-    s.add_argument("file", help="a BibTeX file (.bib), CSL-JSON (.json), RIS (.ris) or arXiv metadata (JSON lines)")
+    s.add_argument(
+        "file",
+        help="a BibTeX file (.bib), CSL-JSON (.json), RIS (.ris), arXiv metadata (JSON lines) or arXiv search results (Atom)",
+    )
     s.add_argument("--format", choices=FORMATS, help="the file's format (default: told from it)")
     s.add_argument("--dry-run", action="store_true", help="only say what would be added, updated and skipped")
     s.add_argument(
