@@ -349,3 +349,8 @@ def test_an_atom_feed_with_a_doctype_or_an_error_entry_or_broken_xml_is_refused_
     first, broken = read_atom(ARXIV_ATOM.replace("<title>Layer Normalization</title>", "<title>Layer"))
     assert isinstance(first, Incoming) and isinstance(broken, BadEntry) and broken.line > 30
     assert "nothing after it could be read" in broken.message
+
+
+def test_the_short_style_numbers_a_report_without_an_empty_volume(imported: dict[str, PaperRecord]) -> None:
+    report = cite([imported["2009-krizhevsky-learning-multiple"]], "text", "short")
+    assert report.rstrip().endswith("Tiny Images. University of Toronto, no. TR-2009."), report

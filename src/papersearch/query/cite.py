@@ -235,9 +235,10 @@ def short_reference(record: PaperRecord) -> str:
 
 
 def _numbers(record: PaperRecord, volume: str) -> str:
-    """ ", 15(56), pp. 1929–1958" (what of volume, issue and pages the record has); "" for none."""
+    """ ", 15(56), pp. 1929–1958" (what of volume, issue and pages the record has; an issue alone "no. TR-2009");
+    "" for none."""
     issue, pages = record.get("issue", ""), record.get("pages", "")
-    out = volume + (f"({issue})" if issue else "")
+    out = volume + (f"({issue})" if issue and volume else f"no. {issue}" if issue else "")  # a report's number alone
     if pages:
         out += (", " if out else "") + ("pp. " if "-" in pages else "p. ") + pages.replace("-", "–")
     return ", " + out if out else ""
