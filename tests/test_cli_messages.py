@@ -98,7 +98,10 @@ def test_a_type_no_one_knows_is_named_by_file_and_field_with_the_words_it_takes(
     assert parse_paper(front("webpage"), "papers/p.md", problems) is None
     (problem,) = problems
     assert (problem.file, problem.field) == ("papers/p.md", "type")
-    assert "'webpage' is not a kind of work" in problem.message and "preprint reads as article" in problem.message
+    assert (
+        "'webpage' is not a kind of work" in problem.message
+        and "article (a preprint; also written manuscript or preprint)" in problem.message
+    )
 
 
 # ---------------------------------------------------------------- et al. by the record's flag, on every face
@@ -195,3 +198,34 @@ def test_an_unknown_flag_is_named_with_its_command(capsys: pytest.CaptureFixture
     )
     status, _, err = run(capsys, "--corpus", str(tmp_path), "cite", "x")
     assert status == 2 and err.startswith("papersearch cite: error: --corpus does not apply to `cite`")
+
+
+def test_add_takes_the_kind_of_work_and_where_in_its_venue_in_the_one_vocabulary(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    corpus = empty_corpus(tmp_path)
+    flags = ("--title", "Learning Multiple Layers of Features from Tiny Images", "--year", "2009", "--author", "A K")
+    where = ("--venue", "University of Toronto", "--type", "report", "--issue", "TR-2009", "--pages", "1--60")
+    status, _, err = run(capsys, "--corpus", str(corpus), "add", *flags, *where, "--era", "nearest")
+    assert status == 0, err
+    (paper,) = load_corpus(corpus).papers
+    assert (paper.type, paper.venue, paper.issue, paper.pages) == ("report", "University of Toronto", "TR-2009", "1-60")
+    status, _, err = run(capsys, "--corpus", str(corpus), "add", *flags, "--type", "webpage")
+    assert status == 2 and "error: --type must be article-journal, " in err and "argument --type" not in err, err
+    status, _, err = run(
+        capsys,
+        "--corpus",
+        str(corpus),
+        "add",
+        "--title",
+        "T",
+        "--year",
+        "2009",
+        "--author",
+        "B C",
+        "--pages",
+        "many",
+        "--era",
+        "nearest",
+    )
+    assert status == 1 and "pages: 'many' is not a page or a range of pages" in err and "Traceback" not in err, err

@@ -140,8 +140,25 @@ def add_arguments(s: argparse.ArgumentParser) -> None:
     s.add_argument("--summary", help="a summary or the abstract (optional)")
     for flag, what in (("doi", "10.1038/323533a0"), ("arxiv", "1706.03762"), ("venue", "Nature"), ("url", "https://…")):
         s.add_argument(f"--{flag}", default="", help=f"its {flag if flag != 'arxiv' else 'arXiv id'}, e.g. {what}")
+    s.add_argument(
+        "--type",
+        type=_kind,
+        help="its kind of work, a CSL type: article-journal, chapter, thesis… (default: told from --venue)",
+    )
+    for flag, what in (("volume", "15"), ("issue", "56 (a report's number: TR-2009)"), ("pages", "1929-1958")):
+        s.add_argument(f"--{flag}", default="", help=f"its {flag} in its venue, e.g. {what}")
     s.add_argument("--dry-run", action="store_true", help="only say what would be added")
     s.add_argument("--json", action="store_true", help="print the plan as JSON")
+
+
+def _kind(text: str) -> str:
+    """``--type``: a kind of work in the vocabulary of the corpus and every import (``venues.csl_type_of``)."""
+    from ..corpus.venues import TYPES_TEXT, csl_type_of
+
+    kind = csl_type_of(text)
+    if not kind:
+        raise argparse.ArgumentTypeError(f"--type must be {TYPES_TEXT}, not {text!r}")
+    return kind
 
 
 def _year(text: str) -> object:
@@ -151,7 +168,10 @@ def _year(text: str) -> object:
     return checked(year_of)(text)
 
 
-FIELD_FLAGS = ("title", "year", "author", "question", "summary", "doi", "arxiv", "venue", "url")
+FIELD_FLAGS = (
+    *("title", "year", "author", "question", "summary", "doi", "arxiv", "venue", "url"),
+    *("type", "volume", "issue", "pages"),
+)
 
 
 def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
@@ -165,7 +185,8 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     if not given and not sys.stdin.isatty():
         return usage(
             "no paper given, and stdin is not a terminal to ask on: give --title, --year and --author (and "
-            "--era, --question, --summary, --doi, --arxiv, --venue, --url as known), or --bibtex FILE|-|ENTRY"
+            "--era, --question, --summary, --doi, --arxiv, --venue, --url, --type, --volume, --issue, --pages as known), "
+            "or --bibtex FILE|-|ENTRY"
         )
     source, entry = given_paper(args) if given else ask_paper(settings.corpus)
     era = None if entry.era == "" else entry.era

@@ -13,7 +13,7 @@ from typing import Any
 from ..core.errors import Problem
 from ..core.identifiers import arxiv_of, doi_of, is_url
 from ..core.params import REFUSED_CATEGORIES, YEAR_MAX, YEAR_MIN
-from .venues import CSL_ALIASES, TYPES, csl_type_of, pages_of
+from .venues import TYPES_TEXT, csl_type_of, pages_of
 
 SHOW_CHARS = 60  # a value quoted in a message is cut to this many characters
 LAYOUT = "\t\n\r"  # the control characters a text may hold: they lay it out, and print as nothing else
@@ -171,9 +171,7 @@ def as_type(value: Any, rel: str, field: str, problems: list[Problem]) -> str:
     text = as_text(value, rel, field, problems, required=False)
     kind = csl_type_of(text)
     if text and not kind:
-        also = "; ".join(f"{name} reads as {kind}" for name, kind in sorted(CSL_ALIASES.items()))
-        known = f"{', '.join(TYPES)} ({also})"
-        problems.append(Problem(rel, field, f"{show(text)} is not a kind of work this list knows; use one of {known}"))
+        problems.append(Problem(rel, field, f"{show(text)} is not a kind of work this list knows; use {TYPES_TEXT}"))
     return kind
 
 

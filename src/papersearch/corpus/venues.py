@@ -45,6 +45,8 @@ BIBTEX_TYPES = {
 }
 # CSL types a reference manager writes that mean one of ours
 CSL_ALIASES = {"manuscript": PREPRINT, "preprint": PREPRINT}
+# the kinds as every face lists them (a corpus file's ``type``, ``add --type``)
+TYPES_TEXT = f"{', '.join(TYPES[:-1])}, or {PREPRINT} (a preprint; also written {' or '.join(sorted(CSL_ALIASES))})"
 
 _PREPRINT_VENUE = re.compile(
     r"^\s*(?:arxiv(?:\s+(?:preprint|e-?prints?))?|corr|computing research repository)\b[\s:.,]*(?P<rest>.*)$",
