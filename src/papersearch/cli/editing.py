@@ -230,8 +230,8 @@ COMMANDS = (
     Command(
         "import",
         "import papers from a BibTeX, CSL-JSON, RIS or arXiv metadata file",
-        "Import a researcher's file: BibTeX (Zotero, Mendeley, Google Scholar, DBLP), CSL-JSON, RIS or arXiv's "
-        "metadata lines. A paper already in the list (same DOI, arXiv id, or title and year) is reported, not "
+        "Import a researcher's file: BibTeX (Zotero, Mendeley, Google Scholar, DBLP), CSL-JSON, RIS, or arXiv's "
+        "metadata lines or search results (Atom). A paper already in the list (same DOI, arXiv id, or title and year) is reported, not "
         "duplicated; a file edited by hand is kept unless --force. One bad entry stops the import and nothing is "
         "written, unless --skip-bad. Exit 1 when an entry is bad.",
         cmd_import,
