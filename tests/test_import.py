@@ -217,7 +217,7 @@ def test_an_unknown_format_asks_to_be_named(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("just some notes\n", encoding="utf-8")
     with pytest.raises(ImportFileError) as exc:
         plan_import(tmp_path / "notes.txt", empty_corpus(tmp_path))
-    assert exc.value.problems[0].field == "format" and "bibtex, csl-json, arxiv" in str(exc.value)
+    assert exc.value.problems[0].field == "format" and "bibtex, csl-json, ris, arxiv, arxiv-atom" in str(exc.value)
     forced = plan_import(DATA / "zotero.bib", empty_corpus(tmp_path / "b"), ImportOptions(format="bibtex"))
     assert forced.count("add") == 4
 

@@ -57,20 +57,26 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(given: list[str], collecting: bool) -> tuple[int, bool]:
     """The command ``given`` names, run: its exit status, and whether it is a brief one (``Command.brief``)."""
+    from .arguments import usage_error
     from .commands import command as named
     from .parser import build_parser, named_command
 
     parser = build_parser(only=named_command(given))
-    args = parser.parse_args(given)
+    args, unknown = parser.parse_known_args(given)
     if not args.command:
+        if unknown:
+            parser.error(f"unrecognized arguments: {' '.join(unknown)}")
         parser.print_help()
         return 0, True
+    if unknown:  # named with the command they were given to, whose --help lists what it takes
+        return usage_error(args.command, f"unrecognized arguments: {' '.join(unknown)}"), True
     command = named(args.command)
     for flag in ("corpus", "index"):
         if getattr(args, flag) is not None and flag not in command.reads:
-            parser.error(
-                f"--{flag} does not apply to `{args.command}`, which reads only the {'index' if flag == 'corpus' else 'corpus'}"
-            )
+            reads = "index" if flag == "corpus" else "corpus"
+            return usage_error(
+                args.command, f"--{flag} does not apply to `{args.command}`, which reads only the {reads}"
+            ), True
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the bundled model is a local folder: never ask a hub
     if collecting and not command.brief:
         gc.enable()

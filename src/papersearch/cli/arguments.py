@@ -10,6 +10,7 @@ the API's words; ``add_search_flags`` and
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,8 +41,16 @@ def usage_error(command: str, message: str) -> int:
     return USAGE_STATUS
 
 
+_ARGUMENT = re.compile(r"^argument (?P<flags>[^:\s]+): ")
+
+
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
+        from .flag_names import names_flag
+
+        named = _ARGUMENT.match(message)  # argparse's "argument -k: ", before our "-k must be …": said once
+        if named and any(names_flag(message[named.end() :], f) for f in named.group("flags").split("/")):
+            message = message[named.end() :]
         self.exit(USAGE_STATUS, usage_line(self.prog, message) + "\n")
 
 

@@ -1,4 +1,4 @@
-"""Growing the corpus: ``papersearch import FILE`` (a researcher's BibTeX, CSL-JSON or arXiv metadata) and
+"""Growing the corpus: ``papersearch import FILE`` (a researcher's BibTeX, CSL-JSON, RIS or arXiv metadata) and
 ``papersearch add`` (one paper, from a BibTeX entry, from flags, or from answers to prompts).
 
 Both go through ``corpus.imports``: each entry is planned (added, updated, unchanged, kept as edited
@@ -30,10 +30,13 @@ VERBS = {"add": "add", "update": "update", "unchanged": "unchanged", "kept": "ke
 
 def import_arguments(s: argparse.ArgumentParser) -> None:
     """``import FILE [--format F] [--dry-run] [--era ID|nearest] [--skip-bad] [--force] [--into W] [--json]``."""
-    s.add_argument("file", help="a BibTeX file (.bib), CSL-JSON (.json) or arXiv metadata (JSON lines)")
+    from ..corpus.sources import FORMATS
+
     s.add_argument(
-        "--format", choices=("bibtex", "csl-json", "arxiv"), help="the file's format (default: told from it)"
+        "file",
+        help="a BibTeX file (.bib), CSL-JSON (.json), RIS (.ris), arXiv metadata (JSON lines) or arXiv search results (Atom)",
     )
+    s.add_argument("--format", choices=FORMATS, help="the file's format (default: told from it)")
     s.add_argument("--dry-run", action="store_true", help="only say what would be added, updated and skipped")
     s.add_argument(
         "--era",
@@ -137,8 +140,25 @@ def add_arguments(s: argparse.ArgumentParser) -> None:
     s.add_argument("--summary", help="a summary or the abstract (optional)")
     for flag, what in (("doi", "10.1038/323533a0"), ("arxiv", "1706.03762"), ("venue", "Nature"), ("url", "https://…")):
         s.add_argument(f"--{flag}", default="", help=f"its {flag if flag != 'arxiv' else 'arXiv id'}, e.g. {what}")
+    s.add_argument(
+        "--type",
+        type=_kind,
+        help="its kind of work, a CSL type: article-journal, chapter, thesis… (default: told from --venue)",
+    )
+    for flag, what in (("volume", "15"), ("issue", "56 (a report's number: TR-2009)"), ("pages", "1929-1958")):
+        s.add_argument(f"--{flag}", default="", help=f"its {flag} in its venue, e.g. {what}")
     s.add_argument("--dry-run", action="store_true", help="only say what would be added")
     s.add_argument("--json", action="store_true", help="print the plan as JSON")
+
+
+def _kind(text: str) -> str:
+    """``--type``: a kind of work in the vocabulary of the corpus and every import (``venues.csl_type_of``)."""
+    from ..corpus.venues import TYPES_TEXT, csl_type_of
+
+    kind = csl_type_of(text)
+    if not kind:
+        raise argparse.ArgumentTypeError(f"--type must be {TYPES_TEXT}, not {text!r}")
+    return kind
 
 
 def _year(text: str) -> object:
@@ -148,7 +168,10 @@ def _year(text: str) -> object:
     return checked(year_of)(text)
 
 
-FIELD_FLAGS = ("title", "year", "author", "question", "summary", "doi", "arxiv", "venue", "url")
+FIELD_FLAGS = (
+    *("title", "year", "author", "question", "summary", "doi", "arxiv", "venue", "url"),
+    *("type", "volume", "issue", "pages"),
+)
 
 
 def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
@@ -162,7 +185,8 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     if not given and not sys.stdin.isatty():
         return usage(
             "no paper given, and stdin is not a terminal to ask on: give --title, --year and --author (and "
-            "--era, --question, --summary, --doi, --arxiv, --venue, --url as known), or --bibtex FILE|-|ENTRY"
+            "--era, --question, --summary, --doi, --arxiv, --venue, --url, --type, --volume, --issue, --pages as known), "
+            "or --bibtex FILE|-|ENTRY"
         )
     source, entry = given_paper(args) if given else ask_paper(settings.corpus)
     era = None if entry.era == "" else entry.era
@@ -205,9 +229,9 @@ def _not_added(problems: Iterable[Problem]) -> int:
 COMMANDS = (
     Command(
         "import",
-        "import papers from a BibTeX, CSL-JSON or arXiv metadata file",
-        "Import a researcher's file: BibTeX (Zotero, Mendeley, Google Scholar, DBLP), CSL-JSON or arXiv's "
-        "metadata lines. A paper already in the list (same DOI, arXiv id, or title and year) is reported, not "
+        "import papers from a BibTeX, CSL-JSON, RIS or arXiv metadata file",
+        "Import a researcher's file: BibTeX (Zotero, Mendeley, Google Scholar, DBLP), CSL-JSON, RIS, or arXiv's "
+        "metadata lines or search results (Atom). A paper already in the list (same DOI, arXiv id, or title and year) is reported, not "
         "duplicated; a file edited by hand is kept unless --force. One bad entry stops the import and nothing is "
         "written, unless --skip-bad. Exit 1 when an entry is bad.",
         cmd_import,

@@ -34,6 +34,14 @@ FLAGS = {  # the HTTP API's parameter -> what the command line calls it, where t
     "from": "FROM",  # path FROM TO
     "to": "TO",
 }
+# a core message's words that name parameters in passing, each with the words that name them as typed (a test
+# checks each is still the core's wording)
+IN_PASSING = {
+    "style": (
+        ("a style is for format text", "--style is for --format text"),
+        ("leave style out, or ask for text", "leave --style out, or ask for --format text"),
+    ),
+}
 QUOTES = re.compile("['\"]")
 
 
@@ -53,8 +61,23 @@ def in_flags(message: str, param: str | None, flag: str | None = None) -> str:
         return message
     quoted = QUOTES.search(message)
     head, tail = (message[: quoted.start()], message[quoted.start() :]) if quoted else (message, "")
-    head = renamed(head, param, flag or flag_of(param))
-    for name, flag in FLAGS.items():
+    for said, typed in IN_PASSING.get(param, ()):
+        head = head.replace(said, typed)
+    typed_flag = flag or flag_of(param)
+    head = renamed(head, param, typed_flag)
+    for name, other in FLAGS.items():
         if "_" in name:
-            head = re.sub(rf"(?<![\w-]){name}(?![\w-])", flag, head)
-    return head + tail
+            head = re.sub(rf"(?<![\w-]){name}(?![\w-])", other, head)
+    return said_once(head, typed_flag) + tail
+
+
+def said_once(message: str, flag: str) -> str:
+    """``message`` without its leading "FLAG: " when its own words name the flag again ("--year-from: the year range
+    is backwards: --year-from 2020 is after …"): a flag is said once."""
+    rest = message.removeprefix(f"{flag}: ")
+    return rest if rest != message and names_flag(rest, flag) else message
+
+
+def names_flag(text: str, flag: str) -> bool:
+    """Whether ``text`` names ``flag`` ("-k must be …"; not "--k-max")."""
+    return re.search(rf"(?<![\w-]){re.escape(flag)}(?![\w-])", text) is not None

@@ -17,6 +17,7 @@ from ..core.errors import InputFileError, PapersearchError, QueryError
 from ..core.identifiers import arxiv_of, doi_of, is_url
 from ..core.params import YEAR_MAX, YEAR_MIN, shown
 from ..corpus.incoming import BadEntry, Incoming, Read
+from ..corpus.venues import pages_of
 from .arguments import usage_error
 
 FLAGS_SOURCE = "papersearch add"  # how problems name a paper given by flags or prompts
@@ -51,13 +52,15 @@ def given_paper(args: argparse.Namespace) -> tuple[str, Incoming]:
 def flag_fields(args: argparse.Namespace) -> dict[str, Any]:
     """The fields of an ``Incoming`` that the flags give (a DOI or arXiv id as any of its spellings)."""
     fields: dict[str, Any] = {}
-    for name in ("title", "year", "question", "summary", "venue", "url"):
+    for name in ("title", "year", "question", "summary", "venue", "url", "type", "volume", "issue"):
         if getattr(args, name):
             fields[name] = getattr(args, name)
     if args.author:
         fields["authors"] = tuple(args.author)
     if args.doi:
         fields["doi"] = doi_of(args.doi) or args.doi  # a malformed one is named by the corpus's check
+    if args.pages:
+        fields["pages"] = pages_of(args.pages) or args.pages  # "1929--1958"; a malformed one is named by the check
     if args.arxiv:
         fields["arxiv"] = arxiv_of(args.arxiv) or args.arxiv
     if args.era and args.era != "nearest":

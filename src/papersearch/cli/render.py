@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..core.assistant_records import Answer, Chain, Hop, ReadingList
-from ..core.names import named_authors
+from ..core.names import authors_line
 from ..core.records import (
     Neighbour,
     Neighbourhood,
@@ -23,6 +23,8 @@ from ..core.records import (
     Understood,
 )
 from .output import console, escape
+
+SHOWN_AUTHORS = 3  # a hit's or an answer's source's authors listed before "et al."
 
 if TYPE_CHECKING:
     from ..query.evaluate import Report
@@ -121,7 +123,7 @@ def show_results(res: SearchResults) -> None:
 
 def hit_lines(r: SearchHit) -> list[str]:
     """One hit of ``ask`` as lines of markup: title and score, authors, question, why, neighbours, a blank line."""
-    authors = ", ".join(r["authors"][:3]) + (" et al." if len(r["authors"]) > 3 else "")
+    authors = authors_line(r, SHOWN_AUTHORS)
     lines = [
         f"[bold]{r['rank']:>2}. {escape(r['title'])}[/] [green]({r['year']})[/]  [dim]score {r['score']:.3f}[/]",
         f"    [dim]{escape(authors)} · {escape(r['era_name'])} · {r['id']}[/]",
@@ -139,8 +141,7 @@ def hit_lines(r: SearchHit) -> list[str]:
 def show_paper(rec: PaperRecord) -> None:
     con = console()
     con.print(f"[bold]{escape(rec['title'])}[/] ({rec['year']})")
-    names, et_al = named_authors(rec["authors"], bool(rec.get("et_al")))
-    con.print(f"[dim]{escape(', '.join(names) + (' et al.' if et_al else ''))}[/]")
+    con.print(f"[dim]{escape(authors_line(rec))}[/]")
     con.print(f"[cyan]{escape(rec['era_name'])}[/]  ·  id {rec['id']}")
     if where := published(rec):
         con.print(f"[dim]{escape(where)}[/]")
@@ -304,7 +305,7 @@ def show_cited_answer(ans: Answer) -> None:
         con.print(f"[dim]{escape(note)}[/]\n")
     con.print("[bold]Sources[/]")
     for src in ans["sources"]:
-        authors = ", ".join(src["authors"][:3]) + (" et al." if len(src["authors"]) > 3 else "")
+        authors = authors_line(src, SHOWN_AUTHORS)
         con.print(f"  \\[{src['number']}] {escape(src['title'])} ({src['year']})")
         con.print(f"      [dim]{escape(authors)} · {escape(src['era_name'])} · {src['id']}[/]")
     con.print("\n[bold]Read in this order[/]")

@@ -14,7 +14,8 @@ one key (``name_key``): "LeCun", "Le Cun" and "le cun"; "Van den Oord" at the st
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from .text import unaccented
 
@@ -176,3 +177,14 @@ def named_authors(authors: Sequence[str], et_al: bool = False) -> tuple[list[str
     them ("over 100 additional authors", which a list may write among the names)."""
     names = [a for a in authors if not UNNAMED.match(a)]
     return names, et_al or len(names) != len(authors)
+
+
+def authors_line(record: Mapping[str, Any], most: int | None = None) -> str:
+    """A record's (a paper's, a hit's, an answer's source's) authors as every face lists them: the names, the first
+    ``most`` of them, then "et al." when more go unnamed (the record's ``et_al``, a count of unnamed authors) or
+    unshown; "unknown authors" for none."""
+    names, unnamed = named_authors(record.get("authors") or (), bool(record.get("et_al")))
+    shown = names if most is None else names[:most]
+    if not shown:
+        return "unknown authors"
+    return ", ".join(shown) + (" et al." if unnamed or len(shown) < len(names) else "")

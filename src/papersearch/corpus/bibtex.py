@@ -21,8 +21,8 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ..core.identifiers import arxiv_of, doi_of, is_url
-from .incoming import BadEntry, Incoming, Read, one_line, paragraphs, required, year_in
-from .venues import BIBTEX_TYPES, PREPRINT, kind_with_venue, pages_of, preprint_venue
+from .incoming import BadEntry, Incoming, Read, one_line, paragraphs, placed, required, year_in
+from .venues import BIBTEX_TYPES, PREPRINT, bibtex_venue_fields, pages_of
 
 if TYPE_CHECKING:
     from pylatexenc.latex2text import LatexNodes2Text
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 _LATEX = re.compile(r"[\\{}$~]|--|``|''")
 _KEY = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s]+)")
 _ARXIV_IN_TEXT = re.compile(r"arxiv:\s*([^\s,;)]+)", re.IGNORECASE)
-VENUE_FIELDS = ("journal", "journaltitle", "booktitle")
 
 
 @cache
@@ -115,33 +114,50 @@ def _entry(key: str, line: int, fields: dict[str, Any], entry_type: str = "") ->
     if bad is not None or year is None:
         return bad or BadEntry(line, key, "year", "missing")
     warnings: list[tuple[str, str]] = []
-    venue = next((one_line(decode(_text(fields[f]))) for f in VENUE_FIELDS if _text(fields.get(f))), "")
-    arxiv = _arxiv(fields, venue)
     kind = BIBTEX_TYPES.get(entry_type.lower(), "")
+    venue, field = _venue(fields, kind)
+    link = _text(fields.get("url"))
+    if field == "howpublished" and _is_link(raw := _text(fields[field])):  # "\url{https://…}": where it is
+        venue, field, link = "", "", link or raw
+    elif field == "howpublished" and not kind:
+        kind = PREPRINT  # a talk, a blog post: an article of no journal, as ``cite`` writes one
+    arxiv = _arxiv(fields, venue)
     volume, issue = one_line(decode(_text(fields.get("volume")))), one_line(decode(_text(fields.get("number"))))
-    preprint, named = preprint_venue(venue, volume)
-    if preprint:  # "arXiv preprint arXiv:…", DBLP's CoRR: a preprint, in no journal
-        kind, venue, volume, issue, arxiv = PREPRINT, "", "", "", arxiv or named
-    kind = kind_with_venue(kind, venue)
     pages = _pages(_text(fields.get("pages")), warnings)  # before the warnings are frozen below
-    return Incoming(
-        line,
-        key,
-        title,
-        year,
-        authors,
-        summary=paragraphs(decode(_text(fields.get("abstract")))),
-        doi=_doi(_text(fields.get("doi")), warnings),
-        arxiv=arxiv,
-        venue=venue,
-        url=_url(_text(fields.get("url")), warnings),
-        warnings=tuple(warnings),
-        type=kind,
-        volume=volume,
-        issue=issue,
-        pages=pages,
-        et_al=et_al,
+    return placed(  # "arXiv preprint arXiv:…", DBLP's CoRR: a preprint, in no journal
+        Incoming(
+            line,
+            key,
+            title,
+            year,
+            authors,
+            summary=paragraphs(decode(_text(fields.get("abstract")))),
+            doi=_doi(_text(fields.get("doi")), warnings),
+            arxiv=arxiv,
+            venue=venue,
+            url=_url(link, warnings),
+            warnings=tuple(warnings),
+            type=kind,
+            volume=volume,
+            issue=issue,
+            pages=pages,
+            et_al=et_al,
+        )
     )
+
+
+def _venue(fields: dict[str, Any], kind: str) -> tuple[str, str]:
+    """Where an entry of ``kind`` appeared, and the field that said so (("", "") if none): its journal, proceedings
+    or book, else its kind's own field (a thesis's ``school``, a report's ``institution``, a book's ``publisher``,
+    a @misc's ``howpublished``; ``corpus.venues``)."""
+    for name in bibtex_venue_fields(kind):
+        if text := _text(fields.get(name)):
+            return one_line(decode(text)), name
+    return "", ""
+
+
+def _is_link(raw: str) -> bool:
+    return is_url(raw.removeprefix("\\url{").removesuffix("}") if raw.startswith("\\url{") else raw)
 
 
 def _text(value: Any) -> str:

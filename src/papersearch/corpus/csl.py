@@ -19,10 +19,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..core.identifiers import arxiv_of, doi_of, is_url
-from .incoming import BadEntry, Incoming, Read, one_line, paragraphs, required, year_in
+from .incoming import BadEntry, Incoming, Read, one_line, paragraphs, placed, required, year_in
 from .strict_json import STRICT, json_problem
-from .venues import PREPRINT, csl_type_of, kind_with_venue, pages_of, preprint_venue
+from .venues import CSL, PREPRINT, REPORT, csl_type_of, pages_of, venue_field
 
+_CONTAINER = "container-title"  # a journal's, proceedings' or book's title; a book's or thesis's venue is its publisher
 OTHERS = "others"  # a name that stands for the authors left out ("and others" in BibTeX), never an author
 
 
@@ -93,18 +94,21 @@ def _item(item: Any, line: int) -> Read:
         warnings.append(("URL", f"{raw_url[:80]!r} is not a web address; left out"))
         raw_url = ""
     arxiv = next((a for c in (raw_doi, _str(item.get("number")), raw_url) if c and (a := arxiv_of(c))), "")
-    venue = one_line(_str(item.get("container-title")) or _str(item.get("event-title")))
     kind, volume, issue = csl_type_of(_str(item.get("type"))), _str(item.get("volume")), _str(item.get("issue"))
-    preprint, named = preprint_venue(venue, volume)
-    if preprint:  # Zotero's "arXiv:1607.06450 [cs, stat]": a preprint, in no journal
-        kind, venue, volume, issue, arxiv = PREPRINT, "", "", "", arxiv or named
-    elif kind == PREPRINT and venue:
-        kind = ""  # an "article" with a container: what it is, the citation tells from the venue
-    kind = kind_with_venue(kind, venue)
+    contained = one_line(_str(item.get("container-title")) or _str(item.get("event-title")))
+    venue = contained or (
+        one_line(_str(item.get("publisher"))) if kind and venue_field(kind, CSL) != _CONTAINER else ""
+    )
+    if kind == REPORT and not issue and not arxiv_of(_str(item.get("number"))):
+        issue = _str(item.get("number"))  # a report's number ("TR-2009"), as Zotero and ``cite`` write it
+    if kind == PREPRINT and contained:
+        kind = (
+            ""  # an "article" with a container: what it is, the citation tells from the venue (or arXiv's: ``placed``)
+        )
     pages = pages_of(_str(item.get("page")))
     if _str(item.get("page")) and pages is None:
         warnings.append(("page", f"{_str(item.get('page'))[:80]!r} is not a page or a range of pages; left out"))
-    return Incoming(
+    entry = Incoming(
         line,
         name,
         title,
@@ -122,6 +126,7 @@ def _item(item: Any, line: int) -> Read:
         pages=pages or "",
         et_al=len(authors) < len([a for a in names if a]),
     )
+    return placed(entry)  # Zotero's "arXiv:1607.06450 [cs, stat]": a preprint, in no journal
 
 
 def _str(value: Any) -> str:

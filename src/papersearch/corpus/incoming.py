@@ -9,10 +9,11 @@ one way every reader tidies a title, a name or an abstract.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..core.errors import Problem
 from .values import control_character
+from .venues import PREPRINT, kind_with_venue, preprint_venue
 
 _SPACE = re.compile(r"\s+")
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
@@ -43,6 +44,18 @@ class Incoming:
     issue: str = ""
     pages: str = ""
     et_al: bool = False
+
+
+def placed(entry: Incoming) -> Incoming:
+    """``entry`` with where it appeared read by the one rule every source follows (a file's reader, ``add``'s flags
+    and prompts): an arXiv pseudo-venue ("arXiv preprint arXiv:1234.5678", "arXiv:1607.06450 [cs]", DBLP's "CoRR")
+    makes it a preprint of no venue, volume or issue, its arXiv id the one the venue names when it gave none; a kind
+    that is nothing without its venue (``venues.kind_with_venue``) is dropped when it has none."""
+    preprint, named = preprint_venue(entry.venue, entry.volume)
+    if preprint:
+        return replace(entry, type=PREPRINT, venue="", volume="", issue="", arxiv=entry.arxiv or named)
+    kind = kind_with_venue(entry.type, entry.venue)
+    return entry if kind == entry.type else replace(entry, type=kind)
 
 
 @dataclass(frozen=True, slots=True)

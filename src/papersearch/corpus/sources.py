@@ -1,8 +1,9 @@
-"""A file to import, read safely and by the reader of its format: BibTeX, CSL-JSON or arXiv metadata.
+"""A file to import, read safely and by the reader of its format: BibTeX, CSL-JSON, RIS, or arXiv's metadata
+lines or search results (Atom).
 
 The format is told from the file's first bytes (``guess_format``) unless the person names it. The
 file must be a regular file (never a FIFO or a device) under a size cap checked before the first
-byte is read: BibTeX and CSL-JSON are read whole (64 MB, about 50,000 entries with abstracts),
+byte is read: BibTeX, CSL-JSON, RIS and Atom are read whole (64 MB, about 50,000 entries with abstracts),
 arXiv's JSON lines a line at a time (512 MB, some 300,000 papers; each line at most 1 MB). A file
 that is not UTF-8 is refused with the line of its first bad byte; nothing is imported from it.
 """
@@ -10,28 +11,33 @@ that is not UTF-8 is refused with the line of its first bad byte; nothing is imp
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
 from ..core.errors import ImportFileError, Problem
 from .arxiv import read_arxiv
+from .atom import ATOM, read_atom
 from .bibtex import read_bibtex
 from .csl import read_csl
 from .files import MAX_FILE_BYTES, open_input, read_lines, read_whole, size_problem
 from .incoming import Read
+from .ris import read_ris
 from .strict_json import loads_strict
 
-ImportFormat = Literal["bibtex", "csl-json", "arxiv"]
-FORMATS: tuple[ImportFormat, ...] = ("bibtex", "csl-json", "arxiv")
+ImportFormat = Literal["bibtex", "csl-json", "ris", "arxiv", "arxiv-atom"]
+FORMATS: tuple[ImportFormat, ...] = ("bibtex", "csl-json", "ris", "arxiv", "arxiv-atom")
 MAX_WHOLE_BYTES = 64_000_000  # a BibTeX or CSL-JSON file, read whole
 MAX_LINES_BYTES = 512_000_000  # arXiv metadata, read a line at a time
 _HEAD = 65_536
+RIS_START = re.compile(r"TY  ?- ")
 
 
 def guess_format(head: str) -> ImportFormat | None:
     """The format a file's first characters show: ``[`` CSL-JSON, a JSON object on the first line arXiv's
-    metadata (one on several lines is a CSL item), an ``@`` entry BibTeX; None when it is none of them."""
+    metadata (one on several lines is a CSL item), a ``TY  - `` line RIS, XML of the Atom namespace arXiv's search
+    results, an ``@`` entry BibTeX; None when it is none of them."""
     text = head.lstrip("\ufeff \t\r\n")
     if text.startswith("["):
         return "csl-json"
@@ -42,6 +48,10 @@ def guess_format(head: str) -> ImportFormat | None:
         except (ValueError, RecursionError):
             return "csl-json"
         return "arxiv" if isinstance(record, dict) and "id" in record and "title" in record else "csl-json"
+    if RIS_START.match(text):
+        return "ris"
+    if text.startswith("<") and ATOM in text:
+        return "arxiv-atom"
     return "bibtex" if any(line.lstrip().startswith("@") for line in text.splitlines()) else None
 
 
@@ -79,7 +89,8 @@ def read_source(
     if data is None:
         raise ImportFileError(f"{name} cannot be imported:", problems)
     text = _utf8(data, name)
-    return fmt, read_bibtex(text) if fmt == "bibtex" else read_csl(text)
+    readers = {"bibtex": read_bibtex, "csl-json": read_csl, "ris": read_ris, "arxiv-atom": read_atom}
+    return fmt, readers[fmt](text)
 
 
 def _utf8(data: bytes, name: str) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from ..core.errors import Problem
 from ..core.identifiers import arxiv_of, doi_of, is_url
 from ..core.params import REFUSED_CATEGORIES, YEAR_MAX, YEAR_MIN
-from .venues import TYPES, pages_of
+from .venues import TYPES_TEXT, csl_type_of, pages_of
 
 SHOW_CHARS = 60  # a value quoted in a message is cut to this many characters
 LAYOUT = "\t\n\r"  # the control characters a text may hold: they lay it out, and print as nothing else
@@ -166,14 +166,13 @@ MAX_NUMBER_CHARS = 40  # a volume or an issue ("15", "abs/1706.03762" is no volu
 
 
 def as_type(value: Any, rel: str, field: str, problems: list[Problem]) -> str:
-    """An optional kind of work, one of ``venues.TYPES`` (CSL's names); "" and a problem naming them otherwise."""
+    """An optional kind of work, read as an import reads one (``venues.csl_type_of``: CSL's names, and ``preprint``
+    or ``manuscript`` for ``article``); "" and a problem naming them otherwise."""
     text = as_text(value, rel, field, problems, required=False)
-    if text and text not in TYPES:
-        problems.append(
-            Problem(rel, field, f"{show(text)} is not a kind of work this list knows; use one of {', '.join(TYPES)}")
-        )
-        return ""
-    return text
+    kind = csl_type_of(text)
+    if text and not kind:
+        problems.append(Problem(rel, field, f"{show(text)} is not a kind of work this list knows; use {TYPES_TEXT}"))
+    return kind
 
 
 def _whole_number(value: Any) -> str | None:

@@ -28,6 +28,7 @@ TYPES = (
     "article",  # a preprint, or any article of no journal
 )
 PREPRINT = "article"
+REPORT = "report"
 # BibTeX's entry types (lower case) as CSL types; a type not here (misc, online, unpublished) says nothing
 BIBTEX_TYPES = {
     "article": "article-journal",
@@ -44,6 +45,8 @@ BIBTEX_TYPES = {
 }
 # CSL types a reference manager writes that mean one of ours
 CSL_ALIASES = {"manuscript": PREPRINT, "preprint": PREPRINT}
+# the kinds as every face lists them (a corpus file's ``type``, ``add --type``)
+TYPES_TEXT = f"{', '.join(TYPES[:-1])}, or {PREPRINT} (a preprint; also written {' or '.join(sorted(CSL_ALIASES))})"
 
 _PREPRINT_VENUE = re.compile(
     r"^\s*(?:arxiv(?:\s+(?:preprint|e-?prints?))?|corr|computing research repository)\b[\s:.,]*(?P<rest>.*)$",
@@ -104,18 +107,49 @@ def kind_with_venue(kind: str, venue: str) -> str:
     return "" if kind in PLACED_IN_VENUE and not venue else kind
 
 
+# Where each kind names its venue: the BibTeX field (``cite`` writes it, an import reads it), CSL-JSON's variable and
+# RIS's tag. A book, thesis or report appeared at a publisher, a university or an institute (CSL and RIS call each a
+# publisher), never in a container; a preprint or talk's venue (CSL's ``article``) is BibTeX's ``howpublished``.
+VENUE_FIELDS: dict[str, tuple[str, str, str]] = {
+    "article-journal": ("journal", "container-title", "T2"),
+    "paper-conference": ("booktitle", "container-title", "T2"),
+    "chapter": ("booktitle", "container-title", "T2"),
+    "book": ("publisher", "publisher", "PB"),
+    "thesis": ("school", "publisher", "PB"),
+    "report": ("institution", "publisher", "PB"),
+    PREPRINT: ("howpublished", "publisher", "PB"),
+}
+BIBTEX, CSL, RIS = 0, 1, 2  # a format's place in ``VENUE_FIELDS``
+
+
+def venue_field(kind: str, fmt: int) -> str:
+    """The field, variable or tag that names the venue of a paper of ``kind`` (a CSL type) in format ``fmt``."""
+    return VENUE_FIELDS.get(kind, VENUE_FIELDS[PREPRINT])[fmt]
+
+
+# what else a BibTeX entry may name its venue by, read after the field above (biblatex's, and one kind's in another)
+BIBTEX_VENUE_ALSO = ("journal", "journaltitle", "booktitle")
+BIBTEX_THESIS_ALSO = ("institution",)  # biblatex's @thesis names its university so
+
+
+def bibtex_venue_fields(kind: str) -> tuple[str, ...]:
+    """The BibTeX fields that may name the venue of an entry of ``kind`` (a CSL type, "" for @misc), in the order
+    read: a journal, proceedings or book first, then the kind's own (``school``, ``institution``, ``publisher``)."""
+    own = venue_field(kind, BIBTEX)
+    also = BIBTEX_THESIS_ALSO if kind == "thesis" else ()
+    return tuple(dict.fromkeys((*BIBTEX_VENUE_ALSO, own, *also)))
+
+
 def bibtex_type(kind: str, has_venue: bool) -> tuple[str, str | None]:
     """The BibTeX entry type for a CSL type, and the field that names its venue (None: the type has none)."""
-    if kind == "paper-conference":
-        return "inproceedings", "booktitle"
-    if kind == "chapter":
-        return ("incollection", "booktitle") if has_venue else ("inbook", None)
-    if kind == "book":
-        return "book", "series"
-    if kind == "thesis":
-        return "phdthesis", "school"
-    if kind == "report":
-        return "techreport", "institution"
-    if kind == "article-journal":
-        return "article", "journal"
-    return "misc", "howpublished"
+    entry = {
+        "paper-conference": "inproceedings",
+        "chapter": "incollection" if has_venue else "inbook",
+        "book": "book",
+        "thesis": "phdthesis",
+        "report": "techreport",
+        "article-journal": "article",
+    }.get(kind, "misc")
+    if kind == "chapter" and not has_venue:
+        return entry, None
+    return entry, venue_field(kind, BIBTEX)

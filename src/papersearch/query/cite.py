@@ -29,6 +29,7 @@ from ..core.identifiers import arxiv_url, doi_url
 from ..core.names import author_surname, given_names, named_authors
 from ..core.params import MAX_CITE_IDS, check_id_list, one_of
 from ..core.records import PaperRecord
+from ..corpus.venues import CSL, REPORT, RIS, venue_field
 from .cite_bibtex import bibtex_entry
 from .cite_venue import placed
 
@@ -148,8 +149,9 @@ def csl_item(record: PaperRecord, abstracts: bool = False) -> dict[str, Any]:
         "issued": {"date-parts": [[record["year"]]]},
     }
     if where.venue:
-        item["container-title"] = where.venue
-    for name, value in (("volume", where.volume), ("issue", record.get("issue")), ("page", record.get("pages"))):
+        item[venue_field(where.kind, CSL)] = where.venue  # a journal's title, a book's or thesis's publisher
+    issue = "number" if where.kind == REPORT else "issue"  # a report's number ("TR-2009"), as CSL calls it
+    for name, value in (("volume", where.volume), (issue, record.get("issue")), ("page", record.get("pages"))):
         if value:
             item[name] = value
     if doi := record.get("doi"):
@@ -180,7 +182,7 @@ def ris_entry(record: PaperRecord, abstracts: bool = False) -> str:
     lines += [("AU", _ris_name(a)) for a in named_authors(record["authors"])[0]]  # RIS has no "et al.": the names
     lines += [("TI", record["title"]), ("PY", str(record["year"]))]
     if where.venue:
-        lines.append(("T2", where.venue))
+        lines.append((venue_field(where.kind, RIS), where.venue))
     first, _, last = record.get("pages", "").partition("-")
     for tag, value in (("VL", where.volume), ("IS", record.get("issue", "")), ("SP", first), ("EP", last)):
         if value:
@@ -233,9 +235,10 @@ def short_reference(record: PaperRecord) -> str:
 
 
 def _numbers(record: PaperRecord, volume: str) -> str:
-    """ ", 15(56), pp. 1929–1958" (what of volume, issue and pages the record has); "" for none."""
+    """ ", 15(56), pp. 1929–1958" (what of volume, issue and pages the record has; an issue alone "no. TR-2009");
+    "" for none."""
     issue, pages = record.get("issue", ""), record.get("pages", "")
-    out = volume + (f"({issue})" if issue else "")
+    out = volume + (f"({issue})" if issue and volume else f"no. {issue}" if issue else "")  # a report's number alone
     if pages:
         out += (", " if out else "") + ("pp. " if "-" in pages else "p. ") + pages.replace("-", "–")
     return ", " + out if out else ""

@@ -1,0 +1,139 @@
+"""RIS records read as papers, as Zotero, Mendeley, EndNote and ``papersearch cite --format ris`` write them.
+
+A record is the tagged lines from ``TY  - TYPE`` to ``ER  -``; a line that is not a tag continues the one before
+(a wrapped abstract). ``TY`` is the kind of work (``JOUR`` a journal article, ``CONF`` a conference paper, ``CHAP``
+a chapter, ``BOOK``, ``THES``, ``RPRT``; ``GEN`` and the rest say nothing); authors are ``AU`` (or ``A1``) lines,
+"Last, First[, Suffix]"; the title ``TI`` (or ``T1``); the year the first of ``PY``, ``Y1`` or ``DA``
+("2016///", "2016/07/21/"). The venue is where each kind names it (``venues.VENUE_FIELDS``: ``T2`` or a
+journal's ``JO``/``JF``/``BT`` for what appears in a container, ``PB`` for a book, thesis or report); then
+``VL``, ``IS``, ``SP``-``EP``, ``DO``, ``UR``, ``AB`` (or ``N2``). The arXiv id comes from arXiv's DOI, an arXiv
+address or a note "arXiv:1607.06450" (``N1``, as ``cite`` writes it beside a URL). A record is named by its ``ID``
+when it has one. RIS has no mark for "and others".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from ..core.identifiers import arxiv_of, doi_of, is_url
+from .incoming import BadEntry, Incoming, Read, one_line, paragraphs, placed, required, year_in
+from .venues import PREPRINT, RIS, pages_of, venue_field
+
+TAG = re.compile(r"^(?P<tag>[A-Z][A-Z0-9])  ?-(?: (?P<value>.*))?$")
+RIS_KINDS = {  # RIS's types (``TY``) as CSL types; another (GEN, ELEC, ...) says nothing
+    "JOUR": "article-journal",
+    "JFULL": "article-journal",
+    "EJOUR": "article-journal",
+    "MGZN": "article-journal",
+    "CONF": "paper-conference",
+    "CPAPER": "paper-conference",
+    "CHAP": "chapter",
+    "ECHAP": "chapter",
+    "BOOK": "book",
+    "EBOOK": "book",
+    "THES": "thesis",
+    "RPRT": "report",
+}
+_CONTAINER_TAGS = ("T2", "JO", "JF", "BT", "T3")  # a journal's, proceedings' or book's title, best first
+
+
+@dataclass
+class _Record:
+    line: int
+    kind: str
+    tags: dict[str, list[str]] = field(default_factory=dict)
+
+    def first(self, *names: str) -> str:
+        return next((one_line(v) for n in names for v in self.tags.get(n, ()) if v.strip()), "")
+
+
+def read_ris(text: str) -> Iterator[Read]:
+    """Every record of an RIS file, in file order; text outside a record, or a record never ended, is a BadEntry."""
+    record: _Record | None = None
+    last = ""
+    for number, raw in enumerate(text.lstrip("\ufeff").splitlines(), 1):
+        found = TAG.match(raw.rstrip())
+        if found is None:
+            if record is not None and last and raw.strip():
+                record.tags[last][-1] += " " + raw.strip()  # a wrapped value
+            elif raw.strip() and record is None:
+                yield BadEntry(number, "", "", f"not inside a record (each starts with a 'TY  - ' line): {raw[:60]!r}")
+            continue
+        tag, value = found.group("tag"), (found.group("value") or "").strip()
+        if tag == "TY":
+            if record is not None:
+                yield BadEntry(record.line, record.first("ID"), "ER", "never ended: an 'ER  -' line must close it")
+            record, last = _Record(number, value.upper()), ""
+        elif record is None:
+            yield BadEntry(number, "", "TY", f"{tag} comes before any record's 'TY  - ' line")
+        elif tag == "ER":
+            yield _entry(record)
+            record, last = None, ""
+        else:
+            record.tags.setdefault(tag, []).append(value)
+            last = tag
+    if record is not None:
+        yield BadEntry(record.line, record.first("ID"), "ER", "never ended: an 'ER  -' line must close it")
+
+
+def _entry(record: _Record) -> Read:
+    name = record.first("ID")[:200]
+    title = record.first("TI", "T1")
+    year = next((y for v in (record.first("PY"), record.first("Y1"), record.first("DA")) if (y := year_in(v))), None)
+    authors = tuple(a for a in (_name(v) for v in record.tags.get("AU", []) or record.tags.get("A1", [])) if a)
+    bad = required(record.line, name, title, year, authors)
+    if bad is not None or year is None:
+        return bad or BadEntry(record.line, name, "PY", "missing")
+    warnings: list[tuple[str, str]] = []
+    kind = RIS_KINDS.get(record.kind, "")
+    if venue_field(kind, RIS) == "PB" and kind:  # a book's, thesis's or report's publisher
+        venue = record.first("PB")
+    elif not kind and not record.first(*_CONTAINER_TAGS) and record.first("PB"):
+        kind, venue = PREPRINT, record.first("PB")  # GEN at a publisher: an article of no journal, as ``cite`` writes
+    else:
+        venue = record.first(*_CONTAINER_TAGS)
+    raw_doi, links = record.first("DO"), [one_line(u) for u in record.tags.get("UR", []) if u.strip()]
+    doi = (doi_of(raw_doi) or "") if raw_doi else ""
+    if raw_doi and not doi:
+        warnings.append(("DO", f"{raw_doi[:80]!r} is not a DOI; left out"))
+    arxiv = next((a for c in (raw_doi, *links, *record.tags.get("N1", [])) if c and (a := arxiv_of(_note(c)))), "")
+    url = next((u for u in links if is_url(u)), "")
+    first, last = record.first("SP"), record.first("EP")
+    pages = pages_of(f"{first}-{last}" if first and last else first) if first else ""
+    if first and pages is None:
+        warnings.append(("SP", f"{first[:80]!r} is not a page or a range of pages; left out"))
+    entry = Incoming(
+        record.line,
+        name,
+        title,
+        year,
+        authors,
+        summary=paragraphs("\n\n".join(record.tags.get("AB", []) or record.tags.get("N2", []))),
+        doi=doi,
+        arxiv=arxiv,
+        venue=venue,
+        url=url,
+        warnings=tuple(warnings),
+        type=kind,
+        volume=record.first("VL"),
+        issue=record.first("IS"),
+        pages=pages or "",
+    )
+    return placed(entry)
+
+
+def _note(text: str) -> str:
+    """An arXiv id as a note or a link gives it ("arXiv:1607.06450 [cs]" -> "arXiv:1607.06450")."""
+    return text.split()[0] if text.strip() else ""
+
+
+def _name(value: str) -> str:
+    """ "Last, First[, Suffix]" as the corpus writes a name, "First Last[, Suffix]"; a name with no comma as it is."""
+    parts = [one_line(p) for p in value.split(",")]
+    if len(parts) == 1:
+        return parts[0]
+    last, first, *rest = parts
+    name = one_line(f"{first} {last}")
+    return f"{name}, {', '.join(rest)}" if any(rest) else name
