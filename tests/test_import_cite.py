@@ -314,3 +314,23 @@ def test_a_count_of_unnamed_authors_is_et_al_in_every_format(records: dict[str, 
     short = cite([r1], "text", "short")
     assert "additional" not in short and " et al. (2025)" in short
     assert citation(r1) == "(DeepSeek AI et al., 2025)"
+
+
+def test_a_hit_and_an_answers_source_carry_et_al_to_every_face(records: dict[str, PaperRecord]) -> None:
+    """The record's ``et_al`` reached ``show`` and the citations but not a search hit or an answer's source, so
+    ``ask`` and ``answer`` listed Neural Turing Machines as by "Alex Graves, Greg Wayne" alone."""
+    from types import SimpleNamespace
+
+    from papersearch.cli.render import hit_lines
+    from papersearch.query.answer import _sources
+    from papersearch.query.results import search_hit
+
+    ntm, dropout = records[NTM], next(r for r in records.values() if not r.get("et_al") and len(r["authors"]) == 2)
+    for rec, said in ((ntm, True), (dropout, False)):
+        hit = search_hit(1, rec, 1.0, {"dense": 1.0, "lexical": 1.0}, {"terms": [], "sentence": "", "concepts": []})  # type: ignore[typeddict-item]
+        assert hit.get("et_al", False) is said
+        assert ("et al." in "\n".join(hit_lines(hit))) is said
+        data = SimpleNamespace(records=[rec])
+        (source,) = _sources(data, {0: 1}, {0: citation(rec)})  # type: ignore[arg-type]
+        assert source.get("et_al", False) is said
+    assert "et_al" in json.dumps(search_hit(1, ntm, 1.0, {}, {}))  # type: ignore[arg-type]

@@ -4,7 +4,7 @@
 OpenAPI schema) and the MCP tools serialise these same dicts, as they do the records of ``records.py``.
 """
 
-from typing import Literal
+from typing import Literal, NotRequired
 
 from typing_extensions import TypedDict
 
@@ -38,6 +38,7 @@ class AnswerSource(TypedDict):
     era: str
     era_name: str
     citation: str
+    et_al: NotRequired[bool]  # more authors than ``authors`` names (the record's ``et_al``); absent when not
 
 
 class ReadingStep(TypedDict):

@@ -226,6 +226,7 @@ class SearchHit(TypedDict):
     scores: Scores
     why: Why
     neighbours: Neighbourhood
+    et_al: NotRequired[bool]  # more authors than ``authors`` names (the record's ``et_al``); absent when not
 
 
 class Filters(TypedDict):

@@ -215,10 +215,12 @@ def _quoted(
 
 def _sources(data: IndexData, numbers: dict[int, int], cites: dict[int, str]) -> list[AnswerSource]:
     """The cited papers, numbered as the sentences refer to them."""
-    return [
-        {
+    out: list[AnswerSource] = []
+    for p, n in numbers.items():
+        rec = data.records[p]
+        source: AnswerSource = {
             "number": n,
-            "id": (rec := data.records[p])["id"],
+            "id": rec["id"],
             "title": rec["title"],
             "year": rec["year"],
             "authors": rec["authors"],
@@ -226,8 +228,10 @@ def _sources(data: IndexData, numbers: dict[int, int], cites: dict[int, str]) ->
             "era_name": rec["era_name"],
             "citation": cites[p],
         }
-        for p, n in numbers.items()
-    ]
+        if rec.get("et_al"):
+            source["et_al"] = True
+        out.append(source)
+    return out
 
 
 def _nearest(results: SearchResults) -> list[PaperBrief]:

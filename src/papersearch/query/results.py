@@ -347,7 +347,7 @@ def open_engine(data: IndexData) -> Engine | None:
 
 def search_hit(rank: int, rec: PaperRecord, score: float, scores: Scores, why: Why) -> SearchHit:
     """One ranked paper as every face shows it, built from its index record."""
-    return {
+    hit: SearchHit = {
         "rank": rank,
         "id": rec["id"],
         "title": rec["title"],
@@ -361,6 +361,9 @@ def search_hit(rank: int, rec: PaperRecord, score: float, scores: Scores, why: W
         "why": why,
         "neighbours": rec["references"],
     }
+    if rec.get("et_al"):
+        hit["et_al"] = True
+    return hit
 
 
 def search_results(
