@@ -565,6 +565,8 @@ def test_what_came_before_a_paper_searches_the_words_that_name_it() -> None:
 
 # one phrase or more for each alternative of each gated expression (with the dev queries, the texts below try them)
 GATE_PHRASES = [
+    "papers cited by BERT",
+    "work referenced in the transformer paper",
     "papers in reverse chronological order",
     "from newest to oldest",
     "the latest through the least recent",
@@ -786,3 +788,33 @@ def test_a_year_gate_passes_a_year_and_no_other_number() -> None:
     year = Gated((YEAR_DIGITS,), r"\b(?:1[89]\d\d|20\d\d)\b")
     assert year.search("backprop 5736411 q12") is None and "compiled" not in vars(year)
     assert year.search("backprop in 1986") is not None and year.could_match("x 2099") and not year.could_match("x 1799")
+
+
+def test_a_yes_no_question_a_citation_and_a_history_need_the_words_that_make_them() -> None:
+    """Review findings: "are there any papers before the transformer?" was a choice between "there any papers" and
+    the Transformer; "papers cited by BERT" was what came after BERT; "which paper mentions dropout?" (a topic) was
+    what came after Dropout; "how the network developed its features" was a history question."""
+    from papersearch.query.comparison import YES_NO
+    from papersearch.query.intents import HISTORY
+    from papersearch.query.relation import read_relation
+
+    for q in (
+        "are there any papers before the transformer?",
+        "did anything come after GANs?",
+        "did people try anything after AlexNet?",
+    ):
+        assert YES_NO.search(q) is None, q
+    for q in ("did GANs come before VAEs?", "was the LSTM published before or after Elman's network?"):
+        assert YES_NO.search(q) is not None, q
+    assert read_relation("papers cited by BERT", False)[:2] == ("before", "BERT")
+    assert read_relation("work cited in the transformer paper", False)[:2] == ("before", "the transformer paper")
+    assert read_relation("which papers cite the GAN paper", False)[:2] == ("after", "the GAN paper")
+    assert read_relation("which paper mentions dropout?", False)[0] is None
+    for q in ("how the network developed its features", "steps from raw audio to text", "how much the field advanced"):
+        assert HISTORY.search(q) is None, q
+    for q in (
+        "how transformers evolved?",
+        "the key steps from perceptrons to transformers",
+        "how deep learning developed over the years",
+    ):
+        assert HISTORY.search(q) is not None, q

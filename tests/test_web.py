@@ -603,6 +603,21 @@ def test_the_list_failing_to_load_stays_said_on_the_first_view_until_it_loads(se
     page.problems.clear()  # the aborted requests were the point
 
 
+def test_a_count_of_unnamed_authors_reads_as_et_al_on_the_page(server: Server, page: Any) -> None:
+    """DeepSeek-R1's list ends "over 100 additional authors": the page counted it as a person ("and N others") and
+    listed it among the names in the paper view; every other face says et al. (``core.names.authors_line``)."""
+    from playwright.sync_api import expect
+
+    page.goto(server.url + "/#/paper/2025-deepseek-deepseek-r1")
+    authors = page.locator("#view-paper p.authors").first
+    expect(authors).to_contain_text("et al.")
+    assert "additional" not in authors.inner_text()
+    page.goto(server.url + "/#/?q=" + "DeepSeek-R1 reasoning with reinforcement learning")
+    hit = page.locator("#results li", has_text="DeepSeek-R1").first.locator(".authors")
+    expect(hit).to_contain_text("et al.")
+    assert "additional" not in hit.inner_text() and "others" not in hit.inner_text()
+
+
 LONG_LIST_PAPERS = 150  # a synthetic list this long has reading lists of more than MAX_K entries
 
 

@@ -43,7 +43,12 @@ _CONTAINER_TAGS = ("T2", "JO", "JF", "BT", "T3")  # a journal's, proceedings' or
 class _Record:
     line: int
     kind: str
-    tags: dict[str, list[str]] = field(default_factory=dict)
+    parts: dict[str, list[list[str]]] = field(default_factory=dict)  # each value as its lines, joined when read
+
+    @property
+    def tags(self) -> dict[str, list[str]]:
+        """Each tag's values, a wrapped value's lines joined (joined once, not copied at every added line)."""
+        return {tag: [" ".join(lines) for lines in values] for tag, values in self.parts.items()}
 
     def first(self, *names: str) -> str:
         return next((one_line(v) for n in names for v in self.tags.get(n, ()) if v.strip()), "")
@@ -57,7 +62,7 @@ def read_ris(text: str) -> Iterator[Read]:
         found = TAG.match(raw.rstrip())
         if found is None:
             if record is not None and last and raw.strip():
-                record.tags[last][-1] += " " + raw.strip()  # a wrapped value
+                record.parts[last][-1].append(raw.strip())  # a wrapped value
             elif raw.strip() and record is None:
                 yield BadEntry(number, "", "", f"not inside a record (each starts with a 'TY  - ' line): {raw[:60]!r}")
             continue
@@ -72,7 +77,7 @@ def read_ris(text: str) -> Iterator[Read]:
             yield _entry(record)
             record, last = None, ""
         else:
-            record.tags.setdefault(tag, []).append(value)
+            record.parts.setdefault(tag, []).append([value])
             last = tag
     if record is not None:
         yield BadEntry(record.line, record.first("ID"), "ER", "never ended: an 'ER  -' line must close it")

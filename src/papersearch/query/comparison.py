@@ -60,7 +60,9 @@ _ASKING = re.compile(
 _YES_NO_VERB = r"(?:(?:come|came|get|got|appear|appeared|published|released|written|out|first|proposed|introduced)\s+)*"
 YES_NO = Gated(
     ("before", "after", "earlier", "older", "later", "newer", "recent", "prior", "predate", "precede"),
-    r"^\s*(?:(?:so|and|but|hey|ok|okay)\W+)?(?:did|does|do|was|were|is|are)\s+(?P<a>[^?.!;,]+?)\s+"
+    r"^\s*(?:(?:so|and|but|hey|ok|okay)\W+)?(?:did|does|do|was|were|is|are)\s+"
+    r"(?!(?:there|anything|anyone|anybody|someone|somebody|something|people|any|other|others)\b)"  # not "is there any"
+    r"(?P<a>[^?.!;,]+?)\s+"
     + _YES_NO_VERB
     + r"(?:(?P<early>before(?:\s+or\s+after)?|earlier\s+than|older\s+than|prior\s+to|predate|precede)"
     r"|(?P<late>after(?:\s+or\s+before)?|later\s+than|newer\s+than|more\s+recent\s+than))\s+"

@@ -42,9 +42,9 @@ HISTORY = Gated(
     r"|how\s+did\s+.+\s+(?:develop|change|evolve|progress|grow|end\s+up|come\s+to|take\s+off|catch\s+on"
     r"|start(?:ed)?\s+(?:being|getting))|milestones?|road\s+to|story\s+of|chronicle\s+of|backstory|rise\s+of"
     r"|how\s+(?:has|have|had)\s+.+\s+(?:developed|changed|evolved|progressed|grown|advanced|improved|matured)"
-    r"|how\s+(?!(?:does|do|is|are|can|could|would|should|to)\b).+\s+(?:came\s+about|came\s+to\s+be|grew|developed"
-    r"|evolved|progressed|advanced)"
-    r"|(?:got|get|went|go|going|move[ds]?|moving|shift(?:ed)?|transition(?:ed)?|steps?|path|journey|grew|evolved)"
-    r"\s+from\s+.+\s+to)\b",
+    r"|how\s+(?!(?:does|do|is|are|can|could|would|should|to|much|many)\b).+\s+(?:came\s+about|came\s+to\s+be"
+    r"|(?:grew|developed|evolved|progressed|advanced)(?=\s*(?:over\s+(?:time|the\s+years)\s*)?(?:[?.!]|$)))"
+    r"|(?:got|get|went|go|going|move[ds]?|moving|shift(?:ed)?|transition(?:ed)?|(?:key|main|major|big)\s+steps?"
+    r"|grew|evolved)\s+from\s+.+\s+to)\b",
     re.IGNORECASE,
 )

@@ -190,11 +190,12 @@ POSSESSIVE = Gated(
     rf"(?:(?P<before>{_KIN_BEFORE})|(?P<after>{_KIN_AFTER}))\b",
     re.IGNORECASE,
 )
-# "which papers cite the GAN paper", "what mentions LSTMs": what came after it; "what does BERT cite": before it
+# "which papers cite the GAN paper": what came after it; "what does BERT cite", "papers cited by BERT": before it.
+# "Mentions" is no relation here: "which paper mentions dropout?" asks for a topic.
 CITED_BY = Gated(
-    ("cite", "citing", "mention", "referenc"),
+    ("cite", "citing", "referenc"),
     r"\b(?:papers?|work|works|entries|ones|what|which|anything|everything)\s+(?:that\s+|which\s+)?"
-    r"(?:cites?|citing|cited|mentions?|mentioning|references|referencing)\s+" + _ANCHOR,
+    r"(?:cites?|citing|references|referencing)\s+" + _ANCHOR,
     re.IGNORECASE,
 )
 CITES = Gated(
@@ -203,6 +204,7 @@ CITES = Gated(
     r"(?:cite|mention|reference)\b",
     re.IGNORECASE,
 )
+CITED_IN = Gated(("cited", "referenced"), r"\b(?:cited|referenced)\s+(?:by|in)\s+" + _ANCHOR, re.IGNORECASE)
 RESPONSE = Gated(  # "what was the response to the perceptron", "prerequisite reading for pix2pix"
     ("response", "reaction", "prerequisite", "background"),
     r"\b(?:what\s+(?:was|were)\s+the\s+(?P<after>responses?|reactions?)\s+to"
@@ -260,6 +262,7 @@ def read_relation(text: str, superlative: bool) -> tuple[Side | None, str, Span 
         (RESTS_ON, "before"),
         (GREW_FROM, "before"),
         (CITES, "before"),
+        (CITED_IN, "before"),
         (CITED_BY, "after"),
         (RESPONSE, None),
         (POSSESSIVE, None),

@@ -50,9 +50,22 @@
   const clip = (text, n) => (text.length > n ? text.slice(0, n - 1).trimEnd() + "…" : text);
   const paperHref = (id) => "#/paper/" + encodeURIComponent(id);
 
-  function shortAuthors(authors) {
-    if (authors.length <= 3) return authors.join(", ");
-    return `${authors.slice(0, 2).join(", ")} and ${authors.length - 2} others`;
+  // A paper's authors as core.names.authors_line lists them: the names (a count such as "over 100 additional
+  // authors" is none), then "et al." when more go unnamed (the record's et_al, such a count) or unshown.
+  const UNNAMED = /^(?:over|and|plus)\s+\d+/i;
+  function authorNames(rec) {
+    const all = rec.authors || [];
+    const names = all.filter((a) => !UNNAMED.test(a));
+    return { names, unnamed: Boolean(rec.et_al) || names.length !== all.length };
+  }
+  function allAuthors(rec) {
+    const { names, unnamed } = authorNames(rec);
+    return names.length ? names.join(", ") + (unnamed ? " et al." : "") : "unknown authors";
+  }
+  function shortAuthors(rec) {
+    const { names, unnamed } = authorNames(rec);
+    if (names.length <= 3) return allAuthors(rec);
+    return unnamed ? `${names.slice(0, 3).join(", ")} et al.` : `${names.slice(0, 2).join(", ")} and ${names.length - 2} others`;
   }
 
   // ------------------------------------------------------------ API
@@ -286,7 +299,7 @@
     }
     const sources = h("ol", { class: "sources" }, a.sources.map((src) => h("li", { value: String(src.number) },
       h("a", { href: paperHref(src.id), text: src.title }), h("span", { class: "muted",
-        text: ` (${src.year}) · ${shortAuthors(src.authors)} · ${src.era_name}` }))));
+        text: ` (${src.year}) · ${shortAuthors(src)} · ${src.era_name}` }))));
     const order = h("ol", { class: "reading-order" }, a.reading_order.map((step) => h("li", null,
       h("span", { class: "year", text: String(step.year) }), " ",
       h("a", { href: paperHref(step.id), text: step.title }),
@@ -348,7 +361,7 @@
         h("a", { class: "era-link", href: searchHash({ ...parseHash(), era: r.era }), text: r.era_name,
           title: `Search within ${r.era_name}` })),
       h("h2", { class: "title" }, h("a", { href: paperHref(r.id), text: r.title })),
-      h("p", { class: "authors", title: r.authors.length > 3 ? r.authors.join(", ") : null, text: shortAuthors(r.authors) }),
+      h("p", { class: "authors", title: r.authors.length > 3 ? allAuthors(r) : null, text: shortAuthors(r) }),
       r.question ? h("p", { class: "question", text: r.question }) : null,
       r.why.sentence ? h("p", { class: "why" }, highlight(r.why.sentence, r.why.terms)) : null,
       r.why.concepts.length ? h("p", { class: "concepts", text: "Concepts: " + r.why.concepts.join(", ") }) : null,
@@ -509,7 +522,7 @@
       h("p", { class: "meta" }, h("span", { class: "year", text: String(p.year) }), " · ",
         h("a", { class: "era-link", href: "#/search?era=" + encodeURIComponent(p.era), text: p.era_name })),
       heading,
-      h("p", { class: "authors", text: p.authors.join(", ") }),
+      h("p", { class: "authors", text: allAuthors(p) }),
       identifiers(p),
       citeBar(p),
       p.question ? h("p", { class: "question lead", text: p.question }) : null,
@@ -787,7 +800,7 @@
           h("ul", { class: "era-papers" }, papers.map((p) => h("li", null,
             h("span", { class: "year", text: String(p.year) }),
             h("span", { class: "era-paper" }, h("a", { href: paperHref(p.id), text: p.title }),
-              h("span", { class: "by", text: shortAuthors(p.authors) })))))));
+              h("span", { class: "by", text: shortAuthors(p) })))))));
     }).filter(Boolean);
     const total = items.reduce((sum, li) => sum + li.querySelectorAll(".era-papers li").length, 0);
     els.timeline.replaceChildren(
