@@ -323,7 +323,7 @@ def test_a_hit_and_an_answers_source_carry_et_al_to_every_face(records: dict[str
 
     from papersearch.cli.render import hit_lines
     from papersearch.query.answer import _sources
-    from papersearch.query.results import search_hit
+    from papersearch.query.hits import search_hit
 
     ntm, dropout = records[NTM], next(r for r in records.values() if not r.get("et_al") and len(r["authors"]) == 2)
     for rec, said in ((ntm, True), (dropout, False)):

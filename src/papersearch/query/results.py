@@ -18,7 +18,7 @@ from typing import Any, overload
 import numpy as np
 
 from ..core.params import SearchRequest
-from ..core.records import PaperRecord, Scores, SearchHit, SearchResults, Why
+from ..core.records import PaperRecord, SearchHit, SearchResults
 from ..index import layout
 from ..index.lexical_engine import Engine
 from ..index.reader import IndexData
@@ -29,6 +29,7 @@ from .caches import Readings
 from .candidates import Allowed
 from .english import EVERYDAY_WORDS
 from .explain import Explainer, query_stems
+from .hits import search_hit, search_results
 from .paths import PathGraph
 from .plan import PlanContext, QueryPlan, make_plan, named_concepts, named_terms
 from .relation import Side
@@ -343,53 +344,6 @@ def open_engine(data: IndexData) -> Engine | None:
     if len(data.columns.years) <= candidates.LEXICAL_CANDIDATES or not folder.is_dir():
         return None
     return Engine(folder)
-
-
-def search_hit(rank: int, rec: PaperRecord, score: float, scores: Scores, why: Why) -> SearchHit:
-    """One ranked paper as every face shows it, built from its index record."""
-    hit: SearchHit = {
-        "rank": rank,
-        "id": rec["id"],
-        "title": rec["title"],
-        "year": rec["year"],
-        "authors": rec["authors"],
-        "era": rec["era"],
-        "era_name": rec["era_name"],
-        "question": rec["question"],
-        "score": round(score, 6),
-        "scores": scores,
-        "why": why,
-        "neighbours": rec["references"],
-    }
-    if rec.get("et_al"):
-        hit["et_al"] = True
-    return hit
-
-
-def search_results(
-    request: SearchRequest,
-    corrected: str,
-    plan: QueryPlan | None,
-    confidence: float,
-    hits: list[SearchHit],
-    version: str,
-) -> SearchResults:
-    """The whole answer to one search: the request as understood, the no-match verdict and the hits."""
-    sure = round(confidence, 4)
-    return {
-        "query": request.query,
-        "corrected_query": corrected if corrected != request.query else None,
-        "mode": request.mode,
-        "k": request.k,
-        "filters": {"year_from": request.year_from, "year_to": request.year_to, "era": request.era},
-        "index_version": version,
-        "took_ms": 0.0,
-        "cached": False,
-        "understood": plan.understood() if plan else None,
-        "no_match": sure < scope.NO_MATCH_BELOW,
-        "confidence": sure,
-        "results": hits,
-    }
 
 
 def stored_context(data: IndexData) -> PlanContext:
