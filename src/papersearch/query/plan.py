@@ -28,8 +28,8 @@ from .wording import ASIDES, ASKING, FILLER, INSTRUCTION, REQUESTS, TIME_JOINERS
 
 # words that say where an order runs but not what about: "the last paper on the timeline", "the oldest among these"
 SCOPE_WORDS = frozenset(["timeline", "chronology", "among"])
-# words of courtesy, not of a topic: "the oldest one in the list pls"
-COURTESY_WORDS = frozenset(["pls", "plz", "please", "thx", "thanks", "thank", "ty", "cheers", "ta"])
+# words of courtesy, not of a topic: "the oldest one in the list pls" ("please", "thanks": wording.REQUESTS)
+COURTESY_WORDS = frozenset(["pls", "plz", "thx", "thank", "ty", "cheers", "ta"])
 # words that only stress an end of time: "the first ever paper", "the very oldest", "the single newest one"
 STRESS_WORDS = frozenset(["ever", "very", "single", "absolute", "absolutely", "overall", "all", "time"])
 WORD = Gated((), r"[^\W\d_][\w’'\-]*", re.UNICODE)
