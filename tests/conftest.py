@@ -170,3 +170,15 @@ def cited_authors(paper: Paper) -> tuple[tuple[str, ...], bool]:
     additional authors", which every format says as et al. and an import reads back as ``et_al``)."""
     names, more = named_authors(paper.authors, paper.et_al)
     return tuple(names), more
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """``papersearch ARGS`` in this process: (exit status, stdout, stderr); argparse's own refusals exit 2 here."""
+    from papersearch.cli import main
+
+    try:
+        status = main(list(args))
+    except SystemExit as exc:
+        status = int(exc.code or 0)
+    out = capsys.readouterr()
+    return status, out.out, out.err

@@ -17,19 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from papersearch.cli import main
+from .conftest import run
 
 LECUN = "1989-lecun-cnn"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """``papersearch ARGS`` in this process: (exit status, stdout, stderr)."""
-    try:
-        status = main(list(args))
-    except SystemExit as exc:  # argparse's own refusals exit here
-        status = int(exc.code or 0)
-    out = capsys.readouterr()
-    return status, out.out, out.err
 
 
 def usage(command: str, err: str) -> bool:

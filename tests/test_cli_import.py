@@ -16,14 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from papersearch.cli import main
 from papersearch.corpus.bibtex import read_bibtex
 from papersearch.corpus.incoming import Incoming
 from papersearch.corpus.load import load_corpus
 from papersearch.query.cite import cite
 from papersearch.query.searcher import Searcher
 
-from .conftest import CORPUS, ROOT, cited_authors
+from .conftest import CORPUS, ROOT, cited_authors, run
 
 DATA = ROOT / "tests" / "data" / "imports"
 PAPERSEARCH = [sys.executable, "-m", "papersearch"]
@@ -45,16 +44,6 @@ def files(root: Path) -> dict[str, bytes]:
         for p in sorted(root.rglob("*"))
         if p.is_file() and p.name != ".import.lock"
     }
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """``papersearch ARGS`` in this process: (exit status, stdout, stderr)."""
-    try:
-        status = main(list(args))
-    except SystemExit as exc:  # a bad argument: argparse exits 2
-        status = int(exc.code or 0)
-    out = capsys.readouterr()
-    return status, out.out, out.err
 
 
 # ---------------------------------------------------------------- import

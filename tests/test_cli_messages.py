@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from papersearch.agent.text import answer_text, paper_text, search_text
-from papersearch.cli import main
 from papersearch.cli.flag_names import IN_PASSING, in_flags
 from papersearch.cli.render import hit_lines, show_cited_answer
 from papersearch.core.errors import Problem, QueryError
@@ -23,17 +22,7 @@ from papersearch.corpus.incoming import Incoming
 from papersearch.corpus.load import load_corpus
 from papersearch.graph.records import corpus_records
 
-from .conftest import CORPUS
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """``papersearch ARGS`` in this process: (exit status, stdout, stderr)."""
-    try:
-        status = main(list(args))
-    except SystemExit as exc:  # a bad argument: argparse exits 2
-        status = int(exc.code or 0)
-    out = capsys.readouterr()
-    return status, out.out, out.err
+from .conftest import CORPUS, run
 
 
 def empty_corpus(tmp_path: Path) -> Path:
