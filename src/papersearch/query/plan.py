@@ -55,6 +55,9 @@ class PlanContext:
     concepts_within: Callable[[frozenset[str]], Iterable[int]] = lambda _: ()  # positions in ``concepts`` of the
     # terms all of whose stems are among those given
     builds_on: Sequence[Iterable[int]] = ()  # paper row -> rows of the earlier entries it cites
+    # the terms at some positions of ``concepts``, read together (a version's ``ConceptTable.rows``: a few
+    # statements, not one item a paper); None: one item a position, as a list held in memory gives them
+    concepts_at: Callable[[Sequence[int]], Sequence[tuple[str, frozenset[str], int]]] | None = None
 
 
 @dataclass(frozen=True)
@@ -192,11 +195,9 @@ def named_concepts(topic: str, ctx: PlanContext) -> list[tuple[str, int]]:
 
 def _named(topic: str, ctx: PlanContext) -> list[tuple[str, frozenset[str], int]]:
     """(concept, term's stems, paper row) of every concept term the query names in full, in the context's order."""
-    # only the terms within the query's words are looked at: the work follows the query, not the corpus; a table's
-    # terms are read together (``ConceptTable.rows``: a run of positions a statement), not one item a paper
+    # only the terms within the query's words are looked at: the work follows the query, not the corpus
     positions = sorted(ctx.concepts_within(_stems(topic)))
-    together = getattr(ctx.concepts, "rows", None)  # a table's; the same held in memory is a list
-    return together(positions) if together is not None else [ctx.concepts[p] for p in positions]
+    return list(ctx.concepts_at(positions)) if ctx.concepts_at is not None else [ctx.concepts[p] for p in positions]
 
 
 @lru_cache(maxsize=16)

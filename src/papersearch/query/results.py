@@ -353,4 +353,5 @@ def stored_context(data: IndexData) -> PlanContext:
     time = TimeContext(tuple(data.eras), first, last, YearTable(db, lock))
     names, given = NameTable(db, lock), KeySet(db, lock)
     concepts = ConceptTable(db, lock, data.manifest.get("counts", {}).get("term_stems"))
-    return PlanContext(time, names, given, EVERYDAY_WORDS, concepts, concepts.within, data.columns.lists("builds_on"))
+    builds_on = data.columns.lists("builds_on")
+    return PlanContext(time, names, given, EVERYDAY_WORDS, concepts, concepts.within, builds_on, concepts.rows)
