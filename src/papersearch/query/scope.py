@@ -88,8 +88,6 @@ RARE_COSINE = 0.40  # best cosine under this: the words the list lacks count in 
 # out-of-scope question it catches (0.345) and the in-scope one it spares ("turning a doodle into a photorealistic
 # picture", 0.445: "photorealistic" is rarer than everyday English and the list lacks it)
 VOWELS = frozenset("aeiouy")
-SPELL_SAMPLE = 20_000  # passages the acronyms the list spells out are read from, at most (evenly spread): a 49-paper
-# list has 233, all read (~10 ms); at a million papers a first acronym costs ~1 s, as the speller's first word does
 PULL_REACH = 0.35  # more than any pull seen on the tune half (-0.12 to 0.24): below FOREIGN_TOPIC_AT by this, no
 # pull can matter, so the query is not encoded again
 
@@ -163,15 +161,14 @@ class Scope:
         """``matrix``: the version's passage vectors; ``words``: its BM25 index (which words the list holds, and in
         which papers); ``passage_start``: each paper's first passage row (``index.columns``); ``field``: the list's mean passage
         vector when the build stored it (``index.columns``), else made on first use; ``passages``: every passage as [paper id, kind, text],
-        for the acronyms the list spells out (``spells``; without them, an acronym the list lacks is judged as any
+        for the acronyms the list spells out (``acronyms.Spelt``; without them, an acronym the list lacks is judged as any
         word)."""
         self.matrix = matrix
         self._words = words
         self._passage_start = passage_start
         self._papers = max(1, words.n_docs)
         self._field: np.ndarray | None = field
-        self._passages = passages
-        self._spelt: frozenset[str] | None = None
+        self.spells = acronyms.Spelt(passages)
         self._sorted: list[str] | None = None
         self._lock = threading.Lock()
         self._facts: Kept[WordFacts] = Kept(KEPT_WORDS)
@@ -217,18 +214,6 @@ class Scope:
             if self._sorted is None:
                 self._sorted = sorted(t for t in self._words.vocab if t)  # already in order: one pass
             return self._sorted
-
-    def spells(self, initials: str) -> bool | None:
-        """Whether some run of the list's words has ``initials`` (``acronyms.spelt``: "dbn", "ner"), read from at most
-        ``SPELL_SAMPLE`` passages, evenly spread, on first use; None without passages."""
-        if self._passages is None:
-            return None
-        with self._lock:
-            if self._spelt is None:
-                passages = self._passages
-                step = max(1, -(-len(passages) // SPELL_SAMPLE))
-                self._spelt = acronyms.spelt(passages[row][-1] for row in range(0, len(passages), step))
-            return initials in self._spelt
 
     def _holds_any(self, topic: str) -> bool:
         """Whether the list holds a word of ``topic`` other than a stop word: a query whose words carry no topic weight
