@@ -52,7 +52,7 @@ class Ranker:
         self.explainer = Explainer(data)
         # a list whose every passage each query scans: its mapped rows read as an array (no file opened a read)
         matrix = np.asarray(data.matrix) if ranking.every_paper(data) else data.matrix
-        self.scope = scope.Scope(matrix, data.lexical, data.columns.passage_start, data.columns.field)
+        self.scope = scope.Scope(matrix, data.lexical, data.columns.passage_start, data.columns.field, data.passages)
         self._years = np.asarray(data.columns.years)  # plain arrays over the mapped ones: indexed on every query
         self._eras = np.asarray(data.columns.era_codes)
         self._era_code = {e["id"]: i for i, e in enumerate(data.eras)}

@@ -40,7 +40,7 @@ from __future__ import annotations
 import bisect
 import math
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
@@ -50,7 +50,7 @@ from ..core.kept import Kept
 from ..core.text import unaccented
 from ..index import lexical, tokens
 from ..index.matrix import read_rows
-from . import english
+from . import acronyms, english
 from .order import LIST_WORDS
 from .wording import ASIDES, ASKING, CUES
 
@@ -156,15 +156,19 @@ class Scope:
         words: lexical.LexicalIndex,
         passage_start: np.ndarray,
         field: np.ndarray | None = None,
+        passages: Sequence[Sequence[str]] | None = None,
     ) -> None:
         """``matrix``: the version's passage vectors; ``words``: its BM25 index (which words the list holds, and in
         which papers); ``passage_start``: each paper's first passage row (``index.columns``); ``field``: the list's mean passage
-        vector when the build stored it (``index.columns``), else made on first use."""
+        vector when the build stored it (``index.columns``), else made on first use; ``passages``: every passage as [paper id, kind, text],
+        for the acronyms the list spells out (``acronyms.Spelt``; without them, an acronym the list lacks is judged as any
+        word)."""
         self.matrix = matrix
         self._words = words
         self._passage_start = passage_start
         self._papers = max(1, words.n_docs)
         self._field: np.ndarray | None = field
+        self.spells = acronyms.Spelt(passages)
         self._sorted: list[str] | None = None
         self._lock = threading.Lock()
         self._facts: Kept[WordFacts] = Kept(KEPT_WORDS)
@@ -227,8 +231,10 @@ class Scope:
         missing: set[str] = set()
         far = qvec is not None and cosine < RARE_COSINE  # no passage near: a rare word the list lacks is as foreign
         shared: list[tuple[str, float]] = []  # the list's specific words in the query, with their topic weights
+        typed = acronyms.typed(topic)
         for w in words:
             w_weight, papers, zipf = self.facts(w)
+            spelt = self.spells(typed[w]) if not papers and w in typed else None  # an acronym the list lacks
             total += w_weight
             if papers:
                 held += w_weight
@@ -238,7 +244,7 @@ class Scope:
                     shared.append((w, w_weight))
             else:
                 foreign = max(foreign, min(w_weight, FOREIGN_FULL))
-                if zipf >= english.EVERYDAY or (far and _known(w, zipf)):
+                if spelt is False or (not spelt and (zipf >= english.EVERYDAY or (far and _known(w, zipf)))):
                     everyday += w_weight
                     missing.add(w)
         field = float(self.field() @ qvec) if qvec is not None else 0.0

@@ -1,7 +1,7 @@
 """Correct typos in a query against the corpus's own vocabulary ("convolutoinal" -> "convolutional").
 
 Only words that are neither in the corpus nor everyday English (``english.everyday``: "keep" is not
-a typo of "deep") nor typed as an acronym (``topical.ACRONYM``: "GNNs" is no typo of "gans") are touched, and only to a corpus word within a small edit distance (1
+a typo of "deep") nor typed as an acronym (``topical.ACRONYM``, ``acronyms.initials``: "GNNs" and "gnns" are no typos of "gans") are touched, and only to a corpus word within a small edit distance (1
 for words of 4-7 letters, 2 for longer ones; a swap of two letters counts as 1) with the same
 first letter, preferring the nearest, then the most frequent.
 """
@@ -13,7 +13,7 @@ import re
 from ..core.kept import Kept
 from ..core.text import unaccented
 from ..index.vocabulary import WORD_RE
-from . import order
+from . import acronyms, order
 from .english import everyday
 from .topical import ACRONYM
 
@@ -47,8 +47,8 @@ class Speller:
 
     def _corrected(self, word: str) -> str:
         folded = unaccented(word)
-        if ACRONYM.match(word):  # "GNNs", "MLPs": a name typed in capitals, never a typo of "gans" or "maps"
-            return word
+        if ACRONYM.match(word) or acronyms.initials(word) is not None:  # "GNNs", "gnns": a name typed in capitals or
+            return word  # without a vowel, never a typo of "gans" or "maps"
         if len(folded) < MIN_LEN or folded in self.vocab or not folded.isalpha() or everyday(folded):
             return word
         from rapidfuzz import process

@@ -1,0 +1,87 @@
+"""Acronyms in a query, and whether the list spells one out: "GNN" names a thing of the field the list may lack.
+
+An acronym the list does not write as a word is still the list's when some run of its words, in a row, has those
+initials: "DBN" is spelt by "deep belief networks", "NER" by "named entity recognition", "LSTM" by "Long Short-Term
+Memory" (a hyphen parts two words), "RLHF" by "Reinforcement Learning from Human Feedback" (a stop word between is
+passed over). One that no run of the list's words spells ("GNN", "SVMs", "HMM") names something the list lacks,
+however near in meaning the encoder, which does not know it, puts it. A word is read as an acronym when it is typed
+in capitals ("GNNs", "SVM": ``topical.ACRONYM``'s shape; not when the whole query is) or has no vowel ("gnn",
+"svms"); either way, of 2 to 5 letters besides a plural's "s".
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Sequence
+
+from ..index.tokens import STOPWORDS
+
+TYPED = re.compile(r"^[A-Z]{2,5}s?$")  # "RL", "GANs": the shape of ``topical.ACRONYM`` (which imports the scope)
+WORD = re.compile(r"[^\W\d_]+")  # a word's letters: "Short-Term" is two words, "R-CNN" two
+CLAUSE = re.compile(r"[.,;:!?()\[\]\"“”]")  # a run of initials does not cross these
+VOWELS = frozenset("aeiouy")
+LETTERS = (2, 5)  # an acronym's letters, fewest and most (``topical.ACRONYM``: 2-5)
+SPELL_SAMPLE = 20_000  # passages the acronyms the list spells out are read from, at most (evenly spread): a 49-paper
+# list has 233, all read (~10 ms); at a million papers a first acronym costs ~1 s, as the speller's first word does
+LOWER_LETTERS = 3  # a word without a vowel typed in lowercase is an acronym from this many letters ("gnn"; "vs" is not)
+
+
+def initials(word: str, shouted: bool = False) -> str | None:
+    """The initials ``word`` (as typed) stands for, lowercase and singular ("GNNs": "gnn", "svm": "svm"), or None when
+    it is no acronym. ``shouted``: the whole query is typed in capitals, words and all, so capitals say nothing."""
+    capitals = bool(TYPED.match(word)) and not shouted
+    if not capitals and (not word.isalpha() or any(c in VOWELS for c in word.lower()) or len(word) < LOWER_LETTERS):
+        return None
+    if capitals:
+        letters = word.removesuffix("s")  # "GNNs"; an "S" typed in capitals is the acronym's own ("RBS")
+    else:
+        letters = word[:-1] if word[-1] in "sS" and len(word) > LETTERS[0] + 1 else word  # "svms", "HMMS"
+    low, high = LETTERS
+    return letters.lower() if low <= len(letters) <= high else None
+
+
+def typed(text: str) -> dict[str, str]:
+    """Each word of ``text`` (lowercase, as ``scope.topic_words`` gives it) that is typed as an acronym, with the
+    initials it stands for (``initials``)."""
+    shouted = not any(c.islower() for c in text) and len(WORD.findall(text)) > 1  # "WHAT IS DEEP LEARNING"
+    out: dict[str, str] = {}
+    for word in WORD.findall(text):
+        found = initials(word, shouted)
+        if found is not None:
+            out[word.lower()] = found
+    return out
+
+
+def spelt(texts: Iterable[str]) -> frozenset[str]:
+    """The initials of every run of ``LETTERS`` words in a row of ``texts`` (stop words passed over, a run kept within
+    one clause): the acronyms these texts spell out."""
+    low, high = LETTERS
+    out: set[str] = set()
+    for text in texts:
+        for clause in CLAUSE.split(text):
+            firsts = "".join(w[0] for w in (w.lower() for w in WORD.findall(clause)) if w not in STOPWORDS)
+            for at in range(len(firsts) - low + 1):
+                out.update(firsts[at : at + n] for n in range(low, min(high, len(firsts) - at) + 1))
+    return frozenset(out)
+
+
+class Spelt:
+    """``spelt(initials)``: whether some run of the list's words has ``initials`` (``spelt``: "dbn", "ner"), read from
+    at most ``SPELL_SAMPLE`` of its passages, evenly spread, on first use; None without passages. Thread-safe."""
+
+    def __init__(self, passages: Sequence[Sequence[str]] | None) -> None:
+        """``passages``: every passage of the list as [paper id, kind, text] (``index.record_store.PassageStore``)."""
+        self._passages = passages
+        self._spelt: frozenset[str] | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self, initials: str) -> bool | None:
+        if self._passages is None:
+            return None
+        with self._lock:
+            if self._spelt is None:
+                passages = self._passages
+                step = max(1, -(-len(passages) // SPELL_SAMPLE))
+                self._spelt = spelt(passages[row][-1] for row in range(0, len(passages), step))
+            return initials in self._spelt

@@ -1,0 +1,58 @@
+"""An acronym the list neither writes nor spells out names something it lacks ("GNN", "SVMs", "HMM"); one it spells out
+("DBNs": "deep belief networks") or writes ("LSTMs", "RLHF") keeps a question in scope. None of these are dev queries."""
+
+from __future__ import annotations
+
+import pytest
+
+from papersearch.query import acronyms, scope
+from papersearch.query.searcher import Searcher
+
+# the list lacks these techniques: no word of it is the acronym, and no run of its words spells it
+LACKED = ("GNN", "GNNs", "what is a GNN?", "gnns", "SVM", "what is an SVM", "kernel SVMs", "HMMs", "what is an HMM")
+# the list's own acronyms, as written ("LSTMs", "RLHF") or spelt out only ("DBNs", "SRL": semantic role labeling)
+HELD = ("DBNs", "what are DBNs?", "LSTMs", "CNNs", "RLHF", "VAEs", "GRU", "NMT", "SRL", "WHAT IS DEEP LEARNING")
+
+
+def evidence(searcher: Searcher, query: str) -> scope.Evidence:
+    _, _, scored = searcher.scores(searcher.request(query))
+    assert scored.evidence is not None and not scored.sure, query
+    return scored.evidence
+
+
+@pytest.mark.parametrize("query", LACKED)
+def test_an_acronym_the_list_neither_writes_nor_spells_out_is_declined(searcher: Searcher, query: str) -> None:
+    res = searcher.search(query)
+    assert res["no_match"] and res["confidence"] < scope.NO_MATCH_BELOW, (query, res["confidence"])
+    assert res["results"]  # the nearest papers are still listed
+    a = searcher.answer(query)
+    assert a["declined"] and a["no_match"] and a["sentences"] == [], query
+
+
+@pytest.mark.parametrize("query", HELD)
+def test_an_acronym_the_list_writes_or_spells_out_keeps_a_question_in_scope(searcher: Searcher, query: str) -> None:
+    res = searcher.search(query)
+    assert not res["no_match"], (query, res["confidence"])
+
+
+def test_an_acronym_the_list_lacks_counts_as_a_missing_word_wherever_the_encoder_puts_it(searcher: Searcher) -> None:
+    """The encoder does not know "GNN" and puts it as near the list as it puts "MLP": the letters decide, not meaning."""
+    lacked, spelt = evidence(searcher, "GNN"), evidence(searcher, "DBN")
+    assert lacked.everyday == 1.0 and lacked.foreign_topic() >= scope.FOREIGN_TOPIC_AT
+    assert scope.fitted(lacked, words_only=False) >= scope.NO_MATCH_BELOW  # the model alone would have answered it
+    assert spelt.everyday == 0.0
+
+
+def test_an_acronym_is_typed_in_capitals_or_without_a_vowel() -> None:
+    assert acronyms.typed("what are GNNs and svms?") == {"gnns": "gnn", "svms": "svm"}
+    assert acronyms.typed("NER") == {"ner": "ner"}  # a single word in capitals is no shouting
+    assert acronyms.typed("WHAT IS DEEP LEARNING") == {}  # a whole query in capitals says nothing by them
+    assert acronyms.typed("NeRF, ViT and LoRA vs the rest") == {}  # mixed case, a vowel, or "vs": two lowercase letters
+    assert acronyms.typed("RBS") == {"rbs": "rbs"}  # an "S" typed in capitals is the acronym's own
+
+
+def test_a_run_of_words_spells_its_initials_within_a_clause_stop_words_passed_over() -> None:
+    spelt = acronyms.spelt(["Long Short-Term Memory", "Reinforcement Learning from Human Feedback", "deep, belief"])
+    assert {"lstm", "rlhf", "stm"} <= spelt
+    assert "db" not in spelt  # a comma ends the run
+    assert "rlfhf" not in spelt and "lstmr" not in spelt  # "from" passed over; two texts are never one run
