@@ -132,7 +132,7 @@ def score(
         names = _name_scores(rows, [name_papers(ctx.names, k) for k in plan.names])
     finite = dense[np.isfinite(dense)]
     best_cosine = float(finite.max()) if qvec is not None and finite.size else 0.0
-    if mode == "hybrid" and qvec is not None and plain(plan):  # the sides disagree on papers won by their question form
+    if mode == "hybrid" and qvec is not None and plain(plan):  # the sides disagree on a paper won by its question form
         dense = guiding.held(data, topic, qvec, rows, dense, best_row, lex)  # (the no-match verdict reads it as it was)
     listed = plan is not None and plan.order is not None and plan.order.over == "list"  # "the oldest paper"
     sure = (names is not None and bool(names.any())) or (plan is not None and plan.only_time) or listed
