@@ -110,9 +110,9 @@ def agreed(results: SearchResults) -> list[str]:
     """The ids of the ranked papers (the best ``HEAD_DEPTH``) that both sides of the search put among their
     ``AGREED_DEPTH`` best, by meaning and by words, when a plain topic's first ranked paper is one of them; else none.
     Both sides name such a first paper, so it answers the question, with any other paper both name ("anderson
-    associative memory": Kohonen's and Hinton's, first and second on each side). On topics nobody tuned for, a further
-    paper cited beside such a first paper was graded in 2 of 9 answers (docs/assistant.md, "Sources where the sides
-    agree"). A question of time, a person, an order, an origin or a history asks for several papers, and words alone
+    associative memory": Kohonen's and Hinton's, first and second on each side). On topics nobody tuned for, further
+    papers cited beside such a first paper were graded in 2 of 9, beside any other first paper in 6 of 13
+    (docs/assistant.md, "Sources where the sides agree"). A question of time, a person, an order, an origin or a history asks for several papers, and words alone
     (no meaning) give no second opinion: neither is judged."""
     understood, hits = results["understood"], results["results"][:HEAD_DEPTH]
     if understood is None or understood["intent"] != "topic" or understood["years"] is not None:
