@@ -115,10 +115,42 @@ def test_a_further_source_holds_a_word_of_the_question_of_its_own(
             searcher.data, searcher.sentences, res, plan.topic, quotes.papers_for(u["intent"])
         )
         ids = {searcher.data.records[p]["id"] for p in rows}
-        assert res["results"][0]["id"] not in ids and not ids & set(answer_sources.level(res, quotes.CANDIDATE_PAPERS))
+        sure = answer_sources.agreed(res)
+        level = set(sure) if sure else set(answer_sources.level(res, quotes.CANDIDATE_PAPERS))
+        assert res["results"][0]["id"] not in ids and not ids & level
         assert not ids & {s["id"] for s in a["sources"]}, (a["query"], ids)
         set_aside += bool(ids)
     assert set_aside >= 20
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("ways to keep a neural net from overfitting by shrinking the weights", "1991-krogh-weight-decay"),
+        ("skip connections that let you train really really deep nets", "2015-he-resnet"),
+        ("the cat neurons that fire for edges at particular orientations", "1959-hubel-visual-cortex"),
+    ],
+)
+def test_a_first_paper_both_sides_agree_on_is_cited_alone(searcher: Searcher, query: str, first: str) -> None:
+    """Both sides put the first paper among their best two, and no other (``agreed``): it answers the topic alone. Each of these
+    cited an ungraded paper beside it or instead of it (Rosenblatt; denoising autoencoders and Xavier initialisation;
+    word2vec, third, alone)."""
+    res = searcher.search(query)
+    assert res["results"][0]["id"] == first and answer_sources.agreed(res) == [first]
+    a = searcher.answer(query)
+    assert not a["declined"] and [s["id"] for s in a["sources"]] == [first]
+
+
+def test_where_the_sides_disagree_a_further_paper_may_still_be_cited(searcher: Searcher) -> None:
+    """Meaning puts word2vec first and the words the attention paper: the first ranked is not sure, so a further
+    paper (sequence to sequence) is still quoted beside it."""
+    query = (
+        "letting a translator look back at the relevant source words instead of squashing the sentence into one vector"
+    )
+    res = searcher.search(query)
+    assert not answer_sources.agreed(res)
+    cited = [s["id"] for s in searcher.answer(query)["sources"]]
+    assert len(cited) >= 2 and cited[0] == res["results"][0]["id"]
 
 
 @pytest.mark.parametrize("query", ["who invented gans", "describe what a GAN is"])

@@ -13,6 +13,7 @@ Pure: functions of one search's results (and, for ``unearned``, the list's sente
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..core.names import author_surname, name_key
@@ -26,6 +27,7 @@ from .scope import topic_words, weight
 AUTHOR_PAPERS = 10  # a question about a person's work: the papers they wrote among this many, at most
 PERSON_TOPIC = 2.0  # ...while the question's other words weigh less than this: one word rarer than zipf 4 is a topic
 RELATED_PAPERS = 3  # what came before or after a paper: the first ranked, and those of this many the graph ties to it
+AGREED_DEPTH = 2  # a topic's first paper both sides agree on: among this many best of each side's ranked scores
 
 
 def level(results: SearchResults, papers: int) -> list[str]:
@@ -104,6 +106,33 @@ def authored(results: SearchResults, names: tuple[str, ...], topic: str) -> set[
     return {h["id"] for h in theirs} if len(theirs) >= 2 else None
 
 
+def agreed(results: SearchResults) -> list[str]:
+    """The ids of the ranked papers (the best ``HEAD_DEPTH``) that both sides of the search put among their
+    ``AGREED_DEPTH`` best, by meaning and by words, when a plain topic's first ranked paper is one of them; else none.
+    Both sides name such a first paper, so it answers the question, with any other paper both name ("anderson
+    associative memory": Kohonen's and Hinton's, first and second on each side). On topics nobody tuned for, further
+    papers cited beside such a first paper were graded in 2 of 9, beside any other first paper in 6 of 13
+    (docs/assistant.md, "Sources where the sides agree"). A question of time, a person, an order, an origin or a history asks for several papers, and words alone
+    (no meaning) give no second opinion: neither is judged."""
+    understood, hits = results["understood"], results["results"][:HEAD_DEPTH]
+    if understood is None or understood["intent"] != "topic" or understood["years"] is not None:
+        return []
+    if understood["names"] or understood["order"] is not None or len(hits) < 2:
+        return []
+    dense = [h["scores"]["dense"] for h in hits]
+    lexical = [h["scores"]["lexical"] for h in hits]
+    if any(d is None for d in dense):
+        return []
+    both = [h["id"] for i, h in enumerate(hits) if max(_place(dense, i), _place(lexical, i)) <= AGREED_DEPTH]
+    return both if both and both[0] == hits[0]["id"] else []
+
+
+def _place(scores: Sequence[float | None], at: int) -> int:
+    """The place of ``scores[at]`` among ``scores``, 1 for the best (ties share the better place)."""
+    own = scores[at]
+    return 1 + sum(1 for s in scores if s is not None and own is not None and s > own)
+
+
 def _theirs(authors: list[str], names: tuple[str, ...]) -> list[str]:
     """The ``authors`` whose surname the question names (``name_key``s)."""
     return [a for a in authors if name_key(author_surname(a)) in names]
@@ -141,6 +170,9 @@ def unearned(data: IndexData, sentences: Sentences, results: SearchResults, topi
     is none either. Empty when the topic holds no word of the list (a person's name alone: nothing to judge by).
     """
     hits = results["results"][:papers]
+    sure = agreed(results)
+    if len(hits) >= 2 and sure:
+        return frozenset(p for h in hits[1:] if h["id"] not in sure and (p := data.records.row_of(h["id"])) is not None)
     asked = set(topic_stems(topic))
     if len(hits) < 2 or not sentences.weights(list(asked)):
         return frozenset()
