@@ -21,7 +21,7 @@ from typing import Any
 from ..core.identifiers import arxiv_of, doi_of, is_url
 from .incoming import BadEntry, Incoming, Read, one_line, paragraphs, placed, required, year_in
 from .strict_json import STRICT, json_problem
-from .venues import CSL, PREPRINT, REPORT, csl_type_of, pages_of, venue_field
+from .venues import PREPRINT, REPORT, csl_type_of, pages_of, venue_fields
 
 _CONTAINER = "container-title"  # a journal's, proceedings' or book's title; a book's or thesis's venue is its publisher
 OTHERS = "others"  # a name that stands for the authors left out ("and others" in BibTeX), never an author
@@ -97,7 +97,7 @@ def _item(item: Any, line: int) -> Read:
     kind, volume, issue = csl_type_of(_str(item.get("type"))), _str(item.get("volume")), _str(item.get("issue"))
     contained = one_line(_str(item.get("container-title")) or _str(item.get("event-title")))
     venue = contained or (
-        one_line(_str(item.get("publisher"))) if kind and venue_field(kind, CSL) != _CONTAINER else ""
+        one_line(_str(item.get("publisher"))) if kind and venue_fields(kind).csl != _CONTAINER else ""
     )
     if kind == REPORT and not issue and not arxiv_of(_str(item.get("number"))):
         issue = _str(item.get("number"))  # a report's number ("TR-2009"), as Zotero and ``cite`` write it

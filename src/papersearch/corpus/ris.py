@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from ..core.identifiers import arxiv_of, doi_of, is_url
 from .incoming import BadEntry, Incoming, Read, one_line, paragraphs, placed, required, year_in
-from .venues import PREPRINT, RIS, pages_of, venue_field
+from .venues import PREPRINT, pages_of, venue_fields
 
 TAG = re.compile(r"^(?P<tag>[A-Z][A-Z0-9])  ?-(?: (?P<value>.*))?$")
 RIS_KINDS = {  # RIS's types (``TY``) as CSL types; another (GEN, ELEC, ...) says nothing
@@ -93,7 +93,7 @@ def _entry(record: _Record) -> Read:
         return bad or BadEntry(record.line, name, "PY", "missing")
     warnings: list[tuple[str, str]] = []
     kind = RIS_KINDS.get(record.kind, "")
-    if venue_field(kind, RIS) == "PB" and kind:  # a book's, thesis's or report's publisher
+    if kind and venue_fields(kind).ris == "PB":  # a book's, thesis's or report's publisher
         venue = record.first("PB")
     elif not kind and not record.first(*_CONTAINER_TAGS) and record.first("PB"):
         kind, venue = PREPRINT, record.first("PB")  # GEN at a publisher: an article of no journal, as ``cite`` writes

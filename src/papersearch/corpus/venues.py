@@ -15,6 +15,7 @@ The one owner of three rules every importer and every citation format follows:
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from ..core.identifiers import arxiv_of
 
@@ -107,24 +108,31 @@ def kind_with_venue(kind: str, venue: str) -> str:
     return "" if kind in PLACED_IN_VENUE and not venue else kind
 
 
-# Where each kind names its venue: the BibTeX field (``cite`` writes it, an import reads it), CSL-JSON's variable and
-# RIS's tag. A book, thesis or report appeared at a publisher, a university or an institute (CSL and RIS call each a
-# publisher), never in a container; a preprint or talk's venue (CSL's ``article``) is BibTeX's ``howpublished``.
-VENUE_FIELDS: dict[str, tuple[str, str, str]] = {
-    "article-journal": ("journal", "container-title", "T2"),
-    "paper-conference": ("booktitle", "container-title", "T2"),
-    "chapter": ("booktitle", "container-title", "T2"),
-    "book": ("publisher", "publisher", "PB"),
-    "thesis": ("school", "publisher", "PB"),
-    "report": ("institution", "publisher", "PB"),
-    PREPRINT: ("howpublished", "publisher", "PB"),
+class VenueFields(NamedTuple):
+    """Where a kind of work names its venue in each format: BibTeX's field, CSL-JSON's variable, RIS's tag."""
+
+    bibtex: str
+    csl: str
+    ris: str
+
+
+# Where each kind names its venue (``cite`` writes it, an import reads it). A book, thesis or report appeared at a
+# publisher, a university or an institute (CSL and RIS call each a publisher), never in a container; a preprint or
+# talk's venue (CSL's ``article``) is BibTeX's ``howpublished``.
+VENUE_FIELDS: dict[str, VenueFields] = {
+    "article-journal": VenueFields(bibtex="journal", csl="container-title", ris="T2"),
+    "paper-conference": VenueFields(bibtex="booktitle", csl="container-title", ris="T2"),
+    "chapter": VenueFields(bibtex="booktitle", csl="container-title", ris="T2"),
+    "book": VenueFields(bibtex="publisher", csl="publisher", ris="PB"),
+    "thesis": VenueFields(bibtex="school", csl="publisher", ris="PB"),
+    "report": VenueFields(bibtex="institution", csl="publisher", ris="PB"),
+    PREPRINT: VenueFields(bibtex="howpublished", csl="publisher", ris="PB"),
 }
-BIBTEX, CSL, RIS = 0, 1, 2  # a format's place in ``VENUE_FIELDS``
 
 
-def venue_field(kind: str, fmt: int) -> str:
-    """The field, variable or tag that names the venue of a paper of ``kind`` (a CSL type) in format ``fmt``."""
-    return VENUE_FIELDS.get(kind, VENUE_FIELDS[PREPRINT])[fmt]
+def venue_fields(kind: str) -> VenueFields:
+    """Where a paper of ``kind`` (a CSL type; another, or "", as a preprint) names its venue in each format."""
+    return VENUE_FIELDS.get(kind, VENUE_FIELDS[PREPRINT])
 
 
 # what else a BibTeX entry may name its venue by, read after the field above (biblatex's, and one kind's in another)
@@ -135,7 +143,7 @@ BIBTEX_THESIS_ALSO = ("institution",)  # biblatex's @thesis names its university
 def bibtex_venue_fields(kind: str) -> tuple[str, ...]:
     """The BibTeX fields that may name the venue of an entry of ``kind`` (a CSL type, "" for @misc), in the order
     read: a journal, proceedings or book first, then the kind's own (``school``, ``institution``, ``publisher``)."""
-    own = venue_field(kind, BIBTEX)
+    own = venue_fields(kind).bibtex
     also = BIBTEX_THESIS_ALSO if kind == "thesis" else ()
     return tuple(dict.fromkeys((*BIBTEX_VENUE_ALSO, own, *also)))
 
@@ -152,4 +160,4 @@ def bibtex_type(kind: str, has_venue: bool) -> tuple[str, str | None]:
     }.get(kind, "misc")
     if kind == "chapter" and not has_venue:
         return entry, None
-    return entry, venue_field(kind, BIBTEX)
+    return entry, venue_fields(kind).bibtex
