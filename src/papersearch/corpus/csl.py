@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..core.identifiers import arxiv_of, doi_of, is_url
-from .incoming import BadEntry, Incoming, Read, one_line, paragraphs, placed, required, year_in
+from .incoming import BadEntry, Incoming, Read, one_line, paragraphs, required, year_in
 from .strict_json import STRICT, json_problem
 from .venues import PREPRINT, REPORT, csl_type_of, pages_of, venue_fields
 
@@ -102,13 +102,11 @@ def _item(item: Any, line: int) -> Read:
     if kind == REPORT and not issue and not arxiv_of(_str(item.get("number"))):
         issue = _str(item.get("number"))  # a report's number ("TR-2009"), as Zotero and ``cite`` write it
     if kind == PREPRINT and contained:
-        kind = (
-            ""  # an "article" with a container: what it is, the citation tells from the venue (or arXiv's: ``placed``)
-        )
+        kind = ""  # an "article" with a container: what it is, the citation tells from the venue (or arXiv's: ``Incoming``)
     pages = pages_of(_str(item.get("page")))
     if _str(item.get("page")) and pages is None:
         warnings.append(("page", f"{_str(item.get('page'))[:80]!r} is not a page or a range of pages; left out"))
-    entry = Incoming(
+    return Incoming(  # Zotero's "arXiv:1607.06450 [cs, stat]": a preprint, in no journal (``Incoming``)
         line,
         name,
         title,
@@ -126,7 +124,6 @@ def _item(item: Any, line: int) -> Read:
         pages=pages or "",
         et_al=len(authors) < len([a for a in names if a]),
     )
-    return placed(entry)  # Zotero's "arXiv:1607.06450 [cs, stat]": a preprint, in no journal
 
 
 def _str(value: Any) -> str:

@@ -44,7 +44,7 @@ from .importer import (
     untouched,
     written_fields,
 )
-from .incoming import BadEntry, Incoming, Read, bad_problem, entry_label, placed
+from .incoming import BadEntry, Incoming, Read, bad_problem, entry_label
 from .journal import Transaction, interrupted
 from .known import Identities, KnownPaper, KnownPapers, identity_keys
 from .render import render_paper
@@ -163,7 +163,6 @@ class _Importer:
         if isinstance(entry, BadEntry):
             self.problems.append(bad_problem(self.label, entry))
             return PlanItem("bad", entry.line, entry.name, "", "", entry.message)
-        entry = placed(entry)  # an arXiv venue read as a preprint whatever gave it (``add --venue``, a prompt)
         label = entry_label(self.label, entry.line, entry.name)
         self.problems += [Problem(label, f, m, "warning") for f, m in entry.warnings]
         refused = _control_character(entry)

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..core.identifiers import arxiv_of, doi_of, is_url
-from .incoming import BadEntry, Incoming, Read, one_line, paragraphs, placed, required, year_in
+from .incoming import BadEntry, Incoming, Read, one_line, paragraphs, required, year_in
 from .venues import PREPRINT, pages_of, venue_fields
 
 TAG = re.compile(r"^(?P<tag>[A-Z][A-Z0-9])  ?-(?: (?P<value>.*))?$")
@@ -109,7 +109,7 @@ def _entry(record: _Record) -> Read:
     pages = pages_of(f"{first}-{last}" if first and last else first) if first else ""
     if first and pages is None:
         warnings.append(("SP", f"{first[:80]!r} is not a page or a range of pages; left out"))
-    entry = Incoming(
+    return Incoming(
         record.line,
         name,
         title,
@@ -126,7 +126,6 @@ def _entry(record: _Record) -> Read:
         issue=record.first("IS"),
         pages=pages or "",
     )
-    return placed(entry)
 
 
 def _note(text: str) -> str:

@@ -99,6 +99,26 @@ def csl_type_of(value: str) -> str:
     return value if value in TYPES else CSL_ALIASES.get(value, "")
 
 
+# a venue's words that name a conference's proceedings (a workshop, a symposium, a conference's short name), and those
+# that name a journal whatever else they say ("Transactions of the ACL")
+_PROCEEDINGS = re.compile(
+    r"proceedings|\bproc\b|conference|workshop|symposium|advances in neural|\b(?:neurips|nips|iclr|icml|cvpr|iccv|"
+    r"eccv|acl|emnlp|naacl|eacl|coling|aaai|ijcai|kdd|sigir|icassp|interspeech|aistats|uai|colt|corl|miccai|bmvc)\b",
+    re.IGNORECASE,
+)
+_JOURNAL = re.compile(r"\b(?:journal|transactions|letters|magazine)\b", re.IGNORECASE)
+
+
+def kind_told_by(venue: str) -> str:
+    """The kind of work a venue's name tells, for a paper whose source gave none: a proceedings' name ("Advances in
+    Neural Information Processing Systems 30", "Proc. ICLR 2015") a conference paper, any other a journal article;
+    "" for no venue."""
+    if not venue.strip():
+        return ""
+    conference = _PROCEEDINGS.search(venue) and not _JOURNAL.search(venue)
+    return "paper-conference" if conference else "article-journal"
+
+
 PLACED_IN_VENUE = ("article-journal", "paper-conference", "chapter")  # kinds that are nothing without their venue
 
 
