@@ -38,6 +38,7 @@ from .importer import (
     hand_edited,
     id_topic,
     imported_fields,
+    kept_id,
     make_id,
     read_state,
     text_hash,
@@ -197,7 +198,9 @@ class _Importer:
             return self._bad(entry, label, note, "year")
         if era not in {e.id for e in self.eras}:
             return self._bad(entry, label, f"era {era!r} is not in eras.yaml", "era")
-        pid = make_id(entry.year, entry.authors[0], id_topic((), entry.title), self.known.ids, self.suffixes)
+        pid = kept_id(entry.name, entry.year, self.known.ids) or make_id(
+            entry.year, entry.authors[0], id_topic((), entry.title), self.known.ids, self.suffixes
+        )
         paper = Paper(pid, entry.year, entry.title, entry.authors, era, entry.question, entry.summary)
         paper = replace(paper, **{f: getattr(entry, f) for f in CITATION_FIELDS})
         rel = BULK_FILE if self.into == "bulk" else f"{PAPERS_DIR}/{pid}.md"
