@@ -218,3 +218,17 @@ def test_add_takes_the_kind_of_work_and_where_in_its_venue_in_the_one_vocabulary
         "nearest",
     )
     assert status == 1 and "pages: 'many' is not a page or a range of pages" in err and "Traceback" not in err, err
+
+
+def test_add_takes_a_theses_degree_and_cite_says_a_masters_thesis_is_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """``--genre`` is written to the front matter and read back; a master's thesis is ``@mastersthesis``."""
+    corpus = empty_corpus(tmp_path)
+    flags = ("--title", "The Representation of the Cumulative Rounding Error", "--year", "1970", "--author", "S L")
+    where = ("--venue", "University of Helsinki", "--type", "thesis", "--genre", "Master's thesis")
+    status, _, err = run(capsys, "--corpus", str(corpus), "add", *flags, *where, "--era", "nearest")
+    assert status == 0, err
+    (paper,) = load_corpus(corpus).papers
+    assert (paper.type, paper.genre, paper.venue) == ("thesis", "Master's thesis", "University of Helsinki")
+    assert "genre: Master's thesis" in (corpus / "papers" / f"{paper.id}.md").read_text(encoding="utf-8")

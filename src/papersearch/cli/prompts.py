@@ -52,7 +52,7 @@ def given_paper(args: argparse.Namespace) -> tuple[str, Incoming]:
 def flag_fields(args: argparse.Namespace) -> dict[str, Any]:
     """The fields of an ``Incoming`` that the flags give (a DOI or arXiv id as any of its spellings)."""
     fields: dict[str, Any] = {}
-    for name in ("title", "year", "question", "summary", "venue", "url", "type", "volume", "issue"):
+    for name in ("title", "year", "question", "summary", "venue", "url", "type", "genre", "volume", "issue"):
         if getattr(args, name):
             fields[name] = getattr(args, name)
     if args.author:

@@ -123,6 +123,7 @@ def _item(item: Any, line: int) -> Read:
         issue=one_line(issue),
         pages=pages or "",
         et_al=len(authors) < len([a for a in names if a]),
+        genre=one_line(_str(item.get("genre"))) if kind == "thesis" else "",  # a thesis's degree
     )
 
 

@@ -278,7 +278,7 @@ class _Importer:
 
 
 MERGED = ("title", "year", "authors", "question", "summary", *CITATION_FIELDS)  # what an update may set
-PLACED = ("type", "volume", "issue", "pages")  # where in its venue: they go with the venue
+PLACED = ("type", "genre", "volume", "issue", "pages")  # where in its venue: they go with the venue
 FOLLOWING = ("et_al", *PLACED)  # fields an update sets with another (``_merge``), never on their own
 
 
@@ -353,7 +353,20 @@ def _control_character(entry: Incoming) -> tuple[str, str] | None:
     Checked before the entry is rendered: YAML would write the character as an escape that the
     corpus's checks refuse, and the plan would print it to a terminal.
     """
-    fields = ("title", "summary", "question", "venue", "doi", "arxiv", "url", "type", "volume", "issue", "pages")
+    fields = (
+        "title",
+        "summary",
+        "question",
+        "venue",
+        "doi",
+        "arxiv",
+        "url",
+        "type",
+        "genre",
+        "volume",
+        "issue",
+        "pages",
+    )
     texts = [(f, str(getattr(entry, f))) for f in fields]
     texts += [(f"authors[{i}]", name) for i, name in enumerate(entry.authors)]
     return next(((f, m) for f, text in texts if (m := control_problem(text))), None)

@@ -44,6 +44,7 @@ class Incoming:
     issue: str = ""
     pages: str = ""
     et_al: bool = False
+    genre: str = ""  # a thesis's degree as its source names it ("Master's thesis"; ``venues.thesis_genre``)
 
     def __post_init__(self) -> None:
         """Where the entry appeared, read by the one rule every source follows (a file's reader, ``add``'s flags and

@@ -6,7 +6,7 @@ a chapter, ``BOOK``, ``THES``, ``RPRT``; ``GEN`` and the rest say nothing); auth
 "Last, First[, Suffix]"; the title ``TI`` (or ``T1``); the year the first of ``PY``, ``Y1`` or ``DA``
 ("2016///", "2016/07/21/"). The venue is where each kind names it (``venues.VENUE_FIELDS``: ``T2`` or a
 journal's ``JO``/``JF``/``BT`` for what appears in a container, ``PB`` for a book, thesis or report); then
-``VL``, ``IS``, ``SP``-``EP``, ``DO``, ``UR``, ``AB`` (or ``N2``). The arXiv id comes from arXiv's DOI, an arXiv
+``VL``, ``IS``, ``SP``-``EP``, ``DO``, ``UR``, ``AB`` (or ``N2``), and a thesis's degree ``M3`` ("Master's thesis"). The arXiv id comes from arXiv's DOI, an arXiv
 address or a note "arXiv:1607.06450" (``N1``, as ``cite`` writes it beside a URL). A record is named by its ``ID``
 when it has one. RIS has no mark for "and others".
 """
@@ -125,6 +125,7 @@ def _entry(record: _Record) -> Read:
         volume=record.first("VL"),
         issue=record.first("IS"),
         pages=pages or "",
+        genre=record.first("M3") if kind == "thesis" else "",  # a thesis's degree, its "type of work"
     )
 
 

@@ -119,6 +119,26 @@ def kind_told_by(venue: str) -> str:
     return "paper-conference" if conference else "article-journal"
 
 
+# A thesis's degree, as CSL's ``genre`` and RIS's ``M3`` (type of work) say it; BibTeX says it by the entry type
+# (``@mastersthesis``, ``@phdthesis``) or, for biblatex's ``@thesis``, a ``type`` key (``mathesis``, ``phdthesis``)
+MASTERS_THESIS, PHD_THESIS = "Master's thesis", "PhD thesis"
+BIBTEX_THESES = {"mastersthesis": MASTERS_THESIS, "phdthesis": PHD_THESIS}
+_BIBLATEX_THESIS_TYPES = {"mathesis": MASTERS_THESIS, "phdthesis": PHD_THESIS}
+_MASTERS = re.compile(r"master|\bm\.?\s?(?:sc|a|s|phil|eng|res)\b|mathesis|diplom|magister", re.IGNORECASE)
+
+
+def thesis_genre(entry_type: str, type_field: str) -> str:
+    """A BibTeX thesis's degree: its ``type`` field as written (biblatex's keys read as words), else the one its
+    entry type says ("Master's thesis" for ``@mastersthesis``); "" when neither says."""
+    given = type_field.strip()
+    return _BIBLATEX_THESIS_TYPES.get(given.lower(), given) or BIBTEX_THESES.get(entry_type.lower(), "")
+
+
+def is_masters(genre: str) -> bool:
+    """Whether a thesis's degree is a master's ("Master's thesis", "M.Sc. thesis", "MA thesis", "Diplomarbeit")."""
+    return _MASTERS.search(genre) is not None
+
+
 PLACED_IN_VENUE = ("article-journal", "paper-conference", "chapter")  # kinds that are nothing without their venue
 
 
@@ -168,13 +188,14 @@ def bibtex_venue_fields(kind: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*BIBTEX_VENUE_ALSO, own, *also)))
 
 
-def bibtex_type(kind: str, has_venue: bool) -> tuple[str, str | None]:
-    """The BibTeX entry type for a CSL type, and the field that names its venue (None: the type has none)."""
+def bibtex_type(kind: str, has_venue: bool, genre: str = "") -> tuple[str, str | None]:
+    """The BibTeX entry type for a CSL type (a thesis's by its degree, ``genre``), and the field that names its venue
+    (None: the type has none)."""
     entry = {
         "paper-conference": "inproceedings",
         "chapter": "incollection" if has_venue else "inbook",
         "book": "book",
-        "thesis": "phdthesis",
+        "thesis": "mastersthesis" if is_masters(genre) else "phdthesis",
         "report": "techreport",
         "article-journal": "article",
     }.get(kind, "misc")

@@ -150,6 +150,8 @@ def csl_item(record: PaperRecord, abstracts: bool = False) -> dict[str, Any]:
     }
     if where.venue:
         item[venue_fields(where.kind).csl] = where.venue  # a journal's title, a book's or thesis's publisher
+    if genre := record.get("genre"):
+        item["genre"] = genre  # a thesis's degree: "Master's thesis"
     issue = "number" if where.kind == REPORT else "issue"  # a report's number ("TR-2009"), as CSL calls it
     for name, value in (("volume", where.volume), (issue, record.get("issue")), ("page", record.get("pages"))):
         if value:
@@ -183,6 +185,8 @@ def ris_entry(record: PaperRecord, abstracts: bool = False) -> str:
     lines += [("TI", record["title"]), ("PY", str(record["year"]))]
     if where.venue:
         lines.append((venue_fields(where.kind).ris, where.venue))
+    if genre := record.get("genre"):
+        lines.append(("M3", genre))  # RIS's "type of work": a thesis's degree
     first, _, last = record.get("pages", "").partition("-")
     for tag, value in (("VL", where.volume), ("IS", record.get("issue", "")), ("SP", first), ("EP", last)):
         if value:
