@@ -99,12 +99,12 @@ GRAVES: dict[str, Any] = {"authors": ["Alex Graves", "Greg Wayne"], "et_al": Tru
 
 
 def test_authors_line_says_et_al_by_the_flag_a_count_of_unnamed_or_what_is_left_unshown() -> None:
-    assert authors_line(GRAVES) == "Alex Graves, Greg Wayne et al."
-    assert authors_line({**GRAVES, "et_al": False}) == "Alex Graves, Greg Wayne"
-    assert authors_line({"authors": ["DeepSeek AI", "over 100 additional authors"]}) == "DeepSeek AI et al."
-    assert authors_line({"authors": list("ABCD")}, 3) == "A, B, C et al."
-    assert authors_line({"authors": list("ABC")}, 3) == "A, B, C"
-    assert authors_line({"authors": []}) == "unknown authors"
+    assert authors_line(GRAVES["authors"], GRAVES["et_al"]) == "Alex Graves, Greg Wayne et al."
+    assert authors_line(GRAVES["authors"], False) == "Alex Graves, Greg Wayne"
+    assert authors_line(["DeepSeek AI", "over 100 additional authors"]) == "DeepSeek AI et al."
+    assert authors_line(list("ABCD"), most=3) == "A, B, C et al."
+    assert authors_line(list("ABC"), most=3) == "A, B, C"
+    assert authors_line([]) == "unknown authors"
 
 
 def source(**more: Any) -> dict[str, Any]:

@@ -123,7 +123,7 @@ def show_results(res: SearchResults) -> None:
 
 def hit_lines(r: SearchHit) -> list[str]:
     """One hit of ``ask`` as lines of markup: title and score, authors, question, why, neighbours, a blank line."""
-    authors = authors_line(r, SHOWN_AUTHORS)
+    authors = authors_line(r["authors"], r.get("et_al", False), SHOWN_AUTHORS)
     lines = [
         f"[bold]{r['rank']:>2}. {escape(r['title'])}[/] [green]({r['year']})[/]  [dim]score {r['score']:.3f}[/]",
         f"    [dim]{escape(authors)} · {escape(r['era_name'])} · {r['id']}[/]",
@@ -141,7 +141,7 @@ def hit_lines(r: SearchHit) -> list[str]:
 def show_paper(rec: PaperRecord) -> None:
     con = console()
     con.print(f"[bold]{escape(rec['title'])}[/] ({rec['year']})")
-    con.print(f"[dim]{escape(authors_line(rec))}[/]")
+    con.print(f"[dim]{escape(authors_line(rec['authors'], rec.get('et_al', False)))}[/]")
     con.print(f"[cyan]{escape(rec['era_name'])}[/]  ·  id {rec['id']}")
     if where := published(rec):
         con.print(f"[dim]{escape(where)}[/]")
@@ -305,7 +305,7 @@ def show_cited_answer(ans: Answer) -> None:
         con.print(f"[dim]{escape(note)}[/]\n")
     con.print("[bold]Sources[/]")
     for src in ans["sources"]:
-        authors = authors_line(src, SHOWN_AUTHORS)
+        authors = authors_line(src["authors"], src.get("et_al", False), SHOWN_AUTHORS)
         con.print(f"  \\[{src['number']}] {escape(src['title'])} ({src['year']})")
         con.print(f"      [dim]{escape(authors)} · {escape(src['era_name'])} · {src['id']}[/]")
     con.print("\n[bold]Read in this order[/]")
