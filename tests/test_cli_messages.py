@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from papersearch.agent.text import answer_text, paper_text, search_text
-from papersearch.cli.flag_names import IN_PASSING, in_flags
+from papersearch.cli.flag_names import REWORDED, in_flags
 from papersearch.cli.render import hit_lines, show_cited_answer
 from papersearch.core.errors import Problem, QueryError
 from papersearch.core.names import authors_line
@@ -172,12 +172,23 @@ def test_a_core_message_names_parameters_as_typed_and_each_once() -> None:
     )
 
 
-def test_the_words_the_command_line_renames_are_still_the_cores() -> None:
-    """``IN_PASSING`` pairs a core message's words with the command line's: each must still be the core's."""
+@pytest.mark.parametrize("fmt", ["bibtex", "csl-json", "ris"])
+def test_each_message_the_command_line_rewords_is_still_the_cores(fmt: str) -> None:
+    """``REWORDED`` holds a core message whole: each must still be the core's wording, for whatever was given."""
     with pytest.raises(QueryError) as style:
-        check_style_applies("ris", True)
-    for said, _ in IN_PASSING["style"]:
-        assert said in str(style.value)
+        check_style_applies(fmt, True)
+    assert style.value.param in REWORDED
+    assert REWORDED[style.value.param].of(str(style.value).removeprefix("style: ")) == (
+        f"--style is for --format text alone, not {fmt}; leave --style out, or ask for --format text"
+    )
+
+
+def test_a_message_the_table_does_not_hold_is_renamed_by_rule_never_half_reworded() -> None:
+    """Changed core words fall to the rule (the leading name, a name no English word has), not to a message half
+    rewritten: "style" in passing stays a word, the leading one becomes the flag, quoted input is left as typed."""
+    changed = "style: a style applies to format text only; 'year_from' is quoted"
+    assert in_flags(changed, "style") == "--style: a style applies to format text only; 'year_from' is quoted"
+    assert in_flags("year_to: year_to must be a whole number", "year_to") == "--year-to must be a whole number"
 
 
 def test_an_unknown_flag_is_named_with_its_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
