@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from papersearch.cli.render import published
 from papersearch.core.records import PaperRecord
 from papersearch.corpus.arxiv import read_arxiv
 from papersearch.corpus.atom import read_atom
@@ -421,6 +422,9 @@ def test_a_masters_thesis_is_cited_as_one_in_every_format(imported: dict[str, Pa
     assert [(i["type"], i.get("genre")) for i in items] == [("thesis", "Master's thesis"), ("thesis", "PhD Thesis")]
     ris = cite([masters], "ris")
     assert "TY  - THES" in ris and "M3  - Master's thesis" in ris
+    assert "Master's thesis. University of Helsinki." in cite([masters], "text")  # Cite Them Right sets the genre
+    assert cite([masters], "text", "short").rstrip().endswith("Master's thesis, University of Helsinki.")
+    assert published(masters) == "Master's thesis, University of Helsinki"  # ``show``'s line of where it appeared
     for fmt in ("bibtex", "csl-json", "ris"):
         text = cite([masters], fmt)
         (back,) = read_bibtex(text) if fmt == "bibtex" else read_csl(text) if fmt == "csl-json" else read_ris(text)

@@ -73,7 +73,7 @@ def paper_text(rec: PaperRecord) -> str:
     """One paper: what it is, its question and summary, its concepts and its neighbourhood by id."""
     refs = rec["references"]
     concepts = "; ".join(c["name"] for c in rec["concepts"]) or "none"
-    known = [f"{name}: {rec.get(name)}" for name in ("venue", "doi", "arxiv", "url") if rec.get(name)]
+    known = [f"{name}: {rec.get(name)}" for name in ("genre", "venue", "doi", "arxiv", "url") if rec.get(name)]
     return "\n".join(
         [
             f"{rec['id']}: {rec['title']} ({rec['year']})",

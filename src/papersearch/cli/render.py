@@ -194,8 +194,9 @@ def show_neighbour_page(page: NeighbourPage) -> None:
 
 
 def published(rec: PaperRecord) -> str:
-    """Where a paper appeared and where to find it, in one line ("Nature · doi:10.1038/323533a0"); "" if unknown."""
-    parts = [rec.get("venue", "")]
+    """Where a paper appeared and where to find it, in one line ("Nature · doi:10.1038/323533a0"; a thesis with its
+    degree: "Master's thesis, University of Helsinki"); "" if unknown."""
+    parts = [", ".join(p for p in (rec.get("genre", ""), rec.get("venue", "")) if p)]
     parts += [f"doi:{rec['doi']}" if rec.get("doi") else "", f"arXiv:{rec['arxiv']}" if rec.get("arxiv") else ""]
     parts.append(rec.get("url", ""))
     return " · ".join(p for p in parts if p)

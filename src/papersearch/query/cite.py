@@ -227,7 +227,8 @@ def short_reference(record: PaperRecord) -> str:
     parts = [f"{who} ({record['year']}) {_sentence(record['title'])}"]
     where = placed(record)
     if where.venue:
-        parts.append(_sentence(where.venue + _numbers(record, where.volume)))
+        degree = f"{record['genre']}, " if record.get("genre") else ""  # a thesis's: "Master's thesis, University …"
+        parts.append(_sentence(degree + where.venue + _numbers(record, where.volume)))
     elif where.preprint and where.arxiv:
         parts.append(f"arXiv preprint arXiv:{where.arxiv}.")
     link = doi_url(record["doi"]) if record.get("doi") else record.get("url") or ""
