@@ -446,3 +446,17 @@ def test_a_thesis_says_its_degree_as_the_reference_manager_wrote_it() -> None:
         '[[1990]]}, "genre": "PhD dissertation"}]'
     )
     assert isinstance(csl, Incoming) and csl.genre == "PhD dissertation"
+
+
+def test_a_file_of_another_format_read_as_ris_is_one_problem_not_one_a_line() -> None:
+    """Text outside any record is one bad entry for each run of it, named by its first line and how far it runs."""
+    bib = "@article{k,\n  title = {T},\n\n  year = {2001},\n}\n"
+    (stray,) = read_ris(bib)
+    assert isinstance(stray, BadEntry) and stray.line == 1
+    assert stray.message == (
+        "not inside a record (each starts with a 'TY  - ' line): '@article{k,' (and 3 more lines to line 5)"
+    )
+    between = "junk\nTY  - JOUR\nTI  - A\nAU  - B, C\nPY  - 2001\nER  - \nmore junk\n"
+    first, record, last = read_ris(between)
+    assert isinstance(first, BadEntry) and first.line == 1 and first.message.endswith("'junk'")
+    assert isinstance(record, Incoming) and isinstance(last, BadEntry) and last.line == 7

@@ -55,17 +55,22 @@ class _Record:
 
 
 def read_ris(text: str) -> Iterator[Read]:
-    """Every record of an RIS file, in file order; text outside a record, or a record never ended, is a BadEntry."""
+    """Every record of an RIS file, in file order; text outside a record (one BadEntry for each run of it: a file of
+    another format read as RIS is one problem, not one a line), or a record never ended, is a BadEntry."""
     record: _Record | None = None
     last = ""
+    stray: list[tuple[int, str]] = []  # the lines of text outside a record since the last record or tag
     for number, raw in enumerate(text.lstrip("\ufeff").splitlines(), 1):
         found = TAG.match(raw.rstrip())
         if found is None:
             if record is not None and last and raw.strip():
                 record.parts[last][-1].append(raw.strip())  # a wrapped value
             elif raw.strip() and record is None:
-                yield BadEntry(number, "", "", f"not inside a record (each starts with a 'TY  - ' line): {raw[:60]!r}")
+                stray.append((number, raw))
             continue
+        if stray:
+            yield _outside(stray)
+            stray = []
         tag, value = found.group("tag"), (found.group("value") or "").strip()
         if tag == "TY":
             if record is not None:
@@ -79,8 +84,17 @@ def read_ris(text: str) -> Iterator[Read]:
         else:
             record.parts.setdefault(tag, []).append([value])
             last = tag
+    if stray:
+        yield _outside(stray)
     if record is not None:
         yield BadEntry(record.line, record.first("ID"), "ER", "never ended: an 'ER  -' line must close it")
+
+
+def _outside(lines: list[tuple[int, str]]) -> BadEntry:
+    """A run of text outside any record, named by its first line (and how far it runs)."""
+    (first, raw), end = lines[0], lines[-1][0]
+    more = f" (and {len(lines) - 1} more line{'s' if len(lines) > 2 else ''} to line {end})" if len(lines) > 1 else ""
+    return BadEntry(first, "", "", f"not inside a record (each starts with a 'TY  - ' line): {raw[:60]!r}{more}")
 
 
 def _entry(record: _Record) -> Read:
