@@ -243,3 +243,8 @@ def test_add_takes_a_theses_degree_and_cite_says_a_masters_thesis_is_one(
     (paper,) = load_corpus(corpus).papers
     assert (paper.type, paper.genre, paper.venue) == ("thesis", "Master's thesis", "University of Helsinki")
     assert "genre: Master's thesis" in (corpus / "papers" / f"{paper.id}.md").read_text(encoding="utf-8")
+    flags = ("--title", "Learning Deep Architectures", "--year", "2012", "--author", "J D", "--genre", "MSc thesis")
+    status, _, err = run(capsys, "--corpus", str(corpus), "add", *flags, "--era", "nearest")
+    assert status == 0, err
+    thesis = next(p for p in load_corpus(corpus).papers if p.year == 2012)
+    assert (thesis.type, thesis.genre) == ("thesis", "MSc thesis")  # a degree is a thesis's, --type or not
