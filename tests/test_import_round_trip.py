@@ -396,6 +396,10 @@ ATOM_PUBLISHED = {  # an entry's arxiv:journal_ref, and the kind of work it make
     "Proc. ICLR 2015": "paper-conference",
     "ICML 2015": "paper-conference",
     "Nature 518, 529-533 (2015)": "article-journal",
+    "Proceedings of the National Academy of Sciences 79(8), 2554-2558 (1982)": "article-journal",  # PNAS
+    "Proceedings of the IEEE 86(11), 2278-2324 (1998)": "article-journal",
+    "Proceedings of the IEEE Conference on Computer Vision and Pattern Recognition (CVPR), 2016": "paper-conference",
+    "Transactions of the ACL 5 (2017)": "article-journal",
     "Journal of Machine Learning Research 15(56):1929-1958, 2014": "article-journal",
 }
 

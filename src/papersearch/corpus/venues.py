@@ -100,13 +100,18 @@ def csl_type_of(value: str) -> str:
 
 
 # a venue's words that name a conference's proceedings (a workshop, a symposium, a conference's short name), and those
-# that name a journal whatever else they say ("Transactions of the ACL")
+# that name a journal whatever else they say ("Transactions of the ACL", and the journals called proceedings: PNAS,
+# the Royal Society's, the IEEE's own)
 _PROCEEDINGS = re.compile(
     r"proceedings|\bproc\b|conference|workshop|symposium|advances in neural|\b(?:neurips|nips|iclr|icml|cvpr|iccv|"
     r"eccv|acl|emnlp|naacl|eacl|coling|aaai|ijcai|kdd|sigir|icassp|interspeech|aistats|uai|colt|corl|miccai|bmvc)\b",
     re.IGNORECASE,
 )
-_JOURNAL = re.compile(r"\b(?:journal|transactions|letters|magazine)\b", re.IGNORECASE)
+_JOURNAL = re.compile(
+    r"\b(?:journal|transactions|letters|magazine|pnas)\b|proceedings of the (?:national academy|royal society|"
+    r"ieee(?!.*\b(?:conference|workshop|symposium)\b))",
+    re.IGNORECASE,
+)
 
 
 def kind_told_by(venue: str) -> str:
