@@ -1,10 +1,13 @@
 """Where a paper appeared, in a citation's terms: its kind of work, an arXiv pseudo-venue, its pages (pure).
 
-The one owner of three rules every importer and every citation format follows:
+The one owner of the rules every importer and every citation format follows:
 
 - **the kind of work** is a CSL type (``TYPES``): a journal article, a conference paper, a chapter of a
   book (LNCS proceedings are chapters), a book, a thesis, a report, or ``article``, CSL's word for a
-  preprint. BibTeX's entry types map onto these (``BIBTEX_TYPES``) and back (``bibtex_type``);
+  preprint. BibTeX's entry types map onto these (``BIBTEX_TYPES``) and back (``bibtex_type``); a venue
+  tells the kind when the source gave none (``kind_told_by``: a proceedings' name, or a journal's), and
+  each kind names its venue in its own field of each format (``venue_fields``);
+- **a thesis's degree** is its ``genre`` ("Master's thesis"): ``@mastersthesis`` in BibTeX (``is_masters``);
 - **an arXiv pseudo-venue** ("arXiv:1607.06450 [cs, stat]" as Zotero writes a preprint's
   container, Google Scholar's "arXiv preprint arXiv:1607.06450", DBLP's "CoRR" with volume
   "abs/1607.06450", a bare "arXiv" or "arXiv e-prints") is no journal: the paper is a preprint,
