@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from papersearch.cli.render import published
+from papersearch.core.errors import ImportFileError
 from papersearch.core.records import PaperRecord
 from papersearch.corpus.arxiv import read_arxiv
 from papersearch.corpus.atom import read_atom
@@ -464,3 +465,21 @@ def test_a_file_of_another_format_read_as_ris_is_one_problem_not_one_a_line() ->
     first, record, last = read_ris(between)
     assert isinstance(first, BadEntry) and first.line == 1 and first.message.endswith("'junk'")
     assert isinstance(record, Incoming) and isinstance(last, BadEntry) and last.line == 7
+
+
+def test_a_file_none_of_whose_entries_can_be_imported_does_not_offer_to_import_the_rest(tmp_path: Path) -> None:
+    """A BibTeX file imported as RIS: nothing to import with --skip-bad, so the error offers it not; a file with a
+    good entry does."""
+    corpus = tmp_path / "corpus"
+    (corpus / "papers").mkdir(parents=True)
+    shutil.copy(CORPUS / "eras.yaml", corpus / "eras.yaml")
+    (tmp_path / "refs.bib").write_text(ZOTERO_BIB, encoding="utf-8")
+    with pytest.raises(ImportFileError) as wrong:
+        run_import(tmp_path / "refs.bib", corpus, ImportOptions(format="ris"))
+    head = str(wrong.value).splitlines()[0]
+    assert head == f"{tmp_path / 'refs.bib'}: no entry of it can be imported as ris, so nothing was (fix them):"
+    (tmp_path / "some.ris").write_text(ZOTERO_RIS + "\nstray text\n", encoding="utf-8")
+    with pytest.raises(ImportFileError) as some:
+        run_import(tmp_path / "some.ris", corpus, ImportOptions(era="nearest"))
+    assert "1 entry cannot be imported" in str(some.value) and "--skip-bad" in str(some.value)
+    assert not list((corpus / "papers").iterdir())

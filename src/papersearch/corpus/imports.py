@@ -110,6 +110,8 @@ def _commit(
                 f"{source}: {n} entr{'y' if n == 1 else 'ies'} cannot be imported, so nothing was "
                 "(fix them, or import the rest and skip them with --skip-bad):"
             )
+            if n == len(plan.items):  # no rest to import: --skip-bad would import nothing
+                head = f"{source}: no entry of it can be imported as {plan.format}, so nothing was (fix them):"
             raise ImportFileError(head, bad)
         if plan.changes():
             plan.written = tx.commit(on_step)
