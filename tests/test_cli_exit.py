@@ -216,3 +216,25 @@ def test_sigterm_ends_a_build_as_ctrl_c_does(corpus_copy: Path, index_copy: Path
     assert list(index_copy.glob(".build-*")) == []
     check = subprocess.run([*command[:4], "--check", *folders], capture_output=True, text=True, timeout=120)
     assert check.returncode == 0, check.stderr
+
+
+def test_show_from_an_index_alone_says_plainly_what_is_not_known(
+    capsys: pytest.CaptureFixture[str], index_dir: Path, tmp_path: Path
+) -> None:
+    """``show ID --index X`` with no corpus folder: the paper, and one plain note that whether the index is up to date
+    is not known, with no talk of a corpus's errors or of importing a seed; a corpus that cannot be read says why."""
+    missing = tmp_path / "no-corpus"
+    status, out, err = run(capsys, "--corpus", str(missing), "show", "1989-lecun-cnn", "--index", str(index_dir))
+    assert status == 0 and "1989" in out
+    (note,) = err.splitlines()
+    assert note.startswith(f"note: no corpus folder at {missing}, so whether index ") and note.endswith(
+        " is up to date is not known; what is shown is the index's (give --corpus DIR to compare)"
+    )
+    assert "error" not in note and "import-seed" not in note and "staleness" not in note
+    broken = tmp_path / "broken"
+    (broken / "papers").mkdir(parents=True)
+    status, out, err = run(capsys, "--corpus", str(broken), "show", "1989-lecun-cnn", "--index", str(index_dir))
+    assert status == 0 and "1989" in out
+    (note,) = err.splitlines()
+    assert note.startswith(f"note: the corpus at {broken} cannot be read (") and "eras.yaml" in note
+    assert "is up to date is not known" in note and "`papersearch validate`" in note

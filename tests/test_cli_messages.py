@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from papersearch.agent.text import answer_text, paper_text, search_text
-from papersearch.cli.flag_names import IN_PASSING, in_flags
+from papersearch.cli.flag_names import REWORDED, in_flags
 from papersearch.cli.render import hit_lines, show_cited_answer
 from papersearch.core.errors import Problem, QueryError
 from papersearch.core.names import authors_line
@@ -99,12 +99,12 @@ GRAVES: dict[str, Any] = {"authors": ["Alex Graves", "Greg Wayne"], "et_al": Tru
 
 
 def test_authors_line_says_et_al_by_the_flag_a_count_of_unnamed_or_what_is_left_unshown() -> None:
-    assert authors_line(GRAVES) == "Alex Graves, Greg Wayne et al."
-    assert authors_line({**GRAVES, "et_al": False}) == "Alex Graves, Greg Wayne"
-    assert authors_line({"authors": ["DeepSeek AI", "over 100 additional authors"]}) == "DeepSeek AI et al."
-    assert authors_line({"authors": list("ABCD")}, 3) == "A, B, C et al."
-    assert authors_line({"authors": list("ABC")}, 3) == "A, B, C"
-    assert authors_line({"authors": []}) == "unknown authors"
+    assert authors_line(GRAVES["authors"], GRAVES["et_al"]) == "Alex Graves, Greg Wayne et al."
+    assert authors_line(GRAVES["authors"], False) == "Alex Graves, Greg Wayne"
+    assert authors_line(["DeepSeek AI", "over 100 additional authors"]) == "DeepSeek AI et al."
+    assert authors_line(list("ABCD"), most=3) == "A, B, C et al."
+    assert authors_line(list("ABC"), most=3) == "A, B, C"
+    assert authors_line([]) == "unknown authors"
 
 
 def source(**more: Any) -> dict[str, Any]:
@@ -172,12 +172,23 @@ def test_a_core_message_names_parameters_as_typed_and_each_once() -> None:
     )
 
 
-def test_the_words_the_command_line_renames_are_still_the_cores() -> None:
-    """``IN_PASSING`` pairs a core message's words with the command line's: each must still be the core's."""
+@pytest.mark.parametrize("fmt", ["bibtex", "csl-json", "ris"])
+def test_each_message_the_command_line_rewords_is_still_the_cores(fmt: str) -> None:
+    """``REWORDED`` holds a core message whole: each must still be the core's wording, for whatever was given."""
     with pytest.raises(QueryError) as style:
-        check_style_applies("ris", True)
-    for said, _ in IN_PASSING["style"]:
-        assert said in str(style.value)
+        check_style_applies(fmt, True)
+    assert style.value.param in REWORDED
+    assert REWORDED[style.value.param].of(str(style.value).removeprefix("style: ")) == (
+        f"--style is for --format text alone, not {fmt}; leave --style out, or ask for --format text"
+    )
+
+
+def test_a_message_the_table_does_not_hold_is_renamed_by_rule_never_half_reworded() -> None:
+    """Changed core words fall to the rule (the leading name, a name no English word has), not to a message half
+    rewritten: "style" in passing stays a word, the leading one becomes the flag, quoted input is left as typed."""
+    changed = "style: a style applies to format text only; 'year_from' is quoted"
+    assert in_flags(changed, "style") == "--style: a style applies to format text only; 'year_from' is quoted"
+    assert in_flags("year_to: year_to must be a whole number", "year_to") == "--year-to must be a whole number"
 
 
 def test_an_unknown_flag_is_named_with_its_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -218,3 +229,22 @@ def test_add_takes_the_kind_of_work_and_where_in_its_venue_in_the_one_vocabulary
         "nearest",
     )
     assert status == 1 and "pages: 'many' is not a page or a range of pages" in err and "Traceback" not in err, err
+
+
+def test_add_takes_a_theses_degree_and_cite_says_a_masters_thesis_is_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """``--genre`` is written to the front matter and read back; a master's thesis is ``@mastersthesis``."""
+    corpus = empty_corpus(tmp_path)
+    flags = ("--title", "The Representation of the Cumulative Rounding Error", "--year", "1970", "--author", "S L")
+    where = ("--venue", "University of Helsinki", "--type", "thesis", "--genre", "Master's thesis")
+    status, _, err = run(capsys, "--corpus", str(corpus), "add", *flags, *where, "--era", "nearest")
+    assert status == 0, err
+    (paper,) = load_corpus(corpus).papers
+    assert (paper.type, paper.genre, paper.venue) == ("thesis", "Master's thesis", "University of Helsinki")
+    assert "genre: Master's thesis" in (corpus / "papers" / f"{paper.id}.md").read_text(encoding="utf-8")
+    flags = ("--title", "Learning Deep Architectures", "--year", "2012", "--author", "J D", "--genre", "MSc thesis")
+    status, _, err = run(capsys, "--corpus", str(corpus), "add", *flags, "--era", "nearest")
+    assert status == 0, err
+    thesis = next(p for p in load_corpus(corpus).papers if p.year == 2012)
+    assert (thesis.type, thesis.genre) == ("thesis", "MSc thesis")  # a degree is a thesis's, --type or not

@@ -14,7 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from papersearch.cli.render import published
+from papersearch.core.errors import ImportFileError
 from papersearch.core.records import PaperRecord
+from papersearch.corpus.arxiv import read_arxiv
 from papersearch.corpus.atom import read_atom
 from papersearch.corpus.bibtex import read_bibtex
 from papersearch.corpus.csl import read_csl
@@ -354,3 +357,129 @@ def test_an_atom_feed_with_a_doctype_or_an_error_entry_or_broken_xml_is_refused_
 def test_the_short_style_numbers_a_report_without_an_empty_volume(imported: dict[str, PaperRecord]) -> None:
     report = cite([imported["2009-krizhevsky-learning-multiple"]], "text", "short")
     assert report.rstrip().endswith("Tiny Images. University of Toronto, no. TR-2009."), report
+
+
+@pytest.mark.parametrize("fmt", ["ris", "bibtex", "csl-json"])
+def test_a_list_exported_and_imported_into_a_new_list_keeps_every_papers_id(tmp_path: Path, fmt: str) -> None:
+    """``cite`` names each entry by its paper's id (RIS's ``ID``, the BibTeX key, the CSL id): read back into a list
+    that has none of the papers, each is added under that id, not one made anew from its title."""
+    records = corpus_records(load_corpus(CORPUS))[0]
+    corpus = tmp_path / "corpus"
+    (corpus / "papers").mkdir(parents=True)
+    shutil.copy(CORPUS / "eras.yaml", corpus / "eras.yaml")
+    (tmp_path / "list.txt").write_text(cite(records, fmt), encoding="utf-8")
+    plan = run_import(tmp_path / "list.txt", corpus, ImportOptions(format=fmt, era="nearest"))
+    assert plan.count("add") == len(records), plan.summary()
+    assert sorted(p.id for p in load_corpus(corpus).papers) == sorted(r["id"] for r in records)
+
+
+def test_a_name_that_is_no_id_this_list_makes_or_one_a_paper_has_is_not_the_new_papers_id(tmp_path: Path) -> None:
+    """EndNote's record number, Google Scholar's key, and an id another paper has: the id is made from the entry."""
+    corpus = tmp_path / "corpus"
+    (corpus / "papers").mkdir(parents=True)
+    shutil.copy(CORPUS / "eras.yaml", corpus / "eras.yaml")
+    (tmp_path / "a.ris").write_text(
+        "TY  - JOUR\nID  - 123\nTI  - Deep Residual Learning\nAU  - He, Kaiming\nPY  - 2016\nER  - \n\n"
+        "TY  - JOUR\nID  - he2016deep\nTI  - Identity Mappings\nAU  - He, Kaiming\nPY  - 2016\nER  - \n\n"
+        "TY  - JOUR\nID  - 2016-he-deep-residual\nTI  - Another Paper\nAU  - He, Kaiming\nPY  - 2016\nER  - \n",
+        encoding="utf-8",
+    )
+    run_import(tmp_path / "a.ris", corpus, ImportOptions(era="nearest"))
+    assert sorted(p.id for p in load_corpus(corpus).papers) == [
+        "2016-he-another-paper",
+        "2016-he-deep-residual",
+        "2016-he-identity-mappings",
+    ]
+
+
+ATOM_PUBLISHED = {  # an entry's arxiv:journal_ref, and the kind of work it makes the paper
+    "Advances in Neural Information Processing Systems 30 (2017)": "paper-conference",
+    "Proc. ICLR 2015": "paper-conference",
+    "ICML 2015": "paper-conference",
+    "Nature 518, 529-533 (2015)": "article-journal",
+    "Proceedings of the National Academy of Sciences 79(8), 2554-2558 (1982)": "article-journal",  # PNAS
+    "Proceedings of the IEEE 86(11), 2278-2324 (1998)": "article-journal",
+    "Proceedings of the IEEE Conference on Computer Vision and Pattern Recognition (CVPR), 2016": "paper-conference",
+    "Transactions of the ACL 5 (2017)": "article-journal",
+    "Journal of Machine Learning Research 15(56):1929-1958, 2014": "article-journal",
+}
+
+
+@pytest.mark.parametrize("ref", ATOM_PUBLISHED)
+def test_an_arxiv_entry_with_a_journal_ref_was_published_as_the_ref_says(ref: str) -> None:
+    """arXiv's ``journal_ref`` is where the paper was published: a proceedings' name a conference paper, any other
+    a journal article; in the Atom feed as in the bulk metadata. An entry with none stays a preprint ("")."""
+    feed = ARXIV_ATOM.replace("Advances in Neural Information Processing Systems 30 (2017)", ref)
+    transformer, layernorm = read_atom(feed)
+    assert isinstance(transformer, Incoming) and (transformer.venue, transformer.type) == (ref, ATOM_PUBLISHED[ref])
+    assert isinstance(layernorm, Incoming) and layernorm.type == ""
+    line = {"id": "1706.03762", "title": "Attention", "authors": "Ashish Vaswani", "journal-ref": ref}
+    (bulk,) = read_arxiv([(1, json.dumps(line).encode())])
+    assert isinstance(bulk, Incoming) and (bulk.venue, bulk.type) == (ref, ATOM_PUBLISHED[ref])
+
+
+def test_a_masters_thesis_is_cited_as_one_in_every_format(imported: dict[str, PaperRecord]) -> None:
+    """BibTeX has ``@mastersthesis``; CSL-JSON says so in a thesis's ``genre``, RIS in its ``M3`` (type of work)."""
+    masters, phd = imported["1970-linnainmaa-representation-cumulative"], imported["2008-graves-supervised-sequence"]
+    bib = cite([masters, phd], "bibtex")
+    assert "@mastersthesis{1970-linnainmaa" in bib and "@phdthesis{2008-graves" in bib
+    items = json.loads(cite([masters, phd], "csl-json"))
+    assert [(i["type"], i.get("genre")) for i in items] == [("thesis", "Master's thesis"), ("thesis", "PhD Thesis")]
+    ris = cite([masters], "ris")
+    assert "TY  - THES" in ris and "M3  - Master's thesis" in ris
+    assert "Master's thesis. University of Helsinki." in cite([masters], "text")  # Cite Them Right sets the genre
+    assert cite([masters], "text", "short").rstrip().endswith("Master's thesis, University of Helsinki.")
+    assert published(masters) == "Master's thesis, University of Helsinki"  # ``show``'s line of where it appeared
+    for fmt in ("bibtex", "csl-json", "ris"):
+        text = cite([masters], fmt)
+        (back,) = read_bibtex(text) if fmt == "bibtex" else read_csl(text) if fmt == "csl-json" else read_ris(text)
+        assert isinstance(back, Incoming) and (back.type, back.genre) == ("thesis", "Master's thesis"), fmt
+
+
+def test_a_thesis_says_its_degree_as_the_reference_manager_wrote_it() -> None:
+    """biblatex's ``@thesis`` with ``type = {mathesis}``, a Zotero RIS thesis's ``M3``, a CSL thesis's ``genre``."""
+    (biblatex,) = read_bibtex("@thesis{k, title={T}, author={A B}, year={1990}, type={mathesis}, institution={U}}")
+    assert isinstance(biblatex, Incoming) and (biblatex.type, biblatex.genre, biblatex.venue) == (
+        "thesis",
+        "Master's thesis",
+        "U",
+    )
+    (ris,) = read_ris("TY  - THES\nTI  - T\nAU  - B, A\nPY  - 1990\nPB  - U\nM3  - M.Sc. thesis\nER  - \n")
+    assert isinstance(ris, Incoming) and ris.genre == "M.Sc. thesis"
+    (csl,) = read_csl(
+        '[{"type": "thesis", "title": "T", "author": [{"family": "B"}], "issued": {"date-parts": '
+        '[[1990]]}, "genre": "PhD dissertation"}]'
+    )
+    assert isinstance(csl, Incoming) and csl.genre == "PhD dissertation"
+
+
+def test_a_file_of_another_format_read_as_ris_is_one_problem_not_one_a_line() -> None:
+    """Text outside any record is one bad entry for each run of it, named by its first line and how far it runs."""
+    bib = "@article{k,\n  title = {T},\n\n  year = {2001},\n}\n"
+    (stray,) = read_ris(bib)
+    assert isinstance(stray, BadEntry) and stray.line == 1
+    assert stray.message == (
+        "not inside a record (each starts with a 'TY  - ' line): '@article{k,' (and 3 more lines to line 5)"
+    )
+    between = "junk\nTY  - JOUR\nTI  - A\nAU  - B, C\nPY  - 2001\nER  - \nmore junk\n"
+    first, record, last = read_ris(between)
+    assert isinstance(first, BadEntry) and first.line == 1 and first.message.endswith("'junk'")
+    assert isinstance(record, Incoming) and isinstance(last, BadEntry) and last.line == 7
+
+
+def test_a_file_none_of_whose_entries_can_be_imported_does_not_offer_to_import_the_rest(tmp_path: Path) -> None:
+    """A BibTeX file imported as RIS: nothing to import with --skip-bad, so the error offers it not; a file with a
+    good entry does."""
+    corpus = tmp_path / "corpus"
+    (corpus / "papers").mkdir(parents=True)
+    shutil.copy(CORPUS / "eras.yaml", corpus / "eras.yaml")
+    (tmp_path / "refs.bib").write_text(ZOTERO_BIB, encoding="utf-8")
+    with pytest.raises(ImportFileError) as wrong:
+        run_import(tmp_path / "refs.bib", corpus, ImportOptions(format="ris"))
+    head = str(wrong.value).splitlines()[0]
+    assert head == f"{tmp_path / 'refs.bib'}: no entry of it can be imported as ris, so nothing was (fix them):"
+    (tmp_path / "some.ris").write_text(ZOTERO_RIS + "\nstray text\n", encoding="utf-8")
+    with pytest.raises(ImportFileError) as some:
+        run_import(tmp_path / "some.ris", corpus, ImportOptions(era="nearest"))
+    assert "1 entry cannot be imported" in str(some.value) and "--skip-bad" in str(some.value)
+    assert not list((corpus / "papers").iterdir())

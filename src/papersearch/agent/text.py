@@ -61,7 +61,7 @@ def search_text(res: SearchResults) -> str:
         lines.append("no papers match these filters")
     for hit in res["results"]:
         lines.append(
-            f"{hit['rank']}. {hit['id']}: {hit['title']} ({hit['year']}, {authors_line(hit, 1)}) "
+            f"{hit['rank']}. {hit['id']}: {hit['title']} ({hit['year']}, {authors_line(hit['authors'], hit.get('et_al', False), 1)}) "
             f"score {hit['score']:.3f}"
         )
         if hit["why"]["sentence"]:  # a paper imported without a summary has none to quote
@@ -73,11 +73,11 @@ def paper_text(rec: PaperRecord) -> str:
     """One paper: what it is, its question and summary, its concepts and its neighbourhood by id."""
     refs = rec["references"]
     concepts = "; ".join(c["name"] for c in rec["concepts"]) or "none"
-    known = [f"{name}: {rec.get(name)}" for name in ("venue", "doi", "arxiv", "url") if rec.get(name)]
+    known = [f"{name}: {rec.get(name)}" for name in ("genre", "venue", "doi", "arxiv", "url") if rec.get(name)]
     return "\n".join(
         [
             f"{rec['id']}: {rec['title']} ({rec['year']})",
-            f"authors: {authors_line(rec)}",
+            f"authors: {authors_line(rec['authors'], rec.get('et_al', False))}",
             f"era: {rec['era_name']} ({rec['era']})",
             *known,
             f"question: {rec['question']}" if rec["question"] else "question: (none: an entry imported without one)",
@@ -123,7 +123,10 @@ def answer_text(res: Answer) -> str:
     lines = [f"{s['text']} {s['citation']} [{s['source']}]" for s in res["sentences"]]
     lines += [f"note (not from the list): {note}" for note in res["notes"]]
     lines.append("sources:")
-    lines += [f"[{s['number']}] {s['id']}: {s['title']} ({s['year']}, {authors_line(s, 1)})" for s in res["sources"]]
+    lines += [
+        f"[{s['number']}] {s['id']}: {s['title']} ({s['year']}, {authors_line(s['authors'], s.get('et_al', False), 1)})"
+        for s in res["sources"]
+    ]
     lines.append("read in this order: " + ", ".join(f"{r['id']} ({r['year']})" for r in res["reading_order"]))
     return "\n".join(lines)
 

@@ -145,6 +145,12 @@ def add_arguments(s: argparse.ArgumentParser) -> None:
         type=_kind,
         help="its kind of work, a CSL type: article-journal, chapter, thesis… (default: told from --venue)",
     )
+    s.add_argument(
+        "--genre",
+        default="",
+        help="a thesis's degree, e.g. \"Master's thesis\" (BibTeX's @mastersthesis); the paper is a thesis unless "
+        "--type says otherwise",
+    )
     for flag, what in (("volume", "15"), ("issue", "56 (a report's number: TR-2009)"), ("pages", "1929-1958")):
         s.add_argument(f"--{flag}", default="", help=f"its {flag} in its venue, e.g. {what}")
     s.add_argument("--dry-run", action="store_true", help="only say what would be added")
@@ -170,7 +176,7 @@ def _year(text: str) -> object:
 
 FIELD_FLAGS = (
     *("title", "year", "author", "question", "summary", "doi", "arxiv", "venue", "url"),
-    *("type", "volume", "issue", "pages"),
+    *("type", "genre", "volume", "issue", "pages"),
 )
 
 

@@ -9,6 +9,7 @@ The searcher is imported only here and only when a command runs, so ``--help`` s
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.records import Mode
@@ -19,22 +20,42 @@ if TYPE_CHECKING:
 
 
 def open_index(settings: Settings, note_staleness: bool = True) -> Searcher:
-    """The index's current version; notes on stderr a stale index or a corpus whose state cannot be judged."""
-    from ..index.check import corpus_state
+    """The index's current version; notes on stderr what is known of whether it is up to date (``staleness_note``)."""
     from ..query.searcher import Searcher
 
     searcher = Searcher.load(settings.index, settings=settings, trust_verdict=True)
-    if note_staleness:
-        status = searcher.status(corpus_state(settings.corpus))
-        if status["problem"]:  # built by other code, or a corpus that cannot be read
-            print(f"note: {status['problem']}", file=sys.stderr)
-        elif status["stale"]:
-            print(
-                f"note: index {status['index_version']} is stale: the corpus changed since it was built; "
-                "run `papersearch index`",
-                file=sys.stderr,
-            )
+    if note_staleness and (note := staleness_note(searcher, settings.corpus)):
+        print(f"note: {note}", file=sys.stderr)
     return searcher
+
+
+def staleness_note(searcher: Searcher, corpus: Path) -> str | None:
+    """What a reader of the index should know of whether it is up to date, or None when it is: stale (the corpus, or
+    the code that builds an index, changed since it was built), or not known, said plainly: no corpus folder to
+    compare it with (an index read on its own, ``--index`` alone), or a corpus that cannot be read. What a command
+    shows comes from the index whatever the note says."""
+    from ..index.check import corpus_state
+
+    found = corpus.is_dir()
+    now, unread = corpus_state(corpus) if found else (None, None)
+    status = searcher.status((now, None))
+    version = status["index_version"]
+    if status["problem"]:  # built by other code: stale whatever the corpus, in the index's own words
+        return status["problem"]
+    if status["stale"]:
+        return f"index {version} is stale: the corpus changed since it was built; run `papersearch index`"
+    if not found:
+        return (
+            f"no corpus folder at {corpus}, so whether index {version} is up to date is not known; what is shown "
+            "is the index's (give --corpus DIR to compare)"
+        )
+    if unread:
+        why = unread.removeprefix("cannot judge staleness: ")
+        return (
+            f"the corpus at {corpus} cannot be read ({why}), so whether index {version} is up to date is not known; "
+            "what is shown is the index's (`papersearch validate` lists the corpus's problems)"
+        )
+    return None
 
 
 def open_for_one_question(settings: Settings, mode: Mode) -> Searcher:

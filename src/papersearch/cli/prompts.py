@@ -52,7 +52,7 @@ def given_paper(args: argparse.Namespace) -> tuple[str, Incoming]:
 def flag_fields(args: argparse.Namespace) -> dict[str, Any]:
     """The fields of an ``Incoming`` that the flags give (a DOI or arXiv id as any of its spellings)."""
     fields: dict[str, Any] = {}
-    for name in ("title", "year", "question", "summary", "venue", "url", "type", "volume", "issue"):
+    for name in ("title", "year", "question", "summary", "venue", "url", "type", "genre", "volume", "issue"):
         if getattr(args, name):
             fields[name] = getattr(args, name)
     if args.author:
@@ -63,6 +63,8 @@ def flag_fields(args: argparse.Namespace) -> dict[str, Any]:
         fields["pages"] = pages_of(args.pages) or args.pages  # "1929--1958"; a malformed one is named by the check
     if args.arxiv:
         fields["arxiv"] = arxiv_of(args.arxiv) or args.arxiv
+    if args.genre and not args.type:
+        fields["type"] = "thesis"  # a degree is a thesis's (``--genre``'s help)
     if args.era and args.era != "nearest":
         fields["era"] = args.era
     return fields

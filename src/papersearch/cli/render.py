@@ -123,7 +123,7 @@ def show_results(res: SearchResults) -> None:
 
 def hit_lines(r: SearchHit) -> list[str]:
     """One hit of ``ask`` as lines of markup: title and score, authors, question, why, neighbours, a blank line."""
-    authors = authors_line(r, SHOWN_AUTHORS)
+    authors = authors_line(r["authors"], r.get("et_al", False), SHOWN_AUTHORS)
     lines = [
         f"[bold]{r['rank']:>2}. {escape(r['title'])}[/] [green]({r['year']})[/]  [dim]score {r['score']:.3f}[/]",
         f"    [dim]{escape(authors)} · {escape(r['era_name'])} · {r['id']}[/]",
@@ -141,7 +141,7 @@ def hit_lines(r: SearchHit) -> list[str]:
 def show_paper(rec: PaperRecord) -> None:
     con = console()
     con.print(f"[bold]{escape(rec['title'])}[/] ({rec['year']})")
-    con.print(f"[dim]{escape(authors_line(rec))}[/]")
+    con.print(f"[dim]{escape(authors_line(rec['authors'], rec.get('et_al', False)))}[/]")
     con.print(f"[cyan]{escape(rec['era_name'])}[/]  ·  id {rec['id']}")
     if where := published(rec):
         con.print(f"[dim]{escape(where)}[/]")
@@ -194,8 +194,9 @@ def show_neighbour_page(page: NeighbourPage) -> None:
 
 
 def published(rec: PaperRecord) -> str:
-    """Where a paper appeared and where to find it, in one line ("Nature · doi:10.1038/323533a0"); "" if unknown."""
-    parts = [rec.get("venue", "")]
+    """Where a paper appeared and where to find it, in one line ("Nature · doi:10.1038/323533a0"; a thesis with its
+    degree: "Master's thesis, University of Helsinki"); "" if unknown."""
+    parts = [", ".join(p for p in (rec.get("genre", ""), rec.get("venue", "")) if p)]
     parts += [f"doi:{rec['doi']}" if rec.get("doi") else "", f"arXiv:{rec['arxiv']}" if rec.get("arxiv") else ""]
     parts.append(rec.get("url", ""))
     return " · ".join(p for p in parts if p)
@@ -305,7 +306,7 @@ def show_cited_answer(ans: Answer) -> None:
         con.print(f"[dim]{escape(note)}[/]\n")
     con.print("[bold]Sources[/]")
     for src in ans["sources"]:
-        authors = authors_line(src, SHOWN_AUTHORS)
+        authors = authors_line(src["authors"], src.get("et_al", False), SHOWN_AUTHORS)
         con.print(f"  \\[{src['number']}] {escape(src['title'])} ({src['year']})")
         con.print(f"      [dim]{escape(authors)} · {escape(src['era_name'])} · {src['id']}[/]")
     con.print("\n[bold]Read in this order[/]")

@@ -17,7 +17,7 @@ from .records import EdgeKind
 EDGE_KINDS: tuple[EdgeKind, ...] = ("cites", "mentions")
 # the optional fields a paper record carries only where they are set: what identifies the paper outside the list,
 # and what a citation needs to find it in its venue
-CITATION_FIELDS = ("doi", "arxiv", "venue", "url", "type", "volume", "issue", "pages", "et_al")
+CITATION_FIELDS = ("doi", "arxiv", "venue", "url", "type", "genre", "volume", "issue", "pages", "et_al")
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,7 @@ class Paper:
     issue: str = field(default="", metadata={"hashed": "if set"})
     pages: str = field(default="", metadata={"hashed": "if set"})  # "1929-1958", or one page
     et_al: bool = field(default=False, metadata={"hashed": "if set"})  # the source listed only the first authors
+    genre: str = field(default="", metadata={"hashed": "if set"})  # a thesis's degree: "Master's thesis"
     source: str = field(default="", metadata={"hashed": False})  # the file it was read from
 
     @property

@@ -14,8 +14,7 @@ one key (``name_key``): "LeCun", "Le Cun" and "le cun"; "Van den Oord" at the st
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from .text import unaccented
 
@@ -179,11 +178,11 @@ def named_authors(authors: Sequence[str], et_al: bool = False) -> tuple[list[str
     return names, et_al or len(names) != len(authors)
 
 
-def authors_line(record: Mapping[str, Any], most: int | None = None) -> str:
-    """A record's (a paper's, a hit's, an answer's source's) authors as every face lists them: the names, the first
+def authors_line(authors: Sequence[str], et_al: bool = False, most: int | None = None) -> str:
+    """A record's (a paper's, a hit's, an answer's source's) ``authors`` as every face lists them: the names, the first
     ``most`` of them, then "et al." when more go unnamed (the record's ``et_al``, a count of unnamed authors) or
     unshown; "unknown authors" for none."""
-    names, unnamed = named_authors(record.get("authors") or (), bool(record.get("et_al")))
+    names, unnamed = named_authors(authors, et_al)
     shown = names if most is None else names[:most]
     if not shown:
         return "unknown authors"

@@ -120,6 +120,9 @@ class PaperRecord(TypedDict):
     type: NotRequired[str]
     """what kind of work it is, as a CSL type: article-journal, paper-conference, chapter, book, thesis, report, or
     article (a preprint) (present only when known)"""
+    genre: NotRequired[str]
+    """its kind within its type, as CSL's genre: a thesis's degree, such as Master's thesis or PhD thesis (present
+    only when known)"""
     volume: NotRequired[str]
     """the volume of its journal or book series, such as 15 (present only when known)"""
     issue: NotRequired[str]

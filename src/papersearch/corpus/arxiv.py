@@ -4,7 +4,7 @@ A line holds ``id``, ``title``, ``authors`` (one string) and ``authors_parsed`` 
 suffix] each), ``abstract``, ``categories``, ``versions`` ([{version, created}]), ``doi`` and
 ``journal-ref``. The year is that of the first version (``versions[0].created``), else the one the
 id tells (``0704.0001``: 2007; ``hep-th/9901001``: 1999). The abstract becomes the summary, the
-journal reference the venue, and the paper's arXiv address its URL. Lines stream from the file and
+journal reference the venue (and the kind of work it tells: ``venues.kind_told_by``), and the paper's arXiv address its URL. Lines stream from the file and
 nothing is held, so a snapshot of any size is read in the same memory.
 """
 
@@ -17,6 +17,7 @@ from typing import Any
 from ..core.identifiers import arxiv_of, arxiv_url, doi_of
 from .incoming import BadEntry, Incoming, Read, one_line, paragraphs, required, year_in
 from .strict_json import json_problem, loads_strict
+from .venues import kind_told_by
 
 _NEW_ID = re.compile(r"^(\d{2})(\d{2})\.")
 _OLD_ID = re.compile(r"/(\d{2})(\d{2})\d{3}")
@@ -55,6 +56,7 @@ def _record(record: Any, line: int) -> Read:
     if bad is not None or year is None:
         return bad or BadEntry(line, arxiv, "year", "missing")
     doi_text = _str(record.get("doi")).split()
+    published = one_line(_str(record.get("journal-ref")))
     return Incoming(
         line,
         arxiv,
@@ -64,8 +66,9 @@ def _record(record: Any, line: int) -> Read:
         summary=paragraphs(_str(record.get("abstract"))),
         doi=(doi_of(doi_text[0]) or "") if doi_text else "",
         arxiv=arxiv,
-        venue=one_line(_str(record.get("journal-ref"))),
+        venue=published,
         url=arxiv_url(arxiv),
+        type=kind_told_by(published),  # published where the ref says: a conference's proceedings or a journal
     )
 
 

@@ -3,7 +3,7 @@
 Each ``<entry>`` is a paper: its ``<id>`` the arXiv address ("http://arxiv.org/abs/1706.03762v7", the version
 left out of the id kept), ``<title>``, ``<author><name>`` in order, ``<published>`` (the first version: its year),
 ``<summary>`` the abstract, ``<arxiv:doi>`` and ``<arxiv:journal_ref>`` (the venue, as in arXiv's metadata
-lines), so an entry becomes what the same paper's line of arXiv's bulk metadata becomes. The API's own error
+lines: a paper with one was published, its kind of work the one the ref tells, ``venues.kind_told_by``), so an entry becomes what the same paper's line of arXiv's bulk metadata becomes. The API's own error
 (an entry whose id is ``…/api/errors#…``) is a bad entry with its message. The XML is read by expat, the
 standard library's parser, with no document type allowed: an Atom feed has none, and refusing it refuses every
 entity trick (a billion laughs, an external file) before it starts. Each entry is named by the line it starts on.
@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from xml.parsers import expat
 
 from ..core.identifiers import arxiv_of, arxiv_url, doi_of
-from .incoming import BadEntry, Incoming, Read, one_line, paragraphs, placed, required, year_in
+from .incoming import BadEntry, Incoming, Read, one_line, paragraphs, required, year_in
+from .venues import kind_told_by
 
 _VERSION = re.compile(r"v\d+$")
 ATOM = "http://www.w3.org/2005/Atom"
@@ -111,7 +112,8 @@ def _entry(entry: _Entry) -> Read:
     if bad is not None or year is None:
         return bad or BadEntry(entry.line, arxiv, "published", "missing")
     doi = one_line(entry.values.get("doi", "")).split()
-    paper = Incoming(
+    published = one_line(entry.values.get("journal_ref", ""))
+    return Incoming(
         entry.line,
         arxiv,
         title,
@@ -120,7 +122,7 @@ def _entry(entry: _Entry) -> Read:
         summary=paragraphs(entry.values.get("summary", "")),
         doi=(doi_of(doi[0]) or "") if doi else "",
         arxiv=arxiv,
-        venue=one_line(entry.values.get("journal_ref", "")),
+        venue=published,
         url=arxiv_url(arxiv),
+        type=kind_told_by(published),  # published where the ref says: a conference's proceedings or a journal
     )
-    return placed(paper)

@@ -21,8 +21,8 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ..core.identifiers import arxiv_of, doi_of, is_url
-from .incoming import BadEntry, Incoming, Read, one_line, paragraphs, placed, required, year_in
-from .venues import BIBTEX_TYPES, PREPRINT, bibtex_venue_fields, pages_of
+from .incoming import BadEntry, Incoming, Read, one_line, paragraphs, required, year_in
+from .venues import BIBTEX_TYPES, PREPRINT, bibtex_venue_fields, pages_of, thesis_genre
 
 if TYPE_CHECKING:
     from pylatexenc.latex2text import LatexNodes2Text
@@ -124,25 +124,25 @@ def _entry(key: str, line: int, fields: dict[str, Any], entry_type: str = "") ->
     arxiv = _arxiv(fields, venue)
     volume, issue = one_line(decode(_text(fields.get("volume")))), one_line(decode(_text(fields.get("number"))))
     pages = _pages(_text(fields.get("pages")), warnings)  # before the warnings are frozen below
-    return placed(  # "arXiv preprint arXiv:…", DBLP's CoRR: a preprint, in no journal
-        Incoming(
-            line,
-            key,
-            title,
-            year,
-            authors,
-            summary=paragraphs(decode(_text(fields.get("abstract")))),
-            doi=_doi(_text(fields.get("doi")), warnings),
-            arxiv=arxiv,
-            venue=venue,
-            url=_url(link, warnings),
-            warnings=tuple(warnings),
-            type=kind,
-            volume=volume,
-            issue=issue,
-            pages=pages,
-            et_al=et_al,
-        )
+    genre = thesis_genre(entry_type, one_line(decode(_text(fields.get("type"))))) if kind == "thesis" else ""
+    return Incoming(  # "arXiv preprint arXiv:…", DBLP's CoRR: a preprint, in no journal (``Incoming``)
+        line,
+        key,
+        title,
+        year,
+        authors,
+        summary=paragraphs(decode(_text(fields.get("abstract")))),
+        doi=_doi(_text(fields.get("doi")), warnings),
+        arxiv=arxiv,
+        venue=venue,
+        url=_url(link, warnings),
+        warnings=tuple(warnings),
+        type=kind,
+        volume=volume,
+        issue=issue,
+        pages=pages,
+        et_al=et_al,
+        genre=genre,
     )
 
 

@@ -19,9 +19,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..core.identifiers import arxiv_of, doi_of, is_url
-from .incoming import BadEntry, Incoming, Read, one_line, paragraphs, placed, required, year_in
+from .incoming import BadEntry, Incoming, Read, one_line, paragraphs, required, year_in
 from .strict_json import STRICT, json_problem
-from .venues import CSL, PREPRINT, REPORT, csl_type_of, pages_of, venue_field
+from .venues import PREPRINT, REPORT, csl_type_of, pages_of, venue_fields
 
 _CONTAINER = "container-title"  # a journal's, proceedings' or book's title; a book's or thesis's venue is its publisher
 OTHERS = "others"  # a name that stands for the authors left out ("and others" in BibTeX), never an author
@@ -97,18 +97,16 @@ def _item(item: Any, line: int) -> Read:
     kind, volume, issue = csl_type_of(_str(item.get("type"))), _str(item.get("volume")), _str(item.get("issue"))
     contained = one_line(_str(item.get("container-title")) or _str(item.get("event-title")))
     venue = contained or (
-        one_line(_str(item.get("publisher"))) if kind and venue_field(kind, CSL) != _CONTAINER else ""
+        one_line(_str(item.get("publisher"))) if kind and venue_fields(kind).csl != _CONTAINER else ""
     )
     if kind == REPORT and not issue and not arxiv_of(_str(item.get("number"))):
         issue = _str(item.get("number"))  # a report's number ("TR-2009"), as Zotero and ``cite`` write it
     if kind == PREPRINT and contained:
-        kind = (
-            ""  # an "article" with a container: what it is, the citation tells from the venue (or arXiv's: ``placed``)
-        )
+        kind = ""  # an "article" with a container: what it is, the citation tells from the venue (or arXiv's: ``Incoming``)
     pages = pages_of(_str(item.get("page")))
     if _str(item.get("page")) and pages is None:
         warnings.append(("page", f"{_str(item.get('page'))[:80]!r} is not a page or a range of pages; left out"))
-    entry = Incoming(
+    return Incoming(  # Zotero's "arXiv:1607.06450 [cs, stat]": a preprint, in no journal (``Incoming``)
         line,
         name,
         title,
@@ -125,8 +123,8 @@ def _item(item: Any, line: int) -> Read:
         issue=one_line(issue),
         pages=pages or "",
         et_al=len(authors) < len([a for a in names if a]),
+        genre=one_line(_str(item.get("genre"))) if kind == "thesis" else "",  # a thesis's degree
     )
-    return placed(entry)  # Zotero's "arXiv:1607.06450 [cs, stat]": a preprint, in no journal
 
 
 def _str(value: Any) -> str:

@@ -55,6 +55,7 @@ FIELDS = (
     "venue",
     "url",
     "type",
+    "genre",
     "volume",
     "issue",
     "pages",
@@ -155,6 +156,7 @@ def paper_from_fields(
     venue = as_text(meta.get("venue"), rel, "venue", problems, required=False)
     url = as_url(meta.get("url"), rel, "url", problems)
     kind = as_type(meta.get("type"), rel, "type", problems)
+    genre = as_text(meta.get("genre"), rel, "genre", problems, required=False)
     volume = as_number_text(meta.get("volume"), rel, "volume", problems)
     issue = as_number_text(meta.get("issue"), rel, "issue", problems)
     pages = as_pages(meta.get("pages"), rel, "pages", problems)
@@ -167,7 +169,7 @@ def paper_from_fields(
     paper = Paper(
         pid, paper_year, title, authors, era, question, summary, concepts, adds, removes, doi, arxiv, venue, url
     )
-    return replace(paper, type=kind, volume=volume, issue=issue, pages=pages, et_al=et_al, source=rel)
+    return replace(paper, type=kind, genre=genre, volume=volume, issue=issue, pages=pages, et_al=et_al, source=rel)
 
 
 def _short(text: str, limit: int, what: str, rel: str, field: str, problems: list[Problem]) -> str:

@@ -3,7 +3,7 @@
 Idempotent: a second import writes nothing. A file a person has edited since the importer wrote
 it (its hash differs from the one recorded in ``.import-state.json``: ``hand_edited``) is left alone
 unless ``force``. An entry already in the corpus keeps its id, concepts and edge corrections.
-``make_id`` and ``hand_edited`` are the rules every import follows (``corpus.imports`` too).
+``kept_id``, ``make_id`` and ``hand_edited`` are the rules every import follows (``corpus.imports`` too).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..core.errors import CorpusError, Problem
+from ..core.ids import is_paper_id
 from ..core.models import Concept, Era, Paper
 from ..core.names import author_surname
 from .concepts import extract_concepts
@@ -114,6 +115,17 @@ def _atomic_write(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+def kept_id(name: str, year: int, taken: set[str]) -> str | None:
+    """An entry's own name as the new paper's id, when it is one: ``cite`` names each entry by its paper's id (the
+    BibTeX key, the CSL id, RIS's ``ID``), so a list exported and imported elsewhere keeps its ids. A name counts when
+    it is an id such as this list makes (a well-formed one, ``core.ids``, starting with the entry's year:
+    "1986-rumelhart-backprop") that no paper has; EndNote's record number ("123") or Google Scholar's key
+    ("he2016deep") is no id, and the id is made from the entry (``make_id``)."""
+    if is_paper_id(name) and name.startswith(f"{year}-") and name not in taken:
+        return name
+    return None
 
 
 def make_id(year: int, first_author: str, topic: str, taken: set[str], suffixes: dict[str, int] | None = None) -> str:

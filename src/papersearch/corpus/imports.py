@@ -38,13 +38,14 @@ from .importer import (
     hand_edited,
     id_topic,
     imported_fields,
+    kept_id,
     make_id,
     read_state,
     text_hash,
     untouched,
     written_fields,
 )
-from .incoming import BadEntry, Incoming, Read, bad_problem, entry_label, placed
+from .incoming import BadEntry, Incoming, Read, bad_problem, entry_label
 from .journal import Transaction, interrupted
 from .known import Identities, KnownPaper, KnownPapers, identity_keys
 from .render import render_paper
@@ -109,6 +110,8 @@ def _commit(
                 f"{source}: {n} entr{'y' if n == 1 else 'ies'} cannot be imported, so nothing was "
                 "(fix them, or import the rest and skip them with --skip-bad):"
             )
+            if n == len(plan.items):  # no rest to import: --skip-bad would import nothing
+                head = f"{source}: no entry of it can be imported as {plan.format}, so nothing was (fix them):"
             raise ImportFileError(head, bad)
         if plan.changes():
             plan.written = tx.commit(on_step)
@@ -163,7 +166,6 @@ class _Importer:
         if isinstance(entry, BadEntry):
             self.problems.append(bad_problem(self.label, entry))
             return PlanItem("bad", entry.line, entry.name, "", "", entry.message)
-        entry = placed(entry)  # an arXiv venue read as a preprint whatever gave it (``add --venue``, a prompt)
         label = entry_label(self.label, entry.line, entry.name)
         self.problems += [Problem(label, f, m, "warning") for f, m in entry.warnings]
         refused = _control_character(entry)
@@ -198,7 +200,9 @@ class _Importer:
             return self._bad(entry, label, note, "year")
         if era not in {e.id for e in self.eras}:
             return self._bad(entry, label, f"era {era!r} is not in eras.yaml", "era")
-        pid = make_id(entry.year, entry.authors[0], id_topic((), entry.title), self.known.ids, self.suffixes)
+        pid = kept_id(entry.name, entry.year, self.known.ids) or make_id(
+            entry.year, entry.authors[0], id_topic((), entry.title), self.known.ids, self.suffixes
+        )
         paper = Paper(pid, entry.year, entry.title, entry.authors, era, entry.question, entry.summary)
         paper = replace(paper, **{f: getattr(entry, f) for f in CITATION_FIELDS})
         rel = BULK_FILE if self.into == "bulk" else f"{PAPERS_DIR}/{pid}.md"
@@ -276,7 +280,7 @@ class _Importer:
 
 
 MERGED = ("title", "year", "authors", "question", "summary", *CITATION_FIELDS)  # what an update may set
-PLACED = ("type", "volume", "issue", "pages")  # where in its venue: they go with the venue
+PLACED = ("type", "genre", "volume", "issue", "pages")  # where in its venue: they go with the venue
 FOLLOWING = ("et_al", *PLACED)  # fields an update sets with another (``_merge``), never on their own
 
 
@@ -351,7 +355,20 @@ def _control_character(entry: Incoming) -> tuple[str, str] | None:
     Checked before the entry is rendered: YAML would write the character as an escape that the
     corpus's checks refuse, and the plan would print it to a terminal.
     """
-    fields = ("title", "summary", "question", "venue", "doi", "arxiv", "url", "type", "volume", "issue", "pages")
+    fields = (
+        "title",
+        "summary",
+        "question",
+        "venue",
+        "doi",
+        "arxiv",
+        "url",
+        "type",
+        "genre",
+        "volume",
+        "issue",
+        "pages",
+    )
     texts = [(f, str(getattr(entry, f))) for f in fields]
     texts += [(f"authors[{i}]", name) for i, name in enumerate(entry.authors)]
     return next(((f, m) for f, text in texts if (m := control_problem(text))), None)

@@ -1,6 +1,6 @@
 """A record read from a researcher's file (BibTeX, CSL-JSON, arXiv metadata), before it becomes a paper.
 
-Each reader (``bibtex``, ``csl``, ``arxiv``) yields, in file order, an :class:`Incoming` for each
+Each reader (``bibtex``, ``csl``, ``ris``, ``arxiv``, ``atom``) yields, in file order, an :class:`Incoming` for each
 entry it could read and a :class:`BadEntry` for each it could not, both with the line the entry
 starts on, so that every problem names the entry and its line. The text helpers here are the
 one way every reader tidies a title, a name or an abstract.
@@ -9,7 +9,7 @@ one way every reader tidies a title, a name or an abstract.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ..core.errors import Problem
 from .values import control_character
@@ -44,18 +44,21 @@ class Incoming:
     issue: str = ""
     pages: str = ""
     et_al: bool = False
+    genre: str = ""  # a thesis's degree as its source names it ("Master's thesis"; ``venues.thesis_genre``)
 
-
-def placed(entry: Incoming) -> Incoming:
-    """``entry`` with where it appeared read by the one rule every source follows (a file's reader, ``add``'s flags
-    and prompts): an arXiv pseudo-venue ("arXiv preprint arXiv:1234.5678", "arXiv:1607.06450 [cs]", DBLP's "CoRR")
-    makes it a preprint of no venue, volume or issue, its arXiv id the one the venue names when it gave none; a kind
-    that is nothing without its venue (``venues.kind_with_venue``) is dropped when it has none."""
-    preprint, named = preprint_venue(entry.venue, entry.volume)
-    if preprint:
-        return replace(entry, type=PREPRINT, venue="", volume="", issue="", arxiv=entry.arxiv or named)
-    kind = kind_with_venue(entry.type, entry.venue)
-    return entry if kind == entry.type else replace(entry, type=kind)
+    def __post_init__(self) -> None:
+        """Where the entry appeared, read by the one rule every source follows (a file's reader, ``add``'s flags and
+        prompts, a flag laid over an entry by ``dataclasses.replace``, which makes the entry anew): an arXiv
+        pseudo-venue ("arXiv preprint arXiv:1234.5678", "arXiv:1607.06450 [cs]", DBLP's "CoRR";
+        ``venues.preprint_venue``) makes it a preprint of no venue, volume or issue, its arXiv id the one the venue
+        names when it gave none; a kind that is nothing without its venue (``venues.kind_with_venue``) is dropped
+        when it has none."""
+        preprint, named = preprint_venue(self.venue, self.volume)
+        where = {"type": kind_with_venue(self.type, self.venue)}
+        if preprint:
+            where = {"type": PREPRINT, "venue": "", "volume": "", "issue": "", "arxiv": self.arxiv or named}
+        for name, value in where.items():
+            object.__setattr__(self, name, value)  # frozen once made: this is its making
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ a chapter, ``BOOK``, ``THES``, ``RPRT``; ``GEN`` and the rest say nothing); auth
 "Last, First[, Suffix]"; the title ``TI`` (or ``T1``); the year the first of ``PY``, ``Y1`` or ``DA``
 ("2016///", "2016/07/21/"). The venue is where each kind names it (``venues.VENUE_FIELDS``: ``T2`` or a
 journal's ``JO``/``JF``/``BT`` for what appears in a container, ``PB`` for a book, thesis or report); then
-``VL``, ``IS``, ``SP``-``EP``, ``DO``, ``UR``, ``AB`` (or ``N2``). The arXiv id comes from arXiv's DOI, an arXiv
+``VL``, ``IS``, ``SP``-``EP``, ``DO``, ``UR``, ``AB`` (or ``N2``), and a thesis's degree ``M3`` ("Master's thesis"). The arXiv id comes from arXiv's DOI, an arXiv
 address or a note "arXiv:1607.06450" (``N1``, as ``cite`` writes it beside a URL). A record is named by its ``ID``
 when it has one. RIS has no mark for "and others".
 """
@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..core.identifiers import arxiv_of, doi_of, is_url
-from .incoming import BadEntry, Incoming, Read, one_line, paragraphs, placed, required, year_in
-from .venues import PREPRINT, RIS, pages_of, venue_field
+from .incoming import BadEntry, Incoming, Read, one_line, paragraphs, required, year_in
+from .venues import PREPRINT, pages_of, venue_fields
 
 TAG = re.compile(r"^(?P<tag>[A-Z][A-Z0-9])  ?-(?: (?P<value>.*))?$")
 RIS_KINDS = {  # RIS's types (``TY``) as CSL types; another (GEN, ELEC, ...) says nothing
@@ -55,17 +55,22 @@ class _Record:
 
 
 def read_ris(text: str) -> Iterator[Read]:
-    """Every record of an RIS file, in file order; text outside a record, or a record never ended, is a BadEntry."""
+    """Every record of an RIS file, in file order; text outside a record (one BadEntry for each run of it: a file of
+    another format read as RIS is one problem, not one a line), or a record never ended, is a BadEntry."""
     record: _Record | None = None
     last = ""
+    stray: list[tuple[int, str]] = []  # the lines of text outside a record since the last record or tag
     for number, raw in enumerate(text.lstrip("\ufeff").splitlines(), 1):
         found = TAG.match(raw.rstrip())
         if found is None:
             if record is not None and last and raw.strip():
                 record.parts[last][-1].append(raw.strip())  # a wrapped value
             elif raw.strip() and record is None:
-                yield BadEntry(number, "", "", f"not inside a record (each starts with a 'TY  - ' line): {raw[:60]!r}")
+                stray.append((number, raw))
             continue
+        if stray:
+            yield _outside(stray)
+            stray = []
         tag, value = found.group("tag"), (found.group("value") or "").strip()
         if tag == "TY":
             if record is not None:
@@ -79,8 +84,17 @@ def read_ris(text: str) -> Iterator[Read]:
         else:
             record.parts.setdefault(tag, []).append([value])
             last = tag
+    if stray:
+        yield _outside(stray)
     if record is not None:
         yield BadEntry(record.line, record.first("ID"), "ER", "never ended: an 'ER  -' line must close it")
+
+
+def _outside(lines: list[tuple[int, str]]) -> BadEntry:
+    """A run of text outside any record, named by its first line (and how far it runs)."""
+    (first, raw), end = lines[0], lines[-1][0]
+    more = f" (and {len(lines) - 1} more line{'s' if len(lines) > 2 else ''} to line {end})" if len(lines) > 1 else ""
+    return BadEntry(first, "", "", f"not inside a record (each starts with a 'TY  - ' line): {raw[:60]!r}{more}")
 
 
 def _entry(record: _Record) -> Read:
@@ -93,7 +107,7 @@ def _entry(record: _Record) -> Read:
         return bad or BadEntry(record.line, name, "PY", "missing")
     warnings: list[tuple[str, str]] = []
     kind = RIS_KINDS.get(record.kind, "")
-    if venue_field(kind, RIS) == "PB" and kind:  # a book's, thesis's or report's publisher
+    if kind and venue_fields(kind).ris == "PB":  # a book's, thesis's or report's publisher
         venue = record.first("PB")
     elif not kind and not record.first(*_CONTAINER_TAGS) and record.first("PB"):
         kind, venue = PREPRINT, record.first("PB")  # GEN at a publisher: an article of no journal, as ``cite`` writes
@@ -109,7 +123,7 @@ def _entry(record: _Record) -> Read:
     pages = pages_of(f"{first}-{last}" if first and last else first) if first else ""
     if first and pages is None:
         warnings.append(("SP", f"{first[:80]!r} is not a page or a range of pages; left out"))
-    entry = Incoming(
+    return Incoming(
         record.line,
         name,
         title,
@@ -125,8 +139,8 @@ def _entry(record: _Record) -> Read:
         volume=record.first("VL"),
         issue=record.first("IS"),
         pages=pages or "",
+        genre=record.first("M3") if kind == "thesis" else "",  # a thesis's degree, its "type of work"
     )
-    return placed(entry)
 
 
 def _note(text: str) -> str:

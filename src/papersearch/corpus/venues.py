@@ -1,10 +1,13 @@
 """Where a paper appeared, in a citation's terms: its kind of work, an arXiv pseudo-venue, its pages (pure).
 
-The one owner of three rules every importer and every citation format follows:
+The one owner of the rules every importer and every citation format follows:
 
 - **the kind of work** is a CSL type (``TYPES``): a journal article, a conference paper, a chapter of a
   book (LNCS proceedings are chapters), a book, a thesis, a report, or ``article``, CSL's word for a
-  preprint. BibTeX's entry types map onto these (``BIBTEX_TYPES``) and back (``bibtex_type``);
+  preprint. BibTeX's entry types map onto these (``BIBTEX_TYPES``) and back (``bibtex_type``); a venue
+  tells the kind when the source gave none (``kind_told_by``: a proceedings' name, or a journal's), and
+  each kind names its venue in its own field of each format (``venue_fields``);
+- **a thesis's degree** is its ``genre`` ("Master's thesis"): ``@mastersthesis`` in BibTeX (``is_masters``);
 - **an arXiv pseudo-venue** ("arXiv:1607.06450 [cs, stat]" as Zotero writes a preprint's
   container, Google Scholar's "arXiv preprint arXiv:1607.06450", DBLP's "CoRR" with volume
   "abs/1607.06450", a bare "arXiv" or "arXiv e-prints") is no journal: the paper is a preprint,
@@ -15,6 +18,7 @@ The one owner of three rules every importer and every citation format follows:
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from ..core.identifiers import arxiv_of
 
@@ -98,6 +102,51 @@ def csl_type_of(value: str) -> str:
     return value if value in TYPES else CSL_ALIASES.get(value, "")
 
 
+# a venue's words that name a conference's proceedings (a workshop, a symposium, a conference's short name), and those
+# that name a journal whatever else they say ("Transactions of the ACL", and the journals called proceedings: PNAS,
+# the Royal Society's, the IEEE's own)
+_PROCEEDINGS = re.compile(
+    r"proceedings|\bproc\b|conference|workshop|symposium|advances in neural|\b(?:neurips|nips|iclr|icml|cvpr|iccv|"
+    r"eccv|acl|emnlp|naacl|eacl|coling|aaai|ijcai|kdd|sigir|icassp|interspeech|aistats|uai|colt|corl|miccai|bmvc)\b",
+    re.IGNORECASE,
+)
+_JOURNAL = re.compile(
+    r"\b(?:journal|transactions|letters|magazine|pnas)\b|proceedings of the (?:national academy|royal society|"
+    r"ieee(?!.*\b(?:conference|workshop|symposium)\b))",
+    re.IGNORECASE,
+)
+
+
+def kind_told_by(venue: str) -> str:
+    """The kind of work a venue's name tells, for a paper whose source gave none: a proceedings' name ("Advances in
+    Neural Information Processing Systems 30", "Proc. ICLR 2015") a conference paper, any other a journal article;
+    "" for no venue."""
+    if not venue.strip():
+        return ""
+    conference = _PROCEEDINGS.search(venue) and not _JOURNAL.search(venue)
+    return "paper-conference" if conference else "article-journal"
+
+
+# A thesis's degree, as CSL's ``genre`` and RIS's ``M3`` (type of work) say it; BibTeX says it by the entry type
+# (``@mastersthesis``, ``@phdthesis``) or, for biblatex's ``@thesis``, a ``type`` key (``mathesis``, ``phdthesis``)
+MASTERS_THESIS, PHD_THESIS = "Master's thesis", "PhD thesis"
+BIBTEX_THESES = {"mastersthesis": MASTERS_THESIS, "phdthesis": PHD_THESIS}
+_BIBLATEX_THESIS_TYPES = {"mathesis": MASTERS_THESIS, "phdthesis": PHD_THESIS}
+_MASTERS = re.compile(r"master|\bm\.?\s?(?:sc|a|s|phil|eng|res)\b|mathesis|diplom|magister", re.IGNORECASE)
+
+
+def thesis_genre(entry_type: str, type_field: str) -> str:
+    """A BibTeX thesis's degree: its ``type`` field as written (biblatex's keys read as words), else the one its
+    entry type says ("Master's thesis" for ``@mastersthesis``); "" when neither says."""
+    given = type_field.strip()
+    return _BIBLATEX_THESIS_TYPES.get(given.lower(), given) or BIBTEX_THESES.get(entry_type.lower(), "")
+
+
+def is_masters(genre: str) -> bool:
+    """Whether a thesis's degree is a master's ("Master's thesis", "M.Sc. thesis", "MA thesis", "Diplomarbeit")."""
+    return _MASTERS.search(genre) is not None
+
+
 PLACED_IN_VENUE = ("article-journal", "paper-conference", "chapter")  # kinds that are nothing without their venue
 
 
@@ -107,24 +156,31 @@ def kind_with_venue(kind: str, venue: str) -> str:
     return "" if kind in PLACED_IN_VENUE and not venue else kind
 
 
-# Where each kind names its venue: the BibTeX field (``cite`` writes it, an import reads it), CSL-JSON's variable and
-# RIS's tag. A book, thesis or report appeared at a publisher, a university or an institute (CSL and RIS call each a
-# publisher), never in a container; a preprint or talk's venue (CSL's ``article``) is BibTeX's ``howpublished``.
-VENUE_FIELDS: dict[str, tuple[str, str, str]] = {
-    "article-journal": ("journal", "container-title", "T2"),
-    "paper-conference": ("booktitle", "container-title", "T2"),
-    "chapter": ("booktitle", "container-title", "T2"),
-    "book": ("publisher", "publisher", "PB"),
-    "thesis": ("school", "publisher", "PB"),
-    "report": ("institution", "publisher", "PB"),
-    PREPRINT: ("howpublished", "publisher", "PB"),
+class VenueFields(NamedTuple):
+    """Where a kind of work names its venue in each format: BibTeX's field, CSL-JSON's variable, RIS's tag."""
+
+    bibtex: str
+    csl: str
+    ris: str
+
+
+# Where each kind names its venue (``cite`` writes it, an import reads it). A book, thesis or report appeared at a
+# publisher, a university or an institute (CSL and RIS call each a publisher), never in a container; a preprint or
+# talk's venue (CSL's ``article``) is BibTeX's ``howpublished``.
+VENUE_FIELDS: dict[str, VenueFields] = {
+    "article-journal": VenueFields(bibtex="journal", csl="container-title", ris="T2"),
+    "paper-conference": VenueFields(bibtex="booktitle", csl="container-title", ris="T2"),
+    "chapter": VenueFields(bibtex="booktitle", csl="container-title", ris="T2"),
+    "book": VenueFields(bibtex="publisher", csl="publisher", ris="PB"),
+    "thesis": VenueFields(bibtex="school", csl="publisher", ris="PB"),
+    "report": VenueFields(bibtex="institution", csl="publisher", ris="PB"),
+    PREPRINT: VenueFields(bibtex="howpublished", csl="publisher", ris="PB"),
 }
-BIBTEX, CSL, RIS = 0, 1, 2  # a format's place in ``VENUE_FIELDS``
 
 
-def venue_field(kind: str, fmt: int) -> str:
-    """The field, variable or tag that names the venue of a paper of ``kind`` (a CSL type) in format ``fmt``."""
-    return VENUE_FIELDS.get(kind, VENUE_FIELDS[PREPRINT])[fmt]
+def venue_fields(kind: str) -> VenueFields:
+    """Where a paper of ``kind`` (a CSL type; another, or "", as a preprint) names its venue in each format."""
+    return VENUE_FIELDS.get(kind, VENUE_FIELDS[PREPRINT])
 
 
 # what else a BibTeX entry may name its venue by, read after the field above (biblatex's, and one kind's in another)
@@ -135,21 +191,22 @@ BIBTEX_THESIS_ALSO = ("institution",)  # biblatex's @thesis names its university
 def bibtex_venue_fields(kind: str) -> tuple[str, ...]:
     """The BibTeX fields that may name the venue of an entry of ``kind`` (a CSL type, "" for @misc), in the order
     read: a journal, proceedings or book first, then the kind's own (``school``, ``institution``, ``publisher``)."""
-    own = venue_field(kind, BIBTEX)
+    own = venue_fields(kind).bibtex
     also = BIBTEX_THESIS_ALSO if kind == "thesis" else ()
     return tuple(dict.fromkeys((*BIBTEX_VENUE_ALSO, own, *also)))
 
 
-def bibtex_type(kind: str, has_venue: bool) -> tuple[str, str | None]:
-    """The BibTeX entry type for a CSL type, and the field that names its venue (None: the type has none)."""
+def bibtex_type(kind: str, has_venue: bool, genre: str = "") -> tuple[str, str | None]:
+    """The BibTeX entry type for a CSL type (a thesis's by its degree, ``genre``), and the field that names its venue
+    (None: the type has none)."""
     entry = {
         "paper-conference": "inproceedings",
         "chapter": "incollection" if has_venue else "inbook",
         "book": "book",
-        "thesis": "phdthesis",
+        "thesis": "mastersthesis" if is_masters(genre) else "phdthesis",
         "report": "techreport",
         "article-journal": "article",
     }.get(kind, "misc")
     if kind == "chapter" and not has_venue:
         return entry, None
-    return entry, venue_field(kind, BIBTEX)
+    return entry, venue_fields(kind).bibtex

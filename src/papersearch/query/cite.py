@@ -29,7 +29,7 @@ from ..core.identifiers import arxiv_url, doi_url
 from ..core.names import author_surname, given_names, named_authors
 from ..core.params import MAX_CITE_IDS, check_id_list, one_of
 from ..core.records import PaperRecord
-from ..corpus.venues import CSL, REPORT, RIS, venue_field
+from ..corpus.venues import REPORT, venue_fields
 from .cite_bibtex import bibtex_entry
 from .cite_venue import placed
 
@@ -149,7 +149,9 @@ def csl_item(record: PaperRecord, abstracts: bool = False) -> dict[str, Any]:
         "issued": {"date-parts": [[record["year"]]]},
     }
     if where.venue:
-        item[venue_field(where.kind, CSL)] = where.venue  # a journal's title, a book's or thesis's publisher
+        item[venue_fields(where.kind).csl] = where.venue  # a journal's title, a book's or thesis's publisher
+    if genre := record.get("genre"):
+        item["genre"] = genre  # a thesis's degree: "Master's thesis"
     issue = "number" if where.kind == REPORT else "issue"  # a report's number ("TR-2009"), as CSL calls it
     for name, value in (("volume", where.volume), (issue, record.get("issue")), ("page", record.get("pages"))):
         if value:
@@ -182,7 +184,9 @@ def ris_entry(record: PaperRecord, abstracts: bool = False) -> str:
     lines += [("AU", _ris_name(a)) for a in named_authors(record["authors"])[0]]  # RIS has no "et al.": the names
     lines += [("TI", record["title"]), ("PY", str(record["year"]))]
     if where.venue:
-        lines.append((venue_field(where.kind, RIS), where.venue))
+        lines.append((venue_fields(where.kind).ris, where.venue))
+    if genre := record.get("genre"):
+        lines.append(("M3", genre))  # RIS's "type of work": a thesis's degree
     first, _, last = record.get("pages", "").partition("-")
     for tag, value in (("VL", where.volume), ("IS", record.get("issue", "")), ("SP", first), ("EP", last)):
         if value:
@@ -223,7 +227,8 @@ def short_reference(record: PaperRecord) -> str:
     parts = [f"{who} ({record['year']}) {_sentence(record['title'])}"]
     where = placed(record)
     if where.venue:
-        parts.append(_sentence(where.venue + _numbers(record, where.volume)))
+        degree = f"{record['genre']}, " if record.get("genre") else ""  # a thesis's: "Master's thesis, University …"
+        parts.append(_sentence(degree + where.venue + _numbers(record, where.volume)))
     elif where.preprint and where.arxiv:
         parts.append(f"arXiv preprint arXiv:{where.arxiv}.")
     link = doi_url(record["doi"]) if record.get("doi") else record.get("url") or ""

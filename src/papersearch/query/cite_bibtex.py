@@ -10,7 +10,8 @@ braced so that a style which lowercases titles keeps it. Names are "Last, First"
 with the surname: "van den Oord, Aäron"); an organisation is braced whole ("{DeepSeek AI}").
 The entry type follows the paper's kind of work (``cite_venue.placed``): a conference paper
 (``@inproceedings``, ``booktitle``), a chapter (``@incollection``, ``booktitle``: an LNCS paper), a journal
-article (``@article``, ``journal``), a book, thesis or report, or a preprint (``@misc``: an arXiv
+article (``@article``, ``journal``), a book, a thesis (``@mastersthesis`` for a master's, by its ``genre``, else
+``@phdthesis``; a degree the entry type does not say as ``type``) or a report, or a preprint (``@misc``: an arXiv
 pseudo-venue is never written as a journal), with ``volume``, ``number`` (the issue) and ``pages``
 ("1929--1958"); an arXiv id is written as ``eprint`` with ``archivePrefix = {arXiv}``, as arXiv's own BibTeX
 does. Authors that ended "and others" in the paper's source end so here too.
@@ -22,7 +23,7 @@ import re
 
 from ..core.names import author_surname, given_names, named_authors
 from ..core.records import PaperRecord
-from ..corpus.venues import bibtex_type
+from ..corpus.venues import BIBTEX_THESES, bibtex_type
 from .cite_venue import placed
 
 _ESCAPES = str.maketrans(
@@ -71,7 +72,8 @@ def bibtex_name(name: str) -> str:
 def bibtex_entry(record: PaperRecord, abstracts: bool = False) -> str:
     """One paper as a BibTeX entry; with ``abstracts``, its summary as the ``abstract``."""
     where = placed(record)
-    kind, venue_field = bibtex_type(where.kind, bool(where.venue))
+    genre = record.get("genre", "")
+    kind, venue_field = bibtex_type(where.kind, bool(where.venue), genre)
     listed, et_al = named_authors(record["authors"], bool(record.get("et_al")))
     names = [bibtex_name(a) for a in listed] + (["others"] if et_al else [])
     fields = [
@@ -81,6 +83,8 @@ def bibtex_entry(record: PaperRecord, abstracts: bool = False) -> str:
     ]
     if venue_field and where.venue:
         fields.append((venue_field, "{" + escape(where.venue) + "}"))
+    if genre and genre != BIBTEX_THESES.get(kind):  # a degree the entry type does not say ("M.Sc. thesis")
+        fields.append(("type", "{" + escape(genre) + "}"))
     for name, value in (("volume", where.volume), ("number", record.get("issue", ""))):
         if value:
             fields.append((name, "{" + escape(str(value)) + "}"))

@@ -3,20 +3,17 @@
 A record's ``type`` says its kind when it has one; otherwise the venue tells: none, or an arXiv
 pseudo-venue ("arXiv preprint arXiv:1607.06450", "CoRR"), is a preprint (CSL's ``article``), whose
 arXiv id is the record's or the one its venue names, and whose venue is no journal (``""``), nor its
-volume a journal's (DBLP's CoRR "abs/1701.00009" goes with the venue it numbers); a
-proceedings' name is a conference paper; any other venue a journal. BibTeX, CSL-JSON, RIS and the
+volume a journal's (DBLP's CoRR "abs/1701.00009" goes with the venue it numbers); another venue tells the
+kind as an import reads it (``venues.kind_told_by``: a proceedings' name is a conference paper, any other a journal). BibTeX, CSL-JSON, RIS and the
 text styles all read a record through ``placed``, so no two of them call one paper two things.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ..core.records import PaperRecord
-from ..corpus.venues import PREPRINT, preprint_venue
-
-PROCEEDINGS = re.compile(r"proceedings|conference|workshop|symposium|advances in neural|\bneurips\b|\bnips\b", re.I)
+from ..corpus.venues import PREPRINT, kind_told_by, preprint_venue
 
 
 @dataclass(frozen=True)
@@ -39,7 +36,5 @@ def placed(record: PaperRecord) -> Placed:
     is_preprint, named = preprint_venue(venue, volume)
     if is_preprint:
         return Placed(PREPRINT, "", arxiv or named)
-    kind = record.get("type", "")
-    if not kind:
-        kind = PREPRINT if not venue else "paper-conference" if PROCEEDINGS.search(venue) else "article-journal"
+    kind = record.get("type", "") or kind_told_by(venue) or PREPRINT
     return Placed(kind, venue, arxiv, volume)

@@ -1,12 +1,27 @@
 """The records a search returns, built once for every face: each ranked paper (``SearchHit``) and the whole
-answer (``SearchResults``). Pure."""
+answer (``SearchResults``); and the one rule of how a paper shown to a face (a hit, an answer's source) carries its
+record's ``et_al`` (``et_al_field``). Pure."""
 
 from __future__ import annotations
+
+from typing import TypedDict
 
 from ..core.params import SearchRequest
 from ..core.records import PaperRecord, Scores, SearchHit, SearchResults, Why
 from . import scope
 from .plan import QueryPlan
+
+
+class EtAlField(TypedDict, total=False):
+    """A paper's ``et_al`` as every record a face is given carries it: present, and true, only when it is true."""
+
+    et_al: bool
+
+
+def et_al_field(rec: PaperRecord) -> EtAlField:
+    """``{"et_al": True}`` for a paper whose source listed only its first authors, else ``{}``: spread into a hit or an
+    answer's source (``{..., **et_al_field(rec)}``), so a face never reads ``et_al: false``."""
+    return {"et_al": True} if rec.get("et_al") else {}
 
 
 def search_hit(rank: int, rec: PaperRecord, score: float, scores: Scores, why: Why) -> SearchHit:
@@ -24,9 +39,8 @@ def search_hit(rank: int, rec: PaperRecord, score: float, scores: Scores, why: W
         "scores": scores,
         "why": why,
         "neighbours": rec["references"],
+        **et_al_field(rec),
     }
-    if rec.get("et_al"):
-        hit["et_al"] = True
     return hit
 
 
