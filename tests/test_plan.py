@@ -565,6 +565,23 @@ def test_what_came_before_a_paper_searches_the_words_that_name_it() -> None:
 
 # one phrase or more for each alternative of each gated expression (with the dev queries, the texts below try them)
 GATE_PHRASES = [
+    "put these in order: bert, resnet, alexnet",
+    "order these: gans, vaes, pix2pix",
+    "sort the following by date: lstm, gru, transformers",
+    "the seq2seq paper built on what",
+    "what did attention replace",
+    "what made alexnet possible",
+    "what makes resnet possible",
+    "which made word2vec possible",
+    "where did the lstm paper lead",
+    "where has backprop led since",
+    "where do gans lead",
+    "before alexnet?",
+    "post-bert",
+    "so, pre-transformer?",
+    "radford 2018 successors",
+    "alexnet ancestors",
+    "the lineage of bert",
     "papers cited by BERT",
     "work referenced in the transformer paper",
     "papers in reverse chronological order",
