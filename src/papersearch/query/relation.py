@@ -1,13 +1,13 @@
 """A relation to one paper read from the words: what came before or after it, and the words that name it.
 
-"what came before X", "what built on X", "what should I read before X", "what followed X", "after X, what came next",
-"the last paper published before X" (only beside a superlative), "X's predecessors", "what did X make possible",
-"papers that X relies on", "which papers cite X", "X - what came afterwards?" (a pronoun or a side at the end refers
-to the paper named ahead; a verb of one table read by the part the paper plays in it, "what did X build on / replace /
-lead to", "what enabled X", "the seq2seq paper built on what"; a noun of a side after the paper's words, "AlexNet's
-ancestors", "Radford 2018 successors"; a side and a paper alone, "before alexnet?"): ``read_relation`` says on which side of X to look and the words that name X (the anchor,
-which the ranker searches for); an anchor that is a year or a decade is a time (``timewords`` reads it).
-``order.read_order`` reads it beside an end of time.
+"what came before X", "what should I read before X", "what followed X", "after X, what came next", "the last paper
+published before X" (only beside a superlative), "X's predecessors", "which papers cite X", "X - what came
+afterwards?" (a pronoun or a side at the end refers to the paper named ahead); a verb of one table read by the part
+the paper plays in it ("what did X build on / replace / lead to", "what enabled X", "the seq2seq paper built on what",
+"papers that X relies on"); a noun of a side after the paper's words ("AlexNet's ancestors", "Radford 2018
+successors"); a side and a paper alone ("before alexnet?"). ``read_relation`` says on which side of X to look and the
+words that name X (the anchor, which the ranker searches for); an anchor that is a year or a decade is a time
+(``timewords`` reads it). ``order.read_order`` reads it beside an end of time.
 """
 
 from __future__ import annotations
