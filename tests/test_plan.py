@@ -835,3 +835,41 @@ def test_a_yes_no_question_a_citation_and_a_history_need_the_words_that_make_the
         "how deep learning developed over the years",
     ):
         assert HISTORY.search(q) is not None, q
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        # a comparative of time opens the window past the year, as "after" and "before" do (each read as that year
+        # alone, and on neither side, before)
+        ("language models later than 2019", (2020, 2025)),
+        ("language model papers newer than 2019", (2020, 2025)),
+        ("language models more recent than 2019", (2020, 2025)),
+        ("language models after the year 2019", (2020, 2025)),
+        ("language models beyond 2019", (2020, 2025)),
+        ("anything past 2019 on language models", (2020, 2025)),
+        ("post-2019 papers on language models", (2020, 2025)),
+        ("language models earlier than 2003", (1943, 2002)),
+        ("language models older than 2003", (1943, 2002)),
+        ("language models prior to the year 2003", (1943, 2002)),
+        ("pre-2003 language models", (1943, 2002)),
+        # the same rule for a year, a decade and a thing the list introduced
+        ("language models before 2003", (1943, 2002)),
+        ("language models until 2003", (1943, 2003)),
+        ("language models since 2019", (2019, 2025)),
+        ("papers from 2005", (2005, 2005)),
+        ("vision before the 90s", (1943, 1989)),
+        ("vision papers since the nineties", (1990, 2025)),
+        ("vision papers post the 1990s", (2000, 2025)),
+        ("nets until the eighties", (1943, 1989)),
+        ("the 90s onwards", (1990, 2025)),
+        ("from the 1980s", (1980, 1989)),
+    ],
+)
+def test_a_bound_opens_one_side_of_a_year_or_a_decade_by_one_rule(text: str, years: tuple[int, int]) -> None:
+    """1943 and 2025 stand for the list's first and last years (this context's own)."""
+    plan = make_plan(text, CTX)
+    first = CTX.time.first if years[0] == 1943 else years[0]
+    last = CTX.time.last if years[1] == 2025 else years[1]
+    assert plan.window is not None and (plan.window.start, plan.window.end) == (first, last)
+    assert plan.order is None

@@ -17,6 +17,7 @@ from typing import Literal
 
 from ..core.patterns import DIGIT, Gated
 from .periods import Span
+from .timewords import WORD_NUMBERS
 
 Side = Literal["before", "after"]
 Role = Literal["subject", "object"]  # the part the paper plays in a verb's relation (``_VERB``)
@@ -246,7 +247,9 @@ WH = re.compile(r"^(?:what|which|whom|who)$", re.IGNORECASE)  # "the seq2seq pap
 IN_ORDER = re.compile(
     r"\s+in\s+(?:(?:time|date|chronological)\s+)?order$", re.IGNORECASE
 )  # "what came before X in order"
-DECADE = re.compile(r"(?<!\w)(?:(?:1[89]|20)?\d0|['’]\d0)['’]?s\b", re.IGNORECASE)  # "the 1980s", "late-80s", "'90s"
+DECADE = re.compile(  # "the 1980s", "late-80s", "'90s", "the nineties"
+    r"(?<!\w)(?:(?:1[89]|20)?\d0|['’]\d0)['’]?s\b|\b(?:" + "|".join(WORD_NUMBERS) + r")\b", re.IGNORECASE
+)
 # the words that refer back to a paper named ahead of the question ("the transfer learning paper: what did it
 # influence?"), and that lead-in: the words before the first mark that ends a clause
 PRONOUN = re.compile(r"^(?:it|that|this|them|these|those|(?:this|that)\s+(?:one|paper|work))$", re.IGNORECASE)
@@ -261,7 +264,8 @@ NEXT_IN_TIME = Gated(  # "right before X", "immediately preceded X", "the next p
 YEAR_ONLY = Gated(
     (DIGIT,),
     r"^\W*(?:the\s+)?(?:year\s+)?(?:1[89]\d\d|20\d\d)s?(?:\W*$|\s+(?:on|about|in|for|that|which|regarding|concerning"
-    r"|with|and|to|what|which|is|are|was|were)\b)",
+    r"|with|and|to|what|which|is|are|was|were)\b)"
+    r"|^\W*(?:1[89]\d\d|20\d\d)s?(?![\w'’-])",  # "post-2019 papers on X", "pre-2003 language models": a year first
     re.IGNORECASE,
 )
 

@@ -16,7 +16,7 @@ from functools import cached_property
 from ..core.patterns import DIGIT, YEAR_DIGITS, Gated
 from ..core.records import EraRecord
 from ..core.text import plain_words
-from .periods import EraKey, Span, decade_bound, era_key, era_named, nickname_in
+from .periods import EraKey, Span, era_key, era_named, nickname_in
 
 WORD_NUMBERS = {
     "twenties": 20,
@@ -74,11 +74,40 @@ RANGE = Gated(
     rf"\b(?:between\s+|from\s+)?(?P<a>{YEAR})\s*(?:-|–|—|to|and|until|till|through)\s*(?P<b>{YEAR})\b",
     re.IGNORECASE,
 )
+# the words that open a time on one side of a year, a decade or a thing the list introduced, and which side each
+# opens: "before 2000" ends in 1999, "until 2000" in 2000; "after 2019", "later than 2019" start in 2020, "since 2019"
+# in 2019; "from 2005" is that year alone unless "onwards" follows. One table for years, decades and things alike.
+BOUND_WORDS = {
+    "before": "before",
+    "prior to": "before",
+    "pre": "before",
+    "earlier than": "before",
+    "older than": "before",
+    "until": "until",
+    "till": "until",
+    "up to": "until",
+    "after": "after",
+    "post": "after",
+    "later than": "after",
+    "newer than": "after",
+    "more recent than": "after",
+    "beyond": "after",
+    "past": "after",
+    "since": "since",
+    "from": "from",
+}
+_DIR = "|".join(w.replace(" ", r"\s+") for w in sorted(BOUND_WORDS, key=len, reverse=True))
+_THE_YEAR = r"(?:the\s+year\s+)?"
 BOUND = Gated(
-    ("before", "until", "up", "prior", "pre", "after", "since", "post", "from"),
-    rf"\b(?P<dir>before|until|up\s+to|prior\s+to|pre|after|since|post|from)[\s-]+(?P<what>{YEAR}|[a-z][\w\- ]{{1,30}}?)"
-    r"(?=$|[?.!,;]|\s+(?:and|about|on|in|for|with|that|which|papers?|work)\b)",
+    ("before", "until", "till", "up", "prior", "pre", "after", "since", "post", "from", "than", "beyond", "past"),
+    rf"\b(?P<dir>{_DIR})[\s-]+(?P<what>{_THE_YEAR}{YEAR}(?![\d'’-])(?=s?\b)|(?<!past\s)(?<!beyond\s)[a-z][\w\- ]{{1,30}}?"
+    r"(?=$|[?.!,;]|\s+(?:and|about|on|in|for|with|that|which|papers?|work)\b))",
     re.IGNORECASE,
+)
+# a bound just before a decade ("since the 90s") and "onwards" just after it ("the 90s onwards")
+DECADE_BOUND = re.compile(rf"\b(?P<dir>{_DIR})[\s-]+$", re.IGNORECASE)
+DECADE_ONWARD = re.compile(
+    r"\s*(?:onwards?\b|on\b(?=\s*(?:$|[?.!,;]))|and\s+(?:later|after|beyond)\b|or\s+later\b)", re.IGNORECASE
 )
 SAME_YEAR = Gated(
     ("year", "when"),
@@ -259,24 +288,43 @@ def _century(text: str, ctx: TimeContext) -> TimeWindow | None:
     return None
 
 
+def bounded(word: str, lo: int, hi: int, years: Span, onward: bool = False) -> Span:
+    """The years a bound word (``BOUND_WORDS``) opens on one side of the years ``lo``-``hi`` (a year, a decade, the
+    year a thing came), within the list's ``years``: "before" ends the year before ``lo``, "until" at ``hi``, "after"
+    starts the year after ``hi``, "since" at ``lo``; "from" is ``lo``-``hi`` alone unless ``onward``."""
+    first, last = years
+    side = BOUND_WORDS[" ".join(word.lower().split())]
+    if side == "before":
+        return first, lo - 1
+    if side == "until":
+        return first, hi
+    if side == "after":
+        return hi + 1, last
+    if side == "since" or onward:
+        return lo, last
+    return lo, hi
+
+
 def _bound(text: str, ctx: TimeContext) -> TimeWindow | None:
-    """Open on one side of a year or of a thing the list introduced: "before 2000", "after backprop", "since 2012"."""
+    """Open on one side of a year or of a thing the list introduced: "before 2000", "after backprop", "since 2012",
+    "later than 2019"."""
     at = 0
     while (m := BOUND.search(text, at)) is not None:
         at = m.start() + 1  # matches may overlap: "from before backprop" is read at "before" too
-        what = m.group("what").strip()
-        direction = m.group("dir").lower().split()[0]
+        what = re.sub(r"^the\s+year\s+", "", m.group("what").strip(), flags=re.IGNORECASE)
+        word = m.group("dir")
         # "from" a thing is often where a story starts ("from perceptrons to deep learning"): whole names only
-        year = int(what) if re.fullmatch(YEAR, what) else _concept_year(what, ctx, whole=direction == "from")
+        year = int(what) if re.fullmatch(YEAR, what) else _concept_year(what, ctx, whole=word.lower() == "from")
         if year is None:
             continue
-        if direction == "from" and re.fullmatch(YEAR, what):  # "anything from 2005?": that year ("since" is onwards)
-            return TimeWindow(year, year, f"papers from {year}", _at(m))
-        if direction in ("before", "until", "up", "prior", "pre"):
-            end = year - 1 if direction in ("before", "prior", "pre") else year
-            return TimeWindow(ctx.first, end, f"papers up to {end}", _at(m))
-        start = year + 1 if direction in ("after", "post") else year
-        return TimeWindow(start, ctx.last, f"papers from {start} on", _at(m))
+        onward = not re.fullmatch(YEAR, what)  # "from backprop": from its year on; "from 2005": that year
+        start, end = bounded(word, year, year, (ctx.first, ctx.last), onward)
+        side = BOUND_WORDS[" ".join(word.lower().split())]
+        if side in ("before", "until"):
+            label = f"papers up to {end}"
+        else:  # "papers from 2005": that year alone
+            label = f"papers from {start}" + ("" if side == "from" and not onward else " on")
+        return TimeWindow(start, end, label, _at(m))
     return None
 
 
@@ -308,10 +356,13 @@ def _decade(text: str, ctx: TimeContext) -> TimeWindow | None:
     if not m:
         return None
     lo, hi = _decade_years(m)
-    opened = decade_bound(text, m.span(), (lo, hi), (ctx.first, ctx.last))
-    if opened is None:
+    bound, onward = DECADE_BOUND.search(text, 0, m.start()), DECADE_ONWARD.match(text, m.end())
+    if bound is None and onward is None:
         return TimeWindow(lo, hi, _decade_label(m, lo), _at(m))
-    (a, b), span = opened
+    a, b = bounded(bound.group("dir") if bound else "since", lo, hi, (ctx.first, ctx.last), onward is not None)
+    if (a, b) == (lo, hi):  # "from the 1980s": the decade alone
+        return TimeWindow(lo, hi, _decade_label(m, lo), _at(m))
+    span = (bound.start() if bound else m.start(), onward.end() if onward else m.end())
     return TimeWindow(a, b, f"papers up to {b}" if a == ctx.first else f"papers from {a} on", (span,))
 
 
