@@ -25,6 +25,11 @@ from papersearch.query.searcher import Searcher
         ("what did the perceptron inspire", "after", "the perceptron"),
         ("what did word2vec give rise to?", "after", "word2vec"),
         ("where did the LSTM paper lead?", "after", "the LSTM paper"),
+        ("which earlier works does the BERT paper draw from", "before", "the BERT paper"),
+        ("what earlier ideas does CLIP combine", "before", "CLIP"),
+        ("I need the papers the transformer was built upon for my thesis", "before", "the transformer"),
+        ("who picked up where the denoising autoencoder paper left off?", "after", "the denoising autoencoder paper"),
+        ("papers that predate BERT and shaped it", "before", "BERT"),
         # the paper the verb's object: the other side
         ("what enabled the transformer?", "before", "the transformer"),
         ("what made AlexNet possible", "before", "AlexNet"),

@@ -565,6 +565,9 @@ def test_what_came_before_a_paper_searches_the_words_that_name_it() -> None:
 
 # one phrase or more for each alternative of each gated expression (with the dev queries, the texts below try them)
 GATE_PHRASES = [
+    "who picked up where the gan paper left off",
+    "which work took up where backprop left off?",
+    "papers that carried on where lstms leave off",
     "put these in order: bert, resnet, alexnet",
     "order these: gans, vaes, pix2pix",
     "sort the following by date: lstm, gru, transformers",

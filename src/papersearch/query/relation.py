@@ -72,7 +72,7 @@ BEFORE = Gated(
     r"|(?:precursors?|predec+es+ors?|forerunners?|antecedents?|prerequisites?|ancestors?|ancestry|lineage)\s+(?:of|to|for)|influences\s+(?:on|behind)"
     r"|what\s+(?:inspired|influenced|shaped|motivated|prompted)|(?:foundations?|groundwork)\s+for"
     rf"|(?:was|were|is|are)\s+there\s+{_SOON}(?:before|prior\s+to)|{_PEOPLE}{_SOON}(?:before|prior\s+to)"
-    rf"|{_SAID}{_SOON}(?:before|prior\s+to)|(?:older|earlier)\s+than|predat(?:ed|es|ing))\s+" + _ANCHOR,
+    rf"|{_SAID}{_SOON}(?:before|prior\s+to)|(?:older|earlier)\s+than|predat(?:e|ed|es|ing))\s+" + _ANCHOR,
     re.IGNORECASE,
 )
 AFTER = Gated(
@@ -126,7 +126,9 @@ _EARLIER = (  # the subject came later than what the verb names: what X built on
     r"(?:build|built|building|builds|rest|rests|resting|rely|relies|relying|draw|draws|drawing|drew|depend|depends"
     r"|depending|based|founded|improve|improved|improves|improving)\s+(?:up)?on"
     r"|(?:grow|grew|come|came|emerge|emerged|stem|stemmed|spring|sprang|evolve|evolved|develop|developed|descend"
-    r"|descended|derive|derived|borrow|borrowed|inherit|inherited|learn|learned|learnt)\s+(?:out\s+of|from)"
+    r"|descended|derive|derived|borrow|borrowed|inherit|inherited|learn|learned|learnt|draw|draws|drew|drawing|take"
+    r"|takes|took)\s+(?:out\s+of|from)"
+    r"|combine|combined|combines|merge|merged|merges|unify|unified|unifies"
     r"|cite|cited|cites|mention|reference|referenced|replace|replaced|replaces|supersede|superseded|supersedes|supplant"
     r"|supplanted|extend|extended|extends|follow|followed|succeed|succeeded"
 )
@@ -139,6 +141,7 @@ _LATER = (  # the subject came earlier than what the verb names: what X led to, 
 _VERB = rf"(?P<verb>(?P<earlier>{_EARLIER})|{_LATER})"
 _VERB_GATE = (
     *("on", "from", "out", "cite", "mention", "referenc", "replac", "supersed", "supplant", "extend", "follow"),
+    *("combine", "merge", "unif"),
     *("succeed", "lead", "led", "possible", "enable", "inspire", "influence", "spawn", "pave", "rise", "open"),
     *("kick", "trigger", "spark", "unlock", "preced", "motivat", "prompt", "shape"),
 )
@@ -167,7 +170,7 @@ RESTS_ON = Gated(
     + _VERB
     + r"|^\s*(?:so\s+)?(?P<ahead>[^?.!;,]*?[^?.!;,\s])\s+(?:(?:is|was|are|were)\s+)?"
     + _VERB.replace("?P<verb>", "?P<verb2>").replace("?P<earlier>", "?P<earlier2>")
-    + r"\s+(?:what|which(?:\s+[\w'’-]+)?|whom))(?=\s*(?:[?.!;,:]|$))",
+    + r"\s+(?:what|which(?:\s+[\w'’-]+)?|whom))(?=\s*(?:[?.!;,:]|$|for\s+(?:my|our|a|an)\b))",  # "... for my thesis"
     re.IGNORECASE,
 )
 # "what enabled the transformer?", "which papers extended GANs", "what made AlexNet possible": the paper the object
@@ -175,6 +178,12 @@ DONE_TO = Gated(
     _VERB_GATE,
     r"\b(?:what|which|papers?|work|works|ones|entries|research|anything|everything)(?:\s+[\w'’-]+){0,2}?\s+"
     r"(?:that\s+|which\s+)?(?:(?:has|have|had)\s+)?" + _VERB + r"\s+" + _ANCHOR,
+    re.IGNORECASE,
+)
+PICKED_UP = Gated(  # "who picked up where the denoising autoencoder paper left off?": what came after it
+    ("left", "leave"),
+    r"\b(?:pick|picks|picked|picking|take|takes|took|taking|carry|carries|carried|carrying)\s+(?:up|on)\s+where\s+"
+    r"(?P<anchor>[^?.!;,]*?[^?.!;,\s])\s+(?:left|leaves|leave)\s+off\b",
     re.IGNORECASE,
 )
 MADE_POSSIBLE = Gated(  # "what made AlexNet possible": what came before it
@@ -242,6 +251,8 @@ BARE = Gated(
     r"(?P<side>before|after|prior\s+to|since|pre|post)[\s-]+(?P<anchor>[^?.!;,]*[^?.!;,\s])\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
+# a clause joined after the paper's words that says more of the same relation: "papers that predate BERT and shaped it"
+AND_ALSO = re.compile(r"\s+and\s+[\w'’-]+(?:\s+[\w'’-]+)?\s+(?:it|them|this|that|him|her)$", re.IGNORECASE)
 ET_AL = re.compile(r"\bet\s+al\.", re.IGNORECASE)
 WH = re.compile(r"^(?:what|which|whom|who)$", re.IGNORECASE)  # "the seq2seq paper built on what": no anchor
 IN_ORDER = re.compile(
@@ -286,6 +297,7 @@ def read_relation(text: str, superlative: bool) -> tuple[Side | None, str, Span 
         (CITED_IN, "before"),
         (CITED_BY, "after"),
         (MADE_POSSIBLE, "before"),
+        (PICKED_UP, "after"),
         (RESPONSE, None),
         (POSSESSIVE, None),
         (KIN_AT_END, None),
@@ -304,7 +316,7 @@ def read_relation(text: str, superlative: bool) -> tuple[Side | None, str, Span 
         if _timed(m.group(group)) or WH.match(m.group(group)):  # "after 2015" is a time, read as one
             continue
         said = _said(m, side)
-        anchor = " ".join(IN_ORDER.sub("", m.group(group).strip()).split())
+        anchor = " ".join(AND_ALSO.sub("", IN_ORDER.sub("", m.group(group).strip())).split())
         if PRONOUN.match(anchor):  # "the transfer learning paper: what did it influence?"
             ahead = LEAD_IN.match(text[: m.start(group)])
             if ahead is None:
