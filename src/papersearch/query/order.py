@@ -137,6 +137,8 @@ BOTH_SIDES = re.compile(r"\s+(?:and|or|vs\.?|versus)\s+", re.IGNORECASE)  # ... 
 EITHER = re.compile(r"^\s*(?:either|between)\s+", re.IGNORECASE)  # "either A or B": the side is A
 # a list of three or more put in order: its items divide at commas and at the word before the last ("A, B or C")
 LIST_ITEMS = re.compile(r"\s*,\s*(?:(?:or|and)\s+)?|\s+(?:or|vs\.?|versus)\s+|\s+and\s+(?=[^,]*$)", re.IGNORECASE)
+# what says a whole order runs over a list that follows, not over a topic: "these", "the following", a colon
+LISTING = re.compile(r"\b(?:these|them|the\s+following)\b|:", re.IGNORECASE)
 # the words that lead into such a list: "these:", "the following papers -", "them:"
 LEAD_INTO = re.compile(
     r"^.*?\b(?:these|them|the\s+following)(?:\s+(?:papers|ones|entries|works|three|four|five))?\s*[:\-–—]?\s*"
@@ -258,7 +260,8 @@ def choice_sides(text: str, topic: str) -> tuple[str, ...] | None:
         end = _end(mended(text)[0])  # in time is asked ("the oldest paper comparing A and B": none)
         if end is None:
             return compared_sides(text)
-        return _listed(topic) if end[0] in (OLDEST_FIRST, NEWEST_FIRST, LIST_ORDER) else None
+        listing = end[0] in (OLDEST_FIRST, NEWEST_FIRST, LIST_ORDER) and LISTING.search(text) is not None
+        return _listed(topic) if listing else None  # "sort papers on vision, language and speech by date": a topic
     words = topic.strip(" ?!.,:;—–-")
     listed = _listed(words)  # "which came first: LSTM, GRU or the transformer?": each of the three
     if listed is not None:
