@@ -770,11 +770,11 @@ def test_gated_expressions_answer_as_the_expressions_themselves() -> None:
     import re
 
     from papersearch.core.patterns import Gated
-    from papersearch.query import intents, order, plan, relation, timewords, wording
+    from papersearch.query import bounds, intents, order, plan, relation, timewords, wording
 
     texts = _gate_texts()
     checked = 0
-    for module in (timewords, order, relation, wording, plan, intents):
+    for module in (timewords, bounds, order, relation, wording, plan, intents):
         for name, gated in vars(module).items():
             if not isinstance(gated, Gated):
                 continue

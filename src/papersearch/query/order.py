@@ -25,6 +25,7 @@ from . import english
 from .comparison import YES_NO, compared_sides
 from .periods import Span
 from .relation import Side, every_other, nearest, read_relation
+from .sides import BETWEEN, LISTING, SIDES, listed, split_sides
 
 First = OrderFirst
 Named = tuple[int, str, str]  # a paper named by words, as the ranker found it: (row, id, how it is shown)
@@ -132,20 +133,6 @@ LATEST = Gated(
 # a place counted from an end ("the second oldest", "the 3rd most recent paper"): the order's first is that paper
 ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
 NTH = re.compile(r"\b(" + "|".join(ORDINALS) + r")[\s-]+(?:(?:very|most|least)\s+)?$", re.IGNORECASE)
-SIDES = re.compile(r"\s+(?:or|vs\.?|versus)\s+", re.IGNORECASE)  # where a choice's topic divides into its two sides
-BOTH_SIDES = re.compile(r"\s+(?:and|or|vs\.?|versus)\s+", re.IGNORECASE)  # ... "which of A and B", "between A and B"
-EITHER = re.compile(r"^\s*(?:either|between)\s+", re.IGNORECASE)  # "either A or B": the side is A
-# a list of three or more put in order: its items divide at commas and at the word before the last ("A, B or C")
-LIST_ITEMS = re.compile(r"\s*,\s*(?:(?:or|and)\s+)?|\s+(?:or|vs\.?|versus)\s+|\s+and\s+(?=[^,]*$)", re.IGNORECASE)
-# what says a whole order runs over a list that follows, not over a topic: "these", "the following", a colon
-LISTING = re.compile(r"\b(?:these|them|the\s+following)\b|:", re.IGNORECASE)
-# the words that lead into such a list: "these:", "the following papers -", "them:"
-LEAD_INTO = re.compile(
-    r"^.*?\b(?:these|them|the\s+following)(?:\s+(?:papers|ones|entries|works|three|four|five))?\s*[:\-–—]?\s*"
-    r"|^[^:]*:\s*(?=[^:]*,)",
-    re.IGNORECASE,
-)
-BETWEEN = re.compile(r"^\s*between\s+\S.*?\s+and\s+\S", re.IGNORECASE)  # "between A and B, which came first?"
 # the words of time order a misspelling of which is still read as one ("olderst paper", "the newst one")
 TIME_WORDS = ("oldest", "earliest", "newest", "latest", "youngest", "recent")
 KEPT_WORDS = 4096  # words whose reading as a misspelt word of time order is kept
@@ -228,15 +215,11 @@ class OrderReading:
         papers = [p for _, p in self.choice]
         if len(papers) == 2 and papers[0] is not None and papers[1] is not None and papers[0][0] == papers[1][0]:
             return [f"“{self.choice[0][0]}”", f"“{self.choice[1][0]}” (both in {papers[0][2]})"]
-        shown: list[str] = []
-        said: set[int] = set()
-        for words, paper in self.choice:  # a paper a side before named is said once: "“GRU” (in Long Short-Term ...)"
-            if paper is None:
-                shown.append(f"“{words}” (no paper of the list)")
-            else:
-                shown.append(f"“{words}” (in {paper[2]})" if paper[0] in said else paper[2])
-                said.add(paper[0])
-        return shown
+        rows = [p[0] if p else None for p in papers]  # a paper a side before named is said once: "“GRU” (in ...)"
+        return [
+            f"“{w}” (no paper of the list)" if p is None else f"“{w}” (in {p[2]})" if p[0] in rows[:i] else p[2]
+            for i, (w, p) in enumerate(self.choice)
+        ]
 
     def named_rows(self) -> list[int]:
         """The rows of the papers a choice's (or comparison's) sides name, in the order asked, once each."""
@@ -261,28 +244,8 @@ def choice_sides(text: str, topic: str) -> tuple[str, ...] | None:
         if end is None:
             return compared_sides(text)
         listing = end[0] in (OLDEST_FIRST, NEWEST_FIRST, LIST_ORDER) and LISTING.search(text) is not None
-        return _listed(topic) if listing else None  # "sort papers on vision, language and speech by date": a topic
-    words = topic.strip(" ?!.,:;—–-")
-    listed = _listed(words)  # "which came first: LSTM, GRU or the transformer?": each of the three
-    if listed is not None:
-        return listed
-    parts = (BOTH_SIDES if _joined_by_and(text, m) else SIDES).split(words)
-    sides = tuple(EITHER.sub("", part).strip(" ,:;—–-") for part in parts)
-    return sides if len(sides) > 1 and all(re.search(r"\w", side) for side in sides) else None
-
-
-def _listed(topic: str) -> tuple[str, ...] | None:
-    """Each item of a list of three or more things a question puts in order ("LSTM, GRU or the transformer", "these:
-    BERT, ResNet and AlexNet"): its items split at commas and at the last "or" ("and", "vs"), less the words that
-    lead into the list ("these:"); None without two commas' worth of items."""
-    words = LEAD_INTO.sub("", topic.strip(" ?!.,:;—–-"))
-    if words.count(",") < 1:
-        return None
-    items = [EITHER.sub("", item).strip(" ,:;—–-") for item in LIST_ITEMS.split(words)]
-    items = [item for item in items if item]
-    if len(items) < 3 or not all(re.search(r"\w", item) for item in items):
-        return None
-    return tuple(items)
+        return listed(topic) if listing else None  # "sort papers on vision, language and speech by date": a topic
+    return listed(topic) or split_sides(topic, _joined_by_and(text, m))  # "which came first: LSTM, GRU or the ..."
 
 
 ENDS: tuple[tuple[Gated, First], ...] = (  # tried in this order: the first that matches is the order's end

@@ -145,7 +145,7 @@ _VERB_GATE = (
     *("succeed", "lead", "led", "possible", "enable", "inspire", "influence", "spawn", "pave", "rise", "open"),
     *("kick", "trigger", "spark", "unlock", "preced", "motivat", "prompt", "shape"),
 )
-# "what did the transformer build on?", "where did X lead next", "what has BERT influenced", "which earlier work does
+# "what did the transformer build on?", "what did X lead to", "what has BERT influenced", "which earlier work does
 # X rest on", "what did attention replace": the paper the subject
 DID = Gated(
     _VERB_GATE,
