@@ -21,7 +21,7 @@ CLIP, NERF = "2021-radford-clip", "2020-mildenhall-nerf"
         ("GPT-2 or BERT: which is newer?", "GPT-2 or BERT: ?", ("GPT-2", "BERT")),
         ("which is older, either AlphaFold or AlphaGo?", "either AlphaFold or AlphaGo?", ("AlphaFold", "AlphaGo")),
         ("which appeared later, AlphaGo vs DQN?", "AlphaGo vs DQN?", ("AlphaGo", "DQN")),
-        ("which came first, CNNs or RNNs or LSTMs?", "CNNs or RNNs or LSTMs?", None),  # not a choice of two
+        ("which came first, CNNs or RNNs or LSTMs?", "CNNs or RNNs or LSTMs?", ("CNNs", "RNNs", "LSTMs")),
         ("the oldest paper on CNNs or RNNs", "CNNs or RNNs", None),  # an order over a topic, not a choice
         ("which came first, the VAE?", "the VAE?", None),
         ("did GANs come before VAEs?", "GANs VAEs?", ("GANs", "VAEs")),
@@ -36,7 +36,7 @@ CLIP, NERF = "2021-radford-clip", "2020-mildenhall-nerf"
         ("which of the GAN papers came first", "which of the GAN papers came", None),
     ],
 )
-def test_a_choice_is_split_into_its_two_sides(text: str, topic: str, sides: tuple[str, str] | None) -> None:
+def test_a_choice_is_split_into_its_two_sides(text: str, topic: str, sides: tuple[str, ...] | None) -> None:
     assert choice_sides(text, topic) == sides
 
 
@@ -136,3 +136,75 @@ def test_a_superlative_with_two_sides_after_it_asks_a_choice(text: str, first: s
     assert choice_sides(text, text[o.spans[0][1] :]) is not None
     assert read_order("which paper is the oldest?") is not None  # no sides: an order over the list, as before
     assert choice_sides("which paper is the oldest?", "paper is the?") is None
+
+
+# a choice of three or more, or a list put in order: each item a side ("which came first: LSTM, GRU or the transformer?"
+# was a choice between "LSTM, GRU" and "the transformer"; "put these in order: ..." was no order at all)
+LISTS = [
+    ("which came first: LSTM, GRU or the transformer?", ("LSTM", "GRU", "the transformer")),
+    ("which is oldest: GANs, VAEs or diffusion models?", ("GANs", "VAEs", "diffusion models")),
+    ("which is newest: CLIP, NeRF or AlphaFold?", ("CLIP", "NeRF", "AlphaFold")),
+    ("which of BERT, GPT-2 and CLIP came first?", ("BERT", "GPT-2", "CLIP")),
+    (
+        "which came later, pix2pix, the GAN paper, or latent diffusion?",
+        ("pix2pix", "the GAN paper", "latent diffusion"),
+    ),
+    ("put these in order: the transformer, LSTM, attention", ("the transformer", "LSTM", "attention")),
+    ("order these by year: BERT, ResNet, AlexNet", ("BERT", "ResNet", "AlexNet")),
+    ("in chronological order: word2vec, BERT and GPT-2", ("word2vec", "BERT", "GPT-2")),
+    ("could you sort these three by date - GANs, VAEs and pix2pix", ("GANs", "VAEs", "pix2pix")),
+]
+
+
+@pytest.mark.parametrize(("text", "sides"), LISTS)
+def test_a_list_of_three_or_more_is_split_into_its_items(text: str, sides: tuple[str, ...]) -> None:
+    o = read_order(text)
+    assert o is not None and o.first is not None
+    topic = searcher_topic(text, o.spans)
+    assert choice_sides(text, topic) == sides
+
+
+def searcher_topic(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    """The text less the order's words, as the plan reads a topic."""
+    from papersearch.query.plan import _topic
+
+    return _topic(text, None, spans)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sort the GAN papers by date",
+        "list papers on CNNs and RNNs in chronological order",
+        "the oldest paper on CNNs",
+        "sort papers on vision, language and speech by date",
+        "the oldest paper on CNNs, RNNs or LSTMs",
+    ],
+)
+def test_an_order_over_a_topic_is_no_list(text: str) -> None:
+    o = read_order(text)
+    assert choice_sides(text, searcher_topic(text, o.spans) if o is not None else text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "named"),
+    [
+        ("which came first: LSTM, GRU or the transformer?", "1997-hochreiter-lstm", 2),
+        ("which is oldest: GANs, VAEs or diffusion models?", VAE, 3),
+        ("which is newest: CLIP, NeRF or AlphaFold?", CLIP, 3),
+        ("put these in order: the transformer, LSTM, attention", "1997-hochreiter-lstm", 3),
+        ("which of BERT, GPT-2 and CLIP came first?", "2018-radford-gpt-2", 3),
+    ],
+)
+def test_a_list_ranks_its_papers_first_in_the_order_asked_and_quotes_the_first(
+    searcher: Searcher, text: str, first: str, named: int
+) -> None:
+    results = searcher.search(text, k=5)
+    order = results["understood"]["order"] if results["understood"] else None
+    assert order is not None and len(order["choice"]) == 3
+    papers = list(dict.fromkeys(side["paper"] for side in order["choice"] if side["paper"]))
+    assert len(papers) == named and results["results"][0]["id"] == first
+    years = [h["year"] for h in results["results"][:named]]
+    assert {h["id"] for h in results["results"][:named]} == set(papers)
+    assert years == sorted(years, reverse=order["first"] == "latest")
+    assert searcher.answer(text)["sources"][0]["id"] == first

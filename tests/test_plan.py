@@ -565,6 +565,26 @@ def test_what_came_before_a_paper_searches_the_words_that_name_it() -> None:
 
 # one phrase or more for each alternative of each gated expression (with the dev queries, the texts below try them)
 GATE_PHRASES = [
+    "who picked up where the gan paper left off",
+    "which work took up where backprop left off?",
+    "papers that carried on where lstms leave off",
+    "put these in order: bert, resnet, alexnet",
+    "order these: gans, vaes, pix2pix",
+    "sort the following by date: lstm, gru, transformers",
+    "the seq2seq paper built on what",
+    "what did attention replace",
+    "what made alexnet possible",
+    "what makes resnet possible",
+    "which made word2vec possible",
+    "where did the lstm paper lead",
+    "where has backprop led since",
+    "where do gans lead",
+    "before alexnet?",
+    "post-bert",
+    "so, pre-transformer?",
+    "radford 2018 successors",
+    "alexnet ancestors",
+    "the lineage of bert",
     "papers cited by BERT",
     "work referenced in the transformer paper",
     "papers in reverse chronological order",
@@ -750,11 +770,11 @@ def test_gated_expressions_answer_as_the_expressions_themselves() -> None:
     import re
 
     from papersearch.core.patterns import Gated
-    from papersearch.query import intents, order, plan, relation, timewords, wording
+    from papersearch.query import bounds, intents, order, plan, relation, timewords, wording
 
     texts = _gate_texts()
     checked = 0
-    for module in (timewords, order, relation, wording, plan, intents):
+    for module in (timewords, bounds, order, relation, wording, plan, intents):
         for name, gated in vars(module).items():
             if not isinstance(gated, Gated):
                 continue
@@ -818,3 +838,41 @@ def test_a_yes_no_question_a_citation_and_a_history_need_the_words_that_make_the
         "how deep learning developed over the years",
     ):
         assert HISTORY.search(q) is not None, q
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        # a comparative of time opens the window past the year, as "after" and "before" do (each read as that year
+        # alone, and on neither side, before)
+        ("language models later than 2019", (2020, 2025)),
+        ("language model papers newer than 2019", (2020, 2025)),
+        ("language models more recent than 2019", (2020, 2025)),
+        ("language models after the year 2019", (2020, 2025)),
+        ("language models beyond 2019", (2020, 2025)),
+        ("anything past 2019 on language models", (2020, 2025)),
+        ("post-2019 papers on language models", (2020, 2025)),
+        ("language models earlier than 2003", (1943, 2002)),
+        ("language models older than 2003", (1943, 2002)),
+        ("language models prior to the year 2003", (1943, 2002)),
+        ("pre-2003 language models", (1943, 2002)),
+        # the same rule for a year, a decade and a thing the list introduced
+        ("language models before 2003", (1943, 2002)),
+        ("language models until 2003", (1943, 2003)),
+        ("language models since 2019", (2019, 2025)),
+        ("papers from 2005", (2005, 2005)),
+        ("vision before the 90s", (1943, 1989)),
+        ("vision papers since the nineties", (1990, 2025)),
+        ("vision papers post the 1990s", (2000, 2025)),
+        ("nets until the eighties", (1943, 1989)),
+        ("the 90s onwards", (1990, 2025)),
+        ("from the 1980s", (1980, 1989)),
+    ],
+)
+def test_a_bound_opens_one_side_of_a_year_or_a_decade_by_one_rule(text: str, years: tuple[int, int]) -> None:
+    """1943 and 2025 stand for the list's first and last years (this context's own)."""
+    plan = make_plan(text, CTX)
+    first = CTX.time.first if years[0] == 1943 else years[0]
+    last = CTX.time.last if years[1] == 2025 else years[1]
+    assert plan.window is not None and (plan.window.start, plan.window.end) == (first, last)
+    assert plan.order is None

@@ -25,6 +25,7 @@ from . import english
 from .comparison import YES_NO, compared_sides
 from .periods import Span
 from .relation import Side, every_other, nearest, read_relation
+from .sides import BETWEEN, LISTING, SIDES, listed, split_sides
 
 First = OrderFirst
 Named = tuple[int, str, str]  # a paper named by words, as the ranker found it: (row, id, how it is shown)
@@ -87,6 +88,13 @@ OLDEST_FIRST = Gated(
     r"(?P<by>by\s+(?:(?:their|its|the)\s+)?(?:(?:publication|release)\s+)?(?:date|year|age)s?)\b",
     re.IGNORECASE,
 )
+# a list put in order, the earliest first unless said otherwise: "put these in order: A, B, C", "order these: ..."
+LIST_ORDER = Gated(
+    ("order", "sort", "arrange", "rank"),
+    r"\b(?:put|place|set|get)\s+(?:these|them|the\s+following)(?:\s+(?:papers|ones|entries|works))?\s+in\s+order\b"
+    r"|\b(?:order|sort|arrange|rank)\s+(?:these|them|the\s+following)\b(?:\s+(?:papers|ones|entries|works))?",
+    re.IGNORECASE,
+)
 # a choice between papers: a comparative of time that ends its clause ("which came first, the VAE or GANs?", "which
 # was published later: bert or gpt-2", "the VAE or the GAN: which one was first?")
 _WHICH = r"\bwhich(?:\s+[\w'’-]+){0,4}?\s+"
@@ -99,7 +107,7 @@ _EARLY_CHOICE = r"(?:first|earlier|older|sooner)" + _CHOICE
 _LATE_CHOICE = r"(?:later|newer|more\s+recent|last)" + _CHOICE
 # the two sides named between "which of" and the comparative ("which of BERT and GPT-2 is newer?", "which one of
 # AlexNet or ResNet came out first"): the sides are the group ``both``, joined by "and" as well as "or"
-_OF_BOTH = r"\bwhich\s+(?:one\s+)?of\s+(?:the\s+two\s*,?\s+)?(?P<both>[^?,:;]+?\s(?:and|or|vs\.?|versus)\s[^?,:;]+?),?"
+_OF_BOTH = r"\bwhich\s+(?:one\s+)?of\s+(?:the\s+two\s*,?\s+)?(?P<both>[^?:;]+?\s(?:and|or|vs\.?|versus)\s[^?,:;]+?),?"
 # between the sides and the comparative only the words that say when ("is", "came out", "was published"): any word
 # there would let the lazy ``both`` stop after the second side's first word ("BERT and the | transformer came first")
 _OF_BOTH += r"(?:\s+(?:came|come|comes|was|were|is|are|got|published|released|appeared|introduced|proposed|written"
@@ -125,10 +133,6 @@ LATEST = Gated(
 # a place counted from an end ("the second oldest", "the 3rd most recent paper"): the order's first is that paper
 ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
 NTH = re.compile(r"\b(" + "|".join(ORDINALS) + r")[\s-]+(?:(?:very|most|least)\s+)?$", re.IGNORECASE)
-SIDES = re.compile(r"\s+(?:or|vs\.?|versus)\s+", re.IGNORECASE)  # where a choice's topic divides into its two sides
-BOTH_SIDES = re.compile(r"\s+(?:and|or|vs\.?|versus)\s+", re.IGNORECASE)  # ... "which of A and B", "between A and B"
-EITHER = re.compile(r"^\s*(?:either|between)\s+", re.IGNORECASE)  # "either A or B": the side is A
-BETWEEN = re.compile(r"^\s*between\s+\S.*?\s+and\s+\S", re.IGNORECASE)  # "between A and B, which came first?"
 # the words of time order a misspelling of which is still read as one ("olderst paper", "the newst one")
 TIME_WORDS = ("oldest", "earliest", "newest", "latest", "youngest", "recent")
 KEPT_WORDS = 4096  # words whose reading as a misspelt word of time order is kept
@@ -206,11 +210,16 @@ class OrderReading:
     def _sides(self) -> list[str]:
         """Each side of a choice or comparison as its paper, or its words when the list has no paper for it; two sides
         that name one paper are said as the words of each in that paper ("“LSTM” and “GRU”, both in Long Short-Term
-        Memory (1997)"), not the paper twice."""
+        Memory (1997)"), not the paper twice; of more sides, one whose paper a side before it named, as its words in
+        that paper."""
         papers = [p for _, p in self.choice]
         if len(papers) == 2 and papers[0] is not None and papers[1] is not None and papers[0][0] == papers[1][0]:
             return [f"“{self.choice[0][0]}”", f"“{self.choice[1][0]}” (both in {papers[0][2]})"]
-        return [p[2] if p else f"“{w}” (no paper of the list)" for w, p in self.choice]
+        rows = [p[0] if p else None for p in papers]  # a paper a side before named is said once: "“GRU” (in ...)"
+        return [
+            f"“{w}” (no paper of the list)" if p is None else f"“{w}” (in {p[2]})" if p[0] in rows[:i] else p[2]
+            for i, (w, p) in enumerate(self.choice)
+        ]
 
     def named_rows(self) -> list[int]:
         """The rows of the papers a choice's (or comparison's) sides name, in the order asked, once each."""
@@ -222,7 +231,7 @@ class OrderReading:
         return replace(self, paper=(row, paper_id, shown), alone=alone)
 
 
-def choice_sides(text: str, topic: str) -> tuple[str, str] | None:
+def choice_sides(text: str, topic: str) -> tuple[str, ...] | None:
     """Each side's words of a choice ("which came first, the VAE or the GAN?": "the VAE", "the GAN"): ``topic`` split
     at its one "or" ("vs", "versus"), when ``text`` asks a choice (``EARLIER_OF``, ``LATER_OF``); those of a comparison
     ("the difference between GANs and VAEs": ``comparison.compared_sides``) when it asks none; else None."""
@@ -230,19 +239,19 @@ def choice_sides(text: str, topic: str) -> tuple[str, str] | None:
     if asked is not None:  # "did GANs come before VAEs?": the two papers it names
         return asked.group("a").strip(), asked.group("b").strip()
     m = EARLIER_OF.search(text) or LATER_OF.search(text)
-    if m is None:  # a comparison only when no order in time is asked ("the oldest paper comparing A and B": none)
-        return compared_sides(text) if _end(mended(text)[0]) is None else None
-    words = topic.strip(" ?!.,:;—–-")
-    parts = (BOTH_SIDES if _joined_by_and(text, m) else SIDES).split(words)
-    if len(parts) != 2:
-        return None
-    sides = [EITHER.sub("", part).strip(" ,:;—–-") for part in parts]
-    return (sides[0], sides[1]) if all(re.search(r"\w", side) for side in sides) else None
+    if m is None:  # a list put in order ("order these by year: BERT, ResNet, AlexNet"), or a comparison when no order
+        end = _end(mended(text)[0])  # in time is asked ("the oldest paper comparing A and B": none)
+        if end is None:
+            return compared_sides(text)
+        listing = end[0] in (OLDEST_FIRST, NEWEST_FIRST, LIST_ORDER) and LISTING.search(text) is not None
+        return listed(topic) if listing else None  # "sort papers on vision, language and speech by date": a topic
+    return listed(topic) or split_sides(topic, _joined_by_and(text, m))  # "which came first: LSTM, GRU or the ..."
 
 
 ENDS: tuple[tuple[Gated, First], ...] = (  # tried in this order: the first that matches is the order's end
     (NEWEST_FIRST, "latest"),
     (OLDEST_FIRST, "earliest"),
+    (LIST_ORDER, "earliest"),
     (EARLIER_OF, "earliest"),
     (LATER_OF, "latest"),
     (EARLIEST, "earliest"),

@@ -115,25 +115,3 @@ def _original_span(text: str, folded_phrase: str) -> Span:
 def _phrase_pattern(folded_phrase: str) -> re.Pattern[str]:
     """A phrase of ``plain_words`` (a nickname, an era's name) as a pattern, whatever the case and punctuation."""
     return re.compile(r"\b" + r"[\W_]+".join(re.escape(w) for w in folded_phrase.split()) + r"\b", re.IGNORECASE)
-
-
-# a bound just before a decade ("since the 90s") and "onwards" just after it ("the 90s onwards")
-DECADE_BOUND = re.compile(r"\b(?P<dir>before|until|till|up\s+to|prior\s+to|pre|after|since|post|from)[\s-]+$", re.I)
-DECADE_ONWARD = re.compile(
-    r"\s*(?:onwards?\b|on\b(?=\s*(?:$|[?.!,;]))|and\s+(?:later|after|beyond)\b|or\s+later\b)", re.I
-)
-
-
-def decade_bound(text: str, at: Span, decade: Span, years: Span) -> tuple[Span, Span] | None:
-    """The years ``text`` asks for on one side of the decade it names at ``at`` (``decade``: its first and last
-    year; ``years``: the list's), and where that was read, when a bound stands before it ("since the 90s", "before
-    the 1980s", "until the eighties") or "onwards" after it ("the 90s onwards"); None for the decade alone."""
-    (lo, hi), (first, last) = decade, years
-    bound, onward = DECADE_BOUND.search(text, 0, at[0]), DECADE_ONWARD.match(text, at[1])
-    way = {"before": (first, lo - 1), "prior": (first, lo - 1), "pre": (first, lo - 1), "since": (lo, last)}
-    way |= {"until": (first, hi), "till": (first, hi), "up": (first, hi), "after": (hi + 1, last)}
-    way |= {"post": (hi + 1, last), "from": (lo, last) if onward else (lo, hi)}
-    side = way[bound.group("dir").lower().split()[0]] if bound else (lo, last) if onward else decade
-    if side == decade:
-        return None
-    return side, (bound.start() if bound else at[0], onward.end() if onward else at[1])

@@ -16,7 +16,8 @@ from functools import cached_property
 from ..core.patterns import DIGIT, YEAR_DIGITS, Gated
 from ..core.records import EraRecord
 from ..core.text import plain_words
-from .periods import EraKey, Span, decade_bound, era_key, era_named, nickname_in
+from .bounds import BOUND, BOUND_WORDS, DECADE_BOUND, DECADE_ONWARD, YEAR, bounded
+from .periods import EraKey, Span, era_key, era_named, nickname_in
 
 WORD_NUMBERS = {
     "twenties": 20,
@@ -68,16 +69,9 @@ DECADE = Gated(
     rf"|(?:{MOD.replace('mod', 'mod2')})?(?:the\s+)?(?P<word>{'|'.join(WORD_NUMBERS)})\b",
     re.IGNORECASE,
 )
-YEAR = r"(?:1[89]\d\d|20\d\d)"
 RANGE = Gated(
     (YEAR_DIGITS,),
     rf"\b(?:between\s+|from\s+)?(?P<a>{YEAR})\s*(?:-|–|—|to|and|until|till|through)\s*(?P<b>{YEAR})\b",
-    re.IGNORECASE,
-)
-BOUND = Gated(
-    ("before", "until", "up", "prior", "pre", "after", "since", "post", "from"),
-    rf"\b(?P<dir>before|until|up\s+to|prior\s+to|pre|after|since|post|from)[\s-]+(?P<what>{YEAR}|[a-z][\w\- ]{{1,30}}?)"
-    r"(?=$|[?.!,;]|\s+(?:and|about|on|in|for|with|that|which|papers?|work)\b)",
     re.IGNORECASE,
 )
 SAME_YEAR = Gated(
@@ -260,23 +254,25 @@ def _century(text: str, ctx: TimeContext) -> TimeWindow | None:
 
 
 def _bound(text: str, ctx: TimeContext) -> TimeWindow | None:
-    """Open on one side of a year or of a thing the list introduced: "before 2000", "after backprop", "since 2012"."""
+    """Open on one side of a year or of a thing the list introduced: "before 2000", "after backprop", "since 2012",
+    "later than 2019"."""
     at = 0
     while (m := BOUND.search(text, at)) is not None:
         at = m.start() + 1  # matches may overlap: "from before backprop" is read at "before" too
-        what = m.group("what").strip()
-        direction = m.group("dir").lower().split()[0]
+        what = re.sub(r"^the\s+year\s+", "", m.group("what").strip(), flags=re.IGNORECASE)
+        word = m.group("dir")
         # "from" a thing is often where a story starts ("from perceptrons to deep learning"): whole names only
-        year = int(what) if re.fullmatch(YEAR, what) else _concept_year(what, ctx, whole=direction == "from")
+        year = int(what) if re.fullmatch(YEAR, what) else _concept_year(what, ctx, whole=word.lower() == "from")
         if year is None:
             continue
-        if direction == "from" and re.fullmatch(YEAR, what):  # "anything from 2005?": that year ("since" is onwards)
-            return TimeWindow(year, year, f"papers from {year}", _at(m))
-        if direction in ("before", "until", "up", "prior", "pre"):
-            end = year - 1 if direction in ("before", "prior", "pre") else year
-            return TimeWindow(ctx.first, end, f"papers up to {end}", _at(m))
-        start = year + 1 if direction in ("after", "post") else year
-        return TimeWindow(start, ctx.last, f"papers from {start} on", _at(m))
+        onward = not re.fullmatch(YEAR, what)  # "from backprop": from its year on; "from 2005": that year
+        start, end = bounded(word, year, year, (ctx.first, ctx.last), onward)
+        side = BOUND_WORDS[" ".join(word.lower().split())]
+        if side in ("before", "until"):
+            label = f"papers up to {end}"
+        else:  # "papers from 2005": that year alone
+            label = f"papers from {start}" + ("" if side == "from" and not onward else " on")
+        return TimeWindow(start, end, label, _at(m))
     return None
 
 
@@ -308,10 +304,13 @@ def _decade(text: str, ctx: TimeContext) -> TimeWindow | None:
     if not m:
         return None
     lo, hi = _decade_years(m)
-    opened = decade_bound(text, m.span(), (lo, hi), (ctx.first, ctx.last))
-    if opened is None:
+    bound, onward = DECADE_BOUND.search(text, 0, m.start()), DECADE_ONWARD.match(text, m.end())
+    if bound is None and onward is None:
         return TimeWindow(lo, hi, _decade_label(m, lo), _at(m))
-    (a, b), span = opened
+    a, b = bounded(bound.group("dir") if bound else "since", lo, hi, (ctx.first, ctx.last), onward is not None)
+    if (a, b) == (lo, hi):  # "from the 1980s": the decade alone
+        return TimeWindow(lo, hi, _decade_label(m, lo), _at(m))
+    span = (bound.start() if bound else m.start(), onward.end() if onward else m.end())
     return TimeWindow(a, b, f"papers up to {b}" if a == ctx.first else f"papers from {a} on", (span,))
 
 

@@ -1,0 +1,66 @@
+"""A time open on one side: the words that open it ("before", "after", "later than", "since", "until", "from") and
+the years each opens beside a year, a decade or the year a thing came ("before 2000" ends in 1999, "after 2019" and
+"later than 2019" start in 2020, "since 2019" in 2019, "until the eighties" ends in 1989). One rule for years, decades
+and things alike; ``timewords`` finds what the bound stands beside.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..core.patterns import Gated
+from .periods import Span
+
+YEAR = r"(?:1[89]\d\d|20\d\d)"
+# the words that open a time on one side of a year, a decade or a thing the list introduced, and which side each
+# opens: "before 2000" ends in 1999, "until 2000" in 2000; "after 2019", "later than 2019" start in 2020, "since 2019"
+# in 2019; "from 2005" is that year alone unless "onwards" follows. One table for years, decades and things alike.
+BOUND_WORDS = {
+    "before": "before",
+    "prior to": "before",
+    "pre": "before",
+    "earlier than": "before",
+    "older than": "before",
+    "until": "until",
+    "till": "until",
+    "up to": "until",
+    "after": "after",
+    "post": "after",
+    "later than": "after",
+    "newer than": "after",
+    "more recent than": "after",
+    "beyond": "after",
+    "past": "after",
+    "since": "since",
+    "from": "from",
+}
+_DIR = "|".join(w.replace(" ", r"\s+") for w in sorted(BOUND_WORDS, key=len, reverse=True))
+_THE_YEAR = r"(?:the\s+year\s+)?"
+BOUND = Gated(
+    ("before", "until", "till", "up", "prior", "pre", "after", "since", "post", "from", "than", "beyond", "past"),
+    rf"\b(?P<dir>{_DIR})[\s-]+(?P<what>{_THE_YEAR}{YEAR}(?![\d'’-])(?=s?\b)|(?<!past\s)(?<!beyond\s)[a-z][\w\- ]{{1,30}}?"
+    r"(?=$|[?.!,;]|\s+(?:and|about|on|in|for|with|that|which|papers?|work)\b))",
+    re.IGNORECASE,
+)
+# a bound just before a decade ("since the 90s") and "onwards" just after it ("the 90s onwards")
+DECADE_BOUND = re.compile(rf"\b(?P<dir>{_DIR})[\s-]+$", re.IGNORECASE)
+DECADE_ONWARD = re.compile(
+    r"\s*(?:onwards?\b|on\b(?=\s*(?:$|[?.!,;]))|and\s+(?:later|after|beyond)\b|or\s+later\b)", re.IGNORECASE
+)
+
+
+def bounded(word: str, lo: int, hi: int, years: Span, onward: bool = False) -> Span:
+    """The years a bound word (``BOUND_WORDS``) opens on one side of the years ``lo``-``hi`` (a year, a decade, the
+    year a thing came), within the list's ``years``: "before" ends the year before ``lo``, "until" at ``hi``, "after"
+    starts the year after ``hi``, "since" at ``lo``; "from" is ``lo``-``hi`` alone unless ``onward``."""
+    first, last = years
+    side = BOUND_WORDS[" ".join(word.lower().split())]
+    if side == "before":
+        return first, lo - 1
+    if side == "until":
+        return first, hi
+    if side == "after":
+        return hi + 1, last
+    if side == "since" or onward:
+        return lo, last
+    return lo, hi
