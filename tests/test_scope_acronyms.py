@@ -11,7 +11,23 @@ from papersearch.query.searcher import Searcher
 # the list lacks these techniques: no word of it is the acronym, and no run of its words spells it
 LACKED = ("GNN", "GNNs", "what is a GNN?", "gnns", "SVM", "what is an SVM", "kernel SVMs", "HMMs", "what is an HMM")
 # the list's own acronyms, as written ("LSTMs", "RLHF") or spelt out only ("DBNs", "SRL": semantic role labeling)
-HELD = ("DBNs", "what are DBNs?", "LSTMs", "CNNs", "RLHF", "VAEs", "GRU", "NMT", "SRL", "WHAT IS DEEP LEARNING")
+HELD = (
+    "DBNs",
+    "what are DBNs?",
+    "LSTMs",
+    "CNNs",
+    "RLHF",
+    "VAEs",
+    "GRU",
+    "NMT",
+    "SRL",
+    "WHAT IS DEEP LEARNING",
+    "what are DBNS",
+)  # a plural typed in capitals: "DBN"s
+# a question in another script, chat words without a vowel: no acronym the list lacks, answered
+HELD_TOO = ("что такое LSTM", "hmm what is an lstm", "pls explain backprop thx")
+# an everyday word the list lacks stays one when a run of its words spells it by chance ("deep network applications")
+EVERYDAY_LACKED = ("what is DNA", "what is a PC", "how does a TV work")
 
 
 def evidence(searcher: Searcher, query: str) -> scope.Evidence:
@@ -33,6 +49,24 @@ def test_an_acronym_the_list_neither_writes_nor_spells_out_is_declined(searcher:
 def test_an_acronym_the_list_writes_or_spells_out_keeps_a_question_in_scope(searcher: Searcher, query: str) -> None:
     res = searcher.search(query)
     assert not res["no_match"], (query, res["confidence"])
+
+
+@pytest.mark.parametrize("query", HELD_TOO)
+def test_words_that_only_look_like_acronyms_keep_a_question_in_scope(searcher: Searcher, query: str) -> None:
+    res = searcher.search(query)
+    assert not res["no_match"], (query, res["confidence"])
+    assert not searcher.answer(query)["declined"], query
+
+
+@pytest.mark.parametrize("query", EVERYDAY_LACKED)
+def test_an_everyday_word_spelt_by_chance_is_still_a_word_the_list_lacks(searcher: Searcher, query: str) -> None:
+    assert searcher.search(query)["no_match"], query
+
+
+def test_chat_words_and_other_scripts_are_no_acronyms() -> None:
+    assert acronyms.typed("hmm pls thx btw idk") == {}
+    assert acronyms.typed("что такое LSTM") == {"lstm": "lstm"}
+    assert acronyms.typed("gnns") == {"gnns": "gnn"}
 
 
 def test_an_acronym_the_list_lacks_counts_as_a_missing_word_wherever_the_encoder_puts_it(searcher: Searcher) -> None:

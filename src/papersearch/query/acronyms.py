@@ -6,7 +6,7 @@ Memory" (a hyphen parts two words), "RLHF" by "Reinforcement Learning from Human
 passed over). One that no run of the list's words spells ("GNN", "SVMs", "HMM") names something the list lacks,
 however near in meaning the encoder, which does not know it, puts it. A word is read as an acronym when it is typed
 in capitals ("GNNs", "SVM": ``topical.ACRONYM``'s shape; not when the whole query is) or has no vowel ("gnn",
-"svms"); either way, of 2 to 5 letters besides a plural's "s".
+"svms") and is no everyday word ("hmm", "pls"); either way, of 2 to 5 letters besides a plural's "s".
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import threading
 from collections.abc import Iterable, Sequence
 
 from ..index.tokens import STOPWORDS
+from . import english
 
 TYPED = re.compile(r"^[A-Z]{2,5}s?$")  # "RL", "GANs": the shape of ``topical.ACRONYM`` (which imports the scope)
 WORD = re.compile(r"[^\W\d_]+")  # a word's letters: "Short-Term" is two words, "R-CNN" two
@@ -31,7 +32,7 @@ def initials(word: str, shouted: bool = False) -> str | None:
     """The initials ``word`` (as typed) stands for, lowercase and singular ("GNNs": "gnn", "svm": "svm"), or None when
     it is no acronym. ``shouted``: the whole query is typed in capitals, words and all, so capitals say nothing."""
     capitals = bool(TYPED.match(word)) and not shouted
-    if not capitals and (not word.isalpha() or any(c in VOWELS for c in word.lower()) or len(word) < LOWER_LETTERS):
+    if not capitals and not _lower_acronym(word):
         return None
     if capitals:
         letters = word.removesuffix("s")  # "GNNs"; an "S" typed in capitals is the acronym's own ("RBS")
@@ -39,6 +40,15 @@ def initials(word: str, shouted: bool = False) -> str | None:
         letters = word[:-1] if word[-1] in "sS" and len(word) > LETTERS[0] + 1 else word  # "svms", "HMMS"
     low, high = LETTERS
     return letters.lower() if low <= len(letters) <= high else None
+
+
+def _lower_acronym(word: str) -> bool:
+    """Whether ``word``, not typed in capitals, reads as an acronym: Latin letters with no vowel, at least
+    ``LOWER_LETTERS`` of them, and no everyday word of English (chat's "hmm", "pls", "btw", "idk" are words; "gnn",
+    "svms" are not). A word of another script has no vowel of these ("что" is a word, not an acronym)."""
+    if not (word.isascii() and word.isalpha()) or len(word) < LOWER_LETTERS:
+        return False
+    return not any(c in VOWELS for c in word.lower()) and english.zipf(word.lower()) < english.EVERYDAY
 
 
 def typed(text: str) -> dict[str, str]:
@@ -67,8 +77,10 @@ def spelt(texts: Iterable[str]) -> frozenset[str]:
 
 
 class Spelt:
-    """``spelt(initials)``: whether some run of the list's words has ``initials`` (``spelt``: "dbn", "ner"), read from
-    at most ``SPELL_SAMPLE`` of its passages, evenly spread, on first use; None without passages. Thread-safe."""
+    """``spelt(initials)``: whether some run of the list's words has ``initials`` (``spelt``: "dbn", "ner"), or they
+    less a last "s" ("DBNS" typed in capitals), read from at most ``SPELL_SAMPLE`` of its passages, evenly spread, on
+    first use; None without passages. Thread-safe: the first call reads the passages under the lock (~10 ms for the
+    49 papers, ~1 s at a million), and a concurrent query with an acronym waits for it."""
 
     def __init__(self, passages: Sequence[Sequence[str]] | None) -> None:
         """``passages``: every passage of the list as [paper id, kind, text] (``index.record_store.PassageStore``)."""
@@ -84,4 +96,5 @@ class Spelt:
                 passages = self._passages
                 step = max(1, -(-len(passages) // SPELL_SAMPLE))
                 self._spelt = spelt(passages[row][-1] for row in range(0, len(passages), step))
-            return initials in self._spelt
+            plural = initials.endswith("s") and len(initials) > LETTERS[0]  # "DBNS": "DBN"s, typed in capitals
+            return initials in self._spelt or (plural and initials[:-1] in self._spelt)

@@ -244,7 +244,7 @@ class Scope:
                     shared.append((w, w_weight))
             else:
                 foreign = max(foreign, min(w_weight, FOREIGN_FULL))
-                if spelt is False or (not spelt and (zipf >= english.EVERYDAY or (far and _known(w, zipf)))):
+                if spelt is False or zipf >= english.EVERYDAY or (not spelt and far and _known(w, zipf)):
                     everyday += w_weight
                     missing.add(w)
         field = float(self.field() @ qvec) if qvec is not None else 0.0
