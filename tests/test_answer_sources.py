@@ -141,6 +141,17 @@ def test_a_first_paper_both_sides_agree_on_is_cited_alone(searcher: Searcher, qu
     assert not a["declined"] and [s["id"] for s in a["sources"]] == [first]
 
 
+def test_a_side_that_scores_a_paper_nothing_gives_it_no_place(searcher: Searcher) -> None:
+    """Lexical scores of 0 tie, and ties share the better place: without this rule every paper holding no word of the
+    question stood first "by words", and the words side seemed to agree with whatever meaning put first."""
+    res = searcher.search("anderson associative memory")
+    assert answer_sources.agreed(res)  # both sides name the first paper
+    blank = copy.deepcopy(res)
+    for h in blank["results"]:
+        h["scores"]["lexical"] = 0.0
+    assert answer_sources.agreed(blank) == []
+
+
 def test_where_the_sides_disagree_a_further_paper_may_still_be_cited(searcher: Searcher) -> None:
     """Meaning puts word2vec first and the words the attention paper: the first ranked is not sure, so a further
     paper (sequence to sequence) is still quoted beside it."""

@@ -123,14 +123,16 @@ def agreed(results: SearchResults) -> list[str]:
     lexical = [h["scores"]["lexical"] for h in hits]
     if any(d is None for d in dense):
         return []
-    both = [h["id"] for i, h in enumerate(hits) if max(_place(dense, i), _place(lexical, i)) <= AGREED_DEPTH]
+    dense_of = [d or 0.0 for d in dense]
+    both = [h["id"] for i, h in enumerate(hits) if max(_place(dense_of, i), _place(lexical, i)) <= AGREED_DEPTH]
     return both if both and both[0] == hits[0]["id"] else []
 
 
-def _place(scores: Sequence[float | None], at: int) -> int:
-    """The place of ``scores[at]`` among ``scores``, 1 for the best (ties share the better place)."""
+def _place(scores: Sequence[float], at: int) -> int:
+    """The place of ``scores[at]`` among ``scores``, 1 for the best (ties share the better place); a paper the side
+    gives nothing (a lexical 0: no word of the question) has no place on it, however few others score."""
     own = scores[at]
-    return 1 + sum(1 for s in scores if s is not None and own is not None and s > own)
+    return 1 + sum(1 for s in scores if s > own) if own > 0.0 else len(scores) + 1
 
 
 def _theirs(authors: list[str], names: tuple[str, ...]) -> list[str]:
