@@ -205,13 +205,21 @@ def build(
     ``files``: where to write the score arrays (data, indices) as they are built, instead of holding them.
     ``each``: called with each paper's words as they are made (the engine index is built from the same words).
     """
+    return build_from_words((tokenize(text) for text in doc_texts), files, each)
+
+
+def build_from_words(
+    doc_words: Iterable[list[str]],
+    files: tuple[Path, Path] | None = None,
+    each: Callable[[list[str]], None] | None = None,
+) -> tuple[LexicalIndex, dict[str, Any]]:
+    """``build`` over each paper's words as ``tokens.tokenize`` gave them (a build tokenises in its workers)."""
     n_docs = 0
 
     def tokenised() -> Iterator[list[str]]:
         nonlocal n_docs
-        for text in doc_texts:
+        for words in doc_words:
             n_docs += 1
-            words = tokenize(text)
             if each is not None:
                 each(words)
             yield words
