@@ -47,7 +47,7 @@ from .layout import describe_files, manifest_checksum
 from .matrix import MatrixFile
 from .passages import lexical_text, paper_passages
 from .tokens import tokenize
-from .vocabulary import word_counts
+from .vocabulary import vocabulary_words
 from .writer import lexical_arrays, write_json, write_lexical
 
 if TYPE_CHECKING:
@@ -215,8 +215,8 @@ def _write_lexical(job: Job, records: JsonSpool) -> None:
     vocabulary: Counter[str] = Counter()
 
     def words() -> Iterator[list[str]]:
-        for _, (counts, tokens) in pool.in_order(lexical_words, None, records, pool.workers(len(records))):
-            vocabulary.update(counts)
+        for _, (words_seen, tokens) in pool.in_order(lexical_words, None, records, pool.workers(len(records))):
+            vocabulary.update(words_seen)
             yield tokens
 
     arrays = lexical_arrays(job.bdir / layout.LEXICAL)  # written as they are made
@@ -227,11 +227,11 @@ def _write_lexical(job: Job, records: JsonSpool) -> None:
     job.watch.lap("lexical")
 
 
-def lexical_words(_: None, record: PaperRecord) -> tuple[Counter[str], list[str]]:
-    """One record's words for typo correction (``vocabulary.word_counts``) and for BM25 (``tokens.tokenize``) of
+def lexical_words(_: None, record: PaperRecord) -> tuple[list[str], list[str]]:
+    """One record's words for typo correction (``vocabulary.vocabulary_words``) and for BM25 (``tokens.tokenize``) of
     the text BM25 indexes (``passages.lexical_text``). Pure: a worker process makes them as well as the build's own."""
     text = lexical_text(record)
-    return word_counts(text), tokenize(text)
+    return vocabulary_words(text), tokenize(text)
 
 
 def _write_records(job: Job, records: JsonSpool, graph: SpooledGraph, db: DatabaseWriter) -> None:

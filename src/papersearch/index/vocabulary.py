@@ -18,11 +18,11 @@ def build_vocabulary(texts: Iterable[str]) -> dict[str, int]:
     """Corpus words (lowercase without accents: ``unaccented``, as typo correction compares them) and their counts."""
     counts: Counter[str] = Counter()
     for text in texts:
-        counts.update(word_counts(text))
+        counts.update(vocabulary_words(text))
     return dict(counts)
 
 
-def word_counts(text: str) -> Counter[str]:
-    """One text's words, as ``build_vocabulary`` counts them, in the order they first come: counts added up text by
-    text in order are ``build_vocabulary``'s, its order included."""
-    return Counter(unaccented(w) for w in WORD_RE.findall(text))
+def vocabulary_words(text: str) -> list[str]:
+    """One text's words as ``build_vocabulary`` counts them, in order: counted text by text, in order, they give
+    ``build_vocabulary``'s counts, its order included."""
+    return [unaccented(w) for w in WORD_RE.findall(text)]
