@@ -56,30 +56,17 @@ FLOORS.update(growth=1.1, recall=0.99)
 
 
 class RandomVectors:
-    """The stand-in for the model: a random unit vector per text, the same for the same text, at little cost; a batch
-    of thousands is spread over the build's worker processes (``index.pool``), the vectors the same."""
+    """The stand-in for the model: a random unit vector per text, the same for the same text, at little cost."""
 
     dim = DIM
 
     def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
-        from papersearch.index import pool
-
-        parts = [texts[at : at + STAND_IN_BATCH] for at in range(0, len(texts), STAND_IN_BATCH)]
-        made = [rows for _, rows in pool.in_order(random_vectors, None, parts, pool.workers(len(texts)), batch=1)]
-        return np.concatenate(made) if made else np.empty((0, DIM), dtype=np.float32)
-
-
-STAND_IN_BATCH = 512  # texts a worker makes the vectors of at a time
-
-
-def random_vectors(_: None, texts: list[str]) -> np.ndarray:
-    """A random unit vector per text, seeded by the text."""
-    out = np.empty((len(texts), DIM), dtype=np.float32)
-    for i, text in enumerate(texts):
-        seed = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
-        out[i] = np.random.default_rng(seed).standard_normal(DIM, dtype=np.float32)
-    out /= np.linalg.norm(out, axis=1, keepdims=True)
-    return out
+        out = np.empty((len(texts), DIM), dtype=np.float32)
+        for i, text in enumerate(texts):
+            seed = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+            out[i] = np.random.default_rng(seed).standard_normal(DIM, dtype=np.float32)
+        out /= np.linalg.norm(out, axis=1, keepdims=True)
+        return out
 
 
 def texts(n: int) -> list[str]:
