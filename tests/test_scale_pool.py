@@ -41,7 +41,8 @@ def test_the_workers_give_every_result_in_the_order_given_with_the_state_they_in
         == [(i, ("lexicon", i * i + 3)) for i in items]
     )
     assert {r[2] for _, r in serial} == {os.getpid()}
-    assert os.getpid() not in {r[2] for _, r in spread} and len({r[2] for _, r in spread}) == 2
+    workers = {r[2] for _, r in spread}  # which worker takes a batch is the scheduler's: one may take them all
+    assert os.getpid() not in workers and 1 <= len(workers) <= 2
     assert pool._shared is None  # the build's process does not keep the state it lent
 
 

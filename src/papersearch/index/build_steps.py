@@ -214,14 +214,14 @@ def _write_lexical(job: Job, records: JsonSpool) -> None:
 
     vocabulary: Counter[str] = Counter()
 
-    def words() -> Iterator[list[str]]:
+    def words() -> Iterator[str | list[str]]:
         for _, (words_seen, tokens) in pool.in_order(lexical_words, None, records, pool.workers(len(records))):
             vocabulary.update(words_seen)
             yield tokens
 
     arrays = lexical_arrays(job.bdir / layout.LEXICAL)  # written as they are made
     with EngineWriter(job.bdir / layout.LEXICAL / layout.ENGINE) as engine:  # its threads ended on a failure
-        write_lexical(job.bdir / layout.LEXICAL, *lexical.build_from_words(words(), arrays, engine.add))
+        write_lexical(job.bdir / layout.LEXICAL, *lexical.build(words(), arrays, engine.add))
         engine.finish()
     write_json(job.bdir / layout.VOCABULARY, dict(vocabulary))
     job.watch.lap("lexical")
