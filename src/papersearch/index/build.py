@@ -45,7 +45,7 @@ class BuildReport:
     unchanged: bool = False
     removed: list[str] = field(default_factory=list)
     stages: dict[str, float] = field(default_factory=dict)  # seconds per step, in order
-    cpu_stages: dict[str, float] = field(default_factory=dict)  # the process's CPU seconds per step
+    cpu_stages: dict[str, float] = field(default_factory=dict)  # CPU seconds per step, the worker processes included
     embedder: str = ""  # "sentence-transformers", "onnx", or the factory's class name
 
 

@@ -12,22 +12,25 @@ what it found on the job (counts, the vector index's parameters, its seconds).
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import EncoderError
-from ..core.records import EraRecord, neighbourhood
+from ..core.models import Edge, ExternalRef, Paper
+from ..core.records import EraRecord, PaperRecord, PassageKind, neighbourhood
 from ..corpus.scan import Scan
 from ..graph.extract import extract
 from ..graph.json_spool import JsonSpool
 from ..graph.lexicon import Lexicon, build_lexicon
 from ..graph.records import paper_record
 from ..graph.spooled_graph import SpooledGraph
-from . import column_build, integrity, layout, store
+from . import column_build, integrity, layout, pool, store
 from .database import DatabaseWriter
 from .disk import temporary_files_in
 from .embedding import (
@@ -43,7 +46,8 @@ from .embedding import (
 from .layout import describe_files, manifest_checksum
 from .matrix import MatrixFile
 from .passages import lexical_text, paper_passages
-from .vocabulary import build_vocabulary
+from .tokens import tokenize
+from .vocabulary import vocabulary_words
 from .writer import lexical_arrays, write_json, write_lexical
 
 if TYPE_CHECKING:
@@ -53,20 +57,27 @@ TEMPORARY = "tmp"  # the build folder's folder for temporary files (removed befo
 
 
 class Stopwatch:
-    """Seconds per named step, for the report and the manifest, and the process's CPU seconds per step (the
-    report's alone: on a shared machine they say what a step costs where the wall seconds say how busy it was)."""
+    """Seconds per named step, for the report and the manifest, and CPU seconds per step (the report's alone: on a
+    shared machine they say what a step costs where the wall seconds say how busy it was): the process's own and
+    its worker processes' (``pool``), counted once each has ended."""
 
     def __init__(self) -> None:
         self.stages: dict[str, float] = {}
         self.cpu: dict[str, float] = {}
-        self._last, self._last_cpu = time.perf_counter(), time.process_time()
+        self._last, self._last_cpu = time.perf_counter(), _cpu_seconds()
 
     def lap(self, name: str) -> None:
         """The time since the last lap, added to step ``name``."""
-        now, cpu = time.perf_counter(), time.process_time()
+        now, cpu = time.perf_counter(), _cpu_seconds()
         self.stages[name] = round(self.stages.get(name, 0.0) + now - self._last, 3)
         self.cpu[name] = round(self.cpu.get(name, 0.0) + cpu - self._last_cpu, 3)
         self._last, self._last_cpu = now, cpu
+
+
+def _cpu_seconds() -> float:
+    """This process's CPU seconds, its threads' and its ended children's (the build's workers) included."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 @dataclass(frozen=True)
@@ -196,17 +207,31 @@ def _write_vector_index(job: Job, matrix: MatrixFile) -> None:
 
 def _write_lexical(job: Job, records: JsonSpool) -> None:
     """vocabulary.json (typo correction) and lexical/ (BM25, and the engine that finds its best papers over the same
-    words: ``lexical_engine``), from the records put aside, never held."""
+    words: ``lexical_engine``), from the records put aside, never held; each record's words (``lexical_words``) made
+    by the worker processes of a large build (``pool``), taken in order."""
     from . import lexical
     from .lexical_engine import EngineWriter
 
-    write_json(job.bdir / layout.VOCABULARY, build_vocabulary(lexical_text(r) for r in records))
+    vocabulary: Counter[str] = Counter()
+
+    def words() -> Iterator[str | list[str]]:
+        for _, (words_seen, tokens) in pool.in_order(lexical_words, None, records, pool.workers(len(records))):
+            vocabulary.update(words_seen)
+            yield tokens
+
     arrays = lexical_arrays(job.bdir / layout.LEXICAL)  # written as they are made
     with EngineWriter(job.bdir / layout.LEXICAL / layout.ENGINE) as engine:  # its threads ended on a failure
-        texts = (lexical_text(r) for r in records)
-        write_lexical(job.bdir / layout.LEXICAL, *lexical.build(texts, arrays, engine.add))
+        write_lexical(job.bdir / layout.LEXICAL, *lexical.build(words(), arrays, engine.add))
         engine.finish()
+    write_json(job.bdir / layout.VOCABULARY, dict(vocabulary))
     job.watch.lap("lexical")
+
+
+def lexical_words(_: None, record: PaperRecord) -> tuple[list[str], list[str]]:
+    """One record's words for typo correction (``vocabulary.vocabulary_words``) and for BM25 (``tokens.tokenize``) of
+    the text BM25 indexes (``passages.lexical_text``). Pure: a worker process makes them as well as the build's own."""
+    text = lexical_text(record)
+    return vocabulary_words(text), tokenize(text)
 
 
 def _write_records(job: Job, records: JsonSpool, graph: SpooledGraph, db: DatabaseWriter) -> None:
@@ -281,27 +306,39 @@ def _read_papers(
     corpus: Scan, lexicon: Lexicon, graph: SpooledGraph, records: JsonSpool, db: DatabaseWriter
 ) -> ndarray:
     """The third read, in corpus order: each paper's edges into ``graph``, its record (but its neighbours)
-    into ``records``, its passages into the database; returns how many passages each paper has."""
+    into ``records``, its passages into the database; returns how many passages each paper has. Each paper's
+    share (``paper_parts``) is made by the worker processes of a large build (``pool``), taken in corpus order."""
     import numpy as np
 
     era_names = {e.id: e.name for e in corpus.eras}
     counts = np.zeros(len(corpus), dtype=np.int64)
+    parts = pool.in_order(paper_parts, (lexicon, era_names), corpus.papers(), pool.workers(len(corpus)))
 
     def passages() -> Iterator[tuple[int, int, str, str]]:
         row = 0
-        for i, paper in enumerate(corpus.papers()):
-            edges, external = extract(paper, (), lexicon)
+        for i, (paper, (edges, external, record, cut)) in enumerate(parts):
             graph.add(paper, edges, external)
-            hood = neighbourhood([], [], [{"ref": x.ref, "evidence": x.evidence} for x in external])
-            records.append(paper_record(paper, era_names.get(paper.era, paper.era), hood))
-            cut = paper_passages(paper)
-            for passage in cut:
-                yield row, i, passage.kind, passage.text
+            records.append(record)
+            for kind, text in cut:
+                yield row, i, kind, text
                 row += 1
             counts[i] = len(cut)
 
     db.insert("passages", passages())
     return counts
+
+
+def paper_parts(
+    shared: tuple[Lexicon, dict[str, str]], paper: Paper
+) -> tuple[list[Edge], list[ExternalRef], PaperRecord, list[tuple[PassageKind, str]]]:
+    """One paper's share of the third read, given the lexicon and the eras' names: its edges and outside references,
+    its record (its neighbours but the outside ones left out: the graph gives them later) and its passages
+    (kind, text). Pure: a worker process makes it as well as the build's own."""
+    lexicon, era_names = shared
+    edges, external = extract(paper, (), lexicon)
+    hood = neighbourhood([], [], [{"ref": x.ref, "evidence": x.evidence} for x in external])
+    record = paper_record(paper, era_names.get(paper.era, paper.era), hood)
+    return edges, external, record, [(p.kind, p.text) for p in paper_passages(paper)]
 
 
 def _export_onnx(

@@ -11,13 +11,15 @@ searcher used to compute them on its first query, so they are the same numbers.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sized
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..core.records import EraRecord, GraphEdge, PaperRecord
+from . import pool
 from .columns import ARRAYS
 from .database import BATCH, DatabaseWriter
 from .json_files import json_text
@@ -40,31 +42,64 @@ def save(folder: Path, name: str, array: np.ndarray) -> None:
 
 def write_records(db: DatabaseWriter, records: Iterable[PaperRecord], eras: list[EraRecord]) -> tuple[np.ndarray, int]:
     """The papers, their outside references and the stems ``why`` reads of each into the database, each paper's
-    names and concepts into the query-understanding tables; returns each paper's era as its place in ``eras``, and the most stems a concept
-    term has (a query looks its terms up by every set of its words of up to that many: ``understanding``)."""
+    names and concepts into the query-understanding tables; returns each paper's era as its place in ``eras``, and
+    the most stems a concept term has (a query looks its terms up by every set of its words of up to that many:
+    ``understanding``). Each record's rows (``record_rows``) are made by the worker processes of a large build
+    (``pool``), taken in order: the tables are filled in the same order either way."""
     era_code = {e["id"]: i for i, e in enumerate(eras)}
     codes: list[int] = []
     concept_at = most = 0
     side = _Rows(db)
+    processes = pool.workers(len(records)) if isinstance(records, Sized) else 0
+    made = pool.in_order(record_rows, None, records, processes)
 
     def papers() -> Iterator[tuple[Any, ...]]:
         nonlocal concept_at, most
-        for row, record in enumerate(records):
+        for row, (record, rows) in enumerate(made):
             codes.append(era_code.get(record["era"], -1))
-            _understood(side, record, row, concept_at)
-            sizes = [len(stems) for _, _, stems in concept_terms(record) if stems]
-            concept_at, most = concept_at + len(sizes), max([most, *sizes])
-            side.add("stems", [(row, why_stems(record))])
-            side.add(
-                "external (paper, ref, evidence)",
-                ((row, x["ref"], x["evidence"]) for x in record["references"]["external"]),
-            )
-            stored = {**record, "references": None}
-            yield row, record["id"], record["year"], record["title"], json_text(record["authors"]), json_text(stored)
+            side.add("name_spool", ((key, row, weight) for key, weight in rows.names))
+            side.add("given_spool", ((key,) for key in rows.given))
+            side.add("concept_spool", ((plain, record["year"]) for plain in rows.plain))
+            side.add("concepts", ((concept_at + i, name, stems, row) for i, (name, stems) in enumerate(rows.kept)))
+            concept_at, most = concept_at + len(rows.kept), max(most, rows.most)
+            side.add("stems", [(row, rows.stems)])
+            side.add("external (paper, ref, evidence)", ((row, ref, evidence) for ref, evidence in rows.external))
+            yield row, record["id"], record["year"], record["title"], rows.authors, rows.stored
 
     db.insert("papers", papers())
     side.flush()
     return np.array(codes, dtype=np.int16), most
+
+
+@dataclass(frozen=True)
+class RecordRows:
+    """What one record puts into the database, but its row numbers (``record_rows``)."""
+
+    names: list[tuple[str, float]]  # (key, weight) of each name it gives (``understanding.paper_names``)
+    given: list[str]  # the given names' keys
+    plain: list[str]  # each concept term, plain
+    kept: list[tuple[str, str]]  # (name, sorted stems space-separated) of each term with stems
+    most: int  # the most stems a term of it has
+    stems: str  # ``passages.why_stems``
+    external: list[tuple[str, str]]  # (ref, evidence) of each outside reference
+    authors: str  # the authors as JSON
+    stored: str  # the record as JSON, its references null
+
+
+def record_rows(_: None, record: PaperRecord) -> RecordRows:
+    """One record's rows of the database's tables. Pure: a worker process makes it as well as the build's own."""
+    terms = list(concept_terms(record))
+    return RecordRows(
+        names=list(paper_names(record)),
+        given=list(given_keys(record)),
+        plain=[plain for _, plain, _ in terms],
+        kept=[(name, " ".join(sorted(stems))) for name, _, stems in terms if stems],
+        most=max([len(stems) for _, _, stems in terms if stems], default=0),
+        stems=why_stems(record),
+        external=[(x["ref"], x["evidence"]) for x in record["references"]["external"]],
+        authors=json_text(record["authors"]),
+        stored=json_text({**record, "references": None}),
+    )
 
 
 class _Rows:
@@ -86,16 +121,6 @@ class _Rows:
         for table, held in self.tables.items():
             self.db.insert(table, held)
             held.clear()
-
-
-def _understood(side: _Rows, record: PaperRecord, row: int, concept_at: int) -> None:
-    """One paper's share of the query-understanding tables (``understanding``)."""
-    side.add("name_spool", ((key, row, weight) for key, weight in paper_names(record)))
-    side.add("given_spool", ((key,) for key in given_keys(record)))
-    terms = list(concept_terms(record))
-    side.add("concept_spool", ((plain, record["year"]) for _, plain, _ in terms))
-    kept = [(name, stems) for name, _, stems in terms if stems]
-    side.add("concepts", ((concept_at + i, name, " ".join(sorted(stems)), row) for i, (name, stems) in enumerate(kept)))
 
 
 def write_edges(

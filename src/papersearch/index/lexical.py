@@ -196,22 +196,24 @@ def _place_in_files(
 
 
 def build(
-    doc_texts: Iterable[str],
+    docs: Iterable[str | list[str]],
     files: tuple[Path, Path] | None = None,
     each: Callable[[list[str]], None] | None = None,
 ) -> tuple[LexicalIndex, dict[str, Any]]:
     """Index one text per paper (in row order, read once): the scores and the parameters to save with them.
 
-    ``files``: where to write the score arrays (data, indices) as they are built, instead of holding them.
-    ``each``: called with each paper's words as they are made (the engine index is built from the same words).
+    ``docs``: each paper's text, or its words as ``tokens.tokenize`` gives them (a large build tokenises in its
+    worker processes). ``files``: where to write the score arrays (data, indices) as they are built, instead of
+    holding them. ``each``: called with each paper's words as they are made (the engine index is built from the
+    same words).
     """
     n_docs = 0
 
     def tokenised() -> Iterator[list[str]]:
         nonlocal n_docs
-        for text in doc_texts:
+        for doc in docs:
             n_docs += 1
-            words = tokenize(text)
+            words = tokenize(doc) if isinstance(doc, str) else doc
             if each is not None:
                 each(words)
             yield words

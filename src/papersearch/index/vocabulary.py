@@ -18,5 +18,11 @@ def build_vocabulary(texts: Iterable[str]) -> dict[str, int]:
     """Corpus words (lowercase without accents: ``unaccented``, as typo correction compares them) and their counts."""
     counts: Counter[str] = Counter()
     for text in texts:
-        counts.update(unaccented(w) for w in WORD_RE.findall(text))
+        counts.update(vocabulary_words(text))
     return dict(counts)
+
+
+def vocabulary_words(text: str) -> list[str]:
+    """One text's words as ``build_vocabulary`` counts them, in order: counted text by text, in order, they give
+    ``build_vocabulary``'s counts, its order included."""
+    return [unaccented(w) for w in WORD_RE.findall(text)]

@@ -1,0 +1,79 @@
+"""Per-paper work of a build spread over the machine's cores, its results given back in the input's order.
+
+A build's per-paper steps (extracting a paper's references and cutting its passages, a record's
+query-understanding rows and stems, its words for BM25) are pure functions of the paper and of what
+the build made before them (the lexicon): one core's Python, the largest part of a large build.
+``in_order`` runs such a function in worker processes forked from the build, a batch of papers at a
+time, and yields each item with its result in the order given, so what the build writes is the same,
+byte for byte, as when one process does it all (``tests/test_scale_pool.py``). What the function
+needs besides the item (``shared``) is inherited by the fork, not sent: the lexicon is large. At most
+``AHEAD`` batches a worker are under way, so nothing waits in memory for a slow writer.
+
+Below ``POOL_ITEMS`` items, or with one core, the work runs in the build's own process: forking costs
+more than a small list's work, and tests that build small indexes fork nothing.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+S = TypeVar("S")
+
+POOL_ITEMS = 5_000  # from this many items up, the work goes to worker processes
+BATCH = 256  # items sent to a worker at a time (a few hundred papers: the pickling's overhead stays small)
+AHEAD = 4  # batches under way per worker: enough to keep them busy while the build writes
+
+_shared: Any = None  # what the work needs besides its item, set before the workers fork (they inherit it)
+
+
+def workers(items: int) -> int:
+    """How many worker processes ``items`` items are worth: the cores (at most two), or none below ``POOL_ITEMS``."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return 0 if items < POOL_ITEMS else min(2, cores) if cores > 1 else 0
+
+
+def in_order(
+    work: Callable[[S, T], R], shared: S, items: Iterable[T], processes: int, batch: int = BATCH
+) -> Iterator[tuple[T, R]]:
+    """(item, ``work(shared, item)``) for every item, in order; ``processes`` worker processes do the work (none: this
+    process does). ``work`` must be a module's function (the workers find it by name)."""
+    if processes < 1:
+        for item in items:
+            yield item, work(shared, item)
+        return
+    global _shared
+    _shared = shared
+    gc.collect()
+    gc.freeze()  # the inherited objects stay out of the workers' collections: their pages are not copied for it
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            _shared = None  # the workers hold it now; this process keeps its own reference
+            pending: deque[tuple[list[T], Any]] = deque()
+            source = iter(items)
+            while chunk := list(islice(source, batch)):
+                pending.append((chunk, pool.apply_async(_run, (work, chunk))))
+                if len(pending) >= processes * AHEAD:
+                    yield from _done(pending.popleft())
+            while pending:
+                yield from _done(pending.popleft())
+    finally:
+        _shared = None
+        gc.unfreeze()
+
+
+def _run(work: Callable[[Any, T], R], chunk: list[T]) -> list[R]:
+    """In a worker: ``work`` over one batch, with the shared state the fork gave it."""
+    return [work(_shared, item) for item in chunk]
+
+
+def _done(entry: tuple[list[T], Any]) -> Iterator[tuple[T, Any]]:
+    chunk, result = entry
+    yield from zip(chunk, result.get(), strict=True)
