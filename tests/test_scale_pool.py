@@ -57,6 +57,19 @@ def test_a_small_list_is_worked_in_the_build_process() -> None:
     assert pool.workers(pool.POOL_ITEMS) in (0, 2)  # two where the machine has two cores or more
 
 
+@pytest.mark.ray
+def test_a_process_joined_to_a_ray_cluster_forks_no_workers() -> None:
+    """A caller's own ``ray.init`` (a script that builds on its cluster) leaves gRPC threads that a fork does not carry:
+    the build then works every paper in its own process."""
+    ray = pytest.importorskip("ray")
+    ray.init(num_cpus=1, include_dashboard=False, configure_logging=False)
+    try:
+        assert pool.workers(pool.POOL_ITEMS * 10) == 0
+    finally:
+        ray.shutdown()
+    assert pool.workers(pool.POOL_ITEMS * 10) == (2 if len(os.sched_getaffinity(0)) > 1 else 0)  # left: forks again
+
+
 def _contents(index: Path) -> dict[str, str]:
     """sha256 of every table of the version's database and of every file but those naming the build (the manifest,
     the check's verdict) and the Tantivy segments' random names (their files are compared by kind)."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
@@ -35,9 +36,19 @@ _shared: Any = None  # what the work needs besides its item, set before the work
 
 
 def workers(items: int) -> int:
-    """How many worker processes ``items`` items are worth: the cores (at most two), or none below ``POOL_ITEMS``."""
+    """How many worker processes ``items`` items are worth: the cores (at most two), or none below ``POOL_ITEMS``, and
+    none while this process is joined to a Ray cluster (a caller's own ``ray.init``: its gRPC threads do not survive
+    a fork, and a child could hang on a lock one of them held)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return 0 if items < POOL_ITEMS else min(2, cores) if cores > 1 else 0
+    if items < POOL_ITEMS or cores < 2 or _in_ray():
+        return 0
+    return min(2, cores)
+
+
+def _in_ray() -> bool:
+    """Whether this process has joined a Ray cluster (without importing Ray when nothing has)."""
+    ray = sys.modules.get("ray")
+    return ray is not None and bool(ray.is_initialized())
 
 
 def in_order(
