@@ -25,6 +25,7 @@ from papersearch.corpus.import_plan import ImportOptions
 from papersearch.corpus.imports import run_import
 from papersearch.corpus.incoming import BadEntry, Incoming
 from papersearch.corpus.load import load_corpus
+from papersearch.corpus import venues
 from papersearch.corpus.ris import read_ris
 from papersearch.corpus.sources import read_source
 from papersearch.graph.records import corpus_records
@@ -451,6 +452,19 @@ def test_a_thesis_says_its_degree_as_the_reference_manager_wrote_it() -> None:
         '[[1990]]}, "genre": "PhD dissertation"}]'
     )
     assert isinstance(csl, Incoming) and csl.genre == "PhD dissertation"
+
+
+def test_a_degree_is_told_by_its_own_words_and_said_once(imported: dict[str, PaperRecord]) -> None:
+    """"master" starts a word ("Webmaster" is none), a doctor's degree named beside a master's wins, and BibTeX's
+    ``type`` is left out where the entry type says the degree in another case ("PhD Thesis": ``@phdthesis``)."""
+    assert venues.is_masters("M.Sc. thesis") and venues.is_masters("Master's thesis")
+    assert not venues.is_masters("Webmaster guide") and not venues.is_masters("PhD thesis (M.Sc. 1998)")
+    phd = imported["2008-graves-supervised-sequence"]
+    assert phd.get("genre") == "PhD Thesis"  # as Zotero writes it
+    bib = cite([phd], "bibtex")
+    assert "@phdthesis{" in bib and "type " not in bib
+    no_school: PaperRecord = {**phd, "venue": ""}
+    assert cite([no_school], "text", "short").rstrip().endswith(". PhD Thesis.")  # the degree, with no school named
 
 
 def test_a_file_of_another_format_read_as_ris_is_one_problem_not_one_a_line() -> None:

@@ -157,6 +157,8 @@ def paper_from_fields(
     url = as_url(meta.get("url"), rel, "url", problems)
     kind = as_type(meta.get("type"), rel, "type", problems)
     genre = as_text(meta.get("genre"), rel, "genre", problems, required=False)
+    if genre and kind != "thesis":  # a degree is a thesis's: cited on anything else, no import would read it back
+        problems.append(Problem(rel, "genre", f"{genre!r} is a thesis's degree; give `type: thesis` or drop genre"))
     volume = as_number_text(meta.get("volume"), rel, "volume", problems)
     issue = as_number_text(meta.get("issue"), rel, "issue", problems)
     pages = as_pages(meta.get("pages"), rel, "pages", problems)

@@ -132,7 +132,8 @@ def kind_told_by(venue: str) -> str:
 MASTERS_THESIS, PHD_THESIS = "Master's thesis", "PhD thesis"
 BIBTEX_THESES = {"mastersthesis": MASTERS_THESIS, "phdthesis": PHD_THESIS}
 _BIBLATEX_THESIS_TYPES = {"mathesis": MASTERS_THESIS, "phdthesis": PHD_THESIS}
-_MASTERS = re.compile(r"master|\bm\.?\s?(?:sc|a|s|phil|eng|res)\b|mathesis|diplom|magister", re.IGNORECASE)
+_MASTERS = re.compile(r"\bmaster|\bm\.?\s?(?:sc|a|s|phil|eng|res)\b|mathesis|\bdiplom|\bmagister", re.IGNORECASE)
+_DOCTORS = re.compile(r"\bph\.?\s?d\b|doctor|\bd\.?\s?phil\b|dissertation", re.IGNORECASE)  # wins over a master's
 
 
 def thesis_genre(entry_type: str, type_field: str) -> str:
@@ -143,8 +144,9 @@ def thesis_genre(entry_type: str, type_field: str) -> str:
 
 
 def is_masters(genre: str) -> bool:
-    """Whether a thesis's degree is a master's ("Master's thesis", "M.Sc. thesis", "MA thesis", "Diplomarbeit")."""
-    return _MASTERS.search(genre) is not None
+    """Whether a thesis's degree is a master's ("Master's thesis", "M.Sc. thesis", "MA thesis", "Diplomarbeit"); a
+    doctor's named too wins ("PhD thesis (M.Sc. in 2001)"), and "master" only starts a word ("Webmaster" is none)."""
+    return _MASTERS.search(genre) is not None and _DOCTORS.search(genre) is None
 
 
 PLACED_IN_VENUE = ("article-journal", "paper-conference", "chapter")  # kinds that are nothing without their venue

@@ -226,9 +226,10 @@ def short_reference(record: PaperRecord) -> str:
         who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     parts = [f"{who} ({record['year']}) {_sentence(record['title'])}"]
     where = placed(record)
-    if where.venue:
-        degree = f"{record['genre']}, " if record.get("genre") else ""  # a thesis's: "Master's thesis, University …"
-        parts.append(_sentence(degree + where.venue + _numbers(record, where.volume)))
+    degree = record.get("genre", "")  # a thesis's: "Master's thesis, University …"; said with no school named too
+    if where.venue or degree:
+        venue = where.venue + _numbers(record, where.volume) if where.venue else ""
+        parts.append(_sentence(", ".join(p for p in (degree, venue) if p)))
     elif where.preprint and where.arxiv:
         parts.append(f"arXiv preprint arXiv:{where.arxiv}.")
     link = doi_url(record["doi"]) if record.get("doi") else record.get("url") or ""

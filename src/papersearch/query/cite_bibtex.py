@@ -83,7 +83,7 @@ def bibtex_entry(record: PaperRecord, abstracts: bool = False) -> str:
     ]
     if venue_field and where.venue:
         fields.append((venue_field, "{" + escape(where.venue) + "}"))
-    if genre and genre != BIBTEX_THESES.get(kind):  # a degree the entry type does not say ("M.Sc. thesis")
+    if genre and genre.casefold() != BIBTEX_THESES.get(kind, "").casefold():  # a degree the type does not say
         fields.append(("type", "{" + escape(genre) + "}"))
     for name, value in (("volume", where.volume), ("number", record.get("issue", ""))):
         if value:
