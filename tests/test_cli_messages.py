@@ -249,6 +249,8 @@ def test_add_takes_a_theses_degree_and_cite_says_a_masters_thesis_is_one(
     thesis = next(p for p in load_corpus(corpus).papers if p.year == 2012)
     assert (thesis.type, thesis.genre) == ("thesis", "MSc thesis")  # a degree is a thesis's, --type or not
     flags = ("--title", "A Review", "--year", "2013", "--author", "K L", "--type", "article-journal")
-    status, _, err = run(capsys, "--corpus", str(corpus), "add", *flags, "--genre", "Review article", "--era", "nearest")
+    status, _, err = run(
+        capsys, "--corpus", str(corpus), "add", *flags, "--genre", "Review article", "--era", "nearest"
+    )
     assert status == 1 and "genre: 'Review article' is a thesis's degree; give `type: thesis`" in err  # none written
     assert len(load_corpus(corpus).papers) == 2

@@ -17,6 +17,7 @@ import pytest
 from papersearch.cli.render import published
 from papersearch.core.errors import ImportFileError
 from papersearch.core.records import PaperRecord
+from papersearch.corpus import venues
 from papersearch.corpus.arxiv import read_arxiv
 from papersearch.corpus.atom import read_atom
 from papersearch.corpus.bibtex import read_bibtex
@@ -25,7 +26,6 @@ from papersearch.corpus.import_plan import ImportOptions
 from papersearch.corpus.imports import run_import
 from papersearch.corpus.incoming import BadEntry, Incoming
 from papersearch.corpus.load import load_corpus
-from papersearch.corpus import venues
 from papersearch.corpus.ris import read_ris
 from papersearch.corpus.sources import read_source
 from papersearch.graph.records import corpus_records
@@ -455,7 +455,7 @@ def test_a_thesis_says_its_degree_as_the_reference_manager_wrote_it() -> None:
 
 
 def test_a_degree_is_told_by_its_own_words_and_said_once(imported: dict[str, PaperRecord]) -> None:
-    """"master" starts a word ("Webmaster" is none), a doctor's degree named beside a master's wins, and BibTeX's
+    """ "master" starts a word ("Webmaster" is none), a doctor's degree named beside a master's wins, and BibTeX's
     ``type`` is left out where the entry type says the degree in another case ("PhD Thesis": ``@phdthesis``)."""
     assert venues.is_masters("M.Sc. thesis") and venues.is_masters("Master's thesis")
     assert not venues.is_masters("Webmaster guide") and not venues.is_masters("PhD thesis (M.Sc. 1998)")
