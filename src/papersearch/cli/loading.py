@@ -50,9 +50,8 @@ def staleness_note(searcher: Searcher, corpus: Path) -> str | None:
             "is the index's (give --corpus DIR to compare)"
         )
     if unread:
-        why = unread.removeprefix("cannot judge staleness: ")
         return (
-            f"the corpus at {corpus} cannot be read ({why}), so whether index {version} is up to date is not known; "
+            f"the corpus at {corpus} cannot be read ({unread}), so whether index {version} is up to date is not known; "
             "what is shown is the index's (`papersearch validate` lists the corpus's problems)"
         )
     return None

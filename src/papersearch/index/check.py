@@ -47,12 +47,14 @@ def check(corpus_dir: Path, index_dir: Path, model: str, settings: Settings | No
 
 
 def corpus_state(corpus_dir: Path) -> tuple[str | None, str | None]:
-    """(the corpus's content hash, None), or (None, why it cannot be computed): what staleness is judged by."""
+    """(the corpus's content hash, None), or (None, why it cannot be computed: the corpus's first problems, as one
+    line): what staleness is judged by. Each face words what that means for it (``Searcher.status``: "cannot judge
+    staleness"; the command line: whether what it shows is up to date is not known)."""
     try:
         return scan_corpus(corpus_dir).content_hash(), None
     except PapersearchError as exc:
         first = str(exc).splitlines()[:3]
-        return None, f"cannot judge staleness: {' '.join(s.strip() for s in first)}"
+        return None, " ".join(s.strip() for s in first)
 
 
 def stale_against(manifest: dict[str, Any], corpus: Scan) -> str | None:

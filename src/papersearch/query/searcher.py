@@ -202,7 +202,8 @@ class Searcher:
             "corpus_hash": built_from,
             "stale": other_code is not None or (now is not None and now != built_from),
             "papers": len(self.data.records),
-            "problem": "; ".join(p for p in (other_code, problem) if p) or None,
+            "problem": "; ".join(p for p in (other_code, problem and f"cannot judge staleness: {problem}") if p)
+            or None,
         }
 
     def cite(self, request: CiteRequest) -> str:

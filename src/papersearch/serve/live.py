@@ -161,7 +161,7 @@ class CorpusWatch:
             check.result = corpus_state(self.corpus_dir)
         except Exception as exc:  # the loader reports problems, never raises; keep /health answering if it does
             log.exception("corpus check failed")
-            check.result = (None, f"cannot judge staleness: the corpus check failed ({type(exc).__name__})")
+            check.result = (None, f"the corpus check failed ({type(exc).__name__})")
         with self._lock:
             self._known = check
         check.done.set()
