@@ -11,7 +11,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -101,10 +101,45 @@ def _shared_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def _unpublished(index: Path) -> Callable[[str, list[str]], set[str]]:
+    """``copytree``'s ``ignore`` for a copy of ``index``: a build in progress (``.build-*``) and a half-written
+    pointer, in its top folder; everything else (the pointer, the versions, the export cache) kept."""
+    from papersearch.index import store
+
+    skipped = (".build-", f".{store.POINTER}.tmp")
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        return {n for n in names if n.startswith(skipped)} if Path(folder) == index else set()
+
+    return ignore
+
+
+def copy_index(index: Path, dst: Path) -> Path:
+    """A copy of ``index`` as published, to change or serve: never a build that was under way as it was copied,
+    which the copy would carry as a leftover of its own (a test once found a ``.build-*`` folder it had not made)."""
+    shutil.copytree(index, dst, symlinks=True, ignore=_unpublished(index))
+    return dst
+
+
+def _builds_in(index: Path) -> list[str]:
+    """The builds under way (or abandoned) in ``index``."""
+    return sorted(p.name for p in index.glob(".build-*"))
+
+
 @pytest.fixture(scope="session")
-def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real index of the real corpus, built once per run (read-only for tests: copy it to change it)."""
-    return _shared_index(tmp_path_factory)
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A real index of the real corpus, built once per run (read-only for tests: copy it to change it, with
+    ``copy_index`` or ``index_copy``). At the end of each worker's share of the run, it still serves the version
+    it was built as and holds no build: a test that wrote into it is a bug that would leak into the others."""
+    from papersearch.index import store
+
+    out = _shared_index(tmp_path_factory)
+    version = store.current_version(out)
+    yield out
+    assert store.current_version(out) == version and not _builds_in(out), (
+        f"the session index {out} was built into during the run (now {store.current_version(out)}, builds "
+        f"{_builds_in(out)}); tests must copy it (copy_index) to change it"
+    )
 
 
 IMPORTED_BIB = ROOT / "tests" / "data" / "imports" / "imported.bib"
@@ -121,7 +156,7 @@ def imported(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple
     root = tmp_path_factory.mktemp("imported")
     corpus, index = root / "corpus", root / "index"
     shutil.copytree(CORPUS, corpus)
-    shutil.copytree(index_dir, index, symlinks=True)
+    copy_index(index_dir, index)
     run_import(IMPORTED_BIB, corpus)
     build(corpus, index, MODEL)
     return corpus, index
@@ -136,9 +171,7 @@ def corpus_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def index_copy(index_dir: Path, tmp_path: Path) -> Path:
-    dst = tmp_path / "index"
-    shutil.copytree(index_dir, dst, symlinks=True)
-    return dst
+    return copy_index(index_dir, tmp_path / "index")
 
 
 @pytest.fixture(scope="session")
