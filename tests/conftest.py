@@ -38,23 +38,30 @@ if workers := os.environ.get("PYTEST_XDIST_WORKER_COUNT"):
     os.environ.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // int(workers))))
 
 # The longest files first (each a minute or more of one worker here), measured as one worker's time from a file's
-# first test to its last in a full `make test`. xdist's loadfile still sends the files with the most tests first
-# (its loadscope reorder): handing them out in this order (--no-loadscope-reorder) ran Ray early in a worker that
-# later hit CPython 3.11.7's "AST constructor recursion depth mismatch" (gh-106905), so the Makefile keeps the
-# default until that is understood; the order still holds among files of equal test counts and without xdist.
-# Each file's tests keep their order; the rest stay alphabetical.
+# first test to its last in a full `make test`, so that the two workers end together: the Makefile hands the files
+# out in this order (--no-loadscope-reorder), not xdist's default of most tests first, which left Ray, the benchmark
+# smoke runs and the other few-test, minutes-long files to the end. Each file's tests keep their order; the rest
+# stay alphabetical.
+# test_structure.py goes before them all (a few seconds, on one worker while the other builds the session index):
+# it is the suite's one heavy user of ast.parse, so it runs before Ray's file on either worker; a worker that ran
+# Ray's file early later hit CPython 3.11.7's "AST constructor recursion depth mismatch" (gh-106905: the ast
+# module's depth count goes wrong, seen in programs running threads) when this order was first tried
+FIRST_FILES = ("test_structure.py",)
 LONGEST_FILES = (
-    "test_hostile_http.py",
-    "test_hostile_corpus.py",
-    "test_reliability.py",
     "test_ray.py",
-    "test_scale.py",
+    "test_hostile_http.py",
     "test_candidates.py",
-    "test_cli_import.py",
+    "test_hostile_corpus.py",
+    "test_scale.py",
     "test_bench_scale.py",
-    "test_onnx.py",
+    "test_reliability.py",
     "test_disk_full.py",
+    "test_mcp_fuzz.py",
+    "test_faults.py",
+    "test_cli_import.py",
+    "test_onnx.py",
     "test_api.py",
+    "test_web.py",
     "test_index.py",
     "test_mcp.py",
 )
@@ -68,9 +75,9 @@ SLOW_FIXTURES = {
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Collected files reordered longest first (``LONGEST_FILES``), the order within each file kept; a test
-    that uses one of ``SLOW_FIXTURES`` marked slow."""
-    rank = {name: i for i, name in enumerate(LONGEST_FILES)}
+    """Collected files reordered longest first (``FIRST_FILES``, then ``LONGEST_FILES``), the order within each file
+    kept; a test that uses one of ``SLOW_FIXTURES`` marked slow."""
+    rank = {name: i for i, name in enumerate((*FIRST_FILES, *LONGEST_FILES))}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
     for item in items:
         if SLOW_FIXTURES.keys() & set(getattr(item, "fixturenames", ())):
