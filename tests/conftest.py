@@ -50,19 +50,21 @@ FIRST_FILES = ("test_structure.py",)
 LONGEST_FILES = (
     "test_ray.py",
     "test_hostile_http.py",
-    "test_candidates.py",
     "test_hostile_corpus.py",
-    "test_scale.py",
-    "test_bench_scale.py",
     "test_reliability.py",
-    "test_disk_full.py",
-    "test_mcp_fuzz.py",
-    "test_faults.py",
-    "test_cli_import.py",
-    "test_onnx.py",
-    "test_api.py",
+    "test_candidates.py",
+    "test_scale.py",
     "test_web.py",
+    "test_bench_scale.py",
     "test_index.py",
+    "test_disk_full.py",
+    "test_faults.py",
+    "test_mcp_fuzz.py",
+    "test_api.py",
+    "test_answer.py",
+    "test_onnx.py",
+    "test_cli_import.py",
+    "test_paths.py",
     "test_mcp.py",
 )
 
@@ -91,32 +93,39 @@ def seed_path() -> Path:
     return SEED
 
 
-def _shared_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The run's index of the real corpus: built by the first worker that asks, read by the others (see the top)."""
-    from papersearch.index.build import build
-
+def _shared(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], object]) -> Path:
+    """The run's folder ``name``, made by ``make`` in the first worker that asks, read by the others (see the top)."""
     root = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         root = root.parent  # the run's folder, which every worker's own folder is in
-    out = root / "shared-index"
-    with (root / "shared-index.lock").open("w") as lock:
+    out = root / name
+    with (root / f"{name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if the build fails
-        if not (root / "shared-index.done").exists():
+        if not (root / f"{name}.done").exists():
             shutil.rmtree(out, ignore_errors=True)  # what a failed build by another worker left
-            build(CORPUS, out, MODEL)
-            (root / "shared-index.done").touch()
+            make(out)
+            (root / f"{name}.done").touch()
     return out
+
+
+def _shared_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The run's index of the real corpus."""
+    from papersearch.index.build import build
+
+    return _shared(tmp_path_factory, "shared-index", lambda out: build(CORPUS, out, MODEL))
 
 
 def _unpublished(index: Path) -> Callable[[str, list[str]], set[str]]:
     """``copytree``'s ``ignore`` for a copy of ``index``: a build in progress (``.build-*``) and a half-written
-    pointer, in its top folder; everything else (the pointer, the versions, the export cache) kept."""
-    from papersearch.index import store
+    pointer in its top folder, and a verdict being written by a reader (a server checking a version) anywhere;
+    everything else (the pointer, the versions, the export cache) kept."""
+    from papersearch.index import layout, store
 
-    skipped = (".build-", f".{store.POINTER}.tmp")
+    top, anywhere = (".build-", f".{store.POINTER}.tmp"), f".{layout.VERDICT}."
 
     def ignore(folder: str, names: list[str]) -> set[str]:
-        return {n for n in names if n.startswith(skipped)} if Path(folder) == index else set()
+        skipped = {n for n in names if n.startswith(anywhere) and n.endswith(".tmp")}
+        return skipped | ({n for n in names if n.startswith(top)} if Path(folder) == index else set())
 
     return ignore
 
@@ -147,6 +156,29 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         f"the session index {out} was built into during the run (now {store.current_version(out)}, builds "
         f"{_builds_in(out)}); tests must copy it (copy_index) to change it"
     )
+
+
+# A synthetic list (scripts/synth_corpus.py, seed 0) long enough for a reading list of more than the API's cap of
+# 100 entries (102 at most, a paper's "after" side) and for Ray to kill a node while it embeds (795 passages)
+SYNTHETIC_PAPERS = 120
+
+
+@pytest.fixture(scope="session")
+def synthetic_list(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(corpus, index): ``SYNTHETIC_PAPERS`` synthetic papers and their index, built with the real model once per
+    run for test_ray.py (the local reference) and test_web.py (a long reading list) alike; the session index's
+    ONNX export cache spares a new export. Read-only for tests: copy it (``copy_index``) to change it."""
+    import synth_corpus
+    from papersearch.index import store
+    from papersearch.index.build import build
+
+    def make(out: Path) -> None:
+        corpus = synth_corpus.write_corpus(SYNTHETIC_PAPERS, out / "corpus", seed=0)
+        shutil.copytree(index_dir / store.CACHE, out / "index" / store.CACHE)
+        build(corpus, out / "index", MODEL)
+
+    out = _shared(tmp_path_factory, "synthetic-list", make)
+    return out / "corpus", out / "index"
 
 
 IMPORTED_BIB = ROOT / "tests" / "data" / "imports" / "imported.bib"
