@@ -247,7 +247,9 @@ def test_the_ray_build_is_the_local_build_even_when_a_worker_node_dies(
                     return str(node)
             return None
 
-        node = _wait_for("an encoder actor alive on a worker node", busy)
+        # a hang guard: the build itself is the limit (the node must die before it ends, asserted below); at load 25
+        # the actors took more than _wait_for's 90 s to come up, and the killer gave up while the build went on
+        node = _wait_for("an encoder actor alive on a worker node", busy, timeout=900)
         time.sleep(0.5)  # let it start on its blocks
         cluster.remove_node(workers[node], allow_graceful=False)
         killed[node] = time.monotonic()
