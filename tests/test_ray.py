@@ -3,7 +3,7 @@
 The cluster is a head and two worker nodes of one CPU each (``ray.cluster_utils.Cluster``), started
 once for the module and shut down at its end whatever happens; its nodes are declared dead after a
 few seconds of silence (the default is tens), so killing one costs little. The corpus is a hundred
-and twenty synthetic papers from ``scripts/synth_corpus.py``, built locally once for the run
+and fifty synthetic papers from ``scripts/synth_corpus.py``, built locally once for the run
 (``synthetic_list`` in tests/conftest.py); every other index
 starts as a copy of that one (its ONNX export cache included). The test that kills a worker node
 leaves the cluster one node short; whichever test asks for the cluster next gets a new node in its
@@ -39,9 +39,9 @@ from .conftest import MODEL, ROOT, SYNTHETIC_PAPERS
 
 pytestmark = [pytest.mark.ray, pytest.mark.slow]
 
-# 795 passages, four blocks of distributed.BLOCK_TEXTS for the two actors: a node is killed half a second after
-# its actor is up, in the first of two rounds of blocks, well before the last ends (200 papers, 1,324 passages, cost
-# two thirds more to embed, once locally and once on Ray, for no more of a check)
+# the run's synthetic list (tests/conftest.py): about 1,000 passages, four blocks of distributed.BLOCK_TEXTS for the
+# two actors; a node is killed half a second after its actor is up, in the first of two rounds of blocks, well
+# before the last ends
 PAPERS = SYNTHETIC_PAPERS
 WORKERS = 2
 # how a manifest records the build itself; everything else must match a local build's
