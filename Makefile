@@ -51,16 +51,20 @@ browser:  ## Debian's Chromium for the browser tests (needs root; skipped when p
 	fi
 
 # the test files run on JOBS processes (pytest-xdist), each file on one of them, so a file's
-# server or Ray cluster starts once; the session index is built once for all of them (tests/conftest.py)
+# server or Ray cluster starts once; the session index is built once for all of them (tests/conftest.py).
+# --no-loadscope-reorder: the files are handed out in collection order, longest first (tests/conftest.py's
+# LONGEST_FILES), not xdist's default of most tests first, which left the few-test, minutes-long files (Ray,
+# the benchmark smoke runs, faults, a full disk) to the end, one worker running them while the other idled
 JOBS ?= 2
+XDIST := -n $(JOBS) --dist loadfile --no-loadscope-reorder
 # what the edit loop leaves out: the markers are described in pyproject.toml
 FAST := not (slow or browser or ray or fuzz or bench)
 
 test: dev browser  ## run the whole test suite
-	$(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile --durations=15
+	$(BIN)/python -m pytest -q $(XDIST) --durations=15
 
 test-fast: dev  ## the edit loop: the suite without slow, browser, Ray, long fuzz and benchmark tests
-	$(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile -m "$(FAST)"
+	$(BIN)/python -m pytest -q $(XDIST) -m "$(FAST)"
 
 lint: dev  ## ruff check, format check and mypy --strict
 	$(BIN)/ruff check src tests scripts

@@ -11,7 +11,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -38,24 +38,33 @@ if workers := os.environ.get("PYTEST_XDIST_WORKER_COUNT"):
     os.environ.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // int(workers))))
 
 # The longest files first (each a minute or more of one worker here), measured as one worker's time from a file's
-# first test to its last in a full `make test`. xdist's loadfile still sends the files with the most tests first
-# (its loadscope reorder): handing them out in this order (--no-loadscope-reorder) ran Ray early in a worker that
-# later hit CPython 3.11.7's "AST constructor recursion depth mismatch" (gh-106905), so the Makefile keeps the
-# default until that is understood; the order still holds among files of equal test counts and without xdist.
-# Each file's tests keep their order; the rest stay alphabetical.
+# first test to its last in a full `make test`, so that the two workers end together: the Makefile hands the files
+# out in this order (--no-loadscope-reorder), not xdist's default of most tests first, which left Ray, the benchmark
+# smoke runs and the other few-test, minutes-long files to the end. Each file's tests keep their order; the rest
+# stay alphabetical.
+# test_structure.py goes before them all (a few seconds, on one worker while the other builds the session index):
+# it is the suite's one heavy user of ast.parse, so it runs before Ray's file on either worker; a worker that ran
+# Ray's file early later hit CPython 3.11.7's "AST constructor recursion depth mismatch" (gh-106905: the ast
+# module's depth count goes wrong, seen in programs running threads) when this order was first tried
+FIRST_FILES = ("test_structure.py",)
 LONGEST_FILES = (
+    "test_ray.py",
     "test_hostile_http.py",
     "test_hostile_corpus.py",
     "test_reliability.py",
-    "test_ray.py",
-    "test_scale.py",
     "test_candidates.py",
-    "test_cli_import.py",
+    "test_scale.py",
+    "test_web.py",
     "test_bench_scale.py",
-    "test_onnx.py",
-    "test_disk_full.py",
-    "test_api.py",
     "test_index.py",
+    "test_disk_full.py",
+    "test_faults.py",
+    "test_mcp_fuzz.py",
+    "test_api.py",
+    "test_answer.py",
+    "test_onnx.py",
+    "test_cli_import.py",
+    "test_paths.py",
     "test_mcp.py",
 )
 
@@ -68,9 +77,9 @@ SLOW_FIXTURES = {
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Collected files reordered longest first (``LONGEST_FILES``), the order within each file kept; a test
-    that uses one of ``SLOW_FIXTURES`` marked slow."""
-    rank = {name: i for i, name in enumerate(LONGEST_FILES)}
+    """Collected files reordered longest first (``FIRST_FILES``, then ``LONGEST_FILES``), the order within each file
+    kept; a test that uses one of ``SLOW_FIXTURES`` marked slow."""
+    rank = {name: i for i, name in enumerate((*FIRST_FILES, *LONGEST_FILES))}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
     for item in items:
         if SLOW_FIXTURES.keys() & set(getattr(item, "fixturenames", ())):
@@ -84,27 +93,89 @@ def seed_path() -> Path:
     return SEED
 
 
-def _shared_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The run's index of the real corpus: built by the first worker that asks, read by the others (see the top)."""
-    from papersearch.index.build import build
-
+def _shared(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], object]) -> Path:
+    """The run's folder ``name``, made by ``make`` in the first worker that asks, read by the others (see the top)."""
     root = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         root = root.parent  # the run's folder, which every worker's own folder is in
-    out = root / "shared-index"
-    with (root / "shared-index.lock").open("w") as lock:
+    out = root / name
+    with (root / f"{name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if the build fails
-        if not (root / "shared-index.done").exists():
+        if not (root / f"{name}.done").exists():
             shutil.rmtree(out, ignore_errors=True)  # what a failed build by another worker left
-            build(CORPUS, out, MODEL)
-            (root / "shared-index.done").touch()
+            make(out)
+            (root / f"{name}.done").touch()
     return out
 
 
+def _shared_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The run's index of the real corpus."""
+    from papersearch.index.build import build
+
+    return _shared(tmp_path_factory, "shared-index", lambda out: build(CORPUS, out, MODEL))
+
+
+def _unpublished(index: Path) -> Callable[[str, list[str]], set[str]]:
+    """``copytree``'s ``ignore`` for a copy of ``index``: a build in progress (``.build-*``) and a half-written
+    pointer in its top folder, and a verdict being written by a reader (a server checking a version) anywhere;
+    everything else (the pointer, the versions, the export cache) kept."""
+    from papersearch.index import layout, store
+
+    top, anywhere = (".build-", f".{store.POINTER}.tmp"), f".{layout.VERDICT}."
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        skipped = {n for n in names if n.startswith(anywhere) and n.endswith(".tmp")}
+        return skipped | ({n for n in names if n.startswith(top)} if Path(folder) == index else set())
+
+    return ignore
+
+
+def copy_index(index: Path, dst: Path) -> Path:
+    """A copy of ``index`` as published, to change or serve: never a build that was under way as it was copied,
+    which the copy would carry as a leftover of its own (a test once found a ``.build-*`` folder it had not made)."""
+    shutil.copytree(index, dst, symlinks=True, ignore=_unpublished(index))
+    return dst
+
+
 @pytest.fixture(scope="session")
-def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real index of the real corpus, built once per run (read-only for tests: copy it to change it)."""
-    return _shared_index(tmp_path_factory)
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A real index of the real corpus, built once per run (read-only for tests: copy it to change it, with
+    ``copy_index`` or ``index_copy``). At the end of each worker's share of the run it still serves the version it
+    was built as: a test that built into it would leak its change into every test after it.
+
+    Not checked here: a ``.build-*`` folder named for the very version published, which the building worker was
+    seen to leave in it after the publish (once in a run, with Ray's file on that worker); copies leave it out."""
+    from papersearch.index import store
+
+    out = _shared_index(tmp_path_factory)
+    version = store.current_version(out)
+    yield out
+    now = store.current_version(out)
+    assert now == version, f"the session index {out} now serves {now}, not {version}: copy it (copy_index) to change it"
+
+
+# A synthetic list (scripts/synth_corpus.py, seed 0) long enough for a reading list of more than the API's cap of
+# 100 entries (120 papers gave 99 at most with the real model) and for Ray to kill a node while it embeds (about
+# 1,000 passages, four blocks of distributed.BLOCK_TEXTS for two actors)
+SYNTHETIC_PAPERS = 150
+
+
+@pytest.fixture(scope="session")
+def synthetic_list(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(corpus, index): ``SYNTHETIC_PAPERS`` synthetic papers and their index, built with the real model once per
+    run for test_ray.py (the local reference) and test_web.py (a long reading list) alike; the session index's
+    ONNX export cache spares a new export. Read-only for tests: copy it (``copy_index``) to change it."""
+    import synth_corpus
+    from papersearch.index import store
+    from papersearch.index.build import build
+
+    def make(out: Path) -> None:
+        corpus = synth_corpus.write_corpus(SYNTHETIC_PAPERS, out / "corpus", seed=0)
+        shutil.copytree(index_dir / store.CACHE, out / "index" / store.CACHE)
+        build(corpus, out / "index", MODEL)
+
+    out = _shared(tmp_path_factory, "synthetic-list", make)
+    return out / "corpus", out / "index"
 
 
 IMPORTED_BIB = ROOT / "tests" / "data" / "imports" / "imported.bib"
@@ -121,7 +192,7 @@ def imported(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple
     root = tmp_path_factory.mktemp("imported")
     corpus, index = root / "corpus", root / "index"
     shutil.copytree(CORPUS, corpus)
-    shutil.copytree(index_dir, index, symlinks=True)
+    copy_index(index_dir, index)
     run_import(IMPORTED_BIB, corpus)
     build(corpus, index, MODEL)
     return corpus, index
@@ -136,9 +207,7 @@ def corpus_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def index_copy(index_dir: Path, tmp_path: Path) -> Path:
-    dst = tmp_path / "index"
-    shutil.copytree(index_dir, dst, symlinks=True)
-    return dst
+    return copy_index(index_dir, tmp_path / "index")
 
 
 @pytest.fixture(scope="session")

@@ -39,7 +39,7 @@ from papersearch.corpus.safe_yaml import parse_yaml
 from papersearch.index import store
 from papersearch.serve import live
 
-from .conftest import CORPUS
+from .conftest import CORPUS, copy_index
 from .conftest_api import Server, running_server
 
 HANG_SECONDS = 60.0  # a command or request still running after this hangs; a loaded 2-core machine takes 2-10 s
@@ -356,7 +356,7 @@ def stage(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     root = tmp_path_factory.mktemp("hostile")
     corpus, index, scratch = root / "corpus", root / "index", root / "outside"
     shutil.copytree(CORPUS, corpus)
-    shutil.copytree(index_dir, index, symlinks=True)
+    copy_index(index_dir, index)
     scratch.mkdir()
     with (
         running_server(index, corpus, root / "server.log") as server,

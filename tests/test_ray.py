@@ -3,7 +3,8 @@
 The cluster is a head and two worker nodes of one CPU each (``ray.cluster_utils.Cluster``), started
 once for the module and shut down at its end whatever happens; its nodes are declared dead after a
 few seconds of silence (the default is tens), so killing one costs little. The corpus is a hundred
-and twenty synthetic papers from ``scripts/synth_corpus.py``, built locally once; every other index
+and fifty synthetic papers from ``scripts/synth_corpus.py``, built locally once for the run
+(``synthetic_list`` in tests/conftest.py); every other index
 starts as a copy of that one (its ONNX export cache included). The test that kills a worker node
 leaves the cluster one node short; whichever test asks for the cluster next gets a new node in its
 place, so the tests may run in any order.
@@ -26,7 +27,6 @@ from typing import Any
 import numpy as np
 import pytest
 
-import synth_corpus
 from papersearch.core.errors import EncoderError
 from papersearch.index import layout, reader, store
 from papersearch.index.build import build
@@ -35,14 +35,14 @@ from papersearch.index.embedding import RayOptions
 from papersearch.index.passages import paper_passages
 from papersearch.query.searcher import Searcher
 
-from .conftest import MODEL, ROOT
+from .conftest import MODEL, ROOT, SYNTHETIC_PAPERS
 
 pytestmark = [pytest.mark.ray, pytest.mark.slow]
 
-# 795 passages, four blocks of distributed.BLOCK_TEXTS for the two actors: a node is killed half a second after
-# its actor is up, in the first of two rounds of blocks, well before the last ends (200 papers, 1,324 passages, cost
-# two thirds more to embed, once locally and once on Ray, for no more of a check)
-PAPERS = 120
+# the run's synthetic list (tests/conftest.py): about 1,000 passages, four blocks of distributed.BLOCK_TEXTS for the
+# two actors; a node is killed half a second after its actor is up, in the first of two rounds of blocks, well
+# before the last ends
+PAPERS = SYNTHETIC_PAPERS
 WORKERS = 2
 # how a manifest records the build itself; everything else must match a local build's
 BUILD_RECORD = {"version", "built_at", "build_seconds", "build_stages", "embedded_with", "checksum", "files"}
@@ -51,18 +51,16 @@ ENCODER_ACTOR = "MapWorker(MapBatches(_Encoder))"
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out: Path = synth_corpus.write_corpus(PAPERS, tmp_path_factory.mktemp("ray") / "corpus", seed=0)
-    return out
+def corpus(synthetic_list: tuple[Path, Path]) -> Path:
+    """The run's synthetic list (tests/conftest.py), read-only: a test that edits it edits a copy (``_edit``)."""
+    return synthetic_list[0]
 
 
 @pytest.fixture(scope="module")
-def local_index(corpus: Path, index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The corpus built locally (the reference); the real index's ONNX export cache spares a new export."""
-    out = tmp_path_factory.mktemp("ray") / "local"
-    shutil.copytree(index_dir / store.CACHE, out / store.CACHE)
-    build(corpus, out, MODEL)
-    return out
+def local_index(synthetic_list: tuple[Path, Path]) -> Path:
+    """The corpus built locally (the reference), once for the run (test_web.py serves it too), read-only: every
+    index a test builds into starts as a copy of it."""
+    return synthetic_list[1]
 
 
 @pytest.fixture(scope="module")
@@ -249,7 +247,9 @@ def test_the_ray_build_is_the_local_build_even_when_a_worker_node_dies(
                     return str(node)
             return None
 
-        node = _wait_for("an encoder actor alive on a worker node", busy)
+        # a hang guard: the build itself is the limit (the node must die before it ends, asserted below); at load 25
+        # the actors took more than _wait_for's 90 s to come up, and the killer gave up while the build went on
+        node = _wait_for("an encoder actor alive on a worker node", busy, timeout=900)
         time.sleep(0.5)  # let it start on its blocks
         cluster.remove_node(workers[node], allow_graceful=False)
         killed[node] = time.monotonic()

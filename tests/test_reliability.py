@@ -205,7 +205,8 @@ def test_rebuilds_under_load_fail_no_request_and_never_mix_versions(
         assert ranks == sorted(ranks)
 
 
-@pytest.mark.timeout(240)
+# a hang guard, not a speed figure: the rebuild embeds all 49 papers, and ran past 240 s with the machine at load 10
+@pytest.mark.timeout(600)
 @pytest.mark.slow
 def test_a_damaged_version_keeps_the_last_good_one_serving_until_a_rebuild(
     corpus_copy: Path, index_copy: Path, tmp_path: Path
@@ -278,11 +279,19 @@ def test_a_bad_corpus_edit_keeps_the_last_good_index_serving(
         r = client.get("/search", params={"q": "convolutional network handwritten digits"})
         assert r.status_code == 200 and r.json()["index_version"] == good
         assert r.json()["results"][0]["id"] == "1989-lecun-cnn"
-        health = client.get("/health")
-        body = health.json()
+        # the corpus is checked in the background: until a check of the edited file ends, /health answers from the
+        # last one, which found nothing (under load that outlasted the command above and the search)
+        settle = time.monotonic() + 60
+        while True:
+            health = client.get("/health")
+            body = health.json()
+            named = body["stale"] or "papers/1989-lecun-cnn.md" in (body["problem"] or "")
+            if named or time.monotonic() > settle:
+                break
+            time.sleep(0.2)
         # the index is loaded and served; what needs attention is the corpus, and /health names it
         assert health.status_code == 200 and body["index_version"] == good and body["papers"] == 49
-        assert body["stale"] or "papers/1989-lecun-cnn.md" in (body["problem"] or "")
+        assert named, body
 
 
 # ---------------------------------------------------------------- hostile HTTP input on a real server

@@ -16,7 +16,7 @@ from uvicorn.logging import AccessFormatter
 from papersearch.index.build import build
 from papersearch.serve.access_log import AccessLine, log_config
 
-from .conftest import MODEL
+from .conftest import MODEL, copy_index
 from .conftest_api import running_server
 
 pytestmark = pytest.mark.slow
@@ -58,7 +58,7 @@ def test_a_rebuilt_index_is_served_without_restart_or_failures(index_dir: Path, 
     corpus = tmp_path / "corpus"
     index = tmp_path / "index"
     shutil.copytree(Path(__file__).resolve().parents[1] / "corpus", corpus)
-    shutil.copytree(index_dir, index, symlinks=True)
+    copy_index(index_dir, index)
     env = {"PAPERSEARCH_RELOAD_INTERVAL": "0.5", "PAPERSEARCH_ADMIN_TOKEN": TOKEN}
     with (
         running_server(index, corpus, tmp_path / "server.log", env) as server,

@@ -618,27 +618,14 @@ def test_a_count_of_unnamed_authors_reads_as_et_al_on_the_page(server: Server, p
     assert "additional" not in hit.inner_text() and "others" not in hit.inner_text()
 
 
-LONG_LIST_PAPERS = 150  # a synthetic list this long has reading lists of more than MAX_K entries
-
-
 @pytest.fixture(scope="module")
-def long_list_server(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A synthetic list of ``LONG_LIST_PAPERS`` papers, built (the real index's model cache spares an export) and
-    served."""
-    import shutil
-
-    import synth_corpus
-    from papersearch.index import store
-    from papersearch.index.build import build
-
-    from .conftest import MODEL
+def long_list_server(synthetic_list: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The run's synthetic list (tests/conftest.py's ``SYNTHETIC_PAPERS``, with reading lists of more than MAX_K
+    entries), served read-only."""
     from .conftest_api import running_server
 
-    root = tmp_path_factory.mktemp("long-list")
-    corpus = synth_corpus.write_corpus(LONG_LIST_PAPERS, root / "corpus", seed=0)
-    shutil.copytree(index_dir / store.CACHE, root / "index" / store.CACHE)
-    build(corpus, root / "index", MODEL)
-    with running_server(root / "index", corpus, root / "server.log") as s:
+    corpus, index = synthetic_list
+    with running_server(index, corpus, tmp_path_factory.mktemp("long-list") / "server.log") as s:
         yield s
 
 
