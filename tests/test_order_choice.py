@@ -156,6 +156,14 @@ LISTS = [
 ]
 
 
+@pytest.mark.parametrize(
+    "text", ["rank these models by accuracy: ResNet, VGG, AlexNet", "sort these by size: BERT, GPT-2, CLIP"]
+)
+def test_a_list_put_in_order_by_something_else_than_time_is_no_order(text: str) -> None:
+    o = read_order(text)
+    assert o is None or o.first is None, text
+
+
 @pytest.mark.parametrize(("text", "sides"), LISTS)
 def test_a_list_of_three_or_more_is_split_into_its_items(text: str, sides: tuple[str, ...]) -> None:
     o = read_order(text)

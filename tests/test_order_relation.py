@@ -35,6 +35,8 @@ from papersearch.query.searcher import Searcher
         ("what made AlexNet possible", "before", "AlexNet"),
         ("which papers extended GANs", "after", "GANs"),
         ("what superseded LSTMs", "after", "LSTMs"),
+        ("pre-transformer", "before", "transformer"),
+        ("post-BERT", "after", "BERT"),
         # a noun that names a side, after the paper's words
         ("AlexNet's ancestors", "before", "AlexNet"),
         ("ancestors of the transformer", "before", "the transformer"),
@@ -60,6 +62,25 @@ def test_a_relation_is_read_from_what_its_words_mean(text: str, side: str, ancho
         "which paper mentions dropout?",  # a topic
         "brain inspired models",
         "the impact of dropout on overfitting",
+        # a verb that says a topic as often as a time, with the paper its object (review of session 41)
+        "which papers combine CNNs and RNNs?",
+        "which papers mention attention",
+        "papers that draw on neuroscience",
+        "work that takes from biology",
+        "papers that merge vision and language",
+        "what papers unify generative models",
+        "papers that follow the encoder-decoder design",
+        "papers based on attention",
+        # pre-/post- that make a word, not a side; "since" before a question word; children and parents of nodes
+        "pre-trained word vectors",
+        "pre-training language representations",
+        "post-training quantization",
+        "post hoc explanations",
+        "pre-norm transformer",
+        "post-processing of outputs",
+        "since when are GPUs used for deep learning",
+        "nodes and their children",
+        "tree nodes with parents",
     ],
 )
 def test_what_is_no_relation_stays_none(text: str) -> None:

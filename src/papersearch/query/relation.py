@@ -139,6 +139,16 @@ _LATER = (  # the subject came earlier than what the verb names: what X led to, 
     r"|motivate|motivated|prompt|prompted|shape|shaped|lead|led"  # "what did X lead" (to, next, on)
 )
 _VERB = rf"(?P<verb>(?P<earlier>{_EARLIER})|{_LATER})"
+# with the paper their object ("papers that ... X"), these verbs say a topic as often as a time: "papers that combine
+# CNNs and RNNs", "which papers mention attention", "papers that draw on neuroscience", "work that takes from
+# biology", "papers based on attention", "papers that follow the encoder-decoder design": no relation
+_TOPICAL = (
+    r"(?:draw|draws|drawing|drew|rest|rests|resting|depend|depends|depending|based|founded|improve|improved|improves"
+    r"|improving)\s+(?:up)?on|(?:borrow|borrowed|learn|learned|learnt|draw|draws|drew|drawing|take|takes|took|come"
+    r"|came)\s+(?:out\s+of|from)|combine|combined|combines|merge|merged|merges|unify|unified|unifies|mention"
+    r"|follow|followed"
+)
+_OBJECT_VERB = rf"(?!(?:{_TOPICAL})\b){_VERB}"
 _VERB_GATE = (
     *("on", "from", "out", "cite", "mention", "referenc", "replac", "supersed", "supplant", "extend", "follow"),
     *("combine", "merge", "unif"),
@@ -177,7 +187,7 @@ RESTS_ON = Gated(
 DONE_TO = Gated(
     _VERB_GATE,
     r"\b(?:what|which|papers?|work|works|ones|entries|research|anything|everything)(?:\s+[\w'’-]+){0,2}?\s+"
-    r"(?:that\s+|which\s+)?(?:(?:has|have|had)\s+)?" + _VERB + r"\s+" + _ANCHOR,
+    r"(?:that\s+|which\s+)?(?:(?:has|have|had)\s+)?" + _OBJECT_VERB + r"\s+" + _ANCHOR,
     re.IGNORECASE,
 )
 PICKED_UP = Gated(  # "who picked up where the denoising autoencoder paper left off?": what came after it
@@ -209,10 +219,10 @@ POSSESSIVE = Gated(
     re.IGNORECASE,
 )
 # "Radford 2018 successors", "alexnet ancestors?": a side named by a noun at the end, after the paper's words
-KIN_AT_END = Gated(
+KIN_AT_END = Gated(  # not "children", "parents", "progeny": "tree nodes with parents", "nodes and their children"
     _KIN_GATE,
     r"^\s*(?:(?:what|which|who)(?:\s+(?:were|are|was|is))?\s+)?(?:the\s+)?(?P<anchor>[^?.!;:,–—\s][^?.!;:,–—]*?)\s+"
-    rf"(?:(?P<before>{_KIN_BEFORE})|(?P<after>{_KIN_AFTER}))\s*[?.!]*\s*$",
+    rf"(?!(?:parents?|children|progeny)\b)(?:(?P<before>{_KIN_BEFORE})|(?P<after>{_KIN_AFTER}))\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
 # "which papers cite the GAN paper": what came after it; "what does BERT cite", "papers cited by BERT": before it.
@@ -248,7 +258,9 @@ TRAILING = Gated(
 BARE = Gated(
     ("before", "after", "prior", "since", "pre", "post"),
     r"^\s*(?:(?:and|so|ok|okay|what|anything|papers?|stuff|work|research)\W+){0,2}"
-    r"(?P<side>before|after|prior\s+to|since|pre|post)[\s-]+(?P<anchor>[^?.!;,]*[^?.!;,\s])\s*[?.!]*\s*$",
+    r"(?:(?P<side>before|after|prior\s+to|since)\s+(?!(?:when|what|which|who|how|why|where)\b)"
+    r"|(?P<prefix>pre|post)[\s-]+(?=[^\s?.!;,]+\s*[?.!]*\s*$)(?![a-z]+(?:ed|ing)\b)(?!(?:hoc|norm)\b))"
+    r"(?P<anchor>[^?.!;,]*[^?.!;,\s])\s*[?.!]*\s*$",  # "pre-transformer", "post-BERT"; not "pre-trained word vectors"
     re.IGNORECASE,
 )
 # a clause joined after the paper's words that says more of the same relation: "papers that predate BERT and shaped it"
@@ -366,5 +378,6 @@ def _side(m: re.Match[str]) -> Side:
     """The side a pattern that reads it from its words names: its group ``side`` ("before", "prior to", "after",
     "since") or which of its groups ``before`` and ``after`` matched."""
     if "side" in m.re.groupindex:
-        return "before" if m.group("side").lower().startswith(("before", "prior", "pre")) else "after"
+        side = m.group("side") or ("prefix" in m.re.groupindex and m.group("prefix")) or ""
+        return "before" if side.lower().startswith(("before", "prior", "pre")) else "after"
     return "before" if m.group("before") or ("background" in m.re.groupindex and m.group("background")) else "after"
