@@ -459,6 +459,7 @@ def test_a_degree_is_told_by_its_own_words_and_said_once(imported: dict[str, Pap
     ``type`` is left out where the entry type says the degree in another case ("PhD Thesis": ``@phdthesis``)."""
     assert venues.is_masters("M.Sc. thesis") and venues.is_masters("Master's thesis")
     assert not venues.is_masters("Webmaster guide") and not venues.is_masters("PhD thesis (M.Sc. 1998)")
+    assert venues.is_masters("MSc dissertation") and venues.is_masters("Master thesis, Doctoral School of Engineering")
     phd = imported["2008-graves-supervised-sequence"]
     assert phd.get("genre") == "PhD Thesis"  # as Zotero writes it
     bib = cite([phd], "bibtex")

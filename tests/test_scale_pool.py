@@ -6,7 +6,9 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import sqlite3
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
@@ -52,6 +54,19 @@ def test_a_failure_in_a_worker_ends_the_work_with_its_error() -> None:
     assert pool._shared is None
 
 
+def _killed_on_seven(_: None, item: int) -> int:
+    if item == 7:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer would
+    return item
+
+
+def test_a_worker_that_dies_ends_the_work_with_an_error_never_a_wait() -> None:
+    """multiprocessing's Pool lost a killed worker's batch and waited for it for ever; the build must fail instead."""
+    with pytest.raises(BrokenProcessPool):
+        list(pool.in_order(_killed_on_seven, None, range(100), 2, batch=4))
+    assert pool._shared is None
+
+
 def test_a_small_list_is_worked_in_the_build_process() -> None:
     assert pool.workers(pool.POOL_ITEMS - 1) == 0
     assert pool.workers(pool.POOL_ITEMS) in (0, 2)  # two where the machine has two cores or more
@@ -62,7 +77,9 @@ def test_a_process_joined_to_a_ray_cluster_forks_no_workers() -> None:
     """A caller's own ``ray.init`` (a script that builds on its cluster) leaves gRPC threads that a fork does not carry:
     the build then works every paper in its own process."""
     ray = pytest.importorskip("ray")
-    ray.init(num_cpus=1, include_dashboard=False, configure_logging=False)
+    ray.init(
+        address="local", num_cpus=1, include_dashboard=False, configure_logging=False
+    )  # its own, not a running one
     try:
         assert pool.workers(pool.POOL_ITEMS * 10) == 0
     finally:

@@ -133,7 +133,7 @@ MASTERS_THESIS, PHD_THESIS = "Master's thesis", "PhD thesis"
 BIBTEX_THESES = {"mastersthesis": MASTERS_THESIS, "phdthesis": PHD_THESIS}
 _BIBLATEX_THESIS_TYPES = {"mathesis": MASTERS_THESIS, "phdthesis": PHD_THESIS}
 _MASTERS = re.compile(r"\bmaster|\bm\.?\s?(?:sc|a|s|phil|eng|res)\b|mathesis|\bdiplom|\bmagister", re.IGNORECASE)
-_DOCTORS = re.compile(r"\bph\.?\s?d\b|doctor|\bd\.?\s?phil\b|dissertation", re.IGNORECASE)  # wins over a master's
+_DOCTORS = re.compile(r"\bph\.?\s?d\b|\bdoctor(?:al|ate)?\b|\bd\.?\s?phil\b", re.IGNORECASE)  # wins over a master's
 
 
 def thesis_genre(entry_type: str, type_field: str) -> str:
@@ -144,9 +144,11 @@ def thesis_genre(entry_type: str, type_field: str) -> str:
 
 
 def is_masters(genre: str) -> bool:
-    """Whether a thesis's degree is a master's ("Master's thesis", "M.Sc. thesis", "MA thesis", "Diplomarbeit"); a
-    doctor's named too wins ("PhD thesis (M.Sc. in 2001)"), and "master" only starts a word ("Webmaster" is none)."""
-    return _MASTERS.search(genre) is not None and _DOCTORS.search(genre) is None
+    """Whether a thesis's degree is a master's ("Master's thesis", "M.Sc. thesis", "MA thesis", "Diplomarbeit"); the
+    degree named first wins ("PhD thesis (M.Sc. 1998)" is a doctor's, "Master thesis, Doctoral School of ..." a
+    master's), and "master" only starts a word ("Webmaster" is none)."""
+    masters, doctors = _MASTERS.search(genre), _DOCTORS.search(genre)
+    return masters is not None and (doctors is None or masters.start() < doctors.start())
 
 
 PLACED_IN_VENUE = ("article-journal", "paper-conference", "chapter")  # kinds that are nothing without their venue

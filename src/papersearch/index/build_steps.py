@@ -18,6 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -213,16 +214,21 @@ def _write_lexical(job: Job, records: JsonSpool) -> None:
     from .lexical_engine import EngineWriter
 
     vocabulary: Counter[str] = Counter()
+    made = pool.in_order(lexical_words, None, records, pool.workers(len(records)))
+    first = next(made, None)  # the workers fork here, before the engine's writer starts threads a fork would not carry
 
     def words() -> Iterator[str | list[str]]:
-        for _, (words_seen, tokens) in pool.in_order(lexical_words, None, records, pool.workers(len(records))):
+        for _, (words_seen, tokens) in chain([first] if first is not None else [], made):
             vocabulary.update(words_seen)
             yield tokens
 
     arrays = lexical_arrays(job.bdir / layout.LEXICAL)  # written as they are made
-    with EngineWriter(job.bdir / layout.LEXICAL / layout.ENGINE) as engine:  # its threads ended on a failure
-        write_lexical(job.bdir / layout.LEXICAL, *lexical.build(words(), arrays, engine.add))
-        engine.finish()
+    try:
+        with EngineWriter(job.bdir / layout.LEXICAL / layout.ENGINE) as engine:  # its threads ended on a failure
+            write_lexical(job.bdir / layout.LEXICAL, *lexical.build(words(), arrays, engine.add))
+            engine.finish()
+    finally:
+        made.close()  # the workers stopped on a failure too
     write_json(job.bdir / layout.VOCABULARY, dict(vocabulary))
     job.watch.lap("lexical")
 

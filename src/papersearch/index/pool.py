@@ -18,11 +18,15 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -52,32 +56,44 @@ def _in_ray() -> bool:
 
 
 def in_order(
-    work: Callable[[S, T], R], shared: S, items: Iterable[T], processes: int, batch: int = BATCH
+    work: Callable[[S, T], R], shared: S, items: Iterable[T], processes: int, batch: int | None = None
 ) -> Iterator[tuple[T, R]]:
     """(item, ``work(shared, item)``) for every item, in order; ``processes`` worker processes do the work (none: this
-    process does). ``work`` must be a module's function (the workers find it by name)."""
+    process does), ``batch`` items at a time (``BATCH``). ``work`` must be a module's function (the workers find it by
+    name). A worker that dies (killed, out of memory) ends the build with ``BrokenProcessPool``, never a wait; the
+    workers leave Ctrl-C to the build, which cancels what is left."""
     if processes < 1:
         for item in items:
             yield item, work(shared, item)
         return
+    from concurrent.futures import ProcessPoolExecutor
+
     global _shared
     _shared = shared
     gc.collect()
     gc.freeze()  # the inherited objects stay out of the workers' collections: their pages are not copied for it
+    size = batch or BATCH
+    context = multiprocessing.get_context("fork")
+    workers = ProcessPoolExecutor(processes, mp_context=context, initializer=_leave_interrupts)
     try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
+        pending: deque[tuple[list[T], Future[list[R]]]] = deque()
+        source = iter(items)
+        while chunk := list(islice(source, size)):
+            pending.append((chunk, workers.submit(_run, work, chunk)))  # the first forks every worker
             _shared = None  # the workers hold it now; this process keeps its own reference
-            pending: deque[tuple[list[T], Any]] = deque()
-            source = iter(items)
-            while chunk := list(islice(source, batch)):
-                pending.append((chunk, pool.apply_async(_run, (work, chunk))))
-                if len(pending) >= processes * AHEAD:
-                    yield from _done(pending.popleft())
-            while pending:
+            if len(pending) >= processes * AHEAD:
                 yield from _done(pending.popleft())
+        while pending:
+            yield from _done(pending.popleft())
     finally:
+        workers.shutdown(wait=True, cancel_futures=True)
         _shared = None
         gc.unfreeze()
+
+
+def _leave_interrupts() -> None:
+    """In a worker: Ctrl-C is the build's to handle (it cancels the rest), not a traceback from each worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run(work: Callable[[Any, T], R], chunk: list[T]) -> list[R]:
@@ -85,6 +101,6 @@ def _run(work: Callable[[Any, T], R], chunk: list[T]) -> list[R]:
     return [work(_shared, item) for item in chunk]
 
 
-def _done(entry: tuple[list[T], Any]) -> Iterator[tuple[T, Any]]:
+def _done(entry: tuple[list[T], Future[list[R]]]) -> Iterator[tuple[T, R]]:
     chunk, result = entry
-    yield from zip(chunk, result.get(), strict=True)
+    yield from zip(chunk, result.result(), strict=True)

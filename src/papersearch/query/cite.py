@@ -230,7 +230,7 @@ def short_reference(record: PaperRecord) -> str:
     if where.venue or degree:
         venue = where.venue + _numbers(record, where.volume) if where.venue else ""
         parts.append(_sentence(", ".join(p for p in (degree, venue) if p)))
-    elif where.preprint and where.arxiv:
+    if not where.venue and where.preprint and where.arxiv:
         parts.append(f"arXiv preprint arXiv:{where.arxiv}.")
     link = doi_url(record["doi"]) if record.get("doi") else record.get("url") or ""
     if not link and where.arxiv:
