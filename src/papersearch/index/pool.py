@@ -21,7 +21,7 @@ import os
 import signal
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -57,7 +57,7 @@ def _in_ray() -> bool:
 
 def in_order(
     work: Callable[[S, T], R], shared: S, items: Iterable[T], processes: int, batch: int | None = None
-) -> Iterator[tuple[T, R]]:
+) -> Generator[tuple[T, R], None, None]:
     """(item, ``work(shared, item)``) for every item, in order; ``processes`` worker processes do the work (none: this
     process does), ``batch`` items at a time (``BATCH``). ``work`` must be a module's function (the workers find it by
     name). A worker that dies (killed, out of memory) ends the build with ``BrokenProcessPool``, never a wait; the
@@ -101,6 +101,6 @@ def _run(work: Callable[[Any, T], R], chunk: list[T]) -> list[R]:
     return [work(_shared, item) for item in chunk]
 
 
-def _done(entry: tuple[list[T], Future[list[R]]]) -> Iterator[tuple[T, R]]:
+def _done(entry: tuple[list[T], Future[list[R]]]) -> Generator[tuple[T, R], None, None]:
     chunk, result = entry
     yield from zip(chunk, result.result(), strict=True)
