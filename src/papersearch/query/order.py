@@ -92,12 +92,11 @@ OLDEST_FIRST = Gated(
 LIST_ORDER = Gated(
     ("order", "sort", "arrange", "rank"),
     r"\b(?:put|place|set|get)\s+(?:these|them|the\s+following)(?:\s+(?:papers|ones|entries|works))?\s+in\s+order\b"
-    r"|\b(?:order|sort|arrange|rank)\s+(?:these|them|the\s+following)\b"
-    r"(?!(?:\s+(?:papers|ones|entries|works|models))?\s+by\s+"
-    r"(?!(?:(?:their|its|the)\s+)?(?:(?:publication|release)\s+)?(?:date|year|age|time)s?\b))"
+    r"|\b(?:order|sort|arrange|rank)\s+(?:these|them|the\s+following)\b(?!(?:\s+(?:papers|ones|entries|works|models))?"
+    r"\s+by\s+(?!(?:(?:their|its|the)\s+)?(?:(?:publication|release)\s+)?(?:date|year|age|time)s?\b))"  # "by size"
     r"(?:\s+(?:papers|ones|entries|works|models))?",
     re.IGNORECASE,
-)  # "rank these models by accuracy: ...": an order, but by something else than time
+)
 # a choice between papers: a comparative of time that ends its clause ("which came first, the VAE or GANs?", "which
 # was published later: bert or gpt-2", "the VAE or the GAN: which one was first?")
 _WHICH = r"\bwhich(?:\s+[\w'’-]+){0,4}?\s+"
