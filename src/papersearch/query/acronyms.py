@@ -5,7 +5,7 @@ initials: "DBN" is spelt by "deep belief networks", "NER" by "named entity recog
 Memory" (a hyphen parts two words), "RLHF" by "Reinforcement Learning from Human Feedback" (a stop word between is
 passed over). One that no run of the list's words spells ("GNN", "SVMs", "HMM") names something the list lacks,
 however near in meaning the encoder, which does not know it, puts it. A word is read as an acronym when it is typed
-in capitals ("GNNs", "SVM": ``topical.ACRONYM``'s shape; not when the whole query is) or has no vowel ("gnn",
+in capitals ("GNNs", "SVM": ``ACRONYM``; not when the whole query is) or has no vowel ("gnn",
 "svms") and is no everyday word ("hmm", "pls"); either way, of 2 to 5 letters besides a plural's "s".
 """
 
@@ -18,11 +18,12 @@ from collections.abc import Iterable, Sequence
 from ..index.tokens import STOPWORDS
 from . import english
 
-TYPED = re.compile(r"^[A-Z]{2,5}s?$")  # "RL", "GANs": the shape of ``topical.ACRONYM`` (which imports the scope)
+# "RL", "GANs", "RNN's", "CNNs'": typed in capitals, perhaps plural or possessive (the one rule for an acronym as typed)
+ACRONYM = re.compile(r"^([A-Z]{2,5})(?:s|['’]s|s['’])?$")
 WORD = re.compile(r"[^\W\d_]+")  # a word's letters: "Short-Term" is two words, "R-CNN" two
 CLAUSE = re.compile(r"[.,;:!?()\[\]\"“”]")  # a run of initials does not cross these
 VOWELS = frozenset("aeiouy")
-LETTERS = (2, 5)  # an acronym's letters, fewest and most (``topical.ACRONYM``: 2-5)
+LETTERS = (2, 5)  # an acronym's letters, fewest and most (``ACRONYM``: 2-5)
 SPELL_SAMPLE = 20_000  # passages the acronyms the list spells out are read from, at most (evenly spread): a 49-paper
 # list has 233, all read (~10 ms); at a million papers a first acronym costs ~1 s, as the speller's first word does
 LOWER_LETTERS = 3  # a word without a vowel typed in lowercase is an acronym from this many letters ("gnn"; "vs" is not)
@@ -31,7 +32,7 @@ LOWER_LETTERS = 3  # a word without a vowel typed in lowercase is an acronym fro
 def initials(word: str, shouted: bool = False) -> str | None:
     """The initials ``word`` (as typed) stands for, lowercase and singular ("GNNs": "gnn", "svm": "svm"), or None when
     it is no acronym. ``shouted``: the whole query is typed in capitals, words and all, so capitals say nothing."""
-    capitals = bool(TYPED.match(word)) and not shouted
+    capitals = bool(ACRONYM.match(word)) and not shouted
     if not capitals and not _lower_acronym(word):
         return None
     if capitals:

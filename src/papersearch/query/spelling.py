@@ -1,7 +1,7 @@
 """Correct typos in a query against the corpus's own vocabulary ("convolutoinal" -> "convolutional").
 
 Only words that are neither in the corpus nor everyday English (``english.everyday``: "keep" is not
-a typo of "deep") nor typed as an acronym (``topical.ACRONYM``, ``acronyms.initials``: "GNNs" and "gnns" are no typos of "gans") are touched, and only to a corpus word within a small edit distance (1
+a typo of "deep") nor typed as an acronym (``acronyms.ACRONYM``, ``acronyms.initials``: "GNNs" and "gnns" are no typos of "gans") are touched, and only to a corpus word within a small edit distance (1
 for words of 4-7 letters, 2 for longer ones; a swap of two letters counts as 1) with the same
 first letter, preferring the nearest, then the most frequent.
 """
@@ -14,8 +14,8 @@ from ..core.kept import Kept
 from ..core.text import unaccented
 from ..index.vocabulary import WORD_RE
 from . import acronyms, order
+from .acronyms import ACRONYM
 from .english import everyday
-from .topical import ACRONYM
 
 MIN_LEN = 4
 KEPT = 4096  # words whose correction is kept

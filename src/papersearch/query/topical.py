@@ -25,9 +25,8 @@ from ..core.records import PaperRecord
 from ..index.tokens import STOPWORDS, tokenize
 from ..index.understanding import concept_terms
 from . import scope
+from .acronyms import ACRONYM
 
-# "RL", "GANs", "RNN's", "CNNs'": typed in capitals, perhaps plural or possessive (the one rule for an acronym as typed)
-ACRONYM = re.compile(r"^([A-Z]{2,5})(?:s|['’]s|s['’])?$")
 TYPED = re.compile(r"[^\W\d_][\w'’-]*")  # a word as typed
 
 
