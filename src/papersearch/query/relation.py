@@ -122,16 +122,26 @@ PUBLISHED = Gated(  # "the last paper (published) before X": a relation only bes
 # what a paper did to others, by the verb: with the paper its subject ("what did X build on", "what did attention
 # replace", "the seq2seq paper built on what") the verb says on which side the others lie; with the paper its object
 # ("what enabled X", "papers that extended GANs") the other side. One table of verbs, not one pattern per wording.
-_EARLIER = (  # the subject came later than what the verb names: what X built on, replaced, cited came before X
-    r"(?:build|built|building|builds|rest|rests|resting|rely|relies|relying|draw|draws|drawing|drew|depend|depends"
-    r"|depending|based|founded|improve|improved|improves|improving)\s+(?:up)?on"
-    r"|(?:grow|grew|come|came|emerge|emerged|stem|stemmed|spring|sprang|evolve|evolved|develop|developed|descend"
-    r"|descended|derive|derived|borrow|borrowed|inherit|inherited|learn|learned|learnt|draw|draws|drew|drawing|take"
-    r"|takes|took)\s+(?:out\s+of|from)"
-    r"|combine|combined|combines|merge|merged|merges|unify|unified|unifies"
-    r"|cite|cited|cites|mention|reference|referenced|replace|replaced|replaces|supersede|superseded|supersedes|supplant"
-    r"|supplanted|extend|extended|extends|follow|followed|succeed|succeeded"
+# the subject came later than what the verb names: what X built on, replaced, cited came before X. These say so with
+# the paper either side of them ("what did X build on", "papers that built on X")...
+_EARLIER_EITHER = (
+    r"(?:build|built|building|builds|rely|relies|relying)\s+(?:up)?on"
+    r"|(?:grow|grew|emerge|emerged|stem|stemmed|spring|sprang|evolve|evolved|develop|developed|descend|descended"
+    r"|derive|derived|inherit|inherited)\s+(?:out\s+of|from)"
+    r"|cite|cited|cites|reference|referenced|replace|replaced|replaces|supersede|superseded|supersedes|supplant"
+    r"|supplanted|extend|extended|extends|succeed|succeeded"
 )
+# ...these only with the paper their subject ("what did CLIP combine", "what does the BERT paper draw from"): with the
+# paper their object they say a topic as often as a time ("papers that combine CNNs and RNNs", "which papers mention
+# attention", "papers that draw on neuroscience", "papers based on attention", "papers that follow the encoder-decoder
+# design")
+_EARLIER_SUBJECT = (
+    r"(?:rest|rests|resting|draw|draws|drawing|drew|depend|depends|depending|based|founded|improve|improved|improves"
+    r"|improving)\s+(?:up)?on"
+    r"|(?:come|came|borrow|borrowed|learn|learned|learnt|draw|draws|drew|drawing|take|takes|took)\s+(?:out\s+of|from)"
+    r"|combine|combined|combines|merge|merged|merges|unify|unified|unifies|mention|follow|followed"
+)
+_EARLIER = f"{_EARLIER_EITHER}|{_EARLIER_SUBJECT}"
 _LATER = (  # the subject came earlier than what the verb names: what X led to, enabled, inspired came after X
     r"lead(?:\s+up)?\s+to|led(?:\s+up)?\s+to|make\s+possible|made\s+possible|enable|enabled|inspire|inspired|influence"
     r"|influenced|spawn|spawned|pave\s+the\s+way\s+for|paved\s+the\s+way\s+for|give\s+rise\s+to|gave\s+rise\s+to"
@@ -139,16 +149,7 @@ _LATER = (  # the subject came earlier than what the verb names: what X led to, 
     r"|motivate|motivated|prompt|prompted|shape|shaped|lead|led"  # "what did X lead" (to, next, on)
 )
 _VERB = rf"(?P<verb>(?P<earlier>{_EARLIER})|{_LATER})"
-# with the paper their object ("papers that ... X"), these verbs say a topic as often as a time: "papers that combine
-# CNNs and RNNs", "which papers mention attention", "papers that draw on neuroscience", "work that takes from
-# biology", "papers based on attention", "papers that follow the encoder-decoder design": no relation
-_TOPICAL = (
-    r"(?:draw|draws|drawing|drew|rest|rests|resting|depend|depends|depending|based|founded|improve|improved|improves"
-    r"|improving)\s+(?:up)?on|(?:borrow|borrowed|learn|learned|learnt|draw|draws|drew|drawing|take|takes|took|come"
-    r"|came)\s+(?:out\s+of|from)|combine|combined|combines|merge|merged|merges|unify|unified|unifies|mention"
-    r"|follow|followed"
-)
-_OBJECT_VERB = rf"(?!(?:{_TOPICAL})\b){_VERB}"
+_OBJECT_VERB = rf"(?P<verb>(?P<earlier>{_EARLIER_EITHER})|{_LATER})"  # the paper the verb's object
 _VERB_GATE = (
     *("on", "from", "out", "cite", "mention", "referenc", "replac", "supersed", "supplant", "extend", "follow"),
     *("combine", "merge", "unif"),
