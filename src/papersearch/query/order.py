@@ -78,23 +78,23 @@ NEWEST_FIRST = Gated(
     rf"\breverse[\s-]+chronological(?:ly)?(?:\s+order)?|\b{_NEWEST}{_TO}{_OLDEST}\b|\b{_NEWEST}{_THEN}",
     re.IGNORECASE,
 )
+_TIMES = r"(?:(?:their|its|the)\s+)?(?:(?:publication|release)\s+)?(?:date|year|age|time)s?\b"  # "(by) their dates"
 OLDEST_FIRST = Gated(
-    ("chronolog", "order", "oldest", "earliest", "recent", "date", "year", "age"),
+    ("chronolog", "order", "oldest", "earliest", "recent", "date", "year", "age", "time"),
     rf"\bchronological(?:ly)?(?:\s+order)?|\b(?:date|time|publication|historical)\s+order\b"
     r"|\border\s+of\s+(?:publication|appearance|release|date)\b"
     r"|\border\s+(?:they|it)\s+(?:were|was|came\s+out|appeared)(?:\s+(?:published|written|released))?\b"
     rf"|\b{_OLDEST}{_TO}{_NEWEST}\b|\b{_OLDEST}{_THEN}"
     r"|\b(?P<verb>sort|sorted|order|ordered|arrange|arranged|rank|ranked|list|listed)\b(?:\s+[\w'’-]+){0,6}?\s+"
-    r"(?P<by>by\s+(?:(?:their|its|the)\s+)?(?:(?:publication|release)\s+)?(?:date|year|age)s?)\b",
+    rf"(?P<by>by\s+{_TIMES})",
     re.IGNORECASE,
 )
 # a list put in order, the earliest first unless said otherwise: "put these in order: A, B, C", "order these: ..."
+_THESE = r"(?:\s+(?:papers|ones|entries|works|models))"  # ...but "rank these models by accuracy" is no order in time
 LIST_ORDER = Gated(
     ("order", "sort", "arrange", "rank"),
     r"\b(?:put|place|set|get)\s+(?:these|them|the\s+following)(?:\s+(?:papers|ones|entries|works))?\s+in\s+order\b"
-    r"|\b(?:order|sort|arrange|rank)\s+(?:these|them|the\s+following)\b(?!(?:\s+(?:papers|ones|entries|works|models))?"
-    r"\s+by\s+(?!(?:(?:their|its|the)\s+)?(?:(?:publication|release)\s+)?(?:date|year|age|time)s?\b))"  # "by size"
-    r"(?:\s+(?:papers|ones|entries|works|models))?",
+    rf"|\b(?:order|sort|arrange|rank)\s+(?:these|them|the\s+following)\b(?!{_THESE}?\s+by\s+(?!{_TIMES})){_THESE}?",
     re.IGNORECASE,
 )
 # a choice between papers: a comparative of time that ends its clause ("which came first, the VAE or GANs?", "which
