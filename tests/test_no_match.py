@@ -101,13 +101,18 @@ def evidence(searcher: Searcher, query: str) -> scope.Evidence:
     return scored.evidence
 
 
-@pytest.mark.parametrize("query", EVERYDAY)
-def test_an_everyday_question_sharing_a_field_word_is_declined(searcher: Searcher, query: str) -> None:
+def assert_declined(searcher: Searcher, query: str) -> None:
+    """The search flags ``query`` (and still lists the nearest papers); the answer declines it, quoting nothing."""
     res = searcher.search(query)
     assert res["no_match"] and res["confidence"] < scope.NO_MATCH_BELOW, (query, res["confidence"])
     assert res["results"]  # the nearest papers are still listed
     a = searcher.answer(query)
     assert a["declined"] and a["no_match"] and a["sentences"] == [] and a["nearest"], query
+
+
+@pytest.mark.parametrize("query", EVERYDAY)
+def test_an_everyday_question_sharing_a_field_word_is_declined(searcher: Searcher, query: str) -> None:
+    assert_declined(searcher, query)
 
 
 def test_the_command_line_declines_them_too(index_dir: Path) -> None:
@@ -232,10 +237,7 @@ def test_a_word_of_the_list_that_weighs_nothing_as_a_topic_still_asks_for_someth
 @pytest.mark.parametrize("query", IN_PASSING)
 def test_an_everyday_question_about_something_the_papers_study_is_declined(searcher: Searcher, query: str) -> None:
     """A pet frog, a cat's claws, a card game, a neurologist: the list holds the word, but not the question."""
-    res = searcher.search(query)
-    assert res["no_match"] and res["confidence"] < scope.NO_MATCH_BELOW, (query, res["confidence"])
-    assert res["results"]  # the nearest papers are still listed
-    assert searcher.answer(query)["declined"], query
+    assert_declined(searcher, query)
 
 
 @pytest.mark.parametrize("query", sorted(ON_THE_PAPERS))
@@ -292,11 +294,7 @@ def test_a_question_in_rare_words_the_list_lacks_is_declined_when_no_passage_is_
 ) -> None:
     """A Kalman filter or Lightroom is no everyday word, yet no more the list's than a marathon: with no passage near the
     question in meaning, the words the list lacks carry its topic however rare they are in everyday English."""
-    res = searcher.search(query)
-    assert res["no_match"] and res["confidence"] < scope.NO_MATCH_BELOW, (query, res["confidence"])
-    assert res["results"]  # the nearest papers are still listed
-    a = searcher.answer(query)
-    assert a["declined"] and a["no_match"] and a["sentences"] == [], query
+    assert_declined(searcher, query)
 
 
 @pytest.mark.parametrize("query", RARE_AND_NEAR)

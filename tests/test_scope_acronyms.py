@@ -8,6 +8,8 @@ import pytest
 from papersearch.query import acronyms, scope
 from papersearch.query.searcher import Searcher
 
+from .test_no_match import assert_declined, evidence
+
 # the list lacks these techniques: no word of it is the acronym, and no run of its words spells it
 LACKED = ("GNN", "GNNs", "what is a GNN?", "gnns", "SVM", "what is an SVM", "kernel SVMs", "HMMs", "what is an HMM")
 # the list's own acronyms, as written ("LSTMs", "RLHF") or spelt out only ("DBNs", "SRL": semantic role labeling)
@@ -30,19 +32,9 @@ HELD_TOO = ("что такое LSTM", "hmm what is an lstm", "pls explain backpr
 EVERYDAY_LACKED = ("what is DNA", "what is a PC", "how does a TV work")
 
 
-def evidence(searcher: Searcher, query: str) -> scope.Evidence:
-    _, _, scored = searcher.scores(searcher.request(query))
-    assert scored.evidence is not None and not scored.sure, query
-    return scored.evidence
-
-
 @pytest.mark.parametrize("query", LACKED)
 def test_an_acronym_the_list_neither_writes_nor_spells_out_is_declined(searcher: Searcher, query: str) -> None:
-    res = searcher.search(query)
-    assert res["no_match"] and res["confidence"] < scope.NO_MATCH_BELOW, (query, res["confidence"])
-    assert res["results"]  # the nearest papers are still listed
-    a = searcher.answer(query)
-    assert a["declined"] and a["no_match"] and a["sentences"] == [], query
+    assert_declined(searcher, query)
 
 
 @pytest.mark.parametrize("query", HELD)
