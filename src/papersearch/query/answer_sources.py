@@ -112,8 +112,8 @@ def agreed(results: SearchResults) -> list[str]:
     Both sides name such a first paper, so it answers the question, with any other paper both name ("anderson
     associative memory": Kohonen's and Hinton's, first and second on each side). On topics nobody tuned for, further
     papers cited beside such a first paper were graded in 2 of 9, beside any other first paper in 6 of 13
-    (docs/assistant.md, "Sources where the sides agree"). A question of time, a person, an order, an origin or a history asks for several papers, and words alone
-    (no meaning) give no second opinion: neither is judged."""
+    (docs/assistant.md, "Sources where the sides agree"). A question of time, a person, an order, an origin or a
+    history asks for several papers, and words alone (no meaning) give no second opinion: neither is judged."""
     understood, hits = results["understood"], results["results"][:HEAD_DEPTH]
     if understood is None or understood["intent"] != "topic" or understood["years"] is not None:
         return []
@@ -121,10 +121,10 @@ def agreed(results: SearchResults) -> list[str]:
         return []
     dense = [h["scores"]["dense"] for h in hits]
     lexical = [h["scores"]["lexical"] for h in hits]
-    if any(d is None for d in dense):
+    meaning = [d for d in dense if d is not None]
+    if len(meaning) < len(dense):
         return []
-    dense_of = [d or 0.0 for d in dense]
-    both = [h["id"] for i, h in enumerate(hits) if max(_place(dense_of, i), _place(lexical, i)) <= AGREED_DEPTH]
+    both = [h["id"] for i, h in enumerate(hits) if max(_place(meaning, i), _place(lexical, i)) <= AGREED_DEPTH]
     return both if both and both[0] == hits[0]["id"] else []
 
 
