@@ -750,6 +750,9 @@ GATE_PHRASES = [
     "the story of the perceptron",
     "milestones in vision",
     "the trajectory of word vectors",
+    "training",  # a step of a process, the words a relation's side is said of (``relation.STEP``)
+    "the encoder in a seq2seq model",
+    "the gradient step",
 ]
 
 

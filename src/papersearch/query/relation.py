@@ -101,15 +101,16 @@ AFTER = Gated(
         "supplant",
         "heir",
         "offshoot",
+        "legacy",
     ),
     rf"\b(?:(?:came|come|comes|coming)\s+(?:out\s+|next\s+)?{_SOON}(?:after|since)|happened\s+{_SOON}(?:after|since)"
     rf"|{_NEXT}after|next(?:\s+(?:paper|one|entry|step|thing)(?:\s+(?:on|in)\s+the\s+(?:timeline|list))?)?\s+after"
     r"|(?:later|subsequent)\s+(?:papers?|work|entries)\s+(?:that\s+)?(?:cite|cites|cited|mention|mentions|build\s+on)"
-    r"|follow(?:ed|s|ing)(?:\s+up)?(?:\s+on)?|succe(?:eded|eds|eding)|(?:built|builds|build|building)\s+(?:on|upon)"
+    r"|follow(?:ed|ing)(?:\s+up)?(?:\s+on)?|follows(?:\s+up)?(?:\s+on)?(?!\s+from\b)|succe(?:eded|eds|eding)|(?:built|builds|build|building)\s+(?:on|upon)"
     r"|(?:grew|came|sprang|spun|emerged)\s+out\s+of|in\s+the\s+wake\s+of|(?:replaced|superseded|supplanted)"
     rf"|(?:was|were|is|are)\s+there\s+{_SOON}(?:after|since)|{_PEOPLE}{_SOON}(?:after|since)"
     r"|(?:inspired|influenced|enabled|spawned|sparked|triggered|made\s+possible)\s+by"
-    r"|(?:successors?|descendants?|follow[\s-]?ups?|heirs?|offshoots?)\s+(?:of|to|on)"
+    r"|(?:successors?|descendants?|follow[\s-]?ups?|heirs?|offshoots?|legacy)\s+(?:of|to|on)"
     rf"|{_SAID}{_SOON}(?:after|since)|(?:later|newer|more\s+recent)\s+than)\s+" + _ANCHOR,
     re.IGNORECASE,
 )
@@ -284,6 +285,18 @@ NEXT_IN_TIME = Gated(  # "right before X", "immediately preceded X", "the next p
     r"|\bnext(?:\s+[\w'’-]+){0,4}?\s+after\b",
     re.IGNORECASE,
 )
+# a step of training or of a network's computation, not a paper or a topic of the list: "after training, how do I
+# evaluate a GAN?", "what comes after the encoder in a seq2seq model?", "before or after the gradient step": the step
+# alone or with what it belongs to ("in a seq2seq model"), a determiner ahead of it at most
+STEP = Gated(
+    ("train", "tun", "pass", "step", "update", "encod", "decod", "softmax", "layer", "epoch", "converg", "infer"),
+    r"^(?:(?:the|a|an|each|every|its|their|my|our)\s+)?(?:(?:first|last|final|next|previous|output|input|hidden"
+    r"|attention)\s+)?(?:(?:pre|re)[\s-]?training|training|fine[\s-]?tuning|(?:forward|backward)\s+pass(?:es)?"
+    r"|(?:gradient|update|optimi[sz]ation|optimi[sz]er|training|descent)\s+steps?|(?:weight|parameter|gradient)\s+"
+    r"updates?|updates?|encoder|decoder|softmax|layers?|epochs?|convergence|inference)"
+    r"(?:\s+(?:in|of|for|with|on|inside|within)\b[^?.!;,]*)?$",
+    re.IGNORECASE,
+)
 # "after 2015", "before the year 2000 on vision": a time, read as one (``timewords``), not a paper named by a year
 YEAR_ONLY = Gated(
     (DIGIT,),
@@ -297,6 +310,12 @@ YEAR_ONLY = Gated(
 def every_other(anchor: str) -> bool:
     """Whether a relation's anchor is every other paper ("came out before all the others"): an end of time instead."""
     return EVERY_OTHER.search(anchor) is not None
+
+
+def a_step(words: str) -> bool:
+    """Whether ``words`` name a step of training or of a network's computation ("training", "the encoder in a
+    seq2seq model", "the gradient step"), which a relation's side is said of, not a paper or a topic of the list."""
+    return STEP.search(words.strip()) is not None
 
 
 def read_relation(text: str, superlative: bool) -> tuple[Side | None, str, Span | None]:
@@ -327,6 +346,8 @@ def read_relation(text: str, superlative: bool) -> tuple[Side | None, str, Span 
             continue
         group = "anchor" if m.group("anchor") is not None or "ahead" not in m.re.groupindex else "ahead"
         if _timed(m.group(group)) or WH.match(m.group(group)):  # "after 2015" is a time, read as one
+            continue
+        if a_step(m.group(group)):  # "after training, how do I evaluate a GAN?": a step of a process, no paper
             continue
         said = _said(m, side)
         anchor = " ".join(AND_ALSO.sub("", IN_ORDER.sub("", m.group(group).strip())).split())
