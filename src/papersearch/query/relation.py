@@ -16,7 +16,7 @@ import re
 from typing import Literal
 
 from ..core.patterns import DIGIT, Gated
-from .periods import Span
+from .periods import ERA_WORD, Span
 from .timewords import WORD_NUMBERS
 
 Side = Literal["before", "after"]
@@ -371,8 +371,11 @@ def _trailing(text: str) -> tuple[Side | None, str, Span | None]:
 
 def _timed(anchor: str) -> bool:
     """Whether a relation's anchor is a time, not a paper: a year ("after 2015", "before 2000 on vision") or a
-    decade anywhere in it ("what came out of the late-80s backprop boom")."""
-    return YEAR_ONLY.match(anchor) is not None or DECADE.search(anchor) is not None
+    decade anywhere in it ("what came out of the late-80s backprop boom"), or a period by a word that ends it ("work
+    before the deep learning era", "what happened after the first AI winter")."""
+    last = anchor.split()[-1:]
+    period = bool(last) and ERA_WORD.search(last[0].strip("?.!,;:")) is not None
+    return YEAR_ONLY.match(anchor) is not None or DECADE.search(anchor) is not None or period
 
 
 def nearest(text: str, span: Span) -> bool:
