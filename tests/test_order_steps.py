@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from papersearch.query.order import choice_sides, read_order
-from papersearch.query.relation import a_step, read_relation
+from papersearch.query.relation import read_relation
+from papersearch.query.steps import a_step
 
 
 @pytest.mark.parametrize(

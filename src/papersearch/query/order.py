@@ -22,8 +22,9 @@ from ..core.patterns import Gated
 from ..core.records import Order, OrderFirst, OrderOver
 from .comparison import YES_NO, compared_sides
 from .periods import Span
-from .relation import Side, a_step, every_other, nearest, read_relation
+from .relation import Side, every_other, nearest, read_relation
 from .sides import BETWEEN, LISTING, SIDES, listed, split_sides
+from .steps import a_step
 from .timespell import WORD_RE, mended, time_word
 from .timespell import misspelt as misspelt  # the speller asks the order's module (``spelling``)
 
@@ -305,7 +306,7 @@ def read_order(text: str) -> OrderReading | None:
 
 def _yes_no(text: str) -> re.Match[str] | None:
     """A yes-or-no question of which of two papers came first (``comparison.YES_NO``), unless its second side is a
-    step of a process ("does weight decay apply before or after the gradient step?": ``relation.a_step``)."""
+    step of a process ("does weight decay apply before or after the gradient step?": ``steps.a_step``)."""
     asked = YES_NO.search(text)
     return None if asked is None or a_step(asked.group("b")) else asked
 

@@ -17,6 +17,7 @@ from typing import Literal
 
 from ..core.patterns import DIGIT, Gated
 from .periods import ERA_WORD, Span
+from .steps import a_step
 from .timewords import WORD_NUMBERS
 
 Side = Literal["before", "after"]
@@ -285,18 +286,6 @@ NEXT_IN_TIME = Gated(  # "right before X", "immediately preceded X", "the next p
     r"|\bnext(?:\s+[\w'’-]+){0,4}?\s+after\b",
     re.IGNORECASE,
 )
-# a step of training or of a network's computation, not a paper or a topic of the list: "after training, how do I
-# evaluate a GAN?", "what comes after the encoder in a seq2seq model?", "before or after the gradient step": the step
-# alone or with what it belongs to ("in a seq2seq model"), a determiner ahead of it at most
-STEP = Gated(
-    ("train", "tun", "pass", "step", "update", "encod", "decod", "softmax", "layer", "epoch", "converg", "infer"),
-    r"^(?:(?:the|a|an|each|every|its|their|my|our)\s+)?(?:(?:first|last|final|next|previous|output|input|hidden"
-    r"|attention)\s+)?(?:(?:pre|re)[\s-]?training|training|fine[\s-]?tuning|(?:forward|backward)\s+pass(?:es)?"
-    r"|(?:gradient|update|optimi[sz]ation|optimi[sz]er|training|descent)\s+steps?|(?:weight|parameter|gradient)\s+"
-    r"updates?|updates?|encoder|decoder|softmax|layers?|epochs?|convergence|inference)"
-    r"(?:\s+(?:in|of|for|with|on|inside|within)\b[^?.!;,]*)?$",
-    re.IGNORECASE,
-)
 # "after 2015", "before the year 2000 on vision": a time, read as one (``timewords``), not a paper named by a year
 YEAR_ONLY = Gated(
     (DIGIT,),
@@ -310,12 +299,6 @@ YEAR_ONLY = Gated(
 def every_other(anchor: str) -> bool:
     """Whether a relation's anchor is every other paper ("came out before all the others"): an end of time instead."""
     return EVERY_OTHER.search(anchor) is not None
-
-
-def a_step(words: str) -> bool:
-    """Whether ``words`` name a step of training or of a network's computation ("training", "the encoder in a
-    seq2seq model", "the gradient step"), which a relation's side is said of, not a paper or a topic of the list."""
-    return STEP.search(words.strip()) is not None
 
 
 def read_relation(text: str, superlative: bool) -> tuple[Side | None, str, Span | None]:
