@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from ..core.patterns import Gated
+from ..core.text import plain_words
 from .periods import Span
 
 YEAR = r"(?:1[89]\d\d|20\d\d)"
@@ -44,8 +45,21 @@ BOUND = Gated(
 )
 # a bound just before a decade ("since the 90s") and "onwards" just after it ("the 90s onwards")
 DECADE_BOUND = re.compile(rf"\b(?P<dir>{_DIR})[\s-]+$", re.IGNORECASE)
+# a bound just before a period named in words ("before the transformer era", "pre-deep-learning era": the era read
+# from "learning era", so a word or two of its name may stand between)
+PERIOD_BOUND = re.compile(rf"\b(?P<dir>{_DIR})[\s-]+(?:the\s+)?(?:[\w'’]+[\s-]+){{0,2}}$", re.IGNORECASE)
 DECADE_ONWARD = re.compile(
     r"\s*(?:onwards?\b|on\b(?=\s*(?:$|[?.!,;]))|and\s+(?:later|after|beyond)\b|or\s+later\b)", re.IGNORECASE
+)
+
+# words of an event after a concept a bound stands beside ("after backprop took off"): they say when, not what about
+EVENT_WORDS = frozenset(
+    [
+        *("took", "take", "takes", "came", "come", "comes", "became", "become", "becomes", "got", "get", "gets"),
+        *("was", "were", "is", "are", "arrived", "appeared", "emerged", "started", "began", "begun", "happened"),
+        *("showed", "caught", "went", "exploded", "won", "changed", "rose", "kicked", "hit", "had", "has"),
+        *("introduced", "published", "released", "invented", "proposed", "paper", "papers", "era", "days", "time"),
+    ]
 )
 
 
@@ -64,3 +78,16 @@ def bounded(word: str, lo: int, hi: int, years: Span, onward: bool = False) -> S
     if side == "since" or onward:
         return lo, last
     return lo, hi
+
+
+def named_end(what: str, n: int) -> int:
+    """Where in ``what`` (as typed) its first ``n`` words that name a concept end (``timewords``), when words
+    that say what about follow them ("transformer machine translation": "transformer"); else its end. Words of an
+    event after the concept ("backprop took off", "transformers became popular") say when, not what about."""
+    words = re.sub(r"^(the|a|an)\s+", "", plain_words(what)).split()
+    if n >= len(words) or words[n] in EVENT_WORDS:
+        return len(what)
+    for token in re.finditer(r"[^\s-]+", what):
+        if len(re.sub(r"^(the|a|an)\s+", "", plain_words(what[: token.end()])).split()) >= n:
+            return token.end()
+    return len(what)

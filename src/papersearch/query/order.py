@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from ..core.patterns import Gated
 from ..core.records import Order, OrderFirst, OrderOver
-from . import english
 from .comparison import YES_NO, compared_sides
 from .periods import Span
 from .relation import Side, every_other, nearest, read_relation
 from .sides import BETWEEN, LISTING, SIDES, listed, split_sides
+from .steps import a_step
+from .timespell import WORD_RE, mended, time_word
+from .timespell import misspelt as misspelt  # the speller asks the order's module (``spelling``)
 
 First = OrderFirst
 Named = tuple[int, str, str]  # a paper named by words, as the ranker found it: (row, id, how it is shown)
@@ -135,11 +136,6 @@ LATEST = Gated(
 # a place counted from an end ("the second oldest", "the 3rd most recent paper"): the order's first is that paper
 ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
 NTH = re.compile(r"\b(" + "|".join(ORDINALS) + r")[\s-]+(?:(?:very|most|least)\s+)?$", re.IGNORECASE)
-# the words of time order a misspelling of which is still read as one ("olderst paper", "the newst one")
-TIME_WORDS = ("oldest", "earliest", "newest", "latest", "youngest", "recent")
-KEPT_WORDS = 4096  # words whose reading as a misspelt word of time order is kept
-KEPT_TEXTS = 64  # texts whose ``misspelt`` answer is kept (a query's, while it is read)
-WORD_RE = re.compile(r"[A-Za-z]{4,}")
 # words that say where to look but not what about: "which paper on this list is the oldest one?"
 LIST_WORDS = frozenset(
     ["list", "lists", "here", "entry", "entries", "one", "ones", "collection", "reading", "this", "these", "those"]
@@ -237,7 +233,7 @@ def choice_sides(text: str, topic: str) -> tuple[str, ...] | None:
     """Each side's words of a choice ("which came first, the VAE or the GAN?": "the VAE", "the GAN"): ``topic`` split
     at its one "or" ("vs", "versus"), when ``text`` asks a choice (``EARLIER_OF``, ``LATER_OF``); those of a comparison
     ("the difference between GANs and VAEs": ``comparison.compared_sides``) when it asks none; else None."""
-    asked = YES_NO.search(text)
+    asked = _yes_no(text)
     if asked is not None:  # "did GANs come before VAEs?": the two papers it names
         return asked.group("a").strip(), asked.group("b").strip()
     m = EARLIER_OF.search(text) or LATER_OF.search(text)
@@ -287,7 +283,7 @@ def read_order(text: str) -> OrderReading | None:
         if place and pattern in (EARLIEST, LATEST):  # "the second oldest": counted from that end
             nth = ORDINALS[place.group(1).lower()]
             spans.append(place.span())
-    asked = YES_NO.search(text) if read is None else None
+    asked = _yes_no(text) if read is None else None
     if asked is not None:  # "did GANs come before VAEs?": a choice between the two, not what came before VAEs
         first = "earliest" if asked.group("early") else "latest"
         between = [(asked.start(), asked.start("a")), (asked.end("a"), asked.start("b"))]
@@ -308,6 +304,13 @@ def read_order(text: str) -> OrderReading | None:
     return OrderReading(first, side, anchor, tuple(spans), side or "topic", listed_only=listed_only, nth=nth)
 
 
+def _yes_no(text: str) -> re.Match[str] | None:
+    """A yes-or-no question of which of two papers came first (``comparison.YES_NO``), unless its second side is a
+    step of a process ("does weight decay apply before or after the gradient step?": ``steps.a_step``)."""
+    asked = YES_NO.search(text)
+    return None if asked is None or a_step(asked.group("b")) else asked
+
+
 def time_words_read(text: str) -> dict[int, tuple[int, str]]:
     """The misspelt words of time order that ``text``'s end of time is read from, by where each starts, with where
     it ends and the word it stands for: "the most recnet paper" reads "recent" there, where "what came after recnet"
@@ -317,58 +320,8 @@ def time_words_read(text: str) -> dict[int, tuple[int, str]]:
     if read is None:
         return {}
     start, end = at[read[2].start()], at[read[2].end()]
-    fixes = ((m, _time_word(m.group())) for m in WORD_RE.finditer(text, start, end))
+    fixes = ((m, time_word(m.group())) for m in WORD_RE.finditer(text, start, end))
     return {m.start(): (m.end(), fix) for m, fix in fixes if fix is not None}
-
-
-def mended(text: str) -> tuple[str, list[int]]:
-    """``text`` with each misspelt word of time order mended ("olderst", "newst", "recnet": a word everyday English
-    lacks, one letter added, dropped, changed or two swapped from one of ``TIME_WORDS``), and where each of its
-    positions (and its end) stands in ``text``."""
-    if not misspelt(text):  # most texts: nothing to mend
-        return text, list(range(len(text) + 1))
-    fixes = [(m, fix) for m in WORD_RE.finditer(text) if (fix := _time_word(m.group())) is not None]
-    out: list[str] = []
-    at: list[int] = []
-    last = 0
-    for m, fix in fixes:
-        out.append(text[last : m.start()])
-        at.extend(range(last, m.start()))
-        out.append(fix)
-        at.extend(min(m.start() + i, m.end() - 1) for i in range(len(fix)))
-        last = m.end()
-    out.append(text[last:])
-    at.extend(range(last, len(text) + 1))
-    return "".join(out), at
-
-
-@lru_cache(maxsize=KEPT_TEXTS)
-def misspelt(text: str) -> bool:
-    """Whether ``text`` holds a misspelt word of time order (one ``mended`` mends); the last ``KEPT_TEXTS`` texts'
-    answers are kept: the speller asks it of a query, and its plan again of the same text (``mended``)."""
-    return any(map(_time_word, WORD_RE.findall(text)))
-
-
-@lru_cache(maxsize=KEPT_WORDS)
-def _time_word(word: str) -> str | None:
-    """The word of ``TIME_WORDS`` that ``word`` misspells, or None (``word`` is one, or everyday English); the last
-    ``KEPT_WORDS`` words' answers are kept (a query's words are read by the speller and again by its order)."""
-    low = word.lower()
-    near = [w for w in TIME_WORDS if abs(len(w) - len(low)) <= 1 and w[0] == low[0] and low != w]
-    if not near or english.zipf(low) > 0.0:
-        return None
-    return next((w for w in near if _one_edit(low, w)), None)
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """Whether ``a`` becomes ``b`` by one letter added, dropped or changed, or two neighbours swapped."""
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diff) == 1 or (
-            len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
-        )
-    short, long = (a, b) if len(a) < len(b) else (b, a)
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _spans(m: re.Match[str]) -> list[Span]:

@@ -16,7 +16,8 @@ import re
 from typing import Literal
 
 from ..core.patterns import DIGIT, Gated
-from .periods import Span
+from .periods import ERA_WORD, Span
+from .steps import a_step
 from .timewords import WORD_NUMBERS
 
 Side = Literal["before", "after"]
@@ -101,15 +102,16 @@ AFTER = Gated(
         "supplant",
         "heir",
         "offshoot",
+        "legacy",
     ),
     rf"\b(?:(?:came|come|comes|coming)\s+(?:out\s+|next\s+)?{_SOON}(?:after|since)|happened\s+{_SOON}(?:after|since)"
     rf"|{_NEXT}after|next(?:\s+(?:paper|one|entry|step|thing)(?:\s+(?:on|in)\s+the\s+(?:timeline|list))?)?\s+after"
     r"|(?:later|subsequent)\s+(?:papers?|work|entries)\s+(?:that\s+)?(?:cite|cites|cited|mention|mentions|build\s+on)"
-    r"|follow(?:ed|s|ing)(?:\s+up)?(?:\s+on)?|succe(?:eded|eds|eding)|(?:built|builds|build|building)\s+(?:on|upon)"
+    r"|follow(?:ed|ing)(?:\s+up)?(?:\s+on)?|follows(?:\s+up)?(?:\s+on)?(?!\s+from\b)|succe(?:eded|eds|eding)|(?:built|builds|build|building)\s+(?:on|upon)"
     r"|(?:grew|came|sprang|spun|emerged)\s+out\s+of|in\s+the\s+wake\s+of|(?:replaced|superseded|supplanted)"
     rf"|(?:was|were|is|are)\s+there\s+{_SOON}(?:after|since)|{_PEOPLE}{_SOON}(?:after|since)"
     r"|(?:inspired|influenced|enabled|spawned|sparked|triggered|made\s+possible)\s+by"
-    r"|(?:successors?|descendants?|follow[\s-]?ups?|heirs?|offshoots?)\s+(?:of|to|on)"
+    r"|(?:successors?|descendants?|follow[\s-]?ups?|heirs?|offshoots?|legacy)\s+(?:of|to|on)"
     rf"|{_SAID}{_SOON}(?:after|since)|(?:later|newer|more\s+recent)\s+than)\s+" + _ANCHOR,
     re.IGNORECASE,
 )
@@ -328,6 +330,8 @@ def read_relation(text: str, superlative: bool) -> tuple[Side | None, str, Span 
         group = "anchor" if m.group("anchor") is not None or "ahead" not in m.re.groupindex else "ahead"
         if _timed(m.group(group)) or WH.match(m.group(group)):  # "after 2015" is a time, read as one
             continue
+        if a_step(m.group(group)):  # "after training, how do I evaluate a GAN?": a step of a process, no paper
+            continue
         said = _said(m, side)
         anchor = " ".join(AND_ALSO.sub("", IN_ORDER.sub("", m.group(group).strip())).split())
         if PRONOUN.match(anchor):  # "the transfer learning paper: what did it influence?"
@@ -350,8 +354,11 @@ def _trailing(text: str) -> tuple[Side | None, str, Span | None]:
 
 def _timed(anchor: str) -> bool:
     """Whether a relation's anchor is a time, not a paper: a year ("after 2015", "before 2000 on vision") or a
-    decade anywhere in it ("what came out of the late-80s backprop boom")."""
-    return YEAR_ONLY.match(anchor) is not None or DECADE.search(anchor) is not None
+    decade anywhere in it ("what came out of the late-80s backprop boom"), or a period by a word that ends it ("work
+    before the deep learning era", "what happened after the first AI winter")."""
+    last = anchor.split()[-1:]
+    period = bool(last) and ERA_WORD.search(last[0].strip("?.!,;:")) is not None
+    return YEAR_ONLY.match(anchor) is not None or DECADE.search(anchor) is not None or period
 
 
 def nearest(text: str, span: Span) -> bool:

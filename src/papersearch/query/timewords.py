@@ -9,15 +9,14 @@ for its topic.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from functools import cached_property
+from collections.abc import Callable
 
 from ..core.patterns import DIGIT, YEAR_DIGITS, Gated
-from ..core.records import EraRecord
 from ..core.text import plain_words
-from .bounds import BOUND, BOUND_WORDS, DECADE_BOUND, DECADE_ONWARD, YEAR, bounded
-from .periods import EraKey, Span, era_key, era_named, nickname_in
+from .bounds import BOUND, BOUND_WORDS, DECADE_BOUND, DECADE_ONWARD, PERIOD_BOUND, YEAR, bounded, named_end
+from .periods import Span, era_named, nickname_in
+from .windows import TimeContext as TimeContext  # the reader's input, as the ranker imports it
+from .windows import TimeWindow as TimeWindow
 
 WORD_NUMBERS = {
     "twenties": 20,
@@ -34,32 +33,6 @@ DECADES = Gated(  # "the 1940s and 50s", "1980s-90s": from the first decade to t
     r"\b(?P<a>(?:1[89]|20)\d0)s?\s*(?:and|to|-|–|through|or)\s*(?:the\s+)?['’]?(?P<b>(?:1[89]|20)?\d0)['’]?s\b",
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True)
-class TimeWindow:
-    """Years a query asks about, how to say them back, and where in the query they were read."""
-
-    start: int
-    end: int
-    label: str
-    spans: tuple[Span, ...]  # where the time was read; removed from the topic unless ``named``
-    named: bool = False  # an era or period by name: its words also say what the query is about
-
-
-@dataclass(frozen=True)
-class TimeContext:
-    """What the index knows about time: its eras, its first and last year, when each concept appeared."""
-
-    eras: tuple[EraRecord, ...]
-    first: int
-    last: int
-    concept_years: Mapping[str, int]  # ``plain_words`` of a concept term -> year of the earliest entry that has it
-
-    @cached_property
-    def era_key(self) -> EraKey:
-        """The eras' ``periods.era_key``, made once: a query's reading looks its eras up by it."""
-        return era_key(self.eras)
 
 
 MOD = r"(?P<mod>early|mid|middle|late)[\s-]*"
@@ -155,12 +128,18 @@ def _concept_year(what: str, ctx: TimeContext, whole: bool = False) -> int | Non
     "backprop took off" and "transformers became popular" are the times of "backprop" and
     "transformers"; with ``whole`` only all of ``what`` counts.
     """
+    found = _concept_words(what, ctx, whole)
+    return None if found is None else found[0]
+
+
+def _concept_words(what: str, ctx: TimeContext, whole: bool = False) -> tuple[int, int] | None:
+    """``_concept_year`` and how many of ``what``'s leading words (after "the") name the concept."""
     words = re.sub(r"^(the|a|an)\s+", "", plain_words(what)).split()
     for n in [len(words)] if whole else range(len(words), 0, -1):
         folded = " ".join(words[:n])
         for term in (folded, folded.rstrip("s")):
             if term in ctx.concept_years:
-                return ctx.concept_years[term]
+                return ctx.concept_years[term], n
     return None
 
 
@@ -262,9 +241,12 @@ def _bound(text: str, ctx: TimeContext) -> TimeWindow | None:
         what = re.sub(r"^the\s+year\s+", "", m.group("what").strip(), flags=re.IGNORECASE)
         word = m.group("dir")
         # "from" a thing is often where a story starts ("from perceptrons to deep learning"): whole names only
-        year = int(what) if re.fullmatch(YEAR, what) else _concept_year(what, ctx, whole=word.lower() == "from")
+        named = None if re.fullmatch(YEAR, what) else _concept_words(what, ctx, whole=word.lower() == "from")
+        year = int(what) if named is None and re.fullmatch(YEAR, what) else None if named is None else named[0]
         if year is None:
             continue
+        # "pre-transformer machine translation": the bound and the concept say when, the words after it what about
+        end_at = m.end() if named is None else m.start("what") + named_end(m.group("what"), named[1])
         onward = not re.fullmatch(YEAR, what)  # "from backprop": from its year on; "from 2005": that year
         start, end = bounded(word, year, year, (ctx.first, ctx.last), onward)
         side = BOUND_WORDS[" ".join(word.lower().split())]
@@ -272,7 +254,7 @@ def _bound(text: str, ctx: TimeContext) -> TimeWindow | None:
             label = f"papers up to {end}"
         else:  # "papers from 2005": that year alone
             label = f"papers from {start}" + ("" if side == "from" and not onward else " on")
-        return TimeWindow(start, end, label, _at(m))
+        return TimeWindow(start, end, label, ((m.start(), end_at),))
     return None
 
 
@@ -339,7 +321,7 @@ def _nickname(text: str, ctx: TimeContext) -> TimeWindow | None:
     if found is None:
         return None
     nickname, lo, hi, span = found
-    return TimeWindow(lo, hi, f"the {nickname} ({lo}–{hi})", (span,), True)
+    return _period(text, ctx, lo, hi, span) or TimeWindow(lo, hi, f"the {nickname} ({lo}–{hi})", (span,), True)
 
 
 def _named_era(text: str, ctx: TimeContext) -> TimeWindow | None:
@@ -348,7 +330,20 @@ def _named_era(text: str, ctx: TimeContext) -> TimeWindow | None:
     if named is None:
         return None
     e, span = named
-    return TimeWindow(e["start"], e["end"], f"{e['name']} ({e['start']}–{e['end']})", (span,), True)
+    lo, hi = e["start"], e["end"]
+    return _period(text, ctx, lo, hi, span) or TimeWindow(lo, hi, f"{e['name']} ({lo}–{hi})", (span,), True)
+
+
+def _period(text: str, ctx: TimeContext, lo: int, hi: int, span: Span) -> TimeWindow | None:
+    """The time on one side of a period named at ``span`` (years ``lo``-``hi``), when a bound word stands just before
+    it: "the pre-deep-learning era", "before the transformer era", "after the AI winter". Its words then say when,
+    not what about ("image recognition in the pre-deep-learning era" is not about the deep learning era's papers)."""
+    m = PERIOD_BOUND.search(text, 0, span[0])
+    if m is None or BOUND_WORDS[" ".join(m.group("dir").lower().split())] == "from":
+        return None
+    start, end = bounded(m.group("dir"), lo, hi, (ctx.first, ctx.last))
+    label = f"papers up to {end}" if end < hi else f"papers from {start} on"
+    return TimeWindow(start, end, label, ((m.start(), span[1]),))
 
 
 def _relative(text: str, ctx: TimeContext) -> TimeWindow | None:
