@@ -160,9 +160,14 @@ def test_a_ray_run_that_cannot_start_says_why_and_publishes_nothing(
 
 
 def test_a_failed_ray_run_publishes_nothing(cluster: Any, corpus: Path, local_index: Path, tmp_path: Path) -> None:
-    """A model the workers cannot load: the actors fail, Ray does not retry a Python error, nothing changes. (A folder
+    """A model the workers cannot load: the actor fails, Ray does not retry a Python error, nothing changes. (A folder
     that looks like a model to the build's own check, so that the failure is the workers': no folder at all is told
-    before anything starts.)"""
+    before anything starts.)
+
+    One encoder actor, not ``WORKERS``: the test's whole cost is an actor importing the model libraries before the
+    folder fails to load (the failure shows a second after the first actor's constructor raises: Ray does not
+    restart an actor whose constructor failed, whatever ``max_restarts`` says, and Ray Data gives up at the first
+    such death), and a second actor only paid that import again beside it."""
     import ray
 
     index = _copy_index(local_index, tmp_path / "index")
@@ -172,7 +177,7 @@ def test_a_failed_ray_run_publishes_nothing(cluster: Any, corpus: Path, local_in
     (broken / "config.json").write_text("not a model's configuration", encoding="utf-8")
     missing = str(broken)
     with pytest.raises(EncoderError) as err:
-        build(corpus, index, missing, ray=RayOptions(cluster.address, WORKERS))
+        build(corpus, index, missing, ray=RayOptions(cluster.address, 1))
     message = str(err.value)
     assert "\n" not in message and "embedding on the Ray cluster failed" in message
     assert missing in message and "every node needs papersearch and the model" in message
@@ -206,13 +211,15 @@ def test_a_killed_ray_run_publishes_nothing_and_the_next_embeds_only_the_changes
     _assert_serves(index, version)
     assert list(index.glob(".build-*"))  # the abandoned build, removed by the next one
 
-    report = build(edited, index, MODEL, ray=RayOptions(cluster.address, WORKERS))
+    # one encoder actor: the three papers' passages are one block (distributed.BLOCK_TEXTS), which one actor embeds
+    # whatever the pool's size; a second only imported the model libraries beside it
+    report = build(edited, index, MODEL, ray=RayOptions(cluster.address, 1))
     assert (report.embedded_papers, report.reused_papers, report.embedder) == (3, PAPERS - 3, "ray")
     assert report.removed and not list(index.glob(".build-*"))
     new, old = reader.read_version(store.version_dir(index)), reader.read_version(store.version_dir(local_index))
     assert new.manifest["embedded_with"] == {
         "engine": "ray",
-        "workers": WORKERS,
+        "workers": 1,
         "nodes": 3,
         "encoder": "sentence-transformers",
     }
