@@ -26,6 +26,7 @@ class PaperWords(NamedTuple):
     summary: list[str]  # the text of each
     first: int  # the paper's first passage row
     kinds: list[str]  # the kind of each of its passages, from ``first``
+    concept_stems: frozenset[str]  # every stem of its concepts: a query sharing none names none of them
 
 
 def query_stems(q: str) -> dict[str, str]:
@@ -90,8 +91,8 @@ class Explainer:
             {
                 "sentence": sentence,
                 "terms": _terms(lowered, asked & words.stems),
-                "concepts": [name for name, stems in words.concepts if not stems.isdisjoint(asked)],
-                "matched_passage": self._kind(words, int(best)),
+                "concepts": _concepts(words, asked),
+                "matched_passage": self._kind(words, best),
             }
             for words, sentence, best in zip(papers, self._sentences(papers, qvec, asked), best_rows, strict=True)
         ]
@@ -120,6 +121,14 @@ class Explainer:
         return kind  # type: ignore[return-value]
 
 
+def _concepts(words: PaperWords, asked: frozenset[str]) -> list[str]:
+    """The names of the paper's concepts (``words``) the query (``asked``: its stems) shares a stem with: none without
+    reading each concept when the query shares no stem with any of them (most papers, most queries)."""
+    if words.concept_stems.isdisjoint(asked):
+        return []
+    return [name for name, stems in words.concepts if not stems.isdisjoint(asked)]
+
+
 def _terms(lowered: list[tuple[str, str, str]], held: frozenset[str]) -> list[str]:
     """The query's words (``lowered``: each stem, its word as typed and lowercased) whose stem the paper holds (``held``:
     those stems), a word typed twice once."""
@@ -146,4 +155,5 @@ def _words(rec: PaperRecord, stems: frozenset[str], first: int, passages: list[l
     concepts = [(c["name"], frozenset(tokens.tokenize(" ".join([c["name"], *c["aliases"]])))) for c in rec["concepts"]]
     at = [i for i, p in enumerate(passages) if p[1] == "summary"]
     rows = np.array([first + i for i in at], dtype=np.int64)
-    return PaperWords(stems, concepts, rows, [passages[i][2] for i in at], first, [p[1] for p in passages])
+    held = frozenset().union(*(c for _, c in concepts))
+    return PaperWords(stems, concepts, rows, [passages[i][2] for i in at], first, [p[1] for p in passages], held)

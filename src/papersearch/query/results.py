@@ -298,13 +298,14 @@ class Ranker:
     ) -> list[SearchHit]:
         """The candidates at positions ``picks`` (papers ``rows``, records ``records``), best first: each one's final
         score, its two sides' scores, and why it matched (every hit's ``why`` at once: ``Explainer.whys``)."""
-        whys = self.explainer.whys(q_stems, rows, scored.qvec, scored.best_row[picks].tolist())
-        lexical: list[float] = scored.lexical[picks].tolist()
-        dense: list[float | None] = [None] * len(picks) if scored.qvec is None else scored.dense[picks].tolist()
+        at = np.asarray(picks, dtype=np.intp)  # made once, not once an array read
+        whys = self.explainer.whys(q_stems, rows, scored.qvec, scored.best_row[at].tolist())
+        lexical: list[float] = scored.lexical[at].tolist()
+        dense: list[float | None] = [None] * len(picks) if scored.qvec is None else scored.dense[at].tolist()
         return [
             search_hit(rank, rec, score, {"dense": None if d is None else round(d, 6), "lexical": round(x, 6)}, why)
             for rank, (rec, score, d, x, why) in enumerate(
-                zip(records, fused[picks].tolist(), dense, lexical, whys, strict=True), 1
+                zip(records, fused[at].tolist(), dense, lexical, whys, strict=True), 1
             )
         ]
 

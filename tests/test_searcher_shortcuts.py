@@ -1,0 +1,54 @@
+"""The ranking's shortcuts give what the general path gives: a small list's dense scores taken as the dense side holds
+them (``ranking.score``), and a hit's concepts skipped when the query shares no stem with any (``explain``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from papersearch.query import candidates, ranking
+from papersearch.query.explain import Explainer, _concepts, query_stems
+from papersearch.query.searcher import Searcher
+
+QUERIES = ("generative adversarial networks", "who trained deep belief nets layer by layer?", "attention translation")
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_a_small_lists_dense_scores_are_the_dense_sides_read_candidate_by_candidate(
+    searcher: Searcher, query: str
+) -> None:
+    data = searcher.data
+    assert ranking.every_paper(data)
+    allow = searcher._ranker.allowed()
+    text = searcher.plan(query).topic
+    side = candidates.dense_side(data, searcher.embed_query(text), allow)
+    rows = np.arange(len(data.columns.years), dtype=np.int64)
+    dense, best = side.of(rows, allow.holds(rows))
+    query_ = ranking.Query(text, searcher.plan(query), "hybrid", allow, np.zeros(0, dtype=np.int64))
+    scored = ranking.score(data, None, None, query_, searcher.embed_query)
+    assert len(side.papers) == len(rows)  # the shortcut's case: every paper has passages, no filter
+    assert scored.best_row.tolist() == best.tolist()
+    assert np.isfinite(dense).all() and scored.best_cosine == float(dense.max())
+
+
+def test_a_filtered_query_still_reads_the_dense_side_candidate_by_candidate(searcher: Searcher) -> None:
+    results = searcher.search("generative adversarial networks", year_from=2014, k=49)
+    assert results["results"] and all(hit["year"] >= 2014 for hit in results["results"])
+    assert all(hit["scores"]["dense"] is not None for hit in results["results"])
+
+
+def test_a_papers_concepts_are_those_sharing_a_stem_with_the_query(index_dir: Path, searcher: Searcher) -> None:
+    explainer = Explainer(searcher.data)
+    rows = list(range(len(searcher.data.columns.years)))
+    explainer.prepare(rows, searcher.data.records.many(rows))
+    named = 0
+    for query in (*QUERIES, "convolutional networks for images", "nothing shared here at all"):
+        asked = frozenset(query_stems(query))
+        for row in rows:
+            words = explainer._paper_words(row)
+            every = [name for name, stems in words.concepts if not stems.isdisjoint(asked)]
+            assert _concepts(words, asked) == every
+            named += bool(every)
+    assert named  # some query names some paper's concept: the comparison is not of empty lists only
