@@ -34,6 +34,12 @@ from .units import pct
 OLD = "papersearch_before"  # the name the code before is imported as
 STAGES = (  # (stage, module, owner or "", attribute): what each code's query path looks up
     ("search", "query.searcher", "Searcher", "search"),
+    ("ranking.score", "query.ranking", "", "score"),
+    ("vectors.search", "query.candidates", "vectors", "search"),
+    ("Engine.top (Tantivy)", "index.lexical_engine", "Engine", "top"),
+    ("LexicalIndex.top_in (exact)", "index.lexical", "LexicalIndex", "top_in"),
+    ("LexicalIndex.scores_of (BM25)", "index.lexical", "LexicalIndex", "scores_of"),
+    ("candidates.rest", "query.candidates", "", "rest"),
     ("plan.make_plan", "query.results", "", "make_plan"),
     ("plan._named", "query.plan", "", "_named"),
     ("ConceptTable.within", "index.understanding", "ConceptTable", "within"),
@@ -118,7 +124,7 @@ def ab_main(src: Path, pairs: list[tuple[Path, Path]], n: int, rounds: int) -> d
             table[stage] = {
                 "before": sides[0],
                 "after": sides[1],
-                "p50 after/before": sides[1]["p50"] / sides[0]["p50"],
+                "p50 after/before": sides[1]["p50"] / sides[0]["p50"] if sides[0]["p50"] else None,
             }
         papers = len(searcher[1].data.records)
         report["sizes"].append(
