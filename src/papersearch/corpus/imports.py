@@ -231,7 +231,8 @@ class _Importer:
         item = PlanItem("update", entry.line, entry.name, old.id, known.file, same + sets + own)
         if text == known.text:
             self.state[known.state_key] = text_hash(text)
-            return replace(item, action="unchanged", note=same + own)
+            hint = "" if self.options.force else _force_hint(old, entry, ours)
+            return replace(item, action="unchanged", note=same + own + hint)
         if hand_edited(self.state, known.state_key, known.text) and not self.options.force:
             note = f"{same}, edited by hand: left as it is ({_forced(old, entry, ours, edited)})"
             return replace(item, action="kept", note=note)
@@ -291,6 +292,13 @@ def _forced(old: Paper, entry: Incoming, ours: frozenset[str], edited: frozenset
     return (f"force would set {', '.join(sets)}" if sets else "force would change nothing") + _kept_note(kept, edited)
 
 
+def _force_hint(old: Paper, entry: Incoming, ours: frozenset[str]) -> str:
+    """For an entry that changes nothing: the fields it differs in that ``force`` would set (what an import wrote)."""
+    forced, _ = _merge(old, entry, True, ours)
+    sets = [f for f in MERGED if getattr(old, f) != getattr(forced, f)]
+    return f"; differs in {', '.join(sets)}: --force sets them" if sets else ""
+
+
 def _kept_note(kept: list[str], edited: frozenset[str]) -> str:
     """The plan's words for the fields ``force`` asked to replace but that stay: a person's edit, or the list's own."""
     by_hand = [f for f in kept if f in edited]
@@ -322,27 +330,37 @@ def _merge(old: Paper, entry: Incoming, force: bool, ours: frozenset[str]) -> tu
             changes[name] = value
         elif force or name == "question":  # a question is only ever typed (``add``): never dropped unsaid
             kept.append(name)
-    if "authors" in changes:  # "and others" says how the authors it comes with end, not the list's own
+    if "authors" in changes or (force and "et_al" in ours):  # "and others" says how the authors end
         changes["et_al"] = entry.et_al
     for name in PLACED:  # where in a venue goes with the venue: see ``_placed``
         value, current = getattr(entry, name), getattr(old, name)
+        if name == "genre" and changes.get("type", old.type) != "thesis":
+            value = ""  # a degree is a thesis's: not given to the report or article the paper stays
         if value == current:
             continue
-        if _placed(old, entry, current, value, "venue" in changes, name in ours):
+        if _placed(old, entry, current, value, "venue" in changes, name in ours, force):
             changes[name] = value
-        elif force and "venue" in changes:
+        elif force and current and (value or "venue" in changes):
             kept.append(name)
     return replace(old, **changes), kept
 
 
-def _placed(old: Paper, entry: Incoming, current: object, value: object, new_venue: bool, ours: bool) -> bool:
-    """Whether an update sets one of ``PLACED`` (the kind of work, volume, issue, pages) to the entry's ``value``:
-    what the paper lacks, unless the entry is a preprint's (no venue) and the paper has a venue; and, with the
-    entry's venue, what an import wrote (``ours``): emptied only for another venue ("nature" is "Nature"), whose
-    volume it is not."""
+def _placed(
+    old: Paper, entry: Incoming, current: object, value: object, new_venue: bool, ours: bool, force: bool
+) -> bool:
+    """Whether an update sets one of ``PLACED`` (the kind of work, a thesis's degree, volume, issue, pages) to the
+    entry's ``value``: what the paper lacks, unless the entry is a preprint's (no venue) and the paper has a venue;
+    and what an import wrote (``ours``), with the entry's venue: emptied only for another venue ("nature" is
+    "Nature"), whose volume it is not; with ``force`` in the same venue too (a master's thesis where a PhD was, the
+    volume corrected), emptied only for another kind of work (a report has no degree)."""
     if not current:
         return bool(value) and (bool(entry.venue) or not old.venue)
-    return new_venue and ours and (bool(value) or _letters(old.venue) != _letters(entry.venue))
+    if not ours:
+        return False
+    if new_venue:
+        return bool(value) or _letters(old.venue) != _letters(entry.venue)
+    same_venue = _letters(old.venue) == _letters(entry.venue)
+    return force and same_venue and (bool(value) or entry.type != old.type)
 
 
 def _letters(text: str) -> str:
