@@ -108,9 +108,10 @@ def _decoded_entry(key: str, line: int, fields: dict[str, Any], entry_type: str 
 
 def _entry(key: str, line: int, fields: dict[str, Any], entry_type: str = "") -> Read:
     title = one_line(decode(_text(fields.get("title"))))
-    year = year_in(_text(fields.get("year")) or _text(fields.get("date")))
+    given_year = _text(fields.get("year")) or _text(fields.get("date"))
+    year = year_in(given_year)
     authors, et_al = _authors(fields.get("author"))
-    bad = required(line, key, title, year, authors)
+    bad = required(line, key, title, year, authors, given_year)
     if bad is not None or year is None:
         return bad or BadEntry(line, key, "year", "missing")
     warnings: list[tuple[str, str]] = []

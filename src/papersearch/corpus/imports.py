@@ -165,7 +165,7 @@ class _Importer:
     def _decide(self, entry: Incoming | BadEntry) -> PlanItem:
         if isinstance(entry, BadEntry):
             self.problems.append(bad_problem(self.label, entry))
-            return PlanItem("bad", entry.line, entry.name, "", "", entry.message)
+            return PlanItem("bad", entry.line, entry.name, "", "", _said(entry.field, entry.message))
         label = entry_label(self.label, entry.line, entry.name)
         self.problems += [Problem(label, f, m, "warning") for f, m in entry.warnings]
         refused = _control_character(entry)
@@ -192,7 +192,10 @@ class _Importer:
     def _bad(self, entry: Incoming, label: str, why: str, field: str = "") -> PlanItem:
         if why:
             self.problems.append(Problem(label, field, why))
-        return PlanItem("bad", entry.line, entry.name, "", "", why or "does not pass the corpus's checks")
+            return PlanItem("bad", entry.line, entry.name, "", "", _said(field, why))
+        found = next((p for p in self.problems if p.file == label and p.severity == "error"), None)
+        note = _said(found.field, found.message) if found else "does not pass the corpus's checks"
+        return PlanItem("bad", entry.line, entry.name, "", "", note)
 
     def _add(self, entry: Incoming, label: str) -> PlanItem:
         era, note = (entry.era, "") if entry.era else choose_era(self.eras, entry.year, self.options.era)
@@ -401,6 +404,11 @@ def corpus_eras(root: Path) -> list[Era]:
     if errors or not eras:
         raise CorpusError(errors or [Problem(ERAS_FILE, "", "lists no eras; the corpus needs at least one")])
     return eras
+
+
+def _said(field: str, message: str) -> str:
+    """A bad entry's problem in its plan line, with the field it is in ("year: 'twenty' is not a year: …")."""
+    return f"{field}: {message}" if field and field != "entry" else message
 
 
 def _line_of(problem: Problem) -> int:
