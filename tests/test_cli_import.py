@@ -369,7 +369,10 @@ BROKEN = {
         "@article{good, title={Good}, author={A. Person}, year={2015}}\n"
         "@article{when, title={When}, author={B. Person}, year={twenty}}\n"
         "@article{cut, title={Cut, author={C. Person}, year={20",
-        ["refs.bib:2 (when): year: 'twenty' is not a year", "refs.bib:3 (cut): cannot be read"],
+        [
+            "refs.bib:2 (when): year: 'twenty' is not a year",
+            "refs.bib:3 (cut): cannot be read: Unexpectedly reached end of file. (a '{' or '\"' in it is never closed?)",
+        ],
     ),
     "refs.json": (
         '[{"id": "good", "title": "Good", "author": [{"family": "Person"}], "issued": {"date-parts": [[2015]]}},\n'

@@ -48,7 +48,13 @@ def import_arguments(s: argparse.ArgumentParser) -> None:
         action="store_true",
         help="import the good entries and list the bad (default: one bad entry stops the import; nothing is written)",
     )
-    s.add_argument("--force", action="store_true", help="overwrite papers edited by hand since an import wrote them")
+    s.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite papers edited by hand since an import wrote them, and replace every field an earlier import "
+        "wrote (kind of work, degree, volume, pages...) with this file's; never the list's own text or a field a "
+        "person edited",
+    )
     s.add_argument(
         "--into",
         choices=("auto", "files", "bulk"),
