@@ -104,7 +104,8 @@ def show_plan(plan: ImportPlan, dry_run: bool, skip_bad: bool) -> None:
     elif dry_run:
         print("run it again without --dry-run to import")
     elif plan.changes():
-        print("next: papersearch index   (the search index does not hold the new papers until it is rebuilt)")
+        what = "the new papers" if not plan.count("update") else "the changes" if plan.count("add") else "the updates"
+        print(f"next: papersearch index   (the search index does not hold {what} until it is rebuilt)")
 
 
 def entry_line(source: str, item: PlanItem, dry_run: bool) -> str:
