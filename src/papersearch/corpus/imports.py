@@ -4,7 +4,7 @@
 (``sources``) one at a time and decide for each: **add** it (a new id made by ``make_id``, its era
 chosen by year: ``choose_era``), **update** the paper it already is (same DOI, arXiv id, or title
 and year: ``known``) with what the paper lacks (with ``force``, also replacing what an import wrote and
-nobody has edited since, never the list's own text or a person's edit: ``_merge``),
+nobody has edited since, never the list's own text or a person's edit: ``merge``),
 leave it **unchanged**, **keep** a paper a person has edited (``importer.hand_edited``; ``force``
 overwrites it), skip a **duplicate** of an entry earlier in the file, or report it **bad** (its
 problems name the entry and its line). Each paper is checked by rendering it and reading it back with the
@@ -23,7 +23,6 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from ..core.errors import CorpusError, ImportFileError, Problem
 from ..core.models import CITATION_FIELDS, Era, Paper
@@ -48,6 +47,7 @@ from .importer import (
 from .incoming import BadEntry, Incoming, Read, bad_problem, entry_label
 from .journal import Transaction, interrupted
 from .known import Identities, KnownPaper, KnownPapers, identity_keys
+from .merge import MERGED, force_hint, forced_note, kept_note, merge
 from .render import render_paper
 from .sources import read_source
 from .values import control_problem
@@ -222,10 +222,10 @@ class _Importer:
             return self._bad(entry, label, "its paper in the corpus changed while the import read it; import again")
         old, written = known.paper, imported_fields(self.state, known.state_key)
         ours = untouched(written, {f: getattr(old, f) for f in MERGED})
-        merged, kept = _merge(old, entry, self.options.force, ours)
+        merged, kept = merge(old, entry, self.options.force, ours)
         same = f"already in the list as {old.id} (same {kind})"
         edited = frozenset(written) - ours
-        own = _kept_note(kept, edited)
+        own = kept_note(kept, edited)
         text = self._checked(merged, known.file, label)
         if text is None:
             return self._bad(entry, label, "")
@@ -234,10 +234,10 @@ class _Importer:
         item = PlanItem("update", entry.line, entry.name, old.id, known.file, same + sets + own)
         if text == known.text:
             self.state[known.state_key] = text_hash(text)
-            hint = "" if self.options.force else _force_hint(old, entry, ours)
+            hint = "" if self.options.force else force_hint(old, entry, ours)
             return replace(item, action="unchanged", note=same + own + hint)
         if hand_edited(self.state, known.state_key, known.text) and not self.options.force:
-            note = f"{same}, edited by hand: left as it is ({_forced(old, entry, ours, edited)})"
+            note = f"{same}, edited by hand: left as it is ({forced_note(old, entry, ours, edited)})"
             return replace(item, action="kept", note=note)
         self._stage(known.file, old.id, text, known, merged, ours | self._wrote(changed), edited)
         return item
@@ -281,93 +281,6 @@ class _Importer:
             self.tx.write(rel, text)
         elif self.bulk is not None:
             self.bulk.put(text, None if known is None else known.offset)
-
-
-MERGED = ("title", "year", "authors", "question", "summary", *CITATION_FIELDS)  # what an update may set
-PLACED = ("type", "genre", "volume", "issue", "pages")  # where in its venue: they go with the venue
-FOLLOWING = ("et_al", *PLACED)  # fields an update sets with another (``_merge``), never on their own
-
-
-def _forced(old: Paper, entry: Incoming, ours: frozenset[str], edited: frozenset[str]) -> str:
-    """What ``force`` would do to a paper edited by hand: the fields it would set, and those it would keep."""
-    forced, kept = _merge(old, entry, True, ours)
-    sets = [f for f in MERGED if getattr(old, f) != getattr(forced, f)]
-    return (f"force would set {', '.join(sets)}" if sets else "force would change nothing") + _kept_note(kept, edited)
-
-
-def _force_hint(old: Paper, entry: Incoming, ours: frozenset[str]) -> str:
-    """For an entry that changes nothing: the fields it differs in that ``force`` would set (what an import wrote)."""
-    forced, _ = _merge(old, entry, True, ours)
-    sets = [f for f in MERGED if getattr(old, f) != getattr(forced, f)]
-    return f"; differs in {', '.join(sets)}: --force sets them" if sets else ""
-
-
-def _kept_note(kept: list[str], edited: frozenset[str]) -> str:
-    """The plan's words for the fields ``force`` asked to replace but that stay: a person's edit, or the list's own."""
-    by_hand = [f for f in kept if f in edited]
-    own = [f for f in kept if f not in edited]
-    parts = [f"kept {', '.join(by_hand)} (edited by hand)"] if by_hand else []
-    parts += [f"kept {', '.join(own)} (the list's own)"] if own else []
-    return "".join(f"; {p}" for p in parts)
-
-
-def _merge(old: Paper, entry: Incoming, force: bool, ours: frozenset[str]) -> tuple[Paper, list[str]]:
-    """The paper with what the entry knows, and the fields ``force`` asked to replace but that stay the list's own.
-
-    Without ``force`` only what the paper lacks is filled in: sources disagree on a paper's title
-    case ("Long short-term memory"), its year (an arXiv version) and how many authors to list ("and
-    others"), so what the list already has stands. With ``force`` a field an import wrote
-    (``ours``: one an import wrote and nobody edited since) takes the entry's value too; any other field (the list's
-    own summary, a title a person typed, a summary a person edited after an import) is never replaced. The paper's id, era, concepts and edges are always its
-    own; a question is given only by ``papersearch add``, and fills in a paper's like any other field; one that
-    differs from the paper's is said to be kept (the list's own), with ``force`` or not, since a person typed it.
-    """
-    given: dict[str, Any] = {f: getattr(entry, f) for f in MERGED}
-    changes: dict[str, Any] = {}
-    kept: list[str] = []
-    for name, value in given.items():
-        current = getattr(old, name)
-        if name in FOLLOWING or not value or value == current:
-            continue
-        if not current or (force and name in ours):
-            changes[name] = value
-        elif force or name == "question":  # a question is only ever typed (``add``): never dropped unsaid
-            kept.append(name)
-    if "authors" in changes or (force and "et_al" in ours):  # "and others" says how the authors end
-        changes["et_al"] = entry.et_al
-    for name in PLACED:  # where in a venue goes with the venue: see ``_placed``
-        value, current = getattr(entry, name), getattr(old, name)
-        if name == "genre" and changes.get("type", old.type) != "thesis":
-            value = ""  # a degree is a thesis's: not given to the report or article the paper stays
-        if value == current:
-            continue
-        if _placed(old, entry, current, value, "venue" in changes, name in ours, force):
-            changes[name] = value
-        elif force and current and (value or "venue" in changes):
-            kept.append(name)
-    return replace(old, **changes), kept
-
-
-def _placed(
-    old: Paper, entry: Incoming, current: object, value: object, new_venue: bool, ours: bool, force: bool
-) -> bool:
-    """Whether an update sets one of ``PLACED`` (the kind of work, a thesis's degree, volume, issue, pages) to the
-    entry's ``value``: what the paper lacks, unless the entry is a preprint's (no venue) and the paper has a venue;
-    and what an import wrote (``ours``), with the entry's venue: emptied only for another venue ("nature" is
-    "Nature"), whose volume it is not; with ``force`` in the same venue too (a master's thesis where a PhD was, the
-    volume corrected), emptied only for another kind of work (a report has no degree)."""
-    if not current:
-        return bool(value) and (bool(entry.venue) or not old.venue)
-    if not ours:
-        return False
-    if new_venue:
-        return bool(value) or _letters(old.venue) != _letters(entry.venue)
-    same_venue = _letters(old.venue) == _letters(entry.venue)
-    return force and same_venue and (bool(value) or entry.type != old.type)
-
-
-def _letters(text: str) -> str:
-    return "".join(c for c in text.casefold() if c.isalnum())
 
 
 def _control_character(entry: Incoming) -> tuple[str, str] | None:
