@@ -359,3 +359,69 @@ def test_an_imported_paper_reads_sensibly_on_the_command_line(
         "Hinton, G., Deng, L., Yu, D. et al. (2012) Deep Neural Networks for Acoustic Modeling in Speech Recognition. "
         "IEEE Signal Processing Magazine. https://doi.org/10.1109/MSP.2012.2205597",
     ]
+
+
+# ---------------------------------------------------------------- broken files, each format
+
+
+BROKEN = {
+    "refs.bib": (
+        "@article{good, title={Good}, author={A. Person}, year={2015}}\n"
+        "@article{when, title={When}, author={B. Person}, year={twenty}}\n"
+        "@article{cut, title={Cut, author={C. Person}, year={20",
+        [
+            "refs.bib:2 (when): year: 'twenty' is not a year",
+            "refs.bib:3 (cut): cannot be read: Unexpectedly reached end of file. (a '{' or '\"' in it is never closed?)",
+        ],
+    ),
+    "refs.json": (
+        '[{"id": "good", "title": "Good", "author": [{"family": "Person"}], "issued": {"date-parts": [[2015]]}},\n'
+        ' {"id": "when", "title": "When", "author": [{"family": "Person"}], "issued": {"date-parts": [["soon"]]}},\n'
+        ' {"id": "who", "title": "Who", "author": "C. Person", "issued": {"date-parts": [[2015]]}},\n'
+        ' {"id": "cut", "title": "Cu',
+        [
+            'refs.json:2 (when): issued: \'{"date-parts": [["soon"]]}\' is not a year',
+            "refs.json:3 (who): author: must be a list of names",
+            "refs.json:4: invalid JSON",
+        ],
+    ),
+    "refs.ris": (
+        "TY  - JOUR\nID  - good\nTI  - Good\nAU  - Person, A.\nPY  - 2015\nER  - \n\n"
+        "TY  - JOUR\nID  - when\nTI  - When\nAU  - Person, B.\nPY  - someday\nER  - \n\n"
+        "TY  - JOUR\nID  - cut\nTI  - Cut\nAU  - Person, C.\n",
+        ["refs.ris:8 (when): PY: 'someday' is not a year", "refs.ris:15 (cut): ER: never ended"],
+    ),
+    "refs.xml": (
+        '<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
+        "<entry><id>http://arxiv.org/abs/1706.03762v5</id><published>2017-06-12</published>"
+        "<title>Good</title><author><name>A. Person</name></author></entry>\n"
+        "<entry><id>http://arxiv.org/abs/1412.6980v9</id><published>someday</published>"
+        "<title>When</title><author><name>B. Person</name></author></entry>\n"
+        "<entry><id>http://arxiv.org/abs/1502.03167v3</id><title>Cu",
+        ["refs.xml:4 (1412.6980): published: 'someday' is not a year", "refs.xml:5: not XML that parses"],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_each_importer_names_the_file_entry_and_field_of_a_broken_entry(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str
+) -> None:
+    """A year that is no year, a CSL author written as a string, a file cut short, in every format: the plan line and
+    the error name the file, the line, the entry and the field, and say what is wrong (a year given is not
+    "missing"); nothing is written and no traceback is printed."""
+    root = empty_corpus(tmp_path)
+    text, said = BROKEN[name]
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    before = files(root)
+    status, out, err = run(capsys, "import", str(tmp_path / name), "--dry-run", "--corpus", str(root))
+    assert status == 1 and "Traceback" not in out + err
+    assert all(f"bad          {line}" in out for line in said), out
+    status, out, err = run(capsys, "import", str(tmp_path / name), "--corpus", str(root))
+    assert status == 1 and "Traceback" not in out + err and files(root) == before
+    assert all(line.replace(": cannot", ": entry: cannot") in err for line in said), err
+    (tmp_path / "latin1").mkdir()
+    (tmp_path / "latin1" / name).write_bytes(text.replace("Good", "Caf\u00e9").encode("latin-1"))
+    status, out, err = run(capsys, "import", str(tmp_path / "latin1" / name), "--corpus", str(root))
+    assert status == 1 and "Traceback" not in out + err
+    assert re.search(rf"{re.escape(name)}:\d+: not UTF-8 \(invalid byte 0xe9\); save the file as UTF-8", err), err

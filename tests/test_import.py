@@ -260,8 +260,8 @@ def test_the_same_paper_is_found_by_doi_arxiv_id_or_title_and_year(tmp_path: Pat
     actions = {i.name.rsplit("/", 1)[-1]: (i.action, i.note) for i in csl.items}
     assert actions["QW3E8RTY"] == (
         "unchanged",
-        "already in the list as 1986-rumelhart-learning-representations (same DOI)",
-    )
+        "already in the list as 1986-rumelhart-learning-representations (same DOI); differs in summary: --force sets them",
+    )  # the CSL item's abstract is shorter: the plan says so, and that only --force replaces what an import wrote
     # the CSL item says what the BibTeX @misc did not: it is an "article", CSL's preprint
     assert actions["ZX9C7VBN"] == ("update", "already in the list as 2023-vaswani-attention-need (same DOI); sets type")
     assert actions["AS1DF2GH"][0] == "unchanged"
@@ -285,6 +285,74 @@ def test_an_update_fills_in_what_the_paper_lacks_and_force_takes_all_the_entry_g
     forced = run_import(DATA / "arxiv-metadata.jsonl", root, ImportOptions(era="nearest", force=True))
     assert [i.action for i in forced.items] == ["unchanged", "update", "unchanged"]
     assert load_corpus(root).by_id()["2017-vaswani-attention-need"].title == "Attention Is All You Need"
+
+
+THESIS = "@phdthesis{g, title={Supervised Labelling}, author={Graves, Alex}, school={TU Munich}, year={2012}}\n"
+ARTICLE = "@article{s, title={A Study}, author={Smith, John and others}, journal={J. Things}, volume={12}, number={3}, pages={1--10}, year={2012}}\n"
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "sets", "kept"),
+    [
+        (
+            THESIS,
+            THESIS.replace("@phdthesis", "@mastersthesis"),
+            "genre",
+            {"type": "thesis", "genre": "Master's thesis"},
+        ),
+        (
+            THESIS,
+            THESIS.replace("@phdthesis", "@techreport").replace("school", "institution"),
+            "type, genre",
+            {"type": "report", "genre": ""},
+        ),
+        (ARTICLE, ARTICLE.replace("{12}", "{13}"), "volume", {"volume": "13", "issue": "3", "et_al": True}),
+        (ARTICLE, ARTICLE.replace(" and others", ""), "et_al", {"volume": "12", "et_al": False}),
+        (
+            ARTICLE,
+            ARTICLE.replace("{1--10}", "{2--11}").replace("{3}", "{4}"),
+            "issue, pages",
+            {"issue": "4", "pages": "2-11"},
+        ),
+    ],
+    ids=["degree", "kind", "volume", "others", "pages"],
+)
+def test_force_replaces_every_field_an_import_wrote_not_only_the_venue(
+    tmp_path: Path, first: str, then: str, sets: str, kept: dict[str, object]
+) -> None:
+    """An entry that differs from what an import wrote only in the kind of work, a thesis's degree, the volume,
+    issue, pages or "and others": without ``force`` the plan says it differs and leaves it; ``force`` sets it."""
+    root = empty_corpus(tmp_path)
+    (tmp_path / "first.bib").write_text(first, encoding="utf-8")
+    (tmp_path / "then.bib").write_text(then, encoding="utf-8")
+    (added,) = run_import(tmp_path / "first.bib", root).items
+    (plain,) = plan_import(tmp_path / "then.bib", root).items
+    assert plain.action == "unchanged" and plain.note.endswith(f"; differs in {sets}: --force sets them")
+    (forced,) = run_import(tmp_path / "then.bib", root, ImportOptions(force=True)).items
+    assert (forced.action, forced.id) == ("update", added.id) and forced.note.endswith(f"; sets {sets}")
+    paper = load_corpus(root).by_id()[added.id]
+    assert {name: getattr(paper, name) for name in kept} == kept
+    (again,) = plan_import(tmp_path / "then.bib", root, ImportOptions(force=True)).items
+    assert again.action == "unchanged" and again.note.endswith("(same title and year)")
+
+
+def test_force_keeps_a_volume_a_person_edited_and_gives_no_degree_to_a_report(tmp_path: Path) -> None:
+    root = empty_corpus(tmp_path)
+    (tmp_path / "a.bib").write_text(ARTICLE, encoding="utf-8")
+    (added,) = run_import(tmp_path / "a.bib", root).items
+    path = root / added.file
+    path.write_text(path.read_text(encoding="utf-8").replace("volume: '12'", "volume: '99'"), encoding="utf-8")
+    (tmp_path / "b.bib").write_text(ARTICLE.replace("{12}", "{13}"), encoding="utf-8")
+    (forced,) = run_import(tmp_path / "b.bib", root, ImportOptions(force=True)).items
+    assert forced.action == "unchanged" and "kept volume (edited by hand)" in forced.note
+    assert load_corpus(root).by_id()[added.id].volume == "99"
+    report = THESIS.replace("@phdthesis", "@techreport").replace("school", "institution")
+    (tmp_path / "r.bib").write_text(report, encoding="utf-8")
+    (tmp_path / "t.bib").write_text(THESIS, encoding="utf-8")
+    (added,) = run_import(tmp_path / "r.bib", root).items
+    (thesis,) = run_import(tmp_path / "t.bib", root).items  # a PhD's degree is no report's: not filled in
+    assert thesis.action == "unchanged" and thesis.note.endswith("; differs in type, genre: --force sets them")
+    assert load_corpus(root).by_id()[added.id].genre == ""
 
 
 def test_a_paper_edited_by_hand_is_kept_unless_forced(tmp_path: Path) -> None:

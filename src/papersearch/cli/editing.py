@@ -48,7 +48,13 @@ def import_arguments(s: argparse.ArgumentParser) -> None:
         action="store_true",
         help="import the good entries and list the bad (default: one bad entry stops the import; nothing is written)",
     )
-    s.add_argument("--force", action="store_true", help="overwrite papers edited by hand since an import wrote them")
+    s.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite papers edited by hand since an import wrote them, and replace every field an earlier import "
+        "wrote (kind of work, degree, volume, pages...) with this file's; never the list's own text or a field a "
+        "person edited",
+    )
     s.add_argument(
         "--into",
         choices=("auto", "files", "bulk"),
@@ -98,7 +104,8 @@ def show_plan(plan: ImportPlan, dry_run: bool, skip_bad: bool) -> None:
     elif dry_run:
         print("run it again without --dry-run to import")
     elif plan.changes():
-        print("next: papersearch index   (the search index does not hold the new papers until it is rebuilt)")
+        what = "the new papers" if not plan.count("update") else "the changes" if plan.count("add") else "the updates"
+        print(f"next: papersearch index   (the search index does not hold {what} until it is rebuilt)")
 
 
 def entry_line(source: str, item: PlanItem, dry_run: bool) -> str:

@@ -5,8 +5,9 @@ Pure functions, used by every stage that names people: the corpus (a new entry's
 names) and answers (citations such as "(van den Oord & Vinyals, 2016)").
 
 A surname keeps the particles before it, so "Aäron van den Oord" is "van den Oord" and a citation
-"(van den Oord, 2017)" names him, not an "Oord". An organisation written with a short capitalised
-tail ("DeepSeek AI") is filed under its first word and cited whole. Every spelling of a name shares
+"(van den Oord, 2017)" names him, not an "Oord". A name is read from the evidence it gives: an initial or
+a comma before given names ("Li, X.") make a person, a word of organisations ("DeepSeek AI", "Google Brain")
+an organisation, filed under its first word and cited whole. Every spelling of a name shares
 one key (``name_key``): "LeCun", "Le Cun" and "le cun"; "Van den Oord" at the start of a sentence;
 "O’Neil" and "O'Neil"; "Žídek" typed "zidek"; "Hinton’s".
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from .text import unaccented
 
@@ -25,9 +27,11 @@ PARTICLES = frozenset(
 # Capitalised particles that may open a surname written without a given name ("Le Cun (1989)",
 # "Von Neumann (1945)"). "Di", "Da" and "Du" stay out: as often given names ("Di He (2016)").
 OPENING = frozenset(p.capitalize() for p in PARTICLES - {"di", "da", "du"})
+# Organisations a name may open ("Google Brain", "Google DeepMind") or be ("OpenAI"): not a person, nor a concept.
+ORGANISATIONS = frozenset({"DeepMind", "Google", "Microsoft", "OpenAI"})
 # Capitalised words that are neither a person nor a concept: words that open sentences and clauses, and
 # organisations; the graph (names) and the corpus (concepts) each add their own to these.
-NOT_NAMED = frozenset(
+NOT_NAMED = ORGANISATIONS | frozenset(
     {
         "A",
         "After",
@@ -36,16 +40,12 @@ NOT_NAMED = frozenset(
         "As",
         "At",
         "By",
-        "DeepMind",
         "Even",
         "For",
-        "Google",
         "If",
         "In",
         "Later",
-        "Microsoft",
         "On",
-        "OpenAI",
         "Over",
         "See",
         "Since",
@@ -66,55 +66,84 @@ _POSSESSIVE = re.compile(r"['’]s$")
 _KEY_DROP = re.compile(r"[\W_]+")
 
 
-def _words(name: str) -> list[str]:
-    return name.replace(",", " ").split()
-
-
-# the last word of an author entry that makes it an organisation, not a person ("Google Research", "OpenAI Team")
-ORGANISATION_TAILS = frozenset(
-    ["ai", "inc", "inc.", "labs", "lab", "research", "team", "group", "corporation", "corp", "corp.", "ltd", "llc"]
+# Words that make an author entry an organisation wherever they stand ("Google Research", "Microsoft Research Asia",
+# "Qwen Team"), compared without case; and those compared as written, since a person may be called so ("Weiwei Ai").
+ORGANISATION_WORDS = frozenset(
+    {w.casefold() for w in ORGANISATIONS}
+    | {"labs", "research", "team", "group", "corporation", "laboratory", "laboratories", "institute", "university"}
+    | {"consortium", "collaboration", "workshop", "foundation"}
 )
+ORGANISATION_MARKS = frozenset({"AI", "Inc", "Inc.", "Corp", "Corp.", "Ltd", "Ltd.", "LLC", "Lab"})
+# What may follow a comma after a person's surname ("Henry Ford, Jr."): not a given name ("Li, Xiang").
+SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "2nd", "3rd"})
+_INITIAL = re.compile(r"[^\W\d_](?:\.|(?:\.?-[^\W\d_]\.?)+|\.[^\W\d_]\.)*\.?")  # "X.", "V", "J.-P.", "Z.F."
+
+
+@dataclass(frozen=True)
+class Name:
+    """An author entry read: its given names, its surname with particles, a suffix ("Jr."); an organisation is its
+    ``whole`` with no given names, filed under its first word."""
+
+    given: tuple[str, ...]
+    surname: str
+    suffix: str = ""
+    organisation: bool = False
+
+
+def read_name(name: str) -> Name:
+    """An author entry read from the evidence it gives, as the corpus writes it ("Given von Last, Jr.") or as a person
+    may ("Last, Given"): an initial ("X.") or a comma before a given name make a person; an organisation's word
+    anywhere ("AI", "Research", "Team", "Google") makes an organisation. "Li, X." is Li; "Wei LI" and "Andrew NG"
+    are people; "DeepSeek AI", "Google Brain" and "IBM Research" are not."""
+    head, _, tail = (p.strip() for p in name.partition(","))
+    words, after = head.split(), tail.replace(",", " ").split()
+    suffix = " ".join(after) if after and all(w.casefold() in SUFFIXES for w in after) else ""
+    if _is_organisation(words + ([] if suffix else after)):
+        return Name((), (words + after)[0], organisation=True)
+    if not after and len(words) > 1 and words[-1].casefold() in SUFFIXES:  # "Henry Ford III"
+        words, suffix = words[:-1], words[-1]
+    if not after or suffix:  # "Given von Last" or "Given Last, Jr."
+        surname = surname_in(words, given_name=True)
+        return Name(tuple(words[: len(words) - len(surname.split())]), surname, suffix)
+    own = [w for w in after if w.casefold() not in SUFFIXES]  # "Last, Given[, Jr.]"
+    return Name(tuple(own), " ".join(words), " ".join(w for w in after if w.casefold() in SUFFIXES))
 
 
 def is_organisation(name: str) -> bool:
     """Whether an author entry names an organisation ("DeepSeek AI", "Google Research"), not a person."""
-    return _is_organisation(_words(name))
+    return read_name(name).organisation
 
 
 def _is_organisation(words: Sequence[str]) -> bool:
-    """A name whose last word is a short capitalised tail ("DeepSeek AI") or a word organisations end with
-    ("Research", "Labs"), not a person's."""
-    return len(words) >= 2 and (
-        (words[-1].isupper() and len(words[-1]) <= 3) or words[-1].lower() in ORGANISATION_TAILS
+    """Two words or more, none an initial, one of them an organisation's ("DeepSeek AI", "Google Brain")."""
+    return (
+        len(words) >= 2
+        and not any(_INITIAL.fullmatch(w) for w in words)
+        and any(w in ORGANISATION_MARKS or w.casefold() in ORGANISATION_WORDS for w in words)
     )
 
 
 def author_surname(name: str) -> str:
     """An author's surname as the front matter writes the name ("Léon Bottou" -> "Bottou").
 
-    "George van den Driessche" -> "van den Driessche", "Yann Le Cun" -> "Le Cun"; an organisation
-    keeps its first word ("DeepSeek AI" -> "DeepSeek").
+    "George van den Driessche" -> "van den Driessche", "Yann Le Cun" -> "Le Cun", "Li, X." -> "Li", "Henry Ford, Jr."
+    -> "Ford"; an organisation keeps its first word ("DeepSeek AI" -> "DeepSeek").
     """
-    words = _words(name)
-    if _is_organisation(words):
-        return words[0]
-    return surname_in(words, given_name=True)
+    return read_name(name).surname
 
 
 def cited_name(name: str) -> str:
     """An author as a citation names them: the surname with its particles, an organisation whole ("DeepSeek AI")."""
-    words = _words(name)
-    if not words:
+    if not name.split():
         return name
-    return name.strip() if _is_organisation(words) else author_surname(name)
+    read = read_name(name)
+    return name.strip() if read.organisation else read.surname
 
 
 def given_names(name: str) -> list[str]:
-    """The words of an author's name before the surname ("Geoffrey E." of "Geoffrey E. Hinton"); an organisation has none."""
-    words = _words(name)
-    if _is_organisation(words):
-        return []
-    return words[: len(words) - len(author_surname(name).split())]
+    """The words of an author's name before the surname ("Geoffrey E." of "Geoffrey E. Hinton", "X." of "Li, X.");
+    an organisation has none."""
+    return list(read_name(name).given)
 
 
 def surname_in(words: Sequence[str], given_name: bool) -> str:

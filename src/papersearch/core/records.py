@@ -230,6 +230,10 @@ class SearchHit(TypedDict):
     why: Why
     neighbours: Neighbourhood
     et_al: NotRequired[bool]  # more authors than ``authors`` names (the record's ``et_al``); absent when not
+    type: NotRequired[str]
+    """what kind of work it is, as the record's ``type`` (a CSL type) (present only when known)"""
+    genre: NotRequired[str]
+    """a thesis's degree, as the record's ``genre`` (present only when known)"""
 
 
 class Filters(TypedDict):

@@ -106,9 +106,10 @@ def _entry(entry: _Entry) -> Read:
         )
     if not arxiv:
         return BadEntry(entry.line, raw_id[:80], "id", "missing" if not raw_id else f"{raw_id[:80]!r} is no arXiv id")
-    year = year_in(entry.values.get("published", ""))
+    given = entry.values.get("published", "")
+    year = year_in(given)
     authors = tuple(a for a in entry.authors if a)
-    bad = required(entry.line, arxiv, title, year, authors)
+    bad = required(entry.line, arxiv, title, year, authors, given, "published")
     if bad is not None or year is None:
         return bad or BadEntry(entry.line, arxiv, "published", "missing")
     doi = one_line(entry.values.get("doi", "")).split()

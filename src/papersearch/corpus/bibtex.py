@@ -89,7 +89,10 @@ def _key_of(raw: str) -> str:
 def _first_line(error: Any) -> str:
     reasons = getattr(error, "reasons", None)
     why = getattr(error, "abort_reason", None) or ("; ".join(map(str, reasons)) if reasons else str(error))
-    return f"cannot be read: {' '.join(str(why).split())[:300]}"
+    said = " ".join(str(why).split())[:300]
+    if "end of file" in said.lower():  # what the parser says of a brace or quote never closed: the usual cause
+        said += " (a '{' or '\"' in it is never closed?)"
+    return f"cannot be read: {said}"
 
 
 def _decoded_entry(key: str, line: int, fields: dict[str, Any], entry_type: str = "") -> Read:
@@ -108,9 +111,10 @@ def _decoded_entry(key: str, line: int, fields: dict[str, Any], entry_type: str 
 
 def _entry(key: str, line: int, fields: dict[str, Any], entry_type: str = "") -> Read:
     title = one_line(decode(_text(fields.get("title"))))
-    year = year_in(_text(fields.get("year")) or _text(fields.get("date")))
+    given_year = _text(fields.get("year")) or _text(fields.get("date"))
+    year = year_in(given_year)
     authors, et_al = _authors(fields.get("author"))
-    bad = required(line, key, title, year, authors)
+    bad = required(line, key, title, year, authors, given_year)
     if bad is not None or year is None:
         return bad or BadEntry(line, key, "year", "missing")
     warnings: list[tuple[str, str]] = []

@@ -82,7 +82,9 @@ def _item(item: Any, line: int) -> Read:
     year = _year(item.get("issued"))
     names = [_name(n) for n in _list(item.get("author"))]
     authors = tuple(a for a in names if a and a.lower() != OTHERS)
-    bad = required(line, name, title, year, authors)
+    if item.get("author") and not authors and not any(a.lower() == OTHERS for a in names):
+        return BadEntry(line, name, "author", f"must be a list of names, {_NAME_SHAPE}, not {_shape(item['author'])}")
+    bad = required(line, name, title, year, authors, _given(item.get("issued")), "issued")
     if bad is not None or year is None:
         return bad or BadEntry(line, name, "issued", "missing")
     warnings: list[tuple[str, str]] = []
@@ -125,6 +127,27 @@ def _item(item: Any, line: int) -> Read:
         et_al=len(authors) < len([a for a in names if a]),
         genre=one_line(_str(item.get("genre"))) if kind == "thesis" else "",  # a thesis's degree
     )
+
+
+_NAME_SHAPE = '[{"family": "Hinton", "given": "Geoffrey E."}, {"literal": "DeepSeek AI"}]'
+
+
+def _shape(value: Any) -> str:
+    """What a JSON value is, as a message says it: "a string ('G. Hinton')", "a list of strings"."""
+    if isinstance(value, list):
+        kinds = sorted({_shape(v).split(" (")[0].removeprefix("a ").removeprefix("an ") for v in value})
+        return f"a list of {' and '.join(k + 's' for k in kinds)}"
+    kind = {str: "a string", bool: "a boolean", int: "a number", float: "a number", dict: "an object"}.get(
+        type(value), "null"
+    )
+    return f"{kind} ({str(value)[:40]!r})" if isinstance(value, str) else kind
+
+
+def _given(issued: Any) -> str:
+    """``issued`` as the file wrote it, for a message saying it holds no year ("" when it is not given)."""
+    if not issued:
+        return ""
+    return issued if isinstance(issued, str) else json.dumps(issued, ensure_ascii=False)
 
 
 def _str(value: Any) -> str:

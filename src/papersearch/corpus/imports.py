@@ -4,7 +4,7 @@
 (``sources``) one at a time and decide for each: **add** it (a new id made by ``make_id``, its era
 chosen by year: ``choose_era``), **update** the paper it already is (same DOI, arXiv id, or title
 and year: ``known``) with what the paper lacks (with ``force``, also replacing what an import wrote and
-nobody has edited since, never the list's own text or a person's edit: ``_merge``),
+nobody has edited since, never the list's own text or a person's edit: ``merge``),
 leave it **unchanged**, **keep** a paper a person has edited (``importer.hand_edited``; ``force``
 overwrites it), skip a **duplicate** of an entry earlier in the file, or report it **bad** (its
 problems name the entry and its line). Each paper is checked by rendering it and reading it back with the
@@ -23,7 +23,6 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from ..core.errors import CorpusError, ImportFileError, Problem
 from ..core.models import CITATION_FIELDS, Era, Paper
@@ -48,6 +47,7 @@ from .importer import (
 from .incoming import BadEntry, Incoming, Read, bad_problem, entry_label
 from .journal import Transaction, interrupted
 from .known import Identities, KnownPaper, KnownPapers, identity_keys
+from .merge import MERGED, force_hint, forced_note, kept_note, merge
 from .render import render_paper
 from .sources import read_source
 from .values import control_problem
@@ -165,7 +165,7 @@ class _Importer:
     def _decide(self, entry: Incoming | BadEntry) -> PlanItem:
         if isinstance(entry, BadEntry):
             self.problems.append(bad_problem(self.label, entry))
-            return PlanItem("bad", entry.line, entry.name, "", "", entry.message)
+            return PlanItem("bad", entry.line, entry.name, "", "", _said(entry.field, entry.message))
         label = entry_label(self.label, entry.line, entry.name)
         self.problems += [Problem(label, f, m, "warning") for f, m in entry.warnings]
         refused = _control_character(entry)
@@ -192,7 +192,10 @@ class _Importer:
     def _bad(self, entry: Incoming, label: str, why: str, field: str = "") -> PlanItem:
         if why:
             self.problems.append(Problem(label, field, why))
-        return PlanItem("bad", entry.line, entry.name, "", "", why or "does not pass the corpus's checks")
+            return PlanItem("bad", entry.line, entry.name, "", "", _said(field, why))
+        found = next((p for p in self.problems if p.file == label and p.severity == "error"), None)
+        note = _said(found.field, found.message) if found else "does not pass the corpus's checks"
+        return PlanItem("bad", entry.line, entry.name, "", "", note)
 
     def _add(self, entry: Incoming, label: str) -> PlanItem:
         era, note = (entry.era, "") if entry.era else choose_era(self.eras, entry.year, self.options.era)
@@ -219,10 +222,10 @@ class _Importer:
             return self._bad(entry, label, "its paper in the corpus changed while the import read it; import again")
         old, written = known.paper, imported_fields(self.state, known.state_key)
         ours = untouched(written, {f: getattr(old, f) for f in MERGED})
-        merged, kept = _merge(old, entry, self.options.force, ours)
+        merged, kept = merge(old, entry, self.options.force, ours)
         same = f"already in the list as {old.id} (same {kind})"
         edited = frozenset(written) - ours
-        own = _kept_note(kept, edited)
+        own = kept_note(kept, edited)
         text = self._checked(merged, known.file, label)
         if text is None:
             return self._bad(entry, label, "")
@@ -231,9 +234,10 @@ class _Importer:
         item = PlanItem("update", entry.line, entry.name, old.id, known.file, same + sets + own)
         if text == known.text:
             self.state[known.state_key] = text_hash(text)
-            return replace(item, action="unchanged", note=same + own)
+            hint = "" if self.options.force else force_hint(old, entry, ours)
+            return replace(item, action="unchanged", note=same + own + hint)
         if hand_edited(self.state, known.state_key, known.text) and not self.options.force:
-            note = f"{same}, edited by hand: left as it is ({_forced(old, entry, ours, edited)})"
+            note = f"{same}, edited by hand: left as it is ({forced_note(old, entry, ours, edited)})"
             return replace(item, action="kept", note=note)
         self._stage(known.file, old.id, text, known, merged, ours | self._wrote(changed), edited)
         return item
@@ -279,76 +283,6 @@ class _Importer:
             self.bulk.put(text, None if known is None else known.offset)
 
 
-MERGED = ("title", "year", "authors", "question", "summary", *CITATION_FIELDS)  # what an update may set
-PLACED = ("type", "genre", "volume", "issue", "pages")  # where in its venue: they go with the venue
-FOLLOWING = ("et_al", *PLACED)  # fields an update sets with another (``_merge``), never on their own
-
-
-def _forced(old: Paper, entry: Incoming, ours: frozenset[str], edited: frozenset[str]) -> str:
-    """What ``force`` would do to a paper edited by hand: the fields it would set, and those it would keep."""
-    forced, kept = _merge(old, entry, True, ours)
-    sets = [f for f in MERGED if getattr(old, f) != getattr(forced, f)]
-    return (f"force would set {', '.join(sets)}" if sets else "force would change nothing") + _kept_note(kept, edited)
-
-
-def _kept_note(kept: list[str], edited: frozenset[str]) -> str:
-    """The plan's words for the fields ``force`` asked to replace but that stay: a person's edit, or the list's own."""
-    by_hand = [f for f in kept if f in edited]
-    own = [f for f in kept if f not in edited]
-    parts = [f"kept {', '.join(by_hand)} (edited by hand)"] if by_hand else []
-    parts += [f"kept {', '.join(own)} (the list's own)"] if own else []
-    return "".join(f"; {p}" for p in parts)
-
-
-def _merge(old: Paper, entry: Incoming, force: bool, ours: frozenset[str]) -> tuple[Paper, list[str]]:
-    """The paper with what the entry knows, and the fields ``force`` asked to replace but that stay the list's own.
-
-    Without ``force`` only what the paper lacks is filled in: sources disagree on a paper's title
-    case ("Long short-term memory"), its year (an arXiv version) and how many authors to list ("and
-    others"), so what the list already has stands. With ``force`` a field an import wrote
-    (``ours``: one an import wrote and nobody edited since) takes the entry's value too; any other field (the list's
-    own summary, a title a person typed, a summary a person edited after an import) is never replaced. The paper's id, era, concepts and edges are always its
-    own; a question is given only by ``papersearch add``, and fills in a paper's like any other field; one that
-    differs from the paper's is said to be kept (the list's own), with ``force`` or not, since a person typed it.
-    """
-    given: dict[str, Any] = {f: getattr(entry, f) for f in MERGED}
-    changes: dict[str, Any] = {}
-    kept: list[str] = []
-    for name, value in given.items():
-        current = getattr(old, name)
-        if name in FOLLOWING or not value or value == current:
-            continue
-        if not current or (force and name in ours):
-            changes[name] = value
-        elif force or name == "question":  # a question is only ever typed (``add``): never dropped unsaid
-            kept.append(name)
-    if "authors" in changes:  # "and others" says how the authors it comes with end, not the list's own
-        changes["et_al"] = entry.et_al
-    for name in PLACED:  # where in a venue goes with the venue: see ``_placed``
-        value, current = getattr(entry, name), getattr(old, name)
-        if value == current:
-            continue
-        if _placed(old, entry, current, value, "venue" in changes, name in ours):
-            changes[name] = value
-        elif force and "venue" in changes:
-            kept.append(name)
-    return replace(old, **changes), kept
-
-
-def _placed(old: Paper, entry: Incoming, current: object, value: object, new_venue: bool, ours: bool) -> bool:
-    """Whether an update sets one of ``PLACED`` (the kind of work, volume, issue, pages) to the entry's ``value``:
-    what the paper lacks, unless the entry is a preprint's (no venue) and the paper has a venue; and, with the
-    entry's venue, what an import wrote (``ours``): emptied only for another venue ("nature" is "Nature"), whose
-    volume it is not."""
-    if not current:
-        return bool(value) and (bool(entry.venue) or not old.venue)
-    return new_venue and ours and (bool(value) or _letters(old.venue) != _letters(entry.venue))
-
-
-def _letters(text: str) -> str:
-    return "".join(c for c in text.casefold() if c.isalnum())
-
-
 def _control_character(entry: Incoming) -> tuple[str, str] | None:
     """The first field of the entry holding a control character, and the message; None when none does.
 
@@ -383,6 +317,11 @@ def corpus_eras(root: Path) -> list[Era]:
     if errors or not eras:
         raise CorpusError(errors or [Problem(ERAS_FILE, "", "lists no eras; the corpus needs at least one")])
     return eras
+
+
+def _said(field: str, message: str) -> str:
+    """A bad entry's problem in its plan line, with the field it is in ("year: 'twenty' is not a year: …")."""
+    return f"{field}: {message}" if field and field != "entry" else message
 
 
 def _line_of(problem: Problem) -> int:

@@ -105,9 +105,23 @@ def year_in(text: str) -> int | None:
 _ARTICLES = {"title": "a", "year": "a", "author": "an"}
 
 
-def required(line: int, name: str, title: str, year: int | None, authors: tuple[str, ...]) -> BadEntry | None:
-    """The entry's problem when it lacks what every paper needs (a title, a year, an author), or None."""
+def required(
+    line: int,
+    name: str,
+    title: str,
+    year: int | None,
+    authors: tuple[str, ...],
+    given_year: str = "",
+    year_field: str = "year",
+) -> BadEntry | None:
+    """The entry's problem when it lacks what every paper needs (a title, a year, an author), or None; a year the
+    entry gives (``given_year``, as its file writes it, in its ``year_field``) that holds none is said to be no year,
+    not to be missing."""
     missing = [what for what, value in (("title", title), ("year", year), ("author", authors)) if not value]
     if not missing:
         return None
-    return BadEntry(line, name, missing[0], f"missing: every paper needs {_ARTICLES[missing[0]]} {missing[0]}")
+    if missing[0] == "year" and given_year.strip():
+        message = f"{one_line(given_year)[:80]!r} is not a year: give four digits, such as 2017"
+        return BadEntry(line, name, year_field, message)
+    field = year_field if missing[0] == "year" else missing[0]
+    return BadEntry(line, name, field, f"missing: every paper needs {_ARTICLES[missing[0]]} {missing[0]}")

@@ -100,9 +100,11 @@ def _outside(lines: list[tuple[int, str]]) -> BadEntry:
 def _entry(record: _Record) -> Read:
     name = record.first("ID")[:200]
     title = record.first("TI", "T1")
-    year = next((y for v in (record.first("PY"), record.first("Y1"), record.first("DA")) if (y := year_in(v))), None)
+    dates = (record.first("PY"), record.first("Y1"), record.first("DA"))
+    year = next((y for v in dates if (y := year_in(v))), None)
     authors = tuple(a for a in (_name(v) for v in record.tags.get("AU", []) or record.tags.get("A1", [])) if a)
-    bad = required(record.line, name, title, year, authors)
+    given = next(((tag, v) for tag, v in zip(("PY", "Y1", "DA"), dates, strict=True) if v), ("PY", ""))
+    bad = required(record.line, name, title, year, authors, given[1], given[0])
     if bad is not None or year is None:
         return bad or BadEntry(record.line, name, "PY", "missing")
     warnings: list[tuple[str, str]] = []

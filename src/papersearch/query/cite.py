@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..core.errors import NotFoundError
 from ..core.identifiers import arxiv_url, doi_url
-from ..core.names import author_surname, given_names, named_authors
+from ..core.names import named_authors, read_name
 from ..core.params import MAX_CITE_IDS, check_id_list, one_of
 from ..core.records import PaperRecord
 from ..corpus.venues import REPORT, venue_fields
@@ -126,12 +126,13 @@ def check_style(style: object) -> TextStyle:
 
 
 def csl_name(name: str) -> dict[str, str]:
-    """An author as CSL names one: family and given names (particles with the family), or an organisation's literal."""
-    given = given_names(name)
-    surname = author_surname(name)
-    if not given and surname != name.strip():
+    """An author as CSL names one: family and given names (particles with the family) and a suffix ("Jr."), or an
+    organisation's literal."""
+    read = read_name(name)
+    if read.organisation:
         return {"literal": name.strip()}
-    return {"family": surname, "given": " ".join(given)} if given else {"family": surname}
+    parts = {"family": read.surname, "given": " ".join(read.given), "suffix": read.suffix}
+    return {key: value for key, value in parts.items() if value}
 
 
 OTHERS = {"literal": "others"}  # the authors a source left out ("and others"), as CSL-JSON can say it
@@ -204,7 +205,9 @@ def ris_entry(record: PaperRecord, abstracts: bool = False) -> str:
 
 def _ris_name(name: str) -> str:
     parts = csl_name(name)
-    return parts.get("literal") or ", ".join(p for p in (parts.get("family", ""), parts.get("given", "")) if p)
+    if "suffix" in parts:  # "Last, First, Suffix", the first name empty or not
+        return f"{parts['family']}, {parts.get('given', '')}, {parts['suffix']}"
+    return parts.get("literal") or ", ".join(parts[k] for k in ("family", "given") if k in parts)
 
 
 def _initials(name: str) -> str:
@@ -213,7 +216,7 @@ def _initials(name: str) -> str:
         return parts["literal"]
     words = parts.get("given", "").replace("-", " ").replace(".", " ").split()
     initials = " ".join(w[0] + "." for w in words if w[:1].isalpha())
-    return f"{parts['family']}, {initials}" if initials else parts["family"]
+    return ", ".join(p for p in (parts["family"], initials, parts.get("suffix", "")) if p)
 
 
 def short_reference(record: PaperRecord) -> str:

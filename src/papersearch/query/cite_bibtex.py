@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from ..core.names import author_surname, given_names, named_authors
+from ..core.names import named_authors, read_name
 from ..core.records import PaperRecord
 from ..corpus.venues import BIBTEX_THESES, bibtex_type
 from .cite_venue import placed
@@ -61,12 +61,13 @@ def protect_title(title: str) -> str:
 
 
 def bibtex_name(name: str) -> str:
-    """An author as BibTeX reads one: "Last, First", or an organisation braced whole."""
-    given = given_names(name)
-    surname = author_surname(name)
-    if not given and surname != name.strip():  # an organisation ("DeepSeek AI"), filed under its first word
-        return "{" + escape(name) + "}"
-    return escape(f"{surname}, {' '.join(given)}" if given else surname)
+    """An author as BibTeX reads one: "von Last, First" or "Last, Jr., First", or an organisation braced whole."""
+    read = read_name(name)
+    if read.organisation:  # "DeepSeek AI", filed under its first word
+        return "{" + escape(name.strip()) + "}"
+    if read.suffix:  # three parts, the first name empty or not, or BibTeX reads the suffix as the first name
+        return escape(f"{read.surname}, {read.suffix}, {' '.join(read.given)}".rstrip())
+    return escape(f"{read.surname}, {' '.join(read.given)}" if read.given else read.surname)
 
 
 def bibtex_entry(record: PaperRecord, abstracts: bool = False) -> str:

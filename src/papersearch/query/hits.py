@@ -1,6 +1,6 @@
 """The records a search returns, built once for every face: each ranked paper (``SearchHit``) and the whole
 answer (``SearchResults``); and the one rule of how a paper shown to a face (a hit, an answer's source) carries its
-record's ``et_al`` (``et_al_field``). Pure."""
+record's ``et_al`` (``et_al_field``), and a hit its kind of work (``kind_fields``). Pure."""
 
 from __future__ import annotations
 
@@ -24,6 +24,24 @@ def et_al_field(rec: PaperRecord) -> EtAlField:
     return {"et_al": True} if rec.get("et_al") else {}
 
 
+class KindFields(TypedDict, total=False):
+    """A paper's kind of work and a thesis's degree as a hit carries them: present only when the record has them."""
+
+    type: str
+    genre: str
+
+
+def kind_fields(rec: PaperRecord) -> KindFields:
+    """The record's ``type`` and ``genre`` that are set (``{}`` for a paper of neither, as every paper of the list
+    itself), spread into a hit so the faces that list hits can say "PhD thesis" or "preprint" as ``show`` does."""
+    fields: KindFields = {}
+    if kind := rec.get("type"):
+        fields["type"] = kind
+    if genre := rec.get("genre"):
+        fields["genre"] = genre
+    return fields
+
+
 def search_hit(rank: int, rec: PaperRecord, score: float, scores: Scores, why: Why) -> SearchHit:
     """One ranked paper as every face shows it, built from its index record."""
     hit: SearchHit = {
@@ -40,6 +58,7 @@ def search_hit(rank: int, rec: PaperRecord, score: float, scores: Scores, why: W
         "why": why,
         "neighbours": rec["references"],
         **et_al_field(rec),
+        **kind_fields(rec),
     }
     return hit
 

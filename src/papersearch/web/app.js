@@ -68,6 +68,23 @@
     return unnamed ? `${names.slice(0, 3).join(", ")} et al.` : `${names.slice(0, 2).join(", ")} and ${names.length - 2} others`;
   }
 
+  // A paper's kind of work as its meta line says it: a thesis's degree ("Master's thesis") as the record gives it,
+  // else its CSL type in words; null for a paper of neither (every paper of the list itself).
+  const KINDS = {
+    "article-journal": "journal article", "paper-conference": "conference paper", chapter: "book chapter",
+    book: "book", thesis: "thesis", report: "report", article: "preprint",
+  };
+  function kindOfWork(rec) {
+    const words = rec.genre || KINDS[rec.type] || rec.type;
+    return words ? h("span", { class: "kind", text: words }) : null;
+  }
+  // The meta line of a hit or a paper: its year, its era (a link), and its kind of work when known.
+  function metaLine(rec, eraLink) {
+    const kind = kindOfWork(rec);
+    return h("p", { class: "meta" }, h("span", { class: "year", text: String(rec.year) }), " · ", eraLink,
+      ...(kind ? [" · ", kind] : []));
+  }
+
   // ------------------------------------------------------------ API
   async function api(path, signal) {
     const res = await fetch(path, { signal, headers: { Accept: "application/json" } });
@@ -356,10 +373,8 @@
 
   function resultItem(r) {
     return h("li", { class: "result", "data-id": r.id },
-      h("p", { class: "meta" },
-        h("span", { class: "year", text: String(r.year) }), " · ",
-        h("a", { class: "era-link", href: searchHash({ ...parseHash(), era: r.era }), text: r.era_name,
-          title: `Search within ${r.era_name}` })),
+      metaLine(r, h("a", { class: "era-link", href: searchHash({ ...parseHash(), era: r.era }), text: r.era_name,
+        title: `Search within ${r.era_name}` })),
       h("h2", { class: "title" }, h("a", { href: paperHref(r.id), text: r.title })),
       h("p", { class: "authors", title: r.authors.length > 3 ? allAuthors(r) : null, text: shortAuthors(r) }),
       r.question ? h("p", { class: "question", text: r.question }) : null,
@@ -519,8 +534,7 @@
     const heading = h("h1", { tabindex: "-1", text: p.title });
     els.paper.replaceChildren(...[ // a part the paper has nothing for is null: left out, never written as "null"
       backLink(),
-      h("p", { class: "meta" }, h("span", { class: "year", text: String(p.year) }), " · ",
-        h("a", { class: "era-link", href: "#/search?era=" + encodeURIComponent(p.era), text: p.era_name })),
+      metaLine(p, h("a", { class: "era-link", href: "#/search?era=" + encodeURIComponent(p.era), text: p.era_name })),
       heading,
       h("p", { class: "authors", text: allAuthors(p) }),
       identifiers(p),
