@@ -83,18 +83,18 @@ def spelt(texts: Iterable[str]) -> frozenset[str]:
 
 
 def spelling(initials: str, texts: Iterable[str]) -> str | None:
-    """The first run of words in ``texts`` that spells ``initials`` (``spelt``; or they less a last "s": "DBNS" typed
-    in capitals), as typed and without the stop words passed over ("dbn": "Deep Belief Network"); None when none does."""
+    """The first run of words in ``texts`` that spells ``initials`` (``spelt``), as typed and without the stop words
+    passed over ("dbn": "Deep Belief Network"); None when none does. Initials ending in "s" ("DBNS" typed in capitals)
+    are read as a plural first: the run that spells them less the "s" lies inside any run that spells them all
+    ("named entity recognition separately" spells "ners"), so it is the one that says what they stand for."""
     plural = initials.endswith("s") and len(initials) > LETTERS[0]
-    wanted = [initials, initials[:-1]] if plural else [initials]
-    for text in texts:
-        for clause in CLAUSE.split(text):
-            words = _run_words(clause)
-            firsts = "".join(w[0].lower() for w in words)
-            for letters in wanted:
-                at = firsts.find(letters)
-                if at >= 0:
-                    return " ".join(words[at : at + len(letters)])
+    wanted = [initials[:-1], initials] if plural else [initials]
+    clauses = [_run_words(clause) for text in texts for clause in CLAUSE.split(text)]
+    for letters in wanted:
+        for words in clauses:
+            at = "".join(w[0].lower() for w in words).find(letters)
+            if at >= 0:
+                return " ".join(words[at : at + len(letters)])
     return None
 
 
