@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from papersearch.query import acronyms, scope
+from papersearch.query import acronyms, answer, scope
 from papersearch.query.searcher import Searcher
 
 from .test_no_match import assert_declined, evidence
@@ -26,6 +26,8 @@ HELD = (
     "WHAT IS DEEP LEARNING",
     "what are DBNS",
 )  # a plural typed in capitals: "DBN"s
+# the list's acronyms that no sentence writes, only spells out ("Deep Belief Network"), asked in several ways
+SPELT_ONLY = ("what is a DBN", "what are DBNs", "what's a dbn?", "WHAT ARE DBNS", "tell me about DBNs", "DBN")
 # a question in another script, chat words without a vowel: no acronym the list lacks, answered
 HELD_TOO = ("что такое LSTM", "hmm what is an lstm", "pls explain backprop thx")
 # an everyday word the list lacks stays one when a run of its words spells it by chance ("deep network applications")
@@ -82,3 +84,31 @@ def test_a_run_of_words_spells_its_initials_within_a_clause_stop_words_passed_ov
     assert {"lstm", "rlhf", "stm"} <= spelt
     assert "db" not in spelt  # a comma ends the run
     assert "rlfhf" not in spelt and "lstmr" not in spelt  # "from" passed over; two texts are never one run
+
+
+@pytest.mark.parametrize("query", SPELT_ONLY)
+def test_an_acronym_the_sentences_only_spell_out_is_answered_from_them(searcher: Searcher, query: str) -> None:
+    """The answer reads "DBN" as the words its sentences spell it with, as the search does: it quotes Hinton's "an RBM
+    called a Deep Belief Network" instead of declining, or quoting a sentence near it in meaning only."""
+    a = searcher.answer(query)
+    assert not a["declined"], query
+    quoted = [s["text"] for s in a["sentences"] if s["id"] == "2005-hinton-deep-belief-networks"]
+    assert any("Deep Belief Network" in text for text in quoted), (query, a["sentences"])
+
+
+def test_a_run_spells_an_acronym_as_typed_without_the_stop_words_passed_over() -> None:
+    texts = ["Previous work treats named entity recognition separately.", "Reinforcement Learning from Human Feedback"]
+    assert acronyms.spelling("ner", texts) == "named entity recognition"
+    assert acronyms.spelling("rlhf", texts) == "Reinforcement Learning Human Feedback"
+    assert acronyms.spelling("ners", texts) == "named entity recognition"  # "NERS" typed in capitals: "NER"s
+    assert acronyms.spelling("gnn", texts) is None
+    assert acronyms.spelling("wt", ["work, treats"]) is None  # a comma ends the run
+
+
+def test_the_answer_leaves_an_acronym_its_sentences_hold_or_nothing_spells(searcher: Searcher) -> None:
+    data, sentences = searcher.data, searcher.sentences
+    hinton = [data.records.row_of("2005-hinton-deep-belief-networks")]
+    assert answer.spelt_out(data, sentences, "what is an RBM", hinton) == "what is an RBM"  # the summary writes "RBM"
+    assert answer.spelt_out(data, sentences, "what is a GNN", hinton) == "what is a GNN"  # no run spells it
+    assert answer.spelt_out(data, sentences, "what is a DBN", hinton) == "what is a Deep Belief Network"
+    assert answer.spelt_out(data, sentences, "deep learning", hinton) == "deep learning"  # no acronym typed

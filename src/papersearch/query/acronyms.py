@@ -64,6 +64,11 @@ def typed(text: str) -> dict[str, str]:
     return out
 
 
+def _run_words(clause: str) -> list[str]:
+    """The words of ``clause`` as typed, less stop words: the words a run of initials is read over."""
+    return [w for w in WORD.findall(clause) if w.lower() not in STOPWORDS]
+
+
 def spelt(texts: Iterable[str]) -> frozenset[str]:
     """The initials of every run of ``LETTERS`` words in a row of ``texts`` (stop words passed over, a run kept within
     one clause): the acronyms these texts spell out."""
@@ -71,10 +76,26 @@ def spelt(texts: Iterable[str]) -> frozenset[str]:
     out: set[str] = set()
     for text in texts:
         for clause in CLAUSE.split(text):
-            firsts = "".join(w[0] for w in (w.lower() for w in WORD.findall(clause)) if w not in STOPWORDS)
+            firsts = "".join(w[0].lower() for w in _run_words(clause))
             for at in range(len(firsts) - low + 1):
                 out.update(firsts[at : at + n] for n in range(low, min(high, len(firsts) - at) + 1))
     return frozenset(out)
+
+
+def spelling(initials: str, texts: Iterable[str]) -> str | None:
+    """The first run of words in ``texts`` that spells ``initials`` (``spelt``), as typed and without the stop words
+    passed over ("dbn": "Deep Belief Network"); None when none does. Initials ending in "s" ("DBNS" typed in capitals)
+    are read as a plural first: the run that spells them less the "s" lies inside any run that spells them all
+    ("named entity recognition separately" spells "ners"), so it is the one that says what they stand for."""
+    plural = initials.endswith("s") and len(initials) > LETTERS[0]
+    wanted = [initials[:-1], initials] if plural else [initials]
+    clauses = [_run_words(clause) for text in texts for clause in CLAUSE.split(text)]
+    for letters in wanted:
+        for words in clauses:
+            at = "".join(w[0].lower() for w in words).find(letters)
+            if at >= 0:
+                return " ".join(words[at : at + len(letters)])
+    return None
 
 
 class Spelt:

@@ -10,7 +10,8 @@ The evidence does not depend on how a question is worded:
   a topic the rarer it is in everyday English (``english.zipf``): "the", "way" carry none, "training"
   little, "marathon" much. ``foreign`` says whether a topic word is missing from the list (everyday English
   absent from the list: "marathon", "toddler", "cabling", "sourdough"), by the weight of the heaviest such
-  word up to ``FOREIGN_FULL`` (one such word says it as well as several); ``jargon`` says
+  word up to ``FOREIGN_FULL`` (one such word says it as well as several), or held only in passing (``passing``:
+  "fashion", "strength": as often as everyday English would by chance, in no title). ``jargon`` says
   how rare in everyday English the rarest word the list does hold is ("perceptron", "rlhf": the field's
   own words, which the encoder may not know).
 
@@ -50,7 +51,7 @@ from ..core.kept import Kept
 from ..core.text import unaccented
 from ..index import lexical, tokens
 from ..index.matrix import read_rows
-from . import acronyms, english
+from . import acronyms, english, passing
 from .order import LIST_WORDS
 from .wording import ASIDES, ASKING, CUES
 
@@ -98,7 +99,7 @@ class Evidence:
 
     cosine: float  # the best cosine of any passage (0 without vectors)
     field: float  # the cosine with the list's mean passage (0 without vectors)
-    foreign: float  # the topic weight of the heaviest word the list does not hold, up to FOREIGN_FULL (0-1)
+    foreign: float  # the heaviest topic weight of a word the list lacks or holds in passing, up to FOREIGN_FULL (0-1)
     jargon: float  # how far under JARGON_CEILING the rarest word the list holds is (0-3.5)
     held: float  # the share of the query's topic weight in words the list holds (0-1; 0 with no topic word)
     everyday: float = 0.0  # the share of the topic weight in everyday English words the list lacks (0-1); with no
@@ -123,12 +124,13 @@ class Evidence:
 
 
 class WordFacts(NamedTuple):
-    """What the no-match evidence reads of one word: its topic weight (``weight``), in how many of the list's papers it
-    occurs (``Scope.papers_holding``) and its everyday frequency (``english.zipf``)."""
+    """What the no-match evidence reads of one word: its topic weight, in how many of the list's papers it occurs
+    (``Scope.papers_holding``), its everyday frequency (``english.zipf``), and whether it is held in ``passing``."""
 
     weight: float
     papers: int
     zipf: float
+    passing: bool
 
 
 def topic_words(text: str) -> list[str]:
@@ -167,8 +169,10 @@ class Scope:
         self._words = words
         self._passage_start = passage_start
         self._papers = max(1, words.n_docs)
+        self._per_paper = len(words.indices) / self._papers  # the distinct words a paper holds, on average
         self._field: np.ndarray | None = field
         self.spells = acronyms.Spelt(passages)
+        self._passages = passages
         self._sorted: list[str] | None = None
         self._lock = threading.Lock()
         self._facts: Kept[WordFacts] = Kept(KEPT_WORDS)
@@ -189,9 +193,15 @@ class Scope:
         come again in other queries, and a version's words never change)."""
         kept = self._facts.get(word)
         if kept is None:
-            zipf = english.zipf(word)
-            kept = self._facts.put(word, WordFacts(weight(word), self.papers_holding(word), zipf))
+            zipf, papers = english.zipf(word), self.papers_holding(word)
+            chance = passing.by_chance(papers, zipf, self._per_paper, self._papers) and not self._in_a_title(word)
+            kept = self._facts.put(word, WordFacts(weight(word), papers, zipf, chance))
         return kept
+
+    def _in_a_title(self, word: str) -> bool:
+        """Whether a paper holding ``word`` has it in its title (``passing.in_a_title``; False without passages)."""
+        held = [_spread(self._words.papers_of(t)) for t in self.held_ids(word)]
+        return self._passages is not None and passing.in_a_title(word, held, self._passage_start, self._passages)
 
     def papers_holding(self, word: str) -> int:
         """In how many of the list's papers ``word`` occurs, in its own form or another (``held_ids``): its most
@@ -233,9 +243,11 @@ class Scope:
         shared: list[tuple[str, float]] = []  # the list's specific words in the query, with their topic weights
         typed = acronyms.typed(topic)
         for w in words:
-            w_weight, papers, zipf = self.facts(w)
+            w_weight, papers, zipf, in_passing = self.facts(w)
             spelt = self.spells(typed[w]) if not papers and w in typed else None  # an acronym the list lacks
             total += w_weight
+            if in_passing:
+                foreign = max(foreign, min(w_weight, FOREIGN_FULL))
             if papers:
                 held += w_weight
                 jargon = max(jargon, JARGON_CEILING - min(zipf, JARGON_CEILING))
