@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from papersearch.query import acronyms, answer, scope
+from papersearch.query import acronyms, scope
+from papersearch.query.restate import restate
 from papersearch.query.searcher import Searcher
 
 from .test_no_match import assert_declined, evidence
@@ -108,7 +109,30 @@ def test_a_run_spells_an_acronym_as_typed_without_the_stop_words_passed_over() -
 def test_the_answer_leaves_an_acronym_its_sentences_hold_or_nothing_spells(searcher: Searcher) -> None:
     data, sentences = searcher.data, searcher.sentences
     hinton = [data.records.row_of("2005-hinton-deep-belief-networks")]
-    assert answer.spelt_out(data, sentences, "what is an RBM", hinton) == "what is an RBM"  # the summary writes "RBM"
-    assert answer.spelt_out(data, sentences, "what is a GNN", hinton) == "what is a GNN"  # no run spells it
-    assert answer.spelt_out(data, sentences, "what is a DBN", hinton) == "what is a Deep Belief Network"
-    assert answer.spelt_out(data, sentences, "deep learning", hinton) == "deep learning"  # no acronym typed
+    assert restate(data, sentences, "what is an RBM", hinton) == "what is an RBM"  # the summary writes "RBM"
+    assert restate(data, sentences, "what is a GNN", hinton) == "what is a GNN"  # no run spells it
+    assert restate(data, sentences, "what is a DBN", hinton) == "what is a Deep Belief Network"
+    assert restate(data, sentences, "deep learning", hinton) == "deep learning"  # no acronym typed
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["what is seq2seq", "explain seq2seq to me", "how does seq2seq work?", "Seq2Seq in a nutshell"],
+)
+def test_a_concept_named_by_an_alias_no_sentence_holds_is_answered_from_the_papers_words(
+    searcher: Searcher, query: str
+) -> None:
+    """Sutskever et al.'s concept "Sequence to Sequence" has the aliases "seq2seq" and "encoder-decoder"; its summary
+    writes "encoder" and "decoder" but never "seq2seq": the answer scores its sentences as if the question said
+    "encoder-decoder", and quotes the paper the search ranked first (it was declined)."""
+    a = searcher.answer(query)
+    assert not a["declined"], (query, a["confidence"])
+    assert a["sources"] and a["sources"][0]["id"] == "2014-sutskever-seq2seq", a["sources"]
+
+
+def test_an_alias_is_replaced_only_when_no_sentence_holds_it_and_another_name_is_held(searcher: Searcher) -> None:
+    data, sentences = searcher.data, searcher.sentences
+    seq2seq = [data.records.row_of("2014-sutskever-seq2seq")]
+    assert restate(data, sentences, "what is seq2seq", seq2seq) == "what is encoder-decoder"
+    assert restate(data, sentences, "what is an encoder-decoder", seq2seq) == "what is an encoder-decoder"  # held
+    assert restate(data, sentences, "seq2seqs and cats", seq2seq) == "seq2seqs and cats"  # not the whole word

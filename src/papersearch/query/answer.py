@@ -12,7 +12,6 @@ Pure: ``compose`` is a function of the index version, one search's results and t
 from __future__ import annotations
 
 import math
-import re
 from typing import NamedTuple
 
 import numpy as np
@@ -22,12 +21,12 @@ from ..core.names import cited_name, named_authors
 from ..core.records import Intent, Order, PaperBrief, PaperRecord, SearchResults
 from ..index.reader import IndexData
 from ..index.tokens import tokenize
-from . import acronyms
 from .answer_sources import AUTHOR_PAPERS, Choice, asked_for, authored, choice, head, unearned
 from .hits import et_al_field
 from .paths import PathGraph
 from .plan import QueryPlan
 from .quotes import PER_PAPER, Candidate, Sentences, arrange, candidates, keep_new_for, papers_for, pick
+from .restate import restate
 from .routes import KIND_RANK
 from .topical import carrying_words
 
@@ -78,7 +77,7 @@ def compose(
     chose = choice(results)
     asked, papers, leading, per_paper = _wanted(data, results, plan, topic, intent, order, chose)
     sure = (plan is not None and (bool(plan.names) or plan.only_time)) or asked is not None
-    topic = spelt_out(data, sentences, topic, _quoted_papers(data, results, papers, leading))
+    topic = restate(data, sentences, topic, _quoted_papers(data, results, papers, leading))
     found = candidates(data, sentences, results, qvec, topic, papers, also=leading)
     if asked is not None:
         found = [c for c in found if data.records[c.paper]["id"] in asked]
@@ -111,26 +110,6 @@ def compose(
         "nearest": _nearest(results) if declined else [],
         "notes": [unlisted(words, chose.compared) for words in chose.unlisted] if chose else [],
     }
-
-
-def spelt_out(data: IndexData, sentences: Sentences, topic: str, papers: list[int]) -> str:
-    """``topic`` with each acronym typed in it (``acronyms.typed``) that no quotable sentence of ``papers`` (rows) holds
-    replaced by the words of those sentences that spell it (``acronyms.spelling``): "what are DBNs" is matched as
-    "what are Deep Belief Network", the words the list writes where a question abbreviates. The search judges the
-    acronym by the same runs of the list's words (``scope``); without this its answer weighed a word no sentence
-    holds, and declined. ``topic`` itself when it types no acronym, or every one is held or spelt by none."""
-    typed = acronyms.typed(topic)
-    if not typed:
-        return topic
-    quotable = [(data.passages[row][2], stems) for p in papers for row, _, stems in sentences.of(p)]
-    held = set().union(*(stems for _, stems in quotable))
-    for word, letters in typed.items():
-        if held.intersection(tokenize(word)):
-            continue
-        run = acronyms.spelling(letters, (text for text, _ in quotable))
-        if run is not None:
-            topic = re.sub(rf"\b{re.escape(word)}\b", run, topic, flags=re.IGNORECASE)
-    return topic
 
 
 def _quoted_papers(data: IndexData, results: SearchResults, papers: int, leading: frozenset[int]) -> list[int]:
