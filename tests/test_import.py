@@ -355,6 +355,26 @@ def test_force_keeps_a_volume_a_person_edited_and_gives_no_degree_to_a_report(tm
     assert load_corpus(root).by_id()[added.id].genre == ""
 
 
+def test_force_keeps_what_an_entry_does_not_tell(tmp_path: Path) -> None:
+    """A CSL item without a ``type`` of the same paper and journal tells no kind of work: ``force`` keeps the
+    article's type, volume, issue and pages an earlier import wrote (it emptied them, saying "sets")."""
+    root = empty_corpus(tmp_path)
+    (tmp_path / "a.bib").write_text(ARTICLE.replace(" and others", ""), encoding="utf-8")
+    (added,) = run_import(tmp_path / "a.bib", root).items
+    item = {
+        "id": "x",
+        "title": "A Study",
+        "author": [{"family": "Smith", "given": "John"}],
+        "container-title": "J. Things",
+        "issued": {"date-parts": [[2012]]},
+    }
+    (tmp_path / "b.json").write_text(json.dumps([item]), encoding="utf-8")
+    (forced,) = run_import(tmp_path / "b.json", root, ImportOptions(force=True)).items
+    assert forced.action == "unchanged", forced.note
+    paper = load_corpus(root).by_id()[added.id]
+    assert (paper.type, paper.volume, paper.issue, paper.pages) == ("article-journal", "12", "3", "1-10")
+
+
 def test_a_paper_edited_by_hand_is_kept_unless_forced(tmp_path: Path) -> None:
     root = empty_corpus(tmp_path)
     run_import(DATA / "zotero.bib", root)

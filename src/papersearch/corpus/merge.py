@@ -93,7 +93,7 @@ def _placed(
     if new_venue:
         return bool(value) or _letters(old.venue) != _letters(entry.venue)
     same_venue = _letters(old.venue) == _letters(entry.venue)
-    return force and same_venue and (bool(value) or entry.type != old.type)
+    return force and same_venue and (bool(value) or (bool(entry.type) and entry.type != old.type))  # no type told: kept
 
 
 def _letters(text: str) -> str:

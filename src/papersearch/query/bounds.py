@@ -10,7 +10,7 @@ import re
 
 from ..core.patterns import Gated
 from ..core.text import plain_words
-from .periods import Span
+from .periods import ERA_WORD, Span
 
 YEAR = r"(?:1[89]\d\d|20\d\d)"
 # the words that open a time on one side of a year, a decade or a thing the list introduced, and which side each
@@ -58,9 +58,11 @@ EVENT_WORDS = frozenset(
         *("took", "take", "takes", "came", "come", "comes", "became", "become", "becomes", "got", "get", "gets"),
         *("was", "were", "is", "are", "arrived", "appeared", "emerged", "started", "began", "begun", "happened"),
         *("showed", "caught", "went", "exploded", "won", "changed", "rose", "kicked", "hit", "had", "has"),
-        *("introduced", "published", "released", "invented", "proposed", "paper", "papers", "era", "days", "time"),
+        *("introduced", "published", "released", "invented", "proposed", "paper", "papers", "time"),
     ]
 )
+# "the", "a", "an" leading a thing's words, alone ("before the") or before more words ("before the boom")
+LEADING_ARTICLE = re.compile(r"^(?:the|a|an)(?:\s+|$)", re.IGNORECASE)
 
 
 def bounded(word: str, lo: int, hi: int, years: Span, onward: bool = False) -> Span:
@@ -83,11 +85,12 @@ def bounded(word: str, lo: int, hi: int, years: Span, onward: bool = False) -> S
 def named_end(what: str, n: int) -> int:
     """Where in ``what`` (as typed) its first ``n`` words that name a concept end (``timewords``), when words
     that say what about follow them ("transformer machine translation": "transformer"); else its end. Words of an
-    event after the concept ("backprop took off", "transformers became popular") say when, not what about."""
-    words = re.sub(r"^(the|a|an)\s+", "", plain_words(what)).split()
-    if n >= len(words) or words[n] in EVENT_WORDS:
+    event after the concept ("backprop took off", "transformers became popular") or of a period ("the backprop
+    revolution", "the GAN boom": ``periods.ERA_WORD``) say when, not what about."""
+    words = LEADING_ARTICLE.sub("", plain_words(what)).split()
+    if n >= len(words) or words[n] in EVENT_WORDS or ERA_WORD.search(words[n]):  # "the backprop revolution"
         return len(what)
     for token in re.finditer(r"[^\s-]+", what):
-        if len(re.sub(r"^(the|a|an)\s+", "", plain_words(what[: token.end()])).split()) >= n:
+        if len(LEADING_ARTICLE.sub("", plain_words(what[: token.end()])).split()) >= n:
             return token.end()
     return len(what)

@@ -13,7 +13,17 @@ from collections.abc import Callable
 
 from ..core.patterns import DIGIT, YEAR_DIGITS, Gated
 from ..core.text import plain_words
-from .bounds import BOUND, BOUND_WORDS, DECADE_BOUND, DECADE_ONWARD, PERIOD_BOUND, YEAR, bounded, named_end
+from .bounds import (
+    BOUND,
+    BOUND_WORDS,
+    DECADE_BOUND,
+    DECADE_ONWARD,
+    LEADING_ARTICLE,
+    PERIOD_BOUND,
+    YEAR,
+    bounded,
+    named_end,
+)
 from .periods import Span, era_named, nickname_in
 from .windows import TimeContext as TimeContext  # the reader's input, as the ranker imports it
 from .windows import TimeWindow as TimeWindow
@@ -134,7 +144,7 @@ def _concept_year(what: str, ctx: TimeContext, whole: bool = False) -> int | Non
 
 def _concept_words(what: str, ctx: TimeContext, whole: bool = False) -> tuple[int, int] | None:
     """``_concept_year`` and how many of ``what``'s leading words (after "the") name the concept."""
-    words = re.sub(r"^(the|a|an)\s+", "", plain_words(what)).split()
+    words = LEADING_ARTICLE.sub("", plain_words(what)).split()
     for n in [len(words)] if whole else range(len(words), 0, -1):
         folded = " ".join(words[:n])
         for term in (folded, folded.rstrip("s")):
@@ -357,7 +367,8 @@ def _relative(text: str, ctx: TimeContext) -> TimeWindow | None:
         era = ctx.eras[max(0, len(ctx.eras) // 2 - 1)]
         return TimeWindow(ctx.first, era["end"], f"classic papers (up to {era['end']})", _at(m))
     word = "recent" if kind == "recent" else "early"
-    return TimeWindow(era["start"], era["end"], f"{word} papers ({era['start']}–{era['end']})", _at(m))
+    told = TimeWindow(era["start"], era["end"], f"{word} papers ({era['start']}–{era['end']})", _at(m))
+    return _period(text, ctx, era["start"], era["end"], m.span()) or told  # "before the modern era"
 
 
 # Each kind of time a query may name, most explicit first: the first that reads a window wins.
