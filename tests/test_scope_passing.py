@@ -1,5 +1,5 @@
 """A word the list holds only as often as everyday English would by chance ("strength", "fashion", "transformer" for a
-house: each in a paper or a few, in passing) weighs as a word it lacks (``passing.by_chance``) and in no title; the list's own words
+house: each in a paper or a few, in passing) weighs as a word it lacks (``scope.Scope.by_chance``) and in no title; the list's own words
 ("training", "attention") do not. None of these are dev queries."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from papersearch.query import passing, scope
+from papersearch.query import scope
 from papersearch.query.searcher import Searcher
 
 from .test_no_match import assert_declined, evidence
@@ -54,22 +54,20 @@ def test_a_word_held_in_passing_weighs_as_one_the_list_lacks(searcher: Searcher)
 
 
 def test_which_words_the_list_holds_by_chance(searcher: Searcher) -> None:
-    words = 58.8  # the distinct words a paper of the list holds, on average
-    assert passing.by_chance(1, 4.8, words, 49)  # "strength": expected in about one paper of 49
-    assert not passing.by_chance(20, 5.1, words, 49)  # "training": expected in one or two
-    assert not passing.by_chance(1, 3.0, words, 49)  # a rare word in one paper is the list's own
-    assert not passing.by_chance(0, 4.8, words, 49) and not passing.by_chance(3, 0.0, words, 49)  # none; unknown
     s = searcher._ranker.scope  # the search's own scope: its words per paper are the index's
+    assert s.by_chance(1, 4.8)  # "strength": expected in about one paper of 49
+    assert not s.by_chance(20, 5.1)  # "training": expected in one or two
+    assert not s.by_chance(1, 3.0)  # a rare word in one paper is the list's own ("perceptron" is rarer still)
+    assert not s.by_chance(0, 4.8) and not s.by_chance(3, 0.0)  # held by none; unknown to the frequency table
     assert s.facts("strength").passing and s.facts("fashion").passing
     # as common, and in one paper, but in its title: what that paper is about ("What the Frog's Eye Tells...")
-    eye = s.facts("eye")
-    assert eye.papers == 1 and passing.by_chance(eye.papers, eye.zipf, words, 49) and not eye.passing
+    assert s.by_chance(s.facts("eye").papers, s.facts("eye").zipf) and not s.facts("eye").passing
 
 
 def test_the_chance_of_a_count_at_least_as_large() -> None:
-    assert passing.at_least(1, 0.0) == 0.0
-    assert passing.at_least(2, 0.5) == pytest.approx(1 - math.exp(-0.5) * 1.5)
-    assert passing.at_least(3, 3.0) == 1.0  # at or under the mean: as good as certain
-    assert passing.at_least(6200, 6000.0) == pytest.approx(
+    assert scope.at_least(1, 0.0) == 0.0
+    assert scope.at_least(2, 0.5) == pytest.approx(1 - math.exp(-0.5) * 1.5)
+    assert scope.at_least(3, 3.0) == 1.0  # at or under the mean: as good as certain
+    assert scope.at_least(6200, 6000.0) == pytest.approx(
         0.0051, abs=0.001
     )  # a million papers: a few terms, no overflow
