@@ -219,13 +219,12 @@ class Scope:
     def _in_a_title(self, word: str) -> bool:
         """Whether the title passage (title and concept names) of a paper holding ``word`` holds it: what that paper is
         about, however common in everyday English ("eye" in "What the Frog's Eye Tells the Frog's Brain"). Read only for
-        a word held by chance, and in at most ``SENSE_PAPERS`` of its papers, evenly spread (a million papers may hold
-        an everyday word by chance in thousands); False without passages."""
+        a word held by chance, so in a few papers; False without passages."""
         if self._passages is None:
             return False
         stems = set(tokens.tokenize(word))
         for t in self.held_ids(word):
-            for paper in _spread(self._words.papers_of(t)).tolist():
+            for paper in self._words.papers_of(t).tolist():
                 for row in range(int(self._passage_start[paper]), int(self._passage_start[paper + 1])):
                     _, kind, text = self._passages[row]
                     if kind == "title" and stems & set(tokens.tokenize(text)):
