@@ -10,10 +10,7 @@ The evidence does not depend on how a question is worded:
   a topic the rarer it is in everyday English (``english.zipf``): "the", "way" carry none, "training"
   little, "marathon" much. ``foreign`` says whether a topic word is missing from the list (everyday English
   absent from the list: "marathon", "toddler", "cabling", "sourdough"), by the weight of the heaviest such
-  word up to ``FOREIGN_FULL`` (one such word says it as well as several). A word the list holds in no more of its
-  papers than everyday English would put there by chance (``Scope.by_chance``: "fashion", "strength", each in one of
-  49 papers in passing), and in no title of theirs, is no more the list's than one it lacks, and weighs in ``foreign``
-  as such. ``jargon`` says
+  word up to ``FOREIGN_FULL`` (one such word says it as well as several); ``jargon`` says
   how rare in everyday English the rarest word the list does hold is ("perceptron", "rlhf": the field's
   own words, which the encoder may not know).
 
@@ -61,10 +58,6 @@ TOPIC_CEILING = 6.0  # a word this common in everyday English (Zipf) or more car
 JARGON_CEILING = 3.5  # a word of the list rarer than this in everyday English is the field's own
 FIELD_SAMPLE = 20_000  # passages the list's mean vector is taken over, at most
 FOREIGN_FULL = 1.0  # a missing word of this topic weight (as common as "five", Zipf 5) or more counts in full
-# a word the list holds counts in ``foreign`` as one it lacks when everyday English, at its frequency, would put it in
-# as many of the list's papers as hold it this often or more by chance (``Scope.by_chance``; chosen on the tune half and
-# the probe of docs/assistant.md, session 42: 0.01-0.2 flag the same tune questions)
-CHANCE = 0.05
 SKIPPED = ASIDES | ASKING | CUES | LIST_WORDS | tokens.STOPWORDS  # words that ask or join, never a topic
 # fitted on the tune half of the dev queries (scripts/calibrate_no_match.py): cosine, field, foreign, jargon
 NO_MATCH_WEIGHTS = (9.82, 17.35, -4.70, 1.81)
@@ -105,8 +98,7 @@ class Evidence:
 
     cosine: float  # the best cosine of any passage (0 without vectors)
     field: float  # the cosine with the list's mean passage (0 without vectors)
-    foreign: float  # the topic weight of the heaviest word the list does not hold, or holds only in passing
-    # (``WordFacts.passing``), up to FOREIGN_FULL (0-1)
+    foreign: float  # the topic weight of the heaviest word the list does not hold, up to FOREIGN_FULL (0-1)
     jargon: float  # how far under JARGON_CEILING the rarest word the list holds is (0-3.5)
     held: float  # the share of the query's topic weight in words the list holds (0-1; 0 with no topic word)
     everyday: float = 0.0  # the share of the topic weight in everyday English words the list lacks (0-1); with no
@@ -132,13 +124,11 @@ class Evidence:
 
 class WordFacts(NamedTuple):
     """What the no-match evidence reads of one word: its topic weight (``weight``), in how many of the list's papers it
-    occurs (``Scope.papers_holding``), its everyday frequency (``english.zipf``) and whether the list holds it only as
-    often as everyday English would by chance and in no title of theirs (``Scope.by_chance``)."""
+    occurs (``Scope.papers_holding``) and its everyday frequency (``english.zipf``)."""
 
     weight: float
     papers: int
     zipf: float
-    passing: bool
 
 
 def topic_words(text: str) -> list[str]:
@@ -177,10 +167,8 @@ class Scope:
         self._words = words
         self._passage_start = passage_start
         self._papers = max(1, words.n_docs)
-        self._per_paper = len(words.indices) / self._papers  # the distinct words a paper holds, on average
         self._field: np.ndarray | None = field
         self.spells = acronyms.Spelt(passages)
-        self._passages = passages
         self._sorted: list[str] | None = None
         self._lock = threading.Lock()
         self._facts: Kept[WordFacts] = Kept(KEPT_WORDS)
@@ -201,35 +189,9 @@ class Scope:
         come again in other queries, and a version's words never change)."""
         kept = self._facts.get(word)
         if kept is None:
-            zipf, papers = english.zipf(word), self.papers_holding(word)
-            passing = self.by_chance(papers, zipf) and not self._in_a_title(word)
-            kept = self._facts.put(word, WordFacts(weight(word), papers, zipf, passing))
+            zipf = english.zipf(word)
+            kept = self._facts.put(word, WordFacts(weight(word), self.papers_holding(word), zipf))
         return kept
-
-    def by_chance(self, papers: int, zipf: float) -> bool:
-        """Whether everyday English, at frequency ``zipf`` and as many words as a paper of the list holds, would put a
-        word in ``papers`` of the list's papers or more at least ``CHANCE`` of the time ("strength", Zipf 4.8, in 1 of
-        49 papers: expected in 0.9; "training", 5.1, in 20: expected in 1.5, so the list's own). A word the frequency
-        table lacks is never expected by chance."""
-        if not papers or not zipf:
-            return False
-        share = 1.0 - math.exp(-self._per_paper * 10.0 ** (zipf - 9.0))  # of papers holding it by chance
-        return at_least(papers, self._papers * share) >= CHANCE
-
-    def _in_a_title(self, word: str) -> bool:
-        """Whether the title passage (title and concept names) of a paper holding ``word`` holds it: what that paper is
-        about, however common in everyday English ("eye" in "What the Frog's Eye Tells the Frog's Brain"). Read only for
-        a word held by chance, so in a few papers; False without passages."""
-        if self._passages is None:
-            return False
-        stems = set(tokens.tokenize(word))
-        for t in self.held_ids(word):
-            for paper in self._words.papers_of(t).tolist():
-                for row in range(int(self._passage_start[paper]), int(self._passage_start[paper + 1])):
-                    _, kind, text = self._passages[row]
-                    if kind == "title" and stems & set(tokens.tokenize(text)):
-                        return True
-        return False
 
     def papers_holding(self, word: str) -> int:
         """In how many of the list's papers ``word`` occurs, in its own form or another (``held_ids``): its most
@@ -271,11 +233,9 @@ class Scope:
         shared: list[tuple[str, float]] = []  # the list's specific words in the query, with their topic weights
         typed = acronyms.typed(topic)
         for w in words:
-            w_weight, papers, zipf, passing = self.facts(w)
+            w_weight, papers, zipf = self.facts(w)
             spelt = self.spells(typed[w]) if not papers and w in typed else None  # an acronym the list lacks
             total += w_weight
-            if passing:
-                foreign = max(foreign, min(w_weight, FOREIGN_FULL))
             if papers:
                 held += w_weight
                 jargon = max(jargon, JARGON_CEILING - min(zipf, JARGON_CEILING))
@@ -396,20 +356,6 @@ def forms(stem: str, stems: list[str]) -> list[str]:
         if low <= len(other) - len(stem) <= high:
             found.append(other)
     return found
-
-
-def at_least(count: int, expected: float) -> float:
-    """The chance that a Poisson count of mean ``expected`` is ``count`` or more (``count`` at least 1): its terms from
-    ``count`` up, each from the one before, until they no longer add to the sum."""
-    if count <= expected:
-        return 1.0  # at least about a half: as good as certain beside ``CHANCE``
-    term = math.exp(count * math.log(expected) - expected - math.lgamma(count + 1)) if expected > 0.0 else 0.0
-    total, k = 0.0, count
-    while term > total * 1e-12:
-        total += term
-        k += 1
-        term *= expected / k
-    return total
 
 
 def _spread(papers: np.ndarray) -> np.ndarray:
