@@ -136,3 +136,20 @@ def test_an_alias_is_replaced_only_when_no_sentence_holds_it_and_another_name_is
     assert restate(data, sentences, "what is seq2seq", seq2seq) == "what is encoder-decoder"
     assert restate(data, sentences, "what is an encoder-decoder", seq2seq) == "what is an encoder-decoder"  # held
     assert restate(data, sentences, "seq2seqs and cats", seq2seq) == "seq2seqs and cats"  # not the whole word
+
+
+def test_two_letters_are_spelt_only_by_words_in_capitals_and_three_are_no_plural() -> None:
+    texts = ["a graphical notation neural nets share", "the Turing test", "a Neural Network", "text to speech"]
+    assert acronyms.spelling("nn", texts) == "Neural Network"  # not "notation neural"
+    assert acronyms.spelling("tts", texts) is None  # not "Turing test" + s: three letters are no plural
+    assert acronyms.spelling("tt", texts) is None  # "Turing test": not both in capitals
+    assert acronyms.spelling("dbns", ["a Deep Belief Network"]) == "Deep Belief Network"  # four letters: a plural
+
+
+@pytest.mark.parametrize("query", ["what is TTS", "explain TTS models"])
+def test_an_acronym_the_list_spells_only_by_chance_is_not_answered_from_that_run(
+    searcher: Searcher, query: str
+) -> None:
+    a = searcher.answer(query)
+    quoted = " ".join(s["text"] for s in a["sentences"])
+    assert a["declined"] or "Turing" not in quoted, (query, quoted)

@@ -84,17 +84,23 @@ def spelt(texts: Iterable[str]) -> frozenset[str]:
 
 def spelling(initials: str, texts: Iterable[str]) -> str | None:
     """The first run of words in ``texts`` that spells ``initials`` (``spelt``), as typed and without the stop words
-    passed over ("dbn": "Deep Belief Network"); None when none does. Initials ending in "s" ("DBNS" typed in capitals)
-    are read as a plural first: the run that spells them less the "s" lies inside any run that spells them all
-    ("named entity recognition separately" spells "ners"), so it is the one that says what they stand for."""
-    plural = initials.endswith("s") and len(initials) > LETTERS[0]
+    passed over ("dbn": "Deep Belief Network"); None when none does. Initials of four letters or more ending in "s"
+    ("DBNS" typed in capitals) are read as a plural first: the run that spells them less the "s" lies inside any run
+    that spells them all ("named entity recognition separately" spells "ners"), so it is the one that says what they
+    stand for; three ("TTS") are not, as two letters are spelt by chance far too often. A run of two words spells
+    only in capitals ("Neural Network"; "graphical notation neural" does not spell "NN", nor "Turing test" "TT")."""
+    plural = initials.endswith("s") and len(initials) > LETTERS[0] + 1
     wanted = [initials[:-1], initials] if plural else [initials]
     clauses = [_run_words(clause) for text in texts for clause in CLAUSE.split(text)]
     for letters in wanted:
         for words in clauses:
-            at = "".join(w[0].lower() for w in words).find(letters)
-            if at >= 0:
-                return " ".join(words[at : at + len(letters)])
+            firsts = "".join(w[0].lower() for w in words)
+            at = firsts.find(letters)
+            while at >= 0:
+                run = words[at : at + len(letters)]
+                if len(run) > LETTERS[0] or all(w[0].isupper() for w in run):
+                    return " ".join(run)
+                at = firsts.find(letters, at + 1)
     return None
 
 

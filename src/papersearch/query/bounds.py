@@ -62,7 +62,12 @@ EVENT_WORDS = frozenset(
     ]
 )
 # "the", "a", "an" leading a thing's words, alone ("before the") or before more words ("before the boom")
-LEADING_ARTICLE = re.compile(r"^(?:the|a|an)(?:\s+|$)", re.IGNORECASE)
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)(?:\s+|$)", re.IGNORECASE)
+
+
+def thing_words(what: str) -> list[str]:
+    """The plain words of a thing named beside a bound, less a leading article ("the backprop revolution")."""
+    return _LEADING_ARTICLE.sub("", plain_words(what)).split()
 
 
 def bounded(word: str, lo: int, hi: int, years: Span, onward: bool = False) -> Span:
@@ -87,10 +92,10 @@ def named_end(what: str, n: int) -> int:
     that say what about follow them ("transformer machine translation": "transformer"); else its end. Words of an
     event after the concept ("backprop took off", "transformers became popular") or of a period ("the backprop
     revolution", "the GAN boom": ``periods.ERA_WORD``) say when, not what about."""
-    words = LEADING_ARTICLE.sub("", plain_words(what)).split()
+    words = thing_words(what)
     if n >= len(words) or words[n] in EVENT_WORDS or ERA_WORD.search(words[n]):  # "the backprop revolution"
         return len(what)
     for token in re.finditer(r"[^\s-]+", what):
-        if len(LEADING_ARTICLE.sub("", plain_words(what[: token.end()])).split()) >= n:
+        if len(thing_words(what[: token.end()])) >= n:
             return token.end()
     return len(what)

@@ -12,18 +12,7 @@ import re
 from collections.abc import Callable
 
 from ..core.patterns import DIGIT, YEAR_DIGITS, Gated
-from ..core.text import plain_words
-from .bounds import (
-    BOUND,
-    BOUND_WORDS,
-    DECADE_BOUND,
-    DECADE_ONWARD,
-    LEADING_ARTICLE,
-    PERIOD_BOUND,
-    YEAR,
-    bounded,
-    named_end,
-)
+from .bounds import BOUND, BOUND_WORDS, DECADE_BOUND, DECADE_ONWARD, PERIOD_BOUND, YEAR, bounded, named_end, thing_words
 from .periods import Span, era_named, nickname_in
 from .windows import TimeContext as TimeContext  # the reader's input, as the ranker imports it
 from .windows import TimeWindow as TimeWindow
@@ -144,7 +133,7 @@ def _concept_year(what: str, ctx: TimeContext, whole: bool = False) -> int | Non
 
 def _concept_words(what: str, ctx: TimeContext, whole: bool = False) -> tuple[int, int] | None:
     """``_concept_year`` and how many of ``what``'s leading words (after "the") name the concept."""
-    words = LEADING_ARTICLE.sub("", plain_words(what)).split()
+    words = thing_words(what)
     for n in [len(words)] if whole else range(len(words), 0, -1):
         folded = " ".join(words[:n])
         for term in (folded, folded.rstrip("s")):
