@@ -37,6 +37,11 @@ def test_a_filtered_query_still_reads_the_dense_side_candidate_by_candidate(sear
     results = searcher.search("generative adversarial networks", year_from=2014, k=49)
     assert results["results"] and all(hit["year"] >= 2014 for hit in results["results"])
     assert all(hit["scores"]["dense"] is not None for hit in results["results"])
+    whole = {
+        hit["id"]: hit["scores"]["dense"] for hit in searcher.search("generative adversarial networks", k=49)["results"]
+    }
+    for hit in results["results"]:  # the general path (a filter) and the shortcut read the same scores, paper by paper
+        assert hit["scores"]["dense"] == pytest.approx(whole[hit["id"]], abs=1e-6), hit["id"]
 
 
 def test_a_papers_concepts_are_those_sharing_a_stem_with_the_query(index_dir: Path, searcher: Searcher) -> None:
