@@ -28,6 +28,7 @@ from papersearch.query.cite import cite
         ("Wei LI", ["Wei"], "LI"),  # a surname in capitals is no organisation
         ("Andrew NG", ["Andrew"], "NG"),
         ("Yonghui WU", ["Yonghui"], "WU"),
+        ("Wei LIU", ["Wei"], "LIU"),  # three capitals with a vowel: a surname
         ("Xu", [], "Xu"),
         ("Weiwei Ai", ["Weiwei"], "Ai"),  # "Ai" is a surname; "AI" an organisation's word
         ("Henry Ford, Jr.", ["Henry"], "Ford"),  # a suffix after the comma, not the surname
@@ -50,6 +51,8 @@ def test_a_person_is_read_from_commas_and_initials(name: str, given: list[str], 
         ("Microsoft Research Asia", "Microsoft"),
         ("Qwen Team", "Qwen"),
         ("Google, Inc.", "Google"),
+        ("Baidu NLP", "Baidu"),  # three capitals without a vowel: no one's surname
+        ("Apple MLR", "Apple"),
     ],
 )
 def test_an_organisation_is_read_from_its_words_and_cited_whole(name: str, filed: str) -> None:

@@ -76,6 +76,7 @@ ORGANISATION_WORDS = frozenset(
 ORGANISATION_MARKS = frozenset({"AI", "Inc", "Inc.", "Corp", "Corp.", "Ltd", "Ltd.", "LLC", "Lab"})
 # What may follow a comma after a person's surname ("Henry Ford, Jr."): not a given name ("Li, Xiang").
 SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "2nd", "3rd"})
+_ACRONYM = re.compile(r"[B-DF-HJ-NP-TV-Z]{3,}")  # three capitals or more without a vowel: no one's name ("NLP", "MLR")
 _INITIAL = re.compile(r"[^\W\d_](?:\.|(?:\.?-[^\W\d_]\.?)+|\.[^\W\d_]\.)*\.?")  # "X.", "V", "J.-P.", "Z.F."
 
 
@@ -115,11 +116,12 @@ def is_organisation(name: str) -> bool:
 
 
 def _is_organisation(words: Sequence[str]) -> bool:
-    """Two words or more, none an initial, one of them an organisation's ("DeepSeek AI", "Google Brain")."""
+    """Two words or more, none an initial, one of them an organisation's ("DeepSeek AI", "Google Brain") or an
+    acronym no person's name is ("Baidu NLP", "Apple MLR"; "Andrew NG", "Wei LIU" are people)."""
     return (
         len(words) >= 2
         and not any(_INITIAL.fullmatch(w) for w in words)
-        and any(w in ORGANISATION_MARKS or w.casefold() in ORGANISATION_WORDS for w in words)
+        and any(w in ORGANISATION_MARKS or w.casefold() in ORGANISATION_WORDS or _ACRONYM.fullmatch(w) for w in words)
     )
 
 
