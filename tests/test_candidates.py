@@ -310,7 +310,7 @@ def test_the_paper_view_loads_the_rest_of_a_long_side_a_page_a_click(
     from playwright.sync_api import expect, sync_playwright
 
     from .conftest_api import running_server
-    from .test_web import ARGS, CHROMIUM
+    from .conftest import ARGS, CHROMIUM
 
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium is absent (`make browser` installs it)")

@@ -14,9 +14,8 @@ from typing import Any
 
 import pytest
 
-from .conftest import CORPUS, MODEL, copy_index
+from .conftest import CHROMIUM, CORPUS, MODEL, copy_index
 from .conftest_api import Server, running_server
-from .test_web import ARGS, CHROMIUM
 
 KINDS_BIB = r"""
 @mastersthesis{linnainmaa1970,
@@ -70,17 +69,6 @@ def kinds_server(kinds: tuple[Path, Path], tmp_path_factory: pytest.TempPathFact
     corpus, index = kinds
     with running_server(index, corpus, tmp_path_factory.mktemp("kinds-server") / "server.log") as s:
         yield s
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import expect, sync_playwright
-
-    expect.set_options(timeout=20_000)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.mark.browser
