@@ -309,8 +309,8 @@ def test_the_paper_view_loads_the_rest_of_a_long_side_a_page_a_click(
     shows the first hundred and a "N more" button that loads the next hundred, then the rest."""
     from playwright.sync_api import expect, sync_playwright
 
-    from .conftest_api import running_server
     from .conftest import ARGS, CHROMIUM
+    from .conftest_api import running_server
 
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium is absent (`make browser` installs it)")
