@@ -1,5 +1,5 @@
 """The ranking's shortcuts give what the general path gives: a small list's dense scores taken as the dense side holds
-them (``ranking.score``), and a hit's concepts skipped when the query shares no stem with any (``explain``)."""
+them (``candidates.DenseSide.of``), and a hit's concepts skipped when the query shares no stem with any (``explain``)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def test_a_small_lists_dense_scores_are_the_dense_sides_read_candidate_by_candid
     text = searcher.plan(query).topic
     side = candidates.dense_side(data, searcher.embed_query(text), allow)
     rows = np.arange(len(data.columns.years), dtype=np.int64)
-    dense, best = side.of(rows, allow.holds(rows))
+    dense, best = side.looked_up(rows, allow.holds(rows))  # the general path, paper by paper
     query_ = ranking.Query(text, searcher.plan(query), "hybrid", allow, np.zeros(0, dtype=np.int64))
     scored = ranking.score(data, None, None, query_, searcher.embed_query)
     assert len(side.papers) == len(rows)  # the shortcut's case: every paper has passages, no filter

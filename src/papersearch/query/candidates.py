@@ -134,7 +134,14 @@ class DenseSide:
     floor: float | None
 
     def of(self, rows: np.ndarray, holds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(score, best row) of each of ``rows``: -inf and -1 where a filter removes it or it has no passage."""
+        """(score, best row) of each of ``rows``: -inf and -1 where a filter removes it or it has no passage. When
+        ``rows`` are the side's papers and none is filtered out (a small list, no filter), its own arrays."""
+        if len(rows) == len(self.papers) and bool(holds.all()) and np.array_equal(rows, self.papers):
+            return self.score.copy(), self.best_row
+        return self.looked_up(rows, holds)
+
+    def looked_up(self, rows: np.ndarray, holds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``of``, each of ``rows`` looked up among the side's papers."""
         score = np.full(len(rows), -np.inf, dtype=np.float32)
         best = np.full(len(rows), -1, dtype=np.int64)
         if self.floor is not None:

@@ -123,10 +123,7 @@ def score(
     mask = allow.holds(rows)
     other = _lexical_scores(data, other_text, rows) if other_text else None
     lex = np.where(mask, better_reading(_lexical_scores(data, lex_text, rows), other), 0.0).astype(np.float32)
-    if side is not None and len(side.papers) == len(rows) and bool(mask.all()):
-        # every candidate is one of the side's papers (a small list, no filter): its arrays are the candidates'
-        dense, best_row = side.score.copy(), side.best_row
-    elif side is not None:
+    if side is not None:
         dense, best_row = side.of(rows, mask)
     else:
         dense, best_row = np.where(mask, 0.0, -np.inf).astype(np.float32), np.full(len(rows), -1, dtype=np.int64)
