@@ -53,6 +53,9 @@ def test_a_person_is_read_from_commas_and_initials(name: str, given: list[str], 
         ("Google, Inc.", "Google"),
         ("Baidu NLP", "Baidu"),  # three capitals without a vowel: no one's surname
         ("Apple MLR", "Apple"),
+        ("Tencent ARC", "Tencent"),  # a company's name: "ARC" has a vowel, as "Wei LIU" has
+        ("Meta FAIR", "Meta"),
+        ("NVIDIA Corporation", "NVIDIA"),
     ],
 )
 def test_an_organisation_is_read_from_its_words_and_cited_whole(name: str, filed: str) -> None:

@@ -72,6 +72,8 @@ ORGANISATION_WORDS = frozenset(
     {w.casefold() for w in ORGANISATIONS}
     | {"labs", "research", "team", "group", "corporation", "laboratory", "laboratories", "institute", "university"}
     | {"consortium", "collaboration", "workshop", "foundation"}
+    # Companies that publish in the field under their own name and a lab's ("Tencent ARC", "Meta FAIR", "Baidu Research").
+    | {"alibaba", "amazon", "anthropic", "baidu", "facebook", "huawei", "meta", "nvidia", "salesforce", "tencent"}
 )
 ORGANISATION_MARKS = frozenset({"AI", "Inc", "Inc.", "Corp", "Corp.", "Ltd", "Ltd.", "LLC", "Lab"})
 # What may follow a comma after a person's surname ("Henry Ford, Jr."): not a given name ("Li, Xiang").
