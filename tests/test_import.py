@@ -187,6 +187,13 @@ def test_csl_json_syntax_error_is_named_with_its_line() -> None:
     assert read[1].line == 3 and "invalid JSON" in read[1].message
 
 
+def test_csl_authors_in_another_shape_are_named_by_the_keys_they_hold() -> None:
+    text = '[{"id": "k", "title": "T", "author": [{"name": "Ann Example"}], "issued": {"date-parts": [[2001]]}}]'
+    (read,) = read_csl(text)
+    assert isinstance(read, BadEntry) and (read.line, read.name, read.field) == (1, "k", "author")
+    assert "not a list of objects with 'name'" in read.message and '"family"' in read.message
+
+
 def test_arxiv_metadata_lines() -> None:
     lines = (DATA / "arxiv-metadata.jsonl").read_bytes().split(b"\n")
     read = list(read_arxiv(enumerate(lines, 1)))

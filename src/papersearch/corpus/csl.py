@@ -136,7 +136,9 @@ def _shape(value: Any) -> str:
     """What a JSON value is, as a message says it: "a string ('G. Hinton')", "a list of strings"."""
     if isinstance(value, list):
         kinds = sorted({_shape(v).split(" (")[0].removeprefix("a ").removeprefix("an ") for v in value})
-        return f"a list of {' and '.join(k + 's' for k in kinds)}"
+        keys = sorted({k for v in value if isinstance(v, dict) for k in v})[:6]
+        held = f" with {', '.join(repr(k) for k in keys)}" if keys else ""  # [{"name": ...}]: which keys, not "objects"
+        return f"a list of {' and '.join(k + 's' for k in kinds)}{held}"
     kind = {str: "a string", bool: "a boolean", int: "a number", float: "a number", dict: "an object"}.get(
         type(value), "null"
     )
