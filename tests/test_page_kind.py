@@ -64,6 +64,35 @@ def test_a_hit_carries_its_papers_kind_of_work_only_when_known(kinds: tuple[Path
     assert not any({"type", "genre"} & set(h) for pid, h in hits.items() if pid not in (THESIS, PREPRINT))
 
 
+def test_the_cli_and_the_agent_say_a_hits_kind_of_work_as_the_page_does(kinds: tuple[Path, Path]) -> None:
+    from papersearch import Searcher
+    from papersearch.agent.text import paper_text, search_text
+    from papersearch.cli.render import hit_lines
+
+    searcher = Searcher.load(kinds[1])
+    res = searcher.search("rounding error reverse mode layer normalization")
+    lines = {h["id"]: "\n".join(hit_lines(h)) for h in res["results"]}
+    assert "Master's thesis" in lines[THESIS] and "preprint" in lines[PREPRINT]
+    others = [line for pid, line in lines.items() if pid not in (THESIS, PREPRINT)]
+    assert others and not any(w in line for line in others for w in ("preprint", "thesis", "article"))
+    text = search_text(res).splitlines()
+    assert any(THESIS in line and "Master's thesis)" in line for line in text)
+    assert any(PREPRINT in line and "preprint)" in line for line in text)
+    assert "kind: preprint" in paper_text(searcher.paper(PREPRINT)).splitlines()
+
+
+def test_the_pages_words_for_each_kind_are_the_ones_every_other_face_uses() -> None:
+    import re
+
+    from papersearch.corpus.venues import KIND_WORDS
+
+    app = (Path(__file__).parents[1] / "src" / "papersearch" / "web" / "app.js").read_text(encoding="utf-8")
+    block = re.search(r"const KINDS = \{(.*?)\};", app, re.S)
+    assert block is not None
+    pairs = dict(re.findall(r'"?([\w-]+)"?: "([^"]+)"', block[1]))
+    assert pairs == KIND_WORDS
+
+
 @pytest.fixture(scope="module")
 def kinds_server(kinds: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     corpus, index = kinds

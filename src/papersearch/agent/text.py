@@ -15,10 +15,12 @@ from ..core.records import (
     Neighbour,
     NeighbourPage,
     PaperRecord,
+    SearchHit,
     SearchResults,
     SimilarResults,
     Understood,
 )
+from ..corpus.venues import kind_of_work
 
 
 def _reading(understood: Understood | None) -> str | None:
@@ -60,20 +62,28 @@ def search_text(res: SearchResults) -> str:
     if not res["results"]:
         lines.append("no papers match these filters")
     for hit in res["results"]:
-        lines.append(
-            f"{hit['rank']}. {hit['id']}: {hit['title']} ({hit['year']}, {authors_line(hit['authors'], hit.get('et_al', False), 1)}) "
-            f"score {hit['score']:.3f}"
-        )
+        lines.append(f"{hit['rank']}. {hit['id']}: {hit['title']} ({_published(hit)}) score {hit['score']:.3f}")
         if hit["why"]["sentence"]:  # a paper imported without a summary has none to quote
             lines.append(f"   why: {hit['why']['sentence']}")
     return "\n".join(lines)
+
+
+def _published(hit: SearchHit) -> str:
+    """A hit's year, first author and kind of work when known: "2017, Vaswani et al., preprint"."""
+    kind = kind_of_work(hit.get("type", ""), hit.get("genre", ""))
+    return ", ".join(p for p in (str(hit["year"]), authors_line(hit["authors"], hit.get("et_al", False), 1), kind) if p)
 
 
 def paper_text(rec: PaperRecord) -> str:
     """One paper: what it is, its question and summary, its concepts and its neighbourhood by id."""
     refs = rec["references"]
     concepts = "; ".join(c["name"] for c in rec["concepts"]) or "none"
-    known = [f"{name}: {rec.get(name)}" for name in ("genre", "venue", "doi", "arxiv", "url") if rec.get(name)]
+    kind = (
+        [f"kind: {kind_of_work(rec.get('type', ''), rec.get('genre', ''))}"]
+        if rec.get("type") or rec.get("genre")
+        else []
+    )
+    known = kind + [f"{name}: {rec.get(name)}" for name in ("venue", "doi", "arxiv", "url") if rec.get(name)]
     return "\n".join(
         [
             f"{rec['id']}: {rec['title']} ({rec['year']})",

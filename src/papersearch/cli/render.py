@@ -22,6 +22,7 @@ from ..core.records import (
     Side,
     Understood,
 )
+from ..corpus.venues import kind_of_work
 from .output import console, escape
 
 SHOWN_AUTHORS = 3  # a hit's or an answer's source's authors listed before "et al."
@@ -126,7 +127,7 @@ def hit_lines(r: SearchHit) -> list[str]:
     authors = authors_line(r["authors"], r.get("et_al", False), SHOWN_AUTHORS)
     lines = [
         f"[bold]{r['rank']:>2}. {escape(r['title'])}[/] [green]({r['year']})[/]  [dim]score {r['score']:.3f}[/]",
-        f"    [dim]{escape(authors)} · {escape(r['era_name'])} · {r['id']}[/]",
+        f"    [dim]{escape(' · '.join(p for p in (authors, r['era_name'], _kind(r)) if p))} · {r['id']}[/]",
     ]
     if r["question"]:  # an imported paper may have none
         lines.append(f"    [italic]{escape(r['question'])}[/]")
@@ -136,6 +137,11 @@ def hit_lines(r: SearchHit) -> list[str]:
         lines.append(f"    [dim]concepts:[/] {escape(', '.join(r['why']['concepts']))}")
     lines += [f"    {line}" for line in neighbour_lines(r["neighbours"], limit=3)]
     return [*lines, ""]
+
+
+def _kind(r: SearchHit) -> str:
+    """A hit's kind of work in words ("preprint", "PhD thesis"); "" for the list's own papers."""
+    return kind_of_work(r.get("type", ""), r.get("genre", ""))
 
 
 def show_paper(rec: PaperRecord) -> None:

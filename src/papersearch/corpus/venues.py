@@ -51,6 +51,23 @@ BIBTEX_TYPES = {
 CSL_ALIASES = {"manuscript": PREPRINT, "preprint": PREPRINT}
 # the kinds as every face lists them (a corpus file's ``type``, ``add --type``)
 TYPES_TEXT = f"{', '.join(TYPES[:-1])}, or {PREPRINT} (a preprint; also written {' or '.join(sorted(CSL_ALIASES))})"
+# each kind in the words a reader knows it by, as every face that lists papers says it (the page's ``KINDS`` too)
+KIND_WORDS = {
+    "article-journal": "journal article",
+    "paper-conference": "conference paper",
+    "chapter": "book chapter",
+    "book": "book",
+    "thesis": "thesis",
+    "report": "report",
+    PREPRINT: "preprint",
+}
+
+
+def kind_of_work(kind: str, genre: str = "") -> str:
+    """A paper's kind of work in words: a thesis's degree as given ("Master's thesis"), else its CSL type's words
+    ("preprint"), a type we do not know as written; "" for a paper of neither (every paper of the list itself)."""
+    return genre or KIND_WORDS.get(kind, kind)
+
 
 _PREPRINT_VENUE = re.compile(
     r"^\s*(?:arxiv(?:\s+(?:preprint|e-?prints?))?|corr|computing research repository)\b[\s:.,]*(?P<rest>.*)$",

@@ -69,7 +69,8 @@
   }
 
   // A paper's kind of work as its meta line says it: a thesis's degree ("Master's thesis") as the record gives it,
-  // else its CSL type in words; null for a paper of neither (every paper of the list itself).
+  // else its CSL type in words (the words of corpus/venues.py KIND_WORDS, which a test holds them to); null for a
+  // paper of neither (every paper of the list itself).
   const KINDS = {
     "article-journal": "journal article", "paper-conference": "conference paper", chapter: "book chapter",
     book: "book", thesis: "thesis", report: "report", article: "preprint",
