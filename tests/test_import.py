@@ -194,6 +194,15 @@ def test_csl_authors_in_another_shape_are_named_by_the_keys_they_hold() -> None:
     assert "not a list of objects with 'name'" in read.message and '"family"' in read.message
 
 
+def test_an_arxiv_paper_of_no_kind_and_no_venue_is_a_preprint() -> None:
+    arxivs_own = "@misc{v, title={Attention Is All You Need}, author={A. Vaswani}, year={2017}, eprint={1706.03762}, archivePrefix={arXiv}, primaryClass={cs.CL}}"
+    talk = "@misc{t, title={A Talk}, author={A. Person}, year={2019}}"
+    placed = "@misc{p, title={Placed}, author={A. Person}, year={2019}, eprint={1706.03762}, howpublished={NeurIPS}}"
+    v, t, p = (e for e in read_bibtex("\n".join((arxivs_own, talk, placed))) if isinstance(e, Incoming))
+    assert (v.type, v.arxiv, v.venue) == ("article", "1706.03762", "")
+    assert t.type == "" and p.venue == "NeurIPS"
+
+
 def test_arxiv_metadata_lines() -> None:
     lines = (DATA / "arxiv-metadata.jsonl").read_bytes().split(b"\n")
     read = list(read_arxiv(enumerate(lines, 1)))
@@ -269,8 +278,12 @@ def test_the_same_paper_is_found_by_doi_arxiv_id_or_title_and_year(tmp_path: Pat
         "unchanged",
         "already in the list as 1986-rumelhart-learning-representations (same DOI); differs in summary: --force sets them",
     )  # the CSL item's abstract is shorter: the plan says so, and that only --force replaces what an import wrote
-    # the CSL item says what the BibTeX @misc did not: it is an "article", CSL's preprint
-    assert actions["ZX9C7VBN"] == ("update", "already in the list as 2023-vaswani-attention-need (same DOI); sets type")
+    # the BibTeX @misc with an arXiv eprint and no venue was read as a preprint already: the CSL item's "article"
+    # (CSL's preprint) adds nothing, and what differs only --force sets
+    assert actions["ZX9C7VBN"] == (
+        "unchanged",
+        "already in the list as 2023-vaswani-attention-need (same DOI); differs in authors, summary: --force sets them",
+    )
     assert actions["AS1DF2GH"][0] == "unchanged"
     assert actions["PL0OKMIJ"][0] == actions["OO9ORG00"][0] == "add"
     later = "@misc{a, title={Attention Is All You Need}, author={A. Vaswani}, eprint={1706.03762v5}, archivePrefix={arXiv}, journal={NeurIPS}, year=2017}\n"

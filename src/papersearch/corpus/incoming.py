@@ -52,10 +52,11 @@ class Incoming:
         pseudo-venue ("arXiv preprint arXiv:1234.5678", "arXiv:1607.06450 [cs]", DBLP's "CoRR";
         ``venues.preprint_venue``) makes it a preprint of no venue, volume or issue, its arXiv id the one the venue
         names when it gave none; a kind that is nothing without its venue (``venues.kind_with_venue``) is dropped
-        when it has none."""
+        when it has none; an arXiv paper of no kind and no venue (arXiv's own BibTeX ``@misc`` with an ``eprint``, its
+        API's entry with no journal reference) is a preprint."""
         preprint, named = preprint_venue(self.venue, self.volume)
         where = {"type": kind_with_venue(self.type, self.venue)}
-        if preprint:
+        if preprint or (self.arxiv and not self.venue and not where["type"]):
             where = {"type": PREPRINT, "venue": "", "volume": "", "issue": "", "arxiv": self.arxiv or named}
         for name, value in where.items():
             object.__setattr__(self, name, value)  # frozen once made: this is its making
