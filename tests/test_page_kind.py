@@ -21,6 +21,8 @@ KINDS_BIB = r"""
 @mastersthesis{linnainmaa1970,
   title = {Taylor Expansion of the Accumulated Rounding Error in Reverse Mode Differentiation},
   school = {University of Helsinki},
+  abstract = {The accumulated rounding error of an algorithm is written as a Taylor expansion in the local rounding
+    errors, and its coefficients are computed in reverse mode, from the last operation back to the first.},
   author = {Linnainmaa, Seppo},
   year = {1970},
 }
@@ -81,6 +83,18 @@ def test_the_cli_and_the_agent_say_a_hits_kind_of_work_as_the_page_does(kinds: t
     assert "kind: preprint" in paper_text(searcher.paper(PREPRINT)).splitlines()
 
 
+def test_an_answers_sources_carry_their_kind_of_work_to_every_face(kinds: tuple[Path, Path]) -> None:
+    from papersearch import Searcher
+    from papersearch.agent.text import answer_text
+
+    ans = Searcher.load(kinds[1]).answer("Taylor expansion of the accumulated rounding error in reverse mode")
+    sources = {s["id"]: s for s in ans["sources"]}
+    assert not ans["declined"] and THESIS in sources
+    assert (sources[THESIS].get("type"), sources[THESIS].get("genre")) == ("thesis", "Master's thesis")
+    assert not any({"type", "genre"} & set(s) for pid, s in sources.items() if pid != THESIS)
+    assert any(THESIS in line and "Master's thesis)" in line for line in answer_text(ans).splitlines())
+
+
 def test_the_pages_words_for_each_kind_are_the_ones_every_other_face_uses() -> None:
     import re
 
@@ -119,6 +133,8 @@ def test_the_page_says_a_papers_degree_or_type_in_its_meta_lines(kinds_server: S
         page.goto(kinds_server.url + "/#/?q=convolutional network handwritten digits")
         expect(lecun).to_be_visible()
         assert lecun.locator(".kind").count() == 0 and lecun.inner_text().count("·") == 1  # none: the list's own
+        page.goto(kinds_server.url + "/#/?q=" + "Taylor expansion of the accumulated rounding error in reverse mode")
+        expect(page.locator("#answer .sources")).to_contain_text("· Master's thesis")
         page.goto(kinds_server.url + f"/#/paper/{THESIS}")
         expect(page.locator("#view-paper .meta .kind")).to_have_text("Master's thesis")
         expect(page.locator("#view-paper .identifiers")).to_contain_text("University of Helsinki")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..core.assistant_records import Answer, Chain, ReadingList
+from ..core.assistant_records import Answer, AnswerSource, Chain, ReadingList
 from ..core.names import authors_line
 from ..core.records import (
     EraPapers,
@@ -68,8 +68,8 @@ def search_text(res: SearchResults) -> str:
     return "\n".join(lines)
 
 
-def _published(hit: SearchHit) -> str:
-    """A hit's year, first author and kind of work when known: "2017, Vaswani et al., preprint"."""
+def _published(hit: SearchHit | AnswerSource) -> str:
+    """A hit's or a source's year, first author and kind of work when known: "2017, Vaswani et al., preprint"."""
     kind = kind_of_work(hit.get("type", ""), hit.get("genre", ""))
     return ", ".join(p for p in (str(hit["year"]), authors_line(hit["authors"], hit.get("et_al", False), 1), kind) if p)
 
@@ -133,10 +133,7 @@ def answer_text(res: Answer) -> str:
     lines = [f"{s['text']} {s['citation']} [{s['source']}]" for s in res["sentences"]]
     lines += [f"note (not from the list): {note}" for note in res["notes"]]
     lines.append("sources:")
-    lines += [
-        f"[{s['number']}] {s['id']}: {s['title']} ({s['year']}, {authors_line(s['authors'], s.get('et_al', False), 1)})"
-        for s in res["sources"]
-    ]
+    lines += [f"[{s['number']}] {s['id']}: {s['title']} ({_published(s)})" for s in res["sources"]]
     lines.append("read in this order: " + ", ".join(f"{r['id']} ({r['year']})" for r in res["reading_order"]))
     return "\n".join(lines)
 

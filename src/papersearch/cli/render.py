@@ -10,7 +10,7 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..core.assistant_records import Answer, Chain, Hop, ReadingList
+from ..core.assistant_records import Answer, AnswerSource, Chain, Hop, ReadingList
 from ..core.names import authors_line
 from ..core.records import (
     Neighbour,
@@ -139,8 +139,8 @@ def hit_lines(r: SearchHit) -> list[str]:
     return [*lines, ""]
 
 
-def _kind(r: SearchHit) -> str:
-    """A hit's kind of work in words ("preprint", "PhD thesis"); "" for the list's own papers."""
+def _kind(r: SearchHit | AnswerSource) -> str:
+    """A hit's or a source's kind of work in words ("preprint", "PhD thesis"); "" for the list's own papers."""
     return kind_of_work(r.get("type", ""), r.get("genre", ""))
 
 
@@ -314,7 +314,8 @@ def show_cited_answer(ans: Answer) -> None:
     for src in ans["sources"]:
         authors = authors_line(src["authors"], src.get("et_al", False), SHOWN_AUTHORS)
         con.print(f"  \\[{src['number']}] {escape(src['title'])} ({src['year']})")
-        con.print(f"      [dim]{escape(authors)} · {escape(src['era_name'])} · {src['id']}[/]")
+        about = " · ".join(p for p in (authors, src["era_name"], _kind(src)) if p)
+        con.print(f"      [dim]{escape(about)} · {src['id']}[/]")
     con.print("\n[bold]Read in this order[/]")
     number = {src["id"]: src["number"] for src in ans["sources"]}
     for i, step in enumerate(ans["reading_order"], 1):

@@ -39,6 +39,8 @@ class AnswerSource(TypedDict):
     era_name: str
     citation: str
     et_al: NotRequired[bool]  # more authors than ``authors`` names (the record's ``et_al``); absent when not
+    type: NotRequired[str]  # its kind of work and a thesis's degree, as a hit carries them (present only when known)
+    genre: NotRequired[str]
 
 
 class ReadingStep(TypedDict):

@@ -22,7 +22,7 @@ from ..core.records import Intent, Order, PaperBrief, PaperRecord, SearchResults
 from ..index.reader import IndexData
 from ..index.tokens import tokenize
 from .answer_sources import AUTHOR_PAPERS, Choice, asked_for, authored, choice, head, unearned
-from .hits import et_al_field
+from .hits import et_al_field, kind_fields
 from .paths import PathGraph
 from .plan import QueryPlan
 from .quotes import PER_PAPER, Candidate, Sentences, arrange, candidates, keep_new_for, papers_for, pick
@@ -237,6 +237,7 @@ def _sources(data: IndexData, numbers: dict[int, int], cites: dict[int, str]) ->
             "era_name": rec["era_name"],
             "citation": cites[p],
             **et_al_field(rec),
+            **kind_fields(rec),
         }
         out.append(source)
     return out

@@ -75,8 +75,11 @@
     "article-journal": "journal article", "paper-conference": "conference paper", chapter: "book chapter",
     book: "book", thesis: "thesis", report: "report", article: "preprint",
   };
+  function kindWords(rec) {
+    return rec.genre || KINDS[rec.type] || rec.type || "";
+  }
   function kindOfWork(rec) {
-    const words = rec.genre || KINDS[rec.type] || rec.type;
+    const words = kindWords(rec);
     return words ? h("span", { class: "kind", text: words }) : null;
   }
   // The meta line of a hit or a paper: its year, its era (a link), and its kind of work when known.
@@ -317,7 +320,8 @@
     }
     const sources = h("ol", { class: "sources" }, a.sources.map((src) => h("li", { value: String(src.number) },
       h("a", { href: paperHref(src.id), text: src.title }), h("span", { class: "muted",
-        text: ` (${src.year}) · ${shortAuthors(src)} · ${src.era_name}` }))));
+        text: ` (${src.year}) · ${shortAuthors(src)} · ${src.era_name}` +
+          (kindWords(src) ? ` · ${kindWords(src)}` : "") }))));
     const order = h("ol", { class: "reading-order" }, a.reading_order.map((step) => h("li", null,
       h("span", { class: "year", text: String(step.year) }), " ",
       h("a", { href: paperHref(step.id), text: step.title }),
