@@ -6,7 +6,8 @@ An origin or history question cites its head, the first ranked paper and those t
 the level neighbours the graph ties to it (``asked_for``); a choice between two papers quotes both (``choice``); a
 question about a person's work, the papers they wrote that the search puts level (``authored``). ``answer.compose``
 cites them whatever their best sentence scores (docs/assistant.md, "The ranking's head"). A further paper behind the head that holds none of the question's
-words but those of the first paper's own concept is not cited at all (``unearned``: "A sixth pass at sources").
+words but those of the first paper's own concept is not cited at all (``unearned``: "A sixth pass at sources"), nor,
+for a plain topic, any paper the search ranks well behind the first (``behind``: "An eighth pass at sources").
 
 Pure: functions of one search's results (and, for ``unearned``, the list's sentences and concepts).
 """
