@@ -6,7 +6,8 @@ An origin or history question cites its head, the first ranked paper and those t
 the level neighbours the graph ties to it (``asked_for``); a choice between two papers quotes both (``choice``); a
 question about a person's work, the papers they wrote that the search puts level (``authored``). ``answer.compose``
 cites them whatever their best sentence scores (docs/assistant.md, "The ranking's head"). A further paper behind the head that holds none of the question's
-words but those of the first paper's own concept is not cited at all (``unearned``: "A sixth pass at sources").
+words but those of the first paper's own concept is not cited at all (``unearned``: "A sixth pass at sources"), nor,
+for a plain topic, any paper the search ranks well behind the first (``behind``: "An eighth pass at sources").
 
 Pure: functions of one search's results (and, for ``unearned``, the list's sentences and concepts).
 """
@@ -128,6 +129,23 @@ def agreed(results: SearchResults) -> list[str]:
     return both if both and both[0] == hits[0]["id"] else []
 
 
+def behind(results: SearchResults, papers: int) -> set[str]:
+    """The ids of the best ``papers`` ranked, after the first, that the search does not put level with it (``level``)
+    when the question is a plain topic (no origin or history to span, no order to follow); else none.
+
+    Such a topic asks for the paper that answers it, and a paper the search puts well behind the first is a weak
+    tie, not a second answer: of the five such papers cited on the tune half and on casual questions written for
+    this, four were ungraded ("can features learned on one dataset be reused for a different task": Collobert's NLP
+    paper, on "learn" and "task", beside Yosinski's) and the fifth, graded 2, was quoted instead of a grade-3 first
+    paper (docs/assistant.md, "An eighth pass at sources").
+    """
+    understood, hits = results["understood"], results["results"]
+    if understood is None or understood["intent"] != "topic" or understood["order"] is not None or len(hits) < 2:
+        return set()
+    close = set(level(results, papers))
+    return {h["id"] for h in hits[1:papers] if h["id"] not in close}
+
+
 def _place(scores: Sequence[float], at: int) -> int:
     """The place of ``scores[at]`` among ``scores``, 1 for the best (ties share the better place); a paper the side
     gives nothing (a lexical 0: no word of the question) has no place on it, however few others score."""
@@ -170,11 +188,17 @@ def unearned(data: IndexData, sentences: Sentences, results: SearchResults, topi
     topic names in full are set aside. "Who invented GANs": the diffusion paper's sentence holds "GANs" only as the
     name of the GAN paper's concept, so it is no source beside it; a paper whose sentences match by meaning alone
     is none either. Empty when the topic holds no word of the list (a person's name alone: nothing to judge by).
+
+    A plain topic (``behind``) sets aside every paper not level with the first, whatever its words; where both sides
+    of the search agree on the first (``agreed``), every paper but those they agree on and level with it.
     """
     hits = results["results"][:papers]
-    sure = agreed(results)
+    far = behind(results, papers)
+    sure = [i for i in agreed(results) if i not in far]
     if len(hits) >= 2 and sure:
         return frozenset(p for h in hits[1:] if h["id"] not in sure and (p := data.records.row_of(h["id"])) is not None)
+    if far:
+        return frozenset(p for h in hits if h["id"] in far and (p := data.records.row_of(h["id"])) is not None)
     asked = set(topic_stems(topic))
     if len(hits) < 2 or not sentences.weights(list(asked)):
         return frozenset()
