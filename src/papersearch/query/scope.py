@@ -261,12 +261,6 @@ class Scope:
                 if spelt is False or zipf >= english.EVERYDAY or (not spelt and far and _known(w, zipf)):
                     everyday += w_weight
                     missing.add(w)
-        passing = self._in_passing(shared, topic) if far and missing else []  # read only where it may count
-        if passing:  # the list's words, but none in the list's sense: as everyday words the list lacks
-            everyday += sum(w_weight for _, w_weight in passing)
-            specific -= sum(w_weight for _, w_weight in passing)
-            shared = [pair for pair in shared if pair not in passing]
-            missing |= {w for w, _ in passing}
         field = float(self.field() @ qvec) if qvec is not None else 0.0
         held, everyday = (part / total if total else 0.0 for part in (held, everyday))
         vector_cosine = cosine if qvec is not None else 0.0
@@ -274,7 +268,13 @@ class Scope:
         found = Evidence(vector_cosine, field, foreign, jargon, held, everyday, specific, topical=topical)
         if qvec is None or embed is None:
             return found
-        if specific >= SPECIFIC_BELOW and missing:
+        passing = self._in_passing(shared, topic) if far and missing and fitted(found, False) >= NO_MATCH_BELOW else []
+        if passing:  # the list's words, but none in the list's sense: as everyday words the list lacks
+            moved = sum(w_weight for _, w_weight in passing)
+            found = replace(found, everyday=found.everyday + moved / total, specific=found.specific - moved)
+            shared = [pair for pair in shared if pair not in passing]
+            missing |= {w for w, _ in passing}
+        if found.specific >= SPECIFIC_BELOW and missing:
             found, missing = self._other_sense(found, shared, missing, total, qvec, embed)
         if not missing or found.specific >= SPECIFIC_BELOW:
             return found
