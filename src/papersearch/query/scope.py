@@ -34,18 +34,13 @@ means by it what the list's papers do (``Evidence.sense``): beside what the pape
 their passages), the query is not much further from it than the word alone is. "Adversarial proceedings in bankruptcy court" or "how to encode a birthday
 message in morse code" are much further; there the word is everyday English in another sense, and counts as such.
 
-A specific word of the list may also be one it holds only in passing (``Scope.alone``): in no title or guiding
-question, and in no passage beside another word of the query the list holds. "English" is in one paper, in
-"English-to-French translation"; "how can i learn english faster at home" holds it beside "learn" and "faster", which
-no passage of that paper does. When each specific word of a query that carries a topic is such an everyday word, the
-query also holds words the list lacks, and no passage is near it in meaning (``RARE_COSINE``), those words count as
-everyday words the list lacks (``Scope._in_passing``). The list's own short phrases stand together in one of its
-sentences ("french translation", "mail addresses") and keep their verdict.
+A specific word the list holds only in passing, beside none of the query's other words (``passing``), counts as an
+everyday word it lacks when every specific word of the query is one, it holds words the list lacks, and no passage
+is near it (``RARE_COSINE``): "how can i learn english faster at home".
 """
 
 from __future__ import annotations
 
-import bisect
 import math
 import threading
 from collections.abc import Callable, Sequence
@@ -60,6 +55,8 @@ from ..index import lexical, tokens
 from ..index.matrix import read_rows
 from . import acronyms, english
 from .order import LIST_WORDS
+from .passing import Passages, in_passing
+from .wordforms import forms
 from .wording import ASIDES, ASKING, CUES
 
 TOPIC_CEILING = 6.0  # a word this common in everyday English (Zipf) or more carries no topic: "the", "way", "just"
@@ -85,21 +82,12 @@ FOREIGN_SLOPE = 10.0  # how fast the confidence falls past FOREIGN_TOPIC_AT (0.5
 SENSE_APART = 0.20
 SENSE_PAPERS = 64  # the papers a word's sense is read from, at most (evenly spread over those holding it): a
 # million-paper list read 256 papers' passages, ~140 ms a question that reached the check; a 49-paper list reads all
-# another form of a word (``forms``): a stem the list lacks, this long or more, that begins a stem it holds which is
-# longer by an ending of these many letters ("handwrit" and "handwritten", "strength" and "strengthen"); a single letter
-# more is most often another word ("organis", "organism"), five or more a compound ("handwriting" is no "handwritingpad")
-FORM_STEM = 6
-FORM_ENDING = (2, 4)
 KEPT_WORDS = 4096  # words whose facts (``Scope.facts``) and whose papers' mean passage (``Scope._about``) are kept
 RARE_COSINE = 0.40  # best cosine under this: the words the list lacks count in ``everyday`` however rare in everyday
 # English ("kalman filters", "a neuro physiotherapist"); chosen on the tune half, the middle of the gap between the
 # out-of-scope question it catches (0.345) and the in-scope one it spares ("turning a doodle into a photorealistic
 # picture", 0.445: "photorealistic" is rarer than everyday English and the list lacks it)
 VOWELS = frozenset("aeiouy")
-ALONE_WEIGHT = 0.5  # the list's words held in passing (``Scope._in_passing``) are read from this topic weight (Zipf
-# 5.5: "sleep", "photo", "french"); a commoner word ("world", "long", "play") is in any text in passing and says
-# nothing of the sense asked
-HEADLINES = frozenset(["title", "question"])  # the passages that say what a paper is about, not what it says in passing
 PULL_REACH = 0.35  # more than any pull seen on the tune half (-0.12 to 0.24): below FOREIGN_TOPIC_AT by this, no
 # pull can matter, so the query is not encoded again
 
@@ -181,8 +169,7 @@ class Scope:
         self._papers = max(1, words.n_docs)
         self._field: np.ndarray | None = field
         self.spells = acronyms.Spelt(passages)
-        self._passages = passages
-        self._passage_stems: Kept[frozenset[str]] = Kept(KEPT_WORDS)
+        self._passing = Passages(passages)
         self._sorted: list[str] | None = None
         self._lock = threading.Lock()
         self._facts: Kept[WordFacts] = Kept(KEPT_WORDS)
@@ -268,7 +255,8 @@ class Scope:
         found = Evidence(vector_cosine, field, foreign, jargon, held, everyday, specific, topical=topical)
         if qvec is None or embed is None:
             return found
-        passing = self._in_passing(shared, topic) if far and missing and fitted(found, False) >= NO_MATCH_BELOW else []
+        far_in = far and missing and fitted(found, False) >= NO_MATCH_BELOW  # read only where it may count
+        passing = in_passing(shared, lambda w: self.alone(w, topic)) if far_in else []
         if passing:  # the list's words, but none in the list's sense: as everyday words the list lacks
             moved = sum(w_weight for _, w_weight in passing)
             found = replace(found, everyday=found.everyday + moved / total, specific=found.specific - moved)
@@ -282,46 +270,16 @@ class Scope:
             return found  # the pull cannot change the verdict: the query is not encoded again
         return replace(found, pull=self._pull(topic, missing, words, field, embed))
 
-    def _in_passing(self, shared: list[tuple[str, float]], topic: str) -> list[tuple[str, float]]:
-        """The words of ``shared`` (the list's specific words in ``topic``, with their weights) that carry
-        ``ALONE_WEIGHT`` or more, when each of them is everyday English the list holds only in passing (``alone``):
-        "why does my cat sleep so much", "best photo editing app". None when one of them is the field's own word or
-        stands beside another word of the query in the list ("french translation", "how a network reads zip codes
-        on mail"): a query that uses one word as the list does is judged as before."""
-        weighty = [(w, w_weight) for w, w_weight in shared if w_weight >= ALONE_WEIGHT]
-        if all(english.zipf(w) >= english.EVERYDAY and self.alone(w, topic) for w, _ in weighty):
-            return weighty
-        return []
-
     def alone(self, word: str, query: str) -> bool:
-        """Whether the list holds ``word`` only in passing, in another sense than ``query``'s: no paper holding it says
-        it in its title or guiding question (``HEADLINES``), and none of their passages holds it beside another word of
-        ``query`` that the list holds ("sleep" is in two papers, as "Wake-Sleep", never beside "cat"; "French" stands
-        beside "translation" in the paper that holds it). Never when ``query`` holds no other word of the list that
-        carries a topic: a word alone, or beside words the list lacks only ("fake photos"), says nothing of its
-        sense."""
+        """Whether the list holds ``word`` only in passing beside the other words of ``query`` (``passing``)."""
         own = set(self._held_stems(word))
         others = {t for w in _words_but(query, tokens.STOPWORDS) if weight(w) > 0.0 for t in self._held_stems(w)} - own
-        if not own or not others or self._passages is None:
-            return False
-        for row in self._rows_holding(word).tolist():
-            stems = self._stems_at(row)
-            if own & stems and (self._passages[row][1] in HEADLINES or others & stems):
-                return False
-        return True
+        return self._passing.alone(own, others, self._rows_holding(word).tolist())
 
     def _held_stems(self, word: str) -> list[str]:
         """The stems of ``word`` the list holds, in its own form or another (``held_ids``)."""
         own = [t for t in tokens.tokenize(word) if t in self._words.vocab]
         return own or [t for stem in tokens.tokenize(word) for t in forms(stem, self._stems())]
-
-    def _stems_at(self, row: int) -> frozenset[str]:
-        """The stems of passage ``row``; the last ``KEPT_WORDS`` passages' are kept."""
-        kept = self._passage_stems.get(row)
-        if kept is None:
-            assert self._passages is not None
-            kept = self._passage_stems.put(row, frozenset(tokens.tokenize(self._passages[row][2])))
-        return kept
 
     def _other_sense(
         self,
@@ -399,24 +357,6 @@ def _known(word: str, zipf: float) -> bool:
     "minibatch"); one without a vowel is an acronym ("MLPs", "DBN", "gnn") and may stand for words the list spells out
     ("multilayer perceptron", "deep belief network"), which counting its letters cannot see."""
     return zipf > 0.0 and any(c in VOWELS for c in word)
-
-
-def forms(stem: str, stems: list[str]) -> list[str]:
-    """The stems of ``stems`` (sorted) that are other forms of a word of stem ``stem``: those it begins, longer by an
-    ending of ``FORM_ENDING`` letters, when it is ``FORM_STEM`` letters long or more. The stemmer joins a word's
-    regular forms ("translate", "translation": "translat"), not those whose endings it does not know ("handwriting":
-    "handwrit"; "handwritten" stays whole)."""
-    if len(stem) < FORM_STEM:
-        return []
-    low, high = FORM_ENDING
-    found = []
-    for at in range(bisect.bisect_right(stems, stem), len(stems)):  # read in place: a slice would copy the rest
-        other = stems[at]
-        if not other.startswith(stem):
-            break
-        if low <= len(other) - len(stem) <= high:
-            found.append(other)
-    return found
 
 
 def _spread(papers: np.ndarray) -> np.ndarray:
