@@ -33,11 +33,14 @@ A specific word of the list ("adversarial", "encode", "convolutional") keeps the
 means by it what the list's papers do (``Evidence.sense``): beside what the papers holding it are about (the mean of
 their passages), the query is not much further from it than the word alone is. "Adversarial proceedings in bankruptcy court" or "how to encode a birthday
 message in morse code" are much further; there the word is everyday English in another sense, and counts as such.
+
+A specific word the list holds only in passing, beside none of the query's other words (``passing``), counts as an
+everyday word it lacks when every specific word of the query is one, it holds words the list lacks, and no passage
+is near it (``RARE_COSINE``): "how can i learn english faster at home".
 """
 
 from __future__ import annotations
 
-import bisect
 import math
 import threading
 from collections.abc import Callable, Sequence
@@ -52,6 +55,8 @@ from ..index import lexical, tokens
 from ..index.matrix import read_rows
 from . import acronyms, english
 from .order import LIST_WORDS
+from .passing import Passages, in_passing
+from .wordforms import forms
 from .wording import ASIDES, ASKING, CUES
 
 TOPIC_CEILING = 6.0  # a word this common in everyday English (Zipf) or more carries no topic: "the", "way", "just"
@@ -77,11 +82,6 @@ FOREIGN_SLOPE = 10.0  # how fast the confidence falls past FOREIGN_TOPIC_AT (0.5
 SENSE_APART = 0.20
 SENSE_PAPERS = 64  # the papers a word's sense is read from, at most (evenly spread over those holding it): a
 # million-paper list read 256 papers' passages, ~140 ms a question that reached the check; a 49-paper list reads all
-# another form of a word (``forms``): a stem the list lacks, this long or more, that begins a stem it holds which is
-# longer by an ending of these many letters ("handwrit" and "handwritten", "strength" and "strengthen"); a single letter
-# more is most often another word ("organis", "organism"), five or more a compound ("handwriting" is no "handwritingpad")
-FORM_STEM = 6
-FORM_ENDING = (2, 4)
 KEPT_WORDS = 4096  # words whose facts (``Scope.facts``) and whose papers' mean passage (``Scope._about``) are kept
 RARE_COSINE = 0.40  # best cosine under this: the words the list lacks count in ``everyday`` however rare in everyday
 # English ("kalman filters", "a neuro physiotherapist"); chosen on the tune half, the middle of the gap between the
@@ -169,6 +169,7 @@ class Scope:
         self._papers = max(1, words.n_docs)
         self._field: np.ndarray | None = field
         self.spells = acronyms.Spelt(passages)
+        self._passing = Passages(passages)
         self._sorted: list[str] | None = None
         self._lock = threading.Lock()
         self._facts: Kept[WordFacts] = Kept(KEPT_WORDS)
@@ -254,13 +255,31 @@ class Scope:
         found = Evidence(vector_cosine, field, foreign, jargon, held, everyday, specific, topical=topical)
         if qvec is None or embed is None:
             return found
-        if specific >= SPECIFIC_BELOW and missing:
+        far_in = far and missing and fitted(found, False) >= NO_MATCH_BELOW  # read only where it may count
+        passing = in_passing(shared, lambda w: self.alone(w, topic)) if far_in else []
+        if passing:  # the list's words, but none in the list's sense: as everyday words the list lacks
+            moved = sum(w_weight for _, w_weight in passing)
+            found = replace(found, everyday=found.everyday + moved / total, specific=found.specific - moved)
+            shared = [pair for pair in shared if pair not in passing]
+            missing |= {w for w, _ in passing}
+        if found.specific >= SPECIFIC_BELOW and missing:
             found, missing = self._other_sense(found, shared, missing, total, qvec, embed)
         if not missing or found.specific >= SPECIFIC_BELOW:
             return found
         if found.everyday < FOREIGN_TOPIC_AT - PULL_REACH or fitted(found, words_only=False) < NO_MATCH_BELOW:
             return found  # the pull cannot change the verdict: the query is not encoded again
         return replace(found, pull=self._pull(topic, missing, words, field, embed))
+
+    def alone(self, word: str, query: str) -> bool:
+        """Whether the list holds ``word`` only in passing beside the other words of ``query`` (``passing``)."""
+        own = set(self._held_stems(word))
+        others = {t for w in _words_but(query, tokens.STOPWORDS) if weight(w) > 0.0 for t in self._held_stems(w)} - own
+        return self._passing.alone(own, others, self._rows_holding(word).tolist())
+
+    def _held_stems(self, word: str) -> list[str]:
+        """The stems of ``word`` the list holds, in its own form or another (``held_ids``)."""
+        own = [t for t in tokens.tokenize(word) if t in self._words.vocab]
+        return own or [t for stem in tokens.tokenize(word) for t in forms(stem, self._stems())]
 
     def _other_sense(
         self,
@@ -338,24 +357,6 @@ def _known(word: str, zipf: float) -> bool:
     "minibatch"); one without a vowel is an acronym ("MLPs", "DBN", "gnn") and may stand for words the list spells out
     ("multilayer perceptron", "deep belief network"), which counting its letters cannot see."""
     return zipf > 0.0 and any(c in VOWELS for c in word)
-
-
-def forms(stem: str, stems: list[str]) -> list[str]:
-    """The stems of ``stems`` (sorted) that are other forms of a word of stem ``stem``: those it begins, longer by an
-    ending of ``FORM_ENDING`` letters, when it is ``FORM_STEM`` letters long or more. The stemmer joins a word's
-    regular forms ("translate", "translation": "translat"), not those whose endings it does not know ("handwriting":
-    "handwrit"; "handwritten" stays whole)."""
-    if len(stem) < FORM_STEM:
-        return []
-    low, high = FORM_ENDING
-    found = []
-    for at in range(bisect.bisect_right(stems, stem), len(stems)):  # read in place: a slice would copy the rest
-        other = stems[at]
-        if not other.startswith(stem):
-            break
-        if low <= len(other) - len(stem) <= high:
-            found.append(other)
-    return found
 
 
 def _spread(papers: np.ndarray) -> np.ndarray:
