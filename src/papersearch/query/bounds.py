@@ -52,6 +52,15 @@ DECADE_ONWARD = re.compile(
     r"\s*(?:onwards?\b|on\b(?=\s*(?:$|[?.!,;]))|and\s+(?:later|after|beyond)\b|or\s+later\b)", re.IGNORECASE
 )
 
+# "from" a thing the list introduced is a time after a word for papers or at the question's start ("papers from
+# backprop on", "from word2vec onwards"), or with "onwards" after it: after a verb or its object it is where a process
+# takes something from ("draw samples from a VAE", "generate text from GPT-2", "which paper follows from the LSTM")
+FROM_PAPERS = re.compile(
+    r"(?:^|\b(?:papers?|works?|research|anything|everything|stuff|ones|entries|articles|results|ideas|progress"
+    r"|developments?|advances|years?|time|list))\W*$",
+    re.IGNORECASE,
+)
+
 # words of an event after a concept a bound stands beside ("after backprop took off"): they say when, not what about
 EVENT_WORDS = frozenset(
     [
@@ -99,3 +108,10 @@ def named_end(what: str, n: int) -> int:
         if len(thing_words(what[: token.end()])) >= n:
             return token.end()
     return len(what)
+
+
+def from_a_time(before: str, after: str) -> bool:
+    """Whether "from" and a thing the list introduced, with ``before`` and ``after`` it in the question, say a time:
+    after a word for papers or at the start ("papers from backprop on"), or with "onwards" after it ("from word2vec
+    onwards"); else where a process takes something from ("draw samples from a VAE": ``FROM_PAPERS``)."""
+    return FROM_PAPERS.search(before) is not None or DECADE_ONWARD.match(after) is not None

@@ -24,7 +24,7 @@ from .comparison import YES_NO, compared_sides
 from .periods import Span
 from .relation import Side, every_other, nearest, read_relation
 from .sides import BETWEEN, LISTING, SIDES, listed, split_sides
-from .steps import a_step
+from .steps import a_position, a_step
 from .timespell import WORD_RE, mended, time_word
 from .timespell import misspelt as misspelt  # the speller asks the order's module (``spelling``)
 
@@ -305,10 +305,13 @@ def read_order(text: str) -> OrderReading | None:
 
 
 def _yes_no(text: str) -> re.Match[str] | None:
-    """A yes-or-no question of which of two papers came first (``comparison.YES_NO``), unless its second side is a
-    step of a process ("does weight decay apply before or after the gradient step?": ``steps.a_step``)."""
+    """A yes-or-no question of which of two papers came first (``comparison.YES_NO``), unless a side is a step of a
+    process or a part of a network ("does weight decay apply before or after the gradient step?", "does batch
+    normalization go before or after the activation?": ``steps.a_step``, ``steps.a_position``)."""
     asked = YES_NO.search(text)
-    return None if asked is None or a_step(asked.group("b")) else asked
+    if asked is None or a_step(asked.group("a")) or a_step(asked.group("b")) or a_position(text):
+        return None
+    return asked
 
 
 def time_words_read(text: str) -> dict[int, tuple[int, str]]:
