@@ -15,7 +15,8 @@ import yaml
 from papersearch.query.order import choice_sides, read_order
 from papersearch.query.relation import read_relation
 from papersearch.query.steps import a_position
-from papersearch.query.timewords import TimeContext, read_time
+from papersearch.query.timewords import read_time
+from papersearch.query.windows import TimeContext
 
 ERAS = tuple(yaml.safe_load((Path(__file__).parents[1] / "corpus" / "eras.yaml").read_text(encoding="utf-8")))
 CONCEPTS = {"vae": 2013, "gpt 2": 2018, "batch norm": 2015, "backprop": 1986, "word2vec": 2012, "attention": 2015}
