@@ -13,7 +13,7 @@ import pytest
 
 from papersearch.query.order import read_order
 from papersearch.query.ordering import around
-from papersearch.query.relation import a_topic
+from papersearch.query.relation_words import a_topic
 from papersearch.query.searcher import Searcher
 
 

@@ -11,6 +11,7 @@ import re
 from ..core.patterns import Gated
 from ..core.text import plain_words
 from .periods import ERA_WORD, Span
+from .steps import a_position
 
 YEAR = r"(?:1[89]\d\d|20\d\d)"
 # the words that open a time on one side of a year, a decade or a thing the list introduced, and which side each
@@ -108,6 +109,15 @@ def named_end(what: str, n: int) -> int:
         if len(thing_words(what[: token.end()])) >= n:
             return token.end()
     return len(what)
+
+
+def a_time_beside(word: str, text: str, start: int, end: int) -> bool:
+    """Whether a bound ``word`` read at ``start``-``end`` of ``text`` beside a thing the list introduced says a time:
+    not where a process takes something from ("draw samples from a VAE": ``from_a_time``), nor where a part of a
+    network goes ("should dropout come before or after batch norm?": ``steps.a_position``)."""
+    if word.lower() == "from" and not from_a_time(text[:start], text[end:]):
+        return False
+    return not a_position(text)
 
 
 def from_a_time(before: str, after: str) -> bool:

@@ -22,7 +22,8 @@ from ..core.patterns import Gated
 from ..core.records import Order, OrderFirst, OrderOver
 from .comparison import YES_NO, compared_sides
 from .periods import Span
-from .relation import Side, by_a_tie, every_other, nearest, read_relation
+from .relation import Side, every_other, nearest, read_relation
+from .relation_words import by_a_tie
 from .sides import BETWEEN, LISTING, SIDES, listed, split_sides
 from .steps import a_position, a_step
 from .timespell import WORD_RE, mended, time_word

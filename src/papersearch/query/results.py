@@ -32,7 +32,8 @@ from .explain import Explainer, query_stems
 from .hits import search_hit, search_results
 from .paths import PathGraph
 from .plan import PlanContext, QueryPlan, make_plan, named_concepts, named_terms
-from .relation import Side, a_topic
+from .relation import Side
+from .relation_words import a_topic
 from .spelling import Speller
 from .timewords import TimeContext
 

@@ -12,20 +12,9 @@ import re
 from collections.abc import Callable
 
 from ..core.patterns import DIGIT, YEAR_DIGITS, Gated
-from .bounds import (
-    BOUND,
-    BOUND_WORDS,
-    DECADE_BOUND,
-    DECADE_ONWARD,
-    PERIOD_BOUND,
-    YEAR,
-    bounded,
-    from_a_time,
-    named_end,
-    thing_words,
-)
+from . import bounds
+from .bounds import BOUND, BOUND_WORDS, DECADE_BOUND, DECADE_ONWARD, PERIOD_BOUND, YEAR, bounded, named_end, thing_words
 from .periods import Span, era_named, nickname_in
-from .steps import a_position
 from .windows import TimeContext as TimeContext  # the reader's input, as the ranker imports it
 from .windows import TimeWindow as TimeWindow
 
@@ -254,7 +243,7 @@ def _bound(text: str, ctx: TimeContext) -> TimeWindow | None:
         # "from" a thing is often where a story starts ("from perceptrons to deep learning"): whole names only
         named = None if re.fullmatch(YEAR, what) else _concept_words(what, ctx, whole=word.lower() == "from")
         year = int(what) if named is None and re.fullmatch(YEAR, what) else None if named is None else named[0]
-        if year is None or (named is not None and not _a_time_beside(word, text, m)):
+        if year is None or (named is not None and not bounds.a_time_beside(word, text, m.start(), m.end())):
             continue
         # "pre-transformer machine translation": the bound and the concept say when, the words after it what about
         end_at = m.end() if named is None else m.start("what") + named_end(m.group("what"), named[1])
@@ -267,15 +256,6 @@ def _bound(text: str, ctx: TimeContext) -> TimeWindow | None:
             label = f"papers from {start}" + ("" if side == "from" and not onward else " on")
         return TimeWindow(start, end, label, ((m.start(), end_at),))
     return None
-
-
-def _a_time_beside(word: str, text: str, m: re.Match[str]) -> bool:
-    """Whether a bound word beside a thing the list introduced (read by ``m``) says a time: not where a process takes
-    something from ("draw samples from a VAE": ``bounds.from_a_time``), nor where a part of a network goes ("should
-    dropout come before or after batch norm?": ``steps.a_position``)."""
-    if word.lower() == "from" and not from_a_time(text[: m.start()], text[m.end() :]):
-        return False
-    return not a_position(text)
 
 
 def _decades(text: str, ctx: TimeContext) -> TimeWindow | None:
