@@ -13,7 +13,8 @@ import yaml
 
 from papersearch.query.relation import read_relation
 from papersearch.query.searcher import Searcher
-from papersearch.query.timewords import TimeContext, read_time
+from papersearch.query.timewords import read_time
+from papersearch.query.windows import TimeContext
 
 ERAS = tuple(yaml.safe_load((Path(__file__).parents[1] / "corpus" / "eras.yaml").read_text(encoding="utf-8")))
 CONTEXT = TimeContext(ERAS, 1943, 2025, {"transformer": 2017, "alexnet": 2012, "backprop": 1986, "gan": 2014})

@@ -6,8 +6,8 @@ import pytest
 
 from papersearch.core.names import author_surname, name_key
 from papersearch.core.records import EraRecord, GraphRecord, PaperRecord
-from papersearch.query.order import mended
 from papersearch.query.plan import build_context, concept_matches, make_plan
+from papersearch.query.timespell import mended
 from papersearch.query.timewords import read_time
 
 from .conftest import DEV_FILES

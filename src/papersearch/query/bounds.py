@@ -11,6 +11,7 @@ import re
 from ..core.patterns import Gated
 from ..core.text import plain_words
 from .periods import ERA_WORD, Span
+from .steps import a_position
 
 YEAR = r"(?:1[89]\d\d|20\d\d)"
 # the words that open a time on one side of a year, a decade or a thing the list introduced, and which side each
@@ -50,6 +51,15 @@ DECADE_BOUND = re.compile(rf"\b(?P<dir>{_DIR})[\s-]+$", re.IGNORECASE)
 PERIOD_BOUND = re.compile(rf"\b(?P<dir>{_DIR})[\s-]+(?:the\s+)?(?:[\w'’]+[\s-]+){{0,2}}$", re.IGNORECASE)
 DECADE_ONWARD = re.compile(
     r"\s*(?:onwards?\b|on\b(?=\s*(?:$|[?.!,;]))|and\s+(?:later|after|beyond)\b|or\s+later\b)", re.IGNORECASE
+)
+
+# "from" a thing the list introduced is a time after a word for papers or at the question's start ("papers from
+# backprop on", "from word2vec onwards"), or with "onwards" after it: after a verb or its object it is where a process
+# takes something from ("draw samples from a VAE", "generate text from GPT-2", "which paper follows from the LSTM")
+FROM_PAPERS = re.compile(
+    r"(?:^|\b(?:papers?|works?|research|anything|everything|stuff|ones|entries|articles|results|ideas|progress"
+    r"|developments?|advances|years?|time|list))\W*$",
+    re.IGNORECASE,
 )
 
 # words of an event after a concept a bound stands beside ("after backprop took off"): they say when, not what about
@@ -99,3 +109,19 @@ def named_end(what: str, n: int) -> int:
         if len(thing_words(what[: token.end()])) >= n:
             return token.end()
     return len(what)
+
+
+def a_time_beside(word: str, text: str, start: int, end: int) -> bool:
+    """Whether a bound ``word`` read at ``start``-``end`` of ``text`` beside a thing the list introduced says a time:
+    not where a process takes something from ("draw samples from a VAE": ``from_a_time``), nor where a part of a
+    network goes ("should dropout come before or after batch norm?": ``steps.a_position``)."""
+    if word.lower() == "from" and not from_a_time(text[:start], text[end:]):
+        return False
+    return not a_position(text)
+
+
+def from_a_time(before: str, after: str) -> bool:
+    """Whether "from" and a thing the list introduced, with ``before`` and ``after`` it in the question, say a time:
+    after a word for papers or at the start ("papers from backprop on"), or with "onwards" after it ("from word2vec
+    onwards"); else where a process takes something from ("draw samples from a VAE": ``FROM_PAPERS``)."""
+    return FROM_PAPERS.search(before) is not None or DECADE_ONWARD.match(after) is not None

@@ -23,8 +23,9 @@ from ..core.records import Order, OrderFirst, OrderOver
 from .comparison import YES_NO, compared_sides
 from .periods import Span
 from .relation import Side, every_other, nearest, read_relation
+from .relation_words import by_a_tie
 from .sides import BETWEEN, LISTING, SIDES, listed, split_sides
-from .steps import a_step
+from .steps import a_position, a_step
 from .timespell import WORD_RE, mended, time_word
 from .timespell import misspelt as misspelt  # the speller asks the order's module (``spelling``)
 
@@ -169,6 +170,7 @@ class OrderReading:
     alone: bool = False  # no paper of the list lies on ``side`` of the anchor: it is the list's first (or last)
     matched: int = 0  # how many papers the order ran over, when the place asked for (``nth``) lies past them
     compared: tuple[str, ...] = ()  # a comparison, no order in time asked ("GANs vs VAEs"): its two sides' words
+    tied: bool = False  # the side is said by a tie ("influenced by X", "X's successors"), not by time ("after X")
 
     @property
     def compares(self) -> bool:
@@ -297,18 +299,23 @@ def read_order(text: str) -> OrderReading | None:
         side, anchor = None, ""
     elif first is None and side is not None and span is not None and nearest(text, span):
         first = "latest" if side == "before" else "earliest"  # "just before X": the nearest in time first
+    tied = side is not None and span is not None and by_a_tie(text, span)
     if span is not None:
         spans.append(span)
     spans = [(at[start], at[end]) for start, end in spans]  # where they stand in the text as typed
     listed_only = listed_only and side is None
-    return OrderReading(first, side, anchor, tuple(spans), side or "topic", listed_only=listed_only, nth=nth)
+    over = side or "topic"
+    return OrderReading(first, side, anchor, tuple(spans), over, listed_only=listed_only, nth=nth, tied=tied)
 
 
 def _yes_no(text: str) -> re.Match[str] | None:
-    """A yes-or-no question of which of two papers came first (``comparison.YES_NO``), unless its second side is a
-    step of a process ("does weight decay apply before or after the gradient step?": ``steps.a_step``)."""
+    """A yes-or-no question of which of two papers came first (``comparison.YES_NO``), unless a side is a step of a
+    process or a part of a network ("does weight decay apply before or after the gradient step?", "does batch
+    normalization go before or after the activation?": ``steps.a_step``, ``steps.a_position``)."""
     asked = YES_NO.search(text)
-    return None if asked is None or a_step(asked.group("b")) else asked
+    if asked is None or a_step(asked.group("a")) or a_step(asked.group("b")) or a_position(text):
+        return None
+    return asked
 
 
 def time_words_read(text: str) -> dict[int, tuple[int, str]]:

@@ -26,6 +26,7 @@ TIME_WEIGHT = 0.5  # ...and being TIME_SCALE years away costs 0.5·ln 2 of one (
 TIME_SCALE = 10.0
 TIE = {"cites": 1.0, "mentions": 0.5}  # how much an edge of each kind ties two papers
 TIE_HOP = 0.5  # a tie through a paper in between counts half
+TOPIC_WEIGHT = 0.25  # what came after a topic ("what superseded recurrent networks"): its relevance counts this much
 
 
 def by_year(fused: np.ndarray, years: np.ndarray, first: First, rows: np.ndarray, nth: int = 1) -> np.ndarray:
@@ -168,16 +169,20 @@ def around(
     side: Side,
     ties: dict[int, float],
     first: First | None,
-    topical: bool,
+    topical: float,
     nth: int = 1,
+    tied_only: bool = False,
 ) -> np.ndarray:
     """Scores that put the papers on ``side`` of ``anchor`` in time ahead of the rest: by year when ``first`` says
     so (within a year, as below; the one at place ``nth`` first, as ``by_year`` puts it: "the third most recent
     paper before GANs"); else those the graph ties to it (``ties``, each 0-1), nearest to it in meaning (``near``:
-    each paper's closeness to the anchor) and nearest in time first, and, when the query says more than the paper's
-    name (``topical``), most relevant to the rest of the query (``fused``).
+    each paper's closeness to the anchor) and nearest in time first, and most relevant to the query (``fused``) by
+    the weight ``topical``: 1 when the query says more than the paper's name, ``TOPIC_WEIGHT`` when the anchor is a
+    topic ("what superseded recurrent networks"), else 0.
 
     A paper of the anchor's own year is on a side only when the graph says so (it cites the anchor, or is cited).
+    With ``tied_only`` (a side said by a tie: "papers influenced by X, in chronological order") an order by year runs
+    over the papers the graph ties to the anchor, when any lies on that side; the rest follow as above.
     """
     on_side = years < years[anchor] if side == "before" else years > years[anchor]
     for row in ties:
@@ -194,13 +199,14 @@ def around(
         - TIME_WEIGHT * np.log1p(gap / TIME_SCALE)
     )
     if topical:
-        score += _z(np.where(np.isfinite(fused), fused, np.nan))[rows]
-    if first is not None:  # by year, and within a year the closest to the anchor first
+        score += topical * _z(np.where(np.isfinite(fused), fused, np.nan))[rows]
+    top = float(np.max(fused[np.isfinite(fused)]))
+    kin = rows[np.isin(rows, list(ties))] if tied_only and first is not None else rows
+    if first is not None and (len(kin) == len(rows) or not len(kin)):  # by year, within a year the closest first
         out[rows] = score
         return by_year(out, years, first, rows, nth)
-    top = float(np.max(fused[np.isfinite(fused)]))
-    out[rows] = score - score.min() + top + 1.0
-    return out
+    out[rows] = score - score.min() + top + 1.0  # the side first; of it, the tied papers by year when asked
+    return by_year(out, years, first, kin, nth) if first is not None else out
 
 
 def _z(x: np.ndarray) -> np.ndarray:

@@ -23,7 +23,8 @@ from .forms import Form, other_forms
 from .intents import HISTORY, ORIGIN
 from .order import LIST_WORDS, SEQUENCE_WORDS, THINGS, OrderReading, choice_sides, read_order
 from .periods import ERA_WORD, Span
-from .timewords import TimeContext, TimeWindow, read_time
+from .timewords import read_time
+from .windows import TimeContext, TimeWindow
 from .wording import ASIDES, ASKING, FILLER, INSTRUCTION, REQUESTS, TIME_JOINERS, without_contrast, without_instruction
 
 # words that say where an order runs but not what about: "the last paper on the timeline", "the oldest among these"

@@ -17,7 +17,7 @@ from typing import Literal
 
 from ..core.patterns import DIGIT, Gated
 from .periods import ERA_WORD, Span
-from .steps import a_step
+from .steps import a_position, a_step
 from .timewords import WORD_NUMBERS
 
 Side = Literal["before", "after"]
@@ -107,6 +107,10 @@ AFTER = Gated(
     rf"\b(?:(?:came|come|comes|coming)\s+(?:out\s+|next\s+)?{_SOON}(?:after|since)|happened\s+{_SOON}(?:after|since)"
     rf"|{_NEXT}after|next(?:\s+(?:paper|one|entry|step|thing)(?:\s+(?:on|in)\s+the\s+(?:timeline|list))?)?\s+after"
     r"|(?:later|subsequent)\s+(?:papers?|work|entries)\s+(?:that\s+)?(?:cite|cites|cited|mention|mentions|build\s+on)"
+    # "which paper follows from X", "what follows from the X paper": a paper that follows from a paper came after it
+    # ("what follows from the universal approximation theorem" asks for a consequence, no paper)
+    r"|(?:papers?|works?|ones|entries|research)\s+(?:that\s+|which\s+)?follow(?:s|ed)?\s+from"
+    r"|follow(?:s|ed)?\s+from(?=\s+[^?.!;,]*\b(?:paper|work|article)\b)"
     r"|follow(?:ed|ing)(?:\s+up)?(?:\s+on)?|follows(?:\s+up)?(?:\s+on)?(?!\s+from\b)|succe(?:eded|eds|eding)|(?:built|builds|build|building)\s+(?:on|upon)"
     r"|(?:grew|came|sprang|spun|emerged)\s+out\s+of|in\s+the\s+wake\s+of|(?:replaced|superseded|supplanted)"
     rf"|(?:was|were|is|are)\s+there\s+{_SOON}(?:after|since)|{_PEOPLE}{_SOON}(?:after|since)"
@@ -303,6 +307,8 @@ def every_other(anchor: str) -> bool:
 
 def read_relation(text: str, superlative: bool) -> tuple[Side | None, str, Span | None]:
     """The side and the anchor's words of a relation to one paper, and where it was read."""
+    if a_position(text):  # "should dropout come before or after batch norm?": where a part goes, not when
+        return None, "", None
     text = ET_AL.sub(lambda m: m.group()[:-1] + " ", text)  # "Sutskever et al. 2014": the same length, no full stop
     patterns: list[tuple[Gated, Side | Role | None]] = [
         (LEADING, None),

@@ -33,6 +33,7 @@ from .hits import search_hit, search_results
 from .paths import PathGraph
 from .plan import PlanContext, QueryPlan, make_plan, named_concepts, named_terms
 from .relation import Side
+from .relation_words import a_topic
 from .spelling import Speller
 from .timewords import TimeContext
 
@@ -230,9 +231,10 @@ class Ranker:
             tied = self._tied(anchor, o.side)
             at = scored.at(np.array([anchor, *tied], dtype=np.int64))
             ties = {int(p): w for p, w in zip(at[1:], tied.values(), strict=True) if p >= 0}
-            topical = plan.topic != o.anchor
+            topical = 1.0 if plan.topic != o.anchor else ordering.TOPIC_WEIGHT if a_topic(o.anchor) else 0.0
             near = self._near(anchor, scored.rows)
-            return ordering.around(fused, near, years, int(at[0]), o.side, ties, o.first, topical, o.nth), plan
+            by_tie = o.tied  # "papers influenced by X, in chronological order": the tied ones by year
+            return ordering.around(fused, near, years, int(at[0]), o.side, ties, o.first, topical, o.nth, by_tie), plan
         assert o.first is not None
         inside = scored.mask & np.isfinite(fused)  # an order runs within the time the question names, if any
         if plan.window is not None:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 from ..core.patterns import DIGIT, YEAR_DIGITS, Gated
+from . import bounds
 from .bounds import BOUND, BOUND_WORDS, DECADE_BOUND, DECADE_ONWARD, PERIOD_BOUND, YEAR, bounded, named_end, thing_words
 from .periods import Span, era_named, nickname_in
 from .windows import TimeContext as TimeContext  # the reader's input, as the ranker imports it
@@ -242,7 +243,7 @@ def _bound(text: str, ctx: TimeContext) -> TimeWindow | None:
         # "from" a thing is often where a story starts ("from perceptrons to deep learning"): whole names only
         named = None if re.fullmatch(YEAR, what) else _concept_words(what, ctx, whole=word.lower() == "from")
         year = int(what) if named is None and re.fullmatch(YEAR, what) else None if named is None else named[0]
-        if year is None:
+        if year is None or (named is not None and not bounds.a_time_beside(word, text, m.start(), m.end())):
             continue
         # "pre-transformer machine translation": the bound and the concept say when, the words after it what about
         end_at = m.end() if named is None else m.start("what") + named_end(m.group("what"), named[1])
