@@ -17,6 +17,7 @@ The only module that imports ray, and only when a ``RayEmbedder`` is made.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -25,11 +26,12 @@ import socket
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import EncoderError
-from .model import resolve_model_path
+from .model import cannot_load, resolve_model_path
 
 if TYPE_CHECKING:
     import numpy as np
@@ -61,6 +63,7 @@ class _Encoder:
         path = resolve_model_path(model)  # this node's copy; ImportError when the bundled model is not installed here
         if os.path.isabs(path) and not os.path.isdir(path):  # say so before spending seconds importing torch
             raise FileNotFoundError(f"model folder {path} not found on node {socket.gethostname()}")
+        _check_configs(model, path)  # likewise: a node's broken copy fails in a second, not after the import
         from .sentence import Embedder
 
         self._embedder = Embedder(model)
@@ -155,6 +158,21 @@ class RayEmbedder:
             self._ray.shutdown()
         self._owns = False
         self._data_log.setLevel(self._data_log_level)
+
+
+def _check_configs(model: str, path: str) -> None:
+    """An ``EncoderError`` (``model.cannot_load``'s line, as the ``Embedder`` gives) when the folder's
+    ``modules.json`` or ``config.json`` is there and is not JSON: loading reads both, after seconds of importing
+    torch, transformers and sentence-transformers, which this spares a node whose copy is broken."""
+    for name in ("modules.json", "config.json"):
+        file = Path(path) / name
+        if not file.is_file():
+            continue
+        try:
+            json.loads(file.read_text(encoding="utf-8"))
+        except (ValueError, OSError) as exc:  # UnicodeDecodeError is a ValueError
+            why = f"its {name} on node {socket.gethostname()} is not JSON ({exc.__class__.__name__}: {str(exc)[:80]})"
+            raise EncoderError(cannot_load(model, why)) from None
 
 
 @contextmanager
