@@ -116,9 +116,7 @@ def test_a_further_source_holds_a_word_of_the_question_of_its_own(
             searcher.data, searcher.sentences, res, plan.topic, quotes.papers_for(u["intent"])
         )
         ids = {searcher.data.records[p]["id"] for p in rows}
-        sure = set(answer_sources.agreed(res)) - answer_sources.behind(res, quotes.CANDIDATE_PAPERS)
-        level = sure or set(answer_sources.level(res, quotes.CANDIDATE_PAPERS))
-        assert res["results"][0]["id"] not in ids and not ids & level
+        assert res["results"][0]["id"] not in ids
         assert not ids & {s["id"] for s in a["sources"]}, (a["query"], ids)
         set_aside += bool(ids)
     assert set_aside >= 20
@@ -230,17 +228,45 @@ def test_no_plain_topic_of_the_dev_set_cites_a_paper_behind_its_head(
     judged = level_cited = 0
     for res, a in dev:
         u = res["understood"]
-        if a["declined"] or u is None or u["intent"] != "topic" or u["order"] is not None:
+        if a["declined"] or not answer_sources.plain_topic(u):
             continue
         plan = searcher.plan(res["corrected_query"] or res["query"])
         if answer_sources.authored(res, plan.names, plan.topic):  # a person's papers: asked for by name
             continue
         far = answer_sources.behind(res, quotes.CANDIDATE_PAPERS)
         cited = {s["id"] for s in a["sources"]}
-        assert not far & cited, (a["query"], far & cited)
+        assert far & cited <= set(answer_sources.agreed(res)), (a["query"], far & cited)  # only a named second thing
         judged += bool(far)
         level_cited += bool(cited & set(answer_sources.level(res, quotes.CANDIDATE_PAPERS)))
     assert judged >= 50 and level_cited >= 10
+
+
+@pytest.mark.parametrize(
+    "query", ["papers from the deep learning boom years", "what came out in '89", "papers of the 1990s on memory"]
+)
+def test_a_question_of_years_reads_no_paper_as_behind(searcher: Searcher, query: str) -> None:
+    """A question of a time asks for the papers of that time, as ``agreed`` reads it too (``plain_topic``): the
+    answer to "papers from the deep learning boom" was cut to one paper of three graded 3."""
+    res = searcher.search(query)
+    assert res["understood"] is not None and res["understood"]["years"] is not None
+    assert not answer_sources.plain_topic(res["understood"]) and not answer_sources.behind(res, quotes.CANDIDATE_PAPERS)
+
+
+@pytest.mark.parametrize(
+    ("query", "second"),
+    [
+        ("attention and transformers", "2015-bahdanau-attention"),
+        ("attention and the transformer", "2015-bahdanau-attention"),
+    ],
+)
+def test_a_second_thing_the_topic_names_is_cited_though_ranked_behind(
+    searcher: Searcher, query: str, second: str
+) -> None:
+    """A paper both sides agree on, whose concept the topic names in full, answers the second thing asked: cited
+    though the search ranks it well behind the first."""
+    res = searcher.search(query)
+    assert second in answer_sources.behind(res, quotes.CANDIDATE_PAPERS) and second in answer_sources.agreed(res)
+    assert second in {s["id"] for s in searcher.answer(query)["sources"]}
 
 
 def test_a_question_that_spans_papers_reads_no_paper_as_behind(searcher: Searcher) -> None:

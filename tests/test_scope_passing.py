@@ -40,6 +40,11 @@ CASUAL = (
     "learning from rewards",
     "sentence meaning",
     "computers writing captions for photos",
+    # the review's: a generic word ("computer", "make") beside a word is no evidence of its sense, and "photos" stands
+    # beside NeRF's "photographed" (a longer form): each was declined by the first form of the rule
+    "can a computer render a room from photos",
+    "render a room from photos",
+    "how do you make a computer paint from a sketch",
 )
 
 

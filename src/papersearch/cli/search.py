@@ -48,7 +48,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
     from ..core.errors import InputFileError
     from ..query.evaluate import load_queries, report
-    from .render import print_json, show_report
+    from .render import print_json
+    from .report import show_report
 
     searcher = open_index(settings, note_staleness=False)
     known = {r["id"] for r in searcher.papers()}

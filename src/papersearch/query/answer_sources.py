@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..core.names import author_surname, name_key
-from ..core.records import Order, SearchResults
+from ..core.records import Order, SearchResults, Understood
 from ..index.reader import IndexData
 from ..index.understanding import concept_terms
 from .head import HEAD_DEPTH, level_floor
@@ -107,6 +107,18 @@ def authored(results: SearchResults, names: tuple[str, ...], topic: str) -> set[
     return {h["id"] for h in theirs} if len(theirs) >= 2 else None
 
 
+def plain_topic(understood: Understood | None) -> bool:
+    """Whether a question asks for the paper that answers a topic: no time, person, order, origin or history, each
+    of which asks for several papers (``agreed`` and ``behind`` judge only such a question)."""
+    return (
+        understood is not None
+        and understood["intent"] == "topic"
+        and understood["years"] is None
+        and not understood["names"]
+        and understood["order"] is None
+    )
+
+
 def agreed(results: SearchResults) -> list[str]:
     """The ids of the ranked papers (the best ``HEAD_DEPTH``) that both sides of the search put among their
     ``AGREED_DEPTH`` best, by meaning and by words, when a plain topic's first ranked paper is one of them; else none.
@@ -115,10 +127,8 @@ def agreed(results: SearchResults) -> list[str]:
     papers cited beside such a first paper were graded in 2 of 9, beside any other first paper in 6 of 13
     (docs/assistant.md, "Sources where the sides agree"). A question of time, a person, an order, an origin or a
     history asks for several papers, and words alone (no meaning) give no second opinion: neither is judged."""
-    understood, hits = results["understood"], results["results"][:HEAD_DEPTH]
-    if understood is None or understood["intent"] != "topic" or understood["years"] is not None:
-        return []
-    if understood["names"] or understood["order"] is not None or len(hits) < 2:
+    hits = results["results"][:HEAD_DEPTH]
+    if not plain_topic(results["understood"]) or len(hits) < 2:
         return []
     dense = [h["scores"]["dense"] for h in hits]
     lexical = [h["scores"]["lexical"] for h in hits]
@@ -139,11 +149,18 @@ def behind(results: SearchResults, papers: int) -> set[str]:
     paper, on "learn" and "task", beside Yosinski's) and the fifth, graded 2, was quoted instead of a grade-3 first
     paper (docs/assistant.md, "An eighth pass at sources").
     """
-    understood, hits = results["understood"], results["results"]
-    if understood is None or understood["intent"] != "topic" or understood["order"] is not None or len(hits) < 2:
+    hits = results["results"]
+    if not plain_topic(results["understood"]) or len(hits) < 2:
         return set()
     close = set(level(results, papers))
     return {h["id"] for h in hits[1:papers] if h["id"] not in close}
+
+
+def _names_a_concept_of(data: IndexData, paper: str, asked: set[str]) -> bool:
+    """Whether the topic's stems ``asked`` name one of ``paper``'s concepts in full ("attention and transformers":
+    Bahdanau's attention): the second thing a question names, not a weak tie, when both sides agree on the paper."""
+    row = data.records.row_of(paper)
+    return row is not None and any(t and t <= asked for _, _, t in concept_terms(data.records[row]))
 
 
 def _place(scores: Sequence[float], at: int) -> int:
@@ -189,17 +206,19 @@ def unearned(data: IndexData, sentences: Sentences, results: SearchResults, topi
     name of the GAN paper's concept, so it is no source beside it; a paper whose sentences match by meaning alone
     is none either. Empty when the topic holds no word of the list (a person's name alone: nothing to judge by).
 
-    A plain topic (``behind``) sets aside every paper not level with the first, whatever its words; where both sides
-    of the search agree on the first (``agreed``), every paper but those they agree on and level with it.
+    A plain topic (``behind``) sets aside every paper not level with the first, whatever its words, but one both
+    sides agree on whose concept the topic names in full (the second thing it asks about); where both sides of the
+    search agree on the first (``agreed``), every paper but those they agree on and level with it.
     """
     hits = results["results"][:papers]
-    far = behind(results, papers)
-    sure = [i for i in agreed(results) if i not in far]
+    asked = set(topic_stems(topic))
+    both = agreed(results)
+    far = {i for i in behind(results, papers) if i not in both or not _names_a_concept_of(data, i, asked)}
+    sure = [i for i in both if i not in far]
     if len(hits) >= 2 and sure:
         return frozenset(p for h in hits[1:] if h["id"] not in sure and (p := data.records.row_of(h["id"])) is not None)
     if far:
         return frozenset(p for h in hits if h["id"] in far and (p := data.records.row_of(h["id"])) is not None)
-    asked = set(topic_stems(topic))
     if len(hits) < 2 or not sentences.weights(list(asked)):
         return frozenset()
     first = data.records.row_of(hits[0]["id"])

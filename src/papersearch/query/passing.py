@@ -24,6 +24,7 @@ ALONE_WEIGHT = 0.5  # the words read for being held in passing carry this topic 
 # asked. From 0.2 to 1.0 the tune half and the probes of the session that chose it flag the same in-scope questions
 HEADLINES = frozenset(["title", "question"])  # the passages that say what a paper is about, not what it says in passing
 KEPT_PASSAGES = 4096  # passages whose stems are kept
+PREFIX_AT = 4  # a query stem this long stands beside a longer stem that opens with it ("photo", "photograph")
 
 
 class Passages:
@@ -43,7 +44,7 @@ class Passages:
             return False
         for row in rows:
             stems = self._stems_at(row)
-            if own & stems and (self._passages[row][1] in HEADLINES or others & stems):
+            if own & stems and (self._passages[row][1] in HEADLINES or _beside(others, stems)):
                 return False
         return True
 
@@ -54,6 +55,12 @@ class Passages:
             assert self._passages is not None
             kept = self._stems.put(row, frozenset(tokens.tokenize(self._passages[row][2])))
         return kept
+
+
+def _beside(others: set[str], stems: frozenset[str]) -> bool:
+    """Whether a passage of ``stems`` holds one of ``others``, or a longer form of one of four letters or more
+    ("photo" of "photographed": the stemmer leaves "photograph")."""
+    return bool(others & stems) or any(s.startswith(o) for o in others if len(o) >= PREFIX_AT for s in stems)
 
 
 def in_passing(shared: list[tuple[str, float]], alone: Callable[[str], bool]) -> list[tuple[str, float]]:

@@ -271,10 +271,16 @@ class Scope:
         return replace(found, pull=self._pull(topic, missing, words, field, embed))
 
     def alone(self, word: str, query: str) -> bool:
-        """Whether the list holds ``word`` only in passing beside the other words of ``query`` (``passing``)."""
+        """Whether the list holds ``word`` only in passing beside the other specific words of ``query`` (``passing``):
+        a generic word of the field ("computer", in 14 papers) beside it says nothing of its sense."""
         own = set(self._held_stems(word))
-        others = {t for w in _words_but(query, tokens.STOPWORDS) if weight(w) > 0.0 for t in self._held_stems(w)} - own
+        others = {t for w in topic_words(query) if self._specific(w) for t in self._held_stems(w)} - own
         return self._passing.alone(own, others, self._rows_holding(word).tolist())
+
+    def _specific(self, word: str) -> bool:
+        """Whether ``word`` carries a topic and the list holds it in at most ``GENERIC_SHARE`` of its papers."""
+        facts = self.facts(word)
+        return facts.weight > 0.0 and 0 < facts.papers <= GENERIC_SHARE * self._papers
 
     def _held_stems(self, word: str) -> list[str]:
         """The stems of ``word`` the list holds, in its own form or another (``held_ids``)."""
