@@ -33,6 +33,21 @@ def test_a_small_lists_dense_scores_are_the_dense_sides_read_candidate_by_candid
     assert np.isfinite(dense).all() and scored.best_cosine == float(dense.max())
 
 
+def test_a_small_lists_dense_side_by_its_paper_table_is_the_searched_one(searcher: Searcher) -> None:
+    data = searcher.data
+    allow = searcher._ranker.allowed()
+    table = candidates.PaperRows.of(data.faiss_index, np.asarray(data.columns.passage_start))
+    assert candidates.dense_side(data, data.matrix[0], allow).papers is table.papers  # no filter: the table's side
+    matrix = np.asarray(data.matrix)
+    rng = np.random.default_rng(7)
+    asked = [*matrix, *rng.standard_normal((50, matrix.shape[1])).astype(np.float32), np.zeros(matrix.shape[1])]
+    for qvec in asked:  # every passage as a query (its own row best), random ones, and one where every cosine ties
+        got, want = table.side(np.asarray(qvec, dtype=np.float32)), candidates.searched(data, qvec, allow)
+        assert got.papers.tolist() == want.papers.tolist() and got.floor is want.floor is None
+        assert got.best_row.tolist() == want.best_row.tolist()
+        assert got.score.dtype == want.score.dtype and got.score.tobytes() == want.score.tobytes()
+
+
 def test_a_filtered_query_still_reads_the_dense_side_candidate_by_candidate(searcher: Searcher) -> None:
     results = searcher.search("generative adversarial networks", year_from=2014, k=49)
     assert results["results"] and all(hit["year"] >= 2014 for hit in results["results"])

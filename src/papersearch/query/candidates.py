@@ -23,11 +23,13 @@ era whose papers are not one run of rows is checked paper by paper within its sp
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..index import vectors
+from ..index.exact import Exact
 from ..index.lexical import LexicalIndex
 from ..index.lexical_engine import Engine
 from ..index.reader import IndexData
@@ -156,6 +158,15 @@ class DenseSide:
 def dense_side(data: IndexData, qvec: np.ndarray, allow: Allowed) -> DenseSide:
     """The best passages for ``qvec`` among the allowed papers' (every one when they are at most
     ``vectors.EXACT_LIMIT``, else the best ``vectors.CANDIDATE_ROWS``)."""
+    start = np.asarray(data.columns.passage_start)
+    every = allow.lo == 0 and allow.hi == len(start) - 1 and allow.era is None
+    if every and isinstance(data.faiss_index, Exact) and 0 < int(start[-1]) <= vectors.EXACT_LIMIT:
+        return PaperRows.of(data.faiss_index, start).side(qvec)  # a small list, no filter: every row scanned
+    return searched(data, qvec, allow)
+
+
+def searched(data: IndexData, qvec: np.ndarray, allow: Allowed) -> DenseSide:
+    """``dense_side`` through the vector index's search: its best rows, then each paper's first two among them."""
     start, row_paper = np.asarray(data.columns.passage_start), np.asarray(data.row_paper)  # plain views: no memmap
     first, end = int(start[allow.lo]), int(start[allow.hi])  # made per look-up
     every = allow.lo == 0 and allow.hi == len(start) - 1 and allow.era is None
@@ -182,6 +193,50 @@ def dense_side(data: IndexData, qvec: np.ndarray, allow: Allowed) -> DenseSide:
     if floor is not None:  # every paper not retrieved: its best two passages both score below the last row retrieved
         low = float(fusion.best_two(np.array([floor]), np.array([floor])).astype(np.float32)[0])
     return DenseSide(uniq, score, rows[first_at].astype(np.int64), low)
+
+
+_PAPER_ROWS: weakref.WeakKeyDictionary[Exact, PaperRows] = weakref.WeakKeyDictionary()  # by version's index
+
+
+class PaperRows:
+    """A small list's passage rows by paper, for a scan of every row (``dense_side`` with no filter): each paper's
+    rows in a padded table, so its best two passages are two ``argmax`` over it rather than a sort of every row by
+    score and then by paper. Made once a version (``of``), from the vector index's own matrix."""
+
+    def __init__(self, index: Exact, start: np.ndarray) -> None:
+        self.matrix = np.asarray(index.matrix, dtype=np.float32)  # the plain view ``Exact.search`` multiplies
+        counts = np.diff(start)
+        held = np.flatnonzero(counts > 0)
+        width = int(counts.max()) if len(held) else 0
+        self.papers = held.astype(np.int64)  # the papers with a passage, sorted
+        pad = int(start[-1])  # a row past the last: its cosine is -inf
+        place = np.arange(width, dtype=np.int64)
+        self.table = np.where(place < counts[held, None], start[held, None] + place, pad).astype(np.int64)
+        self.has_second = counts[held] > 1
+        self.at = np.arange(len(held))
+
+    @classmethod
+    def of(cls, index: Exact, start: np.ndarray) -> PaperRows:
+        """The table of ``index``'s version, made on first use (two threads may both make it: the same table)."""
+        made = _PAPER_ROWS.get(index)
+        if made is None:
+            made = _PAPER_ROWS[index] = cls(index, start)
+        return made
+
+    def side(self, qvec: np.ndarray) -> DenseSide:
+        """``dense_side`` over every row: the same cosines as ``Exact.search`` takes (the same product), each paper's
+        best passage (ties: the first row, as a stable sort by score keeps them) and its second best."""
+        sims = (np.asarray(qvec.reshape(1, -1), dtype=np.float32) @ self.matrix.T)[0]
+        padded = np.append(sims, np.float32(-np.inf))[self.table]
+        at = self.at
+        first = padded.argmax(axis=1)
+        best = padded[at, first]
+        padded[at, first] = -np.inf
+        second_of = padded.argmax(axis=1)
+        second = best.copy()
+        second[self.has_second] = padded[at, second_of][self.has_second]
+        score = fusion.best_two(best, second).astype(np.float32)
+        return DenseSide(self.papers, score, self.table[at, first], None)
 
 
 def first_two(papers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -59,8 +59,8 @@ class Ranker:
         self._era_code = {e["id"]: i for i, e in enumerate(data.eras)}
         self._spans = candidates.era_spans(self._eras, len(data.eras))
         self._degree = np.asarray(data.columns.degree)
-        self._plan_context: PlanContext = stored_context(data)
-        self._read = Readings(lambda text: make_plan(text, self._plan_context))  # ``make_plan``, kept per text
+        context = self._plan_context = stored_context(data)
+        self._read = Readings(lambda text: make_plan(text, context))  # ``make_plan``, kept per text (no cycle to self)
         self.engine = open_engine(data)
         self._asking = Asking(data, self.engine, self._plan_context, lambda: (graph().earlier, graph().later))
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,6 +71,27 @@ def _open_encoder(vdir: Path, settings: Settings) -> QueryEncoder | None:
         return None
 
 
+class _Once:
+    """``make()``'s value, made on the first call (one thread makes it) and kept. The searcher and its ranker share
+    one, where a lambda over the searcher would make a reference cycle: a dropped searcher (a reload, a new one a
+    benchmark round) would then wait for a full collection, which walks the whole heap, to be freed."""
+
+    def __init__(self, make: Callable[[], PathGraph]) -> None:
+        self._make: Callable[[], PathGraph] | None = make
+        self._value: PathGraph | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> PathGraph:
+        value = self._value
+        if value is None:
+            with self._lock:
+                if self._value is None and self._make is not None:
+                    self._value, self._make = self._make(), None
+                value = self._value
+        assert value is not None
+        return value
+
+
 def _took_ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 3)
 
@@ -86,7 +107,8 @@ class Searcher:
         self._encoder_lock = threading.Lock()
         self._vectors = QueryVectors()
         self._results = RecentResults()
-        self._ranker = Ranker(data, lambda: self.path_graph)
+        self._graph = _Once(lambda: PathGraph.from_index(data))  # over the data, not this searcher: no cycle to free
+        self._ranker = Ranker(data, self._graph)
 
     @classmethod
     def load(
@@ -323,10 +345,10 @@ class Searcher:
 
         return Sentences(self.data)
 
-    @cached_property
+    @property
     def path_graph(self) -> PathGraph:
-        """The graph oriented by time, with the papers' path vectors (as the build stored them)."""
-        return PathGraph.from_index(self.data)
+        """The graph oriented by time, with the papers' path vectors (as the build stored them), read on first use."""
+        return self._graph()
 
     def path(self, paper_id: str, direction: object = "before", k: object = DEFAULT_PATH_K) -> ReadingList:
         """What to read before ``paper_id`` (what it builds on, through the graph) or after it (what grew out of it)."""
