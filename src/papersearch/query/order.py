@@ -27,7 +27,6 @@ from .relation_words import by_a_tie
 from .sides import BETWEEN, LISTING, SIDES, listed, split_sides
 from .steps import a_position, a_step
 from .timespell import WORD_RE, mended, time_word
-from .timespell import misspelt as misspelt  # the speller asks the order's module (``spelling``)
 
 First = OrderFirst
 Named = tuple[int, str, str]  # a paper named by words, as the ranker found it: (row, id, how it is shown)

@@ -35,7 +35,7 @@ from .plan import PlanContext, QueryPlan, make_plan, named_concepts, named_terms
 from .relation import Side
 from .relation_words import a_topic
 from .spelling import Speller
-from .timewords import TimeContext
+from .windows import TimeContext
 
 Embed = Callable[[str], np.ndarray]  # a query's text to its vector (the searcher's, through its cache)
 _NONE = np.zeros(0, dtype=np.int64)  # no rows

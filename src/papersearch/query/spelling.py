@@ -16,6 +16,7 @@ from ..index.vocabulary import WORD_RE
 from . import acronyms, order
 from .acronyms import ACRONYM
 from .english import everyday
+from .timespell import misspelt
 
 MIN_LEN = 4
 KEPT = 4096  # words whose correction is kept
@@ -71,7 +72,7 @@ class Speller:
         word, whatever follows it in the same corpus word kept ("recnet-paper": "recent-paper")."""
         # a query without a misspelt word of time order has none to read (``order.time_words_read`` is empty), so its
         # end of time is not read twice (once here, once by its plan)
-        timed = order.time_words_read(query) if order.misspelt(query) else {}
+        timed = order.time_words_read(query) if misspelt(query) else {}
 
         def corrected(m: re.Match[str]) -> str:
             read = timed.get(m.start())

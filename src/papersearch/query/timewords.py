@@ -15,8 +15,7 @@ from ..core.patterns import DIGIT, YEAR_DIGITS, Gated
 from . import bounds
 from .bounds import BOUND, BOUND_WORDS, DECADE_BOUND, DECADE_ONWARD, PERIOD_BOUND, YEAR, bounded, named_end, thing_words
 from .periods import Span, era_named, nickname_in
-from .windows import TimeContext as TimeContext  # the reader's input, as the ranker imports it
-from .windows import TimeWindow as TimeWindow
+from .windows import TimeContext, TimeWindow
 
 WORD_NUMBERS = {
     "twenties": 20,
