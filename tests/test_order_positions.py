@@ -105,3 +105,34 @@ def test_a_paper_that_follows_from_a_paper_came_after_it(text: str, anchor: str)
 
 def test_a_consequence_of_a_theorem_is_still_no_paper() -> None:
     assert read_relation("what follows from the universal approximation theorem?", False)[0] is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "was dropout introduced before or after batch normalization?",
+        "did dropout come before or after batch normalization?",
+        "were convolutional layers used before or after the LSTM?",
+    ],
+)
+def test_a_past_question_of_two_techniques_is_a_choice_in_time_not_a_position(text: str) -> None:
+    """The review's: "did X come / was X introduced before or after Y" asks when (the past asks no position), and a
+    part named alone on the first side is a technique of the list, not a step; read as a choice, no years bound."""
+    reading = read_order(text)
+    assert reading is not None and reading.first == "earliest" and reading.side is None
+    assert read_time(text, CONTEXT) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor"),
+    [
+        ("what came after dropout?", "dropout"),
+        ("what replaced max pooling?", "max pooling"),
+        ("papers influenced by the residual block", "the residual block"),
+        ("what came after convolutional layers?", "convolutional layers"),
+    ],
+)
+def test_a_part_named_alone_is_a_technique_with_a_history(text: str, anchor: str) -> None:
+    """A part of a network with no network around it ("dropout", "max pooling") is a technique whose successors a
+    question asks for; "by" ahead of it does not turn the side ("influenced by the residual block" was read as before)."""
+    assert read_relation(text, False)[:2] == ("after", anchor)

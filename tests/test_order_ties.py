@@ -80,3 +80,18 @@ def test_an_order_over_a_tie_runs_over_the_tied_papers_first() -> None:
 )
 def test_the_corpus_answers_a_tie_and_a_topic(searcher: Searcher, text: str, first: str) -> None:
     assert searcher.search(text)["results"][0]["id"] == first
+
+
+def test_the_anchors_own_words_say_no_tie() -> None:
+    """A tie word inside the title a relation is anchored on ("Improve", "Combining") is the title's, not the
+    question's: the side is said by time alone (the review's)."""
+    from papersearch.query.order import read_order
+
+    for text in (
+        "papers after A Simple Weight Decay Can Improve Generalization, oldest first",
+        "papers published after Understanding the Difficulty of Training Deep Feedforward Neural Networks, oldest first",
+    ):
+        reading = read_order(text)
+        assert reading is not None and reading.side == "after" and not reading.tied, text
+    reading = read_order("papers influenced by A Simple Weight Decay Can Improve Generalization, oldest first")
+    assert reading is not None and reading.tied

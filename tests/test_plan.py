@@ -565,6 +565,9 @@ def test_what_came_before_a_paper_searches_the_words_that_name_it() -> None:
 
 # one phrase or more for each alternative of each gated expression (with the dev queries, the texts below try them)
 GATE_PHRASES = [
+    "does batch normalization go before or after the activation",
+    "should dropout come before or after batch norm",
+    "is layer norm applied after or before attention",
     "who picked up where the gan paper left off",
     "which work took up where backprop left off?",
     "papers that carried on where lstms leave off",

@@ -298,7 +298,7 @@ def read_order(text: str) -> OrderReading | None:
         side, anchor = None, ""
     elif first is None and side is not None and span is not None and nearest(text, span):
         first = "latest" if side == "before" else "earliest"  # "just before X": the nearest in time first
-    tied = side is not None and span is not None and by_a_tie(text, span)
+    tied = side is not None and span is not None and by_a_tie(text, span, anchor)
     if span is not None:
         spans.append(span)
     spans = [(at[start], at[end]) for start, end in spans]  # where they stand in the text as typed
@@ -312,7 +312,7 @@ def _yes_no(text: str) -> re.Match[str] | None:
     process or a part of a network ("does weight decay apply before or after the gradient step?", "does batch
     normalization go before or after the activation?": ``steps.a_step``, ``steps.a_position``)."""
     asked = YES_NO.search(text)
-    if asked is None or a_step(asked.group("a")) or a_step(asked.group("b")) or a_position(text):
+    if asked is None or a_step(asked.group("b")) or a_position(text):
         return None
     return asked
 

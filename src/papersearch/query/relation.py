@@ -17,7 +17,7 @@ from typing import Literal
 
 from ..core.patterns import DIGIT, Gated
 from .periods import ERA_WORD, Span
-from .steps import a_position, a_step
+from .steps import a_position, a_step, parts_beside
 from .timewords import WORD_NUMBERS
 
 Side = Literal["before", "after"]
@@ -336,8 +336,8 @@ def read_relation(text: str, superlative: bool) -> tuple[Side | None, str, Span 
         group = "anchor" if m.group("anchor") is not None or "ahead" not in m.re.groupindex else "ahead"
         if _timed(m.group(group)) or WH.match(m.group(group)):  # "after 2015" is a time, read as one
             continue
-        if a_step(m.group(group)):  # "after training, how do I evaluate a GAN?": a step of a process, no paper
-            continue
+        if a_step(m.group(group)) or parts_beside(m.group(group), text[m.end() :]):  # a step of a process, no paper
+            continue  # ("after training, how do I evaluate a GAN?", "what does the generator learn from the discriminator")
         said = _said(m, side)
         anchor = " ".join(AND_ALSO.sub("", IN_ORDER.sub("", m.group(group).strip())).split())
         if PRONOUN.match(anchor):  # "the transfer learning paper: what did it influence?"

@@ -39,11 +39,16 @@ TIE_WORDS = Gated(
 )
 
 
-def by_a_tie(text: str, span: Span) -> bool:
+def by_a_tie(text: str, span: Span, anchor: str) -> bool:
     """Whether the relation read at ``span`` of ``text`` says its side by a tie between papers ("papers influenced by
     X", "X's successors": ``TIE_WORDS``) rather than by time alone ("what came after X", "published before X"): an
-    order in time over it runs over the papers tied to X, not every paper on that side."""
-    return TIE_WORDS.search(text[span[0] : span[1]]) is not None
+    order in time over it runs over the papers tied to X, not every paper on that side. The words of the ``anchor``
+    itself say nothing of the tie ("papers after A Simple Weight Decay Can Improve Generalization": "Improve")."""
+    said = text[span[0] : span[1]]
+    at = said.lower().find(anchor.lower()) if anchor else -1
+    if at >= 0:
+        said = said[:at] + " " + said[at + len(anchor) :]
+    return TIE_WORDS.search(said) is not None
 
 
 def a_topic(anchor: str) -> bool:
