@@ -160,7 +160,10 @@ def dense_side(data: IndexData, qvec: np.ndarray, allow: Allowed) -> DenseSide:
     ``vectors.EXACT_LIMIT``, else the best ``vectors.CANDIDATE_ROWS``)."""
     start = np.asarray(data.columns.passage_start)
     every = allow.lo == 0 and allow.hi == len(start) - 1 and allow.era is None
-    if every and isinstance(data.faiss_index, Exact) and 0 < int(start[-1]) <= vectors.EXACT_LIMIT:
+    rows = int(start[-1])
+    widest = int(np.diff(start).max()) if len(start) > 1 else 0
+    padded = (len(start) - 1) * widest <= PADDED_AT_MOST * rows  # one paper of many passages would pad every other
+    if every and isinstance(data.faiss_index, Exact) and 0 < rows <= vectors.EXACT_LIMIT and padded:
         return PaperRows.of(data.faiss_index, start).side(qvec)  # a small list, no filter: every row scanned
     return searched(data, qvec, allow)
 
@@ -195,6 +198,7 @@ def searched(data: IndexData, qvec: np.ndarray, allow: Allowed) -> DenseSide:
     return DenseSide(uniq, score, rows[first_at].astype(np.int64), low)
 
 
+PADDED_AT_MOST = 4  # the padded table holds at most this many cells a passage row, else the rows are searched
 _PAPER_ROWS: weakref.WeakKeyDictionary[Exact, PaperRows] = weakref.WeakKeyDictionary()  # by version's index
 
 
