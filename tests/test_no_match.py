@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from papersearch.query import scope
+from papersearch.query import scope, wordforms
 from papersearch.query.searcher import Searcher
 
 # the issue's own everyday questions, each sharing a word with the field
@@ -269,7 +269,7 @@ def test_an_everyday_question_in_the_lists_words_is_still_answered(searcher: Sea
 def test_another_form_of_a_word_is_a_long_stem_the_list_extends_by_an_ending(
     stem: str, held: list[str], forms: list[str]
 ) -> None:
-    assert scope.forms(stem, sorted(held)) == forms
+    assert wordforms.forms(stem, sorted(held)) == forms
 
 
 def test_a_word_the_list_holds_in_another_form_is_held(searcher: Searcher) -> None:

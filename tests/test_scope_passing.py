@@ -1,4 +1,4 @@
-"""The list's words held only in passing (``scope.Scope.alone``, ``Scope._in_passing``).
+"""The list's words held only in passing (``scope.Scope.alone``, ``passing.in_passing``).
 
 An everyday question may share a word with the list that the list says only in passing, in another sense: "English" is
 in one paper of the list, in "English-to-French translation"; "learning english quickly for a new job" holds it

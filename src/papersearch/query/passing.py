@@ -4,7 +4,7 @@ A specific word of the list may be one it says only in passing, in another sense
 is in one paper, in "English-to-French translation"; "how can i learn english faster at home" holds it beside "learn"
 and "faster", which no passage of that paper does. Such a word is held *in passing* (``Passages.alone``) when no paper
 holding it says it in its title or guiding question (``HEADLINES``) and none of their passages holds it beside another
-word of the query the list holds. The list's own short phrases stand together in one of its sentences ("french
+word of the query the list holds. The list's own short phrases stand together in one of its passages ("french
 translation", "mail addresses", "what did the navy fund") and are never in passing. ``scope`` counts such words as
 everyday words the list lacks when every specific word of a query is one (``in_passing``).
 
