@@ -138,7 +138,7 @@ KEPT = {
     ),
     "2015-schmidhuber-deep-learning": ("article-journal", "Neural Networks"),
     "2015-mnih-human-level-control": ("article-journal", "Nature"),
-    "2016-ba-layer-normalization": ("", ""),  # a @misc of no venue: a preprint when cited, as before
+    "2016-ba-layer-normalization": ("article", ""),  # a @misc of arXiv and no venue: a preprint, stored as one
     "2014-sutskever-sequence-sequence": ("article", "Talk at the NIPS 2014 workshop"),
 }
 
@@ -265,7 +265,11 @@ def test_a_zotero_ris_export_is_told_from_its_first_line_and_read_as_the_other_f
     )
     assert backprop.authors == ("Yann LeCun", "Léon Bottou") and backprop.line == 18
     assert isinstance(thesis, Incoming) and (thesis.type, thesis.venue) == ("thesis", "Technische Universität München")
-    assert isinstance(wavenet, Incoming) and (wavenet.type, wavenet.venue, wavenet.arxiv) == ("", "", "1609.03499")
+    assert isinstance(wavenet, Incoming) and (wavenet.type, wavenet.venue, wavenet.arxiv) == (
+        "article",
+        "",
+        "1609.03499",
+    )
     assert wavenet.authors[0] == "Aäron van den Oord"
 
 
@@ -336,7 +340,7 @@ def test_an_arxiv_atom_feed_is_told_from_its_namespace_and_read_as_arxivs_metada
     assert transformer.summary.endswith("recurrent or convolutional neural networks & more.")
     assert transformer.venue == "Advances in Neural Information Processing Systems 30 (2017)"
     assert transformer.url == "https://arxiv.org/abs/1706.03762"
-    assert (layernorm.doi, layernorm.venue, layernorm.type) == ("10.48550/arXiv.1607.06450", "", "")
+    assert (layernorm.doi, layernorm.venue, layernorm.type) == ("10.48550/arXiv.1607.06450", "", "article")
 
 
 def test_an_atom_feed_with_a_doctype_or_an_error_entry_or_broken_xml_is_refused_by_line() -> None:
@@ -409,11 +413,11 @@ ATOM_PUBLISHED = {  # an entry's arxiv:journal_ref, and the kind of work it make
 @pytest.mark.parametrize("ref", ATOM_PUBLISHED)
 def test_an_arxiv_entry_with_a_journal_ref_was_published_as_the_ref_says(ref: str) -> None:
     """arXiv's ``journal_ref`` is where the paper was published: a proceedings' name a conference paper, any other
-    a journal article; in the Atom feed as in the bulk metadata. An entry with none stays a preprint ("")."""
+    a journal article; in the Atom feed as in the bulk metadata. An entry with none is a preprint ("article", CSL's)."""
     feed = ARXIV_ATOM.replace("Advances in Neural Information Processing Systems 30 (2017)", ref)
     transformer, layernorm = read_atom(feed)
     assert isinstance(transformer, Incoming) and (transformer.venue, transformer.type) == (ref, ATOM_PUBLISHED[ref])
-    assert isinstance(layernorm, Incoming) and layernorm.type == ""
+    assert isinstance(layernorm, Incoming) and layernorm.type == "article"
     line = {"id": "1706.03762", "title": "Attention", "authors": "Ashish Vaswani", "journal-ref": ref}
     (bulk,) = read_arxiv([(1, json.dumps(line).encode())])
     assert isinstance(bulk, Incoming) and (bulk.venue, bulk.type) == (ref, ATOM_PUBLISHED[ref])
