@@ -37,6 +37,7 @@ def test_a_small_lists_dense_side_by_its_paper_table_is_the_searched_one(searche
     data = searcher.data
     allow = searcher._ranker.allowed()
     table = candidates.PaperRows.of(data.faiss_index, np.asarray(data.columns.passage_start))
+    assert table is not None
     assert candidates.dense_side(data, data.matrix[0], allow).papers is table.papers  # no filter: the table's side
     matrix = np.asarray(data.matrix)
     rng = np.random.default_rng(7)
@@ -72,3 +73,16 @@ def test_a_papers_concepts_are_those_sharing_a_stem_with_the_query(index_dir: Pa
             assert _concepts(words, asked) == every
             named += bool(every)
     assert named  # some query names some paper's concept: the comparison is not of empty lists only
+
+
+def test_a_paper_table_that_would_be_mostly_padding_is_not_made() -> None:
+    """One paper of many passages among papers of one would pad every other row of the table (``PADDED_AT_MOST``
+    cells a passage row at most): the rows are searched instead; an even list gets its table."""
+    from papersearch.index.exact import Exact
+
+    matrix = np.eye(40, dtype=np.float32)
+    skewed = np.array([0, 1, 2, 3, 4, 5, 40])  # five papers of one passage, one of 35: 6 x 35 cells for 40 rows
+    even = np.arange(0, 41, 4)  # ten papers of four
+    assert candidates.PaperRows.of(Exact(matrix), skewed) is None
+    table = candidates.PaperRows.of(Exact(matrix), even)
+    assert table is not None and table.table.shape == (10, 4)

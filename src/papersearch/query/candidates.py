@@ -160,11 +160,10 @@ def dense_side(data: IndexData, qvec: np.ndarray, allow: Allowed) -> DenseSide:
     ``vectors.EXACT_LIMIT``, else the best ``vectors.CANDIDATE_ROWS``)."""
     start = np.asarray(data.columns.passage_start)
     every = allow.lo == 0 and allow.hi == len(start) - 1 and allow.era is None
-    rows = int(start[-1])
-    widest = int(np.diff(start).max()) if len(start) > 1 else 0
-    padded = (len(start) - 1) * widest <= PADDED_AT_MOST * rows  # one paper of many passages would pad every other
-    if every and isinstance(data.faiss_index, Exact) and 0 < rows <= vectors.EXACT_LIMIT and padded:
-        return PaperRows.of(data.faiss_index, start).side(qvec)  # a small list, no filter: every row scanned
+    if every and isinstance(data.faiss_index, Exact) and 0 < int(start[-1]) <= vectors.EXACT_LIMIT:
+        table = PaperRows.of(data.faiss_index, start)  # a small list, no filter: every row scanned
+        if table is not None:
+            return table.side(qvec)
     return searched(data, qvec, allow)
 
 
@@ -199,7 +198,7 @@ def searched(data: IndexData, qvec: np.ndarray, allow: Allowed) -> DenseSide:
 
 
 PADDED_AT_MOST = 4  # the padded table holds at most this many cells a passage row, else the rows are searched
-_PAPER_ROWS: weakref.WeakKeyDictionary[Exact, PaperRows] = weakref.WeakKeyDictionary()  # by version's index
+_PAPER_ROWS: weakref.WeakKeyDictionary[Exact, PaperRows | None] = weakref.WeakKeyDictionary()  # by version's index
 
 
 class PaperRows:
@@ -220,11 +219,15 @@ class PaperRows:
         self.at = np.arange(len(held))
 
     @classmethod
-    def of(cls, index: Exact, start: np.ndarray) -> PaperRows:
-        """The table of ``index``'s version, made on first use (two threads may both make it: the same table)."""
-        made = _PAPER_ROWS.get(index)
-        if made is None:
-            made = _PAPER_ROWS[index] = cls(index, start)
+    def of(cls, index: Exact, start: np.ndarray) -> PaperRows | None:
+        """The table of ``index``'s version, made on first use (two threads may both make it: the same table); None
+        when it would hold more than ``PADDED_AT_MOST`` cells a passage row (one paper of many passages would pad
+        every other paper's row), and the rows are searched instead."""
+        if index in _PAPER_ROWS:
+            return _PAPER_ROWS[index]
+        counts = np.diff(start)
+        fits = len(counts) * int(counts.max(initial=0)) <= PADDED_AT_MOST * int(start[-1])
+        made = _PAPER_ROWS[index] = cls(index, start) if fits else None
         return made
 
     def side(self, qvec: np.ndarray) -> DenseSide:
