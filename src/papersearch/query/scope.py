@@ -207,7 +207,11 @@ class Scope:
         if held:
             return held
         vocab = self._words.vocab
-        return [vocab[t] for stem in tokens.tokenize(word) for t in forms(stem, self._stems())]
+        return [vocab[t] for t in self._other_forms(word)]
+
+    def _other_forms(self, word: str) -> list[str]:
+        """The stems of the other forms of ``word`` the list holds (``forms``: "handwriting" as "handwritten")."""
+        return [t for stem in tokens.tokenize(word) for t in forms(stem, self._stems())]
 
     def _stems(self) -> list[str]:
         """The stems the list holds, sorted (made on first use: only a word the list lacks reads them)."""
@@ -285,7 +289,7 @@ class Scope:
     def _held_stems(self, word: str) -> list[str]:
         """The stems of ``word`` the list holds, in its own form or another (``held_ids``)."""
         own = [t for t in tokens.tokenize(word) if t in self._words.vocab]
-        return own or [t for stem in tokens.tokenize(word) for t in forms(stem, self._stems())]
+        return own or self._other_forms(word)
 
     def _other_sense(
         self,
