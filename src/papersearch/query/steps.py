@@ -12,35 +12,36 @@ import re
 
 from ..core.patterns import Gated
 
+# the words of a step of training or of a network's computation, and of a part of a network; a determiner, a word of
+# which one, and what it belongs to ("in a seq2seq model") around them
+_DETERMINER = r"(?:(?:the|a|an|each|every|its|their|my|our)\s+)?"
+_WHICH = r"first|last|final|next|previous|output|input|hidden|attention"
+_STEPS = (
+    r"(?:pre|re)[\s-]?training|training|fine[\s-]?tuning|(?:forward|backward)\s+pass(?:es)?"
+    r"|(?:gradient|update|optimi[sz]ation|optimi[sz]er|training|descent)\s+steps?|(?:weight|parameter|gradient)\s+"
+    r"updates?|updates?|encoder|decoder|softmax|layers?|epochs?|convergence|inference"
+)
+_PARTS = (
+    r"activations?(?:\s+functions?)?|non[\s-]?linearit(?:y|ies)|(?:max[\s-]?)?pooling|convolution(?:s|al)?|dropout"
+    r"|layer[\s-]?norm(?:ali[sz]ation)?|generator|discriminator|blocks?"
+)
+_PART_WHICH = r"|pooling|max[\s-]?pooling|convolutional|conv|dense|fully[\s-]connected|embedding|recurrent|normali[sz]ation|dropout|residual"
+_WITHIN = r"\s+(?:in|of|for|with|on|inside|within)\b[^?.!;,]*"
+_STEP_WORDS = (
+    *("train", "tun", "pass", "step", "update", "encod", "decod", "softmax", "layer", "epoch", "converg", "infer"),
+)
+
 # a step of training or of a network's computation, not a paper or a topic of the list: "after training, how do I
 # evaluate a GAN?", "what comes after the encoder in a seq2seq model?", "before or after the gradient step": the step
 # alone or with what it belongs to ("in a seq2seq model"), a determiner ahead of it at most
-STEP = Gated(
-    ("train", "tun", "pass", "step", "update", "encod", "decod", "softmax", "layer", "epoch", "converg", "infer"),
-    r"^(?:(?:the|a|an|each|every|its|their|my|our)\s+)?(?:(?:first|last|final|next|previous|output|input|hidden"
-    r"|attention)\s+)?(?:(?:pre|re)[\s-]?training|training|fine[\s-]?tuning|(?:forward|backward)\s+pass(?:es)?"
-    r"|(?:gradient|update|optimi[sz]ation|optimi[sz]er|training|descent)\s+steps?|(?:weight|parameter|gradient)\s+"
-    r"updates?|updates?|encoder|decoder|softmax|layers?|epochs?|convergence|inference)"
-    r"(?:\s+(?:in|of|for|with|on|inside|within)\b[^?.!;,]*)?$",
-    re.IGNORECASE,
-)
-# a part of a network ("the pooling layer", "the ReLU activation", "dropout", "the generator"): a step only where the
-# question places it in a network ("the pooling layer in LeNet", "the convolution in a CNN block") or asks where it
-# goes (``a_position``); alone it is a technique of the list that has a history ("what came after dropout?")
+STEP = Gated(_STEP_WORDS, rf"^{_DETERMINER}(?:(?:{_WHICH})\s+)?(?:{_STEPS})(?:{_WITHIN})?$", re.IGNORECASE)
+# a part of a network ("the pooling layer", "the ReLU activation", "dropout", "the generator"), or a step with a word of
+# its own ahead: a step only where the question places it in a network ("the pooling layer in LeNet", "the convolution
+# in a CNN block") or asks where it goes (``a_position``); alone it is a technique of the list that has a history
+# ("what came after dropout?")
 PART = Gated(
-    (
-        *("train", "tun", "pass", "step", "update", "encod", "decod", "softmax", "layer", "epoch", "converg", "infer"),
-        *("activation", "linearit", "pool", "convolution", "dropout", "generator", "discriminator"),
-        "block",
-    ),
-    r"^(?:(?:the|a|an|each|every|its|their|my|our)\s+)?(?:[\w'’-]+\s+)??(?:(?:first|last|final|next|previous|output"
-    r"|input|hidden|attention|pooling|max[\s-]?pooling|convolutional|conv|dense|fully[\s-]connected|embedding|recurrent"
-    r"|normali[sz]ation|dropout|residual)\s+)?(?:(?:pre|re)[\s-]?training|training|fine[\s-]?tuning"
-    r"|(?:forward|backward)\s+pass(?:es)?|(?:gradient|update|optimi[sz]ation|optimi[sz]er|training|descent)\s+steps?"
-    r"|(?:weight|parameter|gradient)\s+updates?|updates?|encoder|decoder|softmax|layers?|epochs?|convergence|inference"
-    r"|activations?(?:\s+functions?)?|non[\s-]?linearit(?:y|ies)|(?:max[\s-]?)?pooling|convolution(?:s|al)?|dropout"
-    r"|layer[\s-]?norm(?:ali[sz]ation)?|generator|discriminator|blocks?)"
-    r"(?P<within>\s+(?:in|of|for|with|on|inside|within)\b[^?.!;,]*)?$",
+    (*_STEP_WORDS, "activation", "linearit", "pool", "convolution", "dropout", "generator", "discriminator", "block"),
+    rf"^{_DETERMINER}(?:[\w'’-]+\s+)??(?:(?:{_WHICH}{_PART_WHICH})\s+)?(?:{_STEPS}|{_PARTS})(?P<within>{_WITHIN})?$",
     re.IGNORECASE,
 )
 _BY = re.compile(r"^\s*by\s+", re.IGNORECASE)  # "influenced by the residual block": the anchor after "by"
