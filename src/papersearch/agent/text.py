@@ -70,7 +70,7 @@ def search_text(res: SearchResults) -> str:
 
 def _published(hit: SearchHit | AnswerSource) -> str:
     """A hit's or a source's year, first author and kind of work when known: "2017, Vaswani et al., preprint"."""
-    kind = kind_of_work(hit.get("type", ""), hit.get("genre", ""))
+    kind = kind_of_work(hit)
     return ", ".join(p for p in (str(hit["year"]), authors_line(hit["authors"], hit.get("et_al", False), 1), kind) if p)
 
 
@@ -78,12 +78,10 @@ def paper_text(rec: PaperRecord) -> str:
     """One paper: what it is, its question and summary, its concepts and its neighbourhood by id."""
     refs = rec["references"]
     concepts = "; ".join(c["name"] for c in rec["concepts"]) or "none"
-    kind = (
-        [f"kind: {kind_of_work(rec.get('type', ''), rec.get('genre', ''))}"]
-        if rec.get("type") or rec.get("genre")
-        else []
-    )
-    known = kind + [f"{name}: {rec.get(name)}" for name in ("venue", "doi", "arxiv", "url") if rec.get(name)]
+    kind = kind_of_work(rec)
+    known = ([f"kind: {kind}"] if kind else []) + [
+        f"{name}: {rec.get(name)}" for name in ("venue", "doi", "arxiv", "url") if rec.get(name)
+    ]
     return "\n".join(
         [
             f"{rec['id']}: {rec['title']} ({rec['year']})",

@@ -10,7 +10,7 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..core.assistant_records import Answer, AnswerSource, Chain, Hop, ReadingList
+from ..core.assistant_records import Answer, Chain, Hop, ReadingList
 from ..core.names import authors_line
 from ..core.records import (
     Neighbour,
@@ -124,7 +124,7 @@ def hit_lines(r: SearchHit) -> list[str]:
     authors = authors_line(r["authors"], r.get("et_al", False), SHOWN_AUTHORS)
     lines = [
         f"[bold]{r['rank']:>2}. {escape(r['title'])}[/] [green]({r['year']})[/]  [dim]score {r['score']:.3f}[/]",
-        f"    [dim]{escape(' · '.join(p for p in (authors, r['era_name'], _kind(r)) if p))} · {r['id']}[/]",
+        f"    [dim]{escape(' · '.join(p for p in (authors, r['era_name'], kind_of_work(r)) if p))} · {r['id']}[/]",
     ]
     if r["question"]:  # an imported paper may have none
         lines.append(f"    [italic]{escape(r['question'])}[/]")
@@ -134,11 +134,6 @@ def hit_lines(r: SearchHit) -> list[str]:
         lines.append(f"    [dim]concepts:[/] {escape(', '.join(r['why']['concepts']))}")
     lines += [f"    {line}" for line in neighbour_lines(r["neighbours"], limit=3)]
     return [*lines, ""]
-
-
-def _kind(r: SearchHit | AnswerSource) -> str:
-    """A hit's or a source's kind of work in words ("preprint", "PhD thesis"); "" for the list's own papers."""
-    return kind_of_work(r.get("type", ""), r.get("genre", ""))
 
 
 def show_paper(rec: PaperRecord) -> None:
@@ -253,7 +248,7 @@ def show_cited_answer(ans: Answer) -> None:
     for src in ans["sources"]:
         authors = authors_line(src["authors"], src.get("et_al", False), SHOWN_AUTHORS)
         con.print(f"  \\[{src['number']}] {escape(src['title'])} ({src['year']})")
-        about = " · ".join(p for p in (authors, src["era_name"], _kind(src)) if p)
+        about = " · ".join(p for p in (authors, src["era_name"], kind_of_work(src)) if p)
         con.print(f"      [dim]{escape(about)} · {src['id']}[/]")
     con.print("\n[bold]Read in this order[/]")
     number = {src["id"]: src["number"] for src in ans["sources"]}

@@ -18,7 +18,8 @@ The one owner of the rules every importer and every citation format follows:
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from collections.abc import Mapping
+from typing import Any, NamedTuple
 
 from ..core.identifiers import arxiv_of
 
@@ -63,10 +64,12 @@ KIND_WORDS = {
 }
 
 
-def kind_of_work(kind: str, genre: str = "") -> str:
-    """A paper's kind of work in words: a thesis's degree as given ("Master's thesis"), else its CSL type's words
-    ("preprint"), a type we do not know as written; "" for a paper of neither (every paper of the list itself)."""
-    return genre or KIND_WORDS.get(kind, kind)
+def kind_of_work(paper: Mapping[str, Any]) -> str:
+    """A paper's kind of work in words, from its ``type`` and ``genre`` (a record, a hit, an answer's source): a
+    thesis's degree as given ("Master's thesis"), else its CSL type's words ("preprint"), a type we do not know as
+    written; "" for a paper of neither (every paper of the list itself)."""
+    kind = str(paper.get("type", ""))
+    return str(paper.get("genre", "")) or KIND_WORDS.get(kind, kind)
 
 
 _PREPRINT_VENUE = re.compile(
