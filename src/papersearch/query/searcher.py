@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import numpy as np
 
@@ -71,17 +71,20 @@ def _open_encoder(vdir: Path, settings: Settings) -> QueryEncoder | None:
         return None
 
 
-class _Once:
+T = TypeVar("T")
+
+
+class _Once(Generic[T]):
     """``make()``'s value, made on the first call (one thread makes it) and kept. The searcher and its ranker share
     one, where a lambda over the searcher would make a reference cycle: a dropped searcher (a reload, a new one a
     benchmark round) would then wait for a full collection, which walks the whole heap, to be freed."""
 
-    def __init__(self, make: Callable[[], PathGraph]) -> None:
-        self._make: Callable[[], PathGraph] | None = make
-        self._value: PathGraph | None = None
+    def __init__(self, make: Callable[[], T]) -> None:
+        self._make: Callable[[], T] | None = make
+        self._value: T | None = None
         self._lock = threading.Lock()
 
-    def __call__(self) -> PathGraph:
+    def __call__(self) -> T:
         value = self._value
         if value is None:
             with self._lock:
